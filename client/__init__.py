@@ -1,0 +1,1 @@
+"""GovHall desktop client for clerks, approvers, supervisors and admins (PySide6)."""

@@ -1,0 +1,1 @@
+"""Hall device drivers: codecs, transports, drivers and simulators. Qt only under drivers/qt/."""

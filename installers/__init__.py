@@ -1,0 +1,1 @@
+"""Installers and the developer entry point (dev.sh)."""

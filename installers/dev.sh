@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# GovHall developer entry point: the README's two commands.
+#   installers/dev.sh run    set up, migrate, load the demo hall, start the server (and GUIs when there is a screen)
+#   installers/dev.sh test   set up and run the whole test suite
+#   installers/dev.sh setup  only set up (system packages when root, virtualenv, package install)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+venv=${GOVHALL_VENV:-$here/.venv}
+
+# Debian packages the project needs at run or test time:
+#   fonts-noto-cjk  Chinese glyphs for Qt screens, tickets and PDFs (no empty boxes)
+#   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  Qt's offscreen/xcb platform plugins
+#   libzbar0        QR decoding (pyzbar)
+#   espeak-ng       voice fallback and clip rendering
+#   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
+system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+                 libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig)
+
+say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
+
+install_system_packages() {
+  local missing=()
+  for p in "${system_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "WARNING: missing system packages (run as root or install them): ${missing[*]}"
+    say "         tests that need them will be skipped or fail with a message naming them"
+  fi
+}
+
+find_python() {
+  for py in "${GOVHALL_PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$py" ] || continue
+    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$py"; return 0
+    fi
+  done
+  say "ERROR: Python 3.11 or newer is required"; exit 1
+}
+
+setup() {
+  install_system_packages
+  if [ ! -x "$venv/bin/python" ]; then
+    local py; py=$(find_python)
+    say "creating virtualenv $venv with $($py --version)"
+    "$py" -m venv "$venv"
+  fi
+  local stamp="$venv/.govhall-installed"
+  if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
+    say "installing GovHall and its dependencies into $venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip 2>/dev/null | grep -v '^WARNING: Location' || true
+    local extras="dev"
+    dpkg-query -W -f='${Status}' libpcsclite-dev 2>/dev/null | grep -q "install ok installed" && extras="dev,pcsc"
+    "$venv/bin/python" -m pip install -q -e ".[$extras]" 2>&1 | grep -v '^WARNING: Location' || true
+    "$venv/bin/python" -c 'import fastapi, sqlalchemy, PySide6' || { say "ERROR: install failed"; exit 1; }
+    touch "$stamp"
+  fi
+}
+
+ensure_postgres() {
+  # Tests marked pg need PostgreSQL at 127.0.0.1:5432 (database "test"); start the local cluster if it is down.
+  command -v pg_isready >/dev/null || return 0
+  pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+  if [ "$(id -u)" -eq 0 ] && [ -d /etc/postgresql ]; then
+    say "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 0.5; done
+  fi
+  say "WARNING: PostgreSQL is not reachable at 127.0.0.1:5432; tests marked pg will skip (or fail when CI=true)"
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  setup) setup ;;
+  test)
+    setup
+    ensure_postgres
+    export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+    say "running the test suite"
+    exec "$venv/bin/python" -m pytest "$@"
+    ;;
+  run)
+    setup
+    exec "$venv/bin/python" -m installers.demo "$@"
+    ;;
+  *)
+    echo "usage: installers/dev.sh run|test|setup [args]"; exit 2 ;;
+esac

@@ -1,0 +1,1 @@
+"""GovHall central server (FastAPI). Never imports Qt."""

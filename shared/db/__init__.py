@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy model shared by the server and the client cache, and engine helpers."""

@@ -1,0 +1,39 @@
+"""Engine factory: SQLite (WAL, foreign keys on, busy timeout) or PostgreSQL (psycopg 3)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = False, **kwargs) -> Engine:
+    """`synchronous_full` is for kiosks and tablets, which lose power; workstations and servers use NORMAL.
+    `immediate` makes every SQLite transaction take the write lock at BEGIN: two writers then queue on
+    busy_timeout instead of deadlocking when both upgrade from a read (the server's choice)."""
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            # pysqlite's own transaction handling is bypassed; we issue BEGIN ourselves (see "begin" below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={'FULL' if synchronous_full else 'NORMAL'}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,158 @@
+"""Validators for resident ID numbers (GB 11643-1999) and unified social credit codes (GB 32100-2015),
+and masking of personal data for display.
+
+`is_valid_resident_id` / `is_valid_uscc` answer yes or no; `check_resident_id` / `check_uscc` say why a value
+is wrong with a typed `InvalidIdentifier` whose `code` is one of the constants below.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from shared.errors import DomainError
+
+# Error codes (stable: the UI maps them to Chinese messages).
+WRONG_LENGTH = "wrong_length"
+BAD_CHARACTER = "bad_character"
+IMPOSSIBLE_BIRTH_DATE = "impossible_birth_date"
+FUTURE_BIRTH_DATE = "future_birth_date"
+BAD_CHECK_CHARACTER = "bad_check_character"
+EMPTY = "empty"
+
+
+class InvalidIdentifier(DomainError):
+    """`kind` is "resident_id" or "uscc"; `code` says what is wrong; `position` points at the bad character
+    (0-based) when there is one."""
+
+    code = "invalid_identifier"
+
+    def __init__(self, kind: str, code: str, message: str, position: int | None = None) -> None:
+        super().__init__(message, code=code, kind=kind, **({"position": position} if position is not None else {}))
+        self.kind = kind
+        self.position = position
+
+
+# --- resident ID (GB 11643, ISO 7064 MOD 11-2) ---------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str  # normalised: upper-case X
+    area_code: str
+    birth_date: _dt.date
+    sequence: str
+
+    @property
+    def is_male(self) -> bool:
+        return int(self.sequence) % 2 == 1
+
+
+def resident_id_check_character(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def check_resident_id(text: str, *, today: _dt.date | None = None) -> ResidentId:
+    """Parse and validate an 18-character resident ID number; raise InvalidIdentifier saying why not.
+    Lower-case x is accepted and normalised to X. Surrounding white space is ignored."""
+    kind = "resident_id"
+    value = (text or "").strip().upper()
+    if not value:
+        raise InvalidIdentifier(kind, EMPTY, "resident ID number is empty")
+    if len(value) != 18:
+        raise InvalidIdentifier(kind, WRONG_LENGTH, f"resident ID number must have 18 characters, got {len(value)}")
+    for i, ch in enumerate(value[:17]):
+        if ch not in "0123456789":
+            raise InvalidIdentifier(kind, BAD_CHARACTER, f"character {i + 1} must be a digit, got {ch!r}", i)
+    if value[17] not in "0123456789X":
+        raise InvalidIdentifier(kind, BAD_CHARACTER, f"check character must be a digit or X, got {value[17]!r}", 17)
+    try:
+        birth = _dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise InvalidIdentifier(kind, IMPOSSIBLE_BIRTH_DATE, f"birth date {value[6:14]} is not a real date", 6) from None
+    if birth > (today or _dt.date.today()):
+        raise InvalidIdentifier(kind, FUTURE_BIRTH_DATE, f"birth date {birth.isoformat()} is in the future", 6)
+    expected = resident_id_check_character(value[:17])
+    if value[17] != expected:
+        raise InvalidIdentifier(kind, BAD_CHECK_CHARACTER,
+                                f"check character is {value[17]!r} but the first 17 digits give {expected!r}", 17)
+    return ResidentId(number=value, area_code=value[:6], birth_date=birth, sequence=value[14:17])
+
+
+def is_valid_resident_id(text: str) -> bool:
+    try:
+        check_resident_id(text)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def normalise_resident_id(text: str) -> str:
+    """The stored form (upper-case X, no white space); raises InvalidIdentifier when invalid."""
+    return check_resident_id(text).number
+
+
+# --- unified social credit code (GB 32100) -------------------------------------------------------------------
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def check_uscc(text: str) -> str:
+    """Validate an 18-character USCC; return it normalised (upper case) or raise InvalidIdentifier."""
+    kind = "uscc"
+    value = (text or "").strip().upper()
+    if not value:
+        raise InvalidIdentifier(kind, EMPTY, "unified social credit code is empty")
+    if len(value) != 18:
+        raise InvalidIdentifier(kind, WRONG_LENGTH, f"unified social credit code must have 18 characters, got {len(value)}")
+    for i, ch in enumerate(value):
+        if ch not in USCC_ALPHABET:
+            raise InvalidIdentifier(kind, BAD_CHARACTER,
+                                    f"character {i + 1} ({ch!r}) is not allowed (I, O, Z, S, V never appear)", i)
+    expected = uscc_check_character(value[:17])
+    if value[17] != expected:
+        raise InvalidIdentifier(kind, BAD_CHECK_CHARACTER,
+                                f"check character is {value[17]!r} but the first 17 characters give {expected!r}", 17)
+    return value
+
+
+def is_valid_uscc(text: str) -> bool:
+    try:
+        check_uscc(text)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- masking for display and export --------------------------------------------------------------------------
+
+def mask_resident_id(number: str) -> str:
+    """`110105********002X`: keep the area code and the last four characters."""
+    n = (number or "").strip()
+    if len(n) <= 10:
+        return "*" * len(n)
+    return n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """`138****5678` for mobile numbers; other lengths keep the first 3 and last 4 where possible."""
+    n = (number or "").strip()
+    if len(n) <= 7:
+        return n[:1] + "*" * max(len(n) - 1, 0)
+    return n[:3] + "*" * (len(n) - 7) + n[-4:]
+
+
+def mask_name(name: str) -> str:
+    """`张*` / `欧阳**`: keep the family name's first character."""
+    n = (name or "").strip()
+    return n[:1] + "*" * (len(n) - 1) if n else n

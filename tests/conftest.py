@@ -1,0 +1,27 @@
+"""Session-wide test settings. Qt runs offscreen; PostgreSQL tests (marker `pg`) must run when CI=true."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# python-escpos writes a capabilities cache on import; keep it out of the user's folders.
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.mkdtemp(prefix="govhall-escpos-"))
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--hardware"):
+        return
+    skip = pytest.mark.skip(reason="needs a real device (run with --hardware)")
+    for item in items:
+        if "hardware" in item.keywords:
+            item.add_marker(skip)
