@@ -1,0 +1,51 @@
+"""`python -m server [serve|migrate|load-demo|create-admin]` — see README."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from server.core.settings import Settings
+from server.store.database import Database
+from shared.db.migrate import DatabaseTooNew
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="GovHall central server")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="migrate, then serve the API (default)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("migrate", help="bring the database up to date and exit")
+    sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    database = Database(settings.effective_database_url)
+    try:
+        database.migrate()
+    except DatabaseTooNew as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    command = args.command or "serve"
+    if command == "migrate":
+        print(f"database is up to date: {database.engine.url.render_as_string()}")
+        return 0
+    if command == "load-demo":
+        from shared.demo.loader import load_demo
+        with database.session() as session:
+            report = load_demo(session, password_iterations=settings.password_iterations)
+        print(f"demo data loaded: {report}")
+        return 0
+    import uvicorn
+
+    from server.main import create_app
+    settings.migrate_on_start = False
+    app = create_app(settings, database=database)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

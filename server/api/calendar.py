@@ -1,0 +1,68 @@
+"""The working-day calendar: look-ups for clients, overrides and published years for admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.api.deps import AdminUser, Clock, DbSession
+from server.store.audit import audit
+from shared.calendar import WorkCalendar
+from shared.db.models import CalendarOverride, CalendarYear
+from shared.protocol.calendar import DayOut, DayOverride, DueOut, PublishYear
+
+router = APIRouter(prefix="/api/v1", tags=["calendar"])
+
+MAX_WORKDAYS = 400  # far beyond any statutory period; bounds the day-by-day walk
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    overrides = {o.day: o.is_workday for o in session.scalars(select(CalendarOverride))}
+    return WorkCalendar(overrides, session.scalars(select(CalendarYear.year)).all())
+
+
+@router.get("/calendar/days/{day}", response_model=DayOut)
+def get_day(day: dt.date, session: DbSession):
+    calendar = load_calendar(session)
+    is_workday = calendar.is_workday(day)  # CalendarNotPublished → 409 with the year
+    source = ("override" if session.get(CalendarOverride, day) else
+              "published_year" if session.get(CalendarYear, day.year) else "official")
+    return DayOut(day=day, is_workday=is_workday, source=source)
+
+
+@router.get("/calendar/due", response_model=DueOut)
+def due_date(start: dt.date, session: DbSession,
+             workdays: Annotated[int, Query(ge=0, le=MAX_WORKDAYS)]):
+    return DueOut(start=start, workdays=workdays, due=load_calendar(session).add_workdays(start, workdays))
+
+
+@router.put("/admin/calendar/days/{day}", response_model=DayOut)
+def set_day(day: dt.date, body: DayOverride, session: DbSession, admin: AdminUser, clock: Clock):
+    row = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_workday=body.is_workday)
+    row.is_workday, row.notice, row.updated_by, row.updated_at = body.is_workday, body.notice, admin.username, clock()
+    session.add(row)
+    audit(session, action="calendar.override", outcome="success", actor=admin.username, target=day.isoformat(),
+          is_workday=body.is_workday, notice=body.notice)
+    return DayOut(day=day, is_workday=body.is_workday, source="override")
+
+
+@router.delete("/admin/calendar/days/{day}", status_code=204)
+def clear_day(day: dt.date, session: DbSession, admin: AdminUser) -> None:
+    row = session.get(CalendarOverride, day)
+    if row is not None:
+        session.delete(row)
+        audit(session, action="calendar.clear", outcome="success", actor=admin.username, target=day.isoformat())
+
+
+@router.put("/admin/calendar/years/{year}", status_code=204)
+def publish_year(year: Annotated[int, Path(ge=2000, le=2100)], body: PublishYear, session: DbSession,
+                 admin: AdminUser, clock: Clock) -> None:
+    row = session.get(CalendarYear, year) or CalendarYear(year=year)
+    row.notice, row.updated_by, row.updated_at = body.notice, admin.username, clock()
+    session.add(row)
+    audit(session, action="calendar.publish_year", outcome="success", actor=admin.username, target=str(year),
+          notice=body.notice)

@@ -1,0 +1,71 @@
+"""Route dependencies: the unit of work, the clock, the signed-in staff member and role checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from server.api.errors import ApiError
+from server.core.settings import Settings
+from server.store.database import Database
+from server.store.models import AuthToken
+from shared.db.models import StaffUser
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_clock(request: Request) -> Callable[[], dt.datetime]:
+    return request.app.state.clock
+
+
+def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with db.session() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Clock = Annotated[Callable[[], dt.datetime], Depends(get_clock)]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def get_current_user(session: DbSession, clock: Clock,
+                     authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
+    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    if row is None or row.revoked or row.expires_at <= clock():
+        raise ApiError(401, "token_invalid", "登录已失效，请重新登录（token unknown, revoked or expired）")
+    user = session.get(StaffUser, row.user_id)
+    if user is None or not user.active:
+        raise ApiError(401, "token_invalid", "账号已停用（account disabled）")
+    return user
+
+
+CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+
+
+def require_role(*roles: str) -> Callable[[StaffUser], StaffUser]:
+    def check(user: CurrentUser) -> StaffUser:
+        if not set(roles) & set(user.role_names):
+            raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: " + ", ".join(roles) + "）",
+                           required=list(roles))
+        return user
+    return check
+
+
+AdminUser = Annotated[StaffUser, Depends(require_role("admin"))]

@@ -1,0 +1,65 @@
+"""One error envelope for every failure: {"error": {"code", "message", "details"}} with a specific 4xx.
+Messages are Chinese first (what a clerk or kiosk shows), with the English detail in `details` where useful."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.calendar import CalendarNotPublished
+from shared.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+log = logging.getLogger("govhall.server")
+
+
+class ApiError(DomainError):
+    """An error raised by a route with its HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str, **details) -> None:
+        super().__init__(message, code=code, **details)
+        self.status = status
+
+
+STATUS_BY_TYPE: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404), (Conflict, 409), (PermissionDenied, 403), (CalendarNotPublished, 409),
+]
+
+
+def envelope(status: int, code: str, message: str, details=None) -> JSONResponse:  # noqa: ANN001
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return envelope(exc.status, exc.code, exc.message, exc.details or None)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        status = next((s for t, s in STATUS_BY_TYPE if isinstance(exc, t)), 422)
+        return envelope(status, exc.code, exc.message, exc.details or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"field": ".".join(str(p) for p in e["loc"]), "type": e["type"], "message": e["msg"]}
+                    for e in exc.errors()]
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            return envelope(400, "invalid_json", "请求内容不是有效的 JSON（request body is not valid JSON）", problems)
+        return envelope(422, "invalid_request", "请求内容有误（request fields are invalid）", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised", 413: "payload_too_large"}
+        return envelope(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return envelope(500, "internal_error", "服务器内部错误，请稍后重试（internal error）")

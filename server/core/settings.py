@@ -1,0 +1,40 @@
+"""Server settings from the environment (GOVHALL_*) and an optional TOML file (GOVHALL_CONFIG)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVHALL_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("data"), description="where the embedded SQLite database lives")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite file in data_dir")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+    token_ttl_hours: float = Field(default=12, gt=0)
+    lockout_threshold: int = Field(default=5, ge=1, description="failed logins that lock an account")
+    lockout_minutes: float = Field(default=15, gt=0)
+    password_iterations: int = Field(default=200_000, ge=1_000)
+    migrate_on_start: bool = True
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource):
+        config_file = os.environ.get("GOVHALL_CONFIG")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if config_file:
+            if not Path(config_file).is_file():
+                raise FileNotFoundError(f"GOVHALL_CONFIG points at {config_file}, which does not exist")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'server.sqlite3').resolve()}"

@@ -1,0 +1,68 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.api import auth, calendar, catalogue, errors, health, org
+from server.core.settings import Settings
+from server.store.database import Database
+
+API_VERSION = "1"
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await errors.envelope(413, "payload_too_large",
+                                         f"请求内容过大（body over {self.limit} bytes）")(scope, receive, send)
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise errors.ApiError(413, "payload_too_large", f"请求内容过大（body over {self.limit} bytes）")
+            return message
+
+        return await self.app(scope, counted, send)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None,
+               clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
+    settings = settings or Settings()
+    database = database or Database(settings.effective_database_url)
+    if settings.migrate_on_start:
+        database.migrate()
+    app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
+                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.")
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    errors.install(app)
+    for module in (health, auth, catalogue, org, calendar):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    @app.middleware("http")
+    async def _no_store(request: Request, call_next):  # noqa: ANN001
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
+    return app

@@ -1,0 +1,24 @@
+"""Alembic environment for the server database (SQLite or PostgreSQL). Run through shared.db.migrate."""
+
+from alembic import context
+
+import server.store.models  # noqa: F401  (registers server-only tables)
+import shared.db.models  # noqa: F401
+from shared.db.base import Base, UtcDateTime
+
+
+def render_item(type_, obj, autogen_context):  # noqa: ANN001
+    # UtcDateTime only converts values; its DDL is a plain timezone-aware DateTime.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `python -m server migrate`")
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, render_item=render_item,
+                  compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,1 @@
+"""Demo data: the Dongguan quality-supervision catalogue and a demo hall."""

@@ -1,0 +1,31 @@
+"""Alembic environment for a client's SQLite cache. Run through shared.db.cache.open_cache."""
+
+from alembic import context
+
+import shared.db.models  # noqa: F401
+from shared.db.base import Base, UtcDateTime
+
+
+def render_item(type_, obj, autogen_context):  # noqa: ANN001
+    # UtcDateTime only converts values; its DDL is a plain timezone-aware DateTime.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("client cache migrations run through shared.db.cache.open_cache")
+
+# Only the tables a client keeps: reference data (and later the sync tables), never server-only ones.
+CLIENT_TABLES = set(Base.metadata.tables) - {"auth_token", "audit_entry"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+    return type_ != "table" or name in CLIENT_TABLES
+
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, render_item=render_item,
+                  include_object=include_object)
+with context.begin_transaction():
+    context.run_migrations()
