@@ -41,5 +41,5 @@ def get_item(code: str, session: DbSession):
             selectinload(ServiceItem.sub_items),
             selectinload(ServiceItem.situations).selectinload(Situation.materials))).one_or_none()
     if item is None:
-        raise ApiError(404, "item_not_found", f"事项不存在（no item with code {code}）", code=code)
+        raise ApiError(404, "item_not_found", f"事项不存在（no item with code {code}）", item=code)
     return item

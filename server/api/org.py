@@ -26,7 +26,7 @@ def get_hall(code: str, session: DbSession):
         selectinload(Hall.floors), selectinload(Hall.windows).selectinload(Window.services),
         selectinload(Hall.businesses).selectinload(Business.quota))).one_or_none()
     if hall is None:
-        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {code}）", code=code)
+        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {code}）", hall=code)
     return hall
 
 
@@ -43,7 +43,7 @@ def list_departments(session: DbSession):
 @router.post("/admin/departments", response_model=DepartmentOut, status_code=201)
 def create_department(body: DepartmentCreate, session: DbSession, admin: AdminUser):
     if session.scalars(select(Department).filter_by(code=body.code)).first() is not None:
-        raise ApiError(409, "department_exists", f"部门编码已存在（department {body.code} exists）", code=body.code)
+        raise ApiError(409, "department_exists", f"部门编码已存在（department {body.code} exists）", department=body.code)
     if body.uscc and session.scalars(select(Department).filter_by(uscc=body.uscc)).first() is not None:
         raise ApiError(409, "uscc_in_use", "统一社会信用代码已被其他部门使用（USCC already used）", uscc=body.uscc)
     parent_id = None
