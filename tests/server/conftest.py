@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
 from shared.demo.loader import load_demo
-from tests.pg import pg_schema_engine
+from tests.pg import pg_database
 
 FAST_HASH = 1_000  # PBKDF2 iterations in tests: the scheme is tested, not its cost
 
@@ -29,17 +30,43 @@ class FakeClock:
         self.now += dt.timedelta(**delta)
 
 
+def _prepare(db: Database) -> None:
+    db.migrate()
+    with db.session() as session:
+        load_demo(session, password_iterations=FAST_HASH)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "server.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    _prepare(db)
+    db.dispose()  # closing the last connection checkpoints the WAL into the main file, so a copy is whole
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    with pg_database() as engine:
+        db = Database(engine.url.render_as_string(hide_password=False), engine=engine)
+        _prepare(db)
+        engine.dispose()
+        yield engine.url.database
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated server database with the demo data loaded, fresh for each test."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-        db = Database(url)
+        path = tmp_path / "server.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        db = Database(f"sqlite:///{path}")
         yield db
         db.dispose()
     else:
-        with pg_schema_engine() as engine:
-            db = Database(engine.url.render_as_string(hide_password=False), engine=engine)
-            yield db
+        with pg_database(template=request.getfixturevalue("pg_template")) as engine:
+            yield Database(engine.url.render_as_string(hide_password=False), engine=engine)
 
 
 @pytest.fixture
@@ -54,10 +81,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(database: Database, settings: Settings, clock: FakeClock):
-    app = create_app(settings, database=database, clock=clock)
-    with database.session() as session:
-        load_demo(session, password_iterations=FAST_HASH)
-    return app
+    return create_app(settings, database=database, clock=clock)
 
 
 @pytest.fixture
