@@ -37,9 +37,9 @@ install_system_packages() {
 }
 
 find_python() {
-  for py in "${GOVHALL_PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+  for py in "${GOVHALL_PYTHON:-}" python3 python3.13 python3.12 python3.11; do
     [ -n "$py" ] || continue
-    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$py" >/dev/null && "$py" -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null; then
       echo "$py"; return 0
     fi
   done

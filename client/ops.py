@@ -1,0 +1,72 @@
+"""Background operations: run a function off the GUI thread and deliver its result (or error) on the GUI
+thread. Local-database writes go through a pool with ONE worker, so they never race each other; network and
+device work uses a wider pool. Usage:
+
+    ops.run(fetch_cases, on_done=self.show_cases, on_error=self.show_error)
+    ops.write(lambda: store.accept(case_id, ...), on_done=...)
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from client.qt import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from a worker are queued to it."""
+    sig_done = Signal(object, object)  # (callback, result)
+    sig_failed = Signal(object, object, str)  # (callback, exception, traceback text)
+
+    @Slot(object, object)
+    def _deliver(self, callback, result):  # noqa: ANN001
+        if callback is not None:
+            callback(result)
+
+    @Slot(object, object, str)
+    def _deliver_error(self, callback, error, text):  # noqa: ANN001
+        if callback is not None:
+            callback(error)
+
+
+class _Task(QRunnable):
+    def __init__(self, relay: _Relay, fn: Callable[[], Any], on_done, on_error) -> None:  # noqa: ANN001
+        super().__init__()
+        self.relay, self.fn, self.on_done, self.on_error = relay, fn, on_done, on_error
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's on_error on the GUI thread
+            self.relay.sig_failed.emit(self.on_error, exc, traceback.format_exc())
+        else:
+            self.relay.sig_done.emit(self.on_done, result)
+
+
+class Ops:
+    """Create one on the GUI thread (after QApplication) and share it."""
+
+    def __init__(self, io_threads: int = 4) -> None:
+        self._relay = _Relay()
+        self._relay.sig_done.connect(self._relay._deliver)
+        self._relay.sig_failed.connect(self._relay._deliver_error)
+        self._io = QThreadPool()
+        self._io.setMaxThreadCount(io_threads)
+        self._writer = QThreadPool()
+        self._writer.setMaxThreadCount(1)
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[Exception], None] | None = None) -> None:
+        """Reads, network and device calls."""
+        self._io.start(_Task(self._relay, fn, on_done, on_error))
+
+    def write(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[Exception], None] | None = None) -> None:
+        """Local-database writes: one at a time, in submission order."""
+        self._writer.start(_Task(self._relay, fn, on_done, on_error))
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """For shutdown and tests: wait until both pools are idle."""
+        return self._io.waitForDone(msecs) and self._writer.waitForDone(msecs)

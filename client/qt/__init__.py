@@ -1,0 +1,25 @@
+"""The client's single Qt import point. Screens import Qt names from here, so the binding and its minimum
+version are pinned in one place. (The kiosk shares it: one binding, one version check.)"""
+
+from __future__ import annotations
+
+import PySide6
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QRunnable, QSize, Qt, QThreadPool,
+                            QTimer, Signal, Slot)
+from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
+                               QStatusBar, QTableView, QVBoxLayout, QWidget)
+
+MIN_QT = (6, 6)
+QT_VERSION = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
+if QT_VERSION < MIN_QT:
+    raise ImportError(f"GovHall needs PySide6 {'.'.join(map(str, MIN_QT))} or newer, found {PySide6.__version__}")
+
+__all__ = [
+    "QAbstractTableModel", "QAction", "QApplication", "QColor", "QDialog", "QEvent", "QFont", "QFontDatabase",
+    "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGuiApplication", "QHBoxLayout", "QKeySequence",
+    "QLabel", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
+    "QRunnable", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTableView", "QThreadPool", "QTimer",
+    "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
+]
