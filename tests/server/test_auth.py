@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from server.store.models import AuditEntry, AuthToken
 from shared.db.models import StaffUser
-from tests.server.conftest import login
+from tests.fixtures.server import login
 
 URL = "/api/v1/auth/login"
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shared.db.models import Department
-from tests.server.conftest import login
+from tests.fixtures.server import login
 
 DEPARTMENTS = "/api/v1/admin/departments"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.server.conftest import login
+from tests.fixtures.server import login
 
 
 def test_healthz(client) -> None:

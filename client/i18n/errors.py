@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from client.qt import QApplication
+
+# code → Chinese text. Codes come from shared/ and server/ errors; unknown codes fall back to the message.
+_TEXTS = {
+    "missing_credentials": "请输入用户名和密码",
+    "invalid_credentials": "用户名或密码错误",
+    "account_locked": "密码错误次数过多，账号已锁定，请稍后再试",
+    "offline_unknown_user": "服务器无法连接，且该账号从未在本机联网登录过，无法离线登录",
+    "offline_wrong_password": "服务器无法连接（离线登录）：用户名或密码错误",
+    "offline_locked": "离线登录失败次数过多，请稍后再试",
+    "offline_expired": "离线登录凭据已过期，请在网络恢复后联网登录一次",
+    "token_invalid": "登录已失效，请重新登录",
+}
+
+
+def error_text(code: str, fallback: str = "") -> str:
+    text = _TEXTS.get(code)
+    if text is None:
+        return fallback or QApplication.translate("errors", "操作失败（{code}）").format(code=code)
+    return QApplication.translate("errors", text)

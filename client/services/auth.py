@@ -1,0 +1,88 @@
+"""Signing in: online through the server, or offline with the workstation's stored verifier when (and only
+when) the server cannot be reached. A refusal from the server is final: it never falls back to offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from client.services.offline_logins import OfflineLoginStore
+from shared.errors import DomainError
+
+TIMEOUT = (3.05, 10)  # connect, read
+
+
+class LoginRefused(DomainError):
+    """The server (or the offline store) said no. `code` is the server's error code."""
+    code = "login_refused"
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    username: str
+    display_name: str
+    staff_no: str
+    roles: tuple[str, ...]
+    hall_id: int | None
+    department_id: int | None
+    token: str | None  # None when signed in offline
+    offline: bool
+
+    @property
+    def primary_role(self) -> str:
+        for role in ("admin", "supervisor", "approver", "clerk"):
+            if role in self.roles:
+                return role
+        return self.roles[0] if self.roles else ""
+
+
+class AuthService:
+    def __init__(self, server_url: str, offline: OfflineLoginStore, *, http: requests.Session | None = None,
+                 device_id: str | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.offline = offline
+        self.http = http or requests.Session()
+        self.device_id = device_id
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+
+    def login(self, username: str, password: str) -> StaffSession:
+        username = username.strip()
+        if not username or not password:
+            raise LoginRefused("username and password are required", code="missing_credentials")
+        body = {"username": username, "password": password}
+        if self.device_id:
+            body["device_id"] = self.device_id
+        try:
+            response = self.http.post(f"{self.server_url}/api/v1/auth/login", json=body, timeout=TIMEOUT)
+        except requests.RequestException:
+            return self._offline(username, password)
+        if response.status_code >= 500:
+            return self._offline(username, password)
+        if response.status_code != 200:
+            error = _error(response)
+            raise LoginRefused(error.get("message", "login refused"), code=error.get("code", "login_refused"),
+                               **(error.get("details") or {}))
+        payload = response.json()
+        user = payload["user"]
+        self.offline.remember(username, password, user, self.clock())
+        return _session(user, payload["token"], offline=False)
+
+    def _offline(self, username: str, password: str) -> StaffSession:
+        profile = self.offline.verify(username, password, self.clock())
+        return _session(profile, None, offline=True)
+
+
+def _error(response: requests.Response) -> dict:
+    try:
+        return response.json().get("error") or {}
+    except ValueError:
+        return {"code": f"http_{response.status_code}", "message": response.text[:200]}
+
+
+def _session(user: dict, token: str | None, *, offline: bool) -> StaffSession:
+    return StaffSession(username=user["username"], display_name=user["display_name"], staff_no=user["staff_no"],
+                        roles=tuple(user["roles"]), hall_id=user.get("hall_id"),
+                        department_id=user.get("department_id"), token=token, offline=offline)

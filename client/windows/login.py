@@ -1,0 +1,81 @@
+"""The login dialog. Signing in runs off the GUI thread; the dialog stays responsive and says what happened."""
+
+from __future__ import annotations
+
+from client.i18n.errors import error_text
+from client.ops import Ops
+from client.qt import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
+from client.services.auth import AuthService, StaffSession
+from shared.errors import DomainError
+
+
+class LoginDialog(QDialog):
+    sig_logged_in = Signal(object)  # StaffSession
+
+    def __init__(self, auth: AuthService, ops: Ops, hall_name: str = "", parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.auth, self.ops = auth, ops
+        self.session: StaffSession | None = None
+        self.setWindowTitle(self.tr("GovHall 政务大厅 · 登录"))
+        self.setMinimumWidth(420)
+
+        title = QLabel(self.tr("政务服务中心业务系统"))
+        title.setObjectName("title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size: 20pt; font-weight: bold; margin: 12px;")
+        subtitle = QLabel(hall_name)
+        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(self.tr("工号或用户名"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("密码"))
+        form = QFormLayout()
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+
+        self.submit = QPushButton(self.tr("登录"))
+        self.submit.setDefault(True)
+        self.submit.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(form)
+        layout.addWidget(self.submit)
+        layout.addWidget(self.message)
+
+    def _submit(self) -> None:
+        if not self.submit.isEnabled():
+            return
+        self._busy(True)
+        self.message.setStyleSheet("color: #555;")
+        self.message.setText(self.tr("正在登录…"))
+        username, password = self.username.text(), self.password.text()
+        self.ops.run(lambda: self.auth.login(username, password), on_done=self._done, on_error=self._failed)
+
+    def _done(self, session: StaffSession) -> None:
+        self._busy(False)
+        self.session = session
+        self.sig_logged_in.emit(session)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self._busy(False)
+        self.password.clear()
+        self.password.setFocus()
+        self.message.setStyleSheet("color: #b00020;")
+        if isinstance(error, DomainError):
+            self.message.setText(error_text(error.code, error.message))
+        else:
+            self.message.setText(self.tr("登录失败：{0}").format(type(error).__name__))
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.username, self.password, self.submit):
+            widget.setEnabled(not busy)
