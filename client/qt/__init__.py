@@ -8,7 +8,7 @@ from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, Q
                             QTimer, Signal, Slot)
 from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
                                QStatusBar, QTableView, QVBoxLayout, QWidget)
 
 MIN_QT = (6, 6)
@@ -19,7 +19,7 @@ if QT_VERSION < MIN_QT:
 __all__ = [
     "QAbstractTableModel", "QAction", "QApplication", "QColor", "QDialog", "QEvent", "QFont", "QFontDatabase",
     "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGuiApplication", "QHBoxLayout", "QKeySequence",
-    "QLabel", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
+    "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
     "QRunnable", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTableView", "QThreadPool", "QTimer",
     "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
 ]
