@@ -30,11 +30,7 @@ def _reachable() -> str | None:
 
 @contextmanager
 def pg_schema_engine() -> Iterator[Engine]:
-    problem = _reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {problem}")
+    _require_pg()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:

@@ -11,11 +11,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from shared.db.base import UtcDateTime
 from shared.errors import DomainError
 
 
 class DatabaseTooNew(DomainError):
     code = "database_too_new"
+
+
+def render_item(type_, obj, autogen_context):  # noqa: ANN001
+    """Autogenerate hook: UtcDateTime only converts values; its DDL is a plain timezone-aware DateTime."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _config(script_location: Path) -> Config:

@@ -3,14 +3,8 @@
 from alembic import context
 
 import shared.db.models  # noqa: F401
-from shared.db.base import Base, UtcDateTime
-
-
-def render_item(type_, obj, autogen_context):  # noqa: ANN001
-    # UtcDateTime only converts values; its DDL is a plain timezone-aware DateTime.
-    if type_ == "type" and isinstance(obj, UtcDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
+from shared.db.base import Base
+from shared.db.migrate import render_item
 
 config = context.config
 connection = config.attributes.get("connection")
