@@ -1,0 +1,110 @@
+"""Choosing the next ticket for a window — the heart of the queue — and explaining the choice.
+
+Order of rules:
+1. Max-wait escalation: a ticket of any business the window serves that has waited longer than the maximum
+   is called first (highest class first, then the window's business level, then place in line), so neither
+   a class nor a lower-level business starves.
+2. Business level: the window's businesses with the best (lowest) level that has anyone waiting.
+3. Fairness between priority classes and walk-ins (see `fairness`).
+4. Inside the chosen kind: class (appointment before green channel), then place in line — the HLC issue time
+   (`queue_key`), never the printed number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shared.queue.clock import waited
+from shared.queue.config import Window
+from shared.queue.fairness import FairnessState, Turn
+from shared.queue.rules import CallingRules
+from shared.queue.tickets import Ticket, TicketState
+
+ReasonArg = str | int
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of the explanation: a stable code and its arguments (the UI renders them in Chinese)."""
+
+    code: str
+    args: tuple[tuple[str, ReasonArg], ...] = ()
+
+    def to_dict(self) -> dict[str, ReasonArg]:
+        return {"code": self.code, **dict(self.args)}
+
+
+@dataclass(frozen=True)
+class Decision:
+    window_id: int
+    ticket: Ticket
+    reasons: tuple[Reason, ...]
+    fairness_after: FairnessState
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.reasons)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"window": self.window_id, "ticket": self.ticket.number, "ticket_id": self.ticket.id,
+                "class": int(self.ticket.priority_class), "reasons": [r.to_dict() for r in self.reasons]}
+
+
+def may_call(window: Window, ticket: Ticket) -> bool:
+    """The window may call this ticket: it waits, its business is served here, no other window reserved."""
+    return (ticket.state is TicketState.WAITING and window.serves(ticket.business_id)
+            and ticket.target_window_id in (None, window.id))
+
+
+def is_overdue(ticket: Ticket, now: dt.datetime, rules: CallingRules) -> bool:
+    return waited(ticket.queue_key, now) > rules.max_wait
+
+
+def _place(ticket: Ticket) -> tuple[object, ...]:
+    return (ticket.queue_key, ticket.id)
+
+
+def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fairness: FairnessState,
+                rules: CallingRules) -> Decision | None:
+    """The ticket `window` should call now, with reasons; None when it may call nobody."""
+    candidates = [t for t in tickets if may_call(window, t)]
+    if not candidates:
+        return None
+    overdue = [t for t in candidates if is_overdue(t, now, rules)]
+    if overdue:
+        return _escalated(window, overdue, now, fairness, rules)
+    level = min(_level(window, t) for t in candidates)
+    group = [t for t in candidates if _level(window, t) == level]
+    reasons = [Reason("business_level", (("business", group[0].business_id), ("level", level)))] \
+        if len(window.services) > 1 else []
+    turn = fairness.turn(rules.fairness)
+    same_turn = [t for t in group if Turn.of(t.priority_class) is turn]
+    ratio = f"{rules.fairness.priority}:{rules.fairness.normal}"
+    if same_turn:
+        reasons.append(Reason("fairness_turn", (("turn", turn.value), ("ratio", ratio))))
+        pool = same_turn
+    else:
+        reasons.append(Reason("only_other_kind_waiting", (("turn", turn.value), ("ratio", ratio))))
+        pool = group
+    chosen = min(pool, key=lambda t: (t.priority_class, *_place(t)))
+    reasons.append(Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),)))
+    reasons.append(Reason("earliest_in_line", (("issued_ms", chosen.queue_key.physical_ms),)))
+    return Decision(window.id, chosen, tuple(reasons), fairness.after(chosen.priority_class, rules.fairness))
+
+
+def _level(window: Window, ticket: Ticket) -> int:
+    level = window.level_of(ticket.business_id)
+    assert level is not None  # guaranteed by may_call
+    return level
+
+
+def _escalated(window: Window, overdue: list[Ticket], now: dt.datetime, fairness: FairnessState,
+               rules: CallingRules) -> Decision:
+    chosen = min(overdue, key=lambda t: (t.priority_class, _level(window, t), *_place(t)))
+    minutes = int(waited(chosen.queue_key, now).total_seconds() // 60)
+    reasons = (Reason("waited_over_max", (("ticket", chosen.number), ("minutes", minutes),
+                                          ("max_minutes", rules.max_wait_minutes))),
+               Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),)))
+    return Decision(window.id, chosen, reasons, fairness.after(chosen.priority_class, rules.fairness))
