@@ -31,3 +31,10 @@ def ticket(number: str, *, minute: float = 0, business: int = 1, cls: PriorityCl
 def window(window_id: int, *services: tuple[int, int], number: int | None = None) -> Window:
     """window(1, (business, level), …)"""
     return Window(window_id, number or window_id, tuple(WindowService(b, lvl) for b, lvl in services))
+
+
+def resident_id(sequence: int, birth: str = "19800101") -> str:
+    """A valid 18-character resident ID number (GB 11643) for test person `sequence`."""
+    from shared.validation import resident_id_check_character
+    first17 = f"440300{birth}{sequence:03d}"
+    return first17 + resident_id_check_character(first17)
