@@ -74,7 +74,7 @@ def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fai
         return None
     overdue = [t for t in candidates if is_overdue(t, now, rules)]
     if overdue:
-        return _escalated(window, overdue, now, fairness, rules)
+        return _escalated(window, candidates, overdue, now, fairness, rules)
     level = min(_level(window, t) for t in candidates)
     group = [t for t in candidates if _level(window, t) == level]
     reasons = [Reason("business_level", (("business", group[0].business_id), ("level", level)))] \
@@ -91,7 +91,15 @@ def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fai
     chosen = min(pool, key=lambda t: (t.priority_class, *_place(t)))
     reasons.append(Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),)))
     reasons.append(Reason("earliest_in_line", (("issued_ms", chosen.queue_key.physical_ms),)))
+    # Name the first ticket of the other kind, so the clerk sees who waits because of the ratio.
+    other_kind = [t for t in group if Turn.of(t.priority_class) is not Turn.of(chosen.priority_class)]
+    if other_kind:
+        reasons.append(_passed_over(min(other_kind, key=lambda t: (t.priority_class, *_place(t)))))
     return Decision(window.id, chosen, tuple(reasons), fairness.after(chosen.priority_class, rules.fairness))
+
+
+def _passed_over(ticket: Ticket) -> Reason:
+    return Reason("passed_over", (("ticket", ticket.number), ("class", int(ticket.priority_class))))
 
 
 def _level(window: Window, ticket: Ticket) -> int:
@@ -100,11 +108,18 @@ def _level(window: Window, ticket: Ticket) -> int:
     return level
 
 
-def _escalated(window: Window, overdue: list[Ticket], now: dt.datetime, fairness: FairnessState,
-               rules: CallingRules) -> Decision:
-    chosen = min(overdue, key=lambda t: (t.priority_class, _level(window, t), *_place(t)))
+def _escalated(window: Window, candidates: list[Ticket], overdue: list[Ticket], now: dt.datetime,
+               fairness: FairnessState, rules: CallingRules) -> Decision:
+    def rank(t: Ticket) -> tuple[object, ...]:
+        return (t.priority_class, _level(window, t), *_place(t))
+
+    chosen = min(overdue, key=rank)
     minutes = int(waited(chosen.queue_key, now).total_seconds() // 60)
-    reasons = (Reason("waited_over_max", (("ticket", chosen.number), ("minutes", minutes),
+    reasons = [Reason("waited_over_max", (("ticket", chosen.number), ("minutes", minutes),
                                           ("max_minutes", rules.max_wait_minutes))),
-               Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),)))
-    return Decision(window.id, chosen, reasons, fairness.after(chosen.priority_class, rules.fairness))
+               Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),))]
+    # Without escalation this ticket would have gone first: say so.
+    usual = choose_next(window, [t for t in candidates if t not in overdue], now, fairness, rules)
+    if usual is not None:
+        reasons.append(_passed_over(usual.ticket))
+    return Decision(window.id, chosen, tuple(reasons), fairness.after(chosen.priority_class, rules.fairness))

@@ -78,7 +78,8 @@ def recall(ticket: Ticket, rules: CallingRules, now: dt.datetime) -> Ticket:
     require_aware(now, "now")
     if ticket.recalls >= rules.recall_limit:
         raise CallRefused("recall_limit_reached",
-                          f"ticket {ticket.number} has been recalled {ticket.recalls} times (limit {rules.recall_limit})",
+                          f"ticket {ticket.number} has been recalled {ticket.recalls} times "
+                          f"(limit {rules.recall_limit})",
                           ticket=ticket.number, recalls=ticket.recalls, limit=rules.recall_limit)
     return dataclasses.replace(ticket, recalls=ticket.recalls + 1)
 

@@ -90,6 +90,7 @@ def test_booking_on_a_holiday_is_refused_when_a_calendar_is_given() -> None:
     now = dt.datetime(2026, 9, 28, 9, 0, tzinfo=CHINA_TZ)
     assert _booking(national_day, now=now, calendar=WorkCalendar()) == "hall_closed_that_day"
     make_up_saturday = national_day.replace(day=10)
-    assert _booking(make_up_saturday, now=dt.datetime(2026, 10, 8, 9, 0, tzinfo=CHINA_TZ), calendar=WorkCalendar()) is None
-    assert _booking(make_up_saturday + dt.timedelta(days=1), now=dt.datetime(2026, 10, 8, 9, 0, tzinfo=CHINA_TZ),
+    after_holiday = dt.datetime(2026, 10, 8, 9, 0, tzinfo=CHINA_TZ)
+    assert _booking(make_up_saturday, now=after_holiday, calendar=WorkCalendar()) is None
+    assert _booking(make_up_saturday + dt.timedelta(days=1), now=after_holiday,
                     calendar=WorkCalendar()) == "hall_closed_that_day"

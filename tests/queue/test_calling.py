@@ -20,7 +20,7 @@ def _run(win, tickets, now, rules=RULES, fairness=FairnessState(), steps=None):
             break
         fairness = decision.fairness_after
         order.append(decision.ticket.number)
-        pool = [lc.call(t, win, now) if t.id == decision.ticket.id else t for t in pool]
+        pool = [t for t in pool if t.id != decision.ticket.id]     # called: out of the waiting line
     return order
 
 
@@ -46,7 +46,8 @@ def test_on_time_appointment_goes_first_and_says_why() -> None:
         "window": 1, "ticket": "A002", "ticket_id": "id-A002", "class": 1,
         "reasons": [{"code": "fairness_turn", "turn": "priority", "ratio": "1:2"},
                     {"code": "appointment_on_time", "class": 1},
-                    {"code": "earliest_in_line", "issued_ms": decision.ticket.queue_key.physical_ms}]}
+                    {"code": "earliest_in_line", "issued_ms": decision.ticket.queue_key.physical_ms},
+                    {"code": "passed_over", "ticket": "A001", "class": 3}]}
 
 
 def test_appointments_before_green_channel_inside_the_priority_share() -> None:
@@ -62,6 +63,7 @@ def test_fairness_one_priority_two_normal() -> None:
 def test_only_walk_ins_waiting_are_called_without_idling() -> None:
     decision = choose_next(W1, [ticket("N1")], at(1), FairnessState(), RULES)
     assert decision.ticket.number == "N1" and "only_other_kind_waiting" in decision.codes
+    assert "passed_over" not in decision.codes
 
 
 def test_fairness_ratio_holds_over_a_long_sequence() -> None:
@@ -97,6 +99,7 @@ def test_max_wait_escalation_lets_a_second_level_business_through() -> None:
     assert decision.ticket.number == "B011"
     assert decision.reasons[0].to_dict() == {"code": "waited_over_max", "ticket": "B011", "minutes": 31,
                                              "max_minutes": 30}
+    assert decision.reasons[-1].to_dict() == {"code": "passed_over", "ticket": "A000", "class": 3}
     # exactly at the maximum it is not yet overdue
     assert choose_next(win, [b, *fresh], at(30), FairnessState(), RULES).ticket.number == "A000"
 

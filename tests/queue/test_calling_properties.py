@@ -96,7 +96,7 @@ def test_people_ahead_matches_the_actual_call_order(tickets, windows, now_minute
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 3), st.integers(1, 3), st.integers(3, 20))
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(3, 12))
 def test_fairness_ratio_is_exact_while_both_kinds_wait(p, n, cycles) -> None:
     rules = CallingRules(max_wait_minutes=100_000, fairness=FairnessRatio(p, n))
     win = window(1, (1, 1))
@@ -108,7 +108,7 @@ def test_fairness_ratio_is_exact_while_both_kinds_wait(p, n, cycles) -> None:
         decision = choose_next(win, pool.values(), at(60), fairness, rules)
         fairness = decision.fairness_after
         kinds.append(decision.ticket.priority_class.is_priority)
-        pool[decision.ticket.id] = lc.call(decision.ticket, win, at(60))
+        del pool[decision.ticket.id]
     for start in range(0, size, p + n):
         assert kinds[start:start + p + n] == [True] * p + [False] * n
 

@@ -7,7 +7,7 @@ from shared.queue.appointments import Appointment, CheckIn, CheckInStatus
 from shared.queue.clock import IssueTime
 from shared.queue.config import Business, Quota
 from shared.queue.errors import IssueRefused
-from shared.queue.issuance import IssuedCounts, IssueRequest, admit, issue, remaining
+from shared.queue.issuance import IssuedCounts, IssueRequest, admit, is_elderly, issue, remaining
 from shared.queue.tickets import Channel, GreenChannelReason, PriorityClass, TicketState
 from shared.validation import InvalidIdentifier
 from tests.queue.builders import T0, at, resident_id, ticket, window
@@ -140,3 +140,10 @@ def test_appointment_of_someone_else_is_refused() -> None:
     check = CheckIn(_appointment(9, business=2), CheckInStatus.ON_TIME)
     request = IssueRequest(1, Channel.QR, _at_clock(9), person_id=ALICE, check_in=check)
     assert _refused(request) == "appointment_mismatch"
+
+
+def test_elderly_is_read_from_the_birth_date_in_the_id_number() -> None:
+    born = resident_id(21, birth="19661124")
+    assert not is_elderly(born, dt.date(2026, 11, 23))      # 60th birthday is tomorrow
+    assert is_elderly(born, dt.date(2026, 11, 24))
+    assert not is_elderly(ALICE, dt.date(2026, 11, 23))
