@@ -77,8 +77,7 @@ def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fai
         return _escalated(window, candidates, overdue, now, fairness, rules)
     level = min(_level(window, t) for t in candidates)
     group = [t for t in candidates if _level(window, t) == level]
-    reasons = [Reason("business_level", (("business", group[0].business_id), ("level", level)))] \
-        if len(window.services) > 1 else []
+    reasons: list[Reason] = []
     turn = fairness.turn(rules.fairness)
     same_turn = [t for t in group if Turn.of(t.priority_class) is turn]
     ratio = f"{rules.fairness.priority}:{rules.fairness.normal}"
@@ -89,6 +88,8 @@ def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fai
         reasons.append(Reason("only_other_kind_waiting", (("turn", turn.value), ("ratio", ratio))))
         pool = group
     chosen = min(pool, key=lambda t: (t.priority_class, *_place(t)))
+    if len(window.services) > 1:   # only worth saying where the window has a choice of businesses
+        reasons.insert(0, Reason("business_level", (("business", chosen.business_id), ("level", level))))
     reasons.append(Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),)))
     reasons.append(Reason("earliest_in_line", (("issued_ms", chosen.queue_key.physical_ms),)))
     # Name the first ticket of the other kind, so the clerk sees who waits because of the ratio.
@@ -119,7 +120,8 @@ def _escalated(window: Window, candidates: list[Ticket], overdue: list[Ticket], 
                                           ("max_minutes", rules.max_wait_minutes))),
                Reason(chosen.priority_class.code, (("class", int(chosen.priority_class)),))]
     # Without escalation this ticket would have gone first: say so.
-    usual = choose_next(window, [t for t in candidates if t not in overdue], now, fairness, rules)
+    overdue_ids = {t.id for t in overdue}
+    usual = choose_next(window, [t for t in candidates if t.id not in overdue_ids], now, fairness, rules)
     if usual is not None:
         reasons.append(_passed_over(usual.ticket))
     return Decision(window.id, chosen, tuple(reasons), fairness.after(chosen.priority_class, rules.fairness))

@@ -106,6 +106,20 @@ def estimate_wait(ticket: Ticket, ahead: int | None, windows: Iterable[Window],
     return WaitEstimate(ticket.id, ahead, count, mean_service, wait)
 
 
+def wait_estimates(windows: Sequence[Window], statuses: Mapping[int, WindowStatus], tickets: Sequence[Ticket],
+                   now: dt.datetime, calling: CallingRules, estimating: EstimateRules) -> dict[str, WaitEstimate]:
+    """Estimates for every waiting ticket at once (what the hall display and the WeChat query show)."""
+    ahead = people_ahead(windows, statuses, tickets, now, calling)
+    means: dict[int, dt.timedelta] = {}
+    result = {}
+    for t in tickets:
+        if t.state is TicketState.WAITING:
+            if t.business_id not in means:
+                means[t.business_id] = mean_service_time(tickets, t.business_id, estimating)
+            result[t.id] = estimate_wait(t, ahead[t.id], windows, statuses, means[t.business_id])
+    return result
+
+
 @dataclass(frozen=True)
 class NearCallIntent:
     """Ask the notification outbox to tell the citizen their turn is near (SMS, WeChat, silent calling)."""

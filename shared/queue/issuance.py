@@ -33,6 +33,17 @@ class IssuedCounts:
         return IssuedCounts(self.day + 1, self.am + am, self.pm + (not am))
 
 
+def issued_counts(tickets: Iterable[Ticket], business_id: int, day: dt.date, quota: Quota | None) -> IssuedCounts:
+    """Rebuild today's counts from the tickets themselves (e.g. on an offline device after a sync).
+    On-time appointment tickets are not counted: they never used the walk-in quota."""
+    counts = IssuedCounts()
+    for t in tickets:
+        if (t.business_id == business_id and t.issued_wall.date() == day
+                and t.priority_class is not PriorityClass.APPOINTMENT):
+            counts = counts.after_issue(quota, t.issued_wall)
+    return counts
+
+
 @dataclass(frozen=True)
 class Remaining:
     """What the dispenser shows: `count` None means unlimited; `limited_by` names the binding limit."""

@@ -3,7 +3,7 @@ current timed period at `now`, so waiting and service times come straight from t
 
     waiting → called → serving → finished
     called/serving → held → called (call back, same window)
-    called/serving/held → waiting (transfer; period kind "transferred")
+    waiting/called/serving/held → waiting (transfer; period kind "transferred")
     called → no_show (after N recalls);  waiting/called/held → cancelled
 """
 
@@ -131,8 +131,9 @@ def cancel(ticket: Ticket, now: dt.datetime) -> Ticket:
 def transfer(ticket: Ticket, now: dt.datetime, rules: CallingRules, *, to_business_id: int | None = None,
              to_window: Window | None = None, new_queue_key: IssueTime | None = None) -> Ticket:
     """转移 to another business and/or a specific window. The ticket waits again; by default it keeps its
-    place (its original issue time), otherwise it goes behind everyone issued before `new_queue_key`."""
-    _require(ticket, "transfer", C, S, H)
+    place (its original issue time), otherwise it goes behind everyone issued before `new_queue_key`.
+    A waiting ticket may be moved too (e.g. a supervisor empties the line of a window that closes)."""
+    _require(ticket, "transfer", W, C, S, H)
     business_id = ticket.business_id if to_business_id is None else to_business_id
     if business_id == ticket.business_id and to_window is None:
         raise CallRefused("transfer_needs_destination", f"ticket {ticket.number}: transfer to where?",

@@ -61,6 +61,7 @@ class TicketStats:
     issued: int
     by_channel: dict[str, int]
     by_outcome: dict[str, int]       # ticket state codes; finished / no_show / cancelled / still open
+    by_channel_and_outcome: dict[tuple[str, str], int]
     no_shows: int
     waiting: DurationSummary         # issue → first call, tickets that were called
     service: DurationSummary         # serving time of finished tickets
@@ -74,6 +75,7 @@ def ticket_stats(tickets: Iterable[Ticket]) -> TicketStats:
         issued=len(items),
         by_channel=dict(Counter(t.channel.value for t in items)),
         by_outcome=dict(Counter(t.state.value for t in items)),
+        by_channel_and_outcome=dict(Counter((t.channel.value, t.state.value) for t in items)),
         no_shows=sum(1 for t in items if t.state is TicketState.NO_SHOW),
         waiting=summarise(waits),
         service=summarise(services),

@@ -3,7 +3,7 @@ import datetime as dt
 from shared.queue import lifecycle as lc
 from shared.queue.desk import WindowStatus
 from shared.queue.estimates import (estimate_wait, mean_service_time, near_call_intents, people_ahead,
-                                    predicted_order)
+                                    predicted_order, wait_estimates)
 from shared.queue.rules import CallingRules, EstimateRules
 from tests.queue.builders import APPT, at, ticket, window
 
@@ -67,3 +67,19 @@ def test_near_call_intent_is_emitted_once_per_ticket() -> None:
     again, notified = near_call_intents(rest, people_ahead([W1], {}, rest, at(11), RULES), RULES, notified)
     assert [i.ticket_number for i in again] == ["N3"]
     assert near_call_intents(rest, people_ahead([W1], {}, rest, at(11), RULES), RULES, notified)[0] == []
+
+
+def test_wait_estimates_for_the_whole_hall() -> None:
+    rules = EstimateRules(default_service_minutes=10)
+    done = _served("A0", 0, 6)                                  # business 1 has served one in 6 min
+    tickets = [done, ticket("A1", minute=1), ticket("A2", minute=2), ticket("A3", minute=3),
+               ticket("B1", business=2, minute=1)]
+    estimates = wait_estimates([W1, W2], {}, tickets, at(10), RULES, rules)
+    assert set(estimates) == {"id-A1", "id-A2", "id-A3", "id-B1"}
+    # windows 1 and 2 call in turn: W1→A1, W2→B1, W1→A2, W2→A3. Both windows may call A3, so A1, B1 and
+    # A2 are ahead of it (B1 takes window 2's time); 3 ÷ 2 windows × 6 min = 9 min
+    a3 = estimates["id-A3"]
+    assert (a3.people_ahead, a3.open_windows, a3.mean_service) == (3, 2, dt.timedelta(minutes=6))
+    assert a3.estimated_wait == dt.timedelta(minutes=9)
+    b1 = estimates["id-B1"]
+    assert (b1.people_ahead, b1.open_windows, b1.estimated_wait) == (0, 1, dt.timedelta(0))

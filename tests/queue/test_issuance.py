@@ -7,10 +7,10 @@ from shared.queue.appointments import Appointment, CheckIn, CheckInStatus
 from shared.queue.clock import IssueTime
 from shared.queue.config import Business, Quota
 from shared.queue.errors import IssueRefused
-from shared.queue.issuance import IssuedCounts, IssueRequest, admit, is_elderly, issue, remaining
+from shared.queue.issuance import IssuedCounts, IssueRequest, admit, is_elderly, issue, issued_counts, remaining
 from shared.queue.tickets import Channel, GreenChannelReason, PriorityClass, TicketState
 from shared.validation import InvalidIdentifier
-from tests.queue.builders import T0, at, resident_id, ticket, window
+from tests.queue.builders import APPT, T0, at, resident_id, ticket, window
 
 BIZ = Business(1, "A", "不动产登记")
 QUOTA = Quota(1, daily_limit=10, am_limit=6, pm_limit=4, opens_at=dt.time(9), closes_at=dt.time(17),
@@ -147,3 +147,9 @@ def test_elderly_is_read_from_the_birth_date_in_the_id_number() -> None:
     assert not is_elderly(born, dt.date(2026, 11, 23))      # 60th birthday is tomorrow
     assert is_elderly(born, dt.date(2026, 11, 24))
     assert not is_elderly(ALICE, dt.date(2026, 11, 23))
+
+
+def test_counts_are_rebuilt_from_tickets_without_on_time_appointments() -> None:
+    tickets = [ticket("A001", minute=0), ticket("A002", minute=200), ticket("A003", minute=201, cls=APPT),
+               ticket("B001", minute=5, business=2), ticket("A004", minute=24 * 60)]
+    assert issued_counts(tickets, 1, T0.date(), QUOTA) == IssuedCounts(2, 1, 1)

@@ -33,7 +33,6 @@ def test_full_path_records_exact_waiting_and_service_times() -> None:
     lambda t: lc.hold(t, at(1)),
     lambda t: lc.mark_no_show(t, RULES, at(1)),
     lambda t: lc.call_back(t, W1, at(1)),
-    lambda t: lc.transfer(t, at(1), RULES, to_business_id=2),
 ])
 def test_actions_on_a_waiting_ticket_are_refused_with_a_code(action) -> None:
     with pytest.raises(WrongTicketState) as info:
@@ -131,3 +130,11 @@ def test_events_cannot_go_back_in_time() -> None:
     t = lc.call(ticket("A001", minute=10), W1, at(20))
     with pytest.raises(ValueError):
         lc.start_service(t, at(19))
+
+
+def test_a_waiting_ticket_can_be_moved_to_another_business_keeping_its_place() -> None:
+    t = ticket("A001", minute=2)
+    moved = lc.transfer(t, at(9), RULES, to_business_id=2)
+    assert moved.state is TicketState.WAITING and moved.business_id == 2 and moved.queue_key == t.issued_at
+    assert [p.kind for p in moved.periods] == [PeriodKind.WAITING, PeriodKind.TRANSFERRED]
+    assert first_wait(moved) == at(9) - at(2)

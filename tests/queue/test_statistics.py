@@ -42,6 +42,8 @@ def test_ticket_stats_count_channels_outcomes_waits_and_service() -> None:
     assert stats.issued == 4 and stats.no_shows == 1
     assert stats.by_channel == {"dispenser": 2, "qr": 1, "id_card": 1}
     assert stats.by_outcome == {"finished": 2, "no_show": 1, "waiting": 1}
+    assert stats.by_channel_and_outcome == {("dispenser", "finished"): 1, ("qr", "finished"): 1,
+                                            ("dispenser", "no_show"): 1, ("id_card", "waiting"): 1}
     assert stats.waiting.count == 3 and stats.waiting.mean == (10 + 20 + 5) / 3 * MIN
     assert stats.service.count == 2 and stats.service.mean == 7 * MIN and stats.service.p90 == 10 * MIN
 
