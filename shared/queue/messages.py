@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "bad_rating_needs_reason": "请选择或填写差评原因",
     "rating_still_open": "评价尚未超时",
     "rectification_needs_bad_rating": "仅差评需要整改",
+    "visit_not_rateable": "该号未办结，不能评价",
 }
 
 

@@ -11,6 +11,8 @@ from shared.calendar import WorkCalendar
 from shared.queue.clock import require_aware
 from shared.queue.errors import RatingRefused
 from shared.queue.rules import RatingRules
+from shared.queue.tickets import Ticket
+from shared.queue.timing import finished_at
 
 
 class RatingLevel(enum.Enum):
@@ -46,6 +48,15 @@ class Visit:
 
     def __post_init__(self) -> None:
         require_aware(self.finished_at, "finished_at")
+
+
+def visit_of(ticket: Ticket) -> Visit:
+    """The visit a finished ticket stands for: what the evaluator at its window asks about."""
+    end = finished_at(ticket)
+    if end is None or ticket.window_id is None or ticket.clerk_id is None:
+        raise RatingRefused("visit_not_rateable", f"ticket {ticket.number} was not served to the end by a "
+                            f"known clerk", ticket=ticket.number)
+    return Visit(ticket.id, ticket.number, ticket.business_id, ticket.window_id, ticket.clerk_id, end)
 
 
 @dataclass(frozen=True)

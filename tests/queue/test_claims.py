@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.queue.claims import CallClaim, ClaimVerdict, resolve_claims
 from shared.queue.clock import IssueTime
@@ -51,3 +53,18 @@ def test_claims_must_concern_one_ticket() -> None:
         resolve_claims([_claim("c1", 1, 1), other])
     with pytest.raises(ValueError):
         resolve_claims([])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 5), st.booleans()), min_size=1, max_size=6), st.randoms())
+def test_exactly_one_winner_and_every_call_on_record(specs, rnd) -> None:
+    claims = [_claim(f"c{i}", window, seq=i * 10, started=started) for i, (window, started) in enumerate(specs)]
+    rnd.shuffle(claims)
+    resolution = resolve_claims(claims)
+    assert sorted(o.claim.claim_id for o in resolution.outcomes) == sorted(c.claim_id for c in claims)
+    assert [o.verdict for o in resolution.outcomes].count(ClaimVerdict.WON) == 1
+    started = [c for c in sorted(claims, key=lambda c: c.server_seq) if c.service_started]
+    expected = started[0] if started else min(claims, key=lambda c: c.server_seq)
+    assert resolution.winner == expected
+    assert all(o.rejection is not None and o.rejection.details["winner_window"] == expected.window_id
+               for o in resolution.outcomes if o.verdict is ClaimVerdict.LOST)

@@ -5,8 +5,10 @@ import pytest
 from shared.calendar import WorkCalendar
 from shared.queue.clock import CHINA_TZ
 from shared.queue.errors import RatingRefused
-from shared.queue.ratings import RatingLevel, Visit, not_rated, open_rectification, rate
+from shared.queue import lifecycle as lc
+from shared.queue.ratings import RatingLevel, Visit, not_rated, open_rectification, rate, visit_of
 from shared.queue.rules import RatingRules
+from tests.queue.builders import at, ticket, window
 
 RULES = RatingRules(timeout_seconds=60, rectification_workdays=5)
 END = dt.datetime(2026, 9, 30, 16, 0, tzinfo=CHINA_TZ)    # the Wednesday before National Day
@@ -60,3 +62,11 @@ def test_rectification_deadline_skips_national_day_and_counts_the_make_up_saturd
 def test_only_bad_ratings_open_rectifications() -> None:
     good = rate(VISIT, RatingLevel.BASICALLY_SATISFIED, END + SEC, RULES)
     assert _refused(lambda: open_rectification(good, WorkCalendar(), RULES)) == "rectification_needs_bad_rating"
+
+
+def test_visit_is_taken_from_the_finished_ticket() -> None:
+    w = window(4, (1, 1))
+    served = lc.start_service(lc.call(ticket("A023"), w, at(5), clerk_id="c9"), at(6))
+    assert _refused(lambda: visit_of(served)) == "visit_not_rateable"
+    visit = visit_of(lc.finish(served, at(16)))
+    assert (visit.ticket_number, visit.window_id, visit.clerk_id, visit.finished_at) == ("A023", 4, "c9", at(16))
