@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared.queue.clock import waited
+from shared.queue.clock import to_ms, waited
 from shared.queue.config import Window
 from shared.queue.fairness import FairnessState, Turn
 from shared.queue.rules import CallingRules
@@ -62,6 +62,11 @@ def is_overdue(ticket: Ticket, now: dt.datetime, rules: CallingRules) -> bool:
     return waited(ticket.queue_key, now) > rules.max_wait
 
 
+def _overdue_before_ms(now: dt.datetime, rules: CallingRules) -> int:
+    """Tickets whose place in line is older than this (ms) have waited longer than the maximum."""
+    return to_ms(now) - rules.max_wait // dt.timedelta(milliseconds=1)
+
+
 def _place(ticket: Ticket) -> tuple[object, ...]:
     return (ticket.queue_key, ticket.id)
 
@@ -72,7 +77,8 @@ def choose_next(window: Window, tickets: Iterable[Ticket], now: dt.datetime, fai
     candidates = [t for t in tickets if may_call(window, t)]
     if not candidates:
         return None
-    overdue = [t for t in candidates if is_overdue(t, now, rules)]
+    limit = _overdue_before_ms(now, rules)
+    overdue = [t for t in candidates if t.queue_key.physical_ms < limit]
     if overdue:
         return _escalated(window, candidates, overdue, now, fairness, rules)
     level = min(_level(window, t) for t in candidates)

@@ -42,17 +42,20 @@ def predicted_order(windows: Iterable[Window], statuses: Mapping[int, WindowStat
     """The calls the open windows would make, in turn, if nobody else arrived."""
     desks = open_windows(windows, statuses)
     fairness = {w.id: statuses[w.id].fairness if w.id in statuses else FairnessState() for w in desks}
-    waiting = {t.id: t for t in tickets if t.state is TicketState.WAITING}
+    waiting = [t for t in tickets if t.state is TicketState.WAITING]
+    # Each window's own line, so every step looks only at the tickets that window may call.
+    lines = {w.id: {t.id: t for t in waiting if may_call(w, t)} for w in desks}
     order: list[PredictedCall] = []
     progress = True
-    while waiting and progress:
+    while progress:
         progress = False
         for window in desks:
-            decision = choose_next(window, waiting.values(), now, fairness[window.id], rules)
+            decision = choose_next(window, lines[window.id].values(), now, fairness[window.id], rules)
             if decision is None:
                 continue
             fairness[window.id] = decision.fairness_after
-            del waiting[decision.ticket.id]
+            for line in lines.values():
+                line.pop(decision.ticket.id, None)
             order.append(PredictedCall(window.id, decision.ticket.id))
             progress = True
     return order
@@ -65,12 +68,12 @@ def people_ahead(windows: Sequence[Window], statuses: Mapping[int, WindowStatus]
     pool = [t for t in tickets if t.state is TicketState.WAITING]
     by_id = {t.id: t for t in pool}
     by_window = {w.id: w for w in windows}
-    calls = predicted_order(windows, statuses, pool, now, rules)
     result: dict[str, int | None] = {t.id: None for t in pool}
-    for index, call in enumerate(calls):
+    calls_so_far = {w.id: 0 for w in windows}      # calls each window made before the current one
+    for call in predicted_order(windows, statuses, pool, now, rules):
         ticket = by_id[call.ticket_id]
-        result[ticket.id] = sum(1 for earlier in calls[:index]
-                                if _could_call(by_window[earlier.window_id], ticket))
+        result[ticket.id] = sum(n for wid, n in calls_so_far.items() if _could_call(by_window[wid], ticket))
+        calls_so_far[call.window_id] += 1
     return result
 
 
