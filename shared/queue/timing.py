@@ -15,11 +15,14 @@ def time_in(ticket: Ticket, kind: PeriodKind, now: dt.datetime | None = None) ->
 
 
 def first_wait(ticket: Ticket, now: dt.datetime | None = None) -> dt.timedelta | None:
-    """From issue to the first call: the wait the citizen feels. None if never called and no `now`."""
-    first = ticket.periods[0]
-    if first.end is not None:
-        return first.duration()
-    return first.duration(now) if now is not None else None
+    """From issue to the first call: the wait the citizen feels (moves between lines included).
+    Never called: the wait so far while it still waits and `now` is given, otherwise None."""
+    first_call = next((p for p in ticket.periods if p.kind is PeriodKind.CALLED), None)
+    if first_call is not None:
+        return first_call.start - ticket.issued_wall
+    if ticket.state is TicketState.WAITING and now is not None:
+        return max(now - ticket.issued_wall, _ZERO)
+    return None
 
 
 def service_time(ticket: Ticket) -> dt.timedelta | None:

@@ -123,7 +123,8 @@ def test_transfer_needs_a_real_destination() -> None:
 
 def test_cancel_closes_the_open_period() -> None:
     t = lc.cancel(ticket("A001"), at(20))
-    assert t.state is TicketState.CANCELLED and first_wait(t) == at(20) - at(0)
+    assert t.state is TicketState.CANCELLED and time_in(t, PeriodKind.WAITING) == at(20) - at(0)
+    assert first_wait(t) is None                      # never called
 
 
 def test_events_cannot_go_back_in_time() -> None:
@@ -137,4 +138,6 @@ def test_a_waiting_ticket_can_be_moved_to_another_business_keeping_its_place() -
     moved = lc.transfer(t, at(9), RULES, to_business_id=2)
     assert moved.state is TicketState.WAITING and moved.business_id == 2 and moved.queue_key == t.issued_at
     assert [p.kind for p in moved.periods] == [PeriodKind.WAITING, PeriodKind.TRANSFERRED]
-    assert first_wait(moved) == at(9) - at(2)
+    assert first_wait(moved) is None and first_wait(moved, at(12)) == at(12) - at(2)
+    called = lc.call(moved, window(2, (2, 1)), at(15))
+    assert first_wait(called) == at(15) - at(2)       # both lines count
