@@ -39,7 +39,8 @@ class WindowService:
 
     def __post_init__(self) -> None:
         if self.level < 1:
-            raise InvalidConfiguration("invalid_window", "level", f"priority level must be >= 1, got {self.level}")
+            raise InvalidConfiguration("invalid_window", "level",
+                                       f"priority level must be >= 1, got {self.level}")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.number < 1:
-            raise InvalidConfiguration("invalid_window", "number", f"window number must be >= 1, got {self.number}")
+            raise InvalidConfiguration("invalid_window", "number",
+                                       f"window number must be >= 1, got {self.number}")
         if not self.services:
             raise InvalidConfiguration("invalid_window", "services", f"window {self.number} serves no business")
         ids = [s.business_id for s in self.services]
@@ -104,7 +106,8 @@ class Quota:
             _check_limit(field, getattr(self, field))
         if not self.opens_at < self.closes_at:
             raise InvalidConfiguration("invalid_quota", "closes_at",
-                                       f"opening time {self.opens_at} must be before closing time {self.closes_at}")
+                                       f"opening time {self.opens_at} must be before "
+                                       f"closing time {self.closes_at}")
         if (self.lunch_start is None) != (self.lunch_end is None):
             raise InvalidConfiguration("invalid_quota", "lunch_end", "lunch needs both a start and an end")
         if self.lunch_start is not None and self.lunch_end is not None:

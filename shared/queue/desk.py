@@ -45,7 +45,8 @@ def pause(status: WindowStatus, now: dt.datetime) -> WindowStatus:
 
 def resume(status: WindowStatus) -> WindowStatus:
     if not status.paused:
-        raise CallRefused("window_not_paused", f"window {status.window_id} is not paused", window=status.window_id)
+        raise CallRefused("window_not_paused", f"window {status.window_id} is not paused",
+                          window=status.window_id)
     return dataclasses.replace(status, paused=False, paused_since=None)
 
 
@@ -86,7 +87,8 @@ def call_specific(window: Window, status: WindowStatus, ticket: Ticket, tickets:
     _ready(window, status, list(tickets))
     called = lifecycle.call(ticket, window, now, clerk_id)
     fairness = status.fairness.after(ticket.priority_class, rules.fairness)
-    decision = Decision(window.id, ticket, (Reason("called_specifically", (("ticket", ticket.number),)),), fairness)
+    reason = Reason("called_specifically", (("ticket", ticket.number),))
+    decision = Decision(window.id, ticket, (reason,), fairness)
     return CallResult(called, dataclasses.replace(status, fairness=fairness), decision)
 
 

@@ -141,7 +141,8 @@ def _person(request: IssueRequest) -> str | None:
     return check_resident_id(request.person_id, today=request.now.date()).number
 
 
-def _check_hours_and_quota(business: Business, quota: Quota | None, counts: IssuedCounts, now: dt.datetime) -> None:
+def _check_hours_and_quota(business: Business, quota: Quota | None, counts: IssuedCounts,
+                           now: dt.datetime) -> None:
     if quota is None:
         return
     at = now.time()

@@ -81,7 +81,8 @@ def rate(visit: Visit, level: RatingLevel, now: dt.datetime, rules: RatingRules,
     """The citizen rates the visit before the evaluator times out; a 差评 needs a reason."""
     require_aware(now, "now")
     if now < visit.finished_at:
-        raise RatingRefused("rating_before_service_end", "the visit has not finished yet", ticket=visit.ticket_number)
+        raise RatingRefused("rating_before_service_end", "the visit has not finished yet",
+                            ticket=visit.ticket_number)
     if now > visit.finished_at + rules.timeout:
         raise RatingRefused("rating_timed_out", "the rating period is over; the visit was recorded as not rated",
                             ticket=visit.ticket_number)

@@ -56,7 +56,8 @@ def test_appointments_before_green_channel_inside_the_priority_share() -> None:
 
 
 def test_fairness_one_priority_two_normal() -> None:
-    tickets = [ticket(f"N{i}", minute=i) for i in range(4)] + [ticket(f"P{i}", minute=i, cls=APPT) for i in range(2)]
+    tickets = ([ticket(f"N{i}", minute=i) for i in range(4)]
+               + [ticket(f"P{i}", minute=i, cls=APPT) for i in range(2)])
     assert _run(W1, tickets, at(10)) == ["P0", "N0", "N1", "P1", "N2", "N3"]
 
 
@@ -79,7 +80,8 @@ def test_fairness_ratio_holds_over_a_long_sequence() -> None:
 
 def test_other_ratio_two_priority_one_normal() -> None:
     rules = CallingRules(fairness=FairnessRatio(2, 1), max_wait_minutes=10_000)
-    tickets = [ticket(f"N{i}", minute=i) for i in range(3)] + [ticket(f"P{i}", minute=i, cls=GREEN) for i in range(6)]
+    tickets = ([ticket(f"N{i}", minute=i) for i in range(3)]
+               + [ticket(f"P{i}", minute=i, cls=GREEN) for i in range(6)])
     assert _run(W1, tickets, at(20), rules, steps=6) == ["P0", "P1", "N0", "P2", "P3", "N1"]
 
 

@@ -25,7 +25,8 @@ ALL_WINDOWS = [window(1, (1, 1)), window(2, (1, 2), (2, 1)), window(3, (2, 1), (
 def queues(draw: st.DrawFn, max_size: int = 14) -> list[Ticket]:
     specs = draw(st.lists(st.tuples(st.sampled_from([1, 2, 3]), st.sampled_from(list(PriorityClass)),
                                     st.integers(0, 60), st.sampled_from(["K1", "K2"])), max_size=max_size))
-    return [ticket(f"T{i:02}", business=b, cls=c, minute=m, device=d, seq=i) for i, (b, c, m, d) in enumerate(specs)]
+    return [ticket(f"T{i:02}", business=b, cls=c, minute=m, device=d, seq=i)
+            for i, (b, c, m, d) in enumerate(specs)]
 
 
 fairness_states = st.builds(FairnessState, st.integers(0, 1), st.integers(0, 2))

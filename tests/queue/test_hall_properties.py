@@ -22,7 +22,8 @@ from tests.queue.builders import T0, window
 RULES = CallingRules(recall_limit=2, no_show_after_recalls=1, fairness=FairnessRatio(1, 2), max_wait_minutes=20)
 WINDOWS = {1: window(1, (1, 1)), 2: window(2, (1, 2), (2, 1)), 3: window(3, (3, 1), (1, 3))}
 BUSINESSES = (1, 2, 3)
-OPEN_KIND = {TicketState.WAITING: {PeriodKind.WAITING, PeriodKind.TRANSFERRED}, TicketState.CALLED: {PeriodKind.CALLED},
+OPEN_KIND = {TicketState.WAITING: {PeriodKind.WAITING, PeriodKind.TRANSFERRED},
+             TicketState.CALLED: {PeriodKind.CALLED},
              TicketState.SERVING: {PeriodKind.SERVING}, TicketState.HELD: {PeriodKind.HELD}}
 classes = st.sampled_from(list(PriorityClass))
 window_ids = st.sampled_from(sorted(WINDOWS))
@@ -45,7 +46,8 @@ class HallDay(RuleBasedStateMachine):
         return desk.current_ticket(WINDOWS[window_id], self.tickets.values())
 
     # --- citizens ------------------------------------------------------------------------------------------
-    @initialize(backlog=st.lists(st.tuples(st.sampled_from(BUSINESSES), classes, st.integers(0, 60)), max_size=10))
+    @initialize(backlog=st.lists(st.tuples(st.sampled_from(BUSINESSES), classes, st.integers(0, 60)),
+                                 max_size=10))
     def morning_backlog(self, backlog: list[tuple[int, PriorityClass, int]]) -> None:
         """Tickets taken (e.g. remotely) up to an hour before the first call, so some are soon overdue."""
         opening = self.now
@@ -129,7 +131,8 @@ class HallDay(RuleBasedStateMachine):
         if not held:
             return
         try:
-            ticket = desk.call_back(WINDOWS[w], self.status[w], self.tickets[held[0]], self.tickets.values(), self.now)
+            ticket = desk.call_back(WINDOWS[w], self.status[w], self.tickets[held[0]], self.tickets.values(),
+                                    self.now)
         except CallRefused as refusal:
             assert refusal.code in ("window_paused", "window_busy")
             return
@@ -141,7 +144,8 @@ class HallDay(RuleBasedStateMachine):
         current = self._current(w)
         if current is None:
             return
-        target = next((win for win in WINDOWS.values() if win.serves(to) and win.id != w), None) if to_window else None
+        others = [win for win in WINDOWS.values() if win.serves(to) and win.id != w]
+        target = others[0] if to_window and others else None
         try:
             moved = lc.transfer(current, self.now, RULES, to_business_id=to, to_window=target)
         except CallRefused as refusal:
