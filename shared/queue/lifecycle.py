@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from shared.queue.clock import IssueTime, require_aware
 from shared.queue.config import Window
@@ -38,7 +39,7 @@ def _require(ticket: Ticket, action: str, *allowed: TicketState) -> None:
 
 
 def _move(ticket: Ticket, state: TicketState, now: dt.datetime, next_period: PeriodKind | None,
-          period_window: int | None = None, **changes: object) -> Ticket:
+          period_window: int | None = None, **changes: Any) -> Ticket:
     """Close the open period at `now`, open `next_period` (none for final states), set the new state."""
     require_aware(now, "now")
     periods = list(ticket.periods)
