@@ -32,7 +32,8 @@ class Business:
 
 @dataclass(frozen=True)
 class WindowService:
-    """A window serves a business at a priority level (1 = served first)."""
+    """A window serves a business at a level (1 = served first): `WindowBusiness.priority` in the database,
+    called `level` here so it is not confused with the tickets' priority classes."""
 
     business_id: int
     level: int = 1
