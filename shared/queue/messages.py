@@ -1,0 +1,73 @@
+"""Short Chinese texts for the queue's error codes, for the kiosk and the clients to show.
+
+Keyed by the stable `code` of the errors in `shared.queue.errors` (and the resident-ID codes that issuing a
+ticket can raise). The UI layers own the wording; this is their single source for queue rejections.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # configuration
+    "invalid_business": "业务配置有误",
+    "invalid_window": "窗口配置有误",
+    "invalid_quota": "放号规则配置有误",
+    "invalid_appointment_rules": "预约规则配置有误",
+    "invalid_check_in_window": "预约签到时间配置有误",
+    "invalid_calling_rules": "叫号规则配置有误",
+    "invalid_rating_rules": "评价规则配置有误",
+    "invalid_estimate_rules": "等候时间估算配置有误",
+    # issuing tickets (取号)
+    "unknown_business": "该业务不存在",
+    "business_inactive": "该业务暂不办理",
+    "business_paused": "该业务暂停取号",
+    "person_id_required": "请刷身份证或出示粤省事码",
+    "outside_opening_hours": "不在该业务取号时间内",
+    "lunch_break": "午休时间暂停取号，请稍后再来",
+    "quota_exhausted": "今日该业务号已取完",
+    "am_quota_exhausted": "上午该业务号已取完，请下午再来",
+    "pm_quota_exhausted": "下午该业务号已取完",
+    "person_already_queued": "您已取得该业务的号，请勿重复取号",
+    "appointment_mismatch": "预约信息与办事人或业务不符",
+    "check_in_too_early": "未到预约签到时间，请稍后再来",
+    # resident ID numbers read at the dispenser
+    "empty": "请输入身份证号码",
+    "wrong_length": "身份证号码应为18位",
+    "bad_character": "身份证号码含有无效字符",
+    "impossible_birth_date": "身份证号码中的出生日期无效",
+    "future_birth_date": "身份证号码中的出生日期无效",
+    "bad_check_character": "身份证号码校验位错误",
+    # booking appointments (预约)
+    "hall_closed_that_day": "该日不是工作日",
+    "slot_not_offered": "该时段不提供预约",
+    "booking_too_late": "该时段已过预约截止时间",
+    "beyond_booking_horizon": "超出可预约的日期范围",
+    "slot_full": "该时段预约已满",
+    "person_daily_booking_limit": "您当天的预约次数已达上限",
+    # calling (叫号)
+    "wrong_ticket_state": "该号当前状态不能进行此操作",
+    "window_does_not_serve_business": "本窗口不办理该业务",
+    "ticket_reserved_for_other_window": "该号已转移到其他窗口",
+    "ticket_held_by_other_window": "该号由其他窗口挂起",
+    "recall_limit_reached": "重呼次数已达上限",
+    "no_show_too_early": "重呼次数未满，暂不能过号",
+    "transfer_needs_destination": "请选择转移的业务或窗口",
+    "window_inactive": "本窗口未启用",
+    "window_paused": "本窗口已暂停服务",
+    "window_already_paused": "本窗口已处于暂停状态",
+    "window_not_paused": "本窗口未暂停",
+    "window_busy": "请先办结或处理当前号",
+    "no_ticket_waiting": "当前无人等候",
+    "ticket_claimed_elsewhere": "该号已被其他窗口呼叫",
+    # ratings (好差评)
+    "rating_before_service_end": "办理尚未结束，暂不能评价",
+    "rating_timed_out": "评价已超时",
+    "bad_rating_needs_reason": "请选择或填写差评原因",
+    "rating_still_open": "评价尚未超时",
+    "rectification_needs_bad_rating": "仅差评需要整改",
+    "visit_not_rateable": "该号未办结，不能评价",
+}
+
+
+def message_for(code: str) -> str:
+    """The Chinese text for a code; a generic text for a code this catalogue does not know."""
+    return MESSAGES.get(code, "操作未能完成")
