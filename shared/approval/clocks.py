@@ -10,7 +10,7 @@ from enum import Enum
 
 from shared.approval.counting import EstimatingCalendar, pauses_for
 from shared.approval.definition import ISSUE_DAYS, ClockEffect, WorkflowDefinition
-from shared.approval.state import CaseState, StepVisit
+from shared.approval.state import SPECIAL, CaseState, StepVisit
 from shared.calendar import WorkCalendar
 
 DEFAULT_MARGIN = 2  # working days before the due day at which a clock turns yellow
@@ -48,9 +48,10 @@ class Clock:
 
 
 def stop_intervals(state: CaseState, definition: WorkflowDefinition) -> list[tuple[dt.date, dt.date | None]]:
-    """Every interval in which the statutory clock stands still: Art. 45 procedures, corrections asked for
-    after acceptance, and visits to steps whose clock effect is `stops`."""
-    intervals = [(s.started_on, s.ended_on) for s in state.stops]
+    """Every interval in which the statutory clock stands still: Art. 45 procedures, visits to steps whose
+    clock effect is `stops`, and — when the definition says so — corrections asked for after acceptance."""
+    intervals = [(s.started_on, s.ended_on) for s in state.stops
+                 if s.kind == SPECIAL or (definition.correction_stops_clock and not s.before_acceptance)]
     stopping = {s.name for s in definition.steps if s.clock_effect is ClockEffect.STOPS}
     intervals += [(v.entered_on, v.left_on) for v in state.visits if v.step in stopping]
     return intervals
@@ -107,7 +108,8 @@ def issue_clock(state: CaseState, definition: WorkflowDefinition, today: dt.date
 def step_clock(visit: StepVisit, state: CaseState, definition: WorkflowDefinition, today: dt.date,
                calendar: WorkCalendar, margin: int = DEFAULT_MARGIN) -> Clock:
     step = definition.step(visit.step)
-    # A step's own clock stops for Art. 45 procedures and corrections, not for its own `stops` effect.
+    # A step's own clock stops while the case waits for a procedure or the applicant, whatever the
+    # statutory clock does; a step's `stops` effect concerns the statutory clock only.
     intervals = [(s.started_on, s.ended_on) for s in state.stops]
     return run_clock(f"step:{step.name}", visit.entered_on, step.limit_days, intervals, visit.left_on,
                      today, calendar, margin)

@@ -15,7 +15,7 @@ from shared.approval.lifecycle import CaseStatus
 @dataclass(frozen=True)
 class Base:
     expected_version: int
-    from_status: CaseStatus | None
+    from_state: CaseStatus | None
 
     @classmethod
     def new_case(cls) -> Base:

@@ -53,10 +53,10 @@ def check_base(state: CaseState | None, command: cmd.Command) -> None:
     """SYNC.md: a command applies only when the version and status its author saw are still current."""
     version = state.version if state else 0
     status = state.status if state else None
-    if (command.base.expected_version, command.base.from_status) != (version, status):
+    if (command.base.expected_version, command.base.from_state) != (version, status):
         raise StaleCommand(
             case_id=command.case_id, expected_version=command.base.expected_version,
-            expected_status=command.base.from_status.value if command.base.from_status else None,
+            expected_status=command.base.from_state.value if command.base.from_state else None,
             current_version=version, current_status=status.value if status else None,
             changed_by=state.last_actor.user_id if state and state.last_actor else None,
             changed_by_role=state.last_actor.role if state and state.last_actor else None,
@@ -86,7 +86,8 @@ def decide(state: CaseState | None, command: cmd.Command, definitions: Definitio
     draft = HANDLERS[type(command)](state, command, Context(definition, calendar))
     before = state.status if state else None
     # The handlers check status; this keeps the lifecycle table the single authority on transitions.
-    assert is_allowed_transition(draft.action, before, draft.status_after), (draft.action, before)
+    if not is_allowed_transition(draft.action, before, draft.status_after):
+        raise RuntimeError(f"handler bug: {draft.action.value} from {before} to {draft.status_after}")
     version = state.version if state else 0
     return (Event(
         event_id=event_id_for(command.command_id, 0), case_id=command.case_id, seq=version + 1,

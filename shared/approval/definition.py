@@ -91,6 +91,9 @@ class WorkflowDefinition:
     required_materials: tuple[str, ...] = ()
     issues_licence: bool = True
     joint_handling: bool = False
+    # The law (Art. 45) lists what is not counted and corrections after acceptance are not on the list;
+    # some provinces' rules exclude them as well. Off by default: the stricter clock.
+    correction_stops_clock: bool = False
     extension_roles: frozenset[str] = field(default_factory=lambda: frozenset({"head"}))
 
     @property

@@ -74,14 +74,14 @@ def accept(state: CaseState, c: Accept, ctx: Context) -> Draft:
     step = acting_step(state, ctx, "", Action.ACCEPT, StepAction.ACCEPT, c.actor)
     have = state.materials | set(_materials(c.materials))
     missing = [m for m in ctx.definition.required_materials if m not in have]
-    if missing:
-        raise MissingMaterials(missing)
     day = ctx.day(c)
     deemed = art32_lapsed(state, day, ctx.calendar)
+    if missing and not deemed:  # once Art. 32's window has passed the law has accepted it regardless
+        raise MissingMaterials(missing)
     accepted_on = state.window_start if deemed else day
     return Draft(Action.ACCEPT, S.IN_REVIEW, ctx.definition.unit_after(step.name), {
         "accepted_on": accepted_on.isoformat(), "deemed_art32": deemed, "materials": list(c.materials),
-        "step": step.name})
+        "missing_materials": missing, "step": step.name})
 
 
 def deem_accepted(state: CaseState, c: DeemAccepted, ctx: Context) -> Draft:
@@ -103,6 +103,9 @@ def reject_application(state: CaseState, c: RejectApplication, ctx: Context) -> 
         raise ActionNotAllowed(Action.REJECT_APPLICATION.value, "the case is already accepted; refuse it instead",
                                code="already_accepted")
     step = acting_step(state, ctx, "", Action.REJECT_APPLICATION, StepAction.REJECT_APPLICATION, c.actor)
+    if art32_lapsed(state, ctx.day(c), ctx.calendar):
+        raise ActionNotAllowed(Action.REJECT_APPLICATION.value, "the application counts as accepted (Art. 32); "
+                               "accept it and decide", code="art32_window_passed")
     return Draft(Action.REJECT_APPLICATION, S.NOT_ACCEPTED, (), {
         "reason": require_text(c.reason, "reason"), "legal_basis": require_text(c.legal_basis, "legal_basis"),
         "step": step.name})

@@ -35,13 +35,15 @@ class Opinion:
 
 @dataclass(frozen=True)
 class Stop:
-    """An interval in which the statutory clock does not run (Art. 45 procedures, corrections after acceptance)."""
+    """An interval in which a clock may stand still: an Art. 45 special procedure, or waiting for the
+    applicant's corrections (whether that stops the statutory clock is the definition's choice)."""
     kind: str
     started_on: dt.date
     ended_on: dt.date | None = None
     category: str = ""
     expected_days: int = 0
     step: str | None = None
+    before_acceptance: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,15 +160,17 @@ def _close_stop(s: CaseState, kind: str, day: dt.date) -> tuple[Stop, ...]:
 
 def _request_correction(s: CaseState, e: Event) -> CaseState:
     items = tuple(CorrectionItem(m, p) for m, p in e.payload["items"])
-    s = replace(s, correction_requests=s.correction_requests + (items,), correction_requested_in_window=True)
-    if e.status_before is CaseStatus.IN_REVIEW:  # after acceptance the applicant's time does not count
-        s = replace(s, stops=s.stops + (Stop(CORRECTION, e.day, step=e.payload.get("step")),))
-    return s
+    intake = e.status_before is not CaseStatus.IN_REVIEW
+    # Waiting for the applicant is recorded as a stop; clocks.py decides which clocks it stops.
+    stop = Stop(CORRECTION, e.day, step=e.payload.get("step"), before_acceptance=intake)
+    return replace(s, correction_requests=s.correction_requests + (items,), stops=s.stops + (stop,),
+                   correction_requested_in_window=s.correction_requested_in_window or intake)
 
 
 def _receive_correction(s: CaseState, e: Event) -> CaseState:
+    s = replace(s, stops=_close_stop(s, CORRECTION, e.day))
     if e.status_after is CaseStatus.IN_REVIEW:
-        return replace(s, stops=_close_stop(s, CORRECTION, e.day))
+        return s
     return replace(s, window_start=e.day, correction_requested_in_window=False)
 
 

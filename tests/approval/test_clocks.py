@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from shared.approval import commands as cmd
 from shared.approval.clocks import Card, current_step_clocks, issue_clock, promised_clock, run_clock, statutory_clock
@@ -136,6 +137,31 @@ def test_a_step_whose_clock_effect_stops_pauses_the_statutory_clock() -> None:
     c = clock(drv, D(2026, 6, 10))
     assert c.used == 2 and not c.stopped  # 06-02, 06-03 ran; 06-04..06-10 stopped
     assert c.due == recount.due(D(2026, 6, 1), 20, [(D(2026, 6, 3), D(2026, 6, 10))])
+
+
+def test_corrections_after_acceptance_stop_the_statutory_clock_only_where_the_definition_says_so() -> None:
+    def run(stops: bool) -> Driver:
+        drv = Driver(replace(licence(), correction_stops_clock=stops)).accepted(D(2026, 6, 1))
+        drv.do(cmd.RequestCorrection, "reviewer", D(2026, 6, 2), items=(cmd.CorrectionItem("申请书", "缺页"),))
+        drv.do(cmd.ReceiveCorrection, "clerk", D(2026, 6, 9), materials=("申请书",))
+        return drv
+    strict, lenient = run(False), run(True)
+    assert clock(strict, D(2026, 6, 9)).used == 6          # 06-02..06-05, 06-08, 06-09
+    assert clock(lenient, D(2026, 6, 9)).used == 1         # 06-02 only; 06-03..06-09 waiting
+    # Either way the reviewer's own step clock does not run while the applicant has the file.
+    step = current_step_clocks(strict.state, strict.definition, D(2026, 6, 9), CALENDAR)["review"]
+    assert step.used == 1
+
+
+def test_the_intake_step_clock_waits_while_the_applicant_corrects() -> None:
+    drv = Driver()
+    drv.receive(D(2026, 6, 1))
+    drv.do(cmd.RequestCorrection, "clerk", D(2026, 6, 2), items=(cmd.CorrectionItem("申请书", "缺页"),))
+    on = D(2026, 6, 12)
+    assert current_step_clocks(drv.state, drv.definition, on, CALENDAR)["intake"].stopped
+    drv.do(cmd.ReceiveCorrection, "clerk", on, materials=("申请书",))
+    intake = current_step_clocks(drv.state, drv.definition, on, CALENDAR)["intake"]
+    assert (intake.used, intake.card) == (1, Card.GREEN)
 
 
 def test_run_clock_budget_zero_is_due_on_the_start_day() -> None:

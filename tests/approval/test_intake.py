@@ -119,6 +119,21 @@ def test_accepting_after_day_5_backdates_to_the_day_of_receipt() -> None:
     assert drv.state.accepted_on == RECEIVED
 
 
+def test_after_day_5_missing_materials_do_not_block_the_deemed_acceptance() -> None:
+    drv = received(materials=("申请书",))
+    with pytest.raises(MissingMaterials):
+        drv.do(cmd.Accept, "clerk", D(2026, 5, 8))
+    event = drv.do(cmd.Accept, "clerk", D(2026, 5, 11))
+    assert event.payload["missing_materials"] == ["营业执照副本"] and drv.state.accepted_on == RECEIVED
+
+
+def test_acceptance_cannot_be_refused_after_day_5() -> None:
+    drv = received()
+    with pytest.raises(ActionNotAllowed) as info:
+        drv.do(cmd.RejectApplication, "clerk", D(2026, 5, 9), reason="x", legal_basis="y")
+    assert info.value.code == "art32_window_passed"
+
+
 def test_correction_cannot_be_requested_after_day_5() -> None:
     drv = received()
     with pytest.raises(ActionNotAllowed) as info:
@@ -151,7 +166,7 @@ def test_reject_application_needs_reason_and_legal_basis_and_ends_the_case() -> 
     assert info.value.code == "case_finished"
 
 
-def test_correction_after_acceptance_stops_the_clock_until_materials_come_back() -> None:
+def test_correction_after_acceptance_waits_for_the_materials() -> None:
     drv = received()
     drv.do(cmd.Accept, "clerk", RECEIVED)
     drv.do(cmd.RequestCorrection, "reviewer", D(2026, 4, 29), items=ITEMS[:1])

@@ -4,6 +4,7 @@ statutory clock agrees with an independent day-by-day recount."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis import event as tally
@@ -104,14 +105,15 @@ def arguments(data: st.DataObject, drv: Driver, kind: type[cmd.Command]) -> tupl
     return args, data.draw(st.sampled_from([role] * 12 + ROLES))
 
 
-def stop_intervals(events, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+def stop_intervals(events, end: dt.date, corrections_stop: bool) -> list[tuple[dt.date, dt.date]]:
     """Read the clock stops straight off the events, independently of the state fold."""
     stops, open_since = [], {}
     for e in events:
         if e.action is Action.START_SPECIAL_PROCEDURE:
             open_since["special"] = e.day
         elif e.action is Action.REQUEST_CORRECTION and e.status_before is CaseStatus.IN_REVIEW:
-            open_since["correction"] = e.day
+            if corrections_stop:
+                open_since["correction"] = e.day
         elif e.action is Action.END_SPECIAL_PROCEDURE:
             stops.append((open_since.pop("special"), e.day))
         elif e.action is Action.RECEIVE_CORRECTION and "correction" in open_since:
@@ -133,14 +135,15 @@ def check_statutory_clock(drv: Driver, today: dt.date) -> None:
                                                            Action.TERMINATE)]
     end = finished[0] if finished else today
     budget = 20 + sum(e.payload["days"] for e in drv.events if e.action is Action.EXTEND)
-    used = recount.count(start, end, stop_intervals(drv.events, end))
+    used = recount.count(start, end, stop_intervals(drv.events, end, drv.definition.correction_stops_clock))
     assert (clock.start, clock.budget, clock.used, clock.remaining) == (start, budget, used, budget - used)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_commands_leave_a_valid_history_and_exact_clocks(data: st.DataObject) -> None:
-    drv = Driver(with_parallel_review(licence(), BRANCHES, data.draw(st.sampled_from(["all", "any"]))))
+    definition = with_parallel_review(licence(), BRANCHES, data.draw(st.sampled_from(["all", "any"])))
+    drv = Driver(replace(definition, correction_stops_clock=data.draw(st.booleans())))
     day = D(2026, 4, 20) + dt.timedelta(days=data.draw(st.integers(0, 60)))
     drv.receive(day, materials=data.draw(st.sampled_from([MATERIALS, MATERIALS[:1]])))
     n = data.draw(st.sampled_from(range(5, 61)))
