@@ -83,8 +83,9 @@ def statutory_clock(state: CaseState, definition: WorkflowDefinition, today: dt.
     """Art. 42: from acceptance to the decision; extensions add to the budget."""
     if state.accepted_on is None:
         return None
-    return run_clock("statutory", state.accepted_on, definition.statutory_limit_days + state.extension_days,
-                     stop_intervals(state, definition), state.decided_on or state.ended_on, today, calendar, margin)
+    budget = definition.statutory_limit_days + state.extension_days
+    return run_clock("statutory", state.accepted_on, budget, stop_intervals(state, definition),
+                     state.decided_on or state.ended_on, today, calendar, margin)
 
 
 def promised_clock(state: CaseState, definition: WorkflowDefinition, today: dt.date, calendar: WorkCalendar,

@@ -198,7 +198,8 @@ def _phase_problems(d: WorkflowDefinition, names: list[str]) -> Iterator[Definit
             yield P("intake_action_outside_intake", s.name, "only the intake step may accept or reject")
         banned = REVIEW_ONLY if i == 0 else REVIEW_ONLY | {A.REQUEST_CORRECTION}
         if not review and s.actions & banned:
-            yield P("review_action_outside_review", s.name, "pass/return/special procedure/extend only on review steps")
+            yield P("review_action_outside_review", s.name,
+                    "pass, return, special procedure and extend belong to review steps")
         if i == decision and A.PASS in s.actions:
             yield P("bad_decision_step", s.name, "the decision step grants or refuses; it cannot pass")
         if 0 < i < decision and A.PASS not in s.actions:
@@ -252,4 +253,5 @@ def _group_problems(d: WorkflowDefinition, decision: int) -> Iterator[Definition
         if len({d.steps[i].join for i in idx}) > 1:
             yield P("bad_parallel_group", d.steps[idx[0]].name, f"group {group!r} mixes join rules")
         if not all(0 < i < decision for i in idx):
-            yield P("bad_parallel_group", d.steps[idx[0]].name, f"group {group!r} must lie between intake and decision")
+            yield P("bad_parallel_group", d.steps[idx[0]].name,
+                    f"group {group!r} must lie between intake and decision")

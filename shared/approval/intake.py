@@ -92,7 +92,8 @@ def deem_accepted(state: CaseState, c: DeemAccepted, ctx: Context) -> Draft:
     if not art32_lapsed(state, ctx.day(c), ctx.calendar):
         raise ActionNotAllowed(Action.DEEMED_ACCEPTED_ART32.value, "the Art. 32 window is still open",
                                code="art32_window_open")
-    return Draft(Action.DEEMED_ACCEPTED_ART32, S.IN_REVIEW, ctx.definition.unit_after(ctx.definition.intake_step.name),
+    first_review = ctx.definition.unit_after(ctx.definition.intake_step.name)
+    return Draft(Action.DEEMED_ACCEPTED_ART32, S.IN_REVIEW, first_review,
                  {"accepted_on": state.window_start.isoformat(), "deemed_art32": True,
                   "reason": "deemed_accepted_art32"})
 

@@ -32,7 +32,9 @@ def issue_licence(state: CaseState, c: IssueLicence, ctx: Context) -> Draft:
 
 
 def close(state: CaseState, c: Close, ctx: Context) -> Draft:
-    ready = {S.LICENCE_ISSUED, S.DECIDED_REFUSED} | ({S.DECIDED_GRANTED} if not ctx.definition.issues_licence else set())
+    ready = {S.LICENCE_ISSUED, S.DECIDED_REFUSED}
+    if not ctx.definition.issues_licence:
+        ready.add(S.DECIDED_GRANTED)
     require_status(state, Action.CLOSE, ready)
     step = acting_step(state, ctx, "", Action.CLOSE, StepAction.CLOSE, c.actor)
     return Draft(Action.CLOSE, S.CLOSED, ctx.definition.unit_after(step.name), {"step": step.name})
@@ -46,7 +48,8 @@ def deliver(state: CaseState, c: Deliver, ctx: Context) -> Draft:
         try:
             receiver = check_resident_id(c.receiver_id, today=ctx.day(c))
         except InvalidIdentifier as exc:
-            raise InvalidCommand("bad_receiver_id", f"receiver ID number: {exc.message}", reason=exc.code) from None
+            raise InvalidCommand("bad_receiver_id", f"receiver ID number: {exc.message}",
+                                 reason=exc.code) from None
         return Draft(Action.DELIVER, S.DELIVERED, (), {
             "step": step.name, "method": "counter", "receiver_name_masked": mask_name(name),
             "receiver_id_masked": mask_resident_id(receiver.number)},

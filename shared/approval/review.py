@@ -67,20 +67,20 @@ def end_special_procedure(state: CaseState, c: EndSpecialProcedure, ctx: Context
 def extend(state: CaseState, c: Extend, ctx: Context) -> Draft:
     """Art. 42: once, by the head, with a written reason, while the period is still running."""
     require_status(state, Action.EXTEND, {S.IN_REVIEW, S.SPECIAL_PROCEDURE, S.CORRECTION_REQUESTED})
-    d = ctx.definition
+    d, action = ctx.definition, Action.EXTEND.value
     if state.accepted_on is None:
-        raise ActionNotAllowed(Action.EXTEND.value, "the statutory period has not started", code="not_accepted_yet")
+        raise ActionNotAllowed(action, "the statutory period has not started", code="not_accepted_yet")
     require_role(c.actor, Action.EXTEND, d.extension_roles)
     if not any(d.step(s).allows(StepAction.EXTEND) for s in state.current_steps):
-        raise ActionNotAllowed(Action.EXTEND.value, "no active step allows extension", code="action_not_allowed_at_step")
+        raise ActionNotAllowed(action, "no active step allows extension", code="action_not_allowed_at_step")
     if state.extension_days:
-        raise ActionNotAllowed(Action.EXTEND.value, "the period was already extended once", code="already_extended")
+        raise ActionNotAllowed(action, "the period was already extended once", code="already_extended")
     if not 1 <= c.days <= d.max_extension_days:
         raise InvalidCommand("extension_too_long", f"an extension is 1 to {d.max_extension_days} working days",
                              days=c.days, max_days=d.max_extension_days)
     clock = statutory_clock(state, d, ctx.day(c), ctx.calendar)
     if clock is not None and clock.card is Card.RED and not clock.provisional:
-        raise ActionNotAllowed(Action.EXTEND.value, "the statutory period has already run out", code="period_expired")
+        raise ActionNotAllowed(action, "the statutory period has already run out", code="period_expired")
     return Draft(Action.EXTEND, state.status, state.current_steps,
                  {"days": c.days, "reason": require_text(c.reason, "reason")})
 

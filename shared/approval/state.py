@@ -197,9 +197,9 @@ def _supervise(s: CaseState, e: Event) -> CaseState:
 
 def _reply(s: CaseState, e: Event) -> CaseState:
     sid = e.payload["supervision_id"]
-    return replace(s, supervisions=tuple(
-        replace(x, reply=e.payload["reply"], replied_on=e.day, replied_by=e.actor) if x.supervision_id == sid else x
-        for x in s.supervisions))
+    def answered(x: Supervision) -> Supervision:
+        return replace(x, reply=e.payload["reply"], replied_on=e.day, replied_by=e.actor)
+    return replace(s, supervisions=tuple(answered(x) if x.supervision_id == sid else x for x in s.supervisions))
 
 
 def _ended(s: CaseState, e: Event) -> CaseState:

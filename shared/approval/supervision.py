@@ -50,4 +50,5 @@ def mark_urgent(state: CaseState, c: MarkUrgent, ctx: Context) -> Draft:
     require_role(c.actor, Action.MARK_URGENT, SUPERVISOR_ROLES)
     if state.urgent:
         raise ActionNotAllowed(Action.MARK_URGENT.value, "the case is already urgent", code="already_urgent")
-    return Draft(Action.MARK_URGENT, state.status, state.current_steps, {"reason": require_text(c.reason, "reason")})
+    reason = require_text(c.reason, "reason")
+    return Draft(Action.MARK_URGENT, state.status, state.current_steps, {"reason": reason})

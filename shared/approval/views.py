@@ -77,14 +77,12 @@ def due_entries(views: Iterable[CaseView], card: Card) -> list[DueEntry]:
         if not v.is_open:
             continue
         s = v.state
+        def entry(step: str, clock: Clock) -> DueEntry:
+            return DueEntry(s.department, step, s.case_id, clock.name, card, clock.due, clock.remaining, s.urgent)
         for clock in v.case_clocks:
             if clock.card is card and clock.finished_on is None:
-                entries += [DueEntry(s.department, step, s.case_id, clock.name, card, clock.due, clock.remaining,
-                                     s.urgent) for step in s.current_steps]
-        for step, clock in v.steps.items():
-            if clock.card is card:
-                entries.append(DueEntry(s.department, step, s.case_id, clock.name, card, clock.due, clock.remaining,
-                                        s.urgent))
+                entries += [entry(step, clock) for step in s.current_steps]
+        entries += [entry(step, clock) for step, clock in v.steps.items() if clock.card is card]
     return sorted(entries, key=lambda e: (e.department, e.step, e.due or dt.date.max, e.case_id, e.clock))
 
 
