@@ -83,7 +83,10 @@ def decide(state: CaseState | None, command: cmd.Command, definitions: Definitio
         if state.last_at is not None and local_day(command.at) < local_day(state.last_at):
             raise InvalidCommand("time_before_last_event", "the command is dated before the case's last event")
         definition = definitions.get(state.item_code, state.situation_code, state.definition_version)
-    draft = HANDLERS[type(command)](state, command, Context(definition, calendar))
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise InvalidCommand("unknown_command", f"no handler for {type(command).__name__}")
+    draft = handler(state, command, Context(definition, calendar))
     before = state.status if state else None
     # The handlers check status; this keeps the lifecycle table the single authority on transitions.
     if not is_allowed_transition(draft.action, before, draft.status_after):

@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "naive_time": "操作时间缺少时区",
     "time_before_last_event": "操作时间早于办件最近一次办理时间",
     "invalid_command": "操作内容不完整或不正确",
+    "unknown_command": "不支持的操作",
+    "bad_command_arguments": "操作参数不正确",
     # intake
     "missing_materials": "缺少必交材料",
     "materials_required": "请填写收到的材料",
