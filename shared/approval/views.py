@@ -12,6 +12,7 @@ from shared.approval.art32 import Art32Status, art32_status
 from shared.approval.clocks import (
     DEFAULT_MARGIN, Card, Clock, current_step_clocks, issue_clock, promised_clock, statutory_clock, worst,
 )
+from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.lifecycle import TERMINAL, CaseStatus
 from shared.approval.state import CaseState
@@ -104,6 +105,23 @@ def by_department_and_step(entries: Iterable[DueEntry]) -> dict[tuple[str, str],
     return dict(groups)
 
 
-def awaiting_reply(views: Iterable[CaseView]) -> list[tuple[str, str]]:
-    """(case id, supervision id) for every supervision still waiting for the handler's written reply."""
-    return [(v.state.case_id, s.supervision_id) for v in views for s in v.state.open_supervisions]
+@dataclass(frozen=True)
+class AwaitingReply:
+    case_id: str
+    supervision_id: str
+    steps: tuple[str, ...]
+    reply_due: dt.date
+    late: bool
+    provisional: bool
+
+
+def awaiting_reply(views: Iterable[CaseView], calendar: WorkCalendar) -> list[AwaitingReply]:
+    """Every supervision still waiting for the handler's written reply, with the reply's due day."""
+    out = []
+    for v in views:
+        for s in v.state.open_supervisions:
+            est = EstimatingCalendar(calendar)
+            due = est.add_workdays(s.opened_on, s.reply_within_days)
+            out.append(AwaitingReply(v.state.case_id, s.supervision_id, s.steps, due, v.today > due,
+                                     bool(est.unknown_years)))
+    return out

@@ -45,5 +45,10 @@ def test_art32_warning_is_part_of_the_view_and_supervisions_awaiting_reply_are_l
     view = view_case(drv.state, drv.definition, D(2026, 5, 7), CALENDAR)
     assert view.art32.warning and view.statutory is None
     drv.do(cmd.Accept, "clerk", D(2026, 5, 7))
-    drv.do(cmd.Supervise, "head", D(2026, 5, 7), message="请说明")
-    assert awaiting_reply([view_case(drv.state, drv.definition, D(2026, 5, 7), CALENDAR)]) == [("K9", "K9#3")]
+    drv.do(cmd.Supervise, "head", D(2026, 5, 7), message="请说明", reply_within_days=2)
+    on_time = awaiting_reply([view_case(drv.state, drv.definition, D(2026, 5, 9), CALENDAR)], CALENDAR)
+    assert [(a.case_id, a.supervision_id, a.steps, a.reply_due, a.late) for a in on_time] == \
+        [("K9", "K9#3", ("review",), D(2026, 5, 9), False)]  # 05-08, then the working Saturday
+    assert awaiting_reply([view_case(drv.state, drv.definition, D(2026, 5, 11), CALENDAR)], CALENDAR)[0].late
+    drv.do(cmd.ReplySupervision, "reviewer", D(2026, 5, 11), supervision_id="K9#3", reply="已补充")
+    assert awaiting_reply([view_case(drv.state, drv.definition, D(2026, 5, 11), CALENDAR)], CALENDAR) == []
