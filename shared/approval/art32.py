@@ -52,12 +52,14 @@ def art32_status(state: CaseState, today: dt.date, calendar: WorkCalendar,
 
 
 def art32_lapsed(state: CaseState, day: dt.date, calendar: WorkCalendar) -> bool:
-    """Exact answer for the decider. A guessed calendar cannot backdate an acceptance, so an unknown year
-    inside the window raises CalendarNotPublished (enter that year's calendar to proceed)."""
+    """Exact answer for the decider, using only the days up to `day`: a clerk accepting on 12-30 needs no
+    data for next January. A guessed calendar cannot backdate an acceptance, so when a day up to `day` is
+    in an unpublished year this raises CalendarNotPublished (enter that year's calendar to proceed)."""
     if not art32_applies(state):
         return False
-    status = art32_status(state, day, calendar)
-    assert status is not None
-    if status.unknown_years:
-        raise CalendarNotPublished(status.unknown_years[0])
-    return status.lapsed
+    est = EstimatingCalendar(calendar)
+    counted = est.workdays_between(state.window_start, day)
+    if est.unknown_years:
+        raise CalendarNotPublished(min(est.unknown_years))
+    # Fewer than 5 working days so far: the deadline is still ahead. Otherwise it lies in known days.
+    return counted >= ART32_DAYS and calendar.add_workdays(state.window_start, ART32_DAYS) < day

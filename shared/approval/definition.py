@@ -203,7 +203,7 @@ def _phase_problems(d: WorkflowDefinition, names: list[str]) -> Iterator[Definit
         if i == decision and A.PASS in s.actions:
             yield P("bad_decision_step", s.name, "the decision step grants or refuses; it cannot pass")
         if 0 < i < decision and A.PASS not in s.actions:
-            yield P("review_step_cannot_pass", s.name, "a review step must allow pass")
+            yield P("review_step_must_pass", s.name, "a review step must allow pass")
         if s.clock_effect is ClockEffect.STOPS and not 0 < i < decision:
             yield P("bad_clock_effect", s.name, "only review steps before the decision may stop the clock")
         yield from _return_problems(d, i, s, names)

@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "bad_steps_after_decision": "决定之后的环节应为制证、办结、送达",
     "intake_action_outside_intake": "受理操作只能在受理环节",
     "review_action_outside_review": "该操作只能在审查环节",
-    "review_step_cannot_pass": "审查环节必须允许通过",
+    "review_step_must_pass": "审查环节必须允许通过",
     "bad_clock_effect": "只有决定前的审查环节可以停止计时",
     "bad_return": "退回环节设置不正确",
     "return_target_missing": "退回的环节不存在",

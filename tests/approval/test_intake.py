@@ -7,6 +7,7 @@ from shared.approval.art32 import art32_status
 from shared.approval.commands import CorrectionItem
 from shared.approval.errors import ActionNotAllowed, InvalidCommand, MissingMaterials, RoleNotAllowed
 from shared.approval.lifecycle import CaseStatus as S
+from shared.calendar import CalendarNotPublished, WorkCalendar
 
 from tests.approval.factory import CALENDAR, D, Driver
 
@@ -140,6 +141,26 @@ def test_correction_cannot_be_requested_after_day_5() -> None:
         drv.do(cmd.RequestCorrection, "clerk", D(2026, 5, 9), items=ITEMS)
     assert info.value.code == "art32_window_passed"
     drv.do(cmd.RequestCorrection, "clerk", D(2026, 5, 8), items=ITEMS)
+
+
+def test_art32_at_the_turn_of_the_year_needs_the_new_calendar_only_when_it_matters() -> None:
+    drv = Driver()
+    drv.receive(D(2026, 12, 28))
+    drv.do(cmd.Accept, "clerk", D(2026, 12, 30))  # 2 working days in: no 2027 data needed
+    assert drv.state.accepted_on == D(2026, 12, 30)
+    late = Driver()
+    late.receive(D(2026, 12, 28))
+    with pytest.raises(CalendarNotPublished) as info:
+        late.do(cmd.Accept, "clerk", D(2027, 1, 8))
+    assert info.value.code == "calendar_not_published" and info.value.year == 2027
+    calendar_2027 = WorkCalendar({D(2027, 1, 1): False}, published_years={2027})
+    outcomes = []
+    for accepted_on in (D(2027, 1, 5), D(2027, 1, 6)):  # day 5 is 01-05 (New Year's Day is a holiday)
+        published = Driver(calendar=calendar_2027)
+        published.receive(D(2026, 12, 28))
+        published.do(cmd.Accept, "clerk", accepted_on)
+        outcomes.append((published.state.accepted_on, published.state.deemed_art32))
+    assert outcomes == [(D(2027, 1, 5), False), (D(2026, 12, 28), True)]
 
 
 def test_system_sweep_records_deemed_acceptance_only_after_the_window() -> None:
