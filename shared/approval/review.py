@@ -51,6 +51,7 @@ def start_special_procedure(state: CaseState, c: StartSpecialProcedure, ctx: Con
                              allowed=sorted(SPECIAL_PROCEDURE_CATEGORIES))
     if c.expected_days < 1:
         raise InvalidCommand("expected_days_required", "tell the applicant how long it takes (Art. 45)")
+    # The whole case waits, parallel branches included: the statutory clock is the case's, not a step's.
     return Draft(Action.START_SPECIAL_PROCEDURE, S.SPECIAL_PROCEDURE, state.current_steps, {
         "step": step.name, "category": c.category, "expected_days": c.expected_days,
         "reason": require_text(c.reason, "reason")})

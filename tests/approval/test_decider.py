@@ -6,6 +6,7 @@ import pytest
 
 from shared.approval import commands as cmd
 from shared.approval.decider import decide
+from shared.approval.defaults import with_parallel_review
 from shared.approval.errors import ActionNotAllowed, InvalidCommand, StaleCommand, UnknownCase
 from shared.approval.events import CHINA_TZ
 from shared.approval.history import InvalidHistory, validate_history
@@ -88,3 +89,16 @@ def test_history_validation_catches_gaps_and_illegal_transitions() -> None:
     forged = drv.events[:2] + [drv.events[-1].__class__(**{**drv.events[-1].__dict__, "seq": 3})]
     with pytest.raises(InvalidHistory):
         validate_history(forged)  # a grant at "decide" while the case was at "review"
+
+
+def test_a_case_stays_on_the_definition_version_it_started_on() -> None:
+    drv = Driver().accepted(DAY)
+    drv.catalogue.add(with_parallel_review(drv.definition, [("fire", "消防", "fire_officer"),
+                                                            ("env", "环保", "env_officer")], "all"))
+    drv.pass_("review", DAY)
+    drv.pass_("verify", DAY)
+    assert drv.state.definition_version == 1 and drv.state.current_steps == ("decide",)
+    newer = Driver(case_id="K2")
+    newer.catalogue = drv.catalogue
+    newer.receive(DAY)
+    assert newer.state.definition_version == 2
