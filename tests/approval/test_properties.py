@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis import event as tally
 
 from shared.approval import commands as cmd
+from shared.approval.available import AT_STEP, Available, available_actions
 from shared.approval.clocks import statutory_clock
 from shared.approval.defaults import with_parallel_review
 from shared.approval.errors import StaleCommand
@@ -167,6 +168,9 @@ def test_random_commands_leave_a_valid_history_and_exact_clocks(data: st.DataObj
             assert drv.state is before and len(drv.events) == count
             continue
         assert not stale, "a stale command was applied"
+        if kind is not cmd.DeemAccepted:  # the system's sweep is not offered to users
+            offered = available_actions(before, drv.definition, role)
+            assert Available(event.action, event.payload.get("step") if event.action in AT_STEP else None) in offered
         assert event.seq == before.version + 1 == drv.state.version
         assert is_allowed_transition(event.action, before.status, event.status_after)
     tally(f"final status: {drv.state.status.value}")  # shown by --hypothesis-show-statistics
