@@ -10,6 +10,7 @@ Modules, in the order a case meets them:
 - events / state: Event; CaseState = replay(events) (evolve one event at a time); history: validate_history
 - clocks / art32 / counting: statutory, promised, Art. 44 and step clocks, derived from the state with
                WorkCalendar; red and yellow cards; Art. 32 window; provisional deadlines
+- available:   available_actions(state, definition, role): what a role may do now, and at which step
 - views:       CaseView, worklists (near_due, overdue, by_department_and_step, awaiting_reply)
 - statistics:  counts and average cycle by year/quarter/month/town/item/channel/department
 - personal:    protect/reveal/search_key for ID and phone numbers (shared.crypto: SM4-GCM, HMAC-SM3)
