@@ -1,0 +1,92 @@
+"""Short Chinese texts for the approval engine's error codes, for the UI and the server's error envelope."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # commands
+    "stale_command": "办件已被他人处理，请刷新后重试",
+    "action_not_allowed": "当前状态下不能进行此操作",
+    "action_not_allowed_at_step": "当前环节不允许此操作",
+    "role_not_allowed": "您的岗位无权进行此操作",
+    "step_not_active": "该环节不是办件的当前环节",
+    "step_required": "请指明办理环节",
+    "case_exists": "办件已存在",
+    "case_finished": "办件已终结，不能再办理",
+    "unknown_case": "办件不存在",
+    "wrong_case": "操作与办件不符",
+    "naive_time": "操作时间缺少时区",
+    "time_before_last_event": "操作时间早于办件最近一次办理时间",
+    "invalid_command": "操作内容不完整或不正确",
+    "unknown_command": "不支持的操作",
+    "bad_command_arguments": "操作参数不正确",
+    # intake
+    "missing_materials": "缺少必交材料",
+    "materials_required": "请填写收到的材料",
+    "material_required": "材料名称不能为空",
+    "problem_required": "请写明需补正的问题",
+    "correction_items_required": "请一次性列明需补正的全部内容",
+    "duplicate_correction_item": "补正内容中有重复的材料",
+    "correction_not_at_once": "补正内容须一次性告知，不能新增补正项",
+    "art32_window_passed": "已超过五日补正告知期限，申请视为受理",
+    "art32_window_open": "五日补正告知期限未满，不能视为受理",
+    "already_accepted": "办件已受理，不能不予受理",
+    # review and decision
+    "opinion_required": "请填写办理意见",
+    "reason_required": "请填写理由",
+    "legal_basis_required": "请填写法律依据",
+    "result_required": "请填写特别程序结果",
+    "bad_return_target": "不能退回到该环节",
+    "bad_special_procedure_category": "特别程序类别不正确",
+    "expected_days_required": "请填写特别程序所需时间",
+    "not_accepted_yet": "办件尚未受理，法定期限未开始",
+    "already_extended": "办理期限已延长过一次",
+    "extension_too_long": "延长期限超过法定上限",
+    "period_expired": "法定期限已届满，不能再延长",
+    # after the decision
+    "licence_no_required": "请填写证照编号",
+    "receiver_name_required": "请填写领取人姓名",
+    "bad_receiver_id": "领取人身份证号码不正确",
+    "bad_tracking_no": "邮寄单号不正确",
+    "bad_delivery_method": "送达方式不正确",
+    # urging and supervision
+    "message_required": "请填写内容",
+    "reply_required": "请填写督办回复",
+    "bad_reply_period": "回复期限至少一个工作日",
+    "no_active_step": "办件没有正在办理的环节",
+    "no_open_supervision": "没有待回复的督办",
+    "already_urgent": "办件已是急件",
+    # definitions
+    "invalid_definition": "流程定义不正确",
+    "unknown_definition": "找不到该事项情形的流程定义",
+    "definition_version_conflict": "该版本流程已发布，请发布新版本",
+    "no_steps": "流程没有环节",
+    "bad_version": "流程版本号不正确",
+    "bad_limits": "法定期限或承诺期限不正确",
+    "duplicate_material": "材料清单有重复",
+    "duplicate_step_name": "环节名称重复",
+    "bad_step": "环节缺少名称或岗位",
+    "bad_step_limit": "环节时限至少一个工作日",
+    "intake_not_first": "第一个环节必须是受理",
+    "no_decision_step": "流程必须有一个决定环节",
+    "bad_decision_step": "决定环节只能准予或不予许可",
+    "bad_steps_after_decision": "决定之后的环节应为制证、办结、送达",
+    "intake_action_outside_intake": "受理操作只能在受理环节",
+    "review_action_outside_review": "该操作只能在审查环节",
+    "review_step_must_pass": "审查环节必须允许通过",
+    "bad_clock_effect": "只有决定前的审查环节可以停止计时",
+    "bad_return": "退回环节设置不正确",
+    "return_target_missing": "退回的环节不存在",
+    "return_target_not_earlier": "只能退回到之前的审查环节",
+    "return_target_in_same_group": "不能退回到并行的环节",
+    "bad_parallel_group": "并行环节设置不正确",
+    # other
+    "calendar_not_published": "该年度工作日历尚未录入",
+    "invalid_history": "办件记录不完整",
+    "decryption_failed": "个人信息无法解密",
+    "key_unavailable": "缺少个人信息加密密钥",
+    "approval_error": "审批操作失败",
+}
+
+
+def message_for(code: str) -> str:
+    return MESSAGES.get(code, MESSAGES["approval_error"])
