@@ -1,0 +1,199 @@
+"""The queue's wire contract through hall sync: the commands devices send and the rows the server publishes.
+
+Kinds of data (SYNC.md):
+- `queue.issue` is a FACT: the citizen already holds the printed ticket, so the server records it even when
+  it breaks a rule it could not check offline (quota, one ticket per person); such a ticket is published with
+  `flags` (e.g. "over_quota", "duplicate_person") for the supervisor, never refused. It is refused only when
+  malformed or when its number lies outside every lease of the sending device (`number_not_leased`).
+- Every other queue action is a COMMAND with a deterministic server handler that accepts or rejects it. For
+  calls the first claim in server order wins (`ticket_claimed_elsewhere` for the loser, both recorded);
+  `queue.start` is always accepted where the citizen actually is, and flagged when it overrides a claim.
+- The server publishes rows to the hall scope (`hall:<id>`); devices read them from their cache and write
+  optimistic copies (pending) under the same table names and primary keys.
+
+Times: `at` is the device's wall time (aware, ISO 8601); `issued_at` is the hybrid logical clock stamp that
+orders the queue (never the printed number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from shared.protocol.base import Request, Response
+
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+VERSION = 1
+
+Channel = Literal["dispenser", "id_card", "qr", "staff", "remote"]
+GreenReason = Literal["elderly", "disabled", "pregnant", "veteran"]
+RatingLevel = Literal["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]
+TicketStateName = Literal["waiting", "called", "serving", "held", "finished", "no_show", "cancelled"]
+
+
+class IssueTimeWire(Request):
+    """shared.queue.clock.IssueTime on the wire."""
+    physical_ms: int = Field(ge=0)
+    logical: int = Field(ge=0)
+    device_id: str = Field(min_length=1, max_length=36)
+    device_seq: int = Field(ge=0)
+
+
+# --- commands (name → args model); all version 1 ------------------------------------------------------------
+
+class IssueArgs(Request):
+    """`queue.issue` (dispenser; workstation with clerk role for staff-issued tickets). A fact."""
+    ticket_id: str = Field(pattern=UUID)
+    business_id: int
+    display: str = Field(min_length=2, max_length=20)  # what was printed: "A023", reserve "A905", fallback "A-K2-001"
+    number: int | None = Field(default=None, ge=1)  # None only for a device-suffixed fallback number
+    block_id: int | None = None  # the lease block the number came from
+    day: dt.date  # hall-local business day of the series
+    channel: Channel
+    issued_at: IssueTimeWire
+    at: dt.datetime
+    person_key: str | None = Field(default=None, max_length=64)  # blind index of the resident ID, never the ID
+    green_reason: GreenReason | None = None
+    appointment_id: str | None = Field(default=None, pattern=UUID)
+    printed: bool  # False: the citizen chose "不打印，记住号码"
+
+
+class TicketActionArgs(Request):
+    """`queue.recall`, `queue.start`, `queue.finish`, `queue.hold`, `queue.no_show` (workstation, clerk)."""
+    ticket_id: str = Field(pattern=UUID)
+    window_id: int
+    at: dt.datetime
+
+
+class CallArgs(Request):
+    """`queue.call` (workstation, clerk): claim a ticket for a window. `mode` records how it was chosen;
+    `reasons` is the call decision's explanation, kept for the record and the supervisor."""
+    call_id: str = Field(pattern=UUID)
+    ticket_id: str = Field(pattern=UUID)
+    window_id: int
+    mode: Literal["next", "specific", "call_back"]
+    at: dt.datetime
+    reasons: list[dict] = Field(default_factory=list, max_length=10)
+
+
+class TransferArgs(Request):
+    """`queue.transfer` (workstation, clerk): to another business or a named window (exactly one)."""
+    ticket_id: str = Field(pattern=UUID)
+    window_id: int
+    at: dt.datetime
+    to_business_id: int | None = None
+    to_window_id: int | None = None
+
+
+class CancelArgs(Request):
+    """`queue.cancel` (dispenser or workstation): the citizen gave up, or a staff correction."""
+    ticket_id: str = Field(pattern=UUID)
+    at: dt.datetime
+    reason: str = Field(default="", max_length=200)
+
+
+class WindowArgs(Request):
+    """`queue.pause` / `queue.resume` (workstation, clerk)."""
+    window_id: int
+    at: dt.datetime
+    reason: str = Field(default="", max_length=200)
+
+
+class RateArgs(Request):
+    """`queue.rate` (evaluator): a rating bound to the visit. A reason is required for 差评; `level` None
+    records "not rated" after the timeout."""
+    rating_id: str = Field(pattern=UUID)
+    ticket_id: str = Field(pattern=UUID)
+    window_id: int
+    clerk: str = Field(max_length=50)  # staff username of the clerk who served
+    level: RatingLevel | None
+    reason: str = Field(default="", max_length=500)
+    at: dt.datetime
+
+
+COMMANDS: dict[str, type[Request]] = {
+    "queue.issue": IssueArgs,
+    "queue.call": CallArgs,
+    "queue.recall": TicketActionArgs,
+    "queue.start": TicketActionArgs,
+    "queue.finish": TicketActionArgs,
+    "queue.hold": TicketActionArgs,
+    "queue.no_show": TicketActionArgs,
+    "queue.transfer": TransferArgs,
+    "queue.cancel": CancelArgs,
+    "queue.pause": WindowArgs,
+    "queue.resume": WindowArgs,
+    "queue.rate": RateArgs,
+}
+
+
+# --- rows the server publishes (table name → row model) ------------------------------------------------------
+
+class PeriodRow(Response):
+    kind: Literal["waiting", "called", "serving", "held", "transferred"]
+    start: dt.datetime
+    end: dt.datetime | None = None
+    window_id: int | None = None
+
+
+class TicketRow(Response):
+    """Table `queue_ticket`, pk = ticket id."""
+    id: str
+    hall_id: int
+    business_id: int
+    display: str
+    day: dt.date
+    channel: Channel
+    priority_class: int  # 1 appointment on time, 2 green channel, 3 normal
+    green_reason: GreenReason | None = None
+    appointment_id: str | None = None
+    person_key: str | None = None
+    issued_at: list  # [physical_ms, logical, device_id, device_seq]
+    queue_key: list  # same shape: the place in line (kept across transfers unless configured otherwise)
+    state: TicketStateName
+    window_id: int | None = None
+    clerk: str | None = None
+    target_window_id: int | None = None
+    recalls: int = 0
+    transfers: int = 0
+    periods: list[PeriodRow]
+    printed: bool = True
+    flags: list[str] = Field(default_factory=list)  # over_quota, duplicate_person, claim_overridden, …
+
+
+class CallRow(Response):
+    """Table `queue_call`, pk = call id: every call and recall, for the hall display and the record. The
+    display announces each call row once, in `seq` order."""
+    id: str
+    hall_id: int
+    ticket_id: str
+    display: str
+    window_id: int
+    window_number: int
+    kind: Literal["call", "recall", "call_back"]
+    at: dt.datetime
+    accepted: bool = True  # False: lost to an earlier claim (kept for the record, not announced)
+
+
+class WindowStateRow(Response):
+    """Table `queue_window`, pk = window id: paused or open, and the ticket at the window."""
+    window_id: int
+    hall_id: int
+    paused: bool
+    current_ticket_id: str | None = None
+    since: dt.datetime | None = None
+
+
+class RatingRow(Response):
+    """Table `queue_rating`, pk = rating id."""
+    id: str
+    hall_id: int
+    ticket_id: str
+    window_id: int
+    clerk: str
+    level: RatingLevel | None
+    reason: str = ""
+    at: dt.datetime
+    rectification_due: dt.date | None = None  # set for 差评
