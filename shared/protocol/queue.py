@@ -18,14 +18,18 @@ orders the queue (never the printed number).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.protocol.base import Request, Response
 
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 VERSION = 1
+
+# Args arrive as parsed JSON dicts, so dates and times come as ISO strings: parse those (strict elsewhere).
+Day = Annotated[dt.date, Field(strict=False)]
+Moment = Annotated[AwareDatetime, Field(strict=False)]  # a time without its offset is refused
 
 Channel = Literal["dispenser", "id_card", "qr", "staff", "remote"]
 GreenReason = Literal["elderly", "disabled", "pregnant", "veteran"]
@@ -50,10 +54,10 @@ class IssueArgs(Request):
     display: str = Field(min_length=2, max_length=20)  # what was printed: "A023", reserve "A905", fallback "A-K2-001"
     number: int | None = Field(default=None, ge=1)  # None only for a device-suffixed fallback number
     block_id: int | None = None  # the lease block the number came from
-    day: dt.date  # hall-local business day of the series
+    day: Day  # hall-local business day of the series
     channel: Channel
     issued_at: IssueTimeWire
-    at: dt.datetime
+    at: Moment
     person_key: str | None = Field(default=None, max_length=64)  # blind index of the resident ID, never the ID
     green_reason: GreenReason | None = None
     appointment_id: str | None = Field(default=None, pattern=UUID)
@@ -64,7 +68,7 @@ class TicketActionArgs(Request):
     """`queue.recall`, `queue.start`, `queue.finish`, `queue.hold`, `queue.no_show` (workstation, clerk)."""
     ticket_id: str = Field(pattern=UUID)
     window_id: int
-    at: dt.datetime
+    at: Moment
 
 
 class CallArgs(Request):
@@ -74,7 +78,7 @@ class CallArgs(Request):
     ticket_id: str = Field(pattern=UUID)
     window_id: int
     mode: Literal["next", "specific", "call_back"]
-    at: dt.datetime
+    at: Moment
     reasons: list[dict] = Field(default_factory=list, max_length=10)
 
 
@@ -82,7 +86,7 @@ class TransferArgs(Request):
     """`queue.transfer` (workstation, clerk): to another business or a named window (exactly one)."""
     ticket_id: str = Field(pattern=UUID)
     window_id: int
-    at: dt.datetime
+    at: Moment
     to_business_id: int | None = None
     to_window_id: int | None = None
 
@@ -90,14 +94,14 @@ class TransferArgs(Request):
 class CancelArgs(Request):
     """`queue.cancel` (dispenser or workstation): the citizen gave up, or a staff correction."""
     ticket_id: str = Field(pattern=UUID)
-    at: dt.datetime
+    at: Moment
     reason: str = Field(default="", max_length=200)
 
 
 class WindowArgs(Request):
     """`queue.pause` / `queue.resume` (workstation, clerk)."""
     window_id: int
-    at: dt.datetime
+    at: Moment
     reason: str = Field(default="", max_length=200)
 
 
@@ -110,7 +114,7 @@ class RateArgs(Request):
     clerk: str = Field(max_length=50)  # staff username of the clerk who served
     level: RatingLevel | None
     reason: str = Field(default="", max_length=500)
-    at: dt.datetime
+    at: Moment
 
 
 COMMANDS: dict[str, type[Request]] = {

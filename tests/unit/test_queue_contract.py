@@ -48,3 +48,8 @@ def test_ticket_row_round_trip() -> None:
            "state": "waiting", "periods": [{"kind": "waiting", "start": AT}]}
     parsed = TicketRow.model_validate(row)
     assert TicketRow.model_validate(parsed.model_dump(mode="json")) == parsed
+
+
+def test_times_without_an_offset_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        IssueArgs.model_validate(_issue(at="2026-11-02T09:30:00"))
