@@ -56,6 +56,8 @@ class SimHost:
             self._server.bind((self.host, self.tcp_port))
             self._server.listen(1)
             self.tcp_port = self._server.getsockname()[1]
+        if hasattr(self.model, "attach"):
+            self.model.attach(self.push)  # devices that speak first (keypads, scanners) push through us
         self._thread = threading.Thread(target=self._run, name=f"sim-{type(self.model).__name__}", daemon=True)
         self._thread.start()
         return self
