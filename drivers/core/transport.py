@@ -13,6 +13,16 @@ import serial
 
 from drivers.core.errors import DeviceUnavailable
 
+try:
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (termios.error,)
+except ImportError:  # Windows
+    _TERMIOS_ERRORS = ()
+
+# pyserial lets termios.error (not an OSError) escape from flush/tcdrain on a vanished pty or USB adapter.
+_LINK_ERRORS = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
+
 
 def tcp_url(host: str, port: int) -> str:
     return f"socket://{host}:{port}"
@@ -40,7 +50,7 @@ class SerialLink:
             try:
                 port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=self.read_chunk,
                                              write_timeout=2.0)
-            except (serial.SerialException, OSError, ValueError) as exc:
+            except (*_LINK_ERRORS, ValueError) as exc:
                 raise DeviceUnavailable(f"cannot open {self.url}: {exc}", device=self.device, url=self.url) from exc
             self._port = port
 
@@ -50,7 +60,7 @@ class SerialLink:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError):
+            except _LINK_ERRORS:
                 pass  # already gone; closing is best effort
 
     def write(self, data: bytes) -> None:
@@ -58,7 +68,7 @@ class SerialLink:
         try:
             port.write(data)
             port.flush()
-        except (serial.SerialException, OSError) as exc:
+        except _LINK_ERRORS as exc:
             self._fail(exc)
 
     def read(self, max_bytes: int = 4096) -> bytes:
@@ -71,7 +81,7 @@ class SerialLink:
             waiting = port.in_waiting
             rest = port.read(min(waiting, max_bytes - 1)) if waiting else b""
             return first + rest
-        except (serial.SerialException, OSError) as exc:
+        except _LINK_ERRORS as exc:
             self._fail(exc)
         except TypeError as exc:  # pyserial's socket:// can hit a closed socket object during read
             self._fail(exc)
@@ -88,7 +98,7 @@ class SerialLink:
         port = self._ensure()
         try:
             port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except _LINK_ERRORS as exc:
             self._fail(exc)
 
     def _ensure(self) -> serial.SerialBase:

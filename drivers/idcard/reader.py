@@ -102,7 +102,8 @@ class IdCardReader:
         def done(chunk: bytes) -> bool:
             for item in self._parser.feed(chunk):
                 (found if isinstance(item, bytes) else defects).append(item)
-            return bool(found)
+            # A whole answer with a bad checksum will not be followed by a good one: retry at once.
+            return bool(found) or any(isinstance(d, ChecksumError) for d in defects)
 
         self.link.read_until(done, timeout)
         if found:
