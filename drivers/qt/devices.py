@@ -153,3 +153,36 @@ class LedAdapter(_Commands):
 
     def cleanup(self) -> None:
         self.display.close()
+
+
+class PcscAdapter(DeviceLoop):
+    """Watches a PC/SC reader: `sig_card_inserted(chip_serial_hex)` when an ID card arrives (other cards give
+    an empty serial), `sig_card_removed()` when it leaves."""
+
+    sig_card_inserted = Signal(str)
+    sig_card_removed = Signal()
+
+    def __init__(self, reader, parent: QObject | None = None, poll: float = 0.2, retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self.reader = reader
+        self.poll = poll
+        self._present = False
+
+    def step(self) -> None:
+        from drivers.idcard.pcsc import ApduError
+
+        present = self.reader.card_present()
+        if present and not self._present:
+            try:
+                serial = self.reader.chip_serial().hex().upper()
+            except ApduError:
+                serial = ""  # not an ID card: still a card (social security card...) for the general APDU path
+            self.sig_card_inserted.emit(serial)
+        elif self._present and not present:
+            self.reader.disconnect()
+            self.sig_card_removed.emit()
+        self._present = present
+        self.stop_event.wait(self.poll)
+
+    def cleanup(self) -> None:
+        self.reader.disconnect()

@@ -18,6 +18,24 @@ settings.register_profile("drivers", max_examples=200, deadline=None,
 settings.load_profile("drivers")
 
 
+@pytest.fixture(scope="session")
+def pcscd():
+    """A private pcscd with the vpcd reader, once per session: libpcsclite remembers the socket path of the
+    first daemon it talks to, so every PC/SC test in this process must use the same one. Stopped by pid."""
+    from drivers.sim.pcscd import PcscdUnavailable, PrivatePcscd
+    from tests.conftest import IN_CI
+
+    daemon = PrivatePcscd()
+    try:
+        daemon.start()
+    except PcscdUnavailable as exc:
+        if IN_CI:
+            raise
+        pytest.skip(f"cannot run pcscd here: {exc}")
+    yield daemon
+    daemon.stop()
+
+
 @pytest.fixture
 def sim_host(tmp_path):
     """Factory: sim_host(model, kind="pty"|"tcp") → started SimHost; all are stopped at teardown."""

@@ -1,5 +1,5 @@
 """PC/SC contract suite: pyscard against pcscd + vsmartcard's vpcd with our own virtual card (vicc.py).
-The fixture starts pcscd (private, by pid) and the virtual card, and always stops both."""
+The `pcscd` fixture (tests/drivers/conftest.py) starts pcscd by pid; `env` inserts the virtual card."""
 
 from __future__ import annotations
 
@@ -7,25 +7,10 @@ import pytest
 
 from drivers.core.errors import CardNotPresent
 from drivers.idcard.pcsc import ApduError, PcscReader
-from drivers.sim.pcscd import PcscdUnavailable, PrivatePcscd
 from drivers.sim.vicc import VirtualIdCard, VpcdCardClient
-from tests.conftest import IN_CI
 from tests.drivers.conftest import wait_for
 
 SERIAL = bytes.fromhex("1122334455667788")
-
-
-@pytest.fixture(scope="module")
-def pcscd():
-    daemon = PrivatePcscd()
-    try:
-        daemon.start()
-    except PcscdUnavailable as exc:
-        if IN_CI:
-            raise
-        pytest.skip(f"cannot run pcscd here: {exc}")
-    yield daemon
-    daemon.stop()
 
 
 @pytest.fixture

@@ -148,3 +148,40 @@ def test_announcer_adapter_with_qt_mock_voice(qtbot):
         adapter.close()
     assert started == ["A1", "B2"]
     assert engine.spoken == ["请A一号到三号窗口办理", "请B二号到四号窗口办理"]
+
+
+def test_pcsc_adapter_insert_and_remove(qtbot, pcscd, adapters):
+    from drivers.idcard.pcsc import PcscReader
+    from drivers.qt.devices import PcscAdapter
+    from drivers.sim.vicc import VirtualIdCard, VpcdCardClient
+
+    client = VpcdCardClient(VirtualIdCard(serial=bytes.fromhex("A1A2A3A4A5A6A7A8")), port=pcscd.port)
+    adapter = PcscAdapter(PcscReader(pcscd.reader_name + " 00 00"), poll=0.05)
+    adapter.start()
+    adapters(adapter)
+    try:
+        with qtbot.waitSignal(adapter.sig_card_inserted, timeout=5000) as blocker:
+            client.insert()
+        assert blocker.args == ["A1A2A3A4A5A6A7A8"]
+        with qtbot.waitSignal(adapter.sig_card_removed, timeout=5000):
+            client.remove()
+    finally:
+        client.remove()
+
+
+def test_camera_adapter_on_video_file(qtbot, tmp_path, adapters):
+    from drivers.qt.devices import CameraScannerAdapter
+    from drivers.scanner.camera import CameraScanner, decode_opencv
+    from tests.drivers.scanner.test_camera import on_canvas, qr_image, write_video
+
+    import numpy as np
+
+    path = tmp_path / "kiosk.avi"
+    write_video(path, [np.full((480, 640), 255, np.uint8)] * 2 + [on_canvas(qr_image("GH-77"))] * 3)
+    adapter = CameraScannerAdapter(CameraScanner(str(path), decode_opencv))
+    codes = []
+    adapter.sig_scanned.connect(codes.append)
+    with qtbot.waitSignal(adapter.sig_finished, timeout=5000):
+        adapter.start()
+        adapters(adapter)
+    qtbot.waitUntil(lambda: codes == ["GH-77"], timeout=2000)
