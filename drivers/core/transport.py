@@ -20,6 +20,10 @@ try:
 except ImportError:  # Windows
     _TERMIOS_ERRORS = ()
 
+# `sim://device` URLs: in-process simulators (drivers/sim/protocol_sim.py), imported only when used.
+if "drivers.sim" not in serial.protocol_handler_packages:
+    serial.protocol_handler_packages.append("drivers.sim")
+
 # pyserial lets termios.error (not an OSError) escape from flush/tcdrain on a vanished pty or USB adapter.
 _LINK_ERRORS = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
 
