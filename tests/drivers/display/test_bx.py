@@ -80,3 +80,13 @@ def test_fuzz_garbage_truncation_resync(esc, garbage, text, cut):
     parser.feed(garbage + frame[:-cut] + (b"" if esc else b"\x00" * 9000))
     out = parser.feed(frame)
     assert isinstance(out[-1], bx.BxFrame) and bx.decode_dynamic_text(out[-1].data)[0].text == text
+
+
+@pytest.mark.parametrize("esc", [True, False])
+@given(data=st.binary(min_size=1, max_size=30), draw=st.data())
+def test_fuzz_single_corrupted_byte_is_never_accepted(esc, data, draw):
+    frame = bytearray(bx.encode_frame(1, bx.DYNAMIC_TEXT + data, esc=esc))
+    pos = draw.draw(st.integers(8, len(frame) - 2))
+    frame[pos] ^= draw.draw(st.integers(1, 255))
+    out = bx.BxParser(esc).feed(bytes(frame))
+    assert all(isinstance(o, DeviceError) for o in out)  # CRC-16 catches every single-byte error

@@ -139,3 +139,31 @@ def test_fuzz_text_block_only_raises_typed_errors(block):
         ga467.parse_text_block(block)
     except errors.CardDataError:
         pass
+
+
+@given(st.integers(0, 0x90), st.binary(max_size=40), st.data())
+def test_fuzz_single_corrupted_byte_is_never_accepted_as_a_different_frame(sw3, data, draw):
+    frame = bytearray(ga467.build_response(sw3, data))
+    pos = draw.draw(st.integers(5, len(frame) - 1))  # anywhere after the preamble
+    frame[pos] ^= draw.draw(st.integers(1, 255))
+    out = ga467.Ga467Parser(min_body=3).feed(bytes(frame))
+    assert all(isinstance(o, DeviceError) for o in out)
+
+
+_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF, exclude_categories=("Cs",)),
+                max_size=20)
+
+
+@given(st.fixed_dictionaries({k: _text for k in ("name", "sex", "nation", "birth", "address", "id_number",
+                                                  "authority", "valid_from", "valid_to")}),
+       st.sampled_from(["", "I", "J"]))
+def test_fuzz_structured_text_blocks_only_raise_typed_errors(fields, card_type):
+    from drivers.idcard.records import FOREIGNER_FIELDS
+
+    if card_type == "I":
+        fields = {k: v for k, v in fields.items() if k in FOREIGNER_FIELDS}
+    try:
+        record = ga467.parse_text_block(build_text_block(fields, card_type))
+    except errors.CardDataError:
+        return
+    assert record.valid_to is None or record.valid_to >= dt.date(1, 1, 1)
