@@ -70,3 +70,20 @@ def test_unknown_reader_is_typed(pcscd):
 
     with pytest.raises(DeviceUnavailable):
         PcscReader("No Such Reader").chip_serial()
+
+
+@pytest.mark.hardware
+def test_real_pcsc_reader_with_id_card():
+    import os
+
+    from drivers.config import load_config
+
+    path = os.environ.get("GOVHALL_DEVICE_CONFIG")
+    if not path:
+        pytest.skip("set GOVHALL_DEVICE_CONFIG")
+    reader = PcscReader(str(load_config(path)["pcsc"].get("reader", "")))
+    try:
+        assert reader.card_present(), "present a resident ID card on the PC/SC reader"
+        assert len(reader.chip_serial()) == 8
+    finally:
+        reader.disconnect()

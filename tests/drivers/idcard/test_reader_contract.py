@@ -157,7 +157,11 @@ def test_tcp_reset_then_device_comes_back(sim_host):
             reader.sam_status()
             reader.sam_status()
         host.restore()
-        assert reader.read_card().record.name == "王小明"
+        try:  # if the reset surfaced as a timeout, the first call on the dead socket reports it once
+            record = reader.read_card().record
+        except DeviceUnavailable:
+            record = reader.read_card().record
+        assert record.name == "王小明"
     finally:
         reader.close()
 

@@ -119,3 +119,14 @@ def test_scanner_unplugged_and_back(sim_host):
         assert _codes(scanner, 1) == ["BACK"]
     finally:
         scanner.close()
+
+
+@pytest.mark.hardware
+def test_real_serial_scanner_reads_a_code():
+    from tests.drivers.conftest import hardware_url
+
+    scanner = LineScanner(SerialLink(hardware_url("scanner"), baudrate=9600, device="scanner"))
+    try:
+        assert _codes(scanner, 1, timeout=30), "scan any QR code within 30 s"
+    finally:
+        scanner.close()
