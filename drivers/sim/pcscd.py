@@ -46,6 +46,16 @@ def free_port_pair() -> int:
     raise PcscdUnavailable("no free port pair for vpcd")
 
 
+def _can_unshare() -> bool:
+    """Root and allowed to make a mount namespace (not the case in every container)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    try:
+        return subprocess.run(["unshare", "--mount", "true"], capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 class PrivatePcscd:
     def __init__(self, port: int | None = None, reader_name: str = "GovHall Virtual PCD") -> None:
         self.port = port or free_port_pair()
@@ -64,7 +74,7 @@ class PrivatePcscd:
         (conf / "vpcd").write_text(f'FRIENDLYNAME "{self.reader_name}"\nDEVICENAME /dev/null:{self.port}\n'
                                    f"LIBPATH {vpcd_driver()}\nCHANNELID {self.port}\n", encoding="ascii")
         command = [pcscd, "--foreground", "--config", str(conf)]
-        if os.geteuid() == 0 and shutil.which("unshare"):
+        if _can_unshare():
             run = self.dir / "run"
             run.mkdir()
             Path("/run/pcscd").mkdir(parents=True, exist_ok=True)
