@@ -1,8 +1,8 @@
 """Text encoding for ESC/POS printers, done by us (python-escpos guesses per string and garbles "，" or "¥").
 
 Each printer has an `encoding` (gb18030, gbk or utf-8) and a `font_charset`: the characters its built-in font
-can draw (many printers only carry GB2312 glyphs). Text is split into runs; runs the font can draw are sent
-as encoded bytes, the others are rendered as a raster image (GS v 0) with a CJK font we ship or install."""
+can draw (many printers only carry GB2312 glyphs). Lines the font can draw are sent as encoded bytes; a line
+with any other character is printed as a raster image (GS v 0) drawn with a CJK font we install."""
 
 from __future__ import annotations
 

@@ -46,15 +46,13 @@ class PrinterProfile:
     feed_before_cut: int = 4
 
 
-def text(value: str, profile: PrinterProfile) -> bytes:
+def line(value: str, profile: PrinterProfile, scale: int = 1) -> bytes:
+    """One printed line. If the printer font lacks any character of it, the whole line is printed as a raster
+    image: ESC/POS accepts `GS v 0` only at the start of a line, so text and image cannot share one."""
     encoding = check_encoding(profile.encoding)
-    out = bytearray()
-    for drawable, run in split_runs(value, profile.font_charset):
-        if drawable:
-            out += run.encode(encoding)
-        else:
-            out += raster_image(run)
-    return bytes(out)
+    if all(drawable for drawable, _ in split_runs(value, profile.font_charset)):
+        return value.encode(encoding) + LF
+    return raster_image(value, height=24 * scale)  # the image advances the paper itself
 
 
 def cut(profile: PrinterProfile) -> bytes:
@@ -70,12 +68,12 @@ def render(ticket: Ticket, profile: PrinterProfile = PrinterProfile()) -> bytes:
     t, labels = ticket, ticket.labels
     chinese = check_encoding(profile.encoding) != "utf-8"
     parts = [INIT, CHINESE_ON if chinese else b"", align(1),
-             size(2, 2), text(t.hall_name, profile), LF,
-             size(1, 1), text(labels.business + t.business, profile), LF,
-             size(4, 4), text(t.number, profile), LF,
-             size(1, 1), text(labels.people_ahead.format(n=t.people_ahead), profile), LF,
-             text(labels.issued_at + t.issued_at.strftime("%Y-%m-%d %H:%M:%S"), profile), LF]
+             size(2, 2), line(t.hall_name, profile, 2),
+             size(1, 1), line(labels.business + t.business, profile),
+             size(4, 4), line(t.number, profile, 4),
+             size(1, 1), line(labels.people_ahead.format(n=t.people_ahead), profile),
+             line(labels.issued_at + t.issued_at.strftime("%Y-%m-%d %H:%M:%S"), profile)]
     if t.follow_url:
-        parts += [qr(t.follow_url.encode("utf-8"), profile.qr_module), LF, text(labels.follow_qr, profile), LF]
-    parts += [text(labels.footer, profile), LF, align(0), CHINESE_OFF if chinese else b"", cut(profile)]
+        parts += [qr(t.follow_url.encode("utf-8"), profile.qr_module), LF, line(labels.follow_qr, profile)]
+    parts += [line(labels.footer, profile), align(0), CHINESE_OFF if chinese else b"", cut(profile)]
     return b"".join(parts)

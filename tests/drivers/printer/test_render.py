@@ -40,8 +40,8 @@ def test_golden_ticket_bytes():
 
 
 def test_punctuation_and_currency_are_encoded_not_replaced():
-    data = r.text("，¥12", r.PrinterProfile())
-    assert data == "，¥12".encode("gb18030") and b"?" not in data
+    data = r.line("，¥12", r.PrinterProfile())
+    assert data == "，¥12".encode("gb18030") + b"\n" and b"?" not in data
 
 
 def test_full_cut_and_no_cutter_profiles():
@@ -59,16 +59,26 @@ def test_gbk_profile():
     assert "社保办理".encode("gbk") in r.render(TICKET, r.PrinterProfile(encoding="gbk", font_charset="gbk"))
 
 
-def test_rare_name_character_outside_printer_font_becomes_raster_image():
+def test_line_with_character_outside_printer_font_becomes_raster_image():
     profile = r.PrinterProfile(font_charset="gb2312")
-    data = r.text("王喆", profile)  # 喆 is not in GB2312
-    assert data.startswith("王".encode("gb18030"))
-    raster = data[2:]
+    assert r.line("王小明", profile) == "王小明".encode("gb18030") + b"\n"
+    raster = r.line("王喆", profile)  # 喆 is not in GB2312: the whole line is an image (GS v 0 starts a line)
     assert raster[:4] == bytes.fromhex("1D 76 30 00")
     width_bytes, height = int.from_bytes(raster[4:6], "little"), int.from_bytes(raster[6:8], "little")
     assert height == 24 and len(raster) == 8 + width_bytes * height
-    assert any(raster[8:])  # some dots are black: the glyph was drawn
-    assert "喆".encode("gb18030") not in data
+    assert width_bytes * 8 >= 2 * 20  # two glyphs wide
+    assert any(raster[8:])  # some dots are black: the glyphs were drawn
+    big = r.line("王喆", profile, scale=2)
+    assert int.from_bytes(big[6:8], "little") == 48
+
+
+def test_ticket_for_gb2312_printer_prints_rare_business_name_as_image():
+    import dataclasses
+
+    ticket = dataclasses.replace(TICKET, business="䶮字办理")
+    data = r.render(ticket, r.PrinterProfile(font_charset="gb2312"))
+    assert "䶮".encode("gb18030") not in data and bytes.fromhex("1D 76 30 00") in data
+    assert "市民服务中心".encode("gb18030") in data  # other lines stay text
 
 
 def test_unknown_encoding_is_config_error():
