@@ -150,6 +150,8 @@ class SimHost:
                 self._lost(ep)
                 continue
             self.received += data
+            if len(self.received) > 1 << 20:  # keep the last MiB: simulators started by hand run for hours
+                del self.received[:len(self.received) - (1 << 20)]
             reply = self.model.receive(data)
             if reply:
                 try:
