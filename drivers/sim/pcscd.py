@@ -57,6 +57,9 @@ def _can_unshare() -> bool:
 
 
 class PrivatePcscd:
+    # vpcd listens on all interfaces (its forward mode has no bind address) on a random port, only while the
+    # tests run. Its reverse mode (vpcd connects to a vicc on 127.0.0.1) crashes pcscd on bookworm when the card
+    # disconnects, so it is not used.
     def __init__(self, port: int | None = None, reader_name: str = "GovHall Virtual PCD") -> None:
         self.port = port or free_port_pair()
         self.reader_name = reader_name
@@ -88,7 +91,9 @@ class PrivatePcscd:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise PcscdUnavailable(f"pcscd exited with {self.process.returncode}: {self.log_text()}")
+                message = f"pcscd exited with {self.process.returncode}: {self.log_text()}"
+                self.stop()
+                raise PcscdUnavailable(message)
             if Path(self.socket_path).exists() and self._vpcd_listening():
                 os.environ["PCSCLITE_CSOCK_NAME"] = self.socket_path
                 return self
