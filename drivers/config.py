@@ -49,7 +49,8 @@ class DeviceSettings:
         try:
             return int(self.options.get(key, default))
         except (TypeError, ValueError):
-            raise ConfigError(f"[{self.device}] {key} must be an integer", device=self.device, key=key) from None
+            raise ConfigError(f"[{self.device}] {key} must be an integer", device=self.device,
+                              key=key) from None
 
 
 def settings_from_mapping(device: str, section: dict[str, Any]) -> DeviceSettings:

@@ -14,7 +14,8 @@ def idcard_reader(settings: DeviceSettings):
     from drivers.idcard.reader import IdCardReader
 
     return IdCardReader(_link(settings), timeout=float(settings.get("timeout", 0.5)),
-                        read_timeout=float(settings.get("read_timeout", 3.0)), retries=settings.get_int("retries", 2))
+                        read_timeout=float(settings.get("read_timeout", 3.0)),
+                        retries=settings.get_int("retries", 2))
 
 
 def pcsc_reader(settings: DeviceSettings):
@@ -71,5 +72,5 @@ def announcer_engine(settings: DeviceSettings):
     player = (FileSink(settings.get("record_dir"), realtime=True) if settings.get("record_dir")
               else CommandPlayer(str(settings.get("player", "aplay -q -")).split()))
     library = ClipLibrary(settings.get("clips_dir") or default_cache_dir())
-    return FallbackEngine(ClipEngine(library, player), EspeakEngine(player, str(settings.get("voice",
-                                                                                           "cmn-latn-pinyin"))))
+    voice = str(settings.get("voice", "cmn-latn-pinyin"))
+    return FallbackEngine(ClipEngine(library, player), EspeakEngine(player, voice))

@@ -55,7 +55,8 @@ class SerialLink:
                 port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=self.read_chunk,
                                              write_timeout=2.0)
             except (*_LINK_ERRORS, ValueError) as exc:
-                raise DeviceUnavailable(f"cannot open {self.url}: {exc}", device=self.device, url=self.url) from exc
+                raise DeviceUnavailable(f"cannot open {self.url}: {exc}", device=self.device,
+                                        url=self.url) from exc
             self._port = port
 
     def close(self) -> None:
@@ -76,7 +77,8 @@ class SerialLink:
             self._fail(exc)
 
     def read(self, max_bytes: int = 4096) -> bytes:
-        """Whatever arrives within one poll period (possibly b""). Raises DeviceUnavailable when the peer is gone."""
+        """Whatever arrives within one poll period (possibly b"").
+        Raises DeviceUnavailable when the peer is gone."""
         port = self._ensure()
         try:
             first = port.read(1)

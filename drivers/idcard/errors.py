@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.core.errors import CardError, CardNotPresent, ChecksumError, DeviceError, FrameError, ProtocolError
+from drivers.core.errors import (CardError, CardNotPresent, ChecksumError, DeviceError, FrameError,
+                                 ProtocolError)
 
 
 class CardSelectFailed(CardError):

@@ -80,7 +80,7 @@ class Response:
 
 
 class Ga467Parser:
-    """Incremental parser. `feed` returns complete frame bodies (bytes after LEN, CHK stripped) and typed errors
+    """Incremental parser. `feed` returns complete frame bodies (after LEN, CHK stripped) and typed errors
     (`ChecksumError`, `FrameError`) for broken candidates, in stream order. Never raises on any input."""
 
     def __init__(self, min_body: int = 2) -> None:
@@ -144,7 +144,8 @@ def split_read_payload(data: bytes, with_fingerprint: bool = False) -> CardPaylo
         raise FrameError("read answer too short for its length fields", device="idcard", size=len(data))
     lengths = [int.from_bytes(data[i:i + 2], "big") for i in range(0, head, 2)]
     if head + sum(lengths) != len(data):
-        raise FrameError("read answer lengths do not add up", device="idcard", lengths=lengths, size=len(data))
+        raise FrameError("read answer lengths do not add up", device="idcard", lengths=lengths,
+                         size=len(data))
     text = data[head:head + lengths[0]]
     photo = data[head + lengths[0]:head + lengths[0] + lengths[1]]
     fingerprint = data[head + lengths[0] + lengths[1]:] if with_fingerprint else b""

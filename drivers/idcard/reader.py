@@ -79,7 +79,8 @@ class IdCardReader:
             time.sleep(self.poll_interval)
 
     # --- transaction ----------------------------------------------------------------------------------
-    def command(self, command: tuple[int, int], data: bytes = b"", timeout: float | None = None) -> ga467.Response:
+    def command(self, command: tuple[int, int], data: bytes = b"",
+                timeout: float | None = None) -> ga467.Response:
         last: DeviceError | None = None
         for _ in range(self.retries + 1):
             try:

@@ -110,7 +110,7 @@ def card_type_marker(block: bytes) -> str:
 
 
 def parse_text_block(block: bytes) -> CardRecord:
-    """Decode a 256-byte text block; raise CardDataError (typed, code idcard_bad_data) when it is not valid."""
+    """Decode a 256-byte text block; raise CardDataError (code idcard_bad_data) when it is not valid."""
     if len(block) != TEXT_BLOCK_SIZE:
         raise CardDataError(f"text block must be {TEXT_BLOCK_SIZE} bytes, got {len(block)}", device="idcard")
     marker = card_type_marker(block)
@@ -143,7 +143,8 @@ def _parse_foreigner(block: bytes) -> ForeignerCardRecord:
     f = {k: _field(block, at) for k, at in FOREIGNER_FIELDS.items()}
     if len(f["id_number"]) != 15:
         raise CardDataError("permit number must have 15 characters", device="idcard", field="id_number")
-    return ForeignerCardRecord(name=f["name"], name_en=f["name_en"], sex=_sex(f["sex"]), nation=f["nationality"],
+    return ForeignerCardRecord(name=f["name"], name_en=f["name_en"], sex=_sex(f["sex"]),
+                               nation=f["nationality"],
                                birth=_date(f["birth"], "birth"), id_number=f["id_number"],
                                valid_from=_date(f["valid_from"], "valid_from"),
                                valid_to=_date(f["valid_to"], "valid_to", allow_long_term=True),

@@ -134,7 +134,8 @@ class GovhallKeypadCodec:
         try:
             key = Key(frame.cmd)
         except ValueError:
-            raise ProtocolError(f"unknown keypad command {frame.cmd:02X}", device="keypad", cmd=frame.cmd) from None
+            raise ProtocolError(f"unknown keypad command {frame.cmd:02X}", device="keypad",
+                                cmd=frame.cmd) from None
         if not frame.data:
             raise FrameError("key frame without sequence number", device="keypad")
         seq, args = frame.data[0], frame.data[1:]
@@ -154,14 +155,16 @@ class GovhallKeypadCodec:
     def encode_reply(self, address: int, reply: HostReply) -> bytes:
         current = reply.current.encode("ascii", errors="replace")[:8]
         flags = (1 if reply.beep else 0) | (2 if reply.refused else 0)
-        data = bytes((reply.seq & 0xFF, flags)) + max(0, min(reply.waiting, 0xFFFF)).to_bytes(2, "big") + current
+        waiting = max(0, min(reply.waiting, 0xFFFF)).to_bytes(2, "big")
+        data = bytes((reply.seq & 0xFF, flags)) + waiting + current
         return encode_frame(address, CMD_REPLY, data)
 
     def decode_reply(self, frame: RawFrame) -> HostReply:
         if frame.cmd != CMD_REPLY or len(frame.data) < 4:
             raise FrameError("not a host reply", device="keypad")
         d = frame.data
-        return HostReply(current=d[4:].decode("ascii", errors="replace"), waiting=int.from_bytes(d[2:4], "big"),
+        return HostReply(current=d[4:].decode("ascii", errors="replace"),
+                         waiting=int.from_bytes(d[2:4], "big"),
                          beep=bool(d[1] & 1), refused=bool(d[1] & 2), seq=d[0])
 
     def encode_nak(self, address: int) -> bytes:
@@ -177,4 +180,5 @@ def get_codec(name: str = "govhall-1"):
     except KeyError:
         from drivers.core.errors import ConfigError
 
-        raise ConfigError(f"unknown keypad codec {name!r}; known: {sorted(KEYPAD_CODECS)}", device="keypad") from None
+        raise ConfigError(f"unknown keypad codec {name!r}; known: {sorted(KEYPAD_CODECS)}",
+                          device="keypad") from None

@@ -51,7 +51,8 @@ def cjk_font_path() -> str:
     for candidate in FONT_CANDIDATES:
         if Path(candidate).exists():
             return candidate
-    raise ConfigError("no CJK font found for printing rare characters (install fonts-noto-cjk)", device="printer")
+    raise ConfigError("no CJK font found for printing rare characters (install fonts-noto-cjk)",
+                      device="printer")
 
 
 def raster_image(text: str, height: int = 24) -> bytes:

@@ -1,7 +1,7 @@
 """Pure ticket rendering: `render(ticket, profile) -> bytes` of ESC/POS, golden-byte tested.
 
 Commands used: ESC @ init, FS & / FS . Chinese mode on/off, ESC a alignment, GS ! character size,
-GS ( k native QR (model 2), ESC d feed, GS V cut (00 full, 01 partial; a profile without cutter only feeds)."""
+GS ( k native QR (model 2), ESC d feed, GS V cut (00 full, 01 partial; without a cutter: only feed)."""
 
 from __future__ import annotations
 

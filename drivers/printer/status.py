@@ -41,7 +41,8 @@ def _check(byte: int, n: int) -> int:
 def parse_status(printer: int, offline: int, paper: int) -> PrinterStatus:
     printer, offline, paper = _check(printer, 1), _check(offline, 2), _check(paper, 4)
     return PrinterStatus(online=not printer & 0x08, cover_open=bool(offline & 0x04),
-                         paper_out=bool(paper & 0x60) or bool(offline & 0x20), paper_near_end=bool(paper & 0x0C),
+                         paper_out=bool(paper & 0x60) or bool(offline & 0x20),
+                         paper_near_end=bool(paper & 0x0C),
                          error=bool(offline & 0x40))
 
 

@@ -32,7 +32,8 @@ def escpos_factory(settings: DeviceSettings) -> tuple[Callable[[], object], bool
             port = _int(settings.get("tcp_port", settings.port), 9100)
             return (lambda: p.Network(host, port, timeout=timeout)), True
         if kind == "serial":
-            return (lambda: p.Serial(settings.port, baudrate=settings.baudrate, timeout=timeout, dsrdtr=False)), True
+            return (lambda: p.Serial(settings.port, baudrate=settings.baudrate, timeout=timeout,
+                                     dsrdtr=False)), True
         if kind == "usb":
             vid, pid = _int(settings.get("vid"), 0), _int(settings.get("pid"), 0)
             in_ep, out_ep = _int(settings.get("in_ep"), 0x82), _int(settings.get("out_ep"), 0x01)

@@ -162,7 +162,8 @@ class PcscAdapter(DeviceLoop):
     sig_card_inserted = Signal(str)
     sig_card_removed = Signal()
 
-    def __init__(self, reader, parent: QObject | None = None, poll: float = 0.2, retry_delay: float = 1.0) -> None:
+    def __init__(self, reader, parent: QObject | None = None, poll: float = 0.2,
+                 retry_delay: float = 1.0) -> None:
         super().__init__(retry_delay=retry_delay, parent=parent)
         self.reader = reader
         self.poll = poll
@@ -176,7 +177,7 @@ class PcscAdapter(DeviceLoop):
             try:
                 serial = self.reader.chip_serial().hex().upper()
             except ApduError:
-                serial = ""  # not an ID card: still a card (social security card...) for the general APDU path
+                serial = ""  # not an ID card; still a card (social security...) for the APDU path
             self.sig_card_inserted.emit(serial)
         elif self._present and not present:
             self.reader.disconnect()

@@ -11,7 +11,8 @@ MAX_LINE = 2048  # longest QR payload we accept; longer means a lost terminator 
 
 
 class LineParser:
-    """Splits a byte stream into decoded lines; typed errors for overlong or undecodable lines. Never raises."""
+    """Splits a byte stream into decoded lines; typed errors for overlong or undecodable lines.
+    Never raises."""
 
     def __init__(self, encoding: str = "utf-8", max_line: int = MAX_LINE) -> None:
         self.encoding = encoding or "utf-8"
@@ -33,7 +34,8 @@ class LineParser:
                 continue
             self.buf.append(b)
             if len(self.buf) > self.max_line:
-                out.append(FrameError(f"scan longer than {self.max_line} bytes without line end", device="scanner"))
+                out.append(FrameError(f"scan longer than {self.max_line} bytes without line end",
+                                      device="scanner"))
                 self.buf.clear()
                 self._skipping = True
         return out

@@ -24,7 +24,8 @@ def _endpoint_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--pty", action="store_true", help="serve on a new pty (default)")
     g.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT (0 = any free port)")
     p.add_argument("--link", default="", help="with --pty: also create this symlink to the pty")
-    p.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0 = until Ctrl-C)")
+    p.add_argument("--duration", type=float, default=0,
+                   help="stop after this many seconds (0 = until Ctrl-C)")
 
 
 def build_parser() -> argparse.ArgumentParser:

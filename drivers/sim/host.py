@@ -58,7 +58,8 @@ class SimHost:
             self.tcp_port = self._server.getsockname()[1]
         if hasattr(self.model, "attach"):
             self.model.attach(self.push)  # devices that speak first (keypads, scanners) push through us
-        self._thread = threading.Thread(target=self._run, name=f"sim-{type(self.model).__name__}", daemon=True)
+        name = f"sim-{type(self.model).__name__}"
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
         return self
 
@@ -132,7 +133,9 @@ class SimHost:
         while not self._stop.is_set():
             with self._lock:
                 ep = None if self._dropped else self._endpoint()
-                out, self._outbox = (bytes(self._outbox), bytearray()) if ep is not None else (b"", self._outbox)
+                out = b""
+                if ep is not None:
+                    out, self._outbox = bytes(self._outbox), bytearray()
             if ep is None:
                 self._stop.wait(0.02)
                 continue

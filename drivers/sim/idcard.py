@@ -154,4 +154,5 @@ class IdCardSimulator:
         after = self.scenario.represent_after
         self._halted_until = time.monotonic() + (after if after is not None else float("inf"))
         fp = bytes(1024) if with_fp else None
-        return ga467.build_response(ga467.SW3_OK, ga467.build_read_payload(self.card.text_block, self.card.photo, fp))
+        payload = ga467.build_read_payload(self.card.text_block, self.card.photo, fp)
+        return ga467.build_response(ga467.SW3_OK, payload)

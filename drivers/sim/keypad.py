@@ -39,7 +39,8 @@ class KeypadSimulator:
         self._send(frame)
         return frame
 
-    def press_and_wait(self, key: Key, timeout: float = 2.0, resend_after: float = 0.3, **args) -> HostReply | None:
+    def press_and_wait(self, key: Key, timeout: float = 2.0, resend_after: float = 0.3,
+                       **args) -> HostReply | None:
         """Press, retransmitting every `resend_after` s until the host replies or `timeout` passes."""
         self.press(key, **args)
         deadline = time.monotonic() + timeout

@@ -52,5 +52,5 @@ class LedSimulator:
         if self.corrupt_answers:
             self.corrupt_answers -= 1
             damage = 0x0101
-        return bx.encode_frame(frame.src, frame.data[:2] + bytes((status,)), src=self.address, esc=self.escape,
-                               crc_xor=damage)
+        return bx.encode_frame(frame.src, frame.data[:2] + bytes((status,)), src=self.address,
+                               esc=self.escape, crc_xor=damage)

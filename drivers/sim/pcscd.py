@@ -57,9 +57,9 @@ def _can_unshare() -> bool:
 
 
 class PrivatePcscd:
-    # vpcd listens on all interfaces (its forward mode has no bind address) on a random port, only while the
-    # tests run. Its reverse mode (vpcd connects to a vicc on 127.0.0.1) crashes pcscd on bookworm when the card
-    # disconnects, so it is not used.
+    # vpcd listens on all interfaces (its forward mode has no bind address) on a random port, only while
+    # the tests run. Its reverse mode (vpcd connects to a vicc on 127.0.0.1) crashes pcscd on bookworm
+    # when the card disconnects, so it is not used.
     def __init__(self, port: int | None = None, reader_name: str = "GovHall Virtual PCD") -> None:
         self.port = port or free_port_pair()
         self.reader_name = reader_name
@@ -87,7 +87,8 @@ class PrivatePcscd:
         elif Path(SYSTEM_SOCKET).exists():
             raise PcscdUnavailable("another pcscd is running and we may not start a private one (needs root)")
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -68,7 +68,8 @@ def make_keypad(args):
         while len(sim.replies) > state["replies"]:
             r = sim.replies[state["replies"]]
             state["replies"] += 1
-            print(f"LCD: current {r.current or '-'}  waiting {r.waiting}{'  BEEP' if r.beep else ''}", flush=True)
+            beep = "  BEEP" if r.beep else ""
+            print(f"LCD: current {r.current or '-'}  waiting {r.waiting}{beep}", flush=True)
 
     return sim, tick
 

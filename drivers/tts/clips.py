@@ -42,7 +42,8 @@ def espeak_wav(text: str, voice: str, speed: int = 150, timeout: float = 20.0) -
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise EngineUnavailable(f"espeak-ng failed: {exc}", device="tts") from exc
     if proc.returncode != 0 or not proc.stdout.startswith(b"RIFF"):
-        raise EngineUnavailable(f"espeak-ng failed: {proc.stderr.decode(errors='replace')[:200]}", device="tts")
+        reason = proc.stderr.decode(errors="replace")[:200]
+        raise EngineUnavailable(f"espeak-ng failed: {reason}", device="tts")
     return proc.stdout
 
 
@@ -103,7 +104,7 @@ def concatenate_wavs(wavs: list[bytes], gap_ms: int = 60) -> bytes:
 
 
 def _fix_stream_header(data: bytes) -> bytes:
-    """espeak-ng --stdout cannot seek back, so its RIFF/data sizes are placeholders (~0x7FFFF000): repair them."""
+    """espeak-ng --stdout cannot seek back, so its RIFF/data sizes are placeholders: repair them."""
     if data[:4] != b"RIFF" or int.from_bytes(data[4:8], "little") == len(data) - 8:
         return data
     idx = data.find(b"data", 12)

@@ -37,7 +37,8 @@ class CommandPlayer:
         if not shutil.which(self.command[0]):
             raise EngineUnavailable(f"audio player {self.command[0]} is not installed", device="tts")
         try:
-            proc = subprocess.run(self.command, input=wav, capture_output=True, timeout=self.timeout, check=False)
+            proc = subprocess.run(self.command, input=wav, capture_output=True, timeout=self.timeout,
+                                  check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise EngineUnavailable(f"audio player failed: {exc}", device="tts") from exc
         if proc.returncode != 0:

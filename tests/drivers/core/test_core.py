@@ -37,7 +37,8 @@ def test_fuzz_resync_buffer(data, preamble):
 def test_typed_errors_carry_codes():
     exc = PaperOut("no paper", device="printer")
     assert isinstance(exc, DeviceError) and exc.code == "printer_paper_out"
-    assert exc.to_dict() == {"code": "printer_paper_out", "message": "no paper", "details": {"device": "printer"}}
+    assert exc.to_dict() == {"code": "printer_paper_out", "message": "no paper",
+                             "details": {"device": "printer"}}
 
 
 def test_loop_url_round_trip():

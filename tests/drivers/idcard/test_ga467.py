@@ -59,12 +59,16 @@ def test_parser_rejects_impossible_length():
 @pytest.mark.parametrize("sw3,cls,code", [
     (0x80, errors.NoCard, "card_not_present"), (0x81, errors.CardSelectFailed, "idcard_select_failed"),
     (0x41, errors.CardReadFailed, "idcard_read_failed"), (0x31, errors.CardAuthFailed, "idcard_auth_failed"),
-    (0x32, errors.CardAuthFailed, "idcard_auth_failed"), (0x33, errors.CardVerifyFailed, "idcard_verify_failed"),
-    (0x40, errors.WrongCard, "idcard_wrong_card"), (0x10, errors.ReaderChecksumError, "idcard_reader_checksum_error"),
-    (0x11, errors.ReaderLengthError, "idcard_reader_length_error"), (0x21, errors.UnknownCommand, "idcard_bad_command"),
+    (0x32, errors.CardAuthFailed, "idcard_auth_failed"),
+    (0x33, errors.CardVerifyFailed, "idcard_verify_failed"),
+    (0x40, errors.WrongCard, "idcard_wrong_card"),
+    (0x10, errors.ReaderChecksumError, "idcard_reader_checksum_error"),
+    (0x11, errors.ReaderLengthError, "idcard_reader_length_error"),
+    (0x21, errors.UnknownCommand, "idcard_bad_command"),
     (0x60, errors.SamSelfTestFailed, "idcard_sam_self_test_failed"),
     (0x66, errors.ReaderNotAuthorised, "idcard_reader_not_authorised"),
-    (0x91, errors.NoSuchContent, "idcard_no_such_content"), (0x55, errors.UnknownStatus, "idcard_unknown_status"),
+    (0x91, errors.NoSuchContent, "idcard_no_such_content"),
+    (0x55, errors.UnknownStatus, "idcard_unknown_status"),
 ])
 def test_every_status_maps_to_typed_error(sw3, cls, code):
     response = ga467.decode_response(ga467.build_response(sw3)[7:-1])

@@ -12,7 +12,7 @@ from drivers.core.errors import ChecksumError, DeviceTimeout, DeviceUnavailable
 from drivers.core.transport import SerialLink
 from drivers.idcard import errors
 from drivers.idcard.reader import IdCardReader
-from drivers.sim.idcard import IdCardScenario, IdCardSimulator, sample_card, sample_id_number, sample_photo
+from drivers.sim.idcard import IdCardSimulator, sample_card, sample_id_number, sample_photo
 from tests.drivers.conftest import hardware_url
 
 
@@ -24,7 +24,8 @@ def reader_env(request, sim_host):
     else:
         sim = IdCardSimulator()
         host = sim_host(sim, request.param)
-        reader = IdCardReader(SerialLink(host.url, baudrate=115200, device="idcard"), timeout=0.3, read_timeout=1.0)
+        reader = IdCardReader(SerialLink(host.url, baudrate=115200, device="idcard"), timeout=0.3,
+                              read_timeout=1.0)
         yield reader, sim
     reader.close()
 
@@ -33,8 +34,8 @@ def reader_env(request, sim_host):
 def sim_reader(sim_host):
     sim = IdCardSimulator()
     host = sim_host(sim, "pty")
-    reader = IdCardReader(SerialLink(host.url, baudrate=115200, device="idcard"), timeout=0.2, read_timeout=0.6,
-                          poll_interval=0.05)
+    reader = IdCardReader(SerialLink(host.url, baudrate=115200, device="idcard"), timeout=0.2,
+                          read_timeout=0.6, poll_interval=0.05)
     yield reader, sim, host
     reader.close()
 

@@ -8,7 +8,8 @@ import os
 import pytest
 
 from drivers.config import DeviceSettings, device_settings, load_config
-from drivers.core.errors import ConfigError, CoverOpen, DeviceTimeout, DeviceUnavailable, PaperOut, PrintIncomplete
+from drivers.core.errors import (ConfigError, CoverOpen, DeviceTimeout, DeviceUnavailable, PaperOut,
+                                 PrintIncomplete)
 from drivers.printer.printer import TicketPrinter
 from drivers.printer.render import render
 from drivers.printer.transports import PrinterPort
@@ -21,7 +22,8 @@ def _settings(host) -> DeviceSettings:
     if host.kind == "tcp":
         return DeviceSettings("printer", port=str(host.tcp_port), timeout=0.5,
                               options={"transport": "network", "host": "127.0.0.1"})
-    return DeviceSettings("printer", port=host.port, baudrate=9600, timeout=0.5, options={"transport": "serial"})
+    return DeviceSettings("printer", port=host.port, baudrate=9600, timeout=0.5,
+                          options={"transport": "serial"})
 
 
 @pytest.fixture(params=["tcp", "pty"], ids=["network", "serial"])
@@ -98,8 +100,8 @@ def test_network_printer_switched_off(sim_host):
 
 def test_file_transport_writes_bytes_without_status(tmp_path):
     path = tmp_path / "ticket.bin"
-    printer = TicketPrinter(PrinterPort.from_settings(DeviceSettings("printer", options={"transport": "file",
-                                                                                          "path": str(path)})))
+    settings = DeviceSettings("printer", options={"transport": "file", "path": str(path)})
+    printer = TicketPrinter(PrinterPort.from_settings(settings))
     result = printer.print_ticket(TICKET)
     printer.close()
     assert result.printed and not result.status_known

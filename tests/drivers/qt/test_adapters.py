@@ -22,8 +22,8 @@ from drivers.printer.printer import TicketPrinter  # noqa: E402
 from drivers.printer.ticket import Ticket  # noqa: E402
 from drivers.printer.transports import PrinterPort  # noqa: E402
 from drivers.config import DeviceSettings  # noqa: E402
-from drivers.qt.devices import (IdCardReaderAdapter, KeypadAdapter, LedAdapter, LineScannerAdapter,  # noqa: E402
-                                PrinterAdapter)
+from drivers.qt.devices import (IdCardReaderAdapter, KeypadAdapter, LedAdapter,  # noqa: E402
+                                LineScannerAdapter, PrinterAdapter)
 from drivers.qt.tts import AnnouncerAdapter, QtSpeechEngine  # noqa: E402
 from drivers.qt.wedge import WedgeScanFilter  # noqa: E402
 from drivers.scanner.line import LineScanner  # noqa: E402

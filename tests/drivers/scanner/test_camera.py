@@ -14,7 +14,8 @@ from drivers.scanner import camera
 from drivers.scanner.camera import CameraScanner, decode_opencv, decode_pyzbar, make_decoder
 from tests.conftest import IN_CI
 
-needs_zbar = pytest.mark.skipif(not camera.pyzbar_available() and not IN_CI, reason="libzbar0 is not installed")
+needs_zbar = pytest.mark.skipif(not camera.pyzbar_available() and not IN_CI,
+                                reason="libzbar0 is not installed")
 
 
 def qr_image(data: str, scale: int = 6) -> np.ndarray:

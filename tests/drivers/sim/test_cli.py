@@ -51,8 +51,9 @@ def run_sim():
 
 @pytest.mark.parametrize("device", ["idcard", "keypad", "printer", "led", "scanner", "pcsc"])
 def test_help(device):
-    out = subprocess.run([sys.executable, "-m", "drivers.sim", device, "--help"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run([sys.executable, "-m", "drivers.sim", device, "--help"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=30,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0 and "usage:" in out.stdout
 
 
@@ -73,7 +74,8 @@ def test_keypad_sim_presses_keys(run_sim):
     events = []
     try:
         assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 2, 5)
-        assert [e.key for e in events[:2]] == [Key.CALL_NEXT, Key.CALL_SPECIFIC] and events[1].ticket == "A023"
+        assert [e.key for e in events[:2]] == [Key.CALL_NEXT, Key.CALL_SPECIFIC]
+        assert events[1].ticket == "A023"
         receiver.reply(events[1], HostReply(current="A023", waiting=4, beep=True))
     finally:
         receiver.close()
