@@ -171,3 +171,16 @@ def test_unopenable_port_is_typed(tmp_path):
     reader = IdCardReader(SerialLink(str(tmp_path / "missing"), device="idcard"))
     with pytest.raises(DeviceUnavailable):
         reader.sam_status()
+
+
+def test_spy_url_logs_the_wire(sim_host, tmp_path):
+    """`spy://` wraps the port and writes a hex wire log: how field problems get recorded."""
+    host = sim_host(IdCardSimulator(), "pty")
+    log = tmp_path / "wire.log"
+    reader = IdCardReader(SerialLink(f"spy://{host.port}?file={log}&color=0"), timeout=0.3, read_timeout=1.0)
+    try:
+        reader.read_card()
+    finally:
+        reader.close()
+    text = log.read_text()
+    assert "AA AA AA 96 69 00 03 20 01 22" in text.upper().replace("  ", " ")

@@ -138,14 +138,16 @@ def test_wedge_filter_scan_vs_typing(qtbot):
 def test_announcer_adapter_with_qt_mock_voice(qtbot):
     engine = QtSpeechEngine(engine="mock")
     adapter = AnnouncerAdapter(engine)
-    started = []
+    started, finished = [], []
     adapter.sig_started.connect(lambda i, t, w: started.append(t))
+    adapter.sig_finished.connect(finished.append)
     try:
-        with qtbot.waitSignals([adapter.sig_finished, adapter.sig_finished], timeout=10000):
-            adapter.announce("A1", "3")
-            adapter.announce("B2", "4")
+        first = adapter.announce("A1", "3")
+        second = adapter.announce("B2", "4")
+        qtbot.waitUntil(lambda: len(finished) == 2, timeout=10000)
     finally:
         adapter.close()
+    assert finished == [first, second]
     assert started == ["A1", "B2"]
     assert engine.spoken == ["请A一号到三号窗口办理", "请B二号到四号窗口办理"]
 
@@ -185,3 +187,24 @@ def test_camera_adapter_on_video_file(qtbot, tmp_path, adapters):
         adapter.start()
         adapters(adapter)
     qtbot.waitUntil(lambda: codes == ["GH-77"], timeout=2000)
+
+
+def test_device_loop_turns_a_bug_into_a_coded_error(qtbot, adapters):
+    from drivers.qt.worker import DeviceLoop
+
+    calls = []
+
+    def step():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("driver bug")
+
+    loop = DeviceLoop(step, retry_delay=0.05)
+    seen = []
+    loop.sig_error.connect(lambda code, message: seen.append((code, message)))
+    loop.sig_recovered.connect(lambda: seen.append(("recovered", "")))
+    loop.start()
+    adapters(loop)
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=3000)
+    assert seen[0][0] == "device_internal_error" and "driver bug" in seen[0][1]
+    assert seen[1] == ("recovered", "")
