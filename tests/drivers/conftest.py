@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, settings
 from drivers.config import device_settings, load_config, serial_url
 from drivers.sim.host import SimHost
 
-settings.register_profile("drivers", max_examples=200, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.load_profile("drivers")
+# Applied per test (not as a global profile, which would change other suites' Hypothesis settings).
+fuzz = settings(max_examples=200, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from drivers.config import device_settings, load_config, serial_url
 from drivers.core.errors import ConfigError, DeviceError, DeviceUnavailable, PaperOut
 from drivers.core.framing import ResyncBuffer, sum_checksum, xor_checksum
 from drivers.core.transport import SerialLink
+from tests.drivers.conftest import fuzz
 
 
 def test_checksums():
@@ -25,6 +26,7 @@ def test_resync_keeps_partial_preamble_across_reads():
     assert buf.align() and bytes(buf.data) == b"\xAA\x55rest"
 
 
+@fuzz
 @given(st.binary(max_size=200), st.binary(min_size=1, max_size=4))
 def test_fuzz_resync_buffer(data, preamble):
     buf = ResyncBuffer(preamble, max_size=64)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from drivers.core.errors import ChecksumError, DeviceError, FrameError, ProtocolError
 from drivers.display import bx
+from tests.drivers.conftest import fuzz
 
 
 def test_crc16_arc_check_value():
@@ -59,6 +60,7 @@ def test_truncated_frame_then_good_one():
 
 
 @pytest.mark.parametrize("esc", [True, False])
+@fuzz
 @given(data=st.binary(max_size=300))
 def test_fuzz_random_bytes(esc, data):
     for item in bx.BxParser(esc).feed(data):
@@ -72,6 +74,7 @@ def test_fuzz_random_bytes(esc, data):
 
 
 @pytest.mark.parametrize("esc", [True, False])
+@fuzz
 @given(garbage=st.binary(max_size=40).filter(lambda g: b"\xA5" not in g), text=st.text(
     alphabet="请到号窗口办理ABC0123456789 ", max_size=30), cut=st.integers(1, 10))
 def test_fuzz_garbage_truncation_resync(esc, garbage, text, cut):
@@ -83,6 +86,7 @@ def test_fuzz_garbage_truncation_resync(esc, garbage, text, cut):
 
 
 @pytest.mark.parametrize("esc", [True, False])
+@fuzz
 @given(data=st.binary(min_size=1, max_size=30), draw=st.data())
 def test_fuzz_single_corrupted_byte_is_never_accepted(esc, data, draw):
     frame = bytearray(bx.encode_frame(1, bx.DYNAMIC_TEXT + data, esc=esc))

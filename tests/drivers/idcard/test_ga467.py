@@ -12,6 +12,7 @@ from drivers.core.errors import ChecksumError, DeviceError, FrameError
 from drivers.idcard import errors, ga467
 from drivers.idcard.records import ForeignerCardRecord, ResidencePermitRecord, build_text_block
 from drivers.sim.idcard import sample_card, sample_id_number, sample_resident_fields
+from tests.drivers.conftest import fuzz
 
 
 @pytest.mark.parametrize("cmd,para,expected", [
@@ -119,12 +120,14 @@ def test_wrong_block_size_is_typed():
         ga467.parse_text_block(b"\x20\x00" * 10)
 
 
+@fuzz
 @given(st.binary(max_size=600))
 def test_fuzz_parser_never_crashes_on_random_bytes(data):
     for item in ga467.Ga467Parser(min_body=3).feed(data):
         assert isinstance(item, (bytes, DeviceError))
 
 
+@fuzz
 @given(st.binary(max_size=64), st.integers(min_value=0, max_value=0x90), st.binary(max_size=40),
        st.integers(min_value=1, max_value=20))
 def test_fuzz_garbage_truncation_and_resync(garbage, sw3, data, cut):
@@ -137,6 +140,7 @@ def test_fuzz_garbage_truncation_and_resync(garbage, sw3, data, cut):
     assert out and out[-1] == frame[7:-1]
 
 
+@fuzz
 @given(st.binary(min_size=256, max_size=256))
 def test_fuzz_text_block_only_raises_typed_errors(block):
     try:
@@ -145,6 +149,7 @@ def test_fuzz_text_block_only_raises_typed_errors(block):
         pass
 
 
+@fuzz
 @given(st.integers(0, 0x90), st.binary(max_size=40), st.data())
 def test_fuzz_single_corrupted_byte_is_never_accepted_as_a_different_frame(sw3, data, draw):
     frame = bytearray(ga467.build_response(sw3, data))
@@ -158,6 +163,7 @@ _text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF,
                 max_size=20)
 
 
+@fuzz
 @given(st.fixed_dictionaries({k: _text for k in ("name", "sex", "nation", "birth", "address", "id_number",
                                                   "authority", "valid_from", "valid_to")}),
        st.sampled_from(["", "I", "J"]))

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from drivers.core.errors import ChecksumError, ConfigError, DeviceError, FrameError, ProtocolError
 from drivers.keypad.codec import HostReply, Key, KeyEvent, KeypadParser, RawFrame, encode_frame, get_codec
+from tests.drivers.conftest import fuzz
 
 codec = get_codec("govhall-1")
 
@@ -61,6 +62,7 @@ def test_unknown_codec_is_config_error():
         get_codec("acme-9")
 
 
+@fuzz
 @given(st.binary(max_size=300))
 def test_fuzz_random_bytes(data):
     for item in KeypadParser().feed(data):
@@ -73,6 +75,7 @@ def test_fuzz_random_bytes(data):
             assert isinstance(item, DeviceError)
 
 
+@fuzz
 @given(st.binary(max_size=40), st.integers(1, 254), st.sampled_from(list(Key)), st.integers(0, 255),
        st.integers(1, 6))
 def test_fuzz_garbage_truncation_then_resync(garbage, address, key, seq, cut):
@@ -90,6 +93,7 @@ def test_encode_frame_limits():
         encode_frame(1, 1, bytes(33))
 
 
+@fuzz
 @given(st.sampled_from(list(Key)), st.integers(0, 255), st.data())
 def test_fuzz_single_corrupted_byte_never_yields_a_different_event(key, seq, draw):
     event = KeyEvent(7, key, seq, ticket="A1" if key == Key.CALL_SPECIFIC else "",

@@ -12,6 +12,7 @@ from drivers.core.errors import ConfigError, CoverOpen, FrameError, PaperOut, Pr
 from drivers.printer import render as r
 from drivers.printer.status import PrinterStatus, encode_status, parse_status
 from drivers.printer.ticket import Ticket
+from tests.drivers.conftest import fuzz
 
 TICKET = Ticket(hall_name="市民服务中心", number="A023", business="社保办理", people_ahead=5,
                 issued_at=dt.datetime(2026, 11, 22, 9, 30, 5), follow_url="https://q.example.cn/t/A023")
@@ -106,6 +107,7 @@ def test_documented_status_bytes():
         parse_status(0xFF, 0x12, 0x12)
 
 
+@fuzz
 @given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255))
 def test_fuzz_status_bytes(a, b, c):
     try:

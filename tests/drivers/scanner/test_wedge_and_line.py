@@ -12,6 +12,7 @@ from drivers.scanner.line import LineParser, LineScanner
 from drivers.scanner.wedge import WedgeDetector
 from drivers.sim.scanner import ScannerSimulator
 from tests.drivers.conftest import wait_for
+from tests.drivers.conftest import fuzz
 
 
 def feed(detector, text, gap, start=100.0):
@@ -65,6 +66,7 @@ def test_line_parser_typed_errors_then_recovers():
     assert isinstance(out[0], FrameError) and isinstance(out[1], FrameError) and out[-1] == "GOOD"
 
 
+@fuzz
 @given(st.binary(max_size=400))
 def test_fuzz_line_parser(data):
     p = LineParser(max_line=64)
