@@ -96,6 +96,7 @@ class PrivatePcscd:
                 self.stop()
                 raise PcscdUnavailable(message)
             if Path(self.socket_path).exists() and self._vpcd_listening():
+                self._previous_env = os.environ.get("PCSCLITE_CSOCK_NAME")
                 os.environ["PCSCLITE_CSOCK_NAME"] = self.socket_path
                 return self
             time.sleep(0.05)
@@ -130,3 +131,7 @@ class PrivatePcscd:
                 self.process.wait(timeout=5)
         self.process = None
         shutil.rmtree(self.dir, ignore_errors=True)
+        if getattr(self, "_previous_env", None) is not None:
+            os.environ["PCSCLITE_CSOCK_NAME"] = self._previous_env
+        elif os.environ.get("PCSCLITE_CSOCK_NAME") == self.socket_path:
+            del os.environ["PCSCLITE_CSOCK_NAME"]
