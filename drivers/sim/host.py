@@ -41,6 +41,8 @@ class SimHost:
         self._conn: socket.socket | None = None
         self._outbox = bytearray()
         self._dropped = False
+        self._drop_done = threading.Event()
+        self._drop_done.set()
         self._thread: threading.Thread | None = None
 
     @property
@@ -82,14 +84,26 @@ class SimHost:
             self._outbox += data
 
     def drop(self) -> None:
-        """The device disappears: pty master closed (reads fail with EIO) or TCP connection reset."""
+        """The device disappears: pty master closed (reads fail with EIO) or TCP connection reset.
+
+        The host thread closes the endpoint itself (it may be inside select/read on it: closing the fd from
+        here could let it read a reused fd number, e.g. the driver's new port); we wait until it has."""
         with self._lock:
             self._dropped = True
-            if self.kind == "pty" and self._fd is not None:
+            self._drop_done.clear()
+        if self._thread is not None and self._thread.is_alive():
+            self._drop_done.wait(2.0)
+        else:
+            self._close_endpoint()
+
+    def _close_endpoint(self) -> None:
+        if self.kind == "pty":
+            if self._fd is not None:
                 _close_fd(self._fd)
                 self._fd = None
-            else:
-                self._close_conn(reset=True)
+        else:
+            self._close_conn(reset=True)
+        self._drop_done.set()
 
     def restore(self) -> None:
         """The device is back. A pty comes back under a new /dev/pts path; `link_path` follows it."""
@@ -132,6 +146,8 @@ class SimHost:
     def _run(self) -> None:
         while not self._stop.is_set():
             with self._lock:
+                if self._dropped and not self._drop_done.is_set():
+                    self._close_endpoint()
                 ep = None if self._dropped else self._endpoint()
                 out = b""
                 if ep is not None:
