@@ -184,3 +184,17 @@ def test_spy_url_logs_the_wire(sim_host, tmp_path):
         reader.close()
     text = log.read_text()
     assert "AA AA AA 96 69 00 03 20 01 22" in text.upper().replace("  ", " ")
+
+
+def test_fingerprint_read_and_sam_id(sim_reader):
+    reader, sim, _ = sim_reader
+    assert reader.sam_id() == bytes(range(16))
+    result = reader.read_card(with_fingerprint=True)
+    assert result.fingerprint == bytes(1024) and result.record.name == "王小明"
+    assert sim.commands[-1] == (0x30, 0x10)
+
+
+def test_unknown_command_is_typed(sim_reader):
+    reader, _, _ = sim_reader
+    with pytest.raises(errors.UnknownCommand):
+        reader.command((0x42, 0x42)).raise_for_status()
