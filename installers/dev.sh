@@ -63,6 +63,10 @@ setup() {
     "$venv/bin/python" -c 'import fastapi, sqlalchemy, PySide6' || { say "ERROR: install failed"; exit 1; }
     touch "$stamp"
   fi
+  # Announcement clips are rendered once with espeak-ng into the user's cache (not committed as blobs).
+  if command -v espeak-ng >/dev/null; then
+    "$venv/bin/python" -m drivers.tts.clips >/dev/null 2>&1 || say "WARNING: could not render announcement clips"
+  fi
 }
 
 ensure_postgres() {

@@ -1,0 +1,189 @@
+"""Qt adapters for the serial/PC/SC/camera devices. Each runs its driver in a DeviceLoop thread; commands from
+the GUI (replies, texts, print jobs) are queued to that thread so the GUI never blocks on a device."""
+
+from __future__ import annotations
+
+import queue
+
+from PySide6.QtCore import QObject, Signal
+
+from drivers.core.errors import DeviceError
+from drivers.qt.worker import DeviceLoop
+
+
+class _Commands(DeviceLoop):
+    """A DeviceLoop with a command queue executed on the worker thread between polls."""
+
+    def __init__(self, retry_delay: float = 1.0, parent: QObject | None = None) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self._commands: queue.Queue = queue.Queue()
+
+    def submit(self, fn, *args) -> None:
+        self._commands.put((fn, args))
+
+    def run_commands(self, wait: float = 0.0) -> None:
+        try:
+            fn, args = self._commands.get(timeout=wait) if wait else self._commands.get_nowait()
+        except queue.Empty:
+            return
+        fn(*args)
+
+
+class IdCardReaderAdapter(DeviceLoop):
+    """Polls a GA 467 reader; emits each presented card once (the card must be lifted to read it again)."""
+
+    sig_card_read = Signal(object)  # IdCardRead
+
+    def __init__(self, reader, parent: QObject | None = None, retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self.reader = reader
+
+    def step(self) -> None:
+        from drivers.idcard.errors import NoCard
+
+        try:
+            result = self.reader.read_card()
+        except NoCard:
+            self.stop_event.wait(self.reader.poll_interval)
+            return
+        self.sig_card_read.emit(result)
+
+    def cleanup(self) -> None:
+        self.reader.close()
+
+
+class KeypadAdapter(_Commands):
+    sig_key = Signal(object)  # KeyEvent
+
+    def __init__(self, receiver, parent: QObject | None = None, retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay, parent)
+        self.receiver = receiver
+
+    def reply(self, event, host_reply) -> None:
+        self.submit(self.receiver.reply, event, host_reply)
+
+    def step(self) -> None:
+        self.run_commands()
+        for event in self.receiver.poll(0.05):
+            self.sig_key.emit(event)
+        errors, self.receiver.errors = self.receiver.errors, []
+        for exc in errors:
+            self.sig_error.emit(exc.code, exc.message)
+
+    def cleanup(self) -> None:
+        self.receiver.close()
+
+
+class LineScannerAdapter(DeviceLoop):
+    sig_scanned = Signal(str)
+
+    def __init__(self, scanner, parent: QObject | None = None, retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self.scanner = scanner
+
+    def step(self) -> None:
+        for code in self.scanner.poll(0.1):
+            self.sig_scanned.emit(code)
+
+    def cleanup(self) -> None:
+        self.scanner.close()
+
+
+class CameraScannerAdapter(DeviceLoop):
+    sig_scanned = Signal(str)
+    sig_finished = Signal()  # end of a video file
+
+    def __init__(self, camera, parent: QObject | None = None, retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self.camera = camera
+
+    def step(self) -> None:
+        frame = self.camera.read_frame()
+        if frame is None:
+            self.sig_finished.emit()
+            self.stop_event.set()
+            return
+        for code in self.camera.new_codes(frame):
+            self.sig_scanned.emit(code)
+
+    def cleanup(self) -> None:
+        self.camera.close()
+
+
+class PrinterAdapter(_Commands):
+    sig_printed = Signal(object)  # PrintResult
+    sig_failed = Signal(str, str)  # code, message: the ticket was NOT issued
+
+    def __init__(self, printer, parent: QObject | None = None) -> None:
+        super().__init__(0.1, parent)
+        self.printer = printer
+
+    def print_ticket(self, ticket) -> None:
+        self.submit(self._print, ticket)
+
+    def _print(self, ticket) -> None:
+        try:
+            self.sig_printed.emit(self.printer.print_ticket(ticket))
+        except DeviceError as exc:
+            self.sig_failed.emit(exc.code, exc.message)
+
+    def step(self) -> None:
+        self.run_commands(wait=0.1)
+
+    def cleanup(self) -> None:
+        self.printer.close()
+
+
+class LedAdapter(_Commands):
+    sig_shown = Signal(str)
+
+    def __init__(self, display, parent: QObject | None = None) -> None:
+        super().__init__(0.5, parent)
+        self.display = display
+
+    def show_text(self, text: str, area_id: int = 0) -> None:
+        self.submit(self._show, text, area_id)
+
+    def _show(self, text: str, area_id: int) -> None:
+        self.display.show(text, area_id=area_id)
+        self.sig_shown.emit(text)
+
+    def step(self) -> None:
+        self.run_commands(wait=0.1)
+
+    def cleanup(self) -> None:
+        self.display.close()
+
+
+class PcscAdapter(DeviceLoop):
+    """Watches a PC/SC reader: `sig_card_inserted(chip_serial_hex)` when an ID card arrives (other cards give
+    an empty serial), `sig_card_removed()` when it leaves."""
+
+    sig_card_inserted = Signal(str)
+    sig_card_removed = Signal()
+
+    def __init__(self, reader, parent: QObject | None = None, poll: float = 0.2,
+                 retry_delay: float = 1.0) -> None:
+        super().__init__(retry_delay=retry_delay, parent=parent)
+        self.reader = reader
+        self.poll = poll
+        self._present = False
+
+    def step(self) -> None:
+        from drivers.idcard.pcsc import ApduError
+
+        present = self.reader.card_present()
+        if present and not self._present:
+            try:
+                serial = self.reader.chip_serial().hex().upper()
+            except ApduError:
+                serial = ""  # not an ID card; still a card (social security...) for the APDU path
+            self.sig_card_inserted.emit(serial)
+        elif self._present and not present:
+            self.reader.disconnect()
+            self.sig_card_removed.emit()
+        self._present = present
+        self.stop_event.wait(self.poll)
+
+    def cleanup(self) -> None:
+        self.reader.disconnect()

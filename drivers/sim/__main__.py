@@ -1,0 +1,3 @@
+from drivers.sim.cli import main
+
+raise SystemExit(main())

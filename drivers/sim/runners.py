@@ -1,0 +1,160 @@
+"""Builds simulator models from command-line arguments and prints what they see (for drivers.sim.cli)."""
+
+from __future__ import annotations
+
+import select
+import sys
+import time
+
+from drivers.keypad.codec import Key
+
+
+def _noop(host, elapsed) -> None:
+    pass
+
+
+def make_idcard(args):
+    from drivers.sim.idcard import IdCardScenario, IdCardSimulator, sample_card
+
+    card = sample_card("" if args.card_type == "resident" else args.card_type)
+    scenario = IdCardScenario(card_present=not args.no_card, represent_after=args.represent_after,
+                              read_status=args.read_status, corrupt_answers=args.corrupt,
+                              garbage_before=bytes.fromhex(args.garbage), silent=args.silent,
+                              read_delay=args.read_delay)
+    sim = IdCardSimulator(card, scenario)
+    seen = [0]
+
+    def tick(host, elapsed) -> None:
+        if sim.reads != seen[0]:
+            seen[0] = sim.reads
+            print(f"card read #{sim.reads}", flush=True)
+
+    return sim, tick
+
+
+def parse_key(spec: str) -> tuple[Key, dict]:
+    name, _, arg = spec.strip().partition(":")
+    from drivers.sim.cli import KEY_NAMES
+
+    key = Key[KEY_NAMES[name]]
+    if key == Key.CALL_SPECIFIC:
+        return key, {"ticket": arg.upper()}
+    if key == Key.TRANSFER:
+        return key, {"target_window": int(arg or 0)}
+    return key, {}
+
+
+def make_keypad(args):
+    from drivers.sim.keypad import KeypadSimulator
+
+    sim = KeypadSimulator(address=args.address)
+    presses = [parse_key(s) for s in args.press.split(",") if s.strip()]
+    state = {"next": 0.0, "replies": 0}
+
+    def tick(host, elapsed) -> None:
+        if presses and elapsed >= state["next"]:
+            key, extra = presses.pop(0)
+            sim.press(key, **extra)
+            print(f"pressed {key.name} {extra or ''}".rstrip(), flush=True)
+            state["next"] = elapsed + args.interval
+        if args.stdin and select.select([sys.stdin], [], [], 0)[0]:
+            line = sys.stdin.readline().strip()
+            if line:
+                try:
+                    presses.insert(0, parse_key(line))
+                    state["next"] = 0
+                except (KeyError, ValueError):
+                    print(f"unknown key {line!r}", flush=True)
+        while len(sim.replies) > state["replies"]:
+            r = sim.replies[state["replies"]]
+            state["replies"] += 1
+            beep = "  BEEP" if r.beep else ""
+            print(f"LCD: current {r.current or '-'}  waiting {r.waiting}{beep}", flush=True)
+
+    return sim, tick
+
+
+def make_printer(args):
+    from drivers.sim.printer import PrinterSimulator
+
+    sim = PrinterSimulator()
+    sim.paper_out, sim.cover_open, sim.near_end = args.paper_out, args.cover_open, args.near_end
+    sim.paper_left, sim.silent = args.paper_left, args.silent
+    state = {"size": 0, "quiet_since": time.monotonic()}
+
+    def tick(host, elapsed) -> None:
+        if len(sim.job) != state["size"]:
+            state["size"], state["quiet_since"] = len(sim.job), time.monotonic()
+            if args.capture:
+                with open(args.capture, "wb") as f:
+                    f.write(bytes(sim.job))
+        elif state["size"] and time.monotonic() - state["quiet_since"] > 0.5:
+            text = "".join(c for c in sim.jobs_text(args.encoding) if c.isprintable() or c == "\n")
+            print(f"printed {state['size']} bytes:\n{text}", flush=True)
+            state["quiet_since"] = float("inf")
+
+    return sim, tick
+
+
+def make_led(args):
+    from drivers.sim.led import LedSimulator
+
+    sim = LedSimulator(address=args.address, escape=not args.no_escape, encoding=args.encoding)
+    state = {"shown": 0, "errors": 0}
+
+    def tick(host, elapsed) -> None:
+        while len(sim.history) > state["shown"]:
+            print(f"LED shows: {sim.history[state['shown']]}", flush=True)
+            state["shown"] += 1
+        while len(sim.errors) > state["errors"]:
+            print(f"LED rejected a frame: {sim.errors[state['errors']].code}", flush=True)
+            state["errors"] += 1
+
+    return sim, tick
+
+
+def make_scanner(args):
+    from drivers.sim.scanner import ScannerSimulator
+
+    sim = ScannerSimulator(terminator={"cr": b"\r", "crlf": b"\r\n", "lf": b"\n"}[args.terminator])
+    codes = [c for c in args.codes.split(",") if c]
+    state = {"next": 0.0}
+
+    def tick(host, elapsed) -> None:
+        if codes and elapsed >= state["next"]:
+            code = codes.pop(0)
+            sim.scan(code)
+            print(f"scanned {code}", flush=True)
+            state["next"] = elapsed + args.interval
+        if args.stdin and select.select([sys.stdin], [], [], 0)[0]:
+            line = sys.stdin.readline().strip()
+            if line:
+                sim.scan(line)
+                print(f"scanned {line}", flush=True)
+
+    return sim, tick
+
+
+def run_pcsc(args, stop) -> int:
+    from drivers.sim.pcscd import PcscdUnavailable, PrivatePcscd
+    from drivers.sim.vicc import VirtualIdCard, VpcdCardClient
+
+    try:
+        daemon = PrivatePcscd().start()
+    except PcscdUnavailable as exc:
+        print(f"cannot start pcscd: {exc}", file=sys.stderr)
+        return 1
+    client = VpcdCardClient(VirtualIdCard(serial=bytes.fromhex(args.serial)), port=daemon.port)
+    try:
+        client.insert()
+        print(f"pcsc simulator: reader '{daemon.reader_name} 00 00', card inserted; "
+              f"export PCSCLITE_CSOCK_NAME={daemon.socket_path}", flush=True)
+        started = time.monotonic()
+        while not stop.wait(0.2):
+            if args.duration and time.monotonic() - started >= args.duration:
+                break
+    finally:
+        client.remove()
+        daemon.stop()
+        print("pcsc simulator stopped", flush=True)
+    return 0

@@ -1,0 +1,116 @@
+"""The simulators started by hand (`python -m drivers.sim ...`) work with the real drivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drivers.config import DeviceSettings
+from drivers.core.transport import SerialLink
+from drivers.display.led import LedDisplay
+from drivers.idcard.reader import IdCardReader
+from drivers.keypad.codec import HostReply, Key
+from drivers.keypad.receiver import KeypadReceiver
+from drivers.printer.printer import TicketPrinter
+from drivers.printer.ticket import Ticket
+from drivers.printer.transports import PrinterPort
+from drivers.scanner.line import LineScanner
+from tests.drivers.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def run_sim():
+    procs: list[subprocess.Popen] = []
+
+    def start(*args: str) -> tuple[subprocess.Popen, str]:
+        proc = subprocess.Popen([sys.executable, "-m", "drivers.sim", *args, "--duration", "20"], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        procs.append(proc)
+        line = proc.stdout.readline()  # "… listening on URL"; bounded by --duration if something is wrong
+        assert "listening on" in line, line
+        return proc, line.rsplit(" ", 1)[1].strip()
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()  # SIGTERM: the simulator stops its host and exits
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.mark.parametrize("device", ["idcard", "keypad", "printer", "led", "scanner", "pcsc"])
+def test_help(device):
+    out = subprocess.run([sys.executable, "-m", "drivers.sim", device, "--help"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=30,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_idcard_sim_on_pty_by_hand(run_sim):
+    proc, url = run_sim("idcard", "--pty", "--read-delay", "0.1", "--card-type", "J")
+    reader = IdCardReader(SerialLink(url), timeout=0.5, read_timeout=2)
+    try:
+        assert reader.read_card().record.card_type == "hk_macau_taiwan_permit"
+    finally:
+        reader.close()
+    proc.terminate()
+    assert proc.wait(timeout=5) == 0
+
+
+def test_keypad_sim_presses_keys(run_sim):
+    proc, url = run_sim("keypad", "--tcp", "0", "--press", "next,call:A023", "--interval", "0.2")
+    receiver = KeypadReceiver(SerialLink(url))
+    events = []
+    try:
+        assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 2, 5)
+        assert [e.key for e in events[:2]] == [Key.CALL_NEXT, Key.CALL_SPECIFIC]
+        assert events[1].ticket == "A023"
+        receiver.reply(events[1], HostReply(current="A023", waiting=4, beep=True))
+    finally:
+        receiver.close()
+    proc.terminate()
+    out, _ = proc.communicate(timeout=5)
+    assert "LCD: current A023  waiting 4  BEEP" in out
+
+
+def test_printer_sim_captures(run_sim, tmp_path):
+    capture = tmp_path / "out.bin"
+    proc, url = run_sim("printer", "--tcp", "0", "--capture", str(capture))
+    port = int(url.rsplit(":", 1)[1])
+    printer = TicketPrinter(PrinterPort.from_settings(DeviceSettings("printer", port=str(port), timeout=1,
+                                                                     options={"transport": "network"})))
+    try:
+        printer.print_ticket(Ticket("政务服务中心", "B009", "公积金", 2, dt.datetime(2026, 3, 2, 10, 0)))
+    finally:
+        printer.close()
+    assert wait_for(lambda: capture.exists() and "B009".encode() in capture.read_bytes(), 5)
+
+
+def test_led_and_scanner_sims(run_sim):
+    proc, url = run_sim("led", "--tcp", "0", "--address", "4")
+    led = LedDisplay(SerialLink(url), address=4)
+    try:
+        led.show("暂停服务")
+    finally:
+        led.close()
+    proc.terminate()
+    assert "LED shows: 暂停服务" in proc.communicate(timeout=5)[0]
+    _, url = run_sim("scanner", "--pty", "--codes", "QR-1,QR-2", "--interval", "0.1")
+    scanner = LineScanner(SerialLink(url))
+    codes = []
+    try:
+        assert wait_for(lambda: bool(codes.extend(scanner.poll(0.05))) or len(codes) >= 2, 5)
+    finally:
+        scanner.close()
+    assert codes == ["QR-1", "QR-2"]
