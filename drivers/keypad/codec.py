@@ -1,7 +1,7 @@
 """Our calling-keypad (叫号器) receiver protocol, "govhall-1", the first of the pluggable keypad codecs.
 
 Keypads have no public standard; each vendor ships its own receiver protocol. Ours (RS-232/USB serial,
-9600 8N1) is documented here and in docs/drivers.md:
+9600 8N1) is documented here and in drivers/README.md:
 
     AA 55 | ADDR | CMD | LEN | DATA (LEN bytes, ≤ 32) | CHK | 0D
     CHK = (ADDR + CMD + LEN + sum(DATA)) mod 256
