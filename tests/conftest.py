@@ -16,6 +16,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+    parser.addoption("--sync-long", action="store_true", help="run the sync harness with many more seeds and examples")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
