@@ -20,7 +20,7 @@ from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
-                                  PushResponse, SnapshotResponse)
+                                  PushResponse, RefusedAsk, SnapshotResponse)
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
@@ -130,12 +130,16 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
         devices.check_device_field(ctx, body.device)
         for ret in body.returns:
             leases.return_tail(session, ctx, ret)
-        granted = []
+        granted, refused = [], []
         for ask in body.asks:
-            block = leases.grant(session, ctx, ask)
+            try:
+                block = leases.grant(session, ctx, ask)
+            except leases.SeriesExhausted as exc:  # the other asks and returns still count
+                refused.append(RefusedAsk(request_id=ask.request_id, code=exc.code, message=exc.message))
+                continue
             granted.append(Block(block_id=block.id, request_id=ask.request_id, series=ask.series, prefix=ask.prefix,
                                  day=ask.day, kind=block.kind, first=block.first, last=block.last))
-    return LeaseResponse(blocks=granted, returned=[r.block_id for r in body.returns],
+    return LeaseResponse(blocks=granted, refused=refused, returned=[r.block_id for r in body.returns],
                          server_time_ms=_ms(_now(request)))
 
 

@@ -5,6 +5,7 @@ from alembic import context
 import server.store.models  # noqa: F401  (registers server-only tables)
 import server.sync.models  # noqa: F401  (server-only sync tables)
 import shared.db.models  # noqa: F401
+from shared.sync.tables import CLIENT_SYNC_TABLES
 from shared.db.base import Base, UtcDateTime
 
 
@@ -19,7 +20,13 @@ connection = config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("run migrations through `python -m server migrate`")
 
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+    return type_ != "table" or name not in CLIENT_SYNC_TABLES  # a client cache's own tables
+
+
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, render_item=render_item,
-                  compare_type=True)
+                  compare_type=True, include_object=include_object)
 with context.begin_transaction():
     context.run_migrations()

@@ -91,11 +91,15 @@ def create_entity(session: Session, ctx: CommandContext, args: EntityCreateArgs,
     return {"entity_id": entity.id, "version": 1}
 
 
-def update_entity(session: Session, ctx: CommandContext, args: EntityUpdateArgs, base: dict | None) -> dict:
-    """Applied only if the base still matches: {expected_version, from_state?}. Never last-write-wins."""
-    entity = session.get(SyncEntity, args.entity_id)
+class EntityDeleteArgs(Args):
+    entity_id: str = Field(pattern=UUID_PATTERN)
+
+
+def _current(session: Session, ctx: CommandContext, entity_id: str, base: dict | None) -> SyncEntity:
+    """The entity the command's base names, still at that version (and state), or Rejected."""
+    entity = session.get(SyncEntity, entity_id)
     if entity is None:
-        raise Rejected("entity_unknown", "对象不存在（no such entity）", status=404, entity_id=args.entity_id)
+        raise Rejected("entity_unknown", "对象不存在（no such entity）", status=404, entity_id=entity_id)
     if entity.hall_id != ctx.device.hall_id:
         raise Rejected("wrong_hall", "该对象属于其他大厅（entity of another hall）", status=403)
     if not isinstance(base, dict) or not isinstance(base.get("expected_version"), int):
@@ -105,6 +109,12 @@ def update_entity(session: Session, ctx: CommandContext, args: EntityUpdateArgs,
         raise Rejected("stale_base", "对象已被他人修改，请刷新后重试（entity changed since the command's base）",
                        current_version=entity.version, current_state=entity.state, changed_by=entity.updated_by,
                        changed_hlc=entity.updated_hlc)
+    return entity
+
+
+def update_entity(session: Session, ctx: CommandContext, args: EntityUpdateArgs, base: dict | None) -> dict:
+    """Applied only if the base still matches: {expected_version, from_state?}. Never last-write-wins."""
+    entity = _current(session, ctx, args.entity_id, base)
     entity.version += 1
     if args.state is not None:
         entity.state = args.state
@@ -112,6 +122,14 @@ def update_entity(session: Session, ctx: CommandContext, args: EntityUpdateArgs,
     entity.updated_by, entity.updated_hlc = ctx.device.device_id, ctx.hlc
     ctx.publish("sync_entity", entity.id, entity_row(entity))
     return {"entity_id": entity.id, "version": entity.version}
+
+
+def delete_entity(session: Session, ctx: CommandContext, args: EntityDeleteArgs, base: dict | None) -> dict:
+    """A delete on a matching base; clients learn it from a tombstone in the change log."""
+    entity = _current(session, ctx, args.entity_id, base)
+    session.delete(entity)
+    ctx.publish("sync_entity", entity.id, None)
+    return {"entity_id": entity.id, "deleted": True}
 
 
 def issue_number(session: Session, ctx: CommandContext, args: NumberArgs, base: dict | None) -> dict:
@@ -152,6 +170,7 @@ def register_generic(registry: Registry) -> None:
     registry.register(CommandSpec("fact.record", 1, FactArgs, record_fact, kinds=ANY_WRITER))
     registry.register(CommandSpec("entity.create", 1, EntityCreateArgs, create_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.update", 1, EntityUpdateArgs, update_entity, kinds=WORKSTATION))
+    registry.register(CommandSpec("entity.delete", 1, EntityDeleteArgs, delete_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("number.issue", 1, NumberArgs, issue_number, kinds=ISSUERS))
 
 

@@ -20,6 +20,10 @@ class LeaseError(SyncError):
     """A lease ask or return refused."""
 
 
+class SeriesExhausted(LeaseError):
+    """No room left in the series today: reported per ask, the device falls back (with an alarm)."""
+
+
 def block_covers(block: NumberBlock, number: int) -> bool:
     top = block.last if block.returned_above is None else min(block.last, block.returned_above)
     return block.kind in ("live", "reserve") and block.first <= number <= top
@@ -72,7 +76,7 @@ def grant(session: Session, device: DeviceContext, ask: LeaseAsk) -> NumberBlock
 
 def _check_room(first: int, last: int, ask: LeaseAsk) -> None:
     if first > last:
-        raise LeaseError(409, "series_exhausted", f"号段已用完（series {ask.series} {ask.prefix} {ask.day} exhausted）",
+        raise SeriesExhausted(409, "series_exhausted", f"号段已用完（series {ask.series} {ask.prefix} {ask.day} exhausted）",
                          series=ask.series, prefix=ask.prefix, day=ask.day)
 
 

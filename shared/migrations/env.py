@@ -3,6 +3,7 @@
 from alembic import context
 
 import shared.db.models  # noqa: F401
+import shared.sync.tables  # noqa: F401  (the client's sync tables)
 from shared.db.base import Base, UtcDateTime
 
 

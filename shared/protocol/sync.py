@@ -123,8 +123,15 @@ class Block(Response):
     last: int
 
 
+class RefusedAsk(Response):
+    request_id: str
+    code: str  # series_exhausted
+    message: str
+
+
 class LeaseResponse(Response):
     blocks: list[Block]
+    refused: list[RefusedAsk] = Field(default_factory=list)
     returned: list[int]
     server_time_ms: int
 
