@@ -4,8 +4,10 @@ network, and client crashes at chosen points. Actions are picked by the caller (
 
 from __future__ import annotations
 
+import atexit
 import random
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,11 +57,11 @@ class SimDevice:
 _TEMPLATE: dict[str, Path] = {}
 
 
-def template_db(root: Path) -> Path:
-    """Migrate and load the demo hall once per test session; every world starts from a copy of it."""
+def template_db() -> Path:
+    """Migrate and load the demo hall once per process; every world starts from a copy of it."""
     if "sqlite" not in _TEMPLATE:
-        folder = root / "template"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="govhall-sync-template-"))
+        atexit.register(shutil.rmtree, folder, True)
         make_database("sqlite", folder).dispose()
         _TEMPLATE["sqlite"] = folder / "server.sqlite3"
     return _TEMPLATE["sqlite"]
@@ -71,7 +73,7 @@ class World:
         self.seed, self.tmp = seed, tmp
         self.rng = random.Random(seed)
         if database is None:
-            shutil.copy(template_db(tmp.parent / "sync-template"), tmp / "server.sqlite3")
+            shutil.copy(template_db(), tmp / "server.sqlite3")
             database = Database(f"sqlite:///{tmp / 'server.sqlite3'}")
         self.db = database
         self.clock = FakeClock()
