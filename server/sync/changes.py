@@ -11,15 +11,56 @@ from sqlalchemy.orm import Session
 from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
 
 
+COUNTER = SyncCounter.__table__
+CHANGES = ChangeLog.__table__
+
+
 def next_seq(session: Session, hall_id: int) -> int:
     """Increment the hall's counter. The UPDATE takes the row lock and keeps it until commit, so a later
     number can never commit before an earlier one: a pull past cursor c never skips a row."""
-    value = session.execute(update(SyncCounter).where(SyncCounter.hall_id == hall_id)
-                            .values(value=SyncCounter.value + 1).returning(SyncCounter.value)).scalar()
+    # Core statements (not ORM-enabled ones): nothing to synchronise with the session's objects.
+    value = session.execute(update(COUNTER).where(COUNTER.c.hall_id == hall_id)
+                            .values(value=COUNTER.c.value + 1).returning(COUNTER.c.value)).scalar()
     if value is None:
         ensure_counter(session, hall_id)
         return next_seq(session, hall_id)
     return value
+
+
+class ChangeWriter:
+    """Changes of one write transaction with many commands (a push): the hall's counter row is locked once,
+    up front and outside any savepoint (a rolled-back savepoint would release the lock), numbers are
+    handed out locally, and rows are inserted together before commit. A rejected command's numbers are
+    simply skipped: cursors need order, not density."""
+
+    def __init__(self, session: Session, hall_id: int, now: dt.datetime) -> None:
+        self.session, self.hall_id, self.now = session, hall_id, now
+        self.start = self.value = self._lock()
+        self.rows: list[dict] = []
+
+    def _lock(self) -> int:
+        stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
+        value = self.session.execute(stmt).scalar()
+        if value is None:
+            ensure_counter(self.session, self.hall_id)
+            value = self.session.execute(stmt).scalar()
+        return value
+
+    def change(self, scope: str, table: str, pk: str, row: dict | None) -> dict:
+        self.value += 1
+        return {"hall_id": self.hall_id, "scope": scope, "seq": self.value, "tbl": table, "pk": pk,
+                "op": "upsert" if row is not None else "delete", "row": row, "at": self.now}
+
+    def keep(self, changes: list[dict]) -> None:
+        self.rows.extend(changes)
+
+    def finish(self) -> int:
+        """Insert the kept changes and store the counter; returns the highest cursor written (0: none)."""
+        if not self.rows:
+            return 0
+        self.session.execute(insert(CHANGES), self.rows)
+        self.session.execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        return self.rows[-1]["seq"]
 
 
 def ensure_counter(session: Session, hall_id: int) -> None:
@@ -43,7 +84,7 @@ def publish(session: Session, hall_id: int, scope: str, table: str, pk: str, row
             now: dt.datetime) -> int:
     """Record one change (row None = a tombstone) in the caller's transaction; returns its cursor."""
     seq = next_seq(session, hall_id)
-    session.execute(insert(ChangeLog).values(hall_id=hall_id, scope=scope, seq=seq, tbl=table, pk=pk,
+    session.execute(insert(CHANGES).values(hall_id=hall_id, scope=scope, seq=seq, tbl=table, pk=pk,
                                              op="upsert" if row is not None else "delete", row=row, at=now))
     return seq
 

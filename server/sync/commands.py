@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from server.sync.leases import block_covers
@@ -53,7 +53,7 @@ class NumberArgs(Args):
     ref: str = Field(default="", max_length=80)
 
 
-def fact_row(f: SyncFact) -> dict:
+def fact_row(f: SyncFact) -> dict:  # the same keys record_fact publishes
     return {"id": f.id, "hall_id": f.hall_id, "kind": f.kind, "body": f.body, "device_id": f.device_id, "hlc": f.hlc}
 
 
@@ -68,17 +68,24 @@ def number_row(n: IssuedNumber) -> dict:
             "fallback": n.fallback, "ref": n.ref, "hlc": n.hlc}
 
 
+_FACTS = SyncFact.__table__
+FIND_FACT = select(_FACTS).where(_FACTS.c.id == bindparam("fact_id"))
+INSERT_FACT = insert(_FACTS)
+
+
 def record_fact(session: Session, ctx: CommandContext, args: FactArgs, base: dict | None) -> dict:
-    existing = session.get(SyncFact, args.fact_id)
+    # Prepared Core statements: facts are the bulk of all traffic and need no unit of work.
+    conn = session.connection()
+    existing = conn.execute(FIND_FACT, {"fact_id": args.fact_id}).first()
     if existing is not None:  # the same fact sent again by another command: harmless if identical
         if existing.hall_id == ctx.device.hall_id and existing.kind == args.kind and existing.body == args.body:
             return {"fact_id": existing.id, "duplicate": True}
         raise Rejected("fact_id_conflict", "该记录编号已被另一条不同的记录使用（fact id reused）", fact_id=args.fact_id)
-    fact = SyncFact(id=args.fact_id, hall_id=ctx.device.hall_id, kind=args.kind, body=args.body,
-                    device_id=ctx.device.device_id, hlc=ctx.hlc)
-    session.add(fact)
-    ctx.publish("sync_fact", fact.id, fact_row(fact))
-    return {"fact_id": fact.id}
+    row = {"id": args.fact_id, "hall_id": ctx.device.hall_id, "kind": args.kind, "body": args.body,
+           "device_id": ctx.device.device_id, "hlc": ctx.hlc}
+    conn.execute(INSERT_FACT, row)
+    ctx.publish("sync_fact", args.fact_id, row)
+    return {"fact_id": args.fact_id}
 
 
 def create_entity(session: Session, ctx: CommandContext, args: EntityCreateArgs, base: dict | None) -> dict:

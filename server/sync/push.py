@@ -6,80 +6,90 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from server.sync.changes import ChangeWriter
 from server.sync.devices import DeviceContext
+from server.sync.errors import SyncError
 from server.sync.models import CommandLog, SyncDevice
 from server.sync.registry import CommandContext, Registry, Rejected
-from server.sync.errors import SyncError
 from shared.protocol.sync import CommandIn, CommandResult
 
 log = logging.getLogger("govhall.sync")
+LOG = CommandLog.__table__
+DEVICES = SyncDevice.__table__
 
 
 class PushError(SyncError):
     """The whole push is refused and nothing of it is applied."""
 
 
-def lock_device(session: Session, device_id: str) -> SyncDevice:
-    # FOR UPDATE serialises two pushes of one device on PostgreSQL; SQLite's BEGIN IMMEDIATE already does.
-    return session.scalars(select(SyncDevice).where(SyncDevice.device_id == device_id).with_for_update()).one()
+def lock_device(session: Session, device_id: str) -> int:
+    """The device's last seq, its row locked: two pushes of one device queue (SQLite: BEGIN IMMEDIATE)."""
+    return session.execute(select(DEVICES.c.last_seq).where(DEVICES.c.device_id == device_id)
+                           .with_for_update()).scalar_one()
 
 
 def apply_push(session: Session, registry: Registry, device: DeviceContext, commands: list[CommandIn],
                now: dt.datetime) -> tuple[int, list[CommandResult], int]:
     """Returns (last_seq, results, highest cursor published). Raises PushError for a gap or a reused seq."""
-    cred = lock_device(session, device.device_id)
-    cred.last_seen_at = now
+    last_seq = lock_device(session, device.device_id)
+    writer = ChangeWriter(session, device.hall_id, now) if any(c.seq > last_seq for c in commands) else None
+    ids = [c.command_id for c in commands]
+    known_ids = set(session.scalars(select(LOG.c.command_id).where(LOG.c.command_id.in_(ids)))) if ids else set()
+    entries: dict[int, dict] = {}  # this push's new log rows by seq
     results: list[CommandResult] = []
-    published = 0
     for cmd in commands:
-        if cmd.seq <= cred.last_seq:
-            results.append(_replay(session, device.device_id, cmd))
+        if cmd.seq <= last_seq:
+            results.append(_replay(session, device.device_id, cmd, entries))
             continue
-        if cmd.seq != cred.last_seq + 1:
-            raise PushError(409, "seq_gap", f"命令序号不连续（expected seq {cred.last_seq + 1}, got {cmd.seq}）",
-                            expected=cred.last_seq + 1, got=cmd.seq)
-        entry = _apply_one(session, registry, device, cmd, now)
-        session.add(entry)
-        cred.last_seq = cmd.seq
-        published = max(published, entry.server_seq)
+        if cmd.seq != last_seq + 1:
+            raise PushError(409, "seq_gap", f"命令序号不连续（expected seq {last_seq + 1}, got {cmd.seq}）",
+                            expected=last_seq + 1, got=cmd.seq)
+        entry = _apply_one(session, registry, device, cmd, now, writer, cmd.command_id in known_ids)
+        known_ids.add(cmd.command_id)
+        entries[cmd.seq] = entry
+        last_seq = cmd.seq
         results.append(result_of(entry))
-    session.flush()
-    return cred.last_seq, results, published
+    published = 0
+    if entries:
+        session.execute(insert(LOG), list(entries.values()))
+        published = writer.finish()
+        session.execute(update(DEVICES).where(DEVICES.c.device_id == device.device_id)
+                        .values(last_seq=last_seq, last_seen_at=now))
+    return last_seq, results, published
 
 
-def _replay(session: Session, device_id: str, cmd: CommandIn) -> CommandResult:
-    stored = session.scalars(select(CommandLog).where(CommandLog.device_id == device_id,
-                                                      CommandLog.seq == cmd.seq)).one_or_none()
+def _replay(session: Session, device_id: str, cmd: CommandIn, entries: dict[int, dict]) -> CommandResult:
+    stored = entries.get(cmd.seq)  # the same seq earlier in this very batch
     if stored is None:
-        session.flush()  # the same seq earlier in this very batch
-        stored = session.scalars(select(CommandLog).where(CommandLog.device_id == device_id,
-                                                          CommandLog.seq == cmd.seq)).one()
-    if stored.command_id != cmd.command_id:
+        row = session.execute(select(LOG).where(LOG.c.device_id == device_id, LOG.c.seq == cmd.seq)).one()
+        stored = dict(row._mapping)
+    if stored["command_id"] != cmd.command_id:
         raise PushError(409, "seq_reused", f"序号 {cmd.seq} 已用于另一条命令（seq already used by another command）",
-                        seq=cmd.seq, stored_command_id=stored.command_id)
+                        seq=cmd.seq, stored_command_id=stored["command_id"])
     return result_of(stored, replayed=True)
 
 
-def _apply_one(session: Session, registry: Registry, device: DeviceContext, cmd: CommandIn,
-               now: dt.datetime) -> CommandLog:
-    entry = CommandLog(device_id=device.device_id, seq=cmd.seq, command_id=cmd.command_id, hall_id=device.hall_id,
-                       name=cmd.name, version=cmd.version, args=cmd.args, base=cmd.base, hlc=cmd.hlc,
-                       received_at=now, status="accepted", code=None, message="", http_status=200, details={},
-                       result={}, server_seq=0)
-    ctx = CommandContext(session, device, now, cmd.seq, cmd.command_id, cmd.hlc)
+def _apply_one(session: Session, registry: Registry, device: DeviceContext, cmd: CommandIn, now: dt.datetime,
+               writer: ChangeWriter, id_taken: bool) -> dict:
+    entry = {"device_id": device.device_id, "seq": cmd.seq, "command_id": cmd.command_id, "hall_id": device.hall_id,
+             "name": cmd.name, "version": cmd.version, "args": cmd.args, "base": cmd.base, "hlc": cmd.hlc,
+             "received_at": now, "status": "accepted", "code": None, "message": "", "http_status": 200,
+             "details": {}, "result": {}, "server_seq": 0}
+    ctx = CommandContext(session, device, now, cmd.seq, cmd.command_id, cmd.hlc, writer)
     try:
-        if session.scalar(select(CommandLog.id).where(CommandLog.command_id == cmd.command_id)) is not None:
+        if id_taken:
             raise Rejected("duplicate_command_id", "命令编号重复（command_id already used）", status=409)
         spec = registry.resolve(cmd.name, cmd.version, device)
         args = registry.parse_args(spec, cmd.args)
         with session.begin_nested():
-            entry.result = spec.handler(session, ctx, args, cmd.base) or {}
+            entry["result"] = spec.handler(session, ctx, args, cmd.base) or {}
             session.flush()  # constraint failures surface here, inside the savepoint
-        entry.server_seq = ctx.last_change
+        writer.keep(ctx.changes)
+        entry["server_seq"] = ctx.last_change
     except Rejected as exc:
         _reject(entry, exc.code, exc.message, exc.status, exc.details)
     except IntegrityError as exc:
@@ -93,12 +103,13 @@ def _apply_one(session: Session, registry: Registry, device: DeviceContext, cmd:
     return entry
 
 
-def _reject(entry: CommandLog, code: str, message: str, status: int, details: dict) -> None:
-    entry.status, entry.code, entry.message = "rejected", code, message[:300]
-    entry.http_status, entry.details, entry.result, entry.server_seq = status, details, {}, 0
+def _reject(entry: dict, code: str, message: str, status: int, details: dict) -> None:
+    entry.update(status="rejected", code=code, message=message[:300], http_status=status, details=details,
+                 result={}, server_seq=0)
 
 
-def result_of(entry: CommandLog, *, replayed: bool = False) -> CommandResult:
-    return CommandResult(seq=entry.seq, command_id=entry.command_id, status=entry.status, code=entry.code,
-                         message=entry.message, http_status=entry.http_status, details=entry.details or {},
-                         result=entry.result or {}, server_seq=entry.server_seq, replayed=replayed)
+def result_of(entry: dict, *, replayed: bool = False) -> CommandResult:
+    return CommandResult(seq=entry["seq"], command_id=entry["command_id"], status=entry["status"],
+                         code=entry["code"], message=entry["message"], http_status=entry["http_status"],
+                         details=entry["details"] or {}, result=entry["result"] or {},
+                         server_seq=entry["server_seq"], replayed=replayed)

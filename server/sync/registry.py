@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from server.sync.changes import publish
+from server.sync.changes import ChangeWriter
 from server.sync.devices import DeviceContext
 from shared.errors import DomainError
 
@@ -31,19 +31,26 @@ class Rejected(DomainError):
 
 @dataclass
 class CommandContext:
-    """What a handler may use besides the session: who sent it, when, and how to publish a change."""
+    """What a handler may use besides the session: who sent it, when, and how to publish a change (kept
+    only if the command is accepted)."""
     session: Session
     device: DeviceContext
     now: dt.datetime
     seq: int
     command_id: str
     hlc: str
-    last_change: int = 0
+    writer: ChangeWriter
+    changes: list[dict] = field(default_factory=list)
 
     def publish(self, table: str, pk: str, row: dict | None, *, scope: str | None = None) -> int:
-        self.last_change = publish(self.session, self.device.hall_id, scope or f"hall:{self.device.hall_id}",
-                                   table, pk, row, now=self.now)
-        return self.last_change
+        """Publish a row (None: a tombstone) to a scope of the device's hall (default: the hall scope)."""
+        change = self.writer.change(scope or f"hall:{self.device.hall_id}", table, pk, row)
+        self.changes.append(change)
+        return change["seq"]
+
+    @property
+    def last_change(self) -> int:
+        return self.changes[-1]["seq"] if self.changes else 0
 
 
 Handler = Callable[[Session, CommandContext, Any, dict | None], dict]
