@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -64,6 +64,9 @@ class CommandSpec:
     handler: Handler
     kinds: frozenset[str] = frozenset({"workstation", "dispenser", "evaluator"})
     roles: frozenset[str] | None = None  # None: no staff login needed; else one of these roles
+    # "orm": the handler uses ORM objects (an ORM savepoint also rolls those back); "core": Core statements
+    # only (a bare SAVEPOINT will do); "none": at most one write, as its last step, rejections before it.
+    savepoint: Literal["orm", "core", "none"] = "orm"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", frozenset(self.kinds))

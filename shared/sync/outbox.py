@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from shared.sync import store
 from shared.sync.tables import outbox, pending
@@ -53,21 +53,23 @@ def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], li
     """Record the server's answers. A rejected command's optimistic effects are rolled back at once; an
     accepted one keeps them until a complete pull has brought its confirmed rows. Returns (newly rejected,
     accepted command ids whose effects changed nothing on the server)."""
-    rejected, settled = [], []
-    for r in results:
-        row = conn.execute(select(outbox.c.status, outbox.c.command_id, outbox.c.name)
-                           .where(outbox.c.seq == r["seq"])).one_or_none()
-        if row is None or row.status != "pending" or row.command_id != r["command_id"]:
-            continue  # already answered (a duplicated response) or not ours
-        conn.execute(update(outbox).where(outbox.c.seq == r["seq"]).values(
-            status=r["status"], code=r.get("code"), message=r.get("message", ""), details=r.get("details") or {},
-            result=r.get("result") or {}, server_seq=r.get("server_seq", 0)))
-        if r["status"] == "rejected":
-            store.drop_pending(conn, [row.command_id])
-            rejected.append({**r, "name": row.name})
-        elif not r.get("server_seq"):
-            settled.append(row.command_id)
-    store.drop_pending(conn, settled)
+    if not results:
+        return [], []
+    waiting = {r.seq: r for r in conn.execute(
+        select(outbox.c.seq, outbox.c.command_id, outbox.c.name)
+        .where(outbox.c.seq.in_([r["seq"] for r in results]), outbox.c.status == "pending"))}
+    # Only still-pending commands with matching ids: a duplicated response changes nothing.
+    answers = [r for r in results if r["seq"] in waiting and waiting[r["seq"]].command_id == r["command_id"]]
+    if answers:
+        conn.execute(update(outbox).where(outbox.c.seq == bindparam("b_seq")).values(
+            status=bindparam("b_status"), code=bindparam("b_code"), message=bindparam("b_message"),
+            details=bindparam("b_details"), result=bindparam("b_result"), server_seq=bindparam("b_server_seq")),
+            [{"b_seq": r["seq"], "b_status": r["status"], "b_code": r.get("code"), "b_message": r.get("message", ""),
+              "b_details": r.get("details") or {}, "b_result": r.get("result") or {},
+              "b_server_seq": r.get("server_seq", 0)} for r in answers])
+    rejected = [{**r, "name": waiting[r["seq"]].name} for r in answers if r["status"] == "rejected"]
+    settled = [r["command_id"] for r in answers if r["status"] == "accepted" and not r.get("server_seq")]
+    store.drop_pending(conn, [r["command_id"] for r in rejected] + settled)
     return rejected, settled
 
 
