@@ -126,15 +126,19 @@ def bench_push(b: Bench, batches: int = 100) -> float:
     return rate
 
 
-def bench_pull(b: Bench) -> float:
-    client = b.client("puller", b.device(), pull_limit=5000, timeout=60)
-    start = time.perf_counter()
-    rows = client.pull()
-    elapsed = time.perf_counter() - start
-    rate = rows / elapsed
-    print(f"pull: {rows} rows into a fresh client SQLite in {elapsed:.2f} s = {rate:,.0f} rows/s (HTTP + apply)")
-    client.engine.dispose()
-    return rate
+def bench_pull(b: Bench, runs: int = 3) -> float:
+    """Median of `runs` fresh clients pulling everything pushed so far (pages of 5,000)."""
+    rates = []
+    for i in range(runs):
+        client = b.client(f"puller{i}", b.device(), pull_limit=5000, timeout=60)
+        start = time.perf_counter()
+        rows = client.pull()
+        elapsed = time.perf_counter() - start
+        rates.append(rows / elapsed)
+        print(f"pull: {rows} rows into a fresh client SQLite in {elapsed:.2f} s = {rates[-1]:,.0f} rows/s "
+              f"(HTTP + apply)")
+        client.engine.dispose()
+    return statistics.median(rates)
 
 
 def bench_catchup(b: Bench, commands: int = 10_000) -> float:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import AdminUser
+from server.api.deps import AdminUser, DbSession
 from server.api.errors import ApiError
 from server.store.audit import audit
 from server.store.database import Database
@@ -63,13 +63,16 @@ def _change(row) -> Change:  # noqa: ANN001
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
-def register(body: DeviceRegistration, request: Request, admin: AdminUser) -> DeviceRegistered:
-    with _unit(request) as session:
+def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
+    # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
+    try:
         device, token = devices.register_device(session, kind=body.kind, name=body.name, hall_id=body.hall_id,
                                                 window_id=body.window_id)
-        audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
-        return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
-                                scopes=devices.scopes_for(device.hall_id, device.window_id))
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
+    return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
+                            scopes=devices.scopes_for(device.hall_id, device.window_id))
 
 
 @router.post("/push", response_model=PushResponse)

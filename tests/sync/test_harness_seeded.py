@@ -9,13 +9,14 @@ import pytest
 
 from tests.sync.harness.invariants import check_all
 from tests.sync.harness.world import World
+from tests.sync.support import make_database, pg_schema
 
 CI_SEEDS = [11, 23, 37, 41, 59, 67, 73, 89, 97, 101]
 STEPS = 120
 
 
-def run(seed: int, tmp_path, steps: int = STEPS) -> dict:  # noqa: ANN001
-    world = World(seed, tmp_path)
+def run(seed: int, tmp_path, steps: int = STEPS, database=None) -> dict:  # noqa: ANN001
+    world = World(seed, tmp_path, database=database)
     try:
         for _ in range(steps):
             world.random_step()
@@ -29,6 +30,14 @@ def run(seed: int, tmp_path, steps: int = STEPS) -> dict:  # noqa: ANN001
 @pytest.mark.parametrize("seed", CI_SEEDS)
 def test_seeded_run_keeps_every_invariant(seed: int, tmp_path) -> None:  # noqa: ANN001
     stats = run(seed, tmp_path)
+    assert stats["rounds"] >= 1
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("seed", CI_SEEDS[:2])
+def test_seeded_run_on_postgresql(seed: int, tmp_path) -> None:  # noqa: ANN001
+    with pg_schema() as schema:
+        stats = run(seed, tmp_path, database=make_database("postgresql", tmp_path, schema))
     assert stats["rounds"] >= 1
 
 

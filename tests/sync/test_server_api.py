@@ -165,3 +165,17 @@ def test_compaction_raises_the_floor_and_old_cursors_must_reset(env) -> None:  #
     assert [row["row"]["version"] for row in snap["rows"]] == [5]
     fresh = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@0"}, headers=auth(tok)).json()
     assert fresh["reset_required"] == [] and [c["row"]["version"] for c in fresh["changes"]] == [5]
+
+
+def test_the_same_fact_twice_is_stored_once_and_a_reused_fact_id_is_refused(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    first = fact(1)
+    same = fact(2, args=first["args"])
+    other = fact(3, args={**first["args"], "body": {"stars": 1}})
+    results = push(env["client"], dev, tok, [first, same, other]).json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("accepted", None), ("accepted", None),
+                                                            ("rejected", "fact_id_conflict")]
+    assert results[1]["result"]["duplicate"] is True
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(SyncFact)) == 1
+        assert s.scalar(select(func.count()).select_from(ChangeLog)) == 1
