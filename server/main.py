@@ -9,9 +9,12 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.api import auth, calendar, catalogue, errors, health, org
+from server.api import auth, calendar, catalogue, errors, health, org, sync
 from server.core.settings import Settings
 from server.store.database import Database
+from server.sync.commands import default_registry
+from server.sync.events import EventHub
+from server.sync.registry import Registry
 
 API_VERSION = "1"
 
@@ -43,7 +46,7 @@ class BodyLimit:
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
-               clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
+               clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
     database = database or Database(settings.effective_database_url)
     if settings.migrate_on_start:
@@ -53,8 +56,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    # Domain packages add their commands to this registry (see server/sync/registry.py).
+    app.state.sync_registry = sync_registry or default_registry()
+    app.state.sync_hub = EventHub()
     errors.install(app)
-    for module in (health, auth, catalogue, org, calendar):
+    for module in (health, auth, catalogue, org, calendar, sync):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 

@@ -18,6 +18,7 @@ pytest_plugins = ["tests.fixtures.server"]
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+    parser.addoption("--sync-long", action="store_true", help="run the sync harness with many more seeds and examples")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -3,16 +3,24 @@
 from alembic import context
 
 import server.store.models  # noqa: F401  (registers server-only tables)
+import server.sync.models  # noqa: F401  (server-only sync tables)
 import shared.db.models  # noqa: F401
 from shared.db.base import Base
 from shared.db.migrate import render_item
+from shared.sync.tables import CLIENT_SYNC_TABLES
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("run migrations through `python -m server migrate`")
 
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+    return type_ != "table" or name not in CLIENT_SYNC_TABLES  # a client cache's own tables
+
+
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, render_item=render_item,
-                  compare_type=True)
+                  compare_type=True, include_object=include_object)
 with context.begin_transaction():
     context.run_migrations()

@@ -3,6 +3,7 @@
 from alembic import context
 
 import shared.db.models  # noqa: F401
+import shared.sync.tables  # noqa: F401  (the client's sync tables)
 from shared.db.base import Base
 from shared.db.migrate import render_item
 
@@ -12,7 +13,10 @@ if connection is None:
     raise RuntimeError("client cache migrations run through shared.db.cache.open_cache")
 
 # Only the tables a client keeps: reference data (and later the sync tables), never server-only ones.
-CLIENT_TABLES = set(Base.metadata.tables) - {"auth_token", "audit_entry"}
+# The sync tables of the server (server/sync/models.py) are named here because shared/ may not import server/.
+SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "change_log", "sync_counter", "scope_floor",
+               "sync_fact", "sync_entity", "number_series", "number_block", "issued_number"}
+CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001

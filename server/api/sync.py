@@ -1,0 +1,174 @@
+"""Hall sync endpoints: device registration, push, pull, snapshot, lease and events (async long-poll)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
+
+from server.api.deps import AdminUser, DbSession
+from server.api.errors import ApiError
+from server.store.audit import audit
+from server.store.database import Database
+from server.sync import changes, devices, leases, push
+from server.sync.errors import SyncError
+from server.sync.models import SyncDevice
+from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, DeviceRegistered, DeviceRegistration,
+                                  EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
+                                  PushResponse, RefusedAsk, SnapshotResponse)
+
+router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+DeviceToken = Annotated[str | None, Header(alias="authorization")]
+StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
+MAX_PULL = 5000
+
+
+@contextmanager
+def _unit(request: Request) -> Iterator:
+    """One unit of work with the sync errors turned into the error envelope; busy databases answer 503."""
+    db: Database = request.app.state.database
+    try:
+        with db.session() as session:
+            yield session
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    except (OperationalError, DBAPIError) as exc:
+        if isinstance(exc, OperationalError) or getattr(exc, "connection_invalidated", False):
+            raise ApiError(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）") from None
+        raise
+
+
+def _now(request: Request) -> dt.datetime:
+    return request.app.state.clock()
+
+
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _protocol(version: int) -> None:
+    if version not in SUPPORTED_PROTOCOLS:
+        raise ApiError(400, "protocol_unsupported", "客户端版本过旧或过新，请升级（unsupported sync protocol）",
+                       supported=list(SUPPORTED_PROTOCOLS), got=version)
+
+
+def _change(row) -> Change:  # noqa: ANN001
+    return Change(scope=row.scope, seq=row.seq, table=row.tbl, pk=row.pk, op=row.op, row=row.row)
+
+
+@router.post("/devices", response_model=DeviceRegistered, status_code=201)
+def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
+    # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
+    try:
+        device, token = devices.register_device(session, kind=body.kind, name=body.name, hall_id=body.hall_id,
+                                                window_id=body.window_id)
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
+    return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
+                            scopes=devices.scopes_for(device.hall_id, device.window_id))
+
+
+@router.post("/push", response_model=PushResponse)
+def push_commands(body: PushRequest, request: Request, authorization: DeviceToken = None,
+                  x_staff_token: StaffToken = None) -> Response:
+    _protocol(body.protocol_version)
+    now = _now(request)
+    with _unit(request) as session:
+        ctx = devices.authenticate(session, authorization, x_staff_token, now)
+        devices.check_device_field(ctx, body.device)
+        last_seq, results, published = push.apply_push(session, request.app.state.sync_registry, ctx,
+                                                       body.commands, now)
+    if published:
+        request.app.state.sync_hub.notify(ctx.hall_id, published)
+    # Serialised once here; FastAPI would validate the model a second time on the way out.
+    out = PushResponse(last_seq=last_seq, results=results, server_time_ms=_ms(_now(request)))
+    return Response(out.model_dump_json(), media_type="application/json")
+
+
+def _parse_cursors(text: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for part in filter(None, text.split(",")):
+        scope, _, value = part.rpartition("@")
+        if not scope or not value.isdigit():
+            raise ApiError(422, "invalid_cursor", "游标格式有误（cursors read scope@n,scope@n）", cursor=part)
+        out[scope] = int(value)
+    return out
+
+
+@router.get("/pull", response_model=PullResponse)
+def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
+         authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
+    asked = _parse_cursors(cursors)
+    with _unit(request) as session:
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        devices.check_scopes(ctx, list(asked))
+        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
+        last_seq = session.get(SyncDevice, ctx.device_id).last_seq
+    # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
+    head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
+                       "reset_required": page.reset_required, "last_seq": last_seq,
+                       "server_time_ms": _ms(_now(request))})
+    items = ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
+                     f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{r.row_json or "null"}}}' for r in page.changes)
+    return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
+
+
+@router.get("/snapshot", response_model=SnapshotResponse)
+def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
+             x_staff_token: StaffToken = None) -> SnapshotResponse:
+    with _unit(request) as session:
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        devices.check_scopes(ctx, [scope])
+        cursor, rows = changes.snapshot(session, scope)
+        out = [_change(r) for r in rows]
+    return SnapshotResponse(scope=scope, cursor=cursor, rows=out, server_time_ms=_ms(_now(request)))
+
+
+@router.post("/lease", response_model=LeaseResponse)
+def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = None,
+          x_staff_token: StaffToken = None) -> LeaseResponse:
+    _protocol(body.protocol_version)
+    with _unit(request) as session:
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        devices.check_device_field(ctx, body.device)
+        for ret in body.returns:
+            leases.return_tail(session, ctx, ret)
+        granted, refused = [], []
+        for ask in body.asks:
+            try:
+                block = leases.grant(session, ctx, ask)
+            except leases.SeriesExhausted as exc:  # the other asks and returns still count
+                refused.append(RefusedAsk(request_id=ask.request_id, code=exc.code, message=exc.message))
+                continue
+            granted.append(Block(block_id=block.id, request_id=ask.request_id, series=ask.series, prefix=ask.prefix,
+                                 day=ask.day, kind=block.kind, first=block.first, last=block.last))
+    return LeaseResponse(blocks=granted, refused=refused, returned=[r.block_id for r in body.returns],
+                         server_time_ms=_ms(_now(request)))
+
+
+@router.get("/events", response_model=EventsResponse)
+async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
+                 timeout: Annotated[float, Query(ge=0, le=60)] = 25.0, authorization: DeviceToken = None,
+                 x_staff_token: StaffToken = None) -> EventsResponse:
+    """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
+    Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
+    def who() -> devices.DeviceContext:
+        with _unit(request) as session:
+            return devices.authenticate(session, authorization, x_staff_token, _now(request))
+
+    def hall_cursor(hall_id: int) -> int:
+        with _unit(request) as session:
+            return changes.current_seq(session, hall_id)
+
+    ctx = await run_in_threadpool(who)
+    hub = request.app.state.sync_hub
+    changed, seq = await hub.wait(ctx.hall_id, since, timeout,
+                                  lambda: run_in_threadpool(hall_cursor, ctx.hall_id))
+    return EventsResponse(changed=changed, seq=seq)

@@ -1,0 +1,157 @@
+"""The change log: per-hall cursors, publishing changes, pull pages, snapshots and compaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
+
+
+COUNTER = SyncCounter.__table__
+CHANGES = ChangeLog.__table__
+
+
+def next_seq(session: Session, hall_id: int) -> int:
+    """Increment the hall's counter. The UPDATE takes the row lock and keeps it until commit, so a later
+    number can never commit before an earlier one: a pull past cursor c never skips a row."""
+    # Core statements (not ORM-enabled ones): nothing to synchronise with the session's objects.
+    value = session.execute(update(COUNTER).where(COUNTER.c.hall_id == hall_id)
+                            .values(value=COUNTER.c.value + 1).returning(COUNTER.c.value)).scalar()
+    if value is None:
+        ensure_counter(session, hall_id)
+        return next_seq(session, hall_id)
+    return value
+
+
+class ChangeWriter:
+    """Changes of one write transaction with many commands (a push): the hall's counter row is locked once,
+    up front and outside any savepoint (a rolled-back savepoint would release the lock), numbers are
+    handed out locally, and rows are inserted together before commit. A rejected command's numbers are
+    simply skipped: cursors need order, not density."""
+
+    def __init__(self, session: Session, hall_id: int, now: dt.datetime) -> None:
+        self.session, self.hall_id, self.now = session, hall_id, now
+        self.start = self.value = self._lock()
+        self.rows: list[dict] = []
+
+    def _lock(self) -> int:
+        stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
+        value = self.session.execute(stmt).scalar()
+        if value is None:
+            ensure_counter(self.session, self.hall_id)
+            value = self.session.execute(stmt).scalar()
+        return value
+
+    def change(self, scope: str, table: str, pk: str, row: dict | None) -> dict:
+        self.value += 1
+        return {"hall_id": self.hall_id, "scope": scope, "seq": self.value, "tbl": table, "pk": pk,
+                "op": "upsert" if row is not None else "delete", "row": row, "at": self.now}
+
+    def keep(self, changes: list[dict]) -> None:
+        self.rows.extend(changes)
+
+    def finish(self) -> int:
+        """Insert the kept changes and store the counter; returns the highest cursor written (0: none)."""
+        if not self.rows:
+            return 0
+        self.session.execute(insert(CHANGES), self.rows)
+        self.session.execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        return self.rows[-1]["seq"]
+
+
+def ensure_counter(session: Session, hall_id: int) -> None:
+    insert_ignore(session, SyncCounter, {"hall_id": hall_id, "value": 0}, ["hall_id"])
+
+
+def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> None:  # noqa: ANN001
+    """INSERT unless a row with the same unique key exists (two first writers may race on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def current_seq(session: Session, hall_id: int) -> int:
+    return session.scalar(select(SyncCounter.value).where(SyncCounter.hall_id == hall_id)) or 0
+
+
+def publish(session: Session, hall_id: int, scope: str, table: str, pk: str, row: dict | None, *,
+            now: dt.datetime) -> int:
+    """Record one change (row None = a tombstone) in the caller's transaction; returns its cursor."""
+    seq = next_seq(session, hall_id)
+    session.execute(insert(CHANGES).values(hall_id=hall_id, scope=scope, seq=seq, tbl=table, pk=pk,
+                                             op="upsert" if row is not None else "delete", row=row, at=now))
+    return seq
+
+
+def scope_floor(session: Session, scope: str) -> int:
+    return session.scalar(select(ScopeFloor.min_seq).where(ScopeFloor.scope == scope)) or 0
+
+
+@dataclass
+class Page:
+    changes: list  # rows of (scope, seq, tbl, pk, op, row_json): the row as stored JSON text
+    cursors: dict[str, int]
+    has_more: bool
+    reset_required: list[str]
+
+
+def pull_page(session: Session, cursors: dict[str, int], limit: int) -> Page:
+    """Changes after each scope's cursor, in seq order. A non-zero cursor below the scope's floor must reset
+    (compaction may have dropped a tombstone it needs); cursor 0 means "empty cache" and may read on."""
+    reset = [s for s, c in cursors.items() if 0 < c < scope_floor(session, s)]
+    live = {s: c for s, c in cursors.items() if s not in reset}
+    if not live:
+        return Page([], dict(cursors), False, reset)
+    cond = or_(*(and_(CHANGES.c.scope == s, CHANGES.c.seq > c) for s, c in live.items()))
+    # The row stays JSON text end to end: the route splices it into the response without parsing it.
+    query = (select(CHANGES.c.scope, CHANGES.c.seq, CHANGES.c.tbl, CHANGES.c.pk, CHANGES.c.op,
+                    cast(CHANGES.c.row, Text).label("row_json"))
+             .where(cond).order_by(CHANGES.c.seq, CHANGES.c.id).limit(limit + 1))
+    rows = list(session.connection().execute(query))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    new = dict(cursors)
+    for row in rows:
+        new[row.scope] = max(new[row.scope], row.seq)
+    return Page(rows, new, has_more, reset)
+
+
+def snapshot(session: Session, scope: str) -> tuple[int, list[ChangeLog]]:
+    """The scope's current rows (latest entry per key, tombstones left out) and the cursor they reach."""
+    latest = (select(ChangeLog.tbl, ChangeLog.pk, func.max(ChangeLog.seq).label("seq"))
+              .where(ChangeLog.scope == scope).group_by(ChangeLog.tbl, ChangeLog.pk).subquery())
+    rows = list(session.scalars(
+        select(ChangeLog).join(latest, and_(ChangeLog.tbl == latest.c.tbl, ChangeLog.pk == latest.c.pk,
+                                            ChangeLog.seq == latest.c.seq))
+        .where(ChangeLog.scope == scope).order_by(ChangeLog.seq)))
+    # One statement, so one consistent view: the newest entry of the scope is the latest of its own key.
+    cursor = max((r.seq for r in rows), default=0)
+    return cursor, [r for r in rows if r.op == "upsert"]
+
+
+def compact(session: Session, scope: str, *, before: dt.datetime) -> int:
+    """Drop entries older than `before` that a later entry of the same key supersedes, and tombstones older
+    than `before`; raise the scope's floor to the highest dropped cursor. Returns how many were dropped."""
+    newer = ChangeLog.__table__.alias("newer")
+    superseded = select(newer.c.id).where(newer.c.scope == ChangeLog.scope, newer.c.tbl == ChangeLog.tbl,
+                                          newer.c.pk == ChangeLog.pk, newer.c.seq > ChangeLog.seq).exists()
+    doomed = and_(ChangeLog.scope == scope, ChangeLog.at < before, or_(superseded, ChangeLog.op == "delete"))
+    top = session.scalar(select(func.max(ChangeLog.seq)).where(doomed))
+    if top is None:
+        return 0
+    ids = list(session.scalars(select(ChangeLog.id).where(doomed)))
+    for start in range(0, len(ids), 500):
+        session.execute(delete(ChangeLog).where(ChangeLog.id.in_(ids[start:start + 500])))
+    floor = session.get(ScopeFloor, scope)
+    if floor is None:
+        session.add(ScopeFloor(scope=scope, min_seq=top))
+    else:
+        floor.min_seq = max(floor.min_seq, top)
+    session.flush()
+    return len(ids)

@@ -1,0 +1,107 @@
+"""Device registration and authentication. What a device may read (its scopes) and send (its kind and, on a
+workstation, the signed-in staff member's roles) is derived from its token, never from the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.store.models import AuthToken
+from server.sync.changes import ensure_counter
+from server.sync.models import SyncDevice
+from shared.db.models import Device, Hall, StaffUser, Window
+from server.sync.errors import SyncError
+
+
+class AuthError(SyncError):
+    """401/403 from the sync endpoints; `status` says which."""
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    device_id: str
+    hall_id: int
+    kind: str
+    window_id: int | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    user: str | None = None
+
+    @property
+    def scopes(self) -> list[str]:
+        return scopes_for(self.hall_id, self.window_id)
+
+
+def scopes_for(hall_id: int, window_id: int | None) -> list[str]:
+    out = [f"hall:{hall_id}"]
+    if window_id is not None:
+        out.append(f"window:{window_id}")
+    return out
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def register_device(session: Session, *, kind: str, name: str, hall_id: int,
+                    window_id: int | None = None, device_id: str | None = None) -> tuple[Device, str]:
+    """Create a device and its token; only the token's hash is kept, so this is the one chance to read it."""
+    if session.get(Hall, hall_id) is None:
+        raise AuthError(422, "hall_unknown", "大厅不存在（no such hall）", hall_id=hall_id)
+    if window_id is not None:
+        window = session.get(Window, window_id)
+        if window is None or window.hall_id != hall_id:
+            raise AuthError(422, "window_not_in_hall", "窗口不属于该大厅（the window is not in this hall）",
+                            window_id=window_id)
+    device = Device(id=device_id or str(uuid.uuid4()), kind=kind, name=name, hall_id=hall_id, window_id=window_id)
+    session.add(device)
+    session.flush()
+    token = secrets.token_urlsafe(32)
+    session.add(SyncDevice(device_id=device.id, token_hash=hash_token(token), last_seq=0))
+    ensure_counter(session, hall_id)
+    session.flush()
+    return device, token
+
+
+def authenticate(session: Session, authorization: str | None, staff_token: str | None,
+                 now: dt.datetime) -> DeviceContext:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
+    cred = session.scalars(select(SyncDevice).where(
+        SyncDevice.token_hash == hash_token(authorization.removeprefix("Bearer ").strip()))).one_or_none()
+    device = session.get(Device, cred.device_id) if cred is not None else None
+    if device is None or not device.active:
+        raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
+    roles: frozenset[str] = frozenset()
+    user = None
+    if staff_token:
+        if device.kind != "workstation":
+            raise AuthError(403, "staff_login_not_allowed", "此类设备不能登录工作人员（only workstations take a staff login）")
+        row = session.get(AuthToken, hash_token(staff_token))
+        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
+            raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
+        staff = session.get(StaffUser, row.user_id)
+        if staff is None or not staff.active:
+            raise AuthError(401, "staff_token_invalid", "账号已停用（account disabled）")
+        roles, user = frozenset(staff.role_names), staff.username
+    return DeviceContext(device.id, device.hall_id, device.kind, device.window_id, roles, user)
+
+
+def check_device_field(ctx: DeviceContext, claimed: str) -> None:
+    """The body names a device for the log's sake; it must be the token's own."""
+    if claimed != ctx.device_id:
+        raise AuthError(403, "device_mismatch", "请求中的设备与凭证不符（body device differs from the token's device）",
+                        token_device=ctx.device_id, claimed=claimed)
+
+
+def check_scopes(ctx: DeviceContext, asked: list[str]) -> None:
+    allowed = set(ctx.scopes)
+    foreign = [s for s in asked if s not in allowed]
+    if foreign:
+        raise AuthError(403, "scope_forbidden", "无权读取该范围的数据（scope not granted to this device）",
+                        scopes=foreign, allowed=sorted(allowed))

@@ -1,0 +1,108 @@
+"""Number leases (hi/lo). Live blocks are granted in request order from the bottom of a series, after any
+returned tails; each device's one reserve block per series and day comes from the top. A range is never
+granted twice unless it came back unused, above the returning device's high-water mark."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.sync.changes import insert_ignore
+from server.sync.devices import DeviceContext
+from server.sync.models import NumberBlock, NumberSeries
+from server.sync.errors import SyncError
+from shared.protocol.sync import LeaseAsk, LeaseReturn
+
+SERIES_TOP = 999  # tickets A001…A999; later series may pass their own top
+
+
+class LeaseError(SyncError):
+    """A lease ask or return refused."""
+
+
+class SeriesExhausted(LeaseError):
+    """No room left in the series today: reported per ask, the device falls back (with an alarm)."""
+
+
+def block_covers(block: NumberBlock, number: int) -> bool:
+    top = block.last if block.returned_above is None else min(block.last, block.returned_above)
+    return block.kind in ("live", "reserve") and block.first <= number <= top
+
+
+def _series(session: Session, hall_id: int, ask: LeaseAsk) -> NumberSeries:
+    key = {"series": ask.series, "hall_id": hall_id, "prefix": ask.prefix, "day": ask.day}
+    insert_ignore(session, NumberSeries, {**key, "next_live": 1, "reserve_floor": SERIES_TOP + 1},
+                  ["series", "hall_id", "prefix", "day"])
+    # The series row's lock serialises every grant of that series.
+    return session.scalars(select(NumberSeries).filter_by(**key).with_for_update()).one()
+
+
+def grant(session: Session, device: DeviceContext, ask: LeaseAsk) -> NumberBlock:
+    if device.kind not in ("dispenser", "workstation"):
+        raise LeaseError(403, "lease_not_allowed", "此类设备不发号（only issuing devices hold number leases）")
+    known = session.scalars(select(NumberBlock).where(NumberBlock.request_id == ask.request_id)).one_or_none()
+    if known is not None:  # the same ask again (its answer was lost): the same block
+        if known.device_id != device.device_id:
+            raise LeaseError(409, "lease_request_reused", "号段申请编号重复（request id used by another device）")
+        return known
+    series = _series(session, device.hall_id, ask)
+    if ask.kind == "reserve":
+        held = session.scalars(select(NumberBlock).where(
+            NumberBlock.series_id == series.id, NumberBlock.device_id == device.device_id,
+            NumberBlock.kind == "reserve")).first()
+        if held is not None:
+            return held
+        last = series.reserve_floor - 1
+        first = max(last - ask.size + 1, series.next_live)
+        _check_room(first, last, ask)
+        series.reserve_floor = first
+        return _new_block(session, series, device, ask, first, last)
+    free = session.scalars(select(NumberBlock).where(NumberBlock.series_id == series.id, NumberBlock.kind == "free")
+                           .order_by(NumberBlock.first).limit(1)).first()
+    if free is not None:
+        first, last = free.first, min(free.last, free.first + ask.size - 1)
+        if last == free.last:
+            session.delete(free)
+        else:
+            free.first = last + 1
+        session.flush()
+        return _new_block(session, series, device, ask, first, last)
+    first = series.next_live
+    last = min(first + ask.size - 1, series.reserve_floor - 1)
+    _check_room(first, last, ask)
+    series.next_live = last + 1
+    return _new_block(session, series, device, ask, first, last)
+
+
+def _check_room(first: int, last: int, ask: LeaseAsk) -> None:
+    if first > last:
+        raise SeriesExhausted(409, "series_exhausted", f"号段已用完（series {ask.series} {ask.prefix} {ask.day} exhausted）",
+                         series=ask.series, prefix=ask.prefix, day=ask.day)
+
+
+def _new_block(session: Session, series: NumberSeries, device: DeviceContext, ask: LeaseAsk,
+               first: int, last: int) -> NumberBlock:
+    block = NumberBlock(series_id=series.id, device_id=device.device_id, request_id=ask.request_id,
+                        kind=ask.kind, first=first, last=last, returned_above=None)
+    session.add(block)
+    session.flush()
+    return block
+
+
+def return_tail(session: Session, device: DeviceContext, ret: LeaseReturn) -> None:
+    """Give back the numbers above `high_water` (the highest the device issued). Idempotent."""
+    block = session.scalars(select(NumberBlock).where(NumberBlock.id == ret.block_id).with_for_update()).one_or_none()
+    if block is None or block.device_id != device.device_id or block.kind == "free":
+        raise LeaseError(404, "lease_unknown", "号段不存在或不属于本设备（no such block for this device）",
+                         block_id=ret.block_id)
+    if block.returned_above is not None:
+        return
+    high = max(ret.high_water, block.first - 1)
+    if high > block.last:
+        raise LeaseError(422, "high_water_outside_block", "已用号码超出号段（high-water mark beyond the block）",
+                         block_id=block.id, last=block.last)
+    block.returned_above = high
+    if high < block.last:
+        session.add(NumberBlock(series_id=block.series_id, device_id=None, request_id=None, kind="free",
+                                first=high + 1, last=block.last, returned_above=None))
+    session.flush()

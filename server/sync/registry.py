@@ -1,0 +1,113 @@
+"""The command registry. Each command is (name, version, args schema, who may send it, handler). Handlers are
+deterministic: given the database state, the device and the args, they accept (returning a JSON result and
+publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own:
+
+    registry.register(CommandSpec("queue.claim", 1, ClaimArgs, handle_claim,
+                                  kinds={"workstation"}, roles={"clerk"}))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from server.sync.changes import ChangeWriter
+from server.sync.devices import DeviceContext
+from shared.errors import DomainError
+
+
+class Rejected(DomainError):
+    """A permanent, recorded refusal of one command. `status` is the HTTP status it stands for."""
+
+    def __init__(self, code: str, message: str, *, status: int = 409, **details: Any) -> None:
+        super().__init__(message, code=code, **details)
+        self.status = status
+
+
+@dataclass
+class CommandContext:
+    """What a handler may use besides the session: who sent it, when, and how to publish a change (kept
+    only if the command is accepted)."""
+    session: Session
+    device: DeviceContext
+    now: dt.datetime
+    seq: int
+    command_id: str
+    hlc: str
+    writer: ChangeWriter
+    changes: list[dict] = field(default_factory=list)
+
+    def publish(self, table: str, pk: str, row: dict | None, *, scope: str | None = None) -> int:
+        """Publish a row (None: a tombstone) to a scope of the device's hall (default: the hall scope)."""
+        change = self.writer.change(scope or f"hall:{self.device.hall_id}", table, pk, row)
+        self.changes.append(change)
+        return change["seq"]
+
+    @property
+    def last_change(self) -> int:
+        return self.changes[-1]["seq"] if self.changes else 0
+
+
+Handler = Callable[[Session, CommandContext, Any, dict | None], dict]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    version: int
+    args: type[BaseModel]
+    handler: Handler
+    kinds: frozenset[str] = frozenset({"workstation", "dispenser", "evaluator"})
+    roles: frozenset[str] | None = None  # None: no staff login needed; else one of these roles
+    # "orm": the handler uses ORM objects (an ORM savepoint also rolls those back); "core": Core statements
+    # only (a bare SAVEPOINT will do); "none": at most one write, as its last step, rejections before it.
+    savepoint: Literal["orm", "core", "none"] = "orm"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        if self.roles is not None:
+            object.__setattr__(self, "roles", frozenset(self.roles))
+
+
+@dataclass
+class Registry:
+    specs: dict[tuple[str, int], CommandSpec] = field(default_factory=dict)
+
+    def register(self, spec: CommandSpec) -> None:
+        key = (spec.name, spec.version)
+        if key in self.specs:
+            raise ValueError(f"command {spec.name} v{spec.version} is already registered")
+        self.specs[key] = spec
+
+    def names(self) -> list[str]:
+        return sorted({n for n, _ in self.specs})
+
+    def resolve(self, name: str, version: int, device: DeviceContext) -> CommandSpec:
+        """The spec for a command this device may send, or Rejected with a specific code."""
+        spec = self.specs.get((name, version))
+        if spec is None:
+            known = sorted(v for n, v in self.specs if n == name)
+            if known:
+                raise Rejected("unknown_command_version", f"命令版本不受支持（{name} v{version}）", status=422,
+                               supported=known)
+            raise Rejected("unknown_command", f"未知命令（{name}）", status=422)
+        if device.kind not in spec.kinds:
+            raise Rejected("command_not_allowed", f"此类设备不能发送该命令（{device.kind} may not send {name}）",
+                           status=403, kind=device.kind)
+        if spec.roles is not None and not spec.roles & device.roles:
+            raise Rejected("role_required", f"当前登录人员无权执行该命令（{name} needs one of {sorted(spec.roles)}）",
+                           status=403, required=sorted(spec.roles))
+        return spec
+
+    def parse_args(self, spec: CommandSpec, args: dict) -> BaseModel:
+        try:
+            return spec.args.model_validate(args)
+        except ValidationError as exc:
+            problems = [{"field": ".".join(str(p) for p in e["loc"]), "type": e["type"]} for e in exc.errors()]
+            raise Rejected("invalid_args", f"命令参数有误（invalid args for {spec.name}）", status=422,
+                           problems=problems) from None

@@ -1,0 +1,141 @@
+"""Wire schemas of hall sync (`/api/v1/sync/...`), shared by the server and the client library."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from shared.protocol.base import Request, Response
+
+PROTOCOL_VERSION = 1
+SUPPORTED_PROTOCOLS = (1,)
+MAX_COMMANDS_PER_PUSH = 500
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display")
+
+
+class DeviceRegistration(Request):
+    kind: Literal["workstation", "dispenser", "evaluator", "display"]
+    name: str = Field(min_length=1, max_length=100)
+    hall_id: int
+    window_id: int | None = None
+
+
+class DeviceRegistered(Response):
+    device_id: str
+    token: str
+    hall_id: int
+    scopes: list[str]
+
+
+class CommandIn(Request):
+    seq: int = Field(ge=1)
+    command_id: str = Field(pattern=UUID_PATTERN)
+    name: str = Field(min_length=1, max_length=64)
+    version: int = Field(ge=1, le=1000)
+    args: dict[str, Any]
+    base: dict[str, Any] | None = None
+    hlc: str = Field(min_length=1, max_length=64)
+
+
+class PushRequest(Request):
+    device: str = Field(min_length=1, max_length=36)
+    protocol_version: int
+    commands: list[CommandIn] = Field(min_length=1, max_length=MAX_COMMANDS_PER_PUSH)
+
+
+class CommandResult(Response):
+    seq: int
+    command_id: str
+    status: Literal["accepted", "rejected"]
+    code: str | None = None  # stable rejection code, e.g. "stale_base"
+    message: str = ""
+    http_status: int = 200  # what the rejection would be as a single request (403, 409, 422)
+    details: dict[str, Any] = Field(default_factory=dict)
+    result: dict[str, Any] = Field(default_factory=dict)
+    server_seq: int = 0  # the hall cursor of the command's last change (0: it changed nothing)
+    replayed: bool = False
+
+
+class PushResponse(Response):
+    last_seq: int
+    results: list[CommandResult]
+    server_time_ms: int
+
+
+class Change(Response):
+    scope: str
+    seq: int
+    table: str
+    pk: str
+    op: Literal["upsert", "delete"]
+    row: dict[str, Any] | None
+
+
+class PullResponse(Response):
+    changes: list[Change]
+    cursors: dict[str, int]
+    has_more: bool
+    scopes: list[str]  # every scope the device may read (new ones start at cursor 0)
+    reset_required: list[str] = Field(default_factory=list)  # scopes whose cursor is older than the log
+    last_seq: int
+    server_time_ms: int
+
+
+class SnapshotResponse(Response):
+    scope: str
+    cursor: int
+    rows: list[Change]
+    server_time_ms: int
+
+
+class LeaseAsk(Request):
+    request_id: str = Field(pattern=UUID_PATTERN)  # idempotency key: a repeated ask gets the same block
+    series: str = Field(min_length=1, max_length=20)
+    prefix: str = Field(min_length=1, max_length=2)
+    day: str = Field(pattern=DAY_PATTERN)
+    kind: Literal["live", "reserve"]
+    size: int = Field(ge=1, le=200)
+
+
+class LeaseReturn(Request):
+    block_id: int
+    high_water: int = Field(ge=0)  # highest number used from the block; 0 = none
+
+
+class LeaseRequest(Request):
+    device: str = Field(min_length=1, max_length=36)
+    protocol_version: int
+    asks: list[LeaseAsk] = Field(default_factory=list, max_length=50)
+    returns: list[LeaseReturn] = Field(default_factory=list, max_length=50)
+
+
+class Block(Response):
+    block_id: int
+    request_id: str
+    series: str
+    prefix: str
+    day: str
+    kind: Literal["live", "reserve"]
+    first: int
+    last: int
+
+
+class RefusedAsk(Response):
+    request_id: str
+    code: str  # series_exhausted
+    message: str
+
+
+class LeaseResponse(Response):
+    blocks: list[Block]
+    refused: list[RefusedAsk] = Field(default_factory=list)
+    returned: list[int]
+    server_time_ms: int
+
+
+class EventsResponse(Response):
+    changed: bool
+    seq: int  # the hall's latest cursor as far as the event hub knows

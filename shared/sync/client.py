@@ -1,0 +1,204 @@
+"""The sync engine of one device: push until the outbox is empty, pull until done, reset a scope from a
+snapshot when its cursor is too old (never touching unsent commands), and report what happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from shared.protocol.sync import PROTOCOL_VERSION
+from shared.sync import outbox, store
+from shared.sync.errors import SyncFailed
+from shared.sync.hlc import HybridClock
+from shared.sync.leases import LeaseBook
+from shared.sync.status import RejectedCommand, SyncStatus
+from shared.sync.tables import outbox as outbox_table
+from shared.sync.transport import Reply, Transport, TransportError
+
+API = "/api/v1/sync"
+NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismatch", "protocol_unsupported",
+                 "seq_reused", "scope_forbidden", "staff_token_invalid"}
+
+
+class SyncClient:
+    def __init__(self, engine: Engine, *, device_id: str, token: str, transport: Transport,
+                 staff_token: str | None = None, wall_ms: Callable[[], int] | None = None,
+                 crash_hook: Callable[[str], None] | None = None, push_batch: int = 100, pull_limit: int = 1000,
+                 timeout: float = 10.0) -> None:
+        self.engine, self.device_id, self.token, self.transport = engine, device_id, token, transport
+        self.staff_token = staff_token
+        self.push_batch, self.pull_limit, self.timeout = push_batch, pull_limit, timeout
+        self.crash = crash_hook or (lambda point: None)
+        with engine.begin() as conn:
+            last, offset = store.get_meta(conn, "hlc"), int(store.get_meta(conn, "offset_ms", "0"))
+        self.clock = HybridClock(device_id[:8], wall_ms=wall_ms, last=last, offset_ms=offset)
+        self.online = False
+        self.last_success_at: dt.datetime | None = None
+        self.last_error: str | None = None
+        self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
+        self._lock = threading.Lock()  # one sync cycle at a time (the loop and an explicit "sync now")
+        self.leases = LeaseBook(self)
+
+    # -- local writes ------------------------------------------------------------------------------------
+    def submit(self, name: str, version: int, args: dict, *, base: dict | None = None,
+               effects: Iterable[tuple[str, str, dict | None]] = (), conn=None) -> outbox.Enqueued:  # noqa: ANN001
+        """Queue a command with its optimistic effects. Pass `conn` to join the caller's transaction (the
+        domain's own local change); otherwise a transaction of its own is used."""
+        if conn is not None:
+            return self._enqueue(conn, name, version, args, base, effects)
+        with self.engine.begin() as own:
+            queued = self._enqueue(own, name, version, args, base, effects)
+            self.crash("enqueue.before_commit")
+        return queued
+
+    def _enqueue(self, conn, name, version, args, base, effects) -> outbox.Enqueued:  # noqa: ANN001
+        queued = outbox.enqueue(conn, name=name, version=version, args=args, base=base, hlc=self.clock.now(),
+                                effects=effects)
+        store.set_meta(conn, "hlc", self.clock.last)
+        return queued
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def rows(self, table: str) -> dict[str, dict]:
+        with self.engine.connect() as conn:
+            return store.merged_rows(conn, table)
+
+    def confirmed(self, table: str) -> dict[str, dict]:
+        with self.engine.connect() as conn:
+            return store.confirmed_rows(conn, table)
+
+    def cursors(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return store.read_cursors(conn)
+
+    # -- talking to the server ---------------------------------------------------------------------------
+    def call(self, method: str, path: str, **kwargs: Any) -> Reply:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.staff_token:
+            headers["X-Staff-Token"] = self.staff_token
+        sent = self.clock.wall_ms()
+        kwargs.setdefault("timeout", self.timeout)
+        reply = self.transport.request(method, API + path, headers=headers, **kwargs)
+        if isinstance(reply.body, dict) and "server_time_ms" in reply.body:
+            self.clock.observe_server(reply.body["server_time_ms"], sent, self.clock.wall_ms())
+        return reply
+
+    def fail(self, reply: Reply, step: str) -> SyncFailed:
+        code = reply.error_code or f"http_{reply.status}"
+        message = reply.body.get("error", {}).get("message", "") if isinstance(reply.body, dict) else ""
+        return SyncFailed(f"{step} failed: {code} {message}", code=code, retry=code not in NOT_RETRYABLE,
+                          status=reply.status)
+
+    def push(self) -> int:
+        """Push until the outbox has no unanswered command. Returns how many commands were answered."""
+        answered = 0
+        while True:
+            with self.engine.begin() as conn:
+                batch = outbox.next_batch(conn, self.push_batch)
+                if batch:
+                    outbox.mark_attempt(conn, [b["seq"] for b in batch])
+            if not batch:
+                return answered
+            reply = self.call("POST", "/push", json={"device": self.device_id, "protocol_version": PROTOCOL_VERSION,
+                                                     "commands": [outbox.wire(b) for b in batch]})
+            self.crash("push.after_response")
+            if reply.status != 200:
+                raise self.fail(reply, "push")
+            with self.engine.begin() as conn:
+                rejected, _ = outbox.store_results(conn, reply.body["results"])
+                store.set_meta(conn, "offset_ms", str(self.clock.offset_ms))
+                self.crash("push.before_commit")
+            answered += len(batch)
+            if rejected:
+                self._notify([_rejected(r) for r in rejected])
+
+    def pull(self) -> int:
+        """Pull pages until has_more is false; each page and its cursors in one transaction."""
+        with self.engine.connect() as conn:
+            confirming = outbox.accepted_with_effects(conn)
+        applied = 0
+        while True:
+            with self.engine.connect() as conn:
+                cursors = store.read_cursors(conn)
+            params = {"cursors": ",".join(f"{s}@{c}" for s, c in sorted(cursors.items())), "limit": self.pull_limit}
+            reply = self.call("GET", "/pull", params=params)
+            if reply.status != 200:
+                raise self.fail(reply, "pull")
+            body = reply.body
+            for scope in body["reset_required"]:
+                self.reset(scope)
+            with self.engine.begin() as conn:
+                applied += store.apply_changes(conn, body["changes"])
+                self.crash("pull.mid_apply")
+                moved = {s: c for s, c in body["cursors"].items() if s not in body["reset_required"]}
+                store.write_cursors(conn, {**{s: 0 for s in body["scopes"]}, **moved})
+                if not body["has_more"]:
+                    store.drop_pending(conn, confirming)  # their changes committed before this pull began
+                self._learn_seq_base(conn, body["last_seq"])
+                self.crash("pull.before_commit")
+            if not body["has_more"]:
+                return applied
+
+    def _learn_seq_base(self, conn, last_seq: int) -> None:  # noqa: ANN001
+        """A fresh cache on a device the server already knows continues after the server's last seq."""
+        if conn.scalar(select(outbox_table.c.seq).limit(1)) is None:
+            store.set_meta(conn, "seq_base", str(last_seq))
+
+    def reset(self, scope: str) -> None:
+        reply = self.call("GET", "/snapshot", params={"scope": scope})
+        if reply.status != 200:
+            raise self.fail(reply, "snapshot")
+        with self.engine.begin() as conn:
+            store.replace_scope(conn, scope, reply.body["rows"], reply.body["cursor"])
+            self.crash("reset.before_commit")
+
+    def sync_once(self) -> None:
+        """Leases, push, pull. Raises SyncFailed (after recording it) if the server could not be reached."""
+        with self._lock:
+            try:
+                self.leases.sync()
+                self.push()
+                self.pull()
+            except TransportError as exc:
+                self.online, self.last_error = False, f"network: {exc}"
+                raise SyncFailed(str(exc), code="network") from exc
+            except SyncFailed as exc:
+                self.online, self.last_error = exc.details.get("status", 0) < 500, exc.message
+                raise
+            self.online, self.last_error = True, None
+            self.last_success_at = dt.datetime.fromtimestamp(self.clock.wall_ms() / 1000, dt.timezone.utc)
+
+    # -- status and rejections ---------------------------------------------------------------------------
+    def on_rejected(self, listener: Callable[[list[RejectedCommand]], None]) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, rejected: list[RejectedCommand]) -> None:
+        for listener in list(self._listeners):
+            listener(rejected)
+
+    def rejected(self) -> list[RejectedCommand]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(outbox_table).where(outbox_table.c.status == "rejected",
+                                                           outbox_table.c.acknowledged.is_(False))
+                                .order_by(outbox_table.c.seq))
+            return [_rejected(dict(r._mapping)) for r in rows]
+
+    def acknowledge(self, command_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(outbox_table).where(outbox_table.c.command_id == command_id)
+                         .values(acknowledged=True))
+
+    def status(self) -> SyncStatus:
+        with self.engine.connect() as conn:
+            pending = outbox.pending_count(conn)
+            alarms = self.leases.alarms(conn)
+        return SyncStatus(online=self.online, last_success_at=self.last_success_at, pending=pending,
+                          rejected=self.rejected(), alarms=alarms, last_error=self.last_error)
+
+
+def _rejected(r: dict) -> RejectedCommand:
+    return RejectedCommand(seq=r["seq"], command_id=r["command_id"], name=r["name"], code=r.get("code") or "",
+                           message=r.get("message") or "", details=r.get("details") or {})

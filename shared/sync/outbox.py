@@ -1,0 +1,80 @@
+"""The outbox: commands numbered per device without gaps, written in the caller's transaction together with
+the local (optimistic) change, then pushed until the server has answered each one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from shared.sync import store
+from shared.sync.tables import outbox, pending
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    seq: int
+    command_id: str
+    hlc: str
+
+
+def enqueue(conn: Connection, *, name: str, version: int, args: dict, base: dict | None, hlc: str,
+            effects: Iterable[tuple[str, str, dict | None]] = ()) -> Enqueued:
+    """Add a command and its optimistic effects (table, pk, row or None) inside `conn`'s transaction."""
+    seq = (conn.scalar(select(func.max(outbox.c.seq))) or int(store.get_meta(conn, "seq_base", "0"))) + 1
+    command_id = str(uuid.uuid4())
+    conn.execute(outbox.insert().values(seq=seq, command_id=command_id, name=name, version=version, args=args,
+                                        base=base, hlc=hlc, status="pending", attempts=0, message="",
+                                        server_seq=0, acknowledged=False))
+    store.add_pending(conn, command_id, effects)
+    return Enqueued(seq, command_id, hlc)
+
+
+def next_batch(conn: Connection, limit: int) -> list[dict]:
+    rows = conn.execute(select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.seq).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+def pending_count(conn: Connection) -> int:
+    return conn.scalar(select(func.count()).select_from(outbox).where(outbox.c.status == "pending")) or 0
+
+
+def wire(entry: dict) -> dict:
+    return {k: entry[k] for k in ("seq", "command_id", "name", "version", "args", "base", "hlc")}
+
+
+def mark_attempt(conn: Connection, seqs: list[int]) -> None:
+    conn.execute(update(outbox).where(outbox.c.seq.in_(seqs)).values(attempts=outbox.c.attempts + 1))
+
+
+def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], list[str]]:
+    """Record the server's answers. A rejected command's optimistic effects are rolled back at once; an
+    accepted one keeps them until a complete pull has brought its confirmed rows. Returns (newly rejected,
+    accepted command ids whose effects changed nothing on the server)."""
+    if not results:
+        return [], []
+    waiting = {r.seq: r for r in conn.execute(
+        select(outbox.c.seq, outbox.c.command_id, outbox.c.name)
+        .where(outbox.c.seq.in_([r["seq"] for r in results]), outbox.c.status == "pending"))}
+    # Only still-pending commands with matching ids: a duplicated response changes nothing.
+    answers = [r for r in results if r["seq"] in waiting and waiting[r["seq"]].command_id == r["command_id"]]
+    if answers:
+        conn.execute(update(outbox).where(outbox.c.seq == bindparam("b_seq")).values(
+            status=bindparam("b_status"), code=bindparam("b_code"), message=bindparam("b_message"),
+            details=bindparam("b_details"), result=bindparam("b_result"), server_seq=bindparam("b_server_seq")),
+            [{"b_seq": r["seq"], "b_status": r["status"], "b_code": r.get("code"), "b_message": r.get("message", ""),
+              "b_details": r.get("details") or {}, "b_result": r.get("result") or {},
+              "b_server_seq": r.get("server_seq", 0)} for r in answers])
+    rejected = [{**r, "name": waiting[r["seq"]].name} for r in answers if r["status"] == "rejected"]
+    settled = [r["command_id"] for r in answers if r["status"] == "accepted" and not r.get("server_seq")]
+    store.drop_pending(conn, [r["command_id"] for r in rejected] + settled)
+    return rejected, settled
+
+
+def accepted_with_effects(conn: Connection) -> list[str]:
+    """Accepted commands whose optimistic rows still wait for the pull that confirms them."""
+    ids = select(pending.c.command_id).distinct().scalar_subquery()
+    return list(conn.scalars(select(outbox.c.command_id).where(outbox.c.status == "accepted",
+                                                              outbox.c.command_id.in_(ids))))

@@ -1,0 +1,26 @@
+"""What the UI shows about sync: online or not, last success, unsent commands, rejections with reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RejectedCommand:
+    seq: int
+    command_id: str
+    name: str
+    code: str
+    message: str
+    details: dict
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    online: bool
+    last_success_at: dt.datetime | None
+    pending: int
+    rejected: list[RejectedCommand] = field(default_factory=list)  # not yet acknowledged by their author
+    alarms: list[str] = field(default_factory=list)  # e.g. "fallback_number:A": numbers issued without a lease
+    last_error: str | None = None

@@ -1,0 +1,77 @@
+"""The client cache's sync tables (client-only; the server's own sync tables live in server/sync/models.py).
+Confirmed rows (what the server said) and pending rows (optimistic effects of unsent or unconfirmed commands,
+keyed by command id) are kept apart; readers see pending over confirmed."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+
+from shared.db.base import Base
+
+metadata = Base.metadata
+
+outbox = Table(
+    "sync_outbox", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # per device, gap-free
+    Column("command_id", String(36), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("args", JSON, nullable=False),
+    Column("base", JSON),
+    Column("hlc", String(64), nullable=False),
+    Column("status", String(10), nullable=False, index=True),  # pending / accepted / rejected
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("code", String(40)),
+    Column("message", Text, nullable=False, default=""),
+    Column("details", JSON),
+    Column("result", JSON),
+    Column("server_seq", BigInteger, nullable=False, default=0),
+    Column("acknowledged", Boolean, nullable=False, default=False),  # the author has seen a rejection
+)
+
+confirmed = Table(
+    "sync_confirmed", metadata,
+    Column("tbl", String(40), primary_key=True),
+    Column("pk", String(80), primary_key=True),
+    Column("scope", String(40), nullable=False, index=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("row", JSON, nullable=False),
+)
+
+pending = Table(
+    "sync_pending", metadata,
+    Column("command_id", String(36), primary_key=True),
+    Column("tbl", String(40), primary_key=True),
+    Column("pk", String(80), primary_key=True),
+    Column("row", JSON),  # None: deleted locally
+    Index("ix_sync_pending_key", "tbl", "pk"),
+)
+
+cursors = Table(
+    "sync_cursor", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("cursor", BigInteger, nullable=False),
+)
+
+meta = Table(
+    "sync_meta", metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+leases = Table(
+    "sync_lease", metadata,
+    Column("request_id", String(36), primary_key=True),  # written before the ask is sent
+    Column("series", String(20), nullable=False),
+    Column("prefix", String(2), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("kind", String(8), nullable=False),  # live / reserve
+    Column("size", Integer, nullable=False),
+    Column("state", String(10), nullable=False),  # asked / granted / returning / returned
+    Column("block_id", Integer),
+    Column("first", Integer),
+    Column("last", Integer),
+    Column("next", Integer),  # next number to issue from the block
+)
+
+CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease")

@@ -1,0 +1,83 @@
+"""Test support: a migrated server database (SQLite file or a fresh PostgreSQL schema) with the demo hall."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from server.store.database import Database
+from server.sync.devices import register_device
+from shared.db.engine import make_engine
+from shared.db.models import Hall, Window
+from shared.demo.loader import load_demo
+
+PG_URL = os.environ.get("GOVHALL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh schema for one test run, dropped afterwards. Skips when PostgreSQL is down, unless in CI."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"sync_{secrets.token_hex(6)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE SCHEMA {name}"))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        if IN_CI:
+            raise
+        pytest.skip(f"PostgreSQL unavailable at {PG_URL}: {exc}")
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        admin.dispose()
+
+
+def make_database(kind: str, tmp: Path, schema: str | None = None) -> Database:
+    if kind == "sqlite":
+        db = Database(f"sqlite:///{tmp / 'server.sqlite3'}")
+    else:
+        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=20,
+                             max_overflow=20)
+        db = Database(PG_URL, engine=engine)
+    db.migrate()
+    with db.session() as session:
+        load_demo(session, password_iterations=1000)
+    return db
+
+
+def demo_hall(db: Database) -> tuple[int, list[int]]:
+    with db.session() as session:
+        hall = session.scalars(select(Hall).where(Hall.code == "DG-HALL-1")).one()
+        windows = list(session.scalars(select(Window.id).where(Window.hall_id == hall.id).order_by(Window.number)))
+        return hall.id, windows
+
+
+def new_device(db: Database, kind: str, hall_id: int, window_id: int | None = None,
+               name: str = "test device") -> tuple[str, str]:
+    with db.session() as session:
+        device, token = register_device(session, kind=kind, name=name, hall_id=hall_id, window_id=window_id)
+        return device.id, token
+
+
+class FakeClock:
+    """The server's clock in tests: starts at a fixed instant and moves only when told."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)

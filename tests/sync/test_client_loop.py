@@ -1,0 +1,86 @@
+"""The background loop: a write on one device reaches another device through the events long-poll (its
+periodic timer is far too slow to explain it), and a server that is down makes the loop back off, not spin."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from fastapi.testclient import TestClient
+
+from server.core.settings import Settings
+from server.main import create_app
+from shared.db.cache import open_cache
+from shared.sync.client import SyncClient
+from shared.sync.loop import SyncLoop
+from shared.sync.transport import Reply, TransportError
+from tests.sync.harness.world import template_db
+from tests.sync.support import demo_hall, new_device
+
+
+class AppTransport:
+    """The real app in process, shared by threads; `down` makes every request fail like a dead network."""
+
+    def __init__(self, http: TestClient) -> None:
+        self.http, self.down, self.calls = http, False, 0
+
+    def request(self, method, path, *, params=None, json=None, headers=None, timeout=10.0):  # noqa: ANN001, ANN201
+        self.calls += 1
+        if self.down:
+            raise TransportError("connection refused")
+        r = self.http.request(method, path, params=params, json=json, headers=headers)
+        return Reply(r.status_code, r.json())
+
+
+def wait_for(check, seconds: float) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    from server.store.database import Database
+    shutil.copy(template_db(), tmp_path / "server.sqlite3")
+    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    hall_id, _ = demo_hall(db)
+    app = create_app(Settings(migrate_on_start=False), database=db)
+    with TestClient(app) as http:
+        transport = AppTransport(http)
+        clients, loops = [], []
+        for i, kind in enumerate(("evaluator", "display")):
+            device_id, token = new_device(db, kind, hall_id)
+            clients.append(SyncClient(open_cache(tmp_path / f"c{i}.sqlite3", immediate=True), device_id=device_id,
+                                      token=token, transport=transport))
+            loops.append(SyncLoop(clients[-1], interval=30, poll_timeout=5))
+        for loop in loops:
+            loop.start()
+        try:
+            assert wait_for(lambda: all(c.status().last_success_at for c in clients), 10)
+            fid = str(uuid.uuid4())
+            clients[0].submit("fact.record", 1, {"fact_id": fid, "kind": "rating", "body": {"stars": 4}})
+            loops[0].wake()
+            assert wait_for(lambda: fid in clients[1].confirmed("sync_fact"), 5), "the event did not arrive"
+            assert clients[0].status().pending == 0 and clients[0].status().online
+            transport.down = True
+            clients[0].submit("fact.record", 1, {"fact_id": str(uuid.uuid4()), "kind": "rating", "body": {}})
+            loops[0].wake()
+            assert wait_for(lambda: loops[0].failures >= 2, 5)
+            status = clients[0].status()
+            assert not status.online and status.pending == 1 and status.last_error.startswith("network")
+            calls = transport.calls
+            time.sleep(1.0)
+            assert transport.calls - calls < 40, "the loop spins instead of backing off"
+            transport.down = False
+            loops[0].wake()
+            assert wait_for(lambda: clients[0].status().pending == 0, 60)
+        finally:
+            for loop in loops:
+                loop.stop()
+            for c in clients:
+                c.engine.dispose()
+    db.dispose()

@@ -1,0 +1,139 @@
+"""Client pieces on their own: the hybrid clock, backoff, and the client against the in-process server
+(reset keeps unsent commands, rejected commands roll back and are reported, leases fall back with an alarm)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from server.sync.changes import compact
+from shared.sync.hlc import HybridClock, decode
+from shared.sync.loop import backoff_delay
+from tests.sync.harness.invariants import check_all, check_convergence
+from tests.sync.harness.network import Faults
+from tests.sync.harness.world import SERIES, World
+
+
+def test_hlc_never_goes_back_when_the_wall_clock_does() -> None:
+    wall = [10_000]
+    clock = HybridClock("n1", wall_ms=lambda: wall[0])
+    a = clock.now()
+    wall[0] = 5_000
+    b, c = clock.now(), clock.now()
+    assert a < b < c and decode(c)[0] == 10_000
+
+
+def test_hlc_takes_the_server_offset() -> None:
+    clock = HybridClock("n1", wall_ms=lambda: 1_000)
+    clock.observe_server(server_ms=61_000, sent_ms=900, received_ms=1_100)
+    assert clock.offset_ms == 60_000 and clock.physical_ms() == 61_000
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    rng = random.Random(1)
+    assert backoff_delay(0, rng) == 0
+    assert all(backoff_delay(3, rng) <= 2.0 for _ in range(50))
+    assert max(backoff_delay(30, rng, cap=60) for _ in range(200)) > 30
+    assert all(backoff_delay(30, rng, cap=60) <= 60 for _ in range(200))
+
+
+@pytest.fixture
+def world(tmp_path):  # noqa: ANN001
+    w = World(7, tmp_path, faults=Faults.none())
+    yield w
+    w.close()
+
+
+def test_reset_rebuilds_confirmed_rows_and_keeps_unsent_commands(world: World) -> None:
+    ws, other = world.devices[0], world.devices[3]
+    world.create_entity(other)
+    for _ in range(3):
+        world.sync(other)
+        world.update_entity(other)
+    world.sync(other)
+    world.sync(ws)
+    world.delete_entity(other)
+    world.update_entity(other)  # the other entity rows
+    world.sync(other)
+    world.compact()
+    world.record_fact(ws)  # unsent when the reset happens
+    resets = []
+    real_reset = ws.client.reset
+    ws.client.reset = lambda scope: (resets.append(scope), real_reset(scope))  # type: ignore[method-assign]
+    ws.client.pull()
+    assert resets == [f"hall:{world.hall_id}"]
+    assert ws.client.status().pending == 1
+    ws.client.sync_once()
+    assert ws.client.status().pending == 0
+    check_all(world)
+
+
+def test_a_stale_update_is_rolled_back_and_reported(world: World) -> None:
+    a, b = world.devices[0], world.devices[3]
+    world.create_entity(a)
+    world.sync(a)
+    world.sync(b)
+    world.update_entity(a)
+    world.update_entity(b)
+    world.sync(a)
+    seen = []
+    b.client.on_rejected(seen.extend)
+    b.client.sync_once()
+    assert [r.code for r in seen] == ["stale_base"]
+    assert [r.code for r in b.client.status().rejected] == ["stale_base"]
+    assert b.client.rows("sync_entity") == b.client.confirmed("sync_entity")  # optimistic row rolled back
+    b.client.acknowledge(seen[0].command_id)
+    assert b.client.status().rejected == []
+
+
+def test_numbers_fall_back_with_an_alarm_when_no_lease_is_left(world: World) -> None:
+    dispenser = world.devices[1]
+    for _ in range(3):  # offline from the start: no lease at all
+        world.issue_number(dispenser)
+    assert any(a.startswith("fallback_number") for a in dispenser.client.status().alarms)
+    numbers = sorted(r["display"] for r in dispenser.client.rows("issued_number").values())
+    assert all(n.startswith(f"{SERIES[1]}-") for n in numbers) and len(set(numbers)) == 3
+    dispenser.client.sync_once()
+    world.issue_number(dispenser)
+    assert any(r["number"] == 1 for r in dispenser.client.rows("issued_number").values())
+    check_all(world)
+
+
+def test_the_invariant_checks_notice_a_divergent_client(world: World) -> None:
+    dev = world.devices[2]
+    world.record_fact(dev)
+    dev.client.sync_once()
+    with dev.client.engine.begin() as conn:
+        from shared.sync.tables import confirmed
+        conn.execute(confirmed.update().values(row={"tampered": True}))
+    with pytest.raises(AssertionError, match="4:"):
+        check_convergence(world)
+
+
+def test_the_invariant_checks_notice_a_lost_fact(world: World) -> None:
+    from server.sync.models import SyncFact
+    dev = world.devices[2]
+    world.record_fact(dev)
+    dev.client.sync_once()
+    with world.db.session() as s:
+        s.delete(s.scalars(select(SyncFact)).first())
+    with pytest.raises(AssertionError, match="1:"):
+        check_all(world)
+
+
+def test_compaction_keeps_the_latest_entry_per_key(world: World) -> None:
+    ws = world.devices[0]
+    world.create_entity(ws)
+    for _ in range(4):
+        ws.client.sync_once()
+        world.update_entity(ws)
+    ws.client.sync_once()
+    with world.db.session() as s:
+        assert compact(s, f"hall:{world.hall_id}", before=world.clock()) == 0  # nothing old yet
+    world.tick(5)
+    with world.db.session() as s:
+        assert compact(s, f"hall:{world.hall_id}", before=world.clock()) == 4
+    assert uuid.UUID(next(iter(ws.client.confirmed("sync_entity"))))

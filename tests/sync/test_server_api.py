@@ -1,0 +1,181 @@
+"""The sync endpoints against SQLite and PostgreSQL: idempotent push, rejections that advance the sequence,
+request-level errors that apply nothing, scopes from the token, pull pages, snapshot and compaction."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from server.core.settings import Settings
+from server.main import create_app
+from server.sync.changes import compact
+from server.sync.models import ChangeLog, CommandLog, SyncFact
+from tests.sync.support import FakeClock, demo_hall, new_device
+
+PROTO = 1
+
+
+@pytest.fixture
+def env(server_db):  # noqa: ANN001
+    clock = FakeClock()
+    app = create_app(Settings(migrate_on_start=False), database=server_db, clock=clock)
+    hall_id, windows = demo_hall(server_db)
+    with TestClient(app) as client:
+        yield {"db": server_db, "client": client, "hall": hall_id, "windows": windows, "clock": clock}
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def fact(seq: int, body: dict | None = None, **over) -> dict:
+    cmd = {"seq": seq, "command_id": str(uuid.uuid4()), "name": "fact.record", "version": 1,
+           "args": {"fact_id": str(uuid.uuid4()), "kind": "rating", "body": body or {"stars": 5}},
+           "base": None, "hlc": f"{1000 + seq:013d}-00000-test"}
+    cmd.update(over)
+    return cmd
+
+
+def push(client: TestClient, device: str, token: str, commands: list[dict]):  # noqa: ANN201
+    return client.post("/api/v1/sync/push", headers=auth(token),
+                       json={"device": device, "protocol_version": PROTO, "commands": commands})
+
+
+def test_push_is_idempotent_by_seq_and_replays_the_stored_result(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"], env["windows"][0])
+    cmds = [fact(1), fact(2)]
+    first = push(env["client"], dev, tok, cmds)
+    assert first.status_code == 200, first.text
+    assert [r["status"] for r in first.json()["results"]] == ["accepted", "accepted"]
+    again = push(env["client"], dev, tok, cmds)
+    assert again.status_code == 200
+    assert all(r["replayed"] for r in again.json()["results"])
+    assert again.json()["last_seq"] == 2
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(SyncFact)) == 2
+        assert s.scalar(select(func.count()).select_from(ChangeLog)) == 2
+
+
+def test_a_gap_refuses_the_whole_push_and_applies_nothing(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    r = push(env["client"], dev, tok, [fact(1), fact(3)])
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "seq_gap"
+    assert r.json()["error"]["details"]["expected"] == 2
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(CommandLog)) == 0
+
+
+def test_a_reused_seq_with_another_command_is_refused(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    assert push(env["client"], dev, tok, [fact(1)]).status_code == 200
+    r = push(env["client"], dev, tok, [fact(1)])
+    assert r.status_code == 409 and r.json()["error"]["code"] == "seq_reused"
+
+
+@pytest.mark.parametrize("command, code, status", [
+    ({"name": "no.such"}, "unknown_command", 422),
+    ({"version": 7}, "unknown_command_version", 422),
+    ({"args": {"fact_id": "not-a-uuid", "kind": "x", "body": {}}}, "invalid_args", 422),
+    ({"name": "entity.create", "args": {"entity_id": str(uuid.uuid4()), "kind": "case", "state": "new",
+                                        "data": {}}}, "command_not_allowed", 403),
+])
+def test_a_permanently_rejected_command_advances_the_sequence(env, command, code, status) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    r = push(env["client"], dev, tok, [fact(1, **command), fact(2)])
+    assert r.status_code == 200
+    bad, good = r.json()["results"]
+    assert (bad["status"], bad["code"], bad["http_status"]) == ("rejected", code, status)
+    assert good["status"] == "accepted" and r.json()["last_seq"] == 2
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(SyncFact)) == 1
+
+
+def test_request_level_errors_have_specific_codes(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    other, _ = new_device(env["db"], "evaluator", env["hall"])
+    c = env["client"]
+    cases = [
+        (c.post("/api/v1/sync/push", headers=auth("nope"), json={"device": dev, "protocol_version": 1,
+                                                                  "commands": [fact(1)]}), 401, "device_token_invalid"),
+        (push(c, other, tok, [fact(1)]), 403, "device_mismatch"),
+        (c.post("/api/v1/sync/push", headers=auth(tok), json={"device": dev, "protocol_version": 99,
+                                                               "commands": [fact(1)]}), 400, "protocol_unsupported"),
+        (c.post("/api/v1/sync/push", headers=auth(tok), json={"device": dev, "protocol_version": 1,
+                                                               "commands": [fact(1)] * 501}), 422, "invalid_request"),
+        (c.post("/api/v1/sync/push", headers={**auth(tok), "content-type": "application/json"}, content=b"{"),
+         400, "invalid_json"),
+        (c.post("/api/v1/sync/push", headers={**auth(tok), "content-type": "application/json"},
+                content=b"[" + b" " * (5 * 1024 * 1024) + b"]"), 413, "payload_too_large"),
+        (c.get("/api/v1/sync/pull", params={"cursors": "hall:999@0"}, headers=auth(tok)), 403, "scope_forbidden"),
+    ]
+    for response, status, code in cases:
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code), response.text
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(CommandLog)) == 0
+
+
+def test_stale_base_is_rejected_with_the_current_state(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "workstation", env["hall"], env["windows"][0])
+    eid = str(uuid.uuid4())
+    create = fact(1, name="entity.create", args={"entity_id": eid, "kind": "case", "state": "accepted", "data": {}})
+    upd = lambda seq, v: fact(seq, name="entity.update", args={"entity_id": eid, "state": "reviewed",  # noqa: E731
+                                                                "data": {"n": seq}}, base={"expected_version": v})
+    r = push(env["client"], dev, tok, [create, upd(2, 1), upd(3, 1)])
+    results = r.json()["results"]
+    assert [x["status"] for x in results] == ["accepted", "accepted", "rejected"]
+    assert results[2]["code"] == "stale_base"
+    assert results[2]["details"]["current_version"] == 2
+    assert results[2]["details"]["changed_by"] == dev
+
+
+def test_pull_pages_in_seq_order_and_scopes_come_from_the_token(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"], env["windows"][0])
+    push(env["client"], dev, tok, [fact(i) for i in range(1, 8)])
+    cursors, seen = f"hall:{env['hall']}@0", []
+    while True:
+        r = env["client"].get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 3}, headers=auth(tok))
+        body = r.json()
+        seen += [c["seq"] for c in body["changes"]]
+        cursors = ",".join(f"{k}@{v}" for k, v in body["cursors"].items())
+        if not body["has_more"]:
+            break
+    assert seen == sorted(seen) and len(seen) == 7
+    assert body["scopes"] == [f"hall:{env['hall']}", f"window:{env['windows'][0]}"]
+
+
+def test_compaction_raises_the_floor_and_old_cursors_must_reset(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
+    eid = str(uuid.uuid4())
+    cmds = [fact(1, name="entity.create", args={"entity_id": eid, "kind": "k", "state": "s", "data": {}})]
+    cmds += [fact(i, name="entity.update", args={"entity_id": eid, "data": {"i": i}}, base={"expected_version": i - 1})
+             for i in range(2, 6)]
+    assert all(x["status"] == "accepted" for x in push(env["client"], dev, tok, cmds).json()["results"])
+    env["clock"].advance(days=31)
+    with env["db"].session() as s:
+        dropped = compact(s, f"hall:{env['hall']}", before=env["clock"]() )
+    assert dropped == 4
+    scope = f"hall:{env['hall']}"
+    r = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@2"}, headers=auth(tok)).json()
+    assert r["reset_required"] == [scope]
+    snap = env["client"].get("/api/v1/sync/snapshot", params={"scope": scope}, headers=auth(tok)).json()
+    assert [row["row"]["version"] for row in snap["rows"]] == [5]
+    fresh = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@0"}, headers=auth(tok)).json()
+    assert fresh["reset_required"] == [] and [c["row"]["version"] for c in fresh["changes"]] == [5]
+
+
+def test_the_same_fact_twice_is_stored_once_and_a_reused_fact_id_is_refused(env) -> None:  # noqa: ANN001
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    first = fact(1)
+    same = fact(2, args=first["args"])
+    other = fact(3, args={**first["args"], "body": {"stars": 1}})
+    results = push(env["client"], dev, tok, [first, same, other]).json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("accepted", None), ("accepted", None),
+                                                            ("rejected", "fact_id_conflict")]
+    assert results[1]["result"]["duplicate"] is True
+    with env["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(SyncFact)) == 1
+        assert s.scalar(select(func.count()).select_from(ChangeLog)) == 1
