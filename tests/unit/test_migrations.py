@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Table, inspect, text
 
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
+import server.sync.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
 from server.store.database import Database
 from shared.db.base import Base
@@ -18,9 +19,22 @@ from shared.db.cache import MIGRATIONS as CLIENT_MIGRATIONS
 from shared.db.cache import open_cache
 from shared.db.engine import make_engine
 from shared.db.migrate import DatabaseTooNew, current_revision, head_revision, upgrade
+from shared.sync.tables import CLIENT_SYNC_TABLES
 from tests.pg import pg_schema_engine
 
 SERVER_ONLY = {"auth_token", "audit_entry"}
+
+
+def _tables_of(module) -> set[str]:  # noqa: ANN001
+    names = set()
+    for value in vars(module).values():
+        table = getattr(value, "__table__", value)
+        if isinstance(table, Table) and table.metadata is Base.metadata:
+            names.add(table.name)
+    return names
+
+
+SERVER_ONLY_TABLES = _tables_of(server.store.models) | _tables_of(server.sync.models)
 
 
 def _first_revision(location: Path) -> str:
@@ -31,13 +45,31 @@ def _first_revision(location: Path) -> str:
     return list(ScriptDirectory.from_config(cfg).walk_revisions())[-1].revision
 
 
+def _server_tables(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    return type_ != "table" or name not in CLIENT_SYNC_TABLES
+
+
+def _client_tables(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    return type_ != "table" or name not in SERVER_ONLY_TABLES
+
+
+def _drift(engine, include_object) -> list:  # noqa: ANN001
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"include_object": include_object}),
+                                Base.metadata)
+
+
 def test_fresh_server_database_reaches_head_and_matches_the_model(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 's.sqlite3'}")
     db.migrate()
     assert current_revision(db.engine) == head_revision(SERVER_MIGRATIONS)
-    with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diff == [], f"model and migrations differ: {diff}"
+    assert _drift(db.engine, _server_tables) == []
+
+
+def test_fresh_client_cache_matches_the_model(tmp_path: Path) -> None:
+    engine = open_cache(tmp_path / "cache.sqlite3")
+    assert current_revision(engine) == head_revision(CLIENT_MIGRATIONS)
+    assert _drift(engine, _client_tables) == []
 
 
 @pytest.mark.pg
@@ -45,9 +77,7 @@ def test_fresh_postgresql_database_reaches_head_and_matches_the_model() -> None:
     with pg_schema_engine() as engine:
         db = Database(engine.url.render_as_string(hide_password=False), engine=engine)
         db.migrate()
-        with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        assert diff == []
+        assert _drift(engine, _server_tables) == []
         db.migrate()  # a second run is a no-op
         assert current_revision(engine) == head_revision(SERVER_MIGRATIONS)
 
