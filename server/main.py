@@ -14,6 +14,7 @@ from server.core.settings import Settings
 from server.store.database import Database
 from server.sync.commands import default_registry
 from server.sync.events import EventHub
+from server.sync.reference import publish_all_halls
 from server.sync.registry import Registry
 
 API_VERSION = "1"
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    with database.session() as session:  # reference rows edited outside the API reach the devices too
+        publish_all_halls(session, app.state.clock())
     # Domain packages add their commands to this registry (see server/sync/registry.py).
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
