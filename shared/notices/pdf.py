@@ -1,0 +1,209 @@
+"""Lay a FilledNotice out on A4 with fpdf2. Layout follows GB/T 9704-2012 loosely: title centred, number line,
+body with two-character indents, signature block bottom right with room for the seal; the verification QR
+code sits in the top right corner of the first page.
+
+Output is deterministic: the creation date comes from the notice's date, fpdf2 derives the file ID from the
+content, and font subsets are built from the glyphs used, so the same inputs give the same bytes anywhere the
+same fpdf2 and font versions are installed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from fpdf import FPDF
+
+from shared.notices.fill import FilledFields, FilledNotice, FilledParagraph, FilledTable
+from shared.notices.fonts import NoticeFonts
+from shared.notices.linebreak import break_lines
+from shared.notices.qr import qr_runs
+
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 28.0
+CONTENT_W = PAGE_W - LEFT - RIGHT
+QR_SIZE = 24.0
+PT = 25.4 / 72  # mm per point
+BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 14, 22, 12, 9
+SIGNATURE_GAP = 12.0  # room above the office name for the seal, which overlaps name and date
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date, case_number: str) -> bytes:
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_creation_date(dt.datetime.combine(issue_date, dt.time(), CHINA))
+    pdf.set_creator(f"GovHall notices; {fonts.describe()}")
+    pdf.set_title(notice.title)
+    pdf.set_lang("zh-CN")
+    pdf.set_margins(LEFT, TOP, RIGHT)
+    pdf.set_auto_page_break(False)  # pages are broken here, line by line, so nothing is ever cut
+    pdf.add_font("body", fname=str(fonts.regular.path), collection_font_number=fonts.regular.index)
+    pdf.add_font("title", fname=str(fonts.bold.path), collection_font_number=fonts.bold.index)
+    pdf.add_page()
+    _Writer(pdf).write(notice)
+    _footers(pdf, f"办件编号：{case_number}")
+    return bytes(pdf.output())
+
+
+def _footers(pdf: FPDF, text: str) -> None:
+    # Drawn once the page count is known (fpdf2's {nb} alias is not substituted in CID-keyed fonts).
+    last = pdf.page
+    pdf.set_font("body", size=SMALL_PT)
+    for page in range(1, last + 1):
+        pdf.page = page
+        label = f"{text}　第{page}页　共{last}页"
+        pdf.text(PAGE_W / 2 - pdf.get_string_width(label) / 2, PAGE_H - 14, label)
+    pdf.page = last
+
+
+class _Writer:
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.y = TOP
+
+    def write(self, n: FilledNotice) -> None:
+        self._qr(n.verification_url, n.qr_caption)
+        if n.copy_label:
+            self._line(n.copy_label, LEFT, 14.0, SMALL_PT + 1)
+        self.y = 36.0
+        self._centred(n.title, TITLE_PT, "title")
+        self.y += 3
+        self._right(n.number_line, TABLE_PT, LEFT + CONTENT_W)
+        self.y += 4
+        for block in n.blocks:
+            if block is n.blocks[-1] and isinstance(block, FilledParagraph):
+                # Keep the closing paragraph with the signature: a signature alone on a page proves nothing.
+                self._need(self._paragraph_height(block.text, block.indent) + self._signature_height())
+            if isinstance(block, FilledParagraph):
+                self._paragraph(block.text, block.indent)
+            elif isinstance(block, FilledFields):
+                self._grid(None, block.rows, (1.0, 3.2), shade_first_column=True)
+            elif isinstance(block, FilledTable):
+                self._grid(block.headers, block.rows, block.widths)
+            self.y += 2
+            if block is n.blocks[0] and n.addressee:
+                self.y += 2
+                self._paragraph(n.addressee, indent=False)
+        self._signature(*n.signature)
+
+    # --- text primitives --------------------------------------------------------------------------------
+
+    def _font(self, size: float, family: str = "body") -> float:
+        self.pdf.set_font(family, size=size)
+        return size * PT * 1.55  # line height: CJK needs more leading than Latin text
+
+    def _line(self, text: str, x: float, top: float, size: float, family: str = "body", lh: float | None = None,
+              spacing: float = 0.0) -> None:
+        lh = lh or self._font(size, family)
+        self.pdf.set_font(family, size=size)
+        self.pdf.set_char_spacing(spacing / PT)  # fpdf2 takes points here (PDF Tc operator)
+        self.pdf.text(x, top + lh / 2 + 0.36 * size * PT, text)
+        self.pdf.set_char_spacing(0)
+
+    def _need(self, height: float) -> bool:
+        """Start a new page when `height` does not fit; True when it did."""
+        if self.y + height <= PAGE_H - BOTTOM:
+            return False
+        self.pdf.add_page()
+        self.y = TOP
+        return True
+
+    def _centred(self, text: str, size: float, family: str) -> None:
+        lh = self._font(size, family)
+        for line in break_lines(text, CONTENT_W, self.pdf.get_string_width):
+            self._line(line, LEFT + (CONTENT_W - self.pdf.get_string_width(line)) / 2, self.y, size, family, lh)
+            self.y += lh
+
+    def _right(self, text: str, size: float, right_edge: float) -> None:
+        lh = self._font(size)
+        self._line(text, right_edge - self.pdf.get_string_width(text), self.y, size, lh=lh)
+        self.y += lh
+
+    def _paragraph_lines(self, text: str, indent: bool) -> list[str]:
+        self._font(BODY_PT)
+        prefix = "\u3000\u3000" if indent else ""  # two ideographic spaces: the customary indent
+        return break_lines(prefix + text, CONTENT_W, self.pdf.get_string_width)
+
+    def _paragraph_height(self, text: str, indent: bool) -> float:
+        return len(self._paragraph_lines(text, indent)) * self._font(BODY_PT)
+
+    def _paragraph(self, text: str, indent: bool) -> None:
+        lines = self._paragraph_lines(text, indent)
+        lh = self._font(BODY_PT)
+        em = BODY_PT * PT
+        for i, line in enumerate(lines):
+            self._need(lh)
+            spacing = 0.0
+            if i < len(lines) - 1 and len(line) > 1:
+                # Justify by spreading the slack between characters, unless a long Latin run left a big gap.
+                slack = CONTENT_W - self.pdf.get_string_width(line)
+                spacing = slack / (len(line) - 1) if slack < em * 2 else 0.0
+            self._line(line, LEFT, self.y, BODY_PT, lh=lh, spacing=spacing)
+            self.y += lh
+
+    # --- tables -----------------------------------------------------------------------------------------
+
+    def _grid(self, headers: Sequence[str] | None, rows: Sequence[Sequence[str]], widths: Sequence[float],
+              shade_first_column: bool = False) -> None:
+        total = sum(widths)
+        cols = [CONTENT_W * w / total for w in widths]
+        if headers is not None:
+            self._row(headers, cols, header=True)
+        for row in rows:
+            if self._row(row, cols, shade_first_column=shade_first_column, dry_run=True) and headers is not None:
+                self._row(headers, cols, header=True)  # repeat the header on the new page
+            self._row(row, cols, shade_first_column=shade_first_column)
+
+    def _row(self, cells: Sequence[str], cols: Sequence[float], header: bool = False,
+             shade_first_column: bool = False, dry_run: bool = False) -> bool:
+        pad = 1.6
+        lh = self._font(TABLE_PT, "title" if header else "body") * 0.9
+        wrapped = [break_lines(text, w - 2 * pad, self.pdf.get_string_width) or [""] for text, w in zip(cells, cols)]
+        height = max(len(lines) for lines in wrapped) * lh + 2 * pad
+        if dry_run:
+            return self._need(height)
+        self._need(height)
+        x = LEFT
+        self.pdf.set_draw_color(0)
+        self.pdf.set_line_width(0.25)
+        for i, (lines, w) in enumerate(zip(wrapped, cols)):
+            shaded = header or (shade_first_column and i == 0)
+            self.pdf.set_fill_color(236 if shaded else 255)
+            self.pdf.rect(x, self.y, w, height, style="DF")
+            for j, line in enumerate(lines):
+                centre = header or (shade_first_column and i == 0) or line.isdigit()
+                lx = x + (w - self.pdf.get_string_width(line)) / 2 if centre else x + pad
+                self._line(line, lx, self.y + pad + j * lh, TABLE_PT, "title" if header else "body", lh)
+            x += w
+        self.y += height
+        return False
+
+    # --- signature and QR code --------------------------------------------------------------------------
+
+    def _signature_height(self) -> float:
+        return SIGNATURE_GAP + 3 * self._font(BODY_PT)
+
+    def _signature(self, office: str, seal: str, date: str) -> None:
+        lh = self._font(BODY_PT)
+        self._need(self._signature_height())
+        self.y += SIGNATURE_GAP
+        em = BODY_PT * PT
+        widths = [self.pdf.get_string_width(t) for t in (office, seal, date)]
+        block_w = max(widths)
+        right = LEFT + CONTENT_W - 2 * em
+        left = max(LEFT, right - block_w)
+        for text, w in zip((office, seal, date), widths):
+            if text:
+                self._line(text, left + (block_w - w) / 2, self.y, BODY_PT, lh=lh)
+                self.y += lh
+
+    def _qr(self, url: str, caption: str) -> None:
+        qr = qr_runs(url)
+        module = QR_SIZE / qr.size
+        x0, y0 = PAGE_W - RIGHT - QR_SIZE + module * 4, 8.0  # quiet zone may stick into the margin
+        self.pdf.set_fill_color(0)
+        for row, col, length in qr.runs:
+            self.pdf.rect(x0 + col * module, y0 + row * module, length * module, module, style="F")
+        if caption:
+            self._font(SMALL_PT)
+            w = self.pdf.get_string_width(caption)
+            self._line(caption, x0 + (QR_SIZE - w) / 2, y0 + QR_SIZE - module * 3, SMALL_PT)
