@@ -9,7 +9,8 @@ Nothing here touches a database, the network or Qt."""
 from __future__ import annotations
 
 from shared.notices.errors import (EmptyList, FontNotFound, InvalidNoticeData, InvalidTemplate, MissingPlaceholder,
-                                   NoticeError, TemplateIncomplete, UnknownTemplate, WeakVerificationToken)
+                                   NoticeError, TemplateIncomplete, UnknownTemplate, UnprintableCharacter,
+                                   WeakVerificationToken)
 from shared.notices.fill import FilledNotice, fill
 from shared.notices.fonts import NoticeFonts, default_fonts
 from shared.notices.model import (SPECIAL_PROCEDURE_CATEGORIES, Applicant, Correction, Licence, Material,
@@ -22,7 +23,7 @@ __all__ = [
     "Applicant", "Correction", "EmptyList", "FilledNotice", "FontNotFound", "InvalidNoticeData", "InvalidTemplate",
     "Licence", "Material", "MissingPlaceholder", "NoticeData", "NoticeError", "NoticeFonts", "NoticeKind", "Office",
     "SPECIAL_PROCEDURE_CATEGORIES", "SpecialProcedure", "Template", "TemplateIncomplete", "TemplateSet",
-    "UnknownTemplate", "WeakVerificationToken", "fill_notice", "format_date", "render_notice",
+    "UnknownTemplate", "UnprintableCharacter", "WeakVerificationToken", "fill_notice", "format_date", "render_notice",
 ]
 
 

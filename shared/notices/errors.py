@@ -81,6 +81,18 @@ class WeakVerificationToken(InvalidNoticeData):
         super().__init__("verification_token", problem, code=self.code)
 
 
+class UnprintableCharacter(NoticeError):
+    """The notice font has no glyph for these characters (a rare 生僻字 in a name, say): a box would be printed
+    instead, so no notice is produced; the characters are named so staff can escalate."""
+
+    code = "notice_unprintable_character"
+
+    def __init__(self, characters: Iterable[str]) -> None:
+        self.characters = tuple(sorted(set(characters)))
+        codes = ", ".join(f"U+{ord(c):04X}" for c in self.characters)
+        super().__init__(f"the notice font cannot print {codes}", characters=list(self.characters))
+
+
 class FontNotFound(NoticeError):
     code = "notice_font_not_found"
 

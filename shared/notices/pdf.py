@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
+from shared.notices.errors import UnprintableCharacter
 from shared.notices.fill import FilledFields, FilledNotice, FilledParagraph, FilledTable
 from shared.notices.fonts import NoticeFonts
 from shared.notices.linebreak import break_lines
@@ -38,10 +39,19 @@ def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date, ca
     pdf.set_auto_page_break(False)  # pages are broken here, line by line, so nothing is ever cut
     pdf.add_font("body", fname=str(fonts.regular.path), collection_font_number=fonts.regular.index)
     pdf.add_font("title", fname=str(fonts.bold.path), collection_font_number=fonts.bold.index)
+    _check_glyphs(pdf, notice)
     pdf.add_page()
     _Writer(pdf).write(notice)
     _footers(pdf, f"办件编号：{case_number}")
     return bytes(pdf.output())
+
+
+def _check_glyphs(pdf: FPDF, notice: FilledNotice) -> None:
+    # fpdf2 would draw an empty box for a character the font lacks; refuse instead.
+    printable = pdf.fonts["body"].cmap.keys() & pdf.fonts["title"].cmap.keys()
+    missing = {c for c in notice.text() if not c.isspace() and ord(c) not in printable}
+    if missing:
+        raise UnprintableCharacter(missing)
 
 
 def _footers(pdf: FPDF, text: str) -> None:
@@ -170,7 +180,9 @@ class _Writer:
             self.pdf.set_fill_color(236 if shaded else 255)
             self.pdf.rect(x, self.y, w, height, style="DF")
             for j, line in enumerate(lines):
-                centre = header or (shade_first_column and i == 0) or line.isdigit()
+                # Labels, headers and short counts (序号, 份数) are centred; values read from the left.
+                centre = header or (shade_first_column and i == 0) or (
+                    not shade_first_column and line.isdigit() and len(line) <= 4)
                 lx = x + (w - self.pdf.get_string_width(line)) / 2 if centre else x + pad
                 self._line(line, lx, self.y + pad + j * lh, TABLE_PT, "title" if header else "body", lh)
             x += w

@@ -44,7 +44,7 @@ def sample_data(**changes) -> NoticeData:
                    Material("安全管理人员证书", 1, "复印件")),
         corrections=CORRECTIONS, correction_deadline=dt.date(2026, 12, 4),
         reason="申请人提交的电梯监督检验报告结论为不合格，不符合《特种设备使用管理规则》规定的登记条件",
-        legal_basis="《中华人民共和国行政许可法》第三十八条第二款",
+        legal_basis="《中华人民共和国特种设备安全法》第三十三条",
         competent_authority="东莞市松山湖市场监督管理分局",
         extension_days=10, extended_due_date=dt.date(2026, 12, 31),
         special_procedure=SpecialProcedure("检验", 15, True, dt.date(2026, 11, 25)),

@@ -8,9 +8,9 @@ import pytest
 
 from shared.errors import DomainError
 from shared.notices import (Applicant, EmptyList, InvalidNoticeData, MissingPlaceholder, SpecialProcedure,
-                            WeakVerificationToken, fill_notice, render_notice)
+                            UnprintableCharacter, WeakVerificationToken, fill_notice, render_notice)
 from shared.validation import InvalidIdentifier
-from tests.notices.conftest import sample_data
+from tests.notices.conftest import pdf_text, sample_data
 
 
 def test_missing_placeholders_are_all_named_at_once(templates) -> None:
@@ -81,3 +81,15 @@ def test_unusable_values_name_their_field(templates, changes: dict, field: str) 
     with pytest.raises(InvalidNoticeData) as e:
         fill_notice(sample_data(**changes), templates["special_procedure"])
     assert e.value.code == "notice_invalid_data" and e.value.field == field
+
+
+def test_rare_characters_the_font_has_are_printed(templates) -> None:
+    data = sample_data(applicant=Applicant(name="王䶮", resident_id="11010519491231002X"))
+    assert "王䶮：" in pdf_text(render_notice(data, templates["acceptance"]))
+
+
+def test_character_the_font_lacks_is_refused_instead_of_printing_a_box(templates) -> None:
+    data = sample_data(applicant=Applicant(name="张\U0003134A", resident_id="11010519491231002X"))  # CJK Ext. G
+    with pytest.raises(UnprintableCharacter) as e:
+        render_notice(data, templates["acceptance"])
+    assert e.value.code == "notice_unprintable_character" and e.value.characters == ("\U0003134A",)

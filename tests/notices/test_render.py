@@ -65,7 +65,7 @@ def test_correction_notice_lists_every_item_with_its_reason_and_the_deadline() -
 def test_refusals_give_reason_legal_basis_and_remedies(kind: NoticeKind) -> None:
     text = rendered_text(kind)
     assert "电梯监督检验报告结论为不合格" in text
-    assert "《中华人民共和国行政许可法》第三十八条第二款" in text
+    assert "根据《中华人民共和国特种设备安全法》第三十三条的规定" in text
     for remedy in REMEDIES:
         assert remedy in text
 
@@ -104,7 +104,7 @@ def test_applicant_copy_template_prints_full_identifiers(templates) -> None:
     pdf = render_notice(sample_data(), copy)
     save_sample("receipt_applicant_copy", pdf)
     text = squash(pdf_text(pdf))
-    assert RESIDENT_ID in text and "13812345678" in text and "申请人留存联" in text
+    assert RESIDENT_ID in text and "联系电话13812345678" in text and "申请人留存联" in text
 
 
 def test_long_correction_list_flows_onto_more_pages_without_losing_an_item(templates) -> None:
