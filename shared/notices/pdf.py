@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fpdf import FPDF
 
@@ -20,12 +21,13 @@ from shared.notices.linebreak import break_lines
 from shared.notices.qr import qr_runs
 
 PAGE_W, PAGE_H = 210.0, 297.0
-LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 28.0
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 25.0, 22.0
 CONTENT_W = PAGE_W - LEFT - RIGHT
 QR_SIZE = 24.0
 PT = 25.4 / 72  # mm per point
 BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 14, 22, 12, 9
-SIGNATURE_GAP = 12.0  # room above the office name for the seal, which overlaps name and date
+CELL_PAD = 1.3
+SIGNATURE_GAP = 8.0  # room above the office name for the seal, which overlaps name and date
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -65,6 +67,14 @@ def _footers(pdf: FPDF, text: str) -> None:
     pdf.page = last
 
 
+@dataclass(frozen=True)
+class _Row:
+    lines: tuple[tuple[str, ...], ...]  # per cell
+    height: float
+    lh: float
+    family: str
+
+
 class _Writer:
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
@@ -74,12 +84,17 @@ class _Writer:
         self._qr(n.verification_url, n.qr_caption)
         if n.copy_label:
             self._line(n.copy_label, LEFT, 14.0, SMALL_PT + 1)
-        self.y = 36.0
+        self.y = 34.0
         self._centred(n.title, TITLE_PT, "title")
         self.y += 3
         self._right(n.number_line, TABLE_PT, LEFT + CONTENT_W)
         self.y += 4
+        addressee = n.addressee
         for block in n.blocks:
+            if isinstance(block, FilledParagraph) and addressee:
+                self.y += 2
+                self._paragraph(addressee, indent=False)  # the salutation opens the body text
+                addressee = None
             if block is n.blocks[-1] and isinstance(block, FilledParagraph):
                 # Keep the closing paragraph with the signature: a signature alone on a page proves nothing.
                 self._need(self._paragraph_height(block.text, block.indent) + self._signature_height())
@@ -90,9 +105,8 @@ class _Writer:
             elif isinstance(block, FilledTable):
                 self._grid(block.headers, block.rows, block.widths)
             self.y += 2
-            if block is n.blocks[0] and n.addressee:
-                self.y += 2
-                self._paragraph(n.addressee, indent=False)
+        if addressee:
+            self._paragraph(addressee, indent=False)
         self._signature(*n.signature)
 
     # --- text primitives --------------------------------------------------------------------------------
@@ -156,38 +170,39 @@ class _Writer:
               shade_first_column: bool = False) -> None:
         total = sum(widths)
         cols = [CONTENT_W * w / total for w in widths]
-        if headers is not None:
-            self._row(headers, cols, header=True)
-        for row in rows:
-            if self._row(row, cols, shade_first_column=shade_first_column, dry_run=True) and headers is not None:
-                self._row(headers, cols, header=True)  # repeat the header on the new page
-            self._row(row, cols, shade_first_column=shade_first_column)
+        head = self._wrap(headers, cols, header=True) if headers is not None else None
+        for i, cells in enumerate(rows):
+            row = self._wrap(cells, cols, header=False)
+            # A header is never left alone at the foot of a page, and is repeated on each new page.
+            new_page = self._need(row.height + (head.height if head and i == 0 else 0))
+            if head and (i == 0 or new_page):
+                self._draw(head, cols, shade_first_column=False)
+            self._draw(row, cols, shade_first_column)
 
-    def _row(self, cells: Sequence[str], cols: Sequence[float], header: bool = False,
-             shade_first_column: bool = False, dry_run: bool = False) -> bool:
-        pad = 1.6
-        lh = self._font(TABLE_PT, "title" if header else "body") * 0.9
-        wrapped = [break_lines(text, w - 2 * pad, self.pdf.get_string_width) or [""] for text, w in zip(cells, cols)]
-        height = max(len(lines) for lines in wrapped) * lh + 2 * pad
-        if dry_run:
-            return self._need(height)
-        self._need(height)
-        x = LEFT
+    def _wrap(self, cells: Sequence[str], cols: Sequence[float], header: bool) -> _Row:
+        family = "title" if header else "body"
+        lh = self._font(TABLE_PT, family) * 0.9
+        lines = tuple(tuple(break_lines(text, w - 2 * CELL_PAD, self.pdf.get_string_width) or [""])
+                      for text, w in zip(cells, cols))
+        return _Row(lines, max(len(c) for c in lines) * lh + 2 * CELL_PAD, lh, family)
+
+    def _draw(self, row: _Row, cols: Sequence[float], shade_first_column: bool) -> None:
+        header = row.family == "title"
         self.pdf.set_draw_color(0)
         self.pdf.set_line_width(0.25)
-        for i, (lines, w) in enumerate(zip(wrapped, cols)):
-            shaded = header or (shade_first_column and i == 0)
-            self.pdf.set_fill_color(236 if shaded else 255)
-            self.pdf.rect(x, self.y, w, height, style="DF")
+        x = LEFT
+        for i, (lines, w) in enumerate(zip(row.lines, cols)):
+            label = shade_first_column and i == 0
+            self.pdf.set_fill_color(236 if header or label else 255)
+            self.pdf.rect(x, self.y, w, row.height, style="DF")
+            self._font(TABLE_PT, row.family)
             for j, line in enumerate(lines):
                 # Labels, headers and short counts (序号, 份数) are centred; values read from the left.
-                centre = header or (shade_first_column and i == 0) or (
-                    not shade_first_column and line.isdigit() and len(line) <= 4)
-                lx = x + (w - self.pdf.get_string_width(line)) / 2 if centre else x + pad
-                self._line(line, lx, self.y + pad + j * lh, TABLE_PT, "title" if header else "body", lh)
+                centre = header or label or (not shade_first_column and line.isdigit() and len(line) <= 4)
+                lx = x + (w - self.pdf.get_string_width(line)) / 2 if centre else x + CELL_PAD
+                self._line(line, lx, self.y + CELL_PAD + j * row.lh, TABLE_PT, row.family, row.lh)
             x += w
-        self.y += height
-        return False
+        self.y += row.height
 
     # --- signature and QR code --------------------------------------------------------------------------
 
