@@ -38,4 +38,4 @@ def fill_notice(data: NoticeData, template: Template) -> FilledNotice:
 def render_notice(data: NoticeData, template: Template, fonts: NoticeFonts | None = None) -> bytes:
     """The notice as PDF bytes. Raises a NoticeError (or InvalidIdentifier) before drawing anything."""
     filled = fill_notice(data, template)
-    return render_pdf(filled, fonts or default_fonts(), data.issue_date, data.case_number.strip())
+    return render_pdf(filled, fonts or default_fonts(), data.issue_date)

@@ -43,6 +43,12 @@ class FilledNotice:
     signature: tuple[str, str, str]  # office, seal text, date
     qr_caption: str
     verification_url: str
+    footer: str
+    page_label: str  # still holds {page} and {pages}: only layout knows them
+
+    def page_footer(self, page: int, pages: int) -> str:
+        label = self.page_label.replace("{page}", str(page)).replace("{pages}", str(pages))
+        return f"{self.footer}\u3000{label}" if self.footer else label
 
     def text(self) -> str:
         """All printed words in reading order (for tests and for the archive's full-text search)."""
@@ -54,7 +60,7 @@ class FilledNotice:
                 parts += [f"{k} {v}" for k, v in b.rows]
             else:
                 parts += [" ".join(b.headers)] + [" ".join(r) for r in b.rows]
-        return "\n".join(p for p in [*parts, *self.signature, self.qr_caption] if p)
+        return "\n".join(p for p in [*parts, *self.signature, self.qr_caption, self.page_footer(1, 1)] if p)
 
 
 def fill(template: Template, values: Mapping[str, str], lists: Mapping[str, Sequence[Mapping[str, str]]],
@@ -92,4 +98,5 @@ def fill(template: Template, values: Mapping[str, str], lists: Mapping[str, Sequ
     return FilledNotice(template.id, sub(template.title), sub(template.number_line),
                         sub(template.addressee) if template.addressee else None,
                         sub(template.copy_label) if template.copy_label else None, tuple(blocks),
-                        (sub(sig.office), sub(sig.seal), sub(sig.date)), sub(template.qr_caption), verification_url)
+                        (sub(sig.office), sub(sig.seal), sub(sig.date)), sub(template.qr_caption), verification_url,
+                        sub(template.footer), template.page_label)

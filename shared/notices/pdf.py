@@ -31,7 +31,7 @@ SIGNATURE_GAP = 8.0  # room above the office name for the seal, which overlaps n
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
-def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date, case_number: str) -> bytes:
+def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) -> bytes:
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_creation_date(dt.datetime.combine(issue_date, dt.time(), CHINA))
     pdf.set_creator(f"GovHall notices; {fonts.describe()}")
@@ -44,7 +44,7 @@ def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date, ca
     _check_glyphs(pdf, notice)
     pdf.add_page()
     _Writer(pdf).write(notice)
-    _footers(pdf, f"办件编号：{case_number}")
+    _footers(pdf, notice)
     return bytes(pdf.output())
 
 
@@ -56,13 +56,13 @@ def _check_glyphs(pdf: FPDF, notice: FilledNotice) -> None:
         raise UnprintableCharacter(missing)
 
 
-def _footers(pdf: FPDF, text: str) -> None:
+def _footers(pdf: FPDF, notice: FilledNotice) -> None:
     # Drawn once the page count is known (fpdf2's {nb} alias is not substituted in CID-keyed fonts).
     last = pdf.page
     pdf.set_font("body", size=SMALL_PT)
     for page in range(1, last + 1):
         pdf.page = page
-        label = f"{text}　第{page}页　共{last}页"
+        label = notice.page_footer(page, last)
         pdf.text(PAGE_W / 2 - pdf.get_string_width(label) / 2, PAGE_H - 14, label)
     pdf.page = last
 

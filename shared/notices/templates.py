@@ -71,9 +71,9 @@ Block = Paragraph | Fields | Table
 
 @dataclass(frozen=True)
 class Signature:
-    office: str = "{office_name}"
-    seal: str = "（盖章）"
-    date: str = "{issue_date}"
+    office: str  # usually {office_name}
+    seal: str    # where the seal goes, e.g. （盖章）
+    date: str    # usually {issue_date}
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,18 @@ class Template:
     title: str
     number_line: str
     blocks: tuple[Block, ...]
-    signature: Signature = Signature()
+    signature: Signature
+    footer: str                              # on every page, before the page label
+    page_label: str                          # may use {page} and {pages} only
+    qr_caption: str
     addressee: str | None = None
-    copy_label: str | None = None            # e.g. 申请人留存联, printed top left
+    copy_label: str | None = None            # printed top left, e.g. for the applicant's copy
     show_full_identifiers: bool = False      # True only for the applicant's own copy
-    qr_caption: str = "扫码核验"
 
     def placeholders(self, *, optional: bool = True) -> set[str]:
         """Names used outside tables; with optional=False only those that must have a value."""
         texts = [self.title, self.number_line, self.addressee or "", self.copy_label or "",
-                 self.signature.office, self.signature.seal, self.signature.date, self.qr_caption]
+                 self.signature.office, self.signature.seal, self.signature.date, self.qr_caption, self.footer]
         for b in self.blocks:
             if isinstance(b, Paragraph) and (optional or not b.optional):
                 texts.append(b.text)
@@ -108,10 +110,10 @@ def template_from_dict(template_id: str, raw: Mapping[str, Any]) -> Template:
     try:
         t = Template(
             id=template_id, kind=NoticeKind(raw["kind"]), title=raw["title"], number_line=raw["number_line"],
-            blocks=tuple(_block(b) for b in raw["blocks"]), signature=Signature(**raw.get("signature", {})),
+            blocks=tuple(_block(b) for b in raw["blocks"]), signature=Signature(**raw["signature"]),
+            footer=raw["footer"], page_label=raw["page_label"], qr_caption=raw["qr_caption"],
             addressee=raw.get("addressee"), copy_label=raw.get("copy_label"),
-            show_full_identifiers=bool(raw.get("show_full_identifiers", False)),
-            qr_caption=raw.get("qr_caption", "扫码核验"))
+            show_full_identifiers=bool(raw.get("show_full_identifiers", False)))
     except (KeyError, TypeError, ValueError) as e:
         raise InvalidTemplate(template_id, f"malformed ({type(e).__name__}: {e})") from None
     check_template(t)
@@ -132,6 +134,7 @@ def _block(raw: Mapping[str, Any]) -> Block:
 
 def check_template(t: Template) -> None:
     unknown = {n for n in t.placeholders() if n not in PLACEHOLDERS and not _is_extra(n)}
+    unknown |= {f"page_label.{n}" for n in PLACEHOLDER_RE.findall(t.page_label) if n not in ("page", "pages")}
     for table in t.tables():
         if table.source not in ROW_PLACEHOLDERS:
             raise InvalidTemplate(t.id, f"unknown table source {table.source!r}")

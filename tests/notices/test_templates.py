@@ -85,3 +85,10 @@ def test_unknown_template_id() -> None:
     with pytest.raises(UnknownTemplate) as e:
         TemplateSet.defaults()["licence_withdrawal"]
     assert e.value.code == "notice_unknown_template"
+
+
+def test_footer_and_page_label_are_template_data() -> None:
+    ts = TemplateSet.for_office({"grant": {"footer": "{office_name}", "page_label": "{page}/{pages}"}})
+    assert fill_notice(sample_data(), ts["grant"]).page_footer(2, 3) == "东莞市市场监督管理局\u30002/3"
+    with pytest.raises(InvalidTemplate, match=r"page_label\.total"):
+        TemplateSet.for_office({"grant": {"page_label": "{page}/{total}"}})
