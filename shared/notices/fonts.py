@@ -9,6 +9,8 @@ into the PDF's Creator entry so a difference can be traced."""
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +41,19 @@ class NoticeFonts:
 
 @functools.cache
 def default_fonts() -> NoticeFonts:
-    """Regular and bold faces from the first font folder that has them; FontNotFound otherwise."""
-    for folder in map(Path, _DIRS):
+    """The fonts in GOVHALL_FONT_DIR (the folder the Qt clients also search) or the Debian/Fedora folders."""
+    extra = os.environ.get("GOVHALL_FONT_DIR")
+    return find_fonts(((extra,) if extra else ()) + _DIRS)
+
+
+def find_fonts(folders: Iterable[str | Path]) -> NoticeFonts:
+    """Regular and bold faces from the first folder that has both; FontNotFound otherwise."""
+    folders = [Path(f) for f in folders]
+    for folder in folders:
         for regular, bold in zip(_REGULAR, _BOLD):
             if (folder / regular).is_file() and (folder / bold).is_file():
                 return NoticeFonts(face(folder / regular), face(folder / bold))
-    raise FontNotFound([f"{d}/{n}" for d in _DIRS for n in _REGULAR])
+    raise FontNotFound([str(d / n) for d in folders for n in _REGULAR])
 
 
 def face(path: Path, script: str = "SC") -> FontFace:
