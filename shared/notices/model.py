@@ -130,6 +130,7 @@ def validate(data: NoticeData) -> None:
                                     f"{data.special_procedure.category!r} is not a procedure named in Art. 45")
         if data.special_procedure.expected_days <= 0:
             raise InvalidNoticeData("special_procedure.expected_days", "must be positive")
+    _check_dates(data)
     for name in ("statutory_limit_days", "extension_days"):
         value = getattr(data, name)
         if value is not None and value <= 0:
@@ -143,6 +144,18 @@ def validate(data: NoticeData) -> None:
     for key in data.extra:
         if not re.fullmatch(r"x_[a-z0-9_]+", key):
             raise InvalidNoticeData(f"extra[{key!r}]", "office-specific placeholder names look like x_name")
+
+
+def _check_dates(data: NoticeData) -> None:
+    # A notice that reports a future receipt, or sets a deadline already past, is a bug upstream.
+    for name in ("received_date", "accepted_date"):
+        day = getattr(data, name)
+        if day is not None and day > data.issue_date:
+            raise InvalidNoticeData(name, f"{day} is after the notice's date {data.issue_date}")
+    for name in ("correction_deadline", "extended_due_date"):
+        day = getattr(data, name)
+        if day is not None and day <= data.issue_date:
+            raise InvalidNoticeData(name, f"{day} is not after the notice's date {data.issue_date}")
 
 
 def _check_verification(data: NoticeData) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -76,6 +77,8 @@ def test_guessable_or_unsafe_verification_token_is_refused(templates, token: str
     ({"case_number": " "}, "case_number"),
     ({"extension_days": -3}, "extension_days"),
     ({"extra": {"Doc Prefix": "x"}}, "extra['Doc Prefix']"),
+    ({"received_date": dt.date(2026, 11, 23)}, "received_date"),
+    ({"correction_deadline": dt.date(2026, 11, 22)}, "correction_deadline"),
 ])
 def test_unusable_values_name_their_field(templates, changes: dict, field: str) -> None:
     with pytest.raises(InvalidNoticeData) as e:
