@@ -27,6 +27,7 @@ QR_SIZE = 24.0
 PT = 25.4 / 72  # mm per point
 BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 14, 22, 12, 9
 CELL_PAD = 1.3
+FIELD_WIDTHS = (1.0, 3.2)  # label : value
 SIGNATURE_GAP = 8.0  # room above the office name for the seal, which overlaps name and date
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -101,7 +102,7 @@ class _Writer:
             if isinstance(block, FilledParagraph):
                 self._paragraph(block.text, block.indent)
             elif isinstance(block, FilledFields):
-                self._grid(None, block.rows, (1.0, 3.2), shade_first_column=True)
+                self._grid(None, block.rows, FIELD_WIDTHS, shade_first_column=True)
             elif isinstance(block, FilledTable):
                 self._grid(block.headers, block.rows, block.widths)
             self.y += 2
