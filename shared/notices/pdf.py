@@ -98,7 +98,7 @@ class _Writer:
                 addressee = None
             if block is n.blocks[-1] and isinstance(block, FilledParagraph):
                 # Keep the closing paragraph with the signature: a signature alone on a page proves nothing.
-                self._need(self._paragraph_height(block.text, block.indent) + self._signature_height())
+                self._need(self._paragraph_height(block.text, block.indent) + self._signature_height(n.signature))
             if isinstance(block, FilledParagraph):
                 self._paragraph(block.text, block.indent)
             elif isinstance(block, FilledFields):
@@ -108,7 +108,7 @@ class _Writer:
             self.y += 2
         if addressee:
             self._paragraph(addressee, indent=False)
-        self._signature(*n.signature)
+        self._signature(n.signature)
 
     # --- text primitives --------------------------------------------------------------------------------
 
@@ -140,8 +140,9 @@ class _Writer:
 
     def _right(self, text: str, size: float, right_edge: float) -> None:
         lh = self._font(size)
-        self._line(text, right_edge - self.pdf.get_string_width(text), self.y, size, lh=lh)
-        self.y += lh
+        for line in break_lines(text, CONTENT_W, self.pdf.get_string_width):
+            self._line(line, right_edge - self.pdf.get_string_width(line), self.y, size, lh=lh)
+            self.y += lh
 
     def _paragraph_lines(self, text: str, indent: bool) -> list[str]:
         self._font(BODY_PT)
@@ -207,22 +208,26 @@ class _Writer:
 
     # --- signature and QR code --------------------------------------------------------------------------
 
-    def _signature_height(self) -> float:
-        return SIGNATURE_GAP + 3 * self._font(BODY_PT)
+    def _signature_lines(self, signature: tuple[str, str, str]) -> list[str]:
+        # Right-aligned block, two characters in from the margin; a very long office name wraps inside it.
+        self._font(BODY_PT)
+        width = CONTENT_W - 2 * BODY_PT * PT
+        return [line for text in signature if text for line in break_lines(text, width, self.pdf.get_string_width)]
 
-    def _signature(self, office: str, seal: str, date: str) -> None:
+    def _signature_height(self, signature: tuple[str, str, str]) -> float:
+        return SIGNATURE_GAP + len(self._signature_lines(signature)) * self._font(BODY_PT)
+
+    def _signature(self, signature: tuple[str, str, str]) -> None:
+        lines = self._signature_lines(signature)
         lh = self._font(BODY_PT)
-        self._need(self._signature_height())
+        self._need(self._signature_height(signature))
         self.y += SIGNATURE_GAP
-        em = BODY_PT * PT
-        widths = [self.pdf.get_string_width(t) for t in (office, seal, date)]
+        widths = [self.pdf.get_string_width(line) for line in lines]
         block_w = max(widths)
-        right = LEFT + CONTENT_W - 2 * em
-        left = max(LEFT, right - block_w)
-        for text, w in zip((office, seal, date), widths):
-            if text:
-                self._line(text, left + (block_w - w) / 2, self.y, BODY_PT, lh=lh)
-                self.y += lh
+        left = LEFT + CONTENT_W - 2 * BODY_PT * PT - block_w
+        for line, w in zip(lines, widths):
+            self._line(line, left + (block_w - w) / 2, self.y, BODY_PT, lh=lh)
+            self.y += lh
 
     def _qr(self, url: str, caption: str) -> None:
         qr = qr_runs(url)

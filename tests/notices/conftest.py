@@ -68,6 +68,21 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
 
 
+def char_boxes_mm(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
+    """(character, left, top, right, bottom) in millimetres from the page's top left, for every printed
+    character on every page."""
+    doc, mm = pypdfium2.PdfDocument(pdf), 25.4 / 72
+    boxes = []
+    for page in doc:
+        height, text = page.get_height(), page.get_textpage()
+        for i in range(text.count_chars()):
+            ch = text.get_text_range(i, 1)
+            if ch.strip():
+                left, bottom, right, top = text.get_charbox(i)
+                boxes.append((ch, left * mm, (height - top) * mm, right * mm, (height - bottom) * mm))
+    return boxes
+
+
 def pdf_page_count(pdf: bytes) -> int:
     return len(pypdfium2.PdfDocument(pdf))
 

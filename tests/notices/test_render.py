@@ -9,7 +9,7 @@ import time
 import pytest
 
 from shared.notices import Applicant, NoticeKind, TemplateSet, render_notice
-from tests.notices.conftest import (CORRECTIONS, MASKED_ID, RESIDENT_ID, pdf_page_count, pdf_text, sample_data,
+from tests.notices.conftest import (CORRECTIONS, char_boxes_mm, MASKED_ID, RESIDENT_ID, pdf_page_count, pdf_text, sample_data,
                                     save_sample, squash)
 
 TITLES = {
@@ -26,14 +26,24 @@ REMEDIES = ("六十日内向东莞市人民政府申请行政复议", "六个月
 
 
 @functools.cache
-def rendered_text(kind: NoticeKind) -> str:
-    """Each shipped notice rendered once per test run (saved for a person to look at), its text squashed."""
+def rendered_pdf(kind: NoticeKind) -> bytes:
+    """Each shipped notice rendered once per test run and saved for a person to look at."""
     started = time.perf_counter()
     pdf = render_notice(sample_data(), TemplateSet.defaults()[kind.value])
     elapsed = time.perf_counter() - started
     save_sample(kind.value, pdf)
     print(f"{kind.value}: {elapsed:.2f} s, {len(pdf)} bytes")  # shown with -s; the report quotes these
-    return squash(pdf_text(pdf))
+    return pdf
+
+
+def rendered_text(kind: NoticeKind) -> str:
+    return squash(pdf_text(rendered_pdf(kind)))
+
+
+def assert_inside_printable_area(pdf: bytes) -> None:
+    # Content lies within the 28/26 mm side margins; one hanging punctuation mark may reach ~5 mm further.
+    for ch, left, top, right, bottom in char_boxes_mm(pdf):
+        assert left >= 27 and right <= 189 and top >= 7 and bottom <= 290, f"{ch!r} at {left:.0f},{top:.0f} mm"
 
 
 @pytest.fixture(params=list(NoticeKind), ids=lambda k: k.value)
@@ -47,6 +57,22 @@ def test_every_notice_shows_title_case_office_date_and_masked_id(rendered) -> No
         assert expected in text, f"{kind.value}: {expected!r} missing"
     assert RESIDENT_ID not in text, "the full ID number must not be printed on a default notice"
     assert "13812345678" not in text
+
+
+def test_nothing_is_printed_outside_the_printable_area(rendered) -> None:
+    kind, _ = rendered
+    assert_inside_printable_area(rendered_pdf(kind))
+
+
+def test_long_names_wrap_inside_the_page(templates) -> None:
+    office = dataclasses.replace(sample_data().office, name="东莞市松山湖高新技术产业开发区管理委员会市场监督管理局特种设备安全监察分局")
+    data = sample_data(office=office, item_name="特种设备使用登记（含场（厂）内专用机动车辆、大型游乐设施及客运索道）" * 2,
+                       reason="检验报告" * 60, extra={"x_prefix": "东松山湖管委会市监特设许可" * 3})
+    ts = TemplateSet.for_office({"refusal": {"number_line": "{x_prefix}〔{year}〕{case_number}号"}})
+    pdf = render_notice(data, ts["refusal"])
+    save_sample("refusal_long_names", pdf)
+    assert_inside_printable_area(pdf)
+    assert squash(office.name) in squash(pdf_text(pdf))
 
 
 def test_no_placeholder_is_left_unfilled(rendered) -> None:
