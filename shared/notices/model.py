@@ -141,9 +141,11 @@ def validate(data: NoticeData) -> None:
     for i, c in enumerate(data.corrections):
         if not c.material.strip() or not c.reason.strip():
             raise InvalidNoticeData(f"corrections[{i}]", "needs the material and the reason to correct it")
-    for key in data.extra:
+    for key, value in data.extra.items():
         if not re.fullmatch(r"x_[a-z0-9_]+", key):
             raise InvalidNoticeData(f"extra[{key!r}]", "office-specific placeholder names look like x_name")
+        if not isinstance(value, str):
+            raise InvalidNoticeData(f"extra[{key!r}]", "must be text")
 
 
 def _check_dates(data: NoticeData) -> None:

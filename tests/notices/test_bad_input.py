@@ -77,6 +77,7 @@ def test_guessable_or_unsafe_verification_token_is_refused(templates, token: str
     ({"case_number": " "}, "case_number"),
     ({"extension_days": -3}, "extension_days"),
     ({"extra": {"Doc Prefix": "x"}}, "extra['Doc Prefix']"),
+    ({"extra": {"x_year": 2026}}, "extra['x_year']"),
     ({"received_date": dt.date(2026, 11, 23)}, "received_date"),
     ({"correction_deadline": dt.date(2026, 11, 22)}, "correction_deadline"),
 ])
