@@ -42,6 +42,10 @@ def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) ->
     pdf.set_auto_page_break(False)  # pages are broken here, line by line, so nothing is ever cut
     pdf.add_font("body", fname=str(fonts.regular.path), collection_font_number=fonts.regular.index)
     pdf.add_font("title", fname=str(fonts.bold.path), collection_font_number=fonts.bold.index)
+    for font in pdf.fonts.values():
+        # Keep the full font's bounding box instead of recomputing it from every subset glyph's outline:
+        # still a valid (larger) box, and it saves about a third of the render time.
+        font.ttfont.recalcBBoxes = False
     _check_glyphs(pdf, notice)
     pdf.add_page()
     _Writer(pdf).write(notice)
