@@ -26,8 +26,9 @@ def _stamp(parts: list) -> IssueTime:
     return IssueTime(int(parts[0]), int(parts[1]), str(parts[2]), int(parts[3]))
 
 
-def _moment(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
+def _moment(text: str, tz: dt.tzinfo | None = None) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment.astimezone(tz) if tz is not None else moment
 
 
 def period_json(p: Period) -> dict:
@@ -35,9 +36,10 @@ def period_json(p: Period) -> dict:
             "window_id": p.window_id}
 
 
-def ticket_of(row: QueueTicket) -> Ticket:
-    """The domain ticket; `person_id` holds the blind index (the server never needs the ID number itself)."""
-    periods = tuple(Period(PeriodKind(p["kind"]), _moment(p["start"]), _moment(p["end"]) if p["end"] else None,
+def ticket_of(row: QueueTicket, tz: dt.tzinfo | None = None) -> Ticket:
+    """The domain ticket; `person_id` holds the blind index (the server never needs the ID number itself).
+    `tz`: express its times in this zone (statistics group by the hall's local day)."""
+    periods = tuple(Period(PeriodKind(p["kind"]), _moment(p["start"], tz), _moment(p["end"], tz) if p["end"] else None,
                            p.get("window_id")) for p in row.periods)
     return Ticket(id=row.id, number=row.display, business_id=row.business_id, issued_at=_stamp(row.issued_at),
                   priority_class=PriorityClass(row.priority_class), channel=Channel(row.channel),
