@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import auth, calendar, catalogue, errors, health, org, sync
+from server.approval import handlers as approval_handlers
 from server.core.settings import Settings
 from server.store.database import Database
 from server.sync.commands import default_registry
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
     # Domain packages add their commands to this registry (see server/sync/registry.py).
     app.state.sync_registry = sync_registry or default_registry()
+    if ("approval.receive", 1) not in app.state.sync_registry.specs:  # always available, whatever registry
+        approval_handlers.register(app.state.sync_registry)
     app.state.sync_hub = EventHub()
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync):

@@ -92,10 +92,11 @@ class ReceiveArgs(CommandArgs):
     applicant_phone: str = Field(default="", max_length=20)
     files: list[SubmittedFile] = Field(default_factory=list, max_length=100)
     ticket_id: str | None = Field(default=None, pattern=UUID)
+    sub_item_code: str | None = Field(default=None, max_length=40)
 
 
 RECEIVE_EXTRAS = ("case_number", "series_prefix", "number", "block_id", "applicant_kind", "applicant_id",
-                  "applicant_phone", "files", "ticket_id")
+                  "applicant_phone", "files", "ticket_id", "sub_item_code")
 
 
 class Materials(CommandArgs):
