@@ -17,6 +17,7 @@ from server.core.settings import Settings
 from server.store.database import Database
 from server.sync.commands import default_registry
 from server.sync.events import EventHub
+from server.sync.reference import publish_all_halls
 from server.sync.registry import Registry
 
 API_VERSION = "1"
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    with database.session() as session:  # reference rows edited outside the API reach the devices too
+        publish_all_halls(session, app.state.clock())
     # Domain packages add their commands to this registry (see server/sync/registry.py).
     app.state.sync_registry = sync_registry or default_registry()
     if ("approval.receive", 1) not in app.state.sync_registry.specs:  # always available, whatever registry
