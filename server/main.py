@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_worklists, auth, calendar, catalogue, errors, health, org, sync,
+    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
+    org, sync,
 )
 from server.approval import handlers as approval_handlers
 from server.core.settings import Settings
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         approval_handlers.register(app.state.sync_registry)
     app.state.sync_hub = EventHub()
     errors.install(app)
-    for module in (health, auth, catalogue, org, calendar, sync, approval_cases, approval_worklists, approval_admin):
+    for module in (health, auth, catalogue, org, calendar, sync, approval_cases, approval_notices,
+                   approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
