@@ -10,10 +10,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.sync.changes import ChangeWriter
+from server.queue.config import load_rules
 from server.sync.models import ChangeLog
 from shared.db.models import (Business, CalendarOverride, CalendarYear, Department, Hall, Material, Quota,
                               ServiceItem, Situation, StaffRole, StaffUser, SubItem, Town, Window, WindowBusiness)
 from shared.reference import ORDER, TABLES, key_of, row_of
+
+
+RULES_TABLE = "queue_hall_rules"
 
 
 def hall_scope(hall_id: int) -> str:
@@ -41,13 +45,16 @@ def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
     for obj in objects:
         row = row_of(obj)
         out[(obj.__tablename__, key_of(obj.__table__, row))] = row
+    # The hall's effective queue rules (defaults until an admin sets them), read by devices from their sync
+    # rows: calling order, check-in window, recall limit … must be the same offline as on the server.
+    out[(RULES_TABLE, str(hall_id))] = {"hall_id": hall_id, "rules": load_rules(session, hall_id).to_json()}
     return out
 
 
 def published_rows(session: Session, scope: str) -> dict[tuple[str, str], dict | None]:
     """The latest published version of every reference key in the scope (None: its last entry is a tombstone)."""
     latest = (select(ChangeLog.tbl, ChangeLog.pk, func.max(ChangeLog.seq).label("seq"))
-              .where(ChangeLog.scope == scope, ChangeLog.tbl.in_(list(TABLES)))
+              .where(ChangeLog.scope == scope, ChangeLog.tbl.in_([*TABLES, RULES_TABLE]))
               .group_by(ChangeLog.tbl, ChangeLog.pk).subquery())
     rows = session.execute(select(ChangeLog.tbl, ChangeLog.pk, ChangeLog.op, ChangeLog.row).join(
         latest, and_(ChangeLog.tbl == latest.c.tbl, ChangeLog.pk == latest.c.pk, ChangeLog.seq == latest.c.seq))
@@ -60,9 +67,10 @@ def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
     scope = hall_scope(hall_id)
     current = current_rows(session, hall_id)
     published = published_rows(session, scope)
-    upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: ORDER[k[0]])
+    order = {**ORDER, RULES_TABLE: len(ORDER)}
+    upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: order[k[0]])
     gone = sorted((k for k, row in published.items() if row is not None and k not in current),
-                  key=lambda k: -ORDER[k[0]])
+                  key=lambda k: -order[k[0]])
     if not upserts and not gone:
         return 0
     writer = ChangeWriter(session, hall_id, now)

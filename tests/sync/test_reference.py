@@ -18,7 +18,7 @@ from server.main import create_app
 from server.store.database import Database
 from server.sync.reference import publish_all_halls
 from shared.db.cache import open_cache
-from shared.db.models import Business, CalendarOverride, Centre, Hall, Situation, StaffUser, Window
+from shared.db.models import Business, CalendarOverride, Centre, Hall, Quota, Situation, StaffUser, Window
 from shared.sync import store
 from shared.sync.client import SyncClient
 from tests.fixtures.server import FakeClock, login
@@ -113,3 +113,26 @@ def test_a_reset_prunes_rows_the_server_no_longer_has(tmp_path: Path) -> None:
                                                "scope": "hall:7", "seq": 9}], 9)
     with Session(engine) as s:
         assert [c.code for c in s.scalars(select(Centre))] == ["C"]
+
+
+def test_queue_configuration_changes_reach_devices(tmp_path: Path) -> None:
+    db, hall_id, app = _world(tmp_path)
+    with TestClient(app) as http:
+        client = _client(db, hall_id, http, tmp_path / "kiosk.sqlite3")
+        client.sync_once()
+        rules = client.rows("queue_hall_rules")[str(hall_id)]["rules"]
+        assert rules["check_in"] == {"early_minutes": 30, "late_minutes": 15}  # the defaults until an admin acts
+        admin = login(http)
+        with Session(client.engine) as s:
+            business = s.scalars(select(Business).filter_by(prefix="A")).one()
+        r = http.put(f"/api/v1/queue/admin/businesses/{business.id}/quota", headers=admin,
+                     json={"daily_limit": 5, "am_limit": None, "pm_limit": None, "opens_at": "09:00:00",
+                           "closes_at": "17:00:00", "lunch_start": None, "lunch_end": None, "paused": True})
+        assert r.status_code == 200, r.text
+        rules["check_in"]["late_minutes"] = 20
+        assert http.put(f"/api/v1/queue/admin/halls/{hall_id}/rules", headers=admin, json=rules).status_code == 200
+        client.sync_once()
+        assert client.rows("queue_hall_rules")[str(hall_id)]["rules"]["check_in"]["late_minutes"] == 20
+    with Session(client.engine) as s:
+        quota = s.get(Quota, business.id)
+        assert quota.daily_limit == 5 and quota.paused
