@@ -14,12 +14,14 @@ from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
 from server.approval.store import append, case_row, project, state_of, step_roles
-from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
+from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
+from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Event, local_day
 from shared.approval.lifecycle import Action, CaseStatus
 from shared.approval.serialization import COMMANDS, command_from_dict, event_to_dict
 from shared.approval.state import CaseState
+from shared.calendar import WorkCalendar
 from shared.errors import DomainError
 from shared.protocol import approval as wire
 
@@ -54,7 +56,7 @@ def _locked_case(session: Session, ctx: CommandContext, case_id: str) -> Approva
 
 
 def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: tuple[Event, ...],
-            definition, calendar, roles_before: list[str]) -> None:  # noqa: ANN001
+            definition: WorkflowDefinition, calendar: WorkCalendar, roles_before: list[str]) -> None:
     """To the hall scope and to each role scope that held or now holds the case (so a worklist drops it)."""
     hall = ctx.device.hall_id
     roles = sorted(set(roles_before) | set(step_roles(state, definition)))
@@ -66,7 +68,7 @@ def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: t
         ctx.publish("approval_case", case.id, row, scope=scope)
 
 
-def make_handler(name: str):  # noqa: ANN201
+def make_handler(name: str) -> Handler:
     short = name.removeprefix(wire.PREFIX)
     action, annotation = ACTIONS[short], name in wire.ANNOTATIONS
 
