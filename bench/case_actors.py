@@ -58,10 +58,12 @@ def choose(role: str, row: dict, rng: random.Random, device: str, at: dt.datetim
             return None
         roll = rng.random()
         if role == "reviewer" and roll < 0.08:
-            return new(cmd.StartSpecialProcedure, step=step, category="appraisal", expected_days=3, reason="需鉴定")
+            return new(cmd.StartSpecialProcedure, step=step, category="appraisal", expected_days=3,
+                       reason="需鉴定")
         if role == "verifier" and roll < 0.08:
             return new(cmd.ReturnToStep, step=step, target="review", opinion="请补充审查意见")
-        return new(cmd.PassStep, step="decide" if wrong else step, opinion="" if rng.random() < 0.03 else OPINION)
+        opinion = "" if rng.random() < 0.03 else OPINION
+        return new(cmd.PassStep, step="decide" if wrong else step, opinion=opinion)
     if role in ("head", "approver"):
         if status != "in_review" or "decide" not in steps:
             return None
@@ -78,7 +80,9 @@ def choose(role: str, row: dict, rng: random.Random, device: str, at: dt.datetim
             return new(cmd.IssueLicence)
         return None
     if role == "supervisor":
-        if status in ("closed", "delivered", "not_accepted", "withdrawn", "terminated") or rng.random() > 0.04:
+        if status in ("closed", "delivered", "not_accepted", "withdrawn", "terminated"):
+            return None
+        if rng.random() > 0.04:
             return None
         return new(cmd.Urge, message="请加快办理")
     return None

@@ -75,8 +75,8 @@ def check_answers(flow, report: Report) -> None:  # noqa: ANN001
             if r.command_id not in flow.by_sync:
                 continue
             if server.get(r.command_id) != (r.status, r.code):
-                report.problems.append(f"{desk.user}: {r.command_id} is {r.status} here, {server.get(r.command_id)} "
-                                       "on the server")
+                report.problems.append(f"{desk.user}: {r.command_id} is {r.status} here, "
+                                       f"{server.get(r.command_id)} on the server")
             if r.status == "rejected":
                 report.rejected += 1
                 report.rejection_codes.append(r.code)
@@ -104,7 +104,8 @@ def check_histories(flow, report: Report, events: dict[str, list]) -> None:  # n
             report.problems.append(f"case {e.case_id}: {sent['name']} applied on a stale base {base}")
 
 
-def check_clocks(flow, report: Report, pairs, today: dt.date, events: dict[str, list]) -> None:  # noqa: ANN001
+def check_clocks(flow, report: Report, pairs, today: dt.date,  # noqa: ANN001
+                 events: dict[str, list]) -> None:
     for case, view in pairs:
         s, clock = view.state, view.statutory
         if s.accepted_on is None or clock is None:
@@ -122,7 +123,8 @@ def check_clocks(flow, report: Report, pairs, today: dt.date, events: dict[str, 
             stops.append((started, end))
         budget = clock.budget
         used = recount(s.accepted_on, end, stops)
-        due = None if started is not None and s.decided_on is None else recount_due(s.accepted_on, budget, closed)
+        running_stop = started is not None and s.decided_on is None
+        due = None if running_stop else recount_due(s.accepted_on, budget, closed)
         finished = s.decided_on or s.ended_on
         if finished is not None:
             card = "red_card" if due is not None and finished > due else "green"
@@ -132,7 +134,8 @@ def check_clocks(flow, report: Report, pairs, today: dt.date, events: dict[str, 
             card = "yellow_card" if budget - used <= MARGIN else "green"
         got = (clock.used, clock.due, clock.card.value)
         if got != (used, due, card):
-            report.problems.append(f"case {case.case_number}: engine clock {got}, recount {(used, due, card)}")
+            report.problems.append(f"case {case.case_number}: engine clock {got}, "
+                                   f"recount {(used, due, card)}")
         report.clocks_checked += 1
 
 

@@ -54,7 +54,8 @@ STAFF = (("clerk", ("clerk",), ("DA", "DB")), ("clerk2", ("clerk",), ("DC", "DD"
 START = dt.date(2026, 3, 2)
 FINISHED = {"delivered", "not_accepted", "withdrawn", "terminated"}
 # About 13 commands per case at ~45 commands/s end to end (client cache, in-process HTTP, server): 150 cases
-# keep the default run (with setup and checks) under a minute on 2 cores; --cases 2000 runs the full load (several minutes).
+# keep the default run (with setup and checks) under a minute on 2 cores; --cases 2000 runs the full load
+# (several minutes).
 DEFAULT_CASES = 150
 QUIET_DAYS = 25
 
@@ -65,7 +66,8 @@ class InProcess:
     def __init__(self, http: TestClient) -> None:
         self.http = http
 
-    def request(self, method: str, path: str, *, params=None, json=None, headers=None, timeout=10.0) -> Reply:  # noqa: ANN001
+    def request(self, method: str, path: str, *, params=None, json=None, headers=None,  # noqa: ANN001
+                timeout=10.0) -> Reply:
         r = self.http.request(method, path, params=params, json=json, headers=headers)
         return Reply(r.status_code, r.json())
 
@@ -83,8 +85,9 @@ class Desk:
     def refresh(self) -> None:
         """Read only the cache rows that changed since the last look."""
         with self.client.engine.connect() as conn:
-            rows = conn.execute(select(confirmed.c.seq, confirmed.c.row).where(
-                confirmed.c.tbl == "approval_case", confirmed.c.seq > self.seen_seq).order_by(confirmed.c.seq))
+            rows = conn.execute(select(confirmed.c.seq, confirmed.c.row)
+                                .where(confirmed.c.tbl == "approval_case", confirmed.c.seq > self.seen_seq)
+                                .order_by(confirmed.c.seq))
             for seq, row in rows:
                 self.seen_seq = max(self.seen_seq, seq)
                 if row["status"] in FINISHED:
@@ -103,12 +106,16 @@ class Flow:
             load_demo(s, password_iterations=1000)
             self.hall_id = s.scalars(select(Hall.id).where(Hall.code == "DG-HALL-1")).one()
             self._staff(s)
+            items = s.scalars(select(ServiceItem).order_by(ServiceItem.code))
             self.situations = [(i.code, st.code, tuple(m.name for m in st.materials if m.required))
-                               for i in s.scalars(select(ServiceItem).order_by(ServiceItem.code)) for st in i.situations]
+                               for i in items for st in i.situations]
         self.now = dt.datetime.combine(START, dt.time(1), dt.timezone.utc)
-        self.app = create_app(Settings(migrate_on_start=False, token_ttl_hours=24 * 400), database=self.db, clock=lambda: self.now)
+        # staff logins last the whole simulated period
+        settings = Settings(migrate_on_start=False, token_ttl_hours=24 * 400)
+        self.app = create_app(settings, database=self.db, clock=lambda: self.now)
         self.http = TestClient(self.app)
         self.http.__enter__()  # one event-loop portal for the whole run, not one per request
+        self.required = {(i, s): r for i, s, r in self.situations}
         self.desks = [self._desk(user, roles[0], prefixes) for user, roles, prefixes in STAFF]
         self.sent: dict[str, dict] = {}       # approval command id -> what was sent, by whom
         self.by_sync: dict[str, str] = {}     # sync command id -> approval command id
@@ -118,8 +125,9 @@ class Flow:
         for n, (user, roles, _) in enumerate(STAFF):
             found = s.scalars(select(StaffUser).where(StaffUser.username == user)).one_or_none()
             if found is None:
+                password = hash_password("GovHall@2026", iterations=1000)
                 found = StaffUser(username=user, display_name=user, staff_no=f"B{n:04d}", hall_id=self.hall_id,
-                                  password_hash=hash_password("GovHall@2026", iterations=1000))
+                                  password_hash=password)
                 s.add(found)
                 s.flush()
                 s.add_all(StaffRole(user_id=found.id, role=r) for r in roles)
@@ -138,10 +146,12 @@ class Flow:
         return Desk(user, role, prefixes, client)
 
     # -- acting -------------------------------------------------------------------------------------------
-    def submit(self, desk: Desk, c: cmd.Command, extra: dict | None = None, conn=None) -> None:  # noqa: ANN001
+    def submit(self, desk: Desk, c: cmd.Command, extra: dict | None = None,
+               conn=None) -> None:  # noqa: ANN001
         d = command_to_dict(c)
         name = wire.PREFIX + d["name"]
-        queued = desk.client.submit(name, wire.VERSION, {**d["args"], **(extra or {})}, base=d["base"], conn=conn)
+        args = {**d["args"], **(extra or {})}
+        queued = desk.client.submit(name, wire.VERSION, args, base=d["base"], conn=conn)
         self.sent[c.command_id] = {"desk": desk.user, "name": name, "base": d["base"], "case": c.case_id}
         self.by_sync[queued.command_id] = c.command_id  # the outbox numbers commands with ids of its own
 
@@ -152,8 +162,10 @@ class Flow:
         uscc = first17 + uscc_check_character(first17)
         if self.rng.random() < 0.03:
             uscc = first17 + ("0" if uscc[-1] != "0" else "1")  # a typo: invalid_applicant_id
-        c = cmd.Receive(command_id=str(uuid.uuid4()), case_id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), base=cmd.Base.new_case(),
-                        actor=Actor(desk.user, desk.role), device=desk.client.device_id, at=moment(day, self.rng),
+        case_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        c = cmd.Receive(command_id=str(uuid.uuid4()), case_id=case_id, base=cmd.Base.new_case(),
+                        actor=Actor(desk.user, desk.role), device=desk.client.device_id,
+                        at=moment(day, self.rng),
                         item_code=item, situation_code=situation, materials=required,
                         town=self.rng.choice(("莞城街道", "南城街道", "虎门镇", "长安镇")), department=item,
                         channel=self.rng.choice(("counter", "online")), applicant_name="东莞某某有限公司")
@@ -161,9 +173,9 @@ class Flow:
             issued = desk.client.leases.issue(conn, wire.CASE_SERIES, prefix, wire.series_day(2026))
             number = wire.case_display(prefix, 2026, issued.number) if issued.number is not None \
                 else f"{prefix}2026-{issued.display.split('-', 1)[1]}"
-            self.submit(desk, c, {"case_number": number, "series_prefix": prefix, "number": issued.number,
-                                  "block_id": issued.block_id, "applicant_kind": "company", "applicant_id": uscc},
-                        conn=conn)
+            extras = {"case_number": number, "series_prefix": prefix, "number": issued.number,
+                      "block_id": issued.block_id, "applicant_kind": "company", "applicant_id": uscc}
+            self.submit(desk, c, extras, conn=conn)
         self.received += 1
 
     def act(self, desk: Desk, day: dt.date, new_cases: int) -> None:
@@ -176,8 +188,8 @@ class Flow:
             row = desk.cases[case_id]
             if (case_id, row["version"]) in desk.acted:
                 continue
-            required = next(r for i, s, r in self.situations if (i, s) == (row["item_code"], row["situation_code"]))
-            c = choose(desk.role, row, self.rng, desk.client.device_id, moment(day, self.rng), required or ("申请表",))
+            required = self.required[(row["item_code"], row["situation_code"])] or ("申请表",)
+            c = choose(desk.role, row, self.rng, desk.client.device_id, moment(day, self.rng), required)
             if c is not None:
                 desk.acted.add((case_id, row["version"]))
                 self.submit(desk, c)
@@ -186,7 +198,8 @@ class Flow:
         days = max(10, self.target // 10)
         quiet = min(QUIET_DAYS, max(12, self.target // 4))
         receiving = int(days * 0.6)
-        per_day = [self.target // receiving + (1 if d < self.target % receiving else 0) for d in range(receiving)]
+        per_day = [self.target // receiving + (1 if d < self.target % receiving else 0)
+                   for d in range(receiving)]
         for n in range(days + quiet):  # then quiet days to let most cases finish
             day = START + dt.timedelta(days=n)
             self.now = dt.datetime.combine(day, dt.time(1), dt.timezone.utc)
@@ -239,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     codes = Counter(report.rejection_codes)
     print(f"days={days} devices={len(STAFF)} cases_sent={flow.received} cases_created={report.cases} "
           f"commands={len(flow.sent)} accepted={report.accepted} rejected={report.rejected} "
-          f"stale={codes.get('stale_command', 0)} run={elapsed:.1f}s ({len(flow.sent) / elapsed:.0f} commands/s)")
+          f"stale={codes.get('stale_command', 0)} run={elapsed:.1f}s "
+          f"({len(flow.sent) / elapsed:.0f} commands/s)")
     print("rejections: " + ", ".join(f"{k}={v}" for k, v in codes.most_common()))
     for line in report.figures:
         print(line)

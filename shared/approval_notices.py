@@ -20,11 +20,14 @@ from shared.approval.errors import ApprovalError
 from shared.approval.events import Event
 from shared.approval.lifecycle import Action
 from shared.calendar import WorkCalendar
-from shared.notices import Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure
+from shared.notices import (
+    Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure,
+)
 
 # The event each notice reports: the latest of these actions.
 SOURCE = {
-    NoticeKind.RECEIPT: (Action.RECEIVE,), NoticeKind.ACCEPTANCE: (Action.ACCEPT, Action.DEEMED_ACCEPTED_ART32),
+    NoticeKind.RECEIPT: (Action.RECEIVE,),
+    NoticeKind.ACCEPTANCE: (Action.ACCEPT, Action.DEEMED_ACCEPTED_ART32),
     NoticeKind.CORRECTION: (Action.REQUEST_CORRECTION,),
     NoticeKind.REFUSAL_OF_ACCEPTANCE: (Action.REJECT_APPLICATION,),
     NoticeKind.SPECIAL_PROCEDURE: (Action.START_SPECIAL_PROCEDURE,), NoticeKind.EXTENSION: (Action.EXTEND,),
@@ -39,8 +42,8 @@ FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件
 
 def office_for(centre_name: str, hall_name: str, address: str = "") -> Office:
     """The issuing office as the hall reference data names it (clients hold the same rows)."""
-    return Office(f"{centre_name}{hall_name}" if hall_name not in centre_name else centre_name, VERIFY_BASE_URL,
-                  address=address or None)
+    name = f"{centre_name}{hall_name}" if hall_name not in centre_name else centre_name
+    return Office(name, VERIFY_BASE_URL, address=address or None)
 
 
 class NoticeNotAvailable(ApprovalError):
@@ -68,7 +71,8 @@ def verification_token(case_id: str, kind: NoticeKind, event_id: str) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
 
 
-def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts, calendar: WorkCalendar) -> NoticeData:
+def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
+                calendar: WorkCalendar) -> NoticeData:
     source = next((e for e in reversed(events) if e.action in SOURCE[kind]), None)
     if source is None:
         raise NoticeNotAvailable(f"the case has no {kind.value} to give notice of", kind=kind.value)
@@ -79,7 +83,8 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts, cal
     if kind is NoticeKind.CORRECTION:
         fields["corrections"] = tuple(Correction(m, problem) for m, problem in p["items"])
         # estimated past the published years, like every other deadline: a notice is never refused for it
-        fields["correction_deadline"] = EstimatingCalendar(calendar).add_workdays(source.day, facts.correction_days)
+        estimate = EstimatingCalendar(calendar)
+        fields["correction_deadline"] = estimate.add_workdays(source.day, facts.correction_days)
     if kind in (NoticeKind.REFUSAL_OF_ACCEPTANCE, NoticeKind.REFUSAL):
         fields.update(reason=p.get("reason"), legal_basis=p.get("legal_basis"))
     if kind is NoticeKind.SPECIAL_PROCEDURE:
@@ -90,11 +95,13 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts, cal
                       extended_due_date=facts.statutory_due if facts.statutory_due and
                       facts.statutory_due > source.day else None)
     if kind is NoticeKind.GRANT:
-        licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE), None)
+        licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE),
+                          None)
         fields["licence"] = Licence(facts.item_name, licence_no)
     return NoticeData(
         case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
-        verification_token=verification_token(facts.case_id, kind, source.event_id), item_name=facts.item_name,
+        verification_token=verification_token(facts.case_id, kind, source.event_id),
+        item_name=facts.item_name,
         situation_name=facts.situation_name, received_date=received,
         accepted_date=_accepted_on(accepted, source),
         materials=facts.materials, statutory_limit_days=facts.statutory_limit_days, **fields)

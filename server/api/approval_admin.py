@@ -24,8 +24,8 @@ router = APIRouter(prefix="/api/v1/approval", tags=["approval admin"])
 def list_definitions(session: DbSession, user: CurrentUser, clock: Clock,
                      item: Annotated[str | None, Query(max_length=32)] = None):
     definitions.seed_defaults(session, clock())  # the whole catalogue has a version 1
-    stmt = select(ApprovalDefinition).order_by(ApprovalDefinition.item_code, ApprovalDefinition.situation_code,
-                                               ApprovalDefinition.version)
+    stmt = select(ApprovalDefinition).order_by(ApprovalDefinition.item_code,
+                                               ApprovalDefinition.situation_code, ApprovalDefinition.version)
     if item:
         stmt = stmt.where(ApprovalDefinition.item_code == item)
     return session.scalars(stmt).all()
@@ -60,13 +60,13 @@ def publish_definition(item: str, situation: str, body: DefinitionIn, session: D
                        clock: Clock):
     """Validated with validate_definition; every problem is listed. The new version applies to new cases."""
     try:
-        d = definitions.publish_version(session, {**body.body, "item_code": item, "situation_code": situation},
-                                        admin.username, clock())
+        given = {**body.body, "item_code": item, "situation_code": situation}
+        d = definitions.publish_version(session, given, admin.username, clock())
     except UnknownDefinition as exc:
         raise ApiError(404, "unknown_definition", "事项或情形不存在（no such item/situation）", **exc.details) from None
     except InvalidDefinition as exc:
-        raise ApiError(422, "invalid_definition", "流程定义不合规（invalid definition）", problems=exc.details["problems"]) \
-            from None
+        raise ApiError(422, "invalid_definition", "流程定义不合规（invalid definition）",
+                       problems=exc.details["problems"]) from None
     audit(session, action="approval.definition_publish", outcome="success", actor=admin.username,
           target=f"{item}/{situation}/v{d.version}")
     return _one(session, item, situation, d.version)
@@ -97,6 +97,7 @@ async def import_companies(request: Request, session: DbSession, admin: AdminUse
 
 @router.post("/registry/persons", response_model=ImportOut)
 async def import_persons(request: Request, session: DbSession, admin: AdminUser):
-    """Body: CSV (text/csv, UTF-8) with the header id_number,name. IDs are stored sealed with a blind index."""
+    """Body: CSV (text/csv, UTF-8) with the header id_number,name. IDs are stored sealed, with a blind
+    index."""
     text = await _csv(request)
     return _imported(session, comparison.import_persons(session, text, pii_keys()), "persons", admin)

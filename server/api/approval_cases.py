@@ -40,15 +40,16 @@ def hall_of(user: StaffUser) -> int:
 
 def rows_for(session, cases: list[ApprovalCase], today: dt.date, calendar) -> list[dict]:  # noqa: ANN001
     definitions = load_all(session)
-    return [case_row(c, v.state, definitions[(c.item_code, c.situation_code, c.definition_version)], today, calendar)
-            for c, v in views_of(session, cases, today, calendar)]
+    return [case_row(c, v.state, definitions[(c.item_code, c.situation_code, c.definition_version)], today,
+                     calendar) for c, v in views_of(session, cases, today, calendar)]
 
 
 @router.get("", response_model=list[CaseRow])
 def search_cases(session: DbSession, user: CurrentUser, clock: Clock,
                  number: Annotated[str | None, Query(max_length=40)] = None,
                  name: Annotated[str | None, Query(max_length=100)] = None,
-                 id_number: Annotated[str | None, Query(max_length=20, description="resident ID or USCC")] = None,
+                 id_number: Annotated[str | None, Query(max_length=20,
+                                                        description="resident ID or USCC")] = None,
                  item: Annotated[str | None, Query(max_length=32)] = None,
                  status: Annotated[str | None, Query(description=" / ".join(STATUSES))] = None,
                  received_from: dt.date | None = None, received_to: dt.date | None = None,
@@ -78,8 +79,10 @@ def get_case(case_id: str, session: DbSession, user: CurrentUser, clock: Clock):
                                        f"case:{case.id}:applicant_id")
         if case.phone_sealed:
             phone = reveal_identity(PHONE, case.phone_sealed, keys, f"case:{case.id}:phone")
-        audit(session, action="approval.reveal_identity", outcome="success", actor=user.username, target=case.id)
-    actions = sorted({a.action.value for r in user.role_names for a in available_actions(view.state, definition, r)})
+        audit(session, action="approval.reveal_identity", outcome="success", actor=user.username,
+              target=case.id)
+    actions = sorted({a.action.value for r in user.role_names
+                      for a in available_actions(view.state, definition, r)})
     files = session.scalars(select(ApprovalMaterial).where(ApprovalMaterial.case_id == case.id)
                             .order_by(ApprovalMaterial.id))
     art32 = view.art32
@@ -87,4 +90,5 @@ def get_case(case_id: str, session: DbSession, user: CurrentUser, clock: Clock):
                       applicant_id=applicant_id, applicant_phone=phone, identity_revealed=reveal,
                       events=[event_to_dict(e) for e in events_of(session, case.id)],
                       materials=[MaterialOut.model_validate(f) for f in files], actions=actions,
-                      art32_deadline=art32.deadline if art32 else None, art32_warning=bool(art32 and art32.warning))
+                      art32_deadline=art32.deadline if art32 else None,
+                      art32_warning=bool(art32 and art32.warning))

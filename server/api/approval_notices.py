@@ -45,21 +45,24 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
     clear_id = reveal_identity(KIND_OF[case.applicant_kind], case.applicant_id_sealed, pii_keys(),
                                f"case:{case.id}:applicant_id")
     kind_of_id = KIND_OF[case.applicant_kind]
-    applicant = Applicant(case.applicant_name or "（未填写）", resident_id=None if kind_of_id == USCC else clear_id,
-                          uscc=clear_id if kind_of_id == USCC else None)
+    company = kind_of_id == USCC
+    applicant = Applicant(case.applicant_name or "（未填写）", resident_id=None if company else clear_id,
+                          uscc=clear_id if company else None)
     materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
                       if m.name in state.materials)
     calendar = load_calendar(session)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
-    facts = CaseFacts(case.id, case.case_number, applicant, office_for(hall.centre.name, hall.name, hall.address),
-                      item.name, situation.name, definition.statutory_limit_days, materials,
-                      clock.due if clock else None)
+    office = office_for(hall.centre.name, hall.name, hall.address)
+    facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
+                      definition.statutory_limit_days, materials, clock.due if clock else None)
     try:
-        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), TemplateSet.for_office(None)[notice_kind.value])
+        template = TemplateSet.for_office(None)[notice_kind.value]
+        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template)
     except NoticeNotAvailable as exc:
         raise ApiError(409, exc.code, "办件尚无可出具的该类文书（nothing to give this notice of）", **exc.details) from None
     except NoticeError as exc:
         raise ApiError(422, getattr(exc, "code", "notice_error"), f"文书数据不完整（{exc}）") from None
-    audit(session, action="approval.notice", outcome="success", actor=user.username, target=f"{case.id}/{kind}")
+    audit(session, action="approval.notice", outcome="success", actor=user.username,
+          target=f"{case.id}/{kind}")
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{case.case_number}-{kind}.pdf"'})

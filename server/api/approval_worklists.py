@@ -61,7 +61,8 @@ def _counts(key: tuple[str, ...], c: stats.Counts) -> CountsOut:
 
 @router.get("/statistics/cases", response_model=StatisticsOut)
 def case_statistics(session: DbSession, user: CurrentUser, clock: Clock,
-                    by: Annotated[str, Query(description="comma-separated: " + ", ".join(stats.DIMENSIONS))] = "year",
+                    by: Annotated[str, Query(description="comma-separated: "
+                                             + ", ".join(stats.DIMENSIONS))] = "year",
                     received_from: dt.date | None = None, received_to: dt.date | None = None):
     """Counts by year/quarter/month/town/item/channel/department; the average cycle counts working days from
     acceptance to 办结 with stopped time (Art. 45 procedures, corrections where they stop) left out."""

@@ -41,7 +41,8 @@ def compare(session: Session, kind: str, clear_id: str, name: str, keys: KeyProv
     if person is None:
         return [{"code": "not_in_register", "register": "person", "id": mask_resident_id(clear_id)}]
     if name and _norm_name(person.name) != _norm_name(name):
-        return [{"code": "name_mismatch", "register": "person", "registered_name": person.name, "given_name": name}]
+        return [{"code": "name_mismatch", "register": "person", "registered_name": person.name,
+                 "given_name": name}]
     return []
 
 
@@ -81,7 +82,8 @@ def import_companies(session: Session, text: str) -> ImportResult:
     if errors or not rows:
         return ImportResult(0, errors or [{"line": 1, "code": "no_rows"}])
     for uscc, row in clean.items():
-        session.merge(RegistryCompany(uscc=uscc, name=row["name"], legal_representative=row["legal_representative"]))
+        session.merge(RegistryCompany(uscc=uscc, name=row["name"],
+                                      legal_representative=row["legal_representative"]))
     return ImportResult(len(clean), [])
 
 

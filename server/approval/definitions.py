@@ -14,9 +14,9 @@ from shared.approval.defaults import licence_definition, public_service_definiti
 from shared.approval.definition import (
     ADMINISTRATIVE_LICENCE, ClockEffect, JoinRule, Step, StepAction, WorkflowDefinition, validate_definition,
 )
-from shared.approval.errors import InvalidDefinition, UnknownDefinition
+from shared.approval.errors import DefinitionProblem, InvalidDefinition, UnknownDefinition
 from shared.approval.registry import DefinitionCatalogue
-from shared.db.models.catalogue import Material, ServiceItem, Situation
+from shared.db.models.catalogue import ServiceItem, Situation
 
 SYSTEM = "system"
 
@@ -39,29 +39,34 @@ def definition_from_dict(d: dict[str, Any]) -> WorkflowDefinition:
     """Raises InvalidDefinition (code `malformed_definition`) for shapes the engine cannot read."""
     try:
         steps = tuple(Step(s["name"], s["display_name"], s["role"], int(s["limit_days"]),
-                           frozenset(StepAction(a) for a in s["actions"]), ClockEffect(s.get("clock_effect", "counts")),
+                           frozenset(StepAction(a) for a in s["actions"]),
+                           ClockEffect(s.get("clock_effect", "counts")),
                            s.get("parallel_group"), JoinRule(s["join"]) if s.get("join") else None,
                            tuple(s.get("return_to", ()))) for s in d["steps"])
         return WorkflowDefinition(
-            d["item_code"], d["situation_code"], int(d["version"]), d["category"], int(d["statutory_limit_days"]),
+            d["item_code"], d["situation_code"], int(d["version"]), d["category"],
+            int(d["statutory_limit_days"]),
             int(d["promised_limit_days"]), steps, tuple(d.get("required_materials", ())),
-            issues_licence=bool(d.get("issues_licence", True)), joint_handling=bool(d.get("joint_handling", False)),
+            issues_licence=bool(d.get("issues_licence", True)),
+            joint_handling=bool(d.get("joint_handling", False)),
             correction_stops_clock=bool(d.get("correction_stops_clock", False)),
             extension_roles=frozenset(d.get("extension_roles", ("head",))))
     except (KeyError, TypeError, ValueError) as exc:
-        from shared.approval.errors import DefinitionProblem
         raise InvalidDefinition([DefinitionProblem("malformed_definition", None, str(exc))]) from None
 
 
 def default_for(situation: Situation) -> WorkflowDefinition:
-    """Version 1 for a catalogue situation: licence items get the licence workflow, the rest public service."""
+    """Version 1 for a catalogue situation: licence items get the licence workflow, the rest the public
+    service one; limits and required materials come from the catalogue."""
     item = situation.item
     required = [m.name for m in situation.materials if m.required]
     if item.category == ADMINISTRATIVE_LICENCE:
         return licence_definition(item.code, situation.code, statutory_limit_days=item.statutory_limit_days,
                                   promised_limit_days=item.promised_limit_days, required_materials=required)
-    return public_service_definition(item.code, situation.code, statutory_limit_days=item.statutory_limit_days,
-                                     promised_limit_days=item.promised_limit_days, required_materials=required)
+    return public_service_definition(item.code, situation.code,
+                                     statutory_limit_days=item.statutory_limit_days,
+                                     promised_limit_days=item.promised_limit_days,
+                                     required_materials=required)
 
 
 def _situation(session: Session, item_code: str, situation_code: str) -> Situation:
@@ -74,7 +79,7 @@ def _situation(session: Session, item_code: str, situation_code: str) -> Situati
 
 
 def ensure_default(session: Session, item_code: str, situation_code: str, now: dt.datetime) -> None:
-    """Create version 1 from the catalogue when no version exists (deterministic: same catalogue, same row)."""
+    """Create version 1 from the catalogue when none exists (deterministic: same catalogue, same row)."""
     exists = session.scalar(select(func.count()).select_from(ApprovalDefinition).where(
         ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code))
     if not exists:
@@ -85,7 +90,8 @@ def seed_defaults(session: Session, now: dt.datetime) -> int:
     """Version 1 for every catalogue situation that has none yet; returns how many were created."""
     have = set(session.execute(select(ApprovalDefinition.item_code, ApprovalDefinition.situation_code)).all())
     created = 0
-    for situation in session.scalars(select(Situation).join(ServiceItem).order_by(ServiceItem.code, Situation.code)):
+    stmt = select(Situation).join(ServiceItem).order_by(ServiceItem.code, Situation.code)
+    for situation in session.scalars(stmt):
         if (situation.item.code, situation.code) not in have:
             store(session, default_for(situation), SYSTEM, now)
             created += 1

@@ -15,7 +15,8 @@ def rejected_from(exc: DomainError) -> Rejected:
     text = f"{message_for(exc.code)}（{exc.message}）"
     if isinstance(exc, StaleCommand):
         # SYNC.md: the author learns the current state, who changed it and when.
-        return Rejected("stale_command", text, status=409, **{**exc.details, "current_state": exc.current_status})
+        details = {**exc.details, "current_state": exc.current_status}
+        return Rejected("stale_command", text, status=409, **details)
     status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 409)
     # `status` in the engine's details is the case's status; Rejected's own `status` is the HTTP one.
     details = {("case_status" if k == "status" else k): v for k, v in exc.details.items() if k != "code"}

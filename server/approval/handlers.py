@@ -14,17 +14,19 @@ from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
 from server.approval.store import append, case_row, project, state_of, step_roles
-from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
-from shared.approval.commands import Base as CommandBase
+from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
+from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Event, local_day
 from shared.approval.lifecycle import Action, CaseStatus
 from shared.approval.serialization import COMMANDS, command_from_dict, event_to_dict
 from shared.approval.state import CaseState
+from shared.calendar import WorkCalendar
 from shared.errors import DomainError
 from shared.protocol import approval as wire
 
-ACTIONS = {name: Action.DEEMED_ACCEPTED_ART32 if name == "deem_accepted" else Action(name) for name in COMMANDS}
+ACTIONS = {name: Action.DEEMED_ACCEPTED_ART32 if name == "deem_accepted" else Action(name)
+           for name in COMMANDS}
 
 
 def _base(base: dict | None, state: CaseState | None, annotation: bool, case_id: str) -> dict:
@@ -44,7 +46,8 @@ def _base(base: dict | None, state: CaseState | None, annotation: bool, case_id:
 
 def _locked_case(session: Session, ctx: CommandContext, case_id: str) -> ApprovalCase:
     # FOR UPDATE serialises commands on one case across concurrent pushes (PostgreSQL).
-    case = session.scalars(select(ApprovalCase).where(ApprovalCase.id == case_id).with_for_update()).one_or_none()
+    stmt = select(ApprovalCase).where(ApprovalCase.id == case_id).with_for_update()
+    case = session.scalars(stmt).one_or_none()
     if case is None:
         raise Rejected("unknown_case", "办件不存在（no such case）", status=404, case_id=case_id)
     if case.hall_id != ctx.device.hall_id:
@@ -53,10 +56,11 @@ def _locked_case(session: Session, ctx: CommandContext, case_id: str) -> Approva
 
 
 def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: tuple[Event, ...],
-            definition, calendar, roles_before: list[str]) -> None:  # noqa: ANN001
+            definition: WorkflowDefinition, calendar: WorkCalendar, roles_before: list[str]) -> None:
     """To the hall scope and to each role scope that held or now holds the case (so a worklist drops it)."""
     hall = ctx.device.hall_id
-    scopes = [None] + [f"role:{hall}:{r}" for r in sorted(set(roles_before) | set(step_roles(state, definition)))]
+    roles = sorted(set(roles_before) | set(step_roles(state, definition)))
+    scopes = [None] + [f"role:{hall}:{r}" for r in roles]
     row = case_row(case, state, definition, local_day(events[-1].at), calendar)
     for scope in scopes:
         for e in events:
@@ -64,7 +68,7 @@ def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: t
         ctx.publish("approval_case", case.id, row, scope=scope)
 
 
-def make_handler(name: str):  # noqa: ANN201
+def make_handler(name: str) -> Handler:
     short = name.removeprefix(wire.PREFIX)
     action, annotation = ACTIONS[short], name in wire.ANNOTATIONS
 
@@ -79,13 +83,15 @@ def make_handler(name: str):  # noqa: ANN201
         data["device"] = ctx.device.device_id  # the token's device, not the body's
         calendar = load_calendar(session)
         if short == "receive":
-            return intake.receive(session, ctx, args, _base(base, None, False, args.case_id), calendar, publish)
+            new_base = _base(base, None, False, args.case_id)
+            return intake.receive(session, ctx, args, new_base, calendar, publish)
         case = _locked_case(session, ctx, args.case_id)
         state = state_of(session, case.id)
         catalogue = definitions.catalogue_for(session, case.item_code, case.situation_code)
         definition = catalogue.get(case.item_code, case.situation_code, case.definition_version)
         actor = actor_for(ctx, state, action, None, definition)
-        command = command_from_dict({"name": short, "args": data, "base": _base(base, state, annotation, case.id),
+        command = command_from_dict({"name": short, "args": data,
+                                     "base": _base(base, state, annotation, case.id),
                                      "actor": {"user_id": actor.user_id, "role": actor.role}})
         roles_before = step_roles(state, definition)
         new_state, events = execute(state, command, catalogue, calendar)

@@ -49,7 +49,8 @@ def normalise_identity(kind: str, value: str) -> str:
 def protect_identity(kind: str, value: str, keys: KeyProvider, where: str) -> Protected:
     if kind == USCC:
         clear = check_uscc(value)
-        return Protected(USCC, seal(clear, keys, f"{USCC}|{where}"), blind_index(USCC, clear, keys), mask_uscc(clear))
+        return Protected(USCC, seal(clear, keys, f"{USCC}|{where}"), blind_index(USCC, clear, keys),
+                         mask_uscc(clear))
     p = protect(kind, value, keys, where)
     return Protected(kind, p.sealed, p.index, p.masked)
 

@@ -70,7 +70,8 @@ def check_case_number(session: Session, ctx: CommandContext, args: wire.ReceiveA
         alarm = None
     taken = session.scalar(select(ApprovalCase.id).where(ApprovalCase.case_number == args.case_number))
     if taken is not None:
-        raise Rejected("case_number_taken", "该办件编号已使用（case number already used）", case_number=args.case_number)
+        raise Rejected("case_number_taken", "该办件编号已使用（case number already used）",
+                       case_number=args.case_number)
     return alarm
 
 
@@ -122,19 +123,21 @@ def receive(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, base:
     case = ApprovalCase(
         id=args.case_id, hall_id=ctx.device.hall_id, case_number=args.case_number, item_code=args.item_code,
         sub_item_code=args.sub_item_code, situation_code=args.situation_code,
-        definition_version=definition.version, applicant_name=args.applicant_name, applicant_kind=args.applicant_kind,
+        definition_version=definition.version, applicant_name=args.applicant_name,
+        applicant_kind=args.applicant_kind,
         applicant_id_sealed=ident.sealed, applicant_id_masked=ident.masked, applicant_key=ident.key,
         phone_sealed=phone.sealed if phone else None, phone_masked=phone.masked if phone else "",
         department=args.department, town=args.town, channel=args.channel, ticket_id=args.ticket_id,
         received_on=state.received_on, mismatches=[], status=state.status.value, version=0, current_steps=[])
     project(case, state)
-    case.mismatches = compare(session, kind, normalise_identity(kind, args.applicant_id), args.applicant_name, keys)
+    clear = normalise_identity(kind, args.applicant_id)
+    case.mismatches = compare(session, kind, clear, args.applicant_name, keys)
     session.add(case)
     session.flush()  # the case row before its events (foreign key)
     append(session, events, keys)
     for f in args.files:
-        session.add(ApprovalMaterial(case_id=case.id, material=f.material, file_name=f.file_name, sha256=f.sha256,
-                                     size=f.size, event_seq=1))
+        session.add(ApprovalMaterial(case_id=case.id, material=f.material, file_name=f.file_name,
+                                     sha256=f.sha256, size=f.size, event_seq=1))
     publish(ctx, case, state, events, definition, calendar, [])
     return {"case_id": case.id, "case_number": case.case_number, "version": state.version,
             "status": state.status.value, "event_ids": [e.event_id for e in events],

@@ -60,7 +60,8 @@ def search(session: Session, f: Filters, limit: int = 100, offset: int = 0) -> l
         stmt = stmt.where(ApprovalCase.status.not_in(FINISHED))
     if f.unfinished:
         stmt = stmt.where(ApprovalCase.status.not_in(sorted(s.value for s in TERMINAL)))
-    stmt = stmt.order_by(ApprovalCase.received_on.desc(), ApprovalCase.case_number).limit(limit).offset(offset)
+    stmt = stmt.order_by(ApprovalCase.received_on.desc(), ApprovalCase.case_number)
+    stmt = stmt.limit(limit).offset(offset)
     return list(session.scalars(stmt))
 
 
@@ -97,7 +98,8 @@ def todo(session: Session, hall_id: int, roles: set[str], today: dt.date,
     out = []
     for case, view in views_of(session, all_cases(session, hall_id, unfinished=True), today, calendar):
         definition = definitions[(case.item_code, case.situation_code, case.definition_version)]
-        actions = sorted({a.action.value for r in roles for a in available_actions(view.state, definition, r)})
+        actions = sorted({a.action.value for r in roles
+                          for a in available_actions(view.state, definition, r)})
         if actions:
             out.append((case, view, actions))
     return out

@@ -41,7 +41,9 @@ def append(session: Session, events: tuple[Event, ...], keys: KeyProvider) -> No
 
 
 def personal_of(row: ApprovalEvent, keys: KeyProvider) -> dict[str, str]:
-    return json.loads(open_sealed(row.personal_sealed, keys, f"event:{row.event_id}")) if row.personal_sealed else {}
+    if not row.personal_sealed:
+        return {}
+    return json.loads(open_sealed(row.personal_sealed, keys, f"event:{row.event_id}"))
 
 
 def project(case: ApprovalCase, state: CaseState) -> None:
@@ -59,7 +61,8 @@ def clocks_summary(view: CaseView) -> dict:
     return {"statutory_due": statutory.due.isoformat() if statutory and statutory.due else None,
             "remaining_working_days": statutory.remaining if statutory else None,
             "promised_due": promised.due.isoformat() if promised and promised.due else None,
-            "stopped": bool(statutory and statutory.stopped) or view.state.status is CaseStatus.SPECIAL_PROCEDURE,
+            "stopped": bool(statutory and statutory.stopped)
+            or view.state.status is CaseStatus.SPECIAL_PROCEDURE,
             "provisional": view.provisional, "card": view.card.value, "as_of": view.today.isoformat()}
 
 

@@ -55,7 +55,7 @@ def series_day(year: int) -> str:
     return f"{year}-01-01"
 
 
-# --- command args (name → model) -----------------------------------------------------------------------------
+# --- command args (name → model) ----------------------------------------------------------------------------
 
 class CommandArgs(Request):
     """The fields every approval command carries (shared.approval.commands.Command minus base and actor)."""
@@ -224,7 +224,7 @@ class Base(Request):
     from_state: str | None
 
 
-# --- rows the server publishes -------------------------------------------------------------------------------
+# --- rows the server publishes ------------------------------------------------------------------------------
 
 class ClocksSummary(Response):
     statutory_due: dt.date | None = None      # None before acceptance or while the clock is stopped
@@ -247,7 +247,7 @@ class CaseRow(Response):
     definition_version: int
     applicant_name: str
     applicant_kind: ApplicantKind
-    applicant_id_masked: str                  # e.g. 110***********1234; the clear value never leaves the server
+    applicant_id_masked: str                  # e.g. 110105********002X; the clear value stays on the server
     applicant_key: str                        # blind index (HMAC-SM3) for search by ID/USCC
     status: str                               # shared.approval.lifecycle.CaseStatus value
     version: int

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.store.database import Database
 from shared.approval import commands as cmd
 from shared.approval.events import CHINA_TZ, Actor
+from shared.approval.lifecycle import CaseStatus
 from shared.approval.serialization import command_to_dict
 from shared.db.models import Hall, StaffRole, StaffUser
 from shared.passwords import hash_password
@@ -93,9 +94,9 @@ class Desk:
         return block
 
     def next_number(self, prefix: str = "DG", year: int = 2026) -> tuple[int, int, str]:
-        block = next((b for b in self.blocks if b["next"] <= b["last"] and b["prefix"] == prefix), None) \
-            or {**self.lease(prefix, year), "next": None}
-        if block["next"] is None:
+        block = next((b for b in self.blocks if b["next"] <= b["last"] and b["prefix"] == prefix), None)
+        if block is None:
+            self.lease(prefix, year)
             block = self.blocks[-1]
         number = block["next"]
         block["next"] += 1
@@ -113,9 +114,9 @@ def open_desk(http: Any, admin_headers: dict, hall_id: int, user: str) -> Desk:
     return Desk(http, device["device_id"], device["token"], login.json()["token"], user)
 
 
-def receive(desk: Desk, *, item: str = SERVICE_ITEM, situation: str = SERVICE_SITUATION, day: str = "2026-11-02",
-            materials: tuple[str, ...] = REQUIRED, applicant_id: str = COMPANY_ID, kind: str = "company",
-            name: str = "东莞测试有限公司", **extra: Any) -> tuple[str, dict]:
+def receive(desk: Desk, *, item: str = SERVICE_ITEM, situation: str = SERVICE_SITUATION,
+            day: str = "2026-11-02", materials: tuple[str, ...] = REQUIRED, applicant_id: str = COMPANY_ID,
+            kind: str = "company", name: str = "东莞测试有限公司", **extra: Any) -> tuple[str, dict]:
     """A new case by the counter; returns (case id, result)."""
     case_id = str(uuid.uuid4())
     number, block_id, display = desk.next_number()
@@ -130,7 +131,6 @@ def receive(desk: Desk, *, item: str = SERVICE_ITEM, situation: str = SERVICE_SI
 
 def command(kind: type[cmd.Command], case_id: str, version: int, status: str | None, day: str,
             desk: Desk, **fields: Any) -> cmd.Command:
-    from shared.approval.lifecycle import CaseStatus
     return kind(command_id=str(uuid.uuid4()), case_id=case_id,
                 base=cmd.Base(version, CaseStatus(status) if status else None), actor=Actor(desk.user, "any"),
                 device=desk.device_id, at=at(day), **fields)

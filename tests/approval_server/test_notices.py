@@ -12,7 +12,9 @@ from shared.approval_notices import FORMS, CaseFacts, notice_data, office_for
 from shared.calendar import WorkCalendar
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import Applicant, Material, NoticeKind, TemplateSet, render_notice
-from tests.approval_server.support import COMPANY_ID, REQUIRED, SERVICE_ITEM, SERVICE_SITUATION, command, receive
+from tests.approval_server.support import (
+    COMPANY_ID, REQUIRED, SERVICE_ITEM, SERVICE_SITUATION, command, receive,
+)
 from tests.fixtures.server import login
 
 
@@ -43,11 +45,13 @@ def test_notices_of_a_case(desks, client, database) -> None:  # noqa: ANN001
     assert client.get(f"{url}/acceptance", headers=headers).json()["error"]["code"] == "notice_not_available"
     assert client.get(f"{url}/nonsense", headers=headers).json()["error"]["code"] == "unknown_notice_kind"
     items = (cmd.CorrectionItem(REQUIRED[0], "缺少签章"),)
-    sent = clerk.send(command(cmd.RequestCorrection, case_id, 1, "received", "2026-11-03", clerk, items=items))
+    sent = clerk.send(command(cmd.RequestCorrection, case_id, 1, "received", "2026-11-03", clerk,
+                              items=items))
     assert sent["status"] == "accepted", sent
     correction = client.get(f"{url}/correction", headers=headers)
     assert correction.status_code == 200, correction.text
-    events = [event_from_dict(e) for e in client.get(f"/api/v1/cases/{case_id}", headers=headers).json()["events"]]
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
+    events = [event_from_dict(e) for e in detail["events"]]
     facts = _offline_facts(database, case_id, r["result"]["case_number"])
     offline = render_notice(notice_data(NoticeKind.CORRECTION, events, facts, WorkCalendar()),
                             TemplateSet.for_office(None)[NoticeKind.CORRECTION.value])
