@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -36,6 +37,21 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> d
     raise SystemExit(f"the server did not answer {url}/healthz within {timeout:.0f} s")
 
 
+def _demo_keys(data_dir: Path) -> dict[str, str]:
+    """Personal data is sealed with SM4-GCM; the server refuses to take ID numbers without keys. A real
+    deployment sets GOVHALL_PII_KEYS / GOVHALL_PII_INDEX_KEY; the demo makes its own once, kept beside its data."""
+    if os.environ.get("GOVHALL_PII_KEYS") and os.environ.get("GOVHALL_PII_INDEX_KEY"):
+        return {}
+    path = data_dir / "demo-keys.env"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"GOVHALL_PII_KEYS=demo1:{secrets.token_hex(16)}\n"
+                        f"GOVHALL_PII_INDEX_KEY={secrets.token_hex(32)}\n", encoding="utf-8")
+        path.chmod(0o600)
+        print(f"generated demo keys for personal data in {path} (set GOVHALL_PII_KEYS in production)")
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="installers/dev.sh run", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("GOVHALL_PORT", 8765)))
@@ -45,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     env = dict(os.environ, GOVHALL_DATA_DIR=args.data_dir, GOVHALL_PORT=str(args.port))
+    env.update(_demo_keys(Path(args.data_dir)))
     py = sys.executable
     subprocess.run([py, "-m", "server", "load-demo"], env=env, check=True, cwd=ROOT)
     url = f"http://127.0.0.1:{args.port}"

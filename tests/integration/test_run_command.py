@@ -30,6 +30,8 @@ def test_run_command_serves_health_and_the_demo_catalogue(tmp_path: Path) -> Non
     assert f"GovHall server: http://127.0.0.1:{port}" in done.stdout
     assert "demo catalogue: 16 items" in done.stdout
     assert (tmp_path / "data" / "server.sqlite3").exists()
+    keys = tmp_path / "data" / "demo-keys.env"
+    assert keys.stat().st_mode & 0o077 == 0 and "GOVHALL_PII_KEYS=demo1:" in keys.read_text()
     # a second start on the same data loads nothing new
     again = subprocess.run([sys.executable, "-m", "installers.demo", "--check", "--port", str(port),
                             "--data-dir", str(tmp_path / "data")],
