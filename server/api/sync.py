@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AdminUser, DbSession
@@ -39,7 +39,8 @@ def _unit(request: Request) -> Iterator:
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     except (OperationalError, DBAPIError) as exc:
-        if isinstance(exc, OperationalError) or getattr(exc, "connection_invalidated", False):
+        # IntegrityError here: a concurrent push inserted the same key first; retrying resolves it.
+        if isinstance(exc, (OperationalError, IntegrityError)) or getattr(exc, "connection_invalidated", False):
             raise ApiError(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）") from None
         raise
 
