@@ -19,7 +19,8 @@ from server.store.database import Database
 from server.sync import changes, devices, leases, push
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
-from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, DeviceRegistered, DeviceRegistration,
+from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, CompactionReport, CompactionRequest,
+                                  DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
                                   PushResponse, RefusedAsk, SnapshotResponse)
 
@@ -74,6 +75,16 @@ def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> 
     audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
     return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
                             scopes=devices.scopes_for(device.hall_id, device.window_id))
+
+
+@router.post("/compact", response_model=CompactionReport)
+def compact(body: CompactionRequest, session: DbSession, admin: AdminUser, request: Request) -> CompactionReport:
+    """Retention: drop superseded entries and tombstones older than `retention_days`; devices whose cursor
+    is older than what was dropped will reset from a snapshot. Run it daily (e.g. from cron)."""
+    before = _now(request) - dt.timedelta(days=body.retention_days)
+    dropped = changes.compact_all(session, before=before)
+    audit(session, action="sync_compact", outcome="success", actor=admin.username, dropped=sum(dropped.values()))
+    return CompactionReport(dropped=dropped)
 
 
 @router.post("/push", response_model=PushResponse)

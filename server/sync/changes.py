@@ -161,3 +161,9 @@ def compact(session: Session, scope: str, *, before: dt.datetime) -> int:
         floor.min_seq = max(floor.min_seq, top)
     session.flush()
     return len(ids)
+
+
+def compact_all(session: Session, *, before: dt.datetime) -> dict[str, int]:
+    """Compact every scope in the log (run daily with before = now - retention); returns drops per scope."""
+    scopes = list(session.scalars(select(CHANGES.c.scope).distinct()))
+    return {scope: compact(session, scope, before=before) for scope in scopes}

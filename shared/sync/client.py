@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
@@ -143,9 +143,17 @@ class SyncClient:
                 return applied
 
     def _learn_seq_base(self, conn, last_seq: int) -> None:  # noqa: ANN001
-        """A fresh cache on a device the server already knows continues after the server's last seq."""
-        if conn.scalar(select(outbox_table.c.seq).limit(1)) is None:
-            store.set_meta(conn, "seq_base", str(last_seq))
+        """A fresh cache on a device the server already knows (a reinstall) continues after the server's last
+        seq; commands queued before the first contact, never sent, are renumbered to follow it."""
+        if conn.scalar(select(outbox_table.c.seq).where((outbox_table.c.attempts > 0)
+                                                        | (outbox_table.c.status != "pending")).limit(1)) is not None:
+            return  # the server has seen this outbox: its numbering is the server's
+        store.set_meta(conn, "seq_base", str(last_seq))
+        first = conn.scalar(select(func.min(outbox_table.c.seq)))
+        if first is not None and first <= last_seq:
+            shift = last_seq + 1 - first  # via negative numbers: the primary key stays unique at every step
+            conn.execute(update(outbox_table).values(seq=-(outbox_table.c.seq + shift)))
+            conn.execute(update(outbox_table).values(seq=-outbox_table.c.seq))
 
     def reset(self, scope: str) -> None:
         reply = self.call("GET", "/snapshot", params={"scope": scope})
@@ -159,6 +167,8 @@ class SyncClient:
         """Leases, push, pull. Raises SyncFailed (after recording it) if the server could not be reached."""
         with self._lock:
             try:
+                if not self.cursors():
+                    self.pull()  # first contact: learn the scopes and where this device's numbering stands
                 self.leases.sync()
                 self.push()
                 self.pull()

@@ -137,3 +137,18 @@ def test_compaction_keeps_the_latest_entry_per_key(world: World) -> None:
     with world.db.session() as s:
         assert compact(s, f"hall:{world.hall_id}", before=world.clock()) == 4
     assert uuid.UUID(next(iter(ws.client.confirmed("sync_entity"))))
+
+
+def test_a_reinstalled_device_continues_after_the_servers_last_seq(world: World) -> None:
+    dev = world.devices[2]
+    for _ in range(3):
+        world.record_fact(dev)
+    dev.client.sync_once()
+    dev.client.engine.dispose()
+    dev.path.unlink()  # the cache is lost; the device keeps its registration
+    world.open(dev)
+    world.record_fact(dev)  # queued before the first contact, as seq 1
+    dev.client.sync_once()
+    status = dev.client.status()
+    assert status.pending == 0 and status.rejected == []
+    assert len(dev.client.confirmed("sync_fact")) == 4
