@@ -206,7 +206,8 @@ class SyncClient:
             pending = outbox.pending_count(conn)
             alarms = self.leases.alarms(conn)
         return SyncStatus(online=self.online, last_success_at=self.last_success_at, pending=pending,
-                          rejected=self.rejected(), alarms=alarms, last_error=self.last_error)
+                          rejected=self.rejected(), alarms=alarms, last_error=self.last_error,
+                          clock_offset_ms=self.clock.offset_ms)
 
 
 def _rejected(r: dict) -> RejectedCommand:

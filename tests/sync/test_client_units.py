@@ -71,6 +71,12 @@ def test_reset_rebuilds_confirmed_rows_and_keeps_unsent_commands(world: World) -
     check_all(world)
 
 
+def test_the_status_reports_the_clock_skew_measured_against_the_server(world: World) -> None:
+    dev = world.devices[2]
+    dev.client.sync_once()
+    assert abs(dev.client.status().clock_offset_ms + dev.skew_ms) <= 1
+
+
 def test_a_stale_update_is_rolled_back_and_reported(world: World) -> None:
     a, b = world.devices[0], world.devices[3]
     world.create_entity(a)
