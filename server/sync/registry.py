@@ -1,9 +1,13 @@
 """The command registry. Each command is (name, version, args schema, who may send it, handler). Handlers are
 deterministic: given the database state, the device and the args, they accept (returning a JSON result and
-publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own:
+publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own, from
+a `register_commands(registry)` of theirs that server.sync.commands.default_registry calls:
 
     registry.register(CommandSpec("queue.claim", 1, ClaimArgs, handle_claim,
                                   kinds={"workstation"}, roles={"clerk"}))
+
+A handler runs inside a savepoint (see CommandSpec.savepoint); a new version of a command is a new spec
+registered beside the old one, so devices not yet upgraded keep working.
 """
 
 from __future__ import annotations

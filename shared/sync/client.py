@@ -25,6 +25,9 @@ NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismat
 
 
 class SyncClient:
+    """One device's sync engine over its cache. Open the cache with open_cache(path, immediate=True): the
+    loop and the UI's writer then queue on the write lock instead of failing to upgrade a read."""
+
     def __init__(self, engine: Engine, *, device_id: str, token: str, transport: Transport,
                  staff_token: str | None = None, wall_ms: Callable[[], int] | None = None,
                  crash_hook: Callable[[str], None] | None = None, push_batch: int = 100, pull_limit: int = 1000,
