@@ -128,6 +128,8 @@ class SyncClient:
                 cursors = store.read_cursors(conn)
             params = {"cursors": ",".join(f"{s}@{c}" for s, c in sorted(cursors.items())), "limit": self.pull_limit}
             reply = self.call("GET", "/pull", params=params)
+            if reply.error_code == "scope_forbidden" and not self._forget_scopes(reply):
+                continue  # the device lost a scope (moved to another window): its rows go, the rest syncs on
             if reply.status != 200:
                 raise self.fail(reply, "pull")
             body = reply.body
@@ -144,6 +146,16 @@ class SyncClient:
                 self.crash("pull.before_commit")
             if not body["has_more"]:
                 return applied
+
+    def _forget_scopes(self, reply: Reply) -> bool:
+        """Drop the cursors and confirmed rows of scopes the server no longer grants. False if it did."""
+        lost = [x for x in reply.body["error"].get("details", {}).get("scopes", []) if x in self.cursors()]
+        if not lost:
+            return True
+        with self.engine.begin() as conn:
+            for scope in lost:
+                store.forget_scope(conn, scope)
+        return False
 
     def _learn_seq_base(self, conn, last_seq: int) -> None:  # noqa: ANN001
         """A fresh cache on a device the server already knows (a reinstall) continues after the server's last

@@ -15,6 +15,7 @@ from shared.sync.loop import backoff_delay
 from tests.sync.harness.invariants import check_all, check_convergence
 from tests.sync.harness.network import Faults
 from tests.sync.harness.world import SERIES, World
+from tests.sync.support import demo_hall
 
 
 def test_hlc_never_goes_back_when_the_wall_clock_does() -> None:
@@ -158,3 +159,23 @@ def test_a_reinstalled_device_continues_after_the_servers_last_seq(world: World)
     status = dev.client.status()
     assert status.pending == 0 and status.rejected == []
     assert len(dev.client.confirmed("sync_fact")) == 4
+
+
+def test_a_device_moved_to_another_window_forgets_the_old_windows_rows(world: World) -> None:
+    from server.sync.models import ChangeLog
+    from shared.db.models import Device
+    dev = world.devices[0]
+    dev.client.sync_once()
+    old_window = next(s for s in dev.client.cursors() if s.startswith("window:"))
+    with world.db.session() as s:  # something published to the old window's scope
+        s.add(ChangeLog(hall_id=world.hall_id, scope=old_window, seq=10_000, tbl="note", pk="n1", op="upsert",
+                        row={"id": "n1"}, at=world.clock()))
+    dev.client.sync_once()
+    assert "n1" in dev.client.confirmed("note")
+    _, windows = demo_hall(world.db)
+    with world.db.session() as s:
+        device = s.get(Device, dev.device_id)
+        device.window_id = next(w for w in windows if f"window:{w}" != old_window)
+    dev.client.sync_once()
+    assert old_window not in dev.client.cursors() and dev.client.confirmed("note") == {}
+    assert dev.client.status().online
