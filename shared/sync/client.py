@@ -42,6 +42,7 @@ class SyncClient:
         self.online = False
         self.last_success_at: dt.datetime | None = None
         self.last_error: str | None = None
+        self.lease_error: str | None = None
         self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
         self._lock = threading.Lock()  # one sync cycle at a time (the loop and an explicit "sync now")
         self.leases = LeaseBook(self)
@@ -184,7 +185,11 @@ class SyncClient:
             try:
                 if not self.cursors():
                     self.pull()  # first contact: learn the scopes and where this device's numbering stands
-                self.leases.sync()
+                try:
+                    self.leases.sync()
+                    self.lease_error = None
+                except SyncFailed as exc:  # a refused lease must not hold back the outbox
+                    self.lease_error = exc.message
                 self.push()
                 self.pull()
             except TransportError as exc:
@@ -219,7 +224,7 @@ class SyncClient:
     def status(self) -> SyncStatus:
         with self.engine.connect() as conn:
             pending = outbox.pending_count(conn)
-            alarms = self.leases.alarms(conn)
+            alarms = self.leases.alarms(conn) + ([f"lease_error:{self.lease_error}"] if self.lease_error else [])
         return SyncStatus(online=self.online, last_success_at=self.last_success_at, pending=pending,
                           rejected=self.rejected(), alarms=alarms, last_error=self.last_error,
                           clock_offset_ms=self.clock.offset_ms)

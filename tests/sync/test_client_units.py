@@ -179,3 +179,12 @@ def test_a_device_moved_to_another_window_forgets_the_old_windows_rows(world: Wo
     dev.client.sync_once()
     assert old_window not in dev.client.cursors() and dev.client.confirmed("note") == {}
     assert dev.client.status().online
+
+
+def test_a_refused_lease_does_not_hold_back_the_outbox(world: World) -> None:
+    evaluator = world.devices[2]  # evaluators issue no numbers: the server refuses them leases
+    evaluator.client.leases.track(SERIES[0], SERIES[1], world.day)
+    world.record_fact(evaluator)
+    evaluator.client.sync_once()
+    status = evaluator.client.status()
+    assert status.pending == 0 and any(a.startswith("lease_error:") for a in status.alarms)
