@@ -30,7 +30,7 @@ class SyncClient:
 
     def __init__(self, engine: Engine, *, device_id: str, token: str, transport: Transport,
                  staff_token: str | None = None, wall_ms: Callable[[], int] | None = None,
-                 crash_hook: Callable[[str], None] | None = None, push_batch: int = 100, pull_limit: int = 1000,
+                 crash_hook: Callable[[str], None] | None = None, push_batch: int = 250, pull_limit: int = 1000,
                  timeout: float = 10.0) -> None:
         self.engine, self.device_id, self.token, self.transport = engine, device_id, token, transport
         self.staff_token = staff_token
