@@ -149,7 +149,6 @@ def bench_catchup(b: Bench, commands: int = 10_000) -> float:
         client.submit("fact.record", 1, {"fact_id": fid, "kind": "call", "body": {"n": i}},
                       effects=[("sync_fact", fid, {"id": fid})])
     start = time.perf_counter()
-    client.push_batch = 100
     client.sync_once()
     elapsed = time.perf_counter() - start
     status = client.status()

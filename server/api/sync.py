@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AdminUser, DbSession
@@ -19,7 +19,8 @@ from server.store.database import Database
 from server.sync import changes, devices, leases, push
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
-from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, DeviceRegistered, DeviceRegistration,
+from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, CompactionReport, CompactionRequest,
+                                  DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
                                   PushResponse, RefusedAsk, SnapshotResponse)
 
@@ -39,7 +40,8 @@ def _unit(request: Request) -> Iterator:
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     except (OperationalError, DBAPIError) as exc:
-        if isinstance(exc, OperationalError) or getattr(exc, "connection_invalidated", False):
+        # IntegrityError here: a concurrent push inserted the same key first; retrying resolves it.
+        if isinstance(exc, (OperationalError, IntegrityError)) or getattr(exc, "connection_invalidated", False):
             raise ApiError(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）") from None
         raise
 
@@ -73,6 +75,16 @@ def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> 
     audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
     return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
                             scopes=devices.scopes_for(device.hall_id, device.window_id))
+
+
+@router.post("/compact", response_model=CompactionReport)
+def compact(body: CompactionRequest, session: DbSession, admin: AdminUser, request: Request) -> CompactionReport:
+    """Retention: drop superseded entries and tombstones older than `retention_days`; devices whose cursor
+    is older than what was dropped will reset from a snapshot. Run it daily (e.g. from cron)."""
+    before = _now(request) - dt.timedelta(days=body.retention_days)
+    dropped = changes.compact_all(session, before=before)
+    audit(session, action="sync_compact", outcome="success", actor=admin.username, dropped=sum(dropped.values()))
+    return CompactionReport(dropped=dropped)
 
 
 @router.post("/push", response_model=PushResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Table, Text, and_, cast, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
@@ -37,6 +37,7 @@ class ChangeWriter:
         self.session, self.hall_id, self.now = session, hall_id, now
         self.start = self.value = self._lock()
         self.rows: list[dict] = []
+        self.deferred: dict[Table, list[dict]] = {}  # in order of first use, so parents go in first
 
     def _lock(self) -> int:
         stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
@@ -51,11 +52,16 @@ class ChangeWriter:
         return {"hall_id": self.hall_id, "scope": scope, "seq": self.value, "tbl": table, "pk": pk,
                 "op": "upsert" if row is not None else "delete", "row": row, "at": self.now}
 
-    def keep(self, changes: list[dict]) -> None:
+    def keep(self, changes: list[dict], deferred: list[tuple[Table, dict]] = ()) -> None:
         self.rows.extend(changes)
+        for table, row in deferred:
+            self.deferred.setdefault(table, []).append(row)
 
     def finish(self) -> int:
-        """Insert the kept changes and store the counter; returns the highest cursor written (0: none)."""
+        """Insert the deferred rows and the kept changes, store the counter; returns the highest cursor
+        written (0: none)."""
+        for table, rows in self.deferred.items():
+            self.session.execute(insert(table), rows)
         if not self.rows:
             return 0
         self.session.execute(insert(CHANGES), self.rows)
@@ -155,3 +161,9 @@ def compact(session: Session, scope: str, *, before: dt.datetime) -> int:
         floor.min_seq = max(floor.min_seq, top)
     session.flush()
     return len(ids)
+
+
+def compact_all(session: Session, *, before: dt.datetime) -> dict[str, int]:
+    """Compact every scope in the log (run daily with before = now - retention); returns drops per scope."""
+    scopes = list(session.scalars(select(CHANGES.c.scope).distinct()))
+    return {scope: compact(session, scope, before=before) for scope in scopes}

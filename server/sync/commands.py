@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.sync.leases import block_covers
@@ -71,24 +69,30 @@ def number_row(n: IssuedNumber) -> dict:
 
 
 _FACTS = SyncFact.__table__
-FIND_FACT = select(_FACTS).where(_FACTS.c.id == bindparam("fact_id"))
-# RETURNING tells whether the row went in (psycopg reports no rowcount for this statement).
-INSERT_FACT = {"sqlite": sqlite_insert(_FACTS).on_conflict_do_nothing().returning(_FACTS.c.id),
-               "postgresql": pg_insert(_FACTS).on_conflict_do_nothing().returning(_FACTS.c.id)}
+
+
+def prepare_facts(session: Session, batch: list[FactArgs]) -> dict[str, dict]:
+    """One query for every fact id of the push; the handler adds the facts it accepts."""
+    ids = list({a.fact_id for a in batch})
+    rows = session.connection().execute(select(_FACTS).where(_FACTS.c.id.in_(ids))) if ids else []
+    return {r.id: dict(r._mapping) for r in rows}
 
 
 def record_fact(session: Session, ctx: CommandContext, args: FactArgs, base: dict | None) -> dict:
-    """One statement, the write last: it needs no savepoint. Facts are most of all traffic."""
-    conn = session.connection()
+    """Facts are most of all traffic: looked up in one query per push, inserted in one statement per push
+    (no savepoint needed: nothing is written before the only rejection)."""
+    known = ctx.prepared if ctx.prepared is not None else prepare_facts(session, [args])
+    existing = known.get(args.fact_id)
+    if existing is not None:
+        if existing["hall_id"] == ctx.device.hall_id and existing["kind"] == args.kind and existing["body"] == args.body:
+            return {"fact_id": args.fact_id, "duplicate": True}  # the same fact sent again by another command
+        raise Rejected("fact_id_conflict", "该记录编号已被另一条不同的记录使用（fact id reused）", fact_id=args.fact_id)
     row = {"id": args.fact_id, "hall_id": ctx.device.hall_id, "kind": args.kind, "body": args.body,
            "device_id": ctx.device.device_id, "hlc": ctx.hlc}
-    if conn.execute(INSERT_FACT[conn.dialect.name], row).first() is not None:
-        ctx.publish("sync_fact", args.fact_id, row)
-        return {"fact_id": args.fact_id}
-    existing = conn.execute(FIND_FACT, {"fact_id": args.fact_id}).one()
-    if existing.hall_id == ctx.device.hall_id and existing.kind == args.kind and existing.body == args.body:
-        return {"fact_id": existing.id, "duplicate": True}  # the same fact sent again by another command
-    raise Rejected("fact_id_conflict", "该记录编号已被另一条不同的记录使用（fact id reused）", fact_id=args.fact_id)
+    ctx.insert_later(_FACTS, row)
+    known[args.fact_id] = row
+    ctx.publish("sync_fact", args.fact_id, row)
+    return {"fact_id": args.fact_id}
 
 
 def create_entity(session: Session, ctx: CommandContext, args: EntityCreateArgs, base: dict | None) -> dict:
@@ -178,7 +182,7 @@ def issue_number(session: Session, ctx: CommandContext, args: NumberArgs, base: 
 
 def register_generic(registry: Registry) -> None:
     registry.register(CommandSpec("fact.record", 1, FactArgs, record_fact, kinds=ANY_WRITER,
-                                  savepoint="none"))
+                                  savepoint="none", prepare=prepare_facts))
     registry.register(CommandSpec("entity.create", 1, EntityCreateArgs, create_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.update", 1, EntityUpdateArgs, update_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.delete", 1, EntityDeleteArgs, delete_entity, kinds=WORKSTATION))

@@ -40,6 +40,7 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
     writer = ChangeWriter(session, device.hall_id, now) if any(c.seq > last_seq for c in commands) else None
     ids = [c.command_id for c in commands]
     known_ids = set(session.scalars(select(LOG.c.command_id).where(LOG.c.command_id.in_(ids)))) if ids else set()
+    plans = _plan(session, registry, device, [c for c in commands if c.seq > last_seq])
     entries: dict[int, dict] = {}  # this push's new log rows by seq
     results: list[CommandResult] = []
     for cmd in commands:
@@ -49,15 +50,15 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
         if cmd.seq != last_seq + 1:
             raise PushError(409, "seq_gap", f"命令序号不连续（expected seq {last_seq + 1}, got {cmd.seq}）",
                             expected=last_seq + 1, got=cmd.seq)
-        entry = _apply_one(session, registry, device, cmd, now, writer, cmd.command_id in known_ids)
+        entry = _apply_one(session, plans[cmd.seq], device, cmd, now, writer, cmd.command_id in known_ids)
         known_ids.add(cmd.command_id)
         entries[cmd.seq] = entry
         last_seq = cmd.seq
         results.append(result_of(entry))
     published = 0
     if entries:
-        session.execute(insert(LOG), list(entries.values()))
         published = writer.finish()
+        session.execute(insert(LOG), list(entries.values()))
         session.execute(update(DEVICES).where(DEVICES.c.device_id == device.device_id)
                         .values(last_seq=last_seq, last_seen_at=now))
     return last_seq, results, published
@@ -74,23 +75,51 @@ def _replay(session: Session, device_id: str, cmd: CommandIn, entries: dict[int,
     return result_of(stored, replayed=True)
 
 
-def _apply_one(session: Session, registry: Registry, device: DeviceContext, cmd: CommandIn, now: dt.datetime,
+class Plan:
+    """A command resolved and parsed ahead of the loop, so that specs can batch-load for the whole push."""
+    __slots__ = ("spec", "args", "refusal", "prepared")
+
+    def __init__(self, spec=None, args=None, refusal: Rejected | None = None) -> None:  # noqa: ANN001
+        self.spec, self.args, self.refusal, self.prepared = spec, args, refusal, None
+
+
+def _plan(session: Session, registry: Registry, device: DeviceContext, commands: list[CommandIn]) -> dict[int, Plan]:
+    plans: dict[int, Plan] = {}
+    for cmd in commands:
+        try:
+            spec = registry.resolve(cmd.name, cmd.version, device)
+            plans[cmd.seq] = Plan(spec, registry.parse_args(spec, cmd.args))
+        except Rejected as exc:
+            plans[cmd.seq] = Plan(refusal=exc)
+    by_spec: dict[object, list[Plan]] = {}
+    for plan in plans.values():
+        if plan.spec is not None and plan.spec.prepare is not None:
+            by_spec.setdefault(plan.spec, []).append(plan)
+    for spec, group in by_spec.items():
+        prepared = spec.prepare(session, [p.args for p in group])
+        for plan in group:
+            plan.prepared = prepared
+    return plans
+
+
+def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: CommandIn, now: dt.datetime,
                writer: ChangeWriter, id_taken: bool) -> dict:
     entry = {"device_id": device.device_id, "seq": cmd.seq, "command_id": cmd.command_id, "hall_id": device.hall_id,
              "name": cmd.name, "version": cmd.version, "args": cmd.args, "base": cmd.base, "hlc": cmd.hlc,
              "received_at": now, "status": "accepted", "code": None, "message": "", "http_status": 200,
              "details": {}, "result": {}, "server_seq": 0}
-    ctx = CommandContext(session, device, now, cmd.seq, cmd.command_id, cmd.hlc, writer)
+    ctx = CommandContext(session, device, now, cmd.seq, cmd.command_id, cmd.hlc, writer, plan.prepared)
+    spec = plan.spec
     try:
         if id_taken:
             raise Rejected("duplicate_command_id", "命令编号重复（command_id already used）", status=409)
-        spec = registry.resolve(cmd.name, cmd.version, device)
-        args = registry.parse_args(spec, cmd.args)
+        if plan.refusal is not None:
+            raise plan.refusal
         with _savepoint(session, spec.savepoint):
-            entry["result"] = spec.handler(session, ctx, args, cmd.base) or {}
+            entry["result"] = spec.handler(session, ctx, plan.args, cmd.base) or {}
             if spec.savepoint == "orm":
                 session.flush()  # constraint failures surface here, inside the savepoint
-        writer.keep(ctx.changes)
+        writer.keep(ctx.changes, ctx.deferred)
         entry["server_seq"] = ctx.last_change
     except Rejected as exc:
         _reject(entry, exc.code, exc.message, exc.status, exc.details)

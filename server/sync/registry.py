@@ -1,9 +1,13 @@
 """The command registry. Each command is (name, version, args schema, who may send it, handler). Handlers are
 deterministic: given the database state, the device and the args, they accept (returning a JSON result and
-publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own:
+publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own, from
+a `register_commands(registry)` of theirs that server.sync.commands.default_registry calls:
 
     registry.register(CommandSpec("queue.claim", 1, ClaimArgs, handle_claim,
                                   kinds={"workstation"}, roles={"clerk"}))
+
+A handler runs inside a savepoint (see CommandSpec.savepoint); a new version of a command is a new spec
+registered beside the old one, so devices not yet upgraded keep working.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from server.sync.changes import ChangeWriter
@@ -40,7 +45,14 @@ class CommandContext:
     command_id: str
     hlc: str
     writer: ChangeWriter
+    prepared: Any = None  # what the spec's `prepare` loaded for the whole push, if it has one
     changes: list[dict] = field(default_factory=list)
+    deferred: list[tuple[Table, dict]] = field(default_factory=list)
+
+    def insert_later(self, table: Table, row: dict) -> None:
+        """Insert `row` with the push's other deferred rows of `table` in one statement (kept only if the
+        command is accepted). For handlers whose rows nothing in the same push reads back from the database."""
+        self.deferred.append((table, row))
 
     def publish(self, table: str, pk: str, row: dict | None, *, scope: str | None = None) -> int:
         """Publish a row (None: a tombstone) to a scope of the device's hall (default: the hall scope)."""
@@ -67,6 +79,9 @@ class CommandSpec:
     # "orm": the handler uses ORM objects (an ORM savepoint also rolls those back); "core": Core statements
     # only (a bare SAVEPOINT will do); "none": at most one write, as its last step, rejections before it.
     savepoint: Literal["orm", "core", "none"] = "orm"
+    # Called once per push with the parsed args of all its commands of this spec (e.g. one query for all
+    # the rows they touch); the result reaches each handler as ctx.prepared. None: no batch loading.
+    prepare: Callable[[Session, list[Any]], Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", frozenset(self.kinds))

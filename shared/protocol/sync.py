@@ -139,3 +139,11 @@ class LeaseResponse(Response):
 class EventsResponse(Response):
     changed: bool
     seq: int  # the hall's latest cursor as far as the event hub knows
+
+
+class CompactionRequest(Request):
+    retention_days: int = Field(default=30, ge=1, le=3650)  # at least the longest offline period supported
+
+
+class CompactionReport(Response):
+    dropped: dict[str, int]  # entries dropped per scope

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
@@ -25,9 +25,12 @@ NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismat
 
 
 class SyncClient:
+    """One device's sync engine over its cache. Open the cache with open_cache(path, immediate=True): the
+    loop and the UI's writer then queue on the write lock instead of failing to upgrade a read."""
+
     def __init__(self, engine: Engine, *, device_id: str, token: str, transport: Transport,
                  staff_token: str | None = None, wall_ms: Callable[[], int] | None = None,
-                 crash_hook: Callable[[str], None] | None = None, push_batch: int = 100, pull_limit: int = 1000,
+                 crash_hook: Callable[[str], None] | None = None, push_batch: int = 250, pull_limit: int = 1000,
                  timeout: float = 10.0) -> None:
         self.engine, self.device_id, self.token, self.transport = engine, device_id, token, transport
         self.staff_token = staff_token
@@ -39,6 +42,7 @@ class SyncClient:
         self.online = False
         self.last_success_at: dt.datetime | None = None
         self.last_error: str | None = None
+        self.lease_error: str | None = None
         self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
         self._lock = threading.Lock()  # one sync cycle at a time (the loop and an explicit "sync now")
         self.leases = LeaseBook(self)
@@ -125,6 +129,8 @@ class SyncClient:
                 cursors = store.read_cursors(conn)
             params = {"cursors": ",".join(f"{s}@{c}" for s, c in sorted(cursors.items())), "limit": self.pull_limit}
             reply = self.call("GET", "/pull", params=params)
+            if reply.error_code == "scope_forbidden" and not self._forget_scopes(reply):
+                continue  # the device lost a scope (moved to another window): its rows go, the rest syncs on
             if reply.status != 200:
                 raise self.fail(reply, "pull")
             body = reply.body
@@ -142,10 +148,28 @@ class SyncClient:
             if not body["has_more"]:
                 return applied
 
+    def _forget_scopes(self, reply: Reply) -> bool:
+        """Drop the cursors and confirmed rows of scopes the server no longer grants. False if it did."""
+        lost = [x for x in reply.body["error"].get("details", {}).get("scopes", []) if x in self.cursors()]
+        if not lost:
+            return True
+        with self.engine.begin() as conn:
+            for scope in lost:
+                store.forget_scope(conn, scope)
+        return False
+
     def _learn_seq_base(self, conn, last_seq: int) -> None:  # noqa: ANN001
-        """A fresh cache on a device the server already knows continues after the server's last seq."""
-        if conn.scalar(select(outbox_table.c.seq).limit(1)) is None:
-            store.set_meta(conn, "seq_base", str(last_seq))
+        """A fresh cache on a device the server already knows (a reinstall) continues after the server's last
+        seq; commands queued before the first contact, never sent, are renumbered to follow it."""
+        if conn.scalar(select(outbox_table.c.seq).where((outbox_table.c.attempts > 0)
+                                                        | (outbox_table.c.status != "pending")).limit(1)) is not None:
+            return  # the server has seen this outbox: its numbering is the server's
+        store.set_meta(conn, "seq_base", str(last_seq))
+        first = conn.scalar(select(func.min(outbox_table.c.seq)))
+        if first is not None and first <= last_seq:
+            shift = last_seq + 1 - first  # via negative numbers: the primary key stays unique at every step
+            conn.execute(update(outbox_table).values(seq=-(outbox_table.c.seq + shift)))
+            conn.execute(update(outbox_table).values(seq=-outbox_table.c.seq))
 
     def reset(self, scope: str) -> None:
         reply = self.call("GET", "/snapshot", params={"scope": scope})
@@ -159,7 +183,13 @@ class SyncClient:
         """Leases, push, pull. Raises SyncFailed (after recording it) if the server could not be reached."""
         with self._lock:
             try:
-                self.leases.sync()
+                if not self.cursors():
+                    self.pull()  # first contact: learn the scopes and where this device's numbering stands
+                try:
+                    self.leases.sync()
+                    self.lease_error = None
+                except SyncFailed as exc:  # a refused lease must not hold back the outbox
+                    self.lease_error = exc.message
                 self.push()
                 self.pull()
             except TransportError as exc:
@@ -194,9 +224,10 @@ class SyncClient:
     def status(self) -> SyncStatus:
         with self.engine.connect() as conn:
             pending = outbox.pending_count(conn)
-            alarms = self.leases.alarms(conn)
+            alarms = self.leases.alarms(conn) + ([f"lease_error:{self.lease_error}"] if self.lease_error else [])
         return SyncStatus(online=self.online, last_success_at=self.last_success_at, pending=pending,
-                          rejected=self.rejected(), alarms=alarms, last_error=self.last_error)
+                          rejected=self.rejected(), alarms=alarms, last_error=self.last_error,
+                          clock_offset_ms=self.clock.offset_ms)
 
 
 def _rejected(r: dict) -> RejectedCommand:

@@ -24,3 +24,4 @@ class SyncStatus:
     rejected: list[RejectedCommand] = field(default_factory=list)  # not yet acknowledged by their author
     alarms: list[str] = field(default_factory=list)  # e.g. "fallback_number:A": numbers issued without a lease
     last_error: str | None = None
+    clock_offset_ms: int = 0  # server time minus this device's clock, measured at each sync (skew)

@@ -94,6 +94,11 @@ def replace_scope(conn: Connection, scope: str, rows: list[dict], cursor: int) -
     conn.execute(cursors.insert().values(scope=scope, cursor=cursor))
 
 
+def forget_scope(conn: Connection, scope: str) -> None:
+    conn.execute(delete(confirmed).where(confirmed.c.scope == scope))
+    conn.execute(delete(cursors).where(cursors.c.scope == scope))
+
+
 def add_pending(conn: Connection, command_id: str, effects: Iterable[tuple[str, str, dict | None]]) -> None:
     rows = [{"command_id": command_id, "tbl": t, "pk": pk, "row": row} for t, pk, row in effects]
     if rows:

@@ -33,7 +33,7 @@ confirmed = Table(
     "sync_confirmed", metadata,
     Column("tbl", String(40), primary_key=True),
     Column("pk", String(80), primary_key=True),
-    Column("scope", String(40), nullable=False, index=True),
+    Column("scope", String(40), nullable=False),  # no index: pull-apply is hot, a reset (a scan) is rare
     Column("seq", BigInteger, nullable=False),
     Column("row", JSON, nullable=False),
 )

@@ -27,3 +27,10 @@ def server_db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:  
         db = make_database("postgresql", tmp_path, schema)
         yield db
         db.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # --sync-long (declared in tests/conftest.py) and GOVHALL_SYNC_LONG=1 are the same switch; the Hypothesis
+    # settings read the variable when their module is imported.
+    if config.getoption("--sync-long", default=False):
+        os.environ["GOVHALL_SYNC_LONG"] = "1"

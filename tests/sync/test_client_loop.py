@@ -56,7 +56,7 @@ def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(t
             device_id, token = new_device(db, kind, hall_id)
             clients.append(SyncClient(open_cache(tmp_path / f"c{i}.sqlite3", immediate=True), device_id=device_id,
                                       token=token, transport=transport))
-            loops.append(SyncLoop(clients[-1], interval=30, poll_timeout=5))
+            loops.append(SyncLoop(clients[-1], interval=30, poll_timeout=1))
         for loop in loops:
             loop.start()
         try:

@@ -15,6 +15,7 @@ from shared.sync.loop import backoff_delay
 from tests.sync.harness.invariants import check_all, check_convergence
 from tests.sync.harness.network import Faults
 from tests.sync.harness.world import SERIES, World
+from tests.sync.support import demo_hall
 
 
 def test_hlc_never_goes_back_when_the_wall_clock_does() -> None:
@@ -69,6 +70,12 @@ def test_reset_rebuilds_confirmed_rows_and_keeps_unsent_commands(world: World) -
     ws.client.sync_once()
     assert ws.client.status().pending == 0
     check_all(world)
+
+
+def test_the_status_reports_the_clock_skew_measured_against_the_server(world: World) -> None:
+    dev = world.devices[2]
+    dev.client.sync_once()
+    assert abs(dev.client.status().clock_offset_ms + dev.skew_ms) <= 1
 
 
 def test_a_stale_update_is_rolled_back_and_reported(world: World) -> None:
@@ -137,3 +144,47 @@ def test_compaction_keeps_the_latest_entry_per_key(world: World) -> None:
     with world.db.session() as s:
         assert compact(s, f"hall:{world.hall_id}", before=world.clock()) == 4
     assert uuid.UUID(next(iter(ws.client.confirmed("sync_entity"))))
+
+
+def test_a_reinstalled_device_continues_after_the_servers_last_seq(world: World) -> None:
+    dev = world.devices[2]
+    for _ in range(3):
+        world.record_fact(dev)
+    dev.client.sync_once()
+    dev.client.engine.dispose()
+    dev.path.unlink()  # the cache is lost; the device keeps its registration
+    world.open(dev)
+    world.record_fact(dev)  # queued before the first contact, as seq 1
+    dev.client.sync_once()
+    status = dev.client.status()
+    assert status.pending == 0 and status.rejected == []
+    assert len(dev.client.confirmed("sync_fact")) == 4
+
+
+def test_a_device_moved_to_another_window_forgets_the_old_windows_rows(world: World) -> None:
+    from server.sync.models import ChangeLog
+    from shared.db.models import Device
+    dev = world.devices[0]
+    dev.client.sync_once()
+    old_window = next(s for s in dev.client.cursors() if s.startswith("window:"))
+    with world.db.session() as s:  # something published to the old window's scope
+        s.add(ChangeLog(hall_id=world.hall_id, scope=old_window, seq=10_000, tbl="note", pk="n1", op="upsert",
+                        row={"id": "n1"}, at=world.clock()))
+    dev.client.sync_once()
+    assert "n1" in dev.client.confirmed("note")
+    _, windows = demo_hall(world.db)
+    with world.db.session() as s:
+        device = s.get(Device, dev.device_id)
+        device.window_id = next(w for w in windows if f"window:{w}" != old_window)
+    dev.client.sync_once()
+    assert old_window not in dev.client.cursors() and dev.client.confirmed("note") == {}
+    assert dev.client.status().online
+
+
+def test_a_refused_lease_does_not_hold_back_the_outbox(world: World) -> None:
+    evaluator = world.devices[2]  # evaluators issue no numbers: the server refuses them leases
+    evaluator.client.leases.track(SERIES[0], SERIES[1], world.day)
+    world.record_fact(evaluator)
+    evaluator.client.sync_once()
+    status = evaluator.client.status()
+    assert status.pending == 0 and any(a.startswith("lease_error:") for a in status.alarms)

@@ -8,6 +8,7 @@ import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +28,22 @@ from tests.sync.support import FakeClock, demo_hall, new_device
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
+
+
+COMMANDS = 500
+
+
+def wait_until_queued(path: Path, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
+                if conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0] >= count:
+                    return
+        except sqlite3.Error:
+            pass  # not created or not migrated yet
+        time.sleep(0.02)
+    raise AssertionError(f"{path.name} never queued {count} commands")
 
 
 def free_port() -> int:
@@ -70,14 +87,15 @@ def test_a_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path: Path) -
     server = start_server(db_file, port)
     day = FakeClock().now.date().isoformat()  # any day will do: it only names the number series
     try:
-        procs = [start_client(d, url, day, 400, issue=True) for d in devices]
+        procs = [start_client(d, url, day, COMMANDS, issue=True) for d in devices]
         victim = devices[0]
-        time.sleep(random.Random(7).uniform(1.0, 2.0))
-        assert procs[0].poll() is None, "the victim finished before it could be killed; raise --commands"
+        # Kill once a random part of its work is queued: mid-run, whatever statement it is at.
+        wait_until_queued(victim.path, random.Random(7).randint(100, 250))
+        assert procs[0].poll() is None, "the victim finished before it could be killed; raise COMMANDS"
         procs[0].send_signal(signal.SIGKILL)
         procs[0].wait()
         victim.crashes += 1
-        procs[0] = start_client(victim, url, day, 400, issue=True)
+        procs[0] = start_client(victim, url, day, COMMANDS, issue=True)
         for proc in procs:
             out, err = proc.communicate(timeout=180)
             assert proc.returncode == 0 and b"DONE" in out, err.decode()[-2000:]

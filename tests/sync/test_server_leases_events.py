@@ -179,3 +179,21 @@ def test_the_hub_wakes_every_waiter_of_the_hall_only() -> None:
 
     results = asyncio.run(scenario())
     assert results[:50] == [(True, 6)] * 50 and results[50] == (False, 5)
+
+
+def test_an_admin_runs_retention_and_old_cursors_then_reset(env) -> None:  # noqa: ANN001
+    ws, tws = new_device(env["db"], "workstation", env["hall"])
+    eid = str(uuid.uuid4())
+    cmds = [fact(1, name="entity.create", args={"entity_id": eid, "kind": "k", "state": "s", "data": {}}),
+            fact(2, name="entity.delete", args={"entity_id": eid}, base={"expected_version": 1})]
+    assert [r["status"] for r in push(env["client"], ws, tws, cmds).json()["results"]] == ["accepted", "accepted"]
+    admin = {"Authorization": f"Bearer {login(env, 'admin', None)}"}
+    kept = env["client"].post("/api/v1/sync/compact", json={"retention_days": 30}, headers=admin)
+    assert kept.json() == {"dropped": {f"hall:{env['hall']}": 0}}
+    env["app"].state.clock.advance(days=31)
+    admin = {"Authorization": f"Bearer {login(env, 'admin', None)}"}
+    done = env["client"].post("/api/v1/sync/compact", json={"retention_days": 30}, headers=admin)
+    assert done.json() == {"dropped": {f"hall:{env['hall']}": 2}}  # the create, then its tombstone
+    scope = f"hall:{env['hall']}"
+    r = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@1"}, headers=auth(tws)).json()
+    assert r["reset_required"] == [scope]

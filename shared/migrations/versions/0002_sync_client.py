@@ -29,9 +29,6 @@ def upgrade() -> None:
     sa.Column('row', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('tbl', 'pk', name=op.f('pk_sync_confirmed'))
     )
-    with op.batch_alter_table('sync_confirmed', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sync_confirmed_scope'), ['scope'], unique=False)
-
     op.create_table('sync_cursor',
     sa.Column('scope', sa.String(length=40), nullable=False),
     sa.Column('cursor', sa.BigInteger(), nullable=False),
@@ -105,8 +102,5 @@ def downgrade() -> None:
     op.drop_table('sync_meta')
     op.drop_table('sync_lease')
     op.drop_table('sync_cursor')
-    with op.batch_alter_table('sync_confirmed', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sync_confirmed_scope'))
-
     op.drop_table('sync_confirmed')
     # ### end Alembic commands ###

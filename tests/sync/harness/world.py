@@ -128,8 +128,12 @@ class World:
         import uuid
         fid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         body = {"stars": self.rng.randint(1, 5), "by": dev.name}
-        self.guarded(dev, lambda: dev.client.submit("fact.record", 1, {"fact_id": fid, "kind": "rating", "body": body},
-                                                    effects=[("sync_fact", fid, {"id": fid, "body": body})]))
+        queued = []
+        self.guarded(dev, lambda: queued.append(dev.client.submit(
+            "fact.record", 1, {"fact_id": fid, "kind": "rating", "body": body},
+            effects=[("sync_fact", fid, {"id": fid, "body": body})])))
+        if queued:  # 6, read-your-writes: the author sees its fact at once, before any sync
+            assert fid in dev.client.rows("sync_fact"), f"{dev.name} cannot read the fact it just recorded"
 
     def create_entity(self, dev: SimDevice) -> None:
         import uuid
