@@ -97,17 +97,21 @@ class DispenserWindow(KioskShell):
         for action in actions:
             if isinstance(action, LookUp):
                 self.ops.run(lambda a=action: self.desk.find_appointment(a.person_id),
-                             on_done=lambda found: self.run(self.flow.appointment(found)), on_error=self._refused)
+                             on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
+                             on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
                 self.ops.write(lambda a=action: self.desk.prepare(
                     self.desk.admit(a.business_id, a.channel, a.person_id, a.check_in)),
-                    on_done=lambda p: self.run(self.flow.prepared_ticket(p)), on_error=self._refused)
+                    on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
+                    on_error=self.alive(self._refused))
             elif isinstance(action, Print):
                 self._print(action.prepared)
             elif isinstance(action, Record):
-                self.ops.write(lambda a=action: self.desk.record(a.prepared, a.printed), on_done=self._changed)
+                self.ops.write(lambda a=action: self.desk.record(a.prepared, a.printed),
+                               on_done=self.alive(self._changed))
             elif isinstance(action, Report):
-                self.ops.write(lambda a=action: self.desk.report_fault(a.code), on_done=self._changed)
+                self.ops.write(lambda a=action: self.desk.report_fault(a.code),
+                               on_done=self.alive(self._changed))
         self.show_step()
 
     def _refused(self, exc: Exception) -> None:
@@ -129,7 +133,7 @@ class DispenserWindow(KioskShell):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ops.run(self.desk.availability, on_done=self._remaining, on_error=lambda exc: None)
+        self.ops.run(self.desk.availability, on_done=self.alive(self._remaining), on_error=lambda exc: None)
 
     def _remaining(self, remaining: dict) -> None:
         self._last_remaining = remaining

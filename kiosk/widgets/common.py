@@ -65,7 +65,9 @@ class StatusBanner(QLabel):
             self._paint(GREEN, self.tr("网络正常"))
             self.hide()
             return
-        if status.online:
+        if not status.online and status.last_success_at is None and status.last_error is None:
+            self._paint(AMBER, self.tr("正在连接服务器…"))
+        elif status.online:
             self._paint(AMBER, self.tr("号源不足，正在使用备用号码，请联系工作人员"))
         else:
             waiting = self.tr("，{n} 条记录待上传").format(n=status.pending) if status.pending else ""

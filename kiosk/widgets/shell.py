@@ -37,6 +37,7 @@ class KioskShell(QWidget):
         self.admin.sig_back.connect(self.leave_admin)
         self.admin.sig_exit.connect(self.sig_exit)
         self._service: QWidget | None = None
+        self.closed = False
         self.taps = CornerTaps(self)
         self.taps.sig_triggered.connect(self.enter_admin)
         self.installEventFilter(self.taps)
@@ -62,7 +63,12 @@ class KioskShell(QWidget):
 
     # status ----------------------------------------------------------------------------------------------
     def poll_status(self) -> None:
-        self.ops.run(self.sync.status, on_done=self.banner.show_status, on_error=lambda exc: None)
+        self.ops.run(self.sync.status, on_done=self.alive(self.banner.show_status), on_error=lambda exc: None)
+
+    def alive(self, fn):  # noqa: ANN001, ANN201
+        """Wrap a background callback so it is dropped once the window is closed (results may still be
+        queued to the GUI thread after that)."""
+        return lambda *args: None if self.closed else fn(*args)
 
     # admin -----------------------------------------------------------------------------------------------
     def enter_admin(self) -> None:
@@ -82,6 +88,8 @@ class KioskShell(QWidget):
         self.sig_idle.emit()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.closed = True
         QApplication.instance().removeEventFilter(self)
         self.status_timer.stop()
+        self.idle_timer.stop()
         super().closeEvent(event)
