@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import PySide6
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDateTime, QElapsedTimer, QEvent, QModelIndex,
-                            QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot)
+                            QObject, QPoint, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot)
 from PySide6.QtGui import (QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QImage, QKeySequence,
                            QPainter, QPixmap)
 from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
@@ -20,7 +20,7 @@ if QT_VERSION < MIN_QT:
 
 __all__ = [
     "QAbstractTableModel", "QAction", "QApplication", "QColor", "QCoreApplication", "QDateTime", "QElapsedTimer",
-    "QImage", "QPainter", "QRect", "QScrollArea", "QDialog", "QEvent", "QFont", "QFontDatabase",
+    "QImage", "QPainter", "QPoint", "QRect", "QScrollArea", "QDialog", "QEvent", "QFont", "QFontDatabase",
     "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGuiApplication", "QHBoxLayout", "QKeySequence",
     "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
     "QRunnable", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTableView", "QThreadPool", "QTimer",

@@ -43,18 +43,19 @@ class PinPad(QWidget):
     def __init__(self) -> None:
         super().__init__()
         box = QVBoxLayout(self)
-        box.setContentsMargins(80, 60, 80, 60)
+        box.setContentsMargins(40, 16, 40, 16)
+        self.setStyleSheet("QPushButton { min-height: 64px; }")  # compact: it must fit the 800-px tablet too
         box.addWidget(label(self.tr("管理员验证"), "title", align=Qt.AlignmentFlag.AlignCenter))
         self.shown = label("", "title", align=Qt.AlignmentFlag.AlignCenter)
         self.error = label("", "hint", align=Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.shown)
         box.addWidget(self.error)
         grid = QGridLayout()
-        grid.setSpacing(16)
+        grid.setSpacing(10)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清除", "0", "确定"]
         for i, key in enumerate(keys):
             b = button(self.tr(key), "secondary" if key.isdigit() else "primary")
-            b.setMinimumSize(160, 110)
+            b.setMinimumWidth(160)
             b.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(b, i // 3, i % 3)
         box.addLayout(grid)
@@ -86,7 +87,8 @@ class AdminPanel(QWidget):
     def __init__(self, facts: list[tuple[str, str]]) -> None:
         super().__init__()
         box = QVBoxLayout(self)
-        box.setContentsMargins(80, 60, 80, 60)
+        box.setContentsMargins(40, 16, 40, 16)
+        self.setStyleSheet("QPushButton { min-height: 72px; }")
         box.addWidget(label(self.tr("设备设置"), "title"))
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.RichText)
@@ -96,10 +98,10 @@ class AdminPanel(QWidget):
         self.show_facts(facts)
         back = button(self.tr("返回服务界面"))
         back.clicked.connect(self.sig_back)
-        leave = button(self.tr("退出程序"), "danger")
-        leave.clicked.connect(self.sig_exit)
+        self.leave = button(self.tr("退出程序"), "danger")
+        self.leave.clicked.connect(self.sig_exit)
         box.addWidget(back)
-        box.addWidget(leave)
+        box.addWidget(self.leave)
 
     def show_facts(self, facts: list[tuple[str, str]]) -> None:
         rows = "".join(f"<tr><td style='padding:8px 24px 8px 0;color:#44505f'>{k}</td><td>{v}</td></tr>"

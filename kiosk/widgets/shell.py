@@ -41,7 +41,7 @@ class KioskShell(QWidget):
         self.taps = CornerTaps(self)
         self.taps.sig_triggered.connect(self.enter_admin)
         self.installEventFilter(self.taps)
-        self.idle_timer = QTimer(self, singleShot=True, timeout=self.sig_idle)
+        self.idle_timer = QTimer(self, singleShot=True, timeout=self.sig_idle.emit)
         self._idle_seconds: int | None = None
         QApplication.instance().installEventFilter(self)
         self.status_timer = QTimer(self, interval=status_ms, timeout=self.poll_status)

@@ -29,14 +29,21 @@ def chinese_font(qapp):  # noqa: ANN001
     return apply_chinese_font(qapp)
 
 
+# Real resolutions: the 32" dispenser stands in portrait; the evaluator is a 10" tablet.
+RESOLUTION = {"dispenser": (1080, 1920), "evaluator": (1280, 800), "display": (1920, 1080)}
+
+
 @pytest.fixture
 def screenshot():
-    """screenshot(widget, "dispenser/home") → the saved PNG's path."""
+    """screenshot(widget, "dispenser/home") → the saved PNG's path; fails if the screen outgrew its panel."""
     def save(widget, name: str) -> Path:  # noqa: ANN001
         path = SCREENSHOTS / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         widget.repaint()
-        assert widget.grab().save(str(path), "PNG"), f"could not save {path}"
+        image = widget.grab()
+        expected = RESOLUTION[name.split("/")[0]]
+        assert (image.width(), image.height()) == expected, f"{name}: {image.width()}x{image.height()}"
+        assert image.save(str(path), "PNG"), f"could not save {path}"
         return path
     return save
 

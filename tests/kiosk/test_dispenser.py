@@ -234,3 +234,12 @@ def test_offline_issues_reserve_numbers(qtbot, dispenser, printer, screenshot) -
     qtbot.waitUntil(lambda: desk.sync.status().pending == 1)
     desk.sync.sync_once()
     assert desk.sync.status().pending == 0
+
+
+def test_idle_timeout_returns_home_and_forgets_the_person(qtbot, dispenser) -> None:  # noqa: ANN001
+    window, _, _ = dispenser
+    window.run(window.flow.scanned("YSS:11010519491231002X"))
+    qtbot.waitUntil(lambda: window.flow.step is Step.PICK, timeout=5000)
+    window.arm_idle(1)  # the real PICK timeout is 30 s
+    qtbot.waitUntil(lambda: window.flow.step is Step.HOME, timeout=3000)
+    assert window.flow.person_id is None and window.stack.currentWidget() is window.home
