@@ -135,6 +135,10 @@ class DispenserWindow(KioskShell):
     def refresh(self) -> None:
         self.ops.run(self.desk.availability, on_done=self.alive(self._remaining), on_error=lambda exc: None)
 
+    def ready(self) -> bool:
+        """Usable: the remaining counts are on the tiles."""
+        return bool(self._last_remaining)
+
     def _remaining(self, remaining: dict) -> None:
         self._last_remaining = remaining
         self.home.show_remaining(remaining)

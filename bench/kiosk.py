@@ -1,0 +1,226 @@
+"""Kiosk benchmarks: `python -m bench.kiosk`. Prints figures (not a timed test), ending with the line
+`start=<s> tap_print_p50=<ms> tap_print_p95=<ms> offline_tap_print_p95=<ms> keypad_display_p95=<ms>`.
+
+- start: cold start of `python -m kiosk --mode dispenser` (a subprocess) to a usable home screen (quota
+  badges filled), median of three.
+- tap → print: a tap on a business tile → the ticket's bytes received by the fake network printer, with the
+  real server on loopback (online) and with the network pulled (reserve numbers).
+- keypad → display: the queue server's call handler is not on this branch yet, so this measures the two legs
+  that exist and adds them: (1) one device's write → the display device has it (server on loopback, events
+  long-poll, background sync loops); (2) a call row in the display's cache → shown on the board and its
+  announcement started.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.mkdtemp(prefix="govhall-escpos-"))
+
+from bench.sync import Bench  # noqa: E402
+from shared.sync.transport import TransportError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def wait_until(check, timeout: float = 10.0) -> bool:
+    """Run the Qt event loop until check() holds (checked every millisecond by a timer: a Python busy loop
+    around processEvents() crashes PySide6 after a few hundred thousand calls)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop, deadline = QEventLoop(), time.perf_counter() + timeout
+    timer = QTimer(interval=1)
+    timer.timeout.connect(lambda: loop.quit() if check() or time.perf_counter() > deadline else None)
+    timer.start()
+    if not check():
+        loop.exec()
+    timer.stop()
+    return check()
+
+
+def bench_start(work: Path, runs: int = 3) -> float:
+    times = []
+    for i in range(runs):
+        began = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--demo", "--cache",
+                              str(work / f"start{i}.sqlite3"), "--exit-when-ready"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+        if "kiosk ready" not in out.stdout:
+            raise RuntimeError(f"kiosk did not start: {out.stderr[-500:]}")
+        times.append(time.perf_counter() - began)
+        print(f"  start run {i + 1}: {times[-1]:.2f} s (cache {'new, demo loaded' if i == 0 else 'new'})")
+    return statistics.median(times)
+
+
+class Switch:
+    def __init__(self, inner) -> None:  # noqa: ANN001
+        self.inner, self.down = inner, False
+
+    def request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        if self.down:
+            raise TransportError("network pulled")
+        return self.inner.request(*args, **kwargs)
+
+
+def bench_taps(b: Bench, work: Path, taps: int = 30) -> tuple[list[float], list[float]]:
+    from client.ops import Ops
+    from client.qt import QApplication, Qt
+    from client.qt.fonts import apply_chinese_font
+    from drivers.config import settings_from_mapping
+    from drivers.factory import ticket_printer
+    from drivers.qt.devices import PrinterAdapter
+    from drivers.sim.host import SimHost
+    from drivers.sim.printer import PrinterSimulator
+    from kiosk.app import prepare_cache
+    from kiosk.dispenser import DispenserWindow
+    from kiosk.flow.dispenser import Step
+    from kiosk.services.issuing import TicketDesk
+    from kiosk.services.reference import load_directory
+    from PySide6.QtTest import QTest
+
+    app = QApplication.instance() or QApplication([])
+    apply_chinese_font(app)
+    sync = b.client("dispenser", b.device("dispenser"))
+    sync.engine.dispose()
+    sync.engine = prepare_cache(work / "dispenser.sqlite3", demo=True)
+    sync.transport = switch = Switch(sync.transport)
+    sync.leases.live_size = 10
+    desk = TicketDesk(sync, load_directory(sync.engine), index_key=bytes(16))
+    desk.track_today()
+    sync.sync_once()
+    sim = PrinterSimulator()
+    host = SimHost(sim, kind="tcp").start()
+    printer = PrinterAdapter(ticket_printer(settings_from_mapping(
+        "printer", {"transport": "network", "host": "127.0.0.1", "tcp_port": host.tcp_port})))
+    printer.start()
+    ops = Ops()
+    window = DispenserWindow(ops, desk, printer=printer)
+    window.resize(1080, 1920)
+    window.show()
+    f_id = next(e.business.id for e in desk.directory.entries if e.business.prefix == "F")  # unlimited quota
+    results: dict[str, list[float]] = {"online": [], "offline": []}
+    for phase in ("online", "offline"):
+        switch.down = phase == "offline"
+        for i in range(taps):
+            if phase == "online" and i % 5 == 4:
+                sync.sync_once()  # what the background loop does: top up the live block
+            wait_until(window.ready)
+            size = len(sim.job)
+            began = time.perf_counter()
+            QTest.mouseClick(window.home.tiles[f_id], Qt.MouseButton.LeftButton)
+            if not wait_until(lambda: window.flow.step is Step.ISSUED and len(sim.job) > size):
+                raise RuntimeError(f"no ticket printed ({window.flow.step}, {window.flow.fault})")
+            results[phase].append((time.perf_counter() - began) * 1000)
+            window.run(window.flow.back())
+        print(f"  {phase}: last ticket {window.ticket.number.text()}")
+    window.close()
+    ops.wait()
+    printer.stop()
+    host.stop()
+    return results["online"], results["offline"]
+
+
+def bench_call_to_display(b: Bench, work: Path, samples: int = 30) -> tuple[list[float], list[float]]:
+    from client.ops import Ops
+    from drivers.qt.tts import AnnouncerAdapter
+    from kiosk.app import prepare_cache
+    from kiosk.display import DisplayWindow
+    from kiosk.services.reference import load_directory
+    from shared.queue.clock import CHINA_TZ
+    from shared.sync import store
+    from shared.sync.loop import SyncLoop
+
+    import datetime as dt
+    counter = b.client("counter", b.device("workstation"))
+    display = b.client("display", b.device("display"))
+    loops = [SyncLoop(counter, interval=30, poll_timeout=20), SyncLoop(display, interval=30, poll_timeout=20)]
+    for loop in loops:
+        loop.start()
+    wire = []
+    try:
+        time.sleep(1.0)
+        for _ in range(samples):
+            fid = str(uuid.uuid4())
+            began = time.perf_counter()
+            counter.submit("fact.record", 1, {"fact_id": fid, "kind": "bench_call", "body": {}})
+            loops[0].wake()
+            while fid not in display.confirmed("sync_fact"):
+                time.sleep(0.001)
+                if time.perf_counter() - began > 10:
+                    raise RuntimeError("the write never reached the display device")
+            wire.append((time.perf_counter() - began) * 1000)
+    finally:
+        for loop in loops:
+            loop.stop()
+
+    class Silent:  # the announcement's start is what is measured; speaking itself takes seconds
+        def speak(self, playlist) -> None:  # noqa: ANN001
+            time.sleep(0.01)
+
+    engine = prepare_cache(work / "display-board.sqlite3", demo=True)
+    display.engine = engine
+    started: dict[int, float] = {}
+    announcer = AnnouncerAdapter(Silent())
+    announcer.sig_started.connect(lambda aid, ticket, window: started.setdefault(int(ticket[1:]), time.perf_counter()))
+    ops = Ops()
+    window = DisplayWindow(ops, display, load_directory(engine), announcer, repeat=0, refresh_ms=100)
+    window.resize(1920, 1080)
+    window.show()
+    board = []
+    for n in range(1, samples + 1):
+        call_id, now = str(uuid.uuid4()), dt.datetime.now(CHINA_TZ)
+        row = {"id": call_id, "hall_id": b.hall_id, "ticket_id": str(uuid.uuid4()), "display": f"A{n:03d}",
+               "window_id": 1, "window_number": 3, "kind": "call", "at": now.isoformat(), "accepted": True}
+        began = time.perf_counter()
+        with engine.begin() as conn:
+            store.apply_changes(conn, [{"scope": f"hall:{b.hall_id}", "seq": n, "table": "queue_call",
+                                        "pk": call_id, "op": "upsert", "row": row}])
+        if not wait_until(lambda: window.board.cells[3].ticket.text() == f"A{n:03d}" and n in started):
+            raise RuntimeError("the call was not shown")
+        board.append((max(time.perf_counter(), started[n]) - began) * 1000)
+    window.close()
+    ops.wait()
+    announcer.close()
+    return wire, board
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="govhall-bench-kiosk-") as tmp:
+        work = Path(tmp)
+        print("cold start (python -m kiosk --mode dispenser, to a usable home screen):")
+        start = bench_start(work)
+        b = Bench("sqlite", work)
+        b.start()
+        try:
+            print("tap → ticket bytes at the fake network printer (30 taps each):")
+            online, offline = bench_taps(b, work)
+            print(f"  online  p50 {pct(online, 50):.1f} ms  p95 {pct(online, 95):.1f} ms  max {max(online):.1f} ms")
+            print(f"  offline p50 {pct(offline, 50):.1f} ms  p95 {pct(offline, 95):.1f} ms  max {max(offline):.1f} ms")
+            print("keypad → display (server leg + display leg; the queue call handler is not merged yet):")
+            wire, board = bench_call_to_display(b, work)
+            print(f"  device write → display device has it: p50 {pct(wire, 50):.1f} ms  p95 {pct(wire, 95):.1f} ms")
+            print(f"  call row → shown and announcement started: p50 {pct(board, 50):.1f} ms  "
+                  f"p95 {pct(board, 95):.1f} ms")
+            total = pct(wire, 95) + pct(board, 95)
+        finally:
+            b.close()
+    print(f"start={start:.2f} tap_print_p50={pct(online, 50):.0f} tap_print_p95={pct(online, 95):.0f} "
+          f"offline_tap_print_p95={pct(offline, 95):.0f} keypad_display_p95={total:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
