@@ -100,8 +100,7 @@ class DispenserWindow(KioskShell):
                              on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
                              on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
-                self.ops.write(lambda a=action: self.desk.prepare(
-                    self.desk.admit(a.business_id, a.channel, a.person_id, a.check_in)),
+                self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id, a.check_in),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):

@@ -19,7 +19,7 @@ from shared.queue.clock import CHINA_TZ
 
 class DisplayWindow(KioskShell):
     def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *, notice: str = "",  # noqa: ANN001
-                 repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 250,  # noqa: ANN001
+                 repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 150,  # noqa: ANN001
                  now: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__(ops, sync, hall=directory.hall_name, title=texts.tr("叫号信息"), pin=pin, facts=facts,
                          header_px=32)

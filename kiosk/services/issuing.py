@@ -91,11 +91,11 @@ class TicketDesk:
         return check_in(mine, person_id, self.now(), self.check_in_window)
 
     def admit(self, business_id: int, channel: Channel, person_id: str | None = None,
-              check: CheckIn | None = None) -> Admission:
+              check: CheckIn | None = None, tickets: list[Ticket] | None = None) -> Admission:
         """The shared rules, in the order a citizen wants to hear them (raises IssueRefused)."""
         now = self.now()
         entry = self.directory.entry(business_id)
-        tickets = self._tickets(now, person_id)
+        tickets = self._tickets(now, person_id) if tickets is None else tickets
         quota = entry.quota if entry else None
         counts = issued_counts(tickets, business_id, now.date(), quota)
         # The green channel for the elderly is read from the ID number itself (other reasons need staff).
@@ -104,7 +104,13 @@ class TicketDesk:
         request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green, check_in=check)
         return admit(request, entry.business if entry else None, quota, counts, tickets)
 
-    def prepare(self, admission: Admission) -> Prepared:
+    def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
+              check: CheckIn | None = None) -> Prepared:
+        """Admit and take a number, reading the synced tickets once (this is on the tap → print path)."""
+        tickets = self._tickets(self.now(), person_id)
+        return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets)
+
+    def prepare(self, admission: Admission, tickets: list[Ticket] | None = None) -> Prepared:
         """Take the next number from the lease (stored at once: a number is never handed out twice)."""
         now = self.now()
         entry = self.directory.entry(admission.business_id)
@@ -116,7 +122,7 @@ class TicketDesk:
         millis, counter, _ = decode(self.sync.clock.now())
         stamp = IssueTime(millis, counter, self.sync.device_id, seq)
         ticket = issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display, issued_at=stamp, wall_time=now)
-        tickets = self._tickets(now) + [ticket]
+        tickets = (self._tickets(now) if tickets is None else tickets) + [ticket]
         statuses = window_statuses(self.sync.rows("queue_window").values())
         ahead = people_ahead(self.directory.windows, statuses, tickets, now, self.calling).get(ticket.id)
         mean = mean_service_time(tickets, ticket.business_id, self.estimating)
@@ -126,8 +132,7 @@ class TicketDesk:
                         and t.state.value == "waiting")
         appointment_at = None
         if admission.appointment_id:
-            rows = self.sync.rows("queue_appointment")
-            slot = rows.get(admission.appointment_id, {}).get("slot_start")
+            slot = self.sync.rows("queue_appointment").get(admission.appointment_id, {}).get("slot_start")
             appointment_at = dt.datetime.fromisoformat(str(slot)) if slot else None
         return Prepared(ticket, entry.business.name, now.date(), taken.block_id, taken.number, taken.kind,
                         self.person_key(admission.person_id), ahead, wait, appointment_at)
