@@ -12,6 +12,12 @@ from kiosk.widgets.theme import RED, Theme
 CENTER = Qt.AlignmentFlag.AlignCenter
 
 
+def show_number(target: QLabel, number: str, theme: Theme) -> None:
+    """Big, but a device-suffixed fallback number ("A-1F2E3D-001") must still fit a portrait screen."""
+    target.setText(number)
+    target.setStyleSheet(f"font-size: {theme.px(200) if len(number) <= 5 else 96}px;")
+
+
 class BusyScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
@@ -59,7 +65,7 @@ class TicketScreen(QWidget):
             notice += ("\n" if notice else "") + self.tr("网络中断期间发放的号码，叫号顺序不受影响")
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
-        self.number.setText(t.number)
+        show_number(self.number, t.number, self.theme)
         self.business.setText(prepared.business_name)
         self.facts.setText(self.tr("您前面还有 {n} 人等候\n预计等候：{wait}\n取号时间 {at}").format(
             n=prepared.people_ahead, wait=texts.minutes(prepared.wait), at=at))
@@ -110,9 +116,9 @@ class MessageScreen(QWidget):
 
     def show_print_failure(self, code: str, number: str) -> None:
         self.title.setText(texts.device_text(code))
+        show_number(self.number, number, Theme())
         self.message.setText(self.tr("工作人员已收到提醒。您可以重新打印，或不打印并记住下面的号码；"
                                      "返回首页则本次不取号。"))
-        self.number.setText(number)
         self.number.show()
         self.retry.show()
         self.keep.show()

@@ -59,7 +59,7 @@ class DisplayBoard(QWidget):
         self.hero = _text(self.tr("请留意叫号"), 96, "#ffd54f", True, CENTER)
         hero_box.addWidget(self.hero_title)
         hero_box.addWidget(self.hero, 1)
-        hero.setMinimumHeight(250)
+        hero.setMinimumHeight(210)
         left.addWidget(hero)
         grid_panel, grid_box = _panel()
         grid = QGridLayout()
@@ -73,13 +73,14 @@ class DisplayBoard(QWidget):
         right = QVBoxLayout()
         recent_panel, recent_box = _panel()
         recent_box.addWidget(_text(self.tr("最近呼叫"), 32, "#9fb7d9", True))
-        self.recent = [_text("", 34) for _ in range(6)]
+        self.recent = [_text("", 32) for _ in range(6)]
         for r in self.recent:
             recent_box.addWidget(r)
         recent_box.addStretch(1)
         waiting_panel, waiting_box = _panel()
         waiting_box.addWidget(_text(self.tr("各业务等候人数"), 32, "#9fb7d9", True))
         self.waiting = QVBoxLayout()
+        self._waiting_rows: list[tuple[QLabel, QLabel]] = []
         waiting_box.addLayout(self.waiting)
         waiting_box.addStretch(1)
         right.addWidget(recent_panel, 1)
@@ -116,15 +117,24 @@ class DisplayBoard(QWidget):
             self.flash.stop()
 
     def show_waiting(self, rows: list[tuple[str, str, int]]) -> None:
-        while self.waiting.count():
-            item = self.waiting.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        for prefix, name, count in rows:
-            line = QHBoxLayout()
-            row = QWidget()
-            row.setLayout(line)
-            line.setContentsMargins(0, 4, 0, 4)
-            line.addWidget(_text(f"{prefix}  {name}", 30))
-            line.addWidget(_text(self.tr("{n} 人").format(n=count), 30, "#ffd54f", True, Qt.AlignmentFlag.AlignRight))
-            self.waiting.addWidget(row)
+        """Rows are built once (the businesses rarely change) and then only their texts are updated."""
+        if len(self._waiting_rows) != len(rows):
+            while self.waiting.count():
+                item = self.waiting.takeAt(0)
+                if item.widget():
+                    item.widget().deleteLater()
+            self._waiting_rows = []
+            for _ in rows:
+                row = QWidget()
+                line = QHBoxLayout(row)
+                line.setContentsMargins(0, 2, 0, 2)
+                name, count = _text("", 28), _text("", 30, "#ffd54f", True, Qt.AlignmentFlag.AlignRight)
+                count.setFixedWidth(110)
+                line.addWidget(name)
+                line.addWidget(count)
+                self.waiting.addWidget(row)
+                row.show()
+                self._waiting_rows.append((name, count))
+        for (name, count), (prefix, business, n) in zip(self._waiting_rows, rows):
+            name.setText(f"{prefix}  {business}")
+            count.setText(self.tr("{n} 人").format(n=n))

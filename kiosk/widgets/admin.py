@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from client.qt import QEvent, QGridLayout, QLabel, QObject, QVBoxLayout, QWidget, Qt, Signal
+from client.qt import QEvent, QGridLayout, QLabel, QObject, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.widgets.common import button, label
 
 CORNER = 140       # px from the top-left corner
@@ -92,7 +92,10 @@ class AdminPanel(QWidget):
         box.addWidget(label(self.tr("设备设置"), "title"))
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.facts.setWordWrap(True)
+        # long ids (device UUIDs, paths) must not widen a portrait screen
+        self.facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.facts.setStyleSheet("font-size: 28px; line-height: 150%;")
         box.addWidget(self.facts, 1)
         self.show_facts(facts)

@@ -54,3 +54,43 @@ def test_gesture_pin_and_settings(qtbot, hall, cache, now, screenshot) -> None: 
         qtbot.mouseClick(window.admin.leave, Qt.MouseButton.LeftButton)
     window.close()
     ops.wait()
+
+
+def test_dispenser_and_display_screens_for_staff_and_waiting(qtbot, hall, cache, now, screenshot) -> None:  # noqa: ANN001
+    from kiosk.dispenser import DispenserWindow
+    from kiosk.display import DisplayWindow
+    from kiosk.flow.dispenser import Step
+    from kiosk.services.issuing import TicketDesk
+    sync, _ = make_device(hall, cache, "dispenser")
+    ops = Ops()
+    desk = TicketDesk(sync, load_directory(cache), now=lambda: now[0])
+    dispenser = DispenserWindow(ops, desk, pin="2468", facts=lambda: [("大厅", "市民服务中心一号大厅"),
+                                                                      ("设备编号", sync.device_id)])
+    qtbot.addWidget(dispenser)
+    dispenser.resize(1080, 1920)
+    dispenser.show()
+    dispenser.stack.setCurrentWidget(dispenser.busy)
+    screenshot(dispenser, "dispenser/busy")
+    dispenser.enter_admin()
+    screenshot(dispenser, "dispenser/admin-pin")
+    for key in ("2", "4", "6", "8", "确定"):
+        dispenser.pinpad.press(key)
+    screenshot(dispenser, "dispenser/admin-settings")
+    dispenser.leave_admin()
+    assert dispenser.stack.currentWidget() is dispenser.home
+    # a kiosk whose printer is not configured still issues: the citizen may keep the number
+    dispenser.run(dispenser.flow.tap(desk.directory.entries[0].business.id))
+    qtbot.waitUntil(lambda: dispenser.flow.step is Step.PRINT_FAILED, timeout=5000)
+    assert dispenser.message.title.text() == "本机未配置打印机"
+    screenshot(dispenser, "dispenser/print-failed-no-printer")
+    dispenser.close()
+    display = DisplayWindow(ops, sync, load_directory(cache), None, pin="2468", now=lambda: now[0])
+    qtbot.addWidget(display)
+    display.resize(1920, 1080)
+    display.show()
+    qtbot.waitUntil(lambda: bool(display.board._waiting_rows) and display.board._waiting_rows[0][0].isVisible(), timeout=3000)
+    screenshot(display, "display/empty")
+    display.enter_admin()
+    screenshot(display, "display/admin-pin")
+    display.close()
+    ops.wait()
