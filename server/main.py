@@ -9,7 +9,8 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.api import auth, calendar, catalogue, errors, health, org, sync
+from server.api import (auth, calendar, catalogue, errors, health, org, queue_appointments, queue_config,
+                        queue_statistics, sync)
 from server.core.settings import Settings
 from server.store.database import Database
 from server.sync.commands import default_registry
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
     errors.install(app)
-    for module in (health, auth, catalogue, org, calendar, sync):
+    for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 

@@ -12,6 +12,7 @@ from sqlalchemy import Table, inspect, text
 
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
+import server.queue.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
 from server.store.database import Database
 from shared.db.base import Base
@@ -34,7 +35,8 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
     return names
 
 
-SERVER_ONLY_TABLES = _tables_of(server.store.models) | _tables_of(server.sync.models)
+SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
+                      | _tables_of(server.queue.models))
 
 
 def _first_revision(location: Path) -> str:
