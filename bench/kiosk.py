@@ -56,9 +56,9 @@ def bench_start(work: Path, runs: int = 3) -> float:
     times = []
     for i in range(runs + 1):
         began = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--demo", "--cache",
-                              str(work / "start.sqlite3"), "--exit-when-ready"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+        command = [sys.executable, "-m", "kiosk", "--mode", "dispenser", "--demo", "--cache",
+                   str(work / "start.sqlite3"), "--exit-when-ready"]
+        out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
         if "kiosk ready" not in out.stdout:
             raise RuntimeError(f"kiosk did not start: {out.stderr[-500:]}")
         elapsed = time.perf_counter() - began
@@ -176,8 +176,8 @@ def bench_call_to_display(b: Bench, work: Path, samples: int = 30) -> list[float
         device, token = register_device(s, kind="workstation", name="bench counter", hall_id=b.hall_id,
                                         window_id=window.id)
         device_id = device.id
-    staff = requests.post(b.base + "/api/v1/auth/login", json={"username": "clerk", "password": "GovHall@2026",
-                                                               "device_id": device_id}, timeout=10).json()["token"]
+    login = {"username": "clerk", "password": "GovHall@2026", "device_id": device_id}
+    staff = requests.post(b.base + "/api/v1/auth/login", json=login, timeout=10).json()["token"]
     counter = b.client("counter", (device_id, token), staff_token=staff)
     display = b.client("board", b.device("display"))
     loops = [SyncLoop(counter, interval=30, poll_timeout=20), SyncLoop(display, interval=30, poll_timeout=20)]
@@ -231,9 +231,10 @@ def main() -> int:
         try:
             print("tap → ticket bytes at the fake network printer (30 taps each):")
             online, offline = bench_taps(b, work)
-            print(f"  online  p50 {pct(online, 50):.1f} ms  p95 {pct(online, 95):.1f} ms  max {max(online):.1f} ms")
-            print(f"  offline p50 {pct(offline, 50):.1f} ms  p95 {pct(offline, 95):.1f} ms  max {max(offline):.1f} ms")
-            print("counter's queue.call → server handler → display shows it and starts the announcement (30):")
+            for name, values in (("online ", online), ("offline", offline)):
+                print(f"  {name} p50 {pct(values, 50):.1f} ms  p95 {pct(values, 95):.1f} ms  "
+                      f"max {max(values):.1f} ms")
+            print("counter's queue.call → server handler → display shows it, announcement started (30):")
             calls = bench_call_to_display(b, work)
             print(f"  p50 {pct(calls, 50):.1f} ms  p95 {pct(calls, 95):.1f} ms  max {max(calls):.1f} ms")
             total = pct(calls, 95)

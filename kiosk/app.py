@@ -49,7 +49,8 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
         from kiosk.services.issuing import TicketDesk
         desk = TicketDesk(sync, directory, index_key=config.person_index_key)
         desk.track_today()
-        return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard, scanners=devices.scanners,
+        return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
+                               scanners=devices.scanners,
                                pin=config.admin_pin, follow_url=config.follow_url, facts=facts)
     if config.mode == "evaluator":
         from kiosk.evaluator import EvaluatorWindow
@@ -86,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
         return 2
     registered = bool(config.device_id and config.token)
-    sync = SyncClient(engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}", token=config.token,
+    sync = SyncClient(engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
+                      token=config.token,
                       transport=HttpTransport(config.server))
     loop = SyncLoop(sync)
     devices = build(config, app)

@@ -17,7 +17,8 @@ from shared.errors import DomainError
 
 
 class DispenserWindow(KioskShell):
-    def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(), pin: str = "",  # noqa: ANN001
+    def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
+                 pin: str = "",
                  follow_url: str = "", facts=lambda: [], on_change=lambda: None) -> None:  # noqa: ANN001
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("自助取号"), pin=pin,
                          facts=facts)
@@ -100,7 +101,8 @@ class DispenserWindow(KioskShell):
                              on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
                              on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
-                self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id, a.check_in),
+                self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
+                                                                a.check_in),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):

@@ -18,7 +18,8 @@ from shared.queue.clock import CHINA_TZ
 
 
 class DisplayWindow(KioskShell):
-    def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *, notice: str = "",  # noqa: ANN001
+    def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *,  # noqa: ANN001
+                 notice: str = "",
                  repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 150,  # noqa: ANN001
                  now: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__(ops, sync, hall=directory.hall_name, title=texts.tr("叫号信息"), pin=pin, facts=facts,
@@ -35,7 +36,8 @@ class DisplayWindow(KioskShell):
         self.day = self.now().date()
         self._reading = False
         self.timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
-        ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered), on_error=lambda exc: None)
+        ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered),
+                on_error=lambda exc: None)
 
     def _remembered(self, announced: set[str] | None) -> None:
         self.announced = announced

@@ -15,7 +15,8 @@ from kiosk.widgets.theme import NORMAL, sheet
 
 
 class EvaluatorWindow(KioskShell):
-    def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "", facts=lambda: [],  # noqa: ANN001
+    def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
+                 facts=lambda: [],
                  ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("服务评价"), pin=pin,
                          facts=facts, header_px=26)
@@ -57,7 +58,8 @@ class EvaluatorWindow(KioskShell):
     def run(self, actions: list) -> None:
         for action in actions:
             if isinstance(action, Rate):
-                self.ops.write(lambda a=action: self.desk.record(a), on_done=self.alive(lambda _: self.on_change()))
+                self.ops.write(lambda a=action: self.desk.record(a),
+                               on_done=self.alive(lambda _: self.on_change()))
         self.show_step()
 
     def show_step(self) -> None:

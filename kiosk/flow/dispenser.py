@@ -94,7 +94,8 @@ class DispenserFlow:
     def tap(self, business_id: int) -> list:
         if self.step not in (Step.HOME, Step.PICK):
             return []
-        channel, person = (self.channel, self.person_id) if self.step is Step.PICK else (Channel.DISPENSER, None)
+        channel, person = (self.channel, self.person_id) if self.step is Step.PICK else (Channel.DISPENSER,
+                                                                                         None)
         self._go(Step.BUSY)
         return [Issue(business_id, channel, person)]
 

@@ -72,8 +72,9 @@ class DispenserHome(QWidget):
                                  ("▦", self.tr("扫码取号"), self.tr("出示粤省事码"))):
             card = Card(16)
             card.box.setContentsMargins(20, 16, 20, 16)
-            card.box.addWidget(label(f"<span style='font-size:{theme.px(44)}px;color:{theme.accent}'>{icon}</span>"
-                                     f"&nbsp;<b style='font-size:{theme.px(30)}px'>{head}</b>", wrap=False))
+            glyph = f"<span style='font-size:{theme.px(44)}px;color:{theme.accent}'>{icon}</span>"
+            title = f"&nbsp;<b style='font-size:{theme.px(30)}px'>{head}</b>"
+            card.box.addWidget(label(glyph + title, wrap=False))
             card.box.addWidget(label(body, "hint"))
             row.addWidget(card)
         return strip

@@ -1,5 +1,6 @@
 """The hall display (1920×1080): the newest call large and flashing, the current ticket at every window,
-recent calls, people waiting per business, and the scrolling notice. A view only: it shows what it is given."""
+recent calls, people waiting per business, and the scrolling notice. A view only: it shows what it is
+given."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ def _panel() -> tuple[QWidget, QVBoxLayout]:
     return w, box
 
 
-def _text(text: str, px: int, colour: str = "white", bold: bool = False, align=Qt.AlignmentFlag.AlignLeft) -> QLabel:  # noqa: ANN001
+def _text(text: str, px: int, colour: str = "white", bold: bool = False,  # noqa: ANN001
+          align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
     lab = QLabel(text)
     lab.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-    lab.setStyleSheet(f"color: {colour}; font-size: {px}px; {'font-weight: bold;' if bold else ''} background: transparent;")
+    weight = "font-weight: bold;" if bold else ""
+    lab.setStyleSheet(f"color: {colour}; font-size: {px}px; {weight} background: transparent;")
     return lab
 
 
@@ -43,7 +46,8 @@ class WindowCell(QWidget):
         self.ticket.setText(self.tr("暂停服务") if paused and text == "—" else text)
         colour = "#ffd54f" if newest else "#ffffff"
         size = 36 if paused and text == "—" else 54
-        self.ticket.setStyleSheet(f"color: {colour}; font-size: {size}px; font-weight: bold; background: transparent;")
+        self.ticket.setStyleSheet(f"color: {colour}; font-size: {size}px; font-weight: bold;"
+                                  " background: transparent;")
 
 
 class DisplayBoard(QWidget):
@@ -96,12 +100,15 @@ class DisplayBoard(QWidget):
         self.flash = QTimer(self, interval=500, timeout=self._blink)
         self.flash_left = 0
 
-    def show_calls(self, current: dict[int, Call], paused: set[int], recent: list[Call], newest: Call | None) -> None:
+    def show_calls(self, current: dict[int, Call], paused: set[int], recent: list[Call],
+                   newest: Call | None) -> None:
         for n, cell in self.cells.items():
             call = current.get(n)
-            cell.show_ticket(call.display if call else "—", n in paused, newest is not None and call == newest)
+            cell.show_ticket(call.display if call else "—", n in paused,
+                             newest is not None and call == newest)
         for lab, call in zip(self.recent, recent + [None] * len(self.recent)):
-            lab.setText(self.tr("{t}  →  {w} 号窗口").format(t=call.display, w=call.window_number) if call else "")
+            lab.setText(self.tr("{t}  →  {w} 号窗口").format(t=call.display,
+                                                          w=call.window_number) if call else "")
 
     def show_newest(self, call: Call) -> None:
         self.hero.setText(self.tr("请 {t} 号到 {w} 号窗口").format(t=call.display, w=call.window_number))
@@ -112,7 +119,8 @@ class DisplayBoard(QWidget):
         self.flash_left -= 1
         self._flash_on = not self._flash_on if self.flash_left > 0 else True
         colour = "#ffd54f" if self._flash_on else "#5c4a12"
-        self.hero.setStyleSheet(f"color: {colour}; font-size: 96px; font-weight: bold; background: transparent;")
+        self.hero.setStyleSheet(f"color: {colour}; font-size: 96px; font-weight: bold; background: "
+                                "transparent;")
         if self.flash_left <= 0:
             self.flash.stop()
 

@@ -25,7 +25,8 @@ class ClerkScreen(QWidget):
         card = Card()
         self.photo = QLabel(alignment=CENTER)
         self.photo.setFixedSize(220, 280)
-        self.photo.setStyleSheet("background: #dfe8f5; color: #0b3573; font-size: 120px; border-radius: 16px;")
+        self.photo.setStyleSheet("background: #dfe8f5; color: #0b3573; font-size: 120px;"
+                                 " border-radius: 16px;")
         self.name = label("", "title", align=CENTER)
         self.staff_no = label("", "subtitle", align=CENTER)
         card.box.addWidget(self.photo, 0, CENTER)

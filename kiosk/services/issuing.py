@@ -13,7 +13,8 @@ from shared.crypto.blind_index import blind_index
 from shared.queue.appointments import CheckIn, check_in
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.estimates import estimate_wait, mean_service_time, people_ahead
-from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is_elderly, issue, issued_counts,
+from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is_elderly, issue,
+                                   issued_counts,
                                    remaining)
 from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
 from shared.queue.tickets import Channel, GreenChannelReason, Ticket
@@ -53,7 +54,8 @@ class Prepared:
 
 class TicketDesk:
     def __init__(self, sync: SyncClient, directory: HallDirectory, *, index_key: bytes | None = None,
-                 now: Callable[[], dt.datetime] | None = None, check_in_window: CheckInWindow = CheckInWindow(),
+                 now: Callable[[],
+                               dt.datetime] | None = None, check_in_window: CheckInWindow = CheckInWindow(),
                  calling: CallingRules = CallingRules(), estimating: EstimateRules = EstimateRules()) -> None:
         self.sync, self.directory = sync, directory
         self.keys = IndexKey(index_key) if index_key else None
@@ -79,7 +81,8 @@ class TicketDesk:
     def availability(self) -> dict[int, Remaining]:
         now = self.now()
         tickets = self._tickets(now)
-        return {e.business.id: remaining(e.quota, issued_counts(tickets, e.business.id, now.date(), e.quota), now)
+        return {e.business.id: remaining(e.quota, issued_counts(tickets, e.business.id, now.date(), e.quota),
+                                         now)
                 for e in self.directory.entries}
 
     def find_appointment(self, person_id: str) -> CheckIn | None:
@@ -101,7 +104,8 @@ class TicketDesk:
         # The green channel for the elderly is read from the ID number itself (other reasons need staff).
         green = (GreenChannelReason.ELDERLY if person_id and channel is Channel.ID_CARD
                  and is_elderly(person_id, now.date()) else None)
-        request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green, check_in=check)
+        request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green,
+                               check_in=check)
         return admit(request, entry.business if entry else None, quota, counts, tickets)
 
     def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
@@ -121,7 +125,8 @@ class TicketDesk:
             store.set_meta(conn, "kiosk_ticket_seq", str(seq))
         millis, counter, _ = decode(self.sync.clock.now())
         stamp = IssueTime(millis, counter, self.sync.device_id, seq)
-        ticket = issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display, issued_at=stamp, wall_time=now)
+        ticket = issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display, issued_at=stamp,
+                       wall_time=now)
         tickets = (self._tickets(now) if tickets is None else tickets) + [ticket]
         statuses = window_statuses(self.sync.rows("queue_window").values())
         ahead = people_ahead(self.directory.windows, statuses, tickets, now, self.calling).get(ticket.id)
@@ -141,15 +146,18 @@ class TicketDesk:
         """The ticket is issued: one transaction writes the `queue.issue` fact and the optimistic row."""
         t = prepared.ticket
         stamp = t.issued_at
-        args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number, "number": prepared.number,
+        args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number,
+                "number": prepared.number,
                 "block_id": prepared.block_id, "day": prepared.day.isoformat(), "channel": t.channel.value,
                 "issued_at": {"physical_ms": stamp.physical_ms, "logical": stamp.logical,
                               "device_id": stamp.device_id, "device_seq": stamp.device_seq},
                 "at": t.issued_wall.isoformat(), "person_key": prepared.person_key,
                 "green_reason": t.green_reason.value if t.green_reason else None,
                 "appointment_id": t.appointment_id, "printed": printed}
-        row = {"id": t.id, "hall_id": self.directory.hall_id, "business_id": t.business_id, "display": t.number,
-               "day": prepared.day.isoformat(), "channel": t.channel.value, "priority_class": int(t.priority_class),
+        row = {"id": t.id, "hall_id": self.directory.hall_id, "business_id": t.business_id,
+               "display": t.number,
+               "day": prepared.day.isoformat(), "channel": t.channel.value,
+               "priority_class": int(t.priority_class),
                "green_reason": args["green_reason"], "appointment_id": t.appointment_id,
                "person_key": prepared.person_key, "issued_at": list(stamp.as_tuple()),
                "queue_key": list(stamp.as_tuple()), "state": "waiting", "recalls": 0, "transfers": 0,

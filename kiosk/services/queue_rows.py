@@ -28,19 +28,23 @@ def _stamp(parts) -> IssueTime:  # noqa: ANN001
 
 def ticket_of(row: dict, person: tuple[str, str] | None = None) -> Ticket:
     """`person` = (key, ID number) of the citizen at the kiosk."""
-    periods = tuple(Period(PeriodKind(p["kind"]), moment(p["start"]), moment(p["end"]) if p.get("end") else None,
+    periods = tuple(Period(PeriodKind(p["kind"]), moment(p["start"]),
+                           moment(p["end"]) if p.get("end") else None,
                            p.get("window_id")) for p in row.get("periods") or ())
     if not periods:
-        periods = (Period(PeriodKind.WAITING, dt.datetime.fromtimestamp(row["issued_at"][0] / 1000, dt.timezone.utc)),)
+        periods = (Period(PeriodKind.WAITING, dt.datetime.fromtimestamp(row["issued_at"][0] / 1000,
+                                                                        dt.timezone.utc)),)
     green = row.get("green_reason")
     priority = PriorityClass(int(row.get("priority_class", 3)))
     person_id = person[1] if person and row.get("person_key") and row["person_key"] == person[0] else None
     return Ticket(id=row["id"], number=row["display"], business_id=int(row["business_id"]),
-                  issued_at=_stamp(row["issued_at"]), priority_class=priority, channel=Channel(row["channel"]),
+                  issued_at=_stamp(row["issued_at"]), priority_class=priority,
+                  channel=Channel(row["channel"]),
                   state=TicketState(row["state"]), periods=periods,
                   queue_key=_stamp(row.get("queue_key") or row["issued_at"]), person_id=person_id,
                   appointment_id=row.get("appointment_id"),
-                  green_reason=GreenChannelReason(green) if green and priority is PriorityClass.GREEN_CHANNEL else None,
+                  green_reason=(GreenChannelReason(green)
+                                if green and priority is PriorityClass.GREEN_CHANNEL else None),
                   window_id=row.get("window_id"), clerk_id=row.get("clerk"),
                   target_window_id=row.get("target_window_id"), recalls=int(row.get("recalls", 0)),
                   transfers=int(row.get("transfers", 0)))
@@ -60,9 +64,11 @@ def tickets_of(rows: Iterable[dict], day: dt.date, person: tuple[str, str] | Non
 
 
 def window_statuses(rows: Iterable[dict]) -> dict[int, WindowStatus]:
-    return {int(r["window_id"]): WindowStatus(int(r["window_id"]), bool(r.get("paused")),
-                                               moment(r["since"]) if r.get("paused") and r.get("since") else None)
-            for r in rows}
+    statuses = {}
+    for r in rows:
+        since = moment(r["since"]) if r.get("paused") and r.get("since") else None
+        statuses[int(r["window_id"])] = WindowStatus(int(r["window_id"]), bool(r.get("paused")), since)
+    return statuses
 
 
 def appointments_of(rows: Iterable[dict], person: tuple[str, str]) -> list[Appointment]:

@@ -22,7 +22,8 @@ class CornerTaps(QObject):
         self.taps: list[float] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget) and watched.isWindow():
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched,
+                                                                       QWidget) and watched.isWindow():
             pos = event.position()
             if pos.x() <= CORNER and pos.y() <= CORNER:
                 self.tap()

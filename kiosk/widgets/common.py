@@ -13,7 +13,8 @@ def button(text: str, role: str = "primary") -> QPushButton:
     return b
 
 
-def label(text: str = "", name: str = "", wrap: bool = True, align=Qt.AlignmentFlag.AlignLeft) -> QLabel:  # noqa: ANN001
+def label(text: str = "", name: str = "", wrap: bool = True,  # noqa: ANN001
+          align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
     lab = QLabel(text)
     if name:
         lab.setObjectName(name)

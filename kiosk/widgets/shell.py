@@ -15,7 +15,8 @@ class KioskShell(QWidget):
     sig_idle = Signal()
     sig_exit = Signal()
 
-    def __init__(self, ops: Ops, sync, *, hall: str, title: str, pin: str, facts, header_px: int = 36,  # noqa: ANN001
+    def __init__(self, ops: Ops, sync, *, hall: str, title: str, pin: str, facts,  # noqa: ANN001
+                 header_px: int = 36,
                  status_ms: int = 2000) -> None:
         super().__init__()
         self.setObjectName("kiosk")

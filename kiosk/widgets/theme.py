@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BLUE, DEEP, RED, GREEN, AMBER, INK, PAPER = "#1459b3", "#0b3573", "#c62828", "#2e7d32", "#b26a00", "#1b2430", "#f3f6fa"
+BLUE, DEEP, RED, GREEN = "#1459b3", "#0b3573", "#c62828", "#2e7d32"
+AMBER, INK, PAPER = "#b26a00", "#1b2430", "#f3f6fa"
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,8 @@ def hall(sqlite_database, server_url):  # noqa: ANN001, ANN201
     return sqlite_database, server_url, hall_id, windows
 
 
-def make_device(hall, cache, kind: str, window_index: int | None = None) -> tuple[SyncClient, Network]:  # noqa: ANN001
+def make_device(hall, cache, kind: str, window_index: int | None = None) -> tuple[SyncClient,  # noqa: ANN001
+                                                                                  Network]:
     db, url, hall_id, windows = hall
     window_id = windows[window_index] if window_index is not None else None
     device_id, token = new_device(db, kind, hall_id, window_id)

@@ -56,7 +56,8 @@ def test_gesture_pin_and_settings(qtbot, hall, cache, now, screenshot) -> None: 
     ops.wait()
 
 
-def test_dispenser_and_display_screens_for_staff_and_waiting(qtbot, hall, cache, now, screenshot) -> None:  # noqa: ANN001
+def test_dispenser_and_display_screens_for_staff_and_waiting(qtbot, hall, cache, now,  # noqa: ANN001
+                                                             screenshot) -> None:
     from kiosk.dispenser import DispenserWindow
     from kiosk.display import DisplayWindow
     from kiosk.flow.dispenser import Step
@@ -88,7 +89,8 @@ def test_dispenser_and_display_screens_for_staff_and_waiting(qtbot, hall, cache,
     qtbot.addWidget(display)
     display.resize(1920, 1080)
     display.show()
-    qtbot.waitUntil(lambda: bool(display.board._waiting_rows) and display.board._waiting_rows[0][0].isVisible(), timeout=3000)
+    board = display.board
+    qtbot.waitUntil(lambda: bool(board._waiting_rows) and board._waiting_rows[0][0].isVisible(), timeout=3000)
     screenshot(display, "display/empty")
     display.enter_admin()
     screenshot(display, "display/admin-pin")

@@ -4,6 +4,7 @@ told, nothing counted; network down → reserve number."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -45,7 +46,8 @@ def dispenser(qtbot, hall, cache, now, printer):  # noqa: ANN001, ANN201
     desk.track_today()
     sync.sync_once()  # today's live and reserve blocks
     ops = Ops()
-    window = DispenserWindow(ops, desk, printer=printer[1], pin="2468", follow_url="https://q.example/t/{ticket}")
+    window = DispenserWindow(ops, desk, printer=printer[1], pin="2468",
+                             follow_url="https://q.example/t/{ticket}")
     qtbot.addWidget(window)
     window.resize(1080, 1920)  # the 32" dispenser stands in portrait
     window.show()
@@ -85,14 +87,16 @@ def test_elderly_mode_has_larger_tiles_in_one_column(qtbot, dispenser, screensho
     screenshot(window, "dispenser/home-elderly")
 
 
-def test_id_card_with_an_appointment_gets_its_ticket_at_once(qtbot, dispenser, printer, now, screenshot) -> None:  # noqa: ANN001
+def test_id_card_with_an_appointment_gets_its_ticket_at_once(qtbot, dispenser, printer, now,  # noqa: ANN001
+                                                             screenshot) -> None:
     from drivers.sim.idcard import sample_id_number
     window, desk, _ = dispenser
     person = sample_id_number()
     appointment = str(uuid.uuid4())
     slot = now[0] + dt.timedelta(minutes=20)
     with desk.sync.engine.begin() as conn:  # what sync brings from the queue_appointment table
-        store.apply_changes(conn, [{"scope": f"hall:{desk.directory.hall_id}", "seq": 1, "table": "queue_appointment",
+        store.apply_changes(conn, [{"scope": f"hall:{desk.directory.hall_id}", "seq": 1,
+                                    "table": "queue_appointment",
                                     "pk": appointment, "op": "upsert",
                                     "row": {"id": appointment, "business_id": business_id(desk, "C"),
                                             "person_key": desk.person_key(person),
@@ -115,7 +119,8 @@ def test_id_card_with_an_appointment_gets_its_ticket_at_once(qtbot, dispenser, p
     screenshot(window, "dispenser/refused-duplicate")
 
 
-def test_card_swipe_from_the_reader_simulator_then_a_tap(qtbot, dispenser, printer, screenshot) -> None:  # noqa: ANN001
+def test_card_swipe_from_the_reader_simulator_then_a_tap(qtbot, dispenser, printer,  # noqa: ANN001
+                                                         screenshot) -> None:
     from drivers.config import settings_from_mapping as conf
     from drivers.factory import idcard_reader
     from drivers.qt.devices import IdCardReaderAdapter
@@ -185,7 +190,8 @@ def test_quota_full_is_shown_and_refused(qtbot, dispenser, now, screenshot) -> N
     screenshot(window, "dispenser/refused-quota")
 
 
-def test_paper_out_tells_the_citizen_and_counts_nothing(qtbot, dispenser, printer, screenshot) -> None:  # noqa: ANN001
+def test_paper_out_tells_the_citizen_and_counts_nothing(qtbot, dispenser, printer,  # noqa: ANN001
+                                                        screenshot) -> None:
     window, desk, _ = dispenser
     printer[0].paper_out = True
     window.run(window.flow.tap(business_id(desk, "A")))
@@ -233,7 +239,26 @@ def test_offline_issues_reserve_numbers(qtbot, dispenser, printer, screenshot) -
     network.down = False
     qtbot.waitUntil(lambda: desk.sync.status().pending == 1)
     desk.sync.sync_once()
-    assert desk.sync.status().pending == 0
+    # the server took the reserve number
+    assert desk.sync.status().pending == 0 and desk.sync.rejected() == []
+    assert next(iter(desk.sync.confirmed("queue_ticket").values()))["display"] == number
+
+
+def test_closed_now_and_paused_are_refused_by_the_shared_rules(dispenser, now) -> None:  # noqa: ANN001
+    from shared.queue.errors import IssueRefused
+    _, desk, _ = dispenser
+    a = business_id(desk, "A")
+    now[0] = now[0].replace(hour=8)
+    with pytest.raises(IssueRefused) as closed:
+        desk.issue(a, Channel.DISPENSER)
+    assert closed.value.code == "outside_opening_hours"
+    now[0] = now[0].replace(hour=10)
+    entry = desk.directory.entry(a)
+    desk.directory.entries[desk.directory.entries.index(entry)] = dataclasses.replace(
+        entry, quota=dataclasses.replace(entry.quota, paused=True))
+    with pytest.raises(IssueRefused) as paused:
+        desk.issue(a, Channel.DISPENSER)
+    assert paused.value.code == "business_paused"
 
 
 def test_idle_timeout_returns_home_and_forgets_the_person(qtbot, dispenser) -> None:  # noqa: ANN001

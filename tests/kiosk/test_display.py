@@ -28,7 +28,8 @@ class Voice:
             self.spoken.append(speech_text(playlist))
 
 
-def publish_call(sync, hall_id: int, display: str, window_number: int, window_id: int, at: dt.datetime,  # noqa: ANN001
+def publish_call(sync, hall_id: int, display: str, window_number: int, window_id: int,  # noqa: ANN001
+                 at: dt.datetime,
                  seq: int) -> str:
     """What a pull brings when a window calls (the server publishes a queue_call row)."""
     call_id = str(uuid.uuid4())
@@ -36,7 +37,8 @@ def publish_call(sync, hall_id: int, display: str, window_number: int, window_id
            "window_id": window_id, "window_number": window_number, "kind": "call", "at": at.isoformat(),
            "accepted": True}
     with sync.engine.begin() as conn:
-        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_call", "pk": call_id,
+        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_call",
+                                    "pk": call_id,
                                     "op": "upsert", "row": row}])
     return call_id
 
@@ -52,7 +54,8 @@ def open_display(qtbot, sync, cache, now, voice):  # noqa: ANN001, ANN201
     return window, ops, announcer
 
 
-def test_calls_are_shown_and_announced_once_in_order_even_after_a_restart(qtbot, hall, cache, now,  # noqa: ANN001
+def test_calls_are_shown_and_announced_once_in_order_even_after_a_restart(qtbot, hall, cache,  # noqa: ANN001
+                                                                          now,
                                                                            screenshot) -> None:
     sync, _ = make_device(hall, cache, "display")
     sync.sync_once()

@@ -34,8 +34,8 @@ def counter(hall, cache_path, window_index: int) -> SyncClient:  # noqa: ANN001
     from tests.sync.support import new_device
     db, url, hall_id, windows = hall
     device_id, token = new_device(db, "workstation", hall_id, windows[window_index])
-    staff = requests.post(f"{url}/api/v1/auth/login", json={"username": "clerk", "password": "GovHall@2026",
-                                                            "device_id": device_id}, timeout=10).json()["token"]
+    login = {"username": "clerk", "password": "GovHall@2026", "device_id": device_id}
+    staff = requests.post(f"{url}/api/v1/auth/login", json=login, timeout=10).json()["token"]
     return SyncClient(open_cache(cache_path, immediate=True), device_id=device_id, token=token,
                       transport=Network(url), staff_token=staff)
 
@@ -57,7 +57,8 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
     clerk = counter(hall, tmp_path / "counter.sqlite3", 2)  # window 3
     clerk.sync_once()
     at = dt.datetime.now(CHINA_TZ)
-    clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id, "window_id": windows[2],
+    clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id,
+                                   "window_id": windows[2],
                                    "mode": "next", "at": at.isoformat()})
     clerk.sync_once()
     assert clerk.rejected() == []
@@ -85,7 +86,8 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
     clerk.sync_once()
     assert clerk.rejected() == []
 
-    evaluator_sync, _ = make_device(hall, open_cache(tmp_path / "evaluator.sqlite3", immediate=True), "evaluator", 2)
+    evaluator_sync, _ = make_device(hall, open_cache(tmp_path / "evaluator.sqlite3", immediate=True),
+                                    "evaluator", 2)
     evaluator_sync.sync_once()
     rating_desk = RatingDesk(evaluator_sync, load_directory(cache), windows[2],
                              now=lambda: dt.datetime.now(CHINA_TZ) + dt.timedelta(seconds=5))

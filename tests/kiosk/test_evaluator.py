@@ -23,14 +23,18 @@ from shared.sync import store
 from tests.kiosk.conftest import make_device
 
 
-def publish_ticket(sync, hall_id: int, window_id: int, state: str, ticket_id: str, seq: int, at: dt.datetime) -> None:  # noqa: ANN001
+def publish_ticket(sync, hall_id: int, window_id: int, state: str, ticket_id: str, seq: int,  # noqa: ANN001
+                   at: dt.datetime) -> None:
     """What a pull brings when the window serves (and later finishes) a ticket."""
-    row = {"id": ticket_id, "hall_id": hall_id, "business_id": 1, "display": "A001", "day": at.date().isoformat(),
-           "channel": "dispenser", "priority_class": 3, "issued_at": [0, 0, "d", 1], "queue_key": [0, 0, "d", 1],
+    row = {"id": ticket_id, "hall_id": hall_id, "business_id": 1, "display": "A001",
+           "day": at.date().isoformat(),
+           "channel": "dispenser", "priority_class": 3, "issued_at": [0, 0, "d", 1], "queue_key": [0, 0, "d",
+                                                                                                   1],
            "state": state, "window_id": window_id, "clerk": "clerk",
            "periods": [{"kind": "serving", "start": at.isoformat(), "end": None, "window_id": window_id}]}
     with sync.engine.begin() as conn:
-        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_ticket", "pk": ticket_id,
+        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_ticket",
+                                    "pk": ticket_id,
                                     "op": "upsert", "row": row}])
 
 
@@ -54,7 +58,8 @@ def ratings_on_server(db) -> list[CommandLog]:  # noqa: ANN001
         return list(session.scalars(select(CommandLog).where(CommandLog.name == "queue.rate")))
 
 
-def test_clerk_shown_then_rated_when_service_finishes(qtbot, evaluator, hall, now, screenshot) -> None:  # noqa: ANN001
+def test_clerk_shown_then_rated_when_service_finishes(qtbot, evaluator, hall, now,  # noqa: ANN001
+                                                      screenshot) -> None:
     window, desk, _ = evaluator
     ticket = str(uuid.uuid4())
     publish_ticket(desk.sync, hall[2], desk.window_id, "serving", ticket, 1, now[0])
@@ -79,7 +84,8 @@ def test_clerk_shown_then_rated_when_service_finishes(qtbot, evaluator, hall, no
     assert len(sent) == 1 and sent[0].args["level"] == "satisfied" and sent[0].args["ticket_id"] == ticket
 
 
-def test_bad_rating_needs_a_reason_and_works_offline(qtbot, evaluator, hall, now, screenshot) -> None:  # noqa: ANN001
+def test_bad_rating_needs_a_reason_and_works_offline(qtbot, evaluator, hall, now,  # noqa: ANN001
+                                                     screenshot) -> None:
     window, desk, network = evaluator
     network.down = True
     ticket = str(uuid.uuid4())

@@ -99,7 +99,8 @@ def test_evaluator_bad_rating_needs_reason_and_timeout_means_not_rated() -> None
 
 
 def call(cid: str, minutes: float, window: int = 1) -> dict:
-    return {"id": cid, "display": f"A{cid}", "window_number": window, "at": (NOW + dt.timedelta(minutes=minutes)).isoformat()}
+    return {"id": cid, "display": f"A{cid}", "window_number": window,
+            "at": (NOW + dt.timedelta(minutes=minutes)).isoformat()}
 
 
 def test_display_announces_in_order_once() -> None:
