@@ -6,6 +6,7 @@ import time
 
 from client.qt import QEvent, QGridLayout, QLabel, QObject, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.widgets.common import button, label
+from kiosk.widgets.theme import NORMAL, sheet
 
 CORNER = 140       # px from the top-left corner
 TAPS, WINDOW = 5, 3.0
@@ -37,6 +38,15 @@ class CornerTaps(QObject):
             self.sig_triggered.emit()
 
 
+def _light_page(page: QWidget) -> None:
+    """Staff pages look the same in every mode (the display's own background is dark); compact buttons so
+    they fit the 800-px evaluator too."""
+    page.setObjectName("adminpage")
+    page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    page.setStyleSheet(sheet(NORMAL) + "QWidget#adminpage { background: #f3f6fa; }"
+                                       " QPushButton { min-height: 64px; }")
+
+
 class PinPad(QWidget):
     sig_entered = Signal(str)
     sig_cancelled = Signal()
@@ -45,7 +55,7 @@ class PinPad(QWidget):
         super().__init__()
         box = QVBoxLayout(self)
         box.setContentsMargins(40, 16, 40, 16)
-        self.setStyleSheet("QPushButton { min-height: 64px; }")  # compact: it must fit the 800-px tablet too
+        _light_page(self)
         box.addWidget(label(self.tr("管理员验证"), "title", align=Qt.AlignmentFlag.AlignCenter))
         self.shown = label("", "title", align=Qt.AlignmentFlag.AlignCenter)
         self.error = label("", "hint", align=Qt.AlignmentFlag.AlignCenter)
@@ -89,7 +99,7 @@ class AdminPanel(QWidget):
         super().__init__()
         box = QVBoxLayout(self)
         box.setContentsMargins(40, 16, 40, 16)
-        self.setStyleSheet("QPushButton { min-height: 72px; }")
+        _light_page(self)
         box.addWidget(label(self.tr("设备设置"), "title"))
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.RichText)
