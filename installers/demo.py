@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             return 0
         guis = [(name, module, extra) for name, module, extra in
-                (("clerk client", "client", []), ("dispenser kiosk", "kiosk", ["--mode", "dispenser"]))
+                (("clerk client", "client", []),
+                 ("dispenser kiosk", "kiosk", ["--mode", "dispenser", "--demo", "--windowed"]))
                 if importlib.util.find_spec(f"{module}.__main__") is not None]
         if not _has_screen():
             print("  no screen found (DISPLAY/WAYLAND_DISPLAY unset): running the server alone")

@@ -4,11 +4,13 @@ version are pinned in one place. (The kiosk shares it: one binding, one version 
 from __future__ import annotations
 
 import PySide6
-from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QRunnable, QSize, Qt, QThreadPool,
-                            QTimer, Signal, Slot)
-from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDateTime, QElapsedTimer, QEvent, QModelIndex,
+                            QObject, QPoint, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot)
+from PySide6.QtGui import (QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QImage, QKeySequence,
+                           QPainter, QPixmap)
 from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QScrollArea, QSizePolicy,
+                               QStackedWidget,
                                QStatusBar, QTableView, QVBoxLayout, QWidget)
 
 MIN_QT = (6, 6)
@@ -17,7 +19,8 @@ if QT_VERSION < MIN_QT:
     raise ImportError(f"GovHall needs PySide6 {'.'.join(map(str, MIN_QT))} or newer, found {PySide6.__version__}")
 
 __all__ = [
-    "QAbstractTableModel", "QAction", "QApplication", "QColor", "QDialog", "QEvent", "QFont", "QFontDatabase",
+    "QAbstractTableModel", "QAction", "QApplication", "QColor", "QCoreApplication", "QDateTime", "QElapsedTimer",
+    "QImage", "QPainter", "QPoint", "QRect", "QScrollArea", "QDialog", "QEvent", "QFont", "QFontDatabase",
     "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGuiApplication", "QHBoxLayout", "QKeySequence",
     "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
     "QRunnable", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTableView", "QThreadPool", "QTimer",

@@ -1,0 +1,72 @@
+"""Kiosk settings: a `[kiosk]` section in the same TOML/INI file as the device sections (drivers/config.py).
+
+    [kiosk]
+    server = "http://192.168.1.10:8000"
+    device_id = "…"            # from POST /api/v1/sync/devices (an admin registers each kiosk)
+    token = "…"
+    hall = "DG-HALL-1"
+    window = 3                 # evaluator: the window number it stands at
+    cache = "/var/lib/govhall/kiosk.sqlite3"
+    admin_pin = "2468"
+    person_index_key = "…hex…" # the hall's blind-index key (matches appointments, one ticket per person)
+    follow_url = "https://hall.example.cn/q/{ticket}"
+    notice = "…"               # the display's scrolling text
+    announce_repeat = 1        # extra times each call is spoken
+    idle_seconds = 60
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drivers.config import DeviceSettings, load_config
+
+
+def default_cache(mode: str) -> Path:
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "govhall" / f"kiosk-{mode}.sqlite3"
+
+
+@dataclass
+class KioskConfig:
+    mode: str = "dispenser"
+    server: str = "http://127.0.0.1:8000"
+    device_id: str = ""
+    token: str = ""
+    hall: str = ""
+    window: int = 0
+    cache: Path | None = None
+    admin_pin: str = "2468"
+    person_index_key: bytes | None = None
+    follow_url: str = ""
+    notice: str = ""
+    announce_repeat: int = 1
+    devices: dict[str, DeviceSettings] = field(default_factory=dict)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache or default_cache(self.mode)
+
+
+def load(path: str | Path | None, mode: str, server: str | None = None) -> KioskConfig:
+    config = KioskConfig(mode=mode)
+    if path:
+        sections = load_config(path)
+        kiosk = sections.pop("kiosk", None)
+        config.devices = sections
+        if kiosk is not None:
+            o = kiosk.options
+            config.server = str(o.get("server", config.server))
+            config.device_id, config.token = str(o.get("device_id", "")), str(o.get("token", ""))
+            config.hall, config.window = str(o.get("hall", "")), int(o.get("window", 0) or 0)
+            config.cache = Path(str(o["cache"])).expanduser() if o.get("cache") else None
+            config.admin_pin = str(o.get("admin_pin", config.admin_pin))
+            key = str(o.get("person_index_key", ""))
+            config.person_index_key = bytes.fromhex(key) if key else None
+            config.follow_url, config.notice = str(o.get("follow_url", "")), str(o.get("notice", ""))
+            config.announce_repeat = int(o.get("announce_repeat", 1))
+    if server:
+        config.server = server
+    return config

@@ -1,0 +1,146 @@
+"""The dispenser mode: runs the DispenserFlow's actions (rules and numbers through TicketDesk on the Ops
+writer, printing through the printer's Qt adapter) and shows the matching screen. No rule is decided here."""
+
+from __future__ import annotations
+
+from client.ops import Ops
+from drivers.printer.ticket import Ticket as PrintedTicket
+from drivers.printer.ticket import TicketLabels
+from kiosk import texts
+from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, Print, Record, Report, Step
+from kiosk.screens.dispenser_home import DispenserHome
+from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
+from kiosk.services.issuing import TicketDesk
+from kiosk.widgets.shell import KioskShell
+from kiosk.widgets.theme import ELDERLY, NORMAL, sheet
+from shared.errors import DomainError
+
+
+class DispenserWindow(KioskShell):
+    def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
+                 pin: str = "",
+                 follow_url: str = "", facts=lambda: [], on_change=lambda: None) -> None:  # noqa: ANN001
+        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("自助取号"), pin=pin,
+                         facts=facts)
+        self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
+        self.flow = DispenserFlow()
+        self.busy, self.ticket, self.message = BusyScreen(), TicketScreen(NORMAL), MessageScreen()
+        self.home: DispenserHome | None = None
+        for w in (self.busy, self.ticket, self.message):
+            self.stack.addWidget(w)
+        self._build_home()
+        self.ticket.sig_done.connect(lambda: self.run(self.flow.back()))
+        self.message.sig_home.connect(lambda: self.run(self.flow.back()))
+        self.message.sig_retry.connect(lambda: self.run(self.flow.retry_print()))
+        self.message.sig_keep.connect(lambda: self.run(self.flow.keep_number()))
+        self.sig_idle.connect(lambda: self.run(self.flow.idle()))
+        if printer is not None:
+            printer.sig_printed.connect(lambda result: self.run(self.flow.print_done()))
+            printer.sig_failed.connect(lambda code, message: self.run(self.flow.print_failed(code)))
+        if idcard is not None:
+            idcard.sig_card_read.connect(lambda read: self.run(self.flow.card(read.record.id_number)))
+        for scanner in scanners:
+            scanner.sig_scanned.connect(lambda code: self.run(self.flow.scanned(code)))
+        self.refresh()
+        self.show_step()
+
+    # screens ---------------------------------------------------------------------------------------------
+    def _build_home(self) -> None:
+        theme = ELDERLY if self.flow.elderly else NORMAL
+        self.setStyleSheet(sheet(theme))
+        if self.home is not None:
+            self.stack.removeWidget(self.home)
+            self.home.deleteLater()
+        self.home = DispenserHome(self.desk.directory, theme)
+        self.home.sig_business.connect(lambda b: self.run(self.flow.tap(b)))
+        self.home.sig_elderly.connect(self.toggle_elderly)
+        self.home.sig_back.connect(lambda: self.run(self.flow.back()))
+        self.ticket.theme = theme
+        self.stack.addWidget(self.home)
+        if self._last_remaining:
+            self.home.show_remaining(self._last_remaining)
+
+    _last_remaining: dict = {}
+
+    def toggle_elderly(self) -> None:
+        self.flow.toggle_elderly()
+        self._build_home()
+        self.show_step()
+
+    def show_step(self) -> None:
+        step, flow = self.flow.step, self.flow
+        if step in (Step.HOME, Step.PICK):
+            if step is Step.PICK and flow.person_id:
+                note = self.tr("您的预约已超过签到时间，将按现场取号办理") if flow.note == "late_appointment" else ""
+                self.home.ask_for_person(self.tr("身份证 {id}").format(id=texts.mask_id(flow.person_id)), note)
+            else:
+                self.home.reset()
+            self.stack.setCurrentWidget(self.home)
+        elif step is Step.BUSY:
+            self.stack.setCurrentWidget(self.busy)
+        elif step is Step.ISSUED:
+            at = flow.prepared.ticket.issued_wall.strftime("%Y-%m-%d %H:%M")
+            self.ticket.show_ticket(flow.prepared, flow.printed, at, self._follow(flow.prepared))
+            self.stack.setCurrentWidget(self.ticket)
+        elif step is Step.REFUSED:
+            self.message.show_refusal(flow.refusal)
+            self.stack.setCurrentWidget(self.message)
+        elif step is Step.PRINT_FAILED:
+            self.message.show_print_failure(flow.fault, flow.prepared.ticket.number)
+            self.stack.setCurrentWidget(self.message)
+        self.arm_idle(flow.timeout())
+
+    def _follow(self, prepared) -> str:  # noqa: ANN001
+        return self.follow_url.format(ticket=prepared.ticket.id) if self.follow_url else ""
+
+    # actions ---------------------------------------------------------------------------------------------
+    def run(self, actions: list) -> None:
+        for action in actions:
+            if isinstance(action, LookUp):
+                self.ops.run(lambda a=action: self.desk.find_appointment(a.person_id),
+                             on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
+                             on_error=self.alive(self._refused))
+            elif isinstance(action, Issue):
+                self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
+                                                                a.check_in),
+                    on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
+                    on_error=self.alive(self._refused))
+            elif isinstance(action, Print):
+                self._print(action.prepared)
+            elif isinstance(action, Record):
+                self.ops.write(lambda a=action: self.desk.record(a.prepared, a.printed),
+                               on_done=self.alive(self._changed))
+            elif isinstance(action, Report):
+                self.ops.write(lambda a=action: self.desk.report_fault(a.code),
+                               on_done=self.alive(self._changed))
+        self.show_step()
+
+    def _refused(self, exc: Exception) -> None:
+        code = exc.code if isinstance(exc, DomainError) else "internal_error"
+        self.run(self.flow.refused(code))
+
+    def _print(self, prepared) -> None:  # noqa: ANN001
+        if self.printer is None:
+            self.run(self.flow.print_failed("no_printer"))
+            return
+        wait = texts.minutes(prepared.wait)
+        labels = TicketLabels(footer=self.tr("预计等候{wait}，请留意叫号，过号需重新取号").format(wait=wait))
+        self.printer.print_ticket(PrintedTicket(self.desk.directory.hall_name, prepared.ticket.number,
+                                                prepared.business_name, prepared.people_ahead,
+                                                prepared.ticket.issued_wall, self._follow(prepared), labels))
+
+    def _changed(self, _result=None) -> None:  # noqa: ANN001
+        self.on_change()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ops.run(self.desk.availability, on_done=self.alive(self._remaining), on_error=lambda exc: None)
+
+    def ready(self) -> bool:
+        """Usable: the remaining counts are on the tiles."""
+        return bool(self._last_remaining)
+
+    def _remaining(self, remaining: dict) -> None:
+        self._last_remaining = remaining
+        self.home.show_remaining(remaining)
+

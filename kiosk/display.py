@@ -1,0 +1,80 @@
+"""The hall display mode: polls the synced rows off the GUI thread, shows them, and hands every call not yet
+announced to the drivers' announcement queue (strictly in order, with the configured repeats)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from client.ops import Ops
+from client.qt import QTimer
+from kiosk import texts
+from kiosk.flow.display import current_per_window, recent, to_announce
+from kiosk.screens.display_board import DisplayBoard
+from kiosk.services.board import BoardState, load_announced, read_board, save_announced
+from kiosk.services.reference import HallDirectory
+from kiosk.widgets.shell import KioskShell
+from shared.queue.clock import CHINA_TZ
+
+
+class DisplayWindow(KioskShell):
+    def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *,  # noqa: ANN001
+                 notice: str = "",
+                 repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 150,  # noqa: ANN001
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(ops, sync, hall=directory.hall_name, title=texts.tr("叫号信息"), pin=pin, facts=facts,
+                         header_px=32)
+        self.setStyleSheet("QWidget#kiosk { background: #0a1628; }")
+        self.directory, self.announcer, self.repeat = directory, announcer, repeat
+        self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
+        self.board = DisplayBoard([w.number for w in directory.windows],
+                                  notice or texts.tr("请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。"))
+        self.stack.addWidget(self.board)
+        self.stack.setCurrentWidget(self.board)
+        self.sig_idle.connect(lambda: self.stack.setCurrentWidget(self.board))
+        self.announced: set[str] | None = None
+        self.day = self.now().date()
+        self._reading = False
+        self.timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
+        ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered),
+                on_error=lambda exc: None)
+
+    def _remembered(self, announced: set[str] | None) -> None:
+        self.announced = announced
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._reading:
+            return  # the previous read is still running: never pile up reads on a slow disk
+        self._reading = True
+        day = self.now().date()
+        if day != self.day:
+            self.day, self.announced = day, None
+        self.ops.run(lambda: read_board(self.sync, self.directory, day), on_done=self.alive(self._show),
+                     on_error=self._failed)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.timer.stop()
+        super().closeEvent(event)
+
+    def _failed(self, exc: Exception) -> None:
+        self._reading = False
+
+    def _show(self, state: BoardState) -> None:
+        self._reading = False
+        fresh = to_announce(state.calls, self.announced, self.now())
+        known = self.announced if self.announced is not None else set()
+        self.announced = known | {c.id for c in state.calls}
+        newest = state.calls[-1] if state.calls else None
+        self.board.show_calls(current_per_window(state.calls), state.paused, recent(state.calls, 6), newest)
+        self.board.show_waiting(state.waiting)
+        for call in fresh:
+            self.board.show_newest(call)
+            if self.announcer is not None:
+                spoken = self.announcer.announce(call.display, call.window_number)
+                for _ in range(self.repeat):
+                    self.announcer.repeat(spoken)
+        if fresh or known != self.announced:
+            ids, day = set(self.announced), self.day
+            self.ops.write(lambda: save_announced(self.sync, day, ids))

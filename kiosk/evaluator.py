@@ -1,0 +1,87 @@
+"""The evaluator mode, bound to one window: follows the window's ticket in the synced rows, asks for a rating
+when service finishes (or on the keypad's evaluation key) and records it through RatingDesk."""
+
+from __future__ import annotations
+
+from client.ops import Ops
+from client.qt import QTimer
+from drivers.keypad.codec import Key
+from kiosk import texts
+from kiosk.flow.evaluator import EvaluatorFlow, Rate, Step
+from kiosk.screens.evaluator_screens import AskScreen, ClerkScreen, ReasonScreen, ThanksScreen
+from kiosk.services.rating import RatingDesk
+from kiosk.widgets.shell import KioskShell
+from kiosk.widgets.theme import NORMAL, sheet
+
+
+class EvaluatorWindow(KioskShell):
+    def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
+                 facts=lambda: [],
+                 ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
+        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("服务评价"), pin=pin,
+                         facts=facts, header_px=26)
+        self.setStyleSheet(sheet(NORMAL))
+        self.desk, self.on_change = desk, on_change
+        self.flow = EvaluatorFlow(ask_seconds=ask_seconds)
+        self.clerk = ClerkScreen(desk.window_number)
+        self.ask, self.reasons, self.thanks = AskScreen(), ReasonScreen(), ThanksScreen()
+        for w in (self.clerk, self.ask, self.reasons, self.thanks):
+            self.stack.addWidget(w)
+        self.ask.sig_level.connect(lambda level: self.run(self.flow.choose(level)))
+        self.reasons.sig_reason.connect(lambda reason: self.run(self.flow.reason(reason)))
+        self.sig_idle.connect(lambda: self.run(self.flow.idle()))
+        if keypad is not None:
+            keypad.sig_key.connect(self._key)
+        self._reading = False
+        self.timer = QTimer(self, interval=poll_ms, timeout=self.poll)
+        self.timer.start()
+        self.poll()
+        self.show_step()
+
+    def _key(self, event) -> None:  # noqa: ANN001  drivers.keypad.codec.KeyEvent
+        if event.key is Key.EVALUATE:
+            self.run(self.flow.evaluation_key())
+
+    def poll(self) -> None:
+        if self._reading:
+            return
+        self._reading = True
+        self.ops.run(self.desk.visit_at_window, on_done=self.alive(self._observed), on_error=self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self._reading = False
+
+    def _observed(self, visit) -> None:  # noqa: ANN001
+        self._reading = False
+        self.run(self.flow.observe(visit))
+
+    def run(self, actions: list) -> None:
+        for action in actions:
+            if isinstance(action, Rate):
+                self.ops.write(lambda a=action: self.desk.record(a),
+                               on_done=self.alive(lambda _: self.on_change()))
+        self.show_step()
+
+    def show_step(self) -> None:
+        step, visit = self.flow.step, self.flow.serving
+        if step is Step.IDLE:
+            clerk = self.desk.clerk(visit.clerk if visit else None)
+            serving = visit.display if visit and visit.state in ("called", "serving") else None
+            self.clerk.show_clerk(clerk.name if clerk else "", clerk.staff_no if clerk else "", serving)
+            self.stack.setCurrentWidget(self.clerk)
+        elif step is Step.ASK:
+            self.ask.ask(visit.display)
+            self.stack.setCurrentWidget(self.ask)
+        elif step is Step.REASON:
+            self.stack.setCurrentWidget(self.reasons)
+        elif step is Step.THANKS:
+            self.thanks.thank(self.flow.level)
+            self.stack.setCurrentWidget(self.thanks)
+        seconds = self.flow.timeout()
+        if self.idle_timer.isActive() and self._idle_seconds == seconds:
+            return  # the poll re-shows the same step: keep the running countdown
+        self.arm_idle(seconds)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.timer.stop()
+        super().closeEvent(event)

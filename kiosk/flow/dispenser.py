@@ -1,0 +1,176 @@
+"""The dispenser journey: tap a business, swipe an ID card or scan a QR code; appointment matching; print;
+"不打印，记住号码"; refusals; printer failures. A ticket counts as issued only on `printed` or `keep_number`."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.queue.appointments import CheckIn
+from shared.queue.tickets import Channel
+from shared.validation import InvalidIdentifier, check_resident_id
+
+# A QR identity code (粤省事码 and similar) is resolved to the holder's ID number; the payload we accept is
+# "<scheme>:<ID number>" (e.g. "YSS:11010519491231002X"); anything else is refused as unreadable.
+QR_SCHEMES = ("YSS", "GOVHALL-ID")
+
+
+class Step(enum.Enum):
+    HOME = "home"
+    PICK = "pick"            # a person is known (card or QR): choose the business
+    BUSY = "busy"            # checking, taking a number, printing
+    ISSUED = "issued"
+    REFUSED = "refused"
+    PRINT_FAILED = "print_failed"
+
+
+# Actions the controller runs -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LookUp:
+    person_id: str
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class Issue:
+    business_id: int
+    channel: Channel
+    person_id: str | None = None
+    check_in: CheckIn | None = None
+
+
+@dataclass(frozen=True)
+class Print:
+    prepared: Any
+
+
+@dataclass(frozen=True)
+class Record:
+    prepared: Any
+    printed: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    """A device fault worth a supervisor's attention (sent as a fact)."""
+    code: str
+
+
+@dataclass
+class DispenserFlow:
+    elderly: bool = False
+    step: Step = Step.HOME
+    person_id: str | None = None
+    channel: Channel = Channel.DISPENSER
+    prepared: Any = None
+    printed: bool = False
+    refusal: str = ""          # a shared.queue message code or a kiosk code
+    note: str = ""             # e.g. "late_appointment"
+    fault: str = ""            # printer error code
+    history: list[Step] = field(default_factory=list)
+
+    # idle timeouts (seconds): the elderly get more time to read and act
+    def timeout(self) -> int | None:
+        base = {Step.HOME: None, Step.PICK: 30, Step.BUSY: None, Step.ISSUED: 20, Step.REFUSED: 15,
+                Step.PRINT_FAILED: 45}[self.step]
+        return None if base is None else base * (2 if self.elderly else 1)
+
+    def _go(self, step: Step) -> None:
+        self.history.append(self.step)
+        self.step = step
+
+    def _home(self) -> list:
+        self._go(Step.HOME)
+        self.person_id, self.channel, self.prepared, self.printed = None, Channel.DISPENSER, None, False
+        self.refusal = self.note = self.fault = ""
+        return []
+
+    # events ----------------------------------------------------------------------------------------------
+    def toggle_elderly(self) -> list:
+        self.elderly = not self.elderly
+        return []
+
+    def tap(self, business_id: int) -> list:
+        if self.step not in (Step.HOME, Step.PICK):
+            return []
+        channel, person = (self.channel, self.person_id) if self.step is Step.PICK else (Channel.DISPENSER,
+                                                                                         None)
+        self._go(Step.BUSY)
+        return [Issue(business_id, channel, person)]
+
+    def card(self, person_id: str) -> list:
+        return self._person(person_id, Channel.ID_CARD)
+
+    def scanned(self, payload: str) -> list:
+        scheme, _, rest = payload.strip().partition(":")
+        if scheme.upper() not in QR_SCHEMES or not rest:
+            return self.refused("qr_unreadable")
+        return self._person(rest, Channel.QR)
+
+    def _person(self, raw: str, channel: Channel) -> list:
+        if self.step not in (Step.HOME, Step.PICK, Step.ISSUED, Step.REFUSED):
+            return []
+        try:
+            number = check_resident_id(raw).number
+        except InvalidIdentifier as exc:
+            return self.refused(exc.code)
+        self.person_id, self.channel, self.note = number, channel, ""
+        self._go(Step.BUSY)
+        return [LookUp(number, channel)]
+
+    def appointment(self, found: CheckIn | None) -> list:
+        """The look-up's answer: on time → issue it at once; late → a walk-in; none → choose a business."""
+        if self.step is not Step.BUSY or self.person_id is None:
+            return []
+        if found is not None and found.on_time:
+            return [Issue(found.appointment.business_id, self.channel, self.person_id, found)]
+        self.note = "late_appointment" if found is not None else ""
+        self._go(Step.PICK)
+        return []
+
+    def refused(self, code: str) -> list:
+        self.refusal = code
+        self._go(Step.REFUSED)
+        return []
+
+    def prepared_ticket(self, prepared: Any) -> list:
+        if self.step is not Step.BUSY:
+            return []
+        self.prepared = prepared
+        return [Print(prepared)]
+
+    def print_done(self) -> list:
+        if self.step is not Step.BUSY or self.prepared is None:
+            return []
+        self.printed = True
+        self._go(Step.ISSUED)
+        return [Record(self.prepared, True)]
+
+    def print_failed(self, code: str) -> list:
+        if self.step is not Step.BUSY or self.prepared is None:
+            return []
+        self.fault = code
+        self._go(Step.PRINT_FAILED)
+        return [Report(code)]
+
+    def retry_print(self) -> list:
+        if self.step is not Step.PRINT_FAILED:
+            return []
+        self._go(Step.BUSY)
+        return [Print(self.prepared)]
+
+    def keep_number(self) -> list:
+        """不打印，记住号码: the citizen keeps the number shown on screen; now it counts as issued."""
+        if self.step is not Step.PRINT_FAILED:
+            return []
+        self.printed = False
+        self._go(Step.ISSUED)
+        return [Record(self.prepared, False)]
+
+    def back(self) -> list:
+        """Home from any screen but a busy one; an unprinted ticket is simply not issued."""
+        return [] if self.step is Step.BUSY else self._home()
+
+    def idle(self) -> list:
+        return self.back()

@@ -1,0 +1,98 @@
+"""Dispenser home: businesses grouped by floor with remaining-quota badges, the three ways in explained, and
+the elderly-mode switch. The same screen asks "which business?" once a card or QR code named the person."""
+
+from __future__ import annotations
+
+from client.qt import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget, Qt, Signal
+from kiosk.services.reference import HallDirectory
+from kiosk.widgets.business_tile import BusinessTile
+from kiosk.widgets.common import Card, button, label
+from kiosk.widgets.theme import Theme
+
+
+class DispenserHome(QWidget):
+    sig_business = Signal(int)
+    sig_elderly = Signal()
+    sig_back = Signal()
+
+    def __init__(self, directory: HallDirectory, theme: Theme) -> None:
+        super().__init__()
+        self.directory, self.theme = directory, theme
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 28, 40, 28)
+        top = QHBoxLayout()
+        self.title = label(self.tr("请选择办理业务"), "title")
+        self.elderly = button(self.tr("长者模式") if theme.columns > 2 else self.tr("标准模式"), "secondary")
+        self.elderly.setMinimumWidth(theme.px(220))
+        self.elderly.clicked.connect(self.sig_elderly)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.elderly)
+        box.addLayout(top)
+        self.hint = label(self.tr("点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码"), "hint")
+        box.addWidget(self.hint)
+        self.back = button(self.tr("返回首页"), "secondary")
+        self.back.clicked.connect(self.sig_back)
+        self.back.hide()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setStyleSheet("background: transparent;")
+        inner = QWidget()
+        self.grid_box = QVBoxLayout(inner)
+        self.grid_box.setContentsMargins(0, 0, 0, 0)
+        self.tiles: dict[int, BusinessTile] = {}
+        for floor, entries in directory.by_floor():
+            self.grid_box.addWidget(label(floor, "floor"))
+            grid = QGridLayout()
+            grid.setSpacing(18)
+            columns = max(1, theme.columns - 1)  # two on a portrait screen, one in elderly mode
+            for i, e in enumerate(entries):
+                tile = BusinessTile(e.business.id, e.business.prefix, e.business.name, e.department, theme)
+                tile.clicked.connect(lambda _=False, b=e.business.id: self.sig_business.emit(b))
+                self.tiles[e.business.id] = tile
+                grid.addWidget(tile, i // columns, i % columns)
+            self.grid_box.addLayout(grid)
+        self.grid_box.addStretch(1)
+        scroll.setWidget(inner)
+        box.addWidget(scroll, 1)
+        box.addWidget(self.back)
+        self.ways = self._ways(theme)
+        box.addWidget(self.ways)
+        self.ways_shown = theme.columns > 2  # elderly mode: fewer things on screen
+        self.ways.setVisible(self.ways_shown)
+
+    def _ways(self, theme: Theme) -> QWidget:
+        """The three ways in, as a strip at the bottom where standing citizens look first."""
+        strip = QWidget()
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(0, 12, 0, 0)
+        row.setSpacing(18)
+        for icon, head, body in (("☝", self.tr("点击取号"), self.tr("选择上方业务")),
+                                 ("▭", self.tr("刷身份证"), self.tr("预约自动签到 · 长者优先")),
+                                 ("▦", self.tr("扫码取号"), self.tr("出示粤省事码"))):
+            card = Card(16)
+            card.box.setContentsMargins(20, 16, 20, 16)
+            glyph = f"<span style='font-size:{theme.px(44)}px;color:{theme.accent}'>{icon}</span>"
+            title = f"&nbsp;<b style='font-size:{theme.px(30)}px'>{head}</b>"
+            card.box.addWidget(label(glyph + title, wrap=False))
+            card.box.addWidget(label(body, "hint"))
+            row.addWidget(card)
+        return strip
+
+    def show_remaining(self, remaining: dict) -> None:  # business id → shared.queue Remaining
+        for business_id, tile in self.tiles.items():
+            left = remaining.get(business_id)
+            tile.set_remaining(None if left is None else left.count)
+
+    def ask_for_person(self, who: str, note: str) -> None:
+        """A person is identified: same grid, with who it is and any note (e.g. a late appointment)."""
+        self.title.setText(self.tr("{who}，请选择办理业务").format(who=who))
+        self.hint.setText(note or self.tr("请点击要办理的业务"))
+        self.back.show()
+        self.ways.hide()
+
+    def reset(self) -> None:
+        self.title.setText(self.tr("请选择办理业务"))
+        self.hint.setText(self.tr("点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码"))
+        self.back.hide()
+        self.ways.setVisible(self.ways_shown)

@@ -1,0 +1,172 @@
+"""取号 at the dispenser: what is left per business, the rules (shared.queue.issuance), the number from the
+device's lease, and the `queue.issue` fact — sent only once the ticket is printed or the citizen chose not
+to print. Everything here may touch the disk: screens call it through Ops, never on the GUI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.crypto.blind_index import blind_index
+from shared.queue.appointments import CheckIn, check_in
+from shared.queue.clock import CHINA_TZ, IssueTime
+from shared.queue.estimates import estimate_wait, mean_service_time, people_ahead
+from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is_elderly, issue,
+                                   issued_counts,
+                                   remaining)
+from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
+from shared.queue.tickets import Channel, GreenChannelReason, Ticket
+from shared.sync import store
+from shared.sync.client import SyncClient
+from shared.sync.hlc import decode
+from kiosk.services.queue_rows import appointments_of, tickets_of, window_statuses
+from kiosk.services.reference import HallDirectory
+
+SERIES = "ticket"
+
+
+class IndexKey:
+    """The hall's blind-index key: enough to compute a person key, never to decrypt anything."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def index_key(self) -> bytes:
+        return self.key
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A ticket with its number, not yet counted as issued (it is, once printed or declined)."""
+    ticket: Ticket
+    business_name: str
+    day: dt.date
+    block_id: int | None
+    number: int | None
+    number_kind: str  # live / reserve / fallback
+    person_key: str | None
+    people_ahead: int
+    wait: dt.timedelta | None
+    appointment_at: dt.datetime | None
+
+
+class TicketDesk:
+    def __init__(self, sync: SyncClient, directory: HallDirectory, *, index_key: bytes | None = None,
+                 now: Callable[[],
+                               dt.datetime] | None = None, check_in_window: CheckInWindow = CheckInWindow(),
+                 calling: CallingRules = CallingRules(), estimating: EstimateRules = EstimateRules()) -> None:
+        self.sync, self.directory = sync, directory
+        self.keys = IndexKey(index_key) if index_key else None
+        self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
+        self.check_in_window, self.calling, self.estimating = check_in_window, calling, estimating
+
+    def track_today(self) -> None:
+        """Ask for today's live and reserve blocks of every business (the sync loop fetches them)."""
+        day = self.now().date().isoformat()
+        for e in self.directory.entries:
+            self.sync.leases.track(SERIES, e.business.prefix, day)
+
+    def person_key(self, person_id: str | None) -> str | None:
+        if person_id is None or self.keys is None:
+            return None
+        return blind_index("resident_id", person_id, self.keys)
+
+    def _tickets(self, now: dt.datetime, person_id: str | None = None) -> list[Ticket]:
+        key = self.person_key(person_id)
+        person = (key, person_id) if key and person_id else None
+        return tickets_of(self.sync.rows("queue_ticket").values(), now.date(), person)
+
+    def availability(self) -> dict[int, Remaining]:
+        now = self.now()
+        tickets = self._tickets(now)
+        return {e.business.id: remaining(e.quota, issued_counts(tickets, e.business.id, now.date(), e.quota),
+                                         now)
+                for e in self.directory.entries}
+
+    def find_appointment(self, person_id: str) -> CheckIn | None:
+        """Today's appointment of this person (raises IssueRefused check_in_too_early)."""
+        key = self.person_key(person_id)
+        if key is None:
+            return None
+        mine = appointments_of(self.sync.rows("queue_appointment").values(), (key, person_id))
+        return check_in(mine, person_id, self.now(), self.check_in_window)
+
+    def admit(self, business_id: int, channel: Channel, person_id: str | None = None,
+              check: CheckIn | None = None, tickets: list[Ticket] | None = None) -> Admission:
+        """The shared rules, in the order a citizen wants to hear them (raises IssueRefused)."""
+        now = self.now()
+        entry = self.directory.entry(business_id)
+        tickets = self._tickets(now, person_id) if tickets is None else tickets
+        quota = entry.quota if entry else None
+        counts = issued_counts(tickets, business_id, now.date(), quota)
+        # The green channel for the elderly is read from the ID number itself (other reasons need staff).
+        green = (GreenChannelReason.ELDERLY if person_id and channel is Channel.ID_CARD
+                 and is_elderly(person_id, now.date()) else None)
+        request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green,
+                               check_in=check)
+        return admit(request, entry.business if entry else None, quota, counts, tickets)
+
+    def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
+              check: CheckIn | None = None) -> Prepared:
+        """Admit and take a number, reading the synced tickets once (this is on the tap → print path)."""
+        tickets = self._tickets(self.now(), person_id)
+        return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets)
+
+    def prepare(self, admission: Admission, tickets: list[Ticket] | None = None) -> Prepared:
+        """Take the next number from the lease (stored at once: a number is never handed out twice)."""
+        now = self.now()
+        entry = self.directory.entry(admission.business_id)
+        assert entry is not None
+        with self.sync.engine.begin() as conn:
+            taken = self.sync.leases.issue(conn, SERIES, entry.business.prefix, now.date().isoformat())
+            seq = int(store.get_meta(conn, "kiosk_ticket_seq", "0")) + 1
+            store.set_meta(conn, "kiosk_ticket_seq", str(seq))
+        millis, counter, _ = decode(self.sync.clock.now())
+        stamp = IssueTime(millis, counter, self.sync.device_id, seq)
+        ticket = issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display, issued_at=stamp,
+                       wall_time=now)
+        tickets = (self._tickets(now) if tickets is None else tickets) + [ticket]
+        statuses = window_statuses(self.sync.rows("queue_window").values())
+        ahead = people_ahead(self.directory.windows, statuses, tickets, now, self.calling).get(ticket.id)
+        mean = mean_service_time(tickets, ticket.business_id, self.estimating)
+        wait = estimate_wait(ticket, ahead, self.directory.windows, statuses, mean).estimated_wait
+        if ahead is None:  # no open window for it right now: count everyone waiting for the business
+            ahead = sum(1 for t in tickets if t.business_id == ticket.business_id and t.id != ticket.id
+                        and t.state.value == "waiting")
+        appointment_at = None
+        if admission.appointment_id:
+            slot = self.sync.rows("queue_appointment").get(admission.appointment_id, {}).get("slot_start")
+            appointment_at = dt.datetime.fromisoformat(str(slot)) if slot else None
+        return Prepared(ticket, entry.business.name, now.date(), taken.block_id, taken.number, taken.kind,
+                        self.person_key(admission.person_id), ahead, wait, appointment_at)
+
+    def record(self, prepared: Prepared, printed: bool) -> None:
+        """The ticket is issued: one transaction writes the `queue.issue` fact and the optimistic row."""
+        t = prepared.ticket
+        stamp = t.issued_at
+        args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number,
+                "number": prepared.number,
+                "block_id": prepared.block_id, "day": prepared.day.isoformat(), "channel": t.channel.value,
+                "issued_at": {"physical_ms": stamp.physical_ms, "logical": stamp.logical,
+                              "device_id": stamp.device_id, "device_seq": stamp.device_seq},
+                "at": t.issued_wall.isoformat(), "person_key": prepared.person_key,
+                "green_reason": t.green_reason.value if t.green_reason else None,
+                "appointment_id": t.appointment_id, "printed": printed}
+        row = {"id": t.id, "hall_id": self.directory.hall_id, "business_id": t.business_id,
+               "display": t.number,
+               "day": prepared.day.isoformat(), "channel": t.channel.value,
+               "priority_class": int(t.priority_class),
+               "green_reason": args["green_reason"], "appointment_id": t.appointment_id,
+               "person_key": prepared.person_key, "issued_at": list(stamp.as_tuple()),
+               "queue_key": list(stamp.as_tuple()), "state": "waiting", "recalls": 0, "transfers": 0,
+               "periods": [{"kind": "waiting", "start": t.issued_wall.isoformat(), "end": None}],
+               "printed": printed, "flags": []}
+        self.sync.submit("queue.issue", 1, args, effects=[("queue_ticket", t.id, row)])
+
+    def report_fault(self, code: str) -> None:
+        """A printer fault as a fact, so the supervisor sees it (e.g. paper out) on the dashboard."""
+        self.sync.submit("fact.record", 1, {"fact_id": str(uuid.uuid4()), "kind": "device_fault",
+                                             "body": {"device": self.sync.device_id, "code": code,
+                                                      "at": self.now().isoformat()}})

@@ -1,0 +1,64 @@
+"""The evaluator's side of 好差评: which visit is at this window (from the synced queue rows) and recording a
+rating (or "not rated") as `queue.rate` with its optimistic `queue_rating` row, offline or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+
+from shared.queue.clock import CHINA_TZ
+from shared.sync.client import SyncClient
+from kiosk.flow.evaluator import Rate, Visit
+from kiosk.services.reference import Clerk, HallDirectory
+
+AT_WINDOW = ("called", "serving", "finished")
+
+
+class RatingDesk:
+    def __init__(self, sync: SyncClient, directory: HallDirectory, window_id: int,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        self.sync, self.directory, self.window_id = sync, directory, window_id
+        self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
+
+    @property
+    def window_number(self) -> int:
+        window = self.directory.window(self.window_id)
+        return window.number if window else 0
+
+    def clerk(self, username: str | None) -> Clerk | None:
+        return self.directory.clerks.get(username or "")
+
+    def visit_at_window(self) -> Visit | None:
+        """The ticket the window row names; else this window's latest ticket of the day (the server clears
+        the window's current ticket when service finishes, and that is exactly when we ask)."""
+        tickets = self.sync.rows("queue_ticket")
+        state = self.sync.rows("queue_window").get(str(self.window_id), {})
+        row = tickets.get(state.get("current_ticket_id") or "")
+        if row is None:
+            day = self.now().date().isoformat()
+            mine = [t for t in tickets.values() if t.get("window_id") == self.window_id
+                    and str(t.get("day")) == day and t.get("state") in AT_WINDOW]
+            row = max(mine, key=_last_change, default=None)
+        if row is None:
+            return None
+        rated = any(r.get("ticket_id") == row["id"] for r in self.sync.rows("queue_rating").values())
+        return Visit(row["id"], row["display"], row.get("clerk") or "", "rated" if rated else row["state"])
+
+    def record(self, rate: Rate) -> str:
+        rating_id = str(uuid.uuid4())
+        at = self.now().isoformat()
+        level = rate.level.value if rate.level is not None else None
+        args = {"rating_id": rating_id, "ticket_id": rate.visit.ticket_id, "window_id": self.window_id,
+                "clerk": rate.visit.clerk, "level": level, "reason": rate.reason, "at": at}
+        row = {"id": rating_id, "hall_id": self.directory.hall_id, "ticket_id": rate.visit.ticket_id,
+               "window_id": self.window_id, "clerk": rate.visit.clerk, "level": level, "reason": rate.reason,
+               "at": at, "rectification_due": None}
+        self.sync.submit("queue.rate", 1, args, effects=[("queue_rating", rating_id, row)])
+        return rating_id
+
+
+def _last_change(row: dict) -> str:
+    periods = row.get("periods") or [{}]
+    last = periods[-1]
+    return str(last.get("end") or last.get("start") or "")

@@ -1,0 +1,92 @@
+"""Small building blocks: buttons with a role, the header with a clock, the online/offline banner."""
+
+from __future__ import annotations
+
+from client.qt import QDateTime, QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget, Qt
+from kiosk.widgets.theme import AMBER, DEEP, GREEN, RED
+
+
+def button(text: str, role: str = "primary") -> QPushButton:
+    b = QPushButton(text)
+    b.setProperty("role", role)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen has no focus ring to show
+    return b
+
+
+def label(text: str = "", name: str = "", wrap: bool = True,  # noqa: ANN001
+          align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
+    lab = QLabel(text)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    lab.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+    return lab
+
+
+class Header(QWidget):
+    """Hall name and title on the left, date and time on the right (ticking once a second)."""
+
+    def __init__(self, hall: str, title: str, height: int = 120, font_px: int = 36) -> None:
+        super().__init__()
+        self.setObjectName("header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"QWidget#header {{ background: {DEEP}; }} QLabel {{ color: white; }}")
+        self.setFixedHeight(height)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(32, 8, 32, 8)
+        self.hall = QLabel(f"<b style='font-size:{font_px}px'>{hall}</b>"
+                           f"<span style='font-size:{int(font_px * .7)}px'>&nbsp;&nbsp;{title}</span>")
+        self.clock = QLabel()
+        self.clock.setStyleSheet(f"font-size: {int(font_px * .75)}px;")
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.hall, 1)
+        row.addWidget(self.clock)
+        self._timer = QTimer(self, interval=1000, timeout=self.tick)
+        self._timer.start()
+        self.tick()
+
+    def tick(self) -> None:
+        now = QDateTime.currentDateTime()
+        week = "一二三四五六日"[now.date().dayOfWeek() - 1]
+        self.clock.setText(now.toString("yyyy年M月d日 ") + self.tr("星期") + week + now.toString("  HH:mm:ss"))
+
+
+class StatusBanner(QLabel):
+    """Online/offline from SyncStatus: hidden while all is well, plain words when not."""
+
+    def __init__(self, font_px: int = 26) -> None:
+        super().__init__()
+        self.font_px = font_px
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_status(self, status) -> None:  # noqa: ANN001  shared.sync.status.SyncStatus
+        if status is None or (status.online and not status.alarms):
+            self._paint(GREEN, self.tr("网络正常"))
+            self.hide()
+            return
+        if not status.online and status.last_success_at is None and status.last_error is None:
+            self._paint(AMBER, self.tr("正在连接服务器…"))
+        elif status.online:
+            self._paint(AMBER, self.tr("号源不足，正在使用备用号码，请联系工作人员"))
+        else:
+            waiting = self.tr("，{n} 条记录待上传").format(n=status.pending) if status.pending else ""
+            self._paint(RED, self.tr("离线运行中：服务照常，网络恢复后自动同步") + waiting)
+        self.show()
+
+    def _paint(self, colour: str, text: str) -> None:
+        self.setStyleSheet(f"background: {colour}; color: white; font-size: {self.font_px}px; padding: 10px;")
+        self.setText(text)
+
+
+class Card(QWidget):
+    """A white rounded panel."""
+
+    def __init__(self, radius: int = 20, background: str = "#ffffff") -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"QWidget#card {{ background: {background}; border-radius: {radius}px; }}")
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(32, 28, 32, 28)
