@@ -18,6 +18,7 @@ from shared.reference import ORDER, TABLES, key_of, row_of
 
 
 RULES_TABLE = "queue_hall_rules"
+PUBLISHED_TABLES = (*TABLES, RULES_TABLE)  # every table this module publishes to a hall scope
 
 
 def hall_scope(hall_id: int) -> str:
@@ -54,7 +55,7 @@ def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
 def published_rows(session: Session, scope: str) -> dict[tuple[str, str], dict | None]:
     """The latest published version of every reference key in the scope (None: its last entry is a tombstone)."""
     latest = (select(ChangeLog.tbl, ChangeLog.pk, func.max(ChangeLog.seq).label("seq"))
-              .where(ChangeLog.scope == scope, ChangeLog.tbl.in_([*TABLES, RULES_TABLE]))
+              .where(ChangeLog.scope == scope, ChangeLog.tbl.in_(PUBLISHED_TABLES))
               .group_by(ChangeLog.tbl, ChangeLog.pk).subquery())
     rows = session.execute(select(ChangeLog.tbl, ChangeLog.pk, ChangeLog.op, ChangeLog.row).join(
         latest, and_(ChangeLog.tbl == latest.c.tbl, ChangeLog.pk == latest.c.pk, ChangeLog.seq == latest.c.seq))

@@ -13,13 +13,13 @@ from server.core.settings import Settings
 from server.main import create_app
 from server.sync.changes import compact
 from server.sync.models import ChangeLog, CommandLog, SyncFact
-from shared.reference import TABLES as REFERENCE_TABLES
+from server.sync.reference import PUBLISHED_TABLES
 from tests.sync.support import FakeClock, demo_hall, new_device
 
 PROTO = 1
 
 
-REFERENCE = list(REFERENCE_TABLES)  # the hall scope also carries the published reference rows
+REFERENCE = list(PUBLISHED_TABLES)  # the hall scope also carries the published reference rows
 
 
 @pytest.fixture
