@@ -17,6 +17,7 @@ from server.queue.config import forget_config, load_rules, rules_from_json
 from server.queue.errors import message
 from server.queue.models import QueueHallRules
 from server.store.audit import audit
+from server.sync.reference import publish_all_halls
 from shared.db.models import Business, Department, Floor, Hall, Quota, Window, WindowBusiness
 from shared.protocol.org import BusinessOut, QuotaOut
 from shared.protocol.queue_admin import (BusinessCreate, BusinessPatch, HallQueueConfig, QuotaIn, WindowConfigOut,
@@ -67,6 +68,8 @@ def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: Adm
     row.rules, row.updated_at, row.updated_by = rules.to_json(), clock(), admin.username
     forget_config(session)
     audit(session, action="queue.rules", outcome="success", actor=admin.username, target=str(hall_id))
+    session.flush()
+    publish_all_halls(session, clock())
     return rules.to_json()
 
 
@@ -87,7 +90,7 @@ def _check_unique(session: Session, hall_id: int, field: str, value: str, code: 
 
 
 @router.post("/admin/halls/{hall_id}/businesses", response_model=BusinessOut, status_code=201)
-def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admin: AdminUser) -> Business:
+def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admin: AdminUser, clock: Clock) -> Business:
     _hall(session, hall_id)
     with refusals():
         domain.Business(0, body.prefix, body.name, body.active)
@@ -99,11 +102,13 @@ def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admi
     session.flush()
     session.refresh(business, ["quota"])
     audit(session, action="queue.business.create", outcome="success", actor=admin.username, target=body.code)
+    session.flush()
+    publish_all_halls(session, clock())
     return business
 
 
 @router.patch("/admin/businesses/{business_id}", response_model=BusinessOut)
-def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser) -> Business:
+def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser, clock: Clock) -> Business:
     business = _business(session, business_id)
     changes = body.model_dump(exclude_unset=True)
     merged = {"prefix": business.prefix, "name": business.name, "active": business.active, **changes}
@@ -116,11 +121,13 @@ def patch_business(business_id: int, body: BusinessPatch, session: DbSession, ad
         setattr(business, name, value)
     forget_config(session)
     audit(session, action="queue.business.update", outcome="success", actor=admin.username, target=business.code)
+    session.flush()
+    publish_all_halls(session, clock())
     return business
 
 
 @router.put("/admin/businesses/{business_id}/quota", response_model=QuotaOut)
-def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser) -> Quota:
+def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser, clock: Clock) -> Quota:
     business = _business(session, business_id)
     values = body.model_dump()
     with refusals():
@@ -133,12 +140,14 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
         setattr(quota, name, value)
     forget_config(session)
     audit(session, action="queue.quota", outcome="success", actor=admin.username, target=business.code)
+    session.flush()
+    publish_all_halls(session, clock())
     return quota
 
 
 @router.put("/admin/windows/{window_id}/services", response_model=WindowConfigOut)
 def put_window_services(window_id: int, body: WindowServicesIn, session: DbSession,
-                        admin: AdminUser) -> WindowConfigOut:
+                        admin: AdminUser, clock: Clock) -> WindowConfigOut:
     window = session.get(Window, window_id)
     if window is None:
         raise ApiError(404, "unknown_window", message("unknown_window"), window=window_id)
@@ -156,5 +165,7 @@ def put_window_services(window_id: int, body: WindowServicesIn, session: DbSessi
     session.expire(window, ["services"])
     forget_config(session)
     audit(session, action="queue.window.services", outcome="success", actor=admin.username, target=str(window.number))
+    session.flush()
+    publish_all_halls(session, clock())
     return WindowConfigOut(id=window.id, number=window.number, name=window.name, active=window.active,
                            services=[{"business_id": s.business_id, "level": s.level} for s in services])

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import server.approval.models  # noqa: F401  (server-only approval tables)
 import server.store.models  # noqa: F401  (registers server-only tables)
 import server.sync.models  # noqa: F401  (server-only sync tables)
 import server.queue.models  # noqa: F401  (server-only queue tables)

@@ -18,7 +18,10 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                "sync_fact", "sync_entity", "number_series", "number_block", "issued_number",
                # server/queue/models.py
                "queue_ticket", "queue_call", "queue_window_state", "queue_rating", "queue_hall_rules",
-               "queue_appointment", "queue_notification"}
+               "queue_appointment", "queue_notification",
+               # server/approval/models.py
+               "approval_definition", "approval_case", "approval_event", "approval_material", "registry_company",
+               "registry_person"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 

@@ -10,9 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
+import server.approval.models
+import server.queue.models
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
-import server.queue.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
 from server.store.database import Database
 from shared.db.base import Base
@@ -36,7 +37,7 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 
 
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
-                      | _tables_of(server.queue.models))
+                      | _tables_of(server.queue.models) | _tables_of(server.approval.models))
 
 
 def _first_revision(location: Path) -> str:
