@@ -90,12 +90,11 @@ def _quotas(day: HallDay, tickets: list, figures: dict) -> list[str]:
     for business_id, quota in day.config.quotas.items():
         counted = [t for t in tickets if t.issued_business_id == business_id and t.counts_against_quota
                    and "over_quota" not in t.flags]
-        held = sum(1 for a in day.appointments if a["business_id"] == business_id)
         if quota.daily_limit is not None and len(counted) > quota.daily_limit:
             out.append(f"business {business_id}: {len(counted)} unflagged tickets over a limit of {quota.daily_limit}")
         for half, limit in (("am", quota.am_limit), ("pm", quota.pm_limit)):
             n = sum(1 for t in counted if t.is_am == (half == "am"))
-            if limit is not None and n > limit + held:
+            if limit is not None and n > limit:
                 out.append(f"business {business_id}: {n} unflagged {half} tickets over {limit}")
     figures["over_quota_flagged"] = sum("over_quota" in t.flags for t in tickets)
     figures["refused_at_dispensers"] = dict(sum((Counter(k.refused) for k in day.kiosks), Counter()))

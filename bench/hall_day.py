@@ -142,6 +142,9 @@ class HallDay:
             now = w.clock.now
             for kiosk, (start, end) in offline.items():
                 (w.offline.add if start <= now < end else w.offline.discard)(kiosk.device.name)
+            if now.time() == dt.time(13, 0):  # the afternoon shift logs in (staff tokens last a working day)
+                for window in self.windows:
+                    window.device.client.staff_token = w.staff_login(window.clerk, window.device.id)
             for arrival in schedule.pop(now, []):
                 self._arrive(arrival)
             minute = int((now - local(OPEN)).total_seconds() // 60)

@@ -139,11 +139,7 @@ class World:
         with self.db.session() as s:
             dev, token = register_device(s, kind=kind, name=name, hall_id=self.hall_id, window_id=window_id)
             device_id = dev.id
-        staff_token = None
-        if staff:
-            r = self.http.post("/api/v1/auth/login", json={"username": staff, "password": PASSWORD,
-                                                            "device_id": device_id})
-            staff_token = r.json()["token"]
+        staff_token = self.staff_login(staff, device_id) if staff else None
         transport = Transport(self.http, name, self)
         client = SyncClient(self._cache(name), device_id=device_id, token=token, transport=transport,
                             staff_token=staff_token, wall_ms=lambda: self.clock.ms() + skew_ms, push_batch=200,
@@ -151,6 +147,11 @@ class World:
         device = Device(name, kind, device_id, client, transport, window_id)
         client.on_rejected(device.rejected.extend)
         return device
+
+    def staff_login(self, username: str, device_id: str) -> str:
+        r = self.http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD,
+                                                        "device_id": device_id})
+        return r.json()["token"]
 
     def _cache(self, name: str):  # noqa: ANN202
         """Every cache starts as a copy of one migrated file (migrating 60 caches one by one is slow)."""

@@ -13,13 +13,14 @@ from server.core.settings import Settings
 from server.main import create_app
 from server.sync.changes import compact
 from server.sync.models import ChangeLog, CommandLog, SyncFact
+from server.sync.reference import RULES_TABLE
 from shared.reference import TABLES as REFERENCE_TABLES
 from tests.sync.support import FakeClock, demo_hall, new_device
 
 PROTO = 1
 
 
-REFERENCE = list(REFERENCE_TABLES)  # the hall scope also carries the published reference rows
+REFERENCE = [*REFERENCE_TABLES, RULES_TABLE]  # the hall scope also carries the published reference rows
 
 
 @pytest.fixture
