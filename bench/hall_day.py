@@ -149,9 +149,9 @@ class HallDay:
                 self._arrive(arrival)
             minute = int((now - local(OPEN)).total_seconds() // 60)
             self._windows(minute)
-            if minute % 2 == 0:
-                for kiosk in self.kiosks:
-                    self._sync_kiosk(kiosk, leases=minute % 6 == 0)
+            for kiosk in self.kiosks:  # tickets go out every 2 minutes; an idle kiosk still pulls every 10
+                if minute % 2 == 0 and kiosk.unsent or minute % 10 == 0:
+                    self._sync_kiosk(kiosk, leases=minute % 6 == 0 or minute % 10 == 0)
             if minute % 15 == 0:
                 for window in self.windows:
                     if window.rated:
