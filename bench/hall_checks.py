@@ -1,0 +1,201 @@
+"""What `bench.hall_day` checks after the day, from the server's own tables, and the figures it prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from server.queue.models import QueueAppointment, QueueCall, QueueRating, QueueTicket
+from server.queue.statistics import hall_statistics
+from server.sync.leases import block_covers
+from server.sync.models import CommandLog, NumberBlock
+from shared.queue.clock import CHINA_TZ
+from shared.queue.statistics import GroupBy
+
+if TYPE_CHECKING:
+    from bench.hall_day import HallDay
+    from bench.hall_world import World
+
+FINAL = ("finished", "no_show", "cancelled")
+EXPECTED_REJECTIONS = {"ticket_claimed_elsewhere", "window_busy"}
+
+
+def open_tickets(world: World) -> int:
+    with world.db.session() as s:
+        return s.scalar(select(func.count()).select_from(QueueTicket).where(QueueTicket.state.not_in(FINAL))) or 0
+
+
+def waiting_tickets(world: World) -> list[str]:
+    with world.db.session() as s:
+        return list(s.scalars(select(QueueTicket.id).where(QueueTicket.state == "waiting")))
+
+
+def _t(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def check(day: HallDay) -> tuple[list[str], dict]:
+    w, failures, figures = day.world, [], {}
+    with w.db.session() as s:
+        tickets = s.scalars(select(QueueTicket)).all()
+        calls = s.scalars(select(QueueCall)).all()
+        appointments = {a.id: a for a in s.scalars(select(QueueAppointment))}
+        blocks = {b.id: b for b in s.scalars(select(NumberBlock))}
+        rejections = Counter(f"{n}:{c}" for n, c in s.execute(select(CommandLog.name, CommandLog.code)
+                                                               .where(CommandLog.status == "rejected")))
+        figures["ratings"] = s.scalar(select(func.count()).select_from(QueueRating))
+    figures.update(tickets=len(tickets), rejections=dict(rejections), calls=len(calls))
+    by_id = {t.id: t for t in tickets}
+    # 1. every ticket ended in a final state; every device's outbox drained
+    if any(t.state not in FINAL for t in tickets):
+        failures.append(f"{sum(t.state not in FINAL for t in tickets)} tickets not in a final state")
+    devices = [k.device for k in day.kiosks] + [x.device for x in day.windows] + [x.evaluator for x in day.windows]
+    pending = sum(d.client.status().pending for d in devices)
+    if pending:
+        failures.append(f"{pending} commands never answered")
+    unexpected = {c: n for c, n in rejections.items() if c.split(":")[1] not in EXPECTED_REJECTIONS}
+    if unexpected:
+        failures.append(f"unexpected rejections {unexpected}")
+    # 2. no ticket served by two windows: one accepted claim per stay in line, service where it was called
+    accepted = Counter(c.ticket_id for c in calls if c.accepted and c.kind == "call")
+    twice = [t.display for t in tickets if accepted[t.id] > t.transfers + 1 or "served_at_several_windows" in t.flags]
+    for t in tickets:
+        for before, period in zip(t.periods, t.periods[1:]):
+            if period["kind"] == "serving" and before["window_id"] != period["window_id"]:
+                twice.append(t.display)
+    if twice:
+        failures.append(f"tickets served by two windows: {sorted(set(twice))[:5]}")
+    # 3. no printed number twice; every number from a lease of its device (or a flagged fallback)
+    printed = Counter((t.day, t.series_prefix, t.display) for t in tickets)
+    if any(n > 1 for n in printed.values()):
+        failures.append("duplicate printed numbers")
+    outside = [t.display for t in tickets if t.number is not None and not (
+        t.block_id in blocks and blocks[t.block_id].device_id == t.device_id
+        and block_covers(blocks[t.block_id], t.number))]
+    if outside:
+        failures.append(f"numbers outside their device's leases: {outside[:5]}")
+    figures["reserve_numbers"] = sum("reserve_number" in t.flags for t in tickets)
+    figures["fallback_numbers"] = sum("fallback_number" in t.flags for t in tickets)
+    failures += _quotas(day, tickets, figures) + _persons(tickets, figures)
+    failures += _appointments(day, tickets, appointments, figures) + _max_wait(day, tickets, calls, by_id, figures)
+    return failures, figures
+
+
+def _quotas(day: HallDay, tickets: list, figures: dict) -> list[str]:
+    """Unflagged tickets never exceed a limit; over-quota ones were flagged (issued from a stale or offline view)."""
+    out = []
+    for business_id, quota in day.config.quotas.items():
+        counted = [t for t in tickets if t.issued_business_id == business_id and t.counts_against_quota
+                   and "over_quota" not in t.flags]
+        if quota.daily_limit is not None and len(counted) > quota.daily_limit:
+            out.append(f"business {business_id}: {len(counted)} unflagged tickets over a limit of {quota.daily_limit}")
+        for half, limit in (("am", quota.am_limit), ("pm", quota.pm_limit)):
+            n = sum(1 for t in counted if t.is_am == (half == "am"))
+            if limit is not None and n > limit:
+                out.append(f"business {business_id}: {n} unflagged {half} tickets over {limit}")
+    figures["over_quota_flagged"] = sum("over_quota" in t.flags for t in tickets)
+    figures["refused_at_dispensers"] = dict(sum((Counter(k.refused) for k in day.kiosks), Counter()))
+    return out
+
+
+def _persons(tickets: list, figures: dict) -> list[str]:
+    """A second active ticket of one person for one business is always flagged."""
+    out, mine = [], defaultdict(list)
+    for t in tickets:
+        if t.person_key:
+            mine[(t.person_key, t.issued_business_id)].append(t)
+    for group in mine.values():
+        group.sort(key=lambda t: t.issued_wall)
+        for i, t in enumerate(group):
+            # whichever of the two reached the server second carries the flag
+            for o in group[:i]:
+                if (o.periods[-1]["end"] is None or _t(o.periods[-1]["end"]) > t.issued_wall) and not (
+                        "duplicate_person" in t.flags or "duplicate_person" in o.flags):
+                    out.append(f"tickets {o.display} and {t.display}: one person twice in line, not flagged")
+    figures["duplicate_person_flagged"] = sum("duplicate_person" in t.flags for t in tickets)
+    return out
+
+
+def _appointments(day: HallDay, tickets: list, appointments: dict, figures: dict) -> list[str]:
+    out, rules = [], day.config.rules
+    for t in (t for t in tickets if t.priority_class == 1):
+        a = appointments.get(t.appointment_id)
+        if a is None or a.ticket_id != t.id or a.person_key != t.person_key or a.state != "checked_in":
+            out.append(f"appointment ticket {t.display} without its matching checked-in appointment")
+            continue
+        issued = t.issued_wall
+        early = "check_in_early" in t.flags
+        if not early and not (a.slot_start - rules.check_in.early <= issued <= a.slot_start + rules.check_in.late):
+            out.append(f"appointment ticket {t.display} issued outside the check-in window")
+    per_slot = Counter((a.business_id, a.slot_start) for a in appointments.values() if a.state != "cancelled")
+    if any(n > rules.appointment.capacity_per_slot for n in per_slot.values()):
+        out.append("an appointment slot over capacity")
+    per_person = Counter((a.person_key, a.day) for a in appointments.values() if a.state != "cancelled")
+    if any(n > rules.appointment.per_person_daily_limit for n in per_person.values()):
+        out.append("a person over the daily booking limit")
+    figures["appointments"] = dict(Counter(a.state for a in appointments.values()))
+    return out
+
+
+def _max_wait(day: HallDay, tickets: list, calls: list, by_id: dict, figures: dict) -> list[str]:
+    """At every accepted "next" call, no ticket of a higher class the window could call had waited past the
+    maximum (counting only tickets the server had had for a minute, so the window could have seen them)."""
+    limit = day.config.rules.calling.max_wait
+    windows = {x.config.id: x.config for x in day.windows}
+    waiting = [t for t in tickets if t.transfers == 0 and t.id in day.arrived]
+    spans = {t.id: (t.issued_wall, _t(t.periods[1]["start"]) if len(t.periods) > 1 else None) for t in waiting}
+    out, overdue_calls = [], 0
+    for call in (c for c in calls if c.accepted and c.kind == "call" and c.mode == "next"):
+        called, window = by_id[call.ticket_id], windows[call.window_id]
+        key_ms = called.queue_key[0]
+        called_overdue = call.at - dt.datetime.fromtimestamp(key_ms / 1000, dt.timezone.utc) > limit
+        overdue_calls += called_overdue
+        for t in waiting:
+            start, end = spans[t.id]
+            if (t.priority_class < called.priority_class and not called_overdue and window.serves(t.business_id)
+                    and day.arrived[t.id] <= call.at - dt.timedelta(minutes=1) and start <= call.at
+                    and (end is None or end > call.at)
+                    and call.at - dt.datetime.fromtimestamp(t.queue_key[0] / 1000, dt.timezone.utc) > limit):
+                out.append(f"window {window.number} called {called.display} while {t.display} (class "
+                           f"{t.priority_class}) had waited past {limit}")
+                break
+    figures["escalated_calls"] = overdue_calls
+    return out[:5]
+
+
+def report(day: HallDay, wall: float) -> list[str]:
+    failures, figures = check(day)
+    with day.world.db.session() as s:
+        stats = hall_statistics(s, day.world.hall_id, day.world.day, day.world.day, GroupBy.BUSINESS)
+    totals = stats["totals"]
+    names = {b.id: b.prefix for b in day.config.businesses.values()}
+    print(f"hall day {day.world.day} seed {day.args.seed}: {figures['tickets']} tickets, {figures['calls']} calls, "
+          f"{figures['ratings']} ratings, {day.world.requests} sync requests")
+    print(f"  channels {totals['by_channel']}  outcomes {totals['by_outcome']}")
+    print(f"  waiting mean {_m(totals['waiting']['mean_s'])} p90 {_m(totals['waiting']['p90_s'])}; "
+          f"service mean {_m(totals['service']['mean_s'])} p90 {_m(totals['service']['p90_s'])}; "
+          f"no-shows {totals['no_shows']}")
+    for key, group in stats["groups"].items():
+        use = stats["quota_use"].get(day.world.day.isoformat(), {}).get(key, {})
+        print(f"  {names.get(int(key), key)}: {group['issued']:5d} issued, wait {_m(group['waiting']['mean_s'])}"
+              f"/{_m(group['waiting']['p90_s'])}, service {_m(group['service']['mean_s'])}, "
+              f"quota {use.get('issued', 0)}/{use.get('limit') or '∞'}")
+    print(f"  ratings {totals['ratings']} (差评 {totals['bad_ratings']})")
+    print(f"  dispensers refused {figures['refused_at_dispensers']}; flagged over_quota "
+          f"{figures['over_quota_flagged']}, duplicate_person {figures['duplicate_person_flagged']}; "
+          f"reserve numbers {figures['reserve_numbers']}, fallback {figures['fallback_numbers']}")
+    print(f"  appointments {figures['appointments']}; escalated calls {figures['escalated_calls']}; "
+          f"near-call reminders {len(day.notices.sent)}; sent home at closing {day.sent_home}")
+    print(f"  rejections {figures['rejections']}")
+    for failure in failures:
+        print(f"  FAIL {failure}")
+    verdict = "FAIL" if failures else "PASS"
+    print(f"VERDICT {verdict}: {figures['tickets']} tickets, {len(failures)} failed checks, wall {wall:.1f} s")
+    return failures
+
+
+def _m(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f}m"

@@ -1,0 +1,278 @@
+"""A whole day in a simulated hall: `python -m bench.hall_day --seed N [--tickets 3000 --windows 30 --kiosks 5
+--offline-minutes 30]`.
+
+Drives the real server (in process) and real SyncClients through one day: appointments booked the day before
+over the REST API, walk-ins at the dispensers (two of them offline for a while, issuing from their reserve
+numbers), windows calling by the shared rules with every keypad action (recall, no-show, hold and call back,
+transfer, pause, call specific), ratings, near-call reminders and appointment no-shows. Then it checks the
+day (bench/hall_checks.py), prints the figures and ends with a one-line verdict; exit status 1 on a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import hall_checks
+from bench.hall_actors import Arrival, Dispenser, WindowActor
+from bench.hall_world import World
+from server.queue.config import load_hall_config
+from server.queue.notifications import LogSender, drain, scan_near_calls
+from shared.approval.personal import RESIDENT_ID, search_key
+from shared.crypto.keys import keys_from_environment
+from shared.queue import appointments as booking
+from shared.queue.clock import CHINA_TZ
+from shared.queue.issuance import is_elderly
+from shared.sync.errors import SyncFailed
+from shared.sync.transport import TransportError
+from shared.validation import resident_id_check_character
+
+DAY = dt.date(2026, 11, 23)  # a Monday
+WEIGHTS = {"A": 0.25, "B": 0.10, "C": 0.15, "D": 0.15, "E": 0.10, "F": 0.25}
+OPEN, CLOSE, HARD_STOP = dt.time(8, 45), dt.time(17, 30), dt.time(22, 0)
+
+
+def local(t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(DAY, t, CHINA_TZ)
+
+
+class HallDay:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args, self.rng = args, random.Random(args.seed)
+        self.world = w = World(work, DAY, args.windows, args.seed)
+        # Quotas sized to the demand, B tight so that the dispensers have to refuse some walk-ins.
+        w.set_quotas({p: None if p == "F" else int(share * args.tickets * (0.8 if p == "B" else 1.2))
+                      for p, share in WEIGHTS.items()})
+        with w.db.session() as s:
+            self.config = load_hall_config(s, w.hall_id)
+        w.rules = self.config.rules.calling
+        self.keys = keys_from_environment()
+        self.persons = 0
+        self.appointments: list[dict] = []
+        self.arrived: dict[str, dt.datetime] = {}
+        self.notices = LogSender()
+        w.clock.now = local(OPEN)  # staff log in on the morning of the day (their tokens expire)
+        mean_service = min(8.0, max(2.0, 0.7 * args.windows * 480 / args.tickets))
+        self.kiosks = [Dispenser(w, w.device(f"k{i}", "dispenser", skew_ms=self.rng.randint(-2000, 2000)),
+                                 self.config) for i in range(args.kiosks)]
+        for kiosk in self.kiosks:
+            for prefix in WEIGHTS:
+                kiosk.device.client.leases.track("ticket", prefix, DAY.isoformat())
+        self.windows = []
+        for number in sorted(w.windows):
+            clerk = w.clerk(number)
+            device = w.device(f"w{number}", "workstation", number, staff=clerk, skew_ms=self.rng.randint(-2000, 2000))
+            evaluator = w.device(f"e{number}", "evaluator", number)
+            self.windows.append(WindowActor(w, device, evaluator, self.config.windows[w.windows[number]], clerk,
+                                            random.Random(self.rng.getrandbits(64)), mean_service))
+        w.actors = self.windows
+        self.supervisor = w.login("supervisor")
+
+    # -- people ------------------------------------------------------------------------------------------
+    def person(self) -> str:
+        self.persons += 1
+        first17 = (f"441900{self.rng.randint(1940, 2004)}{self.rng.randint(1, 12):02d}"
+                   f"{self.rng.randint(1, 28):02d}{self.persons % 1000:03d}")
+        return first17 + resident_id_check_character(first17)
+
+    def book_appointments(self) -> None:
+        """The day before: a share of the citizens book a slot online."""
+        rules = self.config.rules.appointment
+        wanted = int(self.args.tickets * 0.08)
+        prefixes = [p for p in WEIGHTS if p != "F"]
+        for _ in range(wanted):
+            prefix = self.rng.choices(prefixes, [WEIGHTS[p] for p in prefixes])[0]
+            business = self.world.businesses[prefix]
+            slots = booking.slots_for_day(DAY, self.config.quotas[business], rules, CHINA_TZ)
+            slot = self.rng.choice(slots[1:-1])
+            id_number = self.person()
+            r = self.world.http.post("/api/v1/queue/appointments", json={
+                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})
+            if r.status_code == 201:
+                row = r.json()["appointment"]
+                late = self.rng.random() < 0.12
+                offset = self.rng.uniform(16, 40) if late else self.rng.uniform(-25, 10)
+                self.appointments.append({**row, "shows": self.rng.random() < 0.9,
+                                          "arrives": slot + dt.timedelta(minutes=offset)})
+
+    def arrivals(self) -> dict[dt.datetime, list[Arrival]]:
+        """Walk-ins spread over the opening hours with a morning and an afternoon peak; appointments at their
+        slots. Some citizens try to take a second ticket for the same business."""
+        minutes = [local(dt.time(9)) + dt.timedelta(minutes=m) for m in range(8 * 60 + 25)]
+        weights = [1 + 0.9 * max(0, 1 - abs(m.hour + m.minute / 60 - 10) / 1.2)
+                   + 0.6 * max(0, 1 - abs(m.hour + m.minute / 60 - 15) / 1.2) for m in minutes]
+        shows = [a for a in self.appointments if a["shows"]]
+        out: dict[dt.datetime, list[Arrival]] = {}
+        recent: list[Arrival] = []
+        for _ in range(max(0, self.args.tickets - len(shows))):
+            when = self.rng.choices(minutes, weights)[0]
+            business = self.world.businesses[self.rng.choices(list(WEIGHTS), list(WEIGHTS.values()))[0]]
+            r = self.rng.random()
+            if r < 0.03 and recent:
+                arrival = Arrival(**{**recent[-1].__dict__})  # the same person again
+            elif r < 0.55:
+                number = self.person()
+                green = "elderly" if is_elderly(number, DAY) else ("disabled" if r < 0.06 else None)
+                arrival = Arrival(business, search_key(RESIDENT_ID, number, self.keys), green, channel="id_card")
+                recent.append(arrival)
+            else:
+                arrival = Arrival(business)
+            out.setdefault(when, []).append(arrival)
+        for a in shows:
+            when = a["arrives"].replace(second=0, microsecond=0)
+            out.setdefault(when, []).append(Arrival(a["business_id"], a["person_key"], None, a["id"], "qr"))
+        return out
+
+    # -- the day -----------------------------------------------------------------------------------------
+    def run(self) -> None:
+        w = self.world
+        w.clock.now = local(OPEN) - dt.timedelta(hours=17)  # the afternoon before
+        self.book_appointments()
+        schedule = self.arrivals()
+        w.clock.now = local(OPEN)
+        for device in [k.device for k in self.kiosks] + [x.device for x in self.windows]:
+            device.client.sync_once()
+        offline = self._offline_plan()
+        while w.clock.now.time() < HARD_STOP:
+            now = w.clock.now
+            for kiosk, (start, end) in offline.items():
+                (w.offline.add if start <= now < end else w.offline.discard)(kiosk.device.name)
+            if now.time() == dt.time(13, 0):  # the afternoon shift logs in (staff tokens last a working day)
+                for window in self.windows:
+                    window.device.client.staff_token = w.staff_login(window.clerk, window.device.id)
+            for arrival in schedule.pop(now, []):
+                self._arrive(arrival)
+            minute = int((now - local(OPEN)).total_seconds() // 60)
+            self._windows(minute)
+            for kiosk in self.kiosks:  # tickets go out every 2 minutes; an idle kiosk still pulls every 10
+                if minute % 2 == 0 and kiosk.unsent or minute % 10 == 0:
+                    self._sync_kiosk(kiosk, leases=minute % 6 == 0 or minute % 10 == 0)
+            if minute % 15 == 0:
+                for window in self.windows:
+                    if window.rated:
+                        window.evaluator.client.push()
+                        window.rated = False
+            if minute % 10 == 0:
+                self._server_jobs()
+            if now.time() >= CLOSE and not schedule and minute % 10 == 0 and self._quiet():
+                break
+            w.clock.now += dt.timedelta(minutes=1)
+        self._close_day()
+
+    def _offline_plan(self) -> dict:
+        span = dt.timedelta(minutes=self.args.offline_minutes)
+        starts = [local(dt.time(10, 0)), local(dt.time(14, 30))]
+        return {k: (s, s + span) for k, s in zip(self.kiosks[-2:], starts)} if len(self.kiosks) >= 2 else {}
+
+    def _arrive(self, arrival: Arrival) -> None:
+        kiosk = self.rng.choice(self.kiosks)
+        on_time = False
+        if arrival.appointment_id is not None:
+            a = next(x for x in self.appointments if x["id"] == arrival.appointment_id)
+            mine = [booking.Appointment(a["id"], a["business_id"], a["person_key"],
+                                        dt.datetime.fromisoformat(a["slot_start"]))]
+            found = booking.check_in(mine, a["person_key"], self.world.clock.now, self.config.rules.check_in)
+            on_time = found is not None and found.on_time
+            if not on_time:
+                arrival.appointment_id = a["id"]  # the server decides it was late: a walk-in, flagged
+        kiosk.issue(arrival, on_time)
+
+    def _sync_kiosk(self, kiosk: Dispenser, leases: bool = True) -> None:
+        """Push and pull; top up the number leases every few minutes (the client's background loop would)."""
+        if kiosk.device.name in self.world.offline:
+            return
+        client = kiosk.device.client
+        try:
+            if leases:
+                client.leases.sync()
+            client.push()
+            client.pull()
+        except (SyncFailed, TransportError):
+            return
+        for ticket_id, business_id in kiosk.unsent:
+            self.arrived[ticket_id] = self.world.clock.now
+            self.world.announce(business_id)
+        kiosk.unsent.clear()
+
+    def _windows(self, minute: int) -> None:
+        """Free windows call one after another, each from a fresh pull — except now and then one acting on the
+        view it pulled a moment ago, which makes real double calls for the server to settle."""
+        order = list(self.windows)
+        self.rng.shuffle(order)
+        for window in order:
+            window.step()
+        for window in order:
+            if window.wants_call and window.news:
+                if self.rng.random() > 0.05:
+                    window.device.client.sync_once()
+                if window.call():
+                    window.device.client.sync_once()  # the claim goes out at once; the pull shows who won
+                    window.dirty = False
+            if window.dirty and minute % 3 == 0:
+                window.device.client.push()
+                window.dirty = False
+
+    def _server_jobs(self) -> None:
+        w = self.world
+        with w.db.session() as s:
+            scan_near_calls(s, w.hall_id, DAY, w.clock())
+            drain(s, self.notices, w.clock())
+        w.http.post(f"/api/v1/queue/admin/halls/{w.hall_id}/appointments/no-shows", headers=self.supervisor)
+
+    def _quiet(self) -> bool:
+        if any(k.unsent for k in self.kiosks) or self.world.offline:
+            return False
+        return hall_checks.open_tickets(self.world) == 0
+
+    def _close_day(self) -> None:
+        """Whoever still waits at the hard stop is sent home (cancelled by the first dispenser), then every
+        device syncs until its outbox is empty."""
+        w = self.world
+        w.offline.clear()
+        for kiosk in self.kiosks:
+            self._sync_kiosk(kiosk)
+        waiting = hall_checks.waiting_tickets(w)
+        for ticket_id in waiting:
+            self.kiosks[0].device.client.submit("queue.cancel", 1, {"ticket_id": ticket_id, "at": w.clock.now.isoformat(),
+                                                                    "reason": "闭厅"})
+        self.sent_home = len(waiting)
+        self._sync_kiosk(self.kiosks[0])
+        for device in [x.device for x in self.windows] + [x.evaluator for x in self.windows]:
+            device.client.sync_once()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--tickets", type=int, default=3000)
+    parser.add_argument("--windows", type=int, default=30)
+    parser.add_argument("--kiosks", type=int, default=5)
+    parser.add_argument("--offline-minutes", type=int, default=30)
+    args = parser.parse_args(argv)
+    if not 10 <= args.windows <= 99 or args.kiosks < 1 or args.tickets < 1:
+        parser.error("--windows 10…99, --kiosks ≥ 1, --tickets ≥ 1")
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)  # the in-process server answers on other threads: hand the GIL over quickly
+    started = time.perf_counter()
+    shm = Path("/dev/shm")  # memory-backed when there is one: the bench measures the code, not the disk's fsync
+    with tempfile.TemporaryDirectory(prefix="govhall-hall-day-", dir=shm if shm.is_dir() else None) as tmp:
+        day = HallDay(args, Path(tmp))
+        try:
+            day.run()
+            failures = hall_checks.report(day, time.perf_counter() - started)
+        finally:
+            for device in [k.device for k in day.kiosks] + [x.device for x in day.windows] + \
+                          [x.evaluator for x in day.windows]:
+                device.client.engine.dispose()
+            day.world.close()
+            sys.setswitchinterval(switch)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
