@@ -6,10 +6,15 @@ from __future__ import annotations
 import PySide6
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QRunnable, QSize, Qt, QThreadPool,
                             QTimer, Signal, Slot)
-from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
-                               QStatusBar, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication,
+                           QKeySequence, QPixmap, QShortcut)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea,
+                               QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar, QTableView,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QToolButton, QVBoxLayout,
+                               QWidget)
 
 MIN_QT = (6, 6)
 QT_VERSION = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
@@ -17,9 +22,12 @@ if QT_VERSION < MIN_QT:
     raise ImportError(f"GovHall needs PySide6 {'.'.join(map(str, MIN_QT))} or newer, found {PySide6.__version__}")
 
 __all__ = [
-    "QAbstractTableModel", "QAction", "QApplication", "QColor", "QDialog", "QEvent", "QFont", "QFontDatabase",
-    "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGuiApplication", "QHBoxLayout", "QKeySequence",
-    "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPushButton",
-    "QRunnable", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTableView", "QThreadPool", "QTimer",
-    "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
+    "QAbstractItemView", "QAbstractTableModel", "QAction", "QApplication", "QBrush", "QButtonGroup", "QCheckBox",
+    "QColor", "QComboBox", "QDialog", "QDialogButtonBox", "QEvent", "QFileDialog", "QFont", "QFontDatabase",
+    "QFontMetrics", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout",
+    "QHeaderView", "QKeySequence", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow",
+    "QMessageBox", "QModelIndex", "QObject", "QPixmap", "QPlainTextEdit", "QPushButton", "QRadioButton",
+    "QRunnable", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox", "QSplitter", "QStackedWidget",
+    "QStatusBar", "QTabWidget", "QTableView", "QTableWidget", "QTableWidgetItem", "QTextBrowser", "QThreadPool",
+    "QTimer", "QToolButton", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
 ]

@@ -89,6 +89,7 @@ class AcceptanceService:
             case_no = f"{day:%Y%m%d}{issued.display}"
             receive = cmd.Receive(item_code=app.choice.item_code, situation_code=app.situation_code,
                                   materials=app.received, applicant_name=app.applicant.name,
+                                  department=app.choice.department,
                                   attachments=attachments, **self._common(None, case_id, "clerk"))
             fields = {"case_no": case_no, "item_name": app.choice.label, "situation_name": app.situation.name,
                       "applicant_name": app.applicant.masked_name, "applicant_id": app.applicant.masked_identifier,

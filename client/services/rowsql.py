@@ -53,6 +53,11 @@ class RowSql:
                 out.update({pk: _load(row) for pk, row in conn.execute(text(sql), params)})
         return out
 
+    def query(self, table: str, select_sql: str, params: dict | None = None) -> list[tuple]:
+        """Any read over the merged rows: `select_sql` reads FROM merged (aggregates for supervision)."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(f"{MERGED} {select_sql}"), {"tbl": table, **(params or {})})]
+
     def count(self, table: str, where: str = "1", params: dict | None = None) -> int:
         sql = f"{MERGED} SELECT count(*) FROM merged WHERE {where}"
         with self.engine.connect() as conn:
