@@ -36,17 +36,18 @@ def world(tmp_path):  # noqa: ANN001
     return clock, clerk, approver
 
 
-def _act(qtbot, ws, action: str, **fields) -> None:  # noqa: ANN001, ANN003
+def _act(qtbot, ws, action: str, opinion: str = "", **fields) -> None:  # noqa: ANN001, ANN003
     box = ws.detail.actions
     before = ws.current.state.version
     qtbot.waitUntil(lambda: box.findChild(type(box.confirm), f"action_{action}") is not None)
     button = box.findChild(type(box.confirm), f"action_{action}")
-    box.opinion.setPlainText(f"{action} 意见：同意")
+    box.opinion.setPlainText(opinion or f"{action} 意见：同意")
     with qtbot.waitSignal(ws.sig_acted, timeout=5000, raising=False) as acted:
         button.click()
         if box.confirm.isVisible():
             for name, value in fields.items():
-                box.inputs[name].setText(value)
+                widget = box.inputs[name]
+                widget.setValue(int(value)) if hasattr(widget, "setValue") else widget.setText(value)
             box.confirm.click()
     assert acted.signal_triggered, ws.message.text()
     qtbot.waitUntil(lambda: ws.current.state.version == before + 1)  # the detail shows the new version

@@ -8,6 +8,7 @@ from html import escape
 from client.i18n.labels import CARDS, action_text, status_text
 from client.qt import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
 from client.services.cases import CaseDetail
+from shared.queue.clock import CHINA_TZ
 from client.widgets.action_box import ActionBox
 from shared.approval.clocks import Clock
 
@@ -100,12 +101,12 @@ class CaseDetailPanel(QScrollArea):
             step = e.payload.get("step")
             step_name = d.definition.step(step).display_name if step else ""
             who = escape(self.staff_name(e.actor.user_id))
-            line = (f"<p><b>{e.at.astimezone().strftime('%Y-%m-%d %H:%M')}</b>　{escape(action_text(e.action.value))}"
+            line = (f"<p><b>{e.at.astimezone(CHINA_TZ).strftime('%Y-%m-%d %H:%M')}</b>　{escape(action_text(e.action.value))}"
                     f"{'（' + escape(step_name) + '）' if step_name else ''}　{who}")
             if e.opinion:
                 line += f"<br><span style='color:#1f5fa8'>意见：{escape(e.opinion)}</span>"
             for key in ("reason", "message", "reply"):
-                if e.payload.get(key):
+                if e.payload.get(key) and e.payload[key] != e.opinion:  # not twice when the opinion is the text
                     line += f"<br><span style='color:#555'>{escape(str(e.payload[key]))}</span>"
             if e.payload.get("items"):
                 items = "；".join(f"{m}：{p}" for m, p in e.payload["items"])
