@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from client.services.acceptance import AcceptanceService
 from client.services.auth import StaffSession
+from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
 from client.services.definitions import catalogue_definitions
@@ -37,6 +38,7 @@ class Services:
     desk: QueueDesk | None
     clock: Callable[[], dt.datetime]
     registered: bool
+    case_index: CaseIndex
 
 
 def build_services(workstation: Workstation, session: StaffSession, engine: Engine, *,
@@ -58,4 +60,4 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     if "clerk" in session.roles:
         acceptance.track_numbers()
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
-                    workstation.registered)
+                    workstation.registered, CaseIndex(engine))

@@ -42,15 +42,24 @@ class RowSql:
             return [_load(r[0]) for r in conn.execute(text(sql), {"tbl": table, **(params or {})})]
 
     def by_pks(self, table: str, pks: Sequence[str]) -> dict[str, dict]:
-        """Rows for one page of keys (the lazy models call this for the rows on screen)."""
+        """Rows for one page of keys (the lazy models call this for the rows on screen): confirmed rows by
+        primary key, then the unsent optimistic rows over them — both index lookups, never a scan."""
         out: dict[str, dict] = {}
         for start in range(0, len(pks), 500):
             chunk = list(pks[start:start + 500])
             marks = ",".join(f":k{i}" for i in range(len(chunk)))
-            sql = f"{MERGED} SELECT pk, row FROM merged WHERE pk IN ({marks})"
+            params = {"tbl": table, **{f"k{i}": k for i, k in enumerate(chunk)}}
             with self.engine.connect() as conn:
-                params = {"tbl": table, **{f"k{i}": k for i, k in enumerate(chunk)}}
-                out.update({pk: _load(row) for pk, row in conn.execute(text(sql), params)})
+                out.update({pk: _load(row) for pk, row in conn.execute(text(
+                    f"SELECT pk, row FROM sync_confirmed WHERE tbl = :tbl AND pk IN ({marks})"), params)})
+                overlay = conn.execute(text(
+                    "SELECT p.pk, p.row FROM sync_pending p JOIN sync_outbox o ON o.command_id = p.command_id "
+                    f"WHERE p.tbl = :tbl AND p.pk IN ({marks}) ORDER BY o.seq"), params)
+                for pk, row in overlay:
+                    if row is None or row == "null":
+                        out.pop(pk, None)
+                    else:
+                        out[pk] = _load(row)
         return out
 
     def query(self, table: str, select_sql: str, params: dict | None = None) -> list[tuple]:

@@ -1,13 +1,14 @@
-"""督查督办 figures: near-due (yellow) and overdue (red) open cases by department and step, and the latest
-written replies to supervisions — aggregated in SQL so a hall's whole caseload stays quick."""
+"""督查督办 figures: near-due (yellow) and overdue (red) open cases by department and step (from the case
+index, so a hall's whole caseload stays quick), and the latest written replies to supervisions."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from client.services.catalogue import CatalogueIndex
 from client.services.rowsql import RowSql
-from client.services.worklist import DUE, OPEN, Worklist
+from client.services.worklist import FINISHED, Worklist
 from shared.approval.clocks import DEFAULT_MARGIN
 from shared.approval.registry import DefinitionCatalogue
 
@@ -34,15 +35,19 @@ class SupervisionBoard:
 
     def groups(self) -> list[DueGroup]:
         today = self.worklist.today()
-        params = {"today": today.isoformat(),
-                  "yellow": self.worklist._add_workdays(today, DEFAULT_MARGIN).isoformat()}
-        rows = self.sql.query("approval_case", f"""
-            SELECT json_extract(row, '$.department') AS dep, s.value AS step,
-                   sum({DUE} >= :today AND {DUE} <= :yellow) AS yellow, sum({DUE} < :today) AS red
-            FROM merged, json_each(merged.row, '$.current_steps') AS s
-            WHERE {OPEN} GROUP BY dep, step HAVING yellow + red > 0 ORDER BY red DESC, yellow DESC, dep, step""",
-                              params)
-        return [DueGroup(dep or "", step, int(yellow or 0), int(red or 0)) for dep, step, yellow, red in rows]
+        t, yellow_day = today.isoformat(), self.worklist.add_workdays(today, DEFAULT_MARGIN).isoformat()
+        yellow, red = Counter(), Counter()
+        for e in self.worklist.index.entries():
+            if e.status in FINISHED or e.due is None:
+                continue
+            for step in e.steps:
+                if e.due < t:
+                    red[(e.department, step)] += 1
+                elif e.due <= yellow_day:
+                    yellow[(e.department, step)] += 1
+        keys = set(yellow) | set(red)
+        groups = [DueGroup(dep, step, yellow[(dep, step)], red[(dep, step)]) for dep, step in keys]
+        return sorted(groups, key=lambda g: (-g.red, -g.yellow, g.department, g.step))
 
     def replies(self, limit: int = 50) -> list[Reply]:
         rows = self.sql.rows("approval_event", "json_extract(row, '$.action') = 'reply_supervision'",

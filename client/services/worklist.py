@@ -1,24 +1,22 @@
-"""Approval worklists (待办 / 在办 / 已办 / 即将超期 / 超期) over the cached `approval_case` rows: the query
-returns only case ids in order (fast even for 100,000 cases); rows for the visible page are fetched apart and
-decorated with today's remaining working days and card."""
+"""Approval worklists (待办 / 在办 / 已办 / 即将超期 / 超期) over the case index: a list is case ids in order
+(fast for 100,000 cases); rows for the visible page are fetched apart and decorated with today's remaining
+working days and card."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from client.services.rowsql import RowSql, any_of
+from client.services.case_index import CaseEntry, CaseIndex
+from client.services.rowsql import RowSql
 from shared.approval.clocks import DEFAULT_MARGIN
 from shared.approval.events import local_day
 from shared.calendar import CalendarNotPublished, WorkCalendar
 
 KINDS = ("todo", "doing", "done", "near_due", "overdue")
-FINISHED = ("not_accepted", "delivered", "withdrawn", "terminated")
-STATUS = "json_extract(row, '$.status')"
-DUE = "json_extract(row, '$.due')"
-OPEN = f"{STATUS} NOT IN ({', '.join(repr(s) for s in FINISHED)})"
-ORDER = f"{DUE} IS NULL, {DUE}, pk"
+FINISHED = frozenset({"not_accepted", "delivered", "withdrawn", "terminated"})
 
 
 @dataclass(frozen=True)
@@ -30,58 +28,86 @@ class Filter:
 
 
 class Worklist:
-    def __init__(self, sql: RowSql, user: str, roles: Sequence[str], calendar: WorkCalendar,
+    def __init__(self, sql: RowSql, index: CaseIndex, user: str, roles: Sequence[str], calendar: WorkCalendar,
                  clock: Callable[[], dt.datetime], *, everyone: bool = False) -> None:
         """`everyone`: supervisors see every case of the hall, not only those at their own steps."""
-        self.sql, self.user, self.roles, self.calendar, self.clock = sql, user, tuple(roles), calendar, clock
-        self.everyone = everyone
+        self.sql, self.index, self.user, self.roles = sql, index, user, frozenset(roles)
+        self.calendar, self.clock, self.everyone = calendar, clock, everyone
+        self._lists: tuple[tuple, dict[str, list[CaseEntry]]] = ((), {})
+        self._lists_lock = threading.Lock()
 
     def today(self) -> dt.date:
         return local_day(self.clock())
 
-    def _where(self, f: Filter) -> tuple[str, dict]:
-        mine, params = any_of("$.handler_roles", self.roles, "r")
-        me, me_params = any_of("$.participants", [self.user], "u")
-        params.update(me_params)
-        today = self.today()
-        params["today"] = today.isoformat()
-        scope = "1" if self.everyone else mine
-        parts = {
-            "todo": [OPEN, mine],
-            "doing": [OPEN, me, f"NOT {mine}"],
-            "done": [me, f"({STATUS} IN ({', '.join(repr(s) for s in FINISHED)}) OR NOT {mine})"],
-            "near_due": [OPEN, scope, f"{DUE} >= :today", f"{DUE} <= :yellow"],
-            "overdue": [OPEN, scope, f"{DUE} < :today"],
-            "all": [OPEN],
-        }[f.kind]
-        if f.kind == "near_due":
-            params["yellow"] = self._add_workdays(today, DEFAULT_MARGIN).isoformat()
-        if f.search.strip():
-            params["q"] = f"%{f.search.strip()}%"
-            parts.append("(json_extract(row, '$.case_no') LIKE :q OR json_extract(row, '$.applicant_name') LIKE :q"
-                         " OR json_extract(row, '$.item_name') LIKE :q)")
-        if f.department:
-            params["dep"] = f.department
-            parts.append("json_extract(row, '$.department') = :dep")
-        if f.step:
-            step, step_params = any_of("$.current_steps", [f.step], "s")
-            params.update(step_params)
-            parts.append(step)
-        return " AND ".join(parts), params
+    def lists(self) -> dict[str, list[CaseEntry]]:
+        """Every tab's cases, computed in one pass per change of the index (or of the day) and reused by
+        each filter, search and count until then."""
+        with self._lists_lock:
+            entries = self.index.entries()
+            key = (self.index.generation, self.today())
+            if self._lists[0] != key:
+                tests = {k: self._test(Filter(kind=k)) for k in KINDS}
+                lists: dict[str, list[CaseEntry]] = {k: [] for k in KINDS}
+                for e in entries:
+                    for k, test in tests.items():
+                        if test(e):
+                            lists[k].append(e)
+                self._lists = (key, lists)
+            return self._lists[1]
+
+    def _test(self, f: Filter) -> Callable[[CaseEntry], bool]:
+        today = self.today().isoformat()
+        yellow = self.add_workdays(self.today(), DEFAULT_MARGIN).isoformat()
+        roles, me, everyone = self.roles, self.user, self.everyone
+
+        def mine(e: CaseEntry) -> bool:
+            return not roles.isdisjoint(e.roles)
+
+        tests = {
+            "todo": lambda e: e.status not in FINISHED and mine(e),
+            "doing": lambda e: e.status not in FINISHED and me in e.participants and not mine(e),
+            "done": lambda e: me in e.participants and (e.status in FINISHED or not mine(e)),
+            "near_due": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+                                   and today <= e.due <= yellow),
+            "overdue": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+                                  and e.due < today),
+            "all": lambda e: e.status not in FINISHED,
+        }
+        base = tests[f.kind]
+        needle = f.search.strip().lower()
+        if not (needle or f.department or f.step):
+            return base
+        return lambda e: (base(e) and (not needle or needle in e.text)
+                          and (not f.department or e.department == f.department)
+                          and (not f.step or f.step in e.steps))
+
+    def matching(self, f: Filter) -> list[CaseEntry]:
+        pool = self.lists()[f.kind] if f.kind in KINDS else self.index.entries()
+        needle = f.search.strip().lower()
+        if not (needle or f.department or f.step):
+            return pool if f.kind in KINDS else [e for e in pool if self._test(f)(e)]
+        return [e for e in pool if (not needle or needle in e.text)
+                and (not f.department or e.department == f.department) and (not f.step or f.step in e.steps)]
 
     def ids(self, f: Filter) -> list[str]:
-        where, params = self._where(f)
-        return self.sql.pks("approval_case", where, ORDER, params)
+        return [e.pk for e in self.matching(f)]
 
     def count(self, f: Filter) -> int:
-        where, params = self._where(f)
-        return self.sql.count("approval_case", where, params)
+        return len(self.matching(f))
+
+    def counts(self, kinds: Sequence[str] = KINDS) -> dict[str, int]:
+        lists = self.lists()
+        return {k: len(lists[k]) for k in kinds}
 
     def rows(self, pks: Sequence[str]) -> dict[str, dict]:
         rows = self.sql.by_pks("approval_case", pks)
         today = self.today()
+        known: dict[str | None, tuple[int | None, str]] = {}  # a page shares few due days: count each once
         for row in rows.values():
-            row["_remaining"], row["_card"] = self.remaining(row.get("due"), today)
+            due = row.get("due")
+            if due not in known:
+                known[due] = self.remaining(due, today)
+            row["_remaining"], row["_card"] = known[due]
         return rows
 
     def remaining(self, due: str | None, today: dt.date) -> tuple[int | None, str]:
@@ -97,7 +123,7 @@ class Worklist:
         card = "red_card" if left < 0 else "yellow_card" if left <= DEFAULT_MARGIN else "green"
         return left, card
 
-    def _add_workdays(self, day: dt.date, n: int) -> dt.date:
+    def add_workdays(self, day: dt.date, n: int) -> dt.date:
         try:
             return self.calendar.add_workdays(day, n)
         except CalendarNotPublished:

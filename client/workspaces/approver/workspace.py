@@ -31,8 +31,8 @@ class ApproverWorkspace(QWidget):
         super().__init__(parent)
         self.services, self.ops = services, ops
         cases = services.cases
-        self.worklist = Worklist(RowSql(services.engine), cases.user, cases.roles, cases.calendar, cases.clock,
-                                 everyone=everyone)
+        self.worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles,
+                                 cases.calendar, cases.clock, everyone=everyone)
         self.filter = Filter()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -91,12 +91,13 @@ class ApproverWorkspace(QWidget):
     # -- lists -------------------------------------------------------------------------------------------
     def set_filter(self, **changes) -> None:  # noqa: ANN003
         self.filter = Filter(**{**self.filter.__dict__, **changes})
-        self.reload()
+        self.reload(counts=False)  # the tab counts do not depend on the search or the group
 
-    def reload(self) -> None:
+    def reload(self, counts: bool = True) -> None:
         f = self.filter
         self.ops.run(lambda: self.worklist.ids(f), on_done=self._ids)
-        self.ops.run(lambda: {k: self.worklist.count(Filter(kind=k)) for k, _ in TABS}, on_done=self._counts)
+        if counts:
+            self.ops.run(self.worklist.counts, on_done=self._counts)
 
     def _ids(self, ids: list[str]) -> None:
         self.model.set_ids(ids)
@@ -124,7 +125,9 @@ class ApproverWorkspace(QWidget):
             return
         store = self.services.cases
         def run():  # noqa: ANN202
-            return store.act(build(store, detail, available, role, opinion, fields))
+            state = store.act(build(store, detail, available, role, opinion, fields))
+            self.worklist.index.update([detail.state.case_id])
+            return state
         self.ops.write(run, on_done=lambda _: self._acted(detail.state.case_id), on_error=self._error)
 
     def _acted(self, case_id: str) -> None:
@@ -133,7 +136,7 @@ class ApproverWorkspace(QWidget):
         self.detail.actions.done()
         self.model.refresh_rows([case_id])
         self.open_case(case_id)
-        self.ops.run(lambda: {k: self.worklist.count(Filter(kind=k)) for k, _ in TABS}, on_done=self._counts)
+        self.ops.run(self.worklist.counts, on_done=self._counts)
         self.sig_acted.emit(case_id)
 
     def _error(self, error: Exception) -> None:
