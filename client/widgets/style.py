@@ -17,7 +17,10 @@ QPushButton {{ padding: 6px 14px; border: 1px solid #b8c2cc; border-radius: 4px;
 QPushButton:hover {{ background: #eaf1fb; }}
 QPushButton:disabled {{ color: #9aa5b1; background: #f0f2f5; }}
 QPushButton[primary="true"] {{ background: {PRIMARY}; color: white; border-color: {PRIMARY}; font-weight: bold; }}
+QPushButton[primary="true"]:hover {{ background: #2a6fbd; }}
+QPushButton[primary="true"]:disabled {{ background: #b9c9dc; border-color: #b9c9dc; color: #eef2f7; }}
 QPushButton[danger="true"] {{ color: {RED}; border-color: {RED}; }}
+QPushButton[danger="true"]:disabled {{ color: #d9a5a5; border-color: #e3c4c4; }}
 QLabel#ticket {{ font-size: 44pt; font-weight: bold; color: {PRIMARY}; }}
 QLabel#muted {{ color: #66788a; }}
 QLabel#warning {{ color: {YELLOW}; }}

@@ -48,8 +48,11 @@ def make_cache(path: Path):  # noqa: ANN201
     return engine
 
 
+STAFF_NO = {"clerk": "DG0101", "approver": "DG0201", "supervisor": "DG0301"}  # as in the demo hall
+
+
 def staff(username: str = "clerk", roles: tuple[str, ...] = ("clerk",), name: str = "王晓敏") -> StaffSession:
-    return StaffSession(username, name, "DG0101", roles, 1, None, None, offline=True)
+    return StaffSession(username, name, STAFF_NO.get(username, "DG0001"), roles, 1, None, None, offline=True)
 
 
 def services(tmp: Path, session: StaffSession, clock: Clock, *, window: int | None = 1, engine=None,
