@@ -26,6 +26,7 @@ class CorrectionDialog(QDialog):
             self.table.setItem(row, 1, QTableWidgetItem(self.tr("未提交") if name in missing else self.tr("")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("出具补正通知"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         self.message = QLabel("")

@@ -26,6 +26,8 @@ class TransferDialog(QDialog):
         form.addRow(self.to_business, self.businesses)
         form.addRow(self.to_window, self.windows)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("转移"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -18,6 +18,7 @@ from shared.approval.available import Available, available_actions
 from shared.approval.decider import execute
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Actor, Event, local_day
+from shared.approval.lifecycle import Action
 from shared.approval.registry import DefinitionCatalogue
 from shared.approval.serialization import command_to_dict, event_from_dict, event_to_dict
 from shared.approval.state import CaseState, replay
@@ -26,6 +27,7 @@ from shared.calendar import WorkCalendar
 from shared.sync.client import SyncClient
 
 VERSION = 1
+SUPERVISION = frozenset({Action.URGE, Action.SUPERVISE, Action.MARK_URGENT})
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class CaseStore:
                  clock: Callable[[], dt.datetime], user: str, staff_roles: tuple[str, ...]) -> None:
         self.sync, self.definitions, self.calendar, self.clock = sync, definitions, calendar, clock
         self.user, self.roles = user, step_roles(staff_roles)
+        # 催办/督办 are done from the supervision desk: an approver acting as the deciding head does not get them.
+        self.supervises = bool({"supervisor", "admin"} & set(staff_roles))
         self.sql = RowSql(sync.engine)
 
     def today(self) -> dt.date:
@@ -60,7 +64,8 @@ class CaseStore:
         if state is None:
             raise KeyError(case_id)
         definition = self.definitions.get(state.item_code, state.situation_code, state.definition_version)
-        actions = tuple((a, role) for role in self.roles for a in available_actions(state, definition, role))
+        actions = tuple((a, role) for role in self.roles for a in available_actions(state, definition, role)
+                        if a.action not in SUPERVISION or self.supervises)
         return CaseDetail(row, state, definition, view_case(state, definition, self.today(), self.calendar),
                           events, actions)
 

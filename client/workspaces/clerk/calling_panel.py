@@ -134,7 +134,8 @@ class CallingPanel(QGroupBox):
         number = getattr(getattr(result, "ticket", result), "number", "")
         texts = {"call_next": "已呼叫 {n}", "call_specific": "已特呼 {n}", "recall": "已重呼 {n}",
                  "start": "{n} 开始办理", "finish": "{n} 已办结，请群众在评价器上评价", "hold": "{n} 已挂起",
-                 "no_show": "{n} 已过号", "transfer": "{n} 已转移", "call_back": "已召回 {n}", "pause": "已切换暂停状态"}
+                 "no_show": "{n} 已过号", "transfer": "{n} 已转移", "call_back": "已召回 {n}",
+                 "pause": "已恢复服务" if self.snapshot and self.snapshot.paused else "本窗口已暂停服务"}
         return self.tr(texts.get(action, "完成")).format(n=number)
 
     # -- showing -----------------------------------------------------------------------------------------
