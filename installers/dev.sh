@@ -15,8 +15,9 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   libzbar0        QR decoding (pyzbar)
 #   espeak-ng       voice fallback and clip rendering
 #   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
+#   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
-                 libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig)
+                 libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from datetime import datetime, timezone
 import sys
 
 from server.core.settings import Settings
@@ -34,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "load-demo":
         from shared.demo.loader import load_demo
+        from server.sync.reference import publish_all_halls
         with database.session() as session:
             report = load_demo(session, password_iterations=settings.password_iterations)
+            publish_all_halls(session, datetime.now(timezone.utc))
         print(f"demo data loaded: {report}")
         return 0
     import uvicorn

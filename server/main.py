@@ -9,11 +9,16 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.api import auth, calendar, catalogue, errors, health, org, sync
+from server.api import (
+    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
+    org, queue_appointments, queue_config, queue_statistics, sync,
+)
+from server.approval import handlers as approval_handlers
 from server.core.settings import Settings
 from server.store.database import Database
 from server.sync.commands import default_registry
 from server.sync.events import EventHub
+from server.sync.reference import publish_all_halls
 from server.sync.registry import Registry
 
 API_VERSION = "1"
@@ -56,11 +61,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    with database.session() as session:  # reference rows edited outside the API reach the devices too
+        publish_all_halls(session, app.state.clock())
     # Domain packages add their commands to this registry (see server/sync/registry.py).
     app.state.sync_registry = sync_registry or default_registry()
+    if ("approval.receive", 1) not in app.state.sync_registry.specs:  # always available, whatever registry
+        approval_handlers.register(app.state.sync_registry)
     app.state.sync_hub = EventHub()
     errors.install(app)
-    for module in (health, auth, catalogue, org, calendar, sync):
+    for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
+                   approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 

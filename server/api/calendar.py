@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.api.deps import AdminUser, Clock, DbSession
 from server.store.audit import audit
+from server.sync.reference import publish_all_halls
 from shared.calendar import WorkCalendar
 from shared.db.models import CalendarOverride, CalendarYear
 from shared.protocol.calendar import DayOut, DayOverride, DueOut, PublishYear
@@ -47,15 +48,19 @@ def set_day(day: dt.date, body: DayOverride, session: DbSession, admin: AdminUse
     session.add(row)
     audit(session, action="calendar.override", outcome="success", actor=admin.username, target=day.isoformat(),
           is_workday=body.is_workday, notice=body.notice)
+    session.flush()
+    publish_all_halls(session, clock())
     return DayOut(day=day, is_workday=body.is_workday, source="override")
 
 
 @router.delete("/admin/calendar/days/{day}", status_code=204)
-def clear_day(day: dt.date, session: DbSession, admin: AdminUser) -> None:
+def clear_day(day: dt.date, session: DbSession, admin: AdminUser, clock: Clock) -> None:
     row = session.get(CalendarOverride, day)
     if row is not None:
         session.delete(row)
         audit(session, action="calendar.clear", outcome="success", actor=admin.username, target=day.isoformat())
+        session.flush()
+        publish_all_halls(session, clock())
 
 
 @router.put("/admin/calendar/years/{year}", status_code=204)
@@ -66,3 +71,5 @@ def publish_year(year: Annotated[int, Path(ge=2000, le=2100)], body: PublishYear
     session.add(row)
     audit(session, action="calendar.publish_year", outcome="success", actor=admin.username, target=str(year),
           notice=body.notice)
+    session.flush()
+    publish_all_halls(session, clock())

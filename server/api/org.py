@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from server.api.deps import AdminUser, DbSession
+from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.store.audit import audit
+from server.sync.reference import publish_all_halls
 from shared.db.models import Business, Department, Hall, Town, Window
 from shared.protocol.org import DepartmentCreate, DepartmentOut, HallOut, HallSummary, TownOut
 
@@ -41,7 +42,7 @@ def list_departments(session: DbSession):
 
 
 @router.post("/admin/departments", response_model=DepartmentOut, status_code=201)
-def create_department(body: DepartmentCreate, session: DbSession, admin: AdminUser):
+def create_department(body: DepartmentCreate, session: DbSession, admin: AdminUser, clock: Clock):
     if session.scalars(select(Department).filter_by(code=body.code)).first() is not None:
         raise ApiError(409, "department_exists", f"部门编码已存在（department {body.code} exists）", department=body.code)
     if body.uscc and session.scalars(select(Department).filter_by(uscc=body.uscc)).first() is not None:
@@ -56,4 +57,5 @@ def create_department(body: DepartmentCreate, session: DbSession, admin: AdminUs
     session.add(department)
     session.flush()
     audit(session, action="department.create", outcome="success", actor=admin.username, target=body.code)
+    publish_all_halls(session, clock())
     return department

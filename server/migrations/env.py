@@ -2,8 +2,10 @@
 
 from alembic import context
 
+import server.approval.models  # noqa: F401  (server-only approval tables)
 import server.store.models  # noqa: F401  (registers server-only tables)
 import server.sync.models  # noqa: F401  (server-only sync tables)
+import server.queue.models  # noqa: F401  (server-only queue tables)
 import shared.db.models  # noqa: F401
 from shared.db.base import Base
 from shared.db.migrate import render_item

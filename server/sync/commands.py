@@ -186,6 +186,9 @@ def register_generic(registry: Registry) -> None:
 
 
 def default_registry() -> Registry:
+    from server.queue.commands import register as register_queue  # the queue builds on these modules
+
     registry = Registry()
     register_generic(registry)
+    register_queue(registry)
     return registry

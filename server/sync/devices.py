@@ -34,7 +34,8 @@ class DeviceContext:
 
     @property
     def scopes(self) -> list[str]:
-        return scopes_for(self.hall_id, self.window_id)
+        # A staff login adds one scope per role: approvers see the cases at the steps their role acts on.
+        return scopes_for(self.hall_id, self.window_id) + [f"role:{self.hall_id}:{r}" for r in sorted(self.roles)]
 
 
 def scopes_for(hall_id: int, window_id: int | None) -> list[str]:

@@ -15,7 +15,13 @@ if connection is None:
 # Only the tables a client keeps: reference data (and later the sync tables), never server-only ones.
 # The sync tables of the server (server/sync/models.py) are named here because shared/ may not import server/.
 SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "change_log", "sync_counter", "scope_floor",
-               "sync_fact", "sync_entity", "number_series", "number_block", "issued_number"}
+               "sync_fact", "sync_entity", "number_series", "number_block", "issued_number",
+               # server/queue/models.py
+               "queue_ticket", "queue_call", "queue_window_state", "queue_rating", "queue_hall_rules",
+               "queue_appointment", "queue_notification",
+               # server/approval/models.py
+               "approval_definition", "approval_case", "approval_event", "approval_material", "registry_company",
+               "registry_person"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 

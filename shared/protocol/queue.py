@@ -201,3 +201,19 @@ class RatingRow(Response):
     reason: str = ""
     at: dt.datetime
     rectification_due: dt.date | None = None  # set for 差评
+
+
+class AppointmentRow(Response):
+    """Table `queue_appointment`, pk = appointment id: today's and coming bookings, so a kiosk can match a
+    swiped ID card (by `person_key`, the blind index) or a scanned QR code (by `token_key`) while offline.
+    States: booked, cancelled, checked_in, late (came after the check-in window: a walk-in), no_show."""
+    id: str
+    hall_id: int
+    business_id: int
+    day: dt.date
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    person_key: str
+    masked_id: str
+    state: Literal["booked", "cancelled", "checked_in", "late", "no_show"]
+    token_key: str | None = None  # blind index of the appointment's QR token (optional addition)

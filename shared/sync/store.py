@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 
+from shared import reference
 from shared.sync.tables import confirmed, cursors, meta, outbox, pending
 
 
@@ -60,13 +61,35 @@ def apply_changes(conn: Connection, changes: Iterable[dict]) -> int:
     for (table, pk), ch in deletes.items():
         conn.execute(delete(confirmed).where(confirmed.c.tbl == table, confirmed.c.pk == pk,
                                              confirmed.c.seq < ch["seq"]))
+    _project_reference(conn, upserts, deletes)
     return len(upserts) + len(deletes)
+
+
+def _project_reference(conn: Connection, upserts: dict, deletes: dict) -> None:
+    """Reference rows also land in the cache's ORM tables (same transaction), where screens query them —
+    but only the changes that won: a duplicated older page must not bring back an older row."""
+    keys = [k for k in list(upserts) + list(deletes) if k[0] in reference.TABLES]
+    if not keys:
+        return
+    held = {(t, pk): seq for t, pk, seq in conn.execute(
+        select(confirmed.c.tbl, confirmed.c.pk, confirmed.c.seq).where(
+            confirmed.c.tbl.in_({t for t, _ in keys}), confirmed.c.pk.in_({pk for _, pk in keys})))}
+    won = [{"table": t, "pk": pk, "op": "upsert", "row": upserts[(t, pk)]["row"]}
+           for t, pk in keys if (t, pk) in upserts and held.get((t, pk)) == upserts[(t, pk)]["seq"]]
+    won += [{"table": t, "pk": pk, "op": "delete", "row": None}
+            for t, pk in keys if (t, pk) in deletes and (t, pk) not in held]
+    reference.project(conn, won)
 
 
 def replace_scope(conn: Connection, scope: str, rows: list[dict], cursor: int) -> None:
     """A reset: the scope's confirmed rows become the snapshot. Pending rows and the outbox are untouched."""
     conn.execute(delete(confirmed).where(confirmed.c.scope == scope))
     apply_changes(conn, rows)
+    present: dict[str, set[str]] = {}
+    for row in rows:
+        if row["table"] in reference.TABLES:
+            present.setdefault(row["table"], set()).add(row["pk"])
+    reference.prune(conn, present)
     conn.execute(delete(cursors).where(cursors.c.scope == scope))
     conn.execute(cursors.insert().values(scope=scope, cursor=cursor))
 

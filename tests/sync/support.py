@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, select, text
 
 from server.store.database import Database
 from server.sync.devices import register_device
+from server.sync.reference import publish_all_halls
 from shared.db.engine import make_engine
 from shared.db.models import Hall, Window
 from shared.demo.loader import load_demo
@@ -53,6 +54,7 @@ def make_database(kind: str, tmp: Path, schema: str | None = None) -> Database:
     db.migrate()
     with db.session() as session:
         load_demo(session, password_iterations=1000)
+        publish_all_halls(session, dt.datetime.now(dt.timezone.utc))
     return db
 
 

@@ -10,6 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
+import server.approval.models
+import server.queue.models
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
@@ -34,7 +36,8 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
     return names
 
 
-SERVER_ONLY_TABLES = _tables_of(server.store.models) | _tables_of(server.sync.models)
+SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
+                      | _tables_of(server.queue.models) | _tables_of(server.approval.models))
 
 
 def _first_revision(location: Path) -> str:

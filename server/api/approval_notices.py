@@ -1,0 +1,65 @@
+"""Written notices of a case as PDF (受理通知书, 补正材料通知书, 决定书 …), rendered with shared.notices from the
+case's events through shared.approval_notices: the same bytes a counter client renders offline."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+
+from server.api.approval_cases import hall_of
+from server.api.calendar import load_calendar
+from server.api.deps import CurrentUser, DbSession
+from server.api.errors import ApiError
+from server.approval.definitions import load_all
+from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
+from server.approval.models import ApprovalCase
+from server.approval.store import events_of
+from server.store.audit import audit
+from shared.approval.clocks import statutory_clock
+from shared.approval.state import replay
+from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_for
+from shared.db.models import Hall, ServiceItem, Situation
+from shared.notices import Applicant, Material, NoticeError, NoticeKind, TemplateSet, render_notice
+
+router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
+
+
+@router.get("/{case_id}/notices/{kind}", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -> Response:
+    case = session.get(ApprovalCase, case_id)
+    if case is None or case.hall_id != hall_of(user):
+        raise ApiError(404, "unknown_case", "办件不存在（no such case）", case_id=case_id)
+    try:
+        notice_kind = NoticeKind(kind)
+    except ValueError:
+        raise ApiError(404, "unknown_notice_kind", "没有这种文书（unknown notice kind）",
+                       allowed=[k.value for k in NoticeKind]) from None
+    events = events_of(session, case.id)
+    state = replay(events)
+    definition = load_all(session)[(case.item_code, case.situation_code, case.definition_version)]
+    item = session.scalars(select(ServiceItem).where(ServiceItem.code == case.item_code)).one()
+    situation = session.scalars(select(Situation).where(Situation.code == case.situation_code)).one()
+    hall = session.get(Hall, case.hall_id)
+    # The notice goes to the applicant: the template decides whether the number is printed in full.
+    clear_id = reveal_identity(KIND_OF[case.applicant_kind], case.applicant_id_sealed, pii_keys(),
+                               f"case:{case.id}:applicant_id")
+    kind_of_id = KIND_OF[case.applicant_kind]
+    applicant = Applicant(case.applicant_name or "（未填写）", resident_id=None if kind_of_id == USCC else clear_id,
+                          uscc=clear_id if kind_of_id == USCC else None)
+    materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
+                      if m.name in state.materials)
+    calendar = load_calendar(session)
+    clock = statutory_clock(state, definition, events[-1].day, calendar)
+    facts = CaseFacts(case.id, case.case_number, applicant, office_for(hall.centre.name, hall.name, hall.address),
+                      item.name, situation.name, definition.statutory_limit_days, materials,
+                      clock.due if clock else None)
+    try:
+        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), TemplateSet.for_office(None)[notice_kind.value])
+    except NoticeNotAvailable as exc:
+        raise ApiError(409, exc.code, "办件尚无可出具的该类文书（nothing to give this notice of）", **exc.details) from None
+    except NoticeError as exc:
+        raise ApiError(422, getattr(exc, "code", "notice_error"), f"文书数据不完整（{exc}）") from None
+    audit(session, action="approval.notice", outcome="success", actor=user.username, target=f"{case.id}/{kind}")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{case.case_number}-{kind}.pdf"'})

@@ -1,0 +1,96 @@
+"""预约 for citizens (no account: the resident ID number identifies them, and is sent in bodies, never in
+URLs) and for staff: book, find one's bookings, cancel, resolve a QR code, see a day's slots, and mark
+no-shows after the late limit (supervisors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
+from sqlalchemy import func, select
+
+from server.api.deps import Clock, DbSession, get_current_user, require_role
+from server.api.errors import ApiError
+from server.api.queue_deps import HallPublisher, pii_keys, refusals
+from server.queue import appointments
+from server.queue.appointments import appointment_row
+from server.queue.config import load_hall_config
+from server.queue.models import QueueAppointment
+from shared.crypto.keys import KeyProvider
+from shared.db.models import Business, StaffUser
+from shared.protocol.queue import AppointmentRow
+from shared.protocol.queue_admin import Booked, BookingIn, CancelIn, NoShowsOut, PersonIn, QrIn, SlotOut
+from shared.queue import appointments as booking
+from shared.queue.clock import CHINA_TZ
+from shared.queue.config import Quota
+
+router = APIRouter(prefix="/api/v1/queue", tags=["queue appointments"])
+Keys = Annotated[KeyProvider, Depends(pii_keys)]
+Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
+STAFF_ROLES = {"clerk", "supervisor", "admin"}
+
+
+def _out(row: QueueAppointment) -> AppointmentRow:
+    return AppointmentRow.model_validate(appointment_row(row))
+
+
+@router.post("/appointments", response_model=Booked, status_code=201)
+def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+         tasks: BackgroundTasks) -> Booked:
+    now = clock()
+    publisher = HallPublisher(session, request, tasks, now)
+    with refusals():
+        row, token = appointments.book(session, keys, business_id=body.business_id, slot_start=body.slot_start,
+                                       id_number=body.id_number, now=now, emit_for=publisher.for_hall)
+    return Booked(appointment=_out(row), qr_token=token)
+
+
+@router.post("/appointments/search", response_model=list[AppointmentRow])
+def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys) -> list[AppointmentRow]:
+    with refusals():
+        rows = appointments.for_person(session, keys, body.id_number, clock().astimezone(CHINA_TZ).date())
+    return [_out(r) for r in rows]
+
+
+@router.post("/appointments/qr", response_model=AppointmentRow)
+def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> AppointmentRow:
+    with refusals():
+        return _out(appointments.by_token(session, keys, body.token))
+
+
+@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRow)
+def cancel(appointment_id: str, body: CancelIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> AppointmentRow:
+    if body.id_number is None:  # without the ID number only staff may cancel
+        user = get_current_user(session, clock, authorization)
+        if not STAFF_ROLES & set(user.role_names):
+            raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: clerk）", required=["clerk"])
+    publisher = HallPublisher(session, request, tasks, clock())
+    with refusals():
+        row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall)
+    return _out(row)
+
+
+@router.get("/businesses/{business_id}/slots", response_model=list[SlotOut])
+def slots(business_id: int, day: Annotated[dt.date, Query()], session: DbSession) -> list[SlotOut]:
+    business = session.get(Business, business_id)
+    if business is None:
+        raise ApiError(404, "unknown_business", "该业务不存在", business=business_id)
+    config = load_hall_config(session, business.hall_id)
+    quota = config.quotas.get(business_id) or Quota(business_id)
+    rules = config.rules.appointment
+    taken = dict(session.execute(select(QueueAppointment.slot_start, func.count()).where(
+        QueueAppointment.business_id == business_id, QueueAppointment.day == day,
+        QueueAppointment.state.in_(appointments.HOLDING)).group_by(QueueAppointment.slot_start)).all())
+    taken = {start.astimezone(CHINA_TZ): n for start, n in taken.items()}
+    step = dt.timedelta(minutes=rules.slot_minutes)
+    return [SlotOut(start=s, end=s + step, booked=taken.get(s, 0), capacity=rules.capacity_per_slot)
+            for s in booking.slots_for_day(day, quota, rules, CHINA_TZ)]
+
+
+@router.post("/admin/halls/{hall_id}/appointments/no-shows", response_model=NoShowsOut)
+def mark_no_shows(hall_id: int, session: DbSession, clock: Clock, user: Supervisor, request: Request,
+                  tasks: BackgroundTasks) -> NoShowsOut:
+    publisher = HallPublisher(session, request, tasks, clock())
+    return NoShowsOut(marked=appointments.mark_no_shows(session, hall_id, clock(), publisher.for_hall(hall_id)))

@@ -1,0 +1,30 @@
+"""Queue statistics for supervisors and admins (see server/queue/statistics.py for the figures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from server.api.deps import DbSession, require_role
+from server.api.errors import ApiError
+from server.queue.statistics import hall_statistics
+from shared.db.models import Hall, StaffUser
+from shared.queue.statistics import GroupBy
+
+router = APIRouter(prefix="/api/v1/queue", tags=["queue statistics"])
+Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
+MAX_DAYS = 92  # a quarter: the figures are computed from the tickets themselves
+
+
+@router.get("/halls/{hall_id}/statistics")
+def statistics(hall_id: int, session: DbSession, user: Supervisor, day: Annotated[dt.date, Query()],
+               to: Annotated[dt.date | None, Query()] = None, by: GroupBy = GroupBy.BUSINESS) -> dict:
+    last = to or day
+    if last < day or (last - day).days >= MAX_DAYS:
+        raise ApiError(422, "invalid_range", f"统计日期范围有误（at most {MAX_DAYS} days, end not before start）",
+                       day=day.isoformat(), to=last.isoformat())
+    if session.get(Hall, hall_id) is None:
+        raise ApiError(404, "unknown_hall", "大厅不存在", hall=hall_id)
+    return hall_statistics(session, hall_id, day, last, by)

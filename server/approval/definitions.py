@@ -1,0 +1,128 @@
+"""Workflow definitions in the database: JSON form, default versions generated from the catalogue, and the
+DefinitionCatalogue the decider reads. Versions are immutable: a new version is a new row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.approval.models import ApprovalDefinition
+from shared.approval.defaults import licence_definition, public_service_definition
+from shared.approval.definition import (
+    ADMINISTRATIVE_LICENCE, ClockEffect, JoinRule, Step, StepAction, WorkflowDefinition, validate_definition,
+)
+from shared.approval.errors import InvalidDefinition, UnknownDefinition
+from shared.approval.registry import DefinitionCatalogue
+from shared.db.models.catalogue import Material, ServiceItem, Situation
+
+SYSTEM = "system"
+
+
+def definition_to_dict(d: WorkflowDefinition) -> dict[str, Any]:
+    return {
+        "item_code": d.item_code, "situation_code": d.situation_code, "version": d.version,
+        "category": d.category, "statutory_limit_days": d.statutory_limit_days,
+        "promised_limit_days": d.promised_limit_days, "required_materials": list(d.required_materials),
+        "issues_licence": d.issues_licence, "joint_handling": d.joint_handling,
+        "correction_stops_clock": d.correction_stops_clock, "extension_roles": sorted(d.extension_roles),
+        "steps": [{"name": s.name, "display_name": s.display_name, "role": s.role, "limit_days": s.limit_days,
+                   "actions": sorted(a.value for a in s.actions), "clock_effect": s.clock_effect.value,
+                   "parallel_group": s.parallel_group, "join": s.join.value if s.join else None,
+                   "return_to": list(s.return_to)} for s in d.steps],
+    }
+
+
+def definition_from_dict(d: dict[str, Any]) -> WorkflowDefinition:
+    """Raises InvalidDefinition (code `malformed_definition`) for shapes the engine cannot read."""
+    try:
+        steps = tuple(Step(s["name"], s["display_name"], s["role"], int(s["limit_days"]),
+                           frozenset(StepAction(a) for a in s["actions"]), ClockEffect(s.get("clock_effect", "counts")),
+                           s.get("parallel_group"), JoinRule(s["join"]) if s.get("join") else None,
+                           tuple(s.get("return_to", ()))) for s in d["steps"])
+        return WorkflowDefinition(
+            d["item_code"], d["situation_code"], int(d["version"]), d["category"], int(d["statutory_limit_days"]),
+            int(d["promised_limit_days"]), steps, tuple(d.get("required_materials", ())),
+            issues_licence=bool(d.get("issues_licence", True)), joint_handling=bool(d.get("joint_handling", False)),
+            correction_stops_clock=bool(d.get("correction_stops_clock", False)),
+            extension_roles=frozenset(d.get("extension_roles", ("head",))))
+    except (KeyError, TypeError, ValueError) as exc:
+        from shared.approval.errors import DefinitionProblem
+        raise InvalidDefinition([DefinitionProblem("malformed_definition", None, str(exc))]) from None
+
+
+def default_for(situation: Situation) -> WorkflowDefinition:
+    """Version 1 for a catalogue situation: licence items get the licence workflow, the rest public service."""
+    item = situation.item
+    required = [m.name for m in situation.materials if m.required]
+    if item.category == ADMINISTRATIVE_LICENCE:
+        return licence_definition(item.code, situation.code, statutory_limit_days=item.statutory_limit_days,
+                                  promised_limit_days=item.promised_limit_days, required_materials=required)
+    return public_service_definition(item.code, situation.code, statutory_limit_days=item.statutory_limit_days,
+                                     promised_limit_days=item.promised_limit_days, required_materials=required)
+
+
+def _situation(session: Session, item_code: str, situation_code: str) -> Situation:
+    found = session.scalars(select(Situation).join(ServiceItem).where(
+        ServiceItem.code == item_code, Situation.code == situation_code)).one_or_none()
+    if found is None:
+        raise UnknownDefinition(f"no catalogue situation {item_code}/{situation_code}",
+                                item_code=item_code, situation_code=situation_code)
+    return found
+
+
+def ensure_default(session: Session, item_code: str, situation_code: str, now: dt.datetime) -> None:
+    """Create version 1 from the catalogue when no version exists (deterministic: same catalogue, same row)."""
+    exists = session.scalar(select(func.count()).select_from(ApprovalDefinition).where(
+        ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code))
+    if not exists:
+        store(session, default_for(_situation(session, item_code, situation_code)), SYSTEM, now)
+
+
+def seed_defaults(session: Session, now: dt.datetime) -> int:
+    """Version 1 for every catalogue situation that has none yet; returns how many were created."""
+    have = set(session.execute(select(ApprovalDefinition.item_code, ApprovalDefinition.situation_code)).all())
+    created = 0
+    for situation in session.scalars(select(Situation).join(ServiceItem).order_by(ServiceItem.code, Situation.code)):
+        if (situation.item.code, situation.code) not in have:
+            store(session, default_for(situation), SYSTEM, now)
+            created += 1
+    return created
+
+
+def store(session: Session, d: WorkflowDefinition, by: str, now: dt.datetime) -> ApprovalDefinition:
+    validate_definition(d)
+    row = ApprovalDefinition(item_code=d.item_code, situation_code=d.situation_code, version=d.version,
+                             body=definition_to_dict(d), created_by=by, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_version(session: Session, item_code: str, situation_code: str) -> int:
+    return session.scalar(select(func.max(ApprovalDefinition.version)).where(
+        ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code)) or 0
+
+
+def publish_version(session: Session, body: dict[str, Any], by: str, now: dt.datetime) -> WorkflowDefinition:
+    """A new version (latest + 1) of an existing (item, situation); running cases keep theirs."""
+    _situation(session, body.get("item_code", ""), body.get("situation_code", ""))
+    ensure_default(session, body["item_code"], body["situation_code"], now)
+    version = latest_version(session, body["item_code"], body["situation_code"]) + 1
+    d = definition_from_dict({**body, "version": version})
+    store(session, d, by, now)
+    return d
+
+
+def catalogue_for(session: Session, item_code: str, situation_code: str) -> DefinitionCatalogue:
+    """Every stored version of one (item, situation): enough for the decider on one case."""
+    rows = session.scalars(select(ApprovalDefinition).where(
+        ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code))
+    return DefinitionCatalogue(definition_from_dict(r.body) for r in rows)
+
+
+def load_all(session: Session) -> dict[tuple[str, str, int], WorkflowDefinition]:
+    return {(r.item_code, r.situation_code, r.version): definition_from_dict(r.body)
+            for r in session.scalars(select(ApprovalDefinition))}

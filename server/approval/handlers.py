@@ -1,0 +1,107 @@
+"""Sync command handlers for `approval.<command>`: the wire args become a shared.approval command with the
+actor taken from the device's staff login, the pure decider decides, and the server appends the events,
+updates the projection and publishes the case and its new events. Every refusal is a Rejected with the
+engine's code; the push's savepoint undoes any partial write."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.api.calendar import load_calendar
+from server.approval import definitions, intake
+from server.approval.actors import actor_for
+from server.approval.errors import rejected_from
+from server.approval.models import ApprovalCase
+from server.approval.store import append, case_row, project, state_of, step_roles
+from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
+from shared.approval.commands import Base as CommandBase
+from shared.approval.decider import execute
+from shared.approval.events import Event, local_day
+from shared.approval.lifecycle import Action, CaseStatus
+from shared.approval.serialization import COMMANDS, command_from_dict, event_to_dict
+from shared.approval.state import CaseState
+from shared.errors import DomainError
+from shared.protocol import approval as wire
+
+ACTIONS = {name: Action.DEEMED_ACCEPTED_ART32 if name == "deem_accepted" else Action(name) for name in COMMANDS}
+
+
+def _base(base: dict | None, state: CaseState | None, annotation: bool, case_id: str) -> dict:
+    if annotation and state is not None:  # annotations do not care which version their author saw
+        return {"case": case_id, "expected_version": state.version, "from_state": state.status.value}
+    try:
+        parsed = wire.Base.model_validate(base or {})
+        if parsed.from_state is not None:
+            CaseStatus(parsed.from_state)
+    except ValueError:
+        raise Rejected("base_required", "缺少或无法识别办件版本依据（base {case, expected_version, from_state}）",
+                       status=422) from None
+    if parsed.case != case_id:
+        raise Rejected("wrong_case", "操作与办件不符（base names another case）", status=422)
+    return parsed.model_dump()
+
+
+def _locked_case(session: Session, ctx: CommandContext, case_id: str) -> ApprovalCase:
+    # FOR UPDATE serialises commands on one case across concurrent pushes (PostgreSQL).
+    case = session.scalars(select(ApprovalCase).where(ApprovalCase.id == case_id).with_for_update()).one_or_none()
+    if case is None:
+        raise Rejected("unknown_case", "办件不存在（no such case）", status=404, case_id=case_id)
+    if case.hall_id != ctx.device.hall_id:
+        raise Rejected("wrong_hall", "该办件属于其他大厅（case of another hall）", status=403)
+    return case
+
+
+def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: tuple[Event, ...],
+            definition, calendar, roles_before: list[str]) -> None:  # noqa: ANN001
+    """To the hall scope and to each role scope that held or now holds the case (so a worklist drops it)."""
+    hall = ctx.device.hall_id
+    scopes = [None] + [f"role:{hall}:{r}" for r in sorted(set(roles_before) | set(step_roles(state, definition)))]
+    row = case_row(case, state, definition, local_day(events[-1].at), calendar)
+    for scope in scopes:
+        for e in events:
+            ctx.publish("approval_event", e.event_id, event_to_dict(e), scope=scope)
+        ctx.publish("approval_case", case.id, row, scope=scope)
+
+
+def make_handler(name: str):  # noqa: ANN201
+    short = name.removeprefix(wire.PREFIX)
+    action, annotation = ACTIONS[short], name in wire.ANNOTATIONS
+
+    def handle(session: Session, ctx: CommandContext, args: wire.CommandArgs, base: dict | None) -> dict:
+        try:
+            return _handle(session, ctx, args, base)
+        except DomainError as exc:
+            raise rejected_from(exc) from None
+
+    def _handle(session: Session, ctx: CommandContext, args: wire.CommandArgs, base: dict | None) -> dict:
+        data = args.model_dump(mode="json", exclude_unset=True)
+        data["device"] = ctx.device.device_id  # the token's device, not the body's
+        calendar = load_calendar(session)
+        if short == "receive":
+            return intake.receive(session, ctx, args, _base(base, None, False, args.case_id), calendar, publish)
+        case = _locked_case(session, ctx, args.case_id)
+        state = state_of(session, case.id)
+        catalogue = definitions.catalogue_for(session, case.item_code, case.situation_code)
+        definition = catalogue.get(case.item_code, case.situation_code, case.definition_version)
+        actor = actor_for(ctx, state, action, None, definition)
+        command = command_from_dict({"name": short, "args": data, "base": _base(base, state, annotation, case.id),
+                                     "actor": {"user_id": actor.user_id, "role": actor.role}})
+        roles_before = step_roles(state, definition)
+        new_state, events = execute(state, command, catalogue, calendar)
+        if short == "accept":
+            case.mismatches = intake.compare_applicant(session, case)
+        append(session, events, intake.keys_or_reject())
+        project(case, new_state)
+        publish(ctx, case, new_state, events, definition, calendar, roles_before)
+        return {"case_id": case.id, "version": new_state.version, "status": new_state.status.value,
+                "event_ids": [e.event_id for e in events]}
+
+    return handle
+
+
+def register(registry: Registry) -> None:
+    """Every approval command, version 1, from workstations (the staff login gives the actor)."""
+    for name, args in wire.COMMANDS.items():
+        registry.register(CommandSpec(name, wire.VERSION, args, make_handler(name), kinds={"workstation"},
+                                      savepoint="orm"))

@@ -1,0 +1,106 @@
+"""Server-only approval tables: definitions (immutable versions), the case projection, the append-only event
+log, submitted files, and the registers used for 信息比对. Personal data is stored sealed (SM4-GCM) with a
+blind index (HMAC-SM3); only masked forms are stored in clear."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db.base import Base, UtcDateTime
+
+BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
+APPROVAL_TABLES = ("approval_definition", "approval_case", "approval_event", "approval_material",
+                   "registry_company", "registry_person")
+
+
+class ApprovalDefinition(Base):
+    """One immutable version of a workflow definition per (item, situation); `body` is definition_to_dict."""
+    __tablename__ = "approval_definition"
+    __table_args__ = (UniqueConstraint("item_code", "situation_code", "version"),)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(32))
+    situation_code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    body: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ApprovalCase(Base):
+    """The case projection: rebuilt from the events after every command (never edited on its own)."""
+    __tablename__ = "approval_case"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    item_code: Mapped[str] = mapped_column(String(32), index=True)
+    sub_item_code: Mapped[str | None] = mapped_column(String(40))
+    situation_code: Mapped[str] = mapped_column(String(40))
+    definition_version: Mapped[int]
+    applicant_name: Mapped[str] = mapped_column(String(200), index=True)
+    applicant_kind: Mapped[str] = mapped_column(String(10))
+    applicant_id_sealed: Mapped[str] = mapped_column(Text)
+    applicant_id_masked: Mapped[str] = mapped_column(String(20))
+    applicant_key: Mapped[str] = mapped_column(String(64), index=True)
+    phone_sealed: Mapped[str | None] = mapped_column(Text)
+    phone_masked: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    version: Mapped[int]
+    current_steps: Mapped[list] = mapped_column(JSON)
+    department: Mapped[str] = mapped_column(String(100), default="")
+    town: Mapped[str] = mapped_column(String(50), default="")
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    ticket_id: Mapped[str | None] = mapped_column(String(36))
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    mismatches: Mapped[list] = mapped_column(JSON, default=list)
+    last_by: Mapped[str | None] = mapped_column(String(50))
+    last_role: Mapped[str | None] = mapped_column(String(30))
+    last_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ApprovalEvent(Base):
+    """Append-only. `body` is event_to_dict without personal data; `personal_sealed` holds that part."""
+    __tablename__ = "approval_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("approval_case.id"), index=True)
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(String(40))
+    day: Mapped[dt.date] = mapped_column(Date)
+    body: Mapped[dict] = mapped_column(JSON)
+    personal_sealed: Mapped[str | None] = mapped_column(Text)
+
+
+class ApprovalMaterial(Base):
+    """A file submitted with a case: name and SHA-256 (the file itself lives in the document store)."""
+    __tablename__ = "approval_material"
+    __table_args__ = (UniqueConstraint("case_id", "material", "sha256"),)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("approval_case.id"), index=True)
+    material: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    event_seq: Mapped[int]
+
+
+class RegistryCompany(Base):
+    """市场主体 register for 信息比对 (a company's USCC is public information: stored in clear)."""
+    __tablename__ = "registry_company"
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_representative: Mapped[str] = mapped_column(String(100), default="")
+
+
+class RegistryPerson(Base):
+    """人口 register for 信息比对: the ID number sealed, found by its blind index."""
+    __tablename__ = "registry_person"
+    id_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id_sealed: Mapped[str] = mapped_column(Text)
+    id_masked: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))

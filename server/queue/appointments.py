@@ -1,0 +1,148 @@
+"""预约 on the server: booking (capacity, per-person daily limit and quota checked here, online), cancelling,
+finding a person's bookings, QR look-up, check-in from an issued ticket, and marking no-shows once the late
+limit has passed, which releases the slot's share of the quota to walk-ins.
+
+The resident ID is stored sealed (SM4-GCM); devices only ever see its blind index and a masked copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.queue import store
+from server.queue.config import load_hall_config, work_calendar
+from server.queue.errors import reject
+from server.queue.models import QueueAppointment
+from shared.approval.personal import RESIDENT_ID, protect, search_key
+from shared.calendar import CalendarNotPublished
+from shared.crypto.blind_index import blind_index
+from shared.crypto.keys import KeyProvider
+from shared.db.models import Business as BusinessRow
+from shared.protocol.queue import AppointmentRow
+from shared.queue import appointments as booking
+from shared.queue.clock import CHINA_TZ
+from shared.queue.config import Quota
+from shared.queue.issuance import remaining
+from shared.validation import check_resident_id
+
+if TYPE_CHECKING:
+    from server.sync.registry import CommandContext
+
+Emit = Callable[[str, str, dict], None]  # publish (table, pk, row) to the hall scope
+HOLDING = store.HOLDING
+QR_KIND = "qr_token"
+
+
+def domain(row: QueueAppointment) -> booking.Appointment:
+    return booking.Appointment(row.id, row.business_id, row.person_key, row.slot_start.astimezone(CHINA_TZ),
+                               cancelled=row.state == "cancelled")
+
+
+def appointment_row(row: QueueAppointment) -> dict:
+    return AppointmentRow(id=row.id, hall_id=row.hall_id, business_id=row.business_id, day=row.day,
+                          slot_start=row.slot_start, slot_end=row.slot_end, person_key=row.person_key,
+                          masked_id=row.masked_id, state=row.state, token_key=row.token_key).model_dump(mode="json")
+
+
+def record_check_in(session: Session, ctx: CommandContext, row: QueueAppointment, ticket_id: str,
+                    on_time: bool) -> None:
+    row.state, row.ticket_id = ("checked_in" if on_time else "late"), ticket_id
+    ctx.publish("queue_appointment", row.id, appointment_row(row))
+
+
+def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: dt.datetime, id_number: str,
+         now: dt.datetime, emit_for: Callable[[int], Emit]) -> tuple[QueueAppointment, str]:
+    """Book a slot; returns the appointment and its QR token (shown once, never stored in clear)."""
+    local_now = now.astimezone(CHINA_TZ)
+    person = check_resident_id(id_number, today=local_now.date()).number
+    business = session.get(BusinessRow, business_id)
+    if business is None:
+        raise reject("unknown_business", status=404, business=business_id)
+    config = load_hall_config(session, business.hall_id)
+    quota = config.quotas.get(business_id) or Quota(business_id)
+    if not business.active:
+        raise reject("business_inactive", business=business_id)
+    if quota.paused:
+        raise reject("business_paused", business=business_id)
+    slot = slot_start.astimezone(CHINA_TZ)
+    key = search_key(RESIDENT_ID, person, keys)
+    in_slot = _count(session, QueueAppointment.business_id == business_id, QueueAppointment.slot_start == slot)
+    that_day = _count(session, QueueAppointment.hall_id == business.hall_id, QueueAppointment.person_key == key,
+                      QueueAppointment.day == slot.date())
+    try:
+        booking.check_booking(config.rules.appointment, quota, slot, local_now, booked_in_slot=in_slot,
+                              person_bookings_that_day=that_day, calendar=work_calendar(session))
+    except CalendarNotPublished:
+        raise reject("hall_closed_that_day", day=slot.date().isoformat()) from None
+    left = remaining(quota, store.issued_counts(session, config, business_id, slot), slot)
+    if left.count == 0:
+        code = "quota_exhausted" if left.limited_by == "daily" else f"{left.limited_by}_quota_exhausted"
+        raise reject(code, business=business_id, day=slot.date().isoformat())
+    appointment_id = str(uuid.uuid4())
+    protected = protect(RESIDENT_ID, person, keys, f"queue_appointment:{appointment_id}")
+    token = secrets.token_urlsafe(18)
+    row = QueueAppointment(id=appointment_id, hall_id=business.hall_id, business_id=business_id, day=slot.date(),
+                           slot_start=slot, slot_end=slot + dt.timedelta(minutes=config.rules.appointment.slot_minutes),
+                           person_key=protected.index, id_sealed=protected.sealed, masked_id=protected.masked,
+                           token_key=blind_index(QR_KIND, token, keys), state="booked", ticket_id=None,
+                           created_at=now)
+    session.add(row)
+    session.flush()
+    emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
+    return row, token
+
+
+def _count(session: Session, *where) -> int:  # noqa: ANN002
+    return session.scalar(select(func.count()).select_from(QueueAppointment)
+                          .where(*where, QueueAppointment.state.in_(HOLDING))) or 0
+
+
+def for_person(session: Session, keys: KeyProvider, id_number: str, today: dt.date) -> list[QueueAppointment]:
+    key = search_key(RESIDENT_ID, check_resident_id(id_number, today=today).number, keys)
+    return list(session.scalars(select(QueueAppointment).where(QueueAppointment.person_key == key)
+                                .order_by(QueueAppointment.slot_start)))
+
+
+def cancel(session: Session, keys: KeyProvider, appointment_id: str, id_number: str | None, now: dt.datetime,
+           emit_for: Callable[[int], Emit]) -> QueueAppointment:
+    """Cancel a booked appointment; without staff rights the caller proves it is theirs with the ID number."""
+    row = session.get(QueueAppointment, appointment_id)
+    if row is None:
+        raise reject("unknown_appointment", status=404, appointment=appointment_id)
+    if id_number is not None:
+        person = check_resident_id(id_number, today=now.astimezone(CHINA_TZ).date()).number
+        if search_key(RESIDENT_ID, person, keys) != row.person_key:
+            raise reject("appointment_not_yours", status=403, appointment=appointment_id)
+    if row.state != "booked":
+        raise reject("appointment_not_cancellable", appointment=appointment_id, state=row.state)
+    row.state = "cancelled"
+    emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
+    return row
+
+
+def by_token(session: Session, keys: KeyProvider, token: str) -> QueueAppointment:
+    row = session.scalars(select(QueueAppointment).where(
+        QueueAppointment.token_key == blind_index(QR_KIND, token.strip(), keys))).one_or_none()
+    if row is None:
+        raise reject("qr_token_unknown", status=404)
+    return row
+
+
+def mark_no_shows(session: Session, hall_id: int, now: dt.datetime, emit: Emit) -> int:
+    """Booked appointments whose late limit has passed become no-shows: their slot no longer holds quota."""
+    late = load_hall_config(session, hall_id).rules.check_in.late
+    rows = session.scalars(select(QueueAppointment).where(
+        QueueAppointment.hall_id == hall_id, QueueAppointment.state == "booked",
+        QueueAppointment.slot_start < now - late))
+    count = 0
+    for row in rows:
+        row.state = "no_show"
+        emit("queue_appointment", row.id, appointment_row(row))
+        count += 1
+    return count

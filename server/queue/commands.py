@@ -1,0 +1,38 @@
+"""The queue's commands in the sync registry: `register(registry)` adds every command of the wire contract
+(shared/protocol/queue.py), all version 1. Each handler takes its own savepoint (see errors.guarded), so the
+specs say savepoint="none"."""
+
+from __future__ import annotations
+
+from server.queue import desk, issue, rate
+from server.queue.errors import guarded
+from server.sync.registry import CommandSpec, Registry
+from shared.protocol.queue import COMMANDS, VERSION
+
+WORKSTATION = frozenset({"workstation"})
+CLERK = frozenset({"clerk"})
+
+# name → (handler, device kinds, staff roles or None)
+HANDLERS = {
+    "queue.issue": (issue.handle_issue, frozenset({"dispenser", "workstation"}), None),
+    "queue.call": (desk.handle_call, WORKSTATION, CLERK),
+    "queue.recall": (desk.handle_recall, WORKSTATION, CLERK),
+    "queue.start": (desk.handle_start, WORKSTATION, CLERK),
+    "queue.finish": (desk.handle_finish, WORKSTATION, CLERK),
+    "queue.hold": (desk.handle_hold, WORKSTATION, CLERK),
+    "queue.no_show": (desk.handle_no_show, WORKSTATION, CLERK),
+    "queue.transfer": (desk.handle_transfer, WORKSTATION, CLERK),
+    "queue.cancel": (desk.handle_cancel, frozenset({"dispenser", "workstation"}), None),
+    "queue.pause": (desk.handle_pause, WORKSTATION, CLERK),
+    "queue.resume": (desk.handle_resume, WORKSTATION, CLERK),
+    "queue.rate": (rate.handle_rate, frozenset({"evaluator"}), None),
+}
+
+
+def register(registry: Registry) -> None:
+    missing = set(COMMANDS) ^ set(HANDLERS)
+    if missing:
+        raise RuntimeError(f"queue commands and handlers differ: {sorted(missing)}")
+    for name, (handler, kinds, roles) in HANDLERS.items():
+        registry.register(CommandSpec(name, VERSION, COMMANDS[name], guarded(handler), kinds=kinds, roles=roles,
+                                      savepoint="none"))

@@ -1,0 +1,93 @@
+"""Queue rejections: a stable code and its Chinese message (shared/queue/messages.py first, then the codes
+only the server raises), and the wrapper that gives every queue handler its own savepoint so that a
+rejection can still leave a record behind (a lost claim is kept as a `queue_call` row)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from server.sync.registry import CommandContext, Rejected
+from shared.errors import DomainError
+from shared.queue.messages import MESSAGES
+
+SERVER_MESSAGES: dict[str, str] = {
+    "unknown_ticket": "该号不存在",
+    "unknown_window": "该窗口不存在",
+    "window_not_yours": "本设备不属于该窗口",
+    "number_not_leased": "号码不在本设备的号段内",
+    "number_taken": "该号码已发出",
+    "fallback_format": "备用号码格式有误",
+    "ticket_id_conflict": "号票编号已被另一张号票使用",
+    "ticket_at_other_window": "该号不在本窗口",
+    "rating_exists": "该号已评价",
+    "rating_id_conflict": "评价编号已被使用",
+    "qr_token_unknown": "二维码无效或未找到对应预约",
+    "unknown_appointment": "预约不存在",
+    "appointment_not_cancellable": "该预约已签到或已取消，不能取消",
+    "appointment_not_yours": "预约信息与身份证号码不符",
+    "wrong_hall": "该记录属于其他大厅",
+    "business_prefix_taken": "该取号字母已被其他业务使用",
+    "business_code_taken": "该业务编码已被使用",
+    "unknown_department": "部门不存在",
+    "unknown_floor": "楼层不存在",
+    "unknown_hall": "大厅不存在",
+    "display_mismatch": "号票显示号码与号码不符",
+    "role_required": "当前登录人员无权执行该操作",
+}
+
+
+def message(code: str) -> str:
+    return MESSAGES.get(code) or SERVER_MESSAGES.get(code, "操作未能完成")
+
+
+def reject(code: str, status: int = 409, **details: Any) -> Rejected:
+    return Rejected(code, message(code), status=status, **details)
+
+
+def rejected_from(error: DomainError, status: int = 409) -> Rejected:
+    """A domain refusal (CallRefused, WrongTicketState, RatingRefused, InvalidIdentifier…) as a rejection."""
+    details = {k: v for k, v in error.details.items() if k != "code"}
+    return Rejected(error.code, message(error.code), status=status, **details, reason=error.message)
+
+
+class RejectedWithRecord(Rejected):
+    """A rejection that still writes something: `record(session, ctx)` runs after the command's own changes
+    were rolled back, and what it publishes is kept."""
+
+    def __init__(self, code: str, record: Callable[[Session, CommandContext], None], **details: Any) -> None:
+        super().__init__(code, message(code), status=409, **details)
+        self.record = record
+
+
+Handler = Callable[[Session, CommandContext, Any, dict | None], dict]
+
+
+def guarded(handler: Handler) -> Handler:
+    """Run a handler inside its own savepoint (its spec says savepoint="none" so push adds none). Domain errors
+    become rejections; a RejectedWithRecord keeps its record."""
+    @wraps(handler)
+    def run(session: Session, ctx: CommandContext, args: Any, base: dict | None) -> dict:
+        try:
+            with session.begin_nested():
+                result = handler(session, ctx, args, base)
+                session.flush()
+            return result
+        except RejectedWithRecord as exc:
+            ctx.changes.clear()
+            with session.begin_nested():
+                exc.record(session, ctx)
+                session.flush()
+            ctx.writer.keep(ctx.changes)
+            ctx.changes.clear()
+            raise
+        except Rejected:
+            ctx.changes.clear()
+            raise
+        except DomainError as exc:
+            ctx.changes.clear()
+            raise rejected_from(exc) from None
+    return run

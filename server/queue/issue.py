@@ -1,0 +1,141 @@
+"""`queue.issue`: the ticket is a FACT — the citizen already holds it. The server records it even when it
+breaks a rule an offline dispenser could not check (quota, hours, one ticket per person), flagging it for
+the supervisor instead; it refuses only a malformed ticket or a number outside the device's leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.queue import appointments, store
+from server.queue.config import SERIES, HallConfig, load_hall_config
+from server.queue.errors import reject
+from server.queue.models import QueueAppointment, QueueTicket
+from server.sync.leases import block_covers
+from server.sync.models import NumberBlock, NumberSeries
+from server.sync.registry import CommandContext
+from shared.protocol.queue import IssueArgs
+from shared.queue import appointments as booking
+from shared.queue.clock import CHINA_TZ, IssueTime
+from shared.queue.errors import IssueRefused
+from shared.queue.issuance import IssueRequest, admit
+from shared.queue.lifecycle import new_ticket
+from shared.queue.tickets import Channel, GreenChannelReason, PriorityClass
+from shared.sync.leases import display_of
+
+QUOTA_CODES = {"quota_exhausted", "am_quota_exhausted", "pm_quota_exhausted"}
+
+
+def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: dict | None) -> dict:
+    existing = session.get(QueueTicket, args.ticket_id)
+    if existing is not None:  # the same fact sent again by another command: harmless
+        if existing.device_id == ctx.device.device_id and existing.display == args.display:
+            return {"ticket_id": existing.id, "duplicate": True}
+        raise reject("ticket_id_conflict", ticket_id=args.ticket_id)
+    if ctx.device.kind == "workstation" and "clerk" not in ctx.device.roles:
+        raise reject("role_required", status=403, required=["clerk"])
+    config = load_hall_config(session, ctx.device.hall_id)
+    business = config.business(args.business_id)
+    if business is None:
+        raise reject("unknown_business", status=422, business=args.business_id)
+    prefix = business.prefix
+    flags = _check_number(session, ctx, args, prefix)
+    local = args.at.astimezone(CHINA_TZ)
+    appointment, on_time, more = _check_in(session, ctx, config, args, local)
+    flags += more
+    flags += _rule_flags(session, config, args.business_id, local, on_time)
+    if args.person_key and store.active_ticket_of_person(session, ctx.device.hall_id, args.business_id,
+                                                         args.person_key, args.day) is not None:
+        flags.append("duplicate_person")
+    if on_time:
+        priority, green = PriorityClass.APPOINTMENT, None
+    elif args.green_reason is not None:
+        priority, green = PriorityClass.GREEN_CHANNEL, GreenChannelReason(args.green_reason)
+    else:
+        priority, green = PriorityClass.NORMAL, None
+    w = args.issued_at
+    stamp = IssueTime(w.physical_ms, w.logical, w.device_id, w.device_seq)
+    ticket = new_ticket(id=args.ticket_id, number=args.display, business_id=business.id, issued_at=stamp,
+                        wall_time=args.at.astimezone(dt.timezone.utc), priority_class=priority,
+                        channel=Channel(args.channel), person_id=args.person_key,
+                        appointment_id=args.appointment_id, green_reason=green)
+    quota = config.quotas.get(business.id)
+    row = QueueTicket(id=ticket.id, hall_id=ctx.device.hall_id, issued_business_id=business.id,
+                      series_prefix=prefix, day=args.day, display=args.display, number=args.number,
+                      block_id=args.block_id, device_id=ctx.device.device_id, channel=args.channel,
+                      priority_class=int(priority), green_reason=args.green_reason,
+                      appointment_id=args.appointment_id, person_key=args.person_key,
+                      issued_at=list(stamp.as_tuple()), printed=args.printed, flags=flags,
+                      counts_against_quota=not on_time,
+                      is_am=quota.is_am(local.time()) if quota is not None else local.time() < dt.time(12),
+                      issued_wall=ticket.issued_wall)
+    store.save_ticket(row, ticket, ctx.now)
+    session.add(row)
+    if appointment is not None:
+        appointments.record_check_in(session, ctx, appointment, row.id, on_time)
+    ctx.publish("queue_ticket", row.id, store.ticket_row(row))
+    return {"ticket_id": row.id, "priority_class": int(priority), "flags": flags}
+
+
+def _check_number(session: Session, ctx: CommandContext, args: IssueArgs, prefix: str) -> list[str]:
+    """The number must come from one of the device's leases of this series, or be a device-suffixed fallback."""
+    if args.number is None:
+        if not args.display.startswith(f"{prefix}-"):
+            raise reject("fallback_format", status=422, display=args.display)
+        flags = ["fallback_number"]
+    else:
+        block = session.get(NumberBlock, args.block_id) if args.block_id is not None else None
+        series = session.get(NumberSeries, block.series_id) if block is not None else None
+        if (block is None or series is None or block.device_id != ctx.device.device_id
+                or (series.series, series.hall_id, series.prefix, series.day)
+                != (SERIES, ctx.device.hall_id, prefix, args.day.isoformat())
+                or not block_covers(block, args.number)):
+            raise reject("number_not_leased", number=args.number, block_id=args.block_id)
+        if args.display != display_of(prefix, args.number):
+            raise reject("display_mismatch", status=422, display=args.display, number=args.number)
+        flags = ["reserve_number"] if block.kind == "reserve" else []
+    taken = session.scalar(select(QueueTicket.id).where(
+        QueueTicket.hall_id == ctx.device.hall_id, QueueTicket.day == args.day,
+        QueueTicket.series_prefix == prefix, QueueTicket.display == args.display))
+    if taken is not None:
+        raise reject("number_taken", display=args.display, ticket_id=taken)
+    return flags
+
+
+def _check_in(session: Session, ctx: CommandContext, config: HallConfig, args: IssueArgs,
+              local: dt.datetime) -> tuple[QueueAppointment | None, bool, list[str]]:
+    """(appointment, on time?, flags): an appointment ticket is of the appointment class only when it matches
+    the person and business and arrived inside the check-in window."""
+    if args.appointment_id is None:
+        return None, False, []
+    row = session.get(QueueAppointment, args.appointment_id)
+    if row is None or row.hall_id != ctx.device.hall_id or row.state not in ("booked", "no_show"):
+        return None, False, ["appointment_unknown"]
+    if row.person_key != args.person_key or row.business_id != args.business_id:
+        return None, False, ["appointment_mismatch"]
+    mine = [appointments.domain(row)]
+    try:
+        found = booking.check_in(mine, row.person_key, local, config.rules.check_in, args.business_id)
+    except IssueRefused:  # early: the citizen holds a ticket anyway, it counts as on time
+        return row, True, ["check_in_early"]
+    if found is None:
+        return None, False, ["appointment_other_day"]
+    return row, found.on_time, [] if found.on_time else ["appointment_late"]
+
+
+def _rule_flags(session: Session, config: HallConfig, business_id: int, local: dt.datetime,
+                on_time: bool) -> list[str]:
+    """The rules that do not depend on the person, by the domain's own `admit` (the person rule runs on the
+    blind index in the caller). An on-time appointment is held only to the paused flag."""
+    business, quota = config.businesses[business_id], config.quotas.get(business_id)
+    if on_time:
+        return [code for code, broken in (("business_inactive", not business.active),
+                                          ("business_paused", quota is not None and quota.paused)) if broken]
+    counts = store.issued_counts(session, config, business_id, local)
+    try:
+        admit(IssueRequest(business_id, Channel.DISPENSER, local), business, quota, counts, ())
+    except IssueRefused as refused:
+        return ["over_quota" if refused.code in QUOTA_CODES else refused.code]
+    return []

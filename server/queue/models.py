@@ -1,0 +1,142 @@
+"""Server-only queue tables: tickets, calls, window states, ratings, appointments, hall rules and the
+near-call notification outbox. Devices never hold these tables: they read the rows the handlers publish
+(shared/protocol/queue.py) from the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db.base import Base, utcnow
+
+QUEUE_SERVER_TABLES = ("queue_ticket", "queue_call", "queue_window_state", "queue_rating", "queue_hall_rules",
+                       "queue_appointment", "queue_notification")
+
+
+class QueueTicket(Base):
+    """One ticket and its whole life. `periods`, `issued_at` and `queue_key` are JSON in the wire shape."""
+    __tablename__ = "queue_ticket"
+    # No printed number twice in one series (hall, prefix of the issuing business, day).
+    __table_args__ = (UniqueConstraint("hall_id", "day", "series_prefix", "display"),
+                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))
+    issued_business_id: Mapped[int] = mapped_column(Integer)  # before any transfer: the quota it used
+    series_prefix: Mapped[str] = mapped_column(String(2))
+    day: Mapped[dt.date] = mapped_column(Date)
+    display: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int | None]
+    block_id: Mapped[int | None]
+    device_id: Mapped[str] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(10))
+    priority_class: Mapped[int]
+    green_reason: Mapped[str | None] = mapped_column(String(10))
+    appointment_id: Mapped[str | None] = mapped_column(String(36))
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    issued_at: Mapped[list] = mapped_column(JSON)
+    queue_key: Mapped[list] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10))
+    window_id: Mapped[int | None]
+    clerk: Mapped[str | None] = mapped_column(String(50))
+    target_window_id: Mapped[int | None]
+    recalls: Mapped[int] = mapped_column(default=0)
+    transfers: Mapped[int] = mapped_column(default=0)
+    periods: Mapped[list] = mapped_column(JSON)
+    printed: Mapped[bool] = mapped_column(default=True)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    counts_against_quota: Mapped[bool] = mapped_column(default=True)
+    is_am: Mapped[bool] = mapped_column(default=True)
+    issued_wall: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QueueCall(Base):
+    """Every call, recall and call-back, accepted or lost to an earlier claim (kept for the record)."""
+    __tablename__ = "queue_call"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    ticket_id: Mapped[str] = mapped_column(String(36), index=True)
+    display: Mapped[str] = mapped_column(String(20))
+    window_id: Mapped[int]
+    window_number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(10))
+    at: Mapped[dt.datetime]
+    accepted: Mapped[bool]
+    device_id: Mapped[str] = mapped_column(String(36))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class QueueWindowState(Base):
+    """A window's pause flag, its current ticket and its place in the fairness cycle."""
+    __tablename__ = "queue_window_state"
+    window_id: Mapped[int] = mapped_column(ForeignKey("window.id"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    paused: Mapped[bool] = mapped_column(default=False)
+    since: Mapped[dt.datetime | None]
+    current_ticket_id: Mapped[str | None] = mapped_column(String(36))
+    fairness_priority: Mapped[int] = mapped_column(default=0)
+    fairness_normal: Mapped[int] = mapped_column(default=0)
+
+
+class QueueRating(Base):
+    """好差评 of one visit (one per ticket); `rectification_due` set for 差评."""
+    __tablename__ = "queue_rating"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    ticket_id: Mapped[str] = mapped_column(String(36), unique=True)
+    business_id: Mapped[int]
+    window_id: Mapped[int]
+    clerk: Mapped[str] = mapped_column(String(50))
+    level: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime]
+    rectification_due: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class QueueHallRules(Base):
+    """A hall's queue rules as one validated JSON document (see server/queue/config.py)."""
+    __tablename__ = "queue_hall_rules"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
+    rules: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class QueueAppointment(Base):
+    """预约. The ID number is stored sealed (SM4-GCM); look-ups go through its blind index."""
+    __tablename__ = "queue_appointment"
+    __table_args__ = (Index("ix_queue_appointment_slot", "business_id", "slot_start"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    slot_start: Mapped[dt.datetime]
+    slot_end: Mapped[dt.datetime]
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    id_sealed: Mapped[str] = mapped_column(String(200))
+    masked_id: Mapped[str] = mapped_column(String(18))
+    token_key: Mapped[str] = mapped_column(String(64), unique=True)  # blind index of the QR token
+    state: Mapped[str] = mapped_column(String(12))  # booked / cancelled / checked_in / late / no_show
+    ticket_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QueueNotification(Base):
+    """The near-call outbox: one row per ticket and kind, sent by a pluggable sender."""
+    __tablename__ = "queue_notification"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    ticket_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(12))  # near_call
+    payload: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(8), default="pending")  # pending / sent / failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]

@@ -1,0 +1,81 @@
+"""Queue statistics for a hall over a range of days, grouped by day, business, window or clerk: tickets by
+channel and outcome, waiting and service times (mean, p90), no-shows, quota use and ratings — computed by
+shared/queue/statistics from the stored tickets and ratings, in hall-local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.queue import store
+from server.queue.config import load_hall_config
+from server.queue.models import QueueRating, QueueTicket
+from shared.queue import statistics as stats
+from shared.queue.clock import CHINA_TZ
+from shared.queue.ratings import Rating, RatingLevel, Visit
+
+
+def _seconds(value: dt.timedelta | None) -> float | None:
+    return round(value.total_seconds(), 1) if value is not None else None
+
+
+def _durations(summary: stats.DurationSummary) -> dict:
+    return {"count": summary.count, "mean_s": _seconds(summary.mean), "p90_s": _seconds(summary.p90)}
+
+
+def _tickets(s: stats.TicketStats) -> dict:
+    return {"issued": s.issued, "by_channel": s.by_channel, "by_outcome": s.by_outcome,
+            "by_channel_and_outcome": {f"{c}/{o}": n for (c, o), n in sorted(s.by_channel_and_outcome.items())},
+            "no_shows": s.no_shows, "waiting": _durations(s.waiting), "service": _durations(s.service)}
+
+
+def _key(value: Hashable) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ("none" if value is None else str(value))
+
+
+def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating]]:
+    rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, QueueTicket.day >= first,
+                                                     QueueTicket.day <= last)).all()
+    tickets = [store.ticket_of(r, CHINA_TZ) for r in rows]
+    numbers = {r.id: r.display for r in rows}
+    ratings = []
+    for r in session.scalars(select(QueueRating).where(QueueRating.hall_id == hall_id,
+                                                       QueueRating.ticket_id.in_(list(numbers)))):
+        visit = Visit(r.ticket_id, numbers[r.ticket_id], r.business_id, r.window_id, r.clerk,
+                      r.finished_at.astimezone(CHINA_TZ))
+        ratings.append(Rating(visit, RatingLevel(r.level) if r.level else None, r.at.astimezone(CHINA_TZ), r.reason))
+    return tickets, ratings
+
+
+def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
+    tickets, ratings = load(session, hall_id, first, last)
+    groups = {_key(k): _tickets(v) for k, v in stats.ticket_stats_by(tickets, by).items()}
+    for key, dist in stats.ratings_distribution_by(ratings, by).items():
+        groups.setdefault(_key(key), _tickets(stats.ticket_stats([])))["ratings"] = dist
+    for group in groups.values():
+        group.setdefault("ratings", stats.ratings_distribution([]))
+    return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
+            "totals": {**_tickets(stats.ticket_stats(tickets)), "ratings": stats.ratings_distribution(ratings),
+                       "bad_ratings": stats.bad_ratings(ratings)},
+            "groups": dict(sorted(groups.items())), "quota_use": quota_use(session, hall_id, first, last)}
+
+
+def quota_use(session: Session, hall_id: int, first: dt.date, last: dt.date) -> dict:
+    """Per day and business: tickets that drew on the quota (walk-ins and held appointment slots)."""
+    config = load_hall_config(session, hall_id)
+    out: dict[str, dict] = {}
+    day = first
+    while day <= last:
+        noon = dt.datetime.combine(day, dt.time(12), CHINA_TZ)
+        for business_id in sorted(config.businesses):
+            use = stats.quota_use(config.quotas.get(business_id),
+                                  store.issued_counts(session, config, business_id, noon))
+            if use.issued:
+                out.setdefault(day.isoformat(), {})[str(business_id)] = {
+                    "issued": use.issued, "limit": use.limit,
+                    "share": round(use.share, 3) if use.share is not None else None}
+        day += dt.timedelta(days=1)
+    return out

@@ -1,0 +1,84 @@
+"""Publish reference data to each hall's scope. Idempotent: the current rows are compared with the latest
+published version of each key, and only differences (and tombstones for rows that are gone) are written,
+so it can run at start-up, after loading demo data and after every admin change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.sync.changes import ChangeWriter
+from server.queue.config import load_rules
+from server.sync.models import ChangeLog
+from shared.db.models import (Business, CalendarOverride, CalendarYear, Department, Hall, Material, Quota,
+                              ServiceItem, Situation, StaffRole, StaffUser, SubItem, Town, Window, WindowBusiness)
+from shared.reference import ORDER, TABLES, key_of, row_of
+
+
+RULES_TABLE = "queue_hall_rules"
+
+
+def hall_scope(hall_id: int) -> str:
+    return f"hall:{hall_id}"
+
+
+def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
+    hall = session.get(Hall, hall_id)
+    if hall is None:
+        return {}
+    windows = session.scalars(select(Window).where(Window.hall_id == hall_id)).all()
+    businesses = session.scalars(select(Business).where(Business.hall_id == hall_id)).all()
+    staff = session.scalars(select(StaffUser).where(or_(StaffUser.hall_id == hall_id,
+                                                        StaffUser.hall_id.is_(None)))).all()
+    objects = [hall.centre, hall, *hall.floors, *session.scalars(select(Department)), *session.scalars(select(Town)),
+               *businesses,
+               *session.scalars(select(Quota).where(Quota.business_id.in_([b.id for b in businesses]))),
+               *windows,
+               *session.scalars(select(WindowBusiness).where(WindowBusiness.window_id.in_([w.id for w in windows]))),
+               *session.scalars(select(ServiceItem)), *session.scalars(select(SubItem)),
+               *session.scalars(select(Situation)), *session.scalars(select(Material)),
+               *staff, *session.scalars(select(StaffRole).where(StaffRole.user_id.in_([u.id for u in staff]))),
+               *session.scalars(select(CalendarOverride)), *session.scalars(select(CalendarYear))]
+    out = {}
+    for obj in objects:
+        row = row_of(obj)
+        out[(obj.__tablename__, key_of(obj.__table__, row))] = row
+    # The hall's effective queue rules (defaults until an admin sets them), read by devices from their sync
+    # rows: calling order, check-in window, recall limit … must be the same offline as on the server.
+    out[(RULES_TABLE, str(hall_id))] = {"hall_id": hall_id, "rules": load_rules(session, hall_id).to_json()}
+    return out
+
+
+def published_rows(session: Session, scope: str) -> dict[tuple[str, str], dict | None]:
+    """The latest published version of every reference key in the scope (None: its last entry is a tombstone)."""
+    latest = (select(ChangeLog.tbl, ChangeLog.pk, func.max(ChangeLog.seq).label("seq"))
+              .where(ChangeLog.scope == scope, ChangeLog.tbl.in_([*TABLES, RULES_TABLE]))
+              .group_by(ChangeLog.tbl, ChangeLog.pk).subquery())
+    rows = session.execute(select(ChangeLog.tbl, ChangeLog.pk, ChangeLog.op, ChangeLog.row).join(
+        latest, and_(ChangeLog.tbl == latest.c.tbl, ChangeLog.pk == latest.c.pk, ChangeLog.seq == latest.c.seq))
+        .where(ChangeLog.scope == scope))
+    return {(t, pk): (row if op == "upsert" else None) for t, pk, op, row in rows}
+
+
+def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
+    """Bring the hall's scope up to date with the reference tables; returns how many changes were written."""
+    scope = hall_scope(hall_id)
+    current = current_rows(session, hall_id)
+    published = published_rows(session, scope)
+    order = {**ORDER, RULES_TABLE: len(ORDER)}
+    upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: order[k[0]])
+    gone = sorted((k for k, row in published.items() if row is not None and k not in current),
+                  key=lambda k: -order[k[0]])
+    if not upserts and not gone:
+        return 0
+    writer = ChangeWriter(session, hall_id, now)
+    writer.keep([writer.change(scope, t, pk, None) for t, pk in gone])
+    writer.keep([writer.change(scope, t, pk, current[(t, pk)]) for t, pk in upserts])
+    writer.finish()
+    return len(upserts) + len(gone)
+
+
+def publish_all_halls(session: Session, now: dt.datetime) -> int:
+    return sum(publish_reference(session, hall_id, now) for hall_id in session.scalars(select(Hall.id)))

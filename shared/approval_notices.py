@@ -1,0 +1,108 @@
+"""NoticeData for a case's written notices (shared.notices), from the case's events. Outside shared.approval
+because that core stays free of the PDF stack. No database, no network: the server and a counter client
+working offline call this with the same inputs and render the same PDF bytes.
+
+Every notice is dated on the day of the event it reports (not the day it is printed), and its verification
+token is derived from the case id (a random UUID the counter made), the kind and that event: unguessable,
+yet the same wherever it is computed."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shared.approval.counting import EstimatingCalendar
+from shared.approval.definition import SPECIAL_PROCEDURE_CATEGORIES
+from shared.approval.errors import ApprovalError
+from shared.approval.events import Event
+from shared.approval.lifecycle import Action
+from shared.calendar import WorkCalendar
+from shared.notices import Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure
+
+# The event each notice reports: the latest of these actions.
+SOURCE = {
+    NoticeKind.RECEIPT: (Action.RECEIVE,), NoticeKind.ACCEPTANCE: (Action.ACCEPT, Action.DEEMED_ACCEPTED_ART32),
+    NoticeKind.CORRECTION: (Action.REQUEST_CORRECTION,),
+    NoticeKind.REFUSAL_OF_ACCEPTANCE: (Action.REJECT_APPLICATION,),
+    NoticeKind.SPECIAL_PROCEDURE: (Action.START_SPECIAL_PROCEDURE,), NoticeKind.EXTENSION: (Action.EXTEND,),
+    NoticeKind.GRANT: (Action.GRANT,), NoticeKind.REFUSAL: (Action.REFUSE,),
+}
+
+
+CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
+VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
+FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
+
+
+def office_for(centre_name: str, hall_name: str, address: str = "") -> Office:
+    """The issuing office as the hall reference data names it (clients hold the same rows)."""
+    return Office(f"{centre_name}{hall_name}" if hall_name not in centre_name else centre_name, VERIFY_BASE_URL,
+                  address=address or None)
+
+
+class NoticeNotAvailable(ApprovalError):
+    """The case has no event this notice reports (e.g. a grant notice for a refused case)."""
+    code = "notice_not_available"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the notice needs beyond the events: names from the catalogue, the applicant, the office."""
+    case_id: str
+    case_number: str
+    applicant: Applicant
+    office: Office
+    item_name: str
+    situation_name: str | None
+    statutory_limit_days: int
+    materials: tuple[Material, ...] = ()
+    statutory_due: dt.date | None = None  # the extended due day, for the extension notice
+    correction_days: int = CORRECTION_DAYS
+
+
+def verification_token(case_id: str, kind: NoticeKind, event_id: str) -> str:
+    digest = hashlib.sha256(f"{case_id}|{kind.value}|{event_id}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
+
+
+def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts, calendar: WorkCalendar) -> NoticeData:
+    source = next((e for e in reversed(events) if e.action in SOURCE[kind]), None)
+    if source is None:
+        raise NoticeNotAvailable(f"the case has no {kind.value} to give notice of", kind=kind.value)
+    received = events[0].day if events else None
+    accepted = next((e for e in events if e.action in SOURCE[NoticeKind.ACCEPTANCE]), None)
+    p = source.payload
+    fields: dict = {}
+    if kind is NoticeKind.CORRECTION:
+        fields["corrections"] = tuple(Correction(m, problem) for m, problem in p["items"])
+        # estimated past the published years, like every other deadline: a notice is never refused for it
+        fields["correction_deadline"] = EstimatingCalendar(calendar).add_workdays(source.day, facts.correction_days)
+    if kind in (NoticeKind.REFUSAL_OF_ACCEPTANCE, NoticeKind.REFUSAL):
+        fields.update(reason=p.get("reason"), legal_basis=p.get("legal_basis"))
+    if kind is NoticeKind.SPECIAL_PROCEDURE:
+        fields["special_procedure"] = SpecialProcedure(SPECIAL_PROCEDURE_CATEGORIES[p["category"]],
+                                                       p["expected_days"], start_date=source.day)
+    if kind is NoticeKind.EXTENSION:
+        fields.update(extension_days=p["days"], reason=p.get("reason"),
+                      extended_due_date=facts.statutory_due if facts.statutory_due and
+                      facts.statutory_due > source.day else None)
+    if kind is NoticeKind.GRANT:
+        licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE), None)
+        fields["licence"] = Licence(facts.item_name, licence_no)
+    return NoticeData(
+        case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
+        verification_token=verification_token(facts.case_id, kind, source.event_id), item_name=facts.item_name,
+        situation_name=facts.situation_name, received_date=received,
+        accepted_date=_accepted_on(accepted, source),
+        materials=facts.materials, statutory_limit_days=facts.statutory_limit_days, **fields)
+
+
+def _accepted_on(accepted: Event | None, source: Event) -> dt.date | None:
+    """The acceptance day (backdated when Art. 32 deemed it), if it is not after the notice's own day."""
+    if accepted is None:
+        return None
+    day = dt.date.fromisoformat(accepted.payload["accepted_on"])
+    return day if day <= source.day else None

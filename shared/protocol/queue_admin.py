@@ -1,0 +1,106 @@
+"""Wire schemas of the queue's REST API: configuration (admin), appointments (citizens and clerks) and
+statistics. Requests are strict (base.Request); times of day read "HH:MM[:SS]"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, Field
+
+from shared.protocol.base import Request, Response
+from shared.protocol.org import BusinessOut, QuotaOut
+from shared.protocol.queue import AppointmentRow
+
+TimeOfDay = Annotated[dt.time, Field(strict=False)]
+Moment = Annotated[AwareDatetime, Field(strict=False)]
+
+
+class BusinessCreate(Request):
+    code: str = Field(min_length=1, max_length=32)
+    prefix: str = Field(min_length=1, max_length=2)
+    name: str = Field(min_length=1, max_length=100)
+    department_id: int | None = None
+    floor_id: int | None = None
+    sort_order: int = 0
+    active: bool = True
+
+
+class BusinessPatch(Request):
+    prefix: str | None = Field(default=None, min_length=1, max_length=2)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    department_id: int | None = None
+    floor_id: int | None = None
+    sort_order: int | None = None
+    active: bool | None = None
+
+
+class QuotaIn(Request):
+    """None limits mean unlimited."""
+    daily_limit: int | None = Field(default=None, ge=0)
+    am_limit: int | None = Field(default=None, ge=0)
+    pm_limit: int | None = Field(default=None, ge=0)
+    opens_at: TimeOfDay = dt.time(9, 0)
+    closes_at: TimeOfDay = dt.time(17, 30)
+    lunch_start: TimeOfDay | None = None
+    lunch_end: TimeOfDay | None = None
+    paused: bool = False
+
+
+class WindowServiceIn(Request):
+    business_id: int
+    level: int = Field(default=1, ge=1)
+
+
+class WindowServicesIn(Request):
+    services: list[WindowServiceIn] = Field(min_length=1, max_length=20)
+
+
+class WindowConfigOut(Response):
+    id: int
+    number: int
+    name: str
+    active: bool
+    services: list[dict[str, int]]
+
+
+class HallQueueConfig(Response):
+    hall_id: int
+    businesses: list[BusinessOut]
+    windows: list[WindowConfigOut]
+    rules: dict[str, Any]  # server/queue/config.HallRules.to_json()
+
+
+
+class BookingIn(Request):
+    business_id: int
+    slot_start: Moment
+    id_number: str = Field(min_length=1, max_length=30)
+
+
+class Booked(Response):
+    appointment: AppointmentRow
+    qr_token: str  # shown once as the appointment's QR code; the server keeps only its blind index
+
+
+class PersonIn(Request):
+    id_number: str = Field(min_length=1, max_length=30)
+
+
+class CancelIn(Request):
+    id_number: str | None = Field(default=None, min_length=1, max_length=30)  # None: staff cancel
+
+
+class QrIn(Request):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class SlotOut(Response):
+    start: dt.datetime
+    end: dt.datetime
+    booked: int
+    capacity: int
+
+
+class NoShowsOut(Response):
+    marked: int

@@ -1,0 +1,16 @@
+"""The case-flow bench, small, for two seeds: offline and online devices, valid and invalid actions; every
+check of bench/case_checks.py must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import case_flow
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_case_flow_small(seed: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert case_flow.main(["--seed", str(seed), "--cases", "16"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith(f"verdict: PASS seed={seed}"), "\n".join(out)
+    assert "stale_command=" in out[1]  # offline devices did make stale commands, and were told

@@ -1,0 +1,25 @@
+"""Font discovery: the Simplified Chinese face of the Noto CJK collection, or a typed error naming where we
+looked."""
+
+from __future__ import annotations
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from shared.notices import FontNotFound
+from shared.notices.fonts import default_fonts, find_fonts
+
+
+def test_default_fonts_pick_the_simplified_chinese_faces() -> None:
+    fonts = default_fonts()
+    assert fonts.regular.path.name.endswith("Regular.ttc") and fonts.bold.path.name.endswith("Bold.ttc")
+    assert fonts.regular.version.startswith("Version ")
+    for face in (fonts.regular, fonts.bold):
+        family = TTFont(face.path, fontNumber=face.index, lazy=True)["name"].getDebugName(1)
+        assert family.endswith(" SC"), f"{family} is not the Simplified Chinese face"
+
+
+def test_missing_fonts_raise_a_typed_error_naming_the_folders(tmp_path) -> None:
+    with pytest.raises(FontNotFound) as e:
+        find_fonts([tmp_path])
+    assert e.value.code == "notice_font_not_found" and str(tmp_path) in e.value.searched[0]
