@@ -48,22 +48,23 @@ def generate_cases(engine, n: int, today: dt.date) -> None:  # noqa: ANN001
     """N case rows as the server would publish them: a third at the reviewer's step, due days spread around
     today so that near-due and overdue lists are not empty."""
     rng = random.Random(7)
-    items = ["特种设备使用登记（电梯）", "工业产品生产许可证核发", "计量器具型式批准", "摩托车乘员头盔", "检验检测机构资质认定"]
-    steps = [("review", "审查", "reviewer"), ("verify", "审核", "verifier"), ("decide", "决定", "head"),
-             ("close", "办结", "clerk")]
+    items = ["00785", "00790", "00775", "00780", "00777"]  # demo catalogue item codes
+    steps = [("review", "reviewer"), ("verify", "verifier"), ("decide", "head"), ("close", "clerk")]
     names = "张王李赵刘陈杨黄周吴"
     rows = []
     for i in range(n):
-        step, shown, role = steps[i % len(steps)]
+        step, role = steps[i % len(steps)]
         due = today + dt.timedelta(days=rng.randint(-10, 30))
         case_id = str(uuid.UUID(int=rng.getrandbits(128)))
-        rows.append((case_id, json.dumps({
-            "id": case_id, "case_no": f"2026{1000000 + i:07d}", "item_name": items[i % len(items)],
-            "situation_name": "新办", "applicant_name": names[i % 10] + "*", "applicant_id": "440104********1234",
-            "department": "特种设备安全监察科", "status": "in_review", "version": 2, "current_steps": [step],
-            "step_names": [shown], "handler_roles": [role], "participants": ["clerk"],
-            "received_on": (due - dt.timedelta(days=28)).isoformat(), "due": due.isoformat(),
-            "card": "green", "urgent": False}, ensure_ascii=False)))
+        rows.append((case_id, json.dumps({  # shared.protocol.approval.CaseRow
+            "id": case_id, "hall_id": 1, "case_number": f"SL2026{i + 1:06d}", "item_code": items[i % len(items)],
+            "situation_code": f"{items[i % len(items)]}-S01", "definition_version": 1,
+            "applicant_name": names[i % 10] + "*", "applicant_kind": "person",
+            "applicant_id_masked": "440104********1234", "applicant_key": "", "department": "特种设备安全监察科",
+            "status": "in_review", "version": 2, "current_steps": [step], "step_roles": [role],
+            "clocks": {"statutory_due": due.isoformat(), "remaining_working_days": None, "promised_due": None,
+                       "stopped": False, "provisional": False, "card": "green", "as_of": today.isoformat()},
+            "received_on": (due - dt.timedelta(days=28)).isoformat(), "urgent": False}, ensure_ascii=False)))
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO sync_confirmed (tbl, pk, scope, seq, row) VALUES ('approval_case', ?, "
                              "'hall:1', 1, ?)", rows)

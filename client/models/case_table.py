@@ -10,8 +10,8 @@ from client.ops import Ops
 from client.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, Qt, Signal
 
 PAGE = 100
-COLUMNS = (("case_no", "办件编号"), ("item_name", "事项"), ("applicant_name", "申请人"), ("step_names", "当前环节"),
-           ("status", "状态"), ("received_on", "收件日期"), ("due", "法定办结日"), ("_remaining", "剩余工作日"),
+COLUMNS = (("case_number", "办件编号"), ("_item", "事项"), ("applicant_name", "申请人"), ("_steps", "当前环节"),
+           ("status", "状态"), ("received_on", "收件日期"), ("_due", "法定办结日"), ("_remaining", "剩余工作日"),
            ("_card", "预警"))
 CARD_COLOURS = {"red_card": "#fde2e1", "yellow_card": "#fff3cd"}
 CARD_TEXT = {"red_card": "#c62828", "yellow_card": "#8a5a00"}
@@ -79,7 +79,7 @@ class CaseTableModel(QAbstractTableModel):
         value = row.get(key)
         if key == "status":
             return status_text(value or "")
-        if key == "step_names":
+        if key == "_steps":
             return "、".join(value or []) or "—"
         if key == "_card":
             return self.tr(CARDS.get(value, "")) + (self.tr("·急") if row.get("urgent") else "")

@@ -5,6 +5,7 @@ shared.approval commands through CaseStore — and describe the receipt to print
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from client.services.catalogue import CatalogueChoice
 from client.services.receipts import Receipt
 from shared.approval import commands as cmd
 from shared.approval.state import CaseState
+from shared.protocol.approval import CASE_SERIES, case_display, series_day
 
-SERIES, PREFIX = "case", "SL"  # 受理 numbers: one series per hall and day, leased like tickets
+PREFIX = "SL"  # the office's two-letter case-number prefix (受理)
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class Application:
     applicant: Applicant
     received: tuple[str, ...]                       # material names checked as received
     attachments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # material → file paths
-    ticket: str = ""                                # the queue ticket it came from, if any
+    ticket: str = ""                                # the queue ticket's number it came from, if any
+    ticket_id: str | None = None
 
     @property
     def situation(self):  # noqa: ANN201
@@ -55,12 +58,12 @@ class AcceptanceService:
 
     def track_numbers(self) -> None:
         """Keep a block of case numbers leased for today (the sync loop fetches it)."""
-        self.sync.leases.track(SERIES, PREFIX, self.cases.today().isoformat())
+        self.sync.leases.track(CASE_SERIES, PREFIX, series_day(self.cases.today().year))
 
     def accept(self, app: Application) -> Outcome:
         case_id, case_no, offline, state = self._receive(app)
         state = self.cases.act(cmd.Accept(**self._common(state, case_id, "clerk")))
-        due = self.cases.sql.by_pks("approval_case", [case_id])[case_id].get("promised_due")
+        due = self.cases.sql.by_pks("approval_case", [case_id])[case_id]["clocks"].get("promised_due")
         lines = [f"已收材料：{len(app.received)} 份"] + ([f"承诺办结日期：{due}"] if due else [])
         return self._outcome(app, case_id, case_no, offline, state, "accepted", lines)
 
@@ -82,35 +85,44 @@ class AcceptanceService:
     # -- steps -------------------------------------------------------------------------------------------
     def _receive(self, app: Application) -> tuple[str, str, bool, CaseState]:
         case_id = str(uuid.uuid4())
-        attachments = self._store_files(case_id, app)
-        day = self.cases.today()
+        files = self._store_files(case_id, app)
+        year = self.cases.today().year
         with self.sync.engine.begin() as conn:  # the number and the receipt of materials in one transaction
-            issued, _ = self.sync.leases.issue_number(SERIES, PREFIX, day.isoformat(), ref=case_id, conn=conn)
-            case_no = f"{day:%Y%m%d}{issued.display}"
+            issued = self.sync.leases.issue(conn, CASE_SERIES, PREFIX, series_day(year))
+            case_no = (case_display(PREFIX, year, issued.number) if issued.number is not None
+                       else f"{PREFIX}{year}-{issued.display.split('-', 1)[1]}")  # fallback: visibly offline
             receive = cmd.Receive(item_code=app.choice.item_code, situation_code=app.situation_code,
                                   materials=app.received, applicant_name=app.applicant.name,
                                   department=app.choice.department,
-                                  attachments=attachments, **self._common(None, case_id, "clerk"))
-            fields = {"case_no": case_no, "item_name": app.choice.label, "situation_name": app.situation.name,
-                      "applicant_name": app.applicant.masked_name, "applicant_id": app.applicant.masked_identifier,
-                      "applicant_kind": app.applicant.kind, "ticket": app.ticket}
-            state = self.cases.act(receive, case_fields=fields, conn=conn)
+                                  attachments=tuple(f["file_name"] for f in files),
+                                  **self._common(None, case_id, "clerk"))
+            fields = {"case_number": case_no, "sub_item_code": app.choice.sub_item_code,
+                      "applicant_name": app.applicant.masked_name,
+                      "applicant_id_masked": app.applicant.masked_identifier, "applicant_kind": app.applicant.kind,
+                      "ticket_id": app.ticket_id, "channel": "counter"}
+            extras = {"case_number": case_no, "series_prefix": PREFIX, "number": issued.number,
+                      "block_id": issued.block_id, "applicant_kind": app.applicant.kind,
+                      "applicant_id": app.applicant.identifier, "applicant_phone": app.applicant.phone,
+                      "files": files, "ticket_id": app.ticket_id, "sub_item_code": app.choice.sub_item_code}
+            state = self.cases.act(receive, case_fields=fields, wire_extras=extras, conn=conn)
         return case_id, case_no, issued.kind != "live", state
 
     def _common(self, state: CaseState | None, case_id: str, role: str) -> dict:
         return {"command_id": str(uuid.uuid4()), "case_id": case_id, "base": self.cases.base(state),
                 "actor": self.cases.actor(role), "device": self.sync.device_id, "at": self.cases.clock()}
 
-    def _store_files(self, case_id: str, app: Application) -> tuple[str, ...]:
-        """Copies of the attached files under the data folder; the command names them (case/file)."""
-        names = []
+    def _store_files(self, case_id: str, app: Application) -> list[dict]:
+        """Copies of the attached files under the data folder; the command lists them with their SHA-256."""
+        files = []
         for material, paths in app.attachments.items():
             for path in map(Path, paths):
-                target = self.attachments_dir / case_id / f"{material}-{path.name}"
+                target = self.attachments_dir / case_id / path.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
-                names.append(f"{case_id}/{target.name}")
-        return tuple(names)
+                digest = hashlib.sha256(target.read_bytes()).hexdigest()
+                files.append({"material": material, "file_name": path.name[:200], "sha256": digest,
+                              "size": target.stat().st_size})
+        return files
 
     def _outcome(self, app: Application, case_id: str, case_no: str, offline: bool, state: CaseState, kind: str,
                  lines: list[str]) -> Outcome:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from shared.validation import InvalidIdentifier, check_resident_id, check_uscc, mask_name, mask_resident_id
 
-PERSON, ORGANISATION = "person", "organisation"
+PERSON, ORGANISATION = "person", "company"  # shared.protocol.approval.ApplicantKind
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, text
 
 from client.services.rowsql import MERGED
 
-FIELDS = ("case_no", "status", "due", "handler_roles", "participants", "department", "current_steps",
-          "applicant_name", "item_name")
+FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "department", "current_steps",
+          "applicant_name", "item_code")
 EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
 
 
@@ -36,16 +36,18 @@ class CaseEntry:
         return (self.due is None, self.due or "", self.pk)
 
 
-def _entry(pk: str, values: list) -> CaseEntry:
+def _entry(pk: str, values: list, participants: frozenset[str], item_names: dict[str, str]) -> CaseEntry:
     d = dict(zip(FIELDS, values))
-    return CaseEntry(pk, d["case_no"] or "", d["status"] or "", d["due"], frozenset(d["handler_roles"] or ()),
-                     frozenset(d["participants"] or ()), d["department"] or "", tuple(d["current_steps"] or ()),
-                     f"{d['case_no'] or ''}\n{d['applicant_name'] or ''}\n{d['item_name'] or ''}".lower())
+    item = item_names.get(d["item_code"] or "", d["item_code"] or "")
+    return CaseEntry(pk, d["case_number"] or "", d["status"] or "", d["clocks.statutory_due"],
+                     frozenset(d["step_roles"] or ()), participants, d["department"] or "",
+                     tuple(d["current_steps"] or ()), f"{d['case_number'] or ''}\n{d['applicant_name'] or ''}\n{item}".lower())
 
 
 class CaseIndex:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, user: str = "", item_names: dict[str, str] | None = None) -> None:
+        """`user`: whose 在办/已办 (cases this user acted on, from the events); `item_names`: code → name."""
+        self.engine, self.user, self.item_names = engine, user, item_names or {}
         self._entries: dict[str, CaseEntry] = {}
         self._sorted: list[CaseEntry] = []
         self._cursors: dict[str, int] | None = None
@@ -53,11 +55,19 @@ class CaseIndex:
         self._lock = threading.Lock()
         self._loading = threading.Lock()  # one (re)load at a time; a second caller then finds it fresh
 
+    def _mine(self, conn) -> set[str]:  # noqa: ANN001
+        """Cases this user acted on: the rows carry no participants, the events do."""
+        sql = f"{MERGED} SELECT DISTINCT json_extract(row, '$.case_id') FROM merged WHERE " \
+              "json_extract(row, '$.actor.user_id') = :me"
+        return {r[0] for r in conn.execute(text(sql), {"tbl": "approval_event", "me": self.user})}
+
     def _read(self, where: str = "1", params: dict | None = None) -> dict[str, CaseEntry]:
         sql = f"{MERGED} SELECT pk, {EXTRACT} FROM merged WHERE {where}"
+        me, nobody = frozenset({self.user}), frozenset()
         with self.engine.connect() as conn:
-            return {pk: _entry(pk, json.loads(values)) for pk, values in
-                    conn.execute(text(sql), {"tbl": "approval_case", **(params or {})})}
+            mine = self._mine(conn)
+            return {pk: _entry(pk, json.loads(values), me if pk in mine else nobody, self.item_names)
+                    for pk, values in conn.execute(text(sql), {"tbl": "approval_case", **(params or {})})}
 
     def _cursor_state(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -1,10 +1,6 @@
-"""The `approval_case` summary row a case publishes (what lists, filters and search read) and how the client
-builds its optimistic copy from the case state. Fields the client relies on:
-
-    id, case_no, item_code, item_name, situation_code, situation_name, department, status, version,
-    current_steps, step_names, handler_roles, participants, applicant_name (masked), applicant_id (masked),
-    applicant_kind, received_on, accepted_on, due, promised_due, card, urgent, open_supervisions, updated_at
-"""
+"""The optimistic `approval_case` row: the client writes the same shape the server publishes
+(shared.protocol.approval.CaseRow), worked out from the case state with the same clocks, so lists read one
+shape whether a row is confirmed or still local."""
 
 from __future__ import annotations
 
@@ -22,24 +18,25 @@ def _day(value: dt.date | None) -> str | None:
 
 def case_row(state: CaseState, definition: WorkflowDefinition, calendar: WorkCalendar, today: dt.date,
              previous: dict) -> dict:
-    """`previous` carries what the state does not: number, names, applicant, the staff who acted."""
+    """`previous` carries what the state does not: number, applicant, hall, ticket."""
     view = view_case(state, definition, today, calendar)
-    participants = list(previous.get("participants", []))
-    if state.last_actor and state.last_actor.user_id not in participants:
-        participants.append(state.last_actor.user_id)
+    statutory = view.statutory
+    clocks = {"statutory_due": _day(statutory.due) if statutory else None,
+              "remaining_working_days": statutory.remaining if statutory else None,
+              "promised_due": _day(view.promised.due) if view.promised else None,
+              "stopped": bool(statutory and statutory.stopped), "provisional": view.provisional,
+              "card": view.card.value, "as_of": today.isoformat()}
     return {
-        **previous,
+        "hall_id": None, "sub_item_code": None, "applicant_name": "", "applicant_kind": "person",
+        "applicant_id_masked": "", "applicant_key": "", "town": "", "channel": "", "ticket_id": None,
+        "mismatches": [], **previous,
         "id": state.case_id, "item_code": state.item_code, "situation_code": state.situation_code,
-        "department": state.department, "status": state.status.value, "version": state.version,
+        "definition_version": state.definition_version, "status": state.status.value, "version": state.version,
         "current_steps": list(state.current_steps),
-        "step_names": [definition.step(s).display_name for s in state.current_steps],
-        "handler_roles": sorted({definition.step(s).role for s in state.current_steps}),
-        "participants": participants, "received_on": _day(state.received_on),
-        "accepted_on": _day(state.accepted_on),
-        "due": _day(view.statutory.due) if view.statutory else None,
-        "promised_due": _day(view.promised.due) if view.promised else None,
-        "card": view.card.value, "urgent": state.urgent,
-        "open_supervisions": len(state.open_supervisions),
-        "updated_at": state.last_at.isoformat() if state.last_at else None,
-        "last_actor": state.last_actor.user_id if state.last_actor else None,
+        "step_roles": sorted({definition.step(s).role for s in state.current_steps}),
+        "clocks": clocks, "urgent": state.urgent, "received_on": _day(state.received_on),
+        "accepted_on": _day(state.accepted_on), "department": state.department,
+        "last_changed_by": state.last_actor.user_id if state.last_actor else None,
+        "last_changed_role": state.last_actor.role if state.last_actor else None,
+        "last_changed_at": state.last_at.isoformat() if state.last_at else None,
     }

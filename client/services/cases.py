@@ -69,8 +69,10 @@ class CaseStore:
         return CaseDetail(row, state, definition, view_case(state, definition, self.today(), self.calendar),
                           events, actions)
 
-    def act(self, command: cmd.Command, *, case_fields: dict | None = None, conn=None) -> CaseState:  # noqa: ANN001
-        """Decide locally, then queue the command with the new events and the case row (one transaction)."""
+    def act(self, command: cmd.Command, *, case_fields: dict | None = None, wire_extras: dict | None = None,
+            conn=None) -> CaseState:  # noqa: ANN001
+        """Decide locally, then queue the command with the new events and the case row (one transaction).
+        `wire_extras`: what `approval.receive` carries beyond the domain command (RECEIVE_EXTRAS)."""
         events = self.events(command.case_id)
         state = replay(events)
         new_state, new_events = execute(state, command, self.definitions, self.calendar)
@@ -81,8 +83,8 @@ class CaseStore:
         wire = command_to_dict(command)
         effects = [("approval_event", e.event_id, event_to_dict(e)) for e in new_events]
         effects.append(("approval_case", command.case_id, row))
-        self.sync.submit(f"approval.{wire['name']}", VERSION, wire["args"], base=wire["base"], effects=effects,
-                         conn=conn)
+        self.sync.submit(f"approval.{wire['name']}", VERSION, {**wire["args"], **(wire_extras or {})},
+                         base=wire["base"], effects=effects, conn=conn)
         return new_state
 
     def actor(self, role: str) -> Actor:

@@ -60,4 +60,5 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     if "clerk" in session.roles:
         acceptance.track_numbers()
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
-                    workstation.registered, CaseIndex(engine))
+                    workstation.registered,
+                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices}))

@@ -29,8 +29,10 @@ class Filter:
 
 class Worklist:
     def __init__(self, sql: RowSql, index: CaseIndex, user: str, roles: Sequence[str], calendar: WorkCalendar,
-                 clock: Callable[[], dt.datetime], *, everyone: bool = False) -> None:
+                 clock: Callable[[], dt.datetime], *, everyone: bool = False,
+                 step_names: dict[str, str] | None = None) -> None:
         """`everyone`: supervisors see every case of the hall, not only those at their own steps."""
+        self.step_names = step_names or {}
         self.sql, self.index, self.user, self.roles = sql, index, user, frozenset(roles)
         self.calendar, self.clock, self.everyone = calendar, clock, everyone
         self._lists: tuple[tuple, dict[str, list[CaseEntry]]] = ((), {})
@@ -104,10 +106,13 @@ class Worklist:
         today = self.today()
         known: dict[str | None, tuple[int | None, str]] = {}  # a page shares few due days: count each once
         for row in rows.values():
-            due = row.get("due")
+            due = (row.get("clocks") or {}).get("statutory_due")
             if due not in known:
                 known[due] = self.remaining(due, today)
             row["_remaining"], row["_card"] = known[due]
+            row["_due"] = due
+            row["_item"] = self.index.item_names.get(row.get("item_code", ""), row.get("item_code", ""))
+            row["_steps"] = [self.step_names.get(x, x) for x in row.get("current_steps", [])]
         return rows
 
     def remaining(self, due: str | None, today: dt.date) -> tuple[int | None, str]:

@@ -90,5 +90,5 @@ def grant_case_numbers(engine, day: dt.date, first: int = 1, last: int = 10) -> 
     with engine.begin() as conn:
         conn.execute(update(leases).where(leases.c.series == "case").values(state="returned"))
         conn.execute(leases.insert().values(request_id=str(uuid.uuid4()), series="case", prefix="SL",
-                                            day=day.isoformat(), kind="live", size=last - first + 1,
+                                            day=f"{day.year}-01-01", kind="live", size=last - first + 1,
                                             state="granted", block_id=77, first=first, last=last, next=first))

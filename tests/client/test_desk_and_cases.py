@@ -82,7 +82,7 @@ def test_offline_acceptance_is_numbered_from_the_lease_and_passes_every_step(tmp
     s = services(tmp_path, staff(), clock)
     grant_case_numbers(s.engine, clock.now.date(), 5, 9)
     outcome = s.acceptance.accept(_application(s))
-    assert outcome.case_no == "20261102SL005" and not outcome.offline_number
+    assert outcome.case_no == "SL2026000005" and not outcome.offline_number
     assert outcome.state.status is CaseStatus.IN_REVIEW
     assert outcome.receipt.applicant == "张*"
     # The approver's workstation shares this cache in the test: walk the case to delivery.

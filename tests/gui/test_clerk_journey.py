@@ -74,7 +74,7 @@ def test_call_accept_with_id_card_and_print_receipt(qtbot, clerk, screenshot):  
     with qtbot.waitSignal(acceptance.sig_printed, timeout=8000) as printed:
         acceptance.accept_button.click()
     assert printed.args[0] is True
-    case_no = "20261102SL021"
+    case_no = "SL2026000021"
     assert case_no in acceptance.result.text() and "回执已打印" in acceptance.result.text()
     job = bytes(sims.printer.job)
     assert case_no.encode() in job and "受理回执".encode("gb18030") in job

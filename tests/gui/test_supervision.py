@@ -27,7 +27,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     cases = ws.cases
     qtbot.waitUntil(lambda: cases.model.rowCount() == 3)
     _select_first(qtbot, cases)
-    qtbot.waitUntil(lambda: cases.model.rows and all(r["_card"] == "red_card" for r in cases.model.rows.values()))
+    qtbot.waitUntil(lambda: bool(cases.model.rows) and all(r["_card"] == "red_card" for r in cases.model.rows.values()))
     _act(qtbot, cases, "urge", opinion="请尽快办理")
     _act(qtbot, cases, "supervise", opinion="请于两个工作日内书面说明超期原因", reply_within_days="2")
     shoot(qtbot, screenshot, window, "supervisor")
@@ -37,7 +37,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     aw = approver_window.workspace
     aw.tabs.setCurrentIndex(4)  # 超期
     qtbot.waitUntil(lambda: aw.model.rowCount() == 3)
-    aw.search.setText(cases.current.row["case_no"])
+    aw.search.setText(cases.current.row["case_number"])
     qtbot.waitUntil(lambda: aw.model.rowCount() == 1)
     _select_first(qtbot, aw)
     assert "请尽快办理" in aw.detail.history.toPlainText() and "待回复" in aw.detail.history.toPlainText()

@@ -1,8 +1,11 @@
-"""The workstation against a real server on loopback: online and offline in the status bar, an acceptance made
-offline keeps the case number from its lease and is sent when the network is back; every command the server
-refuses appears in the rejected panel with its reason and can be acknowledged."""
+"""The workstation against the real server (approval handlers included) on loopback: online and offline in the
+status bar; an acceptance made offline keeps the case number from its lease and is accepted by the server when
+the network is back; a stale command refused by the server appears in the rejected panel with who changed the
+case, and is acknowledged."""
 
 from __future__ import annotations
+
+import uuid
 
 import requests
 
@@ -16,6 +19,8 @@ from tests.client.support import Clock, Offline, make_cache
 from tests.gui.client_support import open_window, shoot, shoot_dialog
 from tests.sync.support import demo_hall, new_device
 
+PII_KEYS = {"GOVHALL_PII_KEYS": f"t1:{'3a' * 16}", "GOVHALL_PII_INDEX_KEY": "5c" * 32}
+
 
 def _clerk(server_url: str, device_id: str) -> StaffSession:
     """Signed in on this workstation (the staff token is bound to the device)."""
@@ -27,7 +32,9 @@ def _clerk(server_url: str, device_id: str) -> StaffSession:
 
 
 def test_offline_acceptance_keeps_its_leased_number_and_syncs_later(qtbot, server_url, sqlite_database, tmp_path,
-                                                                     screenshot):  # noqa: ANN001
+                                                                     screenshot, monkeypatch):  # noqa: ANN001
+    for name, value in PII_KEYS.items():  # the server seals the applicant's ID with these
+        monkeypatch.setenv(name, value)
     hall_id, windows = demo_hall(sqlite_database)
     device_id, token = new_device(sqlite_database, "workstation", hall_id, windows[0], name="counter 1")
     ws = Workstation(tmp_path, server_url=server_url, window_number=1, device_id=device_id, device_token=token)
@@ -51,27 +58,36 @@ def test_offline_acceptance_keeps_its_leased_number_and_syncs_later(qtbot, serve
                                               Applicant(PERSON, "张三", "11010519491231002X", from_card=True),
                                               tuple(m for m, _ in situation.materials)))
     first = min(b["first"] for b in leased)
-    assert outcome.case_no.endswith(f"SL{first:03d}") and not outcome.offline_number
+    assert outcome.case_no == f"SL2026{first:06d}" and not outcome.offline_number
     bar.refresh()
-    qtbot.waitUntil(lambda: "离线" in bar.online.text() and bar.status.pending >= 3)
+    qtbot.waitUntil(lambda: "离线" in bar.online.text() and bar.status.pending == 2)  # receive + accept
     shoot(qtbot, screenshot, window, "clerk-offline")
 
     s.sync.transport = HttpTransport(server_url)  # back online: the outbox drains
     s.sync.sync_once()
     status = s.sync.status()
-    assert status.pending == 0 and status.online
-    results = {r.name for r in status.rejected}
-    # The case number is confirmed by the server inside this workstation's lease. Approval commands are
-    # answered too; until the approval handlers are merged the server refuses them as unknown, and the
-    # author sees that, with the reason, in the rejected panel.
-    assert "number.issue" not in results
+    assert status.pending == 0 and status.online and status.rejected == []
+    confirmed = s.sync.confirmed("approval_case")[outcome.case_id]
+    assert confirmed["case_number"] == outcome.case_no and confirmed["status"] == "in_review"
+    assert "*" in confirmed["applicant_id_masked"]  # the server keeps the clear ID sealed
+
+    # A command on a stale base (the case moved on since version 1) is refused by the server; its author
+    # sees who changed the case and when in the rejected panel, and acknowledges it.
+    s.sync.submit("approval.reject_application", 1,
+                  {"command_id": str(uuid.uuid4()), "case_id": outcome.case_id, "device": device_id,
+                   "at": Clock().now.isoformat(), "opinion": "", "attachments": [], "reason": "材料不全",
+                   "legal_basis": "《行政许可法》第三十二条"},
+                  base={"case": outcome.case_id, "expected_version": 1, "from_state": "received"})
+    s.sync.sync_once()
+    rejected = s.sync.status().rejected
+    assert [(r.name, r.code) for r in rejected] == [("approval.reject_application", "stale_command")]
+    assert rejected[0].details["changed_by"] == "clerk"
     bar.refresh()
-    qtbot.waitUntil(lambda: bar.status is not None and bar.status.online and bar.status.pending == 0)
-    if status.rejected:
-        dialog = bar.show_rejected()
-        assert dialog.table.rowCount() == len(status.rejected)
-        assert dialog.table.item(0, 2).text()  # a Chinese reason, never blank
-        shoot_dialog(qtbot, screenshot, dialog, "dialog-rejected")
-        with qtbot.waitSignal(dialog.sig_acknowledged, timeout=5000):
-            dialog.acknowledge_selected()
-        qtbot.waitUntil(lambda: len(s.sync.rejected()) == len(status.rejected) - 1)
+    qtbot.waitUntil(lambda: bar.status is not None and len(bar.status.rejected) == 1)
+    assert "被退回：1" in bar.rejected.text()
+    dialog = bar.show_rejected()
+    assert "办件已被他人处理" in dialog.table.item(0, 2).text() and "clerk" in dialog.table.item(0, 2).text()
+    shoot_dialog(qtbot, screenshot, dialog, "dialog-rejected")
+    with qtbot.waitSignal(dialog.sig_acknowledged, timeout=5000):
+        dialog.acknowledge_selected()
+    qtbot.waitUntil(lambda: s.sync.rejected() == [])

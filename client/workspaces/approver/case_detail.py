@@ -18,9 +18,10 @@ CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "colo
 
 
 class CaseDetailPanel(QScrollArea):
-    def __init__(self, staff_name, parent=None) -> None:  # noqa: ANN001 - staff_name: username → display name
+    def __init__(self, staff_name, catalogue, parent=None) -> None:  # noqa: ANN001 - username → display name
         super().__init__(parent)
         self.staff_name = staff_name
+        self.items = {c.item_code: c for c in catalogue.choices}
         self.setWidgetResizable(True)
         body = QWidget()
         self.setWidget(body)
@@ -55,12 +56,14 @@ class CaseDetailPanel(QScrollArea):
 
     def show_detail(self, d: CaseDetail) -> None:
         row, s = d.row, d.state
-        self.title.setText(f"{row.get('case_no', s.case_id[:8])}　{row.get('item_name', s.item_code)}")
+        item = self.items.get(s.item_code)
+        situation = next((x.name for x in item.situations if x.code == s.situation_code), "") if item else ""
+        self.title.setText(f"{row.get('case_number', s.case_id[:8])}　{item.item_name if item else s.item_code}")
         steps = "、".join(d.definition.step(x).display_name for x in s.current_steps) or "—"
         self.summary.setText(self.tr(
             "办理情形：{sit}\n申请人：{name}　证件：{ident}\n当前状态：{status}　当前环节：{steps}{urgent}").format(
-            sit=row.get("situation_name", s.situation_code), name=row.get("applicant_name", ""),
-            ident=row.get("applicant_id", ""), status=status_text(s.status.value), steps=steps,
+            sit=situation or s.situation_code, name=row.get("applicant_name", ""),
+            ident=row.get("applicant_id_masked", ""), status=status_text(s.status.value), steps=steps,
             urgent=self.tr("　【急件】") if s.urgent else ""))
         required = d.definition.required_materials
         have = [m for m in required if m in s.materials]
@@ -68,6 +71,9 @@ class CaseDetailPanel(QScrollArea):
         text = self.tr("材料：已收 {0} 项").format(len(s.materials))
         if missing:
             text += self.tr("；缺：") + "、".join(missing)
+        warnings = [m.get("message") or m.get("code", "") for m in row.get("mismatches") or []]
+        if warnings:  # 信息比对 found by the server at receipt or acceptance
+            text = self.tr("⚠ 信息比对：") + "；".join(map(str, warnings)) + "\n" + text
         self.materials.setText(text + ("\n" + "、".join(sorted(s.materials)) if s.materials else ""))
         self.clocks.setText(self._clocks(d))
         self.history.setHtml(self._history(d))

@@ -13,6 +13,7 @@ from client.services.case_actions import build
 from client.services.cases import CaseDetail
 from client.services.context import Services
 from client.services.rowsql import RowSql
+from client.services.supervision import step_names
 from client.services.worklist import Filter, Worklist
 from client.workspaces.approver.case_detail import CaseDetailPanel
 from shared.approval.errors import StaleCommand
@@ -32,7 +33,8 @@ class ApproverWorkspace(QWidget):
         self.services, self.ops = services, ops
         cases = services.cases
         self.worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles,
-                                 cases.calendar, cases.clock, everyone=everyone)
+                                 cases.calendar, cases.clock, everyone=everyone,
+                                 step_names=step_names(cases.definitions, services.catalogue))
         self.filter = Filter()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -59,7 +61,7 @@ class ApproverWorkspace(QWidget):
         for col, width in enumerate((150, 210, 80, 90, 80, 95, 95, 80)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self.open_case(self.model.case_id(cur.row())))
-        self.detail = CaseDetailPanel(services.reference.staff_name)
+        self.detail = CaseDetailPanel(services.reference.staff_name, services.catalogue)
         self.detail.actions.sig_act.connect(self.act)
         self.message = QLabel("")
         self.message.setWordWrap(True)

@@ -31,7 +31,7 @@ class AcceptancePanel(QWidget):
         self.acceptance, self.printer, self.ops = acceptance, printer, ops
         self.choice: CatalogueChoice | None = None
         self.situation: SituationChoice | None = None
-        self.ticket = ""
+        self.ticket, self.ticket_id = "", None
         self.saved = False  # one application, one case: a new one starts with 新建收件 or the next ticket
         self.source = QLabel(self.tr("现场收件（未关联号票）"))
         self.source.setObjectName("title")
@@ -97,9 +97,9 @@ class AcceptancePanel(QWidget):
         self._update()
 
     # -- inputs ------------------------------------------------------------------------------------------
-    def start(self, ticket: str) -> None:
-        """A new application, from the called ticket (its number) or a walk-in ('')."""
-        self.ticket = ticket
+    def start(self, ticket: str, ticket_id: str | None = None) -> None:
+        """A new application, from the called ticket (its number and id) or a walk-in ('')."""
+        self.ticket, self.ticket_id = ticket, ticket_id
         self.saved = False
         self.source.setText(self.tr("号票 {0} 收件").format(ticket) if ticket else self.tr("现场收件（未关联号票）"))
         self.form.clear()
@@ -122,7 +122,7 @@ class AcceptancePanel(QWidget):
         if not (self.choice and self.situation and applicant):
             return None
         return Application(self.choice, self.situation.code, applicant, self.checklist.received(),
-                           self.checklist.attachments(), self.ticket)
+                           self.checklist.attachments(), self.ticket, self.ticket_id)
 
     def _update(self) -> None:
         app = self.application()

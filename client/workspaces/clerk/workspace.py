@@ -57,7 +57,7 @@ class ClerkWorkspace(QWidget):
     def _desk_done(self, action: str, result: object) -> None:
         if action == "start":
             self.tabs.setCurrentWidget(self.acceptance)
-            self.acceptance.start(getattr(result, "number", ""))
+            self.acceptance.start(getattr(result, "number", ""), getattr(result, "id", None))
 
     def ask_transfer(self) -> TransferDialog:
         dialog = TransferDialog(self.services.reference, self.services.desk.window, self)
