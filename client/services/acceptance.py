@@ -14,9 +14,11 @@ from pathlib import Path
 from client.services.applicant import Applicant
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueChoice
+from client.services.notices import NoticeWriter
 from client.services.receipts import Receipt
 from shared.approval import commands as cmd
 from shared.approval.state import CaseState
+from shared.errors import DomainError
 from shared.protocol.approval import CASE_SERIES, case_display, series_day
 
 PREFIX = "SL"  # the office's two-letter case-number prefix (受理)
@@ -48,11 +50,15 @@ class Outcome:
     state: CaseState
     receipt: Receipt
     offline_number: bool   # numbered from the reserve block or a fallback: visibly issued offline
+    notice: Path | None = None  # the written notice (PDF)
+    notice_error: str = ""      # why there is none (e.g. the notice data was refused)
 
 
 class AcceptanceService:
-    def __init__(self, cases: CaseStore, hall_name: str, clerk_name: str, attachments_dir: Path) -> None:
+    def __init__(self, cases: CaseStore, hall_name: str, clerk_name: str, attachments_dir: Path,
+                 notices: NoticeWriter | None = None) -> None:
         self.cases, self.hall_name, self.clerk_name = cases, hall_name, clerk_name
+        self.notices = notices
         self.attachments_dir = attachments_dir
         self.sync = cases.sync
 
@@ -129,4 +135,10 @@ class AcceptanceService:
         receipt = Receipt(kind, self.hall_name, case_no, app.choice.label, app.applicant.masked_name,
                           self.cases.clock().astimezone(dt.timezone(dt.timedelta(hours=8))), self.clerk_name,
                           tuple(lines))
-        return Outcome(case_id, case_no, state, receipt, offline)
+        notice, problem = None, ""
+        if self.notices is not None:
+            try:
+                notice = self.notices.write(kind, case_id, case_no, app.choice, app.situation_code, app.applicant)
+            except DomainError as exc:  # the case is saved either way; the clerk is told why there is no PDF
+                problem = exc.code
+        return Outcome(case_id, case_no, state, receipt, offline, notice, problem)

@@ -15,6 +15,7 @@ from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
 from client.services.definitions import catalogue_definitions
+from client.services.notices import NoticeWriter
 from client.services.queue_desk import QueueDesk
 from client.services.reference import Reference, load_reference
 from client.services.workstation import Workstation
@@ -53,8 +54,10 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     catalogue = CatalogueIndex.load(engine)
     cases = CaseStore(sync, catalogue_definitions(catalogue), calendar or WorkCalendar(), clock, session.username,
                       session.roles)
+    notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
+                           reference.hall_address)
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
-                                   workstation.data_dir / "attachments")
+                                   workstation.data_dir / "attachments", notices)
     window = reference.window_by_number(workstation.window_number) if workstation.window_number else None
     desk = QueueDesk(sync, window, session.username, clock) if window and "clerk" in session.roles else None
     if "clerk" in session.roles:

@@ -1,9 +1,6 @@
-"""Printing a counter receipt on the workstation's ESC/POS printer (called off the GUI thread), and whether
-written notices (受理通知书 … as PDF) can be produced in this build."""
+"""Printing a counter receipt on the workstation's ESC/POS printer (called off the GUI thread)."""
 
 from __future__ import annotations
-
-import importlib.util
 
 from client.services.receipts import Receipt, render_receipt
 from drivers.core.errors import DeviceUnavailable
@@ -25,7 +22,3 @@ class ReceiptPrinter:
         profile: PrinterProfile = self.printer.profile
         return self.printer.print_bytes(render_receipt(receipt, profile)).size
 
-
-def notices_available() -> bool:
-    """The PDF notices come from shared/notices (another branch); without it the counter says so."""
-    return importlib.util.find_spec("shared.notices") is not None

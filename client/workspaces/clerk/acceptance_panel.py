@@ -13,7 +13,7 @@ from client.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt
 from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
 from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
-from client.services.printing import ReceiptPrinter, notices_available
+from client.services.printing import ReceiptPrinter
 from client.widgets.applicant_form import ApplicantForm
 from client.widgets.item_picker import ItemPicker
 from client.widgets.materials_checklist import MaterialsChecklist
@@ -179,8 +179,10 @@ class AcceptancePanel(QWidget):
         text = self.tr("{0}，办件编号 {1}").format(self.tr(kind), outcome.case_no)
         if outcome.offline_number:
             text += self.tr("（离线编号）")
-        if not notices_available():
-            text += self.tr("；书面通知书 PDF 暂不可用（本版本未含通知书模块）")
+        if outcome.notice is not None:
+            text += self.tr("；通知书已生成：{0}").format(outcome.notice.name)
+        elif outcome.notice_error:
+            text += self.tr("；通知书未生成（{0}）").format(outcome.notice_error)
         self.result.setText(text)
         self.result.setStyleSheet("color: #2e7d32;")
         self.sig_outcome.emit(outcome)
