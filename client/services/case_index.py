@@ -22,7 +22,7 @@ EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
 @dataclass(frozen=True, slots=True)
 class CaseEntry:
     pk: str
-    case_no: str
+    case_number: str
     status: str
     due: str | None
     roles: frozenset[str]
@@ -100,6 +100,10 @@ class CaseIndex:
             self._sorted = sorted(self._entries.values(), key=lambda e: e.order)
             self._cursors = self._cursor_state()
             self.generation += 1
+
+    def case_number(self, pk: str) -> str:
+        entry = self._entries.get(pk)
+        return entry.case_number if entry else pk[:8]
 
     def entries(self) -> list[CaseEntry]:
         """All cases, ordered by due day (none last), then id."""

@@ -74,7 +74,8 @@ class SupervisorWorkspace(QWidget):
     def _show_replies(self, replies: list[Reply]) -> None:
         self.replies.setRowCount(len(replies))
         for i, r in enumerate(replies):
-            for col, value in enumerate((r.case_id[:8], self.services.reference.staff_name(r.by), r.at[:16], r.reply)):
+            number = self.services.case_index.case_number(r.case_id)
+            for col, value in enumerate((number, self.services.reference.staff_name(r.by), r.at[:16], r.reply)):
                 self.replies.setItem(i, col, QTableWidgetItem(value))
         self.sig_replies.emit(replies)
 
