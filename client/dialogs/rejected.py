@@ -36,7 +36,8 @@ def reason_text(r: RejectedCommand) -> str:
 class RejectedDialog(QDialog):
     sig_acknowledged = Signal(str)  # command id
 
-    def __init__(self, sync: SyncClient, ops: Ops, rejected: list[RejectedCommand], parent=None) -> None:  # noqa: ANN001
+    def __init__(self, sync: SyncClient, ops: Ops, rejected: list[RejectedCommand],
+                 parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.sync, self.ops, self.rejected = sync, ops, list(rejected)
         self.setWindowTitle(self.tr("被服务器退回的操作"))

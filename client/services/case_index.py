@@ -41,7 +41,8 @@ def _entry(pk: str, values: list, participants: frozenset[str], item_names: dict
     item = item_names.get(d["item_code"] or "", d["item_code"] or "")
     return CaseEntry(pk, d["case_number"] or "", d["status"] or "", d["clocks.statutory_due"],
                      frozenset(d["step_roles"] or ()), participants, d["department"] or "",
-                     tuple(d["current_steps"] or ()), f"{d['case_number'] or ''}\n{d['applicant_name'] or ''}\n{item}".lower())
+                     tuple(d["current_steps"] or ()),
+                     f"{d['case_number'] or ''}\n{d['applicant_name'] or ''}\n{item}".lower())
 
 
 class CaseIndex:

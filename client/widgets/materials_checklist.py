@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                       QPushButton,
                        QTableWidget, QTableWidgetItem, QWidget, Signal)
 from client.services.catalogue import SituationChoice
 

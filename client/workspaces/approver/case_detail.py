@@ -107,7 +107,8 @@ class CaseDetailPanel(QScrollArea):
             step = e.payload.get("step")
             step_name = d.definition.step(step).display_name if step else ""
             who = escape(self.staff_name(e.actor.user_id))
-            line = (f"<p><b>{e.at.astimezone(CHINA_TZ).strftime('%Y-%m-%d %H:%M')}</b>　{escape(action_text(e.action.value))}"
+            when = e.at.astimezone(CHINA_TZ).strftime('%Y-%m-%d %H:%M')
+            line = (f"<p><b>{when}</b>　{escape(action_text(e.action.value))}"
                     f"{'（' + escape(step_name) + '）' if step_name else ''}　{who}")
             if e.opinion:
                 line += f"<br><span style='color:#1f5fa8'>意见：{escape(e.opinion)}</span>"

@@ -60,7 +60,8 @@ class ApproverWorkspace(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for col, width in enumerate((150, 210, 80, 90, 80, 95, 95, 80)):
             self.table.setColumnWidth(col, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self.open_case(self.model.case_id(cur.row())))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _: self.open_case(self.model.case_id(cur.row())))
         self.detail = CaseDetailPanel(services.reference.staff_name, services.catalogue)
         self.detail.actions.sig_act.connect(self.act)
         self.message = QLabel("")

@@ -150,7 +150,8 @@ class AcceptancePanel(QWidget):
             self._run(lambda: self.acceptance.request_correction(app, problems), app)
             return None
         dialog = CorrectionDialog([m for m, _ in app.situation.materials], app.missing, self)
-        dialog.accepted.connect(lambda: self._run(lambda: self.acceptance.request_correction(app, dialog.problems()), app))
+        dialog.accepted.connect(
+            lambda: self._run(lambda: self.acceptance.request_correction(app, dialog.problems()), app))
         dialog.open()
         return dialog
 
