@@ -19,16 +19,26 @@ class _Relay(QObject):
     """Lives on the GUI thread; signals emitted from a worker are queued to it."""
     sig_done = Signal(object, object)  # (callback, result)
     sig_failed = Signal(object, object, str)  # (callback, exception, traceback text)
+    sig_written = Signal()  # a local write finished: status displays (pending commands) refresh
 
     @Slot(object, object)
     def _deliver(self, callback, result):  # noqa: ANN001
         if callback is not None:
-            callback(result)
+            _call(callback, result)
 
     @Slot(object, object, str)
     def _deliver_error(self, callback, error, text):  # noqa: ANN001
         if callback is not None:
-            callback(error)
+            _call(callback, error)
+
+
+def _call(callback, value) -> None:  # noqa: ANN001
+    """A result can arrive after the screen that asked for it was closed: then there is nobody to show it to."""
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
 
 
 class _Task(QRunnable):
@@ -65,7 +75,15 @@ class Ops:
     def write(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[Exception], None] | None = None) -> None:
         """Local-database writes: one at a time, in submission order."""
-        self._writer.start(_Task(self._relay, fn, on_done, on_error))
+        def done(result: Any) -> None:
+            self._relay.sig_written.emit()
+            if on_done is not None:
+                on_done(result)
+        self._writer.start(_Task(self._relay, fn, done, on_error))
+
+    @property
+    def sig_written(self):  # noqa: ANN201
+        return self._relay.sig_written
 
     def wait(self, msecs: int = 5000) -> bool:
         """For shutdown and tests: wait until both pools are idle."""

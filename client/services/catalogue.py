@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from shared.db.models import ServiceItem, Situation
+from shared.db.models import Department, ServiceItem, Situation
 from shared.search import SearchKey, search
 
 
@@ -30,6 +30,7 @@ class CatalogueChoice:
     statutory_limit_days: int
     promised_limit_days: int
     situations: tuple[SituationChoice, ...]
+    department: str = ""  # the item's department: cases are counted against it (supervision, statistics)
 
     @property
     def label(self) -> str:
@@ -50,12 +51,14 @@ class CatalogueIndex:
             if online_only:
                 stmt = stmt.where(ServiceItem.online)
             choices = []
+            departments = {d.id: d.name for d in session.scalars(select(Department))}
             for item in session.scalars(stmt):
                 situations = tuple(SituationChoice(s.code, s.name, tuple((m.name, m.required) for m in s.materials))
                                    for s in item.situations)
                 common = dict(item_code=item.code, item_name=item.name, category=item.category,
                               statutory_limit_days=item.statutory_limit_days,
-                              promised_limit_days=item.promised_limit_days, situations=situations)
+                              promised_limit_days=item.promised_limit_days, situations=situations,
+                              department=departments.get(item.department_id, ""))
                 if not item.sub_items:
                     choices.append(CatalogueChoice(sub_item_code=None, sub_item_name=None, **common))
                 for sub in item.sub_items:

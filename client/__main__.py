@@ -1,0 +1,5 @@
+import sys
+
+from client.app import main
+
+sys.exit(main())

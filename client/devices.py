@@ -1,0 +1,36 @@
+"""This workstation's devices, built from its config (drivers/config.py format) and run in the drivers' Qt
+adapters, so the GUI thread never waits on a port. A device that is not configured is simply absent."""
+
+from __future__ import annotations
+
+from client.qt import QObject
+from drivers import factory
+from drivers.config import DeviceSettings
+from drivers.qt.devices import IdCardReaderAdapter, KeypadAdapter
+
+
+class Devices(QObject):
+    def __init__(self, settings: dict[str, DeviceSettings], parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.settings = settings
+        self.idcard: IdCardReaderAdapter | None = None
+        self.keypad: KeypadAdapter | None = None
+        self.printer = None  # drivers.printer.printer.TicketPrinter, used through Ops.run
+        if "idcard" in settings:
+            self.idcard = IdCardReaderAdapter(factory.idcard_reader(settings["idcard"]), self)
+        if "keypad" in settings:
+            self.keypad = KeypadAdapter(factory.keypad_receiver(settings["keypad"]), self)
+        if "printer" in settings:
+            self.printer = factory.ticket_printer(settings["printer"])
+
+    def start(self) -> None:
+        for adapter in (self.idcard, self.keypad):
+            if adapter is not None:
+                adapter.start()
+
+    def stop(self) -> None:
+        for adapter in (self.idcard, self.keypad):
+            if adapter is not None:
+                adapter.stop()
+        if self.printer is not None:
+            self.printer.close()

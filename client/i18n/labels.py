@@ -1,0 +1,83 @@
+"""Chinese words for the domain's stable codes: call-decision reasons, case statuses, approval actions, cards,
+device and sync states. The UI layer owns the wording (STYLE.md 11); shared/ only gives codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from client.qt import QApplication
+from shared.approval import messages as approval_messages
+from shared.queue import messages as queue_messages
+from shared.queue.calling import Reason
+
+CLASS_NAMES = {1: "预约", 2: "绿色通道", 3: "普通"}
+TURN_NAMES = {"priority": "优先号", "normal": "普通号"}
+
+STATUS = {
+    "received": "已收件", "pre_accepted": "预受理", "correction_requested": "待补正", "not_accepted": "不予受理",
+    "in_review": "审批中", "special_procedure": "特别程序", "decided_granted": "准予许可",
+    "decided_refused": "不予许可", "licence_made": "已制证", "licence_issued": "已发证", "closed": "已办结",
+    "delivered": "已送达", "withdrawn": "已撤回", "terminated": "已终止",
+}
+
+ACTIONS = {
+    "receive": "收件", "pre_accept": "预受理", "request_correction": "补正告知", "receive_correction": "收取补正材料",
+    "accept": "受理", "deemed_accepted_art32": "视为受理", "reject_application": "不予受理", "pass_step": "通过",
+    "return_to_step": "退回", "start_special_procedure": "启动特别程序", "end_special_procedure": "结束特别程序",
+    "extend": "延长期限", "grant": "准予许可", "refuse": "不予许可", "make_licence": "制证", "issue_licence": "发证",
+    "close": "办结", "deliver": "送达", "withdraw": "撤回申请", "terminate": "终止", "urge": "催办",
+    "supervise": "督办", "reply_supervision": "回复督办", "mark_urgent": "标为急件",
+}
+
+CARDS = {"green": "正常", "yellow_card": "黄牌", "red_card": "红牌"}
+
+WARNINGS = {
+    "card_expired": "身份证已过有效期，请核实身份",
+    "identity_typed_not_read": "身份信息为手工录入，未经读卡核验",
+}
+
+
+def tr(text: str) -> str:
+    return QApplication.translate("labels", text)
+
+
+def reason_text(reason: Reason | dict, names: dict[int, str] | None = None) -> str:
+    """One line of "why this ticket" in Chinese."""
+    d = reason.to_dict() if isinstance(reason, Reason) else dict(reason)
+    code = d.get("code")
+    if code == "fairness_turn":
+        return tr("按 {ratio}（优先:普通）轮到{turn}").format(ratio=d["ratio"], turn=TURN_NAMES.get(d["turn"], d["turn"]))
+    if code == "only_other_kind_waiting":
+        return tr("轮到{turn}，但该类无人等候，改叫另一类").format(turn=TURN_NAMES.get(d["turn"], d["turn"]))
+    if code == "business_level":
+        business = (names or {}).get(d["business"], str(d["business"]))
+        return tr("本窗口优先办理“{b}”（第 {level} 优先级）").format(b=business, level=d["level"])
+    if code in ("appointment_on_time", "green_channel", "normal"):
+        return tr("号票类别：{c}").format(c=CLASS_NAMES.get(d.get("class", 3), ""))
+    if code == "earliest_in_line":
+        when = dt.datetime.fromtimestamp(d["issued_ms"] / 1000, dt.timezone(dt.timedelta(hours=8)))
+        return tr("同类中取号最早（{t}）").format(t=when.strftime("%H:%M:%S"))
+    if code == "passed_over":
+        return tr("{t}（{c}）需稍候").format(t=d["ticket"], c=CLASS_NAMES.get(d.get("class", 3), ""))
+    if code == "waited_over_max":
+        return tr("{t} 已等候 {m} 分钟，超过 {x} 分钟上限，优先呼叫").format(t=d["ticket"], m=d["minutes"],
+                                                                     x=d["max_minutes"])
+    if code == "called_specifically":
+        return tr("特呼 {t}").format(t=d["ticket"])
+    return str(code)
+
+
+def queue_error(code: str) -> str:
+    return tr(queue_messages.message_for(code))
+
+
+def approval_error(code: str) -> str:
+    return tr(approval_messages.message_for(code))
+
+
+def status_text(code: str) -> str:
+    return tr(STATUS.get(code, code))
+
+
+def action_text(code: str) -> str:
+    return tr(ACTIONS.get(code, code))

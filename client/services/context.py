@@ -1,0 +1,67 @@
+"""Everything a signed-in workstation works with, built once after login (off the GUI thread): the cache, the
+sync client, reference data, the catalogue and its workflow definitions, and the domain services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from client.services.acceptance import AcceptanceService
+from client.services.auth import StaffSession
+from client.services.case_index import CaseIndex
+from client.services.cases import CaseStore
+from client.services.catalogue import CatalogueIndex
+from client.services.definitions import catalogue_definitions
+from client.services.notices import NoticeWriter
+from client.services.queue_desk import QueueDesk
+from client.services.reference import Reference, load_reference
+from client.services.workstation import Workstation
+from shared.calendar import WorkCalendar
+from shared.sync.client import SyncClient
+from shared.sync.transport import HttpTransport, Transport
+
+UNREGISTERED = "unregistered-workstation"
+
+
+@dataclass
+class Services:
+    workstation: Workstation
+    session: StaffSession
+    engine: Engine
+    sync: SyncClient
+    reference: Reference
+    catalogue: CatalogueIndex
+    cases: CaseStore
+    acceptance: AcceptanceService
+    desk: QueueDesk | None
+    clock: Callable[[], dt.datetime]
+    registered: bool
+    case_index: CaseIndex
+
+
+def build_services(workstation: Workstation, session: StaffSession, engine: Engine, *,
+                   transport: Transport | None = None, clock: Callable[[], dt.datetime] | None = None,
+                   calendar: WorkCalendar | None = None) -> Services:
+    clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    transport = transport or HttpTransport(workstation.server_url)
+    # An unregistered workstation still works locally: commands wait in the outbox until an admin registers it.
+    sync = SyncClient(engine, device_id=workstation.device_id or UNREGISTERED,
+                      token=workstation.device_token or "", transport=transport, staff_token=session.token)
+    reference = load_reference(engine)
+    catalogue = CatalogueIndex.load(engine)
+    cases = CaseStore(sync, catalogue_definitions(catalogue), calendar or WorkCalendar(), clock, session.username,
+                      session.roles)
+    notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
+                           reference.hall_address)
+    acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
+                                   workstation.data_dir / "attachments", notices)
+    window = reference.window_by_number(workstation.window_number) if workstation.window_number else None
+    desk = QueueDesk(sync, window, session.username, clock) if window and "clerk" in session.roles else None
+    if "clerk" in session.roles:
+        acceptance.track_numbers()
+    return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
+                    workstation.registered,
+                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices}))

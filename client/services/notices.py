@@ -1,0 +1,41 @@
+"""Written notices at the counter (受理通知书 / 补正材料通知书 / 不予受理决定书) as PDF, from the case's events with
+the shared builder the server uses too (shared.approval_notices): offline, the counter renders the same bytes
+the server would. Saved under the workstation's data folder for printing or handing over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from client.services.applicant import PERSON, Applicant
+from client.services.cases import CaseStore
+from client.services.catalogue import CatalogueChoice
+from shared.approval_notices import CaseFacts, notice_data, office_for
+from shared.notices import Applicant as NoticeApplicant
+from shared.notices import Material, NoticeKind, TemplateSet, render_notice
+
+KINDS = {"accepted": NoticeKind.ACCEPTANCE, "correction": NoticeKind.CORRECTION,
+         "rejected": NoticeKind.REFUSAL_OF_ACCEPTANCE}
+
+
+class NoticeWriter:
+    def __init__(self, cases: CaseStore, centre_name: str, hall_name: str, folder: Path, address: str = "") -> None:
+        self.cases, self.folder = cases, folder
+        self.office = office_for(centre_name, hall_name, address)  # as the server's notices endpoint does
+        self.templates = TemplateSet.for_office(None)
+
+    def write(self, kind: str, case_id: str, case_number: str, choice: CatalogueChoice, situation_code: str,
+              applicant: Applicant) -> Path:
+        """Render the notice for the outcome `kind` (accepted / correction / rejected); returns the PDF path."""
+        situation = next(s for s in choice.situations if s.code == situation_code)
+        who = NoticeApplicant(applicant.name, resident_id=applicant.identifier if applicant.kind == PERSON else None,
+                              uscc=None if applicant.kind == PERSON else applicant.identifier,
+                              phone=applicant.phone or None)
+        facts = CaseFacts(case_id, case_number, who, self.office, choice.label, situation.name,
+                          choice.statutory_limit_days, tuple(Material(name) for name, _ in situation.materials))
+        notice = KINDS[kind]
+        data = notice_data(notice, self.cases.events(case_id), facts, self.cases.calendar)
+        pdf = render_notice(data, self.templates[notice.value])
+        path = self.folder / f"{case_number}-{notice.value}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        return path

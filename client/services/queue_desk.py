@@ -1,0 +1,187 @@
+"""The counter's queue actions (叫号). Each action runs the shared calling rules on the local view of the hall
+(shared.queue.desk / lifecycle), then queues the wire command of shared.protocol.queue with its optimistic rows
+in one transaction. The server's handler has the last word (first claim wins); a refusal comes back as a
+rejected command and its optimistic rows are rolled back by sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from client.services.ticket_rows import row_after, ticket_from_row
+from shared.queue import desk, lifecycle
+from shared.queue.calling import Decision, choose_next
+from shared.queue.clock import CHINA_TZ
+from shared.queue.config import Window
+from shared.queue.errors import CallRefused
+from shared.queue.fairness import FairnessState
+from shared.queue.rules import CallingRules
+from shared.queue.tickets import Ticket, TicketState
+from shared.sync.client import SyncClient
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class DeskSnapshot:
+    """Everything the calling panel shows, read in one go off the GUI thread."""
+    current: Ticket | None
+    paused: bool
+    waiting: dict[int, int]                  # business id → people waiting this window may call
+    held: tuple[Ticket, ...]                 # set aside at this window
+    preview: Decision | None                 # who "call next" would call now, and why
+    last_decision: Decision | None
+    rating: dict | None                      # latest queue_rating row of this window today
+    now: dt.datetime
+    waiting_tickets: tuple[Ticket, ...] = field(default=())
+
+
+class QueueDesk:
+    def __init__(self, sync: SyncClient, window: Window, clerk: str, clock: Callable[[], dt.datetime],
+                 rules: CallingRules | None = None) -> None:
+        self.sync, self.window, self.clerk, self.clock = sync, window, clerk, clock
+        self.rules = rules or CallingRules()
+        self.fairness = FairnessState()  # this counter's place in the 1:2 cycle (kept for the session)
+        self.last_decision: Decision | None = None
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def _rows(self) -> dict[str, dict]:
+        today = self.clock().astimezone(CHINA_TZ).date().isoformat()
+        return {pk: r for pk, r in self.sync.rows("queue_ticket").items() if str(r.get("day")) == today}
+
+    def _paused(self) -> bool:
+        row = self.sync.rows("queue_window").get(str(self.window.id))
+        return bool(row and row.get("paused"))
+
+    def snapshot(self) -> DeskSnapshot:
+        now = self.clock()
+        tickets = [ticket_from_row(r) for r in self._rows().values()]
+        callable_ = [t for t in tickets if t.state is TicketState.WAITING
+                     and t.target_window_id in (None, self.window.id) and self.window.serves(t.business_id)]
+        waiting = {s.business_id: sum(1 for t in callable_ if t.business_id == s.business_id)
+                   for s in self.window.services}
+        held = tuple(t for t in tickets if t.state is TicketState.HELD and t.window_id == self.window.id)
+        ratings = [r for r in self.sync.rows("queue_rating").values() if r.get("window_id") == self.window.id]
+        rating = max(ratings, key=lambda r: r["at"]) if ratings else None
+        preview = choose_next(self.window, tickets, now, self.fairness, self.rules)
+        return DeskSnapshot(desk.current_ticket(self.window, tickets), self._paused(), waiting, held, preview,
+                            self.last_decision, rating, now, tuple(sorted(callable_, key=lambda t: t.queue_key)))
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def call_next(self) -> Decision:
+        rows = self._rows()
+        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
+        result = desk.call_next(self.window, status, [ticket_from_row(r) for r in rows.values()], self.clock(),
+                                self.rules, self.clerk)
+        self._call(rows[result.ticket.id], result.ticket, "next", result.decision)
+        self.fairness = result.status.fairness
+        return result.decision
+
+    def call_specific(self, display: str) -> Decision:
+        rows = self._rows()
+        tickets = [ticket_from_row(r) for r in rows.values()]
+        wanted = display.strip().upper()
+        ticket = next((t for t in tickets if t.number == wanted and t.state is TicketState.WAITING), None)
+        if ticket is None:
+            raise CallRefused("no_ticket_waiting", f"ticket {wanted} is not waiting", ticket=wanted)
+        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
+        result = desk.call_specific(self.window, status, ticket, tickets, self.clock(), self.rules, self.clerk)
+        self._call(rows[ticket.id], result.ticket, "specific", result.decision)
+        self.fairness = result.status.fairness
+        return result.decision
+
+    def call_back(self, ticket_id: str) -> Ticket:
+        rows = self._rows()
+        tickets = [ticket_from_row(r) for r in rows.values()]
+        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
+        called = desk.call_back(self.window, status, ticket_from_row(rows[ticket_id]), tickets, self.clock())
+        self._call(rows[ticket_id], called, "call_back", None)
+        return called
+
+    def recall(self) -> Ticket:
+        return self._act("queue.recall", lambda t, now: lifecycle.recall(t, self.rules, now), call_kind="recall")
+
+    def start(self) -> Ticket:
+        return self._act("queue.start", lambda t, now: lifecycle.start_service(t, now, self.clerk))
+
+    def finish(self) -> Ticket:
+        """办结: the window's evaluator asks the citizen for a rating when it sees the finished ticket."""
+        return self._act("queue.finish", lifecycle.finish, frees_window=True)
+
+    def hold(self) -> Ticket:
+        return self._act("queue.hold", lifecycle.hold, frees_window=True)
+
+    def no_show(self) -> Ticket:
+        return self._act("queue.no_show", lambda t, now: lifecycle.mark_no_show(t, self.rules, now),
+                         frees_window=True)
+
+    def transfer(self, *, to_business_id: int | None = None, to_window: Window | None = None) -> Ticket:
+        def move(t: Ticket, now: dt.datetime) -> Ticket:
+            return lifecycle.transfer(t, now, self.rules, to_business_id=to_business_id, to_window=to_window)
+        extra = {"to_business_id": to_business_id, "to_window_id": to_window.id if to_window else None}
+        return self._act("queue.transfer", move, frees_window=True, extra=extra)
+
+    def pause(self, reason: str = "") -> None:
+        desk.pause(desk.WindowStatus(self.window.id, paused=self._paused()), self.clock())
+        self._window_command("queue.pause", True, reason)
+
+    def resume(self) -> None:
+        desk.resume(desk.WindowStatus(self.window.id, paused=self._paused()))
+        self._window_command("queue.resume", False, "")
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    def _current(self) -> tuple[dict, Ticket]:
+        rows = self._rows()
+        current = desk.current_ticket(self.window, [ticket_from_row(r) for r in rows.values()])
+        if current is None:
+            raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",
+                              window=self.window.id)
+        return rows[current.id], current
+
+    def _act(self, name: str, move, *, frees_window: bool = False, call_kind: str | None = None,
+             extra: dict | None = None) -> Ticket:  # noqa: ANN001
+        row, ticket = self._current()
+        now = self.clock()
+        after = move(ticket, now)
+        args = {"ticket_id": ticket.id, "window_id": self.window.id, "at": now.isoformat(), **(extra or {})}
+        effects = [("queue_ticket", ticket.id, row_after(row, after))]
+        if frees_window:
+            effects.append(("queue_window", str(self.window.id), self._window_row(None, now)))
+        if call_kind:
+            effects.append(self._call_row(ticket, call_kind, now))
+        self.sync.submit(name, VERSION, args, effects=effects)
+        return after
+
+    def _call(self, row: dict, called: Ticket, mode: str, decision: Decision | None) -> None:
+        now = self.clock()
+        call_id = str(uuid.uuid4())
+        reasons = [r.to_dict() for r in decision.reasons][:10] if decision else []
+        args = {"call_id": call_id, "ticket_id": called.id, "window_id": self.window.id, "mode": mode,
+                "at": now.isoformat(), "reasons": reasons}
+        kind = "call_back" if mode == "call_back" else "call"
+        self.sync.submit("queue.call", VERSION, args, effects=[
+            ("queue_ticket", called.id, row_after(row, called)),
+            ("queue_window", str(self.window.id), self._window_row(called.id, now)),
+            self._call_row(called, kind, now, call_id)])
+        self.last_decision = decision
+
+    def _call_row(self, ticket: Ticket, kind: str, now: dt.datetime, call_id: str | None = None) -> tuple:
+        call_id = call_id or str(uuid.uuid4())
+        return ("queue_call", call_id, {"id": call_id, "hall_id": None, "ticket_id": ticket.id,
+                                        "display": ticket.number, "window_id": self.window.id,
+                                        "window_number": self.window.number, "kind": kind,
+                                        "at": now.isoformat(), "accepted": True})
+
+    def _window_row(self, ticket_id: str | None, now: dt.datetime, paused: bool | None = None) -> dict:
+        return {"window_id": self.window.id, "hall_id": None,
+                "paused": self._paused() if paused is None else paused,
+                "current_ticket_id": ticket_id, "since": now.isoformat()}
+
+    def _window_command(self, name: str, paused: bool, reason: str) -> None:
+        now = self.clock()
+        row = self.sync.rows("queue_window").get(str(self.window.id)) or {}
+        self.sync.submit(name, VERSION, {"window_id": self.window.id, "at": now.isoformat(), "reason": reason},
+                         effects=[("queue_window", str(self.window.id),
+                                   {**self._window_row(row.get("current_ticket_id"), now), "paused": paused})])

@@ -1,0 +1,51 @@
+"""Reference data the workstation needs, read once from the local cache's ORM tables (filled by sync, or by
+the demo loader in tests): the hall, its windows as shared.queue Windows, businesses, departments, staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload
+
+from shared.db.models import Business, Department, Hall, StaffUser, Window as WindowRow
+from shared.queue.config import Window, WindowService
+
+
+@dataclass(frozen=True)
+class Reference:
+    hall_id: int | None = None
+    hall_name: str = ""
+    centre_name: str = ""
+    hall_address: str = ""
+    windows: dict[int, Window] = field(default_factory=dict)          # by window id
+    businesses: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (prefix, name)
+    departments: dict[int, str] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)                # username → display name
+
+    def window_by_number(self, number: int) -> Window | None:
+        return next((w for w in self.windows.values() if w.number == number), None)
+
+    def business_name(self, business_id: int) -> str:
+        return self.businesses.get(business_id, ("", f"业务{business_id}"))[1]
+
+    def staff_name(self, username: str | None) -> str:
+        return self.staff.get(username or "", username or "")
+
+
+def load_reference(engine: Engine) -> Reference:
+    with Session(engine) as session:
+        hall = session.scalars(select(Hall).order_by(Hall.id)).first()
+        if hall is None:
+            return Reference()
+        windows = {}
+        for w in session.scalars(select(WindowRow).where(WindowRow.hall_id == hall.id)
+                                 .options(selectinload(WindowRow.services))):
+            services = tuple(WindowService(s.business_id, s.priority) for s in w.services)
+            if services:
+                windows[w.id] = Window(w.id, w.number, services, w.name, w.active)
+        businesses = {b.id: (b.prefix, b.name) for b in session.scalars(select(Business)
+                                                                         .where(Business.hall_id == hall.id))}
+        departments = {d.id: d.name for d in session.scalars(select(Department))}
+        staff = {u.username: u.display_name for u in session.scalars(select(StaffUser))}
+        return Reference(hall.id, hall.name, hall.centre.name, hall.address, windows, businesses, departments, staff)

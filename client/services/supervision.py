@@ -1,0 +1,65 @@
+"""督查督办 figures: near-due (yellow) and overdue (red) open cases by department and step (from the case
+index, so a hall's whole caseload stays quick), and the latest written replies to supervisions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from client.services.catalogue import CatalogueIndex
+from client.services.rowsql import RowSql
+from client.services.worklist import FINISHED, Worklist
+from shared.approval.clocks import DEFAULT_MARGIN
+from shared.approval.registry import DefinitionCatalogue
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    department: str
+    step: str
+    yellow: int
+    red: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    case_id: str
+    by: str
+    at: str
+    reply: str
+
+
+class SupervisionBoard:
+    def __init__(self, sql: RowSql, worklist: Worklist) -> None:
+        self.sql, self.worklist = sql, worklist
+
+    def groups(self) -> list[DueGroup]:
+        today = self.worklist.today()
+        t, yellow_day = today.isoformat(), self.worklist.add_workdays(today, DEFAULT_MARGIN).isoformat()
+        yellow, red = Counter(), Counter()
+        for e in self.worklist.index.entries():
+            if e.status in FINISHED or e.due is None:
+                continue
+            for step in e.steps:
+                if e.due < t:
+                    red[(e.department, step)] += 1
+                elif e.due <= yellow_day:
+                    yellow[(e.department, step)] += 1
+        keys = set(yellow) | set(red)
+        groups = [DueGroup(dep, step, yellow[(dep, step)], red[(dep, step)]) for dep, step in keys]
+        return sorted(groups, key=lambda g: (-g.red, -g.yellow, g.department, g.step))
+
+    def replies(self, limit: int = 50) -> list[Reply]:
+        rows = self.sql.rows("approval_event", "json_extract(row, '$.action') = 'reply_supervision'",
+                             "json_extract(row, '$.at') DESC", limit=limit)
+        return [Reply(r["case_id"], r["actor"]["user_id"], r["at"], r["payload"].get("reply", "")) for r in rows]
+
+
+def step_names(definitions: DefinitionCatalogue, catalogue: CatalogueIndex) -> dict[str, str]:
+    """Step code → display name across the catalogue's definitions (审查, 审核 …)."""
+    names: dict[str, str] = {}
+    for choice in catalogue.choices:
+        for situation in choice.situations:
+            d = definitions.latest(choice.item_code, situation.code)
+            names.update({s.name: s.display_name for s in d.steps})
+    return names

@@ -1,0 +1,135 @@
+"""Approval worklists (待办 / 在办 / 已办 / 即将超期 / 超期) over the case index: a list is case ids in order
+(fast for 100,000 cases); rows for the visible page are fetched apart and decorated with today's remaining
+working days and card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from client.services.case_index import CaseEntry, CaseIndex
+from client.services.rowsql import RowSql
+from shared.approval.clocks import DEFAULT_MARGIN
+from shared.approval.events import local_day
+from shared.calendar import CalendarNotPublished, WorkCalendar
+
+KINDS = ("todo", "doing", "done", "near_due", "overdue")
+FINISHED = frozenset({"not_accepted", "delivered", "withdrawn", "terminated"})
+
+
+@dataclass(frozen=True)
+class Filter:
+    kind: str = "todo"
+    search: str = ""
+    department: str | None = None
+    step: str | None = None
+
+
+class Worklist:
+    def __init__(self, sql: RowSql, index: CaseIndex, user: str, roles: Sequence[str], calendar: WorkCalendar,
+                 clock: Callable[[], dt.datetime], *, everyone: bool = False,
+                 step_names: dict[str, str] | None = None) -> None:
+        """`everyone`: supervisors see every case of the hall, not only those at their own steps."""
+        self.step_names = step_names or {}
+        self.sql, self.index, self.user, self.roles = sql, index, user, frozenset(roles)
+        self.calendar, self.clock, self.everyone = calendar, clock, everyone
+        self._lists: tuple[tuple, dict[str, list[CaseEntry]]] = ((), {})
+        self._lists_lock = threading.Lock()
+
+    def today(self) -> dt.date:
+        return local_day(self.clock())
+
+    def lists(self) -> dict[str, list[CaseEntry]]:
+        """Every tab's cases, computed in one pass per change of the index (or of the day) and reused by
+        each filter, search and count until then."""
+        with self._lists_lock:
+            entries = self.index.entries()
+            key = (self.index.generation, self.today())
+            if self._lists[0] != key:
+                tests = {k: self._test(Filter(kind=k)) for k in KINDS}
+                lists: dict[str, list[CaseEntry]] = {k: [] for k in KINDS}
+                for e in entries:
+                    for k, test in tests.items():
+                        if test(e):
+                            lists[k].append(e)
+                self._lists = (key, lists)
+            return self._lists[1]
+
+    def _test(self, f: Filter) -> Callable[[CaseEntry], bool]:
+        today = self.today().isoformat()
+        yellow = self.add_workdays(self.today(), DEFAULT_MARGIN).isoformat()
+        roles, me, everyone = self.roles, self.user, self.everyone
+
+        def mine(e: CaseEntry) -> bool:
+            return not roles.isdisjoint(e.roles)
+
+        tests = {
+            "todo": lambda e: e.status not in FINISHED and mine(e),
+            "doing": lambda e: e.status not in FINISHED and me in e.participants and not mine(e),
+            "done": lambda e: me in e.participants and (e.status in FINISHED or not mine(e)),
+            "near_due": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+                                   and today <= e.due <= yellow),
+            "overdue": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+                                  and e.due < today),
+            "all": lambda e: e.status not in FINISHED,
+        }
+        base = tests[f.kind]
+        needle = f.search.strip().lower()
+        if not (needle or f.department or f.step):
+            return base
+        return lambda e: (base(e) and (not needle or needle in e.text)
+                          and (not f.department or e.department == f.department)
+                          and (not f.step or f.step in e.steps))
+
+    def matching(self, f: Filter) -> list[CaseEntry]:
+        pool = self.lists()[f.kind] if f.kind in KINDS else self.index.entries()
+        needle = f.search.strip().lower()
+        if not (needle or f.department or f.step):
+            return pool if f.kind in KINDS else [e for e in pool if self._test(f)(e)]
+        return [e for e in pool if (not needle or needle in e.text)
+                and (not f.department or e.department == f.department) and (not f.step or f.step in e.steps)]
+
+    def ids(self, f: Filter) -> list[str]:
+        return [e.pk for e in self.matching(f)]
+
+    def count(self, f: Filter) -> int:
+        return len(self.matching(f))
+
+    def counts(self, kinds: Sequence[str] = KINDS) -> dict[str, int]:
+        lists = self.lists()
+        return {k: len(lists[k]) for k in kinds}
+
+    def rows(self, pks: Sequence[str]) -> dict[str, dict]:
+        rows = self.sql.by_pks("approval_case", pks)
+        today = self.today()
+        known: dict[str | None, tuple[int | None, str]] = {}  # a page shares few due days: count each once
+        for row in rows.values():
+            due = (row.get("clocks") or {}).get("statutory_due")
+            if due not in known:
+                known[due] = self.remaining(due, today)
+            row["_remaining"], row["_card"] = known[due]
+            row["_due"] = due
+            row["_item"] = self.index.item_names.get(row.get("item_code", ""), row.get("item_code", ""))
+            row["_steps"] = [self.step_names.get(x, x) for x in row.get("current_steps", [])]
+        return rows
+
+    def remaining(self, due: str | None, today: dt.date) -> tuple[int | None, str]:
+        """Working days left until the statutory due day (negative when over) and the card for today."""
+        if not due:
+            return None, "green"
+        day = dt.date.fromisoformat(due)
+        try:
+            left = (self.calendar.workdays_between(today, day) if day >= today
+                    else -self.calendar.workdays_between(day, today))
+        except CalendarNotPublished:
+            left = (day - today).days
+        card = "red_card" if left < 0 else "yellow_card" if left <= DEFAULT_MARGIN else "green"
+        return left, card
+
+    def add_workdays(self, day: dt.date, n: int) -> dt.date:
+        try:
+            return self.calendar.add_workdays(day, n)
+        except CalendarNotPublished:
+            return day + dt.timedelta(days=n)

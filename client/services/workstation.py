@@ -1,0 +1,58 @@
+"""This workstation's settings: server, counter window, sync device credentials and devices, from
+`<data dir>/workstation.toml` (device sections in drivers/config.py's format). Example::
+
+    [workstation]
+    server = "http://10.0.0.5:8000"
+    window = 3                  # the counter this PC sits at (clerks)
+    device_id = "…"             # issued when an admin registered this workstation
+    device_token = "…"
+    [idcard]
+    port = "/dev/ttyUSB0"
+    [keypad]
+    port = "/dev/ttyUSB1"
+    [printer]
+    transport = "network"
+    host = "192.168.1.50"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drivers.config import DeviceSettings, load_config
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+FILE_NAME = "workstation.toml"
+
+
+@dataclass(frozen=True)
+class Workstation:
+    data_dir: Path
+    server_url: str = DEFAULT_SERVER
+    window_number: int | None = None
+    device_id: str | None = None
+    device_token: str | None = None
+    devices: dict[str, DeviceSettings] = field(default_factory=dict)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.data_dir / "cache.sqlite3"
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.device_id and self.device_token)
+
+
+def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstation:
+    path = data_dir / FILE_NAME
+    section: dict = {}
+    devices: dict[str, DeviceSettings] = {}
+    if path.exists():
+        section = tomllib.loads(path.read_text(encoding="utf-8")).get("workstation", {})
+        devices = {k: v for k, v in load_config(path).items() if k != "workstation"}
+    window = section.get("window")
+    return Workstation(data_dir=data_dir, server_url=server_url or section.get("server", DEFAULT_SERVER),
+                       window_number=int(window) if window else None, device_id=section.get("device_id"),
+                       device_token=section.get("device_token"), devices=devices)

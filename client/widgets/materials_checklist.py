@@ -1,0 +1,85 @@
+"""The situation's materials checklist: mark each received, attach files (file dialog), preview them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                       QPushButton,
+                       QTableWidget, QTableWidgetItem, QWidget, Signal)
+from client.services.catalogue import SituationChoice
+
+
+class MaterialsChecklist(QTableWidget):
+    sig_changed = Signal()
+    sig_preview = Signal(str, object)  # material, paths
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(0, 4, parent)
+        self.setHorizontalHeaderLabels([self.tr("已收"), self.tr("材料名称"), self.tr("要求"), self.tr("附件")])
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.materials: list[tuple[str, bool]] = []
+        self.checks: list[QCheckBox] = []
+        self.files: dict[str, list[str]] = {}
+        self.pick_files = lambda: QFileDialog.getOpenFileNames(self, self.tr("选择附件"))[0]
+
+    def load(self, situation: SituationChoice | None) -> None:
+        self.materials = list(situation.materials) if situation else []
+        self.checks, self.files = [], {}
+        self.setRowCount(len(self.materials))
+        for row, (name, required) in enumerate(self.materials):
+            check = QCheckBox()
+            check.toggled.connect(self.sig_changed)
+            holder = QWidget()
+            box = QHBoxLayout(holder)
+            box.setContentsMargins(8, 0, 0, 0)
+            box.addWidget(check)
+            self.setCellWidget(row, 0, holder)
+            self.checks.append(check)
+            self.setItem(row, 1, QTableWidgetItem(name))
+            need = QTableWidgetItem(self.tr("必交") if required else self.tr("选交"))
+            need.setForeground(QBrush(QColor("#c62828" if required else "#66788a")))
+            self.setItem(row, 2, need)
+            self.setCellWidget(row, 3, self._attach_cell(name))
+        self.resizeRowsToContents()
+        self.sig_changed.emit()
+
+    def _attach_cell(self, name: str) -> QWidget:
+        cell = QWidget()
+        box = QHBoxLayout(cell)
+        box.setContentsMargins(4, 0, 4, 0)
+        count = QLabel("")
+        attach = QPushButton(self.tr("添加…"))
+        preview = QPushButton(self.tr("预览"))
+        preview.setEnabled(False)
+        def add() -> None:
+            paths = [p for p in self.pick_files() if Path(p).is_file()]
+            if paths:
+                self.files.setdefault(name, []).extend(paths)
+                count.setText(self.tr("{0} 个").format(len(self.files[name])))
+                preview.setEnabled(True)
+                self.set_received(name, True)
+        attach.clicked.connect(add)
+        preview.clicked.connect(lambda: self.sig_preview.emit(name, list(self.files.get(name, []))))
+        for w in (count, attach, preview):
+            box.addWidget(w)
+        return cell
+
+    def set_received(self, name: str, received: bool) -> None:
+        for (material, _), check in zip(self.materials, self.checks):
+            if material == name:
+                check.setChecked(received)
+
+    def received(self) -> tuple[str, ...]:
+        return tuple(name for (name, _), check in zip(self.materials, self.checks) if check.isChecked())
+
+    def attachments(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(paths) for name, paths in self.files.items() if paths}
+

@@ -1,0 +1,72 @@
+"""The main window: a header (who, which role, which window), the workspace of the user's role, and the
+status bar (sync state, rejected commands, devices)."""
+
+from __future__ import annotations
+
+from client.devices import Devices
+from client.ops import Ops
+from client.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from client.services.context import Services
+from client.widgets.style import STYLESHEET
+from client.widgets.sync_status import SyncStatusWidget
+
+ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理"}
+
+
+def workspace_for(services: Services, ops: Ops, devices: Devices) -> QWidget:
+    role = services.session.primary_role
+    if role == "clerk":
+        from client.workspaces.clerk.workspace import ClerkWorkspace
+        return ClerkWorkspace(services, ops, devices)
+    if role in ("supervisor", "admin"):
+        from client.workspaces.supervisor.workspace import SupervisorWorkspace
+        return SupervisorWorkspace(services, ops)
+    from client.workspaces.approver.workspace import ApproverWorkspace
+    return ApproverWorkspace(services, ops)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, ops: Ops, devices: Devices, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services, self.ops, self.devices = services, ops, devices
+        session = services.session
+        self.setStyleSheet(STYLESHEET)
+        self.setWindowTitle(self.tr("GovHall 政务服务中心业务系统 · {0}").format(services.reference.hall_name))
+        header = QFrame()
+        header.setObjectName("header")
+        title = QLabel(self.tr("政务服务中心业务系统"))
+        title.setObjectName("title")
+        role = self.tr(ROLE_NAMES.get(session.primary_role, session.primary_role))
+        window = services.desk.window.name if services.desk else ""
+        who = QLabel(self.tr("{0}（{1}）· {2}{3}").format(session.display_name, session.staff_no, role,
+                                                        f" · {window}" if window else ""))
+        bar = QHBoxLayout(header)
+        bar.addWidget(title)
+        bar.addStretch(1)
+        bar.addWidget(QLabel(services.reference.hall_name))
+        bar.addSpacing(24)
+        bar.addWidget(who)
+        if session.offline:
+            offline = QLabel(self.tr("离线登录"))
+            offline.setStyleSheet("background: #b7791f; padding: 2px 8px; border-radius: 3px;")
+            bar.addWidget(offline)
+        self.workspace = workspace_for(services, ops, devices)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        body = QVBoxLayout()
+        body.setContentsMargins(8, 8, 8, 8)
+        body.addWidget(self.workspace)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.sync_status = SyncStatusWidget(services.sync, ops, services.registered)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.device_state = QLabel(self._devices_text())
+        self.statusBar().addWidget(self.device_state)
+
+    def _devices_text(self) -> str:
+        names = [(self.devices.idcard, "读卡器"), (self.devices.keypad, "叫号器"), (self.devices.printer, "打印机")]
+        present = [self.tr(n) for d, n in names if d is not None]
+        return self.tr("设备：{0}").format("、".join(present) if present else self.tr("未配置"))

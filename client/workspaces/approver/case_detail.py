@@ -1,0 +1,126 @@
+"""One case: who applied (masked), the materials, the clocks with their cards, the history with every earlier
+opinion, the supervisions and their replies, and what the user may do now (ActionBox)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from client.i18n.labels import CARDS, action_text, status_text
+from client.qt import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
+from client.services.cases import CaseDetail
+from shared.queue.clock import CHINA_TZ
+from client.widgets.action_box import ActionBox
+from shared.approval.clocks import Clock
+
+CLOCK_NAMES = {"statutory": "法定时限", "promised": "承诺时限", "issue": "发证时限"}
+CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "color:#8a5a00;font-weight:bold",
+              "green": "color:#2e7d32"}
+
+
+class CaseDetailPanel(QScrollArea):
+    def __init__(self, staff_name, catalogue, parent=None) -> None:  # noqa: ANN001 - username → display name
+        super().__init__(parent)
+        self.staff_name = staff_name
+        self.items = {c.item_code: c for c in catalogue.choices}
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self.setWidget(body)
+        self.title = QLabel(self.tr("请选择左侧列表中的办件"))
+        self.title.setObjectName("title")
+        self.title.setWordWrap(True)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.clocks = QLabel("")
+        self.clocks.setWordWrap(True)
+        self.materials = QLabel("")
+        self.materials.setWordWrap(True)
+        self.history = QTextBrowser()
+        self.history.setMinimumHeight(200)
+        self.actions = ActionBox()
+        info = QGroupBox(self.tr("申请信息"))
+        QVBoxLayout(info).addWidget(self.summary)
+        info.layout().addWidget(self.materials)
+        clocks = QGroupBox(self.tr("办理时限"))
+        QVBoxLayout(clocks).addWidget(self.clocks)
+        top = QHBoxLayout()
+        top.addWidget(info, 3)
+        top.addWidget(clocks, 2)
+        history = QGroupBox(self.tr("办理过程与意见"))
+        QVBoxLayout(history).addWidget(self.history)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(history, 1)
+        layout.addWidget(self.actions)
+        self.actions.setVisible(False)
+
+    def show_detail(self, d: CaseDetail) -> None:
+        row, s = d.row, d.state
+        item = self.items.get(s.item_code)
+        situation = next((x.name for x in item.situations if x.code == s.situation_code), "") if item else ""
+        self.title.setText(f"{row.get('case_number', s.case_id[:8])}　{item.item_name if item else s.item_code}")
+        steps = "、".join(d.definition.step(x).display_name for x in s.current_steps) or "—"
+        self.summary.setText(self.tr(
+            "办理情形：{sit}\n申请人：{name}　证件：{ident}\n当前状态：{status}　当前环节：{steps}{urgent}").format(
+            sit=situation or s.situation_code, name=row.get("applicant_name", ""),
+            ident=row.get("applicant_id_masked", ""), status=status_text(s.status.value), steps=steps,
+            urgent=self.tr("　【急件】") if s.urgent else ""))
+        required = d.definition.required_materials
+        have = [m for m in required if m in s.materials]
+        missing = [m for m in required if m not in s.materials]
+        text = self.tr("材料：已收 {0} 项").format(len(s.materials))
+        if missing:
+            text += self.tr("；缺：") + "、".join(missing)
+        warnings = [m.get("message") or m.get("code", "") for m in row.get("mismatches") or []]
+        if warnings:  # 信息比对 found by the server at receipt or acceptance
+            text = self.tr("⚠ 信息比对：") + "；".join(map(str, warnings)) + "\n" + text
+        self.materials.setText(text + ("\n" + "、".join(sorted(s.materials)) if s.materials else ""))
+        self.clocks.setText(self._clocks(d))
+        self.history.setHtml(self._history(d))
+        self.actions.setVisible(True)
+        self.actions.show_detail(d)
+
+    def _clock_line(self, name: str, c: Clock) -> str:
+        if c.finished_on:
+            state = self.tr("已于 {0} 完成").format(c.finished_on)
+        elif c.stopped:
+            state = self.tr("暂停计时（已用 {0} 个工作日）").format(c.used)
+        else:
+            state = self.tr("{0} 到期，剩余 {1} 个工作日").format(c.due, c.remaining)
+        card = f"<span style='{CARD_STYLE[c.card.value]}'>{CARDS[c.card.value]}</span>"
+        provisional = self.tr("（日历未公布，暂估）") if c.provisional else ""
+        return f"{escape(name)}：{state} {card}{provisional}"
+
+    def _clocks(self, d: CaseDetail) -> str:
+        v = d.view
+        lines = [self._clock_line(self.tr(CLOCK_NAMES[c.name]), c) for c in v.case_clocks]
+        for step, c in v.steps.items():
+            lines.append(self._clock_line(self.tr("环节·{0}").format(d.definition.step(step).display_name), c))
+        if v.art32 is not None and d.state.accepted_on is None:
+            lines.append(self.tr("五日补正告知期限：{0}").format(getattr(v.art32, "deadline", "")))
+        self.clocks.setTextFormat(self.clocks.textFormat().RichText)
+        return "<br>".join(lines) or self.tr("尚未受理，法定时限未开始")
+
+    def _history(self, d: CaseDetail) -> str:
+        out = []
+        for e in d.events:
+            step = e.payload.get("step")
+            step_name = d.definition.step(step).display_name if step else ""
+            who = escape(self.staff_name(e.actor.user_id))
+            when = e.at.astimezone(CHINA_TZ).strftime('%Y-%m-%d %H:%M')
+            line = (f"<p><b>{when}</b>　{escape(action_text(e.action.value))}"
+                    f"{'（' + escape(step_name) + '）' if step_name else ''}　{who}")
+            if e.opinion:
+                line += f"<br><span style='color:#1f5fa8'>意见：{escape(e.opinion)}</span>"
+            for key in ("reason", "message", "reply"):
+                if e.payload.get(key) and e.payload[key] != e.opinion:  # not twice when the opinion is the text
+                    line += f"<br><span style='color:#555'>{escape(str(e.payload[key]))}</span>"
+            if e.payload.get("items"):
+                items = "；".join(f"{m}：{p}" for m, p in e.payload["items"])
+                line += f"<br><span style='color:#8a5a00'>补正：{escape(items)}</span>"
+            out.append(line + "</p>")
+        for sup in d.state.supervisions:
+            reply = (self.tr("已回复（{0}）：{1}").format(sup.replied_on, sup.reply) if sup.replied_on
+                     else self.tr("待回复"))
+            out.append(f"<p style='color:#c62828'>督办 {sup.opened_on}：{escape(sup.message)}<br>{escape(reply)}</p>")
+        return "".join(out)

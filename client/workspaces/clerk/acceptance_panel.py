@@ -1,0 +1,207 @@
+"""受理 at the counter: start from the called ticket or a walk-in, pick the item and situation, the applicant
+(ID card or typed) and the materials, then accept / ask for corrections / refuse to accept. Each outcome
+prints a receipt with the case number and a QR code; it all works offline (number from the lease)."""
+
+from __future__ import annotations
+
+from client.dialogs.correction import CorrectionDialog
+from client.dialogs.preview import PreviewDialog
+from client.dialogs.reject_application import RejectApplicationDialog
+from client.i18n.labels import WARNINGS, approval_error
+from client.ops import Ops
+from client.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
+from client.services.acceptance import AcceptanceService, Application, Outcome
+from client.services.applicant import comparison_warnings
+from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
+from client.services.printing import ReceiptPrinter
+from client.widgets.applicant_form import ApplicantForm
+from client.widgets.item_picker import ItemPicker
+from client.widgets.materials_checklist import MaterialsChecklist
+from client.widgets.style import mark
+from shared.errors import DomainError
+
+
+class AcceptancePanel(QWidget):
+    sig_outcome = Signal(object)   # Outcome
+    sig_printed = Signal(bool, str)  # printed?, detail
+
+    def __init__(self, acceptance: AcceptanceService, catalogue: CatalogueIndex, printer: ReceiptPrinter,
+                 ops: Ops, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.acceptance, self.printer, self.ops = acceptance, printer, ops
+        self.choice: CatalogueChoice | None = None
+        self.situation: SituationChoice | None = None
+        self.ticket, self.ticket_id = "", None
+        self.saved = False  # one application, one case: a new one starts with 新建收件 or the next ticket
+        self.source = QLabel(self.tr("现场收件（未关联号票）"))
+        self.source.setObjectName("title")
+        new = QPushButton(self.tr("新建收件"))
+        new.clicked.connect(lambda: self.start(""))
+        top = QHBoxLayout()
+        top.addWidget(self.source, 1)
+        top.addWidget(new)
+
+        self.picker = ItemPicker(catalogue)
+        self.picker.situations.currentItemChanged.connect(self._situation_changed)
+        self.chosen = QLabel(self.tr("请选择事项和办理情形"))
+        self.chosen.setWordWrap(True)
+        pick_box = QGroupBox(self.tr("① 事项与情形"))
+        QVBoxLayout(pick_box).addWidget(self.picker)
+        pick_box.layout().addWidget(self.chosen)
+
+        self.form = ApplicantForm(acceptance.cases.today())
+        self.form.sig_changed.connect(self._update)
+        who_box = QGroupBox(self.tr("② 申请人"))
+        QVBoxLayout(who_box).addWidget(self.form)
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("warning")
+        self.warnings.setWordWrap(True)
+        who_box.layout().addWidget(self.warnings)
+
+        self.checklist = MaterialsChecklist()
+        self.checklist.sig_changed.connect(self._update)
+        self.checklist.sig_preview.connect(lambda m, paths: PreviewDialog(m, paths, self).open())
+        materials_box = QGroupBox(self.tr("③ 材料核对"))
+        QVBoxLayout(materials_box).addWidget(self.checklist)
+
+        self.accept_button = mark(QPushButton(self.tr("受理")))
+        self.correct_button = QPushButton(self.tr("补正告知"))
+        self.reject_button = mark(QPushButton(self.tr("不予受理")), "danger")
+        for b in (self.accept_button, self.correct_button, self.reject_button):
+            b.setMinimumHeight(40)
+        self.accept_button.clicked.connect(self.do_accept)
+        self.correct_button.clicked.connect(self.do_correction)
+        self.reject_button.clicked.connect(self.do_reject)
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        actions = QHBoxLayout()
+        actions.addWidget(self.result, 1)
+        for b in (self.reject_button, self.correct_button, self.accept_button):
+            actions.addWidget(b)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(who_box)
+        right_layout.addWidget(materials_box, 1)
+        split = QSplitter()
+        split.addWidget(pick_box)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addLayout(actions)
+        self._update()
+
+    # -- inputs ------------------------------------------------------------------------------------------
+    def start(self, ticket: str, ticket_id: str | None = None) -> None:
+        """A new application, from the called ticket (its number and id) or a walk-in ('')."""
+        self.ticket, self.ticket_id = ticket, ticket_id
+        self.saved = False
+        self.source.setText(self.tr("号票 {0} 收件").format(ticket) if ticket else self.tr("现场收件（未关联号票）"))
+        self.form.clear()
+        self.checklist.load(self.situation)
+        self.result.setText("")
+        self._update()
+
+    def on_card(self, read) -> None:  # noqa: ANN001 - drivers.idcard.reader.IdCardRead
+        self.form.fill_from_card(read)
+
+    def _situation_changed(self, current) -> None:  # noqa: ANN001
+        self.choice = self.picker.results.currentItem().data(Qt.ItemDataRole.UserRole) if current else None
+        self.situation = current.data(Qt.ItemDataRole.UserRole) if current else None
+        if self.choice and self.situation:
+            self.chosen.setText(self.tr("已选：{0} / {1}").format(self.choice.label, self.situation.name))
+        self.checklist.load(self.situation)
+
+    def application(self) -> Application | None:
+        applicant = self.form.applicant()
+        if not (self.choice and self.situation and applicant):
+            return None
+        return Application(self.choice, self.situation.code, applicant, self.checklist.received(),
+                           self.checklist.attachments(), self.ticket, self.ticket_id)
+
+    def _update(self) -> None:
+        app = self.application()
+        applicant = self.form.applicant()
+        warnings = comparison_warnings(applicant, self.acceptance.cases.today()) if applicant else []
+        self.warnings.setText("\n".join("⚠ " + self.tr(WARNINGS.get(w, w)) for w in warnings))
+        open_ = app is not None and not self.saved
+        self.accept_button.setEnabled(open_ and not app.missing)
+        self.correct_button.setEnabled(open_)
+        self.reject_button.setEnabled(open_)
+        if app and app.missing:
+            self.accept_button.setToolTip(self.tr("缺少必交材料：") + "、".join(app.missing))
+
+    # -- outcomes ----------------------------------------------------------------------------------------
+    def do_accept(self) -> None:
+        app = self.application()
+        if app:
+            self._run(lambda: self.acceptance.accept(app), app)
+
+    def do_correction(self, problems: dict[str, str] | None = None) -> CorrectionDialog | None:
+        app = self.application()
+        if not app:
+            return None
+        if problems:
+            self._run(lambda: self.acceptance.request_correction(app, problems), app)
+            return None
+        dialog = CorrectionDialog([m for m, _ in app.situation.materials], app.missing, self)
+        dialog.accepted.connect(
+            lambda: self._run(lambda: self.acceptance.request_correction(app, dialog.problems()), app))
+        dialog.open()
+        return dialog
+
+    def do_reject(self, values: tuple[str, str] | None = None) -> RejectApplicationDialog | None:
+        app = self.application()
+        if not app:
+            return None
+        if values:
+            self._run(lambda: self.acceptance.reject(app, *values), app)
+            return None
+        dialog = RejectApplicationDialog(self)
+        dialog.accepted.connect(lambda: self._run(lambda: self.acceptance.reject(app, *dialog.values()), app))
+        dialog.open()
+        return dialog
+
+    def _run(self, fn, app: Application) -> None:  # noqa: ANN001
+        for b in (self.accept_button, self.correct_button, self.reject_button):
+            b.setEnabled(False)
+        self.result.setText(self.tr("正在保存…"))
+        self.ops.write(fn, on_done=lambda outcome: self._saved(outcome, app), on_error=self._failed)
+
+    def _saved(self, outcome: Outcome, app: Application) -> None:
+        self.saved = True
+        self.form.show_saved(app.applicant)
+        kind = {"accepted": "已受理", "correction": "已出具补正告知", "rejected": "已出具不予受理决定"}[outcome.receipt.kind]
+        text = self.tr("{0}，办件编号 {1}").format(self.tr(kind), outcome.case_no)
+        if outcome.offline_number:
+            text += self.tr("（离线编号）")
+        if outcome.notice is not None:
+            text += self.tr("；通知书已生成：{0}").format(outcome.notice.name)
+        elif outcome.notice_error:
+            text += self.tr("；通知书未生成（{0}）").format(outcome.notice_error)
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #2e7d32;")
+        self.sig_outcome.emit(outcome)
+        self.ops.run(lambda: self.printer.print(outcome.receipt), on_done=self._printed,
+                     on_error=self._print_failed)
+
+    def _printed(self, size: int) -> None:
+        self.result.setText(self.result.text() + self.tr("；回执已打印"))
+        self.sig_printed.emit(True, str(size))
+
+    def _print_failed(self, error: Exception) -> None:
+        code = getattr(error, "code", type(error).__name__)
+        self.result.setText(self.result.text() + self.tr("；回执未打印（{0}）").format(code))
+        self.sig_printed.emit(False, code)
+
+    def _failed(self, error: Exception) -> None:
+        code = error.code if isinstance(error, DomainError) else type(error).__name__
+        self.result.setText(self.tr("未能保存：{0}").format(approval_error(code)))
+        self.result.setStyleSheet("color: #c62828;")
+        self.saved = False
+        self._update()

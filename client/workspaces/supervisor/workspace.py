@@ -1,0 +1,88 @@
+"""督查督办: near-due and overdue cases by department and step (click a line to list its cases), the case list
+and detail where urging and supervising are done, and the handlers' written replies."""
+
+from __future__ import annotations
+
+from client.ops import Ops
+from client.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
+                       QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
+from client.services.context import Services
+from client.services.rowsql import RowSql
+from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
+from client.workspaces.approver.workspace import ApproverWorkspace
+
+
+class SupervisorWorkspace(QWidget):
+    sig_groups = Signal(object)   # list[DueGroup]
+    sig_replies = Signal(object)  # list[Reply]
+
+    def __init__(self, services: Services, ops: Ops, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services, self.ops = services, ops
+        self.cases = ApproverWorkspace(services, ops, everyone=True)
+        self.cases.tabs.setCurrentIndex(4)  # 超期 first: what a supervisor looks at
+        self.cases.sig_acted.connect(lambda _: self.refresh())
+        self.board = SupervisionBoard(RowSql(services.engine), self.cases.worklist)
+        self.steps = step_names(services.cases.definitions, services.catalogue)
+        self.groups = self._table([self.tr("部门"), self.tr("环节"), self.tr("即将超期（黄牌）"), self.tr("超期（红牌）")])
+        self.groups.cellClicked.connect(self._group_clicked)
+        self.replies = self._table([self.tr("办件"), self.tr("回复人"), self.tr("时间"), self.tr("回复内容")])
+        show_all = QPushButton(self.tr("显示全部部门"))
+        show_all.clicked.connect(lambda: self.cases.set_filter(department=None, step=None))
+        board = QGroupBox(self.tr("超期预警（按部门、环节）"))
+        QVBoxLayout(board).addWidget(self.groups)
+        board.layout().addWidget(show_all)
+        side = QTabWidget()
+        side.addTab(board, self.tr("预警总览"))
+        side.addTab(self.replies, self.tr("督办回复"))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(side)
+        split.addWidget(self.cases)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._groups: list[DueGroup] = []
+        self.refresh()
+
+    def _table(self, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def refresh(self) -> None:
+        self.ops.run(self.board.groups, on_done=self._show_groups)
+        self.ops.run(self.board.replies, on_done=self._show_replies)
+
+    def _show_groups(self, groups: list[DueGroup]) -> None:
+        self._groups = groups
+        self.groups.setRowCount(len(groups))
+        for i, g in enumerate(groups):
+            values = (g.department or self.tr("（未指定）"), self.steps.get(g.step, g.step), str(g.yellow), str(g.red))
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 3 and g.red:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.groups.setItem(i, col, item)
+        self.sig_groups.emit(groups)
+
+    def _show_replies(self, replies: list[Reply]) -> None:
+        self.replies.setRowCount(len(replies))
+        for i, r in enumerate(replies):
+            number = self.services.case_index.case_number(r.case_id)
+            for col, value in enumerate((number, self.services.reference.staff_name(r.by), r.at[:16], r.reply)):
+                self.replies.setItem(i, col, QTableWidgetItem(value))
+        self.sig_replies.emit(replies)
+
+    def _group_clicked(self, row: int, column: int) -> None:
+        g = self._groups[row]
+        kind = "near_due" if column == 2 else "overdue"
+        self.cases.tabs.blockSignals(True)
+        self.cases.tabs.setCurrentIndex(3 if kind == "near_due" else 4)
+        self.cases.tabs.blockSignals(False)
+        self.cases.set_filter(kind=kind, department=g.department, step=g.step)

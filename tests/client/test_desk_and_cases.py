@@ -1,0 +1,145 @@
+"""Counter services on an offline workstation cache: calling by the shared rules, acceptance numbered from a
+lease, and an accepted case carried through every approval step to delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from client.services.acceptance import Application
+from client.services.applicant import PERSON, Applicant
+from shared.approval import commands as cmd
+from shared.approval.errors import StaleCommand
+from shared.approval.lifecycle import Action, CaseStatus
+from shared.queue.errors import CallRefused
+from tests.client.support import Clock, grant_case_numbers, publish_ticket, services, staff
+
+ID = "11010519491231002X"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def test_call_next_follows_the_rules_and_queues_the_wire_command(tmp_path, clock):
+    s = services(tmp_path, staff(), clock)
+    window = s.desk.window
+    business = window.services[0].business_id
+    first = publish_ticket(s.engine, 1, business, "A001", clock.now - dt.timedelta(minutes=20), seq=1)
+    publish_ticket(s.engine, 1, business, "A002", clock.now - dt.timedelta(minutes=10), seq=2)
+    snap = s.desk.snapshot()
+    assert snap.waiting[business] == 2 and snap.preview.ticket.id == first
+    decision = s.desk.call_next()
+    assert decision.ticket.number == "A001" and "earliest_in_line" in decision.codes
+    snap = s.desk.snapshot()
+    assert snap.current.number == "A001" and snap.current.state.value == "called"
+    with pytest.raises(CallRefused) as busy:
+        s.desk.call_next()
+    assert busy.value.code == "window_busy"
+    s.desk.recall()
+    s.desk.start()
+    s.desk.finish()
+    assert s.desk.snapshot().current is None
+    names = [c.name for c in s.sync.status().rejected] or None
+    assert names is None and s.sync.status().pending == 4  # call, recall, start, finish wait in the outbox
+
+
+def test_hold_call_back_transfer_no_show_and_pause(tmp_path, clock):
+    s = services(tmp_path, staff(), clock)
+    business = s.desk.window.services[0].business_id
+    publish_ticket(s.engine, 1, business, "A001", clock.now - dt.timedelta(minutes=5), seq=1)
+    publish_ticket(s.engine, 1, business, "A002", clock.now - dt.timedelta(minutes=4), seq=2)
+    s.desk.call_specific("a002")
+    held = s.desk.hold()
+    assert s.desk.snapshot().held[0].id == held.id
+    s.desk.call_back(held.id)
+    other = s.desk.window.services[1].business_id
+    s.desk.transfer(to_business_id=other)
+    assert s.desk.snapshot().current is None
+    s.desk.call_next()
+    s.desk.recall(); s.desk.recall()
+    assert s.desk.no_show().state.value == "no_show"
+    s.desk.pause("午休")
+    assert s.desk.snapshot().paused
+    with pytest.raises(CallRefused) as paused:
+        s.desk.call_next()
+    assert paused.value.code == "window_paused"
+    s.desk.resume()
+    assert not s.desk.snapshot().paused
+
+
+def _application(s, **kw) -> Application:
+    choice = next(c for c in s.catalogue.choices if c.situations and any(r for _, r in c.situations[0].materials))
+    situation = choice.situations[0]
+    received = kw.pop("received", tuple(name for name, _ in situation.materials))
+    return Application(choice, situation.code, Applicant(PERSON, "张三", ID, from_card=True), received, **kw)
+
+
+def test_offline_acceptance_is_numbered_from_the_lease_and_passes_every_step(tmp_path, clock):
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date(), 5, 9)
+    outcome = s.acceptance.accept(_application(s))
+    assert outcome.case_no == "SL2026000005" and not outcome.offline_number
+    assert outcome.state.status is CaseStatus.IN_REVIEW
+    assert outcome.receipt.applicant == "张*"
+    # The approver's workstation shares this cache in the test: walk the case to delivery.
+    approver = services(tmp_path / "a", staff("approver", ("approver",), "李建国"), clock, window=None,
+                        engine=s.engine)
+    clerk_cases = s.cases
+    for _ in range(10):
+        detail = approver.cases.detail(outcome.case_id)
+        mine = [(a, r) for a, r in detail.actions if a.action in (Action.PASS_STEP, Action.GRANT,
+                                                                  Action.MAKE_LICENCE, Action.ISSUE_LICENCE)]
+        store = approver.cases
+        if not mine:
+            detail = clerk_cases.detail(outcome.case_id)
+            mine = [(a, r) for a, r in detail.actions if a.action in (Action.CLOSE, Action.DELIVER)]
+            store = clerk_cases
+        if not mine:
+            break
+        available, role = mine[0]
+        common = dict(command_id=str(uuid.uuid4()), case_id=outcome.case_id, base=store.base(detail.state),
+                      actor=store.actor(role), device="d", at=clock.now, opinion="同意")
+        extra = {Action.PASS_STEP: {"step": available.step}, Action.GRANT: {"step": available.step},
+                 Action.MAKE_LICENCE: {"licence_no": "TS-2026-001"}, Action.ISSUE_LICENCE: {},
+                 Action.CLOSE: {}, Action.DELIVER: {"method": "counter", "receiver_name": "张三", "receiver_id": ID}}
+        kind = {Action.PASS_STEP: cmd.PassStep, Action.GRANT: cmd.Grant, Action.MAKE_LICENCE: cmd.MakeLicence,
+                Action.ISSUE_LICENCE: cmd.IssueLicence, Action.CLOSE: cmd.Close, Action.DELIVER: cmd.Deliver}
+        store.act(kind[available.action](**common, **extra[available.action]))
+        clock.advance(hours=1)
+    final = approver.cases.detail(outcome.case_id)
+    assert final.state.status is CaseStatus.DELIVERED
+    assert [o.text for o in final.state.opinions].count("同意") >= 3
+
+
+def test_stale_command_is_refused_with_who_changed_it(tmp_path, clock):
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date())
+    outcome = s.acceptance.accept(_application(s))
+    approver = services(tmp_path / "a", staff("approver", ("approver",)), clock, window=None, engine=s.engine)
+    detail = approver.cases.detail(outcome.case_id)
+    step = detail.state.current_steps[0]
+    old_base = approver.cases.base(detail.state)
+    approver.cases.act(cmd.PassStep(command_id=str(uuid.uuid4()), case_id=outcome.case_id, base=old_base,
+                                    actor=approver.cases.actor("reviewer"), device="d", at=clock.now,
+                                    opinion="同意", step=step))
+    with pytest.raises(StaleCommand) as stale:
+        approver.cases.act(cmd.PassStep(command_id=str(uuid.uuid4()), case_id=outcome.case_id, base=old_base,
+                                        actor=approver.cases.actor("reviewer"), device="d", at=clock.now,
+                                        opinion="同意", step=step))
+    assert stale.value.details["changed_by"] == "approver"
+
+
+def test_correction_and_rejection_paths(tmp_path, clock):
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date())
+    app = _application(s, received=())
+    assert app.missing
+    corr = s.acceptance.request_correction(app, {m: "未提供" for m in app.missing})
+    assert corr.state.status is CaseStatus.CORRECTION_REQUESTED
+    assert len(corr.receipt.lines) == len(app.missing) + 1
+    rej = s.acceptance.reject(_application(s), "不属于本机关职权范围", "《行政许可法》第三十二条")
+    assert rej.state.status is CaseStatus.NOT_ACCEPTED and rej.case_no != corr.case_no

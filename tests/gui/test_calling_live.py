@@ -1,0 +1,64 @@
+"""Calling against the real queue server on loopback: a dispenser issues tickets, the counter's panel pulls
+them, calls by the shared rules, starts and finishes service — every command accepted by the server's
+handlers (first claim wins), the confirmed rows matching what the counter showed."""
+
+from __future__ import annotations
+
+import requests
+
+from client.services.context import build_services
+from client.services.workstation import Workstation
+from client.qt import Qt
+from tests.client.support import Clock, make_cache
+from tests.gui.client_support import open_window
+from tests.gui.test_workstation_sync import PII_KEYS, _clerk
+from tests.queue_server.support import START, QueueHall
+
+
+class Http:
+    """requests with a base URL, shaped like the TestClient QueueHall drives."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.session = url, requests.Session()
+
+    def post(self, path: str, **kw):  # noqa: ANN003, ANN201
+        return self.session.post(self.url + path, timeout=10, **kw)
+
+    def get(self, path: str, **kw):  # noqa: ANN003, ANN201
+        return self.session.get(self.url + path, timeout=10, **kw)
+
+
+def test_counter_calls_and_serves_tickets_the_server_accepts(qtbot, server_url, sqlite_database, tmp_path,
+                                                              monkeypatch):  # noqa: ANN001
+    for name, value in PII_KEYS.items():
+        monkeypatch.setenv(name, value)
+    hall = QueueHall(sqlite_database, Http(server_url), Clock(START))
+    dispenser = hall.device("dispenser", staff=None)
+    first, result = hall.issue(dispenser, "A", minutes=-20)
+    assert result["status"] == "accepted", result
+    hall.issue(dispenser, "A", minutes=-10)
+    counter = hall.device("workstation", 2, staff=None)  # window 2 serves business A only
+    ws = Workstation(tmp_path, server_url=server_url, window_number=2, device_id=counter.id,
+                     device_token=counter.token)
+    clock = Clock(START)
+    s = build_services(ws, _clerk(server_url, counter.id), make_cache(tmp_path / "cache.sqlite3"), clock=clock)
+    s.sync.sync_once()
+    window, ops, _ = open_window(qtbot, s)
+    panel = window.workspace.calling
+    qtbot.waitUntil(lambda: panel.snapshot is not None and sum(panel.snapshot.waiting.values()) == 2)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A001")
+    clock.advance(minutes=1)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: panel.snapshot.current is not None and panel.snapshot.current.state.value == "serving")
+    clock.advance(minutes=5)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: panel.ticket.text() == "—")
+    ops.wait()
+    s.sync.sync_once()
+    status = s.sync.status()
+    assert status.pending == 0 and status.rejected == [], status.rejected
+    ticket = s.sync.confirmed("queue_ticket")[first]
+    assert ticket["state"] == "finished" and ticket["window_id"] == s.desk.window.id
+    calls = [c for c in s.sync.confirmed("queue_call").values() if c["ticket_id"] == first]
+    assert [c["accepted"] for c in calls] == [True]
