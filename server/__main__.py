@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from server.main import create_app
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
+    app.state.scheduler.start()
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
     return 0
 

@@ -1,0 +1,85 @@
+"""Periodic server jobs (near-call scans, the daily Art. 32 sweep, notification delivery…).
+
+Domain packages register a job with a name, an interval and a function of (session, now) returning how many
+things it did. `run_due(now)` runs every job whose interval has passed, each in its own transaction, so tests
+and benchmarks drive the jobs with their own clock; `start()` runs them from a daemon thread in `serve`.
+A failing job is logged and retried at its next interval; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from server.store.database import Database
+
+log = logging.getLogger("govhall.server.jobs")
+
+JobFn = Callable[[Session, dt.datetime], int]
+
+
+@dataclass
+class Job:
+    name: str
+    every: dt.timedelta
+    run: JobFn
+    last_run: dt.datetime | None = None
+    last_result: int | None = None
+    last_error: str | None = field(default=None, repr=False)
+
+
+class Scheduler:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime]) -> None:
+        self.database, self.clock = database, clock
+        self.jobs: dict[str, Job] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # run_due from the thread and from a test never overlap
+
+    def add(self, name: str, every: dt.timedelta, run: JobFn) -> None:
+        if name in self.jobs:
+            raise ValueError(f"job {name!r} is already registered")
+        if every <= dt.timedelta(0):
+            raise ValueError(f"job {name!r}: interval must be positive")
+        self.jobs[name] = Job(name, every, run)
+
+    def run_due(self, now: dt.datetime | None = None) -> dict[str, int]:
+        """Run the jobs that are due at `now`; returns {job name: result} for those that succeeded."""
+        now = now or self.clock()
+        done: dict[str, int] = {}
+        with self._lock:
+            for job in self.jobs.values():
+                if job.last_run is not None and now - job.last_run < job.every:
+                    continue
+                job.last_run = now
+                try:
+                    with self.database.session() as session:
+                        job.last_result = done[job.name] = job.run(session, now)
+                    job.last_error = None
+                except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
+                    job.last_error = f"{type(exc).__name__}: {exc}"
+                    log.exception("job %s failed", job.name)
+        return done
+
+    def start(self, tick: float = 5.0) -> None:
+        if self._thread is not None or not self.jobs:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, args=(tick,), name="govhall-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self, tick: float) -> None:
+        while not self._stop.is_set():
+            self.run_due()
+            self._stop.wait(tick)

@@ -1,0 +1,81 @@
+"""The periodic job runner: intervals, isolation of failures, one transaction per job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from server.scheduler import Scheduler
+from server.store.database import Database
+
+T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture()
+def database(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'jobs.db'}")
+    with db.session() as s:
+        s.execute(text("CREATE TABLE hits (job TEXT)"))
+    yield db
+    db.dispose()
+
+
+def hits(db: Database) -> list[str]:
+    with db.session() as s:
+        return [r[0] for r in s.execute(text("SELECT job FROM hits ORDER BY rowid"))]
+
+
+def test_jobs_run_when_due_and_not_before(database):
+    sched = Scheduler(database, lambda: T0)
+
+    def tick(session, now):
+        session.execute(text("INSERT INTO hits VALUES ('tick')"))
+        return 1
+
+    sched.add("tick", dt.timedelta(minutes=1), tick)
+    assert sched.run_due(T0) == {"tick": 1}
+    assert sched.run_due(T0 + dt.timedelta(seconds=59)) == {}
+    assert sched.run_due(T0 + dt.timedelta(minutes=1)) == {"tick": 1}
+    assert hits(database) == ["tick", "tick"]
+
+
+def test_a_failing_job_rolls_back_alone_and_the_others_still_run(database):
+    sched = Scheduler(database, lambda: T0)
+
+    def broken(session, now):
+        session.execute(text("INSERT INTO hits VALUES ('broken')"))
+        raise RuntimeError("disk full")
+
+    def fine(session, now):
+        session.execute(text("INSERT INTO hits VALUES ('fine')"))
+        return 2
+
+    sched.add("broken", dt.timedelta(minutes=5), broken)
+    sched.add("fine", dt.timedelta(minutes=5), fine)
+    assert sched.run_due(T0) == {"fine": 2}
+    assert hits(database) == ["fine"]  # the broken job's insert was rolled back
+    assert sched.jobs["broken"].last_error == "RuntimeError: disk full"
+
+
+def test_registration_is_validated(database):
+    sched = Scheduler(database, lambda: T0)
+    sched.add("a", dt.timedelta(seconds=1), lambda s, n: 0)
+    with pytest.raises(ValueError, match="already registered"):
+        sched.add("a", dt.timedelta(seconds=1), lambda s, n: 0)
+    with pytest.raises(ValueError, match="positive"):
+        sched.add("b", dt.timedelta(0), lambda s, n: 0)
+
+
+def test_the_thread_runs_jobs_and_stops(database):
+    import threading
+    ran = threading.Event()
+    sched = Scheduler(database, lambda: dt.datetime.now(dt.timezone.utc))
+    sched.add("ping", dt.timedelta(hours=1), lambda s, n: ran.set() or 1)
+    sched.start(tick=0.01)
+    try:
+        assert ran.wait(5)
+    finally:
+        sched.stop()
+    assert sched._thread is None
