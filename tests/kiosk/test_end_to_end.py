@@ -40,8 +40,8 @@ def counter(hall, cache_path, window_index: int) -> SyncClient:  # noqa: ANN001
                       transport=Network(url), staff_token=staff)
 
 
-def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot) -> None:  # noqa: ANN001
-    db, _, _, windows = hall
+def issued_ticket(hall, cache) -> str:  # noqa: ANN001
+    """An A ticket issued by a dispenser today at 10:00 and confirmed by the server: its id."""
     today_10 = dt.datetime.combine(dt.datetime.now(CHINA_TZ).date(), dt.time(10, 0), CHINA_TZ)
     dispenser_sync, _ = make_device(hall, cache, "dispenser")
     desk = TicketDesk(dispenser_sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: today_10)
@@ -53,6 +53,12 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
     dispenser_sync.sync_once()
     ticket_id = prepared.ticket.id
     assert dispenser_sync.confirmed("queue_ticket")[ticket_id]["state"] == "waiting"
+    return ticket_id
+
+
+def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot) -> None:  # noqa: ANN001
+    db, _, _, windows = hall
+    ticket_id = issued_ticket(hall, cache)
 
     clerk = counter(hall, tmp_path / "counter.sqlite3", 2)  # window 3
     clerk.sync_once()
