@@ -7,7 +7,7 @@ from client.ops import Ops
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
-from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, Print, Record, Report, Step
+from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
 from kiosk.services.issuing import TicketDesk
@@ -100,9 +100,13 @@ class DispenserWindow(KioskShell):
                 self.ops.run(lambda a=action: self.desk.find_appointment(a.person_id),
                              on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
                              on_error=self.alive(self._refused))
+            elif isinstance(action, LookUpToken):
+                self.ops.run(lambda a=action: self.desk.find_by_token(a.token),
+                             on_done=self.alive(lambda found: self.run(self.flow.token_matched(found))),
+                             on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
                 self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
-                                                                a.check_in),
+                                                                a.check_in, person_key=a.person_key),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):
