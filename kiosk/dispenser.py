@@ -4,6 +4,7 @@ writer, printing through the printer's Qt adapter) and shows the matching screen
 from __future__ import annotations
 
 from client.ops import Ops
+from client.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
@@ -20,7 +21,8 @@ class DispenserWindow(KioskShell):
     def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
                  pin: str = "",
                  follow_url: str = "", facts=lambda: [], on_change=lambda: None) -> None:  # noqa: ANN001
-        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("自助取号"), pin=pin,
+        title = QCoreApplication.translate("Kiosk", "自助取号")
+        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts)
         self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
         self.flow = DispenserFlow()

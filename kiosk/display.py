@@ -1,5 +1,6 @@
 """The hall display mode: re-reads the synced rows off the GUI thread whenever a sync pull brought changes
-(with a slow timer as a safety net), shows them, and hands every call not yet announced to the drivers' announcement queue (strictly in order, with the configured repeats)."""
+(with a slow timer as a safety net), shows them, and hands every call not yet announced to the drivers'
+announcement queue (strictly in order, with the configured repeats)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from client.ops import Ops
-from client.qt import QObject, QTimer, Signal
+from client.qt import QCoreApplication, QObject, QTimer, Signal
 from kiosk import texts
 from kiosk.flow.display import current_per_window, recent, to_announce
 from kiosk.screens.display_board import DisplayBoard
@@ -27,13 +28,15 @@ class DisplayWindow(KioskShell):
                  notice: str = "",
                  repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 5000,  # noqa: ANN001
                  now: Callable[[], dt.datetime] | None = None) -> None:
-        super().__init__(ops, sync, hall=directory.hall_name, title=texts.tr("叫号信息"), pin=pin, facts=facts,
+        title = QCoreApplication.translate("Kiosk", "叫号信息")
+        default_notice = QCoreApplication.translate("Kiosk", "请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。")
+        super().__init__(ops, sync, hall=directory.hall_name, title=title, pin=pin, facts=facts,
                          header_px=32)
         self.setStyleSheet("QWidget#kiosk { background: #0a1628; }")
         self.directory, self.announcer, self.repeat = directory, announcer, repeat
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
         self.board = DisplayBoard([w.number for w in directory.windows],
-                                  notice or texts.tr("请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。"))
+                                  notice or default_notice)
         self.stack.addWidget(self.board)
         self.stack.setCurrentWidget(self.board)
         self.sig_idle.connect(lambda: self.stack.setCurrentWidget(self.board))
