@@ -64,8 +64,10 @@ class DisplayWindow(KioskShell):
         self.refresh()
 
     def refresh(self) -> None:
-        if not self._loaded:
-            return  # the memory of announced calls first: otherwise a call could be announced twice
+        if self.closed or not self._loaded:
+            # closed: the sync client outlives this window. Not loaded: the memory of announced calls comes
+            # first, otherwise a call could be announced twice.
+            return
         if self._reading:
             self._stale = True  # never pile up reads on a slow disk: read once more when this one is done
             return
