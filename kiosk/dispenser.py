@@ -4,10 +4,11 @@ writer, printing through the printer's Qt adapter) and shows the matching screen
 from __future__ import annotations
 
 from client.ops import Ops
+from client.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
-from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, Print, Record, Report, Step
+from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
 from kiosk.services.issuing import TicketDesk
@@ -20,7 +21,8 @@ class DispenserWindow(KioskShell):
     def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
                  pin: str = "",
                  follow_url: str = "", facts=lambda: [], on_change=lambda: None) -> None:  # noqa: ANN001
-        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("自助取号"), pin=pin,
+        title = QCoreApplication.translate("Kiosk", "自助取号")
+        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts)
         self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
         self.flow = DispenserFlow()
@@ -100,9 +102,13 @@ class DispenserWindow(KioskShell):
                 self.ops.run(lambda a=action: self.desk.find_appointment(a.person_id),
                              on_done=self.alive(lambda found: self.run(self.flow.appointment(found))),
                              on_error=self.alive(self._refused))
+            elif isinstance(action, LookUpToken):
+                self.ops.run(lambda a=action: self.desk.find_by_token(a.token),
+                             on_done=self.alive(lambda found: self.run(self.flow.token_matched(found))),
+                             on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
                 self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
-                                                                a.check_in),
+                                                                a.check_in, person_key=a.person_key),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):

@@ -1,5 +1,6 @@
-"""The hall display mode: polls the synced rows off the GUI thread, shows them, and hands every call not yet
-announced to the drivers' announcement queue (strictly in order, with the configured repeats)."""
+"""The hall display mode: re-reads the synced rows off the GUI thread whenever a sync pull brought changes
+(with a slow timer as a safety net), shows them, and hands every call not yet announced to the drivers'
+announcement queue (strictly in order, with the configured repeats)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from client.ops import Ops
-from client.qt import QTimer
+from client.qt import QCoreApplication, QObject, QTimer, Signal
 from kiosk import texts
 from kiosk.flow.display import current_per_window, recent, to_announce
 from kiosk.screens.display_board import DisplayBoard
@@ -17,36 +18,59 @@ from kiosk.widgets.shell import KioskShell
 from shared.queue.clock import CHINA_TZ
 
 
+class _PullRelay(QObject):
+    """Carries the sync thread's "pulled" notice onto the GUI thread (a queued signal)."""
+    sig_pulled = Signal()
+
+
 class DisplayWindow(KioskShell):
     def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *,  # noqa: ANN001
                  notice: str = "",
-                 repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 150,  # noqa: ANN001
+                 repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 5000,  # noqa: ANN001
                  now: Callable[[], dt.datetime] | None = None) -> None:
-        super().__init__(ops, sync, hall=directory.hall_name, title=texts.tr("叫号信息"), pin=pin, facts=facts,
+        title = QCoreApplication.translate("Kiosk", "叫号信息")
+        default_notice = QCoreApplication.translate("Kiosk", "请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。")
+        super().__init__(ops, sync, hall=directory.hall_name, title=title, pin=pin, facts=facts,
                          header_px=32)
         self.setStyleSheet("QWidget#kiosk { background: #0a1628; }")
         self.directory, self.announcer, self.repeat = directory, announcer, repeat
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
         self.board = DisplayBoard([w.number for w in directory.windows],
-                                  notice or texts.tr("请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。"))
+                                  notice or default_notice)
         self.stack.addWidget(self.board)
         self.stack.setCurrentWidget(self.board)
         self.sig_idle.connect(lambda: self.stack.setCurrentWidget(self.board))
         self.announced: set[str] | None = None
         self.day = self.now().date()
-        self._reading = False
+        self._reading, self._stale = False, False
+        # Woken by each pull that brought changes; the timer only covers a missed notice and the day change.
         self.timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
+        self._relay = _PullRelay(self)
+        self._relay.sig_pulled.connect(self.refresh)
+        sync.on_pulled(self._pulled)
+        self._loaded = False
         ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered),
                 on_error=lambda exc: None)
 
+    def _pulled(self, changes: int) -> None:  # on the sync thread
+        try:
+            self._relay.sig_pulled.emit()
+        except RuntimeError:  # this window is gone (closed and deleted): nothing to wake
+            pass
+
     def _remembered(self, announced: set[str] | None) -> None:
-        self.announced = announced
+        self.announced, self._loaded = announced, True
         self.timer.start()
         self.refresh()
 
     def refresh(self) -> None:
+        if self.closed or not self._loaded:
+            # closed: the sync client outlives this window. Not loaded: the memory of announced calls comes
+            # first, otherwise a call could be announced twice.
+            return
         if self._reading:
-            return  # the previous read is still running: never pile up reads on a slow disk
+            self._stale = True  # never pile up reads on a slow disk: read once more when this one is done
+            return
         self._reading = True
         day = self.now().date()
         if day != self.day:
@@ -59,7 +83,13 @@ class DisplayWindow(KioskShell):
         super().closeEvent(event)
 
     def _failed(self, exc: Exception) -> None:
+        self._read_done()
+
+    def _read_done(self) -> None:
         self._reading = False
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _show(self, state: BoardState) -> None:
         self._reading = False
@@ -78,3 +108,4 @@ class DisplayWindow(KioskShell):
         if fresh or known != self.announced:
             ids, day = set(self.announced), self.day
             self.ops.write(lambda: save_announced(self.sync, day, ids))
+        self._read_done()

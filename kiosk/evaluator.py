@@ -4,6 +4,7 @@ when service finishes (or on the keypad's evaluation key) and records it through
 from __future__ import annotations
 
 from client.ops import Ops
+from client.qt import QCoreApplication
 from client.qt import QTimer
 from drivers.keypad.codec import Key
 from kiosk import texts
@@ -18,7 +19,8 @@ class EvaluatorWindow(KioskShell):
     def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
                  facts=lambda: [],
                  ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
-        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=texts.tr("服务评价"), pin=pin,
+        title = QCoreApplication.translate("Kiosk", "服务评价")
+        super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts, header_px=26)
         self.setStyleSheet(sheet(NORMAL))
         self.desk, self.on_change = desk, on_change

@@ -7,12 +7,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.queue import appointment_qr
 from shared.queue.appointments import CheckIn
 from shared.queue.tickets import Channel
 from shared.validation import InvalidIdentifier, check_resident_id
 
 # A QR identity code (粤省事码 and similar) is resolved to the holder's ID number; the payload we accept is
-# "<scheme>:<ID number>" (e.g. "YSS:11010519491231002X"); anything else is refused as unreadable.
+# "<scheme>:<ID number>" (e.g. "YSS:11010519491231002X"). An appointment QR code ("GOVHALL-APPT:<token>",
+# shared.queue.appointment_qr) names an appointment instead. Anything else is refused as unreadable.
 QR_SCHEMES = ("YSS", "GOVHALL-ID")
 
 
@@ -33,11 +35,18 @@ class LookUp:
 
 
 @dataclass(frozen=True)
+class LookUpToken:
+    """Find the appointment an appointment QR code names (its token)."""
+    token: str
+
+
+@dataclass(frozen=True)
 class Issue:
     business_id: int
     channel: Channel
     person_id: str | None = None
     check_in: CheckIn | None = None
+    person_key: str | None = None  # an appointment QR code: the person is known only by key
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,13 @@ class DispenserFlow:
         return self._person(person_id, Channel.ID_CARD)
 
     def scanned(self, payload: str) -> list:
+        token = appointment_qr.parse(payload)
+        if token is not None:
+            if self.step not in (Step.HOME, Step.PICK, Step.ISSUED, Step.REFUSED):
+                return []
+            self.person_id, self.channel, self.note = None, Channel.QR, ""
+            self._go(Step.BUSY)
+            return [LookUpToken(token)]
         scheme, _, rest = payload.strip().partition(":")
         if scheme.upper() not in QR_SCHEMES or not rest:
             return self.refused("qr_unreadable")
@@ -128,6 +144,13 @@ class DispenserFlow:
         self.note = "late_appointment" if found is not None else ""
         self._go(Step.PICK)
         return []
+
+    def token_matched(self, found: CheckIn) -> list:
+        """An appointment QR code matched today's appointment, on time: its ticket at once."""
+        if self.step is not Step.BUSY or self.channel is not Channel.QR:
+            return []
+        a = found.appointment
+        return [Issue(a.business_id, Channel.QR, None, found, person_key=a.person_id)]
 
     def refused(self, code: str) -> list:
         self.refusal = code

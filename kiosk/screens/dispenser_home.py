@@ -36,8 +36,12 @@ class DispenserHome(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setStyleSheet("background: transparent;")
+        # Scoped selectors: a bare "background: transparent" would cascade into every tile, badge and the
+        # scroll bar, re-polishing them with a style sheet that changes how they are measured.
+        scroll.setStyleSheet("QScrollArea { background: transparent; }")
         inner = QWidget()
+        inner.setObjectName("tiles")
+        inner.setStyleSheet("QWidget#tiles { background: transparent; }")
         self.grid_box = QVBoxLayout(inner)
         self.grid_box.setContentsMargins(0, 0, 0, 0)
         self.tiles: dict[int, BusinessTile] = {}

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.crypto.blind_index import blind_index
+from shared.queue import appointment_qr
 from shared.queue.appointments import CheckIn, check_in
+from shared.queue.errors import IssueRefused
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.estimates import estimate_wait, mean_service_time, people_ahead
 from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is_elderly, issue,
@@ -20,8 +22,9 @@ from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
 from shared.queue.tickets import Channel, GreenChannelReason, Ticket
 from shared.sync import store
 from shared.sync.client import SyncClient
+from shared.sync.errors import SyncFailed
 from shared.sync.hlc import decode
-from kiosk.services.queue_rows import appointments_of, tickets_of, window_statuses
+from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of, window_statuses
 from kiosk.services.reference import HallDirectory
 
 SERIES = "ticket"
@@ -93,6 +96,22 @@ class TicketDesk:
         mine = appointments_of(self.sync.rows("queue_appointment").values(), (key, person_id))
         return check_in(mine, person_id, self.now(), self.check_in_window)
 
+    def find_by_token(self, token: str) -> CheckIn:
+        """The on-time appointment an appointment QR code names (raises IssueRefused). Not in the cache: one
+        sync with the server (a booking made minutes ago); offline, a plain refusal."""
+        if self.keys is None:
+            raise IssueRefused("appointment_token_unknown", "this kiosk has no index key to match tokens")
+        key = appointment_qr.token_key(token, self.keys)
+        found = booked_by_token(self.sync.rows("queue_appointment").values(), key)
+        if found is None:
+            try:
+                self.sync.sync_once()
+            except SyncFailed as exc:
+                raise IssueRefused("appointment_token_offline", "not in the cache, and the server could not "
+                                   "be asked") from exc
+            found = booked_by_token(self.sync.rows("queue_appointment").values(), key)
+        return appointment_qr.check_in_by_token(found, self.now(), self.check_in_window)
+
     def admit(self, business_id: int, channel: Channel, person_id: str | None = None,
               check: CheckIn | None = None, tickets: list[Ticket] | None = None) -> Admission:
         """The shared rules, in the order a citizen wants to hear them (raises IssueRefused)."""
@@ -109,12 +128,21 @@ class TicketDesk:
         return admit(request, entry.business if entry else None, quota, counts, tickets)
 
     def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
-              check: CheckIn | None = None) -> Prepared:
-        """Admit and take a number, reading the synced tickets once (this is on the tap → print path)."""
+              check: CheckIn | None = None, *, person_key: str | None = None) -> Prepared:
+        """Admit and take a number, reading the synced tickets once (this is on the tap → print path).
+        `person_key` (with `check`): an appointment QR code, whose person is known only by key."""
+        if person_key is not None and check is not None:
+            now = self.now()
+            tickets = tickets_of(self.sync.rows("queue_ticket").values(), now.date(), (person_key, person_key))
+            entry = self.directory.entry(business_id)
+            admission = appointment_qr.admit_by_token(check, entry.business if entry else None,
+                                                      entry.quota if entry else None, channel, tickets)
+            return self.prepare(admission, tickets, person_key=person_key)
         tickets = self._tickets(self.now(), person_id)
         return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets)
 
-    def prepare(self, admission: Admission, tickets: list[Ticket] | None = None) -> Prepared:
+    def prepare(self, admission: Admission, tickets: list[Ticket] | None = None, *,
+                person_key: str | None = None) -> Prepared:
         """Take the next number from the lease (stored at once: a number is never handed out twice)."""
         now = self.now()
         entry = self.directory.entry(admission.business_id)
@@ -140,7 +168,7 @@ class TicketDesk:
             slot = self.sync.rows("queue_appointment").get(admission.appointment_id, {}).get("slot_start")
             appointment_at = dt.datetime.fromisoformat(str(slot)) if slot else None
         return Prepared(ticket, entry.business.name, now.date(), taken.block_id, taken.number, taken.kind,
-                        self.person_key(admission.person_id), ahead, wait, appointment_at)
+                        person_key or self.person_key(admission.person_id), ahead, wait, appointment_at)
 
     def record(self, prepared: Prepared, printed: bool) -> None:
         """The ticket is issued: one transaction writes the `queue.issue` fact and the optimistic row."""

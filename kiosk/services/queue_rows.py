@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from shared.queue.appointment_qr import Booked
 from shared.queue.appointments import Appointment
 from shared.queue.clock import IssueTime
 from shared.queue.desk import WindowStatus
@@ -81,3 +82,13 @@ def appointments_of(rows: Iterable[dict], person: tuple[str, str]) -> list[Appoi
         out.append(Appointment(r["id"], int(r["business_id"]), number, moment(r["slot_start"]),
                                cancelled=bool(r.get("cancelled")) or r.get("state") == "cancelled"))
     return out
+
+
+def booked_by_token(rows: Iterable[dict], token_key: str) -> Booked | None:
+    """The appointment whose QR token has this blind index; its person_key stands in for the person."""
+    for r in rows:
+        if r.get("token_key") == token_key:
+            state = str(r.get("state") or "booked")
+            return Booked(Appointment(r["id"], int(r["business_id"]), r["person_key"], moment(r["slot_start"]),
+                                      cancelled=state == "cancelled"), state)
+    return None

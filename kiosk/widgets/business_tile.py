@@ -24,11 +24,13 @@ class BusinessTile(QPushButton):
         self.name.setWordWrap(True)
         self.name.setStyleSheet(f"font-size: {theme.px(34)}px; font-weight: bold; background: transparent;")
         dept = QLabel(department)
+        dept.setWordWrap(True)
         dept.setStyleSheet(f"font-size: {theme.px(22)}px; color: #5b6776; background: transparent;")
         texts.addWidget(self.name)
         texts.addWidget(dept)
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(letter)
         row.addSpacing(16)
         row.addLayout(texts, 1)
@@ -49,11 +51,10 @@ class BusinessTile(QPushButton):
             text, colour = self.tr("今日已满"), RED
         else:
             text, colour = self.tr("剩余 {n} 号").format(n=count), GREEN
-        font = self.badge.font()
-        font.setPixelSize(px)
-        font.setBold(True)
-        self.badge.setFont(font)  # a font (not a style sheet) so the width below is measured right
         self.badge.setText(text)
-        self.badge.setFixedSize(self.badge.fontMetrics().horizontalAdvance(text) + 36, px * 2)
-        self.badge.setStyleSheet(f"color: white; background: {colour}; border-radius: {px}px;")
+        # The badge sizes itself from its own style sheet (font and padding), so the layout always reserves
+        # exactly what it needs and the name and department wrap around it.
+        self.badge.setStyleSheet(f"color: white; background: {colour}; border-radius: {px}px; padding: 0 18px;"
+                                 f"font-size: {px}px; font-weight: bold;")
+        self.badge.setFixedHeight(px * 2)
         self.setEnabled(count != 0)

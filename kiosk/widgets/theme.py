@@ -44,5 +44,9 @@ def sheet(theme: Theme) -> str:
     QPushButton#business {{ background: {t.card}; color: {t.text}; border: {3 if t.scale > 1 else 2}px solid
                             {"#000000" if t.scale > 1 else "#c9d3e0"}; text-align: left; padding: 20px 28px;
                             min-height: {t.px(190)}px; font-size: {t.px(34)}px; }}
+    QScrollBar:vertical {{ width: {t.px(16)}px; background: #dde3ea; border-radius: {t.px(8)}px; margin: 0; }}
+    QScrollBar::handle:vertical {{ background: {t.accent}; min-height: 120px; border-radius: {t.px(8)}px; }}
+    QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+    QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
     QPushButton#business:disabled {{ background: #e4e7eb; color: #7a838f; }}
     """

@@ -44,6 +44,7 @@ class SyncClient:
         self.last_error: str | None = None
         self.lease_error: str | None = None
         self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
+        self._pulled_listeners: list[Callable[[int], None]] = []
         self._lock = threading.Lock()  # one sync cycle at a time (the loop and an explicit "sync now")
         self.leases = LeaseBook(self)
 
@@ -123,7 +124,7 @@ class SyncClient:
         """Pull pages until has_more is false; each page and its cursors in one transaction."""
         with self.engine.connect() as conn:
             confirming = outbox.accepted_with_effects(conn)
-        applied = 0
+        applied, reset = 0, False
         while True:
             with self.engine.connect() as conn:
                 cursors = store.read_cursors(conn)
@@ -136,6 +137,7 @@ class SyncClient:
             body = reply.body
             for scope in body["reset_required"]:
                 self.reset(scope)
+                reset = True  # a replaced scope is a change for the listeners too
             with self.engine.begin() as conn:
                 applied += store.apply_changes(conn, body["changes"])
                 self.crash("pull.mid_apply")
@@ -146,6 +148,9 @@ class SyncClient:
                 self._learn_seq_base(conn, body["last_seq"])
                 self.crash("pull.before_commit")
             if not body["has_more"]:
+                if applied or reset:
+                    for listener in list(self._pulled_listeners):
+                        listener(applied)
                 return applied
 
     def _forget_scopes(self, reply: Reply) -> bool:
@@ -204,6 +209,11 @@ class SyncClient:
     # -- status and rejections ---------------------------------------------------------------------------
     def on_rejected(self, listener: Callable[[list[RejectedCommand]], None]) -> None:
         self._listeners.append(listener)
+
+    def on_pulled(self, listener: Callable[[int], None]) -> None:
+        """`listener(changes)` on the sync thread after a pull applied changes: screens re-read at once
+        instead of polling the cache."""
+        self._pulled_listeners.append(listener)
 
     def _notify(self, rejected: list[RejectedCommand]) -> None:
         for listener in list(self._listeners):

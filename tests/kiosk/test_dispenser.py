@@ -87,6 +87,31 @@ def test_elderly_mode_has_larger_tiles_in_one_column(qtbot, dispenser, screensho
     screenshot(window, "dispenser/home-elderly")
 
 
+def assert_tiles_fit(home) -> None:  # noqa: ANN001
+    """Every badge lies inside its tile and shows its whole text; every tile lies inside the visible width."""
+    from client.qt import QPoint, QRect, QScrollArea
+    viewport = home.findChild(QScrollArea).viewport()
+    for tile in home.tiles.values():
+        badge = QRect(tile.badge.mapTo(tile, QPoint(0, 0)), tile.badge.size())
+        assert tile.rect().contains(badge), f"{tile.name.text()}: badge {badge.getRect()} in {tile.rect().getRect()}"
+        needed = tile.badge.fontMetrics().horizontalAdvance(tile.badge.text())
+        assert tile.badge.contentsRect().width() >= needed, f"{tile.badge.text()} is cut"
+        left = tile.mapTo(viewport, QPoint(0, 0)).x()
+        assert left >= 0 and left + tile.width() <= viewport.width(), f"{tile.name.text()} leaves the screen"
+
+
+def test_badges_stay_inside_their_tiles_in_both_modes(qtbot, dispenser) -> None:  # noqa: ANN001
+    window, desk, _ = dispenser
+    qtbot.waitUntil(lambda: window.home.tiles[business_id(desk, "A")].badge.text() == "剩余 120 号")
+    assert window.size().width() == 1080
+    qtbot.wait(20)  # let the layouts settle after the badge texts changed
+    assert_tiles_fit(window.home)
+    qtbot.mouseClick(window.home.elderly, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.home.tiles[business_id(desk, "A")].badge.text() == "剩余 120 号")
+    qtbot.wait(20)
+    assert_tiles_fit(window.home)
+
+
 def test_id_card_with_an_appointment_gets_its_ticket_at_once(qtbot, dispenser, printer, now,  # noqa: ANN001
                                                              screenshot) -> None:
     from drivers.sim.idcard import sample_id_number

@@ -40,6 +40,8 @@ def publish_call(sync, hall_id: int, display: str, window_number: int, window_id
         store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_call",
                                     "pk": call_id,
                                     "op": "upsert", "row": row}])
+    for listener in sync._pulled_listeners:  # and tells its listeners, as SyncClient.pull does
+        listener(1)
     return call_id
 
 
@@ -102,5 +104,38 @@ def test_a_display_without_memory_announces_only_fresh_calls(qtbot, hall, cache,
     assert voice.spoken == ["请A零零二号到二号窗口办理", "重复请A零零二号到二号窗口办理"]
     assert window.board.cells[3].ticket.text() == "A001"  # still shown
     window.close()
+    ops.wait()
+    announcer.close()
+
+
+def test_a_pull_wakes_the_display_without_polling(qtbot, hall, cache, tmp_path) -> None:  # noqa: ANN001
+    """A call made at a counter reaches the board as soon as the display's pull brings it: the timer here
+    would not fire for a minute, so only the pull's notice can have woken the board."""
+    from tests.kiosk.test_end_to_end import issued_ticket, counter
+    _, _, _, windows = hall
+    from shared.db.cache import open_cache
+    ticket_id = issued_ticket(hall, cache)
+    sync, _ = make_device(hall, open_cache(tmp_path / "display.sqlite3", immediate=True), "display")
+    sync.sync_once()
+    voice, ops = Voice(), Ops()
+    announcer = AnnouncerAdapter(voice)
+    window = DisplayWindow(ops, sync, load_directory(cache), announcer, repeat=0, refresh_ms=60_000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.timer.isActive(), timeout=3000)
+    qtbot.wait(100)
+    clerk = counter(hall, tmp_path / "counter.sqlite3", 2)
+    clerk.sync_once()
+    clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id, "window_id": windows[2],
+                                   "mode": "specific", "at": dt.datetime.now(dt.timezone.utc).isoformat()})
+    clerk.sync_once()
+    assert clerk.rejected() == []
+    threading.Thread(target=sync.sync_once).start()  # what the display's sync loop does on the server's event
+    qtbot.waitUntil(lambda: window.board.cells[3].ticket.text() == "A001", timeout=3000)
+    qtbot.waitUntil(lambda: voice.spoken == ["请A零零一号到三号窗口办理"], timeout=3000)
+    window.close()
+    window._pulled(1)  # the sync client outlives the window: a later pull no longer reads for it
+    qtbot.wait(50)
+    assert not window._reading
     ops.wait()
     announcer.close()

@@ -40,19 +40,32 @@ def counter(hall, cache_path, window_index: int) -> SyncClient:  # noqa: ANN001
                       transport=Network(url), staff_token=staff)
 
 
-def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot) -> None:  # noqa: ANN001
-    db, _, _, windows = hall
+def issued_ticket(hall, cache) -> str:  # noqa: ANN001
+    """An A ticket issued by a dispenser today at 10:00 and confirmed by the server: its id."""
+    return issued_tickets(hall, cache, 1)[0]
+
+
+def issued_tickets(hall, cache, count: int) -> list[str]:  # noqa: ANN001
+    """`count` A tickets (A001, A002, …) issued by one dispenser today at 10:00, confirmed by the server."""
     today_10 = dt.datetime.combine(dt.datetime.now(CHINA_TZ).date(), dt.time(10, 0), CHINA_TZ)
     dispenser_sync, _ = make_device(hall, cache, "dispenser")
     desk = TicketDesk(dispenser_sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: today_10)
     desk.track_today()
     dispenser_sync.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
-    prepared = desk.issue(a, Channel.DISPENSER)
-    desk.record(prepared, printed=True)  # as after the printer confirmed the ticket
+    ids = []
+    for _ in range(count):
+        prepared = desk.issue(a, Channel.DISPENSER)
+        desk.record(prepared, printed=True)  # as after the printer confirmed the ticket
+        ids.append(prepared.ticket.id)
     dispenser_sync.sync_once()
-    ticket_id = prepared.ticket.id
-    assert dispenser_sync.confirmed("queue_ticket")[ticket_id]["state"] == "waiting"
+    assert all(dispenser_sync.confirmed("queue_ticket")[i]["state"] == "waiting" for i in ids)
+    return ids
+
+
+def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot) -> None:  # noqa: ANN001
+    db, _, _, windows = hall
+    ticket_id = issued_ticket(hall, cache)
 
     clerk = counter(hall, tmp_path / "counter.sqlite3", 2)  # window 3
     clerk.sync_once()

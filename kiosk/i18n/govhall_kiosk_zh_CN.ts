@@ -1,0 +1,479 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="zh_CN">
+<context>
+    <name>AdminPanel</name>
+    <message>
+        <location filename="../widgets/admin.py" line="+103"/>
+        <source>设备设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>返回服务界面</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>退出程序</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AskScreen</name>
+    <message>
+        <location filename="../screens/evaluator_screens.py" line="+63"/>
+        <source>请点击下方按钮评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>请对 {t} 号的服务进行评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BusinessTile</name>
+    <message>
+        <location filename="../widgets/business_tile.py" line="+49"/>
+        <source>不限号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>今日已满</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>剩余 {n} 号</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BusyScreen</name>
+    <message>
+        <location filename="../screens/dispenser_result.py" line="+26"/>
+        <source>正在为您取号，请稍候…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ClerkScreen</name>
+    <message>
+        <location filename="../screens/evaluator_screens.py" line="-42"/>
+        <source>{n} 号窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办理结束后，请您对本次服务作出评价。您的评价将用于改进政务服务。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务监督电话：12345</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>窗口工作人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>工号：{no}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在办理：{t} 号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>欢迎您！</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DispenserHome</name>
+    <message>
+        <location filename="../screens/dispenser_home.py" line="+24"/>
+        <location line="+75"/>
+        <source>请选择办理业务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <source>长者模式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>标准模式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+69"/>
+        <source>点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-67"/>
+        <source>返回首页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>点击取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>选择上方业务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>刷身份证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>预约自动签到 · 长者优先</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>扫码取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>出示粤省事码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>{who}，请选择办理业务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请点击要办理的业务</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DispenserWindow</name>
+    <message>
+        <location filename="../dispenser.py" line="+76"/>
+        <source>您的预约已超过签到时间，将按现场取号办理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>身份证 {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DisplayBoard</name>
+    <message>
+        <location filename="../screens/display_board.py" line="+62"/>
+        <source>正在呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请留意叫号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>最近呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>各业务等候人数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{t}  →  {w} 号窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>请 {t} 号到 {w} 号窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>{n} 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../widgets/common.py" line="+51"/>
+        <source>星期</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Kiosk</name>
+    <message>
+        <location filename="../dispenser.py" line="-109"/>
+        <source>自助取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../display.py" line="+31"/>
+        <source>叫号信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../evaluator.py" line="+22"/>
+        <source>服务评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="+19"/>
+        <source>取号机缺纸，暂时无法打印号票</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印机盖未关好，暂时无法打印号票</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印机未就绪，暂时无法打印号票</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>号票未能完整打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印机未连接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印机无响应</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机未配置打印机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印机故障，暂时无法打印号票</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法识别该二维码，请出示粤省事码或刷身份证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未查询到您今天的预约</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>系统繁忙，请稍后再试或咨询工作人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>暂无法估算</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>即将叫号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>约 {n} 分钟</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <location filename="../screens/dispenser_result.py" line="+72"/>
+        <source>重新打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不打印，记住号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返回首页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>暂时无法为您取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>工作人员已收到提醒。您可以重新打印，或不打印并记住下面的号码；返回首页则本次不取号。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <location filename="../widgets/admin.py" line="-56"/>
+        <source>管理员验证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>返回</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>密码错误，请重试</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReasonScreen</name>
+    <message>
+        <location filename="../screens/evaluator_screens.py" line="+37"/>
+        <source>很抱歉没有让您满意，请告诉我们原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>我们将在 5 个工作日内整改并回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusBanner</name>
+    <message>
+        <location filename="../widgets/common.py" line="+15"/>
+        <source>网络正常</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>正在连接服务器…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>号源不足，正在使用备用号码，请联系工作人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>，{n} 条记录待上传</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>离线运行中：服务照常，网络恢复后自动同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ThanksScreen</name>
+    <message>
+        <location filename="../screens/evaluator_screens.py" line="+26"/>
+        <source>感谢您的评价！</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>感谢您的光临！</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TicketScreen</name>
+    <message>
+        <location filename="../screens/dispenser_result.py" line="-74"/>
+        <source>微信扫码，随时查看排队进度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>完成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>取号成功，请取走号票</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未打印号票，请记住您的号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>您预约了 {time} 的{business}，已为您取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>网络中断期间发放的号码，叫号顺序不受影响</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>您前面还有 {n} 人等候
+预计等候：{wait}
+取号时间 {at}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WindowCell</name>
+    <message>
+        <location filename="../screens/display_board.py" line="-107"/>
+        <source>{n} 号窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>暂停服务</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
