@@ -7,9 +7,9 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from server.api.approval_cases import hall_of
-from server.api.calendar import load_calendar
 from server.api.deps import CurrentUser, DbSession
 from server.api.errors import ApiError
+from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase
@@ -50,7 +50,7 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
                           uscc=clear_id if company else None)
     materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
                       if m.name in state.materials)
-    calendar = load_calendar(session)
+    calendar = cache.calendar(session)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
     office = office_for(hall.centre.name, hall.name, hall.address)
     facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,

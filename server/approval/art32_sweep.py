@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.api.calendar import load_calendar
+from server.approval import cache
 from server.approval.handlers import make_handler
 from server.approval.models import ApprovalCase
 from server.approval.store import state_of
@@ -118,7 +118,7 @@ def deem(session: Session, due: list[Due], now: dt.datetime) -> SweepResult:
 
 def sweep(session: Session, now: dt.datetime) -> int:
     """The scheduler job: returns how many cases were deemed accepted."""
-    calendar = load_calendar(session)
+    calendar = cache.calendar(session)
     return len(deem(session, due_cases(session, local_day(now), calendar), now).deemed)
 
 

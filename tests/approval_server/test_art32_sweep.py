@@ -69,7 +69,7 @@ def test_a_device_command_after_the_sweep_read_the_case_wins(app, desks, databas
     case_id, _ = receive(clerk, day=RECEIVED)
     now = at("2026-10-13", 9)
     with database.session() as session:
-        due = art32_sweep.due_cases(session, now.date(), art32_sweep.load_calendar(session))
+        due = art32_sweep.due_cases(session, now.date(), art32_sweep.cache.calendar(session))
     assert [d.case_id for d in due] == [case_id]
     r = clerk.send(command(cmd.Accept, case_id, 1, "received", "2026-10-13", clerk))  # the counter, meanwhile
     assert r["status"] == "accepted", r
@@ -87,7 +87,7 @@ def test_a_window_in_an_unpublished_year_is_skipped_not_guessed(app, desks, data
     case_id, _ = receive(clerk, day=RECEIVED)
     with database.session() as session:
         # the package's data ends before this year and no admin published it: nothing is deemed
-        due = art32_sweep.due_cases(session, at("2040-01-20").date(), art32_sweep.load_calendar(session))
+        due = art32_sweep.due_cases(session, at("2040-01-20").date(), art32_sweep.cache.calendar(session))
         count = session.scalar(select(func.count()).select_from(ApprovalEvent)
                                .where(ApprovalEvent.case_id == case_id))
     assert due == [] and count == 1
