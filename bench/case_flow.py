@@ -120,6 +120,7 @@ class Flow:
         self.sent: dict[str, dict] = {}       # approval command id -> what was sent, by whom
         self.by_sync: dict[str, str] = {}     # sync command id -> approval command id
         self.received = 0
+        self.snapshots: list[case_checks.Report] = []  # clock recounts taken mid-run
 
     def _staff(self, s) -> None:  # noqa: ANN001
         for n, (user, roles, _) in enumerate(STAFF):
@@ -213,6 +214,8 @@ class Flow:
                 self.act(desk, day, share)
                 if not desk.offline_days:
                     self.sync(desk)
+            if n == receiving - 1:  # the busiest day: most cases are open, many in intake
+                self.snapshots.append(case_checks.snapshot(self, day))
         return days + quiet
 
     def sync(self, desk: Desk) -> None:
@@ -261,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PROBLEM {problem}")
     verdict = "PASS" if not report.problems else f"FAIL ({len(report.problems)} problems)"
     print(f"verdict: {verdict} seed={args.seed} cases={report.cases} histories={report.histories_checked} "
-          f"clocks={report.clocks_checked} rejections_delivered={report.rejected}")
+          f"clocks={report.clocks_checked} open_recounted={report.open_checked} "
+          f"rejections_delivered={report.rejected}")
     return 0 if not report.problems else 1
 
 
