@@ -17,7 +17,7 @@ from server.approval.store import events_of
 from server.store.audit import audit
 from shared.approval.clocks import statutory_clock
 from shared.approval.state import replay
-from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_for
+from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_of
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import Applicant, Material, NoticeError, NoticeKind, TemplateSet, render_notice
 
@@ -52,7 +52,7 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
                       if m.name in state.materials)
     calendar = cache.calendar(session)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
-    office = office_for(hall.centre.name, hall.name, hall.address)
+    office = office_of(hall)
     facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
                       definition.statutory_limit_days, materials, clock.due if clock else None)
     try:
