@@ -8,7 +8,8 @@ read it (stale base), or one whose window needs an unpublished calendar year, is
 the next run. Running twice does nothing the second time: a deemed case is no longer in intake.
 
 The warning before day 5 is no message: approval has no notification outbox (the queue's is for tickets).
-Clerks see it on the case (CaseDetail.art32_warning / art32_deadline, from shared.approval.art32)."""
+Clerks see it on the case (CaseDetail.art32_warning / art32_deadline) and on the near-due worklist (a yellow
+entry with clock "art32" on the 4th and 5th working day)."""
 
 from __future__ import annotations
 

@@ -91,3 +91,18 @@ def test_a_window_in_an_unpublished_year_is_skipped_not_guessed(app, desks, data
         count = session.scalar(select(func.count()).select_from(ApprovalEvent)
                                .where(ApprovalEvent.case_id == case_id))
     assert due == [] and count == 1
+
+
+def test_the_near_due_worklist_warns_before_the_window_closes(client, clock, desks) -> None:  # noqa: ANN001
+    from tests.fixtures.server import login
+
+    case_id, _ = receive(desks["clerk"], day=RECEIVED)
+
+    def art32_entries(day: str) -> list[dict]:
+        clock.now = at(day)
+        groups = client.get("/api/v1/worklists/near-due", headers=login(client, "clerk")).json()
+        return [e for g in groups for e in g["entries"] if e["case_id"] == case_id and e["clock"] == "art32"]
+
+    assert art32_entries("2026-10-09") == []  # two working days left (10-10, the make-up Saturday, and 10-12)
+    [entry] = art32_entries("2026-10-10")
+    assert (entry["due"], entry["remaining"], entry["card"]) == ("2026-10-12", 1, "yellow_card")
