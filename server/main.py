@@ -13,6 +13,7 @@ from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
     org, queue_appointments, queue_config, queue_statistics, sync,
 )
+from server.approval import art32_sweep
 from server.approval import handlers as approval_handlers
 from server.core.settings import Settings
 from server.scheduler import Scheduler
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.sync_hub = EventHub()
     # Periodic jobs; domain packages add theirs here. `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock)
+    art32_sweep.register(app.state.scheduler, app.state.sync_hub)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
                    approval_cases, approval_notices, approval_worklists, approval_admin):

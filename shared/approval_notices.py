@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import SPECIAL_PROCEDURE_CATEGORIES
@@ -37,13 +39,28 @@ SOURCE = {
 
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
 VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
+OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields an office sets in office_settings.json
 FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
 
 
-def office_for(centre_name: str, hall_name: str, address: str = "") -> Office:
-    """The issuing office as the hall reference data names it (clients hold the same rows)."""
+def office_settings(centre_code: str = "", hall_code: str = "") -> dict[str, str]:
+    """What shared/notices/office_settings.json says for the office: the centre's entry, then the hall's."""
+    raw = json.loads(resources.files("shared.notices").joinpath("office_settings.json").read_text("utf-8"))
+    merged = {**raw.get(centre_code, {}), **raw.get(hall_code, {})} if centre_code or hall_code else {}
+    return {k: v for k, v in merged.items() if k in OFFICE_SETTINGS and v}
+
+
+def office_for(centre_name: str, hall_name: str, address: str = "", *, centre_code: str = "",
+               hall_code: str = "") -> Office:
+    """The issuing office as the hall reference data names it (clients hold the same rows); with the codes,
+    also what office_settings.json gives it — the review authority and court a refusal must name."""
     name = f"{centre_name}{hall_name}" if hall_name not in centre_name else centre_name
-    return Office(name, VERIFY_BASE_URL, address=address or None)
+    return Office(name, VERIFY_BASE_URL, address=address or None, **office_settings(centre_code, hall_code))
+
+
+def office_of(hall) -> Office:  # noqa: ANN001 - a shared.db.models.Hall, from the server's tables or a client's cache
+    """office_for for a Hall row and its centre: what the server's notices and a counter client both use."""
+    return office_for(hall.centre.name, hall.name, hall.address, centre_code=hall.centre.code, hall_code=hall.code)
 
 
 class NoticeNotAvailable(ApprovalError):

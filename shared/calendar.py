@@ -46,6 +46,7 @@ class WorkCalendar:
         """`overrides` maps a date to True (working day) or False (holiday/rest day)."""
         self._overrides = dict(overrides or {})
         self._published = frozenset(published_years)
+        self._days: dict[dt.date, bool] = {}  # memo: the package's lookup costs ~20 µs a day
 
     @property
     def package_years(self) -> range:
@@ -55,6 +56,12 @@ class WorkCalendar:
         return day in self._overrides or day.year in self._published or day.year in _PACKAGE_YEARS
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: dt.date) -> bool:
         if day in self._overrides:
             return self._overrides[day]
         if day.year in self._published:

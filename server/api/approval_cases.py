@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from server.api.calendar import load_calendar
 from server.api.deps import Clock, CurrentUser, DbSession
 from server.api.errors import ApiError
+from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.identity import KIND_OF, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase, ApprovalMaterial
@@ -60,7 +60,7 @@ def search_cases(session: DbSession, user: CurrentUser, clock: Clock,
         raise ApiError(422, "bad_date_range", "开始日期晚于结束日期（from after to）")
     filters = Filters(hall_of(user), number, name, id_number, item, status, received_from, received_to)
     cases = search(session, filters, limit, offset)
-    return rows_for(session, cases, local_day(clock()), load_calendar(session))
+    return rows_for(session, cases, local_day(clock()), cache.calendar(session))
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
@@ -68,7 +68,7 @@ def get_case(case_id: str, session: DbSession, user: CurrentUser, clock: Clock):
     case = session.get(ApprovalCase, case_id)
     if case is None or case.hall_id != hall_of(user):
         raise ApiError(404, "unknown_case", "办件不存在（no such case）", case_id=case_id)
-    today, calendar = local_day(clock()), load_calendar(session)
+    today, calendar = local_day(clock()), cache.calendar(session)
     definition = load_all(session)[(case.item_code, case.situation_code, case.definition_version)]
     (_, view), = views_of(session, [case], today, calendar)
     reveal = bool(FULL_IDENTITY_ROLES & set(user.role_names))

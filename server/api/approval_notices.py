@@ -7,9 +7,9 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from server.api.approval_cases import hall_of
-from server.api.calendar import load_calendar
 from server.api.deps import CurrentUser, DbSession
 from server.api.errors import ApiError
+from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase
@@ -17,7 +17,7 @@ from server.approval.store import events_of
 from server.store.audit import audit
 from shared.approval.clocks import statutory_clock
 from shared.approval.state import replay
-from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_for
+from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_of
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import Applicant, Material, NoticeError, NoticeKind, TemplateSet, render_notice
 
@@ -50,9 +50,9 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
                           uscc=clear_id if company else None)
     materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
                       if m.name in state.materials)
-    calendar = load_calendar(session)
+    calendar = cache.calendar(session)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
-    office = office_for(hall.centre.name, hall.name, hall.address)
+    office = office_of(hall)
     facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
                       definition.statutory_limit_days, materials, clock.due if clock else None)
     try:

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from server.api.approval_cases import hall_of, rows_for
-from server.api.calendar import load_calendar
 from server.api.deps import Clock, CurrentUser, DbSession
 from server.api.errors import ApiError
+from server.approval import cache
 from server.approval.queries import all_cases, todo, views_of
 from shared.approval import statistics as stats
 from shared.approval.events import local_day
@@ -24,14 +24,14 @@ router = APIRouter(prefix="/api/v1", tags=["approval"])
 @router.get("/worklists/todo", response_model=list[WorkItem])
 def my_todo(session: DbSession, user: CurrentUser, clock: Clock):
     """Cases at a step one of the user's roles acts on (or case-level actions like 督办回复)."""
-    today, calendar = local_day(clock()), load_calendar(session)
+    today, calendar = local_day(clock()), cache.calendar(session)
     found = todo(session, hall_of(user), set(user.role_names), today, calendar)
     rows = {r["id"]: r for r in rows_for(session, [c for c, _, _ in found], today, calendar)}
     return [WorkItem(case=rows[c.id], actions=actions) for c, _, actions in found]
 
 
 def _due(session, user, clock, pick) -> list[DueGroup]:  # noqa: ANN001
-    today, calendar = local_day(clock()), load_calendar(session)
+    today, calendar = local_day(clock()), cache.calendar(session)
     pairs = views_of(session, all_cases(session, hall_of(user), open_only=True), today, calendar)
     numbers = {c.id: c.case_number for c, _ in pairs}
     groups: dict[tuple[str, str], list[DueEntryOut]] = defaultdict(list)
@@ -71,7 +71,7 @@ def case_statistics(session: DbSession, user: CurrentUser, clock: Clock,
     if unknown or not dims:
         raise ApiError(422, "unknown_dimension", "未知的统计维度（unknown dimension）", unknown=unknown,
                        allowed=sorted(stats.DIMENSIONS))
-    today, calendar = local_day(clock()), load_calendar(session)
+    today, calendar = local_day(clock()), cache.calendar(session)
     cases = all_cases(session, hall_of(user), received_from=received_from, received_to=received_to)
     views = [v for _, v in views_of(session, cases, today, calendar)]
     table = stats.statistics(views, dims)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.approval import cache
 from server.approval.models import ApprovalDefinition
 from shared.approval.defaults import licence_definition, public_service_definition
 from shared.approval.definition import (
@@ -124,11 +125,9 @@ def publish_version(session: Session, body: dict[str, Any], by: str, now: dt.dat
 
 def catalogue_for(session: Session, item_code: str, situation_code: str) -> DefinitionCatalogue:
     """Every stored version of one (item, situation): enough for the decider on one case."""
-    rows = session.scalars(select(ApprovalDefinition).where(
-        ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code))
-    return DefinitionCatalogue(definition_from_dict(r.body) for r in rows)
+    return DefinitionCatalogue(cache.definitions(session, ApprovalDefinition.item_code == item_code,
+                                                 ApprovalDefinition.situation_code == situation_code))
 
 
 def load_all(session: Session) -> dict[tuple[str, str, int], WorkflowDefinition]:
-    return {(r.item_code, r.situation_code, r.version): definition_from_dict(r.body)
-            for r in session.scalars(select(ApprovalDefinition))}
+    return {d.key: d for d in cache.definitions(session)}

@@ -8,8 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.api.calendar import load_calendar
-from server.approval import definitions, intake
+from server.approval import cache, definitions, intake
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
@@ -81,7 +80,7 @@ def make_handler(name: str) -> Handler:
     def _handle(session: Session, ctx: CommandContext, args: wire.CommandArgs, base: dict | None) -> dict:
         data = args.model_dump(mode="json", exclude_unset=True)
         data["device"] = ctx.device.device_id  # the token's device, not the body's
-        calendar = load_calendar(session)
+        calendar = cache.calendar(session)
         if short == "receive":
             new_base = _base(base, None, False, args.case_id)
             return intake.receive(session, ctx, args, new_base, calendar, publish)

@@ -6,7 +6,7 @@ from shared.approval.art32 import art32_lapsed
 from shared.approval.commands import (
     Accept, DeemAccepted, PreAccept, Receive, ReceiveCorrection, RejectApplication, RequestCorrection,
 )
-from shared.approval.definition import StepAction
+from shared.approval.definition import ART32_DAYS, StepAction
 from shared.approval.errors import ActionNotAllowed, InvalidCommand, MissingMaterials
 from shared.approval.guards import (
     SYSTEM_ROLE, Context, Draft, acting_step, require_role, require_status, require_text,
@@ -93,9 +93,10 @@ def deem_accepted(state: CaseState, c: DeemAccepted, ctx: Context) -> Draft:
         raise ActionNotAllowed(Action.DEEMED_ACCEPTED_ART32.value, "the Art. 32 window is still open",
                                code="art32_window_open")
     first_review = ctx.definition.unit_after(ctx.definition.intake_step.name)
+    deadline = ctx.calendar.add_workdays(state.window_start, ART32_DAYS)  # known: art32_lapsed checked it
     return Draft(Action.DEEMED_ACCEPTED_ART32, S.IN_REVIEW, first_review,
                  {"accepted_on": state.window_start.isoformat(), "deemed_art32": True,
-                  "reason": "deemed_accepted_art32"})
+                  "reason": "deemed_accepted_art32", "art32_deadline": deadline.isoformat()})
 
 
 def reject_application(state: CaseState, c: RejectApplication, ctx: Context) -> Draft:

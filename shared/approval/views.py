@@ -63,7 +63,7 @@ class DueEntry:
     department: str
     step: str
     case_id: str
-    clock: str          # which clock: statutory / promised / issue / step:<name>
+    clock: str          # which clock: statutory / promised / issue / step:<name> / art32 (the 5-day window)
     card: Card
     due: dt.date | None
     remaining: int
@@ -84,6 +84,10 @@ def due_entries(views: Iterable[CaseView], card: Card) -> list[DueEntry]:
             if clock.card is card and clock.finished_on is None:
                 entries += [entry(step, clock) for step in s.current_steps]
         entries += [entry(step, clock) for step, clock in v.steps.items() if clock.card is card]
+        if card is Card.YELLOW and v.art32 is not None and v.art32.warning:
+            # Art. 32: tell the applicant what to correct now, or the case counts as accepted as it is
+            entries += [DueEntry(s.department, step, s.case_id, "art32", card, v.art32.deadline,
+                                 v.art32.workdays_left, s.urgent) for step in s.current_steps]
     return sorted(entries, key=lambda e: (e.department, e.step, e.due or dt.date.max, e.case_id, e.clock))
 
 

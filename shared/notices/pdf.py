@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
+from shared.notices.embedding import add_face
 from shared.notices.errors import UnprintableCharacter
 from shared.notices.fill import FilledFields, FilledNotice, FilledParagraph, FilledTable
 from shared.notices.fonts import NoticeFonts
@@ -40,8 +41,8 @@ def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) ->
     pdf.set_lang("zh-CN")
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(False)  # pages are broken here, line by line, so nothing is ever cut
-    pdf.add_font("body", fname=str(fonts.regular.path), collection_font_number=fonts.regular.index)
-    pdf.add_font("title", fname=str(fonts.bold.path), collection_font_number=fonts.bold.index)
+    add_face(pdf, "body", fonts.regular)  # pdf.add_font, without parsing the face again for each notice
+    add_face(pdf, "title", fonts.bold)
     for font in pdf.fonts.values():
         # Keep the full font's bounding box instead of recomputing it from every subset glyph's outline:
         # still a valid (larger) box, and it saves about a third of the render time.

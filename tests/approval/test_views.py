@@ -44,6 +44,11 @@ def test_art32_warning_is_part_of_the_view_and_supervisions_awaiting_reply_are_l
     drv.receive(APRIL_28)
     view = view_case(drv.state, drv.definition, D(2026, 5, 7), CALENDAR)
     assert view.art32.warning and view.statutory is None
+    # on the near-due list too, with the last day to ask for corrections
+    art32 = [(e.clock, e.due, e.remaining) for e in near_due([view]) if e.clock == "art32"]
+    assert art32 == [("art32", view.art32.deadline, view.art32.workdays_left)]
+    assert not [e for e in near_due([view_case(drv.state, drv.definition, D(2026, 4, 29), CALENDAR)])
+                if e.clock == "art32"]  # day 1: not yet
     drv.do(cmd.Accept, "clerk", D(2026, 5, 7))
     drv.do(cmd.Supervise, "head", D(2026, 5, 7), message="请说明", reply_within_days=2)
     on_time = awaiting_reply([view_case(drv.state, drv.definition, D(2026, 5, 9), CALENDAR)], CALENDAR)

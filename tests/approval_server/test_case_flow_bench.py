@@ -14,3 +14,5 @@ def test_case_flow_small(seed: int, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith(f"verdict: PASS seed={seed}"), "\n".join(out)
     assert "stale_command=" in out[1]  # offline devices did make stale commands, and were told
+    assert any(line.startswith("snapshot ") for line in out)  # open cases were recounted mid-run
+    assert int(out[-1].split("open_recounted=")[1].split()[0]) > 0

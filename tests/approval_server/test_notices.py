@@ -56,3 +56,46 @@ def test_notices_of_a_case(desks, client, database) -> None:  # noqa: ANN001
     offline = render_notice(notice_data(NoticeKind.CORRECTION, events, facts, WorkCalendar()),
                             TemplateSet.for_office(None)[NoticeKind.CORRECTION.value])
     assert offline == correction.content
+
+
+def test_refusal_of_acceptance_names_the_demo_offices_review_authority_and_court(desks, client,  # noqa: ANN001
+                                                                                  database) -> None:
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("notices are rendered once, on SQLite")
+    from shared.approval_notices import office_of
+    from tests.notices.conftest import pdf_text, save_sample, squash
+
+    clerk = desks["clerk"]
+    case_id, r = receive(clerk)
+    sent = clerk.send(command(cmd.RejectApplication, case_id, 1, "received", "2026-11-03", clerk,
+                              reason="申请事项依法不需要取得行政许可",
+                              legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（一）项"))
+    assert sent["status"] == "accepted", sent
+    headers = login(client, "clerk")
+    response = client.get(f"/api/v1/cases/{case_id}/notices/refusal_of_acceptance", headers=headers)
+    assert response.status_code == 200, response.text
+    text = squash(pdf_text(response.content))
+    assert "不予受理决定书" in text and "东莞市人民政府申请行政复议" in text
+    assert "向东莞市第一人民法院提起行政诉讼" in text
+    save_sample("demo_hall_refusal_of_acceptance", response.content)
+    # a counter client renders the same bytes from its cached hall row
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
+    events = [event_from_dict(e) for e in detail["events"]]
+    with database.session() as s:
+        hall = s.scalars(select(Hall).where(Hall.code == "DG-HALL-1")).one()
+        office = office_of(hall)
+    facts = _offline_facts(database, case_id, r["result"]["case_number"])
+    facts = CaseFacts(**{**facts.__dict__, "office": office})
+    offline = render_notice(notice_data(NoticeKind.REFUSAL_OF_ACCEPTANCE, events, facts, WorkCalendar()),
+                            TemplateSet.for_office(None)[NoticeKind.REFUSAL_OF_ACCEPTANCE.value])
+    assert offline == response.content
+
+
+def test_office_settings_come_from_the_centre_then_the_hall() -> None:
+    from shared.approval_notices import office_for, office_settings
+
+    assert office_settings("DG-ZWFW") == {"review_authority": "东莞市人民政府", "court": "东莞市第一人民法院"}
+    assert office_settings() == {} and office_settings("NO-SUCH-CENTRE") == {}
+    plain = office_for("东莞市政务服务中心", "一号大厅")
+    assert plain.review_authority is None and plain.court is None  # without codes: nothing configured
+    assert office_for("东莞市政务服务中心", "一号大厅", centre_code="DG-ZWFW").court == "东莞市第一人民法院"

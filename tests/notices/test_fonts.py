@@ -23,3 +23,21 @@ def test_missing_fonts_raise_a_typed_error_naming_the_folders(tmp_path) -> None:
     with pytest.raises(FontNotFound) as e:
         find_fonts([tmp_path])
     assert e.value.code == "notice_font_not_found" and str(tmp_path) in e.value.searched[0]
+
+
+def test_faces_shared_between_notices_give_the_bytes_of_a_fresh_add_font(monkeypatch, templates) -> None:
+    from fpdf import FPDF
+
+    from shared.notices import embedding, render_notice
+    from tests.notices.conftest import sample_data
+
+    data = sample_data()
+    shared = [render_notice(data, templates[k]) for k in ("correction", "refusal_of_acceptance", "correction")]
+    assert embedding._prototypes, "the faces were parsed once and kept"
+
+    def fresh(pdf: FPDF, family: str, face) -> None:  # noqa: ANN001
+        pdf.add_font(family, fname=str(face.path), collection_font_number=face.index)
+
+    monkeypatch.setattr("shared.notices.pdf.add_face", fresh)
+    plain = [render_notice(data, templates[k]) for k in ("correction", "refusal_of_acceptance")]
+    assert shared[:2] == plain and shared[2] == shared[0]

@@ -1,0 +1,77 @@
+"""What every approval command reads, kept between commands: the working-day calendar and the parsed workflow
+definitions. Both are re-validated against the database on each use, so a change is seen at once.
+
+- The calendar is keyed by its content (every override and published year, read with one light query each):
+  an admin's edit, or a row written by any other means, gives a new key and a fresh calendar. Equal content
+  reuses one WorkCalendar, whose memo of days already looked up is what saves the time.
+- Definitions are immutable versions (a new version is a new row), so a parsed one is kept by its row's
+  identity — id, item, situation, version and creation time — per database engine; only rows not seen
+  before are read in full and parsed. The key is that wide because a rolled-back insert (a refused
+  `receive` creates version 1 in its savepoint) may hand its id to another situation's row in SQLite."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from server.approval.models import ApprovalDefinition
+from shared.approval.definition import WorkflowDefinition
+from shared.calendar import WorkCalendar
+from shared.db.models import CalendarOverride, CalendarYear
+
+CALENDARS_KEPT = 4  # a few contents at most (an edit, a test's own data); the oldest is dropped
+
+_lock = threading.Lock()
+_calendars: OrderedDict[tuple, WorkCalendar] = OrderedDict()
+_definitions: weakref.WeakKeyDictionary[Engine, dict[tuple, WorkflowDefinition]] = weakref.WeakKeyDictionary()
+_D = ApprovalDefinition
+
+
+def calendar(session: Session) -> WorkCalendar:
+    """The calendar as the database holds it now (same answers as server.api.calendar.load_calendar)."""
+    overrides = tuple((day, is_workday) for day, is_workday in session.execute(
+        select(CalendarOverride.day, CalendarOverride.is_workday).order_by(CalendarOverride.day)))
+    years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+    key = (overrides, years)
+    with _lock:
+        found = _calendars.get(key)
+        if found is not None:
+            _calendars.move_to_end(key)
+            return found
+        found = _calendars[key] = WorkCalendar(dict(overrides), years)
+        while len(_calendars) > CALENDARS_KEPT:
+            _calendars.popitem(last=False)
+        return found
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def definitions(session: Session, *where) -> list[WorkflowDefinition]:  # noqa: ANN002
+    """The definitions matching `where` (all when empty), parsed once per row."""
+    from server.approval.definitions import definition_from_dict  # that module builds catalogues from here
+
+    identity = (_D.id, _D.item_code, _D.situation_code, _D.version, _D.created_at)
+    keys = [tuple(r) for r in session.execute(select(*identity).where(*where).order_by(_D.id))]
+    with _lock:
+        cache = _definitions.setdefault(_engine(session), {})
+        missing = {k[0]: k for k in keys if k not in cache}
+    if missing:
+        rows = session.execute(select(_D.id, _D.body).where(_D.id.in_(list(missing))))
+        parsed = {missing[row_id]: definition_from_dict(body) for row_id, body in rows}
+        with _lock:
+            cache.update(parsed)
+    return [cache[k] for k in keys]
+
+
+def clear() -> None:
+    """Forget everything (tests; never needed for correctness)."""
+    with _lock:
+        _calendars.clear()
+        _definitions.clear()

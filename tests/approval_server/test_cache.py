@@ -1,0 +1,68 @@
+"""The calendar and definition caches the approval handlers read through: reused while nothing changed, and
+never stale — an admin's calendar edit, a row written directly, a new definition version, and an id that a
+rolled-back insert handed on to another situation are all seen at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from server.approval import cache, definitions
+from server.approval.models import ApprovalDefinition
+from shared.approval.defaults import public_service_definition
+from shared.db.models import CalendarOverride, ServiceItem, Situation
+
+MAKE_UP_SATURDAY = dt.date(2026, 10, 10)
+NOW = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
+
+
+def test_the_calendar_is_reused_until_an_admin_or_anyone_changes_it(client, admin, database) -> None:  # noqa: ANN001
+    with database.session() as session:
+        first = cache.calendar(session)
+        assert cache.calendar(session) is first and first.is_workday(MAKE_UP_SATURDAY)
+    r = client.put(f"/api/v1/admin/calendar/days/{MAKE_UP_SATURDAY}", headers=admin,
+                   json={"is_workday": False, "notice": "测试更正"})
+    assert r.status_code == 200, r.text
+    with database.session() as session:
+        edited = cache.calendar(session)
+        assert edited is not first and not edited.is_workday(MAKE_UP_SATURDAY)
+        session.get(CalendarOverride, MAKE_UP_SATURDAY).is_workday = True  # not through the API
+    with database.session() as session:
+        assert cache.calendar(session).is_workday(MAKE_UP_SATURDAY)
+
+
+def _two_situations(session) -> tuple[tuple[str, str], tuple[str, str]]:  # noqa: ANN001
+    have = {(i, s) for i, s in session.execute(select(ApprovalDefinition.item_code,
+                                                      ApprovalDefinition.situation_code))}
+    pairs = [(i, s) for i, s in session.execute(select(ServiceItem.code, Situation.code).join(Situation.item)
+                                                .order_by(ServiceItem.code, Situation.code))
+             if (i, s) not in have]
+    return pairs[0], pairs[1]
+
+
+def test_definitions_are_parsed_once_and_new_versions_are_seen(database) -> None:  # noqa: ANN001
+    with database.session() as session:
+        (item, situation), _ = _two_situations(session)
+        definitions.ensure_default(session, item, situation, NOW)
+        assert definitions.catalogue_for(session, item, situation).latest(item, situation).version == 1
+        v1 = definitions.catalogue_for(session, item, situation).get(item, situation, 1)
+        assert definitions.catalogue_for(session, item, situation).get(item, situation, 1) is v1  # parsed once
+        body = definitions.definition_to_dict(v1)
+        definitions.publish_version(session, {**body, "promised_limit_days": 1}, "admin", NOW)
+        catalogue = definitions.catalogue_for(session, item, situation)
+        assert catalogue.latest(item, situation).version == 2
+        assert catalogue.get(item, situation, 2).promised_limit_days == 1 and catalogue.get(item, situation, 1) is v1
+
+
+def test_an_id_reused_after_a_rollback_is_not_mistaken_for_the_old_row(database) -> None:  # noqa: ANN001
+    with database.session() as session:
+        (item_a, sit_a), (item_b, sit_b) = _two_situations(session)
+        nested = session.begin_nested()  # a refused receive: its default definition is rolled back
+        definitions.ensure_default(session, item_a, sit_a, NOW)
+        assert definitions.catalogue_for(session, item_a, sit_a).latest(item_a, sit_a).item_code == item_a
+        nested.rollback()
+        definitions.store(session, public_service_definition(item_b, sit_b, statutory_limit_days=7,
+                                                             promised_limit_days=3), "admin", NOW)
+        found = definitions.catalogue_for(session, item_b, sit_b).latest(item_b, sit_b)
+        assert (found.item_code, found.situation_code, found.statutory_limit_days) == (item_b, sit_b, 7)
