@@ -64,7 +64,8 @@ def measure(n: int, generate) -> dict:  # noqa: ANN001
         generate(engine, n, dt.date.today())
         lines.append(f"generated {n:,} cases into the cache in {time.perf_counter() - began:.1f} s")
 
-        session = StaffSession("approver", "李建国", "DG0201", ("approver",), 1, None, None, offline=True)
+        roles = ("approver", "head", "reviewer", "verifier")  # the demo approver's login
+        session = StaffSession("approver", "李建国", "DG0201", roles, 1, None, None, offline=True)
         ws = Workstation(Path(tmp), device_id="bench", device_token="t")
         ops = Ops()
         watchdog = Watchdog(QTimer)

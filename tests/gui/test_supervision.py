@@ -14,7 +14,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     grant_case_numbers(clerk.engine, clock.now.date(), 1, 50)
     case_ids = _accept(clerk, 3)
     clock.advance(days=45)  # far past the statutory limit
-    supervisor = services(tmp_path / "s", staff("supervisor", ("supervisor",), "陈志强"), clock, window=None,
+    supervisor = services(tmp_path / "s", staff("supervisor", name="陈志强"), clock, window=None,
                           engine=clerk.engine)
     window, ops, _ = open_window(qtbot, supervisor)
     ws = window.workspace
@@ -31,7 +31,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     _act(qtbot, cases, "urge", opinion="请尽快办理")
     _act(qtbot, cases, "supervise", opinion="请于两个工作日内书面说明超期原因", reply_within_days="2")
     shoot(qtbot, screenshot, window, "supervisor")
-    handler = services(tmp_path / "a", staff("approver", ("approver",), "李建国"), clock, window=None,
+    handler = services(tmp_path / "a", staff("approver", name="李建国"), clock, window=None,
                        engine=clerk.engine)
     approver_window, _, _ = open_window(qtbot, handler)
     aw = approver_window.workspace
