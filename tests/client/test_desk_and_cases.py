@@ -13,6 +13,7 @@ from client.services.applicant import PERSON, Applicant
 from shared.approval import commands as cmd
 from shared.approval.errors import StaleCommand
 from shared.approval.lifecycle import Action, CaseStatus
+from shared.notices import MissingPlaceholder
 from shared.queue.errors import CallRefused
 from tests.client.support import Clock, grant_case_numbers, publish_ticket, services, staff
 
@@ -143,3 +144,27 @@ def test_correction_and_rejection_paths(tmp_path, clock):
     assert len(corr.receipt.lines) == len(app.missing) + 1
     rej = s.acceptance.reject(_application(s), "不属于本机关职权范围", "《行政许可法》第三十二条")
     assert rej.state.status is CaseStatus.NOT_ACCEPTED and rej.case_no != corr.case_no
+
+
+@pytest.mark.parametrize("failure", ["missing_data", "disk", "bug"])
+def test_refusal_stands_when_its_notice_cannot_be_made(tmp_path, clock, monkeypatch, failure):
+    """不予受理 whose 决定书 cannot be rendered (the hall data lacks the review authority and court, the disk is
+    full, a template fault): the refusal is still queued for the server and the receipt is still there."""
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date())
+    raised = {"missing_data": MissingPlaceholder("refusal_of_acceptance", ["court", "review_authority"]),
+              "disk": OSError(28, "No space left on device"), "bug": KeyError("reason")}[failure]
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise raised
+    monkeypatch.setattr(s.acceptance.notices, "write", broken)
+    rej = s.acceptance.reject(_application(s), "不属于本机关职权范围", "《行政许可法》第三十二条")
+    assert rej.state.status is CaseStatus.NOT_ACCEPTED and rej.notice is None
+    assert rej.receipt.kind == "rejected" and rej.receipt.case_no == rej.case_no
+    assert rej.notice_error == {"missing_data": "notice_missing_placeholder", "disk": "notice_not_saved",
+                                "bug": "notice_failed"}[failure]
+    if failure == "missing_data":
+        assert rej.notice_missing == ("court", "review_authority")
+    with s.engine.connect() as conn:
+        queued = [name for name, in conn.exec_driver_sql("SELECT name FROM sync_outbox ORDER BY seq")]
+    assert queued[-1] == "approval.reject_application"

@@ -1,7 +1,7 @@
 """The approval journey on the real widgets: a case accepted at the counter appears in the approver's 待办,
-passes the approver's steps with opinions that travel with it and is granted, then the licence is made,
-the case closed and delivered at the counter; a stale action is refused and shown with who changed the case; the supervisor sees overdue cases
-by department and step, urges and supervises, and reads the handler's reply."""
+passes the approver's steps with opinions that travel with it and is granted, then the licence is made, the
+case closed and delivered at the counter; a stale action is refused and shown with who changed the case; the
+supervisor sees overdue cases by department and step, urges and supervises, and reads the handler's reply."""
 
 from __future__ import annotations
 

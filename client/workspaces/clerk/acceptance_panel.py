@@ -7,7 +7,7 @@ from __future__ import annotations
 from client.dialogs.correction import CorrectionDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
-from client.i18n.labels import WARNINGS, approval_error
+from client.i18n.labels import WARNINGS, approval_error, notice_problem
 from client.ops import Ops
 from client.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
 from client.services.acceptance import AcceptanceService, Application, Outcome
@@ -183,9 +183,9 @@ class AcceptancePanel(QWidget):
         if outcome.notice is not None:
             text += self.tr("；通知书已生成：{0}").format(outcome.notice.name)
         elif outcome.notice_error:
-            text += self.tr("；通知书未生成（{0}）").format(outcome.notice_error)
+            text += "。" + notice_problem(outcome.receipt.kind, outcome.notice_error, outcome.notice_missing)
         self.result.setText(text)
-        self.result.setStyleSheet("color: #2e7d32;")
+        self.result.setStyleSheet("color: #b26a00;" if outcome.notice_error else "color: #2e7d32;")
         self.sig_outcome.emit(outcome)
         self.ops.run(lambda: self.printer.print(outcome.receipt), on_done=self._printed,
                      on_error=self._print_failed)
