@@ -52,9 +52,7 @@ class CaseStore:
         return local_day(self.clock())
 
     def events(self, case_id: str) -> tuple[Event, ...]:
-        rows = self.sql.rows("approval_event", "json_extract(row, '$.case_id') = :case",
-                             "json_extract(row, '$.seq')", {"case": case_id})
-        return tuple(event_from_dict(r) for r in rows)
+        return tuple(event_from_dict(r) for r in self.sql.case_events(case_id))
 
     def detail(self, case_id: str) -> CaseDetail:
         row = self.sql.by_pks("approval_case", [case_id]).get(case_id, {})

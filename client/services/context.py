@@ -64,4 +64,5 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
         acceptance.track_numbers()
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
                     workstation.registered,
-                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices}))
+                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},
+                              workstation.data_dir / "case_index.bin"))
