@@ -15,7 +15,7 @@ import marshal
 import os
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +27,7 @@ FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "depart
 EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
+SNAPSHOT_CHUNK = 5000
 log = logging.getLogger(__name__)
 
 Values = tuple  # the FIELDS of one case row, in order
@@ -138,7 +139,9 @@ class CaseIndex:
     def _catch_up(self, conn: Connection, layer: _Layer) -> set[str]:
         """Confirmed case rows above the last seq read; then, if the count or sum of seqs disagrees with the
         cache (rows dropped with a scope, a reset brought older ones), just the difference."""
-        changed = self._read_cases(conn, layer, "seq > :seq", {"seq": layer.case_seq})
+        # Nothing read yet: a plain scan (+tbl keeps SQLite off the seq index, slower for reading every row).
+        where = "seq > :seq" if layer.cases else "+tbl = 'approval_case'"
+        changed = self._read_cases(conn, layer, where, {"seq": layer.case_seq})
         count, total = conn.execute(text("SELECT count(*), coalesce(sum(seq), 0) FROM sync_confirmed "
                                          "WHERE tbl = 'approval_case'")).one()
         if count != len(layer.cases) or total != layer.case_sum:
@@ -255,42 +258,64 @@ class CaseIndex:
         if self.snapshot is None or not self.snapshot.exists():
             return None
         try:
-            data = marshal.loads(self.snapshot.read_bytes())
+            records = _records(self.snapshot.read_bytes())
+            data = marshal.loads(next(records))
             if (data.get("format"), data.get("fields"), data.get("user"), data.get("items")) != (
                     SNAPSHOT_FORMAT, FIELDS, self.user, sorted(self.item_names.items())):
                 return None
             layer = _Layer(data["cases"], data["case_seq"], data["case_sum"], set(data["mine"]),
                            data["event_seq"], data["event_count"], data["event_sum"])
-            self._sorted = list(map(CaseEntry._make, data["entries"]))
-            self._entries = {e.pk: e for e in self._sorted}
+            entries: list[CaseEntry] = []
+            for record in records:
+                entries += map(CaseEntry._make, marshal.loads(record))
+            self._sorted, self._entries = entries, {e.pk: e for e in entries}
             self._pending = dict.fromkeys(data["overlaid"])  # what was laid over then: re-derived now
             self._mine_pending = set(data["mine_pending"])
             return layer
-        except (OSError, ValueError, EOFError, TypeError, KeyError):  # unreadable: simply build afresh
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration):  # unreadable: build afresh
             log.warning("case index snapshot %s unreadable; rebuilding", self.snapshot)
             self._sorted, self._entries, self._pending, self._mine_pending = [], {}, {}, set()
             return None
 
     def _save_snapshot(self) -> None:
-        """Written off the caller's path (copies are taken first); atomically replaced."""
+        """Written on a thread of its own, in chunks (each marshal call holds the interpreter: small ones keep
+        the GUI thread responsive), from copies taken here; atomically replaced."""
         if self.snapshot is None or self._layer is None:
             return
-        layer, path = self._layer, self.snapshot
-        data = {"format": SNAPSHOT_FORMAT, "fields": FIELDS, "user": self.user,
+        layer, path, entries = self._layer, self.snapshot, self._sorted
+        chunks = range(0, len(entries), SNAPSHOT_CHUNK)
+        head = {"format": SNAPSHOT_FORMAT, "fields": FIELDS, "user": self.user,
                 "items": sorted(self.item_names.items()), "cases": dict(layer.cases), "case_seq": layer.case_seq,
                 "case_sum": layer.case_sum, "mine": sorted(layer.mine or ()), "event_seq": layer.event_seq,
                 "event_count": layer.event_count, "event_sum": layer.event_sum, "overlaid": list(self._pending),
                 "mine_pending": sorted(self._mine_pending)}
-        entries = self._sorted
         self._since_snapshot = 0
 
         def write() -> None:
             try:
-                data["entries"] = [tuple(e) for e in entries]
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_name(path.name + ".partial")
-                partial.write_bytes(marshal.dumps(data))
+                with partial.open("wb") as f:
+                    _write_record(f, marshal.dumps(head))
+                    for start in chunks:
+                        _write_record(f, marshal.dumps([tuple(e) for e in entries[start:start + SNAPSHOT_CHUNK]]))
                 os.replace(partial, path)
             except OSError:
                 log.warning("case index snapshot %s not written", path, exc_info=True)
         threading.Thread(target=write, name="case-index-snapshot", daemon=True).start()
+
+
+def _write_record(f, payload: bytes) -> None:  # noqa: ANN001
+    f.write(len(payload).to_bytes(8, "little") + payload)
+
+
+def _records(data: bytes) -> Iterator[memoryview]:
+    """The length-prefixed records of a snapshot (marshal.loads on bytes is much faster than marshal.load on a
+    file, which reads in small pieces)."""
+    view, at = memoryview(data), 0
+    while at < len(view):
+        size = int.from_bytes(view[at:at + 8], "little")
+        if at + 8 + size > len(view):
+            raise EOFError("truncated case index snapshot")
+        yield view[at + 8:at + 8 + size]
+        at += 8 + size
