@@ -93,7 +93,9 @@ def notice_problem(kind: str, code: str, missing: tuple[str, ...] = ()) -> str:
     """Why a notice was not produced, for the clerk: plain words, what still stands, and whom to ask."""
     name = tr(NOTICE_NAMES.get(kind, "通知书"))
     if code == "notice_missing_placeholder":
-        values = "、".join(tr(NOTICE_VALUES.get(m, "")) or m for m in missing) or tr("所需信息")
+        known = list(NOTICE_VALUES)  # the order a notice names them in: the review authority, then the court
+        ordered = sorted(missing, key=lambda m: known.index(m) if m in known else len(known))
+        values = "、".join(tr(NOTICE_VALUES.get(m, "")) or m for m in ordered) or tr("所需信息")
         why = tr("大厅基础资料缺少{0}").format(values)
     else:
         why = tr(NOTICE_PROBLEMS.get(code, "")) or tr(approval_messages.message_for(code))

@@ -23,6 +23,7 @@ class MaterialsChecklist(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().hide()
+        self.setWordWrap(True)  # long material names wrap (rows grow) rather than being cut off
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.materials: list[tuple[str, bool]] = []
@@ -43,13 +44,19 @@ class MaterialsChecklist(QTableWidget):
             box.addWidget(check)
             self.setCellWidget(row, 0, holder)
             self.checks.append(check)
-            self.setItem(row, 1, QTableWidgetItem(name))
+            item = QTableWidgetItem(name)
+            item.setToolTip(name)
+            self.setItem(row, 1, item)
             need = QTableWidgetItem(self.tr("必交") if required else self.tr("选交"))
             need.setForeground(QBrush(QColor("#c62828" if required else "#66788a")))
             self.setItem(row, 2, need)
             self.setCellWidget(row, 3, self._attach_cell(name))
         self.resizeRowsToContents()
         self.sig_changed.emit()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self.resizeRowsToContents()  # the name column's width changed: wrapped names need other heights
 
     def _attach_cell(self, name: str) -> QWidget:
         cell = QWidget()

@@ -155,7 +155,7 @@ def test_correction_and_rejection_print_their_notices(qtbot, clerk, screenshot):
     assert printed.args[0] is True  # the receipt still prints
     text = acceptance.result.text()
     assert text.startswith("已出具不予受理决定，办件编号 SL")
-    assert "不予受理决定书未能生成：大厅基础资料缺少人民法院、行政复议机关" in text and "办件已保存" in text
+    assert "不予受理决定书未能生成：大厅基础资料缺少行政复议机关、人民法院" in text and "办件已保存" in text
     assert "notice_" not in text  # plain words, no codes
     assert "不予受理通知".encode("gb18030") in bytes(sims.printer.job)
     with s.engine.connect() as conn:  # the refusal went into the outbox all the same
