@@ -36,8 +36,8 @@ class CaseDetailPanel(QScrollArea):
         self.materials = QLabel("")
         self.materials.setWordWrap(True)
         self.history = QTextBrowser()
-        # It scrolls by itself: it takes what is left (at least 120 px) so the actions below stay on screen.
-        self.history.setMinimumHeight(120)
+        # It scrolls by itself: it takes what is left (at least 96 px) so the actions below stay on screen.
+        self.history.setMinimumHeight(96)
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.actions = ActionBox()
         info = QGroupBox(self.tr("申请信息"))
