@@ -5,6 +5,7 @@ an ESC/POS receipt with the case number and a QR code; 补正 and 不予受理 p
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,39 @@ def test_correction_and_rejection_print_their_notices(qtbot, clerk, screenshot):
     transfer = window.workspace.ask_transfer()
     shoot_dialog(qtbot, screenshot, transfer, "dialog-transfer")
     transfer.reject()
+
+
+def test_a_material_is_photographed_with_the_document_camera(qtbot, tmp_path, sims, screenshot):  # noqa: ANN001
+    """拍照 on the checklist: a still from the configured camera (a generated video standing in for it) is
+    attached to the material, which counts as received; the accepted case lists the file."""
+    from drivers.config import DeviceSettings
+    from tests.client.test_capture import document_video
+    clock = Clock()
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date(), 41, 60)
+    video = document_video(tmp_path / "camera.avi")
+    settings = {**sims.settings, "camera": DeviceSettings("camera", options={"source": str(video)})}
+    window, ops, devices = open_window(qtbot, s, Devices(settings))
+    acceptance = window.workspace.acceptance
+    acceptance.start("")
+    acceptance.form.name.setText("赵六")
+    acceptance.form.identifier.setText("11010519491231002X")
+    _pick_item(qtbot, acceptance)
+    first = acceptance.checklist.materials[0][0]
+    qtbot.mouseClick(acceptance.checklist.findChild(type(acceptance.accept_button), "capture_0"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first in acceptance.checklist.attachments(), timeout=8000)
+    assert first in acceptance.checklist.received() and "已拍照" in acceptance.result.text()
+    shoot(qtbot, screenshot, window, "clerk-capture")
+    still, = acceptance.checklist.attachments()[first]
+    assert still.endswith(".jpg") and Path(still).parent == tmp_path / "captures"
+    devices.stop()
+    ops.wait()
+
+
+def test_without_a_camera_the_checklist_offers_no_photo(qtbot, clerk):  # noqa: ANN001
+    window, s, clock, sims = clerk
+    acceptance = window.workspace.acceptance
+    acceptance.start("")
+    _pick_item(qtbot, acceptance)
+    assert acceptance.checklist.findChild(type(acceptance.accept_button), "capture_0") is None

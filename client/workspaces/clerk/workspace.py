@@ -20,7 +20,7 @@ class ClerkWorkspace(QWidget):
         super().__init__(parent)
         self.services, self.ops = services, ops
         self.acceptance = AcceptancePanel(services.acceptance, services.catalogue, ReceiptPrinter(devices.printer),
-                                          ops)
+                                          ops, camera=devices.document_camera(services.workstation.data_dir / "captures"))
         split = QSplitter()
         self.calling: CallingPanel | None = None
         self.keypad: KeypadBridge | None = None
