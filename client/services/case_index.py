@@ -272,7 +272,8 @@ class CaseIndex:
             self._pending = dict.fromkeys(data["overlaid"])  # what was laid over then: re-derived now
             self._mine_pending = set(data["mine_pending"])
             return layer
-        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration):  # unreadable: build afresh
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration):
+            # unreadable (damaged, another version): simply build afresh
             log.warning("case index snapshot %s unreadable; rebuilding", self.snapshot)
             self._sorted, self._entries, self._pending, self._mine_pending = [], {}, {}, set()
             return None
