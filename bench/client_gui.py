@@ -123,7 +123,7 @@ def _later_logins(app, engine, n: int, services_for, window_for, data: Path) -> 
 
     from shared.sync import store
     snapshot = data / "case_index.bin"
-    _wait(app, snapshot.exists)
+    _wait(app, snapshot.exists, timeout=120)  # written a little after the first login's build
     began = time.perf_counter()
     services = services_for()
     window = window_for(services)

@@ -14,6 +14,7 @@ import logging
 import marshal
 import os
 import threading
+import time
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,9 +29,10 @@ EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
 SNAPSHOT_CHUNK = 5000
+SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
 log = logging.getLogger(__name__)
 
-Values = tuple  # the FIELDS of one case row, in order
+Values = list  # the FIELDS of one case row, in order (as json_extract gives them)
 
 
 class CaseEntry(NamedTuple):
@@ -55,7 +57,7 @@ def _order(e: CaseEntry) -> tuple:
 
 
 def _values(extracted: str) -> Values:
-    return tuple(json.loads(extracted))
+    return json.loads(extracted)
 
 
 @dataclass
@@ -91,6 +93,7 @@ class CaseIndex:
         self._loading = threading.Lock()  # one (re)load at a time; a second caller then finds it fresh
         self._roles: dict[tuple, frozenset[str]] = {}
         self._me, self._nobody = frozenset({user}), frozenset()
+        self.snapshot_delay = SNAPSHOT_DELAY
 
     # -- public ------------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -164,19 +167,24 @@ class CaseIndex:
         return changed
 
     def _read_cases(self, conn: Connection, layer: _Layer | None, where: str, params: dict) -> set[str]:
-        """Confirmed case rows into `_fresh` (and their seqs into `layer`, unless only the values are wanted)."""
-        rows = conn.execute(text(f"SELECT pk, seq, {EXTRACT} FROM sync_confirmed "
-                                 f"WHERE tbl = 'approval_case' AND {where}"), params)
-        changed = set()
-        for pk, seq, extracted in rows:
-            self._fresh[pk] = _values(extracted)
-            if layer is not None:
-                layer.case_sum += seq - layer.cases.get(pk, 0)
-                layer.cases[pk] = seq
-                layer.case_seq = max(layer.case_seq, seq)
-            changed.add(pk)
-        self.read_rows += len(changed)
-        return changed
+        """Confirmed case rows into `_fresh` (and their seqs into `layer`, unless only the values are wanted).
+        Straight from the driver in bulk: on a first build this is 100,000 rows."""
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(f"SELECT pk, seq, {EXTRACT} FROM sync_confirmed WHERE tbl = 'approval_case' AND {where}",
+                           params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        loads = json.loads
+        self._fresh.update({pk: loads(extracted) for pk, _, extracted in rows})
+        if layer is not None and rows:
+            held = layer.cases
+            layer.case_sum += sum(seq - held.get(pk, 0) for pk, seq, _ in rows)
+            held.update((pk, seq) for pk, seq, _ in rows)
+            layer.case_seq = max(layer.case_seq, max(seq for _, seq, _ in rows))
+        self.read_rows += len(rows)
+        return {pk for pk, _, _ in rows}
 
     def _catch_up_mine(self, conn: Connection, layer: _Layer) -> set[str]:
         """Cases this user acted on, from the confirmed events above the last seq read (all of them on the
@@ -224,8 +232,15 @@ class CaseIndex:
         pks = changed if changed is not None else layer.cases.keys() | self._pending.keys()
         unread = [pk for pk in pks if pk not in self._pending and pk in layer.cases and pk not in self._fresh]
         self._read_cases_by_pk(conn, None, unread)  # an unsent row dropped: the confirmed one shows again
-        entries = dict(self._entries) if changed is not None else {}
-        ordered = list(self._sorted) if changed is not None and len(pks) < SNAPSHOT_AFTER else None
+        if changed is None:  # everything: one pass, one sort
+            merged: dict[str, Values | None] = {pk: self._fresh[pk] for pk in layer.cases}
+            merged.update(self._pending)
+            mine, mine_pending, entry = layer.mine, self._mine_pending, self._entry
+            entries = {pk: entry(pk, v, pk in mine or pk in mine_pending) for pk, v in merged.items() if v is not None}
+            self._publish(entries, sorted(entries.values(), key=_order))
+            return
+        entries = dict(self._entries)
+        ordered = list(self._sorted) if len(pks) < SNAPSHOT_AFTER else None
         for pk in pks:
             values = self._pending[pk] if pk in self._pending else self._fresh.get(pk) if pk in layer.cases else None
             old = entries.pop(pk, None)
@@ -235,8 +250,9 @@ class CaseIndex:
                 entry = entries[pk] = self._entry(pk, values, pk in layer.mine or pk in self._mine_pending)
                 if ordered is not None:
                     insort(ordered, entry, key=_order)
-        if ordered is None:
-            ordered = sorted(entries.values(), key=_order)
+        self._publish(entries, ordered if ordered is not None else sorted(entries.values(), key=_order))
+
+    def _publish(self, entries: dict[str, CaseEntry], ordered: list[CaseEntry]) -> None:
         with self._lock:
             self._entries, self._sorted = entries, ordered
             self.generation += 1
@@ -279,7 +295,7 @@ class CaseIndex:
             return None
 
     def _save_snapshot(self) -> None:
-        """Written on a thread of its own, in chunks (each marshal call holds the interpreter: small ones keep
+        """Written on a thread of its own after `snapshot_delay` seconds, in chunks (each marshal call holds the interpreter: small ones keep
         the GUI thread responsive), from copies taken here; atomically replaced."""
         if self.snapshot is None or self._layer is None:
             return
@@ -295,15 +311,18 @@ class CaseIndex:
         def write() -> None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(path.name + ".partial")
+                partial = path.with_name(f"{path.name}.{threading.get_ident()}.partial")  # writers never share one
                 with partial.open("wb") as f:
                     _write_record(f, marshal.dumps(head))
                     for start in chunks:
                         _write_record(f, marshal.dumps([tuple(e) for e in entries[start:start + SNAPSHOT_CHUNK]]))
+                        time.sleep(0.002)  # let the GUI thread in between chunks
                 os.replace(partial, path)
             except OSError:
                 log.warning("case index snapshot %s not written", path, exc_info=True)
-        threading.Thread(target=write, name="case-index-snapshot", daemon=True).start()
+        timer = threading.Timer(self.snapshot_delay, write)  # not while the first rows are being painted
+        timer.daemon = True
+        timer.start()
 
 
 def _write_record(f, payload: bytes) -> None:  # noqa: ANN001
