@@ -5,7 +5,8 @@ and every list, count and search is a pass over them (tens of milliseconds).
 It is built incrementally: confirmed rows are read again only when their sync seq is above the highest one
 already read (an index range, ix_sync_confirmed_seq), unsent optimistic rows are laid over them, and a count
 and sum of the seqs held catches what a seq range cannot see (a scope dropped or reset) and repairs just the
-difference. A snapshot file keeps the confirmed layer between runs, so the next login only catches up."""
+difference. A snapshot file keeps the index (seqs read and entries) between runs, so the next login only
+catches up."""
 
 from __future__ import annotations
 
@@ -106,7 +107,6 @@ class CaseIndex:
                 first = self._layer is None
                 if first:
                     self._layer = self._load_snapshot()
-                changed: set[str] | None = None
                 if self._layer is None:
                     self._layer = _Layer({})
                 changed = self._catch_up(conn, self._layer)
