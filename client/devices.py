@@ -3,7 +3,10 @@ adapters, so the GUI thread never waits on a port. A device that is not configur
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from client.qt import QObject
+from client.services.capture import DocumentCamera
 from drivers import factory
 from drivers.config import DeviceSettings
 from drivers.qt.devices import IdCardReaderAdapter, KeypadAdapter
@@ -22,6 +25,14 @@ class Devices(QObject):
             self.keypad = KeypadAdapter(factory.keypad_receiver(settings["keypad"]), self)
         if "printer" in settings:
             self.printer = factory.ticket_printer(settings["printer"])
+        # The document camera (高拍仪/webcam) for 拍照 of materials: opened only for each still, off the GUI thread.
+        self.camera_source: int | str | None = None
+        if "camera" in settings:
+            source = settings["camera"].get("source", 0)
+            self.camera_source = int(source) if str(source).isdigit() else str(source)
+
+    def document_camera(self, folder: Path) -> DocumentCamera | None:
+        return DocumentCamera(self.camera_source, folder) if self.camera_source is not None else None
 
     def start(self) -> None:
         for adapter in (self.idcard, self.keypad):

@@ -26,7 +26,8 @@ def reason_text(r: RejectedCommand) -> str:
     if r.name.startswith("approval."):
         text = approval_error(r.code)
         if r.code == "stale_command" and r.details.get("changed_by"):
-            text += f"（{r.details['changed_by']} 于 {str(r.details.get('changed_at', ''))[:16]} 办理）"
+            when = str(r.details.get("changed_at", ""))[:16].replace("T", " ")
+            text += f"（{r.details['changed_by']} 于 {when} 办理）"
         return text
     if r.name.startswith("queue."):
         return queue_error(r.code)
@@ -48,6 +49,7 @@ class RejectedDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
         self.empty = QLabel(self.tr("没有被退回的操作。"))
         self.ack = QPushButton(self.tr("已知晓"))
         self.ack.clicked.connect(self.acknowledge_selected)
@@ -68,13 +70,20 @@ class RejectedDialog(QDialog):
         self.table.setRowCount(len(self.rejected))
         for i, r in enumerate(self.rejected):
             for col, value in enumerate((str(r.seq), command_name(r.name), reason_text(r), r.code)):
-                self.table.setItem(i, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(i, col, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()  # the reason wraps (who changed the case and when) instead of "…"
         self.empty.setVisible(not self.rejected)
         self.ack.setEnabled(bool(self.rejected))
         if self.rejected:
             self.table.selectRow(0)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # the reason column has its final width only now
 
     def acknowledge_selected(self) -> None:
         row = self.table.currentRow()

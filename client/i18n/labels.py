@@ -75,6 +75,33 @@ def approval_error(code: str) -> str:
     return tr(approval_messages.message_for(code))
 
 
+NOTICE_NAMES = {"accepted": "受理通知书", "correction": "补正材料通知书", "rejected": "不予受理决定书"}
+# Values a notice template may need that come from the hall's reference data.
+NOTICE_VALUES = {"review_authority": "行政复议机关", "court": "人民法院", "office_phone": "联系电话",
+                 "office_address": "办公地址", "competent_authority": "有权机关"}
+NOTICE_PROBLEMS = {
+    "notice_unprintable_character": "申请人信息中有打印字库没有的字",
+    "notice_font_not_found": "本机没有可用于打印的中文字体",
+    "notice_not_saved": "文件无法保存到本机磁盘",
+    "notice_failed": "生成文件时出错",
+    "notice_invalid_template": "通知书模板有误",
+    "notice_template_incomplete": "通知书模板缺少法定内容",
+}
+
+
+def notice_problem(kind: str, code: str, missing: tuple[str, ...] = ()) -> str:
+    """Why a notice was not produced, for the clerk: plain words, what still stands, and whom to ask."""
+    name = tr(NOTICE_NAMES.get(kind, "通知书"))
+    if code == "notice_missing_placeholder":
+        known = list(NOTICE_VALUES)  # the order a notice names them in: the review authority, then the court
+        ordered = sorted(missing, key=lambda m: known.index(m) if m in known else len(known))
+        values = "、".join(tr(NOTICE_VALUES.get(m, "")) or m for m in ordered) or tr("所需信息")
+        why = tr("大厅基础资料缺少{0}").format(values)
+    else:
+        why = tr(NOTICE_PROBLEMS.get(code, "")) or tr(approval_messages.message_for(code))
+    return tr("{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}").format(name, why)
+
+
 def status_text(code: str) -> str:
     return tr(STATUS.get(code, code))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from shared.errors import DomainError
 from shared.protocol.approval import CASE_SERIES, case_display, series_day
 
 PREFIX = "SL"  # the office's two-letter case-number prefix (受理)
+NOTICE_NOT_SAVED = "notice_not_saved"  # the PDF could not be written to the data folder
+NOTICE_FAILED = "notice_failed"        # rendering failed for a reason without its own code
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ class Outcome:
     receipt: Receipt
     offline_number: bool   # numbered from the reserve block or a fallback: visibly issued offline
     notice: Path | None = None  # the written notice (PDF)
-    notice_error: str = ""      # why there is none (e.g. the notice data was refused)
+    notice_error: str = ""      # why there is none: an error code (e.g. notice_missing_placeholder)
+    notice_missing: tuple[str, ...] = ()  # with notice_missing_placeholder: the values the hall data lacks
 
 
 class AcceptanceService:
@@ -135,10 +140,18 @@ class AcceptanceService:
         receipt = Receipt(kind, self.hall_name, case_no, app.choice.label, app.applicant.masked_name,
                           self.cases.clock().astimezone(dt.timezone(dt.timedelta(hours=8))), self.clerk_name,
                           tuple(lines))
-        notice, problem = None, ""
+        notice, problem, missing = None, "", ()
         if self.notices is not None:
+            # The command is already in the outbox: whatever goes wrong with the PDF, the case and its receipt
+            # stand, and the clerk is told why there is no notice.
             try:
                 notice = self.notices.write(kind, case_id, case_no, app.choice, app.situation_code, app.applicant)
-            except DomainError as exc:  # the case is saved either way; the clerk is told why there is no PDF
-                problem = exc.code
-        return Outcome(case_id, case_no, state, receipt, offline, notice, problem)
+            except DomainError as exc:
+                problem, missing = exc.code, tuple(getattr(exc, "names", ()))
+            except OSError:
+                log.exception("notice for %s could not be saved", case_no)
+                problem = NOTICE_NOT_SAVED
+            except Exception:  # a template or rendering fault must not take the receipt with it
+                log.exception("notice for %s could not be rendered", case_no)
+                problem = NOTICE_FAILED
+        return Outcome(case_id, case_no, state, receipt, offline, notice, problem, missing)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from client.services.case_rows import case_row
-from client.services.definitions import step_roles
 from client.services.rowsql import RowSql
 from shared.approval import commands as cmd
 from shared.approval.available import Available, available_actions
@@ -44,7 +43,7 @@ class CaseStore:
     def __init__(self, sync: SyncClient, definitions: DefinitionCatalogue, calendar: WorkCalendar,
                  clock: Callable[[], dt.datetime], user: str, staff_roles: tuple[str, ...]) -> None:
         self.sync, self.definitions, self.calendar, self.clock = sync, definitions, calendar, clock
-        self.user, self.roles = user, step_roles(staff_roles)
+        self.user, self.roles = user, tuple(staff_roles)
         # 催办/督办 are done from the supervision desk: an approver acting as the deciding head does not get them.
         self.supervises = bool({"supervisor", "admin"} & set(staff_roles))
         self.sql = RowSql(sync.engine)
@@ -53,9 +52,7 @@ class CaseStore:
         return local_day(self.clock())
 
     def events(self, case_id: str) -> tuple[Event, ...]:
-        rows = self.sql.rows("approval_event", "json_extract(row, '$.case_id') = :case",
-                             "json_extract(row, '$.seq')", {"case": case_id})
-        return tuple(event_from_dict(r) for r in rows)
+        return tuple(event_from_dict(r) for r in self.sql.case_events(case_id))
 
     def detail(self, case_id: str) -> CaseDetail:
         row = self.sql.by_pks("approval_case", [case_id]).get(case_id, {})

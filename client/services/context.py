@@ -55,7 +55,7 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     cases = CaseStore(sync, catalogue_definitions(catalogue), calendar or WorkCalendar(), clock, session.username,
                       session.roles)
     notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
-                           reference.hall_address)
+                           reference.hall_address, centre_code=reference.centre_code, hall_code=reference.hall_code)
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
                                    workstation.data_dir / "attachments", notices)
     window = reference.window_by_number(workstation.window_number) if workstation.window_number else None
@@ -64,4 +64,5 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
         acceptance.track_numbers()
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
                     workstation.registered,
-                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices}))
+                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},
+                              workstation.data_dir / "case_index.bin"))

@@ -1,9 +1,9 @@
-"""Workflow definitions for the catalogue's items, and which step roles a staff role acts as.
+"""Workflow definitions for the catalogue's items.
 
 Until the server publishes definitions, the client uses the shared defaults (shared.approval.defaults):
 行政许可 items get the licence workflow, the rest the public-service one, with the situation's required
-materials. The staff→step role map is the one place that says a demo "approver" may act as reviewer,
-verifier and head; the server applies the same map when it derives the actor from the staff login."""
+materials. Staff act in the step roles their login holds (reviewer, verifier, head, licence_officer …), exactly
+as the server derives the actor — there is no client-side role map."""
 
 from __future__ import annotations
 
@@ -11,21 +11,6 @@ from client.services.catalogue import CatalogueChoice, CatalogueIndex
 from shared.approval.defaults import licence_definition, public_service_definition
 from shared.approval.definition import ADMINISTRATIVE_LICENCE, WorkflowDefinition
 from shared.approval.registry import DefinitionCatalogue
-
-STEP_ROLES: dict[str, tuple[str, ...]] = {
-    "clerk": ("clerk",),
-    "approver": ("reviewer", "verifier", "head", "approver", "licence_officer"),
-    "supervisor": ("supervisor",),
-    "admin": ("clerk", "reviewer", "verifier", "head", "approver", "licence_officer", "supervisor"),
-}
-
-
-def step_roles(staff_roles: tuple[str, ...]) -> tuple[str, ...]:
-    seen: list[str] = []
-    for role in staff_roles:
-        seen += [r for r in STEP_ROLES.get(role, (role,)) if r not in seen]
-    return tuple(seen)
-
 
 def definition_for(choice: CatalogueChoice, situation_code: str) -> WorkflowDefinition:
     situation = next(s for s in choice.situations if s.code == situation_code)

@@ -18,9 +18,11 @@ KINDS = {"accepted": NoticeKind.ACCEPTANCE, "correction": NoticeKind.CORRECTION,
 
 
 class NoticeWriter:
-    def __init__(self, cases: CaseStore, centre_name: str, hall_name: str, folder: Path, address: str = "") -> None:
+    def __init__(self, cases: CaseStore, centre_name: str, hall_name: str, folder: Path, address: str = "", *,
+                 centre_code: str = "", hall_code: str = "") -> None:
         self.cases, self.folder = cases, folder
-        self.office = office_for(centre_name, hall_name, address)  # as the server's notices endpoint does
+        # As the server's notices endpoint does (office_of): the codes bring the review authority and court.
+        self.office = office_for(centre_name, hall_name, address, centre_code=centre_code, hall_code=hall_code)
         self.templates = TemplateSet.for_office(None)
 
     def write(self, kind: str, case_id: str, case_number: str, choice: CatalogueChoice, situation_code: str,

@@ -18,6 +18,8 @@ class Reference:
     hall_name: str = ""
     centre_name: str = ""
     hall_address: str = ""
+    centre_code: str = ""   # the codes pick the office's notice settings (review authority, court)
+    hall_code: str = ""
     windows: dict[int, Window] = field(default_factory=dict)          # by window id
     businesses: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (prefix, name)
     departments: dict[int, str] = field(default_factory=dict)
@@ -48,4 +50,5 @@ def load_reference(engine: Engine) -> Reference:
                                                                          .where(Business.hall_id == hall.id))}
         departments = {d.id: d.name for d in session.scalars(select(Department))}
         staff = {u.username: u.display_name for u in session.scalars(select(StaffUser))}
-        return Reference(hall.id, hall.name, hall.centre.name, hall.address, windows, businesses, departments, staff)
+        return Reference(hall.id, hall.name, hall.centre.name, hall.address, hall.centre.code, hall.code, windows,
+                         businesses, departments, staff)

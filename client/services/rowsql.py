@@ -23,6 +23,11 @@ WITH pend AS (
 )
 """
 
+CASE_EVENTS = "SELECT pk, row FROM sync_confirmed WHERE case_id = :case"  # ix_sync_confirmed_case
+PENDING_CASE_EVENTS = (
+    "SELECT p.pk, p.row FROM sync_pending p JOIN sync_outbox o ON o.command_id = p.command_id "
+    "WHERE p.tbl = 'approval_event' AND json_extract(p.row, '$.case_id') = :case ORDER BY o.seq")
+
 
 class RowSql:
     def __init__(self, engine: Engine) -> None:
@@ -61,6 +66,15 @@ class RowSql:
                     else:
                         out[pk] = _load(row)
         return out
+
+    def case_events(self, case_id: str) -> list[dict]:
+        """One case's approval events in order: confirmed ones by the case_id index (a generated column,
+        migration 0003), then its unsent optimistic ones over them."""
+        params = {"case": case_id}
+        with self.engine.connect() as conn:
+            rows = {pk: _load(row) for pk, row in conn.execute(text(CASE_EVENTS), params)}
+            rows.update({pk: _load(row) for pk, row in conn.execute(text(PENDING_CASE_EVENTS), params)})
+        return sorted(rows.values(), key=lambda r: r["seq"])
 
     def query(self, table: str, select_sql: str, params: dict | None = None) -> list[tuple]:
         """Any read over the merged rows: `select_sql` reads FROM merged (aggregates for supervision)."""

@@ -34,7 +34,7 @@ class ActionBox(QGroupBox):
         self.detail: CaseDetail | None = None
         self.opinion = QPlainTextEdit()
         self.opinion.setPlaceholderText(self.tr("办理意见（随办件流转，后续环节可见）"))
-        self.opinion.setMaximumHeight(90)
+        self.opinion.setMaximumHeight(72)  # three lines; the box must fit a 768-line screen
         self.fields_box = QWidget()
         self.form = QFormLayout(self.fields_box)
         self.inputs: dict[str, QWidget] = {}

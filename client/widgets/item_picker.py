@@ -19,6 +19,9 @@ class ItemPicker(QWidget):
         self.query.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.situations = QListWidget()
+        for names in (self.results, self.situations):  # long item names wrap instead of running off the list
+            names.setWordWrap(True)
+            names.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
@@ -30,8 +33,8 @@ class ItemPicker(QWidget):
         right.addWidget(QLabel(self.tr("办理情形")))
         right.addWidget(self.situations, 2)
         right.addWidget(self.detail, 1)
-        lists.addLayout(left, 3)
-        lists.addLayout(right, 2)
+        lists.addLayout(left, 2)
+        lists.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addLayout(lists)
@@ -48,6 +51,7 @@ class ItemPicker(QWidget):
             line = QListWidgetItem(choice.label if choice.sub_item_name is None
                                    else f"{choice.sub_item_name}　〔{choice.item_name}〕")
             line.setData(ROLE, choice)
+            line.setToolTip(line.text())
             self.results.addItem(line)
         if self.results.count():
             self.results.setCurrentRow(0)

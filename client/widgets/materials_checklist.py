@@ -1,18 +1,21 @@
-"""The situation's materials checklist: mark each received, attach files (file dialog), preview them."""
+"""The situation's materials checklist: mark each received, attach files (file dialog) or stills from the
+document camera (拍照, when one is configured), preview them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView,
                        QPushButton,
                        QTableWidget, QTableWidgetItem, QWidget, Signal)
 from client.services.catalogue import SituationChoice
+from client.widgets.style import mark
 
 
 class MaterialsChecklist(QTableWidget):
     sig_changed = Signal()
     sig_preview = Signal(str, object)  # material, paths
+    sig_capture = Signal(str)  # material: take a still with the document camera
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(0, 4, parent)
@@ -23,16 +26,19 @@ class MaterialsChecklist(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().hide()
+        self.setWordWrap(True)  # long material names wrap (rows grow) rather than being cut off
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.materials: list[tuple[str, bool]] = []
         self.checks: list[QCheckBox] = []
         self.files: dict[str, list[str]] = {}
+        self.can_capture = False  # a document camera is configured: each row offers 拍照
+        self._cells: dict[str, QPushButton] = {}  # material → its 预览 button (shows the file count)
         self.pick_files = lambda: QFileDialog.getOpenFileNames(self, self.tr("选择附件"))[0]
 
     def load(self, situation: SituationChoice | None) -> None:
         self.materials = list(situation.materials) if situation else []
-        self.checks, self.files = [], {}
+        self.checks, self.files, self._cells = [], {}, {}
         self.setRowCount(len(self.materials))
         for row, (name, required) in enumerate(self.materials):
             check = QCheckBox()
@@ -43,7 +49,9 @@ class MaterialsChecklist(QTableWidget):
             box.addWidget(check)
             self.setCellWidget(row, 0, holder)
             self.checks.append(check)
-            self.setItem(row, 1, QTableWidgetItem(name))
+            item = QTableWidgetItem(name)
+            item.setToolTip(name)
+            self.setItem(row, 1, item)
             need = QTableWidgetItem(self.tr("必交") if required else self.tr("选交"))
             need.setForeground(QBrush(QColor("#c62828" if required else "#66788a")))
             self.setItem(row, 2, need)
@@ -51,26 +59,40 @@ class MaterialsChecklist(QTableWidget):
         self.resizeRowsToContents()
         self.sig_changed.emit()
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self.resizeRowsToContents()  # the name column's width changed: wrapped names need other heights
+
     def _attach_cell(self, name: str) -> QWidget:
+        """Compact buttons (the name column keeps its room on a 1366-wide screen); 预览 shows the file count."""
         cell = QWidget()
         box = QHBoxLayout(cell)
         box.setContentsMargins(4, 0, 4, 0)
-        count = QLabel("")
-        attach = QPushButton(self.tr("添加…"))
-        preview = QPushButton(self.tr("预览"))
+        box.setSpacing(4)
+        attach = mark(QPushButton(self.tr("文件…")), "compact")
+        preview = mark(QPushButton(self.tr("预览")), "compact")
         preview.setEnabled(False)
-        def add() -> None:
-            paths = [p for p in self.pick_files() if Path(p).is_file()]
-            if paths:
-                self.files.setdefault(name, []).extend(paths)
-                count.setText(self.tr("{0} 个").format(len(self.files[name])))
-                preview.setEnabled(True)
-                self.set_received(name, True)
-        attach.clicked.connect(add)
+        self._cells[name] = preview
+        attach.clicked.connect(lambda: self.add_files(name, [p for p in self.pick_files() if Path(p).is_file()]))
         preview.clicked.connect(lambda: self.sig_preview.emit(name, list(self.files.get(name, []))))
-        for w in (count, attach, preview):
-            box.addWidget(w)
+        box.addWidget(attach)
+        if self.can_capture:
+            shoot = mark(QPushButton(self.tr("拍照")), "compact")
+            shoot.setObjectName(f"capture_{len(self._cells) - 1}")
+            shoot.clicked.connect(lambda: self.sig_capture.emit(name))
+            box.addWidget(shoot)
+        box.addWidget(preview)
         return cell
+
+    def add_files(self, name: str, paths: list[str]) -> None:
+        """Attach files (chosen, or a camera still) to a material, which then counts as received."""
+        if not paths or name not in self._cells:
+            return
+        self.files.setdefault(name, []).extend(paths)
+        preview = self._cells[name]
+        preview.setText(self.tr("预览({0})").format(len(self.files[name])))
+        preview.setEnabled(True)
+        self.set_received(name, True)
 
     def set_received(self, name: str, received: bool) -> None:
         for (material, _), check in zip(self.materials, self.checks):

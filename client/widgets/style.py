@@ -21,6 +21,7 @@ QPushButton[primary="true"]:hover {{ background: #2a6fbd; }}
 QPushButton[primary="true"]:disabled {{ background: #b9c9dc; border-color: #b9c9dc; color: #eef2f7; }}
 QPushButton[danger="true"] {{ color: {RED}; border-color: {RED}; }}
 QPushButton[danger="true"]:disabled {{ color: #d9a5a5; border-color: #e3c4c4; }}
+QPushButton[compact="true"] {{ padding: 3px 6px; }}
 QLabel#ticket {{ font-size: 44pt; font-weight: bold; color: {PRIMARY}; }}
 QLabel#muted {{ color: #66788a; }}
 QLabel#warning {{ color: {YELLOW}; }}
@@ -35,6 +36,6 @@ QStatusBar {{ background: #e9edf2; }}
 
 
 def mark(button, kind: str = "primary"):  # noqa: ANN001, ANN201
-    """Give a button a role the stylesheet colours (primary / danger)."""
+    """Give a button a role the stylesheet styles (primary / danger / compact)."""
     button.setProperty(kind, True)
     return button

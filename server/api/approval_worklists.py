@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["approval"])
 
 @router.get("/worklists/todo", response_model=list[WorkItem])
 def my_todo(session: DbSession, user: CurrentUser, clock: Clock):
-    """Cases at a step one of the user's roles acts on (or case-level actions like 督办回复)."""
+    """Cases whose current step one of the user's roles acts on (not every case a head could terminate)."""
     today, calendar = local_day(clock()), cache.calendar(session)
     found = todo(session, hall_of(user), set(user.role_names), today, calendar)
     rows = {r["id"]: r for r in rows_for(session, [c for c, _, _ in found], today, calendar)}

@@ -93,13 +93,16 @@ def all_cases(session: Session, hall_id: int, **filters: object) -> list[Approva
 
 def todo(session: Session, hall_id: int, roles: set[str], today: dt.date,
          calendar: WorkCalendar) -> list[tuple[ApprovalCase, CaseView, list[str]]]:
-    """待办: open cases where one of `roles` may act now, with the actions it may take."""
+    """待办: open cases whose current step is done by one of `roles`, with the actions those roles may take.
+    Not "any action available": a head may terminate at every step and would then see every case. The
+    client's local 待办 (client/services/worklist.py) applies the same rule to the published step_roles."""
     definitions = load_all(session)
     out = []
     for case, view in views_of(session, all_cases(session, hall_id, unfinished=True), today, calendar):
         definition = definitions[(case.item_code, case.situation_code, case.definition_version)]
+        if roles.isdisjoint(definition.step(s).role for s in view.state.current_steps):
+            continue
         actions = sorted({a.action.value for r in roles
                           for a in available_actions(view.state, definition, r)})
-        if actions:
-            out.append((case, view, actions))
+        out.append((case, view, actions))
     return out

@@ -55,10 +55,12 @@ WINDOWS = {
 }
 
 DEMO_PASSWORD = "GovHall@2026"
-# (username, display name, staff number, department, roles)
+# (username, display name, staff number, department, roles). Staff hold the workflow step roles they act in
+# (shared.approval.defaults): the counter clerk accepts, makes the licence (制证), closes and delivers; the
+# approver reviews, verifies and decides licences (审查/审核/决定) and decides public services (审核).
 USERS = (
-    ("clerk", "王晓敏", "DG0101", "ZH", ("clerk",)),
-    ("approver", "李建国", "DG0201", "TZSB", ("approver",)),
+    ("clerk", "王晓敏", "DG0101", "ZH", ("clerk", "licence_officer")),
+    ("approver", "李建国", "DG0201", "TZSB", ("approver", "reviewer", "verifier", "head")),
     ("supervisor", "陈志强", "DG0301", "DGZJ", ("supervisor",)),
     ("admin", "系统管理员", "DG0001", "DGZJ", ("admin",)),
 )

@@ -4,11 +4,12 @@ keyed by command id) are kept apart; readers see pending over confirmed."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Computed, Index, Integer, String, Table, Text
 
 from shared.db.base import Base
 
 metadata = Base.metadata
+EVENT_CASE = "CASE WHEN tbl = 'approval_event' THEN json_extract(row, '$.case_id') END"
 
 outbox = Table(
     "sync_outbox", metadata,
@@ -36,6 +37,11 @@ confirmed = Table(
     Column("scope", String(40), nullable=False),  # no index: pull-apply is hot, a reset (a scan) is rare
     Column("seq", BigInteger, nullable=False),
     Column("row", JSON, nullable=False),
+    # An approval event's case, computed by SQLite (never stored) so that a case's events are an index lookup.
+    Column("case_id", String(36), Computed(EVENT_CASE, persisted=False)),
+    # Rows changed since a given seq, read from the index alone (the client's incremental case index).
+    Index("ix_sync_confirmed_seq", "tbl", "seq", "pk"),
+    Index("ix_sync_confirmed_case", "case_id"),
 )
 
 pending = Table(

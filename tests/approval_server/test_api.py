@@ -52,6 +52,10 @@ def test_worklists_and_statistics_add_up(desks, client, clock) -> None:  # noqa:
     todo = client.get("/api/v1/worklists/todo", headers=_as(client, "approver")).json()
     assert sorted(w["case"]["id"] for w in todo) == sorted(ids[1:])
     assert all("grant" in w["actions"] for w in todo)
+    # 待办 is the current step's role, not "some action available": a head may terminate any case.
+    assert client.get("/api/v1/worklists/todo", headers=_as(client, "head")).json() == []
+    at_counter = client.get("/api/v1/worklists/todo", headers=_as(client, "clerk")).json()
+    assert [w["case"]["id"] for w in at_counter] == [ids[0]] and at_counter[0]["actions"] == ["deliver"]
     clock.now = dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.timezone.utc)  # long after the 10-day limit
     overdue = client.get("/api/v1/worklists/overdue", headers=_as(client, "supervisor")).json()
     assert {e["case_id"] for g in overdue for e in g["entries"]} == set(ids[1:])

@@ -14,6 +14,7 @@ from client.services.auth import StaffSession
 from client.services.context import Services, build_services
 from client.services.workstation import Workstation
 from shared.db.cache import open_cache
+from shared.demo.dongguan_hall import USERS as DEMO_USERS
 from shared.demo.loader import load_demo
 from shared.queue.clock import CHINA_TZ, to_ms
 from shared.sync import store
@@ -48,10 +49,14 @@ def make_cache(path: Path):  # noqa: ANN201
     return engine
 
 
-STAFF_NO = {"clerk": "DG0101", "approver": "DG0201", "supervisor": "DG0301"}  # as in the demo hall
+# as in the demo hall: staff number and the roles a login returns (sorted, like the server's)
+STAFF_NO = {u[0]: u[2] for u in DEMO_USERS}
+DEMO_ROLES = {u[0]: tuple(sorted(u[4])) for u in DEMO_USERS}
 
 
-def staff(username: str = "clerk", roles: tuple[str, ...] = ("clerk",), name: str = "王晓敏") -> StaffSession:
+def staff(username: str = "clerk", roles: tuple[str, ...] | None = None, name: str = "王晓敏") -> StaffSession:
+    """A signed-in demo user with the roles the demo gives them unless `roles` says otherwise."""
+    roles = DEMO_ROLES.get(username, ()) if roles is None else roles
     return StaffSession(username, name, STAFF_NO.get(username, "DG0001"), roles, 1, None, None, offline=True)
 
 

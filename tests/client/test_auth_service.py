@@ -26,7 +26,7 @@ def clock() -> FakeClock:
 
 def test_online_login_returns_a_session_and_remembers_a_verifier(server_url, store, clock, tmp_path) -> None:
     session = AuthService(server_url, store, clock=clock).login("clerk", PASSWORD)
-    assert (session.display_name, session.roles, session.offline) == ("王晓敏", ("clerk",), False)
+    assert (session.display_name, session.roles, session.offline) == ("王晓敏", ("clerk", "licence_officer"), False)
     assert session.token and session.primary_role == "clerk"
     saved = (tmp_path / "logins.json").read_text(encoding="utf-8")
     assert PASSWORD not in saved and "pbkdf2-sm3$" in saved
@@ -35,7 +35,7 @@ def test_online_login_returns_a_session_and_remembers_a_verifier(server_url, sto
 def test_offline_login_after_an_online_one(server_url, dead_url, store, clock) -> None:
     AuthService(server_url, store, clock=clock).login("approver", PASSWORD)
     offline = AuthService(dead_url, store, clock=clock).login("approver", PASSWORD)
-    assert offline.offline and offline.token is None and offline.roles == ("approver",)
+    assert offline.offline and offline.token is None and offline.roles == ("approver", "head", "reviewer", "verifier")
 
 
 def test_refused_password_online_never_falls_back_to_offline(server_url, store, clock) -> None:

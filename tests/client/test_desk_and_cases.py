@@ -13,6 +13,7 @@ from client.services.applicant import PERSON, Applicant
 from shared.approval import commands as cmd
 from shared.approval.errors import StaleCommand
 from shared.approval.lifecycle import Action, CaseStatus
+from shared.notices import MissingPlaceholder
 from shared.queue.errors import CallRefused
 from tests.client.support import Clock, grant_case_numbers, publish_ticket, services, staff
 
@@ -86,17 +87,17 @@ def test_offline_acceptance_is_numbered_from_the_lease_and_passes_every_step(tmp
     assert outcome.state.status is CaseStatus.IN_REVIEW
     assert outcome.receipt.applicant == "张*"
     # The approver's workstation shares this cache in the test: walk the case to delivery.
-    approver = services(tmp_path / "a", staff("approver", ("approver",), "李建国"), clock, window=None,
+    approver = services(tmp_path / "a", staff("approver", name="李建国"), clock, window=None,
                         engine=s.engine)
     clerk_cases = s.cases
     for _ in range(10):
         detail = approver.cases.detail(outcome.case_id)
-        mine = [(a, r) for a, r in detail.actions if a.action in (Action.PASS_STEP, Action.GRANT,
-                                                                  Action.MAKE_LICENCE, Action.ISSUE_LICENCE)]
+        mine = [(a, r) for a, r in detail.actions if a.action in (Action.PASS_STEP, Action.GRANT)]
         store = approver.cases
-        if not mine:
+        if not mine:  # 制证, 办结, 送达 at the counter (the clerk holds licence_officer)
             detail = clerk_cases.detail(outcome.case_id)
-            mine = [(a, r) for a, r in detail.actions if a.action in (Action.CLOSE, Action.DELIVER)]
+            mine = [(a, r) for a, r in detail.actions if a.action in (Action.MAKE_LICENCE, Action.ISSUE_LICENCE,
+                                                                      Action.CLOSE, Action.DELIVER)]
             store = clerk_cases
         if not mine:
             break
@@ -119,7 +120,7 @@ def test_stale_command_is_refused_with_who_changed_it(tmp_path, clock):
     s = services(tmp_path, staff(), clock)
     grant_case_numbers(s.engine, clock.now.date())
     outcome = s.acceptance.accept(_application(s))
-    approver = services(tmp_path / "a", staff("approver", ("approver",)), clock, window=None, engine=s.engine)
+    approver = services(tmp_path / "a", staff("approver"), clock, window=None, engine=s.engine)
     detail = approver.cases.detail(outcome.case_id)
     step = detail.state.current_steps[0]
     old_base = approver.cases.base(detail.state)
@@ -143,3 +144,30 @@ def test_correction_and_rejection_paths(tmp_path, clock):
     assert len(corr.receipt.lines) == len(app.missing) + 1
     rej = s.acceptance.reject(_application(s), "不属于本机关职权范围", "《行政许可法》第三十二条")
     assert rej.state.status is CaseStatus.NOT_ACCEPTED and rej.case_no != corr.case_no
+    # The demo hall's office settings name the review authority and court, so the 决定书 is made offline.
+    assert not rej.notice_error and rej.notice is not None and rej.notice.read_bytes().startswith(b"%PDF")
+    assert s.acceptance.notices.office.review_authority == "东莞市人民政府"
+
+
+@pytest.mark.parametrize("failure", ["missing_data", "disk", "bug"])
+def test_refusal_stands_when_its_notice_cannot_be_made(tmp_path, clock, monkeypatch, failure):
+    """不予受理 whose 决定书 cannot be rendered (the hall data lacks the review authority and court, the disk is
+    full, a template fault): the refusal is still queued for the server and the receipt is still there."""
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date())
+    raised = {"missing_data": MissingPlaceholder("refusal_of_acceptance", ["court", "review_authority"]),
+              "disk": OSError(28, "No space left on device"), "bug": KeyError("reason")}[failure]
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise raised
+    monkeypatch.setattr(s.acceptance.notices, "write", broken)
+    rej = s.acceptance.reject(_application(s), "不属于本机关职权范围", "《行政许可法》第三十二条")
+    assert rej.state.status is CaseStatus.NOT_ACCEPTED and rej.notice is None
+    assert rej.receipt.kind == "rejected" and rej.receipt.case_no == rej.case_no
+    assert rej.notice_error == {"missing_data": "notice_missing_placeholder", "disk": "notice_not_saved",
+                                "bug": "notice_failed"}[failure]
+    if failure == "missing_data":
+        assert rej.notice_missing == ("court", "review_authority")
+    with s.engine.connect() as conn:
+        queued = [name for name, in conn.exec_driver_sql("SELECT name FROM sync_outbox ORDER BY seq")]
+    assert queued[-1] == "approval.reject_application"

@@ -1,7 +1,7 @@
 """The approval journey on the real widgets: a case accepted at the counter appears in the approver's 待办,
-passes every step with opinions that travel with it, is granted and licensed, then closed and delivered by
-the clerk; a stale action is refused and shown with who changed the case; the supervisor sees overdue cases
-by department and step, urges and supervises, and reads the handler's reply."""
+passes the approver's steps with opinions that travel with it and is granted, then the licence is made, the
+case closed and delivered at the counter; a stale action is refused and shown with who changed the case; the
+supervisor sees overdue cases by department and step, urges and supervises, and reads the handler's reply."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def world(tmp_path):  # noqa: ANN001
     clock = Clock()
     clerk = services(tmp_path / "c", staff(), clock)
     grant_case_numbers(clerk.engine, clock.now.date(), 1, 50)
-    approver = services(tmp_path / "a", staff("approver", ("approver",), "李建国"), clock, window=None,
+    approver = services(tmp_path / "a", staff("approver", name="李建国"), clock, window=None,
                         engine=clerk.engine)
     return clock, clerk, approver
 
@@ -68,13 +68,12 @@ def test_case_flows_from_todo_through_every_step_to_delivery(qtbot, world, scree
     _select_first(qtbot, ws)
     qtbot.waitUntil(lambda: ws.model.rows.get(case_id) is not None)
     shoot(qtbot, screenshot, window, "approver-todo")
-    for action, fields in (("pass_step", {}), ("pass_step", {}), ("grant", {}),
-                           ("make_licence", {"licence_no": "TS-2026-0001"}), ("issue_licence", {})):
-        _act(qtbot, ws, action, **fields)
+    for action in ("pass_step", "pass_step", "grant"):  # 审查, 审核, 决定: the approver's step roles
+        _act(qtbot, ws, action)
         clock.advance(hours=1)
-    qtbot.waitUntil(lambda: ws.current.state.status.value == "licence_issued")
-    history = ws.detail.history.toPlainText()
-    assert history.count("意见：") >= 5 and "准予许可" in history  # every earlier opinion is visible
+    qtbot.waitUntil(lambda: ws.current.state.status.value == "decided_granted")
+    assert ws.detail.actions.findChild(type(ws.detail.actions.confirm), "action_make_licence") is None
+    qtbot.waitUntil(lambda: ws.tabs.tabText(0) == "待办 (0)")  # 制证 is the counter's step now
     shoot(qtbot, screenshot, window, "approver-detail")
     ws.tabs.setCurrentIndex(1)  # 在办: handled by me, now at the clerk's steps
     qtbot.waitUntil(lambda: ws.model.rowCount() == 1)
@@ -82,6 +81,10 @@ def test_case_flows_from_todo_through_every_step_to_delivery(qtbot, world, scree
     cases = clerk_window.workspace.cases
     clerk_window.workspace.tabs.setCurrentWidget(cases)
     _select_first(qtbot, cases)
+    _act(qtbot, cases, "make_licence", licence_no="TS-2026-0001")  # the clerk holds licence_officer
+    _act(qtbot, cases, "issue_licence")
+    history = cases.detail.history.toPlainText()
+    assert history.count("意见：") >= 5 and "准予许可" in history  # every earlier opinion is visible
     _act(qtbot, cases, "close")
     _act(qtbot, cases, "deliver", receiver_name="张三", receiver_id=ID)
     qtbot.waitUntil(lambda: cases.current.state.status.value == "delivered")
@@ -89,7 +92,7 @@ def test_case_flows_from_todo_through_every_step_to_delivery(qtbot, world, scree
     ws.tabs.setCurrentIndex(2)  # 已办
     qtbot.waitUntil(lambda: ws.model.rowCount() == 1)
     status = approver.sync.status()
-    assert status.pending == 9  # receive, accept, 5 approver steps, close, deliver: all queued, none lost
+    assert status.pending == 9  # receive, accept, 3 approver steps, 4 at the counter: all queued, none lost
 
 
 def test_stale_action_is_refused_and_shown(qtbot, world, screenshot):  # noqa: ANN001

@@ -5,12 +5,14 @@ an ESC/POS receipt with the case number and a QR code; 补正 and 不予受理 p
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from client.devices import Devices
 from client.qt import Qt
 from drivers.keypad.codec import Key
+from shared.notices import MissingPlaceholder
 from tests.client.support import Clock, grant_case_numbers, publish_row, publish_ticket, services, staff
 from tests.gui.client_support import SimDevices, open_window, shoot, shoot_dialog
 
@@ -144,14 +146,59 @@ def test_correction_and_rejection_print_their_notices(qtbot, clerk, screenshot):
     dialog = acceptance.do_reject()
     dialog.reason.setPlainText("申请事项不属于本机关职权范围")
     shoot_dialog(qtbot, screenshot, dialog, "dialog-reject-application")
-    with qtbot.waitSignal(acceptance.sig_printed, timeout=8000):
+
+    def no_remedies(*args, **kwargs):  # noqa: ANN002, ANN003
+        # The 不予受理决定书 names the review authority and court; a hall whose data lacks them gets no PDF.
+        raise MissingPlaceholder("refusal_of_acceptance", ["court", "review_authority"])
+    s.acceptance.notices.write = no_remedies
+    with qtbot.waitSignal(acceptance.sig_printed, timeout=8000) as printed:
         dialog._check()
-    # The default 不予受理决定书 names the review authority and court, which the hall reference data does not
-    # hold yet (the server's notices endpoint has the same gap): the clerk is told why there is no PDF.
-    assert "不予受理" in acceptance.result.text()
-    assert ("refusal_of_acceptance.pdf" in acceptance.result.text()
-            or "通知书未生成（notice_missing_placeholder）" in acceptance.result.text())
+    assert printed.args[0] is True  # the receipt still prints
+    text = acceptance.result.text()
+    assert text.startswith("已出具不予受理决定，办件编号 SL")
+    assert "不予受理决定书未能生成：大厅基础资料缺少行政复议机关、人民法院" in text and "办件已保存" in text
+    assert "notice_" not in text  # plain words, no codes
     assert "不予受理通知".encode("gb18030") in bytes(sims.printer.job)
+    with s.engine.connect() as conn:  # the refusal went into the outbox all the same
+        queued = {name for name, in conn.exec_driver_sql("SELECT name FROM sync_outbox")}
+    assert "approval.reject_application" in queued
+    shoot(qtbot, screenshot, window, "clerk-refusal-without-notice")
     transfer = window.workspace.ask_transfer()
     shoot_dialog(qtbot, screenshot, transfer, "dialog-transfer")
     transfer.reject()
+
+
+def test_a_material_is_photographed_with_the_document_camera(qtbot, tmp_path, sims, screenshot):  # noqa: ANN001
+    """拍照 on the checklist: a still from the configured camera (a generated video standing in for it) is
+    attached to the material, which counts as received; the accepted case lists the file."""
+    from drivers.config import DeviceSettings
+    from tests.client.test_capture import document_video
+    clock = Clock()
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date(), 41, 60)
+    video = document_video(tmp_path / "camera.avi")
+    settings = {**sims.settings, "camera": DeviceSettings("camera", options={"source": str(video)})}
+    window, ops, devices = open_window(qtbot, s, Devices(settings))
+    acceptance = window.workspace.acceptance
+    acceptance.start("")
+    acceptance.form.name.setText("赵六")
+    acceptance.form.identifier.setText("11010519491231002X")
+    _pick_item(qtbot, acceptance)
+    first = acceptance.checklist.materials[0][0]
+    qtbot.mouseClick(acceptance.checklist.findChild(type(acceptance.accept_button), "capture_0"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first in acceptance.checklist.attachments(), timeout=8000)
+    assert first in acceptance.checklist.received() and "已拍照" in acceptance.result.text()
+    shoot(qtbot, screenshot, window, "clerk-capture")
+    still, = acceptance.checklist.attachments()[first]
+    assert still.endswith(".jpg") and Path(still).parent == tmp_path / "captures"
+    devices.stop()
+    ops.wait()
+
+
+def test_without_a_camera_the_checklist_offers_no_photo(qtbot, clerk):  # noqa: ANN001
+    window, s, clock, sims = clerk
+    acceptance = window.workspace.acceptance
+    acceptance.start("")
+    _pick_item(qtbot, acceptance)
+    assert acceptance.checklist.findChild(type(acceptance.accept_button), "capture_0") is None

@@ -14,7 +14,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     grant_case_numbers(clerk.engine, clock.now.date(), 1, 50)
     case_ids = _accept(clerk, 3)
     clock.advance(days=45)  # far past the statutory limit
-    supervisor = services(tmp_path / "s", staff("supervisor", ("supervisor",), "陈志强"), clock, window=None,
+    supervisor = services(tmp_path / "s", staff("supervisor", name="陈志强"), clock, window=None,
                           engine=clerk.engine)
     window, ops, _ = open_window(qtbot, supervisor)
     ws = window.workspace
@@ -31,7 +31,7 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     _act(qtbot, cases, "urge", opinion="请尽快办理")
     _act(qtbot, cases, "supervise", opinion="请于两个工作日内书面说明超期原因", reply_within_days="2")
     shoot(qtbot, screenshot, window, "supervisor")
-    handler = services(tmp_path / "a", staff("approver", ("approver",), "李建国"), clock, window=None,
+    handler = services(tmp_path / "a", staff("approver", name="李建国"), clock, window=None,
                        engine=clerk.engine)
     approver_window, _, _ = open_window(qtbot, handler)
     aw = approver_window.workspace
@@ -43,6 +43,13 @@ def test_supervisor_sees_overdue_by_department_and_step_and_gets_replies(qtbot, 
     assert "请尽快办理" in aw.detail.history.toPlainText() and "待回复" in aw.detail.history.toPlainText()
     _act(qtbot, aw, "reply_supervision", opinion="已加快审查，预计明日办结")
     shoot(qtbot, screenshot, approver_window, "approver-overdue")
+    clocks = aw.detail.clocks.text()
+    assert "已超期" in clocks and "剩余 -" not in clocks  # overdue days read as such, not a negative remainder
+    approver_window.resize(1366, 768)
+    qtbot.wait(60)
+    panel, box = aw.detail, aw.detail.actions
+    bottom = box.mapTo(panel.viewport(), box.rect().bottomLeft()).y()
+    assert bottom <= panel.viewport().height()  # the actions fit a 1366×768 screen without scrolling
     with qtbot.waitSignal(ws.sig_replies, timeout=5000) as replies:
         ws.refresh()
     assert [r.reply for r in replies.args[0]] == ["已加快审查，预计明日办结"]

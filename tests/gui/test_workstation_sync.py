@@ -87,6 +87,9 @@ def test_offline_acceptance_keeps_its_leased_number_and_syncs_later(qtbot, serve
     assert "被退回：1" in bar.rejected.text()
     dialog = bar.show_rejected()
     assert "办件已被他人处理" in dialog.table.item(0, 2).text() and "clerk" in dialog.table.item(0, 2).text()
+    assert "T09:30" not in dialog.table.item(0, 2).text()  # a time as people write it
+    reason_row = dialog.table.visualItemRect(dialog.table.item(0, 2))
+    assert reason_row.height() > dialog.table.verticalHeader().defaultSectionSize()  # wrapped, not cut off
     shoot_dialog(qtbot, screenshot, dialog, "dialog-rejected")
     with qtbot.waitSignal(dialog.sig_acknowledged, timeout=5000):
         dialog.acknowledge_selected()

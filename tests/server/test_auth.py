@@ -21,7 +21,7 @@ def test_login_returns_a_token_that_authenticates(client, app) -> None:
     headers = login(client, "clerk")
     me = client.get("/api/v1/auth/me", headers=headers)
     assert me.status_code == 200
-    assert me.json()["roles"] == ["clerk"] and me.json()["display_name"] == "王晓敏"
+    assert me.json()["roles"] == ["clerk", "licence_officer"] and me.json()["display_name"] == "王晓敏"
     with app.state.database.session() as s:
         token = headers["Authorization"].split()[1]
         assert all(token not in row.token_hash for row in s.scalars(select(AuthToken)))  # only hashes stored

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.store.database import Database
+from shared.approval.defaults import licence_definition, public_service_definition
 from shared.db.models import (Business, Department, Material, ServiceItem, Situation, StaffUser, SubItem, Town,
                               Window)
 from shared.demo.loader import load_demo
@@ -52,8 +53,12 @@ def _check(db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Window)) == 10
         assert sorted(b.prefix for b in session.scalars(select(Business))) == list("ABCDEF")
         assert all(is_valid_uscc(d.uscc) for d in session.scalars(select(Department)))
-        roles = {r for u in session.scalars(select(StaffUser)) for r in u.role_names}
-        assert roles == {"clerk", "approver", "supervisor", "admin"}
+        held = {u.username: set(u.role_names) for u in session.scalars(select(StaffUser))}
+        assert held["approver"] == {"approver", "reviewer", "verifier", "head"}
+        assert held["clerk"] == {"clerk", "licence_officer"}
+        # Every step of the default workflows has someone in the hall who holds its role.
+        steps = licence_definition("00785", "00785-S01").steps + public_service_definition("00777", "x").steps
+        assert {s.role for s in steps} <= set().union(*held.values())
 
 
 def test_demo_on_sqlite(tmp_path: Path) -> None:

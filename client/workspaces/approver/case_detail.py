@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from client.i18n.labels import CARDS, action_text, status_text
-from client.qt import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
+from client.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout,
+                       QWidget)
 from client.services.cases import CaseDetail
 from shared.queue.clock import CHINA_TZ
 from client.widgets.action_box import ActionBox
@@ -35,7 +36,9 @@ class CaseDetailPanel(QScrollArea):
         self.materials = QLabel("")
         self.materials.setWordWrap(True)
         self.history = QTextBrowser()
-        self.history.setMinimumHeight(200)
+        # It scrolls by itself: it takes what is left (at least 96 px) so the actions below stay on screen.
+        self.history.setMinimumHeight(96)
+        self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.actions = ActionBox()
         info = QGroupBox(self.tr("申请信息"))
         QVBoxLayout(info).addWidget(self.summary)
@@ -86,7 +89,8 @@ class CaseDetailPanel(QScrollArea):
         elif c.stopped:
             state = self.tr("暂停计时（已用 {0} 个工作日）").format(c.used)
         else:
-            state = self.tr("{0} 到期，剩余 {1} 个工作日").format(c.due, c.remaining)
+            state = (self.tr("{0} 到期，剩余 {1} 个工作日").format(c.due, c.remaining) if c.remaining >= 0
+                     else self.tr("{0} 到期，已超期 {1} 个工作日").format(c.due, -c.remaining))
         card = f"<span style='{CARD_STYLE[c.card.value]}'>{CARDS[c.card.value]}</span>"
         provisional = self.tr("（日历未公布，暂估）") if c.provisional else ""
         return f"{escape(name)}：{state} {card}{provisional}"

@@ -7,11 +7,12 @@ from __future__ import annotations
 from client.dialogs.correction import CorrectionDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
-from client.i18n.labels import WARNINGS, approval_error
+from client.i18n.labels import WARNINGS, approval_error, notice_problem
 from client.ops import Ops
 from client.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
 from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
+from client.services.capture import DocumentCamera
 from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
 from client.services.printing import ReceiptPrinter
 from client.widgets.applicant_form import ApplicantForm
@@ -26,9 +27,9 @@ class AcceptancePanel(QWidget):
     sig_printed = Signal(bool, str)  # printed?, detail
 
     def __init__(self, acceptance: AcceptanceService, catalogue: CatalogueIndex, printer: ReceiptPrinter,
-                 ops: Ops, parent=None) -> None:  # noqa: ANN001
+                 ops: Ops, parent=None, camera: DocumentCamera | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.acceptance, self.printer, self.ops = acceptance, printer, ops
+        self.acceptance, self.printer, self.ops, self.camera = acceptance, printer, ops, camera
         self.choice: CatalogueChoice | None = None
         self.situation: SituationChoice | None = None
         self.ticket, self.ticket_id = "", None
@@ -61,6 +62,8 @@ class AcceptancePanel(QWidget):
         self.checklist = MaterialsChecklist()
         self.checklist.sig_changed.connect(self._update)
         self.checklist.sig_preview.connect(lambda m, paths: PreviewDialog(m, paths, self).open())
+        self.checklist.can_capture = camera is not None
+        self.checklist.sig_capture.connect(self.capture)
         materials_box = QGroupBox(self.tr("③ 材料核对"))
         QVBoxLayout(materials_box).addWidget(self.checklist)
 
@@ -106,6 +109,22 @@ class AcceptancePanel(QWidget):
         self.checklist.load(self.situation)
         self.result.setText("")
         self._update()
+
+    def capture(self, material: str) -> None:
+        """拍照: a still from the document camera, taken off the GUI thread, attached to `material`."""
+        if self.camera is None:
+            return
+        camera, checklist = self.camera, self.checklist
+        self.result.setText(self.tr("正在拍照：{0}…").format(material))
+        self.ops.run(lambda: camera.capture(material),
+                     on_done=lambda path: (checklist.add_files(material, [str(path)]),
+                                           self.result.setStyleSheet(""),
+                                           self.result.setText(self.tr("已拍照：{0}").format(material))),
+                     on_error=self._capture_failed)
+
+    def _capture_failed(self, error: Exception) -> None:
+        self.result.setText(self.tr("拍照失败：无法从摄像头（高拍仪）取得图像，请检查连接后重试，或用“添加…”选择文件"))
+        self.result.setStyleSheet("color: #c62828;")
 
     def on_card(self, read) -> None:  # noqa: ANN001 - drivers.idcard.reader.IdCardRead
         self.form.fill_from_card(read)
@@ -183,9 +202,9 @@ class AcceptancePanel(QWidget):
         if outcome.notice is not None:
             text += self.tr("；通知书已生成：{0}").format(outcome.notice.name)
         elif outcome.notice_error:
-            text += self.tr("；通知书未生成（{0}）").format(outcome.notice_error)
+            text += "。" + notice_problem(outcome.receipt.kind, outcome.notice_error, outcome.notice_missing)
         self.result.setText(text)
-        self.result.setStyleSheet("color: #2e7d32;")
+        self.result.setStyleSheet("color: #b26a00;" if outcome.notice_error else "color: #2e7d32;")
         self.sig_outcome.emit(outcome)
         self.ops.run(lambda: self.printer.print(outcome.receipt), on_done=self._printed,
                      on_error=self._print_failed)

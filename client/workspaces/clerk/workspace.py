@@ -19,8 +19,9 @@ class ClerkWorkspace(QWidget):
     def __init__(self, services: Services, ops: Ops, devices: Devices, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
+        camera = devices.document_camera(services.workstation.data_dir / "captures")
         self.acceptance = AcceptancePanel(services.acceptance, services.catalogue, ReceiptPrinter(devices.printer),
-                                          ops)
+                                          ops, camera=camera)
         split = QSplitter()
         self.calling: CallingPanel | None = None
         self.keypad: KeypadBridge | None = None

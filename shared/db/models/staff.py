@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db.base import Base, utcnow
 
-ROLES = ("clerk", "approver", "supervisor", "admin")
+# Workspace roles, then the workflow step roles (shared.approval.defaults) staff may hold besides.
+ROLES = ("clerk", "approver", "supervisor", "admin", "reviewer", "verifier", "head", "licence_officer")
 DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display")
 
 
