@@ -2,58 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="labels.py" line="+49"/>
-        <source>按 {ratio}（优先:普通）轮到{turn}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>轮到{turn}，但该类无人等候，改叫另一类</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>本窗口优先办理“{b}”（第 {level} 优先级）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>号票类别：{c}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>同类中取号最早（{t}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{t}（{c}）需稍候</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{t} 已等候 {m} 分钟，超过 {x} 分钟上限，优先呼叫</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>特呼 {t}</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+36"/>
-        <location line="+68"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+37"/>
+        <location line="+70"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-68"/>
         <source>新建收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -73,7 +30,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>③ 材料核对</source>
         <translation type="unfinished"></translation>
     </message>
@@ -98,7 +55,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>正在拍照：{0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已拍照：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>拍照失败：无法从摄像头（高拍仪）取得图像，请检查连接后重试，或用“添加…”选择文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>已选：{0} / {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -128,12 +100,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>；通知书未生成（{0}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>；回执已打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -347,12 +314,12 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+28"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+29"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -409,6 +376,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>{0} 到期，已超期 {1} 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>（日历未公布，暂估）</source>
         <translation type="unfinished"></translation>
@@ -450,7 +422,7 @@
 <context>
     <name>ClerkWorkspace</name>
     <message>
-        <location filename="../workspaces/clerk/workspace.py" line="+41"/>
+        <location filename="../workspaces/clerk/workspace.py" line="+42"/>
         <source>本工作站未配置窗口，叫号功能不可用（workstation.toml 中设置 window）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -526,7 +498,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>事项 / 子项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -536,7 +508,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>没有找到匹配的事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -631,7 +603,7 @@
 <context>
     <name>MaterialsChecklist</name>
     <message>
-        <location filename="../widgets/materials_checklist.py" line="+19"/>
+        <location filename="../widgets/materials_checklist.py" line="+22"/>
         <source>已收</source>
         <translation type="unfinished"></translation>
     </message>
@@ -651,12 +623,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>选择附件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>必交</source>
         <translation type="unfinished"></translation>
     </message>
@@ -666,18 +638,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>添加…</source>
+        <location line="+17"/>
+        <source>文件…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <source>拍照</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>预览({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
         <source>预览</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>{0} 个</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -745,7 +722,7 @@
 <context>
     <name>RejectedDialog</name>
     <message>
-        <location filename="../dialogs/rejected.py" line="+43"/>
+        <location filename="../dialogs/rejected.py" line="+44"/>
         <source>被服务器退回的操作</source>
         <translation type="unfinished"></translation>
     </message>
@@ -770,7 +747,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>没有被退回的操作。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -960,6 +937,64 @@
     <message>
         <location filename="errors.py" line="+21"/>
         <source>操作失败（{code}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <location filename="labels.py" line="+50"/>
+        <source>按 {ratio}（优先:普通）轮到{turn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>轮到{turn}，但该类无人等候，改叫另一类</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本窗口优先办理“{b}”（第 {level} 优先级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>号票类别：{c}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>同类中取号最早（{t}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{t}（{c}）需稍候</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{t} 已等候 {m} 分钟，超过 {x} 分钟上限，优先呼叫</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>特呼 {t}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>所需信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>大厅基础资料缺少{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

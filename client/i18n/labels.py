@@ -46,24 +46,27 @@ def reason_text(reason: Reason | dict, names: dict[int, str] | None = None) -> s
     d = reason.to_dict() if isinstance(reason, Reason) else dict(reason)
     code = d.get("code")
     if code == "fairness_turn":
-        return tr("按 {ratio}（优先:普通）轮到{turn}").format(ratio=d["ratio"], turn=TURN_NAMES.get(d["turn"], d["turn"]))
+        turn = TURN_NAMES.get(d["turn"], d["turn"])
+        return QApplication.translate("labels", "按 {ratio}（优先:普通）轮到{turn}").format(ratio=d["ratio"], turn=turn)
     if code == "only_other_kind_waiting":
-        return tr("轮到{turn}，但该类无人等候，改叫另一类").format(turn=TURN_NAMES.get(d["turn"], d["turn"]))
+        turn = TURN_NAMES.get(d["turn"], d["turn"])
+        return QApplication.translate("labels", "轮到{turn}，但该类无人等候，改叫另一类").format(turn=turn)
     if code == "business_level":
         business = (names or {}).get(d["business"], str(d["business"]))
-        return tr("本窗口优先办理“{b}”（第 {level} 优先级）").format(b=business, level=d["level"])
+        return QApplication.translate("labels", "本窗口优先办理“{b}”（第 {level} 优先级）").format(b=business, level=d["level"])
     if code in ("appointment_on_time", "green_channel", "normal"):
-        return tr("号票类别：{c}").format(c=CLASS_NAMES.get(d.get("class", 3), ""))
+        return QApplication.translate("labels", "号票类别：{c}").format(c=CLASS_NAMES.get(d.get("class", 3), ""))
     if code == "earliest_in_line":
         when = dt.datetime.fromtimestamp(d["issued_ms"] / 1000, dt.timezone(dt.timedelta(hours=8)))
-        return tr("同类中取号最早（{t}）").format(t=when.strftime("%H:%M:%S"))
+        return QApplication.translate("labels", "同类中取号最早（{t}）").format(t=when.strftime("%H:%M:%S"))
     if code == "passed_over":
-        return tr("{t}（{c}）需稍候").format(t=d["ticket"], c=CLASS_NAMES.get(d.get("class", 3), ""))
+        kind = CLASS_NAMES.get(d.get("class", 3), "")
+        return QApplication.translate("labels", "{t}（{c}）需稍候").format(t=d["ticket"], c=kind)
     if code == "waited_over_max":
-        return tr("{t} 已等候 {m} 分钟，超过 {x} 分钟上限，优先呼叫").format(t=d["ticket"], m=d["minutes"],
-                                                                     x=d["max_minutes"])
+        return QApplication.translate("labels", "{t} 已等候 {m} 分钟，超过 {x} 分钟上限，优先呼叫").format(
+            t=d["ticket"], m=d["minutes"], x=d["max_minutes"])
     if code == "called_specifically":
-        return tr("特呼 {t}").format(t=d["ticket"])
+        return QApplication.translate("labels", "特呼 {t}").format(t=d["ticket"])
     return str(code)
 
 
@@ -95,11 +98,13 @@ def notice_problem(kind: str, code: str, missing: tuple[str, ...] = ()) -> str:
     if code == "notice_missing_placeholder":
         known = list(NOTICE_VALUES)  # the order a notice names them in: the review authority, then the court
         ordered = sorted(missing, key=lambda m: known.index(m) if m in known else len(known))
-        values = "、".join(tr(NOTICE_VALUES.get(m, "")) or m for m in ordered) or tr("所需信息")
-        why = tr("大厅基础资料缺少{0}").format(values)
+        values = ("、".join(tr(NOTICE_VALUES.get(m, "")) or m for m in ordered)
+                  or QApplication.translate("labels", "所需信息"))
+        why = QApplication.translate("labels", "大厅基础资料缺少{0}").format(values)
     else:
         why = tr(NOTICE_PROBLEMS.get(code, "")) or tr(approval_messages.message_for(code))
-    return tr("{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}").format(name, why)
+    return QApplication.translate(
+        "labels", "{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}").format(name, why)
 
 
 def status_text(code: str) -> str:
