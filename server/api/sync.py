@@ -31,11 +31,11 @@ MAX_PULL = 5000
 
 
 @contextmanager
-def _unit(request: Request) -> Iterator:
+def _unit(request: Request, *, read_only: bool = False) -> Iterator:
     """One unit of work with the sync errors turned into the error envelope; busy databases answer 503."""
     db: Database = request.app.state.database
     try:
-        with db.session() as session:
+        with db.read_session() if read_only else db.session() as session:
             yield session
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
@@ -118,7 +118,7 @@ def _parse_cursors(text: str) -> dict[str, int]:
 def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
          authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
     asked = _parse_cursors(cursors)
-    with _unit(request) as session:
+    with _unit(request, read_only=True) as session:
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, list(asked))
         page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
@@ -135,7 +135,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
 @router.get("/snapshot", response_model=SnapshotResponse)
 def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
              x_staff_token: StaffToken = None) -> SnapshotResponse:
-    with _unit(request) as session:
+    with _unit(request, read_only=True) as session:
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
@@ -172,11 +172,11 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
     """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
     def who() -> devices.DeviceContext:
-        with _unit(request) as session:
+        with _unit(request, read_only=True) as session:
             return devices.authenticate(session, authorization, x_staff_token, _now(request))
 
     def hall_cursor(hall_id: int) -> int:
-        with _unit(request) as session:
+        with _unit(request, read_only=True) as session:
             return changes.current_seq(session, hall_id)
 
     ctx = await run_in_threadpool(who)

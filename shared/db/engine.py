@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = False, **kwargs) -> Engine:
     """`synchronous_full` is for kiosks and tablets, which lose power; workstations and servers use NORMAL.
     `immediate` makes every SQLite transaction take the write lock at BEGIN: two writers then queue on
-    busy_timeout instead of deadlocking when both upgrade from a read (the server's choice)."""
+    busy_timeout instead of deadlocking when both upgrade from a read (the server's choice). A connection with
+    the execution option `govhall_read_only=True` (see `reader`) still begins a plain deferred transaction: under WAL
+    it reads a snapshot without queueing behind writers or other readers."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(url, **kwargs)
@@ -28,11 +30,17 @@ def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = F
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            write_lock = immediate and not conn.get_execution_options().get("govhall_read_only", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write_lock else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine and pool, for transactions that only read (no write lock taken at BEGIN on SQLite)."""
+    return engine.execution_options(govhall_read_only=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
