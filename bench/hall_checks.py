@@ -13,6 +13,7 @@ from server.queue.statistics import hall_statistics
 from server.sync.leases import block_covers
 from server.sync.models import CommandLog, NumberBlock
 from shared.queue.clock import CHINA_TZ
+from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.statistics import GroupBy
 
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ def open_tickets(world: World) -> int:
         return s.scalar(select(func.count()).select_from(QueueTicket).where(QueueTicket.state.not_in(FINAL))) or 0
 
 
-def waiting_tickets(world: World) -> list[str]:
+def closed_unserved(world: World) -> int:
     with world.db.session() as s:
-        return list(s.scalars(select(QueueTicket.id).where(QueueTicket.state == "waiting")))
+        return sum(CLOSED_UNSERVED in flags for flags in s.scalars(select(QueueTicket.flags)))
 
 
 def _t(text: str) -> dt.datetime:
@@ -140,29 +141,55 @@ def _appointments(day: HallDay, tickets: list, appointments: dict, figures: dict
     return out
 
 
+SEEN_AFTER_TRANSFER = dt.timedelta(minutes=3)  # a window pushes its commands at least every 3 minutes
+
+
+def _waiting_spans(day: HallDay, t) -> list[tuple[dt.datetime, dt.datetime | None]]:  # noqa: ANN001
+    """When a ticket waited in its current business where every window could see it: from its arrival at the
+    server (issued) or 3 minutes after a transfer (the transferring window's push), to its next call."""
+    spans, business_periods = [], t.periods
+    if t.transfers:  # only the stay in its last business is known to be in `business_id`
+        last = max(i for i, p in enumerate(t.periods) if p["kind"] == "transferred")
+        business_periods = t.periods[last:]
+    for period in business_periods:
+        if period["kind"] == "waiting" and t.id in day.arrived:
+            spans.append((day.arrived[t.id] + dt.timedelta(seconds=1), _t(period["end"]) if period["end"] else None))
+        elif period["kind"] == "transferred":
+            spans.append((_t(period["start"]) + SEEN_AFTER_TRANSFER, _t(period["end"]) if period["end"] else None))
+    return spans
+
+
 def _max_wait(day: HallDay, tickets: list, calls: list, by_id: dict, figures: dict) -> list[str]:
-    """At every accepted "next" call, no ticket of a higher class the window could call had waited past the
-    maximum (counting only tickets the server had had for a minute, so the window could have seen them)."""
+    """The escalation rule, checked from the server's records: at every accepted "next" call made from a
+    freshly pulled view, if any ticket the window could call had waited past the maximum, the called ticket
+    must be one that had too, and none of those may rank before it (class, the window's level, place)."""
     limit = day.config.rules.calling.max_wait
     windows = {x.config.id: x.config for x in day.windows}
-    waiting = [t for t in tickets if t.transfers == 0 and t.id in day.arrived]
-    spans = {t.id: (t.issued_wall, _t(t.periods[1]["start"]) if len(t.periods) > 1 else None) for t in waiting}
-    out, overdue_calls = [], 0
+    by_business: dict[int, list] = defaultdict(list)
+    for t in tickets:
+        if t.target_window_id is None:
+            by_business[t.business_id].append((t, _waiting_spans(day, t)))
+    out, overdue_calls, checked = [], 0, 0
     for call in (c for c in calls if c.accepted and c.kind == "call" and c.mode == "next"):
         called, window = by_id[call.ticket_id], windows[call.window_id]
-        key_ms = called.queue_key[0]
-        called_overdue = call.at - dt.datetime.fromtimestamp(key_ms / 1000, dt.timezone.utc) > limit
+        overdue_before_ms = int((call.at - limit).timestamp() * 1000)
+        called_overdue = called.queue_key[0] < overdue_before_ms
         overdue_calls += called_overdue
-        for t in waiting:
-            start, end = spans[t.id]
-            if (t.priority_class < called.priority_class and not called_overdue and window.serves(t.business_id)
-                    and day.arrived[t.id] <= call.at - dt.timedelta(minutes=1) and start <= call.at
-                    and (end is None or end > call.at)
-                    and call.at - dt.datetime.fromtimestamp(t.queue_key[0] / 1000, dt.timezone.utc) > limit):
-                out.append(f"window {window.number} called {called.display} while {t.display} (class "
-                           f"{t.priority_class}) had waited past {limit}")
-                break
+        if call.id in day.world.stale_calls:
+            continue
+        checked += 1
+        rank = (called.priority_class, window.level_of(called.business_id) or 99, list(called.queue_key))
+        for business_id in window.business_ids:
+            for t, spans in by_business[business_id]:
+                if t.id == called.id or t.queue_key[0] >= overdue_before_ms:
+                    continue
+                if not any(start <= call.at and (end is None or end > call.at) for start, end in spans):
+                    continue
+                if not called_overdue or (t.priority_class, window.level_of(business_id), list(t.queue_key)) < rank:
+                    out.append(f"window {window.number} called {called.display} at {call.at:%H:%M} while "
+                               f"{t.display} (class {t.priority_class}) had waited past {limit}")
     figures["escalated_calls"] = overdue_calls
+    figures["max_wait_checked_calls"] = checked
     return out[:5]
 
 
@@ -189,6 +216,7 @@ def report(day: HallDay, wall: float) -> list[str]:
           f"reserve numbers {figures['reserve_numbers']}, fallback {figures['fallback_numbers']}")
     print(f"  appointments {figures['appointments']}; escalated calls {figures['escalated_calls']}; "
           f"near-call reminders {len(day.notices.sent)}; sent home at closing {day.sent_home}")
+    print(f"  max-wait rule checked at {figures['max_wait_checked_calls']} calls made from a fresh view")
     print(f"  rejections {figures['rejections']}")
     for failure in failures:
         print(f"  FAIL {failure}")

@@ -22,7 +22,7 @@ from bench import hall_checks
 from bench.hall_actors import Arrival, Dispenser, WindowActor
 from bench.hall_world import World
 from server.queue.config import load_hall_config
-from server.queue.notifications import LogSender, drain, scan_near_calls
+from server.queue.notifications import LogSender
 from shared.approval.personal import RESIDENT_ID, search_key
 from shared.crypto.keys import keys_from_environment
 from shared.queue import appointments as booking
@@ -44,18 +44,18 @@ def local(t: dt.time) -> dt.datetime:
 class HallDay:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
         self.args, self.rng = args, random.Random(args.seed)
-        self.world = w = World(work, DAY, args.windows, args.seed)
+        self.world = w = World(work, DAY, args.windows, args.seed, WEIGHTS)
         # Quotas sized to the demand, B tight so that the dispensers have to refuse some walk-ins.
         w.set_quotas({p: None if p == "F" else int(share * args.tickets * (0.8 if p == "B" else 1.2))
                       for p, share in WEIGHTS.items()})
         with w.db.session() as s:
             self.config = load_hall_config(s, w.hall_id)
-        w.rules = self.config.rules.calling
+        w.rules, w.quotas = self.config.rules.calling, self.config.quotas
         self.keys = keys_from_environment()
         self.persons = 0
         self.appointments: list[dict] = []
         self.arrived: dict[str, dt.datetime] = {}
-        self.notices = LogSender()
+        self.notices = w.app.state.notice_sender = LogSender()  # the server's near-call job sends through it
         w.clock.now = local(OPEN)  # staff log in on the morning of the day (their tokens expire)
         mean_service = min(8.0, max(2.0, 0.7 * args.windows * 480 / args.tickets))
         self.kiosks = [Dispenser(w, w.device(f"k{i}", "dispenser", skew_ms=self.rng.randint(-2000, 2000)),
@@ -157,8 +157,7 @@ class HallDay:
                     if window.rated:
                         window.evaluator.client.push()
                         window.rated = False
-            if minute % 10 == 0:
-                self._server_jobs()
+            w.app.state.scheduler.run_due(w.clock())  # the server's periodic jobs, on the simulated clock
             if now.time() >= CLOSE and not schedule and minute % 10 == 0 and self._quiet():
                 break
             w.clock.now += dt.timedelta(minutes=1)
@@ -208,21 +207,15 @@ class HallDay:
             window.step()
         for window in order:
             if window.wants_call and window.news:
-                if self.rng.random() > 0.05:
+                fresh = self.rng.random() > 0.05
+                if fresh:
                     window.device.client.sync_once()
-                if window.call():
+                if window.call(fresh):
                     window.device.client.sync_once()  # the claim goes out at once; the pull shows who won
                     window.dirty = False
             if window.dirty and minute % 3 == 0:
                 window.device.client.push()
                 window.dirty = False
-
-    def _server_jobs(self) -> None:
-        w = self.world
-        with w.db.session() as s:
-            scan_near_calls(s, w.hall_id, DAY, w.clock())
-            drain(s, self.notices, w.clock())
-        w.http.post(f"/api/v1/queue/admin/halls/{w.hall_id}/appointments/no-shows", headers=self.supervisor)
 
     def _quiet(self) -> bool:
         if any(k.unsent for k in self.kiosks) or self.world.offline:
@@ -230,20 +223,15 @@ class HallDay:
         return hall_checks.open_tickets(self.world) == 0
 
     def _close_day(self) -> None:
-        """Whoever still waits at the hard stop is sent home (cancelled by the first dispenser), then every
-        device syncs until its outbox is empty."""
+        """Every device syncs until its outbox is empty. Whoever was still waiting at the service end was sent
+        home by the server's close-of-day sweep (cancelled, flagged closed_unserved)."""
         w = self.world
         w.offline.clear()
         for kiosk in self.kiosks:
             self._sync_kiosk(kiosk)
-        waiting = hall_checks.waiting_tickets(w)
-        for ticket_id in waiting:
-            self.kiosks[0].device.client.submit("queue.cancel", 1, {"ticket_id": ticket_id, "at": w.clock.now.isoformat(),
-                                                                    "reason": "闭厅"})
-        self.sent_home = len(waiting)
-        self._sync_kiosk(self.kiosks[0])
         for device in [x.device for x in self.windows] + [x.evaluator for x in self.windows]:
             device.client.sync_once()
+        self.sent_home = hall_checks.closed_unserved(w)
 
 
 def main(argv: list[str] | None = None) -> int:

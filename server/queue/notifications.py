@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,10 +43,11 @@ class Sender(Protocol):
 
 
 class LogSender:
-    """Writes each notice to the log (the default channel; also what tests and the bench use)."""
+    """Writes each notice to the log (the default channel; also what tests and the bench use). Keeps the
+    latest notices for inspection, not all of them (it runs for as long as the server does)."""
 
-    def __init__(self) -> None:
-        self.sent: list[Notice] = []
+    def __init__(self, keep: int = 100_000) -> None:
+        self.sent: deque[Notice] = deque(maxlen=keep)
 
     def send(self, notice: Notice) -> None:
         log.info("near call: ticket %s, %s ahead", notice.payload.get("display"), notice.payload.get("people_ahead"))

@@ -70,7 +70,8 @@ class FairnessRatio:
 class CallingRules:
     """How windows call. A ticket may be recalled `recall_limit` times; after `no_show_after_recalls`
     recalls without the citizen appearing it may be marked no-show. A ticket waiting longer than
-    `max_wait_minutes` jumps the fairness rule so that no class starves."""
+    `max_wait_minutes` jumps the fairness rule so that no class starves. After a business closes, windows call
+    its tickets for `serve_after_close_minutes` more, then nobody new (see shared/queue/closing.py)."""
 
     recall_limit: int = 3
     no_show_after_recalls: int = 2
@@ -78,6 +79,7 @@ class CallingRules:
     max_wait_minutes: int = 60
     near_call_threshold: int = 3
     transfer_keeps_place: bool = True
+    serve_after_close_minutes: int = 90
 
     def __post_init__(self) -> None:
         _positive("invalid_calling_rules", "recall_limit", self.recall_limit, 0)
@@ -88,6 +90,7 @@ class CallingRules:
                                        f"with a recall limit of {self.recall_limit}")
         _positive("invalid_calling_rules", "max_wait_minutes", self.max_wait_minutes)
         _positive("invalid_calling_rules", "near_call_threshold", self.near_call_threshold, 0)
+        _positive("invalid_calling_rules", "serve_after_close_minutes", self.serve_after_close_minutes, 0)
 
     @property
     def max_wait(self) -> dt.timedelta:
