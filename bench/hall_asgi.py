@@ -27,7 +27,7 @@ class AsgiCaller:
         self.loop = asyncio.new_event_loop()
 
     def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                headers: dict | None = None) -> Response:
+                headers: dict | None = None, client: str = "127.0.0.1") -> Response:
         body = b"" if json is None else jsonlib.dumps(json, separators=(",", ":")).encode()
         raw = [(b"host", b"testserver"), (b"user-agent", b"hall-day")]
         if json is not None:
@@ -37,7 +37,7 @@ class AsgiCaller:
         scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
                  "method": method.upper(), "scheme": "http", "path": path, "raw_path": path.encode(),
                  "query_string": query.encode(), "root_path": "", "headers": raw,
-                 "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {}, "extensions": {}}
+                 "client": (client, 50000), "server": ("testserver", 80), "state": {}, "extensions": {}}
         return self.loop.run_until_complete(self._call(scope, body))
 
     async def _call(self, scope: dict, body: bytes) -> Response:

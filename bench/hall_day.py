@@ -85,14 +85,14 @@ class HallDay:
         rules = self.config.rules.appointment
         wanted = int(self.args.tickets * 0.08)
         prefixes = [p for p in WEIGHTS if p != "F"]
-        for _ in range(wanted):
+        for n in range(wanted):
             prefix = self.rng.choices(prefixes, [WEIGHTS[p] for p in prefixes])[0]
             business = self.world.businesses[prefix]
             slots = booking.slots_for_day(DAY, self.config.quotas[business], rules, CHINA_TZ)
             slot = self.rng.choice(slots[1:-1])
             id_number = self.person()
-            r = self.world.http.post("/api/v1/queue/appointments", json={
-                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})
+            r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
+                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})  # each from a phone
             if r.status_code == 201:
                 row = r.json()["appointment"]
                 late = self.rng.random() < 0.12

@@ -16,15 +16,22 @@ def _positive(code: str, name: str, value: int, minimum: int = 1) -> None:
 @dataclass(frozen=True)
 class AppointmentRules:
     """预约: slots of `slot_minutes`, each taking `capacity_per_slot` people; bookable from
-    `min_lead_minutes` ahead up to `horizon_days` ahead; at most `per_person_daily_limit` per person a day."""
+    `min_lead_minutes` ahead up to `horizon_days` ahead; at most `per_person_daily_limit` per person a day.
+    Against abuse (booking and cancelling in a loop, scripts sweeping slots): one ID number may make at most
+    `bookings_per_person_per_day` bookings on one calendar day (cancelled ones count), and one client (its
+    token, else its address) at most `requests_per_client_per_hour` booking requests an hour."""
 
     slot_minutes: int = 30
     capacity_per_slot: int = 5
     horizon_days: int = 7
     min_lead_minutes: int = 60
     per_person_daily_limit: int = 1
+    bookings_per_person_per_day: int = 5
+    requests_per_client_per_hour: int = 30
 
     def __post_init__(self) -> None:
+        _positive("invalid_appointment_rules", "bookings_per_person_per_day", self.bookings_per_person_per_day)
+        _positive("invalid_appointment_rules", "requests_per_client_per_hour", self.requests_per_client_per_hour)
         _positive("invalid_appointment_rules", "slot_minutes", self.slot_minutes)
         _positive("invalid_appointment_rules", "capacity_per_slot", self.capacity_per_slot)
         _positive("invalid_appointment_rules", "horizon_days", self.horizon_days)
