@@ -144,19 +144,28 @@ def _appointments(day: HallDay, tickets: list, appointments: dict, figures: dict
 SEEN_AFTER_TRANSFER = dt.timedelta(minutes=3)  # a window pushes its commands at least every 3 minutes
 
 
-def _waiting_spans(day: HallDay, t) -> list[tuple[dt.datetime, dt.datetime | None]]:  # noqa: ANN001
-    """When a ticket waited in its current business where every window could see it: from its arrival at the
-    server (issued) or 3 minutes after a transfer (the transferring window's push), to its next call."""
-    spans, business_periods = [], t.periods
-    if t.transfers:  # only the stay in its last business is known to be in `business_id`
-        last = max(i for i, p in enumerate(t.periods) if p["kind"] == "transferred")
-        business_periods = t.periods[last:]
-    for period in business_periods:
-        if period["kind"] == "waiting" and t.id in day.arrived:
-            spans.append((day.arrived[t.id] + dt.timedelta(seconds=1), _t(period["end"]) if period["end"] else None))
-        elif period["kind"] == "transferred":
-            spans.append((_t(period["start"]) + SEEN_AFTER_TRANSFER, _t(period["end"]) if period["end"] else None))
-    return spans
+def _stays(day: HallDay, t) -> list[tuple[int, dt.datetime, dt.datetime | None]]:  # noqa: ANN001
+    """(business, from, to): when a ticket waited where every window could see it — in its first business
+    from its arrival at the server, and in its last business from 3 minutes after the transfer that put it
+    there (the transferring window's push) — until its next call. A stay between two transfers is left out:
+    the record does not say which business it was in."""
+    out = []
+    moves = [i for i, p in enumerate(t.periods) if p["kind"] == "transferred"]
+    first = t.periods[0]
+    if t.id in day.arrived:
+        out.append((t.issued_business_id, day.arrived[t.id] + dt.timedelta(seconds=1),
+                    _t(first["end"]) if first["end"] else None))
+    if moves:
+        last = t.periods[moves[-1]]
+        out.append((t.business_id, _t(last["start"]) + SEEN_AFTER_TRANSFER, _t(last["end"]) if last["end"] else None))
+    return out
+
+
+def _business_at(t, at: dt.datetime) -> int | None:  # noqa: ANN001
+    moves = [_t(p["start"]) for p in t.periods if p["kind"] == "transferred"]
+    if not moves or at < moves[0]:
+        return t.issued_business_id
+    return t.business_id if at >= moves[-1] else None
 
 
 def _max_wait(day: HallDay, tickets: list, calls: list, by_id: dict, figures: dict) -> list[str]:
@@ -168,22 +177,23 @@ def _max_wait(day: HallDay, tickets: list, calls: list, by_id: dict, figures: di
     by_business: dict[int, list] = defaultdict(list)
     for t in tickets:
         if t.target_window_id is None:
-            by_business[t.business_id].append((t, _waiting_spans(day, t)))
+            for business_id, start, end in _stays(day, t):
+                by_business[business_id].append((t, start, end))
     out, overdue_calls, checked = [], 0, 0
     for call in (c for c in calls if c.accepted and c.kind == "call" and c.mode == "next"):
         called, window = by_id[call.ticket_id], windows[call.window_id]
         overdue_before_ms = int((call.at - limit).timestamp() * 1000)
         called_overdue = called.queue_key[0] < overdue_before_ms
         overdue_calls += called_overdue
-        if call.id in day.world.stale_calls:
+        business = _business_at(called, call.at)
+        if call.id in day.world.stale_calls or business is None:
             continue
         checked += 1
-        rank = (called.priority_class, window.level_of(called.business_id) or 99, list(called.queue_key))
+        rank = (called.priority_class, window.level_of(business), list(called.queue_key))
         for business_id in window.business_ids:
-            for t, spans in by_business[business_id]:
-                if t.id == called.id or t.queue_key[0] >= overdue_before_ms:
-                    continue
-                if not any(start <= call.at and (end is None or end > call.at) for start, end in spans):
+            for t, start, end in by_business[business_id]:
+                if (t.id == called.id or t.queue_key[0] >= overdue_before_ms
+                        or not (start <= call.at and (end is None or end > call.at))):
                     continue
                 if not called_overdue or (t.priority_class, window.level_of(business_id), list(t.queue_key)) < rank:
                     out.append(f"window {window.number} called {called.display} at {call.at:%H:%M} while "
