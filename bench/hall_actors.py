@@ -258,7 +258,8 @@ class WindowActor:
         now = self.world.clock()
         rules = self.world.rules
         # After a business's service end (closing time plus the grace) its waiting tickets are not called.
-        open_for = {b: closing.may_call_at(q, rules, self.world.day, now, CHINA_TZ) for b, q in self.world.quotas.items()}
+        open_for = {b: closing.may_call_at(q, rules, self.world.day, now, CHINA_TZ)
+                    for b, q in self.world.quotas.items()}
         tickets = [t for t in self.tickets() if t.id not in self.done
                    and (t.state is TicketState.WAITING and open_for.get(t.business_id, True)
                         or t.window_id == self.config.id)]

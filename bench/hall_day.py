@@ -211,7 +211,7 @@ class HallDay:
                 if fresh:
                     window.device.client.sync_once()
                 if window.call(fresh):
-                    window.device.client.sync_once()  # the claim goes out at once; the pull shows who won
+                    window.device.client.push()  # the claim goes out at once; the answer says if it won
                     window.dirty = False
             if window.dirty and minute % 3 == 0:
                 window.device.client.push()

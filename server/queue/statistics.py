@@ -30,7 +30,8 @@ def _durations(summary: stats.DurationSummary) -> dict:
 def _tickets(s: stats.TicketStats) -> dict:
     return {"issued": s.issued, "by_channel": s.by_channel, "by_outcome": s.by_outcome,
             "by_channel_and_outcome": {f"{c}/{o}": n for (c, o), n in sorted(s.by_channel_and_outcome.items())},
-            "no_shows": s.no_shows, "closed_unserved": s.closed_unserved, "waiting": _durations(s.waiting), "service": _durations(s.service)}
+            "no_shows": s.no_shows, "closed_unserved": s.closed_unserved, "waiting": _durations(s.waiting),
+            "service": _durations(s.service)}
 
 
 def _key(value: Hashable) -> str:
