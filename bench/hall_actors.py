@@ -21,6 +21,7 @@ from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKin
 from shared.sync.hlc import decode
 
 ACTIVE = ("waiting", "called", "serving", "held")
+FINAL = ("finished", "no_show", "cancelled")
 
 
 def ticket_from_row(row: dict) -> Ticket:
@@ -168,6 +169,8 @@ class WindowActor:
     def tickets(self) -> list[Ticket]:
         out = []
         for pk, row in self.device.transport.view.get("queue_ticket", {}).items():
+            if row["state"] in FINAL:  # never callable, never busy at a window
+                continue
             cached = self.cache.get(pk)
             if cached is None or cached[0] is not row:
                 cached = (row, ticket_from_row(row))

@@ -1,11 +1,14 @@
 """A whole day in a simulated hall: `python -m bench.hall_day --seed N [--tickets 3000 --windows 30 --kiosks 5
 --offline-minutes 30]`.
 
-Drives the real server (in process) and real SyncClients through one day: appointments booked the day before
-over the REST API, walk-ins at the dispensers (two of them offline for a while, issuing from their reserve
-numbers), windows calling by the shared rules with every keypad action (recall, no-show, hold and call back,
-transfer, pause, call specific), ratings, near-call reminders and appointment no-shows. Then it checks the
-day (bench/hall_checks.py), prints the figures and ends with a one-line verdict; exit status 1 on a failure.
+Drives the real server (in process, through its ASGI entry) and real SyncClients through one day: appointments
+booked the day before over the REST API, walk-ins at the dispensers (two of them offline for a while, issuing
+from their reserve numbers), windows calling by the shared rules with every keypad action (recall, no-show,
+hold and call back, transfer, pause, call specific), ratings, and the server's periodic jobs on the simulated
+clock (near-call reminders, appointment no-shows, the close-of-day sweep). Windows 11… are staffed by demand.
+At closing time the windows call until the service end (closing + grace), finish the citizen in front of
+them, and the sweep ends whatever still waits as closed_unserved. Then it checks the day
+(bench/hall_checks.py), prints the figures and ends with a one-line verdict; exit status 1 on a failure.
 """
 
 from __future__ import annotations
@@ -208,8 +211,9 @@ class HallDay:
         for window in order:
             if window.wants_call and window.news:
                 fresh = self.rng.random() > 0.05
-                if fresh:
-                    window.device.client.sync_once()
+                if fresh:  # a workstation's sync: push what the keypad queued, pull (it takes no leases)
+                    window.device.client.push()
+                    window.device.client.pull()
                 if window.call(fresh):
                     window.device.client.push()  # the claim goes out at once; the answer says if it won
                     window.dirty = False

@@ -64,7 +64,8 @@ def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.dateti
     tickets = [store.ticket_of(r) for r in rows]
     statuses = {s.window_id: store.status_of(s) for s in session.scalars(
         select(QueueWindowState).where(QueueWindowState.hall_id == hall_id))}
-    ahead = people_ahead(list(config.windows.values()), statuses, tickets, now, config.rules.calling)
+    ahead = people_ahead(list(config.windows.values()), statuses, tickets, now, config.rules.calling,
+                         up_to=config.rules.calling.near_call_threshold)
     done = frozenset(session.scalars(select(QueueNotification.ticket_id).where(
         QueueNotification.ticket_id.in_([r.id for r in rows]), QueueNotification.kind == NEAR_CALL)))
     intents, _ = near_call_intents(tickets, ahead, config.rules.calling, done)
