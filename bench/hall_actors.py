@@ -202,7 +202,7 @@ class WindowActor:
         elif self.state == "held":
             self._send("queue.call", call_id=new_id(), ticket_id=self.ticket, mode="call_back", reasons=[])
             self.state, self.recalls = "called", 0
-            self._later(self.rng.uniform(0.5, 2))
+            self._later(self.rng.uniform(0.3, 1.5))  # the citizen walks to the window
 
     def _called(self, r: float) -> None:
         if r < (0.9 if self.recalls == 0 else 0.5):
@@ -290,5 +290,5 @@ class WindowActor:
         self.actions["queue.call"] = self.actions.get("queue.call", 0) + 1
         self.dirty = True
         self.state, self.ticket, self.call_command, self.recalls = "called", result.ticket.id, queued.command_id, 0
-        self._later(self.rng.uniform(0.5, 2))
+        self._later(self.rng.uniform(0.3, 1.5))  # the citizen walks to the window
         return True
