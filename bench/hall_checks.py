@@ -113,11 +113,21 @@ def _persons(tickets: list, figures: dict) -> list[str]:
         for i, t in enumerate(group):
             # whichever of the two reached the server second carries the flag
             for o in group[:i]:
-                if (o.periods[-1]["end"] is None or _t(o.periods[-1]["end"]) > t.issued_wall) and not (
+                left = _left_business(o)
+                if (left is None or left > t.issued_wall) and not (
                         "duplicate_person" in t.flags or "duplicate_person" in o.flags):
                     out.append(f"tickets {o.display} and {t.display}: one person twice in line, not flagged")
     figures["duplicate_person_flagged"] = sum("duplicate_person" in t.flags for t in tickets)
     return out
+
+
+def _left_business(t) -> dt.datetime | None:  # noqa: ANN001
+    """When a ticket stopped holding a place in the line of the business it was issued for: its first
+    transfer elsewhere, else its end (None: still open)."""
+    for period in t.periods:
+        if period["kind"] == "transferred":
+            return _t(period["start"])
+    return _t(t.periods[-1]["end"]) if t.periods[-1]["end"] else None
 
 
 def _appointments(day: HallDay, tickets: list, appointments: dict, figures: dict) -> list[str]:
