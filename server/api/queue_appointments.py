@@ -54,8 +54,8 @@ def _limit_client(session: DbSession, request: Request, authorization: str | Non
     """Every booking request counts against its client's hourly allowance, refused ones included."""
     business = session.get(Business, business_id)
     rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
-    limiter_for(request.app.state).check(client_key(authorization, request.client.host if request.client else None), now,
-                  rules.requests_per_client_per_hour)
+    address = request.client.host if request.client else None
+    limiter_for(request.app.state).check(client_key(authorization, address), now, rules.requests_per_client_per_hour)
 
 
 @router.post("/appointments/search", response_model=list[AppointmentRow])

@@ -62,7 +62,8 @@ def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.dat
     for group in groups.values():
         group.setdefault("ratings", stats.ratings_distribution([]))
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
-            "totals": {**_tickets(stats.ticket_stats(tickets, unserved)), "ratings": stats.ratings_distribution(ratings),
+            "totals": {**_tickets(stats.ticket_stats(tickets, unserved)),
+                       "ratings": stats.ratings_distribution(ratings),
                        "bad_ratings": stats.bad_ratings(ratings)},
             "groups": dict(sorted(groups.items())), "quota_use": quota_use(session, hall_id, first, last)}
 

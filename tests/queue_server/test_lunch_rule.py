@@ -33,7 +33,7 @@ def test_one_business_closes_over_lunch_while_the_others_keep_issuing(api) -> No
     assert hall.issue(kiosk, "A", minutes=245)[1]["result"]["flags"] == []  # 13:35, after lunch
 
 
-def test_a_business_keeps_issuing_when_the_hall_closes_at_lunch_then_follows_the_hall_again(api) -> None:  # noqa: ANN001
+def test_a_business_keeps_issuing_over_the_halls_lunch_then_follows_the_hall_again(api) -> None:  # noqa: ANN001
     hall, client, admin = api
     b = hall.business["B"]
     assert client.put(f"/api/v1/queue/admin/halls/{hall.hall_id}/rules", headers=admin,
