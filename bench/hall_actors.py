@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bench.hall_world import Device, World, new_id
 from server.queue.config import HallConfig
-from shared.queue import desk
+from shared.queue import closing, desk
 from shared.queue.calling import may_call
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.config import Window as WindowConfig
@@ -21,6 +21,7 @@ from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKin
 from shared.sync.hlc import decode
 
 ACTIVE = ("waiting", "called", "serving", "held")
+FINAL = ("finished", "no_show", "cancelled")
 
 
 def ticket_from_row(row: dict) -> Ticket:
@@ -168,6 +169,8 @@ class WindowActor:
     def tickets(self) -> list[Ticket]:
         out = []
         for pk, row in self.device.transport.view.get("queue_ticket", {}).items():
+            if row["state"] in FINAL:  # never callable, never busy at a window
+                continue
             cached = self.cache.get(pk)
             if cached is None or cached[0] is not row:
                 cached = (row, ticket_from_row(row))
@@ -199,7 +202,7 @@ class WindowActor:
         elif self.state == "held":
             self._send("queue.call", call_id=new_id(), ticket_id=self.ticket, mode="call_back", reasons=[])
             self.state, self.recalls = "called", 0
-            self._later(self.rng.uniform(0.5, 2))
+            self._later(self.rng.uniform(0.3, 1.5))  # the citizen walks to the window
 
     def _called(self, r: float) -> None:
         if r < (0.9 if self.recalls == 0 else 0.5):
@@ -252,12 +255,17 @@ class WindowActor:
     def wants_call(self) -> bool:
         return self.state == "idle" and self._ready()
 
-    def call(self) -> bool:
-        """Choose from the pulled view by the shared calling rules and claim it. False: nobody to call."""
-        tickets = [t for t in self.tickets() if t.id not in self.done
-                   and (t.state is TicketState.WAITING or t.window_id == self.config.id)]
+    def call(self, fresh: bool = True) -> bool:
+        """Choose from the pulled view by the shared calling rules and claim it. False: nobody to call.
+        `fresh`: the view was pulled just now (else the call is remembered as made from an older view)."""
         now = self.world.clock()
         rules = self.world.rules
+        # After a business's service end (closing time plus the grace) its waiting tickets are not called.
+        open_for = {b: closing.may_call_at(q, rules, self.world.day, now, CHINA_TZ)
+                    for b, q in self.world.quotas.items()}
+        tickets = [t for t in self.tickets() if t.id not in self.done
+                   and (t.state is TicketState.WAITING and open_for.get(t.business_id, True)
+                        or t.window_id == self.config.id)]
         try:
             if self.rng.random() < 0.02:
                 mine = sorted((t for t in tickets if may_call(self.config, t)), key=lambda t: t.number)
@@ -273,11 +281,14 @@ class WindowActor:
             self.news = False  # nothing it may call: wait for news
             return False
         self.status = result.status
+        call_id = new_id()
+        if not fresh:
+            self.world.stale_calls.add(call_id)
         queued = self.device.client.submit("queue.call", 1, {
-            "call_id": new_id(), "ticket_id": result.ticket.id, "window_id": self.config.id, "mode": mode,
+            "call_id": call_id, "ticket_id": result.ticket.id, "window_id": self.config.id, "mode": mode,
             "at": self._at(), "reasons": [r.to_dict() for r in result.decision.reasons][:10]})
         self.actions["queue.call"] = self.actions.get("queue.call", 0) + 1
         self.dirty = True
         self.state, self.ticket, self.call_command, self.recalls = "called", result.ticket.id, queued.command_id, 0
-        self._later(self.rng.uniform(0.5, 2))
+        self._later(self.rng.uniform(0.3, 1.5))  # the citizen walks to the window
         return True

@@ -1,11 +1,14 @@
 """A whole day in a simulated hall: `python -m bench.hall_day --seed N [--tickets 3000 --windows 30 --kiosks 5
 --offline-minutes 30]`.
 
-Drives the real server (in process) and real SyncClients through one day: appointments booked the day before
-over the REST API, walk-ins at the dispensers (two of them offline for a while, issuing from their reserve
-numbers), windows calling by the shared rules with every keypad action (recall, no-show, hold and call back,
-transfer, pause, call specific), ratings, near-call reminders and appointment no-shows. Then it checks the
-day (bench/hall_checks.py), prints the figures and ends with a one-line verdict; exit status 1 on a failure.
+Drives the real server (in process, through its ASGI entry) and real SyncClients through one day: appointments
+booked the day before over the REST API, walk-ins at the dispensers (two of them offline for a while, issuing
+from their reserve numbers), windows calling by the shared rules with every keypad action (recall, no-show,
+hold and call back, transfer, pause, call specific), ratings, and the server's periodic jobs on the simulated
+clock (near-call reminders, appointment no-shows, the close-of-day sweep). Windows 11… are staffed by demand.
+At closing time the windows call until the service end (closing + grace), finish the citizen in front of
+them, and the sweep ends whatever still waits as closed_unserved. Then it checks the day
+(bench/hall_checks.py), prints the figures and ends with a one-line verdict; exit status 1 on a failure.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from bench import hall_checks
 from bench.hall_actors import Arrival, Dispenser, WindowActor
 from bench.hall_world import World
 from server.queue.config import load_hall_config
-from server.queue.notifications import LogSender, drain, scan_near_calls
+from server.queue.notifications import LogSender
 from shared.approval.personal import RESIDENT_ID, search_key
 from shared.crypto.keys import keys_from_environment
 from shared.queue import appointments as booking
@@ -44,20 +47,24 @@ def local(t: dt.time) -> dt.datetime:
 class HallDay:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
         self.args, self.rng = args, random.Random(args.seed)
-        self.world = w = World(work, DAY, args.windows, args.seed)
+        self.world = w = World(work, DAY, args.windows, args.seed, WEIGHTS)
         # Quotas sized to the demand, B tight so that the dispensers have to refuse some walk-ins.
         w.set_quotas({p: None if p == "F" else int(share * args.tickets * (0.8 if p == "B" else 1.2))
                       for p, share in WEIGHTS.items()})
         with w.db.session() as s:
             self.config = load_hall_config(s, w.hall_id)
-        w.rules = self.config.rules.calling
+        w.rules, w.quotas = self.config.rules.calling, self.config.quotas
         self.keys = keys_from_environment()
         self.persons = 0
         self.appointments: list[dict] = []
         self.arrived: dict[str, dt.datetime] = {}
-        self.notices = LogSender()
+        self.notices = w.app.state.notice_sender = LogSender()  # the server's near-call job sends through it
         w.clock.now = local(OPEN)  # staff log in on the morning of the day (their tokens expire)
-        mean_service = min(8.0, max(2.0, 0.7 * args.windows * 480 / args.tickets))
+        # Staffed for 80 % of the windows' time over the 8.5 hours: a visit takes the walk to the window (about
+        # 1.4 minutes on the simulation's minute ticks) plus the service (lognormal: about 1.13 × its mean,
+        # plus half a minute of rounding up to the tick).
+        cycle = 0.8 * args.windows * 510 / args.tickets
+        mean_service = min(8.0, max(1.0, (cycle - 1.9) / 1.13))
         self.kiosks = [Dispenser(w, w.device(f"k{i}", "dispenser", skew_ms=self.rng.randint(-2000, 2000)),
                                  self.config) for i in range(args.kiosks)]
         for kiosk in self.kiosks:
@@ -85,14 +92,14 @@ class HallDay:
         rules = self.config.rules.appointment
         wanted = int(self.args.tickets * 0.08)
         prefixes = [p for p in WEIGHTS if p != "F"]
-        for _ in range(wanted):
+        for n in range(wanted):
             prefix = self.rng.choices(prefixes, [WEIGHTS[p] for p in prefixes])[0]
             business = self.world.businesses[prefix]
             slots = booking.slots_for_day(DAY, self.config.quotas[business], rules, CHINA_TZ)
             slot = self.rng.choice(slots[1:-1])
             id_number = self.person()
-            r = self.world.http.post("/api/v1/queue/appointments", json={
-                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})
+            r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
+                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})  # each from a phone
             if r.status_code == 201:
                 row = r.json()["appointment"]
                 late = self.rng.random() < 0.12
@@ -157,8 +164,7 @@ class HallDay:
                     if window.rated:
                         window.evaluator.client.push()
                         window.rated = False
-            if minute % 10 == 0:
-                self._server_jobs()
+            w.app.state.scheduler.run_due(w.clock())  # the server's periodic jobs, on the simulated clock
             if now.time() >= CLOSE and not schedule and minute % 10 == 0 and self._quiet():
                 break
             w.clock.now += dt.timedelta(minutes=1)
@@ -208,21 +214,16 @@ class HallDay:
             window.step()
         for window in order:
             if window.wants_call and window.news:
-                if self.rng.random() > 0.05:
-                    window.device.client.sync_once()
-                if window.call():
-                    window.device.client.sync_once()  # the claim goes out at once; the pull shows who won
+                fresh = self.rng.random() > 0.05
+                if fresh:  # a workstation's sync: push what the keypad queued, pull (it takes no leases)
+                    window.device.client.push()
+                    window.device.client.pull()
+                if window.call(fresh):
+                    window.device.client.push()  # the claim goes out at once; the answer says if it won
                     window.dirty = False
             if window.dirty and minute % 3 == 0:
                 window.device.client.push()
                 window.dirty = False
-
-    def _server_jobs(self) -> None:
-        w = self.world
-        with w.db.session() as s:
-            scan_near_calls(s, w.hall_id, DAY, w.clock())
-            drain(s, self.notices, w.clock())
-        w.http.post(f"/api/v1/queue/admin/halls/{w.hall_id}/appointments/no-shows", headers=self.supervisor)
 
     def _quiet(self) -> bool:
         if any(k.unsent for k in self.kiosks) or self.world.offline:
@@ -230,20 +231,16 @@ class HallDay:
         return hall_checks.open_tickets(self.world) == 0
 
     def _close_day(self) -> None:
-        """Whoever still waits at the hard stop is sent home (cancelled by the first dispenser), then every
-        device syncs until its outbox is empty."""
+        """Every device syncs until its outbox is empty. Whoever was still waiting at the service end was sent
+        home by the server's close-of-day sweep (cancelled, flagged closed_unserved)."""
         w = self.world
         w.offline.clear()
         for kiosk in self.kiosks:
             self._sync_kiosk(kiosk)
-        waiting = hall_checks.waiting_tickets(w)
-        for ticket_id in waiting:
-            self.kiosks[0].device.client.submit("queue.cancel", 1, {"ticket_id": ticket_id, "at": w.clock.now.isoformat(),
-                                                                    "reason": "闭厅"})
-        self.sent_home = len(waiting)
-        self._sync_kiosk(self.kiosks[0])
-        for device in [x.device for x in self.windows] + [x.evaluator for x in self.windows]:
-            device.client.sync_once()
+        for window in self.windows:
+            window.device.client.sync_once()
+            window.evaluator.client.push()  # an evaluator only sends (it never needed the hall's rows)
+        self.sent_home = hall_checks.closed_unserved(w)
 
 
 def main(argv: list[str] | None = None) -> int:

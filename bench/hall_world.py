@@ -1,6 +1,7 @@
 """The simulated hall of `bench.hall_day`: the real server app (in process, SQLite), real SyncClients with
-their own SQLite caches talking to it through an in-process transport, a simulated clock, and a tap on each
-device's pulls that keeps the rows it has seen in memory (what a client's view-model would hold)."""
+their own SQLite caches talking to it through the app's ASGI entry (bench/hall_asgi.py), a simulated clock,
+and a tap on each device's pulls that keeps the rows it has seen in memory (what a client's view-model would
+hold)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from bench.hall_asgi import AsgiCaller
 from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
@@ -44,7 +45,7 @@ class SimClock:
 class Transport:
     """Calls the app in process; refuses while its device is offline; remembers every pulled row."""
 
-    def __init__(self, http: TestClient, name: str, world: World) -> None:
+    def __init__(self, http: AsgiCaller, name: str, world: World) -> None:
         self.http, self.name, self.world = http, name, world
         self.view: dict[str, dict[str, dict]] = {}
         self.version = 0  # grows with every pull that brought changes
@@ -78,7 +79,7 @@ class Device:
 
 
 class World:
-    def __init__(self, work: Path, day: dt.date, windows: int, seed: int) -> None:
+    def __init__(self, work: Path, day: dt.date, windows: int, seed: int, demand: dict[str, float]) -> None:
         self._saved_env = {k: os.environ.get(k) for k in KEYS}
         os.environ.update(KEYS)  # the server and the dispensers derive the same blind indexes from these
         self.work, self.day = work, day
@@ -90,28 +91,38 @@ class World:
             self.hall_id = s.scalars(select(Hall.id).where(Hall.code == "DG-HALL-1")).one()
         self.app = create_app(Settings(migrate_on_start=False, data_dir=work, password_iterations=1000),
                               database=self.db, clock=self.clock)
-        self.http = TestClient(self.app)
-        self.http.__enter__()  # one event-loop portal for the whole run, not one per request
+        self.http = AsgiCaller(self.app)  # the app's own ASGI entry, without TestClient's thread hand-overs
         self.offline: set[str] = set()
         self.actors: list = []  # the window actors, told by `announce`
         self.requests = 0
+        self.stale_calls: set[str] = set()  # calls a window made from a view it had not refreshed first
         self._template: Path | None = None
-        self.windows = self._add_windows(windows)
+        self.windows = self._add_windows(windows, demand)
         with self.db.session() as s:
             self.businesses = {b.prefix: b.id for b in s.scalars(select(Business).where(Business.hall_id == self.hall_id))}
 
-    def _add_windows(self, count: int) -> dict[int, int]:
-        """The demo hall has ten windows; more repeat its pattern of businesses and levels."""
+    def _add_windows(self, count: int, demand: dict[str, float]) -> dict[int, int]:
+        """The demo hall has ten windows. The hall staffs the others by demand, as a manager would: each new
+        window serves, at level 1, the business with the fewest level-1 windows for its share of the
+        tickets, and backs up the next most short-handed one at level 2."""
         with self.db.session() as s:
+            prefixes = {b.id: b.prefix for b in s.scalars(select(Business).where(Business.hall_id == self.hall_id))}
+            ids = {p: i for i, p in prefixes.items()}
             existing = {w.number: w for w in s.scalars(select(Window).where(Window.hall_id == self.hall_id))}
-            template = {n: [(wb.business_id, wb.priority) for wb in w.services] for n, w in existing.items()}
+            first = {p: 0 for p in demand}
+            for w in existing.values():
+                for wb in w.services:
+                    if wb.priority == 1 and prefixes[wb.business_id] in first:
+                        first[prefixes[wb.business_id]] += 1
+            floor = existing[1].floor_id
             for number in range(len(existing) + 1, count + 1):
-                like = existing[(number - 1) % 10 + 1]
-                window = Window(hall_id=self.hall_id, number=number, name=f"{number}号窗口", floor_id=like.floor_id)
+                short = sorted(demand, key=lambda p: first[p] / demand[p])
+                window = Window(hall_id=self.hall_id, number=number, name=f"{number}号窗口", floor_id=floor)
                 s.add(window)
                 s.flush()
-                s.add_all(WindowBusiness(window_id=window.id, business_id=b, priority=p)
-                          for b, p in template[like.number])
+                s.add_all([WindowBusiness(window_id=window.id, business_id=ids[short[0]], priority=1),
+                           WindowBusiness(window_id=window.id, business_id=ids[short[1]], priority=2)])
+                first[short[0]] += 1
             return {w.number: w.id for w in s.scalars(select(Window).where(Window.hall_id == self.hall_id))
                     if w.number <= count}
 
@@ -173,7 +184,7 @@ class World:
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
     def close(self) -> None:
-        self.http.__exit__(None, None, None)
+        self.http.close()
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)

@@ -16,6 +16,7 @@ from server.api import (
 from server.approval import art32_sweep
 from server.approval import handlers as approval_handlers
 from server.core.settings import Settings
+from server.queue import jobs as queue_jobs
 from server.scheduler import Scheduler
 from server.store.database import Database
 from server.sync.commands import default_registry
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     # Periodic jobs; domain packages add theirs here. `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock)
     art32_sweep.register(app.state.scheduler, app.state.sync_hub)
+    queue_jobs.register(app)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
                    approval_cases, approval_notices, approval_worklists, approval_admin):

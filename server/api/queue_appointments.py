@@ -14,6 +14,7 @@ from server.api.deps import Clock, DbSession, get_current_user, require_role
 from server.api.errors import ApiError
 from server.api.queue_deps import HallPublisher, pii_keys, refusals
 from server.queue import appointments
+from server.queue.booking_limits import client_key, limiter_for
 from server.queue.appointments import appointment_row
 from server.queue.config import load_hall_config
 from server.queue.models import QueueAppointment
@@ -24,6 +25,7 @@ from shared.protocol.queue_admin import Booked, BookingIn, CancelIn, NoShowsOut,
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Quota
+from shared.queue.rules import AppointmentRules
 
 router = APIRouter(prefix="/api/v1/queue", tags=["queue appointments"])
 Keys = Annotated[KeyProvider, Depends(pii_keys)]
@@ -37,13 +39,23 @@ def _out(row: QueueAppointment) -> AppointmentRow:
 
 @router.post("/appointments", response_model=Booked, status_code=201)
 def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-         tasks: BackgroundTasks) -> Booked:
+         tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> Booked:
     now = clock()
     publisher = HallPublisher(session, request, tasks, now)
     with refusals():
+        _limit_client(session, request, authorization, body.business_id, now)
         row, token = appointments.book(session, keys, business_id=body.business_id, slot_start=body.slot_start,
                                        id_number=body.id_number, now=now, emit_for=publisher.for_hall)
     return Booked(appointment=_out(row), qr_token=token)
+
+
+def _limit_client(session: DbSession, request: Request, authorization: str | None, business_id: int,
+                  now: dt.datetime) -> None:
+    """Every booking request counts against its client's hourly allowance, refused ones included."""
+    business = session.get(Business, business_id)
+    rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
+    address = request.client.host if request.client else None
+    limiter_for(request.app.state).check(client_key(authorization, address), now, rules.requests_per_client_per_hour)
 
 
 @router.post("/appointments/search", response_model=list[AppointmentRow])

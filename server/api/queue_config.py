@@ -4,6 +4,8 @@ shared/queue value objects before it is stored."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.api.queue_deps import refusals
-from server.queue.config import forget_config, load_rules, rules_from_json
+from server.queue.config import HallRules, forget_config, load_rules, rules_from_json
 from server.queue.errors import message
 from server.queue.models import QueueHallRules
 from server.store.audit import audit
@@ -23,6 +25,7 @@ from shared.protocol.org import BusinessOut, QuotaOut
 from shared.protocol.queue_admin import (BusinessCreate, BusinessPatch, HallQueueConfig, QuotaIn, WindowConfigOut,
                                          WindowServicesIn)
 from shared.queue import config as domain
+from shared.queue.errors import InvalidConfiguration
 
 router = APIRouter(prefix="/api/v1/queue", tags=["queue configuration"])
 
@@ -61,16 +64,28 @@ def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: Adm
     _hall(session, hall_id)
     with refusals():
         rules = rules_from_json(body)
-    row = session.get(QueueHallRules, hall_id)
-    if row is None:
-        row = QueueHallRules(hall_id=hall_id, rules={})
-        session.add(row)
-    row.rules, row.updated_at, row.updated_by = rules.to_json(), clock(), admin.username
+    if "lunch_closed_by_business" not in body:  # set per business through the quota: kept unless replaced
+        kept = load_rules(session, hall_id).lunch_closed_by_business
+        rules = dataclasses.replace(rules, lunch_closed_by_business=kept)
+    ours = set(session.scalars(select(Business.id).where(Business.hall_id == hall_id)))
+    foreign = sorted(set(rules.lunch_closed_by_business) - ours)
+    if foreign:
+        raise ApiError(422, "unknown_business", message("unknown_business"), business=foreign[0],
+                       field="lunch_closed_by_business")
+    _store_rules(session, hall_id, rules, admin.username, clock())
     forget_config(session)
     audit(session, action="queue.rules", outcome="success", actor=admin.username, target=str(hall_id))
     session.flush()
     publish_all_halls(session, clock())
     return rules.to_json()
+
+
+def _store_rules(session: Session, hall_id: int, rules: HallRules, who: str, now: dt.datetime) -> None:
+    row = session.get(QueueHallRules, hall_id)
+    if row is None:
+        row = QueueHallRules(hall_id=hall_id, rules={})
+        session.add(row)
+    row.rules, row.updated_at, row.updated_by = rules.to_json(), now, who
 
 
 def _check_refs(session: Session, hall_id: int, department_id: int | None, floor_id: int | None) -> None:
@@ -130,8 +145,19 @@ def patch_business(business_id: int, body: BusinessPatch, session: DbSession, ad
 def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser, clock: Clock) -> Quota:
     business = _business(session, business_id)
     values = body.model_dump()
+    lunch_closed = values.pop("lunch_closed")
+    rules = load_rules(session, business.hall_id)
+    overrides = {k: v for k, v in rules.lunch_closed_by_business.items() if k != business_id}
+    if lunch_closed is not None:  # the business's own lunch rule; None: the hall's
+        overrides[business_id] = lunch_closed
+    effective = rules.lunch_closed if lunch_closed is None else lunch_closed
     with refusals():
-        domain.Quota(business_id, **values)
+        domain.Quota(business_id, **values, lunch_closed=effective and values["lunch_start"] is not None)
+        if lunch_closed and values["lunch_start"] is None:
+            raise InvalidConfiguration("invalid_quota", "lunch_closed", "closing at lunch needs lunch times")
+    if overrides != rules.lunch_closed_by_business:
+        _store_rules(session, business.hall_id, dataclasses.replace(rules, lunch_closed_by_business=overrides),
+                     admin.username, clock())
     quota = session.get(Quota, business_id)
     if quota is None:
         quota = Quota(business_id=business_id)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.queue import store
+from server.queue import booking_limits, store
 from server.queue.config import load_hall_config, work_calendar
 from server.queue.errors import reject
 from server.queue.models import QueueAppointment
@@ -72,6 +72,7 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
         raise reject("business_paused", business=business_id)
     slot = slot_start.astimezone(CHINA_TZ)
     key = search_key(RESIDENT_ID, person, keys)
+    booking_limits.check_person(session, config.rules.appointment, key, now)
     in_slot = _count(session, QueueAppointment.business_id == business_id, QueueAppointment.slot_start == slot)
     that_day = _count(session, QueueAppointment.hall_id == business.hall_id, QueueAppointment.person_key == key,
                       QueueAppointment.day == slot.date())

@@ -9,12 +9,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from shared.calendar import WorkCalendar
 from shared.db.models import Business as BusinessRow
 from shared.db.models import CalendarOverride, CalendarYear
+from shared.db.models import Quota as QuotaRow
 from shared.db.models import Window as WindowRow
+from shared.db.models import WindowBusiness
 from shared.queue.config import Business, Quota, Window, WindowService
 from shared.queue.errors import InvalidConfiguration
 from shared.queue.rules import (AppointmentRules, CallingRules, CheckInWindow, EstimateRules, FairnessRatio,
@@ -27,7 +29,8 @@ SERIES = "ticket"  # the number series of queue tickets: (ticket, hall, business
 @dataclass(frozen=True)
 class HallRules:
     """Everything configurable about a hall's queue besides businesses, windows and quotas. `lunch_closed`
-    and `pm_starts_at` are the hall's lunch rule and AM/PM split, applied to every business's quota."""
+    and `pm_starts_at` are the hall's lunch rule and AM/PM split, applied to every business's quota;
+    `lunch_closed_by_business` overrides the lunch rule for single businesses (business id → closed)."""
 
     appointment: AppointmentRules = field(default_factory=AppointmentRules)
     check_in: CheckInWindow = field(default_factory=CheckInWindow)
@@ -36,11 +39,16 @@ class HallRules:
     estimate: EstimateRules = field(default_factory=EstimateRules)
     lunch_closed: bool = False
     pm_starts_at: dt.time = dt.time(12, 0)
+    lunch_closed_by_business: dict[int, bool] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["pm_starts_at"] = self.pm_starts_at.isoformat(timespec="minutes")
+        out["lunch_closed_by_business"] = {str(k): v for k, v in sorted(self.lunch_closed_by_business.items())}
         return out
+
+    def lunch_closed_for(self, business_id: int) -> bool:
+        return self.lunch_closed_by_business.get(business_id, self.lunch_closed)
 
 
 _SECTIONS = {"appointment": AppointmentRules, "check_in": CheckInWindow, "rating": RatingRules,
@@ -51,7 +59,7 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
     """Build (and so validate) rules from a document; unknown keys and wrong types are configuration errors."""
     if not isinstance(doc, dict):
         raise InvalidConfiguration("invalid_calling_rules", "rules", "rules must be an object")
-    unknown = set(doc) - {*_SECTIONS, "calling", "lunch_closed", "pm_starts_at"}
+    unknown = set(doc) - {*_SECTIONS, "calling", "lunch_closed", "pm_starts_at", "lunch_closed_by_business"}
     if unknown:
         raise InvalidConfiguration("invalid_calling_rules", sorted(unknown)[0], f"unknown rule sections {sorted(unknown)}")
     parts: dict[str, Any] = {}
@@ -68,7 +76,21 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
         pm = dt.time.fromisoformat(doc.get("pm_starts_at", "12:00"))
     except (TypeError, ValueError):
         raise InvalidConfiguration("invalid_quota", "pm_starts_at", "pm_starts_at must read HH:MM") from None
-    return HallRules(**parts, lunch_closed=lunch_closed, pm_starts_at=pm)
+    return HallRules(**parts, lunch_closed=lunch_closed, pm_starts_at=pm,
+                     lunch_closed_by_business=_lunch_overrides(doc.get("lunch_closed_by_business", {})))
+
+
+def _lunch_overrides(value: Any) -> dict[int, bool]:
+    bad = InvalidConfiguration("invalid_quota", "lunch_closed_by_business",
+                               "lunch_closed_by_business maps business ids to true or false")
+    if not isinstance(value, dict):
+        raise bad
+    out = {}
+    for key, closed in value.items():
+        if not (isinstance(key, int) or (isinstance(key, str) and key.isdigit())) or not isinstance(closed, bool):
+            raise bad
+        out[int(key)] = closed
+    return out
 
 
 _TYPE_CHECKS = {  # the rules' field annotations are strings (postponed evaluation)
@@ -109,27 +131,35 @@ class HallConfig:
 
 
 def load_rules(session: Session, hall_id: int) -> HallRules:
-    row = session.get(QueueHallRules, hall_id)
-    return rules_from_json(row.rules) if row is not None else HallRules()
+    doc = session.scalar(select(QueueHallRules.rules).where(QueueHallRules.hall_id == hall_id))
+    return rules_from_json(doc) if doc is not None else HallRules()
 
 
 def load_hall_config(session: Session, hall_id: int) -> HallConfig:
     """The hall's queue configuration. Cached in the session for the length of one unit of work (a push
-    applies many commands against the same configuration)."""
+    applies many commands against the same configuration). Read with plain column queries, not ORM entities:
+    every push loads it, and entity loading cost more than the commands themselves."""
     cache = session.info.setdefault("queue_config", {})
     if hall_id in cache:
         return cache[hall_id]
     rules = load_rules(session, hall_id)
-    rows = session.scalars(select(BusinessRow).where(BusinessRow.hall_id == hall_id)
-                           .options(selectinload(BusinessRow.quota))).all()
+    rows = session.execute(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active)
+                           .where(BusinessRow.hall_id == hall_id)).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
-    quotas = {b.id: quota_of(b.quota, rules) for b in rows if b.quota is not None}
+    quotas = {q.business_id: quota_of(q, rules) for q in session.execute(
+        select(QuotaRow).join(BusinessRow, BusinessRow.id == QuotaRow.business_id)
+        .where(BusinessRow.hall_id == hall_id)).scalars()}
+    services: dict[int, list[WindowService]] = {}
+    for wb in session.execute(select(WindowBusiness.window_id, WindowBusiness.business_id, WindowBusiness.priority)
+                              .join(WindowRow, WindowRow.id == WindowBusiness.window_id)
+                              .where(WindowRow.hall_id == hall_id)
+                              .order_by(WindowBusiness.window_id, WindowBusiness.priority, WindowBusiness.business_id)):
+        services.setdefault(wb.window_id, []).append(WindowService(wb.business_id, wb.priority))
     windows = {}
-    for w in session.scalars(select(WindowRow).where(WindowRow.hall_id == hall_id)
-                             .options(selectinload(WindowRow.services))):
-        services = tuple(WindowService(s.business_id, s.priority) for s in w.services)
-        if services:  # a window serving nothing cannot call: it is left out, not an error
-            windows[w.id] = Window(w.id, w.number, services, w.name, w.active)
+    for w in session.execute(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active)
+                             .where(WindowRow.hall_id == hall_id)):
+        if w.id in services:  # a window serving nothing cannot call: it is left out, not an error
+            windows[w.id] = Window(w.id, w.number, tuple(services[w.id]), w.name, w.active)
     config = HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)
     cache[hall_id] = config
     return config
@@ -141,8 +171,9 @@ def forget_config(session: Session) -> None:
 
 
 def quota_of(row: Any, rules: HallRules) -> Quota:
+    lunch_closed = rules.lunch_closed_for(row.business_id) and row.lunch_start is not None
     return Quota(row.business_id, row.daily_limit, row.am_limit, row.pm_limit, row.opens_at, row.closes_at,
-                 row.lunch_start, row.lunch_end, rules.lunch_closed and row.lunch_start is not None,
+                 row.lunch_start, row.lunch_end, lunch_closed,
                  rules.pm_starts_at, row.paused)
 
 

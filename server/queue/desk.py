@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from server.queue import store
+from server.queue import closing, store
 from server.queue.config import HallConfig, load_hall_config
 from server.queue.errors import RejectedWithRecord, reject
 from server.queue.models import QueueCall, QueueTicket
@@ -98,6 +98,7 @@ def handle_call(session: Session, ctx: CommandContext, args: CallArgs, base: dic
                              args.reasons)
             raise RejectedWithRecord("ticket_claimed_elsewhere", lost, ticket=display, window=window.id,
                                      winner_window=winner)
+        closing.check_may_call(config, row, now)
         result = desk.call_specific(window, status, ticket_of_row, busy, now, config.rules.calling,
                                     clerk_id=ctx.device.user)
         ticket, status, kind = result.ticket, result.status, "call"

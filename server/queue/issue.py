@@ -47,7 +47,7 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
     flags += more
     flags += _rule_flags(session, config, args.business_id, local, on_time)
     if args.person_key and store.active_ticket_of_person(session, ctx.device.hall_id, args.business_id,
-                                                         args.person_key, args.day) is not None:
+                                                         args.person_key, args.day, args.at) is not None:
         flags.append("duplicate_person")
     if on_time:
         priority, green = PriorityClass.APPOINTMENT, None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,10 +43,11 @@ class Sender(Protocol):
 
 
 class LogSender:
-    """Writes each notice to the log (the default channel; also what tests and the bench use)."""
+    """Writes each notice to the log (the default channel; also what tests and the bench use). Keeps the
+    latest notices for inspection, not all of them (it runs for as long as the server does)."""
 
-    def __init__(self) -> None:
-        self.sent: list[Notice] = []
+    def __init__(self, keep: int = 100_000) -> None:
+        self.sent: deque[Notice] = deque(maxlen=keep)
 
     def send(self, notice: Notice) -> None:
         log.info("near call: ticket %s, %s ahead", notice.payload.get("display"), notice.payload.get("people_ahead"))
@@ -62,7 +64,8 @@ def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.dateti
     tickets = [store.ticket_of(r) for r in rows]
     statuses = {s.window_id: store.status_of(s) for s in session.scalars(
         select(QueueWindowState).where(QueueWindowState.hall_id == hall_id))}
-    ahead = people_ahead(list(config.windows.values()), statuses, tickets, now, config.rules.calling)
+    ahead = people_ahead(list(config.windows.values()), statuses, tickets, now, config.rules.calling,
+                         up_to=config.rules.calling.near_call_threshold)
     done = frozenset(session.scalars(select(QueueNotification.ticket_id).where(
         QueueNotification.ticket_id.in_([r.id for r in rows]), QueueNotification.kind == NEAR_CALL)))
     intents, _ = near_call_intents(tickets, ahead, config.rules.calling, done)

@@ -15,6 +15,7 @@ from server.queue.config import load_hall_config
 from server.queue.models import QueueRating, QueueTicket
 from shared.queue import statistics as stats
 from shared.queue.clock import CHINA_TZ
+from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.ratings import Rating, RatingLevel, Visit
 
 
@@ -29,36 +30,40 @@ def _durations(summary: stats.DurationSummary) -> dict:
 def _tickets(s: stats.TicketStats) -> dict:
     return {"issued": s.issued, "by_channel": s.by_channel, "by_outcome": s.by_outcome,
             "by_channel_and_outcome": {f"{c}/{o}": n for (c, o), n in sorted(s.by_channel_and_outcome.items())},
-            "no_shows": s.no_shows, "waiting": _durations(s.waiting), "service": _durations(s.service)}
+            "no_shows": s.no_shows, "closed_unserved": s.closed_unserved, "waiting": _durations(s.waiting),
+            "service": _durations(s.service)}
 
 
 def _key(value: Hashable) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ("none" if value is None else str(value))
 
 
-def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating]]:
+def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating], frozenset]:
+    """The days' tickets, their ratings and the ids of the tickets closing time ended unserved."""
     rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, QueueTicket.day >= first,
                                                      QueueTicket.day <= last)).all()
     tickets = [store.ticket_of(r, CHINA_TZ) for r in rows]
     numbers = {r.id: r.display for r in rows}
+    unserved = frozenset(r.id for r in rows if CLOSED_UNSERVED in r.flags)
     ratings = []
     for r in session.scalars(select(QueueRating).where(QueueRating.hall_id == hall_id,
                                                        QueueRating.ticket_id.in_(list(numbers)))):
         visit = Visit(r.ticket_id, numbers[r.ticket_id], r.business_id, r.window_id, r.clerk,
                       r.finished_at.astimezone(CHINA_TZ))
         ratings.append(Rating(visit, RatingLevel(r.level) if r.level else None, r.at.astimezone(CHINA_TZ), r.reason))
-    return tickets, ratings
+    return tickets, ratings, unserved
 
 
 def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
-    tickets, ratings = load(session, hall_id, first, last)
-    groups = {_key(k): _tickets(v) for k, v in stats.ticket_stats_by(tickets, by).items()}
+    tickets, ratings, unserved = load(session, hall_id, first, last)
+    groups = {_key(k): _tickets(v) for k, v in stats.ticket_stats_by(tickets, by, unserved).items()}
     for key, dist in stats.ratings_distribution_by(ratings, by).items():
         groups.setdefault(_key(key), _tickets(stats.ticket_stats([])))["ratings"] = dist
     for group in groups.values():
         group.setdefault("ratings", stats.ratings_distribution([]))
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
-            "totals": {**_tickets(stats.ticket_stats(tickets)), "ratings": stats.ratings_distribution(ratings),
+            "totals": {**_tickets(stats.ticket_stats(tickets, unserved)),
+                       "ratings": stats.ratings_distribution(ratings),
                        "bad_ratings": stats.bad_ratings(ratings)},
             "groups": dict(sorted(groups.items())), "quota_use": quota_use(session, hall_id, first, last)}
 

@@ -118,11 +118,19 @@ def tickets_at_window(session: Session, window_id: int) -> list[Ticket]:
 
 
 def active_ticket_of_person(session: Session, hall_id: int, business_id: int, person_key: str,
-                            day: dt.date) -> QueueTicket | None:
-    return session.scalars(select(QueueTicket).where(
+                            day: dt.date, at: dt.datetime | None = None) -> QueueTicket | None:
+    """The person's ticket for the business that is open now — or, with `at` (when a ticket was issued),
+    that was open then: a dispenser offline at the time may reach the server after the other one ended."""
+    rows = session.scalars(select(QueueTicket).where(
         QueueTicket.hall_id == hall_id, QueueTicket.day == day, QueueTicket.business_id == business_id,
-        QueueTicket.person_key == person_key,
-        QueueTicket.state.in_(("waiting", "called", "serving", "held"))).limit(1)).first()
+        QueueTicket.person_key == person_key)).all()
+    for row in rows:
+        if row.state in ("waiting", "called", "serving", "held"):
+            return row
+        end = row.periods[-1]["end"] if row.periods else None
+        if at is not None and end is not None and at < _moment(end):
+            return row
+    return None
 
 
 def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.date) -> tuple[int, int]:

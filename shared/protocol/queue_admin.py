@@ -36,7 +36,8 @@ class BusinessPatch(Request):
 
 
 class QuotaIn(Request):
-    """None limits mean unlimited."""
+    """None limits mean unlimited. `lunch_closed`: stop issuing over lunch for this business (true), keep
+    issuing (false, 中午不打烊), or follow the hall's lunch rule (None, the default)."""
     daily_limit: int | None = Field(default=None, ge=0)
     am_limit: int | None = Field(default=None, ge=0)
     pm_limit: int | None = Field(default=None, ge=0)
@@ -45,6 +46,7 @@ class QuotaIn(Request):
     lunch_start: TimeOfDay | None = None
     lunch_end: TimeOfDay | None = None
     paused: bool = False
+    lunch_closed: bool | None = None
 
 
 class WindowServiceIn(Request):

@@ -38,14 +38,17 @@ def _paused(statuses: Mapping[int, WindowStatus], window_id: int) -> bool:
 
 
 def predicted_order(windows: Iterable[Window], statuses: Mapping[int, WindowStatus], tickets: Iterable[Ticket],
-                    now: dt.datetime, rules: CallingRules) -> list[PredictedCall]:
-    """The calls the open windows would make, in turn, if nobody else arrived."""
+                    now: dt.datetime, rules: CallingRules, stop_after: int | None = None) -> list[PredictedCall]:
+    """The calls the open windows would make, in turn, if nobody else arrived. With `stop_after`, only until
+    every open window has made more than that many calls or has nobody left to call (enough to know who is
+    within `stop_after` of the front)."""
     desks = open_windows(windows, statuses)
     fairness = {w.id: statuses[w.id].fairness if w.id in statuses else FairnessState() for w in desks}
     waiting = [t for t in tickets if t.state is TicketState.WAITING]
     # Each window's own line, so every step looks only at the tickets that window may call.
     lines = {w.id: {t.id: t for t in waiting if may_call(w, t)} for w in desks}
     order: list[PredictedCall] = []
+    made = {w.id: 0 for w in desks}
     progress = True
     while progress:
         progress = False
@@ -57,20 +60,25 @@ def predicted_order(windows: Iterable[Window], statuses: Mapping[int, WindowStat
             for line in lines.values():
                 line.pop(decision.ticket.id, None)
             order.append(PredictedCall(window.id, decision.ticket.id))
+            made[window.id] += 1
             progress = True
+        if stop_after is not None and all(made[w.id] > stop_after or not lines[w.id] for w in desks):
+            break
     return order
 
 
 def people_ahead(windows: Sequence[Window], statuses: Mapping[int, WindowStatus], tickets: Iterable[Ticket],
-                 now: dt.datetime, rules: CallingRules) -> dict[str, int | None]:
+                 now: dt.datetime, rules: CallingRules, up_to: int | None = None) -> dict[str, int | None]:
     """For every waiting ticket: how many would be called before it at windows that may call it.
-    None when no open window can call it (the business has no open window)."""
+    None when no open window can call it (the business has no open window). With `up_to`, only the tickets
+    with at most that many ahead are certain to be in the result (the near-call scan needs no more); a
+    ticket left out has more ahead."""
     pool = [t for t in tickets if t.state is TicketState.WAITING]
     by_id = {t.id: t for t in pool}
     by_window = {w.id: w for w in windows}
-    result: dict[str, int | None] = {t.id: None for t in pool}
+    result: dict[str, int | None] = {t.id: None for t in pool} if up_to is None else {}
     calls_so_far = {w.id: 0 for w in windows}      # calls each window made before the current one
-    for call in predicted_order(windows, statuses, pool, now, rules):
+    for call in predicted_order(windows, statuses, pool, now, rules, stop_after=up_to):
         ticket = by_id[call.ticket_id]
         result[ticket.id] = sum(n for wid, n in calls_so_far.items() if _could_call(by_window[wid], ticket))
         calls_so_far[call.window_id] += 1

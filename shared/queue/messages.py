@@ -58,6 +58,7 @@ MESSAGES: dict[str, str] = {
     "window_busy": "请先办结或处理当前号",
     "no_ticket_waiting": "当前无人等候",
     "ticket_claimed_elsewhere": "该号已被其他窗口呼叫",
+    "service_closed": "该业务今日已停止叫号",
     # ratings (好差评)
     "rating_before_service_end": "办理尚未结束，暂不能评价",
     "rating_timed_out": "评价已超时",

@@ -16,15 +16,22 @@ def _positive(code: str, name: str, value: int, minimum: int = 1) -> None:
 @dataclass(frozen=True)
 class AppointmentRules:
     """预约: slots of `slot_minutes`, each taking `capacity_per_slot` people; bookable from
-    `min_lead_minutes` ahead up to `horizon_days` ahead; at most `per_person_daily_limit` per person a day."""
+    `min_lead_minutes` ahead up to `horizon_days` ahead; at most `per_person_daily_limit` per person a day.
+    Against abuse (booking and cancelling in a loop, scripts sweeping slots): one ID number may make at most
+    `bookings_per_person_per_day` bookings on one calendar day (cancelled ones count), and one client (its
+    token, else its address) at most `requests_per_client_per_hour` booking requests an hour."""
 
     slot_minutes: int = 30
     capacity_per_slot: int = 5
     horizon_days: int = 7
     min_lead_minutes: int = 60
     per_person_daily_limit: int = 1
+    bookings_per_person_per_day: int = 5
+    requests_per_client_per_hour: int = 30
 
     def __post_init__(self) -> None:
+        _positive("invalid_appointment_rules", "bookings_per_person_per_day", self.bookings_per_person_per_day)
+        _positive("invalid_appointment_rules", "requests_per_client_per_hour", self.requests_per_client_per_hour)
         _positive("invalid_appointment_rules", "slot_minutes", self.slot_minutes)
         _positive("invalid_appointment_rules", "capacity_per_slot", self.capacity_per_slot)
         _positive("invalid_appointment_rules", "horizon_days", self.horizon_days)
@@ -70,7 +77,8 @@ class FairnessRatio:
 class CallingRules:
     """How windows call. A ticket may be recalled `recall_limit` times; after `no_show_after_recalls`
     recalls without the citizen appearing it may be marked no-show. A ticket waiting longer than
-    `max_wait_minutes` jumps the fairness rule so that no class starves."""
+    `max_wait_minutes` jumps the fairness rule so that no class starves. After a business closes, windows call
+    its tickets for `serve_after_close_minutes` more, then nobody new (see shared/queue/closing.py)."""
 
     recall_limit: int = 3
     no_show_after_recalls: int = 2
@@ -78,6 +86,7 @@ class CallingRules:
     max_wait_minutes: int = 60
     near_call_threshold: int = 3
     transfer_keeps_place: bool = True
+    serve_after_close_minutes: int = 90
 
     def __post_init__(self) -> None:
         _positive("invalid_calling_rules", "recall_limit", self.recall_limit, 0)
@@ -88,6 +97,7 @@ class CallingRules:
                                        f"with a recall limit of {self.recall_limit}")
         _positive("invalid_calling_rules", "max_wait_minutes", self.max_wait_minutes)
         _positive("invalid_calling_rules", "near_call_threshold", self.near_call_threshold, 0)
+        _positive("invalid_calling_rules", "serve_after_close_minutes", self.serve_after_close_minutes, 0)
 
     @property
     def max_wait(self) -> dt.timedelta:

@@ -60,33 +60,43 @@ def summarise(durations: Sequence[dt.timedelta]) -> DurationSummary:
 class TicketStats:
     issued: int
     by_channel: dict[str, int]
-    by_outcome: dict[str, int]       # ticket state codes; finished / no_show / cancelled / still open
+    by_outcome: dict[str, int]       # finished / no_show / cancelled / closed_unserved / still open states
     by_channel_and_outcome: dict[tuple[str, str], int]
     no_shows: int
     waiting: DurationSummary         # issue → first call, tickets that were called
     service: DurationSummary         # serving time of finished tickets
+    closed_unserved: int = 0         # ended by the close-of-day sweep without being served
 
 
-def ticket_stats(tickets: Iterable[Ticket]) -> TicketStats:
+def outcome(ticket: Ticket, closed_unserved: frozenset[str] = frozenset()) -> str:
+    """A ticket's outcome code: its state, except that a ticket the close-of-day sweep ended unserved counts
+    as `closed_unserved`, not as a citizen's cancellation."""
+    return "closed_unserved" if ticket.id in closed_unserved else ticket.state.value
+
+
+def ticket_stats(tickets: Iterable[Ticket], closed_unserved: frozenset[str] = frozenset()) -> TicketStats:
     items = list(tickets)
     waits = [w for w in (first_wait(t) for t in items) if w is not None]
     services = [s for s in (service_time(t) for t in items) if s is not None]
+    outcomes = [outcome(t, closed_unserved) for t in items]
     return TicketStats(
         issued=len(items),
         by_channel=dict(Counter(t.channel.value for t in items)),
-        by_outcome=dict(Counter(t.state.value for t in items)),
-        by_channel_and_outcome=dict(Counter((t.channel.value, t.state.value) for t in items)),
+        by_outcome=dict(Counter(outcomes)),
+        by_channel_and_outcome=dict(Counter((t.channel.value, o) for t, o in zip(items, outcomes))),
         no_shows=sum(1 for t in items if t.state is TicketState.NO_SHOW),
         waiting=summarise(waits),
         service=summarise(services),
+        closed_unserved=outcomes.count("closed_unserved"),
     )
 
 
-def ticket_stats_by(tickets: Iterable[Ticket], by: GroupBy) -> dict[Hashable, TicketStats]:
+def ticket_stats_by(tickets: Iterable[Ticket], by: GroupBy,
+                    closed_unserved: frozenset[str] = frozenset()) -> dict[Hashable, TicketStats]:
     groups: dict[Hashable, list[Ticket]] = {}
     for ticket in tickets:
         groups.setdefault(_TICKET_KEYS[by](ticket), []).append(ticket)
-    return {key: ticket_stats(group) for key, group in groups.items()}
+    return {key: ticket_stats(group, closed_unserved) for key, group in groups.items()}
 
 
 @dataclass(frozen=True)

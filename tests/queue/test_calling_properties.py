@@ -117,3 +117,21 @@ def test_fairness_ratio_is_exact_while_both_kinds_wait(p, n, cycles) -> None:
 def test_a_minute_more_makes_the_difference_for_escalation() -> None:
     t = ticket("N1", minute=0)
     assert not is_overdue(t, at(30), RULES) and is_overdue(t, at(30) + dt.timedelta(milliseconds=1), RULES)
+
+
+@SETTINGS
+@given(queues(max_size=14), st.lists(st.sampled_from(ALL_WINDOWS), min_size=1, max_size=3, unique=True),
+       st.integers(60, 100), st.integers(0, 4))
+def test_people_ahead_up_to_a_bound_agrees_with_the_full_count(tickets, windows, now_minute, bound) -> None:
+    """The near-call scan stops replaying once nobody else can be within the threshold: every ticket within
+    it has its exact count, and every ticket left out has more than the bound ahead."""
+    now = at(now_minute)
+    full = people_ahead(windows, {}, tickets, now, RULES)
+    bounded = people_ahead(windows, {}, tickets, now, RULES, up_to=bound)
+    for ticket_id, n in full.items():
+        if n is not None and n <= bound:
+            assert bounded[ticket_id] == n
+        if ticket_id in bounded:
+            assert bounded[ticket_id] == n
+        else:
+            assert n is None or n > bound

@@ -101,3 +101,23 @@ def test_another_ticket_with_a_taken_id_is_refused(qhall) -> None:  # noqa: ANN0
     r = qhall.push(other, "queue.issue", qhall.issue_args(other, "A", ticket_id=ticket_id))
     assert r["code"] == "ticket_id_conflict"
     assert str(uuid.UUID(ticket_id))
+
+
+def test_a_ticket_issued_offline_while_the_persons_other_ticket_was_open_is_flagged(qhall) -> None:  # noqa: ANN001
+    """The offline dispenser's ticket reaches the server after the other one ended; it overlapped all the same."""
+    online, offline, w2 = qhall.device("dispenser"), qhall.device("dispenser"), qhall.device("workstation", 2)
+    person = "cd" * 32
+    first, _ = qhall.issue(online, "A", minutes=0, person_key=person, channel="id_card")
+    qhall.call(w2, first, 5)
+    qhall.act(w2, "queue.start", first, 6)
+    qhall.act(w2, "queue.finish", first, 10)
+    overlapped = qhall.issue(offline, "A", minutes=8, person_key=person, channel="id_card")[1]
+    after = qhall.issue(offline, "A", minutes=12, person_key=person, channel="id_card")[1]
+    assert overlapped["result"]["flags"] == ["duplicate_person"]  # issued at 09:38, the first ended at 09:40
+    assert after["result"]["flags"] == ["duplicate_person"]  # the overlapped one is still waiting
+    other = "ef" * 32
+    done, _ = qhall.issue(online, "A", minutes=0, person_key=other, channel="id_card")
+    qhall.call(w2, done, 13)
+    qhall.act(w2, "queue.start", done, 14)
+    qhall.act(w2, "queue.finish", done, 15)
+    assert qhall.issue(offline, "A", minutes=16, person_key=other, channel="id_card")[1]["result"]["flags"] == []
