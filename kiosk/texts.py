@@ -4,7 +4,6 @@ codes are worded here, through Qt's translate so Linguist can extract them."""
 from __future__ import annotations
 
 from client.qt import QCoreApplication
-from shared.queue.appointment_qr import MESSAGES as QR_MESSAGES
 from shared.queue.messages import MESSAGES
 
 
@@ -35,7 +34,7 @@ def refusal_text(code: str) -> str:
     }
     if code in kiosk:
         return kiosk[code]
-    return tr(MESSAGES.get(code) or QR_MESSAGES.get(code) or "操作未能完成，请咨询工作人员")
+    return tr(MESSAGES.get(code) or "操作未能完成，请咨询工作人员")
 
 
 def minutes(wait) -> str:  # noqa: ANN001  datetime.timedelta | None

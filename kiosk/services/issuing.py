@@ -101,7 +101,7 @@ class TicketDesk:
         sync with the server (a booking made minutes ago); offline, a plain refusal."""
         if self.keys is None:
             raise IssueRefused("appointment_token_unknown", "this kiosk has no index key to match tokens")
-        key = appointment_qr.token_key(token, self.keys)
+        key = blind_index(appointment_qr.TOKEN_KIND, token.strip(), self.keys)
         found = booked_by_token(self.sync.rows("queue_appointment").values(), key)
         if found is None:
             try:

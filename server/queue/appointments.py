@@ -25,6 +25,7 @@ from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
 from shared.db.models import Business as BusinessRow
 from shared.protocol.queue import AppointmentRow
+from shared.queue import appointment_qr
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Quota
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 Emit = Callable[[str, str, dict], None]  # publish (table, pk, row) to the hall scope
 HOLDING = store.HOLDING
-QR_KIND = "qr_token"
+QR_KIND = appointment_qr.TOKEN_KIND
 
 
 def domain(row: QueueAppointment) -> booking.Appointment:

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared.crypto.blind_index import blind_index
-from shared.crypto.keys import KeyProvider
 from shared.queue.appointments import Appointment, CheckIn, check_in
 from shared.queue.clock import require_aware
 from shared.queue.config import Business, Quota
@@ -27,18 +25,8 @@ from shared.queue.rules import CheckInWindow
 from shared.queue.tickets import ACTIVE_STATES, Channel, PriorityClass, Ticket
 
 SCHEME = "GOVHALL-APPT"
-TOKEN_KIND = "qr_token"  # the blind-index kind server.queue.appointments uses for token_key
+TOKEN_KIND = "qr_token"  # the blind-index kind of token_key (server.queue.appointments, the kiosk)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-MESSAGES = {
-    "appointment_token_unknown": "未查询到该二维码对应的预约，请刷身份证或咨询工作人员",
-    "appointment_token_used": "该预约已取号，请勿重复取号",
-    "appointment_token_cancelled": "该预约已取消，如需办理请重新取号",
-    "appointment_token_expired": "该预约已过签到时间，如需办理请重新取号",
-    "appointment_token_other_day": "该预约不是今天的，请在预约当天前来",
-    "appointment_token_offline": "网络中断，本机暂无该预约信息，请刷身份证取号或咨询工作人员",
-}
-
 
 def payload(token: str) -> str:
     """What the QR code shows for a booking's token."""
@@ -53,9 +41,6 @@ def parse(scanned: str) -> str | None:
     token = token.strip()
     return token if _TOKEN.fullmatch(token) else None
 
-
-def token_key(token: str, keys: KeyProvider) -> str:
-    return blind_index(TOKEN_KIND, token.strip(), keys)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ MESSAGES: dict[str, str] = {
     "rating_still_open": "评价尚未超时",
     "rectification_needs_bad_rating": "仅差评需要整改",
     "visit_not_rateable": "该号未办结，不能评价",
+    # appointment QR codes (appointment_qr)
+    "appointment_token_unknown": "未查询到该二维码对应的预约，请刷身份证或咨询工作人员",
+    "appointment_token_used": "该预约已取号，请勿重复取号",
+    "appointment_token_cancelled": "该预约已取消，如需办理请重新取号",
+    "appointment_token_expired": "该预约已过签到时间，如需办理请重新取号",
+    "appointment_token_other_day": "该预约不是今天的，请在预约当天前来",
+    "appointment_token_offline": "网络中断，本机暂无该预约信息，请刷身份证取号或咨询工作人员",
 }
 
 

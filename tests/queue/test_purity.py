@@ -7,7 +7,7 @@ import shared.queue
 
 PACKAGE = Path(shared.queue.__file__).parent
 ALLOWED_SHARED = {"shared.errors", "shared.validation", "shared.calendar"}
-STDLIB = {"__future__", "dataclasses", "datetime", "enum", "math", "collections", "typing"}
+STDLIB = {"__future__", "dataclasses", "datetime", "enum", "math", "collections", "re", "typing"}
 CLOCK_METHODS = {"now", "today", "utcnow"}                       # datetime.now(), date.today()
 TIME_MODULE_CALLS = {"time", "monotonic", "perf_counter", "time_ns"}  # time.time() …
 
