@@ -41,7 +41,7 @@ def _act(qtbot, ws, action: str, opinion: str = "", **fields) -> None:  # noqa: 
     before = ws.current.state.version
     qtbot.waitUntil(lambda: box.findChild(type(box.confirm), f"action_{action}") is not None)
     button = box.findChild(type(box.confirm), f"action_{action}")
-    box.opinion.setPlainText(opinion or f"{action} 意见：同意")
+    box.opinion.setPlainText(opinion or "经审查，材料齐全，符合法定条件，同意。")
     with qtbot.waitSignal(ws.sig_acted, timeout=5000, raising=False) as acted:
         button.click()
         if box.confirm.isVisible():
