@@ -50,7 +50,8 @@ class Transport:
         self.view: dict[str, dict[str, dict]] = {}
         self.version = 0  # grows with every pull that brought changes
 
-    def request(self, method: str, path: str, *, params=None, json=None, headers=None, timeout=10.0) -> Reply:  # noqa: ANN001
+    def request(self, method: str, path: str, *, params=None, json=None, headers=None,  # noqa: ANN001
+                timeout=10.0) -> Reply:
         if self.name in self.world.offline:
             raise TransportError(f"{self.name} is offline")
         self.world.requests += 1
@@ -99,7 +100,8 @@ class World:
         self._template: Path | None = None
         self.windows = self._add_windows(windows, demand)
         with self.db.session() as s:
-            self.businesses = {b.prefix: b.id for b in s.scalars(select(Business).where(Business.hall_id == self.hall_id))}
+            rows = s.scalars(select(Business).where(Business.hall_id == self.hall_id))
+            self.businesses = {b.prefix: b.id for b in rows}
 
     def _add_windows(self, count: int, demand: dict[str, float]) -> dict[int, int]:
         """The demo hall has ten windows. The hall staffs the others by demand, as a manager would: each new

@@ -73,7 +73,8 @@ def check_resident_id(text: str, *, today: _dt.date | None = None) -> ResidentId
     try:
         birth = _dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise InvalidIdentifier(kind, IMPOSSIBLE_BIRTH_DATE, f"birth date {value[6:14]} is not a real date", 6) from None
+        raise InvalidIdentifier(kind, IMPOSSIBLE_BIRTH_DATE, f"birth date {value[6:14]} is not a real date",
+                                6) from None
     if birth > (today or _dt.date.today()):
         raise InvalidIdentifier(kind, FUTURE_BIRTH_DATE, f"birth date {birth.isoformat()} is in the future", 6)
     expected = resident_id_check_character(value[:17])
@@ -114,7 +115,8 @@ def check_uscc(text: str) -> str:
     if not value:
         raise InvalidIdentifier(kind, EMPTY, "unified social credit code is empty")
     if len(value) != 18:
-        raise InvalidIdentifier(kind, WRONG_LENGTH, f"unified social credit code must have 18 characters, got {len(value)}")
+        raise InvalidIdentifier(kind, WRONG_LENGTH,
+                                f"unified social credit code must have 18 characters, got {len(value)}")
     for i, ch in enumerate(value):
         if ch not in USCC_ALPHABET:
             raise InvalidIdentifier(kind, BAD_CHARACTER,

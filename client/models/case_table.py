@@ -20,7 +20,8 @@ CARD_TEXT = {"red_card": "#c62828", "yellow_card": "#8a5a00"}
 class CaseTableModel(QAbstractTableModel):
     sig_page_loaded = Signal(int)  # page number
 
-    def __init__(self, fetch: Callable[[Sequence[str]], dict[str, dict]], ops: Ops, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, fetch: Callable[[Sequence[str]], dict[str, dict]], ops: Ops,
+                 parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.fetch, self.ops = fetch, ops
         self.ids: list[str] = []

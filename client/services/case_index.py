@@ -295,8 +295,8 @@ class CaseIndex:
             return None
 
     def _save_snapshot(self) -> None:
-        """Written on a thread of its own after `snapshot_delay` seconds, in chunks (each marshal call holds the interpreter: small ones keep
-        the GUI thread responsive), from copies taken here; atomically replaced."""
+        """Written on a thread of its own after `snapshot_delay` seconds, in chunks (each marshal call holds the
+        interpreter: small ones keep the GUI thread responsive), from copies taken here; atomically replaced."""
         if self.snapshot is None or self._layer is None:
             return
         layer, path, entries = self._layer, self.snapshot, self._sorted

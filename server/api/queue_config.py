@@ -123,7 +123,8 @@ def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admi
 
 
 @router.patch("/admin/businesses/{business_id}", response_model=BusinessOut)
-def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser, clock: Clock) -> Business:
+def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser,
+                   clock: Clock) -> Business:
     business = _business(session, business_id)
     changes = body.model_dump(exclude_unset=True)
     merged = {"prefix": business.prefix, "name": business.name, "active": business.active, **changes}

@@ -61,7 +61,8 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
         raise InvalidConfiguration("invalid_calling_rules", "rules", "rules must be an object")
     unknown = set(doc) - {*_SECTIONS, "calling", "lunch_closed", "pm_starts_at", "lunch_closed_by_business"}
     if unknown:
-        raise InvalidConfiguration("invalid_calling_rules", sorted(unknown)[0], f"unknown rule sections {sorted(unknown)}")
+        raise InvalidConfiguration("invalid_calling_rules", sorted(unknown)[0],
+                                   f"unknown rule sections {sorted(unknown)}")
     parts: dict[str, Any] = {}
     for name, kind in _SECTIONS.items():
         parts[name] = _build(kind, doc.get(name, {}), f"invalid_{name}_rules" if name != "check_in"

@@ -84,7 +84,8 @@ def record_fact(session: Session, ctx: CommandContext, args: FactArgs, base: dic
     known = ctx.prepared if ctx.prepared is not None else prepare_facts(session, [args])
     existing = known.get(args.fact_id)
     if existing is not None:
-        if existing["hall_id"] == ctx.device.hall_id and existing["kind"] == args.kind and existing["body"] == args.body:
+        same = (existing["hall_id"], existing["kind"], existing["body"]) == (ctx.device.hall_id, args.kind, args.body)
+        if same:
             return {"fact_id": args.fact_id, "duplicate": True}  # the same fact sent again by another command
         raise Rejected("fact_id_conflict", "该记录编号已被另一条不同的记录使用（fact id reused）", fact_id=args.fact_id)
     row = {"id": args.fact_id, "hall_id": ctx.device.hall_id, "kind": args.kind, "body": args.body,

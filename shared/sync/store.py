@@ -53,7 +53,8 @@ def apply_changes(conn: Connection, changes: Iterable[dict]) -> int:
             deletes[key] = ch
         else:
             deletes.pop(key, None)
-            upserts[key] = {"tbl": ch["table"], "pk": ch["pk"], "scope": ch["scope"], "seq": ch["seq"], "row": ch["row"]}
+            upserts[key] = {"tbl": ch["table"], "pk": ch["pk"], "scope": ch["scope"], "seq": ch["seq"],
+                            "row": ch["row"]}
     if upserts:
         # The driver's executemany directly: pull-apply is the hot path (tens of thousands of rows a second).
         conn.exec_driver_sql(UPSERT_CONFIRMED, [(u["tbl"], u["pk"], u["scope"], u["seq"], json.dumps(u["row"]))
