@@ -30,10 +30,10 @@ def prepare_cache(path, demo: bool):  # noqa: ANN001, ANN201
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from kiosk.cache import open_kiosk_cache
+    from shared.db.cache import open_cache
     from shared.db.models import Hall
 
-    engine = open_kiosk_cache(path)
+    engine = open_cache(path, synchronous_full=True, immediate=True)  # kiosks lose power
     if demo:
         with Session(engine) as session:
             if session.scalars(select(Hall)).first() is None:

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.api.deps import AdminUser, Clock, DbSession
+from server.approval import cache
 from server.store.audit import audit
 from server.sync.reference import publish_all_halls
 from shared.calendar import WorkCalendar
@@ -22,8 +22,8 @@ MAX_WORKDAYS = 400  # far beyond any statutory period; bounds the day-by-day wal
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    overrides = {o.day: o.is_workday for o in session.scalars(select(CalendarOverride))}
-    return WorkCalendar(overrides, session.scalars(select(CalendarYear.year)).all())
+    """The calendar as the database holds it now; reused while its rows are unchanged (server.approval.cache)."""
+    return cache.calendar(session)
 
 
 @router.get("/calendar/days/{day}", response_model=DayOut)

@@ -32,7 +32,7 @@ _D = ApprovalDefinition
 
 
 def calendar(session: Session) -> WorkCalendar:
-    """The calendar as the database holds it now (same answers as server.api.calendar.load_calendar)."""
+    """The calendar as the database holds it now (what server.api.calendar.load_calendar serves)."""
     overrides = tuple((day, is_workday) for day, is_workday in session.execute(
         select(CalendarOverride.day, CalendarOverride.is_workday).order_by(CalendarOverride.day)))
     years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))

@@ -1,4 +1,4 @@
-"""The kiosk opens a cache that is already at head without importing alembic (cold start); anything else
+"""A cache that is already at head opens without importing alembic (the kiosk's cold start); anything else
 still goes through the shared migrate-or-refuse path."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kiosk.cache import MIGRATIONS, open_kiosk_cache, script_head
-from shared.db.cache import open_cache
+from shared.db.cache import MIGRATIONS, open_cache, script_head
 from shared.db.migrate import DatabaseTooNew, head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +31,7 @@ def test_a_cache_at_head_opens_without_alembic(tmp_path: Path) -> None:
 
 
 def test_a_new_cache_is_migrated(tmp_path: Path) -> None:
-    engine = open_kiosk_cache(tmp_path / "new.sqlite3")
+    engine = open_cache(tmp_path / "new.sqlite3")
     with engine.connect() as conn:
         assert conn.scalar(text("select version_num from alembic_version")) == head_revision(MIGRATIONS)
     engine.dispose()
@@ -45,4 +44,4 @@ def test_a_cache_from_a_newer_build_is_still_refused(tmp_path: Path) -> None:
         conn.execute(text("update alembic_version set version_num = '9999_from_the_future'"))
     engine.dispose()
     with pytest.raises(DatabaseTooNew):
-        open_kiosk_cache(path)
+        open_cache(path)
