@@ -92,7 +92,6 @@ class DisplayWindow(KioskShell):
             self.refresh()
 
     def _show(self, state: BoardState) -> None:
-        self._reading = False
         fresh = to_announce(state.calls, self.announced, self.now())
         known = self.announced if self.announced is not None else set()
         self.announced = known | {c.id for c in state.calls}

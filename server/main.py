@@ -72,8 +72,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         approval_handlers.register(app.state.sync_registry)
     app.state.sync_hub = EventHub()
     # Periodic jobs; domain packages add theirs here. `serve` starts the thread, tests call run_due(now).
-    app.state.scheduler = Scheduler(database, app.state.clock)
-    art32_sweep.register(app.state.scheduler, app.state.sync_hub)
+    app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
+    art32_sweep.register(app.state.scheduler)
     queue_jobs.register(app)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,

@@ -3,7 +3,9 @@
 Domain packages register a job with a name, an interval and a function of (session, now) returning how many
 things it did. `run_due(now)` runs every job whose interval has passed, each in its own transaction, so tests
 and benchmarks drive the jobs with their own clock; `start()` runs them from a daemon thread in `serve`.
-A failing job is logged and retried at its next interval; it never stops the others.
+A failing job is logged and retried at its next interval; it never stops the others. When a job's
+transaction has committed, devices waiting on the sync hub for the halls it published to are woken, as
+after a push.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from server.store.database import Database
+from server.sync import changes
+from server.sync.events import EventHub
 
 log = logging.getLogger("govhall.server.jobs")
 
@@ -34,8 +38,9 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, database: Database, clock: Callable[[], dt.datetime]) -> None:
-        self.database, self.clock = database, clock
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime],
+                 hub: EventHub | None = None) -> None:
+        self.database, self.clock, self.hub = database, clock, hub
         self.jobs: dict[str, Job] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -60,11 +65,21 @@ class Scheduler:
                 try:
                     with self.database.session() as session:
                         job.last_result = done[job.name] = job.run(session, now)
+                        halls = changes.halls_published(session)
                     job.last_error = None
+                    self._wake(halls)
                 except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
                     job.last_error = f"{type(exc).__name__}: {exc}"
                     log.exception("job %s failed", job.name)
         return done
+
+    def _wake(self, halls: set[int]) -> None:
+        if self.hub is None or not halls:
+            return
+        with self.database.read_session() as session:  # the committed cursors, whatever the job did
+            cursors = {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
+        for hall_id, seq in cursors.items():
+            self.hub.notify(hall_id, seq)
 
     def start(self, tick: float = 5.0) -> None:
         if self._thread is not None or not self.jobs:

@@ -22,7 +22,7 @@ MAX_WORKDAYS = 400  # far beyond any statutory period; bounds the day-by-day wal
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """The calendar as the database holds it now; reused while its rows are unchanged (server.approval.cache)."""
+    """The calendar as the database holds it now; reused while its rows are unchanged (approval cache)."""
     return cache.calendar(session)
 
 

@@ -18,7 +18,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,6 @@ from server.approval.store import state_of
 from server.scheduler import Scheduler
 from server.sync.changes import ChangeWriter
 from server.sync.devices import DeviceContext
-from server.sync.events import EventHub
 from server.sync.registry import CommandContext, Rejected
 from shared.approval.art32 import art32_lapsed
 from shared.approval.definition import ART32_DAYS
@@ -65,7 +64,6 @@ class Due:
 class SweepResult:
     deemed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # case id → rejection code
-    published: dict[int, int] = field(default_factory=dict)  # hall id → highest change cursor written
 
 
 def due_cases(session: Session, today: dt.date, calendar: WorkCalendar) -> list[Due]:
@@ -113,25 +111,18 @@ def deem(session: Session, due: list[Due], now: dt.datetime) -> SweepResult:
                 continue
             writer.keep(ctx.changes, ctx.deferred)
             result.deemed.append(d.case_id)
-        if (published := writer.finish()):
-            result.published[hall_id] = published
+        writer.finish()
     if result.skipped:
         log.info("art32 sweep skipped %s", result.skipped)
     return result
 
 
-def sweep(session: Session, now: dt.datetime, hub: EventHub | None = None) -> int:
-    """The scheduler job: returns how many cases were deemed accepted. Devices waiting on the hub are woken
-    once the job's transaction has committed, as after a push."""
+def sweep(session: Session, now: dt.datetime) -> int:
+    """The scheduler job: returns how many cases were deemed accepted (the scheduler wakes waiting devices
+    once the job's transaction has committed)."""
     calendar = cache.calendar(session)
-    result = deem(session, due_cases(session, local_day(now), calendar), now)
-    if hub is not None and result.published:
-        def wake(_session: Session) -> None:
-            for hall_id, seq in result.published.items():
-                hub.notify(hall_id, seq)
-        event.listen(session, "after_commit", wake, once=True)
-    return len(result.deemed)
+    return len(deem(session, due_cases(session, local_day(now), calendar), now).deemed)
 
 
-def register(scheduler: Scheduler, hub: EventHub | None = None) -> None:
-    scheduler.add(JOB, EVERY, lambda session, now: sweep(session, now, hub))
+def register(scheduler: Scheduler) -> None:
+    scheduler.add(JOB, EVERY, sweep)

@@ -13,6 +13,16 @@ from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
 
 COUNTER = SyncCounter.__table__
 CHANGES = ChangeLog.__table__
+_PUBLISHED = "govhall_halls_published"  # session.info key: halls this session has written changes for
+
+
+def halls_published(session: Session) -> set[int]:
+    """The halls this session wrote changes for: whoever commits it wakes their waiting devices."""
+    return set(session.info.get(_PUBLISHED, ()))
+
+
+def _published(session: Session, hall_id: int) -> None:
+    session.info.setdefault(_PUBLISHED, set()).add(hall_id)
 
 
 def next_seq(session: Session, hall_id: int) -> int:
@@ -66,6 +76,7 @@ class ChangeWriter:
             return 0
         self.session.execute(insert(CHANGES), self.rows)
         self.session.execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        _published(self.session, self.hall_id)
         return self.rows[-1]["seq"]
 
 
@@ -92,6 +103,7 @@ def publish(session: Session, hall_id: int, scope: str, table: str, pk: str, row
     seq = next_seq(session, hall_id)
     session.execute(insert(CHANGES).values(hall_id=hall_id, scope=scope, seq=seq, tbl=table, pk=pk,
                                              op="upsert" if row is not None else "delete", row=row, at=now))
+    _published(session, hall_id)
     return seq
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from server.scheduler import Scheduler
 from server.store.database import Database
@@ -79,3 +79,39 @@ def test_the_thread_runs_jobs_and_stops(database):
     finally:
         sched.stop()
     assert sched._thread is None
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.woken: list[tuple[int, int]] = []
+
+    def notify(self, hall_id: int, seq: int) -> None:
+        self.woken.append((hall_id, seq))
+
+
+def test_devices_are_woken_for_what_a_job_published_once_it_committed(sqlite_database):
+    from shared.db.models import Hall
+    from server.sync import changes
+    db = sqlite_database
+    with db.session() as s:
+        hall = s.scalars(select(Hall.id)).first()
+        before = changes.current_seq(s, hall)
+    hub = Hub()
+    sched = Scheduler(db, lambda: T0, hub)
+    seen_inside: list[list] = []
+
+    def publish(session, now):
+        changes.publish(session, hall, f"hall:{hall}", "queue_ticket", "t1", {"id": "t1"}, now=now)
+        changes.publish(session, hall, f"hall:{hall}", "queue_ticket", "t2", {"id": "t2"}, now=now)
+        seen_inside.append(list(hub.woken))
+        return 2
+
+    def publish_then_fail(session, now):
+        changes.publish(session, hall, f"hall:{hall}", "queue_ticket", "t3", {"id": "t3"}, now=now)
+        raise RuntimeError("boom")
+
+    sched.add("publish", dt.timedelta(minutes=1), publish)
+    sched.add("fails", dt.timedelta(minutes=1), publish_then_fail)
+    sched.run_due(T0)
+    assert seen_inside == [[]]                  # nobody is woken before the commit
+    assert hub.woken == [(hall, before + 2)]    # after it, once, at the committed cursor; the failed job: no
