@@ -41,9 +41,9 @@ class Watchdog:
 def measure(n: int, generate) -> dict:  # noqa: ANN001
     from sqlalchemy.orm import Session
 
-    from client.ops import Ops
-    from client.qt import QApplication, QTimer
-    from client.qt.fonts import apply_chinese_font
+    from gui.ops import Ops
+    from gui.qt import QApplication, QTimer
+    from gui.fonts import apply_chinese_font
     from client.services.auth import StaffSession
     from client.services.context import build_services
     from client.services.workstation import Workstation

@@ -81,9 +81,9 @@ class Switch:
 
 
 def bench_taps(b: Bench, work: Path, taps: int = 30) -> tuple[list[float], list[float]]:
-    from client.ops import Ops
-    from client.qt import QApplication, Qt
-    from client.qt.fonts import apply_chinese_font
+    from gui.ops import Ops
+    from gui.qt import QApplication, Qt
+    from gui.fonts import apply_chinese_font
     from drivers.config import settings_from_mapping
     from drivers.factory import ticket_printer
     from drivers.qt.devices import PrinterAdapter
@@ -145,7 +145,7 @@ def bench_call_to_display(b: Bench, work: Path, samples: int = 30) -> list[float
 
     import requests
 
-    from client.ops import Ops
+    from gui.ops import Ops
     from drivers.qt.tts import AnnouncerAdapter
     from kiosk.app import prepare_cache
     from kiosk.display import DisplayWindow

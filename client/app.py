@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from client.ops import Ops
-from client.qt import QApplication, QMessageBox, QTimer
-from client.qt.fonts import apply_chinese_font
+from gui.ops import Ops
+from gui.app import application
+from gui.qt import QApplication, QMessageBox, QTimer
 from client.services.auth import AuthService, StaffSession
 from client.services.offline_logins import OfflineLoginStore
 from client.services.workstation import load_workstation
@@ -95,8 +95,7 @@ class ClientApp:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_chinese_font(app)
+    app = application("GovHall Client")
     app.setStyleSheet(STYLESHEET)
     client = ClientApp(args, app)
     client.login.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client.qt import QObject
+from gui.qt import QObject
 from client.services.capture import DocumentCamera
 from drivers import factory
 from drivers.config import DeviceSettings

@@ -65,9 +65,9 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    from client.ops import Ops
-    from client.qt import QApplication, QTimer
-    from client.qt.fonts import apply_chinese_font
+    from gui.ops import Ops
+    from gui.app import application
+    from gui.qt import QTimer
     from kiosk import config as kiosk_config
     from kiosk.devices import build
     from kiosk.services.reference import load_directory
@@ -78,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     config = kiosk_config.load(args.config, args.mode, args.server)
     if args.cache:
         config.cache = __import__("pathlib").Path(args.cache)
-    app = QApplication(sys.argv[:1])
-    apply_chinese_font(app)
+    app = application(f"GovHall Kiosk ({args.mode})")
     engine = prepare_cache(config.cache_path, args.demo)
     try:
         directory = load_directory(engine, config.hall or None)

@@ -3,8 +3,8 @@ writer, printing through the printer's Qt adapter) and shows the matching screen
 
 from __future__ import annotations
 
-from client.ops import Ops
-from client.qt import QCoreApplication
+from gui.ops import Ops
+from gui.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts

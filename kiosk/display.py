@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from client.ops import Ops
-from client.qt import QCoreApplication, QObject, QTimer, Signal
+from gui.ops import Ops
+from gui.qt import QCoreApplication, QObject, QTimer, Signal
 from kiosk import texts
 from kiosk.flow.display import current_per_window, recent, to_announce
 from kiosk.screens.display_board import DisplayBoard

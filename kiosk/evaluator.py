@@ -3,9 +3,9 @@ when service finishes (or on the keypad's evaluation key) and records it through
 
 from __future__ import annotations
 
-from client.ops import Ops
-from client.qt import QCoreApplication
-from client.qt import QTimer
+from gui.ops import Ops
+from gui.qt import QCoreApplication
+from gui.qt import QTimer
 from drivers.keypad.codec import Key
 from kiosk import texts
 from kiosk.flow.evaluator import EvaluatorFlow, Rate, Step

@@ -3,7 +3,7 @@ codes are worded here, through Qt's translate so Linguist can extract them."""
 
 from __future__ import annotations
 
-from client.qt import QCoreApplication
+from gui.qt import QCoreApplication
 from shared.queue.messages import MESSAGES
 
 

@@ -3,7 +3,7 @@ each; Art. 32(4) wants everything told at once."""
 
 from __future__ import annotations
 
-from client.qt import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
+from gui.qt import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
                        QTableWidgetItem, Qt, QVBoxLayout)
 
 

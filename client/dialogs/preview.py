@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client.qt import QDialog, QLabel, QListWidget, QPixmap, Qt, QVBoxLayout
+from gui.qt import QDialog, QLabel, QListWidget, QPixmap, Qt, QVBoxLayout
 
 IMAGES = {".png", ".jpg", ".jpeg", ".bmp", ".gif"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+from gui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 
 class RejectApplicationDialog(QDialog):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from client.i18n.errors import error_text
 from client.i18n.labels import action_text, approval_error, queue_error
-from client.ops import Ops
-from client.qt import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+from gui.ops import Ops
+from gui.qt import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                        QTableWidgetItem, QVBoxLayout, Signal)
 from shared.sync.client import SyncClient
 from shared.sync.status import RejectedCommand

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from gui.qt import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 
 class StaleDialog(QDialog):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QRadioButton, QVBoxLayout
+from gui.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QRadioButton, QVBoxLayout
 from client.services.reference import Reference
 from shared.queue.config import Window
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from client.qt import QApplication
+from gui.qt import QApplication
 
 # code → Chinese text. Codes come from shared/ and server/ errors; unknown codes fall back to the message.
 _TEXTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from client.qt import QApplication
+from gui.qt import QApplication
 from shared.approval import messages as approval_messages
 from shared.queue import messages as queue_messages
 from shared.queue.calling import Reason

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from client.i18n.labels import CARDS, status_text
-from client.ops import Ops
-from client.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, Qt, Signal
+from gui.ops import Ops
+from gui.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, Qt, Signal
 
 PAGE = 100
 COLUMNS = (("case_number", "办件编号"), ("_item", "事项"), ("applicant_name", "申请人"), ("_steps", "当前环节"),

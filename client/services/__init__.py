@@ -1,1 +1,1 @@
-"""Client services: plain Python (no Qt) used by the windows through client.ops."""
+"""Client services: plain Python (no Qt) used by the windows through gui.ops."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from client.i18n.labels import action_text
-from client.qt import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
+from gui.qt import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
                        QPushButton, QSpinBox, QVBoxLayout, QWidget, Signal)
 from client.services.case_actions import FIELDS, FROM_OPINION, return_targets
 from client.services.cases import CaseDetail

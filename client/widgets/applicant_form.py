@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from client.qt import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget, Signal
+from gui.qt import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget, Signal
 from client.services.applicant import ORGANISATION, PERSON, Applicant, check_identifier, identifier_problem
 from shared.queue import messages as queue_messages
 

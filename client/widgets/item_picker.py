@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget, Signal
+from gui.qt import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget, Signal
 from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
 
 ROLE = Qt.ItemDataRole.UserRole

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView,
+from gui.qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QFileDialog, QHBoxLayout, QHeaderView,
                        QPushButton,
                        QTableWidget, QTableWidgetItem, QWidget, Signal)
 from client.services.catalogue import SituationChoice

@@ -4,8 +4,8 @@ button to the commands the server refused (with their reasons). Status is read o
 from __future__ import annotations
 
 from client.dialogs.rejected import RejectedDialog
-from client.ops import Ops
-from client.qt import QHBoxLayout, QLabel, QPushButton, QTimer, QWidget, Signal
+from gui.ops import Ops
+from gui.qt import QHBoxLayout, QLabel, QPushButton, QTimer, QWidget, Signal
 from shared.sync.client import SyncClient
 from shared.sync.status import SyncStatus
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from client.i18n.errors import error_text
-from client.ops import Ops
-from client.qt import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
+from gui.ops import Ops
+from gui.qt import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
 from client.services.auth import AuthService, StaffSession
 from shared.errors import DomainError
 

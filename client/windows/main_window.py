@@ -4,8 +4,8 @@ status bar (sync state, rejected commands, devices)."""
 from __future__ import annotations
 
 from client.devices import Devices
-from client.ops import Ops
-from client.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from gui.ops import Ops
+from gui.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 from client.services.context import Services
 from client.widgets.style import STYLESHEET
 from client.widgets.sync_status import SyncStatusWidget

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import queue
 
-from PySide6.QtCore import QObject, Signal
+from gui.qt import QObject, Signal
 
 from drivers.core.errors import DeviceError
 from drivers.qt.worker import DeviceLoop

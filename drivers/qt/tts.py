@@ -3,7 +3,7 @@ TextToSpeech as a speech engine (its `mock` engine works headless in tests)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from gui.qt import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from drivers.tts.announcer import AnnouncementQueue
@@ -21,7 +21,7 @@ class QtSpeechEngine:
         self.spoken: list[str] = []
 
     def speak(self, playlist: list[Clip]) -> None:
-        from PySide6.QtCore import QLocale
+        from gui.qt import QLocale
 
         if self.engine and self.engine not in QTextToSpeech.availableEngines():
             raise EngineUnavailable(f"Qt speech engine {self.engine!r} is not available", device="tts")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from gui.qt import QEvent, QObject, Qt, Signal
 
 from drivers.scanner.wedge import WedgeDetector
 

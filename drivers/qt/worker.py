@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from gui.qt import QObject, QThread, Signal
 
 from drivers.core.errors import DeviceError
 

@@ -3,7 +3,7 @@ honest ways out (print again, or "不打印，记住号码")."""
 
 from __future__ import annotations
 
-from client.qt import QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
 from kiosk import texts
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.qr import qr_pixmap

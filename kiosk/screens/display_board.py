@@ -4,7 +4,7 @@ given."""
 
 from __future__ import annotations
 
-from client.qt import QGridLayout, QHBoxLayout, QLabel, QTimer, QVBoxLayout, QWidget, Qt
+from gui.qt import QGridLayout, QHBoxLayout, QLabel, QTimer, QVBoxLayout, QWidget, Qt
 from kiosk.flow.display import Call
 from kiosk.widgets.common import label
 from kiosk.widgets.marquee import Marquee

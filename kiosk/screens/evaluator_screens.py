@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.flow.evaluator import BAD_REASONS
 from kiosk.widgets.common import Card, button, label
 from shared.queue.ratings import RatingLevel

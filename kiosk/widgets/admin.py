@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from client.qt import QEvent, QGridLayout, QLabel, QObject, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QEvent, QGridLayout, QLabel, QObject, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.widgets.common import button, label
 from kiosk.widgets.theme import NORMAL, sheet
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, Qt
+from gui.qt import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, Qt
 from kiosk.widgets.theme import GREEN, RED, Theme
 
 

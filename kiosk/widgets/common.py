@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QDateTime, QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget, Qt
+from gui.qt import QDateTime, QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget, Qt
 from kiosk.widgets.theme import AMBER, DEEP, GREEN, RED
 
 

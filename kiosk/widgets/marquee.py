@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.qt import QColor, QPainter, QTimer, QWidget, Qt
+from gui.qt import QColor, QPainter, QTimer, QWidget, Qt
 
 
 class Marquee(QWidget):

@@ -6,7 +6,7 @@ import io
 
 import segno
 
-from client.qt import QPixmap
+from gui.qt import QPixmap
 
 
 def qr_pixmap(data: str, size: int = 240) -> QPixmap:

@@ -3,8 +3,8 @@ screen home, and the hidden admin gesture → PIN → settings/exit. Sync status
 
 from __future__ import annotations
 
-from client.ops import Ops
-from client.qt import QApplication, QEvent, QObject, QStackedWidget, QTimer, QVBoxLayout, QWidget, Signal
+from gui.ops import Ops
+from gui.qt import QApplication, QEvent, QObject, QStackedWidget, QTimer, QVBoxLayout, QWidget, Signal
 from kiosk.widgets.admin import AdminPanel, CornerTaps, PinPad
 from kiosk.widgets.common import Header, StatusBanner
 

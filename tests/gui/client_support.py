@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from client.devices import Devices
-from client.ops import Ops
+from gui.ops import Ops
 from client.windows.main_window import MainWindow
 from drivers.config import DeviceSettings
 from drivers.sim.host import SimHost

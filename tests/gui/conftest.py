@@ -13,7 +13,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 @pytest.fixture(scope="session", autouse=True)
 def chinese_font(qapp):  # noqa: ANN001
-    from client.qt.fonts import apply_chinese_font
+    from gui.fonts import apply_chinese_font
     return apply_chinese_font(qapp)
 
 

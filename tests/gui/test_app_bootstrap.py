@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from client.app import ClientApp, parse_args
-from client.qt import QApplication, Qt
+from gui.qt import QApplication, Qt
 from tests.gui.client_support import OPEN_OPS, shoot
 
 

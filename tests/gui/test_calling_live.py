@@ -8,7 +8,7 @@ import requests
 
 from client.services.context import build_services
 from client.services.workstation import Workstation
-from client.qt import Qt
+from gui.qt import Qt
 from tests.client.support import Clock, make_cache
 from tests.gui.client_support import open_window
 from tests.gui.test_workstation_sync import PII_KEYS, _clerk

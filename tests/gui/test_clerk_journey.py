@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from client.devices import Devices
-from client.qt import Qt
+from gui.qt import Qt
 from drivers.keypad.codec import Key
 from shared.notices import MissingPlaceholder
 from tests.client.support import Clock, grant_case_numbers, publish_row, publish_ticket, services, staff

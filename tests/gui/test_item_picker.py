@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from client.qt import Qt
+from gui.qt import Qt
 from client.services.catalogue import CatalogueIndex
 from client.widgets.item_picker import ItemPicker
 from shared.db.cache import open_cache

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from client.ops import Ops
-from client.qt import Qt
+from gui.ops import Ops
+from gui.qt import Qt
 from client.services.auth import AuthService
 from client.services.offline_logins import OfflineLoginStore, OfflinePolicy
 from client.windows.login import LoginDialog

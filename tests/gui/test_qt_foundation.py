@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from client.ops import Ops
-from client.qt import QLabel, QThreadPool
-from client.qt.fonts import renders_chinese
+from gui.ops import Ops
+from gui.qt import QLabel, QThreadPool
+from gui.fonts import renders_chinese
 
 
 def test_application_font_has_chinese_glyphs(qapp, chinese_font, screenshot) -> None:

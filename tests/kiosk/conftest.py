@@ -25,7 +25,7 @@ MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
 
 @pytest.fixture(scope="session", autouse=True)
 def chinese_font(qapp):  # noqa: ANN001
-    from client.qt.fonts import apply_chinese_font
+    from gui.fonts import apply_chinese_font
     return apply_chinese_font(qapp)
 
 

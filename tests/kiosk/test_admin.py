@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from client.ops import Ops
-from client.qt import QPoint, Qt
+from gui.ops import Ops
+from gui.qt import QPoint, Qt
 from kiosk.evaluator import EvaluatorWindow
 from kiosk.services.rating import RatingDesk
 from kiosk.services.reference import load_directory

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from client.ops import Ops
-from client.qt import Qt
+from gui.ops import Ops
+from gui.qt import Qt
 from drivers.config import settings_from_mapping
 from drivers.factory import ticket_printer
 from drivers.qt.devices import PrinterAdapter
@@ -89,7 +89,7 @@ def test_elderly_mode_has_larger_tiles_in_one_column(qtbot, dispenser, screensho
 
 def assert_tiles_fit(home) -> None:  # noqa: ANN001
     """Every badge lies inside its tile and shows its whole text; every tile lies inside the visible width."""
-    from client.qt import QPoint, QRect, QScrollArea
+    from gui.qt import QPoint, QRect, QScrollArea
     viewport = home.findChild(QScrollArea).viewport()
     for tile in home.tiles.values():
         badge = QRect(tile.badge.mapTo(tile, QPoint(0, 0)), tile.badge.size())
@@ -174,7 +174,7 @@ def test_card_swipe_from_the_reader_simulator_then_a_tap(qtbot, dispenser, print
 
 def test_qr_identity_code_then_business(qtbot, dispenser, printer) -> None:  # noqa: ANN001
     from drivers.qt.wedge import WedgeScanFilter
-    from client.qt import QApplication
+    from gui.qt import QApplication
     window, desk, _ = dispenser
     wedge = WedgeScanFilter(max_gap=1.0)
     wedge.sig_scanned.connect(lambda code: window.run(window.flow.scanned(code)))

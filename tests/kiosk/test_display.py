@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 import uuid
 
-from client.ops import Ops
+from gui.ops import Ops
 from drivers.qt.tts import AnnouncerAdapter
 from drivers.tts.playlist import speech_text
 from kiosk.display import DisplayWindow

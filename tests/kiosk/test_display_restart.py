@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from client.ops import Ops
+from gui.ops import Ops
 from drivers.qt.tts import AnnouncerAdapter
 from kiosk.display import DisplayWindow
 from kiosk.services.reference import load_directory

@@ -10,8 +10,8 @@ import uuid
 import requests
 from sqlalchemy import select
 
-from client.ops import Ops
-from client.qt import Qt
+from gui.ops import Ops
+from gui.qt import Qt
 from drivers.qt.tts import AnnouncerAdapter
 from kiosk.display import DisplayWindow
 from kiosk.evaluator import EvaluatorWindow

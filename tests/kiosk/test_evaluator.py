@@ -10,8 +10,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from client.ops import Ops
-from client.qt import Qt
+from gui.ops import Ops
+from gui.qt import Qt
 from drivers.keypad.codec import Key, KeyEvent
 from kiosk.evaluator import EvaluatorWindow
 from kiosk.flow.evaluator import Step

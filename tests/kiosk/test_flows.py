@@ -119,4 +119,4 @@ def test_flows_and_services_do_not_import_qt() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            assert not any(n.startswith(("PySide6", "client.qt")) for n in names), path
+            assert not any(n.startswith(("PySide6", "gui.qt")) for n in names), path

@@ -1,4 +1,5 @@
-"""The dependency rule: no Qt below the GUI layers (shared/, server/, drivers/ outside drivers/qt/)."""
+"""The dependency rule: no Qt below the GUI layers (shared/, server/, drivers/ outside drivers/qt/); the two
+applications share the `gui` package and never import each other."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ def test_no_qt_below_gui_layers() -> None:
 
 
 def test_lower_layers_do_not_import_upper_layers() -> None:
-    rules = {"shared": {"server", "client", "kiosk", "drivers"}, "drivers": {"server", "client", "kiosk"},
-             "server": {"client", "kiosk"}}
+    rules = {"shared": {"server", "client", "kiosk", "drivers", "gui"},
+             "drivers": {"server", "client", "kiosk"}, "server": {"client", "kiosk", "gui"},
+             "gui": {"server", "client", "kiosk", "drivers"},
+             "client": {"kiosk"}, "kiosk": {"client"}}
     offenders = [f"{p.relative_to(ROOT)} imports {sorted(_imports(p) & banned)}"
                  for pkg, banned in rules.items() for p in (ROOT / pkg).rglob("*.py") if _imports(p) & banned]
     assert offenders == []
@@ -39,7 +42,7 @@ def test_lower_layers_do_not_import_upper_layers() -> None:
 
 def test_project_never_reads_the_design_folder_beside_it() -> None:
     needle = "../" + "shared"
-    offenders = [str(p.relative_to(ROOT)) for pkg in ("client", "kiosk", "server", "shared", "drivers", "bench",
+    offenders = [str(p.relative_to(ROOT)) for pkg in ("client", "kiosk", "gui", "server", "shared", "drivers", "bench",
                                                       "installers", "tests")
                  for p in (ROOT / pkg).rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".cfg", ".toml")
                  and needle in p.read_text(encoding="utf-8", errors="replace")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from client.i18n.labels import CARDS, action_text, status_text
-from client.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout,
+from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout,
                        QWidget)
 from client.services.cases import CaseDetail
 from shared.queue.clock import CHINA_TZ

@@ -6,8 +6,8 @@ from __future__ import annotations
 from client.dialogs.stale import StaleDialog
 from client.i18n.labels import approval_error
 from client.models.case_table import CaseTableModel
-from client.ops import Ops
-from client.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
+from gui.ops import Ops
+from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
                        QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.case_actions import build
 from client.services.cases import CaseDetail

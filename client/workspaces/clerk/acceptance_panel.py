@@ -8,8 +8,8 @@ from client.dialogs.correction import CorrectionDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
 from client.i18n.labels import WARNINGS, approval_error, notice_problem
-from client.ops import Ops
-from client.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
+from gui.ops import Ops
+from gui.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
 from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
 from client.services.capture import DocumentCamera

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from client.i18n.labels import CLASS_NAMES, queue_error, reason_text
-from client.ops import Ops
-from client.qt import (QGridLayout, QGroupBox, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QListWidget,
+from gui.ops import Ops
+from gui.qt import (QGridLayout, QGroupBox, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QListWidget,
                        QListWidgetItem, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.queue_desk import DeskSnapshot, QueueDesk
 from client.services.reference import Reference

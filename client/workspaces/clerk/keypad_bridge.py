@@ -3,7 +3,7 @@ with the current number and the waiting count (refused keys beep differently).""
 
 from __future__ import annotations
 
-from client.qt import QObject
+from gui.qt import QObject
 from client.workspaces.clerk.calling_panel import CallingPanel
 from drivers.keypad.codec import HostReply, Key, KeyEvent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from client.devices import Devices
 from client.dialogs.transfer import TransferDialog
-from client.ops import Ops
-from client.qt import QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QWidget
+from gui.ops import Ops
+from gui.qt import QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QWidget
 from client.services.context import Services
 from client.services.printing import ReceiptPrinter
 from client.workspaces.approver.workspace import ApproverWorkspace

@@ -3,8 +3,8 @@ and detail where urging and supervising are done, and the handlers' written repl
 
 from __future__ import annotations
 
-from client.ops import Ops
-from client.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
+from gui.ops import Ops
+from gui.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
                        QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
 from client.services.context import Services
 from client.services.rowsql import RowSql

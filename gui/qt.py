@@ -1,12 +1,12 @@
-"""The client's single Qt import point. Screens import Qt names from here, so the binding and its minimum
-version are pinned in one place. (The kiosk shares it: one binding, one version check.)"""
+"""The single Qt import point of every GovHall GUI (client, kiosk, drivers/qt): screens import Qt names from
+here, so the binding and its minimum version are pinned in one place."""
 
 from __future__ import annotations
 
 import PySide6
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDateTime, QElapsedTimer, QEvent,
-                            QModelIndex, QObject, QPoint, QRect, QRunnable, QSize, QThreadPool, QTimer, Qt,
-                            Signal, Slot)
+                            QEventLoop, QLocale, QModelIndex, QObject, QPoint, QRect, QRunnable, QSize, QThread,
+                            QThreadPool, QTimer, Qt, Signal, Slot)
 from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication,
                            QImage, QKeySequence, QPainter, QPixmap, QShortcut)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
@@ -25,12 +25,12 @@ if QT_VERSION < MIN_QT:
 __all__ = [
     "QAbstractItemView", "QAbstractTableModel", "QAction", "QApplication", "QBrush", "QButtonGroup",
     "QCheckBox", "QColor", "QComboBox", "QCoreApplication", "QDateTime", "QDialog", "QDialogButtonBox",
-    "QElapsedTimer", "QEvent", "QFileDialog", "QFont", "QFontDatabase", "QFontMetrics", "QFormLayout",
+    "QElapsedTimer", "QEvent", "QEventLoop", "QFileDialog", "QFont", "QFontDatabase", "QFontMetrics", "QFormLayout",
     "QFrame", "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView", "QImage",
-    "QKeySequence", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
+    "QKeySequence", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QLocale", "QMainWindow", "QMessageBox",
     "QModelIndex", "QObject", "QPainter", "QPixmap", "QPlainTextEdit", "QPoint", "QPushButton",
     "QRadioButton", "QRect", "QRunnable", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox",
     "QSplitter", "QStackedWidget", "QStatusBar", "QTabWidget", "QTableView", "QTableWidget",
-    "QTableWidgetItem", "QTextBrowser", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
+    "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
     "Qt", "Signal", "Slot"
 ]

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from client.qt import QObject, QRunnable, QThreadPool, Signal, Slot
+from gui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from client.qt import QApplication, QFont, QFontDatabase, QFontMetrics
+from gui.qt import QApplication, QFont, QFontDatabase, QFontMetrics
 
 PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
              "Noto Serif CJK SC")
