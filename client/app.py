@@ -16,6 +16,7 @@ from gui.qt import QApplication, QMessageBox, QTimer
 from client.services.auth import AuthService, StaffSession
 from client.services.offline_logins import OfflineLoginStore
 from client.services.workstation import load_workstation
+from shared.protocol.endpoint import DEFAULT_SERVER_URL
 from client.widgets.style import STYLESHEET
 from client.windows.login import LoginDialog
 
@@ -24,7 +25,7 @@ DEFAULT_DATA_DIR = Path.home() / ".govhall" / "client"
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m client", description="GovHall 政务服务中心桌面客户端")
-    parser.add_argument("--server", help="server URL (default: workstation.toml, else http://127.0.0.1:8000)")
+    parser.add_argument("--server", help=f"server URL (default: workstation.toml, else {DEFAULT_SERVER_URL})")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("GOVHALL_CLIENT_DIR", DEFAULT_DATA_DIR)))
     parser.add_argument("--demo", action="store_true", help="fill an empty cache with the demo hall and catalogue")
     return parser.parse_args(argv)

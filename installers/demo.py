@@ -16,6 +16,8 @@ from pathlib import Path
 
 import requests
 
+from shared.protocol.endpoint import DEFAULT_PORT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,7 +56,7 @@ def _demo_keys(data_dir: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="installers/dev.sh run", description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("GOVHALL_PORT", 8765)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GOVHALL_PORT", DEFAULT_PORT)))
     parser.add_argument("--data-dir", default=os.environ.get("GOVHALL_DATA_DIR", str(ROOT / "data")))
     parser.add_argument("--check", action="store_true",
                         help="start, verify /healthz and the demo catalogue, then stop (for scripts)")

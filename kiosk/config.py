@@ -1,7 +1,7 @@
 """Kiosk settings: a `[kiosk]` section in the same TOML/INI file as the device sections (drivers/config.py).
 
     [kiosk]
-    server = "http://192.168.1.10:8000"
+    server = "http://192.168.1.10:8765"
     device_id = "…"            # from POST /api/v1/sync/devices (an admin registers each kiosk)
     token = "…"
     hall = "DG-HALL-1"
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
+from shared.protocol.endpoint import DEFAULT_SERVER_URL
 
 
 def default_cache(mode: str) -> Path:
@@ -32,7 +33,7 @@ def default_cache(mode: str) -> Path:
 @dataclass
 class KioskConfig:
     mode: str = "dispenser"
-    server: str = "http://127.0.0.1:8000"
+    server: str = DEFAULT_SERVER_URL
     device_id: str = ""
     token: str = ""
     hall: str = ""

@@ -1,4 +1,4 @@
-"""`python -m server [serve|migrate|load-demo|create-admin]` — see README."""
+"""`python -m server [serve|migrate|load-demo]` — see README (serve is the default)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ from shared.db.migrate import DatabaseTooNew
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m server", description="GovHall central server")
+    # --host/--port belong to serve, the default command, so they are accepted with or without its name.
+    parser.add_argument("--host", help="address to listen on (serve)")
+    parser.add_argument("--port", type=int, help="port to listen on (serve)")
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="migrate, then serve the API (default)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", default=argparse.SUPPRESS)
+    serve.add_argument("--port", type=int, default=argparse.SUPPRESS)
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 `<data dir>/workstation.toml` (device sections in drivers/config.py's format). Example::
 
     [workstation]
-    server = "http://10.0.0.5:8000"
+    server = "http://10.0.0.5:8765"
     window = 3                  # the counter this PC sits at (clerks)
     device_id = "…"             # issued when an admin registered this workstation
     device_token = "…"
@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
-
-DEFAULT_SERVER = "http://127.0.0.1:8000"
+from shared.protocol.endpoint import DEFAULT_SERVER_URL as DEFAULT_SERVER
 FILE_NAME = "workstation.toml"
 
 

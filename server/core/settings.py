@@ -8,14 +8,16 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from shared.protocol.endpoint import DEFAULT_HOST, DEFAULT_PORT
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVHALL_", extra="forbid")
 
     data_dir: Path = Field(default=Path("data"), description="where the embedded SQLite database lives")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite file in data_dir")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8765, ge=1, le=65535)
+    host: str = DEFAULT_HOST
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     token_ttl_hours: float = Field(default=12, gt=0)
     lockout_threshold: int = Field(default=5, ge=1, description="failed logins that lock an account")
     lockout_minutes: float = Field(default=15, gt=0)

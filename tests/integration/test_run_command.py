@@ -64,3 +64,39 @@ def test_config_file_settings(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env={"PATH": "/usr/bin:/bin", "GOVHALL_CONFIG": str(config)})
     assert out.returncode != 0 and "not_a_setting" in out.stderr
+
+
+@pytest.mark.slow
+def test_python_m_server_without_a_command_serves(tmp_path: Path) -> None:
+    """The help says serve is the default: `python -m server --port N` migrates and answers /healthz."""
+    import time
+
+    import requests
+    port = _free_port()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GOVHALL_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()["status"] == "ok"
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("python -m server did not answer /healthz")
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_every_program_defaults_to_the_same_server() -> None:
+    from client.services.workstation import Workstation
+    from kiosk.config import KioskConfig
+    from server.core.settings import Settings
+    settings = Settings(_env_file=None)
+    url = f"http://{settings.host}:{settings.port}"
+    assert Workstation(data_dir=Path("x")).server_url == url
+    assert KioskConfig().server == url
