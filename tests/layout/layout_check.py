@@ -192,6 +192,10 @@ def _inside(widget: QWidget, window: QWidget) -> list[Problem]:
         if not outer.contains(rect):
             where = "the window" if parent is window else describe(parent)
             return [Problem("outside", widget, f"{_geometry(rect)} leaves {where} {_geometry(parent.rect())}")]
+        if scroll is not None:  # what is scrolled away is not on screen: only the part in view goes on
+            rect = rect.intersected(parent.rect())
+            if rect.isEmpty():
+                return []
         if parent is window:
             break
         child, parent = parent, parent.parentWidget()
