@@ -110,6 +110,10 @@ class DisplayBoard(QWidget):
         waiting_box.addStretch(1)
         right.addWidget(recent_panel, 1)
         right.addWidget(waiting_panel, 1)
+        # The columns keep their 13:7 share whatever the texts ask for (a long call must not squeeze the
+        # windows' grid); the texts are sized to fit their column instead.
+        for lab in [*self.recent, *recent_panel.findChildren(QLabel), *waiting_panel.findChildren(QLabel)]:
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         body.addLayout(left, 13)
         body.addSpacing(20)
         body.addLayout(right, 7)
@@ -175,6 +179,7 @@ class DisplayBoard(QWidget):
                 line.setContentsMargins(0, 2, 0, 2)
                 name, count = _text("", 28), _text("", 30, "#ffd54f", True, Qt.AlignmentFlag.AlignRight)
                 count.setFixedWidth(int(110 * self.fit))
+                name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
                 line.addWidget(name)
                 line.addWidget(count)
                 _refit(row, self.fit)

@@ -7,7 +7,7 @@ from gui.ops import Ops
 from gui.qt import QApplication, QEvent, QLayout, QObject, QStackedWidget, QTimer, QVBoxLayout, QWidget, Signal
 from kiosk.widgets.admin import AdminPanel, CornerTaps, PinPad
 from kiosk.widgets.common import Header, StatusBanner
-from kiosk.widgets.theme import NORMAL, Theme, fit_scale
+from kiosk.widgets.theme import ELDERLY, NORMAL, Theme, fit_scale
 
 USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
@@ -34,7 +34,7 @@ class KioskShell(QWidget):
         # instead of pushing the window past the screen's edge.
         box.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.header_px = header_px
-        self.fitted: tuple[float, bool] | None = None
+        self.fitted: tuple | None = None
         self.header = Header(hall, title, height=int(header_px * 3.2), font_px=header_px)
         self.banner = StatusBanner(int(header_px * .75))
         self.stack = QStackedWidget()
@@ -65,7 +65,9 @@ class KioskShell(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt name)
         super().resizeEvent(event)
         size = event.size()
-        fit = (fit_scale(size.width(), size.height(), self.DESIGN), size.width() > size.height())
+        # Re-fit only when something would change: the scale, the orientation or the tiles a row holds.
+        fit = (fit_scale(size.width(), size.height(), self.DESIGN), size.width() > size.height(),
+               *(base.fitted(size.width(), size.height(), self.DESIGN).columns for base in (NORMAL, ELDERLY)))
         if fit != self.fitted:
             self.fitted = fit
             self.fit_to(size.width(), size.height())
