@@ -240,3 +240,21 @@ def _visible_rect(widget: QWidget, window: QWidget) -> QRect:
         rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
         parent = parent.parentWidget()
     return rect
+
+
+# waiting for a layout to settle -----------------------------------------------------------------------------
+def settle(qtbot, window: QWidget, timeout_ms: int = 3000) -> None:  # noqa: ANN001
+    """Process events until no widget under `window` moves or changes size between two rounds: a resize, a
+    style sheet re-applied or a text that wraps anew posts layout requests level by level, and a loaded
+    machine may need more than one round to work through them."""
+    def geometry() -> list[tuple[int, int, int, int]]:
+        return [w.geometry().getRect() for w in window.findChildren(QWidget) if w.isVisible()]
+    before, waited = geometry(), 0
+    while waited < timeout_ms:
+        qtbot.wait(20)
+        waited += 20
+        now = geometry()
+        if now == before:
+            break
+        before = now
+    window.repaint()

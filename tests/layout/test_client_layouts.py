@@ -1,7 +1,8 @@
 """The workstation's main screens at the two desk resolutions (1366×768 and 1920×1080), in normal and large
 type (大字体): login, the clerk's calling panel with an acceptance in progress, the approver's worklist with a
 case open, the supervisor's overdue groups. Each is checked for clipped, overlapping or off-screen text and
-saved under tests/screenshots/layouts/client/. One set of windows per type size (module fixture)."""
+saved under tests/screenshots/layouts/client/. One set of windows (module fixture), switched to large type
+the way the person at the desk does it."""
 
 from __future__ import annotations
 
@@ -11,15 +12,10 @@ import pytest
 
 from client.widgets.type_size import TypeSize, apply_type_size
 from gui.ops import Ops
-from tests.layout.layout_check import check, report
+from tests.layout.layout_check import check, report, settle
 
 SIZES = ((1366, 768), (1920, 1080))
 ID = "11010519491231002X"
-
-
-def settle(qtbot, window) -> None:  # noqa: ANN001
-    qtbot.wait(40)
-    window.repaint()
 
 
 def assert_fits(window) -> None:  # noqa: ANN001
@@ -28,15 +24,19 @@ def assert_fits(window) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["normal", "large"])
-def type_size(request, qapp):  # noqa: ANN001, ANN201
+def type_size(request, desks):  # noqa: ANN001, ANN201
+    """Normal, then large type — switched on the open windows through the header's 大字体 switch."""
     size = TypeSize(request.param)
-    apply_type_size(size)
+    for window in desks[0].values():
+        window.type_size = size  # not kept on disk (no path)
+        window.large_type.setChecked(size.large)  # the header's 大字体 button
+        assert window.type_size.large is size.large
     yield size
     apply_type_size(TypeSize(False))  # the next module finds the normal size
 
 
 @pytest.fixture(scope="module")
-def desks(type_size, tmp_path_factory):  # noqa: ANN001, ANN201
+def desks(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     """Clerk, approver and supervisor windows on one offline cache with the demo hall, three waiting tickets
     and cases: one just accepted (the approver's 待办) and three long overdue (the supervisor's groups)."""
     from client.devices import Devices
@@ -60,7 +60,7 @@ def desks(type_size, tmp_path_factory):  # noqa: ANN001, ANN201
     ops = Ops()
     windows = {}
     for role, s in (("clerk", clerk), ("approver", approver), ("supervisor", supervisor)):
-        window = MainWindow(s, ops, Devices({}), type_size=type_size)
+        window = MainWindow(s, ops, Devices({}))
         window.show()
         windows[role] = window
     yield windows, clock

@@ -16,17 +16,11 @@ from kiosk.flow.dispenser import Step
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
 from tests.layout.kiosk_support import INDEX_KEY, MONDAY_10, demo_cache, offline_sync
-from tests.layout.layout_check import check, report
+from tests.layout.layout_check import check, report, settle
 
 DISPENSER_SIZES = ((1080, 1920), (1920, 1080), (1280, 1024), (1366, 768))
 DISPENSER_SCREENS = ("home", "home-elderly", "pick-for-person", "print-failed", "ticket", "refused", "pin")
 PERSON = "11010519491231002X"
-
-
-def settle(qtbot, window) -> None:  # noqa: ANN001
-    """Let the layouts (and style sheets re-applied on resize) settle before measuring."""
-    qtbot.wait(30)
-    window.repaint()
 
 
 def assert_fits(window, size: tuple[int, int]) -> None:  # noqa: ANN001
