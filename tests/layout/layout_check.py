@@ -96,7 +96,8 @@ def _fit_label(label: QLabel) -> list[Problem]:
 
 def _is_rich(label: QLabel) -> bool:
     fmt = label.textFormat()
-    return fmt == Qt.TextFormat.RichText or (fmt == Qt.TextFormat.AutoText and QtGuiNamespace.mightBeRichText(label.text()))
+    auto = fmt == Qt.TextFormat.AutoText and QtGuiNamespace.mightBeRichText(label.text())
+    return fmt == Qt.TextFormat.RichText or auto
 
 
 def plain_text_size(text: str, font, wrap: bool, width: int) -> QSize:  # noqa: ANN001
