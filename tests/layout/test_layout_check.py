@@ -108,3 +108,23 @@ def test_hidden_widgets_and_deliberate_elision_are_not_reported(qtbot, window) -
     elided.setGeometry(10, 50, 60, 40)
     elided.show()
     assert check(window) == []
+
+
+def test_scrolled_content_may_run_past_the_viewport_only_where_it_scrolls(qtbot, window) -> None:  # noqa: ANN001
+    from gui.qt import QScrollArea, Qt
+    scroll = QScrollArea(window)
+    scroll.setGeometry(0, 0, 300, 200)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    inner = QWidget()
+    inner.resize(260, 1000)
+    below = QLabel("计量业务", inner)
+    below.setObjectName("below")
+    below.setGeometry(10, 600, 200, 40)  # far below the viewport: the citizen scrolls to it
+    wide = QLabel("标准与守法证明", inner)
+    wide.setObjectName("wide")
+    wide.setGeometry(150, 10, 200, 40)  # past the right edge, which does not scroll
+    scroll.setWidget(inner)
+    scroll.show()
+    qtbot.wait(10)
+    assert kinds(window) == [("outside", "wide")], report(check(window))
