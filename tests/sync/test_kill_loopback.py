@@ -3,6 +3,7 @@ restarted; when both are done, every invariant of the in-process harness must st
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -22,6 +23,7 @@ from server.store.database import Database
 from shared.db.cache import open_cache
 from shared.sync.client import SyncClient
 from shared.sync.transport import HttpTransport
+from tests.clock import faked_clock_env
 from tests.sync.harness.invariants import check_all
 from tests.sync.harness.world import SimDevice, template_db
 from tests.sync.support import FakeClock, demo_hall, new_device
@@ -52,8 +54,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_file: Path, port: int) -> subprocess.Popen:
+def start_server(db_file: Path, port: int, at: dt.datetime | None = None) -> subprocess.Popen:
+    """`python -m server serve` as a child; `at` pins its clock (libfaketime, tests.clock) from that moment."""
     env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite:///{db_file}", "GOVHALL_DATA_DIR": str(db_file.parent)}
+    if at is not None:
+        env = faked_clock_env(at, base=env)
     proc = subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):
