@@ -38,7 +38,7 @@ class Watchdog:
         self.last, self.worst = time.perf_counter(), 0.0
 
 
-def measure(n: int, generate) -> dict:  # noqa: ANN001
+def measure(n: int, generate, day: dt.date) -> dict:  # noqa: ANN001
     from sqlalchemy.orm import Session
 
     from gui.ops import Ops
@@ -61,7 +61,7 @@ def measure(n: int, generate) -> dict:  # noqa: ANN001
             load_demo(session, password_iterations=1000)
             session.commit()
         began = time.perf_counter()
-        generate(engine, n, dt.date.today())
+        generate(engine, n, day)
         lines.append(f"generated {n:,} cases into the cache in {time.perf_counter() - began:.1f} s")
 
         roles = ("approver", "head", "reviewer", "verifier")  # the demo approver's login
