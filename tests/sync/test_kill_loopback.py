@@ -89,8 +89,9 @@ def test_a_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path: Path) -
         devices.append(SimDevice(f"p{i}", kind, device_id, token, tmp_path / f"client{i}.sqlite3", 0))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(db_file, port)
-    day = FakeClock().now.date().isoformat()  # any day will do: it only names the number series
+    moment = FakeClock().now  # any day will do: it names the number series; the server child lives on it too
+    server = start_server(db_file, port, at=moment)
+    day = moment.date().isoformat()
     try:
         procs = [start_client(d, url, day, COMMANDS, issue=True) for d in devices]
         victim = devices[0]
