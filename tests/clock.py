@@ -7,7 +7,7 @@
   whose own clock must be pinned: libfaketime preloaded, starting at `at` and advancing (the "@" form), with
   the monotonic clock left real so asyncio, uvicorn, Qt timers, hypothesis deadlines and pytest's durations
   keep working. A small shim (tests/faketime/monotonic_sleep.c, built once per machine) is preloaded first
-  because libfaketime 0.9.10 breaks time.sleep() in that mode.
+  because libfaketime 0.9.10 breaks time.sleep() and monotonic condition waits (QThread::wait) in that mode.
 - `python -m tests.clock MOMENT` prints the same variables as shell `export` lines: installers/dev.sh uses it
   to run the whole suite faked (`installers/dev.sh test --faked-clock`).
 """
