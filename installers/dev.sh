@@ -19,9 +19,10 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
 #   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
 #   libfaketime faketime  the faked-clock test run (and tests that pin a child process's clock)
+#   gcc libc6-dev   builds pyscard and the small sleep shim tests/faketime/monotonic_sleep.c
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
                  libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils
-                 libfaketime faketime)
+                 libfaketime faketime gcc libc6-dev)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 
