@@ -12,12 +12,13 @@ from server.approval import cache, definitions, intake
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
-from server.approval.store import append, case_row, project, state_of, step_roles
+from server.approval.store import append, case_row, project, state_of
 from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Event, local_day
 from shared.approval.lifecycle import Action, CaseStatus
+from shared.approval.rows import step_roles
 from shared.approval.serialization import COMMANDS, command_from_dict, event_to_dict
 from shared.approval.state import CaseState
 from shared.calendar import WorkCalendar
