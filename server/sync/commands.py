@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.sync.leases import block_covers
-from server.sync.models import IssuedNumber, NumberBlock, NumberSeries, SyncEntity, SyncFact
+from server.sync.leases import leased_block
+from server.sync.models import IssuedNumber, SyncEntity, SyncFact
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
 from shared.protocol.sync import DAY_PATTERN, UUID_PATTERN
 
@@ -160,12 +160,7 @@ def issue_number(session: Session, ctx: CommandContext, args: NumberArgs, base: 
             raise Rejected("fallback_format", "备用号码格式有误（fallback numbers read <prefix>-<device>-<n>）",
                            status=422)
     else:
-        block = session.get(NumberBlock, args.block_id) if args.block_id is not None else None
-        series = session.get(NumberSeries, block.series_id) if block is not None else None
-        if (block is None or series is None or block.device_id != ctx.device.device_id
-                or (series.series, series.hall_id, series.prefix, series.day)
-                != (args.series, ctx.device.hall_id, args.prefix, args.day)
-                or not block_covers(block, args.number)):
+        if leased_block(session, ctx.device, args.series, args.prefix, args.day, args.block_id, args.number) is None:
             raise Rejected("number_outside_lease", "号码不在本设备的号段内（number outside the device's lease）",
                            number=args.number, block_id=args.block_id)
     taken = session.scalar(select(IssuedNumber.id).where(
