@@ -1,5 +1,6 @@
 """Generic commands every domain builds on: insert-only facts, versioned entities (stale-base rejection) and
-numbers issued from leased blocks. Domain packages (queue, approval) add their own specs to the registry."""
+numbers issued from leased blocks: the "sync" domain (server/domain.py). The queue and approval domains add
+their own specs beside these."""
 
 from __future__ import annotations
 
@@ -183,12 +184,3 @@ def register_generic(registry: Registry) -> None:
     registry.register(CommandSpec("entity.update", 1, EntityUpdateArgs, update_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.delete", 1, EntityDeleteArgs, delete_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("number.issue", 1, NumberArgs, issue_number, kinds=ISSUERS))
-
-
-def default_registry() -> Registry:
-    from server.queue.commands import register as register_queue  # the queue builds on these modules
-
-    registry = Registry()
-    register_generic(registry)
-    register_queue(registry)
-    return registry
