@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from shared.queue.appointment_qr import Booked
 from shared.queue.appointments import Appointment
-from shared.protocol.queue_rows import moment, ticket_of
+from shared.protocol.queue_rows import appointment_of, ticket_of
 from shared.queue.tickets import Ticket
 
 
@@ -36,20 +36,12 @@ def tickets_of(rows: Iterable[dict], day: dt.date, person: tuple[str, str] | Non
 def appointments_of(rows: Iterable[dict], person: tuple[str, str]) -> list[Appointment]:
     """The person's appointments (matched by key); their ID number stands in for the key in memory."""
     key, number = person
-    out = []
-    for r in rows:
-        if r.get("person_key") != key:
-            continue
-        out.append(Appointment(r["id"], int(r["business_id"]), number, moment(r["slot_start"]),
-                               cancelled=bool(r.get("cancelled")) or r.get("state") == "cancelled"))
-    return out
+    return [appointment_of(r, number) for r in rows if r.get("person_key") == key]
 
 
 def booked_by_token(rows: Iterable[dict], token_key: str) -> Booked | None:
     """The appointment whose QR token has this blind index; its person_key stands in for the person."""
     for r in rows:
         if r.get("token_key") == token_key:
-            state = str(r.get("state") or "booked")
-            return Booked(Appointment(r["id"], int(r["business_id"]), r["person_key"], moment(r["slot_start"]),
-                                      cancelled=state == "cancelled"), state)
+            return Booked(appointment_of(r, r["person_key"]), str(r.get("state") or "booked"))
     return None

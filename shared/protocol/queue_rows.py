@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from shared.protocol.queue import TicketRow
+from shared.queue.appointments import Appointment
 from shared.queue.clock import IssueTime
 from shared.queue.desk import WindowStatus
 from shared.queue.fairness import FairnessState
@@ -27,7 +28,8 @@ def moment(value: str | dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime
 
 
 def _utc_text(when: dt.datetime) -> str:
-    return moment(when, dt.timezone.utc).isoformat()
+    """UTC, written as the wire models write it (`…Z`), so a row reads the same from a push or from the API."""
+    return moment(when, dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def stamp_of(parts: Sequence) -> IssueTime:
@@ -126,3 +128,19 @@ def rating_row(*, rating_id: str, hall_id: int, ticket_id: str, window_id: int, 
     return {"id": rating_id, "hall_id": hall_id, "ticket_id": ticket_id, "window_id": window_id, "clerk": clerk,
             "level": level, "reason": reason, "at": _utc_text(at),
             "rectification_due": rectification_due.isoformat() if rectification_due else None}
+
+
+def appointment_row(*, appointment_id: str, hall_id: int, business_id: int, day: dt.date, slot_start: dt.datetime,
+                    slot_end: dt.datetime, person_key: str, masked_id: str, state: str,
+                    token_key: str | None) -> dict:
+    """A `queue_appointment` row."""
+    return {"id": appointment_id, "hall_id": hall_id, "business_id": business_id, "day": day.isoformat(),
+            "slot_start": _utc_text(slot_start), "slot_end": _utc_text(slot_end), "person_key": person_key,
+            "masked_id": masked_id, "state": state, "token_key": token_key}
+
+
+def appointment_of(row: Mapping, person_id: str) -> Appointment:
+    """The booking of a `queue_appointment` row; `person_id` stands in for its person (the ID number a kiosk
+    read from the card, or the row's own key when only a QR token is known)."""
+    return Appointment(row["id"], int(row["business_id"]), person_id, moment(row["slot_start"]),
+                       cancelled=row.get("state") == "cancelled")

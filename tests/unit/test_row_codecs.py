@@ -14,9 +14,9 @@ from shared.approval import commands as cmd
 from shared.approval.rows import case_row
 from shared.china_time import CHINA_TZ
 from shared.protocol.approval import CaseRow
-from shared.protocol.queue import CallRow, RatingRow, TicketRow, WindowStateRow
-from shared.protocol.queue_rows import (call_row, rating_row, row_after, ticket_of, ticket_progress, ticket_row,
-                                        window_row, window_status_of)
+from shared.protocol.queue import AppointmentRow, CallRow, RatingRow, TicketRow, WindowStateRow
+from shared.protocol.queue_rows import (appointment_of, appointment_row, call_row, rating_row, row_after, ticket_of,
+                                        ticket_progress, ticket_row, window_row, window_status_of)
 from shared.queue.clock import IssueTime
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
@@ -25,6 +25,7 @@ from tests.approval.test_clocks import APRIL_28, short
 
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
 ZONES = st.sampled_from([dt.timezone.utc, CHINA_TZ])
+PERSON_ID = "11010519491231002X"
 
 
 @st.composite
@@ -60,7 +61,7 @@ def test_a_ticket_round_trips_through_its_published_row(ticket: Ticket, printed:
     TicketRow.model_validate(row)
     assert ticket_of(row) == ticket
     assert ticket_of(row, CHINA_TZ).periods[0].start.utcoffset() == dt.timedelta(hours=8)
-    assert all(p["start"].endswith("+00:00") for p in row["periods"])  # one zone on every node
+    assert all(p["start"].endswith("Z") for p in row["periods"])  # one zone on every node
 
 
 @settings(max_examples=100, deadline=None)
@@ -75,7 +76,7 @@ def test_a_transition_changes_exactly_the_progress_fields(before: Ticket, after:
 def test_window_call_and_rating_rows_are_their_wire_models() -> None:
     at = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
     window = window_row(window_id=3, hall_id=1, paused=True, current_ticket_id=None, since=at)
-    assert WindowStateRow.model_validate(window).since == at and window["since"] == "2026-11-23T02:00:00+00:00"
+    assert WindowStateRow.model_validate(window).since == at and window["since"] == "2026-11-23T02:00:00Z"
     status = window_status_of(window)
     assert status.paused and status.paused_since == at
     assert not window_status_of({**window, "paused": False}).paused_since
@@ -107,3 +108,16 @@ def test_the_case_row_says_stopped_exactly_while_the_statutory_clock_stands_stil
     after = row(D(2026, 5, 7))
     assert (after["clocks"]["stopped"], after["clocks"]["statutory_due"]) == (False, "2026-05-12")
     assert after["case_number"] == "SL2026000001" and after["mismatches"] == [] and after["hall_id"] == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 30 * 24 * 60), ZONES, st.sampled_from(["booked", "cancelled", "checked_in", "late", "no_show"]))
+def test_an_appointment_round_trips_through_its_published_row(minutes: int, zone: dt.tzinfo, state: str) -> None:
+    start = (START + dt.timedelta(minutes=minutes)).astimezone(zone)
+    row = appointment_row(appointment_id="a1", hall_id=1, business_id=4, day=start.astimezone(CHINA_TZ).date(),
+                          slot_start=start, slot_end=start + dt.timedelta(minutes=30), person_key="k",
+                          masked_id="110105********002X", state=state, token_key=None)
+    assert AppointmentRow.model_validate(row).slot_start == start
+    booking = appointment_of(row, PERSON_ID)
+    assert (booking.id, booking.business_id, booking.person_id, booking.slot_start) == ("a1", 4, PERSON_ID, start)
+    assert booking.cancelled is (state == "cancelled")
