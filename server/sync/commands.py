@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from server.sync.leases import leased_block
 from server.sync.models import IssuedNumber, SyncEntity, SyncFact
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
+from shared.protocol import sync_rows
 from shared.protocol.sync import DAY_PATTERN, UUID_PATTERN
 
 WORKSTATION = frozenset({"workstation"})
@@ -64,9 +65,9 @@ def entity_row(e: SyncEntity) -> dict:
 
 
 def number_row(n: IssuedNumber) -> dict:
-    return {"id": n.id, "hall_id": n.hall_id, "series": n.series, "prefix": n.prefix, "day": n.day,
-            "number": n.number, "display": n.display, "block_id": n.block_id, "device_id": n.device_id,
-            "fallback": n.fallback, "ref": n.ref, "hlc": n.hlc}
+    return sync_rows.number_row(number_id=n.id, hall_id=n.hall_id, series=n.series, prefix=n.prefix, day=n.day,
+                                number=n.number, display=n.display, block_id=n.block_id, device_id=n.device_id,
+                                ref=n.ref, hlc=n.hlc)
 
 
 _FACTS = SyncFact.__table__

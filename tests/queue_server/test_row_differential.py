@@ -1,7 +1,8 @@
 """One codec per published table: the row a device writes optimistically for an action is the row the server
 publishes for the same action. Real devices (the kiosk's TicketDesk and RatingDesk, the counter's QueueDesk
-and case store) push to the real app in process; each optimistic row, read before the push, must equal the
-confirmed row the pull brings back (calls and windows: all but `hall_id`, which a counter does not know)."""
+and case store, a lease book) push to the real app in process; each optimistic row, read before the push,
+must equal the confirmed row the pull brings back, but for the fields only the server can fill (named in
+each test: a counter does not know its hall's id, nor a device the server's keys)."""
 
 from __future__ import annotations
 
@@ -163,3 +164,17 @@ def test_an_accepted_case_row_matches_the_servers(hall: Hall, kind: str, identif
         {k: v for k, v in published.items() if k not in server_only}
     assert published["applicant_id_masked"] == ("110105********002X" if kind == PERSON else "9135**********0Y43")
     assert uuid.UUID(published["id"])
+
+
+def test_an_issued_number_row_matches_the_servers(hall: Hall) -> None:
+    device = hall.device("dispenser", "numbers")
+    day = NOW.date().isoformat()
+    device.leases.track("visit", "V", day)
+    device.sync_once()  # the live block
+    issued, _ = device.leases.issue_number("visit", "V", day, ref="front desk")
+    assert issued.kind == "live"
+    number_id = next(iter(device.rows("issued_number")))
+    optimistic, published = pushed(device, "issued_number", number_id)
+    assert published["hall_id"] == hall.hall_id and published["hlc"]  # what only the server's row can hold
+    assert {k: v for k, v in optimistic.items() if k not in ("hall_id", "hlc")} == \
+        {k: v for k, v in published.items() if k not in ("hall_id", "hlc")}
