@@ -1,5 +1,6 @@
-"""Queue rows ↔ `shared.queue` objects, and the rows published to devices (exact shapes of
-shared/protocol/queue.py). Handlers work on domain Tickets and write them back through `save_ticket`."""
+"""The queue's ORM rows ↔ `shared.queue` objects and the rows published to devices, through the one codec
+every node uses (shared.protocol.queue_rows); this module only adapts ORM rows to it. Handlers work on
+domain Tickets and write them back through `save_ticket`."""
 
 from __future__ import annotations
 
@@ -21,14 +22,14 @@ from shared.queue.tickets import ACTIVE_STATES, Ticket, TicketState
 HOLDING = ("booked", "checked_in")  # appointment states that hold a slot (and a unit of the day's quota)
 
 
-def _fields(row: QueueTicket) -> dict:
-    """The ORM row as the codec reads it (the same keys as the published row)."""
-    return {c: getattr(row, c) for c in _TICKET_COLUMNS}
-
-
+# The columns the codec reads, named as in the published row.
 _TICKET_COLUMNS = ("id", "display", "business_id", "issued_at", "priority_class", "channel", "state", "periods",
                    "queue_key", "person_key", "appointment_id", "green_reason", "window_id", "clerk",
                    "target_window_id", "recalls", "transfers")
+
+
+def _fields(row: QueueTicket) -> dict:
+    return {c: getattr(row, c) for c in _TICKET_COLUMNS}
 
 
 def ticket_of(row: QueueTicket, tz: dt.tzinfo | None = None) -> Ticket:
