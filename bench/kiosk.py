@@ -167,7 +167,7 @@ def bench_call_to_display(b: Bench, work: Path, samples: int = 30) -> list[float
     tickets = []
     for _ in range(samples):
         prepared = desk.issue(f_id, Channel.DISPENSER)
-        desk.record(prepared, printed=True)
+        desk.settle(prepared, PrintState.PRINTED)
         tickets.append(prepared.ticket)
     issuer.sync_once()
     window = next(w for w in directory.windows if w.number == 10)  # serves F first

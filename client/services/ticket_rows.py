@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.queue.clock import IssueTime
+from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket, TicketState
 
 
@@ -29,7 +30,8 @@ def ticket_from_row(row: dict) -> Ticket:
                   appointment_id=row.get("appointment_id"),
                   green_reason=GreenChannelReason(green) if green else None, window_id=row.get("window_id"),
                   clerk_id=row.get("clerk"), target_window_id=row.get("target_window_id"),
-                  recalls=row.get("recalls", 0), transfers=row.get("transfers", 0))
+                  recalls=row.get("recalls", 0), transfers=row.get("transfers", 0),
+                  print_state=PrintState(row.get("print_state") or "printed"))
 
 
 def row_after(row: dict, ticket: Ticket) -> dict:

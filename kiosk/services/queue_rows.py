@@ -13,6 +13,7 @@ from shared.queue.appointment_qr import Booked
 from shared.queue.appointments import Appointment
 from shared.queue.clock import IssueTime
 from shared.queue.desk import WindowStatus
+from shared.queue.printing import PrintState
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
 
@@ -48,7 +49,8 @@ def ticket_of(row: dict, person: tuple[str, str] | None = None) -> Ticket:
                                 if green and priority is PriorityClass.GREEN_CHANNEL else None),
                   window_id=row.get("window_id"), clerk_id=row.get("clerk"),
                   target_window_id=row.get("target_window_id"), recalls=int(row.get("recalls", 0)),
-                  transfers=int(row.get("transfers", 0)))
+                  transfers=int(row.get("transfers", 0)),
+                  print_state=PrintState(row.get("print_state") or "printed"))
 
 
 def tickets_of(rows: Iterable[dict], day: dt.date, person: tuple[str, str] | None = None) -> list[Ticket]:

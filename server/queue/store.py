@@ -14,6 +14,7 @@ from shared.protocol.queue import CallRow, RatingRow, TicketRow, WindowStateRow
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.issuance import IssuedCounts
 from shared.queue.fairness import FairnessState
+from shared.queue.printing import PrintState
 from shared.queue.desk import WindowStatus
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
@@ -47,7 +48,7 @@ def ticket_of(row: QueueTicket, tz: dt.tzinfo | None = None) -> Ticket:
                   person_id=row.person_key, appointment_id=row.appointment_id,
                   green_reason=GreenChannelReason(row.green_reason) if row.green_reason else None,
                   window_id=row.window_id, clerk_id=row.clerk, target_window_id=row.target_window_id,
-                  recalls=row.recalls, transfers=row.transfers)
+                  recalls=row.recalls, transfers=row.transfers, print_state=PrintState(row.print_state))
 
 
 def save_ticket(row: QueueTicket, ticket: Ticket, now: dt.datetime) -> None:
@@ -71,7 +72,8 @@ def ticket_row(row: QueueTicket) -> dict:
                      appointment_id=row.appointment_id, person_key=row.person_key, issued_at=list(row.issued_at),
                      queue_key=list(row.queue_key), state=row.state, window_id=row.window_id, clerk=row.clerk,
                      target_window_id=row.target_window_id, recalls=row.recalls, transfers=row.transfers,
-                     periods=row.periods, printed=row.printed, flags=list(row.flags)).model_dump(mode="json")
+                     periods=row.periods, printed=row.printed, print_state=row.print_state,
+                     flags=list(row.flags)).model_dump(mode="json")
 
 
 def call_row(row: QueueCall) -> dict:
