@@ -49,6 +49,7 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
         from kiosk.services.issuing import TicketDesk
         desk = TicketDesk(sync, directory, index_key=config.person_index_key)
         desk.track_today()
+        desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
                                scanners=devices.scanners,
                                pin=config.admin_pin, follow_url=config.follow_url, facts=facts)
@@ -63,47 +64,67 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
                          repeat=config.announce_repeat, pin=config.admin_pin, facts=facts)
 
 
+class Kiosk:
+    """Everything `python -m kiosk` runs, built in one place so a benchmark or a test can build exactly the
+    same objects: the cache, the sync engine and its loop, the devices, and the mode's window."""
+
+    def __init__(self, config, app, *, demo: bool = False) -> None:  # noqa: ANN001
+        from gui.ops import Ops
+        from kiosk.devices import build
+        from kiosk.services.reference import load_directory
+        from shared.sync.client import SyncClient
+        from shared.sync.loop import SyncLoop
+        from shared.sync.transport import HttpTransport
+
+        self.config, self.app = config, app
+        self.engine = prepare_cache(config.cache_path, demo)
+        self.directory = load_directory(self.engine, config.hall or None)  # LookupError: no hall in the cache
+        self.registered = bool(config.device_id and config.token)
+        self.sync = SyncClient(self.engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
+                               token=config.token, transport=HttpTransport(config.server))
+        self.loop = SyncLoop(self.sync)  # wakes on every command queued through self.sync
+        self.devices = build(config, app)
+        self.ops = Ops()
+        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts)
+        self.window.sig_exit.connect(app.quit)
+
+    def facts(self) -> list[tuple[str, str]]:
+        c = self.config
+        return [("大厅", self.directory.hall_name), ("模式", c.mode), ("设备编号", self.sync.device_id),
+                ("设备令牌", "已配置" if self.registered else "未注册（仅本机运行）"), ("服务器", c.server),
+                ("本地缓存", str(c.cache_path)), ("外设", self.devices.names())]
+
+    def start(self, windowed: bool = False) -> None:
+        if self.registered:
+            self.loop.start()
+        self.devices.start()
+        self.window.showNormal() if windowed else self.window.showFullScreen()
+
+    def stop(self) -> None:
+        self.window.close()
+        self.ops.wait()
+        self.devices.stop()
+        if self.registered:
+            self.loop.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    from gui.ops import Ops
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config
-    from kiosk.devices import build
-    from kiosk.services.reference import load_directory
-    from shared.sync.client import SyncClient
-    from shared.sync.loop import SyncLoop
-    from shared.sync.transport import HttpTransport
 
     config = kiosk_config.load(args.config, args.mode, args.server)
     if args.cache:
         config.cache = __import__("pathlib").Path(args.cache)
     app = application(f"GovHall Kiosk ({args.mode})")
-    engine = prepare_cache(config.cache_path, args.demo)
     try:
-        directory = load_directory(engine, config.hall or None)
+        kiosk = Kiosk(config, app, demo=args.demo)
     except LookupError as exc:
         print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
         return 2
-    registered = bool(config.device_id and config.token)
-    sync = SyncClient(engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
-                      token=config.token,
-                      transport=HttpTransport(config.server))
-    loop = SyncLoop(sync)
-    devices = build(config, app)
-    ops = Ops()
-
-    def facts() -> list[tuple[str, str]]:
-        return [("大厅", directory.hall_name), ("模式", config.mode), ("设备编号", sync.device_id),
-                ("设备令牌", "已配置" if registered else "未注册（仅本机运行）"), ("服务器", config.server),
-                ("本地缓存", str(config.cache_path)), ("外设", devices.names())]
-
-    window = build_window(config, ops, sync, directory, devices, facts)
-    window.sig_exit.connect(app.quit)
-    if registered:
-        loop.start()
-    devices.start()
-    window.showNormal() if args.windowed else window.showFullScreen()
+    window = kiosk.window
+    kiosk.start(args.windowed)
     if args.exit_when_ready:
         def ready() -> None:  # usable = laid out, painted, and (dispenser) the quota badges filled in
             if not getattr(window, "ready", lambda: True)():
@@ -115,8 +136,4 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        window.close()
-        ops.wait()
-        devices.stop()
-        if registered:
-            loop.stop()
+        kiosk.stop()
