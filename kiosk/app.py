@@ -2,7 +2,8 @@
 
 Opens the local cache (synchronous=FULL: kiosks lose power), starts the sync loop and the devices, and shows
 the mode full screen. `--demo` fills an empty cache with the demo hall (a kiosk without a server yet);
-`--exit-when-ready` prints the start-up time once the first screen is usable and quits (bench/kiosk.py)."""
+`--at` runs it on a simulated hall clock; `--exit-when-ready` prints the start-up time once the first screen
+is usable and quits (bench/kiosk.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cache", help="local cache file (overrides the config)")
     p.add_argument("--demo", action="store_true", help="load the demo hall into an empty cache")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen (development)")
+    p.add_argument("--at", help="run on a simulated hall clock starting at this time, e.g. 2026-11-23T10:00 "
+                               "(demos, training, benchmarks; hall-local unless it has an offset)")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -43,11 +46,12 @@ def prepare_cache(path, demo: bool):  # noqa: ANN001, ANN201
     return engine
 
 
-def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001, ANN201
+def build_window(config, ops, sync, directory, devices, facts, clock=None):  # noqa: ANN001, ANN201
+    """The mode's window; `clock` (default: the real time) is the hall clock its services decide with."""
     if config.mode == "dispenser":
         from kiosk.dispenser import DispenserWindow
         from kiosk.services.issuing import TicketDesk
-        desk = TicketDesk(sync, directory, index_key=config.person_index_key)
+        desk = TicketDesk(sync, directory, index_key=config.person_index_key, now=clock)
         desk.track_today()
         desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
@@ -57,18 +61,18 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
         from kiosk.evaluator import EvaluatorWindow
         from kiosk.services.rating import RatingDesk
         window = next((w for w in directory.windows if w.number == config.window), directory.windows[0])
-        return EvaluatorWindow(ops, RatingDesk(sync, directory, window.id), keypad=devices.keypad,
+        return EvaluatorWindow(ops, RatingDesk(sync, directory, window.id, now=clock), keypad=devices.keypad,
                                pin=config.admin_pin, facts=facts)
     from kiosk.display import DisplayWindow
     return DisplayWindow(ops, sync, directory, devices.announcer, notice=config.notice,
-                         repeat=config.announce_repeat, pin=config.admin_pin, facts=facts)
+                         repeat=config.announce_repeat, pin=config.admin_pin, facts=facts, now=clock)
 
 
 class Kiosk:
     """Everything `python -m kiosk` runs, built in one place so a benchmark or a test can build exactly the
     same objects: the cache, the sync engine and its loop, the devices, and the mode's window."""
 
-    def __init__(self, config, app, *, demo: bool = False) -> None:  # noqa: ANN001
+    def __init__(self, config, app, *, demo: bool = False, clock=None) -> None:  # noqa: ANN001
         from gui.ops import Ops
         from kiosk.devices import build
         from kiosk.services.reference import load_directory
@@ -81,11 +85,12 @@ class Kiosk:
         self.directory = load_directory(self.engine, config.hall or None)  # LookupError: no hall in the cache
         self.registered = bool(config.device_id and config.token)
         self.sync = SyncClient(self.engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
-                               token=config.token, transport=HttpTransport(config.server))
+                               token=config.token, transport=HttpTransport(config.server),
+                               wall_ms=clock.wall_ms if clock is not None else None)
         self.loop = SyncLoop(self.sync)  # wakes on every command queued through self.sync
         self.devices = build(config, app)
         self.ops = Ops()
-        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts)
+        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts, clock)
         self.window.sig_exit.connect(app.quit)
 
     def facts(self) -> list[tuple[str, str]]:
@@ -117,9 +122,18 @@ def main(argv: list[str] | None = None) -> int:
     config = kiosk_config.load(args.config, args.mode, args.server)
     if args.cache:
         config.cache = __import__("pathlib").Path(args.cache)
+    clock = None
+    if args.at:
+        from shared import simulated_clock
+        from shared.queue.clock import CHINA_TZ
+        try:
+            clock = simulated_clock.parse(args.at, CHINA_TZ)
+        except ValueError as exc:
+            print(f"kiosk: --at: {exc}", file=sys.stderr)
+            return 2
     app = application(f"GovHall Kiosk ({args.mode})")
     try:
-        kiosk = Kiosk(config, app, demo=args.demo)
+        kiosk = Kiosk(config, app, demo=args.demo, clock=clock)
     except LookupError as exc:
         print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
         return 2
