@@ -58,7 +58,8 @@ class SyncClient:
         screen or service made it."""
         if conn is not None:
             queued = self._enqueue(conn, name, version, args, base, effects)
-            # Not before the caller commits: a push woken earlier could find the outbox still empty.
+            # On the caller's commit, not before (a rolled-back command wakes nothing). The event runs as the commit
+            # starts; the woken push begins with the write lock (open_cache(immediate=True)), so it reads after it.
             event.listen(conn, "commit", lambda _conn: self._queued(), once=True)
             return queued
         with self.engine.begin() as own:
