@@ -34,7 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
     """Runs on the write worker: migrate (with backup) and, for demos, load the demo reference data."""
     from shared.db.cache import open_cache
-    engine = open_cache(path)
+    # immediate: the UI's write worker and the sync loop (woken by every write) queue on the write lock instead
+    # of one failing to upgrade a read ("database is locked"), as SyncClient requires.
+    engine = open_cache(path, immediate=True)
     if demo:
         from sqlalchemy.orm import Session
         from shared.demo.loader import load_demo
