@@ -43,8 +43,11 @@ PG_URL = os.environ.get("GOVHALL_TEST_PG_URL", "postgresql+psycopg://postgres@12
 
 
 class Bench:
-    def __init__(self, kind: str, work: Path, day: dt.date = WORKING_DAY) -> None:
-        self.kind, self.work, self.day = kind, work, day
+    def __init__(self, kind: str, work: Path, day: dt.date | None = WORKING_DAY, *,
+                 factory: str = "server.main:create_app", env: dict[str, str] | None = None) -> None:
+        """`day`: the server child lives on that simulated day (libfaketime); None when the factory keeps a
+        simulated clock of its own (bench.kiosk)."""
+        self.kind, self.work, self.day, self.factory, self.env = kind, work, day, factory, env or {}
         self.schema = f"bench_{secrets.token_hex(4)}" if kind == "postgresql" else None
         if kind == "sqlite":
             self.url = f"sqlite:///{work / 'server.sqlite3'}"
@@ -72,11 +75,12 @@ class Bench:
         return SyncClient(engine, device_id=device[0], token=device[1], transport=HttpTransport(self.base), **kw)
 
     def start(self) -> None:
-        env = {**os.environ, "GOVHALL_DATABASE_URL": self.url, "GOVHALL_DATA_DIR": str(self.work)}
-        # The server child lives on the simulated day (its scheduler's sweeps depend on the hour), not today.
-        env = faked_clock_env(at(self.day, 10), base=env)
+        env = {**os.environ, "GOVHALL_DATABASE_URL": self.url, "GOVHALL_DATA_DIR": str(self.work), **self.env}
+        if self.day is not None:
+            # The server child lives on the simulated day (its scheduler's sweeps depend on the hour), not today.
+            env = faked_clock_env(at(self.day, 10), base=env)
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "server.main:create_app", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "--factory", self.factory, "--host", "127.0.0.1",
              "--port", str(self.port), "--no-access-log", "--log-level", "warning", "--backlog", "4096"],
             cwd=ROOT, env=env)
         for _ in range(200):
@@ -87,6 +91,13 @@ class Bench:
                 time.sleep(0.1)
         raise RuntimeError("server did not start")
 
+    def stop_server(self) -> None:
+        """The server goes away (a pulled cable, as the devices see it); start() brings it back."""
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.server.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -94,9 +105,7 @@ class Bench:
         return float("nan")
 
     def close(self) -> None:
-        if self.server is not None:
-            self.server.terminate()
-            self.server.wait(timeout=30)
+        self.stop_server()
         self.db.dispose()
         if self.schema:
             with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:

@@ -35,7 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
     """Runs on the write worker: migrate (with backup) and, for demos, load the demo reference data."""
     from shared.db.cache import open_cache
-    engine = open_cache(path)
+    # immediate: the UI's write worker and the sync loop (woken by every write) queue on the write lock instead
+    # of one failing to upgrade a read ("database is locked"), as SyncClient requires.
+    engine = open_cache(path, immediate=True)
     if demo:
         from sqlalchemy.orm import Session
         from shared.demo.loader import load_demo
@@ -43,6 +45,23 @@ def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
             load_demo(session)
             session.commit()
     return engine
+
+
+def open_main(services, ops: Ops, type_size=None):  # noqa: ANN001, ANN201
+    """After login: the main window of the user's role, the workstation's devices (started) and the sync loop
+    (started when registered; it wakes on every command queued through services.sync). Returns (window,
+    devices, loop or None) — what a benchmark builds too, to measure what a counter does."""
+    from client.devices import Devices
+    from client.windows.main_window import MainWindow
+    from shared.sync.loop import SyncLoop
+    devices = Devices(services.workstation.devices)
+    window = MainWindow(services, ops, devices, type_size=type_size)
+    devices.start()
+    loop = None
+    if services.registered:
+        loop = SyncLoop(services.sync)
+        loop.start()
+    return window, devices, loop
 
 
 class ClientApp:
@@ -72,17 +91,9 @@ class ClientApp:
                        on_error=self._fatal)
 
     def _open_main(self, services) -> None:  # noqa: ANN001
-        from client.devices import Devices
-        from client.windows.main_window import MainWindow
-        from shared.sync.loop import SyncLoop
-        self.devices = Devices(self.workstation.devices)
-        self.window = MainWindow(services, self.ops, self.devices, type_size=self.type_size)
+        self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size)
         self.window.resize(1600, 960)
         self.window.showMaximized()
-        self.devices.start()
-        if services.registered:
-            self.loop = SyncLoop(services.sync)
-            self.loop.start()
 
     def _fatal(self, error: Exception) -> None:
         QMessageBox.critical(None, "GovHall", f"无法启动：{error}")

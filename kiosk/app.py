@@ -2,7 +2,8 @@
 
 Opens the local cache (synchronous=FULL: kiosks lose power), starts the sync loop and the devices, and shows
 the mode full screen. `--demo` fills an empty cache with the demo hall (a kiosk without a server yet);
-`--exit-when-ready` prints the start-up time once the first screen is usable and quits (bench/kiosk.py)."""
+`--at` runs it on a simulated hall clock; `--exit-when-ready` prints the start-up time once the first screen
+is usable and quits (bench/kiosk.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cache", help="local cache file (overrides the config)")
     p.add_argument("--demo", action="store_true", help="load the demo hall into an empty cache")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen (development)")
+    p.add_argument("--at", help="run on a simulated hall clock starting at this time, e.g. 2026-11-23T10:00 "
+                               "(demos, training, benchmarks; hall-local unless it has an offset)")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -43,12 +46,14 @@ def prepare_cache(path, demo: bool):  # noqa: ANN001, ANN201
     return engine
 
 
-def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001, ANN201
+def build_window(config, ops, sync, directory, devices, facts, clock=None):  # noqa: ANN001, ANN201
+    """The mode's window; `clock` (default: the real time) is the hall clock its services decide with."""
     if config.mode == "dispenser":
         from kiosk.dispenser import DispenserWindow
         from kiosk.services.issuing import TicketDesk
-        desk = TicketDesk(sync, directory, index_key=config.person_index_key)
+        desk = TicketDesk(sync, directory, index_key=config.person_index_key, now=clock)
         desk.track_today()
+        desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
                                scanners=devices.scanners,
                                pin=config.admin_pin, follow_url=config.follow_url, facts=facts)
@@ -56,54 +61,84 @@ def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001,
         from kiosk.evaluator import EvaluatorWindow
         from kiosk.services.rating import RatingDesk
         window = next((w for w in directory.windows if w.number == config.window), directory.windows[0])
-        return EvaluatorWindow(ops, RatingDesk(sync, directory, window.id), keypad=devices.keypad,
+        return EvaluatorWindow(ops, RatingDesk(sync, directory, window.id, now=clock), keypad=devices.keypad,
                                pin=config.admin_pin, facts=facts)
     from kiosk.display import DisplayWindow
     return DisplayWindow(ops, sync, directory, devices.announcer, notice=config.notice,
-                         repeat=config.announce_repeat, pin=config.admin_pin, facts=facts)
+                         repeat=config.announce_repeat, pin=config.admin_pin, facts=facts, now=clock)
+
+
+class Kiosk:
+    """Everything `python -m kiosk` runs, built in one place so a benchmark or a test can build exactly the
+    same objects: the cache, the sync engine and its loop, the devices, and the mode's window."""
+
+    def __init__(self, config, app, *, demo: bool = False, clock=None) -> None:  # noqa: ANN001
+        from gui.ops import Ops
+        from kiosk.devices import build
+        from kiosk.services.reference import load_directory
+        from shared.sync.client import SyncClient
+        from shared.sync.loop import SyncLoop
+        from shared.sync.transport import HttpTransport
+
+        self.config, self.app = config, app
+        self.engine = prepare_cache(config.cache_path, demo)
+        self.directory = load_directory(self.engine, config.hall or None)  # LookupError: no hall in the cache
+        self.registered = bool(config.device_id and config.token)
+        self.sync = SyncClient(self.engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
+                               token=config.token, transport=HttpTransport(config.server),
+                               wall_ms=clock.wall_ms if clock is not None else None)
+        self.loop = SyncLoop(self.sync)  # wakes on every command queued through self.sync
+        self.devices = build(config, app)
+        self.ops = Ops()
+        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts, clock)
+        self.window.sig_exit.connect(app.quit)
+
+    def facts(self) -> list[tuple[str, str]]:
+        c = self.config
+        return [("大厅", self.directory.hall_name), ("模式", c.mode), ("设备编号", self.sync.device_id),
+                ("设备令牌", "已配置" if self.registered else "未注册（仅本机运行）"), ("服务器", c.server),
+                ("本地缓存", str(c.cache_path)), ("外设", self.devices.names())]
+
+    def start(self, windowed: bool = False) -> None:
+        if self.registered:
+            self.loop.start()
+        self.devices.start()
+        self.window.showNormal() if windowed else self.window.showFullScreen()
+
+    def stop(self) -> None:
+        self.window.close()
+        self.ops.wait()
+        self.devices.stop()
+        if self.registered:
+            self.loop.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    from gui.ops import Ops
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config
-    from kiosk.devices import build
-    from kiosk.services.reference import load_directory
-    from shared.sync.client import SyncClient
-    from shared.sync.loop import SyncLoop
-    from shared.sync.transport import HttpTransport
 
     config = kiosk_config.load(args.config, args.mode, args.server)
     if args.cache:
         config.cache = __import__("pathlib").Path(args.cache)
+    clock = None
+    if args.at:
+        from shared import simulated_clock
+        from shared.queue.clock import CHINA_TZ
+        try:
+            clock = simulated_clock.parse(args.at, CHINA_TZ)
+        except ValueError as exc:
+            print(f"kiosk: --at: {exc}", file=sys.stderr)
+            return 2
     app = application(f"GovHall Kiosk ({args.mode})")
-    engine = prepare_cache(config.cache_path, args.demo)
     try:
-        directory = load_directory(engine, config.hall or None)
+        kiosk = Kiosk(config, app, demo=args.demo, clock=clock)
     except LookupError as exc:
         print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
         return 2
-    registered = bool(config.device_id and config.token)
-    sync = SyncClient(engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
-                      token=config.token,
-                      transport=HttpTransport(config.server))
-    loop = SyncLoop(sync)
-    devices = build(config, app)
-    ops = Ops()
-
-    def facts() -> list[tuple[str, str]]:
-        return [("大厅", directory.hall_name), ("模式", config.mode), ("设备编号", sync.device_id),
-                ("设备令牌", "已配置" if registered else "未注册（仅本机运行）"), ("服务器", config.server),
-                ("本地缓存", str(config.cache_path)), ("外设", devices.names())]
-
-    window = build_window(config, ops, sync, directory, devices, facts)
-    window.sig_exit.connect(app.quit)
-    if registered:
-        loop.start()
-    devices.start()
-    window.showNormal() if args.windowed else window.showFullScreen()
+    window = kiosk.window
+    kiosk.start(args.windowed)
     if args.exit_when_ready:
         def ready() -> None:  # usable = laid out, painted, and (dispenser) the quota badges filled in
             if not getattr(window, "ready", lambda: True)():
@@ -115,8 +150,4 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        window.close()
-        ops.wait()
-        devices.stop()
-        if registered:
-            loop.stop()
+        kiosk.stop()

@@ -8,7 +8,7 @@ from gui.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
-from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
+from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
 from kiosk.services.issuing import TicketDesk
@@ -123,7 +123,10 @@ class DispenserWindow(KioskShell):
             elif isinstance(action, Print):
                 self._print(action.prepared)
             elif isinstance(action, Record):
-                self.ops.write(lambda a=action: self.desk.record(a.prepared, a.printed),
+                self.ops.write(lambda a=action: self.desk.settle(a.prepared, a.outcome),
+                               on_done=self.alive(self._changed))
+            elif isinstance(action, Cancel):
+                self.ops.write(lambda a=action: self.desk.cancel(a.prepared.ticket.id, "print_failed_left"),
                                on_done=self.alive(self._changed))
             elif isinstance(action, Report):
                 self.ops.write(lambda a=action: self.desk.report_fault(a.code),

@@ -1,5 +1,6 @@
 """The dispenser journey: tap a business, swipe an ID card or scan a QR code; appointment matching; print;
-"不打印，记住号码"; refusals; printer failures. A ticket counts as issued only on `printed` or `keep_number`."""
+"不打印，记住号码"; refusals; printer failures. The ticket is recorded ("printing") when its number is taken;
+the printer's answer is recorded after (shared.queue.printing), and a failed ticket nobody keeps is cancelled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from shared.queue import appointment_qr
 from shared.queue.appointments import CheckIn
+from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.validation import InvalidIdentifier, check_resident_id
 
@@ -56,8 +58,15 @@ class Print:
 
 @dataclass(frozen=True)
 class Record:
+    """What the printer did with the ticket (or the citizen chose): a shared.queue.printing.PrintState."""
     prepared: Any
-    printed: bool
+    outcome: PrintState
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """The ticket failed to print and the citizen left without keeping its number: nobody holds it."""
+    prepared: Any
 
 
 @dataclass(frozen=True)
@@ -168,14 +177,14 @@ class DispenserFlow:
             return []
         self.printed = True
         self._go(Step.ISSUED)
-        return [Record(self.prepared, True)]
+        return [Record(self.prepared, PrintState.PRINTED)]
 
     def print_failed(self, code: str) -> list:
         if self.step is not Step.BUSY or self.prepared is None:
             return []
         self.fault = code
         self._go(Step.PRINT_FAILED)
-        return [Report(code)]
+        return [Record(self.prepared, PrintState.FAILED), Report(code)]
 
     def retry_print(self) -> list:
         if self.step is not Step.PRINT_FAILED:
@@ -189,11 +198,14 @@ class DispenserFlow:
             return []
         self.printed = False
         self._go(Step.ISSUED)
-        return [Record(self.prepared, False)]
+        return [Record(self.prepared, PrintState.KEPT)]
 
     def back(self) -> list:
-        """Home from any screen but a busy one; an unprinted ticket is simply not issued."""
-        return [] if self.step is Step.BUSY else self._home()
+        """Home from any screen but a busy one; a ticket that failed to print and was not kept is cancelled."""
+        if self.step is Step.BUSY:
+            return []
+        abandoned = [Cancel(self.prepared)] if self.step is Step.PRINT_FAILED and self.prepared is not None else []
+        return abandoned + self._home()
 
     def idle(self) -> list:
         return self.back()

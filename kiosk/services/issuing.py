@@ -1,16 +1,17 @@
 """取号 at the dispenser: what is left per business, the rules (shared.queue.issuance), the number from the
-device's lease, and the `queue.issue` fact — sent only once the ticket is printed or the citizen chose not
-to print. Everything here may touch the disk: screens call it through Ops, never on the GUI thread."""
+device's lease and the `queue.issue` fact recorded together as "printing", then what the printer did
+(`queue.print`; shared.queue.printing). Everything here may touch the disk: screens call it through Ops, never on the GUI thread."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.crypto.blind_index import blind_index
-from shared.queue import appointment_qr
+from shared.queue import appointment_qr, lifecycle
 from shared.queue.appointments import CheckIn, check_in
 from shared.queue.errors import IssueRefused
 from shared.queue.clock import CHINA_TZ, IssueTime
@@ -18,13 +19,14 @@ from shared.queue.estimates import estimate_wait, mean_service_time, people_ahea
 from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is_elderly, issue,
                                    issued_counts,
                                    remaining)
+from shared.queue.printing import PrintState
 from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
 from shared.queue.tickets import Channel, GreenChannelReason, Ticket
 from shared.sync import store
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.hlc import decode
-from shared.protocol.queue_rows import ticket_row, window_statuses
+from shared.protocol.queue_rows import moment, row_after, ticket_of, ticket_row, window_statuses
 from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of
 from kiosk.services.reference import HallDirectory
 
@@ -43,7 +45,7 @@ class IndexKey:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A ticket with its number, not yet counted as issued (it is, once printed or declined)."""
+    """A ticket with its number, recorded as "printing" (the printer has not answered yet)."""
     ticket: Ticket
     business_name: str
     day: dt.date
@@ -144,19 +146,25 @@ class TicketDesk:
 
     def prepare(self, admission: Admission, tickets: list[Ticket] | None = None, *,
                 person_key: str | None = None) -> Prepared:
-        """Take the next number from the lease (stored at once: a number is never handed out twice)."""
+        """Take the next number from the lease and record the ticket as "printing" (`queue.issue` and its
+        optimistic row) in one local transaction, before anything is printed: power lost at any point leaves
+        either no number taken and nothing printed, or a ticket the server will learn of (shared.queue.printing
+        says what a "printing" ticket means for calling)."""
         now = self.now()
         entry = self.directory.entry(admission.business_id)
         assert entry is not None
+        person_key = person_key or self.person_key(admission.person_id)
         with self.sync.engine.begin() as conn:
             taken = self.sync.leases.issue(conn, SERIES, entry.business.prefix, now.date().isoformat())
             seq = int(store.get_meta(conn, "kiosk_ticket_seq", "0")) + 1
             store.set_meta(conn, "kiosk_ticket_seq", str(seq))
-        millis, counter, _ = decode(self.sync.clock.now())
-        stamp = IssueTime(millis, counter, self.sync.device_id, seq)
-        ticket = issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display, issued_at=stamp,
-                       wall_time=now)
-        tickets = (self._tickets(now) if tickets is None else tickets) + [ticket]
+            millis, counter, _ = decode(self.sync.clock.now())
+            stamp = IssueTime(millis, counter, self.sync.device_id, seq)
+            ticket = dataclasses.replace(issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display,
+                                               issued_at=stamp, wall_time=now), print_state=PrintState.PRINTING)
+            self._record_issue(conn, ticket, now.date(), taken.block_id, taken.number, person_key)
+            self.sync.crash("dispenser.issue.before_commit")
+        tickets = [t for t in (self._tickets(now) if tickets is None else tickets) if t.id != ticket.id] + [ticket]
         statuses = window_statuses(self.sync.rows("queue_window").values())
         ahead = people_ahead(self.directory.windows, statuses, tickets, now, self.calling).get(ticket.id)
         mean = mean_service_time(tickets, ticket.business_id, self.estimating)
@@ -167,25 +175,53 @@ class TicketDesk:
         appointment_at = None
         if admission.appointment_id:
             slot = self.sync.rows("queue_appointment").get(admission.appointment_id, {}).get("slot_start")
-            appointment_at = dt.datetime.fromisoformat(str(slot)) if slot else None
+            appointment_at = moment(slot, CHINA_TZ) if slot else None  # rows are UTC; the screen is hall time
         return Prepared(ticket, entry.business.name, now.date(), taken.block_id, taken.number, taken.kind,
-                        person_key or self.person_key(admission.person_id), ahead, wait, appointment_at)
+                        person_key, ahead, wait, appointment_at)
 
-    def record(self, prepared: Prepared, printed: bool) -> None:
-        """The ticket is issued: one transaction writes the `queue.issue` fact and the optimistic row."""
-        t = prepared.ticket
+    def _record_issue(self, conn, t: Ticket, day: dt.date, block_id: int | None,  # noqa: ANN001
+                      number: int | None, person_key: str | None) -> None:
+        """The `queue.issue` fact and its optimistic row, inside the caller's transaction."""
         stamp = t.issued_at
-        args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number,
-                "number": prepared.number,
-                "block_id": prepared.block_id, "day": prepared.day.isoformat(), "channel": t.channel.value,
+        args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number, "number": number,
+                "block_id": block_id, "day": day.isoformat(), "channel": t.channel.value,
                 "issued_at": {"physical_ms": stamp.physical_ms, "logical": stamp.logical,
                               "device_id": stamp.device_id, "device_seq": stamp.device_seq},
-                "at": t.issued_wall.isoformat(), "person_key": prepared.person_key,
+                "at": t.issued_wall.isoformat(), "person_key": person_key,
                 "green_reason": t.green_reason.value if t.green_reason else None,
-                "appointment_id": t.appointment_id, "printed": printed}
-        row = ticket_row(t, hall_id=self.directory.hall_id, day=prepared.day, person_key=prepared.person_key,
-                         printed=printed)
-        self.sync.submit("queue.issue", 1, args, effects=[("queue_ticket", t.id, row)])
+                "appointment_id": t.appointment_id, "print_state": t.print_state.value}
+        row = ticket_row(t, hall_id=self.directory.hall_id, day=day, person_key=person_key)
+        self.sync.submit("queue.issue", 1, args, effects=[("queue_ticket", t.id, row)], conn=conn)
+
+    def settle(self, prepared: Prepared, outcome: PrintState) -> None:
+        """What the printer did (or the citizen chose): a `queue.print` command and the optimistic row."""
+        t = prepared.ticket
+        row = self.sync.rows("queue_ticket").get(t.id)
+        effects = [] if row is None else [
+            ("queue_ticket", t.id, row_after(row, dataclasses.replace(ticket_of(row), print_state=outcome)))]
+        self.sync.submit("queue.print", 1, {"ticket_id": t.id, "outcome": outcome.value,
+                                             "at": self.now().isoformat()}, effects=effects)
+
+    def cancel(self, ticket_id: str, reason: str) -> None:
+        """Cancel a ticket nobody holds (its print failed and the citizen walked away)."""
+        row = self.sync.rows("queue_ticket").get(ticket_id)
+        if row is None:
+            return
+        ticket = ticket_of(row)
+        now = max(self.now(), ticket.periods[-1].start)  # a period never ends before it starts
+        done = lifecycle.cancel(ticket, now)
+        self.sync.submit("queue.cancel", 1, {"ticket_id": ticket_id, "at": now.isoformat(), "reason": reason},
+                         effects=[("queue_ticket", ticket_id, row_after(row, done))])
+
+    def abandon_failed(self) -> int:
+        """On start: this device's tickets still waiting after a failed print belong to citizens long gone
+        (the failure screen was left by a restart): cancel them. Returns how many."""
+        mine = [r for r in self.sync.rows("queue_ticket").values()
+                if r.get("print_state") == PrintState.FAILED.value and r.get("state") == "waiting"
+                and r["issued_at"][2] == self.sync.device_id]
+        for row in mine:
+            self.cancel(row["id"], "print_failed_abandoned")
+        return len(mine)
 
     def report_fault(self, code: str) -> None:
         """A printer fault as a fact, so the supervisor sees it (e.g. paper out) on the dashboard."""

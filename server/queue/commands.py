@@ -15,6 +15,7 @@ CLERK = frozenset({"clerk"})
 # name → (handler, device kinds, staff roles or None)
 HANDLERS = {
     "queue.issue": (issue.handle_issue, frozenset({"dispenser", "workstation"}), None),
+    "queue.print": (issue.handle_print, frozenset({"dispenser", "workstation"}), None),
     "queue.call": (desk.handle_call, WORKSTATION, CLERK),
     "queue.recall": (desk.handle_recall, WORKSTATION, CLERK),
     "queue.start": (desk.handle_start, WORKSTATION, CLERK),

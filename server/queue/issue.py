@@ -4,6 +4,7 @@ the supervisor instead; it refuses only a malformed ticket or a number outside t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
@@ -15,12 +16,13 @@ from server.queue.errors import reject
 from server.queue.models import QueueAppointment, QueueTicket
 from server.sync.leases import leased_block
 from server.sync.registry import CommandContext
-from shared.protocol.queue import IssueArgs
+from shared.protocol.queue import IssueArgs, PrintArgs
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.errors import IssueRefused
 from shared.queue.issuance import IssueRequest, admit
 from shared.queue.lifecycle import new_ticket
+from shared.queue.printing import PrintState, settle
 from shared.queue.tickets import Channel, GreenChannelReason, PriorityClass
 from shared.sync.leases import display_of
 
@@ -60,13 +62,16 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
                         wall_time=args.at.astimezone(dt.timezone.utc), priority_class=priority,
                         channel=Channel(args.channel), person_id=args.person_key,
                         appointment_id=args.appointment_id, green_reason=green)
+    print_state = PrintState(args.effective_print_state())
+    ticket = dataclasses.replace(ticket, print_state=print_state)
     quota = config.quotas.get(business.id)
     row = QueueTicket(id=ticket.id, hall_id=ctx.device.hall_id, issued_business_id=business.id,
                       series_prefix=prefix, day=args.day, display=args.display, number=args.number,
                       block_id=args.block_id, device_id=ctx.device.device_id, channel=args.channel,
                       priority_class=int(priority), green_reason=green.value if green else None,
                       appointment_id=args.appointment_id, person_key=args.person_key,
-                      issued_at=list(stamp.as_tuple()), printed=args.printed, flags=flags,
+                      issued_at=list(stamp.as_tuple()), printed=print_state.printed,
+                      print_state=print_state.value, flags=flags,
                       counts_against_quota=not on_time,
                       is_am=quota.is_am(local.time()) if quota is not None else local.time() < dt.time(12),
                       issued_wall=ticket.issued_wall)
@@ -76,6 +81,19 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
         appointments.record_check_in(session, ctx, appointment, row.id, on_time)
     ctx.publish("queue_ticket", row.id, store.ticket_row(row))
     return {"ticket_id": row.id, "priority_class": int(priority), "flags": flags}
+
+
+def handle_print(session: Session, ctx: CommandContext, args: PrintArgs, base: dict | None) -> dict:
+    """What the printer did with a ticket recorded as "printing": only the device that issued it knows."""
+    row = session.get(QueueTicket, args.ticket_id)
+    if row is None or row.hall_id != ctx.device.hall_id:
+        raise reject("unknown_ticket", status=404, ticket_id=args.ticket_id)
+    if row.device_id != ctx.device.device_id:
+        raise reject("not_issuing_device", status=403, ticket_id=row.id)
+    state = settle(row.display, PrintState(row.print_state), PrintState(args.outcome))
+    row.print_state, row.printed, row.updated_at = state.value, state.printed, ctx.now
+    ctx.publish("queue_ticket", row.id, store.ticket_row(row))
+    return {"ticket_id": row.id, "print_state": state.value}
 
 
 def _check_number(session: Session, ctx: CommandContext, args: IssueArgs, prefix: str) -> list[str]:

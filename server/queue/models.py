@@ -46,6 +46,7 @@ class QueueTicket(Base):
     transfers: Mapped[int] = mapped_column(default=0)
     periods: Mapped[list] = mapped_column(JSON)
     printed: Mapped[bool] = mapped_column(default=True)
+    print_state: Mapped[str] = mapped_column(String(10), default="printed", server_default="printed")
     flags: Mapped[list] = mapped_column(JSON, default=list)
     counts_against_quota: Mapped[bool] = mapped_column(default=True)
     is_am: Mapped[bool] = mapped_column(default=True)

@@ -25,7 +25,7 @@ HOLDING = ("booked", "checked_in")  # appointment states that hold a slot (and a
 # The columns the codec reads, named as in the published row.
 _TICKET_COLUMNS = ("id", "display", "business_id", "issued_at", "priority_class", "channel", "state", "periods",
                    "queue_key", "person_key", "appointment_id", "green_reason", "window_id", "clerk",
-                   "target_window_id", "recalls", "transfers")
+                   "target_window_id", "recalls", "transfers", "print_state")
 
 
 def _fields(row: QueueTicket) -> dict:
@@ -52,7 +52,7 @@ def add_flag(row: QueueTicket, flag: str) -> None:
 
 def ticket_row(row: QueueTicket) -> dict:
     return codec.ticket_row(ticket_of(row), hall_id=row.hall_id, day=row.day, person_key=row.person_key,
-                           printed=row.printed, flags=row.flags)
+                           flags=row.flags)
 
 
 def call_row(row: QueueCall) -> dict:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from shared.protocol.base import Request, Response
 
@@ -35,6 +35,7 @@ Channel = Literal["dispenser", "id_card", "qr", "staff", "remote"]
 GreenReason = Literal["elderly", "disabled", "pregnant", "veteran"]
 RatingLevel = Literal["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]
 TicketStateName = Literal["waiting", "called", "serving", "held", "finished", "no_show", "cancelled"]
+PrintStateName = Literal["printing", "printed", "failed", "kept"]  # shared.queue.printing.PrintState
 
 
 class IssueTimeWire(Request):
@@ -61,7 +62,29 @@ class IssueArgs(Request):
     person_key: str | None = Field(default=None, max_length=64)  # blind index of the resident ID, never the ID
     green_reason: GreenReason | None = None
     appointment_id: str | None = Field(default=None, pattern=UUID)
-    printed: bool  # False: the citizen chose "不打印，记住号码"
+    # Whether the citizen holds its paper (shared.queue.printing). The dispenser sends "printing" with the number
+    # and the outcome later as `queue.print`; `printed` alone is the older form (True: printed, False: kept).
+    print_state: PrintStateName | None = None
+    printed: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_print_state(self) -> "IssueArgs":
+        if self.print_state is None and self.printed is None:
+            raise ValueError("print_state (or printed) is required")
+        return self
+
+    def effective_print_state(self) -> str:
+        if self.print_state is not None:
+            return self.print_state
+        return "printed" if self.printed else "kept"
+
+
+class PrintArgs(Request):
+    """`queue.print` (the device that issued the ticket): what the printer did with a ticket recorded as
+    "printing" — printed, failed (nobody holds it: not called), or kept (不打印，记住号码) after a failure."""
+    ticket_id: str = Field(pattern=UUID)
+    outcome: Literal["printed", "failed", "kept"]
+    at: Moment
 
 
 class TicketActionArgs(Request):
@@ -119,6 +142,7 @@ class RateArgs(Request):
 
 COMMANDS: dict[str, type[Request]] = {
     "queue.issue": IssueArgs,
+    "queue.print": PrintArgs,
     "queue.call": CallArgs,
     "queue.recall": TicketActionArgs,
     "queue.start": TicketActionArgs,
@@ -163,7 +187,8 @@ class TicketRow(Response):
     recalls: int = 0
     transfers: int = 0
     periods: list[PeriodRow]
-    printed: bool = True
+    printed: bool = True  # print_state == "printed" (kept for readers of the older row)
+    print_state: PrintStateName = "printed"
     flags: list[str] = Field(default_factory=list)  # over_quota, duplicate_person, claim_overridden, …
 
 

@@ -16,6 +16,7 @@ from shared.queue.appointments import Appointment
 from shared.queue.clock import IssueTime
 from shared.queue.desk import WindowStatus
 from shared.queue.fairness import FairnessState
+from shared.queue.printing import PrintState
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
 
@@ -59,7 +60,8 @@ def ticket_of(row: Mapping, tz: dt.tzinfo | None = None) -> Ticket:
                   person_id=row.get("person_key"), appointment_id=row.get("appointment_id"),
                   green_reason=GreenChannelReason(green) if green else None, window_id=row.get("window_id"),
                   clerk_id=row.get("clerk"), target_window_id=row.get("target_window_id"),
-                  recalls=int(row.get("recalls") or 0), transfers=int(row.get("transfers") or 0))
+                  recalls=int(row.get("recalls") or 0), transfers=int(row.get("transfers") or 0),
+                  print_state=PrintState(row.get("print_state") or PrintState.PRINTED.value))
 
 
 def tickets_of(rows: Iterable[Mapping], day: dt.date | None = None) -> list[Ticket]:
@@ -69,8 +71,9 @@ def tickets_of(rows: Iterable[Mapping], day: dt.date | None = None) -> list[Tick
 
 
 def ticket_progress(ticket: Ticket) -> dict:
-    """The row fields a transition (call, start, finish, hold, transfer…) changes."""
+    """The row fields a transition (call, start, finish, hold, transfer, print outcome…) changes."""
     return {"business_id": ticket.business_id, "state": ticket.state.value, "window_id": ticket.window_id,
+            "printed": ticket.print_state.printed, "print_state": ticket.print_state.value,
             "clerk": ticket.clerk_id, "target_window_id": ticket.target_window_id, "recalls": ticket.recalls,
             "transfers": ticket.transfers, "queue_key": list(ticket.queue_key.as_tuple()),
             "periods": [period_json(p) for p in ticket.periods]}
@@ -81,14 +84,14 @@ def row_after(row: Mapping, ticket: Ticket) -> dict:
     return {**row, **ticket_progress(ticket)}
 
 
-def ticket_row(ticket: Ticket, *, hall_id: int, day: dt.date, person_key: str | None, printed: bool,
+def ticket_row(ticket: Ticket, *, hall_id: int, day: dt.date, person_key: str | None,
                flags: Iterable[str] = ()) -> dict:
     """The published `queue_ticket` row. `person_key` is passed apart: a kiosk's ticket holds the ID number."""
     row = {"id": ticket.id, "hall_id": hall_id, "business_id": ticket.business_id, "display": ticket.number,
            "day": day.isoformat(), "channel": ticket.channel.value, "priority_class": int(ticket.priority_class),
            "green_reason": ticket.green_reason.value if ticket.green_reason else None,
            "appointment_id": ticket.appointment_id, "person_key": person_key,
-           "issued_at": list(ticket.issued_at.as_tuple()), "printed": printed, "flags": list(flags),
+           "issued_at": list(ticket.issued_at.as_tuple()), "flags": list(flags),
            **ticket_progress(ticket)}
     TicketRow.model_validate(row)  # the wire contract: a drift between codec and protocol fails at once
     return row

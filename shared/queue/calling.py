@@ -53,9 +53,10 @@ class Decision:
 
 
 def may_call(window: Window, ticket: Ticket) -> bool:
-    """The window may call this ticket: it waits, its business is served here, no other window reserved."""
-    return (ticket.state is TicketState.WAITING and window.serves(ticket.business_id)
-            and ticket.target_window_id in (None, window.id))
+    """The window may call this ticket: it waits, someone may hold it (shared.queue.printing), its business is
+    served here, no other window reserved it."""
+    return (ticket.state is TicketState.WAITING and ticket.print_state.callable
+            and window.serves(ticket.business_id) and ticket.target_window_id in (None, window.id))
 
 
 def is_overdue(ticket: Ticket, now: dt.datetime, rules: CallingRules) -> bool:

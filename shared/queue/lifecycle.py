@@ -16,6 +16,7 @@ from typing import Any
 from shared.queue.clock import IssueTime, require_aware
 from shared.queue.config import Window
 from shared.queue.errors import CallRefused, WrongTicketState
+from shared.queue.printing import require_callable
 from shared.queue.rules import CallingRules
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
@@ -68,6 +69,7 @@ def _check_window_may_take(ticket: Ticket, window: Window) -> None:
 def call(ticket: Ticket, window: Window, now: dt.datetime, clerk_id: str | None = None) -> Ticket:
     """顺呼 / 特呼: a waiting ticket is called to `window`."""
     _require(ticket, "call", W)
+    require_callable(ticket.number, ticket.print_state)
     _check_window_may_take(ticket, window)
     return _move(ticket, C, now, PeriodKind.CALLED, window.id, window_id=window.id, clerk_id=clerk_id,
                  recalls=0)

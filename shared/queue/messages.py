@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     # calling (叫号)
     "wrong_ticket_state": "该号当前状态不能进行此操作",
     "window_does_not_serve_business": "本窗口不办理该业务",
+    "ticket_print_failed": "该号打印失败，市民未取得号票，不能呼叫",
+    "print_outcome_refused": "号票打印状态有误",
     "ticket_reserved_for_other_window": "该号已转移到其他窗口",
     "ticket_held_by_other_window": "该号由其他窗口挂起",
     "recall_limit_reached": "重呼次数已达上限",

@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from shared.queue.clock import IssueTime, require_aware
+from shared.queue.printing import PrintState
 
 
 class PriorityClass(enum.IntEnum):
@@ -102,7 +103,8 @@ class Ticket:
 
     `queue_key` is the ticket's place in line: its issue time, kept across transfers unless the rules say a
     transfer goes to the back. `window_id` is the window that called, serves or holds it;
-    `target_window_id` restricts calling to one window after a transfer to that window.
+    `target_window_id` restricts calling to one window after a transfer to that window. `print_state`: whether
+    the citizen holds its paper (shared.queue.printing decides what that means for calling).
     """
 
     id: str
@@ -122,6 +124,7 @@ class Ticket:
     target_window_id: int | None = None
     recalls: int = 0
     transfers: int = 0
+    print_state: PrintState = PrintState.PRINTED  # see shared.queue.printing
 
     def __post_init__(self) -> None:
         if not self.periods:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, event, func, select, update
 
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
@@ -45,6 +45,7 @@ class SyncClient:
         self.lease_error: str | None = None
         self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
         self._pulled_listeners: list[Callable[[int], None]] = []
+        self._queued_listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()  # one sync cycle at a time (the loop and an explicit "sync now")
         self.leases = LeaseBook(self)
 
@@ -52,12 +53,19 @@ class SyncClient:
     def submit(self, name: str, version: int, args: dict, *, base: dict | None = None,
                effects: Iterable[tuple[str, str, dict | None]] = (), conn=None) -> outbox.Enqueued:  # noqa: ANN001
         """Queue a command with its optimistic effects. Pass `conn` to join the caller's transaction (the
-        domain's own local change); otherwise a transaction of its own is used."""
+        domain's own local change); otherwise a transaction of its own is used. Once the command is committed
+        the `on_queued` listeners run (the sync loop's wake): every local write is pushed at once, whichever
+        screen or service made it."""
         if conn is not None:
-            return self._enqueue(conn, name, version, args, base, effects)
+            queued = self._enqueue(conn, name, version, args, base, effects)
+            # On the caller's commit, not before (a rolled-back command wakes nothing). The event runs as the commit
+            # starts; the woken push begins with the write lock (open_cache(immediate=True)), so it reads after it.
+            event.listen(conn, "commit", lambda _conn: self._queued(), once=True)
+            return queued
         with self.engine.begin() as own:
             queued = self._enqueue(own, name, version, args, base, effects)
             self.crash("enqueue.before_commit")
+        self._queued()
         return queued
 
     def _enqueue(self, conn, name, version, args, base, effects) -> outbox.Enqueued:  # noqa: ANN001
@@ -214,6 +222,14 @@ class SyncClient:
         """`listener(changes)` on the sync thread after a pull applied changes: screens re-read at once
         instead of polling the cache."""
         self._pulled_listeners.append(listener)
+
+    def on_queued(self, listener: Callable[[], None]) -> None:
+        """`listener()` on the writing thread each time a submitted command has been committed to the outbox."""
+        self._queued_listeners.append(listener)
+
+    def _queued(self) -> None:
+        for listener in list(self._queued_listeners):
+            listener()
 
     def _notify(self, rejected: list[RejectedCommand]) -> None:
         for listener in list(self._listeners):

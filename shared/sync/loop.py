@@ -1,5 +1,5 @@
-"""The background sync loop: a cycle (leases, push until empty, pull until done) on every event and at least
-every few seconds; failures back off exponentially with jitter. A second thread long-polls for events."""
+"""The background sync loop: a cycle (leases, push until empty, pull until done) on every event, on every
+command queued through its client (SyncClient.on_queued), and at least every few seconds; failures back off exponentially with jitter. A second thread long-polls for events."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class SyncLoop:
         if events:
             self._threads.append(threading.Thread(target=self._listen, name="sync-events", daemon=True))
         self.cycles = 0
+        client.on_queued(self.wake)  # every local write wakes the loop: no screen has to remember it
 
     def start(self) -> None:
         for t in self._threads:

@@ -124,9 +124,10 @@ def test_offline_only_a_cached_appointment_is_issued(qtbot, dispenser, printer, 
     qtbot.waitUntil(lambda: window.flow.step is Step.ISSUED, timeout=5000)
     assert window.ticket.number.text().startswith("A") and window.ticket.number.text() in printer[0].jobs_text()
     network.down = False
-    qtbot.waitUntil(lambda: desk.sync.status().pending == 1)
+    qtbot.waitUntil(lambda: desk.sync.status().pending == 2)  # queue.issue ("printing"), then queue.print
     desk.sync.sync_once()
     assert desk.sync.rejected() == []
     row = next(iter(desk.sync.confirmed("queue_ticket").values()))
+    assert row["print_state"] == "printed"
     assert row["priority_class"] == 1 and desk.sync.rows("queue_appointment")[row["appointment_id"]]["state"] \
         == "checked_in"

@@ -1,6 +1,6 @@
 """Dispenser journeys against a live server, the fake network printer and the GA 467 / scanner simulators:
 tap → printed bytes; ID swipe → appointment matched → ticket; QR → ticket; quota full → refusal; paper out →
-told, nothing counted; network down → reserve number."""
+told, the server learns it failed (then kept); network down → reserve number."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kiosk.dispenser import DispenserWindow
 from kiosk.flow.dispenser import Step
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
+from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.sync import store
 from tests.kiosk.conftest import INDEX_KEY, make_device
@@ -204,7 +205,7 @@ def test_quota_full_is_shown_and_refused(qtbot, dispenser, now, screenshot) -> N
     window, desk, _ = dispenser
     e = business_id(desk, "E")  # 标准与守法证明: 50 in the morning
     for _ in range(50):
-        desk.record(desk.prepare(desk.admit(e, Channel.DISPENSER)), printed=True)
+        desk.settle(desk.prepare(desk.admit(e, Channel.DISPENSER)), PrintState.PRINTED)
     window.refresh()
     tile = window.home.tiles[e]
     qtbot.waitUntil(lambda: tile.badge.text() == "今日已满")
@@ -216,8 +217,8 @@ def test_quota_full_is_shown_and_refused(qtbot, dispenser, now, screenshot) -> N
     screenshot(window, "dispenser/refused-quota")
 
 
-def test_paper_out_tells_the_citizen_and_counts_nothing(qtbot, dispenser, printer,  # noqa: ANN001
-                                                        screenshot) -> None:
+def test_paper_out_tells_the_citizen_and_the_server(qtbot, dispenser, printer,  # noqa: ANN001
+                                                   screenshot) -> None:
     window, desk, _ = dispenser
     printer[0].paper_out = True
     window.run(window.flow.tap(business_id(desk, "A")))
@@ -226,13 +227,17 @@ def test_paper_out_tells_the_citizen_and_counts_nothing(qtbot, dispenser, printe
     assert window.message.number.text() == "A001"
     screenshot(window, "dispenser/print-failed-paper-out")
     qtbot.waitUntil(lambda: any(r["name"] == "fact.record" for r in outbox(desk)))
-    assert desk.sync.rows("queue_ticket") == {}  # not issued
+    row = next(iter(desk.sync.rows("queue_ticket").values()))  # recorded when the number was taken
+    qtbot.waitUntil(lambda: any(r["name"] == "queue.print" for r in outbox(desk)))
+    assert desk.sync.rows("queue_ticket")[row["id"]]["print_state"] == "failed"  # not called: nobody holds it
     fault = next(r for r in outbox(desk) if r["name"] == "fact.record")
     assert fault["args"]["body"]["code"] == "printer_paper_out"
     qtbot.mouseClick(window.message.keep, Qt.MouseButton.LeftButton)  # 不打印，记住号码
     assert window.flow.step is Step.ISSUED and window.ticket.headline.text() == "未打印号票，请记住您的号码"
     qtbot.waitUntil(lambda: len(desk.sync.rows("queue_ticket")) == 1)
-    assert next(iter(desk.sync.rows("queue_ticket").values()))["printed"] is False
+    qtbot.waitUntil(lambda: desk.sync.rows("queue_ticket")[row["id"]]["print_state"] == "kept")
+    assert desk.sync.rows("queue_ticket")[row["id"]]["printed"] is False
+    assert [r["args"]["outcome"] for r in outbox(desk) if r["name"] == "queue.print"] == ["failed", "kept"]
     screenshot(window, "dispenser/ticket-not-printed")
 
 
@@ -263,11 +268,12 @@ def test_offline_issues_reserve_numbers(qtbot, dispenser, printer, screenshot) -
     assert "网络中断期间发放的号码" in window.ticket.notice.text()
     screenshot(window, "dispenser/ticket-offline")
     network.down = False
-    qtbot.waitUntil(lambda: desk.sync.status().pending == 1)
+    qtbot.waitUntil(lambda: desk.sync.status().pending == 2)  # queue.issue ("printing"), then queue.print
     desk.sync.sync_once()
     # the server took the reserve number
     assert desk.sync.status().pending == 0 and desk.sync.rejected() == []
-    assert next(iter(desk.sync.confirmed("queue_ticket").values()))["display"] == number
+    confirmed = next(iter(desk.sync.confirmed("queue_ticket").values()))
+    assert confirmed["display"] == number and confirmed["print_state"] == "printed"
 
 
 def test_closed_now_and_paused_are_refused_by_the_shared_rules(dispenser, now) -> None:  # noqa: ANN001

@@ -20,6 +20,8 @@ from kiosk.services.issuing import TicketDesk
 from kiosk.services.rating import RatingDesk
 from kiosk.services.reference import load_directory
 from server.queue.models import QueueRating
+from shared.queue.clock import CHINA_TZ
+from shared.queue.printing import PrintState
 from shared.queue.ratings import RatingLevel
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
@@ -55,7 +57,7 @@ def issued_tickets(hall, cache, count: int) -> list[str]:  # noqa: ANN001
     ids = []
     for _ in range(count):
         prepared = desk.issue(a, Channel.DISPENSER)
-        desk.record(prepared, printed=True)  # as after the printer confirmed the ticket
+        desk.settle(prepared, PrintState.PRINTED)  # as after the printer confirmed the ticket
         ids.append(prepared.ticket.id)
     dispenser_sync.sync_once()
     assert all(dispenser_sync.confirmed("queue_ticket")[i]["state"] == "waiting" for i in ids)

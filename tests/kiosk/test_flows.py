@@ -7,10 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 from kiosk.flow import display as board
-from kiosk.flow.dispenser import DispenserFlow, Issue, LookUp, Print, Record, Report, Step
+from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, Print, Record, Report, Step
 from kiosk.flow.evaluator import EvaluatorFlow, Rate, Visit
 from kiosk.flow.evaluator import Step as EStep
 from shared.queue.appointments import Appointment, CheckIn, CheckInStatus
+from shared.queue.printing import PrintState
 from shared.queue.ratings import RatingLevel
 from shared.queue.tickets import Channel
 
@@ -23,21 +24,25 @@ def test_tap_print_issue() -> None:
     assert f.tap(4) == [Issue(4, Channel.DISPENSER)] and f.step is Step.BUSY
     assert f.tap(5) == []  # a second tap while busy does nothing
     assert f.prepared_ticket("T") == [Print("T")]
-    assert f.print_done() == [Record("T", True)] and f.step is Step.ISSUED
+    assert f.print_done() == [Record("T", PrintState.PRINTED)] and f.step is Step.ISSUED
     assert f.idle() == [] and f.step is Step.HOME and f.prepared is None
 
 
 def test_print_failure_then_keep_number_or_leave() -> None:
     f = DispenserFlow()
     f.tap(1), f.prepared_ticket("T")
-    assert f.print_failed("printer_paper_out") == [Report("printer_paper_out")]
+    assert f.print_failed("printer_paper_out") == [Record("T", PrintState.FAILED), Report("printer_paper_out")]
     assert f.step is Step.PRINT_FAILED and f.timeout() == 45
     assert f.retry_print() == [Print("T")]
     f.print_failed("printer_paper_out")
-    assert f.keep_number() == [Record("T", False)] and f.step is Step.ISSUED and not f.printed
+    assert f.keep_number() == [Record("T", PrintState.KEPT)] and f.step is Step.ISSUED and not f.printed
     g = DispenserFlow()
     g.tap(1), g.prepared_ticket("T"), g.print_failed("printer_offline")
-    assert g.back() == [] and g.step is Step.HOME  # leaving: no Record, the ticket is not issued
+    assert g.back() == [Cancel("T")] and g.step is Step.HOME  # leaving: nobody holds it, cancelled
+    h = DispenserFlow()
+    h.tap(1), h.prepared_ticket("T"), h.print_failed("printer_offline"), h.retry_print()
+    assert h.print_done() == [Record("T", PrintState.PRINTED)]  # the reprint worked
+    assert h.back() == [] and h.step is Step.HOME
 
 
 def test_card_with_appointment_on_time_late_or_none() -> None:

@@ -27,6 +27,7 @@ from kiosk.services.reference import load_directory
 from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
+from shared.queue.printing import PrintState
 from shared.db.cache import open_cache
 from shared.demo.loader import load_demo
 from shared.queue.clock import CHINA_TZ
@@ -111,11 +112,12 @@ def test_ticket_call_window_and_rating_rows_match_the_servers(hall: Hall) -> Non
     dispenser.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
     walk_in = desk.issue(a, Channel.DISPENSER)
-    desk.record(walk_in, printed=True)
+    desk.settle(walk_in, PrintState.PRINTED)
     optimistic, published = pushed(dispenser, "queue_ticket", walk_in.ticket.id)
     assert optimistic == published
     elderly = desk.issue(a, Channel.ID_CARD, PERSON_ID)  # born 1949: the green channel, a person key
-    desk.record(elderly, printed=False)
+    desk.settle(elderly, PrintState.FAILED)  # 不打印，记住号码: kept after a failed print
+    desk.settle(elderly, PrintState.KEPT)
     optimistic, published = pushed(dispenser, "queue_ticket", elderly.ticket.id)
     assert published["green_reason"] == "elderly" and published["person_key"]
     assert optimistic == published

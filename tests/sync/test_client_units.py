@@ -188,3 +188,31 @@ def test_a_refused_lease_does_not_hold_back_the_outbox(world: World) -> None:
     evaluator.client.sync_once()
     status = evaluator.client.status()
     assert status.pending == 0 and any(a.startswith("lease_error:") for a in status.alarms)
+
+
+def test_a_queued_command_notifies_on_its_commit_only(tmp_path) -> None:  # noqa: ANN001
+    """SyncClient.on_queued (the loop's wake) fires once per committed command — on the caller's commit when
+    the command joins the caller's transaction, never for a rolled-back one."""
+    from shared.db.cache import open_cache
+    from shared.sync.client import SyncClient
+
+    engine = open_cache(tmp_path / "c.sqlite3", immediate=True)
+    client = SyncClient(engine, device_id="dev-1", token="t", transport=None)
+    seen: list[str] = []
+    client.on_queued(lambda: seen.append("queued"))
+
+    def fact() -> dict:
+        return {"fact_id": str(uuid.uuid4()), "kind": "k", "body": {}}
+    client.submit("fact.record", 1, fact())
+    assert seen == ["queued"]
+    with engine.begin() as conn:
+        client.submit("fact.record", 1, fact(), conn=conn)
+        client.submit("fact.record", 1, fact(), conn=conn)
+        assert seen == ["queued"]  # not yet: the caller has not committed
+    assert seen == ["queued"] * 3
+    with pytest.raises(RuntimeError):
+        with engine.begin() as conn:
+            client.submit("fact.record", 1, fact(), conn=conn)
+            raise RuntimeError("the caller's transaction fails")
+    assert seen == ["queued"] * 3 and client.status().pending == 3
+    engine.dispose()
