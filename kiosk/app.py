@@ -12,6 +12,7 @@ import time
 import uuid
 
 STARTED = time.perf_counter()
+FIRST_PULL_WAIT = 60.0  # seconds a fresh kiosk waits for the server before giving up
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -41,6 +42,23 @@ def prepare_cache(path, demo: bool):  # noqa: ANN001, ANN201
                 load_demo(session, password_iterations=1000)
                 session.commit()
     return engine
+
+
+def first_pull(sync, engine, hall_code: str, wait: float = FIRST_PULL_WAIT):  # noqa: ANN001, ANN201
+    """A newly provisioned kiosk has an empty cache: pull its hall before the first screen, retrying while the
+    server comes up (a hall powers on all at once). None if it never answered."""
+    from kiosk.services.reference import load_directory
+    from shared.sync.errors import SyncFailed
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            sync.sync_once()
+            return load_directory(engine, hall_code or None)
+        except (SyncFailed, LookupError) as exc:
+            if time.monotonic() >= deadline:
+                return None
+            print(f"kiosk: waiting for the server to send the hall ({exc})", file=sys.stderr, flush=True)
+            time.sleep(1.0)
 
 
 def build_window(config, ops, sync, directory, devices, facts):  # noqa: ANN001, ANN201
@@ -80,15 +98,18 @@ def main(argv: list[str] | None = None) -> int:
         config.cache = __import__("pathlib").Path(args.cache)
     app = application(f"GovHall Kiosk ({args.mode})")
     engine = prepare_cache(config.cache_path, args.demo)
-    try:
-        directory = load_directory(engine, config.hall or None)
-    except LookupError as exc:
-        print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
-        return 2
     registered = bool(config.device_id and config.token)
     sync = SyncClient(engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
                       token=config.token,
                       transport=HttpTransport(config.server))
+    try:
+        directory = load_directory(engine, config.hall or None)
+    except LookupError as exc:
+        directory = first_pull(sync, engine, config.hall) if registered else None
+        if directory is None:
+            print(f"kiosk: {exc}; provision this device (python -m server provision) and start it while the "
+                  f"server is reachable, or start with --demo", file=sys.stderr)
+            return 2
     loop = SyncLoop(sync)
     devices = build(config, app)
     ops = Ops()
