@@ -41,8 +41,11 @@ def _widget(widget: QWidget) -> dict | None:
                 "rect": _rect(widget)}
     else:
         return None
-    return {"class": type(widget).__name__, "name": widget.objectName(), "text": text, "rect": _rect(widget),
-            "enabled": widget.isEnabled(), "focus": widget.hasFocus()}
+    out = {"class": type(widget).__name__, "name": widget.objectName(), "text": text, "rect": _rect(widget),
+           "enabled": widget.isEnabled(), "focus": widget.hasFocus()}
+    if isinstance(widget, QLineEdit):
+        out["placeholder"] = widget.placeholderText()
+    return out
 
 
 def snapshot(app: QApplication) -> list[dict]:
