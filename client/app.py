@@ -34,7 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
     """Runs on the write worker: migrate (with backup) and, for demos, load the demo reference data."""
     from shared.db.cache import open_cache
-    engine = open_cache(path)
+    # Immediate transactions: the GUI's writes and the sync loop's then queue on the busy timeout; deferred
+    # ones that both upgrade from a read fail at once with "database is locked" (seen at a keypad call).
+    engine = open_cache(path, immediate=True)
     if demo:
         from sqlalchemy.orm import Session
         from shared.demo.loader import load_demo

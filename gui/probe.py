@@ -6,12 +6,15 @@ support can ask a hall for it. Off unless the variable is set; costs one walk of
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
-from gui.qt import QAbstractButton, QAbstractItemView, QApplication, QLabel, QLineEdit, QTimer, QWidget
+from gui.qt import (QAbstractButton, QAbstractItemView, QApplication, QLabel, QLineEdit, QModelIndex, QTimer,
+                    QWidget)
 
 ENV = "GOVHALL_UI_PROBE"
+log = logging.getLogger("govhall.probe")
 INTERVAL_MS = 500
 MAX_ROWS = 40  # item views: the rows a person can read without scrolling, roughly
 
@@ -25,8 +28,13 @@ def _texts(view: QAbstractItemView) -> list[str]:
     model = view.model()
     if model is None:
         return []
-    return [" | ".join(str(model.index(r, c).data() or "") for c in range(model.columnCount()))
-            for r in range(min(model.rowCount(), MAX_ROWS))]
+    root = QModelIndex()
+    try:
+        columns = model.columnCount(root)
+    except TypeError:  # list models keep columnCount private: one column
+        columns = 1
+    return [" | ".join(str(model.index(r, c).data() or "") for c in range(columns))
+            for r in range(min(model.rowCount(root), MAX_ROWS))]
 
 
 def _widget(widget: QWidget) -> dict | None:
@@ -68,10 +76,13 @@ def install(app: QApplication, path: str | None = None) -> QTimer | None:
     temp = out.with_name(out.name + ".tmp")
 
     def write() -> None:
-        # Written whole and renamed: a reader never sees half a file.
-        temp.write_text(json.dumps({"pid": os.getpid(), "windows": snapshot(app)}, ensure_ascii=False),
-                        encoding="utf-8")
-        os.replace(temp, out)
+        # Written whole and renamed: a reader never sees half a file. A probe must never take the program down.
+        try:
+            temp.write_text(json.dumps({"pid": os.getpid(), "windows": snapshot(app)}, ensure_ascii=False),
+                            encoding="utf-8")
+            os.replace(temp, out)
+        except Exception:  # noqa: BLE001
+            log.exception("the UI probe failed")
 
     timer = QTimer(app)
     timer.timeout.connect(write)

@@ -23,7 +23,7 @@ from typing import Any
 
 from installers.hall import WINDOW, Hall, HallError, start_xvfb, xcb_loads
 
-TICKET = re.compile(rb"\b([A-Z]\d{3})\b")
+TICKET = re.compile(rb"\x1d!.([A-Z]\d{3})\n", re.DOTALL)  # the number's line, in a large font (GS ! n)
 # Where each program's window goes on the 3200×2100 virtual screen (no window manager places them).
 LAYOUT = {"dispenser": (0, 0, 1080, 1240), "evaluator": (0, 1260, 1280, 800), "display": (1290, 0, 1910, 1075),
           "clerk": (1290, 1085, 1900, 1010)}
@@ -108,11 +108,14 @@ class Screen:
     def key(self, *keys: str) -> None:
         self.xdo("key", "--delay", "50", *keys)
 
-    def arrange(self, name: str) -> None:
+    def arrange(self, name: str, *, resize: bool = True) -> None:
         x, y, w, h = LAYOUT[name]
         for wid in self.windows(name):
-            self.xdo("windowsize", "--sync", wid, str(w), str(h))
-            self.xdo("windowmove", "--sync", wid, str(x), str(y))
+            if resize:
+                self.xdo("windowsize", "--sync", wid, str(w), str(h))
+            self.xdo("windowmove", "--sync", wid, str(x + 40), str(y + 40)) if not resize else \
+                self.xdo("windowmove", "--sync", wid, str(x), str(y))
+            self.xdo("windowraise", wid)
 
     def shoot(self, stage: str) -> None:
         """Every program's windows as PNG files: NN-stage-program.png."""
@@ -172,7 +175,10 @@ def start(screen: Screen) -> None:
 
 def login(screen: Screen) -> None:
     step("the clerk logs in by keyboard")
-    user = screen.wait("the login dialog", lambda: screen.find("clerk", lambda w: w["class"] == "QLineEdit"))
+    screen.wait("the login dialog", lambda: screen.find("clerk", lambda w: w["class"] == "QLineEdit"))
+    screen.arrange("clerk", resize=False)  # the dialog opens mid-screen, under the hall display
+    user = screen.wait("the login dialog in place", lambda: screen.find(
+        "clerk", lambda w: w["class"] == "QLineEdit" and w["rect"][1] > LAYOUT["clerk"][1]))
     screen.focus("clerk")
     screen.click(user)
     screen.type("clerk")
@@ -193,10 +199,17 @@ def issue(screen: Screen, person: str, business: str, label: str) -> str:
     hall = screen.hall
     before = len(printed_tickets(hall))
     started = time.monotonic()
+    # The last person's ticket screen: they tap 完成 (or it times out) before the next swipe.
+    done = screen.find("dispenser", lambda w: w["class"] == "QPushButton" and w.get("text") in ("完成", "返回首页"))
+    if done:
+        screen.click(done)
+    screen.wait("the dispenser's home screen", lambda: screen.find(
+        "dispenser", lambda w: w.get("name") == "title" and w.get("text", "").startswith("请选择")), 40)
+    started = time.monotonic()
     hall.send("idcard", person)
-    screen.wait("the dispenser asks for a business after the swipe",
-                lambda: "请选择" in screen.texts("dispenser") and screen.find(
-                    "dispenser", lambda w: w.get("text") == business), 20)
+    screen.wait("the dispenser asks the card holder for a business",
+                lambda: screen.find("dispenser", lambda w: w.get("name") == "title"
+                                    and w.get("text", "").startswith("身份证")), 20)
     tile = screen.find("dispenser", lambda w: w.get("text") == business)
     screen.click(tile)
     tickets = screen.wait("the printer simulator to print a ticket",
@@ -245,7 +258,7 @@ def accept_and_finish(screen: Screen, ticket: str) -> str:
     checks = screen.wait("the materials checklist", lambda: [w for w in screen.widgets("clerk")
                                                               if w["class"] == "QCheckBox" and w["enabled"]], 20)
     for check in checks:
-        screen.click(check)
+        screen.click(check, dx=min(10, check["rect"][2] // 2))  # the indicator: a check box takes clicks only there
     button = screen.wait("受理 enabled", lambda: screen.find("clerk", lambda w: w["class"] == "QPushButton"
                                                              and w.get("text") == "受理" and w["enabled"]), 20)
     screen.shoot("acceptance")
