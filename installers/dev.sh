@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GovHall developer entry point: the README's two commands.
-#   installers/dev.sh run    set up, migrate, load the demo hall, start the server (and GUIs when there is a screen)
+#   installers/dev.sh run    set up, migrate, load the demo hall, start the server and (with a screen) a connected hall
 #   installers/dev.sh test   set up and run the whole test suite
 #   installers/dev.sh setup  only set up (system packages when root, virtualenv, package install)
 set -euo pipefail
@@ -16,8 +16,13 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   espeak-ng       voice fallback and clip rendering
 #   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
 #   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
+#   libxcb-* libx11-xcb1 libxkbcommon-x11-0  what Qt's xcb plugin links (ldd .../platforms/libqxcb.so) for a real screen
+#   xvfb xdotool imagemagick libfaketime  run --check and the acceptance test: virtual screen, taps and typing,
+#                   window screenshots, every process's clock pinned to opening hours
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
-                 libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils)
+                 libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils
+                 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick libfaketime)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 

@@ -59,6 +59,14 @@ def pinned_clock_env(at: dt.datetime) -> dict[str, str]:
             "FAKETIME_NO_CACHE": "1", "TZ": "Asia/Shanghai", "PYTHONPATH": path}
 
 
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the demo dies, even by SIGKILL, so nothing is left."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @dataclass
 class Process:
     name: str
@@ -148,7 +156,7 @@ class Hall:
         fd = os.open(stdin, os.O_RDWR) if stdin else subprocess.DEVNULL
         try:
             popen = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=self._env(extra_env, pinned), stdin=fd,
-                                     stdout=out, stderr=subprocess.STDOUT)
+                                     stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         finally:
             out.close()
             if stdin:

@@ -219,6 +219,9 @@ def issue(screen: Screen, person: str, business: str, label: str) -> str:
 
 
 def call_next(screen: Screen, ticket: str, label: str, *, display: bool = True) -> None:
+    # As a clerk does: press when the panel shows someone waiting (the hall's tickets reached this counter).
+    screen.wait("the clerk's panel to show a person waiting", lambda: re.search(
+        r"：[1-9]\d* 人", screen.texts("clerk")), 60)
     started = time.monotonic()
     screen.hall.send("keypad", "next")
     screen.wait(f"the clerk's calling panel shows {ticket}",
