@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     hall.start_simulators()
     configs = hall.provision_all()
-    started = hall.start_programs()
+    hall.start_programs()
     p = hall.paths
     print("\nA connected demo hall (each its own process; output in", p.logs, "):")
     for process in hall.processes:
@@ -153,6 +153,8 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     for name, path in configs.items():
         print(f"  {name:<10} {path}")
     print("Log in at the clerk client (window 1) as clerk / GovHall@2026.")
+    print(f"An approver workstation is provisioned too: python -m client --data-dir {p.data / 'approver'}"
+          " (log in as approver)")
     print("By hand, from another terminal:")
     print(f"  swipe an ID card at the dispenser   echo swipe > {p.pipe('idcard')}")
     print(f"    another person                    echo swipe:李四,44190019850615123 > {p.pipe('idcard')}")
@@ -167,7 +169,6 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
         print(f"\nNOTE: the demo hall is closed now: {reason}. The dispenser will refuse tickets.\n"
               f"      To see a working day, restart with: installers/dev.sh run --at \"{CHECK_AT}\"")
     print("\nPress Ctrl+C to stop everything.\n", flush=True)
-    del started
 
 
 def _serve(hall: Hall) -> int:
