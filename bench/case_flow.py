@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from bench import case_checks
 from bench.case_actors import choose, moment
+from bench.day import add_day_argument
 from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
@@ -51,7 +52,7 @@ STAFF = (("clerk", ("clerk",), ("DA", "DB")), ("clerk2", ("clerk",), ("DC", "DD"
          ("reviewer", ("reviewer",), ()), ("verifier", ("verifier",), ()), ("head", ("head",), ()),
          ("officer", ("licence_officer",), ()), ("approver", ("approver",), ()),
          ("supervisor", ("supervisor",), ()))
-START = dt.date(2026, 3, 2)
+START = dt.date(2026, 3, 2)  # the default first simulated day, a Monday (--day)
 FINISHED = {"delivered", "not_accepted", "withdrawn", "terminated"}
 # The full load the issue asks for. About 13 commands per case at ~170 commands/s end to end on an idle 2-core
 # machine (client cache, in-process HTTP, server): 2000 cases take about 2.7 minutes; --cases 150 gives a
@@ -97,8 +98,8 @@ class Desk:
 
 
 class Flow:
-    def __init__(self, seed: int, cases: int, work: Path) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, seed: int, cases: int, work: Path, start: dt.date = START) -> None:
+        self.rng, self.start = random.Random(seed), start
         self.target, self.work = cases, work
         self.db = Database(f"sqlite:///{work / 'server.sqlite3'}")
         self.db.migrate()
@@ -109,7 +110,7 @@ class Flow:
             items = s.scalars(select(ServiceItem).order_by(ServiceItem.code))
             self.situations = [(i.code, st.code, tuple(m.name for m in st.materials if m.required))
                                for i in items for st in i.situations]
-        self.now = dt.datetime.combine(START, dt.time(1), dt.timezone.utc)
+        self.now = dt.datetime.combine(start, dt.time(1), dt.timezone.utc)
         # staff logins last the whole simulated period
         settings = Settings(migrate_on_start=False, token_ttl_hours=24 * 400)
         self.app = create_app(settings, database=self.db, clock=lambda: self.now)
@@ -142,7 +143,7 @@ class Flow:
         client = SyncClient(open_cache(self.work / f"{user}.sqlite3", immediate=True), device_id=device_id,
                             token=token, transport=InProcess(self.http), staff_token=login["token"])
         for prefix in prefixes:
-            client.leases.track(wire.CASE_SERIES, prefix, wire.series_day(2026))
+            client.leases.track(wire.CASE_SERIES, prefix, wire.series_day(self.start.year))
         client.sync_once()
         return Desk(user, role, prefixes, client)
 
@@ -171,7 +172,7 @@ class Flow:
                         town=self.rng.choice(("莞城街道", "南城街道", "虎门镇", "长安镇")), department=item,
                         channel=self.rng.choice(("counter", "online")), applicant_name="东莞某某有限公司")
         with desk.client.engine.begin() as conn:
-            issued = desk.client.leases.issue(conn, wire.CASE_SERIES, prefix, wire.series_day(2026))
+            issued = desk.client.leases.issue(conn, wire.CASE_SERIES, prefix, wire.series_day(self.start.year))
             number = wire.case_display(prefix, 2026, issued.number) if issued.number is not None \
                 else f"{prefix}2026-{issued.display.split('-', 1)[1]}"
             extras = {"case_number": number, "series_prefix": prefix, "number": issued.number,
@@ -202,7 +203,7 @@ class Flow:
         per_day = [self.target // receiving + (1 if d < self.target % receiving else 0)
                    for d in range(receiving)]
         for n in range(days + quiet):  # then quiet days to let most cases finish
-            day = START + dt.timedelta(days=n)
+            day = self.start + dt.timedelta(days=n)
             self.now = dt.datetime.combine(day, dt.time(1), dt.timezone.utc)
             for desk in self.rng.sample(self.desks, len(self.desks)):
                 if desk.offline_days:
@@ -237,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.case_flow", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
+    add_day_argument(parser, START, "the first simulated day")
     args = parser.parse_args(argv)
     for name, value in BENCH_KEYS.items():
         os.environ.setdefault(name, value)
@@ -245,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="govhall-case-flow-", dir=shm if shm.is_dir() else None))
     started = time.perf_counter()
     try:
-        flow = Flow(args.seed, args.cases, work)
+        flow = Flow(args.seed, args.cases, work, args.day)
         days = flow.run()
         flow.settle()
         elapsed = time.perf_counter() - started

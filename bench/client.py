@@ -26,6 +26,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.day import add_day_argument  # noqa: E402  (after the Qt platform is chosen)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -73,11 +75,12 @@ def generate_cases(engine, n: int, today: dt.date) -> None:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.client")
     parser.add_argument("--cases", type=int, default=100_000)
+    add_day_argument(parser, what="the day the generated cases' deadlines are spread around")
     args = parser.parse_args()
     start = cold_start()
     print(f"cold start to the login window (median of 3): {start:.2f} s")
     from bench.client_gui import measure
-    figures = measure(args.cases, generate_cases)
+    figures = measure(args.cases, generate_cases, args.day)
     for line in figures["lines"]:
         print(line)
     print(f"start={start:.2f} workspace={figures['workspace']:.2f} first_rows={figures['first_rows']:.0f} "

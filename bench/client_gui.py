@@ -38,7 +38,7 @@ class Watchdog:
         self.last, self.worst = time.perf_counter(), 0.0
 
 
-def measure(n: int, generate) -> dict:  # noqa: ANN001
+def measure(n: int, generate, day: dt.date) -> dict:  # noqa: ANN001
     from sqlalchemy.orm import Session
 
     from gui.ops import Ops
@@ -49,6 +49,8 @@ def measure(n: int, generate) -> dict:  # noqa: ANN001
     from client.services.workstation import Workstation
     from client.windows.main_window import MainWindow
     from client.devices import Devices
+    from bench.day import at
+    from tests.clock import TickingClock
     from shared.db.cache import open_cache
     from shared.demo.loader import load_demo
 
@@ -61,7 +63,7 @@ def measure(n: int, generate) -> dict:  # noqa: ANN001
             load_demo(session, password_iterations=1000)
             session.commit()
         began = time.perf_counter()
-        generate(engine, n, dt.date.today())
+        generate(engine, n, day)
         lines.append(f"generated {n:,} cases into the cache in {time.perf_counter() - began:.1f} s")
 
         roles = ("approver", "head", "reviewer", "verifier")  # the demo approver's login
@@ -70,7 +72,8 @@ def measure(n: int, generate) -> dict:  # noqa: ANN001
         ops = Ops()
         watchdog = Watchdog(QTimer)
         began = time.perf_counter()
-        services = build_services(ws, session, engine)
+        # the workstation lives on the generated day (near-due and overdue lists are relative to it)
+        services = build_services(ws, session, engine, clock=TickingClock(at(day, 10)))
         window = MainWindow(services, ops, Devices({}))
         window.resize(1920, 1080)
         window.show()

@@ -23,10 +23,12 @@ from pathlib import Path
 
 from bench import hall_checks
 from bench.hall_actors import Arrival, Dispenser, WindowActor
+from bench.day import add_day_argument
 from bench.hall_world import World
 from server.queue.config import load_hall_config
 from server.queue.notifications import LogSender
 from shared.approval.personal import RESIDENT_ID, search_key
+from shared.calendar import CalendarNotPublished, WorkCalendar
 from shared.crypto.keys import keys_from_environment
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
@@ -35,19 +37,15 @@ from shared.sync.errors import SyncFailed
 from shared.sync.transport import TransportError
 from shared.validation import resident_id_check_character
 
-DAY = dt.date(2026, 11, 23)  # a Monday
+DAY = dt.date(2026, 11, 23)  # the default simulated day: a Monday (--day picks another working day)
 WEIGHTS = {"A": 0.25, "B": 0.10, "C": 0.15, "D": 0.15, "E": 0.10, "F": 0.25}
 OPEN, CLOSE, HARD_STOP = dt.time(8, 45), dt.time(17, 30), dt.time(22, 0)
 
 
-def local(t: dt.time) -> dt.datetime:
-    return dt.datetime.combine(DAY, t, CHINA_TZ)
-
-
 class HallDay:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
-        self.args, self.rng = args, random.Random(args.seed)
-        self.world = w = World(work, DAY, args.windows, args.seed, WEIGHTS)
+        self.args, self.rng, self.day = args, random.Random(args.seed), args.day
+        self.world = w = World(work, self.day, args.windows, args.seed, WEIGHTS)
         # Quotas sized to the demand, B tight so that the dispensers have to refuse some walk-ins.
         w.set_quotas({p: None if p == "F" else int(share * args.tickets * (0.8 if p == "B" else 1.2))
                       for p, share in WEIGHTS.items()})
@@ -59,7 +57,7 @@ class HallDay:
         self.appointments: list[dict] = []
         self.arrived: dict[str, dt.datetime] = {}
         self.notices = w.app.state.notice_sender = LogSender()  # the server's near-call job sends through it
-        w.clock.now = local(OPEN)  # staff log in on the morning of the day (their tokens expire)
+        w.clock.now = self.local(OPEN)  # staff log in on the morning of the day (their tokens expire)
         # Staffed for 80 % of the windows' time over the 8.5 hours: a visit takes the walk to the window (about
         # 1.4 minutes on the simulation's minute ticks) plus the service (lognormal: about 1.13 × its mean,
         # plus half a minute of rounding up to the tick).
@@ -69,7 +67,7 @@ class HallDay:
                                  self.config) for i in range(args.kiosks)]
         for kiosk in self.kiosks:
             for prefix in WEIGHTS:
-                kiosk.device.client.leases.track("ticket", prefix, DAY.isoformat())
+                kiosk.device.client.leases.track("ticket", prefix, self.day.isoformat())
         self.windows = []
         for number in sorted(w.windows):
             clerk = w.clerk(number)
@@ -81,6 +79,10 @@ class HallDay:
         self.supervisor = w.login("supervisor")
 
     # -- people ------------------------------------------------------------------------------------------
+
+    def local(self, t: dt.time) -> dt.datetime:
+        """`t` on the simulated day, China time."""
+        return dt.datetime.combine(self.day, t, CHINA_TZ)
     def person(self) -> str:
         self.persons += 1
         first17 = (f"441900{self.rng.randint(1940, 2004)}{self.rng.randint(1, 12):02d}"
@@ -95,7 +97,7 @@ class HallDay:
         for n in range(wanted):
             prefix = self.rng.choices(prefixes, [WEIGHTS[p] for p in prefixes])[0]
             business = self.world.businesses[prefix]
-            slots = booking.slots_for_day(DAY, self.config.quotas[business], rules, CHINA_TZ)
+            slots = booking.slots_for_day(self.day, self.config.quotas[business], rules, CHINA_TZ)
             slot = self.rng.choice(slots[1:-1])
             id_number = self.person()
             r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
@@ -110,7 +112,7 @@ class HallDay:
     def arrivals(self) -> dict[dt.datetime, list[Arrival]]:
         """Walk-ins spread over the opening hours with a morning and an afternoon peak; appointments at their
         slots. Some citizens try to take a second ticket for the same business."""
-        minutes = [local(dt.time(9)) + dt.timedelta(minutes=m) for m in range(8 * 60 + 25)]
+        minutes = [self.local(dt.time(9)) + dt.timedelta(minutes=m) for m in range(8 * 60 + 25)]
         weights = [1 + 0.9 * max(0, 1 - abs(m.hour + m.minute / 60 - 10) / 1.2)
                    + 0.6 * max(0, 1 - abs(m.hour + m.minute / 60 - 15) / 1.2) for m in minutes]
         shows = [a for a in self.appointments if a["shows"]]
@@ -124,7 +126,7 @@ class HallDay:
                 arrival = Arrival(**{**recent[-1].__dict__})  # the same person again
             elif r < 0.55:
                 number = self.person()
-                green = "elderly" if is_elderly(number, DAY) else ("disabled" if r < 0.06 else None)
+                green = "elderly" if is_elderly(number, self.day) else ("disabled" if r < 0.06 else None)
                 arrival = Arrival(business, search_key(RESIDENT_ID, number, self.keys), green, channel="id_card")
                 recent.append(arrival)
             else:
@@ -138,10 +140,10 @@ class HallDay:
     # -- the day -----------------------------------------------------------------------------------------
     def run(self) -> None:
         w = self.world
-        w.clock.now = local(OPEN) - dt.timedelta(hours=17)  # the afternoon before
+        w.clock.now = self.local(OPEN) - dt.timedelta(hours=17)  # the afternoon before
         self.book_appointments()
         schedule = self.arrivals()
-        w.clock.now = local(OPEN)
+        w.clock.now = self.local(OPEN)
         for device in [k.device for k in self.kiosks] + [x.device for x in self.windows]:
             device.client.sync_once()
         offline = self._offline_plan()
@@ -154,7 +156,7 @@ class HallDay:
                     window.device.client.staff_token = w.staff_login(window.clerk, window.device.id)
             for arrival in schedule.pop(now, []):
                 self._arrive(arrival)
-            minute = int((now - local(OPEN)).total_seconds() // 60)
+            minute = int((now - self.local(OPEN)).total_seconds() // 60)
             self._windows(minute)
             for kiosk in self.kiosks:  # tickets go out every 2 minutes; an idle kiosk still pulls every 10
                 if minute % 2 == 0 and kiosk.unsent or minute % 10 == 0:
@@ -172,7 +174,7 @@ class HallDay:
 
     def _offline_plan(self) -> dict:
         span = dt.timedelta(minutes=self.args.offline_minutes)
-        starts = [local(dt.time(10, 0)), local(dt.time(14, 30))]
+        starts = [self.local(dt.time(10, 0)), self.local(dt.time(14, 30))]
         return {k: (s, s + span) for k, s in zip(self.kiosks[-2:], starts)} if len(self.kiosks) >= 2 else {}
 
     def _arrive(self, arrival: Arrival) -> None:
@@ -250,9 +252,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--windows", type=int, default=30)
     parser.add_argument("--kiosks", type=int, default=5)
     parser.add_argument("--offline-minutes", type=int, default=30)
+    add_day_argument(parser, DAY)
     args = parser.parse_args(argv)
     if not 10 <= args.windows <= 99 or args.kiosks < 1 or args.tickets < 1:
         parser.error("--windows 10…99, --kiosks ≥ 1, --tickets ≥ 1")
+    try:
+        working = WorkCalendar().is_workday(args.day)
+    except CalendarNotPublished as error:
+        parser.error(f"--day {args.day}: {error}")
+    if not working:
+        parser.error(f"--day {args.day} is not a working day: the hall is closed (pick a working day)")
     switch = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)  # the in-process server answers on other threads: hand the GIL over quickly
     started = time.perf_counter()

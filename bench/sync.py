@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import secrets
 import socket
@@ -25,6 +26,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, select, text
 
+from bench.day import WORKING_DAY, add_day_argument, at
 from server.store.database import Database
 from server.sync.devices import register_device
 from shared.db.cache import open_cache
@@ -34,14 +36,15 @@ from shared.demo.loader import load_demo
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync.client import SyncClient
 from shared.sync.transport import HttpTransport
+from tests.clock import faked_clock_env
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("GOVHALL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 class Bench:
-    def __init__(self, kind: str, work: Path) -> None:
-        self.kind, self.work = kind, work
+    def __init__(self, kind: str, work: Path, day: dt.date = WORKING_DAY) -> None:
+        self.kind, self.work, self.day = kind, work, day
         self.schema = f"bench_{secrets.token_hex(4)}" if kind == "postgresql" else None
         if kind == "sqlite":
             self.url = f"sqlite:///{work / 'server.sqlite3'}"
@@ -70,6 +73,8 @@ class Bench:
 
     def start(self) -> None:
         env = {**os.environ, "GOVHALL_DATABASE_URL": self.url, "GOVHALL_DATA_DIR": str(self.work)}
+        # The server child lives on the simulated day (its scheduler's sweeps depend on the hour), not today.
+        env = faked_clock_env(at(self.day, 10), base=env)
         self.server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "server.main:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--no-access-log", "--log-level", "warning", "--backlog", "4096"],
@@ -104,10 +109,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def fact_command(seq: int) -> dict:
+def fact_command(seq: int, day: dt.date = WORKING_DAY) -> dict:
+    """A fact command stamped on `day` at 10:00 China time (+seq ms), not from the wall clock."""
+    physical_ms = int(at(day, 10).timestamp() * 1000) + seq
     return {"seq": seq, "command_id": str(uuid.uuid4()), "name": "fact.record", "version": 1,
             "args": {"fact_id": str(uuid.uuid4()), "kind": "call", "body": {"n": seq, "window": 3}},
-            "base": None, "hlc": f"{int(time.time() * 1000):013d}-00000-bench"}
+            "base": None, "hlc": f"{physical_ms:013d}-00000-bench"}
 
 
 def bench_push(b: Bench, batches: int = 100) -> float:
@@ -115,7 +122,7 @@ def bench_push(b: Bench, batches: int = 100) -> float:
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}"}
     payloads = [{"device": device_id, "protocol_version": PROTOCOL_VERSION,
-                 "commands": [fact_command(i * 100 + j + 1) for j in range(100)]} for i in range(batches)]
+                 "commands": [fact_command(i * 100 + j + 1, b.day) for j in range(100)]} for i in range(batches)]
     start = time.perf_counter()
     for body in payloads:
         r = session.post(b.base + "/api/v1/sync/push", json=body, headers=headers, timeout=30)
@@ -183,7 +190,7 @@ def bench_events(b: Bench, samples: int = 100) -> tuple[float, float]:
     headers = {"Authorization": f"Bearer {writer_dev[1]}"}
     time.sleep(0.3)
     for seq in range(1, samples + 1):
-        cmd = fact_command(seq)
+        cmd = fact_command(seq, b.day)
         fid = cmd["args"]["fact_id"]
         start = time.perf_counter()
         r = session.post(b.base + "/api/v1/sync/push", headers=headers, timeout=10,
@@ -236,9 +243,10 @@ def bench_waiting(b: Bench, devices: int = 2000) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    add_day_argument(parser, what="the day the server child lives on and the commands are stamped")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govhall-bench-") as tmp:
-        b = Bench(args.db, Path(tmp))
+        b = Bench(args.db, Path(tmp), args.day)
         try:
             b.start()
             print(f"database: {args.db}; server pid {b.server.pid}; cpus {os.cpu_count()}")

@@ -17,7 +17,8 @@ from client.services.auth import AuthService, StaffSession
 from client.services.offline_logins import OfflineLoginStore
 from client.services.workstation import load_workstation
 from shared.protocol.endpoint import DEFAULT_SERVER_URL
-from client.widgets.style import STYLESHEET
+from client.widgets.style import stylesheet
+from client.widgets.type_size import TypeSize, apply_type_size
 from client.windows.login import LoginDialog
 
 DEFAULT_DATA_DIR = Path.home() / ".govhall" / "client"
@@ -51,6 +52,8 @@ class ClientApp:
         self.args, self.app = args, app
         self.ops = Ops()
         self.workstation = load_workstation(args.data_dir, args.server)
+        self.type_size = TypeSize.load(args.data_dir, self.workstation.large_type)
+        apply_type_size(self.type_size)
         self.engine = None
         self.window = self.devices = self.loop = None
         auth = AuthService(self.workstation.server_url, OfflineLoginStore(args.data_dir / "offline_logins.json"),
@@ -80,7 +83,7 @@ class ClientApp:
         from client.windows.main_window import MainWindow
         from shared.sync.loop import SyncLoop
         self.devices = Devices(self.workstation.devices)
-        self.window = MainWindow(services, self.ops, self.devices)
+        self.window = MainWindow(services, self.ops, self.devices, type_size=self.type_size)
         self.window.resize(1600, 960)
         self.window.showMaximized()
         self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
     app = application("GovHall Client")
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet())  # ClientApp scales it when the workstation uses large type
     client = ClientApp(args, app)
     client.login.show()
     if os.environ.get("GOVHALL_BENCH") == "login":

@@ -2,6 +2,8 @@
 # GovHall developer entry point: the README's two commands.
 #   installers/dev.sh run    set up, migrate, load the demo hall, start the server and (with a screen) a connected hall
 #   installers/dev.sh test   set up and run the whole test suite
+#                            (--faked-clock[=MOMENT] or GOVHALL_FAKE_CLOCK=MOMENT: every process's clock starts at
+#                            MOMENT, default "hostile" = Saturday 2027-01-09 03:40 China time; see the README)
 #   installers/dev.sh setup  only set up (system packages when root, virtualenv, package install)
 set -euo pipefail
 
@@ -16,13 +18,15 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   espeak-ng       voice fallback and clip rendering
 #   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
 #   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
+#   libfaketime faketime  the faked-clock test run (and tests that pin a child process's clock)
+#   gcc libc6-dev   builds pyscard and the small sleep shim tests/faketime/monotonic_sleep.c
 #   libxcb-* libx11-xcb1 libxkbcommon-x11-0  what Qt's xcb plugin links (ldd .../platforms/libqxcb.so) for a real screen
-#   xvfb xdotool imagemagick libfaketime  run --check and the acceptance test: virtual screen, taps and typing,
-#                   window screenshots, every process's clock pinned to opening hours
+#   xvfb xdotool imagemagick  run --check and the acceptance test: virtual screen, taps and typing, screenshots
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
                  libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils
+                 libfaketime faketime gcc libc6-dev
                  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
-                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick libfaketime)
+                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 
@@ -92,11 +96,28 @@ shift || true
 case "$cmd" in
   setup) setup ;;
   test)
+    fake=${GOVHALL_FAKE_CLOCK:-}
+    args=()
+    for a in "$@"; do
+      case "$a" in
+        --faked-clock) fake=hostile ;;
+        --faked-clock=*) fake=${a#--faked-clock=} ;;
+        *) args+=("$a") ;;
+      esac
+    done
     setup
     ensure_postgres
     export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
-    say "running the test suite"
-    exec "$venv/bin/python" -m pytest "$@"
+    if [ -n "$fake" ]; then
+      # libfaketime for pytest and, through the inherited environment, every process a test starts.
+      exports=$("$venv/bin/python" -m tests.clock "$fake") || { say "ERROR: cannot fake the clock ($fake)"; exit 1; }
+      eval "$exports"
+      export GOVHALL_FAKE_CLOCK=$fake
+      say "running the test suite with the clock faked from $fake ($FAKETIME UTC)"
+    else
+      say "running the test suite"
+    fi
+    exec "$venv/bin/python" -m pytest ${args[@]+"${args[@]}"}
     ;;
   run)
     setup

@@ -47,8 +47,16 @@ class DispenserWindow(KioskShell):
         self.show_step()
 
     # screens ---------------------------------------------------------------------------------------------
+    def fit_to(self, width: int, height: int) -> None:
+        super().fit_to(width, height)
+        on_home = self.stack.currentWidget() is self.home
+        self._build_home()
+        self.message.set_theme(self.theme_for(NORMAL))  # as before: the number at the normal size
+        if on_home:
+            self.show_step()
+
     def _build_home(self) -> None:
-        theme = ELDERLY if self.flow.elderly else NORMAL
+        theme = self.theme_for(ELDERLY if self.flow.elderly else NORMAL)
         self.setStyleSheet(sheet(theme))
         if self.home is not None:
             self.stack.removeWidget(self.home)
@@ -57,7 +65,7 @@ class DispenserWindow(KioskShell):
         self.home.sig_business.connect(lambda b: self.run(self.flow.tap(b)))
         self.home.sig_elderly.connect(self.toggle_elderly)
         self.home.sig_back.connect(lambda: self.run(self.flow.back()))
-        self.ticket.theme = theme
+        self.ticket.set_theme(theme)
         self.stack.addWidget(self.home)
         if self._last_remaining:
             self.home.show_remaining(self._last_remaining)

@@ -15,6 +15,7 @@ from kiosk.screens.display_board import DisplayBoard
 from kiosk.services.board import BoardState, load_announced, read_board, save_announced
 from kiosk.services.reference import HallDirectory
 from kiosk.widgets.shell import KioskShell
+from kiosk.widgets.theme import fit_scale
 from shared.queue.clock import CHINA_TZ
 
 
@@ -24,6 +25,7 @@ class _PullRelay(QObject):
 
 
 class DisplayWindow(KioskShell):
+    DESIGN = (1920, 1080)
     def __init__(self, ops: Ops, sync, directory: HallDirectory, announcer=None, *,  # noqa: ANN001
                  notice: str = "",
                  repeat: int = 1, pin: str = "", facts=lambda: [], refresh_ms: int = 5000,  # noqa: ANN001
@@ -51,6 +53,10 @@ class DisplayWindow(KioskShell):
         self._loaded = False
         ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered),
                 on_error=lambda exc: None)
+
+    def fit_to(self, width: int, height: int) -> None:
+        super().fit_to(width, height)
+        self.board.set_fit(fit_scale(width, height, self.DESIGN))
 
     def _pulled(self, changes: int) -> None:  # on the sync thread
         try:

@@ -16,6 +16,7 @@ from kiosk.widgets.theme import NORMAL, sheet
 
 
 class EvaluatorWindow(KioskShell):
+    DESIGN = (1280, 800)  # the 10" tablet, landscape; it may stand portrait too
     def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
                  facts=lambda: [],
                  ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
@@ -39,6 +40,13 @@ class EvaluatorWindow(KioskShell):
         self.timer.start()
         self.poll()
         self.show_step()
+
+    def fit_to(self, width: int, height: int) -> None:
+        super().fit_to(width, height)
+        theme = self.theme_for(NORMAL)
+        self.setStyleSheet(sheet(theme))
+        for screen in (self.clerk, self.ask, self.reasons, self.thanks):
+            screen.restyle(theme)
 
     def _key(self, event) -> None:  # noqa: ANN001  drivers.keypad.codec.KeyEvent
         if event.key is Key.EVALUATE:

@@ -414,7 +414,7 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../models/case_table.py" line="+86"/>
+        <location filename="../models/case_table.py" line="+87"/>
         <source>·急</source>
         <translation type="unfinished"></translation>
     </message>
@@ -536,7 +536,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>工号或用户名</source>
         <translation type="unfinished"></translation>
     </message>
@@ -557,7 +557,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>正在登录…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -570,7 +570,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+34"/>
+        <location filename="../windows/main_window.py" line="+37"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -586,11 +586,21 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>大字体</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>放大全部文字（下次启动保持）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>离线登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>

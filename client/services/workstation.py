@@ -6,6 +6,7 @@
     window = 3                  # the counter this PC sits at (clerks)
     device_id = "…"             # issued when an admin registered this workstation
     device_token = "…"
+    large_type = false          # 大字体 by default (the person at the desk may still switch it)
     [idcard]
     port = "/dev/ttyUSB0"
     [keypad]
@@ -34,6 +35,7 @@ class Workstation:
     device_id: str | None = None
     device_token: str | None = None
     devices: dict[str, DeviceSettings] = field(default_factory=dict)
+    large_type: bool = False
 
     @property
     def cache_path(self) -> Path:
@@ -52,6 +54,9 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
         section = tomllib.loads(path.read_text(encoding="utf-8")).get("workstation", {})
         devices = {k: v for k, v in load_config(path).items() if k != "workstation"}
     window = section.get("window")
+    large_type = section.get("large_type", False)
+    if not isinstance(large_type, bool):
+        raise ValueError(f"{path}: [workstation] large_type must be true or false, found {large_type!r}")
     return Workstation(data_dir=data_dir, server_url=server_url or section.get("server", DEFAULT_SERVER),
                        window_number=int(window) if window else None, device_id=section.get("device_id"),
-                       device_token=section.get("device_token"), devices=devices)
+                       device_token=section.get("device_token"), devices=devices, large_type=large_type)

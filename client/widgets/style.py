@@ -5,11 +5,18 @@ from __future__ import annotations
 PRIMARY = "#1f5fa8"
 RED, YELLOW, GREEN = "#c62828", "#b7791f", "#2e7d32"
 
-STYLESHEET = f"""
+
+def stylesheet(scale: float = 1.0) -> str:
+    """The stylesheet with its few explicit type sizes times `scale` (大字体 mode: client.widgets.type_size);
+    everything else follows the application font."""
+    return f"""
 QMainWindow, QDialog {{ background: #f4f6f9; }}
 QFrame#header {{ background: {PRIMARY}; }}
 QFrame#header QLabel {{ color: white; }}
-QLabel#title {{ font-size: 16pt; font-weight: bold; }}
+QToolButton#typesize {{ color: white; background: transparent; border: 1px solid #8fb3e0; border-radius: 3px;
+                        padding: 2px 8px; }}
+QToolButton#typesize:checked {{ background: white; color: {PRIMARY}; font-weight: bold; }}
+QLabel#title {{ font-size: {16 * scale:.1f}pt; font-weight: bold; }}
 QGroupBox {{ background: white; border: 1px solid #d5dbe3; border-radius: 6px; margin-top: 14px;
             padding: 10px 8px 8px 8px; font-weight: bold; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #33475b; }}
@@ -22,7 +29,7 @@ QPushButton[primary="true"]:disabled {{ background: #b9c9dc; border-color: #b9c9
 QPushButton[danger="true"] {{ color: {RED}; border-color: {RED}; }}
 QPushButton[danger="true"]:disabled {{ color: #d9a5a5; border-color: #e3c4c4; }}
 QPushButton[compact="true"] {{ padding: 3px 6px; }}
-QLabel#ticket {{ font-size: 44pt; font-weight: bold; color: {PRIMARY}; }}
+QLabel#ticket {{ font-size: {44 * scale:.1f}pt; font-weight: bold; color: {PRIMARY}; }}
 QLabel#muted {{ color: #66788a; }}
 QLabel#warning {{ color: {YELLOW}; }}
 QLabel#error {{ color: {RED}; }}
@@ -33,6 +40,9 @@ QHeaderView::section {{ background: #eef2f7; padding: 4px; border: none; border-
 QTabWidget::pane {{ border: 1px solid #d5dbe3; background: white; }}
 QStatusBar {{ background: #e9edf2; }}
 """
+
+
+STYLESHEET = stylesheet()
 
 
 def mark(button, kind: str = "primary"):  # noqa: ANN001, ANN201

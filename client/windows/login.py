@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from client.i18n.errors import error_text
 from gui.ops import Ops
-from gui.qt import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
+from gui.qt import QApplication, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
 from client.services.auth import AuthService, StaffSession
 from shared.errors import DomainError
 
@@ -22,7 +22,8 @@ class LoginDialog(QDialog):
         title = QLabel(self.tr("政务服务中心业务系统"))
         title.setObjectName("title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 20pt; font-weight: bold; margin: 12px;")
+        # 20 pt at the normal 11-pt application font: larger with 大字体 (client.widgets.type_size)
+        title.setStyleSheet(f"font-size: {QApplication.font().pointSizeF() * 20 / 11:.1f}pt; font-weight: bold;")
         subtitle = QLabel(hall_name)
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -45,7 +46,9 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
 
         layout = QVBoxLayout(self)
+        layout.addSpacing(12)
         layout.addWidget(title)
+        layout.addSpacing(6)
         layout.addWidget(subtitle)
         layout.addLayout(form)
         layout.addWidget(self.submit)
@@ -75,6 +78,9 @@ class LoginDialog(QDialog):
             self.message.setText(error_text(error.code, error.message))
         else:
             self.message.setText(self.tr("登录失败：{0}").format(type(error).__name__))
+        # A top-level window does not grow for a label's wrapped lines by itself: without this, a two-line
+        # message squeezes the fields above it.
+        self.adjustSize()
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.username, self.password, self.submit):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from client.devices import Devices
 from gui.ops import Ops
-from gui.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from gui.qt import QAction, QFrame, QHBoxLayout, QLabel, QMainWindow, QToolButton, QVBoxLayout, QWidget
 from client.services.context import Services
-from client.widgets.style import STYLESHEET
+from client.widgets.style import stylesheet
 from client.widgets.sync_status import SyncStatusWidget
+from client.widgets.type_size import TypeSize, apply_type_size
 
 ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理"}
 
@@ -26,11 +27,13 @@ def workspace_for(services: Services, ops: Ops, devices: Devices) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, ops: Ops, devices: Devices, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services: Services, ops: Ops, devices: Devices, parent=None,  # noqa: ANN001
+                 type_size: TypeSize | None = None) -> None:
         super().__init__(parent)
         self.services, self.ops, self.devices = services, ops, devices
+        self.type_size = type_size or TypeSize()
         session = services.session
-        self.setStyleSheet(STYLESHEET)
+        self.setStyleSheet(stylesheet(self.type_size.scale))
         self.setWindowTitle(self.tr("GovHall 政务服务中心业务系统 · {0}").format(services.reference.hall_name))
         header = QFrame()
         header.setObjectName("header")
@@ -46,6 +49,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(services.reference.hall_name))
         bar.addSpacing(24)
         bar.addWidget(who)
+        # 大字体 in the header, not a menu bar: a menu bar would take a line from the 1366×768 screen
+        self.large_type = QAction(self.tr("大字体"), self, checkable=True, checked=self.type_size.large)
+        self.large_type.setToolTip(self.tr("放大全部文字（下次启动保持）"))
+        self.large_type.toggled.connect(self.set_large_type)
+        large = QToolButton()
+        large.setObjectName("typesize")
+        large.setDefaultAction(self.large_type)
+        bar.addSpacing(12)
+        bar.addWidget(large)
         if session.offline:
             offline = QLabel(self.tr("离线登录"))
             offline.setStyleSheet("background: #b7791f; padding: 2px 8px; border-radius: 3px;")
@@ -65,6 +77,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.device_state = QLabel(self._devices_text())
         self.statusBar().addWidget(self.device_state)
+
+    def set_large_type(self, large: bool) -> None:
+        """The 显示 → 大字体 switch: applied at once to every window, kept for the next start."""
+        self.type_size.large = large
+        apply_type_size(self.type_size, self)
+        self.type_size.save()
 
     def _devices_text(self) -> str:
         names = [(self.devices.idcard, "读卡器"), (self.devices.keypad, "叫号器"), (self.devices.printer, "打印机")]

@@ -19,10 +19,10 @@ class DispenserHome(QWidget):
         super().__init__()
         self.directory, self.theme = directory, theme
         box = QVBoxLayout(self)
-        box.setContentsMargins(40, 28, 40, 28)
+        box.setContentsMargins(theme.px(40), theme.px(28), theme.px(40), theme.px(28))
         top = QHBoxLayout()
         self.title = label(self.tr("请选择办理业务"), "title")
-        self.elderly = button(self.tr("长者模式") if theme.columns > 2 else self.tr("标准模式"), "secondary")
+        self.elderly = button(self.tr("标准模式") if theme.elderly else self.tr("长者模式"), "secondary")
         self.elderly.setMinimumWidth(theme.px(220))
         self.elderly.clicked.connect(self.sig_elderly)
         top.addWidget(self.title, 1)
@@ -48,8 +48,8 @@ class DispenserHome(QWidget):
         for floor, entries in directory.by_floor():
             self.grid_box.addWidget(label(floor, "floor"))
             grid = QGridLayout()
-            grid.setSpacing(18)
-            columns = max(1, theme.columns - 1)  # two on a portrait screen, one in elderly mode
+            grid.setSpacing(theme.px(18))
+            columns = theme.columns  # from the mode and the screen's orientation
             for i, e in enumerate(entries):
                 tile = BusinessTile(e.business.id, e.business.prefix, e.business.name, e.department, theme)
                 tile.clicked.connect(lambda _=False, b=e.business.id: self.sig_business.emit(b))
@@ -62,20 +62,20 @@ class DispenserHome(QWidget):
         box.addWidget(self.back)
         self.ways = self._ways(theme)
         box.addWidget(self.ways)
-        self.ways_shown = theme.columns > 2  # elderly mode: fewer things on screen
+        self.ways_shown = not theme.elderly  # elderly mode: fewer things on screen
         self.ways.setVisible(self.ways_shown)
 
     def _ways(self, theme: Theme) -> QWidget:
         """The three ways in, as a strip at the bottom where standing citizens look first."""
         strip = QWidget()
         row = QHBoxLayout(strip)
-        row.setContentsMargins(0, 12, 0, 0)
-        row.setSpacing(18)
+        row.setContentsMargins(0, theme.px(12), 0, 0)
+        row.setSpacing(theme.px(18))
         for icon, head, body in (("☝", self.tr("点击取号"), self.tr("选择上方业务")),
                                  ("▭", self.tr("刷身份证"), self.tr("预约自动签到 · 长者优先")),
                                  ("▦", self.tr("扫码取号"), self.tr("出示粤省事码"))):
-            card = Card(16)
-            card.box.setContentsMargins(20, 16, 20, 16)
+            card = Card(theme.px(16))
+            card.box.setContentsMargins(theme.px(20), theme.px(16), theme.px(20), theme.px(16))
             glyph = f"<span style='font-size:{theme.px(44)}px;color:{theme.accent}'>{icon}</span>"
             title = f"&nbsp;<b style='font-size:{theme.px(30)}px'>{head}</b>"
             card.box.addWidget(label(glyph + title, wrap=False))

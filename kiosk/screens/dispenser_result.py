@@ -3,7 +3,7 @@ honest ways out (print again, or "不打印，记住号码")."""
 
 from __future__ import annotations
 
-from gui.qt import QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
 from kiosk import texts
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.qr import qr_pixmap
@@ -15,7 +15,7 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 def show_number(target: QLabel, number: str, theme: Theme) -> None:
     """Big, but a device-suffixed fallback number ("A-1F2E3D-001") must still fit a portrait screen."""
     target.setText(number)
-    target.setStyleSheet(f"font-size: {theme.px(200) if len(number) <= 5 else 96}px;")
+    target.setStyleSheet(f"font-size: {theme.px(200) if len(number) <= 5 else int(96 * theme.fit)}px;")
 
 
 class BusyScreen(QWidget):
@@ -34,8 +34,7 @@ class TicketScreen(QWidget):
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(60, 40, 60, 40)
+        self.box = box = QVBoxLayout(self)
         self.headline = label("", "title", align=CENTER)
         self.notice = label("", "subtitle", align=CENTER)
         card = Card()
@@ -44,15 +43,36 @@ class TicketScreen(QWidget):
         self.facts = label("", "message", align=CENTER)
         self.qr = QLabel(alignment=CENTER)
         self.qr_hint = label(self.tr("微信扫码，随时查看排队进度"), "hint", align=CENTER)
-        for w in (self.number, self.business, self.facts, self.qr, self.qr_hint):
-            card.box.addWidget(w)
+        # The ticket beside its QR code on a landscape screen, above it on a portrait one.
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        ticket, follow = QVBoxLayout(), QVBoxLayout()
+        for w in (self.number, self.business, self.facts):
+            ticket.addWidget(w)
+        follow.addStretch(1)
+        follow.addWidget(self.qr)
+        follow.addWidget(self.qr_hint)
+        follow.addStretch(1)
+        self.body.addLayout(ticket, 1)
+        self.body.addLayout(follow)
+        card.box.addLayout(self.body)
         done = button(self.tr("完成"))
         done.clicked.connect(self.sig_done)
         box.addWidget(self.headline)
         box.addWidget(self.notice)
         box.addWidget(card, 1)
         box.addWidget(done)
+        self.url = ""
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self.box.setContentsMargins(theme.px(60), theme.px(40), theme.px(60), theme.px(40))
+        self.body.setDirection(QBoxLayout.Direction.LeftToRight if theme.landscape
+                               else QBoxLayout.Direction.TopToBottom)
+        if self.number.text():
+            show_number(self.number, self.number.text(), theme)
+        if self.url:
+            self.qr.setPixmap(qr_pixmap(self.url, theme.px(220)))
 
     def show_ticket(self, prepared, printed: bool, at: str, follow_url: str) -> None:  # noqa: ANN001
         t = prepared.ticket
@@ -71,6 +91,7 @@ class TicketScreen(QWidget):
             n=prepared.people_ahead, wait=texts.minutes(prepared.wait), at=at))
         self.qr.setVisible(bool(follow_url))
         self.qr_hint.setVisible(bool(follow_url))
+        self.url = follow_url
         if follow_url:
             self.qr.setPixmap(qr_pixmap(follow_url, self.theme.px(220)))
 
@@ -82,13 +103,11 @@ class MessageScreen(QWidget):
     sig_retry = Signal()
     sig_keep = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, theme: Theme = Theme()) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(60, 60, 60, 60)
+        self.box = box = QVBoxLayout(self)
         box.addStretch(1)
         self.icon = label("!", align=CENTER)
-        self.icon.setStyleSheet(f"font-size: 140px; font-weight: bold; color: {RED};")
         self.title = label("", "title", align=CENTER)
         self.message = label("", "message", align=CENTER)
         self.number = label("", "bignumber", align=CENTER)
@@ -106,6 +125,14 @@ class MessageScreen(QWidget):
         row.addWidget(self.keep)
         box.addLayout(row)
         box.addWidget(self.home)
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.box.setContentsMargins(*[theme.px(60)] * 4)
+        self.icon.setStyleSheet(f"font-size: {theme.px(140)}px; font-weight: bold; color: {RED};")
+        if self.number.text():
+            show_number(self.number, self.number.text(), theme)
 
     def show_refusal(self, code: str) -> None:
         self.title.setText(self.tr("暂时无法为您取号"))
@@ -116,7 +143,7 @@ class MessageScreen(QWidget):
 
     def show_print_failure(self, code: str, number: str) -> None:
         self.title.setText(texts.device_text(code))
-        show_number(self.number, number, Theme())
+        show_number(self.number, number, self.theme)
         self.message.setText(self.tr("工作人员已收到提醒。您可以重新打印，或不打印并记住下面的号码；"
                                      "返回首页则本次不取号。"))
         self.number.show()

@@ -1,10 +1,10 @@
-"""The hall display (1920×1080): the newest call large and flashing, the current ticket at every window,
-recent calls, people waiting per business, and the scrolling notice. A view only: it shows what it is
-given."""
+"""The hall display (drawn for 1920×1080, sized to any screen by `set_fit`): the newest call large and
+flashing, the current ticket at every window, recent calls, people waiting per business, and the scrolling
+notice. A view only: it shows what it is given."""
 
 from __future__ import annotations
 
-from gui.qt import QGridLayout, QHBoxLayout, QLabel, QTimer, QVBoxLayout, QWidget, Qt
+from gui.qt import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QTimer, QVBoxLayout, QWidget, Qt
 from kiosk.flow.display import Call
 from kiosk.widgets.common import label
 from kiosk.widgets.marquee import Marquee
@@ -26,9 +26,25 @@ def _text(text: str, px: int, colour: str = "white", bold: bool = False,  # noqa
           align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
     lab = QLabel(text)
     lab.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-    weight = "font-weight: bold;" if bold else ""
-    lab.setStyleSheet(f"color: {colour}; font-size: {px}px; {weight} background: transparent;")
+    _paint(lab, px, colour, bold)
     return lab
+
+
+def _paint(lab: QLabel, px: int, colour: str, bold: bool, fit: float | None = None) -> None:
+    """Style a label at `px` design pixels; the size and colour are kept on the label so `set_fit` can
+    re-size it for another screen."""
+    lab.setProperty("design", (px, colour, bold))
+    fit = fit if fit is not None else (lab.property("fit") or 1.0)
+    weight = "font-weight: bold;" if bold else ""
+    lab.setStyleSheet(f"color: {colour}; font-size: {max(1, int(px * fit))}px; {weight} background: transparent;")
+
+
+def _refit(root: QWidget, fit: float) -> None:
+    for lab in root.findChildren(QLabel):
+        design = lab.property("design")
+        if design is not None:
+            lab.setProperty("fit", fit)
+            _paint(lab, *design, fit=fit)
 
 
 class WindowCell(QWidget):
@@ -45,9 +61,9 @@ class WindowCell(QWidget):
     def show_ticket(self, text: str, paused: bool, newest: bool) -> None:
         self.ticket.setText(self.tr("暂停服务") if paused and text == "—" else text)
         colour = "#ffd54f" if newest else "#ffffff"
-        size = 36 if paused and text == "—" else 54
-        self.ticket.setStyleSheet(f"color: {colour}; font-size: {size}px; font-weight: bold;"
-                                  " background: transparent;")
+        # A device-suffixed fallback number ("A-1F2E3D-001") is smaller so every window keeps the same width.
+        size = 28 if len(text) > 5 else 36 if paused and text == "—" else 54
+        _paint(self.ticket, size, colour, True)
 
 
 class DisplayBoard(QWidget):
@@ -61,6 +77,7 @@ class DisplayBoard(QWidget):
         hero, hero_box = _panel()
         self.hero_title = _text(self.tr("正在呼叫"), 36, "#9fb7d9")
         self.hero = _text(self.tr("请留意叫号"), 96, "#ffd54f", True, CENTER)
+        self.hero.setWordWrap(True)  # a fallback number ("A-1F2E3D-001") makes a long call
         hero_box.addWidget(self.hero_title)
         hero_box.addWidget(self.hero, 1)
         hero.setMinimumHeight(210)
@@ -71,7 +88,11 @@ class DisplayBoard(QWidget):
         self.cells: dict[int, WindowCell] = {}
         for i, n in enumerate(sorted(window_numbers)):
             self.cells[n] = WindowCell(n)
+            # equal columns whatever each window shows: the cell never widens for a longer text
+            self.cells[n].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(self.cells[n], i // 5, i % 5)
+        for column in range(min(5, len(window_numbers))):
+            grid.setColumnStretch(column, 1)
         grid_box.addLayout(grid)
         left.addWidget(grid_panel, 1)
         right = QVBoxLayout()
@@ -89,6 +110,10 @@ class DisplayBoard(QWidget):
         waiting_box.addStretch(1)
         right.addWidget(recent_panel, 1)
         right.addWidget(waiting_panel, 1)
+        # The columns keep their 13:7 share whatever the texts ask for (a long call must not squeeze the
+        # windows' grid); the texts are sized to fit their column instead.
+        for lab in [*self.recent, *recent_panel.findChildren(QLabel), *waiting_panel.findChildren(QLabel)]:
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         body.addLayout(left, 13)
         body.addSpacing(20)
         body.addLayout(right, 7)
@@ -96,9 +121,26 @@ class DisplayBoard(QWidget):
         box.addSpacing(16)
         self.marquee = Marquee(notice, font_px=30)
         box.addWidget(self.marquee)
+        self.fit = 1.0
+        self.hero_panel, self.grid, self.body, self.outer = hero, grid, body, box
+        self.panels = (hero_box, grid_box, recent_box, waiting_box)
         self._flash_on = True
         self.flash = QTimer(self, interval=500, timeout=self._blink)
         self.flash_left = 0
+
+    def set_fit(self, fit: float) -> None:
+        """Every size times `fit` (1.0 on the 1920×1080 screen the board is drawn for, 2.0 on a 4K one)."""
+        self.fit = fit
+        _refit(self, fit)
+        px = lambda n: max(1, int(n * fit))  # noqa: E731
+        for box in self.panels:
+            box.setContentsMargins(px(24), px(18), px(24), px(18))
+        self.outer.setContentsMargins(px(24), px(16), px(24), 0)
+        self.grid.setSpacing(px(14))
+        self.hero_panel.setMinimumHeight(px(210))
+        for _, count in self._waiting_rows:
+            count.setFixedWidth(px(110))
+        self.marquee.set_font_px(px(30))
 
     def show_calls(self, current: dict[int, Call], paused: set[int], recent: list[Call],
                    newest: Call | None) -> None:
@@ -119,8 +161,7 @@ class DisplayBoard(QWidget):
         self.flash_left -= 1
         self._flash_on = not self._flash_on if self.flash_left > 0 else True
         colour = "#ffd54f" if self._flash_on else "#5c4a12"
-        self.hero.setStyleSheet(f"color: {colour}; font-size: 96px; font-weight: bold; background: "
-                                "transparent;")
+        _paint(self.hero, 96, colour, True)
         if self.flash_left <= 0:
             self.flash.stop()
 
@@ -137,9 +178,11 @@ class DisplayBoard(QWidget):
                 line = QHBoxLayout(row)
                 line.setContentsMargins(0, 2, 0, 2)
                 name, count = _text("", 28), _text("", 30, "#ffd54f", True, Qt.AlignmentFlag.AlignRight)
-                count.setFixedWidth(110)
+                count.setFixedWidth(int(110 * self.fit))
+                name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
                 line.addWidget(name)
                 line.addWidget(count)
+                _refit(row, self.fit)
                 self.waiting.addWidget(row)
                 row.show()
                 self._waiting_rows.append((name, count))

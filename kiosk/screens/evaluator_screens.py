@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from gui.qt import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QBoxLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.flow.evaluator import BAD_REASONS
 from kiosk.widgets.common import Card, button, label
+from kiosk.widgets.theme import NORMAL, Theme
 from shared.queue.ratings import RatingLevel
 
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -20,13 +21,10 @@ class ClerkScreen(QWidget):
 
     def __init__(self, window_number: int) -> None:
         super().__init__()
-        box = QHBoxLayout(self)
-        box.setContentsMargins(48, 36, 48, 36)
+        # The clerk's card beside the texts on a landscape tablet, above them on a portrait one.
+        self.box = box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         card = Card()
         self.photo = QLabel(alignment=CENTER)
-        self.photo.setFixedSize(220, 280)
-        self.photo.setStyleSheet("background: #dfe8f5; color: #0b3573; font-size: 120px;"
-                                 " border-radius: 16px;")
         self.name = label("", "title", align=CENTER)
         self.staff_no = label("", "subtitle", align=CENTER)
         card.box.addWidget(self.photo, 0, CENTER)
@@ -35,14 +33,23 @@ class ClerkScreen(QWidget):
         right = QVBoxLayout()
         right.addWidget(label(self.tr("{n} 号窗口").format(n=window_number), "title"))
         self.serving = label("", "message")
-        self.serving.setStyleSheet("font-size: 44px;")
         right.addWidget(self.serving)
         right.addWidget(label(self.tr("办理结束后，请您对本次服务作出评价。您的评价将用于改进政务服务。"), "hint"))
         right.addStretch(1)
         right.addWidget(label(self.tr("服务监督电话：12345"), "hint"))
         box.addWidget(card, 2)
-        box.addSpacing(36)
         box.addLayout(right, 3)
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        self.box.setDirection(QBoxLayout.Direction.LeftToRight if theme.landscape
+                              else QBoxLayout.Direction.TopToBottom)
+        self.box.setContentsMargins(theme.px(48), theme.px(36), theme.px(48), theme.px(36))
+        self.box.setSpacing(theme.px(36))
+        self.photo.setFixedSize(theme.px(220), theme.px(280))
+        self.photo.setStyleSheet(f"background: #dfe8f5; color: #0b3573; font-size: {theme.px(120)}px;"
+                                 f" border-radius: {theme.px(16)}px;")
+        self.serving.setStyleSheet(f"font-size: {theme.px(44)}px;")
 
     def show_clerk(self, name: str, staff_no: str, ticket: str | None) -> None:
         self.name.setText(name or self.tr("窗口工作人员"))
@@ -56,23 +63,33 @@ class AskScreen(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 30, 40, 30)
+        self.box = box = QVBoxLayout(self)
         self.title = label("", "title", align=CENTER)
         box.addWidget(self.title)
         box.addWidget(label(self.tr("请点击下方按钮评价"), "hint", align=CENTER))
-        row = QHBoxLayout()
-        row.setSpacing(16)
-        self.buttons = {}
-        for level, text, colour in LEVELS:
+        self.grid = QGridLayout()
+        self.buttons: dict[RatingLevel, QPushButton] = {}
+        for level, text, _ in LEVELS:
             b = button(f"{FACES[level]}\n{self.tr(text)}")
-            b.setStyleSheet(f"background: {colour}; font-size: 36px; border-radius: 20px; min-height: 280px;")
             b.clicked.connect(lambda _=False, lv=level: self.sig_level.emit(lv))
             self.buttons[level] = b
-            row.addWidget(b)
         box.addStretch(1)
-        box.addLayout(row)
+        box.addLayout(self.grid)
         box.addStretch(1)
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        """Five buttons in a row on a landscape tablet; one above the other, full width, on a portrait one."""
+        self.box.setContentsMargins(theme.px(40), theme.px(30), theme.px(40), theme.px(30))
+        self.grid.setSpacing(theme.px(16))
+        across = len(LEVELS) if theme.landscape else 1
+        height = theme.px(280) if theme.landscape else theme.px(140)
+        for i, (level, _, colour) in enumerate(LEVELS):
+            b = self.buttons[level]
+            b.setStyleSheet(f"background: {colour}; font-size: {theme.px(36)}px; border-radius: {theme.px(20)}px;"
+                            f" min-height: {height}px;")
+            self.grid.removeWidget(b)  # then back into its cell for this orientation
+            self.grid.addWidget(b, i // across, i % across)
 
     def ask(self, ticket: str) -> None:
         self.title.setText(self.tr("请对 {t} 号的服务进行评价").format(t=ticket))
@@ -83,20 +100,29 @@ class ReasonScreen(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 30, 40, 30)
+        self.box = box = QVBoxLayout(self)
         box.addWidget(label(self.tr("很抱歉没有让您满意，请告诉我们原因"), "title", align=CENTER))
         box.addWidget(label(self.tr("我们将在 5 个工作日内整改并回复"), "hint", align=CENTER))
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        for i, reason in enumerate(BAD_REASONS):
+        self.grid = QGridLayout()
+        self.buttons: list[QPushButton] = []
+        for reason in BAD_REASONS:
             b = button(self.tr(reason), "secondary")
-            b.setStyleSheet("min-height: 120px;")
             b.clicked.connect(lambda _=False, r=reason: self.sig_reason.emit(r))
-            grid.addWidget(b, i // 3, i % 3)
+            self.buttons.append(b)
         box.addStretch(1)
-        box.addLayout(grid)
+        box.addLayout(self.grid)
         box.addStretch(1)
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        """Three reasons a row on a landscape tablet, two on a portrait one."""
+        self.box.setContentsMargins(theme.px(40), theme.px(30), theme.px(40), theme.px(30))
+        self.grid.setSpacing(theme.px(16))
+        across = 3 if theme.landscape else 2
+        for i, b in enumerate(self.buttons):
+            b.setStyleSheet(f"min-height: {theme.px(120)}px;")
+            self.grid.removeWidget(b)
+            self.grid.addWidget(b, i // across, i % across)
 
 
 class ThanksScreen(QWidget):
@@ -105,11 +131,14 @@ class ThanksScreen(QWidget):
         box = QVBoxLayout(self)
         box.addStretch(1)
         self.face = label("✔", align=CENTER)
-        self.face.setStyleSheet("font-size: 140px; color: #2e7d32;")
         box.addWidget(self.face)
         self.text = label("", "title", align=CENTER)
         box.addWidget(self.text)
         box.addStretch(1)
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        self.face.setStyleSheet(f"font-size: {theme.px(140)}px; color: #2e7d32;")
 
     def thank(self, level: RatingLevel | None) -> None:
         self.text.setText(self.tr("感谢您的评价！") if level is not None else self.tr("感谢您的光临！"))

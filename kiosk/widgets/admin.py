@@ -6,7 +6,7 @@ import time
 
 from gui.qt import QEvent, QGridLayout, QLabel, QObject, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.widgets.common import button, label
-from kiosk.widgets.theme import NORMAL, sheet
+from kiosk.widgets.theme import NORMAL, Theme, sheet
 
 CORNER = 140       # px from the top-left corner
 TAPS, WINDOW = 5, 3.0
@@ -38,13 +38,13 @@ class CornerTaps(QObject):
             self.sig_triggered.emit()
 
 
-def _light_page(page: QWidget) -> None:
+def _light_page(page: QWidget, theme: Theme = NORMAL) -> None:
     """Staff pages look the same in every mode (the display's own background is dark); compact buttons so
     they fit the 800-px evaluator too."""
     page.setObjectName("adminpage")
     page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    page.setStyleSheet(sheet(NORMAL) + "QWidget#adminpage { background: #f3f6fa; }"
-                                       " QPushButton { min-height: 64px; }")
+    page.setStyleSheet(sheet(theme) + "QWidget#adminpage { background: #f3f6fa; }"
+                                      f" QPushButton {{ min-height: {theme.px(64)}px; }}")
 
 
 class PinPad(QWidget):
@@ -53,9 +53,7 @@ class PinPad(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 16, 40, 16)
-        _light_page(self)
+        self.box = box = QVBoxLayout(self)
         box.addWidget(label(self.tr("管理员验证"), "title", align=Qt.AlignmentFlag.AlignCenter))
         self.shown = label("", "title", align=Qt.AlignmentFlag.AlignCenter)
         self.error = label("", "hint", align=Qt.AlignmentFlag.AlignCenter)
@@ -64,16 +62,24 @@ class PinPad(QWidget):
         grid = QGridLayout()
         grid.setSpacing(10)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清除", "0", "确定"]
+        self.keys = []
         for i, key in enumerate(keys):
             b = button(self.tr(key), "secondary" if key.isdigit() else "primary")
-            b.setMinimumWidth(160)
             b.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(b, i // 3, i % 3)
+            self.keys.append(b)
         box.addLayout(grid)
         back = button(self.tr("返回"), "secondary")
         back.clicked.connect(self.sig_cancelled)
         box.addWidget(back)
         self.digits = ""
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        _light_page(self, theme)
+        self.box.setContentsMargins(theme.px(40), theme.px(16), theme.px(40), theme.px(16))
+        for key in self.keys:
+            key.setMinimumWidth(theme.px(160))
 
     def press(self, key: str) -> None:
         if key == "清除":
@@ -97,9 +103,7 @@ class AdminPanel(QWidget):
 
     def __init__(self, facts: list[tuple[str, str]]) -> None:
         super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 16, 40, 16)
-        _light_page(self)
+        self.box = box = QVBoxLayout(self)
         box.addWidget(label(self.tr("设备设置"), "title"))
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.RichText)
@@ -107,7 +111,6 @@ class AdminPanel(QWidget):
         self.facts.setWordWrap(True)
         # long ids (device UUIDs, paths) must not widen a portrait screen
         self.facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.facts.setStyleSheet("font-size: 28px; line-height: 150%;")
         box.addWidget(self.facts, 1)
         self.show_facts(facts)
         back = button(self.tr("返回服务界面"))
@@ -116,6 +119,12 @@ class AdminPanel(QWidget):
         self.leave.clicked.connect(self.sig_exit)
         box.addWidget(back)
         box.addWidget(self.leave)
+        self.restyle(NORMAL)
+
+    def restyle(self, theme: Theme) -> None:
+        _light_page(self, theme)
+        self.box.setContentsMargins(theme.px(40), theme.px(16), theme.px(40), theme.px(16))
+        self.facts.setStyleSheet(f"font-size: {theme.px(28)}px; line-height: 150%;")
 
     def show_facts(self, facts: list[tuple[str, str]]) -> None:
         rows = "".join(f"<tr><td style='padding:8px 24px 8px 0;color:#44505f'>{k}</td><td>{v}</td></tr>"

@@ -13,28 +13,33 @@ class BusinessTile(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.business_id = business_id
         row = QHBoxLayout(self)
-        row.setContentsMargins(24, 16, 24, 16)
+        row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
         letter = QLabel(prefix)
         letter.setFixedWidth(theme.px(84))
         letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        letter.setStyleSheet(f"background: {theme.accent}; color: white; border-radius: 12px;"
+        letter.setStyleSheet(f"background: {theme.accent}; color: white; border-radius: {theme.px(12)}px;"
                              f"font-size: {theme.px(48)}px; font-weight: bold;")
+        # The name has the tile's whole width (long names wrap at most once even with three tiles a row);
+        # the department and the remaining-quota badge share the line below it.
         texts = QVBoxLayout()
+        texts.setSpacing(theme.px(8))
         self.name = QLabel(name)
         self.name.setWordWrap(True)
         self.name.setStyleSheet(f"font-size: {theme.px(34)}px; font-weight: bold; background: transparent;")
         dept = QLabel(department)
         dept.setWordWrap(True)
         dept.setStyleSheet(f"font-size: {theme.px(22)}px; color: #5b6776; background: transparent;")
-        texts.addWidget(self.name)
-        texts.addWidget(dept)
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        below = QHBoxLayout()
+        below.addWidget(dept, 1)
+        below.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        texts.addWidget(self.name)
+        texts.addLayout(below)
         row.addWidget(letter)
-        row.addSpacing(16)
+        row.addSpacing(theme.px(16))
         row.addLayout(texts, 1)
-        row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         for text in (self.name, dept):  # the badge keeps its width; long names wrap instead
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for child in (letter, self.name, dept, self.badge):
@@ -54,7 +59,8 @@ class BusinessTile(QPushButton):
         self.badge.setText(text)
         # The badge sizes itself from its own style sheet (font and padding), so the layout always reserves
         # exactly what it needs and the name and department wrap around it.
-        self.badge.setStyleSheet(f"color: white; background: {colour}; border-radius: {px}px; padding: 0 18px;"
+        self.badge.setStyleSheet(f"color: white; background: {colour}; border-radius: {px}px;"
+                                 f" padding: 0 {self.theme.px(18)}px;"
                                  f"font-size: {px}px; font-weight: bold;")
         self.badge.setFixedHeight(px * 2)
         self.setEnabled(count != 0)

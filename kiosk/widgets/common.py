@@ -31,19 +31,27 @@ class Header(QWidget):
         self.setObjectName("header")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"QWidget#header {{ background: {DEEP}; }} QLabel {{ color: white; }}")
-        self.setFixedHeight(height)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(32, 8, 32, 8)
-        self.hall = QLabel(f"<b style='font-size:{font_px}px'>{hall}</b>"
-                           f"<span style='font-size:{int(font_px * .7)}px'>&nbsp;&nbsp;{title}</span>")
+        self.names = hall, title
+        self.row = QHBoxLayout(self)
+        self.hall = QLabel()
         self.clock = QLabel()
-        self.clock.setStyleSheet(f"font-size: {int(font_px * .75)}px;")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.hall, 1)
-        row.addWidget(self.clock)
+        self.row.addWidget(self.hall, 1)
+        self.row.addWidget(self.clock)
+        self.set_size(height, font_px)
         self._timer = QTimer(self, interval=1000, timeout=self.tick)
         self._timer.start()
         self.tick()
+
+    def set_size(self, height: int, font_px: int) -> None:
+        """Type and height follow the screen (the shell calls this when it is resized)."""
+        hall, title = self.names
+        self.setFixedHeight(height)
+        side = max(8, font_px * 8 // 9)
+        self.row.setContentsMargins(side, 4, side, 4)
+        self.hall.setText(f"<b style='font-size:{font_px}px'>{hall}</b>"
+                          f"<span style='font-size:{int(font_px * .7)}px'>&nbsp;&nbsp;{title}</span>")
+        self.clock.setStyleSheet(f"font-size: {int(font_px * .75)}px;")
 
     def tick(self) -> None:
         now = QDateTime.currentDateTime()
@@ -56,10 +64,15 @@ class StatusBanner(QLabel):
 
     def __init__(self, font_px: int = 26) -> None:
         super().__init__()
-        self.font_px = font_px
+        self.font_px, self.colour = font_px, GREEN
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.hide()
+
+    def set_font_px(self, font_px: int) -> None:
+        self.font_px = font_px
+        if self.text():
+            self._paint(self.colour, self.text())
 
     def show_status(self, status) -> None:  # noqa: ANN001  shared.sync.status.SyncStatus
         if status is None or (status.online and not status.alarms):
@@ -76,6 +89,7 @@ class StatusBanner(QLabel):
         self.show()
 
     def _paint(self, colour: str, text: str) -> None:
+        self.colour = colour
         self.setStyleSheet(f"background: {colour}; color: white; font-size: {self.font_px}px; padding: 10px;")
         self.setText(text)
 

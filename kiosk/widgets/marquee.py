@@ -10,12 +10,15 @@ class Marquee(QWidget):
         super().__init__()
         self.text, self.step = text, step_px
         self.offset = 0
+        self.set_font_px(font_px)
+        self.timer = QTimer(self, interval=interval_ms, timeout=self.advance)
+        self.timer.start()
+
+    def set_font_px(self, font_px: int) -> None:
         font = self.font()
         font.setPixelSize(font_px)
         self.setFont(font)
         self.setFixedHeight(int(font_px * 1.9))
-        self.timer = QTimer(self, interval=interval_ms, timeout=self.advance)
-        self.timer.start()
 
     def set_text(self, text: str) -> None:
         self.text, self.offset = text, 0

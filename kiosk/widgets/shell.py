@@ -4,16 +4,22 @@ screen home, and the hidden admin gesture → PIN → settings/exit. Sync status
 from __future__ import annotations
 
 from gui.ops import Ops
-from gui.qt import QApplication, QEvent, QObject, QStackedWidget, QTimer, QVBoxLayout, QWidget, Signal
+from gui.qt import QApplication, QEvent, QLayout, QObject, QStackedWidget, QTimer, QVBoxLayout, QWidget, Signal
 from kiosk.widgets.admin import AdminPanel, CornerTaps, PinPad
 from kiosk.widgets.common import Header, StatusBanner
+from kiosk.widgets.theme import ELDERLY, NORMAL, Theme, fit_scale
 
 USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
 
 class KioskShell(QWidget):
+    """`DESIGN` is the screen size (width, height) the mode's sizes were drawn for; on any other screen the
+    shell computes a fit (kiosk.widgets.theme.fit_scale) whenever it is resized and calls `fit_to`, which
+    each mode extends to re-size its own screens. Sizes follow the screen; no screen is special-cased."""
+
     sig_idle = Signal()
     sig_exit = Signal()
+    DESIGN: tuple[int, int] = (1080, 1920)
 
     def __init__(self, ops: Ops, sync, *, hall: str, title: str, pin: str, facts,  # noqa: ANN001
                  header_px: int = 36,
@@ -24,6 +30,11 @@ class KioskShell(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
+        # The window takes the screen's size, whatever its contents ask for: they are re-sized to it (fit_to)
+        # instead of pushing the window past the screen's edge.
+        box.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.header_px = header_px
+        self.fitted: tuple | None = None
         self.header = Header(hall, title, height=int(header_px * 3.2), font_px=header_px)
         self.banner = StatusBanner(int(header_px * .75))
         self.stack = QStackedWidget()
@@ -49,6 +60,30 @@ class KioskShell(QWidget):
         if sync is not None:
             self.status_timer.start()
             self.poll_status()
+
+    # screen size -----------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt name)
+        super().resizeEvent(event)
+        size = event.size()
+        # Re-fit only when something would change: the scale, the orientation or the tiles a row holds.
+        fit = (fit_scale(size.width(), size.height(), self.DESIGN), size.width() > size.height(),
+               *(base.fitted(size.width(), size.height(), self.DESIGN).columns for base in (NORMAL, ELDERLY)))
+        if fit != self.fitted:
+            self.fitted = fit
+            self.fit_to(size.width(), size.height())
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Re-size what every mode shares: the header, the banner and the staff pages."""
+        theme = NORMAL.fitted(width, height, self.DESIGN)
+        px = theme.px(self.header_px)
+        self.header.set_size(int(px * 3.2), px)
+        self.banner.set_font_px(int(px * .75))
+        self.pinpad.restyle(theme)
+        self.admin.restyle(theme)
+
+    def theme_for(self, base: Theme) -> Theme:
+        """`base` fitted to the current window size."""
+        return base.fitted(max(1, self.width()), max(1, self.height()), self.DESIGN)
 
     # idle ------------------------------------------------------------------------------------------------
     def arm_idle(self, seconds: int | None) -> None:

@@ -16,6 +16,7 @@ from shared.demo.loader import load_demo
 from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
 from shared.sync.transport import HttpTransport, TransportError
+from tests.clock import TickingClock
 from tests.sync.support import demo_hall, new_device
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "kiosk"
@@ -95,6 +96,12 @@ def make_device(hall, cache, kind: str, window_index: int | None = None) -> tupl
     device_id, token = new_device(db, kind, hall_id, window_id)
     network = Network(url)
     return SyncClient(cache, device_id=device_id, token=token, transport=network, timeout=5), network
+
+
+@pytest.fixture
+def server_clock() -> TickingClock:
+    """The live server lives on the kiosk tests' Monday too, from 10:00 on (bookings, lead times, sweeps)."""
+    return TickingClock(MONDAY_10)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from shared.queue import appointment_qr
 from shared.queue.appointments import Appointment
 from shared.queue.errors import IssueRefused
 from shared.queue.rules import CheckInWindow
+from tests.clock import TickingClock
 from tests.kiosk.conftest import INDEX_KEY, MONDAY_10
 from tests.kiosk.test_dispenser import business_id, dispenser, printer  # noqa: F401  (fixtures)
 
@@ -25,11 +26,18 @@ def pii_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOVHALL_PII_INDEX_KEY", INDEX_KEY.hex())
 
 
-def book(url: str, business: int, slot: dt.datetime, id_number: str = "") -> str:
+def book(url: str, server_clock: TickingClock, business: int, slot: dt.datetime, id_number: str = "") -> str:
+    """A booking made on the server three days before the slot (past every lead time); the server's clock then
+    goes back to the day under test."""
     from drivers.sim.idcard import sample_id_number
-    reply = requests.post(f"{url}/api/v1/queue/appointments", timeout=10,
-                          json={"business_id": business, "slot_start": slot.isoformat(),
-                                "id_number": id_number or sample_id_number()})
+    resume = server_clock()
+    server_clock.jump_to(slot - dt.timedelta(days=3))
+    try:
+        reply = requests.post(f"{url}/api/v1/queue/appointments", timeout=10,
+                              json={"business_id": business, "slot_start": slot.isoformat(),
+                                    "id_number": id_number or sample_id_number()})
+    finally:
+        server_clock.jump_to(resume)
     assert reply.status_code == 201, reply.text
     return reply.json()["qr_token"]
 
@@ -68,11 +76,11 @@ def test_refusals(state: str, slot: dt.datetime, code: str) -> None:
 
 
 def test_online_a_fresh_booking_is_fetched_and_issued(qtbot, dispenser, printer, hall,  # noqa: ANN001, F811
-                                                      screenshot) -> None:
+                                                      server_clock, screenshot) -> None:
     window, desk, _ = dispenser
     _, url, _, _ = hall
     slot = MONDAY_10 + dt.timedelta(minutes=30)
-    token = book(url, business_id(desk, "C"), slot)  # the kiosk has not synced it yet
+    token = book(url, server_clock, business_id(desk, "C"), slot)  # the kiosk has not synced it yet
     window.run(window.flow.scanned(appointment_qr.payload(token)))
     qtbot.waitUntil(lambda: window.flow.step is Step.ISSUED, timeout=8000)
     assert window.ticket.number.text() == "C001" and "C001" in printer[0].jobs_text()
@@ -100,12 +108,12 @@ def test_an_unknown_token_is_refused(qtbot, dispenser) -> None:  # noqa: ANN001,
 
 
 def test_offline_only_a_cached_appointment_is_issued(qtbot, dispenser, printer, hall,  # noqa: ANN001, F811
-                                                     screenshot) -> None:
+                                                     server_clock, screenshot) -> None:
     window, desk, network = dispenser
     _, url, _, _ = hall
-    cached = book(url, business_id(desk, "A"), MONDAY_10)
+    cached = book(url, server_clock, business_id(desk, "A"), MONDAY_10)
     desk.sync.sync_once()  # the kiosk now holds this booking
-    unseen = book(url, business_id(desk, "B"), MONDAY_10 + dt.timedelta(minutes=30), "11010519491231002X")
+    unseen = book(url, server_clock, business_id(desk, "B"), MONDAY_10 + dt.timedelta(minutes=30), "11010519491231002X")
     network.down = True
     window.run(window.flow.scanned(appointment_qr.payload(unseen)))
     qtbot.waitUntil(lambda: window.flow.step is Step.REFUSED, timeout=5000)

@@ -111,7 +111,7 @@ def test_a_display_without_memory_announces_only_fresh_calls(qtbot, hall, cache,
 def test_a_pull_wakes_the_display_without_polling(qtbot, hall, cache, tmp_path) -> None:  # noqa: ANN001
     """A call made at a counter reaches the board as soon as the display's pull brings it: the timer here
     would not fire for a minute, so only the pull's notice can have woken the board."""
-    from tests.kiosk.test_end_to_end import issued_ticket, counter
+    from tests.kiosk.test_end_to_end import after_issue, issued_ticket, counter
     _, _, _, windows = hall
     from shared.db.cache import open_cache
     ticket_id = issued_ticket(hall, cache)
@@ -119,7 +119,9 @@ def test_a_pull_wakes_the_display_without_polling(qtbot, hall, cache, tmp_path) 
     sync.sync_once()
     voice, ops = Voice(), Ops()
     announcer = AnnouncerAdapter(voice)
-    window = DisplayWindow(ops, sync, load_directory(cache), announcer, repeat=0, refresh_ms=60_000)
+    clock = after_issue()
+    window = DisplayWindow(ops, sync, load_directory(cache), announcer, repeat=0, refresh_ms=60_000,
+                           now=clock)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.timer.isActive(), timeout=3000)
@@ -127,7 +129,7 @@ def test_a_pull_wakes_the_display_without_polling(qtbot, hall, cache, tmp_path) 
     clerk = counter(hall, tmp_path / "counter.sqlite3", 2)
     clerk.sync_once()
     clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id, "window_id": windows[2],
-                                   "mode": "specific", "at": dt.datetime.now(dt.timezone.utc).isoformat()})
+                                   "mode": "specific", "at": clock().isoformat()})
     clerk.sync_once()
     assert clerk.rejected() == []
     threading.Thread(target=sync.sync_once).start()  # what the display's sync loop does on the server's event

@@ -15,10 +15,11 @@ from drivers.qt.tts import AnnouncerAdapter
 from kiosk.display import DisplayWindow
 from kiosk.services.reference import load_directory
 from shared.db.cache import open_cache
-from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
 from shared.sync.loop import SyncLoop
 from shared.sync.transport import HttpTransport
+from tests.clock import TickingClock
+from tests.kiosk.conftest import MONDAY_10
 from tests.kiosk.test_display import Voice
 from tests.kiosk.test_end_to_end import counter, issued_tickets
 from tests.sync.support import demo_hall, new_device
@@ -27,9 +28,9 @@ from tests.sync.test_kill_loopback import free_port, start_server
 pytestmark = pytest.mark.slow
 
 
-def call(clerk: SyncClient, ticket_id: str, window_id: int) -> None:
+def call(clerk: SyncClient, ticket_id: str, window_id: int, at: dt.datetime) -> None:
     clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id, "window_id": window_id,
-                                   "mode": "specific", "at": dt.datetime.now(CHINA_TZ).isoformat()})
+                                   "mode": "specific", "at": at.isoformat()})
     clerk.sync_once()
     assert clerk.rejected() == []
 
@@ -39,7 +40,8 @@ def test_display_survives_a_server_restart(qtbot, sqlite_database, cache, tmp_pa
     hall_id, windows = demo_hall(sqlite_database)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(db_file, port)
+    clock = TickingClock(MONDAY_10)  # the hall's Monday, for the server child, the counter and the board
+    server = start_server(db_file, port, at=clock())
     loop = None
     try:
         hall = (sqlite_database, url, hall_id, windows)
@@ -52,12 +54,12 @@ def test_display_survives_a_server_restart(qtbot, sqlite_database, cache, tmp_pa
         loop = SyncLoop(sync, interval=0.5, poll_timeout=2)
         voice, ops = Voice(), Ops()
         announcer = AnnouncerAdapter(voice)
-        board = DisplayWindow(ops, sync, load_directory(cache), announcer, repeat=0)
+        board = DisplayWindow(ops, sync, load_directory(cache), announcer, repeat=0, now=clock)
         qtbot.addWidget(board)
         board.resize(1920, 1080)
         board.show()
         loop.start()
-        call(clerk, first, windows[2])
+        call(clerk, first, windows[2], clock())
         qtbot.waitUntil(lambda: board.board.cells[3].ticket.text() == "A001", timeout=10_000)
         qtbot.waitUntil(lambda: voice.spoken == ["请A零零一号到三号窗口办理"], timeout=5000)
 
@@ -69,12 +71,12 @@ def test_display_survives_a_server_restart(qtbot, sqlite_database, cache, tmp_pa
         qtbot.wait(500)
         assert voice.spoken == ["请A零零一号到三号窗口办理"]
 
-        server = start_server(db_file, port)  # the same address: the display reconnects by itself
+        server = start_server(db_file, port, at=clock())  # the same address: the display reconnects by itself
         for name in ("queue.start", "queue.finish"):
             clerk.submit(name, 1, {"ticket_id": first, "window_id": windows[2],
-                                   "at": dt.datetime.now(CHINA_TZ).isoformat()})
+                                   "at": clock().isoformat()})
         clerk.sync_once()
-        call(clerk, second, windows[2])
+        call(clerk, second, windows[2], clock())
         qtbot.waitUntil(lambda: board.board.cells[3].ticket.text() == "A002", timeout=30_000)
         qtbot.waitUntil(lambda: voice.spoken == ["请A零零一号到三号窗口办理", "请A零零二号到三号窗口办理"],
                         timeout=5000)

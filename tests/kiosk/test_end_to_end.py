@@ -20,11 +20,11 @@ from kiosk.services.issuing import TicketDesk
 from kiosk.services.rating import RatingDesk
 from kiosk.services.reference import load_directory
 from server.queue.models import QueueRating
-from shared.queue.clock import CHINA_TZ
 from shared.queue.ratings import RatingLevel
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
-from tests.kiosk.conftest import INDEX_KEY, Network, make_device
+from tests.clock import TickingClock
+from tests.kiosk.conftest import INDEX_KEY, MONDAY_10, Network, make_device
 from tests.kiosk.test_display import Voice
 
 
@@ -41,15 +41,14 @@ def counter(hall, cache_path, window_index: int) -> SyncClient:  # noqa: ANN001
 
 
 def issued_ticket(hall, cache) -> str:  # noqa: ANN001
-    """An A ticket issued by a dispenser today at 10:00 and confirmed by the server: its id."""
+    """An A ticket issued by a dispenser on Monday (MONDAY_10) at 10:00 and confirmed by the server: its id."""
     return issued_tickets(hall, cache, 1)[0]
 
 
 def issued_tickets(hall, cache, count: int) -> list[str]:  # noqa: ANN001
-    """`count` A tickets (A001, A002, …) issued by one dispenser today at 10:00, confirmed by the server."""
-    today_10 = dt.datetime.combine(dt.datetime.now(CHINA_TZ).date(), dt.time(10, 0), CHINA_TZ)
+    """`count` A tickets (A001, A002, …) issued by one dispenser at MONDAY_10, confirmed by the server."""
     dispenser_sync, _ = make_device(hall, cache, "dispenser")
-    desk = TicketDesk(dispenser_sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: today_10)
+    desk = TicketDesk(dispenser_sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: MONDAY_10)
     desk.track_today()
     dispenser_sync.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
@@ -63,13 +62,19 @@ def issued_tickets(hall, cache, count: int) -> list[str]:  # noqa: ANN001
     return ids
 
 
+def after_issue() -> TickingClock:
+    """The hall's time once the tickets are out: a minute after MONDAY_10, advancing."""
+    return TickingClock(MONDAY_10 + dt.timedelta(minutes=1))
+
+
 def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot) -> None:  # noqa: ANN001
     db, _, _, windows = hall
     ticket_id = issued_ticket(hall, cache)
+    clock = after_issue()
 
     clerk = counter(hall, tmp_path / "counter.sqlite3", 2)  # window 3
     clerk.sync_once()
-    at = dt.datetime.now(CHINA_TZ)
+    at = clock()
     clerk.submit("queue.call", 1, {"call_id": str(uuid.uuid4()), "ticket_id": ticket_id,
                                    "window_id": windows[2],
                                    "mode": "next", "at": at.isoformat()})
@@ -82,7 +87,7 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
     voice, ops = Voice(), Ops()
     announcer = AnnouncerAdapter(voice)
     board = DisplayWindow(ops, display_sync, load_directory(cache), announcer, repeat=0,
-                          now=lambda: dt.datetime.now(CHINA_TZ))
+                          now=clock)
     qtbot.addWidget(board)
     board.resize(1920, 1080)
     board.show()
@@ -95,7 +100,7 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
 
     for name in ("queue.start", "queue.finish"):
         clerk.submit(name, 1, {"ticket_id": ticket_id, "window_id": windows[2],
-                               "at": (dt.datetime.now(CHINA_TZ) + dt.timedelta(seconds=1)).isoformat()})
+                               "at": (clock() + dt.timedelta(seconds=1)).isoformat()})
     clerk.sync_once()
     assert clerk.rejected() == []
 
@@ -103,7 +108,7 @@ def test_issue_call_display_finish_rate(qtbot, hall, cache, tmp_path, screenshot
                                     "evaluator", 2)
     evaluator_sync.sync_once()
     rating_desk = RatingDesk(evaluator_sync, load_directory(cache), windows[2],
-                             now=lambda: dt.datetime.now(CHINA_TZ) + dt.timedelta(seconds=5))
+                             now=lambda: clock() + dt.timedelta(seconds=5))
     evaluator = EvaluatorWindow(ops, rating_desk, poll_ms=100)
     qtbot.addWidget(evaluator)
     evaluator.resize(1280, 800)

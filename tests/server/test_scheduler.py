@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from server.scheduler import Scheduler
+from tests.clock import TickingClock
 from server.store.database import Database
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
@@ -71,7 +72,7 @@ def test_registration_is_validated(database):
 def test_the_thread_runs_jobs_and_stops(database):
     import threading
     ran = threading.Event()
-    sched = Scheduler(database, lambda: dt.datetime.now(dt.timezone.utc))
+    sched = Scheduler(database, TickingClock(T0))
     sched.add("ping", dt.timedelta(hours=1), lambda s, n: ran.set() or 1)
     sched.start(tick=0.01)
     try:

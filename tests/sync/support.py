@@ -18,6 +18,7 @@ from server.sync.reference import publish_all_halls
 from shared.db.engine import make_engine
 from shared.db.models import Hall, Window
 from shared.demo.loader import load_demo
+from tests.clock import TEMPLATE_PUBLISHED
 
 PG_URL = os.environ.get("GOVHALL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -54,7 +55,7 @@ def make_database(kind: str, tmp: Path, schema: str | None = None) -> Database:
     db.migrate()
     with db.session() as session:
         load_demo(session, password_iterations=1000)
-        publish_all_halls(session, dt.datetime.now(dt.timezone.utc))
+        publish_all_halls(session, TEMPLATE_PUBLISHED)
     return db
 
 

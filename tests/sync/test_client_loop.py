@@ -14,6 +14,7 @@ from shared.db.cache import open_cache
 from shared.sync.client import SyncClient
 from shared.sync.loop import SyncLoop
 from shared.sync.transport import Reply, TransportError
+from tests.clock import WORKING_DAY_10, TickingClock
 from tests.sync.harness.world import template_db
 from tests.sync.support import demo_hall, new_device
 
@@ -48,7 +49,7 @@ def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(t
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     hall_id, _ = demo_hall(db)
-    app = create_app(Settings(migrate_on_start=False), database=db)
+    app = create_app(Settings(migrate_on_start=False), database=db, clock=TickingClock(WORKING_DAY_10))
     with TestClient(app) as http:
         transport = AppTransport(http)
         clients, loops = [], []

@@ -3,6 +3,7 @@ restarted; when both are done, every invariant of the in-process harness must st
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -22,6 +23,7 @@ from server.store.database import Database
 from shared.db.cache import open_cache
 from shared.sync.client import SyncClient
 from shared.sync.transport import HttpTransport
+from tests.clock import faked_clock_env
 from tests.sync.harness.invariants import check_all
 from tests.sync.harness.world import SimDevice, template_db
 from tests.sync.support import FakeClock, demo_hall, new_device
@@ -52,8 +54,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_file: Path, port: int) -> subprocess.Popen:
+def start_server(db_file: Path, port: int, at: dt.datetime | None = None) -> subprocess.Popen:
+    """`python -m server serve` as a child; `at` pins its clock (libfaketime, tests.clock) from that moment."""
     env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite:///{db_file}", "GOVHALL_DATA_DIR": str(db_file.parent)}
+    if at is not None:
+        env = faked_clock_env(at, base=env)
     proc = subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):
@@ -84,8 +89,9 @@ def test_a_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path: Path) -
         devices.append(SimDevice(f"p{i}", kind, device_id, token, tmp_path / f"client{i}.sqlite3", 0))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(db_file, port)
-    day = FakeClock().now.date().isoformat()  # any day will do: it only names the number series
+    moment = FakeClock().now  # any day will do: it names the number series; the server child lives on it too
+    server = start_server(db_file, port, at=moment)
+    day = moment.date().isoformat()
     try:
         procs = [start_client(d, url, day, COMMANDS, issue=True) for d in devices]
         victim = devices[0]

@@ -21,6 +21,7 @@ from shared.db.cache import open_cache
 from shared.db.models import Business, CalendarOverride, Centre, Hall, Quota, Situation, StaffUser, Window
 from shared.sync import store
 from shared.sync.client import SyncClient
+from tests.clock import TEMPLATE_PUBLISHED
 from tests.fixtures.server import FakeClock, login
 from tests.sync.harness.world import template_db
 from tests.sync.support import demo_hall, new_device
@@ -50,7 +51,7 @@ def _count(engine, model) -> int:  # noqa: ANN001
 def test_publishing_twice_writes_nothing_the_second_time(tmp_path: Path) -> None:
     db, _, _ = _world(tmp_path)
     with db.session() as session:
-        assert publish_all_halls(session, dt.datetime.now(dt.timezone.utc)) == 0
+        assert publish_all_halls(session, TEMPLATE_PUBLISHED + dt.timedelta(days=1)) == 0
 
 
 def test_a_fresh_device_cache_gets_the_hall_and_catalogue(tmp_path: Path) -> None:
