@@ -11,8 +11,8 @@ from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontDatabase, QFontM
                            QImage, QKeySequence, QPainter, QPixmap, QShortcut)
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QBoxLayout, QButtonGroup, QCheckBox,
                                QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
                                QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
