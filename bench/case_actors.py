@@ -10,7 +10,7 @@ import uuid
 
 from shared.approval import commands as cmd
 from shared.approval.events import CHINA_TZ, Actor
-from shared.approval.lifecycle import CaseStatus
+from shared.approval.lifecycle import CLOSED_OR_TERMINAL_NAMES, CaseStatus
 
 INVALID_RATE = 0.08
 OPINION = "经审查，符合规定"
@@ -80,7 +80,7 @@ def choose(role: str, row: dict, rng: random.Random, device: str, at: dt.datetim
             return new(cmd.IssueLicence)
         return None
     if role == "supervisor":
-        if status in ("closed", "delivered", "not_accepted", "withdrawn", "terminated"):
+        if status in CLOSED_OR_TERMINAL_NAMES:
             return None
         if rng.random() > 0.04:
             return None

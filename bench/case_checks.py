@@ -17,6 +17,7 @@ from sqlalchemy import select
 from server.api.calendar import load_calendar
 from server.approval.definitions import load_all
 from shared.approval.definition import ART32_DAYS, WorkflowDefinition
+from shared.approval.events import local_day
 from server.approval.models import ApprovalCase, ApprovalEvent
 from server.approval.queries import views_of
 from server.sync.models import CommandLog
@@ -258,7 +259,7 @@ def snapshot(flow, today: dt.date) -> Report:  # noqa: ANN001
 def check_all(flow) -> Report:  # noqa: ANN001
     report = Report()
     check_answers(flow, report)
-    today = (flow.now + dt.timedelta(hours=8)).date()
+    today = local_day(flow.now)
     cases, events, definitions, pairs = _load(flow, today)
     report.cases = len(cases)
     server = {c.id: c.version for c in cases}

@@ -12,31 +12,15 @@ from bench.hall_world import Device, World, new_id
 from server.queue.config import HallConfig
 from shared.queue import closing, desk
 from shared.queue.calling import may_call
-from shared.queue.clock import CHINA_TZ, IssueTime
+from shared.protocol.queue_rows import ticket_of
+from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Window as WindowConfig
 from shared.queue.errors import CallRefused, IssueRefused
 from shared.queue.issuance import IssuedCounts, IssueRequest, admit
-from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
-                                  TicketState)
+from shared.queue.tickets import ACTIVE_STATE_NAMES, FINAL_STATE_NAMES, Channel, Ticket, TicketState
 from shared.sync.hlc import decode
 
-ACTIVE = ("waiting", "called", "serving", "held")
-FINAL = ("finished", "no_show", "cancelled")
-
-
-def ticket_from_row(row: dict) -> Ticket:
-    """A published `queue_ticket` row as the domain's Ticket (what a client's queue model does)."""
-    periods = tuple(Period(PeriodKind(p["kind"]), dt.datetime.fromisoformat(p["start"]),
-                           dt.datetime.fromisoformat(p["end"]) if p["end"] else None, p["window_id"])
-                    for p in row["periods"])
-    return Ticket(id=row["id"], number=row["display"], business_id=row["business_id"],
-                  issued_at=IssueTime(*row["issued_at"]), priority_class=PriorityClass(row["priority_class"]),
-                  channel=Channel(row["channel"]), state=TicketState(row["state"]), periods=periods,
-                  queue_key=IssueTime(*row["queue_key"]), person_id=row["person_key"],
-                  appointment_id=row["appointment_id"],
-                  green_reason=GreenChannelReason(row["green_reason"]) if row["green_reason"] else None,
-                  window_id=row["window_id"], clerk_id=row["clerk"], target_window_id=row["target_window_id"],
-                  recalls=row["recalls"], transfers=row["transfers"])
+ACTIVE, FINAL = ACTIVE_STATE_NAMES, FINAL_STATE_NAMES
 
 
 @dataclass
@@ -173,7 +157,7 @@ class WindowActor:
                 continue
             cached = self.cache.get(pk)
             if cached is None or cached[0] is not row:
-                cached = (row, ticket_from_row(row))
+                cached = (row, ticket_of(row))
                 self.cache[pk] = cached
             out.append(cached[1])
         return out

@@ -15,12 +15,13 @@ from server.sync.models import CommandLog, NumberBlock
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.statistics import GroupBy
+from shared.queue.tickets import FINAL_STATE_NAMES
 
 if TYPE_CHECKING:
     from bench.hall_day import HallDay
     from bench.hall_world import World
 
-FINAL = ("finished", "no_show", "cancelled")
+FINAL = sorted(FINAL_STATE_NAMES)
 EXPECTED_REJECTIONS = {"ticket_claimed_elsewhere", "window_busy"}
 
 

@@ -15,6 +15,7 @@ from kiosk.services.issuing import TicketDesk
 from kiosk.widgets.shell import KioskShell
 from kiosk.widgets.theme import ELDERLY, NORMAL, sheet
 from shared.errors import DomainError
+from shared.validation import mask_resident_id
 
 
 class DispenserWindow(KioskShell):
@@ -82,7 +83,7 @@ class DispenserWindow(KioskShell):
         if step in (Step.HOME, Step.PICK):
             if step is Step.PICK and flow.person_id:
                 note = self.tr("您的预约已超过签到时间，将按现场取号办理") if flow.note == "late_appointment" else ""
-                self.home.ask_for_person(self.tr("身份证 {id}").format(id=texts.mask_id(flow.person_id)), note)
+                self.home.ask_for_person(self.tr("身份证 {id}").format(id=mask_resident_id(flow.person_id)), note)
             else:
                 self.home.reset()
             self.stack.setCurrentWidget(self.home)

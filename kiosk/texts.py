@@ -44,7 +44,3 @@ def minutes(wait) -> str:  # noqa: ANN001  datetime.timedelta | None
         return QCoreApplication.translate("Kiosk", "即将叫号")
     n = max(1, round(wait.total_seconds() / 60))
     return QCoreApplication.translate("Kiosk", "约 {n} 分钟").format(n=n)
-
-
-def mask_id(number: str) -> str:
-    return number[:4] + "*" * 10 + number[-4:] if len(number) == 18 else number

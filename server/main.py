@@ -13,18 +13,25 @@ from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
     org, queue_appointments, queue_config, queue_statistics, sync,
 )
-from server.approval import art32_sweep
-from server.approval import handlers as approval_handlers
+from server.approval import domain as approval
 from server.core.settings import Settings
-from server.queue import jobs as queue_jobs
+from server.domain import registry_of, schedule
+from server.queue import domain as queue
 from server.scheduler import Scheduler
 from server.store.database import Database
-from server.sync.commands import default_registry
+from server.sync import domain as sync_domain
 from server.sync.events import EventHub
 from server.sync.reference import publish_all_halls
 from server.sync.registry import Registry
 
 API_VERSION = "1"
+# Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN)
+
+
+def default_registry() -> Registry:
+    """Every domain's commands (tests and benches add their own specs to it)."""
+    return registry_of(DOMAINS)
 
 
 class BodyLimit:
@@ -66,15 +73,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
     with database.session() as session:  # reference rows edited outside the API reach the devices too
         publish_all_halls(session, app.state.clock())
-    # Domain packages add their commands to this registry (see server/sync/registry.py).
     app.state.sync_registry = sync_registry or default_registry()
-    if ("approval.receive", 1) not in app.state.sync_registry.specs:  # always available, whatever registry
-        approval_handlers.register(app.state.sync_registry)
     app.state.sync_hub = EventHub()
-    # Periodic jobs; domain packages add theirs here. `serve` starts the thread, tests call run_due(now).
+    # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
-    art32_sweep.register(app.state.scheduler)
-    queue_jobs.register(app)
+    schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
                    approval_cases, approval_notices, approval_worklists, approval_admin):

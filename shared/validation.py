@@ -154,6 +154,14 @@ def mask_phone(number: str) -> str:
     return n[:3] + "*" * (len(n) - 7) + n[-4:]
 
 
+def mask_uscc(value: str) -> str:
+    """`9135**********0Y43`: the registration authority and area stay readable, the serial does not."""
+    n = (value or "").strip()
+    if len(n) <= 8:
+        return "*" * len(n)
+    return n[:4] + "*" * (len(n) - 8) + n[-4:]
+
+
 def mask_name(name: str) -> str:
     """`张*` / `欧阳**`: keep the family name's first character."""
     n = (name or "").strip()

@@ -7,6 +7,7 @@ import datetime as dt
 
 from gui.qt import QApplication
 from shared.approval import messages as approval_messages
+from shared.china_time import CHINA_TZ
 from shared.queue import messages as queue_messages
 from shared.queue.calling import Reason
 
@@ -57,7 +58,7 @@ def reason_text(reason: Reason | dict, names: dict[int, str] | None = None) -> s
     if code in ("appointment_on_time", "green_channel", "normal"):
         return QApplication.translate("labels", "号票类别：{c}").format(c=CLASS_NAMES.get(d.get("class", 3), ""))
     if code == "earliest_in_line":
-        when = dt.datetime.fromtimestamp(d["issued_ms"] / 1000, dt.timezone(dt.timedelta(hours=8)))
+        when = dt.datetime.fromtimestamp(d["issued_ms"] / 1000, CHINA_TZ)
         return QApplication.translate("labels", "同类中取号最早（{t}）").format(t=when.strftime("%H:%M:%S"))
     if code == "passed_over":
         kind = CLASS_NAMES.get(d.get("class", 3), "")

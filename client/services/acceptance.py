@@ -4,7 +4,6 @@ shared.approval commands through CaseStore — and describe the receipt to print
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import shutil
@@ -19,6 +18,7 @@ from client.services.notices import NoticeWriter
 from client.services.receipts import Receipt
 from shared.approval import commands as cmd
 from shared.approval.state import CaseState
+from shared.china_time import CHINA_TZ
 from shared.errors import DomainError
 from shared.protocol.approval import CASE_SERIES, case_display, series_day
 
@@ -108,7 +108,7 @@ class AcceptanceService:
                                   attachments=tuple(f["file_name"] for f in files),
                                   **self._common(None, case_id, "clerk"))
             fields = {"case_number": case_no, "sub_item_code": app.choice.sub_item_code,
-                      "applicant_name": app.applicant.masked_name,
+                      "applicant_name": app.applicant.name,  # as the server publishes it (screens mask)
                       "applicant_id_masked": app.applicant.masked_identifier, "applicant_kind": app.applicant.kind,
                       "ticket_id": app.ticket_id, "channel": "counter"}
             extras = {"case_number": case_no, "series_prefix": PREFIX, "number": issued.number,
@@ -138,7 +138,7 @@ class AcceptanceService:
     def _outcome(self, app: Application, case_id: str, case_no: str, offline: bool, state: CaseState, kind: str,
                  lines: list[str]) -> Outcome:
         receipt = Receipt(kind, self.hall_name, case_no, app.choice.label, app.applicant.masked_name,
-                          self.cases.clock().astimezone(dt.timezone(dt.timedelta(hours=8))), self.clerk_name,
+                          self.cases.clock().astimezone(CHINA_TZ), self.clerk_name,
                           tuple(lines))
         notice, problem, missing = None, "", ()
         if self.notices is not None:

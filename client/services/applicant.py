@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shared.validation import InvalidIdentifier, check_resident_id, check_uscc, mask_name, mask_resident_id
+from shared.validation import (InvalidIdentifier, check_resident_id, check_uscc, mask_name, mask_resident_id,
+                               mask_uscc)
 
 PERSON, ORGANISATION = "person", "company"  # shared.protocol.approval.ApplicantKind
 
@@ -22,7 +23,8 @@ class Applicant:
 
     @property
     def masked_identifier(self) -> str:
-        return mask_resident_id(self.identifier) if self.kind == PERSON else self.identifier
+        # The server masks a USCC too (server/approval/identity.py): the optimistic case row must agree.
+        return mask_resident_id(self.identifier) if self.kind == PERSON else mask_uscc(self.identifier)
 
     @property
     def masked_name(self) -> str:

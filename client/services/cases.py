@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from client.services.case_rows import case_row
 from client.services.rowsql import RowSql
 from shared.approval import commands as cmd
 from shared.approval.available import Available, available_actions
@@ -19,6 +18,7 @@ from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Actor, Event, local_day
 from shared.approval.lifecycle import Action
 from shared.approval.registry import DefinitionCatalogue
+from shared.approval.rows import case_row
 from shared.approval.serialization import command_to_dict, event_from_dict, event_to_dict
 from shared.approval.state import CaseState, replay
 from shared.approval.views import CaseView, view_case

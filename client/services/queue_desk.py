@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from client.services.ticket_rows import row_after, ticket_from_row
+from shared.protocol.queue_rows import call_row, row_after, ticket_of, window_row
 from shared.queue import desk, lifecycle
 from shared.queue.calling import Decision, choose_next
 from shared.queue.clock import CHINA_TZ
@@ -57,7 +57,7 @@ class QueueDesk:
 
     def snapshot(self) -> DeskSnapshot:
         now = self.clock()
-        tickets = [ticket_from_row(r) for r in self._rows().values()]
+        tickets = [ticket_of(r) for r in self._rows().values()]
         callable_ = [t for t in tickets if t.state is TicketState.WAITING
                      and t.target_window_id in (None, self.window.id) and self.window.serves(t.business_id)]
         waiting = {s.business_id: sum(1 for t in callable_ if t.business_id == s.business_id)
@@ -73,7 +73,7 @@ class QueueDesk:
     def call_next(self) -> Decision:
         rows = self._rows()
         status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
-        result = desk.call_next(self.window, status, [ticket_from_row(r) for r in rows.values()], self.clock(),
+        result = desk.call_next(self.window, status, [ticket_of(r) for r in rows.values()], self.clock(),
                                 self.rules, self.clerk)
         self._call(rows[result.ticket.id], result.ticket, "next", result.decision)
         self.fairness = result.status.fairness
@@ -81,7 +81,7 @@ class QueueDesk:
 
     def call_specific(self, display: str) -> Decision:
         rows = self._rows()
-        tickets = [ticket_from_row(r) for r in rows.values()]
+        tickets = [ticket_of(r) for r in rows.values()]
         wanted = display.strip().upper()
         ticket = next((t for t in tickets if t.number == wanted and t.state is TicketState.WAITING), None)
         if ticket is None:
@@ -94,9 +94,9 @@ class QueueDesk:
 
     def call_back(self, ticket_id: str) -> Ticket:
         rows = self._rows()
-        tickets = [ticket_from_row(r) for r in rows.values()]
+        tickets = [ticket_of(r) for r in rows.values()]
         status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
-        called = desk.call_back(self.window, status, ticket_from_row(rows[ticket_id]), tickets, self.clock())
+        called = desk.call_back(self.window, status, ticket_of(rows[ticket_id]), tickets, self.clock())
         self._call(rows[ticket_id], called, "call_back", None)
         return called
 
@@ -134,7 +134,7 @@ class QueueDesk:
     # -- plumbing ----------------------------------------------------------------------------------------
     def _current(self) -> tuple[dict, Ticket]:
         rows = self._rows()
-        current = desk.current_ticket(self.window, [ticket_from_row(r) for r in rows.values()])
+        current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
         if current is None:
             raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",
                               window=self.window.id)
@@ -169,15 +169,13 @@ class QueueDesk:
 
     def _call_row(self, ticket: Ticket, kind: str, now: dt.datetime, call_id: str | None = None) -> tuple:
         call_id = call_id or str(uuid.uuid4())
-        return ("queue_call", call_id, {"id": call_id, "hall_id": None, "ticket_id": ticket.id,
-                                        "display": ticket.number, "window_id": self.window.id,
-                                        "window_number": self.window.number, "kind": kind,
-                                        "at": now.isoformat(), "accepted": True})
+        return ("queue_call", call_id, call_row(call_id=call_id, hall_id=None, ticket_id=ticket.id,
+                                                display=ticket.number, window_id=self.window.id,
+                                                window_number=self.window.number, kind=kind, at=now))
 
     def _window_row(self, ticket_id: str | None, now: dt.datetime, paused: bool | None = None) -> dict:
-        return {"window_id": self.window.id, "hall_id": None,
-                "paused": self._paused() if paused is None else paused,
-                "current_ticket_id": ticket_id, "since": now.isoformat()}
+        return window_row(window_id=self.window.id, hall_id=None, paused=self._paused() if paused is None else paused,
+                          current_ticket_id=ticket_id, since=now)
 
     def _window_command(self, name: str, paused: bool, reason: str) -> None:
         now = self.clock()

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from client.services.catalogue import CatalogueIndex
 from client.services.rowsql import RowSql
-from client.services.worklist import FINISHED, Worklist
+from client.services.worklist import Worklist
+from shared.approval.lifecycle import TERMINAL_NAMES
 from shared.approval.clocks import DEFAULT_MARGIN
 from shared.approval.registry import DefinitionCatalogue
 
@@ -38,7 +39,7 @@ class SupervisionBoard:
         t, yellow_day = today.isoformat(), self.worklist.add_workdays(today, DEFAULT_MARGIN).isoformat()
         yellow, red = Counter(), Counter()
         for e in self.worklist.index.entries():
-            if e.status in FINISHED or e.due is None:
+            if e.status in TERMINAL_NAMES or e.due is None:
                 continue
             for step in e.steps:
                 if e.due < t:

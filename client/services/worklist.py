@@ -13,10 +13,10 @@ from client.services.case_index import CaseEntry, CaseIndex
 from client.services.rowsql import RowSql
 from shared.approval.clocks import DEFAULT_MARGIN
 from shared.approval.events import local_day
+from shared.approval.lifecycle import TERMINAL_NAMES
 from shared.calendar import CalendarNotPublished, WorkCalendar
 
 KINDS = ("todo", "doing", "done", "near_due", "overdue")
-FINISHED = frozenset({"not_accepted", "delivered", "withdrawn", "terminated"})
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,14 @@ class Worklist:
             return not roles.isdisjoint(e.roles)
 
         tests = {
-            "todo": lambda e: e.status not in FINISHED and mine(e),
-            "doing": lambda e: e.status not in FINISHED and me in e.participants and not mine(e),
-            "done": lambda e: me in e.participants and (e.status in FINISHED or not mine(e)),
-            "near_due": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+            "todo": lambda e: e.status not in TERMINAL_NAMES and mine(e),
+            "doing": lambda e: e.status not in TERMINAL_NAMES and me in e.participants and not mine(e),
+            "done": lambda e: me in e.participants and (e.status in TERMINAL_NAMES or not mine(e)),
+            "near_due": lambda e: (e.status not in TERMINAL_NAMES and (everyone or mine(e)) and e.due is not None
                                    and today <= e.due <= yellow),
-            "overdue": lambda e: (e.status not in FINISHED and (everyone or mine(e)) and e.due is not None
+            "overdue": lambda e: (e.status not in TERMINAL_NAMES and (everyone or mine(e)) and e.due is not None
                                   and e.due < today),
-            "all": lambda e: e.status not in FINISHED,
+            "all": lambda e: e.status not in TERMINAL_NAMES,
         }
         base = tests[f.kind]
         needle = f.search.strip().lower()

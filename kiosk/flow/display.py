@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shared.china_time import CHINA_TZ
+
 # A display that starts with no memory (fresh install, new day) announces only calls this recent.
 FRESH_START = dt.timedelta(minutes=2)
 
@@ -29,7 +31,7 @@ def calls_of(rows: Iterable[dict], day: dt.date) -> list[Call]:
             continue
         at = r["at"] if isinstance(r["at"], dt.datetime) else dt.datetime.fromisoformat(str(r["at"]))
         at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-        if at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() != day:
+        if at.astimezone(CHINA_TZ).date() != day:
             continue
         out.append(Call(r["id"], r["display"], int(r["window_number"]), at, r.get("kind", "call")))
     return sorted(out, key=lambda c: (c.at, c.id))

@@ -24,7 +24,8 @@ from shared.sync import store
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.hlc import decode
-from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of, window_statuses
+from shared.protocol.queue_rows import ticket_row, window_statuses
+from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of
 from kiosk.services.reference import HallDirectory
 
 SERIES = "ticket"
@@ -182,15 +183,8 @@ class TicketDesk:
                 "at": t.issued_wall.isoformat(), "person_key": prepared.person_key,
                 "green_reason": t.green_reason.value if t.green_reason else None,
                 "appointment_id": t.appointment_id, "printed": printed}
-        row = {"id": t.id, "hall_id": self.directory.hall_id, "business_id": t.business_id,
-               "display": t.number,
-               "day": prepared.day.isoformat(), "channel": t.channel.value,
-               "priority_class": int(t.priority_class),
-               "green_reason": args["green_reason"], "appointment_id": t.appointment_id,
-               "person_key": prepared.person_key, "issued_at": list(stamp.as_tuple()),
-               "queue_key": list(stamp.as_tuple()), "state": "waiting", "recalls": 0, "transfers": 0,
-               "periods": [{"kind": "waiting", "start": t.issued_wall.isoformat(), "end": None}],
-               "printed": printed, "flags": []}
+        row = ticket_row(t, hall_id=self.directory.hall_id, day=prepared.day, person_key=prepared.person_key,
+                         printed=printed)
         self.sync.submit("queue.issue", 1, args, effects=[("queue_ticket", t.id, row)])
 
     def report_fault(self, code: str) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
+from shared.protocol.queue_rows import rating_row
 from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
 from kiosk.flow.evaluator import Rate, Visit
@@ -51,9 +52,9 @@ class RatingDesk:
         level = rate.level.value if rate.level is not None else None
         args = {"rating_id": rating_id, "ticket_id": rate.visit.ticket_id, "window_id": self.window_id,
                 "clerk": rate.visit.clerk, "level": level, "reason": rate.reason, "at": at}
-        row = {"id": rating_id, "hall_id": self.directory.hall_id, "ticket_id": rate.visit.ticket_id,
-               "window_id": self.window_id, "clerk": rate.visit.clerk, "level": level, "reason": rate.reason,
-               "at": at, "rectification_due": None}
+        row = rating_row(rating_id=rating_id, hall_id=self.directory.hall_id, ticket_id=rate.visit.ticket_id,
+                         window_id=self.window_id, clerk=rate.visit.clerk, level=level, reason=rate.reason,
+                         at=self.now(), rectification_due=None)
         self.sync.submit("queue.rate", 1, args, effects=[("queue_rating", rating_id, row)])
         return rating_id
 

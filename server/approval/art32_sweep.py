@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.approval import cache
-from server.approval.handlers import make_handler
+from server.approval.handlers import spec
 from server.approval.models import ApprovalCase
 from server.approval.store import state_of
 from server.scheduler import Scheduler
@@ -89,7 +89,7 @@ def due_cases(session: Session, today: dt.date, calendar: WorkCalendar) -> list[
 
 def deem(session: Session, due: list[Due], now: dt.datetime) -> SweepResult:
     """Issue the system's deem_accepted for each case, per hall, as a push would."""
-    handle = make_handler(wire.PREFIX + "deem_accepted")
+    command = spec(wire.PREFIX + "deem_accepted")  # run as a push runs it: savepoint and error mapping
     result = SweepResult()
     for hall_id in sorted({d.hall_id for d in due}):
         writer = ChangeWriter(session, hall_id, now)  # hall counter first, then the case: a push's lock order
@@ -100,9 +100,7 @@ def deem(session: Session, due: list[Due], now: dt.datetime) -> SweepResult:
             base = {"case": d.case_id, "expected_version": d.version, "from_state": d.status}
             ctx = CommandContext(session, device, now, 0, command_id, "", writer)
             try:
-                with session.begin_nested():
-                    handle(session, ctx, args, base)
-                    session.flush()
+                command.run(session, ctx, args, base)
             except Rejected as exc:  # stale base (a device got there first), calendar missing …
                 result.skipped[d.case_id] = exc.code
                 continue
@@ -124,5 +122,6 @@ def sweep(session: Session, now: dt.datetime) -> int:
     return len(deem(session, due_cases(session, local_day(now), calendar), now).deemed)
 
 
-def register(scheduler: Scheduler) -> None:
+def register(scheduler: Scheduler, state: object) -> None:
+    """The approval domain's jobs (server/domain.py)."""
     scheduler.add(JOB, EVERY, sweep)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from server.approval.identity import USCC, mask_uscc
+from server.approval.identity import USCC
 from server.approval.models import RegistryCompany, RegistryPerson
 from shared.approval.personal import RESIDENT_ID, protect
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
-from shared.validation import InvalidIdentifier, check_uscc, mask_resident_id, normalise_resident_id
+from shared.validation import InvalidIdentifier, check_uscc, mask_resident_id, mask_uscc, normalise_resident_id
 
 COMPANY_COLUMNS = ("uscc", "name", "legal_representative")
 PERSON_COLUMNS = ("id_number", "name")

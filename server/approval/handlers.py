@@ -1,7 +1,7 @@
 """Sync command handlers for `approval.<command>`: the wire args become a shared.approval command with the
 actor taken from the device's staff login, the pure decider decides, and the server appends the events,
 updates the projection and publishes the case and its new events. Every refusal is a Rejected with the
-engine's code; the push's savepoint undoes any partial write."""
+engine's code (the CommandSpec maps the engine's errors and its savepoint undoes any partial write)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from server.approval import cache, definitions, intake
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
-from server.approval.store import append, case_row, project, state_of, step_roles
+from server.approval.store import append, case_row, project, state_of
 from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Event, local_day
 from shared.approval.lifecycle import Action, CaseStatus
+from shared.approval.rows import step_roles
 from shared.approval.serialization import COMMANDS, command_from_dict, event_to_dict
 from shared.approval.state import CaseState
 from shared.calendar import WorkCalendar
-from shared.errors import DomainError
 from shared.protocol import approval as wire
 
 ACTIONS = {name: Action.DEEMED_ACCEPTED_ART32 if name == "deem_accepted" else Action(name)
@@ -72,12 +72,6 @@ def make_handler(name: str) -> Handler:
     action, annotation = ACTIONS[short], name in wire.ANNOTATIONS
 
     def handle(session: Session, ctx: CommandContext, args: wire.CommandArgs, base: dict | None) -> dict:
-        try:
-            return _handle(session, ctx, args, base)
-        except DomainError as exc:
-            raise rejected_from(exc) from None
-
-    def _handle(session: Session, ctx: CommandContext, args: wire.CommandArgs, base: dict | None) -> dict:
         data = args.model_dump(mode="json", exclude_unset=True)
         data["device"] = ctx.device.device_id  # the token's device, not the body's
         calendar = cache.calendar(session)
@@ -105,8 +99,13 @@ def make_handler(name: str) -> Handler:
     return handle
 
 
+def spec(name: str) -> CommandSpec:
+    """An approval command, version 1, from workstations (the staff login gives the actor); the engine's
+    errors become rejections through server.approval.errors."""
+    return CommandSpec(name, wire.VERSION, wire.COMMANDS[name], make_handler(name), kinds={"workstation"},
+                       savepoint="orm", rejection=rejected_from)
+
+
 def register(registry: Registry) -> None:
-    """Every approval command, version 1, from workstations (the staff login gives the actor)."""
-    for name, args in wire.COMMANDS.items():
-        registry.register(CommandSpec(name, wire.VERSION, args, make_handler(name), kinds={"workstation"},
-                                      savepoint="orm"))
+    for name in wire.COMMANDS:
+        registry.register(spec(name))

@@ -12,7 +12,7 @@ from shared.approval.personal import PHONE, RESIDENT_ID, normalise, protect, rev
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider, keys_from_environment
 from shared.crypto.sm4 import open_sealed, seal
-from shared.validation import InvalidIdentifier, check_uscc
+from shared.validation import InvalidIdentifier, check_uscc, mask_uscc
 
 USCC = "uscc"
 KIND_OF = {"person": RESIDENT_ID, "company": USCC}
@@ -26,11 +26,6 @@ def pii_keys() -> KeyProvider:
 @lru_cache(maxsize=4)
 def _keys(spec: str, index: str) -> KeyProvider:
     return keys_from_environment({"GOVHALL_PII_KEYS": spec, "GOVHALL_PII_INDEX_KEY": index})
-
-
-def mask_uscc(value: str) -> str:
-    """`9135**********0Y43`: the registration authority and area stay readable, the serial does not."""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
 @dataclass(frozen=True)

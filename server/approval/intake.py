@@ -15,8 +15,7 @@ from server.approval.comparison import compare
 from server.approval.identity import KIND_OF, normalise_identity, pii_keys, protect_identity, reveal_identity
 from server.approval.models import ApprovalCase, ApprovalMaterial
 from server.approval.store import append, project
-from server.sync.leases import block_covers
-from server.sync.models import NumberBlock, NumberSeries
+from server.sync.leases import leased_block
 from server.sync.registry import CommandContext, Rejected
 from shared.approval.decider import execute
 from shared.approval.events import local_day
@@ -56,12 +55,8 @@ def check_case_number(session: Session, ctx: CommandContext, args: wire.ReceiveA
                            status=422, case_number=args.case_number)
         alarm = "fallback_case_number"
     else:
-        block = session.get(NumberBlock, args.block_id) if args.block_id is not None else None
-        series = session.get(NumberSeries, block.series_id) if block is not None else None
-        if (block is None or series is None or block.device_id != ctx.device.device_id
-                or (series.series, series.hall_id, series.prefix, series.day)
-                != (wire.CASE_SERIES, ctx.device.hall_id, args.series_prefix, wire.series_day(year))
-                or not block_covers(block, args.number)):
+        if leased_block(session, ctx.device, wire.CASE_SERIES, args.series_prefix, wire.series_day(year),
+                        args.block_id, args.number) is None:
             raise Rejected("number_outside_lease", "办件编号不在本设备的号段内（case number outside the device's lease）",
                            number=args.number, block_id=args.block_id)
         if args.case_number != wire.case_display(args.series_prefix, year, args.number):

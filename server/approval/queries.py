@@ -14,14 +14,11 @@ from server.approval.definitions import load_all
 from server.approval.identity import pii_keys, search_key
 from server.approval.models import ApprovalCase, ApprovalEvent
 from shared.approval.available import available_actions
-from shared.approval.lifecycle import TERMINAL, CaseStatus
+from shared.approval.lifecycle import CLOSED_OR_TERMINAL_NAMES, TERMINAL_NAMES
 from shared.approval.serialization import event_from_dict
 from shared.approval.state import replay
 from shared.approval.views import CaseView, view_case
 from shared.calendar import WorkCalendar
-
-FINISHED = sorted(s.value for s in TERMINAL) + [CaseStatus.CLOSED.value]
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -57,9 +54,9 @@ def search(session: Session, f: Filters, limit: int = 100, offset: int = 0) -> l
     if f.received_to:
         stmt = stmt.where(ApprovalCase.received_on <= f.received_to)
     if f.open_only:
-        stmt = stmt.where(ApprovalCase.status.not_in(FINISHED))
+        stmt = stmt.where(ApprovalCase.status.not_in(sorted(CLOSED_OR_TERMINAL_NAMES)))
     if f.unfinished:
-        stmt = stmt.where(ApprovalCase.status.not_in(sorted(s.value for s in TERMINAL)))
+        stmt = stmt.where(ApprovalCase.status.not_in(sorted(TERMINAL_NAMES)))
     stmt = stmt.order_by(ApprovalCase.received_on.desc(), ApprovalCase.case_number)
     stmt = stmt.limit(limit).offset(offset)
     return list(session.scalars(stmt))

@@ -24,7 +24,7 @@ from shared.calendar import CalendarNotPublished
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
 from shared.db.models import Business as BusinessRow
-from shared.protocol.queue import AppointmentRow
+from shared.protocol import queue_rows as codec
 from shared.queue import appointment_qr
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
@@ -46,9 +46,10 @@ def domain(row: QueueAppointment) -> booking.Appointment:
 
 
 def appointment_row(row: QueueAppointment) -> dict:
-    return AppointmentRow(id=row.id, hall_id=row.hall_id, business_id=row.business_id, day=row.day,
-                          slot_start=row.slot_start, slot_end=row.slot_end, person_key=row.person_key,
-                          masked_id=row.masked_id, state=row.state, token_key=row.token_key).model_dump(mode="json")
+    return codec.appointment_row(appointment_id=row.id, hall_id=row.hall_id, business_id=row.business_id,
+                                 day=row.day, slot_start=row.slot_start, slot_end=row.slot_end,
+                                 person_key=row.person_key, masked_id=row.masked_id, state=row.state,
+                                 token_key=row.token_key)
 
 
 def record_check_in(session: Session, ctx: CommandContext, row: QueueAppointment, ticket_id: str,

@@ -16,8 +16,9 @@ from server.queue.models import QueueTicket, QueueWindowState
 from server.sync import changes
 from shared.queue import closing
 from shared.queue.clock import CHINA_TZ
+from shared.queue.tickets import ACTIVE_STATE_NAMES
 
-OPEN_STATES = ("waiting", "called", "serving", "held")
+OPEN_STATES = sorted(ACTIVE_STATE_NAMES)  # a ticket not yet ended, as the SQL filter reads it
 
 
 def check_may_call(config: HallConfig, row: QueueTicket, at: dt.datetime) -> None:

@@ -1,11 +1,11 @@
-"""The queue's commands in the sync registry: `register(registry)` adds every command of the wire contract
-(shared/protocol/queue.py), all version 1. Each handler takes its own savepoint (see errors.guarded), so the
-specs say savepoint="none"."""
+"""The queue domain: `register(registry)` adds every command of the wire contract (shared/protocol/queue.py),
+all version 1, each run by its CommandSpec in an ORM savepoint with the queue's error mapping; the jobs are
+server/queue/jobs.py's."""
 
 from __future__ import annotations
 
 from server.queue import desk, issue, rate
-from server.queue.errors import guarded
+from server.queue.errors import rejected_from
 from server.sync.registry import CommandSpec, Registry
 from shared.protocol.queue import COMMANDS, VERSION
 
@@ -34,5 +34,5 @@ def register(registry: Registry) -> None:
     if missing:
         raise RuntimeError(f"queue commands and handlers differ: {sorted(missing)}")
     for name, (handler, kinds, roles) in HANDLERS.items():
-        registry.register(CommandSpec(name, VERSION, COMMANDS[name], guarded(handler), kinds=kinds, roles=roles,
-                                      savepoint="none"))
+        registry.register(CommandSpec(name, VERSION, COMMANDS[name], handler, kinds=kinds, roles=roles,
+                                      savepoint="orm", rejection=rejected_from))

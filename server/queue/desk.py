@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.queue import closing, store
 from server.queue.config import HallConfig, load_hall_config
-from server.queue.errors import RejectedWithRecord, reject
+from server.queue.errors import reject, reject_with_record
 from server.queue.models import QueueCall, QueueTicket
 from server.sync.registry import CommandContext
 from shared.protocol.queue import CallArgs, CancelArgs, TicketActionArgs, TransferArgs, WindowArgs
@@ -96,7 +96,7 @@ def handle_call(session: Session, ctx: CommandContext, args: CallArgs, base: dic
             def lost(s: Session, c: CommandContext) -> None:  # kept for the record, never announced
                 _record_call(s, c, args.call_id, display, ticket_id, window, "call", args.mode, at, False,
                              args.reasons)
-            raise RejectedWithRecord("ticket_claimed_elsewhere", lost, ticket=display, window=window.id,
+            raise reject_with_record("ticket_claimed_elsewhere", lost, ticket=display, window=window.id,
                                      winner_window=winner)
         closing.check_may_call(config, row, now)
         result = desk.call_specific(window, status, ticket_of_row, busy, now, config.rules.calling,

@@ -1,16 +1,12 @@
 """Queue rejections: a stable code and its Chinese message (shared/queue/messages.py first, then the codes
-only the server raises), and the wrapper that gives every queue handler its own savepoint so that a
-rejection can still leave a record behind (a lost claim is kept as a `queue_call` row)."""
+only the server raises), and the queue's mapping of domain errors to rejections (its CommandSpecs'
+`rejection`; the spec runs the handler in its savepoint)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from server.sync.registry import CommandContext, Rejected
+from server.sync.registry import Rejected, RejectedWithRecord
 from shared.errors import DomainError
 from shared.queue.messages import MESSAGES
 
@@ -56,40 +52,6 @@ def rejected_from(error: DomainError, status: int = 409) -> Rejected:
     return Rejected(error.code, message(error.code), status=status, **details, reason=error.message)
 
 
-class RejectedWithRecord(Rejected):
-    """A rejection that still writes something: `record(session, ctx)` runs after the command's own changes
-    were rolled back, and what it publishes is kept."""
-
-    def __init__(self, code: str, record: Callable[[Session, CommandContext], None], **details: Any) -> None:
-        super().__init__(code, message(code), status=409, **details)
-        self.record = record
-
-
-Handler = Callable[[Session, CommandContext, Any, dict | None], dict]
-
-
-def guarded(handler: Handler) -> Handler:
-    """Run a handler inside its own savepoint (its spec says savepoint="none" so push adds none). Domain errors
-    become rejections; a RejectedWithRecord keeps its record."""
-    @wraps(handler)
-    def run(session: Session, ctx: CommandContext, args: Any, base: dict | None) -> dict:
-        try:
-            with session.begin_nested():
-                result = handler(session, ctx, args, base)
-                session.flush()
-            return result
-        except RejectedWithRecord as exc:
-            ctx.changes.clear()
-            with session.begin_nested():
-                exc.record(session, ctx)
-                session.flush()
-            ctx.writer.keep(ctx.changes)
-            ctx.changes.clear()
-            raise
-        except Rejected:
-            ctx.changes.clear()
-            raise
-        except DomainError as exc:
-            ctx.changes.clear()
-            raise rejected_from(exc) from None
-    return run
+def reject_with_record(code: str, record, **details: Any) -> RejectedWithRecord:  # noqa: ANN001
+    """A queue rejection that keeps `record(session, ctx)`'s writes (see RejectedWithRecord)."""
+    return RejectedWithRecord(code, message(code), record, **details)

@@ -13,8 +13,7 @@ from server.queue import appointments, store
 from server.queue.config import SERIES, HallConfig, load_hall_config
 from server.queue.errors import reject
 from server.queue.models import QueueAppointment, QueueTicket
-from server.sync.leases import block_covers
-from server.sync.models import NumberBlock, NumberSeries
+from server.sync.leases import leased_block
 from server.sync.registry import CommandContext
 from shared.protocol.queue import IssueArgs
 from shared.queue import appointments as booking
@@ -65,7 +64,7 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
     row = QueueTicket(id=ticket.id, hall_id=ctx.device.hall_id, issued_business_id=business.id,
                       series_prefix=prefix, day=args.day, display=args.display, number=args.number,
                       block_id=args.block_id, device_id=ctx.device.device_id, channel=args.channel,
-                      priority_class=int(priority), green_reason=args.green_reason,
+                      priority_class=int(priority), green_reason=green.value if green else None,
                       appointment_id=args.appointment_id, person_key=args.person_key,
                       issued_at=list(stamp.as_tuple()), printed=args.printed, flags=flags,
                       counts_against_quota=not on_time,
@@ -86,12 +85,8 @@ def _check_number(session: Session, ctx: CommandContext, args: IssueArgs, prefix
             raise reject("fallback_format", status=422, display=args.display)
         flags = ["fallback_number"]
     else:
-        block = session.get(NumberBlock, args.block_id) if args.block_id is not None else None
-        series = session.get(NumberSeries, block.series_id) if block is not None else None
-        if (block is None or series is None or block.device_id != ctx.device.device_id
-                or (series.series, series.hall_id, series.prefix, series.day)
-                != (SERIES, ctx.device.hall_id, prefix, args.day.isoformat())
-                or not block_covers(block, args.number)):
+        block = leased_block(session, ctx.device, SERIES, prefix, args.day.isoformat(), args.block_id, args.number)
+        if block is None:
             raise reject("number_not_leased", number=args.number, block_id=args.block_id)
         if args.display != display_of(prefix, args.number):
             raise reject("display_mismatch", status=422, display=args.display, number=args.number)

@@ -1,7 +1,8 @@
 """The queue's periodic jobs on the server scheduler (server/scheduler.py): near-call scans, delivery of the
 notification outbox, appointment no-shows after the late limit, and the close-of-day sweep. Each finds the
-halls with something to do itself, so one registration serves every hall. `register(app)` is called once
-from create_app; the sender is `app.state.notice_sender` (the log sender unless something else is set)."""
+halls with something to do itself, so one registration serves every hall. `register(scheduler, state)` is
+the queue domain's jobs (server/domain.py); the sender is `state.notice_sender` (the log sender unless
+something else is set, read at each run)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from server.queue import appointments, closing
 from server.queue.models import QueueAppointment, QueueTicket
 from server.queue.notifications import LogSender, Sender, drain, scan_near_calls
+from server.scheduler import Scheduler
 from server.sync import changes
 from shared.queue.clock import CHINA_TZ
 
@@ -44,13 +46,12 @@ def hall_emitter(session: Session, hall_id: int, now: dt.datetime):  # noqa: ANN
     return emit
 
 
-def register(app: Any) -> None:
-    scheduler = app.state.scheduler
-    if getattr(app.state, "notice_sender", None) is None:
-        app.state.notice_sender = LogSender()
+def register(scheduler: Scheduler, state: Any) -> None:
+    if getattr(state, "notice_sender", None) is None:
+        state.notice_sender = LogSender()
 
     def deliver(session: Session, now: dt.datetime) -> int:
-        sender: Sender = app.state.notice_sender
+        sender: Sender = state.notice_sender
         return drain(session, sender, now)[0]
 
     scheduler.add(NEAR_CALLS, dt.timedelta(minutes=1), near_calls)

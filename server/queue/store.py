@@ -1,5 +1,6 @@
-"""Queue rows ↔ `shared.queue` objects, and the rows published to devices (exact shapes of
-shared/protocol/queue.py). Handlers work on domain Tickets and write them back through `save_ticket`."""
+"""The queue's ORM rows ↔ `shared.queue` objects and the rows published to devices, through the one codec
+every node uses (shared.protocol.queue_rows); this module only adapts ORM rows to it. Handlers work on
+domain Tickets and write them back through `save_ticket`."""
 
 from __future__ import annotations
 
@@ -10,53 +11,37 @@ from sqlalchemy.orm import Session
 
 from server.queue.config import HallConfig
 from server.queue.models import QueueAppointment, QueueCall, QueueRating, QueueTicket, QueueWindowState
-from shared.protocol.queue import CallRow, RatingRow, TicketRow, WindowStateRow
-from shared.queue.clock import CHINA_TZ, IssueTime
+from shared.protocol import queue_rows as codec
+from shared.queue.clock import CHINA_TZ
 from shared.queue.issuance import IssuedCounts
 from shared.queue.fairness import FairnessState
 from shared.queue.desk import WindowStatus
-from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
-                                  TicketState)
+from shared.queue.tickets import ACTIVE_STATES, Ticket, TicketState
 
 
 HOLDING = ("booked", "checked_in")  # appointment states that hold a slot (and a unit of the day's quota)
 
 
-def _stamp(parts: list) -> IssueTime:
-    return IssueTime(int(parts[0]), int(parts[1]), str(parts[2]), int(parts[3]))
+# The columns the codec reads, named as in the published row.
+_TICKET_COLUMNS = ("id", "display", "business_id", "issued_at", "priority_class", "channel", "state", "periods",
+                   "queue_key", "person_key", "appointment_id", "green_reason", "window_id", "clerk",
+                   "target_window_id", "recalls", "transfers")
 
 
-def _moment(text: str, tz: dt.tzinfo | None = None) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    return moment.astimezone(tz) if tz is not None else moment
-
-
-def period_json(p: Period) -> dict:
-    return {"kind": p.kind.value, "start": p.start.isoformat(), "end": p.end.isoformat() if p.end else None,
-            "window_id": p.window_id}
+def _fields(row: QueueTicket) -> dict:
+    return {c: getattr(row, c) for c in _TICKET_COLUMNS}
 
 
 def ticket_of(row: QueueTicket, tz: dt.tzinfo | None = None) -> Ticket:
     """The domain ticket; `person_id` holds the blind index (the server never needs the ID number itself).
     `tz`: express its times in this zone (statistics group by the hall's local day)."""
-    periods = tuple(Period(PeriodKind(p["kind"]), _moment(p["start"], tz), _moment(p["end"], tz) if p["end"] else None,
-                           p.get("window_id")) for p in row.periods)
-    return Ticket(id=row.id, number=row.display, business_id=row.business_id, issued_at=_stamp(row.issued_at),
-                  priority_class=PriorityClass(row.priority_class), channel=Channel(row.channel),
-                  state=TicketState(row.state), periods=periods, queue_key=_stamp(row.queue_key),
-                  person_id=row.person_key, appointment_id=row.appointment_id,
-                  green_reason=GreenChannelReason(row.green_reason) if row.green_reason else None,
-                  window_id=row.window_id, clerk_id=row.clerk, target_window_id=row.target_window_id,
-                  recalls=row.recalls, transfers=row.transfers)
+    return codec.ticket_of(_fields(row), tz)
 
 
 def save_ticket(row: QueueTicket, ticket: Ticket, now: dt.datetime) -> None:
     """Write a transition's result back onto its row."""
-    row.business_id, row.state, row.window_id = ticket.business_id, ticket.state.value, ticket.window_id
-    row.clerk, row.target_window_id = ticket.clerk_id, ticket.target_window_id
-    row.recalls, row.transfers = ticket.recalls, ticket.transfers
-    row.queue_key = list(ticket.queue_key.as_tuple())
-    row.periods = [period_json(p) for p in ticket.periods]
+    for name, value in codec.ticket_progress(ticket).items():
+        setattr(row, name, value)
     row.updated_at = now
 
 
@@ -66,29 +51,25 @@ def add_flag(row: QueueTicket, flag: str) -> None:
 
 
 def ticket_row(row: QueueTicket) -> dict:
-    return TicketRow(id=row.id, hall_id=row.hall_id, business_id=row.business_id, display=row.display, day=row.day,
-                     channel=row.channel, priority_class=row.priority_class, green_reason=row.green_reason,
-                     appointment_id=row.appointment_id, person_key=row.person_key, issued_at=list(row.issued_at),
-                     queue_key=list(row.queue_key), state=row.state, window_id=row.window_id, clerk=row.clerk,
-                     target_window_id=row.target_window_id, recalls=row.recalls, transfers=row.transfers,
-                     periods=row.periods, printed=row.printed, flags=list(row.flags)).model_dump(mode="json")
+    return codec.ticket_row(ticket_of(row), hall_id=row.hall_id, day=row.day, person_key=row.person_key,
+                           printed=row.printed, flags=row.flags)
 
 
 def call_row(row: QueueCall) -> dict:
-    return CallRow(id=row.id, hall_id=row.hall_id, ticket_id=row.ticket_id, display=row.display,
-                   window_id=row.window_id, window_number=row.window_number, kind=row.kind, at=row.at,
-                   accepted=row.accepted).model_dump(mode="json")
+    return codec.call_row(call_id=row.id, hall_id=row.hall_id, ticket_id=row.ticket_id, display=row.display,
+                          window_id=row.window_id, window_number=row.window_number, kind=row.kind, at=row.at,
+                          accepted=row.accepted)
 
 
 def window_row(row: QueueWindowState) -> dict:
-    return WindowStateRow(window_id=row.window_id, hall_id=row.hall_id, paused=row.paused,
-                          current_ticket_id=row.current_ticket_id, since=row.since).model_dump(mode="json")
+    return codec.window_row(window_id=row.window_id, hall_id=row.hall_id, paused=row.paused,
+                           current_ticket_id=row.current_ticket_id, since=row.since)
 
 
 def rating_row(row: QueueRating) -> dict:
-    return RatingRow(id=row.id, hall_id=row.hall_id, ticket_id=row.ticket_id, window_id=row.window_id,
-                     clerk=row.clerk, level=row.level, reason=row.reason, at=row.at,
-                     rectification_due=row.rectification_due).model_dump(mode="json")
+    return codec.rating_row(rating_id=row.id, hall_id=row.hall_id, ticket_id=row.ticket_id, window_id=row.window_id,
+                           clerk=row.clerk, level=row.level, reason=row.reason, at=row.at,
+                           rectification_due=row.rectification_due)
 
 
 def window_state(session: Session, hall_id: int, window_id: int) -> QueueWindowState:
@@ -101,8 +82,8 @@ def window_state(session: Session, hall_id: int, window_id: int) -> QueueWindowS
 
 
 def status_of(state: QueueWindowState) -> WindowStatus:
-    return WindowStatus(state.window_id, state.paused, state.since if state.paused else None,
-                        FairnessState(state.fairness_priority, state.fairness_normal))
+    return codec.window_status_of({"window_id": state.window_id, "paused": state.paused, "since": state.since},
+                                 FairnessState(state.fairness_priority, state.fairness_normal))
 
 
 def save_status(state: QueueWindowState, status: WindowStatus) -> None:
@@ -125,10 +106,10 @@ def active_ticket_of_person(session: Session, hall_id: int, business_id: int, pe
         QueueTicket.hall_id == hall_id, QueueTicket.day == day, QueueTicket.business_id == business_id,
         QueueTicket.person_key == person_key)).all()
     for row in rows:
-        if row.state in ("waiting", "called", "serving", "held"):
+        if TicketState(row.state) in ACTIVE_STATES:
             return row
         end = row.periods[-1]["end"] if row.periods else None
-        if at is not None and end is not None and at < _moment(end):
+        if at is not None and end is not None and at < codec.moment(end):
             return row
     return None
 

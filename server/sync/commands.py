@@ -1,5 +1,6 @@
 """Generic commands every domain builds on: insert-only facts, versioned entities (stale-base rejection) and
-numbers issued from leased blocks. Domain packages (queue, approval) add their own specs to the registry."""
+numbers issued from leased blocks: the "sync" domain (server/domain.py). The queue and approval domains add
+their own specs beside these."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.sync.leases import block_covers
-from server.sync.models import IssuedNumber, NumberBlock, NumberSeries, SyncEntity, SyncFact
+from server.sync.leases import leased_block
+from server.sync.models import IssuedNumber, SyncEntity, SyncFact
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
+from shared.protocol import sync_rows
 from shared.protocol.sync import DAY_PATTERN, UUID_PATTERN
 
 WORKSTATION = frozenset({"workstation"})
@@ -63,9 +65,9 @@ def entity_row(e: SyncEntity) -> dict:
 
 
 def number_row(n: IssuedNumber) -> dict:
-    return {"id": n.id, "hall_id": n.hall_id, "series": n.series, "prefix": n.prefix, "day": n.day,
-            "number": n.number, "display": n.display, "block_id": n.block_id, "device_id": n.device_id,
-            "fallback": n.fallback, "ref": n.ref, "hlc": n.hlc}
+    return sync_rows.number_row(number_id=n.id, hall_id=n.hall_id, series=n.series, prefix=n.prefix, day=n.day,
+                                number=n.number, display=n.display, block_id=n.block_id, device_id=n.device_id,
+                                ref=n.ref, hlc=n.hlc)
 
 
 _FACTS = SyncFact.__table__
@@ -160,12 +162,7 @@ def issue_number(session: Session, ctx: CommandContext, args: NumberArgs, base: 
             raise Rejected("fallback_format", "备用号码格式有误（fallback numbers read <prefix>-<device>-<n>）",
                            status=422)
     else:
-        block = session.get(NumberBlock, args.block_id) if args.block_id is not None else None
-        series = session.get(NumberSeries, block.series_id) if block is not None else None
-        if (block is None or series is None or block.device_id != ctx.device.device_id
-                or (series.series, series.hall_id, series.prefix, series.day)
-                != (args.series, ctx.device.hall_id, args.prefix, args.day)
-                or not block_covers(block, args.number)):
+        if leased_block(session, ctx.device, args.series, args.prefix, args.day, args.block_id, args.number) is None:
             raise Rejected("number_outside_lease", "号码不在本设备的号段内（number outside the device's lease）",
                            number=args.number, block_id=args.block_id)
     taken = session.scalar(select(IssuedNumber.id).where(
@@ -188,12 +185,3 @@ def register_generic(registry: Registry) -> None:
     registry.register(CommandSpec("entity.update", 1, EntityUpdateArgs, update_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.delete", 1, EntityDeleteArgs, delete_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("number.issue", 1, NumberArgs, issue_number, kinds=ISSUERS))
-
-
-def default_registry() -> Registry:
-    from server.queue.commands import register as register_queue  # the queue builds on these modules
-
-    registry = Registry()
-    register_generic(registry)
-    register_queue(registry)
-    return registry

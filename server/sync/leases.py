@@ -29,6 +29,20 @@ def block_covers(block: NumberBlock, number: int) -> bool:
     return block.kind in ("live", "reserve") and block.first <= number <= top
 
 
+def leased_block(session: Session, device: DeviceContext, series: str, prefix: str, day: str,
+                 block_id: int | None, number: int) -> NumberBlock | None:
+    """The lease check every command that carries a leased number makes (tickets, case numbers, generic
+    numbers): the block this device was granted for this series, hall, prefix and day, covering `number`;
+    None when there is no such block."""
+    block = session.get(NumberBlock, block_id) if block_id is not None else None
+    granted = session.get(NumberSeries, block.series_id) if block is not None else None
+    if (block is None or granted is None or block.device_id != device.device_id
+            or (granted.series, granted.hall_id, granted.prefix, granted.day) != (series, device.hall_id, prefix, day)
+            or not block_covers(block, number)):
+        return None
+    return block
+
+
 def _series(session: Session, hall_id: int, ask: LeaseAsk) -> NumberSeries:
     key = {"series": ask.series, "hall_id": hall_id, "prefix": ask.prefix, "day": ask.day}
     insert_ignore(session, NumberSeries, {**key, "next_live": 1, "reserve_floor": SERIES_TOP + 1},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import nullcontext
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -115,10 +114,7 @@ def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: Command
             raise Rejected("duplicate_command_id", "命令编号重复（command_id already used）", status=409)
         if plan.refusal is not None:
             raise plan.refusal
-        with _savepoint(session, spec.savepoint):
-            entry["result"] = spec.handler(session, ctx, plan.args, cmd.base) or {}
-            if spec.savepoint == "orm":
-                session.flush()  # constraint failures surface here, inside the savepoint
+        entry["result"] = spec.run(session, ctx, plan.args, cmd.base)  # the spec owns savepoint and mapping
         writer.keep(ctx.changes, ctx.deferred)
         entry["server_seq"] = ctx.last_change
     except Rejected as exc:
@@ -132,13 +128,6 @@ def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: Command
         log.exception("command handler %s v%s failed", cmd.name, cmd.version)
         _reject(entry, "handler_failed", "服务器处理该命令时出错（handler failed）", 500, {})
     return entry
-
-
-def _savepoint(session: Session, kind: str):  # noqa: ANN202
-    """An ORM savepoint also rolls back the session's objects; a bare SAVEPOINT costs a fraction of it."""
-    if kind == "orm":
-        return session.begin_nested()
-    return session.connection().begin_nested() if kind == "core" else nullcontext()
 
 
 def _reject(entry: dict, code: str, message: str, status: int, details: dict) -> None:

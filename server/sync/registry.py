@@ -1,19 +1,22 @@
 """The command registry. Each command is (name, version, args schema, who may send it, handler). Handlers are
 deterministic: given the database state, the device and the args, they accept (returning a JSON result and
-publishing their changes through `ctx.publish`) or raise Rejected. Domain packages register their own, from
-a `register_commands(registry)` of theirs that server.sync.commands.default_registry calls:
+publishing their changes through `ctx.publish`) or raise: Rejected, or a DomainError that the spec's
+`rejection` turns into one. Each domain registers its own through its server.domain.Domain (server/main.py
+lists the domains once):
 
     registry.register(CommandSpec("queue.claim", 1, ClaimArgs, handle_claim,
-                                  kinds={"workstation"}, roles={"clerk"}))
+                                  kinds={"workstation"}, roles={"clerk"}, rejection=rejected_from))
 
-A handler runs inside a savepoint (see CommandSpec.savepoint); a new version of a command is a new spec
-registered beside the old one, so devices not yet upgraded keep working.
+`CommandSpec.run` is the one way a handler runs (a push, or a server job acting as a device): inside the
+spec's savepoint, domain errors mapped to rejections, a RejectedWithRecord's record kept. A new version of a
+command is a new spec registered beside the old one, so devices not yet upgraded keep working.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,6 +35,22 @@ class Rejected(DomainError):
     def __init__(self, code: str, message: str, *, status: int = 409, **details: Any) -> None:
         super().__init__(message, code=code, **details)
         self.status = status
+
+
+class RejectedWithRecord(Rejected):
+    """A rejection that still writes something: `record(session, ctx)` runs after the command's own changes
+    were rolled back, and what it publishes is kept (a lost claim is kept as a `queue_call` row)."""
+
+    def __init__(self, code: str, message: str, record: Callable[[Session, CommandContext], None], *,
+                 status: int = 409, **details: Any) -> None:
+        super().__init__(code, message, status=status, **details)
+        self.record = record
+
+
+def plain_rejection(error: DomainError) -> Rejected:
+    """A domain refusal with no mapping of its own: its code and message as they are."""
+    details = {k: v for k, v in error.details.items() if k != "code"}
+    return Rejected(error.code, error.message, **details)
 
 
 @dataclass
@@ -82,11 +101,49 @@ class CommandSpec:
     # Called once per push with the parsed args of all its commands of this spec (e.g. one query for all
     # the rows they touch); the result reaches each handler as ctx.prepared. None: no batch loading.
     prepare: Callable[[Session, list[Any]], Any] | None = None
+    # The domain's mapping of its errors (codes, Chinese messages, HTTP-like statuses) to rejections.
+    rejection: Callable[[DomainError], Rejected] = plain_rejection
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", frozenset(self.kinds))
         if self.roles is not None:
             object.__setattr__(self, "roles", frozenset(self.roles))
+
+    def run(self, session: Session, ctx: CommandContext, args: Any, base: dict | None) -> dict:
+        """Run the handler in the spec's savepoint; every refusal leaves as a Rejected, with nothing of the
+        command's own writes kept (a RejectedWithRecord's record is written and kept after the rollback)."""
+        try:
+            with self._savepoint(session):
+                try:
+                    result = self.handler(session, ctx, args, base) or {}
+                except Rejected:
+                    raise
+                except DomainError as exc:
+                    raise self.rejection(exc) from None
+                if self.savepoint == "orm":
+                    session.flush()  # constraint failures surface here, inside the savepoint
+            return result
+        except RejectedWithRecord as exc:
+            ctx.changes.clear()
+            ctx.deferred.clear()
+            with session.begin_nested():
+                exc.record(session, ctx)
+                session.flush()
+            ctx.writer.keep(ctx.changes, ctx.deferred)
+            ctx.changes.clear()
+            ctx.deferred.clear()
+            raise
+        except Rejected:
+            ctx.changes.clear()
+            ctx.deferred.clear()
+            raise
+
+    def _savepoint(self, session: Session) -> AbstractContextManager:
+        """An ORM savepoint also rolls back the session's objects; a bare SAVEPOINT costs a fraction of it;
+        "none" is for handlers that write at most once, as their last step."""
+        if self.savepoint == "orm":
+            return session.begin_nested()
+        return session.connection().begin_nested() if self.savepoint == "core" else nullcontext()
 
 
 @dataclass

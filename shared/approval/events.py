@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.approval.lifecycle import Action, CaseStatus
+from shared.china_time import CHINA_TZ
 
 # China keeps one time zone without daylight saving, so the hall's local day is UTC+8.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 _EVENT_NS = uuid.UUID("4f1d3c1e-52a8-4f0b-9a53-7d1f0c6a2b10")
 
 

@@ -57,7 +57,13 @@ class Action(str, Enum):
 
 
 S = CaseStatus
+# The case is over: nothing more can happen to it (worklists and "unfinished" searches leave these out).
 TERMINAL = frozenset({S.NOT_ACCEPTED, S.DELIVERED, S.WITHDRAWN, S.TERMINATED})
+# 办结 or over: the decision and the licence are done (a closed case only waits for delivery).
+CLOSED_OR_TERMINAL = TERMINAL | {S.CLOSED}
+# The same sets as the status names rows and SQL filters carry.
+TERMINAL_NAMES = frozenset(s.value for s in TERMINAL)
+CLOSED_OR_TERMINAL_NAMES = frozenset(s.value for s in CLOSED_OR_TERMINAL)
 INTAKE = frozenset({S.RECEIVED, S.PRE_ACCEPTED})
 BEFORE_DECISION = frozenset({S.RECEIVED, S.PRE_ACCEPTED, S.CORRECTION_REQUESTED, S.IN_REVIEW, S.SPECIAL_PROCEDURE})
 OPEN = frozenset(S) - TERMINAL

@@ -14,7 +14,7 @@ from shared.approval.clocks import (
 )
 from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import WorkflowDefinition
-from shared.approval.lifecycle import TERMINAL, CaseStatus
+from shared.approval.lifecycle import CLOSED_OR_TERMINAL
 from shared.approval.state import CaseState
 from shared.calendar import WorkCalendar
 
@@ -44,7 +44,7 @@ class CaseView:
     @property
     def is_open(self) -> bool:
         """Still being handled: not 办结 and not ended otherwise."""
-        return self.state.status not in TERMINAL and self.state.status is not CaseStatus.CLOSED
+        return self.state.status not in CLOSED_OR_TERMINAL
 
     @property
     def provisional(self) -> bool:

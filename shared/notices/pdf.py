@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
+from shared.china_time import CHINA_TZ
 from shared.notices.embedding import add_face
 from shared.notices.errors import UnprintableCharacter
 from shared.notices.fill import FilledFields, FilledNotice, FilledParagraph, FilledTable
@@ -30,12 +31,11 @@ BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 14, 22, 12, 9
 CELL_PAD = 1.3
 FIELD_WIDTHS = (1.0, 3.2)  # label : value
 SIGNATURE_GAP = 8.0  # room above the office name for the seal, which overlaps name and date
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) -> bytes:
     pdf = FPDF(unit="mm", format="A4")
-    pdf.set_creation_date(dt.datetime.combine(issue_date, dt.time(), CHINA))
+    pdf.set_creation_date(dt.datetime.combine(issue_date, dt.time(), CHINA_TZ))
     pdf.set_creator(f"GovHall notices; {fonts.describe()}")
     pdf.set_title(notice.title)
     pdf.set_lang("zh-CN")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-# China has had no daylight saving since 1991, so a fixed +08:00 offset is exact for hall-local time.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+from shared.china_time import CHINA_TZ  # noqa: F401 - the queue's modules take hall-local time from here
 
 
 @dataclass(frozen=True, order=True)

@@ -53,11 +53,16 @@ class TicketState(enum.Enum):
 
     @property
     def is_final(self) -> bool:
-        return self in (TicketState.FINISHED, TicketState.NO_SHOW, TicketState.CANCELLED)
+        return self in FINAL_STATES
 
 
-# States in which a person still "has a ticket" for the one-ticket-per-person rule.
+# States in which a person still "has a ticket" for the one-ticket-per-person rule (and a hall's day is open).
 ACTIVE_STATES = frozenset({TicketState.WAITING, TicketState.CALLED, TicketState.SERVING, TicketState.HELD})
+# States a ticket never leaves: served (FINISHED), gone (NO_SHOW) or withdrawn (CANCELLED).
+FINAL_STATES = frozenset({TicketState.FINISHED, TicketState.NO_SHOW, TicketState.CANCELLED})
+# The same sets as the state names rows and SQL filters carry.
+ACTIVE_STATE_NAMES = frozenset(s.value for s in ACTIVE_STATES)
+FINAL_STATE_NAMES = frozenset(s.value for s in FINAL_STATES)
 
 
 class PeriodKind(enum.Enum):

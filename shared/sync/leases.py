@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, and_, func, select, update
 
 from shared.protocol.sync import PROTOCOL_VERSION
+from shared.protocol.sync_rows import number_row
 from shared.sync import store
 from shared.sync.tables import leases
 
@@ -123,8 +124,9 @@ class LeaseBook:
         number_id = str(uuid.uuid4())
         args = {"number_id": number_id, "series": series, "prefix": prefix, "day": day, "number": issued.number,
                 "display": issued.display, "block_id": issued.block_id, "ref": ref}
-        row = {"id": number_id, "series": series, "prefix": prefix, "day": day, "number": issued.number,
-               "display": issued.display, "device_id": self.client.device_id, "fallback": issued.number is None}
+        row = number_row(number_id=number_id, hall_id=None, series=series, prefix=prefix, day=day,
+                         number=issued.number, display=issued.display, block_id=issued.block_id,
+                         device_id=self.client.device_id, ref=ref, hlc=None)
         queued = self.client.submit("number.issue", 1, args, effects=[("issued_number", number_id, row)], conn=conn)
         self.client.crash("issue.before_commit")
         return issued, queued

@@ -11,7 +11,8 @@ import shared.approval
 import shared.crypto
 
 ALLOWED_THIRD_PARTY = {"chinese_calendar", "cryptography"}
-ALLOWED_SHARED = {"shared.approval", "shared.crypto", "shared.calendar", "shared.errors", "shared.validation"}
+ALLOWED_SHARED = {"shared.approval", "shared.crypto", "shared.calendar", "shared.china_time", "shared.errors",
+                  "shared.validation"}
 
 
 def imports(path: Path) -> set[str]:

@@ -160,7 +160,8 @@ def test_card_swipe_from_the_reader_simulator_then_a_tap(qtbot, dispenser, print
     try:
         card.present()  # the sample card of 王小明 (born 1990), no appointment today
         qtbot.waitUntil(lambda: window.flow.step is Step.PICK, timeout=8000)
-        assert window.home.title.text() == "身份证 1101**********" + window.flow.person_id[-4:] + "，请选择办理业务"
+        masked = window.flow.person_id[:6] + "********" + window.flow.person_id[-4:]  # DOMAIN.md's policy
+        assert window.home.title.text() == f"身份证 {masked}，请选择办理业务"
         screenshot(window, "dispenser/pick-for-person")
         qtbot.mouseClick(window.home.tiles[business_id(desk, "B")], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.flow.step is Step.ISSUED, timeout=5000)

@@ -6,7 +6,7 @@ from pathlib import Path
 import shared.queue
 
 PACKAGE = Path(shared.queue.__file__).parent
-ALLOWED_SHARED = {"shared.errors", "shared.validation", "shared.calendar"}
+ALLOWED_SHARED = {"shared.errors", "shared.validation", "shared.calendar", "shared.china_time"}
 STDLIB = {"__future__", "dataclasses", "datetime", "enum", "math", "collections", "re", "typing"}
 CLOCK_METHODS = {"now", "today", "utcnow"}                       # datetime.now(), date.today()
 TIME_MODULE_CALLS = {"time", "monotonic", "perf_counter", "time_ns"}  # time.time() …

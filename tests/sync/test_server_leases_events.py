@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from server.core.settings import Settings
 from server.main import create_app
-from server.sync.commands import Args, default_registry
+from server.main import default_registry
+from server.sync.commands import Args
 from server.sync.registry import CommandSpec
 from tests.sync.support import FakeClock, demo_hall, new_device
 from tests.sync.test_server_api import auth, fact, push
