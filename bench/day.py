@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from shared.china_time import CHINA_TZ as CHINA
 WORKING_DAY = dt.date(2026, 12, 7)  # a Monday with no holiday around it
 
 
