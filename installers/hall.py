@@ -19,11 +19,13 @@ from pathlib import Path
 
 import requests
 
+from shared.china_time import CHINA_TZ
+
 ROOT = Path(__file__).resolve().parent.parent
 HALL = "DG-HALL-1"
 WINDOW = 1
 ADMIN = ("admin", "GovHall@2026")
-CHINA = dt.timezone(dt.timedelta(hours=8))
+CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"  # Debian's libfaketime
 
 
