@@ -82,6 +82,7 @@ def test_sigterm_stops_every_process_the_demo_started(tmp_path: Path) -> None:
     from installers.hall import start_xvfb
     xvfb, display = start_xvfb("1920x1080x24")
     data = tmp_path / "data"
+    demo = None
     try:
         env = {**_env(tmp_path), "DISPLAY": display}
         demo = subprocess.Popen([sys.executable, "-m", "installers.demo", "--port", str(_free_port()),
@@ -106,6 +107,9 @@ def test_sigterm_stops_every_process_the_demo_started(tmp_path: Path) -> None:
         assert demo.returncode == 0
         assert [p for p in pids if _running(p)] == []
     finally:
+        if demo is not None and demo.poll() is None:  # a failed assertion must not leave the hall running
+            demo.terminate()
+            demo.communicate(timeout=120)
         xvfb.terminate()
         xvfb.wait(10)
 
