@@ -77,6 +77,11 @@ class ClientApp:
                            device_id=self.workstation.device_id)
         self.login = LoginDialog(auth, self.ops)
         self.login.sig_logged_in.connect(self.signed_in)
+        # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
+        # program would end right there, in between. Until the main window is up, only an explicit quit ends
+        # it — closing the login dialog without signing in is one.
+        app.setQuitOnLastWindowClosed(False)
+        self.login.rejected.connect(app.quit)
         self.ops.write(self._open_cache, on_error=self._fatal)
 
     def _open_cache(self):  # noqa: ANN202
@@ -94,6 +99,7 @@ class ClientApp:
         self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size)
         self.window.resize(1600, 960)
         self.window.showMaximized()
+        self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program
 
     def _fatal(self, error: Exception) -> None:
         QMessageBox.critical(None, "GovHall", f"无法启动：{error}")

@@ -65,12 +65,15 @@ def ticket_printer(settings: DeviceSettings):
 
 
 def announcer_engine(settings: DeviceSettings):
-    """Clips first (rendered into `clips_dir`), espeak-ng as the fallback; played with `player`."""
+    """Clips first (rendered into `clips_dir`), espeak-ng as the fallback; played with `player` (or written as
+    WAV files into `record_dir`); `transcript` names a file that gets each spoken text as a line."""
     from drivers.tts.clips import ClipLibrary, default_cache_dir
-    from drivers.tts.engines import ClipEngine, CommandPlayer, EspeakEngine, FallbackEngine, FileSink
+    from drivers.tts.engines import (ClipEngine, CommandPlayer, EspeakEngine, FallbackEngine, FileSink,
+                                      TranscriptEngine)
 
     player = (FileSink(settings.get("record_dir"), realtime=True) if settings.get("record_dir")
               else CommandPlayer(str(settings.get("player", "aplay -q -")).split()))
     library = ClipLibrary(settings.get("clips_dir") or default_cache_dir())
     voice = str(settings.get("voice", "cmn-latn-pinyin"))
-    return FallbackEngine(ClipEngine(library, player), EspeakEngine(player, voice))
+    engine = FallbackEngine(ClipEngine(library, player), EspeakEngine(player, voice))
+    return TranscriptEngine(engine, settings.get("transcript")) if settings.get("transcript") else engine

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import sys
 
+from gui import probe
 from gui.fonts import apply_chinese_font
 from gui.qt import QApplication, QTimer
 
@@ -20,6 +21,7 @@ def application(name: str, argv: list[str] | None = None, *, quit_on_signals: bo
     apply_chinese_font(app)
     if quit_on_signals:
         _quit_on_signals(app)
+    app._govhall_probe = probe.install(app)  # only when GOVHALL_UI_PROBE is set (tests, support)
     return app
 
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDateTime, QE
                             QThreadPool, QTimer, Qt, Signal, Slot)
 from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication,
                            QImage, QKeySequence, QPainter, QPixmap, QShortcut)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QBoxLayout, QButtonGroup, QCheckBox, QComboBox, QDialog,
-                               QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QBoxLayout, QButtonGroup, QCheckBox,
+                               QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
                                QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
@@ -23,7 +23,8 @@ if QT_VERSION < MIN_QT:
     raise ImportError(f"GovHall needs PySide6 {'.'.join(map(str, MIN_QT))} or newer, found {PySide6.__version__}")
 
 __all__ = [
-    "QAbstractItemView", "QAbstractTableModel", "QAction", "QApplication", "QBoxLayout", "QBrush", "QButtonGroup",
+    "QAbstractButton", "QAbstractItemView", "QAbstractTableModel", "QAction", "QApplication", "QBoxLayout", "QBrush",
+    "QButtonGroup",
     "QCheckBox", "QColor", "QComboBox", "QCoreApplication", "QDateTime", "QDialog", "QDialogButtonBox",
     "QElapsedTimer", "QEvent", "QEventLoop", "QFileDialog", "QFont", "QFontDatabase", "QFontMetrics", "QFormLayout",
     "QFrame", "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView", "QImage",

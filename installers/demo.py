@@ -1,42 +1,40 @@
-"""The README's run command (`installers/dev.sh run`): migrate the embedded SQLite database, load the demo hall
-and catalogue, start the server, and — when there is a screen — the clerk client and a dispenser kiosk.
-Says clearly what it started; Ctrl+C stops everything it started."""
+"""The README's run command (`installers/dev.sh run`): a connected demo hall in real processes. Migrates the
+embedded SQLite database, loads the demo hall, starts the server, provisions a dispenser, the hall display, an
+evaluator for window 1, a clerk workstation bound to window 1 and an approver workstation through the admin
+API (their config files under the data dir), and — when there is a screen — starts the device simulators, the
+dispenser, the display, the evaluator and the clerk client, each its own process. Ctrl+C or SIGTERM stops
+every process it started. `--check` runs the whole journey on a virtual screen (Xvfb) and exits non-zero on
+any failure. `--at "2026-12-07 10:00"` runs every process on that day and time (libfaketime)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import datetime as dt
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
 
+from installers.hall import CHINA, ROOT, Hall, HallError, pinned_clock_env, xcb_loads
 from shared.protocol.endpoint import DEFAULT_PORT
 
-ROOT = Path(__file__).resolve().parent.parent
+# --check pins this moment: the journey needs an open hall whatever day and hour it runs (a Monday, 10:00).
+CHECK_AT = "2026-12-07 10:00"
+OPENS_AT, CLOSES_AT = dt.time(9, 0), dt.time(17, 30)  # the demo hall's hours (shared/demo/dongguan_hall.py)
+
+
+class Stopped(Exception):
+    """SIGTERM (systemd, a supervisor) takes the same way out as Ctrl+C."""
 
 
 def _has_screen() -> bool:
     if os.environ.get("QT_QPA_PLATFORM", "") == "offscreen":
         return False
     return sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with code {process.returncode}; see the messages above")
-        try:
-            return requests.get(f"{url}/healthz", timeout=1).json()
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer {url}/healthz within {timeout:.0f} s")
 
 
 def _demo_keys(data_dir: Path) -> dict[str, str]:
@@ -54,55 +52,138 @@ def _demo_keys(data_dir: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split())
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_at(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+    except ValueError:
+        raise argparse.ArgumentTypeError("--at takes China time as \"YYYY-MM-DD HH:MM\"") from None
+
+
+def closed_reason(moment: dt.datetime) -> str | None:
+    """Why the demo hall takes no tickets at this moment, or None when it is open."""
+    from shared.calendar import CalendarNotPublished, WorkCalendar
+    local = moment.astimezone(CHINA)
+    try:
+        workday = WorkCalendar().is_workday(local.date())
+    except CalendarNotPublished:
+        return f"{local.year} 年的节假日安排尚未公布（the {local.year} holiday calendar is not published）"
+    if not workday:
+        return f"{local:%Y-%m-%d} 不是工作日（not a working day）"
+    if not OPENS_AT <= local.time() < CLOSES_AT:
+        return f"现在 {local:%H:%M} 不在办理时间 {OPENS_AT:%H:%M}–{CLOSES_AT:%H:%M} 内（outside opening hours）"
+    return None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="installers/dev.sh run", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("GOVHALL_PORT", DEFAULT_PORT)))
     parser.add_argument("--data-dir", default=os.environ.get("GOVHALL_DATA_DIR", str(ROOT / "data")))
     parser.add_argument("--check", action="store_true",
-                        help="start, verify /healthz and the demo catalogue, then stop (for scripts)")
-    args = parser.parse_args(argv)
+                        help="run the whole journey on a virtual screen (Xvfb) and stop; non-zero on any failure")
+    parser.add_argument("--server-only", action="store_true",
+                        help="only the server (with --check: verify /healthz and the catalogue, then stop)")
+    parser.add_argument("--at", type=parse_at, metavar="\"YYYY-MM-DD HH:MM\"",
+                        help=f"run every process at this China time (libfaketime); --check uses {CHECK_AT}")
+    parser.add_argument("--screenshots", type=Path, help="--check: save every window's screenshots here")
+    return parser.parse_args(argv)
 
-    env = dict(os.environ, GOVHALL_DATA_DIR=args.data_dir, GOVHALL_PORT=str(args.port))
-    env.update(_demo_keys(Path(args.data_dir)))
-    py = sys.executable
-    subprocess.run([py, "-m", "server", "load-demo"], env=env, check=True, cwd=ROOT)
-    url = f"http://127.0.0.1:{args.port}"
-    started: list[tuple[str, subprocess.Popen]] = []
-    server = subprocess.Popen([py, "-m", "server", "serve", "--port", str(args.port)], env=env, cwd=ROOT)
-    started.append(("server", server))
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir = Path(args.data_dir).resolve()
+    env = dict(os.environ, GOVHALL_DATA_DIR=str(data_dir), GOVHALL_PORT=str(args.port))
+    env.update(_demo_keys(data_dir))
+    at = args.at or (parse_at(CHECK_AT) if args.check and not args.server_only else None)
     try:
-        health = _wait_healthy(url, server)
-        items = requests.get(f"{url}/api/v1/catalogue/items", timeout=5).json()
-        print(f"\nGovHall server: {url}  (database: {health['database']}, data: {args.data_dir})")
-        print(f"  demo catalogue: {len(items)} items; API docs: {url}/docs")
+        clock_env = pinned_clock_env(at) if at else {}
+    except HallError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    hall = Hall(data_dir, args.port, env, clock_env, probes=args.check, record_speech=args.check)
+
+    def on_term(signum, _frame) -> None:  # noqa: ANN001
+        raise Stopped()
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        print(hall.load_demo())
+        health = hall.start_server()
+        items = requests.get(f"{hall.url}/api/v1/catalogue/items", timeout=5).json()
+        print(f"\nGovHall server: {hall.url}  (database: {health['database']}, data: {data_dir})")
+        print(f"  demo catalogue: {len(items)} items; API docs: {hall.url}/docs")
         print("  demo users: clerk / approver / supervisor / admin, password GovHall@2026")
-        if args.check:
+        if at:
+            print(f"  clock: every process runs at {at:%Y-%m-%d %H:%M} China time onwards (libfaketime)")
+        if args.check and args.server_only:
             return 0
-        guis = [(name, module, extra) for name, module, extra in
-                (("clerk client", "client", []),
-                 ("dispenser kiosk", "kiosk", ["--mode", "dispenser", "--demo", "--windowed"]))
-                if importlib.util.find_spec(f"{module}.__main__") is not None]
-        if not _has_screen():
-            print("  no screen found (DISPLAY/WAYLAND_DISPLAY unset): running the server alone")
-        elif not guis:
-            print("  the desktop client and kiosk are not built yet: running the server alone")
-        for name, module, extra in guis if _has_screen() else []:
-            started.append((name, subprocess.Popen([py, "-m", module, "--server", url, *extra], env=env, cwd=ROOT)))
-            print(f"  started the {name}")
-        print("Press Ctrl+C to stop.\n")
-        while server.poll() is None:
-            time.sleep(0.5)
-        return server.returncode
-    except KeyboardInterrupt:
+        if args.check:
+            from installers.journey import run_check
+            return run_check(hall, args.screenshots)
+        if args.server_only or not _has_screen():
+            if not args.server_only:
+                print("  no screen found (DISPLAY/WAYLAND_DISPLAY unset): running the server alone")
+            return _serve(hall)
+        ok, detail = xcb_loads(env)
+        if not ok and sys.platform.startswith("linux") and not os.environ.get("WAYLAND_DISPLAY"):
+            print(f"  Qt cannot open this screen (its xcb plugin failed to load): running the server alone\n"
+                  f"  {detail[-600:]}\n  installers/dev.sh setup (as root) installs the libraries it needs")
+            return _serve(hall)
+        _start_hall(hall, at)
+        return _serve(hall)
+    except HallError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Stopped):
         return 0
     finally:
-        for name, process in reversed(started):
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
+        hall.stop()
+        print("stopped every process the demo started")
+
+
+def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
+    hall.start_simulators()
+    configs = hall.provision_all()
+    hall.start_programs()
+    p = hall.paths
+    print("\nA connected demo hall (each its own process; output in", p.logs, "):")
+    for process in hall.processes:
+        print(f"  {process.name:<14} pid {process.popen.pid}")
+    print("Config files (written by provisioning through POST /api/v1/sync/provision):")
+    for name, path in configs.items():
+        print(f"  {name:<10} {path}")
+    print("Log in at the clerk client (window 1) as clerk / GovHall@2026.")
+    print(f"An approver workstation is provisioned too: python -m client --data-dir {p.data / 'approver'}"
+          " (log in as approver)")
+    print("By hand, from another terminal:")
+    print(f"  swipe an ID card at the dispenser   echo swipe > {p.pipe('idcard')}")
+    print(f"    another person                    echo swipe:李四,44190019850615123 > {p.pipe('idcard')}")
+    print("    then tap a business on the dispenser; the ticket prints to the printer simulator:")
+    print(f"    {p.printed} (and {p.logs / 'sim-printer.log'})")
+    print(f"  press 叫号 next at window 1's keypad echo next > {p.pipe('keypad')}   (also: recall, pause, …)")
+    print(f"  swipe at the clerk's ID reader      echo swipe > {p.pipe('idcard-clerk')}")
+    print(f"  scan a QR code at the dispenser     echo YSS:11010519491231002X > {p.pipe('scanner')}")
+    print(f"  what the display said               {p.spoken}")
+    reason = closed_reason(at or dt.datetime.now(CHINA))
+    if reason:
+        print(f"\nNOTE: the demo hall is closed now: {reason}. The dispenser will refuse tickets.\n"
+              f"      To see a working day, restart with: installers/dev.sh run --at \"{CHECK_AT}\"")
+    print("\nPress Ctrl+C to stop everything.\n", flush=True)
+
+
+def _serve(hall: Hall) -> int:
+    server = hall.process("server")
+    if len(hall.processes) == 1:
+        print("Press Ctrl+C to stop.\n", flush=True)
+    reported: set[str] = set()
+    while server.alive:
+        for process in hall.processes:
+            if not process.alive and process.name not in reported:
+                reported.add(process.name)
+                print(f"the {process.name} exited with code {process.popen.returncode}; see {process.log}",
+                      flush=True)
+        time.sleep(0.5)
+    return server.popen.returncode
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GovHall developer entry point: the README's two commands.
-#   installers/dev.sh run    set up, migrate, load the demo hall, start the server (and GUIs when there is a screen)
+#   installers/dev.sh run    set up, migrate, load the demo hall, start the server and (with a screen) a connected hall
 #   installers/dev.sh test   set up and run the whole test suite
 #                            (--faked-clock[=MOMENT] or GOVHALL_FAKE_CLOCK=MOMENT: every process's clock starts at
 #                            MOMENT, default "hostile" = Saturday 2027-01-09 03:40 China time; see the README)
@@ -20,9 +20,13 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
 #   libfaketime faketime  the faked-clock test run (and tests that pin a child process's clock)
 #   gcc libc6-dev   builds pyscard and the small sleep shim tests/faketime/monotonic_sleep.c
+#   libxcb-* libx11-xcb1 libxkbcommon-x11-0  what Qt's xcb plugin links (ldd .../platforms/libqxcb.so) for a real screen
+#   xvfb xdotool imagemagick  run --check and the acceptance test: virtual screen, taps and typing, screenshots
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
                  libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils
-                 libfaketime faketime gcc libc6-dev)
+                 libfaketime faketime gcc libc6-dev
+                 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 

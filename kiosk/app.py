@@ -13,6 +13,7 @@ import time
 import uuid
 
 STARTED = time.perf_counter()
+FIRST_PULL_WAIT = 60.0  # seconds a fresh kiosk waits for the server before giving up
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -44,6 +45,23 @@ def prepare_cache(path, demo: bool):  # noqa: ANN001, ANN201
                 load_demo(session, password_iterations=1000)
                 session.commit()
     return engine
+
+
+def first_pull(sync, engine, hall_code: str, wait: float = FIRST_PULL_WAIT):  # noqa: ANN001, ANN201
+    """A newly provisioned kiosk has an empty cache: pull its hall before the first screen, retrying while the
+    server comes up (a hall powers on all at once). None if it never answered."""
+    from kiosk.services.reference import load_directory
+    from shared.sync.errors import SyncFailed
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            sync.sync_once()
+            return load_directory(engine, hall_code or None)
+        except (SyncFailed, LookupError) as exc:
+            if time.monotonic() >= deadline:
+                return None
+            print(f"kiosk: waiting for the server to send the hall ({exc})", file=sys.stderr, flush=True)
+            time.sleep(1.0)
 
 
 def build_window(config, ops, sync, directory, devices, facts, clock=None):  # noqa: ANN001, ANN201
@@ -82,11 +100,17 @@ class Kiosk:
 
         self.config, self.app = config, app
         self.engine = prepare_cache(config.cache_path, demo)
-        self.directory = load_directory(self.engine, config.hall or None)  # LookupError: no hall in the cache
         self.registered = bool(config.device_id and config.token)
         self.sync = SyncClient(self.engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
                                token=config.token, transport=HttpTransport(config.server),
                                wall_ms=clock.wall_ms if clock is not None else None)
+        try:
+            self.directory = load_directory(self.engine, config.hall or None)
+        except LookupError:  # a newly provisioned kiosk: its hall comes with the first pull
+            directory = first_pull(self.sync, self.engine, config.hall) if self.registered else None
+            if directory is None:
+                raise
+            self.directory = directory
         self.loop = SyncLoop(self.sync)  # wakes on every command queued through self.sync
         self.devices = build(config, app)
         self.ops = Ops()
@@ -135,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         kiosk = Kiosk(config, app, demo=args.demo, clock=clock)
     except LookupError as exc:
-        print(f"kiosk: {exc}; sync it from the server first, or start with --demo", file=sys.stderr)
+        print(f"kiosk: {exc}; provision this device (python -m server provision) and start it while the "
+              f"server is reachable, or start with --demo", file=sys.stderr)
         return 2
     window = kiosk.window
     kiosk.start(args.windowed)

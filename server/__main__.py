@@ -1,4 +1,4 @@
-"""`python -m server [serve|migrate|load-demo]` — see README (serve is the default)."""
+"""`python -m server [serve|migrate|load-demo|provision]` — see README (serve is the default)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS)
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
+    prov = sub.add_parser("provision", help="register a device for a hall and write its ready config file")
+    prov.add_argument("--kind", required=True, help="dispenser | display | evaluator | clerk | approver")
+    prov.add_argument("--hall", required=True, help="the hall's code, e.g. DG-HALL-1")
+    prov.add_argument("--window", type=int, help="window number (evaluator and clerk workstations)")
+    prov.add_argument("--out", required=True, help="the config file to write (a workstation: its workstation.toml)")
+    prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
+    prov.add_argument("--name", default="", help="a name for the device list")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
@@ -44,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             publish_all_halls(session, datetime.now(timezone.utc))
         print(f"demo data loaded: {report}")
         return 0
+    if command == "provision":
+        from server.provision_command import run as provision
+        return provision(args, settings, database)
     import uvicorn
 
     from server.main import create_app

@@ -4,6 +4,7 @@ sync client, reference data, the catalogue and its workflow definitions, and the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,9 +22,11 @@ from client.services.reference import Reference, load_reference
 from client.services.workstation import Workstation
 from shared.calendar import WorkCalendar
 from shared.sync.client import SyncClient
+from shared.sync.errors import SyncFailed
 from shared.sync.transport import HttpTransport, Transport
 
 UNREGISTERED = "unregistered-workstation"
+log = logging.getLogger("govhall.client")
 
 
 @dataclass
@@ -42,6 +45,18 @@ class Services:
     case_index: CaseIndex
 
 
+def _first_pull(sync: SyncClient, engine: Engine, empty: Reference) -> Reference:
+    """A newly provisioned workstation's cache is empty: pull its hall now, so the window it is bound to, the
+    catalogue and the staff are there when the main window opens. Offline, it opens empty and the sync loop
+    keeps trying."""
+    try:
+        sync.sync_once()
+    except SyncFailed as exc:
+        log.warning("first pull failed (%s): the workstation opens with an empty cache", exc.code)
+        return empty
+    return load_reference(engine)
+
+
 def build_services(workstation: Workstation, session: StaffSession, engine: Engine, *,
                    transport: Transport | None = None, clock: Callable[[], dt.datetime] | None = None,
                    calendar: WorkCalendar | None = None) -> Services:
@@ -51,6 +66,8 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     sync = SyncClient(engine, device_id=workstation.device_id or UNREGISTERED,
                       token=workstation.device_token or "", transport=transport, staff_token=session.token)
     reference = load_reference(engine)
+    if workstation.registered and reference.hall_id is None:
+        reference = _first_pull(sync, engine, reference)
     catalogue = CatalogueIndex.load(engine)
     cases = CaseStore(sync, catalogue_definitions(catalogue), calendar or WorkCalendar(), clock, session.username,
                       session.roles)

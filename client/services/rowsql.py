@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Engine, text
 
+from shared.db.engine import reader
+
 # The newest pending row per key (outbox order) wins over the confirmed row; a pending NULL/'null' deletes.
 MERGED = """
 WITH pend AS (
@@ -31,7 +33,9 @@ PENDING_CASE_EVENTS = (
 
 class RowSql:
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        # Reads only: never the write lock (the workstation's cache takes it at BEGIN), so a read made while
+        # this thread's own write transaction is open does not wait for it.
+        self.engine = reader(engine)
 
     def pks(self, table: str, where: str = "1", order: str = "pk", params: dict | None = None) -> list[str]:
         sql = f"{MERGED} SELECT pk FROM merged WHERE {where} ORDER BY {order}"

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--garbage", default="", help="hex bytes sent before every answer")
     p.add_argument("--silent", type=int, default=0, help="ignore the next N requests")
     p.add_argument("--read-delay", type=float, default=1.0, help="seconds a read takes (real readers: 1-2)")
+    p.add_argument("--stdin", action="store_true",
+                   help="swipe by hand: each line on stdin presents the card once (`swipe`, or `swipe:NAME,"
+                        "17-DIGITS` for another person); `remove` takes it away. Implies --no-card and that a "
+                        "read card stays lifted until the next swipe")
 
     p = sub.add_parser("keypad", help="calling keypad (govhall-1 protocol) pressing keys")
     _endpoint_args(p)

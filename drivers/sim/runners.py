@@ -13,11 +13,28 @@ def _noop(host, elapsed) -> None:
     pass
 
 
+def swiped_card(line: str, card_type: str):
+    """`swipe` → the sample card; `swipe:NAME,17-DIGITS` → a resident card for that person (the check
+    character is computed), so one hand-driven reader can stand for many applicants."""
+    from drivers.sim.idcard import sample_card, sample_id_number
+
+    _, _, who = line.partition(":")
+    if not who.strip():
+        return sample_card("" if card_type == "resident" else card_type)
+    name, _, first17 = who.partition(",")
+    first17 = first17.strip()
+    if len(first17) != 17 or not first17.isdigit() or not name.strip():
+        raise ValueError("swipe:NAME,17-DIGITS")
+    return sample_card(name=name.strip(), id_number=sample_id_number(first17))
+
+
 def make_idcard(args):
     from drivers.sim.idcard import IdCardScenario, IdCardSimulator, sample_card
 
     card = sample_card("" if args.card_type == "resident" else args.card_type)
-    scenario = IdCardScenario(card_present=not args.no_card, represent_after=args.represent_after,
+    by_hand = getattr(args, "stdin", False)
+    scenario = IdCardScenario(card_present=not (args.no_card or by_hand),
+                              represent_after=None if by_hand else args.represent_after,
                               read_status=args.read_status, corrupt_answers=args.corrupt,
                               garbage_before=bytes.fromhex(args.garbage), silent=args.silent,
                               read_delay=args.read_delay)
@@ -28,6 +45,19 @@ def make_idcard(args):
         if sim.reads != seen[0]:
             seen[0] = sim.reads
             print(f"card read #{sim.reads}", flush=True)
+        if by_hand and select.select([sys.stdin], [], [], 0)[0]:
+            line = sys.stdin.readline().strip()
+            if line == "remove":
+                sim.remove()
+                print("card removed", flush=True)
+            elif line == "" or line.startswith("swipe"):
+                try:
+                    sim.present(swiped_card(line, args.card_type))
+                    print("card presented", flush=True)
+                except ValueError as exc:
+                    print(f"unknown card {line!r}: use {exc}", flush=True)
+            else:
+                print(f"unknown command {line!r}: swipe, swipe:NAME,17-DIGITS or remove", flush=True)
 
     return sim, tick
 

@@ -99,3 +99,18 @@ class FallbackEngine:
             except TtsError as exc:
                 last = exc
         raise last or EngineUnavailable("no speech engine configured", device="tts")
+
+
+class TranscriptEngine:
+    """Appends each spoken announcement's text, one line each, to a file after the inner engine spoke it: a
+    record of what the hall heard (support, acceptance tests) that needs no microphone."""
+
+    def __init__(self, inner: Engine, path: str | Path) -> None:
+        self.inner = inner
+        self.path = Path(path)
+
+    def speak(self, playlist: list[Clip]) -> None:
+        self.inner.speak(playlist)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(speech_text(playlist) + "\n")

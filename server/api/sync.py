@@ -14,15 +14,16 @@ from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AdminUser, DbSession
 from server.api.errors import ApiError
+from server.api.queue_deps import pii_keys
 from server.store.audit import audit
 from server.store.database import Database
-from server.sync import changes, devices, leases, push
+from server.sync import changes, devices, leases, provisioning, push
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, CompactionReport, CompactionRequest,
-                                  DeviceRegistered, DeviceRegistration,
+                                  DeviceProvisioned, DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
-                                  PushResponse, RefusedAsk, SnapshotResponse)
+                                  ProvisionRequest, PushResponse, RefusedAsk, SnapshotResponse)
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
@@ -75,6 +76,26 @@ def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> 
     audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
     return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
                             scopes=devices.scopes_for(device.hall_id, device.window_id))
+
+
+@router.post("/provision", response_model=DeviceProvisioned, status_code=201)
+def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, request: Request) -> DeviceProvisioned:
+    """Register a dispenser, display, evaluator, clerk or approver workstation for a hall (and window) and
+    answer its ready config file; `python -m server provision` does the same on the server's database."""
+    try:
+        index_key = pii_keys(request).index_key() if body.kind == "dispenser" else None
+    except ApiError:  # no keys configured: the dispenser then cannot match appointments by ID number
+        index_key = None
+    try:
+        done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
+                                      server_url=body.server, name=body.name, index_key=index_key,
+                                      device_sections=body.devices)
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device_provision", outcome="success", actor=admin.username, target=done.device_id,
+          kind=body.kind, hall=body.hall, window=body.window)
+    return DeviceProvisioned(device_id=done.device_id, kind=done.kind.name, hall_id=done.hall_id,
+                             scopes=done.scopes, file_name=done.kind.file_name, config=done.config)
 
 
 @router.post("/compact", response_model=CompactionReport)

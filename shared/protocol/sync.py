@@ -30,6 +30,25 @@ class DeviceRegistered(Response):
     scopes: list[str]
 
 
+class ProvisionRequest(Request):
+    """Register a device for a real installation and get its ready config file (admin)."""
+    kind: str = Field(min_length=1, max_length=20)     # dispenser | display | evaluator | clerk | approver
+    hall: str = Field(min_length=1, max_length=32)     # the hall's code, e.g. DG-HALL-1
+    window: int | None = Field(default=None, ge=1)     # the window number (evaluator, clerk)
+    server: str = Field(min_length=1, max_length=200)  # the URL the device will reach the server at
+    name: str = Field(default="", max_length=100)
+    devices: dict[str, dict[str, str | int | float | bool]] = Field(default_factory=dict)  # device sections
+
+
+class DeviceProvisioned(Response):
+    device_id: str
+    kind: str
+    hall_id: int
+    scopes: list[str]
+    file_name: str       # the conventional name: the client reads exactly workstation.toml
+    config: str          # the file's text (TOML); it holds the token, shown only this once
+
+
 class CommandIn(Request):
     seq: int = Field(ge=1)
     command_id: str = Field(pattern=UUID_PATTERN)

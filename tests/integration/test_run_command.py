@@ -1,5 +1,5 @@
 """The README's run command starts a real server on the embedded SQLite default, loads the demo data and
-answers /healthz and the catalogue (its --check mode stops again)."""
+answers /healthz and the catalogue (its --check --server-only mode stops again)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _free_port() -> int:
 def test_run_command_serves_health_and_the_demo_catalogue(tmp_path: Path) -> None:
     port = _free_port()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-m", "installers.demo", "--check", "--port", str(port),
+    done = subprocess.run([sys.executable, "-m", "installers.demo", "--check", "--server-only", "--port", str(port),
                            "--data-dir", str(tmp_path / "data")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -33,7 +33,7 @@ def test_run_command_serves_health_and_the_demo_catalogue(tmp_path: Path) -> Non
     keys = tmp_path / "data" / "demo-keys.env"
     assert keys.stat().st_mode & 0o077 == 0 and "GOVHALL_PII_KEYS=demo1:" in keys.read_text()
     # a second start on the same data loads nothing new
-    again = subprocess.run([sys.executable, "-m", "installers.demo", "--check", "--port", str(port),
+    again = subprocess.run([sys.executable, "-m", "installers.demo", "--check", "--server-only", "--port", str(port),
                             "--data-dir", str(tmp_path / "data")],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "0 rows created, 0 updated" in again.stdout

@@ -4,6 +4,8 @@ prints a receipt with the case number and a QR code; it all works offline (numbe
 
 from __future__ import annotations
 
+import logging
+
 from client.dialogs.correction import CorrectionDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
@@ -220,6 +222,7 @@ class AcceptancePanel(QWidget):
 
     def _failed(self, error: Exception) -> None:
         code = error.code if isinstance(error, DomainError) else type(error).__name__
+        logging.getLogger("govhall.client").warning("saving the case failed: %r", error, exc_info=error)
         self.result.setText(self.tr("未能保存：{0}").format(approval_error(code)))
         self.result.setStyleSheet("color: #c62828;")
         self.saved = False

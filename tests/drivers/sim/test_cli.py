@@ -13,6 +13,7 @@ import pytest
 from drivers.config import DeviceSettings
 from drivers.core.transport import SerialLink
 from drivers.display.led import LedDisplay
+from drivers.idcard.errors import NoCard
 from drivers.idcard.reader import IdCardReader
 from drivers.keypad.codec import HostReply, Key
 from drivers.keypad.receiver import KeypadReceiver
@@ -66,6 +67,36 @@ def test_idcard_sim_on_pty_by_hand(run_sim):
         reader.close()
     proc.terminate()
     assert proc.wait(timeout=5) == 0
+
+
+def test_idcard_sim_swiped_by_hand_on_stdin():
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.sim", "idcard", "--pty", "--read-delay", "0.1",
+                             "--stdin", "--duration", "20"], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    reader = None
+    try:
+        url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+        reader = IdCardReader(SerialLink(url), timeout=0.5, read_timeout=2)
+        with pytest.raises(NoCard):  # nobody swiped yet
+            reader.read_card()
+        proc.stdin.write("swipe:李四,44190019850615123\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "card presented"
+        record = reader.read_card().record
+        assert record.name == "李四" and record.id_number.startswith("44190019850615123")
+        with pytest.raises(NoCard):  # read once: lifted until the next swipe
+            reader.read_card()
+        proc.stdin.write("swipe\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "card read #1"
+        assert proc.stdout.readline().strip() == "card presented"
+        assert reader.read_card().record.name == "王小明"
+    finally:
+        if reader is not None:
+            reader.close()
+        proc.terminate()
+        proc.wait(timeout=5)
 
 
 def test_keypad_sim_presses_keys(run_sim):

@@ -83,3 +83,24 @@ def test_mismatched_clip_formats_are_typed():
         concatenate_wavs([wav(8000), wav(16000)])
     with pytest.raises(TtsError):
         concatenate_wavs([b"not a wav"])
+
+
+def test_transcript_records_what_was_spoken_and_only_that(tmp_path):
+    from drivers.tts.engines import TranscriptEngine
+
+    class Voice:
+        def __init__(self) -> None:
+            self.fail = False
+
+        def speak(self, playlist) -> None:  # noqa: ANN001
+            if self.fail:
+                raise TtsError("speaker unplugged")
+
+    voice = Voice()
+    engine = TranscriptEngine(voice, tmp_path / "spoken.txt")
+    engine.speak(build_call_playlist("A023", "3"))
+    voice.fail = True
+    with pytest.raises(TtsError):
+        engine.speak(build_call_playlist("B001", "1"))
+    lines = (tmp_path / "spoken.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and "A" in lines[0] and "三号窗口" in lines[0]

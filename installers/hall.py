@@ -1,0 +1,353 @@
+"""A connected demo hall in real processes: the server, the device simulators and the programs, each its own
+process, provisioned through the admin API a real installation uses. Used by `installers/dev.sh run`
+(installers/demo.py), its `--check` journey and the acceptance test, so all three start the hall the same way.
+
+Everything lives under the data dir: `devices/` (the config files), `sim/` (the simulators' ptys, their
+input pipes and the printer's capture), `logs/` (every process's output, the display's spoken texts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from shared.china_time import CHINA_TZ
+
+ROOT = Path(__file__).resolve().parent.parent
+HALL = "DG-HALL-1"
+WINDOW = 1
+ADMIN = ("admin", "GovHall@2026")
+CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
+FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"  # Debian's libfaketime
+
+
+class HallError(RuntimeError):
+    """The hall could not be started or a step of it failed; the message says which."""
+
+
+def faketime_library() -> str | None:
+    candidates = [FAKETIME_LIB, *(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))]
+    return next((c for c in candidates if Path(c).exists()), None)
+
+
+def real_epoch() -> float:
+    """The machine's real clock, even when this process runs under libfaketime (CI fakes the whole tree):
+    a child without the preload tells it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+    out = subprocess.run(["date", "+%s.%N"], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def pinned_clock_env(at: dt.datetime) -> dict[str, str]:
+    """Environment that makes a child's wall clock read `at` now and run on from there. One offset for every
+    process (not `@time`, which restarts at each process's start), so the server restarted mid-journey and
+    the devices agree on what time it is. Monotonic clocks stay real (timers, timeouts)."""
+    lib = faketime_library()
+    if lib is None:
+        raise HallError("pinning the clock needs libfaketime (apt-get install libfaketime)")
+    offset = int(round(at.timestamp() - real_epoch()))
+    # installers/faketime/sitecustomize.py works around libfaketime 0.9.10's broken sleeps under Python 3.11.
+    shim = str(ROOT / "installers" / "faketime")
+    path = os.pathsep.join(p for p in (shim, os.environ.get("PYTHONPATH", "")) if p)
+    return {"LD_PRELOAD": lib, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+            "FAKETIME_NO_CACHE": "1", "TZ": "Asia/Shanghai", "PYTHONPATH": path}
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the demo dies, even by SIGKILL, so nothing is left."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    @property
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+
+@dataclass
+class Paths:
+    data: Path
+
+    @property
+    def devices(self) -> Path:
+        return self.data / "devices"
+
+    @property
+    def sim(self) -> Path:
+        return self.data / "sim"
+
+    @property
+    def logs(self) -> Path:
+        return self.data / "logs"
+
+    def config(self, name: str) -> Path:
+        """dispenser/display/evaluator: a kiosk file; clerk/approver: the client's data dir's workstation.toml."""
+        if name in ("clerk", "approver"):
+            return self.data / name / "workstation.toml"
+        return self.devices / f"{name}.toml"
+
+    @property
+    def printed(self) -> Path:
+        return self.sim / "printer.bin"
+
+    @property
+    def spoken(self) -> Path:
+        return self.logs / "spoken.txt"
+
+    def probe(self, name: str) -> Path:
+        return self.logs / f"{name}.screen.json"
+
+    def pipe(self, name: str) -> Path:
+        return self.sim / f"{name}.in"
+
+    def pty(self, name: str) -> Path:
+        return self.sim / name
+
+
+@dataclass
+class Hall:
+    data_dir: Path
+    port: int
+    base_env: dict[str, str]
+    clock_env: dict[str, str] = field(default_factory=dict)
+    probes: bool = False              # GOVHALL_UI_PROBE for each GUI (the journey reads what is on screen)
+    record_speech: bool = True        # WAV files instead of the loudspeaker (no sound card needed)
+    processes: list[Process] = field(default_factory=list)
+    printer_port: int = 0
+
+    def __post_init__(self) -> None:
+        self.paths = Paths(self.data_dir)
+        for d in (self.paths.devices, self.paths.sim, self.paths.logs):
+            d.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- processes -----------------------------------------------------------------------------------------
+    def _env(self, extra: dict[str, str] | None = None, pinned: bool = True) -> dict[str, str]:
+        # An inherited fake clock (CI runs the whole tree under one) is replaced by the hall's, or removed.
+        env = {k: v for k, v in self.base_env.items() if k not in ("FAKETIME", "LD_PRELOAD")}
+        if pinned:
+            env.update(self.clock_env)
+        env.update(extra or {})
+        return env
+
+    def spawn(self, name: str, args: list[str], *, stdin: Path | None = None,
+              extra_env: dict[str, str] | None = None, pinned: bool = True) -> Process:
+        log = self.paths.logs / f"{name}.log"
+        out = log.open("ab")
+        # A pipe opened read-write never reports end of file: the simulators read commands from it for as
+        # long as they run, whoever writes (the journey, or a person with `echo swipe > …`).
+        fd = os.open(stdin, os.O_RDWR) if stdin else subprocess.DEVNULL
+        try:
+            popen = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=self._env(extra_env, pinned), stdin=fd,
+                                     stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        finally:
+            out.close()
+            if stdin:
+                os.close(fd)
+        process = Process(name, popen, log)
+        self.processes.append(process)
+        return process
+
+    def process(self, name: str) -> Process:
+        return next(p for p in reversed(self.processes) if p.name == name)
+
+    def stop_process(self, process: Process, timeout: float = 10) -> None:
+        if process.alive:
+            process.popen.send_signal(signal.SIGTERM)
+            try:
+                process.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                process.popen.wait(5)
+
+    def stop(self) -> None:
+        """Every process this hall started, newest first (the programs before the server they talk to)."""
+        for process in reversed(self.processes):
+            self.stop_process(process)
+
+    # -- the server ----------------------------------------------------------------------------------------
+    def load_demo(self) -> str:
+        done = subprocess.run([sys.executable, "-m", "server", "load-demo"], cwd=ROOT, env=self._env(),
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise HallError(f"loading the demo hall failed:\n{done.stdout}{done.stderr}")
+        return done.stdout.strip().splitlines()[-1]
+
+    def start_server(self, timeout: float = 60) -> dict:
+        server = self.spawn("server", ["-m", "server", "serve", "--port", str(self.port)])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not server.alive:
+                raise HallError(f"the server exited with code {server.popen.returncode}; see {server.log}")
+            try:
+                return requests.get(f"{self.url}/healthz", timeout=1).json()
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise HallError(f"the server did not answer {self.url}/healthz within {timeout:.0f} s")
+
+    # -- provisioning through the admin API ------------------------------------------------------------------
+    def admin_token(self) -> str:
+        r = requests.post(f"{self.url}/api/v1/auth/login", json={"username": ADMIN[0], "password": ADMIN[1]},
+                          timeout=10)
+        if r.status_code != 200:
+            raise HallError(f"admin login failed: {r.status_code} {r.text}")
+        return r.json()["token"]
+
+    def provision(self, name: str, kind: str, window: int | None, devices: dict) -> Path:
+        """POST /api/v1/sync/provision and write the file it answers; kept when it exists (a restarted demo
+        keeps its devices, their caches and tokens)."""
+        path = self.paths.config(name)
+        if path.exists():
+            return path
+        r = requests.post(f"{self.url}/api/v1/sync/provision", timeout=10,
+                          headers={"Authorization": f"Bearer {self.admin_token()}"},
+                          json={"kind": kind, "hall": HALL, "window": window, "server": self.url,
+                                "name": f"演示 {name}", "devices": devices})
+        if r.status_code != 201:
+            raise HallError(f"provisioning the {name} failed: {r.status_code} {r.text}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(r.json()["config"])
+        return path
+
+    def device_sections(self) -> dict[str, dict]:
+        p = self.paths
+        tts: dict = {"transcript": str(p.spoken)}
+        if self.record_speech:
+            tts["record_dir"] = str(p.sim / "announcements")
+        return {
+            "dispenser": {"idcard": {"port": str(p.pty("idcard"))}, "scanner": {"port": str(p.pty("scanner"))},
+                          "printer": {"transport": "network", "host": "127.0.0.1", "port": self.printer_port}},
+            "display": {"tts": tts},
+            "evaluator": {},
+            "clerk": {"keypad": {"port": str(p.pty("keypad"))}, "idcard": {"port": str(p.pty("idcard-clerk"))}},
+            "approver": {},
+        }
+
+    def provision_all(self) -> dict[str, Path]:
+        sections = self.device_sections()
+        kinds = {"dispenser": ("dispenser", None), "display": ("display", None), "evaluator": ("evaluator", WINDOW),
+                 "clerk": ("clerk", WINDOW), "approver": ("approver", None)}
+        return {name: self.provision(name, kind, window, sections[name]) for name, (kind, window) in kinds.items()}
+
+    # -- simulators --------------------------------------------------------------------------------------------
+    def _pipe(self, name: str) -> Path:
+        path = self.paths.pipe(name)
+        if path.exists() and not path.is_fifo():
+            path.unlink()
+        if not path.exists():
+            os.mkfifo(path, 0o600)
+        return path
+
+    def _listening(self, process: Process, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in process.log.read_text(encoding="utf-8", errors="replace").splitlines():
+                if "listening on" in line:
+                    return line.rsplit(" ", 1)[1]
+            if not process.alive:
+                break
+            time.sleep(0.1)
+        raise HallError(f"the {process.name} simulator did not start; see {process.log}")
+
+    def start_simulators(self) -> None:
+        p = self.paths
+        for name in ("idcard", "idcard-clerk", "keypad", "scanner", "printer"):
+            (p.logs / f"sim-{name}.log").unlink(missing_ok=True)
+        p.printed.unlink(missing_ok=True)
+        sims = [("idcard", ["idcard", "--pty", "--link", str(p.pty("idcard")), "--stdin", "--read-delay", "0.3"]),
+                ("idcard-clerk", ["idcard", "--pty", "--link", str(p.pty("idcard-clerk")), "--stdin",
+                                  "--read-delay", "0.3"]),
+                ("keypad", ["keypad", "--pty", "--link", str(p.pty("keypad")), "--address", "1", "--stdin"]),
+                ("scanner", ["scanner", "--pty", "--link", str(p.pty("scanner")), "--stdin"])]
+        for name, args in sims:
+            for stale in (p.pty(name),):
+                if stale.is_symlink():
+                    stale.unlink()
+            # Devices keep no calendar: the simulators run on the real clock.
+            self._listening(self.spawn(f"sim-{name}", ["-m", "drivers.sim", *args], stdin=self._pipe(name),
+                                       pinned=False))
+        printer = self.spawn("sim-printer", ["-m", "drivers.sim", "printer", "--tcp", "0", "--capture",
+                                             str(p.printed)], pinned=False)
+        self.printer_port = int(self._listening(printer).rsplit(":", 1)[1])
+        self._rewire_printer()
+
+    def _rewire_printer(self) -> None:
+        """The printer simulator takes a free port each start: point an existing dispenser file at it."""
+        path = self.paths.config("dispenser")
+        if not path.exists():
+            return
+        import tomllib
+
+        from server.sync.provisioning import render_toml
+        sections = tomllib.loads(path.read_text(encoding="utf-8"))
+        sections.setdefault("printer", {}).update(transport="network", host="127.0.0.1", port=self.printer_port)
+        path.write_text(render_toml(sections, header="GovHall demo dispenser (printer port follows the simulator)"),
+                        encoding="utf-8")
+
+    def send(self, device: str, line: str) -> None:
+        """Type a line into a simulator's pipe: `swipe` to the idcard, `next` to the keypad, a code to the
+        scanner — what a person does by hand with echo."""
+        with open(self.paths.pipe(device), "w", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    # -- the programs ----------------------------------------------------------------------------------------
+    def start_programs(self, *, windowed: bool = True) -> list[Process]:
+        p = self.paths
+        started = []
+        for mode in ("dispenser", "display", "evaluator"):
+            args = ["-m", "kiosk", "--mode", mode, "--config", str(p.config(mode)), "--cache",
+                    str(p.devices / f"{mode}.sqlite3")] + (["--windowed"] if windowed else [])
+            started.append(self.spawn(mode, args, extra_env=self._probe_env(mode)))
+        started.append(self.spawn("clerk", ["-m", "client", "--data-dir", str(p.config("clerk").parent)],
+                                  extra_env=self._probe_env("clerk")))
+        return started
+
+    def _probe_env(self, name: str) -> dict[str, str]:
+        return {"GOVHALL_UI_PROBE": str(self.paths.probe(name))} if self.probes else {}
+
+
+def xcb_loads(env: dict[str, str]) -> tuple[bool, str]:
+    """Whether Qt's xcb platform plugin loads on env's DISPLAY (a missing libxcb-* library fails here)."""
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication(sys.argv[:1]); "
+            "print(app.platformName())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**env, "QT_QPA_PLATFORM": "xcb"})
+    ok = done.returncode == 0 and done.stdout.strip() == "xcb"
+    return ok, (done.stdout + done.stderr).strip()
+
+
+def start_xvfb(size: str = "3200x2100x24") -> tuple[subprocess.Popen, str]:
+    """A virtual screen for --check and the acceptance test; answers its display number on a pipe."""
+    if shutil.which("Xvfb") is None:
+        raise HallError("the headless check needs Xvfb (apt-get install xvfb)")
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size, "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    if not number:
+        xvfb.kill()
+        raise HallError("Xvfb did not start")
+    return xvfb, f":{number}"

@@ -1,0 +1,373 @@
+"""The whole-hall journey on a virtual screen, driven the way people and devices drive a hall: the simulators
+swipe, press and print; xdotool moves the mouse and types. `installers/dev.sh run --check` runs it, and so does
+tests/acceptance/test_whole_hall.py (through that command). Each program tells what it shows through
+gui.probe (GOVHALL_UI_PROBE); the server's database tells what it holds.
+
+ID card swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel and
+the hall display show it, the display says it → the clerk accepts a case and finishes → the evaluator asks and
+a tap rates it → the server holds ticket, call, case and rating. Then the server stops: the dispenser keeps
+issuing, the counter keeps calling; it restarts and everything converges."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from installers.hall import WINDOW, Hall, HallError, start_xvfb, xcb_loads
+
+TICKET = re.compile(rb"\x1d!.([A-Z]\d{3})\n", re.DOTALL)  # the number's line, in a large font (GS ! n)
+# Where each program's window goes on the 3200×2100 virtual screen (no window manager places them).
+LAYOUT = {"dispenser": (0, 0, 1080, 1240), "evaluator": (0, 1260, 1280, 800), "display": (1290, 0, 1910, 1075),
+          "clerk": (1290, 1085, 1900, 1010)}
+GUIS = ("dispenser", "display", "evaluator", "clerk")
+SECOND_PERSON = "swipe:李四,44190019850615123"
+THIRD_PERSON = "swipe:张三,44190019700101123"
+
+
+class JourneyFailed(HallError):
+    pass
+
+
+@dataclass
+class Screen:
+    """The virtual screen and what the programs on it show."""
+    hall: Hall
+    display: str
+    shots: Path
+    figures: dict[str, float] = field(default_factory=dict)
+    stage_no: int = 0
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": self.display}
+
+    def xdo(self, *args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            raise JourneyFailed(f"xdotool {' '.join(args)} failed: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    def windows(self, name: str) -> list[str]:
+        done = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.hall.process(name).popen.pid)],
+                              env=self.env, capture_output=True, text=True, timeout=30)
+        return done.stdout.split()
+
+    def probe(self, name: str) -> list[dict]:
+        try:
+            return json.loads(self.hall.paths.probe(name).read_text(encoding="utf-8"))["windows"]
+        except (OSError, ValueError, KeyError):
+            return []
+
+    def widgets(self, name: str, window_class: str | None = None) -> list[dict]:
+        return [w for win in self.probe(name) if window_class in (None, win["class"]) for w in win["widgets"]]
+
+    def texts(self, name: str) -> str:
+        return "\n".join(str(w.get("text", "")) + "\n".join(w.get("rows", [])) for w in self.widgets(name))
+
+    def find(self, name: str, test: Callable[[dict], bool], window_class: str | None = None) -> dict | None:
+        return next((w for w in self.widgets(name, window_class) if test(w)), None)
+
+    def wait(self, what: str, check: Callable[[], Any], timeout: float = 30) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.alive()
+            value = check()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise JourneyFailed(f"timed out after {timeout:.0f} s waiting for: {what}")
+
+    def alive(self) -> None:
+        dead = [p for p in self.hall.processes if not p.alive and p.name != "server"]
+        if dead:
+            p = dead[0]
+            tail = p.log.read_text(encoding="utf-8", errors="replace")[-1500:]
+            raise JourneyFailed(f"the {p.name} exited with code {p.popen.returncode}; its log ends:\n{tail}")
+
+    def click(self, widget: dict, dx: int | None = None, dy: int | None = None) -> None:
+        x, y, w, h = widget["rect"]
+        self.xdo("mousemove", "--sync", str(x + (w // 2 if dx is None else dx)), str(y + (h // 2 if dy is None
+                                                                                           else dy)))
+        self.xdo("click", "1")
+
+    def focus(self, name: str) -> None:
+        for wid in self.windows(name):
+            subprocess.run(["xdotool", "windowfocus", "--sync", wid], env=self.env, capture_output=True, timeout=10)
+
+    def type(self, text: str) -> None:
+        self.xdo("type", "--delay", "30", text)
+
+    def key(self, *keys: str) -> None:
+        self.xdo("key", "--delay", "50", *keys)
+
+    def arrange(self, name: str, *, resize: bool = True) -> None:
+        x, y, w, h = LAYOUT[name]
+        for wid in self.windows(name):
+            if resize:
+                self.xdo("windowsize", "--sync", wid, str(w), str(h))
+            self.xdo("windowmove", "--sync", wid, str(x + 40), str(y + 40)) if not resize else \
+                self.xdo("windowmove", "--sync", wid, str(x), str(y))
+            self.xdo("windowraise", wid)
+
+    def shoot(self, stage: str) -> None:
+        """Every program's windows as PNG files: NN-stage-program.png."""
+        self.stage_no += 1
+        self.shots.mkdir(parents=True, exist_ok=True)
+        for name in GUIS:
+            process = self.hall.process(name)
+            if not process.alive:
+                continue
+            for i, wid in enumerate(self.windows(name)):
+                suffix = f"-{i}" if i else ""
+                out = self.shots / f"{self.stage_no:02d}-{stage}-{name}{suffix}.png"
+                subprocess.run(["import", "-window", wid, str(out)], env=self.env, capture_output=True, timeout=30)
+
+    def figure(self, name: str, seconds: float) -> None:
+        self.figures[name] = seconds
+        print(f"  figure: {name} = {seconds:.2f} s", flush=True)
+
+
+def step(text: str) -> None:
+    print(f"[journey] {text}", flush=True)
+
+
+def printed_tickets(hall: Hall) -> list[str]:
+    try:
+        data = hall.paths.printed.read_bytes()
+    except OSError:
+        return []
+    return [m.decode() for m in TICKET.findall(data)]
+
+
+def server_rows(hall: Hall, sql: str, *params: Any) -> list[tuple]:
+    with sqlite3.connect(f"file:{hall.data_dir / 'server.sqlite3'}?mode=ro", uri=True, timeout=10) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def window_business_names(hall: Hall) -> list[str]:
+    return [r[0] for r in server_rows(hall, "SELECT b.name FROM business b JOIN window_business wb ON "
+                                            "wb.business_id = b.id JOIN window w ON w.id = wb.window_id "
+                                            "WHERE w.number = ? ORDER BY wb.priority", WINDOW)]
+
+
+# -- stages ------------------------------------------------------------------------------------------------
+def start(screen: Screen) -> None:
+    hall = screen.hall
+    step("simulators, provisioning through the admin API, programs")
+    hall.start_simulators()
+    hall.provision_all()
+    hall.start_programs()
+    for name in GUIS:
+        screen.wait(f"the {name} window on screen", lambda n=name: screen.windows(n) and screen.probe(n), 90)
+    for name in ("dispenser", "display", "evaluator"):
+        screen.arrange(name)
+    screen.wait("the dispenser lists the businesses", lambda: screen.find("dispenser",
+                                                                          lambda w: w["class"] == "BusinessTile"))
+
+
+def login(screen: Screen) -> None:
+    step("the clerk logs in by keyboard")
+    screen.wait("the login dialog", lambda: screen.find("clerk", lambda w: w["class"] == "QLineEdit"))
+    screen.arrange("clerk", resize=False)  # the dialog opens mid-screen, under the hall display
+    user = screen.wait("the login dialog in place", lambda: screen.find(
+        "clerk", lambda w: w["class"] == "QLineEdit" and w["rect"][1] > LAYOUT["clerk"][1]))
+    screen.focus("clerk")
+    screen.click(user)
+    screen.type("clerk")
+    screen.key("Tab")
+    screen.type("GovHall@2026")
+    screen.shoot("login")
+    screen.key("Return")
+    screen.wait("the clerk's main window", lambda: any(w["class"] == "MainWindow" for w in screen.probe("clerk")),
+                60)
+    screen.arrange("clerk")
+    for missing in ("本工作站未配置窗口", "工作站未注册"):
+        screen.wait(f"the clerk's window without {missing!r}", lambda m=missing: m not in screen.texts("clerk")
+                    and screen.find("clerk", lambda w: w.get("text") == "顺呼" or "顺呼" in w.get("text", "")), 30)
+
+
+def issue(screen: Screen, person: str, business: str, label: str) -> str:
+    """Swipe at the dispenser, tap the business, wait for the printer: the printed ticket number."""
+    hall = screen.hall
+    before = len(printed_tickets(hall))
+    started = time.monotonic()
+    # The last person's ticket screen: they tap 完成 (or it times out) before the next swipe.
+    done = screen.find("dispenser", lambda w: w["class"] == "QPushButton" and w.get("text") in ("完成", "返回首页"))
+    if done:
+        screen.click(done)
+    screen.wait("the dispenser's home screen", lambda: screen.find(
+        "dispenser", lambda w: w.get("name") == "title" and w.get("text", "").startswith("请选择")), 40)
+    started = time.monotonic()
+    hall.send("idcard", person)
+    screen.wait("the dispenser asks the card holder for a business",
+                lambda: screen.find("dispenser", lambda w: w.get("name") == "title"
+                                    and w.get("text", "").startswith("身份证")), 20)
+    tile = screen.find("dispenser", lambda w: w.get("text") == business)
+    screen.click(tile)
+    tickets = screen.wait("the printer simulator to print a ticket",
+                          lambda: len(printed_tickets(hall)) > before and printed_tickets(hall), 30)
+    screen.figure(f"{label}: swipe → printed", time.monotonic() - started)
+    return tickets[-1]
+
+
+def call_next(screen: Screen, ticket: str, label: str, *, display: bool = True) -> None:
+    # As a clerk does: press when the panel shows someone waiting (the hall's tickets reached this counter).
+    screen.wait("the clerk's panel to show a person waiting", lambda: re.search(
+        r"：[1-9]\d* 人", screen.texts("clerk")), 60)
+    started = time.monotonic()
+    screen.hall.send("keypad", "next")
+    screen.wait(f"the clerk's calling panel shows {ticket}",
+                lambda: screen.find("clerk", lambda w: w.get("text") == ticket), 30)
+    screen.figure(f"{label}: keypad → clerk panel", time.monotonic() - started)
+    if display:
+        screen.wait(f"the hall display shows {ticket}", lambda: ticket in screen.texts("display"), 30)
+        screen.figure(f"{label}: keypad → hall display", time.monotonic() - started)
+
+
+def announced(screen: Screen, ticket: str) -> None:
+    from drivers.tts.playlist import build_call_playlist, speech_text
+    said = speech_text(build_call_playlist(ticket, str(WINDOW)))
+    spoken = screen.hall.paths.spoken
+    screen.wait(f"the display to say {said!r}", lambda: spoken.exists() and said in spoken.read_text("utf-8"), 40)
+
+
+def accept_and_finish(screen: Screen, ticket: str) -> str:
+    step(f"the clerk accepts a case for {ticket} and finishes")
+    screen.focus("clerk")
+    screen.key("F3")  # 开始办理: acceptance starts from the called ticket
+    screen.wait("the acceptance form for the ticket", lambda: screen.find(
+        "clerk", lambda w: ticket in w.get("text", "") and w["class"] == "QLabel" and "办理" not in w["text"]
+        or False) and screen.find("clerk", lambda w: "拼音首字母" in w.get("placeholder", "")), 20)
+    screen.hall.send("idcard-clerk", "swipe")
+    screen.wait("the applicant read from the ID card", lambda: "已读取身份证" in screen.texts("clerk"), 20)
+    query = screen.find("clerk", lambda w: "拼音首字母" in w.get("placeholder", ""))
+    screen.click(query)
+    screen.type("dt")  # 电梯: pinyin initials
+    results = screen.wait("items found", lambda: screen.find(
+        "clerk", lambda w: w["class"] == "QListWidget" and w.get("rows") and "电梯" in w["rows"][0]), 20)
+    screen.click(results, dy=14)
+    situations = screen.wait("the item's situations", lambda: [w for w in screen.widgets("clerk")
+                                                                if w["class"] == "QListWidget" and w.get("rows")
+                                                                and w is not None][1:2], 20)[0]
+    screen.click(situations, dy=14)
+    checks = screen.wait("the materials checklist", lambda: [w for w in screen.widgets("clerk")
+                                                              if w["class"] == "QCheckBox" and w["enabled"]], 20)
+    for check in checks:
+        screen.click(check, dx=min(10, check["rect"][2] // 2))  # the indicator: a check box takes clicks only there
+    button = screen.wait("受理 enabled", lambda: screen.find("clerk", lambda w: w["class"] == "QPushButton"
+                                                             and w.get("text") == "受理" and w["enabled"]), 20)
+    screen.shoot("acceptance")
+    screen.click(button)
+    case_text = screen.wait("the case number", lambda: re.search(r"SL\d{10}", screen.texts("clerk")), 30)
+    screen.focus("clerk")
+    screen.key("F8")  # 办结: the evaluator asks for a rating
+    screen.wait("the calling panel free again", lambda: not screen.find("clerk", lambda w: w.get("text") == ticket),
+                20)
+    return case_text.group(0)
+
+
+def rate(screen: Screen) -> None:
+    step("the evaluator asks; a tap rates it")
+    button = screen.wait("the evaluator's rating buttons", lambda: screen.find(
+        "evaluator", lambda w: w.get("text", "").split("\n")[-1] == "非常满意"  # ★★★★★ above the words
+        and w["class"] in ("QPushButton", "QToolButton")), 40)
+    screen.shoot("evaluator-asks")
+    screen.click(button)
+    screen.wait("the evaluator thanks", lambda: "谢谢" in screen.texts("evaluator") or "感谢" in
+                screen.texts("evaluator"), 20)
+
+
+def server_holds(screen: Screen, ticket: str, case_no: str, *, rated: bool = True) -> None:
+    hall = screen.hall
+
+    def held() -> bool:
+        tickets = server_rows(hall, "SELECT id FROM queue_ticket WHERE display = ?", ticket)
+        calls = server_rows(hall, "SELECT c.id FROM queue_call c JOIN queue_ticket t ON t.id = c.ticket_id "
+                                  "WHERE t.display = ?", ticket)
+        cases = server_rows(hall, "SELECT id FROM approval_case WHERE case_number = ?", case_no) if case_no else [1]
+        ratings = (server_rows(hall, "SELECT r.id FROM queue_rating r JOIN queue_ticket t ON t.id = r.ticket_id "
+                                     "WHERE t.display = ?", ticket) if rated else [1])
+        return bool(tickets and calls and cases and ratings)
+    screen.wait(f"the server to hold ticket {ticket}, its call, case {case_no or '-'} and rating", held, 30)
+
+
+def run_journey(screen: Screen) -> None:
+    hall = screen.hall
+    start(screen)
+    screen.shoot("started")
+    login(screen)
+    screen.shoot("logged-in")
+    business = window_business_names(hall)[0]
+    step(f"an ID card swipe at the dispenser, then a tap on {business}")
+    first = issue(screen, "swipe", business, "online")
+    second = issue(screen, SECOND_PERSON, business, "online, second person")
+    screen.shoot("issued")
+    step(f"keypad next at window {WINDOW} calls {first}")
+    call_next(screen, first, "online")
+    announced(screen, first)
+    screen.shoot("called")
+    case_no = accept_and_finish(screen, first)
+    screen.shoot("finished")
+    rate(screen)
+    screen.shoot("rated")
+    server_holds(screen, first, case_no)
+    step("the network is cut: the server stops")
+    hall.stop_process(hall.process("server"))
+    third = issue(screen, THIRD_PERSON, business, "offline")
+    call_next(screen, second, "offline", display=False)
+    screen.shoot("offline")
+    step("the server is back")
+    restarted = time.monotonic()
+    hall.start_server()
+    screen.wait(f"the server to hold offline ticket {third} and the call of {second}", lambda: server_rows(
+        hall, "SELECT 1 FROM queue_ticket WHERE display = ?", third) and server_rows(
+        hall, "SELECT 1 FROM queue_call c JOIN queue_ticket t ON t.id = c.ticket_id WHERE t.display = ?", second), 90)
+    screen.wait(f"the hall display to show {second}", lambda: second in screen.texts("display"), 60)
+    screen.figure("reconnect → converged", time.monotonic() - restarted)
+    screen.shoot("converged")
+    for process in {p.name: p for p in hall.processes}.values():  # the newest of each (the restarted server)
+        if not process.alive:
+            raise JourneyFailed(f"the {process.name} is not running at the end (code {process.popen.returncode})")
+    step("every process is still running")
+
+
+def run_check(hall: Hall, shots: Path | None) -> int:
+    """Start a virtual screen, the hall on it and the journey; 0 when every step passed."""
+    xvfb = None
+    try:
+        xvfb, display = start_xvfb()
+        hall.base_env["DISPLAY"] = display
+        hall.base_env.pop("QT_QPA_PLATFORM", None)
+        ok, detail = xcb_loads(hall.base_env)
+        if not ok:
+            print(f"FAILED: Qt's xcb platform plugin does not load on {display}:\n{detail}")
+            return 1
+        print(f"  Qt's xcb plugin loads on the virtual screen {display}", flush=True)
+        screen = Screen(hall, display, shots or hall.data_dir / "screenshots")
+        started = time.monotonic()
+        try:
+            run_journey(screen)
+        except HallError as exc:
+            try:
+                screen.shoot("failure")
+            except Exception:  # noqa: BLE001  a failed screenshot must not hide the failure itself
+                pass
+            print(f"FAILED: {exc}", flush=True)
+            return 1
+        print(f"journey passed in {time.monotonic() - started:.1f} s; screenshots in {screen.shots}")
+        print("figures: " + json.dumps({k: round(v, 2) for k, v in screen.figures.items()}, ensure_ascii=False),
+              flush=True)
+        return 0
+    finally:
+        hall.stop()
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(10)

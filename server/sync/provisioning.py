@@ -1,0 +1,146 @@
+"""Provisioning a real installation's device: register it for a hall (and window, where its kind stands at
+one) through `devices.register_device`, and render the ready config file it starts with — the `[kiosk]` file
+`python -m kiosk --config FILE` reads, or the `workstation.toml` the desktop client reads from its data dir.
+Used by `POST /api/v1/sync/provision` and by `python -m server provision`; both go through `provision`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drivers.config import DEVICE_CLASSES
+from server.sync import devices
+from server.sync.errors import SyncError
+from shared.db.models import Hall, Window
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str            # what an admin asks for
+    device_kind: str     # the sync device kind (what it may send)
+    window: bool         # stands at a window: required; otherwise refused
+    file_name: str       # the conventional file name (the client reads exactly workstation.toml)
+    description: str
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("dispenser", "dispenser", False, "dispenser.toml", "取号机"),
+    Kind("display", "display", False, "display.toml", "集中显示屏"),
+    Kind("evaluator", "evaluator", True, "evaluator.toml", "评价器"),
+    Kind("clerk", "workstation", True, "workstation.toml", "窗口受理工作站"),
+    Kind("approver", "workstation", False, "workstation.toml", "审批工作站"),
+)}
+
+ScalarValue = str | int | float | bool
+
+
+class ProvisionError(SyncError):
+    """A request that names something the server does not have, or a combination that cannot work."""
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    kind: Kind
+    device_id: str
+    token: str
+    hall_id: int
+    hall_code: str
+    window_number: int | None
+    scopes: list[str]
+    config: str          # the file's text (TOML)
+
+
+def _kind(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise ProvisionError(422, "device_kind_unknown", "设备类型不存在（unknown device kind）", kind=name,
+                             kinds=sorted(KINDS))
+    return kind
+
+
+def _check_devices(sections: dict[str, dict[str, ScalarValue]]) -> None:
+    unknown = sorted(set(sections) - set(DEVICE_CLASSES))
+    if unknown:
+        raise ProvisionError(422, "device_section_unknown", "外设类型不存在（unknown device section）",
+                             sections=unknown, known=list(DEVICE_CLASSES))
+    for name, values in sections.items():
+        bad = sorted(k for k, v in values.items() if not isinstance(v, ScalarValue))
+        if bad:
+            raise ProvisionError(422, "device_option_invalid", "外设参数只能是文字、数字或真假值（scalar values only）",
+                                 section=name, keys=bad)
+
+
+def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
+              name: str = "", index_key: bytes | None = None,
+              device_sections: dict[str, dict[str, ScalarValue]] | None = None) -> Provisioned:
+    """Register the device and return its config. `index_key` (the hall's blind-index key) goes into a
+    dispenser's file so it can match appointments by ID number; `device_sections` are written as they are."""
+    spec = _kind(kind)
+    sections = device_sections or {}
+    _check_devices(sections)
+    hall = session.scalars(select(Hall).where(Hall.code == hall_code)).one_or_none()
+    if hall is None:
+        raise ProvisionError(422, "hall_unknown", "大厅不存在（no hall with this code）", hall=hall_code,
+                             halls=list(session.scalars(select(Hall.code).order_by(Hall.code))))
+    window = None
+    if spec.window and window_number is None:
+        raise ProvisionError(422, "window_required", f"{spec.description}须指定窗口（this kind stands at a window）",
+                             kind=kind)
+    if not spec.window and window_number is not None:
+        raise ProvisionError(422, "window_not_applicable", f"{spec.description}不属于某个窗口（no window for this kind）",
+                             kind=kind, window=window_number)
+    if window_number is not None:
+        window = session.scalars(select(Window).where(Window.hall_id == hall.id,
+                                                      Window.number == window_number)).one_or_none()
+        if window is None or not window.active:
+            raise ProvisionError(422, "window_unknown", "该大厅没有这个窗口（no such active window in the hall）",
+                                 hall=hall_code, window=window_number)
+    label = name or f"{hall.name} {spec.description}" + (f"（{window_number}号窗口）" if window_number else "")
+    device, token = devices.register_device(session, kind=spec.device_kind, name=label[:100], hall_id=hall.id,
+                                            window_id=window.id if window else None)
+    main = _main_section(spec, server_url, device.id, token, hall_code, window_number,
+                         index_key if spec.name == "dispenser" else None)
+    text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},
+                       header=f"GovHall {spec.description} — {label}\n"
+                              f"Written by provisioning: it holds this device's token; keep it private.")
+    return Provisioned(spec, device.id, token, hall.id, hall_code, window_number,
+                       devices.scopes_for(hall.id, device.window_id), text)
+
+
+def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_code: str,
+                  window_number: int | None, index_key: bytes | None) -> dict[str, ScalarValue]:
+    if spec.device_kind == "workstation":  # client/services/workstation.py's keys
+        out: dict[str, ScalarValue] = {"server": server_url, "device_id": device_id, "device_token": token}
+        if window_number is not None:
+            out["window"] = window_number
+        return out
+    out = {"server": server_url, "device_id": device_id, "token": token, "hall": hall_code}  # kiosk/config.py
+    if window_number is not None:
+        out["window"] = window_number
+    if index_key:
+        out["person_index_key"] = index_key.hex()
+    return out
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    # A JSON string is a valid TOML basic string (same escapes, \uXXXX included).
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render_toml(sections: dict[str, dict[str, ScalarValue]], header: str = "") -> str:
+    """Flat sections of scalar values: all a device config holds (no TOML writer in the standard library)."""
+    lines = [f"# {line}" for line in header.splitlines()]
+    for name, values in sections.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {_value(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"

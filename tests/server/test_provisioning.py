@@ -1,0 +1,117 @@
+"""Provisioning a real installation's devices: the admin API and `python -m server provision` register the
+device and hand back the config file the kiosk / client read; the device can sync with it at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from client.services.workstation import load_workstation
+from kiosk.config import load as load_kiosk_config
+from tests.fixtures.server import login
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = "http://10.0.0.5:8765"
+
+
+def _provision(client, headers, **body):  # noqa: ANN001, ANN201
+    return client.post("/api/v1/sync/provision", json={"hall": "DG-HALL-1", "server": URL, **body}, headers=headers)
+
+
+@pytest.mark.parametrize("kind,window,mode", [("dispenser", None, "dispenser"), ("display", None, "display"),
+                                              ("evaluator", 1, "evaluator")])
+def test_a_kiosk_config_is_what_the_kiosk_reads_and_its_token_pulls_the_hall(client, tmp_path, kind, window,
+                                                                             mode) -> None:  # noqa: ANN001
+    admin = login(client)
+    r = _provision(client, admin, kind=kind, window=window,
+                   devices={"printer": {"transport": "network", "host": "127.0.0.1", "port": 9100}}
+                   if kind == "dispenser" else {})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["file_name"] == f"{kind}.toml" and body["kind"] == kind
+    path = tmp_path / body["file_name"]
+    path.write_text(body["config"], encoding="utf-8")
+    config = load_kiosk_config(path, mode)
+    assert (config.server, config.device_id, config.hall, config.window) == (URL, body["device_id"], "DG-HALL-1",
+                                                                             window or 0)
+    if kind == "dispenser":
+        assert config.devices["printer"].get("host") == "127.0.0.1" and config.devices["printer"].get_int("port", 0)
+    pulled = client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {config.token}"})
+    assert pulled.status_code == 200
+    assert {c["table"] for c in pulled.json()["changes"]} >= {"hall", "window", "business"}
+    assert body["scopes"] == pulled.json()["scopes"]
+    assert (len(body["scopes"]) == 2) == (window is not None)  # an evaluator also reads its window's scope
+
+
+def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation(client, tmp_path) -> None:  # noqa: ANN001
+    r = _provision(client, login(client), kind="clerk", window=1)
+    assert r.status_code == 201, r.text
+    assert r.json()["file_name"] == "workstation.toml"
+    (tmp_path / "workstation.toml").write_text(r.json()["config"], encoding="utf-8")
+    ws = load_workstation(tmp_path)
+    assert ws.registered and ws.window_number == 1 and ws.server_url == URL
+    assert ws.device_id == r.json()["device_id"]
+    approver = _provision(client, login(client), kind="approver")
+    assert approver.status_code == 201
+    assert "window" not in tomllib.loads(approver.json()["config"])["workstation"]
+
+
+@pytest.mark.parametrize("body,status,code", [
+    ({"kind": "printer"}, 422, "device_kind_unknown"),
+    ({"kind": "dispenser", "hall": "NO-SUCH-HALL"}, 422, "hall_unknown"),
+    ({"kind": "evaluator"}, 422, "window_required"),
+    ({"kind": "clerk", "window": 99}, 422, "window_unknown"),
+    ({"kind": "display", "window": 1}, 422, "window_not_applicable"),
+    ({"kind": "dispenser", "devices": {"fax": {"port": "/dev/ttyS0"}}}, 422, "device_section_unknown"),
+])
+def test_refusals_name_what_is_wrong(client, body, status, code) -> None:  # noqa: ANN001
+    r = _provision(client, login(client), **body)
+    assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
+
+
+def test_only_an_admin_provisions(client) -> None:  # noqa: ANN001
+    r = _provision(client, login(client, "clerk"), kind="dispenser")
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "role_required")
+    r = _provision(client, {}, kind="dispenser")
+    assert r.status_code == 401
+
+
+def test_config_values_survive_quoting() -> None:
+    from server.sync.provisioning import render_toml
+    odd = 'a "quoted" \\ path\nwith 中文\t'
+    text = render_toml({"kiosk": {"notice": odd, "n": 3, "on": True, "x": 1.5}}, header="two\nlines")
+    assert tomllib.loads(text) == {"kiosk": {"notice": odd, "n": 3, "on": True, "x": 1.5}}
+
+
+def _command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GOVHALL_DATA_DIR": str(tmp_path),
+           "GOVHALL_PII_KEYS": "k1:" + "11" * 16, "GOVHALL_PII_INDEX_KEY": "22" * 32}
+    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_the_provision_command_writes_a_private_ready_file(tmp_path: Path) -> None:
+    assert _command(tmp_path, "load-demo").returncode == 0
+    out = tmp_path / "kiosks" / "dispenser.toml"
+    done = _command(tmp_path, "provision", "--kind", "dispenser", "--hall", "DG-HALL-1", "--out", str(out),
+                    "--server", URL)
+    assert done.returncode == 0, done.stderr
+    assert f"config written to {out}" in done.stdout and "python -m kiosk --mode dispenser" in done.stdout
+    assert out.stat().st_mode & 0o077 == 0
+    config = load_kiosk_config(out, "dispenser")
+    assert config.server == URL and config.hall == "DG-HALL-1" and config.token
+    assert config.person_index_key == bytes.fromhex("22" * 32)  # matches appointments by ID number
+    clerk = tmp_path / "clerk" / "workstation.toml"
+    done = _command(tmp_path, "provision", "--kind", "clerk", "--hall", "DG-HALL-1", "--window", "1",
+                    "--out", str(clerk))
+    assert done.returncode == 0, done.stderr
+    ws = load_workstation(clerk.parent)
+    assert ws.registered and ws.window_number == 1 and ws.server_url == "http://127.0.0.1:8765"
+    bad = _command(tmp_path, "provision", "--kind", "evaluator", "--hall", "DG-HALL-1", "--window", "42",
+                   "--out", str(tmp_path / "e.toml"))
+    assert bad.returncode == 2 and "window_unknown" in bad.stderr and not (tmp_path / "e.toml").exists()
