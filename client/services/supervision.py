@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from client.services.catalogue import CatalogueIndex
 from client.services.rowsql import RowSql
 from client.services.worklist import FINISHED, Worklist
-from shared.approval.clocks import DEFAULT_MARGIN
+from shared.approval.clocks import Card
 from shared.approval.registry import DefinitionCatalogue
 
 
@@ -34,16 +34,16 @@ class SupervisionBoard:
         self.sql, self.worklist = sql, worklist
 
     def groups(self) -> list[DueGroup]:
-        today = self.worklist.today()
-        t, yellow_day = today.isoformat(), self.worklist.add_workdays(today, DEFAULT_MARGIN).isoformat()
+        cards = self.worklist.cards(self.worklist.today())
         yellow, red = Counter(), Counter()
         for e in self.worklist.index.entries():
             if e.status in FINISHED or e.due is None:
                 continue
+            card = cards(e.due).card
             for step in e.steps:
-                if e.due < t:
+                if card is Card.RED:
                     red[(e.department, step)] += 1
-                elif e.due <= yellow_day:
+                elif card is Card.YELLOW:
                     yellow[(e.department, step)] += 1
         keys = set(yellow) | set(red)
         groups = [DueGroup(dep, step, yellow[(dep, step)], red[(dep, step)]) for dep, step in keys]
