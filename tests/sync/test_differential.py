@@ -37,6 +37,8 @@ from sqlalchemy import select
 
 from client.services.context import build_services
 from client.services.reference import load_reference
+from client.services.rowsql import RowSql
+from client.services.worklist import Worklist
 from client.services.workstation import Workstation
 from drivers.sim.idcard import sample_id_number
 from kiosk.services.issuing import TicketDesk
@@ -49,7 +51,7 @@ from server.queue import store as queue_store
 from server.queue.config import load_hall_config
 from server.queue.models import QueueTicket
 from server.store.database import Database
-from shared.approval.clocks import due_card, run_clock
+from shared.approval.clocks import run_clock
 from shared.approval.definition import ADMINISTRATIVE_LICENCE
 from shared.calendar import load_calendar
 from shared.db.cache import open_cache
@@ -99,7 +101,9 @@ config = st.fixed_dictionaries({
     "overrides": overrides, "publish_2027": st.booleans(), "definition": st.none() | definition_change,
 })
 
-issue = st.tuples(st.just("issue"), st.sampled_from(PREFIXES), st.integers(0, 600), st.booleans())
+issue = st.tuples(st.just("issue"), st.sampled_from(PREFIXES),
+                 st.integers(0, 600) | st.integers(220, 330),  # often around lunch
+                 st.booleans())
 call = st.tuples(st.just("call"), st.integers(0, 600))
 deadline = st.tuples(st.just("deadline"), st.dates(dt.date(2026, 11, 20), dt.date(2027, 1, 31)),
                      st.integers(1, 25), st.integers(0, 40))
@@ -203,9 +207,17 @@ def _decision(decision) -> tuple | None:  # noqa: ANN001
 
 
 def _clock(calendar, start: dt.date, budget: int, today: dt.date) -> tuple:  # noqa: ANN001
+    """A case view's clock (what the server's worklists and case pages show) and its list card."""
     clock = run_clock("statutory", start, budget, (), None, today, calendar)
-    card = due_card(clock.due, today, calendar)
-    return clock.due, clock.card, clock.remaining, clock.unknown_years, card.card, card.remaining
+    return clock.due, clock.card.value, clock.remaining, clock.unknown_years
+
+
+def _listed(worklist: Worklist, calendar, start: dt.date, budget: int, today: dt.date) -> tuple:  # noqa: ANN001
+    """The same clock as the client's case lists show it: the due day counted on the client's calendar, then
+    remaining days and card from that due day alone (Worklist.remaining, the near-due and overdue tabs)."""
+    clock = run_clock("statutory", start, budget, (), None, today, calendar)
+    remaining, card = worklist.remaining(clock.due.isoformat(), today)
+    return clock.due, card, remaining, clock.unknown_years
 
 
 def _refusal(call) -> str | None:  # noqa: ANN001
@@ -249,6 +261,7 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
                               clock=lambda: kiosk_now[0])
     counter, calling = services.sync, services.desk
     calendar, definitions = services.cases.calendar, services.cases.definitions
+    worklist = Worklist(RowSql(engine), services.case_index, "clerk", ("clerk",), calendar, lambda: kiosk_now[0])
 
     # Definitions: every published version, the same on both sides (steps, limits, what each step allows),
     # and the same latest version for new cases.
@@ -284,7 +297,9 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
         else:
             _, start, budget, later = step
             today = start + dt.timedelta(days=later)
-            assert _clock(calendar, start, budget, today) == hall.server_clock(start, budget, today), (step, cfg)
+            theirs = hall.server_clock(start, budget, today)
+            assert _clock(calendar, start, budget, today) == theirs, (step, cfg)
+            assert _listed(worklist, calendar, start, budget, today) == theirs, (step, cfg)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
@@ -299,14 +314,15 @@ def test_server_and_offline_device_decide_alike(cfg: dict, steps: list[tuple]) -
 
 def test_a_configuration_where_every_hard_coded_value_would_disagree() -> None:
     """A fixed example that hits each difference at once: the hall closes over lunch, calls priority tickets
-    3:1, has a holiday override and 2027 published, and publishes a definition version with other limits."""
+    3:1 but lets nobody wait over 10 minutes, has a holiday override and 2027 published, and publishes a definition version with other limits."""
     cfg = {"rules": {"lunch_closed": True, "pm_starts_at": "12:00",
-                     "calling": {"max_wait_minutes": 90, "fairness": {"priority": 3, "normal": 1}}},
+                     "calling": {"max_wait_minutes": 10, "fairness": {"priority": 3, "normal": 1}}},
            "quotas": {p: {"daily_limit": None, "am_limit": None, "pm_limit": None, "opens_at": "08:30",
                           "closes_at": "17:30", "lunch": ("12:00", "13:30"), "paused": False,
                           "lunch_closed": None} for p in PREFIXES},
            "overrides": {dt.date(2026, 12, 24): False, dt.date(2027, 1, 4): False}, "publish_2027": True,
            "definition": {"statutory": 12, "promised_cut": 2, "step_limit": 4}}
     steps = [("issue", "A", 90, False), ("issue", "A", 95, True), ("issue", "A", 100, False),
-             ("call", 110), ("issue", "B", 250, False), ("deadline", dt.date(2026, 12, 21), 10, 3)]
+             ("call", 110), ("issue", "B", 250, False), ("deadline", dt.date(2026, 12, 21), 10, 3),
+             ("deadline", dt.date(2026, 12, 14), 4, 5)]  # a Saturday after a Friday due day: red, not yellow
     _run(cfg, steps)
