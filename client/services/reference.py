@@ -65,18 +65,20 @@ class PublishedCalendar(WorkCalendar):
     brought rows. `generation` changes whenever the content did, so lists computed from it know to redo."""
 
     def __init__(self, engine: Engine, sync: SyncClient | None = None) -> None:
-        super().__init__()
+        super().__init__()  # a WorkCalendar to its callers; its own day tables stay unused (see _current)
         self._engine = engine
         self.generation = 0
-        self._current = WorkCalendar()
-        self.reload()
+        self._current = self._read()
         if sync is not None:
             sync.on_pulled(lambda _changes: self.reload())
 
+    def _read(self) -> WorkCalendar:
+        with Session(self._engine) as session:
+            return load_calendar(session)
+
     def reload(self) -> bool:
         """True if the calendar changed."""
-        with Session(self._engine) as session:
-            found = load_calendar(session)
+        found = self._read()
         if found is self._current:
             return False
         self._current = found

@@ -1,10 +1,10 @@
 """A hall's queue configuration as `shared.queue` value objects, loaded from the reference tables (businesses,
 windows, quotas) and the hall's rules document. `load_hall_config` is the one way in; the rules document is
-validated by building the value objects, so a bad document never reaches the database."""
+validated by building the value objects (shared.queue.hall_rules, the codec devices read the published rules
+with), so a bad document never reaches the database."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,7 +16,8 @@ from shared.db.models import Quota as QuotaRow
 from shared.db.models import Window as WindowRow
 from shared.db.models import WindowBusiness
 from shared.queue.config import Business, Quota, Window, WindowService
-from shared.queue.hall_rules import HallRules, quota_of, rules_from_json, rules_from_row  # noqa: F401 - re-exported for the server
+# Re-exported: the server's modules take the hall rules' codec from here with the rest of the configuration.
+from shared.queue.hall_rules import HallRules, quota_of, rules_from_json, rules_from_row  # noqa: F401
 from server.queue.models import QueueHallRules
 
 SERIES = "ticket"  # the number series of queue tickets: (ticket, hall, business prefix, day)

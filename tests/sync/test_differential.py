@@ -44,7 +44,6 @@ from drivers.sim.idcard import sample_id_number
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
 from server.approval import cache as approval_cache
-from server.approval import definitions as server_definitions
 from server.core.settings import Settings
 from server.main import create_app
 from server.queue import store as queue_store
@@ -314,7 +313,8 @@ def test_server_and_offline_device_decide_alike(cfg: dict, steps: list[tuple]) -
 
 def test_a_configuration_where_every_hard_coded_value_would_disagree() -> None:
     """A fixed example that hits each difference at once: the hall closes over lunch, calls priority tickets
-    3:1 but lets nobody wait over 10 minutes, has a holiday override and 2027 published, and publishes a definition version with other limits."""
+    3:1 but lets nobody wait over 10 minutes, has a holiday override and 2027 published, and publishes a
+    definition version with other limits."""
     cfg = {"rules": {"lunch_closed": True, "pm_starts_at": "12:00",
                      "calling": {"max_wait_minutes": 10, "fairness": {"priority": 3, "normal": 1}}},
            "quotas": {p: {"daily_limit": None, "am_limit": None, "pm_limit": None, "opens_at": "08:30",
