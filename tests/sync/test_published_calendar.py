@@ -1,12 +1,11 @@
 """The calendar, hall rules and workflow definitions an admin publishes reach an offline device in one sync and
 decide its next action: a case accepted offline near the year's end counts its deadline with the weekday rule
 (provisional: 2027 is not in the packaged holiday data) until the admin enters 2027; one pull later the same
-case's deadline is the server's. Times are pinned; no wall clock."""
+case's deadline is the server's. Times are pinned; no wall clock. On SQLite and (marker pg) PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -28,7 +27,6 @@ from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from tests.client.support import Clock, grant_case_numbers, staff
 from tests.fixtures.server import FakeClock, login
-from tests.sync.harness.world import template_db
 from tests.sync.support import demo_hall, new_device
 from tests.sync.test_client_loop import AppTransport
 
@@ -36,9 +34,7 @@ ID = "11010519491231002X"
 ACCEPTED = dt.datetime(2026, 12, 21, 10, 0, tzinfo=CHINA_TZ)  # a Monday; a 20-day limit ends in January 2027
 
 
-def _server(tmp_path: Path):  # noqa: ANN202
-    shutil.copy(template_db(), tmp_path / "server.sqlite3")
-    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+def _server(db: Database):  # noqa: ANN202
     clock = FakeClock(ACCEPTED.astimezone(dt.timezone.utc))
     app = create_app(Settings(migrate_on_start=False, password_iterations=1000), database=db, clock=clock)
     return db, app
@@ -52,8 +48,9 @@ def _licence_application(services) -> Application:  # noqa: ANN001
                        tuple(name for name, _ in situation.materials))
 
 
-def test_a_year_entered_by_the_admin_changes_an_offline_clients_deadline_after_one_sync(tmp_path: Path) -> None:
-    db, app = _server(tmp_path)
+def test_a_year_entered_by_the_admin_changes_an_offline_clients_deadline_after_one_sync(
+        database: Database, tmp_path: Path) -> None:
+    db, app = _server(database)
     hall_id, _ = demo_hall(db)
     device_id, token = new_device(db, "workstation", hall_id)
     with TestClient(app) as http:
@@ -92,8 +89,9 @@ def test_a_year_entered_by_the_admin_changes_an_offline_clients_deadline_after_o
         assert dt.date.fromisoformat(server_calendar["due"]) == after.due
 
 
-def test_a_lunch_rule_the_admin_publishes_wakes_the_kiosk_and_decides_its_next_ticket(tmp_path: Path) -> None:
-    db, app = _server(tmp_path)
+def test_a_lunch_rule_the_admin_publishes_wakes_the_kiosk_and_decides_its_next_ticket(
+        database: Database, tmp_path: Path) -> None:
+    db, app = _server(database)
     hall_id, _ = demo_hall(db)
     device_id, token = new_device(db, "dispenser", hall_id)
     lunch = dt.datetime(2026, 12, 21, 12, 15, tzinfo=CHINA_TZ)
