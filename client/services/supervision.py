@@ -10,6 +10,7 @@ from client.services.catalogue import CatalogueIndex
 from client.services.rowsql import RowSql
 from client.services.worklist import FINISHED, Worklist
 from shared.approval.clocks import Card
+from shared.approval.errors import UnknownDefinition
 from shared.approval.registry import DefinitionCatalogue
 
 
@@ -60,6 +61,9 @@ def step_names(definitions: DefinitionCatalogue, catalogue: CatalogueIndex) -> d
     names: dict[str, str] = {}
     for choice in catalogue.choices:
         for situation in choice.situations:
-            d = definitions.latest(choice.item_code, situation.code)
+            try:
+                d = definitions.latest(choice.item_code, situation.code)
+            except UnknownDefinition:  # not synced yet (a cache from before definitions were published)
+                continue
             names.update({s.name: s.display_name for s in d.steps})
     return names
