@@ -14,7 +14,10 @@ its synced cache, and the decisions must be equal:
 - deadline: a clock's due day, card, remaining days and unknown years for a start day and a budget — the
   client's calendar (PublishedCalendar) against the server's (shared.calendar.load_calendar);
 - definitions: every published version as the client's PublishedDefinitions holds it against the server's
-  catalogue, and the actions each step allows.
+  catalogue;
+- accept: a case accepted offline at the counter (its definition version, status, current steps and their
+  roles, clocks and card, and the actions the clerk may take next) against the server's decision on the same
+  command once pushed (its case row and the actions its API offers).
 
 A node that drops back to a hard-coded value (LUNCH_CLOSED = False, default calling rules, an empty calendar, a
 locally made default definition) disagrees with the server on some drawn configuration and fails here.
@@ -35,6 +38,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from client.services.acceptance import Application
+from client.services.applicant import PERSON, Applicant
+from client.services.auth import StaffSession
 from client.services.context import build_services
 from client.services.reference import load_reference
 from client.services.rowsql import RowSql
@@ -62,7 +68,7 @@ from shared.queue.fairness import FairnessState
 from shared.queue.issuance import IssueRequest, admit
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
-from tests.client.support import staff
+from shared.demo.dongguan_hall import DEMO_PASSWORD
 from tests.fixtures.server import FakeClock, login
 from tests.sync.harness.world import template_db
 from tests.sync.support import demo_hall, new_device
@@ -71,6 +77,8 @@ from tests.sync.test_client_loop import AppTransport
 LONG = any(os.environ.get(name) == "1" for name in ("GOVHALL_DIFFERENTIAL_LONG", "GOVHALL_SYNC_LONG"))
 EXAMPLES = 300 if LONG else 6
 
+ID = "11010519491231002X"
+PII_KEYS = {"GOVHALL_PII_KEYS": f"t1:{'3a' * 16}", "GOVHALL_PII_INDEX_KEY": "5c" * 32}
 DAY = dt.date(2026, 12, 21)  # a Monday; deadlines drawn around it run into 2027
 OPEN = dt.datetime.combine(DAY, dt.time(8, 0), CHINA_TZ)
 PREFIXES = ("A", "B")        # the businesses whose quotas are drawn
@@ -104,9 +112,10 @@ issue = st.tuples(st.just("issue"), st.sampled_from(PREFIXES),
                  st.integers(0, 600) | st.integers(220, 330),  # often around lunch
                  st.booleans())
 call = st.tuples(st.just("call"), st.integers(0, 600))
+accept = st.tuples(st.just("accept"), st.integers(0, 3), st.integers(0, 400))  # 0: the re-published item
 deadline = st.tuples(st.just("deadline"), st.dates(dt.date(2026, 11, 20), dt.date(2027, 1, 31)),
                      st.integers(1, 25), st.integers(0, 40))
-actions = st.lists(st.one_of(issue, issue, call, deadline), min_size=1, max_size=8)
+actions = st.lists(st.one_of(issue, issue, call, deadline, accept), min_size=1, max_size=8)
 
 
 class Hall:
@@ -152,10 +161,27 @@ class Hall:
         if cfg["definition"] is not None:
             self.publish_definition(cfg["definition"])
 
-    def publish_definition(self, change: dict) -> None:
+    def first_licence(self) -> tuple[str, str]:
+        """The (item, situation) whose definition a drawn configuration re-publishes."""
         with self.db.session() as s:
-            item, situation = s.execute(select(ServiceItem.code, Situation.code).join(Situation.item).where(
-                ServiceItem.category == ADMINISTRATIVE_LICENCE).order_by(ServiceItem.code, Situation.code)).first()
+            return tuple(s.execute(select(ServiceItem.code, Situation.code).join(Situation.item).where(
+                ServiceItem.category == ADMINISTRATIVE_LICENCE).order_by(ServiceItem.code, Situation.code)).first())
+
+    def sign_in(self, device_id: str) -> StaffSession:
+        """The clerk signed in at the counter (the staff token is bound to the device)."""
+        body = self.http.post("/api/v1/auth/login", json={"username": "clerk", "password": DEMO_PASSWORD,
+                                                          "device_id": device_id}).json()
+        user = body["user"]
+        return StaffSession(user["username"], user["display_name"], user["staff_no"], tuple(user["roles"]),
+                            user.get("hall_id"), user.get("department_id"), body["token"], offline=False)
+
+    def server_case(self, case_id: str, token: str) -> tuple[dict, list[str]]:
+        r = self.http.get(f"/api/v1/cases/{case_id}", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        return r.json()["case"], r.json()["actions"]
+
+    def publish_definition(self, change: dict) -> None:
+        item, situation = self.first_licence()
         current = self.http.get(f"/api/v1/approval/definitions/{item}/{situation}", headers=self.admin).json()
         body = dict(current["body"])
         body["statutory_limit_days"] = change["statutory"]
@@ -205,6 +231,24 @@ def _decision(decision) -> tuple | None:  # noqa: ANN001
     return None if decision is None else (decision.ticket.id, decision.codes)
 
 
+def _application(services, key: tuple[str, str] | None, which: int) -> Application:  # noqa: ANN001
+    choices = [c for c in services.catalogue.choices if c.situations]
+    if key is not None:
+        choice = next(c for c in choices if c.item_code == key[0])
+        situation = next(x for x in choice.situations if x.code == key[1])
+    else:
+        choice = choices[which * 7 % len(choices)]
+        situation = choice.situations[0]
+    return Application(choice, situation.code, Applicant(PERSON, "张三", ID, from_card=True),
+                       tuple(name for name, _ in situation.materials))
+
+
+def _case_fields(row: dict) -> dict:
+    """What the acceptance decided: definition version, state, current steps and their roles, the clocks."""
+    return {k: row.get(k) for k in ("definition_version", "status", "current_steps", "step_roles", "clocks",
+                                    "accepted_on", "case_number")}
+
+
 def _clock(calendar, start: dt.date, budget: int, today: dt.date) -> tuple:  # noqa: ANN001
     """A case view's clock (what the server's worklists and case pages show) and its list card."""
     clock = run_clock("statutory", start, budget, (), None, today, calendar)
@@ -228,6 +272,19 @@ def _refusal(call) -> str | None:  # noqa: ANN001
 
 
 def _run(cfg: dict, steps: list[tuple]) -> None:
+    saved = {name: os.environ.get(name) for name in PII_KEYS}
+    os.environ.update(PII_KEYS)  # the server seals the applicant's ID with these
+    try:
+        _run_hall(cfg, steps)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_hall(cfg: dict, steps: list[tuple]) -> None:
     with tempfile.TemporaryDirectory(prefix="govhall-diff-") as name:
         folder = Path(name)
         shutil.copy(template_db(), folder / "server.sqlite3")
@@ -256,8 +313,9 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
     # The counter as `python -m client` builds it after a clerk signs in at its window (the same wiring).
     number = next(w.number for w in load_reference(engine).windows.values() if w.id == hall.window_id)
     workstation = Workstation(hall.folder, window_number=number, device_id=counter_id, device_token=counter_token)
-    services = build_services(workstation, staff("clerk"), engine, transport=hall.transport,
-                              clock=lambda: kiosk_now[0])
+    clerk = hall.sign_in(counter_id)
+    services = build_services(workstation, clerk, engine, transport=hall.transport, clock=lambda: kiosk_now[0])
+    services.sync.sync_once()  # the case-number block the clerk's acceptance takes its number from
     counter, calling = services.sync, services.desk
     calendar, definitions = services.cases.calendar, services.cases.definitions
     worklist = Worklist(RowSql(engine), services.case_index, "clerk", ("clerk",), calendar, lambda: kiosk_now[0])
@@ -293,6 +351,20 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
             kiosk_now[0] = at
             mine = _decision(calling.snapshot().preview)
             assert mine == hall.server_calls(at), (step, cfg)
+        elif step[0] == "accept":
+            _, which, minutes = step
+            at = OPEN + dt.timedelta(minutes=minutes)
+            kiosk_now[0] = at
+            hall.clock.now = at.astimezone(dt.timezone.utc)
+            application = _application(services, hall.first_licence() if which == 0 else None, which)
+            outcome = services.acceptance.accept(application)  # decided offline, from the synced cache
+            mine = _case_fields(services.sync.rows("approval_case")[outcome.case_id])
+            my_actions = sorted({a.action.value for a, _ in services.cases.detail(outcome.case_id).actions})
+            services.sync.sync_once()  # the server decides the same command with its own definitions
+            assert services.sync.rejected() == [], (step, cfg)
+            row, actions = hall.server_case(outcome.case_id, clerk.token)
+            assert mine == _case_fields(row), (step, cfg)
+            assert my_actions == actions, (step, cfg)
         else:
             _, start, budget, later = step
             today = start + dt.timedelta(days=later)
@@ -324,5 +396,6 @@ def test_a_configuration_where_every_hard_coded_value_would_disagree() -> None:
            "definition": {"statutory": 12, "promised_cut": 2, "step_limit": 4}}
     steps = [("issue", "A", 90, False), ("issue", "A", 95, True), ("issue", "A", 100, False),
              ("call", 110), ("issue", "B", 250, False), ("deadline", dt.date(2026, 12, 21), 10, 3),
-             ("deadline", dt.date(2026, 12, 14), 4, 5)]  # a Saturday after a Friday due day: red, not yellow
+             ("deadline", dt.date(2026, 12, 14), 4, 5),  # a Saturday after a Friday due day: red, not yellow
+             ("accept", 0, 120)]  # the re-published item: version 2, its limits, the calendar's holidays
     _run(cfg, steps)
