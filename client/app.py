@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -41,9 +40,11 @@ def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
     if demo:
         from sqlalchemy.orm import Session
         from shared.demo.loader import load_demo
+        from shared.demo.published import publish_demo_definitions
         with Session(engine) as session:
             load_demo(session)
             session.commit()
+        publish_demo_definitions(engine)  # what the server would publish: no server in a demo
     return engine
 
 

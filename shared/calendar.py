@@ -7,6 +7,10 @@ Where a day's status comes from, in order:
 3. the `chinesecalendar` package's official data (2004 to the year it ships).
 A day none of these covers raises `CalendarNotPublished` naming the year: a deadline is never guessed.
 
+The overrides and published years are reference rows (`calendar_override`, `calendar_year`) the server publishes
+to every hall; `load_calendar` reads them from whichever database holds them — the server's, or a device's
+synced cache — so the server and an offline client count with the same calendar.
+
 Counting walks day by day (never "add the number of holidays in the window", which undercounts when the
 added days cross another holiday). The start day is not counted.
 """
@@ -14,10 +18,15 @@ added days cross another holiday). The start day is not counted.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 import chinese_calendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from shared.db.models import CalendarOverride, CalendarYear
 from shared.errors import DomainError
 
 Pause = tuple[dt.date, dt.date]  # (first, last): both ends inside the pause
@@ -104,3 +113,33 @@ def _normalise(pauses: Iterable[Pause]) -> list[Pause]:
 
 def _paused(day: dt.date, spans: list[Pause]) -> bool:
     return any(first <= day <= last for first, last in spans)
+
+
+CALENDARS_KEPT = 4  # a few contents at most (an edit, a test's own data); the oldest is dropped
+_lock = threading.Lock()
+_calendars: OrderedDict[tuple, WorkCalendar] = OrderedDict()
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """The calendar as the database (server or synced cache) holds it now. Keyed by its content — every
+    override and published year, read with one light query each — so an admin's edit, however it arrives,
+    gives a fresh calendar at once, while equal content reuses one WorkCalendar and its memo of days."""
+    overrides = tuple((day, is_workday) for day, is_workday in session.execute(
+        select(CalendarOverride.day, CalendarOverride.is_workday).order_by(CalendarOverride.day)))
+    years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+    key = (overrides, years)
+    with _lock:
+        found = _calendars.get(key)
+        if found is not None:
+            _calendars.move_to_end(key)
+            return found
+        found = _calendars[key] = WorkCalendar(dict(overrides), years)
+        while len(_calendars) > CALENDARS_KEPT:
+            _calendars.popitem(last=False)
+        return found
+
+
+def forget_calendars() -> None:
+    """Drop the memo (tests; never needed for correctness)."""
+    with _lock:
+        _calendars.clear()

@@ -15,10 +15,10 @@ from client.services.auth import StaffSession
 from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
-from client.services.definitions import catalogue_definitions
+from client.services.definitions import PublishedDefinitions
 from client.services.notices import NoticeWriter
 from client.services.queue_desk import QueueDesk
-from client.services.reference import Reference, load_reference
+from client.services.reference import PublishedCalendar, Reference, load_reference
 from client.services.workstation import Workstation
 from shared.calendar import WorkCalendar
 from shared.sync.client import SyncClient
@@ -69,14 +69,18 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     if workstation.registered and reference.hall_id is None:
         reference = _first_pull(sync, engine, reference)
     catalogue = CatalogueIndex.load(engine)
-    cases = CaseStore(sync, catalogue_definitions(catalogue), calendar or WorkCalendar(), clock, session.username,
+    # Definitions and calendar are the server's published rows, kept current by every pull: an offline decision
+    # follows the step list and counts the days the server would.
+    cases = CaseStore(sync, PublishedDefinitions(sync), calendar or PublishedCalendar(engine, sync), clock,
+                      session.username,
                       session.roles)
     notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
                            reference.hall_address, centre_code=reference.centre_code, hall_code=reference.hall_code)
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
                                    workstation.data_dir / "attachments", notices)
     window = reference.window_by_number(workstation.window_number) if workstation.window_number else None
-    desk = QueueDesk(sync, window, session.username, clock) if window and "clerk" in session.roles else None
+    desk = (QueueDesk(sync, window, session.username, clock, reference.hall_id)
+            if window and "clerk" in session.roles else None)
     if "clerk" in session.roles:
         acceptance.track_numbers()
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,

@@ -1,34 +1,37 @@
-"""Workflow definitions for the catalogue's items.
+"""Workflow definitions as the server published them: every version of every (item, situation), read from the
+synced `approval_definition` rows through the shared codec (shared.approval.definition_rows) — the same bodies
+the server's decider parses. There is no local default: an item whose definitions have not synced yet cannot be
+accepted offline (UnknownDefinition), rather than follow a step list the server might not.
 
-Until the server publishes definitions, the client uses the shared defaults (shared.approval.defaults):
-行政许可 items get the licence workflow, the rest the public-service one, with the situation's required
-materials. Staff act in the step roles their login holds (reviewer, verifier, head, licence_officer …), exactly
-as the server derives the actor — there is no client-side role map."""
+Staff act in the step roles their login holds (reviewer, verifier, head, licence_officer …), exactly as the
+server derives the actor — there is no client-side role map."""
 
 from __future__ import annotations
 
-from client.services.catalogue import CatalogueChoice, CatalogueIndex
-from shared.approval.defaults import licence_definition, public_service_definition
-from shared.approval.definition import ADMINISTRATIVE_LICENCE, WorkflowDefinition
+import threading
+
+from shared.approval.definition_rows import DEFINITION_TABLE, definition_from_dict
 from shared.approval.registry import DefinitionCatalogue
-
-def definition_for(choice: CatalogueChoice, situation_code: str) -> WorkflowDefinition:
-    situation = next(s for s in choice.situations if s.code == situation_code)
-    required = tuple(name for name, needed in situation.materials if needed)
-    if choice.category == ADMINISTRATIVE_LICENCE:
-        return licence_definition(choice.item_code, situation_code, statutory_limit_days=choice.statutory_limit_days,
-                                  promised_limit_days=choice.promised_limit_days, required_materials=required)
-    return public_service_definition(choice.item_code, situation_code,
-                                     statutory_limit_days=choice.statutory_limit_days,
-                                     promised_limit_days=choice.promised_limit_days, required_materials=required)
+from shared.sync.client import SyncClient
 
 
-def catalogue_definitions(index: CatalogueIndex) -> DefinitionCatalogue:
-    catalogue = DefinitionCatalogue()
-    done: set[tuple[str, str]] = set()
-    for choice in index.choices:
-        for situation in choice.situations:
-            if (choice.item_code, situation.code) not in done:
-                catalogue.add(definition_for(choice, situation.code))
-                done.add((choice.item_code, situation.code))
-    return catalogue
+class PublishedDefinitions(DefinitionCatalogue):
+    """The published versions in the cache, topped up after every pull that brought rows: a version the admin
+    publishes is used by the next case accepted here. Versions are immutable, so only new keys are parsed."""
+
+    def __init__(self, sync: SyncClient) -> None:
+        super().__init__()
+        self._sync = sync
+        self._lock = threading.Lock()
+        self.reload()
+        sync.on_pulled(lambda _changes: self.reload())
+
+    def reload(self) -> int:
+        """Add the versions synced since the last read; returns how many."""
+        rows = self._sync.confirmed(DEFINITION_TABLE)
+        with self._lock:
+            known = {"|".join(map(str, key)) for key in self._by_key}
+            fresh = [definition_from_dict(row["body"]) for pk, row in rows.items() if pk not in known]
+            if fresh:  # built aside and swapped in: a reader on another thread never sees a half-filled dict
+                self._by_key = DefinitionCatalogue([*self._by_key.values(), *fresh])._by_key
+        return len(fresh)

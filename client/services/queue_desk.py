@@ -17,6 +17,7 @@ from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Window
 from shared.queue.errors import CallRefused
 from shared.queue.fairness import FairnessState
+from shared.queue.hall_rules import RULES_TABLE, rules_from_row
 from shared.queue.rules import CallingRules
 from shared.queue.tickets import Ticket, TicketState
 from shared.sync.client import SyncClient
@@ -40,11 +41,15 @@ class DeskSnapshot:
 
 class QueueDesk:
     def __init__(self, sync: SyncClient, window: Window, clerk: str, clock: Callable[[], dt.datetime],
-                 rules: CallingRules | None = None) -> None:
-        self.sync, self.window, self.clerk, self.clock = sync, window, clerk, clock
-        self.rules = rules or CallingRules()
+                 hall_id: int | None = None) -> None:
+        self.sync, self.window, self.clerk, self.clock, self.hall_id = sync, window, clerk, clock, hall_id
         self.fairness = FairnessState()  # this counter's place in the 1:2 cycle (kept for the session)
         self.last_decision: Decision | None = None
+
+    @property
+    def rules(self) -> CallingRules:
+        """The hall's published calling rules, read for each decision (the server decides with the same row)."""
+        return rules_from_row(self.sync.confirmed(RULES_TABLE).get(str(self.hall_id))).calling
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self) -> dict[str, dict]:

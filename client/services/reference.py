@@ -1,15 +1,20 @@
-"""Reference data the workstation needs, read once from the local cache's ORM tables (filled by sync, or by
-the demo loader in tests): the hall, its windows as shared.queue Windows, businesses, departments, staff."""
+"""Reference data the workstation needs, read from the local cache's ORM tables (filled by sync, or by the demo
+loader in tests): the hall, its windows as shared.queue Windows, businesses, departments, staff — and the
+working-day calendar, kept current with what the server publishes."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from shared.calendar import Pause, WorkCalendar, load_calendar
 from shared.db.models import Business, Department, Hall, StaffUser, Window as WindowRow
 from shared.queue.config import Window, WindowService
+from shared.sync.client import SyncClient
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,43 @@ def load_reference(engine: Engine) -> Reference:
         staff = {u.username: u.display_name for u in session.scalars(select(StaffUser))}
         return Reference(hall.id, hall.name, hall.centre.name, hall.address, hall.centre.code, hall.code, windows,
                          businesses, departments, staff)
+
+
+class PublishedCalendar(WorkCalendar):
+    """The working-day calendar the server counts with: the admin's overrides and published years as synced
+    into the cache (shared.calendar.load_calendar on the cache's tables), re-read after every pull that
+    brought rows. `generation` changes whenever the content did, so lists computed from it know to redo."""
+
+    def __init__(self, engine: Engine, sync: SyncClient | None = None) -> None:
+        super().__init__()  # a WorkCalendar to its callers; its own day tables stay unused (see _current)
+        self._engine = engine
+        self.generation = 0
+        self._current = self._read()
+        if sync is not None:
+            sync.on_pulled(lambda _changes: self.reload())
+
+    def _read(self) -> WorkCalendar:
+        with Session(self._engine) as session:
+            return load_calendar(session)
+
+    def reload(self) -> bool:
+        """True if the calendar changed."""
+        found = self._read()
+        if found is self._current:
+            return False
+        self._current = found
+        self.generation += 1
+        return True
+
+    # Every question goes to the calendar as last read (one attribute read; the swap above is atomic).
+    def covers(self, day: dt.date) -> bool:
+        return self._current.covers(day)
+
+    def is_workday(self, day: dt.date) -> bool:
+        return self._current.is_workday(day)
+
+    def add_workdays(self, start: dt.date, n: int, pauses: Iterable[Pause] = ()) -> dt.date:
+        return self._current.add_workdays(start, n, pauses)
+
+    def workdays_between(self, start: dt.date, end: dt.date, pauses: Iterable[Pause] = ()) -> int:
+        return self._current.workdays_between(start, end, pauses)

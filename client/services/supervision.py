@@ -10,7 +10,8 @@ from client.services.catalogue import CatalogueIndex
 from client.services.rowsql import RowSql
 from client.services.worklist import Worklist
 from shared.approval.lifecycle import TERMINAL_NAMES
-from shared.approval.clocks import DEFAULT_MARGIN
+from shared.approval.clocks import Card
+from shared.approval.errors import UnknownDefinition
 from shared.approval.registry import DefinitionCatalogue
 
 
@@ -35,16 +36,16 @@ class SupervisionBoard:
         self.sql, self.worklist = sql, worklist
 
     def groups(self) -> list[DueGroup]:
-        today = self.worklist.today()
-        t, yellow_day = today.isoformat(), self.worklist.add_workdays(today, DEFAULT_MARGIN).isoformat()
+        cards = self.worklist.cards(self.worklist.today())
         yellow, red = Counter(), Counter()
         for e in self.worklist.index.entries():
             if e.status in TERMINAL_NAMES or e.due is None:
                 continue
+            card = cards(e.due).card
             for step in e.steps:
-                if e.due < t:
+                if card is Card.RED:
                     red[(e.department, step)] += 1
-                elif e.due <= yellow_day:
+                elif card is Card.YELLOW:
                     yellow[(e.department, step)] += 1
         keys = set(yellow) | set(red)
         groups = [DueGroup(dep, step, yellow[(dep, step)], red[(dep, step)]) for dep, step in keys]
@@ -61,6 +62,9 @@ def step_names(definitions: DefinitionCatalogue, catalogue: CatalogueIndex) -> d
     names: dict[str, str] = {}
     for choice in catalogue.choices:
         for situation in choice.situations:
-            d = definitions.latest(choice.item_code, situation.code)
+            try:
+                d = definitions.latest(choice.item_code, situation.code)
+            except UnknownDefinition:  # not synced yet (a cache from before definitions were published)
+                continue
             names.update({s.name: s.display_name for s in d.steps})
     return names

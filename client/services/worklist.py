@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from client.services.case_index import CaseEntry, CaseIndex
 from client.services.rowsql import RowSql
-from shared.approval.clocks import DEFAULT_MARGIN
+from shared.approval.clocks import Card, DueCard, due_card
 from shared.approval.events import local_day
 from shared.approval.lifecycle import TERMINAL_NAMES
-from shared.calendar import CalendarNotPublished, WorkCalendar
+from shared.calendar import WorkCalendar
 
 KINDS = ("todo", "doing", "done", "near_due", "overdue")
 
@@ -46,7 +46,7 @@ class Worklist:
         each filter, search and count until then."""
         with self._lists_lock:
             entries = self.index.entries()
-            key = (self.index.generation, self.today())
+            key = (self.index.generation, self.today(), getattr(self.calendar, "generation", 0))
             if self._lists[0] != key:
                 tests = {k: self._test(Filter(kind=k)) for k in KINDS}
                 lists: dict[str, list[CaseEntry]] = {k: [] for k in KINDS}
@@ -58,8 +58,7 @@ class Worklist:
             return self._lists[1]
 
     def _test(self, f: Filter) -> Callable[[CaseEntry], bool]:
-        today = self.today().isoformat()
-        yellow = self.add_workdays(self.today(), DEFAULT_MARGIN).isoformat()
+        cards = self.cards(self.today())
         roles, me, everyone = self.roles, self.user, self.everyone
 
         def mine(e: CaseEntry) -> bool:
@@ -70,9 +69,9 @@ class Worklist:
             "doing": lambda e: e.status not in TERMINAL_NAMES and me in e.participants and not mine(e),
             "done": lambda e: me in e.participants and (e.status in TERMINAL_NAMES or not mine(e)),
             "near_due": lambda e: (e.status not in TERMINAL_NAMES and (everyone or mine(e)) and e.due is not None
-                                   and today <= e.due <= yellow),
+                                   and cards(e.due).card is Card.YELLOW),
             "overdue": lambda e: (e.status not in TERMINAL_NAMES and (everyone or mine(e)) and e.due is not None
-                                  and e.due < today),
+                                  and cards(e.due).card is Card.RED),
             "all": lambda e: e.status not in TERMINAL_NAMES,
         }
         base = tests[f.kind]
@@ -115,21 +114,21 @@ class Worklist:
             row["_steps"] = [self.step_names.get(x, x) for x in row.get("current_steps", [])]
         return rows
 
+    def cards(self, today: dt.date) -> Callable[[str], DueCard]:
+        """The card of a statutory due day (ISO text) today, by shared.approval.clocks.due_card — the rule the
+        server's case views use — worked out once per distinct due day (a hall's cases share few)."""
+        known: dict[str, DueCard] = {}
+
+        def card(due: str) -> DueCard:
+            found = known.get(due)
+            if found is None:
+                found = known[due] = due_card(dt.date.fromisoformat(due), today, self.calendar)
+            return found
+        return card
+
     def remaining(self, due: str | None, today: dt.date) -> tuple[int | None, str]:
         """Working days left until the statutory due day (negative when over) and the card for today."""
         if not due:
-            return None, "green"
-        day = dt.date.fromisoformat(due)
-        try:
-            left = (self.calendar.workdays_between(today, day) if day >= today
-                    else -self.calendar.workdays_between(day, today))
-        except CalendarNotPublished:
-            left = (day - today).days
-        card = "red_card" if left < 0 else "yellow_card" if left <= DEFAULT_MARGIN else "green"
-        return left, card
-
-    def add_workdays(self, day: dt.date, n: int) -> dt.date:
-        try:
-            return self.calendar.add_workdays(day, n)
-        except CalendarNotPublished:
-            return day + dt.timedelta(days=n)
+            return None, Card.GREEN.value
+        found = self.cards(today)(due)
+        return found.remaining, found.card.value

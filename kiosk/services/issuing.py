@@ -60,13 +60,23 @@ class Prepared:
 
 class TicketDesk:
     def __init__(self, sync: SyncClient, directory: HallDirectory, *, index_key: bytes | None = None,
-                 now: Callable[[],
-                               dt.datetime] | None = None, check_in_window: CheckInWindow = CheckInWindow(),
-                 calling: CallingRules = CallingRules(), estimating: EstimateRules = EstimateRules()) -> None:
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         self.sync, self.directory = sync, directory
         self.keys = IndexKey(index_key) if index_key else None
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
-        self.check_in_window, self.calling, self.estimating = check_in_window, calling, estimating
+
+    # The hall's published rules, as the server decides with them (re-read after a sync changed them).
+    @property
+    def check_in_window(self) -> CheckInWindow:
+        return self.directory.rules.check_in
+
+    @property
+    def calling(self) -> CallingRules:
+        return self.directory.rules.calling
+
+    @property
+    def estimating(self) -> EstimateRules:
+        return self.directory.rules.estimate
 
     def track_today(self) -> None:
         """Ask for today's live and reserve blocks of every business (the sync loop fetches them)."""
@@ -85,6 +95,7 @@ class TicketDesk:
         return tickets_of(self.sync.rows("queue_ticket").values(), now.date(), person)
 
     def availability(self) -> dict[int, Remaining]:
+        self.directory.refresh()
         now = self.now()
         tickets = self._tickets(now)
         return {e.business.id: remaining(e.quota, issued_counts(tickets, e.business.id, now.date(), e.quota),
@@ -96,6 +107,7 @@ class TicketDesk:
         key = self.person_key(person_id)
         if key is None:
             return None
+        self.directory.refresh()
         mine = appointments_of(self.sync.rows("queue_appointment").values(), (key, person_id))
         return check_in(mine, person_id, self.now(), self.check_in_window)
 
@@ -105,6 +117,7 @@ class TicketDesk:
         if self.keys is None:
             raise IssueRefused("appointment_token_unknown", "this kiosk has no index key to match tokens")
         key = blind_index(appointment_qr.TOKEN_KIND, token.strip(), self.keys)
+        self.directory.refresh()
         found = booked_by_token(self.sync.rows("queue_appointment").values(), key)
         if found is None:
             try:
@@ -118,6 +131,7 @@ class TicketDesk:
     def admit(self, business_id: int, channel: Channel, person_id: str | None = None,
               check: CheckIn | None = None, tickets: list[Ticket] | None = None) -> Admission:
         """The shared rules, in the order a citizen wants to hear them (raises IssueRefused)."""
+        self.directory.refresh()
         now = self.now()
         entry = self.directory.entry(business_id)
         tickets = self._tickets(now, person_id) if tickets is None else tickets
@@ -135,6 +149,7 @@ class TicketDesk:
         """Admit and take a number, reading the synced tickets once (this is on the tap → print path).
         `person_key` (with `check`): an appointment QR code, whose person is known only by key."""
         if person_key is not None and check is not None:
+            self.directory.refresh()
             now = self.now()
             tickets = tickets_of(self.sync.rows("queue_ticket").values(), now.date(), (person_key, person_key))
             entry = self.directory.entry(business_id)

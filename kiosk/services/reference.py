@@ -1,11 +1,14 @@
-"""Reference data of the hall (floors, departments, businesses, quotas, windows, staff) read once from the
-ORM tables of the local cache and turned into shared.queue value objects the rules understand."""
+"""Reference data of the hall (floors, departments, businesses, quotas, windows, staff) and its published queue
+rules, read from the local cache (ORM tables and the synced `queue_hall_rules` row) and turned into shared.queue
+value objects the rules understand — through the same codec the server decides with (shared.queue.hall_rules),
+never a local default. `refresh()` re-reads them when a sync brought new reference rows, so the next decision
+uses what the admin published."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shared.db.models import Business as BusinessRow
@@ -13,9 +16,12 @@ from shared.db.models import Department, Floor, Hall, StaffUser
 from shared.db.models import Quota as QuotaRow
 from shared.db.models import Window as WindowRow
 from shared.queue.config import Business, Quota, Window, WindowService
+from shared.queue.hall_rules import RULES_TABLE, HallRules, quota_of, rules_from_row
+from shared.sync.tables import confirmed
 
-# Halls that keep issuing over lunch are the norm in Guangdong (中午不打烊), so lunch only splits AM/PM.
-LUNCH_CLOSED = False
+# The published tables the directory is built from: a sync that changes one of them makes it stale.
+SOURCES = ("hall", "floor", "department", "business", "quota", "window", "window_business", "staff_user",
+           RULES_TABLE)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,22 @@ class HallDirectory:
     entries: list[BusinessEntry] = field(default_factory=list)
     windows: list[Window] = field(default_factory=list)
     clerks: dict[str, Clerk] = field(default_factory=dict)
+    rules: HallRules = field(default_factory=HallRules)
+    engine: Engine | None = field(default=None, repr=False, compare=False)
+    version: tuple = field(default=(), repr=False, compare=False)  # what the sources looked like when read
+
+    def refresh(self) -> HallDirectory:
+        """Re-read everything in place if a sync changed the published rows it was built from (one indexed
+        query when nothing changed); returns self."""
+        if self.engine is None:
+            return self
+        with self.engine.connect() as conn:
+            version = source_version(conn)
+        if version != self.version:
+            fresh = load_directory(self.engine, hall_id=self.hall_id)
+            self.hall_name, self.entries, self.windows = fresh.hall_name, fresh.entries, fresh.windows
+            self.clerks, self.rules, self.version = fresh.clerks, fresh.rules, fresh.version
+        return self
 
     def entry(self, business_id: int) -> BusinessEntry | None:
         return next((e for e in self.entries if e.business.id == business_id), None)
@@ -56,18 +78,25 @@ class HallDirectory:
         return list(groups.items())
 
 
-def _quota(row: QuotaRow | None) -> Quota | None:
-    if row is None:
-        return None
-    return Quota(business_id=row.business_id, daily_limit=row.daily_limit, am_limit=row.am_limit,
-                 pm_limit=row.pm_limit, opens_at=row.opens_at, closes_at=row.closes_at,
-                 lunch_start=row.lunch_start, lunch_end=row.lunch_end, lunch_closed=LUNCH_CLOSED,
-                 paused=row.paused)
+def source_version(conn) -> tuple:  # noqa: ANN001
+    """(table, newest seq, rows) of each source table's synced rows: an upsert raises the seq, a delete the
+    count. Each is an index range on (tbl, seq)."""
+    return tuple(conn.execute(select(confirmed.c.tbl, func.max(confirmed.c.seq), func.count())
+                              .where(confirmed.c.tbl.in_(SOURCES)).group_by(confirmed.c.tbl)
+                              .order_by(confirmed.c.tbl)).all())
+
+
+def hall_rules(conn, hall_id: int) -> HallRules:  # noqa: ANN001
+    """The hall's published queue rules (the server's defaults until an admin set them: the same codec)."""
+    row = conn.scalar(select(confirmed.c.row).where(confirmed.c.tbl == RULES_TABLE,
+                                                    confirmed.c.pk == str(hall_id)))
+    return rules_from_row(row)
 
 
 def load_directory(engine: Engine, hall_code: str | None = None, hall_id: int | None = None) -> HallDirectory:
     """The hall named by code or id (the first hall when neither is given, e.g. a fresh demo cache)."""
     with Session(engine) as s:
+        version = source_version(s.connection())
         query = select(Hall).order_by(Hall.id)
         if hall_id is not None:
             query = query.where(Hall.id == hall_id)
@@ -79,10 +108,12 @@ def load_directory(engine: Engine, hall_code: str | None = None, hall_id: int | 
         floors = {f.id: f.name for f in s.scalars(select(Floor).where(Floor.hall_id == hall.id))}
         departments = {d.id: d.name for d in s.scalars(select(Department))}
         quotas = {q.business_id: q for q in s.scalars(select(QuotaRow))}
-        directory = HallDirectory(hall.id, hall.name)
+        rules = hall_rules(s.connection(), hall.id)
+        directory = HallDirectory(hall.id, hall.name, rules=rules, engine=engine, version=version)
         for b in s.scalars(select(BusinessRow).where(BusinessRow.hall_id == hall.id)):
+            quota = quotas.get(b.id)
             directory.entries.append(BusinessEntry(
-                Business(b.id, b.prefix, b.name, b.active), _quota(quotas.get(b.id)),
+                Business(b.id, b.prefix, b.name, b.active), quota_of(quota, rules) if quota else None,
                 floors.get(b.floor_id, ""), departments.get(b.department_id, ""), b.sort_order))
         for w in s.scalars(select(WindowRow).where(WindowRow.hall_id == hall.id).order_by(WindowRow.number)):
             services = tuple(WindowService(sb.business_id, sb.priority) for sb in w.services)

@@ -14,6 +14,7 @@ from server.approval import comparison, definitions
 from server.approval.identity import pii_keys
 from server.approval.models import ApprovalDefinition
 from server.store.audit import audit
+from server.sync.reference import publish_all_halls
 from shared.approval.errors import InvalidDefinition, UnknownDefinition
 from shared.protocol.approval_api import DefinitionIn, DefinitionOut, ImportOut
 
@@ -69,6 +70,7 @@ def publish_definition(item: str, situation: str, body: DefinitionIn, session: D
                        problems=exc.details["problems"]) from None
     audit(session, action="approval.definition_publish", outcome="success", actor=admin.username,
           target=f"{item}/{situation}/v{d.version}")
+    publish_all_halls(session, clock())  # every device decides new cases with the new version too
     return _one(session, item, situation, d.version)
 
 

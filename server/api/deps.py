@@ -14,6 +14,7 @@ from server.api.errors import ApiError
 from server.core.settings import Settings
 from server.store.database import Database
 from server.store.models import AuthToken
+from server.sync import changes
 from shared.db.models import StaffUser
 
 
@@ -29,9 +30,18 @@ def get_clock(request: Request) -> Callable[[], dt.datetime]:
     return request.app.state.clock
 
 
-def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def get_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     with db.session() as session:
         yield session
+        halls = changes.halls_published(session)
+    # An admin's change (calendar year, rules, a definition version) reaches online devices within a second:
+    # the halls it published to are woken once it has committed, as after a push or a scheduled job.
+    hub = getattr(request.app.state, "sync_hub", None)
+    if halls and hub is not None:
+        with db.read_session() as session:
+            cursors = {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
+        for hall_id, seq in cursors.items():
+            hub.notify(hall_id, seq)
 
 
 DbSession = Annotated[Session, Depends(get_session)]

@@ -13,39 +13,24 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from server.approval.models import ApprovalDefinition
 from shared.approval.definition import WorkflowDefinition
-from shared.calendar import WorkCalendar
-from shared.db.models import CalendarOverride, CalendarYear
+from shared.approval.definition_rows import definition_from_dict
+from shared.calendar import WorkCalendar, forget_calendars, load_calendar
 
-CALENDARS_KEPT = 4  # a few contents at most (an edit, a test's own data); the oldest is dropped
 
 _lock = threading.Lock()
-_calendars: OrderedDict[tuple, WorkCalendar] = OrderedDict()
 _definitions: weakref.WeakKeyDictionary[Engine, dict[tuple, WorkflowDefinition]] = weakref.WeakKeyDictionary()
 _D = ApprovalDefinition
 
 
 def calendar(session: Session) -> WorkCalendar:
-    """The calendar as the database holds it now (what server.api.calendar.load_calendar serves)."""
-    overrides = tuple((day, is_workday) for day, is_workday in session.execute(
-        select(CalendarOverride.day, CalendarOverride.is_workday).order_by(CalendarOverride.day)))
-    years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
-    key = (overrides, years)
-    with _lock:
-        found = _calendars.get(key)
-        if found is not None:
-            _calendars.move_to_end(key)
-            return found
-        found = _calendars[key] = WorkCalendar(dict(overrides), years)
-        while len(_calendars) > CALENDARS_KEPT:
-            _calendars.popitem(last=False)
-        return found
+    """The calendar as the database holds it now: the shared loader every node uses (shared.calendar)."""
+    return load_calendar(session)
 
 
 def _engine(session: Session) -> Engine:
@@ -55,8 +40,6 @@ def _engine(session: Session) -> Engine:
 
 def definitions(session: Session, *where) -> list[WorkflowDefinition]:  # noqa: ANN002
     """The definitions matching `where` (all when empty), parsed once per row."""
-    from server.approval.definitions import definition_from_dict  # that module builds catalogues from here
-
     identity = (_D.id, _D.item_code, _D.situation_code, _D.version, _D.created_at)
     keys = [tuple(r) for r in session.execute(select(*identity).where(*where).order_by(_D.id))]
     with _lock:
@@ -73,5 +56,5 @@ def definitions(session: Session, *where) -> list[WorkflowDefinition]:  # noqa: 
 def clear() -> None:
     """Forget everything (tests; never needed for correctness)."""
     with _lock:
-        _calendars.clear()
         _definitions.clear()
+    forget_calendars()

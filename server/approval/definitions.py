@@ -11,63 +11,14 @@ from sqlalchemy.orm import Session
 
 from server.approval import cache
 from server.approval.models import ApprovalDefinition
-from shared.approval.defaults import licence_definition, public_service_definition
-from shared.approval.definition import (
-    ADMINISTRATIVE_LICENCE, ClockEffect, JoinRule, Step, StepAction, WorkflowDefinition, validate_definition,
-)
-from shared.approval.errors import DefinitionProblem, InvalidDefinition, UnknownDefinition
+from shared.approval.definition import WorkflowDefinition, validate_definition
+from shared.approval.definition_rows import definition_from_dict, definition_to_dict  # noqa: F401 - re-exported
+from shared.approval_catalogue import default_for
+from shared.approval.errors import UnknownDefinition
 from shared.approval.registry import DefinitionCatalogue
 from shared.db.models.catalogue import ServiceItem, Situation
 
 SYSTEM = "system"
-
-
-def definition_to_dict(d: WorkflowDefinition) -> dict[str, Any]:
-    return {
-        "item_code": d.item_code, "situation_code": d.situation_code, "version": d.version,
-        "category": d.category, "statutory_limit_days": d.statutory_limit_days,
-        "promised_limit_days": d.promised_limit_days, "required_materials": list(d.required_materials),
-        "issues_licence": d.issues_licence, "joint_handling": d.joint_handling,
-        "correction_stops_clock": d.correction_stops_clock, "extension_roles": sorted(d.extension_roles),
-        "steps": [{"name": s.name, "display_name": s.display_name, "role": s.role, "limit_days": s.limit_days,
-                   "actions": sorted(a.value for a in s.actions), "clock_effect": s.clock_effect.value,
-                   "parallel_group": s.parallel_group, "join": s.join.value if s.join else None,
-                   "return_to": list(s.return_to)} for s in d.steps],
-    }
-
-
-def definition_from_dict(d: dict[str, Any]) -> WorkflowDefinition:
-    """Raises InvalidDefinition (code `malformed_definition`) for shapes the engine cannot read."""
-    try:
-        steps = tuple(Step(s["name"], s["display_name"], s["role"], int(s["limit_days"]),
-                           frozenset(StepAction(a) for a in s["actions"]),
-                           ClockEffect(s.get("clock_effect", "counts")),
-                           s.get("parallel_group"), JoinRule(s["join"]) if s.get("join") else None,
-                           tuple(s.get("return_to", ()))) for s in d["steps"])
-        return WorkflowDefinition(
-            d["item_code"], d["situation_code"], int(d["version"]), d["category"],
-            int(d["statutory_limit_days"]),
-            int(d["promised_limit_days"]), steps, tuple(d.get("required_materials", ())),
-            issues_licence=bool(d.get("issues_licence", True)),
-            joint_handling=bool(d.get("joint_handling", False)),
-            correction_stops_clock=bool(d.get("correction_stops_clock", False)),
-            extension_roles=frozenset(d.get("extension_roles", ("head",))))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidDefinition([DefinitionProblem("malformed_definition", None, str(exc))]) from None
-
-
-def default_for(situation: Situation) -> WorkflowDefinition:
-    """Version 1 for a catalogue situation: licence items get the licence workflow, the rest the public
-    service one; limits and required materials come from the catalogue."""
-    item = situation.item
-    required = [m.name for m in situation.materials if m.required]
-    if item.category == ADMINISTRATIVE_LICENCE:
-        return licence_definition(item.code, situation.code, statutory_limit_days=item.statutory_limit_days,
-                                  promised_limit_days=item.promised_limit_days, required_materials=required)
-    return public_service_definition(item.code, situation.code,
-                                     statutory_limit_days=item.statutory_limit_days,
-                                     promised_limit_days=item.promised_limit_days,
-                                     required_materials=required)
 
 
 def _situation(session: Session, item_code: str, situation_code: str) -> Situation:

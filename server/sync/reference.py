@@ -1,6 +1,12 @@
 """Publish reference data to each hall's scope. Idempotent: the current rows are compared with the latest
 published version of each key, and only differences (and tombstones for rows that are gone) are written,
-so it can run at start-up, after loading demo data and after every admin change."""
+so it can run at start-up, after loading demo data and after every admin change.
+
+Besides the reference tables (shared.reference: organisation, catalogue, quotas, staff, the calendar's
+overrides and published years) a hall's devices get its queue rules (shared.queue.hall_rules) and every
+version of every workflow definition (shared.approval.definition_rows): what an offline decision needs to be
+the server's decision. Every catalogue situation has its version 1 before publishing, so a device never has
+to make one up."""
 
 from __future__ import annotations
 
@@ -9,16 +15,18 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from server.sync.changes import ChangeWriter
+from server.approval.definitions import seed_defaults
+from server.approval.models import ApprovalDefinition
 from server.queue.config import load_rules
+from server.sync.changes import ChangeWriter
 from server.sync.models import ChangeLog
+from shared.approval.definition_rows import DEFINITION_TABLE, definition_key
 from shared.db.models import (Business, CalendarOverride, CalendarYear, Department, Hall, Material, Quota,
                               ServiceItem, Situation, StaffRole, StaffUser, SubItem, Town, Window, WindowBusiness)
+from shared.queue.hall_rules import RULES_TABLE, rules_row
 from shared.reference import ORDER, TABLES, key_of, row_of
 
-
-RULES_TABLE = "queue_hall_rules"
-PUBLISHED_TABLES = (*TABLES, RULES_TABLE)  # every table this module publishes to a hall scope
+PUBLISHED_TABLES = (*TABLES, RULES_TABLE, DEFINITION_TABLE)  # every table this module publishes to a hall scope
 
 
 def hall_scope(hall_id: int) -> str:
@@ -48,7 +56,13 @@ def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
         out[(obj.__tablename__, key_of(obj.__table__, row))] = row
     # The hall's effective queue rules (defaults until an admin sets them), read by devices from their sync
     # rows: calling order, check-in window, recall limit … must be the same offline as on the server.
-    out[(RULES_TABLE, str(hall_id))] = {"hall_id": hall_id, "rules": load_rules(session, hall_id).to_json()}
+    out[(RULES_TABLE, str(hall_id))] = rules_row(hall_id, load_rules(session, hall_id))
+    # Versions are immutable and a running case keeps its own, so every version goes out, not the latest.
+    for item, situation, version, body in session.execute(select(
+            ApprovalDefinition.item_code, ApprovalDefinition.situation_code, ApprovalDefinition.version,
+            ApprovalDefinition.body)):
+        out[(DEFINITION_TABLE, definition_key(item, situation, version))] = {
+            "item_code": item, "situation_code": situation, "version": version, "body": body}
     return out
 
 
@@ -68,7 +82,7 @@ def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
     scope = hall_scope(hall_id)
     current = current_rows(session, hall_id)
     published = published_rows(session, scope)
-    order = {**ORDER, RULES_TABLE: len(ORDER)}
+    order = {**ORDER, RULES_TABLE: len(ORDER), DEFINITION_TABLE: len(ORDER) + 1}
     upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: order[k[0]])
     gone = sorted((k for k, row in published.items() if row is not None and k not in current),
                   key=lambda k: -order[k[0]])
@@ -82,4 +96,5 @@ def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
 
 
 def publish_all_halls(session: Session, now: dt.datetime) -> int:
+    seed_defaults(session, now)  # a situation added to the catalogue gets its version 1 before devices need it
     return sum(publish_reference(session, hall_id, now) for hall_id in session.scalars(select(Hall.id)))

@@ -69,13 +69,33 @@ def run_clock(name: str, start: dt.date, budget: int, intervals: Iterable[tuple[
     due = None if stopped else est.add_workdays(start, budget, pauses_for(closed, end))
     if finished_on is not None:
         card = Card.RED if due is not None and finished_on > due else Card.GREEN
-    elif due is not None and today > due or used > budget:
-        card = Card.RED
-    elif budget - used <= margin:
-        card = Card.YELLOW
     else:
-        card = Card.GREEN
+        card = card_for(budget - used, due is not None and today > due, margin)
     return Clock(name, start, budget, used, due, finished_on, stopped, card, tuple(sorted(est.unknown_years)))
+
+
+def card_for(remaining: int, past_due: bool, margin: int = DEFAULT_MARGIN) -> Card:
+    """The card of a running clock: red once past its due day or out of working days, yellow within
+    `margin` working days of it. The one rule for case views (server) and case lists (clients)."""
+    if past_due or remaining < 0:
+        return Card.RED
+    return Card.YELLOW if remaining <= margin else Card.GREEN
+
+
+@dataclass(frozen=True)
+class DueCard:
+    remaining: int                  # working days left until the due day (negative: working days past it)
+    card: Card
+    unknown_years: tuple[int, ...]  # years counted by the weekday rule (calendar not published): provisional
+
+
+def due_card(due: dt.date, today: dt.date, calendar: WorkCalendar, margin: int = DEFAULT_MARGIN) -> DueCard:
+    """Today's card for a running clock known only by its due day (a case list row): the same counting as
+    `run_clock` — working days between today and the due day, a year the calendar does not cover counted by
+    the weekday rule and reported as unknown (EstimatingCalendar) — and the same `card_for`."""
+    est = EstimatingCalendar(calendar)
+    left = est.workdays_between(today, due) if due >= today else -est.workdays_between(due, today)
+    return DueCard(left, card_for(left, today > due, margin), tuple(sorted(est.unknown_years)))
 
 
 def statutory_clock(state: CaseState, definition: WorkflowDefinition, today: dt.date, calendar: WorkCalendar,

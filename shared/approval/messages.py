@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "already_urgent": "办件已是急件",
     # definitions
     "invalid_definition": "流程定义不正确",
+    "malformed_definition": "流程定义格式无法读取",
     "unknown_definition": "找不到该事项情形的流程定义",
     "definition_version_conflict": "该版本流程已发布，请发布新版本",
     "no_steps": "流程没有环节",

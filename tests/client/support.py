@@ -16,6 +16,7 @@ from client.services.workstation import Workstation
 from shared.db.cache import open_cache
 from shared.demo.dongguan_hall import USERS as DEMO_USERS
 from shared.demo.loader import load_demo
+from shared.demo.published import publish_demo_definitions
 from shared.queue.clock import CHINA_TZ, to_ms
 from shared.sync import store
 from shared.sync.tables import leases
@@ -46,6 +47,7 @@ def make_cache(path: Path):  # noqa: ANN201
     with Session(engine) as session:
         load_demo(session, password_iterations=FAST_HASH)
         session.commit()
+    publish_demo_definitions(engine)  # the definitions the server publishes for the demo catalogue
     return engine
 
 
