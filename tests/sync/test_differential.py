@@ -66,6 +66,7 @@ from shared.queue.clock import CHINA_TZ
 from shared.queue.errors import IssueRefused
 from shared.queue.fairness import FairnessState
 from shared.queue.issuance import IssueRequest, admit
+from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from shared.demo.dongguan_hall import DEMO_PASSWORD
@@ -342,7 +343,7 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
             assert mine == theirs, (step, cfg)
             if mine is None:
                 prepared = desk.issue(business_id, channel, person)
-                desk.record(prepared, printed=True)
+                desk.settle(prepared, PrintState.PRINTED)
                 kiosk.sync_once()
                 assert kiosk.rejected() == []
                 counter.pull()
