@@ -166,7 +166,9 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     print(f"  what the display said               {p.spoken}")
     reason = closed_reason(at or dt.datetime.now(CHINA))
     if reason:
-        print(f"\nNOTE: the demo hall is closed now: {reason}. The dispenser will refuse tickets.\n"
+        # The dispenser itself refuses outside the businesses' hours; a rest day within those hours it does not
+        # refuse yet (the working calendar is not part of the issuing rules), hence "may".
+        print(f"\nNOTE: the demo hall is closed now: {reason}. Tickets may be refused or make little sense.\n"
               f"      To see a working day, restart with: installers/dev.sh run --at \"{CHECK_AT}\"")
     print("\nPress Ctrl+C to stop everything.\n", flush=True)
 
