@@ -19,7 +19,7 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   pcscd vsmartcard-vpcd libpcsclite-dev swig  PC/SC stack and the build of pyscard
 #   poppler-utils   pdftoppm: notice tests render the PDFs a second way and save page images to look at
 #   libfaketime faketime  the faked-clock test run (and tests that pin a child process's clock)
-#   gcc libc6-dev   builds pyscard and the small sleep shim tests/faketime/monotonic_sleep.c
+#   gcc libc6-dev   builds pyscard and the small sleep shim installers/faketime/monotonic_sleep.c
 #   libxcb-* libx11-xcb1 libxkbcommon-x11-0  what Qt's xcb plugin links (ldd .../platforms/libqxcb.so) for a real screen
 #   xvfb xdotool imagemagick  run --check and the acceptance test: virtual screen, taps and typing, screenshots
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3

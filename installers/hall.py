@@ -19,6 +19,7 @@ from pathlib import Path
 
 import requests
 
+from installers import faketime
 from shared.china_time import CHINA_TZ
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,16 +27,10 @@ HALL = "DG-HALL-1"
 WINDOW = 1
 ADMIN = ("admin", "GovHall@2026")
 CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
-FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"  # Debian's libfaketime
 
 
 class HallError(RuntimeError):
     """The hall could not be started or a step of it failed; the message says which."""
-
-
-def faketime_library() -> str | None:
-    candidates = [FAKETIME_LIB, *(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))]
-    return next((c for c in candidates if Path(c).exists()), None)
 
 
 def real_epoch() -> float:
@@ -50,15 +45,12 @@ def pinned_clock_env(at: dt.datetime) -> dict[str, str]:
     """Environment that makes a child's wall clock read `at` now and run on from there. One offset for every
     process (not `@time`, which restarts at each process's start), so the server restarted mid-journey and
     the devices agree on what time it is. Monotonic clocks stay real (timers, timeouts)."""
-    lib = faketime_library()
-    if lib is None:
-        raise HallError("pinning the clock needs libfaketime (apt-get install libfaketime)")
     offset = int(round(at.timestamp() - real_epoch()))
-    # installers/faketime/sitecustomize.py works around libfaketime 0.9.10's broken sleeps under Python 3.11.
-    shim = str(ROOT / "installers" / "faketime")
-    path = os.pathsep.join(p for p in (shim, os.environ.get("PYTHONPATH", "")) if p)
-    return {"LD_PRELOAD": lib, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-            "FAKETIME_NO_CACHE": "1", "TZ": "Asia/Shanghai", "PYTHONPATH": path}
+    try:
+        env = faketime.preload({}, f"{offset:+d}", "Asia/Shanghai")
+    except (OSError, RuntimeError) as exc:
+        raise HallError(f"pinning the clock needs libfaketime and a C compiler: {exc}") from None
+    return {**env, "FAKETIME_NO_CACHE": "1"}
 
 
 def _die_with_parent() -> None:

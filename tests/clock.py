@@ -6,7 +6,7 @@
 - `faked_clock_env(at)`: the environment for a child process (server, kiosk, client started as a real program)
   whose own clock must be pinned: libfaketime preloaded, starting at `at` and advancing (the "@" form), with
   the monotonic clock left real so asyncio, uvicorn, Qt timers, hypothesis deadlines and pytest's durations
-  keep working. A small shim (tests/faketime/monotonic_sleep.c, built once per machine) is preloaded first
+  keep working. A small shim (installers/faketime/monotonic_sleep.c, built once per machine) is preloaded first
   because libfaketime 0.9.10 breaks time.sleep() and monotonic condition waits (QThread::wait) in that mode.
 - `python -m tests.clock MOMENT` prints the same variables as shell `export` lines: installers/dev.sh uses it
   to run the whole suite faked (`installers/dev.sh test --faked-clock`).
@@ -15,18 +15,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shlex
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from installers import faketime
+from shared.china_time import CHINA_TZ as CHINA
 
 # A plain working day, mid-morning in China (Monday 2026-12-07): the default moment for children and benches.
 WORKING_DAY_10 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=CHINA)
@@ -39,11 +35,6 @@ TEMPLATE_PUBLISHED = dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.timezone.utc)
 HOSTILE = dt.datetime(2027, 1, 9, 3, 40, tzinfo=CHINA)
 
 FAKED_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "TZ")
-LIBFAKETIME_PACKAGE = "libfaketime"
-SHIM_SOURCE = Path(__file__).with_name("faketime") / "monotonic_sleep.c"
-_KNOWN_PATHS = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-                "/usr/lib/faketime/libfaketime.so.1")
 
 
 class TickingClock:
@@ -67,42 +58,6 @@ class TickingClock:
         self._offset += moment - self()
 
 
-@cache
-def libfaketime_path() -> Path:
-    """The preload library, found through dpkg (then the usual paths); a clear error names the package."""
-    try:
-        listed = subprocess.run(["dpkg", "-L", LIBFAKETIME_PACKAGE], capture_output=True, text=True,
-                                check=False).stdout.splitlines()
-    except FileNotFoundError:
-        listed = []
-    for candidate in [*listed, *_KNOWN_PATHS]:
-        if candidate.endswith("/libfaketime.so.1") and Path(candidate).is_file():
-            return Path(candidate)
-    raise FileNotFoundError(f"libfaketime.so.1 not found: install the Debian package {LIBFAKETIME_PACKAGE!r}")
-
-
-@cache
-def sleep_shim_path() -> Path:
-    """The monotonic-sleep shim, compiled with the system C compiler into the user's cache (once per source)."""
-    source = SHIM_SOURCE.read_bytes()
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govhall" / "faketime"
-    target = cache_dir / f"monotonic_sleep-{hashlib.sha256(source).hexdigest()[:16]}.so"
-    if target.is_file():
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as work:  # build aside, then rename: parallel runs are safe
-        built = Path(work) / target.name
-        try:
-            result = subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", str(built), str(SHIM_SOURCE), "-ldl"],
-                                    capture_output=True, text=True, check=False)
-        except FileNotFoundError:
-            raise FileNotFoundError("a C compiler (cc) is needed to build the faked-clock shim") from None
-        if result.returncode != 0:
-            raise RuntimeError(f"building {SHIM_SOURCE.name} failed:\n{result.stderr}")
-        os.replace(built, target)
-    return target
-
-
 def faketime_spec(at: dt.datetime) -> str:
     """FAKETIME's start-at form for an aware moment, in UTC (libfaketime reads it in the process's TZ)."""
     if at.tzinfo is None:
@@ -115,14 +70,7 @@ def faked_clock_env(at: dt.datetime = WORKING_DAY_10, base: Mapping[str, str] | 
 
     TZ=UTC so the spec means what it says whatever the machine's zone; the product converts to China time
     itself. An LD_PRELOAD already set (e.g. the whole suite runs faked) is replaced, not stacked."""
-    env = dict(os.environ if base is None else base)
-    ours = {str(sleep_shim_path()), str(libfaketime_path())}
-    preload = [p for p in env.get("LD_PRELOAD", "").split() if p not in ours and "libfaketime" not in p]
-    env["LD_PRELOAD"] = " ".join([str(sleep_shim_path()), str(libfaketime_path()), *preload])
-    env["FAKETIME"] = faketime_spec(at)
-    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-    env["TZ"] = "UTC"
-    return env
+    return faketime.preload(dict(os.environ if base is None else base), faketime_spec(at), "UTC")
 
 
 def parse_moment(text: str) -> dt.datetime:
