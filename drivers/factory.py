@@ -27,7 +27,13 @@ def pcsc_reader(settings: DeviceSettings):
 def keypad_receiver(settings: DeviceSettings):
     from drivers.keypad.receiver import KeypadReceiver
 
-    return KeypadReceiver(_link(settings), codec=settings.codec or "govhall-1")
+    return KeypadReceiver(_link(settings), codec=keypad_protocol(settings))
+
+
+def keypad_protocol(settings: DeviceSettings) -> str:
+    """`[keypad] protocol` names the frame description: a shipped one (govhall-1, wireless-15key) or a
+    description file's path; `codec` is its older name."""
+    return str(settings.get("protocol") or settings.codec or "govhall-1")
 
 
 def led_display(settings: DeviceSettings):

@@ -16,7 +16,7 @@ from drivers.sim.host import SimHost
 
 KEY_NAMES = {"next": "CALL_NEXT", "recall": "RECALL", "call": "CALL_SPECIFIC", "pause": "PAUSE",
              "resume": "RESUME", "hold": "HOLD", "transfer": "TRANSFER", "evaluate": "EVALUATE",
-             "query": "QUERY_WAITING"}
+             "query": "QUERY_WAITING", "toggle": "PAUSE_TOGGLE", "enter": "ENTER", "clear": "CLEAR"}
 
 
 def _endpoint_args(p: argparse.ArgumentParser) -> None:
@@ -50,9 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "17-DIGITS` for another person); `remove` takes it away. Implies --no-card and that a "
                         "read card stays lifted until the next swipe")
 
-    p = sub.add_parser("keypad", help="calling keypad (govhall-1 protocol) pressing keys")
+    p = sub.add_parser("keypad", help="calling keypad (any keypad description) pressing keys")
     _endpoint_args(p)
     p.add_argument("--address", type=int, default=1)
+    p.add_argument("--protocol", default="govhall-1",
+                   help="keypad description: a shipped name (govhall-1, wireless-15key) or a .toml file")
     p.add_argument("--press", default="", help="comma-separated keys: " + ", ".join(KEY_NAMES)
                    + " (call:A023, transfer:5)")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between presses")

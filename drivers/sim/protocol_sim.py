@@ -26,7 +26,7 @@ def _make(device: str, options: dict[str, str]):
     if device == "keypad":
         from drivers.sim.keypad import KeypadSimulator
 
-        return KeypadSimulator(address=int(options.get("address", 1)))
+        return KeypadSimulator(address=int(options.get("address", 1)), codec=options.get("protocol", "govhall-1"))
     if device == "led":
         from drivers.sim.led import LedSimulator
 

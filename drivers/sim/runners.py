@@ -6,7 +6,7 @@ import select
 import sys
 import time
 
-from drivers.keypad.codec import Key
+from drivers.keypad.codec import Key, PadKey
 
 
 def _noop(host, elapsed) -> None:
@@ -62,11 +62,13 @@ def make_idcard(args):
     return sim, tick
 
 
-def parse_key(spec: str) -> tuple[Key, dict]:
+def parse_key(spec: str) -> tuple[Key | PadKey, dict]:
     name, _, arg = spec.strip().partition(":")
     from drivers.sim.cli import KEY_NAMES
 
-    key = Key[KEY_NAMES[name]]
+    if len(name) == 1 and name.isdigit():
+        return PadKey.DIGIT, {"digit": name}
+    key = Key.__members__.get(KEY_NAMES[name]) or PadKey[KEY_NAMES[name]]
     if key == Key.CALL_SPECIFIC:
         return key, {"ticket": arg.upper()}
     if key == Key.TRANSFER:
@@ -77,15 +79,18 @@ def parse_key(spec: str) -> tuple[Key, dict]:
 def make_keypad(args):
     from drivers.sim.keypad import KeypadSimulator
 
-    sim = KeypadSimulator(address=args.address)
+    sim = KeypadSimulator(address=args.address, codec=args.protocol)
     presses = [parse_key(s) for s in args.press.split(",") if s.strip()]
     state = {"next": 0.0, "replies": 0}
 
     def tick(host, elapsed) -> None:
         if presses and elapsed >= state["next"]:
             key, extra = presses.pop(0)
-            sim.press(key, **extra)
-            print(f"pressed {key.name} {extra or ''}".rstrip(), flush=True)
+            try:
+                sim.press(key, **extra)
+                print(f"pressed {key.name} {extra or ''}".rstrip(), flush=True)
+            except ValueError as exc:  # a key this keypad's protocol does not have
+                print(f"cannot press {key.name}: {exc}", flush=True)
             state["next"] = elapsed + args.interval
         if args.stdin and select.select([sys.stdin], [], [], 0)[0]:
             line = sys.stdin.readline().strip()
