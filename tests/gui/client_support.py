@@ -22,10 +22,10 @@ OPEN_OPS: list[Ops] = []  # drained after each test (tests/gui/conftest.py) so n
 class SimDevices:
     """The simulators behind a workstation's config; `.settings` is what workstation.toml would hold."""
 
-    def __init__(self, keypad_address: int = 3) -> None:
+    def __init__(self, keypad_address: int = 3, keypad_protocol: str = "govhall-1") -> None:
         tag = uuid.uuid4().hex[:8]  # sim:// models live per URL: a fresh one per test
         self.idcard_url = f"sim://idcard?t={tag}"
-        self.keypad_url = f"sim://keypad?address={keypad_address}&t={tag}"
+        self.keypad_url = f"sim://keypad?address={keypad_address}&protocol={keypad_protocol}&t={tag}"
         self.printer = PrinterSimulator()
         self.printer_host = SimHost(self.printer, "tcp").start()
         self.idcard = model_for(self.idcard_url)
@@ -33,7 +33,7 @@ class SimDevices:
         self.keypad = model_for(self.keypad_url)
         self.settings = {
             "idcard": DeviceSettings("idcard", port=self.idcard_url, baudrate=115200),
-            "keypad": DeviceSettings("keypad", port=self.keypad_url, codec="govhall-1"),
+            "keypad": DeviceSettings("keypad", port=self.keypad_url, options={"protocol": keypad_protocol}),
             "printer": DeviceSettings("printer", port=str(self.printer_host.tcp_port), timeout=1.0,
                                       options={"transport": "network", "host": "127.0.0.1"}),
         }

@@ -11,7 +11,7 @@ import pytest
 
 from client.devices import Devices
 from gui.qt import Qt
-from drivers.keypad.codec import Key
+from drivers.keypad.codec import Key, PadKey
 from shared.notices import MissingPlaceholder
 from tests.client.support import Clock, grant_case_numbers, publish_row, publish_ticket, services, staff
 from tests.gui.client_support import SimDevices, open_window, shoot, shoot_dialog
@@ -202,3 +202,44 @@ def test_without_a_camera_the_checklist_offers_no_photo(qtbot, clerk):  # noqa: 
     acceptance.start("")
     _pick_item(qtbot, acceptance)
     assert acceptance.checklist.findChild(type(acceptance.accept_button), "capture_0") is None
+
+
+@pytest.fixture
+def vendor_clerk(qtbot, tmp_path):  # noqa: ANN001
+    """The counter with a vendor-style 15-key wireless keypad, described only by its file."""
+    sims = SimDevices(keypad_protocol="wireless-15key")
+    clock = Clock()
+    s = services(tmp_path, staff(), clock)
+    business = s.desk.window.services[0].business_id
+    for seq, number in enumerate(("A001", "A002", "A003"), start=1):
+        publish_ticket(s.engine, 1, business, number, clock.now - dt.timedelta(minutes=40 - 10 * seq), seq=seq)
+    window, ops, devices = open_window(qtbot, s, Devices(sims.settings))
+    yield window, sims
+    devices.stop()
+    ops.wait()
+    sims.stop()
+
+
+def test_vendor_keypad_drives_call_recall_transfer_and_pause(qtbot, vendor_clerk):  # noqa: ANN001
+    window, sims = vendor_clerk
+    pad, panel = sims.keypad, _panel(window)
+    assert window.devices.keypad.receiver.codec.name == "wireless-15key"
+    qtbot.waitUntil(lambda: panel.snapshot is not None and sum(panel.snapshot.waiting.values()) == 3)
+    pad.press(Key.CALL_NEXT)  # 呼叫: AA 03 0A 0D 55
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A001")
+    qtbot.waitUntil(lambda: pad.lcd is not None and pad.lcd.current == "A001")  # on the keypad's own display
+    assert pad.lcd.waiting == 2 and pad.lcd.beep
+    pad.press(Key.RECALL)  # 重呼
+    qtbot.waitUntil(lambda: "已重呼 A001" in panel.message.text())
+    pad.press(Key.TRANSFER, target_window=5)  # 转移 5 确认
+    qtbot.waitUntil(lambda: panel.ticket.text() == "—")
+    assert "A001" not in [t.number for t in panel.snapshot.waiting_tickets]  # gone to window 5
+    pad.press(Key.CALL_NEXT)
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A002")
+    pad.press(PadKey.DIGIT, digit="7")  # a stray digit: refused on the keypad, nothing done
+    qtbot.waitUntil(lambda: pad.lcd.refused)
+    assert panel.ticket.text() == "A002"
+    pad.press(PadKey.PAUSE_TOGGLE)  # 暂停 … and again: 恢复
+    qtbot.waitUntil(lambda: panel.snapshot.paused)
+    pad.press(PadKey.PAUSE_TOGGLE)
+    qtbot.waitUntil(lambda: not panel.snapshot.paused)

@@ -1,11 +1,13 @@
 """The calling keypad (叫号器) drives the same desk actions as the panel's buttons; each key gets an LCD reply
-with the current number and the waiting count (refused keys beep differently)."""
+with the current number and the waiting count (refused keys beep differently). Keypads of any protocol arrive
+here as the same KeyEvents (drivers/keypad/codec.py): a one-key pause toggles, and digits or enter outside a
+typed sequence (which only keypad login reads) are answered as refused."""
 
 from __future__ import annotations
 
 from gui.qt import QObject
 from client.workspaces.clerk.calling_panel import CallingPanel
-from drivers.keypad.codec import HostReply, Key, KeyEvent
+from drivers.keypad.codec import HostReply, Key, KeyEvent, PadKey
 
 ACTIONS = {Key.CALL_NEXT: "call_next", Key.RECALL: "recall", Key.CALL_SPECIFIC: "call_specific",
            Key.HOLD: "hold", Key.TRANSFER: "transfer"}
@@ -22,6 +24,8 @@ class KeypadBridge(QObject):
         snapshot = self.panel.snapshot
         if event.key in (Key.QUERY_WAITING, Key.EVALUATE):
             self._reply(event, False)
+        elif event.key is PadKey.PAUSE_TOGGLE:
+            self.panel.perform("pause", reply=reply)
         elif event.key in (Key.PAUSE, Key.RESUME):
             paused = bool(snapshot and snapshot.paused)
             if paused == (event.key is Key.PAUSE):
@@ -36,8 +40,10 @@ class KeypadBridge(QObject):
                 self._reply(event, True)
             else:
                 self.panel.perform("transfer", {"to_window": window, "to_business_id": None}, reply=reply)
-        else:
+        elif event.key in ACTIONS:
             self.panel.perform(ACTIONS[event.key], reply=reply)
+        else:
+            self._reply(event, True)  # a digit, enter or clear with nothing being typed
 
     def _reply(self, event: KeyEvent, refused: bool) -> None:
         s = self.panel.snapshot
