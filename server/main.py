@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
-    org, queue_appointments, queue_config, queue_statistics, sync,
+    approval_admin, approval_cases, approval_notices, approval_worklists, auth, auth_pin, calendar, catalogue, errors,
+    health, org, queue_appointments, queue_config, queue_statistics, sync,
 )
 from server.approval import domain as approval
 from server.core.settings import Settings
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
-    for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
+    for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
                    approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

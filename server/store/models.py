@@ -1,4 +1,4 @@
-"""Server-only tables: login tokens and the audit trail. Never part of a client cache."""
+"""Server-only tables: login tokens, keypad-login PINs and the audit trail. Never part of a client cache."""
 
 from __future__ import annotations
 
@@ -33,3 +33,13 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(100), default="")
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class StaffPin(Base):
+    """A staff member's keypad-login PIN (hashed like a password) and its own failure count and lock."""
+    __tablename__ = "staff_pin"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
