@@ -48,16 +48,19 @@ def open_workstation_cache(path: Path, demo: bool):  # noqa: ANN201
     return engine
 
 
-def open_main(services, ops: Ops, type_size=None):  # noqa: ANN001, ANN201
-    """After login: the main window of the user's role, the workstation's devices (started) and the sync loop
-    (started when registered; it wakes on every command queued through services.sync). Returns (window,
-    devices, loop or None) — what a benchmark builds too, to measure what a counter does."""
+def open_main(services, ops: Ops, type_size=None, devices=None):  # noqa: ANN001, ANN201
+    """After login: the main window of the user's role, the workstation's devices (started; or those already
+    running for keypad login) and the sync loop (started when registered; it wakes on every command queued
+    through services.sync). Returns (window, devices, loop or None) — what a benchmark builds too, to measure
+    what a counter does."""
     from client.devices import Devices
     from client.windows.main_window import MainWindow
     from shared.sync.loop import SyncLoop
-    devices = Devices(services.workstation.devices)
+    started = devices is not None
+    devices = devices if started else Devices(services.workstation.devices)
     window = MainWindow(services, ops, devices, type_size=type_size)
-    devices.start()
+    if not started:
+        devices.start()
     loop = None
     if services.registered:
         loop = SyncLoop(services.sync)
@@ -73,10 +76,15 @@ class ClientApp:
         self.type_size = TypeSize.load(args.data_dir, self.workstation.large_type)
         apply_type_size(self.type_size)
         self.engine = None
-        self.window = self.devices = self.loop = None
+        self.window = self.loop = None
         auth = AuthService(self.workstation.server_url, OfflineLoginStore(args.data_dir / "offline_logins.json"),
-                           device_id=self.workstation.device_id)
-        self.login = LoginDialog(auth, self.ops)
+                           device_id=self.workstation.device_id,
+                           pins=OfflineLoginStore(args.data_dir / "offline_pins.json", wrong_code="offline_wrong_pin"))
+        # The devices run from the start: a counter without a keyboard signs in on its calling keypad.
+        from client.devices import Devices
+        self.devices = Devices(self.workstation.devices)
+        self.devices.start()
+        self.login = LoginDialog(auth, self.ops, keypad=self.devices.keypad)
         self.login.sig_logged_in.connect(self.signed_in)
         # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
         # program would end right there, in between. Until the main window is up, only an explicit quit ends
@@ -97,7 +105,8 @@ class ClientApp:
                        on_error=self._fatal)
 
     def _open_main(self, services) -> None:  # noqa: ANN001
-        self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size)
+        self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size,
+                                                         devices=self.devices)
         self.window.resize(1600, 960)
         self.window.showMaximized()
         self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program

@@ -1,9 +1,11 @@
 """Signing in: online through the server, or offline with the workstation's stored verifier when (and only
-when) the server cannot be reached. A refusal from the server is final: it never falls back to offline."""
+when) the server cannot be reached. A refusal from the server is final: it never falls back to offline. The
+same holds for keypad login (staff number digits + PIN, shared.pins)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +13,7 @@ import requests
 
 from client.services.offline_logins import OfflineLoginStore
 from shared.errors import DomainError
+from shared.pins import PIN_PATTERN, check_pin, keypad_number
 
 TIMEOUT = (3.05, 10)  # connect, read
 
@@ -41,9 +44,11 @@ class StaffSession:
 
 class AuthService:
     def __init__(self, server_url: str, offline: OfflineLoginStore, *, http: requests.Session | None = None,
-                 device_id: str | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
+                 device_id: str | None = None, clock: Callable[[], dt.datetime] | None = None,
+                 pins: OfflineLoginStore | None = None) -> None:
         self.server_url = server_url.rstrip("/")
         self.offline = offline
+        self.pins = pins  # keypad-login PIN verifiers, keyed by the staff number's digits
         self.http = http or requests.Session()
         self.device_id = device_id
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
@@ -69,6 +74,53 @@ class AuthService:
         user = payload["user"]
         self.offline.remember(username, password, user, self.clock())
         return _session(user, payload["token"], offline=False)
+
+    def login_pin(self, staff_no: str, pin: str) -> StaffSession:
+        """Keypad login: the digits of a staff number and a PIN; offline from the PIN store when (and only when)
+        the server cannot be reached."""
+        if not staff_no.isdigit() or not re.match(PIN_PATTERN, pin):
+            raise LoginRefused("staff number digits and a 4-8 digit PIN are required", code="missing_credentials")
+        body = {"staff_no": staff_no, "pin": pin}
+        if self.device_id:
+            body["device_id"] = self.device_id
+        try:
+            response = self.http.post(f"{self.server_url}/api/v1/auth/pin-login", json=body, timeout=TIMEOUT)
+        except requests.RequestException:
+            return self._offline_pin(staff_no, pin)
+        if response.status_code >= 500:
+            return self._offline_pin(staff_no, pin)
+        if response.status_code != 200:
+            error = _error(response)
+            raise LoginRefused(error.get("message", "login refused"), code=error.get("code", "login_refused"),
+                               **(error.get("details") or {}))
+        payload = response.json()
+        if self.pins is not None:
+            self.pins.remember(staff_no, pin, payload["user"], self.clock())
+        return _session(payload["user"], payload["token"], offline=False)
+
+    def set_pin(self, session: StaffSession, password: str, pin: str) -> None:
+        """Set the signed-in staff member's PIN on the server (online only) and keep its offline verifier."""
+        check_pin(pin)
+        if session.token is None:
+            raise LoginRefused("a PIN can only be set while online", code="pin_needs_server")
+        try:
+            response = self.http.put(f"{self.server_url}/api/v1/auth/pin", json={"password": password, "pin": pin},
+                                     headers={"Authorization": f"Bearer {session.token}"}, timeout=TIMEOUT)
+        except requests.RequestException as exc:
+            raise LoginRefused("the server cannot be reached", code="pin_needs_server") from exc
+        if response.status_code != 204:
+            error = _error(response)
+            raise LoginRefused(error.get("message", "refused"), code=error.get("code", "login_refused"))
+        if self.pins is not None:
+            profile = {"username": session.username, "display_name": session.display_name,
+                       "staff_no": session.staff_no, "roles": list(session.roles), "hall_id": session.hall_id,
+                       "department_id": session.department_id}
+            self.pins.remember(keypad_number(session.staff_no), pin, profile, self.clock())
+
+    def _offline_pin(self, staff_no: str, pin: str) -> StaffSession:
+        if self.pins is None:
+            raise LoginRefused("the server cannot be reached", code="offline_unknown_user")
+        return _session(self.pins.verify(staff_no, pin, self.clock()), None, offline=True)
 
     def _offline(self, username: str, password: str) -> StaffSession:
         profile = self.offline.verify(username, password, self.clock())

@@ -1,6 +1,7 @@
 """Offline login verifiers: after a successful online login the workstation keeps a salted PBKDF2-HMAC-SM3
 verifier of the password and the user's profile, so that the same user can sign in while the server is
-unreachable. Failed offline attempts lock the account locally, as the server would."""
+unreachable. Failed offline attempts lock the account locally, as the server would. Keypad-login PINs are kept
+the same way in a store of their own, keyed by the digits typed for the staff number (shared.pins)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ class OfflinePolicy:
 
 
 class OfflineLoginStore:
-    def __init__(self, path: Path, policy: OfflinePolicy = OfflinePolicy()) -> None:
+    def __init__(self, path: Path, policy: OfflinePolicy = OfflinePolicy(),
+                 wrong_code: str = "offline_wrong_password") -> None:
         self.path, self.policy = path, policy
+        self.wrong_code = wrong_code  # offline_wrong_pin in the PIN store
         self._lock = threading.Lock()
 
     def _read(self) -> dict:
@@ -84,7 +87,7 @@ class OfflineLoginStore:
                     entry["failures"] = 0
                     entry["locked_until"] = (now + dt.timedelta(minutes=self.policy.lock_minutes)).isoformat()
                 self._write(data)
-                raise OfflineLoginRefused("wrong username or password", code="offline_wrong_password")
+                raise OfflineLoginRefused("wrong username or password", code=self.wrong_code)
             if entry.get("failures") or entry.get("locked_until"):
                 entry["failures"], entry["locked_until"] = 0, None
                 self._write(data)

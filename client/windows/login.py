@@ -1,4 +1,6 @@
-"""The login dialog. Signing in runs off the GUI thread; the dialog stays responsive and says what happened."""
+"""The login dialog. Signing in runs off the GUI thread; the dialog stays responsive and says what happened.
+With a calling keypad configured, the staff member may instead type staff number + PIN on the keypad
+(client.windows.keypad_login)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from shared.errors import DomainError
 class LoginDialog(QDialog):
     sig_logged_in = Signal(object)  # StaffSession
 
-    def __init__(self, auth: AuthService, ops: Ops, hall_name: str = "", parent=None) -> None:  # noqa: ANN001
+    def __init__(self, auth: AuthService, ops: Ops, hall_name: str = "", parent=None,  # noqa: ANN001
+                 keypad=None) -> None:  # noqa: ANN001  drivers.qt.devices.KeypadAdapter
         super().__init__(parent)
         self.auth, self.ops = auth, ops
         self.session: StaffSession | None = None
@@ -52,6 +55,12 @@ class LoginDialog(QDialog):
         layout.addWidget(subtitle)
         layout.addLayout(form)
         layout.addWidget(self.submit)
+        self.keypad_login = None
+        if keypad is not None:
+            from client.windows.keypad_login import KeypadLoginPanel
+            self.keypad_login = KeypadLoginPanel(keypad)
+            self.keypad_login.sig_submit.connect(self._submit_pin)
+            layout.addWidget(self.keypad_login)
         layout.addWidget(self.message)
 
     def _submit(self) -> None:
@@ -63,8 +72,18 @@ class LoginDialog(QDialog):
         username, password = self.username.text(), self.password.text()
         self.ops.run(lambda: self.auth.login(username, password), on_done=self._done, on_error=self._failed)
 
+    def _submit_pin(self, staff_digits: str, pin: str) -> None:
+        if not self.submit.isEnabled():
+            return
+        self._busy(True)
+        self.message.setStyleSheet("color: #555;")
+        self.message.setText(self.tr("正在登录…"))
+        self.ops.run(lambda: self.auth.login_pin(staff_digits, pin), on_done=self._done, on_error=self._failed)
+
     def _done(self, session: StaffSession) -> None:
         self._busy(False)
+        if self.keypad_login is not None:
+            self.keypad_login.detach()
         self.session = session
         self.sig_logged_in.emit(session)
         self.accept()
@@ -73,6 +92,8 @@ class LoginDialog(QDialog):
         self._busy(False)
         self.password.clear()
         self.password.setFocus()
+        if self.keypad_login is not None:
+            self.keypad_login.clear()
         self.message.setStyleSheet("color: #b00020;")
         if isinstance(error, DomainError):
             self.message.setText(error_text(error.code, error.message))
