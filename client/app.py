@@ -12,8 +12,7 @@ from pathlib import Path
 from gui.ops import Ops
 from gui.app import application
 from gui.qt import QApplication, QMessageBox, QTimer
-from client.services.auth import AuthService, StaffSession
-from client.services.offline_logins import OfflineLoginStore
+from client.services.auth import StaffSession, workstation_auth
 from client.services.workstation import load_workstation
 from shared.protocol.endpoint import DEFAULT_SERVER_URL
 from client.widgets.style import stylesheet
@@ -77,9 +76,7 @@ class ClientApp:
         apply_type_size(self.type_size)
         self.engine = None
         self.window = self.loop = None
-        auth = AuthService(self.workstation.server_url, OfflineLoginStore(args.data_dir / "offline_logins.json"),
-                           device_id=self.workstation.device_id,
-                           pins=OfflineLoginStore(args.data_dir / "offline_pins.json", wrong_code="offline_wrong_pin"))
+        auth = workstation_auth(self.workstation)
         # The devices run from the start: a counter without a keyboard signs in on its calling keypad.
         from client.devices import Devices
         self.devices = Devices(self.workstation.devices)

@@ -138,3 +138,11 @@ def _session(user: dict, token: str | None, *, offline: bool) -> StaffSession:
     return StaffSession(username=user["username"], display_name=user["display_name"], staff_no=user["staff_no"],
                         roles=tuple(user["roles"]), hall_id=user.get("hall_id"),
                         department_id=user.get("department_id"), token=token, offline=offline)
+
+
+def workstation_auth(workstation) -> AuthService:  # noqa: ANN001  client.services.workstation.Workstation
+    """The workstation's AuthService: its server, its offline password and PIN verifiers."""
+    data = workstation.data_dir
+    return AuthService(workstation.server_url, OfflineLoginStore(data / "offline_logins.json"),
+                       device_id=workstation.device_id,
+                       pins=OfflineLoginStore(data / "offline_pins.json", wrong_code="offline_wrong_pin"))

@@ -11,6 +11,7 @@
     port = "/dev/ttyUSB0"
     [keypad]
     port = "/dev/ttyUSB1"
+    protocol = "wireless-15key" # govhall-1 (default), a shipped description, a .toml path, or "learned"
     [printer]
     transport = "network"
     host = "192.168.1.50"
@@ -19,12 +20,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
 from shared.protocol.endpoint import DEFAULT_SERVER_URL as DEFAULT_SERVER
 FILE_NAME = "workstation.toml"
+LEARNED_KEYPAD = "keypad-learned.toml"  # client.dialogs.keypad_learning writes it
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
     if path.exists():
         section = tomllib.loads(path.read_text(encoding="utf-8")).get("workstation", {})
         devices = {k: v for k, v in load_config(path).items() if k != "workstation"}
+        keypad = devices.get("keypad")
+        if keypad is not None and keypad.get("protocol") == "learned":  # what learning mode saved here
+            devices["keypad"] = replace(keypad, options={**keypad.options,
+                                                         "protocol": str(data_dir / LEARNED_KEYPAD)})
     window = section.get("window")
     large_type = section.get("large_type", False)
     if not isinstance(large_type, bool):

@@ -58,6 +58,10 @@ class MainWindow(QMainWindow):
         large.setDefaultAction(self.large_type)
         bar.addSpacing(12)
         bar.addWidget(large)
+        for text, slot in ((self.tr("设备设置"), self.open_device_settings), (self.tr("设置 PIN"), self.open_set_pin)):
+            button = QToolButton(text=text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
         if session.offline:
             offline = QLabel(self.tr("离线登录"))
             offline.setStyleSheet("background: #b7791f; padding: 2px 8px; border-radius: 3px;")
@@ -83,6 +87,19 @@ class MainWindow(QMainWindow):
         self.type_size.large = large
         apply_type_size(self.type_size, self)
         self.type_size.save()
+
+    def open_device_settings(self):  # noqa: ANN201
+        from client.dialogs.device_settings import DeviceSettingsDialog
+        dialog = DeviceSettingsDialog(self.devices, self.services.workstation, self)
+        dialog.show()
+        return dialog
+
+    def open_set_pin(self):  # noqa: ANN201
+        from client.dialogs.staff_pin import SetPinDialog
+        from client.services.auth import workstation_auth
+        dialog = SetPinDialog(workstation_auth(self.services.workstation), self.services.session, self.ops, self)
+        dialog.show()
+        return dialog
 
     def _devices_text(self) -> str:
         names = [(self.devices.idcard, "读卡器"), (self.devices.keypad, "叫号器"), (self.devices.printer, "打印机")]

@@ -90,7 +90,7 @@ class FrameParser:
     def feed(self, chunk: bytes) -> list[RawFrame | DeviceError]:
         self.buffer.extend(chunk)
         out: list[RawFrame | DeviceError] = []
-        while self.buffer.align():
+        while self._align(out):
             result = self._frame(bytes(self.buffer.data))
             if result is None:
                 break
@@ -101,6 +101,17 @@ class FrameParser:
             self.buffer.consume(len(result.raw))
             out.append(result)
         return out
+
+    def _align(self, out: list) -> bool:
+        """Align on the header; bytes dropped to get there are reported (a keypad of another protocol, noise)."""
+        before, head = self.buffer.discarded, bytes(self.buffer.data[:16])
+        aligned = self.buffer.align()
+        dropped = self.buffer.discarded - before
+        if dropped:
+            out.append(FrameError(f"{dropped} bytes without a {self.d.name} frame header skipped "
+                                  f"({head[:min(dropped, 16)].hex(' ').upper()})", device="keypad",
+                                  protocol=self.d.name))
+        return aligned
 
     def _frame(self, data: bytes) -> RawFrame | DeviceError | None:
         """The frame at the head of `data`, an error for a bad one, or None while bytes are still missing."""
@@ -271,7 +282,7 @@ class KeypadCodec:
         d = self.description
         action = KEY_ACTIONS[event.key]
         argument = event.ticket if event.key == Key.CALL_SPECIFIC else (
-            str(event.target_window) if event.key == Key.TRANSFER else "")
+            str(event.target_window) if event.key == Key.TRANSFER and event.target_window else "")
         if argument and action in d.compose and action not in d.arguments:
             if not argument.isdigit():
                 raise ValueError(f"{d.name} types {action}'s argument on digit keys: digits only")
@@ -280,6 +291,8 @@ class KeypadCodec:
             return presses + [self._single(event.address, "enter", event.seq)]
         if event.key == PadKey.DIGIT and "digit" not in (*d.keys.values(), *d.literal.values()):
             return [self._single(event.address, f"digit:{event.digit}", event.seq)]
+        if not argument and action in d.compose and action not in d.arguments:
+            return [self._single(event.address, action, event.seq)]  # the prefix key alone
         return [self._single(event.address, action, event.seq, event)]
 
     def _single(self, address: int, action: str, seq: int, event: KeyEvent | None = None) -> bytes:

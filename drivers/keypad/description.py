@@ -90,7 +90,10 @@ def parse_description(data: dict, source: str = "") -> Description:
                    for k, v in data["literal"].items()}
         if not literal or any(not k for k in literal):
             raise ConfigError(f"{where}: [literal] needs at least one non-empty frame", device="keypad")
-        return Description(name=name, title=str(data.get("title", "")), literal=literal,
+        compose = {str(k): str(v) for k, v in (data.get("compose") or {}).items()}
+        if any(v not in COMPOSED for v in compose.values()):
+            raise ConfigError(f"{where}: [compose] takes {COMPOSED}", device="keypad")
+        return Description(name=name, title=str(data.get("title", "")), literal=literal, compose=compose,
                            address=int(data.get("address", 1)), source=source)
     frame = data.get("frame") or {}
     fields = tuple(frame.get("fields", ()))
@@ -153,11 +156,14 @@ def load_description(name_or_path: str | Path) -> Description:
     return parse_description(data, str(path))
 
 
-def literal_toml(name: str, title: str, frames: dict[bytes, str], address: int = 1) -> str:
+def literal_toml(name: str, title: str, frames: dict[bytes, str], address: int = 1,
+                 compose: dict[str, str] | None = None) -> str:
     """The TOML text of a literal description (what learning mode saves)."""
-    lines = [f"# Written by the GovHall client's keypad learning mode: the exact bytes each key sent.",
-             f"name = {_q(name)}", f"title = {_q(title)}", f"address = {int(address)}", "", "[literal]"]
-    lines += [f"{_q(frame.hex(' ').upper())} = {_q(action)}" for frame, action in frames.items()]
+    lines = ["# Written by the GovHall client's keypad learning mode: the exact bytes each key sent.",
+             f"name = {_q(name)}", f"title = {_q(title)}", f"address = {int(address)}", ""]
+    if compose:
+        lines += ["[compose]"] + [f"{k} = {_q(v)}" for k, v in compose.items()] + [""]
+    lines += ["[literal]"] + [f"{_q(frame.hex(' ').upper())} = {_q(action)}" for frame, action in frames.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -54,6 +54,9 @@ class IdCardReaderAdapter(DeviceLoop):
 
 class KeypadAdapter(_Commands):
     sig_key = Signal(object)  # KeyEvent
+    sig_raw = Signal(object)  # bytes; learning mode: one key press's bytes, as they came
+    sig_protocol = Signal(str)  # the description now spoken (after use())
+    sig_learning = Signal(bool)  # learning mode is now on / off on the receiver's thread
 
     def __init__(self, receiver, parent: QObject | None = None, retry_delay: float = 1.0) -> None:
         super().__init__(retry_delay, parent)
@@ -62,10 +65,34 @@ class KeypadAdapter(_Commands):
     def reply(self, event, host_reply) -> None:
         self.submit(self.receiver.reply, event, host_reply)
 
+    def learn(self, on: bool) -> None:
+        """Learning mode: report each press's raw bytes (sig_raw) instead of decoding keys."""
+        self.submit(self._learn, on)
+
+    def use(self, protocol: str) -> None:
+        """Speak another keypad description (a shipped name or a file), e.g. one learning mode saved."""
+        self.submit(self._use, protocol)
+
+    def _learn(self, on: bool) -> None:
+        self.receiver.learning = on
+        self.receiver.captured.clear()
+        self.sig_learning.emit(on)
+
+    def _use(self, protocol: str) -> None:
+        try:
+            self.receiver.use(protocol)
+        except DeviceError as exc:
+            self.sig_error.emit(exc.code, exc.message)
+            return
+        self.sig_protocol.emit(self.receiver.codec.name)
+
     def step(self) -> None:
         self.run_commands()
         for event in self.receiver.poll(0.05):
             self.sig_key.emit(event)
+        captured, self.receiver.captured = self.receiver.captured, []
+        for frame in captured:
+            self.sig_raw.emit(frame)
         errors, self.receiver.errors = self.receiver.errors, []
         for exc in errors:
             self.sig_error.emit(exc.code, exc.message)

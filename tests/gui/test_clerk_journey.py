@@ -5,13 +5,15 @@ an ESC/POS receipt with the case number and a QR code; 补正 and 不予受理 p
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from client.devices import Devices
 from gui.qt import Qt
-from drivers.keypad.codec import Key, PadKey
+from drivers.config import DeviceSettings
+from drivers.keypad.codec import ACTION_KEYS, Key, PadKey
 from shared.notices import MissingPlaceholder
 from tests.client.support import Clock, grant_case_numbers, publish_row, publish_ticket, services, staff
 from tests.gui.client_support import SimDevices, open_window, shoot, shoot_dialog
@@ -243,3 +245,92 @@ def test_vendor_keypad_drives_call_recall_transfer_and_pause(qtbot, vendor_clerk
     qtbot.waitUntil(lambda: panel.snapshot.paused)
     pad.press(PadKey.PAUSE_TOGGLE)
     qtbot.waitUntil(lambda: not panel.snapshot.paused)
+
+
+UNKNOWN_LAYOUT = """# a keypad no shipped description covers (made up for this test)
+name = "unknown-layout"
+[frame]
+header = "5A A5"
+fields = ["address", "command", "checksum"]
+terminator = "0D"
+checksum = "crc16-modbus"
+[keys]
+"21" = "next"
+"22" = "recall"
+"23" = "pause_toggle"
+"24" = "transfer"
+"35" = "digit:5"
+"30" = "enter"
+[compose]
+transfer = "window"
+"""
+
+
+@pytest.fixture
+def learning_clerk(qtbot, tmp_path):  # noqa: ANN001
+    """The counter's workstation speaks govhall-1; its keypad speaks a layout nobody described to it."""
+    layout = tmp_path / "unknown-layout.toml"
+    layout.write_text(UNKNOWN_LAYOUT, encoding="utf-8")
+    sims = SimDevices(keypad_protocol=urllib.parse.quote(str(layout)))
+    sims.settings["keypad"] = DeviceSettings("keypad", port=sims.keypad_url, options={"protocol": "govhall-1"})
+    clock = Clock()
+    s = services(tmp_path, staff(), clock)
+    business = s.desk.window.services[0].business_id
+    for seq, number in enumerate(("A001", "A002"), start=1):
+        publish_ticket(s.engine, 1, business, number, clock.now - dt.timedelta(minutes=30 - 10 * seq), seq=seq)
+    window, ops, devices = open_window(qtbot, s, Devices(sims.settings))
+    yield window, s, sims
+    devices.stop()
+    ops.wait()
+    sims.stop()
+
+
+def test_learning_mode_maps_the_keys_of_an_unknown_keypad(qtbot, learning_clerk, screenshot):  # noqa: ANN001
+    window, s, sims = learning_clerk
+    pad, panel = sims.keypad, _panel(window)
+    qtbot.waitUntil(lambda: panel.snapshot is not None and sum(panel.snapshot.waiting.values()) == 2)
+    with qtbot.waitSignal(window.devices.keypad.sig_error, timeout=3000) as refused:
+        pad.press(Key.CALL_NEXT)  # not understood yet: refused on the line, nothing called
+    assert refused.args[0] in ("frame_error", "checksum_error")
+    qtbot.wait(200)
+    assert panel.ticket.text() == "—"
+
+    settings = window.open_device_settings()
+    qtbot.addWidget(settings)
+    learning = settings.open_learning()
+    qtbot.waitUntil(lambda: learning.listening)
+    assert "请按：呼叫（下一位）" in learning.prompt.text()
+    layout_actions = set(pad.codec.description.keys.values())
+    for action, label in learning.learning.steps:
+        if action not in layout_actions:
+            learning.skip.click()
+            continue
+        row = learning.learning.position
+        base, _, digit = action.partition(":")
+        pad.press(ACTION_KEYS[base], digit=digit)
+        qtbot.waitUntil(lambda: learning.table.item(row, 1).text() != "", timeout=3000)
+        if action == "recall":  # pressing an already learned key again is caught, not recorded twice
+            pad.press(Key.CALL_NEXT)
+            qtbot.waitUntil(lambda: "已记录为“呼叫（下一位）”" in learning.message.text(), timeout=3000)
+            assert learning.learning.current[0] == "pause_toggle"
+    assert "全部按键已记录" in learning.prompt.text()
+    shoot_dialog(qtbot, screenshot, learning, "dialog-keypad-learning")
+    with qtbot.waitSignal(window.devices.keypad.sig_protocol, timeout=3000):
+        learning.save.click()
+    saved = s.workstation.data_dir / "keypad-learned.toml"
+    assert saved.is_file() and "next" in saved.read_text(encoding="utf-8")
+    assert "已保存到" in settings.message.text() and settings.protocol.text() == "learned"
+
+    pad.press(Key.CALL_NEXT)  # the learned 呼叫 now calls through the panel
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A001")
+    pad.press(Key.TRANSFER, target_window=5)  # 转移 5 确认, learned key by key
+    qtbot.waitUntil(lambda: panel.ticket.text() == "—")
+    pad.press(Key.CALL_NEXT)
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A002")
+    # and the workstation keeps it: `protocol = "learned"` in workstation.toml names the saved file
+    (s.workstation.data_dir / "workstation.toml").write_text('[keypad]\nport = "sim://x"\nprotocol = "learned"\n',
+                                                             encoding="utf-8")
+    from client.services.workstation import load_workstation
+    from drivers.factory import keypad_protocol
+    reloaded = load_workstation(s.workstation.data_dir)
+    assert keypad_protocol(reloaded.devices["keypad"]) == str(saved)
