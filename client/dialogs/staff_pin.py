@@ -31,8 +31,9 @@ class SetPinDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("在叫号器上登录时输入工号数字 {0}，再输入 PIN。").format(
-            keypad_number(session.staff_no))))
+        self.hint = QLabel(self.tr("在叫号器上登录时输入工号数字 {0}，再输入 PIN。").format(
+            keypad_number(session.staff_no)))
+        layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)

@@ -84,3 +84,31 @@ def test_empty_credentials(server_url, store) -> None:
     with pytest.raises(LoginRefused) as err:
         AuthService(server_url, store).login("  ", "")
     assert err.value.code == "missing_credentials"
+
+
+def test_pin_login_online_offline_and_offline_lockout(server_url, dead_url, store, clock, tmp_path) -> None:
+    pins = OfflineLoginStore(tmp_path / "pins.json", OfflinePolicy(iterations=1000), wrong_code="offline_wrong_pin")
+    online = AuthService(server_url, store, clock=clock, pins=pins)
+    online.set_pin(online.login("clerk", PASSWORD), PASSWORD, "2468")
+    assert "2468" not in (tmp_path / "pins.json").read_text(encoding="utf-8")
+    assert not online.login_pin("0101", "2468").offline
+    with pytest.raises(LoginRefused) as err:
+        online.login_pin("0101", "1111")  # refused by the server: final, no offline fallback
+    assert err.value.code == "invalid_pin"
+    offline = AuthService(dead_url, store, clock=clock, pins=pins)
+    session = offline.login_pin("0101", "2468")
+    assert session.offline and session.username == "clerk" and session.token is None
+    codes = []
+    for _ in range(5):
+        with pytest.raises(OfflineLoginRefused) as err:
+            offline.login_pin("0101", "9999")
+        codes.append(err.value.code)
+    assert codes == ["offline_wrong_pin"] * 5
+    with pytest.raises(OfflineLoginRefused) as err:
+        offline.login_pin("0101", "2468")  # locked locally, as the server would
+    assert err.value.code == "offline_locked"
+    clock.advance(minutes=16)
+    assert offline.login_pin("0101", "2468").offline
+    with pytest.raises(LoginRefused) as err:
+        offline.login_pin("DG0101", "2468")  # a keypad has digits only
+    assert err.value.code == "missing_credentials"

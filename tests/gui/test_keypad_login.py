@@ -85,3 +85,35 @@ def test_wrong_staff_number_online_and_the_clear_key(qtbot, server_url, tmp_path
     pad.type_digits("2468")
     qtbot.waitUntil(lambda: dialog.message.text() == "工号或 PIN 错误", timeout=8000)
     assert dialog.isVisible() and dialog.keypad_login.entry.stage == "staff"
+
+
+def test_set_pin_dialog_sets_the_pin_keypad_login_then_accepts(qtbot, server_url, tmp_path, keypad):  # noqa: ANN001
+    from client.dialogs.staff_pin import SetPinDialog
+
+    adapter, pad = keypad
+    auth = _auth(server_url, tmp_path)
+    session = auth.login("clerk", "GovHall@2026")
+    dialog = SetPinDialog(auth, session, Ops())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "工号数字 0101" in dialog.hint.text()  # which digits to type for the staff number
+    qtbot.keyClicks(dialog.password, "GovHall@2026")
+    qtbot.keyClicks(dialog.pin, "1357")
+    qtbot.keyClicks(dialog.again, "1375")
+    dialog.buttons.accepted.emit()
+    assert dialog.message.text() == "两次输入的 PIN 不一致"
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, "1357")
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "wrong")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.message.text() == "密码错误", timeout=8000)
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "GovHall@2026")
+    with qtbot.waitSignal(dialog.accepted, timeout=8000):
+        dialog.buttons.accepted.emit()
+
+    login = _dialog(qtbot, auth, adapter)
+    with qtbot.waitSignal(login.sig_logged_in, timeout=8000):
+        pad.type_digits("0101")
+        pad.type_digits("1357")

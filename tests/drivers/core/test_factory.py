@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from drivers import factory
 from drivers.config import load_config
 from drivers.keypad.codec import Key
@@ -86,3 +88,17 @@ record_dir = "{tmp_path / 'rec'}"
 
     engine = factory.announcer_engine(config["tts"])
     assert type(engine).__name__ == "FallbackEngine"
+
+
+def test_keypad_protocol_setting_names_the_description(tmp_path):
+    from drivers.config import settings_from_mapping
+    from drivers.core.errors import ConfigError
+
+    assert factory.keypad_protocol(settings_from_mapping("keypad", {"port": "loop://"})) == "govhall-1"
+    assert factory.keypad_protocol(settings_from_mapping("keypad", {"codec": "govhall-1"})) == "govhall-1"
+    vendor = factory.keypad_receiver(settings_from_mapping("keypad", {"port": "loop://",
+                                                                      "protocol": "wireless-15key"}))
+    assert vendor.codec.name == "wireless-15key"
+    vendor.close()
+    with pytest.raises(ConfigError, match="acme"):
+        factory.keypad_receiver(settings_from_mapping("keypad", {"port": "loop://", "protocol": "acme"}))

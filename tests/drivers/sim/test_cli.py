@@ -145,3 +145,19 @@ def test_led_and_scanner_sims(run_sim):
     finally:
         scanner.close()
     assert codes == ["QR-1", "QR-2"]
+
+
+def test_keypad_sim_speaks_a_vendor_description(run_sim):
+    proc, url = run_sim("keypad", "--tcp", "0", "--protocol", "wireless-15key", "--press", "next,transfer:12",
+                        "--interval", "0.2")
+    receiver = KeypadReceiver(SerialLink(url), codec="wireless-15key")
+    events = []
+    try:
+        assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 2, 5)
+        assert [e.key for e in events[:2]] == [Key.CALL_NEXT, Key.TRANSFER] and events[1].target_window == 12
+        receiver.reply(events[1], HostReply(current="A023", waiting=4, beep=True))
+    finally:
+        receiver.close()
+    proc.terminate()
+    out, _ = proc.communicate(timeout=5)
+    assert "LCD: current A023  waiting 4  BEEP" in out
