@@ -8,6 +8,11 @@ from pathlib import Path
 
 from client.services.workstation import LEARNED_KEYPAD
 from drivers.keypad.learn import KeyLearning
+
+# what the installer is asked to press for each action (drivers.keypad.learn.STEPS)
+LABELS = {"next": "呼叫（下一位）", "recall": "重呼", "pause_toggle": "暂停/恢复", "transfer": "转移", "evaluate": "评价",
+          "hold": "挂起", "query": "查询等候人数", "enter": "确认", "clear": "清除",
+          **{f"digit:{d}": f"数字 {d}" for d in "0123456789"}}
 from gui.qt import (QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
                     Signal)
 
@@ -28,8 +33,8 @@ class KeypadLearningDialog(QDialog):
         self.table = QTableWidget(len(self.learning.steps), 2)
         self.table.setHorizontalHeaderLabels([self.tr("按键"), self.tr("收到的数据")])
         self.table.horizontalHeader().setStretchLastSection(True)
-        for row, (_, label) in enumerate(self.learning.steps):
-            self.table.setItem(row, 0, QTableWidgetItem(self.tr(label)))
+        for row, action in enumerate(self.learning.steps):
+            self.table.setItem(row, 0, QTableWidgetItem(self._label(action)))
             self.table.setItem(row, 1, QTableWidgetItem(""))
         self.skip = QPushButton(self.tr("跳过此键"))
         self.skip.clicked.connect(self._skip)
@@ -71,9 +76,9 @@ class KeypadLearningDialog(QDialog):
             self.table.item(row, 1).setText(frame.hex(" ").upper())
             self.message.setText("")
         elif outcome == "repeat":
-            taken = dict(self.learning.steps)[self.learning.frames[bytes(frame)]]
+            taken = self.learning.frames[bytes(frame)]
             self.message.setText(self.tr("这个键已记录为“{0}”，请按“{1}”").format(
-                self.tr(taken), self.tr(self.learning.current[1])))
+                self._label(taken), self._label(self.learning.current)))
         self._show()
 
     def _skip(self) -> None:
@@ -112,12 +117,15 @@ class KeypadLearningDialog(QDialog):
                 pass
         self.keypad.learn(False)
 
+    def _label(self, action: str) -> str:
+        return self.tr(LABELS.get(action, action))
+
     def _show(self) -> None:
         current = self.learning.current
         if not self.listening:
             self.prompt.setText(self.tr("正在连接叫号器…"))
         else:
-            self.prompt.setText(self.tr("请按：{0}").format(self.tr(current[1])) if current
+            self.prompt.setText(self.tr("请按：{0}").format(self._label(current)) if current
                                 else self.tr("全部按键已记录，请点“保存”"))
         self.skip.setEnabled(current is not None)
         if current is not None:

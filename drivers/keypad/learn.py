@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 
 from drivers.keypad.description import literal_toml
 
-# (action, what the installer is asked to press) in the order asked; every step may be skipped
-STEPS: tuple[tuple[str, str], ...] = (
-    ("next", "呼叫（下一位）"), ("recall", "重呼"), ("pause_toggle", "暂停/恢复"), ("transfer", "转移"),
-    ("evaluate", "评价"), ("hold", "挂起"), ("query", "查询等候人数"),
-    *((f"digit:{d}", f"数字 {d}") for d in "1234567890"), ("enter", "确认"), ("clear", "清除"),
-)
+# the actions asked for, in order; every step may be skipped (the client names them to the installer)
+STEPS: tuple[str, ...] = ("next", "recall", "pause_toggle", "transfer", "evaluate", "hold", "query",
+                          *(f"digit:{d}" for d in "1234567890"), "enter", "clear")
 
 
 @dataclass
 class KeyLearning:
-    steps: tuple[tuple[str, str], ...] = STEPS
+    steps: tuple[str, ...] = STEPS
     frames: dict[bytes, str] = field(default_factory=dict)  # frame → action
     position: int = 0
 
@@ -30,7 +27,7 @@ class KeyLearning:
         return self.position >= len(self.steps)
 
     @property
-    def current(self) -> tuple[str, str] | None:
+    def current(self) -> str | None:
         return None if self.done else self.steps[self.position]
 
     def record(self, frame: bytes) -> str:
@@ -43,7 +40,7 @@ class KeyLearning:
             return "empty"
         if frame in self.frames:
             return "repeat"
-        self.frames[frame] = self.steps[self.position][0]
+        self.frames[frame] = self.steps[self.position]
         self.position += 1
         return "learned"
 

@@ -301,7 +301,7 @@ def test_learning_mode_maps_the_keys_of_an_unknown_keypad(qtbot, learning_clerk,
     qtbot.waitUntil(lambda: learning.listening)
     assert "请按：呼叫（下一位）" in learning.prompt.text()
     layout_actions = set(pad.codec.description.keys.values())
-    for action, label in learning.learning.steps:
+    for action in learning.learning.steps:
         if action not in layout_actions:
             learning.skip.click()
             continue
@@ -312,7 +312,7 @@ def test_learning_mode_maps_the_keys_of_an_unknown_keypad(qtbot, learning_clerk,
         if action == "recall":  # pressing an already learned key again is caught, not recorded twice
             pad.press(Key.CALL_NEXT)
             qtbot.waitUntil(lambda: "已记录为“呼叫（下一位）”" in learning.message.text(), timeout=3000)
-            assert learning.learning.current[0] == "pause_toggle"
+            assert learning.learning.current == "pause_toggle"
     assert "全部按键已记录" in learning.prompt.text()
     shoot_dialog(qtbot, screenshot, learning, "dialog-keypad-learning")
     with qtbot.waitSignal(window.devices.keypad.sig_protocol, timeout=3000):
