@@ -17,7 +17,7 @@ class DeviceSettingsDialog(QDialog):
         form = QFormLayout()
         for name, label in (("idcard", "身份证阅读器"), ("keypad", "叫号器"), ("printer", "打印机")):
             s = settings.get(name)
-            form.addRow(self.tr(label), QLabel(s.port or str(s.get("host", "")) if s else self.tr("未配置")))
+            form.addRow(self.tr(label), QLabel(_where(s) if s else self.tr("未配置")))
         self.protocol = QLabel(self._protocol_text())
         form.addRow(self.tr("叫号器协议"), self.protocol)
         self.learn = QPushButton(self.tr("学习叫号器按键…"))
@@ -51,3 +51,11 @@ class DeviceSettingsDialog(QDialog):
     def _saved(self, path: str) -> None:
         self.message.setText(self.tr("已保存到 {0}，本机叫号器已按它工作。在 workstation.toml 的 [keypad] 中写 "
                                      "protocol = \"learned\"，重启后仍使用它。").format(path))
+
+
+def _where(settings) -> str:  # noqa: ANN001  DeviceSettings
+    """Where the device is reached: its port (path or URL), or host:port for network devices."""
+    host = settings.get("host")
+    if host:
+        return f"{host}:{settings.get('tcp_port') or settings.port}"
+    return settings.port

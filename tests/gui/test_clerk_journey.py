@@ -320,6 +320,7 @@ def test_learning_mode_maps_the_keys_of_an_unknown_keypad(qtbot, learning_clerk,
     saved = s.workstation.data_dir / "keypad-learned.toml"
     assert saved.is_file() and "next" in saved.read_text(encoding="utf-8")
     assert "已保存到" in settings.message.text() and settings.protocol.text() == "learned"
+    shoot_dialog(qtbot, screenshot, settings, "dialog-device-settings")
 
     pad.press(Key.CALL_NEXT)  # the learned 呼叫 now calls through the panel
     qtbot.waitUntil(lambda: panel.ticket.text() == "A001")
