@@ -269,7 +269,6 @@ END = _GOVHALL.description.terminator[0]
 MAX_DATA = _GOVHALL.description.max_data
 CMD_REPLY = _GOVHALL.description.reply_command
 CMD_NAK = _GOVHALL.description.nak_command
-GovhallKeypadCodec = lambda: get_codec("govhall-1")  # noqa: E731  (the name earlier code imported)
 
 
 def encode_frame(address: int, cmd: int, data: bytes = b"") -> bytes:
