@@ -1,4 +1,4 @@
-"""Server-only tables: login tokens and the audit trail. Never part of a client cache."""
+"""Server-only tables: login tokens, the audit trail and scheduled job runs. Never part of a client cache."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(100), default="")
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ServerJob(Base):
+    """The last run of each scheduled job, shared by every server process on the database: a process runs a
+    job only when this row says it is due, inside a transaction that holds the job's lock (server/job_claims)."""
+    __tablename__ = "server_job"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run: Mapped[dt.datetime]
+    runs: Mapped[int] = mapped_column(default=0)
+    ran_by: Mapped[str] = mapped_column(String(128), default="")
+    last_error: Mapped[str | None] = mapped_column(String(500))

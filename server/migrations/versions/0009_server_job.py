@@ -1,0 +1,36 @@
+"""server: scheduled job runs shared by every server process (server_job)
+
+Revision ID: 0009_server_job
+Revises: 0005_ticket_print_state
+Create Date: 2026-12-05 01:20:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0009_server_job'
+down_revision: Union[str, Sequence[str], None] = '0005_ticket_print_state'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    op.create_table(
+        'server_job',
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('last_run', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('runs', sa.Integer(), nullable=False),
+        sa.Column('ran_by', sa.String(length=128), nullable=False),
+        sa.Column('last_error', sa.String(length=500), nullable=True),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_server_job')),
+    )
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    op.drop_table('server_job')
