@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    database = Database(settings.effective_database_url)
+    database = Database.from_settings(settings)
     try:
         database.migrate()
     except DatabaseTooNew as exc:
@@ -57,9 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from server.main import create_app
+    from server.runtime import start_background
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
-    app.state.scheduler.start()
+    start_background(app)
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
     return 0
 

@@ -63,7 +63,7 @@ class BodyLimit:
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = database or Database(settings.effective_database_url)
+    database = database or Database.from_settings(settings)
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
