@@ -1,6 +1,7 @@
-"""server: scheduled job runs shared by every server process (server_job)
+"""server: state every server process shares: scheduled job runs (server_job), booking requests per client
+(queue_booking_request)
 
-Revision ID: 0009_server_job
+Revision ID: 0009_shared_process_state
 Revises: 0005_ticket_print_state
 Create Date: 2026-12-05 01:20:00
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0009_server_job'
+revision: str = '0009_shared_process_state'
 down_revision: Union[str, Sequence[str], None] = '0005_ticket_print_state'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -29,8 +30,18 @@ def upgrade() -> None:
         sa.Column('last_error', sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_server_job')),
     )
+    op.create_table(
+        'queue_booking_request',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('client', sa.String(length=80), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_booking_request')),
+    )
+    op.create_index('ix_queue_booking_request_at', 'queue_booking_request', ['at'])
+    op.create_index('ix_queue_booking_request_client_at', 'queue_booking_request', ['client', 'at'])
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_table('queue_booking_request')
     op.drop_table('server_job')
