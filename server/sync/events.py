@@ -83,8 +83,9 @@ class EventHub:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False, self._seq[hall_id]
-            try:
-                await asyncio.wait_for(event.wait(), remaining if trusted else min(remaining, self.feed.poll_seconds))
+            try:  # asyncio.timeout, not wait_for: no extra task per waiting device
+                async with asyncio.timeout(remaining if trusted else min(remaining, self.feed.poll_seconds)):
+                    await event.wait()
             except TimeoutError:
                 if loop.time() >= deadline:
                     return False, self._seq[hall_id]
