@@ -17,6 +17,7 @@ from server.approval import domain as approval
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
 from server.no_store import NoStore
+from server.sync.events_asgi import EventsLongPoll
 from server.queue import domain as queue
 from server.scheduler import Scheduler
 from server.store.database import Database
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                    approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
     app.add_middleware(NoStore)
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
