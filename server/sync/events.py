@@ -65,10 +65,10 @@ class EventHub:
     async def wait(self, hall_id: int, since: int, timeout: float,
                    current: Callable[[], Awaitable[int]]) -> tuple[bool, int]:
         """Return (True, seq) as soon as the hall's cursor passes `since`, or (False, seq) after `timeout`."""
-        if self._loop is None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # the first waiter (or a new loop, as a test client starts one)
             with self._loop_lock:
-                self._loop = asyncio.get_running_loop()
-        loop = self._loop
+                self._loop = loop
         if hall_id not in self._seq:  # first waiter since start: learn the hall's cursor once
             self._advance(hall_id, await current())
             self._seq.setdefault(hall_id, 0)
