@@ -226,7 +226,7 @@ async def _wait_one(port: int, token: str, since: int, timeout: float) -> bool:
     return data.startswith(b"HTTP/1.1 200")
 
 
-def bench_waiting(b: Bench, devices: int = 2000) -> int:
+def bench_waiting(b: Bench, devices: int = 2000) -> tuple[int, float]:
     tokens = []
     with b.db.session() as s:
         for _ in range(devices):
@@ -246,7 +246,7 @@ def bench_waiting(b: Bench, devices: int = 2000) -> int:
     ok = sum(1 for r in results if r is True)
     print(f"waiting: {ok}/{devices} devices held a long-poll for 15 s (total {time.perf_counter() - start:.1f} s); "
           f"server RSS {before:.0f} MB idle, {max(peak):.0f} MB with them waiting")
-    return ok
+    return ok, max(peak)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             pull = bench_pull(b)
             catchup = bench_catchup(b)
             p50, p95 = bench_events(b)
-            waiting = bench_waiting(b)
+            waiting, _ = bench_waiting(b)
         finally:
             b.close()
     print(f"push={push:.0f} pull={pull:.0f} catchup10k={catchup:.2f} event_p50={p50:.1f} event_p95={p95:.1f} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from datetime import datetime, timezone
 import sys
 
@@ -33,13 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    database = Database(settings.effective_database_url)
-    try:
-        database.migrate()
-    except DatabaseTooNew as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+    database = Database.from_settings(settings)
     command = args.command or "serve"
+    migrated = migrate_aside(database) if command == "serve" else migrate(database)
+    if migrated:
+        return migrated
     if command == "migrate":
         print(f"database is up to date: {database.engine.url.render_as_string()}")
         return 0
@@ -57,11 +56,38 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from server.main import create_app
+    from server.runtime import start_background
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
-    app.state.scheduler.start()
+    start_background(app)
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
     return 0
+
+
+def migrate(database: Database) -> int:
+    try:
+        database.migrate()
+    except DatabaseTooNew as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def migrate_aside(database: Database) -> int:
+    """Migrate in a forked child, so the serving process never imports alembic (about 35 MiB it would keep)."""
+    if not hasattr(os, "fork"):
+        return migrate(database)
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh pool (none of the parent's connections), migrate, report by exit status
+        code = 1
+        try:
+            database.engine.dispose(close=False)
+            code = migrate(database)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 if __name__ == "__main__":

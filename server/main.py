@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
@@ -16,6 +16,8 @@ from server.api import (
 from server.approval import domain as approval
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
+from server.no_store import NoStore
+from server.sync.events_asgi import EventsLongPoll
 from server.queue import domain as queue
 from server.scheduler import Scheduler
 from server.store.database import Database
@@ -63,7 +65,7 @@ class BodyLimit:
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = database or Database(settings.effective_database_url)
+    database = database or Database.from_settings(settings)
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
@@ -83,12 +85,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                    approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-
-    @app.middleware("http")
-    async def _no_store(request: Request, call_next):  # noqa: ANN001
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
+    app.add_middleware(NoStore)
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

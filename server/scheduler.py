@@ -6,6 +6,10 @@ and benchmarks drive the jobs with their own clock; `start()` runs them from a d
 A failing job is logged and retried at its next interval; it never stops the others. When a job's
 transaction has committed, devices waiting on the sync hub for the halls it published to are woken, as
 after a push.
+
+Several server processes on one database each run this scheduler; a job's run is claimed in its transaction
+(server/job_claims.py: a PostgreSQL advisory lock and the shared `server_job` row), so each job runs in one
+process at a time and once per interval whichever processes fire.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from server import job_claims
 from server.store.database import Database
 from server.sync import changes
 from server.sync.events import EventHub
@@ -64,6 +69,10 @@ class Scheduler:
                 job.last_run = now
                 try:
                     with self.database.session() as session:
+                        won = job_claims.claim(session, job.name, now, job.every)
+                        if not won.won:  # another process holds it or ran it: due again an interval after
+                            job.last_run = won.last_run or now
+                            continue
                         job.last_result = done[job.name] = job.run(session, now)
                         halls = changes.halls_published(session)
                     job.last_error = None
@@ -71,7 +80,15 @@ class Scheduler:
                 except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
                     job.last_error = f"{type(exc).__name__}: {exc}"
                     log.exception("job %s failed", job.name)
+                    self._record_failure(job.name, now, job.last_error)
         return done
+
+    def _record_failure(self, name: str, now: dt.datetime, error: str) -> None:
+        try:
+            with self.database.session() as session:
+                job_claims.record_failure(session, name, now, error)
+        except Exception:  # noqa: BLE001 - the database itself may be what failed
+            log.exception("could not record the failure of job %s", name)
 
     def _wake(self, halls: set[int]) -> None:
         if self.hub is None or not halls:

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from server.api.approval_cases import hall_of, rows_for
-from server.api.deps import Clock, CurrentUser, DbSession
+from server.api.deps import Clock, CurrentUser, DbSession, StatsSession
 from server.api.errors import ApiError
 from server.approval import cache
 from server.approval.queries import all_cases, todo, views_of
@@ -60,7 +60,7 @@ def _counts(key: tuple[str, ...], c: stats.Counts) -> CountsOut:
 
 
 @router.get("/statistics/cases", response_model=StatisticsOut)
-def case_statistics(session: DbSession, user: CurrentUser, clock: Clock,
+def case_statistics(session: StatsSession, user: CurrentUser, clock: Clock,
                     by: Annotated[str, Query(description="comma-separated: "
                                              + ", ".join(stats.DIMENSIONS))] = "year",
                     received_from: dt.date | None = None, received_to: dt.date | None = None):

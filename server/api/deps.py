@@ -44,7 +44,13 @@ def get_session(request: Request, db: Annotated[Database, Depends(get_database)]
             hub.notify(hall_id, seq)
 
 
+def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with db.stats_session() as session:
+        yield session
+
+
 DbSession = Annotated[Session, Depends(get_session)]
+StatsSession = Annotated[Session, Depends(get_stats_session)]  # read-only; the replica when one is configured
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Clock = Annotated[Callable[[], dt.datetime], Depends(get_clock)]
 

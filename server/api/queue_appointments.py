@@ -43,17 +43,18 @@ def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request:
     now = clock()
     publisher = HallPublisher(session, request, tasks, now)
     with refusals():
-        _limit_client(session, request, authorization, body.business_id, now)
+        _limit_client(request, authorization, body.business_id, now)  # before `session` takes the write lock
         row, token = appointments.book(session, keys, business_id=body.business_id, slot_start=body.slot_start,
                                        id_number=body.id_number, now=now, emit_for=publisher.for_hall)
     return Booked(appointment=_out(row), qr_token=token)
 
 
-def _limit_client(session: DbSession, request: Request, authorization: str | None, business_id: int,
-                  now: dt.datetime) -> None:
-    """Every booking request counts against its client's hourly allowance, refused ones included."""
-    business = session.get(Business, business_id)
-    rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
+def _limit_client(request: Request, authorization: str | None, business_id: int, now: dt.datetime) -> None:
+    """Every booking request counts against its client's hourly allowance, refused ones included: counted in
+    transactions of its own, which the refusal of this request does not roll back."""
+    with request.app.state.database.read_session() as session:
+        business = session.get(Business, business_id)
+        rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
     address = request.client.host if request.client else None
     limiter_for(request.app.state).check(client_key(authorization, address), now, rules.requests_per_client_per_hour)
 

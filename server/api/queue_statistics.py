@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from server.api.deps import DbSession, require_role
+from server.api.deps import StatsSession, require_role
 from server.api.errors import ApiError
 from server.queue.statistics import hall_statistics
 from shared.db.models import Hall, StaffUser
@@ -19,7 +19,7 @@ MAX_DAYS = 92  # a quarter: the figures are computed from the tickets themselves
 
 
 @router.get("/halls/{hall_id}/statistics")
-def statistics(hall_id: int, session: DbSession, user: Supervisor, day: Annotated[dt.date, Query()],
+def statistics(hall_id: int, session: StatsSession, user: Supervisor, day: Annotated[dt.date, Query()],
                to: Annotated[dt.date | None, Query()] = None, by: GroupBy = GroupBy.BUSINESS) -> dict:
     last = to or day
     if last < day or (last - day).days >= MAX_DAYS:

@@ -1,69 +1,64 @@
 """Rate limits on booking appointments (预约防刷). Per ID number: bookings made on one calendar day, counted in
 the database (cancelled ones too, so booking and cancelling in a loop stops). Per client: booking requests in
-the last hour, counted in memory by this server process (a client is its bearer token's hash, else its
-address); a refused request counts as well, so a script that keeps trying stays locked out."""
+the last hour (a client is its bearer token's hash, else its address), counted in the database too, so every
+server process behind a load balancer sees the same count; a refused request counts as well (it is recorded in
+its own transaction), so a script that keeps trying stays locked out."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import math
-import threading
-from collections import deque
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from server.queue.errors import reject
-from server.queue.models import QueueAppointment
+from server.queue.models import BookingRequest, QueueAppointment
+from server.store.database import Database
 from shared.queue.clock import CHINA_TZ
 from shared.queue.rules import AppointmentRules
 
 WINDOW = dt.timedelta(hours=1)
-MAX_CLIENTS = 50_000  # beyond this many clients, those idle for an hour are forgotten first
+REQUESTS = BookingRequest.__table__
 
 
 def client_key(authorization: str | None, address: str | None) -> str:
     if authorization:
         return "token:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
-    return f"addr:{address or 'unknown'}"
+    return f"addr:{address or 'unknown'}"[:80]
 
 
 class ClientLimiter:
-    def __init__(self) -> None:
-        self._seen: dict[str, deque[dt.datetime]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def check(self, client: str, now: dt.datetime, per_hour: int) -> None:
         """Count one booking request of `client` at `now`; refuse it (429) over `per_hour` in the last hour."""
-        with self._lock:
-            if len(self._seen) > MAX_CLIENTS:
-                self._forget_idle(now)
-            seen = self._seen.setdefault(client, deque())
-            while seen and seen[0] <= now - WINDOW:
-                seen.popleft()
-            seen.append(now)
-            if len(seen) > per_hour:
-                # tries count too: it may try again once at most per_hour - 1 of these are under an hour old
-                retry = math.ceil((seen[-max(per_hour - 1, 1)] + WINDOW - now).total_seconds())
-                raise reject("booking_rate_limited_client", status=429, limit=per_hour, retry_after_s=retry)
+        with self.database.session() as session:
+            seen = self._record(session, client, now)
+        if len(seen) > per_hour:
+            # tries count too: it may try again once at most per_hour - 1 of these are under an hour old
+            retry = math.ceil((seen[-max(per_hour - 1, 1)] + WINDOW - now).total_seconds())
+            raise reject("booking_rate_limited_client", status=429, limit=per_hour, retry_after_s=retry)
 
-    def _forget_idle(self, now: dt.datetime) -> None:
-        for client in [c for c, seen in self._seen.items() if not seen or seen[-1] <= now - WINDOW]:
-            del self._seen[client]
-
-
-_CREATE = threading.Lock()
+    @staticmethod
+    def _record(session: Session, client: str, now: dt.datetime) -> list[dt.datetime]:
+        """Forget requests an hour old, record this one; the client's requests of the last hour, oldest first."""
+        if session.get_bind().dialect.name == "postgresql":  # two processes counting one client take turns
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('govhall.booking/' || :client))"),
+                            {"client": client})
+        session.execute(delete(REQUESTS).where(REQUESTS.c.at <= now - WINDOW))
+        session.execute(insert(REQUESTS).values(client=client, at=now))
+        return list(session.scalars(select(BookingRequest.at).where(BookingRequest.client == client,
+                                                                    BookingRequest.at > now - WINDOW)
+                                    .order_by(BookingRequest.at, BookingRequest.id)))
 
 
 def limiter_for(state: Any) -> ClientLimiter:
-    """The app's limiter (`app.state.booking_limiter`), made on first use."""
-    with _CREATE:
-        limiter = getattr(state, "booking_limiter", None)
-        if limiter is None:
-            limiter = state.booking_limiter = ClientLimiter()
-        return limiter
+    """The app's limiter, on the app's database."""
+    return ClientLimiter(state.database)
 
 
 def check_person(session: Session, rules: AppointmentRules, person_key: str, now: dt.datetime) -> None:

@@ -141,3 +141,13 @@ class QueueNotification(Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+
+
+class BookingRequest(Base):
+    """One booking request of one client (token hash or address), kept for an hour: the per-client limit is
+    counted here, so all server processes share it (server/queue/booking_limits.py)."""
+    __tablename__ = "queue_booking_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    __table_args__ = (Index("ix_queue_booking_request_client_at", "client", "at"),)

@@ -16,13 +16,29 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class Database:
-    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, *, engine: Engine | None = None, replica_url: str = "",
+                 pool: dict | None = None) -> None:
+        """`pool`: SQLAlchemy pool arguments for PostgreSQL (pool_size, max_overflow, pool_timeout);
+        `replica_url`: a read-only replica that statistics read from (`stats_session`)."""
         self.url = url
         if url.startswith("sqlite:///") and engine is None:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = engine or make_engine(url, immediate=True)
+        postgres = not url.startswith("sqlite")
+        self.engine = engine or make_engine(url, immediate=True, **((pool or {}) if postgres else {}))
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
+        self.replica = (make_engine(replica_url, execution_options={"postgresql_readonly": True}, **(pool or {}))
+                        if replica_url else None)
+        self.stats_sessions = session_factory(self.replica) if self.replica is not None else self.read_sessions
+        if self.engine.dialect.name == "postgresql":  # other server processes hear this one's commits
+            from server.sync.pg_wakeups import install_notify
+            install_notify(self.sessions)
+
+    @classmethod
+    def from_settings(cls, settings) -> Database:  # noqa: ANN001 - server.core.settings.Settings
+        pool = {"pool_size": settings.pool_size, "max_overflow": settings.pool_max_overflow,
+                "pool_timeout": settings.pool_timeout_s}
+        return cls(settings.effective_database_url, replica_url=settings.replica_url, pool=pool)
 
     def migrate(self) -> None:
         backup = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
@@ -41,5 +57,14 @@ class Database:
         with self.read_sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def stats_session(self) -> Iterator[Session]:
+        """A read-only unit of work for statistics: on the replica when one is configured (it may lag the
+        primary by a moment), else a reading session of the primary."""
+        with self.stats_sessions() as session, session.begin():
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()

@@ -1,4 +1,5 @@
-"""Server-only tables: login tokens, keypad-login PINs and the audit trail. Never part of a client cache."""
+"""Server-only tables: login tokens, keypad-login PINs, the audit trail and scheduled job runs. Never part of a
+client cache."""
 
 from __future__ import annotations
 
@@ -43,3 +44,14 @@ class StaffPin(Base):
     set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None]
+
+
+class ServerJob(Base):
+    """The last run of each scheduled job, shared by every server process on the database: a process runs a
+    job only when this row says it is due, inside a transaction that holds the job's lock (server/job_claims)."""
+    __tablename__ = "server_job"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run: Mapped[dt.datetime]
+    runs: Mapped[int] = mapped_column(default=0)
+    ran_by: Mapped[str] = mapped_column(String(128), default="")
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,25 +1,52 @@
 """The event hub: devices wait for "your hall changed" without holding a thread. One asyncio.Event per hall,
-replaced at every notification; sync handlers run in worker threads and notify through the loop."""
+replaced at every notification; sync handlers run in worker threads and notify through the loop.
+
+One process: every write notifies the hub after its commit. Several processes on one PostgreSQL: a `feed`
+(server/sync/pg_wakeups.HallListener) also delivers the other processes' commits, heard through LISTEN. While the
+feed is not live (connecting, or its connection was lost) the hub's cursors may be behind, so a waiter re-checks
+its hall's cursor in the database after subscribing and then every `feed.poll_seconds`; once the feed is live
+again it has re-read every hall's cursor, and waiting needs the database no more."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Feed(Protocol):
+    live: bool
+    poll_seconds: float
 
 
 class EventHub:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_lock = threading.Lock()  # a notify from a thread never slips past the loop's first waiter
         self._seq: dict[int, int] = {}
         self._events: dict[int, asyncio.Event] = {}
+        self.feed: Feed | None = None
 
     def notify(self, hall_id: int, seq: int) -> None:
         """Safe from any thread: called after a write transaction of the hall committed."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            self._seq[hall_id] = max(self._seq.get(hall_id, 0), seq)
-            return
+        with self._loop_lock:
+            loop = self._loop
+            if loop is None or loop.is_closed():
+                self._seq[hall_id] = max(self._seq.get(hall_id, 0), seq)
+                return
         loop.call_soon_threadsafe(self._advance, hall_id, seq)
+
+    def wake_all(self) -> None:
+        """Safe from any thread: every waiter looks again (the feed went down; they re-check the database)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake_all)
+
+    def _wake_all(self) -> None:
+        events, self._events = self._events, {}
+        for event in events.values():
+            event.set()
 
     def _advance(self, hall_id: int, seq: int) -> None:
         if seq <= self._seq.get(hall_id, 0):
@@ -32,18 +59,34 @@ class EventHub:
     def waiting(self) -> int:
         return len(self._events)
 
+    def _trusted(self) -> bool:
+        return self.feed is None or self.feed.live
+
     async def wait(self, hall_id: int, since: int, timeout: float,
                    current: Callable[[], Awaitable[int]]) -> tuple[bool, int]:
         """Return (True, seq) as soon as the hall's cursor passes `since`, or (False, seq) after `timeout`."""
-        self._loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # the first waiter (or a new loop, as a test client starts one)
+            with self._loop_lock:
+                self._loop = loop
         if hall_id not in self._seq:  # first waiter since start: learn the hall's cursor once
             self._advance(hall_id, await current())
             self._seq.setdefault(hall_id, 0)
-        deadline = self._loop.time() + timeout
+        deadline = loop.time() + timeout
         while self._seq[hall_id] <= since:
             event = self._events.setdefault(hall_id, asyncio.Event())
-            try:
-                await asyncio.wait_for(event.wait(), max(0.0, deadline - self._loop.time()))
-            except TimeoutError:
+            trusted = self._trusted()
+            if not trusted:  # subscribed first, then re-checked: a commit in between still sets the event
+                self._advance(hall_id, await current())
+                if self._seq[hall_id] > since:
+                    break
+            remaining = deadline - loop.time()
+            if remaining <= 0:
                 return False, self._seq[hall_id]
+            try:  # asyncio.timeout, not wait_for: no extra task per waiting device
+                async with asyncio.timeout(remaining if trusted else min(remaining, self.feed.poll_seconds)):
+                    await event.wait()
+            except TimeoutError:
+                if loop.time() >= deadline:
+                    return False, self._seq[hall_id]
         return True, self._seq[hall_id]

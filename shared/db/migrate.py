@@ -1,18 +1,21 @@
-"""Run alembic migrations programmatically, and refuse a database newer than the code."""
+"""Run alembic migrations programmatically, and refuse a database newer than the code. alembic (about 35 MiB
+with mako and pygments) is imported only when these functions run, so a process that does not migrate — the
+server's workers, which `python -m server serve` migrates for in a short-lived child — never loads it."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from shared.db.base import UtcDateTime
 from shared.errors import DomainError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class DatabaseTooNew(DomainError):
@@ -27,21 +30,25 @@ def render_item(type_, obj, autogen_context):  # noqa: ANN001
 
 
 def _config(script_location: Path) -> Config:
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     return cfg
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision(script_location: Path) -> str:
+    from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(_config(script_location)).get_current_head()
 
 
 def check_not_newer(engine: Engine, script_location: Path) -> None:
+    from alembic.script import ScriptDirectory
     rev = current_revision(engine)
     if rev is None:
         return
@@ -70,6 +77,7 @@ def upgrade(engine: Engine, script_location: Path, *, backup_file: Path | None =
         wal = backup_file.with_name(backup_file.name + "-wal")
         if wal.exists():
             shutil.copy2(wal, made.with_name(made.name + "-wal"))
+    from alembic import command
     cfg = _config(script_location)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -15,7 +15,6 @@ from shared.notices.fill import FilledNotice, fill
 from shared.notices.fonts import NoticeFonts, default_fonts
 from shared.notices.model import (SPECIAL_PROCEDURE_CATEGORIES, Applicant, Correction, Licence, Material,
                                   NoticeData, NoticeKind, Office, SpecialProcedure, validate)
-from shared.notices.pdf import render_pdf
 from shared.notices.templates import Template, TemplateSet
 from shared.notices.values import ROW_PLACEHOLDERS, format_date, notice_values, row_values
 
@@ -37,5 +36,6 @@ def fill_notice(data: NoticeData, template: Template) -> FilledNotice:
 
 def render_notice(data: NoticeData, template: Template, fonts: NoticeFonts | None = None) -> bytes:
     """The notice as PDF bytes. Raises a NoticeError (or InvalidIdentifier) before drawing anything."""
+    from shared.notices.pdf import render_pdf  # fpdf2 with numpy and Pillow, ~60 MiB: loaded at the first notice
     filled = fill_notice(data, template)
     return render_pdf(filled, fonts or default_fonts(), data.issue_date)

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont
-
 from shared.notices.errors import FontNotFound
 
 _DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/share/fonts/google-noto-cjk")
@@ -58,6 +56,7 @@ def find_fonts(folders: Iterable[str | Path]) -> NoticeFonts:
 
 def face(path: Path, script: str = "SC") -> FontFace:
     """The face for `script` in a collection (matched on the family name), or the font itself."""
+    from fontTools.ttLib import TTCollection, TTFont  # only when a notice is rendered (not in an idle server)
     if path.suffix.lower() != ".ttc":
         return FontFace(path, 0, (TTFont(path, lazy=True)["name"].getDebugName(5) or "").split(";")[0])
     collection = TTCollection(path, lazy=True)

@@ -59,8 +59,8 @@ def test_one_client_may_send_a_limited_number_of_booking_requests_an_hour(qhall)
     assert _book(qhall, 6, slot(16), citizen).status_code == 201
 
 
-def test_the_client_limiter_counts_refused_requests_and_forgets_after_an_hour() -> None:
-    limiter, now = ClientLimiter(), START
+def test_the_client_limiter_counts_refused_requests_and_forgets_after_an_hour(database) -> None:  # noqa: ANN001
+    limiter, now = ClientLimiter(database), START
     for i in range(2):
         limiter.check("addr:1.2.3.4", now + dt.timedelta(minutes=i), 2)
     for i in range(3):  # a script that keeps trying stays locked out: its refused tries count
@@ -70,6 +70,17 @@ def test_the_client_limiter_counts_refused_requests_and_forgets_after_an_hour() 
     with pytest.raises(Rejected):
         limiter.check("addr:1.2.3.4", now + dt.timedelta(minutes=65), 2)
     limiter.check("addr:1.2.3.4", now + dt.timedelta(minutes=75), 2)  # the tries of 10:10-10:12 are an hour old
+
+
+def test_server_processes_share_one_count_per_client(database) -> None:  # noqa: ANN001
+    """Two processes behind a load balancer (two limiters on one database) count one client's requests once."""
+    first, second, now = ClientLimiter(database), ClientLimiter(database), START
+    first.check("addr:1.2.3.4", now, 2)
+    second.check("addr:1.2.3.4", now + dt.timedelta(minutes=1), 2)
+    with pytest.raises(Rejected):
+        first.check("addr:1.2.3.4", now + dt.timedelta(minutes=2), 2)
+    with pytest.raises(Rejected):
+        second.check("addr:1.2.3.4", now + dt.timedelta(minutes=3), 2)
 
 
 def test_limits_are_configuration_checked(qhall) -> None:  # noqa: ANN001

@@ -17,6 +17,7 @@ T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
 @pytest.fixture()
 def database(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'jobs.db'}")
+    db.migrate()  # the scheduler records each job's runs in server_job
     with db.session() as s:
         s.execute(text("CREATE TABLE hits (job TEXT)"))
     yield db
@@ -116,3 +117,16 @@ def test_devices_are_woken_for_what_a_job_published_once_it_committed(sqlite_dat
     sched.run_due(T0)
     assert seen_inside == [[]]                  # nobody is woken before the commit
     assert hub.woken == [(hall, before + 2)]    # after it, once, at the committed cursor; the failed job: no
+
+
+def test_two_schedulers_on_one_database_run_each_job_once_per_interval(database):
+    """Two server processes each run a scheduler: whichever fires first runs the job, the other skips it."""
+    first, second = Scheduler(database, lambda: T0), Scheduler(database, lambda: T0)
+    for sched in (first, second):
+        sched.add("tick", dt.timedelta(minutes=1), lambda session, now: session.execute(
+            text("INSERT INTO hits VALUES ('tick')")).rowcount)
+    assert first.run_due(T0) == {"tick": 1}
+    assert second.run_due(T0 + dt.timedelta(seconds=10)) == {}
+    assert second.run_due(T0 + dt.timedelta(minutes=1)) == {"tick": 1}
+    assert first.run_due(T0 + dt.timedelta(minutes=1, seconds=5)) == {}
+    assert hits(database) == ["tick", "tick"]

@@ -1,0 +1,53 @@
+"""The events long-poll as the devices see it, now answered ahead of FastAPI (server/sync/events_asgi.py): the
+same validation, errors and answers as every other endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from server.main import create_app
+from server.sync.devices import register_device
+from shared.db.models import Hall
+
+URL = "/api/v1/sync/events"
+
+
+@pytest.fixture
+def client_and_token(sqlite_database, settings, clock) -> Iterator[tuple[TestClient, str]]:  # noqa: ANN001
+    with sqlite_database.session() as s:
+        hall = s.scalars(select(Hall.id)).first()
+        _, token = register_device(s, kind="display", name="display", hall_id=hall)
+    with TestClient(create_app(settings, database=sqlite_database, clock=clock)) as client:
+        yield client, token
+
+
+def test_a_bad_query_is_refused_with_the_field_named(client_and_token) -> None:  # noqa: ANN001
+    client, token = client_and_token
+    auth = {"Authorization": f"Bearer {token}"}
+    for params, field in (({"since": -1}, "query.since"), ({"since": "abc"}, "query.since"),
+                          ({"timeout": 61}, "query.timeout"), ({"timeout": "soon"}, "query.timeout")):
+        r = client.get(URL, params=params, headers=auth)
+        assert r.status_code == 422, (params, r.text)
+        error = r.json()["error"]
+        assert error["code"] == "invalid_request" and [d["field"] for d in error["details"]] == [field]
+        assert r.headers["cache-control"] == "no-store"
+
+
+def test_devices_without_a_valid_token_are_refused(client_and_token) -> None:  # noqa: ANN001
+    client, _ = client_and_token
+    assert client.get(URL).json()["error"]["code"] == "device_token_required"
+    r = client.get(URL, headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "device_token_invalid"
+
+
+def test_a_quiet_hall_answers_unchanged_at_the_timeout(client_and_token) -> None:  # noqa: ANN001
+    client, token = client_and_token
+    auth = {"Authorization": f"Bearer {token}"}
+    seq = client.get(URL, params={"timeout": 0}, headers=auth).json()["seq"]
+    r = client.get(URL, params={"since": seq, "timeout": 0.1}, headers=auth)
+    assert r.status_code == 200 and r.json() == {"changed": False, "seq": seq}
+    assert client.get(URL, params={"since": max(seq - 1, 0)}, headers=auth).json()["changed"] is (seq > 0)
