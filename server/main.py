@@ -6,13 +6,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
     org, queue_appointments, queue_config, queue_statistics, sync,
 )
+from server.api.limits import parameters_within_limits
 from server.approval import domain as approval
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
-                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.")
+                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.",
+                  dependencies=[Depends(parameters_within_limits)])
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))

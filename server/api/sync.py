@@ -129,7 +129,8 @@ def _parse_cursors(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for part in filter(None, text.split(",")):
         scope, _, value = part.rpartition("@")
-        if not scope or not value.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within 64 bits
+        if not scope or not (value.isascii() and value.isdigit() and len(value) <= 18):
             raise ApiError(422, "invalid_cursor", "游标格式有误（cursors read scope@n,scope@n）", cursor=part)
         out[scope] = int(value)
     return out

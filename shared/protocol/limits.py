@@ -1,0 +1,92 @@
+"""Limits every value from outside obeys before any rule reads it (issue 18): JSON depth, 64-bit integers,
+finite numbers, no NUL characters, dates within a sane range. One place for the server's routes and bodies
+and for anything an offline node parses; each breach has its own error code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+MAX_DEPTH = 32                     # nesting of objects and arrays; real bodies stay under 6
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what a BIGINT column (and SQLite's INTEGER) holds
+EARLIEST_DAY = dt.date(1900, 1, 1)  # birth dates of the oldest applicants
+LATEST_DAY = dt.date(2199, 12, 31)  # deadlines a statutory clock can reach
+
+TOO_DEEP = "too_deep"
+OUT_OF_RANGE = "value_out_of_range"
+NOT_FINITE = "value_not_finite"
+CONTROL_CHARACTER = "control_character"
+DATE_OUT_OF_RANGE = "date_out_of_range"
+TIME_ZONE_NOT_ALLOWED = "time_zone_not_allowed"
+CODES = (TOO_DEEP, OUT_OF_RANGE, NOT_FINITE, CONTROL_CHARACTER, DATE_OUT_OF_RANGE, TIME_ZONE_NOT_ALLOWED)
+
+_ISO_DAY = re.compile(r"^[+-]?(\d{4,})-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
+
+
+class LimitExceeded(ValueError):
+    """`code` is one of CODES; `where` is the path of the offending value (e.g. "args.body.x")."""
+
+    def __init__(self, code: str, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.code, self.where = code, where
+
+
+def check_json(value: Any, where: str = "") -> None:
+    """Walk a parsed JSON value; raise LimitExceeded at the first breach."""
+    stack = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise LimitExceeded(TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", path)
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                if isinstance(key, str):
+                    check_text(key, path)
+                stack.append((child, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            check_integer(item, path)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise LimitExceeded(NOT_FINITE, "numbers must be finite", path)
+        elif isinstance(item, str):
+            check_text(item, path)
+
+
+def check_integer(value: int, where: str = "") -> None:
+    if not INT_MIN <= value <= INT_MAX:
+        raise LimitExceeded(OUT_OF_RANGE, "integer outside the 64-bit range", where)
+
+
+def check_text(value: str, where: str = "") -> None:
+    """No NUL (PostgreSQL refuses it in text); an ISO date or moment must lie in the sane range."""
+    if "\x00" in value:
+        raise LimitExceeded(CONTROL_CHARACTER, "NUL character in text", where)
+    if len(value) <= 40:
+        found = _ISO_DAY.match(value)
+        if found is not None and not EARLIEST_DAY.year <= int(found.group(1)) <= LATEST_DAY.year:
+            raise LimitExceeded(DATE_OUT_OF_RANGE, f"dates lie between {EARLIEST_DAY} and {LATEST_DAY}", where)
+
+
+def check_parameter(value: str, where: str = "") -> None:
+    """A path or query parameter: text rules, and integers within 64 bits."""
+    check_text(value, where)
+    if _INTEGER.match(value) and (len(value) > 20 or not INT_MIN <= int(value) <= INT_MAX):
+        raise LimitExceeded(OUT_OF_RANGE, "integer outside the 64-bit range", where)
+
+
+def check_day(day: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise LimitExceeded(DATE_OUT_OF_RANGE, f"dates lie between {EARLIEST_DAY} and {LATEST_DAY}")
+    return day
+
+
+def check_time_of_day(moment: dt.time) -> dt.time:
+    """Times of day are the hall's local (China) time: one with an offset could not be compared with them."""
+    if moment.tzinfo is not None:
+        raise LimitExceeded(TIME_ZONE_NOT_ALLOWED, "times of day carry no time zone (hall-local time)")
+    return moment
