@@ -16,6 +16,7 @@ from client.services.auth import AuthService, StaffSession
 from client.services.offline_logins import OfflineLoginStore
 from client.services.workstation import load_workstation
 from shared.protocol.endpoint import DEFAULT_SERVER_URL
+from shared.sync.transport import pinned_session
 from client.widgets.style import stylesheet
 from client.widgets.type_size import TypeSize, apply_type_size
 from client.windows.login import LoginDialog
@@ -75,7 +76,7 @@ class ClientApp:
         self.engine = None
         self.window = self.devices = self.loop = None
         auth = AuthService(self.workstation.server_url, OfflineLoginStore(args.data_dir / "offline_logins.json"),
-                           device_id=self.workstation.device_id)
+                           device_id=self.workstation.device_id, http=pinned_session(self.workstation.server_ca))
         self.login = LoginDialog(auth, self.ops)
         self.login.sig_logged_in.connect(self.signed_in)
         # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the

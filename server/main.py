@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
@@ -14,6 +14,7 @@ from server.api import (
     org, queue_appointments, queue_config, queue_statistics, sync,
 )
 from server.api.limits import parameters_within_limits
+from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
@@ -85,12 +86,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                    approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-
-    @app.middleware("http")
-    async def _no_store(request: Request, call_next):  # noqa: ANN001
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s included
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

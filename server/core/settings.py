@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     password_iterations: int = Field(default=200_000, ge=1_000)
     migrate_on_start: bool = True
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    tls_cert: Path | None = Field(default=None, description="PEM certificate chain: serve HTTPS (with tls_key)")
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
