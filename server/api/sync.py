@@ -175,13 +175,14 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
         devices.check_device_field(ctx, body.device)
         for ret in body.returns:
             leases.return_tail(session, ctx, ret)
-        granted, refused = [], []
+        granted, refused, budget = [], [], leases.RequestBudget()
         for ask in body.asks:
             try:
-                block = leases.grant(session, ctx, ask)
+                block = leases.grant(session, ctx, ask, budget)
             except leases.SeriesExhausted as exc:  # the other asks and returns still count
                 refused.append(RefusedAsk(request_id=ask.request_id, code=exc.code, message=exc.message))
                 continue
+            budget.spend(ask, block)
             granted.append(Block(block_id=block.id, request_id=ask.request_id, series=ask.series, prefix=ask.prefix,
                                  day=ask.day, kind=block.kind, first=block.first, last=block.last))
     return LeaseResponse(blocks=granted, refused=refused, returned=[r.block_id for r in body.returns],
