@@ -31,19 +31,19 @@ def _operations(app) -> list:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("who", ["admin", "device"])
-def test_no_operation_answers_5xx(who: str, sqlite_database: Database, tmp_path: Path, clock,  # noqa: ANN001
+def test_no_operation_answers_5xx(who: str, database: Database, tmp_path: Path, clock,  # noqa: ANN001
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in TEST_KEYS.items():
         monkeypatch.setenv(name, value)
     logging.getLogger("govhall.server").setLevel(logging.CRITICAL)  # 4xx warnings would flood the report
     app = create_app(Settings(data_dir=tmp_path, password_iterations=1000, lockout_threshold=10**6),
-                     database=sqlite_database, clock=clock)
+                     database=database, clock=clock)
     with TestClient(app, raise_server_exceptions=False) as http:
         if who == "admin":
             token = http.post("/api/v1/auth/login", json={"username": "admin", "password": "GovHall@2026"}).json()["token"]
         else:
-            hall, windows = demo_hall(sqlite_database)
-            _, token = new_device(sqlite_database, "workstation", hall, windows[0])
+            hall, windows = demo_hall(database)
+            _, token = new_device(database, "workstation", hall, windows[0])
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     for operation in _operations(app):

@@ -110,3 +110,22 @@ def test_non_finite_numbers_are_refused(client, admin) -> None:  # noqa: ANN001
     r = client.post("/api/v1/sync/devices", headers={**admin, "content-type": "application/json"},
                     content=b'{"kind": "display", "name": "x", "hall_id": NaN}')
     assert _code(r) in ("invalid_json", "value_not_finite")
+
+
+@pytest.mark.parametrize("rules,field", [
+    ({"calling": [1]}, "calling"),
+    ({"calling": "ab"}, "calling"),
+    ({"lunch_closed_by_business": {"²": True}}, "lunch_closed_by_business"),
+    ({"pm_starts_at": "12:00+08:00"}, "pm_starts_at"),
+    ({"appointment": {"horizon_days": 10**15}}, "horizon_days"),
+    ({"appointment": {"slot_minutes": 10**15}}, "slot_minutes"),
+    ({"rating": {"rectification_workdays": 10**9}}, "rectification_workdays"),
+    ({"estimate": {"default_service_minutes": 1e300}}, "default_service_minutes"),
+])
+def test_hall_rules_out_of_shape_or_range_are_refused_and_booking_still_works(client, admin, hall_id, business_id,  # noqa: ANN001
+                                                                              rules: dict, field: str) -> None:
+    r = client.put(f"/api/v1/queue/admin/halls/{hall_id}/rules", headers=admin, json=rules)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["details"]["field"] == field
+    slots = client.get(f"/api/v1/queue/businesses/{business_id}/slots?day=2026-11-03")
+    assert slots.status_code == 200, slots.text
