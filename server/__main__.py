@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     prov.add_argument("--out", required=True, help="the config file to write (a workstation: its workstation.toml)")
     prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
     prov.add_argument("--name", default="", help="a name for the device list")
+    prov.add_argument("--server-ca", help="path of the hall CA file on the device: it then trusts only that CA")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()

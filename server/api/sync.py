@@ -85,7 +85,7 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
                                       server_url=body.server, name=body.name, index_key=index_key,
-                                      device_sections=body.devices)
+                                      device_sections=body.devices, server_ca=body.server_ca)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit(session, action="device_provision", outcome="success", actor=admin.username, target=done.device_id,
