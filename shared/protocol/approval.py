@@ -29,16 +29,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
-from shared.protocol.base import Request, Response
+from shared.protocol.base import Request, Response, sane_date
 
 VERSION = 1
 PREFIX = "approval."
 CASE_SERIES = "case"
 CASE_NUMBER_PATTERN = r"^[A-Za-z0-9-]+$"  # SL2026000123, fallbacks SL2026-3FA2C1-001
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-Moment = Annotated[AwareDatetime, Field(strict=False)]  # ISO text with an offset; naive times are refused
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]  # ISO text with an offset; naive times are refused
 Text = Annotated[str, Field(max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

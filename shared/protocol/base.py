@@ -5,7 +5,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-from shared.protocol.limits import LimitExceeded, check_json, check_time_of_day
+import datetime as dt
+
+from shared.protocol.limits import LimitExceeded, check_day, check_json, check_time_of_day
 
 
 def custom_error(exc: LimitExceeded) -> PydanticCustomError:
@@ -19,6 +21,15 @@ def hall_local_time(moment: Any) -> Any:
         return check_time_of_day(moment)
     except LimitExceeded as exc:
         raise custom_error(exc) from None
+
+
+def sane_date(value: Any) -> Any:
+    """AfterValidator for dates and moments: within the sane range (a moment given as a Unix number too)."""
+    try:
+        check_day(value.date() if isinstance(value, dt.datetime) else value)
+    except LimitExceeded as exc:
+        raise custom_error(exc) from None
+    return value
 
 
 class Request(BaseModel):

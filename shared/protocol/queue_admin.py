@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
-from shared.protocol.base import Request, Response, hall_local_time
+from shared.protocol.base import Request, Response, hall_local_time, sane_date
 from shared.protocol.org import BusinessOut, QuotaOut
 from shared.protocol.queue import AppointmentRow
 
 TimeOfDay = Annotated[dt.time, Field(strict=False), AfterValidator(hall_local_time)]
-Moment = Annotated[AwareDatetime, Field(strict=False)]
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]
 
 
 class BusinessCreate(Request):

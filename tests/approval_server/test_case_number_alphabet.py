@@ -35,3 +35,18 @@ def test_a_stored_case_number_with_chinese_and_crlf_still_downloads_safely(desks
     assert "\r" not in disposition and "\n" not in disposition and disposition.isascii()
     assert 'filename="DG_X-Evil_1-receipt.pdf"' in disposition
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == f"{hostile}-receipt.pdf"
+
+
+def test_a_command_moment_far_from_now_is_refused_whatever_its_form(desks) -> None:  # noqa: ANN001
+    """Dates are parsed within 1900–2199 (issue 18), also when given as a Unix number (19,999,999,999 s is
+    the year 2603): the command is rejected with the reason, nothing is stored."""
+    _, result = receive(desks["clerk"], at=19_999_999_999, case_number="DG2603-AB-001", number=None, block_id=None)
+    assert (result["status"], result["code"], result["http_status"]) == ("rejected", "invalid_args", 422), result
+    assert {"field": "at", "type": "date_out_of_range"} in result["details"]["problems"]
+
+
+@pytest.mark.parametrize("at", ["0001-01-02T10:00:00+08:00", "9999-12-30T10:00:00+08:00"])
+def test_a_push_with_an_iso_moment_far_from_now_is_refused_whole(desks, at: str) -> None:  # noqa: ANN001
+    desk = desks["clerk"]
+    with pytest.raises(AssertionError, match="date_out_of_range"):  # Desk.push wants 200: the push got 422
+        receive(desk, at=at, case_number="DG2026-AB-001", number=None, block_id=None)
