@@ -15,6 +15,7 @@ MESSAGES = {
     limits.NOT_FINITE: "数值无效（numbers must be finite）",
     limits.CONTROL_CHARACTER: "内容含有不允许的控制字符（NUL character）",
     limits.DATE_OUT_OF_RANGE: f"日期超出范围（dates lie between {limits.EARLIEST_DAY} and {limits.LATEST_DAY}）",
+    limits.TOO_LARGE: f"内容过大（larger than {limits.MAX_FREE_JSON_BYTES} bytes）",
     limits.TIME_ZONE_NOT_ALLOWED: "时刻不应带时区，按大厅当地时间填写（times of day carry no time zone）",
 }
 

@@ -7,7 +7,7 @@ from pydantic_core import PydanticCustomError
 
 import datetime as dt
 
-from shared.protocol.limits import LimitExceeded, check_day, check_json, check_time_of_day
+from shared.protocol.limits import LimitExceeded, check_day, check_free_json, check_json, check_time_of_day
 
 
 def custom_error(exc: LimitExceeded) -> PydanticCustomError:
@@ -19,6 +19,14 @@ def hall_local_time(moment: Any) -> Any:
     """AfterValidator for times of day: hall-local, so one with a time zone is refused (time_zone_not_allowed)."""
     try:
         return check_time_of_day(moment)
+    except LimitExceeded as exc:
+        raise custom_error(exc) from None
+
+
+def free_json(value: Any) -> Any:
+    """AfterValidator for a free-form object a device stores: depth, values and size (too_large)."""
+    try:
+        return check_free_json(value)
     except LimitExceeded as exc:
         raise custom_error(exc) from None
 

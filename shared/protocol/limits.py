@@ -5,6 +5,7 @@ and for anything an offline node parses; each breach has its own error code."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from typing import Any
@@ -20,7 +21,9 @@ NOT_FINITE = "value_not_finite"
 CONTROL_CHARACTER = "control_character"
 DATE_OUT_OF_RANGE = "date_out_of_range"
 TIME_ZONE_NOT_ALLOWED = "time_zone_not_allowed"
-CODES = (TOO_DEEP, OUT_OF_RANGE, NOT_FINITE, CONTROL_CHARACTER, DATE_OUT_OF_RANGE, TIME_ZONE_NOT_ALLOWED)
+TOO_LARGE = "too_large"
+CODES = (TOO_DEEP, OUT_OF_RANGE, NOT_FINITE, CONTROL_CHARACTER, DATE_OUT_OF_RANGE, TIME_ZONE_NOT_ALLOWED, TOO_LARGE)
+MAX_FREE_JSON_BYTES = 16 * 1024  # a free-form object a device stores (a fact's body, an entity's data)
 
 _ISO_DAY = re.compile(r"^[+-]?(\d{4,})-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII)
 _INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
@@ -90,3 +93,11 @@ def check_time_of_day(moment: dt.time) -> dt.time:
     if moment.tzinfo is not None:
         raise LimitExceeded(TIME_ZONE_NOT_ALLOWED, "times of day carry no time zone (hall-local time)")
     return moment
+
+
+def check_free_json(value: Any) -> Any:
+    """A free-form object a device stores for the hall: within the limits and at most MAX_FREE_JSON_BYTES."""
+    check_json(value)
+    if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_FREE_JSON_BYTES:
+        raise LimitExceeded(TOO_LARGE, f"larger than {MAX_FREE_JSON_BYTES} bytes")
+    return value

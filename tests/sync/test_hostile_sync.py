@@ -98,3 +98,10 @@ def test_pull_cursors_take_ascii_digits_within_64_bits(env, cursor: str) -> None
                           headers=auth(tok))
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] in ("invalid_cursor", "value_out_of_range")
+
+
+def test_a_fact_body_over_16_kib_is_rejected_and_the_device_moves_on(env) -> None:  # noqa: ANN001,F811
+    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    results = push(env["client"], dev, tok, [fact(1, body={"note": "评" * 6000}), fact(2)]).json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("rejected", "invalid_args"), ("accepted", None)]
+    assert results[0]["details"]["problems"][0]["type"] == "too_large"
