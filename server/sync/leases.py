@@ -67,8 +67,6 @@ class RequestBudget:
 
 def policy_for(device: DeviceContext, series: str) -> SeriesPolicy:
     policy = series_policy(series)
-    if policy is None:
-        raise LeaseError(422, "series_unknown", "没有这个号码系列（unknown number series）", series=series)
     if device.kind not in policy.kinds:
         raise LeaseError(403, "lease_not_allowed", "此类设备不能领取该系列的号段（device kind may not lease this series）",
                          series=series, kind=device.kind)

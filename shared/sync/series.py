@@ -27,5 +27,8 @@ SERIES = {p.name: p for p in (
 )}
 
 
-def series_policy(name: str) -> SeriesPolicy | None:
-    return SERIES.get(name)
+def series_policy(name: str) -> SeriesPolicy:
+    """The named series' policy; any other series (generic numbers: visits, receipts) gets the ticket-like
+    default: three digits, issuing devices, the same caps."""
+    return SERIES.get(name) or SeriesPolicy(name, 999, frozenset({"dispenser", "workstation"}), max_live=50,
+                                            max_reserve=100)
