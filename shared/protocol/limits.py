@@ -27,6 +27,7 @@ MAX_FREE_JSON_BYTES = 16 * 1024  # a free-form object a device stores (a fact's 
 
 _ISO_DAY = re.compile(r"^[+-]?(\d{4,})-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII)
 _INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
+_DATE_START = frozenset("0123456789+-")  # only such text can be an ISO date
 
 
 class LimitExceeded(ValueError):
@@ -38,26 +39,79 @@ class LimitExceeded(ValueError):
 
 
 def check_json(value: Any, where: str = "") -> None:
-    """Walk a parsed JSON value; raise LimitExceeded at the first breach."""
+    """Walk a parsed JSON value; raise LimitExceeded at the first breach. Fast on the way through (every
+    push passes here); the path of a breach is worked out only once one is found."""
+    try:
+        _walk(value)
+    except LimitExceeded as exc:
+        exc.where = _locate(value, where)
+        raise
+
+
+def _walk(value: Any) -> None:
+    stack = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, depth = pop()
+        kind = type(item)
+        if kind is str:
+            if item and (item[0] in _DATE_START or "\x00" in item):
+                check_text(item)
+        elif kind is dict or kind is list:
+            if depth >= MAX_DEPTH:
+                raise LimitExceeded(TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels")
+            if kind is dict:
+                for key, child in item.items():
+                    if type(key) is str and "\x00" in key:
+                        raise LimitExceeded(CONTROL_CHARACTER, "NUL character in text")
+                    push((child, depth + 1))
+            else:
+                for child in item:
+                    push((child, depth + 1))
+        elif kind is int:
+            if not INT_MIN <= item <= INT_MAX:
+                raise LimitExceeded(OUT_OF_RANGE, "integer outside the 64-bit range")
+        elif kind is float:
+            if not math.isfinite(item):
+                raise LimitExceeded(NOT_FINITE, "numbers must be finite")
+        elif isinstance(item, str | dict | list | int | float):  # subclasses: the slow, general way
+            _walk_general(item, depth)
+
+
+def _walk_general(item: Any, depth: int) -> None:
+    if isinstance(item, bool):
+        return
+    if isinstance(item, str):
+        check_text(item)
+    elif isinstance(item, int):
+        check_integer(item)
+    elif isinstance(item, float) and not math.isfinite(item):
+        raise LimitExceeded(NOT_FINITE, "numbers must be finite")
+    elif isinstance(item, dict | list):
+        if depth >= MAX_DEPTH:
+            raise LimitExceeded(TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels")
+        for child in (item.values() if isinstance(item, dict) else item):
+            _walk_general(child, depth + 1)
+
+
+def _locate(value: Any, where: str) -> str:
+    """The path of the first breach (the slow walk, only after _walk found one)."""
     stack = [(value, where, 0)]
     while stack:
         item, path, depth = stack.pop()
         if isinstance(item, dict | list):
             if depth >= MAX_DEPTH:
-                raise LimitExceeded(TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", path)
-            pairs = item.items() if isinstance(item, dict) else enumerate(item)
-            for key, child in pairs:
-                if isinstance(key, str):
-                    check_text(key, path)
+                return path
+            for key, child in (item.items() if isinstance(item, dict) else enumerate(item)):
+                if isinstance(key, str) and "\x00" in key:
+                    return path
                 stack.append((child, f"{path}.{key}" if path else str(key), depth + 1))
-        elif isinstance(item, bool):
-            continue
-        elif isinstance(item, int):
-            check_integer(item, path)
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise LimitExceeded(NOT_FINITE, "numbers must be finite", path)
-        elif isinstance(item, str):
-            check_text(item, path)
+        else:
+            try:
+                _walk_general(item, depth)
+            except LimitExceeded:
+                return path
+    return where
 
 
 def check_integer(value: int, where: str = "") -> None:
