@@ -15,6 +15,7 @@ from gui.qt import QApplication, QMessageBox, QTimer
 from client.services.auth import StaffSession, workstation_auth
 from client.services.workstation import load_workstation
 from shared.protocol.endpoint import DEFAULT_SERVER_URL
+from shared.sync.transport import pinned_session
 from client.widgets.style import stylesheet
 from client.widgets.type_size import TypeSize, apply_type_size
 from client.windows.login import LoginDialog
@@ -76,7 +77,7 @@ class ClientApp:
         apply_type_size(self.type_size)
         self.engine = None
         self.window = self.loop = None
-        auth = workstation_auth(self.workstation)
+        auth = workstation_auth(self.workstation, http=pinned_session(self.workstation.server_ca))
         # The devices run from the start: a counter without a keyboard signs in on its calling keypad.
         from client.devices import Devices
         self.devices = Devices(self.workstation.devices)

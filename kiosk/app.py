@@ -102,7 +102,7 @@ class Kiosk:
         self.engine = prepare_cache(config.cache_path, demo)
         self.registered = bool(config.device_id and config.token)
         self.sync = SyncClient(self.engine, device_id=config.device_id or f"unregistered-{uuid.uuid4()}",
-                               token=config.token, transport=HttpTransport(config.server),
+                               token=config.token, transport=HttpTransport(config.server, ca_file=config.server_ca),
                                wall_ms=clock.wall_ms if clock is not None else None)
         try:
             self.directory = load_directory(self.engine, config.hall or None)

@@ -34,6 +34,7 @@ def default_cache(mode: str) -> Path:
 class KioskConfig:
     mode: str = "dispenser"
     server: str = DEFAULT_SERVER_URL
+    server_ca: Path | None = None  # the hall CA the server's TLS certificate must chain to
     device_id: str = ""
     token: str = ""
     hall: str = ""
@@ -60,6 +61,7 @@ def load(path: str | Path | None, mode: str, server: str | None = None) -> Kiosk
         if kiosk is not None:
             o = kiosk.options
             config.server = str(o.get("server", config.server))
+            config.server_ca = Path(str(o["server_ca"])).expanduser() if o.get("server_ca") else None
             config.device_id, config.token = str(o.get("device_id", "")), str(o.get("token", ""))
             config.hall, config.window = str(o.get("hall", "")), int(o.get("window", 0) or 0)
             config.cache = Path(str(o["cache"])).expanduser() if o.get("cache") else None

@@ -7,6 +7,7 @@ import logging
 import os
 from datetime import datetime, timezone
 import sys
+from pathlib import Path
 
 from server.core.settings import Settings
 from server.store.database import Database
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="migrate, then serve the API (default)")
     serve.add_argument("--host", default=argparse.SUPPRESS)
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS)
+    serve.add_argument("--tls-cert", default=argparse.SUPPRESS, help="PEM certificate chain: serve HTTPS")
+    serve.add_argument("--tls-key", default=argparse.SUPPRESS, help="PEM private key of --tls-cert")
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
     prov = sub.add_parser("provision", help="register a device for a hall and write its ready config file")
@@ -31,9 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     prov.add_argument("--out", required=True, help="the config file to write (a workstation: its workstation.toml)")
     prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
     prov.add_argument("--name", default="", help="a name for the device list")
+    prov.add_argument("--server-ca", help="path of the hall CA file on the device: it then trusts only that CA")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    for name in ("tls_cert", "tls_key"):
+        if getattr(args, name, None):
+            setattr(settings, name, Path(getattr(args, name)))
+    if (settings.tls_cert is None) != (settings.tls_key is None):
+        print("error: TLS needs both a certificate and its key (--tls-cert and --tls-key)", file=sys.stderr)
+        return 2
     database = Database.from_settings(settings)
     command = args.command or "serve"
     migrated = migrate_aside(database) if command == "serve" else migrate(database)
@@ -60,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
     start_background(app)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)} if settings.tls else {}
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info", **tls)
     return 0
 
 

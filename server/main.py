@@ -6,17 +6,18 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, auth, auth_pin, calendar, catalogue, errors,
     health, org, queue_appointments, queue_config, queue_statistics, sync,
 )
+from server.api.limits import parameters_within_limits
+from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
-from server.no_store import NoStore
 from server.sync.events_asgi import EventsLongPoll
 from server.queue import domain as queue
 from server.scheduler import Scheduler
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
-                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.")
+                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.",
+                  dependencies=[Depends(parameters_within_limits)])
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
-    app.add_middleware(NoStore)
+    app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s and long-polls included
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

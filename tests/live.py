@@ -18,9 +18,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app, port: int | None = None) -> Iterator[str]:  # noqa: ANN001
+def live_server(app, port: int | None = None, **ssl) -> Iterator[str]:  # noqa: ANN001
+    """`ssl`: uvicorn's ssl_certfile and ssl_keyfile, as `python -m server serve --tls-cert --tls-key` passes."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                           **ssl))
     thread = threading.Thread(target=server.run, name=f"live-server-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -29,7 +31,7 @@ def live_server(app, port: int | None = None) -> Iterator[str]:  # noqa: ANN001
             raise RuntimeError("the live server did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if ssl else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)

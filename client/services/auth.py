@@ -140,9 +140,10 @@ def _session(user: dict, token: str | None, *, offline: bool) -> StaffSession:
                         department_id=user.get("department_id"), token=token, offline=offline)
 
 
-def workstation_auth(workstation) -> AuthService:  # noqa: ANN001  client.services.workstation.Workstation
-    """The workstation's AuthService: its server, its offline password and PIN verifiers."""
+def workstation_auth(workstation, http=None) -> AuthService:  # noqa: ANN001  (a Workstation)
+    """The workstation's AuthService: its server (through `http`, e.g. a session pinned to the hall CA), its
+    offline password and PIN verifiers."""
     data = workstation.data_dir
     return AuthService(workstation.server_url, OfflineLoginStore(data / "offline_logins.json"),
-                       device_id=workstation.device_id,
+                       device_id=workstation.device_id, http=http,
                        pins=OfflineLoginStore(data / "offline_pins.json", wrong_code="offline_wrong_pin"))

@@ -61,7 +61,7 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
                    transport: Transport | None = None, clock: Callable[[], dt.datetime] | None = None,
                    calendar: WorkCalendar | None = None) -> Services:
     clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
-    transport = transport or HttpTransport(workstation.server_url)
+    transport = transport or HttpTransport(workstation.server_url, ca_file=workstation.server_ca)
     # An unregistered workstation still works locally: commands wait in the outbox until an admin registers it.
     sync = SyncClient(engine, device_id=workstation.device_id or UNREGISTERED,
                       token=workstation.device_token or "", transport=transport, staff_token=session.token)

@@ -33,6 +33,7 @@ LEARNED_KEYPAD = "keypad-learned.toml"  # client.dialogs.keypad_learning writes 
 class Workstation:
     data_dir: Path
     server_url: str = DEFAULT_SERVER
+    server_ca: Path | None = None  # the hall CA the server's TLS certificate must chain to
     window_number: int | None = None
     device_id: str | None = None
     device_token: str | None = None
@@ -63,6 +64,8 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
     large_type = section.get("large_type", False)
     if not isinstance(large_type, bool):
         raise ValueError(f"{path}: [workstation] large_type must be true or false, found {large_type!r}")
+    ca = section.get("server_ca")
     return Workstation(data_dir=data_dir, server_url=server_url or section.get("server", DEFAULT_SERVER),
+                       server_ca=Path(ca).expanduser() if ca else None,
                        window_number=int(window) if window else None, device_id=section.get("device_id"),
                        device_token=section.get("device_token"), devices=devices, large_type=large_type)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.api.approval_cases import hall_of
 from server.api.deps import CurrentUser, DbSession
+from server.api.downloads import content_disposition
 from server.api.errors import ApiError
 from server.approval import cache
 from server.approval.definitions import load_all
@@ -65,4 +66,4 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
     audit(session, action="approval.notice", outcome="success", actor=user.username,
           target=f"{case.id}/{kind}")
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{case.case_number}-{kind}.pdf"'})
+                    headers={"Content-Disposition": content_disposition(f"{case.case_number}-{kind}.pdf")})

@@ -8,10 +8,12 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.calendar import CalendarNotPublished
 from shared.errors import Conflict, DomainError, NotFound, PermissionDenied
+from shared.protocol.limits import CODES as LIMIT_CODES
 
 log = logging.getLogger("govhall.server")
 
@@ -52,12 +54,26 @@ def install(app: FastAPI) -> None:
                     for e in exc.errors()]
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             return envelope(400, "invalid_json", "请求内容不是有效的 JSON（request body is not valid JSON）", problems)
+        breached = sorted({e["type"] for e in exc.errors()} & set(LIMIT_CODES))
+        if breached:  # a limit of shared.protocol.limits: its own code (too_deep, value_out_of_range, …)
+            return envelope(422, breached[0], "请求内容超出允许范围（a value breaks an input limit）", problems)
         return envelope(422, "invalid_request", "请求内容有误（request fields are invalid）", problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised", 413: "payload_too_large"}
         return envelope(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # A safety net behind shared.protocol.limits: a number no column or date can hold.
+        log.warning("overflow on %s %s: %s", request.method, request.url.path, exc)
+        return envelope(422, "value_out_of_range", "数值超出范围（value out of range）")
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        return envelope(422, "value_rejected", "数据库拒绝了该数值（value refused by the database）")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
+from server.api.limits import body_within_limits
 from server.api.queue_deps import refusals
 from server.queue.config import HallRules, forget_config, load_rules, rules_from_json
 from server.queue.errors import message
@@ -61,6 +62,7 @@ def get_config(hall_id: int, session: DbSession) -> HallQueueConfig:
 
 @router.put("/admin/halls/{hall_id}/rules")
 def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: AdminUser, clock: Clock) -> dict:
+    body_within_limits(body)
     _hall(session, hall_id)
     with refusals():
         rules = rules_from_json(body)

@@ -20,7 +20,7 @@ from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
-from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, CompactionReport, CompactionRequest,
+from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, CompactionRequest,
                                   DeviceProvisioned, DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
                                   ProvisionRequest, PushResponse, RefusedAsk, SnapshotResponse)
@@ -61,10 +61,6 @@ def _protocol(version: int) -> None:
                        supported=list(SUPPORTED_PROTOCOLS), got=version)
 
 
-def _change(row) -> Change:  # noqa: ANN001
-    return Change(scope=row.scope, seq=row.seq, table=row.tbl, pk=row.pk, op=row.op, row=row.row)
-
-
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
 def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
     # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
@@ -89,7 +85,7 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
                                       server_url=body.server, name=body.name, index_key=index_key,
-                                      device_sections=body.devices)
+                                      device_sections=body.devices, server_ca=body.server_ca)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit(session, action="device_provision", outcome="success", actor=admin.username, target=done.device_id,
@@ -129,7 +125,8 @@ def _parse_cursors(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for part in filter(None, text.split(",")):
         scope, _, value = part.rpartition("@")
-        if not scope or not value.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within 64 bits
+        if not scope or not (value.isascii() and value.isdigit() and len(value) <= 18):
             raise ApiError(422, "invalid_cursor", "游标格式有误（cursors read scope@n,scope@n）", cursor=part)
         out[scope] = int(value)
     return out
@@ -148,20 +145,25 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
-    items = ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
-                     f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{r.row_json or "null"}}}' for r in page.changes)
-    return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
+    return Response(f'{{"changes":[{change_items(page.changes)}],{head[1:]}', media_type="application/json")
+
+
+def change_items(rows) -> str:  # noqa: ANN001
+    """Change rows as JSON array items, the stored row JSON spliced in (pull and snapshot alike)."""
+    return ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
+                    f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{r.row_json or "null"}}}' for r in rows)
 
 
 @router.get("/snapshot", response_model=SnapshotResponse)
 def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
-             x_staff_token: StaffToken = None) -> SnapshotResponse:
+             x_staff_token: StaffToken = None) -> Response:
     with _unit(request, read_only=True) as session:
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
-        out = [_change(r) for r in rows]
-    return SnapshotResponse(scope=scope, cursor=cursor, rows=out, server_time_ms=_ms(_now(request)))
+    # Built like pull's answer (the SnapshotResponse shape), so a stored row is never re-validated.
+    head = json.dumps({"scope": scope, "cursor": cursor, "server_time_ms": _ms(_now(request))})
+    return Response(f'{{"rows":[{change_items(rows)}],{head[1:]}', media_type="application/json")
 
 
 @router.post("/lease", response_model=LeaseResponse)
@@ -173,13 +175,14 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
         devices.check_device_field(ctx, body.device)
         for ret in body.returns:
             leases.return_tail(session, ctx, ret)
-        granted, refused = [], []
+        granted, refused, budget = [], [], leases.RequestBudget()
         for ask in body.asks:
             try:
-                block = leases.grant(session, ctx, ask)
+                block = leases.grant(session, ctx, ask, budget)
             except leases.SeriesExhausted as exc:  # the other asks and returns still count
                 refused.append(RefusedAsk(request_id=ask.request_id, code=exc.code, message=exc.message))
                 continue
+            budget.spend(ask, block)
             granted.append(Block(block_id=block.id, request_id=ask.request_id, series=ask.series, prefix=ask.prefix,
                                  day=ask.day, kind=block.kind, first=block.first, last=block.last))
     return LeaseResponse(blocks=granted, refused=refused, returned=[r.block_id for r in body.returns],

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     replica_url: str = Field(default="", description="read-only PostgreSQL replica for statistics; empty = primary")
     run_jobs: bool = Field(default=True, description="run the scheduled jobs in this process (serve)")
     job_tick_s: float = Field(default=5, gt=0, description="how often the scheduler looks for due jobs (serve)")
+    tls_cert: Path | None = Field(default=None, description="PEM certificate chain: serve HTTPS (with tls_key)")
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

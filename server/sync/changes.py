@@ -140,14 +140,17 @@ def pull_page(session: Session, cursors: dict[str, int], limit: int) -> Page:
     return Page(rows, new, has_more, reset)
 
 
-def snapshot(session: Session, scope: str) -> tuple[int, list[ChangeLog]]:
-    """The scope's current rows (latest entry per key, tombstones left out) and the cursor they reach."""
-    latest = (select(ChangeLog.tbl, ChangeLog.pk, func.max(ChangeLog.seq).label("seq"))
-              .where(ChangeLog.scope == scope).group_by(ChangeLog.tbl, ChangeLog.pk).subquery())
-    rows = list(session.scalars(
-        select(ChangeLog).join(latest, and_(ChangeLog.tbl == latest.c.tbl, ChangeLog.pk == latest.c.pk,
-                                            ChangeLog.seq == latest.c.seq))
-        .where(ChangeLog.scope == scope).order_by(ChangeLog.seq)))
+def snapshot(session: Session, scope: str) -> tuple[int, list]:
+    """The scope's current rows (latest entry per key, tombstones left out) and the cursor they reach. Rows
+    come as pull's do, (scope, seq, tbl, pk, op, row_json): the stored JSON is served as it is, never parsed
+    and re-validated, so no stored row can break a snapshot."""
+    latest = (select(CHANGES.c.tbl, CHANGES.c.pk, func.max(CHANGES.c.seq).label("seq"))
+              .where(CHANGES.c.scope == scope).group_by(CHANGES.c.tbl, CHANGES.c.pk).subquery())
+    rows = list(session.connection().execute(
+        select(CHANGES.c.scope, CHANGES.c.seq, CHANGES.c.tbl, CHANGES.c.pk, CHANGES.c.op,
+               cast(CHANGES.c.row, Text).label("row_json"))
+        .join(latest, and_(CHANGES.c.tbl == latest.c.tbl, CHANGES.c.pk == latest.c.pk, CHANGES.c.seq == latest.c.seq))
+        .where(CHANGES.c.scope == scope).order_by(CHANGES.c.seq)))
     # One statement, so one consistent view: the newest entry of the scope is the latest of its own key.
     cursor = max((r.seq for r in rows), default=0)
     return cursor, [r for r in rows if r.op == "upsert"]

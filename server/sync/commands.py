@@ -4,9 +4,9 @@ their own specs beside these."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,10 @@ from server.sync.leases import leased_block
 from server.sync.models import IssuedNumber, SyncEntity, SyncFact
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
 from shared.protocol import sync_rows
+from shared.protocol.base import free_json
 from shared.protocol.sync import DAY_PATTERN, UUID_PATTERN
 
+FreeJson = Annotated[dict[str, Any], AfterValidator(free_json)]
 WORKSTATION = frozenset({"workstation"})
 ISSUERS = frozenset({"dispenser", "workstation"})
 ANY_WRITER = frozenset({"workstation", "dispenser", "evaluator"})
@@ -28,20 +30,20 @@ class Args(BaseModel):
 class FactArgs(Args):
     fact_id: str = Field(pattern=UUID_PATTERN)
     kind: str = Field(min_length=1, max_length=40)
-    body: dict[str, Any]
+    body: FreeJson
 
 
 class EntityCreateArgs(Args):
     entity_id: str = Field(pattern=UUID_PATTERN)
     kind: str = Field(min_length=1, max_length=40)
     state: str = Field(min_length=1, max_length=40)
-    data: dict[str, Any]
+    data: FreeJson
 
 
 class EntityUpdateArgs(Args):
     entity_id: str = Field(pattern=UUID_PATTERN)
     state: str | None = Field(default=None, min_length=1, max_length=40)
-    data: dict[str, Any] = Field(default_factory=dict)  # merged into the entity's data
+    data: FreeJson = Field(default_factory=dict)  # merged into the entity's data
 
 
 class NumberArgs(Args):

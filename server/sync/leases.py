@@ -12,8 +12,7 @@ from server.sync.devices import DeviceContext
 from server.sync.models import NumberBlock, NumberSeries
 from server.sync.errors import SyncError
 from shared.protocol.sync import LeaseAsk, LeaseReturn
-
-SERIES_TOP = 999  # tickets A001…A999; later series may pass their own top
+from shared.sync.series import SeriesPolicy, series_policy
 
 
 class LeaseError(SyncError):
@@ -43,23 +42,51 @@ def leased_block(session: Session, device: DeviceContext, series: str, prefix: s
     return block
 
 
-def _series(session: Session, hall_id: int, ask: LeaseAsk) -> NumberSeries:
+def _series(session: Session, hall_id: int, ask: LeaseAsk, policy: SeriesPolicy) -> NumberSeries:
     key = {"series": ask.series, "hall_id": hall_id, "prefix": ask.prefix, "day": ask.day}
-    insert_ignore(session, NumberSeries, {**key, "next_live": 1, "reserve_floor": SERIES_TOP + 1},
+    # A row made under an older, lower top keeps it (its reserve blocks sit there); new rows get the policy's.
+    insert_ignore(session, NumberSeries, {**key, "next_live": 1, "reserve_floor": policy.top + 1},
                   ["series", "hall_id", "prefix", "day"])
     # The series row's lock serialises every grant of that series.
     return session.scalars(select(NumberSeries).filter_by(**key).with_for_update()).one()
 
 
-def grant(session: Session, device: DeviceContext, ask: LeaseAsk) -> NumberBlock:
-    if device.kind not in ("dispenser", "workstation"):
-        raise LeaseError(403, "lease_not_allowed", "此类设备不发号（only issuing devices hold number leases）")
+class RequestBudget:
+    """What one lease request has taken so far per (series, prefix, day, kind): at most the series' cap."""
+
+    def __init__(self) -> None:
+        self.taken: dict[tuple, int] = {}
+
+    def room(self, ask: LeaseAsk, policy: SeriesPolicy) -> int:
+        return policy.cap(ask.kind) - self.taken.get((ask.series, ask.prefix, ask.day, ask.kind), 0)
+
+    def spend(self, ask: LeaseAsk, block: NumberBlock) -> None:
+        key = (ask.series, ask.prefix, ask.day, ask.kind)
+        self.taken[key] = self.taken.get(key, 0) + block.last - block.first + 1
+
+
+def policy_for(device: DeviceContext, series: str) -> SeriesPolicy:
+    policy = series_policy(series)
+    if device.kind not in policy.kinds:
+        raise LeaseError(403, "lease_not_allowed", "此类设备不能领取该系列的号段（device kind may not lease this series）",
+                         series=series, kind=device.kind)
+    return policy
+
+
+def grant(session: Session, device: DeviceContext, ask: LeaseAsk, budget: RequestBudget | None = None) -> NumberBlock:
+    """A block for the ask, at most the series' cap per request (a larger ask gets a smaller block)."""
+    policy = policy_for(device, ask.series)
     known = session.scalars(select(NumberBlock).where(NumberBlock.request_id == ask.request_id)).one_or_none()
     if known is not None:  # the same ask again (its answer was lost): the same block
         if known.device_id != device.device_id:
             raise LeaseError(409, "lease_request_reused", "号段申请编号重复（request id used by another device）")
         return known
-    series = _series(session, device.hall_id, ask)
+    room = (budget or RequestBudget()).room(ask, policy)
+    if room <= 0:
+        raise SeriesExhausted(409, "lease_request_too_large", "一次申请的号码过多（one request may take at most "
+                              f"{policy.cap(ask.kind)} {ask.kind} numbers of a series）", series=ask.series)
+    ask = ask.model_copy(update={"size": min(ask.size, room)})
+    series = _series(session, device.hall_id, ask, policy)
     if ask.kind == "reserve":
         held = session.scalars(select(NumberBlock).where(
             NumberBlock.series_id == series.id, NumberBlock.device_id == device.device_id,

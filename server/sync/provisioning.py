@@ -6,6 +6,7 @@ Used by `POST /api/v1/sync/provision` and by `python -m server provision`; both 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,11 @@ class Provisioned:
     config: str          # the file's text (TOML)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+SERVER_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"\\]+$")
+
+
 def _kind(name: str) -> Kind:
     kind = KINDS.get(name)
     if kind is None:
@@ -68,7 +74,8 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]]) -> None:
         raise ProvisionError(422, "device_section_unknown", "外设类型不存在（unknown device section）",
                              sections=unknown, known=list(DEVICE_CLASSES))
     for name, values in sections.items():
-        bad = sorted(k for k, v in values.items() if not isinstance(v, ScalarValue))
+        # keys are written bare into the file: a safe alphabet, or a key could write lines of its own
+        bad = sorted(k for k, v in values.items() if not isinstance(v, ScalarValue) or not BARE_KEY.match(k))
         if bad:
             raise ProvisionError(422, "device_option_invalid", "外设参数只能是文字、数字或真假值（scalar values only）",
                                  section=name, keys=bad)
@@ -76,9 +83,12 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]]) -> None:
 
 def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
               name: str = "", index_key: bytes | None = None,
-              device_sections: dict[str, dict[str, ScalarValue]] | None = None) -> Provisioned:
+              device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "") -> Provisioned:
     """Register the device and return its config. `index_key` (the hall's blind-index key) goes into a
     dispenser's file so it can match appointments by ID number; `device_sections` are written as they are."""
+    if not SERVER_URL.match(server_url):
+        raise ProvisionError(422, "server_url_invalid", "服务器地址有误（the server URL reads http(s)://host[:port]…）",
+                             server=server_url[:200])
     spec = _kind(kind)
     sections = device_sections or {}
     _check_devices(sections)
@@ -104,6 +114,8 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
                                             window_id=window.id if window else None)
     main = _main_section(spec, server_url, device.id, token, hall_code, window_number,
                          index_key if spec.name == "dispenser" else None)
+    if server_ca:  # where the device finds the hall CA its server's certificate must chain to
+        main["server_ca"] = server_ca
     text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},
                        header=f"GovHall {spec.description} — {label}\n"
                               f"Written by provisioning: it holds this device's token; keep it private.")
@@ -132,12 +144,13 @@ def _value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     # A JSON string is a valid TOML basic string (same escapes, \uXXXX included).
-    return json.dumps(str(value), ensure_ascii=False)
+    # TOML also forbids a raw DEL, which JSON leaves alone.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def render_toml(sections: dict[str, dict[str, ScalarValue]], header: str = "") -> str:
     """Flat sections of scalar values: all a device config holds (no TOML writer in the standard library)."""
-    lines = [f"# {line}" for line in header.splitlines()]
+    lines = [f"# {CONTROL.sub('?', line)}" for line in header.splitlines()]  # TOML comments take no controls
     for name, values in sections.items():
         if lines:
             lines.append("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -68,7 +69,7 @@ def _replay(session: Session, device_id: str, cmd: CommandIn, entries: dict[int,
     if stored is None:
         row = session.execute(select(LOG).where(LOG.c.device_id == device_id, LOG.c.seq == cmd.seq)).one()
         stored = dict(row._mapping)
-    if stored["command_id"] != cmd.command_id:
+    if sent_id(stored) != cmd.command_id:
         raise PushError(409, "seq_reused", f"序号 {cmd.seq} 已用于另一条命令（seq already used by another command）",
                         seq=cmd.seq, stored_command_id=stored["command_id"])
     return result_of(stored, replayed=True)
@@ -111,7 +112,11 @@ def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: Command
     spec = plan.spec
     try:
         if id_taken:
-            raise Rejected("duplicate_command_id", "命令编号重复（command_id already used）", status=409)
+            # Recorded under a stand-in id (the log's command_id is unique), the sent id kept in the details:
+            # the command id stays recorded once, the device's seq advances and it is told why.
+            entry["command_id"] = stand_in_id(device.device_id, cmd.seq)
+            raise Rejected("command_id_reused", "命令编号已被另一条命令使用（command_id already used at another seq）",
+                           status=409, reused_command_id=cmd.command_id)
         if plan.refusal is not None:
             raise plan.refusal
         entry["result"] = spec.run(session, ctx, plan.args, cmd.base)  # the spec owns savepoint and mapping
@@ -135,8 +140,17 @@ def _reject(entry: dict, code: str, message: str, status: int, details: dict) ->
                  result={}, server_seq=0)
 
 
+def stand_in_id(device_id: str, seq: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"govhall:reused-command-id:{device_id}:{seq}"))
+
+
+def sent_id(entry: dict) -> str:
+    """The command id the device sent (a reused one is logged under a stand-in)."""
+    return (entry.get("details") or {}).get("reused_command_id") or entry["command_id"]
+
+
 def result_of(entry: dict, *, replayed: bool = False) -> CommandResult:
-    return CommandResult(seq=entry["seq"], command_id=entry["command_id"], status=entry["status"],
+    return CommandResult(seq=entry["seq"], command_id=sent_id(entry), status=entry["status"],
                          code=entry["code"], message=entry["message"], http_status=entry["http_status"],
                          details=entry["details"] or {}, result=entry["result"] or {},
                          server_seq=entry["server_seq"], replayed=replayed)

@@ -4,6 +4,7 @@ one keys the blind index (rotating it means re-indexing every row, so it changes
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -11,10 +12,17 @@ from typing import Protocol
 from shared.errors import DomainError
 
 KEY_BYTES = 16  # SM4 has 128-bit keys
+# A key id is written into every sealed value ("v1.<key id>.<token>"): a "." (or ",", ":") in it would make the
+# value unreadable, so key ids are a safe alphabet.
+KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 class KeyUnavailable(DomainError):
     code = "key_unavailable"
+
+
+class InvalidKeyId(KeyUnavailable):
+    code = "key_id_invalid"
 
 
 class KeyProvider(Protocol):
@@ -34,6 +42,9 @@ class StaticKeyProvider:
     blind_index_key: bytes
 
     def __post_init__(self) -> None:
+        for key_id in self.encryption_keys:
+            if not KEY_ID.match(key_id):
+                raise InvalidKeyId(f"key id {key_id!r}: letters, digits, '-' and '_' only (1-32)", key_id=key_id)
         if self.current_key_id not in self.encryption_keys:
             raise KeyUnavailable(f"the current key {self.current_key_id!r} is not among the keys")
         if any(len(k) != KEY_BYTES for k in self.encryption_keys.values()):
@@ -61,5 +72,7 @@ def keys_from_environment(env: Mapping[str, str] | None = None) -> StaticKeyProv
         pairs = [part.split(":", 1) for part in spec.split(",") if part.strip()]
         keys = {kid.strip(): bytes.fromhex(hexkey.strip()) for kid, hexkey in pairs}
         return StaticKeyProvider(keys, pairs[-1][0].strip(), bytes.fromhex(index.strip()))
+    except InvalidKeyId:
+        raise
     except ValueError:
         raise KeyUnavailable("GOVHALL_PII_KEYS is 'id:hex,id:hex' and GOVHALL_PII_INDEX_KEY is hex") from None

@@ -29,15 +29,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
-from shared.protocol.base import Request, Response
+from shared.protocol.base import Request, Response, sane_date
 
 VERSION = 1
 PREFIX = "approval."
 CASE_SERIES = "case"
+CASE_NUMBER_PATTERN = r"^[A-Za-z0-9-]+$"  # SL2026000123, fallbacks SL2026-3FA2C1-001
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-Moment = Annotated[AwareDatetime, Field(strict=False)]  # ISO text with an offset; naive times are refused
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]  # ISO text with an offset; naive times are refused
 Text = Annotated[str, Field(max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -83,7 +84,8 @@ class ReceiveArgs(CommandArgs):
     department: str = Field(default="", max_length=100)
     applicant_name: str = Field(default="", max_length=200)
     # RECEIVE_EXTRAS: not part of shared.approval's Receive command
-    case_number: str = Field(min_length=3, max_length=40)  # as printed: case_display(...) or a fallback
+    # as printed: case_display(...) or a fallback; a safe alphabet, since it names files and reaches headers
+    case_number: str = Field(min_length=3, max_length=40, pattern=CASE_NUMBER_PATTERN)
     series_prefix: str = Field(min_length=1, max_length=2)
     number: int | None = Field(default=None, ge=1)         # None only for a device-suffixed fallback number
     block_id: int | None = None

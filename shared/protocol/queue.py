@@ -20,16 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
-from shared.protocol.base import Request, Response
+from shared.protocol.base import Request, Response, sane_date
 
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 VERSION = 1
 
 # Args arrive as parsed JSON dicts, so dates and times come as ISO strings: parse those (strict elsewhere).
-Day = Annotated[dt.date, Field(strict=False)]
-Moment = Annotated[AwareDatetime, Field(strict=False)]  # a time without its offset is refused
+Day = Annotated[dt.date, Field(strict=False), AfterValidator(sane_date)]
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]  # a time without its offset is refused
 
 Channel = Literal["dispenser", "id_card", "qr", "staff", "remote"]
 GreenReason = Literal["elderly", "disabled", "pregnant", "veteran"]

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
-from shared.protocol.base import Request, Response
+from shared.protocol.base import Request, Response, hall_local_time, sane_date
 from shared.protocol.org import BusinessOut, QuotaOut
 from shared.protocol.queue import AppointmentRow
 
-TimeOfDay = Annotated[dt.time, Field(strict=False)]
-Moment = Annotated[AwareDatetime, Field(strict=False)]
+TimeOfDay = Annotated[dt.time, Field(strict=False), AfterValidator(hall_local_time)]
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]
 
 
 class BusinessCreate(Request):
@@ -27,12 +27,14 @@ class BusinessCreate(Request):
 
 
 class BusinessPatch(Request):
-    prefix: str | None = Field(default=None, min_length=1, max_length=2)
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    """Only the fields sent change. department_id and floor_id may be cleared with null; the others are
+    required columns, so a null for them is refused (the defaults below only mean "not sent")."""
+    prefix: str = Field(default=None, min_length=1, max_length=2)  # type: ignore[assignment]
+    name: str = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
     department_id: int | None = None
     floor_id: int | None = None
-    sort_order: int | None = None
-    active: bool | None = None
+    sort_order: int = None  # type: ignore[assignment]
+    active: bool = None  # type: ignore[assignment]
 
 
 class QuotaIn(Request):

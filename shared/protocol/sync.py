@@ -38,6 +38,7 @@ class ProvisionRequest(Request):
     server: str = Field(min_length=1, max_length=200)  # the URL the device will reach the server at
     name: str = Field(default="", max_length=100)
     devices: dict[str, dict[str, str | int | float | bool]] = Field(default_factory=dict)  # device sections
+    server_ca: str = Field(default="", max_length=300)  # the hall CA file's path on the device (TLS pinning)
 
 
 class DeviceProvisioned(Response):

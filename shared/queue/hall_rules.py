@@ -59,7 +59,10 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
     for name, kind in _SECTIONS.items():
         parts[name] = _build(kind, doc.get(name, {}), f"invalid_{name}_rules" if name != "check_in"
                              else "invalid_check_in_window")
-    calling = dict(doc.get("calling", {}))
+    calling = doc.get("calling", {})
+    if not isinstance(calling, dict):
+        raise InvalidConfiguration("invalid_calling_rules", "calling", "calling must be an object")
+    calling = dict(calling)
     fairness = _build(FairnessRatio, calling.pop("fairness", {}), "invalid_calling_rules")
     parts["calling"] = _build(CallingRules, {**calling, "fairness": fairness}, "invalid_calling_rules")
     lunch_closed = doc.get("lunch_closed", False)
@@ -69,6 +72,8 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
         pm = dt.time.fromisoformat(doc.get("pm_starts_at", "12:00"))
     except (TypeError, ValueError):
         raise InvalidConfiguration("invalid_quota", "pm_starts_at", "pm_starts_at must read HH:MM") from None
+    if pm.tzinfo is not None:  # hall-local, like every time of day: an offset could not be compared
+        raise InvalidConfiguration("invalid_quota", "pm_starts_at", "pm_starts_at is hall-local time, no time zone")
     return HallRules(**parts, lunch_closed=lunch_closed, pm_starts_at=pm,
                      lunch_closed_by_business=_lunch_overrides(doc.get("lunch_closed_by_business", {})))
 
@@ -80,7 +85,8 @@ def _lunch_overrides(value: Any) -> dict[int, bool]:
         raise bad
     out = {}
     for key, closed in value.items():
-        if not (isinstance(key, int) or (isinstance(key, str) and key.isdigit())) or not isinstance(closed, bool):
+        numeric = isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18  # not "²"
+        if not (isinstance(key, int) or numeric) or not isinstance(closed, bool):
             raise bad
         out[int(key)] = closed
     return out

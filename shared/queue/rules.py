@@ -8,9 +8,21 @@ from dataclasses import dataclass, field
 from shared.queue.errors import InvalidConfiguration
 
 
+DAY_MINUTES = 24 * 60
+# Upper bounds (issue 18): a setting past them would make every booking, call or deadline overflow a date.
+MAXIMA = {"horizon_days": 366, "slot_minutes": DAY_MINUTES, "min_lead_minutes": 366 * DAY_MINUTES,
+          "early_minutes": DAY_MINUTES, "late_minutes": DAY_MINUTES, "max_wait_minutes": 366 * DAY_MINUTES,
+          "serve_after_close_minutes": DAY_MINUTES, "timeout_seconds": 3600, "rectification_workdays": 366,
+          "recall_limit": 100, "no_show_after_recalls": 100}
+DEFAULT_MAXIMUM = 1_000_000  # counts and capacities
+
+
 def _positive(code: str, name: str, value: int, minimum: int = 1) -> None:
+    maximum = MAXIMA.get(name, DEFAULT_MAXIMUM)
     if value < minimum:
         raise InvalidConfiguration(code, name, f"{name} must be >= {minimum}, got {value}")
+    if value > maximum:
+        raise InvalidConfiguration(code, name, f"{name} must be <= {maximum}, got {value}")
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class EstimateRules:
     sample_size: int = 20
 
     def __post_init__(self) -> None:
-        if self.default_service_minutes <= 0:
+        if not 0 < self.default_service_minutes <= DAY_MINUTES:
             raise InvalidConfiguration("invalid_estimate_rules", "default_service_minutes",
                                        "default service time must be positive")
         _positive("invalid_estimate_rules", "sample_size", self.sample_size)

@@ -4,6 +4,7 @@ here); `HttpTransport` is the real one: a requests Session with timeouts on ever
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import requests
@@ -30,11 +31,25 @@ class Transport(Protocol):
                 headers: dict | None = None, timeout: float = 10.0) -> Reply: ...
 
 
+def pinned_session(ca_file: str | Path | None = None) -> requests.Session:
+    """A requests Session for the hall server. With `ca_file` (the hall CA pinned in the device config, handed
+    over at provisioning) the server's certificate must chain to that CA and nothing else; without it the
+    system's CAs apply (and plain http stays possible for a loopback demo)."""
+    session = requests.Session()
+    if ca_file:
+        if not Path(ca_file).is_file():
+            raise FileNotFoundError(f"the hall CA file {ca_file} does not exist")
+        session.verify = str(ca_file)
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify: a pin must not yield
+        session.trust_env = False
+    return session
+
+
 class HttpTransport:
-    def __init__(self, base_url: str, *, connect_timeout: float = 3.0) -> None:
+    def __init__(self, base_url: str, *, connect_timeout: float = 3.0, ca_file: str | Path | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.connect_timeout = connect_timeout
-        self.session = requests.Session()
+        self.session = pinned_session(ca_file)
 
     def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
                 headers: dict | None = None, timeout: float = 10.0) -> Reply:

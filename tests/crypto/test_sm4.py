@@ -60,3 +60,15 @@ def test_keys_from_environment() -> None:
         keys_from_environment({"GOVHALL_PII_KEYS": "k:zz", "GOVHALL_PII_INDEX_KEY": "22" * 32})
     with pytest.raises(KeyUnavailable):
         StaticKeyProvider({"k": bytes(8)}, "k", bytes(32))
+
+
+@pytest.mark.parametrize("key_id", ["k.1", "2026.01", "a b", "", "x" * 33, "k:1"])
+def test_a_key_id_that_sealed_values_could_not_carry_is_refused_clearly(key_id: str) -> None:
+    """A "." in a key id made every value sealed with it unreadable ("v1.<key id>.<token>"): refused up front."""
+    from shared.crypto.keys import InvalidKeyId
+    with pytest.raises(InvalidKeyId) as refused:
+        StaticKeyProvider({key_id: bytes(16)}, key_id, bytes(32))
+    assert refused.value.code == "key_id_invalid"
+    if key_id and "," not in key_id and ":" not in key_id:
+        with pytest.raises(InvalidKeyId):
+            keys_from_environment({"GOVHALL_PII_KEYS": f"{key_id}:{'00' * 16}", "GOVHALL_PII_INDEX_KEY": "22" * 32})

@@ -115,3 +115,29 @@ def test_the_provision_command_writes_a_private_ready_file(tmp_path: Path) -> No
     bad = _command(tmp_path, "provision", "--kind", "evaluator", "--hall", "DG-HALL-1", "--window", "42",
                    "--out", str(tmp_path / "e.toml"))
     assert bad.returncode == 2 and "window_unknown" in bad.stderr and not (tmp_path / "e.toml").exists()
+
+
+@pytest.mark.parametrize("body,code", [
+    ({"kind": "display", "server": "http://x\x7f"}, "server_url_invalid"),
+    ({"kind": "display", "server": "http://x\n[kiosk]"}, "server_url_invalid"),
+    ({"kind": "display", "server": "ftp://x"}, "server_url_invalid"),
+    ({"kind": "display", "devices": {"printer": {"a = 1\n[kiosk]\ntoken": "x"}}}, "device_option_invalid"),
+])
+def test_values_that_would_break_the_config_file_are_refused(client, body: dict, code: str) -> None:  # noqa: ANN001
+    """Issue 18: a DEL in the server URL or a key with a line break gave a config file no device could read."""
+    r = client.post("/api/v1/sync/provision", json={"hall": "DG-HALL-1", "server": URL, **body},
+                    headers=login(client))
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == code
+
+
+def test_every_string_value_is_written_as_valid_toml_and_the_hall_ca_is_handed_over(client, tmp_path) -> None:  # noqa: ANN001
+    hostile = 'a\x7fb"\\\n[kiosk]\x01'
+    r = _provision(client, login(client), kind="display", name=hostile, server_ca="/etc/govhall/hall-ca.pem",
+                   devices={"printer": {"transport": "network", "host": hostile}})
+    assert r.status_code == 201, r.text
+    parsed = tomllib.loads(r.json()["config"])
+    assert parsed["printer"]["host"] == hostile
+    path = tmp_path / "display.toml"
+    path.write_text(r.json()["config"], encoding="utf-8")
+    assert load_kiosk_config(path, "display").server_ca == Path("/etc/govhall/hall-ca.pem")

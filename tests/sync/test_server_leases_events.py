@@ -89,7 +89,9 @@ def test_a_returned_tail_is_granted_again_and_never_twice(env) -> None:  # noqa:
 
 def test_an_exhausted_series_is_reported_per_ask(env) -> None:  # noqa: ANN001
     a, ta = new_device(env["db"], "dispenser", env["hall"])
-    lease(env, a, ta, [ask("reserve", 200, prefix="B")] + [ask("live", 200, prefix="B") for _ in range(4)])
+    lease(env, a, ta, [ask("reserve", 100, prefix="B")])
+    for _ in range(18):  # 50 live numbers per request at most: 899 below the reserve take 18 requests
+        lease(env, a, ta, [ask("live", 50, prefix="B")])
     body = lease(env, a, ta, [ask("live", 10, prefix="B"), ask("live", 10, prefix="C")])
     assert [r["code"] for r in body["refused"]] == ["series_exhausted"]
     assert [(x["prefix"], x["first"]) for x in body["blocks"]] == [("C", 1)]
@@ -198,3 +200,30 @@ def test_an_admin_runs_retention_and_old_cursors_then_reset(env) -> None:  # noq
     scope = f"hall:{env['hall']}"
     r = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@1"}, headers=auth(tws)).json()
     assert r["reset_required"] == [scope]
+
+
+def test_one_request_cannot_use_up_a_series(env) -> None:  # noqa: ANN001
+    """Issue 18: one dispenser request of 5 × 200 live and 200 reserve numbers once took the whole series."""
+    a, ta = new_device(env["db"], "dispenser", env["hall"])
+    body = lease(env, a, ta, [ask("reserve", 200)] + [ask("live", 200) for _ in range(5)])
+    sizes = [(b["kind"], b["last"] - b["first"] + 1) for b in body["blocks"]]
+    assert sizes == [("reserve", 100), ("live", 50)]
+    assert {r["code"] for r in body["refused"]} == {"lease_request_too_large"}
+    b, tb = new_device(env["db"], "dispenser", env["hall"])
+    assert lease(env, b, tb, [ask("live", 10)])["blocks"][0]["first"] == 51  # the rest is there for others
+
+
+def _case_ask(kind: str, size: int) -> dict:
+    return {**ask(kind, size, prefix="SL"), "series": "case", "day": "2026-01-01"}
+
+
+def test_case_numbers_run_to_six_digits_and_only_workstations_lease_them(env) -> None:  # noqa: ANN001
+    ws, tws = new_device(env["db"], "workstation", env["hall"], env["windows"][0])
+    body = lease(env, ws, tws, [_case_ask("reserve", 40), _case_ask("live", 10)])
+    assert [(b["first"], b["last"]) for b in body["blocks"]] == [(999_960, 999_999), (1, 10)]
+    d, td = new_device(env["db"], "dispenser", env["hall"])
+    r = env["client"].post("/api/v1/sync/lease", headers=auth(td), json={
+        "device": d, "protocol_version": 1, "asks": [_case_ask("live", 10)], "returns": []})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "lease_not_allowed")
+    other = lease(env, ws, tws, [{**_case_ask("reserve", 10), "series": "visit"}])  # a generic series: 3 digits
+    assert [(b["first"], b["last"]) for b in other["blocks"]] == [(990, 999)]
