@@ -1,4 +1,4 @@
-"""`python -m server [serve|migrate|load-demo|provision]` — see README (serve is the default)."""
+"""`python -m server [serve|migrate|load-demo|provision|create-admin|verify-audit]` — see README (serve is the default)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timezone
 import sys
 
+from server.core.audit_key import audit_key
 from server.core.settings import Settings
 from server.store.database import Database
 from shared.db.migrate import DatabaseTooNew
@@ -30,10 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     prov.add_argument("--out", required=True, help="the config file to write (a workstation: its workstation.toml)")
     prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
     prov.add_argument("--name", default="", help="a name for the device list")
+    from server.credentials.create_admin import add_parser as add_create_admin
+    add_create_admin(sub)
+    sub.add_parser("verify-audit", help="check the audit trail's hash chain; report the first broken link")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url).with_audit_key(audit_key(settings))
     try:
         database.migrate()
     except DatabaseTooNew as exc:
@@ -51,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
             publish_all_halls(session, datetime.now(timezone.utc))
         print(f"demo data loaded: {report}")
         return 0
+    if command == "create-admin":
+        from server.credentials.create_admin import run as create_admin
+        return create_admin(args, settings, database)
+    if command == "verify-audit":
+        from server.verify_audit_command import run as verify_audit
+        return verify_audit(database)
     if command == "provision":
         from server.provision_command import run as provision
         return provision(args, settings, database)
@@ -60,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
     app.state.scheduler.start()
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    from server.core.serving import proxy_options
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info",
+                **proxy_options(settings))
     return 0
 
 

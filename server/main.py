@@ -10,10 +10,11 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
-    org, queue_appointments, queue_config, queue_statistics, sync,
+    approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, calendar, catalogue, errors,
+    health, org, queue_appointments, queue_config, queue_statistics, staff_admin, sync,
 )
 from server.approval import domain as approval
+from server.core.audit_key import audit_key
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
 from server.queue import domain as queue
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
     database = database or Database(settings.effective_database_url)
+    if database.audit_key is None:
+        database.audit_key = audit_key(settings)
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
@@ -80,7 +83,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
-                   approval_cases, approval_notices, approval_worklists, approval_admin):
+                   approval_cases, approval_notices, approval_worklists, approval_admin, staff_admin, audit_log):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
