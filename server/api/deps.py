@@ -74,6 +74,16 @@ def get_session_user(session: DbSession, clock: Clock,
 SessionUser = Annotated[StaffUser, Depends(get_session_user)]
 
 
+def staff_of(session: Session, authorization: str | None, now: dt.datetime) -> int | None:
+    """The id of the staff member a valid token names, else None (routes open to anonymous callers)."""
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    if row is None or row.revoked or row.expires_at <= now:
+        return None
+    return row.user_id
+
+
 def get_current_user(user: SessionUser, session: DbSession, clock: Clock, settings: AppSettings) -> StaffUser:
     """The signed-in member, refused while a password change is due (first login, after a reset, expired)."""
     if change_required(session, user, clock(), policy_of(settings)):

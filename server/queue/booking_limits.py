@@ -1,12 +1,12 @@
 """Rate limits on booking appointments (预约防刷). Per ID number: bookings made on one calendar day, counted in
 the database (cancelled ones too, so booking and cancelling in a loop stops). Per client: booking requests in
-the last hour, counted in memory by this server process (a client is its bearer token's hash, else its
-address); a refused request counts as well, so a script that keeps trying stays locked out."""
+the last hour, counted in memory by this server process (a client is the signed-in staff member whose valid
+token it sent, else its address, so inventing Authorization headers gains nothing); a refused request counts
+as well, so a script that keeps trying stays locked out."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import threading
 from collections import deque
@@ -24,9 +24,9 @@ WINDOW = dt.timedelta(hours=1)
 MAX_CLIENTS = 50_000  # beyond this many clients, those idle for an hour are forgotten first
 
 
-def client_key(authorization: str | None, address: str | None) -> str:
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
+def client_key(staff_id: int | None, address: str | None) -> str:
+    if staff_id is not None:
+        return f"staff:{staff_id}"
     return f"addr:{address or 'unknown'}"
 
 
@@ -57,12 +57,13 @@ class ClientLimiter:
 _CREATE = threading.Lock()
 
 
-def limiter_for(state: Any) -> ClientLimiter:
-    """The app's limiter (`app.state.booking_limiter`), made on first use."""
+def limiter_for(state: Any, name: str = "booking_limiter") -> ClientLimiter:
+    """The app's limiter of that name (`app.state.<name>`), made on first use."""
     with _CREATE:
-        limiter = getattr(state, "booking_limiter", None)
+        limiter = getattr(state, name, None)
         if limiter is None:
-            limiter = state.booking_limiter = ClientLimiter()
+            limiter = ClientLimiter()
+            setattr(state, name, limiter)
         return limiter
 
 
