@@ -3,6 +3,8 @@ rotates its token (the old one stops, the new one works); caches learn of it thr
 
 from __future__ import annotations
 
+import pytest
+
 from server.sync import device_tokens
 from server.sync.devices import hash_token
 from tests.access.support import device
@@ -47,3 +49,21 @@ def test_rotate_gives_a_new_token_and_retires_the_old(client, app) -> None:  # n
         assert _pull(client, new, 1).status_code == 200
     finally:
         unsubscribe()
+
+
+def test_a_revoked_devices_sync_stops_and_its_status_says_why(client, app, tmp_path) -> None:  # noqa: ANN001
+    from shared.db.cache import open_cache
+    from shared.sync.client import SyncClient
+    from shared.sync.errors import SyncFailed
+    from tests.sync.test_client_loop import AppTransport
+
+    device_id, token = device(app.state.database, "display", 1)
+    sync = SyncClient(open_cache(tmp_path / "display.sqlite3", immediate=True), device_id=device_id, token=token,
+                      transport=AppTransport(client))
+    sync.sync_once()
+    assert not sync.status().credential_revoked
+    client.post(f"/api/v1/admin/devices/{device_id}/revoke", headers=login(client, "admin"))
+    with pytest.raises(SyncFailed) as refused:
+        sync.sync_once()
+    assert refused.value.code == "device_revoked" and refused.value.retry is False
+    assert sync.status().credential_revoked
