@@ -11,13 +11,8 @@ from gui.qt import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QHBoxLa
 from shared.errors import DomainError
 from shared.password_policy import PasswordPolicy, problems
 
-PROBLEM_TEXTS = {
-    "password_too_short": "新密码太短（至少 {min_length} 位）",
-    "password_too_simple": "新密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类",
-    "password_contains_username": "新密码不能包含用户名",
-    "password_is_demo": "不能使用演示密码",
-    "password_reused": "不能使用最近用过的密码",
-}
+PROBLEMS = ("password_too_short", "password_too_simple", "password_contains_username", "password_is_demo",
+            "password_reused")
 
 
 class ChangePasswordDialog(QDialog):
@@ -86,16 +81,21 @@ class ChangePasswordDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.submit.setEnabled(True)
         if isinstance(error, DomainError):
-            text = self._problem(error.code, error.details) if error.code in PROBLEM_TEXTS else \
+            text = self._problem(error.code, error.details) if error.code in PROBLEMS else \
                 error_text(error.code, error.message)
         else:
             text = self.tr("修改失败：{0}").format(type(error).__name__)
         self._say(text)
 
     def _problem(self, code: str, details: dict) -> str:
+        texts = {"password_too_short": self.tr("新密码太短（至少 {min_length} 位）"),
+                 "password_too_simple": self.tr("新密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类"),
+                 "password_contains_username": self.tr("新密码不能包含用户名"),
+                 "password_is_demo": self.tr("不能使用演示密码"),
+                 "password_reused": self.tr("不能使用最近用过的密码")}
         values = {"min_length": details.get("min_length", self.policy.min_length),
                   "min_classes": details.get("min_classes", self.policy.min_classes)}
-        return self.tr(PROBLEM_TEXTS[code]).format(**values)
+        return texts[code].format(**values)
 
     def _say(self, text: str) -> None:
         self.message.setStyleSheet("color: #b00020;")

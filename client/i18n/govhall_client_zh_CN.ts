@@ -4,7 +4,7 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+37"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+39"/>
         <location line="+70"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
@@ -110,7 +110,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>未能保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -420,6 +420,95 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../dialogs/change_password.py" line="+25"/>
+        <location line="+20"/>
+        <source>修改密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>首次登录或密码已重置/过期，必须先修改密码才能继续使用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请输入当前密码和新密码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>当前密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>确认新密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>密码至少 {0} 位，包含大写字母、小写字母、数字、符号中的至少 {1} 类，不得与最近 {2} 次相同。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>退出登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>两次输入的新密码不一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在修改…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>修改失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>新密码太短（至少 {min_length} 位）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码不能包含用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不能使用演示密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不能使用最近用过的密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ClerkWorkspace</name>
     <message>
         <location filename="../workspaces/clerk/workspace.py" line="+42"/>
@@ -526,7 +615,7 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../windows/login.py" line="+19"/>
+        <location filename="../windows/login.py" line="+21"/>
         <source>GovHall 政务大厅 · 登录</source>
         <translation type="unfinished"></translation>
     </message>
@@ -562,7 +651,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
+        <source>必须修改密码后才能使用本系统</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>登录失败：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -778,6 +872,39 @@
     </message>
 </context>
 <context>
+    <name>ScreenLock</name>
+    <message>
+        <location filename="../windows/screen_lock.py" line="+62"/>
+        <source>屏幕已锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>长时间未操作，屏幕已锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}（{1}），请输入密码解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>退出登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StaleDialog</name>
     <message>
         <location filename="../dialogs/stale.py" line="+11"/>
@@ -885,6 +1012,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>● 本工作站凭证已被吊销，无法同步，请联系管理员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>● 在线</source>
         <translation type="unfinished"></translation>
     </message>
@@ -945,7 +1077,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+21"/>
+        <location filename="errors.py" line="+31"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -953,7 +1085,7 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="labels.py" line="+50"/>
+        <location filename="labels.py" line="+51"/>
         <source>按 {ratio}（优先:普通）轮到{turn}</source>
         <translation type="unfinished"></translation>
     </message>
