@@ -55,7 +55,8 @@ def run(args: argparse.Namespace, settings: Settings, database: Database) -> int
             user = session.scalars(select(StaffUser).filter_by(username=args.username)).one_or_none()
             created = user is None
             if created:
-                user = StaffUser(username=args.username, display_name=args.name, staff_no=args.staff_no or args.username,
+                user = StaffUser(username=args.username, display_name=args.name,
+                                 staff_no=args.staff_no or args.username,
                                  hall_id=hall_id, active=True, password_hash="", failed_attempts=0)
                 session.add(user)
                 session.flush()

@@ -100,7 +100,8 @@ DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidde
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
            "staff_login_not_allowed", "staff_token_invalid", "hall_mismatch"}
 QUERIES = {"/api/v1/sync/events": {"timeout": "0"}, "/api/v1/queue/halls/{hall_id}/statistics": {"day": "2026-11-02"},
-           "/api/v1/calendar/due": {"start": "2026-11-02", "workdays": "3"}, "/api/v1/sync/snapshot": {"scope": "hall:1"},
+           "/api/v1/calendar/due": {"start": "2026-11-02", "workdays": "3"},
+           "/api/v1/sync/snapshot": {"scope": "hall:1"},
            "/api/v1/queue/businesses/{business_id}/slots": {"day": "2026-11-02"}}
 
 
@@ -136,7 +137,8 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
     target_device, _ = device(sqlite_database, "display", halls.demo_hall_id)
     params = {"hall_id": halls.demo_hall_id, "business_id": business, "window_id": halls.demo_window_id,
               "user_id": target, "device_id": target_device, "code": "x", "day": "2026-11-02", "year": "2027",
-              "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x", "situation": "y",
+              "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
+              "situation": "y",
               "version": "1"}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)

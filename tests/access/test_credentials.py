@@ -40,7 +40,8 @@ def test_create_admin_makes_an_account_that_must_change_its_password(tmp_path, m
     monkeypatch.setenv("GOVHALL_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GOVHALL_PASSWORD_ITERATIONS", "1000")
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    assert server_main(["create-admin", "--username", "root", "--password-stdin"]) == 2  # the policy refuses it, nothing made
+    # the policy refuses it, nothing made
+    assert server_main(["create-admin", "--username", "root", "--password-stdin"]) == 2
     monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
     assert server_main(["create-admin", "--username", "root", "--name", "管理员", "--password-stdin"]) == 0
     settings = Settings(data_dir=tmp_path, password_iterations=1000)
@@ -139,5 +140,6 @@ def test_disable_and_revoke_all(client, app) -> None:  # noqa: ANN001
     me = client.post(f"/api/v1/admin/staff/{_user_id(app, 'admin')}/disable", headers=admin)
     assert me.json()["error"]["code"] == "cannot_disable_self"
     with app.state.database.session() as s:
-        actions = [a for a in s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("staff.%")).order_by(AuditEntry.id))]
+        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("staff.%"))
+                                 .order_by(AuditEntry.id)))
     assert actions == ["staff.sessions_revoke", "staff.disable", "staff.enable"]

@@ -30,7 +30,7 @@ def hashes(monkeypatch) -> list[str]:  # noqa: ANN001
     return calls
 
 
-def test_unknown_users_and_wrong_passwords_get_the_same_answer_after_the_same_work(client, app, hashes) -> None:  # noqa: ANN001
+def test_unknown_users_and_wrong_passwords_get_the_same_answer_after_the_same_work(client, hashes) -> None:  # noqa: ANN001
     answers = []
     for username in ("clerk", "nobody-at-all"):
         hashes.clear()
