@@ -15,7 +15,6 @@ _TEXTS = {
     "login_throttled": "本机登录失败次数过多，请稍后再试",
     "demo_password_refused": "演示密码不能在正式环境使用，请联系管理员重置密码",
     "hall_mismatch": "该账号不属于本工作站所在大厅，不能在此登录",
-    "device_unknown": "本工作站未登记，请联系管理员",
     "password_change_required": "请先修改密码",
     "wrong_current_password": "当前密码不正确",
     "change_needs_server": "修改密码需要连接服务器，请检查网络后再试",
