@@ -81,3 +81,20 @@ def test_limits_are_configuration_checked(qhall) -> None:  # noqa: ANN001
     r = qhall.client.put(f"/api/v1/queue/admin/halls/{qhall.hall_id}/rules", headers=admin,
                          json={"appointment": {"bookings_per_person_per_day": 0}})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_appointment_rules"
+
+
+def test_looking_bookings_up_by_id_number_has_its_own_hourly_allowance(qhall) -> None:  # noqa: ANN001
+    """Issue 18: guessing booking codes for a known ID number stops after the allowance (30 an hour)."""
+    qhall.clock.now = START - dt.timedelta(days=1)
+    booked = _book(qhall, 1, slot(14)).json()
+    guess = {"id_number": person(1), "booking_code": "AAAAAAAA"}
+    for _ in range(30):
+        assert qhall.client.post("/api/v1/queue/appointments/search", json=guess).json() == []
+    r = qhall.client.post("/api/v1/queue/appointments/search", json=guess)
+    assert (r.status_code, r.json()["error"]["code"]) == (429, "booking_rate_limited_client")
+    cancel = qhall.client.post(f"/api/v1/queue/appointments/{booked['appointment']['id']}/cancel",
+                               json={"id_number": person(1), "booking_code": booked["booking_code"]})
+    assert cancel.status_code == 429  # the right code too, from this client, until the hour has passed
+    qhall.clock.now += dt.timedelta(hours=1)
+    assert qhall.client.post("/api/v1/queue/appointments/search", json={
+        "id_number": person(1), "booking_code": booked["booking_code"]}).json()[0]["id"] == booked["appointment"]["id"]
