@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.store.models import AuditEntry, AuthToken
-from shared.db.models import StaffUser
 from tests.fixtures.server import login
 
 URL = "/api/v1/auth/login"
