@@ -112,7 +112,7 @@ class Flow:
                                for i in items for st in i.situations]
         self.now = dt.datetime.combine(start, dt.time(1), dt.timezone.utc)
         # staff logins last the whole simulated period
-        settings = Settings(migrate_on_start=False, token_ttl_hours=24 * 400)
+        settings = Settings(migrate_on_start=False, token_ttl_hours=24 * 400, demo_mode=True)
         self.app = create_app(settings, database=self.db, clock=lambda: self.now)
         self.http = TestClient(self.app)
         self.http.__enter__()  # one event-loop portal for the whole run, not one per request

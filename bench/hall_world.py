@@ -90,8 +90,8 @@ class World:
         with self.db.session() as s:
             load_demo(s, password_iterations=1000)
             self.hall_id = s.scalars(select(Hall.id).where(Hall.code == "DG-HALL-1")).one()
-        self.app = create_app(Settings(migrate_on_start=False, data_dir=work, password_iterations=1000),
-                              database=self.db, clock=self.clock)
+        settings = Settings(migrate_on_start=False, data_dir=work, password_iterations=1000, demo_mode=True)
+        self.app = create_app(settings, database=self.db, clock=self.clock)
         self.http = AsgiCaller(self.app)  # the app's own ASGI entry, without TestClient's thread hand-overs
         self.offline: set[str] = set()
         self.actors: list = []  # the window actors, told by `announce`

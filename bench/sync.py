@@ -75,7 +75,8 @@ class Bench:
         return SyncClient(engine, device_id=device[0], token=device[1], transport=HttpTransport(self.base), **kw)
 
     def start(self) -> None:
-        env = {**os.environ, "GOVHALL_DATABASE_URL": self.url, "GOVHALL_DATA_DIR": str(self.work), **self.env}
+        env = {**os.environ, "GOVHALL_DATABASE_URL": self.url, "GOVHALL_DATA_DIR": str(self.work),
+               "GOVHALL_DEMO_MODE": "1", **self.env}  # the demo hall and its published passwords
         if self.day is not None:
             # The server child lives on the simulated day (its scheduler's sweeps depend on the hour), not today.
             env = faked_clock_env(at(self.day, 10), base=env)

@@ -77,12 +77,14 @@ class ClientApp:
         apply_type_size(self.type_size)
         self.engine = None
         self.window = self.loop = None
-        auth = workstation_auth(self.workstation, http=pinned_session(self.workstation.server_ca))
+        self.auth = workstation_auth(self.workstation, http=pinned_session(self.workstation.server_ca))
+        self.session: StaffSession | None = None
+        self.idle_lock = None
         # The devices run from the start: a counter without a keyboard signs in on its calling keypad.
         from client.devices import Devices
         self.devices = Devices(self.workstation.devices)
         self.devices.start()
-        self.login = LoginDialog(auth, self.ops, keypad=self.devices.keypad)
+        self.login = LoginDialog(self.auth, self.ops, keypad=self.devices.keypad)
         self.login.sig_logged_in.connect(self.signed_in)
         # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
         # program would end right there, in between. Until the main window is up, only an explicit quit ends
@@ -98,6 +100,7 @@ class ClientApp:
 
     def signed_in(self, session: StaffSession) -> None:
         from client.services.context import build_services
+        self.session = session
         # On the write worker, so it runs after the cache has opened (the worker takes jobs in order).
         self.ops.write(lambda: build_services(self.workstation, session, self.engine), on_done=self._open_main,
                        on_error=self._fatal)
@@ -108,6 +111,9 @@ class ClientApp:
         self.window.resize(1600, 960)
         self.window.showMaximized()
         self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program
+        from client.windows.screen_lock import IdleLock
+        session = self.session
+        self.idle_lock = IdleLock(self.window, session, lambda password: self.auth.unlock(session, password))
 
     def _fatal(self, error: Exception) -> None:
         QMessageBox.critical(None, "GovHall", f"无法启动：{error}")

@@ -91,7 +91,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = Path(args.data_dir).resolve()
-    env = dict(os.environ, GOVHALL_DATA_DIR=str(data_dir), GOVHALL_PORT=str(args.port))
+    env = dict(os.environ, GOVHALL_DATA_DIR=str(data_dir), GOVHALL_PORT=str(args.port), GOVHALL_DEMO_MODE="1")
     env.update(_demo_keys(data_dir))
     at = args.at or (parse_at(CHECK_AT) if args.check and not args.server_only else None)
     try:

@@ -139,6 +139,7 @@ class Hall:
         if pinned:
             env.update(self.clock_env)
         env.update(extra or {})
+        env.setdefault("GOVHALL_DEMO_MODE", "1")  # the demo hall: its published passwords are accepted
         return env
 
     def spawn(self, name: str, args: list[str], *, stdin: Path | None = None,

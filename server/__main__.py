@@ -1,4 +1,4 @@
-"""`python -m server [serve|migrate|load-demo|provision]` — see README (serve is the default)."""
+"""`python -m server [serve|migrate|load-demo|provision|create-admin|verify-audit]` — see README (serve is the default)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import sys
 from pathlib import Path
 
+from server.core.audit_key import audit_key
 from server.core.settings import Settings
 from server.store.database import Database
 from shared.db.migrate import DatabaseTooNew
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
     prov.add_argument("--name", default="", help="a name for the device list")
     prov.add_argument("--server-ca", help="path of the hall CA file on the device: it then trusts only that CA")
+    from server.credentials.create_admin import add_parser as add_create_admin
+    add_create_admin(sub)
+    sub.add_parser("verify-audit", help="check the audit trail's hash chain; report the first broken link")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if (settings.tls_cert is None) != (settings.tls_key is None):
         print("error: TLS needs both a certificate and its key (--tls-cert and --tls-key)", file=sys.stderr)
         return 2
-    database = Database.from_settings(settings)
+    database = Database.from_settings(settings).with_audit_key(audit_key(settings))
     command = args.command or "serve"
     migrated = migrate_aside(database) if command == "serve" else migrate(database)
     if migrated:
@@ -60,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
             publish_all_halls(session, datetime.now(timezone.utc))
         print(f"demo data loaded: {report}")
         return 0
+    if command == "create-admin":
+        from server.credentials.create_admin import run as create_admin
+        return create_admin(args, settings, database)
+    if command == "verify-audit":
+        from server.verify_audit_command import run as verify_audit
+        return verify_audit(database)
     if command == "provision":
         from server.provision_command import run as provision
         return provision(args, settings, database)
@@ -70,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
     start_background(app)
+    from server.core.serving import proxy_options
     tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)} if settings.tls else {}
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info", **tls)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info",
+                **tls, **proxy_options(settings))
     return 0
 
 

@@ -10,12 +10,13 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_notices, approval_worklists, auth, auth_pin, calendar, catalogue, errors,
-    health, org, queue_appointments, queue_config, queue_statistics, sync,
+    approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
+    catalogue, errors, health, org, queue_appointments, queue_config, queue_statistics, staff_admin, sync,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
+from server.core.audit_key import audit_key
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
 from server.sync.events_asgi import EventsLongPoll
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
     database = database or Database.from_settings(settings)
+    if database.audit_key is None:
+        database.audit_key = audit_key(settings)
     if settings.migrate_on_start:
         database.migrate()
     app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
@@ -83,8 +86,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
-    for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
-                   approval_cases, approval_notices, approval_worklists, approval_admin):
+    for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
+                   queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
+                   staff_admin, audit_log):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

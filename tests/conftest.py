@@ -8,6 +8,9 @@ import tempfile
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs the demo hall, whose published passwords are refused outside demo mode (tests that check the
+# refusal build their Settings with demo_mode=False).
+os.environ.setdefault("GOVHALL_DEMO_MODE", "true")
 # python-escpos writes a capabilities cache on import; keep it out of the user's folders.
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.mkdtemp(prefix="govhall-escpos-"))
 

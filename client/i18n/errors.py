@@ -17,6 +17,15 @@ _TEXTS = {
     "offline_locked": "离线登录失败次数过多，请稍后再试",
     "offline_expired": "离线登录凭据已过期，请在网络恢复后联网登录一次",
     "token_invalid": "登录已失效，请重新登录",
+    "login_throttled": "本机登录失败次数过多，请稍后再试",
+    "demo_password_refused": "演示密码不能在正式环境使用，请联系管理员重置密码",
+    "hall_mismatch": "该账号不属于本工作站所在大厅，不能在此登录",
+    "password_change_required": "请先修改密码",
+    "wrong_current_password": "当前密码不正确",
+    "change_needs_server": "修改密码需要连接服务器，请检查网络后再试",
+    "unlock_wrong_password": "密码错误，请重新输入",
+    "unlock_locked": "密码错误次数过多，请稍后再试",
+    "unlock_unavailable": "无法在本机核对密码，请退出后重新登录",
 }
 
 

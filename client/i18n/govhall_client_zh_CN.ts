@@ -420,6 +420,95 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../dialogs/change_password.py" line="+25"/>
+        <location line="+20"/>
+        <source>修改密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>首次登录或密码已重置/过期，必须先修改密码才能继续使用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请输入当前密码和新密码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>当前密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>确认新密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>密码至少 {0} 位，包含大写字母、小写字母、数字、符号中的至少 {1} 类，不得与最近 {2} 次相同。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>退出登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>两次输入的新密码不一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在修改…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>修改失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>新密码太短（至少 {min_length} 位）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新密码不能包含用户名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不能使用演示密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不能使用最近用过的密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ClerkWorkspace</name>
     <message>
         <location filename="../workspaces/clerk/workspace.py" line="+42"/>
@@ -491,40 +580,6 @@
     </message>
 </context>
 <context>
-    <name>DeviceSettingsDialog</name>
-    <message>
-        <location filename="../dialogs/device_settings.py" line="+15"/>
-        <source>设备设置</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <location line="+22"/>
-        <source>未配置</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-20"/>
-        <source>叫号器协议</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>学习叫号器按键…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>关闭</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>已保存到 {0}，本机叫号器已按它工作。在 workstation.toml 的 [keypad] 中写 protocol = &quot;learned&quot;，重启后仍使用它。</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ItemPicker</name>
     <message>
         <location filename="../widgets/item_picker.py" line="+18"/>
@@ -558,100 +613,9 @@
     </message>
 </context>
 <context>
-    <name>KeypadLearningDialog</name>
-    <message>
-        <location filename="../dialogs/keypad_learning.py" line="+27"/>
-        <source>学习叫号器按键</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>按键</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>收到的数据</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>跳过此键</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>重新开始</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>保存</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>取消</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>请依次按每个键（叫号器上没有的键请点“跳过此键”）。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>这个键已记录为“{0}”，请按“{1}”</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>（已跳过）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>还没有记录任何按键</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>正在连接叫号器…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>请按：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>全部按键已记录，请点“保存”</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>KeypadLoginPanel</name>
-    <message>
-        <location filename="../windows/keypad_login.py" line="+57"/>
-        <source>也可在叫号器上登录：输入工号数字，按“确认”；再输入 PIN，按“确认”</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>工号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>PIN</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../windows/login.py" line="+22"/>
+        <location filename="../windows/login.py" line="+21"/>
         <source>GovHall 政务大厅 · 登录</source>
         <translation type="unfinished"></translation>
     </message>
@@ -682,13 +646,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
-        <location line="+9"/>
+        <location line="+23"/>
         <source>正在登录…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
+        <source>必须修改密码后才能使用本系统</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>登录失败：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -721,22 +689,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>设备设置</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>设置 PIN</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>离线登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+28"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -914,45 +872,35 @@
     </message>
 </context>
 <context>
-    <name>SetPinDialog</name>
+    <name>ScreenLock</name>
     <message>
-        <location filename="../dialogs/staff_pin.py" line="+18"/>
-        <source>设置叫号器登录 PIN</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>当前密码</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>新 PIN（4–8 位数字）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>再输入一次</source>
+        <location filename="../windows/screen_lock.py" line="+62"/>
+        <source>屏幕已锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>设置</source>
+        <source>长时间未操作，屏幕已锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>取消</source>
+        <location line="+2"/>
+        <source>{0}（{1}），请输入密码解锁</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>在叫号器上登录时输入工号数字 {0}，再输入 PIN。</source>
+        <location line="+3"/>
+        <source>密码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>两次输入的 PIN 不一致</source>
+        <location line="+2"/>
+        <source>解锁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>退出登录</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1064,6 +1012,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>● 本工作站凭证已被吊销，无法同步，请联系管理员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>● 在线</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1124,7 +1077,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+26"/>
+        <location filename="errors.py" line="+31"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

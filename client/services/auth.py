@@ -4,6 +4,7 @@ same holds for keypad login (staff number digits + PIN, shared.pins)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from shared.errors import DomainError
 from shared.pins import PIN_PATTERN, check_pin, keypad_number
 
 TIMEOUT = (3.05, 10)  # connect, read
+UNLOCK_CODES = {"offline_wrong_password": "unlock_wrong_password", "offline_locked": "unlock_locked",
+                "offline_unknown_user": "unlock_unavailable", "offline_expired": "unlock_unavailable"}
 
 
 class LoginRefused(DomainError):
@@ -33,6 +36,8 @@ class StaffSession:
     department_id: int | None
     token: str | None  # None when signed in offline
     offline: bool
+    must_change_password: bool = False  # the server allows nothing else until it is changed
+    idle_lock_minutes: float = 10       # the screen locks after this long without input
 
     @property
     def primary_role(self) -> str:
@@ -72,8 +77,40 @@ class AuthService:
                                **(error.get("details") or {}))
         payload = response.json()
         user = payload["user"]
-        self.offline.remember(username, password, user, self.clock())
-        return _session(user, payload["token"], offline=False)
+        must_change = bool(payload.get("password_change_required"))
+        if not must_change:  # a temporary password never becomes an offline login
+            self.offline.remember(username, password, user, self.clock())
+        return _session(user, payload["token"], offline=False, must_change=must_change,
+                        idle_lock_minutes=float(payload.get("idle_lock_minutes") or 10))
+
+    def change_password(self, session: StaffSession, current: str, new: str) -> StaffSession:
+        """Change the signed-in member's password on the server; the offline login follows the new one."""
+        if session.token is None:
+            raise LoginRefused("a password is changed online only", code="change_needs_server")
+        try:
+            response = self.http.post(f"{self.server_url}/api/v1/auth/password", json={
+                "current_password": current, "new_password": new},
+                headers={"Authorization": f"Bearer {session.token}"}, timeout=TIMEOUT)
+        except requests.RequestException:
+            raise LoginRefused("the server cannot be reached", code="change_needs_server") from None
+        if response.status_code != 204:
+            error = _error(response)
+            raise LoginRefused(error.get("message", "refused"), code=error.get("code", "password_refused"),
+                               **(error.get("details") or {}))
+        profile = {"username": session.username, "display_name": session.display_name,
+                   "staff_no": session.staff_no, "roles": list(session.roles), "hall_id": session.hall_id,
+                   "department_id": session.department_id}
+        self.offline.remember(session.username, new, profile, self.clock())
+        return dataclasses.replace(session, must_change_password=False)
+
+    def unlock(self, session: StaffSession, password: str) -> None:
+        """The screen lock: the member's own password, checked against the workstation's stored verifier, so
+        it works offline too (failures lock it as an offline login would). Raises LoginRefused when wrong."""
+        try:
+            self.offline.verify(session.username, password, self.clock())
+        except DomainError as exc:
+            code = UNLOCK_CODES.get(exc.code, exc.code)
+            raise LoginRefused(exc.message, code=code, **exc.details) from None
 
     def login_pin(self, staff_no: str, pin: str) -> StaffSession:
         """Keypad login: the digits of a staff number and a PIN; offline from the PIN store when (and only when)
@@ -134,10 +171,12 @@ def _error(response: requests.Response) -> dict:
         return {"code": f"http_{response.status_code}", "message": response.text[:200]}
 
 
-def _session(user: dict, token: str | None, *, offline: bool) -> StaffSession:
+def _session(user: dict, token: str | None, *, offline: bool, must_change: bool = False,
+             idle_lock_minutes: float = 10) -> StaffSession:
     return StaffSession(username=user["username"], display_name=user["display_name"], staff_no=user["staff_no"],
                         roles=tuple(user["roles"]), hall_id=user.get("hall_id"),
-                        department_id=user.get("department_id"), token=token, offline=offline)
+                        department_id=user.get("department_id"), token=token, offline=offline,
+                        must_change_password=must_change, idle_lock_minutes=idle_lock_minutes)
 
 
 def workstation_auth(workstation, http=None) -> AuthService:  # noqa: ANN001  (a Workstation)

@@ -47,6 +47,9 @@ class SyncStatusWidget(QWidget):
         if not self.registered:
             self.online.setText(self.tr("● 工作站未注册（仅本机保存）"))
             self.online.setStyleSheet("color: #b7791f;")
+        elif status.credential_revoked:
+            self.online.setText(self.tr("● 本工作站凭证已被吊销，无法同步，请联系管理员"))
+            self.online.setStyleSheet("color: #c62828; font-weight: bold;")
         elif status.online:
             self.online.setText(self.tr("● 在线"))
             self.online.setStyleSheet("color: #2e7d32;")

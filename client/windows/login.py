@@ -7,6 +7,7 @@ from __future__ import annotations
 from client.i18n.errors import error_text
 from gui.ops import Ops
 from gui.qt import QApplication, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, Signal
+from client.dialogs.change_password import ChangePasswordDialog
 from client.services.auth import AuthService, StaffSession
 from shared.errors import DomainError
 
@@ -19,6 +20,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.auth, self.ops = auth, ops
         self.session: StaffSession | None = None
+        self.change: ChangePasswordDialog | None = None
         self.setWindowTitle(self.tr("GovHall 政务大厅 · 登录"))
         self.setMinimumWidth(420)
 
@@ -82,11 +84,26 @@ class LoginDialog(QDialog):
 
     def _done(self, session: StaffSession) -> None:
         self._busy(False)
+        if session.must_change_password:
+            self.change = ChangePasswordDialog(self.auth, self.ops, session, forced=True, parent=self)
+            self.change.sig_changed.connect(self._signed_in)
+            self.change.rejected.connect(self._change_refused)
+            self.change.open()
+            return
+        self._signed_in(session)
+
+    def _signed_in(self, session: StaffSession) -> None:
         if self.keypad_login is not None:
             self.keypad_login.detach()
         self.session = session
         self.sig_logged_in.emit(session)
         self.accept()
+
+    def _change_refused(self) -> None:
+        self.password.clear()
+        self.password.setFocus()
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(self.tr("必须修改密码后才能使用本系统"))
 
     def _failed(self, error: Exception) -> None:
         self._busy(False)

@@ -4,12 +4,12 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../widgets/admin.py" line="+103"/>
+        <location filename="../widgets/admin.py" line="+107"/>
         <source>设备设置</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>返回服务界面</source>
         <translation type="unfinished"></translation>
     </message>
@@ -22,12 +22,12 @@
 <context>
     <name>AskScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+63"/>
+        <location filename="../screens/evaluator_screens.py" line="+69"/>
         <source>请点击下方按钮评价</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+26"/>
         <source>请对 {t} 号的服务进行评价</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,7 +35,7 @@
 <context>
     <name>BusinessTile</name>
     <message>
-        <location filename="../widgets/business_tile.py" line="+49"/>
+        <location filename="../widgets/business_tile.py" line="+54"/>
         <source>不限号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -61,12 +61,12 @@
 <context>
     <name>ClerkScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="-42"/>
+        <location filename="../screens/evaluator_screens.py" line="-61"/>
         <source>{n} 号窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>办理结束后，请您对本次服务作出评价。您的评价将用于改进政务服务。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,7 +76,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+16"/>
         <source>窗口工作人员</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,7 +169,7 @@
 <context>
     <name>DispenserWindow</name>
     <message>
-        <location filename="../dispenser.py" line="+76"/>
+        <location filename="../dispenser.py" line="+85"/>
         <source>您的预约已超过签到时间，将按现场取号办理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -179,7 +179,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+59"/>
         <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -187,7 +187,7 @@
 <context>
     <name>DisplayBoard</name>
     <message>
-        <location filename="../screens/display_board.py" line="+62"/>
+        <location filename="../screens/display_board.py" line="+78"/>
         <source>正在呼叫</source>
         <translation type="unfinished"></translation>
     </message>
@@ -197,7 +197,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>最近呼叫</source>
         <translation type="unfinished"></translation>
     </message>
@@ -207,7 +207,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+46"/>
         <source>{t}  →  {w} 号窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -217,7 +217,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>{n} 人</source>
         <translation type="unfinished"></translation>
     </message>
@@ -225,7 +225,7 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../widgets/common.py" line="+51"/>
+        <location filename="../widgets/common.py" line="+59"/>
         <source>星期</source>
         <translation type="unfinished"></translation>
     </message>
@@ -233,12 +233,12 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../dispenser.py" line="-109"/>
+        <location filename="../dispenser.py" line="-120"/>
         <source>自助取号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../display.py" line="+31"/>
+        <location filename="../display.py" line="+33"/>
         <source>叫号信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -248,12 +248,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../evaluator.py" line="+22"/>
+        <location filename="../evaluator.py" line="+23"/>
         <source>服务评价</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../texts.py" line="+19"/>
+        <location filename="../texts.py" line="+18"/>
         <source>取号机缺纸，暂时无法打印号票</source>
         <translation type="unfinished"></translation>
     </message>
@@ -326,7 +326,7 @@
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="+72"/>
+        <location filename="../screens/dispenser_result.py" line="+91"/>
         <source>重新打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -341,7 +341,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>暂时无法为您取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -354,17 +354,17 @@
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../widgets/admin.py" line="-56"/>
+        <location filename="../widgets/admin.py" line="-61"/>
         <source>管理员验证</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>返回</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+23"/>
         <source>密码错误，请重试</source>
         <translation type="unfinished"></translation>
     </message>
@@ -372,7 +372,7 @@
 <context>
     <name>ReasonScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+37"/>
+        <location filename="../screens/evaluator_screens.py" line="+46"/>
         <source>很抱歉没有让您满意，请告诉我们原因</source>
         <translation type="unfinished"></translation>
     </message>
@@ -385,7 +385,12 @@
 <context>
     <name>StatusBanner</name>
     <message>
-        <location filename="../widgets/common.py" line="+15"/>
+        <location filename="../widgets/common.py" line="+20"/>
+        <source>本设备已被管理员停用，请联系工作人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>网络正常</source>
         <translation type="unfinished"></translation>
     </message>
@@ -413,7 +418,7 @@
 <context>
     <name>ThanksScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+26"/>
+        <location filename="../screens/evaluator_screens.py" line="+39"/>
         <source>感谢您的评价！</source>
         <translation type="unfinished"></translation>
     </message>
@@ -426,17 +431,17 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="-74"/>
+        <location filename="../screens/dispenser_result.py" line="-102"/>
         <source>微信扫码，随时查看排队进度</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+13"/>
         <source>完成</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+21"/>
         <source>取号成功，请取走号票</source>
         <translation type="unfinished"></translation>
     </message>
@@ -466,7 +471,7 @@
 <context>
     <name>WindowCell</name>
     <message>
-        <location filename="../screens/display_board.py" line="-107"/>
+        <location filename="../screens/display_board.py" line="-134"/>
         <source>{n} 号窗口</source>
         <translation type="unfinished"></translation>
     </message>

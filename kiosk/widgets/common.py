@@ -75,6 +75,10 @@ class StatusBanner(QLabel):
             self._paint(self.colour, self.text())
 
     def show_status(self, status) -> None:  # noqa: ANN001  shared.sync.status.SyncStatus
+        if status is not None and status.credential_revoked:
+            self._paint(RED, self.tr("本设备已被管理员停用，请联系工作人员"))
+            self.show()
+            return
         if status is None or (status.online and not status.alarms):
             self._paint(GREEN, self.tr("网络正常"))
             self.hide()

@@ -1,4 +1,6 @@
-"""Staff login: salted PBKDF2-HMAC-SM3 passwords, lockout after repeated failures, every attempt audited."""
+"""Staff login: salted PBKDF2-HMAC-SM3 passwords, the login throttle (server/credentials/throttle.py), every
+attempt audited. Unknown usernames, disabled accounts and wrong passwords get the same answer after the same
+work (a password hash is computed for each)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,19 @@ import secrets
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from server.api.deps import AppSettings, Clock, CurrentUser, DbSession, get_database, token_hash
+from server.api.deps import AppSettings, Clock, DbSession, SessionUser, get_database, token_hash
 from server.api.errors import ApiError
+from server.credentials.passwords import PasswordRefused, change_required, decoy_hash, policy_of, set_password
+from server.credentials.throttle import Throttle
 from server.store.audit import audit
 from server.store.models import AuthToken
-from shared.db.models import StaffUser
+from shared.db.models import Device, StaffUser
+from shared.password_policy import DEMO_PASSWORDS
 from shared.passwords import verify_password
-from shared.protocol.auth import LoginRequest, LoginResponse, StaffOut
+from shared.protocol.auth import LoginRequest, LoginResponse, PasswordChange, StaffOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+WRONG = "用户名或密码错误（wrong username or password）"
 
 
 def staff_out(user: StaffUser) -> StaffOut:
@@ -24,55 +30,102 @@ def staff_out(user: StaffUser) -> StaffOut:
                     roles=user.role_names, department_id=user.department_id, hall_id=user.hall_id)
 
 
+def client_address(request: Request) -> str:
+    # uvicorn puts X-Forwarded-For here only for the configured trusted proxies (server/core/serving.py)
+    return request.client.host if request.client else ""
+
+
 @router.post("/login", response_model=LoginResponse)
 def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Clock) -> LoginResponse:
-    # One unit of work that always commits: a refused attempt must leave its audit entry and counter behind.
-    db = get_database(request)
-    now = clock()
-    where = request.client.host if request.client else ""
+    # One unit of work that always commits: a refused attempt must leave its audit entry and counters behind.
+    now, where = clock(), client_address(request)
     failure: ApiError | None = None
-    with db.session() as session:
-        user = session.scalars(select(StaffUser).filter_by(username=body.username)).one_or_none()
+    with get_database(request).session() as session:
+        throttle = Throttle(session, settings, now)
         common = {"action": "login", "actor": body.username, "device_id": body.device_id, "client_address": where}
-        if user is None or not user.active:
-            audit(session, outcome="unknown_user" if user is None else "disabled", **common)
-            failure = ApiError(401, "invalid_credentials", "用户名或密码错误（wrong username or password）")
-        elif user.locked_until is not None and user.locked_until > now:
-            audit(session, outcome="locked", **common)
-            failure = ApiError(423, "account_locked", "账号已锁定，请稍后再试（account locked）",
-                               locked_until=user.locked_until.isoformat())
-        elif not verify_password(body.password, user.password_hash):
-            user.failed_attempts += 1
-            if user.failed_attempts >= settings.lockout_threshold:
-                user.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-                user.failed_attempts = 0
-                audit(session, outcome="locked_now", **common)
-                failure = ApiError(423, "account_locked", "密码错误次数过多，账号已锁定（account locked）",
-                                   locked_until=user.locked_until.isoformat())
-            else:
-                audit(session, outcome="wrong_password", attempts=user.failed_attempts, **common)
-                failure = ApiError(401, "invalid_credentials", "用户名或密码错误（wrong username or password）",
-                                   attempts_left=settings.lockout_threshold - user.failed_attempts)
+        blocked = throttle.blocked_until(body.username, where)
+        user = session.scalars(select(StaffUser).filter_by(username=body.username)).one_or_none()
+        if blocked is not None:
+            kind, until = blocked
+            audit(session, outcome=f"locked_{kind}", **common)
+            failure = _locked(kind, until)
+        elif not _password_ok(user, body.password, settings):
+            audit(session, outcome="unknown_user" if user is None else "disabled" if not user.active
+                  else "wrong_password", **common)
+            until = throttle.failed(body.username, where)
+            failure = _locked("account", until) if until else ApiError(401, "invalid_credentials", WRONG)
+        elif body.password in DEMO_PASSWORDS and not settings.demo_mode:
+            audit(session, outcome="demo_password", **common)
+            failure = ApiError(403, "demo_password_refused", "演示密码不能在正式环境使用，请联系管理员重置密码"
+                               "（demo passwords are refused outside demo mode）")
+        elif (mismatch := _hall_mismatch(session, user, body.device_id)) is not None:
+            audit(session, outcome="hall_mismatch", **common)
+            failure = mismatch
         else:
-            user.failed_attempts, user.locked_until = 0, None
+            throttle.succeeded(body.username, where)
             token = secrets.token_urlsafe(32)
             expires = now + dt.timedelta(hours=settings.token_ttl_hours)
             session.add(AuthToken(token_hash=token_hash(token), user_id=user.id, device_id=body.device_id,
                                   issued_at=now, expires_at=expires))
-            audit(session, outcome="success", **common)
-            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user))
+            must_change = change_required(session, user, now, policy_of(settings))
+            audit(session, outcome="success", must_change=must_change, **common)
+            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user),
+                                   password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
     if failure is not None:
         raise failure
     return result
 
 
+def _password_ok(user: StaffUser | None, password: str, settings: AppSettings) -> bool:
+    """Always one hash computation: a decoy stands in for a missing or disabled account's own hash."""
+    stored = user.password_hash if user is not None and user.active and user.password_hash else None
+    ok = verify_password(password, stored or decoy_hash(settings.password_iterations))
+    return ok and stored is not None
+
+
+def _locked(kind: str, until: dt.datetime) -> ApiError:
+    if kind == "address":
+        return ApiError(429, "login_throttled", "登录失败次数过多，请稍后再试（too many failed logins from this address）",
+                        retry_after=until.isoformat())
+    return ApiError(423, "account_locked", "密码错误次数过多，请稍后再试（locked for this address）",
+                    locked_until=until.isoformat())
+
+
+def _hall_mismatch(session, user: StaffUser, device_id: str | None) -> ApiError | None:  # noqa: ANN001
+    """A workstation belongs to a hall: only that hall's staff sign in on it."""
+    if device_id is None:
+        return None
+    device = session.get(Device, device_id)  # an unknown id binds the session to nothing sync would accept
+    if device is not None and user.hall_id is not None and device.hall_id != user.hall_id:
+        return ApiError(403, "hall_mismatch", "该账号不属于此工作站所在大厅（the account belongs to another hall）")
+    return None
+
+
 @router.post("/logout", status_code=204)
-def logout(session: DbSession, user: CurrentUser, request: Request) -> None:
+def logout(session: DbSession, user: SessionUser, request: Request) -> None:
     row = session.get(AuthToken, token_hash(request.headers["authorization"].removeprefix("Bearer ").strip()))
     row.revoked = True
     audit(session, action="logout", outcome="success", actor=user.username)
 
 
 @router.get("/me", response_model=StaffOut)
-def me(user: CurrentUser) -> StaffOut:
+def me(user: SessionUser) -> StaffOut:
     return staff_out(user)
+
+
+@router.post("/password", status_code=204)
+def change_password(body: PasswordChange, session: DbSession, user: SessionUser, settings: AppSettings,
+                    clock: Clock, request: Request) -> None:
+    """The member's own change (also the way out of a forced change). Other sessions of the member end."""
+    if not verify_password(body.current_password, user.password_hash):
+        raise ApiError(403, "wrong_current_password", "当前密码不正确（current password is wrong）")
+    try:
+        set_password(session, user, body.new_password, settings=settings, now=clock(), must_change=False)
+    except PasswordRefused as exc:
+        raise ApiError(422, exc.code, "新密码不符合密码策略（new password breaks the policy）", **exc.details) from None
+    current = token_hash(request.headers["authorization"].removeprefix("Bearer ").strip())
+    for row in session.scalars(select(AuthToken).where(AuthToken.user_id == user.id,
+                                                       AuthToken.token_hash != current)):
+        row.revoked = True
+    audit(session, action="password_change", outcome="success", actor=user.username,
+          client_address=client_address(request))

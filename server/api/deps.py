@@ -11,6 +11,8 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
+from server.api.hall_scope import check_hall
+from server.credentials.passwords import change_required, policy_of
 from server.core.settings import Settings
 from server.store.database import Database
 from server.store.models import AuthToken
@@ -49,7 +51,9 @@ def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterato
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+# scope="function": the unit of work commits before the response is sent, so what the response tells (a revealed
+# identity) is never ahead of what it recorded (its audit entry).
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 StatsSession = Annotated[Session, Depends(get_stats_session)]  # read-only; the replica when one is configured
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Clock = Annotated[Callable[[], dt.datetime], Depends(get_clock)]
@@ -59,8 +63,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def get_current_user(session: DbSession, clock: Clock,
+def get_session_user(session: DbSession, clock: Clock,
                      authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+    """The signed-in member, even one who must change the password first (logout, me, the change itself)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
     row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
@@ -72,14 +77,37 @@ def get_current_user(session: DbSession, clock: Clock,
     return user
 
 
+SessionUser = Annotated[StaffUser, Depends(get_session_user)]
+
+
+def staff_of(session: Session, authorization: str | None, now: dt.datetime) -> int | None:
+    """The id of the staff member a valid token names, else None (routes open to anonymous callers)."""
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    if row is None or row.revoked or row.expires_at <= now:
+        return None
+    return row.user_id
+
+
+def get_current_user(user: SessionUser, session: DbSession, clock: Clock, settings: AppSettings) -> StaffUser:
+    """The signed-in member, refused while a password change is due (first login, after a reset, expired)."""
+    if change_required(session, user, clock(), policy_of(settings)):
+        raise ApiError(403, "password_change_required", "请先修改密码（the password must be changed first）")
+    return user
+
+
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
-def require_role(*roles: str) -> Callable[[StaffUser], StaffUser]:
-    def check(user: CurrentUser) -> StaffUser:
+def require_role(*roles: str) -> Callable[..., StaffUser]:
+    """The role, and for a route about one hall (a `hall_id` path parameter) that hall: staff act in their own
+    hall only (server/api/hall_scope.py); an admin of no hall acts in every hall."""
+    def check(user: CurrentUser, request: Request, session: DbSession) -> StaffUser:
         if not set(roles) & set(user.role_names):
             raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: " + ", ".join(roles) + "）",
                            required=list(roles))
+        check_hall(user, session, request.path_params)
         return user
     return check
 

@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 from sqlalchemy import func, select
 
-from server.api.deps import Clock, DbSession, get_current_user, require_role
+from server.api.deps import Clock, DbSession, require_role, staff_of
 from server.api.errors import ApiError
+from server.api.hall_scope import check_hall
 from server.api.queue_deps import HallPublisher, pii_keys, refusals
 from server.queue import appointments
 from server.queue.booking_limits import client_key, limiter_for
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/api/v1/queue", tags=["queue appointments"])
 Keys = Annotated[KeyProvider, Depends(pii_keys)]
 Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
 STAFF_ROLES = {"clerk", "supervisor", "admin"}
+LOOKUPS = "booking_lookup_limiter"  # searches and cancels by ID number and code: their own hourly allowance
 
 
 def _out(row: QueueAppointment) -> AppointmentRow:
@@ -44,25 +46,32 @@ def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request:
     publisher = HallPublisher(session, request, tasks, now)
     with refusals():
         _limit_client(request, authorization, body.business_id, now)  # before `session` takes the write lock
-        row, token = appointments.book(session, keys, business_id=body.business_id, slot_start=body.slot_start,
-                                       id_number=body.id_number, now=now, emit_for=publisher.for_hall)
-    return Booked(appointment=_out(row), qr_token=token)
+        row, token, code = appointments.book(session, keys, business_id=body.business_id,
+                                             slot_start=body.slot_start, id_number=body.id_number, now=now,
+                                             emit_for=publisher.for_hall)
+    return Booked(appointment=_out(row), qr_token=token, booking_code=code)
 
 
-def _limit_client(request: Request, authorization: str | None, business_id: int, now: dt.datetime) -> None:
+def _limit_client(request: Request, authorization: str | None, business_id: int | None, now: dt.datetime,
+                  limiter: str = "booking_limiter") -> None:
     """Every booking request counts against its client's hourly allowance, refused ones included: counted in
-    transactions of its own, which the refusal of this request does not roll back."""
+    transactions of its own, which the refusal of this request does not roll back. A client is the signed-in
+    staff member, else its address: an invented Authorization header changes nothing."""
     with request.app.state.database.read_session() as session:
-        business = session.get(Business, business_id)
+        business = session.get(Business, business_id) if business_id is not None else None
         rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
+        staff = staff_of(session, authorization, now)
     address = request.client.host if request.client else None
-    limiter_for(request.app.state).check(client_key(authorization, address), now, rules.requests_per_client_per_hour)
+    limiter_for(request.app.state, limiter).check(client_key(staff, address), now, rules.requests_per_client_per_hour)
 
 
 @router.post("/appointments/search", response_model=list[AppointmentRow])
-def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys) -> list[AppointmentRow]:
+def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+           authorization: Annotated[str | None, Header()] = None) -> list[AppointmentRow]:
     with refusals():
-        rows = appointments.for_person(session, keys, body.id_number, clock().astimezone(CHINA_TZ).date())
+        _limit_client(request, authorization, None, clock(), LOOKUPS)  # before `session` takes the write lock
+        rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
+                                       clock().astimezone(CHINA_TZ).date())
     return [_out(r) for r in rows]
 
 
@@ -76,12 +85,24 @@ def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> AppointmentRow:
 def cancel(appointment_id: str, body: CancelIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
            tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> AppointmentRow:
     if body.id_number is None:  # without the ID number only staff may cancel
-        user = get_current_user(session, clock, authorization)
+        user_id = staff_of(session, authorization, clock())
+        user = session.get(StaffUser, user_id) if user_id is not None else None
+        if user is None or not user.active:
+            raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
         if not STAFF_ROLES & set(user.role_names):
             raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: clerk）", required=["clerk"])
+        row = session.get(QueueAppointment, appointment_id)
+        if row is not None:
+            check_hall(user, session, {"hall_id": row.hall_id})
+    elif body.booking_code is None:
+        raise ApiError(422, "booking_code_required", "请输入预约码（the booking code is required）")
+    else:
+        with refusals():
+            _limit_client(request, authorization, None, clock(), LOOKUPS)  # before `session` takes the write lock
     publisher = HallPublisher(session, request, tasks, clock())
     with refusals():
-        row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall)
+        row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
+                                  code=body.booking_code)
     return _out(row)
 
 

@@ -9,17 +9,20 @@ from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AdminUser, DbSession
 from server.api.errors import ApiError
+from server.api.hall_scope import check_hall
 from server.api.queue_deps import pii_keys
 from server.store.audit import audit
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
+from shared.db.models import Hall
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, CompactionRequest,
                                   DeviceProvisioned, DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
@@ -64,6 +67,7 @@ def _protocol(version: int) -> None:
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
 def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
     # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
+    check_hall(admin, session, {"hall_id": body.hall_id})
     try:
         device, token = devices.register_device(session, kind=body.kind, name=body.name, hall_id=body.hall_id,
                                                 window_id=body.window_id)
@@ -78,6 +82,9 @@ def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> 
 def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, request: Request) -> DeviceProvisioned:
     """Register a dispenser, display, evaluator, clerk or approver workstation for a hall (and window) and
     answer its ready config file; `python -m server provision` does the same on the server's database."""
+    hall = session.scalars(select(Hall.id).where(Hall.code == body.hall)).first()
+    if hall is not None:
+        check_hall(admin, session, {"hall_id": hall})
     try:
         index_key = pii_keys(request).index_key() if body.kind == "dispenser" else None
     except ApiError:  # no keys configured: the dispenser then cannot match appointments by ID number

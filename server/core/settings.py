@@ -39,6 +39,19 @@ class Settings(BaseSettings):
     @property
     def tls(self) -> bool:
         return self.tls_cert is not None
+    # Credentials (see server/auth/): the password policy, the login throttle, idle lock, demo mode.
+    password_min_length: int = Field(default=12, ge=8, le=200)
+    password_min_classes: int = Field(default=3, ge=1, le=4, description="of lower, upper, digit, other")
+    password_history: int = Field(default=5, ge=0, le=50, description="the last N passwords may not be reused")
+    password_max_age_days: float = Field(default=90, ge=0, description="0 = passwords never expire")
+    address_failure_limit: int = Field(default=30, ge=1, description="failed logins from one address that "
+                                                                      "throttle it for every account")
+    idle_lock_minutes: float = Field(default=10, gt=0, description="a workstation locks its screen when idle")
+    demo_mode: bool = Field(default=False, description="the demo hall: its published passwords are accepted")
+    # Audit trail: HMAC-SM3 chain key (hex, 32 bytes); empty = <data_dir>/audit.key, made once, 0600.
+    audit_key: str = ""
+    trusted_proxies: str = Field(default="", description="addresses whose X-Forwarded-For is believed "
+                                                         "(comma-separated); empty = none")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.queue import booking_limits, store
+from server.queue import booking_code, booking_limits, store
 from server.queue.config import load_hall_config, work_calendar
 from server.queue.errors import reject
 from server.queue.models import QueueAppointment
@@ -59,8 +59,9 @@ def record_check_in(session: Session, ctx: CommandContext, row: QueueAppointment
 
 
 def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: dt.datetime, id_number: str,
-         now: dt.datetime, emit_for: Callable[[int], Emit]) -> tuple[QueueAppointment, str]:
-    """Book a slot; returns the appointment and its QR token (shown once, never stored in clear)."""
+         now: dt.datetime, emit_for: Callable[[int], Emit]) -> tuple[QueueAppointment, str, str]:
+    """Book a slot; returns the appointment, its QR token and its booking code (each shown once, never stored
+    in clear)."""
     local_now = now.astimezone(CHINA_TZ)
     person = check_resident_id(id_number, today=local_now.date()).number
     business = session.get(BusinessRow, business_id)
@@ -89,16 +90,16 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
         raise reject(code, business=business_id, day=slot.date().isoformat())
     appointment_id = str(uuid.uuid4())
     protected = protect(RESIDENT_ID, person, keys, f"queue_appointment:{appointment_id}")
-    token = secrets.token_urlsafe(18)
+    token, code = secrets.token_urlsafe(18), booking_code.new_code()
     row = QueueAppointment(id=appointment_id, hall_id=business.hall_id, business_id=business_id, day=slot.date(),
                            slot_start=slot, slot_end=slot + dt.timedelta(minutes=config.rules.appointment.slot_minutes),
                            person_key=protected.index, id_sealed=protected.sealed, masked_id=protected.masked,
                            token_key=blind_index(QR_KIND, token, keys), state="booked", ticket_id=None,
-                           created_at=now)
+                           created_at=now, code_hash=booking_code.code_hash(appointment_id, code, keys))
     session.add(row)
     session.flush()
     emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
-    return row, token
+    return row, token, code
 
 
 def _count(session: Session, *where) -> int:  # noqa: ANN002
@@ -106,21 +107,26 @@ def _count(session: Session, *where) -> int:  # noqa: ANN002
                           .where(*where, QueueAppointment.state.in_(HOLDING))) or 0
 
 
-def for_person(session: Session, keys: KeyProvider, id_number: str, today: dt.date) -> list[QueueAppointment]:
+def for_person(session: Session, keys: KeyProvider, id_number: str, code: str,
+               today: dt.date) -> list[QueueAppointment]:
+    """The person's bookings that the booking code opens (the ID number alone opens none)."""
     key = search_key(RESIDENT_ID, check_resident_id(id_number, today=today).number, keys)
-    return list(session.scalars(select(QueueAppointment).where(QueueAppointment.person_key == key)
-                                .order_by(QueueAppointment.slot_start)))
+    rows = session.scalars(select(QueueAppointment).where(QueueAppointment.person_key == key)
+                           .order_by(QueueAppointment.slot_start))
+    return [r for r in rows if booking_code.matches(r.id, r.code_hash, code, keys)]
 
 
 def cancel(session: Session, keys: KeyProvider, appointment_id: str, id_number: str | None, now: dt.datetime,
-           emit_for: Callable[[int], Emit]) -> QueueAppointment:
-    """Cancel a booked appointment; without staff rights the caller proves it is theirs with the ID number."""
+           emit_for: Callable[[int], Emit], code: str | None = None) -> QueueAppointment:
+    """Cancel a booked appointment; without staff rights the caller proves it is theirs with the ID number and
+    the booking code (either wrong: the same refusal)."""
     row = session.get(QueueAppointment, appointment_id)
     if row is None:
         raise reject("unknown_appointment", status=404, appointment=appointment_id)
     if id_number is not None:
         person = check_resident_id(id_number, today=now.astimezone(CHINA_TZ).date()).number
-        if search_key(RESIDENT_ID, person, keys) != row.person_key:
+        if (search_key(RESIDENT_ID, person, keys) != row.person_key
+                or not booking_code.matches(row.id, row.code_hash, code or "", keys)):
             raise reject("appointment_not_yours", status=403, appointment=appointment_id)
     if row.state != "booked":
         raise reject("appointment_not_cancellable", appointment=appointment_id, state=row.state)

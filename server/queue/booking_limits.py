@@ -1,13 +1,13 @@
 """Rate limits on booking appointments (预约防刷). Per ID number: bookings made on one calendar day, counted in
 the database (cancelled ones too, so booking and cancelling in a loop stops). Per client: booking requests in
-the last hour (a client is its bearer token's hash, else its address), counted in the database too, so every
-server process behind a load balancer sees the same count; a refused request counts as well (it is recorded in
-its own transaction), so a script that keeps trying stays locked out."""
+the last hour (a client is the signed-in staff member whose valid token it sent, else its address, so inventing
+Authorization headers gains nothing), counted in the database, so every server process behind a load balancer
+sees the same count; a refused request counts as well (it is recorded in its own transaction), so a script that
+keeps trying stays locked out. Look-ups of bookings have an allowance of their own (a limiter by another name)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from typing import Any
 
@@ -24,20 +24,20 @@ WINDOW = dt.timedelta(hours=1)
 REQUESTS = BookingRequest.__table__
 
 
-def client_key(authorization: str | None, address: str | None) -> str:
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
-    return f"addr:{address or 'unknown'}"[:80]
+def client_key(staff_id: int | None, address: str | None) -> str:
+    if staff_id is not None:
+        return f"staff:{staff_id}"
+    return f"addr:{address or 'unknown'}"
 
 
 class ClientLimiter:
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, database: Database, name: str = "booking_limiter") -> None:
+        self.database, self.name = database, name
 
     def check(self, client: str, now: dt.datetime, per_hour: int) -> None:
-        """Count one booking request of `client` at `now`; refuse it (429) over `per_hour` in the last hour."""
+        """Count one request of `client` at `now`; refuse it (429) over `per_hour` in the last hour."""
         with self.database.session() as session:
-            seen = self._record(session, client, now)
+            seen = self._record(session, f"{self.name}/{client}"[:80], now)
         if len(seen) > per_hour:
             # tries count too: it may try again once at most per_hour - 1 of these are under an hour old
             retry = math.ceil((seen[-max(per_hour - 1, 1)] + WINDOW - now).total_seconds())
@@ -56,9 +56,9 @@ class ClientLimiter:
                                     .order_by(BookingRequest.at, BookingRequest.id)))
 
 
-def limiter_for(state: Any) -> ClientLimiter:
-    """The app's limiter, on the app's database."""
-    return ClientLimiter(state.database)
+def limiter_for(state: Any, name: str = "booking_limiter") -> ClientLimiter:
+    """The app's limiter of that name, on the app's database."""
+    return ClientLimiter(state.database, name)
 
 
 def check_person(session: Session, rules: AppointmentRules, person_key: str, now: dt.datetime) -> None:

@@ -125,6 +125,8 @@ class QueueAppointment(Base):
     state: Mapped[str] = mapped_column(String(12))  # booked / cancelled / checked_in / late / no_show
     ticket_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # SHA-256 of the booking code (预约码) given once at booking: search and cancel need it with the ID number.
+    code_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class QueueNotification(Base):

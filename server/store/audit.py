@@ -1,14 +1,17 @@
-"""Append an audit entry. Callers decide the transaction: a refused login must be audited even though the
-request fails, so its entry is written in a unit of work of its own."""
+"""Append an audit entry to the hash chain (server/store/audit_chain.py) in the caller's unit of work, so the
+entry commits with the action it records: a refused login is audited in a unit of work of its own, and a
+revealed identity's entry is committed before the response is sent (the request's unit of work ends then)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from server.store.audit_chain import append
 from server.store.models import AuditEntry
+from shared.db.base import utcnow
 
 
 def audit(session: Session, *, action: str, outcome: str, actor: str = "", target: str = "",
           device_id: str | None = None, client_address: str = "", **detail) -> None:
-    session.add(AuditEntry(action=action, outcome=outcome, actor=actor, target=target, device_id=device_id,
-                           client_address=client_address, detail=detail))
+    append(session, AuditEntry(at=utcnow(), action=action, outcome=outcome, actor=actor, target=target,
+                               device_id=device_id, client_address=client_address, detail=detail))

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO
 from shared.db.engine import make_engine, reader, session_factory
 from shared.db.migrate import upgrade
 
@@ -27,6 +28,7 @@ class Database:
         self.engine = engine or make_engine(url, immediate=True, **((pool or {}) if postgres else {}))
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
+        self.audit_key: bytes | None = None  # the audit chain's key (server/core/audit_key.py), set by the app
         self.replica = (make_engine(replica_url, execution_options={"postgresql_readonly": True}, **(pool or {}))
                         if replica_url else None)
         self.stats_sessions = session_factory(self.replica) if self.replica is not None else self.read_sessions
@@ -40,6 +42,10 @@ class Database:
                 "pool_timeout": settings.pool_timeout_s}
         return cls(settings.effective_database_url, replica_url=settings.replica_url, pool=pool)
 
+    def with_audit_key(self, key: bytes) -> "Database":
+        self.audit_key = key
+        return self
+
     def migrate(self) -> None:
         backup = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
         upgrade(self.engine, MIGRATIONS, backup_file=backup)
@@ -48,6 +54,7 @@ class Database:
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends normally, rolled back on any exception."""
         with self.sessions() as session, session.begin():
+            session.info[AUDIT_KEY_INFO] = self.audit_key
             yield session
 
     @contextmanager

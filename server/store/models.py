@@ -34,6 +34,44 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(100), default="")
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # HMAC-SM3 over the previous row's mac and this row's content (server/store/audit_chain.py).
+    mac: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditChainHead(Base):
+    """The audit chain's last link: one row, locked by each append so concurrent writers queue up."""
+    __tablename__ = "audit_chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(default=0)
+    last_mac: Mapped[str] = mapped_column(String(64), default="")
+
+
+class StaffCredential(Base):
+    """A staff member's password state beyond its hash: must it be changed (first login, after a reset) and
+    when it was last set (expiry). No row = an account from before this table, treated as set long ago."""
+    __tablename__ = "staff_credential"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    must_change: Mapped[bool] = mapped_column(default=False)
+    changed_at: Mapped[dt.datetime | None]
+
+
+class PasswordHistory(Base):
+    """The hashes of a staff member's earlier passwords, so the last few are not reused."""
+    __tablename__ = "password_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[dt.datetime]
+
+
+class LoginThrottle(Base):
+    """Failed logins per (typed username, client address) and per address alone. Keyed by what was typed,
+    so an unknown username locks exactly like a real one and the answers reveal nothing."""
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_at: Mapped[dt.datetime]
+    locked_until: Mapped[dt.datetime | None]
 
 
 class StaffPin(Base):

@@ -75,6 +75,9 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
     cred = session.scalars(select(SyncDevice).where(
         SyncDevice.token_hash == hash_token(authorization.removeprefix("Bearer ").strip()))).one_or_none()
+    if cred is not None and cred.revoked_at is not None:
+        raise AuthError(401, "device_revoked", "此设备的凭证已被管理员吊销，请联系管理员重新开通"
+                        "（this device's token was revoked by an admin）")
     device = session.get(Device, cred.device_id) if cred is not None else None
     if device is None or not device.active:
         raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
@@ -89,6 +92,8 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
         staff = session.get(StaffUser, row.user_id)
         if staff is None or not staff.active:
             raise AuthError(401, "staff_token_invalid", "账号已停用（account disabled）")
+        if staff.hall_id is not None and staff.hall_id != device.hall_id:
+            raise AuthError(403, "hall_mismatch", "该账号不属于此工作站所在大厅（the account belongs to another hall）")
         roles, user = frozenset(staff.role_names), staff.username
     return DeviceContext(device.id, device.hall_id, device.kind, device.window_id, roles, user)
 

@@ -25,6 +25,7 @@ class SyncDevice(Base):
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     app_version: Mapped[str] = mapped_column(String(30), default="")
     last_seen_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]  # set by an admin: the token is refused from then on
 
 
 class CommandLog(Base):

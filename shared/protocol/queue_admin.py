@@ -85,14 +85,17 @@ class BookingIn(Request):
 class Booked(Response):
     appointment: AppointmentRow
     qr_token: str  # shown once as the appointment's QR code; the server keeps only its blind index
+    booking_code: str  # 预约码, shown once: with the ID number it finds and cancels this booking
 
 
 class PersonIn(Request):
     id_number: str = Field(min_length=1, max_length=30)
+    booking_code: str = Field(min_length=1, max_length=20)
 
 
 class CancelIn(Request):
     id_number: str | None = Field(default=None, min_length=1, max_length=30)  # None: staff cancel
+    booking_code: str | None = Field(default=None, min_length=1, max_length=20)  # with id_number
 
 
 class QrIn(Request):

@@ -21,7 +21,7 @@ from shared.sync.transport import Reply, Transport, TransportError
 
 API = "/api/v1/sync"
 NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismatch", "protocol_unsupported",
-                 "seq_reused", "scope_forbidden", "staff_token_invalid"}
+                 "seq_reused", "scope_forbidden", "staff_token_invalid", "device_revoked", "hall_mismatch"}
 
 
 class SyncClient:
@@ -42,6 +42,7 @@ class SyncClient:
         self.online = False
         self.last_success_at: dt.datetime | None = None
         self.last_error: str | None = None
+        self.last_error_code: str | None = None
         self.lease_error: str | None = None
         self._listeners: list[Callable[[list[RejectedCommand]], None]] = []
         self._pulled_listeners: list[Callable[[int], None]] = []
@@ -206,12 +207,13 @@ class SyncClient:
                 self.push()
                 self.pull()
             except TransportError as exc:
-                self.online, self.last_error = False, f"network: {exc}"
+                self.online, self.last_error, self.last_error_code = False, f"network: {exc}", "network"
                 raise SyncFailed(str(exc), code="network") from exc
             except SyncFailed as exc:
                 self.online, self.last_error = exc.details.get("status", 0) < 500, exc.message
+                self.last_error_code = exc.code
                 raise
-            self.online, self.last_error = True, None
+            self.online, self.last_error, self.last_error_code = True, None, None
             self.last_success_at = dt.datetime.fromtimestamp(self.clock.wall_ms() / 1000, dt.timezone.utc)
 
     # -- status and rejections ---------------------------------------------------------------------------
@@ -253,6 +255,7 @@ class SyncClient:
             alarms = self.leases.alarms(conn) + ([f"lease_error:{self.lease_error}"] if self.lease_error else [])
         return SyncStatus(online=self.online, last_success_at=self.last_success_at, pending=pending,
                           rejected=self.rejected(), alarms=alarms, last_error=self.last_error,
+                          last_error_code=self.last_error_code,
                           clock_offset_ms=self.clock.offset_ms)
 
 

@@ -25,3 +25,13 @@ class SyncStatus:
     alarms: list[str] = field(default_factory=list)  # e.g. "fallback_number:A": numbers issued without a lease
     last_error: str | None = None
     clock_offset_ms: int = 0  # server time minus this device's clock, measured at each sync (skew)
+    last_error_code: str | None = None
+
+    @property
+    def credential_revoked(self) -> bool:
+        """The server no longer accepts this device's token (an admin revoked or replaced it): syncing stops
+        until the device is provisioned again, and the screen must say so."""
+        return self.last_error_code in REVOKED
+
+
+REVOKED = frozenset({"device_revoked", "device_token_invalid"})

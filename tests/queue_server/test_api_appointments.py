@@ -50,8 +50,16 @@ def test_a_booking_is_published_without_the_id_number(api) -> None:  # noqa: ANN
     assert qr.json()["id"] == appointment["id"]
     nothing = hall.client.post("/api/v1/queue/appointments/qr", json={"token": "not-a-token"})
     assert (nothing.status_code, nothing.json()["error"]["code"]) == (404, "qr_token_unknown")
-    found = hall.client.post("/api/v1/queue/appointments/search", json={"id_number": person(1)}).json()
+    code = r.json()["booking_code"]
+    found = hall.client.post("/api/v1/queue/appointments/search",
+                             json={"id_number": person(1), "booking_code": code}).json()
     assert [a["id"] for a in found] == [appointment["id"]]
+    # issue 18: the ID number alone lists nothing (nor does a wrong code)
+    for wrong in ("AAAAAAAA", code[::-1] if code[::-1] != code else "BBBBBBBB"):
+        assert hall.client.post("/api/v1/queue/appointments/search",
+                                json={"id_number": person(1), "booking_code": wrong}).json() == []
+    assert hall.client.post("/api/v1/queue/appointments/search",
+                            json={"id_number": person(1)}).status_code == 422
 
 
 def test_booking_refusals_have_codes(api) -> None:  # noqa: ANN001
@@ -92,14 +100,21 @@ def test_a_slot_takes_its_capacity_and_no_more(api) -> None:  # noqa: ANN001
 
 def test_cancel_needs_the_owner_or_staff(api) -> None:  # noqa: ANN001
     hall, book = api
-    appointment = book(1, slot(14)).json()["appointment"]["id"]
+    booked = book(1, slot(14)).json()
+    appointment, code = booked["appointment"]["id"], booked["booking_code"]
     url = f"/api/v1/queue/appointments/{appointment}/cancel"
-    assert hall.client.post(url, json={"id_number": person(2)}).json()["error"]["code"] == "appointment_not_yours"
+    assert hall.client.post(url, json={"id_number": person(2), "booking_code": code}
+                            ).json()["error"]["code"] == "appointment_not_yours"
+    # issue 18: knowing the ID number is not enough to cancel
+    assert hall.client.post(url, json={"id_number": person(1)}).json()["error"]["code"] == "booking_code_required"
+    assert hall.client.post(url, json={"id_number": person(1), "booking_code": "WRONGCODE"}
+                            ).json()["error"]["code"] == "appointment_not_yours"
     assert hall.client.post(url, json={}).status_code == 401
     assert hall.client.post(url, json={}, headers=login(hall.client, "clerk")).json()["state"] == "cancelled"
-    again = hall.client.post(url, json={"id_number": person(1)})
+    again = hall.client.post(url, json={"id_number": person(1), "booking_code": code})
     assert again.json()["error"]["code"] == "appointment_not_cancellable"
-    missing = hall.client.post("/api/v1/queue/appointments/nope/cancel", json={"id_number": person(1)})
+    missing = hall.client.post("/api/v1/queue/appointments/nope/cancel",
+                               json={"id_number": person(1), "booking_code": code})
     assert missing.json()["error"]["code"] == "unknown_appointment"
 
 

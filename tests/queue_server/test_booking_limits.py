@@ -26,7 +26,7 @@ def test_one_id_number_may_book_five_times_a_day_cancelled_ones_included(qhall) 
         assert r.status_code == 201, r.text
         appointment = r.json()["appointment"]["id"]
         cancelled = qhall.client.post(f"/api/v1/queue/appointments/{appointment}/cancel",
-                                      json={"id_number": person(1)})
+                                      json={"id_number": person(1), "booking_code": r.json()["booking_code"]})
         assert cancelled.status_code == 200, cancelled.text
     r = _book(qhall, 1, slot(14))
     assert r.status_code == 429
@@ -54,7 +54,11 @@ def test_one_client_may_send_a_limited_number_of_booking_requests_an_hour(qhall)
     error = r.json()["error"]
     assert (error["code"], error["message"]) == ("booking_rate_limited_client", "预约请求过于频繁，请稍后再试")
     assert 0 < error["details"]["retry_after_s"] <= 3600
-    assert _book(qhall, 5, slot(16), {"Authorization": "Bearer citizen-app-token-2"}).status_code == 201
+    # issue 18: another invented Authorization value is the same anonymous client (its address)
+    for n, other in enumerate(("Bearer citizen-app-token-2", "Bearer x", "Basic abc", ""), start=5):
+        assert _book(qhall, n, slot(16), {"Authorization": other} if other else {}).status_code == 429
+    # a signed-in clerk booking for citizens at the counter is a client of its own
+    assert _book(qhall, 9, slot(16), login(qhall.client, "clerk")).status_code == 201
     qhall.clock.now += dt.timedelta(hours=1)
     assert _book(qhall, 6, slot(16), citizen).status_code == 201
 
@@ -88,3 +92,20 @@ def test_limits_are_configuration_checked(qhall) -> None:  # noqa: ANN001
     r = qhall.client.put(f"/api/v1/queue/admin/halls/{qhall.hall_id}/rules", headers=admin,
                          json={"appointment": {"bookings_per_person_per_day": 0}})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_appointment_rules"
+
+
+def test_looking_bookings_up_by_id_number_has_its_own_hourly_allowance(qhall) -> None:  # noqa: ANN001
+    """Issue 18: guessing booking codes for a known ID number stops after the allowance (30 an hour)."""
+    qhall.clock.now = START - dt.timedelta(days=1)
+    booked = _book(qhall, 1, slot(14)).json()
+    guess = {"id_number": person(1), "booking_code": "AAAAAAAA"}
+    for _ in range(30):
+        assert qhall.client.post("/api/v1/queue/appointments/search", json=guess).json() == []
+    r = qhall.client.post("/api/v1/queue/appointments/search", json=guess)
+    assert (r.status_code, r.json()["error"]["code"]) == (429, "booking_rate_limited_client")
+    cancel = qhall.client.post(f"/api/v1/queue/appointments/{booked['appointment']['id']}/cancel",
+                               json={"id_number": person(1), "booking_code": booked["booking_code"]})
+    assert cancel.status_code == 429  # the right code too, from this client, until the hour has passed
+    qhall.clock.now += dt.timedelta(hours=1)
+    assert qhall.client.post("/api/v1/queue/appointments/search", json={
+        "id_number": person(1), "booking_code": booked["booking_code"]}).json()[0]["id"] == booked["appointment"]["id"]

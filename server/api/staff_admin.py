@@ -1,0 +1,91 @@
+"""Admin actions on credentials: reset a staff member's password (a temporary one, changed at the next login),
+disable or enable an account, end all of a member's sessions, revoke or rotate a device's token. Every action
+ends the sessions it concerns at once and is audited in the same unit of work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server.api.deps import AdminUser, AppSettings, Clock, DbSession
+from server.api.errors import ApiError
+from server.credentials.passwords import PasswordRefused, set_password
+from server.credentials.sessions import revoke_all
+from server.store.audit import audit
+from server.sync import device_tokens
+from server.sync.errors import SyncError
+from shared.db.models import StaffUser
+from shared.protocol.auth import PasswordReset, SessionsRevoked
+from shared.protocol.base import Response
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin: credentials"])
+
+
+class DeviceToken(Response):
+    device_id: str
+    token: str
+
+
+def _staff(session: DbSession, user_id: int) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise ApiError(404, "unknown_staff", "工作人员不存在（no such staff member）", user_id=user_id)
+    return user
+
+
+@router.post("/staff/{user_id}/password-reset", status_code=204)
+def reset_password(user_id: int, body: PasswordReset, session: DbSession, admin: AdminUser, settings: AppSettings,
+                   clock: Clock) -> None:
+    user = _staff(session, user_id)
+    try:
+        set_password(session, user, body.new_password, settings=settings, now=clock(), must_change=True)
+    except PasswordRefused as exc:
+        raise ApiError(422, exc.code, "新密码不符合密码策略（new password breaks the policy）", **exc.details) from None
+    ended = revoke_all(session, user.id)
+    audit(session, action="staff.password_reset", outcome="success", actor=admin.username, target=user.username,
+          sessions_ended=ended)
+
+
+@router.post("/staff/{user_id}/disable", status_code=204)
+def disable(user_id: int, session: DbSession, admin: AdminUser) -> None:
+    user = _staff(session, user_id)
+    if user.id == admin.id:
+        raise ApiError(409, "cannot_disable_self", "不能停用自己的账号（an admin cannot disable their own account）")
+    user.active = False
+    ended = revoke_all(session, user.id)
+    audit(session, action="staff.disable", outcome="success", actor=admin.username, target=user.username,
+          sessions_ended=ended)
+
+
+@router.post("/staff/{user_id}/enable", status_code=204)
+def enable(user_id: int, session: DbSession, admin: AdminUser) -> None:
+    user = _staff(session, user_id)
+    user.active = True
+    audit(session, action="staff.enable", outcome="success", actor=admin.username, target=user.username)
+
+
+@router.post("/staff/{user_id}/sessions/revoke", response_model=SessionsRevoked)
+def revoke_sessions(user_id: int, session: DbSession, admin: AdminUser) -> SessionsRevoked:
+    user = _staff(session, user_id)
+    ended = revoke_all(session, user.id)
+    audit(session, action="staff.sessions_revoke", outcome="success", actor=admin.username, target=user.username,
+          sessions_ended=ended)
+    return SessionsRevoked(revoked=ended)
+
+
+@router.post("/devices/{device_id}/revoke", status_code=204)
+def revoke_device(device_id: str, session: DbSession, admin: AdminUser, clock: Clock) -> None:
+    try:
+        device_tokens.revoke(session, device_id, clock())
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device.revoke", outcome="success", actor=admin.username, target=device_id)
+
+
+@router.post("/devices/{device_id}/rotate", response_model=DeviceToken)
+def rotate_device(device_id: str, session: DbSession, admin: AdminUser) -> DeviceToken:
+    try:
+        token = device_tokens.rotate(session, device_id)
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device.rotate", outcome="success", actor=admin.username, target=device_id)
+    return DeviceToken(device_id=device_id, token=token)

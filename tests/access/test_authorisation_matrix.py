@@ -1,0 +1,187 @@
+"""Issue 18: the authorisation matrix. Every route of the app (enumerated, so a new route without an entry
+here fails) × anonymous, each role, a hall device, and another hall's supervisor and admin → allowed or
+denied. Denied means a 401/403 with an access code; allowed means anything else (a 404 or 422 for the
+placeholder ids and empty bodies used here is an answer past the access checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import datetime as dt
+import uuid
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from server.core.settings import Settings
+from server.main import create_app
+from server.queue.models import QueueAppointment
+from shared.db.models import Business
+from tests.access.support import PASSWORD, add_other_hall, add_staff, device
+from tests.approval_server.support import TEST_KEYS
+from tests.fixtures.server import FakeClock
+
+STAFF_HERE = ("clerk", "approver", "supervisor", "admin")
+OTHER_HALL = ("supervisor2", "admin2")
+PRINCIPALS = ("anonymous", *STAFF_HERE, "device", *OTHER_HALL)
+ALLOWED = {
+    "public": set(PRINCIPALS),
+    "staff": {*STAFF_HERE, *OTHER_HALL},          # any signed-in member; data confined to their own hall
+    "admin": {"admin", "admin2"},                 # centre-wide admin actions
+    "hall admin": {"admin"},                      # admin actions on the demo hall's things
+    "hall supervisor": {"supervisor", "admin"},   # supervision of the demo hall
+    "hall counter": {"clerk", "supervisor", "admin"},  # counter staff of the demo hall
+    "device": {"device"},
+}
+MATRIX = {
+    "GET /healthz": "public",
+    "POST /api/v1/auth/login": "public",
+    "POST /api/v1/auth/logout": "staff",
+    "GET /api/v1/auth/me": "staff",
+    "POST /api/v1/auth/password": "staff",
+    "GET /api/v1/catalogue/items": "public",
+    "GET /api/v1/catalogue/items/{code}": "public",
+    "GET /api/v1/halls": "public",
+    "GET /api/v1/halls/{code}": "public",
+    "GET /api/v1/towns": "public",
+    "GET /api/v1/departments": "public",
+    "POST /api/v1/admin/departments": "admin",
+    "GET /api/v1/calendar/days/{day}": "public",
+    "GET /api/v1/calendar/due": "public",
+    "PUT /api/v1/admin/calendar/days/{day}": "admin",
+    "DELETE /api/v1/admin/calendar/days/{day}": "admin",
+    "PUT /api/v1/admin/calendar/years/{year}": "admin",
+    "POST /api/v1/sync/devices": "admin",
+    "POST /api/v1/sync/provision": "admin",
+    "POST /api/v1/sync/compact": "admin",
+    "POST /api/v1/sync/push": "device",
+    "GET /api/v1/sync/pull": "device",
+    "GET /api/v1/sync/snapshot": "device",
+    "POST /api/v1/sync/lease": "device",
+    "GET /api/v1/sync/events": "device",
+    "GET /api/v1/queue/halls/{hall_id}/config": "public",
+    "PUT /api/v1/queue/admin/halls/{hall_id}/rules": "hall admin",
+    "POST /api/v1/queue/admin/halls/{hall_id}/businesses": "hall admin",
+    "PATCH /api/v1/queue/admin/businesses/{business_id}": "hall admin",
+    "PUT /api/v1/queue/admin/businesses/{business_id}/quota": "hall admin",
+    "PUT /api/v1/queue/admin/windows/{window_id}/services": "hall admin",
+    "POST /api/v1/queue/appointments": "public",
+    "POST /api/v1/queue/appointments/search": "public",
+    "POST /api/v1/queue/appointments/qr": "public",
+    "POST /api/v1/queue/appointments/{appointment_id}/cancel": "hall counter",  # citizens: ID number + code
+    "GET /api/v1/queue/businesses/{business_id}/slots": "public",
+    "POST /api/v1/queue/admin/halls/{hall_id}/appointments/no-shows": "hall supervisor",
+    "GET /api/v1/queue/halls/{hall_id}/statistics": "hall supervisor",
+    "GET /api/v1/cases": "staff",
+    "GET /api/v1/cases/{case_id}": "staff",
+    "GET /api/v1/cases/{case_id}/notices/{kind}": "staff",
+    "GET /api/v1/worklists/todo": "staff",
+    "GET /api/v1/worklists/near-due": "staff",
+    "GET /api/v1/worklists/overdue": "staff",
+    "GET /api/v1/statistics/cases": "staff",
+    "GET /api/v1/approval/definitions": "staff",
+    "GET /api/v1/approval/definitions/{item}/{situation}": "staff",
+    "GET /api/v1/approval/definitions/{item}/{situation}/{version}": "staff",
+    "POST /api/v1/approval/definitions/{item}/{situation}": "admin",
+    "POST /api/v1/approval/registry/companies": "admin",
+    "POST /api/v1/approval/registry/persons": "admin",
+    "POST /api/v1/admin/staff/{user_id}/password-reset": "hall admin",
+    "POST /api/v1/admin/staff/{user_id}/disable": "hall admin",
+    "POST /api/v1/admin/staff/{user_id}/enable": "hall admin",
+    "POST /api/v1/admin/staff/{user_id}/sessions/revoke": "hall admin",
+    "POST /api/v1/admin/devices/{device_id}/revoke": "hall admin",
+    "POST /api/v1/admin/devices/{device_id}/rotate": "hall admin",
+    "GET /api/v1/admin/audit": "admin",
+    "GET /api/v1/admin/audit/export": "admin",
+}
+DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
+           "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
+           "staff_login_not_allowed", "staff_token_invalid", "hall_mismatch"}
+QUERIES = {"/api/v1/sync/events": {"timeout": "0"}, "/api/v1/queue/halls/{hall_id}/statistics": {"day": "2026-11-02"},
+           "/api/v1/calendar/due": {"start": "2026-11-02", "workdays": "3"},
+           "/api/v1/sync/snapshot": {"scope": "hall:1"},
+           "/api/v1/queue/businesses/{business_id}/slots": {"day": "2026-11-02"}}
+
+
+def _bodies(device_id: str, hall_id: int) -> dict[str, dict]:
+    """Well-formed bodies where the route checks its caller only after reading the body (the sync routes)."""
+    probe = {"seq": 1, "command_id": str(uuid.uuid4()), "name": "matrix.probe", "version": 1, "args": {}, "hlc": "1"}
+    return {"/api/v1/sync/push": {"device": device_id, "protocol_version": 1, "commands": [probe]},
+            "/api/v1/sync/lease": {"device": device_id, "protocol_version": 1}}
+
+
+def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
+    return sorted((method, c.path) for c in iter_route_contexts(app.router.routes)
+                  if isinstance(c.original_route, APIRoute) for method in c.methods)
+
+
+@pytest.fixture
+def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: ANN001
+    for name, value in TEST_KEYS.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(data_dir=tmp_path, password_iterations=1000)
+    app = create_app(settings, database=sqlite_database,
+                     clock=FakeClock(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)))
+    halls = add_other_hall(sqlite_database)
+    with sqlite_database.session() as s:
+        target = add_staff(s, "matrix-target", halls.demo_hall_id, "clerk").id
+        business = s.scalars(select(Business.id).where(Business.hall_id == halls.demo_hall_id)).first()
+        start = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.timezone.utc)
+        s.add(QueueAppointment(id="matrix-appointment", hall_id=halls.demo_hall_id, business_id=business,
+                               day=dt.date(2026, 11, 3), slot_start=start, slot_end=start + dt.timedelta(minutes=30),
+                               person_key="0" * 64, id_sealed="v1.x", masked_id="x", token_key="1" * 64,
+                               state="booked", ticket_id=None, created_at=start))
+    device_id, device_token = device(sqlite_database, "dispenser", halls.demo_hall_id)
+    target_device, _ = device(sqlite_database, "display", halls.demo_hall_id)
+    params = {"hall_id": halls.demo_hall_id, "business_id": business, "window_id": halls.demo_window_id,
+              "user_id": target, "device_id": target_device, "code": "x", "day": "2026-11-02", "year": "2027",
+              "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
+              "situation": "y",
+              "version": "1"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
+
+
+def _headers(client: TestClient, principal: str, device_token: str) -> dict[str, str]:
+    if principal == "anonymous":
+        return {}
+    if principal == "device":
+        return {"Authorization": f"Bearer {device_token}"}
+    r = client.post("/api/v1/auth/login", json={"username": principal, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def _error_code(r) -> str | None:  # noqa: ANN001
+    try:
+        body = r.json()
+    except ValueError:
+        return None
+    return body.get("error", {}).get("code") if isinstance(body, dict) else None
+
+
+def test_every_route_has_an_entry(world) -> None:  # noqa: ANN001
+    app = world[0]
+    present = {f"{m} {p}" for m, p in routes(app)}
+    assert present - set(MATRIX) == set(), "new routes need a line in the authorisation matrix"
+    assert set(MATRIX) - present == set(), "the matrix names routes that no longer exist"
+
+
+def test_the_matrix_holds(world) -> None:  # noqa: ANN001
+    app, client, params, device_token, bodies = world
+    wrong = []
+    for method, path in routes(app):
+        policy = MATRIX[f"{method} {path}"]
+        url = path.format(**{k: v for k, v in params.items() if "{" + k + "}" in path})
+        for principal in PRINCIPALS:
+            headers = _headers(client, principal, device_token)
+            body = bodies.get(path, {}) if method in ("POST", "PUT", "PATCH") else None
+            r = client.request(method, url, headers=headers, json=body, params=QUERIES.get(path))
+            code = _error_code(r)
+            denied = r.status_code in (401, 403) and code in DENIALS
+            assert r.status_code < 500, (method, path, principal, r.text)
+            if denied == (principal in ALLOWED[policy]):
+                wrong.append((method, path, principal, r.status_code, code))
+    assert wrong == [], "\n".join(map(str, wrong))
