@@ -580,6 +580,40 @@
     </message>
 </context>
 <context>
+    <name>DeviceSettingsDialog</name>
+    <message>
+        <location filename="../dialogs/device_settings.py" line="+15"/>
+        <source>设备设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+22"/>
+        <source>未配置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>叫号器协议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>学习叫号器按键…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>已保存到 {0}，本机叫号器已按它工作。在 workstation.toml 的 [keypad] 中写 protocol = &quot;learned&quot;，重启后仍使用它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ItemPicker</name>
     <message>
         <location filename="../widgets/item_picker.py" line="+18"/>
@@ -613,9 +647,100 @@
     </message>
 </context>
 <context>
+    <name>KeypadLearningDialog</name>
+    <message>
+        <location filename="../dialogs/keypad_learning.py" line="+27"/>
+        <source>学习叫号器按键</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>按键</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>收到的数据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>跳过此键</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>重新开始</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>请依次按每个键（叫号器上没有的键请点“跳过此键”）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>这个键已记录为“{0}”，请按“{1}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>（已跳过）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>还没有记录任何按键</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>正在连接叫号器…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请按：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>全部按键已记录，请点“保存”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeypadLoginPanel</name>
+    <message>
+        <location filename="../windows/keypad_login.py" line="+57"/>
+        <source>也可在叫号器上登录：输入工号数字，按“确认”；再输入 PIN，按“确认”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>工号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../windows/login.py" line="+21"/>
+        <location filename="../windows/login.py" line="+24"/>
         <source>GovHall 政务大厅 · 登录</source>
         <translation type="unfinished"></translation>
     </message>
@@ -646,17 +771,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
+        <location line="+9"/>
         <source>正在登录…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>必须修改密码后才能使用本系统</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>登录失败：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -689,12 +815,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>设备设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>设置 PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>离线登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+41"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -905,6 +1041,49 @@
     </message>
 </context>
 <context>
+    <name>SetPinDialog</name>
+    <message>
+        <location filename="../dialogs/staff_pin.py" line="+18"/>
+        <source>设置叫号器登录 PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>当前密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新 PIN（4–8 位数字）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>再输入一次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>在叫号器上登录时输入工号数字 {0}，再输入 PIN。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>两次输入的 PIN 不一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StaleDialog</name>
     <message>
         <location filename="../dialogs/stale.py" line="+11"/>
@@ -1077,7 +1256,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+31"/>
+        <location filename="errors.py" line="+35"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>
