@@ -58,7 +58,7 @@ def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Cl
             audit(session, outcome="demo_password", **common)
             failure = ApiError(403, "demo_password_refused", "演示密码不能在正式环境使用，请联系管理员重置密码"
                                "（demo passwords are refused outside demo mode）")
-        elif (mismatch := _hall_mismatch(session, user, body.device_id)) is not None:
+        elif (mismatch := hall_mismatch(session, user, body.device_id)) is not None:
             audit(session, outcome="hall_mismatch", **common)
             failure = mismatch
         else:
@@ -91,7 +91,7 @@ def _locked(kind: str, until: dt.datetime) -> ApiError:
                     locked_until=until.isoformat())
 
 
-def _hall_mismatch(session, user: StaffUser, device_id: str | None) -> ApiError | None:  # noqa: ANN001
+def hall_mismatch(session, user: StaffUser, device_id: str | None) -> ApiError | None:  # noqa: ANN001
     """A workstation belongs to a hall: only that hall's staff sign in on it."""
     if device_id is None:
         return None

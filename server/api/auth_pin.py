@@ -13,10 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
 
-from server.api.auth import staff_out
-from server.api.deps import AppSettings, Clock, get_current_user, get_database, token_hash
+from server.api.auth import client_address, hall_mismatch, staff_out
+from server.api.deps import AppSettings, Clock, get_database, get_session_user, token_hash
 from server.api.errors import ApiError
 from server.core.settings import Settings
+from server.credentials.passwords import change_required, policy_of
+from server.credentials.throttle import Throttle
 from server.store.audit import audit
 from server.store.models import AuthToken, StaffPin
 from shared.db.models import StaffUser
@@ -51,18 +53,19 @@ def _staff_with_pin(session, typed: str) -> tuple[StaffUser | None, StaffPin | N
 def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock: Clock,
             authorization: Annotated[str | None, Header()] = None) -> None:
     db, now = get_database(request), clock()
-    where = request.client.host if request.client else ""
+    where = client_address(request)
     failure: ApiError | None = None
     with db.session() as session:  # one unit of work that commits the audit entry and counter even when refused
-        staff = get_current_user(session, clock, authorization)
+        staff = get_session_user(session, clock, authorization)
         common = {"action": "set_pin", "actor": staff.username, "client_address": where}
-        if not verify_password(body.password, staff.password_hash):
-            locked = _failed(staff, settings, now)
+        if change_required(session, staff, now, policy_of(settings)):
+            failure = ApiError(403, "password_change_required", "请先修改密码（the password must be changed first）")
+        elif not verify_password(body.password, staff.password_hash):
+            locked = Throttle(session, settings, now).failed(staff.username, where)  # counts like a failed login
             audit(session, outcome="locked_now" if locked else "wrong_password", **common)
             failure = ApiError(423 if locked else 403, "account_locked" if locked else "wrong_password",
                                "密码错误（wrong password）")
         else:
-            staff.failed_attempts = 0
             pin = session.get(StaffPin, staff.id) or StaffPin(user_id=staff.id, pin_hash="")
             pin.pin_hash = hash_password(body.pin, iterations=settings.password_iterations)
             pin.set_at, pin.failed_attempts, pin.locked_until = now, 0, None
@@ -75,18 +78,20 @@ def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock:
 @router.post("/pin-login", response_model=LoginResponse)
 def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, clock: Clock) -> LoginResponse:
     db, now = get_database(request), clock()
-    where = request.client.host if request.client else ""
+    where = client_address(request)
     failure: ApiError | None = None
     with db.session() as session:
         user, pin = _staff_with_pin(session, body.staff_no)
+        account_lock = Throttle(session, settings, now).blocked_until(user.username, where) if user else None
         common = {"action": "pin_login", "actor": user.username if user else body.staff_no,
                   "device_id": body.device_id, "client_address": where}
         if user is None or not user.active or pin is None:
             outcome = "unknown_user" if user is None else "disabled" if not user.active else "no_pin"
             audit(session, outcome=outcome, **common)
             failure = ApiError(401, "invalid_pin", WRONG)
-        elif any(lock is not None and lock > now for lock in (user.locked_until, pin.locked_until)):
-            locked_until = max(x for x in (user.locked_until, pin.locked_until) if x is not None and x > now)
+        elif account_lock is not None or (pin.locked_until is not None and pin.locked_until > now):
+            locked_until = max(x for x in (account_lock and account_lock[1], pin.locked_until)
+                               if x is not None and x > now)
             audit(session, outcome="locked", **common)
             failure = ApiError(423, "account_locked", "账号已锁定，请稍后再试（account locked）",
                                locked_until=locked_until.isoformat())
@@ -97,16 +102,20 @@ def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, cl
                                    locked_until=pin.locked_until.isoformat())
             else:
                 audit(session, outcome="wrong_pin", attempts=pin.failed_attempts, **common)
-                failure = ApiError(401, "invalid_pin", WRONG,
-                                   attempts_left=settings.lockout_threshold - pin.failed_attempts)
+                failure = ApiError(401, "invalid_pin", WRONG)
+        elif (mismatch := hall_mismatch(session, user, body.device_id)) is not None:
+            audit(session, outcome="hall_mismatch", **common)
+            failure = mismatch
         else:
             pin.failed_attempts, pin.locked_until = 0, None
             token = secrets.token_urlsafe(32)
             expires = now + dt.timedelta(hours=settings.token_ttl_hours)
             session.add(AuthToken(token_hash=token_hash(token), user_id=user.id, device_id=body.device_id,
                                   issued_at=now, expires_at=expires))
-            audit(session, outcome="success", **common)
-            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user))
+            must_change = change_required(session, user, now, policy_of(settings))
+            audit(session, outcome="success", must_change=must_change, **common)
+            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user),
+                                   password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
     if failure is not None:
         raise failure
     return result

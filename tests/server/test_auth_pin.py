@@ -52,7 +52,7 @@ def test_five_failed_pins_lock_pin_login_for_the_configured_time(client, app, cl
     _set(client)
     for attempt in range(1, 5):
         r = client.post(LOGIN_URL, json={"staff_no": "0101", "pin": "0000"})
-        assert r.status_code == 401 and r.json()["error"]["details"]["attempts_left"] == 5 - attempt
+        assert r.status_code == 401 and "attempts_left" not in r.json()["error"].get("details", {})
     fifth = client.post(LOGIN_URL, json={"staff_no": "0101", "pin": "0000"})
     assert fifth.status_code == 423 and fifth.json()["error"]["code"] == "account_locked"
     assert client.post(LOGIN_URL, json={"staff_no": "0101", "pin": "2468"}).status_code == 423
