@@ -41,6 +41,8 @@ MATRIX = {
     "POST /api/v1/auth/logout": "staff",
     "GET /api/v1/auth/me": "staff",
     "POST /api/v1/auth/password": "staff",
+    "PUT /api/v1/auth/pin": "staff",
+    "POST /api/v1/auth/pin-login": "public",
     "GET /api/v1/catalogue/items": "public",
     "GET /api/v1/catalogue/items/{code}": "public",
     "GET /api/v1/halls": "public",
@@ -106,10 +108,11 @@ QUERIES = {"/api/v1/sync/events": {"timeout": "0"}, "/api/v1/queue/halls/{hall_i
 
 
 def _bodies(device_id: str, hall_id: int) -> dict[str, dict]:
-    """Well-formed bodies where the route checks its caller only after reading the body (the sync routes)."""
+    """Well-formed bodies where the route checks its caller only after reading the body (sync, the PIN)."""
     probe = {"seq": 1, "command_id": str(uuid.uuid4()), "name": "matrix.probe", "version": 1, "args": {}, "hlc": "1"}
     return {"/api/v1/sync/push": {"device": device_id, "protocol_version": 1, "commands": [probe]},
-            "/api/v1/sync/lease": {"device": device_id, "protocol_version": 1}}
+            "/api/v1/sync/lease": {"device": device_id, "protocol_version": 1},
+            "/api/v1/auth/pin": {"password": PASSWORD, "pin": "246813"}}
 
 
 def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
