@@ -18,7 +18,8 @@ FIRST_PULL_WAIT = 60.0  # seconds a fresh kiosk waits for the server before givi
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m kiosk", description="GovHall kiosk (取号机 / 评价器 / 集中显示屏)")
-    p.add_argument("--mode", choices=("dispenser", "evaluator", "display"), required=True)
+    p.add_argument("--mode", choices=("dispenser", "evaluator", "display", "controller"), required=True,
+                   help="controller: the headless hall controller driving the LED screens (kiosk/controller)")
     p.add_argument("--config", help="TOML/INI file: [kiosk] and device sections")
     p.add_argument("--server", help="server URL (overrides the config)")
     p.add_argument("--cache", help="local cache file (overrides the config)")
@@ -139,6 +140,9 @@ class Kiosk:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.mode == "controller":  # headless: no Qt application at all
+        from kiosk.controller.app import run
+        return run(args.config, args.server, args.at)
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config

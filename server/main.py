@@ -10,11 +10,12 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, errors, health,
-    org, queue_appointments, queue_config, queue_statistics, sync,
+    approval_admin, approval_cases, approval_notices, approval_worklists, auth, calendar, catalogue, devices, errors,
+    health, org, queue_appointments, queue_config, queue_statistics, sync,
 )
 from server.approval import domain as approval
 from server.core.settings import Settings
+from server.devices.presence import Presence
 from server.domain import registry_of, schedule
 from server.queue import domain as queue
 from server.scheduler import Scheduler
@@ -75,12 +76,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         publish_all_halls(session, app.state.clock())
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
+    app.state.device_presence = Presence()  # what each device said about itself at its last pull
     # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
-                   approval_cases, approval_notices, approval_worklists, approval_admin):
+                   approval_cases, approval_notices, approval_worklists, approval_admin, devices):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 

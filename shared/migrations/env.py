@@ -21,7 +21,9 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                "queue_appointment", "queue_notification",
                # server/approval/models.py
                "approval_definition", "approval_case", "approval_event", "approval_material", "registry_company",
-               "registry_person"}
+               "registry_person",
+               # server/devices/models.py
+               "device_health", "hall_notice"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 
