@@ -39,6 +39,7 @@ class DispenserWindow(KioskShell):
         self.sig_idle.connect(lambda: self.run(self.flow.idle()))
         if printer is not None:
             printer.sig_printed.connect(lambda result: self.run(self.flow.print_done()))
+            printer.sig_printed.connect(self._printer_fine)
             printer.sig_failed.connect(lambda code, message: self.run(self.flow.print_failed(code)))
         if idcard is not None:
             idcard.sig_card_read.connect(lambda read: self.run(self.flow.card(read.record.id_number)))
@@ -146,6 +147,10 @@ class DispenserWindow(KioskShell):
         self.printer.print_ticket(PrintedTicket(self.desk.directory.hall_name, prepared.ticket.number,
                                                 prepared.business_name, prepared.people_ahead,
                                                 prepared.ticket.issued_wall, self._follow(prepared), labels))
+
+    def _printer_fine(self, _result=None) -> None:  # noqa: ANN001
+        if self.desk.printer_faults:  # the paper was refilled: the supervisor's alert ends
+            self.ops.write(self.desk.report_printed)
 
     def _changed(self, _result=None) -> None:  # noqa: ANN001
         self.on_change()

@@ -7,21 +7,23 @@ from client.devices import Devices
 from gui.ops import Ops
 from gui.qt import QAction, QFrame, QHBoxLayout, QLabel, QMainWindow, QToolButton, QVBoxLayout, QWidget
 from client.services.context import Services
+from client.widgets.device_alerts import FaultBanner, FaultWatch
 from client.widgets.style import stylesheet
 from client.widgets.sync_status import SyncStatusWidget
 from client.widgets.type_size import TypeSize, apply_type_size
 
+ALERTED_ROLES = ("clerk", "supervisor", "admin")
 ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理"}
 
 
-def workspace_for(services: Services, ops: Ops, devices: Devices) -> QWidget:
+def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultWatch | None = None) -> QWidget:
     role = services.session.primary_role
     if role == "clerk":
         from client.workspaces.clerk.workspace import ClerkWorkspace
         return ClerkWorkspace(services, ops, devices)
     if role in ("supervisor", "admin"):
         from client.workspaces.supervisor.workspace import SupervisorWorkspace
-        return SupervisorWorkspace(services, ops)
+        return SupervisorWorkspace(services, ops, faults=faults)
     from client.workspaces.approver.workspace import ApproverWorkspace
     return ApproverWorkspace(services, ops)
 
@@ -62,12 +64,18 @@ class MainWindow(QMainWindow):
             offline = QLabel(self.tr("离线登录"))
             offline.setStyleSheet("background: #b7791f; padding: 2px 8px; border-radius: 3px;")
             bar.addWidget(offline)
-        self.workspace = workspace_for(services, ops, devices)
+        # Hall device faults (a dispenser out of paper, an LED card gone) reach the staff who can act on them.
+        self.faults = FaultWatch(services.sync, ops, self) if session.primary_role in ALERTED_ROLES else None
+        self.workspace = workspace_for(services, ops, devices, self.faults)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        if self.faults is not None:
+            self.fault_banner = FaultBanner(self.faults)
+            layout.addWidget(self.fault_banner)
+            self.faults.refresh()
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
         body.addWidget(self.workspace)

@@ -27,7 +27,7 @@ log = logging.getLogger("govhall.controller")
 
 class HallController:
     def __init__(self, config: ControllerConfig, *, clock: Callable[[], dt.datetime] | None = None,
-                 on_shown: Callable[[Card, Screen], None] | None = None) -> None:
+                 on_shown: Callable[[Card, Screen], None] | None = None, poll_timeout: float = 25.0) -> None:
         from kiosk.app import first_pull, prepare_cache
         from kiosk.services.reference import load_directory
         from shared.sync.client import SyncClient
@@ -49,7 +49,7 @@ class HallController:
             if directory is None:
                 raise
             self.directory = directory
-        self.loop = SyncLoop(self.sync)
+        self.loop = SyncLoop(self.sync, poll_timeout=poll_timeout)  # long-polls for the hall's events
         self.workers = [CardWorker(card, keepalive=config.keepalive, retry=config.retry, on_health=self._health,
                                    on_shown=on_shown or (lambda card, screen: None)) for card in config.cards]
         self._changed = threading.Event()

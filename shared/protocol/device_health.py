@@ -18,8 +18,8 @@ HEALTH_KINDS = frozenset({FAULT, RECOVERED})
 TABLE = "device_health"  # published row, pk = device id
 
 # Codes a device may report (the UI names each; an unknown code is still shown, by its code).
-CODES = ("paper_out", "paper_near_end", "cover_open", "printer_offline", "no_printer", "print_failed",
-         "idcard_unplugged", "scanner_gone", "keypad_gone", "led_unreachable", "led_refused")
+CODES = ("printer_paper_out", "printer_cover_open", "printer_offline", "printer_error", "printer_print_incomplete",
+         "no_printer", "idcard_unplugged", "scanner_gone", "keypad_gone", "led_unreachable", "led_refused")
 
 
 def health_fact(device_id: str, code: str, at: dt.datetime, *, part: str = "", recovered: bool = False,

@@ -46,7 +46,7 @@ def controller(hall, cache_template, tmp_path, sim_host):  # noqa: ANN001, ANN20
         config = ControllerConfig(KioskConfig(mode="controller", server=url, device_id=device_id, token=token,
                                               hall="DG-HALL-1", cache=cache), cards, keepalive=keepalive,
                                   retry=0.2)
-        made.append(HallController(config, clock=clock))
+        made.append(HallController(config, clock=clock, poll_timeout=1.0))  # short: a quick teardown
         made[-1].start()
         return made[-1], sims, hosts
 
