@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.mode == "controller":  # headless: no Qt application at all
         from kiosk.controller.app import run
-        return run(args.config, args.server, args.at)
+        return run(args.config, args.server, args.at, args.cache)
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config

@@ -105,7 +105,7 @@ class HallController:
             log.exception("controller: could not record the health of card %s", card.name)
 
 
-def run(config_path: str, server: str | None, at: str | None) -> int:
+def run(config_path: str, server: str | None, at: str | None, cache: str | None = None) -> int:
     """`python -m kiosk --mode controller --config FILE`: runs until SIGTERM or Ctrl-C."""
     import signal
     import sys
@@ -123,6 +123,9 @@ def run(config_path: str, server: str | None, at: str | None) -> int:
     except ConfigError as exc:
         print(f"kiosk: [{exc.code}] {exc.message}", file=sys.stderr)
         return 2
+    if cache:
+        from pathlib import Path
+        config.kiosk.cache = Path(cache)
     clock = None
     if at:
         from shared import simulated_clock
