@@ -4,7 +4,7 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+37"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+39"/>
         <location line="+70"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
@@ -110,7 +110,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>未能保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -491,6 +491,47 @@
     </message>
 </context>
 <context>
+    <name>DeviceTable</name>
+    <message>
+        <location filename="../widgets/device_alerts.py" line="+101"/>
+        <source>设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>发生时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>全部设备运行正常</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FaultBanner</name>
+    <message>
+        <location line="-24"/>
+        <source>设备故障：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>设备故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ItemPicker</name>
     <message>
         <location filename="../widgets/item_picker.py" line="+18"/>
@@ -570,7 +611,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+37"/>
+        <location filename="../windows/main_window.py" line="+39"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -600,7 +641,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+34"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -811,7 +852,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+27"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+29"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -868,6 +909,11 @@
     <message>
         <location line="+1"/>
         <source>督办回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>设备状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -953,7 +999,7 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="labels.py" line="+50"/>
+        <location filename="labels.py" line="+51"/>
         <source>按 {ratio}（优先:普通）轮到{turn}</source>
         <translation type="unfinished"></translation>
     </message>
