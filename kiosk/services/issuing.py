@@ -26,7 +26,6 @@ from shared.sync import store
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.hlc import decode
-from shared.protocol import device_health
 from shared.protocol.queue_rows import moment, row_after, ticket_of, ticket_row, window_statuses
 from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of
 from kiosk.services.reference import HallDirectory
@@ -65,7 +64,6 @@ class TicketDesk:
         self.sync, self.directory = sync, directory
         self.keys = IndexKey(index_key) if index_key else None
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
-        self.printer_faults: set[str] = set()  # reported and not yet over (a good print ends them)
 
     # The hall's published rules, as the server decides with them (re-read after a sync changed them).
     @property
@@ -239,16 +237,3 @@ class TicketDesk:
         for row in mine:
             self.cancel(row["id"], "print_failed_abandoned")
         return len(mine)
-
-    def report_fault(self, code: str) -> None:
-        """A printer fault as a fact, so the supervisor sees it (e.g. paper out) within a sync cycle."""
-        self.printer_faults.add(code)
-        self.sync.submit("fact.record", 1, device_health.health_fact(self.sync.device_id, code, self.now(),
-                                                                     part="printer"))
-
-    def report_printed(self) -> None:
-        """A ticket printed: the printer's open faults are over (recoveries as facts; nothing when none)."""
-        for code in sorted(self.printer_faults):
-            self.sync.submit("fact.record", 1, device_health.health_fact(self.sync.device_id, code, self.now(),
-                                                                         part="printer", recovered=True))
-        self.printer_faults.clear()
