@@ -96,7 +96,7 @@ class Kiosk:
     def __init__(self, config, app, *, demo: bool = False, clock=None) -> None:  # noqa: ANN001
         from gui.ops import Ops
         from kiosk.devices import build
-        from kiosk.health import HealthReporter
+        from gui.device_health import HealthReporter
         from shared.queue.clock import CHINA_TZ
         from kiosk.services.reference import load_directory
         from shared.sync.client import SyncClient

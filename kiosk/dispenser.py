@@ -8,7 +8,7 @@ from gui.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
-from kiosk.health import HealthReporter
+from gui.device_health import HealthReporter
 from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen

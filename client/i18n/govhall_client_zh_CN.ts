@@ -493,7 +493,7 @@
 <context>
     <name>DeviceTable</name>
     <message>
-        <location filename="../widgets/device_alerts.py" line="+101"/>
+        <location filename="../widgets/device_alerts.py" line="+112"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
@@ -611,7 +611,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+39"/>
+        <location filename="../windows/main_window.py" line="+40"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -641,7 +641,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+39"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -17,10 +17,21 @@ FAULT_TEXTS = {"printer_paper_out": "打印机缺纸", "printer_cover_open": "�
                "led_unreachable": "LED屏无法连接", "led_refused": "LED屏拒绝显示"}
 
 
+# A device loop's generic codes name no device: the part does (shared/protocol/device_health.py's parts).
+PART_NAMES = {"printer": "打印机", "idcard": "身份证阅读器", "scanner": "扫码器", "keypad": "叫号器"}
+GENERIC_TEXTS = {"device_unavailable": "未连接", "device_timeout": "无响应", "frame_error": "通信异常",
+                 "checksum_error": "通信异常", "protocol_error": "通信异常", "device_internal_error": "故障"}
+
+
+def what_failed(fault: Fault) -> str:
+    if fault.code in FAULT_TEXTS:
+        part = f"（{fault.part}）" if fault.part and fault.code.startswith("led_") else ""
+        return FAULT_TEXTS[fault.code] + part
+    return PART_NAMES.get(fault.part, fault.part) + GENERIC_TEXTS.get(fault.code, f"故障（{fault.code}）")
+
+
 def fault_text(fault: Fault) -> str:
-    what = FAULT_TEXTS.get(fault.code, fault.code)
-    part = f"（{fault.part}）" if fault.part and fault.code.startswith("led_") else ""
-    return f"{fault.device_name or KIND_NAMES.get(fault.device_kind, fault.device_kind)}：{what}{part}"
+    return f"{fault.device_name or KIND_NAMES.get(fault.device_kind, fault.device_kind)}：{what_failed(fault)}"
 
 
 class _PullRelay(QObject):
@@ -112,8 +123,7 @@ class DeviceTable(QWidget):
         self.empty.setVisible(not faults)
         self.table.setRowCount(len(faults))
         for i, f in enumerate(faults):
-            what = FAULT_TEXTS.get(f.code, f.code) + (f"（{f.part}）" if f.part and f.code.startswith("led_") else "")
-            for col, value in enumerate((f.device_name, KIND_NAMES.get(f.device_kind, f.device_kind), what,
+            for col, value in enumerate((f.device_name, KIND_NAMES.get(f.device_kind, f.device_kind), what_failed(f),
                                          f.since[:19].replace("T", " "))):
                 item = QTableWidgetItem(value)
                 if col == 2:

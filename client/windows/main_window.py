@@ -4,6 +4,7 @@ status bar (sync state, rejected commands, devices)."""
 from __future__ import annotations
 
 from client.devices import Devices
+from gui.device_health import HealthReporter
 from gui.ops import Ops
 from gui.qt import QAction, QFrame, QHBoxLayout, QLabel, QMainWindow, QToolButton, QVBoxLayout, QWidget
 from client.services.context import Services
@@ -85,6 +86,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.device_state = QLabel(self._devices_text())
         self.statusBar().addWidget(self.device_state)
+        # This workstation's own devices report their faults (an unplugged reader) like the hall's kiosks do.
+        self.health = HealthReporter(services.sync, ops, services.clock)
+        for part, adapter in (("idcard", devices.idcard), ("keypad", devices.keypad)):
+            if adapter is not None:
+                self.health.watch(adapter, part)
 
     def set_large_type(self, large: bool) -> None:
         """The 显示 → 大字体 switch: applied at once to every window, kept for the next start."""

@@ -17,7 +17,7 @@ from drivers.qt.devices import PrinterAdapter
 from drivers.sim.host import SimHost
 from drivers.sim.printer import PrinterSimulator
 from gui.ops import Ops
-from kiosk.health import HealthReporter
+from gui.device_health import HealthReporter
 from shared.sync.loop import SyncLoop
 from shared.sync.client import SyncClient
 from shared.sync.transport import HttpTransport

@@ -1,7 +1,7 @@
-"""A kiosk's device health as facts: each device loop's error opens a fault of its part (once per code) and its
-recovery closes them; the dispenser's failed prints and good prints do the same for the printer. The facts go
-through the outbox (written on the Ops writer, never the GUI thread), so the supervisor sees them once the
-kiosk syncs — at once online, after reconnecting when offline."""
+"""A kiosk's or a workstation's device health as facts: each device loop's error opens a fault of its part
+(once per code) and its recovery closes them; the dispenser's failed prints and good prints do the same for
+the printer. The facts go through the outbox (written on the Ops writer, never the GUI thread), so the
+supervisor sees them once the device syncs — at once online, after reconnecting when offline."""
 
 from __future__ import annotations
 
