@@ -95,3 +95,16 @@ def test_a_tcp_card_and_a_serial_card(tmp_path) -> None:  # noqa: ANN001
     tcp = card_of("w1", settings_from_mapping("card-w1", {"window": 1, "host": "10.0.0.51", "tcp_port": 5005}))
     rs485 = card_of("w2", settings_from_mapping("card-w2", {"window": 2, "port": "/dev/ttyUSB0", "baudrate": 9600}))
     assert (tcp.url, rs485.url, rs485.settings.baudrate) == ("socket://10.0.0.51:5005", "/dev/ttyUSB0", 9600)
+
+
+def test_the_controller_runs_without_qt() -> None:
+    """Headless: `python -m kiosk --mode controller` never loads PySide6 (a box on the RS-485 bus has no screen)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, kiosk.app, kiosk.controller.app, kiosk.controller.cards; "
+            "print('PySide6' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
