@@ -66,9 +66,12 @@ class FaultWatch(QObject):
     def _read(self, faults: list[Fault]) -> None:
         new = [f for f in faults if f.key not in self.known]
         self.known = {f.key for f in faults}
-        self.sig_faults.emit(faults)
-        if new:
-            self.sig_new.emit(new)
+        try:
+            self.sig_faults.emit(faults)
+            if new:
+                self.sig_new.emit(new)
+        except RuntimeError:  # the window closed while the cache was read: nobody to tell
+            pass
 
 
 class FaultBanner(QLabel):
