@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget,
                                QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
+                               QSystemTrayIcon,
                                QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -32,7 +33,7 @@ __all__ = [
     "QMessageBox",
     "QModelIndex", "QObject", "QPainter", "QPixmap", "QPlainTextEdit", "QPoint", "QPushButton",
     "QRadioButton", "QRect", "QRunnable", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox",
-    "QSplitter", "QStackedWidget", "QStatusBar", "QTabWidget", "QTableView", "QTableWidget",
+    "QSplitter", "QStackedWidget", "QStatusBar", "QSystemTrayIcon", "QTabWidget", "QTableView", "QTableWidget",
     "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
     "Qt", "Signal", "Slot"
 ]

@@ -164,6 +164,7 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     print(f"  swipe at the clerk's ID reader      echo swipe > {p.pipe('idcard-clerk')}")
     print(f"  scan a QR code at the dispenser     echo YSS:11010519491231002X > {p.pipe('scanner')}")
     print(f"  what the display said               {p.spoken}")
+    print(f"  what the window LED screens show    {p.led_log}   (the hall controller drives them)")
     reason = closed_reason(at or dt.datetime.now(CHINA))
     if reason:
         # The dispenser itself refuses outside the businesses' hours; a rest day within those hours it does not

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HALL = "DG-HALL-1"
 WINDOW = 1
 ADMIN = ("admin", "GovHall@2026")
+LED_WINDOWS = tuple(range(1, 11))  # the demo hall's windows, each with its LED screen (card address = number)
+LED_STRIP = 200                     # the hall strip's card
 CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
 
 
@@ -89,7 +91,7 @@ class Paths:
         return self.data / "logs"
 
     def config(self, name: str) -> Path:
-        """dispenser/display/evaluator: a kiosk file; clerk/approver: the client's data dir's workstation.toml."""
+        """dispenser/display/evaluator/controller: a kiosk file; clerk/approver: the client's data dir's workstation.toml."""
         if name in ("clerk", "approver"):
             return self.data / name / "workstation.toml"
         return self.devices / f"{name}.toml"
@@ -97,6 +99,11 @@ class Paths:
     @property
     def printed(self) -> Path:
         return self.sim / "printer.bin"
+
+    @property
+    def led_log(self) -> Path:
+        """What the LED card simulators were sent, a line per screen: `card 1 shows: A001 / 请到1号窗口`."""
+        return self.logs / "sim-led.log"
 
     @property
     def spoken(self) -> Path:
@@ -237,10 +244,18 @@ class Hall:
             "approver": {},
         }
 
+    def led_cards(self) -> dict[str, dict]:
+        """The hall controller's cards: each window's screen and the strip, each on its simulator's pty."""
+        cards = {f"card-w{n}": {"role": "window", "window": n, "protocol": "bx", "address": n,
+                                "port": str(self.paths.pty(f"led-{n}"))} for n in LED_WINDOWS}
+        cards["card-strip"] = {"role": "strip", "protocol": "bx", "address": LED_STRIP,
+                               "port": str(self.paths.pty(f"led-{LED_STRIP}")), "width": 192, "height": 16}
+        return cards
+
     def provision_all(self) -> dict[str, Path]:
-        sections = self.device_sections()
+        sections = {**self.device_sections(), "controller": self.led_cards()}
         kinds = {"dispenser": ("dispenser", None), "display": ("display", None), "evaluator": ("evaluator", WINDOW),
-                 "clerk": ("clerk", WINDOW), "approver": ("approver", None)}
+                 "clerk": ("clerk", WINDOW), "approver": ("approver", None), "controller": ("controller", None)}
         return {name: self.provision(name, kind, window, sections[name]) for name, (kind, window) in kinds.items()}
 
     # -- simulators --------------------------------------------------------------------------------------------
@@ -265,7 +280,7 @@ class Hall:
 
     def start_simulators(self) -> None:
         p = self.paths
-        for name in ("idcard", "idcard-clerk", "keypad", "scanner", "printer"):
+        for name in ("idcard", "idcard-clerk", "keypad", "scanner", "printer", "led"):
             (p.logs / f"sim-{name}.log").unlink(missing_ok=True)
         p.printed.unlink(missing_ok=True)
         sims = [("idcard", ["idcard", "--pty", "--link", str(p.pty("idcard")), "--stdin", "--read-delay", "0.3"]),
@@ -280,6 +295,12 @@ class Hall:
             # Devices keep no calendar: the simulators run on the real clock.
             self._listening(self.spawn(f"sim-{name}", ["-m", "drivers.sim", *args], stdin=self._pipe(name),
                                        pinned=False))
+        for stale in p.sim.glob("led-*"):
+            if stale.is_symlink():
+                stale.unlink()
+        addresses = ",".join(str(a) for a in (*LED_WINDOWS, LED_STRIP))
+        self._listening(self.spawn("sim-led", ["-m", "drivers.sim", "led", "--pty", "--link", str(p.pty("led")),
+                                               "--address", addresses], pinned=False))
         printer = self.spawn("sim-printer", ["-m", "drivers.sim", "printer", "--tcp", "0", "--capture",
                                              str(p.printed)], pinned=False)
         self.printer_port = int(self._listening(printer).rsplit(":", 1)[1])
@@ -312,6 +333,10 @@ class Hall:
             args = ["-m", "kiosk", "--mode", mode, "--config", str(p.config(mode)), "--cache",
                     str(p.devices / f"{mode}.sqlite3")] + (["--windowed"] if windowed else [])
             started.append(self.spawn(mode, args, extra_env=self._probe_env(mode)))
+        # The hall controller drives the LED screens (headless: no window, no probe; its log says what it sent).
+        started.append(self.spawn("controller", ["-m", "kiosk", "--mode", "controller", "--config",
+                                                 str(p.config("controller")), "--cache",
+                                                 str(p.devices / "controller.sqlite3")]))
         started.append(self.spawn("clerk", ["-m", "client", "--data-dir", str(p.config("clerk").parent)],
                                   extra_env=self._probe_env("clerk")))
         return started

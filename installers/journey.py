@@ -3,8 +3,8 @@ swipe, press and print; xdotool moves the mouse and types. `installers/dev.sh ru
 tests/acceptance/test_whole_hall.py (through that command). Each program tells what it shows through
 gui.probe (GOVHALL_UI_PROBE); the server's database tells what it holds.
 
-ID card swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel and
-the hall display show it, the display says it → the clerk accepts a case and finishes → the evaluator asks and
+ID card swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel,
+the hall display and window 1's LED screen (the hall controller) show it, the display says it → the clerk accepts a case and finishes → the evaluator asks and
 a tap rates it → the server holds ticket, call, case and rating. Then the server stops: the dispenser keeps
 issuing, the counter keeps calling; it restarts and everything converges."""
 
@@ -230,6 +230,11 @@ def call_next(screen: Screen, ticket: str, label: str, *, display: bool = True) 
     if display:
         screen.wait(f"the hall display shows {ticket}", lambda: ticket in screen.texts("display"), 30)
         screen.figure(f"{label}: keypad → hall display", time.monotonic() - started)
+        shown = f"card {WINDOW} shows: {ticket} / 请到{WINDOW}号窗口"
+        led = screen.hall.paths.led_log
+        screen.wait(f"window {WINDOW}'s LED screen shows {ticket}",
+                    lambda: led.exists() and shown in led.read_text("utf-8", errors="replace"), 30)
+        screen.figure(f"{label}: keypad → window LED", time.monotonic() - started)
 
 
 def announced(screen: Screen, ticket: str) -> None:

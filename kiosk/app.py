@@ -8,6 +8,7 @@ is usable and quits (bench/kiosk.py)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 import uuid
@@ -18,7 +19,8 @@ FIRST_PULL_WAIT = 60.0  # seconds a fresh kiosk waits for the server before givi
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m kiosk", description="GovHall kiosk (取号机 / 评价器 / 集中显示屏)")
-    p.add_argument("--mode", choices=("dispenser", "evaluator", "display"), required=True)
+    p.add_argument("--mode", choices=("dispenser", "evaluator", "display", "controller"), required=True,
+                   help="controller: the headless hall controller driving the LED screens (kiosk/controller)")
     p.add_argument("--config", help="TOML/INI file: [kiosk] and device sections")
     p.add_argument("--server", help="server URL (overrides the config)")
     p.add_argument("--cache", help="local cache file (overrides the config)")
@@ -64,8 +66,9 @@ def first_pull(sync, engine, hall_code: str, wait: float = FIRST_PULL_WAIT):  # 
             time.sleep(1.0)
 
 
-def build_window(config, ops, sync, directory, devices, facts, clock=None):  # noqa: ANN001, ANN201
-    """The mode's window; `clock` (default: the real time) is the hall clock its services decide with."""
+def build_window(config, ops, sync, directory, devices, facts, clock=None, health=None):  # noqa: ANN001, ANN201
+    """The mode's window; `clock` (default: the real time) is the hall clock its services decide with;
+    `health` reports the devices' faults as facts."""
     if config.mode == "dispenser":
         from kiosk.dispenser import DispenserWindow
         from kiosk.services.issuing import TicketDesk
@@ -74,7 +77,7 @@ def build_window(config, ops, sync, directory, devices, facts, clock=None):  # n
         desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
                                scanners=devices.scanners,
-                               pin=config.admin_pin, follow_url=config.follow_url, facts=facts)
+                               pin=config.admin_pin, follow_url=config.follow_url, facts=facts, health=health)
     if config.mode == "evaluator":
         from kiosk.evaluator import EvaluatorWindow
         from kiosk.services.rating import RatingDesk
@@ -93,6 +96,8 @@ class Kiosk:
     def __init__(self, config, app, *, demo: bool = False, clock=None) -> None:  # noqa: ANN001
         from gui.ops import Ops
         from kiosk.devices import build
+        from gui.device_health import HealthReporter
+        from shared.queue.clock import CHINA_TZ
         from kiosk.services.reference import load_directory
         from shared.sync.client import SyncClient
         from shared.sync.loop import SyncLoop
@@ -114,7 +119,11 @@ class Kiosk:
         self.loop = SyncLoop(self.sync)  # wakes on every command queued through self.sync
         self.devices = build(config, app)
         self.ops = Ops()
-        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts, clock)
+        self.health = HealthReporter(self.sync, self.ops, clock or (lambda: dt.datetime.now(CHINA_TZ)))
+        for part, loop in self.devices.parts():
+            self.health.watch(loop, part)  # an unplugged reader or printer out of paper reaches the supervisor
+        self.window = build_window(config, self.ops, self.sync, self.directory, self.devices, self.facts, clock,
+                                   self.health)
         self.window.sig_exit.connect(app.quit)
 
     def facts(self) -> list[tuple[str, str]]:
@@ -139,6 +148,9 @@ class Kiosk:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.mode == "controller":  # headless: no Qt application at all
+        from kiosk.controller.app import run
+        return run(args.config, args.server, args.at, args.cache)
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config

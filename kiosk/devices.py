@@ -27,6 +27,12 @@ class Devices:
         if self.announcer is not None:
             self.announcer.close()
 
+    def parts(self) -> list[tuple[str, object]]:
+        """(part name, device loop) of every device whose faults are reported (shared/protocol/device_health)."""
+        out = [(name, d) for name, d in (("printer", self.printer), ("idcard", self.idcard), ("keypad", self.keypad))
+               if d is not None and hasattr(d, "sig_error")]
+        return out + [("scanner", s) for s in self.scanners if hasattr(s, "sig_error")]
+
     def names(self) -> str:
         present = [n for n, d in (("打印机", self.printer), ("身份证阅读器", self.idcard), ("叫号器", self.keypad),
                                   ("语音", self.announcer)) if d is not None]
@@ -41,7 +47,9 @@ def build(config: KioskConfig, app) -> Devices:  # noqa: ANN001  QApplication, f
     d, s = Devices(), config.devices
     if config.mode == "dispenser":
         if "printer" in s:
-            d.printer = PrinterAdapter(factory.ticket_printer(s["printer"]))
+            # An idle printer is asked for its status every few seconds: paper out shows before a citizen taps.
+            d.printer = PrinterAdapter(factory.ticket_printer(s["printer"]),
+                                       status_every=float(s["printer"].get("status_every", 5.0)))
             d.loops.append(d.printer)
         if "idcard" in s:
             d.idcard = IdCardReaderAdapter(factory.idcard_reader(s["idcard"]))

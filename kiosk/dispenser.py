@@ -8,6 +8,7 @@ from gui.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
+from gui.device_health import HealthReporter
 from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
@@ -21,11 +22,13 @@ from shared.validation import mask_resident_id
 class DispenserWindow(KioskShell):
     def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
                  pin: str = "",
-                 follow_url: str = "", facts=lambda: [], on_change=lambda: None) -> None:  # noqa: ANN001
+                 follow_url: str = "", facts=lambda: [], on_change=lambda: None,  # noqa: ANN001
+                 health: HealthReporter | None = None) -> None:
         title = QCoreApplication.translate("Kiosk", "自助取号")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts)
         self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
+        self.health = health or HealthReporter(desk.sync, ops, desk.now)  # the printer's faults, as facts
         self.flow = DispenserFlow()
         self.busy, self.ticket, self.message = BusyScreen(), TicketScreen(NORMAL), MessageScreen()
         self.home: DispenserHome | None = None
@@ -39,6 +42,7 @@ class DispenserWindow(KioskShell):
         self.sig_idle.connect(lambda: self.run(self.flow.idle()))
         if printer is not None:
             printer.sig_printed.connect(lambda result: self.run(self.flow.print_done()))
+            printer.sig_printed.connect(lambda result: self.health.recovered("printer"))  # refilled, printing
             printer.sig_failed.connect(lambda code, message: self.run(self.flow.print_failed(code)))
         if idcard is not None:
             idcard.sig_card_read.connect(lambda read: self.run(self.flow.card(read.record.id_number)))
@@ -129,8 +133,7 @@ class DispenserWindow(KioskShell):
                 self.ops.write(lambda a=action: self.desk.cancel(a.prepared.ticket.id, "print_failed_left"),
                                on_done=self.alive(self._changed))
             elif isinstance(action, Report):
-                self.ops.write(lambda a=action: self.desk.report_fault(a.code),
-                               on_done=self.alive(self._changed))
+                self.health.fault("printer", action.code)  # the supervisor sees it within a sync cycle
         self.show_step()
 
     def _refused(self, exc: Exception) -> None:

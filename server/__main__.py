@@ -29,13 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
     prov = sub.add_parser("provision", help="register a device for a hall and write its ready config file")
-    prov.add_argument("--kind", required=True, help="dispenser | display | evaluator | clerk | approver")
+    prov.add_argument("--kind", required=True, help="dispenser | display | evaluator | clerk | approver | controller")
     prov.add_argument("--hall", required=True, help="the hall's code, e.g. DG-HALL-1")
     prov.add_argument("--window", type=int, help="window number (evaluator and clerk workstations)")
     prov.add_argument("--out", required=True, help="the config file to write (a workstation: its workstation.toml)")
     prov.add_argument("--server", help="the URL the device reaches this server at (default: this server's own)")
     prov.add_argument("--name", default="", help="a name for the device list")
     prov.add_argument("--server-ca", help="path of the hall CA file on the device: it then trusts only that CA")
+    prov.add_argument("--led-port", default="/dev/ttyUSB0",
+                      help="controller: the RS-485 port (or socket://host:port) of its LED cards, one per window")
     from server.credentials.create_admin import add_parser as add_create_admin
     add_create_admin(sub)
     sub.add_parser("verify-audit", help="check the audit trail's hash chain; report the first broken link")

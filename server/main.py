@@ -11,13 +11,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
-    catalogue, errors, health, org, queue_appointments, queue_config, queue_statistics, staff_admin, sync,
+    catalogue, devices, errors, health, org, queue_appointments, queue_config, queue_statistics, staff_admin, sync,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
 from server.core.audit_key import audit_key
 from server.core.settings import Settings
+from server.devices.presence import Presence
 from server.domain import registry_of, schedule
 from server.sync.events_asgi import EventsLongPoll
 from server.queue import domain as queue
@@ -82,13 +83,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         publish_all_halls(session, app.state.clock())
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
+    app.state.device_presence = Presence()  # what each device said about itself at its last pull
     # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
-                   staff_admin, audit_log):
+                   staff_admin, audit_log, devices):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

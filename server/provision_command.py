@@ -45,7 +45,8 @@ def run(args: argparse.Namespace, settings: Settings, database: Database) -> int
         with database.session() as session:
             done = provision(session, kind=args.kind, hall_code=args.hall, window_number=args.window,
                              server_url=url, name=args.name, index_key=index_key,
-                             server_ca=args.server_ca or "")
+                             server_ca=args.server_ca or "",
+                             led_port=getattr(args, "led_port", "/dev/ttyUSB0"))
             audit(session, action="device_provision", outcome="success", actor="cli", target=done.device_id, kind=args.kind,
                   hall=args.hall, window=args.window)
     except SyncError as exc:

@@ -614,6 +614,47 @@
     </message>
 </context>
 <context>
+    <name>DeviceTable</name>
+    <message>
+        <location filename="../widgets/device_alerts.py" line="+115"/>
+        <source>设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>发生时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>全部设备运行正常</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FaultBanner</name>
+    <message>
+        <location line="-24"/>
+        <source>设备故障：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>设备故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ItemPicker</name>
     <message>
         <location filename="../widgets/item_picker.py" line="+18"/>
@@ -790,7 +831,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+37"/>
+        <location filename="../windows/main_window.py" line="+40"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -830,7 +871,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+52"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1117,7 +1158,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+27"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+29"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1174,6 +1215,11 @@
     <message>
         <location line="+1"/>
         <source>督办回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>设备状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -4,24 +4,27 @@ status bar (sync state, rejected commands, devices)."""
 from __future__ import annotations
 
 from client.devices import Devices
+from gui.device_health import HealthReporter
 from gui.ops import Ops
 from gui.qt import QAction, QFrame, QHBoxLayout, QLabel, QMainWindow, QToolButton, QVBoxLayout, QWidget
 from client.services.context import Services
+from client.widgets.device_alerts import FaultBanner, FaultWatch
 from client.widgets.style import stylesheet
 from client.widgets.sync_status import SyncStatusWidget
 from client.widgets.type_size import TypeSize, apply_type_size
 
+ALERTED_ROLES = ("clerk", "supervisor", "admin")
 ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理"}
 
 
-def workspace_for(services: Services, ops: Ops, devices: Devices) -> QWidget:
+def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultWatch | None = None) -> QWidget:
     role = services.session.primary_role
     if role == "clerk":
         from client.workspaces.clerk.workspace import ClerkWorkspace
         return ClerkWorkspace(services, ops, devices)
     if role in ("supervisor", "admin"):
         from client.workspaces.supervisor.workspace import SupervisorWorkspace
-        return SupervisorWorkspace(services, ops)
+        return SupervisorWorkspace(services, ops, faults=faults)
     from client.workspaces.approver.workspace import ApproverWorkspace
     return ApproverWorkspace(services, ops)
 
@@ -66,12 +69,18 @@ class MainWindow(QMainWindow):
             offline = QLabel(self.tr("离线登录"))
             offline.setStyleSheet("background: #b7791f; padding: 2px 8px; border-radius: 3px;")
             bar.addWidget(offline)
-        self.workspace = workspace_for(services, ops, devices)
+        # Hall device faults (a dispenser out of paper, an LED card gone) reach the staff who can act on them.
+        self.faults = FaultWatch(services.sync, ops, self) if session.primary_role in ALERTED_ROLES else None
+        self.workspace = workspace_for(services, ops, devices, self.faults)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        if self.faults is not None:
+            self.fault_banner = FaultBanner(self.faults)
+            layout.addWidget(self.fault_banner)
+            self.faults.refresh()
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
         body.addWidget(self.workspace)
@@ -81,6 +90,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.device_state = QLabel(self._devices_text())
         self.statusBar().addWidget(self.device_state)
+        # This workstation's own devices report their faults (an unplugged reader) like the hall's kiosks do.
+        self.health = HealthReporter(services.sync, ops, services.clock)
+        for part, adapter in (("idcard", devices.idcard), ("keypad", devices.keypad)):
+            if adapter is not None:
+                self.health.watch(adapter, part)
 
     def set_large_type(self, large: bool) -> None:
         """The 显示 → 大字体 switch: applied at once to every window, kept for the next start."""

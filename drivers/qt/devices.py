@@ -4,6 +4,7 @@ the GUI (replies, texts, print jobs) are queued to that thread so the GUI never 
 from __future__ import annotations
 
 import queue
+import time
 
 from gui.qt import QObject, Signal
 
@@ -138,12 +139,18 @@ class CameraScannerAdapter(DeviceLoop):
 
 
 class PrinterAdapter(_Commands):
+    """Prints on its worker thread. With `status_every` > 0 it also asks an idle printer for its status (DLE EOT)
+    that often, so paper running out shows as `sig_error` before a citizen taps (and `sig_recovered` once
+    refilled); while the printer is not ready it asks again every `status_every` seconds."""
     sig_printed = Signal(object)  # PrintResult
     sig_failed = Signal(str, str)  # code, message: the ticket was NOT issued
 
-    def __init__(self, printer, parent: QObject | None = None) -> None:
+    def __init__(self, printer, parent: QObject | None = None, status_every: float = 0.0) -> None:
         super().__init__(0.1, parent)
         self.printer = printer
+        self.status_every = status_every
+        self._status_due = 0.0
+        self._not_ready: DeviceError | None = None
 
     def print_ticket(self, ticket) -> None:
         self.submit(self._print, ticket)
@@ -156,6 +163,23 @@ class PrinterAdapter(_Commands):
 
     def step(self) -> None:
         self.run_commands(wait=0.1)
+        if self.status_every <= 0:
+            return
+        now = time.monotonic()
+        if now >= self._status_due:
+            self._status_due = now + self.status_every
+            self._not_ready = self._check_status()
+        if self._not_ready is not None:
+            raise self._not_ready  # the loop reports it and stays failing until a status check is fine
+
+    def _check_status(self) -> DeviceError | None:
+        try:
+            status = self.printer.status()
+            if status is not None:
+                status.raise_if_not_ready()
+        except DeviceError as exc:
+            return exc
+        return None
 
     def cleanup(self) -> None:
         self.printer.close()

@@ -28,6 +28,16 @@ def _endpoint_args(p: argparse.ArgumentParser) -> None:
                    help="stop after this many seconds (0 = until Ctrl-C)")
 
 
+def _addresses(text: str) -> list[int]:
+    try:
+        out = [int(a) for a in text.split(",") if a.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("addresses are numbers: 1 or 1,2,3") from None
+    if not out or len(set(out)) != len(out):
+        raise argparse.ArgumentTypeError("give each address once")
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m drivers.sim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -70,9 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--capture", default="", help="write the printed bytes to this file")
     p.add_argument("--encoding", default="gb18030", help="to show printed text on the console")
 
-    p = sub.add_parser("led", help="Onbon BX-5/6 LED controller")
+    p = sub.add_parser("led", help="Onbon BX-5/6 LED controller (several: one card per address)")
     _endpoint_args(p)
-    p.add_argument("--address", type=int, default=1)
+    p.add_argument("--address", type=_addresses, default=[1],
+                   help="the card's bus address; a comma list (1,2,3,200) runs one simulated card per address, "
+                        "each on its own pty (--link PREFIX makes PREFIX-<address>) or its own TCP port")
     p.add_argument("--no-escape", action="store_true", help="plain frames (no A5/5A escaping)")
     p.add_argument("--encoding", default="gbk")
 
@@ -100,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_pcsc(args, stop)
     from drivers.sim import runners
 
+    if args.device == "led" and len(args.address) > 1:
+        return runners.run_led_cards(args, stop)
+    if args.device == "led":
+        args.address = args.address[0]
     model, on_tick = getattr(runners, f"make_{args.device}")(args)
     host = SimHost(model, kind="tcp" if args.tcp is not None else "pty", tcp_port=args.tcp or 0,
                    link_path=args.link).start()

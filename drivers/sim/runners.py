@@ -148,6 +148,40 @@ def make_led(args):
     return sim, tick
 
 
+def run_led_cards(args, stop) -> int:
+    """Several LED cards in one process, each its own simulator on its own pty or port (a hall's window screens
+    and strip without a process each). Prints where each listens and each whole screen it is sent."""
+    from drivers.sim.host import SimHost
+    from drivers.sim.led import LedSimulator
+
+    cards = []
+    for address in args.address:
+        sim = LedSimulator(address=address, escape=not args.no_escape, encoding=args.encoding)
+        link = f"{args.link}-{address}" if args.link and args.tcp is None else ""
+        host = SimHost(sim, kind="tcp" if args.tcp is not None else "pty", tcp_port=0, link_path=link).start()
+        cards.append((address, sim, host, {"shown": 0, "errors": 0}))
+        print(f"led card {address} simulator listening on {host.url}", flush=True)
+    print(f"led simulator listening on {len(cards)} cards", flush=True)
+    started = time.monotonic()
+    try:
+        while not stop.wait(0.1):
+            for address, sim, _, seen in cards:
+                if len(sim.history) > seen["shown"]:
+                    seen["shown"] = len(sim.history)
+                    texts = " / ".join(sim.texts[k] for k in sorted(sim.texts))
+                    print(f"card {address} shows: {texts}", flush=True)
+                while len(sim.errors) > seen["errors"]:
+                    print(f"card {address} rejected a frame: {sim.errors[seen['errors']].code}", flush=True)
+                    seen["errors"] += 1
+            if args.duration and time.monotonic() - started >= args.duration:
+                break
+    finally:
+        for _, _, host, _ in cards:
+            host.stop()
+        print("led simulator stopped", flush=True)
+    return 0
+
+
 def make_scanner(args):
     from drivers.sim.scanner import ScannerSimulator
 

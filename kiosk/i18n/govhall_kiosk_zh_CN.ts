@@ -169,7 +169,7 @@
 <context>
     <name>DispenserWindow</name>
     <message>
-        <location filename="../dispenser.py" line="+85"/>
+        <location filename="../dispenser.py" line="+89"/>
         <source>您的预约已超过签到时间，将按现场取号办理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -179,7 +179,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+58"/>
         <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -233,7 +233,7 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../dispenser.py" line="-120"/>
+        <location filename="../dispenser.py" line="-121"/>
         <source>自助取号</source>
         <translation type="unfinished"></translation>
     </message>

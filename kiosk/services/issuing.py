@@ -237,9 +237,3 @@ class TicketDesk:
         for row in mine:
             self.cancel(row["id"], "print_failed_abandoned")
         return len(mine)
-
-    def report_fault(self, code: str) -> None:
-        """A printer fault as a fact, so the supervisor sees it (e.g. paper out) on the dashboard."""
-        self.sync.submit("fact.record", 1, {"fact_id": str(uuid.uuid4()), "kind": "device_fault",
-                                             "body": {"device": self.sync.device_id, "code": code,
-                                                      "at": self.now().isoformat()}})

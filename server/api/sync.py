@@ -146,6 +146,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     with _unit(request, read_only=True) as session:
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, list(asked))
+        request.app.state.device_presence.note(ctx.device_id, request.headers, _now(request))
         page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
         last_seq = session.get(SyncDevice, ctx.device_id).last_seq
     # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.

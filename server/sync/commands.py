@@ -10,10 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.devices import health
 from server.sync.leases import leased_block
 from server.sync.models import IssuedNumber, SyncEntity, SyncFact
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
-from shared.protocol import sync_rows
+from shared.protocol import device_health, sync_rows
 from shared.protocol.base import free_json
 from shared.protocol.sync import DAY_PATTERN, UUID_PATTERN
 
@@ -21,6 +22,8 @@ FreeJson = Annotated[dict[str, Any], AfterValidator(free_json)]
 WORKSTATION = frozenset({"workstation"})
 ISSUERS = frozenset({"dispenser", "workstation"})
 ANY_WRITER = frozenset({"workstation", "dispenser", "evaluator"})
+# Facts only: the display and the hall controller report their devices' health and nothing else.
+FACT_WRITERS = ANY_WRITER | {"display", "controller"}
 
 
 class Args(BaseModel):
@@ -97,6 +100,8 @@ def record_fact(session: Session, ctx: CommandContext, args: FactArgs, base: dic
     ctx.insert_later(_FACTS, row)
     known[args.fact_id] = row
     ctx.publish("sync_fact", args.fact_id, row)
+    if args.kind in device_health.HEALTH_KINDS:
+        health.record(session, ctx, args.kind, args.body)
     return {"fact_id": args.fact_id}
 
 
@@ -181,7 +186,7 @@ def issue_number(session: Session, ctx: CommandContext, args: NumberArgs, base: 
 
 
 def register_generic(registry: Registry) -> None:
-    registry.register(CommandSpec("fact.record", 1, FactArgs, record_fact, kinds=ANY_WRITER,
+    registry.register(CommandSpec("fact.record", 1, FactArgs, record_fact, kinds=FACT_WRITERS,
                                   savepoint="none", prepare=prepare_facts))
     registry.register(CommandSpec("entity.create", 1, EntityCreateArgs, create_entity, kinds=WORKSTATION))
     registry.register(CommandSpec("entity.update", 1, EntityUpdateArgs, update_entity, kinds=WORKSTATION))

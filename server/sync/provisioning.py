@@ -34,7 +34,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("evaluator", "evaluator", True, "evaluator.toml", "评价器"),
     Kind("clerk", "workstation", True, "workstation.toml", "窗口受理工作站"),
     Kind("approver", "workstation", False, "workstation.toml", "审批工作站"),
+    Kind("controller", "controller", False, "controller.toml", "大厅控制器"),
 )}
+CARD_PREFIX = "card-"  # a hall controller's LED cards: one section each (kiosk/controller/config.py)
 
 ScalarValue = str | int | float | bool
 
@@ -68,8 +70,9 @@ def _kind(name: str) -> Kind:
     return kind
 
 
-def _check_devices(sections: dict[str, dict[str, ScalarValue]]) -> None:
-    unknown = sorted(set(sections) - set(DEVICE_CLASSES))
+def _check_devices(sections: dict[str, dict[str, ScalarValue]], kind: Kind) -> None:
+    cards = {n for n in sections if kind.name == "controller" and n.startswith(CARD_PREFIX) and len(n) > 5}
+    unknown = sorted(set(sections) - set(DEVICE_CLASSES) - cards)
     if unknown:
         raise ProvisionError(422, "device_section_unknown", "外设类型不存在（unknown device section）",
                              sections=unknown, known=list(DEVICE_CLASSES))
@@ -83,7 +86,8 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]]) -> None:
 
 def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
               name: str = "", index_key: bytes | None = None,
-              device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "") -> Provisioned:
+              device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
+              led_port: str = "/dev/ttyUSB0") -> Provisioned:
     """Register the device and return its config. `index_key` (the hall's blind-index key) goes into a
     dispenser's file so it can match appointments by ID number; `device_sections` are written as they are."""
     if not SERVER_URL.match(server_url):
@@ -91,7 +95,7 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
                              server=server_url[:200])
     spec = _kind(kind)
     sections = device_sections or {}
-    _check_devices(sections)
+    _check_devices(sections, spec)
     hall = session.scalars(select(Hall).where(Hall.code == hall_code)).one_or_none()
     if hall is None:
         raise ProvisionError(422, "hall_unknown", "大厅不存在（no hall with this code）", hall=hall_code,
@@ -109,6 +113,8 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
         if window is None or not window.active:
             raise ProvisionError(422, "window_unknown", "该大厅没有这个窗口（no such active window in the hall）",
                                  hall=hall_code, window=window_number)
+    if spec.name == "controller" and not any(n.startswith(CARD_PREFIX) for n in sections):
+        sections = {**sections, **default_cards(session, hall.id, led_port)}
     label = name or f"{hall.name} {spec.description}" + (f"（{window_number}号窗口）" if window_number else "")
     device, token = devices.register_device(session, kind=spec.device_kind, name=label[:100], hall_id=hall.id,
                                             window_id=window.id if window else None)
@@ -121,6 +127,20 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
                               f"Written by provisioning: it holds this device's token; keep it private.")
     return Provisioned(spec, device.id, token, hall.id, hall_code, window_number,
                        devices.scopes_for(hall.id, device.window_id), text)
+
+
+def default_cards(session: Session, hall_id: int, port: str) -> dict[str, dict[str, ScalarValue]]:
+    """A hall controller's cards when the admin names none: every active window's screen and the hall strip on
+    one RS-485 bus (`port`), each window's card at its window number, the strip at 200. Edit the file to match
+    the hall's wiring (another port, `host` + `tcp_port` for a networked card)."""
+    numbers = session.scalars(select(Window.number).where(Window.hall_id == hall_id, Window.active.is_(True))
+                              .order_by(Window.number))
+    cards: dict[str, dict[str, ScalarValue]] = {
+        f"{CARD_PREFIX}w{n}": {"role": "window", "window": n, "protocol": "bx", "address": n, "port": port}
+        for n in numbers}
+    cards[f"{CARD_PREFIX}strip"] = {"role": "strip", "protocol": "bx", "address": 200, "port": port,
+                                    "width": 192, "height": 16}
+    return cards
 
 
 def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_code: str,

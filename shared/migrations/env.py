@@ -23,7 +23,9 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                "approval_definition", "approval_case", "approval_event", "approval_material", "registry_company",
                "registry_person",
                # server/store/models.py
-               "staff_pin"}
+               "staff_pin",
+               # server/devices/models.py
+               "device_health", "hall_notice"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 

@@ -13,11 +13,11 @@ SUPPORTED_PROTOCOLS = (1,)
 MAX_COMMANDS_PER_PUSH = 500
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display")
+DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display", "controller")
 
 
 class DeviceRegistration(Request):
-    kind: Literal["workstation", "dispenser", "evaluator", "display"]
+    kind: Literal["workstation", "dispenser", "evaluator", "display", "controller"]
     name: str = Field(min_length=1, max_length=100)
     hall_id: int
     window_id: int | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, func, select, update
 
+from shared.protocol import device_health
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
 from shared.sync.errors import SyncFailed
@@ -90,7 +91,7 @@ class SyncClient:
 
     # -- talking to the server ---------------------------------------------------------------------------
     def call(self, method: str, path: str, **kwargs: Any) -> Reply:
-        headers = {"Authorization": f"Bearer {self.token}"}
+        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {self.token}"}
         if self.staff_token:
             headers["X-Staff-Token"] = self.staff_token
         sent = self.clock.wall_ms()
@@ -137,8 +138,9 @@ class SyncClient:
         while True:
             with self.engine.connect() as conn:
                 cursors = store.read_cursors(conn)
+                about = device_health.about_me(outbox.pending_count(conn))  # for the admin's device list
             params = {"cursors": ",".join(f"{s}@{c}" for s, c in sorted(cursors.items())), "limit": self.pull_limit}
-            reply = self.call("GET", "/pull", params=params)
+            reply = self.call("GET", "/pull", params=params, headers=about)
             if reply.error_code == "scope_forbidden" and not self._forget_scopes(reply):
                 continue  # the device lost a scope (moved to another window): its rows go, the rest syncs on
             if reply.status != 200:

@@ -61,6 +61,7 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
     assert "Qt's xcb plugin loads on the virtual screen" in done.stdout
     figures = json.loads(re.search(r"^figures: (.*)$", done.stdout, re.M).group(1))
     for name in ("online: swipe → printed", "online: keypad → clerk panel", "online: keypad → hall display",
+                 "online: keypad → window LED",
                  "offline: swipe → printed", "offline: keypad → clerk panel", "reconnect → converged"):
         assert name in figures
     assert "every process is still running" in done.stdout
@@ -68,6 +69,8 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
     assert {"started", "logged", "issued", "called", "acceptance", "rated", "offline", "converged"} <= stages
     for program in ("dispenser", "display", "evaluator", "clerk"):
         assert list(SHOTS.glob(f"*-converged-{program}.png")), program
+    led = (tmp_path / "data" / "logs" / "sim-led.log").read_text(encoding="utf-8")
+    assert re.search(r"^card 1 shows: [A-Z]\d{3} / 请到1号窗口$", led, re.M), led[-2000:]  # the hall controller
     # the processes it started are gone (their command lines name the data dir; the server's does not)
     data = str(tmp_path / "data")
     left = subprocess.run(["pgrep", "-f", data], capture_output=True, text=True).stdout.split()
@@ -98,7 +101,7 @@ def test_sigterm_stops_every_process_the_demo_started(tmp_path: Path) -> None:
         output = "".join(lines)
         assert "Press Ctrl+C to stop everything" in output, output
         pids = [int(p) for p in re.findall(r"pid (\d+)", output)]
-        assert len(pids) == 10, output  # server, 5 simulators, 4 programs
+        assert len(pids) == 12, output  # server, 6 simulators (one process for every LED card), 5 programs
         children = subprocess.run(["pgrep", "-P", str(demo.pid)], capture_output=True, text=True).stdout.split()
         assert {int(p) for p in children} == set(pids)
         demo.send_signal(signal.SIGTERM)

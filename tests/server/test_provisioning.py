@@ -141,3 +141,47 @@ def test_every_string_value_is_written_as_valid_toml_and_the_hall_ca_is_handed_o
     path = tmp_path / "display.toml"
     path.write_text(r.json()["config"], encoding="utf-8")
     assert load_kiosk_config(path, "display").server_ca == Path("/etc/govhall/hall-ca.pem")
+
+
+def test_a_controller_file_lists_a_card_per_window_and_the_strip(client, tmp_path) -> None:  # noqa: ANN001
+    """Without card sections the hall's windows are wired on one RS-485 bus (edited on site); with them, the
+    admin's own cards are written as given; a section that is neither a card nor a device is refused."""
+    from kiosk.controller.config import load as load_controller
+    admin = login(client)
+    r = _provision(client, admin, kind="controller")
+    assert r.status_code == 201, r.text
+    path = tmp_path / r.json()["file_name"]
+    assert path.name == "controller.toml"
+    path.write_text(r.json()["config"], encoding="utf-8")
+    config = load_controller(path)
+    assert config.kiosk.device_id == r.json()["device_id"] and config.kiosk.hall == "DG-HALL-1"
+    windows = sorted(c.window for c in config.cards if c.role == "window")
+    assert windows == list(range(1, 11))
+    assert all(c.url == "/dev/ttyUSB0" and c.protocol == "bx" for c in config.cards)
+    assert [c.address for c in config.cards if c.role == "strip"] == [200]
+    pulled = client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {config.kiosk.token}"})
+    assert pulled.status_code == 200 and pulled.json()["scopes"] == r.json()["scopes"]
+
+    own = _provision(client, admin, kind="controller", devices={
+        "card-w3": {"role": "window", "window": 3, "address": 3, "host": "10.0.0.53", "tcp_port": 5005}})
+    assert own.status_code == 201, own.text
+    path.write_text(own.json()["config"], encoding="utf-8")
+    cards = load_controller(path).cards
+    assert [(c.name, c.window, c.url) for c in cards] == [("w3", 3, "socket://10.0.0.53:5005")]
+
+    bad = _provision(client, admin, kind="controller", devices={"screen-w3": {"window": 3}})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "device_section_unknown"
+    not_here = _provision(client, admin, kind="display", devices={"card-w3": {"window": 3}})
+    assert not_here.status_code == 422 and not_here.json()["error"]["code"] == "device_section_unknown"
+
+
+@pytest.mark.slow
+def test_the_cli_provisions_a_controller_on_the_given_led_port(tmp_path) -> None:  # noqa: ANN001
+    from kiosk.controller.config import load as load_controller
+    out = tmp_path / "controller.toml"
+    assert _command(tmp_path, "load-demo").returncode == 0
+    done = _command(tmp_path, "provision", "--kind", "controller", "--hall", "DG-HALL-1", "--out", str(out),
+                    "--server", URL, "--led-port", "/dev/ttyS1")
+    assert done.returncode == 0, done.stderr
+    assert "python -m kiosk --mode controller --config" in done.stdout
+    assert {c.url for c in load_controller(out).cards} == {"/dev/ttyS1"}

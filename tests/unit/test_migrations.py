@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
 import server.approval.models
+import server.devices.models
 import server.queue.models
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
@@ -37,7 +38,8 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 
 
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
-                      | _tables_of(server.queue.models) | _tables_of(server.approval.models))
+                      | _tables_of(server.queue.models) | _tables_of(server.approval.models)
+                      | _tables_of(server.devices.models))
 
 
 def _first_revision(location: Path) -> str:

@@ -1,5 +1,6 @@
 """督查督办: near-due and overdue cases by department and step (click a line to list its cases), the case list
-and detail where urging and supervising are done, and the handlers' written replies."""
+and detail where urging and supervising are done, the handlers' written replies, and the hall's devices with
+their open faults."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from gui.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSpl
 from client.services.context import Services
 from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
+from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
 
 
@@ -16,7 +18,7 @@ class SupervisorWorkspace(QWidget):
     sig_groups = Signal(object)   # list[DueGroup]
     sig_replies = Signal(object)  # list[Reply]
 
-    def __init__(self, services: Services, ops: Ops, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services: Services, ops: Ops, parent=None, faults: FaultWatch | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
         self.cases = ApproverWorkspace(services, ops, everyone=True)
@@ -35,6 +37,9 @@ class SupervisorWorkspace(QWidget):
         side = QTabWidget()
         side.addTab(board, self.tr("预警总览"))
         side.addTab(self.replies, self.tr("督办回复"))
+        self.devices = DeviceTable(faults) if faults is not None else None
+        if self.devices is not None:
+            side.addTab(self.devices, self.tr("设备状态"))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(side)
         split.addWidget(self.cases)

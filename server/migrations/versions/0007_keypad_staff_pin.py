@@ -1,7 +1,7 @@
 """auth: staff PINs for keypad-only login (server-only table staff_pin)
 
 Revision ID: 0007_keypad_staff_pin
-Revises: 0005_ticket_print_state
+Revises: 0006_device_health
 Create Date: 2026-12-05 01:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0007_keypad_staff_pin'
-down_revision: Union[str, Sequence[str], None] = '0005_ticket_print_state'
+down_revision: Union[str, Sequence[str], None] = '0006_device_health'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -11,7 +11,7 @@ from shared.db.base import Base, utcnow
 
 # Workspace roles, then the workflow step roles (shared.approval.defaults) staff may hold besides.
 ROLES = ("clerk", "approver", "supervisor", "admin", "reviewer", "verifier", "head", "licence_officer")
-DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display")
+DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display", "controller")
 
 
 class StaffUser(Base):

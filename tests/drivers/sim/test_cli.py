@@ -161,3 +161,26 @@ def test_keypad_sim_speaks_a_vendor_description(run_sim):
     proc.terminate()
     out, _ = proc.communicate(timeout=5)
     assert "LCD: current A023  waiting 4  BEEP" in out
+
+
+def test_one_led_process_hosts_a_card_per_address(run_sim, tmp_path):
+    """The demo hall's LED cards: each address its own pty (PREFIX-<address>), each answering only its own."""
+    proc, first = run_sim("led", "--pty", "--link", str(tmp_path / "led"), "--address", "1,3")
+    assert first == str(tmp_path / "led-1")
+    assert "led card 3 simulator listening on " + str(tmp_path / "led-3") in proc.stdout.readline()
+    for address in (1, 3):
+        led = LedDisplay(SerialLink(str(tmp_path / f"led-{address}")), address=address, timeout=0.5)
+        try:
+            led.show(f"{address}号窗口")
+        finally:
+            led.close()
+    wrong = LedDisplay(SerialLink(str(tmp_path / "led-3")), address=1, timeout=0.3, retries=0)
+    try:
+        with pytest.raises(Exception) as info:
+            wrong.show("x")  # card 3 stays silent to a frame for card 1
+        assert info.value.code == "device_timeout"
+    finally:
+        wrong.close()
+    proc.terminate()
+    out = proc.communicate(timeout=5)[0]
+    assert "card 1 shows: 1号窗口" in out and "card 3 shows: 3号窗口" in out

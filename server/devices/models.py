@@ -1,0 +1,32 @@
+"""Server-only tables of the hall devices: each device's current health (folded from its fault and recovery
+facts) and the hall strip's notice set by an admin. Devices read the rows these publish, never the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db.base import Base, utcnow
+
+DEVICE_SERVER_TABLES = ("device_health", "hall_notice")
+
+
+class DeviceHealth(Base):
+    """The open faults of one device ([{part, code, since, detail}]; empty = healthy)."""
+    __tablename__ = "device_health"
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), index=True)
+    faults: Mapped[list] = mapped_column(JSON, default=list)
+    updated_hlc: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class HallNotice(Base):
+    """The text the hall strip (条屏) scrolls."""
+    __tablename__ = "hall_notice"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(50), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
