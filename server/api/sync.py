@@ -17,7 +17,7 @@ from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.store.audit import audit
 from server.store.database import Database
-from server.sync import changes, devices, leases, provisioning, push
+from server.sync import changes, devices, leases, provisioning, push, visibility
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, Change, CompactionReport, CompactionRequest,
@@ -61,8 +61,9 @@ def _protocol(version: int) -> None:
                        supported=list(SUPPORTED_PROTOCOLS), got=version)
 
 
-def _change(row) -> Change:  # noqa: ANN001
-    return Change(scope=row.scope, seq=row.seq, table=row.tbl, pk=row.pk, op=row.op, row=row.row)
+def _change(row, kind: str) -> Change:  # noqa: ANN001
+    return Change(scope=row.scope, seq=row.seq, table=row.tbl, pk=row.pk, op=row.op,
+                  row=visibility.visible_row(kind, row.tbl, row.row))
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
@@ -83,12 +84,12 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     """Register a dispenser, display, evaluator, clerk or approver workstation for a hall (and window) and
     answer its ready config file; `python -m server provision` does the same on the server's database."""
     try:
-        index_key = pii_keys(request).index_key() if body.kind == "dispenser" else None
+        keys = pii_keys(request) if body.kind == "dispenser" else None
     except ApiError:  # no keys configured: the dispenser then cannot match appointments by ID number
-        index_key = None
+        keys = None
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
-                                      server_url=body.server, name=body.name, index_key=index_key,
+                                      server_url=body.server, name=body.name, keys=keys,
                                       device_sections=body.devices)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
@@ -142,14 +143,17 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     with _unit(request, read_only=True) as session:
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, list(asked))
-        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
+        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
+                                 visibility.hidden_tables(ctx.kind))
         last_seq = session.get(SyncDevice, ctx.device_id).last_seq
     # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
     items = ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
-                     f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{r.row_json or "null"}}}' for r in page.changes)
+                     f'"pk":{json.dumps(r.pk)},"op":"{r.op}",'
+                     f'"row":{visibility.visible_row_json(ctx.kind, r.tbl, r.row_json) or "null"}}}'
+                     for r in page.changes)
     return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 
@@ -160,7 +164,8 @@ def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
-        out = [_change(r) for r in rows]
+        hidden = visibility.hidden_tables(ctx.kind)
+        out = [_change(r, ctx.kind) for r in rows if r.tbl not in hidden]
     return SnapshotResponse(scope=scope, cursor=cursor, rows=out, server_time_ms=_ms(_now(request)))
 
 

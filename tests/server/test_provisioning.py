@@ -105,7 +105,9 @@ def test_the_provision_command_writes_a_private_ready_file(tmp_path: Path) -> No
     assert out.stat().st_mode & 0o077 == 0
     config = load_kiosk_config(out, "dispenser")
     assert config.server == URL and config.hall == "DG-HALL-1" and config.token
-    assert config.person_index_key == bytes.fromhex("22" * 32)  # matches appointments by ID number
+    # The hall's ticket key (matches appointments and tickets by ID card), never the blind-index key itself.
+    assert config.ticket_key and len(config.ticket_key) == 32 and config.ticket_key != bytes.fromhex("22" * 32)
+    assert "22" * 32 not in out.read_text(encoding="utf-8")
     clerk = tmp_path / "clerk" / "workstation.toml"
     done = _command(tmp_path, "provision", "--kind", "clerk", "--hall", "DG-HALL-1", "--window", "1",
                     "--out", str(clerk))
