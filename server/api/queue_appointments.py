@@ -20,8 +20,8 @@ from server.queue.config import load_hall_config
 from server.queue.models import QueueAppointment
 from shared.crypto.keys import KeyProvider
 from shared.db.models import Business, StaffUser
-from shared.protocol.queue import AppointmentRow
-from shared.protocol.queue_admin import Booked, BookingIn, CancelIn, NoShowsOut, PersonIn, QrIn, SlotOut
+from shared.protocol.queue_admin import (Booked, BookingIn, CancelIn, NoShowsOut, PersonIn, PublicAppointment, QrIn,
+                                         SlotOut)
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Quota
@@ -33,8 +33,9 @@ Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
 STAFF_ROLES = {"clerk", "supervisor", "admin"}
 
 
-def _out(row: QueueAppointment) -> AppointmentRow:
-    return AppointmentRow.model_validate(appointment_row(row))
+def _out(row: QueueAppointment) -> PublicAppointment:
+    """No index keys in REST answers: the devices that match by them get them through sync."""
+    return PublicAppointment.model_validate(appointment_row(row))
 
 
 @router.post("/appointments", response_model=Booked, status_code=201)
@@ -58,22 +59,22 @@ def _limit_client(session: DbSession, request: Request, authorization: str | Non
     limiter_for(request.app.state).check(client_key(authorization, address), now, rules.requests_per_client_per_hour)
 
 
-@router.post("/appointments/search", response_model=list[AppointmentRow])
-def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys) -> list[AppointmentRow]:
+@router.post("/appointments/search", response_model=list[PublicAppointment])
+def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys) -> list[PublicAppointment]:
     with refusals():
         rows = appointments.for_person(session, keys, body.id_number, clock().astimezone(CHINA_TZ).date())
     return [_out(r) for r in rows]
 
 
-@router.post("/appointments/qr", response_model=AppointmentRow)
-def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> AppointmentRow:
+@router.post("/appointments/qr", response_model=PublicAppointment)
+def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> PublicAppointment:
     with refusals():
         return _out(appointments.by_token(session, keys, body.token))
 
 
-@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRow)
+@router.post("/appointments/{appointment_id}/cancel", response_model=PublicAppointment)
 def cancel(appointment_id: str, body: CancelIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> AppointmentRow:
+           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> PublicAppointment:
     if body.id_number is None:  # without the ID number only staff may cancel
         user = get_current_user(session, clock, authorization)
         if not STAFF_ROLES & set(user.role_names):
