@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from server.api.deps import AdminUser, DbSession
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
+from server.approval import published
 from server.store.audit import audit
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, visibility
@@ -63,7 +64,13 @@ def _protocol(version: int) -> None:
 
 def _change(row, kind: str) -> Change:  # noqa: ANN001
     return Change(scope=row.scope, seq=row.seq, table=row.tbl, pk=row.pk, op=row.op,
-                  row=visibility.visible_row(kind, row.tbl, row.row))
+                  row=published.open_for(row.tbl, row.pk, visibility.visible_row(kind, row.tbl, row.row)))
+
+
+def _row_json(kind: str, row) -> str | None:  # noqa: ANN001
+    """A pulled row as this device's kind may read it, sealed values opened (the stored text when neither
+    applies, spliced unparsed)."""
+    return published.open_published_json(row.tbl, row.pk, visibility.visible_row_json(kind, row.tbl, row.row_json))
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
@@ -152,8 +159,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
                        "server_time_ms": _ms(_now(request))})
     items = ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
                      f'"pk":{json.dumps(r.pk)},"op":"{r.op}",'
-                     f'"row":{visibility.visible_row_json(ctx.kind, r.tbl, r.row_json) or "null"}}}'
-                     for r in page.changes)
+                     f'"row":{_row_json(ctx.kind, r) or "null"}}}' for r in page.changes)
     return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 
