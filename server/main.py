@@ -14,6 +14,7 @@ from server.api import (
     org, queue_appointments, queue_config, queue_statistics, sync,
 )
 from server.approval import domain as approval
+from server.core import log_privacy
 from server.core.settings import Settings
 from server.domain import registry_of, schedule
 from server.queue import domain as queue
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
+    log_privacy.install()
     for module in (health, auth, catalogue, org, calendar, sync, queue_config, queue_appointments, queue_statistics,
                    approval_cases, approval_notices, approval_worklists, approval_admin):
         app.include_router(module.router)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from shared.db.engine import make_engine, reader, session_factory
+from shared.db.files import make_private_dirs
 from shared.db.migrate import upgrade
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -19,7 +20,7 @@ class Database:
     def __init__(self, url: str, *, engine: Engine | None = None) -> None:
         self.url = url
         if url.startswith("sqlite:///") and engine is None:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(Path(url.removeprefix("sqlite:///")).parent)
         self.engine = engine or make_engine(url, immediate=True)
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
