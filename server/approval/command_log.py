@@ -9,12 +9,8 @@ from collections.abc import Callable
 from server.approval.identity import pii_keys
 from shared.crypto.keys import KeyProvider, KeyUnavailable
 from shared.crypto.sm4 import open_sealed, seal
+from shared.protocol.personal_args import PERSONAL_ARGS, WITHHELD  # WITHHELD: no keys, or not text
 
-PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
-    "approval.receive": ("applicant_id", "applicant_phone", "applicant_name"),
-    "approval.deliver": ("receiver_name", "receiver_id"),
-}
-WITHHELD = "(withheld)"  # no keys configured, or not text: not kept at all
 
 
 def _where(command_id: str, name: str) -> str:

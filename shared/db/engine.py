@@ -30,6 +30,7 @@ def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = F
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA synchronous={'FULL' if synchronous_full else 'NORMAL'}")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # a replaced or deleted value leaves no trace in free pages
             cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
 
