@@ -104,7 +104,8 @@ class HallDay:
             r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
                 "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})  # each from a phone
             if r.status_code == 201:
-                row = r.json()["appointment"]
+                # The answer carries no index key: the citizen's card gives it at the dispenser (hall ticket key).
+                row = {**r.json()["appointment"], "person_key": search_key(RESIDENT_ID, id_number, self.keys)}
                 late = self.rng.random() < 0.12
                 offset = self.rng.uniform(16, 40) if late else self.rng.uniform(-25, 10)
                 self.appointments.append({**row, "shows": self.rng.random() < 0.9,

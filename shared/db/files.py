@@ -49,3 +49,15 @@ def secure_database_file(path: Path) -> None:
             continue
         if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
             os.chmod(f, FILE_MODE)
+
+
+def erase_wal(engine) -> None:  # noqa: ANN001
+    """Checkpoint and truncate a SQLite database's WAL: old page images (a value since replaced or deleted)
+    leave the disk. Best effort: with a reader still open the WAL stays, and the next call tries again."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
