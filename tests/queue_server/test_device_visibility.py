@@ -13,13 +13,13 @@ from client.services.acceptance import Application
 from client.services.applicant import PERSON, Applicant
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
-from server.sync.visibility import CASE_TABLES
 from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from tests.queue_server.test_row_differential import NOW, PERSON_ID, Hall, hall  # noqa: F401  (fixture)
 from tests.sync.support import new_device
 
+CASE_TABLES = {"approval_case", "approval_event", "approval_definition"}
 CARD_ID = "440106198001010019"
 PERSON_KEYS = {"person_key", "token_key", "masked_id", "applicant_key"}
 
@@ -100,7 +100,15 @@ def test_dispenser_gets_ticket_keys_but_no_case_and_no_staff(hall: Hall) -> None
         tables = {c["table"] for c in got}
         assert not tables & (CASE_TABLES | {"staff_user", "staff_role"})
         assert any(c["table"] == "queue_ticket" and c["row"].get("person_key") for c in got)
-        assert any(c["table"] == "queue_appointment" and c["row"].get("person_key") for c in got)
+        keys = [c["row"]["person_key"] for c in got if c["table"] == "queue_appointment"]
+        assert keys
+        # Under the hall's ticket key (what the dispenser is provisioned with), not the cases' index key.
+        from shared.approval.personal import RESIDENT_ID, search_key
+        from shared.crypto.keys import keys_from_environment
+        from shared.crypto.ticket_key import ticket_key_for
+        server_keys = keys_from_environment()
+        assert set(keys) == {search_key(RESIDENT_ID, CARD_ID, ticket_key_for(server_keys, hall.hall_id))}
+        assert search_key(RESIDENT_ID, CARD_ID, server_keys) not in keys
 
 
 def test_a_workstation_still_reads_cases_and_staff(hall: Hall) -> None:  # noqa: F811
