@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,10 @@ def load(path: str | Path | None, mode: str, server: str | None = None) -> Kiosk
             config.admin_pin = str(o.get("admin_pin", config.admin_pin))
             key = str(o.get("ticket_key", ""))
             config.ticket_key = bytes.fromhex(key) if key else None
+            if o.get("person_index_key"):  # the server's own key, once written here: no longer read
+                logging.getLogger("govhall.kiosk").warning(
+                    "%s: person_index_key is no longer used (it is the server's key): provision this dispenser "
+                    "again to get its hall's ticket_key, and delete the old file", path)
             config.follow_url, config.notice = str(o.get("follow_url", "")), str(o.get("notice", ""))
             config.announce_repeat = int(o.get("announce_repeat", 1))
     if server:
