@@ -28,6 +28,7 @@ from bench.hall_world import World
 from server.queue.config import load_hall_config
 from server.queue.notifications import LogSender
 from shared.approval.personal import RESIDENT_ID, search_key
+from shared.crypto.ticket_key import ticket_key_for
 from shared.calendar import CalendarNotPublished, WorkCalendar
 from shared.crypto.keys import keys_from_environment
 from shared.queue import appointments as booking
@@ -52,7 +53,7 @@ class HallDay:
         with w.db.session() as s:
             self.config = load_hall_config(s, w.hall_id)
         w.rules, w.quotas = self.config.rules.calling, self.config.quotas
-        self.keys = keys_from_environment()
+        self.keys = ticket_key_for(keys_from_environment(), w.hall_id)  # what the hall's dispensers hold
         self.persons = 0
         self.appointments: list[dict] = []
         self.arrived: dict[str, dt.datetime] = {}
@@ -103,7 +104,8 @@ class HallDay:
             r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
                 "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})  # each from a phone
             if r.status_code == 201:
-                row = r.json()["appointment"]
+                # The answer carries no index key: the citizen's card gives it at the dispenser (hall ticket key).
+                row = {**r.json()["appointment"], "person_key": search_key(RESIDENT_ID, id_number, self.keys)}
                 late = self.rng.random() < 0.12
                 offset = self.rng.uniform(16, 40) if late else self.rng.uniform(-25, 10)
                 self.appointments.append({**row, "shows": self.rng.random() < 0.9,

@@ -147,7 +147,7 @@ def bench_taps(b, work: Path, clock, taps: int) -> tuple[list[float], list[float
     host = SimHost(sim, kind="tcp").start()
     printer = settings_from_mapping("printer", {"transport": "network", "host": "127.0.0.1",
                                                 "tcp_port": host.tcp_port})
-    k = kiosk(b, work, clock, "dispenser", {"printer": printer}, person_index_key=bytes(16))
+    k = kiosk(b, work, clock, "dispenser", {"printer": printer}, ticket_key=bytes(16))
     window = k.window
     if not wait_until(lambda: window.ready() and k.sync.status().last_success_at is not None, 60):
         raise RuntimeError(f"the dispenser did not come online: {k.sync.status().last_error}")

@@ -72,7 +72,7 @@ def build_window(config, ops, sync, directory, devices, facts, clock=None, healt
     if config.mode == "dispenser":
         from kiosk.dispenser import DispenserWindow
         from kiosk.services.issuing import TicketDesk
-        desk = TicketDesk(sync, directory, index_key=config.person_index_key, now=clock)
+        desk = TicketDesk(sync, directory, ticket_key=config.ticket_key, now=clock)
         desk.track_today()
         desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,

@@ -8,7 +8,8 @@
     window = 3                 # evaluator: the window number it stands at
     cache = "/var/lib/govhall/kiosk.sqlite3"
     admin_pin = "2468"
-    person_index_key = "…hex…" # the hall's blind-index key (matches appointments, one ticket per person)
+    ticket_key = "…hex…"       # the hall's ticket key (matches appointments, one ticket per person; never
+                               # the server's blind-index key: shared/crypto/ticket_key.py)
     follow_url = "https://hall.example.cn/q/{ticket}"
     notice = "…"               # the display's scrolling text
     announce_repeat = 1        # extra times each call is spoken
@@ -17,6 +18,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,7 @@ class KioskConfig:
     window: int = 0
     cache: Path | None = None
     admin_pin: str = "2468"
-    person_index_key: bytes | None = None
+    ticket_key: bytes | None = None
     follow_url: str = ""
     notice: str = ""
     announce_repeat: int = 1
@@ -66,8 +68,12 @@ def load(path: str | Path | None, mode: str, server: str | None = None) -> Kiosk
             config.hall, config.window = str(o.get("hall", "")), int(o.get("window", 0) or 0)
             config.cache = Path(str(o["cache"])).expanduser() if o.get("cache") else None
             config.admin_pin = str(o.get("admin_pin", config.admin_pin))
-            key = str(o.get("person_index_key", ""))
-            config.person_index_key = bytes.fromhex(key) if key else None
+            key = str(o.get("ticket_key", ""))
+            config.ticket_key = bytes.fromhex(key) if key else None
+            if o.get("person_index_key"):  # the server's own key, once written here: no longer read
+                logging.getLogger("govhall.kiosk").warning(
+                    "%s: person_index_key is no longer used (it is the server's key): provision this dispenser "
+                    "again to get its hall's ticket_key, and delete the old file", path)
             config.follow_url, config.notice = str(o.get("follow_url", "")), str(o.get("notice", ""))
             config.announce_repeat = int(o.get("announce_repeat", 1))
     if server:

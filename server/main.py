@@ -17,6 +17,7 @@ from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
 from server.core.audit_key import audit_key
+from server.core import log_privacy
 from server.core.settings import Settings
 from server.devices.presence import Presence
 from server.domain import registry_of, schedule
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
+    log_privacy.install()
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    staff_admin, audit_log, devices):

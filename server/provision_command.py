@@ -38,13 +38,13 @@ def run(args: argparse.Namespace, settings: Settings, database: Database) -> int
               file=sys.stderr)
         return 2
     try:
-        index_key = keys_from_environment().index_key() if args.kind == "dispenser" else None
+        keys = keys_from_environment() if args.kind == "dispenser" else None
     except KeyUnavailable:
-        index_key = None
+        keys = None
     try:
         with database.session() as session:
             done = provision(session, kind=args.kind, hall_code=args.hall, window_number=args.window,
-                             server_url=url, name=args.name, index_key=index_key,
+                             server_url=url, name=args.name, keys=keys,
                              server_ca=args.server_ca or "",
                              led_port=getattr(args, "led_port", "/dev/ttyUSB0"))
             audit(session, action="device_provision", outcome="success", actor="cli", target=done.device_id, kind=args.kind,

@@ -312,7 +312,8 @@ class CaseIndex:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_name(f"{path.name}.{threading.get_ident()}.partial")  # writers never share one
-                with partial.open("wb") as f:
+                # Applicants' names are in it: readable by the workstation's user only (like the cache).
+                with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                     _write_record(f, marshal.dumps(head))
                     for start in chunks:
                         _write_record(f, marshal.dumps([tuple(e) for e in entries[start:start + SNAPSHOT_CHUNK]]))

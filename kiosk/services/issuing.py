@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.crypto.blind_index import blind_index
+from shared.crypto.ticket_key import TicketKey
 from shared.queue import appointment_qr, lifecycle
 from shared.queue.appointments import CheckIn, check_in
 from shared.queue.errors import IssueRefused
@@ -33,16 +34,6 @@ from kiosk.services.reference import HallDirectory
 SERIES = "ticket"
 
 
-class IndexKey:
-    """The hall's blind-index key: enough to compute a person key, never to decrypt anything."""
-
-    def __init__(self, key: bytes) -> None:
-        self.key = key
-
-    def index_key(self) -> bytes:
-        return self.key
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A ticket with its number, recorded as "printing" (the printer has not answered yet)."""
@@ -59,10 +50,10 @@ class Prepared:
 
 
 class TicketDesk:
-    def __init__(self, sync: SyncClient, directory: HallDirectory, *, index_key: bytes | None = None,
+    def __init__(self, sync: SyncClient, directory: HallDirectory, *, ticket_key: bytes | None = None,
                  now: Callable[[], dt.datetime] | None = None) -> None:
         self.sync, self.directory = sync, directory
-        self.keys = IndexKey(index_key) if index_key else None
+        self.keys = TicketKey(ticket_key) if ticket_key else None  # the hall's ticket key, nothing more
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
 
     # The hall's published rules, as the server decides with them (re-read after a sync changed them).

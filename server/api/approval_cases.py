@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
 from server.api.deps import Clock, CurrentUser, DbSession
@@ -26,7 +26,7 @@ from shared.approval.personal import PHONE
 from shared.approval.serialization import event_to_dict
 from shared.db.models import StaffUser
 from shared.protocol.approval import CaseRow
-from shared.protocol.approval_api import FULL_IDENTITY_ROLES, CaseDetail, MaterialOut
+from shared.protocol.approval_api import FULL_IDENTITY_ROLES, CaseDetail, CaseSearch, MaterialOut
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 STATUSES = [s.value for s in CaseStatus]
@@ -44,22 +44,39 @@ def rows_for(session, cases: list[ApprovalCase], today: dt.date, calendar) -> li
                      calendar) for c, v in views_of(session, cases, today, calendar)]
 
 
+PERSONAL_QUERY = ("id_number", "name")
+
+
 @router.get("", response_model=list[CaseRow])
-def search_cases(session: DbSession, user: CurrentUser, clock: Clock,
+def search_cases(session: DbSession, user: CurrentUser, clock: Clock, request: Request,
                  number: Annotated[str | None, Query(max_length=40)] = None,
-                 name: Annotated[str | None, Query(max_length=100)] = None,
-                 id_number: Annotated[str | None, Query(max_length=20,
-                                                        description="resident ID or USCC")] = None,
                  item: Annotated[str | None, Query(max_length=32)] = None,
                  status: Annotated[str | None, Query(description=" / ".join(STATUSES))] = None,
                  received_from: dt.date | None = None, received_to: dt.date | None = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
-    if status is not None and status not in STATUSES:
+    """Search by what is not personal; an ID number or a name goes in the body of POST /cases/search."""
+    sent = [p for p in PERSONAL_QUERY if p in request.query_params]
+    if sent:
+        raise ApiError(400, "personal_data_in_url", "证件号码和姓名请用 POST /api/v1/cases/search 在请求体中查询"
+                       "（personal data is not accepted in URLs）", parameters=sent)
+    return _search(session, user, clock, CaseSearch(number=number, item=item, status=status,
+                                                    received_from=received_from, received_to=received_to,
+                                                    limit=limit, offset=offset))
+
+
+@router.post("/search", response_model=list[CaseRow])
+def search_cases_by_body(body: CaseSearch, session: DbSession, user: CurrentUser, clock: Clock):
+    return _search(session, user, clock, body)
+
+
+def _search(session, user: StaffUser, clock, q: CaseSearch) -> list[dict]:  # noqa: ANN001
+    if q.status is not None and q.status not in STATUSES:
         raise ApiError(422, "unknown_status", "未知的办件状态（unknown status）", allowed=STATUSES)
-    if received_from and received_to and received_from > received_to:
+    if q.received_from and q.received_to and q.received_from > q.received_to:
         raise ApiError(422, "bad_date_range", "开始日期晚于结束日期（from after to）")
-    filters = Filters(hall_of(user), number, name, id_number, item, status, received_from, received_to)
-    cases = search(session, filters, limit, offset)
+    filters = Filters(hall_of(user), q.number, q.name, q.id_number, q.item, q.status, q.received_from,
+                      q.received_to)
+    cases = search(session, filters, q.limit, q.offset)
     return rows_for(session, cases, local_day(clock()), cache.calendar(session))
 
 

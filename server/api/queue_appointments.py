@@ -21,8 +21,8 @@ from server.queue.config import load_hall_config
 from server.queue.models import QueueAppointment
 from shared.crypto.keys import KeyProvider
 from shared.db.models import Business, StaffUser
-from shared.protocol.queue import AppointmentRow
-from shared.protocol.queue_admin import Booked, BookingIn, CancelIn, NoShowsOut, PersonIn, QrIn, SlotOut
+from shared.protocol.queue_admin import (Booked, BookingIn, CancelIn, NoShowsOut, PersonIn, PublicAppointment, QrIn,
+                                         SlotOut)
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Quota
@@ -35,8 +35,9 @@ STAFF_ROLES = {"clerk", "supervisor", "admin"}
 LOOKUPS = "booking_lookup_limiter"  # searches and cancels by ID number and code: their own hourly allowance
 
 
-def _out(row: QueueAppointment) -> AppointmentRow:
-    return AppointmentRow.model_validate(appointment_row(row))
+def _out(row: QueueAppointment) -> PublicAppointment:
+    """No index keys in REST answers: the devices that match by them get them through sync."""
+    return PublicAppointment.model_validate(appointment_row(row))
 
 
 @router.post("/appointments", response_model=Booked, status_code=201)
@@ -65,9 +66,9 @@ def _limit_client(request: Request, authorization: str | None, business_id: int 
     limiter_for(request.app.state, limiter).check(client_key(staff, address), now, rules.requests_per_client_per_hour)
 
 
-@router.post("/appointments/search", response_model=list[AppointmentRow])
+@router.post("/appointments/search", response_model=list[PublicAppointment])
 def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-           authorization: Annotated[str | None, Header()] = None) -> list[AppointmentRow]:
+           authorization: Annotated[str | None, Header()] = None) -> list[PublicAppointment]:
     with refusals():
         _limit_client(request, authorization, None, clock(), LOOKUPS)  # before `session` takes the write lock
         rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
@@ -75,15 +76,15 @@ def search(body: PersonIn, session: DbSession, clock: Clock, keys: Keys, request
     return [_out(r) for r in rows]
 
 
-@router.post("/appointments/qr", response_model=AppointmentRow)
-def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> AppointmentRow:
+@router.post("/appointments/qr", response_model=PublicAppointment)
+def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> PublicAppointment:
     with refusals():
         return _out(appointments.by_token(session, keys, body.token))
 
 
-@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRow)
+@router.post("/appointments/{appointment_id}/cancel", response_model=PublicAppointment)
 def cancel(appointment_id: str, body: CancelIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> AppointmentRow:
+           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> PublicAppointment:
     if body.id_number is None:  # without the ID number only staff may cancel
         user_id = staff_of(session, authorization, clock())
         user = session.get(StaffUser, user_id) if user_id is not None else None

@@ -17,9 +17,10 @@ from server.api.deps import AdminUser, DbSession
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
 from server.api.queue_deps import pii_keys
+from server.approval import published
 from server.store.audit import audit
 from server.store.database import Database
-from server.sync import changes, devices, leases, provisioning, push
+from server.sync import changes, devices, leases, provisioning, push, visibility
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from shared.db.models import Hall
@@ -64,6 +65,12 @@ def _protocol(version: int) -> None:
                        supported=list(SUPPORTED_PROTOCOLS), got=version)
 
 
+def _row_json(kind: str, row) -> str | None:  # noqa: ANN001
+    """A pulled row as this device's kind may read it, sealed values opened (the stored text when neither
+    applies, spliced unparsed)."""
+    return published.open_published_json(row.tbl, row.pk, visibility.visible_row_json(kind, row.tbl, row.row_json))
+
+
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
 def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
     # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
@@ -86,12 +93,12 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     if hall is not None:
         check_hall(admin, session, {"hall_id": hall})
     try:
-        index_key = pii_keys(request).index_key() if body.kind == "dispenser" else None
+        keys = pii_keys(request) if body.kind == "dispenser" else None
     except ApiError:  # no keys configured: the dispenser then cannot match appointments by ID number
-        index_key = None
+        keys = None
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
-                                      server_url=body.server, name=body.name, index_key=index_key,
+                                      server_url=body.server, name=body.name, keys=keys,
                                       device_sections=body.devices, server_ca=body.server_ca)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
@@ -147,19 +154,22 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, list(asked))
         request.app.state.device_presence.note(ctx.device_id, request.headers, _now(request))
-        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
+        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
+                                 visibility.hidden_tables(ctx.kind))
         last_seq = session.get(SyncDevice, ctx.device_id).last_seq
     # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
-    return Response(f'{{"changes":[{change_items(page.changes)}],{head[1:]}', media_type="application/json")
+    items = change_items(page.changes, ctx.kind)
+    return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 
-def change_items(rows) -> str:  # noqa: ANN001
-    """Change rows as JSON array items, the stored row JSON spliced in (pull and snapshot alike)."""
+def change_items(rows, kind: str) -> str:  # noqa: ANN001
+    """Change rows as JSON array items, each stored row JSON as `kind` may read it, spliced in unparsed (pull
+    and snapshot alike)."""
     return ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
-                    f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{r.row_json or "null"}}}' for r in rows)
+                    f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{_row_json(kind, r) or "null"}}}' for r in rows)
 
 
 @router.get("/snapshot", response_model=SnapshotResponse)
@@ -169,9 +179,11 @@ def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
+        hidden = visibility.hidden_tables(ctx.kind)
     # Built like pull's answer (the SnapshotResponse shape), so a stored row is never re-validated.
     head = json.dumps({"scope": scope, "cursor": cursor, "server_time_ms": _ms(_now(request))})
-    return Response(f'{{"rows":[{change_items(rows)}],{head[1:]}', media_type="application/json")
+    items = change_items([r for r in rows if r.tbl not in hidden], ctx.kind)
+    return Response(f'{{"rows":[{items}],{head[1:]}', media_type="application/json")
 
 
 @router.post("/lease", response_model=LeaseResponse)

@@ -17,7 +17,8 @@ from server.approval.models import RegistryCompany, RegistryPerson
 from shared.approval.personal import RESIDENT_ID, protect
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
-from shared.validation import InvalidIdentifier, check_uscc, mask_resident_id, mask_uscc, normalise_resident_id
+from shared.validation import (InvalidIdentifier, check_uscc, mask_name, mask_resident_id, mask_uscc,
+                               normalise_resident_id)
 
 COMPANY_COLUMNS = ("uscc", "name", "legal_representative")
 PERSON_COLUMNS = ("id_number", "name")
@@ -41,8 +42,8 @@ def compare(session: Session, kind: str, clear_id: str, name: str, keys: KeyProv
     if person is None:
         return [{"code": "not_in_register", "register": "person", "id": mask_resident_id(clear_id)}]
     if name and _norm_name(person.name) != _norm_name(name):
-        return [{"code": "name_mismatch", "register": "person", "registered_name": person.name,
-                 "given_name": name}]
+        return [{"code": "name_mismatch", "register": "person", "registered_name": mask_name(person.name),
+                 "given_name": mask_name(name)}]  # a person's names stay out of the case row (it is published)
     return []
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.approval import cache, definitions, intake
+from server.approval import cache, command_log, definitions, intake
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
+from server.approval.published import seal_published
 from server.approval.store import append, case_row, project, state_of
 from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
@@ -60,7 +61,9 @@ def publish(ctx: CommandContext, case: ApprovalCase, state: CaseState, events: t
     hall = ctx.device.hall_id
     roles = sorted(set(roles_before) | set(step_roles(state, definition)))
     scopes = [None] + [f"role:{hall}:{r}" for r in roles]
-    row = case_row(case, state, definition, local_day(events[-1].at), calendar)
+    # The change log keeps the applicant's name sealed; the pull opens it for workstations (published.py).
+    row = seal_published("approval_case", case.id,
+                         case_row(case, state, definition, local_day(events[-1].at), calendar), intake.keys_or_reject())
     for scope in scopes:
         for e in events:
             ctx.publish("approval_event", e.event_id, event_to_dict(e), scope=scope)
@@ -103,7 +106,7 @@ def spec(name: str) -> CommandSpec:
     """An approval command, version 1, from workstations (the staff login gives the actor); the engine's
     errors become rejections through server.approval.errors."""
     return CommandSpec(name, wire.VERSION, wire.COMMANDS[name], make_handler(name), kinds={"workstation"},
-                       savepoint="orm", rejection=rejected_from)
+                       savepoint="orm", rejection=rejected_from, logged_args=command_log.logger_for(name))
 
 
 def register(registry: Registry) -> None:

@@ -68,3 +68,24 @@ def search_key(value: str, keys: KeyProvider) -> str | None:
 
 def phone_ok(value: str) -> bool:
     return len(normalise(PHONE, value)) in (7, 8, 11, 12)
+
+
+NAME = "name"  # an applicant's name: sealed, and indexed for exact search (whitespace ignored)
+
+
+def normalise_name(name: str) -> str:
+    return "".join((name or "").split())
+
+
+def seal_name(name: str, keys: KeyProvider, where: str) -> str:
+    return seal(name, keys, f"{NAME}|{where}") if name else ""
+
+
+def open_name(sealed: str, keys: KeyProvider, where: str) -> str:
+    return open_sealed(sealed, keys, f"{NAME}|{where}") if sealed else ""
+
+
+def name_key(name: str, keys: KeyProvider) -> str:
+    """The blind index a typed-in name is searched by ("" for no name)."""
+    clear = normalise_name(name)
+    return blind_index(NAME, clear, keys) if clear else ""

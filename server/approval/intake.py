@@ -118,12 +118,12 @@ def receive(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, base:
     case = ApprovalCase(
         id=args.case_id, hall_id=ctx.device.hall_id, case_number=args.case_number, item_code=args.item_code,
         sub_item_code=args.sub_item_code, situation_code=args.situation_code,
-        definition_version=definition.version, applicant_name=args.applicant_name,
-        applicant_kind=args.applicant_kind,
+        definition_version=definition.version, applicant_kind=args.applicant_kind,
         applicant_id_sealed=ident.sealed, applicant_id_masked=ident.masked, applicant_key=ident.key,
         phone_sealed=phone.sealed if phone else None, phone_masked=phone.masked if phone else "",
         department=args.department, town=args.town, channel=args.channel, ticket_id=args.ticket_id,
         received_on=state.received_on, mismatches=[], status=state.status.value, version=0, current_steps=[])
+    case.applicant_name = args.applicant_name  # sealed, bound to the case id set above
     project(case, state)
     clear = normalise_identity(kind, args.applicant_id)
     case.mismatches = compare(session, kind, clear, args.applicant_name, keys)

@@ -1,6 +1,6 @@
 """Server-only approval tables: definitions (immutable versions), the case projection, the append-only event
-log, submitted files, and the registers used for 信息比对. Personal data is stored sealed (SM4-GCM) with a
-blind index (HMAC-SM3); only masked forms are stored in clear."""
+log, submitted files, and the registers used for 信息比对. Personal data (ID numbers, phones, applicants'
+names) is stored sealed (SM4-GCM) with a blind index (HMAC-SM3); only masked forms are stored in clear."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.approval.identity import name_key, open_name, pii_keys, seal_name
 from shared.db.base import Base, UtcDateTime
 
 BIG_ID = BigInteger().with_variant(Integer, "sqlite")
@@ -40,7 +41,10 @@ class ApprovalCase(Base):
     sub_item_code: Mapped[str | None] = mapped_column(String(40))
     situation_code: Mapped[str] = mapped_column(String(40))
     definition_version: Mapped[int]
-    applicant_name: Mapped[str] = mapped_column(String(200), index=True)
+    # Sealed (SM4-GCM, bound to the case) with a blind index for exact search: `applicant_name` reads and
+    # writes it through the server's keys.
+    applicant_name_sealed: Mapped[str] = mapped_column(Text, default="")
+    applicant_name_key: Mapped[str] = mapped_column(String(64), index=True, default="")
     applicant_kind: Mapped[str] = mapped_column(String(10))
     applicant_id_sealed: Mapped[str] = mapped_column(Text)
     applicant_id_masked: Mapped[str] = mapped_column(String(20))
@@ -61,6 +65,18 @@ class ApprovalCase(Base):
     last_by: Mapped[str | None] = mapped_column(String(50))
     last_role: Mapped[str | None] = mapped_column(String(30))
     last_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    @property
+    def applicant_name(self) -> str:
+        return open_name(self.applicant_name_sealed, pii_keys(), f"case:{self.id}:applicant_name")
+
+    @applicant_name.setter
+    def applicant_name(self, name: str) -> None:
+        if not self.id:
+            raise ValueError("a case's id comes before its applicant's name (the seal is bound to it)")
+        keys = pii_keys()
+        self.applicant_name_sealed = seal_name(name, keys, f"case:{self.id}:applicant_name")
+        self.applicant_name_key = name_key(name, keys)
 
 
 class ApprovalEvent(Base):

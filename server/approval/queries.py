@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.approval.definitions import load_all
-from server.approval.identity import pii_keys, search_key
+from server.approval.identity import name_key, pii_keys, search_key
 from server.approval.models import ApprovalCase, ApprovalEvent
 from shared.approval.available import available_actions
 from shared.approval.lifecycle import CLOSED_OR_TERMINAL_NAMES, TERMINAL_NAMES
@@ -39,7 +39,8 @@ def search(session: Session, f: Filters, limit: int = 100, offset: int = 0) -> l
     if f.number:
         stmt = stmt.where(ApprovalCase.case_number == f.number.strip().upper())
     if f.name:
-        stmt = stmt.where(ApprovalCase.applicant_name.contains(f.name.strip()))
+        # Names are sealed: found by the whole name's blind index (whitespace ignored), not by a part.
+        stmt = stmt.where(ApprovalCase.applicant_name_key == name_key(f.name, pii_keys()))
     if f.identity:
         key = search_key(f.identity, pii_keys())
         if key is None:

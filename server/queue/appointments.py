@@ -2,7 +2,8 @@
 finding a person's bookings, QR look-up, check-in from an issued ticket, and marking no-shows once the late
 limit has passed, which releases the slot's share of the quota to walk-ins.
 
-The resident ID is stored sealed (SM4-GCM); devices only ever see its blind index and a masked copy."""
+The resident ID is stored sealed (SM4-GCM); devices see a masked copy and an index under the hall's ticket key
+(shared.crypto.ticket_key), never one under the server's blind-index key."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from shared.approval.personal import RESIDENT_ID, protect, search_key
 from shared.calendar import CalendarNotPublished
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
+from shared.crypto.ticket_key import TicketKey, ticket_key_for
 from shared.db.models import Business as BusinessRow
+from shared.db.models import Hall as HallRow
 from shared.protocol import queue_rows as codec
 from shared.queue import appointment_qr
 from shared.queue import appointments as booking
@@ -74,7 +77,8 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
     if quota.paused:
         raise reject("business_paused", business=business_id)
     slot = slot_start.astimezone(CHINA_TZ)
-    key = search_key(RESIDENT_ID, person, keys)
+    hall_key = ticket_key_for(keys, business.hall_id)
+    key = search_key(RESIDENT_ID, person, hall_key)
     booking_limits.check_person(session, config.rules.appointment, key, now)
     in_slot = _count(session, QueueAppointment.business_id == business_id, QueueAppointment.slot_start == slot)
     that_day = _count(session, QueueAppointment.hall_id == business.hall_id, QueueAppointment.person_key == key,
@@ -93,8 +97,8 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
     token, code = secrets.token_urlsafe(18), booking_code.new_code()
     row = QueueAppointment(id=appointment_id, hall_id=business.hall_id, business_id=business_id, day=slot.date(),
                            slot_start=slot, slot_end=slot + dt.timedelta(minutes=config.rules.appointment.slot_minutes),
-                           person_key=protected.index, id_sealed=protected.sealed, masked_id=protected.masked,
-                           token_key=blind_index(QR_KIND, token, keys), state="booked", ticket_id=None,
+                           person_key=key, id_sealed=protected.sealed, masked_id=protected.masked,
+                           token_key=blind_index(QR_KIND, token, hall_key), state="booked", ticket_id=None,
                            created_at=now, code_hash=booking_code.code_hash(appointment_id, code, keys))
     session.add(row)
     session.flush()
@@ -107,11 +111,17 @@ def _count(session: Session, *where) -> int:  # noqa: ANN002
                           .where(*where, QueueAppointment.state.in_(HOLDING))) or 0
 
 
+def _hall_keys(session: Session, keys: KeyProvider) -> list[TicketKey]:
+    """Every hall's ticket key: a person's appointments in any hall, each indexed under its own hall's key."""
+    return [ticket_key_for(keys, hall_id) for hall_id in session.scalars(select(HallRow.id))]
+
+
 def for_person(session: Session, keys: KeyProvider, id_number: str, code: str,
                today: dt.date) -> list[QueueAppointment]:
     """The person's bookings that the booking code opens (the ID number alone opens none)."""
-    key = search_key(RESIDENT_ID, check_resident_id(id_number, today=today).number, keys)
-    rows = session.scalars(select(QueueAppointment).where(QueueAppointment.person_key == key)
+    person = check_resident_id(id_number, today=today).number
+    person_keys = [search_key(RESIDENT_ID, person, k) for k in _hall_keys(session, keys)]
+    rows = session.scalars(select(QueueAppointment).where(QueueAppointment.person_key.in_(person_keys))
                            .order_by(QueueAppointment.slot_start))
     return [r for r in rows if booking_code.matches(r.id, r.code_hash, code, keys)]
 
@@ -125,7 +135,7 @@ def cancel(session: Session, keys: KeyProvider, appointment_id: str, id_number: 
         raise reject("unknown_appointment", status=404, appointment=appointment_id)
     if id_number is not None:
         person = check_resident_id(id_number, today=now.astimezone(CHINA_TZ).date()).number
-        if (search_key(RESIDENT_ID, person, keys) != row.person_key
+        if (search_key(RESIDENT_ID, person, ticket_key_for(keys, row.hall_id)) != row.person_key
                 or not booking_code.matches(row.id, row.code_hash, code or "", keys)):
             raise reject("appointment_not_yours", status=403, appointment=appointment_id)
     if row.state != "booked":
@@ -136,8 +146,9 @@ def cancel(session: Session, keys: KeyProvider, appointment_id: str, id_number: 
 
 
 def by_token(session: Session, keys: KeyProvider, token: str) -> QueueAppointment:
+    token_keys = [blind_index(QR_KIND, token.strip(), k) for k in _hall_keys(session, keys)]
     row = session.scalars(select(QueueAppointment).where(
-        QueueAppointment.token_key == blind_index(QR_KIND, token.strip(), keys))).one_or_none()
+        QueueAppointment.token_key.in_(token_keys))).one_or_none()
     if row is None:
         raise reject("qr_token_unknown", status=404)
     return row

@@ -211,6 +211,11 @@ def handle_transfer(session: Session, ctx: CommandContext, args: TransferArgs, b
 
 def handle_cancel(session: Session, ctx: CommandContext, args: CancelArgs, base: dict | None) -> dict:
     row = _ticket(session, ctx, args.ticket_id)
+    if ctx.device.kind == "dispenser" and (row.device_id != ctx.device.device_id
+                                           or row.state in ("called", "serving", "held")):
+        # Unattended: it withdraws only a ticket it issued itself whose print failed (nobody holds it), never
+        # another device's ticket nor one already called.
+        raise reject("dispenser_cancel_not_own", status=403, ticket_id=row.id)
     ticket = store.ticket_of(row)
     now = _when(ticket, args.at)
     store.save_ticket(row, lifecycle.cancel(ticket, now), ctx.now)

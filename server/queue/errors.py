@@ -13,6 +13,7 @@ from shared.queue.messages import MESSAGES
 SERVER_MESSAGES: dict[str, str] = {
     "unknown_ticket": "该号不存在",
     "not_issuing_device": "只有发出该号的设备能报告其打印结果",
+    "dispenser_cancel_not_own": "取号机只能取消本机发出且尚未叫号的号票",
     "unknown_window": "该窗口不存在",
     "window_not_yours": "本设备不属于该窗口",
     "number_not_leased": "号码不在本设备的号段内",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO
 from shared.db.engine import make_engine, reader, session_factory
+from shared.db.files import make_private_dirs
 from shared.db.migrate import upgrade
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -23,7 +24,7 @@ class Database:
         `replica_url`: a read-only replica that statistics read from (`stats_session`)."""
         self.url = url
         if url.startswith("sqlite:///") and engine is None:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(Path(url.removeprefix("sqlite:///")).parent)
         postgres = not url.startswith("sqlite")
         self.engine = engine or make_engine(url, immediate=True, **((pool or {}) if postgres else {}))
         self.sessions = session_factory(self.engine)

@@ -119,14 +119,16 @@ class Page:
     reset_required: list[str]
 
 
-def pull_page(session: Session, cursors: dict[str, int], limit: int) -> Page:
-    """Changes after each scope's cursor, in seq order. A non-zero cursor below the scope's floor must reset
-    (compaction may have dropped a tombstone it needs); cursor 0 means "empty cache" and may read on."""
+def pull_page(session: Session, cursors: dict[str, int], limit: int, hidden: frozenset[str] = frozenset()) -> Page:
+    """Changes after each scope's cursor, in seq order, leaving out the `hidden` tables (what the device's kind
+    may not read: server.sync.visibility). A non-zero cursor below the scope's floor must reset (compaction may
+    have dropped a tombstone it needs); cursor 0 means "empty cache" and may read on."""
     reset = [s for s, c in cursors.items() if 0 < c < scope_floor(session, s)]
     live = {s: c for s, c in cursors.items() if s not in reset}
     if not live:
         return Page([], dict(cursors), False, reset)
-    cond = or_(*(and_(CHANGES.c.scope == s, CHANGES.c.seq > c) for s, c in live.items()))
+    after = or_(*(and_(CHANGES.c.scope == s, CHANGES.c.seq > c) for s, c in live.items()))
+    cond = and_(after, CHANGES.c.tbl.not_in(sorted(hidden))) if hidden else after
     # The row stays JSON text end to end: the route splices it into the response without parsing it.
     query = (select(CHANGES.c.scope, CHANGES.c.seq, CHANGES.c.tbl, CHANGES.c.pk, CHANGES.c.op,
                     cast(CHANGES.c.row, Text).label("row_json"))
@@ -137,6 +139,13 @@ def pull_page(session: Session, cursors: dict[str, int], limit: int) -> Page:
     new = dict(cursors)
     for row in rows:
         new[row.scope] = max(new[row.scope], row.seq)
+    if hidden and not has_more:
+        # Past the hidden rows too, or a device would be told "changed" for rows it never gets. Committed
+        # seqs form a prefix (the counter lock), so the scope's highest seq now is a safe cursor.
+        tops = session.connection().execute(select(CHANGES.c.scope, func.max(CHANGES.c.seq))
+                                             .where(after).group_by(CHANGES.c.scope))
+        for scope, top in tops:
+            new[scope] = max(new[scope], top)
     return Page(rows, new, has_more, reset)
 
 

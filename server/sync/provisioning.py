@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from drivers.config import DEVICE_CLASSES
 from server.sync import devices
 from server.sync.errors import SyncError
+from shared.crypto.keys import KeyProvider
+from shared.crypto.ticket_key import derive_ticket_key
 from shared.db.models import Hall, Window
 
 
@@ -85,11 +87,12 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]], kind: Kind) -> N
 
 
 def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
-              name: str = "", index_key: bytes | None = None,
+              name: str = "", keys: KeyProvider | None = None,
               device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
               led_port: str = "/dev/ttyUSB0") -> Provisioned:
-    """Register the device and return its config. `index_key` (the hall's blind-index key) goes into a
-    dispenser's file so it can match appointments by ID number; `device_sections` are written as they are."""
+    """Register the device and return its config. A dispenser's file gets its hall's ticket key (derived from
+    `keys`; shared.crypto.ticket_key) to match appointments and tickets by ID card offline — never the
+    blind-index key itself, which stays on the server. `device_sections` are written as they are."""
     if not SERVER_URL.match(server_url):
         raise ProvisionError(422, "server_url_invalid", "服务器地址有误（the server URL reads http(s)://host[:port]…）",
                              server=server_url[:200])
@@ -118,8 +121,8 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
     label = name or f"{hall.name} {spec.description}" + (f"（{window_number}号窗口）" if window_number else "")
     device, token = devices.register_device(session, kind=spec.device_kind, name=label[:100], hall_id=hall.id,
                                             window_id=window.id if window else None)
-    main = _main_section(spec, server_url, device.id, token, hall_code, window_number,
-                         index_key if spec.name == "dispenser" else None)
+    ticket_key = derive_ticket_key(keys, hall.id) if keys is not None and spec.name == "dispenser" else None
+    main = _main_section(spec, server_url, device.id, token, hall_code, window_number, ticket_key)
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
         main["server_ca"] = server_ca
     text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},
@@ -144,7 +147,7 @@ def default_cards(session: Session, hall_id: int, port: str) -> dict[str, dict[s
 
 
 def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_code: str,
-                  window_number: int | None, index_key: bytes | None) -> dict[str, ScalarValue]:
+                  window_number: int | None, ticket_key: bytes | None) -> dict[str, ScalarValue]:
     if spec.device_kind == "workstation":  # client/services/workstation.py's keys
         out: dict[str, ScalarValue] = {"server": server_url, "device_id": device_id, "device_token": token}
         if window_number is not None:
@@ -153,8 +156,8 @@ def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_
     out = {"server": server_url, "device_id": device_id, "token": token, "hall": hall_code}  # kiosk/config.py
     if window_number is not None:
         out["window"] = window_number
-    if index_key:
-        out["person_index_key"] = index_key.hex()
+    if ticket_key:
+        out["ticket_key"] = ticket_key.hex()
     return out
 
 

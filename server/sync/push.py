@@ -77,10 +77,10 @@ def _replay(session: Session, device_id: str, cmd: CommandIn, entries: dict[int,
 
 class Plan:
     """A command resolved and parsed ahead of the loop, so that specs can batch-load for the whole push."""
-    __slots__ = ("spec", "args", "refusal", "prepared")
+    __slots__ = ("spec", "args", "refusal", "prepared", "logged")
 
     def __init__(self, spec=None, args=None, refusal: Rejected | None = None) -> None:  # noqa: ANN001
-        self.spec, self.args, self.refusal, self.prepared = spec, args, refusal, None
+        self.spec, self.args, self.refusal, self.prepared, self.logged = spec, args, refusal, None, None
 
 
 def _plan(session: Session, registry: Registry, device: DeviceContext, commands: list[CommandIn]) -> dict[int, Plan]:
@@ -91,6 +91,7 @@ def _plan(session: Session, registry: Registry, device: DeviceContext, commands:
             plans[cmd.seq] = Plan(spec, registry.parse_args(spec, cmd.args))
         except Rejected as exc:
             plans[cmd.seq] = Plan(refusal=exc)
+        plans[cmd.seq].logged = registry.logged_args(cmd.name)
     by_spec: dict[object, list[Plan]] = {}
     for plan in plans.values():
         if plan.spec is not None and plan.spec.prepare is not None:
@@ -105,7 +106,8 @@ def _plan(session: Session, registry: Registry, device: DeviceContext, commands:
 def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: CommandIn, now: dt.datetime,
                writer: ChangeWriter, id_taken: bool) -> dict:
     entry = {"device_id": device.device_id, "seq": cmd.seq, "command_id": cmd.command_id, "hall_id": device.hall_id,
-             "name": cmd.name, "version": cmd.version, "args": cmd.args, "base": cmd.base, "hlc": cmd.hlc,
+             "name": cmd.name, "version": cmd.version, "args": _logged_args(plan, cmd), "base": cmd.base,
+             "hlc": cmd.hlc,
              "received_at": now, "status": "accepted", "code": None, "message": "", "http_status": 200,
              "details": {}, "result": {}, "server_seq": 0}
     ctx = CommandContext(session, device, now, cmd.seq, cmd.command_id, cmd.hlc, writer, plan.prepared)
@@ -133,6 +135,11 @@ def _apply_one(session: Session, plan: Plan, device: DeviceContext, cmd: Command
         log.exception("command handler %s v%s failed", cmd.name, cmd.version)
         _reject(entry, "handler_failed", "服务器处理该命令时出错（handler failed）", 500, {})
     return entry
+
+
+def _logged_args(plan: Plan, cmd: CommandIn) -> dict:
+    """What the command log keeps: the command's spec may seal personal values (its `logged_args`)."""
+    return plan.logged(cmd.args, cmd.command_id) if plan.logged is not None else cmd.args
 
 
 def _reject(entry: dict, code: str, message: str, status: int, details: dict) -> None:

@@ -103,6 +103,9 @@ class CommandSpec:
     prepare: Callable[[Session, list[Any]], Any] | None = None
     # The domain's mapping of its errors (codes, Chinese messages, HTTP-like statuses) to rejections.
     rejection: Callable[[DomainError], Rejected] = plain_rejection
+    # The args as the command log keeps them (args, command_id) → args: personal values sealed or withheld.
+    # None: kept as sent.
+    logged_args: Callable[[dict, str], dict] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", frozenset(self.kinds))
@@ -158,6 +161,11 @@ class Registry:
 
     def names(self) -> list[str]:
         return sorted({n for n, _ in self.specs})
+
+    def logged_args(self, name: str) -> Callable[[dict, str], dict] | None:
+        """How the log keeps this command's args, whatever its version and whoever sent it (a refused
+        command's args are kept too, and are as personal)."""
+        return next((s.logged_args for (n, _), s in self.specs.items() if n == name and s.logged_args), None)
 
     def resolve(self, name: str, version: int, device: DeviceContext) -> CommandSpec:
         """The spec for a command this device may send, or Rejected with a specific code."""

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from shared.db.engine import make_engine
+from shared.db.files import make_private_dirs
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
@@ -49,7 +50,7 @@ def open_cache(path: Path, *, synchronous_full: bool = False, immediate: bool = 
     `synchronous_full=True`; the sync engine passes `immediate=True` (see make_engine). A cache written by a
     newer GovHall raises DatabaseTooNew and is left untouched."""
     existed = path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     engine = make_engine(f"sqlite:///{path}", synchronous_full=synchronous_full, immediate=immediate)
     if existed:
         head = script_head(MIGRATIONS / "versions")

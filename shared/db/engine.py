@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db.files import secure_database_file, sqlite_file
+
 
 def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = False, **kwargs) -> Engine:
     """`synchronous_full` is for kiosks and tablets, which lose power; workstations and servers use NORMAL.
@@ -13,6 +15,9 @@ def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = F
     the execution option `govhall_read_only=True` (see `reader`) still begins a plain deferred transaction: under WAL
     it reads a snapshot without queueing behind writers or other readers."""
     if url.startswith("sqlite"):
+        path = sqlite_file(url)
+        if path is not None:
+            secure_database_file(path)  # 0600 in a 0700 directory, before SQLite creates it 0644
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(url, **kwargs)
 
@@ -25,6 +30,7 @@ def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = F
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA synchronous={'FULL' if synchronous_full else 'NORMAL'}")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # a replaced or deleted value leaves no trace in free pages
             cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
 

@@ -17,6 +17,20 @@ from shared.protocol.base import Request, Response
 FULL_IDENTITY_ROLES = frozenset({"supervisor", "head"})
 
 
+class CaseSearch(Request):
+    """办件查询 by body (`POST /api/v1/cases/search`): an ID number or a name never travels in a URL, where
+    access logs and proxies would keep it. A name matches whole (names are sealed; whitespace ignored)."""
+    number: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=100)
+    id_number: str | None = Field(default=None, max_length=20, description="resident ID or USCC")
+    item: str | None = Field(default=None, max_length=32)
+    status: str | None = Field(default=None, max_length=30)
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
 class MaterialOut(Response):
     material: str
     file_name: str

@@ -4,13 +4,12 @@ statistics. Requests are strict (base.Request); times of day read "HH:MM[:SS]"."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from shared.protocol.base import Request, Response, hall_local_time, sane_date
 from shared.protocol.org import BusinessOut, QuotaOut
-from shared.protocol.queue import AppointmentRow
 
 TimeOfDay = Annotated[dt.time, Field(strict=False), AfterValidator(hall_local_time)]
 Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]
@@ -82,8 +81,22 @@ class BookingIn(Request):
     id_number: str = Field(min_length=1, max_length=30)
 
 
+class PublicAppointment(Response):
+    """An appointment as REST answers show it (booking, search, QR code, cancel): the row without the index
+    keys a device matches by (`person_key`, `token_key`), which would let anyone who holds them follow a
+    person from booking to ticket."""
+    id: str
+    hall_id: int
+    business_id: int
+    day: dt.date
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    masked_id: str
+    state: Literal["booked", "cancelled", "checked_in", "late", "no_show"]
+
+
 class Booked(Response):
-    appointment: AppointmentRow
+    appointment: PublicAppointment
     qr_token: str  # shown once as the appointment's QR code; the server keeps only its blind index
     booking_code: str  # 预约码, shown once: with the ID number it finds and cancels this booking
 

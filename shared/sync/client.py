@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, event, func, select, update
 
 from shared.protocol import device_health
+from shared.db.files import erase_wal
+from shared.protocol.personal_args import PERSONAL_ARGS
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
 from shared.sync.errors import SyncFailed
@@ -127,6 +129,8 @@ class SyncClient:
                 store.set_meta(conn, "offset_ms", str(self.clock.offset_ms))
                 self.crash("push.before_commit")
             answered += len(batch)
+            if any(b["name"] in PERSONAL_ARGS for b in batch):
+                erase_wal(self.engine)  # the forgotten ID numbers and phones are in the WAL's older frames
             if rejected:
                 self._notify([_rejected(r) for r in rejected])
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
+from shared.protocol.personal_args import PERSONAL_ARGS, withheld
 from shared.sync import store
 from shared.sync.tables import outbox, pending
 
@@ -67,10 +68,22 @@ def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], li
             [{"b_seq": r["seq"], "b_status": r["status"], "b_code": r.get("code"), "b_message": r.get("message", ""),
               "b_details": r.get("details") or {}, "b_result": r.get("result") or {},
               "b_server_seq": r.get("server_seq", 0)} for r in answers])
+    _forget_personal(conn, [(r["seq"], waiting[r["seq"]].name) for r in answers])
     rejected = [{**r, "name": waiting[r["seq"]].name} for r in answers if r["status"] == "rejected"]
     settled = [r["command_id"] for r in answers if r["status"] == "accepted" and not r.get("server_seq")]
     store.drop_pending(conn, [r["command_id"] for r in rejected] + settled)
     return rejected, settled
+
+
+def _forget_personal(conn: Connection, answered: list[tuple[int, str]]) -> None:
+    """An answered command no longer needs the ID numbers, phones and names it carried: the cache keeps
+    its record without them (shared.protocol.personal_args)."""
+    seqs = [seq for seq, name in answered if name in PERSONAL_ARGS]
+    if not seqs:
+        return
+    for seq, name, args in conn.execute(select(outbox.c.seq, outbox.c.name, outbox.c.args)
+                                        .where(outbox.c.seq.in_(seqs))).all():
+        conn.execute(update(outbox).where(outbox.c.seq == seq).values(args=withheld(name, args)))
 
 
 def accepted_with_effects(conn: Connection) -> list[str]:

@@ -104,6 +104,7 @@ def test_the_next_login_starts_from_the_snapshot(engine, tmp_path) -> None:  # n
         if snapshot.exists():
             break
         time.sleep(0.05)
+    assert snapshot.stat().st_mode & 0o077 == 0  # applicants' names: the user's own file (issue 18)
     again = CaseIndex(engine, "approver", {"00785": "特种设备生产许可"}, snapshot)
     assert again.entries() == before and again.read_rows == 0
     assert any("特种设备生产许可" in e.text for e in again.entries())

@@ -20,7 +20,14 @@ from tests.clock import TickingClock
 from tests.sync.support import demo_hall, new_device
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "kiosk"
-INDEX_KEY = bytes(range(16))
+INDEX_KEY = bytes(range(16))  # the server's blind-index key in these tests (it never reaches a kiosk)
+
+
+def ticket_key(hall_id: int) -> bytes:
+    """The ticket key a dispenser of this hall is provisioned with when the server's index key is INDEX_KEY."""
+    from shared.crypto.keys import StaticKeyProvider
+    from shared.crypto.ticket_key import derive_ticket_key
+    return derive_ticket_key(StaticKeyProvider({"t1": bytes(16)}, "t1", INDEX_KEY), hall_id)
 MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
 
 

@@ -24,7 +24,7 @@ from kiosk.services.reference import load_directory
 from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.sync import store
-from tests.kiosk.conftest import INDEX_KEY, make_device
+from tests.kiosk.conftest import make_device, ticket_key
 
 
 @pytest.fixture
@@ -43,7 +43,8 @@ def printer():  # noqa: ANN201
 @pytest.fixture
 def dispenser(qtbot, hall, cache, now, printer):  # noqa: ANN001, ANN201
     sync, network = make_device(hall, cache, "dispenser")
-    desk = TicketDesk(sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: now[0])
+    directory = load_directory(cache)
+    desk = TicketDesk(sync, directory, ticket_key=ticket_key(directory.hall_id), now=lambda: now[0])
     desk.track_today()
     sync.sync_once()  # today's live and reserve blocks
     ops = Ops()

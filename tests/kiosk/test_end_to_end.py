@@ -26,7 +26,7 @@ from shared.queue.ratings import RatingLevel
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from tests.clock import TickingClock
-from tests.kiosk.conftest import INDEX_KEY, MONDAY_10, Network, make_device
+from tests.kiosk.conftest import ticket_key, MONDAY_10, Network, make_device
 from tests.kiosk.test_display import Voice
 
 
@@ -50,7 +50,8 @@ def issued_ticket(hall, cache) -> str:  # noqa: ANN001
 def issued_tickets(hall, cache, count: int) -> list[str]:  # noqa: ANN001
     """`count` A tickets (A001, A002, …) issued by one dispenser at MONDAY_10, confirmed by the server."""
     dispenser_sync, _ = make_device(hall, cache, "dispenser")
-    desk = TicketDesk(dispenser_sync, load_directory(cache), index_key=INDEX_KEY, now=lambda: MONDAY_10)
+    directory = load_directory(cache)
+    desk = TicketDesk(dispenser_sync, directory, ticket_key=ticket_key(directory.hall_id), now=lambda: MONDAY_10)
     desk.track_today()
     dispenser_sync.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")

@@ -50,7 +50,7 @@ def test_a_tap_is_pushed_at_once(qtbot, qapp, hall, cache_template, tmp_path, mo
                                                 "tcp_port": host.tcp_port})
     config = KioskConfig(mode="dispenser", server=url, device_id=device_id, token=token,
                          cache=tmp_path / "dispenser.sqlite3", devices={"printer": printer},
-                         person_index_key=INDEX_KEY)
+                         ticket_key=INDEX_KEY)
     # An hour between timed cycles and no events long-poll: only a local write can wake the loop.
     monkeypatch.setattr(sync_loop, "SyncLoop", functools.partial(sync_loop.SyncLoop, interval=3600, events=False))
     kiosk = Kiosk(config, qapp, clock=SimulatedClock(MONDAY_10))
@@ -86,7 +86,7 @@ def test_power_lost_around_taking_a_number_loses_and_duplicates_no_ticket(hall, 
     db, _, _, windows = hall
     sync, network = make_device(hall, cache, "dispenser")
     directory = load_directory(cache)
-    desk = TicketDesk(sync, directory, index_key=INDEX_KEY, now=lambda: now[0])
+    desk = TicketDesk(sync, directory, ticket_key=INDEX_KEY, now=lambda: now[0])
     desk.track_today()
     sync.sync_once()
     a = next(e.business.id for e in directory.entries if e.business.prefix == "A")
@@ -103,7 +103,7 @@ def test_power_lost_around_taking_a_number_loses_and_duplicates_no_ticket(hall, 
     sync.crash = lambda at: None
     lost = desk.issue(a, Channel.DISPENSER).ticket
     restarted = SyncClient(cache, device_id=sync.device_id, token=sync.token, transport=network)
-    desk = TicketDesk(restarted, directory, index_key=INDEX_KEY, now=lambda: now[0])
+    desk = TicketDesk(restarted, directory, ticket_key=INDEX_KEY, now=lambda: now[0])
     assert desk.abandon_failed() == 0  # "printing" is not "failed": the citizen may hold it
     restarted.sync_once()
     on_server = server_ticket(db, lost.id)
@@ -133,7 +133,7 @@ def test_power_lost_around_taking_a_number_loses_and_duplicates_no_ticket(hall, 
 
     # Restarted again with the failure screen gone: the failed ticket nobody holds is cancelled.
     desk = TicketDesk(SyncClient(cache, device_id=sync.device_id, token=sync.token, transport=network),
-                      directory, index_key=INDEX_KEY, now=lambda: now[0])
+                      directory, ticket_key=INDEX_KEY, now=lambda: now[0])
     assert desk.abandon_failed() == 1
     desk.sync.sync_once()
     assert server_ticket(db, failed.ticket.id).state == "cancelled"

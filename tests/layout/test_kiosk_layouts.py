@@ -33,7 +33,7 @@ def assert_fits(window, size: tuple[int, int]) -> None:  # noqa: ANN001
 @pytest.fixture(scope="module")
 def dispenser(qapp, tmp_path_factory):  # noqa: ANN001, ANN201
     engine = demo_cache(tmp_path_factory.mktemp("dispenser"))
-    desk = TicketDesk(offline_sync(engine, "dispenser"), load_directory(engine), index_key=INDEX_KEY,
+    desk = TicketDesk(offline_sync(engine, "dispenser"), load_directory(engine), ticket_key=INDEX_KEY,
                       now=lambda: MONDAY_10)
     ops = Ops()
     window = DispenserWindow(ops, desk, pin="2468", follow_url="https://q.example/t/{ticket}",

@@ -120,6 +120,22 @@ def test_cancel_by_the_dispenser_and_refusal_once_final(desk) -> None:  # noqa: 
     assert hall.call(w2, ticket)["code"] == "wrong_ticket_state"
 
 
+def test_a_dispenser_cancels_only_its_own_uncalled_tickets(desk) -> None:  # noqa: ANN001
+    """Unattended, a dispenser withdraws a ticket whose print failed; not another device's, not a called one."""
+    hall, kiosk, w2, _ = desk
+    other = hall.device("dispenser")
+    theirs, _ = hall.issue(other, "A")
+    refused = hall.push(kiosk, "queue.cancel", {"ticket_id": theirs, "at": hall.at(2), "reason": "x"})
+    assert (refused["status"], refused["code"]) == ("rejected", "dispenser_cancel_not_own")
+    assert hall.rows(kiosk, "queue_ticket")[theirs]["state"] == "waiting"
+    mine, _ = hall.issue(kiosk, "A")
+    assert hall.call(w2, mine, 1)["status"] == "accepted"
+    called = hall.push(kiosk, "queue.cancel", {"ticket_id": mine, "at": hall.at(2), "reason": "x"})
+    assert called["code"] == "dispenser_cancel_not_own"
+    own = hall.push(other, "queue.cancel", {"ticket_id": theirs, "at": hall.at(3), "reason": "print failed"})
+    assert own["status"] == "accepted"  # the dispenser that issued it may
+
+
 def test_desk_commands_need_a_clerk_on_a_workstation(qhall) -> None:  # noqa: ANN001
     kiosk = qhall.device("dispenser")
     anonymous = qhall.device("workstation", 2, staff=None)

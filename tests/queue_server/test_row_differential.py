@@ -107,7 +107,7 @@ def without_hall(row: dict) -> dict:
 
 def test_ticket_call_window_and_rating_rows_match_the_servers(hall: Hall) -> None:
     dispenser = hall.device("dispenser", "dispenser")
-    desk = TicketDesk(dispenser, load_directory(dispenser.engine), index_key=INDEX_KEY, now=lambda: NOW)
+    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=INDEX_KEY, now=lambda: NOW)
     desk.track_today()
     dispenser.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")

@@ -47,6 +47,26 @@ def test_a_kiosk_config_is_what_the_kiosk_reads_and_its_token_pulls_the_hall(cli
     assert (len(body["scopes"]) == 2) == (window is not None)  # an evaluator also reads its window's scope
 
 
+def test_a_dispenser_config_holds_its_halls_ticket_key_never_the_blind_index_key(  # noqa: ANN001
+        client, tmp_path, monkeypatch) -> None:
+    """Issue 18: the blind-index key sat in every kiosk's config (a leak gave every case's ID number by brute
+    force over the birth date); now the dispenser holds its hall's ticket key, derived one-way."""
+    index_key = "22" * 32
+    monkeypatch.setenv("GOVHALL_PII_KEYS", "k1:" + "11" * 16)
+    monkeypatch.setenv("GOVHALL_PII_INDEX_KEY", index_key)
+    body = _provision(client, login(client), kind="dispenser").json()
+    assert index_key not in body["config"] and "person_index_key" not in body["config"]
+    path = tmp_path / body["file_name"]
+    path.write_text(body["config"], encoding="utf-8")
+    config = load_kiosk_config(path, "dispenser")
+    from shared.crypto.keys import keys_from_environment
+    from shared.crypto.ticket_key import derive_ticket_key
+    assert config.ticket_key == derive_ticket_key(keys_from_environment(), body["hall_id"])
+    for kind, window in (("display", None), ("evaluator", 1)):  # no key at all for the others
+        other = _provision(client, login(client), kind=kind, window=window).json()["config"]
+        assert "key" not in other.replace("token", "")
+
+
 def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation(client, tmp_path) -> None:  # noqa: ANN001
     r = _provision(client, login(client), kind="clerk", window=1)
     assert r.status_code == 201, r.text
@@ -105,7 +125,9 @@ def test_the_provision_command_writes_a_private_ready_file(tmp_path: Path) -> No
     assert out.stat().st_mode & 0o077 == 0
     config = load_kiosk_config(out, "dispenser")
     assert config.server == URL and config.hall == "DG-HALL-1" and config.token
-    assert config.person_index_key == bytes.fromhex("22" * 32)  # matches appointments by ID number
+    # The hall's ticket key (matches appointments and tickets by ID card), never the blind-index key itself.
+    assert config.ticket_key and len(config.ticket_key) == 32 and config.ticket_key != bytes.fromhex("22" * 32)
+    assert "22" * 32 not in out.read_text(encoding="utf-8")
     clerk = tmp_path / "clerk" / "workstation.toml"
     done = _command(tmp_path, "provision", "--kind", "clerk", "--hall", "DG-HALL-1", "--window", "1",
                     "--out", str(clerk))

@@ -308,7 +308,7 @@ def _decide_twice(hall: Hall, cfg: dict, steps: list[tuple]) -> None:
     engine = open_cache(hall.folder / "counter.sqlite3")
     SyncClient(engine, device_id=counter_id, token=counter_token, transport=hall.transport).sync_once()
     directory = load_directory(kiosk.engine)
-    desk = TicketDesk(kiosk, directory, index_key=bytes(16), now=lambda: kiosk_now[0])
+    desk = TicketDesk(kiosk, directory, ticket_key=bytes(16), now=lambda: kiosk_now[0])
     desk.track_today()
     kiosk.sync_once()  # today's number blocks
     # The counter as `python -m client` builds it after a clerk signs in at its window (the same wiring).

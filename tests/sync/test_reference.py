@@ -37,8 +37,8 @@ def _world(tmp_path: Path):  # noqa: ANN202
     return db, hall_id, app
 
 
-def _client(db: Database, hall_id: int, http: TestClient, path: Path) -> SyncClient:
-    device_id, token = new_device(db, "dispenser", hall_id)
+def _client(db: Database, hall_id: int, http: TestClient, path: Path, kind: str = "workstation") -> SyncClient:
+    device_id, token = new_device(db, kind, hall_id)
     return SyncClient(open_cache(path, synchronous_full=True), device_id=device_id, token=token,
                       transport=AppTransport(http))
 
@@ -57,7 +57,7 @@ def test_publishing_twice_writes_nothing_the_second_time(tmp_path: Path) -> None
 def test_a_fresh_device_cache_gets_the_hall_and_catalogue(tmp_path: Path) -> None:
     db, hall_id, app = _world(tmp_path)
     with TestClient(app) as http:
-        client = _client(db, hall_id, http, tmp_path / "kiosk.sqlite3")
+        client = _client(db, hall_id, http, tmp_path / "ws.sqlite3")
         client.sync_once()
     engine = client.engine
     assert _count(engine, Hall) == 1 and _count(engine, Window) == 10 and _count(engine, Business) == 6
@@ -69,6 +69,16 @@ def test_a_fresh_device_cache_gets_the_hall_and_catalogue(tmp_path: Path) -> Non
         assert sorted(r.role for r in clerk.roles) == ["clerk", "licence_officer"]
     for row in client.confirmed("staff_user").values():
         assert "password_hash" not in row and "locked_until" not in row
+
+
+def test_a_kiosk_cache_gets_the_hall_but_no_staff_list(tmp_path: Path) -> None:
+    db, hall_id, app = _world(tmp_path)
+    with TestClient(app) as http:
+        client = _client(db, hall_id, http, tmp_path / "kiosk.sqlite3", kind="dispenser")
+        client.sync_once()
+    engine = client.engine
+    assert _count(engine, Hall) == 1 and _count(engine, Window) == 10 and _count(engine, Business) == 6
+    assert _count(engine, StaffUser) == 0  # no staff list on an unattended device
 
 
 def test_admin_changes_arrive_and_tombstones_delete(tmp_path: Path) -> None:

@@ -1,0 +1,63 @@
+"""What each device kind may read of its scopes: the least its screens need. Workstations read everything
+their scopes carry; a dispenser, an evaluator and a display get no case rows, no workflow definitions and no
+staff list, and none of them the index keys that name a citizen except the dispenser, which matches a swiped
+ID card or a QR code offline (its keys are under the hall's ticket key: shared.crypto.ticket_key).
+
+Applied to pull pages (tables left out in SQL, columns dropped from the stored JSON) and to snapshots."""
+
+from __future__ import annotations
+
+import json
+
+CASE_TABLES = frozenset({"approval_case", "approval_event", "approval_definition"})
+STAFF_TABLES = frozenset({"staff_user", "staff_role"})
+PERSON_KEYS = frozenset({"person_key", "token_key", "masked_id"})
+
+FULL = "workstation"
+HIDDEN_TABLES: dict[str, frozenset[str]] = {
+    "dispenser": CASE_TABLES | STAFF_TABLES,
+    # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE below).
+    "evaluator": CASE_TABLES | {"staff_role", "queue_appointment"},
+    "display": CASE_TABLES | STAFF_TABLES | {"queue_appointment"},
+    # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator.
+    "controller": CASE_TABLES | {"staff_role", "queue_appointment"},
+}
+BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
+DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
+    "evaluator": {"queue_ticket": PERSON_KEYS},
+    "display": {"queue_ticket": PERSON_KEYS},
+    "controller": {"queue_ticket": PERSON_KEYS},
+}
+KEPT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"evaluator": {"staff_user": BADGE},
+                                                       "controller": {"staff_user": BADGE}}
+
+
+def hidden_tables(kind: str) -> frozenset[str]:
+    """Tables this kind never receives; an unknown kind is treated as strictly as a display."""
+    if kind == FULL:
+        return frozenset()
+    return HIDDEN_TABLES.get(kind, HIDDEN_TABLES["display"])
+
+
+def _rules(kind: str, table: str) -> tuple[frozenset[str], tuple[str, ...] | None]:
+    if kind == FULL:
+        return frozenset(), None
+    known = kind in HIDDEN_TABLES
+    dropped = DROPPED_COLUMNS.get(kind if known else "display", {}).get(table, frozenset())
+    return dropped, KEPT_COLUMNS.get(kind, {}).get(table)
+
+
+def visible_row(kind: str, table: str, row: dict | None) -> dict | None:
+    """The row as this kind may read it (a tombstone stays None)."""
+    dropped, kept = _rules(kind, table)
+    if row is None or (not dropped and kept is None):
+        return row
+    return {k: v for k, v in row.items() if k not in dropped and (kept is None or k in kept)}
+
+
+def visible_row_json(kind: str, table: str, row_json: str | None) -> str | None:
+    """The stored JSON text as it is when nothing is dropped (a pull splices it unparsed), else re-encoded."""
+    dropped, kept = _rules(kind, table)
+    if row_json is None or (not dropped and kept is None):
+        return row_json
+    return json.dumps(visible_row(kind, table, json.loads(row_json)), ensure_ascii=False)

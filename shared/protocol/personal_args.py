@@ -1,0 +1,19 @@
+"""Which command arguments carry personal data (ID numbers, phones, names), for every node: the server's
+command log keeps them sealed (server/approval/command_log.py) and a device's outbox forgets them once the
+server has answered (shared/sync/outbox.py) — until then they are what the command has to deliver."""
+
+from __future__ import annotations
+
+PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
+    "approval.receive": ("applicant_id", "applicant_phone", "applicant_name"),
+    "approval.deliver": ("receiver_name", "receiver_id"),
+}
+WITHHELD = "(withheld)"
+
+
+def withheld(name: str, args: dict) -> dict:
+    """The args with their personal values replaced (unchanged when the command carries none)."""
+    fields = PERSONAL_ARGS.get(name, ())
+    if not fields or not isinstance(args, dict):
+        return args
+    return {k: (WITHHELD if k in fields and v not in (None, "") else v) for k, v in args.items()}

@@ -1,0 +1,139 @@
+"""Done means (issue 18): after a simulated day, a byte search of the server's database file and its WAL, of
+the devices' caches and of the logs finds no clear ID number, phone or name that the day used.
+
+Two worlds of the benches, small: the hall day (bench/hall_day.py: bookings over REST with ID numbers, ID
+cards swiped at dispensers, counters, evaluators) and the case flow (bench/case_flow.py, here with citizens as
+applicants: name, ID number and phone at the counter). Names are searched as UTF-8 and as JSON \\u escapes
+(JSON columns store them escaped). A workstation's cache still shows its hall's applicants by name (the clerk
+needs them offline); its ID numbers and phones are gone once the server answered."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bench import case_flow, hall_day
+from bench.case_actors import moment
+from shared.approval import commands as cmd
+from shared.approval.events import Actor
+from shared.protocol import approval as wire
+from shared.validation import resident_id_check_character
+
+SURNAMES = "欧阳司马上官诸葛东方"
+GIVEN = "婉清若曦慕白子墨星河"
+
+
+def _forms(value: str) -> list[bytes]:
+    return list({value.encode(), json.dumps(value).strip('"').encode()})
+
+
+def _leaks(files: list[Path], values: set[str]) -> list[tuple[str, str]]:
+    found = []
+    for f in files:
+        data = f.read_bytes()
+        found += [(f.name, v) for v in sorted(values) if any(form in data for form in _forms(v))]
+    return found
+
+
+def _db_files(work: Path, pattern: str) -> list[Path]:
+    return sorted(p for p in work.glob(pattern) if p.is_file() and not p.name.endswith(".bak"))
+
+
+class RecordingDay(hall_day.HallDay):
+    def __init__(self, *a, **kw) -> None:  # noqa: ANN002, ANN003
+        self.used: set[str] = set()
+        super().__init__(*a, **kw)
+
+    def person(self) -> str:
+        number = super().person()
+        self.used.add(number)
+        return number
+
+
+@pytest.mark.slow
+def test_a_hall_day_leaves_no_clear_id_number_at_rest(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    args = argparse.Namespace(seed=3, tickets=40, windows=10, kiosks=2, offline_minutes=30, day=hall_day.DAY)
+    day = RecordingDay(args, tmp_path)
+    try:
+        day.run()
+        assert day.used, "the day used no ID number"
+        server = _db_files(tmp_path, "server.sqlite3*")
+        assert any(p.name.endswith("-wal") for p in server), "the server's WAL is part of the search"
+        caches = [p for p in _db_files(tmp_path, "*.sqlite3*") if not p.name.startswith(("server", "cache-"))]
+        assert caches
+        assert _leaks(server + caches, day.used) == []
+        assert not [n for n in day.used if n in caplog.text]
+    finally:
+        for device in [k.device for k in day.kiosks] + [x.device for x in day.windows] + \
+                      [x.evaluator for x in day.windows]:
+            device.client.engine.dispose()
+        day.world.close()
+
+
+class PersonFlow(case_flow.Flow):
+    """The case flow with citizens as applicants: each a name, an ID number and a phone, remembered."""
+
+    def __init__(self, *a, **kw) -> None:  # noqa: ANN002, ANN003
+        self.names: set[str] = set()
+        self.numbers: set[str] = set()
+        super().__init__(*a, **kw)
+
+    def receive(self, desk, day: dt.date) -> None:  # noqa: ANN001
+        item, situation, required = self.rng.choice(self.situations)
+        prefix = self.rng.choice(desk.prefixes)
+        n = len(self.numbers) + 1
+        first17 = f"441900{self.rng.randint(1950, 2000)}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}" \
+                  f"{n:03d}"
+        id_number = first17 + resident_id_check_character(first17)
+        phone = f"139{self.rng.randint(10_000_000, 99_999_999)}"
+        name = SURNAMES[2 * (n % 5):2 * (n % 5) + 2] + GIVEN[2 * (n % 5):2 * (n % 5) + 2]
+        self.names.add(name)
+        self.numbers.update({id_number, phone})
+        case_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        c = cmd.Receive(command_id=str(uuid.uuid4()), case_id=case_id, base=cmd.Base.new_case(),
+                        actor=Actor(desk.user, desk.role), device=desk.client.device_id, at=moment(day, self.rng),
+                        item_code=item, situation_code=situation, materials=required, town="莞城街道",
+                        department=item, channel="counter", applicant_name=name)
+        with desk.client.engine.begin() as conn:
+            issued = desk.client.leases.issue(conn, wire.CASE_SERIES, prefix, wire.series_day(self.start.year))
+            number = wire.case_display(prefix, 2026, issued.number) if issued.number is not None \
+                else f"{prefix}2026-{issued.display.split('-', 1)[1]}"
+            extras = {"case_number": number, "series_prefix": prefix, "number": issued.number,
+                      "block_id": issued.block_id, "applicant_kind": "person", "applicant_id": id_number,
+                      "applicant_phone": phone}
+            self.submit(desk, c, extras, conn=conn)
+        self.received += 1
+
+
+@pytest.mark.slow
+def test_a_case_flow_leaves_no_clear_personal_data_at_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name, value in case_flow.BENCH_KEYS.items():
+        monkeypatch.setenv(name, value)
+    flow = PersonFlow(5, 12, tmp_path)
+    try:
+        flow.run()
+        flow.settle()
+        assert flow.names and flow.numbers
+        server = _db_files(tmp_path, "server.sqlite3*")
+        assert any(p.name.endswith("-wal") for p in server)
+        caches = [p for p in _db_files(tmp_path, "*.sqlite3*") if not p.name.startswith("server")]
+        assert _leaks(server, flow.names | flow.numbers) == []
+        assert _leaks(caches, flow.numbers) == []  # the workstations' caches: no ID number, no phone
+        assert not [v for v in flow.names | flow.numbers if v in caplog.text]
+        clerk = next(d for d in flow.desks if d.user == "clerk")
+        shown = {r.get("applicant_name") for r in clerk.client.confirmed("approval_case").values()}
+        assert shown & flow.names, f"a workstation still shows its applicants' names: {sorted(shown)[:5]}"
+    finally:
+        flow.http.__exit__(None, None, None)
+        for desk in flow.desks:
+            desk.client.engine.dispose()
+        flow.db.dispose()

@@ -1,0 +1,23 @@
+"""A kiosk config reads the hall's ticket key; an old file's person_index_key (the server's blind-index key,
+issue 18) is not used, and the log says to provision the dispenser again."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load
+
+
+def test_the_ticket_key_is_read_and_the_old_index_key_ignored(tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "dispenser.toml"
+    path.write_text('[kiosk]\nserver = "http://h:1"\nticket_key = "' + "ab" * 32 + '"\n', encoding="utf-8")
+    assert load(path, "dispenser").ticket_key == bytes.fromhex("ab" * 32)
+    path.write_text('[kiosk]\nserver = "http://h:1"\nperson_index_key = "' + "cd" * 32 + '"\n', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="govhall.kiosk"):
+        config = load(path, "dispenser")
+    assert config.ticket_key is None and not hasattr(config, "person_index_key")
+    assert "provision this dispenser again" in caplog.text

@@ -1,0 +1,129 @@
+"""Each device kind reads the least its screens need (server.sync.visibility; issue 18): after a day's worth
+of rows of every kind — a case accepted at a counter, a ticket taken with an ID card, an appointment booked
+online — a display's and an evaluator's pulls and snapshots hold no case row, no staff list and no index
+key naming a citizen; a dispenser gets its tickets' keys (under its hall's ticket key) but no case and no
+staff row. A workstation still reads everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from client.services.acceptance import Application
+from client.services.applicant import PERSON, Applicant
+from kiosk.services.issuing import TicketDesk
+from kiosk.services.reference import load_directory
+from shared.queue.printing import PrintState
+from shared.queue.tickets import Channel
+from shared.sync.client import SyncClient
+from tests.queue_server.test_row_differential import NOW, PERSON_ID, Hall, hall  # noqa: F401  (fixture)
+from tests.sync.support import new_device
+
+CASE_TABLES = {"approval_case", "approval_event", "approval_definition"}
+CARD_ID = "440106198001010019"
+PERSON_KEYS = {"person_key", "token_key", "masked_id", "applicant_key"}
+
+
+def _day_of_rows(hall: Hall) -> None:  # noqa: F811
+    counter = hall.counter(1)
+    counter.sync.sync_once()
+    choice = next(c for c in counter.catalogue.choices
+                  if c.situations and any(r for _, r in c.situations[0].materials))
+    situation = choice.situations[0]
+    applicant = Applicant(PERSON, "张三", PERSON_ID, from_card=False)
+    counter.acceptance.accept(Application(choice, situation.code, applicant,
+                                          tuple(name for name, _ in situation.materials)))
+    counter.sync.sync_once()
+    dispenser = hall.device("dispenser", "dispenser")
+    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=bytes(range(32)), now=lambda: NOW)
+    desk.track_today()
+    dispenser.sync_once()
+    business = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
+    desk.settle(desk.issue(business, Channel.ID_CARD, CARD_ID), PrintState.PRINTED)
+    dispenser.sync_once()
+    assert dispenser.rejected() == []
+    slot = dt.datetime.combine(NOW.date() + dt.timedelta(days=7), dt.time(9, 0), NOW.tzinfo)
+    while slot.weekday() >= 5:
+        slot += dt.timedelta(days=1)
+    booked = hall.http.post("/api/v1/queue/appointments", json={"business_id": business,
+                                                               "slot_start": slot.isoformat(),
+                                                               "id_number": CARD_ID})
+    assert booked.status_code == 201, booked.text
+
+
+def _pulled(hall: Hall, kind: str, window_index: int | None = None) -> tuple[list[dict], list[dict]]:  # noqa: F811
+    """(every change a fresh device of this kind pulls, every row of its scopes' snapshots)."""
+    window = hall.windows[window_index] if window_index is not None else None
+    device_id, token = new_device(hall.db, kind, hall.hall_id, window)
+    auth = {"authorization": f"Bearer {token}"}
+    changes, cursors, scopes = [], "", []
+    while True:
+        page = hall.http.get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 500}, headers=auth).json()
+        changes += page["changes"]
+        scopes = page["scopes"]
+        cursors = ",".join(f"{s}@{c}" for s, c in page["cursors"].items())
+        if not page["has_more"]:
+            break
+    rows = []
+    for scope in scopes:
+        rows += hall.http.get("/api/v1/sync/snapshot", params={"scope": scope}, headers=auth).json()["rows"]
+    return changes, rows
+
+
+def _keys(change: dict) -> set[str]:
+    return set(change["row"] or {})
+
+
+def test_display_and_evaluator_get_no_case_no_staff_list_no_index(hall: Hall) -> None:  # noqa: F811
+    _day_of_rows(hall)
+    for kind, window in (("display", None), ("evaluator", 0)):
+        for where, got in zip(("pull", "snapshot"), _pulled(hall, kind, window)):
+            tables = {c["table"] for c in got}
+            assert not tables & CASE_TABLES, f"{kind} {where}: case rows"
+            assert "staff_role" not in tables and "queue_appointment" not in tables, f"{kind} {where}"
+            assert "queue_ticket" in tables, f"{kind} {where}: it still shows the queue"
+            leaked = [c["table"] for c in got if _keys(c) & PERSON_KEYS]
+            assert leaked == [], f"{kind} {where}: index keys in {leaked}"
+            text = json.dumps(got, ensure_ascii=False)
+            assert "张三" not in text and PERSON_ID[-6:] not in text
+            staff = [c["row"] for c in got if c["table"] == "staff_user"]
+            if kind == "display":
+                assert staff == []
+            else:  # the evaluator shows the serving clerk's badge: name and 工号, nothing more
+                assert staff and all(set(r) <= {"id", "username", "display_name", "staff_no", "hall_id", "active"}
+                                     for r in staff)
+
+
+def test_dispenser_gets_ticket_keys_but_no_case_and_no_staff(hall: Hall) -> None:  # noqa: F811
+    _day_of_rows(hall)
+    for got in _pulled(hall, "dispenser"):
+        tables = {c["table"] for c in got}
+        assert not tables & (CASE_TABLES | {"staff_user", "staff_role"})
+        assert any(c["table"] == "queue_ticket" and c["row"].get("person_key") for c in got)
+        keys = [c["row"]["person_key"] for c in got if c["table"] == "queue_appointment"]
+        assert keys
+        # Under the hall's ticket key (what the dispenser is provisioned with), not the cases' index key.
+        from shared.approval.personal import RESIDENT_ID, search_key
+        from shared.crypto.keys import keys_from_environment
+        from shared.crypto.ticket_key import ticket_key_for
+        server_keys = keys_from_environment()
+        assert set(keys) == {search_key(RESIDENT_ID, CARD_ID, ticket_key_for(server_keys, hall.hall_id))}
+        assert search_key(RESIDENT_ID, CARD_ID, server_keys) not in keys
+
+
+def test_a_workstation_still_reads_cases_and_staff(hall: Hall) -> None:  # noqa: F811
+    _day_of_rows(hall)
+    changes, _ = _pulled(hall, "workstation", 0)
+    tables = {c["table"] for c in changes}
+    assert {"approval_case", "staff_user", "staff_role", "queue_appointment"} <= tables
+
+
+def test_a_kiosk_cursor_passes_the_rows_it_is_not_given(hall: Hall) -> None:  # noqa: F811
+    """Otherwise the events long-poll would wake it for ever for case rows it never receives."""
+    _day_of_rows(hall)
+    device_id, token = new_device(hall.db, "display", hall.hall_id)
+    page = hall.http.get("/api/v1/sync/pull", params={"limit": 5000},
+                         headers={"authorization": f"Bearer {token}"}).json()
+    assert not page["has_more"]
+    last_case = max(c["seq"] for c in _pulled(hall, "workstation", 0)[0] if c["table"] == "approval_case")
+    assert page["cursors"][f"hall:{hall.hall_id}"] >= last_case
