@@ -34,6 +34,7 @@ ALLOWED = {
     "hall supervisor": {"supervisor", "admin"},   # supervision of the demo hall
     "hall counter": {"clerk", "supervisor", "admin"},  # counter staff of the demo hall
     "device": {"device"},
+    "overseer": {"supervisor", "admin", "supervisor2", "admin2"},  # supervision, each of their own hall
 }
 MATRIX = {
     "GET /healthz": "public",
@@ -77,6 +78,10 @@ MATRIX = {
     "POST /api/v1/queue/admin/halls/{hall_id}/appointments/no-shows": "hall supervisor",
     "GET /api/v1/queue/halls/{hall_id}/statistics": "hall supervisor",
     "GET /api/v1/cases": "staff",
+    "POST /api/v1/cases/search": "staff",
+    "GET /api/v1/devices": "overseer",
+    "GET /api/v1/halls/{hall_id}/notice": "hall supervisor",
+    "PUT /api/v1/halls/{hall_id}/notice": "hall admin",
     "GET /api/v1/cases/{case_id}": "staff",
     "GET /api/v1/cases/{case_id}/notices/{kind}": "staff",
     "GET /api/v1/worklists/todo": "staff",
