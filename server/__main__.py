@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="migrate, then serve the API (default)")
     serve.add_argument("--host", default=argparse.SUPPRESS)
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    serve.add_argument("--no-access-log", action="store_true", help="do not log every request")
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
     prov = sub.add_parser("provision", help="register a device for a hall and write its ready config file")
@@ -56,11 +58,19 @@ def main(argv: list[str] | None = None) -> int:
         return provision(args, settings, database)
     import uvicorn
 
+    host, port = args.host or settings.host, args.port or settings.port
+    options = {"host": host, "port": port, "log_level": "info", "access_log": not getattr(args, "no_access_log", False),
+               "backlog": 4096}
+    workers = getattr(args, "workers", 1)
+    if workers > 1:  # each worker process builds its own app (server.workers) on the migrated database
+        database.dispose()
+        uvicorn.run("server.workers:worker_app", factory=True, workers=workers, **options)
+        return 0
     from server.main import create_app
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
     app.state.scheduler.start()
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    uvicorn.run(app, **options)
     return 0
 
 
