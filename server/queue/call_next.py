@@ -1,0 +1,71 @@
+"""`queue.call_next`: a counter online asks the server to call the next ticket for its window. The server
+decides from its own rows with the shared rule (shared.queue.desk.call_next over shared.queue.calling), inside
+the push's transaction — which holds the hall's change counter, so calls of one hall are decided one after
+another and two windows never get the same ticket. Nothing is lost to a race: there is no claim to lose.
+
+Offline the counter decides from its cache and claims with `queue.call` (server/queue/desk.py), as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from server.queue import closing, store
+from server.queue.config import load_hall_config
+from server.queue.desk import _publish_ticket, _record_call, _set_current, _window
+from server.queue.errors import reject
+from server.queue.models import QueueTicket
+from server.sync.registry import CommandContext
+from shared.protocol.queue import CallNextArgs
+from shared.protocol.queue_rows import stamp_of
+from shared.queue import desk
+from shared.queue.calling import contenders
+from shared.queue.clock import CHINA_TZ
+from shared.queue.printing import PrintState
+
+# An online request arrives within a second or two (its `at` is the counter's server-corrected clock). One
+# that comes later was held up by the network, and the counter has meanwhile called from its own view.
+STALE_AFTER = dt.timedelta(seconds=15)
+
+
+def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, base: dict | None) -> dict:
+    at = args.at.astimezone(dt.timezone.utc)
+    if ctx.now - at > STALE_AFTER:
+        raise reject("call_next_stale", window=args.window_id, sent_at=at.isoformat(),
+                     received_at=ctx.now.isoformat())
+    config = load_hall_config(session, ctx.device.hall_id)
+    window = _window(config, ctx, args.window_id)
+    state = store.window_state(session, ctx.device.hall_id, window.id)
+    rows = _candidate_rows(session, ctx.device.hall_id, window, at, config.rules.calling)
+    tickets = [store.ticket_of(r) for r in rows.values()] + store.tickets_at_window(session, window.id)
+    result = desk.call_next(window, store.status_of(state), tickets, at, config.rules.calling,
+                            clerk_id=ctx.device.user)
+    row = rows[result.ticket.id]
+    closing.check_may_call(config, row, at)
+    store.save_ticket(row, result.ticket, ctx.now)
+    store.save_status(state, result.status)
+    reasons = [r.to_dict() for r in result.decision.reasons][:10]
+    _record_call(session, ctx, args.call_id, row.display, row.id, window, "call", "next", at, True, reasons)
+    _publish_ticket(ctx, row)
+    _set_current(session, ctx, window.id, row.id, at)
+    return {"ticket_id": row.id, "display": row.display, "window_id": window.id, "state": row.state,
+            "reasons": reasons}
+
+
+def _candidate_rows(session: Session, hall_id: int, window, at: dt.datetime, rules) -> dict[str, QueueTicket]:  # noqa: ANN001
+    """The waiting tickets of today the window may call that the rule can pick (shared.queue.calling.contenders),
+    loaded whole; the rest of the queue is read as a few columns only."""
+    served = [s.business_id for s in window.services]
+    light = session.execute(select(QueueTicket.id, QueueTicket.business_id, QueueTicket.priority_class,
+                                   QueueTicket.queue_key, QueueTicket.print_state).where(
+        QueueTicket.hall_id == hall_id, QueueTicket.day == at.astimezone(CHINA_TZ).date(),
+        QueueTicket.state == "waiting", QueueTicket.business_id.in_(served),
+        or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == window.id))).all()
+    entries = [((r.business_id, r.priority_class), (stamp_of(r.queue_key), r.id), r.id) for r in light
+               if PrintState(r.print_state).callable]
+    wanted = contenders(entries, at, rules)
+    if not wanted:
+        return {}
+    return {r.id: r for r in session.scalars(select(QueueTicket).where(QueueTicket.id.in_(wanted)))}
