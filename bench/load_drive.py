@@ -71,7 +71,7 @@ class Wire:
         self.seq += 1
         self.dev.seq = self.seq  # type: ignore[attr-defined]
         return {"seq": self.seq, "command_id": str(uuid.uuid4()), "name": name, "version": 1, "args": args,
-                "base": None, "hlc": f"{int(time.time() * 1000):013d}-00000-{self.dev.id[:8]}"}  # noqa: DTZ005
+                "base": None, "hlc": f"{int(self.srv.now().timestamp() * 1000):013d}-00000-{self.dev.id[:8]}"}
 
     def push(self, commands: list[dict]) -> list[dict]:
         return self.post("/sync/push", {"device": self.dev.id, "protocol_version": 1, "commands": commands})["results"]

@@ -103,8 +103,7 @@ class QueueDesk:
         """The server's decision, pulled into the cache; None when it could not be reached (then the command
         stays queued and the server refuses it as stale if it arrives late, or as `window_busy` after the
         local call that follows)."""
-        # The server's time as this device measured it: the server refuses a request older than STALE_AFTER.
-        now = self.clock() + dt.timedelta(milliseconds=self.sync.clock.offset_ms)
+        now = self.clock()  # the server refuses it if its HLC stamp (server-corrected) is 15 s old on arrival
         queued = self.sync.submit("queue.call_next", VERSION, {"call_id": str(uuid.uuid4()),
                                                                "window_id": self.window.id, "at": now.isoformat()})
         try:

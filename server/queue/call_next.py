@@ -24,16 +24,19 @@ from shared.queue import desk
 from shared.queue.calling import contenders
 from shared.queue.clock import CHINA_TZ
 from shared.queue.printing import PrintState
+from shared.sync.hlc import decode
 
-# An online request arrives within a second or two (its `at` is the counter's server-corrected clock). One
-# that comes later was held up by the network, and the counter has meanwhile called from its own view.
+# An online request arrives within a second or two of its command's HLC stamp (the counter's clock corrected
+# by the server offset it measured, never behind it). One that comes later was held up by the network, and
+# the counter has meanwhile called from its own view.
 STALE_AFTER = dt.timedelta(seconds=15)
 
 
 def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, base: dict | None) -> dict:
     at = args.at.astimezone(dt.timezone.utc)
-    if ctx.now - at > STALE_AFTER:
-        raise reject("call_next_stale", window=args.window_id, sent_at=at.isoformat(),
+    sent = dt.datetime.fromtimestamp(decode(ctx.hlc)[0] / 1000, dt.timezone.utc)
+    if ctx.now - sent > STALE_AFTER:
+        raise reject("call_next_stale", window=args.window_id, sent_at=sent.isoformat(),
                      received_at=ctx.now.isoformat())
     config = load_hall_config(session, ctx.device.hall_id)
     window = _window(config, ctx, args.window_id)

@@ -108,8 +108,8 @@ class CallArgs(Request):
 class CallNextArgs(Request):
     """`queue.call_next` (workstation, clerk; online only): call the next ticket for the window, chosen by the
     server from its own state with the shared calling rules, so concurrent windows never lose a claim. `at` is
-    the counter's server-corrected clock; a request older than a minute when it arrives is refused
-    (`call_next_stale`) — the clerk, offline meanwhile, has called from the local view instead."""
+    the call's time on the counter's clock, as for `queue.call`; a request whose HLC stamp is older than 15 s
+    when it arrives is refused (`call_next_stale`) — the clerk has meanwhile called from the local view."""
     call_id: str = Field(pattern=UUID)
     window_id: int
     at: Moment

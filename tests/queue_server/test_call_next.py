@@ -23,9 +23,16 @@ from tests.live import live_server
 from tests.queue_server.support import START
 
 
-def _call_next(qhall, dev, minutes: float = 1) -> dict:  # noqa: ANN001
-    return qhall.push(dev, "queue.call_next", {"call_id": str(uuid.uuid4()), "window_id": dev.window_id,
-                                               "at": qhall.at(minutes)})
+def _command(qhall, dev, name: str, args: dict, sent_minutes: float = 1) -> dict:  # noqa: ANN001
+    """A command stamped by the counter's HLC at START + `sent_minutes` (the server clock stays at START)."""
+    command = qhall.command(dev, name, args)
+    sent_ms = int((START + dt.timedelta(minutes=sent_minutes)).timestamp() * 1000)
+    return {**command, "hlc": f"{sent_ms:013d}-00000-{dev.id[:8]}"}
+
+
+def _call_next(qhall, dev, sent_minutes: float = 0) -> dict:  # noqa: ANN001
+    args = {"call_id": str(uuid.uuid4()), "window_id": dev.window_id, "at": qhall.at(1)}
+    return qhall.push_many(dev, [_command(qhall, dev, "queue.call_next", args, sent_minutes)])[0]
 
 
 def test_the_server_calls_whom_the_shared_rule_chooses_from_its_rows(qhall) -> None:  # noqa: ANN001
@@ -54,7 +61,7 @@ def test_a_busy_window_an_empty_queue_and_a_stale_request_are_refused(qhall) -> 
     qhall.issue(kiosk, "A")
     assert _call_next(qhall, counter)["status"] == "accepted"
     assert _call_next(qhall, counter)["code"] == "window_busy"
-    late = _call_next(qhall, counter, minutes=-1)  # sent a minute before the server got it
+    late = _call_next(qhall, counter, sent_minutes=-1)  # sent a minute before the server got it
     assert (late["status"], late["code"]) == ("rejected", "call_next_stale")
 
 
@@ -74,8 +81,9 @@ def test_eight_windows_calling_at_once_lose_no_claim_and_call_no_ticket_twice(qh
             if current:
                 args = {"ticket_id": current, "window_id": dev.window_id, "at": qhall.at(1)}
                 commands += [qhall.command(dev, "queue.start", args), qhall.command(dev, "queue.finish", args)]
-            commands.append(qhall.command(dev, "queue.call_next", {"call_id": str(uuid.uuid4()),
-                                                                   "window_id": dev.window_id, "at": qhall.at(1)}))
+            commands.append(_command(qhall, dev, "queue.call_next", {"call_id": str(uuid.uuid4()),
+                                                                     "window_id": dev.window_id, "at": qhall.at(1)},
+                                     sent_minutes=0))
             r = http.post(base + "/api/v1/sync/push", headers=dev.headers, timeout=60,
                           json={"device": dev.id, "protocol_version": 1, "commands": commands})
             r.raise_for_status()
