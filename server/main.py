@@ -23,6 +23,7 @@ from server.sync import domain as sync_domain
 from server.sync.events import EventHub
 from server.sync.reference import publish_all_halls
 from server.sync.registry import Registry
+from server.sync.token_cache import TokenCache
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         publish_all_halls(session, app.state.clock())
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
+    app.state.device_tokens = TokenCache()  # verified device tokens; a revoke calls its forget_device(id)
     # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)
     schedule(DOMAINS, app.state.scheduler, app.state)

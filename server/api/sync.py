@@ -51,6 +51,10 @@ def _now(request: Request) -> dt.datetime:
     return request.app.state.clock()
 
 
+def _tokens(request: Request):  # noqa: ANN202 - server.sync.token_cache.TokenCache or None
+    return getattr(request.app.state, "device_tokens", None)
+
+
 def _ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
@@ -114,7 +118,7 @@ def push_commands(body: PushRequest, request: Request, authorization: DeviceToke
     _protocol(body.protocol_version)
     now = _now(request)
     with _unit(request) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, now)
+        ctx = devices.authenticate(session, authorization, x_staff_token, now, _tokens(request))
         devices.check_device_field(ctx, body.device)
         last_seq, results, published = push.apply_push(session, request.app.state.sync_registry, ctx,
                                                        body.commands, now)
@@ -140,7 +144,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
          authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
     asked = _parse_cursors(cursors)
     with _unit(request, read_only=True) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), _tokens(request))
         devices.check_scopes(ctx, list(asked))
         page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit)
         last_seq = session.get(SyncDevice, ctx.device_id).last_seq
@@ -157,7 +161,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
 def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
              x_staff_token: StaffToken = None) -> SnapshotResponse:
     with _unit(request, read_only=True) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), _tokens(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
         out = [_change(r) for r in rows]
@@ -169,7 +173,7 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
           x_staff_token: StaffToken = None) -> LeaseResponse:
     _protocol(body.protocol_version)
     with _unit(request) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), _tokens(request))
         devices.check_device_field(ctx, body.device)
         for ret in body.returns:
             leases.return_tail(session, ctx, ret)
@@ -194,7 +198,7 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
     def who() -> devices.DeviceContext:
         with _unit(request, read_only=True) as session:
-            return devices.authenticate(session, authorization, x_staff_token, _now(request))
+            return devices.authenticate(session, authorization, x_staff_token, _now(request), _tokens(request))
 
     def hall_cursor(hall_id: int) -> int:
         with _unit(request, read_only=True) as session:

@@ -70,27 +70,39 @@ def register_device(session: Session, *, kind: str, name: str, hall_id: int,
 
 
 def authenticate(session: Session, authorization: str | None, staff_token: str | None,
-                 now: dt.datetime) -> DeviceContext:
+                 now: dt.datetime, tokens=None) -> DeviceContext:  # noqa: ANN001 - tokens: TokenCache | None
+    """The device (and staff member) a request comes from. `tokens` (server.sync.token_cache) remembers
+    verified device tokens; the staff login is checked every time."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
-    cred = session.scalars(select(SyncDevice).where(
-        SyncDevice.token_hash == hash_token(authorization.removeprefix("Bearer ").strip()))).one_or_none()
-    device = session.get(Device, cred.device_id) if cred is not None else None
-    if device is None or not device.active:
-        raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
+    token_hash = hash_token(authorization.removeprefix("Bearer ").strip())
+    device = tokens.get(token_hash) if tokens is not None else None
+    if device is None:
+        device = _verified_device(session, token_hash)
+        if tokens is not None:
+            tokens.put(token_hash, device)
     roles: frozenset[str] = frozenset()
     user = None
     if staff_token:
         if device.kind != "workstation":
             raise AuthError(403, "staff_login_not_allowed", "此类设备不能登录工作人员（only workstations take a staff login）")
         row = session.get(AuthToken, hash_token(staff_token))
-        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
+        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.device_id:
             raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
         staff = session.get(StaffUser, row.user_id)
         if staff is None or not staff.active:
             raise AuthError(401, "staff_token_invalid", "账号已停用（account disabled）")
         roles, user = frozenset(staff.role_names), staff.username
-    return DeviceContext(device.id, device.hall_id, device.kind, device.window_id, roles, user)
+    return DeviceContext(device.device_id, device.hall_id, device.kind, device.window_id, roles, user)
+
+
+def _verified_device(session: Session, token_hash: str) -> DeviceContext:
+    found = session.execute(select(Device.id, Device.hall_id, Device.kind, Device.window_id, Device.active)
+                            .join(SyncDevice, SyncDevice.device_id == Device.id)
+                            .where(SyncDevice.token_hash == token_hash)).first()
+    if found is None or not found.active:
+        raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
+    return DeviceContext(found.id, found.hall_id, found.kind, found.window_id)
 
 
 def check_device_field(ctx: DeviceContext, claimed: str) -> None:
