@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from bench.day import add_day_argument
-from bench.load_drive import CALL_MIX, Figures, call, issue, median
+from bench.load_drive import CALL_MIX, Figures, Wire, call, issue, median
 from bench.load_server import LoadServer
 from client.services.reference import load_reference
 
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             dup, double = srv.counts()
             rss = srv.rss_mb()
             load = os.getloadavg()
+            print(f"503 busy answers retried: {Wire.retries}", flush=True)
             print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
         finally:
             srv.close()

@@ -55,8 +55,15 @@ class Wire:
         self.srv, self.dev, self.seq = srv, dev, getattr(dev, "seq", 0)
         self.http = requests.Session() if keepalive else requests
 
+    retries = 0  # 503 busy_retry answers, across all devices: retried as devices do (the push is idempotent)
+
     def post(self, path: str, body: dict) -> dict:
-        r = self.http.post(self.srv.base + API + path, json=body, headers=self.dev.headers, timeout=120)
+        for attempt in range(20):
+            r = self.http.post(self.srv.base + API + path, json=body, headers=self.dev.headers, timeout=120)
+            if r.status_code != 503:
+                break
+            Wire.retries += 1
+            time.sleep(0.05 * (attempt + 1))
         if r.status_code != 200:
             raise RuntimeError(f"{path}: {r.status_code} {r.text[:300]}")
         return r.json()
