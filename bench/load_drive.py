@@ -197,6 +197,12 @@ def _serve(wire: Wire, window: Window, ticket_id: str | None, srv: LoadServer) -
     return [wire.command("queue.start", args), wire.command("queue.finish", args)]
 
 
+def _close(wire: Wire, window: Window, ticket_id: str | None, srv: LoadServer) -> None:
+    """The window's last citizen is served: the window is free for the next run."""
+    if ticket_id is not None:
+        wire.push(_serve(wire, window, ticket_id, srv))
+
+
 def call_from_view(srv: LoadServer, wire: Wire, window: Window, day: dt.date, figures: Figures,
                    lock: threading.Lock) -> None:
     """The offline way, online: pull, choose the head of the own view by the shared rule, claim it."""
@@ -207,6 +213,7 @@ def call_from_view(srv: LoadServer, wire: Wire, window: Window, day: dt.date, fi
         decision = choose_next(window, view.tickets.values(), now, fairness,
                                rules_from_row(view.rules_row).calling)
         if decision is None:
+            _close(wire, window, current, srv)
             return
         commands = _serve(wire, window, current, srv)
         commands.append(wire.command("queue.call", {
@@ -225,6 +232,7 @@ def call_from_view(srv: LoadServer, wire: Wire, window: Window, day: dt.date, fi
                 current = None
             else:
                 figures.other[result["code"]] = figures.other.get(result["code"], 0) + 1
+                _close(wire, window, current, srv)
                 return
 
 
@@ -247,7 +255,7 @@ def call_on_server(srv: LoadServer, wire: Wire, window: Window, day: dt.date, fi
                 continue
             if result["code"] != "no_ticket_waiting":
                 figures.other[result["code"]] = figures.other.get(result["code"], 0) + 1
-            return
+            return  # the last push finished the window's citizen: it is free for the next run
 
 
 def call(srv: LoadServer, counters: list[tuple[Device, Window]], day: dt.date, keepalive: bool,

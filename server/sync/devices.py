@@ -76,11 +76,10 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
     token_hash = hash_token(authorization.removeprefix("Bearer ").strip())
-    device = tokens.get(token_hash) if tokens is not None else None
-    if device is None:
-        device = _verified_device(session, token_hash)
-        if tokens is not None:
-            tokens.put(token_hash, device)
+    device_id = tokens.get(token_hash) if tokens is not None else None
+    device = _device(session, token_hash, device_id)
+    if tokens is not None and device_id is None:
+        tokens.put(token_hash, device.device_id)
     roles: frozenset[str] = frozenset()
     user = None
     if staff_token:
@@ -96,10 +95,15 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
     return DeviceContext(device.device_id, device.hall_id, device.kind, device.window_id, roles, user)
 
 
-def _verified_device(session: Session, token_hash: str) -> DeviceContext:
-    found = session.execute(select(Device.id, Device.hall_id, Device.kind, Device.window_id, Device.active)
-                            .join(SyncDevice, SyncDevice.device_id == Device.id)
-                            .where(SyncDevice.token_hash == token_hash)).first()
+def _device(session: Session, token_hash: str, device_id: str | None) -> DeviceContext:
+    """The device row, current (a move to another window or a deactivation counts at once): by the token's
+    hash, or by its id when the token was verified before."""
+    query = select(Device.id, Device.hall_id, Device.kind, Device.window_id, Device.active)
+    if device_id is not None:
+        found = session.execute(query.where(Device.id == device_id)).first()
+    else:
+        found = session.execute(query.join(SyncDevice, SyncDevice.device_id == Device.id)
+                                .where(SyncDevice.token_hash == token_hash)).first()
     if found is None or not found.active:
         raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
     return DeviceContext(found.id, found.hall_id, found.kind, found.window_id)
