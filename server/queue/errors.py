@@ -20,7 +20,6 @@ SERVER_MESSAGES: dict[str, str] = {
     "fallback_format": "备用号码格式有误",
     "ticket_id_conflict": "号票编号已被另一张号票使用",
     "ticket_at_other_window": "该号不在本窗口",
-    "call_next_stale": "叫号请求已过期，请重新叫号",
     "rating_exists": "该号已评价",
     "rating_id_conflict": "评价编号已被使用",
     "qr_token_unknown": "二维码无效或未找到对应预约",
