@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import BigInteger, and_, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from server.queue import closing, store
@@ -21,7 +21,7 @@ from server.sync.registry import CommandContext
 from shared.protocol.queue import CallNextArgs
 from shared.protocol.queue_rows import stamp_of
 from shared.queue import desk
-from shared.queue.calling import contenders
+from shared.queue.calling import contenders, overdue_before_ms
 from shared.queue.clock import CHINA_TZ
 from shared.queue.printing import PrintState
 from shared.sync.hlc import decode
@@ -58,17 +58,21 @@ def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, 
 
 
 def _candidate_rows(session: Session, hall_id: int, window, at: dt.datetime, rules) -> dict[str, QueueTicket]:  # noqa: ANN001
-    """The waiting tickets of today the window may call that the rule can pick (shared.queue.calling.contenders),
-    loaded whole; the rest of the queue is read as a few columns only."""
-    served = [s.business_id for s in window.services]
-    light = session.execute(select(QueueTicket.id, QueueTicket.business_id, QueueTicket.priority_class,
-                                   QueueTicket.queue_key, QueueTicket.print_state).where(
-        QueueTicket.hall_id == hall_id, QueueTicket.day == at.astimezone(CHINA_TZ).date(),
-        QueueTicket.state == "waiting", QueueTicket.business_id.in_(served),
-        or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == window.id))).all()
-    entries = [((r.business_id, r.priority_class), (stamp_of(r.queue_key), r.id), r.id) for r in light
-               if PrintState(r.print_state).callable]
+    """The waiting tickets of today the window may call that the rule can pick (shared.queue.calling.contenders):
+    the database finds, per business and class, the earliest place in line and the earliest not yet overdue;
+    only the tickets at those instants are loaded (ties included), and `contenders` settles the exact order."""
+    in_line = cast(QueueTicket.queue_key[0].as_string(), BigInteger)  # the queue key's physical ms
+    where = (QueueTicket.hall_id == hall_id, QueueTicket.day == at.astimezone(CHINA_TZ).date(),
+             QueueTicket.state == "waiting", QueueTicket.business_id.in_([s.business_id for s in window.services]),
+             or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == window.id),
+             QueueTicket.print_state.in_([p.value for p in PrintState if p.callable]))
+    group = (QueueTicket.business_id, QueueTicket.priority_class)
+    first = select(*group, func.min(in_line).label("at_ms")).where(*where).group_by(*group)
+    fresh = first.where(in_line >= overdue_before_ms(at, rules))
+    heads = union_all(first, fresh).subquery()
+    rows = session.scalars(select(QueueTicket).join(heads, and_(
+        QueueTicket.business_id == heads.c.business_id, QueueTicket.priority_class == heads.c.priority_class,
+        in_line == heads.c.at_ms)).where(*where)).unique().all()
+    entries = [((r.business_id, r.priority_class), (stamp_of(r.queue_key), r.id), r.id) for r in rows]
     wanted = contenders(entries, at, rules)
-    if not wanted:
-        return {}
-    return {r.id: r for r in session.scalars(select(QueueTicket).where(QueueTicket.id.in_(wanted)))}
+    return {r.id: r for r in rows if r.id in wanted}

@@ -63,9 +63,12 @@ def is_overdue(ticket: Ticket, now: dt.datetime, rules: CallingRules) -> bool:
     return waited(ticket.queue_key, now) > rules.max_wait
 
 
-def _overdue_before_ms(now: dt.datetime, rules: CallingRules) -> int:
+def overdue_before_ms(now: dt.datetime, rules: CallingRules) -> int:
     """Tickets whose place in line is older than this (ms) have waited longer than the maximum."""
     return to_ms(now) - rules.max_wait // dt.timedelta(milliseconds=1)
+
+
+_overdue_before_ms = overdue_before_ms
 
 
 def contenders(entries: Iterable[tuple[Hashable, tuple[object, ...], str]], now: dt.datetime,

@@ -9,6 +9,7 @@ import datetime as dt
 import threading
 import uuid
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -35,20 +36,24 @@ def _call_next(qhall, dev, sent_minutes: float = 0) -> dict:  # noqa: ANN001
     return qhall.push_many(dev, [_command(qhall, dev, "queue.call_next", args, sent_minutes)])[0]
 
 
-def test_the_server_calls_whom_the_shared_rule_chooses_from_its_rows(qhall) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("call_minute", [1, 75])  # at 75 the first ones have waited past the hour
+def test_the_server_calls_whom_the_shared_rule_chooses_from_its_rows(qhall, call_minute) -> None:  # noqa: ANN001
     kiosk, counter = qhall.device("dispenser"), qhall.device("workstation", 3)  # window 3: A first, then D
-    for i, prefix in enumerate("DADAD"):
-        qhall.issue(kiosk, prefix, minutes=i * 0.1)
+    for i, prefix in enumerate("DADADA"):
+        qhall.issue(kiosk, prefix, minutes=i * 5)
     qhall.issue(kiosk, "A", minutes=0.6, green_reason="elderly")
+    qhall.issue(kiosk, "D", minutes=25, green_reason="elderly")
     rows = qhall.rows(kiosk, "queue_ticket")
     window = next(w for w in _windows(qhall) if w.id == counter.window_id)
     rules = rules_from_row(qhall.rows(kiosk, "queue_hall_rules").get(str(qhall.hall_id))).calling
-    expected = choose_next(window, [ticket_of(r) for r in rows.values()], START + dt.timedelta(minutes=1),
-                           FairnessState(), rules)
-    answer = _call_next(qhall, counter)
+    expected = choose_next(window, [ticket_of(r) for r in rows.values()],
+                           START + dt.timedelta(minutes=call_minute), FairnessState(), rules)
+    args = {"call_id": str(uuid.uuid4()), "window_id": counter.window_id, "at": qhall.at(call_minute)}
+    answer = qhall.push_many(counter, [_command(qhall, counter, "queue.call_next", args, sent_minutes=0)])[0]
     assert answer["status"] == "accepted", answer
     assert answer["result"]["ticket_id"] == expected.ticket.id
     assert answer["result"]["reasons"] == [r.to_dict() for r in expected.reasons]
+    assert ("waited_over_max" in expected.codes) is (call_minute > 60)
     called = qhall.rows(kiosk, "queue_ticket")[expected.ticket.id]
     assert (called["state"], called["window_id"]) == ("called", counter.window_id)
     assert qhall.rows(kiosk, "queue_window")[str(counter.window_id)]["current_ticket_id"] == expected.ticket.id
