@@ -96,7 +96,15 @@ class LoadServer(Bench):
                           json={"kind": kind, "name": name, "hall_id": self.hall_id, "window_id": window_id})
         r.raise_for_status()
         body = r.json()
-        return Device(body["device_id"], body["token"], window_id)
+        device = Device(body["device_id"], body["token"], window_id)
+        # The registration may answer before its transaction is visible to the next request (seen on
+        # PostgreSQL under load): wait until the token works, as a freshly provisioned device would retry.
+        for _ in range(100):
+            if requests.get(self.base + API + "/sync/pull", params={"limit": 1}, headers=device.headers,
+                            timeout=30).status_code != 401:
+                break
+            time.sleep(0.05)
+        return device
 
     def workstation(self, window_number: int | None, user: str = "clerk") -> Device:
         dev = self.register("workstation", window_number, name=f"window {window_number}")
