@@ -73,6 +73,22 @@ class LoadServer(Bench):
             time.sleep(1.0)
         self.admin_token = self.login("admin")
 
+    def stop_server(self) -> None:
+        """Stop the server; a graceful stop waits for open long-polls, so after 10 s it is killed."""
+        if self.server is not None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                for pid in _children(self.server.pid):
+                    try:
+                        os.kill(pid, 9)
+                    except OSError:
+                        pass
+                self.server.kill()
+                self.server.wait(timeout=30)
+            self.server = None
+
     def now(self) -> dt.datetime:
         """The server's simulated clock, as seen from here (it started at 10:00 when the process did)."""
         return at(self.day, 10) + dt.timedelta(seconds=time.monotonic() - self.started_at)

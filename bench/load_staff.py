@@ -140,8 +140,14 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
 
             asyncio.run(run())
             load = os.getloadavg()
+            _report(latencies, errors, tally, peak[0], load)
         finally:
             srv.close()
+    return 0
+
+
+def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: dict[str, int], peak: float,
+            load: tuple[float, float, float]) -> None:
     summary = []
     for kind in KINDS:
         lat = latencies[kind]
@@ -150,6 +156,6 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
               f" p99 {_pct(lat, .99):.0f} ms")
         summary.append(f"{kind}_p95={_pct(lat, .95):.0f}")
     print(f"waiting devices: {tally['ok']} long-polls answered, {tally['failed']} failed; server RSS peak "
-          f"{peak[0]:.0f} MiB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak[0]:.0f}")
-    return 0
+          f"{peak:.0f} MiB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak:.0f}",
+          flush=True)
