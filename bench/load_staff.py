@@ -26,6 +26,7 @@ import httpx
 
 from bench.load_server import API, Device, LoadServer
 
+reasons: dict[str, int] = {}  # error answers by status and text, printed at the end
 KINDS = ("worklist", "case_search", "catalogue_search", "action")
 SEARCHES = ("张", "李", "电梯", "许可", "DG", "2026")
 
@@ -68,14 +69,15 @@ class Staff:
                 start = time.perf_counter()
                 try:
                     r = await self.request(http, kind)
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
+                    why = "" if r.status_code == 200 else f"{r.status_code} {r.text[:80]}"
+                except httpx.HTTPError as exc:
+                    why = type(exc).__name__
                 took = time.perf_counter() - start
-                if ok:
+                if not why:
                     out[kind].append(took)
                 else:
                     errors[kind] = errors.get(kind, 0) + 1
+                    reasons[why] = reasons.get(why, 0) + 1
                 await asyncio.sleep(self.rand.expovariate(1 / think) if think > 0 else 0)
 
 
@@ -161,5 +163,7 @@ def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: di
     print(f"waiting devices: {tally['ok']} long-polls answered, {tally['failed']} failed; {tally['unfinished']} "
           f"devices or sessions still waiting for an answer at the end; server RSS peak "
           f"{peak:.0f} MiB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if reasons:
+        print("errors by answer: " + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:5]))
     print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak:.0f}",
           flush=True)
