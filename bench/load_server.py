@@ -73,6 +73,18 @@ class LoadServer(Bench):
             time.sleep(1.0)
         self.admin_token = self.login("admin")
 
+    def server_errors(self) -> dict[str, int]:
+        """The exceptions the server logged (its stderr), by their last line: what a 500 answer hid."""
+        found: dict[str, int] = {}
+        log = self.work / "server.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                end = next((j for j in range(i + 1, len(lines)) if lines[j] and not lines[j][0].isspace()), None)
+                if end is not None:
+                    found[lines[end][:160]] = found.get(lines[end][:160], 0) + 1
+        return found
+
     def stop_server(self) -> None:
         """Stop the server; a graceful stop waits for open long-polls, so after 10 s it is killed."""
         if self.server is not None:

@@ -145,6 +145,8 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
 
             asyncio.run(run())
             load = os.getloadavg()
+            for line, n in srv.server_errors().items():
+                print(f"server log: {n}× {line}")
             _report(latencies, errors, tally, peak[0], load)
         finally:
             srv.close()
