@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS)
     serve.add_argument("--tls-cert", default=argparse.SUPPRESS, help="PEM certificate chain: serve HTTPS")
     serve.add_argument("--tls-key", default=argparse.SUPPRESS, help="PEM private key of --tls-cert")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    serve.add_argument("--no-access-log", action="store_true", help="do not log every request")
     sub.add_parser("migrate", help="bring the database up to date and exit")
     sub.add_parser("load-demo", help="load the demo centre and catalogue (idempotent)")
     prov = sub.add_parser("provision", help="register a device for a hall and write its ready config file")
@@ -77,15 +79,22 @@ def main(argv: list[str] | None = None) -> int:
         return provision(args, settings, database)
     import uvicorn
 
+    from server.core.serving import proxy_options
+    tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)} if settings.tls else {}
+    options = {"host": args.host or settings.host, "port": args.port or settings.port, "log_level": "info",
+               "access_log": not getattr(args, "no_access_log", False), "backlog": 4096,
+               **tls, **proxy_options(settings)}
+    workers = getattr(args, "workers", 1)
+    if workers > 1:  # each worker process builds its own app (server.runtime.served_app) on the migrated database
+        database.dispose()
+        uvicorn.run("server.runtime:served_app", factory=True, workers=workers, **options)
+        return 0
     from server.main import create_app
     from server.runtime import start_background
     settings.migrate_on_start = False
     app = create_app(settings, database=database)
     start_background(app)
-    from server.core.serving import proxy_options
-    tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)} if settings.tls else {}
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info",
-                **tls, **proxy_options(settings))
+    uvicorn.run(app, **options)
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from shared.protocol.queue_rows import call_row, row_after, ticket_of, window_row
 from shared.queue import desk, lifecycle
-from shared.queue.calling import Decision, choose_next
+from shared.queue.calling import Decision, Reason, choose_next
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Window
 from shared.queue.errors import CallRefused
@@ -21,6 +21,7 @@ from shared.queue.hall_rules import RULES_TABLE, rules_from_row
 from shared.queue.rules import CallingRules
 from shared.queue.tickets import Ticket, TicketState
 from shared.sync.client import SyncClient
+from shared.sync.errors import SyncFailed
 
 VERSION = 1
 
@@ -76,13 +77,52 @@ class QueueDesk:
 
     # -- actions -----------------------------------------------------------------------------------------
     def call_next(self) -> Decision:
-        rows = self._rows()
+        """顺呼. Online the server decides (`queue.call_next`, so concurrent windows never lose a claim);
+        offline — or when the server cannot be reached now — this counter decides from its cache and claims."""
         status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
-        result = desk.call_next(self.window, status, [ticket_of(r) for r in rows.values()], self.clock(),
-                                self.rules, self.clerk)
+        try:
+            self._decide(status)  # refuses here what the server would refuse too (paused, busy…)
+        except CallRefused as refused:
+            if refused.code != "no_ticket_waiting" or not self.sync.online:
+                raise  # the server may know of tickets this cache has not pulled yet
+        if self.sync.online:
+            decided = self._call_next_on_server()
+            if decided is not None:
+                return decided
+        rows, result = self._decide(status)  # from the cache as it is now (the attempt may have pulled)
         self._call(rows[result.ticket.id], result.ticket, "next", result.decision)
         self.fairness = result.status.fairness
         return result.decision
+
+    def _decide(self, status: desk.WindowStatus) -> tuple[dict[str, dict], desk.CallResult]:
+        rows = self._rows()
+        return rows, desk.call_next(self.window, status, [ticket_of(r) for r in rows.values()], self.clock(),
+                                    self.rules, self.clerk)
+
+    def _call_next_on_server(self) -> Decision | None:
+        """The server's decision, pulled into the cache; None when it could not be reached (then the command
+        stays queued and the server refuses it as stale if it arrives late, or as `window_busy` after the
+        local call that follows)."""
+        now = self.clock()  # the server refuses it if its HLC stamp (server-corrected) is 15 s old on arrival
+        queued = self.sync.submit("queue.call_next", VERSION, {"call_id": str(uuid.uuid4()),
+                                                               "window_id": self.window.id, "at": now.isoformat()})
+        try:
+            answer = self.sync.answer_now(queued.command_id)
+        except SyncFailed:
+            return None
+        if answer is None:
+            return None
+        if answer["status"] != "accepted":
+            self.sync.acknowledge(queued.command_id)  # told to the clerk here, not in the rejections list
+            details = {k: v for k, v in (answer["details"] or {}).items() if k not in ("code", "message")}
+            raise CallRefused(answer["code"] or "call_refused", answer["message"] or "", **details)
+        result = answer["result"] or {}
+        ticket = ticket_of(self.sync.rows("queue_ticket")[result["ticket_id"]])
+        reasons = tuple(Reason(r["code"], tuple((k, v) for k, v in r.items() if k != "code"))
+                        for r in result.get("reasons", []))
+        self.fairness = self.fairness.after(ticket.priority_class, self.rules.fairness)
+        self.last_decision = Decision(self.window.id, ticket, reasons, self.fairness)
+        return self.last_decision
 
     def call_specific(self, display: str) -> Decision:
         rows = self._rows()

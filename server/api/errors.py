@@ -8,7 +8,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError, TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.calendar import CalendarNotPublished
@@ -74,6 +74,16 @@ def install(app: FastAPI) -> None:
     async def _data(request: Request, exc: DataError) -> JSONResponse:
         log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
         return envelope(422, "value_rejected", "数据库拒绝了该数值（value refused by the database）")
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: Exception) -> JSONResponse:
+        # A locked SQLite file or an exhausted connection pool under load: the request did nothing (its unit of
+        # work rolled back), so the client may simply retry — 503, never a 500.
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        answer = envelope(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）")
+        answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -55,6 +55,8 @@ def _now(request: Request) -> dt.datetime:
     return request.app.state.clock()
 
 
+
+
 def _ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 

@@ -4,7 +4,7 @@ server/queue/jobs.py's."""
 
 from __future__ import annotations
 
-from server.queue import desk, issue, rate
+from server.queue import call_next, desk, issue, rate
 from server.queue.errors import rejected_from
 from server.sync.registry import CommandSpec, Registry
 from shared.protocol.queue import COMMANDS, VERSION
@@ -17,6 +17,7 @@ HANDLERS = {
     "queue.issue": (issue.handle_issue, frozenset({"dispenser", "workstation"}), None),
     "queue.print": (issue.handle_print, frozenset({"dispenser", "workstation"}), None),
     "queue.call": (desk.handle_call, WORKSTATION, CLERK),
+    "queue.call_next": (call_next.handle_call_next, WORKSTATION, CLERK),
     "queue.recall": (desk.handle_recall, WORKSTATION, CLERK),
     "queue.start": (desk.handle_start, WORKSTATION, CLERK),
     "queue.finish": (desk.handle_finish, WORKSTATION, CLERK),

@@ -71,6 +71,8 @@ def register_device(session: Session, *, kind: str, name: str, hall_id: int,
 
 def authenticate(session: Session, authorization: str | None, staff_token: str | None,
                  now: dt.datetime) -> DeviceContext:
+    """The device (and staff member) a request comes from, both checked on every request (a revoked, rotated
+    or moved device counts at once, whichever server process answers)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
     cred = session.scalars(select(SyncDevice).where(
@@ -87,7 +89,7 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
         if device.kind != "workstation":
             raise AuthError(403, "staff_login_not_allowed", "此类设备不能登录工作人员（only workstations take a staff login）")
         row = session.get(AuthToken, hash_token(staff_token))
-        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
+        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.device_id:
             raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
         staff = session.get(StaffUser, row.user_id)
         if staff is None or not staff.active:

@@ -105,6 +105,16 @@ class CallArgs(Request):
     reasons: list[dict] = Field(default_factory=list, max_length=10)
 
 
+class CallNextArgs(Request):
+    """`queue.call_next` (workstation, clerk; online only): call the next ticket for the window, chosen by the
+    server from its own state with the shared calling rules, so concurrent windows never lose a claim. `at` is
+    the call's time on the counter's clock, as for `queue.call`; a request whose HLC stamp is older than 15 s
+    when it arrives is refused (`call_next_stale`) — the clerk has meanwhile called from the local view."""
+    call_id: str = Field(pattern=UUID)
+    window_id: int
+    at: Moment
+
+
 class TransferArgs(Request):
     """`queue.transfer` (workstation, clerk): to another business or a named window (exactly one)."""
     ticket_id: str = Field(pattern=UUID)
@@ -144,6 +154,7 @@ COMMANDS: dict[str, type[Request]] = {
     "queue.issue": IssueArgs,
     "queue.print": PrintArgs,
     "queue.call": CallArgs,
+    "queue.call_next": CallNextArgs,
     "queue.recall": TicketActionArgs,
     "queue.start": TicketActionArgs,
     "queue.finish": TicketActionArgs,

@@ -13,7 +13,7 @@ Order of rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from shared.queue.clock import to_ms, waited
@@ -63,9 +63,32 @@ def is_overdue(ticket: Ticket, now: dt.datetime, rules: CallingRules) -> bool:
     return waited(ticket.queue_key, now) > rules.max_wait
 
 
-def _overdue_before_ms(now: dt.datetime, rules: CallingRules) -> int:
+def overdue_before_ms(now: dt.datetime, rules: CallingRules) -> int:
     """Tickets whose place in line is older than this (ms) have waited longer than the maximum."""
     return to_ms(now) - rules.max_wait // dt.timedelta(milliseconds=1)
+
+
+_overdue_before_ms = overdue_before_ms
+
+
+def contenders(entries: Iterable[tuple[Hashable, tuple[object, ...], str]], now: dt.datetime,
+               rules: CallingRules) -> set[str]:
+    """The tickets `choose_next` can pick or name in its reasons, from (group, place, id) of every ticket the
+    window may call — group: (business, priority class); place: `_place`'s key, queue key first. Every rule
+    of `choose_next` takes the first in line of some group (all of the group's overdue tickets come first), and
+    the "passed over" reason after an escalation names the first one not overdue, so per group the first and
+    the first not overdue are enough: `choose_next` over them decides exactly as over all (the server then
+    loads a dozen tickets, not the whole day's queue)."""
+    limit = _overdue_before_ms(now, rules)
+    first: dict[Hashable, tuple[tuple[object, ...], str]] = {}
+    first_fresh: dict[Hashable, tuple[tuple[object, ...], str]] = {}
+    for group, place, ticket_id in entries:
+        entry = (place, ticket_id)
+        if group not in first or entry < first[group]:
+            first[group] = entry
+        if place[0].physical_ms >= limit and (group not in first_fresh or entry < first_fresh[group]):
+            first_fresh[group] = entry
+    return {e[1] for e in first.values()} | {e[1] for e in first_fresh.values()}
 
 
 def _place(ticket: Ticket) -> tuple[object, ...]:

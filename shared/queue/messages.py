@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "window_not_paused": "本窗口未暂停",
     "window_busy": "请先办结或处理当前号",
     "no_ticket_waiting": "当前无人等候",
+    "call_next_stale": "叫号请求送达太迟，未执行",
     "ticket_claimed_elsewhere": "该号已被其他窗口呼叫",
     "service_closed": "该业务今日已停止叫号",
     # ratings (好差评)

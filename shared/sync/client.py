@@ -222,6 +222,25 @@ class SyncClient:
             self.online, self.last_error, self.last_error_code = True, None, None
             self.last_success_at = dt.datetime.fromtimestamp(self.clock.wall_ms() / 1000, dt.timezone.utc)
 
+    def answer_now(self, command_id: str) -> dict | None:
+        """Push and pull now, in the caller's thread (an online action that waits for the server's decision),
+        and return the command's stored answer (status, code, message, details, result), or None while it is
+        still unanswered. Raises SyncFailed, recording it, when the server cannot be reached."""
+        failure = None
+        try:
+            self.sync_once()
+        except SyncFailed as exc:  # the push may have been answered before the pull failed
+            failure = exc
+        with self.engine.connect() as conn:
+            row = conn.execute(select(outbox_table.c.status, outbox_table.c.code, outbox_table.c.message,
+                                      outbox_table.c.details, outbox_table.c.result)
+                               .where(outbox_table.c.command_id == command_id)).first()
+        if row is not None and row.status != "pending":
+            return dict(row._mapping)
+        if failure is not None:
+            raise failure
+        return None
+
     # -- status and rejections ---------------------------------------------------------------------------
     def on_rejected(self, listener: Callable[[list[RejectedCommand]], None]) -> None:
         self._listeners.append(listener)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from shared.queue import desk
 from shared.queue import lifecycle as lc
-from shared.queue.calling import choose_next, is_overdue, may_call
+from shared.queue.calling import choose_next, contenders, is_overdue, may_call
 from shared.queue.estimates import people_ahead
 from shared.queue.fairness import FairnessState
 from shared.queue.rules import CallingRules, FairnessRatio
@@ -135,3 +135,16 @@ def test_people_ahead_up_to_a_bound_agrees_with_the_full_count(tickets, windows,
             assert bounded[ticket_id] == n
         else:
             assert n is None or n > bound
+
+
+@SETTINGS
+@given(queues(max_size=20), st.sampled_from(ALL_WINDOWS), fairness_states, st.integers(0, 120))
+def test_the_contenders_alone_give_the_same_decision_and_reasons(tickets, win, fairness, now_minute) -> None:
+    """What the server's call-next loads (calling.contenders: per business and class the first in line and
+    the first not overdue) decides exactly as the whole queue, explanation included."""
+    now = at(now_minute)
+    callable_ = [t for t in tickets if may_call(win, t)]
+    picked = contenders((((t.business_id, t.priority_class), (t.queue_key, t.id), t.id) for t in callable_), now,
+                        RULES)
+    assert choose_next(win, [t for t in tickets if t.id in picked], now, fairness, RULES) == \
+        choose_next(win, tickets, now, fairness, RULES)

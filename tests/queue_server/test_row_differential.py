@@ -124,6 +124,7 @@ def test_ticket_call_window_and_rating_rows_match_the_servers(hall: Hall) -> Non
 
     counter = hall.counter(1)
     counter.sync.sync_once()
+    counter.sync.online = False  # a call's optimistic rows are the offline path's (online the server decides)
     decision = counter.desk.call_next()
     call_id = next(pk for pk, r in counter.sync.rows("queue_call").items() if r["ticket_id"] == decision.ticket.id)
     ticket_before = dict(counter.sync.rows("queue_ticket")[decision.ticket.id])

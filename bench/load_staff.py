@@ -1,0 +1,171 @@
+"""Staff load: `python -m bench.load --staff [--sessions 400] [--waiting 2000] [--duration 60] [--think 2.0]`.
+
+Staff sessions (each a workstation provisioned and logged in through the API: clerks and approvers in turn)
+work for `--duration` seconds — their to-do list, a case search, a catalogue search and an action (a
+one-command push from their workstation), each followed by a think time (exponential, mean `--think` s) —
+while `--waiting` hall devices hold the events long-poll (re-polling at once when it times out). All of it
+from one asyncio loop (httpx for the staff, raw sockets for the waiting devices). Prints p50/p95/p99 per
+request kind, errors, and the server's memory with everyone connected. Scale it down with the flags on a
+small machine: the client side shares the CPU with the server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from bench.load_server import API, Device, LoadServer
+
+reasons: dict[str, int] = {}  # error answers by status and text, printed at the end
+KINDS = ("worklist", "case_search", "catalogue_search", "action")
+SEARCHES = ("张", "李", "电梯", "许可", "DG", "2026")
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * p) - 1)] * 1000 if ordered else float("nan")
+
+
+class Staff:
+    """One staff session: its workstation, its staff token, its latencies per kind."""
+
+    def __init__(self, srv: LoadServer, dev: Device, user: str, seed: int) -> None:
+        self.srv, self.dev, self.user = srv, dev, user
+        self.rand = random.Random(seed)
+        self.seq = 0
+
+    async def request(self, http: httpx.AsyncClient, kind: str) -> httpx.Response:
+        staff = {"Authorization": f"Bearer {self.dev.staff}"}
+        if kind == "worklist":
+            return await http.get(API + "/worklists/todo", headers=staff)
+        if kind == "case_search":
+            return await http.post(API + "/cases/search", headers=staff,  # names go in the body, never the URL
+                                   json={"name": self.rand.choice(SEARCHES), "limit": 50})
+        if kind == "catalogue_search":
+            return await http.get(API + "/catalogue/items", params={"q": self.rand.choice(SEARCHES)})
+        self.seq += 1
+        ms = int(self.srv.now().timestamp() * 1000)
+        command = {"seq": self.seq, "command_id": str(uuid.uuid4()), "name": "fact.record", "version": 1,
+                   "args": {"fact_id": str(uuid.uuid4()), "kind": "note", "body": {"by": self.user}},
+                   "base": None, "hlc": f"{ms:013d}-00000-{self.dev.id[:8]}"}
+        return await http.post(API + "/sync/push", headers=self.dev.headers,
+                               json={"device": self.dev.id, "protocol_version": 1, "commands": [command]})
+
+    async def work(self, until: float, think: float, out: dict[str, list[float]], errors: dict[str, int]) -> None:
+        async with httpx.AsyncClient(base_url=self.srv.base, timeout=60) as http:
+            await asyncio.sleep(self.rand.uniform(0, think))  # sessions do not all start in step
+            while time.monotonic() < until:
+                kind = self.rand.choice(KINDS)
+                start = time.perf_counter()
+                try:
+                    r = await self.request(http, kind)
+                    why = "" if r.status_code == 200 else f"{r.status_code} {r.text[:80]}"
+                except httpx.HTTPError as exc:
+                    why = type(exc).__name__
+                took = time.perf_counter() - start
+                if not why:
+                    out[kind].append(took)
+                else:
+                    errors[kind] = errors.get(kind, 0) + 1
+                    reasons[why] = reasons.get(why, 0) + 1
+                await asyncio.sleep(self.rand.expovariate(1 / think) if think > 0 else 0)
+
+
+async def _wait_loop(port: int, token: str, until: float, timeout: float, tally: dict[str, int]) -> None:
+    """A hall device holding the events long-poll, re-polling whenever it times out."""
+    while time.monotonic() < until:
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write((f"GET {API}/sync/events?since=1000000000&timeout={timeout} HTTP/1.1\r\nHost: bench\r\n"
+                          f"Authorization: Bearer {token}\r\nConnection: close\r\n\r\n").encode())
+            await writer.drain()
+            data = await asyncio.wait_for(reader.read(), timeout + 30)
+            writer.close()
+            tally["ok" if data.startswith(b"HTTP/1.1 200") else "failed"] += 1
+        except (OSError, TimeoutError):
+            tally["failed"] += 1
+            await asyncio.sleep(1)
+
+
+def _provision(srv: LoadServer, sessions: int, waiting: int) -> tuple[list[Staff], list[Device]]:
+    users = ("clerk", "approver")
+    with ThreadPoolExecutor(8) as pool:
+        staff = list(pool.map(lambda i: Staff(srv, srv.workstation(None, users[i % 2]), users[i % 2], i),
+                              range(sessions)))
+        displays = list(pool.map(lambda i: srv.register("display", name=f"display {i}"), range(waiting)))
+    return staff, displays
+
+
+def main(args: argparse.Namespace, rest: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load --staff")
+    parser.add_argument("--sessions", type=int, default=400)
+    parser.add_argument("--waiting", type=int, default=2000)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time between requests (s)")
+    parser.add_argument("--poll", type=float, default=25.0, help="the waiting devices' long-poll timeout (s)")
+    own = parser.parse_args(rest)
+    with tempfile.TemporaryDirectory(prefix="govhall-staff-") as tmp:
+        srv = LoadServer("postgresql" if args.db == "pg" else "sqlite", Path(tmp), args.day, args.workers)
+        try:
+            srv.start()
+            idle = srv.rss_mb()
+            start = time.perf_counter()
+            staff, displays = _provision(srv, own.sessions, own.waiting)
+            print(f"database: {args.db}; workers {args.workers}; cpus {os.cpu_count()}; provisioned {len(staff)} "
+                  f"staff workstations and {len(displays)} displays through the API in "
+                  f"{time.perf_counter() - start:.1f} s; idle server RSS {idle:.0f} MiB", flush=True)
+            latencies: dict[str, list[float]] = {k: [] for k in KINDS}
+            errors: dict[str, int] = {}
+            tally = {"ok": 0, "failed": 0, "unfinished": 0}
+            peak = [0.0]
+
+            async def run() -> None:
+                until = time.monotonic() + own.duration
+                tasks = [asyncio.create_task(_wait_loop(srv.port, d.token, until, own.poll, tally))
+                         for d in displays]
+                await asyncio.sleep(min(5.0, own.duration / 4))  # the devices are waiting before staff start
+                tasks += [asyncio.create_task(s.work(until, own.think, latencies, errors)) for s in staff]
+                while time.monotonic() < until:
+                    await asyncio.sleep(2)
+                    peak[0] = max(peak[0], srv.rss_mb())
+                done, late = await asyncio.wait(tasks, timeout=own.poll + 35)
+                for task in late:  # a request still unanswered long after the end: counted, not waited for
+                    task.cancel()
+                tally["unfinished"] = len(late)
+
+            asyncio.run(run())
+            load = os.getloadavg()
+            for line, n in srv.server_errors().items():
+                print(f"server log: {n}× {line}")
+            _report(latencies, errors, tally, peak[0], load)
+        finally:
+            srv.close()
+    return 0
+
+
+def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: dict[str, int], peak: float,
+            load: tuple[float, float, float]) -> None:
+    summary = []
+    for kind in KINDS:
+        lat = latencies[kind]
+        p50 = statistics.median(lat) * 1000 if lat else float("nan")
+        print(f"{kind}: {len(lat)} requests, {errors.get(kind, 0)} errors; p50 {p50:.0f} ms, p95 {_pct(lat, .95):.0f} ms,"
+              f" p99 {_pct(lat, .99):.0f} ms")
+        summary.append(f"{kind}_p95={_pct(lat, .95):.0f}")
+    print(f"waiting devices: {tally['ok']} long-polls answered, {tally['failed']} failed; {tally['unfinished']} "
+          f"devices or sessions still waiting for an answer at the end; server RSS peak "
+          f"{peak:.0f} MiB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if reasons:
+        print("errors by answer: " + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:5]))
+    print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak:.0f}",
+          flush=True)

@@ -1,0 +1,78 @@
+"""`queue.call_next`: a counter online asks the server to call the next ticket for its window. The server
+decides from its own rows with the shared rule (shared.queue.desk.call_next over shared.queue.calling), inside
+the push's transaction — which holds the hall's change counter, so calls of one hall are decided one after
+another and two windows never get the same ticket. Nothing is lost to a race: there is no claim to lose.
+
+Offline the counter decides from its cache and claims with `queue.call` (server/queue/desk.py), as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, and_, cast, func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from server.queue import closing, store
+from server.queue.config import load_hall_config
+from server.queue.desk import _publish_ticket, _record_call, _set_current, _window
+from server.queue.errors import reject
+from server.queue.models import QueueTicket
+from server.sync.registry import CommandContext
+from shared.protocol.queue import CallNextArgs
+from shared.protocol.queue_rows import stamp_of
+from shared.queue import desk
+from shared.queue.calling import contenders, overdue_before_ms
+from shared.queue.clock import CHINA_TZ
+from shared.queue.printing import PrintState
+from shared.sync.hlc import decode
+
+# An online request arrives within a second or two of its command's HLC stamp (the counter's clock corrected
+# by the server offset it measured, never behind it). One that comes later was held up by the network, and
+# the counter has meanwhile called from its own view.
+STALE_AFTER = dt.timedelta(seconds=15)
+
+
+def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, base: dict | None) -> dict:
+    at = args.at.astimezone(dt.timezone.utc)
+    sent = dt.datetime.fromtimestamp(decode(ctx.hlc)[0] / 1000, dt.timezone.utc)
+    if ctx.now - sent > STALE_AFTER:
+        raise reject("call_next_stale", window=args.window_id, sent_at=sent.isoformat(),
+                     received_at=ctx.now.isoformat())
+    config = load_hall_config(session, ctx.device.hall_id)
+    window = _window(config, ctx, args.window_id)
+    state = store.window_state(session, ctx.device.hall_id, window.id)
+    rows = _candidate_rows(session, ctx.device.hall_id, window, at, config.rules.calling)
+    tickets = [store.ticket_of(r) for r in rows.values()] + store.tickets_at_window(session, window.id)
+    result = desk.call_next(window, store.status_of(state), tickets, at, config.rules.calling,
+                            clerk_id=ctx.device.user)
+    row = rows[result.ticket.id]
+    closing.check_may_call(config, row, at)
+    store.save_ticket(row, result.ticket, ctx.now)
+    store.save_status(state, result.status)
+    reasons = [r.to_dict() for r in result.decision.reasons][:10]
+    _record_call(session, ctx, args.call_id, row.display, row.id, window, "call", "next", at, True, reasons)
+    _publish_ticket(ctx, row)
+    _set_current(session, ctx, window.id, row.id, at)
+    return {"ticket_id": row.id, "display": row.display, "window_id": window.id, "state": row.state,
+            "reasons": reasons}
+
+
+def _candidate_rows(session: Session, hall_id: int, window, at: dt.datetime, rules) -> dict[str, QueueTicket]:  # noqa: ANN001
+    """The waiting tickets of today the window may call that the rule can pick (shared.queue.calling.contenders):
+    the database finds, per business and class, the earliest place in line and the earliest not yet overdue;
+    only the tickets at those instants are loaded (ties included), and `contenders` settles the exact order."""
+    in_line = cast(QueueTicket.queue_key[0].as_string(), BigInteger)  # the queue key's physical ms
+    where = (QueueTicket.hall_id == hall_id, QueueTicket.day == at.astimezone(CHINA_TZ).date(),
+             QueueTicket.state == "waiting", QueueTicket.business_id.in_([s.business_id for s in window.services]),
+             or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == window.id),
+             QueueTicket.print_state.in_([p.value for p in PrintState if p.callable]))
+    group = (QueueTicket.business_id, QueueTicket.priority_class)
+    first = select(*group, func.min(in_line).label("at_ms")).where(*where).group_by(*group)
+    fresh = first.where(in_line >= overdue_before_ms(at, rules))
+    heads = union_all(first, fresh).subquery()
+    rows = session.scalars(select(QueueTicket).join(heads, and_(
+        QueueTicket.business_id == heads.c.business_id, QueueTicket.priority_class == heads.c.priority_class,
+        in_line == heads.c.at_ms)).where(*where)).unique().all()
+    entries = [((r.business_id, r.priority_class), (stamp_of(r.queue_key), r.id), r.id) for r in rows]
+    wanted = contenders(entries, at, rules)
+    return {r.id: r for r in rows if r.id in wanted}

@@ -1,0 +1,124 @@
+"""Server-side call-next (`queue.call_next`): the server picks the window's next ticket from its own rows with
+the shared rule, so windows calling at the same moment never lose a claim and never call one ticket twice.
+The concurrent test runs the app under uvicorn on loopback with 8 counters pushing from their own threads
+(PostgreSQL: real concurrent transactions; SQLite: serialised by its lock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from server.core.settings import Settings
+from server.main import create_app
+from server.queue.models import QueueCall, QueueTicket
+from shared.protocol.queue_rows import ticket_of
+from shared.queue.calling import choose_next
+from shared.queue.fairness import FairnessState
+from shared.queue.hall_rules import rules_from_row
+from tests.live import live_server
+from tests.queue_server.support import START
+
+
+def _command(qhall, dev, name: str, args: dict, sent_minutes: float = 1) -> dict:  # noqa: ANN001
+    """A command stamped by the counter's HLC at START + `sent_minutes` (the server clock stays at START)."""
+    command = qhall.command(dev, name, args)
+    sent_ms = int((START + dt.timedelta(minutes=sent_minutes)).timestamp() * 1000)
+    return {**command, "hlc": f"{sent_ms:013d}-00000-{dev.id[:8]}"}
+
+
+def _call_next(qhall, dev, sent_minutes: float = 0) -> dict:  # noqa: ANN001
+    args = {"call_id": str(uuid.uuid4()), "window_id": dev.window_id, "at": qhall.at(1)}
+    return qhall.push_many(dev, [_command(qhall, dev, "queue.call_next", args, sent_minutes)])[0]
+
+
+@pytest.mark.parametrize("call_minute", [1, 75])  # at 75 the first ones have waited past the hour
+def test_the_server_calls_whom_the_shared_rule_chooses_from_its_rows(qhall, call_minute) -> None:  # noqa: ANN001
+    kiosk, counter = qhall.device("dispenser"), qhall.device("workstation", 3)  # window 3: A first, then D
+    for i, prefix in enumerate("DADADA"):
+        qhall.issue(kiosk, prefix, minutes=i * 5)
+    qhall.issue(kiosk, "A", minutes=0.6, green_reason="elderly")
+    qhall.issue(kiosk, "D", minutes=25, green_reason="elderly")
+    rows = qhall.rows(kiosk, "queue_ticket")
+    window = next(w for w in _windows(qhall) if w.id == counter.window_id)
+    rules = rules_from_row(qhall.rows(kiosk, "queue_hall_rules").get(str(qhall.hall_id))).calling
+    expected = choose_next(window, [ticket_of(r) for r in rows.values()],
+                           START + dt.timedelta(minutes=call_minute), FairnessState(), rules)
+    args = {"call_id": str(uuid.uuid4()), "window_id": counter.window_id, "at": qhall.at(call_minute)}
+    answer = qhall.push_many(counter, [_command(qhall, counter, "queue.call_next", args, sent_minutes=0)])[0]
+    assert answer["status"] == "accepted", answer
+    assert answer["result"]["ticket_id"] == expected.ticket.id
+    assert answer["result"]["reasons"] == [r.to_dict() for r in expected.reasons]
+    assert ("waited_over_max" in expected.codes) is (call_minute > 60)
+    called = qhall.rows(kiosk, "queue_ticket")[expected.ticket.id]
+    assert (called["state"], called["window_id"]) == ("called", counter.window_id)
+    assert qhall.rows(kiosk, "queue_window")[str(counter.window_id)]["current_ticket_id"] == expected.ticket.id
+
+
+def test_a_busy_window_an_empty_queue_and_a_stale_request_are_refused(qhall) -> None:  # noqa: ANN001
+    kiosk, counter = qhall.device("dispenser"), qhall.device("workstation", 2)
+    assert _call_next(qhall, counter)["code"] == "no_ticket_waiting"
+    qhall.issue(kiosk, "A")
+    qhall.issue(kiosk, "A")
+    assert _call_next(qhall, counter)["status"] == "accepted"
+    assert _call_next(qhall, counter)["code"] == "window_busy"
+    late = _call_next(qhall, counter, sent_minutes=-1)  # sent a minute before the server got it
+    assert (late["status"], late["code"]) == ("rejected", "call_next_stale")
+
+
+def test_eight_windows_calling_at_once_lose_no_claim_and_call_no_ticket_twice(qhall, database, qclock) -> None:  # noqa: ANN001
+    kiosk = qhall.device("dispenser")
+    counters = [qhall.device("workstation", n) for n in range(1, 9)]
+    tickets = [qhall.issue(kiosk, prefix, minutes=i * 0.01)[0] for i, prefix in enumerate("AADDCCBE" * 5)]
+    app = create_app(Settings(migrate_on_start=False, password_iterations=1000), database=database, clock=qclock)
+    answers: dict[int, list[dict]] = {c.window_id: [] for c in counters}
+    gate = threading.Barrier(len(counters))
+
+    def window(dev) -> None:  # noqa: ANN001
+        http, current = requests.Session(), None
+        gate.wait()
+        while True:
+            commands = []
+            if current:
+                args = {"ticket_id": current, "window_id": dev.window_id, "at": qhall.at(1)}
+                commands += [qhall.command(dev, "queue.start", args), qhall.command(dev, "queue.finish", args)]
+            commands.append(_command(qhall, dev, "queue.call_next", {"call_id": str(uuid.uuid4()),
+                                                                     "window_id": dev.window_id, "at": qhall.at(1)},
+                                     sent_minutes=0))
+            r = http.post(base + "/api/v1/sync/push", headers=dev.headers, timeout=60,
+                          json={"device": dev.id, "protocol_version": 1, "commands": commands})
+            r.raise_for_status()
+            results = r.json()["results"]
+            assert all(x["status"] == "accepted" for x in results[:-1]), results
+            answers[dev.window_id].append(results[-1])
+            if results[-1]["status"] != "accepted":
+                return
+            current = results[-1]["result"]["ticket_id"]
+
+    with live_server(app) as base:
+        threads = [threading.Thread(target=window, args=(c,)) for c in counters]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    codes = [a["code"] for per_window in answers.values() for a in per_window if a["status"] != "accepted"]
+    assert codes == ["no_ticket_waiting"] * len(counters)  # each window stops only when nobody is left
+    called = [a["result"]["ticket_id"] for per_window in answers.values() for a in per_window
+              if a["status"] == "accepted"]
+    assert sorted(called) == sorted(tickets)  # every ticket called once, none twice, no claim lost
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(QueueCall).where(QueueCall.accepted.is_(False))) == 0
+        assert s.scalar(select(func.count(QueueCall.ticket_id.distinct()))) == len(tickets)
+        per_ticket = s.execute(select(QueueCall.ticket_id, func.count()).group_by(QueueCall.ticket_id)).all()
+        assert {n for _, n in per_ticket} == {1}
+        states = s.scalars(select(QueueTicket.state).where(QueueTicket.id.in_(tickets))).all()
+    assert states == ["finished"] * len(tickets)  # each served in turn, the last one with the final request
+
+
+def _windows(qhall):  # noqa: ANN001, ANN202
+    from client.services.reference import load_reference
+    return list(load_reference(qhall.db.engine).windows.values())
