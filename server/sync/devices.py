@@ -89,7 +89,7 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
         if device.kind != "workstation":
             raise AuthError(403, "staff_login_not_allowed", "此类设备不能登录工作人员（only workstations take a staff login）")
         row = session.get(AuthToken, hash_token(staff_token))
-        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.device_id:
+        if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
             raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
         staff = session.get(StaffUser, row.user_id)
         if staff is None or not staff.active:
