@@ -85,6 +85,7 @@ MESSAGES: dict[str, str] = {
     "invalid_history": "办件记录不完整",
     "decryption_failed": "个人信息无法解密",
     "key_unavailable": "缺少个人信息加密密钥",
+    "key_id_invalid": "个人信息加密密钥编号有误（只能用字母、数字、-、_）",
     "approval_error": "审批操作失败",
 }
 

@@ -13,7 +13,7 @@ from tests.queue_server.test_row_differential import INDEX_KEY, NOW, Hall, hall 
 
 def _issue(h: Hall, count: int) -> list[str]:
     dispenser = h.device("dispenser", "dispenser")
-    desk = TicketDesk(dispenser, load_directory(dispenser.engine), index_key=INDEX_KEY, now=lambda: NOW)
+    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=INDEX_KEY, now=lambda: NOW)
     desk.track_today()
     dispenser.sync_once()
     a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
