@@ -11,6 +11,7 @@ import pytest
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
 from shared.queue.appointments import CheckInStatus
+from shared.sync.errors import SyncFailed
 from tests.kiosk.conftest import INDEX_KEY, MONDAY_10, make_device, ticket_key
 from tests.kiosk.test_appointment_qr import book
 
@@ -53,5 +54,13 @@ def test_offline_the_kiosk_matches_only_what_it_synced(hall, cache, server_clock
     cached = desk.find_appointment(PERSON)
     assert cached is not None and cached.appointment.business_id == business["A"]
     assert desk.find_appointment(OTHER) is None  # booked after the last sync: not known offline
+    with pytest.raises(SyncFailed):
+        desk.sync.sync_once()
     network.down = False
-    assert desk.find_appointment(OTHER).appointment.business_id == business["B"]
+    asked = []
+    network.request = lambda *a, **kw: asked.append(a) or network.http.request(*a, **kw)
+    assert desk.find_appointment(OTHER) is None and asked == []  # the last sync found no network: no wait
+    desk.sync.sync_once()
+    asked.clear()
+    assert desk.find_appointment(OTHER).appointment.business_id == business["B"]  # online again: asked
+    assert asked and all(OTHER not in str(a) for a in asked)  # the URL carries no ID number
