@@ -28,6 +28,7 @@ from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.hlc import decode
 from shared.protocol.queue_rows import moment, row_after, ticket_of, ticket_row, window_statuses
+from kiosk.services import card_match
 from kiosk.services.queue_rows import appointments_of, booked_by_token, tickets_of
 from kiosk.services.reference import HallDirectory
 
@@ -94,12 +95,15 @@ class TicketDesk:
                 for e in self.directory.entries}
 
     def find_appointment(self, person_id: str) -> CheckIn | None:
-        """Today's appointment of this person (raises IssueRefused check_in_too_early)."""
-        key = self.person_key(person_id)
-        if key is None:
-            return None
+        """Today's appointment of this person (raises IssueRefused check_in_too_early): the server matches the
+        card when it can be asked, the cache under the hall's ticket key when not."""
         self.directory.refresh()
-        mine = appointments_of(self.sync.rows("queue_appointment").values(), (key, person_id))
+        mine = card_match.ask_server(self.sync, person_id)
+        if mine is None:
+            key = self.person_key(person_id)
+            if key is None:
+                return None
+            mine = appointments_of(self.sync.rows("queue_appointment").values(), (key, person_id))
         return check_in(mine, person_id, self.now(), self.check_in_window)
 
     def find_by_token(self, token: str) -> CheckIn:

@@ -107,5 +107,7 @@ def import_persons(session: Session, text: str, keys: KeyProvider) -> ImportResu
         return ImportResult(0, errors or [{"line": 1, "code": "no_rows"}])
     for number, name in clean.values():
         p = protect(RESIDENT_ID, number, keys, "registry_person")
-        session.merge(RegistryPerson(id_key=p.index, id_sealed=p.sealed, id_masked=p.masked, name=name))
+        person = RegistryPerson(id_key=p.index, id_sealed=p.sealed, id_masked=p.masked)
+        person.name = name  # sealed, bound to the id key set above
+        session.merge(person)
     return ImportResult(len(clean), [])

@@ -114,9 +114,20 @@ class RegistryCompany(Base):
 
 
 class RegistryPerson(Base):
-    """人口 register for 信息比对: the ID number sealed, found by its blind index."""
+    """人口 register for 信息比对: the ID number sealed, found by its blind index; the name sealed too (bound to
+    the row), read and written through `name`. Nothing looks a person up by name, so it has no index."""
     __tablename__ = "registry_person"
     id_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     id_sealed: Mapped[str] = mapped_column(Text)
     id_masked: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(100))
+    name_sealed: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def name(self) -> str:
+        return open_name(self.name_sealed, pii_keys(), f"registry_person:{self.id_key}:name")
+
+    @name.setter
+    def name(self, name: str) -> None:
+        if not self.id_key:
+            raise ValueError("a register row's id key comes before its name (the seal is bound to it)")
+        self.name_sealed = seal_name(name, pii_keys(), f"registry_person:{self.id_key}:name")

@@ -34,14 +34,15 @@ class ClientLimiter:
     def __init__(self, database: Database, name: str = "booking_limiter") -> None:
         self.database, self.name = database, name
 
-    def check(self, client: str, now: dt.datetime, per_hour: int) -> None:
-        """Count one request of `client` at `now`; refuse it (429) over `per_hour` in the last hour."""
+    def check(self, client: str, now: dt.datetime, per_hour: int,
+              code: str = "booking_rate_limited_client") -> None:
+        """Count one request of `client` at `now`; refuse it (429, `code`) over `per_hour` in the last hour."""
         with self.database.session() as session:
             seen = self._record(session, f"{self.name}/{client}"[:80], now)
         if len(seen) > per_hour:
             # tries count too: it may try again once at most per_hour - 1 of these are under an hour old
             retry = math.ceil((seen[-max(per_hour - 1, 1)] + WINDOW - now).total_seconds())
-            raise reject("booking_rate_limited_client", status=429, limit=per_hour, retry_after_s=retry)
+            raise reject(code, status=429, limit=per_hour, retry_after_s=retry)
 
     @staticmethod
     def _record(session: Session, client: str, now: dt.datetime) -> list[dt.datetime]:

@@ -37,6 +37,7 @@ SERVER_MESSAGES: dict[str, str] = {
     "role_required": "当前登录人员无权执行该操作",
     "booking_rate_limited_person": "该身份证号码今日预约操作次数过多，请明天再试",
     "booking_rate_limited_client": "预约请求过于频繁，请稍后再试",
+    "card_match_rate_limited": "本机刷证查询过于频繁，请稍后再试",
 }
 
 

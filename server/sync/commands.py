@@ -24,6 +24,12 @@ ISSUERS = frozenset({"dispenser", "workstation"})
 ANY_WRITER = frozenset({"workstation", "dispenser", "evaluator"})
 # Facts only: the display and the hall controller report their devices' health and nothing else.
 FACT_WRITERS = ANY_WRITER | {"display", "controller"}
+# The fact kinds each device kind may record (least privilege): a workstation any (its staff record what the
+# hall needs); a kiosk, display or controller only its own health (ratings and tickets have commands of their
+# own). A kind not named here records nothing.
+FACT_KINDS: dict[str, frozenset[str] | None] = {
+    "workstation": None, "dispenser": device_health.HEALTH_KINDS, "evaluator": device_health.HEALTH_KINDS,
+    "display": device_health.HEALTH_KINDS, "controller": device_health.HEALTH_KINDS}
 
 
 class Args(BaseModel):
@@ -88,6 +94,10 @@ def prepare_facts(session: Session, batch: list[FactArgs]) -> dict[str, dict]:
 def record_fact(session: Session, ctx: CommandContext, args: FactArgs, base: dict | None) -> dict:
     """Facts are most of all traffic: looked up in one query per push, inserted in one statement per push
     (no savepoint needed: nothing is written before the only rejection)."""
+    allowed = FACT_KINDS.get(ctx.device.kind, frozenset())
+    if allowed is not None and args.kind not in allowed:
+        raise Rejected("fact_kind_not_allowed", "本设备不能记录此类记录（fact kind not allowed for this device kind）",
+                       status=403, kind=args.kind, device_kind=ctx.device.kind)
     known = ctx.prepared if ctx.prepared is not None else prepare_facts(session, [args])
     existing = known.get(args.fact_id)
     if existing is not None:

@@ -64,6 +64,7 @@ MATRIX = {
     "GET /api/v1/sync/snapshot": "device",
     "POST /api/v1/sync/lease": "device",
     "GET /api/v1/sync/events": "device",
+    "POST /api/v1/sync/card-match": "device",  # dispensers only (tests/queue_server/test_card_match.py)
     "GET /api/v1/queue/halls/{hall_id}/config": "public",
     "PUT /api/v1/queue/admin/halls/{hall_id}/rules": "hall admin",
     "POST /api/v1/queue/admin/halls/{hall_id}/businesses": "hall admin",
@@ -117,6 +118,7 @@ def _bodies(device_id: str, hall_id: int) -> dict[str, dict]:
     probe = {"seq": 1, "command_id": str(uuid.uuid4()), "name": "matrix.probe", "version": 1, "args": {}, "hlc": "1"}
     return {"/api/v1/sync/push": {"device": device_id, "protocol_version": 1, "commands": [probe]},
             "/api/v1/sync/lease": {"device": device_id, "protocol_version": 1},
+            "/api/v1/sync/card-match": {"id_number": "11010519491231002X"},
             "/api/v1/auth/pin": {"password": PASSWORD, "pin": "246813"}}
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import text
+
+from server.approval.models import RegistryPerson
 from shared.approval import commands as cmd
 from tests.approval_server.support import (
     PERSON_ID, SERVICE_ITEM, SERVICE_SITUATION, command, receive,
@@ -126,3 +129,17 @@ def test_register_import_is_all_or_nothing_and_feeds_comparison(desks, client) -
     r = client.post("/api/v1/approval/registry/persons", content=persons.encode(), headers=admin)
     assert r.json()["imported"] == 1
     assert receive(clerk, kind="person", applicant_id=PERSON_ID, name="张三")[1]["result"]["mismatches"] == []
+    assert receive(clerk, kind="person", applicant_id=PERSON_ID, name="张四")[1]["result"]["mismatches"] == [
+        {"code": "name_mismatch", "register": "person", "registered_name": "张*", "given_name": "张*"}]
+
+
+def test_the_person_register_keeps_names_sealed(database, client) -> None:  # noqa: ANN001
+    """Issue 18: a register of the population is personal data; its names rest sealed like its ID numbers."""
+    admin = {**_as(client, "admin"), "Content-Type": "text/csv"}
+    persons = f"id_number,name\n{PERSON_ID},欧阳娜娜\n"
+    assert client.post("/api/v1/approval/registry/persons", content=persons.encode(),
+                       headers=admin).json()["imported"] == 1
+    with database.session() as s:
+        row = s.execute(text("SELECT * FROM registry_person")).mappings().one()
+        assert "欧阳娜娜" not in str(dict(row)) and PERSON_ID not in str(dict(row))
+        assert s.get(RegistryPerson, row["id_key"]).name == "欧阳娜娜"

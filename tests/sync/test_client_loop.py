@@ -53,7 +53,7 @@ def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(t
     with TestClient(app) as http:
         transport = AppTransport(http)
         clients, loops = [], []
-        for i, kind in enumerate(("evaluator", "display")):
+        for i, kind in enumerate(("workstation", "display")):
             device_id, token = new_device(db, kind, hall_id)
             clients.append(SyncClient(open_cache(tmp_path / f"c{i}.sqlite3", immediate=True), device_id=device_id,
                                       token=token, transport=transport))

@@ -27,7 +27,7 @@ def _deep(levels: int) -> dict:
 
 
 def test_a_fact_nested_300_levels_is_refused_and_nothing_is_applied(env) -> None:  # noqa: ANN001,F811
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     r = push(env["client"], dev, tok, [fact(1, body=_deep(300))])
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == "too_deep"
@@ -37,7 +37,7 @@ def test_a_fact_nested_300_levels_is_refused_and_nothing_is_applied(env) -> None
 
 def test_a_snapshot_serves_a_stored_row_of_any_depth(env) -> None:  # noqa: ANN001,F811
     """A row stored before the limit existed (or written by the server itself) must not break the snapshot."""
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     scope = f"hall:{env['hall']}"
     with env["db"].session() as s:
         seq = next_seq(s, env["hall"])
@@ -54,7 +54,7 @@ def test_a_snapshot_serves_a_stored_row_of_any_depth(env) -> None:  # noqa: ANN0
 
 
 def test_a_command_id_reused_at_a_new_seq_is_rejected_once_and_the_device_moves_on(env) -> None:  # noqa: ANN001,F811
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     first = fact(1)
     assert push(env["client"], dev, tok, [first]).status_code == 200
     again = fact(2, command_id=first["command_id"])
@@ -73,7 +73,7 @@ def test_a_command_id_reused_at_a_new_seq_is_rejected_once_and_the_device_moves_
 
 
 def test_a_client_whose_outbox_reused_a_command_id_surfaces_it_and_syncs_on(env, tmp_path) -> None:  # noqa: ANN001,F811
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     client = SyncClient(open_cache(tmp_path / "c.sqlite3", immediate=True), device_id=dev, token=tok,
                         transport=AppTransport(env["client"]))
     args = lambda: {"fact_id": str(uuid.uuid4()), "kind": "rating", "body": {"stars": 4}}  # noqa: E731
@@ -93,7 +93,7 @@ def test_a_client_whose_outbox_reused_a_command_id_surfaces_it_and_syncs_on(env,
 
 @pytest.mark.parametrize("cursor", ["²", "1²", "٣", str(2**63), "9" * 40])
 def test_pull_cursors_take_ascii_digits_within_64_bits(env, cursor: str) -> None:  # noqa: ANN001,F811
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     r = env["client"].get("/api/v1/sync/pull", params={"cursors": f"hall:{env['hall']}@{cursor}"},
                           headers=auth(tok))
     assert r.status_code == 422, r.text
@@ -101,7 +101,7 @@ def test_pull_cursors_take_ascii_digits_within_64_bits(env, cursor: str) -> None
 
 
 def test_a_fact_body_over_16_kib_is_rejected_and_the_device_moves_on(env) -> None:  # noqa: ANN001,F811
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     results = push(env["client"], dev, tok, [fact(1, body={"note": "评" * 6000}), fact(2)]).json()["results"]
     assert [(r["status"], r["code"]) for r in results] == [("rejected", "invalid_args"), ("accepted", None)]
     assert results[0]["details"]["problems"][0]["type"] == "too_large"

@@ -49,7 +49,7 @@ def push(client: TestClient, device: str, token: str, commands: list[dict]):  # 
 
 
 def test_push_is_idempotent_by_seq_and_replays_the_stored_result(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"], env["windows"][0])
+    dev, tok = new_device(env["db"], "workstation", env["hall"], env["windows"][0])
     cmds = [fact(1), fact(2)]
     first = push(env["client"], dev, tok, cmds)
     assert first.status_code == 200, first.text
@@ -64,7 +64,7 @@ def test_push_is_idempotent_by_seq_and_replays_the_stored_result(env) -> None:  
 
 
 def test_a_gap_refuses_the_whole_push_and_applies_nothing(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     r = push(env["client"], dev, tok, [fact(1), fact(3)])
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "seq_gap"
@@ -74,7 +74,7 @@ def test_a_gap_refuses_the_whole_push_and_applies_nothing(env) -> None:  # noqa:
 
 
 def test_a_reused_seq_with_another_command_is_refused(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     assert push(env["client"], dev, tok, [fact(1)]).status_code == 200
     r = push(env["client"], dev, tok, [fact(1)])
     assert r.status_code == 409 and r.json()["error"]["code"] == "seq_reused"
@@ -84,11 +84,10 @@ def test_a_reused_seq_with_another_command_is_refused(env) -> None:  # noqa: ANN
     ({"name": "no.such"}, "unknown_command", 422),
     ({"version": 7}, "unknown_command_version", 422),
     ({"args": {"fact_id": "not-a-uuid", "kind": "x", "body": {}}}, "invalid_args", 422),
-    ({"name": "entity.create", "args": {"entity_id": str(uuid.uuid4()), "kind": "case", "state": "new",
-                                        "data": {}}}, "command_not_allowed", 403),
+    ({"name": "queue.rate", "args": {}}, "command_not_allowed", 403),  # an evaluator's command
 ])
 def test_a_permanently_rejected_command_advances_the_sequence(env, command, code, status) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     r = push(env["client"], dev, tok, [fact(1, **command), fact(2)])
     assert r.status_code == 200
     bad, good = r.json()["results"]
@@ -98,9 +97,26 @@ def test_a_permanently_rejected_command_advances_the_sequence(env, command, code
         assert s.scalar(select(func.count()).select_from(SyncFact)) == 1
 
 
+@pytest.mark.parametrize("kind", ["evaluator", "display", "controller", "dispenser"])
+def test_a_device_that_is_not_a_workstation_records_only_its_health(env, kind) -> None:  # noqa: ANN001
+    """Least privilege (issue 18): a kiosk, display or controller may report its faults and recoveries and no
+    other kind of fact (ratings and tickets have commands of their own); the refusal has its own code and the
+    device moves on."""
+    dev, tok = new_device(env["db"], kind, env["hall"])
+    health = {"device": dev, "part": "printer", "code": "printer_paper_out", "at": "2026-11-02T09:00:00+08:00"}
+    r = push(env["client"], dev, tok, [fact(1), fact(2, args={"fact_id": str(uuid.uuid4()),
+                                                              "kind": "device_fault", "body": health})])
+    assert r.status_code == 200, r.text
+    refused, reported = r.json()["results"]
+    assert (refused["status"], refused["code"], refused["http_status"]) == ("rejected", "fact_kind_not_allowed", 403)
+    assert reported["status"] == "accepted" and r.json()["last_seq"] == 2
+    with env["db"].session() as s:
+        assert list(s.scalars(select(SyncFact.kind))) == ["device_fault"]
+
+
 def test_request_level_errors_have_specific_codes(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
-    other, _ = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
+    other, _ = new_device(env["db"], "workstation", env["hall"])
     c = env["client"]
     cases = [
         (c.post("/api/v1/sync/push", headers=auth("nope"), json={"device": dev, "protocol_version": 1,
@@ -137,7 +153,7 @@ def test_stale_base_is_rejected_with_the_current_state(env) -> None:  # noqa: AN
 
 
 def test_pull_pages_in_seq_order_and_scopes_come_from_the_token(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"], env["windows"][0])
+    dev, tok = new_device(env["db"], "workstation", env["hall"], env["windows"][0])
     push(env["client"], dev, tok, [fact(i) for i in range(1, 8)])
     cursors, seen = f"hall:{env['hall']}@0", []
     while True:
@@ -173,7 +189,7 @@ def test_compaction_raises_the_floor_and_old_cursors_must_reset(env) -> None:  #
 
 
 def test_the_same_fact_twice_is_stored_once_and_a_reused_fact_id_is_refused(env) -> None:  # noqa: ANN001
-    dev, tok = new_device(env["db"], "evaluator", env["hall"])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
     first = fact(1)
     same = fact(2, args=first["args"])
     other = fact(3, args={**first["args"], "body": {"stars": 1}})

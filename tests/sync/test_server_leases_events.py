@@ -144,7 +144,7 @@ def test_only_an_admin_registers_devices_and_gets_the_token_once(env) -> None:  
 
 def test_events_answer_on_a_write_and_time_out_without_one(env) -> None:  # noqa: ANN001
     reader, tr = new_device(env["db"], "display", env["hall"])
-    writer, tw = new_device(env["db"], "evaluator", env["hall"])
+    writer, tw = new_device(env["db"], "workstation", env["hall"])
     idle = env["client"].get("/api/v1/sync/events", params={"since": 0, "timeout": 0.2}, headers=auth(tr)).json()
     since = idle["seq"]
     quiet = env["client"].get("/api/v1/sync/events", params={"since": since, "timeout": 0.2}, headers=auth(tr))

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from shared.db.cache import open_cache
+from shared.protocol import device_health
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.transport import HttpTransport
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             client.leases.issue_number(SERIES, PREFIX, args.day, ref=f"{args.device}:{done}")
         else:
             fid = str(uuid.uuid4())
-            client.submit("fact.record", 1, {"fact_id": fid, "kind": "call", "body": {"n": done}},
+            client.submit("fact.record", 1, _health_fact(fid, args.device, args.day, done),
                           effects=[("sync_fact", fid, {"id": fid})])
         done += 1
         if done % 10 == 0:
@@ -47,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
             print("DONE", flush=True)
             return 0
     return 1
+
+
+def _health_fact(fact_id: str, device_id: str, day: str, n: int) -> dict:
+    """A printer fault or its recovery: the one fact kind every device kind may record."""
+    kind = device_health.FAULT if n % 4 == 0 else device_health.RECOVERED
+    return {"fact_id": fact_id, "kind": kind, "body": {"device": device_id, "part": "printer",
+                                                       "code": "printer_paper_out", "at": f"{day}T09:00:00+08:00",
+                                                       "detail": f"n={n}"}}
 
 
 def _queued(client: SyncClient) -> int:

@@ -17,6 +17,7 @@ from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
 from shared.db.cache import open_cache
+from shared.protocol import device_health
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from tests.sync.harness.network import Faults, SimNetwork
@@ -127,13 +128,22 @@ class World:
     def record_fact(self, dev: SimDevice) -> None:
         import uuid
         fid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-        body = {"stars": self.rng.randint(1, 5), "by": dev.name}
+        kind, body = self.fact_of(dev)
         queued = []
         self.guarded(dev, lambda: queued.append(dev.client.submit(
-            "fact.record", 1, {"fact_id": fid, "kind": "rating", "body": body},
+            "fact.record", 1, {"fact_id": fid, "kind": kind, "body": body},
             effects=[("sync_fact", fid, {"id": fid, "body": body})])))
         if queued:  # 6, read-your-writes: the author sees its fact at once, before any sync
             assert fid in dev.client.rows("sync_fact"), f"{dev.name} cannot read the fact it just recorded"
+
+    def fact_of(self, dev: SimDevice) -> tuple[str, dict]:
+        """A fact the device's kind may record: a workstation any kind (here a note of its own), every other
+        kind only its health (server/sync/commands.py FACT_KINDS)."""
+        if dev.kind == "workstation":
+            return "rating", {"stars": self.rng.randint(1, 5), "by": dev.name}
+        kind = self.rng.choice(sorted(device_health.HEALTH_KINDS))
+        return kind, {"device": dev.device_id, "part": "printer", "code": "printer_paper_out",
+                      "at": "2026-11-02T09:00:00+08:00", "detail": f"{dev.name}:{self.rng.getrandbits(32)}"}
 
     def create_entity(self, dev: SimDevice) -> None:
         import uuid
