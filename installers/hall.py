@@ -302,7 +302,7 @@ class Hall:
         self._listening(self.spawn("sim-led", ["-m", "drivers.sim", "led", "--pty", "--link", str(p.pty("led")),
                                                "--address", addresses], pinned=False))
         printer = self.spawn("sim-printer", ["-m", "drivers.sim", "printer", "--tcp", "0", "--capture",
-                                             str(p.printed)], pinned=False)
+                                             str(p.printed), "--stdin"], stdin=self._pipe("printer"), pinned=False)
         self.printer_port = int(self._listening(printer).rsplit(":", 1)[1])
         self._rewire_printer()
 
@@ -320,8 +320,8 @@ class Hall:
                         encoding="utf-8")
 
     def send(self, device: str, line: str) -> None:
-        """Type a line into a simulator's pipe: `swipe` to the idcard, `next` to the keypad, a code to the
-        scanner — what a person does by hand with echo."""
+        """Type a line into a simulator's pipe: `swipe` to the idcard, `next` (or a digit, `enter`) to the keypad,
+        a code to the scanner, `paper-out` / `refill` to the printer — what a person does by hand with echo."""
         with open(self.paths.pipe(device), "w", encoding="utf-8") as f:
             f.write(line + "\n")
 

@@ -109,6 +109,12 @@ def make_keypad(args):
     return sim, tick
 
 
+# What a person does to a printer, typed on the simulator's stdin (--stdin): the status it answers changes at once.
+PRINTER_COMMANDS = {"paper-out": ("paper_out", True), "refill": ("paper_out", False),
+                    "cover-open": ("cover_open", True), "cover-close": ("cover_open", False),
+                    "near-end": ("near_end", True), "offline": ("offline", True), "online": ("offline", False)}
+
+
 def make_printer(args):
     from drivers.sim.printer import PrinterSimulator
 
@@ -118,6 +124,16 @@ def make_printer(args):
     state = {"size": 0, "quiet_since": time.monotonic()}
 
     def tick(host, elapsed) -> None:
+        if args.stdin and select.select([sys.stdin], [], [], 0)[0]:
+            line = sys.stdin.readline().strip()
+            if line in PRINTER_COMMANDS:
+                attribute, value = PRINTER_COMMANDS[line]
+                setattr(sim, attribute, value)
+                if line == "refill":  # a full roll
+                    sim.near_end, sim.paper_left = False, None
+                print(f"printer: {line}", flush=True)
+            elif line:
+                print(f"unknown command {line!r}: " + ", ".join(PRINTER_COMMANDS), flush=True)
         if len(sim.job) != state["size"]:
             state["size"], state["quiet_since"] = len(sim.job), time.monotonic()
             if args.capture:
