@@ -33,14 +33,14 @@ class Network(requests.Session):
 
 
 @pytest.fixture
-def counter(server_url, sqlite_database, tmp_path: Path):  # noqa: ANN001, ANN201
+def counter(server_url, sqlite_database, clock, tmp_path: Path):  # noqa: ANN001, ANN201
     with sqlite_database.session() as session:
         window = session.scalars(select(Window).order_by(Window.id)).first()
         hall_id, window_id = window.hall_id, window.id
     device_id, token = new_device(sqlite_database, "workstation", hall_id, window_id)
     network = Network()
     auth = AuthService(server_url, OfflineLoginStore(tmp_path / "logins.json", OfflinePolicy(iterations=1000)),
-                       http=network, device_id=device_id)
+                       http=network, device_id=device_id, clock=clock)
     auth.login("clerk", PASSWORD)  # signed in online once: the workstation keeps a verifier
     network.cut = True
     return auth, network, device_id, token, window_id
