@@ -162,6 +162,7 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     print(f"    {p.printed} (and {p.logs / 'sim-printer.log'})")
     print(f"  press 叫号 next at window 1's keypad echo next > {p.pipe('keypad')}   (also: recall, pause, …)")
     print(f"  swipe at the clerk's ID reader      echo swipe > {p.pipe('idcard-clerk')}")
+    print(f"  the dispenser's paper runs out      echo paper-out > {p.pipe('printer')}   (refill: echo refill)")
     print(f"  scan a QR code at the dispenser     echo YSS:11010519491231002X > {p.pipe('scanner')}")
     print(f"  what the display said               {p.spoken}")
     print(f"  what the window LED screens show    {p.led_log}   (the hall controller drives them)")

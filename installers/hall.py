@@ -28,6 +28,9 @@ WINDOW = 1
 ADMIN = ("admin", "GovHall@2026")
 LED_WINDOWS = tuple(range(1, 11))  # the demo hall's windows, each with its LED screen (card address = number)
 LED_STRIP = 200                     # the hall strip's card
+# What staff read in device lists and fault banners (设备故障：演示取号机：打印机缺纸).
+DEVICE_NAMES = {"dispenser": "演示取号机", "display": "演示集中显示屏", "evaluator": f"演示评价器（{WINDOW}号窗口）",
+                "clerk": f"演示窗口工作站（{WINDOW}号窗口）", "approver": "演示审批工作站", "controller": "演示大厅控制器"}
 CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
 
 
@@ -221,7 +224,7 @@ class Hall:
         r = requests.post(f"{self.url}/api/v1/sync/provision", timeout=10,
                           headers={"Authorization": f"Bearer {self.admin_token()}"},
                           json={"kind": kind, "hall": HALL, "window": window, "server": self.url,
-                                "name": f"演示 {name}", "devices": devices})
+                                "name": DEVICE_NAMES[name], "devices": devices})
         if r.status_code != 201:
             raise HallError(f"provisioning the {name} failed: {r.status_code} {r.text}")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -302,7 +305,7 @@ class Hall:
         self._listening(self.spawn("sim-led", ["-m", "drivers.sim", "led", "--pty", "--link", str(p.pty("led")),
                                                "--address", addresses], pinned=False))
         printer = self.spawn("sim-printer", ["-m", "drivers.sim", "printer", "--tcp", "0", "--capture",
-                                             str(p.printed)], pinned=False)
+                                             str(p.printed), "--stdin"], stdin=self._pipe("printer"), pinned=False)
         self.printer_port = int(self._listening(printer).rsplit(":", 1)[1])
         self._rewire_printer()
 
@@ -320,8 +323,8 @@ class Hall:
                         encoding="utf-8")
 
     def send(self, device: str, line: str) -> None:
-        """Type a line into a simulator's pipe: `swipe` to the idcard, `next` to the keypad, a code to the
-        scanner — what a person does by hand with echo."""
+        """Type a line into a simulator's pipe: `swipe` to the idcard, `next` (or a digit, `enter`) to the keypad,
+        a code to the scanner, `paper-out` / `refill` to the printer — what a person does by hand with echo."""
         with open(self.paths.pipe(device), "w", encoding="utf-8") as f:
             f.write(line + "\n")
 
@@ -337,9 +340,14 @@ class Hall:
         started.append(self.spawn("controller", ["-m", "kiosk", "--mode", "controller", "--config",
                                                  str(p.config("controller")), "--cache",
                                                  str(p.devices / "controller.sqlite3")]))
-        started.append(self.spawn("clerk", ["-m", "client", "--data-dir", str(p.config("clerk").parent)],
-                                  extra_env=self._probe_env("clerk")))
+        started.append(self.start_client("clerk"))
         return started
+
+    def start_client(self, name: str) -> Process:
+        """A workstation client (clerk, approver) on its data dir; also to start one again after it closed."""
+        self.paths.probe(name).unlink(missing_ok=True)  # a closed client's last screen is not this one's
+        return self.spawn(name, ["-m", "client", "--data-dir", str(self.paths.config(name).parent)],
+                          extra_env=self._probe_env(name))
 
     def _probe_env(self, name: str) -> dict[str, str]:
         return {"GOVHALL_UI_PROBE": str(self.paths.probe(name))} if self.probes else {}

@@ -3,10 +3,15 @@ swipe, press and print; xdotool moves the mouse and types. `installers/dev.sh ru
 tests/acceptance/test_whole_hall.py (through that command). Each program tells what it shows through
 gui.probe (GOVHALL_UI_PROBE); the server's database tells what it holds.
 
-ID card swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel,
-the hall display and window 1's LED screen (the hall controller) show it, the display says it → the clerk accepts a case and finishes → the evaluator asks and
-a tap rates it → the server holds ticket, call, case and rating. Then the server stops: the dispenser keeps
-issuing, the counter keeps calling; it restarts and everything converges."""
+The clerk signs in by keyboard and sets a keypad PIN (设置 PIN); the clerk client starts again and the clerk
+signs in on the calling keypad alone (staff number digits, 确认, PIN, 确认; the PIN shows masked). ID card
+swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel, the hall
+display and window 1's LED screen (the hall controller) show it, the display says it → the clerk accepts a
+case and finishes → the evaluator asks and a tap rates it → the server holds ticket, call, case and rating.
+The dispenser's printer runs out of paper: the clerk's banner names the fault; refilled, it goes. Then the
+server stops: the dispenser keeps issuing, the clerk client starts again and the clerk signs in on the keypad
+offline (离线登录), the counter keeps calling; the server restarts and everything converges (the offline
+clerk's calls are signed in online and accepted)."""
 
 from __future__ import annotations
 
@@ -21,13 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installers.hall import WINDOW, Hall, HallError, start_xvfb, xcb_loads
+from installers.hall import DEVICE_NAMES, WINDOW, Hall, HallError, start_xvfb, xcb_loads
 
 TICKET = re.compile(rb"\x1d!.([A-Z]\d{3})\n", re.DOTALL)  # the number's line, in a large font (GS ! n)
 # Where each program's window goes on the 3200×2100 virtual screen (no window manager places them).
 LAYOUT = {"dispenser": (0, 0, 1080, 1240), "evaluator": (0, 1260, 1280, 800), "display": (1290, 0, 1910, 1075),
           "clerk": (1290, 1085, 1900, 1010)}
 GUIS = ("dispenser", "display", "evaluator", "clerk")
+PASSWORD = "GovHall@2026"  # the demo hall's published password (demo mode)
+PIN = "2580"                # what the clerk sets for keypad-only login
 SECOND_PERSON = "swipe:李四,44190019850615123"
 THIRD_PERSON = "swipe:张三,44190019700101123"
 
@@ -86,7 +93,8 @@ class Screen:
         raise JourneyFailed(f"timed out after {timeout:.0f} s waiting for: {what}")
 
     def alive(self) -> None:
-        dead = [p for p in self.hall.processes if not p.alive and p.name != "server"]
+        newest = {p.name: p for p in self.hall.processes}.values()  # a client closed on purpose was started again
+        dead = [p for p in newest if not p.alive and p.name != "server"]
         if dead:
             p = dead[0]
             tail = p.log.read_text(encoding="utf-8", errors="replace")[-1500:]
@@ -98,8 +106,15 @@ class Screen:
                                                                                            else dy)))
         self.xdo("click", "1")
 
-    def focus(self, name: str) -> None:
-        for wid in self.windows(name):
+    def focus(self, name: str, title: str | None = None) -> None:
+        """Keyboard focus to the program's windows (the last one found wins), or to its window of this title."""
+        wids = self.windows(name)
+        if title is not None:
+            done = subprocess.run(["xdotool", "search", "--all", "--onlyvisible", "--pid",
+                                   str(self.hall.process(name).popen.pid), "--name", title],
+                                  env=self.env, capture_output=True, text=True, timeout=30)
+            wids = done.stdout.split()
+        for wid in wids:
             subprocess.run(["xdotool", "windowfocus", "--sync", wid], env=self.env, capture_output=True, timeout=10)
 
     def type(self, text: str) -> None:
@@ -183,15 +198,108 @@ def login(screen: Screen) -> None:
     screen.click(user)
     screen.type("clerk")
     screen.key("Tab")
-    screen.type("GovHall@2026")
+    screen.type(PASSWORD)
     screen.shoot("login")
     screen.key("Return")
+    main_window(screen)
+
+
+def main_window(screen: Screen) -> None:
+    """The clerk's main window, in place, with its counter's calling panel."""
     screen.wait("the clerk's main window", lambda: any(w["class"] == "MainWindow" for w in screen.probe("clerk")),
                 60)
     screen.arrange("clerk")
     for missing in ("本工作站未配置窗口", "工作站未注册"):
         screen.wait(f"the clerk's window without {missing!r}", lambda m=missing: m not in screen.texts("clerk")
                     and screen.find("clerk", lambda w: w.get("text") == "顺呼" or "顺呼" in w.get("text", "")), 30)
+
+
+def set_pin(screen: Screen) -> None:
+    step(f"the clerk sets a keypad PIN (设置 PIN: password, PIN {PIN}, again, Enter)")
+    button = screen.wait("the header's 设置 PIN", lambda: screen.find(
+        "clerk", lambda w: w["class"] == "QToolButton" and w.get("text") == "设置 PIN", "MainWindow"))
+    screen.click(button)
+    fields = screen.wait("the PIN dialog's three fields", lambda: [
+        w for w in screen.widgets("clerk", "SetPinDialog") if w["class"] == "QLineEdit"][:3], 20)
+    screen.focus("clerk", "设置叫号器登录 PIN")
+    screen.click(fields[0])
+    screen.type(PASSWORD)
+    screen.key("Tab")
+    screen.type(PIN)
+    screen.key("Tab")
+    screen.type(PIN)
+    screen.shoot("pin-set")
+    screen.key("Return")
+    screen.wait("the PIN dialog accepted and closed", lambda: not any(
+        w["class"] == "SetPinDialog" for w in screen.probe("clerk")), 20)
+
+
+def clerk_keypad_number() -> str:
+    from shared.demo.dongguan_hall import USERS
+    from shared.pins import keypad_number
+    return keypad_number(next(staff_no for username, _, staff_no, *_ in USERS if username == "clerk"))
+
+
+def keypad_login(screen: Screen, label: str) -> None:
+    """The clerk client is started again; the clerk signs in on the calling keypad alone: staff number digits,
+    确认, PIN, 确认. The login dialog shows the PIN masked, then the main window opens."""
+    hall = screen.hall
+    digits = clerk_keypad_number()
+    step(f"{label}: the clerk client starts again; keypad login {digits} 确认 {'*' * len(PIN)} 确认")
+    hall.stop_process(hall.process("clerk"))
+    hall.start_client("clerk")
+    screen.wait("the login dialog's keypad panel", lambda: screen.windows("clerk") and screen.find(
+        "clerk", lambda w: w.get("name") == "keypadStaff"), 90)
+    screen.arrange("clerk", resize=False)
+    # The first key waits for the client to have opened its keypad (a key nobody reads is lost, as on a
+    # real line); then the rest in one go.
+    for _attempt in range(3):
+        hall.send("keypad", digits[0])
+        if _shown(screen, "keypadStaff", digits[0] + "▏", 5):
+            break
+        hall.send("keypad", "clear")
+    else:
+        raise JourneyFailed("the login dialog does not show the keypad's first digit")
+    for key in [*digits[1:], "enter", *PIN]:
+        hall.send("keypad", key)
+    screen.wait(f"the staff number {digits} and the PIN masked", lambda: _shown(
+        screen, "keypadStaff", digits, 0) and _shown(screen, "keypadPin", "●" * len(PIN) + "▏", 0), 20)
+    screen.shoot(f"{label}-keypad-pin")
+    started = time.monotonic()
+    hall.send("keypad", "enter")
+    main_window(screen)
+    screen.figure(f"{label} keypad login: 确认 → main window", time.monotonic() - started)
+
+
+def _shown(screen: Screen, name: str, text: str, timeout: float) -> bool:
+    def check() -> bool:
+        return screen.find("clerk", lambda w: w.get("name") == name and w.get("text") == text) is not None
+    if timeout <= 0:
+        return check()
+    try:
+        return screen.wait(f"{name} shows {text!r}", check, timeout)
+    except JourneyFailed:
+        return False
+
+
+def paper_out(screen: Screen) -> None:
+    """The dispenser's printer runs out of paper: a device fault in the clerk's banner; refilled, it is gone."""
+    hall = screen.hall
+    step("the dispenser's printer runs out of paper, then is refilled")
+
+    def banner() -> dict | None:
+        return screen.find("clerk", lambda w: w.get("name") == "device-alert", "MainWindow")
+    started = time.monotonic()
+    hall.send("printer", "paper-out")
+    screen.wait("the clerk's banner: the dispenser's printer is out of paper", lambda: (b := banner())
+                and f"{DEVICE_NAMES['dispenser']}：打印机缺纸" in b.get("text", ""), 60)
+    screen.figure("paper out → clerk's fault banner", time.monotonic() - started)
+    screen.shoot("paper-out")
+    started = time.monotonic()
+    hall.send("printer", "refill")
+    screen.wait("the clerk's fault banner gone after the refill", lambda: banner() is None, 60)
+    screen.figure("refill → banner gone", time.monotonic() - started)
+    screen.shoot("refilled")
 
 
 def issue(screen: Screen, person: str, business: str, label: str) -> str:
@@ -310,6 +418,9 @@ def run_journey(screen: Screen) -> None:
     screen.shoot("started")
     login(screen)
     screen.shoot("logged-in")
+    set_pin(screen)
+    keypad_login(screen, "online")
+    screen.shoot("keypad-signed-in")
     business = window_business_names(hall)[0]
     step(f"an ID card swipe at the dispenser, then a tap on {business}")
     first = issue(screen, "swipe", business, "online")
@@ -324,9 +435,13 @@ def run_journey(screen: Screen) -> None:
     rate(screen)
     screen.shoot("rated")
     server_holds(screen, first, case_no)
+    paper_out(screen)
     step("the network is cut: the server stops")
     hall.stop_process(hall.process("server"))
     third = issue(screen, THIRD_PERSON, business, "offline")
+    keypad_login(screen, "offline")
+    screen.wait("the 离线登录 badge", lambda: screen.find("clerk", lambda w: w.get("text") == "离线登录",
+                                                       "MainWindow"), 10)
     call_next(screen, second, "offline", display=False)
     screen.shoot("offline")
     step("the server is back")

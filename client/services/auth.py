@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
@@ -38,6 +38,9 @@ class StaffSession:
     offline: bool
     must_change_password: bool = False  # the server allows nothing else until it is changed
     idle_lock_minutes: float = 10       # the screen locks after this long without input
+    # Signed in offline: the online sign-in with what the member typed, for the sync client to make once the
+    # server answers (a staff token; None while it cannot be reached; LoginRefused when it says no).
+    sign_in_online: Callable[[], str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def primary_role(self) -> str:
@@ -157,11 +160,37 @@ class AuthService:
     def _offline_pin(self, staff_no: str, pin: str) -> StaffSession:
         if self.pins is None:
             raise LoginRefused("the server cannot be reached", code="offline_unknown_user")
-        return _session(self.pins.verify(staff_no, pin, self.clock()), None, offline=True)
+        session = _session(self.pins.verify(staff_no, pin, self.clock()), None, offline=True)
+        return dataclasses.replace(session, sign_in_online=self._later("pin-login", {"staff_no": staff_no,
+                                                                                     "pin": pin}))
 
     def _offline(self, username: str, password: str) -> StaffSession:
         profile = self.offline.verify(username, password, self.clock())
-        return _session(profile, None, offline=True)
+        session = _session(profile, None, offline=True)
+        return dataclasses.replace(session, sign_in_online=self._later("login", {"username": username,
+                                                                                 "password": password}))
+
+    def _later(self, route: str, body: dict) -> Callable[[], str | None]:
+        """The online sign-in an offline one stands for, made when the server answers; the credentials are kept
+        in memory only until it succeeds."""
+        if self.device_id:
+            body = {**body, "device_id": self.device_id}
+        kept = {"body": body}
+
+        def sign_in() -> str | None:
+            try:
+                response = self.http.post(f"{self.server_url}/api/v1/auth/{route}", json=kept["body"],
+                                          timeout=TIMEOUT)
+            except requests.RequestException:
+                return None
+            if response.status_code >= 500:
+                return None
+            if response.status_code != 200:
+                error = _error(response)
+                raise LoginRefused(error.get("message", "login refused"), code=error.get("code", "login_refused"))
+            kept["body"] = None
+            return response.json()["token"]
+        return sign_in
 
 
 def _error(response: requests.Response) -> dict:

@@ -64,7 +64,8 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     transport = transport or HttpTransport(workstation.server_url, ca_file=workstation.server_ca)
     # An unregistered workstation still works locally: commands wait in the outbox until an admin registers it.
     sync = SyncClient(engine, device_id=workstation.device_id or UNREGISTERED,
-                      token=workstation.device_token or "", transport=transport, staff_token=session.token)
+                      token=workstation.device_token or "", transport=transport, staff_token=session.token,
+                      staff_login=session.sign_in_online)
     reference = load_reference(engine)
     if workstation.registered and reference.hall_id is None:
         reference = _first_pull(sync, engine, reference)

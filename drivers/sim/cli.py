@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--silent", action="store_true", help="never answer status queries")
     p.add_argument("--capture", default="", help="write the printed bytes to this file")
     p.add_argument("--encoding", default="gb18030", help="to show printed text on the console")
+    p.add_argument("--stdin", action="store_true",
+                   help="change the printer by hand, a line per change: paper-out, refill, cover-open, cover-close, "
+                        "near-end, offline, online")
 
     p = sub.add_parser("led", help="Onbon BX-5/6 LED controller (several: one card per address)")
     _endpoint_args(p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import select
 import sys
 import time
@@ -11,6 +12,23 @@ from drivers.keypad.codec import Key, PadKey
 
 def _noop(host, elapsed) -> None:
     pass
+
+
+_typed = bytearray()
+
+
+def stdin_lines() -> list[str]:
+    """Every whole line typed on stdin so far, without waiting. Read from the descriptor, not sys.stdin's
+    buffer: lines written together (a PIN's digits) arrive in one read, and a buffered readline would leave
+    all but the first where select cannot see them."""
+    while select.select([sys.stdin], [], [], 0)[0]:
+        chunk = os.read(sys.stdin.fileno(), 4096)
+        if not chunk:
+            break
+        _typed.extend(chunk)
+    *lines, rest = bytes(_typed).split(b"\n")
+    _typed[:] = rest
+    return [line.decode("utf-8", errors="replace").strip() for line in lines]
 
 
 def swiped_card(line: str, card_type: str):
@@ -81,25 +99,28 @@ def make_keypad(args):
 
     sim = KeypadSimulator(address=args.address, codec=args.protocol)
     presses = [parse_key(s) for s in args.press.split(",") if s.strip()]
+    typed: list[tuple] = []  # by hand on stdin: pressed at once, in order, a key per tick
     state = {"next": 0.0, "replies": 0}
 
+    def press(key, extra) -> None:
+        try:
+            sim.press(key, **extra)
+            print(f"pressed {key.name} {extra or ''}".rstrip(), flush=True)
+        except ValueError as exc:  # a key this keypad's protocol does not have
+            print(f"cannot press {key.name}: {exc}", flush=True)
+
     def tick(host, elapsed) -> None:
-        if presses and elapsed >= state["next"]:
-            key, extra = presses.pop(0)
-            try:
-                sim.press(key, **extra)
-                print(f"pressed {key.name} {extra or ''}".rstrip(), flush=True)
-            except ValueError as exc:  # a key this keypad's protocol does not have
-                print(f"cannot press {key.name}: {exc}", flush=True)
-            state["next"] = elapsed + args.interval
-        if args.stdin and select.select([sys.stdin], [], [], 0)[0]:
-            line = sys.stdin.readline().strip()
+        for line in stdin_lines() if args.stdin else ():
             if line:
                 try:
-                    presses.insert(0, parse_key(line))
-                    state["next"] = 0
+                    typed.append(parse_key(line))
                 except (KeyError, ValueError):
                     print(f"unknown key {line!r}", flush=True)
+        if typed:
+            press(*typed.pop(0))
+        elif presses and elapsed >= state["next"]:
+            press(*presses.pop(0))
+            state["next"] = elapsed + args.interval
         while len(sim.replies) > state["replies"]:
             r = sim.replies[state["replies"]]
             state["replies"] += 1
@@ -107,6 +128,12 @@ def make_keypad(args):
             print(f"LCD: current {r.current or '-'}  waiting {r.waiting}{beep}", flush=True)
 
     return sim, tick
+
+
+# What a person does to a printer, typed on the simulator's stdin (--stdin): the status it answers changes at once.
+PRINTER_COMMANDS = {"paper-out": ("paper_out", True), "refill": ("paper_out", False),
+                    "cover-open": ("cover_open", True), "cover-close": ("cover_open", False),
+                    "near-end": ("near_end", True), "offline": ("offline", True), "online": ("offline", False)}
 
 
 def make_printer(args):
@@ -118,6 +145,15 @@ def make_printer(args):
     state = {"size": 0, "quiet_since": time.monotonic()}
 
     def tick(host, elapsed) -> None:
+        for line in stdin_lines() if args.stdin else ():
+            if line in PRINTER_COMMANDS:
+                attribute, value = PRINTER_COMMANDS[line]
+                setattr(sim, attribute, value)
+                if line == "refill":  # a full roll
+                    sim.near_end, sim.paper_left = False, None
+                print(f"printer: {line}", flush=True)
+            elif line:
+                print(f"unknown command {line!r}: " + ", ".join(PRINTER_COMMANDS), flush=True)
         if len(sim.job) != state["size"]:
             state["size"], state["quiet_since"] = len(sim.job), time.monotonic()
             if args.capture:

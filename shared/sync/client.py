@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, func, select, update
 
+from shared.errors import DomainError
 from shared.protocol import device_health
 from shared.db.files import erase_wal
 from shared.protocol.personal_args import PERSONAL_ARGS
@@ -32,11 +33,15 @@ class SyncClient:
     loop and the UI's writer then queue on the write lock instead of failing to upgrade a read."""
 
     def __init__(self, engine: Engine, *, device_id: str, token: str, transport: Transport,
-                 staff_token: str | None = None, wall_ms: Callable[[], int] | None = None,
+                 staff_token: str | None = None, staff_login: Callable[[], str | None] | None = None,
+                 wall_ms: Callable[[], int] | None = None,
                  crash_hook: Callable[[str], None] | None = None, push_batch: int = 250, pull_limit: int = 1000,
                  timeout: float = 10.0) -> None:
         self.engine, self.device_id, self.token, self.transport = engine, device_id, token, transport
         self.staff_token = staff_token
+        # A member signed in offline: their online sign-in, tried before anything is sent once the server answers
+        # (a staff token, None while unreachable), so their offline work goes up under their own name.
+        self.staff_login = staff_login
         self.push_batch, self.pull_limit, self.timeout = push_batch, pull_limit, timeout
         self.crash = crash_hook or (lambda point: None)
         with engine.begin() as conn:
@@ -203,6 +208,7 @@ class SyncClient:
         """Leases, push, pull. Raises SyncFailed (after recording it) if the server could not be reached."""
         with self._lock:
             try:
+                self._sign_in_staff()
                 if not self.cursors():
                     self.pull()  # first contact: learn the scopes and where this device's numbering stands
                 try:
@@ -240,6 +246,20 @@ class SyncClient:
         if failure is not None:
             raise failure
         return None
+
+    def _sign_in_staff(self) -> None:
+        """Without the member's staff token the server refuses their commands (role_required) and their role's
+        scopes: nothing is pushed or pulled until the online sign-in succeeds. A refusal (the password changed
+        meanwhile, the account disabled) keeps the outbox waiting, its code in the sync status."""
+        if self.staff_login is None:
+            return
+        try:
+            token = self.staff_login()
+        except DomainError as exc:
+            raise SyncFailed(f"staff sign-in refused: {exc.code}", code=exc.code, retry=False) from exc
+        if token is None:
+            raise TransportError("the server cannot be reached for the staff sign-in")
+        self.staff_token, self.staff_login = token, None
 
     # -- status and rejections ---------------------------------------------------------------------------
     def on_rejected(self, listener: Callable[[list[RejectedCommand]], None]) -> None:

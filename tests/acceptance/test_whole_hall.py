@@ -2,6 +2,8 @@
 server, the simulators, the dispenser, the display, the evaluator and the clerk client as separate processes
 through their real entry points on Xvfb, provisions them through the admin API and drives the journey with
 simulators and xdotool; every process runs at a pinned opening hour (libfaketime), so it passes on any day.
+It includes keypad-only login (online, and offline with the server stopped), a paper-out at the dispenser's
+printer reaching the clerk's fault banner, and the hall controller's LED screen at window 1.
 Screenshots of every window at every stage land in tests/screenshots/acceptance/."""
 
 from __future__ import annotations
@@ -61,12 +63,17 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
     assert "Qt's xcb plugin loads on the virtual screen" in done.stdout
     figures = json.loads(re.search(r"^figures: (.*)$", done.stdout, re.M).group(1))
     for name in ("online: swipe → printed", "online: keypad → clerk panel", "online: keypad → hall display",
-                 "online: keypad → window LED",
-                 "offline: swipe → printed", "offline: keypad → clerk panel", "reconnect → converged"):
+                 "online: keypad → window LED", "online keypad login: 确认 → main window",
+                 "paper out → clerk's fault banner", "refill → banner gone",
+                 "offline: swipe → printed", "offline keypad login: 确认 → main window",
+                 "offline: keypad → clerk panel", "reconnect → converged"):
         assert name in figures
     assert "every process is still running" in done.stdout
     stages = {p.name.split("-", 2)[1] for p in SHOTS.glob("*.png")}
-    assert {"started", "logged", "issued", "called", "acceptance", "rated", "offline", "converged"} <= stages
+    assert {"started", "logged", "pin", "online", "keypad", "issued", "called", "acceptance", "rated", "paper",
+            "refilled", "offline", "converged"} <= stages
+    for shot in ("pin-set-clerk-1", "online-keypad-pin-clerk", "paper-out-clerk", "offline-keypad-pin-clerk"):
+        assert list(SHOTS.glob(f"*-{shot}.png")), shot  # the PIN dialog, the masked PIN, the fault banner
     for program in ("dispenser", "display", "evaluator", "clerk"):
         assert list(SHOTS.glob(f"*-converged-{program}.png")), program
     led = (tmp_path / "data" / "logs" / "sim-led.log").read_text(encoding="utf-8")

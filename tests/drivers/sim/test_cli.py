@@ -184,3 +184,52 @@ def test_one_led_process_hosts_a_card_per_address(run_sim, tmp_path):
     proc.terminate()
     out = proc.communicate(timeout=5)[0]
     assert "card 1 shows: 1号窗口" in out and "card 3 shows: 3号窗口" in out
+
+
+def test_printer_sim_runs_out_of_paper_and_is_refilled_by_hand():
+    """What the journey does at the dispenser's printer: `paper-out` on stdin, the status says so; `refill`."""
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.sim", "printer", "--tcp", "0", "--stdin",
+                             "--duration", "20"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    printer = None
+    try:
+        port = int(proc.stdout.readline().rsplit(":", 1)[1])
+        printer = TicketPrinter(PrinterPort.from_settings(DeviceSettings("printer", port=str(port), timeout=1,
+                                                                         options={"transport": "network"})))
+        assert not printer.status().paper_out
+        for line, paper_out in (("paper-out", True), ("refill", False)):
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+            assert proc.stdout.readline().strip() == f"printer: {line}"
+            assert printer.status().paper_out is paper_out
+        proc.stdin.write("jam\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().startswith("unknown command 'jam'")
+    finally:
+        if printer is not None:
+            printer.close()
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def test_keypad_sim_presses_every_key_typed_at_once_in_order():
+    """Keypad login by hand: a staff number's digits and enter written in one go are all pressed, in order."""
+    from drivers.keypad.codec import PadKey
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.sim", "keypad", "--tcp", "0", "--stdin",
+                             "--duration", "20"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    receiver = None
+    try:
+        url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+        receiver = KeypadReceiver(SerialLink(url))
+        proc.stdin.write("0\n1\n0\n1\nenter\n")
+        proc.stdin.flush()
+        events = []
+        assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 5, 5), events
+        assert [(e.key, e.digit) for e in events] == [(PadKey.DIGIT, "0"), (PadKey.DIGIT, "1"), (PadKey.DIGIT, "0"),
+                                                      (PadKey.DIGIT, "1"), (PadKey.ENTER, "")]
+    finally:
+        if receiver is not None:
+            receiver.close()
+        proc.terminate()
+        proc.wait(timeout=5)
