@@ -18,6 +18,16 @@ def sum_checksum(data: bytes) -> int:
     return sum(data) & 0xFF
 
 
+def crc16_reflected(data: bytes, init: int) -> int:
+    """CRC-16 with the reflected polynomial 0xA001 (0x8005): init 0 is CRC-16/ARC, 0xFFFF CRC-16/MODBUS."""
+    crc = init
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
 class ResyncBuffer:
     """Accumulates bytes and aligns them on `preamble`. `max_size` bounds memory when a peer sends garbage."""
 

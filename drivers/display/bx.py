@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drivers.core.errors import ChecksumError, DeviceError, FrameError, ProtocolError
+from drivers.core.framing import crc16_reflected
 
 PREAMBLE = b"\xA5" * 8
 END = 0x5A
@@ -32,12 +33,7 @@ _UNESC = {(0xA6, 0x02): 0xA5, (0xA6, 0x01): 0xA6, (0x5B, 0x02): 0x5A, (0x5B, 0x0
 
 
 def crc16_arc(data: bytes) -> int:
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+    return crc16_reflected(data, 0)
 
 
 def escape(data: bytes) -> bytes:

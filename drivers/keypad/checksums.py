@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from drivers.core.framing import sum_checksum, xor_checksum
+from drivers.core.framing import crc16_reflected, sum_checksum, xor_checksum
 
 
 def crc16_modbus(data: bytes) -> int:
     """CRC-16/MODBUS: poly 0x8005 reflected (0xA001), init 0xFFFF; sent low byte first."""
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+    return crc16_reflected(data, 0xFFFF)
 
 
 # kind → (size in bytes, function of the covered bytes → checksum bytes)

@@ -63,17 +63,23 @@ def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Cl
             failure = mismatch
         else:
             throttle.succeeded(body.username, where)
-            token = secrets.token_urlsafe(32)
-            expires = now + dt.timedelta(hours=settings.token_ttl_hours)
-            session.add(AuthToken(token_hash=token_hash(token), user_id=user.id, device_id=body.device_id,
-                                  issued_at=now, expires_at=expires))
-            must_change = change_required(session, user, now, policy_of(settings))
-            audit(session, outcome="success", must_change=must_change, **common)
-            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user),
-                                   password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
+            result = signed_in(session, user, body.device_id, settings, now, common)
     if failure is not None:
         raise failure
     return result
+
+
+def signed_in(session, user: StaffUser, device_id: str | None,  # noqa: ANN001 - a Session
+              settings: AppSettings, now: dt.datetime, common: dict) -> LoginResponse:
+    """A new session token for `user` (by password or by keypad PIN), audited with `common`."""
+    token = secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(hours=settings.token_ttl_hours)
+    session.add(AuthToken(token_hash=token_hash(token), user_id=user.id, device_id=device_id, issued_at=now,
+                          expires_at=expires))
+    must_change = change_required(session, user, now, policy_of(settings))
+    audit(session, outcome="success", must_change=must_change, **common)
+    return LoginResponse(token=token, expires_at=expires, user=staff_out(user),
+                         password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
 
 
 def _password_ok(user: StaffUser | None, password: str, settings: AppSettings) -> bool:

@@ -6,21 +6,20 @@ audited."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
 
-from server.api.auth import client_address, hall_mismatch, staff_out
-from server.api.deps import AppSettings, Clock, get_database, get_session_user, token_hash
+from server.api.auth import client_address, hall_mismatch, signed_in
+from server.api.deps import AppSettings, Clock, get_database, get_session_user
 from server.api.errors import ApiError
 from server.core.settings import Settings
 from server.credentials.passwords import change_required, policy_of
 from server.credentials.throttle import Throttle
 from server.store.audit import audit
-from server.store.models import AuthToken, StaffPin
+from server.store.models import StaffPin
 from shared.db.models import StaffUser
 from shared.passwords import hash_password, verify_password
 from shared.pins import keypad_number
@@ -108,14 +107,7 @@ def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, cl
             failure = mismatch
         else:
             pin.failed_attempts, pin.locked_until = 0, None
-            token = secrets.token_urlsafe(32)
-            expires = now + dt.timedelta(hours=settings.token_ttl_hours)
-            session.add(AuthToken(token_hash=token_hash(token), user_id=user.id, device_id=body.device_id,
-                                  issued_at=now, expires_at=expires))
-            must_change = change_required(session, user, now, policy_of(settings))
-            audit(session, outcome="success", must_change=must_change, **common)
-            result = LoginResponse(token=token, expires_at=expires, user=staff_out(user),
-                                   password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
+            result = signed_in(session, user, body.device_id, settings, now, common)
     if failure is not None:
         raise failure
     return result
