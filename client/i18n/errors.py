@@ -25,6 +25,7 @@ _TEXTS = {
     "change_needs_server": "修改密码需要连接服务器，请检查网络后再试",
     "unlock_wrong_password": "密码错误，请重新输入",
     "unlock_locked": "密码错误次数过多，请稍后再试",
+    "admin_offline": "服务器无法连接：系统管理的修改需要联网，请检查网络后再试（其他岗位不受影响，可继续离线办理）",
     "unlock_unavailable": "无法在本机核对密码，请退出后重新登录",
 }
 

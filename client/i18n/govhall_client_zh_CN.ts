@@ -831,7 +831,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+40"/>
+        <location filename="../windows/main_window.py" line="+43"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -936,6 +936,44 @@
     <message>
         <location line="-20"/>
         <source>预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <location filename="../workspaces/admin/overview.py" line="+21"/>
+        <source>大厅编码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>窗口数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>设备数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>刷新</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>正在连接服务器……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>已连接服务器。管理修改直接提交服务器，其他岗位在下次同步时获得更新。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1302,7 +1340,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+35"/>
+        <location filename="errors.py" line="+36"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

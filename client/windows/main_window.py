@@ -22,7 +22,10 @@ def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultW
     if role == "clerk":
         from client.workspaces.clerk.workspace import ClerkWorkspace
         return ClerkWorkspace(services, ops, devices)
-    if role in ("supervisor", "admin"):
+    if role == "admin":
+        from client.workspaces.admin.workspace import AdminWorkspace
+        return AdminWorkspace(services, ops)
+    if role == "supervisor":
         from client.workspaces.supervisor.workspace import SupervisorWorkspace
         return SupervisorWorkspace(services, ops, faults=faults)
     from client.workspaces.approver.workspace import ApproverWorkspace

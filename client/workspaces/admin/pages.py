@@ -1,0 +1,9 @@
+"""The admin workspace's pages, in tab order. Each entry is (tab title, "module:Class"); the class is built as
+Class(context) with an AdminContext and must be a QWidget. Pages are imported lazily, when first shown, so the
+workspace opens at once however many there are."""
+
+from __future__ import annotations
+
+PAGES: list[tuple[str, str]] = [
+    ("概览", "client.workspaces.admin.overview:OverviewPage"),
+]
