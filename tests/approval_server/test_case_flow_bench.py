@@ -8,7 +8,7 @@ import pytest
 from bench import case_flow
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.soak)])
 def test_case_flow_small(seed: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert case_flow.main(["--seed", str(seed), "--cases", "16"]) == 0
     out = capsys.readouterr().out.strip().splitlines()

@@ -30,6 +30,7 @@ def _operations(app) -> list:  # noqa: ANN001
     return [op.ok() for op in schema.get_all_operations() if op.ok().label not in SKIP]
 
 
+@pytest.mark.soak
 @pytest.mark.parametrize("who", ["admin", "device"])
 def test_no_operation_answers_5xx(who: str, database: Database, tmp_path: Path, clock,  # noqa: ANN001
                                   monkeypatch: pytest.MonkeyPatch) -> None:

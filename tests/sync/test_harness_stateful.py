@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -97,4 +98,4 @@ class SimulatedHall(RuleBasedStateMachine):
 SimulatedHall.TestCase.settings = settings(
     max_examples=200 if LONG else 12, stateful_step_count=80 if LONG else 40, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=not LONG)
-test_simulated_hall = SimulatedHall.TestCase
+test_simulated_hall = pytest.mark.soak(SimulatedHall.TestCase)

@@ -61,7 +61,8 @@ def start_server(db_file: Path, port: int, at: dt.datetime | None = None) -> sub
         env = faked_clock_env(at, base=env)
     proc = subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a loaded CI machine may take this long to start a Python server
+    while time.monotonic() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
                 return proc
