@@ -46,14 +46,9 @@ class Sender:
         self.paused_until = None
         try:
             self.apply(session, *self.gateway.poll(), now)
-        except GatewayUnavailable as exc:
-            self._outage(now, exc, None)
-            return 0
+        except GatewayUnavailable:
+            pass  # the first due message will say whether the gateway is down (and count as its attempt)
         return self.send_due(session, now)
-
-    def _outage(self, now: dt.datetime, exc: Exception, row: Notification | None) -> None:
-        attempts = row.attempts if row is not None else 1
-        self.paused_until = now + backoff(attempts, self.policy, self.rng)
 
     # --- sending -------------------------------------------------------------------------------------------
     def send_due(self, session: Session, now: dt.datetime) -> int:
@@ -85,7 +80,7 @@ class Sender:
                 row.gateway_msg_id = self.gateway.send(self._outgoing(row))
             except GatewayUnavailable as exc:
                 self._retry(row, now, str(exc))
-                self._outage(now, exc, row)
+                self.paused_until = row.next_attempt_at if row.state == "queued" else now
                 break
             except GatewayRefused as exc:
                 row.attempts += 1
