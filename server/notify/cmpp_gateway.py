@@ -46,6 +46,7 @@ class CmppGateway:
 
     def _connect(self) -> None:
         self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # one small frame, answered at once
         stamp = self.clock().astimezone(CHINA_TZ).strftime("%m%d%H%M%S")
         auth = cmpp.authenticator_source(self.source_addr, self.secret, stamp)
         resp = self._call(cmpp.CONNECT, cmpp.Connect(self.source_addr, auth, int(stamp)), cmpp.CONNECT_RESP)

@@ -91,6 +91,7 @@ class CmppSimulator:
 class _Session:
     def __init__(self, sim: CmppSimulator, sock: socket.socket) -> None:
         self.sim, self.sock = sim, sock
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.write_lock = threading.Lock()
         self.seq = itertools.count(1)
 

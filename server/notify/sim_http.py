@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import itertools
 import json
+import socket
 import sys
 import threading
 from dataclasses import dataclass
@@ -52,6 +53,12 @@ class HttpSmsSimulator:
         sim = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the provider's endpoint
+
+            def setup(self) -> None:
+                super().setup()
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # headers, body: no wait
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 answer = sim.answer(dict(self.headers), body)
