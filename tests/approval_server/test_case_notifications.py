@@ -73,3 +73,24 @@ def test_no_mobile_no_sms(desks, database) -> None:  # noqa: ANN001
     clerk.send(command(cmd.RequestCorrection, case_id, 1, "received", "2026-11-02", clerk,
                        items=(cmd.CorrectionItem("申请表", "未签字"),)))
     assert _sms(database) == {}
+
+
+def test_near_due_cases_alert_their_steps_staff_once(desks, client, database, clock) -> None:  # noqa: ANN001
+    """One alert per entry of the near-due worklist (临期: case, step, clock, due date), to the step's role."""
+    from server.approval.near_due_alerts import alert_near_due
+    from tests.approval_server.support import at
+    from tests.fixtures.server import login
+
+    clerk = desks["clerk"]
+    receive(clerk, day="2026-09-29")  # as test_art32_sweep: its Art. 32 window turns yellow on 10-10
+    clock.now = at("2026-10-10")
+    groups = client.get("/api/v1/worklists/near-due", headers=login(client, "clerk")).json()
+    entries = {(e["case_id"], g["step"], e["clock"], e["due"]) for g in groups for e in g["entries"]}
+    assert ("art32", "2026-10-12") in {(c, d) for _, _, c, d in entries}
+    with database.session() as s:
+        assert alert_near_due(s, at("2026-10-10")) == len(entries)
+    with database.session() as s:
+        assert alert_near_due(s, at("2026-10-10", hour=11)) == 0  # once per entry
+    alerts = [a for a in _alerts(client, clerk) if a["event"] == "near_due"]
+    assert len(alerts) == len(entries) and {a["role"] for a in alerts} == {"clerk"}
+    assert any(a["text"].endswith("将于10月12日到期") for a in alerts)
