@@ -32,12 +32,12 @@ def notify(session: Session, event: str, *, hall_id: int, now: dt.datetime, key:
     key does nothing. Returns the new row, or None (no phone to send to, or already queued)."""
     template = TEMPLATES[event]
     text = template.render(params)
-    dedupe = f"{event}:{key}:{role}" if template.audience == STAFF else f"{event}:{key}"
+    dedupe = (f"{event}:{key}:{role}" if template.audience == STAFF else f"{event}:{key}")[:120]
     if template.audience == CITIZEN and not phone:
         return None
     if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)) is not None:
         return None
-    row = Notification(id=str(uuid.uuid4()), dedupe_key=dedupe[:120], hall_id=hall_id, event=event,
+    row = Notification(id=str(uuid.uuid4()), dedupe_key=dedupe, hall_id=hall_id, event=event,
                        params={k: params[k] for k in template.params}, text=text, attempts=0,
                        next_attempt_at=now, created_at=now, last_error="", gateway="", gateway_msg_id="")
     if template.audience == CITIZEN:

@@ -1,6 +1,8 @@
 """Near-call reminders (叫号提醒): a scan writes one outbox row per ticket when its people-ahead count reaches the
 hall's threshold (the unique (ticket, kind) key makes it exactly once, however often the scan runs); `drain`
-hands pending rows to a pluggable sender (SMS gateway, WeChat, the log) and records what happened."""
+hands pending rows to a pluggable sender (the log by default) and records what happened. A ticket checked in
+from an appointment that gave a mobile number also gets its SMS through the notification outbox
+(server/notify), queued by the same scan in the same transaction."""
 
 from __future__ import annotations
 
