@@ -25,7 +25,8 @@ State = Literal["queued", "sent", "delivered", "failed"]
 
 def _out(row: Notification) -> NotificationOut:
     return NotificationOut(id=row.id, hall_id=row.hall_id, event=row.event, channel=row.channel, role=row.role,
-                           phone=row.phone_masked, text=row.text, state=row.state, attempts=row.attempts,
+                           phone=row.phone_masked, text=row.text, state=row.state, gateway=row.gateway,
+                           attempts=row.attempts,
                            last_error=row.last_error, created_at=row.created_at, next_attempt_at=row.next_attempt_at,
                            sent_at=row.sent_at, delivered_at=row.delivered_at)
 

@@ -56,7 +56,8 @@ class Connect:
     version: int = VERSION
 
     def body(self) -> bytes:
-        return fixed(self.source_addr, 6) + self.authenticator + bytes([self.version]) + struct.pack(">I", self.timestamp)
+        return (fixed(self.source_addr, 6) + self.authenticator + bytes([self.version])
+                + struct.pack(">I", self.timestamp))
 
     @classmethod
     def parse(cls, b: bytes) -> Connect:

@@ -18,8 +18,8 @@ from server.notify.gateway import GatewayRefused, GatewayUnavailable, Outgoing, 
 
 API_VERSION = "2021-01-11"
 # Errors that say "not now" rather than "never this message": retried with backoff.
-TRANSIENT = ("InternalError", "RequestLimitExceeded", "LimitExceeded", "AuthFailure", "FailedOperation.InsufficientBalanceInSmsPackage",
-             "ResourceUnavailable")
+TRANSIENT = ("InternalError", "RequestLimitExceeded", "LimitExceeded", "AuthFailure", "ResourceUnavailable",
+             "FailedOperation.InsufficientBalanceInSmsPackage")
 
 
 class HttpSmsGateway:

@@ -127,8 +127,8 @@ class _Session:
                 return
             expected = cmpp.authenticator_source(self.sim.account, self.sim.secret, f"{connect.timestamp:010d}")
             status = 0 if connect.source_addr == self.sim.account and connect.authenticator == expected else 3
-            self.send(cmpp.CONNECT_RESP, sequence,
-                      cmpp.ConnectResp(status, cmpp.authenticator_ismg(status, connect.authenticator, self.sim.secret)))
+            ismg = cmpp.authenticator_ismg(status, connect.authenticator, self.sim.secret)
+            self.send(cmpp.CONNECT_RESP, sequence, cmpp.ConnectResp(status, ismg))
             if status:
                 self.sim.refused_logins += 1
                 return

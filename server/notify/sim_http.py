@@ -102,12 +102,13 @@ class HttpSmsSimulator:
         action = headers.get("x-tc-action", "")
         if action == "SendSms":
             return self._send(payload)
+        limit = payload.get("Limit", 100)
         with self._lock:
             if action == "PullSmsSendStatus":
-                out, self._reports = self._reports[:payload.get("Limit", 100)], self._reports[payload.get("Limit", 100):]
+                out, self._reports = self._reports[:limit], self._reports[limit:]
                 return {"PullSmsSendStatusSet": out, "RequestId": "sim"}
             if action == "PullSmsReplyStatus":
-                out, self._replies = self._replies[:payload.get("Limit", 100)], self._replies[payload.get("Limit", 100):]
+                out, self._replies = self._replies[:limit], self._replies[limit:]
                 return {"PullSmsReplyStatusSet": out, "RequestId": "sim"}
         return {"Error": {"Code": "InvalidAction", "Message": action}, "RequestId": "sim"}
 
@@ -137,8 +138,8 @@ class HttpSmsSimulator:
         for number in payload.get("PhoneNumberSet", []):
             phone = number.removeprefix("+86")
             if len(phone) != 11 or not phone.isdigit():
-                statuses.append({"SerialNo": "", "PhoneNumber": number, "Code": "InvalidParameterValue.IncorrectPhoneNumber",
-                                 "Message": "bad number"})
+                statuses.append({"SerialNo": "", "PhoneNumber": number, "Message": "bad number",
+                                 "Code": "InvalidParameterValue.IncorrectPhoneNumber"})
                 continue
             serial = f"sim-{next(self._serials)}"
             text = template.render(values)

@@ -20,8 +20,8 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 def signature(secret_key: str, *, host: str, action: str, body: bytes, timestamp: int, service: str) -> str:
     day = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%Y-%m-%d")
-    canonical = "\n".join(["POST", "/", "", f"content-type:{CONTENT_TYPE}\nhost:{host}\nx-tc-action:{action.lower()}\n",
-                           SIGNED_HEADERS, hashlib.sha256(body).hexdigest()])
+    headers = f"content-type:{CONTENT_TYPE}\nhost:{host}\nx-tc-action:{action.lower()}\n"
+    canonical = "\n".join(["POST", "/", "", headers, SIGNED_HEADERS, hashlib.sha256(body).hexdigest()])
     scope = f"{day}/{service}/tc3_request"
     to_sign = "\n".join([ALGORITHM, str(timestamp), scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
     key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode("utf-8"), day), service), "tc3_request")

@@ -22,6 +22,7 @@ class NotificationOut(Response):
     phone: str            # masked
     text: str
     state: str            # queued / sent / delivered / failed
+    gateway: str          # who took it: http / cmpp / log (no SMS provider configured: only logged)
     attempts: int
     last_error: str
     created_at: dt.datetime

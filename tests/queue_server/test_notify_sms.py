@@ -140,6 +140,9 @@ def test_opted_out_numbers_get_nothing(sms) -> None:  # noqa: ANN001
     assert {(n["phone"], n["last_error"]) for n in listing["notifications"]} == {
         ("139****9000", "opted_out"), ("138****8000", "opted_out")}
     assert listing["counts"]["failed"] == 3 and listing["counts"]["delivered"] == 1
+    delivered = qhall.client.get("/api/v1/admin/notifications", headers=headers, params={"state": "delivered"}).json()
+    assert [(n["event"], n["gateway"], n["attempts"]) for n in delivered["notifications"]] == [
+        ("booking_confirmed", gw.kind, 1)]
 
 
 @pytest.mark.parametrize("kind", ["http"])
