@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
-    catalogue, devices, errors, health, org, queue_appointments, queue_card_match, queue_config,
+    catalogue, devices, errors, health, notifications, org, queue_appointments, queue_card_match, queue_config,
     queue_statistics, staff_admin, sync,
 )
 from server.api.limits import parameters_within_limits
@@ -23,6 +23,7 @@ from server.core.settings import Settings
 from server.devices.presence import Presence
 from server.domain import registry_of, schedule
 from server.sync.events_asgi import EventsLongPoll
+from server.notify import jobs as notify_jobs
 from server.queue import domain as queue
 from server.scheduler import Scheduler
 from server.store.database import Database
@@ -33,7 +34,7 @@ from server.sync.registry import Registry
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
-DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN)
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN)
 
 
 def default_registry() -> Registry:
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     log_privacy.install()
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
-                   staff_admin, audit_log, devices):
+                   staff_admin, audit_log, devices, notifications):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

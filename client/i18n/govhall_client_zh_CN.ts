@@ -159,6 +159,34 @@
     </message>
 </context>
 <context>
+    <name>AlertTray</name>
+    <message>
+        <location filename="../widgets/staff_alerts.py" line="+62"/>
+        <source>新待办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>催办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>督办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>临近时限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}（{1}条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ApplicantForm</name>
     <message>
         <location filename="../widgets/applicant_form.py" line="+23"/>
@@ -831,7 +859,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+43"/>
+        <location filename="../windows/main_window.py" line="+44"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -871,7 +899,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+56"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>

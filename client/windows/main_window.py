@@ -9,6 +9,7 @@ from gui.ops import Ops
 from gui.qt import QAction, QFrame, QHBoxLayout, QLabel, QMainWindow, QToolButton, QVBoxLayout, QWidget
 from client.services.context import Services
 from client.widgets.device_alerts import FaultBanner, FaultWatch
+from client.widgets.staff_alerts import AlertTray, AlertWatch
 from client.widgets.style import stylesheet
 from client.widgets.sync_status import SyncStatusWidget
 from client.widgets.type_size import TypeSize, apply_type_size
@@ -89,6 +90,10 @@ class MainWindow(QMainWindow):
         body.addWidget(self.workspace)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
+        # 新待办, 催办, 督办 for the user's roles, as the server publishes them (tray pop-up and status bar).
+        self.alerts = AlertWatch(services.sync, ops, session.roles, self)
+        self.alert_tray = AlertTray(self.alerts, self)
+        self.alerts.refresh()
         self.sync_status = SyncStatusWidget(services.sync, ops, services.registered)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.device_state = QLabel(self._devices_text())

@@ -49,7 +49,7 @@ def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request:
         _limit_client(request, authorization, body.business_id, now)  # before `session` takes the write lock
         row, token, code = appointments.book(session, keys, business_id=body.business_id,
                                              slot_start=body.slot_start, id_number=body.id_number, now=now,
-                                             emit_for=publisher.for_hall)
+                                             emit_for=publisher.for_hall, phone=body.phone)
     return Booked(appointment=_out(row), qr_token=token, booking_code=code)
 
 

@@ -1,8 +1,16 @@
-"""The approval domain (server/domain.py): every `approval.*` command and the daily Art. 32 sweep."""
+"""The approval domain (server/domain.py): every `approval.*` command, the daily Art. 32 sweep and
+the hourly 临近时限 alerts."""
 
 from __future__ import annotations
 
-from server.approval import art32_sweep, handlers
+from server.approval import art32_sweep, handlers, near_due_alerts
 from server.domain import Domain
+from server.scheduler import Scheduler
 
-DOMAIN = Domain("approval", handlers.register, art32_sweep.register)
+
+def jobs(scheduler: Scheduler, state: object) -> None:
+    art32_sweep.register(scheduler, state)
+    near_due_alerts.register(scheduler)
+
+
+DOMAIN = Domain("approval", handlers.register, jobs)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.approval import cache, command_log, definitions, intake
+from server.approval.case_notices import notify_case_events
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
@@ -96,6 +97,7 @@ def make_handler(name: str) -> Handler:
         append(session, events, intake.keys_or_reject())
         project(case, new_state)
         publish(ctx, case, new_state, events, definition, calendar, roles_before)
+        notify_case_events(session, ctx, case, events, definition, intake.keys_or_reject(), state.current_steps)
         return {"case_id": case.id, "version": new_state.version, "status": new_state.status.value,
                 "event_ids": [e.event_id for e in events]}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -52,6 +53,28 @@ class Settings(BaseSettings):
     audit_key: str = ""
     trusted_proxies: str = Field(default="", description="addresses whose X-Forwarded-For is believed "
                                                          "(comma-separated); empty = none")
+
+    # SMS (server/notify): which gateway, its address and credentials, and the sending policy.
+    sms_gateway: Literal["log", "http", "cmpp"] = Field(default="log", description="log: no SMS, only the log")
+    sms_http_endpoint: str = "https://sms.tencentcloudapi.com"
+    sms_http_secret_id: str = ""
+    sms_http_secret_key: str = ""
+    sms_http_app_id: str = ""
+    sms_http_sign_name: str = ""
+    sms_http_region: str = "ap-guangzhou"
+    sms_template_ids: dict[str, str] = Field(default_factory=dict, description="event -> provider template id")
+    sms_cmpp_host: str = "127.0.0.1"
+    sms_cmpp_port: int = Field(default=7890, ge=1, le=65535)
+    sms_cmpp_account: str = Field(default="", max_length=6, description="Source_Addr (SP 企业代码)")
+    sms_cmpp_secret: str = ""
+    sms_cmpp_src_id: str = Field(default="", description="the service number messages come from")
+    sms_cmpp_service_id: str = ""
+    sms_timeout_s: float = Field(default=5, gt=0)
+    sms_send_every_s: float = Field(default=10, gt=0, description="how often the sender looks for due SMS")
+    sms_per_phone_per_hour: int = Field(default=5, ge=1, description="at most this many SMS to one number an hour")
+    sms_max_attempts: int = Field(default=8, ge=1)
+    sms_retry_base_s: float = Field(default=30, gt=0, description="first retry delay; doubles, with jitter")
+    sms_retry_max_s: float = Field(default=3600, gt=0)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

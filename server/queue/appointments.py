@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.notify.outbox import notify
+from server.notify.phones import mobile
 from server.queue import booking_code, booking_limits, store
 from server.queue.config import load_hall_config, work_calendar
 from server.queue.errors import reject
 from server.queue.models import QueueAppointment
-from shared.approval.personal import RESIDENT_ID, protect, search_key
+from shared.approval.personal import PHONE, RESIDENT_ID, protect, reveal, search_key
 from shared.calendar import CalendarNotPublished
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
@@ -62,11 +64,14 @@ def record_check_in(session: Session, ctx: CommandContext, row: QueueAppointment
 
 
 def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: dt.datetime, id_number: str,
-         now: dt.datetime, emit_for: Callable[[int], Emit]) -> tuple[QueueAppointment, str, str]:
+         now: dt.datetime, emit_for: Callable[[int], Emit], phone: str = "") -> tuple[QueueAppointment, str, str]:
     """Book a slot; returns the appointment, its QR token and its booking code (each shown once, never stored
-    in clear)."""
+    in clear). A mobile `phone` gets the booking's SMS and the near-call reminder of its ticket."""
     local_now = now.astimezone(CHINA_TZ)
     person = check_resident_id(id_number, today=local_now.date()).number
+    mobile_number = mobile(phone) if phone else None
+    if phone and mobile_number is None:
+        raise reject("invalid_phone", status=422)
     business = session.get(BusinessRow, business_id)
     if business is None:
         raise reject("unknown_business", status=404, business=business_id)
@@ -99,11 +104,28 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
                            slot_start=slot, slot_end=slot + dt.timedelta(minutes=config.rules.appointment.slot_minutes),
                            person_key=key, id_sealed=protected.sealed, masked_id=protected.masked,
                            token_key=blind_index(QR_KIND, token, hall_key), state="booked", ticket_id=None,
-                           created_at=now, code_hash=booking_code.code_hash(appointment_id, code, keys))
+                           created_at=now, code_hash=booking_code.code_hash(appointment_id, code, keys),
+                           phone_sealed=protect(PHONE, mobile_number, keys, phone_where(appointment_id)).sealed
+                           if mobile_number else None)
     session.add(row)
     session.flush()
     emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
+    notify(session, "booking_confirmed", hall_id=row.hall_id, now=now, key=row.id, phone=mobile_number, keys=keys,
+           params={"business": business.name, "slot": slot_text(row.slot_start)})
     return row, token, code
+
+
+def phone_where(appointment_id: str) -> str:
+    return f"queue_appointment:{appointment_id}:phone"
+
+
+def phone_of(row: QueueAppointment, keys: KeyProvider) -> str | None:
+    return reveal(PHONE, row.phone_sealed, keys, phone_where(row.id)) if row.phone_sealed else None
+
+
+def slot_text(moment: dt.datetime) -> str:
+    local = moment.astimezone(CHINA_TZ)
+    return f"{local.month}月{local.day}日{local:%H:%M}"
 
 
 def _count(session: Session, *where) -> int:  # noqa: ANN002
@@ -142,6 +164,9 @@ def cancel(session: Session, keys: KeyProvider, appointment_id: str, id_number: 
         raise reject("appointment_not_cancellable", appointment=appointment_id, state=row.state)
     row.state = "cancelled"
     emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
+    business = session.get(BusinessRow, row.business_id)
+    notify(session, "booking_cancelled", hall_id=row.hall_id, now=now, key=row.id, phone=phone_of(row, keys),
+           keys=keys, params={"business": business.name, "slot": slot_text(row.slot_start)})
     return row
 
 

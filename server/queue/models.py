@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, utcnow
@@ -127,6 +127,8 @@ class QueueAppointment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # SHA-256 of the booking code (预约码) given once at booking: search and cancel need it with the ID number.
     code_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The phone for booking and near-call SMS, sealed like the ID number (None: none given).
+    phone_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class QueueNotification(Base):

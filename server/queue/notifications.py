@@ -1,6 +1,8 @@
 """Near-call reminders (叫号提醒): a scan writes one outbox row per ticket when its people-ahead count reaches the
 hall's threshold (the unique (ticket, kind) key makes it exactly once, however often the scan runs); `drain`
-hands pending rows to a pluggable sender (SMS gateway, WeChat, the log) and records what happened."""
+hands pending rows to a pluggable sender (the log by default) and records what happened. A ticket checked in
+from an appointment that gave a mobile number also gets its SMS through the notification outbox
+(server/notify), queued by the same scan in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,10 +15,14 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.approval.identity import pii_keys
+from server.notify.outbox import notify
 from server.queue import store
+from server.queue.appointments import phone_of
 from server.queue.config import load_hall_config
-from server.queue.models import QueueNotification, QueueTicket, QueueWindowState
+from server.queue.models import QueueAppointment, QueueNotification, QueueTicket, QueueWindowState
 from server.sync.changes import insert_ignore
+from shared.crypto.keys import KeyProvider
 from shared.queue.estimates import near_call_intents, people_ahead
 
 NEAR_CALL = "near_call"
@@ -54,8 +60,11 @@ class LogSender:
         self.sent.append(notice)
 
 
-def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.datetime) -> int:
-    """Queue a reminder for every waiting ticket of the day now within the threshold. Returns how many new."""
+def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.datetime,
+                    keys: KeyProvider | None = None) -> int:
+    """Queue a reminder for every waiting ticket of the day now within the threshold, and its SMS when the
+    ticket came from an appointment that gave a phone. Returns how many new. `keys`: the PII keys (default:
+    the environment's, read only when a phone is to be opened)."""
     config = load_hall_config(session, hall_id)
     rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, QueueTicket.day == day,
                                                      QueueTicket.state == "waiting")).all()
@@ -76,7 +85,19 @@ def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.dateti
             "attempts": 0, "last_error": "", "created_at": now,
             "payload": {"display": intent.ticket_number, "people_ahead": intent.people_ahead,
                         "business_id": business[intent.ticket_id]}}, ["ticket_id", "kind"])
+    _sms(session, hall_id, intents, now, keys)
     return len(intents)
+
+
+def _sms(session: Session, hall_id: int, intents: list, now: dt.datetime, keys: KeyProvider | None) -> None:
+    booked = {a.ticket_id: a for a in session.scalars(select(QueueAppointment).where(
+        QueueAppointment.ticket_id.in_([i.ticket_id for i in intents]), QueueAppointment.phone_sealed.is_not(None)))}
+    for intent in intents:
+        if intent.ticket_id in booked:
+            keys = keys or pii_keys()
+            notify(session, NEAR_CALL, hall_id=hall_id, now=now, key=intent.ticket_id, keys=keys,
+                   phone=phone_of(booked[intent.ticket_id], keys),
+                   params={"ticket": intent.ticket_number, "ahead": intent.people_ahead})
 
 
 def drain(session: Session, sender: Sender, now: dt.datetime, limit: int = 200) -> tuple[int, int]:

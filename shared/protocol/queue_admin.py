@@ -79,6 +79,7 @@ class BookingIn(Request):
     business_id: int
     slot_start: Moment
     id_number: str = Field(min_length=1, max_length=30)
+    phone: str = Field(default="", max_length=20)  # for the booking and near-call SMS; sealed on the server
 
 
 class PublicAppointment(Response):

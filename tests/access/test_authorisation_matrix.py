@@ -103,6 +103,8 @@ MATRIX = {
     "POST /api/v1/admin/devices/{device_id}/rotate": "hall admin",
     "GET /api/v1/admin/audit": "admin",
     "GET /api/v1/admin/audit/export": "admin",
+    "GET /api/v1/admin/notifications": "admin",  # rows of the admin's own hall (tests/notify/test_admin_api.py)
+    "POST /api/v1/admin/notifications/opt-outs": "admin",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from server.approval import art32_sweep
+from server.approval import art32_sweep, near_due_alerts
 from server.approval.models import ApprovalCase, ApprovalEvent
 from server.sync.models import ChangeLog
 from shared.approval import commands as cmd
@@ -38,6 +38,7 @@ def test_the_sweep_deems_acceptance_only_after_the_fifth_working_day(app, desks,
     assert r["status"] == "accepted", r
     scheduler = app.state.scheduler
     assert art32_sweep.JOB in scheduler.jobs
+    scheduler.jobs.pop(near_due_alerts.JOB)  # its 临近时限 alerts on these days would wake devices too
     woken: list[tuple[int, int]] = []
     app.state.sync_hub.notify = lambda hall, seq: woken.append((hall, seq))
     for day in ("2026-10-07", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-11", "2026-10-12"):
