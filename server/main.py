@@ -24,6 +24,7 @@ from server.devices.presence import Presence
 from server.domain import registry_of, schedule
 from server.sync.events_asgi import EventsLongPoll
 from server.queue import domain as queue
+from server.rating import domain as rating
 from server.scheduler import Scheduler
 from server.store.database import Database
 from server.sync import domain as sync_domain
@@ -33,7 +34,7 @@ from server.sync.registry import Registry
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
-DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN)
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, rating.DOMAIN)
 
 
 def default_registry() -> Registry:

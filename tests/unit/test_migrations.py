@@ -13,6 +13,7 @@ from sqlalchemy import Table, inspect, text
 import server.approval.models
 import server.devices.models
 import server.queue.models
+import server.rating.models
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
@@ -39,7 +40,7 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
                       | _tables_of(server.queue.models) | _tables_of(server.approval.models)
-                      | _tables_of(server.devices.models))
+                      | _tables_of(server.devices.models) | _tables_of(server.rating.models))
 
 
 def _first_revision(location: Path) -> str:
