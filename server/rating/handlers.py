@@ -24,8 +24,8 @@ from shared.rating.statistics import BAD
 RATEABLE_CASES = frozenset({CaseStatus.CLOSED.value, CaseStatus.DELIVERED.value})  # after 办结
 
 
-def reject(code: str, status: int = 409, **details) -> Rejected:  # noqa: ANN003
-    return Rejected(code, message(code), status=status, **details)
+def reject(code: str, http: int = 409, **details) -> Rejected:  # noqa: ANN003
+    return Rejected(code, message(code), status=http, **details)
 
 
 def rejected_from(error: DomainError) -> Rejected:
@@ -77,7 +77,7 @@ def handle_rate_case(session: Session, ctx: CommandContext, args: wire.RateCaseA
     if case.hall_id != ctx.device.hall_id:
         raise reject("wrong_hall", 403)
     if case.status not in RATEABLE_CASES:
-        raise reject("case_not_closed", status=case.status)
+        raise reject("case_not_closed", case_status=case.status)
     if session.scalar(select(CaseRating.id).where(CaseRating.case_id == case.id)) is not None:
         raise reject("case_rating_exists", case=case.case_number)
     reason = args.reason.strip()

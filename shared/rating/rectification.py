@@ -102,7 +102,7 @@ def apply(record: dict, action: str, args: dict, actor: Actor, at: dt.datetime, 
     _check_actor(record, action, actor)
     if action not in ALLOWED[record["status"]]:
         raise RectificationRefused(f"{action} is not allowed while {record['status']}", code="action_not_allowed",
-                                   action=action, status=record["status"])
+                                   action=action, current_status=record["status"])
     if action == APPEAL and record["appeal"] is not None:
         raise RectificationRefused("one appeal per rating", code="appeal_already_made")
     stage = {"by": actor.user, "at": at.isoformat(), "on": local_day(at).isoformat(), **_fields(action, args)}
@@ -124,7 +124,7 @@ def _check_base(record: dict, base: dict | None) -> None:
         return
     if base.get("record") not in (None, record["id"]) or base.get("expected_version") != record["version"] \
             or base.get("from_state") != record["status"]:
-        raise StaleRecord("the record moved on", status=record["status"], version=record["version"],
+        raise StaleRecord("the record moved on", current_status=record["status"], version=record["version"],
                           by=record["updated_by"], at=record["updated_at"])
 
 
