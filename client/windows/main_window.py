@@ -86,7 +86,11 @@ class MainWindow(QMainWindow):
             self.faults.refresh()
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
-        body.addWidget(self.workspace)
+        shown = self.workspace
+        if session.primary_role not in ("clerk", "supervisor", "admin"):  # approvers: 差评整改 beside the cases
+            from client.workspaces.rectification.panel import WithRectification
+            shown = self.tabs = WithRectification(self.workspace, services, ops)
+        body.addWidget(shown)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
         self.sync_status = SyncStatusWidget(services.sync, ops, services.registered)
