@@ -159,6 +159,79 @@
     </message>
 </context>
 <context>
+    <name>ActionForm</name>
+    <message>
+        <location filename="../workspaces/rectification/action_form.py" line="+20"/>
+        <source>办理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>如：11月24日电话联系评价人，已接通</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>办理事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>处理方式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>复核结论</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>提交</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>当前没有您可以办理的事项。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>核实情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>整改措施或说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>反馈内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>申诉理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>复核意见</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ApplicantForm</name>
     <message>
         <location filename="../widgets/applicant_form.py" line="+23"/>
@@ -511,7 +584,7 @@
 <context>
     <name>ClerkWorkspace</name>
     <message>
-        <location filename="../workspaces/clerk/workspace.py" line="+42"/>
+        <location filename="../workspaces/clerk/workspace.py" line="+43"/>
         <source>本工作站未配置窗口，叫号功能不可用（workstation.toml 中设置 window）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -523,6 +596,11 @@
     <message>
         <location line="+1"/>
         <source>办件（待办 / 已办）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>差评整改</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -871,7 +949,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+56"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -992,6 +1070,134 @@
     <message>
         <location line="+19"/>
         <source>（非图片文件）{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RectificationPanel</name>
+    <message>
+        <location filename="../workspaces/rectification/panel.py" line="+38"/>
+        <source>刷新</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>预警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>评价对象</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>责任部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>剩余工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>差评原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>本大厅本月：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>（暂定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>超期 {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>没有需要处理的差评。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>剩余 {0} 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已超期 {0} 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>待{0}，期限 {1}，{2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&lt;b&gt;{0} {1}&lt;/b&gt; · {2} · 服务人员 {3} · 评价于 {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>差评原因：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>回访核实期限 {0}；整改期限 {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>回访核实</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改 / 说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>反馈群众</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>申诉</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>复核</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt;（{1}，{2}）：{3}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1196,7 +1402,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+29"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+30"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1253,6 +1459,11 @@
     <message>
         <location line="+1"/>
         <source>督办回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>差评整改与申诉复核</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1334,6 +1545,19 @@
     <message>
         <location line="+4"/>
         <source>转移后号票保留原取号时间排队。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WithRectification</name>
+    <message>
+        <location filename="../workspaces/rectification/panel.py" line="+35"/>
+        <source>办件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>差评整改</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
