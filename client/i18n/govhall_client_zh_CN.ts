@@ -949,7 +949,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+21"/>
+        <source>差评整改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>设备：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1545,19 +1550,6 @@
     <message>
         <location line="+4"/>
         <source>转移后号票保留原取号时间排队。</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>WithRectification</name>
-    <message>
-        <location filename="../workspaces/rectification/panel.py" line="+35"/>
-        <source>办件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>差评整改</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -87,9 +87,13 @@ class MainWindow(QMainWindow):
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
         shown = self.workspace
-        if session.primary_role not in ("clerk", "supervisor", "admin"):  # approvers: 差评整改 beside the cases
+        if session.primary_role not in ("clerk", "supervisor", "admin"):  # approvers: 差评整改 from the header
             from client.workspaces.rectification.panel import WithRectification
-            shown = self.tabs = WithRectification(self.workspace, services, ops)
+            shown = self.stack = WithRectification(self.workspace, services, ops)
+            self.rectification_button = QToolButton(text=self.tr("差评整改"), checkable=True)
+            self.rectification_button.setObjectName("typesize")  # a header toggle, styled as 大字体 is
+            self.rectification_button.toggled.connect(self.stack.show_rectification)
+            bar.addWidget(self.rectification_button)
         body.addWidget(shown)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)

@@ -82,8 +82,9 @@ def test_the_department_handles_its_bad_ratings_and_the_supervisor_reviews_the_a
     approver = services(tmp_path / "a", _session("approver", "李建国", ("approver", "head", "reviewer", "verifier"),
                                                  deps["TZSB"]), clock, window=None, engine=engine)
     window, ops, _ = open_window(qtbot, approver)
-    window.tabs.setCurrentWidget(window.tabs.rectification)
-    panel = window.tabs.rectification
+    window.rectification_button.click()  # the header's 差评整改 switch
+    panel = window.stack.rectification
+    assert window.stack.currentWidget() is panel
     qtbot.waitUntil(lambda: len(panel.views) == 2)
     assert [v.id for v in panel.views] == [records["late"]["id"], records["today"]["id"]]  # red first
     assert [v.card.card.value for v in panel.views] == ["red_card", "yellow_card"]

@@ -14,7 +14,7 @@ from client.widgets.style import RED, YELLOW
 from client.workspaces.rectification.action_form import ActionForm
 from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QBrush, QColor, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-                    QTableWidget, QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
+                    QStackedWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.china_time import CHINA_TZ
 from shared.rating.errors import RectificationRefused
 
@@ -204,12 +204,17 @@ def panel_for(services, ops: Ops) -> RectificationPanel:  # noqa: ANN001  (clien
     return RectificationPanel(desk_for(services), services.reference, ops)
 
 
-class WithRectification(QTabWidget):
-    """The approver's worklists with the department's 差评整改 beside them."""
+class WithRectification(QStackedWidget):
+    """The approver's cases, or the department's 差评整改 (switched from the header, so the cases keep their
+    full height on a 1366×768 screen)."""
 
     def __init__(self, workspace: QWidget, services, ops: Ops) -> None:  # noqa: ANN001
         super().__init__()
         self.workspace, self.rectification = workspace, panel_for(services, ops)
-        self.addTab(workspace, self.tr("办件"))
-        self.addTab(self.rectification, self.tr("差评整改"))
+        self.addWidget(workspace)
+        self.addWidget(self.rectification)
 
+    def show_rectification(self, shown: bool) -> None:
+        self.setCurrentWidget(self.rectification if shown else self.workspace)
+        if shown:
+            self.rectification.refresh()
