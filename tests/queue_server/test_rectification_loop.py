@@ -82,6 +82,7 @@ def test_a_bad_rating_goes_through_verification_rectification_and_feedback(loop)
     assert (rec["department_id"], rec["status"], rec["verify_due"], rec["rectify_due"]) == (
         tzsb, "open", "2026-11-24", "2026-11-30")
     assert listed(qhall, record_id)["card"] == "yellow_card"  # one working day left: near due
+    assert qhall.rows(qhall.evaluator, "rating_rectification") == {}  # staff work: no kiosk reads it
     # the counter clerk is of another department; the supervisor handles no 差评
     assert act(qhall, qhall.w2, "rating.verify", rec, contact="电话", findings="x")["code"] == "not_your_department"
     assert act(qhall, qhall.supervisor, "rating.verify", rec, contact="电话",
