@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from client.services.rowsql import RowSql
 from shared.calendar import WorkCalendar
 from shared.protocol.rating import CASE_RATING_TABLE, RECORD_TABLE, VERSION
 from shared.rating.deadlines import RecordCard, record_card
@@ -38,6 +39,7 @@ class RectificationDesk:
     def __init__(self, sync: SyncClient, actor: Actor, calendar: WorkCalendar,
                  clock: Callable[[], dt.datetime]) -> None:
         self.sync, self.actor, self.calendar, self.clock = sync, actor, calendar, clock
+        self.sql = RowSql(sync.engine)
 
     @property
     def reviews(self) -> bool:
@@ -73,8 +75,12 @@ class RectificationDesk:
         """The hall's figures for the period from the synced ratings, by the server's own function."""
         def within(at: str) -> bool:
             return first <= local_day(dt.datetime.fromisoformat(at)) <= last
+        # A day either side in SQL (times are written in UTC or hall time), the exact hall-local day here:
+        # a year of ratings in the cache is never loaded whole.
+        near = "substr(json_extract(row, '$.at'), 1, 10) BETWEEN :a AND :b"
+        days = {"a": (first - dt.timedelta(days=1)).isoformat(), "b": (last + dt.timedelta(days=1)).isoformat()}
         ratings = [(r["id"], r["level"]) for table in ("queue_rating", CASE_RATING_TABLE)
-                   for r in self.sync.rows(table).values() if within(r["at"])]
+                   for r in self.sql.rows(table, near, params=days) if within(r["at"])]
         ids = {rid for rid, _ in ratings}
         records = [r for r in self.sync.rows(RECORD_TABLE).values() if r["rating_id"] in ids]
         return rating_statistics(ratings, records, self.today(), self.calendar)
