@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from client.services.rowsql import RowSql
 from shared.calendar import WorkCalendar
 from shared.protocol.rating import CASE_RATING_TABLE, RECORD_TABLE, VERSION
-from shared.rating.deadlines import RecordCard, record_card
+from shared.rating.deadlines import Cards, RecordCard
 from shared.rating.errors import RectificationRefused
 from shared.rating.rectification import (
     ACTIONS, APPEALED, FIELDS, FINAL, HANDLER_ROLES, REVIEWER_ROLES, Actor, apply, base_of, local_day, may,
@@ -58,8 +58,8 @@ class RectificationDesk:
     def records(self) -> list[RecordView]:
         """Open records first (red, yellow, then by due day; appeals awaiting review first for a reviewer),
         finished ones after, newest first."""
-        today = self.today()
-        views = [RecordView(r, record_card(r, today, self.calendar),
+        card_of = Cards(self.today(), self.calendar)
+        views = [RecordView(r, card_of(r),
                             tuple(a for a in ACTIONS if may(r, a, self.actor)))
                  for r in self.sync.rows(RECORD_TABLE).values() if self._mine(r)]
 

@@ -13,12 +13,12 @@ from server.rating import store
 from server.rating.models import CaseRating
 from shared.calendar import load_calendar
 from shared.china_time import CHINA_TZ
-from shared.rating.deadlines import record_card
+from shared.rating.deadlines import Cards
 from shared.rating.statistics import rating_statistics
 
 
-def _carded(record: dict, today: dt.date, calendar) -> dict:  # noqa: ANN001
-    c = record_card(record, today, calendar)
+def _carded(record: dict, card_of: Cards) -> dict:
+    c = card_of(record)
     return {**record, "awaiting": c.stage, "due": c.due.isoformat() if c.due else None, "remaining": c.remaining,
             "card": c.card.value, "provisional_card": c.provisional}
 
@@ -26,7 +26,8 @@ def _carded(record: dict, today: dt.date, calendar) -> dict:  # noqa: ANN001
 def listed(session: Session, hall_id: int, today: dt.date, status: str | None) -> list[dict]:
     calendar = load_calendar(session)
     rows = [r for r in store.records(session, hall_id) if status is None or r["status"] == status]
-    return [_carded(r, today, calendar) for r in rows]
+    card_of = Cards(today, calendar)
+    return [_carded(r, card_of) for r in rows]
 
 
 def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shared.approval.clocks import Card, due_card
+from shared.approval.clocks import Card, DueCard, due_card
 from shared.calendar import WorkCalendar
 from shared.rating.rectification import APPEALED, FINAL, OPEN, VERIFIED, RECTIFIED
 
@@ -38,14 +38,28 @@ def awaited(record: dict) -> tuple[str, dt.date] | None:
     return stage, dt.date.fromisoformat(record[key])
 
 
+class Cards:
+    """Today's card of each record, the walk over the calendar done once per distinct due day (a hall's
+    records share few), as the case lists do."""
+
+    def __init__(self, today: dt.date, calendar: WorkCalendar, margin: int = MARGIN) -> None:
+        self.today, self.calendar, self.margin = today, calendar, margin
+        self._known: dict[dt.date, DueCard] = {}
+
+    def __call__(self, record: dict) -> RecordCard:
+        waiting = awaited(record)
+        if waiting is None:
+            return RecordCard(None, None, None, Card.GREEN, bool(record.get("provisional")))
+        stage, due = waiting
+        card = self._known.get(due)
+        if card is None:
+            card = self._known[due] = due_card(due, self.today, self.calendar, self.margin)
+        return RecordCard(stage, due, card.remaining, card.card,
+                          bool(card.unknown_years) or bool(record.get("provisional")))
+
+
 def record_card(record: dict, today: dt.date, calendar: WorkCalendar, margin: int = MARGIN) -> RecordCard:
-    waiting = awaited(record)
-    if waiting is None:
-        return RecordCard(None, None, None, Card.GREEN, bool(record.get("provisional")))
-    stage, due = waiting
-    card = due_card(due, today, calendar, margin)
-    return RecordCard(stage, due, card.remaining, card.card,
-                      bool(card.unknown_years) or bool(record.get("provisional")))
+    return Cards(today, calendar, margin)(record)
 
 
 def on_time(record: dict, stage: str) -> bool | None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from shared.approval.clocks import Card
 from shared.calendar import WorkCalendar
-from shared.rating.deadlines import on_time, record_card
+from shared.rating.deadlines import Cards, on_time
 from shared.rating.rectification import APPEALED, VOIDED
 
 LEVELS = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
@@ -32,7 +32,8 @@ def rating_statistics(ratings: Iterable[tuple[str, str | None]], records: Iterab
     bad = sum(levels[level] for level in BAD)
     verified = [r for r in live if r["verification"] is not None]
     rectified = [r for r in live if r["rectification"] is not None]
-    cards = Counter(record_card(r, today, calendar).card for r in live)
+    card_of = Cards(today, calendar)
+    cards = Counter(card_of(r).card for r in live)
     return {
         "rated": sum(levels[level] for level in LEVELS), "not_rated": levels[None],
         "levels": {level: levels[level] for level in LEVELS},
