@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
     catalogue, devices, errors, health, notifications, org, queue_appointments, queue_card_match, queue_config,
-    queue_statistics, staff_admin, sync,
+    queue_statistics, ratings, staff_admin, sync,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -25,6 +25,7 @@ from server.domain import registry_of, schedule
 from server.sync.events_asgi import EventsLongPoll
 from server.notify import jobs as notify_jobs
 from server.queue import domain as queue
+from server.rating import domain as rating
 from server.scheduler import Scheduler
 from server.store.database import Database
 from server.sync import domain as sync_domain
@@ -34,7 +35,7 @@ from server.sync.registry import Registry
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
-DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN)
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN)
 
 
 def default_registry() -> Registry:
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     log_privacy.install()
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
-                   staff_admin, audit_log, devices, notifications):
+                   ratings, staff_admin, audit_log, devices, notifications):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

@@ -87,7 +87,15 @@ class MainWindow(QMainWindow):
             self.faults.refresh()
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
-        body.addWidget(self.workspace)
+        shown = self.workspace
+        if session.primary_role not in ("clerk", "supervisor", "admin"):  # approvers: 差评整改 from the header
+            from client.workspaces.rectification.panel import WithRectification
+            shown = self.stack = WithRectification(self.workspace, services, ops)
+            self.rectification_button = QToolButton(text=self.tr("差评整改"), checkable=True)
+            self.rectification_button.setObjectName("typesize")  # a header toggle, styled as 大字体 is
+            self.rectification_button.toggled.connect(self.stack.show_rectification)
+            bar.addWidget(self.rectification_button)
+        body.addWidget(shown)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
         # 新待办, 催办, 督办 for the user's roles, as the server publishes them (tray pop-up and status bar).

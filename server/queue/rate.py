@@ -13,8 +13,10 @@ from server.queue import store
 from server.queue.config import load_hall_config, work_calendar
 from server.queue.errors import reject
 from server.queue.models import QueueRating, QueueTicket
+from server.rating import store as rectifications
 from server.sync.registry import CommandContext
 from shared.calendar import CalendarNotPublished
+from shared.db.models import Business
 from shared.protocol.queue import RateArgs
 from shared.queue import ratings
 from shared.queue.clock import CHINA_TZ
@@ -53,4 +55,13 @@ def handle_rate(session: Session, ctx: CommandContext, args: RateArgs, base: dic
                         at=rating.recorded_at, finished_at=visit.finished_at, rectification_due=due)
     session.add(saved)
     ctx.publish("queue_rating", saved.id, store.rating_row(saved))
-    return {"rating_id": saved.id, "rectification_due": due.isoformat() if due else None}
+    record = None
+    if rating.is_bad:  # the 差评 loop: a record assigned to the department of the business served
+        department = session.scalar(select(Business.department_id).where(Business.id == row.business_id))
+        record = rectifications.open_for(
+            session, ctx, rating_id=saved.id, source="ticket", subject_id=row.id, subject=row.display,
+            department_id=department, window_id=visit.window_id, clerk=args.clerk, level=args.level,
+            reason=rating.reason, rated_at=rating.recorded_at, workdays=rules.rectification_workdays,
+            calendar=work_calendar(session))
+    return {"rating_id": saved.id, "rectification_due": due.isoformat() if due else None,
+            "record_id": record["id"] if record else None}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from server.queue import store
 from server.queue.config import load_hall_config
 from server.queue.models import QueueRating, QueueTicket
+from server.rating.store import voided_rating_ids
 from shared.queue import statistics as stats
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
@@ -39,15 +40,19 @@ def _key(value: Hashable) -> str:
 
 
 def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating], frozenset]:
-    """The days' tickets, their ratings and the ids of the tickets closing time ended unserved."""
+    """The days' tickets, their ratings (less those voided on appeal) and the ids of the tickets closing time
+    ended unserved."""
     rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, QueueTicket.day >= first,
                                                      QueueTicket.day <= last)).all()
     tickets = [store.ticket_of(r, CHINA_TZ) for r in rows]
     numbers = {r.id: r.display for r in rows}
     unserved = frozenset(r.id for r in rows if CLOSED_UNSERVED in r.flags)
     ratings = []
+    voided = voided_rating_ids(session, hall_id)
     for r in session.scalars(select(QueueRating).where(QueueRating.hall_id == hall_id,
                                                        QueueRating.ticket_id.in_(list(numbers)))):
+        if r.id in voided:
+            continue
         visit = Visit(r.ticket_id, numbers[r.ticket_id], r.business_id, r.window_id, r.clerk,
                       r.finished_at.astimezone(CHINA_TZ))
         ratings.append(Rating(visit, RatingLevel(r.level) if r.level else None, r.at.astimezone(CHINA_TZ), r.reason))

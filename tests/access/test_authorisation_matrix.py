@@ -78,6 +78,8 @@ MATRIX = {
     "GET /api/v1/queue/businesses/{business_id}/slots": "public",
     "POST /api/v1/queue/admin/halls/{hall_id}/appointments/no-shows": "hall supervisor",
     "GET /api/v1/queue/halls/{hall_id}/statistics": "hall supervisor",
+    "GET /api/v1/ratings/halls/{hall_id}/rectifications": "hall supervisor",
+    "GET /api/v1/ratings/halls/{hall_id}/statistics": "hall supervisor",
     "GET /api/v1/cases": "staff",
     "POST /api/v1/cases/search": "staff",
     "GET /api/v1/devices": "overseer",
@@ -110,6 +112,7 @@ DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidde
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
            "staff_login_not_allowed", "staff_token_invalid", "hall_mismatch"}
 QUERIES = {"/api/v1/sync/events": {"timeout": "0"}, "/api/v1/queue/halls/{hall_id}/statistics": {"day": "2026-11-02"},
+           "/api/v1/ratings/halls/{hall_id}/statistics": {"day": "2026-11-02"},
            "/api/v1/calendar/due": {"start": "2026-11-02", "workdays": "3"},
            "/api/v1/sync/snapshot": {"scope": "hall:1"},
            "/api/v1/queue/businesses/{business_id}/slots": {"day": "2026-11-02"}}

@@ -14,6 +14,7 @@ import server.approval.models
 import server.devices.models
 import server.notify.models
 import server.queue.models
+import server.rating.models
 import server.store.models  # noqa: F401  (server-only tables on the metadata)
 import server.sync.models
 from server.store.database import MIGRATIONS as SERVER_MIGRATIONS
@@ -40,7 +41,8 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
                       | _tables_of(server.queue.models) | _tables_of(server.approval.models)
-                      | _tables_of(server.devices.models) | _tables_of(server.notify.models))
+                      | _tables_of(server.devices.models) | _tables_of(server.notify.models)
+                      | _tables_of(server.rating.models))
 
 
 def _first_revision(location: Path) -> str:

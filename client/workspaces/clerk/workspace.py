@@ -11,6 +11,7 @@ from client.services.context import Services
 from client.services.printing import ReceiptPrinter
 from client.workspaces.approver.workspace import ApproverWorkspace
 from client.workspaces.clerk.acceptance_panel import AcceptancePanel
+from client.workspaces.rectification.panel import panel_for
 from client.workspaces.clerk.calling_panel import CallingPanel
 from client.workspaces.clerk.keypad_bridge import KeypadBridge
 
@@ -48,6 +49,8 @@ class ClerkWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.acceptance, self.tr("收件受理"))
         self.tabs.addTab(self.cases, self.tr("办件（待办 / 已办）"))
+        self.rectification = panel_for(services, ops)
+        self.tabs.addTab(self.rectification, self.tr("差评整改"))
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         layout = QHBoxLayout(self)

@@ -12,6 +12,7 @@ from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
+from client.workspaces.rectification.panel import panel_for
 
 
 class SupervisorWorkspace(QWidget):
@@ -37,6 +38,8 @@ class SupervisorWorkspace(QWidget):
         side = QTabWidget()
         side.addTab(board, self.tr("预警总览"))
         side.addTab(self.replies, self.tr("督办回复"))
+        self.rectification = panel_for(services, ops)
+        side.addTab(self.rectification, self.tr("差评整改与申诉复核"))
         self.devices = DeviceTable(faults) if faults is not None else None
         if self.devices is not None:
             side.addTab(self.devices, self.tr("设备状态"))

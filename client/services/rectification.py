@@ -1,0 +1,107 @@
+"""差评整改 on a workstation: the records of the user's department (a supervisor: the hall's, appeals first),
+each with today's card by the server's rule (shared.rating.deadlines), the period's statistics by the
+server's function, and the loop's actions — decided locally by the shared rules (offline too), queued as
+`rating.<action>` with the record's base and the new record as the optimistic row. The server applies each
+only if the record is still as its author saw it; otherwise the command is rejected and the row rolls back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from client.services.rowsql import RowSql
+from shared.calendar import WorkCalendar
+from shared.protocol.rating import CASE_RATING_TABLE, RECORD_TABLE, VERSION
+from shared.rating.deadlines import Cards, RecordCard
+from shared.rating.errors import RectificationRefused
+from shared.rating.rectification import (
+    ACTIONS, APPEALED, FIELDS, FINAL, HANDLER_ROLES, REVIEWER_ROLES, Actor, apply, base_of, local_day, may,
+)
+from shared.rating.statistics import rating_statistics
+from shared.sync.client import SyncClient
+
+CARD_ORDER = {"red_card": 0, "yellow_card": 1, "green": 2}
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record: dict
+    card: RecordCard
+    actions: tuple[str, ...]  # what this user may do with it now
+
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+
+class RectificationDesk:
+    def __init__(self, sync: SyncClient, actor: Actor, calendar: WorkCalendar,
+                 clock: Callable[[], dt.datetime]) -> None:
+        self.sync, self.actor, self.calendar, self.clock = sync, actor, calendar, clock
+        self.sql = RowSql(sync.engine)
+
+    @property
+    def reviews(self) -> bool:
+        return bool(REVIEWER_ROLES & self.actor.roles)
+
+    @property
+    def handles(self) -> bool:
+        return bool(HANDLER_ROLES & self.actor.roles) and self.actor.department_id is not None
+
+    def today(self) -> dt.date:
+        return local_day(self.clock())
+
+    def _mine(self, record: dict) -> bool:
+        return self.reviews or (self.handles and record["department_id"] == self.actor.department_id)
+
+    def records(self) -> list[RecordView]:
+        """Open records first (red, yellow, then by due day; appeals awaiting review first for a reviewer),
+        finished ones after, newest first."""
+        card_of = Cards(self.today(), self.calendar)
+        views = [RecordView(r, card_of(r),
+                            tuple(a for a in ACTIONS if may(r, a, self.actor)))
+                 for r in self.sync.rows(RECORD_TABLE).values() if self._mine(r)]
+
+        def urgency(v: RecordView) -> tuple:
+            review_first = 0 if self.reviews and v.record["status"] == APPEALED else 1
+            return review_first, CARD_ORDER[v.card.card.value], v.card.due or dt.date.max, v.record["rated_at"]
+        running = sorted((v for v in views if v.record["status"] not in FINAL), key=urgency)
+        finished = sorted((v for v in views if v.record["status"] in FINAL), key=lambda v: v.record["rated_at"],
+                          reverse=True)
+        return running + finished
+
+    def statistics(self, first: dt.date, last: dt.date) -> dict:
+        """The hall's figures for the period from the synced ratings, by the server's own function."""
+        def within(at: str) -> bool:
+            return first <= local_day(dt.datetime.fromisoformat(at)) <= last
+        # A day either side in SQL (times are written in UTC or hall time), the exact hall-local day here:
+        # a year of ratings in the cache is never loaded whole.
+        near = "substr(json_extract(row, '$.at'), 1, 10) BETWEEN :a AND :b"
+        days = {"a": (first - dt.timedelta(days=1)).isoformat(), "b": (last + dt.timedelta(days=1)).isoformat()}
+        ratings = [(r["id"], r["level"]) for table in ("queue_rating", CASE_RATING_TABLE)
+                   for r in self.sql.rows(table, near, params=days) if within(r["at"])]
+        ids = {rid for rid, _ in ratings}
+        records = [r for r in self.sync.rows(RECORD_TABLE).values() if r["rating_id"] in ids]
+        return rating_statistics(ratings, records, self.today(), self.calendar)
+
+    def act(self, record_id: str, action: str, fields: dict) -> dict:
+        """Decide now (a refusal raises RectificationRefused before anything is queued), then queue the command
+        with the new record as its optimistic row. Returns the new record."""
+        record = self.sync.rows(RECORD_TABLE).get(record_id)
+        if record is None:
+            raise RectificationRefused("no such record", code="unknown_record", record_id=record_id)
+        at = self.clock()
+        base = base_of(record)
+        new = apply(record, action, fields, self.actor, at, base)
+        args = {"record_id": record_id, "at": at.isoformat(),
+                **{k: str(fields.get(k) or "").strip() for k in FIELDS[action]}}
+        self.sync.submit(f"rating.{action}", VERSION, args, base=base, effects=[(RECORD_TABLE, record_id, new)])
+        return new
+
+
+def desk_for(services) -> RectificationDesk:  # noqa: ANN001  (client.services.context.Services)
+    """The signed-in member's desk: their roles and department, the published calendar, the app's clock."""
+    session = services.session
+    actor = Actor(session.username, frozenset(session.roles), session.department_id)
+    return RectificationDesk(services.sync, actor, services.cases.calendar, services.clock)
