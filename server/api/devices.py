@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
-from server.api.deps import AdminUser, Clock, DbSession, require_role
+from server.api.deps import AdminUser, Clock, DbSession, SessionDevice, require_role
 from server.api.errors import ApiError
 from server.devices.models import DeviceHealth, HallNotice
 from server.devices.presence import Presence
-from server.store.audit import audit
+from server.store.audit import audit_change
 from server.sync import changes
 from server.sync.models import SyncDevice
 from shared.db.models import Device, Hall, StaffUser, Window
@@ -69,14 +69,15 @@ def get_notice(hall_id: int, session: DbSession, user: Overseer) -> NoticeOut:
 
 @router.put("/halls/{hall_id}/notice", response_model=NoticeOut)
 def set_notice(hall_id: int, body: NoticeIn, session: DbSession, admin: AdminUser,
-               clock: Clock) -> NoticeOut:
+               clock: Clock, device: SessionDevice) -> NoticeOut:
     hall = _hall(session, admin, hall_id)
     now = clock()
     notice = session.get(HallNotice, hall) or HallNotice(hall_id=hall)
+    before = {"text": notice.text} if notice.text is not None else None
     notice.text, notice.updated_by, notice.updated_at = body.text, admin.username, now
     session.add(notice)
     changes.publish(session, hall, f"hall:{hall}", NOTICE_TABLE, str(hall),
                           notice_row(hall_id=hall, text=body.text, updated_at=now.isoformat()), now=now)
-    audit(session, action="hall.notice", outcome="ok", actor=admin.username, target=str(hall), text=body.text)
+    audit_change(session, admin.username, "hall.notice", str(hall), before, {"text": body.text}, device)
     session.flush()  # DbSession wakes the hall's devices once this commits: the strip changes within a second
     return NoticeOut.model_validate(notice)
