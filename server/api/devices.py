@@ -42,17 +42,18 @@ def list_devices(request: Request, session: DbSession, user: Overseer,
     hall = _hall(session, user, hall_id)
     presence: Presence = request.app.state.device_presence
     rows = session.execute(
-        select(Device, SyncDevice.last_seen_at, DeviceHealth.faults, Window.number)
+        select(Device, SyncDevice.last_seen_at, DeviceHealth.faults, Window.number, SyncDevice.revoked_at)
         .outerjoin(SyncDevice, SyncDevice.device_id == Device.id)
         .outerjoin(DeviceHealth, DeviceHealth.device_id == Device.id)
         .outerjoin(Window, Window.id == Device.window_id)
         .where(Device.hall_id == hall).order_by(Device.kind, Window.number, Device.name)).all()
     out = []
-    for device, pushed_at, faults, window_number in rows:
+    for device, pushed_at, faults, window_number, revoked_at in rows:
         seen = presence.get(device.id)
         last = max((t for t in (pushed_at, seen.at if seen else None) if t is not None), default=None)
         out.append(DeviceOut(id=device.id, kind=device.kind, name=device.name, hall_id=device.hall_id,
                              window_id=device.window_id, window_number=window_number, active=device.active,
+                             revoked=revoked_at is not None,
                              last_seen_at=last, app_version=seen.app_version if seen else "",
                              outbox_pending=seen.outbox_pending if seen else None, faults=faults or []))
     return DeviceList(hall_id=hall, devices=out)

@@ -6,4 +6,5 @@ from __future__ import annotations
 
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
+    ("设备管理", "client.workspaces.admin.devices:DevicesPage"),
 ]
