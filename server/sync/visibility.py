@@ -11,16 +11,17 @@ import json
 
 CASE_TABLES = frozenset({"approval_case", "approval_event", "approval_definition"})
 STAFF_TABLES = frozenset({"staff_user", "staff_role"})
+NOTICE_TABLES = frozenset({"notice_settings"})  # what counters print notices with (seal image included)
 PERSON_KEYS = frozenset({"person_key", "token_key", "masked_id"})
 
 FULL = "workstation"
 HIDDEN_TABLES: dict[str, frozenset[str]] = {
-    "dispenser": CASE_TABLES | STAFF_TABLES,
+    "dispenser": CASE_TABLES | STAFF_TABLES | NOTICE_TABLES,
     # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE below).
-    "evaluator": CASE_TABLES | {"staff_role", "queue_appointment"},
-    "display": CASE_TABLES | STAFF_TABLES | {"queue_appointment"},
+    "evaluator": CASE_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
+    "display": CASE_TABLES | STAFF_TABLES | NOTICE_TABLES | {"queue_appointment"},
     # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator.
-    "controller": CASE_TABLES | {"staff_role", "queue_appointment"},
+    "controller": CASE_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
 }
 BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
