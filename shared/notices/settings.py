@@ -67,9 +67,12 @@ class NoticeSettings:
         for tid, raw in self.templates.items():
             merged[tid] = {**merged.get(tid, {}), **(raw if isinstance(raw, Mapping) else {})}
         for tid, raw in merged.items():
-            blocks = [dict(b, text=self.remedies) if b.get("type") == "paragraph" and
-                      "{review_authority}" in b.get("text", "") else b for b in raw.get("blocks", [])]
-            if blocks != raw.get("blocks", []):
+            given = raw.get("blocks")
+            if not isinstance(given, list):
+                continue  # malformed: TemplateSet names the problem
+            blocks = [dict(b, text=self.remedies) if isinstance(b, Mapping) and b.get("type") == "paragraph" and
+                      "{review_authority}" in str(b.get("text", "")) else b for b in given]
+            if blocks != given:
                 out[tid] = {**out.get(tid, {}), "blocks": blocks}
         return out
 
@@ -113,6 +116,7 @@ def check(settings: NoticeSettings) -> NoticeSettings:
         raise InvalidNoticeSettings("notice_remedies_incomplete", "the remedies must name {review_authority} "
                                     "and {court}", field="remedies")
     try:
+        TemplateSet.for_office(settings.templates)  # the office's own overrides first, then with the remedies
         settings.template_set()
     except NoticeError as exc:
         raise InvalidNoticeSettings("notice_template_invalid", str(exc), field="templates") from None
