@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import struct
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from typing import Any
+
+from PIL import Image
 
 from shared.notices.errors import NoticeError
 from shared.notices.model import Office
@@ -118,7 +121,7 @@ def check(settings: NoticeSettings) -> NoticeSettings:
     try:
         TemplateSet.for_office(settings.templates)  # the office's own overrides first, then with the remedies
         settings.template_set()
-    except NoticeError as exc:
+    except (NoticeError, TypeError, ValueError, KeyError, AttributeError) as exc:  # any malformed override
         raise InvalidNoticeSettings("notice_template_invalid", str(exc), field="templates") from None
     if settings.seal_png is not None:
         check_seal(settings.seal_png)
@@ -138,4 +141,9 @@ def check_seal(png: bytes) -> tuple[int, int]:
                                     width=width, height=height)
     if colour not in ALPHA_COLOUR_TYPES and b"tRNS" not in png:
         raise InvalidNoticeSettings("seal_not_transparent", "the seal PNG needs a transparent background")
+    try:  # decoded in full now, so a damaged file is refused here and never fails a notice at the counter
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise InvalidNoticeSettings("seal_not_png", f"the seal PNG cannot be read: {exc}") from None
     return width, height

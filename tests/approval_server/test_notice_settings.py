@@ -89,6 +89,7 @@ def test_a_workstation_pulls_the_settings_a_kiosk_does_not(client, admin, hall_i
     ({"seal_png": base64.b64encode(b"GIF89a not a png").decode()}, "seal_not_png"),
     ({"seal_png": base64.b64encode(seal_png(transparent=False)).decode()}, "seal_not_transparent"),
     ({"seal_png": base64.b64encode(seal_png(size=40)).decode()}, "seal_size"),
+    ({"seal_png": base64.b64encode(seal_png()[:1500]).decode()}, "seal_not_png"),  # truncated: cannot print
     ({"seal_png": "***"}, "seal_not_base64"),
     ({"remedies": "如不服，可向{review_authority}申请行政复议。"}, "notice_remedies_incomplete"),
     ({"phone": "0769\n12345"}, "notice_text_invalid"),
