@@ -6,7 +6,11 @@ rotating hands over a new token and revoking locks the device out."""
 from __future__ import annotations
 
 import io
+import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 from PIL import Image
 from pyzbar.pyzbar import decode
@@ -64,6 +68,25 @@ def test_a_dispenser_registered_on_the_page_starts_from_its_saved_config(qtbot, 
     row = _row(page, "一楼取号机")
     assert row[0] == "取号机" and row[3] != "从未" and row[7] == "有效"
     shoot(qtbot, screenshot, window, "admin-devices")
+    ops.wait()
+
+
+def test_the_kiosk_program_started_with_the_saved_file_pulls_its_hall(qtbot, server_url, sqlite_database,
+                                                                      tmp_path) -> None:  # noqa: ANN001
+    """A separate `python -m kiosk` process, as the installer starts it on the device: an empty cache, only the
+    handed-over file — it pulls its hall from the server and its first screen comes up."""
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    path = register_dispenser(qtbot, workspace, tmp_path / "device", name="进程取号机")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    started = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(path),
+                              "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready"],
+                             cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "kiosk ready" in started.stdout, started.stderr[-1500:]
+    page = workspace.page("设备管理")
+    page.refresh()
+    qtbot.waitUntil(lambda: any(d["name"] == "进程取号机" and d["last_seen_at"] for d in page.devices),
+                    timeout=10000)
     ops.wait()
 
 
