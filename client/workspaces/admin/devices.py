@@ -35,6 +35,7 @@ class DevicesPage(QWidget):
         self.context = context
         self.halls: list[dict] = []   # {"code", "name", "id", "windows": [numbers]}
         self.devices: list[dict] = []
+        self.asked = 0  # the latest list query: an earlier, slower answer is dropped
         self.hall_box = QComboBox()
         self.hall_box.currentIndexChanged.connect(self._hall_changed)
         refresh = QPushButton(self.tr("刷新"))
@@ -122,10 +123,15 @@ class DevicesPage(QWidget):
         if hall is None:
             self._load_halls()
             return
+        self.asked += 1
+        asked = self.asked
         self.context.call(lambda: self.context.api.get("/devices", hall_id=hall["id"])["devices"],
-                          on_done=self._show, on_error=self._failed)
+                          on_done=lambda devices: self._show(devices, asked),
+                          on_error=lambda error: self._failed(error, asked))
 
-    def _show(self, devices: list[dict]) -> None:
+    def _show(self, devices: list[dict], asked: int | None = None) -> None:
+        if asked is not None and asked != self.asked:
+            return
         self.devices = devices
         self.status.setText(self.tr("共 {n} 台设备。设备在下次同步时上报在线时间、版本和故障。").format(n=len(devices)))
         self.table.setRowCount(len(devices))
@@ -142,7 +148,9 @@ class DevicesPage(QWidget):
                 self.table.setItem(row, col, item)
         self.sig_loaded.emit(devices)
 
-    def _failed(self, error) -> None:  # noqa: ANN001
+    def _failed(self, error, asked: int | None = None) -> None:  # noqa: ANN001
+        if asked is not None and asked != self.asked:
+            return
         self.status.setText(describe(error))
         self.sig_loaded.emit(error)
 
