@@ -80,7 +80,8 @@ def test_the_kiosk_program_started_with_the_saved_file_pulls_its_hall(qtbot, ser
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
     started = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(path),
-                              "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready"],
+                              "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready",
+                              "--at", "2026-11-23T10:00"],  # a working morning, whatever the wall clock says
                              cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert "kiosk ready" in started.stdout, started.stderr[-1500:]
     page = workspace.page("设备管理")
