@@ -86,3 +86,15 @@ def test_the_audit_trail_is_the_admins_alone_and_refuses_bad_filters(client, dat
     admin, _ = _sign_in(client, database)
     naive = client.get(AUDIT, headers=admin, params={"since": "2027-01-01T00:00:00"})
     assert (naive.status_code, naive.json()["error"]["code"]) == (422, "timezone_required")
+
+
+def test_a_device_registration_records_the_admins_workstation_never_the_token(client, database) -> None:  # noqa: ANN001
+    headers, workstation = _sign_in(client, database)
+    r = client.post("/api/v1/sync/provision", headers=headers,
+                    json={"kind": "evaluator", "hall": "DG-HALL-1", "window": 1, "server": "http://10.0.0.5:8765"})
+    assert r.status_code == 201, r.text
+    entry, = _rows(client, headers, action="device_provision", target=r.json()["device_id"])
+    assert entry["device_id"] == workstation and entry["detail"]["before"] is None
+    assert entry["detail"]["after"] == {"kind": "evaluator", "hall": "DG-HALL-1", "window": 1, "name": ""}
+    token = next(line for line in r.json()["config"].splitlines() if line.startswith("token"))
+    assert token.split('"')[1] not in str(entry)
