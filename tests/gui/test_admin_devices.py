@@ -138,3 +138,11 @@ def test_the_handed_over_qr_code_reads_back_as_the_config_file(tmp_path) -> None
             f"device_id = \"{'d' * 36}\"\ntoken = \"{'x' * 43}\"\nhall = \"DG-HALL-1\"\nticket_key = \"{'ab' * 32}\"\n")
     image = Image.open(io.BytesIO(config_qr_png(text)))
     assert decode(image)[0].data.decode("utf-8") == text  # what a scanner on the device reads
+
+
+def test_faults_are_named_as_the_supervisors_banner_names_them() -> None:
+    from client.workspaces.admin.devices import faults_text
+    faults = [{"part": "printer", "code": "printer_paper_out", "since": "2027-03-01T09:00:00+08:00"},
+              {"part": "idcard", "code": "device_unavailable", "since": "2027-03-01T09:01:00+08:00"}]
+    assert faults_text(faults) == "打印机缺纸；身份证阅读器未连接"
+    assert faults_text([]) == "—"

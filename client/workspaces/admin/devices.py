@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from client.widgets.device_alerts import FAULT_TEXTS, KIND_NAMES
+from client.services.device_health import Fault
+from client.widgets.device_alerts import KIND_NAMES, what_failed
 from client.workspaces.admin.context import AdminContext, describe
 from client.workspaces.admin.device_register import RegisterPanel
 from gui.qt import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
@@ -23,7 +24,8 @@ def seen_text(value: str | None) -> str:
 
 
 def faults_text(faults: list[dict]) -> str:
-    return "；".join(FAULT_TEXTS.get(f["code"], f["code"]) + (f"（{f['part']}）" if f.get("part") else "")
+    """In the words of the supervisor's fault banner (client/widgets/device_alerts.py)."""
+    return "；".join(what_failed(Fault("", "", "", None, f.get("part", ""), f["code"], f.get("since", "")))
                     for f in faults) or "—"
 
 
