@@ -11,10 +11,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import SPECIAL_PROCEDURE_CATEGORIES
@@ -25,6 +23,7 @@ from shared.calendar import WorkCalendar
 from shared.notices import (
     Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure,
 )
+from shared.notices.settings import packaged
 
 # The event each notice reports: the latest of these actions.
 SOURCE = {
@@ -39,15 +38,15 @@ SOURCE = {
 
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
 VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
-OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields an office sets in office_settings.json
+OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields office_settings.json sets
 FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
 
 
 def office_settings(centre_code: str = "", hall_code: str = "") -> dict[str, str]:
-    """What shared/notices/office_settings.json says for the office: the centre's entry, then the hall's."""
-    raw = json.loads(resources.files("shared.notices").joinpath("office_settings.json").read_text("utf-8"))
-    merged = {**raw.get(centre_code, {}), **raw.get(hall_code, {})} if centre_code or hall_code else {}
-    return {k: v for k, v in merged.items() if k in OFFICE_SETTINGS and v}
+    """What shared/notices/office_settings.json says for the office (the packaged default of a hall's notice
+    settings, shared/notices/settings.py): the centre's entry, then the hall's."""
+    default = packaged(centre_code, hall_code)
+    return {k: getattr(default, k) for k in OFFICE_SETTINGS if getattr(default, k)}
 
 
 def office_for(centre_name: str, hall_name: str, address: str = "", *, centre_code: str = "",

@@ -27,6 +27,25 @@ _TEXTS = {
     "unlock_locked": "密码错误次数过多，请稍后再试",
     "admin_offline": "服务器无法连接：系统管理的修改需要联网，请检查网络后再试（其他岗位不受影响，可继续离线办理）",
     "unlock_unavailable": "无法在本机核对密码，请退出后重新登录",
+    # issue 14: devices, notice settings, audit (系统管理)
+    "device_kind_unknown": "设备类型不存在",
+    "server_url_invalid": "服务器地址有误，应为 http(s)://主机[:端口]",
+    "window_required": "该类设备须指定窗口",
+    "window_not_applicable": "该类设备不属于某个窗口",
+    "window_unknown": "该大厅没有这个窗口（或窗口已停用）",
+    "hall_unknown": "大厅不存在",
+    "device_unknown": "设备不存在",
+    "notice_text_invalid": "文字过长或含换行（每项最多500字，单行）",
+    "notice_remedies_incomplete": "救济途径文字须包含 {review_authority} 和 {court} 两个占位符",
+    "notice_template_invalid": "模板文字有误，请检查后再保存",
+    "seal_too_large": "印章图片不能超过512KB",
+    "seal_not_png": "印章须为PNG图片",
+    "seal_size": "印章图片边长须在100至2000像素之间",
+    "seal_not_transparent": "印章PNG须为透明背景",
+    "seal_not_base64": "印章图片编码有误",
+    "unknown_notice_kind": "没有这种文书",
+    "preview_unavailable": "无法显示预览：本机未安装 pdftoppm（poppler-utils）",
+    "timezone_required": "时间须带时区",
 }
 
 

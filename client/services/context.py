@@ -21,6 +21,7 @@ from client.services.queue_desk import QueueDesk
 from client.services.reference import PublishedCalendar, Reference, load_reference
 from client.services.workstation import Workstation
 from shared.calendar import WorkCalendar
+from shared.notices.settings import TABLE as NOTICE_SETTINGS
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.transport import HttpTransport, Transport
@@ -76,7 +77,8 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
                       session.username,
                       session.roles)
     notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
-                           reference.hall_address, centre_code=reference.centre_code, hall_code=reference.hall_code)
+                           reference.hall_address, centre_code=reference.centre_code, hall_code=reference.hall_code,
+                           published=lambda: sync.rows(NOTICE_SETTINGS))
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
                                    workstation.data_dir / "attachments", notices)
     window = reference.window_by_number(workstation.window_number) if workstation.window_number else None

@@ -4,6 +4,7 @@ the server would. Saved under the workstation's data folder for printing or hand
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from client.services.applicant import PERSON, Applicant
@@ -11,7 +12,8 @@ from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueChoice
 from shared.approval_notices import CaseFacts, notice_data, office_for
 from shared.notices import Applicant as NoticeApplicant
-from shared.notices import Material, NoticeKind, TemplateSet, render_notice
+from shared.notices import Material, NoticeKind, render_notice
+from shared.notices.settings import NoticeSettings, packaged
 
 KINDS = {"accepted": NoticeKind.ACCEPTANCE, "correction": NoticeKind.CORRECTION,
          "rejected": NoticeKind.REFUSAL_OF_ACCEPTANCE}
@@ -19,11 +21,18 @@ KINDS = {"accepted": NoticeKind.ACCEPTANCE, "correction": NoticeKind.CORRECTION,
 
 class NoticeWriter:
     def __init__(self, cases: CaseStore, centre_name: str, hall_name: str, folder: Path, address: str = "", *,
-                 centre_code: str = "", hall_code: str = "") -> None:
+                 centre_code: str = "", hall_code: str = "",
+                 published: Callable[[], dict[str, dict]] | None = None) -> None:
         self.cases, self.folder = cases, folder
         # As the server's notices endpoint does (office_of): the codes bring the review authority and court.
         self.office = office_for(centre_name, hall_name, address, centre_code=centre_code, hall_code=hall_code)
-        self.templates = TemplateSet.for_office(None)
+        self.default = packaged(centre_code, hall_code)
+        self.published = published or (lambda: {})  # the hall's synced notice_settings rows, read at each notice
+
+    def settings(self) -> NoticeSettings:
+        """The admin's 文书设置 as last pulled (the same the server prints with), else the packaged default."""
+        rows = self.published()
+        return NoticeSettings.from_row(next(iter(rows.values()))) if rows else self.default
 
     def write(self, kind: str, case_id: str, case_number: str, choice: CatalogueChoice, situation_code: str,
               applicant: Applicant) -> Path:
@@ -35,8 +44,10 @@ class NoticeWriter:
         facts = CaseFacts(case_id, case_number, who, self.office, choice.label, situation.name,
                           choice.statutory_limit_days, tuple(Material(name) for name, _ in situation.materials))
         notice = KINDS[kind]
+        settings = self.settings()
+        facts = CaseFacts(**{**facts.__dict__, "office": settings.office(self.office)})
         data = notice_data(notice, self.cases.events(case_id), facts, self.cases.calendar)
-        pdf = render_notice(data, self.templates[notice.value])
+        pdf = render_notice(data, settings.template_set()[notice.value], seal_png=settings.seal_png)
         path = self.folder / f"{case_number}-{notice.value}.pdf"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from server.api.deps import AdminUser, Clock, CurrentUser, DbSession
+from server.api.deps import AdminUser, Clock, CurrentUser, DbSession, SessionDevice
 from server.api.errors import ApiError
 from server.approval import comparison, definitions
 from server.approval.identity import pii_keys
 from server.approval.models import ApprovalDefinition
-from server.store.audit import audit
+from server.store.audit import audit, audit_change
 from server.sync.reference import publish_all_halls
 from shared.approval.errors import InvalidDefinition, UnknownDefinition
 from shared.protocol.approval_api import DefinitionIn, DefinitionOut, ImportOut
@@ -58,7 +58,7 @@ def definition_version(item: str, situation: str, version: int, session: DbSessi
 
 @router.post("/definitions/{item}/{situation}", response_model=DefinitionOut, status_code=201)
 def publish_definition(item: str, situation: str, body: DefinitionIn, session: DbSession, admin: AdminUser,
-                       clock: Clock):
+                       clock: Clock, device: SessionDevice):
     """Validated with validate_definition; every problem is listed. The new version applies to new cases."""
     try:
         given = {**body.body, "item_code": item, "situation_code": situation}
@@ -68,8 +68,9 @@ def publish_definition(item: str, situation: str, body: DefinitionIn, session: D
     except InvalidDefinition as exc:
         raise ApiError(422, "invalid_definition", "流程定义不合规（invalid definition）",
                        problems=exc.details["problems"]) from None
-    audit(session, action="approval.definition_publish", outcome="success", actor=admin.username,
-          target=f"{item}/{situation}/v{d.version}")
+    audit_change(session, admin.username, "approval.definition_publish", f"{item}/{situation}/v{d.version}",
+                 {"version": d.version - 1} if d.version > 1 else None, {"version": d.version, "body": body.body},
+                 device)
     publish_all_halls(session, clock())  # every device decides new cases with the new version too
     return _one(session, item, situation, d.version)
 

@@ -10,6 +10,7 @@ from server.api.approval_cases import hall_of
 from server.api.deps import CurrentUser, DbSession
 from server.api.downloads import content_disposition
 from server.api.errors import ApiError
+from server.api.notice_settings import settings_of
 from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
@@ -20,7 +21,7 @@ from shared.approval.clocks import statutory_clock
 from shared.approval.state import replay
 from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_of
 from shared.db.models import Hall, ServiceItem, Situation
-from shared.notices import Applicant, Material, NoticeError, NoticeKind, TemplateSet, render_notice
+from shared.notices import Applicant, Material, NoticeError, NoticeKind, render_notice
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
@@ -53,12 +54,13 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
                       if m.name in state.materials)
     calendar = cache.calendar(session)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
-    office = office_of(hall)
+    settings = settings_of(session, hall)  # the admin's 文书设置, as the hall's counters have them
+    office = settings.office(office_of(hall))
     facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
                       definition.statutory_limit_days, materials, clock.due if clock else None)
     try:
-        template = TemplateSet.for_office(None)[notice_kind.value]
-        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template)
+        template = settings.template_set()[notice_kind.value]
+        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template, seal_png=settings.seal_png)
     except NoticeNotAvailable as exc:
         raise ApiError(409, exc.code, "办件尚无可出具的该类文书（nothing to give this notice of）", **exc.details) from None
     except NoticeError as exc:

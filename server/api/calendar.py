@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
-from server.api.deps import AdminUser, Clock, DbSession
+from server.api.deps import AdminUser, Clock, DbSession, SessionDevice
 from server.approval import cache
-from server.store.audit import audit
+from server.store.audit import audit_change
 from server.sync.reference import publish_all_halls
 from shared.calendar import WorkCalendar
 from shared.db.models import CalendarOverride, CalendarYear
@@ -42,34 +42,39 @@ def due_date(start: dt.date, session: DbSession,
 
 
 @router.put("/admin/calendar/days/{day}", response_model=DayOut)
-def set_day(day: dt.date, body: DayOverride, session: DbSession, admin: AdminUser, clock: Clock):
-    row = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_workday=body.is_workday)
+def set_day(day: dt.date, body: DayOverride, session: DbSession, admin: AdminUser, clock: Clock,
+            device: SessionDevice):
+    old = session.get(CalendarOverride, day)
+    before = {"is_workday": old.is_workday, "notice": old.notice} if old is not None else None
+    row = old or CalendarOverride(day=day, is_workday=body.is_workday)
     row.is_workday, row.notice, row.updated_by, row.updated_at = body.is_workday, body.notice, admin.username, clock()
     session.add(row)
-    audit(session, action="calendar.override", outcome="success", actor=admin.username, target=day.isoformat(),
-          is_workday=body.is_workday, notice=body.notice)
+    audit_change(session, admin.username, "calendar.override", day.isoformat(), before,
+                 {"is_workday": body.is_workday, "notice": body.notice}, device)
     session.flush()
     publish_all_halls(session, clock())
     return DayOut(day=day, is_workday=body.is_workday, source="override")
 
 
 @router.delete("/admin/calendar/days/{day}", status_code=204)
-def clear_day(day: dt.date, session: DbSession, admin: AdminUser, clock: Clock) -> None:
+def clear_day(day: dt.date, session: DbSession, admin: AdminUser, clock: Clock, device: SessionDevice) -> None:
     row = session.get(CalendarOverride, day)
     if row is not None:
         session.delete(row)
-        audit(session, action="calendar.clear", outcome="success", actor=admin.username, target=day.isoformat())
+        audit_change(session, admin.username, "calendar.clear", day.isoformat(),
+                     {"is_workday": row.is_workday, "notice": row.notice}, None, device)
         session.flush()
         publish_all_halls(session, clock())
 
 
 @router.put("/admin/calendar/years/{year}", status_code=204)
 def publish_year(year: Annotated[int, Path(ge=2000, le=2100)], body: PublishYear, session: DbSession,
-                 admin: AdminUser, clock: Clock) -> None:
-    row = session.get(CalendarYear, year) or CalendarYear(year=year)
+                 admin: AdminUser, clock: Clock, device: SessionDevice) -> None:
+    old = session.get(CalendarYear, year)
+    before = {"notice": old.notice} if old is not None else None
+    row = old or CalendarYear(year=year)
     row.notice, row.updated_by, row.updated_at = body.notice, admin.username, clock()
     session.add(row)
-    audit(session, action="calendar.publish_year", outcome="success", actor=admin.username, target=str(year),
-          notice=body.notice)
+    audit_change(session, admin.username, "calendar.publish_year", str(year), before, {"notice": body.notice}, device)
     session.flush()
     publish_all_halls(session, clock())

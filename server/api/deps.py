@@ -80,6 +80,17 @@ def get_session_user(session: DbSession, clock: Clock,
 SessionUser = Annotated[StaffUser, Depends(get_session_user)]
 
 
+def get_session_device(session: DbSession, authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """The workstation the caller's staff session was opened on (audit: from which workstation), or None."""
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    return row.device_id if row is not None else None
+
+
+SessionDevice = Annotated[str | None, Depends(get_session_device)]
+
+
 def staff_of(session: Session, authorization: str | None, now: dt.datetime) -> int | None:
     """The id of the staff member a valid token names, else None (routes open to anonymous callers)."""
     if not authorization or not authorization.startswith("Bearer "):

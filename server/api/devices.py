@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
-from server.api.deps import AdminUser, Clock, DbSession, require_role
+from server.api.deps import AdminUser, Clock, DbSession, SessionDevice, require_role
 from server.api.errors import ApiError
 from server.devices.models import DeviceHealth, HallNotice
 from server.devices.presence import Presence
-from server.store.audit import audit
+from server.store.audit import audit_change
 from server.sync import changes
 from server.sync.models import SyncDevice
 from shared.db.models import Device, Hall, StaffUser, Window
@@ -42,17 +42,18 @@ def list_devices(request: Request, session: DbSession, user: Overseer,
     hall = _hall(session, user, hall_id)
     presence: Presence = request.app.state.device_presence
     rows = session.execute(
-        select(Device, SyncDevice.last_seen_at, DeviceHealth.faults, Window.number)
+        select(Device, SyncDevice.last_seen_at, DeviceHealth.faults, Window.number, SyncDevice.revoked_at)
         .outerjoin(SyncDevice, SyncDevice.device_id == Device.id)
         .outerjoin(DeviceHealth, DeviceHealth.device_id == Device.id)
         .outerjoin(Window, Window.id == Device.window_id)
         .where(Device.hall_id == hall).order_by(Device.kind, Window.number, Device.name)).all()
     out = []
-    for device, pushed_at, faults, window_number in rows:
+    for device, pushed_at, faults, window_number, revoked_at in rows:
         seen = presence.get(device.id)
         last = max((t for t in (pushed_at, seen.at if seen else None) if t is not None), default=None)
         out.append(DeviceOut(id=device.id, kind=device.kind, name=device.name, hall_id=device.hall_id,
                              window_id=device.window_id, window_number=window_number, active=device.active,
+                             revoked=revoked_at is not None,
                              last_seen_at=last, app_version=seen.app_version if seen else "",
                              outbox_pending=seen.outbox_pending if seen else None, faults=faults or []))
     return DeviceList(hall_id=hall, devices=out)
@@ -69,14 +70,15 @@ def get_notice(hall_id: int, session: DbSession, user: Overseer) -> NoticeOut:
 
 @router.put("/halls/{hall_id}/notice", response_model=NoticeOut)
 def set_notice(hall_id: int, body: NoticeIn, session: DbSession, admin: AdminUser,
-               clock: Clock) -> NoticeOut:
+               clock: Clock, device: SessionDevice) -> NoticeOut:
     hall = _hall(session, admin, hall_id)
     now = clock()
     notice = session.get(HallNotice, hall) or HallNotice(hall_id=hall)
+    before = {"text": notice.text} if notice.text is not None else None
     notice.text, notice.updated_by, notice.updated_at = body.text, admin.username, now
     session.add(notice)
     changes.publish(session, hall, f"hall:{hall}", NOTICE_TABLE, str(hall),
                           notice_row(hall_id=hall, text=body.text, updated_at=now.isoformat()), now=now)
-    audit(session, action="hall.notice", outcome="ok", actor=admin.username, target=str(hall), text=body.text)
+    audit_change(session, admin.username, "hall.notice", str(hall), before, {"text": body.text}, device)
     session.flush()  # DbSession wakes the hall's devices once this commits: the strip changes within a second
     return NoticeOut.model_validate(notice)

@@ -12,14 +12,14 @@ from fastapi import APIRouter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from server.api.deps import AdminUser, Clock, DbSession
+from server.api.deps import AdminUser, Clock, DbSession, SessionDevice
 from server.api.errors import ApiError
 from server.api.limits import body_within_limits
 from server.api.queue_deps import refusals
 from server.queue.config import HallRules, forget_config, load_rules, rules_from_json
 from server.queue.errors import message
 from server.queue.models import QueueHallRules
-from server.store.audit import audit
+from server.store.audit import audit_change
 from server.sync.reference import publish_all_halls
 from shared.db.models import Business, Department, Floor, Hall, Quota, Window, WindowBusiness
 from shared.protocol.org import BusinessOut, QuotaOut
@@ -61,7 +61,8 @@ def get_config(hall_id: int, session: DbSession) -> HallQueueConfig:
 
 
 @router.put("/admin/halls/{hall_id}/rules")
-def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: AdminUser, clock: Clock) -> dict:
+def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: AdminUser, clock: Clock,
+              device: SessionDevice) -> dict:
     body_within_limits(body)
     _hall(session, hall_id)
     with refusals():
@@ -74,9 +75,10 @@ def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: Adm
     if foreign:
         raise ApiError(422, "unknown_business", message("unknown_business"), business=foreign[0],
                        field="lunch_closed_by_business")
+    before = load_rules(session, hall_id).to_json()
     _store_rules(session, hall_id, rules, admin.username, clock())
     forget_config(session)
-    audit(session, action="queue.rules", outcome="success", actor=admin.username, target=str(hall_id))
+    audit_change(session, admin.username, "queue.rules", str(hall_id), before, rules.to_json(), device)
     session.flush()
     publish_all_halls(session, clock())
     return rules.to_json()
@@ -107,7 +109,8 @@ def _check_unique(session: Session, hall_id: int, field: str, value: str, code: 
 
 
 @router.post("/admin/halls/{hall_id}/businesses", response_model=BusinessOut, status_code=201)
-def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admin: AdminUser, clock: Clock) -> Business:
+def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admin: AdminUser, clock: Clock,
+                    device: SessionDevice) -> Business:
     _hall(session, hall_id)
     with refusals():
         domain.Business(0, body.prefix, body.name, body.active)
@@ -118,7 +121,7 @@ def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admi
     session.add(business)
     session.flush()
     session.refresh(business, ["quota"])
-    audit(session, action="queue.business.create", outcome="success", actor=admin.username, target=body.code)
+    audit_change(session, admin.username, "queue.business.create", body.code, None, body.model_dump(), device)
     session.flush()
     publish_all_halls(session, clock())
     return business
@@ -126,9 +129,10 @@ def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admi
 
 @router.patch("/admin/businesses/{business_id}", response_model=BusinessOut)
 def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser,
-                   clock: Clock) -> Business:
+                   clock: Clock, device: SessionDevice) -> Business:
     business = _business(session, business_id)
     changes = body.model_dump(exclude_unset=True)
+    before = {name: getattr(business, name) for name in changes}
     merged = {"prefix": business.prefix, "name": business.name, "active": business.active, **changes}
     with refusals():
         domain.Business(business.id, merged["prefix"], merged["name"], merged["active"])
@@ -138,14 +142,15 @@ def patch_business(business_id: int, body: BusinessPatch, session: DbSession, ad
     for name, value in changes.items():
         setattr(business, name, value)
     forget_config(session)
-    audit(session, action="queue.business.update", outcome="success", actor=admin.username, target=business.code)
+    audit_change(session, admin.username, "queue.business.update", business.code, before, changes, device)
     session.flush()
     publish_all_halls(session, clock())
     return business
 
 
 @router.put("/admin/businesses/{business_id}/quota", response_model=QuotaOut)
-def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser, clock: Clock) -> Quota:
+def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser, clock: Clock,
+              device: SessionDevice) -> Quota:
     business = _business(session, business_id)
     values = body.model_dump()
     lunch_closed = values.pop("lunch_closed")
@@ -162,13 +167,15 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
         _store_rules(session, business.hall_id, dataclasses.replace(rules, lunch_closed_by_business=overrides),
                      admin.username, clock())
     quota = session.get(Quota, business_id)
+    before = {name: getattr(quota, name) for name in values} if quota is not None else None
     if quota is None:
         quota = Quota(business_id=business_id)
         session.add(quota)
     for name, value in values.items():
         setattr(quota, name, value)
     forget_config(session)
-    audit(session, action="queue.quota", outcome="success", actor=admin.username, target=business.code)
+    audit_change(session, admin.username, "queue.quota", business.code, before,
+                 {**values, "lunch_closed": lunch_closed}, device)
     session.flush()
     publish_all_halls(session, clock())
     return quota
@@ -176,7 +183,7 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
 
 @router.put("/admin/windows/{window_id}/services", response_model=WindowConfigOut)
 def put_window_services(window_id: int, body: WindowServicesIn, session: DbSession,
-                        admin: AdminUser, clock: Clock) -> WindowConfigOut:
+                        admin: AdminUser, clock: Clock, device: SessionDevice) -> WindowConfigOut:
     window = session.get(Window, window_id)
     if window is None:
         raise ApiError(404, "unknown_window", message("unknown_window"), window=window_id)
@@ -187,13 +194,15 @@ def put_window_services(window_id: int, body: WindowServicesIn, session: DbSessi
         business = session.get(Business, s.business_id)
         if business is None or business.hall_id != window.hall_id:
             raise ApiError(422, "unknown_business", message("unknown_business"), business=s.business_id)
+    before = [{"business_id": s.business_id, "level": s.priority} for s in window.services]
     session.execute(delete(WindowBusiness).where(WindowBusiness.window_id == window.id))
     session.add_all(WindowBusiness(window_id=window.id, business_id=s.business_id, priority=s.level)
                     for s in services)
     session.flush()
     session.expire(window, ["services"])
     forget_config(session)
-    audit(session, action="queue.window.services", outcome="success", actor=admin.username, target=str(window.number))
+    audit_change(session, admin.username, "queue.window.services", str(window.number), before,
+                 [{"business_id": s.business_id, "level": s.level} for s in services], device)
     session.flush()
     publish_all_halls(session, clock())
     return WindowConfigOut(id=window.id, number=window.number, name=window.name, active=window.active,

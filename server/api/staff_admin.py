@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api.deps import AdminUser, AppSettings, Clock, DbSession
+from server.api.deps import AdminUser, AppSettings, Clock, DbSession, SessionDevice
 from server.api.errors import ApiError
 from server.credentials.passwords import PasswordRefused, set_password
 from server.credentials.sessions import revoke_all
-from server.store.audit import audit
+from server.store.audit import audit_change
 from server.sync import device_tokens
 from server.sync.errors import SyncError
 from shared.db.models import StaffUser
@@ -34,58 +34,60 @@ def _staff(session: DbSession, user_id: int) -> StaffUser:
 
 @router.post("/staff/{user_id}/password-reset", status_code=204)
 def reset_password(user_id: int, body: PasswordReset, session: DbSession, admin: AdminUser, settings: AppSettings,
-                   clock: Clock) -> None:
+                   clock: Clock, device: SessionDevice) -> None:
     user = _staff(session, user_id)
     try:
         set_password(session, user, body.new_password, settings=settings, now=clock(), must_change=True)
     except PasswordRefused as exc:
         raise ApiError(422, exc.code, "新密码不符合密码策略（new password breaks the policy）", **exc.details) from None
     ended = revoke_all(session, user.id)
-    audit(session, action="staff.password_reset", outcome="success", actor=admin.username, target=user.username,
-          sessions_ended=ended)
+    audit_change(session, admin.username, "staff.password_reset", user.username, None, {"must_change": True},
+                 device, sessions_ended=ended)  # never the password itself
 
 
 @router.post("/staff/{user_id}/disable", status_code=204)
-def disable(user_id: int, session: DbSession, admin: AdminUser) -> None:
+def disable(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> None:
     user = _staff(session, user_id)
     if user.id == admin.id:
         raise ApiError(409, "cannot_disable_self", "不能停用自己的账号（an admin cannot disable their own account）")
+    before = {"active": user.active}
     user.active = False
     ended = revoke_all(session, user.id)
-    audit(session, action="staff.disable", outcome="success", actor=admin.username, target=user.username,
-          sessions_ended=ended)
+    audit_change(session, admin.username, "staff.disable", user.username, before, {"active": False}, device,
+                 sessions_ended=ended)
 
 
 @router.post("/staff/{user_id}/enable", status_code=204)
-def enable(user_id: int, session: DbSession, admin: AdminUser) -> None:
+def enable(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> None:
     user = _staff(session, user_id)
+    before = {"active": user.active}
     user.active = True
-    audit(session, action="staff.enable", outcome="success", actor=admin.username, target=user.username)
+    audit_change(session, admin.username, "staff.enable", user.username, before, {"active": True}, device)
 
 
 @router.post("/staff/{user_id}/sessions/revoke", response_model=SessionsRevoked)
-def revoke_sessions(user_id: int, session: DbSession, admin: AdminUser) -> SessionsRevoked:
+def revoke_sessions(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> SessionsRevoked:
     user = _staff(session, user_id)
     ended = revoke_all(session, user.id)
-    audit(session, action="staff.sessions_revoke", outcome="success", actor=admin.username, target=user.username,
-          sessions_ended=ended)
+    audit_change(session, admin.username, "staff.sessions_revoke", user.username, {"sessions": ended}, {"sessions": 0},
+                 device, sessions_ended=ended)
     return SessionsRevoked(revoked=ended)
 
 
 @router.post("/devices/{device_id}/revoke", status_code=204)
-def revoke_device(device_id: str, session: DbSession, admin: AdminUser, clock: Clock) -> None:
+def revoke_device(device_id: str, session: DbSession, admin: AdminUser, clock: Clock, device: SessionDevice) -> None:
     try:
         device_tokens.revoke(session, device_id, clock())
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    audit(session, action="device.revoke", outcome="success", actor=admin.username, target=device_id)
+    audit_change(session, admin.username, "device.revoke", device_id, {"token": "valid"}, {"token": "revoked"}, device)
 
 
 @router.post("/devices/{device_id}/rotate", response_model=DeviceToken)
-def rotate_device(device_id: str, session: DbSession, admin: AdminUser) -> DeviceToken:
+def rotate_device(device_id: str, session: DbSession, admin: AdminUser, device: SessionDevice) -> DeviceToken:
     try:
         token = device_tokens.rotate(session, device_id)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    audit(session, action="device.rotate", outcome="success", actor=admin.username, target=device_id)
+    audit_change(session, admin.username, "device.rotate", device_id, {"token": "old"}, {"token": "new"}, device)
     return DeviceToken(device_id=device_id, token=token)

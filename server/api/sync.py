@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import AdminUser, DbSession
+from server.api.deps import AdminUser, DbSession, SessionDevice
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
 from server.api.queue_deps import pii_keys
 from server.approval import published
-from server.store.audit import audit
+from server.store.audit import audit, audit_change
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, visibility
 from server.sync.errors import SyncError
@@ -88,7 +88,8 @@ def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> 
 
 
 @router.post("/provision", response_model=DeviceProvisioned, status_code=201)
-def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, request: Request) -> DeviceProvisioned:
+def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, request: Request,
+              device: SessionDevice) -> DeviceProvisioned:
     """Register a dispenser, display, evaluator, clerk or approver workstation for a hall (and window) and
     answer its ready config file; `python -m server provision` does the same on the server's database."""
     hall = session.scalars(select(Hall.id).where(Hall.code == body.hall)).first()
@@ -104,8 +105,8 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
                                       device_sections=body.devices, server_ca=body.server_ca)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    audit(session, action="device_provision", outcome="success", actor=admin.username, target=done.device_id,
-          kind=body.kind, hall=body.hall, window=body.window)
+    audit_change(session, admin.username, "device_provision", done.device_id, None,  # never the token
+                 {"kind": body.kind, "hall": body.hall, "window": body.window, "name": body.name}, device)
     return DeviceProvisioned(device_id=done.device_id, kind=done.kind.name, hall_id=done.hall_id,
                              scopes=done.scopes, file_name=done.kind.file_name, config=done.config)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, utcnow
 
-DEVICE_SERVER_TABLES = ("device_health", "hall_notice")
+DEVICE_SERVER_TABLES = ("device_health", "hall_notice", "notice_settings")
 
 
 class DeviceHealth(Base):
@@ -28,5 +28,16 @@ class HallNotice(Base):
     __tablename__ = "hall_notice"
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
     text: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(50), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NoticeSettingsRow(Base):
+    """A hall's notice settings (shared/notices/settings.py), set by its admin and published to the hall; no
+    row = the packaged office_settings.json."""
+    __tablename__ = "notice_settings"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # the texts and template overrides
+    seal_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     updated_by: Mapped[str] = mapped_column(String(50), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

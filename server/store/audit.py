@@ -4,6 +4,9 @@ revealed identity's entry is committed before the response is sent (the request'
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from server.store.audit_chain import append
@@ -15,3 +18,18 @@ def audit(session: Session, *, action: str, outcome: str, actor: str = "", targe
           device_id: str | None = None, client_address: str = "", **detail) -> None:
     append(session, AuditEntry(at=utcnow(), action=action, outcome=outcome, actor=actor, target=target,
                                device_id=device_id, client_address=client_address, detail=detail))
+
+
+def _plain(value: Any) -> Any:
+    """JSON as the audit row stores it: dates and decimals become text here, so the stored detail and the
+    detail the chain's mac covers are the same value (audit_chain.canonical)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def audit_change(session: Session, actor: str, action: str, target: str, before: Any, after: Any,
+                 device_id: str | None = None, **detail) -> None:
+    """An admin change: who (`actor`), from which workstation (`device_id`, the device its staff session was
+    opened on), what (`action`, `target`) and the values before and after (None = did not exist / removed),
+    recorded in the caller's unit of work so it commits with the change."""
+    audit(session, action=action, outcome="success", actor=actor, target=str(target)[:100], device_id=device_id,
+          before=_plain(before), after=_plain(after), **_plain(detail))

@@ -11,18 +11,19 @@ import json
 
 CASE_TABLES = frozenset({"approval_case", "approval_event", "approval_definition"})
 STAFF_TABLES = frozenset({"staff_user", "staff_role"})
+NOTICE_TABLES = frozenset({"notice_settings"})  # what counters print notices with (seal image included)
 PERSON_KEYS = frozenset({"person_key", "token_key", "masked_id"})
 # 差评整改 (findings, appeals, who handled them) and case ratings: staff work, no kiosk screen shows them.
 RATING_TABLES = frozenset({"rating_rectification", "case_rating"})
 
 FULL = "workstation"
 HIDDEN_TABLES: dict[str, frozenset[str]] = {
-    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES,
+    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES,
     # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE below).
-    "evaluator": CASE_TABLES | RATING_TABLES | {"staff_role", "queue_appointment"},
-    "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | {"queue_appointment"},
+    "evaluator": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
+    "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | {"queue_appointment"},
     # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator.
-    "controller": CASE_TABLES | RATING_TABLES | {"staff_role", "queue_appointment"},
+    "controller": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
 }
 BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {

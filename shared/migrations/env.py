@@ -25,7 +25,7 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                # server/store/models.py
                "staff_pin",
                # server/devices/models.py
-               "device_health", "hall_notice",
+               "device_health", "hall_notice", "notice_settings",
                # server/rating/models.py
                "rating_rectification", "case_rating"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY

@@ -34,8 +34,10 @@ def fill_notice(data: NoticeData, template: Template) -> FilledNotice:
     return fill(template, values, lists, data.verification_url)
 
 
-def render_notice(data: NoticeData, template: Template, fonts: NoticeFonts | None = None) -> bytes:
-    """The notice as PDF bytes. Raises a NoticeError (or InvalidIdentifier) before drawing anything."""
+def render_notice(data: NoticeData, template: Template, fonts: NoticeFonts | None = None,
+                  seal_png: bytes | None = None) -> bytes:
+    """The notice as PDF bytes, with the office's seal (a transparent PNG) over its signature when given.
+    Raises a NoticeError (or InvalidIdentifier) before drawing anything."""
     from shared.notices.pdf import render_pdf  # fpdf2 with numpy and Pillow, ~60 MiB: loaded at the first notice
     filled = fill_notice(data, template)
-    return render_pdf(filled, fonts or default_fonts(), data.issue_date)
+    return render_pdf(filled, fonts or default_fonts(), data.issue_date, seal_png)

@@ -9,6 +9,7 @@ same fpdf2 and font versions are installed."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,9 +32,10 @@ BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 14, 22, 12, 9
 CELL_PAD = 1.3
 FIELD_WIDTHS = (1.0, 3.2)  # label : value
 SIGNATURE_GAP = 8.0  # room above the office name for the seal, which overlaps name and date
+SEAL_MM = 40.0  # a round official seal's diameter (42 mm at most), drawn over the office name and date
 
 
-def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) -> bytes:
+def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date, seal_png: bytes | None = None) -> bytes:
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_creation_date(dt.datetime.combine(issue_date, dt.time(), CHINA_TZ))
     pdf.set_creator(f"GovHall notices; {fonts.describe()}")
@@ -49,7 +51,7 @@ def render_pdf(notice: FilledNotice, fonts: NoticeFonts, issue_date: dt.date) ->
         font.ttfont.recalcBBoxes = False
     _check_glyphs(pdf, notice)
     pdf.add_page()
-    _Writer(pdf).write(notice)
+    _Writer(pdf, seal_png).write(notice)
     _footers(pdf, notice)
     return bytes(pdf.output())
 
@@ -82,8 +84,9 @@ class _Row:
 
 
 class _Writer:
-    def __init__(self, pdf: FPDF) -> None:
+    def __init__(self, pdf: FPDF, seal_png: bytes | None = None) -> None:
         self.pdf = pdf
+        self.seal_png = seal_png
         self.y = TOP
 
     def write(self, n: FilledNotice) -> None:
@@ -223,16 +226,23 @@ class _Writer:
         return SIGNATURE_GAP + len(self._signature_lines(signature)) * self._font(BODY_PT)
 
     def _signature(self, signature: tuple[str, str, str]) -> None:
+        if self.seal_png:  # the seal itself replaces the "（盖章）" placeholder line
+            signature = (signature[0], "", signature[2])
         lines = self._signature_lines(signature)
         lh = self._font(BODY_PT)
         self._need(self._signature_height(signature))
         self.y += SIGNATURE_GAP
+        top = self.y
         widths = [self.pdf.get_string_width(line) for line in lines]
         block_w = max(widths)
         left = LEFT + CONTENT_W - 2 * BODY_PT * PT - block_w
         for line, w in zip(lines, widths):
             self._line(line, left + (block_w - w) / 2, self.y, BODY_PT, lh=lh)
             self.y += lh
+        if self.seal_png:
+            # centred on the name-and-date block, over the text (its transparency lets the text show through)
+            cx, cy = left + block_w / 2, (top + self.y) / 2
+            self.pdf.image(io.BytesIO(self.seal_png), x=cx - SEAL_MM / 2, y=cy - SEAL_MM / 2, w=SEAL_MM, h=SEAL_MM)
 
     def _qr(self, url: str, caption: str) -> None:
         qr = qr_runs(url)

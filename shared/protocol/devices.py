@@ -27,6 +27,7 @@ class DeviceOut(Response):
     window_id: int | None = None
     window_number: int | None = None
     active: bool
+    revoked: bool = False                      # its token revoked by an admin: refused until rotated
     last_seen_at: dt.datetime | None = None   # the later of its last push and its last pull
     app_version: str = ""                      # as the device reported at its last pull ("" = not since restart)
     outbox_pending: int | None = None          # commands waiting in its outbox at its last pull

@@ -58,6 +58,9 @@ class HttpTransport:
                                             timeout=(self.connect_timeout, timeout))
         except requests.RequestException as exc:
             raise TransportError(str(exc)) from exc
+        kind = response.headers.get("content-type", "")
+        if response.ok and response.content and not kind.startswith("application/json"):
+            return Reply(response.status_code, response.content)  # a file (a notice PDF, a CSV export): its bytes
         try:
             body = response.json()
         except ValueError:

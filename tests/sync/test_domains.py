@@ -41,7 +41,7 @@ def db(tmp_path: Path) -> Database:
 
 
 def test_every_command_and_job_comes_from_a_listed_domain(db: Database) -> None:
-    assert [d.name for d in DOMAINS] == ["sync", "queue", "approval", "rating"]
+    assert [d.name for d in DOMAINS] == ["sync", "queue", "approval", "notify", "rating"]
     registry = default_registry()
     prefixes = {name.split(".")[0] for name in registry.names()}
     assert prefixes == {"fact", "entity", "number", "queue", "approval", "rating"}

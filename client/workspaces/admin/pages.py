@@ -6,4 +6,7 @@ from __future__ import annotations
 
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
+    ("设备管理", "client.workspaces.admin.devices:DevicesPage"),
+    ("文书设置", "client.workspaces.admin.notice_settings:NoticeSettingsPage"),
+    ("审计日志", "client.workspaces.admin.audit:AuditPage"),
 ]

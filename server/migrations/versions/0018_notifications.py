@@ -2,7 +2,7 @@
 on appointments (sealed like the ID number).
 
 Revision ID: 0018_notifications
-Revises: 0013_registry_person_sealed
+Revises: 0016_admin_devices_office
 Create Date: 2026-12-05 22:20:00
 
 """
@@ -15,7 +15,7 @@ import shared.db.base
 
 # revision identifiers, used by Alembic.
 revision: str = '0018_notifications'
-down_revision: Union[str, Sequence[str], None] = '0013_registry_person_sealed'
+down_revision: Union[str, Sequence[str], None] = '0016_admin_devices_office'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

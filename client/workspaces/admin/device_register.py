@@ -1,0 +1,141 @@
+"""注册新设备: register a device of any kind for the chosen hall (and window, for the kinds that stand at one)
+through the server's provisioning (POST /api/v1/sync/provision, the same code as `python -m server provision`)
+and hand its config over: shown as text and as a QR code, and saved as the file the device program loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from client.services.device_handover import KINDS, Handover, config_qr_png, from_reply, save_config
+from client.workspaces.admin.context import AdminContext, describe
+from gui.qt import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPixmap,
+                    QPlainTextEdit, QPushButton, Qt, QVBoxLayout, QWidget, Signal)
+
+
+class RegisterPanel(QGroupBox):
+    sig_registered = Signal(object)  # the Handover, or an AdminError
+    sig_saved = Signal(object)       # the saved file's Path
+
+    def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("注册新设备"))
+        self.context = context
+        self.hall_code = ""
+        self.handover: Handover | None = None
+        self.kind_box = QComboBox()
+        for name, (label, _) in KINDS.items():
+            self.kind_box.addItem(self.tr(label), name)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.window_box = QComboBox()
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("可不填：按大厅和类型命名"))
+        self.server_edit = QLineEdit(context.services.workstation.server_url)
+        self.register_button = QPushButton(self.tr("注册并生成配置"))
+        self.register_button.clicked.connect(self.register)
+        form = QFormLayout()
+        form.addRow(self.tr("设备类型"), self.kind_box)
+        form.addRow(self.tr("窗口"), self.window_box)
+        form.addRow(self.tr("设备名称"), self.name_edit)
+        form.addRow(self.tr("服务器地址"), self.server_edit)
+
+        self.result = QLabel(self.tr("注册后在此显示设备配置：保存为文件拷贝到设备，或在设备上扫描二维码。"))
+        self.result.setWordWrap(True)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr.setMinimumSize(120, 120)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setMinimumHeight(80)
+        self.save_button = QPushButton(self.tr("保存配置文件…"))
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save_as)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.register_button)
+        saving = QHBoxLayout()
+        saving.addStretch(1)
+        saving.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+        handed = QHBoxLayout()  # side by side: the whole QR code stays visible on a 768-pixel screen
+        handed.addWidget(self.qr)
+        handed.addWidget(self.text, 1)
+        layout.addLayout(handed, 1)
+        layout.addLayout(saving)
+        self._kind_changed()
+
+    def set_hall(self, code: str, windows: list[int]) -> None:
+        self.hall_code = code
+        self.window_box.clear()
+        for number in windows:
+            self.window_box.addItem(self.tr("{n}号窗口").format(n=number), number)
+        self._kind_changed()
+
+    def select_kind(self, kind: str) -> None:
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+
+    def _kind_changed(self) -> None:
+        at_window = KINDS[self.kind_box.currentData()][1]
+        self.window_box.setEnabled(at_window)
+
+    def register(self) -> None:
+        kind = self.kind_box.currentData()
+        body = {"kind": kind, "hall": self.hall_code, "server": self.server_edit.text().strip(),
+                "name": self.name_edit.text().strip()}
+        if KINDS[kind][1]:
+            body["window"] = self.window_box.currentData()
+        self.register_button.setEnabled(False)
+        self.result.setText(self.tr("正在注册……"))
+        self.context.call(lambda: from_reply(self.context.api.post("/sync/provision", body)),
+                          on_done=self._registered, on_error=self._failed)
+
+    def _registered(self, handover: Handover) -> None:
+        self.register_button.setEnabled(True)
+        self.handover = handover
+        label = KINDS.get(handover.kind, (handover.kind,))[0]
+        self.result.setText(self.tr("已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，"
+                                    "或在设备上扫描下方二维码。").format(kind=label, id=handover.device_id,
+                                                                  file=handover.file_name))
+        self._show_qr(handover.config)
+        self.text.setPlainText(handover.config)
+        self.save_button.setEnabled(True)
+        self.sig_registered.emit(handover)
+
+    def _failed(self, error) -> None:  # noqa: ANN001
+        self.register_button.setEnabled(True)
+        self.result.setText(describe(error))
+        self.sig_registered.emit(error)
+
+    def _show_qr(self, text: str) -> None:
+        pixmap = QPixmap()
+        pixmap.loadFromData(config_qr_png(text))
+        self.qr.setPixmap(pixmap)
+        self.qr.setMinimumSize(pixmap.size())
+
+    def show_token(self, name: str, reply: dict) -> None:
+        """A rotated token: the device's file must get it in place of the old one."""
+        self.handover = None
+        self.save_button.setEnabled(False)
+        self.result.setText(self.tr("已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）"
+                                    "改为下列新令牌。").format(name=name))
+        self._show_qr(reply["token"])
+        self.text.setPlainText(reply["token"])
+
+    def _save_as(self) -> None:
+        if self.handover is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存设备配置"), self.handover.file_name,
+                                              self.tr("设备配置 (*.toml)"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> Path:
+        """Write the handed-over config to `path` (owner-only: it holds the device token)."""
+        assert self.handover is not None, "nothing registered yet"
+        save_config(path, self.handover.config)
+        self.result.setText(self.tr("配置已保存到 {path}。在设备上启动：{command}")
+                            .format(path=path, command=self.handover.start_command(path)))
+        self.sig_saved.emit(path)
+        return path

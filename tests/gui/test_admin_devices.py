@@ -1,0 +1,148 @@
+"""设备管理 against a live server: the admin registers a dispenser on the page, saves its config, and a kiosk
+built from that file (the same objects `python -m kiosk` builds) pulls its hall from the server and then shows
+as seen in the list; a kind that stands at a window gets one; a bad server address is refused in Chinese;
+rotating hands over a new token and revoking locks the device out."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from client.services.device_handover import config_qr_png
+from client.workspaces.admin.workspace import AdminWorkspace
+from gui.qt import QApplication
+from kiosk.app import Kiosk
+from kiosk.config import load as load_kiosk_config
+from tests.gui.admin_device_steps import register_device, register_dispenser
+from tests.gui.client_support import open_window, shoot
+from tests.gui.test_admin_workspace import _admin_services
+from shared.sync.transport import HttpTransport
+
+
+def _workspace(qtbot, server_url, database, tmp_path):  # noqa: ANN001, ANN202
+    services = _admin_services(tmp_path, server_url, database)
+    window, ops, _ = open_window(qtbot, services)
+    assert isinstance(window.workspace, AdminWorkspace)
+    return window, ops, window.workspace
+
+
+def _row(page, name: str) -> list[str]:  # noqa: ANN001
+    for r in range(page.table.rowCount()):
+        if page.table.item(r, 1).text() == name:
+            return [page.table.item(r, c).text() for c in range(page.table.columnCount())]
+    raise AssertionError(f"{name} not listed: {[page.table.item(r, 1).text() for r in range(page.table.rowCount())]}")
+
+
+def test_a_dispenser_registered_on_the_page_starts_from_its_saved_config(qtbot, server_url, sqlite_database,
+                                                                        tmp_path, screenshot) -> None:  # noqa: ANN001
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    path = register_dispenser(qtbot, workspace, tmp_path / "handover", name="一楼取号机")
+    assert path.name == "dispenser.toml" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    page = workspace.page("设备管理")
+    assert not page.register.qr.pixmap().isNull() and page.register.qr.pixmap().width() >= 200
+    assert "python -m kiosk --mode dispenser --config" in page.register.result.text()
+    qtbot.waitUntil(lambda: any(d["name"] == "一楼取号机" for d in page.devices), timeout=10000)
+    assert _row(page, "一楼取号机")[3] == "从未"  # registered, not yet connected
+
+    config = load_kiosk_config(path, "dispenser")
+    config.cache = tmp_path / "kiosk-cache.sqlite3"
+    assert (config.server, config.hall, config.device_id) == (server_url, "DG-HALL-1",
+                                                             page.register.handover.device_id)
+    kiosk = Kiosk(config, QApplication.instance())  # an empty cache: its hall comes from the server with the first pull
+    try:
+        assert kiosk.registered and kiosk.directory.hall_name
+        assert kiosk.directory.entries and kiosk.directory.windows  # the hall came from the server
+    finally:
+        kiosk.window.close()
+        kiosk.ops.wait()
+        kiosk.sync.transport.close() if isinstance(kiosk.sync.transport, HttpTransport) else None
+    page.refresh()
+    qtbot.waitUntil(lambda: _row(page, "一楼取号机")[3] != "从未", timeout=10000)  # it has been seen
+    row = _row(page, "一楼取号机")
+    assert row[0] == "取号机" and row[7] == "有效"
+    shoot(qtbot, screenshot, window, "admin-devices")
+    ops.wait()
+
+
+def test_the_kiosk_program_started_with_the_saved_file_pulls_its_hall(qtbot, server_url, sqlite_database,
+                                                                      tmp_path) -> None:  # noqa: ANN001
+    """A separate `python -m kiosk` process, as the installer starts it on the device: an empty cache, only the
+    handed-over file — it pulls its hall from the server and its first screen comes up."""
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    path = register_dispenser(qtbot, workspace, tmp_path / "device", name="进程取号机")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    started = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(path),
+                              "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready",
+                              "--at", "2026-11-23T10:00"],  # a working morning, whatever the wall clock says
+                             cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "kiosk ready" in started.stdout, started.stderr[-1500:]
+    page = workspace.page("设备管理")
+    page.refresh()
+    qtbot.waitUntil(lambda: any(d["name"] == "进程取号机" and d["last_seen_at"] for d in page.devices),
+                    timeout=10000)
+    ops.wait()
+
+
+def test_a_window_kind_gets_its_window_and_bad_input_is_refused_in_chinese(qtbot, server_url, sqlite_database,
+                                                                          tmp_path) -> None:  # noqa: ANN001
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    path = register_device(qtbot, workspace, tmp_path, "evaluator", window=2, name="2号评价器")
+    config = load_kiosk_config(path, "evaluator")
+    assert config.window == 2 and config.token
+    panel = workspace.page("设备管理").register
+    panel.select_kind("display")
+    assert not panel.window_box.isEnabled()  # a display stands at no window
+    panel.server_edit.setText("ftp://nowhere")
+    with qtbot.waitSignal(panel.sig_registered, timeout=10000) as refused:
+        panel.register_button.click()
+    assert refused.args[0].code == "server_url_invalid"
+    assert "服务器地址有误" in panel.result.text() and panel.register_button.isEnabled()
+    ops.wait()
+
+
+def test_rotating_hands_over_a_new_token_and_revoking_locks_the_device_out(qtbot, server_url, sqlite_database,
+                                                                          tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    path = register_dispenser(qtbot, workspace, tmp_path, name="待更换取号机")
+    old = load_kiosk_config(path, "dispenser").token
+    page = workspace.page("设备管理")
+    qtbot.waitUntil(lambda: any(d["name"] == "待更换取号机" for d in page.devices), timeout=10000)
+    monkeypatch.setattr(page, "confirm", lambda text: True)
+    page.table.selectRow(next(i for i, d in enumerate(page.devices) if d["name"] == "待更换取号机"))
+    page.rotate_selected()
+    qtbot.waitUntil(lambda: "更换令牌" in page.register.result.text(), timeout=10000)
+    new = page.register.text.toPlainText()
+    transport = HttpTransport(server_url)
+    pull = lambda token: transport.request("GET", "/api/v1/sync/pull",  # noqa: E731
+                                           headers={"Authorization": f"Bearer {token}"}).status
+    assert pull(old) == 401 and pull(new) == 200
+    qtbot.waitUntil(lambda: bool(page.devices), timeout=10000)
+    page.table.selectRow(next(i for i, d in enumerate(page.devices) if d["name"] == "待更换取号机"))
+    page.revoke_selected()
+    qtbot.waitUntil(lambda: _row(page, "待更换取号机")[7] == "已吊销", timeout=10000)
+    assert pull(new) == 401
+    transport.close()
+    ops.wait()
+
+
+def test_the_handed_over_qr_code_reads_back_as_the_config_file(tmp_path) -> None:  # noqa: ANN001
+    text = ("# GovHall 取号机 — 东莞市民服务中心 取号机\n[kiosk]\nserver = \"http://10.0.0.5:8765\"\n"
+            f"device_id = \"{'d' * 36}\"\ntoken = \"{'x' * 43}\"\nhall = \"DG-HALL-1\"\nticket_key = \"{'ab' * 32}\"\n")
+    image = Image.open(io.BytesIO(config_qr_png(text)))
+    assert decode(image)[0].data.decode("utf-8") == text  # what a scanner on the device reads
+
+
+def test_faults_are_named_as_the_supervisors_banner_names_them() -> None:
+    from client.workspaces.admin.devices import faults_text
+    faults = [{"part": "printer", "code": "printer_paper_out", "since": "2027-03-01T09:00:00+08:00"},
+              {"part": "idcard", "code": "device_unavailable", "since": "2027-03-01T09:01:00+08:00"}]
+    assert faults_text(faults) == "打印机缺纸；身份证阅读器未连接"
+    assert faults_text([]) == "—"
