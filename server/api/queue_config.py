@@ -8,10 +8,11 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from server.api.admin_change import audit_change
 from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.api.limits import body_within_limits
@@ -19,7 +20,6 @@ from server.api.queue_deps import refusals
 from server.queue.config import HallRules, forget_config, load_rules, rules_from_json
 from server.queue.errors import message
 from server.queue.models import QueueHallRules
-from server.store.audit import audit
 from server.sync.reference import publish_all_halls
 from shared.db.models import Business, Department, Floor, Hall, Quota, Window, WindowBusiness
 from shared.protocol.org import BusinessOut, QuotaOut
@@ -61,7 +61,8 @@ def get_config(hall_id: int, session: DbSession) -> HallQueueConfig:
 
 
 @router.put("/admin/halls/{hall_id}/rules")
-def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: AdminUser, clock: Clock) -> dict:
+def put_rules(hall_id: int, body: dict[str, Any], request: Request, session: DbSession, admin: AdminUser,
+              clock: Clock) -> dict:
     body_within_limits(body)
     _hall(session, hall_id)
     with refusals():
@@ -74,9 +75,11 @@ def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: Adm
     if foreign:
         raise ApiError(422, "unknown_business", message("unknown_business"), business=foreign[0],
                        field="lunch_closed_by_business")
+    before = load_rules(session, hall_id).to_json()
     _store_rules(session, hall_id, rules, admin.username, clock())
     forget_config(session)
-    audit(session, action="queue.rules", outcome="success", actor=admin.username, target=str(hall_id))
+    audit_change(session, request, admin, action="queue.rules", target=str(hall_id), before=before,
+                 after=rules.to_json())
     session.flush()
     publish_all_halls(session, clock())
     return rules.to_json()
@@ -107,7 +110,8 @@ def _check_unique(session: Session, hall_id: int, field: str, value: str, code: 
 
 
 @router.post("/admin/halls/{hall_id}/businesses", response_model=BusinessOut, status_code=201)
-def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admin: AdminUser, clock: Clock) -> Business:
+def create_business(hall_id: int, body: BusinessCreate, request: Request, session: DbSession, admin: AdminUser,
+                    clock: Clock) -> Business:
     _hall(session, hall_id)
     with refusals():
         domain.Business(0, body.prefix, body.name, body.active)
@@ -118,15 +122,16 @@ def create_business(hall_id: int, body: BusinessCreate, session: DbSession, admi
     session.add(business)
     session.flush()
     session.refresh(business, ["quota"])
-    audit(session, action="queue.business.create", outcome="success", actor=admin.username, target=body.code)
+    audit_change(session, request, admin, action="queue.business.create", target=body.code, before=None,
+                 after=body.model_dump())
     session.flush()
     publish_all_halls(session, clock())
     return business
 
 
 @router.patch("/admin/businesses/{business_id}", response_model=BusinessOut)
-def patch_business(business_id: int, body: BusinessPatch, session: DbSession, admin: AdminUser,
-                   clock: Clock) -> Business:
+def patch_business(business_id: int, body: BusinessPatch, request: Request, session: DbSession,
+                   admin: AdminUser, clock: Clock) -> Business:
     business = _business(session, business_id)
     changes = body.model_dump(exclude_unset=True)
     merged = {"prefix": business.prefix, "name": business.name, "active": business.active, **changes}
@@ -135,17 +140,20 @@ def patch_business(business_id: int, body: BusinessPatch, session: DbSession, ad
     _check_refs(session, business.hall_id, changes.get("department_id"), changes.get("floor_id"))
     if "prefix" in changes:
         _check_unique(session, business.hall_id, "prefix", changes["prefix"], "business_prefix_taken", business.id)
+    before = {name: getattr(business, name) for name in changes}
     for name, value in changes.items():
         setattr(business, name, value)
     forget_config(session)
-    audit(session, action="queue.business.update", outcome="success", actor=admin.username, target=business.code)
+    audit_change(session, request, admin, action="queue.business.update", target=business.code, before=before,
+                 after=changes)
     session.flush()
     publish_all_halls(session, clock())
     return business
 
 
 @router.put("/admin/businesses/{business_id}/quota", response_model=QuotaOut)
-def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminUser, clock: Clock) -> Quota:
+def put_quota(business_id: int, body: QuotaIn, request: Request, session: DbSession, admin: AdminUser,
+              clock: Clock) -> Quota:
     business = _business(session, business_id)
     values = body.model_dump()
     lunch_closed = values.pop("lunch_closed")
@@ -155,6 +163,7 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
         overrides[business_id] = lunch_closed
     effective = rules.lunch_closed if lunch_closed is None else lunch_closed
     with refusals():
+        domain.check_quota_limits(values["daily_limit"], values["am_limit"], values["pm_limit"])
         domain.Quota(business_id, **values, lunch_closed=effective and values["lunch_start"] is not None)
         if lunch_closed and values["lunch_start"] is None:
             raise InvalidConfiguration("invalid_quota", "lunch_closed", "closing at lunch needs lunch times")
@@ -162,20 +171,23 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
         _store_rules(session, business.hall_id, dataclasses.replace(rules, lunch_closed_by_business=overrides),
                      admin.username, clock())
     quota = session.get(Quota, business_id)
+    before = None if quota is None else QuotaOut.model_validate(quota).model_dump(mode="json")
     if quota is None:
         quota = Quota(business_id=business_id)
         session.add(quota)
     for name, value in values.items():
         setattr(quota, name, value)
     forget_config(session)
-    audit(session, action="queue.quota", outcome="success", actor=admin.username, target=business.code)
+    session.flush()
+    audit_change(session, request, admin, action="queue.quota", target=business.code, before=before,
+                 after={**body.model_dump(mode="json")})
     session.flush()
     publish_all_halls(session, clock())
     return quota
 
 
 @router.put("/admin/windows/{window_id}/services", response_model=WindowConfigOut)
-def put_window_services(window_id: int, body: WindowServicesIn, session: DbSession,
+def put_window_services(window_id: int, body: WindowServicesIn, request: Request, session: DbSession,
                         admin: AdminUser, clock: Clock) -> WindowConfigOut:
     window = session.get(Window, window_id)
     if window is None:
@@ -187,13 +199,16 @@ def put_window_services(window_id: int, body: WindowServicesIn, session: DbSessi
         business = session.get(Business, s.business_id)
         if business is None or business.hall_id != window.hall_id:
             raise ApiError(422, "unknown_business", message("unknown_business"), business=s.business_id)
+    before = [{"business_id": s.business_id, "level": s.priority} for s in window.services]
     session.execute(delete(WindowBusiness).where(WindowBusiness.window_id == window.id))
     session.add_all(WindowBusiness(window_id=window.id, business_id=s.business_id, priority=s.level)
                     for s in services)
     session.flush()
     session.expire(window, ["services"])
     forget_config(session)
-    audit(session, action="queue.window.services", outcome="success", actor=admin.username, target=str(window.number))
+    audit_change(session, request, admin, action="queue.window.services", target=str(window.number),
+                 before={"services": before},
+                 after={"services": [{"business_id": s.business_id, "level": s.level} for s in services]})
     session.flush()
     publish_all_halls(session, clock())
     return WindowConfigOut(id=window.id, number=window.number, name=window.name, active=window.active,
