@@ -4,9 +4,9 @@ its before and after, and published to the halls' devices at once."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,9 +23,14 @@ from shared.protocol.org import HallSummary
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: organisation"])
 
 
-def centre_wide(admin: StaffUser) -> None:
+def centre_wide(admin: AdminUser) -> StaffUser:
+    """An admin of no hall: centres and new halls are above any one hall (checked before the body is read)."""
     if admin.hall_id is not None:
         raise ApiError(403, "hall_forbidden", "只有中心管理员可以管理中心和新建大厅（a hall admin acts in their own hall only）")
+    return admin
+
+
+CentreAdmin = Annotated[StaffUser, Depends(centre_wide)]
 
 
 def _hall(session: Session, hall_id: int) -> Hall:
@@ -69,8 +74,7 @@ def list_centres(session: DbSession, admin: AdminUser) -> list[Centre]:
 
 
 @router.post("/centres", response_model=CentreOut, status_code=201)
-def create_centre(body: CentreIn, request: Request, session: DbSession, admin: AdminUser) -> Centre:
-    centre_wide(admin)
+def create_centre(body: CentreIn, request: Request, session: DbSession, admin: CentreAdmin) -> Centre:
     _taken(session, Centre, "centre_code_taken", "中心编码已被使用（centre code taken）", code=body.code)
     centre = Centre(code=body.code, name=body.name)
     session.add(centre)
@@ -81,8 +85,7 @@ def create_centre(body: CentreIn, request: Request, session: DbSession, admin: A
 
 
 @router.post("/halls", response_model=HallSummary, status_code=201)
-def create_hall(body: HallCreate, request: Request, session: DbSession, admin: AdminUser, clock: Clock) -> Hall:
-    centre_wide(admin)
+def create_hall(body: HallCreate, request: Request, session: DbSession, admin: CentreAdmin, clock: Clock) -> Hall:
     if session.get(Centre, body.centre_id) is None:
         raise ApiError(422, "unknown_centre", "政务服务中心不存在（no such centre）", centre=body.centre_id)
     _taken(session, Hall, "hall_code_taken", "大厅编码已被使用（hall code taken）", code=body.code)
