@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import secrets
-import string
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response as HttpResponse
@@ -23,6 +21,7 @@ from server.store.models import StaffAssignment, StaffCredential, StaffPhoto
 from server.sync.reference import publish_all_halls
 from shared.db.models import Department, StaffRole, StaffUser, Window
 from shared.db.models.staff import ROLES
+from shared.password_policy import made_up_password
 from shared.protocol.org_admin import PhotoIn, StaffCreate, StaffCreated, StaffOut, StaffPatch
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: staff"])
@@ -69,16 +68,6 @@ def _unique(session: Session, field: str, value: str, code: str, text: str, own:
     found = session.scalars(select(StaffUser.id).where(getattr(StaffUser, field) == value)).first()
     if found is not None and found != own:
         raise ApiError(409, code, text, **{field: value})
-
-
-def made_up_password(length: int) -> str:
-    """A random initial password with every character class, readable when handed over (no 0/O, 1/l/I)."""
-    upper, lower, digits = "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789"
-    pool = upper + lower + digits
-    chars = [secrets.choice(upper), secrets.choice(lower), secrets.choice(digits), "-"]
-    chars += [secrets.choice(pool) for _ in range(max(length, 12) - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
 
 
 def _assign(session: Session, user_id: int, window_id: int | None) -> None:

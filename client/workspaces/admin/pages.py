@@ -6,4 +6,8 @@ from __future__ import annotations
 
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
+    ("组织机构", "client.workspaces.admin.organisation:OrganisationPage"),
+    ("人员", "client.workspaces.admin.staff:StaffPage"),
+    ("角色权限", "client.workspaces.admin.role_matrix:RoleMatrixPage"),
+    ("排队规则", "client.workspaces.admin.queue_rules:QueueRulesPage"),
 ]
