@@ -68,7 +68,8 @@ class OrganisationPage(QWidget):
         self.window_name = QLineEdit()
         self.window_name.setPlaceholderText(self.tr("如 综合受理窗口"))
         self.window_floor = QComboBox()
-        self.window_floor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # room for "（不指定）" and the arrow: the hall theme's padding is not in the combo's own size hint
+        self.window_floor.setMinimumWidth(self.window_floor.fontMetrics().horizontalAdvance("（不指定）") + 48)
         self.window_led = QLineEdit()
         self.window_led.setPlaceholderText(self.tr("如 3"))
         self.window_open = QCheckBox(self.tr("开放"))
