@@ -164,3 +164,12 @@ def add_clerk(qtbot, workspace, hall: str, username: str, display_name: str, sta
 def _starts():  # noqa: ANN202
     from gui.qt import Qt
     return Qt.MatchFlag.MatchStartsWith
+
+
+def upload_photo(qtbot, workspace, hall: str, username: str, path, expect: str | None = None) -> None:  # noqa: ANN001
+    """The evaluator's photo of a staff member, from a PNG or JPEG file (the file dialog's choice)."""
+    page = workspace.page("人员")
+    pick_hall(qtbot, page, hall)
+    usernames = [s["username"] for s in page.staff]
+    page.people.selectRow(usernames.index(username))
+    act(qtbot, page, lambda: page.upload_photo(page.staff[usernames.index(username)], path), expect)

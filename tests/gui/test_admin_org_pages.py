@@ -9,7 +9,9 @@ import requests
 from sqlalchemy import select
 
 from client.services.context import build_services
+from gui.qt import QImage
 from client.services.workstation import Workstation
+from server.store.models import AuditEntry
 from shared.db.models import Business, Window
 from tests.access.support import add_staff
 from tests.client.support import Clock, make_cache
@@ -96,6 +98,13 @@ def test_a_centre_admin_sets_up_a_new_hall(qtbot, server_url, sqlite_database, t
     people = workspace.page("人员")
     assert "用户名已被使用" in people.status.text()
     assert people.people.item(0, 1).text() == "songshan01" and people.people.item(0, 4).text() == "1号"
+    photo = QImage(60, 80, QImage.Format.Format_RGB32)
+    photo.fill(0x3366AA)
+    assert photo.save(str(tmp_path / "li.png"), "PNG")
+    (tmp_path / "li.gif").write_bytes(b"GIF89a")
+    steps.upload_photo(qtbot, workspace, "NEW-HALL", "songshan01", tmp_path / "li.gif", expect="invalid_photo")
+    steps.upload_photo(qtbot, workspace, "NEW-HALL", "songshan01", tmp_path / "li.png")
+    assert people.people.item(0, 6).text() == "有"
     shoot(qtbot, screenshot, window, "admin-staff")
     login = requests.post(f"{server_url}/api/v1/auth/login", json={"username": "songshan01", "password": password},
                           timeout=10).json()
@@ -123,6 +132,10 @@ def test_a_new_window_and_business_reach_the_workstation(qtbot, server_url, sqli
     steps.add_window(qtbot, workspace, code, 31, "新开窗口", led="31")
     steps.add_business(qtbot, workspace, code, "Q", "企业开办", daily=80)
     steps.create_hall(qtbot, workspace, "NOT-MINE", "别的大厅", expect="hall_forbidden")  # a hall admin
+    with sqlite_database.session() as s:  # who, from which workstation, before and after
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "org.window.create")).one()
+        assert (entry.actor, entry.device_id) == ("admin", services.sync.device_id)
+        assert entry.detail["before"] is None and entry.detail["after"]["led_address"] == "31"
     services.sync.pull()
     with services.engine.connect() as conn:
         assert conn.execute(select(Window.name).where(Window.number == 31)).scalar_one() == "新开窗口"
