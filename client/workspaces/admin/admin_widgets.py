@@ -56,7 +56,8 @@ class StatusLine(QLabel):
 
 
 class HallPicker(QComboBox):
-    """The halls the server knows (code — name); item data is the hall's id."""
+    """The halls this admin manages (code — name): every hall for an admin of no hall, else their own; item
+    data is the hall's id."""
     sig_loaded = Signal()
 
     def __init__(self, context: AdminContext, on_error: Callable[[AdminError], None],
@@ -80,7 +81,12 @@ class HallPicker(QComboBox):
             self.blockSignals(False)
             self.currentIndexChanged.emit(self.currentIndex())
             self.sig_loaded.emit()
-        self.context.call(lambda: self.context.api.get("/halls"), on_done=shown, on_error=self.on_error)
+        api = self.context.api
+
+        def load() -> list[dict]:
+            own = api.get("/auth/me").get("hall_id")
+            return [h for h in api.get("/halls") if own is None or h["id"] == own]
+        self.context.call(load, on_done=shown, on_error=self.on_error)
 
     def current(self) -> dict | None:
         index = self.currentIndex()
