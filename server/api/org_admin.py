@@ -33,7 +33,7 @@ def centre_wide(admin: AdminUser) -> StaffUser:
 CentreAdmin = Annotated[StaffUser, Depends(centre_wide)]
 
 
-def _hall(session: Session, hall_id: int) -> Hall:
+def hall_or_404(session: Session, hall_id: int) -> Hall:
     hall = session.get(Hall, hall_id)
     if hall is None:
         raise ApiError(404, "hall_not_found", "大厅不存在（no such hall）", hall=hall_id)
@@ -101,7 +101,7 @@ def create_hall(body: HallCreate, request: Request, session: DbSession, admin: C
 @router.patch("/halls/{hall_id}", response_model=HallSummary)
 def patch_hall(hall_id: int, body: HallPatch, request: Request, session: DbSession, admin: AdminUser,
                clock: Clock) -> Hall:
-    hall = _hall(session, hall_id)
+    hall = hall_or_404(session, hall_id)
     changes = body.model_dump(exclude_unset=True)
     if "code" in changes:
         _taken(session, Hall, "hall_code_taken", "大厅编码已被使用（hall code taken）", hall.id, code=changes["code"])
@@ -116,14 +116,14 @@ def patch_hall(hall_id: int, body: HallPatch, request: Request, session: DbSessi
 
 @router.get("/halls/{hall_id}/floors", response_model=list[FloorAdminOut])
 def list_floors(hall_id: int, session: DbSession, admin: AdminUser) -> list[Floor]:
-    _hall(session, hall_id)
+    hall_or_404(session, hall_id)
     return list(session.scalars(select(Floor).where(Floor.hall_id == hall_id).order_by(Floor.level)))
 
 
 @router.post("/halls/{hall_id}/floors", response_model=FloorAdminOut, status_code=201)
 def create_floor(hall_id: int, body: FloorIn, request: Request, session: DbSession, admin: AdminUser,
                  clock: Clock) -> Floor:
-    hall = _hall(session, hall_id)
+    hall = hall_or_404(session, hall_id)
     _taken(session, Floor, "floor_level_taken", "本大厅已有该楼层（floor level taken）", hall_id=hall_id, level=body.level)
     floor = Floor(hall_id=hall_id, **body.model_dump())
     session.add(floor)
@@ -162,7 +162,7 @@ def window_out(session: Session, window: Window) -> WindowAdminOut:
 
 @router.get("/halls/{hall_id}/windows", response_model=list[WindowAdminOut])
 def list_windows(hall_id: int, session: DbSession, admin: AdminUser) -> list[WindowAdminOut]:
-    _hall(session, hall_id)
+    hall_or_404(session, hall_id)
     return [window_out(session, w) for w in
             session.scalars(select(Window).where(Window.hall_id == hall_id).order_by(Window.number))]
 
@@ -190,7 +190,7 @@ def _set_led(session: Session, window_id: int, address: str | None) -> None:
 @router.post("/halls/{hall_id}/windows", response_model=WindowAdminOut, status_code=201)
 def create_window(hall_id: int, body: WindowCreate, request: Request, session: DbSession, admin: AdminUser,
                   clock: Clock) -> WindowAdminOut:
-    hall = _hall(session, hall_id)
+    hall = hall_or_404(session, hall_id)
     _window_number_free(session, hall_id, body.number)
     _floor_of(session, hall_id, body.floor_id)
     window = Window(hall_id=hall_id, number=body.number, name=body.name, floor_id=body.floor_id, active=body.active)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from server.api.admin_change import audit_change
 from server.api.deps import AdminUser, AppSettings, Clock, DbSession
 from server.api.errors import ApiError
-from server.api.org_admin import _hall
+from server.api.org_admin import hall_or_404
 from server.credentials.passwords import PasswordRefused, set_password
 from server.store.models import StaffAssignment, StaffCredential, StaffPhoto
 from server.sync.reference import publish_all_halls
@@ -80,6 +80,7 @@ def _assign(session: Session, user_id: int, window_id: int | None) -> None:
 
 @router.get("/halls/{hall_id}/staff", response_model=list[StaffOut])
 def list_staff(hall_id: int, session: DbSession, admin: AdminUser) -> list[StaffOut]:
+    hall_or_404(session, hall_id)
     return [staff_out(session, u) for u in
             session.scalars(select(StaffUser).where(StaffUser.hall_id == hall_id).order_by(StaffUser.staff_no))]
 
@@ -87,7 +88,7 @@ def list_staff(hall_id: int, session: DbSession, admin: AdminUser) -> list[Staff
 @router.post("/halls/{hall_id}/staff", response_model=StaffCreated, status_code=201)
 def create_staff(hall_id: int, body: StaffCreate, request: Request, session: DbSession, admin: AdminUser,
                  settings: AppSettings, clock: Clock) -> StaffCreated:
-    _hall(session, hall_id)
+    hall_or_404(session, hall_id)
     roles = _check_roles(body.roles)
     _check_refs(session, hall_id, body.department_id, body.window_id)
     _unique(session, "username", body.username, "username_taken", "用户名已被使用（username taken）")
