@@ -82,6 +82,7 @@ def test_edits_roles_window_and_refusals(world) -> None:  # noqa: ANN001
     me = c.get("/api/v1/auth/me", headers=world.admin).json()
     assert code(c.patch(f"{A}/staff/{me['id']}", headers=world.admin, json={"roles": ["clerk"]})) == \
         "cannot_demote_self"
+    assert code(c.get(f"{A}/halls/999/staff", headers=world.centre_admin)) == "hall_not_found"
     assert c.post(f"{A}/staff/{user_id}/disable", headers=world.admin).status_code == 204
     listed = {s["username"]: s for s in c.get(f"{A}/halls/{world.hall_id}/staff", headers=world.admin).json()}
     assert listed["wangfang"]["active"] is False
