@@ -942,7 +942,7 @@
 <context>
     <name>OrganisationPage</name>
     <message>
-        <location filename="../workspaces/admin/organisation.py" line="+28"/>
+        <location filename="../workspaces/admin/organisation.py" line="+29"/>
         <source>如 DG-HALL-2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -957,18 +957,33 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+66"/>
-        <source>大厅</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-64"/>
-        <source>所属中心</source>
+        <location line="+3"/>
+        <source>中心编码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>中心名称，如 某市政务服务中心</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新建中心</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+67"/>
+        <source>大厅</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-65"/>
+        <source>所属中心</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>大厅编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1037,12 +1052,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+70"/>
+        <location line="+78"/>
         <source>开放</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-76"/>
         <source>添加窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1062,7 +1077,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+52"/>
         <source>关闭</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1072,7 +1087,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
+        <source>已新建中心 {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>已新建大厅 {code}</source>
         <translation type="unfinished"></translation>
     </message>

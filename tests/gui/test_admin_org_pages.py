@@ -37,6 +37,9 @@ def test_a_centre_admin_sets_up_a_new_hall(qtbot, server_url, sqlite_database, t
     window, ops, _ = open_window(qtbot, services)
     workspace = window.workspace
 
+    steps.create_centre(qtbot, workspace, "SSH", "松山湖政务服务中心")
+    org = workspace.page("组织机构")
+    assert org.centre.currentText() == "SSH — 松山湖政务服务中心"
     hall_id = steps.create_hall(qtbot, workspace, "NEW-HALL", "松山湖分厅", "松山湖大道1号")
     assert hall_id is not None
     steps.add_floor(qtbot, workspace, "NEW-HALL", 1, "一楼")

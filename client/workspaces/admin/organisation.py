@@ -13,6 +13,7 @@ from gui.qt import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, Q
 
 class OrganisationPage(QWidget):
     sig_loaded = Signal()  # the hall's floors and windows are shown
+    sig_centres = Signal()  # the centres are listed
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,9 +31,19 @@ class OrganisationPage(QWidget):
         save_hall.clicked.connect(self.save_hall)
         new_hall = QPushButton(self.tr("新建大厅"))
         new_hall.clicked.connect(self.create_hall)
+        self.centre_code, self.centre_name = QLineEdit(), QLineEdit()
+        self.centre_code.setPlaceholderText(self.tr("中心编码"))
+        self.centre_name.setPlaceholderText(self.tr("中心名称，如 某市政务服务中心"))
+        new_centre = QPushButton(self.tr("新建中心"))
+        new_centre.clicked.connect(self.create_centre)
+        centre_row = QHBoxLayout()
+        centre_row.addWidget(self.centre_code, 1)
+        centre_row.addWidget(self.centre_name, 2)
+        centre_row.addWidget(new_centre)
         hall_box = QGroupBox(self.tr("大厅"))
         form = QFormLayout(hall_box)
         form.addRow(self.tr("所属中心"), self.centre)
+        form.addRow("", centre_row)
         form.addRow(self.tr("大厅编码"), self.hall_code)
         form.addRow(self.tr("大厅名称"), self.hall_name)
         form.addRow(self.tr("地址"), self.hall_address)
@@ -116,11 +127,19 @@ class OrganisationPage(QWidget):
 
     # loading ----------------------------------------------------------------------------------------------
 
-    def _load_centres(self) -> None:
+    def _load_centres(self, select_code: str | None = None) -> None:
+        # the last centre made stays selected, whichever of two overlapping loads answers last
+        self._centre_wanted = select_code or getattr(self, "_centre_wanted", None)
+
         def shown(centres: list[dict]) -> None:
+            select_code = self._centre_wanted
             self.centre.clear()
             for centre in centres:
                 self.centre.addItem(f"{centre['code']} — {centre['name']}", centre["id"])
+            codes = [c["code"] for c in centres]
+            if select_code in codes:
+                self.centre.setCurrentIndex(codes.index(select_code))
+            self.sig_centres.emit()
         self.context.call(lambda: self.context.api.get("/admin/centres"), on_done=shown,
                           on_error=self.status.refused)
 
@@ -171,6 +190,16 @@ class OrganisationPage(QWidget):
             else:
                 self.load_hall()
         self.context.call(job, on_done=done, on_error=self.status.refused)
+
+    def create_centre(self) -> None:
+        """A new 政务服务中心 (an admin of no hall only): on a fresh server, the first thing to make."""
+        body = {"code": self.centre_code.text().strip(), "name": self.centre_name.text().strip()}
+
+        def done(_: object) -> None:
+            self.status.done(self.tr("已新建中心 {name}").format(name=body["name"]))
+            self._load_centres(body["code"])
+        self.context.call(lambda: self.context.api.post("/admin/centres", body), on_done=done,
+                          on_error=self.status.refused)
 
     def create_hall(self) -> None:
         body = {"centre_id": self.centre.currentData(), "code": self.hall_code.text().strip(),
