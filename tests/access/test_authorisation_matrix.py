@@ -120,6 +120,7 @@ MATRIX = {
     "PUT /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/roles": "admin",
+    "GET /api/v1/sync/staff/{user_id}/photo": "device",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",

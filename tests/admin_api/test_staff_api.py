@@ -9,6 +9,7 @@ import base64
 import pytest
 
 from server.api.staff_accounts import PHOTO_MAX_BYTES
+from tests.access.support import device
 from tests.admin_api.support import admin_world, audits, code
 
 A = "/api/v1/admin"
@@ -107,6 +108,13 @@ def test_a_photo_is_checked_stored_and_served(world) -> None:  # noqa: ANN001
     assert code(c.get(url, headers=world.other_admin)) == "hall_forbidden"
     staff = {s["id"]: s for s in c.get(f"{A}/halls/{world.hall_id}/staff", headers=world.admin).json()}
     assert staff[user_id]["has_photo"] is True
+    # the hall's evaluator reads it with its device token; another hall's device learns nothing
+    db = c.app.state.database
+    here = {"Authorization": f"Bearer {device(db, 'evaluator', world.hall_id)[1]}"}
+    there = {"Authorization": f"Bearer {device(db, 'evaluator', world.other_hall_id)[1]}"}
+    assert c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=here).content == PNG
+    assert code(c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=there)) == "no_photo"
+    assert code(c.get(f"/api/v1/sync/staff/{user_id}/photo")) == "device_token_required"
 
 
 def test_the_role_matrix_is_read_from_the_routes(world) -> None:  # noqa: ANN001
