@@ -973,12 +973,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+67"/>
+        <location line="+71"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-69"/>
         <source>所属中心</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,22 +999,22 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+8"/>
+        <location line="+11"/>
         <location line="+4"/>
-        <location line="+6"/>
+        <location line="+7"/>
         <location line="+24"/>
         <source>楼层</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-42"/>
-        <location line="+18"/>
+        <location line="-46"/>
+        <location line="+22"/>
         <location line="+23"/>
         <source>名称</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-40"/>
         <source>如 一楼</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1024,7 +1024,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+2"/>
+        <source>保存所选楼层</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <location line="+22"/>
         <source>窗口号</source>
         <translation type="unfinished"></translation>
@@ -1087,7 +1092,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+39"/>
         <source>已新建中心 {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,6 +1109,16 @@
     <message>
         <location line="+7"/>
         <source>已添加楼层 {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>请先在表中选择一个楼层</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>楼层 {name} 已保存</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

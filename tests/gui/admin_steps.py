@@ -21,48 +21,47 @@ from gui.qt import QWidget
 TIMEOUT = 30000  # a shared CI machine under load
 
 
-def _loads(page: QWidget) -> list[int]:
-    counter = getattr(page, "_steps_loads", None)
-    if counter is None:
-        counter = page._steps_loads = [0]
-        page.sig_loaded.connect(lambda *_: counter.__setitem__(0, counter[0] + 1))
-    return counter
+def settle(qtbot, page: QWidget) -> None:  # noqa: ANN001
+    """Until nothing is in flight: every server call answered and its answer shown, including the reloads an
+    answer starts (a page's loads may overlap; waiting for "a" reload could see an older one)."""
+    ops = page.context.ops
+    for _ in range(200):
+        assert ops.wait(TIMEOUT), "the admin page's server calls did not finish"
+        qtbot.wait(30)  # deliver the answers on the GUI thread; they may start further calls
+        if ops.wait(0):
+            return
+    raise AssertionError("the admin page kept calling the server")
 
 
 def wait_loaded(qtbot, page: QWidget) -> None:  # noqa: ANN001
-    counter = _loads(page)
-    qtbot.waitUntil(lambda: counter[0] > 0, timeout=TIMEOUT)
+    settle(qtbot, page)
 
 
 def act(qtbot, page: QWidget, press: Callable[[], None], expect: str | None = None) -> str:  # noqa: ANN001
-    """Press, then wait for the answer (and, when done, for the page to have reloaded). Returns the status text."""
-    counter = _loads(page)
-    before = counter[0]
+    """Press, then wait for the answer and everything it reloads. Returns the status text."""
+    settle(qtbot, page)
     page.status.setText("")
     press()
     qtbot.waitUntil(lambda: page.status.text() != "", timeout=TIMEOUT)
+    settle(qtbot, page)
     code = page.status.refused_code
     if expect is not None:
         assert code == expect, f"expected {expect}, got {code or 'success'}: {page.status.text()}"
         return page.status.text()
     assert not code, f"refused ({code}): {page.status.text()}"
-    qtbot.waitUntil(lambda: counter[0] > before, timeout=TIMEOUT)
     return page.status.text()
 
 
 def pick_hall(qtbot, page: QWidget, code: str) -> None:  # noqa: ANN001
-    wait_loaded(qtbot, page)
-    codes = [h["code"] for h in page.hall.halls]
-    if code not in codes:
-        before = _loads(page)[0]
+    settle(qtbot, page)
+    if code not in [h["code"] for h in page.hall.halls]:
         page.hall.load(code)
-        qtbot.waitUntil(lambda: code in [h["code"] for h in page.hall.halls] and _loads(page)[0] > before,
-                        timeout=TIMEOUT)
-        return
+        settle(qtbot, page)
+    codes = [h["code"] for h in page.hall.halls]
+    assert code in codes, f"no hall {code} among {codes}"
     if page.hall.current()["code"] != code:
-        before = _loads(page)[0]
-        page.hall.setCurrentIndex([h["code"] for h in page.hall.halls].index(code))
-        qtbot.waitUntil(lambda: _loads(page)[0] > before, timeout=TIMEOUT)
+        page.hall.setCurrentIndex(codes.index(code))
+        settle(qtbot, page)
 
 
 def create_centre(qtbot, workspace, code: str, name: str, expect: str | None = None) -> None:  # noqa: ANN001
@@ -70,25 +69,21 @@ def create_centre(qtbot, workspace, code: str, name: str, expect: str | None = N
     page = workspace.page("组织机构")
     page.centre_code.setText(code)
     page.centre_name.setText(name)
-    page.status.setText("")
-    page.create_centre()
-    qtbot.waitUntil(lambda: page.status.text() != "", timeout=TIMEOUT)
-    assert page.status.refused_code == (expect or ""), page.status.text()
+    act(qtbot, page, page.create_centre, expect)
     if expect is None:
-        qtbot.waitUntil(lambda: page.centre.currentText().startswith(code + " "), timeout=TIMEOUT)
+        assert page.centre.currentText().startswith(code + " "), page.centre.currentText()
 
 
 def create_hall(qtbot, workspace, code: str, name: str, address: str = "", expect: str | None = None):  # noqa: ANN001, ANN201
     """A hall of the centre selected on the page (the last one created, else the first)."""
     page = workspace.page("组织机构")
-    qtbot.waitUntil(lambda: page.centre.count() > 0, timeout=TIMEOUT)
+    settle(qtbot, page)
     page.hall_code.setText(code)
     page.hall_name.setText(name)
     page.hall_address.setText(address)
     act(qtbot, page, page.create_hall, expect)
     if expect is None:
-        qtbot.waitUntil(lambda: page.hall.current() is not None and page.hall.current()["code"] == code,
-                        timeout=TIMEOUT)
+        assert page.hall.current() is not None and page.hall.current()["code"] == code
         return page.hall.hall_id()
     return None
 

@@ -44,6 +44,15 @@ def test_a_centre_admin_sets_up_a_new_hall(qtbot, server_url, sqlite_database, t
     assert hall_id is not None
     steps.add_floor(qtbot, workspace, "NEW-HALL", 1, "一楼")
     steps.add_floor(qtbot, workspace, "NEW-HALL", 2, "二楼")
+    steps.add_floor(qtbot, workspace, "NEW-HALL", 3, "三楼")
+    org = workspace.page("组织机构")
+    org.floor_table.selectRow(2)
+    org.floor_level.setValue(2)  # a level the hall has already
+    steps.act(qtbot, org, org.save_floor, expect="floor_level_taken")
+    org.floor_level.setValue(3)
+    org.floor_name.setText("三楼办事区")
+    steps.act(qtbot, org, org.save_floor)
+    assert org.floor_table.item(2, 1).text() == "三楼办事区"
     steps.add_window(qtbot, workspace, "NEW-HALL", 1, "综合受理窗口", floor="一楼", led="1")
     steps.add_window(qtbot, workspace, "NEW-HALL", 2, "社保窗口", floor="二楼", led="2")
     steps.add_window(qtbot, workspace, "NEW-HALL", 1, "重复窗口", expect="window_number_taken")

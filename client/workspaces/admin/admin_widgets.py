@@ -68,9 +68,11 @@ class HallPicker(QComboBox):
         self.setMinimumContentsLength(24)
 
     def load(self, select_code: str | None = None) -> None:
-        keep = select_code or (self.current()["code"] if self.current() else None)
+        # read when the answer comes: of two overlapping loads, the later wish wins whichever answers last
+        self._wanted = select_code or (self.current()["code"] if self.current() else getattr(self, "_wanted", None))
 
         def shown(halls: list[dict]) -> None:
+            keep = self._wanted
             self.blockSignals(True)
             self.clear()
             self.halls = halls

@@ -61,6 +61,9 @@ class OrganisationPage(QWidget):
         self.floor_name.setPlaceholderText(self.tr("如 一楼"))
         add_floor = QPushButton(self.tr("添加楼层"))
         add_floor.clicked.connect(self.create_floor)
+        save_floor = QPushButton(self.tr("保存所选楼层"))
+        save_floor.clicked.connect(self.save_floor)
+        self.floor_table.itemSelectionChanged.connect(self._floor_picked)
         floor_box = QGroupBox(self.tr("楼层"))
         floor_layout = QVBoxLayout(floor_box)
         floor_layout.addWidget(self.floor_table)
@@ -69,6 +72,7 @@ class OrganisationPage(QWidget):
         row.addWidget(self.floor_level)
         row.addWidget(self.floor_name, 1)
         row.addWidget(add_floor)
+        row.addWidget(save_floor)
         floor_layout.addLayout(row)
 
         self.window_table = table([self.tr("窗口号"), self.tr("名称"), self.tr("楼层"), self.tr("LED屏地址"),
@@ -169,6 +173,12 @@ class OrganisationPage(QWidget):
         self.window_number.setValue(max((w["number"] for w in self.windows), default=0) + 1)
         self.sig_loaded.emit()
 
+    def _floor_picked(self) -> None:
+        row = selected_row(self.floor_table)
+        if row >= 0:
+            self.floor_level.setValue(self.floors[row]["level"])
+            self.floor_name.setText(self.floors[row]["name"])
+
     def _window_picked(self) -> None:
         row = selected_row(self.window_table)
         if row < 0:
@@ -219,6 +229,16 @@ class OrganisationPage(QWidget):
         body = {"level": self.floor_level.value(), "name": self.floor_name.text().strip()}
         self._send(lambda: self.context.api.post(f"/admin/halls/{hall_id}/floors", body),
                    self.tr("已添加楼层 {name}").format(name=body["name"]))
+
+    def save_floor(self) -> None:
+        row = selected_row(self.floor_table)
+        if row < 0:
+            self.status.refused(AdminError("no_selection", self.tr("请先在表中选择一个楼层")))
+            return
+        floor_id = self.floors[row]["id"]
+        body = {"level": self.floor_level.value(), "name": self.floor_name.text().strip()}
+        self._send(lambda: self.context.api.patch(f"/admin/floors/{floor_id}", body),
+                   self.tr("楼层 {name} 已保存").format(name=body["name"]))
 
     def _window_body(self) -> dict:
         return {"number": self.window_number.value(), "name": self.window_name.text().strip(),
