@@ -1600,7 +1600,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>权限来自服务器各接口的角色检查（只读）。标“本厅”的操作只对本大厅的对象有效。</source>
+        <source>权限来自服务器各接口的角色检查（只读）。标“本厅”的操作只对本大厅的对象有效，标“中心管理员”的只限不属于任何大厅的管理员。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1619,7 +1619,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+0"/>
+        <source>✓ 中心管理员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>共{n}项受角色限制的操作</source>
         <translation type="unfinished"></translation>
     </message>

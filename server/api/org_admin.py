@@ -30,6 +30,7 @@ def centre_wide(admin: AdminUser) -> StaffUser:
     return admin
 
 
+centre_wide.centre_only = True  # type: ignore[attr-defined]  # read by the role matrix
 CentreAdmin = Annotated[StaffUser, Depends(centre_wide)]
 
 

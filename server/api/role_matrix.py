@@ -19,16 +19,23 @@ TITLES = {"clerk": "窗口受理人员", "approver": "审批人员", "supervisor
           "reviewer": "审查人", "verifier": "审核人", "head": "决定人（负责人）", "licence_officer": "制证人员"}
 
 
-def required_roles(route: APIRoute) -> tuple[str, ...] | None:
-    """The roles a route's require_role check names (None: the route checks no role)."""
-    stack = [route.dependant]
+def _calls(route: APIRoute) -> list:
+    stack, calls = [route.dependant], []
     while stack:
         dependant = stack.pop()
-        roles = getattr(dependant.call, "roles", None)
-        if roles is not None:
-            return tuple(roles)
+        calls.append(dependant.call)
         stack.extend(dependant.dependencies)
-    return None
+    return calls
+
+
+def required_roles(route: APIRoute) -> tuple[str, ...] | None:
+    """The roles a route's require_role check names (None: the route checks no role)."""
+    return next((tuple(c.roles) for c in _calls(route) if getattr(c, "roles", None) is not None), None)
+
+
+def centre_only(route: APIRoute) -> bool:
+    """Whether the route also needs an admin of no hall (org_admin.centre_wide)."""
+    return any(getattr(c, "centre_only", False) for c in _calls(route))
 
 
 def step_roles() -> dict[str, list[str]]:
@@ -57,7 +64,8 @@ def role_matrix(routes: list) -> RoleMatrix:
         scoped = any("{" + p + "}" in context.path for p in ("hall_id", *OWNERS))
         for method in sorted(context.methods):
             permissions.append(PermissionOut(method=method, path=context.path, summary=route.summary or route.name.replace("_", " "),
-                                             roles=sorted(needed), own_hall_only=scoped))
+                                             roles=sorted(needed), own_hall_only=scoped,
+                                             centre_only=centre_only(route)))
     permissions.sort(key=lambda p: (p.path, p.method))
     return RoleMatrix(roles=roles, permissions=permissions)
 

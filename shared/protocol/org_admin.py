@@ -141,6 +141,7 @@ class PermissionOut(Response):
     summary: str
     roles: list[str]
     own_hall_only: bool
+    centre_only: bool  # only an admin of no hall (centres, new halls)
 
 
 class RoleMatrix(Response):

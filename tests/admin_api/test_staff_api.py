@@ -127,5 +127,7 @@ def test_the_role_matrix_is_read_from_the_routes(world) -> None:  # noqa: ANN001
     rows = {(p["method"], p["path"]): p for p in matrix["permissions"]}
     assert rows[("POST", "/api/v1/admin/halls/{hall_id}/windows")]["roles"] == ["admin"]
     assert rows[("POST", "/api/v1/admin/halls/{hall_id}/windows")]["own_hall_only"] is True
+    assert rows[("POST", "/api/v1/admin/halls")]["centre_only"] is True
+    assert rows[("POST", "/api/v1/admin/halls/{hall_id}/windows")]["centre_only"] is False
     stats = rows[("GET", "/api/v1/queue/halls/{hall_id}/statistics")]
     assert "supervisor" in stats["roles"] and "clerk" not in stats["roles"]

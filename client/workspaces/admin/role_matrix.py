@@ -39,7 +39,7 @@ class RoleMatrixPage(QWidget):
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.load)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("权限来自服务器各接口的角色检查（只读）。标“本厅”的操作只对本大厅的对象有效。")), 1)
+        top.addWidget(QLabel(self.tr("权限来自服务器各接口的角色检查（只读）。标“本厅”的操作只对本大厅的对象有效，标“中心管理员”的只限不属于任何大厅的管理员。")), 1)
         top.addWidget(refresh)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -61,7 +61,8 @@ class RoleMatrixPage(QWidget):
         self.matrix.setHorizontalHeaderLabels([self.tr("操作"), *[r["title"] for r in roles]])
         rows = []
         for p in matrix["permissions"]:
-            mark = self.tr("✓ 本厅") if p["own_hall_only"] else "✓"
+            mark = (self.tr("✓ 中心管理员") if p["centre_only"] else self.tr("✓ 本厅") if p["own_hall_only"]
+                    else "✓")
             rows.append((operation(p["method"], p["path"]), *[mark if n in p["roles"] else "" for n in names]))
         fill(self.matrix, rows)
         for r, p in enumerate(matrix["permissions"]):  # the route itself, for whoever needs it
