@@ -4,6 +4,7 @@ password is set; a workstation's change-password dialog applies the same rule be
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 # Passwords printed in the README and used by the demo hall: refused outside demo mode.
@@ -41,3 +42,14 @@ def expired(changed_at: dt.datetime | None, now: dt.datetime, policy: PasswordPo
     if policy.max_age_days <= 0:
         return False
     return changed_at is None or now - changed_at >= dt.timedelta(days=policy.max_age_days)
+
+
+def made_up_password(length: int) -> str:
+    """A random password an admin hands over (a new account, a reset): every character class, at least 12
+    characters, none easily misread (no 0/O, 1/l/I). Its owner must change it at the first login."""
+    upper, lower, digits = "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789"
+    pool = upper + lower + digits
+    chars = [secrets.choice(upper), secrets.choice(lower), secrets.choice(digits), "-"]
+    chars += [secrets.choice(pool) for _ in range(max(length, 12) - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)

@@ -120,6 +120,7 @@ def require_role(*roles: str) -> Callable[..., StaffUser]:
                            required=list(roles))
         check_hall(user, session, request.path_params)
         return user
+    check.roles = roles  # type: ignore[attr-defined]  # read by the role matrix (server/api/role_matrix.py)
     return check
 
 

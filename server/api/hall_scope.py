@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
-from shared.db.models import Business, Device, StaffUser, Window
+from shared.db.models import Business, Device, Floor, StaffUser, Window
 
 # path parameter -> the model whose row it names (each has a hall_id), and how the raw value becomes its key
 OWNERS = {"business_id": (Business, "int"), "window_id": (Window, "int"), "user_id": (StaffUser, "int"),
-          "device_id": (Device, "str")}
+          "device_id": (Device, "str"), "floor_id": (Floor, "int")}
 
 
 def hall_of_route(session: Session, params: Mapping[str, Any]) -> int | None:

@@ -139,6 +139,7 @@ def patch_business(business_id: int, body: BusinessPatch, session: DbSession, ad
     _check_refs(session, business.hall_id, changes.get("department_id"), changes.get("floor_id"))
     if "prefix" in changes:
         _check_unique(session, business.hall_id, "prefix", changes["prefix"], "business_prefix_taken", business.id)
+    before = {name: getattr(business, name) for name in changes}
     for name, value in changes.items():
         setattr(business, name, value)
     forget_config(session)
@@ -160,6 +161,7 @@ def put_quota(business_id: int, body: QuotaIn, session: DbSession, admin: AdminU
         overrides[business_id] = lunch_closed
     effective = rules.lunch_closed if lunch_closed is None else lunch_closed
     with refusals():
+        domain.check_quota_limits(values["daily_limit"], values["am_limit"], values["pm_limit"])
         domain.Quota(business_id, **values, lunch_closed=effective and values["lunch_start"] is not None)
         if lunch_closed and values["lunch_start"] is None:
             raise InvalidConfiguration("invalid_quota", "lunch_closed", "closing at lunch needs lunch times")
@@ -201,8 +203,8 @@ def put_window_services(window_id: int, body: WindowServicesIn, session: DbSessi
     session.flush()
     session.expire(window, ["services"])
     forget_config(session)
-    audit_change(session, admin.username, "queue.window.services", str(window.number), before,
-                 [{"business_id": s.business_id, "level": s.level} for s in services], device)
+    audit_change(session, admin.username, "queue.window.services", str(window.number), {"services": before},
+                 {"services": [{"business_id": s.business_id, "level": s.level} for s in services]}, device)
     session.flush()
     publish_all_halls(session, clock())
     return WindowConfigOut(id=window.id, number=window.number, name=window.name, active=window.active,

@@ -34,6 +34,8 @@ SERVER_MESSAGES: dict[str, str] = {
     "unknown_department": "部门不存在",
     "unknown_floor": "楼层不存在",
     "unknown_hall": "大厅不存在",
+    "quota_am_exceeds_day": "上午限号不能超过全天限号",
+    "quota_pm_exceeds_day": "下午限号不能超过全天限号",
     "display_mismatch": "号票显示号码与号码不符",
     "role_required": "当前登录人员无权执行该操作",
     "booking_rate_limited_person": "该身份证号码今日预约操作次数过多，请明天再试",

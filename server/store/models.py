@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, utcnow
@@ -93,3 +93,27 @@ class ServerJob(Base):
     runs: Mapped[int] = mapped_column(default=0)
     ran_by: Mapped[str] = mapped_column(String(128), default="")
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class WindowSetting(Base):
+    """What an admin keeps about a window beyond the synced row: the address of its LED card on the hall's bus.
+    Server-only, so a client cache needs no migration for it."""
+    __tablename__ = "window_setting"
+    window_id: Mapped[int] = mapped_column(ForeignKey("window.id"), primary_key=True)
+    led_address: Mapped[str | None] = mapped_column(String(32))
+
+
+class StaffAssignment(Base):
+    """The window a staff member usually works at (set by the admin; a workstation still names its own)."""
+    __tablename__ = "staff_assignment"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("window.id"))
+
+
+class StaffPhoto(Base):
+    """A staff member's photo for the evaluator (PNG or JPEG, size-limited by the admin API)."""
+    __tablename__ = "staff_photo"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

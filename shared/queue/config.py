@@ -81,6 +81,15 @@ def _check_limit(field: str, value: int | None) -> None:
         raise InvalidConfiguration("invalid_quota", field, f"{field} must not be negative, got {value}")
 
 
+def check_quota_limits(daily_limit: int | None, am_limit: int | None, pm_limit: int | None) -> None:
+    """What an admin may not set (devices keep reading older rows as they are): a half day's limit above the
+    day's, which the day's limit would silently cut."""
+    for half, limit in (("am", am_limit), ("pm", pm_limit)):
+        if daily_limit is not None and limit is not None and limit > daily_limit:
+            raise InvalidConfiguration(f"quota_{half}_exceeds_day", f"{half}_limit",
+                                       f"{half} limit {limit} is above the daily limit {daily_limit}")
+
+
 @dataclass(frozen=True)
 class Quota:
     """放号管控 for one business. A limit of None means unlimited.

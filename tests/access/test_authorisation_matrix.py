@@ -18,7 +18,7 @@ from sqlalchemy import select
 from server.core.settings import Settings
 from server.main import create_app
 from server.queue.models import QueueAppointment
-from shared.db.models import Business
+from shared.db.models import Business, Floor
 from tests.access.support import PASSWORD, add_other_hall, add_staff, device
 from tests.approval_server.support import TEST_KEYS
 from tests.fixtures.server import FakeClock
@@ -35,6 +35,7 @@ ALLOWED = {
     "hall counter": {"clerk", "supervisor", "admin"},  # counter staff of the demo hall
     "device": {"device"},
     "overseer": {"supervisor", "admin", "supervisor2", "admin2"},  # supervision, each of their own hall
+    "centre admin": set(),  # an admin of no hall only (none here: tests/admin_api/test_org_api.py)
 }
 MATRIX = {
     "GET /healthz": "public",
@@ -110,6 +111,23 @@ MATRIX = {
     "GET /api/v1/admin/audit/export": "admin",
     "GET /api/v1/admin/notifications": "admin",  # rows of the admin's own hall (tests/notify/test_admin_api.py)
     "POST /api/v1/admin/notifications/opt-outs": "admin",
+    "GET /api/v1/admin/centres": "admin",
+    "POST /api/v1/admin/centres": "centre admin",
+    "POST /api/v1/admin/halls": "centre admin",
+    "PATCH /api/v1/admin/halls/{hall_id}": "hall admin",
+    "GET /api/v1/admin/halls/{hall_id}/floors": "hall admin",
+    "POST /api/v1/admin/halls/{hall_id}/floors": "hall admin",
+    "PATCH /api/v1/admin/floors/{floor_id}": "hall admin",
+    "GET /api/v1/admin/halls/{hall_id}/windows": "hall admin",
+    "POST /api/v1/admin/halls/{hall_id}/windows": "hall admin",
+    "PATCH /api/v1/admin/windows/{window_id}": "hall admin",
+    "GET /api/v1/admin/halls/{hall_id}/staff": "hall admin",
+    "POST /api/v1/admin/halls/{hall_id}/staff": "hall admin",
+    "PATCH /api/v1/admin/staff/{user_id}": "hall admin",
+    "PUT /api/v1/admin/staff/{user_id}/photo": "hall admin",
+    "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
+    "GET /api/v1/admin/roles": "admin",
+    "GET /api/v1/sync/staff/{user_id}/photo": "device",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
@@ -145,6 +163,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
     halls = add_other_hall(sqlite_database)
     with sqlite_database.session() as s:
         target = add_staff(s, "matrix-target", halls.demo_hall_id, "clerk").id
+        floor = s.scalars(select(Floor.id).where(Floor.hall_id == halls.demo_hall_id)).first()
         business = s.scalars(select(Business.id).where(Business.hall_id == halls.demo_hall_id)).first()
         start = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.timezone.utc)
         s.add(QueueAppointment(id="matrix-appointment", hall_id=halls.demo_hall_id, business_id=business,
@@ -157,7 +176,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "user_id": target, "device_id": target_device, "code": "x", "day": "2026-11-02", "year": "2027",
               "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
               "situation": "y",
-              "version": "1"}
+              "version": "1", "floor_id": floor}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

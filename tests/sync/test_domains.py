@@ -47,7 +47,7 @@ def test_every_command_and_job_comes_from_a_listed_domain(db: Database) -> None:
     assert prefixes == {"fact", "entity", "number", "queue", "approval", "rating"}
     app = create_app(Settings(migrate_on_start=False), database=db, clock=FakeClock())
     assert set(app.state.sync_registry.specs) == set(registry_of(DOMAINS).specs)
-    assert {n.split(".")[0] for n in app.state.scheduler.jobs} == {"queue", "approval"}
+    assert {n.split(".")[0] for n in app.state.scheduler.jobs} == {"queue", "approval", "notify"}
     # The spec, not a wrapper around the handler, owns the savepoint and the error mapping.
     for spec in registry.specs.values():
         if spec.name.startswith(("queue.", "approval.", "rating.")):

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
+    ("组织机构", "client.workspaces.admin.organisation:OrganisationPage"),
+    ("人员", "client.workspaces.admin.staff:StaffPage"),
+    ("角色权限", "client.workspaces.admin.role_matrix:RoleMatrixPage"),
+    ("排队规则", "client.workspaces.admin.queue_rules:QueueRulesPage"),
     ("设备管理", "client.workspaces.admin.devices:DevicesPage"),
     ("文书设置", "client.workspaces.admin.notice_settings:NoticeSettingsPage"),
     ("审计日志", "client.workspaces.admin.audit:AuditPage"),

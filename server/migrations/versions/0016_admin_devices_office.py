@@ -1,7 +1,7 @@
 """notice settings: a hall's issuing-office texts, seal image and template overrides, set by its admin
 
 Revision ID: 0016_admin_devices_office
-Revises: 0013_registry_person_sealed
+Revises: 0014_admin_org
 Create Date: 2026-12-05 22:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0016_admin_devices_office'
-down_revision: Union[str, Sequence[str], None] = '0013_registry_person_sealed'
+down_revision: Union[str, Sequence[str], None] = '0014_admin_org'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
