@@ -56,6 +56,8 @@ MATRIX = {
     "PUT /api/v1/admin/calendar/days/{day}": "admin",
     "DELETE /api/v1/admin/calendar/days/{day}": "admin",
     "PUT /api/v1/admin/calendar/years/{year}": "admin",
+    "GET /api/v1/calendar/years/{year}": "public",
+    "POST /api/v1/admin/calendar/years/{year}/import": "admin",
     "POST /api/v1/sync/devices": "admin",
     "POST /api/v1/sync/provision": "admin",
     "POST /api/v1/sync/compact": "admin",
