@@ -6,4 +6,5 @@ from __future__ import annotations
 
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
+    ("节假日历", "client.workspaces.admin.calendar_page:CalendarPage"),
 ]
