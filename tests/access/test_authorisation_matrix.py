@@ -95,6 +95,7 @@ MATRIX = {
     "GET /api/v1/approval/definitions/{item}/{situation}": "staff",
     "GET /api/v1/approval/definitions/{item}/{situation}/{version}": "staff",
     "POST /api/v1/approval/definitions/{item}/{situation}": "admin",
+    "GET /api/v1/approval/definitions/{item}/{situation}/usage": "admin",
     "POST /api/v1/approval/registry/companies": "admin",
     "POST /api/v1/approval/registry/persons": "admin",
     "POST /api/v1/admin/staff/{user_id}/password-reset": "hall admin",
