@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
     catalogue, devices, errors, health, org, queue_appointments, queue_card_match, queue_config,
-    queue_statistics, staff_admin, sync,
+    queue_statistics, staff_admin, sync, catalogue_admin,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     log_privacy.install()
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
-                   staff_admin, audit_log, devices):
+                   staff_admin, audit_log, devices, catalogue_admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
