@@ -7,5 +7,6 @@ from __future__ import annotations
 PAGES: list[tuple[str, str]] = [
     ("概览", "client.workspaces.admin.overview:OverviewPage"),
     ("节假日历", "client.workspaces.admin.calendar_page:CalendarPage"),
+    ("事项目录", "client.workspaces.admin.catalogue_page:CataloguePage"),
     ("审批流程", "client.workspaces.admin.definitions_page:DefinitionsPage"),
 ]
