@@ -27,6 +27,13 @@ _TEXTS = {
     "unlock_locked": "密码错误次数过多，请稍后再试",
     "admin_offline": "服务器无法连接：系统管理的修改需要联网，请检查网络后再试（其他岗位不受影响，可继续离线办理）",
     "unlock_unavailable": "无法在本机核对密码，请退出后重新登录",
+    # admin: calendar, catalogue, workflow definitions (the pages add the server's line, row or field)
+    "calendar_import_invalid": "放假安排有误，未录入任何日期",
+    "calendar_file_unreadable": "文件不是文本文件（应为 UTF-8 或 GBK 编码的 .txt/.csv）",
+    "catalogue_invalid": "事项内容有误，未保存",
+    "catalogue_rows_invalid": "表格有误，未导入任何内容",
+    "invalid_base64": "文件内容编码有误",
+    "invalid_definition": "流程定义不合规，未发布",
 }
 
 

@@ -1827,7 +1827,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+36"/>
+        <location filename="errors.py" line="+43"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

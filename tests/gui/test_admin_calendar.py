@@ -13,7 +13,8 @@ from client.services.context import build_services
 from client.services.workstation import Workstation
 from shared.queue.clock import CHINA_TZ
 from tests.client.support import Clock, make_cache
-from tests.gui.admin_calendar_steps import HOLIDAYS_2027, MAKEUP_DAYS_2027, NOTICE_NUMBER, enter_2027_calendar
+from tests.gui.admin_calendar_steps import (HOLIDAYS_2027, MAKEUP_DAYS_2027, NOTICE_2027, NOTICE_NUMBER,
+                                            enter_2027_calendar)
 from tests.gui.client_support import open_window, shoot
 from tests.gui.test_device_alerts import _signed_in
 from tests.sync.support import demo_hall, new_device
@@ -82,6 +83,16 @@ def test_an_unreadable_list_is_refused_with_its_line(qtbot, server_url, sqlite_d
     page.notice.setText("")
     page.run_import()  # no notice number: refused on the page, nothing sent
     assert "通知文号" in page.message.text()
+    # A notice saved by Notepad on a Chinese Windows (GBK) is read as text; a binary file is refused.
+    saved = tmp_path / "通知.txt"
+    saved.write_bytes(NOTICE_2027.encode("gb18030"))
+    page.load_file(saved)
+    qtbot.waitUntil(lambda: page.text.toPlainText() == NOTICE_2027, timeout=5000)
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(bytes(range(128, 256)) * 4)
+    with qtbot.waitSignal(page.sig_changed, timeout=5000) as unreadable:
+        page.load_file(binary)
+    assert unreadable.args[0].code == "calendar_file_unreadable" and "不是文本文件" in page.message.text()
     ops.wait()
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from client.services.admin_api import AdminError
-from client.workspaces.admin.context import AdminContext, describe
+from client.workspaces.admin.context import AdminContext, describe, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QColor, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                     QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QSplitter,
                     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
@@ -250,7 +250,7 @@ class CalendarPage(QWidget):
         self.context.call(run, on_done=done, on_error=self._failed)
 
     def _failed(self, error: AdminError) -> None:
-        self._say(describe(error), error=True)
+        self._say(describe_with_reason(error), error=True)
         self.sig_changed.emit(error)
 
     def _day(self) -> dt.date | None:

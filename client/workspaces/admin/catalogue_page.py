@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from client.services.admin_api import AdminError
-from client.workspaces.admin.context import AdminContext, describe
+from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter,
                     QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
@@ -319,7 +319,7 @@ class CataloguePage(QWidget):
         self.context.call(run, on_done=done, on_error=lambda e: self._failed(e, self.sig_changed))
 
     def _failed(self, error: AdminError, signal) -> None:  # noqa: ANN001
-        text = describe(error)
+        text = describe_with_reason(error)
         rows = (error.details.get("details") or {}).get("errors") or []
         if rows:
             text = self.tr("表格有误，未导入任何内容：") + "；".join(
