@@ -97,12 +97,19 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         row.name, row.sort_order = given.name, order
         session.add(row)
         session.flush()
-        for old in list(row.materials):
-            session.delete(old)  # materials are the situation's list as now given; cases keep their own copy
+        # The situation's list as now given, a material matched by its name: a kept material keeps its row
+        # (devices apply the published rows in any order, so an id must not change hands under a name).
+        kept = {m.name: m for m in row.materials}
+        wanted = {m.name for m in given.materials}
+        for name, old in kept.items():
+            if name not in wanted:
+                session.delete(old)
         session.flush()
         for m_order, material in enumerate(given.materials):
-            session.add(Material(situation_id=row.id, name=material.name, required=material.required,
-                                 form=material.form, copies=material.copies, sort_order=m_order))
+            target = kept.get(material.name) or Material(situation_id=row.id, name=material.name)
+            target.required, target.form, target.copies = material.required, material.form, material.copies
+            target.sort_order = m_order
+            session.add(target)
     session.flush()
     session.expire_all()  # re-read the item with its new situations and materials
     return {situation.code: _version_for(session, item, situation, by, now) for situation in body.situations}

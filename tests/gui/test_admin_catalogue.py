@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
+from client.services.catalogue import CatalogueIndex
 from tests.gui.client_support import open_window, shoot
 from tests.gui.test_admin_calendar import _services
 
@@ -35,14 +36,31 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     materials = answer["item"]["situations"][0]["materials"]
     assert materials[-1] == {**materials[-1], "name": "现场照片", "required": True, "form": "electronic"}
     assert "已保存" in page.message.text() and "v2" in page.message.text()
+    services.sync.sync_once()  # the workstation's next pull: its counter offers the new material
+    counter = CatalogueIndex.load(services.engine, online_only=False)
+    offered = next(s for c in counter.choices if c.item_code == item["code"] for s in c.situations
+                   if s.code == first)
+    assert ("现场照片", True) in offered.materials
+    assert services.cases.definitions.latest(item["code"], first).version == 2
+    page.materials.selectRow(page.materials.rowCount() - 1)
+    page.remove_material()
+    with qtbot.waitSignal(page.sig_changed, timeout=10000) as removed:
+        page.save_item()
+    assert removed.args[0]["definition_versions"][first] == 3
+    services.sync.sync_once()  # the removal reaches the counter too
+    counter = CatalogueIndex.load(services.engine, online_only=False)
+    offered = next(s for c in counter.choices if c.item_code == item["code"] for s in c.situations
+                   if s.code == first)
+    assert "现场照片" not in [name for name, _ in offered.materials]
 
     target = tmp_path / "目录.xlsx"
     with qtbot.waitSignal(page.sig_exported, timeout=10000):
         page.export_to(target)
     book = load_workbook(target)
     sheet = book.active
-    assert sheet.cell(1, 1).value == "事项编码" and any(
-        sheet.cell(r, 9).value == "现场照片" for r in range(2, sheet.max_row + 1))
+    mine = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == item["code"]]
+    assert sheet.cell(1, 1).value == "事项编码" and mine
+    assert {sheet.cell(r, 5).value for r in mine} == {max(1, item["promised_limit_days"] - 1)}  # as saved
     sheet.cell(4, 4).value = "二十"
     book.save(tmp_path / "bad.xlsx")
     with qtbot.waitSignal(page.sig_changed, timeout=10000) as refused:
