@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import requests
+from sqlalchemy import select
 
 from client.services.context import build_services
 from client.services.workstation import Workstation
+from server.store.models import AuditEntry
 from shared.queue.clock import CHINA_TZ
 from tests.client.support import Clock, make_cache
 from tests.gui.admin_calendar_steps import (HOLIDAYS_2027, MAKEUP_DAYS_2027, NOTICE_2027, NOTICE_NUMBER,
@@ -61,6 +63,11 @@ def test_the_admin_enters_2027_from_the_notice_and_the_banner_goes(qtbot, server
     due = requests.get(f"{server_url}/api/v1/calendar/due", params={"start": "2027-02-04", "workdays": 1},
                        timeout=10).json()["due"]
     assert due == "2027-02-12"  # 5–11 holidays, 12 a Friday
+    # The audit row names the workstation the admin signed in on, with the year before and after.
+    with sqlite_database.session() as s:
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "calendar.import")).all()
+    assert (entry.actor, entry.device_id) == ("admin", services.sync.device_id)
+    assert entry.detail["before"]["status"] == "missing" and entry.detail["after"]["status"] == "published"
     page.days.selectRow(0)
     shoot(qtbot, screenshot, window, "admin-calendar-2027")
     ops.wait()
