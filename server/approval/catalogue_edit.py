@@ -47,6 +47,12 @@ def check(code: str, body: ItemIn, session: Session) -> None:
             Situation.code == situation.code)).first()
         if owner is not None and owner != code:
             raise CatalogueInvalid(f"情形编码 {situation.code} 已属于事项 {owner}", field="situations")
+    listed = {s.code for s in body.situations}
+    kept = session.scalars(select(Situation.name).join(ServiceItem).where(
+        ServiceItem.code == code, Situation.code.not_in(listed))).all()  # unlisted situations stay as they are
+    clash = set(kept) & {s.name for s in body.situations}
+    if clash:
+        raise CatalogueInvalid(f"情形名称“{sorted(clash)[0]}”已被本事项的其他情形使用", field="situations")
     for sub in body.sub_items:
         owner = session.scalars(select(ServiceItem.code).join(SubItem).where(SubItem.code == sub.code)).first()
         if owner is not None and owner != code:

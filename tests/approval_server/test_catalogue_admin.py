@@ -74,7 +74,10 @@ def test_invalid_items_are_refused_with_the_field(desks, client) -> None:  # noq
              ({"category": "other"}, "catalogue_invalid", "category"),
              ({"situations": [{**body["situations"][0], "materials": [
                  {"name": "申请表", "required": True, "form": "fax", "copies": 1}]}]}, "catalogue_invalid", "form"),
-             ({"situations": body["situations"][:1] * 2}, "catalogue_invalid", "situations")]
+             ({"situations": body["situations"][:1] * 2}, "catalogue_invalid", "situations"),
+             # the first situation renamed as the second, which is left out of the body (and so kept)
+             ({"situations": [{**body["situations"][0], "name": body["situations"][1]["name"]}]},
+              "catalogue_invalid", "situations")]
     for change, code, field in cases:
         r = client.put(f"{URL}/items/{SERVICE_ITEM}", headers=admin, json={**body, **change})
         assert r.status_code == 422 and r.json()["error"]["code"] == code, (change, r.text)
