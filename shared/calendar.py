@@ -64,6 +64,10 @@ class WorkCalendar:
     def covers(self, day: dt.date) -> bool:
         return day in self._overrides or day.year in self._published or day.year in _PACKAGE_YEARS
 
+    def knows_year(self, year: int) -> bool:
+        """Every day of the year is decided (published by an admin, or in the packaged data)."""
+        return year in self._published or year in _PACKAGE_YEARS
+
     def is_workday(self, day: dt.date) -> bool:
         known = self._days.get(day)
         if known is None:

@@ -73,6 +73,13 @@ _TEXTS = {
     "quota_am_exceeds_day": "上午限号不能超过全天限号",
     "quota_pm_exceeds_day": "下午限号不能超过全天限号",
     "invalid_request": "填写的内容有误，请检查后再提交",
+    # admin: calendar, catalogue, workflow definitions (the pages add the server's line, row or field)
+    "calendar_import_invalid": "放假安排有误，未录入任何日期",
+    "calendar_file_unreadable": "文件不是文本文件（应为 UTF-8 或 GBK 编码的 .txt/.csv）",
+    "catalogue_invalid": "事项内容有误，未保存",
+    "catalogue_rows_invalid": "表格有误，未导入任何内容",
+    "invalid_base64": "文件内容编码有误",
+    "invalid_definition": "流程定义不合规，未发布",
 }
 
 

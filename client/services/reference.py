@@ -92,6 +92,9 @@ class PublishedCalendar(WorkCalendar):
     def is_workday(self, day: dt.date) -> bool:
         return self._current.is_workday(day)
 
+    def knows_year(self, year: int) -> bool:
+        return self._current.knows_year(year)
+
     def add_workdays(self, start: dt.date, n: int, pauses: Iterable[Pause] = ()) -> dt.date:
         return self._current.add_workdays(start, n, pauses)
 

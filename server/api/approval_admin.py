@@ -6,17 +6,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from server.api.deps import AdminUser, Clock, CurrentUser, DbSession, SessionDevice
+from server.api.change_audit import audit_change
+from server.api.deps import AdminUser, Clock, CurrentUser, DbSession
 from server.api.errors import ApiError
 from server.approval import comparison, definitions
 from server.approval.identity import pii_keys
-from server.approval.models import ApprovalDefinition
-from server.store.audit import audit, audit_change
+from server.approval.models import ApprovalCase, ApprovalDefinition
+from server.store.audit import audit
 from server.sync.reference import publish_all_halls
 from shared.approval.errors import InvalidDefinition, UnknownDefinition
-from shared.protocol.approval_api import DefinitionIn, DefinitionOut, ImportOut
+from shared.approval.lifecycle import CaseStatus
+from shared.protocol.approval_api import DefinitionIn, DefinitionOut, DefinitionUsage, ImportOut
 
 router = APIRouter(prefix="/api/v1/approval", tags=["approval admin"])
 
@@ -51,28 +53,60 @@ def latest_definition(item: str, situation: str, session: DbSession, user: Curre
     return _one(session, item, situation, None)
 
 
-@router.get("/definitions/{item}/{situation}/{version}", response_model=DefinitionOut)
-def definition_version(item: str, situation: str, version: int, session: DbSession, user: CurrentUser):
-    return _one(session, item, situation, version)
-
-
 @router.post("/definitions/{item}/{situation}", response_model=DefinitionOut, status_code=201)
-def publish_definition(item: str, situation: str, body: DefinitionIn, session: DbSession, admin: AdminUser,
-                       clock: Clock, device: SessionDevice):
+def publish_definition(item: str, situation: str, body: DefinitionIn, request: Request, session: DbSession,
+                       admin: AdminUser, clock: Clock):
     """Validated with validate_definition; every problem is listed. The new version applies to new cases."""
     try:
         given = {**body.body, "item_code": item, "situation_code": situation}
+        previous = definitions.latest_version(session, item, situation)
         d = definitions.publish_version(session, given, admin.username, clock())
     except UnknownDefinition as exc:
         raise ApiError(404, "unknown_definition", "事项或情形不存在（no such item/situation）", **exc.details) from None
     except InvalidDefinition as exc:
         raise ApiError(422, "invalid_definition", "流程定义不合规（invalid definition）",
                        problems=exc.details["problems"]) from None
-    audit_change(session, admin.username, "approval.definition_publish", f"{item}/{situation}/v{d.version}",
-                 {"version": d.version - 1} if d.version > 1 else None, {"version": d.version, "body": body.body},
-                 device)
+    before = _one(session, item, situation, previous or 1).body if d.version > 1 else None
+    audit_change(session, request, admin, action="approval.definition_publish",
+                 target=f"{item}/{situation}/v{d.version}", before=before, after=_one(session, item, situation,
+                                                                                      d.version).body)
     publish_all_halls(session, clock())  # every device decides new cases with the new version too
     return _one(session, item, situation, d.version)
+
+
+FINISHED = tuple(s.value for s in (CaseStatus.CLOSED, CaseStatus.DELIVERED, CaseStatus.NOT_ACCEPTED,
+                                     CaseStatus.WITHDRAWN, CaseStatus.TERMINATED))
+
+
+@router.get("/definitions/{item}/{situation}/usage", response_model=list[DefinitionUsage])
+def definition_usage(item: str, situation: str, session: DbSession, admin: AdminUser, clock: Clock):
+    """Which cases follow which version: every version with its cases (an admin of one hall: that hall's)."""
+    try:
+        definitions.ensure_default(session, item, situation, clock())
+    except UnknownDefinition as exc:
+        raise ApiError(404, "unknown_definition", "事项或情形不存在（no such item/situation）", **exc.details) from None
+    scope = [ApprovalCase.item_code == item, ApprovalCase.situation_code == situation]
+    if admin.hall_id is not None:
+        scope.append(ApprovalCase.hall_id == admin.hall_id)
+    counts: dict[int, list[int]] = {}
+    for version, status, n in session.execute(
+            select(ApprovalCase.definition_version, ApprovalCase.status, func.count())
+            .where(*scope).group_by(ApprovalCase.definition_version, ApprovalCase.status)):
+        total = counts.setdefault(version, [0, 0])
+        total[0] += n
+        if status not in FINISHED:
+            total[1] += n  # still running: it will finish under this version
+    rows = session.scalars(select(ApprovalDefinition).filter_by(item_code=item, situation_code=situation)
+                           .order_by(ApprovalDefinition.version)).all()
+    return [DefinitionUsage(version=r.version, created_by=r.created_by, created_at=r.created_at,
+                            cases=counts.get(r.version, [0, 0])[0], open_cases=counts.get(r.version, [0, 0])[1])
+            for r in rows]
+
+
+# after /usage: a version is a number, and routes match in the order they are declared
+@router.get("/definitions/{item}/{situation}/{version}", response_model=DefinitionOut)
+def definition_version(item: str, situation: str, version: int, session: DbSession, user: CurrentUser):
+    return _one(session, item, situation, version)
 
 
 def _imported(session, result: comparison.ImportResult, what: str, admin) -> ImportOut:  # noqa: ANN001

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.api.admin_change import audit_change
+from server.api.change_audit import audit_change
 from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.store.models import WindowSetting

@@ -12,7 +12,7 @@ from fastapi.responses import Response as HttpResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.api.admin_change import audit_change
+from server.api.change_audit import audit_change
 from server.api.deps import AdminUser, AppSettings, Clock, DbSession
 from server.api.errors import ApiError
 from server.api.org_admin import hall_or_404

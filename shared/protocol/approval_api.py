@@ -107,6 +107,14 @@ class DefinitionIn(Request):
     body: dict = Field(description="definition_to_dict form; `version` is ignored")
 
 
+class DefinitionUsage(Response):
+    version: int
+    created_by: str
+    created_at: dt.datetime
+    cases: int       # cases received under this version
+    open_cases: int  # of them, not yet closed or delivered
+
+
 class ImportOut(Response):
     imported: int
     errors: list[dict]

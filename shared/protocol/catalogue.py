@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from shared.protocol.base import Response
+from pydantic import Field
+
+from shared.protocol.base import Request, Response
 
 
 class MaterialOut(Response):
@@ -43,3 +45,52 @@ class ItemSummary(Response):
 class ItemOut(ItemSummary):
     sub_items: list[SubItemOut]
     situations: list[SituationOut]
+
+
+class MaterialIn(Request):
+    name: str = Field(min_length=1, max_length=200)
+    required: bool = True
+    form: str = Field(default="copy", description="original / copy / original_and_copy / electronic")
+    copies: int = Field(default=1, ge=1, le=99)
+
+
+class SituationIn(Request):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=100)
+
+
+class SubItemIn(Request):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ItemIn(Request):
+    """An item as the admin edits it: every field, its sub-items and situations with their materials.
+    Situations not listed stay as they are (cases refer to them)."""
+    name: str = Field(min_length=1, max_length=200)
+    category: str
+    department_id: int | None = None
+    statutory_limit_days: int = Field(ge=1, le=400)
+    promised_limit_days: int = Field(ge=1, le=400)
+    fee: Decimal = Field(default=Decimal("0"), ge=0, le=Decimal("9999999999.99"), decimal_places=2, strict=False)
+    online: bool = True
+    note: str = Field(default="", max_length=200)
+    sub_items: list[SubItemIn] = Field(default_factory=list, max_length=100)
+    situations: list[SituationIn] = Field(default_factory=list, max_length=100)
+
+
+class ItemSaved(Response):
+    item: ItemOut
+    definition_versions: dict[str, int]  # situation code → the version new cases now follow
+
+
+class CatalogueImported(Response):
+    items: int
+    new_versions: int
+
+
+class CatalogueSheet(Request):
+    """An xlsx workbook carried in JSON (the admin client speaks JSON only)."""
+    filename: str = Field(default="事项目录.xlsx", max_length=200)
+    xlsx_base64: str = Field(min_length=1, max_length=4_000_000)  # within the server's body limit

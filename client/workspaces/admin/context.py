@@ -33,6 +33,12 @@ class AdminContext:
         self.ops.run(job, on_done=on_done, on_error=failed)
 
 
+def describe_with_reason(error: AdminError) -> str:
+    """The code's Chinese text followed by the server's own message when it says more (a line, a field)."""
+    text = describe(error)
+    return f"{text}：{error.message}" if error.message and error.message not in text else text
+
+
 def describe(error: AdminError) -> str:
     """The Chinese text for an admin refusal: known codes by name, others with the server's message."""
     if error.code == OFFLINE:

@@ -8,10 +8,12 @@ import importlib
 
 from client.services.admin_api import AdminApi
 from client.services.context import Services
+from client.widgets.calendar_banner import CalendarBanner
 from client.workspaces.admin.context import AdminContext
 from client.workspaces.admin.pages import PAGES
 from gui.ops import Ops
 from gui.qt import QTabWidget, QVBoxLayout, QWidget
+from shared.approval.events import local_day
 
 
 def load_page(target: str):  # noqa: ANN201
@@ -32,8 +34,12 @@ class AdminWorkspace(QWidget):
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(holder, self.tr(title))
         self.tabs.currentChanged.connect(self._show)
+        # next year's calendar missing (from 1 November): the admin is the one who can enter it
+        self.banner = CalendarBanner(services.cases.calendar, lambda: local_day(services.clock()), admin=True)
+        self.tabs.currentChanged.connect(lambda _: self.banner.refresh())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(self.tabs)
         self._show(0)
 
@@ -49,4 +55,7 @@ class AdminWorkspace(QWidget):
             return
         page = load_page(PAGES[index][1])(self.context)
         self.pages[index] = page
+        changed = getattr(page, "sig_changed", None)
+        if changed is not None:  # an edit that may have entered a year: the banner asks the calendar again
+            changed.connect(lambda _: self.banner.refresh())
         self.tabs.widget(index).layout().addWidget(page)

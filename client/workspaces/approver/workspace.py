@@ -15,6 +15,7 @@ from client.services.context import Services
 from client.services.rowsql import RowSql
 from client.services.supervision import step_names
 from client.services.worklist import Filter, Worklist
+from client.widgets.calendar_banner import CalendarBanner
 from client.workspaces.approver.case_detail import CaseDetailPanel
 from shared.approval.errors import StaleCommand
 from shared.errors import DomainError
@@ -69,6 +70,10 @@ class ApproverWorkspace(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        # deadlines reaching into a year nobody has entered are provisional: say so above the lists (the
+        # detail column keeps its full height for the actions)
+        self.calendar_banner = CalendarBanner(cases.calendar, cases.today)
+        left_layout.addWidget(self.calendar_banner)
         left_layout.addWidget(self.tabs)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -98,6 +103,7 @@ class ApproverWorkspace(QWidget):
 
     def reload(self, counts: bool = True) -> None:
         f = self.filter
+        self.calendar_banner.refresh()  # a pull may have brought the year
         self.ops.run(lambda: self.worklist.ids(f), on_done=self._ids)
         if counts:
             self.ops.run(self.worklist.counts, on_done=self._counts)

@@ -1,0 +1,332 @@
+"""事项目录: the catalogue's items — name, category, statutory and promised limits, fee — with their situations
+and each situation's materials (required or optional, original or copy, how many). Saving is versioned on the
+server (a change of limits or required materials is a new workflow definition version; cases already received
+keep theirs). The whole catalogue goes out to, and comes back from, an xlsx sheet a department fills in."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from client.services.admin_api import AdminError
+from client.workspaces.admin.context import AdminContext, describe_with_reason
+from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter,
+                    QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
+
+CATEGORIES = (("administrative_licence", "行政许可"), ("public_service", "公共服务"))
+FORMS = (("original", "原件"), ("copy", "复印件"), ("original_and_copy", "原件和复印件"), ("electronic", "电子材料"))
+
+
+class CataloguePage(QWidget):
+    sig_loaded = Signal(object)    # the item list, or an AdminError
+    sig_opened = Signal(object)    # the item opened (dict), or an AdminError
+    sig_changed = Signal(object)   # after a save or an import: the server's answer, or an AdminError
+    sig_exported = Signal(object)  # the saved file's path, or an AdminError
+
+    def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.item: dict[str, Any] | None = None
+        self.code: str | None = None
+        self._filling = False
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索事项名称或编码"))
+        self.search.textChanged.connect(self._filter)
+        self.items = QListWidget()
+        self.items.currentItemChanged.connect(
+            lambda entry, _: entry is not None and self.open(entry.data(Qt.ItemDataRole.UserRole)))
+        export = QPushButton(self.tr("导出Excel…"))
+        export.clicked.connect(self.choose_export)
+        load = QPushButton(self.tr("从Excel导入…"))
+        load.clicked.connect(self.choose_import)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.items, 1)
+        files = QHBoxLayout()
+        files.addWidget(export)
+        files.addWidget(load)
+        left_layout.addLayout(files)
+        left.setMinimumWidth(280)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self._editor())
+        split.setStretchFactor(1, 3)
+        split.setSizes([330, 1000])
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        self.refresh()
+
+    def _editor(self) -> QWidget:
+        self.title = QLabel(self.tr("请选择左侧的事项"))
+        self.title.setStyleSheet("font-weight: bold; font-size: 15px;")
+        self.name = QLineEdit()
+        self.category = QComboBox()
+        for value, label in CATEGORIES:
+            self.category.addItem(self.tr(label), value)
+        self.statutory, self.promised = QSpinBox(), QSpinBox()
+        for box in (self.statutory, self.promised):
+            box.setRange(1, 400)
+            box.setSuffix(self.tr(" 个工作日"))
+        self.fee = QLineEdit()
+        self.fee.setPlaceholderText("0.00")
+        self.online = QCheckBox(self.tr("可网上办理"))
+        self.note = QLineEdit()
+        form = QFormLayout()
+        form.addRow(self.tr("事项名称"), self.name)
+        limits = QHBoxLayout()
+        for label, widget in (("类别", self.category), ("法定时限", self.statutory), ("承诺时限", self.promised),
+                              ("收费（元）", self.fee)):
+            limits.addWidget(QLabel(self.tr(label)))
+            limits.addWidget(widget, 1)
+        limits.addWidget(self.online)
+        form.addRow(limits)
+        form.addRow(self.tr("备注"), self.note)
+
+        self.situations = QListWidget()
+        self.situations.currentRowChanged.connect(self._show_materials)
+        self.situation_name = QLineEdit()
+        self.situation_name.setPlaceholderText(self.tr("情形名称"))
+        self.situation_name.textEdited.connect(self._rename_situation)
+        add_situation = QPushButton(self.tr("添加情形"))
+        add_situation.clicked.connect(self.add_situation)
+        situations = QGroupBox(self.tr("情形"))
+        s_layout = QVBoxLayout(situations)
+        s_layout.addWidget(self.situations, 1)
+        s_layout.addWidget(self.situation_name)
+        s_layout.addWidget(add_situation)
+
+        self.materials = QTableWidget(0, 4)
+        self.materials.setHorizontalHeaderLabels([self.tr("材料名称"), self.tr("必需"), self.tr("形式"), self.tr("份数")])
+        self.materials.verticalHeader().hide()
+        self.materials.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.materials.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.materials.itemChanged.connect(self._material_edited)
+        add_material = QPushButton(self.tr("添加材料"))
+        add_material.clicked.connect(self.add_material)
+        remove_material = QPushButton(self.tr("删除所选材料"))
+        remove_material.clicked.connect(self.remove_material)
+        materials = QGroupBox(self.tr("所选情形的材料"))
+        m_layout = QVBoxLayout(materials)
+        m_layout.addWidget(self.materials, 1)
+        m_buttons = QHBoxLayout()
+        m_buttons.addWidget(add_material)
+        m_buttons.addWidget(remove_material)
+        m_buttons.addStretch(1)
+        m_layout.addLayout(m_buttons)
+        middle = QHBoxLayout()
+        middle.addWidget(situations, 1)
+        middle.addWidget(materials, 3)
+
+        self.save = QPushButton(self.tr("保存（生成新版本）"))
+        self.save.clicked.connect(self.save_item)
+        self.save.setEnabled(False)
+        bottom = QHBoxLayout()
+        note = QLabel(self.tr("时限或必需材料的修改生成新的流程版本：已收件的办件仍按原版本办理。"))
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        bottom.addWidget(note, 1)
+        bottom.addWidget(self.save)
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addLayout(form)
+        column.addLayout(middle, 1)
+        column.addLayout(bottom)
+        return editor
+
+    # -- loading ------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.context.call(lambda: self.context.api.get("/catalogue/items"), on_done=self._listed,
+                          on_error=lambda e: self._failed(e, self.sig_loaded))
+
+    def _listed(self, items: list[dict]) -> None:
+        self.items.clear()
+        for item in items:
+            entry = QListWidgetItem(f"{item['name']}（{item['code']}）")
+            entry.setData(Qt.ItemDataRole.UserRole, item["code"])
+            self.items.addItem(entry)
+        self.sig_loaded.emit(items)
+
+    def _filter(self, text: str) -> None:
+        for i in range(self.items.count()):
+            self.items.item(i).setHidden(bool(text) and text not in self.items.item(i).text())
+
+    def open(self, code: str) -> None:
+        self.context.call(lambda: self.context.api.get(f"/catalogue/items/{code}"), on_done=self._opened,
+                          on_error=lambda e: self._failed(e, self.sig_opened))
+
+    def _opened(self, item: dict) -> None:
+        self.code = item["code"]
+        self.item = {"name": item["name"], "category": item["category"], "department_id": item["department_id"],
+                     "statutory_limit_days": item["statutory_limit_days"],
+                     "promised_limit_days": item["promised_limit_days"], "fee": str(item["fee"]),
+                     "online": item["online"], "note": item["note"],
+                     "sub_items": [{"code": s["code"], "name": s["name"]} for s in item["sub_items"]],
+                     "situations": [{"code": s["code"], "name": s["name"],
+                                     "materials": [{k: m[k] for k in ("name", "required", "form", "copies")}
+                                                   for m in s["materials"]]} for s in item["situations"]]}
+        self.title.setText(self.tr("{0}（{1}）").format(item["name"], item["code"]))
+        self.name.setText(item["name"])
+        self.category.setCurrentIndex([v for v, _ in CATEGORIES].index(item["category"]))
+        self.statutory.setValue(item["statutory_limit_days"])
+        self.promised.setValue(item["promised_limit_days"])
+        self.fee.setText(str(item["fee"]))
+        self.online.setChecked(item["online"])
+        self.note.setText(item["note"])
+        self.situations.clear()
+        for situation in self.item["situations"]:
+            self.situations.addItem(situation["name"])
+        self.situations.setCurrentRow(0)
+        self.save.setEnabled(True)
+        self.sig_opened.emit(copy.deepcopy(item))
+
+    # -- situations and materials -------------------------------------------------------------------------
+    def _situation(self) -> dict | None:
+        row = self.situations.currentRow()
+        return self.item["situations"][row] if self.item is not None and 0 <= row < len(self.item["situations"]) \
+            else None
+
+    def _show_materials(self, _row: int = 0) -> None:
+        situation = self._situation()
+        self._filling = True
+        self.situation_name.setText(situation["name"] if situation else "")
+        materials = situation["materials"] if situation else []
+        self.materials.setRowCount(len(materials))
+        for row, material in enumerate(materials):
+            self.materials.setItem(row, 0, QTableWidgetItem(material["name"]))
+            required = QCheckBox()
+            required.setChecked(material["required"])
+            required.toggled.connect(lambda on, m=material: m.__setitem__("required", on))
+            self.materials.setCellWidget(row, 1, required)
+            form = QComboBox()
+            for value, label in FORMS:
+                form.addItem(self.tr(label), value)
+            form.setCurrentIndex(max(0, [v for v, _ in FORMS].index(material["form"])
+                                     if material["form"] in dict(FORMS) else 0))
+            form.currentIndexChanged.connect(lambda _, m=material, f=form: m.__setitem__("form", f.currentData()))
+            self.materials.setCellWidget(row, 2, form)
+            copies = QSpinBox()
+            copies.setRange(1, 99)
+            copies.setValue(material["copies"])
+            copies.valueChanged.connect(lambda n, m=material: m.__setitem__("copies", n))
+            self.materials.setCellWidget(row, 3, copies)
+        self._filling = False
+
+    def _material_edited(self, cell: QTableWidgetItem) -> None:
+        situation = self._situation()
+        if self._filling or situation is None or cell.column() != 0:
+            return
+        situation["materials"][cell.row()]["name"] = cell.text().strip()
+
+    def _rename_situation(self, text: str) -> None:
+        situation = self._situation()
+        if situation is not None:
+            situation["name"] = text.strip()
+            self.situations.currentItem().setText(text.strip())
+
+    def add_situation(self) -> None:
+        if self.item is None:
+            return
+        taken = {s["code"] for s in self.item["situations"]}
+        code = next(f"{self.code}-S{n:02d}" for n in range(1, 100) if f"{self.code}-S{n:02d}" not in taken)
+        self.item["situations"].append({"code": code, "name": self.tr("新情形"), "materials": []})
+        self.situations.addItem(self.tr("新情形"))
+        self.situations.setCurrentRow(len(self.item["situations"]) - 1)
+
+    def add_material(self) -> None:
+        situation = self._situation()
+        if situation is None:
+            return
+        situation["materials"].append({"name": self.tr("新材料"), "required": True, "form": "copy", "copies": 1})
+        self._show_materials()
+        self.materials.selectRow(len(situation["materials"]) - 1)
+
+    def remove_material(self) -> None:
+        situation = self._situation()
+        rows = sorted({i.row() for i in self.materials.selectedIndexes()}, reverse=True)
+        if situation is None or not rows:
+            return
+        for row in rows:
+            situation["materials"].pop(row)
+        self._show_materials()
+
+    # -- saving -------------------------------------------------------------------------------------------
+    def save_item(self) -> None:
+        if self.item is None:
+            return
+        try:
+            fee = Decimal(self.fee.text().strip() or "0")
+        except InvalidOperation:
+            self._say(self.tr("收费应为金额，例如 0 或 120.50"), error=True)
+            return
+        body = {**copy.deepcopy(self.item), "name": self.name.text().strip(), "category": self.category.currentData(),
+                "statutory_limit_days": self.statutory.value(), "promised_limit_days": self.promised.value(),
+                "fee": str(fee), "online": self.online.isChecked(), "note": self.note.text().strip()}
+        code = self.code
+
+        def done(saved: dict) -> None:
+            versions = "、".join(f"{s['name']} v{saved['definition_versions'][s['code']]}"
+                                for s in saved["item"]["situations"] if s["code"] in saved["definition_versions"])
+            self._say(self.tr("已保存。新收件按：{0}").format(versions))
+            self._opened(saved["item"])
+            self.sig_changed.emit(saved)
+        self.context.call(lambda: self.context.api.put(f"/admin/catalogue/items/{code}", body), on_done=done,
+                          on_error=lambda e: self._failed(e, self.sig_changed))
+
+    def choose_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("导出事项目录"), "事项目录.xlsx", "Excel (*.xlsx)")
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> None:
+        def run() -> Path:
+            sheet = self.context.api.get("/admin/catalogue/export")
+            path.write_bytes(base64.b64decode(sheet["xlsx_base64"]))
+            return path
+        self.context.call(run, on_done=lambda p: (self._say(self.tr("已导出到 {0}").format(p)),
+                                                  self.sig_exported.emit(p)),
+                          on_error=lambda e: self._failed(e, self.sig_exported))
+
+    def choose_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("导入事项目录"), "", "Excel (*.xlsx)")
+        if name:
+            self.import_from(Path(name))
+
+    def import_from(self, path: Path) -> None:
+        def run() -> dict:
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            return self.context.api.post("/admin/catalogue/import", {"filename": path.name, "xlsx_base64": data})
+
+        def done(result: dict) -> None:
+            self._say(self.tr("已导入 {0} 个事项，生成 {1} 个新流程版本").format(result["items"], result["new_versions"]))
+            self.refresh()
+            if self.code:
+                self.open(self.code)
+            self.sig_changed.emit(result)
+        self.context.call(run, on_done=done, on_error=lambda e: self._failed(e, self.sig_changed))
+
+    def _failed(self, error: AdminError, signal) -> None:  # noqa: ANN001
+        text = describe_with_reason(error)
+        rows = (error.details.get("details") or {}).get("errors") or []
+        if rows:
+            text = self.tr("表格有误，未导入任何内容：") + "；".join(
+                self.tr("第{0}行：{1}").format(r["row"], r["message"]) for r in rows[:8])
+        self._say(text, error=True)
+        signal.emit(error)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
