@@ -73,11 +73,17 @@ def read_xlsx(path: Path) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """The header and the lines (合计 included) of an exported workbook, as the screen's text."""
     from openpyxl import load_workbook
     ws = load_workbook(path, read_only=True).active
-    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
-    header = tuple(str(v) for v in rows[0] if v is not None)
+    rows = list(ws.iter_rows(min_row=FIRST_ROW))
+    header = tuple(str(c.value) for c in rows[0] if c.value is not None)
+
+    def text(cell) -> str:  # noqa: ANN001
+        v = cell.value
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and cell.number_format == "0.0":
+            return display(float(v))  # Excel keeps 2.0 as 2: its format says one decimal
+        return v if isinstance(v, str) else "" if v is None else display(v)
     lines = []
     for row in rows[1:]:
-        if row[0] is None:
+        if row[0].value is None:
             break
-        lines.append(tuple(v if isinstance(v, str) else "" if v is None else display(v) for v in row[:len(header)]))
+        lines.append(tuple(text(c) for c in row[:len(header)]))
     return header, lines
