@@ -39,7 +39,7 @@ CASE_DIMENSIONS = {"year": "年度", "quarter": "季度", "month": "月份", "to
                    "channel": "渠道", "department": "部门", "status": "办理状态"}
 CASE_COLUMNS = (("received", "收件"), ("accepted", "受理"), ("not_accepted", "不予受理"), ("granted", "准予许可"),
                 ("refused", "不予许可"), ("closed", "办结"), ("withdrawn", "撤回"), ("terminated", "终止"),
-                ("in_progress", "在办"), ("overdue", "逾期未办结"), ("average_cycle_days", "平均办结工作日（扣除停止计时）"))
+                ("in_progress", "在办"), ("overdue", "逾期未办结"), ("average_cycle_days", "平均办结（工作日）"))
 CHANNELS = {"counter": "窗口", "online": "网上", "post": "邮寄", "mobile": "移动端"}
 STATUSES = {"received": "已收件", "pre_accepted": "预受理", "correction_requested": "补正中",
             "not_accepted": "不予受理", "in_review": "审查中", "special_procedure": "特别程序",

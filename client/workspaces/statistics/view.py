@@ -109,12 +109,12 @@ class StatView(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, _col: self.open_rows(row))
         self.chart = QChartView()
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart.setMinimumHeight(220)
+        self.chart.setMinimumHeight(300)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
@@ -168,8 +168,9 @@ class StatView(QWidget):
                     item.setFont(bold)
                 self.table.setItem(i, col, item)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # the figures spread over the width
+        for col in range(t.key_columns):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.status.setText(self.tr("共 {0} 组 · 用时 {1:.1f} 秒 · {2}").format(len(t.rows), result.seconds,
                                                                           " ".join(t.notes)))
         self._draw_chart(t)

@@ -78,16 +78,17 @@ class StatisticsWorkspace(QWidget):
             answer = self.case_stats.fetch(q.groups, q.first, q.last)
         except AdminError as exc:
             if exc.code == OFFLINE:
-                raise StatisticsError("离线：办件统计由服务器按全部办件计算（含扣除停止计时的办结周期），"
-                                      "连接服务器后再查询。排队和评价统计可离线查看。") from exc
-            raise StatisticsError(f"办件统计失败：{exc.message or exc.code}") from exc
+                raise StatisticsError(self.tr("离线：办件统计由服务器按全部办件计算（含扣除停止计时的办结周期），"
+                                              "连接服务器后再查询。排队和评价统计可离线查看。")) from exc
+            raise StatisticsError(self.tr("办件统计失败：{0}").format(exc.message or exc.code)) from exc
         names = [CASE_DIMENSIONS[g] for g in q.groups]
         return Result(case_table(answer, q.groups, self.item_names, self._filters(q, names)), q)
 
     def _case_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
         q: Query = result.context
         rows = self.case_stats.rows(q.groups, key, q.first, q.last)
-        headers = ["办件编号", "事项", "乡镇（街道）", "部门", "渠道", "状态", "收件日期", "受理日期"]
+        headers = [self.tr("办件编号"), self.tr("事项"), self.tr("乡镇（街道）"), self.tr("部门"), self.tr("渠道"),
+                   self.tr("状态"), self.tr("收件日期"), self.tr("受理日期")]
         return headers, [[r.get("case_number") or r["id"], self.item_names.get(r.get("item_code"), r.get("item_code")),
                           r.get("town") or "", r.get("department") or "", CHANNELS.get(r.get("channel"), r.get("channel") or ""),
                           STATUSES.get(r.get("status"), r.get("status") or ""), r.get("received_on") or "",
@@ -109,7 +110,8 @@ class StatisticsWorkspace(QWidget):
 
     def _ticket_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
         by, data = result.context
-        headers = ["号码", "业务", "取号时间", "状态", "窗口", "工作人员", "等候（分）", "办理（分）"]
+        headers = [self.tr("号码"), self.tr("业务"), self.tr("取号时间"), self.tr("状态"), self.tr("窗口"),
+                   self.tr("工作人员"), self.tr("等候（分）"), self.tr("办理（分）")]
         return headers, [[t.number, self.reference.business_name(t.business_id), f"{t.issued_wall:%m-%d %H:%M}",
                           STATES.get(t.state.value, t.state.value),
                           self.name(GroupBy.WINDOW, str(t.window_id)) if t.window_id else "",
@@ -118,7 +120,8 @@ class StatisticsWorkspace(QWidget):
 
     def _rating_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
         by, data = result.context
-        headers = ["号码", "业务", "窗口", "工作人员", "办结时间", "评价", "评价时间", "意见"]
+        headers = [self.tr("号码"), self.tr("业务"), self.tr("窗口"), self.tr("工作人员"), self.tr("办结时间"),
+                   self.tr("评价"), self.tr("评价时间"), self.tr("意见")]
         return headers, [[r.visit.ticket_number, self.reference.business_name(r.visit.business_id),
                           self.name(GroupBy.WINDOW, str(r.visit.window_id)), self.reference.staff_name(r.visit.clerk_id),
                           f"{r.visit.finished_at:%m-%d %H:%M}", LEVELS.get(r.code, r.code),

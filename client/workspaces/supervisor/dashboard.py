@@ -70,6 +70,7 @@ class HallDashboard(QWidget):
         if wall:
             self.setStyleSheet("#wall, #wall QLabel { background: #10161f; color: #e2e8f0; }"
                                "#tile { background: #1a2433; border-radius: 8px; }"
+                               "#tile QLabel { background: transparent; }"
                                "QTableWidget { background: #1a2433; color: #e2e8f0; font-size: 30px;"
                                " gridline-color: #2d3748; }"
                                "QHeaderView::section { background: #2d3748; color: #e2e8f0; font-size: 26px; }")
@@ -93,8 +94,9 @@ class HallDashboard(QWidget):
             ("windows", self.tr("窗口 开放/暂停/服务中")), ("issued", self.tr("今日取号")),
             ("served", self.tr("今日办结")), ("bad", self.tr("今日差评")), ("overdue", self.tr("超期办件")))}
         grid = QGridLayout()
+        per_row = 4 if wall else 7  # the wall's big figures need two rows of tiles
         for i, tile in enumerate(self.tiles.values()):
-            grid.addWidget(tile, 0, i)
+            grid.addWidget(tile, i // per_row, i % per_row)
         self.queues = self._table([self.tr("业务"), self.tr("等候人数"), self.tr("最长等候（分钟）")])
         self.cases = self._table([self.tr("部门"), self.tr("即将超期"), self.tr("已超期")])
         tables = QHBoxLayout()
@@ -120,6 +122,7 @@ class HallDashboard(QWidget):
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         if self.wall:
             table.verticalHeader().setDefaultSectionSize(48)
@@ -160,7 +163,7 @@ class HallDashboard(QWidget):
         t["windows"].show_value(f"{d.windows_open}/{d.windows_paused}/{d.windows_serving}",
                                 GREEN if d.windows_open else GREY,
                                 self.tr("未开 {0}").format(d.windows_closed))
-        t["issued"].show_value(str(d.issued.today), GREY, self._compare(d.issued))
+        t["issued"].show_value(str(d.issued.today), "#e2e8f0" if self.wall else "#2d3748", self._compare(d.issued))
         t["served"].show_value(str(d.served.today), GREEN, self._compare(d.served))
         t["bad"].show_value(str(d.bad_today), RED if d.bad_today else GREEN)
         t["overdue"].show_value(str(overdue), RED if overdue else GREEN, self.tr("即将超期 {0}").format(near))
@@ -174,7 +177,12 @@ class HallDashboard(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.queues.setItem(i, col, item)
-        self.cases.setRowCount(len(d.cases))
+        self.cases.setRowCount(len(d.cases) or 1)
+        if not d.cases:
+            self.cases.setSpan(0, 0, 1, 3)
+            self.cases.setItem(0, 0, QTableWidgetItem(self.tr("暂无即将超期或超期的办件")))
+        else:
+            self.cases.clearSpans()
         for i, (department, yellow, red) in enumerate(d.cases):
             for col, (text, colour) in enumerate(((department or self.tr("（未指定）"), None),
                                                   (str(yellow), YELLOW if yellow else None),
