@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.case_checks import _stops, recount
+from bench import case_flow
 from bench.case_flow import BENCH_KEYS, START, Flow, InProcess
 from client.services.auth import StaffSession
 from client.services.context import build_services
@@ -34,11 +35,14 @@ def flow(tmp_path_factory):  # noqa: ANN001, ANN201
     saved = {k: os.environ.get(k) for k in BENCH_KEYS}
     os.environ.update(BENCH_KEYS)  # the server seals the applicants' data with these keys, as in the bench
     f = Flow(seed=16, cases=80, work=tmp_path_factory.mktemp("case-flow"))
+    quiet = case_flow.QUIET_DAYS
+    case_flow.QUIET_DAYS = 3  # stop a few days after the last new case: some are closed, some still open
     try:
         f.run()
         f.settle()
         yield f
     finally:
+        case_flow.QUIET_DAYS = quiet
         f.http.__exit__(None, None, None)
         f.db.dispose()
         for k, v in saved.items():
