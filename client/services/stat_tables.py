@@ -107,12 +107,32 @@ def _order(by: GroupBy, keys: list[str]) -> list[str]:
     return sorted(keys) if by is GroupBy.DAY else sorted(keys, key=key)
 
 
-def queue_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str], filters: str = "") -> StatTable:
+def quota_shares(quota_use: dict) -> dict[str, float | None]:
+    """The server's quota use per day and business (GET …/statistics) as one share per business over the days:
+    tickets that drew on the quota against the days' limits (None when a day had no limit)."""
+    issued: dict[str, int] = {}
+    limits: dict[str, int | None] = {}
+    for per_business in quota_use.values():
+        for business, use in per_business.items():
+            issued[business] = issued.get(business, 0) + use["issued"]
+            known = limits.get(business, 0)
+            limits[business] = None if known is None or use["limit"] is None else known + use["limit"]
+    return {b: (round(100 * issued[b] / limits[b], 1) if limits[b] else None) for b in issued}
+
+
+def queue_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str], filters: str = "",
+                quota: dict[str, float | None] | None = None, quota_note: str = "") -> StatTable:
+    """`quota` (by business only): the quota use per business in %, from the server."""
     keys = [k for k in _order(by, list(report["groups"])) if report["groups"][k]["issued"]]
-    rows = [(group_label(by, k, names),) + _queue_cells(report["groups"][k]) for k in keys]
-    return StatTable("排队统计", (GROUPS[by],) + QUEUE_COLUMNS, rows, [(k,) for k in keys],
-                     ("合计",) + _queue_cells(report["totals"]), chart=(1, 2), filters=filters,
-                     notes=["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长。"])
+    with_quota = by is GroupBy.BUSINESS
+    extra = (lambda k: ((quota or {}).get(k),)) if with_quota else (lambda k: ())
+    rows = [(group_label(by, k, names),) + _queue_cells(report["groups"][k]) + extra(k) for k in keys]
+    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长。"]
+    if with_quota:
+        notes.append(quota_note or "配额使用：占用当日取号配额的取号与预约（服务器统计）占配额的比例。")
+    return StatTable("排队统计", (GROUPS[by],) + QUEUE_COLUMNS + (("配额使用（%）",) if with_quota else ()), rows,
+                     [(k,) for k in keys], ("合计",) + _queue_cells(report["totals"]) + ((None,) if with_quota else ()),
+                     chart=(1, 2), filters=filters, notes=notes)
 
 
 # -- ratings ----------------------------------------------------------------------------------------------

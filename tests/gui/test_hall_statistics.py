@@ -173,7 +173,9 @@ def test_queue_statistics_equal_a_recount_and_the_api(qtbot, hall, tmp_path, scr
     screen = [tuple(view.table.item(i, c).text() for c in range(view.table.columnCount()))
               for i in range(view.table.rowCount())]
     assert sum(int(v[0]) for v in recount.values()) >= 60  # a real day, not an empty one
-    assert {names[row[0]]: row[1:] for row in screen[:-1]} == recount
+    assert {names[row[0]]: row[1:10] for row in screen[:-1]} == recount
+    assert {row[10] for row in screen} == {"—"}  # quota use is the server's: offline, none (and a note)
+    assert "离线：配额使用由服务器统计" in view.status.text()
     assert screen[-1][1] == str(sum(int(v[0]) for v in recount.values()))
     # drill-down: the group's tickets
     dialog = view.open_rows(0)

@@ -11,7 +11,7 @@ from client.services.context import Services
 from client.services.hall_figures import HallFigures
 from client.services.rowsql import RowSql
 from client.services.stat_tables import (CASE_DIMENSIONS, CHANNELS, GROUPS, LEVELS, STATUSES, case_table,
-                                         queue_table, rating_table)
+                                         queue_table, quota_shares, rating_table)
 from client.services.statistics import CaseStatistics, ratings_of_group, tickets_of_group
 from client.workspaces.statistics.view import Query, Result, StatView
 from gui.ops import Ops
@@ -102,7 +102,21 @@ class StatisticsWorkspace(QWidget):
 
     def _queue(self, q: Query) -> Result:
         by, data, report = self._load(q)
-        return Result(queue_table(report, by, self.name, self._filters(q, [GROUPS[by]])), (by, data))
+        quota, note = None, ""
+        if by is GroupBy.BUSINESS:
+            quota, note = self._quota(q)
+        return Result(queue_table(report, by, self.name, self._filters(q, [GROUPS[by]]), quota, note), (by, data))
+
+    def _quota(self, q: Query) -> tuple[dict | None, str]:
+        """Quota use counts the appointments holding a slot, which only the server knows: asked online."""
+        try:
+            answer = self.case_stats.api.get(f"/queue/halls/{self.reference.hall_id}/statistics",
+                                             day=q.first.isoformat(), to=q.last.isoformat(), by="business")
+        except AdminError as exc:
+            if exc.code == OFFLINE:
+                return None, self.tr("离线：配额使用由服务器统计，连接服务器后显示。")
+            return None, self.tr("配额使用：{0}").format(exc.message or exc.code)
+        return quota_shares(answer["quota_use"]), ""
 
     def _ratings(self, q: Query) -> Result:
         by, data, report = self._load(q)
