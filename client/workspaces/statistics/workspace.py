@@ -16,6 +16,7 @@ from client.services.statistics import CaseStatistics, ratings_of_group, tickets
 from client.workspaces.statistics.view import Query, Result, StatView
 from gui.ops import Ops
 from gui.qt import QTabWidget, QVBoxLayout, QWidget
+from shared.queue.clock import CHINA_TZ
 from shared.queue.statistics import GroupBy
 from shared.queue.timing import first_wait, service_time
 
@@ -44,7 +45,7 @@ class StatisticsWorkspace(QWidget):
         self.figures = figures or HallFigures(RowSql(services.engine), services.reference, services.clock)
         self.case_stats = CaseStatistics(AdminApi(services.sync), RowSql(services.engine))
         self.item_names = {c.item_code: c.item_name for c in services.catalogue.choices}
-        today = services.clock().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        today = services.clock().astimezone(CHINA_TZ).date()
         self.cases = StatView(ops, self._cases, [(k, v) for k, v in CASE_DIMENSIONS.items()], self._case_rows,
                               today.replace(month=1, day=1), today, second_group=True)
         self.queue = StatView(ops, self._queue, QUEUE_GROUPS, self._ticket_rows, today.replace(day=1), today)
