@@ -40,7 +40,7 @@ class Tile(QFrame):
         super().__init__()
         self.setObjectName("tile")
         self.value, self.label, self.note = QLabel("—"), QLabel(label), QLabel("")
-        big, small = (96, 26) if wall else (40, 13)
+        big, small = (80, 24) if wall else (40, 13)
         self.value.setStyleSheet(f"font-size: {big}px; font-weight: bold;")
         self.label.setStyleSheet(f"font-size: {small + 4}px;")
         self.note.setStyleSheet(f"font-size: {small}px;")
@@ -104,8 +104,8 @@ class HallDashboard(QWidget):
         tables.addWidget(self.cases, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addLayout(grid, 2 if wall else 1)
-        layout.addLayout(tables, 3)
+        layout.addLayout(grid, 1)
+        layout.addLayout(tables, 1 if wall else 3)
         self._relay = _PullRelay(self)
         self._relay.sig_pulled.connect(self.refresh)
         if sync is not None and not wall:  # the wall view is refreshed by the desk view it belongs to
@@ -168,7 +168,8 @@ class HallDashboard(QWidget):
         t["bad"].show_value(str(d.bad_today), RED if d.bad_today else GREEN)
         t["overdue"].show_value(str(overdue), RED if overdue else GREEN, self.tr("即将超期 {0}").format(near))
         self.queues.setRowCount(len(d.waiting))
-        for i, w in enumerate(d.waiting):
+        # the longest queues first: what the hall has to act on is at the top
+        for i, w in enumerate(sorted(d.waiting, key=lambda w: (-w.count, w.business_id))):
             for col, (text, colour) in enumerate(((w.name, None), (str(w.count), None),
                                                   (minutes(w.longest), wait_colour(w.longest)))):
                 item = QTableWidgetItem(text)
