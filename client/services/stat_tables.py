@@ -39,7 +39,7 @@ CASE_DIMENSIONS = {"year": "年度", "quarter": "季度", "month": "月份", "to
                    "channel": "渠道", "department": "部门", "status": "办理状态"}
 CASE_COLUMNS = (("received", "收件"), ("accepted", "受理"), ("not_accepted", "不予受理"), ("granted", "准予许可"),
                 ("refused", "不予许可"), ("closed", "办结"), ("withdrawn", "撤回"), ("terminated", "终止"),
-                ("in_progress", "在办"), ("overdue", "逾期未办结"), ("average_cycle_days", "平均办结（工作日）"))
+                ("in_progress", "在办"), ("overdue", "逾期未办结"), ("average_cycle_days", "平均办结日数"))
 CHANNELS = {"counter": "窗口", "online": "网上", "post": "邮寄", "mobile": "移动端"}
 STATUSES = {"received": "已收件", "pre_accepted": "预受理", "correction_requested": "补正中",
             "not_accepted": "不予受理", "in_review": "审查中", "special_procedure": "特别程序",
@@ -69,7 +69,7 @@ def case_table(answer: dict, by: Sequence[str], item_names: dict[str, str], filt
                      [tuple(r["key"]) for r in answer["rows"]],
                      ("合计",) + ("",) * (len(by) - 1) + cells(answer["total"]), len(by),
                      chart=(len(by), len(by) + 5), filters=filters,
-                     notes=[f"统计截至 {answer['as_of']}；平均办结工作日自受理至办结，特别程序、补正等停止计时的时间不计。"])
+                     notes=[f"统计截至 {answer['as_of']}；平均办结日数：自受理至办结的工作日，特别程序、补正等停止计时的时间不计。"])
 
 
 # -- queue ------------------------------------------------------------------------------------------------
