@@ -762,7 +762,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>暂无即将超期或超期的办件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1415,7 +1415,7 @@
 <context>
     <name>StatisticsWorkspace</name>
     <message>
-        <location filename="../workspaces/statistics/workspace.py" line="+53"/>
+        <location filename="../workspaces/statistics/workspace.py" line="+54"/>
         <source>办件统计</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1466,12 +1466,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+22"/>
+        <location line="+36"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-36"/>
         <source>收件日期</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1481,7 +1481,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
+        <source>离线：配额使用由服务器统计，连接服务器后显示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>配额使用：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <location line="+10"/>
         <source>号码</source>
         <translation type="unfinished"></translation>
