@@ -34,3 +34,22 @@ def test_the_workbook_is_formatted_and_reads_back_as_the_screen(tmp_path) -> Non
     assert ws.column_dimensions["A"].width >= 2 * len("特种设备使用登记")
     assert read_xlsx(path) == (("业务", "取号", "平均等候（分）"),
                                [("特种设备使用登记", "24", "2.0"), ("计量业务", "3", "—"), ("合计", "27", "1.8")])
+
+
+def test_the_views_share_one_read_of_a_range_until_a_ticket_changes(tmp_path) -> None:  # noqa: ANN001
+    from client.services.hall_figures import HallFigures
+    from client.services.reference import load_reference
+    from client.services.rowsql import RowSql
+    from tests.client.support import NOW, Clock, make_cache, publish_ticket
+
+    engine = make_cache(tmp_path / "cache.sqlite3")
+    reference = load_reference(engine)
+    business = next(iter(reference.businesses))
+    figures = HallFigures(RowSql(engine), reference, Clock())
+    publish_ticket(engine, reference.hall_id, business, "A001", NOW)
+    day = NOW.date()
+    first = figures.queue_data(day, day)
+    assert figures.queue_data(day, day) is first and len(first.tickets) == 1
+    publish_ticket(engine, reference.hall_id, business, "A002", NOW, seq=2)
+    assert [t.number for t in sorted(figures.queue_data(day, day).tickets, key=lambda t: t.number)] == ["A001",
+                                                                                                     "A002"]
