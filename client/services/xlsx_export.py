@@ -4,6 +4,7 @@ Chinese text, and the header frozen — what the screen showed, as Excel and WPS
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -56,18 +57,28 @@ def write_xlsx(table: StatTable, path: Path) -> Path:
     ws.merged_cells.add(f"A1:{get_column_letter(columns)}1")
     ws.merged_cells.add(f"A2:{get_column_letter(columns)}2")
 
+    styles: dict[tuple, object] = {}
+
     def cell(value, *, font=None, fill=None, align=None, border=True):  # noqa: ANN001, ANN202
+        """Each distinct style is built once; its cells share a copy of its style array (assigning a Border
+        or a Font to a cell looks it up by hash each time: a million cells took minutes)."""
+        key = (id(font), id(fill), id(align), border, isinstance(value, float))
         c = WriteOnlyCell(ws, value=_cell_value(value))
-        if border:
-            c.border = BORDER
-        if isinstance(value, float):
-            c.number_format = "0.0"
-        if font is not None:
-            c.font = font
-        if fill is not None:
-            c.fill = fill
-        if align is not None:
-            c.alignment = align
+        found = styles.get(key)
+        if found is None:
+            if border:
+                c.border = BORDER
+            if isinstance(value, float):
+                c.number_format = "0.0"
+            if font is not None:
+                c.font = font
+            if fill is not None:
+                c.fill = fill
+            if align is not None:
+                c.alignment = align
+            styles[key] = copy(c._style)
+        else:
+            c._style = copy(found)
         return c
 
     ws.append([cell(table.title, font=TITLE, border=False)])
