@@ -28,6 +28,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server", help=f"server URL (default: workstation.toml, else {DEFAULT_SERVER_URL})")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("GOVHALL_CLIENT_DIR", DEFAULT_DATA_DIR)))
     parser.add_argument("--demo", action="store_true", help="fill an empty cache with the demo hall and catalogue")
+    parser.add_argument("--wall", action="store_true",
+                        help="after a supervisor signs in, show the hall dashboard full screen (a wall screen)")
     return parser.parse_args(argv)
 
 
@@ -110,6 +112,9 @@ class ClientApp:
                                                          devices=self.devices)
         self.window.resize(1600, 960)
         self.window.showMaximized()
+        dashboard = getattr(self.window.workspace, "dashboard", None)
+        if getattr(self.args, "wall", False) and dashboard is not None:
+            dashboard.open_wall()  # the main window stays behind it: Esc returns to it
         self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program
         from client.windows.screen_lock import IdleLock
         session = self.session

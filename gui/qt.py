@@ -6,17 +6,21 @@ from __future__ import annotations
 import PySide6
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDateTime, QElapsedTimer, QEvent,
                             QEventLoop, QLocale, QModelIndex, QObject, QPoint, QRect, QRunnable, QSize, QThread,
-                            QThreadPool, QTimer, Qt, Signal, Slot)
+                            QThreadPool, QTimer, Qt, QUrl, Signal, Slot)
 from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication,
                            QImage, QKeySequence, QPainter, QPixmap, QShortcut)
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QBoxLayout, QButtonGroup, QCheckBox,
-                               QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout,
+                               QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit, QListWidget,
                                QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
                                QSystemTrayIcon,
                                QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
+# statistics screens: charts, printing and PDF (QtCharts and QtPrintSupport ship with PySide6-Addons/Essentials)
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
 MIN_QT = (6, 6)
 QT_VERSION = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
@@ -35,5 +39,7 @@ __all__ = [
     "QRadioButton", "QRect", "QRunnable", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox",
     "QSplitter", "QStackedWidget", "QStatusBar", "QSystemTrayIcon", "QTabWidget", "QTableView", "QTableWidget",
     "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
-    "Qt", "Signal", "Slot"
+    "Qt", "Signal", "Slot",
+    "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QPageLayout", "QPageSize",
+    "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit",
 ]

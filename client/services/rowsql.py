@@ -50,6 +50,18 @@ class RowSql:
         with self.engine.connect() as conn:
             return [_load(r[0]) for r in conn.execute(text(sql), {"tbl": table, **(params or {})})]
 
+    def version(self, tables: Sequence[str]) -> tuple:
+        """Changes whenever a row of these tables does (pulled, removed or queued): what a cached computation
+        over them is keyed by."""
+        marks = ",".join(f":t{i}" for i in range(len(tables)))
+        params = {f"t{i}": t for i, t in enumerate(tables)}
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(text(
+                f"SELECT (SELECT max(seq) FROM sync_confirmed WHERE tbl IN ({marks})), "
+                f"(SELECT count(*) FROM sync_confirmed WHERE tbl IN ({marks})), "
+                f"(SELECT count(*) FROM sync_pending WHERE tbl IN ({marks})), "
+                f"(SELECT max(seq) FROM sync_outbox)"), params).one())
+
     def by_pks(self, table: str, pks: Sequence[str]) -> dict[str, dict]:
         """Rows for one page of keys (the lazy models call this for the rows on screen): confirmed rows by
         primary key, then the unsent optimistic rows over them — both index lookups, never a scan."""

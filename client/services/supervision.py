@@ -51,6 +51,21 @@ class SupervisionBoard:
         groups = [DueGroup(dep, step, yellow[(dep, step)], red[(dep, step)]) for dep, step in keys]
         return sorted(groups, key=lambda g: (-g.red, -g.yellow, g.department, g.step))
 
+    def departments(self) -> list[tuple[str, int, int]]:
+        """(department, near due, overdue) counting each open case once, worst first (the dashboard's view:
+        a case at two parallel steps is one case late, not two)."""
+        cards = self.worklist.cards(self.worklist.today())
+        yellow, red = Counter(), Counter()
+        for e in self.worklist.index.entries():
+            if e.status in TERMINAL_NAMES or e.due is None:
+                continue
+            card = cards(e.due).card
+            if card is Card.RED:
+                red[e.department] += 1
+            elif card is Card.YELLOW:
+                yellow[e.department] += 1
+        return sorted(((d, yellow[d], red[d]) for d in set(yellow) | set(red)), key=lambda g: (-g[2], -g[1], g[0]))
+
     def replies(self, limit: int = 50) -> list[Reply]:
         rows = self.sql.rows("approval_event", "json_extract(row, '$.action') = 'reply_supervision'",
                              "json_extract(row, '$.at') DESC", limit=limit)

@@ -1,11 +1,11 @@
 """Queue statistics for a hall over a range of days, grouped by day, business, window or clerk: tickets by
 channel and outcome, waiting and service times (mean, p90), no-shows, quota use and ratings — computed by
-shared/queue/statistics from the stored tickets and ratings, in hall-local time."""
+shared/queue/report (as the workstation's statistics screen is) from the stored tickets and ratings, in
+hall-local time."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,25 +18,7 @@ from shared.queue import statistics as stats
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.ratings import Rating, RatingLevel, Visit
-
-
-def _seconds(value: dt.timedelta | None) -> float | None:
-    return round(value.total_seconds(), 1) if value is not None else None
-
-
-def _durations(summary: stats.DurationSummary) -> dict:
-    return {"count": summary.count, "mean_s": _seconds(summary.mean), "p90_s": _seconds(summary.p90)}
-
-
-def _tickets(s: stats.TicketStats) -> dict:
-    return {"issued": s.issued, "by_channel": s.by_channel, "by_outcome": s.by_outcome,
-            "by_channel_and_outcome": {f"{c}/{o}": n for (c, o), n in sorted(s.by_channel_and_outcome.items())},
-            "no_shows": s.no_shows, "closed_unserved": s.closed_unserved, "waiting": _durations(s.waiting),
-            "service": _durations(s.service)}
-
-
-def _key(value: Hashable) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else ("none" if value is None else str(value))
+from shared.queue.report import report
 
 
 def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating], frozenset]:
@@ -61,16 +43,8 @@ def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple
 
 def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
     tickets, ratings, unserved = load(session, hall_id, first, last)
-    groups = {_key(k): _tickets(v) for k, v in stats.ticket_stats_by(tickets, by, unserved).items()}
-    for key, dist in stats.ratings_distribution_by(ratings, by).items():
-        groups.setdefault(_key(key), _tickets(stats.ticket_stats([])))["ratings"] = dist
-    for group in groups.values():
-        group.setdefault("ratings", stats.ratings_distribution([]))
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
-            "totals": {**_tickets(stats.ticket_stats(tickets, unserved)),
-                       "ratings": stats.ratings_distribution(ratings),
-                       "bad_ratings": stats.bad_ratings(ratings)},
-            "groups": dict(sorted(groups.items())), "quota_use": quota_use(session, hall_id, first, last)}
+            **report(tickets, ratings, unserved, by), "quota_use": quota_use(session, hall_id, first, last)}
 
 
 def quota_use(session: Session, hall_id: int, first: dt.date, last: dt.date) -> dict:

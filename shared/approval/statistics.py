@@ -1,4 +1,4 @@
-"""查询统计: counts by year, quarter, month, town, item, channel or department, and the average cycle in
+"""查询统计: counts by year, quarter, month, town, item, channel, department or status, and the average cycle in
 working days with stopped time (Art. 45 procedures, corrections) left out."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ DIMENSIONS: dict[str, Callable[[CaseView], str]] = {
     "item": lambda v: v.state.item_code,
     "channel": lambda v: v.state.channel,
     "department": lambda v: v.state.department,
+    "status": lambda v: v.state.status.value,  # where the case stands or how it ended (准予/不予许可, 撤回…)
 }
 
 

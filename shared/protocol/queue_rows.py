@@ -17,8 +17,10 @@ from shared.queue.clock import IssueTime
 from shared.queue.desk import WindowStatus
 from shared.queue.fairness import FairnessState
 from shared.queue.printing import PrintState
+from shared.queue.ratings import Rating, RatingLevel, Visit
 from shared.queue.tickets import (Channel, GreenChannelReason, Period, PeriodKind, PriorityClass, Ticket,
                                   TicketState)
+from shared.queue.timing import finished_at
 
 
 def moment(value: str | dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
@@ -147,3 +149,15 @@ def appointment_of(row: Mapping, person_id: str) -> Appointment:
     read from the card, or the row's own key when only a QR token is known)."""
     return Appointment(row["id"], int(row["business_id"]), person_id, moment(row["slot_start"]),
                        cancelled=row.get("state") == "cancelled")
+
+
+def rating_of(row: Mapping, ticket: Ticket, tz: dt.tzinfo) -> Rating | None:
+    """A `queue_rating` row as the Rating the server counts (its visit: the rated ticket's business and end of
+    service, the window and clerk the rating names), in `tz`; None when the ticket is not finished (any more)."""
+    end = finished_at(ticket)
+    if end is None:
+        return None
+    visit = Visit(ticket.id, ticket.number, ticket.business_id, int(row["window_id"]), str(row["clerk"]),
+                  end.astimezone(tz))
+    level = row.get("level")
+    return Rating(visit, RatingLevel(level) if level else None, moment(row["at"], tz), row.get("reason") or "")

@@ -24,6 +24,7 @@ class GroupBy(enum.Enum):
     BUSINESS = "business"
     WINDOW = "window"
     CLERK = "clerk"
+    HOUR = "hour"       # hour of the day the ticket was issued (a rating: the hour its visit ended)
 
 
 _TICKET_KEYS: dict[GroupBy, Callable[[Ticket], Hashable]] = {
@@ -31,13 +32,24 @@ _TICKET_KEYS: dict[GroupBy, Callable[[Ticket], Hashable]] = {
     GroupBy.BUSINESS: lambda t: t.business_id,
     GroupBy.WINDOW: lambda t: t.window_id,     # None: never reached a window
     GroupBy.CLERK: lambda t: t.clerk_id,
+    GroupBy.HOUR: lambda t: t.issued_wall.hour,
 }
 _RATING_KEYS: dict[GroupBy, Callable[[Rating], Hashable]] = {
     GroupBy.DAY: lambda r: r.visit.finished_at.date(),
     GroupBy.BUSINESS: lambda r: r.visit.business_id,
     GroupBy.WINDOW: lambda r: r.visit.window_id,
     GroupBy.CLERK: lambda r: r.visit.clerk_id,
+    GroupBy.HOUR: lambda r: r.visit.finished_at.hour,
 }
+
+
+def ticket_key(by: GroupBy, ticket: Ticket) -> Hashable:
+    """The group a ticket counts in (drill-down from a group to its tickets)."""
+    return _TICKET_KEYS[by](ticket)
+
+
+def rating_key(by: GroupBy, rating: Rating) -> Hashable:
+    return _RATING_KEYS[by](rating)
 
 
 @dataclass(frozen=True)

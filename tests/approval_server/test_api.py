@@ -81,6 +81,9 @@ def test_worklists_and_statistics_add_up(desks, client, clock) -> None:  # noqa:
     assert body["total"]["in_progress"] == 2 and body["total"]["overdue"] == 2
     assert body["total"]["average_cycle_days"] == 2  # accepted 11-02 (Mon), closed 11-04 (Wed)
     assert sum(r["received"] for r in body["rows"]) == 3
+    by_status = client.get("/api/v1/statistics/cases", params={"by": "status"},
+                           headers=_as(client, "supervisor")).json()
+    assert sum(r["received"] for r in by_status["rows"]) == 3 and sum(r["closed"] for r in by_status["rows"]) == 1
     assert client.get("/api/v1/statistics/cases", params={"by": "colour"},
                       headers=_as(client, "supervisor")).status_code == 422
 

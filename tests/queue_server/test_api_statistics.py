@@ -43,6 +43,9 @@ def test_statistics_of_a_small_morning(qhall) -> None:  # noqa: ANN001
     assert by_window["groups"][str(w2.window_id)]["ratings"]["very_satisfied"] == 1
     by_day = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "day"}, headers=sup).json()
     assert list(by_day["groups"]) == [DAY.isoformat()]
+    by_hour = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "hour"}, headers=sup).json()
+    assert all(0 <= int(h) < 24 for h in by_hour["groups"])  # the hall-local hour of issue
+    assert sum(g["issued"] for g in by_hour["groups"].values()) == 4
     bad = qhall.client.get(url, params={"day": DAY.isoformat(), "to": "2026-01-01"}, headers=sup)
     assert bad.json()["error"]["code"] == "invalid_range"
     assert qhall.client.get(url, params={"day": DAY.isoformat(), "by": "moon"}, headers=sup).status_code == 422

@@ -1,6 +1,6 @@
 """督查督办: near-due and overdue cases by department and step (click a line to list its cases), the case list
 and detail where urging and supervising are done, the handlers' written replies, and the hall's devices with
-their open faults."""
+their open faults; beside it the hall's live dashboard (大厅看板) and 统计分析."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
                        QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
 from client.services.context import Services
+from client.services.hall_figures import HallFigures
 from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
 from client.workspaces.rectification.panel import panel_for
+from client.workspaces.statistics.workspace import StatisticsWorkspace
+from client.workspaces.supervisor.dashboard import HallDashboard
 
 
 class SupervisorWorkspace(QWidget):
@@ -48,11 +51,20 @@ class SupervisorWorkspace(QWidget):
         split.addWidget(self.cases)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
+        self.figures = HallFigures(RowSql(services.engine), services.reference, services.clock,
+                                   self.board.departments)
+        self.dashboard = HallDashboard(self.figures, ops, services.sync)
+        self.statistics = StatisticsWorkspace(services, ops, self.figures)
+        self.pages = QTabWidget()
+        self.pages.addTab(split, self.tr("督查督办"))
+        self.pages.addTab(self.dashboard, self.tr("大厅看板"))
+        self.pages.addTab(self.statistics, self.tr("统计分析"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        layout.addWidget(self.pages)
         self._groups: list[DueGroup] = []
         self.refresh()
+        self.dashboard.refresh()
 
     def _table(self, headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
