@@ -6,7 +6,10 @@ It is built incrementally: confirmed rows are read again only when their sync se
 already read (an index range, ix_sync_confirmed_seq), unsent optimistic rows are laid over them, and a count
 and sum of the seqs held catches what a seq range cannot see (a scope dropped or reset) and repairs just the
 difference. A snapshot file keeps the index (seqs read and entries) between runs, so the next login only
-catches up."""
+catches up.
+
+Applicants' names are sealed in the cache (shared/sync/cache_seal.py): each entry opens its name once, when
+it is built, and the snapshot is sealed whole, record by record, with the cache's key."""
 
 from __future__ import annotations
 
@@ -24,10 +27,13 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 
+from shared.crypto.sm4 import DecryptionFailed, open_blob, seal_blob
+from shared.sync.cache_seal import sealer_of
+
 FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "department", "current_steps",
           "applicant_name", "item_code")
 EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: records sealed (format 1 held names in clear)
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
 SNAPSHOT_CHUNK = 5000
 SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
@@ -95,6 +101,7 @@ class CaseIndex:
         self._roles: dict[tuple, frozenset[str]] = {}
         self._me, self._nobody = frozenset({user}), frozenset()
         self.snapshot_delay = SNAPSHOT_DELAY
+        self.sealer = sealer_of(engine)
 
     # -- public ------------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -264,6 +271,8 @@ class CaseIndex:
         if role_set is None:
             role_set = self._roles[key] = frozenset(key)
         item = self.item_names.get(item_code or "", item_code or "")
+        if self.sealer is not None:
+            applicant = self.sealer.open_value("approval_case", pk, "applicant_name", applicant)
         return CaseEntry(pk, number or "", status or "", due, role_set, self._me if mine else self._nobody,
                          department or "", tuple(steps or ()), f"{number or ''}\n{applicant or ''}\n{item}".lower())
 
@@ -274,7 +283,7 @@ class CaseIndex:
         if self.snapshot is None or not self.snapshot.exists():
             return None
         try:
-            records = _records(self.snapshot.read_bytes())
+            records = self._opened(_records(self.snapshot.read_bytes()))
             data = marshal.loads(next(records))
             if (data.get("format"), data.get("fields"), data.get("user"), data.get("items")) != (
                     SNAPSHOT_FORMAT, FIELDS, self.user, sorted(self.item_names.items())):
@@ -288,9 +297,12 @@ class CaseIndex:
             self._pending = dict.fromkeys(data["overlaid"])  # what was laid over then: re-derived now
             self._mine_pending = set(data["mine_pending"])
             return layer
-        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration):
-            # unreadable (damaged, another version): simply build afresh
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration,
+                DecryptionFailed):
+            # unreadable (damaged, another version, another key): simply build afresh — and an older one,
+            # which may hold names in clear, goes now rather than when the new one replaces it
             log.warning("case index snapshot %s unreadable; rebuilding", self.snapshot)
+            self.snapshot.unlink(missing_ok=True)
             self._sorted, self._entries, self._pending, self._mine_pending = [], {}, {}, set()
             return None
 
@@ -307,16 +319,21 @@ class CaseIndex:
                 "event_count": layer.event_count, "event_sum": layer.event_sum, "overlaid": list(self._pending),
                 "mine_pending": sorted(self._mine_pending)}
         self._since_snapshot = 0
+        sealer = self.sealer
+
+        def seal(n: int, record: bytes) -> bytes:  # each record bound to its place in this file
+            return record if sealer is None else seal_blob(record, sealer.key, f"case_index:{path.name}:{n}")
 
         def write() -> None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_name(f"{path.name}.{threading.get_ident()}.partial")  # writers never share one
-                # Applicants' names are in it: readable by the workstation's user only (like the cache).
+                # Applicants' names are in it (sealed): readable by the workstation's user only, like the cache.
                 with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                    _write_record(f, marshal.dumps(head))
-                    for start in chunks:
-                        _write_record(f, marshal.dumps([tuple(e) for e in entries[start:start + SNAPSHOT_CHUNK]]))
+                    _write_record(f, seal(0, marshal.dumps(head)))
+                    for n, start in enumerate(chunks, 1):
+                        _write_record(f, seal(n, marshal.dumps([tuple(e) for e in
+                                                                entries[start:start + SNAPSHOT_CHUNK]])))
                         time.sleep(0.002)  # let the GUI thread in between chunks
                 os.replace(partial, path)
             except OSError:
@@ -324,6 +341,15 @@ class CaseIndex:
         timer = threading.Timer(self.snapshot_delay, write)  # not while the first rows are being painted
         timer.daemon = True
         timer.start()
+
+    def _opened(self, records: Iterator[memoryview]) -> Iterator[bytes | memoryview]:
+        if self.sealer is None:
+            yield from records
+            return
+        assert self.snapshot is not None
+        for n, record in enumerate(records):
+            yield open_blob(bytes(record), self.sealer.key, self.sealer.key.current_key_id,
+                            f"case_index:{self.snapshot.name}:{n}")
 
 
 def _write_record(f, payload: bytes) -> None:  # noqa: ANN001
