@@ -16,6 +16,8 @@ _TEXTS = {
     "pin_needs_server": "设置 PIN 需要连接服务器",
     "offline_locked": "离线登录失败次数过多，请稍后再试",
     "offline_expired": "离线登录凭据已过期，请在网络恢复后联网登录一次",
+    "offline_account_disabled": "该账号已被停用，不能离线登录，请联系管理员",
+    "account_disabled": "该账号已被停用，请联系管理员",
     "token_invalid": "登录已失效，请重新登录",
     "login_throttled": "本机登录失败次数过多，请稍后再试",
     "demo_password_refused": "演示密码不能在正式环境使用，请联系管理员重置密码",
