@@ -24,6 +24,7 @@ _TEXTS = {
     "hall_mismatch": "该账号不属于本工作站所在大厅，不能在此登录",
     "password_change_required": "请先修改密码",
     "wrong_current_password": "当前密码不正确",
+    "password_change_locked": "当前密码错误次数过多，请稍后再试",
     "change_needs_server": "修改密码需要连接服务器，请检查网络后再试",
     "unlock_wrong_password": "密码错误，请重新输入",
     "unlock_locked": "密码错误次数过多，请稍后再试",
