@@ -8,8 +8,10 @@ and sum of the seqs held catches what a seq range cannot see (a scope dropped or
 difference. A snapshot file keeps the index (seqs read and entries) between runs, so the next login only
 catches up.
 
-Applicants' names are sealed in the cache (shared/sync/cache_seal.py): each entry opens its name once, when
-it is built, and the snapshot is sealed whole, record by record, with the cache's key."""
+Applicants' names are sealed in the cache (shared/sync/cache_seal.py). Opening 100,000 of them takes longer
+than building the entries, so a big build leaves them out and a thread opens them right after, publishing the
+entries again with names (a search waits for it: wait_names); a small catch-up opens its few at once. The
+snapshot holds the opened names, sealed whole, record by record, with the cache's key."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine, text
 
 from shared.crypto.sm4 import DecryptionFailed, open_blob, seal_blob
-from shared.sync.cache_seal import sealer_of
+from shared.sync.cache_seal import PREFIX, sealer_of
 
 FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "department", "current_steps",
           "applicant_name", "item_code")
@@ -37,6 +39,7 @@ SNAPSHOT_FORMAT = 2  # 2: records sealed (format 1 held names in clear)
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
 SNAPSHOT_CHUNK = 5000
 SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
+OPEN_INLINE = 2000  # sealed names a catch-up opens at once; more are opened on a thread after the build
 log = logging.getLogger(__name__)
 
 Values = list  # the FIELDS of one case row, in order (as json_extract gives them)
@@ -102,6 +105,11 @@ class CaseIndex:
         self._me, self._nobody = frozenset({user}), frozenset()
         self.snapshot_delay = SNAPSHOT_DELAY
         self.sealer = sealer_of(engine)
+        self._unopened: dict[str, str] = {}  # pk → sealed name, for entries built without it
+        self._defer = False
+        self._names_done = threading.Event()
+        self._names_done.set()
+        self._save_wanted = False
 
     # -- public ------------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -121,6 +129,9 @@ class CaseIndex:
                 self._rebuild(conn, changed if self._entries or not first else None)
             self._fresh = {}
             self._cursors = state
+            if self._unopened and self._names_done.is_set():
+                self._names_done.clear()
+                threading.Thread(target=self._open_names, name="case-index-names", daemon=True).start()
             if self._since_snapshot >= SNAPSHOT_AFTER or (first and self._since_snapshot):
                 self._save_snapshot()
 
@@ -128,6 +139,10 @@ class CaseIndex:
         """After this workstation acted on cases: their optimistic rows are in the outbox, so catching up
         re-reads just them."""
         self.ensure()
+
+    def wait_names(self, timeout: float = 60.0) -> None:
+        """Until the applicants' names of a big build are in the entries (what a search by name needs)."""
+        self._names_done.wait(timeout)
 
     def case_number(self, pk: str) -> str:
         entry = self._entries.get(pk)
@@ -237,6 +252,7 @@ class CaseIndex:
         layer = self._layer
         assert layer is not None and layer.mine is not None
         pks = changed if changed is not None else layer.cases.keys() | self._pending.keys()
+        self._defer = self.sealer is not None and len(pks) > OPEN_INLINE
         unread = [pk for pk in pks if pk not in self._pending and pk in layer.cases and pk not in self._fresh]
         self._read_cases_by_pk(conn, None, unread)  # an unsent row dropped: the confirmed one shows again
         if changed is None:  # everything: one pass, one sort
@@ -271,10 +287,48 @@ class CaseIndex:
         if role_set is None:
             role_set = self._roles[key] = frozenset(key)
         item = self.item_names.get(item_code or "", item_code or "")
-        if self.sealer is not None:
-            applicant = self.sealer.open_value("approval_case", pk, "applicant_name", applicant)
+        if self.sealer is not None and isinstance(applicant, str) and applicant.startswith(PREFIX):
+            if self._defer:
+                self._unopened[pk], applicant = applicant, ""
+            else:
+                applicant = self.sealer.open_value("approval_case", pk, "applicant_name", applicant)
+                self._unopened.pop(pk, None)
+        elif self._unopened:
+            self._unopened.pop(pk, None)
         return CaseEntry(pk, number or "", status or "", due, role_set, self._me if mine else self._nobody,
                          department or "", tuple(steps or ()), f"{number or ''}\n{applicant or ''}\n{item}".lower())
+
+    def _open_names(self) -> None:
+        """The names left out of a big build, opened off the loading lock and laid into the entries under it —
+        unless the entry was built again meanwhile (with its own name, or another sealed one to open next)."""
+        try:
+            while True:
+                with self._loading:
+                    todo = dict(self._unopened)
+                if not todo:
+                    return
+                sealer = self.sealer
+                assert sealer is not None
+                opened = {pk: sealer.open_value("approval_case", pk, "applicant_name", v) for pk, v in todo.items()}
+                with self._loading:
+                    fresh = {}
+                    for pk, name in opened.items():
+                        if self._unopened.get(pk) != todo[pk]:
+                            continue
+                        del self._unopened[pk]
+                        entry = self._entries.get(pk)
+                        if entry is not None:
+                            number, _, item = entry.text.split("\n", 2)
+                            fresh[pk] = entry._replace(text=f"{number}\n{str(name).lower()}\n{item}")
+                    if fresh:
+                        self._publish({**self._entries, **fresh}, [fresh.get(e.pk, e) for e in self._sorted])
+        except Exception:  # noqa: BLE001  searches then miss names, nothing else: say so, do not die silently
+            log.exception("applicants' names of the case index not opened")
+        finally:
+            self._names_done.set()
+            if self._save_wanted:
+                self._save_wanted = False
+                self._save_snapshot()
 
     # -- snapshot ----------------------------------------------------------------------------------------
     def _load_snapshot(self) -> _Layer | None:
@@ -310,6 +364,9 @@ class CaseIndex:
         """Written on a thread of its own after `snapshot_delay` seconds, in chunks (each marshal call holds the
         interpreter: small ones keep the GUI thread responsive), from copies taken here; atomically replaced."""
         if self.snapshot is None or self._layer is None:
+            return
+        if not self._names_done.is_set():  # saved once the names are in (the thread opening them saves then)
+            self._save_wanted = True
             return
         layer, path, entries = self._layer, self.snapshot, self._sorted
         chunks = range(0, len(entries), SNAPSHOT_CHUNK)
