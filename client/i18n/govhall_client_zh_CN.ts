@@ -1305,6 +1305,14 @@
     </message>
 </context>
 <context>
+    <name>TokenGuard</name>
+    <message>
+        <location filename="../windows/token_guard.py" line="+33"/>
+        <source>登录已超时或已失效，请输入密码重新登录（未发送的办理记录会保留）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
         <location filename="../dialogs/transfer.py" line="+14"/>
@@ -1340,7 +1348,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+36"/>
+        <location filename="errors.py" line="+39"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

@@ -172,6 +172,11 @@ class AuthService:
         return dataclasses.replace(session, sign_in_online=self._later("login", {"username": username,
                                                                                  "password": password}))
 
+    def online_sign_in(self, username: str, password: str) -> Callable[[], str | None]:
+        """A sign-in for the sync client to make on its own thread before its next cycle (SyncClient.staff_login):
+        after the server refused the session's token (idle too long), the password typed at the screen lock."""
+        return self._later("login", {"username": username, "password": password})
+
     def _later(self, route: str, body: dict) -> Callable[[], str | None]:
         """The online sign-in an offline one stands for, made when the server answers; the credentials are kept
         in memory only until it succeeds."""

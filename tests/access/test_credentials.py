@@ -169,3 +169,27 @@ def test_guessing_the_current_password_in_a_change_is_throttled(client, app, clo
     again = login(client, "clerk", GOOD)
     r = client.post(CHANGE, headers=again, json={"current_password": "nope", "new_password": "Hall-Desk-2028x"})
     assert r.json()["error"]["code"] == "wrong_current_password"
+
+
+def test_a_session_token_unused_too_long_is_refused(client, app, clock) -> None:  # noqa: ANN001
+    """Each use keeps the token alive; after token_idle_minutes (30 here, the default) without one it is
+    refused with its own code, and stays refused; a new sign-in works."""
+    assert app.state.settings.token_idle_minutes == 30
+    clerk = login(client, "clerk")
+    for _ in range(3):  # used every 25 minutes: alive for 75
+        clock.advance(minutes=25)
+        assert client.get(ME, headers=clerk).status_code == 200
+    clock.advance(minutes=31)
+    r = client.get(ME, headers=clerk)
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "token_idle_expired")
+    clock.advance(minutes=1)
+    assert client.get(ME, headers=clerk).json()["error"]["code"] == "token_idle_expired"
+    assert client.get(ME, headers=login(client, "clerk")).status_code == 200
+
+
+def test_the_idle_limit_is_configurable(database, settings, clock) -> None:  # noqa: ANN001
+    settings.token_idle_minutes = 5
+    with TestClient(create_app(settings, database=database, clock=clock)) as c:
+        clerk = login(c, "clerk")
+        clock.advance(minutes=6)
+        assert c.get(ME, headers=clerk).json()["error"]["code"] == "token_idle_expired"

@@ -140,3 +140,37 @@ def test_a_disabled_account_cannot_sign_in_offline(counter, server_url, sqlite_d
     sync.sync_once()
     assert auth.login("clerk", PASSWORD).offline and auth.login_pin("0101", "2580").offline
     engine.dispose()
+
+
+def test_a_token_idle_too_long_is_refused_and_a_new_sign_in_sends_the_waiting_work(server_url, server_clock,
+                                                                                    sqlite_database,
+                                                                                    tmp_path) -> None:
+    """The server refuses a session token unused for 30 minutes (background pulls do not count): the sync
+    says so with its own code and keeps the queued command; the member's new sign-in (what the screen lock's
+    unlock hands the sync client) sends it."""
+    with sqlite_database.session() as s:
+        window = s.scalars(select(Window).order_by(Window.id)).first()
+        hall_id, window_id = window.hall_id, window.id
+    device_id, token = new_device(sqlite_database, "workstation", hall_id, window_id)
+    auth = AuthService(server_url, OfflineLoginStore(tmp_path / "logins.json", OfflinePolicy(iterations=1000)),
+                       device_id=device_id)
+    session = auth.login("clerk", PASSWORD)
+    sync = SyncClient(open_cache(tmp_path / "cache.sqlite3", immediate=True), device_id=device_id, token=token,
+                      transport=HttpTransport(server_url), staff_token=session.token)
+    sync.sync_once()
+    for _ in range(3):  # pulls only, every 12 minutes: not a use of the token
+        server_clock.advance(minutes=12)
+        try:
+            sync.sync_once()
+        except SyncFailed:
+            break
+    sync.submit("queue.pause", 1, {"window_id": window_id, "at": server_clock().isoformat()})
+    with pytest.raises(SyncFailed) as err:
+        sync.sync_once()
+    assert err.value.code == "staff_token_idle" and not err.value.retry
+    assert sync.status().pending == 1 and sync.status().rejected == []
+    sync.staff_login = auth.online_sign_in("clerk", PASSWORD)
+    sync.sync_once()
+    status = sync.status()
+    assert (status.pending, status.rejected, status.last_error_code) == (0, [], None)
+    assert sync.staff_token and sync.staff_token != session.token
