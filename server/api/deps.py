@@ -64,8 +64,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def get_session_user(session: DbSession, clock: Clock, settings: Annotated[Settings, Depends(get_settings)],
-                     authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+def get_session_user(session: DbSession, clock: Clock, authorization: Annotated[str | None, Header()] = None, *,
+                     settings: Annotated[Settings, Depends(get_settings)]) -> StaffUser:
     """The signed-in member, even one who must change the password first (logout, me, the change itself).
     Each call counts as the token's use (server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
