@@ -62,8 +62,8 @@ def apply_changes(conn: Connection, changes: Iterable[dict]) -> int:
             u["sealed"] = sealer.seal_row(u["tbl"], u["pk"], u["row"])
     if upserts:
         # The driver's executemany directly: pull-apply is the hot path (tens of thousands of rows a second).
-        conn.exec_driver_sql(UPSERT_CONFIRMED, [(u["tbl"], u["pk"], u["scope"], u["seq"], json.dumps(u.get("sealed", u["row"])))
-                                                for u in upserts.values()])
+        conn.exec_driver_sql(UPSERT_CONFIRMED, [(u["tbl"], u["pk"], u["scope"], u["seq"],
+                                                 json.dumps(u.get("sealed", u["row"]))) for u in upserts.values()])
     for (table, pk), ch in deletes.items():
         conn.execute(delete(confirmed).where(confirmed.c.tbl == table, confirmed.c.pk == pk,
                                              confirmed.c.seq < ch["seq"]))
