@@ -133,3 +133,31 @@ def test_without_its_key_file_a_cache_shows_a_placeholder(tmp_path: Path) -> Non
     _pull(engine, _case(), seq=2)  # the next pull of the case brings it back
     assert RowSql(engine).by_pks("approval_case", [PK])[PK]["applicant_name"] == NAME
     engine.dispose()
+
+
+def test_a_big_build_opens_the_names_after_it_and_a_search_waits_for_them(tmp_path: Path, monkeypatch) -> None:
+    """Over OPEN_INLINE sealed names, the entries are published first and the names opened on a thread; a
+    search by name waits for them (Worklist.matching calls wait_names), and the snapshot holds them, sealed."""
+    from client.services import case_index
+    monkeypatch.setattr(case_index, "OPEN_INLINE", 1)
+    engine = open_cache(tmp_path / "cache.sqlite3")
+    with engine.begin() as conn:
+        store.apply_changes(conn, [{"table": "approval_case", "pk": f"{PK[:-1]}{i}", "op": "upsert",
+                                    "scope": "hall:1", "seq": i + 1, "row": {**_case(f"{NAME}{i}"),
+                                                                             "id": f"{PK[:-1]}{i}"}}
+                                   for i in range(3)])
+        store.write_cursors(conn, {"hall:1": 3})
+    snapshot = tmp_path / "case_index.bin"
+    index = CaseIndex(engine, "reviewer", snapshot=snapshot)
+    index.snapshot_delay = 0
+    assert len(index.entries()) == 3
+    index.wait_names(10)
+    assert sorted(e.text.split("\n")[1] for e in index.entries()) == [f"{NAME}{i}" for i in range(3)]
+    index._save_snapshot()
+    deadline = time.monotonic() + 10
+    while not snapshot.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    again = CaseIndex(engine, "reviewer", snapshot=snapshot)
+    assert sorted(e.text.split("\n")[1] for e in again.entries()) == [f"{NAME}{i}" for i in range(3)]
+    assert not _clear_in(snapshot, f"{NAME}1")
+    engine.dispose()
