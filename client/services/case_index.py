@@ -40,6 +40,7 @@ SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before
 SNAPSHOT_CHUNK = 5000
 SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
 OPEN_INLINE = 2000  # sealed names a catch-up opens at once; more are opened on a thread after the build
+NAMES_CHUNK = 1000  # names that thread opens between pauses
 log = logging.getLogger(__name__)
 
 Values = list  # the FIELDS of one case row, in order (as json_extract gives them)
@@ -309,7 +310,11 @@ class CaseIndex:
                     return
                 sealer = self.sealer
                 assert sealer is not None
-                opened = {pk: sealer.open_value("approval_case", pk, "applicant_name", v) for pk, v in todo.items()}
+                opened, items = {}, list(todo.items())
+                for start in range(0, len(items), NAMES_CHUNK):
+                    opened.update((pk, sealer.open_value("approval_case", pk, "applicant_name", v))
+                                  for pk, v in items[start:start + NAMES_CHUNK])
+                    time.sleep(0.002)  # let the GUI thread in between chunks (it is painting the first rows)
                 with self._loading:
                     fresh = {}
                     for pk, name in opened.items():
