@@ -41,6 +41,7 @@ SNAPSHOT_CHUNK = 5000
 SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
 OPEN_INLINE = 2000  # sealed names a catch-up opens at once; more are opened on a thread after the build
 NAMES_CHUNK = 1000  # names that thread opens between pauses
+NAMES_DELAY = 2.0  # seconds that thread waits first: the first rows are painted before it competes for the CPU
 log = logging.getLogger(__name__)
 
 Values = list  # the FIELDS of one case row, in order (as json_extract gives them)
@@ -111,6 +112,7 @@ class CaseIndex:
         self._names_done = threading.Event()
         self._names_done.set()
         self._save_wanted = False
+        self.names_delay = NAMES_DELAY
 
     # -- public ------------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -303,6 +305,7 @@ class CaseIndex:
         """The names left out of a big build, opened off the loading lock and laid into the entries under it —
         unless the entry was built again meanwhile (with its own name, or another sealed one to open next)."""
         try:
+            time.sleep(self.names_delay)
             while True:
                 with self._loading:
                     todo = dict(self._unopened)
