@@ -52,13 +52,15 @@ def generate_cases(engine, n: int, today: dt.date) -> None:  # noqa: ANN001
     rng = random.Random(7)
     items = ["00785", "00790", "00775", "00780", "00777"]  # demo catalogue item codes
     steps = [("review", "reviewer"), ("verify", "verifier"), ("decide", "head"), ("close", "clerk")]
+    from shared.sync.cache_seal import sealer_of
+    sealer = sealer_of(engine)  # names sealed as a pull would store them (an open_cache cache seals them)
     names = "张王李赵刘陈杨黄周吴"
     rows = []
     for i in range(n):
         step, role = steps[i % len(steps)]
         due = today + dt.timedelta(days=rng.randint(-10, 30))
         case_id = str(uuid.UUID(int=rng.getrandbits(128)))
-        rows.append((case_id, json.dumps({  # shared.protocol.approval.CaseRow
+        row = {  # shared.protocol.approval.CaseRow
             "id": case_id, "hall_id": 1, "case_number": f"SL2026{i + 1:06d}", "item_code": items[i % len(items)],
             "situation_code": f"{items[i % len(items)]}-S01", "definition_version": 1,
             "applicant_name": names[i % 10] + "*", "applicant_kind": "person",
@@ -66,7 +68,10 @@ def generate_cases(engine, n: int, today: dt.date) -> None:  # noqa: ANN001
             "status": "in_review", "version": 2, "current_steps": [step], "step_roles": [role],
             "clocks": {"statutory_due": due.isoformat(), "remaining_working_days": None, "promised_due": None,
                        "stopped": False, "provisional": False, "card": "green", "as_of": today.isoformat()},
-            "received_on": (due - dt.timedelta(days=28)).isoformat(), "urgent": False}, ensure_ascii=False)))
+            "received_on": (due - dt.timedelta(days=28)).isoformat(), "urgent": False}
+        if sealer is not None:
+            row = sealer.seal_row("approval_case", case_id, row)
+        rows.append((case_id, json.dumps(row, ensure_ascii=False)))
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO sync_confirmed (tbl, pk, scope, seq, row) VALUES ('approval_case', ?, "
                              "'hall:1', 1, ?)", rows)

@@ -90,7 +90,9 @@ class World:
         with self.db.session() as s:
             load_demo(s, password_iterations=1000)
             self.hall_id = s.scalars(select(Hall.id).where(Hall.code == "DG-HALL-1")).one()
-        settings = Settings(migrate_on_start=False, data_dir=work, password_iterations=1000, demo_mode=True)
+        # Staff sign in once for the day; the clock jumps over quiet spells (idle expiry itself: tests/access).
+        settings = Settings(migrate_on_start=False, data_dir=work, password_iterations=1000, demo_mode=True,
+                            token_idle_minutes=24 * 60)
         self.app = create_app(settings, database=self.db, clock=self.clock)
         self.http = AsgiCaller(self.app)  # the app's own ASGI entry, without TestClient's thread hand-overs
         self.offline: set[str] = set()

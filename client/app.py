@@ -117,8 +117,12 @@ class ClientApp:
             dashboard.open_wall()  # the main window stays behind it: Esc returns to it
         self.app.setQuitOnLastWindowClosed(True)  # from now on, closing the main window ends the program
         from client.windows.screen_lock import IdleLock
+        from client.windows.token_guard import TokenGuard
         session = self.session
         self.idle_lock = IdleLock(self.window, session, lambda password: self.auth.unlock(session, password))
+        # A token the server refuses (idle too long, ended) locks the screen; unlocking signs in again.
+        self.token_guard = TokenGuard(self.idle_lock, services.sync, self.loop.wake)
+        self.idle_lock.unlock = self.token_guard.unlock(self.auth, session)
 
     def _fatal(self, error: Exception) -> None:
         QMessageBox.critical(None, "GovHall", f"无法启动：{error}")

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
 
@@ -18,7 +19,8 @@ from shared.pins import PIN_PATTERN, check_pin, keypad_number
 
 TIMEOUT = (3.05, 10)  # connect, read
 UNLOCK_CODES = {"offline_wrong_password": "unlock_wrong_password", "offline_locked": "unlock_locked",
-                "offline_unknown_user": "unlock_unavailable", "offline_expired": "unlock_unavailable"}
+                "offline_unknown_user": "unlock_unavailable", "offline_expired": "unlock_unavailable",
+                "offline_account_disabled": "account_disabled"}
 
 
 class LoginRefused(DomainError):
@@ -170,6 +172,11 @@ class AuthService:
         return dataclasses.replace(session, sign_in_online=self._later("login", {"username": username,
                                                                                  "password": password}))
 
+    def online_sign_in(self, username: str, password: str) -> Callable[[], str | None]:
+        """A sign-in for the sync client to make on its own thread before its next cycle (SyncClient.staff_login):
+        after the server refused the session's token (idle too long), the password typed at the screen lock."""
+        return self._later("login", {"username": username, "password": password})
+
     def _later(self, route: str, body: dict) -> Callable[[], str | None]:
         """The online sign-in an offline one stands for, made when the server answers; the credentials are kept
         in memory only until it succeeds."""
@@ -208,10 +215,14 @@ def _session(user: dict, token: str | None, *, offline: bool, must_change: bool 
                         must_change_password=must_change, idle_lock_minutes=idle_lock_minutes)
 
 
+def offline_stores(data_dir: Path) -> tuple[OfflineLoginStore, OfflineLoginStore]:
+    """A workstation's offline password verifiers and PIN verifiers, in its data directory."""
+    return (OfflineLoginStore(data_dir / "offline_logins.json"),
+            OfflineLoginStore(data_dir / "offline_pins.json", wrong_code="offline_wrong_pin"))
+
+
 def workstation_auth(workstation, http=None) -> AuthService:  # noqa: ANN001  (a Workstation)
     """The workstation's AuthService: its server (through `http`, e.g. a session pinned to the hall CA), its
     offline password and PIN verifiers."""
-    data = workstation.data_dir
-    return AuthService(workstation.server_url, OfflineLoginStore(data / "offline_logins.json"),
-                       device_id=workstation.device_id, http=http,
-                       pins=OfflineLoginStore(data / "offline_pins.json", wrong_code="offline_wrong_pin"))
+    passwords, pins = offline_stores(workstation.data_dir)
+    return AuthService(workstation.server_url, passwords, device_id=workstation.device_id, http=http, pins=pins)

@@ -6,7 +6,12 @@ It is built incrementally: confirmed rows are read again only when their sync se
 already read (an index range, ix_sync_confirmed_seq), unsent optimistic rows are laid over them, and a count
 and sum of the seqs held catches what a seq range cannot see (a scope dropped or reset) and repairs just the
 difference. A snapshot file keeps the index (seqs read and entries) between runs, so the next login only
-catches up."""
+catches up.
+
+Applicants' names are sealed in the cache (shared/sync/cache_seal.py). Opening 100,000 of them takes longer
+than building the entries, so a big build leaves them out and a thread opens them right after, publishing the
+entries again with names (a search waits for it: wait_names); a small catch-up opens its few at once. The
+snapshot holds the opened names, sealed whole, record by record, with the cache's key."""
 
 from __future__ import annotations
 
@@ -24,13 +29,19 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 
+from shared.crypto.sm4 import DecryptionFailed, open_blob, seal_blob
+from shared.sync.cache_seal import PREFIX, sealer_of
+
 FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "department", "current_steps",
           "applicant_name", "item_code")
 EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: records sealed (format 1 held names in clear)
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
 SNAPSHOT_CHUNK = 5000
 SNAPSHOT_DELAY = 10.0  # seconds after a build before its snapshot is written
+OPEN_INLINE = 2000  # sealed names a catch-up opens at once; more are opened on a thread after the build
+NAMES_CHUNK = 1000  # names that thread opens between pauses
+NAMES_DELAY = 2.0  # seconds that thread waits first: the first rows are painted before it competes for the CPU
 log = logging.getLogger(__name__)
 
 Values = list  # the FIELDS of one case row, in order (as json_extract gives them)
@@ -95,6 +106,13 @@ class CaseIndex:
         self._roles: dict[tuple, frozenset[str]] = {}
         self._me, self._nobody = frozenset({user}), frozenset()
         self.snapshot_delay = SNAPSHOT_DELAY
+        self.sealer = sealer_of(engine)
+        self._unopened: dict[str, str] = {}  # pk → sealed name, for entries built without it
+        self._defer = False
+        self._names_done = threading.Event()
+        self._names_done.set()
+        self._save_wanted = False
+        self.names_delay = NAMES_DELAY
 
     # -- public ------------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -114,6 +132,9 @@ class CaseIndex:
                 self._rebuild(conn, changed if self._entries or not first else None)
             self._fresh = {}
             self._cursors = state
+            if self._unopened and self._names_done.is_set():
+                self._names_done.clear()
+                threading.Thread(target=self._open_names, name="case-index-names", daemon=True).start()
             if self._since_snapshot >= SNAPSHOT_AFTER or (first and self._since_snapshot):
                 self._save_snapshot()
 
@@ -121,6 +142,10 @@ class CaseIndex:
         """After this workstation acted on cases: their optimistic rows are in the outbox, so catching up
         re-reads just them."""
         self.ensure()
+
+    def wait_names(self, timeout: float = 60.0) -> None:
+        """Until the applicants' names of a big build are in the entries (what a search by name needs)."""
+        self._names_done.wait(timeout)
 
     def case_number(self, pk: str) -> str:
         entry = self._entries.get(pk)
@@ -230,6 +255,7 @@ class CaseIndex:
         layer = self._layer
         assert layer is not None and layer.mine is not None
         pks = changed if changed is not None else layer.cases.keys() | self._pending.keys()
+        self._defer = self.sealer is not None and len(pks) > OPEN_INLINE
         unread = [pk for pk in pks if pk not in self._pending and pk in layer.cases and pk not in self._fresh]
         self._read_cases_by_pk(conn, None, unread)  # an unsent row dropped: the confirmed one shows again
         if changed is None:  # everything: one pass, one sort
@@ -264,8 +290,53 @@ class CaseIndex:
         if role_set is None:
             role_set = self._roles[key] = frozenset(key)
         item = self.item_names.get(item_code or "", item_code or "")
+        if self.sealer is not None and isinstance(applicant, str) and applicant.startswith(PREFIX):
+            if self._defer:
+                self._unopened[pk], applicant = applicant, ""
+            else:
+                applicant = self.sealer.open_value("approval_case", pk, "applicant_name", applicant)
+                self._unopened.pop(pk, None)
+        elif self._unopened:
+            self._unopened.pop(pk, None)
         return CaseEntry(pk, number or "", status or "", due, role_set, self._me if mine else self._nobody,
                          department or "", tuple(steps or ()), f"{number or ''}\n{applicant or ''}\n{item}".lower())
+
+    def _open_names(self) -> None:
+        """The names left out of a big build, opened off the loading lock and laid into the entries under it —
+        unless the entry was built again meanwhile (with its own name, or another sealed one to open next)."""
+        try:
+            time.sleep(self.names_delay)
+            while True:
+                with self._loading:
+                    todo = dict(self._unopened)
+                if not todo:
+                    return
+                sealer = self.sealer
+                assert sealer is not None
+                opened, items = {}, list(todo.items())
+                for start in range(0, len(items), NAMES_CHUNK):
+                    opened.update((pk, sealer.open_value("approval_case", pk, "applicant_name", v))
+                                  for pk, v in items[start:start + NAMES_CHUNK])
+                    time.sleep(0.002)  # let the GUI thread in between chunks (it is painting the first rows)
+                with self._loading:
+                    fresh = {}
+                    for pk, name in opened.items():
+                        if self._unopened.get(pk) != todo[pk]:
+                            continue
+                        del self._unopened[pk]
+                        entry = self._entries.get(pk)
+                        if entry is not None:
+                            number, _, item = entry.text.split("\n", 2)
+                            fresh[pk] = entry._replace(text=f"{number}\n{str(name).lower()}\n{item}")
+                    if fresh:
+                        self._publish({**self._entries, **fresh}, [fresh.get(e.pk, e) for e in self._sorted])
+        except Exception:  # noqa: BLE001  searches then miss names, nothing else: say so, do not die silently
+            log.exception("applicants' names of the case index not opened")
+        finally:
+            self._names_done.set()
+            if self._save_wanted:
+                self._save_wanted = False
+                self._save_snapshot()
 
     # -- snapshot ----------------------------------------------------------------------------------------
     def _load_snapshot(self) -> _Layer | None:
@@ -274,7 +345,7 @@ class CaseIndex:
         if self.snapshot is None or not self.snapshot.exists():
             return None
         try:
-            records = _records(self.snapshot.read_bytes())
+            records = self._opened(_records(self.snapshot.read_bytes()))
             data = marshal.loads(next(records))
             if (data.get("format"), data.get("fields"), data.get("user"), data.get("items")) != (
                     SNAPSHOT_FORMAT, FIELDS, self.user, sorted(self.item_names.items())):
@@ -288,9 +359,12 @@ class CaseIndex:
             self._pending = dict.fromkeys(data["overlaid"])  # what was laid over then: re-derived now
             self._mine_pending = set(data["mine_pending"])
             return layer
-        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration):
-            # unreadable (damaged, another version): simply build afresh
+        except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, StopIteration,
+                DecryptionFailed):
+            # unreadable (damaged, another version, another key): simply build afresh — and an older one,
+            # which may hold names in clear, goes now rather than when the new one replaces it
             log.warning("case index snapshot %s unreadable; rebuilding", self.snapshot)
+            self.snapshot.unlink(missing_ok=True)
             self._sorted, self._entries, self._pending, self._mine_pending = [], {}, {}, set()
             return None
 
@@ -298,6 +372,9 @@ class CaseIndex:
         """Written on a thread of its own after `snapshot_delay` seconds, in chunks (each marshal call holds the
         interpreter: small ones keep the GUI thread responsive), from copies taken here; atomically replaced."""
         if self.snapshot is None or self._layer is None:
+            return
+        if not self._names_done.is_set():  # saved once the names are in (the thread opening them saves then)
+            self._save_wanted = True
             return
         layer, path, entries = self._layer, self.snapshot, self._sorted
         chunks = range(0, len(entries), SNAPSHOT_CHUNK)
@@ -307,16 +384,21 @@ class CaseIndex:
                 "event_count": layer.event_count, "event_sum": layer.event_sum, "overlaid": list(self._pending),
                 "mine_pending": sorted(self._mine_pending)}
         self._since_snapshot = 0
+        sealer = self.sealer
+
+        def seal(n: int, record: bytes) -> bytes:  # each record bound to its place in this file
+            return record if sealer is None else seal_blob(record, sealer.key, f"case_index:{path.name}:{n}")
 
         def write() -> None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_name(f"{path.name}.{threading.get_ident()}.partial")  # writers never share one
-                # Applicants' names are in it: readable by the workstation's user only (like the cache).
+                # Applicants' names are in it (sealed): readable by the workstation's user only, like the cache.
                 with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                    _write_record(f, marshal.dumps(head))
-                    for start in chunks:
-                        _write_record(f, marshal.dumps([tuple(e) for e in entries[start:start + SNAPSHOT_CHUNK]]))
+                    _write_record(f, seal(0, marshal.dumps(head)))
+                    for n, start in enumerate(chunks, 1):
+                        _write_record(f, seal(n, marshal.dumps([tuple(e) for e in
+                                                                entries[start:start + SNAPSHOT_CHUNK]])))
                         time.sleep(0.002)  # let the GUI thread in between chunks
                 os.replace(partial, path)
             except OSError:
@@ -324,6 +406,15 @@ class CaseIndex:
         timer = threading.Timer(self.snapshot_delay, write)  # not while the first rows are being painted
         timer.daemon = True
         timer.start()
+
+    def _opened(self, records: Iterator[memoryview]) -> Iterator[bytes | memoryview]:
+        if self.sealer is None:
+            yield from records
+            return
+        assert self.snapshot is not None
+        for n, record in enumerate(records):
+            yield open_blob(bytes(record), self.sealer.key, self.sealer.key.current_key_id,
+                            f"case_index:{self.snapshot.name}:{n}")
 
 
 def _write_record(f, payload: bytes) -> None:  # noqa: ANN001

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from client.services.acceptance import AcceptanceService
-from client.services.auth import StaffSession
+from client.services.auth import StaffSession, offline_stores
 from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
 from client.services.definitions import PublishedDefinitions
 from client.services.notices import NoticeWriter
+from client.services.offline_accounts import follow_accounts
 from client.services.queue_desk import QueueDesk
 from client.services.reference import PublishedCalendar, Reference, load_reference
 from client.services.workstation import Workstation
@@ -70,6 +71,7 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     reference = load_reference(engine)
     if workstation.registered and reference.hall_id is None:
         reference = _first_pull(sync, engine, reference)
+    follow_accounts(sync, engine, list(offline_stores(workstation.data_dir)))  # disabled: no offline sign-in
     catalogue = CatalogueIndex.load(engine)
     # Definitions and calendar are the server's published rows, kept current by every pull: an offline decision
     # follows the step list and counts the days the server would.

@@ -1,7 +1,11 @@
 """Offline login verifiers: after a successful online login the workstation keeps a salted PBKDF2-HMAC-SM3
 verifier of the password and the user's profile, so that the same user can sign in while the server is
 unreachable. Failed offline attempts lock the account locally, as the server would. Keypad-login PINs are kept
-the same way in a store of their own, keyed by the digits typed for the staff number (shared.pins)."""
+the same way in a store of their own, keyed by the digits typed for the staff number (shared.pins).
+
+An account the admin disabled is marked so when sync brings its staff row (client/services/offline_accounts.py):
+its offline logins are refused with `offline_account_disabled` — after the password checks, so a guess learns
+nothing more than the server would tell. Enabled again, the mark goes."""
 
 from __future__ import annotations
 
@@ -29,12 +33,22 @@ class OfflinePolicy:
     iterations: int = 200_000
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock_of(path: Path) -> threading.Lock:
+    """One lock per file: the login dialog and the sync thread's account marks may hold stores of one file."""
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(path.resolve(), threading.Lock())
+
+
 class OfflineLoginStore:
     def __init__(self, path: Path, policy: OfflinePolicy = OfflinePolicy(),
                  wrong_code: str = "offline_wrong_password") -> None:
         self.path, self.policy = path, policy
         self.wrong_code = wrong_code  # offline_wrong_pin in the PIN store
-        self._lock = threading.Lock()
+        self._lock = _lock_of(path)
 
     def _read(self) -> dict:
         try:
@@ -59,6 +73,21 @@ class OfflineLoginStore:
             data[username] = {"verifier": hash_password(password, iterations=self.policy.iterations),
                               "profile": profile, "saved_at": now.isoformat(), "failures": 0, "locked_until": None}
             self._write(data)
+
+    def mark_accounts(self, active: dict[str, bool]) -> int:
+        """Follow the accounts' state as the server published it (username → active): a disabled account's
+        verifiers are kept but refused. Returns how many entries changed."""
+        with self._lock:
+            data = self._read()
+            changed = 0
+            for entry in data.values():
+                state = active.get((entry.get("profile") or {}).get("username"))
+                if state is not None and bool(entry.get("disabled")) == state:
+                    entry["disabled"] = not state
+                    changed += 1
+            if changed:
+                self._write(data)
+            return changed
 
     def forget(self, username: str) -> None:
         with self._lock:
@@ -91,4 +120,6 @@ class OfflineLoginStore:
             if entry.get("failures") or entry.get("locked_until"):
                 entry["failures"], entry["locked_until"] = 0, None
                 self._write(data)
+            if entry.get("disabled"):
+                raise OfflineLoginRefused("this account has been disabled", code="offline_account_disabled")
             return entry["profile"]

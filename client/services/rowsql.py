@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Engine, text
 
 from shared.db.engine import reader
+from shared.sync.cache_seal import sealer_of
 
 # The newest pending row per key (outbox order) wins over the confirmed row; a pending NULL/'null' deletes.
 MERGED = """
@@ -36,6 +37,7 @@ class RowSql:
         # Reads only: never the write lock (the workstation's cache takes it at BEGIN), so a read made while
         # this thread's own write transaction is open does not wait for it.
         self.engine = reader(engine)
+        self.sealer = sealer_of(engine)  # personal fields are sealed in the cache: opened as rows are read
 
     def pks(self, table: str, where: str = "1", order: str = "pk", params: dict | None = None) -> list[str]:
         sql = f"{MERGED} SELECT pk FROM merged WHERE {where} ORDER BY {order}"
@@ -44,11 +46,12 @@ class RowSql:
 
     def rows(self, table: str, where: str = "1", order: str = "pk", params: dict | None = None,
              limit: int | None = None) -> list[dict]:
-        sql = f"{MERGED} SELECT row FROM merged WHERE {where} ORDER BY {order}"
+        sql = f"{MERGED} SELECT pk, row FROM merged WHERE {where} ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         with self.engine.connect() as conn:
-            return [_load(r[0]) for r in conn.execute(text(sql), {"tbl": table, **(params or {})})]
+            return [self._open(table, pk, _load(row))
+                    for pk, row in conn.execute(text(sql), {"tbl": table, **(params or {})})]
 
     def version(self, tables: Sequence[str]) -> tuple:
         """Changes whenever a row of these tables does (pulled, removed or queued): what a cached computation
@@ -81,7 +84,10 @@ class RowSql:
                         out.pop(pk, None)
                     else:
                         out[pk] = _load(row)
-        return out
+        return {pk: self._open(table, pk, row) for pk, row in out.items()}
+
+    def _open(self, table: str, pk: str, row: dict) -> dict:
+        return row if self.sealer is None else self.sealer.open_row(table, pk, row)
 
     def case_events(self, case_id: str) -> list[dict]:
         """One case's approval events in order: confirmed ones by the case_id index (a generated column,

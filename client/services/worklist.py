@@ -83,8 +83,11 @@ class Worklist:
                           and (not f.step or f.step in e.steps))
 
     def matching(self, f: Filter) -> list[CaseEntry]:
-        pool = self.lists()[f.kind] if f.kind in KINDS else self.index.entries()
         needle = f.search.strip().lower()
+        if needle:
+            self.index.ensure()
+            self.index.wait_names()  # a first build's names are opened on a thread right after it
+        pool = self.lists()[f.kind] if f.kind in KINDS else self.index.entries()
         if not (needle or f.department or f.step):
             return pool if f.kind in KINDS else [e for e in pool if self._test(f)(e)]
         return [e for e in pool if (not needle or needle in e.text)

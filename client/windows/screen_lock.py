@@ -112,8 +112,14 @@ class IdleLock(QObject):
         self.cover: QWidget | None = None
         self.watcher = IdleWatcher(session.idle_lock_minutes, monotonic=monotonic, check_ms=check_ms, parent=self)
         self.watcher.sig_idle.connect(self.show_lock)
+        window.installEventFilter(self)  # the cover follows the window: a resize must not uncover the work
 
-    def show_lock(self) -> ScreenLock:
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        if watched is self.window and event.type() == QEvent.Type.Resize and self.cover is not None:
+            self.cover.setGeometry(self.window.rect())
+        return False
+
+    def show_lock(self, reason: str = "") -> ScreenLock:
         # The work on screen (an applicant's case, a calling panel) is covered while locked.
         self.cover = QWidget(self.window)
         self.cover.setObjectName("screenLockCover")
@@ -125,6 +131,7 @@ class IdleLock(QObject):
         self.lock = ScreenLock(self.session, self.unlock, self.window)
         self.lock.sig_unlocked.connect(self._unlocked)
         self.lock.sig_sign_out.connect(self.on_sign_out)
+        self.lock.message.setText(reason)
         self.lock.open()
         self.lock.password.setFocus()
         return self.lock

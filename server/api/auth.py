@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
 from server.api.deps import AppSettings, Clock, DbSession, SessionUser, get_database, token_hash
-from server.api.errors import ApiError
+from server.api.errors import ApiError, envelope
 from server.credentials.passwords import PasswordRefused, change_required, decoy_hash, policy_of, set_password
 from server.credentials.throttle import Throttle
 from server.store.audit import audit
@@ -119,12 +119,28 @@ def me(user: SessionUser) -> StaffOut:
     return staff_out(user)
 
 
-@router.post("/password", status_code=204)
+@router.post("/password", status_code=204, response_model=None, responses={403: {}, 423: {}})
 def change_password(body: PasswordChange, session: DbSession, user: SessionUser, settings: AppSettings,
-                    clock: Clock, request: Request) -> None:
-    """The member's own change (also the way out of a forced change). Other sessions of the member end."""
+                    clock: Clock, request: Request) -> Response | None:
+    """The member's own change (also the way out of a forced change). Other sessions of the member end.
+    Guesses of the current password are throttled by account (server/credentials/throttle.py); a refusal is
+    answered, not raised, so that its count and audit entry commit with the request's unit of work."""
+    now, where = clock(), client_address(request)
+    throttle = Throttle(session, settings, now)
+    blocked = throttle.change_blocked_until(user.id)
+    if blocked is not None:
+        audit(session, action="password_change", outcome="locked", actor=user.username, client_address=where)
+        return envelope(423, "password_change_locked", "当前密码错误次数过多，请稍后再试"
+                        "（too many wrong current passwords）", {"locked_until": blocked.isoformat()})
     if not verify_password(body.current_password, user.password_hash):
-        raise ApiError(403, "wrong_current_password", "当前密码不正确（current password is wrong）")
+        until = throttle.change_failed(user.id)
+        audit(session, action="password_change", outcome="wrong_current_password", actor=user.username,
+              client_address=where)
+        if until is not None:
+            return envelope(423, "password_change_locked", "当前密码错误次数过多，请稍后再试"
+                            "（too many wrong current passwords）", {"locked_until": until.isoformat()})
+        return envelope(403, "wrong_current_password", "当前密码不正确（current password is wrong）")
+    throttle.change_succeeded(user.id)
     try:
         set_password(session, user, body.new_password, settings=settings, now=clock(), must_change=False)
     except PasswordRefused as exc:
@@ -133,5 +149,5 @@ def change_password(body: PasswordChange, session: DbSession, user: SessionUser,
     for row in session.scalars(select(AuthToken).where(AuthToken.user_id == user.id,
                                                        AuthToken.token_hash != current)):
         row.revoked = True
-    audit(session, action="password_change", outcome="success", actor=user.username,
-          client_address=client_address(request))
+    audit(session, action="password_change", outcome="success", actor=user.username, client_address=where)
+    return None

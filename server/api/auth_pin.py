@@ -55,7 +55,7 @@ def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock:
     where = client_address(request)
     failure: ApiError | None = None
     with db.session() as session:  # one unit of work that commits the audit entry and counter even when refused
-        staff = get_session_user(session, clock, authorization)
+        staff = get_session_user(session, clock, authorization, settings=settings)
         common = {"action": "set_pin", "actor": staff.username, "client_address": where}
         if change_required(session, staff, now, policy_of(settings)):
             failure = ApiError(403, "password_change_required", "请先修改密码（the password must be changed first）")

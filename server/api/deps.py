@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
+from server.credentials.idle import idle_expired, touch
 from server.credentials.passwords import change_required, policy_of
 from server.core.settings import Settings
 from server.store.database import Database
@@ -63,17 +64,22 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def get_session_user(session: DbSession, clock: Clock,
-                     authorization: Annotated[str | None, Header()] = None) -> StaffUser:
-    """The signed-in member, even one who must change the password first (logout, me, the change itself)."""
+def get_session_user(session: DbSession, clock: Clock, authorization: Annotated[str | None, Header()] = None, *,
+                     settings: Annotated[Settings, Depends(get_settings)]) -> StaffUser:
+    """The signed-in member, even one who must change the password first (logout, me, the change itself).
+    Each call counts as the token's use (server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
     row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
-    if row is None or row.revoked or row.expires_at <= clock():
+    now = clock()
+    if row is None or row.revoked or row.expires_at <= now:
         raise ApiError(401, "token_invalid", "登录已失效，请重新登录（token unknown, revoked or expired）")
+    if idle_expired(row, now, settings.token_idle_minutes):
+        raise ApiError(401, "token_idle_expired", "长时间未操作，登录已失效，请重新登录（session idle too long）")
     user = session.get(StaffUser, row.user_id)
     if user is None or not user.active:
         raise ApiError(401, "token_invalid", "账号已停用（account disabled）")
+    touch(row, now)
     return user
 
 

@@ -1,10 +1,13 @@
 """Admin actions on credentials: reset a staff member's password (a temporary one, changed at the next login),
 disable or enable an account, end all of a member's sessions, revoke or rotate a device's token. Every action
-ends the sessions it concerns at once and is audited in the same unit of work."""
+ends the sessions it concerns at once and is audited in the same unit of work. Disabling and enabling are
+published to the halls' scopes too: a workstation learns of it by sync and refuses (or again allows) the
+member's offline sign-in."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy import select
 
 from server.api.deps import AdminUser, AppSettings, Clock, DbSession, SessionDevice
 from server.api.errors import ApiError
@@ -12,8 +15,9 @@ from server.credentials.passwords import PasswordRefused, set_password
 from server.credentials.sessions import revoke_all
 from server.store.audit import audit_change
 from server.sync import device_tokens
+from server.sync.reference import publish_reference
 from server.sync.errors import SyncError
-from shared.db.models import StaffUser
+from shared.db.models import Hall, StaffUser
 from shared.protocol.auth import PasswordReset, SessionsRevoked
 from shared.protocol.base import Response
 
@@ -46,7 +50,7 @@ def reset_password(user_id: int, body: PasswordReset, session: DbSession, admin:
 
 
 @router.post("/staff/{user_id}/disable", status_code=204)
-def disable(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> None:
+def disable(user_id: int, session: DbSession, admin: AdminUser, clock: Clock, device: SessionDevice) -> None:
     user = _staff(session, user_id)
     if user.id == admin.id:
         raise ApiError(409, "cannot_disable_self", "不能停用自己的账号（an admin cannot disable their own account）")
@@ -55,14 +59,24 @@ def disable(user_id: int, session: DbSession, admin: AdminUser, device: SessionD
     ended = revoke_all(session, user.id)
     audit_change(session, admin.username, "staff.disable", user.username, before, {"active": False}, device,
                  sessions_ended=ended)
+    _publish(session, user, clock)
 
 
 @router.post("/staff/{user_id}/enable", status_code=204)
-def enable(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> None:
+def enable(user_id: int, session: DbSession, admin: AdminUser, clock: Clock, device: SessionDevice) -> None:
     user = _staff(session, user_id)
     before = {"active": user.active}
     user.active = True
     audit_change(session, admin.username, "staff.enable", user.username, before, {"active": True}, device)
+    _publish(session, user, clock)
+
+
+def _publish(session: DbSession, user: StaffUser, clock: Clock) -> None:
+    """The member's staff row to the halls that receive it (their own; every hall for a centre-wide account)."""
+    session.flush()
+    halls = [user.hall_id] if user.hall_id is not None else session.scalars(select(Hall.id)).all()
+    for hall_id in halls:
+        publish_reference(session, hall_id, clock())
 
 
 @router.post("/staff/{user_id}/sessions/revoke", response_model=SessionsRevoked)

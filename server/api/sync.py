@@ -55,6 +55,11 @@ def _now(request: Request) -> dt.datetime:
     return request.app.state.clock()
 
 
+def _idle(request: Request) -> float:
+    """Staff tokens unused this long are refused; pushes and leases count as use, reads do not."""
+    return request.app.state.settings.token_idle_minutes
+
+
 
 
 def _ms(moment: dt.datetime) -> int:
@@ -127,7 +132,7 @@ def push_commands(body: PushRequest, request: Request, authorization: DeviceToke
     _protocol(body.protocol_version)
     now = _now(request)
     with _unit(request) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, now)
+        ctx = devices.authenticate(session, authorization, x_staff_token, now, idle_minutes=_idle(request), use=True)
         devices.check_device_field(ctx, body.device)
         last_seq, results, published = push.apply_push(session, request.app.state.sync_registry, ctx,
                                                        body.commands, now)
@@ -154,7 +159,7 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
          authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
     asked = _parse_cursors(cursors)
     with _unit(request, read_only=True) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
         devices.check_scopes(ctx, list(asked))
         request.app.state.device_presence.note(ctx.device_id, request.headers, _now(request))
         page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
@@ -179,7 +184,7 @@ def change_items(rows, kind: str) -> str:  # noqa: ANN001
 def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
              x_staff_token: StaffToken = None) -> Response:
     with _unit(request, read_only=True) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
         devices.check_scopes(ctx, [scope])
         cursor, rows = changes.snapshot(session, scope)
         hidden = visibility.hidden_tables(ctx.kind)
@@ -194,7 +199,8 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
           x_staff_token: StaffToken = None) -> LeaseResponse:
     _protocol(body.protocol_version)
     with _unit(request) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request))
+        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request),
+                                   idle_minutes=_idle(request), use=True)
         devices.check_device_field(ctx, body.device)
         for ret in body.returns:
             leases.return_tail(session, ctx, ret)
@@ -220,7 +226,8 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
     def who() -> devices.DeviceContext:
         with _unit(request, read_only=True) as session:
-            return devices.authenticate(session, authorization, x_staff_token, _now(request))
+            return devices.authenticate(session, authorization, x_staff_token, _now(request),
+                                        idle_minutes=_idle(request))
 
     def hall_cursor(hall_id: int) -> int:
         with _unit(request, read_only=True) as session:

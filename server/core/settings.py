@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     address_failure_limit: int = Field(default=30, ge=1, description="failed logins from one address that "
                                                                       "throttle it for every account")
     idle_lock_minutes: float = Field(default=10, gt=0, description="a workstation locks its screen when idle")
+    token_idle_minutes: float = Field(default=30, gt=0, description="a staff token unused this long is refused")
     demo_mode: bool = Field(default=False, description="the demo hall: its published passwords are accepted")
     # Audit trail: HMAC-SM3 chain key (hex, 32 bytes); empty = <data_dir>/audit.key, made once, 0600.
     audit_key: str = ""

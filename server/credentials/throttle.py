@@ -2,7 +2,11 @@
 alone: the pair locks after `lockout_threshold` failures, the address after `address_failure_limit` failures
 over any usernames. A fuzzer elsewhere can therefore neither lock admin out of the admin's own desk nor spray
 passwords across accounts. Keyed by what was typed, known or not, so the answers tell nothing about which
-usernames exist."""
+usernames exist.
+
+A password change guessing the current password (a session left open, a stolen token) is throttled the same
+way, by account: after `lockout_threshold` wrong current passwords within `lockout_minutes` the change is
+refused without looking at the password until the window has passed."""
 
 from __future__ import annotations
 
@@ -43,6 +47,20 @@ class Throttle:
         if row is not None:
             self.session.delete(row)
 
+    def change_blocked_until(self, user_id: int) -> dt.datetime | None:
+        row = self.session.get(LoginThrottle, _change(user_id))
+        if row is not None and row.locked_until is not None and row.locked_until > self.now:
+            return row.locked_until
+        return None
+
+    def change_failed(self, user_id: int) -> dt.datetime | None:
+        return self._count(_change(user_id), self.settings.lockout_threshold)
+
+    def change_succeeded(self, user_id: int) -> None:
+        row = self.session.get(LoginThrottle, _change(user_id))
+        if row is not None:
+            self.session.delete(row)
+
     def _count(self, key: str, limit: int) -> dt.datetime | None:
         row = self.session.get(LoginThrottle, key)
         if row is None:
@@ -59,6 +77,10 @@ class Throttle:
 
 def _pair(username: str, address: str) -> str:
     return f"acct:{address}|{username.strip().lower()}"[:200]
+
+
+def _change(user_id: int) -> str:
+    return f"pwchange:{user_id}"
 
 
 def _address(address: str) -> str:

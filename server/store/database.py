@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO
+from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO, anchor_unchained
 from shared.db.engine import make_engine, reader, session_factory
 from shared.db.files import make_private_dirs
 from shared.db.migrate import upgrade
@@ -50,6 +52,9 @@ class Database:
     def migrate(self) -> None:
         backup = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
         upgrade(self.engine, MIGRATIONS, backup_file=backup)
+        if self.audit_key is not None:  # audit rows from before the chain: chained once, with an anchor
+            with self.session() as session:
+                anchor_unchained(session, self.audit_key, dt.datetime.now(dt.timezone.utc))
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -20,6 +20,8 @@ class AuthToken(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Refused once unused for settings.token_idle_minutes (server/credentials/idle.py); None: never used yet.
+    last_used_at: Mapped[dt.datetime | None]
 
 
 class AuditEntry(Base):
@@ -44,6 +46,18 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
     last_mac: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditAnchor(Base):
+    """The rows written before the chain existed (migration 0011 left them without a mac), chained once the
+    server first had its key (server/store/audit_chain.py anchor_unchained): a segment of their own, from the
+    first row to `last_id`, whose last link is recorded here. They are verified as they were when anchored."""
+    __tablename__ = "audit_anchor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int]
+    rows: Mapped[int]
+    last_mac: Mapped[str] = mapped_column(String(64))
+    anchored_at: Mapped[dt.datetime]
 
 
 class StaffCredential(Base):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.credentials.idle import idle_expired, touch
 from server.store.models import AuthToken
 from server.sync.changes import ensure_counter
 from server.sync.models import SyncDevice
@@ -70,9 +71,10 @@ def register_device(session: Session, *, kind: str, name: str, hall_id: int,
 
 
 def authenticate(session: Session, authorization: str | None, staff_token: str | None,
-                 now: dt.datetime) -> DeviceContext:
+                 now: dt.datetime, *, idle_minutes: float | None = None, use: bool = False) -> DeviceContext:
     """The device (and staff member) a request comes from, both checked on every request (a revoked, rotated
-    or moved device counts at once, whichever server process answers)."""
+    or moved device counts at once, whichever server process answers). With `idle_minutes` a staff token
+    unused that long is refused; `use`: this request counts as its use (a write: server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
     cred = session.scalars(select(SyncDevice).where(
@@ -91,6 +93,10 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
         row = session.get(AuthToken, hash_token(staff_token))
         if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
             raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
+        if idle_minutes is not None and idle_expired(row, now, idle_minutes):
+            raise AuthError(401, "staff_token_idle", "长时间未操作，工作人员登录已失效，请重新登录（staff token idle）")
+        if use:
+            touch(row, now)
         staff = session.get(StaffUser, row.user_id)
         if staff is None or not staff.active:
             raise AuthError(401, "staff_token_invalid", "账号已停用（account disabled）")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from shared.db.engine import make_engine
 from shared.db.files import make_private_dirs
+from shared.sync import cache_seal
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
@@ -52,10 +53,10 @@ def open_cache(path: Path, *, synchronous_full: bool = False, immediate: bool = 
     existed = path.exists()
     make_private_dirs(path.parent)
     engine = make_engine(f"sqlite:///{path}", synchronous_full=synchronous_full, immediate=immediate)
-    if existed:
-        head = script_head(MIGRATIONS / "versions")
-        if head is not None and cache_revision(engine) == head:
-            return engine
-    from shared.db.migrate import upgrade
-    upgrade(engine, MIGRATIONS, backup_file=path)
+    cache_seal.attach(engine, path)  # personal fields sealed under a key kept beside, not in, the cache
+    head = script_head(MIGRATIONS / "versions") if existed else None
+    if head is None or cache_revision(engine) != head:
+        from shared.db.migrate import upgrade
+        upgrade(engine, MIGRATIONS, backup_file=path)
+    cache_seal.seal_clear_rows(engine)
     return engine

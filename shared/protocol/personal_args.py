@@ -8,6 +8,10 @@ PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "approval.receive": ("applicant_id", "applicant_phone", "applicant_name"),
     "approval.deliver": ("receiver_name", "receiver_id"),
 }
+# Personal fields of the synced rows a device keeps: sealed in its cache (shared/sync/cache_seal.py).
+PERSONAL_ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "approval_case": ("applicant_name",),
+}
 WITHHELD = "(withheld)"
 
 

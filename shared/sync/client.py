@@ -25,7 +25,8 @@ from shared.sync.transport import Reply, Transport, TransportError
 
 API = "/api/v1/sync"
 NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismatch", "protocol_unsupported",
-                 "seq_reused", "scope_forbidden", "staff_token_invalid", "device_revoked", "hall_mismatch"}
+                 "seq_reused", "scope_forbidden", "staff_token_invalid", "device_revoked", "hall_mismatch",
+                 "staff_token_idle"}
 
 
 class SyncClient:

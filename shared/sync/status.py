@@ -35,3 +35,6 @@ class SyncStatus:
 
 
 REVOKED = frozenset({"device_revoked", "device_token_invalid"})
+# The server refuses the member's session token (unused too long, revoked, ended): the member signs in again;
+# the outbox waits meanwhile (client/windows/token_guard.py).
+STAFF_TOKEN_REFUSED = frozenset({"staff_token_idle", "staff_token_invalid"})

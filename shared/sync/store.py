@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 
 from shared import reference
+from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import confirmed, cursors, meta, outbox, pending
 
 
@@ -55,10 +56,14 @@ def apply_changes(conn: Connection, changes: Iterable[dict]) -> int:
             deletes.pop(key, None)
             upserts[key] = {"tbl": ch["table"], "pk": ch["pk"], "scope": ch["scope"], "seq": ch["seq"],
                             "row": ch["row"]}
+    sealer = sealer_of(conn)
+    if upserts and sealer is not None:
+        for u in upserts.values():
+            u["sealed"] = sealer.seal_row(u["tbl"], u["pk"], u["row"])
     if upserts:
         # The driver's executemany directly: pull-apply is the hot path (tens of thousands of rows a second).
-        conn.exec_driver_sql(UPSERT_CONFIRMED, [(u["tbl"], u["pk"], u["scope"], u["seq"], json.dumps(u["row"]))
-                                                for u in upserts.values()])
+        conn.exec_driver_sql(UPSERT_CONFIRMED, [(u["tbl"], u["pk"], u["scope"], u["seq"],
+                                                 json.dumps(u.get("sealed", u["row"]))) for u in upserts.values()])
     for (table, pk), ch in deletes.items():
         conn.execute(delete(confirmed).where(confirmed.c.tbl == table, confirmed.c.pk == pk,
                                              confirmed.c.seq < ch["seq"]))
@@ -101,7 +106,9 @@ def forget_scope(conn: Connection, scope: str) -> None:
 
 
 def add_pending(conn: Connection, command_id: str, effects: Iterable[tuple[str, str, dict | None]]) -> None:
-    rows = [{"command_id": command_id, "tbl": t, "pk": pk, "row": row} for t, pk, row in effects]
+    sealer = sealer_of(conn)
+    rows = [{"command_id": command_id, "tbl": t, "pk": pk,
+             "row": sealer.seal_row(t, pk, row) if sealer is not None else row} for t, pk, row in effects]
     if rows:
         conn.execute(pending.insert(), rows)
 
@@ -112,13 +119,23 @@ def drop_pending(conn: Connection, command_ids: list[str]) -> None:
 
 
 def confirmed_rows(conn: Connection, table: str) -> dict[str, dict]:
-    return {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
+    rows = {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
                                                 .where(confirmed.c.tbl == table))}
+    return _opened(conn, table, rows)
+
+
+def _opened(conn: Connection, table: str, rows: dict[str, dict]) -> dict[str, dict]:
+    """The rows with their sealed personal fields opened (a cache opened by open_cache seals them)."""
+    sealer = sealer_of(conn)
+    if sealer is None:
+        return rows
+    return {pk: sealer.open_row(table, pk, row) for pk, row in rows.items()}
 
 
 def merged_rows(conn: Connection, table: str) -> dict[str, dict]:
     """What the user sees: confirmed rows with the pending (optimistic) rows over them, newest command last."""
-    rows = confirmed_rows(conn, table)
+    rows = {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
+                                                .where(confirmed.c.tbl == table))}
     overlay = conn.execute(select(pending.c.pk, pending.c.row)
                            .join(outbox, outbox.c.command_id == pending.c.command_id)
                            .where(pending.c.tbl == table).order_by(outbox.c.seq))
@@ -127,4 +144,4 @@ def merged_rows(conn: Connection, table: str) -> dict[str, dict]:
             rows.pop(pk, None)
         else:
             rows[pk] = row
-    return rows
+    return _opened(conn, table, rows)

@@ -4,8 +4,9 @@ the devices' caches and of the logs finds no clear ID number, phone or name that
 Two worlds of the benches, small: the hall day (bench/hall_day.py: bookings over REST with ID numbers, ID
 cards swiped at dispensers, counters, evaluators) and the case flow (bench/case_flow.py, here with citizens as
 applicants: name, ID number and phone at the counter). Names are searched as UTF-8 and as JSON \\u escapes
-(JSON columns store them escaped). A workstation's cache still shows its hall's applicants by name (the clerk
-needs them offline); its ID numbers and phones are gone once the server answered."""
+(JSON columns store them escaped). A workstation still shows its hall's applicants by name (the clerk needs
+them offline), but its cache file and its case index snapshot hold them sealed under the workstation's own key
+(a file beside the cache); its ID numbers and phones are gone once the server answered."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pytest
 from bench import case_flow, hall_day
 from bench.case_actors import moment
 from shared.approval import commands as cmd
+from client.services.case_index import CaseIndex
 from shared.approval.events import Actor
 from shared.protocol import approval as wire
 from shared.validation import resident_id_check_character
@@ -39,6 +41,14 @@ def _leaks(files: list[Path], values: set[str]) -> list[tuple[str, str]]:
         data = f.read_bytes()
         found += [(f.name, v) for v in sorted(values) if any(form in data for form in _forms(v))]
     return found
+
+
+def _wait_for(condition, timeout: float = 10.0) -> None:  # noqa: ANN001
+    import time
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def _db_files(work: Path, pattern: str) -> list[Path]:
@@ -127,11 +137,24 @@ def test_a_case_flow_leaves_no_clear_personal_data_at_rest(tmp_path: Path, monke
         assert any(p.name.endswith("-wal") for p in server)
         caches = [p for p in _db_files(tmp_path, "*.sqlite3*") if not p.name.startswith("server")]
         assert _leaks(server, flow.names | flow.numbers) == []
-        assert _leaks(caches, flow.numbers) == []  # the workstations' caches: no ID number, no phone
+        assert all(p.with_suffix(".key").exists() for p in caches if p.suffix == ".sqlite3")
+        # The workstations' caches: no ID number, no phone, and no name in clear either.
+        assert _leaks(caches, flow.names | flow.numbers) == []
         assert not [v for v in flow.names | flow.numbers if v in caplog.text]
         clerk = next(d for d in flow.desks if d.user == "clerk")
         shown = {r.get("applicant_name") for r in clerk.client.confirmed("approval_case").values()}
         assert shown & flow.names, f"a workstation still shows its applicants' names: {sorted(shown)[:5]}"
+        # Its case index finds them by name, and the snapshot it keeps between logins holds them sealed.
+        snapshot = tmp_path / "clerk-case_index.bin"
+        index = CaseIndex(clerk.client.engine, "clerk", snapshot=snapshot)
+        index.snapshot_delay = 0
+        name = sorted(shown & flow.names)[0]
+        assert any(name.lower() in e.text for e in index.entries())
+        index._save_snapshot()
+        _wait_for(snapshot.exists)
+        assert _leaks([snapshot], flow.names | flow.numbers) == []
+        again = CaseIndex(clerk.client.engine, "clerk", snapshot=snapshot)
+        assert any(name.lower() in e.text for e in again.entries()) and again.read_rows == 0
     finally:
         flow.http.__exit__(None, None, None)
         for desk in flow.desks:

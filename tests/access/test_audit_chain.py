@@ -109,3 +109,59 @@ def test_admins_read_and_export_the_trail(client, app) -> None:  # noqa: ANN001
     table = list(csv.reader(io.StringIO(export.text.lstrip("\ufeff"))))
     assert table[0][:6] == ["id", "at", "actor", "device_id", "action", "outcome"]
     assert [(r[2], r[5]) for r in table[1:]] == [("nobody", "unknown_user")]
+
+
+def _old_rows(db, n: int) -> list[int]:  # noqa: ANN001
+    """Rows as written before the chain existed (migration 0011 left them without a mac)."""
+    import datetime as dt
+    with db.session() as s:
+        rows = [AuditEntry(at=dt.datetime(2026, 10, 1, 9, i, tzinfo=dt.timezone.utc), actor="old-clerk",
+                           action="login", outcome="success", mac="") for i in range(n)]
+        s.add_all(rows)
+        s.flush()
+        return [r.id for r in rows]
+
+
+def test_rows_from_before_the_chain_are_reported_then_anchored(client, app, tmp_path, monkeypatch,
+                                                               capsys) -> None:  # noqa: ANN001
+    """Rows without a mac ahead of the chain are not passed over in silence: the verifier counts them as
+    unchained until the server's next migration chains them as an anchored segment; from then on a change,
+    a removal or a cut in them is reported like one in the live chain."""
+    db = app.state.database
+    old = _old_rows(db, 3)
+    _some_history(client)
+    verdict = _verdict(app)
+    assert verdict.intact and (verdict.unchained, verdict.anchored, verdict.checked) == (3, 0, 5)
+    db.migrate()  # what every start does: the old rows get their anchor
+    db.migrate()  # once only
+    verdict = _verdict(app)
+    assert verdict.intact and (verdict.unchained, verdict.anchored, verdict.checked) == (3 - 3, 3, 8)
+    login(client, "approver")  # the live chain goes on as before
+    assert _verdict(app).intact
+    if db.url.startswith("sqlite"):
+        monkeypatch.setenv("GOVHALL_DATABASE_URL", db.url)
+        monkeypatch.setenv("GOVHALL_DATA_DIR", str(tmp_path))
+        assert server_main(["verify-audit"]) == 0
+        out = capsys.readouterr().out
+        assert "3 of the rows were written before the chain existed" in out and "intact: 9 rows" in out
+    with db.session() as s:
+        s.execute(update(AuditEntry).where(AuditEntry.id == old[1]).values(actor="someone-else"))
+    assert _verdict(app).broken_at == old[1]
+    with db.session() as s:
+        s.execute(delete(AuditEntry).where(AuditEntry.id.in_(old[1:])))
+    verdict = _verdict(app)
+    assert not verdict.intact and "anchor" in verdict.reason
+
+
+def test_a_database_with_only_old_rows_is_anchored_and_the_chain_follows(app, client) -> None:  # noqa: ANN001
+    db = app.state.database
+    old = _old_rows(db, 2)
+    db.migrate()
+    verdict = _verdict(app)
+    assert verdict.intact and (verdict.anchored, verdict.checked) == (2, 2)
+    _some_history(client)
+    verdict = _verdict(app)
+    assert verdict.intact and verdict.checked == 7
+    with db.session() as s:
+        s.execute(delete(AuditEntry).where(AuditEntry.id == old[-1]))
+    assert not _verdict(app).intact

@@ -143,3 +143,53 @@ def test_disable_and_revoke_all(client, app) -> None:  # noqa: ANN001
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("staff.%"))
                                  .order_by(AuditEntry.id)))
     assert actions == ["staff.sessions_revoke", "staff.disable", "staff.enable"]
+
+
+def test_guessing_the_current_password_in_a_change_is_throttled(client, app, clock) -> None:  # noqa: ANN001
+    """A session left open (or a stolen token) cannot try current passwords without end: after five wrong
+    ones the change is refused for the lockout window, even with the right password; then it works again.
+    Each refusal is audited."""
+    clerk = login(client, "clerk")
+    for attempt in range(1, 6):
+        r = client.post(CHANGE, headers=clerk, json={"current_password": f"guess-{attempt}", "new_password": GOOD})
+        expected = (403, "wrong_current_password") if attempt < 5 else (423, "password_change_locked")
+        assert (r.status_code, r.json()["error"]["code"]) == expected, attempt
+    assert "locked_until" in r.json()["error"]["details"]
+    right = client.post(CHANGE, headers=clerk, json={"current_password": PASSWORD, "new_password": GOOD})
+    assert (right.status_code, right.json()["error"]["code"]) == (423, "password_change_locked")
+    assert client.get(ME, headers=clerk).status_code == 200  # the session itself goes on
+    with app.state.database.session() as s:
+        outcomes = list(s.scalars(select(AuditEntry.outcome).where(AuditEntry.action == "password_change")
+                                  .order_by(AuditEntry.id)))
+    assert outcomes == ["wrong_current_password"] * 5 + ["locked"]
+    clock.advance(minutes=16)
+    assert client.post(CHANGE, headers=clerk, json={"current_password": PASSWORD,
+                                                    "new_password": GOOD}).status_code == 204
+    # the count starts afresh after a success: one wrong guess is just wrong again
+    again = login(client, "clerk", GOOD)
+    r = client.post(CHANGE, headers=again, json={"current_password": "nope", "new_password": "Hall-Desk-2028x"})
+    assert r.json()["error"]["code"] == "wrong_current_password"
+
+
+def test_a_session_token_unused_too_long_is_refused(client, app, clock) -> None:  # noqa: ANN001
+    """Each use keeps the token alive; after token_idle_minutes (30 here, the default) without one it is
+    refused with its own code, and stays refused; a new sign-in works."""
+    assert app.state.settings.token_idle_minutes == 30
+    clerk = login(client, "clerk")
+    for _ in range(3):  # used every 25 minutes: alive for 75
+        clock.advance(minutes=25)
+        assert client.get(ME, headers=clerk).status_code == 200
+    clock.advance(minutes=31)
+    r = client.get(ME, headers=clerk)
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "token_idle_expired")
+    clock.advance(minutes=1)
+    assert client.get(ME, headers=clerk).json()["error"]["code"] == "token_idle_expired"
+    assert client.get(ME, headers=login(client, "clerk")).status_code == 200
+
+
+def test_the_idle_limit_is_configurable(database, settings, clock) -> None:  # noqa: ANN001
+    settings.token_idle_minutes = 5
+    with TestClient(create_app(settings, database=database, clock=clock)) as c:
+        clerk = login(c, "clerk")
+        clock.advance(minutes=6)
+        assert c.get(ME, headers=clerk).json()["error"]["code"] == "token_idle_expired"

@@ -144,3 +144,61 @@ def test_a_revoked_device_says_so(qtbot, screenshot) -> None:  # noqa: ANN001
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.status is not None, timeout=3000)
     assert widget.online.text() == "● 本工作站凭证已被吊销，无法同步，请联系管理员"
+
+
+def test_a_refused_session_token_locks_the_screen_and_unlocking_signs_in_again(qtbot, server_url, server_clock,
+                                                                               sqlite_database, tmp_path,
+                                                                               screenshot) -> None:  # noqa: ANN001
+    """The server refuses the clerk's token (unused for over 30 minutes): the workstation locks its screen and
+    says why; the clerk's password unlocks it and signs in again on the sync thread, and the pause queued
+    meanwhile goes up under the new token — nothing lost, nothing crashed."""
+    from client.windows.token_guard import TokenGuard
+    from shared.db.cache import open_cache
+    from shared.db.models.org import Window
+    from shared.sync.client import SyncClient
+    from shared.sync.errors import SyncFailed
+    from shared.sync.transport import HttpTransport
+    from tests.gui.client_support import shoot
+    from tests.sync.support import new_device
+
+    with sqlite_database.session() as s:
+        desk = s.scalars(select(Window).order_by(Window.id)).first()
+        hall_id, window_id = desk.hall_id, desk.id
+    device_id, token = new_device(sqlite_database, "workstation", hall_id, window_id)
+    auth = AuthService(server_url, OfflineLoginStore(tmp_path / "logins.json", OfflinePolicy(iterations=1000)),
+                       device_id=device_id)
+    session = auth.login("clerk", "GovHall@2026")
+    sync = SyncClient(open_cache(tmp_path / "cache.sqlite3", immediate=True), device_id=device_id, token=token,
+                      transport=HttpTransport(server_url), staff_token=session.token)
+    sync.sync_once()
+    server_clock.advance(minutes=31)
+    sync.submit("queue.pause", 1, {"window_id": window_id, "at": server_clock().isoformat()})
+    try:
+        sync.sync_once()
+    except SyncFailed as exc:
+        assert exc.code == "staff_token_idle"
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("叫号面板"))
+    qtbot.addWidget(window)
+    window.show()
+    woken = []
+    lock = IdleLock(window, session, lambda pw: auth.unlock(session, pw), monotonic=Clock(), check_ms=60_000)
+    guard = TokenGuard(lock, sync, lambda: woken.append(True), check_ms=20)
+    lock.unlock = guard.unlock(auth, session)
+    qtbot.waitUntil(lambda: lock.lock is not None and lock.lock.isVisible(), timeout=2000)
+    screen = lock.lock
+    assert "重新登录" in screen.message.text()
+    screenshot(screen, "client/screen-lock-token-refused")
+    shoot(qtbot, screenshot, window, "screen-lock-token-refused-window")
+    assert lock.cover.geometry() == window.rect()  # resized while locked: still all covered
+    qtbot.keyClicks(screen.password, "GovHall@2026")
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    assert lock.lock is None and woken == [True] and sync.staff_login is not None
+    sync.sync_once()  # what the woken loop does: the new sign-in first, then the waiting pause
+    status = sync.status()
+    assert (status.pending, status.rejected, status.last_error_code) == (0, [], None)
+    qtbot.wait(100)
+    assert lock.lock is None  # accepted again: the guard stays quiet
+    guard.timer.stop()
+    lock.watcher.stop()
+    sync.engine.dispose()

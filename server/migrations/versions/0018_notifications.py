@@ -2,7 +2,7 @@
 on appointments (sealed like the ID number).
 
 Revision ID: 0018_notifications
-Revises: 0016_admin_devices_office
+Revises: 0017_security_gaps
 Create Date: 2026-12-05 22:20:00
 
 """
@@ -15,7 +15,7 @@ import shared.db.base
 
 # revision identifiers, used by Alembic.
 revision: str = '0018_notifications'
-down_revision: Union[str, Sequence[str], None] = '0016_admin_devices_office'
+down_revision: Union[str, Sequence[str], None] = '0017_security_gaps'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
