@@ -5,8 +5,9 @@ quotas, which window serves what, a clerk, the 2027 calendar, a dispenser and th
 dispenser is started from its saved config file (the objects `python -m kiosk` builds) and issues a ticket; the
 clerk signs in on the workstation built from its saved workstation.toml (changing the handed-over password)
 and calls that ticket. The server holds the demo hall (the fixtures load it) but nothing of the new hall comes
-from it: the admin's own workstation is the only device placed in the demo hall, since a device needs a hall
-and a fresh admin has none yet.
+from it, and the admin works from a PC registered nowhere (`python -m client --server URL` with no
+workstation.toml), as on a fresh server where no hall exists to register it in. (The catalogue is centre-wide:
+the clerk's item list is the server's, demo items included; setting it up is not part of this journey.)
 
 The hall clock is Sunday 2027-02-14 10:00: a weekend day the entered notice makes a working day (春节调休), so
 the clerk's workstation must have pulled the admin's 2027 calendar to count it as one."""
@@ -42,7 +43,7 @@ from tests.gui import admin_steps as steps
 from tests.gui.admin_calendar_steps import enter_2027_calendar
 from tests.gui.admin_device_steps import register_device, register_dispenser
 from tests.gui.client_support import OPEN_OPS, open_window, shoot, shoot_dialog
-from tests.sync.support import demo_hall, new_device
+from tests.sync.support import demo_hall
 
 NOW = dt.datetime(2027, 2, 14, 10, 0, tzinfo=CHINA_TZ)  # a Sunday worked in exchange for 春节
 HALL = "XQ-HALL-1"
@@ -94,7 +95,8 @@ def _services(workstation: Workstation, session, clock):  # noqa: ANN001, ANN202
     """As ClientApp builds them after login: the workstation's own cache (empty: no --demo), first pull done."""
     services = build_services(workstation, session, open_workstation_cache(workstation.cache_path, demo=False),
                               clock=clock)
-    services.sync.sync_once()
+    if services.registered:  # as open_main: only a registered workstation syncs
+        services.sync.sync_once()
     return services
 
 
@@ -116,8 +118,9 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
         screenshot) -> None:  # noqa: ANN001
     _create_admin(settings, sqlite_database, monkeypatch)
     demo_id, _ = demo_hall(sqlite_database)
-    device_id, token = new_device(sqlite_database, "workstation", demo_id, name="新区管理工作站")
-    admin_ws = Workstation(tmp_path / "admin", server_url=server_url, device_id=device_id, device_token=token)
+    # `python -m client --server URL` on a PC nobody registered yet: a fresh admin has no hall to put it in
+    admin_ws = load_workstation(tmp_path / "admin", server_url)
+    assert not admin_ws.registered
     session = _sign_in(qtbot, admin_ws, "xq-admin", ADMIN_INITIAL, ADMIN_OWN, screenshot, "journey-admin-password")
     assert session.roles == ("admin",) and session.hall_id is None
     window, ops, _ = open_window(qtbot, _services(admin_ws, session, server_clock))
