@@ -1,8 +1,9 @@
 """Issue 14's backbone: a new hall set up from nothing by its administrator, then run. An admin of no hall is
 made as `python -m server create-admin` makes one and signs in on the desktop client (changing the initial
 password); through the admin pages they create the centre, the hall, its floors, windows, businesses with
-quotas, which window serves what, a clerk, the 2027 calendar, a dispenser and the clerk's workstation. The
-dispenser is started from its saved config file (the objects `python -m kiosk` builds) and issues a ticket; the
+quotas, which window serves what, a clerk, the 2027 calendar, a dispenser, the clerk's workstation and an
+approver workstation, where they then set the hall's notices (文书设置 edits the workstation's own hall) and read
+the 审计日志. The dispenser is started from its saved config file (the objects `python -m kiosk` builds) and issues a ticket; the
 clerk signs in on the workstation built from its saved workstation.toml (changing the handed-over password)
 and calls that ticket. The server holds the demo hall (the fixtures load it) but nothing of the new hall comes
 from it, and the admin works from a PC registered nowhere (`python -m client --server URL` with no
@@ -20,6 +21,7 @@ import io
 import sys
 
 import pytest
+from sqlalchemy import select
 
 from client.app import open_workstation_cache
 from client.services.auth import workstation_auth
@@ -37,6 +39,7 @@ from kiosk.config import load as load_kiosk_config
 from kiosk.flow.dispenser import Step
 from server.credentials import create_admin
 from server.queue.models import QueueTicket
+from server.store.models import AuditEntry
 from shared.queue.clock import CHINA_TZ
 from shared.simulated_clock import SimulatedClock
 from tests.gui import admin_steps as steps
@@ -66,9 +69,9 @@ def _create_admin(settings, database, monkeypatch) -> None:  # noqa: ANN001
     assert create_admin.run(args, settings, database) == 0
 
 
-def _sign_in(qtbot, workstation: Workstation, username: str, password: str, new: str,  # noqa: ANN001, ANN202
+def _sign_in(qtbot, workstation: Workstation, username: str, password: str, new: str | None,  # noqa: ANN001, ANN202
              screenshot=None, name: str = ""):  # noqa: ANN001
-    """The login dialog, then the forced 修改密码 dialog a first login gets; the signed-in StaffSession."""
+    """The login dialog, then (`new` given) the forced 修改密码 dialog a first login gets; the StaffSession."""
     ops = Ops()
     OPEN_OPS.append(ops)
     dialog = LoginDialog(workstation_auth(workstation), ops)
@@ -76,6 +79,10 @@ def _sign_in(qtbot, workstation: Workstation, username: str, password: str, new:
     dialog.show()
     dialog.username.setText(username)
     dialog.password.setText(password)
+    if new is None:  # a password of one's own: straight in
+        with qtbot.waitSignal(dialog.sig_logged_in, timeout=15000) as signed:
+            dialog.submit.click()
+        return signed.args[0]
     dialog.submit.click()
     qtbot.waitUntil(lambda: dialog.change is not None and dialog.change.isVisible(), timeout=15000)
     change = dialog.change
@@ -154,6 +161,7 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
     workstation_file = register_device(qtbot, workspace, tmp_path / "counter-1", "clerk", window=1,
                                        name="新区1号窗口工作站")
     assert workstation_file.name == "workstation.toml"
+    office_file = register_device(qtbot, workspace, tmp_path / "office", "approver", name="新区审批工作站")
     shoot(qtbot, screenshot, window, "journey-devices")
     ops.wait()
 
@@ -185,6 +193,36 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
         kiosk.stop()
         printer.stop()
 
+    # 文书设置 edits the hall of the workstation it is opened on: the admin signs in at the hall's own one.
+    office = load_workstation(office_file.parent)
+    at_hall = _services(office, _sign_in(qtbot, office, "xq-admin", ADMIN_OWN, None), server_clock)
+    office_window, office_ops, _ = open_window(qtbot, at_hall)
+    notices = office_window.workspace.page("文书设置")
+    qtbot.waitUntil(lambda: HALL in notices.codes.text(), timeout=15000)
+    notices.edits["office_name"].setText("新区政务服务数据管理局")
+    notices.edits["court"].setText("新区人民法院")
+    with qtbot.waitSignal(notices.sig_saved, timeout=15000) as saved:
+        notices.save_button.click()
+    assert isinstance(saved.args[0], dict) and saved.args[0]["stored"], saved.args[0]
+    shoot(qtbot, screenshot, office_window, "journey-notice-settings")
+    # 审计日志: each change with who made it and from where
+    audit = office_window.workspace.page("审计日志")
+    audit.since.setText("")
+    audit.until.setText("")  # the server stamps rows with its own clock: no period
+    audit.actor.setText("xq-admin")
+    with qtbot.waitSignal(audit.sig_loaded, timeout=15000) as loaded:
+        audit.refresh()
+    actions = [e["action"] for e in loaded.args[0]]
+    assert {"org.centre.create", "org.hall.create", "org.floor.create", "org.window.create", "queue.business.create",
+            "queue.quota", "queue.window.services", "staff.create", "calendar.import", "device_provision",
+            "notice.settings"} <= set(actions)
+    with sqlite_database.session() as s:  # the notices were changed from the hall's workstation, before → after
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "notice.settings")).one()
+        assert (entry.actor, entry.device_id) == ("xq-admin", office.device_id)
+        assert entry.detail["after"]["court"] == "新区人民法院"
+    shoot(qtbot, screenshot, office_window, "journey-audit")
+    office_ops.wait()
+
     # The clerk's workstation from its file; the first login changes the handed-over password.
     counter = load_workstation(workstation_file.parent)
     assert (counter.server_url, counter.window_number) == (server_url, 1)
@@ -197,6 +235,8 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
     assert clerk.cases.calendar.knows_year(2027)
     assert clerk.cases.calendar.is_workday(NOW.date())
     assert not clerk.cases.calendar.is_workday(dt.date(2027, 2, 10))
+    # ... and the notices it prints offline carry the admin's settings
+    assert clerk.acceptance.notices.settings().court == "新区人民法院"
     clerk_window, clerk_ops, _ = open_window(qtbot, clerk)
     panel = clerk_window.workspace.calling
     qtbot.waitUntil(lambda: panel.snapshot is not None and sum(panel.snapshot.waiting.values()) == 1,
