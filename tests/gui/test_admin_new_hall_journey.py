@@ -5,9 +5,9 @@ quotas, which window serves what, a clerk, the 2027 calendar, a dispenser, the c
 approver workstation, where they then set the hall's notices (文书设置 edits the workstation's own hall) and
 read the 审计日志. The dispenser is started from its saved config file (the objects `python -m kiosk` builds)
 and issues a ticket; the clerk signs in on the workstation built from its saved workstation.toml (changing the
-handed-over password) and calls that ticket. The server holds the demo hall (the fixtures load it) but nothing of the new hall comes
-from it, and the admin works from a PC registered nowhere (`python -m client --server URL` with no
-workstation.toml), as on a fresh server where no hall exists to register it in. (The catalogue is centre-wide:
+handed-over password) and calls that ticket. The server holds the demo hall (the fixtures load it) but nothing
+of the new hall comes from it, and the admin works from a PC registered nowhere (`python -m client --server URL`
+with no workstation.toml), as on a fresh server where no hall exists to register it in. (The catalogue is centre-wide:
 the clerk's item list is the server's, demo items included; setting it up is not part of this journey.)
 
 The hall clock is Sunday 2027-02-14 10:00: a weekend day the entered notice makes a working day (春节调休), so
