@@ -121,7 +121,9 @@ class ClientApp:
         session = self.session
         self.idle_lock = IdleLock(self.window, session, lambda password: self.auth.unlock(session, password))
         # A token the server refuses (idle too long, ended) locks the screen; unlocking signs in again.
-        self.token_guard = TokenGuard(self.idle_lock, services.sync, self.loop.wake)
+        # (An unregistered PC — an admin's before the hall exists — has no sync loop to wake.)
+        wake = self.loop.wake if self.loop is not None else (lambda: None)
+        self.token_guard = TokenGuard(self.idle_lock, services.sync, wake)
         self.idle_lock.unlock = self.token_guard.unlock(self.auth, session)
 
     def _fatal(self, error: Exception) -> None:
