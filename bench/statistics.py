@@ -34,10 +34,12 @@ from client.services.xlsx_export import write_xlsx
 from shared.db.cache import open_cache
 from shared.queue.clock import CHINA_TZ, to_ms
 from shared.queue.statistics import GroupBy
+from shared.queue.tickets import TicketState
 from shared.sync.tables import confirmed
 
 YEAR = 2026
 LEVELS = ("very_satisfied", "satisfied", "satisfied", "basically_satisfied", "dissatisfied", None)
+OUTCOMES = (TicketState.FINISHED.value, TicketState.NO_SHOW.value, TicketState.CANCELLED.value)  # how a day's tickets end
 
 
 def _utc(when: dt.datetime) -> str:
@@ -62,7 +64,7 @@ def ticket_rows(n: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
         called = issued + dt.timedelta(seconds=rng.randint(30, 3600))
         business, window = rng.randint(1, 6), rng.randint(1, 10)
         stamp = [to_ms(issued), 0, "kiosk-1", i]
-        state = rng.choices(("finished", "no_show", "cancelled"), (90, 7, 3))[0]
+        state = rng.choices(OUTCOMES, (90, 7, 3))[0]
         periods = [{"kind": "waiting", "start": _utc(issued), "end": _utc(called), "window_id": None}]
         if state != "cancelled":
             start = called + dt.timedelta(seconds=rng.randint(10, 90))

@@ -23,7 +23,7 @@ class CalendarBanner(QLabel):
         self.setObjectName("calendarBanner")
         self.setWordWrap(True)
         # one or two lines of text, never stretched by the layout it sits in
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)  # never clipped
         self.setStyleSheet("QLabel#calendarBanner { background: #fff4e5; color: #8a4b00; border: 1px solid #f0b35a;"
                            " border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
         self.refresh()

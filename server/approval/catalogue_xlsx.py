@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -35,6 +34,7 @@ class CatalogueRowsInvalid(DomainError):
 
 
 def export(session: Session) -> bytes:
+    from openpyxl import Workbook  # only on an export: the serving process does not load openpyxl (numpy, PIL)
     book = Workbook()
     sheet = book.active
     sheet.title = "事项目录"
@@ -60,6 +60,7 @@ def export(session: Session) -> bytes:
 
 def parse(data: bytes) -> dict[str, ItemIn]:
     """Items by code, as the sheet gives them; CatalogueRowsInvalid lists every bad row."""
+    from openpyxl import load_workbook  # only on an import, as export
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not a workbook

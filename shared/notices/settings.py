@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from typing import Any
 
-from PIL import Image
 
 from shared.notices.errors import NoticeError
 from shared.notices.model import Office
@@ -141,6 +140,7 @@ def check_seal(png: bytes) -> tuple[int, int]:
                                     width=width, height=height)
     if colour not in ALPHA_COLOUR_TYPES and b"tRNS" not in png:
         raise InvalidNoticeSettings("seal_not_transparent", "the seal PNG needs a transparent background")
+    from PIL import Image  # only when a seal is saved: the serving process does not load Pillow otherwise
     try:  # decoded in full now, so a damaged file is refused here and never fails a notice at the counter
         with Image.open(io.BytesIO(png)) as image:
             image.load()
