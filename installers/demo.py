@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         raise Stopped()
 
     signal.signal(signal.SIGTERM, on_term)
+    # "Press Ctrl+C to stop": even when started from a shell's background job, which hands SIGINT down ignored
+    # (Python then installs no KeyboardInterrupt handler, and Ctrl+C or `kill -INT` would do nothing).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         print(hall.load_demo())
         health = hall.start_server()
