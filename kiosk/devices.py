@@ -16,6 +16,7 @@ class Devices:
     keypad: object | None = None
     announcer: object | None = None
     loops: list = field(default_factory=list)   # DeviceLoop adapters to start and stop
+    wedges: list = field(default_factory=list)  # (application, keyboard-wedge filter) pairs to take off at stop
 
     def start(self) -> None:
         for loop in self.loops:
@@ -24,6 +25,9 @@ class Devices:
     def stop(self) -> None:
         for loop in self.loops:
             loop.stop()
+        for app, wedge in self.wedges:  # a stopped kiosk must not go on reading fast typing as scans
+            app.removeEventFilter(wedge)
+        self.wedges.clear()
         if self.announcer is not None:
             self.announcer.close()
 
@@ -60,6 +64,7 @@ def build(config: KioskConfig, app) -> Devices:  # noqa: ANN001  QApplication, f
             d.loops.append(scanner)
         wedge = WedgeScanFilter(app)  # USB scanners in keyboard mode need no config at all
         app.installEventFilter(wedge)
+        d.wedges.append((app, wedge))
         d.scanners.append(wedge)
     if config.mode == "evaluator" and "keypad" in s:
         d.keypad = KeypadAdapter(factory.keypad_receiver(s["keypad"]))
