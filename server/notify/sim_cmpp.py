@@ -128,12 +128,15 @@ class _Session:
             expected = cmpp.authenticator_source(self.sim.account, self.sim.secret, f"{connect.timestamp:010d}")
             status = 0 if connect.source_addr == self.sim.account and connect.authenticator == expected else 3
             ismg = cmpp.authenticator_ismg(status, connect.authenticator, self.sim.secret)
-            self.send(cmpp.CONNECT_RESP, sequence, cmpp.ConnectResp(status, ismg))
+            # counted before the answer goes out: whoever reads the counts after the answer sees them
             if status:
                 self.sim.refused_logins += 1
+            else:
+                self.sim.connects += 1
+                self.sim._sessions.append(self)
+            self.send(cmpp.CONNECT_RESP, sequence, cmpp.ConnectResp(status, ismg))
+            if status:
                 return
-            self.sim.connects += 1
-            self.sim._sessions.append(self)
             while True:
                 command_id, sequence, body = cmpp.decode(cmpp.read_frame(self._recv_exactly))
                 if command_id == cmpp.SUBMIT:
