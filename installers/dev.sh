@@ -22,11 +22,13 @@ venv=${GOVHALL_VENV:-$here/.venv}
 #   gcc libc6-dev   builds pyscard and the small sleep shim installers/faketime/monotonic_sleep.c
 #   libxcb-* libx11-xcb1 libxkbcommon-x11-0  what Qt's xcb plugin links (ldd .../platforms/libqxcb.so) for a real screen
 #   xvfb xdotool imagemagick  run --check and the acceptance test: virtual screen, taps and typing, screenshots
+#   chromium chromium-driver  the citizens' phone pages and the public verification page, tested in a real browser
 system_packages=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
                  libzbar0 espeak-ng pcscd vsmartcard-vpcd libpcsclite-dev swig poppler-utils
                  libfaketime faketime gcc libc6-dev
                  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
-                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick)
+                 libxcb-shape0 libxcb-xkb1 libx11-xcb1 libxkbcommon-x11-0 xvfb xdotool imagemagick
+                 chromium chromium-driver)
 
 say() { printf '\033[1m[govhall]\033[0m %s\n' "$*"; }
 
