@@ -155,7 +155,7 @@ class _Session:
 
     def _submit(self, sequence: int, submit: cmpp.Submit) -> None:
         msg_id = next(self.sim._ids)
-        self.sim._submitted(submit, msg_id)  # recorded before the answer: a sender that saw the answer sees the record
+        self.sim._submitted(submit, msg_id)  # before the answer: whoever saw the answer sees the record
         self.send(cmpp.SUBMIT_RESP, sequence, cmpp.SubmitResp(msg_id, 0))
         if submit.registered_delivery:
             now = self.sim.clock().strftime("%y%m%d%H%M")
