@@ -31,6 +31,7 @@ class MaterialViewer(QWidget):
         self.doc: MaterialDocument | None = None
         self.page, self.rotation, self.zoom, self.fit = 0, 0, 1.0, True
         self.shown: Rendered | None = None
+        self.failure: str | None = None  # the error code on screen instead of a page
         self._open_gen = 0
         self._render_gen = 0
         self._cache: OrderedDict[tuple, Rendered] = OrderedDict()
@@ -109,7 +110,7 @@ class MaterialViewer(QWidget):
         file = self.files.files[row]
         self._open_gen += 1
         gen = self._open_gen
-        self.doc, self.shown = None, None
+        self.doc, self.shown, self.failure = None, None, None
         self._cache.clear()
         self.page, self.rotation, self.fit = 0, 0, True
         self._say(self.tr("正在打开 {0} …").format(file.file_name))
@@ -165,7 +166,11 @@ class MaterialViewer(QWidget):
             self._request()
 
     def _current_zoom(self) -> float:
-        return self.shown.zoom if self.shown is not None else self.zoom
+        """The zoom asked for last (quick key repeats add up before their pages arrive); under fit width the
+        one the page was drawn at."""
+        if self.fit and self.shown is not None:
+            return self.shown.zoom
+        return self.zoom
 
     def _set_zoom(self, zoom: float) -> None:
         if self.doc is not None:
@@ -185,7 +190,7 @@ class MaterialViewer(QWidget):
         return max(100, self.scroll.width() - 2 * self.scroll.frameWidth() - bar - 8)
 
     def _key(self, page: int) -> tuple:
-        return (page, None if self.fit else round(self.zoom, 4), self._fit_target() if self.fit else None,
+        return (page, None if self.fit else self.zoom, self._fit_target() if self.fit else None,
                 self.rotation, self.devicePixelRatioF())
 
     def _job(self, doc: MaterialDocument, key: tuple, gen: int | None):  # noqa: ANN202
@@ -232,14 +237,25 @@ class MaterialViewer(QWidget):
             self._cache.popitem(last=False)
 
     def _show(self, rendered: Rendered) -> None:
-        self.shown = rendered
+        previous = self.shown
+        bars = (self.scroll.horizontalScrollBar(), self.scroll.verticalScrollBar())
+        # the same page zoomed or turned keeps the spot in view; another page starts at its top
+        where = [(b.value() + b.pageStep() / 2) / max(1, b.maximum() + b.pageStep()) for b in bars]
+        if previous is None or previous.page != rendered.page:
+            where = [0.5, 0.0]
+        self.shown, self.failure = rendered, None
         self.image.setPixmap(QPixmap.fromImage(rendered.image))
         self.image.adjustSize()
         self.stack.setCurrentWidget(self.scroll)
-        self.scroll.verticalScrollBar().setValue(0)
+        QTimer.singleShot(0, self, lambda: self._scroll_to(where))  # once the bars know the new size
         self._update_controls()
         self.sig_shown.emit(rendered)
         self._draw_ahead()
+
+    def _scroll_to(self, where: list[float]) -> None:
+        for bar, fraction in zip((self.scroll.horizontalScrollBar(), self.scroll.verticalScrollBar()), where):
+            span = bar.maximum() + bar.pageStep()
+            bar.setValue(round(fraction * span - bar.pageStep() / 2) if fraction else 0)
 
     def _draw_ahead(self) -> None:
         doc = self.doc
@@ -261,6 +277,7 @@ class MaterialViewer(QWidget):
         self.message.setText(error_text(code))
         self.message.setStyleSheet("font-size: 16px; padding: 24px; color: #c62828;")
         self.stack.setCurrentWidget(self.message)
+        self.shown, self.failure = None, code
         self.sig_failed.emit(code)
 
     def _update_controls(self) -> None:
