@@ -7,8 +7,8 @@ from __future__ import annotations
 from html import escape
 
 from client.i18n.labels import CARDS, action_text, status_text
-from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout,
-                       QWidget, Signal)
+from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTabWidget, QTextBrowser,
+                       QVBoxLayout, QWidget, Signal)
 from client.services.cases import CaseDetail
 from client.services.material_files import MaterialFile, MaterialSource
 from client.widgets.material_viewer import MaterialFileTable, MaterialViewerDialog
@@ -46,6 +46,8 @@ class CaseDetailPanel(QScrollArea):
         self.clocks.setWordWrap(True)
         self.materials = QLabel("")
         self.materials.setWordWrap(True)
+        self.files_summary = QLabel(self.tr("未收到材料文件"))
+        self.files_summary.setWordWrap(True)
         self.history = QTextBrowser()
         # It scrolls by itself: it takes what is left (at least 96 px) so the actions below stay on screen.
         self.history.setMinimumHeight(96)
@@ -54,28 +56,32 @@ class CaseDetailPanel(QScrollArea):
         info = QGroupBox(self.tr("申请信息"))
         QVBoxLayout(info).addWidget(self.summary)
         info.layout().addWidget(self.materials)
-        # the received files: listed from the local cache off the GUI thread, opened in the viewer
+        info.layout().addWidget(self.files_summary)
+        # the received files: listed from the local cache off the GUI thread, opened in the viewer; a tab
+        # beside the history so the actions stay on a 1366×768 screen, counted in the application's summary
         self.file_table = MaterialFileTable(view_buttons=True)
-        self.file_table.setMaximumHeight(150)
         self.file_table.sig_view.connect(self.open_viewer)
         self.no_files = QLabel(self.tr("未收到材料文件"))
         self.no_files.setObjectName("muted")
-        files = QGroupBox(self.tr("材料文件"))
+        files = QWidget()
         QVBoxLayout(files).addWidget(self.no_files)
         files.layout().addWidget(self.file_table)
+        files.layout().addStretch(1)
         self.file_table.setVisible(False)
         clocks = QGroupBox(self.tr("办理时限"))
         QVBoxLayout(clocks).addWidget(self.clocks)
         top = QHBoxLayout()
         top.addWidget(info, 3)
         top.addWidget(clocks, 2)
-        history = QGroupBox(self.tr("办理过程与意见"))
-        QVBoxLayout(history).addWidget(self.history)
+        self.lower = QTabWidget()
+        self.lower.addTab(self.history, self.tr("办理过程与意见"))
+        self.lower.addTab(files, self.tr("材料文件"))
+        self.lower.setMinimumHeight(130)  # the history's 96 px and the tab bar
+        self.lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addLayout(top)
-        layout.addWidget(files)
-        layout.addWidget(history, 1)
+        layout.addWidget(self.lower, 1)
         layout.addWidget(self.actions)
         self.actions.setVisible(False)
 
@@ -122,7 +128,14 @@ class CaseDetailPanel(QScrollArea):
         self.file_table.set_files(files)
         self.file_table.setVisible(bool(files))
         self.no_files.setVisible(not files)
-        self.no_files.setText(self.tr("材料文件列表读取失败") if failed else self.tr("未收到材料文件"))
+        none = self.tr("材料文件列表读取失败") if failed else self.tr("未收到材料文件")
+        self.no_files.setText(none)
+        waiting = sum(1 for f in files if f.path is None)
+        summary = self.tr("材料文件：{0} 个").format(len(files)) if files else none
+        if waiting:
+            summary += self.tr("（{0} 个未同步到本机）").format(waiting)
+        self.files_summary.setText(summary)
+        self.lower.setTabText(1, self.tr("材料文件 ({0})").format(len(files)))
         self.sig_files_shown.emit(files)
 
     def open_viewer(self, row: int) -> MaterialViewerDialog | None:
