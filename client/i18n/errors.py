@@ -59,6 +59,7 @@ _TEXTS = {
     "material_unsupported": "不支持的文件类型：只能查看 PDF 和图片（JPEG、PNG 等）",
     "material_zoom_too_large": "放大倍数过大，请缩小后再看",
     "material_no_page": "没有这一页",
+    "material_closed": "文件已关闭，请重新打开",
     # organisation and queue administration (issue 14 parts 1-2)
     "window_number_taken": "本大厅已有该编号的窗口，请换一个窗口号",
     "led_address_taken": "该LED屏地址已分配给本大厅的其他窗口",

@@ -25,3 +25,7 @@ class MaterialViewerDialog(QDialog):
                                                           min(860, area.height() - 40))
         self.resize(width, height)
         self.viewer.open_file(row)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.viewer.release()
+        super().closeEvent(event)

@@ -1,5 +1,5 @@
 """One material file opened for viewing: its bytes read once and checked against the SHA-256 and size recorded
-at the counter, then decoded as PDF pages (QtPdf) or an image (QImageReader, one page per frame of a multi-page
+at the counter, then decoded as PDF pages (PDFium) or an image (QImageReader, one page per frame of a multi-page
 TIFF). Everything here blocks: call it off the GUI thread (QImage, unlike QPixmap, may be made there)."""
 
 from __future__ import annotations
@@ -9,14 +9,17 @@ import threading
 from dataclasses import dataclass
 
 from client.services.material_files import MaterialFile
-from gui.qt import (QBuffer, QByteArray, QCoreApplication, QImage, QImageReader, QIODevice, QPdfDocument, QSize,
-                    QSizeF, Qt, QTransform)
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from gui.qt import QBuffer, QByteArray, QImage, QImageReader, QIODevice, QSize, QSizeF, Qt, QTransform
 from shared.errors import DomainError
 
 # 1 PDF point is 1/72 inch; at 100 % a page is shown at 96 px per inch, as a word processor shows it
 PX_PER_PT = 96 / 72
 MAX_SIDE = 12000  # refuse to allocate a rendered page larger than this many pixels a side
 PDF_MAGIC = b"%PDF-"
+PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call at a time, across every open document
 
 
 class MaterialUnavailable(DomainError):
@@ -71,6 +74,9 @@ class MaterialDocument:
     def _draw(self, page: int, size: QSize) -> QImage:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Free what the document holds (nothing to do for an image)."""
+
     def render(self, page: int, zoom: float, rotation: int, ratio: float = 1.0) -> Rendered:
         """The page at `zoom` (1.0 = 100 %) turned `rotation` degrees clockwise, at `ratio` device pixels per
         logical pixel (HiDPI screens)."""
@@ -91,36 +97,65 @@ class MaterialDocument:
 
 
 class PdfMaterial(MaterialDocument):
+    """PDF pages through PDFium (pypdfium2). Its ctypes calls release the GIL while a page is drawn, so the GUI
+    thread keeps running (QtPdf's render holds it for the whole page: measured stalls of one page's time)."""
+
     def __init__(self, file: MaterialFile, data: bytes) -> None:
         super().__init__(file)
-        # From memory, not from the path: what is shown is exactly the bytes whose SHA-256 was checked.
-        self._buffer = QBuffer()
-        self._buffer.setData(QByteArray(data))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._pdf = QPdfDocument()
-        self._pdf.load(self._buffer)
-        error = self._pdf.error()
-        if error != QPdfDocument.Error.None_ or self._pdf.pageCount() < 1:
-            code = ("material_encrypted" if error in (QPdfDocument.Error.IncorrectPassword,
-                                                        QPdfDocument.Error.UnsupportedSecurityScheme)
-                    else "material_damaged")
-            raise MaterialUnavailable(f"PDF not readable: {error}", code=code, file=file.file_name)
-        self._count = self._pdf.pageCount()
-        gui = QCoreApplication.instance().thread() if QCoreApplication.instance() else None
-        if gui is not None:  # opened on a worker thread that may end; the GUI thread owns the objects
-            self._buffer.moveToThread(gui)
-            self._pdf.moveToThread(gui)
+        self._closed = False
+        try:
+            with PDFIUM:
+                # from memory, not from the path: what is shown is exactly the bytes whose SHA-256 was checked
+                self._pdf = pdfium.PdfDocument(data)
+                self._count = len(self._pdf)
+        except pdfium.PdfiumError as exc:
+            code = "material_encrypted" if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD else "material_damaged"
+            raise MaterialUnavailable(f"PDF not readable: {exc}", code=code, file=file.file_name) from None
+        if self._count < 1:
+            self.close()
+            raise MaterialUnavailable("PDF without pages", code="material_damaged", file=file.file_name)
+        self._sizes: dict[int, QSizeF] = {}
 
     @property
     def page_count(self) -> int:
         return self._count
 
     def page_size(self, page: int) -> QSizeF:
-        points = self._pdf.pagePointSize(page)
-        return QSizeF(points.width() * PX_PER_PT, points.height() * PX_PER_PT)
+        if page not in self._sizes:
+            with PDFIUM:
+                self._check_open()
+                width, height = self._pdf.get_page_size(page)  # points, as displayed (its /Rotate applied)
+            self._sizes[page] = QSizeF(width * PX_PER_PT, height * PX_PER_PT)
+        return self._sizes[page]
 
     def _draw(self, page: int, size: QSize) -> QImage:
-        return self._pdf.render(page, size)
+        with PDFIUM:
+            self._check_open()
+            pdf_page = self._pdf[page]
+            try:
+                width, height = pdf_page.get_size()
+                bitmap = pdf_page.render(scale=size.width() / width, prefer_bgrx=True, may_draw_forms=True)
+                try:
+                    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                                   QImage.Format.Format_RGB32).copy()  # BGRx is RGB32 on little-endian PCs
+                finally:
+                    bitmap.close()
+            except pdfium.PdfiumError:
+                return QImage()  # refused by the caller as a damaged page
+            finally:
+                pdf_page.close()
+        return image
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise MaterialUnavailable("document closed", code="material_closed", file=self.file.file_name)
+
+    def close(self) -> None:
+        """Free PDFium's copy; under the lock, as PDFium must never run on two threads at once."""
+        with PDFIUM:
+            if not self._closed:
+                self._closed = True
+                self._pdf.close()
 
 
 class ImageMaterial(MaterialDocument):

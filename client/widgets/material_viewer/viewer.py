@@ -110,7 +110,8 @@ class MaterialViewer(QWidget):
         file = self.files.files[row]
         self._open_gen += 1
         gen = self._open_gen
-        self.doc, self.shown, self.failure = None, None, None
+        self.release()
+        self.shown, self.failure = None, None
         self._cache.clear()
         self.page, self.rotation, self.fit = 0, 0, True
         self._say(self.tr("正在打开 {0} …").format(file.file_name))
@@ -118,8 +119,15 @@ class MaterialViewer(QWidget):
         self.ops.run(lambda: open_material(file), on_done=lambda doc: self._opened(gen, doc),
                      on_error=lambda e: self._open_failed(gen, e))
 
+    def release(self) -> None:
+        """Let go of the open file; PDFium frees it on a worker (it may be drawing a page of it right now)."""
+        doc, self.doc = self.doc, None
+        if doc is not None:
+            self.ops.run(doc.close)
+
     def _opened(self, gen: int, doc: MaterialDocument) -> None:
         if gen != self._open_gen:
+            self.ops.run(doc.close)
             return  # another file was chosen meanwhile
         self.doc = doc
         self.sig_opened.emit(doc.page_count)
