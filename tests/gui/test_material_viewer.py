@@ -64,6 +64,8 @@ def test_pdf_pages_page_up_down_and_count(qtbot, ops, tmp_path, screenshot):  # 
     assert not viewer.buttons["next"].isEnabled()
     viewer.next_page()  # past the last page: stays
     assert viewer.page == 2
+    bar = viewer.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == 0)  # a new page starts at its top
     screenshot(viewer.window(), "client/viewer-pdf")
 
 
@@ -201,3 +203,34 @@ def test_files_of_the_same_path_are_read_once(tmp_path: Path) -> None:
     doc = open_material(material(path))
     path.write_bytes(b"replaced after the check")
     assert doc.render(1, 0.5, 0).image.width() > 0
+
+
+def test_multi_page_tiff_and_exif_orientation(qtbot, ops, tmp_path):  # noqa: ANN001
+    """Scanners write multi-page TIFF (one page a frame); phones write JPEGs turned by an EXIF tag."""
+    from PIL import Image
+    tiff = tmp_path / "scan.tif"
+    frames = [Image.new("RGB", (300, 400), (200 + n * 20, 200, 200)) for n in range(3)]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:])
+    photo = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90°; shown upright it is 200 wide, 300 high
+    Image.new("RGB", (300, 200), (90, 120, 200)).save(photo, exif=exif)
+    viewer = _viewer(qtbot, ops, [material(tiff, "申请书"), material(photo, "现场照片")])
+    _wait_shown(qtbot, viewer, page=0)
+    assert viewer.doc.page_count == 3 and viewer.page_label.text() == "第 1 / 3 页"
+    viewer.next_page()
+    _wait_shown(qtbot, viewer, page=1)
+    viewer.open_file(1)
+    qtbot.waitUntil(lambda: viewer.shown is not None and viewer.doc.file.file_name == "photo.jpg", timeout=5000)
+    viewer._set_zoom(1.0)
+    upright = _wait_shown(qtbot, viewer, zoom=1.0)
+    assert (upright.image.width(), upright.image.height()) == (200, 300)
+
+
+def test_a_page_too_large_to_draw_is_refused_not_allocated(qtbot, ops, tmp_path):  # noqa: ANN001
+    viewer = _viewer(qtbot, ops, [material(make_image(tmp_path / "big.png", 3000, 2000))])
+    _wait_shown(qtbot, viewer)
+    viewer._set_zoom(4.0)  # 12000 × 8000 pixels
+    assert _refusal(qtbot, viewer) == "material_zoom_too_large"
+    viewer.zoom_out(), viewer.zoom_out()  # still usable: steps back draw again (7680 × 5120)
+    _wait_shown(qtbot, viewer, zoom=pytest.approx(4.0 / 1.25 / 1.25))

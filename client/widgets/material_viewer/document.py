@@ -8,16 +8,16 @@ import hashlib
 import threading
 from dataclasses import dataclass
 
-from client.services.material_files import MaterialFile
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from client.services.material_files import MaterialFile
 from gui.qt import QBuffer, QByteArray, QImage, QImageReader, QIODevice, QSize, QSizeF, Qt, QTransform
 from shared.errors import DomainError
 
 # 1 PDF point is 1/72 inch; at 100 % a page is shown at 96 px per inch, as a word processor shows it
 PX_PER_PT = 96 / 72
-MAX_SIDE = 12000  # refuse to allocate a rendered page larger than this many pixels a side
+MAX_PIXELS = 40_000_000  # a drawn page larger than this (160 MB) is refused, not allocated
 PDF_MAGIC = b"%PDF-"
 PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call at a time, across every open document
 
@@ -84,7 +84,7 @@ class MaterialDocument:
             raise MaterialUnavailable("no such page", code="material_no_page", page=page)
         base = self.page_size(page)
         size = QSize(max(1, round(base.width() * zoom * ratio)), max(1, round(base.height() * zoom * ratio)))
-        if max(size.width(), size.height()) > MAX_SIDE:
+        if size.width() * size.height() > MAX_PIXELS:
             raise MaterialUnavailable("page too large at this zoom", code="material_zoom_too_large")
         with self._lock:
             image = self._draw(page, size)
