@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+# the approver's material viewer: images through QImageReader, turned with QTransform
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSizeF
+from PySide6.QtGui import QImageReader, QTransform
 
 MIN_QT = (6, 6)
 QT_VERSION = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
@@ -42,4 +45,5 @@ __all__ = [
     "Qt", "Signal", "Slot",
     "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QPageLayout", "QPageSize",
     "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit",
+    "QBuffer", "QByteArray", "QIODevice", "QSizeF", "QImageReader", "QTransform",
 ]

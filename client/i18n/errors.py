@@ -49,6 +49,17 @@ _TEXTS = {
     "unknown_notice_kind": "没有这种文书",
     "preview_unavailable": "无法显示预览：本机未安装 pdftoppm（poppler-utils）",
     "timezone_required": "时间须带时区",
+    # issue 15: the approver's material viewer (client/widgets/material_viewer)
+    "material_not_synced": "该文件尚未同步到本机，联网同步后即可查看",
+    "material_missing": "本机找不到该文件（可能已被删除或移动），请重新同步",
+    "material_unreadable": "无法读取该文件（权限或磁盘错误）",
+    "material_changed": "该文件与受理时登记的不一致（SHA-256 校验未通过），可能已被改动，拒绝显示",
+    "material_damaged": "文件已损坏，无法显示",
+    "material_encrypted": "该 PDF 已加密，无法显示",
+    "material_unsupported": "不支持的文件类型：只能查看 PDF 和图片（JPEG、PNG 等）",
+    "material_zoom_too_large": "放大倍数过大，请缩小后再看",
+    "material_no_page": "没有这一页",
+    "material_closed": "文件已关闭，请重新打开",
     # organisation and queue administration (issue 14 parts 1-2)
     "window_number_taken": "本大厅已有该编号的窗口，请换一个窗口号",
     "led_address_taken": "该LED屏地址已分配给本大厅的其他窗口",

@@ -318,12 +318,12 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+46"/>
+        <location filename="../workspaces/approver/workspace.py" line="+48"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -704,27 +704,39 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+29"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+40"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+9"/>
+        <location line="+15"/>
+        <location line="+67"/>
+        <source>未收到材料文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-75"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+15"/>
         <source>办理时限</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>办理过程与意见</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+1"/>
+        <source>材料文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>办理情形：{sit}
 申请人：{name}&#x3000;证件：{ident}
 当前状态：{status}&#x3000;当前环节：{steps}{urgent}</source>
@@ -751,7 +763,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+21"/>
+        <source>材料文件列表读取失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>材料文件：{0} 个</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（{0} 个未同步到本机）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>材料文件 ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>已于 {0} 完成</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1747,6 +1779,70 @@
     <message>
         <location line="+0"/>
         <source>未配置</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MaterialFileTable</name>
+    <message>
+        <location filename="../widgets/material_viewer/file_table.py" line="+24"/>
+        <source>材料</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>大小</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未同步到本机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MaterialViewer</name>
+    <message>
+        <location filename="../widgets/material_viewer/viewer.py" line="+49"/>
+        <source>请选择左侧的材料文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>正在打开 {0} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+170"/>
+        <source>第 {0} / {1} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MaterialViewerDialog</name>
+    <message>
+        <location filename="../widgets/material_viewer/dialog.py" line="+15"/>
+        <source>材料查看 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3556,7 +3652,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+92"/>
+        <location filename="errors.py" line="+102"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,14 +1,18 @@
-"""One case: who applied (masked), the materials, the clocks with their cards, the history with every earlier
-opinion, the supervisions and their replies, and what the user may do now (ActionBox)."""
+"""One case: who applied (masked), the materials with their received files (查看 opens the viewer), the clocks
+with their cards, the history with every earlier opinion, the supervisions and their replies, and what the user
+may do now (ActionBox)."""
 
 from __future__ import annotations
 
 from html import escape
 
 from client.i18n.labels import CARDS, action_text, status_text
-from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout,
-                       QWidget)
+from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTabWidget, QTextBrowser,
+                       QVBoxLayout, QWidget, Signal)
 from client.services.cases import CaseDetail
+from client.services.material_files import MaterialFile, MaterialSource
+from client.widgets.material_viewer import MaterialFileTable, MaterialViewerDialog
+from gui.ops import Ops
 from shared.queue.clock import CHINA_TZ
 from client.widgets.action_box import ActionBox
 from shared.approval.clocks import Clock
@@ -19,9 +23,16 @@ CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "colo
 
 
 class CaseDetailPanel(QScrollArea):
-    def __init__(self, staff_name, catalogue, parent=None) -> None:  # noqa: ANN001 - username → display name
+    sig_files_shown = Signal(list)     # the MaterialFiles listed for the case on screen
+    sig_viewer_opened = Signal(object)  # MaterialViewerDialog
+
+    def __init__(self, staff_name, catalogue, parent=None, *, ops: Ops | None = None,  # noqa: ANN001 - username → display name
+                 materials: MaterialSource | None = None) -> None:
         super().__init__(parent)
         self.staff_name = staff_name
+        self.ops, self.material_source = ops, materials
+        self.case_id: str | None = None
+        self.case_title = ""
         self.items = {c.item_code: c for c in catalogue.choices}
         self.setWidgetResizable(True)
         body = QWidget()
@@ -35,6 +46,8 @@ class CaseDetailPanel(QScrollArea):
         self.clocks.setWordWrap(True)
         self.materials = QLabel("")
         self.materials.setWordWrap(True)
+        self.files_summary = QLabel(self.tr("未收到材料文件"))
+        self.files_summary.setWordWrap(True)
         self.history = QTextBrowser()
         # It scrolls by itself: it takes what is left (at least 96 px) so the actions below stay on screen.
         self.history.setMinimumHeight(96)
@@ -43,17 +56,32 @@ class CaseDetailPanel(QScrollArea):
         info = QGroupBox(self.tr("申请信息"))
         QVBoxLayout(info).addWidget(self.summary)
         info.layout().addWidget(self.materials)
+        info.layout().addWidget(self.files_summary)
+        # the received files: listed from the local cache off the GUI thread, opened in the viewer; a tab
+        # beside the history so the actions stay on a 1366×768 screen, counted in the application's summary
+        self.file_table = MaterialFileTable(view_buttons=True)
+        self.file_table.sig_view.connect(self.open_viewer)
+        self.no_files = QLabel(self.tr("未收到材料文件"))
+        self.no_files.setObjectName("muted")
+        files = QWidget()
+        QVBoxLayout(files).addWidget(self.no_files)
+        files.layout().addWidget(self.file_table)
+        files.layout().addStretch(1)
+        self.file_table.setVisible(False)
         clocks = QGroupBox(self.tr("办理时限"))
         QVBoxLayout(clocks).addWidget(self.clocks)
         top = QHBoxLayout()
         top.addWidget(info, 3)
         top.addWidget(clocks, 2)
-        history = QGroupBox(self.tr("办理过程与意见"))
-        QVBoxLayout(history).addWidget(self.history)
+        self.lower = QTabWidget()
+        self.lower.addTab(self.history, self.tr("办理过程与意见"))
+        self.lower.addTab(files, self.tr("材料文件"))
+        self.lower.setMinimumHeight(130)  # the history's 96 px and the tab bar
+        self.lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addLayout(top)
-        layout.addWidget(history, 1)
+        layout.addWidget(self.lower, 1)
         layout.addWidget(self.actions)
         self.actions.setVisible(False)
 
@@ -62,6 +90,9 @@ class CaseDetailPanel(QScrollArea):
         item = self.items.get(s.item_code)
         situation = next((x.name for x in item.situations if x.code == s.situation_code), "") if item else ""
         self.title.setText(f"{row.get('case_number', s.case_id[:8])}　{item.item_name if item else s.item_code}")
+        if s.case_id != self.case_id:  # after an action the same case comes back: keep its list
+            self.case_id, self.case_title = s.case_id, str(row.get("case_number", s.case_id[:8]))
+            self._load_files(s.case_id)
         steps = "、".join(d.definition.step(x).display_name for x in s.current_steps) or "—"
         self.summary.setText(self.tr(
             "办理情形：{sit}\n申请人：{name}　证件：{ident}\n当前状态：{status}　当前环节：{steps}{urgent}").format(
@@ -82,6 +113,39 @@ class CaseDetailPanel(QScrollArea):
         self.history.setHtml(self._history(d))
         self.actions.setVisible(True)
         self.actions.show_detail(d)
+
+    # -- material files ---------------------------------------------------------------------------------
+    def _load_files(self, case_id: str) -> None:
+        self._show_files(case_id, [])
+        source = self.material_source
+        if source is not None and self.ops is not None:
+            self.ops.run(lambda: source.files(case_id), on_done=lambda files: self._show_files(case_id, files),
+                         on_error=lambda _: self._show_files(case_id, [], failed=True))
+
+    def _show_files(self, case_id: str, files: list[MaterialFile], failed: bool = False) -> None:
+        if case_id != self.case_id:
+            return  # another case was opened meanwhile
+        self.file_table.set_files(files)
+        self.file_table.setVisible(bool(files))
+        self.no_files.setVisible(not files)
+        none = self.tr("材料文件列表读取失败") if failed else self.tr("未收到材料文件")
+        self.no_files.setText(none)
+        waiting = sum(1 for f in files if f.path is None)
+        summary = self.tr("材料文件：{0} 个").format(len(files)) if files else none
+        if waiting:
+            summary += self.tr("（{0} 个未同步到本机）").format(waiting)
+        self.files_summary.setText(summary)
+        self.lower.setTabText(1, self.tr("材料文件 ({0})").format(len(files)))
+        self.sig_files_shown.emit(files)
+
+    def open_viewer(self, row: int) -> MaterialViewerDialog | None:
+        files = self.file_table.files
+        if self.ops is None or not 0 <= row < len(files):
+            return None
+        dialog = MaterialViewerDialog(self.ops, files, self.case_title, row, self.window())
+        dialog.show()
+        self.sig_viewer_opened.emit(dialog)
+        return dialog
 
     def _clock_line(self, name: str, c: Clock) -> str:
         if c.finished_on:

@@ -12,6 +12,7 @@ from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEd
 from client.services.case_actions import build
 from client.services.cases import CaseDetail
 from client.services.context import Services
+from client.services.material_files import MaterialSource
 from client.services.rowsql import RowSql
 from client.services.supervision import step_names
 from client.services.worklist import Filter, Worklist
@@ -29,7 +30,8 @@ class ApproverWorkspace(QWidget):
     sig_stale = Signal(object)         # StaleDialog
     sig_acted = Signal(str)            # case id
 
-    def __init__(self, services: Services, ops: Ops, *, everyone: bool = False, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services: Services, ops: Ops, *, everyone: bool = False,  # noqa: ANN001
+                 materials: MaterialSource | None = None, parent=None) -> None:
         super().__init__(parent)
         self.services, self.ops = services, ops
         cases = services.cases
@@ -63,7 +65,9 @@ class ApproverWorkspace(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _: self.open_case(self.model.case_id(cur.row())))
-        self.detail = CaseDetailPanel(services.reference.staff_name, services.catalogue)
+        # materials: where the case's received files are on this PC (None: the detail says none arrived)
+        self.detail = CaseDetailPanel(services.reference.staff_name, services.catalogue, ops=ops,
+                                      materials=materials)
         self.detail.actions.sig_act.connect(self.act)
         self.message = QLabel("")
         self.message.setWordWrap(True)
