@@ -4,8 +4,6 @@ case's events through shared.approval_notices: the same bytes a counter client r
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
-
 from server.api.approval_cases import hall_of
 from server.api.deps import CurrentUser, DbSession
 from server.api.downloads import content_disposition
@@ -17,11 +15,12 @@ from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase
 from server.approval.store import events_of
 from server.store.audit import audit
-from shared.approval.clocks import statutory_clock
 from shared.approval.state import replay
-from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_of
-from shared.db.models import Hall, ServiceItem, Situation
-from shared.notices import Applicant, Material, NoticeError, NoticeKind, render_notice
+from shared.approval_notices import (
+    DECISION_KINDS, NoticeNotAvailable, case_facts, notice_applicant, notice_data, office_of,
+)
+from shared.db.models import Hall
+from shared.notices import NoticeError, NoticeKind, render_notice
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
@@ -40,24 +39,19 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
     events = events_of(session, case.id)
     state = replay(events)
     definition = load_all(session)[(case.item_code, case.situation_code, case.definition_version)]
-    item = session.scalars(select(ServiceItem).where(ServiceItem.code == case.item_code)).one()
-    situation = session.scalars(select(Situation).where(Situation.code == case.situation_code)).one()
     hall = session.get(Hall, case.hall_id)
-    # The notice goes to the applicant: the template decides whether the number is printed in full.
-    clear_id = reveal_identity(KIND_OF[case.applicant_kind], case.applicant_id_sealed, pii_keys(),
-                               f"case:{case.id}:applicant_id")
+    # A counter notice goes to the applicant: the template decides whether the number is printed in full.
+    # A decision notice prints the masked one, as the approver's workstation does offline (notice_applicant).
     kind_of_id = KIND_OF[case.applicant_kind]
-    company = kind_of_id == USCC
-    applicant = Applicant(case.applicant_name or "（未填写）", resident_id=None if company else clear_id,
-                          uscc=clear_id if company else None)
-    materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
-                      if m.name in state.materials)
+    clear_id = None if notice_kind in DECISION_KINDS else reveal_identity(
+        kind_of_id, case.applicant_id_sealed, pii_keys(), f"case:{case.id}:applicant_id")
+    applicant = notice_applicant(notice_kind, case.applicant_name, kind_of_id == USCC, case.applicant_id_masked,
+                                 clear_id)
     calendar = cache.calendar(session)
-    clock = statutory_clock(state, definition, events[-1].day, calendar)
     settings = settings_of(session, hall)  # the admin's 文书设置, as the hall's counters have them
     office = settings.office(office_of(hall))
-    facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
-                      definition.statutory_limit_days, materials, clock.due if clock else None)
+    facts = case_facts(session, case_id=case.id, case_number=case.case_number, applicant=applicant,
+                       office=office, state=state, definition=definition, events=events, calendar=calendar)
     try:
         template = settings.template_set()[notice_kind.value]
         pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template, seal_png=settings.seal_png)
