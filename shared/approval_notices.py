@@ -43,6 +43,10 @@ SOURCE = {
 # holds the applicant's identity only masked, so every node prints the masked form on them (one rule, here).
 DECISION_KINDS = (NoticeKind.SPECIAL_PROCEDURE, NoticeKind.EXTENSION, NoticeKind.GRANT, NoticeKind.REFUSAL)
 
+# A grant's legal basis when the decision names none (the Grant command carries no basis): Art. 38(1), the
+# rule every grant applies — an application meeting the statutory conditions and standards is granted in writing.
+GRANT_BASIS = "《中华人民共和国行政许可法》第三十八条第一款"
+
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
 VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
 OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields office_settings.json sets
@@ -121,6 +125,7 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
         licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE),
                           None)
         fields["licence"] = Licence(facts.item_name, licence_no)
+        fields["legal_basis"] = p.get("legal_basis") or GRANT_BASIS
     return NoticeData(
         case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
         verification_token=verification_token(facts.case_id, kind, source.event_id),

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from shared.approval.commands import Close, Deliver, IssueLicence, MakeLicence, ServeNotice, Terminate, Withdraw
-from shared.approval.definition import StepAction
+from shared.approval.definition import StepAction, WorkflowDefinition
 from shared.approval.errors import InvalidCommand
 from shared.approval.guards import (
     TERMINATE_ROLES, Context, Draft, acting_step, require_role, require_status, require_text,
@@ -91,10 +91,15 @@ SERVABLE: dict[str, Callable[[CaseState], dt.date | None]] = {
 }
 
 
+def serving_roles(definition: WorkflowDefinition) -> frozenset[str]:
+    """Who records a 送达: any staff role holding a step of the item's workflow."""
+    return frozenset(s.role for s in definition.steps)
+
+
 def serve_notice(state: CaseState, c: ServeNotice, ctx: Context) -> Draft:
-    """送达 recorded by whoever handed it over or sent it (any staff role of the item's workflow); the PDF's
-    SM3 and its SM2 signature travel with it (detached) and must agree."""
-    require_role(c.actor, Action.SERVE_NOTICE, {s.role for s in ctx.definition.steps})
+    """送达 recorded by whoever handed it over or sent it (serving_roles); the PDF's SM3 and its SM2
+    signature travel with it (detached) and must agree."""
+    require_role(c.actor, Action.SERVE_NOTICE, serving_roles(ctx.definition))
     if c.notice not in SERVABLE:
         raise InvalidCommand("unknown_notice_kind", "no such notice", notice=c.notice, allowed=sorted(SERVABLE))
     issued = SERVABLE[c.notice](state)
