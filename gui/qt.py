@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
 # statistics screens: charts, printing and PDF (QtCharts and QtPrintSupport ship with PySide6-Addons/Essentials)
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 
 MIN_QT = (6, 6)
 QT_VERSION = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
@@ -41,5 +41,5 @@ __all__ = [
     "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
     "Qt", "Signal", "Slot",
     "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QPageLayout", "QPageSize",
-    "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit",
+    "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit", "QPrintPreviewDialog",
 ]
