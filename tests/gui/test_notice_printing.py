@@ -32,7 +32,7 @@ def test_a_notice_prints_page_for_page_onto_a_pdf_printer(qapp, tmp_path: Path) 
     from client.services.pdf_pages import page_count, render_pages
     from client.widgets.pdf_print import print_pdf
 
-    correction = _notice("correction", materials=sample_data().materials * 6)  # a two-page notice
+    correction = _notice("correction", corrections=sample_data().corrections * 12)  # a two-page notice
     for name, pdf in (("grant", _notice()), ("correction", correction)):
         out = tmp_path / f"{name}-printed.pdf"
         assert print_pdf(pdf, _pdf_printer(out), dpi=150) == page_count(pdf)
