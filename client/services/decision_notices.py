@@ -48,6 +48,16 @@ class CaseNotice:
         return f"{self.case_number}-{self.kind.value}.pdf"
 
 
+def write_notice(notice: CaseNotice, path: Path) -> Path:
+    """The PDF and its detached signature next to it (`<name>.sig`: SM3 digest, SM2 signature, public key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(notice.pdf)
+    s = notice.signature
+    path.with_name(path.name + ".sig").write_text(
+        f"sm3={s.digest}\nsm2={s.signature}\npublic_key={s.public_key}\n", encoding="ascii")
+    return path
+
+
 class CaseNotices:
     def __init__(self, cases: CaseStore, writer: NoticeWriter, data_dir: Path) -> None:
         self.cases, self.writer = cases, writer
@@ -85,14 +95,9 @@ class CaseNotices:
                             settings.template_set()[kind.value], seal_png=settings.seal_png)
         return CaseNotice(case_id, facts.case_number, kind, pdf, self.signer.sign(pdf))
 
-    def save(self, notice: CaseNotice, path: Path) -> Path:
-        """The PDF and its detached signature next to it (`.sig`: digest, signature, public key)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(notice.pdf)
-        s = notice.signature
-        path.with_name(path.name + ".sig").write_text(
-            f"sm3={s.digest}\nsm2={s.signature}\npublic_key={s.public_key}\n", encoding="ascii")
-        return path
+    def from_file(self, case_id: str, case_number: str, kind: NoticeKind, pdf: bytes) -> CaseNotice:
+        """A notice the counter already wrote (client.services.notices), signed here for printing and 送达."""
+        return CaseNotice(case_id, case_number, kind, pdf, self.signer.sign(pdf))
 
     def serve(self, notice: CaseNotice, role: str, method: str, recipient: str, *, served_on: dt.date | None = None,
               reference: str = "") -> CaseState:
