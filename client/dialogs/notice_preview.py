@@ -171,7 +171,8 @@ class NoticePreviewDialog(QDialog):
 
     def print_preview(self) -> QPrintPreviewDialog:
         """Qt's print preview of the pages already rendered for the screen (no waiting on the GUI thread)."""
-        preview = QPrintPreviewDialog(self.new_printer(), self)
+        self._preview_printer = self.new_printer()  # the dialog keeps only a pointer: Python must own it
+        preview = QPrintPreviewDialog(self._preview_printer, self)
         preview.setWindowTitle(self.tr("打印预览"))
         preview.paintRequested.connect(lambda printer: paint_pages(self.images, printer))
         preview.open()

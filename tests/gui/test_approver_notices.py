@@ -76,3 +76,38 @@ def test_a_grant_shows_its_notice_which_prints_saves_and_is_served(qtbot, world,
     dialog.close()
     qtbot.waitUntil(lambda: [b.text() for b in ws.notice_buttons] == ["受理通知书", "准予行政许可决定书"])
     assert Image.open(SHOTS / "approver-grant-preview.png").size[0] > 500
+
+
+def test_the_counter_prints_its_acceptance_notice_through_the_same_preview(qtbot, world, tmp_path):  # noqa: ANN001, F811
+    from client.services.acceptance import Application
+    from client.services.applicant import PERSON, Applicant
+    from client.widgets.pdf_print import prepare
+    from gui.qt import QPrinter
+    from tests.gui.test_approval_journey import ID
+
+    _, clerk, _ = world
+    window, _, _ = open_window(qtbot, clerk)
+    panel = window.workspace.acceptance
+    choice = next(c for c in clerk.catalogue.choices if c.category == "administrative_licence" and c.situations)
+    situation = choice.situations[0]
+    outcome = clerk.acceptance.accept(Application(choice, situation.code, Applicant(PERSON, "张三", ID, from_card=True),
+                                                  tuple(m for m, _ in situation.materials)))
+    assert outcome.notice is not None
+    panel.outcome = outcome
+    with qtbot.waitSignal(panel.sig_notice, timeout=10000) as shown:
+        panel.show_notice()
+    dialog = shown.args[0]
+    assert dialog.notice.kind.value == "acceptance" and dialog.notice.pdf == outcome.notice.read_bytes()
+    qtbot.waitUntil(lambda: bool(dialog.images), timeout=20000)
+    printer = prepare(QPrinter(QPrinter.PrinterMode.HighResolution), "acceptance")
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "acceptance.pdf"))
+    with qtbot.waitSignal(dialog.sig_printed, timeout=30000) as printed:
+        dialog.print_to(printer)
+    assert printed.args[0] == page_count((tmp_path / "acceptance.pdf").read_bytes()) >= 1
+    preview = dialog.print_preview()  # Qt's own preview of the same pages
+    qtbot.waitExposed(preview)
+    qtbot.wait(200)
+    preview.grab().save(str(SHOTS / "counter-acceptance-print-preview.png"))
+    preview.close()
+    dialog.close()
