@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from server.api.approval_cases import hall_of
-from server.api.deps import CurrentUser, DbSession
+from server.api.deps import AppSettings, CurrentUser, DbSession
 from server.api.downloads import content_disposition
 from server.api.errors import ApiError
 from server.api.notice_settings import settings_of
@@ -13,6 +13,7 @@ from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase
+from server.approval.signing_keys import server_signer
 from server.approval.store import events_of
 from server.store.audit import audit
 from shared.approval.state import replay
@@ -27,7 +28,8 @@ router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
 @router.get("/{case_id}/notices/{kind}", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -> Response:
+def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser,
+               app_settings: AppSettings) -> Response:
     case = session.get(ApprovalCase, case_id)
     if case is None or case.hall_id != hall_of(user):
         raise ApiError(404, "unknown_case", "办件不存在（no such case）", case_id=case_id)
@@ -61,5 +63,9 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
         raise ApiError(422, getattr(exc, "code", "notice_error"), f"文书数据不完整（{exc}）") from None
     audit(session, action="approval.notice", outcome="success", actor=user.username,
           target=f"{case.id}/{kind}")
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": content_disposition(f"{case.case_number}-{kind}.pdf")})
+    # signed SM2 over SM3 with the server's own key (detached: the PDF is the same bytes a workstation makes)
+    signature = server_signer(app_settings.data_dir).sign(pdf)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(f"{case.case_number}-{kind}.pdf"),
+        "X-Notice-SM3": signature.digest, "X-Notice-Signature": signature.signature,
+        "X-Notice-Signer-Key": signature.public_key})

@@ -12,7 +12,8 @@ from client.services.applicant import PERSON, Applicant
 from server.approval.store import state_of
 from shared.approval import commands as cmd
 from shared.approval.lifecycle import Action, CaseStatus
-from shared.crypto.sm2 import verify_notice
+from server.approval.models import NoticeSigningKey
+from shared.crypto.sm2 import NoticeSignature, verify_notice
 from shared.notices import NoticeKind
 from tests.client.support import Offline
 from tests.client.test_rectification_differential import NOW, PASSWORD, Loop, loop  # noqa: F401 - the fixture
@@ -38,6 +39,7 @@ def _accepted_case(loop: Loop):  # noqa: ANN202 - the clerk's workstation and th
 
 def _act(ws, case_id: str, action: Action, **extra):  # noqa: ANN001, ANN003, ANN202
     store = ws.cases
+    refused = len(ws.sync.rejected())
     detail = store.detail(case_id)
     available, role = next((a, r) for a, r in detail.actions if a.action is action)
     kind = {Action.PASS_STEP: cmd.PassStep, Action.START_SPECIAL_PROCEDURE: cmd.StartSpecialProcedure,
@@ -49,7 +51,7 @@ def _act(ws, case_id: str, action: Action, **extra):  # noqa: ANN001, ANN003, AN
                            actor=store.actor(role), device=ws.sync.device_id, at=loop_now(ws), opinion="同意",
                            **extra))
     ws.sync.sync_once()
-    assert ws.sync.rejected() == [], ws.sync.rejected()
+    assert len(ws.sync.rejected()) == refused, ws.sync.rejected()
     return state
 
 
@@ -61,6 +63,10 @@ def _server_pdf(loop: Loop, case_id: str, kind: NoticeKind) -> bytes:
     token = loop.http.post("/api/v1/auth/login", json={"username": "approver", "password": PASSWORD}).json()["token"]
     r = loop.http.get(f"/api/v1/cases/{case_id}/notices/{kind.value}", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200, r.text
+    # the server signs its own copy with its own key (detached, in headers)
+    signed = NoticeSignature(r.headers["X-Notice-SM3"], r.headers["X-Notice-Signature"],
+                             r.headers["X-Notice-Signer-Key"])
+    assert verify_notice(r.content, signed)
     return r.content
 
 
@@ -96,6 +102,16 @@ def test_every_deciding_steps_notice_offline_is_the_servers(loop: Loop) -> None:
         state = state_of(s, case_id)
     assert state.decision_served_on == NOW.date() and state.services[0].method == "direct"
     assert state.status is CaseStatus.DECIDED_GRANTED  # 送达 moves nothing
+    with loop.db.session() as s:
+        key = s.get(NoticeSigningKey, offline[K.GRANT].signature.key_id)
+        assert key.device_id == approver.sync.device_id  # the key now speaks for that workstation only
+
+    # the counter cannot record a 送达 signed with the approver's key
+    clerk.sync.sync_once()
+    clerk.notices.serve(offline[K.GRANT], clerk.notices.serving_role(case_id), "direct", "张三")
+    clerk.sync.sync_once()
+    assert [r.code for r in clerk.sync.rejected()] == ["signing_key_of_another_device"]
+    approver.sync.sync_once()
 
     # a second 送达 recorded offline on what the approver saw, while the counter made the licence: stale
     approver.sync.transport = Offline()
