@@ -73,10 +73,10 @@ class NoticePreviewDialog(QDialog):
 
     def __init__(self, notice: CaseNotice, ops: Ops, *, save_to: Path | None = None,
                  serve: Callable[[dict], object] | None = None, recipient: str = "",
-                 today: dt.date | None = None, parent=None) -> None:  # noqa: ANN001
+                 today: Callable[[], dt.date] | None = None, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.notice, self.ops, self.serve_fn, self.recipient = notice, ops, serve, recipient
-        self.save_to, self.today = save_to, today or dt.date.today()
+        self.save_to, self.today = save_to, today or dt.date.today  # the workstation's clock, asked when used
         self.images: list = []  # QImages at SCREEN_DPI, for the screen and the print preview
         self.setWindowTitle(self.tr("{0} · {1}").format(self.tr(notice.title), notice.case_number))
         self.resize(760, 900)
@@ -196,7 +196,7 @@ class NoticePreviewDialog(QDialog):
         self.sig_saved.emit(str(path))
 
     def ask_service(self) -> ServeDialog:
-        dialog = ServeDialog(self.recipient, self.today, parent=self)
+        dialog = ServeDialog(self.recipient, self.today(), parent=self)
         dialog.accepted.connect(lambda: self.record_service(dialog.values()))
         dialog.open()
         return dialog

@@ -65,14 +65,25 @@ def test_a_grant_shows_its_notice_which_prints_saves_and_is_served(qtbot, world,
     fields = dict(line.split("=", 1) for line in Path(str(saved) + ".sig").read_text().split())
     assert verify_notice(saved.read_bytes(), NoticeSignature(fields["sm3"], fields["sm2"], fields["public_key"]))
 
+    ws.tabs.setCurrentIndex(1)  # 在办: the granted case, now at the counter's steps
+    qtbot.waitUntil(lambda: case_id in ws.model.rows, timeout=5000)
+    assert ws.model.rows[case_id]["_card"] != "red_card"
+    clock.advance(days=21)  # Art. 44's 10 working days have passed: this 送达 is late
     serve = dialog.ask_service()
     qtbot.waitExposed(serve)
+    serve.method.setCurrentIndex(1)  # 邮寄送达: asks for the tracking number
+    serve.reference.setText("EMS1234567890CN")
     serve.grab().save(str(SHOTS / "serve-dialog.png"))
-    serve.reference.setText("")
     with qtbot.waitSignal(dialog.sig_served, timeout=10000):
         serve.accept()
     state = approver.cases.detail(case_id).state
-    assert [s.notice for s in state.services] == ["grant"] and state.decision_served_on == clock.now.date()
+    assert [(s.notice, s.method) for s in state.services] == [("grant", "post")]
+    assert state.decision_served_on == clock.now.date()
+    # late: red in the approver's (and the supervisor's, the same table) list
+    qtbot.waitUntil(lambda: (ws.model.rows.get(case_id) or {}).get("_card") == "red_card", timeout=5000)
+    window.resize(1280, 800)
+    qtbot.wait(100)
+    window.grab().save(str(SHOTS / "approver-late-service-red.png"))
     dialog.close()
     qtbot.waitUntil(lambda: [b.text() for b in ws.notice_buttons] == ["受理通知书", "准予行政许可决定书"])
     assert Image.open(SHOTS / "approver-grant-preview.png").size[0] > 500

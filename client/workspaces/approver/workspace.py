@@ -167,7 +167,7 @@ class ApproverWorkspace(QWidget):
         recipient = self.current.row.get("applicant_name", "") if self.current else ""
         serve = (lambda v: notices.serve(notice, role, **v)) if role else None
         dialog = NoticePreviewDialog(notice, self.ops, save_to=self.services.workstation.data_dir / "notices",
-                                     serve=serve, recipient=recipient, today=cases.today(), parent=self)
+                                     serve=serve, recipient=recipient, today=cases.today, parent=self)
         dialog.sig_served.connect(lambda _: self._acted(notice.case_id))
         dialog.open()
         self.sig_notice.emit(dialog)

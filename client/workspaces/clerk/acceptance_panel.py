@@ -241,7 +241,7 @@ class AcceptancePanel(QWidget):
         dialog = NoticePreviewDialog(notice, self.ops, save_to=self.outcome.notice.parent if self.outcome else None,
                                      serve=lambda v: notices.serve(notice, notices.serving_role(notice.case_id), **v),
                                      recipient=self.form.applicant().name if self.form.applicant() else "",
-                                     today=self.acceptance.cases.today(), parent=self)
+                                     today=self.acceptance.cases.today, parent=self)
         dialog.open()
         self.sig_notice.emit(dialog)
         return dialog
