@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
 # statistics screens: charts, printing and PDF (QtCharts and QtPrintSupport ship with PySide6-Addons/Essentials)
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 # the approver's material viewer: images through QImageReader, turned with QTransform
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSizeF
 from PySide6.QtGui import QImageReader, QTransform
@@ -44,6 +44,6 @@ __all__ = [
     "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
     "Qt", "Signal", "Slot",
     "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QPageLayout", "QPageSize",
-    "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit",
+    "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit", "QPrintPreviewDialog",
     "QBuffer", "QByteArray", "QIODevice", "QSizeF", "QImageReader", "QTransform",
 ]

@@ -14,11 +14,14 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shared.approval.clocks import statutory_clock
 from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import SPECIAL_PROCEDURE_CATEGORIES
 from shared.approval.errors import ApprovalError
 from shared.approval.events import Event
+from shared.approval.definition import WorkflowDefinition
 from shared.approval.lifecycle import Action
+from shared.approval.state import CaseState
 from shared.calendar import WorkCalendar
 from shared.notices import (
     Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure,
@@ -35,6 +38,14 @@ SOURCE = {
     NoticeKind.GRANT: (Action.GRANT,), NoticeKind.REFUSAL: (Action.REFUSE,),
 }
 
+
+# Notices of a deciding step (Art. 45 告知书, 延期, 准予/不予许可决定书): made by the approver's workstation, which
+# holds the applicant's identity only masked, so every node prints the masked form on them (one rule, here).
+DECISION_KINDS = (NoticeKind.SPECIAL_PROCEDURE, NoticeKind.EXTENSION, NoticeKind.GRANT, NoticeKind.REFUSAL)
+
+# A grant's legal basis when the decision names none (the Grant command carries no basis): Art. 38(1), the
+# rule every grant applies — an application meeting the statutory conditions and standards is granted in writing.
+GRANT_BASIS = "《中华人民共和国行政许可法》第三十八条第一款"
 
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
 VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
@@ -114,6 +125,7 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
         licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE),
                           None)
         fields["licence"] = Licence(facts.item_name, licence_no)
+        fields["legal_basis"] = p.get("legal_basis") or GRANT_BASIS
     return NoticeData(
         case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
         verification_token=verification_token(facts.case_id, kind, source.event_id),
@@ -129,3 +141,33 @@ def _accepted_on(accepted: Event | None, source: Event) -> dt.date | None:
         return None
     day = dt.date.fromisoformat(accepted.payload["accepted_on"])
     return day if day <= source.day else None
+
+
+def notice_applicant(kind: NoticeKind, name: str, company: bool, id_masked: str,
+                     clear_id: str | None = None) -> Applicant:
+    """The applicant as a notice of `kind` names them: a counter notice with the identifier the counter typed
+    in (clear: the template decides whether it is printed in full), a decision notice with the masked one
+    the case row carries (DECISION_KINDS)."""
+    name = name or "（未填写）"
+    if kind in DECISION_KINDS or not clear_id:
+        return Applicant(name, uscc_masked=id_masked if company else None,
+                         resident_id_masked=None if company else id_masked)
+    return Applicant(name, resident_id=None if company else clear_id, uscc=clear_id if company else None)
+
+
+def case_facts(session, *, case_id: str, case_number: str, applicant: Applicant, office: Office,  # noqa: ANN001
+               state: CaseState, definition: WorkflowDefinition, events: Sequence[Event],
+               calendar: WorkCalendar) -> CaseFacts:
+    """CaseFacts from the catalogue rows in `session` (shared.db.models: the server's tables or a client's
+    cache, which hold the same rows) and the case's events: the one way the server's notices endpoint and an
+    approver's workstation gather them."""
+    from sqlalchemy import select
+
+    from shared.db.models import ServiceItem, Situation
+    item = session.scalars(select(ServiceItem).where(ServiceItem.code == state.item_code)).one()
+    situation = session.scalars(select(Situation).where(Situation.code == state.situation_code)).one()
+    materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
+                      if m.name in state.materials)
+    clock = statutory_clock(state, definition, events[-1].day, calendar)
+    return CaseFacts(case_id, case_number, applicant, office, item.name, situation.name,
+                     definition.statutory_limit_days, materials, clock.due if clock else None)

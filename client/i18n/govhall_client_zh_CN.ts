@@ -4,13 +4,13 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+39"/>
-        <location line="+70"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+47"/>
+        <location line="+75"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-73"/>
         <source>新建收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -50,7 +50,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+9"/>
+        <source>通知书…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>号票 {0} 收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,7 +90,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>{0}，办件编号 {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -100,7 +105,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+30"/>
         <source>；回执已打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -318,17 +323,17 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+48"/>
+        <location filename="../workspaces/approver/workspace.py" line="+56"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+72"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+69"/>
         <source>已办理，等待同步到服务器</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1828,12 +1833,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>正在打开 {0} …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+170"/>
+        <location line="+177"/>
         <source>第 {0} / {1} 页</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1901,6 +1906,105 @@
     <message>
         <location line="-20"/>
         <source>预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoticePreviewDialog</name>
+    <message>
+        <location filename="../dialogs/notice_preview.py" line="+81"/>
+        <source>{0} · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在生成预览…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>电子签名：SM2/SM3，签名密钥 {0}，文书摘要 {1}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>打印…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+76"/>
+        <source>打印预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-75"/>
+        <source>另存…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>送达…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>预览失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>打印{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>正在打印…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已送打印机，共 {0} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>打印失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>另存文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>未能保存：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已保存：{0}（电子签名另存为 {1}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>送达已记录，等待同步到服务器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>未能记录送达：{0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2978,6 +3082,29 @@
     </message>
 </context>
 <context>
+    <name>ServeDialog</name>
+    <message>
+        <location filename="../dialogs/notice_preview.py" line="-190"/>
+        <source>记录送达</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>送达方式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>受送达人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>送达日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SetPinDialog</name>
     <message>
         <location filename="../dialogs/staff_pin.py" line="+18"/>
@@ -3652,7 +3779,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+102"/>
+        <location filename="errors.py" line="+103"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

@@ -16,6 +16,7 @@ from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
 from client.services.definitions import PublishedDefinitions
+from client.services.decision_notices import CaseNotices
 from client.services.notices import NoticeWriter
 from client.services.offline_accounts import follow_accounts
 from client.services.queue_desk import QueueDesk
@@ -45,6 +46,7 @@ class Services:
     clock: Callable[[], dt.datetime]
     registered: bool
     case_index: CaseIndex
+    notices: CaseNotices | None = None  # a case's notices rendered, signed and served offline
 
 
 def _first_pull(sync: SyncClient, engine: Engine, empty: Reference) -> Reference:
@@ -91,4 +93,5 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
                     workstation.registered,
                     CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},
-                              workstation.data_dir / "case_index.bin"))
+                              workstation.data_dir / "case_index.bin"),
+                    CaseNotices(cases, notices, workstation.data_dir))

@@ -112,6 +112,8 @@ class Worklist:
             if due not in known:
                 known[due] = self.remaining(due, today)
             row["_remaining"], row["_card"] = known[due]
+            if (row.get("clocks") or {}).get("served_late"):
+                row["_card"] = Card.RED.value  # Art. 44: the decision was served after its day
             row["_due"] = due
             row["_item"] = self.index.item_names.get(row.get("item_code", ""), row.get("item_code", ""))
             row["_steps"] = [self.step_names.get(x, x) for x in row.get("current_steps", [])]

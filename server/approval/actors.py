@@ -9,6 +9,7 @@ from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Actor
 from shared.approval.guards import SUPERVISOR_ROLES
 from shared.approval.lifecycle import Action
+from shared.approval.outcome import serving_roles
 from shared.approval.state import CaseState
 
 
@@ -27,4 +28,6 @@ def actor_for(ctx: CommandContext, state: CaseState | None, action: Action | Non
                 return Actor(ctx.device.user, role)
     if action in (Action.URGE, Action.SUPERVISE, Action.MARK_URGENT):
         roles = sorted(SUPERVISOR_ROLES & ctx.device.roles) or roles
+    if action is Action.SERVE_NOTICE:  # 送达 is no step's action: the first of the user's workflow roles
+        roles = sorted(serving_roles(definition) & ctx.device.roles) or roles
     return Actor(ctx.device.user, roles[0])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.approval import cache, command_log, definitions, intake
+from server.approval import cache, command_log, definitions, intake, signing_keys
 from server.approval.case_notices import notify_case_events
 from server.approval.actors import actor_for
 from server.approval.errors import rejected_from
@@ -92,6 +92,8 @@ def make_handler(name: str) -> Handler:
                                      "actor": {"user_id": actor.user_id, "role": actor.role}})
         roles_before = step_roles(state, definition)
         new_state, events = execute(state, command, catalogue, calendar)
+        if short == "serve_notice":  # the signature's key speaks for this workstation only
+            signing_keys.bind_key(session, ctx.device.device_id, command.signer_key, ctx.now)
         if short == "accept":
             case.mismatches = intake.compare_applicant(session, case)
         append(session, events, intake.keys_or_reject())

@@ -119,10 +119,12 @@ def promised_clock(state: CaseState, definition: WorkflowDefinition, today: dt.d
 
 def issue_clock(state: CaseState, definition: WorkflowDefinition, today: dt.date, calendar: WorkCalendar,
                 margin: int = DEFAULT_MARGIN) -> Clock | None:
-    """Art. 44: the licence is issued within 10 working days of the decision to grant."""
+    """Art. 44: within 10 working days of the decision to grant, the licence is issued *and served* (颁发、送达):
+    the clock runs until the decision is served (its notice, or the licence handed over or posted), not until
+    发证, so a late 送达 is red."""
     if state.decision != "granted" or not definition.issues_licence or state.decided_on is None:
         return None
-    return run_clock("issue", state.decided_on, ISSUE_DAYS, (), state.issued_on or state.ended_on,
+    return run_clock("issue", state.decided_on, ISSUE_DAYS, (), state.decision_served_on or state.ended_on,
                      today, calendar, margin)
 
 

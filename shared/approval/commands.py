@@ -155,6 +155,19 @@ class Deliver(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ServeNotice(Command):
+    """送达: a written notice of the case (its NoticeKind value) was served on someone, on a day, one way."""
+    notice: str                   # acceptance / correction / refusal_of_acceptance / special_procedure / extension / grant / refusal
+    method: str                   # direct (直接送达) / post (邮寄送达) / electronic (电子送达) / public (公告送达)
+    recipient: str                # to whom (clear: kept out of the payload, sealed with the event)
+    served_on: str = ""           # ISO day it was served; empty: the command's day
+    reference: str = ""           # post: tracking number; electronic: the address; public: where it was posted
+    digest: str = ""              # SM3 of the PDF bytes served (shared.crypto.sm2)
+    signature: str = ""           # the detached SM2 signature of those bytes
+    signer_key: str = ""          # the signer's public key (SubjectPublicKeyInfo DER, hex)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Withdraw(Command):
     reason: str                   # the applicant's written request
 

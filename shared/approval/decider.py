@@ -40,6 +40,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.IssueLicence: outcome.issue_licence,
     cmd.Close: outcome.close,
     cmd.Deliver: outcome.deliver,
+    cmd.ServeNotice: outcome.serve_notice,
     cmd.Withdraw: outcome.withdraw,
     cmd.Terminate: outcome.terminate,
     cmd.Urge: supervision.urge,
@@ -77,7 +78,7 @@ def decide(state: CaseState | None, command: cmd.Command, definitions: Definitio
             raise InvalidCommand("wrong_case", "the command is for another case", case_id=command.case_id)
         if isinstance(command, cmd.Receive):
             raise ActionNotAllowed("receive", "the case already exists", code="case_exists")
-        if state.status in TERMINAL:
+        if state.status in TERMINAL and not isinstance(command, cmd.ServeNotice):
             raise ActionNotAllowed(type(command).__name__, f"the case is {state.status.value}",
                                    code="case_finished", status=state.status.value)
         if state.last_at is not None and local_day(command.at) < local_day(state.last_at):

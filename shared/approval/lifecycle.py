@@ -48,6 +48,7 @@ class Action(str, Enum):
     ISSUE_LICENCE = "issue_licence"
     CLOSE = "close"
     DELIVER = "deliver"
+    SERVE_NOTICE = "serve_notice"
     WITHDRAW = "withdraw"
     TERMINATE = "terminate"
     URGE = "urge"
@@ -90,6 +91,8 @@ TRANSITIONS: dict[Action, dict[CaseStatus | None, frozenset[CaseStatus]]] = {
     Action.DELIVER: {S.CLOSED: frozenset({S.DELIVERED})},
     Action.WITHDRAW: {s: frozenset({S.WITHDRAWN}) for s in BEFORE_DECISION},
     Action.TERMINATE: {s: frozenset({S.TERMINATED}) for s in BEFORE_DECISION},
+    # 送达 of a notice: any status, even a finished case (a 不予受理决定书 is served after the case ended).
+    Action.SERVE_NOTICE: {s: frozenset({s}) for s in S},
     # Annotations: recorded on the case, never move it.
     Action.URGE: {s: frozenset({s}) for s in OPEN},
     Action.SUPERVISE: {s: frozenset({s}) for s in OPEN},

@@ -47,6 +47,13 @@ MESSAGES: dict[str, str] = {
     "receiver_name_required": "请填写领取人姓名",
     "bad_receiver_id": "领取人身份证号码不正确",
     "bad_tracking_no": "邮寄单号不正确",
+    "unknown_notice_kind": "没有这种文书",
+    "notice_not_available": "办件尚无可送达的该类文书",
+    "bad_service_method": "送达方式只能是直接送达、邮寄送达、电子送达或公告送达",
+    "recipient_required": "请填写受送达人",
+    "reference_required": "电子送达请填写送达地址，公告送达请填写公告载体",
+    "bad_served_on": "送达日期须在文书作出之日至今天之间",
+    "bad_notice_signature": "文书的电子签名与文书内容不符",
     "bad_delivery_method": "送达方式不正确",
     # urging and supervision
     "message_required": "请填写内容",

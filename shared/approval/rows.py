@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from shared.approval.clocks import Card
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.state import CaseState
 from shared.approval.views import CaseView, view_case
@@ -27,12 +28,14 @@ def _day(value: dt.date | None) -> str | None:
 def clocks_summary(view: CaseView) -> dict:
     """`stopped` is the statutory clock's own: Art. 45 procedures (and `stops` steps, and corrections where the
     definition says so) stop it in shared.approval.clocks, so the status is not asked a second time."""
-    statutory, promised = view.statutory, view.promised
+    statutory, promised, issue = view.statutory, view.promised, view.issue
+    late = bool(issue and issue.finished_on and issue.card is Card.RED)  # the decision served after Art. 44's day
     return {"statutory_due": _day(statutory.due) if statutory else None,
             "remaining_working_days": statutory.remaining if statutory else None,
             "promised_due": _day(promised.due) if promised else None,
             "stopped": bool(statutory and statutory.stopped),
-            "provisional": view.provisional, "card": view.card.value, "as_of": view.today.isoformat()}
+            "provisional": view.provisional, "card": view.card.value, "as_of": view.today.isoformat(),
+            "issue_due": _day(issue.due) if issue else None, "served_late": late}
 
 
 def step_roles(state: CaseState, definition: WorkflowDefinition) -> list[str]:

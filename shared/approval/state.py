@@ -73,6 +73,15 @@ class Urging:
 
 
 @dataclass(frozen=True)
+class Service:
+    """送达 of one notice (the payload of a serve_notice event)."""
+    seq: int
+    notice: str
+    method: str
+    served_on: dt.date
+
+
+@dataclass(frozen=True)
 class CaseState:
     case_id: str
     version: int
@@ -101,6 +110,7 @@ class CaseState:
     issued_on: dt.date | None = None
     closed_on: dt.date | None = None
     delivered_on: dt.date | None = None
+    services: tuple[Service, ...] = ()
     ended_on: dt.date | None = None      # not accepted, withdrawn or terminated
     urgent: bool = False
     urgings: tuple[Urging, ...] = ()
@@ -115,6 +125,16 @@ class CaseState:
     @property
     def open_supervisions(self) -> tuple[Supervision, ...]:
         return tuple(s for s in self.supervisions if s.is_open)
+
+    def served_on(self, notice: str) -> dt.date | None:
+        """The first day the notice was served, if it was."""
+        return min((x.served_on for x in self.services if x.notice == notice), default=None)
+
+    @property
+    def decision_served_on(self) -> dt.date | None:
+        """送达 of the decision (Art. 44): its notice served, or the licence handed over or posted (出件)."""
+        days = [d for d in (self.served_on("grant"), self.served_on("refusal"), self.delivered_on) if d]
+        return min(days, default=None)
 
     def opinions_before(self, seq: int | None = None) -> tuple[Opinion, ...]:
         """The opinions of earlier steps that travel with the case (all of them when seq is None)."""
@@ -221,6 +241,8 @@ _SPECIFIC = {
     Action.ISSUE_LICENCE: lambda s, e: replace(s, issued_on=e.day),
     Action.CLOSE: lambda s, e: replace(s, closed_on=e.day),
     Action.DELIVER: lambda s, e: replace(s, delivered_on=e.day),
+    Action.SERVE_NOTICE: lambda s, e: replace(s, services=s.services + (Service(
+        e.seq, e.payload["notice"], e.payload["method"], dt.date.fromisoformat(e.payload["served_on"])),)),
     Action.REJECT_APPLICATION: _ended,
     Action.WITHDRAW: _ended,
     Action.TERMINATE: _ended,

@@ -47,6 +47,10 @@ class Applicant:
     resident_id: str | None = None  # a person's 居民身份证号码
     uscc: str | None = None         # an organisation's 统一社会信用代码
     phone: str | None = None
+    # Only the masked identifier (as the case row carries it) where the clear one is not held: an approver's
+    # workstation. Printed as it is, whatever the template says.
+    resident_id_masked: str | None = None
+    uscc_masked: str | None = None
     address: str | None = None
 
 

@@ -51,9 +51,10 @@ def notice_values(data: NoticeData, *, show_full_identifiers: bool = False) -> d
         "applicant_name": a.name.strip(),
         "applicant_phone": _personal(a.phone, mask_phone, show_full_identifiers),
         "applicant_address": a.address,
-        "applicant_uscc": a.uscc.strip().upper() if a.uscc else None,  # an organisation's code is public
+        # an organisation's code is public
+        "applicant_uscc": a.uscc.strip().upper() if a.uscc else (a.uscc_masked or None),
         "applicant_id": _personal(a.resident_id and a.resident_id.strip().upper(), mask_resident_id,
-                                  show_full_identifiers),
+                                  show_full_identifiers) or a.resident_id_masked or None,
         "item_name": data.item_name,
         "sub_item_name": data.sub_item_name,
         "situation_name": data.situation_name,

@@ -169,6 +169,18 @@ class DeliverArgs(CommandArgs):
     tracking_no: str = Field(default="", max_length=40)
 
 
+class ServeNoticeArgs(CommandArgs):
+    """送达 of a written notice; the clear recipient is sealed with the event (payload: masked)."""
+    notice: str = Field(max_length=40)
+    method: str = Field(max_length=20)
+    recipient: str = Field(max_length=200)
+    served_on: str = Field(default="", max_length=10)
+    reference: str = Field(default="", max_length=200)
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str = Field(pattern=r"^[0-9a-f]{16,400}$")
+    signer_key: str = Field(pattern=r"^[0-9a-f]{32,400}$")
+
+
 class MessageArgs(CommandArgs):
     """`approval.urge`."""
     message: Text
@@ -207,6 +219,7 @@ COMMANDS: dict[str, type[CommandArgs]] = {
     "approval.issue_licence": CommandArgs,
     "approval.close": CommandArgs,
     "approval.deliver": DeliverArgs,
+    "approval.serve_notice": ServeNoticeArgs,
     "approval.withdraw": WithdrawArgs,
     "approval.terminate": ReasonArgs,
     "approval.urge": MessageArgs,
@@ -235,6 +248,8 @@ class ClocksSummary(Response):
     stopped: bool = False
     provisional: bool = False                 # a deadline falls in a year whose holidays are not published
     card: Card = "green"                      # worst of the statutory, promised and issue clocks
+    issue_due: dt.date | None = None          # Art. 44: the decision served (送达) by this day
+    served_late: bool = False                 # the decision was served after issue_due: shown red in lists
     as_of: dt.date                            # the day the summary was worked out
 
 

@@ -116,11 +116,17 @@ def test_finished_clocks_stop_counting_and_keep_their_verdict() -> None:
 
 
 def test_art44_licence_issue_clock_runs_10_working_days_from_the_grant() -> None:
+    # Art. 44 says 颁发、送达: since 送达 is recorded, the clock runs to the decision's service (the licence
+    # handed over at 出件 here), no longer to 发证 (tests/approval/test_serve_notice.py: served notices).
     drv = Driver().granted(D(2026, 6, 1))
     c = issue_clock(drv.state, drv.definition, D(2026, 6, 1), CALENDAR)
     assert (c.budget, c.due) == (10, D(2026, 6, 15))
     drv.do(cmd.MakeLicence, "licence_officer", D(2026, 6, 12), licence_no="TS1")
-    drv.do(cmd.IssueLicence, "licence_officer", D(2026, 6, 16))
+    drv.do(cmd.IssueLicence, "licence_officer", D(2026, 6, 15))
+    running = issue_clock(drv.state, drv.definition, D(2026, 6, 15), CALENDAR)
+    assert (running.finished_on, running.card) == (None, Card.YELLOW)
+    drv.do(cmd.Close, "clerk", D(2026, 6, 15))
+    drv.do(cmd.Deliver, "clerk", D(2026, 6, 16), method="post", tracking_no="EMS1234567890CN")
     done = issue_clock(drv.state, drv.definition, D(2026, 7, 1), CALENDAR)
     assert (done.finished_on, done.card) == (D(2026, 6, 16), Card.RED)
 

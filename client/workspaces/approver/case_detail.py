@@ -17,7 +17,7 @@ from shared.queue.clock import CHINA_TZ
 from client.widgets.action_box import ActionBox
 from shared.approval.clocks import Clock
 
-CLOCK_NAMES = {"statutory": "法定时限", "promised": "承诺时限", "issue": "发证时限"}
+CLOCK_NAMES = {"statutory": "法定时限", "promised": "承诺时限", "issue": "颁发送达时限"}  # Art. 44: to 送达
 CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "color:#8a5a00;font-weight:bold",
               "green": "color:#2e7d32"}
 

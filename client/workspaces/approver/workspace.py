@@ -3,12 +3,14 @@ table, and the case detail with its actions. After an action only that case's ro
 
 from __future__ import annotations
 
+from client.dialogs.notice_preview import NoticePreviewDialog
 from client.dialogs.stale import StaleDialog
+from client.services.decision_notices import TITLES, CaseNotice
 from client.i18n.labels import approval_error
 from client.models.case_table import CaseTableModel
 from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
-                       QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
+from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+                    QTableView, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.case_actions import build
 from client.services.cases import CaseDetail
 from client.services.context import Services
@@ -19,8 +21,13 @@ from client.services.worklist import Filter, Worklist
 from client.widgets.calendar_banner import CalendarBanner
 from client.workspaces.approver.case_detail import CaseDetailPanel
 from shared.approval.errors import StaleCommand
+from shared.approval.lifecycle import Action
 from shared.errors import DomainError
+from shared.notices import NoticeKind
 
+# A deciding step's notice, shown as soon as the step is recorded (the approver prints or serves it).
+NOTICE_OF = {Action.GRANT: NoticeKind.GRANT, Action.REFUSE: NoticeKind.REFUSAL,
+             Action.START_SPECIAL_PROCEDURE: NoticeKind.SPECIAL_PROCEDURE, Action.EXTEND: NoticeKind.EXTENSION}
 TABS = (("todo", "待办"), ("doing", "在办"), ("done", "已办"), ("near_due", "即将超期"), ("overdue", "超期"))
 
 
@@ -29,6 +36,7 @@ class ApproverWorkspace(QWidget):
     sig_detail_shown = Signal(object)  # CaseDetail
     sig_stale = Signal(object)         # StaleDialog
     sig_acted = Signal(str)            # case id
+    sig_notice = Signal(object)        # NoticePreviewDialog
 
     def __init__(self, services: Services, ops: Ops, *, everyone: bool = False,  # noqa: ANN001
                  materials: MaterialSource | None = None, parent=None) -> None:
@@ -71,6 +79,8 @@ class ApproverWorkspace(QWidget):
         self.detail.actions.sig_act.connect(self.act)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.notice_bar = QHBoxLayout()  # one button per notice the case has (文书)
+        self.notice_buttons: list[QPushButton] = []
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -88,6 +98,7 @@ class ApproverWorkspace(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
+        right_layout.addLayout(self.notice_bar)
         right_layout.addWidget(self.message)
         self.split = QSplitter()
         self.split.addWidget(left)
@@ -124,13 +135,47 @@ class ApproverWorkspace(QWidget):
     # -- one case ----------------------------------------------------------------------------------------
     def open_case(self, case_id: str | None) -> None:
         if case_id:
-            self.ops.run(lambda: self.services.cases.detail(case_id), on_done=self._show,
-                         on_error=lambda e: self._error(e))
+            notices = self.services.notices
+            def load():  # noqa: ANN202
+                return self.services.cases.detail(case_id), notices.available(case_id) if notices else ()
+            self.ops.run(load, on_done=lambda found: self._show(*found), on_error=lambda e: self._error(e))
 
-    def _show(self, detail: CaseDetail) -> None:
+    def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = ()) -> None:
         self.current = detail
         self.detail.show_detail(detail)
+        self._notice_buttons(kinds)
         self.sig_detail_shown.emit(detail)
+
+    # -- notices (文书): preview, print, save, 送达 -------------------------------------------------------------
+    def _notice_buttons(self, kinds: tuple[NoticeKind, ...]) -> None:
+        for b in self.notice_buttons:
+            self.notice_bar.removeWidget(b)
+            b.deleteLater()
+        self.notice_buttons = []
+        for kind in kinds:
+            button = QPushButton(self.tr(TITLES[kind]))
+            button.clicked.connect(lambda _=False, k=kind: self.open_notice(k))
+            self.notice_bar.addWidget(button)
+            self.notice_buttons.append(button)
+
+    def open_notice(self, kind: NoticeKind, case_id: str | None = None) -> None:
+        notices = self.services.notices
+        case_id = case_id or (self.current.state.case_id if self.current else None)
+        if notices is None or case_id is None:
+            return
+        self.ops.run(lambda: notices.render(case_id, kind), on_done=self._preview, on_error=self._error)
+
+    def _preview(self, notice: CaseNotice) -> NoticePreviewDialog:
+        notices, cases = self.services.notices, self.services.cases
+        role = notices.serving_role(notice.case_id) if notices else None
+        recipient = self.current.row.get("applicant_name", "") if self.current else ""
+        serve = (lambda v: notices.serve(notice, role, **v)) if role else None
+        dialog = NoticePreviewDialog(notice, self.ops, save_to=self.services.workstation.data_dir / "notices",
+                                     serve=serve, recipient=recipient, today=cases.today, parent=self)
+        dialog.sig_served.connect(lambda _: self._acted(notice.case_id))
+        dialog.open()
+        self.sig_notice.emit(dialog)
+        return dialog
 
     def act(self, available, role: str, opinion: str, fields: dict) -> None:  # noqa: ANN001
         detail = self.current
@@ -141,7 +186,12 @@ class ApproverWorkspace(QWidget):
             state = store.act(build(store, detail, available, role, opinion, fields))
             self.worklist.index.update([detail.state.case_id])
             return state
-        self.ops.write(run, on_done=lambda _: self._acted(detail.state.case_id), on_error=self._error)
+        kind = NOTICE_OF.get(available.action)
+        def done(_) -> None:  # noqa: ANN001
+            self._acted(detail.state.case_id)
+            if kind is not None:  # the step's notice, at once
+                self.open_notice(kind, detail.state.case_id)
+        self.ops.write(run, on_done=done, on_error=self._error)
 
     def _acted(self, case_id: str) -> None:
         self.message.setText(self.tr("已办理，等待同步到服务器"))

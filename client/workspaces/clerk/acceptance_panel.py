@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from client.dialogs.correction import CorrectionDialog
+from client.dialogs.notice_preview import NoticePreviewDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
 from client.i18n.labels import WARNINGS, approval_error, notice_problem
@@ -16,6 +17,8 @@ from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
 from client.services.capture import DocumentCamera
 from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
+from client.services.decision_notices import CaseNotice, CaseNotices
+from client.services.notices import KINDS
 from client.services.printing import ReceiptPrinter
 from client.widgets.applicant_form import ApplicantForm
 from client.widgets.item_picker import ItemPicker
@@ -28,10 +31,15 @@ class AcceptancePanel(QWidget):
     sig_outcome = Signal(object)   # Outcome
     sig_printed = Signal(bool, str)  # printed?, detail
 
+    sig_notice = Signal(object)    # NoticePreviewDialog
+
     def __init__(self, acceptance: AcceptanceService, catalogue: CatalogueIndex, printer: ReceiptPrinter,
-                 ops: Ops, parent=None, camera: DocumentCamera | None = None) -> None:  # noqa: ANN001
+                 ops: Ops, parent=None, camera: DocumentCamera | None = None,  # noqa: ANN001
+                 notices: CaseNotices | None = None) -> None:
         super().__init__(parent)
         self.acceptance, self.printer, self.ops, self.camera = acceptance, printer, ops, camera
+        self.notices = notices  # signs the written notice for printing and records its 送达
+        self.outcome: Outcome | None = None
         self.choice: CatalogueChoice | None = None
         self.situation: SituationChoice | None = None
         self.ticket, self.ticket_id = "", None
@@ -80,8 +88,13 @@ class AcceptancePanel(QWidget):
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_button = QPushButton(self.tr("通知书…"))  # preview, print on the office printer, 送达
+        self.notice_button.setMinimumHeight(40)
+        self.notice_button.setEnabled(False)
+        self.notice_button.clicked.connect(self.show_notice)
         actions = QHBoxLayout()
         actions.addWidget(self.result, 1)
+        actions.addWidget(self.notice_button)
         for b in (self.reject_button, self.correct_button, self.accept_button):
             actions.addWidget(b)
 
@@ -196,6 +209,8 @@ class AcceptancePanel(QWidget):
 
     def _saved(self, outcome: Outcome, app: Application) -> None:
         self.saved = True
+        self.outcome = outcome
+        self.notice_button.setEnabled(outcome.notice is not None and self.notices is not None)
         self.form.show_saved(app.applicant)
         kind = {"accepted": "已受理", "correction": "已出具补正告知", "rejected": "已出具不予受理决定"}[outcome.receipt.kind]
         text = self.tr("{0}，办件编号 {1}").format(self.tr(kind), outcome.case_no)
@@ -210,6 +225,26 @@ class AcceptancePanel(QWidget):
         self.sig_outcome.emit(outcome)
         self.ops.run(lambda: self.printer.print(outcome.receipt), on_done=self._printed,
                      on_error=self._print_failed)
+
+    # -- the written notice (受理通知书 / 补正材料通知书 / 不予受理决定书) -------------------------------------------
+    def show_notice(self) -> None:
+        outcome, notices = self.outcome, self.notices
+        if outcome is None or outcome.notice is None or notices is None:
+            return
+        kind = KINDS[outcome.receipt.kind]
+        path = outcome.notice
+        self.ops.run(lambda: notices.from_file(outcome.case_id, outcome.case_no, kind, path.read_bytes()),
+                     on_done=self._notice_ready, on_error=self._failed)
+
+    def _notice_ready(self, notice: CaseNotice) -> NoticePreviewDialog:
+        notices = self.notices
+        dialog = NoticePreviewDialog(notice, self.ops, save_to=self.outcome.notice.parent if self.outcome else None,
+                                     serve=lambda v: notices.serve(notice, notices.serving_role(notice.case_id), **v),
+                                     recipient=self.form.applicant().name if self.form.applicant() else "",
+                                     today=self.acceptance.cases.today, parent=self)
+        dialog.open()
+        self.sig_notice.emit(dialog)
+        return dialog
 
     def _printed(self, size: int) -> None:
         self.result.setText(self.result.text() + self.tr("；回执已打印"))
