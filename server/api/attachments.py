@@ -37,6 +37,13 @@ def store_of(request: Request) -> AttachmentStore:
     return state.attachment_store
 
 
+def running_of(request: Request) -> service.RunningDigests:
+    state = request.app.state
+    if getattr(state, "attachment_digests", None) is None:
+        state.attachment_digests = service.RunningDigests()
+    return state.attachment_digests
+
+
 @contextmanager
 def _unit(request: Request, authorization: str | None, staff: str | None, *, read_only: bool = False
           ) -> Iterator[tuple]:
@@ -65,11 +72,17 @@ async def put_chunk(attachment_id: AttachmentId, index: int, request: Request, a
     data = await request.body()  # at most the app's body limit
 
     def work() -> tuple[UploadStatus, int, int]:
+        refused = None
         with _unit(request, authorization, x_staff_token) as (session, ctx):
-            status, cursor = service.put_chunk(session, store_of(request), pii_keys(request), ctx,
-                                               attachment_id.lower(), index, data, x_chunk_sha256,
-                                               request.app.state.clock())
+            try:
+                status, cursor = service.put_chunk(session, store_of(request), pii_keys(request), ctx,
+                                                   attachment_id.lower(), index, data, x_chunk_sha256,
+                                                   request.app.state.clock(), running_of(request))
+            except service.WholeFileRefused as exc:
+                refused = exc  # the dropped chunks are committed: the upload starts over
             hall = ctx.hall_id
+        if refused is not None:
+            raise ApiError(refused.status, refused.code, refused.message, **refused.details)
         return status, cursor, hall
 
     status, cursor, hall = await run_in_threadpool(work)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Iterator
 
 from sqlalchemy import select
@@ -26,10 +27,41 @@ from shared.protocol.attachments import TABLE, UploadStart, UploadStatus
 ALLOWED_KINDS = frozenset({"workstation"})
 
 
+class RunningDigests:
+    """The whole-file SHA-256 of uploads arriving in order, kept in memory, so the last chunk need not read and
+    open every stored chunk again; an upload out of order (a resume, another worker process) falls back to that."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._open: dict[str, tuple[int, object]] = {}
+        self._lock = threading.Lock()
+        self.limit = limit
+
+    def feed(self, attachment_id: str, index: int, data: bytes) -> None:
+        with self._lock:
+            at, digest = self._open.pop(attachment_id, (0, None))
+            if index == 0:
+                at, digest = 0, hashlib.sha256()
+            if digest is None or at != index:
+                return  # out of order: forgotten
+            digest.update(data)
+            while self._open and len(self._open) >= self.limit:
+                self._open.pop(next(iter(self._open)))
+            self._open[attachment_id] = (index + 1, digest)
+
+    def finish(self, attachment_id: str, chunks: int) -> str | None:
+        with self._lock:
+            at, digest = self._open.pop(attachment_id, (0, None))
+        return digest.hexdigest() if digest is not None and at == chunks else None
+
+
 class AttachmentError(DomainError):
     def __init__(self, status: int, code: str, message: str, **details) -> None:  # noqa: ANN003
         super().__init__(message, code=code, **details)
         self.status = status
+
+
+class WholeFileRefused(AttachmentError):
+    """Raised after the file's chunks were dropped: the caller commits that, then answers with the refusal."""
 
 
 def check_device(ctx: DeviceContext) -> None:
@@ -100,7 +132,7 @@ def begin(session: Session, ctx: DeviceContext, attachment_id: str, body: Upload
 
 def put_chunk(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: DeviceContext,
               attachment_id: str, index: int, data: bytes, claimed: str | None,
-              now: dt.datetime) -> tuple[UploadStatus, int]:
+              now: dt.datetime, running: RunningDigests | None = None) -> tuple[UploadStatus, int]:
     """Store one chunk (sealed). Returns the status and the hall's new cursor when the file became complete."""
     check_device(ctx)
     row = attachment_of_hall(session, ctx, attachment_id)
@@ -120,17 +152,22 @@ def put_chunk(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: 
     store.put(_object(row.id, index), seal_chunk(data, keys, _place(row.id), index))
     session.add(AttachmentChunk(attachment_id=row.id, index=index, size=len(data), sha256=actual))
     session.flush()
+    if running is not None:
+        running.feed(row.id, index, data)
     status = _status(session, row)
     if len(status.have) < row.chunks:
         return status, 0
-    whole = hashlib.sha256()
-    for chunk in _chunks(store, keys, row):
-        whole.update(chunk)
-    if whole.hexdigest() != row.sha256:  # every chunk matched its own sum but the file is not the declared one
+    whole = running.finish(row.id, row.chunks) if running is not None else None
+    if whole is None:
+        digest = hashlib.sha256()
+        for chunk in _chunks(store, keys, row):
+            digest.update(chunk)
+        whole = digest.hexdigest()
+    if whole != row.sha256:  # every chunk matched its own sum but the file is not the declared one
         for i in range(row.chunks):
             store.delete(_object(row.id, i))
         session.query(AttachmentChunk).filter(AttachmentChunk.attachment_id == row.id).delete()
-        raise AttachmentError(422, rules.FILE_DIGEST, "文件整体校验失败，需重新上传（file SHA-256 mismatch）")
+        raise WholeFileRefused(422, rules.FILE_DIGEST, "文件整体校验失败，需重新上传（file SHA-256 mismatch）")
     row.state, row.completed_at = "complete", now
     cursor = changes.publish(session, row.hall_id, f"hall:{row.hall_id}", TABLE, row.id, published_row(row), now=now)
     return _status(session, row), cursor

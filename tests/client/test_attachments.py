@@ -206,8 +206,10 @@ def test_an_interrupted_upload_resumes_from_the_chunks_the_server_holds(hall: Ha
     first_pass = hall.net.chunk_bytes
     assert first_pass == 2 * rules.CHUNK_BYTES
 
-    # The client restarts (new objects over the same cache and folder) and the network is back.
+    # The client restarts (new objects over the same cache and folder), so does the server (its in-memory
+    # running digest is gone: the whole file is checked from the stored chunks), and the network is back.
     hall.net.down, hall.net.cut_after = False, None
+    hall.http.app.state.attachment_digests = None
     folder = AttachmentFolder(counter.acceptance.attachments_dir,
                               cache_key(counter.engine, counter.acceptance.attachments_dir))
     AttachmentTransfer(counter.sync, folder).upload_pending()
@@ -265,6 +267,17 @@ def test_a_tampered_chunk_is_refused_and_the_chunks_held_are_kept(hall: Hall) ->
     assert again["have"] == [0] and again["state"] == "uploading"  # the good chunk is kept
     out = put(9, chunks[0], hashlib.sha256(chunks[0]).hexdigest())
     assert out["status"] == 422 and out["error"]["code"] == rules.CHUNK_RANGE
+
+    # Every chunk matching its own sum but the whole not the declared file: refused, its chunks dropped.
+    other = data[:16] + os.urandom(len(data) - 16)
+    other_id, _ = _begun(hall, pdf, case_id, headers)
+    parts = [other[i:i + rules.CHUNK_BYTES] for i in range(0, len(other), rules.CHUNK_BYTES)]
+    answers = [hall.http.put(f"{API}/{other_id}/chunks/{i}", content=part,
+                             headers={**headers, CHUNK_DIGEST_HEADER: hashlib.sha256(part).hexdigest()})
+               for i, part in enumerate(parts)]
+    assert answers[-1].status_code == 422 and answers[-1].json()["error"]["code"] == rules.FILE_DIGEST
+    assert hall.http.put(f"{API}/{other_id}", json=_begun(hall, pdf, case_id, headers)[1],
+                         headers=headers).json()["have"] == []
 
     # Through the client: a chunk damaged on the way is refused and sent again; the file completes intact.
     hall.net.damage_next = 1
