@@ -113,8 +113,8 @@ def begin(session: Session, ctx: DeviceContext, attachment_id: str, body: Upload
     try:
         rules.check(body.size, next(iter(rules.MIMES[body.mime])) if body.mime in rules.MIMES else b"")
     except rules.AttachmentRefused as exc:
-        raise AttachmentError(413 if exc.code == rules.TOO_LARGE else 415, exc.code, exc.message,
-                              **exc.details) from None
+        status = {rules.TOO_LARGE: 413, rules.TYPE_NOT_ALLOWED: 415}.get(exc.code, 422)
+        raise AttachmentError(status, exc.code, exc.message, **exc.details) from None
     case = _case_of_hall(session, ctx, body.case_id)
     declared = session.scalars(select(ApprovalMaterial.id).where(ApprovalMaterial.case_id == case.id,
                                                                  ApprovalMaterial.sha256 == body.sha256)).first()
