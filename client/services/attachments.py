@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,23 +163,25 @@ class AttachmentTransfer:
         if reply.status != 200:
             return self._refused(row, reply)
         status = UploadStatus.model_validate(reply.body)
-        have = set(status.have)
-        for index in range(status.chunks):
-            if status.state == "complete":
-                break
-            if index in have:
-                continue
-            data = sealed.read_chunk(index)
-            for attempt in range(CHUNK_RETRIES + 1):
-                self._count(row["id"], len(data))
-                reply = self.sync.call("PUT", f"{PATH}/{row['id']}/chunks/{index}", content=data,
-                                       headers={CHUNK_DIGEST_HEADER: hashlib.sha256(data).hexdigest(),
-                                                "Content-Type": "application/octet-stream"}, timeout=60)
-                if reply.error_code != rules.CHUNK_DIGEST or attempt == CHUNK_RETRIES:
-                    break
-            if reply.status != 200:
-                return self._refused(row, reply)
-            status = UploadStatus.model_validate(reply.body)
+        missing = [i for i in range(status.chunks) if i not in set(status.have)]
+        if status.state == "complete":
+            missing = []
+        # The next chunk is opened (SM4) while the current one is on the wire.
+        with ThreadPoolExecutor(1, thread_name_prefix="attachment-read") as reader:
+            ahead = reader.submit(sealed.read_chunk, missing[0]) if missing else None
+            for n, index in enumerate(missing):
+                data = ahead.result()
+                ahead = reader.submit(sealed.read_chunk, missing[n + 1]) if n + 1 < len(missing) else None
+                for attempt in range(CHUNK_RETRIES + 1):
+                    self._count(row["id"], len(data))
+                    reply = self.sync.call("PUT", f"{PATH}/{row['id']}/chunks/{index}", content=data,
+                                           headers={CHUNK_DIGEST_HEADER: hashlib.sha256(data).hexdigest(),
+                                                    "Content-Type": "application/octet-stream"}, timeout=60)
+                    if reply.error_code != rules.CHUNK_DIGEST or attempt == CHUNK_RETRIES:
+                        break
+                if reply.status != 200:
+                    return self._refused(row, reply)
+                status = UploadStatus.model_validate(reply.body)
         if status.state == "complete":
             self._settle(row["id"], "done", None)
             return 1
