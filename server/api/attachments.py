@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path as PathParam, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.errors import ApiError
@@ -54,6 +55,8 @@ def _unit(request: Request, authorization: str | None, staff: str | None, *, rea
             yield session, ctx
     except (SyncError, service.AttachmentError) as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    except (OperationalError, IntegrityError):  # a busy database, or the same chunk stored by a twin request
+        raise ApiError(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）") from None
 
 
 @router.put("/{attachment_id}", response_model=UploadStatus)
