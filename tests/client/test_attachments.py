@@ -177,9 +177,18 @@ def test_an_offline_scan_goes_up_after_reconnection_and_opens_on_the_approvers_p
         data = path.read_bytes()
         assert clear[1000:1064] not in data and clear[:9] not in data and b"PNG" not in data[:16]
 
+    # The approver's workstation: its background thread fetches the files once a sync has pulled their rows.
     approver = hall.workstation("approver", "approver")
-    approver.sync.sync_once()
-    approver.attachment_sync.run_once()
+    approver.attachment_sync.interval = 30  # far too slow to explain it: the pull wakes it
+    approver.attachment_sync.start()
+    try:
+        approver.sync.sync_once()
+        for _ in range(300):
+            if sum(r["state"] == "done" for r in rows(approver)) == 2:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        approver.attachment_sync.stop()
     hall.net.down = True  # the approver opens them offline
     files = approver.attachments.files(case_id)
     assert [(f.file_name, f.mime, f.size) for f in files] == [("申请书.pdf", "application/pdf", pdf.stat().st_size),
