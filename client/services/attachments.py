@@ -118,7 +118,11 @@ def record_uploads(conn: Connection, case_id: str, prepared: Iterable[Prepared])
     prepared = list(prepared)
     if not prepared:
         return
-    command_id = conn.scalar(select(outbox.c.command_id).order_by(outbox.c.seq.desc()).limit(1))
+    # the command just queued in this transaction for this case (the 收件): the files wait for its answer
+    recent = conn.execute(select(outbox.c.command_id, outbox.c.args).order_by(outbox.c.seq.desc()).limit(5)).all()
+    command_id = next((c for c, args in recent if isinstance(args, dict) and args.get("case_id") == case_id), None)
+    if command_id is None:
+        raise RuntimeError(f"no queued command for case {case_id}: record_uploads runs in its 收件's transaction")
     conn.execute(table.insert(), [
         {"id": p.id, "case_id": case_id, "command_id": command_id, "direction": "up", "ordinal": i,
          "material": p.material, "file_name": p.file_name, "mime": p.mime, "size": p.size, "sha256": p.sha256,
