@@ -110,17 +110,27 @@ class Hall:
         return [p for p in (self.tmp / "server-data" / "attachments").rglob("*") if p.is_file()]
 
 
-@pytest.fixture
-def hall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def _served(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202
     for name, value in TEST_KEYS.items():
         monkeypatch.setenv(name, value)
-    shutil.copy(template_db(), tmp_path / "server.sqlite3")
-    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path / "server-data"), database=db,
                      clock=lambda: NOW.astimezone(dt.timezone.utc))
     with TestClient(app) as http:
         yield Hall(tmp_path, http, db)
+
+
+@pytest.fixture
+def hall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    shutil.copy(template_db(), tmp_path / "server.sqlite3")
+    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    yield from _served(db, tmp_path, monkeypatch)
     db.dispose()
+
+
+@pytest.fixture
+def any_hall(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """The same on each server backend (SQLite, and PostgreSQL with the pg mark)."""
+    yield from _served(database, tmp_path, monkeypatch)
 
 
 def scan(folder: Path, name: str, size: int, head: bytes = b"%PDF-1.7\n") -> Path:
@@ -154,7 +164,8 @@ def rows(s: Services) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(attachment_table.select().order_by(attachment_table.c.ordinal))]
 
 
-def test_an_offline_scan_goes_up_after_reconnection_and_opens_on_the_approvers_pc(hall: Hall) -> None:
+def test_an_offline_scan_goes_up_after_reconnection_and_opens_on_the_approvers_pc(any_hall: Hall) -> None:
+    hall = any_hall
     counter = hall.workstation("clerk", "counter", window=1)
     pdf = scan(hall.tmp / "scanner", "申请书.pdf", 3 * rules.CHUNK_BYTES + 1234)
     png = scan(hall.tmp / "scanner", "身份证.png", 40_000, b"\x89PNG\r\n\x1a\n")
