@@ -18,6 +18,7 @@ from server.api import (
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
+from server.attachments import domain as attachments_domain
 from server.core.audit_key import audit_key
 from server.core import log_privacy
 from server.core.settings import Settings
@@ -36,7 +37,8 @@ from server.sync.registry import Registry
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
-DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN)
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN,
+           attachments_domain.DOMAIN)
 
 
 def default_registry() -> Registry:

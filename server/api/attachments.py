@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path as PathParam, Request
@@ -17,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.attachments import service
-from server.attachments.storage import AttachmentStore, FileStore
+from server.attachments.storage import AttachmentStore, store_for
 from server.sync import devices
 from server.sync.devices import DeviceContext
 from server.sync.errors import SyncError
@@ -31,11 +30,7 @@ StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
 
 
 def store_of(request: Request) -> AttachmentStore:
-    """The app's store (tests may set app.state.attachment_store); by default files under <data_dir>/attachments."""
-    state = request.app.state
-    if getattr(state, "attachment_store", None) is None:
-        state.attachment_store = FileStore(Path(state.settings.data_dir) / "attachments")
-    return state.attachment_store
+    return store_for(request.app.state)
 
 
 def running_of(request: Request) -> service.RunningDigests:

@@ -47,3 +47,10 @@ class FileStore:
 
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
+
+
+def store_for(state) -> AttachmentStore:  # noqa: ANN001
+    """The app's store (tests may set app.state.attachment_store); by default files under <data_dir>/attachments."""
+    if getattr(state, "attachment_store", None) is None:
+        state.attachment_store = FileStore(Path(state.settings.data_dir) / "attachments")
+    return state.attachment_store

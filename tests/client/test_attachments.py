@@ -398,3 +398,28 @@ def test_small_commands_keep_flowing_while_a_big_scan_uploads(hall: Hall) -> Non
         deadline.wait(0.05)
     counter.attachment_sync.stop()
     assert rows(counter)[0]["state"] == "done"
+
+
+def test_an_upload_left_unfinished_past_the_offline_limit_is_dropped(hall: Hall) -> None:
+    from server.attachments import domain
+    counter = hall.workstation("clerk", "counter", window=1)
+    pdf = scan(hall.tmp / "scanner", "a.pdf", 2 * rules.CHUNK_BYTES + 5)
+    accept_offline(hall, counter, (pdf,))
+    counter.sync.sync_once()
+    hall.net.cut_after = 1
+    with pytest.raises(TransportError):
+        counter.attachment_sync.run_once()
+    assert len(hall.stored()) == 1
+    scheduler = hall.http.app.state.scheduler
+    assert domain.JOB in scheduler.jobs
+    later = NOW.astimezone(dt.timezone.utc) + domain.KEEP_UNFINISHED
+    assert scheduler.run_due(later - dt.timedelta(hours=1)).get(domain.JOB) == 0  # within the limit: kept
+    scheduler.jobs[domain.JOB].last_run = None
+    assert scheduler.run_due(later + dt.timedelta(hours=1)).get(domain.JOB) == 1
+    assert hall.stored() == []
+    # the counter, back after all that time, starts the file over and completes it
+    hall.net.down, hall.net.cut_after = False, None
+    counter.attachment_sync.run_once()
+    assert rows(counter)[0]["state"] == "done" and len(hall.stored()) == 3
+    assert hall.http.get(f"{API}/{rows(counter)[0]['id']}/content",
+                         headers=_device(hall, "workstation")).content == pdf.read_bytes()
