@@ -224,6 +224,7 @@ def bench_keypad(b, work: Path, clock, samples: int) -> tuple[list[float], list[
         devices.stop()
         if loop is not None:
             loop.stop()
+            services.attachment_sync.stop()  # started with the loop by open_main
         pad_host.stop()
         board.stop()
     return shown, announced

@@ -67,6 +67,8 @@ def open_main(services, ops: Ops, type_size=None, devices=None):  # noqa: ANN001
     if services.registered:
         loop = SyncLoop(services.sync)
         loop.start()
+        if services.attachment_sync is not None:  # uploads and downloads of case files, beside the loop
+            services.attachment_sync.start()
     return window, devices, loop
 
 
@@ -133,6 +135,10 @@ class ClientApp:
     def shutdown(self) -> None:
         if self.loop is not None:
             self.loop.stop(2)
+        services = getattr(self.window, "services", None)
+        if services is not None and services.attachment_sync is not None:
+            services.attachment_sync.stop(2)
+            services.attachments.close()  # the clear copies opened for viewing go
         if self.devices is not None:
             self.devices.stop()
         self.ops.wait(3000)

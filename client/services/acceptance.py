@@ -4,14 +4,13 @@ shared.approval commands through CaseStore — and describe the receipt to print
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from client.services.applicant import Applicant
+from client.services.attachments import AttachmentFolder, Prepared, cache_key, record_uploads
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueChoice
 from client.services.notices import NoticeWriter
@@ -65,6 +64,7 @@ class AcceptanceService:
         self.cases, self.hall_name, self.clerk_name = cases, hall_name, clerk_name
         self.notices = notices
         self.attachments_dir = attachments_dir
+        self.attachments = AttachmentFolder(attachments_dir, cache_key(cases.sync.engine, attachments_dir))
         self.sync = cases.sync
 
     def track_numbers(self) -> None:
@@ -96,7 +96,8 @@ class AcceptanceService:
     # -- steps -------------------------------------------------------------------------------------------
     def _receive(self, app: Application) -> tuple[str, str, bool, CaseState]:
         case_id = str(uuid.uuid4())
-        files = self._store_files(case_id, app)
+        prepared = self._store_files(case_id, app)  # a refused file (type, size) stops here, before the case
+        files = [p.wire() for p in prepared]
         year = self.cases.today().year
         with self.sync.engine.begin() as conn:  # the number and the receipt of materials in one transaction
             issued = self.sync.leases.issue(conn, CASE_SERIES, PREFIX, series_day(year))
@@ -116,24 +117,19 @@ class AcceptanceService:
                       "applicant_id": app.applicant.identifier, "applicant_phone": app.applicant.phone,
                       "files": files, "ticket_id": app.ticket_id, "sub_item_code": app.choice.sub_item_code}
             state = self.cases.act(receive, case_fields=fields, wire_extras=extras, conn=conn)
+            record_uploads(conn, case_id, prepared)  # they go up once the server has accepted this 收件
         return case_id, case_no, issued.kind != "live", state
 
     def _common(self, state: CaseState | None, case_id: str, role: str) -> dict:
         return {"command_id": str(uuid.uuid4()), "case_id": case_id, "base": self.cases.base(state),
                 "actor": self.cases.actor(role), "device": self.sync.device_id, "at": self.cases.clock()}
 
-    def _store_files(self, case_id: str, app: Application) -> list[dict]:
-        """Copies of the attached files under the data folder; the command lists them with their SHA-256."""
-        files = []
-        for material, paths in app.attachments.items():
-            for path in map(Path, paths):
-                target = self.attachments_dir / case_id / path.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                digest = hashlib.sha256(target.read_bytes()).hexdigest()
-                files.append({"material": material, "file_name": path.name[:200], "sha256": digest,
-                              "size": target.stat().st_size})
-        return files
+    def _store_files(self, case_id: str, app: Application) -> list[Prepared]:
+        """Sealed copies of the attached files under the data folder (the scanner's own files are left as they
+        are); the command lists them with their SHA-256. AttachmentRefused names a file of the wrong type or
+        size."""
+        return [self.attachments.seal_source(case_id, material, path)
+                for material, paths in app.attachments.items() for path in map(Path, paths)]
 
     def _outcome(self, app: Application, case_id: str, case_no: str, offline: bool, state: CaseState, kind: str,
                  lines: list[str]) -> Outcome:

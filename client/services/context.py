@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from client.services.acceptance import AcceptanceService
+from client.services.attachments import (AttachmentFolder, AttachmentSync, AttachmentTransfer, CaseAttachments,
+                                         cache_key)
 from client.services.auth import StaffSession, offline_stores
 from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
@@ -22,6 +24,7 @@ from client.services.offline_accounts import follow_accounts
 from client.services.queue_desk import QueueDesk
 from client.services.reference import PublishedCalendar, Reference, load_reference
 from client.services.workstation import Workstation
+from shared.approval.lifecycle import TERMINAL_NAMES
 from shared.calendar import WorkCalendar
 from shared.notices.settings import TABLE as NOTICE_SETTINGS
 from shared.sync.client import SyncClient
@@ -47,6 +50,9 @@ class Services:
     registered: bool
     case_index: CaseIndex
     notices: CaseNotices | None = None  # a case's notices rendered, signed and served offline
+    # The case files on this PC (the approver's MaterialSource) and the thread that moves them (open_main starts it)
+    attachments: CaseAttachments | None = None
+    attachment_sync: AttachmentSync | None = None
 
 
 def _first_pull(sync: SyncClient, engine: Engine, empty: Reference) -> Reference:
@@ -90,8 +96,15 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
             if window and "clerk" in session.roles else None)
     if "clerk" in session.roles:
         acceptance.track_numbers()
+    index = CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},
+                      workstation.data_dir / "case_index.bin")
+    folder = AttachmentFolder(acceptance.attachments_dir, cache_key(engine, acceptance.attachments_dir))
+    roles = frozenset(session.roles)
+
+    def work_list() -> set[str]:  # the files of the cases at this user's steps are kept here, to open offline
+        return {e.pk for e in index.entries() if e.status not in TERMINAL_NAMES and not roles.isdisjoint(e.roles)}
+
+    transfer = AttachmentTransfer(sync, folder, wanted=work_list)
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
-                    workstation.registered,
-                    CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},
-                              workstation.data_dir / "case_index.bin"),
-                    CaseNotices(cases, notices, workstation.data_dir))
+                    workstation.registered, index, CaseNotices(cases, notices, workstation.data_dir),
+                    CaseAttachments(engine, folder), AttachmentSync(transfer))

@@ -34,7 +34,9 @@ class MaterialsChecklist(QTableWidget):
         self.files: dict[str, list[str]] = {}
         self.can_capture = False  # a document camera is configured: each row offers 拍照
         self._cells: dict[str, QPushButton] = {}  # material → its 预览 button (shows the file count)
-        self.pick_files = lambda: QFileDialog.getOpenFileNames(self, self.tr("选择附件"))[0]
+        # the types the server takes (shared.attachments.rules); the content is checked again at acceptance
+        self.pick_files = lambda: QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "",
+                                                               self.tr("扫描件或照片 (*.pdf *.jpg *.jpeg *.png)"))[0]
 
     def load(self, situation: SituationChoice | None) -> None:
         self.materials = list(situation.materials) if situation else []

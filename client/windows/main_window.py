@@ -30,7 +30,7 @@ def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultW
         from client.workspaces.supervisor.workspace import SupervisorWorkspace
         return SupervisorWorkspace(services, ops, faults=faults)
     from client.workspaces.approver.workspace import ApproverWorkspace
-    return ApproverWorkspace(services, ops, materials=None)  # the attachment store's MaterialSource comes here
+    return ApproverWorkspace(services, ops, materials=services.attachments)
 
 
 class MainWindow(QMainWindow):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-CASE_TABLES = frozenset({"approval_case", "approval_event", "approval_definition"})
+CASE_TABLES = frozenset({"approval_case", "approval_event", "approval_definition", "case_attachment"})
 STAFF_TABLES = frozenset({"staff_user", "staff_role"})
 NOTICE_TABLES = frozenset({"notice_settings"})  # what counters print notices with (seal image included)
 PERSON_KEYS = frozenset({"person_key", "token_key", "masked_id"})

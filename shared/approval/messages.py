@@ -93,6 +93,16 @@ MESSAGES: dict[str, str] = {
     "decryption_failed": "个人信息无法解密",
     "key_unavailable": "缺少个人信息加密密钥",
     "key_id_invalid": "个人信息加密密钥编号有误（只能用字母、数字、-、_）",
+    # attachments (shared.attachments.rules): refused at the counter before the case is made, or by the server
+    "attachment_too_large": "材料文件过大（单个文件不超过 50 MB）",
+    "attachment_empty": "材料文件为空",
+    "attachment_type_not_allowed": "材料文件只接受 PDF、JPEG、PNG 格式",
+    "attachment_chunk_digest_mismatch": "材料文件传输中损坏，正在重新发送",
+    "attachment_digest_mismatch": "材料文件校验失败，需重新上传",
+    "attachment_not_declared": "收件时未登记此材料文件",
+    "attachment_conflict": "材料文件编号冲突",
+    "attachment_not_found": "材料文件不存在",
+    "attachment_incomplete": "材料文件尚未上传完整",
     "approval_error": "审批操作失败",
 }
 

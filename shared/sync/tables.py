@@ -80,4 +80,26 @@ leases = Table(
     Column("next", Integer),  # next number to issue from the block
 )
 
-CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease")
+# Case attachments on this PC: the counter's files waiting to go up (after the 收件 command that declared them
+# is accepted) and the approver's downloaded copies. The bytes are sealed files under the data folder
+# (shared.attachments.sealed_file); the upload never waits in the outbox, so small commands keep flowing.
+attachments = Table(
+    "sync_attachment", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False, index=True),
+    Column("command_id", String(36)),  # the outbox command that declared it (uploads wait for its answer)
+    Column("direction", String(4), nullable=False),  # up / down
+    Column("ordinal", Integer, nullable=False, default=0),
+    Column("material", String(200), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("mime", String(40), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("state", String(10), nullable=False, index=True),  # waiting / done / refused / abandoned
+    Column("code", String(60)),
+    Column("sent_bytes", BigInteger, nullable=False, default=0),  # chunk bytes put on the wire (resume figures)
+    Column("local", String(200)),  # the sealed copy under the attachments folder, once it is here
+)
+
+CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease",
+                      "sync_attachment")

@@ -134,6 +134,11 @@ MATRIX = {
     "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/roles": "admin",
     "GET /api/v1/sync/staff/{user_id}/photo": "device",
+    # case attachments: workstations of the case's hall only (the matrix's device, a dispenser, gets
+    # device_kind_not_allowed past the access check; tests/client/test_attachments.py)
+    "PUT /api/v1/sync/attachments/{attachment_id}": "device",
+    "PUT /api/v1/sync/attachments/{attachment_id}/chunks/{index}": "device",
+    "GET /api/v1/sync/attachments/{attachment_id}/content": "device",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
@@ -151,7 +156,10 @@ def _bodies(device_id: str, hall_id: int) -> dict[str, dict]:
     return {"/api/v1/sync/push": {"device": device_id, "protocol_version": 1, "commands": [probe]},
             "/api/v1/sync/lease": {"device": device_id, "protocol_version": 1},
             "/api/v1/sync/card-match": {"id_number": "11010519491231002X"},
-            "/api/v1/auth/pin": {"password": PASSWORD, "pin": "246813"}}
+            "/api/v1/auth/pin": {"password": PASSWORD, "pin": "246813"},
+            "/api/v1/sync/attachments/{attachment_id}": {
+                "case_id": str(uuid.uuid4()), "material": "申请书", "file_name": "a.pdf", "mime": "application/pdf",
+                "size": 10, "sha256": "0" * 64, "chunk_bytes": 512 * 1024}}
 
 
 def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
@@ -182,7 +190,8 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "user_id": target, "device_id": target_device, "code": "x", "day": "2026-11-02", "year": "2027",
               "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
               "situation": "y",
-              "version": "1", "floor_id": floor}
+              "version": "1", "floor_id": floor,
+              "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0"}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

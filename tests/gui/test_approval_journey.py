@@ -67,7 +67,7 @@ def test_case_flows_from_todo_through_every_step_to_delivery(qtbot, world, scree
     qtbot.waitUntil(lambda: ws.tabs.tabText(0) == "待办 (1)")
     _select_first(qtbot, ws)
     qtbot.waitUntil(lambda: ws.model.rows.get(case_id) is not None)
-    assert ws.detail.files_summary.text() == "未收到材料文件"  # no attachment store wired to the window yet
+    assert ws.detail.files_summary.text() == "未收到材料文件"  # the case came with no files
     shoot(qtbot, screenshot, window, "approver-todo")
     for action in ("pass_step", "pass_step", "grant"):  # 审查, 审核, 决定: the approver's step roles
         _act(qtbot, ws, action)

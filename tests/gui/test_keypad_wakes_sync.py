@@ -62,4 +62,5 @@ def test_a_keypad_call_is_pushed_at_once(qtbot, server_url, sqlite_database, tmp
         ops.wait()
         devices.stop()
         loop.stop()
+        services.attachment_sync.stop()  # started with the loop by open_main
         pad_host.stop()

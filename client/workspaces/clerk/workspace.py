@@ -45,7 +45,7 @@ class ClerkWorkspace(QWidget):
             note.setMaximumWidth(300)
             split.addWidget(note)
         # The clerk's own steps (补正材料, 办结, 送达) come through the same worklists as the approvers'.
-        self.cases = ApproverWorkspace(services, ops)
+        self.cases = ApproverWorkspace(services, ops, materials=services.attachments)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.acceptance, self.tr("收件受理"))
         self.tabs.addTab(self.cases, self.tr("办件（待办 / 已办）"))

@@ -25,7 +25,7 @@ class SupervisorWorkspace(QWidget):
     def __init__(self, services: Services, ops: Ops, parent=None, faults: FaultWatch | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
-        self.cases = ApproverWorkspace(services, ops, everyone=True)
+        self.cases = ApproverWorkspace(services, ops, everyone=True, materials=services.attachments)
         self.cases.tabs.setCurrentIndex(4)  # 超期 first: what a supervisor looks at
         self.cases.sig_acted.connect(lambda _: self.refresh())
         self.board = SupervisionBoard(RowSql(services.engine), self.cases.worklist)
