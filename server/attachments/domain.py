@@ -16,7 +16,7 @@ from server.domain import Domain
 from server.scheduler import Scheduler
 from server.sync.registry import Registry
 
-JOB = "attachment_stale_uploads"
+JOB = "attachments.stale_uploads"  # "<domain>.<job>" like every job
 EVERY = dt.timedelta(hours=1)
 KEEP_UNFINISHED = dt.timedelta(days=30)
 

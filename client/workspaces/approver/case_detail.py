@@ -49,8 +49,9 @@ class CaseDetailPanel(QScrollArea):
         self.files_summary = QLabel(self.tr("未收到材料文件"))
         self.files_summary.setWordWrap(True)
         self.history = QTextBrowser()
-        # It scrolls by itself: it takes what is left (at least 96 px) so the actions below stay on screen.
-        self.history.setMinimumHeight(96)
+        # It scrolls by itself: it takes what is left (at least 64 px, two entries) so the actions below stay on a
+        # 1366×768 screen with the notice buttons under the detail.
+        self.history.setMinimumHeight(64)
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.actions = ActionBox()
         info = QGroupBox(self.tr("申请信息"))
@@ -76,7 +77,7 @@ class CaseDetailPanel(QScrollArea):
         self.lower = QTabWidget()
         self.lower.addTab(self.history, self.tr("办理过程与意见"))
         self.lower.addTab(files, self.tr("材料文件"))
-        self.lower.setMinimumHeight(130)  # the history's 96 px and the tab bar
+        self.lower.setMinimumHeight(98)  # the history's 64 px and the tab bar
         self.lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
