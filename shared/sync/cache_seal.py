@@ -234,16 +234,20 @@ def _needs_sealing(backup: Path) -> bool:
     """A backup with sync tables whose sealing stages are not both recorded (read without writing to it)."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"sync_meta", "sync_confirmed", "sync_pending", OUTBOX} <= tables:
-            return False  # from before sync (reference data only): no applicant's data in it
-        done = dict(conn.execute("SELECT key, value FROM sync_meta WHERE key IN (?, ?)",
-                                 (SEALED_META, OUTBOX_SEALED_META)).fetchall())
-        return not (done.get(SEALED_META) == "1" and done.get(OUTBOX_SEALED_META) == "1")
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"sync_meta", "sync_confirmed", "sync_pending", OUTBOX} <= tables:
+                return False  # from before sync (reference data only): no applicant's data in it
+            done = dict(conn.execute("SELECT key, value FROM sync_meta WHERE key IN (?, ?)",
+                                     (SEALED_META, OUTBOX_SEALED_META)).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # not a database (damaged, truncated): not ours to repair; the cache opens
+        log.warning("cache backup %s cannot be read (%s): left as it is", backup.name, exc)
+        return False
+    return not (done.get(SEALED_META) == "1" and done.get(OUTBOX_SEALED_META) == "1")
 
 
 def seal_backups(engine: Engine, cache: Path) -> list[Path]:
@@ -263,6 +267,7 @@ def seal_backups(engine: Engine, cache: Path) -> list[Path]:
     if not verified(engine):
         log.warning("cache %s is not verified sealed: its backups are left as they are", cache.name)
         return []
+    done = []
     for backup in waiting:
         copy = make_engine(f"sqlite:///{backup}")  # 0600; secure_delete: replaced values are zeroed
         try:
@@ -274,7 +279,11 @@ def seal_backups(engine: Engine, cache: Path) -> list[Path]:
             finally:
                 raw.close()
             erase_wal(copy)
+        except Exception:  # noqa: BLE001 - a backup that cannot be sealed (disk full) must not stop the cache
+            log.exception("cache backup %s could not be sealed; tried again at the next start", backup.name)
+            continue
         finally:
             copy.dispose()
+        done.append(backup)
         log.info("sealed the personal data of cache backup %s", backup.name)
-    return waiting
+    return done

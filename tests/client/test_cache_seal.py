@@ -271,3 +271,13 @@ def test_backups_wait_while_the_cache_still_holds_clear_values(tmp_path: Path) -
     engine = open_cache(path)
     assert not cache_seal.verified(engine) and cache_seal.seal_backups(engine, path) == []
     engine.dispose()
+
+
+def test_a_damaged_backup_does_not_stop_the_cache_opening(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    open_cache(path).dispose()
+    damaged = path.with_name(path.name + ".before-0003_client_case_indexes.bak")
+    damaged.write_bytes(b"not a database at all" * 100)
+    engine = open_cache(path)
+    assert cache_seal.seal_backups(engine, path) == [] and damaged.read_bytes().startswith(b"not a database")
+    engine.dispose()
