@@ -121,7 +121,8 @@ class ClientApp:
         from client.windows.screen_lock import IdleLock
         from client.windows.token_guard import TokenGuard
         session = self.session
-        self.idle_lock = IdleLock(self.window, session, lambda password: self.auth.unlock(session, password))
+        self.idle_lock = IdleLock(self.window, session, lambda password: self.auth.unlock(session, password),
+                                  ops=self.ops)
         # A token the server refuses (idle too long, ended) locks the screen; unlocking signs in again.
         # (An unregistered PC — an admin's before the hall exists — has no sync loop to wake.)
         wake = self.loop.wake if self.loop is not None else (lambda: None)

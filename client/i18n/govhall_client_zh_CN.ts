@@ -3056,7 +3056,7 @@
 <context>
     <name>ScreenLock</name>
     <message>
-        <location filename="../windows/screen_lock.py" line="+62"/>
+        <location filename="../windows/screen_lock.py" line="+71"/>
         <source>屏幕已锁定</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3083,6 +3083,16 @@
     <message>
         <location line="+3"/>
         <source>退出登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>正在验证密码…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>无法验证密码，请重试或退出登录</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

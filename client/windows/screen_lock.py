@@ -1,19 +1,26 @@
 """The idle screen lock (等保: 登录超时锁定). After `minutes` without keyboard or mouse input the main window is
 covered by a lock that only the signed-in member's password lifts — checked against the workstation's stored
 verifier, so it works offline too; five wrong tries lock it for a while, as an offline login would. Signing
-out from the lock ends the program (the next person signs in afresh)."""
+out from the lock ends the program (the next person signs in afresh).
+
+The check runs off the GUI thread (gui.ops): it hashes the password (PBKDF2, deliberately slow), reads and
+writes the verifier file and, after a refused token, may hand the sync client a sign-in; meanwhile the lock
+stays painted and answers, its password field and button disabled so one check runs at a time."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from client.i18n.errors import error_text
 from client.services.auth import StaffSession
+from gui.ops import Ops
 from gui.qt import (QApplication, QDialog, QEvent, QLabel, QLineEdit, QObject, QPushButton, Qt, QTimer,
                     QVBoxLayout, QWidget, Signal)
 from shared.errors import DomainError
 
+log = logging.getLogger(__name__)
 INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                 QEvent.Type.TouchBegin}
 
@@ -56,9 +63,11 @@ class ScreenLock(QDialog):
     sig_unlocked = Signal()
     sig_sign_out = Signal()
 
-    def __init__(self, session: StaffSession, unlock: Callable[[str], None], parent=None) -> None:  # noqa: ANN001
+    def __init__(self, session: StaffSession, unlock: Callable[[str], None], ops: Ops,
+                 parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.session, self.unlock = session, unlock
+        self.session, self.unlock, self.ops = session, unlock, ops
+        self.checking = False
         self.setWindowTitle(self.tr("屏幕已锁定"))
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
         self.setModal(True)
@@ -84,16 +93,35 @@ class ScreenLock(QDialog):
             layout.addWidget(widget)
 
     def _try(self) -> None:
+        if self.checking:
+            return
         password = self.password.text()
         self.password.clear()
-        try:
-            self.unlock(password)
-        except DomainError as exc:
-            self.message.setText(error_text(exc.code, exc.message))
-            return
+        self._checking(True)
+        self.message.setText(self.tr("正在验证密码…"))
+        unlock = self.unlock
+        self.ops.run(lambda: unlock(password), on_done=self._passed, on_error=self._refused)
+
+    def _checking(self, on: bool) -> None:
+        self.checking = on
+        self.password.setEnabled(not on)
+        self.submit.setEnabled(not on)
+        self.message.setStyleSheet("color: #555555;" if on else "color: #b00020;")  # a wait, not an error
+
+    def _passed(self, _result: object) -> None:
+        self._checking(False)
         self.message.setText("")
         self.sig_unlocked.emit()
         self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        self._checking(False)
+        if isinstance(exc, DomainError):
+            self.message.setText(error_text(exc.code, exc.message))
+        else:  # a fault of the check itself (the verifier file unreadable): still locked, and said so
+            log.error("screen unlock failed: %r", exc)
+            self.message.setText(self.tr("无法验证密码，请重试或退出登录"))
+        self.password.setFocus()
 
     def reject(self) -> None:  # Esc: stays locked
         pass
@@ -104,9 +132,10 @@ class IdleLock(QObject):
 
     def __init__(self, window, session: StaffSession, unlock: Callable[[str], None], *,  # noqa: ANN001
                  monotonic: Callable[[], float] = time.monotonic, check_ms: int = 5000,
-                 on_sign_out: Callable[[], None] | None = None) -> None:
+                 on_sign_out: Callable[[], None] | None = None, ops: Ops | None = None) -> None:
         super().__init__(window)
         self.window, self.session, self.unlock = window, session, unlock
+        self.ops = ops or Ops(io_threads=1)  # the unlock check runs here, off the GUI thread
         self.on_sign_out = on_sign_out or QApplication.instance().quit
         self.lock: ScreenLock | None = None
         self.cover: QWidget | None = None
@@ -128,7 +157,7 @@ class IdleLock(QObject):
         self.cover.setGeometry(self.window.rect())
         self.cover.show()
         self.cover.raise_()
-        self.lock = ScreenLock(self.session, self.unlock, self.window)
+        self.lock = ScreenLock(self.session, self.unlock, self.ops, self.window)
         self.lock.sig_unlocked.connect(self._unlocked)
         self.lock.sig_sign_out.connect(self.on_sign_out)
         self.lock.message.setText(reason)

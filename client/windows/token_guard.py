@@ -33,7 +33,8 @@ class TokenGuard(QObject):
             self.idle_lock.show_lock(self.tr("登录已超时或已失效，请输入密码重新登录（未发送的办理记录会保留）"))
 
     def unlock(self, auth: AuthService, session: StaffSession) -> Callable[[str], None]:
-        """The screen lock's unlock: the stored verifier, then (when the token was refused) the new sign-in."""
+        """The screen lock's unlock: the stored verifier, then (when the token was refused) the new sign-in.
+        Runs on the lock's worker thread, so it touches no widget: plain attributes and the loop's wake only."""
         def unlock(password: str) -> None:
             auth.unlock(session, password)
             if self.refused():

@@ -64,14 +64,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def get_session_user(session: DbSession, clock: Clock, authorization: Annotated[str | None, Header()] = None, *,
-                     settings: Annotated[Settings, Depends(get_settings)]) -> StaffUser:
-    """The signed-in member, even one who must change the password first (logout, me, the change itself).
-    Each call counts as the token's use (server/credentials/idle.py)."""
+def _token_row(session: Session, authorization: str | None) -> AuthToken | None:
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    return session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+
+
+def session_user(session: Session, authorization: str | None, now: dt.datetime, settings: Settings) -> StaffUser:
+    """The member a staff token names, or the ApiError every route gives (not signed in, token unknown,
+    revoked or expired, idle too long, account disabled). Counts as the token's use (server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
-    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
-    now = clock()
+    row = _token_row(session, authorization)
     if row is None or row.revoked or row.expires_at <= now:
         raise ApiError(401, "token_invalid", "登录已失效，请重新登录（token unknown, revoked or expired）")
     if idle_expired(row, now, settings.token_idle_minutes):
@@ -83,35 +87,42 @@ def get_session_user(session: DbSession, clock: Clock, authorization: Annotated[
     return user
 
 
+def refuse_if_change_due(session: Session, user: StaffUser, now: dt.datetime, settings: Settings) -> StaffUser:
+    if change_required(session, user, now, policy_of(settings)):
+        raise ApiError(403, "password_change_required", "请先修改密码（the password must be changed first）")
+    return user
+
+
+def get_session_user(session: DbSession, clock: Clock, authorization: Annotated[str | None, Header()] = None, *,
+                     settings: Annotated[Settings, Depends(get_settings)]) -> StaffUser:
+    """The signed-in member, even one who must change the password first (logout, me, the change itself)."""
+    return session_user(session, authorization, clock(), settings)
+
+
 SessionUser = Annotated[StaffUser, Depends(get_session_user)]
 
 
 def get_session_device(session: DbSession, authorization: Annotated[str | None, Header()] = None) -> str | None:
     """The workstation the caller's staff session was opened on (audit: from which workstation), or None."""
-    if not authorization or not authorization.startswith("Bearer "):
-        return None
-    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    row = _token_row(session, authorization)
     return row.device_id if row is not None else None
 
 
 SessionDevice = Annotated[str | None, Depends(get_session_device)]
 
 
-def staff_of(session: Session, authorization: str | None, now: dt.datetime) -> int | None:
-    """The id of the staff member a valid token names, else None (routes open to anonymous callers)."""
-    if not authorization or not authorization.startswith("Bearer "):
-        return None
-    row = session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
-    if row is None or row.revoked or row.expires_at <= now:
+def staff_of(session: Session, authorization: str | None, now: dt.datetime, idle_minutes: float) -> int | None:
+    """The id of the staff member a valid token names, else None (routes open to anonymous callers): a token
+    idle for `idle_minutes` (settings.token_idle_minutes) is no login here either. Not a use of the token."""
+    row = _token_row(session, authorization)
+    if row is None or row.revoked or row.expires_at <= now or idle_expired(row, now, idle_minutes):
         return None
     return row.user_id
 
 
 def get_current_user(user: SessionUser, session: DbSession, clock: Clock, settings: AppSettings) -> StaffUser:
     """The signed-in member, refused while a password change is due (first login, after a reset, expired)."""
-    if change_required(session, user, clock(), policy_of(settings)):
-        raise ApiError(403, "password_change_required", "请先修改密码（the password must be changed first）")
-    return user
+    return refuse_if_change_due(session, user, clock(), settings)
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]

@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 from sqlalchemy import func, select
 
-from server.api.deps import Clock, DbSession, require_role, staff_of
+from server.api.deps import (AppSettings, Clock, DbSession, refuse_if_change_due, require_role, session_user,
+                             staff_of)
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
 from server.api.queue_deps import HallPublisher, pii_keys, refusals
@@ -61,7 +62,7 @@ def _limit_client(request: Request, authorization: str | None, business_id: int 
     with request.app.state.database.read_session() as session:
         business = session.get(Business, business_id) if business_id is not None else None
         rules = load_hall_config(session, business.hall_id).rules.appointment if business else AppointmentRules()
-        staff = staff_of(session, authorization, now)
+        staff = staff_of(session, authorization, now, request.app.state.settings.token_idle_minutes)
     address = request.client.host if request.client else None
     limiter_for(request.app.state, limiter).check(client_key(staff, address), now, rules.requests_per_client_per_hour)
 
@@ -84,12 +85,11 @@ def resolve_qr(body: QrIn, session: DbSession, keys: Keys) -> PublicAppointment:
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=PublicAppointment)
 def cancel(appointment_id: str, body: CancelIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-           tasks: BackgroundTasks, authorization: Annotated[str | None, Header()] = None) -> PublicAppointment:
-    if body.id_number is None:  # without the ID number only staff may cancel
-        user_id = staff_of(session, authorization, clock())
-        user = session.get(StaffUser, user_id) if user_id is not None else None
-        if user is None or not user.active:
-            raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
+           tasks: BackgroundTasks, settings: AppSettings,
+           authorization: Annotated[str | None, Header()] = None) -> PublicAppointment:
+    if body.id_number is None:  # without the ID number only staff may cancel: signed in as on every staff route
+        user = refuse_if_change_due(session, session_user(session, authorization, clock(), settings), clock(),
+                                    settings)
         if not STAFF_ROLES & set(user.role_names):
             raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: clerk）", required=["clerk"])
         row = session.get(QueueAppointment, appointment_id)

@@ -59,4 +59,5 @@ def open_cache(path: Path, *, synchronous_full: bool = False, immediate: bool = 
         from shared.db.migrate import upgrade
         upgrade(engine, MIGRATIONS, backup_file=path)
     cache_seal.seal_clear_rows(engine)
+    cache_seal.seal_backups(engine, path)  # backups made before sealing: sealed once the cache is verified
     return engine

@@ -61,6 +61,14 @@ def check_not_newer(engine: Engine, script_location: Path) -> None:
             revision=rev)
 
 
+BACKUP_GLOB = "{name}.before-*.bak"  # the copies upgrade() makes: <file>.before-<head>.bak (and its -wal)
+
+
+def backups_of(file: Path) -> list[Path]:
+    """The copies of `file` that upgrade() made before migrating it (an older GovHall's included)."""
+    return sorted(file.parent.glob(BACKUP_GLOB.format(name=file.name)))
+
+
 def upgrade(engine: Engine, script_location: Path, *, backup_file: Path | None = None) -> str | None:
     """Migrate to head. With `backup_file` (a SQLite file), copy it aside first when a migration is due.
     Returns the backup's path if one was made."""

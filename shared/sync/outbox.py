@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from shared.protocol.personal_args import PERSONAL_ARGS, withheld
 from shared.sync import store
+from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import outbox, pending
 
 
@@ -26,6 +27,9 @@ def enqueue(conn: Connection, *, name: str, version: int, args: dict, base: dict
     """Add a command and its optimistic effects (table, pk, row or None) inside `conn`'s transaction."""
     seq = (conn.scalar(select(func.max(outbox.c.seq))) or int(store.get_meta(conn, "seq_base", "0"))) + 1
     command_id = str(uuid.uuid4())
+    sealer = sealer_of(conn) if name in PERSONAL_ARGS else None
+    if sealer is not None:  # ID numbers, phones and names wait sealed until pushed (shared.sync.cache_seal)
+        args = sealer.seal_args(name, command_id, args)
     conn.execute(outbox.insert().values(seq=seq, command_id=command_id, name=name, version=version, args=args,
                                         base=base, hlc=hlc, status="pending", attempts=0, message="",
                                         server_seq=0, acknowledged=False))
@@ -34,8 +38,14 @@ def enqueue(conn: Connection, *, name: str, version: int, args: dict, base: dict
 
 
 def next_batch(conn: Connection, limit: int) -> list[dict]:
-    rows = conn.execute(select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.seq).limit(limit))
-    return [dict(r._mapping) for r in rows]
+    """The next commands to push, their sealed personal args opened (in memory only)."""
+    rows = [dict(r._mapping) for r in conn.execute(
+        select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.seq).limit(limit))]
+    sealer = sealer_of(conn) if any(r["name"] in PERSONAL_ARGS for r in rows) else None
+    if sealer is not None:
+        for row in rows:
+            row["args"] = sealer.open_args(row["name"], row["command_id"], row["args"])
+    return rows
 
 
 def pending_count(conn: Connection) -> int:

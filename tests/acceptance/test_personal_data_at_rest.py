@@ -160,3 +160,38 @@ def test_a_case_flow_leaves_no_clear_personal_data_at_rest(tmp_path: Path, monke
         for desk in flow.desks:
             desk.client.engine.dispose()
         flow.db.dispose()
+
+
+def test_an_offline_acceptance_leaves_no_clear_personal_data_in_the_workstation_cache(tmp_path: Path) -> None:
+    """With the network down the acceptance's command waits in the outbox, unanswered: its applicant's ID
+    number, phone and name are sealed there under the workstation's key (read back only to push), so neither
+    the cache file nor its WAL holds them in clear, while the clerk's screens still show the name."""
+    from client.services.acceptance import Application
+    from client.services.applicant import PERSON, Applicant
+    from shared.sync import outbox
+    from tests.client.support import Clock, grant_case_numbers, services, staff
+
+    first17 = "44190019870615123"
+    id_number, phone, name = first17 + resident_id_check_character(first17), "13912345678", "诸葛若曦"
+    clock = Clock()
+    s = services(tmp_path, staff(), clock)
+    try:
+        grant_case_numbers(s.engine, clock.now.date(), 5, 9)
+        choice = next(c for c in s.catalogue.choices if c.situations)
+        situation = choice.situations[0]
+        app = Application(choice, situation.code, Applicant(PERSON, name, id_number, phone=phone),
+                          tuple(m for m, _ in situation.materials))
+        outcome = s.acceptance.accept(app)
+        assert s.sync.status().pending >= 2  # receive and accept wait for the server
+        caches = _db_files(tmp_path, "cache.sqlite3*")
+        assert any(p.name.endswith("-wal") for p in caches), "the WAL is part of the search"
+        assert _leaks(caches, {id_number, phone, name}) == []
+        # What will be pushed still carries them: opened from the seal only when sent.
+        with s.engine.connect() as conn:
+            receive = next(b for b in outbox.next_batch(conn, 10) if b["name"] == "approval.receive")
+        assert (receive["args"]["applicant_id"], receive["args"]["applicant_phone"],
+                receive["args"]["applicant_name"]) == (id_number, phone, name)
+        assert s.cases.sql.by_pks("approval_case", [outcome.case_id])[outcome.case_id]["applicant_name"] == name
+    finally:
+        s.engine.dispose()
+    assert _leaks(_db_files(tmp_path, "cache.sqlite3*"), {id_number, phone, name}) == []

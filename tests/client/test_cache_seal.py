@@ -161,3 +161,123 @@ def test_a_big_build_opens_the_names_after_it_and_a_search_waits_for_them(tmp_pa
     assert sorted(e.text.split("\n")[1] for e in again.entries()) == [f"{NAME}{i}" for i in range(3)]
     assert not _clear_in(snapshot, f"{NAME}1")
     engine.dispose()
+
+
+ID = "11010519491231002X"
+PHONE = "13912345678"
+
+
+def _receive_args() -> dict:
+    return {"case_id": PK, "applicant_name": NAME, "applicant_id": ID, "applicant_phone": PHONE,
+            "applicant_kind": "person", "item_code": "00785"}
+
+
+def test_a_waiting_command_from_before_sealing_is_sealed_when_opened(tmp_path: Path) -> None:
+    from shared.sync import outbox
+    path = tmp_path / "cache.sqlite3"
+    engine = open_cache(path)
+    with engine.begin() as conn:  # as an older GovHall queued it: the args in clear
+        conn.execute(text("INSERT INTO sync_outbox (seq, command_id, name, version, args, hlc, status, attempts, "
+                          "message, server_seq, acknowledged) VALUES (1, 'c1', 'approval.receive', 1, :a, 'h', "
+                          "'pending', 0, '', 0, 0)"), {"a": json.dumps(_receive_args())})
+        conn.execute(text("DELETE FROM sync_meta WHERE key = :k"), {"k": cache_seal.OUTBOX_SEALED_META})
+    engine.dispose()
+    engine = open_cache(path)
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(text("SELECT args FROM sync_outbox")).scalar())
+        assert all(stored[k].startswith(cache_seal.PREFIX) for k in ("applicant_name", "applicant_id",
+                                                                     "applicant_phone"))
+        assert stored["item_code"] == "00785"
+        assert outbox.next_batch(conn, 10)[0]["args"] == _receive_args()
+    engine.dispose()
+    assert not any(_clear_in(path, v) for v in (NAME, ID, PHONE))
+
+
+def test_a_waiting_command_whose_key_went_is_pushed_unreadable_not_held(tmp_path: Path) -> None:
+    """The server then refuses it (no valid ID number) and the clerk is told; the outbox does not stall."""
+    from shared.sync import outbox
+    path = tmp_path / "cache.sqlite3"
+    engine = open_cache(path)
+    with engine.begin() as conn:
+        queued = outbox.enqueue(conn, name="approval.receive", version=1, args=_receive_args(), base=None, hlc="h")
+    engine.dispose()
+    cache_seal.key_file(path).unlink()
+    engine = open_cache(path)
+    with engine.connect() as conn:
+        [entry] = outbox.next_batch(conn, 10)
+    assert entry["command_id"] == queued.command_id
+    assert entry["args"]["applicant_id"] == cache_seal.UNREADABLE and entry["args"]["item_code"] == "00785"
+    engine.dispose()
+
+
+def _cache_at(path: Path, revision: str):  # noqa: ANN202
+    """A cache as an older GovHall left it: migrated to `revision` only, nothing sealed."""
+    from alembic import command
+
+    from shared.db.cache import MIGRATIONS
+    from shared.db.engine import make_engine
+    from shared.db.migrate import _config
+    engine = make_engine(f"sqlite:///{path}")
+    cfg = _config(MIGRATIONS)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return engine
+
+
+def test_a_backup_taken_before_sealing_is_sealed_once_the_cache_is(tmp_path: Path) -> None:
+    """Migrating an older cache copies it aside first (shared.db.migrate.upgrade): that copy held the names and
+    the waiting command's ID number and phone in clear. Once the migrated cache is verified sealed, the copy is
+    sealed with the cache's key and rewritten; restored over the cache it still reads back."""
+    from shared.db.migrate import backups_of
+    from shared.sync import outbox
+    path = tmp_path / "cache.sqlite3"
+    old = _cache_at(path, "0002_sync_client")
+    with old.begin() as conn:
+        conn.execute(text("INSERT INTO sync_confirmed (tbl, pk, scope, seq, row) VALUES "
+                          "('approval_case', :pk, 'hall:1', 1, :row)"), {"pk": PK, "row": json.dumps(_case())})
+        conn.execute(text("INSERT INTO sync_outbox (seq, command_id, name, version, args, hlc, status, attempts, "
+                          "message, server_seq, acknowledged) VALUES (1, 'c1', 'approval.receive', 1, :a, 'h', "
+                          "'pending', 0, '', 0, 0)"), {"a": json.dumps(_receive_args())})
+    old.dispose()
+    engine = open_cache(path)  # backs up, migrates, seals the cache, then the backup
+    [backup] = backups_of(path)
+    assert backup.name == "cache.sqlite3.before-0003_client_case_indexes.bak"
+    assert cache_seal.verified(engine)
+    engine.dispose()
+    for value in (NAME, ID, PHONE):
+        assert not _clear_in(path, value) and not _clear_in(backup, value), value
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    # The backup restores: put back over the cache, it opens with the same key file beside it.
+    for f in path.parent.glob(path.name + "-*"):
+        f.unlink()
+    backup.replace(path)
+    engine = open_cache(path)
+    with engine.connect() as conn:
+        assert store.confirmed_rows(conn, "approval_case")[PK]["applicant_name"] == NAME
+        assert outbox.next_batch(conn, 10)[0]["args"] == _receive_args()
+    engine.dispose()
+
+
+def test_backups_wait_while_the_cache_still_holds_clear_values(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    engine = open_cache(path)
+    with engine.begin() as conn:  # a clear name the sealing missed (say, written by a bare engine)
+        conn.execute(text("INSERT INTO sync_confirmed (tbl, pk, scope, seq, row) VALUES "
+                          "('approval_case', :pk, 'hall:1', 1, :row)"), {"pk": PK, "row": json.dumps(_case())})
+    engine.dispose()
+    backup = path.with_name(path.name + ".before-0009_future.bak")
+    _cache_at(backup, "0002_sync_client").dispose()
+    engine = open_cache(path)
+    assert not cache_seal.verified(engine) and cache_seal.seal_backups(engine, path) == []
+    engine.dispose()
+
+
+def test_a_damaged_backup_does_not_stop_the_cache_opening(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    open_cache(path).dispose()
+    damaged = path.with_name(path.name + ".before-0003_client_case_indexes.bak")
+    damaged.write_bytes(b"not a database at all" * 100)
+    engine = open_cache(path)
+    assert cache_seal.seal_backups(engine, path) == [] and damaged.read_bytes().startswith(b"not a database")
+    engine.dispose()

@@ -15,7 +15,7 @@ from client.widgets.sync_status import SyncStatusWidget
 from client.windows.login import LoginDialog
 from client.windows.screen_lock import IdleLock
 from gui.ops import Ops
-from gui.qt import QLabel, QMainWindow, Qt
+from gui.qt import QLabel, QMainWindow, Qt, QTimer
 from kiosk.widgets.common import StatusBanner
 from server.credentials.passwords import set_password
 from shared.db.models import StaffUser
@@ -111,8 +111,10 @@ def test_the_screen_locks_when_idle_and_the_password_unlocks_it_offline(qtbot, s
     qtbot.waitUntil(lambda: lock.lock is not None and lock.lock.isVisible(), timeout=2000)
     screen = lock.lock
     qtbot.keyClicks(screen.password, "wrong")
-    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)  # checked off the GUI thread: the answer comes back
+    qtbot.waitUntil(lambda: not screen.checking, timeout=5000)
     assert screen.message.text() == "密码错误，请重新输入" and screen.isVisible()
+    assert screen.password.isEnabled() and screen.submit.isEnabled()
     screen.reject()  # Esc does not lift it
     assert screen.isVisible()
     screenshot(screen, "client/screen-lock")
@@ -120,10 +122,58 @@ def test_the_screen_locks_when_idle_and_the_password_unlocks_it_offline(qtbot, s
     screenshot(window, "client/screen-lock-window")
     qtbot.keyClicks(screen.password, "GovHall@2026")
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
-    assert not screen.isVisible() and lock.lock is None and lock.cover is None
+    qtbot.waitUntil(lambda: lock.lock is None, timeout=5000)
+    assert not screen.isVisible() and lock.cover is None
     clock.now += 30  # unlocking restarts the idle time: the lock waits a whole period again
     qtbot.wait(100)
     assert lock.lock is None
+    lock.watcher.stop()
+
+
+def test_the_unlock_check_runs_off_the_gui_thread(qtbot, screenshot) -> None:  # noqa: ANN001
+    """A slow check (password hashing, the verifier file, maybe the network) does not freeze the lock: while it
+    runs the GUI thread keeps serving timers, the field and button are disabled and say so, and a second Return
+    starts no second check; a refusal re-enables them, the right password lifts the lock."""
+    import threading
+    from client.services.auth import LoginRefused
+    from tests.client.support import staff
+
+    gui_thread, release, calls = threading.get_ident(), threading.Event(), []
+
+    def slow_unlock(password: str) -> None:
+        calls.append((password, threading.get_ident()))
+        assert release.wait(10)
+        if password != "right":
+            raise LoginRefused("wrong", code="unlock_wrong_password")
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("受理面板"))
+    window.resize(900, 600)
+    qtbot.addWidget(window)
+    window.show()
+    lock = IdleLock(window, staff(), slow_unlock, monotonic=Clock(), check_ms=60_000)
+    screen = lock.show_lock()
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(True))
+    timer.start(10)
+    qtbot.keyClicks(screen.password, "wrong")
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    assert screen.checking and not screen.password.isEnabled() and not screen.submit.isEnabled()
+    assert screen.message.text() == "正在验证密码…"
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=3000)  # the GUI thread runs while the check waits
+    screenshot(screen, "client/screen-lock-checking")
+    screen.submit.click()  # disabled: no second check
+    screen._try()
+    assert [p for p, _ in calls] == ["wrong"] and calls[0][1] != gui_thread
+    release.set()
+    qtbot.waitUntil(lambda: not screen.checking, timeout=5000)
+    assert screen.message.text() == "密码错误，请重新输入" and screen.password.isEnabled() and lock.lock is screen
+    qtbot.keyClicks(screen.password, "right")
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lock.lock is None, timeout=5000)
+    assert not screen.isVisible() and [p for p, _ in calls] == ["wrong", "right"]
+    timer.stop()
     lock.watcher.stop()
 
 
@@ -193,7 +243,8 @@ def test_a_refused_session_token_locks_the_screen_and_unlocking_signs_in_again(q
     assert lock.cover.geometry() == window.rect()  # resized while locked: still all covered
     qtbot.keyClicks(screen.password, "GovHall@2026")
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
-    assert lock.lock is None and woken == [True] and sync.staff_login is not None
+    qtbot.waitUntil(lambda: lock.lock is None, timeout=5000)
+    assert woken == [True] and sync.staff_login is not None
     sync.sync_once()  # what the woken loop does: the new sign-in first, then the waiting pause
     status = sync.status()
     assert (status.pending, status.rejected, status.last_error_code) == (0, [], None)
