@@ -4,7 +4,7 @@ applied by the flow; this screen only collects digits and shows the answer."""
 
 from __future__ import annotations
 
-from gui.qt import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget, Qt, Signal
 from kiosk import texts
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.theme import RED, Theme
@@ -28,11 +28,13 @@ class PhoneKeypad(QWidget):
         self.box = box = QVBoxLayout(self)
         self.title = label(self.tr("手机号取号"), "title", align=CENTER)
         self.hint = label(self.tr("请输入您的手机号码，临近叫号时将短信提醒您"), "hint", align=CENTER)
-        card = Card()
+        self.card = card = Card()
         self.number = label("", align=CENTER, wrap=False)
         self.number.setObjectName("phone_number")
         self.error = label("", align=CENTER)
         self.error.setObjectName("phone_error")
+        for w in (self.title, self.hint, self.number, self.error):
+            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         card.box.addWidget(self.number)
         card.box.addWidget(self.error)
         self.grid = QGridLayout()
@@ -60,6 +62,7 @@ class PhoneKeypad(QWidget):
     def _key(self, name: str, text: str, row: int, column: int, role: str = "primary") -> None:
         key = button(text, role)
         key.setObjectName("phone_key")
+        key.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)  # the keys fill the screen
         key.clicked.connect(lambda _=False, k=name: self.press(k))
         self.keys[name] = key
         self.grid.addWidget(key, row, column)
@@ -72,9 +75,15 @@ class PhoneKeypad(QWidget):
         self.number.setStyleSheet(f"font-size: {theme.px(84)}px; font-weight: bold; color: {theme.accent};"
                                   f" min-height: {theme.px(120)}px;")
         self.error.setStyleSheet(f"font-size: {theme.px(32)}px; color: {RED};")
+        self.number.setFixedHeight(theme.px(130))  # fixed: the keys below take whatever the screen has left
+        self.error.setFixedHeight(theme.px(56))
+        margins = self.card.box.contentsMargins()
+        self.card.setFixedHeight(theme.px(130) + theme.px(56) + margins.top() + margins.bottom()
+                                 + self.card.box.spacing() + 4)
         for key in self.keys.values():
             key.setStyleSheet(f"font-size: {theme.px(56)}px; min-height: {theme.px(150)}px;")
-        self.confirm.setStyleSheet(f"font-size: {theme.px(44)}px; min-height: {theme.px(130)}px;")
+        self.confirm.setStyleSheet(f"QPushButton {{ font-size: {theme.px(44)}px; min-height: {theme.px(130)}px; }}"
+                                   "QPushButton:disabled { background: #a9b8cc; }")
         self.back.setStyleSheet(f"min-height: {theme.px(130)}px;")
         self._show()
 
