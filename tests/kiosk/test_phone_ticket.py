@@ -89,6 +89,8 @@ def test_keypad_validates_and_the_ticket_shows_the_phone_masked(qtbot, dispenser
     assert_no_clear_phone(desk)
     desk.sync.sync_once()
     assert desk.sync.rejected() == [] and desk.sync.status().pending == 0
+    answered = next(r for r in outbox(desk) if r["name"] == "queue.issue")
+    assert answered["args"]["phone_sealed"] == "(withheld)"  # answered: not even the sealed value stays
     confirmed = next(iter(desk.sync.confirmed("queue_ticket").values()))
     assert "phone_unreadable" not in confirmed.get("flags", []) and PHONE not in str(confirmed)
 
