@@ -29,7 +29,7 @@ ADMIN = ("admin", "GovHall@2026")
 LED_WINDOWS = tuple(range(1, 11))  # the demo hall's windows, each with its LED screen (card address = number)
 LED_STRIP = 200                     # the hall strip's card
 # What staff read in device lists and fault banners (设备故障：演示取号机：打印机缺纸).
-# The demo's provincial identity gateway simulator (kiosk/identity/sim.py): this hall's app id and signing key.
+# The demo's provincial identity gateway simulator (kiosk/identity/sim.py): the hall's app id and key there.
 IDENTITY_APP_ID, IDENTITY_APP_KEY = "dg-hall-1-demo", "5a" * 16
 SAMPLE_PERSON = "11010519491231002X"
 DEVICE_NAMES = {"dispenser": "演示取号机", "display": "演示集中显示屏", "evaluator": f"演示评价器（{WINDOW}号窗口）",
@@ -317,8 +317,8 @@ class Hall:
         self._rewire_printer()
 
     def start_identity_gateway(self) -> None:
-        """The provincial gateway's simulator, on the hall's clock (its requests are timed and its codes expire),
-        with a 粤省事码 for the sample card's holder."""
+        """The provincial gateway's simulator, on the hall's clock (requests are timed, codes expire), with a
+        粤省事码 for the sample card's holder."""
         (self.paths.logs / "sim-identity.log").unlink(missing_ok=True)
         gateway = self.spawn("sim-identity", ["-m", "kiosk.identity.sim", "--app-id", IDENTITY_APP_ID,
                                               "--app-key", IDENTITY_APP_KEY, "--port", "0", "--ttl", "43200",
@@ -332,7 +332,8 @@ class Hall:
             time.sleep(0.05)
 
     def identity_section(self) -> dict:
-        return {"gateway": self.identity_url, "app_id": IDENTITY_APP_ID, "app_key": IDENTITY_APP_KEY, "timeout": 3}
+        return {"gateway": self.identity_url, "app_id": IDENTITY_APP_ID, "app_key": IDENTITY_APP_KEY,
+                "timeout": 3}
 
     def _rewire_printer(self) -> None:
         """The printer simulator takes a free port each start: point an existing dispenser file at it."""

@@ -157,7 +157,7 @@ class TicketDesk:
         if phone is not None:
             phone = check_mobile(phone)
             if not self.takes_phones:
-                raise IssueRefused("phone_ticket_unavailable", "this dispenser has no ticket key to seal phones")
+                raise IssueRefused("phone_ticket_unavailable", "no ticket key to seal the phone with")
         if person_key is not None and check is not None:
             self.directory.refresh()
             now = self.now()

@@ -1,8 +1,9 @@
 """Near-call reminders (叫号提醒): a scan writes one outbox row per ticket when its people-ahead count reaches the
 hall's threshold (the unique (ticket, kind) key makes it exactly once, however often the scan runs); `drain`
 hands pending rows to a pluggable sender (the log by default) and records what happened. A ticket checked in
-from an appointment that gave a mobile number, or taken by phone number at the dispenser, also gets its SMS through the notification outbox
-(server/notify), queued by the same scan in the same transaction."""
+from an appointment that gave a mobile number, or taken by phone number at the dispenser (手机号取号), also
+gets its SMS through the notification outbox (server/notify), queued by the same scan in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ def _sms(session: Session, hall_id: int, intents: list, now: dt.datetime, keys: 
     ids = [i.ticket_id for i in intents]
     booked = {a.ticket_id: a for a in session.scalars(select(QueueAppointment).where(
         QueueAppointment.ticket_id.in_(ids), QueueAppointment.phone_sealed.is_not(None)))}
-    typed = set(session.scalars(select(QueueTicketPhone.ticket_id).where(QueueTicketPhone.ticket_id.in_(ids))))
+    typed = set(session.scalars(select(QueueTicketPhone.ticket_id)
+                                .where(QueueTicketPhone.ticket_id.in_(ids))))
     if not booked and not typed:
         return
     keys = keys or pii_keys()

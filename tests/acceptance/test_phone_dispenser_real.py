@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -68,10 +67,11 @@ def test_phone_ticket_and_yss_code_in_the_real_dispenser(tmp_path: Path) -> None
         hall._listening(hall.spawn("sim-scanner", ["-m", "drivers.sim", "scanner", "--pty", "--link",
                                                    str(p.pty("scanner")), "--stdin"], stdin=hall._pipe("scanner"),
                                    pinned=False))
+        # on the hall's clock: requests are timed
         gateway = hall.spawn("sim-identity", ["-m", "kiosk.identity.sim", "--app-id", APP_ID, "--app-key", APP_KEY,
-                                              "--port", "0", "--person", "11010519491231002X,王小明"])  # the hall's clock: requests are timed
+                                              "--port", "0", "--person", "11010519491231002X,王小明"])
         gateway_url = hall._listening(gateway)
-        code = screen_code = None
+        code, finished = None, False
         deadline = time.monotonic() + 20
         while code is None and time.monotonic() < deadline:
             for line in gateway.log.read_text(encoding="utf-8").splitlines():
@@ -127,11 +127,11 @@ def test_phone_ticket_and_yss_code_in_the_real_dispenser(tmp_path: Path) -> None
         hall.send("scanner", code)  # the 粤省事码 at the scanner → the gateway → like an ID card
         title(screen, "身份证 110105********002X")
         shoot(screen, "05-yss-pick")
-        screen_code = True
+        finished = True
     finally:
         try:
             hall.stop()
         finally:
             xvfb.terminate()
             xvfb.wait(10)
-    assert screen_code
+    assert finished
