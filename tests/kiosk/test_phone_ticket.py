@@ -135,3 +135,17 @@ def test_keypad_goes_home_when_left_alone_and_without_a_ticket_key_is_not_offere
     bare = DispenserHome(desk.directory, window.home.theme, phone=False)
     qtbot.addWidget(bare)
     assert bare.phone.isHidden()
+
+
+def test_keypad_in_elderly_mode_fits_the_screen(qtbot, dispenser, screenshot) -> None:  # noqa: ANN001, F811
+    window, _, _ = dispenser
+    qtbot.mouseClick(window.home.elderly, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.home.phone, Qt.MouseButton.LeftButton)
+    pad = window.phone_pad
+    assert window.flow.step is Step.PHONE and window.flow.timeout() == 90 and pad.theme.elderly
+    type_number(qtbot, pad, "139")
+    confirm(qtbot, pad)
+    qtbot.wait(20)
+    bottom = pad.confirm.mapTo(pad, pad.confirm.rect().bottomLeft()).y()
+    assert bottom <= pad.height() and pad.error.text() == "手机号码应为11位"
+    screenshot(window, "dispenser/phone-elderly")
