@@ -166,7 +166,10 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     print(f"  press 叫号 next at window 1's keypad echo next > {p.pipe('keypad')}   (also: recall, pause, …)")
     print(f"  swipe at the clerk's ID reader      echo swipe > {p.pipe('idcard-clerk')}")
     print(f"  the dispenser's paper runs out      echo paper-out > {p.pipe('printer')}   (refill: echo refill)")
-    print(f"  scan a QR code at the dispenser     echo YSS:11010519491231002X > {p.pipe('scanner')}")
+    print(f"  scan a 粤省事码 at the dispenser     echo {hall.identity_code} > {p.pipe('scanner')}")
+    print(f"    (the provincial gateway simulator {hall.identity_url} decodes it; an ID number itself:"
+          f" echo GOVHALL-ID:11010519491231002X)")
+    print("  a ticket by phone number           tap 手机号取号 on the dispenser, type a mobile number, 确认")
     print(f"  what the display said               {p.spoken}")
     print(f"  what the window LED screens show    {p.led_log}   (the hall controller drives them)")
     reason = closed_reason(at or dt.datetime.now(CHINA))

@@ -29,6 +29,9 @@ ADMIN = ("admin", "GovHall@2026")
 LED_WINDOWS = tuple(range(1, 11))  # the demo hall's windows, each with its LED screen (card address = number)
 LED_STRIP = 200                     # the hall strip's card
 # What staff read in device lists and fault banners (设备故障：演示取号机：打印机缺纸).
+# The demo's provincial identity gateway simulator (kiosk/identity/sim.py): the hall's app id and key there.
+IDENTITY_APP_ID, IDENTITY_APP_KEY = "dg-hall-1-demo", "5a" * 16
+SAMPLE_PERSON = "11010519491231002X"
 DEVICE_NAMES = {"dispenser": "演示取号机", "display": "演示集中显示屏", "evaluator": f"演示评价器（{WINDOW}号窗口）",
                 "clerk": f"演示窗口工作站（{WINDOW}号窗口）", "approver": "演示审批工作站", "controller": "演示大厅控制器"}
 CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
@@ -132,6 +135,8 @@ class Hall:
     record_speech: bool = True        # WAV files instead of the loudspeaker (no sound card needed)
     processes: list[Process] = field(default_factory=list)
     printer_port: int = 0
+    identity_url: str = ""            # the provincial identity gateway simulator (粤省事码)
+    identity_code: str = ""           # a 粤省事码 it issued for the demo's sample person
 
     def __post_init__(self) -> None:
         self.paths = Paths(self.data_dir)
@@ -240,7 +245,8 @@ class Hall:
             tts["record_dir"] = str(p.sim / "announcements")
         return {
             "dispenser": {"idcard": {"port": str(p.pty("idcard"))}, "scanner": {"port": str(p.pty("scanner"))},
-                          "printer": {"transport": "network", "host": "127.0.0.1", "port": self.printer_port}},
+                          "printer": {"transport": "network", "host": "127.0.0.1", "port": self.printer_port},
+                          "identity_code": self.identity_section()},
             "display": {"tts": tts},
             "evaluator": {},
             "clerk": {"keypad": {"port": str(p.pty("keypad"))}, "idcard": {"port": str(p.pty("idcard-clerk"))}},
@@ -307,7 +313,27 @@ class Hall:
         printer = self.spawn("sim-printer", ["-m", "drivers.sim", "printer", "--tcp", "0", "--capture",
                                              str(p.printed), "--stdin"], stdin=self._pipe("printer"), pinned=False)
         self.printer_port = int(self._listening(printer).rsplit(":", 1)[1])
+        self.start_identity_gateway()
         self._rewire_printer()
+
+    def start_identity_gateway(self) -> None:
+        """The provincial gateway's simulator, on the hall's clock (requests are timed, codes expire), with a
+        粤省事码 for the sample card's holder."""
+        (self.paths.logs / "sim-identity.log").unlink(missing_ok=True)
+        gateway = self.spawn("sim-identity", ["-m", "kiosk.identity.sim", "--app-id", IDENTITY_APP_ID,
+                                              "--app-key", IDENTITY_APP_KEY, "--port", "0", "--ttl", "43200",
+                                              "--person", f"{SAMPLE_PERSON},王小明"])
+        self.identity_url = self._listening(gateway)
+        deadline = time.monotonic() + 20
+        while not self.identity_code and time.monotonic() < deadline:
+            for line in gateway.log.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith("code for "):
+                    self.identity_code = line.rsplit(" ", 1)[1]
+            time.sleep(0.05)
+
+    def identity_section(self) -> dict:
+        return {"gateway": self.identity_url, "app_id": IDENTITY_APP_ID, "app_key": IDENTITY_APP_KEY,
+                "timeout": 3}
 
     def _rewire_printer(self) -> None:
         """The printer simulator takes a free port each start: point an existing dispenser file at it."""
@@ -319,6 +345,8 @@ class Hall:
         from server.sync.provisioning import render_toml
         sections = tomllib.loads(path.read_text(encoding="utf-8"))
         sections.setdefault("printer", {}).update(transport="network", host="127.0.0.1", port=self.printer_port)
+        if self.identity_url:
+            sections["identity_code"] = self.identity_section()  # its port changes each start too
         path.write_text(render_toml(sections, header="GovHall demo dispenser (printer port follows the simulator)"),
                         encoding="utf-8")
 

@@ -71,13 +71,15 @@ def build_window(config, ops, sync, directory, devices, facts, clock=None, healt
     `health` reports the devices' faults as facts."""
     if config.mode == "dispenser":
         from kiosk.dispenser import DispenserWindow
+        from kiosk.identity.decoder import from_settings
         from kiosk.services.issuing import TicketDesk
         desk = TicketDesk(sync, directory, ticket_key=config.ticket_key, now=clock)
         desk.track_today()
         desk.abandon_failed()  # failure screens a restart left: those citizens are gone
         return DispenserWindow(ops, desk, printer=devices.printer, idcard=devices.idcard,
                                scanners=devices.scanners,
-                               pin=config.admin_pin, follow_url=config.follow_url, facts=facts, health=health)
+                               pin=config.admin_pin, follow_url=config.follow_url, facts=facts, health=health,
+                               decoder=from_settings(config.devices))
     if config.mode == "evaluator":
         from kiosk.evaluator import EvaluatorWindow
         from kiosk.services.rating import RatingDesk

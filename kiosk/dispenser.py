@@ -9,31 +9,38 @@ from drivers.printer.ticket import Ticket as PrintedTicket
 from drivers.printer.ticket import TicketLabels
 from kiosk import texts
 from gui.device_health import HealthReporter
-from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report, Step
+from kiosk.flow.dispenser import (Cancel, Decode, DispenserFlow, Issue, LookUp, LookUpToken, Print, Record, Report,
+                                  Step)
+from kiosk.identity.decoder import IdentityCodeDecoder, Unconfigured
 from kiosk.screens.dispenser_home import DispenserHome
 from kiosk.screens.dispenser_result import BusyScreen, MessageScreen, TicketScreen
+from kiosk.screens.phone_keypad import PhoneKeypad
 from kiosk.services.issuing import TicketDesk
 from kiosk.widgets.shell import KioskShell
 from kiosk.widgets.theme import ELDERLY, NORMAL, sheet
 from shared.errors import DomainError
-from shared.validation import mask_resident_id
+from shared.validation import mask_phone, mask_resident_id, mask_uscc
 
 
 class DispenserWindow(KioskShell):
     def __init__(self, ops: Ops, desk: TicketDesk, *, printer=None, idcard=None, scanners=(),  # noqa: ANN001
                  pin: str = "",
                  follow_url: str = "", facts=lambda: [], on_change=lambda: None,  # noqa: ANN001
-                 health: HealthReporter | None = None) -> None:
+                 health: HealthReporter | None = None, decoder: IdentityCodeDecoder | None = None) -> None:
         title = QCoreApplication.translate("Kiosk", "自助取号")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts)
         self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
+        self.decoder = decoder or Unconfigured()  # 粤省事码 / 粤商码: the provincial gateway, off the GUI thread
         self.health = health or HealthReporter(desk.sync, ops, desk.now)  # the printer's faults, as facts
         self.flow = DispenserFlow()
         self.busy, self.ticket, self.message = BusyScreen(), TicketScreen(NORMAL), MessageScreen()
+        self.phone_pad = PhoneKeypad(NORMAL)
         self.home: DispenserHome | None = None
-        for w in (self.busy, self.ticket, self.message):
+        for w in (self.busy, self.ticket, self.message, self.phone_pad):
             self.stack.addWidget(w)
+        self.phone_pad.sig_confirm.connect(lambda typed: self.run(self.flow.phone_entered(typed)))
+        self.phone_pad.sig_back.connect(lambda: self.run(self.flow.back()))
         self._build_home()
         self.ticket.sig_done.connect(lambda: self.run(self.flow.back()))
         self.message.sig_home.connect(lambda: self.run(self.flow.back()))
@@ -66,11 +73,13 @@ class DispenserWindow(KioskShell):
         if self.home is not None:
             self.stack.removeWidget(self.home)
             self.home.deleteLater()
-        self.home = DispenserHome(self.desk.directory, theme)
+        self.home = DispenserHome(self.desk.directory, theme, phone=self.desk.takes_phones)
         self.home.sig_business.connect(lambda b: self.run(self.flow.tap(b)))
+        self.home.sig_phone.connect(lambda: self.run(self.flow.choose_phone()))
         self.home.sig_elderly.connect(self.toggle_elderly)
         self.home.sig_back.connect(lambda: self.run(self.flow.back()))
         self.ticket.set_theme(theme)
+        self.phone_pad.set_theme(theme)
         self.stack.addWidget(self.home)
         if self._last_remaining:
             self.home.show_remaining(self._last_remaining)
@@ -88,9 +97,20 @@ class DispenserWindow(KioskShell):
             if step is Step.PICK and flow.person_id:
                 note = self.tr("您的预约已超过签到时间，将按现场取号办理") if flow.note == "late_appointment" else ""
                 self.home.ask_for_person(self.tr("身份证 {id}").format(id=mask_resident_id(flow.person_id)), note)
+            elif step is Step.PICK and flow.phone:
+                self.home.ask_for_person(self.tr("手机 {phone}").format(phone=mask_phone(flow.phone)),
+                                         self.tr("请点击要办理的业务，临近叫号时将短信提醒您"))
+            elif step is Step.PICK and flow.business is not None:
+                who = flow.business.name or mask_uscc(flow.business.uscc)
+                self.home.ask_for_person(self.tr("企业 {name}").format(name=who), "")
             else:
                 self.home.reset()
             self.stack.setCurrentWidget(self.home)
+        elif step is Step.PHONE:
+            if self.stack.currentWidget() is not self.phone_pad:
+                self.phone_pad.reset()
+            self.phone_pad.show_error(flow.phone_error)
+            self.stack.setCurrentWidget(self.phone_pad)
         elif step is Step.BUSY:
             self.stack.setCurrentWidget(self.busy)
         elif step is Step.ISSUED:
@@ -119,9 +139,14 @@ class DispenserWindow(KioskShell):
                 self.ops.run(lambda a=action: self.desk.find_by_token(a.token),
                              on_done=self.alive(lambda found: self.run(self.flow.token_matched(found))),
                              on_error=self.alive(self._refused))
+            elif isinstance(action, Decode):
+                self.ops.run(lambda a=action: self.decoder.decode(a.code),
+                             on_done=self.alive(lambda identity: self.run(self.flow.decoded(identity))),
+                             on_error=self.alive(self._refused))
             elif isinstance(action, Issue):
                 self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
-                                                                a.check_in, person_key=a.person_key),
+                                                                a.check_in, person_key=a.person_key,
+                                                                phone=a.phone, uscc=a.uscc),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):
@@ -148,7 +173,8 @@ class DispenserWindow(KioskShell):
         labels = TicketLabels(footer=self.tr("预计等候{wait}，请留意叫号，过号需重新取号").format(wait=wait))
         self.printer.print_ticket(PrintedTicket(self.desk.directory.hall_name, prepared.ticket.number,
                                                 prepared.business_name, prepared.people_ahead,
-                                                prepared.ticket.issued_wall, self._follow(prepared), labels))
+                                                prepared.ticket.issued_wall, self._follow(prepared), labels,
+                                                phone=prepared.phone_masked))
 
     def _changed(self, _result=None) -> None:  # noqa: ANN001
         self.on_change()

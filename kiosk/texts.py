@@ -31,6 +31,17 @@ def refusal_text(code: str) -> str:
         "qr_unreadable": QCoreApplication.translate("Kiosk", "无法识别该二维码，请出示粤省事码或刷身份证"),
         "no_appointment": QCoreApplication.translate("Kiosk", "未查询到您今天的预约"),
         "internal_error": QCoreApplication.translate("Kiosk", "系统繁忙，请稍后再试或咨询工作人员"),
+        "phone_ticket_unavailable": QCoreApplication.translate("Kiosk", "本机暂不能手机号取号，请点击业务取号"),
+        "identity_code_expired": QCoreApplication.translate("Kiosk", "该码已过期，请在手机上刷新后重新出示"),
+        "identity_code_invalid": QCoreApplication.translate("Kiosk", "无法核验该码，请刷身份证或点击业务取号"),
+        "identity_gateway_offline": QCoreApplication.translate(
+            "Kiosk", "暂时无法连接省级平台核验粤省事码，请刷身份证或直接点击业务取号"),
+        "identity_gateway_refused": QCoreApplication.translate(
+            "Kiosk", "本机暂不能核验粤省事码，请刷身份证或点击业务取号，并告知工作人员"),
+        "identity_gateway_answer_invalid": QCoreApplication.translate(
+            "Kiosk", "核验结果有误，请刷身份证或点击业务取号"),
+        "identity_gateway_unconfigured": QCoreApplication.translate(
+            "Kiosk", "本机暂不支持粤省事码，请刷身份证或点击业务取号"),
     }
     if code in kiosk:
         return kiosk[code]

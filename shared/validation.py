@@ -8,6 +8,7 @@ is wrong with a typed `InvalidIdentifier` whose `code` is one of the constants b
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from shared.errors import DomainError
@@ -131,6 +132,54 @@ def check_uscc(text: str) -> str:
 def is_valid_uscc(text: str) -> bool:
     try:
         check_uscc(text)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- mainland mobile numbers ----------------------------------------------------------------------------------
+
+PHONE_EMPTY = "phone_empty"
+PHONE_BAD_CHARACTER = "phone_bad_character"
+PHONE_WRONG_LENGTH = "phone_wrong_length"
+PHONE_NOT_MOBILE = "phone_not_mobile"
+MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")  # 11 digits; the second is 3-9 (no mainland mobile starts 10/11/12)
+
+
+def normalise_phone(text: str) -> str:
+    """Digits only; a leading +86 / 0086 country code is dropped."""
+    digits = re.sub(r"\D", "", text or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    elif len(digits) == 15 and digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def check_mobile(text: str) -> str:
+    """A mainland mobile number typed by a citizen (keypad: digits only), normalised to 11 digits; raise
+    InvalidIdentifier (kind "mobile") saying why not. Spaces, dashes and a +86 prefix are tolerated."""
+    kind = "mobile"
+    raw = (text or "").strip()
+    if not raw:
+        raise InvalidIdentifier(kind, PHONE_EMPTY, "mobile number is empty")
+    stripped = re.sub(r"[\s-]", "", raw)
+    if stripped.startswith("+"):
+        stripped = stripped[1:]
+    if not stripped.isdigit() or not stripped.isascii():
+        bad = next(i for i, ch in enumerate(stripped) if not (ch.isascii() and ch.isdigit()))
+        raise InvalidIdentifier(kind, PHONE_BAD_CHARACTER, f"character {bad + 1} is not a digit", bad)
+    digits = normalise_phone(stripped)
+    if len(digits) != 11:
+        raise InvalidIdentifier(kind, PHONE_WRONG_LENGTH, f"a mobile number has 11 digits, got {len(digits)}")
+    if not MOBILE_PATTERN.fullmatch(digits):
+        raise InvalidIdentifier(kind, PHONE_NOT_MOBILE, "a mainland mobile number starts 13-19")
+    return digits
+
+
+def is_mobile(text: str) -> bool:
+    try:
+        check_mobile(text)
     except InvalidIdentifier:
         return False
     return True

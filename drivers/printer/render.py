@@ -71,8 +71,10 @@ def render(ticket: Ticket, profile: PrinterProfile = PrinterProfile()) -> bytes:
              size(2, 2), line(t.hall_name, profile, 2),
              size(1, 1), line(labels.business + t.business, profile),
              size(4, 4), line(t.number, profile, 4),
-             size(1, 1), line(labels.people_ahead.format(n=t.people_ahead), profile),
-             line(labels.issued_at + t.issued_at.strftime("%Y-%m-%d %H:%M:%S"), profile)]
+             size(1, 1), line(labels.people_ahead.format(n=t.people_ahead), profile)]
+    if t.phone:
+        parts += [line(labels.phone + t.phone, profile)]
+    parts += [line(labels.issued_at + t.issued_at.strftime("%Y-%m-%d %H:%M:%S"), profile)]
     if t.follow_url:
         parts += [qr(t.follow_url.encode("utf-8"), profile.qr_module), LF, line(labels.follow_qr, profile)]
     parts += [line(labels.footer, profile), align(0), CHINESE_OFF if chinese else b"", cut(profile)]

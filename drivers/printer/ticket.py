@@ -11,6 +11,7 @@ class TicketLabels:
     business: str = "办理业务："
     people_ahead: str = "您前面还有 {n} 人等候"
     issued_at: str = "取号时间："
+    phone: str = "手机号码："
     follow_qr: str = "微信扫码，随时查看排队进度"
     footer: str = "请留意叫号，过号需重新取号"
 
@@ -24,3 +25,4 @@ class Ticket:
     issued_at: dt.datetime
     follow_url: str = ""  # printed as a QR code when set
     labels: TicketLabels = field(default_factory=TicketLabels)
+    phone: str = ""  # 手机号取号: the number as printed, already masked (138****1234)

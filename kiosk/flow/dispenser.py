@@ -12,17 +12,21 @@ from shared.queue import appointment_qr
 from shared.queue.appointments import CheckIn
 from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
-from shared.validation import InvalidIdentifier, check_resident_id
+from shared.validation import InvalidIdentifier, check_mobile, check_resident_id
+from kiosk.identity import codes as identity_codes
+from kiosk.identity.decoder import BusinessIdentity, PersonIdentity
 
-# A QR identity code (粤省事码 and similar) is resolved to the holder's ID number; the payload we accept is
-# "<scheme>:<ID number>" (e.g. "YSS:11010519491231002X"). An appointment QR code ("GOVHALL-APPT:<token>",
-# shared.queue.appointment_qr) names an appointment instead. Anything else is refused as unreadable.
-QR_SCHEMES = ("YSS", "GOVHALL-ID")
+# QR codes at the dispenser: a provincial identity code (粤省事码 / 粤商码, kiosk.identity.codes) is decoded by
+# the provincial gateway (kiosk.identity.decoder) into a person or a business; "GOVHALL-ID:<ID number>" carries
+# an ID number itself; an appointment QR code ("GOVHALL-APPT:<token>", shared.queue.appointment_qr) names an
+# appointment. Anything else is refused as unreadable.
+QR_SCHEMES = ("GOVHALL-ID",)
 
 
 class Step(enum.Enum):
     HOME = "home"
-    PICK = "pick"            # a person is known (card or QR): choose the business
+    PICK = "pick"            # a person is known (card, QR or phone): choose the business
+    PHONE = "phone"          # 手机号取号: the number keypad
     BUSY = "busy"            # checking, taking a number, printing
     ISSUED = "issued"
     REFUSED = "refused"
@@ -43,12 +47,20 @@ class LookUpToken:
 
 
 @dataclass(frozen=True)
+class Decode:
+    """Ask the provincial gateway who a 粤省事码 / 粤商码 names (kiosk.identity.decoder)."""
+    code: identity_codes.IdentityCode
+
+
+@dataclass(frozen=True)
 class Issue:
     business_id: int
     channel: Channel
     person_id: str | None = None
     check_in: CheckIn | None = None
     person_key: str | None = None  # an appointment QR code: the person is known only by key
+    phone: str | None = None       # 手机号取号: the checked mobile number (sealed by the desk)
+    uscc: str | None = None        # 粤商码: the business holding the ticket
 
 
 @dataclass(frozen=True)
@@ -87,11 +99,14 @@ class DispenserFlow:
     note: str = ""             # e.g. "late_appointment"
     fault: str = ""            # printer error code
     history: list[Step] = field(default_factory=list)
+    phone: str | None = None   # the number typed at the keypad, once valid
+    phone_error: str = ""      # why the typed number was not taken (a shared.validation code)
+    business: BusinessIdentity | None = None  # a decoded 粤商码
 
     # idle timeouts (seconds): the elderly get more time to read and act
     def timeout(self) -> int | None:
-        base = {Step.HOME: None, Step.PICK: 30, Step.BUSY: None, Step.ISSUED: 20, Step.REFUSED: 15,
-                Step.PRINT_FAILED: 45}[self.step]
+        base = {Step.HOME: None, Step.PICK: 30, Step.PHONE: 45, Step.BUSY: None, Step.ISSUED: 20,
+                Step.REFUSED: 15, Step.PRINT_FAILED: 45}[self.step]
         return None if base is None else base * (2 if self.elderly else 1)
 
     def _go(self, step: Step) -> None:
@@ -101,7 +116,8 @@ class DispenserFlow:
     def _home(self) -> list:
         self._go(Step.HOME)
         self.person_id, self.channel, self.prepared, self.printed = None, Channel.DISPENSER, None, False
-        self.refusal = self.note = self.fault = ""
+        self.refusal = self.note = self.fault = self.phone_error = ""
+        self.phone, self.business = None, None
         return []
 
     # events ----------------------------------------------------------------------------------------------
@@ -112,10 +128,35 @@ class DispenserFlow:
     def tap(self, business_id: int) -> list:
         if self.step not in (Step.HOME, Step.PICK):
             return []
-        channel, person = (self.channel, self.person_id) if self.step is Step.PICK else (Channel.DISPENSER,
-                                                                                         None)
+        picking = self.step is Step.PICK
+        channel, person = (self.channel, self.person_id) if picking else (Channel.DISPENSER, None)
+        phone = self.phone if picking else None
+        uscc = self.business.uscc if picking and self.business is not None else None
         self._go(Step.BUSY)
-        return [Issue(business_id, channel, person)]
+        return [Issue(business_id, channel, person, phone=phone, uscc=uscc)]
+
+    # 手机号取号 ------------------------------------------------------------------------------------------
+    def choose_phone(self) -> list:
+        """The home screen's 手机号取号: the keypad."""
+        if self.step not in (Step.HOME, Step.ISSUED, Step.REFUSED):
+            return []
+        self._home()
+        self._go(Step.PHONE)
+        return []
+
+    def phone_entered(self, typed: str) -> list:
+        """确认 on the keypad: a valid mobile number → choose the business; otherwise say why and stay."""
+        if self.step is not Step.PHONE:
+            return []
+        try:
+            self.phone = check_mobile(typed)
+        except InvalidIdentifier as exc:
+            self.phone, self.phone_error = None, exc.code
+            return []
+        self.phone_error = ""
+        self.person_id, self.channel, self.note = None, Channel.DISPENSER, ""
+        self._go(Step.PICK)
+        return []
 
     def card(self, person_id: str) -> list:
         return self._person(person_id, Channel.ID_CARD)
@@ -128,10 +169,34 @@ class DispenserFlow:
             self.person_id, self.channel, self.note = None, Channel.QR, ""
             self._go(Step.BUSY)
             return [LookUpToken(token)]
+        code = identity_codes.parse(payload)
+        if code is not None:
+            if self.step not in (Step.HOME, Step.PICK, Step.ISSUED, Step.REFUSED):
+                return []
+            self._home()
+            self.channel = Channel.QR
+            self._go(Step.BUSY)
+            return [Decode(code)]
         scheme, _, rest = payload.strip().partition(":")
         if scheme.upper() not in QR_SCHEMES or not rest:
             return self.refused("qr_unreadable")
         return self._person(rest, Channel.QR)
+
+    def decoded(self, identity: PersonIdentity | BusinessIdentity) -> list:
+        """The gateway's answer: a person is handled like an ID-card swipe (today's appointment, else choose
+        a business); a business (粤商码) chooses its business and takes a walk-in ticket in its name."""
+        if self.step is not Step.BUSY or self.channel is not Channel.QR or self.prepared is not None:
+            return []
+        if isinstance(identity, BusinessIdentity):
+            self.business, self.note = identity, ""
+            self._go(Step.PICK)
+            return []
+        try:
+            number = check_resident_id(identity.id_number).number
+        except InvalidIdentifier as exc:
+            return self.refused(exc.code)
+        self.person_id, self.note = number, ""
+        return [LookUp(number, Channel.QR)]
 
     def _person(self, raw: str, channel: Channel) -> list:
         if self.step not in (Step.HOME, Step.PICK, Step.ISSUED, Step.REFUSED):
@@ -146,7 +211,7 @@ class DispenserFlow:
 
     def appointment(self, found: CheckIn | None) -> list:
         """The look-up's answer: on time → issue it at once; late → a walk-in; none → choose a business."""
-        if self.step is not Step.BUSY or self.person_id is None:
+        if self.step is not Step.BUSY or self.person_id is None or self.prepared is not None:
             return []
         if found is not None and found.on_time:
             return [Issue(found.appointment.business_id, self.channel, self.person_id, found)]

@@ -99,13 +99,13 @@
 <context>
     <name>DispenserHome</name>
     <message>
-        <location filename="../screens/dispenser_home.py" line="+24"/>
-        <location line="+75"/>
+        <location filename="../screens/dispenser_home.py" line="+25"/>
+        <location line="+83"/>
         <source>请选择办理业务</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-82"/>
         <source>长者模式</source>
         <translation type="unfinished"></translation>
     </message>
@@ -115,13 +115,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+69"/>
+        <location line="+4"/>
+        <source>手机号取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+70"/>
         <source>点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-68"/>
         <source>返回首页</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,7 +174,7 @@
 <context>
     <name>DispenserWindow</name>
     <message>
-        <location filename="../dispenser.py" line="+89"/>
+        <location filename="../dispenser.py" line="+98"/>
         <source>您的预约已超过签到时间，将按现场取号办理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -179,7 +184,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+2"/>
+        <source>手机 {phone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请点击要办理的业务，临近叫号时将短信提醒您</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>企业 {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -233,7 +253,7 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../dispenser.py" line="-121"/>
+        <location filename="../dispenser.py" line="-143"/>
         <source>自助取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -308,7 +328,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
+        <source>本机暂不能手机号取号，请点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>该码已过期，请在手机上刷新后重新出示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法核验该码，请刷身份证或点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>暂时无法连接省级平台核验粤省事码，请刷身份证或直接点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机暂不能核验粤省事码，请刷身份证或点击业务取号，并告知工作人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>核验结果有误，请刷身份证或点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机暂不支持粤省事码，请刷身份证或点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>暂无法估算</source>
         <translation type="unfinished"></translation>
     </message>
@@ -326,7 +381,7 @@
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="+91"/>
+        <location filename="../screens/dispenser_result.py" line="+94"/>
         <source>重新打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -348,6 +403,44 @@
     <message>
         <location line="+9"/>
         <source>工作人员已收到提醒。您可以重新打印，或不打印并记住下面的号码；返回首页则本次不取号。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PhoneKeypad</name>
+    <message>
+        <location filename="../screens/phone_keypad.py" line="+29"/>
+        <source>手机号取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请输入您的手机号码，临近叫号时将短信提醒您</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>清空</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>返回首页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>请输入11位手机号码</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -431,7 +524,7 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="-102"/>
+        <location filename="../screens/dispenser_result.py" line="-105"/>
         <source>微信扫码，随时查看排队进度</source>
         <translation type="unfinished"></translation>
     </message>
@@ -465,6 +558,11 @@
         <source>您前面还有 {n} 人等候
 预计等候：{wait}
 取号时间 {at}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>手机 {phone}（临近叫号短信提醒）</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -14,8 +14,9 @@ class DispenserHome(QWidget):
     sig_business = Signal(int)
     sig_elderly = Signal()
     sig_back = Signal()
+    sig_phone = Signal()
 
-    def __init__(self, directory: HallDirectory, theme: Theme) -> None:
+    def __init__(self, directory: HallDirectory, theme: Theme, phone: bool = False) -> None:
         super().__init__()
         self.directory, self.theme = directory, theme
         box = QVBoxLayout(self)
@@ -25,7 +26,14 @@ class DispenserHome(QWidget):
         self.elderly = button(self.tr("标准模式") if theme.elderly else self.tr("长者模式"), "secondary")
         self.elderly.setMinimumWidth(theme.px(220))
         self.elderly.clicked.connect(self.sig_elderly)
+        # 手机号取号: a ticket with an SMS before the call (only where this dispenser can seal the number)
+        self.phone = button(self.tr("手机号取号"), "secondary")
+        self.phone.setMinimumWidth(theme.px(240))
+        self.phone.clicked.connect(self.sig_phone)
+        self.phone_offered = phone
+        self.phone.setVisible(phone)
         top.addWidget(self.title, 1)
+        top.addWidget(self.phone)
         top.addWidget(self.elderly)
         box.addLayout(top)
         self.hint = label(self.tr("点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码"), "hint")
@@ -94,9 +102,11 @@ class DispenserHome(QWidget):
         self.hint.setText(note or self.tr("请点击要办理的业务"))
         self.back.show()
         self.ways.hide()
+        self.phone.hide()
 
     def reset(self) -> None:
         self.title.setText(self.tr("请选择办理业务"))
         self.hint.setText(self.tr("点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码"))
         self.back.hide()
         self.ways.setVisible(self.ways_shown)
+        self.phone.setVisible(self.phone_offered)

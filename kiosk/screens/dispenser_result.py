@@ -89,6 +89,9 @@ class TicketScreen(QWidget):
         self.business.setText(prepared.business_name)
         self.facts.setText(self.tr("您前面还有 {n} 人等候\n预计等候：{wait}\n取号时间 {at}").format(
             n=prepared.people_ahead, wait=texts.minutes(prepared.wait), at=at))
+        if prepared.phone_masked:
+            self.facts.setText(self.facts.text() + "\n" + self.tr("手机 {phone}（临近叫号短信提醒）").format(
+                phone=prepared.phone_masked))
         self.qr.setVisible(bool(follow_url))
         self.qr_hint.setVisible(bool(follow_url))
         self.url = follow_url

@@ -21,6 +21,8 @@ from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is
                                    issued_counts,
                                    remaining)
 from shared.queue.printing import PrintState
+from shared.queue.ticket_phone import seal_phone
+from shared.validation import check_mobile, mask_phone
 from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
 from shared.queue.tickets import Channel, GreenChannelReason, Ticket
 from shared.sync import store
@@ -48,6 +50,7 @@ class Prepared:
     people_ahead: int
     wait: dt.timedelta | None
     appointment_at: dt.datetime | None
+    phone_masked: str = ""  # 手机号取号: what the ticket shows (138****1234)
 
 
 class TicketDesk:
@@ -55,6 +58,7 @@ class TicketDesk:
                  now: Callable[[], dt.datetime] | None = None) -> None:
         self.sync, self.directory = sync, directory
         self.keys = TicketKey(ticket_key) if ticket_key else None  # the hall's ticket key, nothing more
+        self.ticket_key = ticket_key
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
 
     # The hall's published rules, as the server decides with them (re-read after a sync changed them).
@@ -75,6 +79,11 @@ class TicketDesk:
         day = self.now().date().isoformat()
         for e in self.directory.entries:
             self.sync.leases.track(SERIES, e.business.prefix, day)
+
+    @property
+    def takes_phones(self) -> bool:
+        """手机号取号 needs the ticket key: the number is sealed with it before it is written anywhere."""
+        return self.ticket_key is not None
 
     def person_key(self, person_id: str | None) -> str | None:
         if person_id is None or self.keys is None:
@@ -140,9 +149,15 @@ class TicketDesk:
         return admit(request, entry.business if entry else None, quota, counts, tickets)
 
     def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
-              check: CheckIn | None = None, *, person_key: str | None = None) -> Prepared:
+              check: CheckIn | None = None, *, person_key: str | None = None, phone: str | None = None,
+              uscc: str | None = None) -> Prepared:
         """Admit and take a number, reading the synced tickets once (this is on the tap → print path).
-        `person_key` (with `check`): an appointment QR code, whose person is known only by key."""
+        `person_key` (with `check`): an appointment QR code, whose person is known only by key. `phone`: a
+        mobile number typed at the keypad (checked again here, sealed before it is recorded)."""
+        if phone is not None:
+            phone = check_mobile(phone)
+            if not self.takes_phones:
+                raise IssueRefused("phone_ticket_unavailable", "no ticket key to seal the phone with")
         if person_key is not None and check is not None:
             self.directory.refresh()
             now = self.now()
@@ -151,11 +166,14 @@ class TicketDesk:
             admission = appointment_qr.admit_by_token(check, entry.business if entry else None,
                                                       entry.quota if entry else None, channel, tickets)
             return self.prepare(admission, tickets, person_key=person_key)
+        if uscc is not None and self.keys is not None:  # 粤商码: the business holds the ticket, by key
+            person_key = blind_index("uscc", uscc, self.keys)
         tickets = self._tickets(self.now(), person_id)
-        return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets)
+        return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets,
+                            person_key=person_key, phone=phone)
 
     def prepare(self, admission: Admission, tickets: list[Ticket] | None = None, *,
-                person_key: str | None = None) -> Prepared:
+                person_key: str | None = None, phone: str | None = None) -> Prepared:
         """Take the next number from the lease and record the ticket as "printing" (`queue.issue` and its
         optimistic row) in one local transaction, before anything is printed: power lost at any point leaves
         either no number taken and nothing printed, or a ticket the server will learn of (shared.queue.printing
@@ -172,7 +190,8 @@ class TicketDesk:
             stamp = IssueTime(millis, counter, self.sync.device_id, seq)
             ticket = dataclasses.replace(issue(admission, ticket_id=str(uuid.uuid4()), number=taken.display,
                                                issued_at=stamp, wall_time=now), print_state=PrintState.PRINTING)
-            self._record_issue(conn, ticket, now.date(), taken.block_id, taken.number, person_key)
+            sealed = seal_phone(phone, self.ticket_key, ticket.id) if phone else None
+            self._record_issue(conn, ticket, now.date(), taken.block_id, taken.number, person_key, sealed)
             self.sync.crash("dispenser.issue.before_commit")
         tickets = [t for t in (self._tickets(now) if tickets is None else tickets) if t.id != ticket.id] + [ticket]
         statuses = window_statuses(self.sync.rows("queue_window").values())
@@ -187,10 +206,10 @@ class TicketDesk:
             slot = self.sync.rows("queue_appointment").get(admission.appointment_id, {}).get("slot_start")
             appointment_at = moment(slot, CHINA_TZ) if slot else None  # rows are UTC; the screen is hall time
         return Prepared(ticket, entry.business.name, now.date(), taken.block_id, taken.number, taken.kind,
-                        person_key, ahead, wait, appointment_at)
+                        person_key, ahead, wait, appointment_at, mask_phone(phone) if phone else "")
 
     def _record_issue(self, conn, t: Ticket, day: dt.date, block_id: int | None,  # noqa: ANN001
-                      number: int | None, person_key: str | None) -> None:
+                      number: int | None, person_key: str | None, phone_sealed: str | None = None) -> None:
         """The `queue.issue` fact and its optimistic row, inside the caller's transaction."""
         stamp = t.issued_at
         args = {"ticket_id": t.id, "business_id": t.business_id, "display": t.number, "number": number,
@@ -200,6 +219,8 @@ class TicketDesk:
                 "at": t.issued_wall.isoformat(), "person_key": person_key,
                 "green_reason": t.green_reason.value if t.green_reason else None,
                 "appointment_id": t.appointment_id, "print_state": t.print_state.value}
+        if phone_sealed:
+            args["phone_sealed"] = phone_sealed  # sealed for the server: no clear number in the outbox
         row = ticket_row(t, hall_id=self.directory.hall_id, day=day, person_key=person_key)
         self.sync.submit("queue.issue", 1, args, effects=[("queue_ticket", t.id, row)], conn=conn)
 

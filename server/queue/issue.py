@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.queue import appointments, store
+from server.queue import appointments, store, ticket_phones
 from server.queue.config import SERIES, HallConfig, load_hall_config
 from server.queue.errors import reject
 from server.queue.models import QueueAppointment, QueueTicket
@@ -50,6 +50,9 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
     if args.person_key and store.active_ticket_of_person(session, ctx.device.hall_id, args.business_id,
                                                          args.person_key, args.day, args.at) is not None:
         flags.append("duplicate_person")
+    if args.phone_sealed:
+        phone_flag = ticket_phones.record(session, ctx.device.hall_id, args.ticket_id, args.phone_sealed)
+        flags += [phone_flag] if phone_flag else []
     if on_time:
         priority, green = PriorityClass.APPOINTMENT, None
     elif args.green_reason is not None:

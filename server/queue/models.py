@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db.base import Base, utcnow
 
 QUEUE_SERVER_TABLES = ("queue_ticket", "queue_call", "queue_window_state", "queue_rating", "queue_hall_rules",
-                       "queue_appointment", "queue_notification")
+                       "queue_appointment", "queue_notification", "queue_ticket_phone")
 
 
 class QueueTicket(Base):
@@ -129,6 +129,17 @@ class QueueAppointment(Base):
     code_hash: Mapped[str] = mapped_column(String(64), default="")
     # The phone for booking and near-call SMS, sealed like the ID number (None: none given).
     phone_sealed: Mapped[str | None] = mapped_column(Text)
+
+
+class QueueTicketPhone(Base):
+    """The mobile number of a ticket taken by phone (手机号取号), for its near-call SMS: sealed under the
+    server's PII keys like the appointment phone, with its blind index (never published to devices)."""
+    __tablename__ = "queue_ticket_phone"
+    ticket_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
+    phone_sealed: Mapped[str] = mapped_column(Text)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class QueueNotification(Base):

@@ -1,8 +1,9 @@
 """Near-call reminders (叫号提醒): a scan writes one outbox row per ticket when its people-ahead count reaches the
 hall's threshold (the unique (ticket, kind) key makes it exactly once, however often the scan runs); `drain`
 hands pending rows to a pluggable sender (the log by default) and records what happened. A ticket checked in
-from an appointment that gave a mobile number also gets its SMS through the notification outbox
-(server/notify), queued by the same scan in the same transaction."""
+from an appointment that gave a mobile number, or taken by phone number at the dispenser (手机号取号), also
+gets its SMS through the notification outbox (server/notify), queued by the same scan in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from server.approval.identity import pii_keys
 from server.notify.outbox import notify
-from server.queue import store
+from server.queue import store, ticket_phones
 from server.queue.appointments import phone_of
 from server.queue.config import load_hall_config
-from server.queue.models import QueueAppointment, QueueNotification, QueueTicket, QueueWindowState
+from server.queue.models import (QueueAppointment, QueueNotification, QueueTicket, QueueTicketPhone,
+                                 QueueWindowState)
 from server.sync.changes import insert_ignore
 from shared.crypto.keys import KeyProvider
 from shared.queue.estimates import near_call_intents, people_ahead
@@ -90,13 +92,26 @@ def scan_near_calls(session: Session, hall_id: int, day: dt.date, now: dt.dateti
 
 
 def _sms(session: Session, hall_id: int, intents: list, now: dt.datetime, keys: KeyProvider | None) -> None:
+    """The near-call SMS of tickets whose citizen gave a phone: at booking (the appointment's) or at the
+    dispenser's phone keypad (手机号取号, server/queue/ticket_phones.py)."""
+    if not intents:
+        return
+    ids = [i.ticket_id for i in intents]
     booked = {a.ticket_id: a for a in session.scalars(select(QueueAppointment).where(
-        QueueAppointment.ticket_id.in_([i.ticket_id for i in intents]), QueueAppointment.phone_sealed.is_not(None)))}
+        QueueAppointment.ticket_id.in_(ids), QueueAppointment.phone_sealed.is_not(None)))}
+    typed = set(session.scalars(select(QueueTicketPhone.ticket_id)
+                                .where(QueueTicketPhone.ticket_id.in_(ids))))
+    if not booked and not typed:
+        return
+    keys = keys or pii_keys()
+    phones = ticket_phones.phones_of(session, [i for i in ids if i in typed and i not in booked], keys)
     for intent in intents:
         if intent.ticket_id in booked:
-            keys = keys or pii_keys()
-            notify(session, NEAR_CALL, hall_id=hall_id, now=now, key=intent.ticket_id, keys=keys,
-                   phone=phone_of(booked[intent.ticket_id], keys),
+            phone = phone_of(booked[intent.ticket_id], keys)
+        else:
+            phone = phones.get(intent.ticket_id)
+        if phone:
+            notify(session, NEAR_CALL, hall_id=hall_id, now=now, key=intent.ticket_id, keys=keys, phone=phone,
                    params={"ticket": intent.ticket_number, "ahead": intent.people_ahead})
 
 

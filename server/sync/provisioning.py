@@ -59,6 +59,9 @@ class Provisioned:
     config: str          # the file's text (TOML)
 
 
+# Sections a dispenser's file may hold besides its devices: the provincial identity gateway (粤省事码 / 粤商码,
+# kiosk/identity/decoder.py).
+DISPENSER_SECTIONS = ("identity_code",)
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SERVER_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"\\]+$")
@@ -74,10 +77,11 @@ def _kind(name: str) -> Kind:
 
 def _check_devices(sections: dict[str, dict[str, ScalarValue]], kind: Kind) -> None:
     cards = {n for n in sections if kind.name == "controller" and n.startswith(CARD_PREFIX) and len(n) > 5}
-    unknown = sorted(set(sections) - set(DEVICE_CLASSES) - cards)
+    known = DEVICE_CLASSES + DISPENSER_SECTIONS if kind.name == "dispenser" else DEVICE_CLASSES
+    unknown = sorted(set(sections) - set(known) - cards)
     if unknown:
         raise ProvisionError(422, "device_section_unknown", "外设类型不存在（unknown device section）",
-                             sections=unknown, known=list(DEVICE_CLASSES))
+                             sections=unknown, known=list(known))
     for name, values in sections.items():
         # keys are written bare into the file: a safe alphabet, or a key could write lines of its own
         bad = sorted(k for k, v in values.items() if not isinstance(v, ScalarValue) or not BARE_KEY.match(k))

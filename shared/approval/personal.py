@@ -3,26 +3,15 @@ resident ID and phone numbers. Masking rules come from shared.validation."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from shared.crypto.blind_index import blind_index
 from shared.crypto.keys import KeyProvider
 from shared.crypto.sm4 import open_sealed, seal
-from shared.validation import mask_phone, mask_resident_id, normalise_resident_id
+from shared.validation import mask_phone, mask_resident_id, normalise_phone, normalise_resident_id
 
 RESIDENT_ID = "resident_id"
 PHONE = "phone"
-
-
-def normalise_phone(text: str) -> str:
-    """Digits only; a leading +86 / 0086 country code is dropped."""
-    digits = re.sub(r"\D", "", text or "")
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    elif len(digits) == 15 and digits.startswith("0086"):
-        digits = digits[4:]
-    return digits
 
 
 def normalise(kind: str, value: str) -> str:

@@ -60,6 +60,9 @@ class IssueArgs(Request):
     issued_at: IssueTimeWire
     at: Moment
     person_key: str | None = Field(default=None, max_length=64)  # blind index of the resident ID, never the ID
+    # 手机号取号: the mobile number sealed under the hall's ticket-phone key (shared/queue/ticket_phone.py), never
+    # in clear; the server keeps it for the near-call SMS.
+    phone_sealed: str | None = Field(default=None, max_length=200)
     green_reason: GreenReason | None = None
     appointment_id: str | None = Field(default=None, pattern=UUID)
     # Whether the citizen holds its paper (shared.queue.printing). The dispenser sends "printing" with the number

@@ -36,6 +36,11 @@ MESSAGES: dict[str, str] = {
     "impossible_birth_date": "身份证号码中的出生日期无效",
     "future_birth_date": "身份证号码中的出生日期无效",
     "bad_check_character": "身份证号码校验位错误",
+    # mobile numbers typed at the dispenser (手机号取号; shared.validation.check_mobile)
+    "phone_empty": "请输入手机号码",
+    "phone_bad_character": "手机号码只能包含数字",
+    "phone_wrong_length": "手机号码应为11位",
+    "phone_not_mobile": "请输入正确的手机号码（1开头，第二位为3至9）",
     # booking appointments (预约)
     "hall_closed_that_day": "该日不是工作日",
     "slot_not_offered": "该时段不提供预约",

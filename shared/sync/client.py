@@ -13,7 +13,7 @@ from sqlalchemy import Engine, event, func, select, update
 from shared.errors import DomainError
 from shared.protocol import device_health
 from shared.db.files import erase_wal
-from shared.protocol.personal_args import PERSONAL_ARGS
+from shared.protocol.personal_args import carries_personal
 from shared.protocol.sync import PROTOCOL_VERSION
 from shared.sync import outbox, store
 from shared.sync.errors import SyncFailed
@@ -135,7 +135,7 @@ class SyncClient:
                 store.set_meta(conn, "offset_ms", str(self.clock.offset_ms))
                 self.crash("push.before_commit")
             answered += len(batch)
-            if any(b["name"] in PERSONAL_ARGS for b in batch):
+            if any(carries_personal(b["name"], b["args"]) for b in batch):
                 erase_wal(self.engine)  # the forgotten ID numbers and phones are in the WAL's older frames
             if rejected:
                 self._notify([_rejected(r) for r in rejected])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from shared.protocol.personal_args import PERSONAL_ARGS, withheld
+from shared.protocol.personal_args import PERSONAL_ARGS, carries_personal, withheld
 from shared.sync import store
 from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import outbox, pending
@@ -93,7 +93,8 @@ def _forget_personal(conn: Connection, answered: list[tuple[int, str]]) -> None:
         return
     for seq, name, args in conn.execute(select(outbox.c.seq, outbox.c.name, outbox.c.args)
                                         .where(outbox.c.seq.in_(seqs))).all():
-        conn.execute(update(outbox).where(outbox.c.seq == seq).values(args=withheld(name, args)))
+        if carries_personal(name, args):  # most tickets carry no phone: leave their rows alone
+            conn.execute(update(outbox).where(outbox.c.seq == seq).values(args=withheld(name, args)))
 
 
 def accepted_with_effects(conn: Connection) -> list[str]:

@@ -108,7 +108,8 @@ def test_sigterm_stops_every_process_the_demo_started(tmp_path: Path) -> None:
         output = "".join(lines)
         assert "Press Ctrl+C to stop everything" in output, output
         pids = [int(p) for p in re.findall(r"pid (\d+)", output)]
-        assert len(pids) == 12, output  # server, 6 simulators (one process for every LED card), 5 programs
+        # server, 7 simulators (one for all LED cards, one the identity gateway), 5 programs
+        assert len(pids) == 13, output
         children = subprocess.run(["pgrep", "-P", str(demo.pid)], capture_output=True, text=True).stdout.split()
         assert {int(p) for p in children} == set(pids)
         demo.send_signal(signal.SIGTERM)

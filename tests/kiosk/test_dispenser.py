@@ -183,7 +183,7 @@ def test_qr_identity_code_then_business(qtbot, dispenser, printer) -> None:  # n
     wedge.sig_scanned.connect(lambda code: window.run(window.flow.scanned(code)))
     QApplication.instance().installEventFilter(wedge)
     try:
-        qtbot.keyClicks(window, "YSS:11010519491231002X")
+        qtbot.keyClicks(window, "GOVHALL-ID:11010519491231002X")
         qtbot.keyClick(window, Qt.Key.Key_Return)
     finally:
         QApplication.instance().removeEventFilter(wedge)
@@ -296,7 +296,7 @@ def test_closed_now_and_paused_are_refused_by_the_shared_rules(dispenser, now) -
 
 def test_idle_timeout_returns_home_and_forgets_the_person(qtbot, dispenser) -> None:  # noqa: ANN001
     window, _, _ = dispenser
-    window.run(window.flow.scanned("YSS:11010519491231002X"))
+    window.run(window.flow.scanned("GOVHALL-ID:11010519491231002X"))
     qtbot.waitUntil(lambda: window.flow.step is Step.PICK, timeout=5000)
     window.arm_idle(1)  # the real PICK timeout is 30 s
     qtbot.waitUntil(lambda: window.flow.step is Step.HOME, timeout=3000)

@@ -57,7 +57,7 @@ def test_card_with_appointment_on_time_late_or_none() -> None:
     assert g.note == "late_appointment"
     assert g.tap(3) == [Issue(3, Channel.ID_CARD, PERSON)]
     h = DispenserFlow()
-    h.scanned("YSS:" + PERSON.lower())
+    h.scanned("GOVHALL-ID:" + PERSON.lower())
     assert h.appointment(None) == [] and h.step is Step.PICK and h.channel is Channel.QR
 
 

@@ -87,6 +87,7 @@ def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation
     ({"kind": "clerk", "window": 99}, 422, "window_unknown"),
     ({"kind": "display", "window": 1}, 422, "window_not_applicable"),
     ({"kind": "dispenser", "devices": {"fax": {"port": "/dev/ttyS0"}}}, 422, "device_section_unknown"),
+    ({"kind": "display", "devices": {"identity_code": {"app_id": "x"}}}, 422, "device_section_unknown"),
 ])
 def test_refusals_name_what_is_wrong(client, body, status, code) -> None:  # noqa: ANN001
     r = _provision(client, login(client), **body)
@@ -207,3 +208,11 @@ def test_the_cli_provisions_a_controller_on_the_given_led_port(tmp_path) -> None
     assert done.returncode == 0, done.stderr
     assert "python -m kiosk --mode controller --config" in done.stdout
     assert {c.url for c in load_controller(out).cards} == {"/dev/ttyS1"}
+
+
+def test_a_dispenser_file_carries_the_identity_gateway(client) -> None:  # noqa: ANN001
+    """粤省事码 / 粤商码: the provincial gateway's address and keys reach the dispenser's file (kiosk/identity)."""
+    section = {"gateway": "https://gw.example/", "app_id": "dg-hall-1", "app_key": "5a" * 16, "timeout": 3}
+    r = _provision(client, login(client), kind="dispenser", devices={"identity_code": section})
+    assert r.status_code == 201, r.text
+    assert tomllib.loads(r.json()["config"])["identity_code"] == section
