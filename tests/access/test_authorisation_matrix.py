@@ -134,6 +134,15 @@ MATRIX = {
     "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/roles": "admin",
     "GET /api/v1/sync/staff/{user_id}/photo": "device",
+    # the citizens' phone pages (issue 17): public, each write behind the CSRF token (tests/citizen/)
+    "GET /m/": "public",
+    "GET /m/q/{ticket_id}": "public",
+    "GET /api/v1/citizen/halls/{code}": "public",
+    "GET /api/v1/citizen/captcha": "public",
+    "POST /api/v1/citizen/bookings": "public",
+    "POST /api/v1/citizen/bookings/search": "public",
+    "POST /api/v1/citizen/bookings/{appointment_id}/cancel": "public",
+    "POST /api/v1/citizen/ticket": "public",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
@@ -182,7 +191,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "user_id": target, "device_id": target_device, "code": "x", "day": "2026-11-02", "year": "2027",
               "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
               "situation": "y",
-              "version": "1", "floor_id": floor}
+              "version": "1", "floor_id": floor, "ticket_id": "nope"}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

@@ -1,0 +1,167 @@
+"""The JSON API of the citizens' phone pages (/m/, issue 17): a hall's businesses and 预约须知, an arithmetic
+captcha, booking (through the same booking rules and rate limits as /api/v1/queue/appointments), finding and
+cancelling one's bookings, and one ticket's place in the queue. Every write carries the CSRF token
+(server/api/citizen_guard.py); no answer is cached (the security headers' no-store); no route takes a staff
+token or grants anything beyond the single booking or ticket it was given the secret of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from pydantic import Field
+from sqlalchemy import select
+
+from server.api.citizen_guard import check_captcha, check_csrf, new_captcha
+from server.api.deps import Clock, DbSession
+from server.api.errors import ApiError
+from server.api.queue_appointments import LOOKUPS, Keys, _limit_client, _out
+from server.api.queue_deps import HallPublisher, refusals
+from server.queue import appointments
+from server.queue.config import load_hall_config
+from server.queue.position import position_of
+from shared.db.models import Business, Hall
+from shared.protocol.base import Request as Body
+from shared.protocol.base import Response
+from shared.protocol.queue_admin import Moment, PublicAppointment
+from shared.queue import appointment_qr
+from shared.queue.clock import CHINA_TZ
+
+router = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"], dependencies=[Depends(check_csrf)])
+public = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"])  # reads that need no CSRF token
+
+
+class BusinessOut(Response):
+    id: int
+    prefix: str
+    name: str
+
+
+class HallInfo(Response):
+    code: str
+    name: str
+    address: str
+    businesses: list[BusinessOut]
+    days: list[dt.date]          # the days one may book, hall-local (today first)
+    notice: list[str]            # 预约须知, one rule a line, from the hall's rules
+
+
+class Captcha(Response):
+    question: str
+    token: str
+
+
+class CitizenBookingIn(Body):
+    business_id: int
+    slot_start: Moment
+    id_number: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=30)
+    phone: str = Field(default="", max_length=20)
+    captcha_token: str = Field(min_length=1, max_length=300)
+    captcha_answer: str = Field(min_length=1, max_length=6)
+
+
+class CitizenBooked(Response):
+    appointment: PublicAppointment
+    business: str
+    booking_code: str
+    qr_payload: str       # what the dispenser's QR path accepts (shared.queue.appointment_qr)
+    qr_svg: str           # the same as an SVG data URI
+
+
+class MineIn(Body):
+    id_number: str = Field(min_length=1, max_length=30)
+    booking_code: str = Field(min_length=1, max_length=20)
+
+
+class TicketIn(Body):
+    ticket_id: str = Field(min_length=1, max_length=64)
+
+
+class TicketOut(Response):
+    display: str
+    business: str
+    state: str
+    people_ahead: int | None
+    wait_minutes: int | None
+    near: bool
+    threshold: int
+    window_number: int | None
+    window_name: str
+
+
+@public.get("/halls/{code}", response_model=HallInfo)
+def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
+    hall = session.scalars(select(Hall).where(Hall.code == code)).one_or_none()
+    if hall is None:
+        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {code}）", hall=code)
+    rules = load_hall_config(session, hall.id).rules
+    today = clock().astimezone(CHINA_TZ).date()
+    a, window = rules.appointment, rules.check_in
+    notice = [f"可预约今天起 {a.horizon_days} 天内的时段，每个时段 {a.slot_minutes} 分钟。",
+              f"请至少提前 {a.min_lead_minutes} 分钟预约；同一身份证每天最多预约 {a.per_person_daily_limit} 次。",
+              f"请在预约时段开始前 {window.early_minutes} 分钟至开始后 {window.late_minutes} 分钟内，"
+              "到取号机扫描预约二维码取号；迟到将按现场取号排队。",
+              "请牢记预约码：凭身份证号码和预约码可查询、取消预约。",
+              "请携带本人有效身份证件及办事所需材料。"]
+    businesses = [BusinessOut(id=b.id, prefix=b.prefix, name=b.name)
+                  for b in sorted(hall.businesses, key=lambda b: (b.sort_order, b.prefix)) if b.active]
+    return HallInfo(code=hall.code, name=hall.name, address=hall.address or "", businesses=businesses,
+                    days=[today + dt.timedelta(days=n) for n in range(a.horizon_days + 1)], notice=notice)
+
+
+@public.get("/captcha", response_model=Captcha)
+def captcha(request: Request, clock: Clock) -> Captcha:
+    question, token = new_captcha(request, clock())
+    return Captcha(question=question, token=token)
+
+
+@router.post("/bookings", response_model=CitizenBooked, status_code=201)
+def book(body: CitizenBookingIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+         tasks: BackgroundTasks) -> CitizenBooked:
+    now = clock()
+    publisher = HallPublisher(session, request, tasks, now)
+    with refusals():
+        _limit_client(request, None, body.business_id, now)  # counted first: a wrong captcha counts too
+    check_captcha(request, body.captcha_token, body.captcha_answer, now)
+    with refusals():
+        row, token, code = appointments.book(session, keys, business_id=body.business_id,
+                                             slot_start=body.slot_start, id_number=body.id_number, now=now,
+                                             emit_for=publisher.for_hall, phone=body.phone)
+    payload = appointment_qr.payload(token)
+    business = session.get(Business, row.business_id)
+    return CitizenBooked(appointment=_out(row), business=business.name, booking_code=code, qr_payload=payload,
+                         qr_svg=segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=4))
+
+
+@router.post("/bookings/search", response_model=list[PublicAppointment])
+def mine(body: MineIn, session: DbSession, clock: Clock, keys: Keys, request: Request) -> list[PublicAppointment]:
+    with refusals():
+        _limit_client(request, None, None, clock(), LOOKUPS)
+        rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
+                                       clock().astimezone(CHINA_TZ).date())
+    return [_out(r) for r in rows]
+
+
+@router.post("/bookings/{appointment_id}/cancel", response_model=PublicAppointment)
+def cancel(appointment_id: str, body: MineIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+           tasks: BackgroundTasks) -> PublicAppointment:
+    with refusals():
+        _limit_client(request, None, None, clock(), LOOKUPS)
+    publisher = HallPublisher(session, request, tasks, clock())
+    with refusals():
+        row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
+                                  code=body.booking_code)
+    return _out(row)
+
+
+@router.post("/ticket", response_model=TicketOut)
+def ticket(body: TicketIn, session: DbSession, clock: Clock) -> TicketOut:
+    """The ticket id is the secret printed in the ticket's QR code (the dispenser's follow URL): 122 random
+    bits, so it needs no rate limit of its own; the page polls this every few seconds."""
+    found = position_of(session, body.ticket_id.strip(), clock())
+    if found is None:
+        raise ApiError(404, "ticket_not_found", "未找到该号票，请核对后重试")
+    return TicketOut(**found.__dict__)
