@@ -19,16 +19,23 @@ from server.api.deps import Clock, DbSession
 from server.api.errors import ApiError
 from server.api.queue_appointments import LOOKUPS, Keys, _limit_client, _out
 from server.api.queue_deps import HallPublisher, refusals
+from server.approval.progress import progress_of
 from server.queue import appointments
+from server.queue.booking_limits import client_key, limiter_for
+from server.sync.registry import Rejected
 from server.queue.config import load_hall_config
 from server.queue.position import position_of
 from shared.db.models import Business, Hall
 from shared.protocol.base import Request as Body
 from shared.protocol.base import Response
 from shared.protocol.queue_admin import Moment, PublicAppointment
+from shared.approval.query_code import normalise_case_number
 from shared.queue import appointment_qr
 from shared.queue.clock import CHINA_TZ
 
+PROGRESS_PER_CLIENT_HOUR = 30   # progress queries from one address an hour
+PROGRESS_PER_CASE_HOUR = 10     # tries at one case number an hour, from anywhere (bounds guessing its code)
+NOT_FOUND = "案件编号或查询码不正确"
 router = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"], dependencies=[Depends(check_csrf)])
 public = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"])  # reads that need no CSRF token
 
@@ -45,6 +52,7 @@ class HallInfo(Response):
     address: str
     businesses: list[BusinessOut]
     days: list[dt.date]          # the days one may book, hall-local (today first)
+    earliest: dt.datetime        # slots starting before this are too soon to book (the lead time)
     notice: list[str]            # 预约须知, one rule a line, from the hall's rules
 
 
@@ -98,7 +106,8 @@ def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
     if hall is None:
         raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {code}）", hall=code)
     rules = load_hall_config(session, hall.id).rules
-    today = clock().astimezone(CHINA_TZ).date()
+    now = clock().astimezone(CHINA_TZ)
+    today = now.date()
     a, window = rules.appointment, rules.check_in
     notice = [f"可预约今天起 {a.horizon_days} 天内的时段，每个时段 {a.slot_minutes} 分钟。",
               f"请至少提前 {a.min_lead_minutes} 分钟预约；同一身份证每天最多预约 {a.per_person_daily_limit} 次。",
@@ -109,7 +118,8 @@ def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
     businesses = [BusinessOut(id=b.id, prefix=b.prefix, name=b.name)
                   for b in sorted(hall.businesses, key=lambda b: (b.sort_order, b.prefix)) if b.active]
     return HallInfo(code=hall.code, name=hall.name, address=hall.address or "", businesses=businesses,
-                    days=[today + dt.timedelta(days=n) for n in range(a.horizon_days + 1)], notice=notice)
+                    days=[today + dt.timedelta(days=n) for n in range(a.horizon_days + 1)],
+                    earliest=now + dt.timedelta(minutes=a.min_lead_minutes), notice=notice)
 
 
 @public.get("/captcha", response_model=Captcha)
@@ -165,3 +175,43 @@ def ticket(body: TicketIn, session: DbSession, clock: Clock) -> TicketOut:
     if found is None:
         raise ApiError(404, "ticket_not_found", "未找到该号票，请核对后重试")
     return TicketOut(**found.__dict__)
+
+
+class ProgressIn(Body):
+    case_number: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=20)
+
+
+class StageOut(Response):
+    name: str
+    state: str
+
+
+class ProgressOut(Response):
+    case_number: str
+    item: str
+    status: str
+    received_on: dt.date
+    applicant: str
+    applicant_id: str
+    stages: list[StageOut]
+
+
+@router.post("/progress", response_model=ProgressOut)
+def progress(body: ProgressIn, session: DbSession, clock: Clock, keys: Keys, request: Request) -> ProgressOut:
+    """A wrong code and an unknown case number get the same answer; both count against the limits."""
+    now = clock()
+    address = request.client.host if request.client else None
+    try:
+        limiter_for(request.app.state, "case_progress_limiter").check(client_key(None, address), now,
+                                                                      PROGRESS_PER_CLIENT_HOUR)
+        limiter_for(request.app.state, "case_progress_limiter").check(
+            "case:" + normalise_case_number(body.case_number), now, PROGRESS_PER_CASE_HOUR)
+    except Rejected as exc:
+        raise ApiError(429, "progress_rate_limited", "查询过于频繁，请一小时后再试",
+                       retry_after_s=exc.details.get("retry_after_s")) from None
+    with refusals():
+        found = progress_of(session, keys, body.case_number, body.code, now)
+    if found is None:
+        raise ApiError(404, "case_query_refused", NOT_FOUND)
+    return ProgressOut(**{**found.__dict__, "stages": [StageOut(**s.__dict__) for s in found.stages]})

@@ -2,7 +2,7 @@
 "use strict";
 (function () {
   var API = "/api/v1/citizen";
-  var VIEWS = ["halls", "home", "book", "booked", "mine", "ticket"];
+  var VIEWS = ["halls", "home", "book", "booked", "mine", "ticket", "progress"];
   var POLL_MS = 4000;
   var UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
   var state = { hall: null, captcha: null, slot: null, ticket: null, timer: null };
@@ -137,9 +137,10 @@
       $("slot-empty").hidden = slots.length > 0;
       slots.forEach(function (s) {
         var left = s.capacity - s.booked;
-        var b = el("button", hhmm(s.start) + (left > 0 ? "（余" + left + "）" : "（满）"));
+        var late = new Date(s.start) < new Date(state.hall.earliest);  // too soon to book (the hall's lead time)
+        var b = el("button", hhmm(s.start) + (late ? "（已过）" : left > 0 ? "（余" + left + "）" : "（满）"));
         b.type = "button";
-        b.disabled = left <= 0;
+        b.disabled = left <= 0 || late;
         b.setAttribute("aria-pressed", "false");
         b.setAttribute("data-start", s.start);
         b.addEventListener("click", function () {
@@ -234,12 +235,13 @@
       $("ticket-business").textContent = t.business;
       var called = t.state === "called" || t.state === "serving";
       $("ticket-called").hidden = !called;
-      $("ticket-called").textContent = called ? "请到 " + t.window_number + " 号窗口" + (t.window_name ? "（" + t.window_name + "）" : "") : "";
+      var named = t.window_name && t.window_name.replace(/\s/g, "") !== t.window_number + "号窗口";
+      $("ticket-called").textContent = called ? "请到 " + t.window_number + " 号窗口" + (named ? "（" + t.window_name + "）" : "") : "";
       var waiting = t.state === "waiting";
       $("ticket-near").hidden = !(waiting && t.near);
       $("ticket-near").textContent = "即将叫到您的号，请到窗口附近等候";
       $("ticket-ahead").textContent = waiting ? (t.people_ahead === null ? "暂无窗口办理该业务" : "前面还有 " + t.people_ahead + " 人") : "";
-      $("ticket-wait").textContent = waiting && t.wait_minutes !== null ? "预计等候约 " + t.wait_minutes + " 分钟" : "";
+      $("ticket-wait").textContent = waiting && t.wait_minutes !== null ? (t.wait_minutes < 1 ? "预计等候不足 1 分钟" : "预计等候约 " + t.wait_minutes + " 分钟") : "";
       var STATE_TEXT = { waiting: "排队中", called: "已叫号", serving: "办理中", held: "暂挂", finished: "已办结",
         no_show: "过号", cancelled: "已取消" };
       $("ticket-state").textContent = "状态：" + (STATE_TEXT[t.state] || t.state);
@@ -257,6 +259,30 @@
     var m = $("ticket-id").value.match(UUID);
     if (!m) { showError("请输入号票上二维码的内容"); return; }
     followTicket(m[0].toLowerCase());
+  }
+
+  // ---- case progress ---------------------------------------------------------------------------------
+  var CASE_STATUS = { received: "已收件", pre_accepted: "预受理", correction_requested: "待补正材料",
+    not_accepted: "不予受理", in_review: "审批中", special_procedure: "特别程序", decided_granted: "准予许可",
+    decided_refused: "不予许可", licence_made: "已制证", licence_issued: "已发证", closed: "已办结",
+    delivered: "已送达", withdrawn: "已撤回", terminated: "已终止" };
+  var STAGE_MARK = { done: "（已完成）", current: "（当前环节）", todo: "" };
+
+  function submitProgress(ev) {
+    ev.preventDefault();
+    var number = $("progress-number").value.trim(), code = $("progress-code").value.trim();
+    if (!number || !code) { showError("请填写办件编号和查询码"); return; }
+    $("progress-card").hidden = true;
+    call("POST", API + "/progress", { case_number: number, code: code }).then(function (p) {
+      $("progress-case").textContent = p.case_number;
+      $("progress-item").textContent = p.item;
+      $("progress-applicant").textContent = p.applicant + "（" + p.applicant_id + "）";
+      $("progress-status").textContent = CASE_STATUS[p.status] || p.status;
+      var list = $("progress-stages");
+      list.textContent = "";
+      p.stages.forEach(function (s) { list.appendChild(el("li", s.name + STAGE_MARK[s.state], s.state)); });
+      $("progress-card").hidden = false;
+    }).catch(function (e) { showError(e.message); });
   }
 
   // ---- routing -----------------------------------------------------------------------------------------
@@ -278,6 +304,7 @@
     $("book-form").addEventListener("submit", submitBooking);
     $("mine-form").addEventListener("submit", searchMine);
     $("ticket-form").addEventListener("submit", submitTicket);
+    $("progress-form").addEventListener("submit", submitProgress);
     window.addEventListener("hashchange", route);
     var follow = location.pathname.match(/^\/m\/q\/([^/]+)/);
     if (follow) {  // the ticket's QR code: straight to its place in the queue
