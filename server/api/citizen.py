@@ -25,6 +25,7 @@ from server.queue.booking_limits import client_key, limiter_for
 from server.sync.registry import Rejected
 from server.queue.config import load_hall_config
 from server.queue.position import position_of
+from server.queue.remote import issue_remote
 from shared.db.models import Business, Hall
 from shared.protocol.base import Request as Body
 from shared.protocol.base import Response
@@ -215,3 +216,39 @@ def progress(body: ProgressIn, session: DbSession, clock: Clock, keys: Keys, req
     if found is None:
         raise ApiError(404, "case_query_refused", NOT_FOUND)
     return ProgressOut(**{**found.__dict__, "stages": [StageOut(**s.__dict__) for s in found.stages]})
+
+
+class RemoteIn(Body):
+    hall_code: str = Field(min_length=1, max_length=32)
+    business_id: int
+    id_number: str = Field(min_length=1, max_length=30)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accuracy_m: float = Field(ge=0, le=1e6)  # the browser's reported uncertainty (metres)
+
+
+class RemoteOut(Response):
+    ticket_id: str      # the ticket's secret: the page follows it at /m/q/<ticket_id>
+    display: str
+    follow_url: str
+
+
+@router.post("/remote-ticket", response_model=RemoteOut, status_code=201)
+def remote_ticket(body: RemoteIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+                  tasks: BackgroundTasks) -> RemoteOut:
+    """到厅取号: the phone's position checked against the hall's radius, then the dispenser's issuing rules
+    and the server's one issuing path (server/queue/remote.py). Counted against the booking allowance."""
+    now = clock()
+    with refusals():
+        _limit_client(request, None, None, now, "remote_ticket_limiter")  # before `session` takes the write lock
+    hall = session.scalars(select(Hall).where(Hall.code == body.hall_code)).one_or_none()
+    if hall is None:
+        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {body.hall_code}）", hall=body.hall_code)
+    with refusals():
+        row, published = issue_remote(session, request.app.state.sync_registry, keys, hall_id=hall.id,
+                                      business_id=body.business_id, id_number=body.id_number,
+                                      latitude=body.latitude, longitude=body.longitude,
+                                      accuracy_m=body.accuracy_m, now=now)
+    if published:
+        tasks.add_task(request.app.state.sync_hub.notify, hall.id, published)
+    return RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}")

@@ -144,6 +144,7 @@ MATRIX = {
     "POST /api/v1/citizen/bookings/{appointment_id}/cancel": "public",
     "POST /api/v1/citizen/ticket": "public",
     "POST /api/v1/citizen/progress": "public",
+    "POST /api/v1/citizen/remote-ticket": "public",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",

@@ -10,6 +10,7 @@ import pytest
 
 from server.api.citizen_guard import CSRF_COOKIE
 from shared.queue import appointment_qr
+from tests.fixtures.server import login
 from tests.queue_server.test_api_appointments import person, slot
 
 
@@ -147,3 +148,66 @@ def test_my_ticket_counts_down_then_shows_the_window(phone) -> None:  # noqa: AN
     assert called["state"] == "called" and called["window_number"] == 2 and called["people_ahead"] is None
     r = hall.client.post("/api/v1/citizen/ticket", json={"ticket_id": "nope"}, headers={"X-CSRF-Token": token})
     assert (r.status_code, r.json()["error"]["code"]) == (404, "ticket_not_found")
+
+
+HALL_AT = (23.0205, 113.7518)  # the demo hall's door, as set by its admin in these tests
+
+
+def set_remote(hall, **remote) -> None:  # noqa: ANN001
+    """The hall's 到厅取号 location, set through the admin API like any other hall rule."""
+    admin = login(hall.client)
+    rules = hall.client.get(f"/api/v1/queue/halls/{hall.hall_id}/config").json()["rules"]
+    r = hall.client.put(f"/api/v1/queue/admin/halls/{hall.hall_id}/rules", headers=admin,
+                        json={**rules, "remote": remote})
+    assert r.status_code == 200, r.text
+
+
+def remote(hall, token: str, n: int = 1, where: tuple[float, float] = HALL_AT, accuracy: float = 20,  # noqa: ANN001
+           prefix: str = "A"):  # noqa: ANN201
+    return hall.client.post("/api/v1/citizen/remote-ticket", headers={"X-CSRF-Token": token}, json={
+        "hall_code": "DG-HALL-1", "business_id": hall.business[prefix], "id_number": person(n),
+        "latitude": where[0], "longitude": where[1], "accuracy_m": accuracy})
+
+
+def test_remote_ticket_needs_the_hall_location_and_a_phone_near_it(phone) -> None:  # noqa: ANN001
+    hall, token = phone
+    r = remote(hall, token)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "remote_not_offered")
+    assert "未设置大厅位置" in r.json()["error"]["message"]
+    admin = login(hall.client)
+    rules = hall.client.get(f"/api/v1/queue/halls/{hall.hall_id}/config").json()["rules"]
+    too_wide = hall.client.put(f"/api/v1/queue/admin/halls/{hall.hall_id}/rules", headers=admin, json={
+        **rules, "remote": {"enabled": True, "latitude": HALL_AT[0], "longitude": HALL_AT[1], "radius_m": 50_000}})
+    assert (too_wide.status_code, too_wide.json()["error"]["code"]) == (422, "invalid_remote_rules")
+    set_remote(hall, enabled=True, latitude=HALL_AT[0], longitude=HALL_AT[1], radius_m=300)
+    far = remote(hall, token, where=(HALL_AT[0] + 0.01, HALL_AT[1]))  # about 1.1 km north
+    assert (far.status_code, far.json()["error"]["code"]) == (409, "remote_too_far")
+    vague = remote(hall, token, accuracy=2000)
+    assert vague.json()["error"]["code"] == "remote_position_inaccurate"
+    bad_id = remote(hall, token)
+    bad = hall.client.post("/api/v1/citizen/remote-ticket", headers={"X-CSRF-Token": token}, json={
+        **{"hall_code": "DG-HALL-1", "business_id": hall.business["A"], "latitude": HALL_AT[0],
+           "longitude": HALL_AT[1], "accuracy_m": 10}, "id_number": person(2)[:-1] + "0"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "bad_check_character"
+    assert bad_id.status_code == 201, bad_id.text
+
+
+def test_remote_tickets_share_the_hall_series_with_the_dispenser(phone) -> None:  # noqa: ANN001
+    hall, token = phone
+    set_remote(hall, enabled=True, latitude=HALL_AT[0], longitude=HALL_AT[1], radius_m=300)
+    kiosk = hall.device("dispenser")
+    walk_in, _ = hall.issue(kiosk, "A")
+    first = remote(hall, token, 1, where=(HALL_AT[0] + 0.001, HALL_AT[1]))  # about 110 m away
+    assert first.status_code == 201, first.text
+    second = remote(hall, token, 2)
+    again = remote(hall, token, 1)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "person_already_queued")
+    rows = hall.rows(kiosk, "queue_ticket")  # published to the hall's devices like any ticket
+    displays = [rows[t]["display"] for t in (walk_in, first.json()["ticket_id"], second.json()["ticket_id"])]
+    assert len(set(displays)) == 3 and all(d.startswith("A") for d in displays)
+    assert rows[first.json()["ticket_id"]]["channel"] == "remote"
+    assert person(1) not in str(rows)
+    assert first.json()["follow_url"] == f"/m/q/{first.json()['ticket_id']}"
+    mine = hall.client.post("/api/v1/citizen/ticket", json={"ticket_id": second.json()["ticket_id"]},
+                            headers={"X-CSRF-Token": token}).json()
+    assert mine["state"] == "waiting" and mine["people_ahead"] in (1, 2)  # behind the walk-in and/or the first
