@@ -186,3 +186,38 @@ def test_every_view_renders_at_both_sizes_and_in_large_type(site, size, request)
         screenshot(driver, SHOTS / f"{size}-view-ticket-follow{suffix}.png")
         driver.set_window_size(*((360, 740) if size == "phone" else (1280, 800)))
         by_id(driver, "large-toggle").click()
+
+
+def test_remote_ticket_near_the_hall_and_refused_far_away(site, phone_browser) -> None:  # noqa: ANN001
+    from tests.queue_server.test_citizen_api import HALL_AT, set_remote
+    url, hall = site
+    driver = phone_browser
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["geolocation"]})
+
+    def stand_at(lat: float, lon: float) -> None:
+        driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": lat, "longitude": lon, "accuracy": 15})
+
+    stand_at(*HALL_AT)
+    driver.get(f"{url}/m/?hall=DG-HALL-1#remote")
+    wait_for(driver, lambda d: by_id(d, "remote-form").is_displayed() and d.find_elements(
+        "css selector", "#remote-business option"))
+    by_id(driver, "remote-id").send_keys(person(5))
+    by_id(driver, "remote-submit").click()  # no location set for the hall yet
+    assert "未设置大厅位置" in wait_for(driver, lambda d: visible_text(d, "error"))
+    set_remote(hall, enabled=True, latitude=HALL_AT[0], longitude=HALL_AT[1], radius_m=300)
+    stand_at(HALL_AT[0] + 0.02, HALL_AT[1])  # about 2.2 km away
+    wait_for(driver, lambda d: by_id(d, "remote-submit").is_enabled())
+    by_id(driver, "remote-submit").click()
+    assert "不在大厅附近" in wait_for(driver, lambda d: "附近" in visible_text(d, "error") and visible_text(d, "error"))
+    screenshot(driver, SHOTS / "phone-remote-refused.png")
+    driver.set_window_size(360, 740)
+    stand_at(HALL_AT[0] + 0.0005, HALL_AT[1])  # at the door
+    wait_for(driver, lambda d: by_id(d, "remote-submit").is_enabled())
+    by_id(driver, "remote-submit").click()
+    wait_for(driver, lambda d: "/m/q/" in d.current_url)
+    wait_for(driver, lambda d: visible_text(d, "ticket-ahead").startswith("前面还有"))
+    assert visible_text(driver, "ticket-number").startswith("A")
+    ticket_id = driver.current_url.rsplit("/", 1)[1]
+    kiosk = hall.device("dispenser")
+    assert hall.rows(kiosk, "queue_ticket")[ticket_id]["channel"] == "remote"
+    screenshot(driver, SHOTS / "phone-remote-ticket.png")

@@ -2,7 +2,7 @@
 "use strict";
 (function () {
   var API = "/api/v1/citizen";
-  var VIEWS = ["halls", "home", "book", "booked", "mine", "ticket", "progress"];
+  var VIEWS = ["halls", "home", "book", "booked", "mine", "ticket", "progress", "remote"];
   var POLL_MS = 4000;
   var UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
   var state = { hall: null, captcha: null, slot: null, ticket: null, timer: null };
@@ -107,10 +107,11 @@
       document.title = hall.name;
       $("hall-address").textContent = hall.address ? "地址：" + hall.address : "";
       var list = $("business-list"), select = $("book-business"), days = $("book-day"), notice = $("notice");
-      list.textContent = ""; select.textContent = ""; days.textContent = ""; notice.textContent = "";
+      list.textContent = ""; select.textContent = ""; $("remote-business").textContent = ""; days.textContent = ""; notice.textContent = "";
       hall.businesses.forEach(function (b) {
         list.appendChild(el("li", b.prefix + "  " + b.name));
         var o = el("option", b.name); o.value = b.id; select.appendChild(o);
+        $("remote-business").appendChild(o.cloneNode(true));
       });
       hall.days.forEach(function (d) { var o = el("option", dayText(d)); o.value = d; days.appendChild(o); });
       hall.notice.forEach(function (line) { notice.appendChild(el("li", line)); });
@@ -285,6 +286,29 @@
     }).catch(function (e) { showError(e.message); });
   }
 
+  // ---- remote 取号 near the hall -----------------------------------------------------------------------
+  var GEO_ERRORS = { 1: "您未允许获取位置，无法到厅取号；请在浏览器设置中允许定位", 2: "暂时无法获取您的位置，请稍后重试",
+    3: "获取位置超时，请稍后重试" };
+
+  function submitRemote(ev) {
+    ev.preventDefault();
+    var id = $("remote-id").value.trim().toUpperCase();
+    if (!id) { showError("请填写身份证号码"); return; }
+    if (!navigator.geolocation) { showError("您的浏览器不支持定位，请到取号机取号"); return; }
+    var button = $("remote-submit");
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      call("POST", API + "/remote-ticket", {
+        hall_code: state.hall.code, business_id: Number($("remote-business").value), id_number: id,
+        latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracy_m: pos.coords.accuracy || 0
+      }).then(function (t) { location.href = t.follow_url; })
+        .catch(function (e) { showError(e.message); button.disabled = false; });
+    }, function (err) {
+      showError(GEO_ERRORS[err.code] || GEO_ERRORS[2]);
+      button.disabled = false;
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 });
+  }
+
   // ---- routing -----------------------------------------------------------------------------------------
   function route() {
     var view = (location.hash || "#home").substring(1);
@@ -305,6 +329,7 @@
     $("mine-form").addEventListener("submit", searchMine);
     $("ticket-form").addEventListener("submit", submitTicket);
     $("progress-form").addEventListener("submit", submitProgress);
+    $("remote-form").addEventListener("submit", submitRemote);
     window.addEventListener("hashchange", route);
     var follow = location.pathname.match(/^\/m\/q\/([^/]+)/);
     if (follow) {  // the ticket's QR code: straight to its place in the queue
