@@ -10,7 +10,8 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, citizen, citizen_pages, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
+    approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
+    citizen, citizen_pages,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync,

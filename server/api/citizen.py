@@ -7,7 +7,6 @@ token or grants anything beyond the single booking or ticket it was given the se
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Request

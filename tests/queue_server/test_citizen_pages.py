@@ -172,7 +172,7 @@ def test_every_view_renders_at_both_sizes_and_in_large_type(site, size, request)
     assert driver.execute_script("return document.documentElement.classList.contains('large')")
     for large in (True, False):
         suffix = "-large" if large else ""
-        for view in ("home", "book", "mine", "ticket"):
+        for view in ("home", "book", "mine", "ticket", "progress", "remote"):
             driver.get(f"{url}/m/?hall=DG-HALL-1#{view}")
             wait_for(driver, lambda d, v=view: d.execute_script("return document.body.dataset.view") == v)
             if view == "book":
