@@ -22,7 +22,8 @@ from server.approval.progress import progress_of
 from server.queue import appointments
 from server.queue.booking_limits import client_key, limiter_for
 from server.sync.registry import Rejected
-from server.queue.config import load_hall_config
+from server.queue.config import load_hall_config, work_calendar
+from shared.calendar import CalendarNotPublished
 from server.queue.position import position_of
 from server.queue.remote import issue_remote
 from shared.db.models import Business, Hall
@@ -117,9 +118,19 @@ def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
               "请携带本人有效身份证件及办事所需材料。"]
     businesses = [BusinessOut(id=b.id, prefix=b.prefix, name=b.name)
                   for b in sorted(hall.businesses, key=lambda b: (b.sort_order, b.prefix)) if b.active]
+    calendar = work_calendar(session)
     return HallInfo(code=hall.code, name=hall.name, address=hall.address or "", businesses=businesses,
-                    days=[today + dt.timedelta(days=n) for n in range(a.horizon_days + 1)],
+                    days=[d for d in (today + dt.timedelta(days=n) for n in range(a.horizon_days + 1))
+                          if _open(calendar, d)],
                     earliest=now + dt.timedelta(minutes=a.min_lead_minutes), notice=notice)
+
+
+def _open(calendar, day: dt.date) -> bool:  # noqa: ANN001
+    """A working day the booking rules would accept (a year with no published calendar offers none)."""
+    try:
+        return calendar.is_workday(day)
+    except CalendarNotPublished:
+        return False
 
 
 @public.get("/captcha", response_model=Captcha)

@@ -139,7 +139,7 @@
       slots.forEach(function (s) {
         var left = s.capacity - s.booked;
         var late = new Date(s.start) < new Date(state.hall.earliest);  // too soon to book (the hall's lead time)
-        var b = el("button", hhmm(s.start) + (late ? "（已过）" : left > 0 ? "（余" + left + "）" : "（满）"));
+        var b = el("button", hhmm(s.start) + (late ? "（已截止）" : left > 0 ? "（余" + left + "）" : "（满）"));
         b.type = "button";
         b.disabled = left <= 0 || late;
         b.setAttribute("aria-pressed", "false");
