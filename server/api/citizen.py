@@ -7,11 +7,14 @@ token or grants anything beyond the single booking or ticket it was given the se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.api.citizen_guard import check_captcha, check_csrf, new_captcha
 from server.api.deps import Clock, DbSession
@@ -125,6 +128,15 @@ def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
                     earliest=now + dt.timedelta(minutes=a.min_lead_minutes), notice=notice)
 
 
+@contextmanager
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """The writes' own transaction, opened and committed in the route's thread. Not the DbSession dependency:
+    its commit runs in another threadpool hop after the route returns, so under a crowd of phones every
+    worker thread could be waiting for the lock a finished request still holds, until it gets a thread."""
+    with request.app.state.database.session() as session:
+        yield session
+
+
 def _open(calendar, day: dt.date) -> bool:  # noqa: ANN001
     """A working day the booking rules would accept (a year with no published calendar offers none)."""
     try:
@@ -140,49 +152,54 @@ def captcha(request: Request, clock: Clock) -> Captcha:
 
 
 @router.post("/bookings", response_model=CitizenBooked, status_code=201)
-def book(body: CitizenBookingIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
          tasks: BackgroundTasks) -> CitizenBooked:
     now = clock()
-    publisher = HallPublisher(session, request, tasks, now)
     with refusals():
         _limit_client(request, None, body.business_id, now)  # counted first: a wrong captcha counts too
     check_captcha(request, body.captcha_token, body.captcha_answer, now)
-    with refusals():
-        row, token, code = appointments.book(session, keys, business_id=body.business_id,
-                                             slot_start=body.slot_start, id_number=body.id_number, now=now,
-                                             emit_for=publisher.for_hall, phone=body.phone)
+    with unit_of_work(request) as session:
+        publisher = HallPublisher(session, request, tasks, now)
+        with refusals():
+            row, token, code = appointments.book(session, keys, business_id=body.business_id,
+                                                 slot_start=body.slot_start, id_number=body.id_number, now=now,
+                                                 emit_for=publisher.for_hall, phone=body.phone)
+        business = session.get(Business, row.business_id)
+        appointment, business_name = _out(row), business.name
     payload = appointment_qr.payload(token)
-    business = session.get(Business, row.business_id)
-    return CitizenBooked(appointment=_out(row), business=business.name, booking_code=code, qr_payload=payload,
+    return CitizenBooked(appointment=appointment, business=business_name, booking_code=code, qr_payload=payload,
                          qr_svg=segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=4))
 
 
 @router.post("/bookings/search", response_model=list[PublicAppointment])
-def mine(body: MineIn, session: DbSession, clock: Clock, keys: Keys, request: Request) -> list[PublicAppointment]:
+def mine(body: MineIn, clock: Clock, keys: Keys, request: Request) -> list[PublicAppointment]:
     with refusals():
         _limit_client(request, None, None, clock(), LOOKUPS)
-        rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
-                                       clock().astimezone(CHINA_TZ).date())
-    return [_out(r) for r in rows]
+        with request.app.state.database.read_session() as session:
+            rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
+                                           clock().astimezone(CHINA_TZ).date())
+            return [_out(r) for r in rows]
 
 
 @router.post("/bookings/{appointment_id}/cancel", response_model=PublicAppointment)
-def cancel(appointment_id: str, body: MineIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
+def cancel(appointment_id: str, body: MineIn, clock: Clock, keys: Keys, request: Request,
            tasks: BackgroundTasks) -> PublicAppointment:
     with refusals():
         _limit_client(request, None, None, clock(), LOOKUPS)
-    publisher = HallPublisher(session, request, tasks, clock())
-    with refusals():
-        row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
-                                  code=body.booking_code)
-    return _out(row)
+    with unit_of_work(request) as session:
+        publisher = HallPublisher(session, request, tasks, clock())
+        with refusals():
+            row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
+                                      code=body.booking_code)
+        return _out(row)
 
 
 @router.post("/ticket", response_model=TicketOut)
-def ticket(body: TicketIn, session: DbSession, clock: Clock) -> TicketOut:
+def ticket(body: TicketIn, clock: Clock, request: Request) -> TicketOut:
     """The ticket id is the secret printed in the ticket's QR code (the dispenser's follow URL): 122 random
     bits, so it needs no rate limit of its own; the page polls this every few seconds."""
-    found = position_of(session, body.ticket_id.strip(), clock())
+    with request.app.state.database.read_session() as session:  # polled: never queue for the write lock
+        found = position_of(session, body.ticket_id.strip(), clock())
     if found is None:
         raise ApiError(404, "ticket_not_found", "未找到该号票，请核对后重试")
     return TicketOut(**found.__dict__)
@@ -209,7 +226,7 @@ class ProgressOut(Response):
 
 
 @router.post("/progress", response_model=ProgressOut)
-def progress(body: ProgressIn, session: DbSession, clock: Clock, keys: Keys, request: Request) -> ProgressOut:
+def progress(body: ProgressIn, clock: Clock, keys: Keys, request: Request) -> ProgressOut:
     """A wrong code and an unknown case number get the same answer; both count against the limits."""
     now = clock()
     address = request.client.host if request.client else None
@@ -221,7 +238,7 @@ def progress(body: ProgressIn, session: DbSession, clock: Clock, keys: Keys, req
     except Rejected as exc:
         raise ApiError(429, "progress_rate_limited", "查询过于频繁，请一小时后再试",
                        retry_after_s=exc.details.get("retry_after_s")) from None
-    with refusals():
+    with refusals(), request.app.state.database.read_session() as session:
         found = progress_of(session, keys, body.case_number, body.code, now)
     if found is None:
         raise ApiError(404, "case_query_refused", NOT_FOUND)
@@ -244,21 +261,23 @@ class RemoteOut(Response):
 
 
 @router.post("/remote-ticket", response_model=RemoteOut, status_code=201)
-def remote_ticket(body: RemoteIn, session: DbSession, clock: Clock, keys: Keys, request: Request,
-                  tasks: BackgroundTasks) -> RemoteOut:
+def remote_ticket(body: RemoteIn, clock: Clock, keys: Keys, request: Request, tasks: BackgroundTasks) -> RemoteOut:
     """到厅取号: the phone's position checked against the hall's radius, then the dispenser's issuing rules
     and the server's one issuing path (server/queue/remote.py). Counted against the booking allowance."""
     now = clock()
     with refusals():
-        _limit_client(request, None, None, now, "remote_ticket_limiter")  # before `session` takes the write lock
-    hall = session.scalars(select(Hall).where(Hall.code == body.hall_code)).one_or_none()
-    if hall is None:
-        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {body.hall_code}）", hall=body.hall_code)
-    with refusals():
-        row, published = issue_remote(session, request.app.state.sync_registry, keys, hall_id=hall.id,
-                                      business_id=body.business_id, id_number=body.id_number,
-                                      latitude=body.latitude, longitude=body.longitude,
-                                      accuracy_m=body.accuracy_m, now=now)
+        _limit_client(request, None, None, now, "remote_ticket_limiter")
+    with unit_of_work(request) as session:
+        hall = session.scalars(select(Hall).where(Hall.code == body.hall_code)).one_or_none()
+        if hall is None:
+            raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {body.hall_code}）",
+                           hall=body.hall_code)
+        with refusals():
+            row, published = issue_remote(session, request.app.state.sync_registry, keys, hall_id=hall.id,
+                                          business_id=body.business_id, id_number=body.id_number,
+                                          latitude=body.latitude, longitude=body.longitude,
+                                          accuracy_m=body.accuracy_m, now=now)
+        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}"), hall.id
     if published:
-        tasks.add_task(request.app.state.sync_hub.notify, hall.id, published)
-    return RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}")
+        tasks.add_task(request.app.state.sync_hub.notify, hall_id, published)
+    return out
