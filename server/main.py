@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, attachments, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
+    citizen, citizen_pages,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync,
@@ -99,8 +100,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
-                   role_matrix, staff_photo, catalogue_admin, attachments):
+                   role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages):
         app.include_router(module.router)
+    app.include_router(citizen.public)  # the citizens' pages' reads (issue 17); citizen.router holds the writes
+    app.mount("/m/static", citizen_pages.static, name="citizen-static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
     app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s and long-polls included

@@ -13,7 +13,7 @@ from typing import Any
 from shared.queue.config import Quota
 from shared.queue.errors import InvalidConfiguration
 from shared.queue.rules import (AppointmentRules, CallingRules, CheckInWindow, EstimateRules, FairnessRatio,
-                                RatingRules)
+                                RatingRules, RemoteRules)
 
 RULES_TABLE = "queue_hall_rules"  # the published table: one row per hall, key = hall id
 
@@ -29,6 +29,7 @@ class HallRules:
     calling: CallingRules = field(default_factory=CallingRules)
     rating: RatingRules = field(default_factory=RatingRules)
     estimate: EstimateRules = field(default_factory=EstimateRules)
+    remote: RemoteRules = field(default_factory=RemoteRules)  # 到厅取号 from a phone (issue 17)
     lunch_closed: bool = False
     pm_starts_at: dt.time = dt.time(12, 0)
     lunch_closed_by_business: dict[int, bool] = field(default_factory=dict)
@@ -44,7 +45,7 @@ class HallRules:
 
 
 _SECTIONS = {"appointment": AppointmentRules, "check_in": CheckInWindow, "rating": RatingRules,
-             "estimate": EstimateRules}
+             "estimate": EstimateRules, "remote": RemoteRules}
 
 
 def rules_from_json(doc: dict[str, Any]) -> HallRules:

@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "invalid_calling_rules": "叫号规则配置有误",
     "invalid_rating_rules": "评价规则配置有误",
     "invalid_estimate_rules": "等候时间估算配置有误",
+    "invalid_remote_rules": "到厅取号位置配置有误（纬度、经度或半径超出范围）",
     # issuing tickets (取号)
     "unknown_business": "该业务不存在",
     "business_inactive": "该业务暂不办理",
@@ -29,6 +30,11 @@ MESSAGES: dict[str, str] = {
     "person_already_queued": "您已取得该业务的号，请勿重复取号",
     "appointment_mismatch": "预约信息与办事人或业务不符",
     "check_in_too_early": "未到预约签到时间，请稍后再来",
+    # 到厅取号 from a phone (shared.queue.remote)
+    "remote_not_offered": "本大厅未开通手机到厅取号（未设置大厅位置），请到取号机取号",
+    "remote_position_invalid": "无法识别您的位置，请开启定位后重试",
+    "remote_position_inaccurate": "您的定位精度不足，请到开阔处或开启精确定位后重试",
+    "remote_too_far": "您不在大厅附近，请到大厅后再取号",
     # resident ID numbers read at the dispenser
     "empty": "请输入身份证号码",
     "wrong_length": "身份证号码应为18位",

@@ -146,3 +146,26 @@ class EstimateRules:
             raise InvalidConfiguration("invalid_estimate_rules", "default_service_minutes",
                                        "default service time must be positive")
         _positive("invalid_estimate_rules", "sample_size", self.sample_size)
+
+
+MAX_REMOTE_RADIUS_M = 5000  # 到厅取号 is for people at the hall's door, not across town
+
+
+@dataclass(frozen=True)
+class RemoteRules:
+    """Remote 取号 from a phone near the hall: allowed only when the hall's location is set (`enabled`), within
+    `radius_m` metres of (`latitude`, `longitude`) (WGS-84, what phones' geolocation reports)."""
+
+    enabled: bool = False
+    latitude: float = 0.0
+    longitude: float = 0.0
+    radius_m: int = 300
+
+    def __post_init__(self) -> None:
+        if not -90 <= self.latitude <= 90:
+            raise InvalidConfiguration("invalid_remote_rules", "latitude", "latitude must lie in [-90, 90]")
+        if not -180 <= self.longitude <= 180:
+            raise InvalidConfiguration("invalid_remote_rules", "longitude", "longitude must lie in [-180, 180]")
+        if not 1 <= self.radius_m <= MAX_REMOTE_RADIUS_M:
+            raise InvalidConfiguration("invalid_remote_rules", "radius_m",
+                                       f"radius_m must lie in [1, {MAX_REMOTE_RADIUS_M}], got {self.radius_m}")

@@ -139,6 +139,17 @@ MATRIX = {
     "PUT /api/v1/sync/attachments/{attachment_id}": "device",
     "PUT /api/v1/sync/attachments/{attachment_id}/chunks/{index}": "device",
     "GET /api/v1/sync/attachments/{attachment_id}/content": "device",
+    # the citizens' phone pages (issue 17): public, each write behind the CSRF token (tests/citizen/)
+    "GET /m/": "public",
+    "GET /m/q/{ticket_id}": "public",
+    "GET /api/v1/citizen/halls/{code}": "public",
+    "GET /api/v1/citizen/captcha": "public",
+    "POST /api/v1/citizen/bookings": "public",
+    "POST /api/v1/citizen/bookings/search": "public",
+    "POST /api/v1/citizen/bookings/{appointment_id}/cancel": "public",
+    "POST /api/v1/citizen/ticket": "public",
+    "POST /api/v1/citizen/progress": "public",
+    "POST /api/v1/citizen/remote-ticket": "public",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
            "password_change_required", "device_token_required", "device_token_invalid", "device_revoked",
@@ -191,7 +202,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
               "situation": "y",
               "version": "1", "floor_id": floor,
-              "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0"}
+              "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0", "ticket_id": "nope"}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

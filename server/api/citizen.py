@@ -1,0 +1,283 @@
+"""The JSON API of the citizens' phone pages (/m/, issue 17): a hall's businesses and 预约须知, an arithmetic
+captcha, booking (through the same booking rules and rate limits as /api/v1/queue/appointments), finding and
+cancelling one's bookings, and one ticket's place in the queue. Every write carries the CSRF token
+(server/api/citizen_guard.py); no answer is cached (the security headers' no-store); no route takes a staff
+token or grants anything beyond the single booking or ticket it was given the secret of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import segno
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.api.citizen_guard import check_captcha, check_csrf, new_captcha
+from server.api.deps import Clock, DbSession
+from server.api.errors import ApiError
+from server.api.queue_appointments import LOOKUPS, Keys, _limit_client, _out
+from server.api.queue_deps import HallPublisher, refusals
+from server.approval.progress import progress_of
+from server.queue import appointments
+from server.queue.booking_limits import client_key, limiter_for
+from server.sync.registry import Rejected
+from server.queue.config import load_hall_config, work_calendar
+from shared.calendar import CalendarNotPublished
+from server.queue.position import position_of
+from server.queue.remote import issue_remote
+from shared.db.models import Business, Hall
+from shared.protocol.base import Request as Body
+from shared.protocol.base import Response
+from shared.protocol.queue_admin import Moment, PublicAppointment
+from shared.approval.query_code import normalise_case_number
+from shared.queue import appointment_qr
+from shared.queue.clock import CHINA_TZ
+
+PROGRESS_PER_CLIENT_HOUR = 30   # progress queries from one address an hour
+PROGRESS_PER_CASE_HOUR = 10     # tries at one case number an hour, from anywhere (bounds guessing its code)
+NOT_FOUND = "案件编号或查询码不正确"
+router = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"], dependencies=[Depends(check_csrf)])
+public = APIRouter(prefix="/api/v1/citizen", tags=["citizens' pages"])  # reads that need no CSRF token
+
+
+class BusinessOut(Response):
+    id: int
+    prefix: str
+    name: str
+
+
+class HallInfo(Response):
+    code: str
+    name: str
+    address: str
+    businesses: list[BusinessOut]
+    days: list[dt.date]          # the days one may book, hall-local (today first)
+    earliest: dt.datetime        # slots starting before this are too soon to book (the lead time)
+    notice: list[str]            # 预约须知, one rule a line, from the hall's rules
+
+
+class Captcha(Response):
+    question: str
+    token: str
+
+
+class CitizenBookingIn(Body):
+    business_id: int
+    slot_start: Moment
+    id_number: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=30)
+    phone: str = Field(default="", max_length=20)
+    captcha_token: str = Field(min_length=1, max_length=300)
+    captcha_answer: str = Field(min_length=1, max_length=6)
+
+
+class CitizenBooked(Response):
+    appointment: PublicAppointment
+    business: str
+    booking_code: str
+    qr_payload: str       # what the dispenser's QR path accepts (shared.queue.appointment_qr)
+    qr_svg: str           # the same as an SVG data URI
+
+
+class MineIn(Body):
+    id_number: str = Field(min_length=1, max_length=30)
+    booking_code: str = Field(min_length=1, max_length=20)
+
+
+class TicketIn(Body):
+    ticket_id: str = Field(min_length=1, max_length=64)
+
+
+class TicketOut(Response):
+    display: str
+    business: str
+    state: str
+    people_ahead: int | None
+    wait_minutes: int | None
+    near: bool
+    threshold: int
+    window_number: int | None
+    window_name: str
+
+
+@public.get("/halls/{code}", response_model=HallInfo)
+def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
+    hall = session.scalars(select(Hall).where(Hall.code == code)).one_or_none()
+    if hall is None:
+        raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {code}）", hall=code)
+    rules = load_hall_config(session, hall.id).rules
+    now = clock().astimezone(CHINA_TZ)
+    today = now.date()
+    a, window = rules.appointment, rules.check_in
+    notice = [f"可预约今天起 {a.horizon_days} 天内的时段，每个时段 {a.slot_minutes} 分钟。",
+              f"请至少提前 {a.min_lead_minutes} 分钟预约；同一身份证每天最多预约 {a.per_person_daily_limit} 次。",
+              f"请在预约时段开始前 {window.early_minutes} 分钟至开始后 {window.late_minutes} 分钟内，"
+              "到取号机扫描预约二维码取号；迟到将按现场取号排队。",
+              "请牢记预约码：凭身份证号码和预约码可查询、取消预约。",
+              "请携带本人有效身份证件及办事所需材料。"]
+    businesses = [BusinessOut(id=b.id, prefix=b.prefix, name=b.name)
+                  for b in sorted(hall.businesses, key=lambda b: (b.sort_order, b.prefix)) if b.active]
+    calendar = work_calendar(session)
+    return HallInfo(code=hall.code, name=hall.name, address=hall.address or "", businesses=businesses,
+                    days=[d for d in (today + dt.timedelta(days=n) for n in range(a.horizon_days + 1))
+                          if _open(calendar, d)],
+                    earliest=now + dt.timedelta(minutes=a.min_lead_minutes), notice=notice)
+
+
+@contextmanager
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """The writes' own transaction, opened and committed in the route's thread. Not the DbSession dependency:
+    its commit runs in another threadpool hop after the route returns, so under a crowd of phones every
+    worker thread could be waiting for the lock a finished request still holds, until it gets a thread."""
+    with request.app.state.database.session() as session:
+        yield session
+
+
+def _open(calendar, day: dt.date) -> bool:  # noqa: ANN001
+    """A working day the booking rules would accept (a year with no published calendar offers none)."""
+    try:
+        return calendar.is_workday(day)
+    except CalendarNotPublished:
+        return False
+
+
+@public.get("/captcha", response_model=Captcha)
+def captcha(request: Request, clock: Clock) -> Captcha:
+    question, token = new_captcha(request, clock())
+    return Captcha(question=question, token=token)
+
+
+@router.post("/bookings", response_model=CitizenBooked, status_code=201)
+def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
+         tasks: BackgroundTasks) -> CitizenBooked:
+    now = clock()
+    with refusals():
+        _limit_client(request, None, body.business_id, now)  # counted first: a wrong captcha counts too
+    check_captcha(request, body.captcha_token, body.captcha_answer, now)
+    with unit_of_work(request) as session:
+        publisher = HallPublisher(session, request, tasks, now)
+        with refusals():
+            row, token, code = appointments.book(session, keys, business_id=body.business_id,
+                                                 slot_start=body.slot_start, id_number=body.id_number, now=now,
+                                                 emit_for=publisher.for_hall, phone=body.phone)
+        business = session.get(Business, row.business_id)
+        appointment, business_name = _out(row), business.name
+    payload = appointment_qr.payload(token)
+    return CitizenBooked(appointment=appointment, business=business_name, booking_code=code, qr_payload=payload,
+                         qr_svg=segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=4))
+
+
+@router.post("/bookings/search", response_model=list[PublicAppointment])
+def mine(body: MineIn, clock: Clock, keys: Keys, request: Request) -> list[PublicAppointment]:
+    with refusals():
+        _limit_client(request, None, None, clock(), LOOKUPS)
+        with request.app.state.database.read_session() as session:
+            rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
+                                           clock().astimezone(CHINA_TZ).date())
+            return [_out(r) for r in rows]
+
+
+@router.post("/bookings/{appointment_id}/cancel", response_model=PublicAppointment)
+def cancel(appointment_id: str, body: MineIn, clock: Clock, keys: Keys, request: Request,
+           tasks: BackgroundTasks) -> PublicAppointment:
+    with refusals():
+        _limit_client(request, None, None, clock(), LOOKUPS)
+    with unit_of_work(request) as session:
+        publisher = HallPublisher(session, request, tasks, clock())
+        with refusals():
+            row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
+                                      code=body.booking_code)
+        return _out(row)
+
+
+@router.post("/ticket", response_model=TicketOut)
+def ticket(body: TicketIn, clock: Clock, request: Request) -> TicketOut:
+    """The ticket id is the secret printed in the ticket's QR code (the dispenser's follow URL): 122 random
+    bits, so it needs no rate limit of its own; the page polls this every few seconds."""
+    with request.app.state.database.read_session() as session:  # polled: never queue for the write lock
+        found = position_of(session, body.ticket_id.strip(), clock())
+    if found is None:
+        raise ApiError(404, "ticket_not_found", "未找到该号票，请核对后重试")
+    return TicketOut(**found.__dict__)
+
+
+class ProgressIn(Body):
+    case_number: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=20)
+
+
+class StageOut(Response):
+    name: str
+    state: str
+
+
+class ProgressOut(Response):
+    case_number: str
+    item: str
+    status: str
+    received_on: dt.date
+    applicant: str
+    applicant_id: str
+    stages: list[StageOut]
+
+
+@router.post("/progress", response_model=ProgressOut)
+def progress(body: ProgressIn, clock: Clock, keys: Keys, request: Request) -> ProgressOut:
+    """A wrong code and an unknown case number get the same answer; both count against the limits."""
+    now = clock()
+    address = request.client.host if request.client else None
+    try:
+        limiter_for(request.app.state, "case_progress_limiter").check(client_key(None, address), now,
+                                                                      PROGRESS_PER_CLIENT_HOUR)
+        limiter_for(request.app.state, "case_progress_limiter").check(
+            "case:" + normalise_case_number(body.case_number), now, PROGRESS_PER_CASE_HOUR)
+    except Rejected as exc:
+        raise ApiError(429, "progress_rate_limited", "查询过于频繁，请一小时后再试",
+                       retry_after_s=exc.details.get("retry_after_s")) from None
+    with refusals(), request.app.state.database.read_session() as session:
+        found = progress_of(session, keys, body.case_number, body.code, now)
+    if found is None:
+        raise ApiError(404, "case_query_refused", NOT_FOUND)
+    return ProgressOut(**{**found.__dict__, "stages": [StageOut(**s.__dict__) for s in found.stages]})
+
+
+class RemoteIn(Body):
+    hall_code: str = Field(min_length=1, max_length=32)
+    business_id: int
+    id_number: str = Field(min_length=1, max_length=30)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accuracy_m: float = Field(ge=0, le=1e6)  # the browser's reported uncertainty (metres)
+
+
+class RemoteOut(Response):
+    ticket_id: str      # the ticket's secret: the page follows it at /m/q/<ticket_id>
+    display: str
+    follow_url: str
+
+
+@router.post("/remote-ticket", response_model=RemoteOut, status_code=201)
+def remote_ticket(body: RemoteIn, clock: Clock, keys: Keys, request: Request, tasks: BackgroundTasks) -> RemoteOut:
+    """到厅取号: the phone's position checked against the hall's radius, then the dispenser's issuing rules
+    and the server's one issuing path (server/queue/remote.py). Counted against the booking allowance."""
+    now = clock()
+    with refusals():
+        _limit_client(request, None, None, now, "remote_ticket_limiter")
+    with unit_of_work(request) as session:
+        hall = session.scalars(select(Hall).where(Hall.code == body.hall_code)).one_or_none()
+        if hall is None:
+            raise ApiError(404, "hall_not_found", f"大厅不存在（no hall with code {body.hall_code}）",
+                           hall=body.hall_code)
+        with refusals():
+            row, published = issue_remote(session, request.app.state.sync_registry, keys, hall_id=hall.id,
+                                          business_id=body.business_id, id_number=body.id_number,
+                                          latitude=body.latitude, longitude=body.longitude,
+                                          accuracy_m=body.accuracy_m, now=now)
+        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}"), hall.id
+    if published:
+        tasks.add_task(request.app.state.sync_hub.notify, hall_id, published)
+    return out
