@@ -3,14 +3,14 @@ because that core stays free of the PDF stack. No database, no network: the serv
 working offline call this with the same inputs and render the same PDF bytes.
 
 Every notice is dated on the day of the event it reports (not the day it is printed), and its verification
-token is derived from the case id (a random UUID the counter made), the kind and that event: unguessable,
-yet the same wherever it is computed."""
+token is signed under the hall's verification key over the kind and that event (shared.verification): the same
+wherever it is computed, verifiable by the server once the event is synced."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
+import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +24,9 @@ from shared.notices import (
     Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure,
 )
 from shared.notices.settings import packaged
+from shared.verification import make_token
+
+log = logging.getLogger("govhall.notices")
 
 # The event each notice reports: the latest of these actions.
 SOURCE = {
@@ -37,7 +40,7 @@ SOURCE = {
 
 
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
-VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
+VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/v/"  # where the notice's QR code points (the server's /v/{token})
 OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields office_settings.json sets
 FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
 
@@ -80,11 +83,16 @@ class CaseFacts:
     materials: tuple[Material, ...] = ()
     statutory_due: dt.date | None = None  # the extended due day, for the extension notice
     correction_days: int = CORRECTION_DAYS
+    verify_key: bytes | None = None  # the hall's verification key (shared.verification), from provisioning
 
 
-def verification_token(case_id: str, kind: NoticeKind, event_id: str) -> str:
-    digest = hashlib.sha256(f"{case_id}|{kind.value}|{event_id}".encode()).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
+def verification_token(kind: NoticeKind, event_id: str, verify_key: bytes | None) -> str:
+    """Signed under the hall's key. Without one (a workstation provisioned before keys were handed out) the
+    notice still prints, with 128 random bits the server will not recognise: unguessable, never unkeyed."""
+    if verify_key is None:
+        log.warning("no hall verification key: the %s notice's QR code will not verify", kind.value)
+        return secrets.token_urlsafe(33)
+    return make_token(verify_key, kind.value, event_id)
 
 
 def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
@@ -116,7 +124,7 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
         fields["licence"] = Licence(facts.item_name, licence_no)
     return NoticeData(
         case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
-        verification_token=verification_token(facts.case_id, kind, source.event_id),
+        verification_token=verification_token(kind, source.event_id, facts.verify_key),
         item_name=facts.item_name,
         situation_name=facts.situation_name, received_date=received,
         accepted_date=_accepted_on(accepted, source),

@@ -22,8 +22,9 @@ KINDS = {"accepted": NoticeKind.ACCEPTANCE, "correction": NoticeKind.CORRECTION,
 class NoticeWriter:
     def __init__(self, cases: CaseStore, centre_name: str, hall_name: str, folder: Path, address: str = "", *,
                  centre_code: str = "", hall_code: str = "",
-                 published: Callable[[], dict[str, dict]] | None = None) -> None:
+                 published: Callable[[], dict[str, dict]] | None = None, verify_key: bytes | None = None) -> None:
         self.cases, self.folder = cases, folder
+        self.verify_key = verify_key  # the hall's key from provisioning: notices made offline verify once synced
         # As the server's notices endpoint does (office_of): the codes bring the review authority and court.
         self.office = office_for(centre_name, hall_name, address, centre_code=centre_code, hall_code=hall_code)
         self.default = packaged(centre_code, hall_code)
@@ -45,7 +46,7 @@ class NoticeWriter:
                           choice.statutory_limit_days, tuple(Material(name) for name, _ in situation.materials))
         notice = KINDS[kind]
         settings = self.settings()
-        facts = CaseFacts(**{**facts.__dict__, "office": settings.office(self.office)})
+        facts = CaseFacts(**{**facts.__dict__, "office": settings.office(self.office), "verify_key": self.verify_key})
         data = notice_data(notice, self.cases.events(case_id), facts, self.cases.calendar)
         pdf = render_notice(data, settings.template_set()[notice.value], seal_png=settings.seal_png)
         path = self.folder / f"{case_number}-{notice.value}.pdf"

@@ -22,6 +22,7 @@ from shared.approval.state import replay
 from shared.approval_notices import FORMS, CaseFacts, NoticeNotAvailable, notice_data, office_of
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import Applicant, Material, NoticeError, NoticeKind, render_notice
+from shared.verification import derive_hall_key
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
@@ -57,7 +58,8 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser) -
     settings = settings_of(session, hall)  # the admin's 文书设置, as the hall's counters have them
     office = settings.office(office_of(hall))
     facts = CaseFacts(case.id, case.case_number, applicant, office, item.name, situation.name,
-                      definition.statutory_limit_days, materials, clock.due if clock else None)
+                      definition.statutory_limit_days, materials, clock.due if clock else None,
+                      verify_key=derive_hall_key(pii_keys(), hall.id))  # the key the hall's counters sign with
     try:
         template = settings.template_set()[notice_kind.value]
         pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template, seal_png=settings.seal_png)
