@@ -27,7 +27,9 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                # server/devices/models.py
                "device_health", "hall_notice", "notice_settings",
                # server/rating/models.py
-               "rating_rectification", "case_rating"}
+               "rating_rectification", "case_rating",
+               # server/licences/models.py
+               "licence", "licence_rule", "licence_sequence"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 
