@@ -65,7 +65,7 @@ def _set_holder(lic: Licence, name: str, identifier: str, keys: KeyProvider) -> 
     # a company's name is public (市场主体登记); a person's is masked wherever it is shown without a login
     lic.holder_name_masked = name if lic.holder_kind == "company" else mask_name(name)
     p = protect_identity(KIND_OF[lic.holder_kind], identifier, keys, f"licence:{lic.id}:holder_id")
-    lic.holder_id_sealed, lic.holder_id_key, lic.holder_id_masked = p.sealed, p.index, p.masked
+    lic.holder_id_sealed, lic.holder_id_key, lic.holder_id_masked = p.sealed, p.key, p.masked
 
 
 def record_from_case(session: Session, case: ApprovalCase, number: str, day: dt.date, by: str, keys: KeyProvider,

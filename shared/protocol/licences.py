@@ -8,6 +8,7 @@ import datetime as dt
 from pydantic import Field
 
 from shared.protocol.base import Request, Response
+from shared.protocol.queue import Day
 
 STATUSES = ("valid", "revoked", "expired", "replaced")
 
@@ -17,8 +18,8 @@ class LicenceSearch(Request):
     holder: str | None = Field(default=None, max_length=100, description="a name (whole) or a resident ID / USCC")
     item: str | None = Field(default=None, max_length=32)
     status: str | None = Field(default=None, max_length=12, description=" / ".join(STATUSES))
-    issued_from: dt.date | None = None
-    issued_to: dt.date | None = None
+    issued_from: Day | None = None
+    issued_to: Day | None = None
     limit: int = Field(default=200, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 
@@ -56,4 +57,4 @@ class LicenceRegister(Response):
 
 
 class LicenceChange(Request):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(default="", max_length=500)  # required: the store refuses a blank one with its own code
