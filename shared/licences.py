@@ -56,6 +56,17 @@ def default_rule(item_code: str) -> NumberingRule:
     return NumberingRule(prefix=f"{item_code}-")
 
 
+def default_licence_name(item_name: str) -> str:
+    """The certificate's title from the item's name: 工业产品生产许可证核发 → 工业产品生产许可证,
+    特种设备使用登记 → 特种设备使用登记证, 计量标准器具核准 → 计量标准器具核准证书."""
+    name = item_name.strip().removesuffix("核发")
+    if name.endswith(("证", "证书", "执照")):
+        return name
+    if name.endswith(("核准", "授权", "考核")):
+        return name + "证书"
+    return name + ("证" if name.endswith("登记") else "许可证")
+
+
 def check_pattern(pattern: str) -> None:
     """The pattern must name {seq} (else two licences share a number) and nothing but the known fields."""
     try:

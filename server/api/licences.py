@@ -15,7 +15,7 @@ from server.api.notice_settings import settings_of
 from server.approval.identity import pii_keys
 from server.licences import queries
 from server.licences.models import Licence
-from server.licences.store import LicenceError, holder_id, holder_name, reissue, revoke, rule_for
+from server.licences.store import LicenceError, holder_id, holder_name, licence_title, reissue, revoke, rule_for
 from server.store.audit import audit
 from shared.approval.events import local_day
 from shared.approval_notices import office_of
@@ -53,12 +53,12 @@ def certificate_pdf(session, lic: Licence) -> bytes:  # noqa: ANN001
     keys = pii_keys()
     hall = session.get(Hall, lic.hall_id)
     settings = settings_of(session, hall)
-    rule, overrides = rule_for(session, lic.item_code)
+    _, overrides = rule_for(session, lic.item_code)
     company = lic.holder_kind == "company"
     clear_id = holder_id(lic, keys)
     holder = Applicant(holder_name(lic, keys), resident_id=None if company else clear_id,
                        uscc=clear_id if company else None)
-    facts = CertificateFacts(lic.number, rule.licence_name or f"{lic.item_name}许可证", lic.item_name, lic.scope,
+    facts = CertificateFacts(lic.number, licence_title(session, lic), lic.item_name, lic.scope,
                              holder, lic.valid_from, lic.valid_until, lic.issued_on, lic.case_number,
                              settings.office(office_of(hall)),
                              make_token(derive_hall_key(keys, lic.hall_id), "licence", lic.id))

@@ -20,6 +20,7 @@ from server.api.notice_settings import settings_of
 from server.approval.identity import pii_keys
 from server.approval.models import ApprovalCase, ApprovalEvent
 from server.licences.models import Licence
+from server.licences.store import licence_title
 from server.queue.booking_limits import client_key, limiter_for
 from server.sync.registry import Rejected
 from shared.approval.events import local_day
@@ -50,7 +51,7 @@ class Finding:
 def _licence_finding(session: Session, lic: Licence, today: dt.date) -> Finding:
     status = status_on(lic.status, lic.valid_until, today)
     text, tone = STATUS_TEXT[status]
-    rows = [("证照名称", f"{lic.item_name}许可证"), ("证书编号", lic.number), ("持证人", lic.holder_name_masked),
+    rows = [("证照名称", licence_title(session, lic)), ("证书编号", lic.number), ("持证人", lic.holder_name_masked),
             ("证件号码", lic.holder_id_masked), ("许可事项", lic.item_name)]
     if lic.scope:
         rows.append(("许可范围", lic.scope))

@@ -15,7 +15,8 @@ from server.licences.models import Licence, LicenceRule, LicenceSequence
 from shared.crypto.keys import KeyProvider
 from shared.db.models import ServiceItem
 from shared.errors import DomainError
-from shared.licences import LicenceStatus, NumberingRule, default_rule, status_on, valid_until
+from shared.licences import (LicenceStatus, NumberingRule, default_licence_name, default_rule, status_on,
+                             valid_until)
 from shared.validation import mask_name
 
 MAX_REASON = 500
@@ -49,6 +50,11 @@ def next_number(session: Session, item_code: str, day: dt.date) -> str:
     seq.last += 1
     session.flush()
     return rule.number(item_code, day.year, seq.last)
+
+
+def licence_title(session: Session, lic: Licence) -> str:
+    rule, _ = rule_for(session, lic.item_code)
+    return rule.licence_name or default_licence_name(lic.item_name)
 
 
 def holder_name(lic: Licence, keys: KeyProvider) -> str:

@@ -177,7 +177,10 @@ def test_configured_numbering_rule(desks, database) -> None:  # noqa: ANN001
 
 def test_numbering_rules_are_checked() -> None:
     import datetime as dt
-    assert NumberingRule().number("00785", 2026, 7) == "2026" + "00007"
+    assert NumberingRule().number("00785", 2026, 7) == "202600007"
+    from shared.licences import default_licence_name
+    assert default_licence_name("工业产品生产许可证核发") == "工业产品生产许可证"
+    assert default_licence_name("特种设备使用登记") == "特种设备使用登记证"
     with pytest.raises(LicenceRuleError) as e:
         check_pattern("{prefix}{year}")
     assert e.value.code == "licence_pattern_without_seq"
