@@ -10,7 +10,7 @@ from pathlib import Path
 from client.services.applicant import PERSON, Applicant
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueChoice
-from shared.approval_notices import CaseFacts, notice_data, office_for
+from shared.approval_notices import SOURCE, CaseFacts, notice_data, office_for, verification_token
 from shared.notices import Applicant as NoticeApplicant
 from shared.notices import Material, NoticeKind, render_notice
 from shared.notices.settings import NoticeSettings, packaged
@@ -34,6 +34,19 @@ class NoticeWriter:
         """The admin's 文书设置 as last pulled (the same the server prints with), else the packaged default."""
         rows = self.published()
         return NoticeSettings.from_row(next(iter(rows.values()))) if rows else self.default
+
+    def verification_url(self, kind: str, case_id: str) -> str:
+        """The signed verification URL of the outcome's notice (shared.verification), for the counter receipt's
+        QR code: the same token as the PDF notice of that event. "" without the hall key (the receipt then
+        carries the case number, as before)."""
+        if not self.verify_key:
+            return ""
+        notice = KINDS[kind]
+        source = next((e for e in reversed(self.cases.events(case_id)) if e.action in SOURCE[notice]), None)
+        if source is None:
+            return ""
+        return self.settings().office(self.office).verification_base_url + \
+            verification_token(notice, source.event_id, self.verify_key)
 
     def write(self, kind: str, case_id: str, case_number: str, choice: CatalogueChoice, situation_code: str,
               applicant: Applicant) -> Path:
