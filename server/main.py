@@ -13,7 +13,7 @@ from server.api import (
     approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
-    sync, licences, verify,
+    sync, licence_rules, licences, verify,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
-                   role_matrix, staff_photo, catalogue_admin, licences, verify):
+                   role_matrix, staff_photo, catalogue_admin, licence_rules, licences, verify):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

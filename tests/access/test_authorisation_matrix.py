@@ -100,6 +100,8 @@ MATRIX = {
     "POST /api/v1/licences/{licence_id}/revoke": "staff",
     "POST /api/v1/licences/{licence_id}/reissue": "staff",
     "GET /v/{token}": "public",
+    "GET /api/v1/admin/licence-rules/{code}": "admin",
+    "PUT /api/v1/admin/licence-rules/{code}": "admin",
     "GET /api/v1/worklists/todo": "staff",
     "GET /api/v1/worklists/near-due": "staff",
     "GET /api/v1/worklists/overdue": "staff",

@@ -189,3 +189,21 @@ def test_numbering_rules_are_checked() -> None:
     with pytest.raises(LicenceRuleError):
         NumberingRule(validity_years=0)
     assert valid_until(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+
+
+def test_admin_configures_an_items_rule(desks, client, database) -> None:  # noqa: ANN001
+    admin = login(client)
+    url = f"/api/v1/admin/licence-rules/{LICENCE_ITEM}"
+    default = client.get(url, headers=admin).json()
+    assert default["configured"] is False and default["example"] == "00785-202600001"
+    bad = client.put(url, headers=admin, json={"pattern": "{prefix}{year}", "validity_years": 5})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "licence_pattern_without_seq"
+    broken = client.put(url, headers=admin, json={"pattern": "{seq:04d}", "validity_years": 5,
+                                                   "template": {"title": "{no_such_field}"}})
+    assert broken.status_code == 422 and broken.json()["error"]["code"] == "notice_invalid_template", broken.text
+    saved = client.put(url, headers=admin, json={"pattern": "{prefix}{year}-{seq:03d}", "prefix": "东市监",
+                                                  "validity_years": 4, "licence_name": "生产许可证"})
+    assert saved.status_code == 200 and saved.json()["example"] == "东市监2026-001", saved.text
+    lic = licence_of(database, granted_licence(desks))
+    assert lic.number == "东市监2026-001" and lic.valid_until.isoformat() == "2030-11-04"
+    assert client.get("/api/v1/admin/licence-rules/nope", headers=admin).status_code == 404
