@@ -207,3 +207,22 @@ def test_admin_configures_an_items_rule(desks, client, database) -> None:  # noq
     lic = licence_of(database, granted_licence(desks))
     assert lic.number == "东市监2026-001" and lic.valid_until.isoformat() == "2030-11-04"
     assert client.get("/api/v1/admin/licence-rules/nope", headers=admin).status_code == 404
+
+
+def test_a_licence_past_its_last_day_shows_as_expired(desks, client, database, clock) -> None:  # noqa: ANN001
+    lic = licence_of(database, granted_licence(desks))
+    from server.approval.identity import pii_keys
+    from shared.verification import derive_hall_key
+    token = make_token(derive_hall_key(pii_keys(), lic.hall_id), "licence", lic.id)
+    clock.advance(days=(lic.valid_until - clock().date()).days + 1)  # the day after its last valid day
+    assert "已过期" in client.get(f"/v/{token}").text
+    # staff sessions and passwords do not survive five years of fake time: the register's rules, directly
+    from server.licences import queries, store
+    from shared.protocol.licences import LicenceSearch
+    today = clock().date()
+    with database.session() as s:
+        found = queries.search(s, lic.hall_id, LicenceSearch(status="expired"), today, pii_keys())
+        assert found["total"] == 1 and found["by_status"]["expired"] == 1 and found["rows"][0]["status"] == "expired"
+        with pytest.raises(store.LicenceError) as refused:
+            store.reissue(s, s.get(Licence, lic.id), "遗失", today, "t", pii_keys(), clock())
+        assert refused.value.code == "licence_not_valid"
