@@ -318,12 +318,12 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+46"/>
+        <location filename="../workspaces/approver/workspace.py" line="+47"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1645,7 +1645,7 @@
 <context>
     <name>LicenceRegisterPage</name>
     <message>
-        <location filename="../workspaces/licences/register.py" line="+43"/>
+        <location filename="../workspaces/licences/register.py" line="+44"/>
         <source>证书编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1759,6 +1759,11 @@
     <message>
         <location line="+7"/>
         <source>已导出：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>证照库</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3504,7 +3509,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+37"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+34"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3589,7 +3594,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>证照库</source>
         <translation type="unfinished"></translation>
     </message>

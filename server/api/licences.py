@@ -22,12 +22,11 @@ from shared.approval_notices import office_of
 from shared.db.models import Hall, StaffUser
 from shared.licences import CertificateFacts, render_certificate
 from shared.notices import Applicant, NoticeError
-from shared.protocol.licences import STATUSES, LicenceChange, LicenceRegister, LicenceRow, LicenceSearch
+from shared.protocol.licences import (LIFECYCLE_ROLES, REGISTER_ROLES, STATUSES, LicenceChange, LicenceRegister,
+                                      LicenceRow, LicenceSearch)
 from shared.verification import derive_hall_key, make_token
 
 router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
-REGISTER_ROLES = ("approver", "head", "licence_officer", "supervisor", "admin")
-LIFECYCLE_ROLES = ("licence_officer", "head", "supervisor", "admin")
 RegisterUser = Annotated[StaffUser, Depends(require_role(*REGISTER_ROLES))]
 LifecycleUser = Annotated[StaffUser, Depends(require_role(*LIFECYCLE_ROLES))]
 

@@ -11,6 +11,9 @@ from shared.protocol.base import Request, Response
 from shared.protocol.queue import Day
 
 STATUSES = ("valid", "revoked", "expired", "replaced")
+# who reads the register, and who may 注销 / 补领 (server/api/licences.py checks; the client shows the page)
+REGISTER_ROLES = ("approver", "head", "licence_officer", "supervisor", "admin")
+LIFECYCLE_ROLES = ("licence_officer", "head", "supervisor", "admin")
 
 
 class LicenceSearch(Request):

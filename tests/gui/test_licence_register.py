@@ -74,3 +74,17 @@ def test_supervisor_searches_revokes_exports_and_saves_a_certificate(qtbot, serv
     window.resize(1400, 800)
     screenshot(window, "client/licence-register")
     ops.wait()
+
+
+def test_the_register_button_is_for_the_roles_that_read_it(qtbot) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    from gui.qt import QWidget
+    from client.workspaces.licences.register import register_button
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    clerk_only = SimpleNamespace(session=SimpleNamespace(roles=("clerk",)))
+    assert register_button(clerk_only, None, parent) is None
+    officer = SimpleNamespace(session=SimpleNamespace(roles=("clerk", "licence_officer")))
+    assert register_button(officer, None, parent).text() == "证照库"

@@ -9,13 +9,15 @@ import datetime as dt
 from pathlib import Path
 
 from client.i18n.errors import error_text
-from client.services.admin_api import OFFLINE, AdminError
-from client.services.licence_register import COLUMNS, LicenceRegister, Register, RegisterQuery, export_xlsx, status_name
+from client.services.admin_api import OFFLINE, AdminApi, AdminError
+from client.services.licence_register import (COLUMNS, LicenceRegister, Register, RegisterQuery, export_xlsx,
+                                              status_name)
 from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
-                    QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
+from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QCoreApplication, QDateEdit, QDialog, QDialogButtonBox,
+                    QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
                     QTableWidgetItem, QVBoxLayout, QWidget)
-from shared.protocol.licences import STATUSES
+from shared.protocol.licences import REGISTER_ROLES, STATUSES
+from shared.queue.clock import CHINA_TZ
 
 
 class ReasonDialog(QDialog):
@@ -177,3 +179,34 @@ class LicenceRegisterPage(QWidget):
         result, query = self.result, self.query
         self.ops.run(lambda: export_xlsx(result, query, path),
                      on_done=lambda p: self.message.setText(self.tr("已导出：{0}").format(p)), on_error=self._failed)
+
+
+def register_page(services, ops: Ops) -> LicenceRegisterPage:  # noqa: ANN001 - client.services.context.Services
+    return LicenceRegisterPage(LicenceRegister(AdminApi(services.sync)), ops,
+                               services.workstation.data_dir / "licences",
+                               services.clock().astimezone(CHINA_TZ).date())
+
+
+def register_button(services, ops: Ops, parent: QWidget) -> QPushButton | None:  # noqa: ANN001
+    """For a workspace without a 证照库 tab (approvers, the counter's 制证人员): a button opening it in a window;
+    None for a user none of whose roles reads the register."""
+    if not set(REGISTER_ROLES) & set(services.session.roles):
+        return None
+    title = QCoreApplication.translate("LicenceRegisterPage", "证照库")
+    button = QPushButton(title)
+    window: dict[str, QDialog] = {}
+
+    def show() -> None:
+        if "dialog" not in window:
+            dialog = QDialog(parent)
+            dialog.setWindowTitle(title)
+            dialog.resize(1200, 700)
+            page = register_page(services, ops)
+            QVBoxLayout(dialog).addWidget(page)
+            window["dialog"] = dialog
+            page.search()
+        window["dialog"].show()
+        window["dialog"].raise_()
+
+    button.clicked.connect(show)
+    return button

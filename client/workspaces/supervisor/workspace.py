@@ -8,18 +8,15 @@ from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
                        QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
 from client.services.context import Services
-from client.services.admin_api import AdminApi
 from client.services.hall_figures import HallFigures
-from client.services.licence_register import LicenceRegister
 from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
-from client.workspaces.licences.register import LicenceRegisterPage
+from client.workspaces.licences.register import register_page
 from client.workspaces.rectification.panel import panel_for
 from client.workspaces.statistics.workspace import StatisticsWorkspace
 from client.workspaces.supervisor.dashboard import HallDashboard
-from shared.queue.clock import CHINA_TZ
 
 
 class SupervisorWorkspace(QWidget):
@@ -63,9 +60,7 @@ class SupervisorWorkspace(QWidget):
         self.pages.addTab(split, self.tr("督查督办"))
         self.pages.addTab(self.dashboard, self.tr("大厅看板"))
         self.pages.addTab(self.statistics, self.tr("统计分析"))
-        self.licences = LicenceRegisterPage(LicenceRegister(AdminApi(services.sync)), ops,
-                                            services.workstation.data_dir / "licences",
-                                            services.clock().astimezone(CHINA_TZ).date())
+        self.licences = register_page(services, ops)
         self.pages.addTab(self.licences, self.tr("证照库"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
