@@ -1645,7 +1645,7 @@
 <context>
     <name>LicenceRegisterPage</name>
     <message>
-        <location filename="../workspaces/licences/register.py" line="+44"/>
+        <location filename="../workspaces/licences/register.py" line="+46"/>
         <source>证书编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1676,12 +1676,17 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+92"/>
+        <location line="+94"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-93"/>
+        <source>列表导出PDF（打印）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>保存证书PDF（打印）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1758,6 +1763,21 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>列表导出PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>列表已导出为PDF，可打开打印：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>已导出：{0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -66,6 +66,14 @@ def test_supervisor_searches_revokes_exports_and_saves_a_certificate(qtbot, serv
     sheet = load_workbook(tmp_path / "证照库.xlsx").active
     cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
     assert {"粤东莞2026第0002号", "已注销", "张三"} <= cells
+    listing = page.save_list_pdf(tmp_path / "listing" / "证照库.pdf")
+    import pypdfium2
+    pdf_page = pypdfium2.PdfDocument(listing.read_bytes())[0]
+    text = pdf_page.get_textpage().get_text_range()
+    assert "证照库" in text and "共 2 件" in text and "已注销" in text
+    from tests.gui.conftest import SCREENSHOTS
+    (SCREENSHOTS / "client").mkdir(parents=True, exist_ok=True)
+    pdf_page.render(scale=1.2).to_pil().save(SCREENSHOTS / "client" / "licence-register-listing.png")
     page.table.selectRow(1)
     page.save_certificate()
     qtbot.waitUntil(lambda: "证书已保存" in page.message.text(), timeout=20000)

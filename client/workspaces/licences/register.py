@@ -6,16 +6,17 @@ licence_register.py); offline the page says so and keeps what it last showed."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from client.i18n.errors import error_text
 from client.services.admin_api import OFFLINE, AdminApi, AdminError
 from client.services.licence_register import (COLUMNS, LicenceRegister, Register, RegisterQuery, export_xlsx,
-                                              status_name)
+                                              register_table, status_name)
 from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QCoreApplication, QDateEdit, QDialog, QDialogButtonBox,
-                    QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
-                    QTableWidgetItem, QVBoxLayout, QWidget)
+                    QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPageLayout, QPageSize,
+                    QPrinter, QPushButton, QTableWidget, QTableWidgetItem, QTextDocument, QVBoxLayout, QWidget)
 from shared.protocol.licences import REGISTER_ROLES, STATUSES
 from shared.queue.clock import CHINA_TZ
 
@@ -79,6 +80,8 @@ class LicenceRegisterPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         actions = QHBoxLayout()
         self.export_button = QPushButton(self.tr("导出Excel"))
+        self.list_pdf_button = QPushButton(self.tr("列表导出PDF（打印）"))
+        self.list_pdf_button.clicked.connect(self._ask_list_pdf)
         self.certificate_button = QPushButton(self.tr("保存证书PDF（打印）"))
         self.revoke_button = QPushButton(self.tr("注销"))
         self.reissue_button = QPushButton(self.tr("补领"))
@@ -86,7 +89,7 @@ class LicenceRegisterPage(QWidget):
         self.certificate_button.clicked.connect(self.save_certificate)
         self.revoke_button.clicked.connect(lambda: self._change("revoke"))
         self.reissue_button.clicked.connect(lambda: self._change("reissue"))
-        for b in (self.export_button, self.certificate_button, self.revoke_button, self.reissue_button):
+        for b in (self.export_button, self.list_pdf_button, self.certificate_button, self.revoke_button, self.reissue_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.message = QLabel()
@@ -175,6 +178,21 @@ class LicenceRegisterPage(QWidget):
         if path:
             self.export(Path(path))
 
+    def _ask_list_pdf(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("列表导出PDF"), str(self.folder / "证照库.pdf"),
+                                              self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.save_list_pdf(Path(path))
+
+    def save_list_pdf(self, path: Path) -> Path:
+        assert self.result is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_listing_pdf(self.result, self.query, path)
+        self.message.setText(self.tr("列表已导出为PDF，可打开打印：{0}").format(path))
+        return path
+
     def export(self, path: Path) -> None:
         result, query = self.result, self.query
         self.ops.run(lambda: export_xlsx(result, query, path),
@@ -210,3 +228,25 @@ def register_button(services, ops: Ops, parent: QWidget) -> QPushButton | None: 
 
     button.clicked.connect(show)
     return button
+
+
+def _listing_document(register: Register, query: RegisterQuery) -> QTextDocument:
+    t = register_table(register, query)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in t.headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in t.rows)
+    notes = "".join(f"<p>{html.escape(n)}</p>" for n in t.notes)
+    doc = QTextDocument()
+    doc.setHtml(f"<h2>{html.escape(t.title)}</h2><p>{html.escape(t.filters)}</p>{notes}"
+                f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>")
+    return doc
+
+
+def save_listing_pdf(register: Register, query: RegisterQuery, path: Path) -> Path:
+    """The listing on A4 landscape as PDF, for printing (QTextDocument: call on the GUI thread)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    _listing_document(register, query).print_(printer)
+    return path
