@@ -14,7 +14,7 @@ from server.api import (
     citizen, citizen_pages,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
-    sync,
+    sync, licence_rules, licences, verify,
 )
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
-                   role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages):
+                   role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages, licence_rules,
+                   licences, verify):
         app.include_router(module.router)
     app.include_router(citizen.public)  # the citizens' pages' reads (issue 17); citizen.router holds the writes
     app.mount("/m/static", citizen_pages.static, name="citizen-static")

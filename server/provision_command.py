@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, settings: Settings, database: Database) -> int
               file=sys.stderr)
         return 2
     try:
-        keys = keys_from_environment() if args.kind == "dispenser" else None
+        keys = keys_from_environment()  # dispensers get the ticket key, workstations the verification key
     except KeyUnavailable:
         keys = None
     try:

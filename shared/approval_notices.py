@@ -3,14 +3,14 @@ because that core stays free of the PDF stack. No database, no network: the serv
 working offline call this with the same inputs and render the same PDF bytes.
 
 Every notice is dated on the day of the event it reports (not the day it is printed), and its verification
-token is derived from the case id (a random UUID the counter made), the kind and that event: unguessable,
-yet the same wherever it is computed."""
+token is signed under the hall's verification key over the kind and that event (shared.verification): the same
+wherever it is computed, verifiable by the server once the event is synced."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
+import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +27,9 @@ from shared.notices import (
     Applicant, Correction, Licence, Material, NoticeData, NoticeKind, Office, SpecialProcedure,
 )
 from shared.notices.settings import packaged
+from shared.verification import make_token
+
+log = logging.getLogger("govhall.notices")
 
 # The event each notice reports: the latest of these actions.
 SOURCE = {
@@ -48,7 +51,7 @@ DECISION_KINDS = (NoticeKind.SPECIAL_PROCEDURE, NoticeKind.EXTENSION, NoticeKind
 GRANT_BASIS = "《中华人民共和国行政许可法》第三十八条第一款"
 
 CORRECTION_DAYS = 5  # working days given to bring corrections: an office setting, 5 by default
-VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/verify/"  # where the notice's QR code points
+VERIFY_BASE_URL = "https://zwfw.dg.gov.cn/v/"  # where the notice's QR code points (the server's /v/{token})
 OFFICE_SETTINGS = ("review_authority", "court", "phone")  # Office fields office_settings.json sets
 FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
 
@@ -91,11 +94,16 @@ class CaseFacts:
     materials: tuple[Material, ...] = ()
     statutory_due: dt.date | None = None  # the extended due day, for the extension notice
     correction_days: int = CORRECTION_DAYS
+    verify_key: bytes | None = None  # the hall's verification key (shared.verification), from provisioning
 
 
-def verification_token(case_id: str, kind: NoticeKind, event_id: str) -> str:
-    digest = hashlib.sha256(f"{case_id}|{kind.value}|{event_id}".encode()).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
+def verification_token(kind: NoticeKind, event_id: str, verify_key: bytes | None) -> str:
+    """Signed under the hall's key. Without one (a workstation provisioned before keys were handed out) the
+    notice still prints, with 128 random bits the server will not recognise: unguessable, never unkeyed."""
+    if verify_key is None:
+        log.warning("no hall verification key: the %s notice's QR code will not verify", kind.value)
+        return secrets.token_urlsafe(33)
+    return make_token(verify_key, kind.value, event_id)
 
 
 def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
@@ -128,7 +136,7 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
         fields["legal_basis"] = p.get("legal_basis") or GRANT_BASIS
     return NoticeData(
         case_number=facts.case_number, issue_date=source.day, office=facts.office, applicant=facts.applicant,
-        verification_token=verification_token(facts.case_id, kind, source.event_id),
+        verification_token=verification_token(kind, source.event_id, facts.verify_key),
         item_name=facts.item_name,
         situation_name=facts.situation_name, received_date=received,
         accepted_date=_accepted_on(accepted, source),
@@ -157,7 +165,7 @@ def notice_applicant(kind: NoticeKind, name: str, company: bool, id_masked: str,
 
 def case_facts(session, *, case_id: str, case_number: str, applicant: Applicant, office: Office,  # noqa: ANN001
                state: CaseState, definition: WorkflowDefinition, events: Sequence[Event],
-               calendar: WorkCalendar) -> CaseFacts:
+               calendar: WorkCalendar, verify_key: bytes | None = None) -> CaseFacts:
     """CaseFacts from the catalogue rows in `session` (shared.db.models: the server's tables or a client's
     cache, which hold the same rows) and the case's events: the one way the server's notices endpoint and an
     approver's workstation gather them."""
@@ -170,4 +178,4 @@ def case_facts(session, *, case_id: str, case_number: str, applicant: Applicant,
                       if m.name in state.materials)
     clock = statutory_clock(state, definition, events[-1].day, calendar)
     return CaseFacts(case_id, case_number, applicant, office, item.name, situation.name,
-                     definition.statutory_limit_days, materials, clock.due if clock else None)
+                     definition.statutory_limit_days, materials, clock.due if clock else None, verify_key=verify_key)

@@ -94,6 +94,13 @@ _TEXTS = {
     "catalogue_rows_invalid": "表格有误，未导入任何内容",
     "invalid_base64": "文件内容编码有误",
     "invalid_definition": "流程定义不合规，未发布",
+    # issue 15: the licence register (证照库)
+    "unknown_licence": "证照不存在",
+    "licence_reason_required": "请填写原因",
+    "licence_reason_too_long": "原因过长（最多500字）",
+    "licence_not_in_force": "该证照已注销或已换发，不能注销",
+    "licence_not_valid": "只有有效的证照可以补领（已注销、已过期或已换发的不能补领）",
+    "unknown_licence_status": "未知的证照状态",
 }
 
 

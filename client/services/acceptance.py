@@ -135,7 +135,7 @@ class AcceptanceService:
                  lines: list[str]) -> Outcome:
         receipt = Receipt(kind, self.hall_name, case_no, app.choice.label, app.applicant.masked_name,
                           self.cases.clock().astimezone(CHINA_TZ), self.clerk_name,
-                          tuple(lines))
+                          tuple(lines), self.notices.verification_url(kind, case_id) if self.notices else "")
         notice, problem, missing = None, "", ()
         if self.notices is not None:
             # The command is already in the outbox: whatever goes wrong with the PDF, the case and its receipt

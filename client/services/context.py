@@ -88,7 +88,7 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
                       session.roles)
     notices = NoticeWriter(cases, reference.centre_name, reference.hall_name, workstation.data_dir / "notices",
                            reference.hall_address, centre_code=reference.centre_code, hall_code=reference.hall_code,
-                           published=lambda: sync.rows(NOTICE_SETTINGS))
+                           published=lambda: sync.rows(NOTICE_SETTINGS), verify_key=workstation.verify_key)
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
                                    workstation.data_dir / "attachments", notices)
     window = reference.window_by_number(workstation.window_number) if workstation.window_number else None

@@ -90,7 +90,8 @@ class CaseNotices:
         with Session(self.cases.sync.engine) as session:
             facts = case_facts(session, case_id=case_id, case_number=row.get("case_number", ""),
                                applicant=applicant, office=settings.office(self.writer.office), state=state,
-                               definition=definition, events=events, calendar=self.cases.calendar)
+                               definition=definition, events=events, calendar=self.cases.calendar,
+                               verify_key=self.writer.verify_key)  # the hall's key: the QR verifies as the server's
         pdf = render_notice(notice_data(kind, events, facts, self.cases.calendar),
                             settings.template_set()[kind.value], seal_png=settings.seal_png)
         return CaseNotice(case_id, facts.case_number, kind, pdf, self.signer.sign(pdf))

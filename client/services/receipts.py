@@ -33,7 +33,8 @@ def render_receipt(r: Receipt, profile: PrinterProfile = PrinterProfile()) -> by
              line(f"申请人：{r.applicant}", profile), line(f"经办人：{r.clerk}", profile),
              line(f"时间：{r.at.strftime('%Y-%m-%d %H:%M')}", profile)]
     parts += [line(text, profile) for text in r.lines]
-    url = r.query_url or r.case_no
-    parts += [align(1), qr(url.encode("utf-8"), profile.qr_module), b"\n", line("扫码查询办理进度", profile),
+    url = r.query_url or r.case_no  # the signed verification URL (shared/verification.py) when the PC has the key
+    caption = "扫码核验真伪" if r.query_url else "扫码查询办理进度"
+    parts += [align(1), qr(url.encode("utf-8"), profile.qr_module), b"\n", line(caption, profile),
               align(0), CHINESE_OFF if chinese else b"", cut(profile)]
     return b"".join(parts)

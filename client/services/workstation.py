@@ -6,6 +6,7 @@
     window = 3                  # the counter this PC sits at (clerks)
     device_id = "…"             # issued when an admin registered this workstation
     device_token = "…"
+    verify_key = "…hex…"        # the hall's key that signs the QR codes of notices made here (shared/verification.py)
     large_type = false          # 大字体 by default (the person at the desk may still switch it)
     [idcard]
     port = "/dev/ttyUSB0"
@@ -37,6 +38,7 @@ class Workstation:
     window_number: int | None = None
     device_id: str | None = None
     device_token: str | None = None
+    verify_key: bytes | None = None  # signs notice QR codes offline; None in configs written before it existed
     devices: dict[str, DeviceSettings] = field(default_factory=dict)
     large_type: bool = False
 
@@ -65,7 +67,12 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
     if not isinstance(large_type, bool):
         raise ValueError(f"{path}: [workstation] large_type must be true or false, found {large_type!r}")
     ca = section.get("server_ca")
+    try:
+        verify_key = bytes.fromhex(str(section.get("verify_key", ""))) or None
+    except ValueError:
+        raise ValueError(f"{path}: [workstation] verify_key must be hex, as provisioning writes it") from None
     return Workstation(data_dir=data_dir, server_url=server_url or section.get("server", DEFAULT_SERVER),
                        server_ca=Path(ca).expanduser() if ca else None,
                        window_number=int(window) if window else None, device_id=section.get("device_id"),
-                       device_token=section.get("device_token"), devices=devices, large_type=large_type)
+                       device_token=section.get("device_token"), verify_key=verify_key, devices=devices,
+                       large_type=large_type)

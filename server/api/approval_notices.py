@@ -22,6 +22,7 @@ from shared.approval_notices import (
 )
 from shared.db.models import Hall
 from shared.notices import NoticeError, NoticeKind, render_notice
+from shared.verification import derive_hall_key
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
@@ -53,7 +54,8 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser,
     settings = settings_of(session, hall)  # the admin's 文书设置, as the hall's counters have them
     office = settings.office(office_of(hall))
     facts = case_facts(session, case_id=case.id, case_number=case.case_number, applicant=applicant,
-                       office=office, state=state, definition=definition, events=events, calendar=calendar)
+                       office=office, state=state, definition=definition, events=events, calendar=calendar,
+                       verify_key=derive_hall_key(pii_keys(), hall.id))  # the key the hall's counters sign with
     try:
         template = settings.template_set()[notice_kind.value]
         pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template, seal_png=settings.seal_png)

@@ -101,8 +101,8 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     if hall is not None:
         check_hall(admin, session, {"hall_id": hall})
     try:
-        keys = pii_keys(request) if body.kind == "dispenser" else None
-    except ApiError:  # no keys configured: the dispenser then cannot match appointments by ID number
+        keys = pii_keys(request)  # dispensers get the ticket key, workstations the verification key
+    except ApiError:  # no keys: a dispenser cannot match appointments by ID, a workstation's QR codes won't verify
         keys = None
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,

@@ -15,6 +15,7 @@ from server.approval.errors import rejected_from
 from server.approval.models import ApprovalCase
 from server.approval.published import seal_published
 from server.approval.store import append, case_row, project, state_of
+from server.licences import store as licence_store
 from server.sync.registry import CommandContext, CommandSpec, Handler, Registry, Rejected
 from shared.approval.decider import execute
 from shared.approval.definition import WorkflowDefinition
@@ -87,6 +88,8 @@ def make_handler(name: str) -> Handler:
         catalogue = definitions.catalogue_for(session, case.item_code, case.situation_code)
         definition = catalogue.get(case.item_code, case.situation_code, case.definition_version)
         actor = actor_for(ctx, state, action, None, definition)
+        if short == "make_licence" and not data.get("licence_no"):  # numbered by the item's rule (证照库)
+            data["licence_no"] = licence_store.next_number(session, case.item_code, local_day(args.at))
         command = command_from_dict({"name": short, "args": data,
                                      "base": _base(base, state, annotation, case.id),
                                      "actor": {"user_id": actor.user_id, "role": actor.role}})
@@ -98,6 +101,10 @@ def make_handler(name: str) -> Handler:
             case.mismatches = intake.compare_applicant(session, case)
         append(session, events, intake.keys_or_reject())
         project(case, new_state)
+        if short == "make_licence":  # typed or numbered, 制证 makes the licence record
+            made = events[-1]
+            licence_store.record_from_case(session, case, made.payload["licence_no"], made.day, actor.user_id,
+                                           intake.keys_or_reject(), made.at)
         publish(ctx, case, new_state, events, definition, calendar, roles_before)
         notify_case_events(session, ctx, case, events, definition, intake.keys_or_reject(), state.current_steps)
         return {"case_id": case.id, "version": new_state.version, "status": new_state.status.value,

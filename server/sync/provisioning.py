@@ -18,6 +18,7 @@ from server.sync import devices
 from server.sync.errors import SyncError
 from shared.crypto.keys import KeyProvider
 from shared.crypto.ticket_key import derive_ticket_key
+from shared.verification import derive_hall_key
 from shared.db.models import Hall, Window
 
 
@@ -127,6 +128,8 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
                                             window_id=window.id if window else None)
     ticket_key = derive_ticket_key(keys, hall.id) if keys is not None and spec.name == "dispenser" else None
     main = _main_section(spec, server_url, device.id, token, hall_code, window_number, ticket_key)
+    if keys is not None and spec.device_kind == "workstation":  # signs the QR codes of notices made offline
+        main["verify_key"] = derive_hall_key(keys, hall.id).hex()
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
         main["server_ca"] = server_ca
     text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},

@@ -29,7 +29,9 @@ SERVER_ONLY = {"auth_token", "audit_entry", "sync_device", "command_log", "chang
                # server/rating/models.py
                "rating_rectification", "case_rating",
                # server/attachments/models.py
-               "case_attachment", "case_attachment_chunk"}
+               "case_attachment", "case_attachment_chunk",
+               # server/licences/models.py
+               "licence", "licence_rule", "licence_sequence"}
 CLIENT_TABLES = set(Base.metadata.tables) - SERVER_ONLY
 
 

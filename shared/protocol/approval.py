@@ -159,7 +159,7 @@ class ExtendArgs(CommandArgs):
 
 
 class MakeLicenceArgs(CommandArgs):
-    licence_no: str = Field(max_length=60)
+    licence_no: str = Field(default="", max_length=60)  # "" = the server numbers it by the item's rule
 
 
 class DeliverArgs(CommandArgs):

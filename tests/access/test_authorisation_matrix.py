@@ -93,6 +93,15 @@ MATRIX = {
     "POST /api/v1/admin/halls/{hall_id}/notice-settings/preview": "hall admin",
     "GET /api/v1/cases/{case_id}": "staff",
     "GET /api/v1/cases/{case_id}/notices/{kind}": "staff",
+    # the demo's clerk is also 制证人员 and its approver also 决定人: every staff role here holds one of
+    # server/api/licences.py's roles; each sees its own hall's licences only (tests/approval_server/test_licences.py)
+    "POST /api/v1/licences/search": "staff",
+    "GET /api/v1/licences/{licence_id}/certificate": "staff",
+    "POST /api/v1/licences/{licence_id}/revoke": "staff",
+    "POST /api/v1/licences/{licence_id}/reissue": "staff",
+    "GET /v/{token}": "public",
+    "GET /api/v1/admin/licence-rules/{code}": "admin",
+    "PUT /api/v1/admin/licence-rules/{code}": "admin",
     "GET /api/v1/worklists/todo": "staff",
     "GET /api/v1/worklists/near-due": "staff",
     "GET /api/v1/worklists/overdue": "staff",
@@ -202,7 +211,8 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "appointment_id": "matrix-appointment", "case_id": "nope", "kind": "receipt", "item": "x",
               "situation": "y",
               "version": "1", "floor_id": floor,
-              "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0", "ticket_id": "nope"}
+              "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0", "ticket_id": "nope",
+              "licence_id": "nope", "token": "x" * 44}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

@@ -10,6 +10,8 @@ from shared.approval import commands as cmd
 from shared.approval.serialization import event_from_dict
 from shared.approval_notices import FORMS, CaseFacts, notice_data, office_for
 from shared.calendar import WorkCalendar
+from shared.crypto.keys import keys_from_environment
+from shared.verification import derive_hall_key
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import Applicant, Material, NoticeKind, TemplateSet, render_notice
 from tests.approval_server.support import (
@@ -26,9 +28,11 @@ def _offline_facts(database, case_id: str, case_number: str) -> CaseFacts:  # no
         situation = s.scalars(select(Situation).where(Situation.code == SERVICE_SITUATION)).one()
         materials = tuple(Material(m.name, m.copies, FORMS.get(m.form)) for m in situation.materials
                           if m.name in REQUIRED)
+        # the hall's verification key, as provisioning wrote it into the counter's workstation.toml
         return CaseFacts(case_id, case_number, Applicant("东莞测试有限公司", uscc=COMPANY_ID),
                          office_for(hall.centre.name, hall.name, hall.address), item.name, situation.name,
-                         item.statutory_limit_days, materials)
+                         item.statutory_limit_days, materials,
+                         verify_key=derive_hall_key(keys_from_environment(), hall.id))
 
 
 def test_notices_of_a_case(desks, client, database) -> None:  # noqa: ANN001

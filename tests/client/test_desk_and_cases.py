@@ -171,3 +171,27 @@ def test_refusal_stands_when_its_notice_cannot_be_made(tmp_path, clock, monkeypa
     with s.engine.connect() as conn:
         queued = [name for name, in conn.exec_driver_sql("SELECT name FROM sync_outbox ORDER BY seq")]
     assert queued[-1] == "approval.reject_application"
+
+
+def test_offline_receipt_and_notice_carry_the_same_signed_token(tmp_path, clock):
+    """With the hall's key from provisioning, the counter signs offline: the thermal receipt's QR code and the
+    PDF notice's carry one token over the acceptance event, which the server verifies once the event is synced
+    (tests/approval_server/test_licences.py); without the key the receipt keeps the case number."""
+    import pypdfium2
+    from pyzbar import pyzbar
+
+    from shared.verification import check_token
+
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date(), 5, 9)
+    unsigned = s.acceptance.accept(_application(s))
+    assert unsigned.receipt.query_url == ""
+    key = bytes(range(32))
+    s.acceptance.notices.verify_key = key
+    outcome = s.acceptance.accept(_application(s))
+    url = outcome.receipt.query_url
+    ref = check_token(url.rsplit("/", 1)[1], key)
+    accepted = next(e for e in s.cases.events(outcome.case_id) if e.action is Action.ACCEPT)
+    assert (ref.kind, ref.reference) == ("acceptance", accepted.event_id)
+    image = pypdfium2.PdfDocument(outcome.notice.read_bytes())[0].render(scale=200 / 72).to_pil()
+    assert [c.data.decode() for c in pyzbar.decode(image)] == [url]

@@ -67,7 +67,10 @@ def test_a_dispenser_config_holds_its_halls_ticket_key_never_the_blind_index_key
         assert "key" not in other.replace("token", "")
 
 
-def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation(client, tmp_path) -> None:  # noqa: ANN001
+def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation(client, tmp_path,  # noqa: ANN001
+                                                                                 monkeypatch) -> None:
+    monkeypatch.setenv("GOVHALL_PII_KEYS", "k1:" + "11" * 16)
+    monkeypatch.setenv("GOVHALL_PII_INDEX_KEY", "33" * 16)
     r = _provision(client, login(client), kind="clerk", window=1)
     assert r.status_code == 201, r.text
     assert r.json()["file_name"] == "workstation.toml"
@@ -75,6 +78,11 @@ def test_a_clerk_workstation_file_binds_the_window_and_registers_the_workstation
     ws = load_workstation(tmp_path)
     assert ws.registered and ws.window_number == 1 and ws.server_url == URL
     assert ws.device_id == r.json()["device_id"]
+    from shared.crypto.keys import keys_from_environment
+    from shared.verification import derive_hall_key
+    # the hall's key that signs notice QR codes offline (shared/verification.py), never the blind-index key
+    assert ws.verify_key == derive_hall_key(keys_from_environment(), r.json()["hall_id"])
+    assert keys_from_environment().index_key().hex() not in r.json()["config"]
     approver = _provision(client, login(client), kind="approver")
     assert approver.status_code == 201
     assert "window" not in tomllib.loads(approver.json()["config"])["workstation"]

@@ -13,6 +13,7 @@ from sqlalchemy import Table, inspect, text
 import server.approval.models
 import server.attachments.models
 import server.devices.models
+import server.licences.models
 import server.notify.models
 import server.queue.models
 import server.rating.models
@@ -43,7 +44,8 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
                       | _tables_of(server.queue.models) | _tables_of(server.approval.models)
                       | _tables_of(server.devices.models) | _tables_of(server.notify.models)
-                      | _tables_of(server.rating.models) | _tables_of(server.attachments.models))
+                      | _tables_of(server.rating.models) | _tables_of(server.attachments.models)
+                      | _tables_of(server.licences.models))
 
 
 def _first_revision(location: Path) -> str:

@@ -20,6 +20,7 @@ from client.services.supervision import step_names
 from client.services.worklist import Filter, Worklist
 from client.widgets.calendar_banner import CalendarBanner
 from client.workspaces.approver.case_detail import CaseDetailPanel
+from client.workspaces.licences.register import register_button
 from shared.approval.errors import StaleCommand
 from shared.approval.lifecycle import Action
 from shared.errors import DomainError
@@ -92,6 +93,8 @@ class ApproverWorkspace(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count)
+        if not everyone and (register := register_button(services, ops, self)) is not None:
+            bar.addWidget(register)  # 证照库 (the supervisor has it as a tab)
         left_layout.addLayout(bar)
         left_layout.addWidget(self.table, 1)
         right = QWidget()

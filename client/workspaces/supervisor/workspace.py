@@ -13,6 +13,7 @@ from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
+from client.workspaces.licences.register import register_page
 from client.workspaces.rectification.panel import panel_for
 from client.workspaces.statistics.workspace import StatisticsWorkspace
 from client.workspaces.supervisor.dashboard import HallDashboard
@@ -59,6 +60,8 @@ class SupervisorWorkspace(QWidget):
         self.pages.addTab(split, self.tr("督查督办"))
         self.pages.addTab(self.dashboard, self.tr("大厅看板"))
         self.pages.addTab(self.statistics, self.tr("统计分析"))
+        self.licences = register_page(services, ops)
+        self.pages.addTab(self.licences, self.tr("证照库"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)

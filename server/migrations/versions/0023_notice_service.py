@@ -1,7 +1,7 @@
 """notices: the SM2 public keys notices are signed with, each bound to one device (送达 records carry them)
 
 Revision ID: 0023_notice_service
-Revises: 0021_attachments
+Revises: 0022_licences
 Create Date: 2026-12-06 02:10:00
 
 """
@@ -15,7 +15,7 @@ from shared.db.base import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = '0023_notice_service'
-down_revision: Union[str, Sequence[str], None] = '0021_attachments'
+down_revision: Union[str, Sequence[str], None] = '0022_licences'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

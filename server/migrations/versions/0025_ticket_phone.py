@@ -2,7 +2,7 @@
 appointment phone, with its blind index
 
 Revision ID: 0025_ticket_phone
-Revises: 0020_rating_rectification
+Revises: 0023_notice_service
 Create Date: 2026-12-06 02:00:00
 
 """
@@ -15,7 +15,7 @@ import shared.db.base
 
 # revision identifiers, used by Alembic.
 revision: str = '0025_ticket_phone'
-down_revision: Union[str, Sequence[str], None] = '0020_rating_rectification'
+down_revision: Union[str, Sequence[str], None] = '0023_notice_service'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

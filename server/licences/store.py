@@ -1,0 +1,134 @@
+"""The licence register's writes: a number from the item's rule, the record made at 制证 from the case, 注销 and
+补领. Called inside the command's or the route's transaction; refusals are LicenceError with a code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.approval.identity import KIND_OF, name_key, open_name, protect_identity, reveal_identity, seal_name
+from server.approval.models import ApprovalCase
+from server.licences.models import Licence, LicenceRule, LicenceSequence
+from shared.crypto.keys import KeyProvider
+from shared.db.models import ServiceItem
+from shared.errors import DomainError
+from shared.licences import (LicenceStatus, NumberingRule, default_licence_name, default_rule, status_on,
+                             valid_until)
+from shared.validation import mask_name
+
+MAX_REASON = 500
+
+
+class LicenceError(DomainError):
+    code = "licence_error"
+
+    def __init__(self, message: str, *, code: str, status: int = 409, **details: object) -> None:
+        super().__init__(message, code=code, **details)
+        self.status = status
+
+
+def rule_for(session: Session, item_code: str) -> tuple[NumberingRule, dict]:
+    """The item's rule and certificate template overrides; the default rule when none is configured."""
+    row = session.get(LicenceRule, item_code)
+    if row is None:
+        return default_rule(item_code), {}
+    return NumberingRule(row.pattern, row.prefix, row.validity_years, row.licence_name), dict(row.template or {})
+
+
+def next_number(session: Session, item_code: str, day: dt.date) -> str:
+    """The next number of the item's series for `day`'s year, its counter row locked until the commit."""
+    rule, _ = rule_for(session, item_code)
+    stmt = select(LicenceSequence).where(LicenceSequence.item_code == item_code,
+                                         LicenceSequence.year == day.year).with_for_update()
+    seq = session.scalars(stmt).one_or_none()
+    if seq is None:
+        seq = LicenceSequence(item_code=item_code, year=day.year, last=0)
+        session.add(seq)
+    seq.last += 1
+    session.flush()
+    return rule.number(item_code, day.year, seq.last)
+
+
+def licence_title(session: Session, lic: Licence) -> str:
+    rule, _ = rule_for(session, lic.item_code)
+    return rule.licence_name or default_licence_name(lic.item_name)
+
+
+def holder_name(lic: Licence, keys: KeyProvider) -> str:
+    return open_name(lic.holder_name_sealed, keys, f"licence:{lic.id}:holder_name")
+
+
+def holder_id(lic: Licence, keys: KeyProvider) -> str:
+    return reveal_identity(KIND_OF[lic.holder_kind], lic.holder_id_sealed, keys, f"licence:{lic.id}:holder_id")
+
+
+def _set_holder(lic: Licence, name: str, identifier: str, keys: KeyProvider) -> None:
+    lic.holder_name_sealed = seal_name(name, keys, f"licence:{lic.id}:holder_name")
+    lic.holder_name_key = name_key(name, keys)
+    # a company's name is public (市场主体登记); a person's is masked wherever it is shown without a login
+    lic.holder_name_masked = name if lic.holder_kind == "company" else mask_name(name)
+    p = protect_identity(KIND_OF[lic.holder_kind], identifier, keys, f"licence:{lic.id}:holder_id")
+    lic.holder_id_sealed, lic.holder_id_key, lic.holder_id_masked = p.sealed, p.key, p.masked
+
+
+def record_from_case(session: Session, case: ApprovalCase, number: str, day: dt.date, by: str, keys: KeyProvider,
+                     now: dt.datetime, scope: str = "") -> Licence:
+    """The licence 制证 makes: holder from the case's applicant, validity from the item's rule."""
+    rule, _ = rule_for(session, case.item_code)
+    item = session.scalars(select(ServiceItem).where(ServiceItem.code == case.item_code)).one()
+    if not scope and case.sub_item_code:
+        scope = next((s.name for s in item.sub_items if s.code == case.sub_item_code), "")
+    lic = Licence(id=str(uuid.uuid4()), hall_id=case.hall_id, case_id=case.id, case_number=case.case_number,
+                  item_code=case.item_code, item_name=item.name, scope=scope, number=number,
+                  holder_kind=case.applicant_kind, valid_from=day, valid_until=valid_until(day, rule.validity_years),
+                  status=LicenceStatus.VALID.value, issued_on=day, issued_by=by, created_at=now)
+    clear_id = reveal_identity(KIND_OF[case.applicant_kind], case.applicant_id_sealed, keys,
+                               f"case:{case.id}:applicant_id")
+    _set_holder(lic, case.applicant_name or "（未填写）", clear_id, keys)
+    session.add(lic)
+    session.flush()
+    return lic
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise LicenceError("a reason is required", code="licence_reason_required", status=422)
+    if len(text) > MAX_REASON:
+        raise LicenceError(f"the reason has at most {MAX_REASON} characters", code="licence_reason_too_long",
+                           status=422, max_length=MAX_REASON)
+    return text
+
+
+def revoke(lic: Licence, reason: str, today: dt.date) -> Licence:
+    """注销: a valid (or expired) licence is revoked from today; a revoked or replaced one stays as it is."""
+    text = _reason(reason)
+    if lic.status != LicenceStatus.VALID.value:
+        raise LicenceError("only a licence in force can be revoked", code="licence_not_in_force",
+                           status_now=lic.status)
+    lic.status, lic.revoked_on, lic.revoke_reason = LicenceStatus.REVOKED.value, today, text
+    return lic
+
+
+def reissue(session: Session, lic: Licence, reason: str, today: dt.date, by: str, keys: KeyProvider,
+            now: dt.datetime) -> Licence:
+    """补领: a new certificate with the same number and validity; the old one is replaced (its QR code then
+    says so). Only for a licence still valid today."""
+    text = _reason(reason)
+    if status_on(lic.status, lic.valid_until, today) is not LicenceStatus.VALID:
+        raise LicenceError("only a valid licence can be reissued", code="licence_not_valid",
+                           status_now=status_on(lic.status, lic.valid_until, today).value)
+    new = Licence(id=str(uuid.uuid4()), hall_id=lic.hall_id, case_id=lic.case_id, case_number=lic.case_number,
+                  item_code=lic.item_code, item_name=lic.item_name, scope=lic.scope, number=lic.number,
+                  holder_kind=lic.holder_kind, valid_from=lic.valid_from, valid_until=lic.valid_until,
+                  status=LicenceStatus.VALID.value, issued_on=today, issued_by=by, replaces_id=lic.id,
+                  created_at=now)
+    _set_holder(new, holder_name(lic, keys), holder_id(lic, keys), keys)
+    lic.status, lic.replaced_by_id, lic.revoke_reason = LicenceStatus.REPLACED.value, new.id, f"补领：{text}"
+    lic.revoked_on = today
+    session.add(new)
+    session.flush()
+    return new
