@@ -3,7 +3,7 @@ the elderly-mode switch. The same screen asks "which business?" once a card or Q
 
 from __future__ import annotations
 
-from gui.qt import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget, Signal
 from kiosk.services.reference import HallDirectory
 from kiosk.widgets.business_tile import BusinessTile
 from kiosk.widgets.common import Card, button, label

@@ -101,7 +101,6 @@ class CaseDetailPanel(QScrollArea):
             ident=row.get("applicant_id_masked", ""), status=status_text(s.status.value), steps=steps,
             urgent=self.tr("　【急件】") if s.urgent else ""))
         required = d.definition.required_materials
-        have = [m for m in required if m in s.materials]
         missing = [m for m in required if m not in s.materials]
         text = self.tr("材料：已收 {0} 项").format(len(s.materials))
         if missing:
