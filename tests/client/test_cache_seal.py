@@ -14,7 +14,8 @@ from sqlalchemy import text
 
 from client.services.case_index import CaseIndex
 from client.services.rowsql import RowSql
-from shared.db.cache import open_cache
+from shared.db.cache import MIGRATIONS, open_cache
+from shared.db.migrate import head_revision
 from shared.sync import cache_seal, store
 
 NAME = "欧阳婉清"
@@ -242,7 +243,7 @@ def test_a_backup_taken_before_sealing_is_sealed_once_the_cache_is(tmp_path: Pat
     old.dispose()
     engine = open_cache(path)  # backs up, migrates, seals the cache, then the backup
     [backup] = backups_of(path)
-    assert backup.name == "cache.sqlite3.before-0003_client_case_indexes.bak"
+    assert backup.name == f"cache.sqlite3.before-{head_revision(MIGRATIONS)}.bak"
     assert cache_seal.verified(engine)
     engine.dispose()
     for value in (NAME, ID, PHONE):
@@ -276,7 +277,7 @@ def test_backups_wait_while_the_cache_still_holds_clear_values(tmp_path: Path) -
 def test_a_damaged_backup_does_not_stop_the_cache_opening(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     open_cache(path).dispose()
-    damaged = path.with_name(path.name + ".before-0003_client_case_indexes.bak")
+    damaged = path.with_name(f"{path.name}.before-{head_revision(MIGRATIONS)}.bak")
     damaged.write_bytes(b"not a database at all" * 100)
     engine = open_cache(path)
     assert cache_seal.seal_backups(engine, path) == [] and damaged.read_bytes().startswith(b"not a database")
