@@ -12,6 +12,7 @@ from sqlalchemy import select
 from gui.qt import Qt
 from kiosk.flow.dispenser import Step
 from shared.queue.ticket_phone import open_phone
+from shared.sync.outbox import next_batch
 from tests.kiosk.conftest import INDEX_KEY, SCREENSHOTS, ticket_key
 from tests.kiosk.printed_ticket import save_png
 from tests.kiosk.test_dispenser import business_id, dispenser, outbox, printer  # noqa: F401  (fixtures)
@@ -83,7 +84,8 @@ def test_keypad_validates_and_the_ticket_shows_the_phone_masked(qtbot, dispenser
     save_png(bytes(printer[0].job), SCREENSHOTS / "dispenser" / "printed-ticket-phone.png")
     # the issue command carries the phone sealed for the server, and nothing in the cache shows it
     qtbot.waitUntil(lambda: any(r["name"] == "queue.issue" for r in outbox(desk)))
-    issue = next(r for r in outbox(desk) if r["name"] == "queue.issue")
+    with desk.sync.engine.connect() as conn:  # as the sync loop pushes it: the outbox's own seal opened
+        issue = next(r for r in next_batch(conn, 100) if r["name"] == "queue.issue")
     assert open_phone(issue["args"]["phone_sealed"], ticket_key(desk.directory.hall_id),
                       issue["args"]["ticket_id"]) == PHONE
     assert_no_clear_phone(desk)
