@@ -4,6 +4,7 @@ revealed identity's entry is committed before the response is sent (the request'
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,8 +16,10 @@ from shared.db.base import utcnow
 
 
 def audit(session: Session, *, action: str, outcome: str, actor: str = "", target: str = "",
-          device_id: str | None = None, client_address: str = "", **detail) -> None:
-    append(session, AuditEntry(at=utcnow(), action=action, outcome=outcome, actor=actor, target=target,
+          device_id: str | None = None, client_address: str = "", at: dt.datetime | None = None,
+          **detail) -> None:
+    """`at`: the server's (injected) clock when the caller has it; the wall clock only for callers without one."""
+    append(session, AuditEntry(at=at or utcnow(), action=action, outcome=outcome, actor=actor, target=target,
                                device_id=device_id, client_address=client_address, detail=detail))
 
 
@@ -27,9 +30,9 @@ def _plain(value: Any) -> Any:
 
 
 def audit_change(session: Session, actor: str, action: str, target: str, before: Any, after: Any,
-                 device_id: str | None = None, **detail) -> None:
+                 device_id: str | None = None, at: dt.datetime | None = None, **detail) -> None:
     """An admin change: who (`actor`), from which workstation (`device_id`, the device its staff session was
     opened on), what (`action`, `target`) and the values before and after (None = did not exist / removed),
     recorded in the caller's unit of work so it commits with the change."""
     audit(session, action=action, outcome="success", actor=actor, target=str(target)[:100], device_id=device_id,
-          before=_plain(before), after=_plain(after), **_plain(detail))
+          at=at, before=_plain(before), after=_plain(after), **_plain(detail))
