@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from client.services.admin_api import AdminError
+from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
 from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter,
+                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                     QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 
 CATEGORIES = (("administrative_licence", "行政许可"), ("public_service", "公共服务"))
@@ -43,23 +44,12 @@ class CataloguePage(QWidget):
         export.clicked.connect(self.choose_export)
         load = QPushButton(self.tr("从Excel导入…"))
         load.clicked.connect(self.choose_import)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.items, 1)
         files = QHBoxLayout()
         files.addWidget(export)
         files.addWidget(load)
-        left_layout.addLayout(files)
-        left.setMinimumWidth(280)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._editor())
-        split.setStretchFactor(1, 3)
-        split.setSizes([330, 1000])
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        split = list_beside_editor(self.search, self.items, self._editor(), min_width=280, width=330,
+                                   under_list=files)
+        self.message = StatusLine()
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
@@ -328,5 +318,4 @@ class CataloguePage(QWidget):
         signal.emit(error)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        (self.message.failed if error else self.message.done)(text)

@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Any
 
 from client.services.admin_api import AdminError
+from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
                     QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.approval.definition import StepAction, validate_definition
 from shared.approval.definition_rows import definition_from_dict
@@ -65,24 +66,12 @@ class DefinitionsPage(QWidget):
         self.keys = QListWidget()
         self.keys.currentItemChanged.connect(lambda item, _: item is not None and self.open(*item.data(
             Qt.ItemDataRole.UserRole)))
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.keys, 1)
-        left.setMinimumWidth(260)
-        split = QSplitter()
-        split.addWidget(left)
         scroll = QScrollArea()  # the form never forces the window taller than a 1366×768 screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._editor())
-        split.addWidget(scroll)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
-        split.setSizes([320, 1000])
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        split = list_beside_editor(self.search, self.keys, scroll, min_width=260, width=320)
+        self.message = StatusLine()
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
@@ -432,9 +421,8 @@ class DefinitionsPage(QWidget):
 
         def done(result: tuple[dict, list[dict]]) -> None:
             published, usage = result
-            self.message.setText(self.tr("已发布第 {0} 版：新收件按新版本办理，已收件的办件仍按原版本").format(
+            self.message.done(self.tr("已发布第 {0} 版：新收件按新版本办理，已收件的办件仍按原版本").format(
                 published["version"]))
-            self.message.setStyleSheet("color: #2e7d32;")
             self._opened((published["body"], usage))
             self._relabel(item, situation, published["version"])
             self.sig_changed.emit(published)
@@ -445,8 +433,7 @@ class DefinitionsPage(QWidget):
         problems = (error.details.get("details") or {}).get("problems")  # the server's list, when it gave one
         if problems:
             text += "：" + "；".join(self.tr(PROBLEMS.get(p["code"], p["code"])) for p in problems)
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.failed(text)
         signal.emit(error)
 
 
