@@ -146,6 +146,15 @@ class HallPicker(QComboBox):
             return [h for h in api.get("/halls") if own is None or h["id"] == own]
         self.context.call(load, on_done=shown, on_error=self.on_error)
 
+    def fetch(self, paths: Callable[[dict], Sequence[str]], on_done: Callable[[tuple], None]) -> None:
+        """GET the paths made from the chosen hall, off the GUI thread; on_done gets their answers in order,
+        a refusal goes to the picker's on_error. Nothing is asked while no hall is chosen."""
+        hall = self.current()
+        if hall is None:
+            return
+        api, wanted = self.context.api, list(paths(hall))
+        self.context.call(lambda: tuple(api.get(path) for path in wanted), on_done=on_done, on_error=self.on_error)
+
     def current(self) -> dict | None:
         index = self.currentIndex()
         return self.halls[index] if 0 <= index < len(self.halls) else None

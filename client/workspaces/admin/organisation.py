@@ -148,11 +148,7 @@ class OrganisationPage(QWidget):
         self.hall_code.setText(hall["code"])
         self.hall_name.setText(hall["name"])
         self.hall_address.setText(hall.get("address", ""))
-        api, hall_id = self.context.api, hall["id"]
-
-        def load() -> tuple[list[dict], list[dict]]:
-            return api.get(f"/admin/halls/{hall_id}/floors"), api.get(f"/admin/halls/{hall_id}/windows")
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda h: (f"/admin/halls/{h['id']}/floors", f"/admin/halls/{h['id']}/windows"), self._show)
 
     def _show(self, loaded: tuple[list[dict], list[dict]]) -> None:
         self.floors, self.windows = loaded

@@ -154,15 +154,8 @@ class QueueRulesPage(QWidget):
     # loading ----------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        hall = self.hall.current()
-        if hall is None:
-            return
-        api = self.context.api
-
-        def load() -> tuple[dict, dict, list]:
-            return (api.get(f"/queue/halls/{hall['id']}/config"), api.get(f"/halls/{hall['code']}"),
-                    api.get("/departments"))
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda hall: (f"/queue/halls/{hall['id']}/config", f"/halls/{hall['code']}", "/departments"),
+                        self._show)
 
     def _show(self, loaded: tuple[dict, dict, list]) -> None:
         self.config, detail, departments = loaded

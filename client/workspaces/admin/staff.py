@@ -77,15 +77,8 @@ class StaffPage(QWidget):
         self.hall.load()
 
     def load(self) -> None:
-        hall_id = self.hall.hall_id()
-        if hall_id is None:
-            return
-        api = self.context.api
-
-        def load() -> tuple[list, list, list]:
-            return (api.get(f"/admin/halls/{hall_id}/staff"), api.get(f"/admin/halls/{hall_id}/windows"),
-                    api.get("/departments"))
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda hall: (f"/admin/halls/{hall['id']}/staff", f"/admin/halls/{hall['id']}/windows",
+                                      "/departments"), self._show)
 
     def _show(self, loaded: tuple[list, list, list]) -> None:
         self.staff, self.windows, departments = loaded
