@@ -1,5 +1,5 @@
-"""审批流程: a workflow definition as a form — limits, the steps (name, role, limit, clock, parallel group and
-join rule), each step's actions and return targets — checked on every edit by the engine's own validator
+"""审批流程: a workflow definition as a form — limits, the steps (name, role picked from the server's real roles,
+limit, clock, parallel group and join rule), each step's actions and return targets — checked on every edit by the engine's own validator
 (shared.approval.definition.validate_definition, the one the server and every client decide with), published
 as a new version (running cases keep theirs), with the cases each version has (the server's usage counts)."""
 
@@ -44,6 +44,7 @@ PROBLEMS = {
 CLOCKS = (("counts", "计时"), ("stops", "停止计时"))
 JOINS = ((None, "—"), ("all", "全部通过"), ("any", "任一通过"))
 COLUMNS = ("标识", "名称", "角色", "时限", "计时", "并行组", "汇合")  # 时限: working days (the form says so)
+NOT_STEP_ROLES = {"supervisor", "admin"}  # they oversee and configure; no step is theirs to act on
 
 
 class DefinitionsPage(QWidget):
@@ -59,6 +60,7 @@ class DefinitionsPage(QWidget):
         self.body: dict[str, Any] | None = None
         self.original: dict[str, Any] | None = None
         self.problems: list[dict] = []
+        self.roles: list[tuple[str, str]] = []  # (role, title) a step may name: the server's roles (/admin/roles)
         self._filling = False
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索事项或情形"))
@@ -179,10 +181,13 @@ class DefinitionsPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.call(lambda: self.context.api.get("/approval/definitions"), on_done=self._listed,
-                          on_error=lambda e: self._failed(e, self.sig_loaded))
+        api = self.context.api
+        self.context.call(lambda: (api.get("/approval/definitions"), api.get("/admin/roles")["roles"]),
+                          on_done=self._listed, on_error=lambda e: self._failed(e, self.sig_loaded))
 
-    def _listed(self, rows: list[dict]) -> None:
+    def _listed(self, loaded: tuple[list[dict], list[dict]]) -> None:
+        rows, roles = loaded
+        self.roles = [(r["role"], r["title"]) for r in roles if r["role"] not in NOT_STEP_ROLES]
         latest: dict[tuple[str, str], int] = {}
         for row in rows:
             key = (row["item_code"], row["situation_code"])
@@ -257,8 +262,9 @@ class DefinitionsPage(QWidget):
         steps = self.body["steps"]
         self.steps.setRowCount(len(steps))
         for row, step in enumerate(steps):
-            for col, key in enumerate(("name", "display_name", "role", "limit_days")):
+            for col, key in ((0, "name"), (1, "display_name"), (3, "limit_days")):
                 self.steps.setItem(row, col, QTableWidgetItem(str(step[key])))
+            self.steps.setCellWidget(row, 2, self._role_picker(row, step["role"]))
             clock = QComboBox()
             for value, label in CLOCKS:
                 clock.addItem(self.tr(label), value)
@@ -277,6 +283,18 @@ class DefinitionsPage(QWidget):
             self.steps.selectRow(min(select, len(steps) - 1))
         self._show_step()
 
+    def _role_picker(self, row: int, role: str) -> QComboBox:
+        """The roles staff can hold, by title; a role no account can hold (an older free-text definition) is
+        still shown, marked, so publishing keeps it only if the admin leaves it."""
+        picker = QComboBox()
+        for value, title in self.roles:
+            picker.addItem(self.tr("{title}（{role}）").format(title=title, role=value), value)
+        if picker.findData(role) < 0:
+            picker.addItem(self.tr("{role}（不是现有角色）").format(role=role), role)
+        picker.setCurrentIndex(picker.findData(role))
+        picker.currentIndexChanged.connect(lambda _: self._set(row, "role", picker.currentData()))
+        return picker
+
     # -- edits --------------------------------------------------------------------------------------------
     def _edited(self) -> None:
         if self._filling or self.body is None:
@@ -291,7 +309,9 @@ class DefinitionsPage(QWidget):
     def _cell_edited(self, cell: QTableWidgetItem) -> None:
         if self._filling or self.body is None:
             return
-        key = ("name", "display_name", "role", "limit_days", None, "parallel_group", None)[cell.column()]
+        key = ("name", "display_name", None, "limit_days", None, "parallel_group", None)[cell.column()]
+        if key is None:  # role, clock and join are pickers: they set the step themselves
+            return
         value: Any = cell.text().strip()
         if key == "limit_days":
             value = int(value) if value.isdigit() else 0  # 0 is refused by the validator with its reason
