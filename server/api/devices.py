@@ -79,6 +79,6 @@ def set_notice(hall_id: int, body: NoticeIn, session: DbSession, admin: AdminUse
     session.add(notice)
     changes.publish(session, hall, f"hall:{hall}", NOTICE_TABLE, str(hall),
                           notice_row(hall_id=hall, text=body.text, updated_at=now.isoformat()), now=now)
-    audit_change(session, admin.username, "hall.notice", str(hall), before, {"text": body.text}, device, at=now)
+    audit_change(session, admin.username, "hall.notice", str(hall), before, {"text": body.text}, device)
     session.flush()  # DbSession wakes the hall's devices once this commits: the strip changes within a second
     return NoticeOut.model_validate(notice)

@@ -105,7 +105,7 @@ def save(hall_id: int, body: NoticeSettingsIn, session: DbSession, admin: AdminU
     session.add(row)
     # the hall's workstations print notices offline: they get the settings (seal included) with their next pull
     changes.publish(session, hall.id, f"hall:{hall.id}", TABLE, str(hall.id), published, now=now)
-    audit_change(session, admin.username, "notice.settings", hall.code, before, _audited(settings), device, at=now)
+    audit_change(session, admin.username, "notice.settings", hall.code, before, _audited(settings), device)
     session.flush()
     return _out(session, hall)
 

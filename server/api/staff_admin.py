@@ -46,7 +46,7 @@ def reset_password(user_id: int, body: PasswordReset, session: DbSession, admin:
         raise ApiError(422, exc.code, "新密码不符合密码策略（new password breaks the policy）", **exc.details) from None
     ended = revoke_all(session, user.id)
     audit_change(session, admin.username, "staff.password_reset", user.username, None, {"must_change": True},
-                 device, at=clock(), sessions_ended=ended)  # never the password itself
+                 device, sessions_ended=ended)  # never the password itself
 
 
 @router.post("/staff/{user_id}/disable", status_code=204)
@@ -58,7 +58,7 @@ def disable(user_id: int, session: DbSession, admin: AdminUser, clock: Clock, de
     user.active = False
     ended = revoke_all(session, user.id)
     audit_change(session, admin.username, "staff.disable", user.username, before, {"active": False}, device,
-                 at=clock(), sessions_ended=ended)
+                 sessions_ended=ended)
     _publish(session, user, clock)
 
 
@@ -67,8 +67,7 @@ def enable(user_id: int, session: DbSession, admin: AdminUser, clock: Clock, dev
     user = _staff(session, user_id)
     before = {"active": user.active}
     user.active = True
-    audit_change(session, admin.username, "staff.enable", user.username, before, {"active": True}, device,
-                 at=clock())
+    audit_change(session, admin.username, "staff.enable", user.username, before, {"active": True}, device)
     _publish(session, user, clock)
 
 
@@ -81,12 +80,11 @@ def _publish(session: DbSession, user: StaffUser, clock: Clock) -> None:
 
 
 @router.post("/staff/{user_id}/sessions/revoke", response_model=SessionsRevoked)
-def revoke_sessions(user_id: int, session: DbSession, admin: AdminUser, clock: Clock,
-                    device: SessionDevice) -> SessionsRevoked:
+def revoke_sessions(user_id: int, session: DbSession, admin: AdminUser, device: SessionDevice) -> SessionsRevoked:
     user = _staff(session, user_id)
     ended = revoke_all(session, user.id)
     audit_change(session, admin.username, "staff.sessions_revoke", user.username, {"sessions": ended}, {"sessions": 0},
-                 device, at=clock(), sessions_ended=ended)
+                 device, sessions_ended=ended)
     return SessionsRevoked(revoked=ended)
 
 
@@ -96,17 +94,14 @@ def revoke_device(device_id: str, session: DbSession, admin: AdminUser, clock: C
         device_tokens.revoke(session, device_id, clock())
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    audit_change(session, admin.username, "device.revoke", device_id, {"token": "valid"}, {"token": "revoked"}, device,
-                 at=clock())
+    audit_change(session, admin.username, "device.revoke", device_id, {"token": "valid"}, {"token": "revoked"}, device)
 
 
 @router.post("/devices/{device_id}/rotate", response_model=DeviceToken)
-def rotate_device(device_id: str, session: DbSession, admin: AdminUser, clock: Clock,
-                  device: SessionDevice) -> DeviceToken:
+def rotate_device(device_id: str, session: DbSession, admin: AdminUser, device: SessionDevice) -> DeviceToken:
     try:
         token = device_tokens.rotate(session, device_id)
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    audit_change(session, admin.username, "device.rotate", device_id, {"token": "old"}, {"token": "new"}, device,
-                 at=clock())
+    audit_change(session, admin.username, "device.rotate", device_id, {"token": "old"}, {"token": "new"}, device)
     return DeviceToken(device_id=device_id, token=token)

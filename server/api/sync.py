@@ -111,7 +111,7 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit_change(session, admin.username, "device_provision", done.device_id, None,  # never the token
-                 {"kind": body.kind, "hall": body.hall, "window": body.window, "name": body.name}, device, at=_now(request))
+                 {"kind": body.kind, "hall": body.hall, "window": body.window, "name": body.name}, device)
     return DeviceProvisioned(device_id=done.device_id, kind=done.kind.name, hall_id=done.hall_id,
                              scopes=done.scopes, file_name=done.kind.file_name, config=done.config)
 

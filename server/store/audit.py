@@ -14,12 +14,16 @@ from server.store.audit_chain import append
 from server.store.models import AuditEntry
 from shared.db.base import utcnow
 
+CLOCK_INFO = "govhall_clock"  # session.info key: the app's (injected) clock, set on a request's unit of work
+
 
 def audit(session: Session, *, action: str, outcome: str, actor: str = "", target: str = "",
           device_id: str | None = None, client_address: str = "", at: dt.datetime | None = None,
           **detail) -> None:
-    """`at`: the server's (injected) clock when the caller has it; the wall clock only for callers without one."""
-    append(session, AuditEntry(at=at or utcnow(), action=action, outcome=outcome, actor=actor, target=target,
+    """Timed by `at`, else by the clock of the request's unit of work (the app's injected clock: a server on a
+    simulated day audits that day), else, outside a request (the CLI), by the wall clock."""
+    clock = session.info.get(CLOCK_INFO)
+    append(session, AuditEntry(at=at or (clock() if clock is not None else utcnow()), action=action, outcome=outcome, actor=actor, target=target,
                                device_id=device_id, client_address=client_address, detail=detail))
 
 

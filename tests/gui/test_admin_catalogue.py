@@ -71,8 +71,8 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     ops.wait()
 
 
-def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_url, sqlite_database,
-                                                                tmp_path) -> None:  # noqa: ANN001
+def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_url, sqlite_database, tmp_path,
+                                                                screenshot) -> None:  # noqa: ANN001
     services = _services(tmp_path, server_url, sqlite_database)
     window, ops, _ = open_window(qtbot, services)
     page = window.workspace.page("事项目录")
@@ -93,6 +93,7 @@ def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_ur
     code = page.sub_items.item(row, 0).text()
     assert code.startswith(item["code"] + "-") and code not in {s["code"] for s in item["sub_items"]}
     page.sub_items.item(row, 1).setText("电梯以外的特种设备")
+    shoot(qtbot, screenshot, window, "admin-catalogue-sub-items")
     with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
         page.save_item()
     answer = saved.args[0]["item"]

@@ -46,6 +46,8 @@ def test_the_admin_edits_a_workflow_as_a_form_and_publishes_a_new_version(qtbot,
     assert "admin" not in offered and "supervisor" not in offered
     assert roles.currentData() == "approver" and "审批人员" in roles.currentText()
     roles.setCurrentIndex(roles.findData("verifier"))
+    page.steps.selectRow(new)
+    shoot(qtbot, screenshot, window, "admin-definitions-roles")
     assert page.body["steps"][new]["role"] == "verifier"
     page.steps.item(new - 1, 5).setText("check")  # verify and the new step run in parallel ...
     page.steps.item(new, 5).setText("check")

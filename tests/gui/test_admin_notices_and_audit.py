@@ -114,7 +114,7 @@ def test_the_audit_page_shows_filters_and_exports_the_change(qtbot, server_url, 
 
 
 def test_the_notice_settings_offer_only_the_halls_this_admin_manages(qtbot, server_url, sqlite_database,
-                                                                     tmp_path) -> None:  # noqa: ANN001
+                                                                     tmp_path, screenshot) -> None:  # noqa: ANN001
     """As the server confines it: a hall admin sets their own hall's notices; an admin of no hall picks any hall
     (the workstation's first) and edits the one picked."""
     with sqlite_database.session() as s:
@@ -137,4 +137,5 @@ def test_the_notice_settings_offer_only_the_halls_this_admin_manages(qtbot, serv
         page.hall.setCurrentIndex(page.hall.findData(next(h["id"] for h in page.hall.halls
                                                           if h["code"] == "DG-HALL-2")))
     assert "DG-HALL-2" in page.codes.text() and "尚未设置" in page.status.text()
+    shoot(qtbot, screenshot, page, "admin-notice-settings-halls")
     ops.wait()
