@@ -93,6 +93,7 @@ def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_ur
     code = page.sub_items.item(row, 0).text()
     assert code.startswith(item["code"] + "-") and code not in {s["code"] for s in item["sub_items"]}
     page.sub_items.item(row, 1).setText("电梯以外的特种设备")
+    page.parts.setCurrentIndex(1)  # the 办理项 tab
     shoot(qtbot, screenshot, window, "admin-catalogue-sub-items")
     with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
         page.save_item()

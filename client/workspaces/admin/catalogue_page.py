@@ -17,7 +17,7 @@ from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
 from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                    QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
+                    QTabWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 
 CATEGORIES = (("administrative_licence", "行政许可"), ("public_service", "公共服务"))
 FORMS = (("original", "原件"), ("copy", "复印件"), ("original_and_copy", "原件和复印件"), ("electronic", "电子材料"))
@@ -96,7 +96,7 @@ class CataloguePage(QWidget):
         self.situation_name.textEdited.connect(self._rename_situation)
         add_situation = QPushButton(self.tr("添加情形"))
         add_situation.clicked.connect(self.add_situation)
-        situations = QGroupBox(self.tr("情形"))
+        situations = QWidget()
         s_layout = QVBoxLayout(situations)
         s_layout.addWidget(self.situations, 1)
         s_layout.addWidget(self.situation_name)
@@ -110,13 +110,14 @@ class CataloguePage(QWidget):
         self.sub_items.itemChanged.connect(self._sub_item_edited)
         add_sub_item = QPushButton(self.tr("添加办理项"))
         add_sub_item.clicked.connect(self.add_sub_item)
-        sub_items = QGroupBox(self.tr("办理项（子项）"))
+        sub_items = QWidget()
         sub_layout = QVBoxLayout(sub_items)
         sub_layout.addWidget(self.sub_items, 1)
         sub_layout.addWidget(add_sub_item)
-        left_column = QVBoxLayout()
-        left_column.addWidget(sub_items, 2)
-        left_column.addWidget(situations, 3)
+        # one tab each: on a 1366×768 screen both lists keep the full height
+        self.parts = QTabWidget()
+        self.parts.addTab(situations, self.tr("情形"))
+        self.parts.addTab(sub_items, self.tr("办理项（子项）"))
 
         self.materials = QTableWidget(0, 4)
         self.materials.setHorizontalHeaderLabels([self.tr("材料名称"), self.tr("必需"), self.tr("形式"), self.tr("份数")])
@@ -140,7 +141,7 @@ class CataloguePage(QWidget):
         m_buttons.addStretch(1)
         m_layout.addLayout(m_buttons)
         middle = QHBoxLayout()
-        middle.addLayout(left_column, 2)
+        middle.addWidget(self.parts, 2)
         middle.addWidget(materials, 5)
 
         self.save = QPushButton(self.tr("保存（生成新版本）"))

@@ -109,6 +109,7 @@ class DefinitionsPage(QWidget):
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.steps.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)  # role titles
         self.steps.horizontalHeaderItem(3).setToolTip(self.tr("环节时限，单位：工作日"))
         self.steps.itemChanged.connect(self._cell_edited)
         self.steps.itemSelectionChanged.connect(self._show_step)
@@ -288,10 +289,12 @@ class DefinitionsPage(QWidget):
         still shown, marked, so publishing keeps it only if the admin leaves it."""
         picker = QComboBox()
         for value, title in self.roles:
-            picker.addItem(self.tr("{title}（{role}）").format(title=title, role=value), value)
+            picker.addItem(title, value)
+            picker.setItemData(picker.count() - 1, value, Qt.ItemDataRole.ToolTipRole)  # the code, for the curious
         if picker.findData(role) < 0:
             picker.addItem(self.tr("{role}（不是现有角色）").format(role=role), role)
         picker.setCurrentIndex(picker.findData(role))
+        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         picker.currentIndexChanged.connect(lambda _: self._set(row, "role", picker.currentData()))
         return picker
 
