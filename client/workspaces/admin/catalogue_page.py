@@ -125,8 +125,10 @@ class CataloguePage(QWidget):
         self.materials.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.materials.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths: the pickers are cell widgets, which ResizeToContents does not measure (clipped at 1920)
+        for col, width in ((1, 56), (2, 140), (3, 72)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.materials.setColumnWidth(col, width)
         self.materials.itemChanged.connect(self._material_edited)
         add_material = QPushButton(self.tr("添加材料"))
         add_material.clicked.connect(self.add_material)
