@@ -29,7 +29,7 @@ class DispenserWindow(KioskShell):
                  health: HealthReporter | None = None, decoder: IdentityCodeDecoder | None = None) -> None:
         title = QCoreApplication.translate("Kiosk", "自助取号")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
-                         facts=facts)
+                         facts=facts, now=desk.now)
         self.desk, self.printer, self.follow_url, self.on_change = desk, printer, follow_url, on_change
         self.decoder = decoder or Unconfigured()  # 粤省事码 / 粤商码: the provincial gateway, off the GUI thread
         self.health = health or HealthReporter(desk.sync, ops, desk.now)  # the printer's faults, as facts

@@ -33,7 +33,7 @@ class DisplayWindow(KioskShell):
         title = QCoreApplication.translate("Kiosk", "叫号信息")
         default_notice = QCoreApplication.translate("Kiosk", "请保管好随身财物；过号请重新取号；办事指南请扫描窗口二维码。")
         super().__init__(ops, sync, hall=directory.hall_name, title=title, pin=pin, facts=facts,
-                         header_px=32)
+                         header_px=32, now=now)
         self.setStyleSheet("QWidget#kiosk { background: #0a1628; }")
         self.directory, self.announcer, self.repeat = directory, announcer, repeat
         self.now = now or (lambda: dt.datetime.now(CHINA_TZ))

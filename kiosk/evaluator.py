@@ -22,7 +22,7 @@ class EvaluatorWindow(KioskShell):
                  ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
         title = QCoreApplication.translate("Kiosk", "服务评价")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
-                         facts=facts, header_px=26)
+                         facts=facts, header_px=26, now=desk.now)
         self.setStyleSheet(sheet(NORMAL))
         self.desk, self.on_change = desk, on_change
         self.flow = EvaluatorFlow(ask_seconds=ask_seconds)

@@ -849,7 +849,7 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+37"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+40"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -864,7 +864,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+14"/>
         <source>请选择左侧的事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,12 +874,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>可网上办理</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>主管部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>事项名称</source>
         <translation type="unfinished"></translation>
     </message>
@@ -899,12 +904,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+9"/>
+        <source>编码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>办理项名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>添加办理项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>情形</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>办理项（子项）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>材料名称</source>
         <translation type="unfinished"></translation>
     </message>
@@ -924,7 +949,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>添加材料</source>
         <translation type="unfinished"></translation>
     </message>
@@ -949,12 +974,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+22"/>
+        <source>（未指定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+39"/>
+        <source>新办理项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <location line="+1"/>
         <source>新情形</source>
         <translation type="unfinished"></translation>
@@ -970,7 +1005,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>已保存。新收件按：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1173,12 +1208,12 @@
 <context>
     <name>DefinitionsPage</name>
     <message>
-        <location filename="../workspaces/admin/definitions_page.py" line="+63"/>
+        <location filename="../workspaces/admin/definitions_page.py" line="+66"/>
         <source>搜索事项或情形</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>请选择左侧的事项情形</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1213,7 +1248,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>环节时限，单位：工作日</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1263,12 +1298,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+82"/>
         <source>{0} · {1}（当前第 {2} 版）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+59"/>
+        <source>{role}（不是现有角色）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+90"/>
         <source>新审查环节</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2161,18 +2201,18 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+40"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+44"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+96"/>
+        <location line="+104"/>
         <source>无印章图片</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-100"/>
         <source>选择印章图片…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2227,17 +2267,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>本工作站尚未同步到所属大厅，无法设置文书</source>
+        <location line="+16"/>
+        <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+12"/>
+        <source>没有可设置文书的大厅</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>尚未设置：以下为系统默认值，保存后同步到该大厅各窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>已保存。该大厅各窗口在下次同步后按新设置出具文书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-97"/>
         <source>正在连接服务器……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>中心 {centre}&#x3000;大厅 {hall}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2252,12 +2307,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>尚未设置：以下为系统默认值，保存后同步到本大厅各窗口</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>选择印章图片</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2291,16 +2341,11 @@
         <source>预览为示例办件，按当前（未保存的）设置生成</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+18"/>
-        <source>已保存。本大厅各窗口在下次同步后按新设置出具文书。</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>OrganisationPage</name>
     <message>
-        <location filename="../workspaces/admin/organisation.py" line="+29"/>
+        <location filename="../workspaces/admin/organisation.py" line="+30"/>
         <source>如 DG-HALL-2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2331,12 +2376,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+71"/>
+        <location line="+78"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-76"/>
         <source>所属中心</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2415,12 +2460,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+78"/>
+        <location line="+67"/>
         <source>开放</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-65"/>
         <source>添加窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2435,22 +2480,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+17"/>
         <source>刷新</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+44"/>
         <source>关闭</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>（不指定）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+37"/>
         <source>已新建中心 {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2554,7 +2599,7 @@
 <context>
     <name>QueueRulesPage</name>
     <message>
-        <location filename="../workspaces/admin/queue_rules.py" line="+52"/>
+        <location filename="../workspaces/admin/queue_rules.py" line="+53"/>
         <source>字母</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2592,12 +2637,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+137"/>
+        <location line="+121"/>
         <source>办理中</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-135"/>
+        <location line="-119"/>
         <source>业务</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2762,17 +2807,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+18"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+17"/>
         <source>（不指定）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>停办</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3310,7 +3355,7 @@
 <context>
     <name>StaffPage</name>
     <message>
-        <location filename="../workspaces/admin/staff.py" line="+35"/>
+        <location filename="../workspaces/admin/staff.py" line="+36"/>
         <location line="+16"/>
         <source>工号</source>
         <translation type="unfinished"></translation>
@@ -3408,12 +3453,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+9"/>
         <source>{n}号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3433,13 +3478,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
         <location line="+3"/>
-        <location line="+5"/>
         <source>（不指定）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+19"/>
         <source>请先在表中选择一名人员</source>
         <translation type="unfinished"></translation>
     </message>

@@ -245,7 +245,7 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../widgets/common.py" line="+59"/>
+        <location filename="../widgets/common.py" line="+66"/>
         <source>星期</source>
         <translation type="unfinished"></translation>
     </message>
@@ -478,7 +478,7 @@
 <context>
     <name>StatusBanner</name>
     <message>
-        <location filename="../widgets/common.py" line="+20"/>
+        <location filename="../widgets/common.py" line="+21"/>
         <source>本设备已被管理员停用，请联系工作人员</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from gui.qt import QDateTime, QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget, Qt
+import datetime as dt
+from collections.abc import Callable
+
+from gui.qt import QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget, Qt
 from kiosk.widgets.theme import AMBER, DEEP, GREEN, RED
+from shared.china_time import CHINA_TZ
 
 
 def button(text: str, role: str = "primary") -> QPushButton:
@@ -24,10 +28,13 @@ def label(text: str = "", name: str = "", wrap: bool = True,  # noqa: ANN001
 
 
 class Header(QWidget):
-    """Hall name and title on the left, date and time on the right (ticking once a second)."""
+    """Hall name and title on the left, date and time on the right (ticking once a second), read from `now`:
+    the hall clock the mode's services decide with, so a kiosk on a simulated day shows that day."""
 
-    def __init__(self, hall: str, title: str, height: int = 120, font_px: int = 36) -> None:
+    def __init__(self, hall: str, title: str, height: int = 120, font_px: int = 36,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__()
+        self.now = now or (lambda: dt.datetime.now(CHINA_TZ))
         self.setObjectName("header")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"QWidget#header {{ background: {DEEP}; }} QLabel {{ color: white; }}")
@@ -54,9 +61,10 @@ class Header(QWidget):
         self.clock.setStyleSheet(f"font-size: {int(font_px * .75)}px;")
 
     def tick(self) -> None:
-        now = QDateTime.currentDateTime()
-        week = "一二三四五六日"[now.date().dayOfWeek() - 1]
-        self.clock.setText(now.toString("yyyy年M月d日 ") + self.tr("星期") + week + now.toString("  HH:mm:ss"))
+        now = self.now().astimezone(CHINA_TZ)
+        week = "一二三四五六日"[now.weekday()]
+        self.clock.setText(f"{now.year}年{now.month}月{now.day}日 " + self.tr("星期") + week
+                           + now.strftime("  %H:%M:%S"))
 
 
 class StatusBanner(QLabel):

@@ -23,7 +23,7 @@ class KioskShell(QWidget):
 
     def __init__(self, ops: Ops, sync, *, hall: str, title: str, pin: str, facts,  # noqa: ANN001
                  header_px: int = 36,
-                 status_ms: int = 2000) -> None:
+                 status_ms: int = 2000, now=None) -> None:  # noqa: ANN001  the hall clock, for the header
         super().__init__()
         self.setObjectName("kiosk")
         self.ops, self.sync, self.pin, self.facts = ops, sync, pin, facts
@@ -35,7 +35,7 @@ class KioskShell(QWidget):
         box.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.header_px = header_px
         self.fitted: tuple | None = None
-        self.header = Header(hall, title, height=int(header_px * 3.2), font_px=header_px)
+        self.header = Header(hall, title, height=int(header_px * 3.2), font_px=header_px, now=now)
         self.banner = StatusBanner(int(header_px * .75))
         self.stack = QStackedWidget()
         box.addWidget(self.header)

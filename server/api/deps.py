@@ -15,6 +15,7 @@ from server.api.hall_scope import check_hall
 from server.credentials.idle import idle_expired, touch
 from server.credentials.passwords import change_required, policy_of
 from server.core.settings import Settings
+from server.store.audit import CLOCK_INFO
 from server.store.database import Database
 from server.store.models import AuthToken
 from server.sync import changes
@@ -35,6 +36,7 @@ def get_clock(request: Request) -> Callable[[], dt.datetime]:
 
 def get_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     with db.session() as session:
+        session.info[CLOCK_INFO] = request.app.state.clock  # what its audit rows are timed by
         yield session
         halls = changes.halls_published(session)
     # An admin's change (calendar year, rules, a definition version) reaches online devices within a second:

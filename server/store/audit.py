@@ -4,6 +4,7 @@ revealed identity's entry is committed before the response is sent (the request'
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -13,10 +14,16 @@ from server.store.audit_chain import append
 from server.store.models import AuditEntry
 from shared.db.base import utcnow
 
+CLOCK_INFO = "govhall_clock"  # session.info key: the app's (injected) clock, set on a request's unit of work
+
 
 def audit(session: Session, *, action: str, outcome: str, actor: str = "", target: str = "",
-          device_id: str | None = None, client_address: str = "", **detail) -> None:
-    append(session, AuditEntry(at=utcnow(), action=action, outcome=outcome, actor=actor, target=target,
+          device_id: str | None = None, client_address: str = "", at: dt.datetime | None = None,
+          **detail) -> None:
+    """Timed by `at`, else by the clock of the request's unit of work (the app's injected clock: a server on a
+    simulated day audits that day), else, outside a request (the CLI), by the wall clock."""
+    clock = session.info.get(CLOCK_INFO)
+    append(session, AuditEntry(at=at or (clock() if clock is not None else utcnow()), action=action, outcome=outcome, actor=actor, target=target,
                                device_id=device_id, client_address=client_address, detail=detail))
 
 
@@ -27,9 +34,9 @@ def _plain(value: Any) -> Any:
 
 
 def audit_change(session: Session, actor: str, action: str, target: str, before: Any, after: Any,
-                 device_id: str | None = None, **detail) -> None:
+                 device_id: str | None = None, at: dt.datetime | None = None, **detail) -> None:
     """An admin change: who (`actor`), from which workstation (`device_id`, the device its staff session was
     opened on), what (`action`, `target`) and the values before and after (None = did not exist / removed),
     recorded in the caller's unit of work so it commits with the change."""
     audit(session, action=action, outcome="success", actor=actor, target=str(target)[:100], device_id=device_id,
-          before=_plain(before), after=_plain(after), **_plain(detail))
+          at=at, before=_plain(before), after=_plain(after), **_plain(detail))

@@ -4,12 +4,14 @@ and after — readable through the audit API and exportable as CSV — and the a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from sqlalchemy import select
 
 from server.store.audit_chain import verify
 from server.store.models import AuditEntry
+from shared.china_time import CHINA_TZ
 from shared.db.models import Hall, StaffUser
 from tests.access.support import PASSWORD
 from tests.sync.support import demo_hall, new_device
@@ -98,3 +100,25 @@ def test_a_device_registration_records_the_admins_workstation_never_the_token(cl
     assert entry["detail"]["after"] == {"kind": "evaluator", "hall": "DG-HALL-1", "window": 1, "name": ""}
     token = next(line for line in r.json()["config"].splitlines() if line.startswith("token"))
     assert token.split('"')[1] not in str(entry)
+
+
+def test_admin_changes_are_timed_by_the_servers_injected_clock(client, database, clock) -> None:  # noqa: ANN001
+    """The audit time is the hall's (injected) clock, as every decision is: a server on a simulated day audits
+    that day, not the machine's."""
+    clock.now = dt.datetime(2027, 1, 9, 3, 40, tzinfo=CHINA_TZ)  # a Saturday no test runs on by accident
+    headers, _ = _sign_in(client, database)
+    with database.read_session() as session:
+        clerk = session.scalars(select(StaffUser.id).filter_by(username="clerk")).one()
+    hall_id, _ = demo_hall(database)
+    assert client.put(f"/api/v1/halls/{hall_id}/notice", headers=headers, json={"text": "今日系统升级"}).status_code == 200
+    assert client.post(f"/api/v1/admin/staff/{clerk}/disable", headers=headers).status_code == 204
+    assert client.put("/api/v1/admin/calendar/days/2027-02-01", headers=headers,
+                      json={"is_workday": False, "notice": "本地停电"}).status_code == 200
+    rules = client.get(f"/api/v1/queue/halls/{hall_id}/config").json()["rules"]
+    assert client.put(f"/api/v1/queue/admin/halls/{hall_id}/rules", headers=headers,
+                      json={**rules, "lunch_closed": not rules["lunch_closed"]}).status_code == 200
+    rows = _rows(client, headers, since="2027-01-09T00:00:00+08:00", until="2027-01-10T00:00:00+08:00")
+    timed = {r["action"]: dt.datetime.fromisoformat(r["at"]) for r in rows}
+    assert {"hall.notice", "staff.disable", "queue.rules"} <= timed.keys()
+    assert any(a.startswith("calendar") for a in timed)
+    assert set(timed.values()) == {clock.now}  # the sign-in too: every row of a request has the app's time

@@ -69,3 +69,36 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     assert "第4行" in page.message.text() and "法定时限" in page.message.text()
     shoot(qtbot, screenshot, window, "admin-catalogue-refused")
     ops.wait()
+
+
+def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_url, sqlite_database, tmp_path,
+                                                                screenshot) -> None:  # noqa: ANN001
+    services = _services(tmp_path, server_url, sqlite_database)
+    window, ops, _ = open_window(qtbot, services)
+    page = window.workspace.page("事项目录")
+    qtbot.waitUntil(lambda: page.items.count() > 10 and page.department.count() > 2, timeout=15000)
+    departments = {d["id"]: d["name"] for d in page.departments}
+    offered = [page.department.itemData(i) for i in range(page.department.count())]
+    assert offered == [None, *departments] and not page.department.isEditable()  # the organisation's, not typed
+    with qtbot.waitSignal(page.sig_opened, timeout=10000) as opened:
+        page.items.setCurrentRow(0)
+    item = opened.args[0]
+    assert page.department.currentData() == item["department_id"]
+    assert [page.sub_items.item(r, 1).text() for r in range(page.sub_items.rowCount())] == \
+        [s["name"] for s in item["sub_items"]]
+    other = next(d for d in departments if d != item["department_id"])
+    page.department.setCurrentIndex(page.department.findData(other))
+    page.add_sub_item()
+    row = page.sub_items.rowCount() - 1
+    code = page.sub_items.item(row, 0).text()
+    assert code.startswith(item["code"] + "-") and code not in {s["code"] for s in item["sub_items"]}
+    page.sub_items.item(row, 1).setText("电梯以外的特种设备")
+    page.parts.setCurrentIndex(1)  # the 办理项 tab
+    shoot(qtbot, screenshot, window, "admin-catalogue-sub-items")
+    with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
+        page.save_item()
+    answer = saved.args[0]["item"]
+    assert answer["department_id"] == other
+    assert answer["sub_items"][-1] == {**answer["sub_items"][-1], "code": code, "name": "电梯以外的特种设备"}
+    assert page.department.currentData() == other and page.sub_items.rowCount() == len(answer["sub_items"])
+    ops.wait()

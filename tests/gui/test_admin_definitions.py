@@ -40,7 +40,15 @@ def test_the_admin_edits_a_workflow_as_a_form_and_publishes_a_new_version(qtbot,
     new = names.index("review_2")
     assert names[new + 1] == "decide" and page.problems == [] and page.publish.isEnabled()
     page.steps.item(new, 1).setText("现场核查")
-    page.steps.item(new, 2).setText("inspector")
+    roles = page.steps.cellWidget(new, 2)  # the role is picked from the real roles, not typed
+    offered = [roles.itemData(i) for i in range(roles.count())]
+    assert not roles.isEditable() and {"clerk", "reviewer", "verifier", "head", "licence_officer"} <= set(offered)
+    assert "admin" not in offered and "supervisor" not in offered
+    assert roles.currentData() == "approver" and "审批人员" in roles.currentText()
+    roles.setCurrentIndex(roles.findData("verifier"))
+    page.steps.selectRow(new)
+    shoot(qtbot, screenshot, window, "admin-definitions-roles")
+    assert page.body["steps"][new]["role"] == "verifier"
     page.steps.item(new - 1, 5).setText("check")  # verify and the new step run in parallel ...
     page.steps.item(new, 5).setText("check")
     assert "bad_parallel_group" in _codes(page) and not page.publish.isEnabled()  # ... once they say how to join
@@ -67,7 +75,7 @@ def test_the_admin_edits_a_workflow_as_a_form_and_publishes_a_new_version(qtbot,
     latest = services.cases.definitions.latest(item, situation)
     assert latest.version == 2
     step = latest.step("review_2")
-    assert (step.display_name, step.role, step.parallel_group, step.return_to) == ("现场核查", "inspector", "check",
+    assert (step.display_name, step.role, step.parallel_group, step.return_to) == ("现场核查", "verifier", "check",
                                                                                   ("review",))
     page.steps.selectRow(new)
     shoot(qtbot, screenshot, window, "admin-definitions-published")
@@ -90,4 +98,25 @@ def test_a_refused_publication_shows_the_servers_reasons(qtbot, server_url, sqli
         page.publish_version()
     assert refused.args[0].code == "invalid_definition"
     assert "时限有误" in page.message.text()
+    ops.wait()
+
+
+def test_a_role_no_account_holds_is_shown_marked_and_can_be_replaced(qtbot, server_url, sqlite_database,
+                                                                     tmp_path) -> None:  # noqa: ANN001
+    """A definition published before the picker may name a free-text role: it stays visible (marked), and the
+    admin replaces it with a real one."""
+    services = _services(tmp_path, server_url, sqlite_database)
+    choice = next(c for c in services.catalogue.choices if c.category == ADMINISTRATIVE_LICENCE and c.situations)
+    window, ops, _ = open_window(qtbot, services)
+    page = window.workspace.page("审批流程")
+    qtbot.waitUntil(lambda: page.keys.count() > 0, timeout=15000)
+    with qtbot.waitSignal(page.sig_opened, timeout=10000):
+        page.select(choice.item_code, choice.situations[0].code)
+    body = dict(page.body, steps=[dict(s) for s in page.body["steps"]])
+    body["steps"][1]["role"] = "inspector"
+    page._fill(body)
+    picker = page.steps.cellWidget(1, 2)
+    assert picker.currentData() == "inspector" and "不是现有角色" in picker.currentText()
+    picker.setCurrentIndex(picker.findData("reviewer"))
+    assert page.body["steps"][1]["role"] == "reviewer" and page.problems == []
     ops.wait()

@@ -180,6 +180,8 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
         assert home.desk.directory.hall_name == "新区政务服务大厅"
         assert sorted(e.business.prefix for e in kiosk.directory.entries) == ["A", "B"]
         qtbot.waitUntil(home.ready, timeout=15000)
+        day = server_clock().astimezone(CHINA_TZ)
+        assert f"{day.year}年{day.month}月{day.day}日" in home.header.clock.text()  # the hall clock's day
         shoot(qtbot, screenshot, home, "journey-dispenser")
         a = next(e.business.id for e in kiosk.directory.entries if e.business.prefix == "A")
         qtbot.mouseClick(home.home.tiles[a], Qt.MouseButton.LeftButton)
@@ -193,7 +195,7 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
         kiosk.stop()
         printer.stop()
 
-    # 文书设置 edits the hall of the workstation it is opened on: the admin signs in at the hall's own one.
+    # 文书设置 opens on the hall of the workstation (the picker offers the halls this admin manages).
     office = load_workstation(office_file.parent)
     at_hall = _services(office, _sign_in(qtbot, office, "xq-admin", ADMIN_OWN, None), server_clock)
     office_window, office_ops, _ = open_window(qtbot, at_hall)
@@ -207,12 +209,13 @@ def test_an_admin_sets_up_a_new_hall_and_its_clerk_calls_the_first_ticket(
     shoot(qtbot, screenshot, office_window, "journey-notice-settings")
     # 审计日志: each change with who made it and from where
     audit = office_window.workspace.page("审计日志")
-    audit.since.setText("")
-    audit.until.setText("")  # the server stamps rows with its own clock: no period
+    # the default period (the last 7 days of the hall clock) finds them: the server stamps rows with that clock
     audit.actor.setText("xq-admin")
     with qtbot.waitSignal(audit.sig_loaded, timeout=15000) as loaded:
         audit.refresh()
     actions = [e["action"] for e in loaded.args[0]]
+    today = server_clock().astimezone(CHINA_TZ).date()
+    assert {dt.datetime.fromisoformat(e["at"]).astimezone(CHINA_TZ).date() for e in loaded.args[0]} == {today}
     assert {"org.centre.create", "org.hall.create", "org.floor.create", "org.window.create", "queue.business.create",
             "queue.quota", "queue.window.services", "staff.create", "calendar.import", "device_provision",
             "notice.settings"} <= set(actions)

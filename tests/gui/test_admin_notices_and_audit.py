@@ -8,7 +8,11 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy import select
+
+from client.workspaces.admin.notice_settings import NoticeSettingsPage
 from client.workspaces.admin.workspace import AdminWorkspace
+from shared.db.models import Hall, StaffUser
 from tests.approval_server.test_notice_settings import seal_png
 from tests.gui.client_support import open_window, shoot
 from tests.gui.test_admin_workspace import _admin_services
@@ -106,4 +110,32 @@ def test_the_audit_page_shows_filters_and_exports_the_change(qtbot, server_url, 
     page.since.setText("2000-13-01")
     page.refresh()
     assert "YYYY-MM-DD" in page.status.text()
+    ops.wait()
+
+
+def test_the_notice_settings_offer_only_the_halls_this_admin_manages(qtbot, server_url, sqlite_database,
+                                                                     tmp_path, screenshot) -> None:  # noqa: ANN001
+    """As the server confines it: a hall admin sets their own hall's notices; an admin of no hall picks any hall
+    (the workstation's first) and edits the one picked."""
+    with sqlite_database.session() as s:
+        centre = s.scalars(select(Hall).where(Hall.code == "DG-HALL-1")).one().centre_id
+        s.add(Hall(code="DG-HALL-2", name="二号大厅", centre_id=centre, address=""))
+    services, window, ops, workspace = _open(qtbot, server_url, sqlite_database, tmp_path)
+    page = workspace.page("文书设置")
+    qtbot.waitUntil(lambda: page.codes.text() != "", timeout=10000)
+    assert [h["code"] for h in page.hall.halls] == ["DG-HALL-1"] and "DG-HALL-1" in page.codes.text()
+    ops.wait()
+
+    with sqlite_database.session() as s:  # the same admin made centre-wide
+        s.scalars(select(StaffUser).where(StaffUser.username == "admin")).one().hall_id = None
+    page = NoticeSettingsPage(workspace.context)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.codes.text() != "", timeout=10000)
+    assert {h["code"] for h in page.hall.halls} == {"DG-HALL-1", "DG-HALL-2"}
+    assert page.hall.current()["code"] == "DG-HALL-1"  # the workstation's hall first
+    with qtbot.waitSignal(page.sig_loaded, timeout=10000):
+        page.hall.setCurrentIndex(page.hall.findData(next(h["id"] for h in page.hall.halls
+                                                          if h["code"] == "DG-HALL-2")))
+    assert "DG-HALL-2" in page.codes.text() and "尚未设置" in page.status.text()
+    shoot(qtbot, screenshot, page, "admin-notice-settings-halls")
     ops.wait()

@@ -21,6 +21,7 @@ from kiosk.dispenser import DispenserWindow
 from kiosk.flow.dispenser import Step
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
+from shared.queue.clock import CHINA_TZ
 from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from shared.sync import store
@@ -301,3 +302,10 @@ def test_idle_timeout_returns_home_and_forgets_the_person(qtbot, dispenser) -> N
     window.arm_idle(1)  # the real PICK timeout is 30 s
     qtbot.waitUntil(lambda: window.flow.step is Step.HOME, timeout=3000)
     assert window.flow.person_id is None and window.stack.currentWidget() is window.home
+
+
+def test_the_dispenser_header_reads_its_desks_clock(dispenser, now) -> None:  # noqa: ANN001
+    window, desk, _ = dispenser
+    now[0] = dt.datetime(2027, 1, 9, 3, 40, tzinfo=CHINA_TZ)  # the header reads the hall clock
+    window.header.tick()
+    assert "2027年1月9日 星期六" in window.header.clock.text()

@@ -1,5 +1,6 @@
-"""事项目录: the catalogue's items — name, category, statutory and promised limits, fee — with their situations
-and each situation's materials (required or optional, original or copy, how many). Saving is versioned on the
+"""事项目录: the catalogue's items — name, category, the department in charge (picked from the organisation's
+departments), statutory and promised limits, fee — with their sub-items (办理项: added and renamed here; the
+server keeps one a case may name) and situations, and each situation's materials (required or optional, original or copy, how many). Saving is versioned on the
 server (a change of limits or required materials is a new workflow definition version; cases already received
 keep theirs). The whole catalogue goes out to, and comes back from, an xlsx sheet a department fills in."""
 
@@ -12,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from client.services.admin_api import AdminError
+from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor, set_choices
 from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter,
-                    QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
+                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+                    QTabWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 
 CATEGORIES = (("administrative_licence", "行政许可"), ("public_service", "公共服务"))
 FORMS = (("original", "原件"), ("copy", "复印件"), ("original_and_copy", "原件和复印件"), ("electronic", "电子材料"))
@@ -32,6 +34,7 @@ class CataloguePage(QWidget):
         self.context = context
         self.item: dict[str, Any] | None = None
         self.code: str | None = None
+        self.departments: list[dict] = []
         self._filling = False
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索事项名称或编码"))
@@ -43,23 +46,12 @@ class CataloguePage(QWidget):
         export.clicked.connect(self.choose_export)
         load = QPushButton(self.tr("从Excel导入…"))
         load.clicked.connect(self.choose_import)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.items, 1)
         files = QHBoxLayout()
         files.addWidget(export)
         files.addWidget(load)
-        left_layout.addLayout(files)
-        left.setMinimumWidth(280)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._editor())
-        split.setStretchFactor(1, 3)
-        split.setSizes([330, 1000])
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        split = list_beside_editor(self.search, self.items, self._editor(), min_width=280, width=330,
+                                   under_list=files)
+        self.message = StatusLine()
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
@@ -76,12 +68,18 @@ class CataloguePage(QWidget):
         for box in (self.statutory, self.promised):
             box.setRange(1, 400)
             box.setSuffix(self.tr(" 个工作日"))
+        self.department = QComboBox()  # the organisation's departments, not free text
+        self.department.setMinimumContentsLength(10)
         self.fee = QLineEdit()
         self.fee.setPlaceholderText("0.00")
         self.online = QCheckBox(self.tr("可网上办理"))
         self.note = QLineEdit()
         form = QFormLayout()
-        form.addRow(self.tr("事项名称"), self.name)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 2)
+        name_row.addWidget(QLabel(self.tr("主管部门")))
+        name_row.addWidget(self.department, 1)
+        form.addRow(self.tr("事项名称"), name_row)
         limits = QHBoxLayout()
         for label, widget in (("类别", self.category), ("法定时限", self.statutory), ("承诺时限", self.promised),
                               ("收费（元）", self.fee)):
@@ -98,11 +96,28 @@ class CataloguePage(QWidget):
         self.situation_name.textEdited.connect(self._rename_situation)
         add_situation = QPushButton(self.tr("添加情形"))
         add_situation.clicked.connect(self.add_situation)
-        situations = QGroupBox(self.tr("情形"))
+        situations = QWidget()
         s_layout = QVBoxLayout(situations)
         s_layout.addWidget(self.situations, 1)
         s_layout.addWidget(self.situation_name)
         s_layout.addWidget(add_situation)
+
+        self.sub_items = QTableWidget(0, 2)
+        self.sub_items.setHorizontalHeaderLabels([self.tr("编码"), self.tr("办理项名称")])
+        self.sub_items.verticalHeader().hide()
+        self.sub_items.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.sub_items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.sub_items.itemChanged.connect(self._sub_item_edited)
+        add_sub_item = QPushButton(self.tr("添加办理项"))
+        add_sub_item.clicked.connect(self.add_sub_item)
+        sub_items = QWidget()
+        sub_layout = QVBoxLayout(sub_items)
+        sub_layout.addWidget(self.sub_items, 1)
+        sub_layout.addWidget(add_sub_item)
+        # one tab each: on a 1366×768 screen both lists keep the full height
+        self.parts = QTabWidget()
+        self.parts.addTab(situations, self.tr("情形"))
+        self.parts.addTab(sub_items, self.tr("办理项（子项）"))
 
         self.materials = QTableWidget(0, 4)
         self.materials.setHorizontalHeaderLabels([self.tr("材料名称"), self.tr("必需"), self.tr("形式"), self.tr("份数")])
@@ -110,8 +125,10 @@ class CataloguePage(QWidget):
         self.materials.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.materials.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths: the pickers are cell widgets, which ResizeToContents does not measure (clipped at 1920)
+        for col, width in ((1, 56), (2, 140), (3, 72)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.materials.setColumnWidth(col, width)
         self.materials.itemChanged.connect(self._material_edited)
         add_material = QPushButton(self.tr("添加材料"))
         add_material.clicked.connect(self.add_material)
@@ -126,8 +143,8 @@ class CataloguePage(QWidget):
         m_buttons.addStretch(1)
         m_layout.addLayout(m_buttons)
         middle = QHBoxLayout()
-        middle.addWidget(situations, 1)
-        middle.addWidget(materials, 3)
+        middle.addWidget(self.parts, 2)
+        middle.addWidget(materials, 5)
 
         self.save = QPushButton(self.tr("保存（生成新版本）"))
         self.save.clicked.connect(self.save_item)
@@ -149,10 +166,14 @@ class CataloguePage(QWidget):
 
     # -- loading ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.call(lambda: self.context.api.get("/catalogue/items"), on_done=self._listed,
+        api = self.context.api
+        self.context.call(lambda: (api.get("/catalogue/items"), api.get("/departments")), on_done=self._listed,
                           on_error=lambda e: self._failed(e, self.sig_loaded))
 
-    def _listed(self, items: list[dict]) -> None:
+    def _listed(self, loaded: tuple[list[dict], list[dict]]) -> None:
+        items, self.departments = loaded
+        set_choices(self.department, [(d["name"], d["id"]) for d in self.departments], self.tr("（未指定）"),
+                    keep=self.department.currentData())
         self.items.clear()
         for item in items:
             entry = QListWidgetItem(f"{item['name']}（{item['code']}）")
@@ -181,6 +202,8 @@ class CataloguePage(QWidget):
         self.title.setText(self.tr("{0}（{1}）").format(item["name"], item["code"]))
         self.name.setText(item["name"])
         self.category.setCurrentIndex([v for v, _ in CATEGORIES].index(item["category"]))
+        self.department.setCurrentIndex(max(self.department.findData(item["department_id"]), 0))
+        self._show_sub_items()
         self.statutory.setValue(item["statutory_limit_days"])
         self.promised.setValue(item["promised_limit_days"])
         self.fee.setText(str(item["fee"]))
@@ -192,6 +215,32 @@ class CataloguePage(QWidget):
         self.situations.setCurrentRow(0)
         self.save.setEnabled(True)
         self.sig_opened.emit(copy.deepcopy(item))
+
+    # -- sub-items (办理项) ---------------------------------------------------------------------------------
+    def _show_sub_items(self) -> None:
+        self._filling = True
+        subs = self.item["sub_items"] if self.item is not None else []
+        self.sub_items.setRowCount(len(subs))
+        for row, sub_item in enumerate(subs):
+            code = QTableWidgetItem(sub_item["code"])
+            code.setFlags(code.flags() & ~Qt.ItemFlag.ItemIsEditable)  # cases name a sub-item by its code
+            self.sub_items.setItem(row, 0, code)
+            self.sub_items.setItem(row, 1, QTableWidgetItem(sub_item["name"]))
+        self._filling = False
+
+    def _sub_item_edited(self, cell: QTableWidgetItem) -> None:
+        if self._filling or self.item is None or cell.column() != 1:
+            return
+        self.item["sub_items"][cell.row()]["name"] = cell.text().strip()
+
+    def add_sub_item(self) -> None:
+        if self.item is None:
+            return
+        taken = {s["code"] for s in self.item["sub_items"]}
+        code = next(f"{self.code}-{n:02d}" for n in range(1, 1000) if f"{self.code}-{n:02d}" not in taken)
+        self.item["sub_items"].append({"code": code, "name": self.tr("新办理项")})
+        self._show_sub_items()
+        self.sub_items.setCurrentCell(len(self.item["sub_items"]) - 1, 1)
 
     # -- situations and materials -------------------------------------------------------------------------
     def _situation(self) -> dict | None:
@@ -273,6 +322,7 @@ class CataloguePage(QWidget):
             self._say(self.tr("收费应为金额，例如 0 或 120.50"), error=True)
             return
         body = {**copy.deepcopy(self.item), "name": self.name.text().strip(), "category": self.category.currentData(),
+                "department_id": self.department.currentData(),
                 "statutory_limit_days": self.statutory.value(), "promised_limit_days": self.promised.value(),
                 "fee": str(fee), "online": self.online.isChecked(), "note": self.note.text().strip()}
         code = self.code
@@ -328,5 +378,4 @@ class CataloguePage(QWidget):
         signal.emit(error)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        (self.message.failed if error else self.message.done)(text)

@@ -1,5 +1,5 @@
-"""审批流程: a workflow definition as a form — limits, the steps (name, role, limit, clock, parallel group and
-join rule), each step's actions and return targets — checked on every edit by the engine's own validator
+"""审批流程: a workflow definition as a form — limits, the steps (name, role picked from the server's real roles,
+limit, clock, parallel group and join rule), each step's actions and return targets — checked on every edit by the engine's own validator
 (shared.approval.definition.validate_definition, the one the server and every client decide with), published
 as a new version (running cases keep theirs), with the cases each version has (the server's usage counts)."""
 
@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Any
 
 from client.services.admin_api import AdminError
+from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
                     QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.approval.definition import StepAction, validate_definition
 from shared.approval.definition_rows import definition_from_dict
@@ -43,6 +44,7 @@ PROBLEMS = {
 CLOCKS = (("counts", "计时"), ("stops", "停止计时"))
 JOINS = ((None, "—"), ("all", "全部通过"), ("any", "任一通过"))
 COLUMNS = ("标识", "名称", "角色", "时限", "计时", "并行组", "汇合")  # 时限: working days (the form says so)
+NOT_STEP_ROLES = {"supervisor", "admin"}  # they oversee and configure; no step is theirs to act on
 
 
 class DefinitionsPage(QWidget):
@@ -58,6 +60,7 @@ class DefinitionsPage(QWidget):
         self.body: dict[str, Any] | None = None
         self.original: dict[str, Any] | None = None
         self.problems: list[dict] = []
+        self.roles: list[tuple[str, str]] = []  # (role, title) a step may name: the server's roles (/admin/roles)
         self._filling = False
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索事项或情形"))
@@ -65,24 +68,12 @@ class DefinitionsPage(QWidget):
         self.keys = QListWidget()
         self.keys.currentItemChanged.connect(lambda item, _: item is not None and self.open(*item.data(
             Qt.ItemDataRole.UserRole)))
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.keys, 1)
-        left.setMinimumWidth(260)
-        split = QSplitter()
-        split.addWidget(left)
         scroll = QScrollArea()  # the form never forces the window taller than a 1366×768 screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._editor())
-        split.addWidget(scroll)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
-        split.setSizes([320, 1000])
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        split = list_beside_editor(self.search, self.keys, scroll, min_width=260, width=320)
+        self.message = StatusLine()
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
@@ -118,6 +109,7 @@ class DefinitionsPage(QWidget):
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.steps.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)  # role titles
         self.steps.horizontalHeaderItem(3).setToolTip(self.tr("环节时限，单位：工作日"))
         self.steps.itemChanged.connect(self._cell_edited)
         self.steps.itemSelectionChanged.connect(self._show_step)
@@ -190,10 +182,13 @@ class DefinitionsPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.call(lambda: self.context.api.get("/approval/definitions"), on_done=self._listed,
-                          on_error=lambda e: self._failed(e, self.sig_loaded))
+        api = self.context.api
+        self.context.call(lambda: (api.get("/approval/definitions"), api.get("/admin/roles")["roles"]),
+                          on_done=self._listed, on_error=lambda e: self._failed(e, self.sig_loaded))
 
-    def _listed(self, rows: list[dict]) -> None:
+    def _listed(self, loaded: tuple[list[dict], list[dict]]) -> None:
+        rows, roles = loaded
+        self.roles = [(r["role"], r["title"]) for r in roles if r["role"] not in NOT_STEP_ROLES]
         latest: dict[tuple[str, str], int] = {}
         for row in rows:
             key = (row["item_code"], row["situation_code"])
@@ -268,8 +263,9 @@ class DefinitionsPage(QWidget):
         steps = self.body["steps"]
         self.steps.setRowCount(len(steps))
         for row, step in enumerate(steps):
-            for col, key in enumerate(("name", "display_name", "role", "limit_days")):
+            for col, key in ((0, "name"), (1, "display_name"), (3, "limit_days")):
                 self.steps.setItem(row, col, QTableWidgetItem(str(step[key])))
+            self.steps.setCellWidget(row, 2, self._role_picker(row, step["role"]))
             clock = QComboBox()
             for value, label in CLOCKS:
                 clock.addItem(self.tr(label), value)
@@ -288,6 +284,20 @@ class DefinitionsPage(QWidget):
             self.steps.selectRow(min(select, len(steps) - 1))
         self._show_step()
 
+    def _role_picker(self, row: int, role: str) -> QComboBox:
+        """The roles staff can hold, by title; a role no account can hold (an older free-text definition) is
+        still shown, marked, so publishing keeps it only if the admin leaves it."""
+        picker = QComboBox()
+        for value, title in self.roles:
+            picker.addItem(title, value)
+            picker.setItemData(picker.count() - 1, value, Qt.ItemDataRole.ToolTipRole)  # the code, for the curious
+        if picker.findData(role) < 0:
+            picker.addItem(self.tr("{role}（不是现有角色）").format(role=role), role)
+        picker.setCurrentIndex(picker.findData(role))
+        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        picker.currentIndexChanged.connect(lambda _: self._set(row, "role", picker.currentData()))
+        return picker
+
     # -- edits --------------------------------------------------------------------------------------------
     def _edited(self) -> None:
         if self._filling or self.body is None:
@@ -302,7 +312,9 @@ class DefinitionsPage(QWidget):
     def _cell_edited(self, cell: QTableWidgetItem) -> None:
         if self._filling or self.body is None:
             return
-        key = ("name", "display_name", "role", "limit_days", None, "parallel_group", None)[cell.column()]
+        key = ("name", "display_name", None, "limit_days", None, "parallel_group", None)[cell.column()]
+        if key is None:  # role, clock and join are pickers: they set the step themselves
+            return
         value: Any = cell.text().strip()
         if key == "limit_days":
             value = int(value) if value.isdigit() else 0  # 0 is refused by the validator with its reason
@@ -432,9 +444,8 @@ class DefinitionsPage(QWidget):
 
         def done(result: tuple[dict, list[dict]]) -> None:
             published, usage = result
-            self.message.setText(self.tr("已发布第 {0} 版：新收件按新版本办理，已收件的办件仍按原版本").format(
+            self.message.done(self.tr("已发布第 {0} 版：新收件按新版本办理，已收件的办件仍按原版本").format(
                 published["version"]))
-            self.message.setStyleSheet("color: #2e7d32;")
             self._opened((published["body"], usage))
             self._relabel(item, situation, published["version"])
             self.sig_changed.emit(published)
@@ -445,8 +456,7 @@ class DefinitionsPage(QWidget):
         problems = (error.details.get("details") or {}).get("problems")  # the server's list, when it gave one
         if problems:
             text += "：" + "；".join(self.tr(PROBLEMS.get(p["code"], p["code"])) for p in problems)
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.failed(text)
         signal.emit(error)
 
 

@@ -1,4 +1,5 @@
-"""文书设置: the hall's notice settings — issuing office name, phone, the review authority and court, the remedies
+"""文书设置: the notice settings of a hall this admin manages (the hall picker offers what the server's hall
+confinement allows: a hall admin their own hall, an admin of no hall every hall; the workstation's hall first) — issuing office name, phone, the review authority and court, the remedies
 wording, the seal image (a transparent PNG) and template text overrides — edited as a draft, previewed as the
 page of a sample notice rendered by the server with the draft, and saved (the hall's counters get them with
 their next pull and print offline with exactly these)."""
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from client.services.admin_api import AdminError
 from client.services.pdf_preview import PreviewUnavailable, first_page_png
+from client.workspaces.admin.admin_widgets import HallPicker, hall_page
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPixmap, QPlainTextEdit,
                     QPushButton, QScrollArea, QSplitter, Qt, QVBoxLayout, QWidget, Signal)
@@ -30,7 +32,9 @@ class NoticeSettingsPage(QWidget):
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.hall_id = context.services.reference.hall_id
+        self.hall = HallPicker(context, on_error=self._failed)
+        self.hall.prefer_id = context.services.reference.hall_id
+        self.hall.currentIndexChanged.connect(lambda _: self.refresh())
         self.seal: bytes | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -88,7 +92,6 @@ class NoticeSettingsPage(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.status)
         column.addLayout(form, 1)
         column.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -96,20 +99,29 @@ class NoticeSettingsPage(QWidget):
         split.addWidget(scroll)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(split)
-        self.refresh()
+        body = QVBoxLayout()
+        body.addWidget(split)
+        hall_page(self, self.tr("大厅"), self.hall, body, self.status)
+        self.hall.load()
+
+    @property
+    def hall_id(self) -> int | None:
+        return self.hall.hall_id()
 
     def _url(self) -> str:
         return f"/admin/halls/{self.hall_id}/notice-settings"
 
     def refresh(self) -> None:
         if self.hall_id is None:
-            self.status.setText(self.tr("本工作站尚未同步到所属大厅，无法设置文书"))
+            self.status.setText(self.tr("没有可设置文书的大厅"))
             return
         self.status.setText(self.tr("正在连接服务器……"))
         self.context.call(lambda: self.context.api.get(self._url()), on_done=self._show, on_error=self._failed)
 
     def _show(self, shown: dict) -> None:
+        hall = self.hall.current()
+        if hall is None or shown["hall_code"] != hall["code"]:
+            return  # the answer for a hall the admin has since switched away from
         self.codes.setText(self.tr("中心 {centre}　大厅 {hall}").format(centre=shown["centre_code"], hall=shown["hall_code"]))
         for name, edit in self.edits.items():
             edit.setText(shown[name])
@@ -119,7 +131,7 @@ class NoticeSettingsPage(QWidget):
                                     if shown["templates"] else "")
         self.set_seal(base64.b64decode(shown["seal_png"]) if shown["seal_png"] else None)
         self.status.setText(self.tr("已保存的设置（{who}）").format(who=shown["updated_by"]) if shown["stored"] else
-                            self.tr("尚未设置：以下为系统默认值，保存后同步到本大厅各窗口"))
+                            self.tr("尚未设置：以下为系统默认值，保存后同步到该大厅各窗口"))
         self.sig_loaded.emit(shown)
 
     def _failed(self, error: AdminError) -> None:
@@ -200,7 +212,7 @@ class NoticeSettingsPage(QWidget):
     def _saved(self, shown: dict) -> None:
         self.save_button.setEnabled(True)
         self._show(shown)
-        self.status.setText(self.tr("已保存。本大厅各窗口在下次同步后按新设置出具文书。"))
+        self.status.setText(self.tr("已保存。该大厅各窗口在下次同步后按新设置出具文书。"))
         self.sig_saved.emit(shown)
 
     def _save_failed(self, error: AdminError) -> None:

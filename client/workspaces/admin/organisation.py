@@ -5,7 +5,8 @@ creates halls. Every action goes to the server at once; refusals show in the sta
 from __future__ import annotations
 
 from client.services.admin_api import AdminError
-from client.workspaces.admin.admin_widgets import HallPicker, StatusLine, fill, selected_row, table
+from client.workspaces.admin.admin_widgets import (HallPicker, StatusLine, fill, hall_page, selected_row,
+                                                   set_choices, table)
 from client.workspaces.admin.context import AdminContext
 from gui.qt import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                     QPushButton, QSpinBox, QVBoxLayout, QWidget, Signal)
@@ -110,22 +111,15 @@ class OrganisationPage(QWidget):
         grid.setColumnStretch(3, 1)
         window_layout.addLayout(grid)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("大厅")))
-        top.addWidget(self.hall, 1)
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(lambda: self.hall.load())
-        top.addWidget(refresh)
         left = QVBoxLayout()
         left.addWidget(hall_box)
         left.addWidget(floor_box, 1)
         body = QHBoxLayout()
         body.addLayout(left, 2)
         body.addWidget(window_box, 3)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.status)
+        hall_page(self, self.tr("大厅"), self.hall, body, self.status, refresh)
         self._load_centres()
         self.hall.load()
 
@@ -154,11 +148,7 @@ class OrganisationPage(QWidget):
         self.hall_code.setText(hall["code"])
         self.hall_name.setText(hall["name"])
         self.hall_address.setText(hall.get("address", ""))
-        api, hall_id = self.context.api, hall["id"]
-
-        def load() -> tuple[list[dict], list[dict]]:
-            return api.get(f"/admin/halls/{hall_id}/floors"), api.get(f"/admin/halls/{hall_id}/windows")
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda h: (f"/admin/halls/{h['id']}/floors", f"/admin/halls/{h['id']}/windows"), self._show)
 
     def _show(self, loaded: tuple[list[dict], list[dict]]) -> None:
         self.floors, self.windows = loaded
@@ -166,10 +156,7 @@ class OrganisationPage(QWidget):
         names = {f["id"]: f["name"] for f in self.floors}
         fill(self.window_table, [(str(w["number"]), w["name"], names.get(w["floor_id"], "—"), w["led_address"] or "—",
                                   self.tr("开放") if w["active"] else self.tr("关闭")) for w in self.windows])
-        self.window_floor.clear()
-        self.window_floor.addItem(self.tr("（不指定）"), None)
-        for floor in self.floors:
-            self.window_floor.addItem(floor["name"], floor["id"])
+        set_choices(self.window_floor, [(f["name"], f["id"]) for f in self.floors], self.tr("（不指定）"))
         self.window_number.setValue(max((w["number"] for w in self.windows), default=0) + 1)
         self.sig_loaded.emit()
 

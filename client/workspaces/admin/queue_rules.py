@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 from client.i18n.errors import error_text
 from client.services.admin_api import AdminError
-from client.workspaces.admin.admin_widgets import HallPicker, StatusLine, fill, selected_row, table
+from client.workspaces.admin.admin_widgets import (HallPicker, StatusLine, fill, hall_page, selected_row,
+                                                   set_choices, table)
 from client.workspaces.admin.context import AdminContext
 from gui.qt import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                     QLineEdit, QPushButton, QSpinBox, QTableWidget, QVBoxLayout, QWidget, Signal)
@@ -134,9 +135,6 @@ class QueueRulesPage(QWidget):
         pgrid.addWidget(run, 1, 4)
         pgrid.addWidget(self.answer, 2, 0, 1, 5)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("大厅")))
-        top.addWidget(self.hall, 1)
         left = QVBoxLayout()
         left.addWidget(self.businesses, 1)
         forms = QHBoxLayout()
@@ -150,24 +148,14 @@ class QueueRulesPage(QWidget):
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.status)
+        hall_page(self, self.tr("大厅"), self.hall, body, self.status)
         self.hall.load()
 
     # loading ----------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        hall = self.hall.current()
-        if hall is None:
-            return
-        api = self.context.api
-
-        def load() -> tuple[dict, dict, list]:
-            return (api.get(f"/queue/halls/{hall['id']}/config"), api.get(f"/halls/{hall['code']}"),
-                    api.get("/departments"))
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda hall: (f"/queue/halls/{hall['id']}/config", f"/halls/{hall['code']}", "/departments"),
+                        self._show)
 
     def _show(self, loaded: tuple[dict, dict, list]) -> None:
         self.config, detail, departments = loaded
@@ -177,10 +165,7 @@ class QueueRulesPage(QWidget):
             self.businesses.selectRow(keep)
         for combo, items in ((self.department, [(d["name"], d["id"]) for d in departments]),
                              (self.floor, [(f["name"], f["id"]) for f in detail["floors"]])):
-            combo.clear()
-            combo.addItem(self.tr("（不指定）"), None)
-            for text, value in items:
-                combo.addItem(text, value)
+            set_choices(combo, items, self.tr("（不指定）"))
         rules = self.config["rules"]
         self.hall_lunch.setChecked(bool(rules.get("lunch_closed")))
         self.pm_starts.setText(rules.get("pm_starts_at", "12:00"))

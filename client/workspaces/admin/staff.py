@@ -8,10 +8,11 @@ import base64
 from pathlib import Path
 
 from client.services.admin_api import AdminError
-from client.workspaces.admin.admin_widgets import HallPicker, StatusLine, fill, selected_row, table
+from client.workspaces.admin.admin_widgets import (HallPicker, StatusLine, fill, hall_page, selected_row,
+                                                   set_choices, table)
 from client.workspaces.admin.context import AdminContext
 from gui.qt import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                    QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal)
+                    QLineEdit, QPushButton, QWidget, Signal)
 from shared.db.models.staff import ROLES
 from shared.password_policy import made_up_password
 
@@ -69,28 +70,15 @@ class StaffPage(QWidget):
         form.addRow(actions)
         form.addRow(self.initial)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("大厅")))
-        top.addWidget(self.hall, 1)
         body = QHBoxLayout()
         body.addWidget(self.people, 3)
         body.addWidget(form_box, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.status)
+        hall_page(self, self.tr("大厅"), self.hall, body, self.status)
         self.hall.load()
 
     def load(self) -> None:
-        hall_id = self.hall.hall_id()
-        if hall_id is None:
-            return
-        api = self.context.api
-
-        def load() -> tuple[list, list, list]:
-            return (api.get(f"/admin/halls/{hall_id}/staff"), api.get(f"/admin/halls/{hall_id}/windows"),
-                    api.get("/departments"))
-        self.context.call(load, on_done=self._show, on_error=self.status.refused)
+        self.hall.fetch(lambda hall: (f"/admin/halls/{hall['id']}/staff", f"/admin/halls/{hall['id']}/windows",
+                                      "/departments"), self._show)
 
     def _show(self, loaded: tuple[list, list, list]) -> None:
         self.staff, self.windows, departments = loaded
@@ -99,16 +87,10 @@ class StaffPage(QWidget):
                             "、".join(self.tr(ROLE_TITLES.get(r, r)) for r in s["roles"]),
                             numbers.get(s["window_id"], "—"), self.tr("在用") if s["active"] else self.tr("已停用"),
                             self.tr("有") if s["has_photo"] else "—") for s in self.staff])
-        current_department = self.department.currentData()
-        self.department.clear()
-        self.department.addItem(self.tr("（不指定）"), None)
-        for d in departments:
-            self.department.addItem(d["name"], d["id"])
-        self.department.setCurrentIndex(max(self.department.findData(current_department), 0))
-        self.window.clear()
-        self.window.addItem(self.tr("（不指定）"), None)
-        for w in self.windows:
-            self.window.addItem(f"{w['number']}号 {w['name']}", w["id"])
+        set_choices(self.department, [(d["name"], d["id"]) for d in departments], self.tr("（不指定）"),
+                    keep=self.department.currentData())
+        set_choices(self.window, [(f"{w['number']}号 {w['name']}", w["id"]) for w in self.windows],
+                    self.tr("（不指定）"))
         self.sig_loaded.emit()
 
     def _picked(self) -> None:
