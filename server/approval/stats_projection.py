@@ -42,8 +42,8 @@ def _stale(hall_id: int, today: dt.date, calendar_key: str, received_from: dt.da
 
 
 def refresh(session: Session, hall_id: int, today: dt.date, calendar: WorkCalendar,
-            received_from: dt.date | None = None, received_to: dt.date | None = None) -> int:
-    """Recompute the stale rows of the hall's cases received in the period; returns how many. The caller
+            received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[str]:
+    """Recompute the stale rows of the hall's cases received in the period; returns their ids. The caller
     commits. Two processes refreshing the same case write the same figures: the later delete-and-insert wins."""
     key = calendar.fingerprint
     ids = list(session.scalars(_stale(hall_id, today, key, received_from, received_to)))
@@ -60,7 +60,7 @@ def refresh(session: Session, hall_id: int, today: dt.date, calendar: WorkCalend
         if rows:
             session.execute(insert(StatsCase), rows)
         session.flush()
-    return len(ids)
+    return ids
 
 
 def table(session: Session, hall_id: int, by: list[str], received_from: dt.date | None = None,
@@ -92,4 +92,4 @@ def table(session: Session, hall_id: int, by: list[str], received_from: dt.date 
 def refresh_all(session: Session, today: dt.date, calendar: WorkCalendar) -> int:
     """Every hall's stale rows (the nightly job): the closed days' rows stay, open cases move to `today`."""
     halls = session.scalars(select(ApprovalCase.hall_id).distinct())
-    return sum(refresh(session, hall_id, today, calendar) for hall_id in list(halls))
+    return sum(len(refresh(session, hall_id, today, calendar)) for hall_id in list(halls))
