@@ -4,9 +4,9 @@
 Freshness: before answering, `refresh` recomputes the rows that are stale — missing (first use backfills),
 behind the case's version (every command, a late-synced offline one included, rebuilds the case row with a new
 version: that is the dirty mark, whatever path wrote it), counted under another calendar, or open and counted
-for another day (an open case's 在办/逾期 depend on today). A closed case's row is computed once. The nightly
-job (`refresh_all`, server/scheduler.py) moves the open cases to the new day so the first open of the morning
-replays nothing but what changed since.
+for another day (an open case's 在办/逾期 depend on today). A closed case's row is computed once. The scheduled
+job (`refresh_all`, every two minutes, claimed so one server process runs it) backfills and moves the open
+cases to the new day, so an open of the statistics replays little more than what changed since.
 
 Per case rather than per day: a case's figures depend on its whole history (net cycle, card), not on one day's
 rows, and the groups (town, item, channel, department, status) are the case's; a per-case row is the smallest
@@ -19,9 +19,12 @@ import datetime as dt
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from server.approval import cache
 from server.approval.models import ApprovalCase, StatsCase
 from server.approval.queries import views_of
+from server.scheduler import Scheduler
 from shared.approval import statistics as stats
+from shared.approval.events import local_day
 from shared.calendar import WorkCalendar
 
 BATCH = 500  # cases replayed and written per step
@@ -42,11 +45,12 @@ def _stale(hall_id: int, today: dt.date, calendar_key: str, received_from: dt.da
 
 
 def refresh(session: Session, hall_id: int, today: dt.date, calendar: WorkCalendar,
-            received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[str]:
+            received_from: dt.date | None = None, received_to: dt.date | None = None,
+            limit: int | None = None) -> list[str]:
     """Recompute the stale rows of the hall's cases received in the period; returns their ids. The caller
     commits. Two processes refreshing the same case write the same figures: the later delete-and-insert wins."""
     key = calendar.fingerprint
-    ids = list(session.scalars(_stale(hall_id, today, key, received_from, received_to)))
+    ids = list(session.scalars(_stale(hall_id, today, key, received_from, received_to).limit(limit)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         cases = list(session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(chunk))))
@@ -89,7 +93,22 @@ def table(session: Session, hall_id: int, by: list[str], received_from: dt.date 
     return stats.summed(parts)
 
 
-def refresh_all(session: Session, today: dt.date, calendar: WorkCalendar) -> int:
-    """Every hall's stale rows (the nightly job): the closed days' rows stay, open cases move to `today`."""
-    halls = session.scalars(select(ApprovalCase.hall_id).distinct())
-    return sum(len(refresh(session, hall_id, today, calendar)) for hall_id in list(halls))
+JOB = "approval.stats_projection"
+EVERY = dt.timedelta(minutes=2)
+JOB_LIMIT = 1000  # cases per run (about a second of replay): the job's transaction never holds SQLite's write
+# lock for long; a backlog (first run, the open cases after midnight) is worked off over a few runs
+
+
+def refresh_all(session: Session, now: dt.datetime) -> int:
+    """The scheduler job: every hall's stale rows (backfilled on its first run; then the open cases moving to
+    the new day and whatever changed since). A closed case's row, once written, stays."""
+    today, calendar = local_day(now), cache.calendar(session)
+    done = 0
+    for hall_id in list(session.scalars(select(ApprovalCase.hall_id).distinct())):
+        if done < JOB_LIMIT:
+            done += len(refresh(session, hall_id, today, calendar, limit=JOB_LIMIT - done))
+    return done
+
+
+def register(scheduler: Scheduler) -> None:
+    scheduler.add(JOB, EVERY, refresh_all)
