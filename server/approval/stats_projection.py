@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.approval import cache
@@ -44,11 +46,21 @@ def _stale(hall_id: int, today: dt.date, calendar_key: str, received_from: dt.da
     return stmt.order_by(ApprovalCase.id)
 
 
+def _upsert(session: Session, rows: list[dict]):  # noqa: ANN202
+    """Insert or overwrite: two server processes refreshing the same case at once write the same figures, and
+    neither fails on the other's row."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(StatsCase).values(rows)
+    return stmt.on_conflict_do_update(index_elements=["case_id"],
+                                      set_={k: stmt.excluded[k] for k in rows[0] if k != "case_id"})
+
+
 def refresh(session: Session, hall_id: int, today: dt.date, calendar: WorkCalendar,
             received_from: dt.date | None = None, received_to: dt.date | None = None,
             limit: int | None = None) -> list[str]:
     """Recompute the stale rows of the hall's cases received in the period; returns their ids. The caller
-    commits. Two processes refreshing the same case write the same figures: the later delete-and-insert wins."""
+    commits."""
     key = calendar.fingerprint
     ids = list(session.scalars(_stale(hall_id, today, key, received_from, received_to).limit(limit)))
     for start in range(0, len(ids), BATCH):
@@ -60,9 +72,8 @@ def refresh(session: Session, hall_id: int, today: dt.date, calendar: WorkCalend
             rows.append({"case_id": case.id, "hall_id": case.hall_id, "case_version": case.version,
                          "calendar_key": key, "as_of": today, "is_open": f.is_open,
                          "received_on": case.received_on, **f.keys, **f.flags, "cycle_days": f.cycle_days})
-        session.execute(delete(StatsCase).where(StatsCase.case_id.in_(chunk)))
         if rows:
-            session.execute(insert(StatsCase), rows)
+            session.execute(_upsert(session, rows))
         session.flush()
     return ids
 
