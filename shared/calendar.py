@@ -18,6 +18,7 @@ added days cross another holiday). The start day is not counted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -56,6 +57,13 @@ class WorkCalendar:
         self._overrides = dict(overrides or {})
         self._published = frozenset(published_years)
         self._days: dict[dt.date, bool] = {}  # memo: the package's lookup costs ~20 µs a day
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what decides the days (overrides, published years, packaged years): whatever was counted
+        in working days with another fingerprint must be counted again."""
+        text = repr((sorted(self._overrides.items()), sorted(self._published), _PACKAGE_YEARS))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def package_years(self) -> range:

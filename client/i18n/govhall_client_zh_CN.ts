@@ -2885,7 +2885,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
+        <source>统计期间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>预警</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2925,8 +2935,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
-        <source>本大厅本月：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}</source>
+        <location line="+67"/>
+        <source>本大厅 {7} 至 {8}：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

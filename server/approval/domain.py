@@ -3,7 +3,7 @@ the hourly 临近时限 alerts."""
 
 from __future__ import annotations
 
-from server.approval import art32_sweep, handlers, near_due_alerts
+from server.approval import art32_sweep, handlers, near_due_alerts, stats_projection
 from server.domain import Domain
 from server.scheduler import Scheduler
 
@@ -11,6 +11,7 @@ from server.scheduler import Scheduler
 def jobs(scheduler: Scheduler, state: object) -> None:
     art32_sweep.register(scheduler, state)
     near_due_alerts.register(scheduler)
+    stats_projection.register(scheduler)
 
 
 DOMAIN = Domain("approval", handlers.register, jobs)

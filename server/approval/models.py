@@ -142,3 +142,37 @@ class NoticeSigningKey(Base):
     device_id: Mapped[str] = mapped_column(String(36), index=True)      # "server" for the server's own key
     public_key: Mapped[str] = mapped_column(Text)                       # SubjectPublicKeyInfo DER, hex
     first_used_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class StatsCase(Base):
+    """The statistics projection (查询统计): one row per case with its share of every figure
+    (shared.approval.statistics.figures), so a year's table is a GROUP BY instead of replaying every case.
+    A row is stale — and recomputed before an answer uses it — when the case's version moved on (any command,
+    a late-synced one included, rebuilds the case with a new version), when the calendar changed, or, for an
+    open case, when it was computed for another day (its card and 在办 depend on today)."""
+    __tablename__ = "stats_case"
+    case_id: Mapped[str] = mapped_column(ForeignKey("approval_case.id"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), index=True)
+    case_version: Mapped[int]
+    calendar_key: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    is_open: Mapped[bool]
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    year: Mapped[str] = mapped_column(String(4))
+    quarter: Mapped[str] = mapped_column(String(7))
+    month: Mapped[str] = mapped_column(String(7))
+    town: Mapped[str] = mapped_column(String(50))
+    item: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(20))
+    department: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(30))
+    accepted: Mapped[int]
+    not_accepted: Mapped[int]
+    granted: Mapped[int]
+    refused: Mapped[int]
+    closed: Mapped[int]
+    withdrawn: Mapped[int]
+    terminated: Mapped[int]
+    in_progress: Mapped[int]
+    overdue: Mapped[int]
+    cycle_days: Mapped[int | None]

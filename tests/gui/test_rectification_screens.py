@@ -132,3 +132,13 @@ def test_the_department_handles_its_bad_ratings_and_the_supervisor_reviews_the_a
     voided = supervisor.sync.rows("rating_rectification")[records["today"]["id"]]
     assert voided["status"] == "voided" and voided["review"]["decision"] == "voided"
     assert "申诉撤销 1 条" in sup_panel.summary.text() and "差评 2 条" in sup_panel.summary.text()
+    # any period, not only this month: the figures follow the dates picked (11-03 on leaves out the 11-02 差评)
+    assert "2026-11-01 至 2026-11-04" in sup_panel.summary.text()
+    sup_panel.first.setDate(dt.date(2026, 11, 3))
+    qtbot.waitUntil(lambda: "2026-11-03 至 2026-11-04" in sup_panel.summary.text())
+    assert "评价 1 次，差评 1 条（申诉撤销 1 条）" in sup_panel.summary.text()  # the voided one counted apart
+    sup_panel.first.setDate(dt.date(2026, 10, 1))
+    sup_panel.last.setDate(dt.date(2026, 10, 31))
+    qtbot.waitUntil(lambda: "2026-10-01 至 2026-10-31" in sup_panel.summary.text())
+    assert "评价 0 次，差评 0 条" in sup_panel.summary.text()
+    shoot(qtbot, screenshot, sup_window, "rectification-period")

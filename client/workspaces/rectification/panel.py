@@ -13,8 +13,8 @@ from client.services.rectification import RecordView, RectificationDesk
 from client.widgets.style import RED, YELLOW
 from client.workspaces.rectification.action_form import ActionForm
 from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QBrush, QColor, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-                    QStackedWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
+from gui.qt import (QAbstractItemView, QBrush, QColor, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                    QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.china_time import CHINA_TZ
 from shared.rating.errors import RectificationRefused
 
@@ -37,8 +37,18 @@ class RectificationPanel(QWidget):
         self.summary.setWordWrap(True)
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.refresh)
+        today = desk.today()  # the statistics' period: this month unless the user picks another
+        self.first, self.last = QDateEdit(today.replace(day=1)), QDateEdit(today)
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(lambda _: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(QLabel(self.tr("统计期间")))
+        top.addWidget(self.first)
+        top.addWidget(QLabel(self.tr("至")))
+        top.addWidget(self.last)
         top.addWidget(refresh)
         self.table = QTableWidget(0, 8)
         self.table.setHorizontalHeaderLabels([
@@ -83,10 +93,15 @@ class RectificationPanel(QWidget):
 
     # -- reading -----------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        first, last = self.period()
+
         def load() -> tuple[list[RecordView], dict]:
-            today = self.desk.today()
-            return self.desk.records(), self.desk.statistics(today.replace(day=1), today)
+            return self.desk.records(), {**self.desk.statistics(first, last), "period": (first, last)}
         self.ops.run(load, on_done=self._show)
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        first, last = self.first.date().toPython(), self.last.date().toPython()
+        return (first, last) if first <= last else (last, first)  # picked the wrong way round: still a period
 
     def _show(self, loaded: tuple[list[RecordView], dict]) -> None:
         views, stats = loaded
@@ -105,9 +120,9 @@ class RectificationPanel(QWidget):
     def _summary(self, s: dict) -> str:
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{value * 100:.0f}%"
-        return self.tr("本大厅本月：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}").format(
+        return self.tr("本大厅 {7} 至 {8}：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}").format(
             s["rated"], s["bad"], s["voided"], pct(s["verification_rate"]), pct(s["rectification_rate"]),
-            s["yellow"], s["red"])
+            s["yellow"], s["red"], *(d.isoformat() for d in s["period"]))
 
     def _fill_row(self, i: int, v: RecordView) -> None:
         r, card = v.record, v.card
