@@ -10,7 +10,8 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
+    approval_admin, approval_archive, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin,
+    calendar,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync,
@@ -18,6 +19,7 @@ from server.api import (
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
+from server.archive import domain as archive
 from server.core.audit_key import audit_key
 from server.core import log_privacy
 from server.core.settings import Settings
@@ -36,7 +38,8 @@ from server.sync.registry import Registry
 
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
-DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN)
+DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN,
+           archive.DOMAIN)
 
 
 def default_registry() -> Registry:
@@ -97,7 +100,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
-                   role_matrix, staff_photo, catalogue_admin):
+                   role_matrix, staff_photo, catalogue_admin, approval_archive):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight

@@ -9,6 +9,7 @@ import server.queue.models  # noqa: F401  (server-only queue tables)
 import server.devices.models  # noqa: F401  (server-only device health and hall notice)
 import server.notify.models  # noqa: F401  (the notification outbox and opt-outs)
 import server.rating.models  # noqa: F401  (server-only rectification records and case ratings)
+import server.archive.models  # noqa: F401  (the electronic archive of finished cases)
 import shared.db.models  # noqa: F401
 from shared.db.base import Base
 from shared.db.migrate import render_item

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
 import server.approval.models
+import server.archive.models
 import server.devices.models
 import server.notify.models
 import server.queue.models
@@ -42,7 +43,7 @@ def _tables_of(module) -> set[str]:  # noqa: ANN001
 SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.models)
                       | _tables_of(server.queue.models) | _tables_of(server.approval.models)
                       | _tables_of(server.devices.models) | _tables_of(server.notify.models)
-                      | _tables_of(server.rating.models))
+                      | _tables_of(server.rating.models) | _tables_of(server.archive.models))
 
 
 def _first_revision(location: Path) -> str:
