@@ -17,15 +17,10 @@ from server.archive.domain import JOB, storage_of
 from server.archive.export import export_folder
 from server.archive.models import CaseArchive
 from server.store.models import AuditEntry
-from shared.approval import commands as cmd
 from shared.archive import ArchivePolicy, add_years, filing_order, may_dispose
-from shared.crypto.sm2 import Signer, sm3_hex, verify_digest
-from tests.approval_server.support import LICENCE_ITEM, LICENCE_SITUATION, PERSON_ID, command, receive
+from shared.crypto.sm2 import sm3_hex, verify_digest
+from tests.approval_server.support import finish_licence_case, receive
 from tests.fixtures.server import login
-
-STEPS = [("reviewer", cmd.PassStep, {"step": "review"}), ("verifier", cmd.PassStep, {"step": "verify"}),
-         ("head", cmd.Grant, {"step": "decide"}), ("officer", cmd.MakeLicence, {"licence_no": "L-1"}),
-         ("officer", cmd.IssueLicence, {}), ("clerk", cmd.Close, {})]
 
 
 @pytest.fixture
@@ -33,36 +28,8 @@ def database(sqlite_database):  # noqa: ANN001, ANN201 - rendering is backend-in
     return sqlite_database
 
 
-def _finish(desks, client, name: str = "张三", day: str = "2026-11-05") -> str:  # noqa: ANN001
-    """A licence case granted, its grant notice served (signed), licence made and issued, 办结."""
-    clerk = desks["clerk"]
-    case_id, r = receive(clerk, item=LICENCE_ITEM, situation=LICENCE_SITUATION, kind="person",
-                         applicant_id=PERSON_ID, name=name)
-    assert r["status"] == "accepted", r
-    assert clerk.send(command(cmd.Accept, case_id, 1, "received", "2026-11-02", clerk))["status"] == "accepted"
-    status, version = "in_review", 2
-    for user, kind, fields in STEPS:
-        if kind is cmd.Close:  # 送达 of the grant notice before 办结, signed by the counter's own key
-            pdf = client.get(f"/api/v1/cases/{case_id}/notices/grant", headers=login(client, "clerk")).content
-            sig = Signer.generate().sign(pdf)
-            served = clerk.send(command(cmd.ServeNotice, case_id, version, status, day, clerk, notice="grant",
-                                        method="direct", recipient=name, digest=sig.digest,
-                                        signature=sig.signature, signer_key=sig.public_key))
-            assert served["status"] == "accepted", served
-            version += 1
-        r = desks[user].send(command(kind, case_id, version, status, day, desks[user], opinion="同意", **fields))
-        assert r["status"] == "accepted", (user, r)
-        status, version = r["result"]["status"], version + 1
-    assert status == "closed"
-    return case_id
-
-
 def _run_job(app, clock) -> int:  # noqa: ANN001
-    return app.state.scheduler.run_due(clock()).get(JOB, 0) if not app.state.scheduler.jobs[JOB].last_run else \
-        _force(app, clock)
-
-
-def _force(app, clock) -> int:  # noqa: ANN001
+    """The scheduler as `serve` runs it, a little later each time (the job runs once a minute)."""
     clock.advance(minutes=2)
     return app.state.scheduler.run_due(clock()).get(JOB, 0)
 
@@ -74,7 +41,7 @@ def _storage(settings):  # noqa: ANN001, ANN202
 def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_manifest(
         desks, client, app, clock, database, settings) -> None:  # noqa: ANN001
     open_case, _ = receive(desks["clerk"])  # received only: not finished, not archived
-    case_id = _finish(desks, client)
+    case_id = finish_licence_case(desks, client)
     assert _run_job(app, clock) == 1
     with database.session() as s:
         row = s.get(CaseArchive, case_id)
@@ -93,7 +60,7 @@ def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_man
     raw = (settings.data_dir / "archive" / docs[0]["file"]).read_bytes()
     assert not raw.startswith(b"%PDF") and b"%PDF" not in raw[:64]
     # never twice: the job again, and a direct build, leave the one archive as it was
-    assert _force(app, clock) == 0
+    assert _run_job(app, clock) == 0
     with database.session() as s:
         again = build_archive(s, case_id, clock(), _storage(settings), settings.data_dir)
         assert again.archive_no == row.archive_no and again.built_at == row.built_at
@@ -102,11 +69,10 @@ def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_man
 
 def test_a_changed_byte_a_missing_file_and_a_changed_manifest_are_reported(desks, client, app, clock,  # noqa: ANN001
                                                                            database, settings) -> None:
-    case_id = _finish(desks, client)
+    case_id = finish_licence_case(desks, client)
     _run_job(app, clock)
     headers = login(client, "supervisor")
-    hall_id = desks["clerk"].http and _hall_id(database)
-    url = f"/api/v1/halls/{hall_id}/archives/{case_id}"
+    url = f"/api/v1/halls/{_hall_id(database)}/archives/{case_id}"
     assert client.get(f"{url}/verification", headers=headers).json()["ok"] is True
     storage = _storage(settings)
     with database.session() as s:
@@ -145,7 +111,7 @@ def _hall_id(database) -> int:  # noqa: ANN001
 
 def test_export_as_folder_zip_and_single_pdf(desks, client, app, clock, database, settings, tmp_path) -> None:  # noqa: ANN001
     import pypdfium2 as pdfium
-    case_id = _finish(desks, client)
+    case_id = finish_licence_case(desks, client)
     _run_job(app, clock)
     storage = _storage(settings)
     with database.session() as s:
@@ -177,7 +143,7 @@ def test_export_as_folder_zip_and_single_pdf(desks, client, app, clock, database
 
 def test_batch_export_and_printable_list_by_period(desks, client, app, clock, database) -> None:  # noqa: ANN001
     import pypdfium2 as pdfium
-    first, second = _finish(desks, client, "张三"), _finish(desks, client, "李四", day="2026-11-06")
+    first, second = finish_licence_case(desks, client, "张三"), finish_licence_case(desks, client, "李四", day="2026-11-06")
     _run_job(app, clock)
     headers = login(client, "supervisor")
     base = f"/api/v1/halls/{_hall_id(database)}/archives"
@@ -202,7 +168,7 @@ def test_batch_export_and_printable_list_by_period(desks, client, app, clock, da
 
 def test_disposal_is_refused_before_retention_ends_and_recorded_after(desks, client, app, clock, database,  # noqa: ANN001
                                                                       settings) -> None:
-    case_id = _finish(desks, client)
+    case_id = finish_licence_case(desks, client)
     _run_job(app, clock)
     url = f"/api/v1/halls/{_hall_id(database)}/archives/{case_id}/disposal"
     body = {"reason": "保管期满", "approved_by": "档案鉴定小组", "approval_ref": "莞档销〔2057〕1号"}
