@@ -16,6 +16,7 @@ from server.archive.assemble import ArchiveError, read_manifest
 from server.archive.models import DISPOSED, CaseArchive
 from server.archive.pages import Pages
 from server.archive.storage import ArchiveStorage, StoredMissing, StoredUnreadable
+from shared.approval.events import CHINA_TZ
 from shared.crypto.sm2 import sm3_hex
 
 
@@ -95,7 +96,7 @@ def _front(manifest: dict, row: CaseArchive, docs: list[tuple[dict, bytes]], sta
     p.fields([("档案号", row.archive_no), ("办件编号", row.case_number),
               ("事项", f"{manifest.get('item_name', '')}（{row.item_code}）"),
               ("申请人", manifest.get("applicant", "")), ("办结日期", row.closed_on.isoformat()),
-              ("归档时间", manifest.get("built_at", "")[:19].replace("T", " ")),
+              ("归档时间", row.built_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")),
               ("文件数", str(len(docs))), ("保管期限至", row.retention_until.isoformat()),
               ("清单摘要(SM3)", row.manifest_sm3)], size=12)
     p.new_page()
@@ -107,7 +108,7 @@ def _front(manifest: dict, row: CaseArchive, docs: list[tuple[dict, bytes]], sta
 
 
 def _image_pdf(data: bytes, title: str) -> bytes:
-    p = Pages(title)
+    p = Pages(title, text=False)
     p.image_page(data)
     return p.bytes()
 
@@ -117,7 +118,7 @@ def export_pdf(storage: ArchiveStorage, row: CaseArchive) -> bytes:
     import pypdfium2 as pdfium
     _, manifest, docs = documents(storage, row)
     counts = _page_counts(docs)
-    front_pages = 1
+    front_pages = 2  # a cover and (usually) one page of contents
     for _ in range(3):  # the contents' own length decides where the documents start
         starts, page = [], front_pages + 1
         for n in counts:

@@ -15,13 +15,14 @@ MARGIN = 20.0
 
 
 class Pages:
-    def __init__(self, title: str, made_at: dt.datetime | None = None) -> None:
+    def __init__(self, title: str, made_at: dt.datetime | None = None, *, text: bool = True) -> None:
         pdf = FPDF(unit="mm", format="A4")
         pdf.set_auto_page_break(True, margin=MARGIN)
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        fonts = default_fonts()
-        add_face(pdf, "body", fonts.regular)
-        add_face(pdf, "bold", fonts.bold)
+        if text:  # subsetting a CJK face costs about half a second a face: image pages take none
+            fonts = default_fonts()
+            add_face(pdf, "body", fonts.regular)
+            add_face(pdf, "bold", fonts.bold)
         pdf.set_title(title)
         pdf.set_creator("GovHall archive")
         if made_at is not None:

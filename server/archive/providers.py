@@ -88,6 +88,7 @@ ACTION_NAMES = {Action.RECEIVE: "收件", Action.ACCEPT: "受理", Action.PASS_S
                 Action.REQUEST_CORRECTION: "补正告知", Action.REJECT_APPLICATION: "不予受理",
                 Action.EXTEND: "延期", Action.START_SPECIAL_PROCEDURE: "特别程序", Action.MAKE_LICENCE: "制证",
                 Action.ISSUE_LICENCE: "发证", Action.CLOSE: "办结", Action.DELIVER: "送达/出件"}
+CHANNELS = {"counter": "窗口", "online": "网上申请", "post": "邮寄"}
 METHODS = {"direct": "直接送达", "post": "邮寄送达", "electronic": "电子送达", "public": "公告送达"}
 
 
@@ -105,7 +106,7 @@ def application(ctx: CaseContext) -> Iterable[ArchiveDocument]:
                  ("证件号码", c.applicant_id_masked),
                  ("申请人类型", "法人/其他组织" if c.applicant_kind == "company" else "自然人"),
                  ("联系电话", c.phone_masked), ("所属镇街", c.town), ("承办部门", c.department),
-                 ("收件渠道", c.channel or "窗口"), ("收件日期", s.received_on.isoformat()),
+                 ("收件渠道", CHANNELS.get(c.channel or "counter", c.channel)), ("收件日期", s.received_on.isoformat()),
                  ("受理日期", s.accepted_on.isoformat() if s.accepted_on else ""),
                  ("受理大厅", ctx.hall.name)])
     page.space()
@@ -145,8 +146,8 @@ def services(ctx: CaseContext) -> Iterable[ArchiveDocument]:
         kind = NoticeKind(p["notice"]) if p.get("notice") in NoticeKind._value2member_map_ else None
         rows.append((NOTICE_TITLES.get(kind, p.get("notice", "")), METHODS.get(p.get("method"), p.get("method", "")),
                      p.get("served_on", e.day.isoformat()), p.get("recipient_masked", ""),
-                     p.get("reference", ""), e.actor.user_id, f"SM3 {p.get('digest', '')[:16]}…"))
-    page.table(("文书", "送达方式", "送达日期", "受送达人", "凭据", "经办人", "文书摘要"), rows,
+                     p.get("reference", ""), e.actor.user_id, f"{p.get('digest', '')[:16]}…"))
+    page.table(("文书", "送达方式", "送达日期", "受送达人", "凭据", "经办人", "文书SM3摘要"), rows,
                (22, 14, 14, 12, 16, 10, 20))
     yield ArchiveDocument(SERVICE, "文书送达记录", served[-1].day, page.bytes(), PDF)
 
