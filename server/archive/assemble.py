@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from server.approval.definitions import load_all
@@ -202,7 +202,8 @@ class DisposalRefused(DomainError):
 
 def dispose(session: Session, storage: ArchiveStorage, row: CaseArchive, *, by: str, reason: str,
             approved_by: str, approval_ref: str, now: dt.datetime) -> ArchiveDisposal:
-    """销毁 after the retention period: the record first, then the files go. Refused before the period ends."""
+    """销毁 after the retention period: the record and the archive's status in the caller's unit of work, the
+    files deleted when it commits. Refused before the period ends."""
     today = now.astimezone(CHINA_TZ).date()
     if row.status == DISPOSED:
         raise DisposalRefused("already disposed", code="archive_disposed")
@@ -218,7 +219,10 @@ def dispose(session: Session, storage: ArchiveStorage, row: CaseArchive, *, by: 
     session.add(record)
     row.status = DISPOSED
     session.flush()
-    for key in files:
-        storage.delete(key)
-    storage.delete(manifest_key(row.archive_no))
+    files.append(manifest_key(row.archive_no))
+
+    def remove(_session: Session) -> None:  # only once the record is committed: a failed commit keeps them
+        for key in files:
+            storage.delete(key)
+    event.listen(session, "after_commit", remove, once=True)
     return record
