@@ -111,6 +111,14 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
     seq = (session.scalar(select(func.max(CaseArchive.seq)).where(CaseArchive.hall_id == hall.id,
                                                                   CaseArchive.year == year)) or 0) + 1
     number = archive_no(hall.code, year, seq)
+    # The row first: its keys (the case, the number) are taken before any file is written, so a build racing
+    # this one fails here instead of writing over files of the archive that holds the number.
+    row = CaseArchive(case_id=case.id, hall_id=hall.id, archive_no=number, year=year, seq=seq,
+                      case_number=case.case_number, item_code=case.item_code, closed_on=closed_on, built_at=now,
+                      document_count=0, manifest_sm3="", manifest_signature="", signer_key="",
+                      retention_until=closed_on, status=ARCHIVED)
+    session.add(row)
+    session.flush()
     entries = []
     for n, doc in enumerate(docs, start=1):
         doc_no = document_no(number, n)
@@ -129,12 +137,9 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
     body = canonical(manifest)
     storage.put(manifest_key(number), body)
     signature = server_signer(data_dir).sign(body)
-    row = CaseArchive(case_id=case.id, hall_id=hall.id, archive_no=number, year=year, seq=seq,
-                      case_number=case.case_number, item_code=case.item_code, closed_on=closed_on, built_at=now,
-                      document_count=len(entries), manifest_sm3=signature.digest,
-                      manifest_signature=signature.signature, signer_key=signature.public_key,
-                      retention_until=until, status=ARCHIVED)
-    session.add(row)
+    row.document_count, row.retention_until = len(entries), until
+    row.manifest_sm3, row.manifest_signature, row.signer_key = (signature.digest, signature.signature,
+                                                                signature.public_key)
     session.flush()
     return row
 
