@@ -150,7 +150,7 @@ def period_list_pdf(rows: list[CaseArchive], hall_name: str, start: dt.date, end
     p.title(f"{hall_name}电子档案归档清单")
     p.line(f"办结日期：{start.isoformat()} 至 {end.isoformat()}　共 {len(rows)} 卷")
     p.space(2)
-    p.table(("序号", "档案号", "办件编号", "事项编码", "办结日期", "件数", "保管期限至", "状态"),
+    p.table(("序号", "档案号", "办件编号", "事项", "办结日期", "件数", "保管期限至", "状态"),
             [(str(i), r.archive_no, r.case_number, r.item_code, r.closed_on.isoformat(), str(r.document_count),
               r.retention_until.isoformat(), "已销毁" if r.status == DISPOSED else "在库")
              for i, r in enumerate(rows, 1)], (6, 34, 22, 10, 16, 6, 16, 8), size=9)
