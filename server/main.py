@@ -10,8 +10,8 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
-    approval_admin, attachments, approval_cases, approval_notices, approval_worklists, audit_log, auth, auth_pin, calendar,
-    citizen, citizen_pages,
+    approval_admin, approval_archive, attachments, approval_cases, approval_notices, approval_worklists, audit_log,
+    auth, auth_pin, calendar, citizen, citizen_pages,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
     queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync, licence_rules, licences, verify,
@@ -19,6 +19,7 @@ from server.api import (
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
 from server.approval import domain as approval
+from server.archive import domain as archive
 from server.attachments import domain as attachments_domain
 from server.core.audit_key import audit_key
 from server.core import log_privacy
@@ -39,7 +40,7 @@ from server.sync.registry import Registry
 API_VERSION = "1"
 # Every domain, once: each registers its sync commands and its scheduled jobs the same way (server/domain.py).
 DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN, rating.DOMAIN,
-           attachments_domain.DOMAIN)
+           attachments_domain.DOMAIN, archive.DOMAIN)
 
 
 def default_registry() -> Registry:
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
                    role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages, licence_rules,
-                   licences, verify):
+                   licences, verify, approval_archive):
         app.include_router(module.router)
     app.include_router(citizen.public)  # the citizens' pages' reads (issue 17); citizen.router holds the writes
     app.mount("/m/static", citizen_pages.static, name="citizen-static")

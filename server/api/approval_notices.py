@@ -8,21 +8,12 @@ from server.api.approval_cases import hall_of
 from server.api.deps import AppSettings, CurrentUser, DbSession
 from server.api.downloads import content_disposition
 from server.api.errors import ApiError
-from server.api.notice_settings import settings_of
-from server.approval import cache
-from server.approval.definitions import load_all
-from server.approval.identity import KIND_OF, USCC, pii_keys, reveal_identity
 from server.approval.models import ApprovalCase
+from server.approval.notice_render import render_case_notice
 from server.approval.signing_keys import server_signer
-from server.approval.store import events_of
 from server.store.audit import audit
-from shared.approval.state import replay
-from shared.approval_notices import (
-    DECISION_KINDS, NoticeNotAvailable, case_facts, notice_applicant, notice_data, office_of,
-)
-from shared.db.models import Hall
-from shared.notices import NoticeError, NoticeKind, render_notice
-from shared.verification import derive_hall_key
+from shared.approval_notices import NoticeNotAvailable
+from shared.notices import NoticeError, NoticeKind
 
 router = APIRouter(prefix="/api/v1/cases", tags=["approval"])
 
@@ -39,26 +30,8 @@ def get_notice(case_id: str, kind: str, session: DbSession, user: CurrentUser,
     except ValueError:
         raise ApiError(404, "unknown_notice_kind", "没有这种文书（unknown notice kind）",
                        allowed=[k.value for k in NoticeKind]) from None
-    events = events_of(session, case.id)
-    state = replay(events)
-    definition = load_all(session)[(case.item_code, case.situation_code, case.definition_version)]
-    hall = session.get(Hall, case.hall_id)
-    # A counter notice goes to the applicant: the template decides whether the number is printed in full.
-    # A decision notice prints the masked one, as the approver's workstation does offline (notice_applicant).
-    kind_of_id = KIND_OF[case.applicant_kind]
-    clear_id = None if notice_kind in DECISION_KINDS else reveal_identity(
-        kind_of_id, case.applicant_id_sealed, pii_keys(), f"case:{case.id}:applicant_id")
-    applicant = notice_applicant(notice_kind, case.applicant_name, kind_of_id == USCC, case.applicant_id_masked,
-                                 clear_id)
-    calendar = cache.calendar(session)
-    settings = settings_of(session, hall)  # the admin's 文书设置, as the hall's counters have them
-    office = settings.office(office_of(hall))
-    facts = case_facts(session, case_id=case.id, case_number=case.case_number, applicant=applicant,
-                       office=office, state=state, definition=definition, events=events, calendar=calendar,
-                       verify_key=derive_hall_key(pii_keys(), hall.id))  # the key the hall's counters sign with
     try:
-        template = settings.template_set()[notice_kind.value]
-        pdf = render_notice(notice_data(notice_kind, events, facts, calendar), template, seal_png=settings.seal_png)
+        pdf = render_case_notice(session, case, notice_kind)
     except NoticeNotAvailable as exc:
         raise ApiError(409, exc.code, "办件尚无可出具的该类文书（nothing to give this notice of）", **exc.details) from None
     except NoticeError as exc:

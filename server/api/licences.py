@@ -11,20 +11,17 @@ from server.api.approval_cases import hall_of
 from server.api.deps import Clock, DbSession, require_role
 from server.api.downloads import content_disposition
 from server.api.errors import ApiError
-from server.api.notice_settings import settings_of
 from server.approval.identity import pii_keys
 from server.licences import queries
+from server.licences.certificate import certificate_pdf
 from server.licences.models import Licence
-from server.licences.store import LicenceError, holder_id, holder_name, licence_title, reissue, revoke, rule_for
+from server.licences.store import LicenceError, reissue, revoke
 from server.store.audit import audit
 from shared.approval.events import local_day
-from shared.approval_notices import office_of
-from shared.db.models import Hall, StaffUser
-from shared.licences import CertificateFacts, render_certificate
-from shared.notices import Applicant, NoticeError
+from shared.db.models import StaffUser
+from shared.notices import NoticeError
 from shared.protocol.licences import (LIFECYCLE_ROLES, REGISTER_ROLES, STATUSES, LicenceChange, LicenceRegister,
                                       LicenceRow, LicenceSearch)
-from shared.verification import derive_hall_key, make_token
 
 router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
 RegisterUser = Annotated[StaffUser, Depends(require_role(*REGISTER_ROLES))]
@@ -45,23 +42,6 @@ def search_register(body: LicenceSearch, session: DbSession, user: RegisterUser,
     if body.issued_from and body.issued_to and body.issued_from > body.issued_to:
         raise ApiError(422, "bad_date_range", "开始日期晚于结束日期（from after to）")
     return queries.search(session, hall_of(user), body, local_day(clock()), pii_keys())
-
-
-def certificate_pdf(session, lic: Licence) -> bytes:  # noqa: ANN001
-    """The certificate with its signed QR code, in the item's template and the hall's office and seal."""
-    keys = pii_keys()
-    hall = session.get(Hall, lic.hall_id)
-    settings = settings_of(session, hall)
-    _, overrides = rule_for(session, lic.item_code)
-    company = lic.holder_kind == "company"
-    clear_id = holder_id(lic, keys)
-    holder = Applicant(holder_name(lic, keys), resident_id=None if company else clear_id,
-                       uscc=clear_id if company else None)
-    facts = CertificateFacts(lic.number, licence_title(session, lic), lic.item_name, lic.scope,
-                             holder, lic.valid_from, lic.valid_until, lic.issued_on, lic.case_number,
-                             settings.office(office_of(hall)),
-                             make_token(derive_hall_key(keys, lic.hall_id), "licence", lic.id))
-    return render_certificate(facts, overrides, settings.seal_png)
 
 
 @router.get("/{licence_id}/certificate", response_class=Response,

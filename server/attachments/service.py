@@ -160,7 +160,7 @@ def put_chunk(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: 
     whole = running.finish(row.id, row.chunks) if running is not None else None
     if whole is None:
         digest = hashlib.sha256()
-        for chunk in _chunks(store, keys, row):
+        for chunk in file_chunks(store, keys, row):
             digest.update(chunk)
         whole = digest.hexdigest()
     if whole != row.sha256:  # every chunk matched its own sum but the file is not the declared one
@@ -178,7 +178,7 @@ def published_row(row: CaseAttachment) -> dict:
             "file_name": row.file_name, "mime": row.mime, "size": row.size, "sha256": row.sha256}
 
 
-def _chunks(store: AttachmentStore, keys: KeyProvider, row: CaseAttachment) -> Iterator[bytes]:
+def file_chunks(store: AttachmentStore, keys: KeyProvider, row: CaseAttachment) -> Iterator[bytes]:
     for i in range(row.chunks):
         yield open_chunk(store.get(_object(row.id, i)), keys, row.key_id, _place(row.id), i)
 
@@ -190,4 +190,4 @@ def content(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: De
     if row.state != "complete":
         raise AttachmentError(409, rules.INCOMPLETE, "文件尚未上传完整（upload not complete）")
     session.expunge(row)
-    return row, _chunks(store, keys, row)
+    return row, file_chunks(store, keys, row)

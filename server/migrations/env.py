@@ -11,6 +11,7 @@ import server.notify.models  # noqa: F401  (the notification outbox and opt-outs
 import server.rating.models  # noqa: F401  (server-only rectification records and case ratings)
 import server.attachments.models  # noqa: F401  (case attachments and their chunks)
 import server.licences.models  # noqa: F401  (the licence register, its numbering rules and counters)
+import server.archive.models  # noqa: F401  (the electronic archive of finished cases)
 import shared.db.models  # noqa: F401
 from shared.db.base import Base
 from shared.db.migrate import render_item

@@ -102,6 +102,13 @@ MATRIX = {
     "GET /v/{token}": "public",
     "GET /api/v1/admin/licence-rules/{code}": "admin",
     "PUT /api/v1/admin/licence-rules/{code}": "admin",
+    "GET /api/v1/halls/{hall_id}/archives": "hall supervisor",
+    "GET /api/v1/halls/{hall_id}/archives/period/export": "hall supervisor",
+    "GET /api/v1/halls/{hall_id}/archives/period/list": "hall supervisor",
+    "GET /api/v1/halls/{hall_id}/archives/{case_id}": "hall supervisor",
+    "GET /api/v1/halls/{hall_id}/archives/{case_id}/verification": "hall supervisor",
+    "GET /api/v1/halls/{hall_id}/archives/{case_id}/export": "hall supervisor",
+    "POST /api/v1/halls/{hall_id}/archives/{case_id}/disposal": "hall admin",
     "GET /api/v1/worklists/todo": "staff",
     "GET /api/v1/worklists/near-due": "staff",
     "GET /api/v1/worklists/overdue": "staff",
@@ -167,6 +174,9 @@ QUERIES = {"/api/v1/sync/events": {"timeout": "0"}, "/api/v1/queue/halls/{hall_i
            "/api/v1/ratings/halls/{hall_id}/statistics": {"day": "2026-11-02"},
            "/api/v1/calendar/due": {"start": "2026-11-02", "workdays": "3"},
            "/api/v1/sync/snapshot": {"scope": "hall:1"},
+           "/api/v1/halls/{hall_id}/archives": {"start": "2026-11-01", "end": "2026-11-30"},
+           "/api/v1/halls/{hall_id}/archives/period/export": {"start": "2026-11-01", "end": "2026-11-30"},
+           "/api/v1/halls/{hall_id}/archives/period/list": {"start": "2026-11-01", "end": "2026-11-30"},
            "/api/v1/queue/businesses/{business_id}/slots": {"day": "2026-11-02"}}
 
 

@@ -134,3 +134,36 @@ def command(kind: type[cmd.Command], case_id: str, version: int, status: str | N
     return kind(command_id=str(uuid.uuid4()), case_id=case_id,
                 base=cmd.Base(version, CaseStatus(status) if status else None), actor=Actor(desk.user, "any"),
                 device=desk.device_id, at=at(day), **fields)
+
+
+LICENCE_STEPS = [("reviewer", cmd.PassStep, {"step": "review"}), ("verifier", cmd.PassStep, {"step": "verify"}),
+                 ("head", cmd.Grant, {"step": "decide"}), ("officer", cmd.MakeLicence, {"licence_no": "L-1"}),
+                 ("officer", cmd.IssueLicence, {}), ("clerk", cmd.Close, {})]
+
+
+def finish_licence_case(desks: dict[str, Desk], http: Any, name: str = "张三", day: str = "2026-11-05") -> str:
+    """A licence case accepted, passed, granted, its grant notice served (signed by the counter's own SM2 key),
+    its licence made and issued, and closed (办结); returns the case id. `http` is the server's client."""
+    from shared.crypto.sm2 import Signer
+    clerk = desks["clerk"]
+    case_id, r = receive(clerk, item=LICENCE_ITEM, situation=LICENCE_SITUATION, kind="person",
+                         applicant_id=PERSON_ID, name=name)
+    assert r["status"] == "accepted", r
+    assert clerk.send(command(cmd.Accept, case_id, 1, "received", "2026-11-02", clerk))["status"] == "accepted"
+    status, version = "in_review", 2
+    for user, kind, fields in LICENCE_STEPS:
+        if kind is cmd.Close:  # 送达 of the grant notice before 办结
+            staff = http.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD}).json()
+            pdf = http.get(f"/api/v1/cases/{case_id}/notices/grant",
+                           headers={"Authorization": f"Bearer {staff['token']}"}).content
+            sig = Signer.generate().sign(pdf)
+            served = clerk.send(command(cmd.ServeNotice, case_id, version, status, day, clerk, notice="grant",
+                                        method="direct", recipient=name, digest=sig.digest,
+                                        signature=sig.signature, signer_key=sig.public_key))
+            assert served["status"] == "accepted", served
+            version += 1
+        r = desks[user].send(command(kind, case_id, version, status, day, desks[user], opinion="同意", **fields))
+        assert r["status"] == "accepted", (user, r)
+        status, version = r["result"]["status"], version + 1
+    assert status == "closed"
+    return case_id

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
 import server.approval.models
+import server.archive.models
 import server.attachments.models
 import server.devices.models
 import server.licences.models
@@ -45,7 +46,7 @@ SERVER_ONLY_TABLES = (_tables_of(server.store.models) | _tables_of(server.sync.m
                       | _tables_of(server.queue.models) | _tables_of(server.approval.models)
                       | _tables_of(server.devices.models) | _tables_of(server.notify.models)
                       | _tables_of(server.rating.models) | _tables_of(server.attachments.models)
-                      | _tables_of(server.licences.models))
+                      | _tables_of(server.licences.models) | _tables_of(server.archive.models))
 
 
 def _first_revision(location: Path) -> str:

@@ -1,7 +1,7 @@
 """statistics projection: one row per case with its share of every 查询统计 figure
 
 Revision ID: 0028_stats_projection
-Revises: 0020_rating_rectification
+Revises: 0027_archive
 Create Date: 2026-12-06 02:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0028_stats_projection'
-down_revision: Union[str, Sequence[str], None] = '0020_rating_rectification'
+down_revision: Union[str, Sequence[str], None] = '0027_archive'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
