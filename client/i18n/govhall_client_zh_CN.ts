@@ -716,12 +716,12 @@
     <message>
         <location line="+9"/>
         <location line="+16"/>
-        <location line="+67"/>
+        <location line="+66"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-74"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -753,7 +753,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>材料：已收 {0} 项</source>
         <translation type="unfinished"></translation>
     </message>

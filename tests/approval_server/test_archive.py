@@ -53,7 +53,8 @@ def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_man
                                                                row.signer_key)
     docs = manifest["documents"]
     assert [d["no"] for d in docs] == [f"DG-HALL-1-2026-000001-{n:03d}" for n in range(1, len(docs) + 1)]
-    assert [d["kind"] for d in docs] == ["application", "notice", "notice", "notice", "service", "opinions"]
+    assert [d["kind"] for d in docs] == ["application", "notice", "notice", "notice", "service", "opinions",
+                                         "licence"]  # the certificate 制证 made
     assert [d["title"] for d in docs if d["kind"] == "notice"] == ["收件回执", "受理通知书", "准予行政许可决定书"]
     assert row.document_count == len(docs)
     # stored sealed: no plain PDF on disk
@@ -204,3 +205,39 @@ def test_policy_order_and_retention_rules() -> None:
                                                                                      dt.date(2056, 11, 5))
     with pytest.raises(ValueError):
         ArchivePolicy.from_dict({"retention_years": 0})
+
+
+def test_the_archive_files_the_uploaded_scans_as_received_and_the_certificate(desks, client, app, clock,  # noqa: ANN001
+                                                                              database, settings) -> None:
+    import hashlib
+    import uuid
+
+    from PIL import Image
+
+    from server.approval.identity import pii_keys
+    from server.approval.models import ApprovalCase
+    from server.attachments.models import CaseAttachment
+    from server.attachments.storage import store_for
+    from shared.attachments.sealed_file import seal_chunk
+    case_id = finish_licence_case(desks, client)
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), "white").save(buffer, "PNG")
+    scan = buffer.getvalue()
+    keys = getattr(app.state, "pii_keys", None) or pii_keys()
+    attachment_id = str(uuid.uuid4())
+    # as a completed upload leaves it: the row and its one sealed chunk in the attachment store
+    store_for(app.state).put(f"{attachment_id}/0", seal_chunk(scan, keys, f"attachment:{attachment_id}", 0))
+    with database.session() as s:
+        s.add(CaseAttachment(id=attachment_id, case_id=case_id, hall_id=s.get(ApprovalCase, case_id).hall_id,
+                             ordinal=0, material="申请人身份证明", file_name="id.png", mime="image/png",
+                             size=len(scan), sha256=hashlib.sha256(scan).hexdigest(), chunk_bytes=1 << 20, chunks=1,
+                             state="complete", key_id=keys.current_key_id, device_id="counter",
+                             created_at=clock(), completed_at=clock()))
+        s.commit()
+    assert _run_job(app, clock) == 1
+    with database.session() as s:
+        _, manifest = read_manifest(_storage(settings), s.get(CaseArchive, case_id))
+    docs = manifest["documents"]
+    assert [d["kind"] for d in docs][:2] == ["application", "material"] and docs[-1]["kind"] == "licence"
+    assert docs[1]["title"] == "申请人身份证明（id.png）" and docs[1]["sm3"] == sm3_hex(scan)
+    assert docs[-1]["title"].startswith("证照 ")
