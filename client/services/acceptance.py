@@ -15,6 +15,7 @@ from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueChoice
 from client.services.notices import NoticeWriter
 from client.services.receipts import Receipt
+from shared.approval.query_code import query_code, query_key_of
 from shared.approval import commands as cmd
 from shared.approval.state import CaseState
 from shared.china_time import CHINA_TZ
@@ -131,11 +132,17 @@ class AcceptanceService:
         return [self.attachments.seal_source(case_id, material, path)
                 for material, paths in app.attachments.items() for path in map(Path, paths)]
 
+    def _query_code(self, case_no: str) -> str:
+        """The receipt's 查询码, made offline from the hall key provisioning gave this PC (none without it)."""
+        key = self.notices.verify_key if self.notices is not None else None
+        return query_code(query_key_of(key), case_no) if key else ""
+
     def _outcome(self, app: Application, case_id: str, case_no: str, offline: bool, state: CaseState, kind: str,
                  lines: list[str]) -> Outcome:
         receipt = Receipt(kind, self.hall_name, case_no, app.choice.label, app.applicant.masked_name,
                           self.cases.clock().astimezone(CHINA_TZ), self.clerk_name,
-                          tuple(lines), self.notices.verification_url(kind, case_id) if self.notices else "")
+                          tuple(lines), self.notices.verification_url(kind, case_id) if self.notices else "",
+                          self._query_code(case_no))
         notice, problem, missing = None, "", ()
         if self.notices is not None:
             # The command is already in the outbox: whatever goes wrong with the PDF, the case and its receipt

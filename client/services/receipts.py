@@ -23,6 +23,7 @@ class Receipt:
     clerk: str
     lines: tuple[str, ...] = ()    # materials to correct, the reason, the promised day …
     query_url: str = ""
+    query_code: str = ""           # 查询码: with the case number it opens the progress on the phone pages
 
 
 def render_receipt(r: Receipt, profile: PrinterProfile = PrinterProfile()) -> bytes:
@@ -32,6 +33,8 @@ def render_receipt(r: Receipt, profile: PrinterProfile = PrinterProfile()) -> by
              line(f"办件编号：{r.case_no}", profile), line(f"办理事项：{r.item}", profile),
              line(f"申请人：{r.applicant}", profile), line(f"经办人：{r.clerk}", profile),
              line(f"时间：{r.at.strftime('%Y-%m-%d %H:%M')}", profile)]
+    if r.query_code:
+        parts.append(line(f"查询码：{r.query_code}（凭办件编号和查询码在手机上查询进度）", profile))
     parts += [line(text, profile) for text in r.lines]
     url = r.query_url or r.case_no  # the signed verification URL (shared/verification.py) when the PC has the key
     caption = "扫码核验真伪" if r.query_url else "扫码查询办理进度"

@@ -2,9 +2,9 @@
 progress on the citizens' phone pages, and nothing else.
 
 It is derived, not stored: code = the first 8 base32 characters of HMAC-SM3(query key, case number), where the
-hall's query key is itself HMAC-SM3(blind-index key, label | hall) — the same one-way derivation as the
-dispenser's ticket key (shared.crypto.ticket_key), under another label. So a counter PC given its hall's query
-key prints the code offline, at acceptance, with no new column and nothing to sync; the server recomputes it.
+hall's query key is HMAC-SM3(the hall's verification key, label) and that key is the one provisioning gives each
+workstation to sign QR codes (shared.verification.derive_hall_key, one-way from the blind-index key). So a counter
+PC prints the code offline, at acceptance, with no new column and nothing to sync; the server recomputes it.
 A leaked query key opens only that hall's masked progress answers (never an ID index nor a decryption), and a
 guess is one in 2^40, behind per-client and per-case rate limits."""
 
@@ -16,15 +16,22 @@ import hmac as std_hmac
 from cryptography.hazmat.primitives import hashes, hmac
 
 from shared.crypto.keys import KeyProvider
+from shared.verification import derive_hall_key
 
-LABEL = b"govhall/case-query-key/v1|hall:"
+LABEL = b"govhall/case-query-key/v2"
 LENGTH = 8
 
 
-def derive_query_key(keys: KeyProvider, hall_id: int) -> bytes:
-    mac = hmac.HMAC(keys.index_key(), hashes.SM3())
-    mac.update(LABEL + str(int(hall_id)).encode())
+def query_key_of(hall_key: bytes) -> bytes:
+    """The hall's query key from its verification key (what a workstation holds)."""
+    mac = hmac.HMAC(hall_key, hashes.SM3())
+    mac.update(LABEL)
     return mac.finalize()
+
+
+def derive_query_key(keys: KeyProvider, hall_id: int) -> bytes:
+    """The same key on the server, from the blind-index key."""
+    return query_key_of(derive_hall_key(keys, hall_id))
 
 
 def normalise_case_number(text: str) -> str:

@@ -195,3 +195,24 @@ def test_offline_receipt_and_notice_carry_the_same_signed_token(tmp_path, clock)
     assert (ref.kind, ref.reference) == ("acceptance", accepted.event_id)
     image = pypdfium2.PdfDocument(outcome.notice.read_bytes())[0].render(scale=200 / 72).to_pil()
     assert [c.data.decode() for c in pyzbar.decode(image)] == [url]
+
+
+def test_the_receipt_prints_the_query_code_the_servers_progress_page_accepts(tmp_path, clock):
+    """查询码 (issue 17): made offline at the counter from the hall key provisioning gave it; the server, which
+    derives the same hall key from its blind-index key, accepts it for that case number and no other."""
+    from client.services.receipts import render_receipt
+    from shared.approval.query_code import code_matches, derive_query_key
+    from shared.crypto.keys import keys_from_environment
+    from shared.verification import derive_hall_key
+    from tests.approval_server.support import TEST_KEYS
+
+    keys = keys_from_environment(TEST_KEYS)
+    s = services(tmp_path, staff(), clock)
+    grant_case_numbers(s.engine, clock.now.date(), 5, 9)
+    assert s.acceptance.accept(_application(s)).receipt.query_code == ""  # no key: no code rather than a wrong one
+    s.acceptance.notices.verify_key = derive_hall_key(keys, 7)  # as provisioning writes it for hall 7
+    receipt = s.acceptance.accept(_application(s)).receipt
+    assert len(receipt.query_code) == 8
+    assert code_matches(derive_query_key(keys, 7), receipt.case_no, receipt.query_code)
+    assert not code_matches(derive_query_key(keys, 8), receipt.case_no, receipt.query_code)
+    assert f"查询码：{receipt.query_code}".encode("gb18030") in render_receipt(receipt)
