@@ -101,6 +101,12 @@ _TEXTS = {
     "licence_not_in_force": "该证照已注销或已换发，不能注销",
     "licence_not_valid": "只有有效的证照可以补领（已注销、已过期或已换发的不能补领）",
     "unknown_licence_status": "未知的证照状态",
+    # issue 15: the electronic archive (电子档案); the retention refusal shows the server's own sentence
+    "unknown_archive": "该办件没有电子档案",
+    "archive_altered": "档案校验未通过，已停止导出，请先点击“校验”查看哪些文件有问题",
+    "archive_disposed": "档案已销毁",
+    "archive_hall_required": "请先选择大厅",
+    "unknown_hall": "大厅不存在",
 }
 
 

@@ -15,5 +15,6 @@ PAGES: list[tuple[str, str]] = [
     ("审批流程", "client.workspaces.admin.definitions_page:DefinitionsPage"),
     ("设备管理", "client.workspaces.admin.devices:DevicesPage"),
     ("文书设置", "client.workspaces.admin.notice_settings:NoticeSettingsPage"),
+    ("电子档案", "client.workspaces.admin.archive_page:ArchiveAdminPage"),
     ("审计日志", "client.workspaces.admin.audit:AuditPage"),
 ]

@@ -13,6 +13,7 @@ from client.services.rowsql import RowSql
 from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
+from client.workspaces.archive.page import archive_page
 from client.workspaces.licences.register import register_page
 from client.workspaces.rectification.panel import panel_for
 from client.workspaces.statistics.workspace import StatisticsWorkspace
@@ -62,12 +63,20 @@ class SupervisorWorkspace(QWidget):
         self.pages.addTab(self.statistics, self.tr("统计分析"))
         self.licences = register_page(services, ops)
         self.pages.addTab(self.licences, self.tr("证照库"))
+        self.archive = archive_page(services, ops)
+        self.pages.addTab(self.archive, self.tr("电子档案"))
+        self.pages.currentChanged.connect(self._first_archive_look)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
         self._groups: list[DueGroup] = []
         self.refresh()
         self.dashboard.refresh()
+
+    def _first_archive_look(self, index: int) -> None:
+        # the archive is the server's: ask it when the tab is first opened, not at every sign-in
+        if self.pages.widget(index) is self.archive and self.archive.period is None:
+            self.archive.search()
 
     def _table(self, headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
