@@ -344,6 +344,184 @@
     </message>
 </context>
 <context>
+    <name>ArchiveAdminPage</name>
+    <message>
+        <location filename="../workspaces/admin/archive_page.py" line="+31"/>
+        <source>大厅</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ArchivePage</name>
+    <message>
+        <location filename="../workspaces/archive/page.py" line="+117"/>
+        <source>办件编号（可部分）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>查询</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>批量导出（zip）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印目录（PDF）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>办结日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+124"/>
+        <source>在上方列表中选择一卷档案，查看卷内文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-117"/>
+        <source>校验</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+185"/>
+        <source>导出PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-183"/>
+        <location line="+185"/>
+        <source>导出文件夹（zip）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-183"/>
+        <source>销毁…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>正在查询…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{0} 至 {1} 办结归档 {2} 卷（已销毁 {3} 卷），当前显示 {4} 卷</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>档案号 {0}&#x3000;办件编号 {1}&#x3000;办结 {2}&#x3000;保管期限至 {3}&#x3000;{4}
+清单SM3：{5}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>该档案已销毁，卷内文件已删除，仅保留目录记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>正在读取卷内文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>无法读取档案清单，请点击“校验”查看原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在校验…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>校验结果：完整无误（{0} 件文件与档案清单SM3一致，清单签名有效）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>校验未通过，发现 {0} 处问题：
+{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>正在导出…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已保存：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>请先在列表中选择一卷档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+19"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <location line="+9"/>
+        <source>zip 压缩包 (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>该期间没有可导出的档案，请先查询</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>批量导出</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>请先查询一个期间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印目录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>正在销毁…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已销毁档案 {0}，销毁记录已保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>服务器无法连接：电子档案需要联网查询和导出，请检查网络后再试</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>操作失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <location filename="../workspaces/admin/audit.py" line="+38"/>
@@ -1461,6 +1639,75 @@
     <message>
         <location line="+10"/>
         <source>更换令牌后，旧令牌立即失效，须把新令牌写入该设备（{name}）的配置文件。确定更换？</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DisposalDialog</name>
+    <message>
+        <location filename="../workspaces/archive/page.py" line="-344"/>
+        <source>销毁档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>例如：保管期满，经鉴定无继续保存价值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>例如：档案鉴定小组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>例如：莞档销〔2057〕1号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>档案号：{0}&#x3000;办件编号：{1}
+保管期限至：{2}。销毁后文件将被删除，不可恢复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>销毁原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>审批人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>审批文号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>确认销毁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>请填写销毁原因（至少2个字）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请填写审批人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请填写审批文号</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3822,7 +4069,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+34"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+35"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3912,7 +4159,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+2"/>
+        <source>电子档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>（未指定）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3999,7 +4251,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+110"/>
+        <location filename="errors.py" line="+116"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

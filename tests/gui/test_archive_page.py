@@ -22,6 +22,7 @@ from client.services.context import build_services
 from client.services.workstation import Workstation
 from client.workspaces.archive.page import ArchivePage, DisposalDialog
 from client.workspaces.supervisor.workspace import SupervisorWorkspace
+from gui.qt import QColor, Qt
 from server.archive.assemble import read_manifest
 from server.archive.domain import storage_of
 from server.archive.models import CaseArchive
@@ -129,6 +130,9 @@ def test_supervisor_lists_verifies_and_exports_the_archive(qtbot, server_app, se
     with qtbot.waitSignal(page.sig_verified, timeout=10000):
         page.verify()
     assert "校验未通过" in page.result.text() and f"{doc['no']} {doc['title']}：内容被改动" in page.result.text()
+    red = [r for r in range(page.documents.rowCount())
+           if page.documents.item(r, 0).foreground().color() == QColor(Qt.GlobalColor.red)]
+    assert red == [1]  # the named document is marked in the manifest, no other
     with qtbot.waitSignal(page.sig_failed, timeout=10000):
         page.save_case("pdf")
     assert "档案校验未通过，已停止导出" in page.message.text()
@@ -154,6 +158,9 @@ def test_admin_disposal_is_refused_before_the_retention_end_and_recorded_after( 
     dialog.reason.setText("保")
     dialog._accept()
     assert dialog.hint.text() == "请填写销毁原因（至少2个字）" and dialog.result() == 0
+    dialog.reason.setText("保管期满，经鉴定无继续保存价值")
+    dialog._accept()
+    assert dialog.hint.text() == "请填写审批人" and dialog.result() == 0
     dialog.reason.setText("保管期满，经鉴定无继续保存价值")
     dialog.approved_by.setText("档案鉴定小组")
     dialog.approval_ref.setText("莞档销〔2057〕1号")

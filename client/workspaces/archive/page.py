@@ -52,6 +52,9 @@ class DisposalDialog(QDialog):
         form.addRow(self.hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认销毁"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        for edit in (self.reason, self.approved_by, self.approval_ref):
+            edit.textChanged.connect(lambda _: self.hint.setText(""))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -112,6 +115,7 @@ class ArchivePage(QWidget):
             edit.setDate(day)
         self.case_number = QLineEdit()
         self.case_number.setPlaceholderText(self.tr("办件编号（可部分）"))
+        self.case_number.setMinimumWidth(180)
         self.case_number.textChanged.connect(lambda _: self._fill_list())
         search = QPushButton(self.tr("查询"))
         search.clicked.connect(lambda: self.search())
@@ -293,6 +297,11 @@ class ArchivePage(QWidget):
         else:
             self.result.setStyleSheet("color: #b00020;")
             lines = verification_lines(report)
+            named = {p["no"] for p in report.get("problems", [])}
+            for r in range(self.documents.rowCount()):  # the named documents in red in the manifest too
+                if self.documents.item(r, 0).text() in named:
+                    for c in range(self.documents.columnCount()):
+                        self.documents.item(r, c).setForeground(Qt.GlobalColor.red)
             self.result.setText(self.tr("校验未通过，发现 {0} 处问题：\n{1}").format(len(lines), "\n".join(lines)))
         self.sig_verified.emit(report)
 
