@@ -8,7 +8,6 @@ the server's sentence and recorded after it. Offline the page says it needs the 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
