@@ -135,6 +135,11 @@ def test_supervisor_lists_verifies_and_exports_the_archive(qtbot, server_app, se
     with qtbot.waitSignal(page.sig_failed, timeout=10000):
         page.save_case("pdf")
     assert "档案校验未通过，已停止导出" in page.message.text()
+    page.date_to.setDate(dt.date(2026, 10, 1))  # before the start: the server's own words, no English gloss
+    with qtbot.waitSignal(page.sig_failed, timeout=10000):
+        page.search()
+    assert page.message.text() == "期间有误：结束日不早于开始日，且不超过366天" and page.table.rowCount() == 2
+    page.date_to.setDate(PERIOD[1])
     shoot(qtbot, screenshot, window, "archive-supervisor-altered")
     ops.wait()
 
@@ -171,6 +176,7 @@ def test_admin_disposal_is_refused_before_the_retention_end_and_recorded_after( 
     with qtbot.waitSignal(page.sig_failed, timeout=10000):
         page.dispose_button.click()
     assert page.message.text() == "保管期限未满（至2056-11-05），不能销毁"
+    shoot(qtbot, screenshot, window, "archive-admin-refused")
     with sqlite_database.session() as s:  # as if thirty years had passed: the retention ended yesterday
         s.execute(update(CaseArchive).where(CaseArchive.case_id == cases["张三"])
                   .values(retention_until=dt.date(2026, 12, 6)))
