@@ -36,6 +36,7 @@ from shared.protocol.queue_admin import Moment, PublicAppointment
 from shared.approval.query_code import normalise_case_number
 from shared.queue import appointment_qr
 from shared.queue.clock import CHINA_TZ
+from shared.queue.follow import follow_path
 
 PROGRESS_PER_CLIENT_HOUR = 30   # progress queries from one address an hour
 PROGRESS_PER_CASE_HOUR = 10     # tries at one case number an hour, from anywhere (bounds guessing its code)
@@ -277,7 +278,7 @@ def remote_ticket(body: RemoteIn, clock: Clock, keys: Keys, request: Request, ta
                                           business_id=body.business_id, id_number=body.id_number,
                                           latitude=body.latitude, longitude=body.longitude,
                                           accuracy_m=body.accuracy_m, now=now)
-        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}"), hall.id
+        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=follow_path(row.id)), hall.id
     if published:
         tasks.add_task(request.app.state.sync_hub.notify, hall_id, published)
     return out
