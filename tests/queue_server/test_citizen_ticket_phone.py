@@ -13,7 +13,9 @@ from server.api.citizen import TICKET_LOOKUP_PER_CLIENT_HOUR, TICKET_LOOKUP_PER_
 from shared.crypto.keys import keys_from_environment
 from shared.crypto.ticket_key import derive_ticket_key
 from shared.queue.ticket_phone import seal_phone
+from tests.browser import screenshot
 from tests.queue_server.test_citizen_api import phone  # noqa: F401  (fixture)
+from tests.queue_server.test_citizen_pages import SHOTS, site  # noqa: F401  (fixture)
 
 PHONE = "13912345678"
 URL = "/api/v1/citizen/ticket/by-phone"
@@ -96,3 +98,26 @@ def test_tries_are_limited_per_phone_and_per_address(phone) -> None:  # noqa: AN
         assert ask(hall, token, "A001", f"1380000{n:04d}").status_code == 404
     r = ask(hall, token, "A001", PHONE)
     assert (r.status_code, r.json()["error"]["code"]) == (429, "ticket_lookup_rate_limited")
+
+
+@pytest.mark.slow
+def test_the_form_leads_to_the_tickets_page_in_a_browser(site, phone_browser) -> None:  # noqa: ANN001
+    from tests.queue_server.test_citizen_pages import by_id, visible_text, wait_for
+    url, hall = site
+    driver = phone_browser
+    ticket_id, display = issue_with_phone(hall, hall.device("dispenser"))
+    driver.get(f"{url}/m/?hall=DG-HALL-1#ticket")
+    wait_for(driver, lambda d: by_id(d, "phone-ticket-form").is_displayed())
+    by_id(driver, "phone-ticket-number").send_keys(display)
+    by_id(driver, "phone-ticket-phone").send_keys("13700001111")  # not the phone it was taken with
+    by_id(driver, "phone-ticket-submit").click()
+    assert wait_for(driver, lambda d: visible_text(d, "error")) == "未找到该号票，请核对后重试"
+    screenshot(driver, SHOTS / "phone-ticket-by-phone-refused.png")
+    driver.set_window_size(360, 740)
+    by_id(driver, "phone-ticket-phone").clear()
+    by_id(driver, "phone-ticket-phone").send_keys(PHONE)
+    by_id(driver, "phone-ticket-submit").click()
+    wait_for(driver, lambda d: d.current_url == f"{url}/m/q/{ticket_id}")
+    wait_for(driver, lambda d: visible_text(d, "ticket-ahead") == "前面还有 0 人")
+    assert visible_text(driver, "ticket-number") == display and not by_id(driver, "phone-ticket-form").is_displayed()
+    screenshot(driver, SHOTS / "phone-ticket-by-phone.png")
