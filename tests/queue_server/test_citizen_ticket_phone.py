@@ -1,7 +1,8 @@
 """My ticket by ticket number and phone (issue 17) for tickets taken with a phone number at the dispenser
 (手机号取号): found through the phone's blind index, today's ticket of that hall only; a wrong pair, another
 day's ticket and an unknown hall get the unknown ticket's answer; tries are limited per address and per phone;
-the page's form leads to the ticket's own page (/m/q/<ticket id>) in a real browser."""
+the page's form leads to the ticket's own page (/m/q/<ticket id>) in a real browser. And my bookings name a
+checked-in booking's ticket (the page links it to that ticket's page)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,26 @@ def test_the_form_leads_to_the_tickets_page_in_a_browser(site, phone_browser) ->
     wait_for(driver, lambda d: visible_text(d, "ticket-ahead") == "前面还有 0 人")
     assert visible_text(driver, "ticket-number") == display and not by_id(driver, "phone-ticket-form").is_displayed()
     screenshot(driver, SHOTS / "phone-ticket-by-phone.png")
+
+
+def test_my_bookings_give_a_checked_in_bookings_ticket_and_no_other(phone) -> None:  # noqa: ANN001, F811
+    """How the citizen gets from the booking to 我的排队: once checked in, the booking names its ticket."""
+    from tests.queue_server.support import START
+    from tests.queue_server.test_api_appointments import person, slot
+    from tests.queue_server.test_citizen_api import solve
+    hall, token = phone
+    h = {"X-CSRF-Token": token}
+    hall.clock.now = START - dt.timedelta(hours=2)  # book at 07:30 for 10:00 (lead time)
+    made = [hall.client.post("/api/v1/citizen/bookings", headers=h, json={
+        "business_id": hall.business["A"], "slot_start": slot(10), "id_number": person(n), "name": "张三",
+        **solve(hall.client)}).json() for n in (1, 2)]
+    hall.clock.now = START
+    kiosk = hall.device("dispenser")
+    first = made[0]["appointment"]["id"]
+    args = hall.issue_args(kiosk, "A", minutes=15, appointment_id=first, channel="qr",
+                           person_key=hall.rows(kiosk, "queue_appointment")[first]["person_key"])
+    assert hall.push(kiosk, "queue.issue", args)["status"] == "accepted"
+    for n, booked, ticket in ((1, made[0], args["ticket_id"]), (2, made[1], None)):
+        found = hall.client.post("/api/v1/citizen/bookings/search", headers=h, json={
+            "id_number": person(n), "booking_code": booked["booking_code"]}).json()
+        assert [(a["state"], a["ticket_id"]) for a in found] == [("checked_in" if ticket else "booked", ticket)]
