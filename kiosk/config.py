@@ -10,7 +10,8 @@
     admin_pin = "2468"
     ticket_key = "…hex…"       # the hall's ticket key (matches appointments, one ticket per person; never
                                # the server's blind-index key: shared/crypto/ticket_key.py)
-    follow_url = "https://hall.example.cn/q/{ticket}"
+    follow_url = "https://hall.example.cn/m/q/{ticket}"  # the ticket's phone page (我的排队); unset: the
+                               # server's own /m/q/{ticket} (shared/queue/follow.py)
     notice = "…"               # the display's scrolling text
     announce_repeat = 1        # extra times each call is spoken
     idle_seconds = 60
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
 from shared.protocol.endpoint import DEFAULT_SERVER_URL
+from shared.queue.follow import follow_template
 
 
 def default_cache(mode: str) -> Path:
@@ -78,4 +80,6 @@ def load(path: str | Path | None, mode: str, server: str | None = None) -> Kiosk
             config.announce_repeat = int(o.get("announce_repeat", 1))
     if server:
         config.server = server
+    if not config.follow_url and config.mode == "dispenser":  # older files: the server's own phone page
+        config.follow_url = follow_template(config.server)
     return config

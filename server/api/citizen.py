@@ -7,6 +7,7 @@ token or grants anything beyond the single booking or ticket it was given the se
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,14 +30,21 @@ from server.queue.config import load_hall_config, work_calendar
 from shared.calendar import CalendarNotPublished
 from server.queue.position import position_of
 from server.queue.remote import issue_remote
+from server.queue.models import QueueTicket, QueueTicketPhone
+from shared.approval.personal import PHONE, search_key
 from shared.db.models import Business, Hall
+from shared.validation import check_mobile
 from shared.protocol.base import Request as Body
 from shared.protocol.base import Response
 from shared.protocol.queue_admin import Moment, PublicAppointment
 from shared.approval.query_code import normalise_case_number
 from shared.queue import appointment_qr
 from shared.queue.clock import CHINA_TZ
+from shared.queue.follow import follow_path
 
+TICKET_LOOKUP_PER_CLIENT_HOUR = 30   # "my ticket" by number and phone, from one address an hour
+TICKET_LOOKUP_PER_PHONE_HOUR = 10    # tries with one phone number an hour, from anywhere
+TICKET_NUMBER = re.compile(r"^([A-Z]{1,2})0*(\d{1,4})$")
 PROGRESS_PER_CLIENT_HOUR = 30   # progress queries from one address an hour
 PROGRESS_PER_CASE_HOUR = 10     # tries at one case number an hour, from anywhere (bounds guessing its code)
 NOT_FOUND = "案件编号或查询码不正确"
@@ -81,6 +89,10 @@ class CitizenBooked(Response):
     booking_code: str
     qr_payload: str       # what the dispenser's QR path accepts (shared.queue.appointment_qr)
     qr_svg: str           # the same as an SVG data URI
+
+
+class CitizenAppointment(PublicAppointment):
+    ticket_id: str | None = None   # once checked in at the dispenser: its ticket, followed at /m/q/<ticket_id>
 
 
 class MineIn(Body):
@@ -171,14 +183,16 @@ def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
                          qr_svg=segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=4))
 
 
-@router.post("/bookings/search", response_model=list[PublicAppointment])
-def mine(body: MineIn, clock: Clock, keys: Keys, request: Request) -> list[PublicAppointment]:
+@router.post("/bookings/search", response_model=list[CitizenAppointment])
+def mine(body: MineIn, clock: Clock, keys: Keys, request: Request) -> list[CitizenAppointment]:
     with refusals():
         _limit_client(request, None, None, clock(), LOOKUPS)
         with request.app.state.database.read_session() as session:
             rows = appointments.for_person(session, keys, body.id_number, body.booking_code,
                                            clock().astimezone(CHINA_TZ).date())
-            return [_out(r) for r in rows]
+            tickets = dict(session.execute(select(QueueTicket.appointment_id, QueueTicket.id).where(
+                QueueTicket.appointment_id.in_([r.id for r in rows]))).all()) if rows else {}
+            return [CitizenAppointment(**_out(r).model_dump(), ticket_id=tickets.get(r.id)) for r in rows]
 
 
 @router.post("/bookings/{appointment_id}/cancel", response_model=PublicAppointment)
@@ -192,6 +206,49 @@ def cancel(appointment_id: str, body: MineIn, clock: Clock, keys: Keys, request:
             row = appointments.cancel(session, keys, appointment_id, body.id_number, clock(), publisher.for_hall,
                                       code=body.booking_code)
         return _out(row)
+
+
+class TicketByPhoneIn(Body):
+    hall_code: str = Field(min_length=1, max_length=32)
+    number: str = Field(min_length=1, max_length=10)   # as printed, e.g. A012
+    phone: str = Field(min_length=1, max_length=20)
+
+
+class TicketFound(Response):
+    ticket_id: str      # the ticket's secret: the page follows it at /m/q/<ticket_id>
+    display: str
+    follow_url: str
+
+
+@router.post("/ticket/by-phone", response_model=TicketFound)
+def ticket_by_phone(body: TicketByPhoneIn, clock: Clock, keys: Keys, request: Request) -> TicketFound:
+    """手机号取号: today's ticket with this number taken with this phone at the dispenser, found by the phone's
+    blind index (server/queue/ticket_phones.py). A wrong pair gets the unknown ticket's answer; every try counts
+    against its address and its phone."""
+    now = clock()
+    limiter = limiter_for(request.app.state, "ticket_phone_limiter")
+    address = request.client.host if request.client else None
+    try:
+        limiter.check(client_key(None, address), now, TICKET_LOOKUP_PER_CLIENT_HOUR)
+        with refusals():
+            phone_key = search_key(PHONE, check_mobile(body.phone), keys)
+        limiter.check("phone:" + phone_key[:40], now, TICKET_LOOKUP_PER_PHONE_HOUR)
+    except Rejected as exc:
+        raise ApiError(429, "ticket_lookup_rate_limited", "查询过于频繁，请一小时后再试",
+                       retry_after_s=exc.details.get("retry_after_s")) from None
+    typed = TICKET_NUMBER.match(re.sub(r"\s", "", body.number).upper())
+    if typed is None:
+        raise ApiError(422, "ticket_number_invalid", "号票号码格式有误，请按号票填写，例如 A012")
+    display = f"{typed.group(1)}{int(typed.group(2)):03d}"
+    with request.app.state.database.read_session() as session:
+        found = session.execute(
+            select(QueueTicket.id, QueueTicket.display).join(Hall, Hall.id == QueueTicket.hall_id)
+            .join(QueueTicketPhone, QueueTicketPhone.ticket_id == QueueTicket.id)
+            .where(Hall.code == body.hall_code, QueueTicket.day == now.astimezone(CHINA_TZ).date(),
+                   QueueTicket.display == display, QueueTicketPhone.phone_index == phone_key)).first()
+    if found is None:  # an unknown hall, number or phone, or a pair that does not match: one answer
+        raise ApiError(404, "ticket_not_found", "未找到该号票，请核对后重试")
+    return TicketFound(ticket_id=found.id, display=found.display, follow_url=follow_path(found.id))
 
 
 @router.post("/ticket", response_model=TicketOut)
@@ -277,7 +334,7 @@ def remote_ticket(body: RemoteIn, clock: Clock, keys: Keys, request: Request, ta
                                           business_id=body.business_id, id_number=body.id_number,
                                           latitude=body.latitude, longitude=body.longitude,
                                           accuracy_m=body.accuracy_m, now=now)
-        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=f"/m/q/{row.id}"), hall.id
+        out, hall_id = RemoteOut(ticket_id=row.id, display=row.display, follow_url=follow_path(row.id)), hall.id
     if published:
         tasks.add_task(request.app.state.sync_hub.notify, hall_id, published)
     return out

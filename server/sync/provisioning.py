@@ -18,6 +18,7 @@ from server.sync import devices
 from server.sync.errors import SyncError
 from shared.crypto.keys import KeyProvider
 from shared.crypto.ticket_key import derive_ticket_key
+from shared.queue.follow import follow_template
 from shared.verification import derive_hall_key
 from shared.db.models import Hall, Window
 
@@ -165,6 +166,8 @@ def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_
         out["window"] = window_number
     if ticket_key:
         out["ticket_key"] = ticket_key.hex()
+    if spec.name == "dispenser":  # the ticket's QR code opens its phone page (edit for a public host name)
+        out["follow_url"] = follow_template(server_url)
     return out
 
 

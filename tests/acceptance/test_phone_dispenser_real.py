@@ -7,6 +7,7 @@ on the keypad and a business; the printer simulator prints the masked phone; the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -116,6 +117,8 @@ def test_phone_ticket_and_yss_code_in_the_real_dispenser(tmp_path: Path) -> None
         tickets = screen.wait("the printed ticket", lambda: printed_tickets(hall), 30)
         text = p.printed.read_bytes().decode("gb18030", errors="replace")
         assert "手机号码：138****1234" in text and "13812341234" not in text, tickets
+        # the ticket's QR code: its phone page on this server (provisioning's follow_url, issue 17)
+        assert re.search(rb"https?://[^/\s]+/m/q/[0-9a-f-]{36}", p.printed.read_bytes()), "no follow URL printed"
         screen.wait("the ticket screen", lambda: screen.find(
             "dispenser", lambda w: "138****1234" in str(w.get("text", ""))), 20)
         shoot(screen, "04-ticket")

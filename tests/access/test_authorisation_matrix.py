@@ -164,6 +164,7 @@ MATRIX = {
     "POST /api/v1/citizen/bookings/search": "public",
     "POST /api/v1/citizen/bookings/{appointment_id}/cancel": "public",
     "POST /api/v1/citizen/ticket": "public",
+    "POST /api/v1/citizen/ticket/by-phone": "public",
     "POST /api/v1/citizen/progress": "public",
     "POST /api/v1/citizen/remote-ticket": "public",
 }

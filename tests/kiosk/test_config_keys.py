@@ -21,3 +21,16 @@ def test_the_ticket_key_is_read_and_the_old_index_key_ignored(tmp_path: Path,
         config = load(path, "dispenser")
     assert config.ticket_key is None and not hasattr(config, "person_index_key")
     assert "provision this dispenser again" in caplog.text
+
+
+def test_the_follow_url_defaults_to_the_servers_phone_page(tmp_path: Path) -> None:
+    """Issue 17: a dispenser file written before provisioning set follow_url prints the ticket's phone page
+    (/m/q/<ticket id>, what server/api/citizen_pages.py serves) on its own server; a hall's public address
+    written in the file wins."""
+    path = tmp_path / "dispenser.toml"
+    path.write_text('[kiosk]\nserver = "http://h:1/"\n', encoding="utf-8")
+    assert load(path, "dispenser").follow_url.format(ticket="abc") == "http://h:1/m/q/abc"
+    assert load(path, "display").follow_url == ""  # only a dispenser prints tickets
+    path.write_text('[kiosk]\nserver = "http://h:1"\nfollow_url = "https://hall.example.cn/m/q/{ticket}"\n',
+                    encoding="utf-8")
+    assert load(path, "dispenser").follow_url == "https://hall.example.cn/m/q/{ticket}"

@@ -54,12 +54,15 @@ def visible_text(driver, id_: str) -> str:  # noqa: ANN001
     return e.text if e.is_displayed() else ""
 
 
-def fill_booking(driver, id_number: str) -> None:  # noqa: ANN001
+def fill_booking(driver, id_number: str, day: str | None = None, at: str = "14:00") -> None:  # noqa: ANN001
     from selenium.webdriver.support.ui import Select
     Select(by_id(driver, "book-business")).select_by_visible_text("特种设备使用登记")
-    Select(by_id(driver, "book-day")).select_by_index(0)
+    if day is None:
+        Select(by_id(driver, "book-day")).select_by_index(0)
+    else:
+        Select(by_id(driver, "book-day")).select_by_value(day)
     slot = wait_for(driver, lambda d: next((b for b in d.find_elements("css selector", "#slot-list button")
-                                            if b.text.startswith("14:00")), None))
+                                            if b.text.startswith(at) and b.is_enabled()), None))
     slot.click()
     by_id(driver, "book-id").send_keys(id_number)
     by_id(driver, "book-name").send_keys("张三")

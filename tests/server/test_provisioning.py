@@ -40,6 +40,11 @@ def test_a_kiosk_config_is_what_the_kiosk_reads_and_its_token_pulls_the_hall(cli
                                                                              window or 0)
     if kind == "dispenser":
         assert config.devices["printer"].get("host") == "127.0.0.1" and config.devices["printer"].get_int("port", 0)
+        # the ticket's QR code opens its phone page on this server (issue 17)
+        assert 'follow_url = "http://10.0.0.5:8765/m/q/{ticket}"' in body["config"]
+        assert config.follow_url.format(ticket="t-1") == f"{URL}/m/q/t-1"
+    else:
+        assert "follow_url" not in body["config"]
     pulled = client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {config.token}"})
     assert pulled.status_code == 200
     assert {c["table"] for c in pulled.json()["changes"]} >= {"hall", "window", "business"}

@@ -201,6 +201,11 @@
         li.appendChild(el("div", names[a.business_id] || "预约业务", "strong"));
         li.appendChild(el("div", slotText(a.slot_start, a.slot_end)));
         li.appendChild(el("div", "状态：" + (STATES[a.state] || a.state), "muted state"));
+        if (a.ticket_id) {  // checked in at the dispenser: its ticket's place in the queue
+          var follow = el("a", "我的排队", "button small follow");
+          follow.href = "/m/q/" + encodeURIComponent(a.ticket_id);
+          li.appendChild(follow);
+        }
         if (a.state === "booked") {
           var b = el("button", "取消预约", "small cancel");
           b.type = "button";
@@ -231,6 +236,7 @@
       if (id !== state.ticket) return;
       showError("");
       $("ticket-form").hidden = true;
+      $("phone-ticket-form").hidden = true;
       $("ticket-card").hidden = false;
       $("ticket-number").textContent = t.display;
       $("ticket-business").textContent = t.business;
@@ -250,7 +256,7 @@
       if (!over) state.timer = setTimeout(pollTicket, POLL_MS);
     }).catch(function (e) {
       showError(e.message);
-      if (e.code === "ticket_not_found") { state.ticket = null; $("ticket-form").hidden = false; }
+      if (e.code === "ticket_not_found") { state.ticket = null; $("ticket-form").hidden = false; $("phone-ticket-form").hidden = false; }
       else state.timer = setTimeout(pollTicket, POLL_MS * 2);
     });
   }
@@ -260,6 +266,19 @@
     var m = $("ticket-id").value.match(UUID);
     if (!m) { showError("请输入号票上二维码的内容"); return; }
     followTicket(m[0].toLowerCase());
+  }
+
+  function submitPhoneTicket(ev) {
+    ev.preventDefault();
+    var number = $("phone-ticket-number").value.replace(/\s/g, "").toUpperCase();
+    var phone = $("phone-ticket-phone").value.trim();
+    if (!number || !phone) { showError("请填写号票号码和手机号码"); return; }
+    if (!state.hall) { showError("请先选择大厅"); return; }
+    var button = $("phone-ticket-submit");
+    button.disabled = true;
+    call("POST", API + "/ticket/by-phone", { hall_code: state.hall.code, number: number, phone: phone })
+      .then(function (t) { location.href = t.follow_url; })
+      .catch(function (e) { showError(e.message); button.disabled = false; });
   }
 
   // ---- case progress ---------------------------------------------------------------------------------
@@ -328,12 +347,14 @@
     $("book-form").addEventListener("submit", submitBooking);
     $("mine-form").addEventListener("submit", searchMine);
     $("ticket-form").addEventListener("submit", submitTicket);
+    $("phone-ticket-form").addEventListener("submit", submitPhoneTicket);
     $("progress-form").addEventListener("submit", submitProgress);
     $("remote-form").addEventListener("submit", submitRemote);
     window.addEventListener("hashchange", route);
     var follow = location.pathname.match(/^\/m\/q\/([^/]+)/);
     if (follow) {  // the ticket's QR code: straight to its place in the queue
       show("ticket");
+      $("phone-ticket-form").hidden = true;
       $("hall-name").textContent = "我的排队";
       followTicket(decodeURIComponent(follow[1]));
       return;
