@@ -21,7 +21,7 @@ from shared.queue.issuance import (Admission, IssueRequest, Remaining, admit, is
                                    issued_counts,
                                    remaining)
 from shared.queue.printing import PrintState
-from shared.queue.ticket_phone import seal_phone
+from shared.crypto.ticket_phone import seal_phone
 from shared.validation import check_mobile, mask_phone
 from shared.queue.rules import CallingRules, CheckInWindow, EstimateRules
 from shared.queue.tickets import Channel, GreenChannelReason, Ticket

@@ -1,5 +1,5 @@
 """The mobile number a citizen typed at the dispenser (手机号取号): it arrives sealed under the hall's
-ticket-phone key (shared/queue/ticket_phone.py), is opened once and kept under the server's PII keys with its
+ticket-phone key (shared/crypto/ticket_phone.py), is opened once and kept under the server's PII keys with its
 blind index (`queue_ticket_phone`), and is read back only to send the ticket's near-call SMS."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from shared.approval.personal import PHONE, protect, reveal
 from shared.crypto.keys import KeyProvider, KeyUnavailable
 from shared.crypto.sm4 import DecryptionFailed
 from shared.crypto.ticket_key import derive_ticket_key
-from shared.queue.ticket_phone import open_phone
+from shared.crypto.ticket_phone import open_phone
 from shared.validation import InvalidIdentifier, check_mobile
 
 log = logging.getLogger("govhall.queue.phone")

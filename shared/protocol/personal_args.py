@@ -7,7 +7,7 @@ from __future__ import annotations
 PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "approval.receive": ("applicant_id", "applicant_phone", "applicant_name"),
     "approval.deliver": ("receiver_name", "receiver_id"),
-    # 手机号取号: already sealed for the server (shared/queue/ticket_phone.py), forgotten all the same once answered
+    # 手机号取号: already sealed for the server (shared/crypto/ticket_phone.py), forgotten all the same once answered
     "queue.issue": ("phone_sealed",),
 }
 # Personal fields of the synced rows a device keeps: sealed in its cache (shared/sync/cache_seal.py).

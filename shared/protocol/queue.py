@@ -60,7 +60,7 @@ class IssueArgs(Request):
     issued_at: IssueTimeWire
     at: Moment
     person_key: str | None = Field(default=None, max_length=64)  # blind index of the resident ID, never the ID
-    # 手机号取号: the mobile number sealed under the hall's ticket-phone key (shared/queue/ticket_phone.py), never
+    # 手机号取号: the mobile number sealed under the hall's ticket-phone key (shared/crypto/ticket_phone.py), never
     # in clear; the server keeps it for the near-call SMS.
     phone_sealed: str | None = Field(default=None, max_length=200)
     green_reason: GreenReason | None = None

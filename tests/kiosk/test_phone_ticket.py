@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gui.qt import Qt
 from kiosk.flow.dispenser import Step
-from shared.queue.ticket_phone import open_phone
+from shared.crypto.ticket_phone import open_phone
 from shared.sync.outbox import next_batch
 from tests.kiosk.conftest import INDEX_KEY, SCREENSHOTS, ticket_key
 from tests.kiosk.printed_ticket import save_png

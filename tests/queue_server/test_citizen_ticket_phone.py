@@ -13,7 +13,7 @@ import pytest
 from server.api.citizen import TICKET_LOOKUP_PER_CLIENT_HOUR, TICKET_LOOKUP_PER_PHONE_HOUR
 from shared.crypto.keys import keys_from_environment
 from shared.crypto.ticket_key import derive_ticket_key
-from shared.queue.ticket_phone import seal_phone
+from shared.crypto.ticket_phone import seal_phone
 from tests.browser import screenshot
 from tests.queue_server.test_citizen_api import phone  # noqa: F401  (fixture)
 from tests.queue_server.test_citizen_pages import SHOTS, site  # noqa: F401  (fixture)

@@ -19,7 +19,7 @@ from server.queue.models import QueueTicketPhone
 from server.queue.notifications import scan_near_calls
 from shared.crypto.keys import keys_from_environment
 from shared.crypto.ticket_key import derive_ticket_key
-from shared.queue.ticket_phone import seal_phone
+from shared.crypto.ticket_phone import seal_phone
 from tests.queue_server.support import DAY, START
 
 PHONE = "13912345678"
