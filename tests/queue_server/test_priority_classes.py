@@ -9,6 +9,7 @@ import pytest
 from shared.queue.hall_rules import ALL_GREEN_REASONS, HallRules, rules_from_json, rules_from_row
 from shared.queue.issuance import priority_of
 from shared.queue.tickets import GreenChannelReason, PriorityClass
+from tests.admin_api.support import audits
 from tests.fixtures.server import login
 
 
@@ -56,6 +57,9 @@ def test_dispenser_and_server_classify_every_reason_alike(api) -> None:  # noqa:
     a, b = hall.business["A"], hall.business["B"]
     r = _put_rules(client, hall, admin, {"green_reasons_by_business": {str(a): ["pregnant", "veteran"]}})
     assert r.status_code == 200, r.text
+    [entry] = audits(client, "queue.rules")  # who, before and after
+    assert entry.actor == "admin" and entry.detail["before"]["green_reasons_by_business"] == {}
+    assert entry.detail["after"]["green_reasons_by_business"] == {str(a): ["pregnant", "veteran"]}
     # a later rules change without the key (an older client) keeps the businesses' priority classes
     assert _put_rules(client, hall, admin, {"calling": {"max_wait_minutes": 50}}).status_code == 200
     kiosk = hall.device("dispenser")
