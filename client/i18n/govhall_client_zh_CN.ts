@@ -1027,7 +1027,7 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+40"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+41"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1127,7 +1127,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
+        <source>填写说明或示例（可不填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>样表文件名，如 申请表样表.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>选择文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>样表说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>添加材料</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1142,7 +1167,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>保存（生成新版本）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,7 +1182,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1167,7 +1192,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+47"/>
+        <source>样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>选择样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>样表 (*.pdf *.doc *.docx *.xls *.xlsx *.jpg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <location line="+1"/>
         <source>新情形</source>
         <translation type="unfinished"></translation>
@@ -1178,7 +1218,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>收费应为金额，例如 0 或 120.50</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2286,7 +2326,7 @@
 <context>
     <name>MaterialsChecklist</name>
     <message>
-        <location filename="../widgets/materials_checklist.py" line="+22"/>
+        <location filename="../widgets/materials_checklist.py" line="+23"/>
         <source>已收</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2316,7 +2356,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>必交</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2326,7 +2366,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+11"/>
+        <source>样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>文件…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2846,7 +2891,7 @@
 <context>
     <name>QueueRulesPage</name>
     <message>
-        <location filename="../workspaces/admin/queue_rules.py" line="+53"/>
+        <location filename="../workspaces/admin/queue_rules.py" line="+55"/>
         <source>字母</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2873,23 +2918,29 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>取号时间</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-88"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+121"/>
+        <location line="+0"/>
+        <location line="+26"/>
+        <source>优先类别</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <location line="+135"/>
         <source>办理中</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-133"/>
         <source>业务</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2914,7 +2965,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>老年人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>残疾人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>孕妇</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>军人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>新建业务</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2924,7 +2995,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
+        <source>保存优先类别</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>无午休</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3069,12 +3145,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>无</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>{n}号窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>请先在表中选择一项业务</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3096,6 +3177,11 @@
     <message>
         <location line="+5"/>
         <source>大厅规则已保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>业务 {prefix} 的优先类别已保存</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

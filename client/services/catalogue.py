@@ -17,6 +17,11 @@ class SituationChoice:
     code: str
     name: str
     materials: tuple[tuple[str, bool], ...]  # (name, required)
+    samples: tuple[tuple[str, str, str], ...] = ()  # (material name, note, sample file name): 样表/示例, if any
+
+    def sample_of(self, material: str) -> tuple[str, str]:
+        """The material's sample (note, file name); ("", "") when it has none."""
+        return next(((note, file) for name, note, file in self.samples if name == material), ("", ""))
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,10 @@ class CatalogueIndex:
             choices = []
             departments = {d.id: d.name for d in session.scalars(select(Department))}
             for item in session.scalars(stmt):
-                situations = tuple(SituationChoice(s.code, s.name, tuple((m.name, m.required) for m in s.materials))
-                                   for s in item.situations)
+                situations = tuple(SituationChoice(
+                    s.code, s.name, tuple((m.name, m.required) for m in s.materials),
+                    tuple((m.name, m.sample_note, m.sample_file) for m in s.materials
+                          if m.sample_note or m.sample_file)) for s in item.situations)
                 common = dict(item_code=item.code, item_name=item.name, category=item.category,
                               statutory_limit_days=item.statutory_limit_days,
                               promised_limit_days=item.promised_limit_days, situations=situations,

@@ -1,5 +1,6 @@
 """The situation's materials checklist: mark each received, attach files (file dialog) or stills from the
-document camera (拍照, when one is configured), preview them."""
+document camera (拍照, when one is configured), preview them. A material with a sample (样表/示例, set in the
+admin catalogue) shows it under its name, so the clerk can tell the citizen how to fill it in."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class MaterialsChecklist(QTableWidget):
 
     def load(self, situation: SituationChoice | None) -> None:
         self.materials = list(situation.materials) if situation else []
+        self.samples = {name: situation.sample_of(name) for name, _ in self.materials} if situation else {}
         self.checks, self.files, self._cells = [], {}, {}
         self.setRowCount(len(self.materials))
         for row, (name, required) in enumerate(self.materials):
@@ -51,8 +53,8 @@ class MaterialsChecklist(QTableWidget):
             box.addWidget(check)
             self.setCellWidget(row, 0, holder)
             self.checks.append(check)
-            item = QTableWidgetItem(name)
-            item.setToolTip(name)
+            item = QTableWidgetItem(name + self._sample_line(name))
+            item.setToolTip(name + self._sample_line(name))
             self.setItem(row, 1, item)
             need = QTableWidgetItem(self.tr("必交") if required else self.tr("选交"))
             need.setForeground(QBrush(QColor("#c62828" if required else "#66788a")))
@@ -60,6 +62,12 @@ class MaterialsChecklist(QTableWidget):
             self.setCellWidget(row, 3, self._attach_cell(name))
         self.resizeRowsToContents()
         self.sig_changed.emit()
+
+    def _sample_line(self, name: str) -> str:
+        note, file = self.samples.get(name, ("", ""))
+        if not (note or file):
+            return ""
+        return "\n" + self.tr("样表：{0}").format("；".join(p for p in (note, file) if p))
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().resizeEvent(event)

@@ -146,7 +146,8 @@ class TicketDesk:
                  and is_elderly(person_id, now.date()) else None)
         request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green,
                                check_in=check)
-        return admit(request, entry.business if entry else None, quota, counts, tickets)
+        return admit(request, entry.business if entry else None, quota, counts, tickets,
+                     self.directory.rules.green_reasons_for(business_id))
 
     def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
               check: CheckIn | None = None, *, person_key: str | None = None, phone: str | None = None,

@@ -56,7 +56,7 @@ def import_sheet(body: CatalogueSheet, request: Request, session: DbSession, adm
         data = base64.b64decode(body.xlsx_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ApiError(422, "invalid_base64", "文件内容编码有误（xlsx_base64 is not base64）") from None
-    items = catalogue_xlsx.parse(data)  # CatalogueRowsInvalid: every bad row, nothing written
+    items = catalogue_xlsx.parse(data, catalogue_xlsx.samples(session))  # CatalogueRowsInvalid: every bad row, nothing written
     now, new_versions = clock(), 0
     for code, item in items.items():
         before = catalogue_edit.snapshot(catalogue_edit.find(session, code))

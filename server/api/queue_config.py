@@ -70,11 +70,14 @@ def put_rules(hall_id: int, body: dict[str, Any], session: DbSession, admin: Adm
     if "lunch_closed_by_business" not in body:  # set per business through the quota: kept unless replaced
         kept = load_rules(session, hall_id).lunch_closed_by_business
         rules = dataclasses.replace(rules, lunch_closed_by_business=kept)
+    if "green_reasons_by_business" not in body:  # an older client's document: the priority classes are kept
+        kept = load_rules(session, hall_id).green_reasons_by_business
+        rules = dataclasses.replace(rules, green_reasons_by_business=kept)
     ours = set(session.scalars(select(Business.id).where(Business.hall_id == hall_id)))
-    foreign = sorted(set(rules.lunch_closed_by_business) - ours)
-    if foreign:
-        raise ApiError(422, "unknown_business", message("unknown_business"), business=foreign[0],
-                       field="lunch_closed_by_business")
+    for field in ("lunch_closed_by_business", "green_reasons_by_business"):
+        foreign = sorted(set(getattr(rules, field)) - ours)
+        if foreign:
+            raise ApiError(422, "unknown_business", message("unknown_business"), business=foreign[0], field=field)
     before = load_rules(session, hall_id).to_json()
     _store_rules(session, hall_id, rules, admin.username, clock())
     forget_config(session)

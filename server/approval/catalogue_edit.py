@@ -73,7 +73,8 @@ def snapshot(item: ServiceItem | None) -> dict | None:
             "fee": str(item.fee), "online": item.online, "note": item.note,
             "sub_items": [[s.code, s.name] for s in item.sub_items],
             "situations": [{"code": s.code, "name": s.name,
-                            "materials": [[m.name, m.required, m.form, m.copies] for m in s.materials]}
+                            "materials": [[m.name, m.required, m.form, m.copies, m.sample_note, m.sample_file]
+                                          for m in s.materials]}
                            for s in item.situations]}
 
 
@@ -114,6 +115,7 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         for m_order, material in enumerate(given.materials):
             target = kept.get(material.name) or Material(situation_id=row.id, name=material.name)
             target.required, target.form, target.copies = material.required, material.form, material.copies
+            target.sample_note, target.sample_file = material.sample_note, material.sample_file
             target.sort_order = m_order
             session.add(target)
     session.flush()

@@ -20,10 +20,10 @@ from shared.protocol.queue import IssueArgs, PrintArgs
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ, IssueTime
 from shared.queue.errors import IssueRefused
-from shared.queue.issuance import IssueRequest, admit
+from shared.queue.issuance import IssueRequest, admit, priority_of
 from shared.queue.lifecycle import new_ticket
 from shared.queue.printing import PrintState, settle
-from shared.queue.tickets import Channel, GreenChannelReason, PriorityClass
+from shared.queue.tickets import Channel, GreenChannelReason
 from shared.sync.leases import display_of
 
 QUOTA_CODES = {"quota_exhausted", "am_quota_exhausted", "pm_quota_exhausted"}
@@ -53,12 +53,10 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
     if args.phone_sealed:
         phone_flag = ticket_phones.record(session, ctx.device.hall_id, args.ticket_id, args.phone_sealed)
         flags += [phone_flag] if phone_flag else []
-    if on_time:
-        priority, green = PriorityClass.APPOINTMENT, None
-    elif args.green_reason is not None:
-        priority, green = PriorityClass.GREEN_CHANNEL, GreenChannelReason(args.green_reason)
-    else:
-        priority, green = PriorityClass.NORMAL, None
+    asked = GreenChannelReason(args.green_reason) if args.green_reason is not None else None
+    priority, green = priority_of(on_time, asked, config.rules.green_reasons_for(business.id))
+    if asked is not None and not on_time and green is None:  # a dispenser on stale rules: kept, as normal
+        flags.append("green_reason_not_offered")
     w = args.issued_at
     stamp = IssueTime(w.physical_ms, w.logical, w.device_id, w.device_seq)
     ticket = new_ticket(id=args.ticket_id, number=args.display, business_id=business.id, issued_at=stamp,

@@ -13,6 +13,8 @@ class MaterialOut(Response):
     required: bool
     form: str
     copies: int
+    sample_note: str = ""
+    sample_file: str = ""
 
 
 class SituationOut(Response):
@@ -52,6 +54,9 @@ class MaterialIn(Request):
     required: bool = True
     form: str = Field(default="copy", description="original / copy / original_and_copy / electronic")
     copies: int = Field(default=1, ge=1, le=99)
+    sample_note: str = Field(default="", max_length=500, description="样表/示例: how to fill the material in")
+    sample_file: str = Field(default="", max_length=200, pattern=r"^[^/\\\x00-\x1f]*$",
+                             description="样表/示例: a sample file's name (no folders)")
 
 
 class SituationIn(Request):

@@ -14,6 +14,9 @@ from shared.queue.config import Quota
 from shared.queue.errors import InvalidConfiguration
 from shared.queue.rules import (AppointmentRules, CallingRules, CheckInWindow, EstimateRules, FairnessRatio,
                                 RatingRules, RemoteRules)
+from shared.queue.tickets import GreenChannelReason
+
+ALL_GREEN_REASONS = frozenset(GreenChannelReason)
 
 RULES_TABLE = "queue_hall_rules"  # the published table: one row per hall, key = hall id
 
@@ -22,7 +25,9 @@ RULES_TABLE = "queue_hall_rules"  # the published table: one row per hall, key =
 class HallRules:
     """Everything configurable about a hall's queue besides businesses, windows and quotas. `lunch_closed`
     and `pm_starts_at` are the hall's lunch rule and AM/PM split, applied to every business's quota;
-    `lunch_closed_by_business` overrides the lunch rule for single businesses (business id → closed)."""
+    `lunch_closed_by_business` overrides the lunch rule for single businesses (business id → closed);
+    `green_reasons_by_business` lists the priority classes (green-channel reasons: 老年人/残疾人/孕妇/军人) a
+    business offers (business id → reasons); a business not listed offers them all, as before the setting."""
 
     appointment: AppointmentRules = field(default_factory=AppointmentRules)
     check_in: CheckInWindow = field(default_factory=CheckInWindow)
@@ -33,12 +38,19 @@ class HallRules:
     lunch_closed: bool = False
     pm_starts_at: dt.time = dt.time(12, 0)
     lunch_closed_by_business: dict[int, bool] = field(default_factory=dict)
+    green_reasons_by_business: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["pm_starts_at"] = self.pm_starts_at.isoformat(timespec="minutes")
         out["lunch_closed_by_business"] = {str(k): v for k, v in sorted(self.lunch_closed_by_business.items())}
+        out["green_reasons_by_business"] = {str(k): list(v) for k, v in sorted(self.green_reasons_by_business.items())}
         return out
+
+    def green_reasons_for(self, business_id: int) -> frozenset[GreenChannelReason]:
+        """The priority classes this business offers (the one reading server and dispenser share)."""
+        listed = self.green_reasons_by_business.get(business_id)
+        return ALL_GREEN_REASONS if listed is None else frozenset(GreenChannelReason(r) for r in listed)
 
     def lunch_closed_for(self, business_id: int) -> bool:
         return self.lunch_closed_by_business.get(business_id, self.lunch_closed)
@@ -52,7 +64,8 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
     """Build (and so validate) rules from a document; unknown keys and wrong types are configuration errors."""
     if not isinstance(doc, dict):
         raise InvalidConfiguration("invalid_calling_rules", "rules", "rules must be an object")
-    unknown = set(doc) - {*_SECTIONS, "calling", "lunch_closed", "pm_starts_at", "lunch_closed_by_business"}
+    unknown = set(doc) - {*_SECTIONS, "calling", "lunch_closed", "pm_starts_at", "lunch_closed_by_business",
+                          "green_reasons_by_business"}
     if unknown:
         raise InvalidConfiguration("invalid_calling_rules", sorted(unknown)[0],
                                    f"unknown rule sections {sorted(unknown)}")
@@ -76,7 +89,27 @@ def rules_from_json(doc: dict[str, Any]) -> HallRules:
     if pm.tzinfo is not None:  # hall-local, like every time of day: an offset could not be compared
         raise InvalidConfiguration("invalid_quota", "pm_starts_at", "pm_starts_at is hall-local time, no time zone")
     return HallRules(**parts, lunch_closed=lunch_closed, pm_starts_at=pm,
-                     lunch_closed_by_business=_lunch_overrides(doc.get("lunch_closed_by_business", {})))
+                     lunch_closed_by_business=_lunch_overrides(doc.get("lunch_closed_by_business", {})),
+                     green_reasons_by_business=_green_reasons(doc.get("green_reasons_by_business", {})))
+
+
+def _business_key(key: Any) -> bool:
+    numeric = isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18  # not "²"
+    return isinstance(key, int) or numeric
+
+
+def _green_reasons(value: Any) -> dict[int, tuple[str, ...]]:
+    allowed = [r.value for r in GreenChannelReason]
+    bad = InvalidConfiguration("invalid_priority_classes", "green_reasons_by_business",
+                               f"green_reasons_by_business maps business ids to lists of {allowed}")
+    if not isinstance(value, dict):
+        raise bad
+    out = {}
+    for key, reasons in value.items():
+        if not _business_key(key) or not isinstance(reasons, list) or not all(r in allowed for r in reasons):
+            raise bad
+        out[int(key)] = tuple(r for r in allowed if r in reasons)  # canonical order, no repeats
+    return out
 
 
 def _lunch_overrides(value: Any) -> dict[int, bool]:

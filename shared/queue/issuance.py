@@ -94,8 +94,22 @@ class Admission:
     green_reason: GreenChannelReason | None
 
 
+def priority_of(on_time: bool, green_reason: GreenChannelReason | None,
+                offered: frozenset[GreenChannelReason] = frozenset(GreenChannelReason),
+                ) -> tuple[PriorityClass, GreenChannelReason | None]:
+    """The ticket's priority class — the one rule the dispenser and the server both apply: an on-time
+    appointment first, then a green-channel reason the business offers (HallRules.green_reasons_for); a reason
+    the business does not offer gives a normal ticket."""
+    if on_time:
+        return PriorityClass.APPOINTMENT, None
+    if green_reason is not None and green_reason in offered:
+        return PriorityClass.GREEN_CHANNEL, green_reason
+    return PriorityClass.NORMAL, None
+
+
 def admit(request: IssueRequest, business: Business | None, quota: Quota | None, counts: IssuedCounts,
-          tickets: Iterable[Ticket]) -> Admission:
+          tickets: Iterable[Ticket],
+          offered: frozenset[GreenChannelReason] = frozenset(GreenChannelReason)) -> Admission:
     """Run the issuance rules in the order a citizen would want to hear them; raise IssueRefused (or
     InvalidIdentifier for a malformed ID number) at the first one broken."""
     now = require_aware(request.now, "now")
@@ -115,12 +129,7 @@ def admit(request: IssueRequest, business: Business | None, quota: Quota | None,
     if appointment is not None and (appointment.person_id != person or appointment.business_id != business.id):
         raise IssueRefused("appointment_mismatch", "the appointment belongs to another person or business",
                            appointment=appointment.id)
-    if on_time:
-        priority, green = PriorityClass.APPOINTMENT, None
-    elif request.green_reason is not None:
-        priority, green = PriorityClass.GREEN_CHANNEL, request.green_reason
-    else:
-        priority, green = PriorityClass.NORMAL, None
+    priority, green = priority_of(on_time, request.green_reason, offered)
     return Admission(business.id, request.channel, priority, not on_time, person,
                      appointment.id if appointment is not None else None, green)
 

@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "invalid_appointment_rules": "预约规则配置有误",
     "invalid_check_in_window": "预约签到时间配置有误",
     "invalid_calling_rules": "叫号规则配置有误",
+    "invalid_priority_classes": "优先类别配置有误（应为老年人、残疾人、孕妇、军人之一）",
     "invalid_rating_rules": "评价规则配置有误",
     "invalid_estimate_rules": "等候时间估算配置有误",
     "invalid_remote_rules": "到厅取号位置配置有误（纬度、经度或半径超出范围）",

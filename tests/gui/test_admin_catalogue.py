@@ -26,6 +26,11 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     row = page.materials.rowCount() - 1
     page.materials.item(row, 0).setText("现场照片")
     page.materials.cellWidget(row, 2).setCurrentIndex(3)  # 电子材料
+    page.materials.setCurrentCell(row, 0)  # its sample (样表): a note and a file's name, as typed
+    assert page.sample_note.isEnabled() and page.sample_note.text() == ""
+    page.sample_note.insert("正面清晰拍摄，含门牌号")  # as typed (keyClicks cannot type Chinese)
+    page.sample_file.insert("现场照片示例.jpg")
+    assert "样表：正面清晰拍摄" in page.materials.item(row, 0).toolTip()
     page.promised.setValue(max(1, item["promised_limit_days"] - 1))
     shoot(qtbot, screenshot, window, "admin-catalogue-edit")
     with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
@@ -34,13 +39,15 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     first = item["situations"][0]["code"]
     assert answer["definition_versions"][first] == 2
     materials = answer["item"]["situations"][0]["materials"]
-    assert materials[-1] == {**materials[-1], "name": "现场照片", "required": True, "form": "electronic"}
+    assert materials[-1] == {**materials[-1], "name": "现场照片", "required": True, "form": "electronic",
+                             "sample_note": "正面清晰拍摄，含门牌号", "sample_file": "现场照片示例.jpg"}
     assert "已保存" in page.message.text() and "v2" in page.message.text()
     services.sync.sync_once()  # the workstation's next pull: its counter offers the new material
     counter = CatalogueIndex.load(services.engine, online_only=False)
     offered = next(s for c in counter.choices if c.item_code == item["code"] for s in c.situations
                    if s.code == first)
     assert ("现场照片", True) in offered.materials
+    assert offered.sample_of("现场照片") == ("正面清晰拍摄，含门牌号", "现场照片示例.jpg")  # pulled with the row
     assert services.cases.definitions.latest(item["code"], first).version == 2
     page.materials.selectRow(page.materials.rowCount() - 1)
     page.remove_material()

@@ -101,6 +101,18 @@ def test_a_centre_admin_sets_up_a_new_hall(qtbot, server_url, sqlite_database, t
     queue.issued_day.setValue(12)
     queue.issued_am.setValue(12)
     queue.run_preview()
+    # 优先类别: business A offers only 孕妇 and 军人; the dispenser reads it from the published rules
+    steps.select_business(qtbot, queue, "A")
+    assert queue.businesses.item(0, 6).text() == "老年人、残疾人、孕妇、军人"  # not set yet: all offered
+    queue.green["elderly"].setChecked(False)
+    queue.green["disabled"].setChecked(False)
+    steps.act(qtbot, queue, queue.save_priority_classes)
+    assert queue.businesses.item(0, 6).text() == "孕妇、军人"
+    a_id = queue.config["businesses"][0]["id"]
+    assert queue.config["rules"]["green_reasons_by_business"] == {str(a_id): ["pregnant", "veteran"]}
+    steps.select_business(qtbot, queue, "A")
+    assert not queue.green["elderly"].isChecked() and queue.green["veteran"].isChecked()
+    queue.run_preview()
     shoot(qtbot, screenshot, window, "admin-queue-rules")
 
     password = steps.add_clerk(qtbot, workspace, "NEW-HALL", "songshan01", "李明", "SS0001", window=1,

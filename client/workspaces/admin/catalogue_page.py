@@ -1,6 +1,7 @@
 """事项目录: the catalogue's items — name, category, the department in charge (picked from the organisation's
 departments), statutory and promised limits, fee — with their sub-items (办理项: added and renamed here; the
-server keeps one a case may name) and situations, and each situation's materials (required or optional, original or copy, how many). Saving is versioned on the
+server keeps one a case may name) and situations, and each situation's materials (required or optional, original or copy, how many,
+and a sample — 样表/示例: a note and a sample file's name; the file itself is not uploaded). Saving is versioned on the
 server (a change of limits or required materials is a new workflow definition version; cases already received
 keep theirs). The whole catalogue goes out to, and comes back from, an xlsx sheet a department fills in."""
 
@@ -130,6 +131,24 @@ class CataloguePage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.materials.setColumnWidth(col, width)
         self.materials.itemChanged.connect(self._material_edited)
+        self.materials.currentCellChanged.connect(lambda row, *_: self._show_sample(row))
+        # the selected material's sample (样表/示例): shown to the clerk's checklist and the public catalogue
+        self.sample_note = QLineEdit()
+        self.sample_note.setMaxLength(500)
+        self.sample_note.setPlaceholderText(self.tr("填写说明或示例（可不填）"))
+        self.sample_note.textEdited.connect(lambda text: self._set_sample("sample_note", text.strip()))
+        self.sample_file = QLineEdit()
+        self.sample_file.setMaxLength(200)
+        self.sample_file.setPlaceholderText(self.tr("样表文件名，如 申请表样表.pdf"))
+        self.sample_file.textEdited.connect(lambda text: self._set_sample("sample_file", text.strip()))
+        pick_sample = QPushButton(self.tr("选择文件…"))
+        pick_sample.clicked.connect(self.choose_sample_file)
+        sample_form = QFormLayout()
+        sample_form.addRow(self.tr("样表说明"), self.sample_note)
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(self.sample_file, 1)
+        sample_row.addWidget(pick_sample)
+        sample_form.addRow(self.tr("样表文件"), sample_row)
         add_material = QPushButton(self.tr("添加材料"))
         add_material.clicked.connect(self.add_material)
         remove_material = QPushButton(self.tr("删除所选材料"))
@@ -137,6 +156,7 @@ class CataloguePage(QWidget):
         materials = QGroupBox(self.tr("所选情形的材料"))
         m_layout = QVBoxLayout(materials)
         m_layout.addWidget(self.materials, 1)
+        m_layout.addLayout(sample_form)
         m_buttons = QHBoxLayout()
         m_buttons.addWidget(add_material)
         m_buttons.addWidget(remove_material)
@@ -197,7 +217,8 @@ class CataloguePage(QWidget):
                      "online": item["online"], "note": item["note"],
                      "sub_items": [{"code": s["code"], "name": s["name"]} for s in item["sub_items"]],
                      "situations": [{"code": s["code"], "name": s["name"],
-                                     "materials": [{k: m[k] for k in ("name", "required", "form", "copies")}
+                                     "materials": [{k: m.get(k, "") for k in ("name", "required", "form", "copies",
+                                                                              "sample_note", "sample_file")}
                                                    for m in s["materials"]]} for s in item["situations"]]}
         self.title.setText(self.tr("{0}（{1}）").format(item["name"], item["code"]))
         self.name.setText(item["name"])
@@ -255,7 +276,9 @@ class CataloguePage(QWidget):
         materials = situation["materials"] if situation else []
         self.materials.setRowCount(len(materials))
         for row, material in enumerate(materials):
-            self.materials.setItem(row, 0, QTableWidgetItem(material["name"]))
+            name = QTableWidgetItem(material["name"])
+            name.setToolTip(self._sample_tip(material))
+            self.materials.setItem(row, 0, name)
             required = QCheckBox()
             required.setChecked(material["required"])
             required.toggled.connect(lambda on, m=material: m.__setitem__("required", on))
@@ -273,6 +296,42 @@ class CataloguePage(QWidget):
             copies.valueChanged.connect(lambda n, m=material: m.__setitem__("copies", n))
             self.materials.setCellWidget(row, 3, copies)
         self._filling = False
+        self._show_sample(self.materials.currentRow())
+
+    def _material(self, row: int | None = None) -> dict | None:
+        situation = self._situation()
+        row = self.materials.currentRow() if row is None else row
+        return situation["materials"][row] if situation is not None and 0 <= row < len(situation["materials"]) \
+            else None
+
+    def _sample_tip(self, material: dict) -> str:
+        parts = [material.get("sample_note", ""), material.get("sample_file", "")]
+        return self.tr("样表：{0}").format("；".join(p for p in parts if p)) if any(parts) else ""
+
+    def _show_sample(self, row: int) -> None:
+        material = self._material(row)
+        for edit, key in ((self.sample_note, "sample_note"), (self.sample_file, "sample_file")):
+            edit.setEnabled(material is not None)
+            edit.setText(material.get(key, "") if material else "")
+
+    def _set_sample(self, key: str, text: str) -> None:
+        material = self._material()
+        if material is None:
+            return
+        material[key] = text
+        cell = self.materials.item(self.materials.currentRow(), 0)
+        if cell is not None:
+            cell.setToolTip(self._sample_tip(material))
+
+    def choose_sample_file(self) -> None:
+        """Only the file's name is kept (the sample file itself is handed to the hall separately)."""
+        if self._material() is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择样表文件"), "",
+                                              self.tr("样表 (*.pdf *.doc *.docx *.xls *.xlsx *.jpg *.png)"))
+        if name:
+            self.sample_file.setText(Path(name).name)
+            self._set_sample("sample_file", Path(name).name)
 
     def _material_edited(self, cell: QTableWidgetItem) -> None:
         situation = self._situation()
@@ -299,7 +358,8 @@ class CataloguePage(QWidget):
         situation = self._situation()
         if situation is None:
             return
-        situation["materials"].append({"name": self.tr("新材料"), "required": True, "form": "copy", "copies": 1})
+        situation["materials"].append({"name": self.tr("新材料"), "required": True, "form": "copy", "copies": 1,
+                                       "sample_note": "", "sample_file": ""})
         self._show_materials()
         self.materials.selectRow(len(situation["materials"]) - 1)
 

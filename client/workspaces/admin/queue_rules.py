@@ -22,8 +22,10 @@ from shared.queue.hall_rules import quota_of, rules_from_json
 from shared.queue.issuance import IssuedCounts
 from shared.queue.messages import message_for
 from shared.queue.preview import preview
+from shared.queue.tickets import GreenChannelReason
 
 UNLIMITED = -1
+GREEN_ORDER = tuple(r.value for r in GreenChannelReason)
 
 
 def _limit_box() -> QSpinBox:
@@ -51,7 +53,7 @@ class QueueRulesPage(QWidget):
         self.hall.currentIndexChanged.connect(lambda _: self.load())
 
         self.businesses = table([self.tr("字母"), self.tr("业务名称"), self.tr("全天"), self.tr("上午"),
-                                 self.tr("下午"), self.tr("取号时间"), self.tr("状态")])
+                                 self.tr("下午"), self.tr("取号时间"), self.tr("优先类别"), self.tr("状态")])
         self.businesses.itemSelectionChanged.connect(self._picked)
         self.code, self.prefix, self.name = QLineEdit(), QLineEdit(), QLineEdit()
         self.prefix.setMaxLength(2)
@@ -67,12 +69,26 @@ class QueueRulesPage(QWidget):
         bform.addRow(self.tr("部门"), self.department)
         bform.addRow(self.tr("楼层"), self.floor)
         bform.addRow("", self.active)
+        # 优先类别: which green-channel reasons the dispenser offers for this business (shared rule:
+        # shared.queue.issuance.priority_of); saved into the hall's rules document
+        self.green_labels = {"elderly": self.tr("老年人"), "disabled": self.tr("残疾人"), "pregnant": self.tr("孕妇"),
+                             "veteran": self.tr("军人")}
+        self.green = {reason: QCheckBox(self.green_labels[reason]) for reason in GREEN_ORDER}
+        green_grid = QGridLayout()
+        green_grid.setContentsMargins(0, 0, 0, 0)
+        for i, reason in enumerate(GREEN_ORDER):
+            self.green[reason].setChecked(True)
+            green_grid.addWidget(self.green[reason], i // 2, i % 2)
+        bform.addRow(self.tr("优先类别"), green_grid)
         row = QHBoxLayout()
         for text, slot in ((self.tr("新建业务"), self.create_business), (self.tr("保存业务"), self.save_business)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
         bform.addRow(row)
+        save_green = QPushButton(self.tr("保存优先类别"))
+        save_green.clicked.connect(self.save_priority_classes)
+        bform.addRow(save_green)
 
         self.daily, self.am, self.pm = _limit_box(), _limit_box(), _limit_box()
         self.opens, self.closes = QLineEdit("09:00"), QLineEdit("17:30")
@@ -178,7 +194,16 @@ class QueueRulesPage(QWidget):
             return "不限" if q.get(name) is None else str(q[name])
         hours = f"{q['opens_at'][:5]}–{q['closes_at'][:5]}" if q else "—"
         return (b["prefix"], b["name"], limit("daily_limit"), limit("am_limit"), limit("pm_limit"), hours,
-                self.tr("办理中") if b["active"] else self.tr("停办"))
+                self._green_text(b["id"]), self.tr("办理中") if b["active"] else self.tr("停办"))
+
+    def _green_of(self, business_id: int) -> tuple[str, ...]:
+        """The business's priority classes as saved (not listed: all of them, the shared rule's default)."""
+        listed = self.config["rules"].get("green_reasons_by_business", {}).get(str(business_id))
+        return GREEN_ORDER if listed is None else tuple(r for r in GREEN_ORDER if r in listed)
+
+    def _green_text(self, business_id: int) -> str:
+        reasons = self._green_of(business_id)
+        return "、".join(self.green_labels[r] for r in reasons) if reasons else self.tr("无")
 
     def _fill_levels(self) -> None:
         businesses, windows = self.config["businesses"], self.config["windows"]
@@ -216,6 +241,9 @@ class QueueRulesPage(QWidget):
         self.paused.setChecked(bool(q.get("paused")))
         override = self.config["rules"].get("lunch_closed_by_business", {}).get(str(b["id"]))
         self.lunch_rule.setCurrentIndex(max(self.lunch_rule.findData(override), 0))
+        offered = self._green_of(b["id"])
+        for reason, box in self.green.items():
+            box.setChecked(reason in offered)
 
     # the drafts on the page ---------------------------------------------------------------------------------
 
@@ -277,6 +305,19 @@ class QueueRulesPage(QWidget):
         hall_id, body = self.hall.hall_id(), self._rules_body()
         self._send(lambda: self.context.api.put(f"/queue/admin/halls/{hall_id}/rules", body),
                    self.tr("大厅规则已保存"))
+
+    def save_priority_classes(self) -> None:
+        """The selected business's priority classes, into the hall's rules as saved (other drafts untouched)."""
+        b = self._selected()
+        if b is None:
+            return
+        hall_id = self.hall.hall_id()
+        rules = {k: v for k, v in self.config["rules"].items() if k != "lunch_closed_by_business"}
+        green = dict(rules.get("green_reasons_by_business", {}))
+        green[str(b["id"])] = [r for r in GREEN_ORDER if self.green[r].isChecked()]
+        body = {**rules, "green_reasons_by_business": green}
+        self._send(lambda: self.context.api.put(f"/queue/admin/halls/{hall_id}/rules", body),
+                   self.tr("业务 {prefix} 的优先类别已保存").format(prefix=b["prefix"]))
 
     def save_levels(self) -> None:
         """Every window whose businesses changed; a window left serving nothing is refused by the server's rule

@@ -64,7 +64,8 @@ class Situation(Base):
 
 
 class Material(Base):
-    """A material a situation asks for: required or not, original/copy, how many."""
+    """A material a situation asks for: required or not, original/copy, how many; its sample (样表/示例): a note
+    on how to fill it in and/or the name of a sample file (the file itself is not stored here)."""
     __tablename__ = "material"
     __table_args__ = (UniqueConstraint("situation_id", "name"), CheckConstraint("copies >= 1", name="copies_positive"))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,4 +75,6 @@ class Material(Base):
     form: Mapped[str] = mapped_column(String(20), default="copy")
     copies: Mapped[int] = mapped_column(default=1)
     sort_order: Mapped[int] = mapped_column(default=0)
+    sample_note: Mapped[str] = mapped_column(String(500), default="")
+    sample_file: Mapped[str] = mapped_column(String(200), default="")
     situation: Mapped[Situation] = relationship(back_populates="materials")
