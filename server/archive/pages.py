@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from fpdf import FPDF
-
-from shared.notices.embedding import add_face
 from shared.notices.fonts import default_fonts
 
 MARGIN = 20.0
@@ -16,6 +13,11 @@ MARGIN = 20.0
 
 class Pages:
     def __init__(self, title: str, made_at: dt.datetime | None = None, *, text: bool = True) -> None:
+        # the PDF stack loads with the first page made, not with the server
+        from fpdf import FPDF
+
+        from shared.notices.embedding import add_face
+
         pdf = FPDF(unit="mm", format="A4")
         pdf.set_auto_page_break(True, margin=MARGIN)
         pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -3,7 +3,7 @@ progress on the citizens' phone pages, and nothing else.
 
 It is derived, not stored: code = the first 8 base32 characters of HMAC-SM3(query key, case number), where the
 hall's query key is HMAC-SM3(the hall's verification key, label) and that key is the one provisioning gives each
-workstation to sign QR codes (shared.verification.derive_hall_key, one-way from the blind-index key). So a counter
+workstation to sign QR codes (shared.crypto.hall_key, one-way from the blind-index key). So a counter
 PC prints the code offline, at acceptance, with no new column and nothing to sync; the server recomputes it.
 A leaked query key opens only that hall's masked progress answers (never an ID index nor a decryption), and a
 guess is one in 2^40, behind per-client and per-case rate limits."""
@@ -16,7 +16,7 @@ import hmac as std_hmac
 from cryptography.hazmat.primitives import hashes, hmac
 
 from shared.crypto.keys import KeyProvider
-from shared.verification import derive_hall_key
+from shared.crypto.hall_key import derive_hall_key
 
 LABEL = b"govhall/case-query-key/v2"
 LENGTH = 8
