@@ -24,6 +24,8 @@ from kiosk.services.reference import load_directory
 from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
+from shared.crypto.hall_key import derive_hall_key
+from shared.crypto.keys import keys_from_environment
 from shared.queue.clock import CHINA_TZ
 from shared.queue.printing import PrintState
 from shared.queue.ratings import RatingLevel
@@ -62,7 +64,9 @@ class Loop(Hall):
                                u.get("department_id"), body["token"], offline=False)
         data = self.tmp / name
         data.mkdir(exist_ok=True)
-        ws = Workstation(data, device_id=device_id, device_token=token)
+        # as provisioning writes it: the hall key that signs the QR codes of notices made offline
+        verify_key = derive_hall_key(keys_from_environment(TEST_KEYS), self.hall_id)
+        ws = Workstation(data, device_id=device_id, device_token=token, verify_key=verify_key)
         return build_services(ws, session, self.cache(f"{name}/cache", immediate=False), transport=self.transport,
                               clock=self.clock)
 
