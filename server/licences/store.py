@@ -52,6 +52,12 @@ def next_number(session: Session, item_code: str, day: dt.date) -> str:
     return rule.number(item_code, day.year, seq.last)
 
 
+def peek_serial(session: Session, item_code: str, year: int) -> int:
+    """The serial the next licence of `year` would take (nothing is taken: for the admin's preview)."""
+    seq = session.get(LicenceSequence, (item_code, year))
+    return (seq.last if seq else 0) + 1
+
+
 def licence_title(session: Session, lic: Licence) -> str:
     rule, _ = rule_for(session, lic.item_code)
     return rule.licence_name or default_licence_name(lic.item_name)
