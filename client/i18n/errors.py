@@ -101,6 +101,14 @@ _TEXTS = {
     "licence_not_in_force": "该证照已注销或已换发，不能注销",
     "licence_not_valid": "只有有效的证照可以补领（已注销、已过期或已换发的不能补领）",
     "unknown_licence_status": "未知的证照状态",
+    # licence rules (证照规则) and 制证
+    "licence_rule_invalid": "编号规则有误：只能使用 {prefix} {item} {year} {seq} 这几个字段，且花括号须成对",
+    "licence_pattern_without_seq": "编号规则须包含流水号 {seq}，否则两张证照会同号",
+    "licence_validity_invalid": "有效期须为 1 至 30 年",
+    "licence_number_too_long": "按此规则生成的证照编号超过60个字符",
+    "licence_no_too_long": "证照编号过长（最多60个字符）",
+    "notice_invalid_template": "证书模板有误",
+    "unknown_item": "事项不存在",
 }
 
 

@@ -159,6 +159,11 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>留空则按事项的编号规则生成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>《中华人民共和国行政许可法》</source>
         <translation type="unfinished"></translation>
     </message>
@@ -709,7 +714,7 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+40"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -828,7 +833,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
+        <source>按规则编号（同步后生成）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>已回复（{0}）：{1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1861,6 +1871,100 @@
     <message>
         <location line="+14"/>
         <source>证照库</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LicenceRulesPage</name>
+    <message>
+        <location filename="../workspaces/admin/licence_rules_page.py" line="+35"/>
+        <source>搜索事项名称或编码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>请选择左侧的许可事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source> 年</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>可用字段：{prefix} 前缀&#x3000;{item} 事项编码&#x3000;{year} 年份&#x3000;{seq} 流水号（必填，如 {seq:05d} 为5位补零）。
+流水号按事项、按年度连续编号；制证时编号留空即按此规则取下一个号。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>撤销修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>编号规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>前缀</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>有效期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证书名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>下一个编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>事项目录中没有行政许可事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已读取该事项的证照规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>已设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>尚未设置：以下为系统默认规则（事项编码-年份+5位流水号，有效期5年）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>留空则为：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>{number}&#x3000;（{year}年第 {serial} 号，有效期 {years} 年）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已保存。此后该事项制证按新规则编号。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3999,7 +4103,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+110"/>
+        <location filename="errors.py" line="+118"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>
