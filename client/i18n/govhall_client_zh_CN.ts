@@ -838,6 +838,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>证照编号：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+7"/>
         <source>已回复（{0}）：{1}</source>
         <translation type="unfinished"></translation>

@@ -186,7 +186,8 @@ class CaseDetailPanel(QScrollArea):
                     line += f"<br><span style='color:#555'>{escape(str(e.payload[key]))}</span>"
             if e.action is Action.MAKE_LICENCE:  # "" = numbered by rule; the server's number arrives with the sync
                 number = e.payload.get("licence_no") or self.tr("按规则编号（同步后生成）")
-                line += f"<br><span style='color:#555'>{escape(self.tr('证照编号：'))}{escape(number)}</span>"
+                label = self.tr("证照编号：")
+                line += f"<br><span style='color:#555'>{escape(label)}{escape(number)}</span>"
             if e.payload.get("items"):
                 items = "；".join(f"{m}：{p}" for m, p in e.payload["items"])
                 line += f"<br><span style='color:#8a5a00'>补正：{escape(items)}</span>"
