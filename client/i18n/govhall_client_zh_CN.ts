@@ -1768,12 +1768,12 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+94"/>
+        <location line="+113"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-112"/>
         <source>列表导出PDF（打印）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1793,7 +1793,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+1"/>
+        <source>办理历史</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>正在查询…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1816,6 +1821,16 @@
     <message>
         <location line="+5"/>
         <source>请先在列表中选择一件证照</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>（无记录）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证书编号 {0} 的办理历史：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
