@@ -4,13 +4,13 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+47"/>
-        <location line="+75"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+50"/>
+        <location line="+89"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-87"/>
         <source>新建收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -25,7 +25,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>新办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>延续</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>变更</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>原证照编号（延续、变更时填写）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>申请类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>② 申请人</source>
         <translation type="unfinished"></translation>
     </message>
@@ -60,7 +85,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>正在拍照：{0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -80,8 +105,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+29"/>
         <source>缺少必交材料：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>延续、变更须填写原证照编号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
