@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from shared.sync import outbox
 from tests.gui.client_support import shoot
-from tests.gui.test_clerk_journey import _pick_item, clerk, sims  # noqa: F401 - fixtures
+from tests.gui import test_clerk_journey as journey
+
+clerk, sims = journey.clerk, journey.sims  # the counter's fixtures (a clerk with simulated devices)
+_pick_item = journey._pick_item
 
 ID = "11010519491231002X"
 
 
-def test_a_renewal_names_the_licence_and_the_receive_carries_it(qtbot, clerk, screenshot):  # noqa: ANN001, F811
+def test_a_renewal_names_the_licence_and_the_receive_carries_it(qtbot, clerk, screenshot):  # noqa: ANN001
     window, s, clock, _ = clerk
     acceptance = window.workspace.acceptance
     acceptance.start("", None)
