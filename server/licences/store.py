@@ -221,7 +221,9 @@ def history(session: Session, lic: Licence) -> list[dict]:
                                                  Licence.number == lic.number)
                            .order_by(Licence.created_at, Licence.issued_on)).all()
     ids = [r.id for r in rows]
-    pending = session.scalars(select(ApprovalCase).where(ApprovalCase.licence_id.in_(ids))).all()
+    ended = ("not_accepted", "decided_refused", "withdrawn", "terminated")  # ended without touching it
+    pending = session.scalars(select(ApprovalCase).where(ApprovalCase.licence_id.in_(ids),
+                                                         ApprovalCase.status.not_in(ended))).all()
     made = {r.case_id for r in rows}
     return ([{"licence_id": r.id, "origin": r.origin, "case_number": r.case_number, "issued_on": r.issued_on,
               "valid_from": r.valid_from, "valid_until": r.valid_until, "status": r.status} for r in rows] +

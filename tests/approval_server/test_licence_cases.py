@@ -102,3 +102,15 @@ def test_the_named_licence_is_checked_at_receipt(desks, client, database) -> Non
     assert r["status"] == "rejected" and r["code"] == "licence_not_valid", r  # revoked: not in force
     with database.session() as s:
         assert s.scalars(select(ApprovalCase).where(ApprovalCase.licence_id.is_not(None))).first() is None
+
+
+def test_a_withdrawn_application_leaves_the_licences_history(desks, client, database) -> None:  # noqa: ANN001
+    lic = licence_of(database, granted_licence(desks))
+    case_id, r = _apply(desks, "renew", lic.number)
+    assert r["status"] == "accepted", r
+    url, clerk = f"/api/v1/licences/{lic.id}/history", login(client, "clerk")
+    assert [h["origin"] for h in client.get(url, headers=clerk).json()] == ["made", "renew_applied"]
+    withdrawn = desks["clerk"].send(command(cmd.Withdraw, case_id, 1, "received", "2026-11-20", desks["clerk"],
+                                            opinion="申请人撤回", reason="申请人撤回"))
+    assert withdrawn["status"] == "accepted", withdrawn
+    assert [h["origin"] for h in client.get(url, headers=clerk).json()] == ["made"]
