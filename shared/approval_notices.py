@@ -131,7 +131,7 @@ def notice_data(kind: NoticeKind, events: Sequence[Event], facts: CaseFacts,
                       facts.statutory_due > source.day else None)
     if kind is NoticeKind.GRANT:
         licence_no = next((e.payload.get("licence_no") for e in events if e.action is Action.MAKE_LICENCE),
-                          None)
+                          None) or None  # "" = numbered by rule, not yet known offline
         fields["licence"] = Licence(facts.item_name, licence_no)
         fields["legal_basis"] = p.get("legal_basis") or GRANT_BASIS
     return NoticeData(

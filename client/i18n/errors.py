@@ -99,7 +99,7 @@ _TEXTS = {
     "licence_reason_required": "请填写原因",
     "licence_reason_too_long": "原因过长（最多500字）",
     "licence_not_in_force": "该证照已注销或已换发，不能注销",
-    "licence_not_valid": "只有有效的证照可以补领（已注销、已过期或已换发的不能补领）",
+    "licence_not_valid": "只有有效的证照可以补领、延续或变更（已注销、已过期或已换发的不能）",
     "unknown_licence_status": "未知的证照状态",
     # issue 15: the electronic archive (电子档案); the retention refusal shows the server's own sentence
     "unknown_archive": "该办件没有电子档案",
@@ -107,6 +107,20 @@ _TEXTS = {
     "archive_disposed": "档案已销毁",
     "archive_hall_required": "请先选择大厅",
     "unknown_hall": "大厅不存在",
+    # licence rules (证照规则) and 制证
+    "licence_rule_invalid": "编号规则有误：只能使用 {prefix} {item} {year} {seq} 这几个字段，且花括号须成对",
+    "licence_pattern_without_seq": "编号规则须包含流水号 {seq}，否则两张证照会同号",
+    "licence_validity_invalid": "有效期须为 1 至 30 年",
+    "licence_number_too_long": "按此规则生成的证照编号超过60个字符",
+    "licence_no_too_long": "证照编号过长（最多60个字符）",
+    # 延续/变更 applications (checked by the server at receipt and at 制证)
+    "licence_number_required": "延续、变更申请须填写原证照编号",
+    "licence_number_unknown": "本大厅没有该编号的有效证照",
+    "licence_other_item": "该证照不属于所申请的事项",
+    "licence_other_holder": "申请人不是该证照的持证人（证件号码不符）",
+    "licence_number_kept": "延续、变更沿用原证照编号，请留空或填写原编号",
+    "notice_invalid_template": "证书模板有误",
+    "unknown_item": "事项不存在",
 }
 
 

@@ -4,13 +4,13 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+47"/>
-        <location line="+75"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+50"/>
+        <location line="+89"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-87"/>
         <source>新建收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -25,7 +25,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>新办</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>延续</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>变更</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>原证照编号（延续、变更时填写）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>申请类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>② 申请人</source>
         <translation type="unfinished"></translation>
     </message>
@@ -60,7 +85,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>正在拍照：{0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -80,8 +105,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+29"/>
         <source>缺少必交材料：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>延续、变更须填写原证照编号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -159,6 +189,11 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>留空则按事项的编号规则生成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>《中华人民共和国行政许可法》</source>
         <translation type="unfinished"></translation>
     </message>
@@ -887,7 +922,7 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+40"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1006,7 +1041,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
+        <source>按规则编号（同步后生成）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证照编号：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>已回复（{0}）：{1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2040,12 +2085,12 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+94"/>
+        <location line="+113"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-112"/>
         <source>列表导出PDF（打印）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2065,7 +2110,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+1"/>
+        <source>办理历史</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>正在查询…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2088,6 +2138,16 @@
     <message>
         <location line="+5"/>
         <source>请先在列表中选择一件证照</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>（无记录）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证书编号 {0} 的办理历史：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2148,6 +2208,100 @@
     <message>
         <location line="+14"/>
         <source>证照库</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LicenceRulesPage</name>
+    <message>
+        <location filename="../workspaces/admin/licence_rules_page.py" line="+35"/>
+        <source>搜索事项名称或编码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>请选择左侧的许可事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source> 年</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>可用字段：{prefix} 前缀&#x3000;{item} 事项编码&#x3000;{year} 年份&#x3000;{seq} 流水号（必填，如 {seq:05d} 为5位补零）。
+流水号按事项、按年度连续编号；制证时编号留空即按此规则取下一个号。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>撤销修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>编号规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>前缀</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>有效期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证书名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>下一个编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>事项目录中没有行政许可事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已读取该事项的证照规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>已设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>尚未设置：以下为系统默认规则（事项编码-年份+5位流水号，有效期5年）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>留空则为：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>{number}&#x3000;（{year}年第 {serial} 号，有效期 {years} 年）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已保存。此后该事项制证按新规则编号。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4337,7 +4491,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+116"/>
+        <location filename="errors.py" line="+130"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

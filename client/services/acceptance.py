@@ -37,6 +37,10 @@ class Application:
     attachments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # material → file paths
     ticket: str = ""                                # the queue ticket's number it came from, if any
     ticket_id: str | None = None
+    # 延续 (renew) / 变更 (change) of a licence named by its number; "" = a new licence. The server checks the
+    # number at receipt (only it knows every licence and whether it is still in force); offline it is queued.
+    licence_action: str = ""
+    licence_no: str = ""
 
     @property
     def situation(self):  # noqa: ANN201
@@ -117,6 +121,8 @@ class AcceptanceService:
                       "block_id": issued.block_id, "applicant_kind": app.applicant.kind,
                       "applicant_id": app.applicant.identifier, "applicant_phone": app.applicant.phone,
                       "files": files, "ticket_id": app.ticket_id, "sub_item_code": app.choice.sub_item_code}
+            if app.licence_action:
+                extras.update(licence_action=app.licence_action, licence_no=app.licence_no.strip())
             state = self.cases.act(receive, case_fields=fields, wire_extras=extras, conn=conn)
             record_uploads(conn, case_id, prepared)  # they go up once the server has accepted this 收件
         return case_id, case_no, issued.kind != "live", state

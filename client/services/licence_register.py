@@ -15,6 +15,8 @@ from client.services.stat_tables import StatTable
 from client.services.xlsx_export import write_xlsx
 from shared.protocol.licences import STATUSES
 
+ORIGIN_NAMES = {"made": "制证", "reissued": "补领", "renewed": "延续", "changed": "变更",
+                "renew_applied": "延续申请办理中", "change_applied": "变更申请办理中"}
 STATUS_NAMES = {"valid": "有效", "revoked": "已注销", "expired": "已过期", "replaced": "已换发"}
 COLUMNS = (("number", "证书编号"), ("holder_name", "持证人"), ("holder_id_masked", "证件号码"),
            ("item_name", "许可事项"), ("scope", "许可范围"), ("status", "状态"), ("valid_from", "有效期自"),
@@ -70,6 +72,10 @@ class LicenceRegister:
     def reissue(self, licence_id: str, reason: str) -> dict:
         return self.api.post(f"/licences/{licence_id}/reissue", {"reason": reason})
 
+    def history(self, licence_id: str) -> list[dict]:
+        """The cases that touched the licence (制证, 补领, 延续, 变更), oldest first, then those under way."""
+        return self.api.get(f"/licences/{licence_id}/history")
+
     def save_certificate(self, licence_id: str, path: Path) -> Path:
         pdf = self.api.get(f"/licences/{licence_id}/certificate")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +85,19 @@ class LicenceRegister:
 
 def status_name(status: str) -> str:
     return STATUS_NAMES.get(status, status)
+
+
+def history_lines(entries: list[dict]) -> list[str]:
+    """One line per case: what it did, its case number, the certificate's validity and status."""
+    out = []
+    for e in entries:
+        what = ORIGIN_NAMES.get(e["origin"], e["origin"])
+        if e.get("valid_from"):
+            out.append(f"{e['issued_on']}　{what}　办件 {e['case_number']}　有效期 {e['valid_from']} 至 "
+                       f"{e['valid_until']}　{status_name(e['status'])}")
+        else:
+            out.append(f"{what}　办件 {e['case_number']}")
+    return out
 
 
 def register_table(register: Register, query: RegisterQuery) -> StatTable:

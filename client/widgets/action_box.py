@@ -114,6 +114,8 @@ class ActionBox(QGroupBox):
             spin.setValue(2 if name == "reply_within_days" else 10)
             return spin
         line = QLineEdit()
+        if name == "licence_no":  # empty = the next number of the item's rule (shared.approval.outcome)
+            line.setPlaceholderText(self.tr("留空则按事项的编号规则生成"))
         if name == "legal_basis":
             line.setText(self.tr("《中华人民共和国行政许可法》"))
         return line

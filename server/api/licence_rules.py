@@ -12,10 +12,11 @@ from pydantic import Field
 from sqlalchemy import select
 
 from server.api.change_audit import audit_change
-from server.api.deps import AdminUser, DbSession
+from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.licences.models import LicenceRule
-from server.licences.store import rule_for
+from server.licences.store import peek_serial, rule_for
+from shared.approval.events import local_day
 from shared.db.models import ServiceItem
 from shared.licences import LicenceRuleError, NumberingRule, certificate_template
 from shared.notices import NoticeError
@@ -42,12 +43,19 @@ class RuleOut(Response):
     template: dict[str, Any]
     configured: bool
     example: str  # the number the next licence of this year would look like with serial 1
+    year: int         # today's year (China time) and the serial its next licence takes: the admin screen
+    next_serial: int  # previews a draft rule with them (shared.licences.NumberingRule, as the server numbers)
+    next_number: str  # the number the next 制证 of this item would get under this rule
 
 
-def _out(code: str, rule: NumberingRule, template: dict, configured: bool) -> RuleOut:
+def _out(session, code: str, rule: NumberingRule, template: dict, configured: bool,  # noqa: ANN001
+         clock: Clock) -> RuleOut:
+    year = local_day(clock()).year
+    serial = peek_serial(session, code, year)
     return RuleOut(item_code=code, pattern=rule.pattern, prefix=rule.prefix, validity_years=rule.validity_years,
                    licence_name=rule.licence_name, template=template, configured=configured,
-                   example=rule.number(code, 2026, 1))
+                   example=rule.number(code, 2026, 1), year=year, next_serial=serial,
+                   next_number=rule.number(code, year, serial))
 
 
 def _item(session, code: str) -> None:  # noqa: ANN001
@@ -56,14 +64,15 @@ def _item(session, code: str) -> None:  # noqa: ANN001
 
 
 @router.get("/{code}", response_model=RuleOut)
-def get_rule(code: Code, session: DbSession, admin: AdminUser) -> RuleOut:
+def get_rule(code: Code, session: DbSession, admin: AdminUser, clock: Clock) -> RuleOut:
     _item(session, code)
     rule, template = rule_for(session, code)
-    return _out(code, rule, template, session.get(LicenceRule, code) is not None)
+    return _out(session, code, rule, template, session.get(LicenceRule, code) is not None, clock)
 
 
 @router.put("/{code}", response_model=RuleOut)
-def save_rule(code: Code, body: RuleIn, request: Request, session: DbSession, admin: AdminUser) -> RuleOut:
+def save_rule(code: Code, body: RuleIn, request: Request, session: DbSession, admin: AdminUser,
+              clock: Clock) -> RuleOut:
     _item(session, code)
     try:
         rule = NumberingRule(body.pattern, body.prefix, body.validity_years, body.licence_name)
@@ -83,4 +92,4 @@ def save_rule(code: Code, body: RuleIn, request: Request, session: DbSession, ad
     row.licence_name, row.template = body.licence_name, body.template
     audit_change(session, request, admin, action="licence_rule.save", target=code, before=before,
                  after=body.model_dump(exclude={"template"}))
-    return _out(code, rule, body.template, True)
+    return _out(session, code, rule, body.template, True, clock)

@@ -15,13 +15,13 @@ from server.approval.identity import pii_keys
 from server.licences import queries
 from server.licences.certificate import certificate_pdf
 from server.licences.models import Licence
-from server.licences.store import LicenceError, reissue, revoke
+from server.licences.store import LicenceError, history, reissue, revoke
 from server.store.audit import audit
 from shared.approval.events import local_day
 from shared.db.models import StaffUser
 from shared.notices import NoticeError
 from shared.protocol.licences import (LIFECYCLE_ROLES, REGISTER_ROLES, STATUSES, LicenceChange, LicenceRegister,
-                                      LicenceRow, LicenceSearch)
+                                      HistoryEntry, LicenceRow, LicenceSearch)
 
 router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
 RegisterUser = Annotated[StaffUser, Depends(require_role(*REGISTER_ROLES))]
@@ -89,3 +89,9 @@ def reissue_licence(licence_id: str, body: LicenceChange, session: DbSession, us
     audit(session, action="licence.reissue", outcome="success", actor=user.username, target=lic.id,
           new_licence=new.id)
     return queries.row_of(new, local_day(now), pii_keys())
+
+
+@router.get("/{licence_id}/history", response_model=list[HistoryEntry])
+def licence_history(licence_id: str, session: DbSession, user: RegisterUser) -> list[dict]:
+    """Which cases touched this licence: 制证, 补领, 延续, 变更 (oldest first), then applications under way."""
+    return history(session, _licence(session, user, licence_id))

@@ -89,7 +89,8 @@ def make_handler(name: str) -> Handler:
         definition = catalogue.get(case.item_code, case.situation_code, case.definition_version)
         actor = actor_for(ctx, state, action, None, definition)
         if short == "make_licence" and not data.get("licence_no"):  # numbered by the item's rule (证照库)
-            data["licence_no"] = licence_store.next_number(session, case.item_code, local_day(args.at))
+            data["licence_no"] = (licence_store.number_of(session, case.licence_id) if case.licence_id else
+                                  licence_store.next_number(session, case.item_code, local_day(args.at)))
         command = command_from_dict({"name": short, "args": data,
                                      "base": _base(base, state, annotation, case.id),
                                      "actor": {"user_id": actor.user_id, "role": actor.role}})
@@ -101,7 +102,11 @@ def make_handler(name: str) -> Handler:
             case.mismatches = intake.compare_applicant(session, case)
         append(session, events, intake.keys_or_reject())
         project(case, new_state)
-        if short == "make_licence":  # typed or numbered, 制证 makes the licence record
+        if short == "make_licence" and case.licence_id:  # 延续/变更: the named licence gets its successor
+            made = events[-1]
+            licence_store.apply_case(session, case, made.payload["licence_no"], made.day, actor.user_id,
+                                     intake.keys_or_reject(), made.at)
+        elif short == "make_licence":  # typed or numbered, 制证 makes the licence record
             made = events[-1]
             licence_store.record_from_case(session, case, made.payload["licence_no"], made.day, actor.user_id,
                                            intake.keys_or_reject(), made.at)

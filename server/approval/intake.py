@@ -15,6 +15,7 @@ from server.approval.comparison import compare
 from server.approval.identity import KIND_OF, normalise_identity, pii_keys, protect_identity, reveal_identity
 from server.approval.models import ApprovalCase, ApprovalMaterial
 from server.approval.store import append, project
+from server.licences.store import LicenceError, licence_for_application
 from server.sync.leases import leased_block
 from server.sync.registry import CommandContext, Rejected
 from shared.approval.decider import execute
@@ -87,6 +88,26 @@ def compare_applicant(session: Session, case: ApprovalCase) -> list[dict]:
     return compare(session, kind, clear, case.applicant_name, keys)
 
 
+LICENCE_REFUSALS = {
+    "licence_number_required": "延续、变更申请须填写原证照编号",
+    "licence_number_unknown": "本大厅没有该编号的有效证照",
+    "licence_other_item": "该证照不属于所申请的事项",
+    "licence_not_valid": "该证照已注销、已过期或已换发，不能延续或变更",
+    "licence_other_holder": "申请人不是该证照的持证人（证件号码不符）",
+}
+
+
+def _licence_named(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, holder_key: str) -> str:
+    """延续/变更: the licence the application names, checked online here (the counter may be offline, and only
+    the server knows every licence and whether it is still in force); refused with its own code."""
+    try:
+        return licence_for_application(session, ctx.device.hall_id, args.item_code, args.licence_no, holder_key,
+                                       local_day(args.at)).id
+    except LicenceError as exc:
+        raise Rejected(exc.code, f"{LICENCE_REFUSALS.get(exc.code, '证照不符')}（{exc.message}）", status=422,
+                       **exc.details) from None
+
+
 def receive(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, base: dict, calendar: WorkCalendar,
             publish: Callable) -> dict:
     situation = _catalogue(session, args)
@@ -104,6 +125,7 @@ def receive(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, base:
         raise Rejected("invalid_applicant_id", "证件号码无效（invalid ID number or USCC）", status=422,
                        kind=exc.kind, reason=exc.code) from None
     materials = _materials(situation, args)
+    licence_id = _licence_named(session, ctx, args, ident.key) if args.licence_action else None
     definitions.ensure_default(session, args.item_code, args.situation_code, ctx.now)
     catalogue = definitions.catalogue_for(session, args.item_code, args.situation_code)
     definition = catalogue.latest(args.item_code, args.situation_code)
@@ -122,7 +144,8 @@ def receive(session: Session, ctx: CommandContext, args: wire.ReceiveArgs, base:
         applicant_id_sealed=ident.sealed, applicant_id_masked=ident.masked, applicant_key=ident.key,
         phone_sealed=phone.sealed if phone else None, phone_masked=phone.masked if phone else "",
         department=args.department, town=args.town, channel=args.channel, ticket_id=args.ticket_id,
-        received_on=state.received_on, mismatches=[], status=state.status.value, version=0, current_steps=[])
+        received_on=state.received_on, mismatches=[], status=state.status.value, version=0, current_steps=[],
+        licence_id=licence_id, licence_action=args.licence_action)
     case.applicant_name = args.applicant_name  # sealed, bound to the case id set above
     project(case, state)
     clear = normalise_identity(kind, args.applicant_id)

@@ -58,6 +58,9 @@ class ApprovalCase(Base):
     town: Mapped[str] = mapped_column(String(50), default="")
     channel: Mapped[str] = mapped_column(String(20), default="")
     ticket_id: Mapped[str | None] = mapped_column(String(36))
+    # 延续 (renew) / 变更 (change): the licence the application is about, checked at receipt; "" = a new one
+    licence_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    licence_action: Mapped[str] = mapped_column(String(10), default="", server_default="")
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     accepted_on: Mapped[dt.date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(default=False)

@@ -40,6 +40,8 @@ class Licence(Base):
     revoke_reason: Mapped[str] = mapped_column(String(500), default="")
     replaces_id: Mapped[str | None] = mapped_column(String(36))
     replaced_by_id: Mapped[str | None] = mapped_column(String(36))
+    # how this certificate came about: made (制证 of a new licence), reissued (补领), renewed (延续), changed (变更)
+    origin: Mapped[str] = mapped_column(String(10), default="made", server_default="made")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 

@@ -67,4 +67,4 @@ def row_of(lic: Licence, today: dt.date, keys: KeyProvider) -> dict:
             "status": status_on(lic.status, lic.valid_until, today).value, "valid_from": lic.valid_from,
             "valid_until": lic.valid_until, "issued_on": lic.issued_on, "revoked_on": lic.revoked_on,
             "revoke_reason": lic.revoke_reason, "case_number": lic.case_number, "replaces_id": lic.replaces_id,
-            "replaced_by_id": lic.replaced_by_id}
+            "replaced_by_id": lic.replaced_by_id, "origin": lic.origin}

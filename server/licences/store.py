@@ -52,6 +52,12 @@ def next_number(session: Session, item_code: str, day: dt.date) -> str:
     return rule.number(item_code, day.year, seq.last)
 
 
+def peek_serial(session: Session, item_code: str, year: int) -> int:
+    """The serial the next licence of `year` would take (nothing is taken: for the admin's preview)."""
+    seq = session.get(LicenceSequence, (item_code, year))
+    return (seq.last if seq else 0) + 1
+
+
 def licence_title(session: Session, lic: Licence) -> str:
     rule, _ = rule_for(session, lic.item_code)
     return rule.licence_name or default_licence_name(lic.item_name)
@@ -125,10 +131,102 @@ def reissue(session: Session, lic: Licence, reason: str, today: dt.date, by: str
                   item_code=lic.item_code, item_name=lic.item_name, scope=lic.scope, number=lic.number,
                   holder_kind=lic.holder_kind, valid_from=lic.valid_from, valid_until=lic.valid_until,
                   status=LicenceStatus.VALID.value, issued_on=today, issued_by=by, replaces_id=lic.id,
-                  created_at=now)
+                  created_at=now, origin="reissued")
     _set_holder(new, holder_name(lic, keys), holder_id(lic, keys), keys)
     lic.status, lic.replaced_by_id, lic.revoke_reason = LicenceStatus.REPLACED.value, new.id, f"补领：{text}"
     lic.revoked_on = today
     session.add(new)
     session.flush()
     return new
+
+
+# --- 延续 (renew) and 变更 (change): cases that link to the licence -------------------------------------------
+
+ORIGIN_TEXT = {"renewed": "延续", "changed": "变更"}
+
+
+def licence_for_application(session: Session, hall_id: int, item_code: str, number: str, holder_id_key: str,
+                            today: dt.date) -> Licence:
+    """The licence a 延续/变更 application names, checked at receipt: the certificate in force with that number,
+    of this hall and item, valid today, and held by the applicant (same ID or USCC)."""
+    number = (number or "").strip()
+    if not number:
+        raise LicenceError("name the licence to renew or change", code="licence_number_required", status=422)
+    lic = session.scalars(select(Licence).where(Licence.hall_id == hall_id, Licence.number == number,
+                                                Licence.replaced_by_id.is_(None))
+                          .order_by(Licence.created_at.desc())).first()
+    if lic is None:
+        raise LicenceError("no licence with this number in this hall", code="licence_number_unknown", status=422,
+                           number=number)
+    if lic.item_code != item_code:
+        raise LicenceError("the licence belongs to another item", code="licence_other_item", status=422,
+                           licence_item=lic.item_code)
+    status = status_on(lic.status, lic.valid_until, today)
+    if status is not LicenceStatus.VALID:
+        raise LicenceError("only a valid licence can be renewed or changed", code="licence_not_valid",
+                           status_now=status.value)
+    if lic.holder_id_key != holder_id_key:
+        raise LicenceError("the applicant does not hold this licence", code="licence_other_holder", status=422)
+    return lic
+
+
+def _successor(session: Session, old: Licence, case: ApprovalCase, day: dt.date, by: str, keys: KeyProvider,
+               now: dt.datetime, origin: str, valid_from: dt.date, until: dt.date, scope: str, name: str) -> Licence:
+    new = Licence(id=str(uuid.uuid4()), hall_id=old.hall_id, case_id=case.id, case_number=case.case_number,
+                  item_code=old.item_code, item_name=old.item_name, scope=scope, number=old.number,
+                  holder_kind=old.holder_kind, valid_from=valid_from, valid_until=until,
+                  status=LicenceStatus.VALID.value, issued_on=day, issued_by=by, replaces_id=old.id,
+                  created_at=now, origin=origin)
+    _set_holder(new, name, holder_id(old, keys), keys)
+    old.status, old.replaced_by_id, old.revoked_on = LicenceStatus.REPLACED.value, new.id, day
+    old.revoke_reason = f"{ORIGIN_TEXT[origin]}：办件{case.case_number}"
+    session.add(new)
+    session.flush()
+    return new
+
+
+def number_of(session: Session, licence_id: str) -> str:
+    lic = session.get(Licence, licence_id)
+    return lic.number if lic else ""
+
+
+def apply_case(session: Session, case: ApprovalCase, number: str, day: dt.date, by: str, keys: KeyProvider,
+               now: dt.datetime) -> Licence:
+    """制证 of a 延续/变更 case: the named licence gets a successor certificate with the same number, and the
+    old one is replaced (its QR code then says so). 延续: valid from the day after the old last day, for the
+    item's validity. 变更: the validity stays; holder name and scope come from the case (scope kept when the case
+    names no sub-item). Refused when the licence is no longer in force (revoked or replaced since receipt)."""
+    old = session.get(Licence, case.licence_id)
+    if old is None or old.status != LicenceStatus.VALID.value or old.replaced_by_id:
+        raise LicenceError("the licence is no longer in force", code="licence_not_valid",
+                           status_now=old.status if old else "missing")
+    if number != old.number:  # 延续/变更 keep the licence's number
+        raise LicenceError("a renewal or change keeps the licence's number", code="licence_number_kept",
+                           status=422, number=old.number)
+    if case.licence_action == "renew":
+        rule, _ = rule_for(session, old.item_code)
+        start = old.valid_until + dt.timedelta(days=1)
+        return _successor(session, old, case, day, by, keys, now, "renewed", start,
+                          valid_until(start, rule.validity_years), old.scope, holder_name(old, keys))
+    item = session.scalars(select(ServiceItem).where(ServiceItem.code == case.item_code)).one()
+    scope = next((s.name for s in item.sub_items if s.code == case.sub_item_code), "") or old.scope
+    return _successor(session, old, case, day, by, keys, now, "changed", old.valid_from, old.valid_until, scope,
+                      case.applicant_name or holder_name(old, keys))
+
+
+def history(session: Session, lic: Licence) -> list[dict]:
+    """Every certificate of this licence's number in its hall and item, oldest first, with the case that made it
+    (制证, 补领 keeps the case, 延续, 变更) and the applications naming it still under way."""
+    rows = session.scalars(select(Licence).where(Licence.hall_id == lic.hall_id, Licence.item_code == lic.item_code,
+                                                 Licence.number == lic.number)
+                           .order_by(Licence.created_at, Licence.issued_on)).all()
+    ids = [r.id for r in rows]
+    ended = ("not_accepted", "decided_refused", "withdrawn", "terminated")  # ended without touching it
+    pending = session.scalars(select(ApprovalCase).where(ApprovalCase.licence_id.in_(ids),
+                                                         ApprovalCase.status.not_in(ended))).all()
+    made = {r.case_id for r in rows}
+    return ([{"licence_id": r.id, "origin": r.origin, "case_number": r.case_number, "issued_on": r.issued_on,
+              "valid_from": r.valid_from, "valid_until": r.valid_until, "status": r.status} for r in rows] +
+            [{"licence_id": c.licence_id, "origin": f"{c.licence_action}_applied", "case_number": c.case_number,
+              "issued_on": None, "valid_from": None, "valid_until": None, "status": c.status}
+             for c in pending if c.id not in made])

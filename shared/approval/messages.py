@@ -43,7 +43,10 @@ MESSAGES: dict[str, str] = {
     "extension_too_long": "延长期限超过法定上限",
     "period_expired": "法定期限已届满，不能再延长",
     # after the decision
-    "licence_no_required": "请填写证照编号",
+    "licence_no_too_long": "证照编号过长（最多60个字符）",
+    # 制证 of a 延续/变更 case (server.licences.store.apply_case)
+    "licence_number_kept": "延续、变更沿用原证照编号，请留空或填写原编号",
+    "licence_not_valid": "原证照已注销、已过期或已换发，不能延续或变更",
     "receiver_name_required": "请填写领取人姓名",
     "bad_receiver_id": "领取人身份证号码不正确",
     "bad_tracking_no": "邮寄单号不正确",

@@ -19,14 +19,20 @@ from shared.crypto.sm2 import verify_digest
 from shared.validation import InvalidIdentifier, check_resident_id, mask_name, mask_resident_id
 
 S = CaseStatus
+MAX_LICENCE_NO = 60  # the case's licence_no column and shared.licences.MAX_NUMBER
 _TRACKING_NO = re.compile(r"[A-Za-z0-9]{8,30}")
 
 
 def make_licence(state: CaseState, c: MakeLicence, ctx: Context) -> Draft:
     require_status(state, Action.MAKE_LICENCE, {S.DECIDED_GRANTED})
     step = acting_step(state, ctx, "", Action.MAKE_LICENCE, StepAction.MAKE_LICENCE, c.actor)
-    return Draft(Action.MAKE_LICENCE, S.LICENCE_MADE, state.current_steps,
-                 {"step": step.name, "licence_no": require_text(c.licence_no, "licence_no")})
+    # An empty number means "by the item's numbering rule": the server takes the next one of the series before
+    # this runs (server.approval.handlers); an offline workstation records "" until the sync brings the number.
+    number = (c.licence_no or "").strip()
+    if len(number) > MAX_LICENCE_NO:
+        raise InvalidCommand("licence_no_too_long", f"a licence number has at most {MAX_LICENCE_NO} characters",
+                             max_length=MAX_LICENCE_NO)
+    return Draft(Action.MAKE_LICENCE, S.LICENCE_MADE, state.current_steps, {"step": step.name, "licence_no": number})
 
 
 def issue_licence(state: CaseState, c: IssueLicence, ctx: Context) -> Draft:

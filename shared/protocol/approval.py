@@ -95,10 +95,13 @@ class ReceiveArgs(CommandArgs):
     files: list[SubmittedFile] = Field(default_factory=list, max_length=100)
     ticket_id: str | None = Field(default=None, pattern=UUID)
     sub_item_code: str | None = Field(default=None, max_length=40)
+    # 延续/变更: the licence (by its number) this application renews or changes; the server checks it at receipt
+    licence_action: Literal["", "renew", "change"] = ""
+    licence_no: str = Field(default="", max_length=60)
 
 
 RECEIVE_EXTRAS = ("case_number", "series_prefix", "number", "block_id", "applicant_kind", "applicant_id",
-                  "applicant_phone", "files", "ticket_id", "sub_item_code")
+                  "applicant_phone", "files", "ticket_id", "sub_item_code", "licence_action", "licence_no")
 
 
 class Materials(CommandArgs):

@@ -44,6 +44,19 @@ class LicenceRow(Response):
     case_number: str
     replaces_id: str | None = None
     replaced_by_id: str | None = None
+    origin: str = "made"  # made / reissued (补领) / renewed (延续) / changed (变更)
+
+
+class HistoryEntry(Response):
+    """One case that touched the licence: a certificate it made (origin made/reissued/renewed/changed) or a
+    延续/变更 application still under way (origin renew_applied/change_applied, status the case's)."""
+    licence_id: str | None
+    origin: str
+    case_number: str
+    issued_on: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    status: str
 
 
 class ItemCount(Response):

@@ -99,6 +99,7 @@ MATRIX = {
     "GET /api/v1/licences/{licence_id}/certificate": "staff",
     "POST /api/v1/licences/{licence_id}/revoke": "staff",
     "POST /api/v1/licences/{licence_id}/reissue": "staff",
+    "GET /api/v1/licences/{licence_id}/history": "staff",
     "GET /v/{token}": "public",
     "GET /api/v1/admin/licence-rules/{code}": "admin",
     "PUT /api/v1/admin/licence-rules/{code}": "admin",

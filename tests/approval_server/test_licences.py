@@ -206,6 +206,9 @@ def test_admin_configures_an_items_rule(desks, client, database) -> None:  # noq
     assert saved.status_code == 200 and saved.json()["example"] == "东市监2026-001", saved.text
     lic = licence_of(database, granted_licence(desks))
     assert lic.number == "东市监2026-001" and lic.valid_until.isoformat() == "2030-11-04"
+    after = client.get(url, headers=admin).json()  # the admin's preview: the next serial, nothing taken
+    assert (after["year"], after["next_serial"], after["next_number"]) == (2026, 2, "东市监2026-002"), after
+    assert client.get(url, headers=admin).json()["next_number"] == "东市监2026-002"
     assert client.get("/api/v1/admin/licence-rules/nope", headers=admin).status_code == 404
 
 

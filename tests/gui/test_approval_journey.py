@@ -82,7 +82,14 @@ def test_case_flows_from_todo_through_every_step_to_delivery(qtbot, world, scree
     cases = clerk_window.workspace.cases
     clerk_window.workspace.tabs.setCurrentWidget(cases)
     _select_first(qtbot, cases)
-    _act(qtbot, cases, "make_licence", licence_no="TS-2026-0001")  # the clerk holds licence_officer
+    # the clerk holds licence_officer; offline, an empty number is taken from the item's rule at the sync
+    _act(qtbot, cases, "make_licence", licence_no="")
+    assert "证照编号：按规则编号（同步后生成）" in cases.detail.history.toPlainText()
+    shoot(qtbot, screenshot, clerk_window, "clerk-licence-by-rule")
+    bar = cases.detail.history.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the newest entry in view
+    qtbot.wait(30)
+    screenshot(cases.detail.history, "client/clerk-licence-by-rule-history")
     _act(qtbot, cases, "issue_licence")
     history = cases.detail.history.toPlainText()
     assert history.count("意见：") >= 5 and "准予许可" in history  # every earlier opinion is visible

@@ -12,6 +12,7 @@ PAGES: list[tuple[str, str]] = [
     ("排队规则", "client.workspaces.admin.queue_rules:QueueRulesPage"),
     ("节假日历", "client.workspaces.admin.calendar_page:CalendarPage"),
     ("事项目录", "client.workspaces.admin.catalogue_page:CataloguePage"),
+    ("证照规则", "client.workspaces.admin.licence_rules_page:LicenceRulesPage"),
     ("审批流程", "client.workspaces.admin.definitions_page:DefinitionsPage"),
     ("设备管理", "client.workspaces.admin.devices:DevicesPage"),
     ("文书设置", "client.workspaces.admin.notice_settings:NoticeSettingsPage"),

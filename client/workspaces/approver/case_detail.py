@@ -16,6 +16,7 @@ from gui.ops import Ops
 from shared.queue.clock import CHINA_TZ
 from client.widgets.action_box import ActionBox
 from shared.approval.clocks import Clock
+from shared.approval.lifecycle import Action
 
 CLOCK_NAMES = {"statutory": "法定时限", "promised": "承诺时限", "issue": "颁发送达时限"}  # Art. 44: to 送达
 CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "color:#8a5a00;font-weight:bold",
@@ -183,6 +184,10 @@ class CaseDetailPanel(QScrollArea):
             for key in ("reason", "message", "reply"):
                 if e.payload.get(key) and e.payload[key] != e.opinion:  # not twice when the opinion is the text
                     line += f"<br><span style='color:#555'>{escape(str(e.payload[key]))}</span>"
+            if e.action is Action.MAKE_LICENCE:  # "" = numbered by rule; the server's number arrives with the sync
+                number = e.payload.get("licence_no") or self.tr("按规则编号（同步后生成）")
+                label = self.tr("证照编号：")
+                line += f"<br><span style='color:#555'>{escape(label)}{escape(number)}</span>"
             if e.payload.get("items"):
                 items = "；".join(f"{m}：{p}" for m, p in e.payload["items"])
                 line += f"<br><span style='color:#8a5a00'>补正：{escape(items)}</span>"

@@ -12,7 +12,8 @@ from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
 from client.i18n.labels import WARNINGS, approval_error, notice_problem
 from gui.ops import Ops
-from gui.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, Signal
+from gui.qt import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, Qt, QVBoxLayout,
+                    QWidget, Signal)
 from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
 from client.services.capture import DocumentCamera
@@ -25,6 +26,8 @@ from client.widgets.item_picker import ItemPicker
 from client.widgets.materials_checklist import MaterialsChecklist
 from client.widgets.style import mark
 from shared.errors import DomainError
+
+SITUATION_ACTIONS = {"延续": "renew", "变更": "change"}
 
 
 class AcceptancePanel(QWidget):
@@ -59,6 +62,20 @@ class AcceptancePanel(QWidget):
         pick_box = QGroupBox(self.tr("① 事项与情形"))
         QVBoxLayout(pick_box).addWidget(self.picker)
         pick_box.layout().addWidget(self.chosen)
+        # 新办 / 延续 / 变更: a renewal or change names the licence it is about (checked by the server at receipt)
+        self.licence_action = QComboBox()
+        for text, action in ((self.tr("新办"), ""), (self.tr("延续"), "renew"), (self.tr("变更"), "change")):
+            self.licence_action.addItem(text, action)
+        self.licence_no = QLineEdit()
+        self.licence_no.setMaxLength(60)
+        self.licence_no.setPlaceholderText(self.tr("原证照编号（延续、变更时填写）"))
+        self.licence_action.currentIndexChanged.connect(self._update)
+        self.licence_no.textChanged.connect(self._update)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel(self.tr("申请类型")))
+        kind_row.addWidget(self.licence_action)
+        kind_row.addWidget(self.licence_no, 1)
+        pick_box.layout().addLayout(kind_row)
 
         self.form = ApplicantForm(acceptance.cases.today())
         self.form.sig_changed.connect(self._update)
@@ -121,6 +138,8 @@ class AcceptancePanel(QWidget):
         self.saved = False
         self.source.setText(self.tr("号票 {0} 收件").format(ticket) if ticket else self.tr("现场收件（未关联号票）"))
         self.form.clear()
+        self.licence_action.setCurrentIndex(0)
+        self.licence_no.clear()
         self.checklist.load(self.situation)
         self.result.setText("")
         self._update()
@@ -149,14 +168,19 @@ class AcceptancePanel(QWidget):
         self.situation = current.data(Qt.ItemDataRole.UserRole) if current else None
         if self.choice and self.situation:
             self.chosen.setText(self.tr("已选：{0} / {1}").format(self.choice.label, self.situation.name))
+            named = SITUATION_ACTIONS.get(self.situation.name)  # a 延续/变更 situation preselects its type
+            if named is not None and self.choice.category == "administrative_licence":
+                self.licence_action.setCurrentIndex(self.licence_action.findData(named))
         self.checklist.load(self.situation)
 
     def application(self) -> Application | None:
         applicant = self.form.applicant()
         if not (self.choice and self.situation and applicant):
             return None
+        action = self.licence_action.currentData() if self.choice.category == "administrative_licence" else ""
         return Application(self.choice, self.situation.code, applicant, self.checklist.received(),
-                           self.checklist.attachments(), self.ticket, self.ticket_id)
+                           self.checklist.attachments(), self.ticket, self.ticket_id, action or "",
+                           self.licence_no.text().strip() if action else "")
 
     def _update(self) -> None:
         app = self.application()
@@ -164,11 +188,17 @@ class AcceptancePanel(QWidget):
         warnings = comparison_warnings(applicant, self.acceptance.cases.today()) if applicant else []
         self.warnings.setText("\n".join("⚠ " + self.tr(WARNINGS.get(w, w)) for w in warnings))
         open_ = app is not None and not self.saved
-        self.accept_button.setEnabled(open_ and not app.missing)
+        unnamed = app is not None and bool(app.licence_action) and not app.licence_no
+        self.accept_button.setEnabled(open_ and not app.missing and not unnamed)
         self.correct_button.setEnabled(open_)
         self.reject_button.setEnabled(open_)
+        licensing = self.choice is not None and self.choice.category == "administrative_licence"
+        self.licence_action.setEnabled(licensing)
+        self.licence_no.setEnabled(licensing and bool(self.licence_action.currentData()))
         if app and app.missing:
             self.accept_button.setToolTip(self.tr("缺少必交材料：") + "、".join(app.missing))
+        elif unnamed:
+            self.accept_button.setToolTip(self.tr("延续、变更须填写原证照编号"))
 
     # -- outcomes ----------------------------------------------------------------------------------------
     def do_accept(self) -> None:

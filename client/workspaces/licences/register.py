@@ -12,7 +12,7 @@ from pathlib import Path
 from client.i18n.errors import error_text
 from client.services.admin_api import OFFLINE, AdminApi, AdminError
 from client.services.licence_register import (COLUMNS, LicenceRegister, Register, RegisterQuery, export_xlsx,
-                                              register_table, status_name)
+                                              history_lines, register_table, status_name)
 from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QCoreApplication, QDateEdit, QDialog, QDialogButtonBox,
                     QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPageLayout, QPageSize,
@@ -85,11 +85,17 @@ class LicenceRegisterPage(QWidget):
         self.certificate_button = QPushButton(self.tr("保存证书PDF（打印）"))
         self.revoke_button = QPushButton(self.tr("注销"))
         self.reissue_button = QPushButton(self.tr("补领"))
+        self.history_button = QPushButton(self.tr("办理历史"))
+        self.history_button.clicked.connect(self.show_history)
+        self.history = QLabel()  # which cases touched the selected licence (制证, 补领, 延续, 变更)
+        self.history.setWordWrap(True)
+        self.history.hide()
         self.export_button.clicked.connect(self._ask_xlsx)
         self.certificate_button.clicked.connect(self.save_certificate)
         self.revoke_button.clicked.connect(lambda: self._change("revoke"))
         self.reissue_button.clicked.connect(lambda: self._change("reissue"))
-        for b in (self.export_button, self.list_pdf_button, self.certificate_button, self.revoke_button, self.reissue_button):
+        for b in (self.export_button, self.list_pdf_button, self.certificate_button, self.revoke_button,
+                  self.reissue_button, self.history_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.message = QLabel()
@@ -98,6 +104,7 @@ class LicenceRegisterPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.counts)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.history)
         layout.addLayout(actions)
         layout.addWidget(self.message)
 
@@ -144,6 +151,18 @@ class LicenceRegisterPage(QWidget):
             self.message.setText(self.tr("请先在列表中选择一件证照"))
             return None
         return self.result.rows[rows[0].row()]
+
+    def show_history(self) -> None:
+        lic = self.selected()
+        if lic is None:
+            return
+        number = lic["number"]
+
+        def shown(entries: list[dict]) -> None:
+            lines = history_lines(entries) or [self.tr("（无记录）")]
+            self.history.setText(self.tr("证书编号 {0} 的办理历史：").format(number) + "\n" + "\n".join(lines))
+            self.history.show()
+        self.ops.run(lambda: self.register.history(lic["id"]), on_done=shown, on_error=self._failed)
 
     def save_certificate(self) -> None:
         lic = self.selected()

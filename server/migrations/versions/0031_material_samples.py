@@ -1,7 +1,7 @@
 """catalogue: a material's sample (样表/示例) — a note and a sample file name
 
 Revision ID: 0031_material_samples
-Revises: 0028_stats_projection
+Revises: 0029_licence_cases
 Create Date: 2026-12-06 03:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0031_material_samples'
-down_revision: Union[str, Sequence[str], None] = '0028_stats_projection'
+down_revision: Union[str, Sequence[str], None] = '0029_licence_cases'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
