@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.routing import APIRoute
+from starlette.responses import Response as StarletteResponse
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
@@ -84,12 +85,17 @@ def get_session(request: Request, db: Annotated[Database, Depends(get_database)]
             hub.notify(hall_id, seq)
 
 
-def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[..., Any]:
     @functools.wraps(endpoint)  # FastAPI reads the wrapped signature and annotations
     def run(*args: Any, **kwargs: Any) -> Any:
         unit = _UNIT.get()
         try:
             result = endpoint(*args, **kwargs)
+            if unit is not None and response_field is not None and not isinstance(result, StarletteResponse):
+                # An ORM row answered: read what the response model shows (lazy relationships) before the
+                # commit; FastAPI then validates a model, which needs no database.
+                value, errors = response_field.validate(result, {}, loc=("response",))
+                result = result if errors else value
         except BaseException:
             if unit is not None:
                 unit.rollback()
@@ -114,7 +120,7 @@ def commit_in_worker(app: FastAPI) -> None:
         if inspect.isgeneratorfunction(call) or inspect.isasyncgenfunction(call):
             continue  # streaming endpoints: their body runs while the response is sent
         # FastAPI builds an included router's routes lazily from `endpoint`; a direct route runs `dependant.call`.
-        route.endpoint = route.dependant.call = _committing(call)
+        route.endpoint = route.dependant.call = _committing(call, route.response_field)
 
 
 def _api_routes(routes: list) -> Iterator[APIRoute]:
