@@ -142,9 +142,8 @@ def hall_info(code: str, session: DbSession, clock: Clock) -> HallInfo:
 
 @contextmanager
 def unit_of_work(request: Request) -> Iterator[Session]:
-    """The writes' own transaction, opened and committed in the route's thread. Not the DbSession dependency:
-    its commit runs in another threadpool hop after the route returns, so under a crowd of phones every
-    worker thread could be waiting for the lock a finished request still holds, until it gets a thread."""
+    """The writes' own transaction, opened and committed in the route's thread: written before DbSession
+    committed in the route's worker too (issue 19, server/api/deps.py commit_in_worker); either works now."""
     with request.app.state.database.session() as session:
         yield session
 

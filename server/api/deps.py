@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import inspect
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from contextvars import ContextVar
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.routing import APIRoute
+from starlette.responses import Response as StarletteResponse
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
@@ -34,11 +39,42 @@ def get_clock(request: Request) -> Callable[[], dt.datetime]:
     return request.app.state.clock
 
 
-def get_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+class _Unit:
+    """The request's unit of work, as the route's worker thread finishes it (see `commit_in_worker`)."""
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.halls: set[int] = set()
+
+    def commit(self) -> None:
+        if self.session is not None and self.session.in_transaction():
+            self.halls = changes.halls_published(self.session)
+            self.session.commit()
+
+    def rollback(self) -> None:
+        if self.session is not None and self.session.in_transaction():
+            self.session.rollback()
+
+
+# Set by an async dependency, i.e. in the request's own task: every threadpool call of that request runs in a
+# copy of its context, so the session dependency's thread and the endpoint's thread see the same _Unit.
+_UNIT: ContextVar[_Unit | None] = ContextVar("govhall_unit_of_work", default=None)
+
+
+async def _unit_of_work() -> _Unit:
+    unit = _Unit()
+    _UNIT.set(unit)
+    return unit
+
+
+def get_session(request: Request, db: Annotated[Database, Depends(get_database)],
+                unit: Annotated[_Unit, Depends(_unit_of_work)]) -> Iterator[Session]:
     with db.session() as session:
         session.info[CLOCK_INFO] = request.app.state.clock  # what its audit rows are timed by
+        unit.session = session
         yield session
-        halls = changes.halls_published(session)
+        # A sync route's worker has committed already (commit_in_worker); this commits what an async route wrote.
+        halls = changes.halls_published(session) | unit.halls
     # An admin's change (calendar year, rules, a definition version) reaches online devices within a second:
     # the halls it published to are woken once it has committed, as after a push or a scheduled job.
     hub = getattr(request.app.state, "sync_hub", None)
@@ -47,6 +83,52 @@ def get_session(request: Request, db: Annotated[Database, Depends(get_database)]
             cursors = {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
         for hall_id, seq in cursors.items():
             hub.notify(hall_id, seq)
+
+
+def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[..., Any]:
+    @functools.wraps(endpoint)  # FastAPI reads the wrapped signature and annotations
+    def run(*args: Any, **kwargs: Any) -> Any:
+        unit = _UNIT.get()
+        try:
+            result = endpoint(*args, **kwargs)
+            if unit is not None and response_field is not None and not isinstance(result, StarletteResponse):
+                # An ORM row answered: read what the response model shows (lazy relationships) before the
+                # commit; FastAPI then validates a model, which needs no database.
+                value, errors = response_field.validate(result, {}, loc=("response",))
+                result = result if errors else value
+        except BaseException:
+            if unit is not None:
+                unit.rollback()
+            raise
+        if unit is not None:
+            unit.commit()  # a busy database raises here, inside the route: the 503 handler answers it
+        return result
+    run.govhall_commits_in_worker = True  # type: ignore[attr-defined]
+    return run
+
+
+def commit_in_worker(app: FastAPI) -> None:
+    """Every sync route commits (or rolls back) its DbSession in the same threadpool call as its body (issue
+    19). The dependency's teardown, and FastAPI's response validation, each run in a later call that needs
+    a free worker: with a crowd of writers, every worker could be blocked on the write lock (SQLite) or a row
+    lock (PostgreSQL) that a finished request still held while it waited for a worker: a deadlock until the
+    clients gave up. Called once, after every router is included."""
+    for route in _api_routes(app.routes):
+        call = route.endpoint
+        if inspect.iscoroutinefunction(call) or getattr(call, "govhall_commits_in_worker", False):
+            continue
+        if inspect.isgeneratorfunction(call) or inspect.isasyncgenfunction(call):
+            continue  # streaming endpoints: their body runs while the response is sent
+        # FastAPI builds an included router's routes lazily from `endpoint`; a direct route runs `dependant.call`.
+        route.endpoint = route.dependant.call = _committing(call, route.response_field)
+
+
+def _api_routes(routes: list) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # an included router (FastAPI's _IncludedRouter)
+            yield from _api_routes(route.original_router.routes)
 
 
 def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
