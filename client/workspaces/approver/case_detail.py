@@ -8,7 +8,7 @@ from html import escape
 
 from client.i18n.labels import CARDS, action_text, status_text
 from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTabWidget, QTextBrowser,
-                       QVBoxLayout, QWidget, Signal)
+                       QTimer, QVBoxLayout, QWidget, Qt, Signal)
 from client.services.cases import CaseDetail
 from client.services.material_files import MaterialFile, MaterialSource
 from client.widgets.material_viewer import MaterialFileTable, MaterialViewerDialog
@@ -38,6 +38,7 @@ class CaseDetailPanel(QScrollArea):
         self.setWidgetResizable(True)
         body = QWidget()
         self.setWidget(body)
+        self.body = body
         self.title = QLabel(self.tr("请选择左侧列表中的办件"))
         self.title.setObjectName("title")
         self.title.setWordWrap(True)
@@ -48,7 +49,6 @@ class CaseDetailPanel(QScrollArea):
         self.materials = QLabel("")
         self.materials.setWordWrap(True)
         self.files_summary = QLabel(self.tr("未收到材料文件"))
-        self.files_summary.setWordWrap(True)
         self.history = QTextBrowser()
         # It scrolls by itself: it takes what is left (at least 64 px, two entries) so the actions below stay on a
         # 1366×768 screen with the notice buttons under the detail.
@@ -58,7 +58,6 @@ class CaseDetailPanel(QScrollArea):
         info = QGroupBox(self.tr("申请信息"))
         QVBoxLayout(info).addWidget(self.summary)
         info.layout().addWidget(self.materials)
-        info.layout().addWidget(self.files_summary)
         # the received files: listed from the local cache off the GUI thread, opened in the viewer; a tab
         # beside the history so the actions stay on a 1366×768 screen, counted in the application's summary
         self.file_table = MaterialFileTable(view_buttons=True)
@@ -79,13 +78,32 @@ class CaseDetailPanel(QScrollArea):
         self.lower.addTab(self.history, self.tr("办理过程与意见"))
         self.lower.addTab(files, self.tr("材料文件"))
         self.lower.setMinimumHeight(98)  # the history's 64 px and the tab bar
+        self.lower.setCornerWidget(self.files_summary, Qt.Corner.TopRightCorner)  # beside the tabs: no height taken
         self.lower.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(body)
-        layout.addWidget(self.title)
+        # the case's notices (文书) sit beside its title: below the detail they took the height the actions need
+        self.title_row = QHBoxLayout()
+        self.title_row.addWidget(self.title, 1)
+        layout.addLayout(self.title_row)
         layout.addLayout(top)
         layout.addWidget(self.lower, 1)
         layout.addWidget(self.actions)
         self.actions.setVisible(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Scroll rather than squeeze: in large type at 1366×768 the detail is taller than the screen, and a
+        wrapped label given less than its height for the width loses its last lines (a layout sizes group boxes
+        of wrapped labels short), so each label asks for its height at the width it was given."""
+        if self.actions.isVisible():
+            QTimer.singleShot(0, self._grow_body)
+
+    def _grow_body(self) -> None:
+        for label in (self.summary, self.materials, self.clocks):
+            label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
 
     def show_detail(self, d: CaseDetail) -> None:
         row, s = d.row, d.state
@@ -114,6 +132,7 @@ class CaseDetailPanel(QScrollArea):
         self.history.setHtml(self._history(d))
         self.actions.setVisible(True)
         self.actions.show_detail(d)
+        self._fit_body()
 
     # -- material files ---------------------------------------------------------------------------------
     def _load_files(self, case_id: str) -> None:

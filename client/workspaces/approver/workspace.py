@@ -101,7 +101,7 @@ class ApproverWorkspace(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
-        right_layout.addLayout(self.notice_bar)
+        self.detail.title_row.addLayout(self.notice_bar)
         right_layout.addWidget(self.message)
         self.split = QSplitter()
         self.split.addWidget(left)
