@@ -274,7 +274,7 @@ def test_a_tampered_chunk_is_refused_and_the_chunks_held_are_kept(hall: Hall) ->
         return {"status": r.status_code, **r.json()}
 
     assert put(0, chunks[0], hashlib.sha256(chunks[0]).hexdigest())["have"] == [0]
-    damaged = chunks[1][:100] + b"X" + chunks[1][101:]
+    damaged = chunks[1][:100] + bytes([chunks[1][100] ^ 0xFF]) + chunks[1][101:]  # flipped: never the same byte
     refused = put(1, damaged, hashlib.sha256(chunks[1]).hexdigest())
     assert refused["status"] == 422 and refused["error"]["code"] == rules.CHUNK_DIGEST
     assert put(1, chunks[1][:-1], hashlib.sha256(chunks[1][:-1]).hexdigest())["error"]["code"] == rules.CHUNK_DIGEST
