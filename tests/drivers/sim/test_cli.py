@@ -104,7 +104,8 @@ def test_keypad_sim_presses_keys(run_sim):
     receiver = KeypadReceiver(SerialLink(url))
     events = []
     try:
-        assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 2, 15)  # a loaded machine starts the simulator late
+        # up to 15 s: a loaded machine starts the simulator late
+        assert wait_for(lambda: bool(events.extend(receiver.poll(0.05))) or len(events) >= 2, 15)
         assert [e.key for e in events[:2]] == [Key.CALL_NEXT, Key.CALL_SPECIFIC]
         assert events[1].ticket == "A023"
         receiver.reply(events[1], HostReply(current="A023", waiting=4, beep=True))
