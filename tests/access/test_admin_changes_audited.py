@@ -105,7 +105,9 @@ def test_a_device_registration_records_the_admins_workstation_never_the_token(cl
 def test_admin_changes_are_timed_by_the_servers_injected_clock(client, database, clock) -> None:  # noqa: ANN001
     """The audit time is the hall's (injected) clock, as every decision is: a server on a simulated day audits
     that day, not the machine's."""
-    clock.now = dt.datetime(2027, 1, 9, 3, 40, tzinfo=CHINA_TZ)  # a Saturday no test runs on by accident
+    # a Saturday no test runs on by accident, and not the faked-clock pass's 2027-01-09 either: rows the setup
+    # writes outside a request carry the machine's clock and must fall outside the day read back
+    clock.now = dt.datetime(2027, 2, 13, 3, 40, tzinfo=CHINA_TZ)
     headers, _ = _sign_in(client, database)
     with database.read_session() as session:
         clerk = session.scalars(select(StaffUser.id).filter_by(username="clerk")).one()
@@ -117,7 +119,7 @@ def test_admin_changes_are_timed_by_the_servers_injected_clock(client, database,
     rules = client.get(f"/api/v1/queue/halls/{hall_id}/config").json()["rules"]
     assert client.put(f"/api/v1/queue/admin/halls/{hall_id}/rules", headers=headers,
                       json={**rules, "lunch_closed": not rules["lunch_closed"]}).status_code == 200
-    rows = _rows(client, headers, since="2027-01-09T00:00:00+08:00", until="2027-01-10T00:00:00+08:00")
+    rows = _rows(client, headers, since="2027-02-13T00:00:00+08:00", until="2027-02-14T00:00:00+08:00")
     timed = {r["action"]: dt.datetime.fromisoformat(r["at"]) for r in rows}
     assert {"hall.notice", "staff.disable", "queue.rules"} <= timed.keys()
     assert any(a.startswith("calendar") for a in timed)
