@@ -4,6 +4,9 @@ device work uses a wider pool. Usage:
 
     ops.run(fetch_cases, on_done=self.show_cases, on_error=self.show_error)
     ops.write(lambda: store.accept(case_id, ...), on_done=...)
+
+A screen that can ask again before the answer arrives (another period, another filter) asks through
+`ops.latest()`, so an older answer that arrives late never overwrites a newer one.
 """
 
 from __future__ import annotations
@@ -81,6 +84,10 @@ class Ops:
                 on_done(result)
         self._writer.start(_Task(self._relay, fn, done, on_error))
 
+    def latest(self) -> Latest:
+        """A runner for one question a screen keeps re-asking: only the newest answer is delivered."""
+        return Latest(self)
+
     @property
     def sig_written(self):  # noqa: ANN201
         return self._relay.sig_written
@@ -88,3 +95,24 @@ class Ops:
     def wait(self, msecs: int = 5000) -> bool:
         """For shutdown and tests: wait until both pools are idle."""
         return self._io.waitForDone(msecs) and self._writer.waitForDone(msecs)
+
+
+class Latest:
+    """The pool answers in whatever order its workers finish, so a slow answer to an earlier question can land
+    after a quick answer to the later one. Each call here supersedes the previous ones: their results and errors
+    are dropped on arrival."""
+
+    def __init__(self, ops: Ops) -> None:
+        self._ops = ops
+        self._asked = 0
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[Exception], None] | None = None) -> None:
+        self._asked += 1
+        asked = self._asked
+
+        def current(callback):  # noqa: ANN001, ANN202
+            if callback is None:
+                return None
+            return lambda value: callback(value) if asked == self._asked else None
+        self._ops.run(fn, current(on_done), current(on_error))

@@ -127,6 +127,8 @@ case "$cmd" in
       *" -n "*|*" -n"[0-9a]*|*" --numprocesses"*|*"no:xdist"*) ;;
       *) [ "$workers" -gt 1 ] && parallel=(-n "$workers") ;;
     esac
+    # In CI, name the slowest tests at the end, so the time the run takes can be kept in check.
+    [ -n "${CI:-}" ] && parallel+=(--durations=25)
     exec "$venv/bin/python" -m pytest ${parallel[@]+"${parallel[@]}"} ${args[@]+"${args[@]}"}
     ;;
   run)

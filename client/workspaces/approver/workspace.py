@@ -43,6 +43,8 @@ class ApproverWorkspace(QWidget):
                  materials: MaterialSource | None = None, parent=None) -> None:
         super().__init__(parent)
         self.services, self.ops = services, ops
+        # each of these is asked again on every filter change or pull: only the newest answer is shown
+        self._listing, self._counting, self._opening = ops.latest(), ops.latest(), ops.latest()
         cases = services.cases
         self.worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles,
                                  cases.calendar, cases.clock, everyone=everyone,
@@ -122,9 +124,9 @@ class ApproverWorkspace(QWidget):
     def reload(self, counts: bool = True) -> None:
         f = self.filter
         self.calendar_banner.refresh()  # a pull may have brought the year
-        self.ops.run(lambda: self.worklist.ids(f), on_done=self._ids)
+        self._listing.run(lambda: self.worklist.ids(f), on_done=self._ids)
         if counts:
-            self.ops.run(self.worklist.counts, on_done=self._counts)
+            self._counting.run(self.worklist.counts, on_done=self._counts)
 
     def _ids(self, ids: list[str]) -> None:
         self.model.set_ids(ids)
@@ -141,7 +143,7 @@ class ApproverWorkspace(QWidget):
             notices = self.services.notices
             def load():  # noqa: ANN202
                 return self.services.cases.detail(case_id), notices.available(case_id) if notices else ()
-            self.ops.run(load, on_done=lambda found: self._show(*found), on_error=lambda e: self._error(e))
+            self._opening.run(load, on_done=lambda found: self._show(*found), on_error=lambda e: self._error(e))
 
     def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = ()) -> None:
         self.current = detail
@@ -202,7 +204,7 @@ class ApproverWorkspace(QWidget):
         self.detail.actions.done()
         self.model.refresh_rows([case_id])
         self.open_case(case_id)
-        self.ops.run(self.worklist.counts, on_done=self._counts)
+        self._counting.run(self.worklist.counts, on_done=self._counts)
         self.sig_acted.emit(case_id)
 
     def _error(self, error: Exception) -> None:

@@ -102,6 +102,7 @@ class ArchivePage(QWidget):
                  may_dispose: bool, item_name: Callable[[str], str] = str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive, self.ops, self.folder, self.item_name = archive, ops, folder, item_name
+        self._listing, self._opening = ops.latest(), ops.latest()  # a newer period or row wins over a slow answer
         self.rows: list[dict] = []      # the period's archives as the server listed them
         self.shown: list[dict] = []     # those the case-number search keeps
         self.period: Period | None = None
@@ -189,7 +190,7 @@ class ArchivePage(QWidget):
         """List the chosen period; `note` is what the line under the page says once it is listed."""
         period = self.current_period()
         self._note(self.tr("正在查询…"))
-        self.ops.run(lambda: self.archive.list(period), on_done=lambda rows: self._listed(period, rows, note),
+        self._listing.run(lambda: self.archive.list(period), on_done=lambda rows: self._listed(period, rows, note),
                      on_error=self._failed)
 
     def _listed(self, period: Period, rows: list[dict], note: str = "") -> None:
@@ -238,7 +239,7 @@ class ArchivePage(QWidget):
 
     def _open(self, row: dict) -> None:
         self._show_detail({**row, "documents": None})
-        self.ops.run(lambda: self.archive.detail(row["case_id"]), on_done=self._detail_arrived,
+        self._opening.run(lambda: self.archive.detail(row["case_id"]), on_done=self._detail_arrived,
                      on_error=self._failed)
 
     # -- the detail -----------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ class CallingPanel(QGroupBox):
     def __init__(self, desk: QueueDesk, reference: Reference, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.desk, self.reference, self.ops = desk, reference, ops
+        self._snapshots = ops.latest()  # after each action and pull: an older snapshot never overwrites a newer one
         self.snapshot: DeskSnapshot | None = None
         self.setTitle(self.tr("叫号 · {0}").format(desk.window.name or f"{desk.window.number}号窗口"))
         self.ticket = QLabel("—")
@@ -144,7 +145,7 @@ class CallingPanel(QGroupBox):
             self._show(snapshot)
             if then:
                 then(snapshot)
-        self.ops.run(self.desk.snapshot, on_done=shown)
+        self._snapshots.run(self.desk.snapshot, on_done=shown)
 
     def _show(self, s: DeskSnapshot) -> None:
         self.snapshot = s

@@ -40,6 +40,7 @@ class LicenceRegisterPage(QWidget):
                  parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.register, self.ops, self.folder = register, ops, folder
+        self._searching = ops.latest()  # a newer search wins over a slow answer
         self.result: Register | None = None
         self.query = RegisterQuery()
         self.number, self.holder = QLineEdit(), QLineEdit()
@@ -118,7 +119,7 @@ class LicenceRegisterPage(QWidget):
     def search(self) -> None:
         query = self.current_query()
         self.message.setText(self.tr("正在查询…"))
-        self.ops.run(lambda: self.register.search(query), on_done=lambda r: self._show(query, r),
+        self._searching.run(lambda: self.register.search(query), on_done=lambda r: self._show(query, r),
                      on_error=self._failed)
 
     def _show(self, query: RegisterQuery, result: Register) -> None:

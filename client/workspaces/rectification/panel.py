@@ -32,6 +32,7 @@ class RectificationPanel(QWidget):
     def __init__(self, desk: RectificationDesk, reference: Reference, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.desk, self.reference, self.ops = desk, reference, ops
+        self._loading = ops.latest()  # the period can change again before the last figures arrive
         self.views: list[RecordView] = []
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
@@ -97,7 +98,7 @@ class RectificationPanel(QWidget):
 
         def load() -> tuple[list[RecordView], dict]:
             return self.desk.records(), {**self.desk.statistics(first, last), "period": (first, last)}
-        self.ops.run(load, on_done=self._show)
+        self._loading.run(load, on_done=self._show)
 
     def period(self) -> tuple[dt.date, dt.date]:
         first, last = self.first.date().toPython(), self.last.date().toPython()

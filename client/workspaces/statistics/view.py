@@ -66,6 +66,7 @@ class StatView(QWidget):
                  first: dt.date, last: dt.date, *, second_group: bool = False, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ops, self.compute, self.drill = ops, compute, drill
+        self._computing = ops.latest()  # a new query while one runs: only its figures are shown
         self.result: Result | None = None
         self.first, self.last = QDateEdit(first), QDateEdit(last)
         for edit in (self.first, self.last):
@@ -140,7 +141,7 @@ class StatView(QWidget):
             started = time.perf_counter()
             result = self.compute(q)
             return Result(result.table, result.context, time.perf_counter() - started)
-        self.ops.run(work, on_done=self.show_result, on_error=self._failed)
+        self._computing.run(work, on_done=self.show_result, on_error=self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.query_button.setEnabled(True)

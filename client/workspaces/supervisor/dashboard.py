@@ -64,6 +64,7 @@ class HallDashboard(QWidget):
                  parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.figures, self.ops, self.sync, self.wall = figures, ops, sync, wall
+        self._loading = ops.latest()  # every pull asks again: older figures never overwrite newer ones
         self.current: Dashboard | None = None
         self.wall_view: HallDashboard | None = None
         self.setObjectName("wall" if wall else "dashboard")
@@ -135,7 +136,7 @@ class HallDashboard(QWidget):
             pass
 
     def refresh(self) -> None:
-        self.ops.run(self.figures.dashboard, on_done=self.show_dashboard, on_error=lambda exc: None)
+        self._loading.run(self.figures.dashboard, on_done=self.show_dashboard, on_error=lambda exc: None)
 
     def open_wall(self) -> HallDashboard:
         if self.wall_view is None:

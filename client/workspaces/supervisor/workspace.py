@@ -27,6 +27,7 @@ class SupervisorWorkspace(QWidget):
     def __init__(self, services: Services, ops: Ops, parent=None, faults: FaultWatch | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
+        self._grouping, self._replying = ops.latest(), ops.latest()
         self.cases = ApproverWorkspace(services, ops, everyone=True, materials=services.attachments)
         self.cases.tabs.setCurrentIndex(4)  # 超期 first: what a supervisor looks at
         self.cases.sig_acted.connect(lambda _: self.refresh())
@@ -88,8 +89,8 @@ class SupervisorWorkspace(QWidget):
         return table
 
     def refresh(self) -> None:
-        self.ops.run(self.board.groups, on_done=self._show_groups)
-        self.ops.run(self.board.replies, on_done=self._show_replies)
+        self._grouping.run(self.board.groups, on_done=self._show_groups)
+        self._replying.run(self.board.replies, on_done=self._show_replies)
 
     def _show_groups(self, groups: list[DueGroup]) -> None:
         self._groups = groups
