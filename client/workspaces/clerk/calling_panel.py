@@ -9,7 +9,7 @@ from collections.abc import Callable
 from client.i18n.labels import CLASS_NAMES, queue_error, reason_text
 from gui.ops import Ops
 from gui.qt import (QGridLayout, QGroupBox, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QListWidget,
-                       QListWidgetItem, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout, QWidget, Signal)
+                       QListWidgetItem, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout, Signal)
 from client.services.queue_desk import DeskSnapshot, QueueDesk
 from client.services.reference import Reference
 from client.widgets.style import mark
