@@ -169,12 +169,15 @@ def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
     with refusals():
         _limit_client(request, None, body.business_id, now)  # counted first: a wrong captcha counts too
     check_captcha(request, body.captcha_token, body.captcha_answer, now)
+    if not body.name.strip():
+        raise ApiError(422, "name_required", "请输入姓名（the booking's name is required）")
     with unit_of_work(request) as session:
         publisher = HallPublisher(session, request, tasks, now)
         with refusals():
             row, token, code = appointments.book(session, keys, business_id=body.business_id,
                                                  slot_start=body.slot_start, id_number=body.id_number, now=now,
-                                                 emit_for=publisher.for_hall, phone=body.phone)
+                                                 emit_for=publisher.for_hall, phone=body.phone,
+                                                 name=body.name)
         business = session.get(Business, row.business_id)
         appointment, business_name = _out(row), business.name
     payload = appointment_qr.payload(token)

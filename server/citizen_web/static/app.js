@@ -167,6 +167,7 @@
       phone: $("book-phone").value.trim(), captcha_token: state.captcha ? state.captcha.token : "",
       captcha_answer: $("book-captcha").value.trim()
     }).then(function (booked) {
+      $("booked-name").textContent = booked.appointment.masked_name;  // masked: the page may be left open
       $("booked-business").textContent = booked.business;
       $("booked-slot").textContent = slotText(booked.appointment.slot_start, booked.appointment.slot_end);
       $("booked-code").textContent = booked.booking_code;
@@ -200,6 +201,7 @@
         li.setAttribute("data-id", a.id);
         li.appendChild(el("div", names[a.business_id] || "预约业务", "strong"));
         li.appendChild(el("div", slotText(a.slot_start, a.slot_end)));
+        if (a.masked_name) li.appendChild(el("div", "预约人：" + a.masked_name, "muted name"));
         li.appendChild(el("div", "状态：" + (STATES[a.state] || a.state), "muted state"));
         if (a.ticket_id) {  // checked in at the dispenser: its ticket's place in the queue
           var follow = el("a", "我的排队", "button small follow");
