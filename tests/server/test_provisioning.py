@@ -225,7 +225,8 @@ def test_the_cli_provisions_a_controller_on_the_given_led_port(tmp_path) -> None
 
 def test_a_dispenser_file_carries_the_identity_gateway(client) -> None:  # noqa: ANN001
     """粤省事码 / 粤商码: the provincial gateway's address and keys reach the dispenser's file (kiosk/identity)."""
-    section = {"gateway": "https://gw.example/", "app_id": "dg-hall-1", "app_key": "5a" * 16, "timeout": 3}
+    section = {"gateway": "https://gw.example/", "app_id": "dg-hall-1", "app_key": "5a" * 16,
+               "gateway_public_key": "3059" + "ab" * 89, "timeout": 3}
     r = _provision(client, login(client), kind="dispenser", devices={"identity_code": section})
     assert r.status_code == 201, r.text
     assert tomllib.loads(r.json()["config"])["identity_code"] == section
