@@ -311,8 +311,19 @@
   var GEO_ERRORS = { 1: "您未允许获取位置，无法到厅取号；请在浏览器设置中允许定位", 2: "暂时无法获取您的位置，请稍后重试",
     3: "获取位置超时，请稍后重试" };
 
+  // Browsers give a position only to a secure context (HTTPS; plain http only on the phone itself), so over
+  // plain http the position is unavailable whatever the citizen allows: say so, instead of a denied permission.
+  function secureContext() { return window.isSecureContext === true; }
+
+  function showRemote() {
+    var secure = secureContext();
+    $("remote-insecure").hidden = secure;
+    $("remote-submit").disabled = !secure;
+  }
+
   function submitRemote(ev) {
     ev.preventDefault();
+    if (!secureContext()) { showRemote(); showError($("remote-insecure").textContent); return; }
     var id = $("remote-id").value.trim().toUpperCase();
     if (!id) { showError("请填写身份证号码"); return; }
     if (!navigator.geolocation) { showError("您的浏览器不支持定位，请到取号机取号"); return; }
@@ -337,6 +348,7 @@
     if (view === "booked" && !$("booked-code").textContent) view = "book";
     show(view);
     if (view === "book") { loadCaptcha(); loadSlots(); }
+    if (view === "remote") showRemote();
     if (view !== "ticket" && state.timer) { clearTimeout(state.timer); state.timer = null; }
     if (view === "ticket" && state.ticket) pollTicket();
   }
