@@ -154,6 +154,11 @@ def from_settings(settings: dict[str, DeviceSettings]) -> IdentityCodeDecoder:
     except ValueError:
         raise IdentityCodeError("[identity_code] app_key is hex and timeout a number",
                                 code="identity_gateway_unconfigured") from None
+    if not str(o.get("gateway_public_key", "")).strip():
+        # A file written before answers were checked: the dispenser still starts (tap and ID card work), and
+        # refuses codes as not configured rather than trust answers it cannot check.
+        log.error("[identity_code] has no gateway_public_key: 粤省事码 are refused until it is set")
+        return Unconfigured()
     return GatewayDecoder(str(o.get("gateway", "")), str(o.get("app_id", "")), key,
                           str(o.get("gateway_public_key", "")), timeout=timeout,
                           ca_file=str(o["ca_file"]) if o.get("ca_file") else None)

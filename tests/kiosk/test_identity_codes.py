@@ -124,10 +124,13 @@ def test_configuration_section() -> None:
     with pytest.raises(IdentityCodeError) as bad:
         from_settings({"identity_code": settings_from_mapping("identity_code", {"gateway": "x", "app_key": "zz"})})
     assert bad.value.code == "identity_gateway_unconfigured"
+    # a file from before answers were checked: the dispenser starts, and refuses codes as not configured
     without_key = {"gateway": "https://gw.example/", "app_id": APP_ID, "app_key": KEY.hex()}
-    with pytest.raises(IdentityCodeError) as unchecked:  # answers that could not be checked: not configured
-        from_settings({"identity_code": settings_from_mapping("identity_code", without_key)})
-    assert unchecked.value.code == "identity_gateway_unconfigured"
+    unchecked = from_settings({"identity_code": settings_from_mapping("identity_code", without_key)})
+    assert isinstance(unchecked, Unconfigured)
+    assert code_error(unchecked, "YSS:" + "a" * 20) == "identity_gateway_unconfigured"
+    with pytest.raises(IdentityCodeError):  # built by hand without the key: refused outright
+        GatewayDecoder("https://gw.example/", APP_ID, KEY, "")
 
 
 def scanner_for(window):  # noqa: ANN001, ANN201
