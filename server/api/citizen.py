@@ -169,8 +169,6 @@ def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
     with refusals():
         _limit_client(request, None, body.business_id, now)  # counted first: a wrong captcha counts too
     check_captcha(request, body.captcha_token, body.captcha_answer, now)
-    if not body.name.strip():
-        raise ApiError(422, "name_required", "请输入姓名（the booking's name is required）")
     with unit_of_work(request) as session:
         publisher = HallPublisher(session, request, tasks, now)
         with refusals():

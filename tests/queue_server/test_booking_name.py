@@ -112,3 +112,18 @@ def test_the_desk_asks_once_per_ticket_and_again_after_a_network_failure() -> No
     assert desk.booked_name(_ticket("a2", "t2")) == "" and len(sync.asked) == 3
     sync.online = False
     assert desk.booked_name(_ticket("a3", "t3")) == "" and len(sync.asked) == 3
+
+
+def test_the_citizens_page_needs_a_name_and_shows_it_masked(qhall) -> None:  # noqa: ANN001
+    from server.api.citizen_guard import CSRF_COOKIE
+    from tests.queue_server.test_citizen_api import booking
+    token = qhall.client.get("/m/", params={"hall": "DG-HALL-1"}).cookies[CSRF_COOKIE]
+    h = {"X-CSRF-Token": token}
+    blank = qhall.client.post("/api/v1/citizen/bookings", json=booking(qhall, name="   "), headers=h)
+    assert blank.status_code == 422 and [p["field"] for p in blank.json()["error"]["details"]] == ["body.name"]
+    r = qhall.client.post("/api/v1/citizen/bookings", json=booking(qhall, name=NAME), headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["appointment"]["masked_name"] == "欧***" and NAME not in r.text
+    mine = qhall.client.post("/api/v1/citizen/bookings/search", headers=h, json={
+        "id_number": person(1), "booking_code": r.json()["booking_code"]}).json()
+    assert [a["masked_name"] for a in mine] == ["欧***"]
