@@ -90,6 +90,11 @@ class HallDay:
                    f"{self.rng.randint(1, 28):02d}{self.persons % 1000:03d}")
         return first17 + resident_id_check_character(first17)
 
+    def booking_name(self, n: int) -> str:
+        """The name a citizen gives with a booking (sealed on the server: the at-rest test searches for it)."""
+        surname, given = "司马东方诸葛上官"[n % 4 * 2:][:2], "婉清若曦慕白子墨星河"[n % 5 * 2:][:2]
+        return surname + given + "一二三四五六七八九十"[n // 20 % 10]
+
     def book_appointments(self) -> None:
         """The day before: a share of the citizens book a slot online."""
         rules = self.config.rules.appointment
@@ -102,7 +107,8 @@ class HallDay:
             slot = self.rng.choice(slots[1:-1])
             id_number = self.person()
             r = self.world.http.post("/api/v1/queue/appointments", client=f"10.8.{n // 250}.{n % 250 + 1}", json={
-                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number})  # each from a phone
+                "business_id": business, "slot_start": slot.isoformat(), "id_number": id_number,
+                "name": self.booking_name(n)})  # each from a phone
             if r.status_code == 201:
                 # The answer carries no index key: the citizen's card gives it at the dispenser (hall ticket key).
                 row = {**r.json()["appointment"], "person_key": search_key(RESIDENT_ID, id_number, self.keys)}

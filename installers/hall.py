@@ -137,6 +137,7 @@ class Hall:
     printer_port: int = 0
     identity_url: str = ""            # the provincial identity gateway simulator (粤省事码)
     identity_code: str = ""           # a 粤省事码 it issued for the demo's sample person
+    identity_public_key: str = ""     # the simulator's answer key (public half): the dispenser checks answers
 
     def __post_init__(self) -> None:
         self.paths = Paths(self.data_dir)
@@ -322,6 +323,7 @@ class Hall:
         (self.paths.logs / "sim-identity.log").unlink(missing_ok=True)
         gateway = self.spawn("sim-identity", ["-m", "kiosk.identity.sim", "--app-id", IDENTITY_APP_ID,
                                               "--app-key", IDENTITY_APP_KEY, "--port", "0", "--ttl", "43200",
+                                              "--answer-key", str(self.paths.sim / "identity-gateway.key"),
                                               "--person", f"{SAMPLE_PERSON},王小明"])
         self.identity_url = self._listening(gateway)
         deadline = time.monotonic() + 20
@@ -329,11 +331,13 @@ class Hall:
             for line in gateway.log.read_text(encoding="utf-8", errors="replace").splitlines():
                 if line.startswith("code for "):
                     self.identity_code = line.rsplit(" ", 1)[1]
+                elif line.startswith("answer public key: "):
+                    self.identity_public_key = line.rsplit(" ", 1)[1]
             time.sleep(0.05)
 
     def identity_section(self) -> dict:
         return {"gateway": self.identity_url, "app_id": IDENTITY_APP_ID, "app_key": IDENTITY_APP_KEY,
-                "timeout": 3}
+                "gateway_public_key": self.identity_public_key, "timeout": 3}
 
     def _rewire_printer(self) -> None:
         """The printer simulator takes a free port each start: point an existing dispenser file at it."""

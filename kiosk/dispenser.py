@@ -3,6 +3,8 @@ writer, printing through the printer's Qt adapter) and shows the matching screen
 
 from __future__ import annotations
 
+import logging
+
 from gui.ops import Ops
 from gui.qt import QCoreApplication
 from drivers.printer.ticket import Ticket as PrintedTicket
@@ -19,7 +21,20 @@ from kiosk.services.issuing import TicketDesk
 from kiosk.widgets.shell import KioskShell
 from kiosk.widgets.theme import ELDERLY, NORMAL, sheet
 from shared.errors import DomainError
+from shared.public_url import InvalidPublicUrl, public_base
+from shared.queue.follow import follow_template
 from shared.validation import mask_phone, mask_resident_id, mask_uscc
+
+
+def follow_template_for(public_url: str, configured: str) -> str:
+    """The follow QR's template: under the hall's public base URL once an admin set one (synced with the hall,
+    checked again here), else the one provisioning wrote (the server's LAN address by default)."""
+    try:
+        base = public_base(public_url)
+    except InvalidPublicUrl:
+        logging.getLogger("govhall.kiosk").warning("the hall's public URL is not valid: the provisioned one is used")
+        base = ""
+    return follow_template(base) if base else configured
 
 
 class DispenserWindow(KioskShell):
@@ -126,7 +141,8 @@ class DispenserWindow(KioskShell):
         self.arm_idle(flow.timeout())
 
     def _follow(self, prepared) -> str:  # noqa: ANN001
-        return self.follow_url.format(ticket=prepared.ticket.id) if self.follow_url else ""
+        template = follow_template_for(self.desk.directory.public_url, self.follow_url)
+        return template.format(ticket=prepared.ticket.id) if template else ""
 
     # actions ---------------------------------------------------------------------------------------------
     def run(self, actions: list) -> None:

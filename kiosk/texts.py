@@ -40,6 +40,8 @@ def refusal_text(code: str) -> str:
             "Kiosk", "本机暂不能核验粤省事码，请刷身份证或点击业务取号，并告知工作人员"),
         "identity_gateway_answer_invalid": QCoreApplication.translate(
             "Kiosk", "核验结果有误，请刷身份证或点击业务取号"),
+        "identity_gateway_answer_forged": QCoreApplication.translate(
+            "Kiosk", "核验结果未通过省级平台签名校验，未予采信。请刷身份证或点击业务取号，并告知工作人员"),
         "identity_gateway_unconfigured": QCoreApplication.translate(
             "Kiosk", "本机暂不支持粤省事码，请刷身份证或点击业务取号"),
     }

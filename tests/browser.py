@@ -32,15 +32,21 @@ def browser_available() -> str | None:
     return None
 
 
-def open_browser(size: tuple[int, int], *, mobile: bool = True):  # noqa: ANN201 - selenium WebDriver
+def open_browser(size: tuple[int, int], *, mobile: bool = True, accept_insecure_certs: bool = False,
+                 extra_args: tuple[str, ...] = ()):  # noqa: ANN201 - selenium WebDriver
+    """`accept_insecure_certs`: a test's self-signed certificate is taken (the page is still a secure context);
+    `extra_args`: more Chromium switches (e.g. --host-resolver-rules to reach loopback under another name)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-extensions", "--lang=zh-CN", f"--window-size={size[0]},{size[1]}"):
+                "--no-first-run", "--disable-extensions", "--lang=zh-CN", f"--window-size={size[0]},{size[1]}",
+                *extra_args):
         options.add_argument(arg)
+    if accept_insecure_certs:
+        options.set_capability("acceptInsecureCerts", True)
     if mobile:
         options.add_experimental_option("mobileEmulation", {
             "deviceMetrics": {"width": size[0], "height": size[1], "pixelRatio": 2.0},
@@ -53,13 +59,14 @@ def open_browser(size: tuple[int, int], *, mobile: bool = True):  # noqa: ANN201
     return driver
 
 
-def _browser(size: tuple[int, int], mobile: bool) -> Iterator:
+def browser(size: tuple[int, int] = PHONE, mobile: bool = True, **options) -> Iterator:  # noqa: ANN003
+    """A browser for a fixture (skipped where none can run, failed in CI); `options` as open_browser's."""
     reason = browser_available()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"browser tests must run in CI: {reason}")
         pytest.skip(reason)
-    driver = open_browser(size, mobile=mobile)
+    driver = open_browser(size, mobile=mobile, **options)
     try:
         yield driver
     finally:
@@ -69,13 +76,13 @@ def _browser(size: tuple[int, int], mobile: bool) -> Iterator:
 @pytest.fixture
 def phone_browser() -> Iterator:
     """Chromium at 360×740 with a phone's user agent (a WeChat-like in-app browser)."""
-    yield from _browser(PHONE, True)
+    yield from browser(PHONE, True)
 
 
 @pytest.fixture
 def desktop_browser() -> Iterator:
     """Chromium at 1280×800."""
-    yield from _browser(DESKTOP, False)
+    yield from browser(DESKTOP, False)
 
 
 def screenshot(driver, path: Path) -> Path:  # noqa: ANN001

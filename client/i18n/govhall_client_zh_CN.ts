@@ -854,12 +854,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+142"/>
+        <location line="+147"/>
         <source>空闲</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-122"/>
         <source>号码，如 A023</source>
         <translation type="unfinished"></translation>
     </message>
@@ -894,7 +894,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>预约人：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>本次：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,24 +927,24 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+42"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+16"/>
-        <location line="+66"/>
+        <location line="+14"/>
+        <location line="+86"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-93"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>办理时限</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,7 +959,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+39"/>
         <source>办理情形：{sit}
 申请人：{name}&#x3000;证件：{ident}
 当前状态：{status}&#x3000;当前环节：{steps}{urgent}</source>
@@ -981,7 +986,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>材料文件列表读取失败</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2796,6 +2801,16 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>如 https://zwfw.example.gov.cn（留空：使用服务器内网地址）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>群众手机访问本大厅服务器的公网地址：号票上“我的排队”二维码和新开通的取号机使用该地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>保存大厅信息</source>
         <translation type="unfinished"></translation>
@@ -2822,12 +2837,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-77"/>
         <source>所属中心</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2844,6 +2859,11 @@
     <message>
         <location line="+1"/>
         <source>地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公网地址</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2906,12 +2926,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>开放</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-66"/>
         <source>添加窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2931,7 +2951,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>关闭</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2946,7 +2966,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>已新建大厅 {code}</source>
         <translation type="unfinished"></translation>
     </message>

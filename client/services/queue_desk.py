@@ -22,6 +22,7 @@ from shared.queue.rules import CallingRules
 from shared.queue.tickets import Ticket, TicketState
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
+from shared.sync.transport import TransportError
 
 VERSION = 1
 
@@ -38,6 +39,7 @@ class DeskSnapshot:
     rating: dict | None                      # latest queue_rating row of this window today
     now: dt.datetime
     waiting_tickets: tuple[Ticket, ...] = field(default=())
+    booked_name: str = ""                    # the name given with the current ticket's booking ("" if none)
 
 
 class QueueDesk:
@@ -46,6 +48,7 @@ class QueueDesk:
         self.sync, self.window, self.clerk, self.clock, self.hall_id = sync, window, clerk, clock, hall_id
         self.fairness = FairnessState()  # this counter's place in the 1:2 cycle (kept for the session)
         self.last_decision: Decision | None = None
+        self._booked_names: dict[str, str] = {}  # ticket id → name its booking gave (asked once per ticket)
 
     @property
     def rules(self) -> CallingRules:
@@ -72,8 +75,29 @@ class QueueDesk:
         ratings = [r for r in self.sync.rows("queue_rating").values() if r.get("window_id") == self.window.id]
         rating = max(ratings, key=lambda r: r["at"]) if ratings else None
         preview = choose_next(self.window, tickets, now, self.fairness, self.rules)
-        return DeskSnapshot(desk.current_ticket(self.window, tickets), self._paused(), waiting, held, preview,
-                            self.last_decision, rating, now, tuple(sorted(callable_, key=lambda t: t.queue_key)))
+        current = desk.current_ticket(self.window, tickets)
+        return DeskSnapshot(current, self._paused(), waiting, held, preview,
+                            self.last_decision, rating, now, tuple(sorted(callable_, key=lambda t: t.queue_key)),
+                            self.booked_name(current))
+
+    def booked_name(self, ticket: Ticket | None) -> str:
+        """The name the citizen gave when booking the ticket's appointment, asked of the server once the
+        booking is checked in (it never syncs, so no cache holds it); "" for walk-ins, bookings without a name,
+        and while the server cannot be reached (asked again at the next snapshot). Blocking: off the GUI
+        thread, like snapshot()."""
+        if ticket is None or not ticket.appointment_id:
+            return ""
+        if ticket.id not in self._booked_names:
+            if not self.sync.online:
+                return ""
+            try:
+                reply = self.sync.call("GET", f"/queue/tickets/{ticket.id}/booking-name", timeout=5)
+            except TransportError:
+                return ""
+            if reply.status not in (200, 404):
+                return ""
+            self._booked_names = {ticket.id: reply.body["name"] if reply.status == 200 else ""}  # only the current
+        return self._booked_names[ticket.id]
 
     # -- actions -----------------------------------------------------------------------------------------
     def call_next(self) -> Decision:

@@ -174,7 +174,7 @@
 <context>
     <name>DispenserWindow</name>
     <message>
-        <location filename="../dispenser.py" line="+98"/>
+        <location filename="../dispenser.py" line="+113"/>
         <source>您的预约已超过签到时间，将按现场取号办理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -199,7 +199,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,7 +253,7 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../dispenser.py" line="-143"/>
+        <location filename="../dispenser.py" line="-144"/>
         <source>自助取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -355,6 +355,11 @@
     <message>
         <location line="+2"/>
         <source>核验结果有误，请刷身份证或点击业务取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>核验结果未通过省级平台签名校验，未予采信。请刷身份证或点击业务取号，并告知工作人员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

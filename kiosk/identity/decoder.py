@@ -9,6 +9,7 @@ says what happened and the citizen can still take a ticket by tap or ID card:
 | identity_gateway_offline | no answer within the timeout, no connection, or the gateway is down (5xx) |
 | identity_gateway_refused | the gateway refused this kiosk (app id, signature, clock) — a configuration matter |
 | identity_gateway_answer_invalid | an answer we cannot read, or naming an invalid ID number / USCC |
+| identity_gateway_answer_forged | an answer (refusals too) not signed by the gateway's key: never trusted |
 | identity_gateway_unconfigured | the dispenser has no [identity_code] section |
 
 Configuration, a section of the kiosk's config file (see README "Kiosk"):
@@ -17,6 +18,7 @@ Configuration, a section of the kiosk's config file (see README "Kiosk"):
     gateway = "https://gateway.example.gov.cn/"   # the provincial gateway's base address
     app_id = "…"                                   # this hall's application id there
     app_key = "…hex…"                              # its signing key (HMAC-SM3)
+    gateway_public_key = "…hex…"                   # the gateway's SM2 public key its answers are checked with
     timeout = 3                                    # seconds; a citizen is waiting
     ca_file = "/etc/govhall/gateway-ca.pem"        # optional: the CA its TLS certificate chains to
 """
@@ -79,12 +81,13 @@ GATEWAY_ERRORS = {"code_expired": "identity_code_expired", "code_invalid": "iden
 
 
 class GatewayDecoder:
-    def __init__(self, gateway: str, app_id: str, app_key: bytes, *, timeout: float = 3.0,
-                 ca_file: str | None = None, clock: Callable[[], float] = time.time) -> None:
-        if not gateway or not app_id or len(app_key) < 16:
-            raise IdentityCodeError("gateway, app_id and an app_key of 16+ bytes are required",
-                                    code="identity_gateway_unconfigured")
+    def __init__(self, gateway: str, app_id: str, app_key: bytes, gateway_public_key: str, *,
+                 timeout: float = 3.0, ca_file: str | None = None, clock: Callable[[], float] = time.time) -> None:
+        if not gateway or not app_id or len(app_key) < 16 or not gateway_public_key:
+            raise IdentityCodeError("gateway, app_id, an app_key of 16+ bytes and the gateway's public key are "
+                                    "required", code="identity_gateway_unconfigured")
         self.url, self.app_id, self.key = gateway.rstrip("/") + PATH, app_id, app_key
+        self.gateway_public_key = gateway_public_key.strip().lower()
         self.timeout, self.clock = timeout, clock
         self.session = requests.Session()
         if ca_file:
@@ -98,13 +101,19 @@ class GatewayDecoder:
         except requests.RequestException as exc:
             log.info("identity gateway unreachable (%s)", type(exc).__name__)
             raise IdentityCodeError("the provincial gateway did not answer", code="identity_gateway_offline") from None
+        if reply.status_code >= 500:
+            raise IdentityCodeError(f"the provincial gateway failed ({reply.status_code})",
+                                    code="identity_gateway_offline")
+        forged = signing.check_answer(self.gateway_public_key, reply.status_code, PATH, headers["X-Nonce"],
+                                      dict(reply.headers), reply.content)
+        if forged:  # whatever it says, refusals included, it is not the gateway's word
+            log.warning("identity gateway answer not trusted: %s", forged)
+            raise IdentityCodeError(f"the answer is not signed by the gateway ({forged})",
+                                    code="identity_gateway_answer_forged", reason=forged)
         try:
             answer = reply.json()
         except ValueError:
             answer = None
-        if reply.status_code >= 500:
-            raise IdentityCodeError(f"the provincial gateway failed ({reply.status_code})",
-                                    code="identity_gateway_offline")
         if not isinstance(answer, dict):
             raise IdentityCodeError("unreadable gateway answer", code="identity_gateway_answer_invalid")
         if reply.status_code != 200:
@@ -145,5 +154,11 @@ def from_settings(settings: dict[str, DeviceSettings]) -> IdentityCodeDecoder:
     except ValueError:
         raise IdentityCodeError("[identity_code] app_key is hex and timeout a number",
                                 code="identity_gateway_unconfigured") from None
-    return GatewayDecoder(str(o.get("gateway", "")), str(o.get("app_id", "")), key, timeout=timeout,
+    if not str(o.get("gateway_public_key", "")).strip():
+        # A file written before answers were checked: the dispenser still starts (tap and ID card work), and
+        # refuses codes as not configured rather than trust answers it cannot check.
+        log.error("[identity_code] has no gateway_public_key: 粤省事码 are refused until it is set")
+        return Unconfigured()
+    return GatewayDecoder(str(o.get("gateway", "")), str(o.get("app_id", "")), key,
+                          str(o.get("gateway_public_key", "")), timeout=timeout,
                           ca_file=str(o["ca_file"]) if o.get("ca_file") else None)

@@ -1,11 +1,14 @@
 """A local stand-in for the provincial identity gateway (粤省事码 / 粤商码): it checks each request's signature,
-clock and nonce like the gateway (signing.py), and answers for the codes it issued — until they expire.
+clock and nonce like the gateway (signing.py), and answers for the codes it issued — until they expire. It signs
+every answer with its SM2 key, as the gateway does; the kiosk checks them with its public key.
 
-    python -m kiosk.identity.sim --app-id hall-1 --app-key <hex> [--port 8820] \
+    python -m kiosk.identity.sim --app-id hall-1 --app-key <hex> [--port 8820] [--answer-key gateway.key] \
         [--person 11010519491231002X,王小明] [--business 91350100M000100Y43,某某公司] [--ttl 600]
 
-prints the address and one code per --person / --business ("YSS:…" / "YSM:…") to show at the scanner.
-`stop()` makes it unreachable (a gateway that is down)."""
+prints the address, the answer key's public key ("answer public key: <hex>", the kiosk's gateway_public_key;
+--answer-key keeps the pair in a file, made 0600 the first time, else a new one each start) and one code per
+--person / --business ("YSS:…" / "YSM:…") to show at the scanner. `stop()` makes it unreachable (a gateway that
+is down); `tamper` changes answers after they were signed (a man in the middle, for tests)."""
 
 from __future__ import annotations
 
@@ -19,9 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from pathlib import Path
+
 from kiosk.identity import signing
 from kiosk.identity.codes import BUSINESS, PERSON, parse, payload
 from kiosk.identity.decoder import PATH
+from shared.crypto.sm2 import Signer, load_or_create_signer
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,22 @@ class Issued:
 
 class IdentityGatewaySimulator:
     def __init__(self, app_id: str, app_key: bytes, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, answer_signer: Signer | None = None) -> None:
         self.app_id, self.key, self.host, self.port, self.clock = app_id, app_key, host, port, clock
+        self.answer_signer = answer_signer or Signer.generate()
+        self.sign_answers = True         # False: answers go out unsigned (a stand-in that is not the gateway)
+        self.tamper: Callable[[dict], dict] | None = None  # changes an answer after it was signed
         self.codes: dict[str, Issued] = {}
         self.requests: list[dict] = []   # what was asked (code, verdict), for tests
         self.delay = 0.0                 # seconds before answering (a slow gateway)
         self._nonces: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def public_key(self) -> str:
+        """The answer key's public half (hex SPKI DER): the kiosk's [identity_code] gateway_public_key."""
+        return self.answer_signer.public_key
 
     @property
     def url(self) -> str:
@@ -70,13 +84,20 @@ class IdentityGatewaySimulator:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                status, answer = sim.answer(self.path, dict(self.headers.items()), body)
+                asked = {k.title(): v for k, v in self.headers.items()}
+                status, answer = sim.answer(self.path, asked, body)
                 if sim.delay:
                     time.sleep(sim.delay)
                 raw = json.dumps(answer, ensure_ascii=False).encode()
+                signed = signing.answer_headers(sim.answer_signer, status, PATH, asked.get("X-Nonce", ""), raw,
+                                                int(sim.clock())) if sim.sign_answers else {}
+                if sim.tamper is not None:
+                    raw = json.dumps(sim.tamper(answer), ensure_ascii=False).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(raw)))
+                for name, value in signed.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(raw)
 
@@ -149,9 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--person", action="append", default=[], help="ID number[,name]: print a 粤省事码 for them")
     p.add_argument("--business", action="append", default=[], help="USCC[,name]: print a 粤商码 for it")
     p.add_argument("--ttl", type=float, default=3600, help="seconds each printed code stays valid")
+    p.add_argument("--answer-key", type=Path, help="PKCS#8 file of the SM2 key answers are signed with "
+                                                     "(made the first time); without it a new key each start")
     args = p.parse_args(argv)
-    sim = IdentityGatewaySimulator(args.app_id, bytes.fromhex(args.app_key), args.host, args.port).start()
+    signer = load_or_create_signer(args.answer_key) if args.answer_key else None
+    sim = IdentityGatewaySimulator(args.app_id, bytes.fromhex(args.app_key), args.host, args.port,
+                                   answer_signer=signer).start()
     print(f"identity gateway simulator listening on {sim.url}", flush=True)
+    print(f"answer public key: {sim.public_key}", flush=True)
     for spec, issue in [(s, sim.person) for s in args.person] + [(s, sim.business) for s in args.business]:
         value, _, name = spec.partition(",")
         print(f"code for {value[:4]}…: {issue(value, name, args.ttl)}", flush=True)

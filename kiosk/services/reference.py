@@ -49,6 +49,7 @@ class HallDirectory:
     windows: list[Window] = field(default_factory=list)
     clerks: dict[str, Clerk] = field(default_factory=dict)
     rules: HallRules = field(default_factory=HallRules)
+    public_url: str = ""  # the hall's public base URL, synced ("" = none set: the provisioned follow_url)
     engine: Engine | None = field(default=None, repr=False, compare=False)
     version: tuple = field(default=(), repr=False, compare=False)  # what the sources looked like when read
 
@@ -63,6 +64,7 @@ class HallDirectory:
             fresh = load_directory(self.engine, hall_id=self.hall_id)
             self.hall_name, self.entries, self.windows = fresh.hall_name, fresh.entries, fresh.windows
             self.clerks, self.rules, self.version = fresh.clerks, fresh.rules, fresh.version
+            self.public_url = fresh.public_url
         return self
 
     def entry(self, business_id: int) -> BusinessEntry | None:
@@ -109,7 +111,8 @@ def load_directory(engine: Engine, hall_code: str | None = None, hall_id: int | 
         departments = {d.id: d.name for d in s.scalars(select(Department))}
         quotas = {q.business_id: q for q in s.scalars(select(QuotaRow))}
         rules = hall_rules(s.connection(), hall.id)
-        directory = HallDirectory(hall.id, hall.name, rules=rules, engine=engine, version=version)
+        directory = HallDirectory(hall.id, hall.name, rules=rules, public_url=hall.public_url or "", engine=engine,
+                                  version=version)
         for b in s.scalars(select(BusinessRow).where(BusinessRow.hall_id == hall.id)):
             quota = quotas.get(b.id)
             directory.entries.append(BusinessEntry(

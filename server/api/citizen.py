@@ -174,7 +174,8 @@ def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
         with refusals():
             row, token, code = appointments.book(session, keys, business_id=body.business_id,
                                                  slot_start=body.slot_start, id_number=body.id_number, now=now,
-                                                 emit_for=publisher.for_hall, phone=body.phone)
+                                                 emit_for=publisher.for_hall, phone=body.phone,
+                                                 name=body.name)
         business = session.get(Business, row.business_id)
         appointment, business_name = _out(row), business.name
     payload = appointment_qr.payload(token)

@@ -16,6 +16,7 @@ from server.api.errors import ApiError
 from server.store.models import WindowSetting
 from server.sync.reference import publish_all_halls
 from shared.db.models import Centre, Floor, Hall, StaffUser, Window
+from shared.public_url import InvalidPublicUrl, public_base
 from shared.protocol.org_admin import (CentreIn, CentreOut, FloorAdminOut, FloorIn, FloorPatch, HallCreate, HallPatch,
                                        WindowAdminOut, WindowCreate, WindowPatch)
 from shared.protocol.org import HallSummary
@@ -64,7 +65,23 @@ def _values(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: getattr(obj, n) for n in names}
 
 
-HALL_FIELDS = ("code", "name", "address", "centre_id")
+PUBLIC_URL_PROBLEMS = {"too_long": "太长（最多200个字符）", "characters": "不能含空格、控制字符、反斜杠、花括号或%编码",
+                       "scheme": "只能以 http:// 或 https:// 开头", "userinfo": "不能含用户名或密码",
+                       "query": "不能含查询参数（?）或锚点（#）", "port": "端口应为 1–65535 的数字",
+                       "host": "主机名或IP地址无效", "path": "路径只能是简单前缀，如 /govhall（不能含 . 或 .. 段）"}
+
+
+def _public_url(value: str) -> str:
+    """The hall's public base URL as kept (shared/public_url.py), or a refusal saying what is wrong."""
+    try:
+        return public_base(value)
+    except InvalidPublicUrl as exc:
+        reason = exc.details.get("reason", "")
+        raise ApiError(422, exc.code, f"公网地址有误：{PUBLIC_URL_PROBLEMS.get(reason, '格式不正确')}（{exc.message}）",
+                       reason=reason) from None
+
+
+HALL_FIELDS = ("code", "name", "address", "centre_id", "public_url")
 FLOOR_FIELDS = ("level", "name")
 WINDOW_FIELDS = ("number", "name", "floor_id", "led_address", "active")
 
@@ -90,7 +107,7 @@ def create_hall(body: HallCreate, request: Request, session: DbSession, admin: C
     if session.get(Centre, body.centre_id) is None:
         raise ApiError(422, "unknown_centre", "政务服务中心不存在（no such centre）", centre=body.centre_id)
     _taken(session, Hall, "hall_code_taken", "大厅编码已被使用（hall code taken）", code=body.code)
-    hall = Hall(**body.model_dump())
+    hall = Hall(**{**body.model_dump(), "public_url": _public_url(body.public_url)})
     session.add(hall)
     session.flush()
     audit_change(session, request, admin, action="org.hall.create", target=body.code, before=None,
@@ -104,6 +121,8 @@ def patch_hall(hall_id: int, body: HallPatch, request: Request, session: DbSessi
                clock: Clock) -> Hall:
     hall = hall_or_404(session, hall_id)
     changes = body.model_dump(exclude_unset=True)
+    if "public_url" in changes:
+        changes["public_url"] = _public_url(changes["public_url"] or "")
     if "code" in changes:
         _taken(session, Hall, "hall_code_taken", "大厅编码已被使用（hall code taken）", hall.id, code=changes["code"])
     before = _values(hall, HALL_FIELDS)

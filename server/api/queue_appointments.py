@@ -38,7 +38,7 @@ LOOKUPS = "booking_lookup_limiter"  # searches and cancels by ID number and code
 
 def _out(row: QueueAppointment) -> PublicAppointment:
     """No index keys in REST answers: the devices that match by them get them through sync."""
-    return PublicAppointment.model_validate(appointment_row(row))
+    return PublicAppointment.model_validate({**appointment_row(row), "masked_name": row.masked_name or ""})
 
 
 @router.post("/appointments", response_model=Booked, status_code=201)
@@ -50,7 +50,7 @@ def book(body: BookingIn, session: DbSession, clock: Clock, keys: Keys, request:
         _limit_client(request, authorization, body.business_id, now)  # before `session` takes the write lock
         row, token, code = appointments.book(session, keys, business_id=body.business_id,
                                              slot_start=body.slot_start, id_number=body.id_number, now=now,
-                                             emit_for=publisher.for_hall, phone=body.phone)
+                                             emit_for=publisher.for_hall, phone=body.phone, name=body.name)
     return Booked(appointment=_out(row), qr_token=token, booking_code=code)
 
 

@@ -3,7 +3,9 @@ finding a person's bookings, QR look-up, check-in from an issued ticket, and mar
 limit has passed, which releases the slot's share of the quota to walk-ins.
 
 The resident ID is stored sealed (SM4-GCM); devices see a masked copy and an index under the hall's ticket key
-(shared.crypto.ticket_key), never one under the server's blind-index key."""
+(shared.crypto.ticket_key), never one under the server's blind-index key. The name given at booking is sealed
+too: the clerk's workstation asks for it once the booking is checked in (server/api/queue_booking_name.py); the
+citizen's pages show it masked."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.approval.identity import open_name, seal_name
 from server.notify.outbox import notify
 from server.notify.phones import mobile
 from server.queue import booking_code, booking_limits, store
@@ -35,7 +38,7 @@ from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ
 from shared.queue.config import Quota
 from shared.queue.issuance import remaining
-from shared.validation import check_resident_id
+from shared.validation import check_resident_id, mask_name
 
 if TYPE_CHECKING:
     from server.sync.registry import CommandContext
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 Emit = Callable[[str, str, dict], None]  # publish (table, pk, row) to the hall scope
 HOLDING = store.HOLDING
 QR_KIND = appointment_qr.TOKEN_KIND
+NAME_MAX = 30
 
 
 def domain(row: QueueAppointment) -> booking.Appointment:
@@ -64,11 +68,14 @@ def record_check_in(session: Session, ctx: CommandContext, row: QueueAppointment
 
 
 def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: dt.datetime, id_number: str,
-         now: dt.datetime, emit_for: Callable[[int], Emit], phone: str = "") -> tuple[QueueAppointment, str, str]:
+         now: dt.datetime, emit_for: Callable[[int], Emit], phone: str = "",
+         name: str = "") -> tuple[QueueAppointment, str, str]:
     """Book a slot; returns the appointment, its QR token and its booking code (each shown once, never stored
-    in clear). A mobile `phone` gets the booking's SMS and the near-call reminder of its ticket."""
+    in clear). A mobile `phone` gets the booking's SMS and the near-call reminder of its ticket; `name` is
+    kept sealed for the clerk who serves the checked-in booking."""
     local_now = now.astimezone(CHINA_TZ)
     person = check_resident_id(id_number, today=local_now.date()).number
+    name = booking_name(name)
     mobile_number = mobile(phone) if phone else None
     if phone and mobile_number is None:
         raise reject("invalid_phone", status=422)
@@ -106,13 +113,32 @@ def book(session: Session, keys: KeyProvider, *, business_id: int, slot_start: d
                            token_key=blind_index(QR_KIND, token, hall_key), state="booked", ticket_id=None,
                            created_at=now, code_hash=booking_code.code_hash(appointment_id, code, keys),
                            phone_sealed=protect(PHONE, mobile_number, keys, phone_where(appointment_id)).sealed
-                           if mobile_number else None)
+                           if mobile_number else None,
+                           name_sealed=seal_name(name, keys, name_where(appointment_id)) if name else None,
+                           masked_name=mask_name(name))
     session.add(row)
     session.flush()
     emit_for(row.hall_id)("queue_appointment", row.id, appointment_row(row))
     notify(session, "booking_confirmed", hall_id=row.hall_id, now=now, key=row.id, phone=mobile_number, keys=keys,
            params={"business": business.name, "slot": slot_text(row.slot_start)})
     return row, token, code
+
+
+def booking_name(name: str) -> str:
+    """The name as kept: inner runs of spaces made one, at most NAME_MAX characters, no control characters."""
+    clean = " ".join((name or "").split())
+    if len(clean) > NAME_MAX or any(not c.isprintable() for c in clean):
+        raise reject("invalid_name", status=422, limit=NAME_MAX)
+    return clean
+
+
+def name_where(appointment_id: str) -> str:
+    return f"queue_appointment:{appointment_id}:name"
+
+
+def name_of(row: QueueAppointment, keys: KeyProvider) -> str:
+    """The booking's name in clear ("" when none was given): for the clerk serving its ticket only."""
+    return open_name(row.name_sealed or "", keys, name_where(row.id))
 
 
 def phone_where(appointment_id: str) -> str:

@@ -25,6 +25,8 @@ SERVER_MESSAGES: dict[str, str] = {
     "rating_id_conflict": "评价编号已被使用",
     "qr_token_unknown": "二维码无效或未找到对应预约",
     "invalid_phone": "手机号码格式不正确（应为11位手机号）",
+    "invalid_name": "姓名格式不正确（最多30个字，不能含控制字符或不可见字符）",
+    "booking_not_named": "该号没有预约人姓名（非预约号，或预约时未留姓名）",
     "unknown_appointment": "预约不存在",
     "appointment_not_cancellable": "该预约已签到或已取消，不能取消",
     "appointment_not_yours": "预约信息与身份证号码不符",

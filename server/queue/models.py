@@ -129,6 +129,10 @@ class QueueAppointment(Base):
     code_hash: Mapped[str] = mapped_column(String(64), default="")
     # The phone for booking and near-call SMS, sealed like the ID number (None: none given).
     phone_sealed: Mapped[str | None] = mapped_column(Text)
+    # The name given at booking, sealed like the ID number (None: none given); the clerk sees it at check-in,
+    # the citizen's pages only its masked form.
+    name_sealed: Mapped[str | None] = mapped_column(Text)
+    masked_name: Mapped[str] = mapped_column(String(30), default="")
 
 
 class QueueTicketPhone(Base):

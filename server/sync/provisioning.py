@@ -18,6 +18,7 @@ from server.sync import devices
 from server.sync.errors import SyncError
 from shared.crypto.keys import KeyProvider
 from shared.crypto.ticket_key import derive_ticket_key
+from shared.public_url import public_base
 from shared.queue.follow import follow_template
 from shared.verification import derive_hall_key
 from shared.db.models import Hall, Window
@@ -129,6 +130,8 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
                                             window_id=window.id if window else None)
     ticket_key = derive_ticket_key(keys, hall.id) if keys is not None and spec.name == "dispenser" else None
     main = _main_section(spec, server_url, device.id, token, hall_code, window_number, ticket_key)
+    if spec.name == "dispenser":  # the ticket's QR code opens its phone page: under the hall's public URL if set
+        main["follow_url"] = follow_template(public_base(hall.public_url) or server_url)
     if keys is not None and spec.device_kind == "workstation":  # signs the QR codes of notices made offline
         main["verify_key"] = derive_hall_key(keys, hall.id).hex()
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
@@ -166,8 +169,6 @@ def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_
         out["window"] = window_number
     if ticket_key:
         out["ticket_key"] = ticket_key.hex()
-    if spec.name == "dispenser":  # the ticket's QR code opens its phone page (edit for a public host name)
-        out["follow_url"] = follow_template(server_url)
     return out
 
 

@@ -77,6 +77,12 @@ class Signer:
         return self._key.public_key().public_bytes(serialization.Encoding.DER,
                                                    serialization.PublicFormat.SubjectPublicKeyInfo).hex()
 
+    def sign_message(self, message: bytes) -> str:
+        """The SM2 signature (DER, hex) of `message` itself; callers put their own domain prefix in it."""
+        from tongsuopy.crypto import hashes
+        from tongsuopy.crypto.asymciphers import ec
+        return self._key.sign(message, ec.ECDSA(hashes.SM3())).hex()
+
     def sign(self, document: bytes) -> NoticeSignature:
         from tongsuopy.crypto import hashes
         from tongsuopy.crypto.asymciphers import ec
@@ -87,17 +93,24 @@ class Signer:
 
 def verify_digest(digest_hex: str, signature_hex: str, public_key_hex: str) -> bool:
     """Whether `signature` is the key's SM2 signature of the notice whose SM3 is `digest`."""
+    if not isinstance(digest_hex, str) or not _HEX.fullmatch(digest_hex) or len(digest_hex) != 64:
+        return False
+    return verify_message(statement(digest_hex), signature_hex, public_key_hex)
+
+
+def verify_message(message: bytes, signature_hex: str, public_key_hex: str) -> bool:
+    """Whether `signature` (DER, hex) is the SM2 signature of `message` under the key (SPKI DER, hex)."""
     from tongsuopy.crypto import hashes, serialization
     from tongsuopy.crypto.asymciphers import ec
     from tongsuopy.crypto.exceptions import InternalError, InvalidSignature
     if not all(isinstance(v, str) and _HEX.fullmatch(v) and len(v) % 2 == 0
-               for v in (digest_hex, signature_hex, public_key_hex)) or len(digest_hex) != 64:
+               for v in (signature_hex, public_key_hex)):
         return False
     try:
         key = serialization.load_der_public_key(bytes.fromhex(public_key_hex))
         if not isinstance(getattr(key, "curve", None), ec.SM2):
             return False
-        key.verify(bytes.fromhex(signature_hex), statement(digest_hex), ec.ECDSA(hashes.SM3()))
+        key.verify(bytes.fromhex(signature_hex), message, ec.ECDSA(hashes.SM3()))
     except (InvalidSignature, InternalError, ValueError, TypeError):
         return False  # InternalError: Tongsuo's answer to a signature that is not even DER
     return True

@@ -56,6 +56,7 @@ class HallSummary(Response):
     code: str
     name: str
     address: str
+    public_url: str = ""  # the base URL phones reach the hall's server at ("" = its LAN address)
 
 
 class HallOut(HallSummary):

@@ -27,12 +27,14 @@ class HallCreate(Request):
     code: str = Code
     name: str = Field(min_length=1, max_length=100)
     address: str = Field(default="", max_length=200)
+    public_url: str = Field(default="", max_length=300)  # "" = the LAN address; rule: shared/public_url.py
 
 
 class HallPatch(Request):
     code: str = Field(default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # type: ignore[assignment]
     name: str = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
     address: str = Field(default=None, max_length=200)  # type: ignore[assignment]
+    public_url: str = Field(default=None, max_length=300)  # type: ignore[assignment]
 
 
 class FloorIn(Request):

@@ -80,6 +80,7 @@ class BookingIn(Request):
     slot_start: Moment
     id_number: str = Field(min_length=1, max_length=30)
     phone: str = Field(default="", max_length=20)  # for the booking and near-call SMS; sealed on the server
+    name: str = Field(default="", max_length=30)   # 预约人姓名: sealed on the server, shown to the serving clerk
 
 
 class PublicAppointment(Response):
@@ -94,6 +95,7 @@ class PublicAppointment(Response):
     slot_end: dt.datetime
     masked_id: str
     state: Literal["booked", "cancelled", "checked_in", "late", "no_show"]
+    masked_name: str = ""  # 张* (the name itself only reaches the clerk who serves the checked-in booking)
 
 
 class Booked(Response):

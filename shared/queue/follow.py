@@ -1,6 +1,7 @@
 """The ticket's follow URL (我的排队): the phone page the server serves for one ticket, which the dispenser prints
 as a QR code on the ticket and shows on its screen, and the remote ticket answer points to. One path, read by
-the server (server/api/citizen_pages.py, server/api/citizen.py), provisioning and the kiosk."""
+the server (server/api/citizen_pages.py, server/api/citizen.py), provisioning and the kiosk,
+under the server's own address or the hall's public base URL (shared/public_url.py) when the admin set one."""
 
 from __future__ import annotations
 

@@ -58,7 +58,13 @@ def _db_files(work: Path, pattern: str) -> list[Path]:
 class RecordingDay(hall_day.HallDay):
     def __init__(self, *a, **kw) -> None:  # noqa: ANN002, ANN003
         self.used: set[str] = set()
+        self.names: set[str] = set()
         super().__init__(*a, **kw)
+
+    def booking_name(self, n: int) -> str:
+        name = super().booking_name(n)
+        self.names.add(name)
+        return name
 
     def person(self) -> str:
         number = super().person()
@@ -67,19 +73,20 @@ class RecordingDay(hall_day.HallDay):
 
 
 @pytest.mark.slow
-def test_a_hall_day_leaves_no_clear_id_number_at_rest(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_hall_day_leaves_no_clear_id_number_or_booking_name_at_rest(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     args = argparse.Namespace(seed=3, tickets=40, windows=10, kiosks=2, offline_minutes=30, day=hall_day.DAY)
     day = RecordingDay(args, tmp_path)
     try:
         day.run()
         assert day.used, "the day used no ID number"
+        assert day.names, "the day's bookings gave no name"
         server = _db_files(tmp_path, "server.sqlite3*")
         assert any(p.name.endswith("-wal") for p in server), "the server's WAL is part of the search"
         caches = [p for p in _db_files(tmp_path, "*.sqlite3*") if not p.name.startswith(("server", "cache-"))]
         assert caches
-        assert _leaks(server + caches, day.used) == []
-        assert not [n for n in day.used if n in caplog.text]
+        assert _leaks(server + caches, day.used | day.names) == []  # the bookings' names sealed (issue 17)
+        assert not [n for n in day.used | day.names if n in caplog.text]
     finally:
         for device in [k.device for k in day.kiosks] + [x.device for x in day.windows] + \
                       [x.evaluator for x in day.windows]:

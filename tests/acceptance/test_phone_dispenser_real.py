@@ -72,18 +72,21 @@ def test_phone_ticket_and_yss_code_in_the_real_dispenser(tmp_path: Path) -> None
         gateway = hall.spawn("sim-identity", ["-m", "kiosk.identity.sim", "--app-id", APP_ID, "--app-key", APP_KEY,
                                               "--port", "0", "--person", "11010519491231002X,王小明"])
         gateway_url = hall._listening(gateway)
-        code, finished = None, False
+        code, gateway_key, finished = None, "", False
         deadline = time.monotonic() + 20
         while code is None and time.monotonic() < deadline:
             for line in gateway.log.read_text(encoding="utf-8").splitlines():
                 if line.startswith("code for "):
                     code = line.rsplit(" ", 1)[1]
+                elif line.startswith("answer public key: "):  # the dispenser checks the gateway's answers with it
+                    gateway_key = line.rsplit(" ", 1)[1]
             time.sleep(0.1)
         assert code and code.startswith("YSS:"), gateway.log.read_text(encoding="utf-8")
         config = hall.provision("dispenser", "dispenser", None, {
             "printer": {"transport": "network", "host": "127.0.0.1", "port": printer_port},
             "scanner": {"port": str(p.pty("scanner"))},
-            "identity_code": {"gateway": gateway_url, "app_id": APP_ID, "app_key": APP_KEY, "timeout": 3}})
+            "identity_code": {"gateway": gateway_url, "app_id": APP_ID, "app_key": APP_KEY,
+                              "gateway_public_key": gateway_key, "timeout": 3}})
         assert "[identity_code]" in config.read_text(encoding="utf-8") and HALL
         hall.spawn("dispenser", ["-m", "kiosk", "--mode", "dispenser", "--config", str(config), "--cache",
                                  str(p.devices / "dispenser.sqlite3"), "--windowed"],

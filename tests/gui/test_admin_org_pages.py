@@ -60,6 +60,13 @@ def test_a_centre_admin_sets_up_a_new_hall(qtbot, server_url, sqlite_database, t
     assert "本大厅已有该编号的窗口" in org.status.text()
     assert [org.window_table.item(r, 0).text() for r in range(org.window_table.rowCount())] == ["1", "2"]
     assert org.window_table.item(1, 2).text() == "二楼" and org.window_table.item(1, 3).text() == "2"
+    # the hall's 公网地址 (issue 17): a path trick refused in plain words, a plain https address kept
+    org.hall_public_url.setText("https://zwfw.example.cn/../admin")
+    refused = steps.act(qtbot, org, org.save_hall, expect="invalid_public_url")
+    assert "公网地址有误" in refused and "路径只能是简单前缀" in refused
+    org.hall_public_url.setText("https://SSH.example.cn/")
+    steps.act(qtbot, org, org.save_hall)
+    assert org.hall_public_url.text() == "https://ssh.example.cn"  # as kept, read back with the hall
     shoot(qtbot, screenshot, window, "admin-organisation")
 
     steps.add_business(qtbot, workspace, "NEW-HALL", "A", "综合业务", daily=100, am=60, pm=40,

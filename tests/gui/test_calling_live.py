@@ -62,3 +62,42 @@ def test_counter_calls_and_serves_tickets_the_server_accepts(qtbot, server_url, 
     assert ticket["state"] == "finished" and ticket["window_id"] == s.desk.window.id
     calls = [c for c in s.sync.confirmed("queue_call").values() if c["ticket_id"] == first]
     assert [c["accepted"] for c in calls] == [True]
+
+
+def test_the_clerk_sees_the_name_given_with_a_checked_in_booking(qtbot, server_url, server_clock, sqlite_database,
+                                                                 tmp_path, monkeypatch, screenshot):  # noqa: ANN001
+    """Issue 17: the name a citizen gave when booking is sealed on the server and never synced; once the booking
+    is checked in and its ticket called, the counter's panel asks for it and shows 预约人 in full."""
+    from tests.queue_server.test_api_appointments import person, slot
+    for name, value in PII_KEYS.items():
+        monkeypatch.setenv(name, value)
+    import datetime as dt
+    server_clock.jump_to(START - dt.timedelta(hours=2))
+    hall = QueueHall(sqlite_database, Http(server_url), Clock(START))
+    booked = hall.client.post("/api/v1/queue/appointments", json={
+        "business_id": hall.business["A"], "slot_start": slot(10), "id_number": person(3), "name": "欧阳婉清"})
+    assert booked.status_code == 201, booked.text
+    appointment = booked.json()["appointment"]
+    server_clock.jump_to(START + dt.timedelta(minutes=15))
+    dispenser = hall.device("dispenser", staff=None)
+    synced = hall.rows(dispenser, "queue_appointment")[appointment["id"]]
+    args = hall.issue_args(dispenser, "A", minutes=15, appointment_id=appointment["id"],
+                           person_key=synced["person_key"], channel="qr")
+    assert hall.push(dispenser, "queue.issue", args)["status"] == "accepted"
+    counter = hall.device("workstation", 2, staff=None)
+    ws = Workstation(tmp_path, server_url=server_url, window_number=2, device_id=counter.id,
+                     device_token=counter.token)
+    clock = Clock(START + dt.timedelta(minutes=16))
+    s = build_services(ws, _clerk(server_url, counter.id), make_cache(tmp_path / "cache.sqlite3"), clock=clock)
+    s.sync.sync_once()
+    assert "欧阳婉清" not in str(s.sync.confirmed("queue_appointment"))  # nothing of the name reaches the cache
+    window, ops, _ = open_window(qtbot, s)
+    panel = window.workspace.calling
+    qtbot.waitUntil(lambda: panel.snapshot is not None and sum(panel.snapshot.waiting.values()) == 1)
+    assert not panel.booked_name.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: panel.ticket.text() == "A001")
+    qtbot.waitUntil(lambda: panel.booked_name.text() == "预约人：欧阳婉清", timeout=8000)
+    assert panel.booked_name.isVisible()
+    screenshot(window, "clerk/calling-booked-name")
+    ops.wait()

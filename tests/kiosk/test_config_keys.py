@@ -34,3 +34,14 @@ def test_the_follow_url_defaults_to_the_servers_phone_page(tmp_path: Path) -> No
     path.write_text('[kiosk]\nserver = "http://h:1"\nfollow_url = "https://hall.example.cn/m/q/{ticket}"\n',
                     encoding="utf-8")
     assert load(path, "dispenser").follow_url == "https://hall.example.cn/m/q/{ticket}"
+
+
+def test_the_dispenser_prints_under_the_halls_public_url_once_synced() -> None:
+    """Issue 17: the hall's public base URL (synced with the hall) wins over the provisioned follow_url; unset
+    or not valid (checked again on the device), the provisioned one stays."""
+    from kiosk.dispenser import follow_template_for
+    configured = "http://10.0.0.5:8765/m/q/{ticket}"
+    assert follow_template_for("", configured) == configured
+    assert follow_template_for("https://zwfw.example.cn/", configured) == "https://zwfw.example.cn/m/q/{ticket}"
+    assert follow_template_for("https://zwfw.example.cn/../x", configured) == configured
+    assert follow_template_for("", "") == ""

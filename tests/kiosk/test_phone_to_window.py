@@ -21,6 +21,7 @@ from kiosk.flow.dispenser import Step
 from shared.queue import appointment_qr
 from shared.queue.follow import follow_template
 from tests.browser import screenshot
+from tests.fixtures.server import login
 from tests.kiosk.conftest import INDEX_KEY, MONDAY_10
 from tests.kiosk.test_appointment_qr import book
 from tests.kiosk.test_dispenser import business_id, dispenser, printer  # noqa: F401  (fixtures)
@@ -60,7 +61,15 @@ def test_book_on_the_phone_check_in_at_the_dispenser_then_follow_the_ticket_to_t
     window, desk, _ = dispenser
     _, url, _, _ = hall
     driver = phone_browser
-    window.follow_url = follow_template(url)  # as provisioning writes it (server/sync/provisioning.py)
+    # provisioned with the server's LAN address; the hall's 公网地址 (this test's server, the one the phone reaches)
+    # set by its admin reaches the dispenser by sync, and its tickets' QR codes point there
+    window.follow_url = follow_template("http://10.0.0.5:8765")
+    with TestClient(server_app, raise_server_exceptions=False) as client:
+        r = client.patch(f"/api/v1/admin/halls/{desk.directory.hall_id}", json={"public_url": url},
+                         headers=login(client))
+        assert r.status_code == 200, r.text
+    desk.sync.sync_once()
+    assert desk.directory.refresh().public_url == url
     a = business_id(desk, "A")  # 特种设备使用登记, served at window 2
 
     # Friday: the others book by the API, the citizen books the Monday 10:30 slot on the phone page
@@ -140,6 +149,9 @@ def test_book_on_the_phone_check_in_at_the_dispenser_then_follow_the_ticket_to_t
                 assert "即将叫到" in visible_text(driver, "ticket-near")
                 shot(driver, "06-ticket-near")
         assert desk_hall.call(w2, mine["id"], base + OTHERS * 0.05)["status"] == "accepted"
+        # the clerk at window 2 sees the name the citizen gave on the phone (sealed until then)
+        named = client.get(f"/api/v1/sync/queue/tickets/{mine['id']}/booking-name", headers=w2.headers)
+        assert named.status_code == 200 and named.json()["name"] == "张三", named.text
     wait_for(driver, lambda d: visible_text(d, "ticket-called").startswith("请到 2 号窗口"))
     assert not by_id(driver, "ticket-near").is_displayed() and visible_text(driver, "ticket-ahead") == ""
     shot(driver, "07-ticket-called")

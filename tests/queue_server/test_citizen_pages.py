@@ -92,6 +92,7 @@ def test_book_show_the_qr_then_cancel(site, phone_browser) -> None:  # noqa: ANN
     screenshot(driver, SHOTS / "phone-book.png")
     by_id(driver, "book-submit").click()
     code = wait_for(driver, lambda d: visible_text(d, "booked-code"))
+    assert visible_text(driver, "booked-name") == "张*"  # the name masked on the page (kept sealed)
     wait_for(driver, lambda d: d.execute_script("return document.getElementById('booked-qr').naturalWidth") > 0)
     scanned = decode_qr(driver)
     token = appointment_qr.parse(scanned)  # the dispenser's QR path parses exactly this
@@ -102,6 +103,7 @@ def test_book_show_the_qr_then_cancel(site, phone_browser) -> None:  # noqa: ANN
     by_id(driver, "view-booked").find_element("link text", "查看我的预约").click()
     by_id(driver, "mine-submit").click()  # the booking filled in the ID number and the code
     wait_for(driver, lambda d: "已预约" in visible_text(d, "mine-list"))
+    assert "预约人：张*" in visible_text(driver, "mine-list") and "张三" not in driver.page_source
     assert code and by_id(driver, "mine-code").get_attribute("value") == code
     screenshot(driver, SHOTS / "phone-mine.png")
     by_id(driver, "mine-list").find_element("css selector", "button.cancel").click()

@@ -225,7 +225,37 @@ def test_the_cli_provisions_a_controller_on_the_given_led_port(tmp_path) -> None
 
 def test_a_dispenser_file_carries_the_identity_gateway(client) -> None:  # noqa: ANN001
     """粤省事码 / 粤商码: the provincial gateway's address and keys reach the dispenser's file (kiosk/identity)."""
-    section = {"gateway": "https://gw.example/", "app_id": "dg-hall-1", "app_key": "5a" * 16, "timeout": 3}
+    section = {"gateway": "https://gw.example/", "app_id": "dg-hall-1", "app_key": "5a" * 16,
+               "gateway_public_key": "3059" + "ab" * 89, "timeout": 3}
     r = _provision(client, login(client), kind="dispenser", devices={"identity_code": section})
     assert r.status_code == 201, r.text
     assert tomllib.loads(r.json()["config"])["identity_code"] == section
+
+
+def test_the_halls_public_url_is_the_base_of_the_follow_qr(client, tmp_path) -> None:  # noqa: ANN001
+    """Issue 17: an admin sets the hall's public base URL; provisioning writes the dispenser's follow_url under
+    it and the hall's synced row carries it (the dispenser prints under it without a new file); unset, the
+    server's LAN address stays; a tricky address is refused with its reason and changes nothing."""
+    admin = login(client)
+    hall = next(h for h in client.get("/api/v1/halls").json() if h["code"] == "DG-HALL-1")
+    assert hall["public_url"] == ""
+    for bad, reason in (("https://hall.example.cn/../admin", "path"), ("https://u@evil.example", "userinfo"),
+                        ("ftp://hall.example.cn", "scheme"), ("https://hall.example.cn/?x=1", "query")):
+        r = client.patch(f"/api/v1/admin/halls/{hall['id']}", json={"public_url": bad}, headers=admin)
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_public_url"), r.text
+        assert r.json()["error"]["details"]["reason"] == reason and "公网地址有误" in r.json()["error"]["message"]
+    assert _provision(client, admin, kind="dispenser").json()["config"].count(f'"{URL}/m/q/{{ticket}}"') == 1
+    r = client.patch(f"/api/v1/admin/halls/{hall['id']}", json={"public_url": "HTTPS://Zwfw.Example.cn/govhall/"},
+                     headers=admin)
+    assert r.status_code == 200 and r.json()["public_url"] == "https://zwfw.example.cn/govhall", r.text
+    body = _provision(client, admin, kind="dispenser").json()
+    path = tmp_path / body["file_name"]
+    path.write_text(body["config"], encoding="utf-8")
+    config = load_kiosk_config(path, "dispenser")
+    assert config.server == URL  # the device still talks to the LAN address
+    assert config.follow_url.format(ticket="t-1") == "https://zwfw.example.cn/govhall/m/q/t-1"
+    pulled = client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {config.token}"}).json()
+    row = [c["row"] for c in pulled["changes"] if c["table"] == "hall" and c["row"]["code"] == "DG-HALL-1"][-1]
+    assert row["public_url"] == "https://zwfw.example.cn/govhall"
+    client.patch(f"/api/v1/admin/halls/{hall['id']}", json={"public_url": ""}, headers=admin)
+    assert f'"{URL}/m/q/{{ticket}}"' in _provision(client, admin, kind="dispenser").json()["config"]

@@ -28,6 +28,10 @@ class OrganisationPage(QWidget):
         self.centre = QComboBox()
         self.hall_code, self.hall_name, self.hall_address = QLineEdit(), QLineEdit(), QLineEdit()
         self.hall_code.setPlaceholderText(self.tr("如 DG-HALL-2"))
+        self.hall_public_url = QLineEdit()
+        self.hall_public_url.setObjectName("hall_public_url")
+        self.hall_public_url.setPlaceholderText(self.tr("如 https://zwfw.example.gov.cn（留空：使用服务器内网地址）"))
+        self.hall_public_url.setToolTip(self.tr("群众手机访问本大厅服务器的公网地址：号票上“我的排队”二维码和新开通的取号机使用该地址"))
         save_hall = QPushButton(self.tr("保存大厅信息"))
         save_hall.clicked.connect(self.save_hall)
         new_hall = QPushButton(self.tr("新建大厅"))
@@ -48,6 +52,7 @@ class OrganisationPage(QWidget):
         form.addRow(self.tr("大厅编码"), self.hall_code)
         form.addRow(self.tr("大厅名称"), self.hall_name)
         form.addRow(self.tr("地址"), self.hall_address)
+        form.addRow(self.tr("公网地址"), self.hall_public_url)
         buttons = QHBoxLayout()
         buttons.addWidget(save_hall)
         buttons.addWidget(new_hall)
@@ -148,6 +153,7 @@ class OrganisationPage(QWidget):
         self.hall_code.setText(hall["code"])
         self.hall_name.setText(hall["name"])
         self.hall_address.setText(hall.get("address", ""))
+        self.hall_public_url.setText(hall.get("public_url", ""))
         self.hall.fetch(lambda h: (f"/admin/halls/{h['id']}/floors", f"/admin/halls/{h['id']}/windows"), self._show)
 
     def _show(self, loaded: tuple[list[dict], list[dict]]) -> None:
@@ -200,14 +206,15 @@ class OrganisationPage(QWidget):
 
     def create_hall(self) -> None:
         body = {"centre_id": self.centre.currentData(), "code": self.hall_code.text().strip(),
-                "name": self.hall_name.text().strip(), "address": self.hall_address.text().strip()}
+                "name": self.hall_name.text().strip(), "address": self.hall_address.text().strip(),
+                "public_url": self.hall_public_url.text().strip()}
         self._send(lambda: self.context.api.post("/admin/halls", body),
                    self.tr("已新建大厅 {code}").format(code=body["code"]), reload_halls=body["code"])
 
     def save_hall(self) -> None:
         hall_id = self.hall.hall_id()
         body = {"code": self.hall_code.text().strip(), "name": self.hall_name.text().strip(),
-                "address": self.hall_address.text().strip()}
+                "address": self.hall_address.text().strip(), "public_url": self.hall_public_url.text().strip()}
         self._send(lambda: self.context.api.patch(f"/admin/halls/{hall_id}", body), self.tr("大厅信息已保存"),
                    reload_halls=body["code"])
 

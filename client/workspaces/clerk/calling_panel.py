@@ -43,6 +43,9 @@ class CallingPanel(QGroupBox):
         self.state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.business = QLabel("")
         self.business.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.booked_name = QLabel("")
+        self.booked_name.setObjectName("booked_name")
+        self.booked_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.why = QLabel("")
         self.why.setWordWrap(True)
         self.why.setObjectName("muted")
@@ -75,7 +78,7 @@ class CallingPanel(QGroupBox):
         self.held.itemActivated.connect(lambda item: self.perform("call_back", item.data(Qt.ItemDataRole.UserRole)))
         self.rating = QLabel("")
         layout = QVBoxLayout(self)
-        for w in (self.ticket, self.state, self.business):
+        for w in (self.ticket, self.state, self.business, self.booked_name):
             layout.addWidget(w)
         layout.addLayout(grid)
         layout.addLayout(specific_row)
@@ -157,6 +160,8 @@ class CallingPanel(QGroupBox):
         else:
             self.ticket.setText("—")
             self.business.setText(self.tr("本窗口已暂停") if s.paused else "")
+        self.booked_name.setText(self.tr("预约人：{0}").format(s.booked_name) if s.current and s.booked_name else "")
+        self.booked_name.setVisible(bool(self.booked_name.text()))
         self._tick()
         decision = s.last_decision if s.current else s.preview
         lead = self.tr("本次：") if s.current else self.tr("下一位：{0}　").format(s.preview.ticket.number) if s.preview else ""

@@ -167,6 +167,7 @@
       phone: $("book-phone").value.trim(), captcha_token: state.captcha ? state.captcha.token : "",
       captcha_answer: $("book-captcha").value.trim()
     }).then(function (booked) {
+      $("booked-name").textContent = booked.appointment.masked_name;  // masked: the page may be left open
       $("booked-business").textContent = booked.business;
       $("booked-slot").textContent = slotText(booked.appointment.slot_start, booked.appointment.slot_end);
       $("booked-code").textContent = booked.booking_code;
@@ -200,6 +201,7 @@
         li.setAttribute("data-id", a.id);
         li.appendChild(el("div", names[a.business_id] || "预约业务", "strong"));
         li.appendChild(el("div", slotText(a.slot_start, a.slot_end)));
+        if (a.masked_name) li.appendChild(el("div", "预约人：" + a.masked_name, "muted name"));
         li.appendChild(el("div", "状态：" + (STATES[a.state] || a.state), "muted state"));
         if (a.ticket_id) {  // checked in at the dispenser: its ticket's place in the queue
           var follow = el("a", "我的排队", "button small follow");
@@ -309,8 +311,19 @@
   var GEO_ERRORS = { 1: "您未允许获取位置，无法到厅取号；请在浏览器设置中允许定位", 2: "暂时无法获取您的位置，请稍后重试",
     3: "获取位置超时，请稍后重试" };
 
+  // Browsers give a position only to a secure context (HTTPS; plain http only on the phone itself), so over
+  // plain http the position is unavailable whatever the citizen allows: say so, instead of a denied permission.
+  function secureContext() { return window.isSecureContext === true; }
+
+  function showRemote() {
+    var secure = secureContext();
+    $("remote-insecure").hidden = secure;
+    $("remote-submit").disabled = !secure;
+  }
+
   function submitRemote(ev) {
     ev.preventDefault();
+    if (!secureContext()) { showRemote(); showError($("remote-insecure").textContent); return; }
     var id = $("remote-id").value.trim().toUpperCase();
     if (!id) { showError("请填写身份证号码"); return; }
     if (!navigator.geolocation) { showError("您的浏览器不支持定位，请到取号机取号"); return; }
@@ -335,6 +348,7 @@
     if (view === "booked" && !$("booked-code").textContent) view = "book";
     show(view);
     if (view === "book") { loadCaptcha(); loadSlots(); }
+    if (view === "remote") showRemote();
     if (view !== "ticket" && state.timer) { clearTimeout(state.timer); state.timer = null; }
     if (view === "ticket" && state.ticket) pollTicket();
   }

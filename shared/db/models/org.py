@@ -27,6 +27,8 @@ class Hall(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(200), default="")
+    # The public base URL phones reach this hall's server at (shared/public_url.py); "" = the LAN address.
+    public_url: Mapped[str] = mapped_column(String(200), default="")
     centre: Mapped[Centre] = relationship(back_populates="halls")
     floors: Mapped[list[Floor]] = relationship(back_populates="hall", order_by="Floor.level")
     windows: Mapped[list[Window]] = relationship(back_populates="hall", order_by="Window.number")
