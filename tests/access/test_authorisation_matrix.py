@@ -150,6 +150,8 @@ MATRIX = {
     "PUT /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/roles": "admin",
+    # evaluators only (the matrix's device, a dispenser, gets photo_not_for_device past the access check;
+    # tests/admin_api/test_staff_api.py)
     "GET /api/v1/sync/staff/{user_id}/photo": "device",
     # case attachments: workstations of the case's hall only (the matrix's device, a dispenser, gets
     # device_kind_not_allowed past the access check; tests/client/test_attachments.py)
