@@ -61,6 +61,9 @@ MATRIX = {
     "POST /api/v1/admin/calendar/years/{year}/import": "admin",
     "POST /api/v1/sync/devices": "admin",
     "POST /api/v1/sync/provision": "admin",
+    "POST /api/v1/sync/registration-codes": "admin",
+    # a new device redeems a one-time code it scanned: it has no token yet (tests/server/test_registration_codes.py)
+    "POST /api/v1/sync/register": "public",
     "POST /api/v1/sync/compact": "admin",
     "POST /api/v1/sync/push": "device",
     "GET /api/v1/sync/pull": "device",
