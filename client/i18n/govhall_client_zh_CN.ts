@@ -922,24 +922,24 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+42"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+16"/>
-        <location line="+66"/>
+        <location line="+14"/>
+        <location line="+86"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-93"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>办理时限</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,7 +954,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+39"/>
         <source>办理情形：{sit}
 申请人：{name}&#x3000;证件：{ident}
 当前状态：{status}&#x3000;当前环节：{steps}{urgent}</source>
@@ -981,7 +981,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>材料文件列表读取失败</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2647,18 +2647,18 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+44"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+49"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+104"/>
+        <location line="+112"/>
         <source>无印章图片</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-108"/>
         <source>选择印章图片…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2673,7 +2673,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>导出模板…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>导入模板…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>预览</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2713,7 +2723,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2723,17 +2733,58 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>尚未设置：以下为系统默认值，保存后同步到该大厅各窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+30"/>
+        <source>导出文书模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+5"/>
+        <source>JSON 文件 (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>导入文书模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>模板已导出到 {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>已导入 {n} 个模板的文字（尚未保存：可先预览，再点“保存”）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>（第 {line} 行第 {column} 列）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（模板 {id}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>无法读写模板文件：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>已保存。该大厅各窗口在下次同步后按新设置出具文书。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-153"/>
         <source>正在连接服务器……</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2743,7 +2794,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>留空则为：{name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2768,7 +2819,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+63"/>
         <source>模板文字不是有效的 JSON（第 {line} 行）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3505,7 +3556,7 @@
 <context>
     <name>RegisterPanel</name>
     <message>
-        <location filename="../workspaces/admin/device_register.py" line="+21"/>
+        <location filename="../workspaces/admin/device_register.py" line="+23"/>
         <source>注册新设备</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3520,7 +3571,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>生成扫码登记二维码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>设备类型</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3541,31 +3597,47 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>注册后在此显示设备配置：保存为文件拷贝到设备，或在设备上扫描二维码。</source>
+        <source>注册后在此显示设备配置，保存为文件拷贝到设备；或生成登记二维码，新设备首次启动时扫码自行登记。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+83"/>
+        <source>已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，或改用登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-75"/>
         <source>保存配置文件…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>{n}号窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
+        <source>正在生成登记二维码……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。此码只能使用一次，{until}（UTC）前有效，不含设备令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>启动命令：python -m kiosk --mode {kind} --config 设备配置文件 --enrol
+（配置文件中只需写明扫码器等外设）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>正在注册……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，或在设备上扫描下方二维码。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+32"/>
         <source>已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）改为下列新令牌。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4491,7 +4563,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+130"/>
+        <location filename="errors.py" line="+134"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>
