@@ -346,7 +346,7 @@ class Hall:
             return
         import tomllib
 
-        from server.sync.provisioning import render_toml
+        from shared.config_toml import render_toml
         sections = tomllib.loads(path.read_text(encoding="utf-8"))
         sections.setdefault("printer", {}).update(transport="network", host="127.0.0.1", port=self.printer_port)
         if self.identity_url:

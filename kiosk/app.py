@@ -28,6 +28,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen (development)")
     p.add_argument("--at", help="run on a simulated hall clock starting at this time, e.g. 2026-11-23T10:00 "
                                "(demos, training, benchmarks; hall-local unless it has an offset)")
+    p.add_argument("--enrol", action="store_true",
+                   help="first start: if --config holds no credentials yet, read the admin's registration QR code "
+                        "on the [scanner] and register this kiosk (kiosk/enrol.py)")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -148,11 +151,35 @@ class Kiosk:
             self.loop.stop()
 
 
+def _enrol(args: argparse.Namespace) -> int:
+    """Register by the scanned code when the config has no credentials yet; 0 to go on starting."""
+    from pathlib import Path
+
+    from drivers.core.errors import ConfigError
+    from kiosk.enrol import EnrolFailed, enrol, needs_enrolment, scanned_codes
+    if not args.config:
+        print("kiosk: --enrol needs --config (the file with the [scanner] section; the kiosk writes its "
+              "credentials into it)", file=sys.stderr)
+        return 2
+    path = Path(args.config)
+    try:
+        if needs_enrolment(path):
+            enrol(path, args.mode, scanned_codes(path))
+    except (EnrolFailed, ConfigError) as exc:
+        print(f"kiosk: [{exc.code}] {exc.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.mode == "controller":  # headless: no Qt application at all
         from kiosk.controller.app import run
         return run(args.config, args.server, args.at, args.cache)
+    if args.enrol:
+        code = _enrol(args)
+        if code:
+            return code
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config

@@ -89,7 +89,9 @@ class DispenserWindow(KioskShell):
             self.stack.removeWidget(self.home)
             self.home.deleteLater()
         self.home = DispenserHome(self.desk.directory, theme, phone=self.desk.takes_phones)
+        self._built_for = self.desk.directory.version  # the published rows the tiles were drawn from
         self.home.sig_business.connect(lambda b: self.run(self.flow.tap(b)))
+        self.home.sig_priority.connect(lambda b, reason: self.run(self.flow.tap(b, reason)))
         self.home.sig_phone.connect(lambda: self.run(self.flow.choose_phone()))
         self.home.sig_elderly.connect(self.toggle_elderly)
         self.home.sig_back.connect(lambda: self.run(self.flow.back()))
@@ -162,7 +164,8 @@ class DispenserWindow(KioskShell):
             elif isinstance(action, Issue):
                 self.ops.write(lambda a=action: self.desk.issue(a.business_id, a.channel, a.person_id,
                                                                 a.check_in, person_key=a.person_key,
-                                                                phone=a.phone, uscc=a.uscc),
+                                                                phone=a.phone, uscc=a.uscc,
+                                                                green_reason=a.green_reason),
                     on_done=self.alive(lambda p: self.run(self.flow.prepared_ticket(p))),
                     on_error=self.alive(self._refused))
             elif isinstance(action, Print):
@@ -187,10 +190,12 @@ class DispenserWindow(KioskShell):
             return
         wait = texts.minutes(prepared.wait)
         labels = TicketLabels(footer=self.tr("预计等候{wait}，请留意叫号，过号需重新取号").format(wait=wait))
+        green = prepared.ticket.green_reason
         self.printer.print_ticket(PrintedTicket(self.desk.directory.hall_name, prepared.ticket.number,
                                                 prepared.business_name, prepared.people_ahead,
                                                 prepared.ticket.issued_wall, self._follow(prepared), labels,
-                                                phone=prepared.phone_masked))
+                                                phone=prepared.phone_masked,
+                                                priority=texts.priority_text(green.value) if green else ""))
 
     def _changed(self, _result=None) -> None:  # noqa: ANN001
         self.on_change()
@@ -205,5 +210,9 @@ class DispenserWindow(KioskShell):
 
     def _remaining(self, remaining: dict) -> None:
         self._last_remaining = remaining
+        if self.desk.directory.version != self._built_for and self.flow.step is Step.HOME:
+            # the admin published new businesses or priority classes: redraw the tiles (never under a citizen)
+            self._build_home()
+            self.show_step()
         self.home.show_remaining(remaining)
 

@@ -7,10 +7,10 @@ from gui.ops import Ops
 from gui.qt import QCoreApplication
 from gui.qt import QTimer
 from drivers.keypad.codec import Key
-from kiosk import texts
 from kiosk.flow.evaluator import EvaluatorFlow, Rate, Step
 from kiosk.screens.evaluator_screens import AskScreen, ClerkScreen, ReasonScreen, ThanksScreen
 from kiosk.services.rating import RatingDesk
+from kiosk.services.staff_photos import StaffPhotos
 from kiosk.widgets.shell import KioskShell
 from kiosk.widgets.theme import NORMAL, sheet
 
@@ -18,13 +18,15 @@ from kiosk.widgets.theme import NORMAL, sheet
 class EvaluatorWindow(KioskShell):
     DESIGN = (1280, 800)  # the 10" tablet, landscape; it may stand portrait too
     def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
-                 facts=lambda: [],
+                 facts=lambda: [], photos: StaffPhotos | None = None,
                  ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
         title = QCoreApplication.translate("Kiosk", "服务评价")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts, header_px=26, now=desk.now)
         self.setStyleSheet(sheet(NORMAL))
         self.desk, self.on_change = desk, on_change
+        self.photos = photos if photos is not None else StaffPhotos(desk.sync)
+        self._photo_for: int | None = None  # the clerk whose photo was asked for last
         self.flow = EvaluatorFlow(ask_seconds=ask_seconds)
         self.clerk = ClerkScreen(desk.window_number)
         self.ask, self.reasons, self.thanks = AskScreen(), ReasonScreen(), ThanksScreen()
@@ -78,6 +80,7 @@ class EvaluatorWindow(KioskShell):
             clerk = self.desk.clerk(visit.clerk if visit else None)
             serving = visit.display if visit and visit.state in ("called", "serving") else None
             self.clerk.show_clerk(clerk.name if clerk else "", clerk.staff_no if clerk else "", serving)
+            self._ask_photo(clerk.user_id if clerk else None)
             self.stack.setCurrentWidget(self.clerk)
         elif step is Step.ASK:
             self.ask.ask(visit.display)
@@ -91,6 +94,22 @@ class EvaluatorWindow(KioskShell):
         if self.idle_timer.isActive() and self._idle_seconds == seconds:
             return  # the poll re-shows the same step: keep the running countdown
         self.arm_idle(seconds)
+
+    def _ask_photo(self, user_id: int | None) -> None:
+        """Ask for the clerk's photo once per change of clerk (the server or, offline, the cache answers)."""
+        if user_id == self._photo_for:
+            return
+        self._photo_for = user_id
+        if not user_id:
+            return
+
+        def arrived(answer: tuple[bytes | None, bool]) -> None:
+            data, changed = answer
+            if changed:
+                self.ops.write(lambda: self.photos.keep(user_id, data))
+            if self._photo_for == user_id:  # still the clerk at the window
+                self.clerk.show_photo(data)
+        self.ops.run(lambda: self.photos.fetch(user_id), on_done=self.alive(arrived), on_error=lambda exc: None)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         self.timer.stop()

@@ -50,6 +50,17 @@ def refusal_text(code: str) -> str:
     return tr(MESSAGES.get(code) or "操作未能完成，请咨询工作人员")
 
 
+def priority_text(reason: str) -> str:
+    """A priority class (green-channel reason, shared.queue.tickets.GreenChannelReason) as a citizen reads it."""
+    texts = {
+        "elderly": QCoreApplication.translate("Kiosk", "老年人"),
+        "disabled": QCoreApplication.translate("Kiosk", "残疾人"),
+        "pregnant": QCoreApplication.translate("Kiosk", "孕妇"),
+        "veteran": QCoreApplication.translate("Kiosk", "军人"),
+    }
+    return texts.get(reason, reason)
+
+
 def minutes(wait) -> str:  # noqa: ANN001  datetime.timedelta | None
     if wait is None:
         return QCoreApplication.translate("Kiosk", "暂无法估算")

@@ -358,7 +358,7 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+57"/>
+        <location filename="../workspaces/approver/workspace.py" line="+59"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -389,7 +389,7 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../workspaces/archive/page.py" line="+117"/>
+        <location filename="../workspaces/archive/page.py" line="+118"/>
         <source>办件编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -848,7 +848,7 @@
 <context>
     <name>CallingPanel</name>
     <message>
-        <location filename="../workspaces/clerk/calling_panel.py" line="+37"/>
+        <location filename="../workspaces/clerk/calling_panel.py" line="+38"/>
         <source>叫号 · {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1735,7 +1735,7 @@
 <context>
     <name>DisposalDialog</name>
     <message>
-        <location filename="../workspaces/archive/page.py" line="-344"/>
+        <location filename="../workspaces/archive/page.py" line="-345"/>
         <source>销毁档案</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1825,7 +1825,7 @@
 <context>
     <name>HallDashboard</name>
     <message>
-        <location filename="../workspaces/supervisor/dashboard.py" line="+79"/>
+        <location filename="../workspaces/supervisor/dashboard.py" line="+80"/>
         <location line="+64"/>
         <source>大厅实时看板</source>
         <translation type="unfinished"></translation>
@@ -2059,7 +2059,7 @@
 <context>
     <name>LicenceRegisterPage</name>
     <message>
-        <location filename="../workspaces/licences/register.py" line="+46"/>
+        <location filename="../workspaces/licences/register.py" line="+47"/>
         <source>证书编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2652,18 +2652,18 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+44"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+49"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+104"/>
+        <location line="+112"/>
         <source>无印章图片</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-108"/>
         <source>选择印章图片…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2678,7 +2678,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>导出模板…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>导入模板…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>预览</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2718,7 +2728,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>大厅</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2728,17 +2738,58 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>尚未设置：以下为系统默认值，保存后同步到该大厅各窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+30"/>
+        <source>导出文书模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+5"/>
+        <source>JSON 文件 (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>导入文书模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>模板已导出到 {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>已导入 {n} 个模板的文字（尚未保存：可先预览，再点“保存”）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>（第 {line} 行第 {column} 列）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（模板 {id}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>无法读写模板文件：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>已保存。该大厅各窗口在下次同步后按新设置出具文书。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-153"/>
         <source>正在连接服务器……</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2748,7 +2799,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>留空则为：{name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2773,7 +2824,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+63"/>
         <source>模板文字不是有效的 JSON（第 {line} 行）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3387,7 +3438,7 @@
 <context>
     <name>RectificationPanel</name>
     <message>
-        <location filename="../workspaces/rectification/panel.py" line="+38"/>
+        <location filename="../workspaces/rectification/panel.py" line="+39"/>
         <source>刷新</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3525,7 +3576,7 @@
 <context>
     <name>RegisterPanel</name>
     <message>
-        <location filename="../workspaces/admin/device_register.py" line="+21"/>
+        <location filename="../workspaces/admin/device_register.py" line="+23"/>
         <source>注册新设备</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3540,7 +3591,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>生成扫码登记二维码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>设备类型</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3561,31 +3617,47 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>注册后在此显示设备配置：保存为文件拷贝到设备，或在设备上扫描二维码。</source>
+        <source>注册后在此显示设备配置，保存为文件拷贝到设备；或生成登记二维码，新设备首次启动时扫码自行登记。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+83"/>
+        <source>已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，或改用登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-75"/>
         <source>保存配置文件…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>{n}号窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
+        <source>正在生成登记二维码……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。此码只能使用一次，{until}（UTC）前有效，不含设备令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>启动命令：python -m kiosk --mode {kind} --config 设备配置文件 --enrol
+（配置文件中只需写明扫码器等外设）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>正在注册……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，或在设备上扫描下方二维码。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+32"/>
         <source>已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）改为下列新令牌。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4090,7 +4162,7 @@
 <context>
     <name>StatView</name>
     <message>
-        <location filename="../workspaces/statistics/view.py" line="+23"/>
+        <location filename="../workspaces/statistics/view.py" line="+24"/>
         <source>（无）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4329,7 +4401,7 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../workspaces/supervisor/workspace.py" line="+35"/>
+        <location filename="../workspaces/supervisor/workspace.py" line="+36"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4511,7 +4583,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+130"/>
+        <location filename="errors.py" line="+134"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

@@ -27,6 +27,7 @@ from client.services.workstation import Workstation
 from shared.approval.lifecycle import TERMINAL_NAMES
 from shared.calendar import WorkCalendar
 from shared.notices.settings import TABLE as NOTICE_SETTINGS
+from shared.org_rows import USUAL_WINDOW_TABLE, usual_window_number
 from shared.sync.client import SyncClient
 from shared.sync.errors import SyncFailed
 from shared.sync.transport import HttpTransport, Transport
@@ -91,7 +92,10 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
                            published=lambda: sync.rows(NOTICE_SETTINGS), verify_key=workstation.verify_key)
     acceptance = AcceptanceService(cases, reference.hall_name, session.display_name,
                                    workstation.data_dir / "attachments", notices)
-    window = reference.window_by_number(workstation.window_number) if workstation.window_number else None
+    # The window this workstation stands at (workstation.toml), else the one the admin set as the signed-in
+    # clerk's usual window (synced: shared.org_rows) — so a hot desk needs no config file edited per clerk.
+    number = workstation.window_number or usual_window_number(sync.rows(USUAL_WINDOW_TABLE), session.username)
+    window = reference.window_by_number(number) if number else None
     desk = (QueueDesk(sync, window, session.username, clock, reference.hall_id)
             if window and "clerk" in session.roles else None)
     if "clerk" in session.roles:

@@ -1,6 +1,6 @@
 """Handing a newly registered device its config: the file the device program loads (saved readable by its
-owner only — it holds the device's token) and the same text as a QR code to scan on the device. No Qt here:
-the page shows the PNG bytes."""
+owner only — it holds the device's token), or a one-time registration code as a QR code the device scans to
+register itself (never the token). No Qt here: the page shows the PNG bytes."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ def save_config(path: Path, text: str) -> Path:
     return path
 
 
-def config_qr_png(text: str, scale: int = 3) -> bytes:
-    """The config as a QR code (PNG). Low error correction: the text of a dispenser's file fits a scannable
-    code that way; make_qr never picks a Micro QR, which scanners do not read; the UTF-8 ECI header tells a
-    scanner the hall's Chinese name is UTF-8 (without it, readers guess Shift-JIS)."""
+def qr_png(text: str, scale: int = 3) -> bytes:
+    """A text as a QR code (PNG). Low error correction keeps the code small and quick to read; make_qr never
+    picks a Micro QR, which scanners do not read; the UTF-8 ECI header tells a scanner the hall's Chinese name
+    is UTF-8 (without it, readers guess Shift-JIS)."""
     out = io.BytesIO()
     segno.make_qr(text, error="l", encoding="utf-8", eci=True).save(out, kind="png", scale=scale, border=4)
     return out.getvalue()

@@ -72,6 +72,8 @@ def render(ticket: Ticket, profile: PrinterProfile = PrinterProfile()) -> bytes:
              size(1, 1), line(labels.business + t.business, profile),
              size(4, 4), line(t.number, profile, 4),
              size(1, 1), line(labels.people_ahead.format(n=t.people_ahead), profile)]
+    if t.priority:
+        parts += [size(2, 2), line(labels.priority + t.priority, profile, 2), size(1, 1)]
     if t.phone:
         parts += [line(labels.phone + t.phone, profile)]
     parts += [line(labels.issued_at + t.issued_at.strftime("%Y-%m-%d %H:%M:%S"), profile)]

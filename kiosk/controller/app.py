@@ -18,6 +18,7 @@ from collections.abc import Callable
 from kiosk.controller.cards import CardWorker
 from kiosk.controller.config import Card, ControllerConfig
 from kiosk.controller.screens import HallRows, Screen, screens
+from shared.org_rows import WINDOW_LED_TABLE, led_addresses
 from shared.protocol import device_health
 from shared.protocol.devices import NOTICE_TABLE
 from shared.queue.clock import CHINA_TZ
@@ -80,7 +81,10 @@ class HallController:
         rows = HallRows(self.sync.rows("queue_window"), self.sync.rows("queue_ticket"), self.sync.rows("queue_call"),
                         self.sync.rows(NOTICE_TABLE))
         wanted = screens(self.config.cards, rows, self.directory, self.now().astimezone(CHINA_TZ).date())
+        addresses = led_addresses(self.sync.rows(WINDOW_LED_TABLE))  # window number → the admin's bus address
         for worker in self.workers:
+            if worker.card.window in addresses:
+                worker.readdress(addresses[worker.card.window])
             worker.want(wanted[worker.card.name])
         return wanted
 
@@ -144,8 +148,8 @@ def run(config_path: str, server: str | None, at: str | None, cache: str | None 
               f"start it while the server is reachable", file=sys.stderr)
         return 2
     controller.start()
-    print(f"controller running: {len(config.cards)} LED cards "
-          f"({', '.join(f'{c.name}@{c.url}#{c.address}' for c in config.cards)})", flush=True)
+    cards = ", ".join(f"{c.name}@{c.url}#{'admin' if c.address is None else c.address}" for c in config.cards)
+    print(f"controller running: {len(config.cards)} LED cards ({cards})", flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -36,7 +36,9 @@ class CardWorker:
         self.card, self.keepalive, self.retry = card, keepalive, retry
         self.on_health, self.on_shown = on_health, on_shown
         self.display = led_display(card.settings)
-        self.display.address = card.address
+        self.address = card.address  # None until the admin's address for the window arrives by sync
+        if card.address is not None:
+            self.display.address = card.address
         self.size = (card.settings.get_int("width", 64), card.settings.get_int("height", 32))
         self.wanted: Screen | None = None
         self.shown: Screen | None = None
@@ -54,6 +56,14 @@ class CardWorker:
         self._thread.join(timeout=5)
         self.display.close()
 
+    def readdress(self, address: int) -> None:
+        """The admin set (or changed) the bus address of this window's card: the current screen goes to it."""
+        if address != self.address:
+            log.info("LED card %s: bus address %s (was %s)", self.card.name, address, self.address)
+            self.address = self.display.address = address
+            self.shown = None
+            self._wake.set()
+
     def want(self, screen: Screen) -> None:
         if screen != self.wanted:
             self.wanted = screen
@@ -64,7 +74,7 @@ class CardWorker:
         while not self._stop.is_set():
             screen = self.wanted
             due = self.fault is not None or time.monotonic() - last_sent >= self.keepalive
-            if screen is not None and (screen != self.shown or due):
+            if screen is not None and self.address is not None and (screen != self.shown or due):
                 self._send(screen)
                 last_sent = time.monotonic()
             self._wake.wait(self.retry if self.fault is not None else min(self.keepalive, 1.0))

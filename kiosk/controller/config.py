@@ -6,7 +6,8 @@ strip), its protocol, its bus address and its transport (a serial/RS-485 `port`,
     role = "window"          # window | strip
     window = 3
     protocol = "bx"          # Onbon BX-5/6 (drivers/display/bx.py)
-    address = 3
+    # address = 3            # a window card's bus address comes from the admin (窗口 → LED屏地址), by sync;
+                             # written here it is only used until the admin has set one
     port = "/dev/ttyUSB0"    # RS-485 bus shared by many cards, or socket://10.0.0.53:5005
     # host = "10.0.0.53"     # a networked card instead of `port`
     # tcp_port = 5005
@@ -43,7 +44,7 @@ class Card:
     role: str            # window | strip
     window: int | None   # the window number it stands over (role window)
     protocol: str
-    address: int
+    address: int | None  # None: a window card waiting for the address the admin sets (shared.org_rows)
     settings: DeviceSettings  # port/host/tcp_port, baudrate, timeout, width, height, escape, encoding
 
     @property
@@ -80,9 +81,11 @@ def card_of(name: str, settings: DeviceSettings) -> Card:
             raise fail("window", "a window card needs its window number")
     else:
         window = None
-    address = settings.get_int("address", 1)
-    if not 0 <= address <= 0xFFFE:
-        raise fail("address", "must be 0…65534")
+    address: int | None = None
+    if "address" in o or role != "window":
+        address = settings.get_int("address", 1)
+        if not 0 <= address <= 0xFFFE:
+            raise fail("address", "must be 0…65534")
     card = Card(name, role, window, protocol, address, DeviceSettings(
         device="led", port=settings.port, baudrate=settings.baudrate, timeout=float(o.get("timeout", 0.5)),
         codec=settings.codec, encoding=settings.encoding, options=dict(o)))

@@ -61,6 +61,7 @@ class Issue:
     person_key: str | None = None  # an appointment QR code: the person is known only by key
     phone: str | None = None       # 手机号取号: the checked mobile number (sealed by the desk)
     uscc: str | None = None        # 粤商码: the business holding the ticket
+    green_reason: str | None = None  # a priority class the citizen chose on the tile (GreenChannelReason value)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,9 @@ class DispenserFlow:
         self.elderly = not self.elderly
         return []
 
-    def tap(self, business_id: int) -> list:
+    def tap(self, business_id: int, green_reason: str | None = None) -> list:
+        """A business tile (a normal ticket), or one of its priority classes (`green_reason`): whether the
+        business offers it is the shared rule's to decide when the ticket is admitted."""
         if self.step not in (Step.HOME, Step.PICK):
             return []
         picking = self.step is Step.PICK
@@ -133,7 +136,7 @@ class DispenserFlow:
         phone = self.phone if picking else None
         uscc = self.business.uscc if picking and self.business is not None else None
         self._go(Step.BUSY)
-        return [Issue(business_id, channel, person, phone=phone, uscc=uscc)]
+        return [Issue(business_id, channel, person, phone=phone, uscc=uscc, green_reason=green_reason)]
 
     # 手机号取号 ------------------------------------------------------------------------------------------
     def choose_phone(self) -> list:

@@ -22,7 +22,7 @@
 <context>
     <name>AskScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+69"/>
+        <location filename="../screens/evaluator_screens.py" line="+86"/>
         <source>请点击下方按钮评价</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,7 +35,12 @@
 <context>
     <name>BusinessTile</name>
     <message>
-        <location filename="../widgets/business_tile.py" line="+54"/>
+        <location filename="../widgets/business_tile.py" line="+69"/>
+        <source>优先取号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>不限号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -61,7 +66,7 @@
 <context>
     <name>ClerkScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="-61"/>
+        <location filename="../screens/evaluator_screens.py" line="-78"/>
         <source>{n} 号窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,7 +81,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>窗口工作人员</source>
         <translation type="unfinished"></translation>
     </message>
@@ -86,7 +91,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>正在办理：{t} 号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -99,13 +104,13 @@
 <context>
     <name>DispenserHome</name>
     <message>
-        <location filename="../screens/dispenser_home.py" line="+25"/>
-        <location line="+83"/>
+        <location filename="../screens/dispenser_home.py" line="+30"/>
+        <location line="+87"/>
         <source>请选择办理业务</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-86"/>
         <source>长者模式</source>
         <translation type="unfinished"></translation>
     </message>
@@ -121,17 +126,17 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+70"/>
+        <location line="+74"/>
         <source>点击业务取号；已预约或老年人请刷身份证；也可扫描粤省事码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-72"/>
         <source>返回首页</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+45"/>
         <source>点击取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -174,7 +179,7 @@
 <context>
     <name>DispenserWindow</name>
     <message>
-        <location filename="../dispenser.py" line="+113"/>
+        <location filename="../dispenser.py" line="+115"/>
         <source>您的预约已超过签到时间，将按现场取号办理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -199,7 +204,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>预计等候{wait}，请留意叫号，过号需重新取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,7 +258,7 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../dispenser.py" line="-144"/>
+        <location filename="../dispenser.py" line="-147"/>
         <source>自助取号</source>
         <translation type="unfinished"></translation>
     </message>
@@ -368,7 +373,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>老年人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>孕妇</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>军人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>暂无法估算</source>
         <translation type="unfinished"></translation>
     </message>
@@ -386,7 +411,7 @@
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="+94"/>
+        <location filename="../screens/dispenser_result.py" line="+97"/>
         <source>重新打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -470,7 +495,7 @@
 <context>
     <name>ReasonScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+46"/>
+        <location filename="../screens/evaluator_screens.py" line="+58"/>
         <source>很抱歉没有让您满意，请告诉我们原因</source>
         <translation type="unfinished"></translation>
     </message>
@@ -529,7 +554,7 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../screens/dispenser_result.py" line="-105"/>
+        <location filename="../screens/dispenser_result.py" line="-108"/>
         <source>微信扫码，随时查看排队进度</source>
         <translation type="unfinished"></translation>
     </message>
@@ -559,7 +584,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>{business}（{priority}优先）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>您前面还有 {n} 人等候
 预计等候：{wait}
 取号时间 {at}</source>

@@ -4,14 +4,19 @@ the elderly-mode switch. The same screen asks "which business?" once a card or Q
 from __future__ import annotations
 
 from gui.qt import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget, Signal
+from kiosk import texts
 from kiosk.services.reference import HallDirectory
 from kiosk.widgets.business_tile import BusinessTile
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.theme import Theme
+from shared.queue.tickets import GreenChannelReason
+
+GREEN_ORDER = tuple(GreenChannelReason)  # the order the rules and the admin page list them
 
 
 class DispenserHome(QWidget):
     sig_business = Signal(int)
+    sig_priority = Signal(int, str)  # business id, GreenChannelReason value
     sig_elderly = Signal()
     sig_back = Signal()
     sig_phone = Signal()
@@ -59,8 +64,12 @@ class DispenserHome(QWidget):
             grid.setSpacing(theme.px(18))
             columns = theme.columns  # from the mode and the screen's orientation
             for i, e in enumerate(entries):
-                tile = BusinessTile(e.business.id, e.business.prefix, e.business.name, e.department, theme)
+                offered = [(r.value, texts.priority_text(r.value)) for r in GREEN_ORDER
+                           if r in directory.rules.green_reasons_for(e.business.id)]
+                tile = BusinessTile(e.business.id, e.business.prefix, e.business.name, e.department, theme,
+                                    offered)
                 tile.clicked.connect(lambda _=False, b=e.business.id: self.sig_business.emit(b))
+                tile.sig_priority.connect(lambda reason, b=e.business.id: self.sig_priority.emit(b, reason))
                 self.tiles[e.business.id] = tile
                 grid.addWidget(tile, i // columns, i % columns)
             self.grid_box.addLayout(grid)

@@ -87,6 +87,9 @@ class TicketScreen(QWidget):
         self.notice.setVisible(bool(notice))
         show_number(self.number, t.number, self.theme)
         self.business.setText(prepared.business_name)
+        if t.green_reason is not None:  # the class the rule gave it (a class the business no longer offers: none)
+            self.business.setText(self.tr("{business}（{priority}优先）").format(
+                business=prepared.business_name, priority=texts.priority_text(t.green_reason.value)))
         self.facts.setText(self.tr("您前面还有 {n} 人等候\n预计等候：{wait}\n取号时间 {at}").format(
             n=prepared.people_ahead, wait=texts.minutes(prepared.wait), at=at))
         if prepared.phone_masked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui.qt import QBoxLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Qt, Signal
+from gui.qt import QBoxLayout, QGridLayout, QLabel, QPixmap, QPushButton, QVBoxLayout, QWidget, Qt, Signal
 from kiosk.flow.evaluator import BAD_REASONS
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.theme import NORMAL, Theme
@@ -37,6 +37,8 @@ class ClerkScreen(QWidget):
         right.addWidget(label(self.tr("办理结束后，请您对本次服务作出评价。您的评价将用于改进政务服务。"), "hint"))
         right.addStretch(1)
         right.addWidget(label(self.tr("服务监督电话：12345"), "hint"))
+        self.name_shown: str | None = None
+        self.has_photo = False
         box.addWidget(card, 2)
         box.addLayout(right, 3)
         self.restyle(NORMAL)
@@ -54,8 +56,23 @@ class ClerkScreen(QWidget):
     def show_clerk(self, name: str, staff_no: str, ticket: str | None) -> None:
         self.name.setText(name or self.tr("窗口工作人员"))
         self.staff_no.setText(self.tr("工号：{no}").format(no=staff_no) if staff_no else "")
-        self.photo.setText(name[:1] if name else "政")  # no photo on record: the surname as a placeholder
+        if name != self.name_shown:  # another clerk: the surname until (or unless) their photo arrives
+            self.name_shown, self.has_photo = name, False
+            self.photo.setPixmap(QPixmap())
+            self.photo.setText(name[:1] if name else "政")
         self.serving.setText(self.tr("正在办理：{t} 号").format(t=ticket) if ticket else self.tr("欢迎您！"))
+
+    def show_photo(self, data: bytes | None) -> None:
+        """The clerk's photo (PNG or JPEG, checked by the shared rule), scaled into the card; None or an
+        unreadable image keeps the surname."""
+        image = QPixmap()
+        if not data or not image.loadFromData(data):
+            return
+        size = self.photo.size()
+        self.photo.setText("")
+        self.photo.setPixmap(image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+        self.has_photo = True
 
 
 class AskScreen(QWidget):

@@ -133,8 +133,10 @@ class TicketDesk:
         return appointment_qr.check_in_by_token(found, self.now(), self.check_in_window)
 
     def admit(self, business_id: int, channel: Channel, person_id: str | None = None,
-              check: CheckIn | None = None, tickets: list[Ticket] | None = None) -> Admission:
-        """The shared rules, in the order a citizen wants to hear them (raises IssueRefused)."""
+              check: CheckIn | None = None, tickets: list[Ticket] | None = None,
+              green_reason: GreenChannelReason | None = None) -> Admission:
+        """The shared rules, in the order a citizen wants to hear them (raises IssueRefused). `green_reason`:
+        the priority class the citizen chose on the tile (staff check it at the window)."""
         self.directory.refresh()
         now = self.now()
         entry = self.directory.entry(business_id)
@@ -142,8 +144,8 @@ class TicketDesk:
         quota = entry.quota if entry else None
         counts = issued_counts(tickets, business_id, now.date(), quota)
         # The green channel for the elderly is read from the ID number itself (other reasons need staff).
-        green = (GreenChannelReason.ELDERLY if person_id and channel is Channel.ID_CARD
-                 and is_elderly(person_id, now.date()) else None)
+        green = green_reason or (GreenChannelReason.ELDERLY if person_id and channel is Channel.ID_CARD
+                                 and is_elderly(person_id, now.date()) else None)
         request = IssueRequest(business_id, channel, now, person_id=person_id, green_reason=green,
                                check_in=check)
         return admit(request, entry.business if entry else None, quota, counts, tickets,
@@ -151,10 +153,11 @@ class TicketDesk:
 
     def issue(self, business_id: int, channel: Channel, person_id: str | None = None,
               check: CheckIn | None = None, *, person_key: str | None = None, phone: str | None = None,
-              uscc: str | None = None) -> Prepared:
+              uscc: str | None = None, green_reason: str | None = None) -> Prepared:
         """Admit and take a number, reading the synced tickets once (this is on the tap → print path).
         `person_key` (with `check`): an appointment QR code, whose person is known only by key. `phone`: a
-        mobile number typed at the keypad (checked again here, sealed before it is recorded)."""
+        mobile number typed at the keypad (checked again here, sealed before it is recorded). `green_reason`: a
+        priority class chosen on the tile (a GreenChannelReason value; unknown ones are refused)."""
         if phone is not None:
             phone = check_mobile(phone)
             if not self.takes_phones:
@@ -169,8 +172,12 @@ class TicketDesk:
             return self.prepare(admission, tickets, person_key=person_key)
         if uscc is not None and self.keys is not None:  # 粤商码: the business holds the ticket, by key
             person_key = blind_index("uscc", uscc, self.keys)
+        try:
+            green = GreenChannelReason(green_reason) if green_reason is not None else None
+        except ValueError:
+            raise IssueRefused("invalid_priority_classes", f"no priority class {green_reason!r}") from None
         tickets = self._tickets(self.now(), person_id)
-        return self.prepare(self.admit(business_id, channel, person_id, check, tickets), tickets,
+        return self.prepare(self.admit(business_id, channel, person_id, check, tickets, green), tickets,
                             person_key=person_key, phone=phone)
 
     def prepare(self, admission: Admission, tickets: list[Ticket] | None = None, *,

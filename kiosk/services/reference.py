@@ -39,6 +39,7 @@ class Clerk:
     username: str
     name: str
     staff_no: str
+    user_id: int = 0  # the staff_user id: the evaluator asks for the clerk's photo by it
 
 
 @dataclass
@@ -123,5 +124,5 @@ def load_directory(engine: Engine, hall_code: str | None = None, hall_id: int | 
             if services:
                 directory.windows.append(Window(w.id, w.number, services, w.name, w.active))
         for u in s.scalars(select(StaffUser).where(StaffUser.active.is_(True))):
-            directory.clerks[u.username] = Clerk(u.username, u.display_name, u.staff_no)
+            directory.clerks[u.username] = Clerk(u.username, u.display_name, u.staff_no, u.id)
         return directory

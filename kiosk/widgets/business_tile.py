@@ -1,19 +1,30 @@
-"""A business as a large touch tile: prefix letter, name, department, and a remaining-quota badge."""
+"""A business as a large touch tile: prefix letter, name, department, a remaining-quota badge, and the priority
+classes (优先类别) the business offers as buttons of their own: tapping the tile takes a normal ticket, tapping
+a class takes a priority ticket of that class (the rule, shared.queue.issuance.priority_of, decides again)."""
 
 from __future__ import annotations
 
-from gui.qt import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, Qt
+from collections.abc import Sequence
+
+from gui.qt import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, Qt, Signal
 from kiosk.widgets.theme import GREEN, RED, Theme
 
 
 class BusinessTile(QPushButton):
-    def __init__(self, business_id: int, prefix: str, name: str, department: str, theme: Theme) -> None:
+    sig_priority = Signal(str)  # a GreenChannelReason value
+
+    def __init__(self, business_id: int, prefix: str, name: str, department: str, theme: Theme,
+                 offered: Sequence[tuple[str, str]] = ()) -> None:
+        """`offered`: (reason, text) of each priority class the business offers, in the rules' order."""
         super().__init__()
         self.setObjectName("business")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.business_id = business_id
-        row = QHBoxLayout(self)
-        row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
+        whole = QVBoxLayout(self)
+        whole.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
+        whole.setSpacing(theme.px(10))
+        row = QHBoxLayout()
+        whole.addLayout(row, 1)
         letter = QLabel(prefix)
         letter.setFixedWidth(theme.px(84))
         letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -37,6 +48,11 @@ class BusinessTile(QPushButton):
         below.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         texts.addWidget(self.name)
         texts.addLayout(below)
+        self.priorities: dict[str, QPushButton] = {}
+        if offered:  # across the whole tile, under the letter too: four classes fit beside each other
+            whole.addLayout(self._priority_row(offered, theme))
+            # the chip row needs its own height: a two-line name, the department and the chips must all show
+            self.setStyleSheet(f"QPushButton#business {{ min-height: {theme.px(260)}px; }}")
         row.addWidget(letter)
         row.addSpacing(theme.px(16))
         row.addLayout(texts, 1)
@@ -46,6 +62,28 @@ class BusinessTile(QPushButton):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.theme = theme
         self.set_remaining(None)
+
+    def _priority_row(self, offered: Sequence[tuple[str, str]], theme: Theme) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(theme.px(8))
+        head = QLabel(self.tr("优先取号"))
+        head.setStyleSheet(f"font-size: {theme.px(22)}px; color: {GREEN}; font-weight: bold; background: transparent;")
+        head.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        row.addWidget(head)
+        for reason, text in offered:
+            chip = QPushButton(text)
+            chip.setObjectName("priority")
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            chip.setStyleSheet(f"QPushButton#priority {{ font-size: {theme.px(22)}px; min-height: {theme.px(52)}px;"
+                               f" padding: 0 {theme.px(8)}px; border-radius: {theme.px(10)}px;"
+                               f" background: #ffffff; color: {GREEN}; border: 2px solid {GREEN}; }}"
+                               f"QPushButton#priority:disabled {{ color: #7a838f; border-color: #9aa3ad; }}")
+            chip.clicked.connect(lambda _=False, r=reason: self.sig_priority.emit(r))
+            self.priorities[reason] = chip
+            row.addWidget(chip)
+        row.addStretch(1)
+        return row
 
     def set_remaining(self, count: int | None) -> None:
         """None: unlimited. Zero: "今日已满" and the tile cannot be tapped."""

@@ -15,6 +15,7 @@ from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.store.models import WindowSetting
 from server.sync.reference import publish_all_halls
+from shared.org_rows import LedAddressInvalid, led_bus_address
 from shared.db.models import Centre, Floor, Hall, StaffUser, Window
 from shared.public_url import InvalidPublicUrl, public_base
 from shared.protocol.org_admin import (CentreIn, CentreOut, FloorAdminOut, FloorIn, FloorPatch, HallCreate, HallPatch,
@@ -197,6 +198,12 @@ def _set_led(session: Session, window_id: int, address: str | None) -> None:
     if setting is None:
         setting = WindowSetting(window_id=window_id)
         session.add(setting)
+    if address is not None:
+        try:
+            address = str(led_bus_address(address))  # "007" and "7" are one card
+        except LedAddressInvalid as exc:
+            raise ApiError(422, "led_address_invalid", "LED屏地址应为0至65534之间的数字（not a bus address）",
+                           led_address=address) from exc
     setting.led_address = address
     if address is not None:
         clash = session.scalars(select(WindowSetting.window_id).join(Window, Window.id == WindowSetting.window_id)

@@ -22,11 +22,10 @@ from server.sync.reference import publish_all_halls
 from shared.db.models import Department, StaffRole, StaffUser, Window
 from shared.db.models.staff import ROLES
 from shared.password_policy import made_up_password
+from shared.staff_photo import PHOTO_MAX_BYTES, PhotoRefused, check_photo
 from shared.protocol.org_admin import PhotoIn, StaffCreate, StaffCreated, StaffOut, StaffPatch
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: staff"])
-PHOTO_MAX_BYTES = 512 * 1024
-SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 FIELDS = ("display_name", "staff_no", "department_id", "window_id", "roles")
 
 
@@ -149,11 +148,13 @@ def put_photo(user_id: int, body: PhotoIn, request: Request, session: DbSession,
         data = base64.b64decode(body.data, validate=True)
     except (binascii.Error, ValueError):
         raise ApiError(422, "invalid_photo", "照片数据无法读取（not base64）") from None
-    if len(data) > PHOTO_MAX_BYTES:
-        raise ApiError(413, "photo_too_large", f"照片不能超过{PHOTO_MAX_BYTES // 1024}KB（photo too large）",
-                       max_bytes=PHOTO_MAX_BYTES)
-    if not data.startswith(SIGNATURES[body.content_type]):
-        raise ApiError(422, "invalid_photo", "照片须为PNG或JPEG图片（not a PNG or JPEG image）")
+    try:
+        check_photo(data, body.content_type)
+    except PhotoRefused as exc:
+        if exc.code == "photo_too_large":
+            raise ApiError(413, "photo_too_large", f"照片不能超过{PHOTO_MAX_BYTES // 1024}KB（photo too large）",
+                           max_bytes=PHOTO_MAX_BYTES) from None
+        raise ApiError(422, "invalid_photo", "照片须为PNG或JPEG图片（not a PNG or JPEG image）") from None
     row = session.get(StaffPhoto, user.id)
     before = None if row is None else {"content_type": row.content_type, "bytes": len(row.data)}
     if row is None:

@@ -1,5 +1,8 @@
-"""A staff member's photo for the hall's devices (the evaluator shows who serves at its window): read with the
-device's token, for staff of the device's own hall only. Uploaded by admins (staff_accounts.py)."""
+"""A staff member's photo for the evaluator (it shows who serves at its window): read with an evaluator's token,
+for staff of the device's own hall only — no other device kind shows a photo, so none may read one
+(server.sync.visibility keeps the staff rows of kiosks to the badge, too). Each answer carries the photo's ETag;
+the evaluator asks again with If-None-Match and keeps what it has on 304. Uploaded by admins
+(staff_accounts.py)."""
 
 from __future__ import annotations
 
@@ -13,21 +16,31 @@ from server.store.models import StaffPhoto
 from server.sync import devices
 from server.sync.errors import SyncError
 from shared.db.models import StaffUser
+from shared.staff_photo import photo_etag
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+PHOTO_KINDS = frozenset({"evaluator"})  # the device kinds whose screens show a staff photo
 
 
 @router.get("/staff/{user_id}/photo", response_class=HttpResponse,
             responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}})
 def device_photo(user_id: int, request: Request,
-                 authorization: Annotated[str | None, Header()] = None) -> HttpResponse:
+                 authorization: Annotated[str | None, Header()] = None,
+                 if_none_match: Annotated[str | None, Header()] = None) -> HttpResponse:
     with request.app.state.database.read_session() as session:
         try:
             ctx = devices.authenticate(session, authorization, None, request.app.state.clock())
         except SyncError as exc:
             raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+        if ctx.kind not in PHOTO_KINDS:
+            raise ApiError(403, "photo_not_for_device", "该设备不显示工作人员照片（only evaluators read staff photos）",
+                           kind=ctx.kind)
         user = session.get(StaffUser, user_id)
         row = session.get(StaffPhoto, user_id) if user is not None and user.hall_id == ctx.hall_id else None
         if row is None:  # another hall's staff look the same as none: nothing to learn by probing ids
             raise ApiError(404, "no_photo", "尚未上传照片（no photo on record）")
-        return HttpResponse(row.data, media_type=row.content_type, headers={"Cache-Control": "no-store"})
+        etag = photo_etag(row.data)
+        headers = {"Cache-Control": "no-cache", "ETag": etag}
+        if if_none_match == etag:  # the evaluator already holds this photo
+            return HttpResponse(status_code=304, headers=headers)
+        return HttpResponse(row.data, media_type=row.content_type, headers=headers)

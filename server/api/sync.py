@@ -20,10 +20,11 @@ from server.api.queue_deps import pii_keys
 from server.approval import published
 from server.store.audit import audit, audit_change
 from server.store.database import Database
-from server.sync import changes, devices, leases, provisioning, push, visibility
+from server.sync import changes, devices, leases, provisioning, push, registration, visibility
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from shared.db.models import Hall
+from shared.protocol.registration import RegisterRequest, RegistrationCodeOut, RegistrationCodeRequest
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, CompactionRequest,
                                   DeviceProvisioned, DeviceRegistered, DeviceRegistration,
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
@@ -112,6 +113,42 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit_change(session, admin.username, "device_provision", done.device_id, None,  # never the token
                  {"kind": body.kind, "hall": body.hall, "window": body.window, "name": body.name}, device)
+    return DeviceProvisioned(device_id=done.device_id, kind=done.kind.name, hall_id=done.hall_id,
+                             scopes=done.scopes, file_name=done.kind.file_name, config=done.config)
+
+
+@router.post("/registration-codes", response_model=RegistrationCodeOut, status_code=201)
+def registration_code(body: RegistrationCodeRequest, session: DbSession, admin: AdminUser, request: Request,
+                      device: SessionDevice) -> RegistrationCodeOut:
+    """A one-time code for a device to register itself by scanning it (shared.protocol.registration): the QR
+    text carries the server's address, the hall and the code — no token, no key."""
+    hall = session.scalars(select(Hall.id).where(Hall.code == body.hall)).first()
+    if hall is not None:
+        check_hall(admin, session, {"hall_id": hall})
+    try:
+        qr, expires = registration.make_code(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
+                                             server_url=body.server, name=body.name, created_by=admin.username,
+                                             now=_now(request), valid=dt.timedelta(minutes=body.valid_minutes))
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit_change(session, admin.username, "device_registration_code", body.hall, None,  # never the code
+                 {"kind": body.kind, "hall": body.hall, "window": body.window, "expires_at": expires.isoformat()},
+                 device)
+    return RegistrationCodeOut(qr_text=qr.text(), expires_at=expires.isoformat())
+
+
+@router.post("/register", response_model=DeviceProvisioned, status_code=201)
+def register_by_code(body: RegisterRequest, session: DbSession, request: Request) -> DeviceProvisioned:
+    """A new device redeems the one-time code it scanned and gets its config (its token only in this answer)."""
+    try:
+        keys = pii_keys(request)
+    except ApiError:
+        keys = None
+    try:
+        done = registration.redeem(session, code=body.code, kind=body.kind, now=_now(request), keys=keys)
+    except SyncError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
+    audit(session, action="device_register_by_code", outcome="success", actor="device", target=done.device_id)
     return DeviceProvisioned(device_id=done.device_id, kind=done.kind.name, hall_id=done.hall_id,
                              scopes=done.scopes, file_name=done.kind.file_name, config=done.config)
 

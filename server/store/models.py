@@ -131,3 +131,20 @@ class StaffPhoto(Base):
     content_type: Mapped[str] = mapped_column(String(20))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationCode(Base):
+    """A one-time device registration code (扫码登记, shared.protocol.registration): only its SHA-256 is kept;
+    redeemed once (used_at, device_id) before it expires, for the kind, hall and window the admin chose."""
+    __tablename__ = "registration_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    hall_code: Mapped[str] = mapped_column(String(32))
+    window_number: Mapped[int | None]
+    name: Mapped[str] = mapped_column(String(100), default="")
+    server_url: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    device_id: Mapped[str | None] = mapped_column(String(64))

@@ -5,10 +5,8 @@ Used by `POST /api/v1/sync/provision` and by `python -m server provision`; both 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from drivers.config import DEVICE_CLASSES
 from server.sync import devices
 from server.sync.errors import SyncError
+from shared.config_toml import ScalarValue, render_toml
 from shared.crypto.keys import KeyProvider
 from shared.crypto.ticket_key import derive_ticket_key
 from shared.public_url import public_base
@@ -43,7 +42,6 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 CARD_PREFIX = "card-"  # a hall controller's LED cards: one section each (kiosk/controller/config.py)
 
-ScalarValue = str | int | float | bool
 
 
 class ProvisionError(SyncError):
@@ -65,7 +63,6 @@ class Provisioned:
 # Sections a dispenser's file may hold besides its devices: the provincial identity gateway (粤省事码 / 粤商码,
 # kiosk/identity/decoder.py).
 DISPENSER_SECTIONS = ("identity_code",)
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SERVER_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"\\]+$")
 
@@ -93,19 +90,14 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]], kind: Kind) -> N
                                  section=name, keys=bad)
 
 
-def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
-              name: str = "", keys: KeyProvider | None = None,
-              device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
-              led_port: str = "/dev/ttyUSB0") -> Provisioned:
-    """Register the device and return its config. A dispenser's file gets its hall's ticket key (derived from
-    `keys`; shared.crypto.ticket_key) to match appointments and tickets by ID card offline — never the
-    blind-index key itself, which stays on the server. `device_sections` are written as they are."""
+def check_request(session: Session, *, kind: str, hall_code: str, window_number: int | None,
+                  server_url: str) -> tuple[Kind, Hall, Window | None]:
+    """What provisioning needs to be able to register: a known kind, hall and (for the kinds at a window) an
+    active window of that hall, and a server URL the device can use. Raises ProvisionError."""
     if not SERVER_URL.match(server_url):
         raise ProvisionError(422, "server_url_invalid", "服务器地址有误（the server URL reads http(s)://host[:port]…）",
                              server=server_url[:200])
     spec = _kind(kind)
-    sections = device_sections or {}
-    _check_devices(sections, spec)
     hall = session.scalars(select(Hall).where(Hall.code == hall_code)).one_or_none()
     if hall is None:
         raise ProvisionError(422, "hall_unknown", "大厅不存在（no hall with this code）", hall=hall_code,
@@ -123,6 +115,20 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
         if window is None or not window.active:
             raise ProvisionError(422, "window_unknown", "该大厅没有这个窗口（no such active window in the hall）",
                                  hall=hall_code, window=window_number)
+    return spec, hall, window
+
+
+def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
+              name: str = "", keys: KeyProvider | None = None,
+              device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
+              led_port: str = "/dev/ttyUSB0") -> Provisioned:
+    """Register the device and return its config. A dispenser's file gets its hall's ticket key (derived from
+    `keys`; shared.crypto.ticket_key) to match appointments and tickets by ID card offline — never the
+    blind-index key itself, which stays on the server. `device_sections` are written as they are."""
+    spec, hall, window = check_request(session, kind=kind, hall_code=hall_code, window_number=window_number,
+                                       server_url=server_url)
+    sections = device_sections or {}
+    _check_devices(sections, spec)
     if spec.name == "controller" and not any(n.startswith(CARD_PREFIX) for n in sections):
         sections = {**sections, **default_cards(session, hall.id, led_port)}
     label = name or f"{hall.name} {spec.description}" + (f"（{window_number}号窗口）" if window_number else "")
@@ -170,24 +176,3 @@ def _main_section(spec: Kind, server_url: str, device_id: str, token: str, hall_
     if ticket_key:
         out["ticket_key"] = ticket_key.hex()
     return out
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    # A JSON string is a valid TOML basic string (same escapes, \uXXXX included).
-    # TOML also forbids a raw DEL, which JSON leaves alone.
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def render_toml(sections: dict[str, dict[str, ScalarValue]], header: str = "") -> str:
-    """Flat sections of scalar values: all a device config holds (no TOML writer in the standard library)."""
-    lines = [f"# {CONTROL.sub('?', line)}" for line in header.splitlines()]  # TOML comments take no controls
-    for name, values in sections.items():
-        if lines:
-            lines.append("")
-        lines.append(f"[{name}]")
-        lines += [f"{key} = {_value(value)}" for key, value in values.items()]
-    return "\n".join(lines) + "\n"

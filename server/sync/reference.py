@@ -23,10 +23,13 @@ from server.sync.models import ChangeLog
 from shared.approval.definition_rows import DEFINITION_TABLE, definition_key
 from shared.db.models import (Business, CalendarOverride, CalendarYear, Department, Hall, Material, Quota,
                               ServiceItem, Situation, StaffRole, StaffUser, SubItem, Town, Window, WindowBusiness)
+from server.store.models import StaffAssignment, WindowSetting
+from shared.org_rows import USUAL_WINDOW_TABLE, WINDOW_LED_TABLE, usual_window_row, window_led_row
 from shared.queue.hall_rules import RULES_TABLE, rules_row
 from shared.reference import ORDER, TABLES, key_of, row_of
 
-PUBLISHED_TABLES = (*TABLES, RULES_TABLE, DEFINITION_TABLE)  # every table this module publishes to a hall scope
+# every table this module publishes to a hall scope
+PUBLISHED_TABLES = (*TABLES, RULES_TABLE, DEFINITION_TABLE, WINDOW_LED_TABLE, USUAL_WINDOW_TABLE)
 
 
 def hall_scope(hall_id: int) -> str:
@@ -57,6 +60,19 @@ def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
     # The hall's effective queue rules (defaults until an admin sets them), read by devices from their sync
     # rows: calling order, check-in window, recall limit … must be the same offline as on the server.
     out[(RULES_TABLE, str(hall_id))] = rules_row(hall_id, load_rules(session, hall_id))
+    # The admin's organisation settings the devices act on: the LED card of each window (the controller
+    # addresses it) and each staff member's usual window (the workstation proposes it at login).
+    numbers = {w.id: w.number for w in windows}
+    for setting in session.scalars(select(WindowSetting).where(WindowSetting.window_id.in_(list(numbers)))):
+        if setting.led_address:
+            out[(WINDOW_LED_TABLE, str(setting.window_id))] = window_led_row(
+                setting.window_id, numbers[setting.window_id], setting.led_address)
+    usernames = {u.id: u.username for u in staff}
+    for usual in session.scalars(select(StaffAssignment).where(StaffAssignment.user_id.in_(list(usernames)),
+                                                                StaffAssignment.window_id.is_not(None))):
+        if usual.window_id in numbers:  # a window of this hall
+            out[(USUAL_WINDOW_TABLE, str(usual.user_id))] = usual_window_row(
+                usual.user_id, usernames[usual.user_id], usual.window_id, numbers[usual.window_id])
     # Versions are immutable and a running case keeps its own, so every version goes out, not the latest.
     for item, situation, version, body in session.execute(select(
             ApprovalDefinition.item_code, ApprovalDefinition.situation_code, ApprovalDefinition.version,
@@ -82,7 +98,8 @@ def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
     scope = hall_scope(hall_id)
     current = current_rows(session, hall_id)
     published = published_rows(session, scope)
-    order = {**ORDER, RULES_TABLE: len(ORDER), DEFINITION_TABLE: len(ORDER) + 1}
+    order = {**ORDER, RULES_TABLE: len(ORDER), DEFINITION_TABLE: len(ORDER) + 1, WINDOW_LED_TABLE: len(ORDER) + 2,
+             USUAL_WINDOW_TABLE: len(ORDER) + 3}
     upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: order[k[0]])
     gone = sorted((k for k, row in published.items() if row is not None and k not in current),
                   key=lambda k: -order[k[0]])

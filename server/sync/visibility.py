@@ -15,15 +15,23 @@ NOTICE_TABLES = frozenset({"notice_settings"})  # what counters print notices wi
 PERSON_KEYS = frozenset({"person_key", "token_key", "masked_id"})
 # 差评整改 (findings, appeals, who handled them) and case ratings: staff work, no kiosk screen shows them.
 RATING_TABLES = frozenset({"rating_rectification", "case_rating"})
+# The admin's organisation settings (shared.org_rows): a window's LED card address is the controller's to
+# use; a staff member's usual window is the workstation's (it proposes it at login).
+LED_TABLES = frozenset({"window_led"})
+USUAL_WINDOW_TABLES = frozenset({"staff_usual_window"})
 
 FULL = "workstation"
 HIDDEN_TABLES: dict[str, frozenset[str]] = {
-    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES,
+    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES,
     # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE below).
-    "evaluator": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
-    "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | {"queue_appointment"},
-    # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator.
-    "controller": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | {"staff_role", "queue_appointment"},
+    "evaluator": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
+                 | {"staff_role", "queue_appointment"},
+    "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
+               | {"queue_appointment"},
+    # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator;
+    # it addresses each window's LED card by the address the admin set (LED_TABLES).
+    "controller": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
+                  | {"staff_role", "queue_appointment"},
 }
 BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {

@@ -54,7 +54,8 @@ class FloorAdminOut(Response):
     name: str
 
 
-LedAddress = Field(default=None, min_length=1, max_length=32, pattern=r"^[0-9A-Za-z.:/_-]+$")
+# the bus address of the window's LED card (0…65534, shared.org_rows.led_bus_address), synced to the controller
+LedAddress = Field(default=None, min_length=1, max_length=5, pattern=r"^[0-9]+$")
 
 
 class WindowCreate(Request):

@@ -24,6 +24,10 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
                  .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
+def delete_meta(conn: Connection, key: str) -> None:
+    conn.execute(delete(meta).where(meta.c.key == key))
+
+
 def read_cursors(conn: Connection) -> dict[str, int]:
     return {s: c for s, c in conn.execute(select(cursors.c.scope, cursors.c.cursor))}
 

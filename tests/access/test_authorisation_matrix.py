@@ -61,6 +61,9 @@ MATRIX = {
     "POST /api/v1/admin/calendar/years/{year}/import": "admin",
     "POST /api/v1/sync/devices": "admin",
     "POST /api/v1/sync/provision": "admin",
+    "POST /api/v1/sync/registration-codes": "admin",
+    # a new device redeems a one-time code it scanned: it has no token yet (tests/server/test_registration_codes.py)
+    "POST /api/v1/sync/register": "public",
     "POST /api/v1/sync/compact": "admin",
     "POST /api/v1/sync/push": "device",
     "GET /api/v1/sync/pull": "device",
@@ -150,6 +153,8 @@ MATRIX = {
     "PUT /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/staff/{user_id}/photo": "hall admin",
     "GET /api/v1/admin/roles": "admin",
+    # evaluators only (the matrix's device, a dispenser, gets photo_not_for_device past the access check;
+    # tests/admin_api/test_staff_api.py)
     "GET /api/v1/sync/staff/{user_id}/photo": "device",
     # case attachments: workstations of the case's hall only (the matrix's device, a dispenser, gets
     # device_kind_not_allowed past the access check; tests/client/test_attachments.py)

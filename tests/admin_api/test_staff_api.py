@@ -8,7 +8,7 @@ import base64
 
 import pytest
 
-from server.api.staff_accounts import PHOTO_MAX_BYTES
+from shared.staff_photo import PHOTO_MAX_BYTES, photo_etag
 from tests.access.support import device
 from tests.admin_api.support import admin_world, audits, code
 
@@ -112,9 +112,16 @@ def test_a_photo_is_checked_stored_and_served(world) -> None:  # noqa: ANN001
     db = c.app.state.database
     here = {"Authorization": f"Bearer {device(db, 'evaluator', world.hall_id)[1]}"}
     there = {"Authorization": f"Bearer {device(db, 'evaluator', world.other_hall_id)[1]}"}
-    assert c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=here).content == PNG
+    read = c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=here)
+    assert read.content == PNG and read.headers["etag"] == photo_etag(PNG)
+    again = c.get(f"/api/v1/sync/staff/{user_id}/photo", headers={**here, "If-None-Match": read.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""  # the evaluator keeps the photo it holds
     assert code(c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=there)) == "no_photo"
     assert code(c.get(f"/api/v1/sync/staff/{user_id}/photo")) == "device_token_required"
+    for kind in ("dispenser", "display", "controller"):  # no other kind shows a photo, so none reads one
+        token = device(db, kind, world.hall_id)[1]
+        refused = c.get(f"/api/v1/sync/staff/{user_id}/photo", headers={"Authorization": f"Bearer {token}"})
+        assert (refused.status_code, code(refused)) == (403, "photo_not_for_device"), kind
 
 
 def test_the_role_matrix_is_read_from_the_routes(world) -> None:  # noqa: ANN001

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from client.services.device_handover import config_qr_png
+from client.services.device_handover import qr_png
 from client.workspaces.admin.workspace import AdminWorkspace
 from gui.qt import QApplication
 from kiosk.app import Kiosk
@@ -46,7 +46,7 @@ def test_a_dispenser_registered_on_the_page_starts_from_its_saved_config(qtbot, 
     path = register_dispenser(qtbot, workspace, tmp_path / "handover", name="一楼取号机")
     assert path.name == "dispenser.toml" and stat.S_IMODE(path.stat().st_mode) == 0o600
     page = workspace.page("设备管理")
-    assert not page.register.qr.pixmap().isNull() and page.register.qr.pixmap().width() >= 200
+    assert page.register.qr.pixmap().isNull()  # the file holds the token: never shown as a QR code
     assert "python -m kiosk --mode dispenser --config" in page.register.result.text()
     qtbot.waitUntil(lambda: any(d["name"] == "一楼取号机" for d in page.devices), timeout=10000)
     assert _row(page, "一楼取号机")[3] == "从未"  # registered, not yet connected
@@ -121,6 +121,7 @@ def test_rotating_hands_over_a_new_token_and_revoking_locks_the_device_out(qtbot
     page.rotate_selected()
     qtbot.waitUntil(lambda: "更换令牌" in page.register.result.text(), timeout=10000)
     new = page.register.text.toPlainText()
+    assert page.register.qr.pixmap().isNull()  # a token is never shown as a QR code
     transport = HttpTransport(server_url)
     pull = lambda token: transport.request("GET", "/api/v1/sync/pull",  # noqa: E731
                                            headers={"Authorization": f"Bearer {token}"}).status
@@ -134,10 +135,10 @@ def test_rotating_hands_over_a_new_token_and_revoking_locks_the_device_out(qtbot
     ops.wait()
 
 
-def test_the_handed_over_qr_code_reads_back_as_the_config_file(tmp_path) -> None:  # noqa: ANN001
-    text = ("# GovHall 取号机 — 东莞市民服务中心 取号机\n[kiosk]\nserver = \"http://10.0.0.5:8765\"\n"
-            f"device_id = \"{'d' * 36}\"\ntoken = \"{'x' * 43}\"\nhall = \"DG-HALL-1\"\nticket_key = \"{'ab' * 32}\"\n")
-    image = Image.open(io.BytesIO(config_qr_png(text)))
+def test_a_qr_code_reads_back_as_its_text(tmp_path) -> None:  # noqa: ANN001
+    text = 'GOVHALL-REG:{"v":1,"server":"http://10.0.0.5:8765","hall":"DG-HALL-1","kind":"dispenser","code":"' \
+           + "c" * 32 + '","名":"东莞"}'
+    image = Image.open(io.BytesIO(qr_png(text)))
     assert decode(image)[0].data.decode("utf-8") == text  # what a scanner on the device reads
 
 
@@ -147,3 +148,72 @@ def test_faults_are_named_as_the_supervisors_banner_names_them() -> None:
               {"part": "idcard", "code": "device_unavailable", "since": "2027-03-01T09:01:00+08:00"}]
     assert faults_text(faults) == "打印机缺纸；身份证阅读器未连接"
     assert faults_text([]) == "—"
+
+
+def test_a_new_kiosk_registers_itself_by_scanning_the_pages_qr_code(qtbot, server_url, sqlite_database, tmp_path,
+                                                                    screenshot) -> None:  # noqa: ANN001
+    """扫码登记 end to end: the admin makes a registration code on the page; a new dispenser started with
+    `python -m kiosk … --enrol` and a config naming only its scanner reads the QR code (what the page shows,
+    decoded from its pixels) from the scanner simulator, registers itself, writes its credentials into the file,
+    pulls its hall and comes up. The same code scanned again is refused."""
+    from drivers.sim.host import SimHost
+    from drivers.sim.scanner import ScannerSimulator
+    from gui.qt import QBuffer, QByteArray, QIODevice
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    page = workspace.page("设备管理")
+    qtbot.waitUntil(lambda: page.hall() is not None, timeout=15000)
+    panel = page.register
+    panel.select_kind("dispenser")
+    panel.name_edit.setText("扫码取号机")
+    with qtbot.waitSignal(panel.sig_registered, timeout=15000) as made:
+        panel.code_button.click()
+    assert isinstance(made.args[0], dict), made.args[0]
+    assert "token" not in panel.qr_text and "只能使用一次" in panel.result.text()
+    shoot(qtbot, screenshot, window, "admin-devices-registration-qr")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    panel.qr.pixmap().toImage().save(buffer, "PNG")
+    scanned = decode(Image.open(io.BytesIO(bytes(data))))[0].data.decode("utf-8")
+    assert scanned == panel.qr_text  # the page's QR code reads back as the code
+
+    scanner = ScannerSimulator()
+    host = SimHost(scanner, kind="tcp").start()
+    config = tmp_path / "device" / "dispenser.toml"
+    config.parent.mkdir()
+    config.write_text(f'[scanner]\nport = "{host.url}"\n', encoding="utf-8")  # only its devices
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    command = [sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(config), "--enrol",
+               "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready", "--at", "2026-11-23T10:00"]
+    kiosk = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        waiting = kiosk.stdout.readline()
+        assert "请扫描管理员的设备登记二维码" in waiting, waiting + kiosk.stderr.read()[-1500:]
+        scanner.scan("GOVHALL-ID:not a registration code")
+        scanner.scan(scanned)
+        try:
+            out, err = kiosk.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            kiosk.kill()
+            out, err = kiosk.communicate()
+            raise AssertionError("the kiosk did not come up:\n" + waiting + out + err[-3000:]) from None
+    finally:
+        if kiosk.poll() is None:
+            kiosk.kill()
+        host.stop()
+    assert "这不是设备登记二维码" in out and "已登记" in out and "kiosk ready" in out, out + err[-1500:]
+    written = load_kiosk_config(config, "dispenser")
+    assert written.device_id and written.token and written.hall == "DG-HALL-1" and written.server == server_url
+    assert written.devices["scanner"].port == host.url  # its own device sections are kept
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    page.refresh()
+    qtbot.waitUntil(lambda: any(d["name"] == "扫码取号机" and d["last_seen_at"] for d in page.devices),
+                    timeout=10000)
+    from kiosk.enrol import EnrolFailed, redeem
+    try:
+        redeem(scanned, "dispenser")
+        raise AssertionError("a used code registered a second device")
+    except EnrolFailed as exc:
+        assert exc.code == "registration_code_used"
+    ops.wait()

@@ -139,3 +139,51 @@ def test_the_notice_settings_offer_only_the_halls_this_admin_manages(qtbot, serv
     assert "DG-HALL-2" in page.codes.text() and "尚未设置" in page.status.text()
     shoot(qtbot, screenshot, page, "admin-notice-settings-halls")
     ops.wait()
+
+
+def test_templates_export_and_import_as_json_files(qtbot, server_url, sqlite_database, tmp_path,  # noqa: ANN001
+                                                   screenshot) -> None:
+    """The admin exports the hall's template texts as a JSON file, edits it elsewhere, imports it back, saves;
+    the server keeps exactly the imported overrides. A broken file is refused naming line and column, a file
+    whose template drops what the law requires names the template — and the draft is left as it was."""
+    import json
+
+    from shared.notices.template_file import FORMAT
+    services, window, ops, workspace = _open(qtbot, server_url, sqlite_database, tmp_path)
+    page = workspace.page("文书设置")
+    qtbot.waitUntil(lambda: page.codes.text() != "", timeout=10000)
+    page.templates.setPlainText(json.dumps({"acceptance": {"footer": "咨询电话：0769-12345"}}, ensure_ascii=False))
+    exported = tmp_path / "templates.json"
+    with qtbot.waitSignal(page.sig_file, timeout=10000) as done:
+        page.export_to(exported)
+    assert done.args[0] is None and "已导出" in page.status.text()
+    doc = json.loads(exported.read_text(encoding="utf-8"))
+    assert (doc["format"], doc["hall"]) == (FORMAT, "DG-HALL-1")
+    doc["templates"]["refusal"] = {"title": "不予行政许可决定书（导入）"}  # edited in a text editor
+    exported.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    page.templates.setPlainText("")
+    with qtbot.waitSignal(page.sig_file, timeout=10000) as done:
+        page.import_from(exported)
+    assert done.args[0] is None and "已导入 2 个模板" in page.status.text()
+    assert json.loads(page.templates.toPlainText()) == doc["templates"]
+    shoot(qtbot, screenshot, window, "admin-notice-templates-imported")
+    with qtbot.waitSignal(page.sig_saved, timeout=10000) as saved:
+        page.save_button.click()
+    assert isinstance(saved.args[0], dict) and saved.args[0]["templates"] == doc["templates"], saved.args[0]
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "govhall-notice-templates",\n "version": 1,\n "templates": {"refusal": }}',
+                      encoding="utf-8")
+    before = page.templates.toPlainText()
+    with qtbot.waitSignal(page.sig_file, timeout=10000) as done:
+        page.import_from(broken)
+    assert done.args[0].code == "template_file_not_json"
+    assert "不是有效的 JSON" in page.status.text() and "第 3 行第 27 列" in page.status.text()
+    lawless = tmp_path / "lawless.json"
+    lawless.write_text(json.dumps({"format": FORMAT, "version": 1, "templates": {
+        "refusal": {"blocks": [{"type": "paragraph", "text": "不予许可。"}]}}}), encoding="utf-8")
+    with qtbot.waitSignal(page.sig_file, timeout=10000) as done:
+        page.import_from(lawless)
+    assert done.args[0].code == "notice_template_invalid" and "模板 refusal" in page.status.text()
+    assert page.templates.toPlainText() == before  # nothing half-imported
+    ops.wait()

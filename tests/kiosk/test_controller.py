@@ -31,17 +31,21 @@ def controller(hall, cache_template, tmp_path, sim_host):  # noqa: ANN001, ANN20
     db, url, hall_id, _ = hall
     made: list[HallController] = []
 
-    def start(clock, keepalive: float = 10.0):  # noqa: ANN001, ANN202
+    def start(clock, keepalive: float = 10.0, by_admin: dict[str, int] | None = None):  # noqa: ANN001, ANN202
+        """`by_admin`: cards whose config names no address, with the bus address their simulator answers at
+        (the admin sets it; it reaches the controller by sync)."""
+        by_admin = by_admin or {}
         device_id, token = new_device(db, "controller", hall_id)
         cache = tmp_path / "controller.sqlite3"
         shutil.copyfile(cache_template, cache)
         sims, hosts, cards = {}, {}, []
         for name, role, window, address in (("w1", "window", 1, 1), ("w3", "window", 3, 3),
                                             ("strip", "strip", None, 200)):
-            sims[name] = LedSimulator(address=address)
+            sims[name] = LedSimulator(address=by_admin.get(name, address))
             hosts[name] = sim_host(sims[name], "tcp")
-            section = {"role": role, "protocol": "bx", "address": address, "port": hosts[name].url,
-                       "timeout": 0.3, **({"window": window} if window else {})}
+            section = {"role": role, "protocol": "bx", "port": hosts[name].url,
+                       "timeout": 0.3, **({"window": window} if window else {}),
+                       **({} if name in by_admin else {"address": address})}
             cards.append(card_of(name, settings_from_mapping(f"card-{name}", section)))
         config = ControllerConfig(KioskConfig(mode="controller", server=url, device_id=device_id, token=token,
                                               hall="DG-HALL-1", cache=cache), cards, keepalive=keepalive,
@@ -137,3 +141,30 @@ def test_the_strip_scrolls_the_admins_notice(hall, cache, controller) -> None:  
                      headers={"Authorization": f"Bearer {login}"}, timeout=10)
     assert r.status_code == 200, r.text
     assert wait_for(lambda: sims["strip"].texts == {0: text}, timeout=CALL_BOUND)
+
+
+def test_a_window_cards_address_comes_from_the_admin_by_sync(hall, cache, controller) -> None:  # noqa: ANN001
+    """The config names window 3's card and its bus but no address: nothing is sent until the admin sets the
+    window's LED address (17); then window 3's card — and only it — shows window 3's screen. A new address
+    (from a card swapped for one at 21) moves the screen there without touching the config."""
+    _, url, hall_id, windows = hall
+    ctl, sims, _ = controller(after_issue(), by_admin={"w3": 17})
+    assert wait_for(lambda: sims["w1"].texts == {0: "1号窗口", 1: "欢迎办理"}, timeout=5)
+    worker = next(w for w in ctl.workers if w.card.name == "w3")
+    assert worker.address is None and sims["w3"].texts == {}
+    login = requests.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": "GovHall@2026"},
+                          timeout=10).json()["token"]
+    admin = {"Authorization": f"Bearer {login}"}
+    r = requests.patch(f"{url}/api/v1/admin/windows/{windows[2]}", json={"led_address": "17"}, headers=admin,
+                       timeout=10)
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: sims["w3"].texts == {0: "3号窗口", 1: "欢迎办理"}, timeout=5)
+    assert worker.address == 17 and worker.fault is None
+    bad = requests.patch(f"{url}/api/v1/admin/windows/{windows[2]}", json={"led_address": "70000"}, headers=admin,
+                         timeout=10)
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "led_address_invalid"
+    sims["w3"].address = 21  # the card is replaced by one at another address; the admin enters it
+    r = requests.patch(f"{url}/api/v1/admin/windows/{windows[2]}", json={"led_address": "21"}, headers=admin,
+                       timeout=10)
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: worker.address == 21 and worker.fault is None and worker.shown is not None, timeout=5)

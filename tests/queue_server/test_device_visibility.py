@@ -127,3 +127,32 @@ def test_a_kiosk_cursor_passes_the_rows_it_is_not_given(hall: Hall) -> None:  # 
     assert not page["has_more"]
     last_case = max(c["seq"] for c in _pulled(hall, "workstation", 0)[0] if c["table"] == "approval_case")
     assert page["cursors"][f"hall:{hall.hall_id}"] >= last_case
+
+
+def test_led_addresses_reach_the_controller_and_usual_windows_the_workstations_only(hall: Hall) -> None:  # noqa: F811
+    """The admin's LED address of a window goes to the hall controller (and workstations); a clerk's usual
+    window to workstations only. No dispenser, display or evaluator receives either."""
+    from sqlalchemy import select
+
+    from server.store.models import StaffAssignment, WindowSetting
+    from server.sync.reference import publish_all_halls
+    from shared.db.models import StaffUser
+    with hall.db.session() as s:
+        clerk = s.scalars(select(StaffUser).where(StaffUser.username == "clerk")).one()
+        s.add(WindowSetting(window_id=hall.windows[2], led_address="13"))
+        s.add(StaffAssignment(user_id=clerk.id, window_id=hall.windows[2]))
+        s.flush()
+        publish_all_halls(s, NOW)
+    got = {}
+    for kind, window in (("dispenser", None), ("display", None), ("evaluator", 0), ("controller", None),
+                         ("workstation", 0)):
+        for where, changes in zip(("pull", "snapshot"), _pulled(hall, kind, window)):
+            got[kind, where] = {c["table"]: c["row"] for c in changes if c["table"] in ("window_led",
+                                                                                      "staff_usual_window")}
+    for where in ("pull", "snapshot"):
+        for kind in ("dispenser", "display", "evaluator"):
+            assert got[kind, where] == {}, f"{kind} {where}"
+        assert got["controller", where] == {"window_led": {"window_id": hall.windows[2], "number": 3,
+                                                           "led_address": "13"}}, where
+        assert got["workstation", where]["staff_usual_window"] == {
+            "user_id": clerk.id, "username": "clerk", "window_id": hall.windows[2], "window_number": 3}, where

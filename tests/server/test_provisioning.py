@@ -115,7 +115,7 @@ def test_only_an_admin_provisions(client) -> None:  # noqa: ANN001
 
 
 def test_config_values_survive_quoting() -> None:
-    from server.sync.provisioning import render_toml
+    from shared.config_toml import render_toml
     odd = 'a "quoted" \\ path\nwith 中文\t'
     text = render_toml({"kiosk": {"notice": odd, "n": 3, "on": True, "x": 1.5}}, header="two\nlines")
     assert tomllib.loads(text) == {"kiosk": {"notice": odd, "n": 3, "on": True, "x": 1.5}}

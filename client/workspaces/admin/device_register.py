@@ -1,19 +1,21 @@
 """注册新设备: register a device of any kind for the chosen hall (and window, for the kinds that stand at one)
 through the server's provisioning (POST /api/v1/sync/provision, the same code as `python -m server provision`)
-and hand its config over: shown as text and as a QR code, and saved as the file the device program loads."""
+and hand its config over as the file the device program loads — or make a one-time registration code shown as
+a QR code (POST /api/v1/sync/registration-codes) that the new device scans at its first start to register
+itself (kiosk/enrol.py). The QR code never shows a token: the config file, which holds one, is not a QR code."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from client.services.device_handover import KINDS, Handover, config_qr_png, from_reply, save_config
+from client.services.device_handover import KINDS, Handover, from_reply, qr_png, save_config
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPixmap,
                     QPlainTextEdit, QPushButton, Qt, QVBoxLayout, QWidget, Signal)
 
 
 class RegisterPanel(QGroupBox):
-    sig_registered = Signal(object)  # the Handover, or an AdminError
+    sig_registered = Signal(object)  # the Handover, a registration code (the server's reply), or an AdminError
     sig_saved = Signal(object)       # the saved file's Path
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
@@ -32,13 +34,16 @@ class RegisterPanel(QGroupBox):
         self.server_edit = QLineEdit(context.services.workstation.server_url)
         self.register_button = QPushButton(self.tr("注册并生成配置"))
         self.register_button.clicked.connect(self.register)
+        self.code_button = QPushButton(self.tr("生成扫码登记二维码"))
+        self.code_button.clicked.connect(self.make_code)
+        self.qr_text = ""  # the registration QR code's text (server, hall, one-time code)
         form = QFormLayout()
         form.addRow(self.tr("设备类型"), self.kind_box)
         form.addRow(self.tr("窗口"), self.window_box)
         form.addRow(self.tr("设备名称"), self.name_edit)
         form.addRow(self.tr("服务器地址"), self.server_edit)
 
-        self.result = QLabel(self.tr("注册后在此显示设备配置：保存为文件拷贝到设备，或在设备上扫描二维码。"))
+        self.result = QLabel(self.tr("注册后在此显示设备配置，保存为文件拷贝到设备；或生成登记二维码，新设备首次启动时扫码自行登记。"))
         self.result.setWordWrap(True)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,6 +56,7 @@ class RegisterPanel(QGroupBox):
         self.save_button.clicked.connect(self._save_as)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.code_button)
         buttons.addWidget(self.register_button)
         saving = QHBoxLayout()
         saving.addStretch(1)
@@ -80,12 +86,37 @@ class RegisterPanel(QGroupBox):
         at_window = KINDS[self.kind_box.currentData()][1]
         self.window_box.setEnabled(at_window)
 
-    def register(self) -> None:
+    def _body(self) -> dict:
         kind = self.kind_box.currentData()
         body = {"kind": kind, "hall": self.hall_code, "server": self.server_edit.text().strip(),
                 "name": self.name_edit.text().strip()}
         if KINDS[kind][1]:
             body["window"] = self.window_box.currentData()
+        return body
+
+    def make_code(self) -> None:
+        """A one-time registration code as a QR code, for the device to scan at its first start."""
+        body = self._body()
+        self.code_button.setEnabled(False)
+        self.result.setText(self.tr("正在生成登记二维码……"))
+        self.context.call(lambda: self.context.api.post("/sync/registration-codes", body),
+                          on_done=self._code_made, on_error=self._failed)
+
+    def _code_made(self, reply: dict) -> None:
+        self.code_button.setEnabled(True)
+        self.handover, self.qr_text = None, reply["qr_text"]
+        self.save_button.setEnabled(False)
+        label = KINDS.get(self.kind_box.currentData(), ("",))[0]
+        until = reply["expires_at"][:16].replace("T", " ")
+        self.result.setText(self.tr("登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。"
+                                    "此码只能使用一次，{until}（UTC）前有效，不含设备令牌。").format(kind=label, until=until))
+        self._show_qr(self.qr_text)
+        self.text.setPlainText(self.tr("启动命令：python -m kiosk --mode {kind} --config 设备配置文件 --enrol\n"
+                                       "（配置文件中只需写明扫码器等外设）").format(kind=self.kind_box.currentData()))
+        self.sig_registered.emit(reply)
+
+    def register(self) -> None:
+        body = self._body()
         self.register_button.setEnabled(False)
         self.result.setText(self.tr("正在注册……"))
         self.context.call(lambda: from_reply(self.context.api.post("/sync/provision", body)),
@@ -96,21 +127,22 @@ class RegisterPanel(QGroupBox):
         self.handover = handover
         label = KINDS.get(handover.kind, (handover.kind,))[0]
         self.result.setText(self.tr("已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，"
-                                    "或在设备上扫描下方二维码。").format(kind=label, id=handover.device_id,
-                                                                  file=handover.file_name))
-        self._show_qr(handover.config)
+                                    "或改用登记二维码。").format(kind=label, id=handover.device_id,
+                                                             file=handover.file_name))
+        self.qr.clear()  # the file holds the device's token: it is never shown as a QR code
         self.text.setPlainText(handover.config)
         self.save_button.setEnabled(True)
         self.sig_registered.emit(handover)
 
     def _failed(self, error) -> None:  # noqa: ANN001
         self.register_button.setEnabled(True)
+        self.code_button.setEnabled(True)
         self.result.setText(describe(error))
         self.sig_registered.emit(error)
 
     def _show_qr(self, text: str) -> None:
         pixmap = QPixmap()
-        pixmap.loadFromData(config_qr_png(text))
+        pixmap.loadFromData(qr_png(text, scale=4))
         self.qr.setPixmap(pixmap)
         self.qr.setMinimumSize(pixmap.size())
 
@@ -120,7 +152,7 @@ class RegisterPanel(QGroupBox):
         self.save_button.setEnabled(False)
         self.result.setText(self.tr("已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）"
                                     "改为下列新令牌。").format(name=name))
-        self._show_qr(reply["token"])
+        self.qr.clear()  # a token is never shown as a QR code
         self.text.setPlainText(reply["token"])
 
     def _save_as(self) -> None:

@@ -10,10 +10,13 @@ import base64
 import json
 from pathlib import Path
 
+from client.i18n.errors import error_text
 from client.services.admin_api import AdminError
 from client.services.pdf_preview import PreviewUnavailable, first_page_png
 from client.workspaces.admin.admin_widgets import HallPicker, hall_page
 from client.workspaces.admin.context import AdminContext, describe
+from shared.notices import template_file
+from shared.notices.settings import InvalidNoticeSettings
 from gui.qt import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPixmap, QPlainTextEdit,
                     QPushButton, QScrollArea, QSplitter, Qt, QVBoxLayout, QWidget, Signal)
 
@@ -28,6 +31,7 @@ class NoticeSettingsPage(QWidget):
     sig_loaded = Signal(object)    # the settings shown, or an AdminError
     sig_saved = Signal(object)     # the saved settings, or an AdminError
     sig_preview = Signal(object)   # the page PNG bytes, or an error
+    sig_file = Signal(object)      # a template file exported or imported (None), or the error
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +40,7 @@ class NoticeSettingsPage(QWidget):
         self.hall.prefer_id = context.services.reference.hall_id
         self.hall.currentIndexChanged.connect(lambda _: self.refresh())
         self.seal: bytes | None = None
+        self.hall_code = ""
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.codes = QLabel()
@@ -53,6 +58,11 @@ class NoticeSettingsPage(QWidget):
         clear.clicked.connect(lambda: self.set_seal(None))
         self.templates = QPlainTextEdit()
         self.templates.setPlaceholderText(self.tr('模板文字覆盖（JSON），例如 {"refusal": {"title": "……"}}；留空则用默认模板'))
+        # the overrides as a JSON file (shared.notices.template_file): exported, edited elsewhere, imported back
+        self.export_button = QPushButton(self.tr("导出模板…"))
+        self.export_button.clicked.connect(self._choose_export)
+        self.import_button = QPushButton(self.tr("导入模板…"))
+        self.import_button.clicked.connect(self._choose_import)
         self.kind_box = QComboBox()
         for kind, label in KINDS:
             self.kind_box.addItem(self.tr(label), kind)
@@ -88,6 +98,8 @@ class NoticeSettingsPage(QWidget):
         buttons.addWidget(QLabel(self.tr("预览文书")))
         buttons.addWidget(self.kind_box, 1)
         buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.save_button)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -123,6 +135,7 @@ class NoticeSettingsPage(QWidget):
         if hall is None or shown["hall_code"] != hall["code"]:
             return  # the answer for a hall the admin has since switched away from
         self.codes.setText(self.tr("中心 {centre}　大厅 {hall}").format(centre=shown["centre_code"], hall=shown["hall_code"]))
+        self.hall_code = shown["hall_code"]
         for name, edit in self.edits.items():
             edit.setText(shown[name])
         self.edits["office_name"].setPlaceholderText(self.tr("留空则为：{name}").format(name=shown["default_office_name"]))
@@ -158,6 +171,61 @@ class NoticeSettingsPage(QWidget):
         """The server checks the image (PNG, transparent, size) when it previews or saves."""
         self.context.ops.run(path.read_bytes, on_done=self.set_seal,
                              on_error=lambda e: self.status.setText(self.tr("无法读取图片：{e}").format(e=e)))
+
+    # templates as a JSON file ----------------------------------------------------------------------------
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出文书模板"), "notice-templates.json",
+                                              self.tr("JSON 文件 (*.json)"))
+        if path:
+            self.export_to(Path(path))
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入文书模板"), "", self.tr("JSON 文件 (*.json)"))
+        if path:
+            self.import_from(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """The draft's template overrides (checked as an import would check them) written as the JSON file."""
+        body = self.draft()
+        if body is None:
+            return
+        code = self.hall_code
+
+        def write() -> Path:
+            text = template_file.export_text(body["templates"], code)
+            template_file.import_text(text)  # a file this page writes always imports again
+            path.write_text(text, encoding="utf-8")
+            return path
+        self.context.ops.run(write, on_done=lambda p: self._file_done(self.tr("模板已导出到 {path}").format(path=p)),
+                             on_error=self._file_failed)
+
+    def import_from(self, path: Path) -> None:
+        """A template file read and checked off the GUI thread; its overrides replace the draft's (saved only
+        with 保存, so a preview can come first)."""
+        def read() -> dict:
+            return template_file.import_text(path.read_bytes())
+
+        def shown(overrides: dict) -> None:
+            self.templates.setPlainText(json.dumps(overrides, ensure_ascii=False, indent=1) if overrides else "")
+            self._file_done(self.tr("已导入 {n} 个模板的文字（尚未保存：可先预览，再点“保存”）").format(n=len(overrides)))
+        self.context.ops.run(read, on_done=shown, on_error=self._file_failed)
+
+    def _file_done(self, text: str) -> None:
+        self.status.setText(text)
+        self.sig_file.emit(None)
+
+    def _file_failed(self, error: Exception) -> None:
+        if isinstance(error, InvalidNoticeSettings):
+            text = error_text(error.code, str(error))
+            where = error.details
+            if "line" in where and where["line"]:
+                text += self.tr("（第 {line} 行第 {column} 列）").format(line=where["line"], column=where["column"])
+            if where.get("template"):
+                text += self.tr("（模板 {id}）").format(id=where["template"])
+        else:
+            text = self.tr("无法读写模板文件：{e}").format(e=error)
+        self.status.setText(text)
+        self.sig_file.emit(error)
 
     # draft, preview, save -----------------------------------------------------------------------------
     def draft(self) -> dict | None:
