@@ -53,7 +53,8 @@ def _hall_ca(tmp: Path, name: str) -> tuple[Path, Path, Path]:
     return paths
 
 
-def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, clock, tmp_path) -> None:  # noqa: ANN001
+def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, clock, tmp_path,  # noqa: ANN001
+                                                    monkeypatch) -> None:
     ca, cert, key = _hall_ca(tmp_path, "hall-ca")
     other_ca, _, _ = _hall_ca(tmp_path, "other-ca")
     settings.tls_cert, settings.tls_key = cert, key
@@ -68,6 +69,14 @@ def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, c
             HttpTransport(url).request("GET", "/healthz")
         response = HttpTransport(url, ca_file=ca).session.get(f"{url}/api/v1/halls")
         assert response.headers["strict-transport-security"].startswith("max-age=")
+        # The environment's CA bundle (requests lets it replace a session's `verify`) neither widens the pin
+        # to another CA nor narrows it away from the hall's.
+        for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            monkeypatch.setenv(variable, str(other_ca))
+            assert HttpTransport(url, ca_file=ca).request("GET", "/healthz").status == 200
+            with pytest.raises(TransportError):
+                HttpTransport(url, ca_file=other_ca).request("GET", "/healthz")
+            monkeypatch.delenv(variable)
 
 
 @pytest.mark.parametrize("path,method", [("/healthz", "GET"), ("/api/v1/halls", "GET"), ("/nowhere", "GET"),
