@@ -42,6 +42,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def iterations_of(stored: str) -> int:
+    """The cost a stored hash was made at; 0 for a malformed or foreign value."""
+    parts = stored.split("$")
+    return int(parts[1]) if len(parts) == 4 and parts[0] == SCHEME and parts[1].isdigit() else 0
+
+
 def needs_rehash(stored: str, iterations: int = DEFAULT_ITERATIONS) -> bool:
     parts = stored.split("$")
     return len(parts) != 4 or parts[0] != SCHEME or not parts[1].isdigit() or int(parts[1]) < iterations

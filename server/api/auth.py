@@ -1,6 +1,6 @@
 """Staff login: salted PBKDF2-HMAC-SM3 passwords, the login throttle (server/credentials/throttle.py), every
 attempt audited. Unknown usernames, disabled accounts and wrong passwords get the same answer after the same
-work (a password hash is computed for each)."""
+work (a password hash at the configured cost is computed for each)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from server.store.audit import audit
 from server.store.models import AuthToken
 from shared.db.models import Device, StaffUser
 from shared.password_policy import DEMO_PASSWORDS
-from shared.passwords import verify_password
+from shared.passwords import hash_password, iterations_of, needs_rehash, verify_password
 from shared.protocol.auth import LoginRequest, LoginResponse, PasswordChange, StaffOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -63,6 +63,8 @@ def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Cl
             failure = mismatch
         else:
             throttle.succeeded(body.username, where)
+            if needs_rehash(user.password_hash, settings.password_iterations):
+                user.password_hash = hash_password(body.password, iterations=settings.password_iterations)
             result = signed_in(session, user, body.device_id, settings, now, common)
     if failure is not None:
         raise failure
@@ -83,9 +85,14 @@ def signed_in(session, user: StaffUser, device_id: str | None,  # noqa: ANN001 -
 
 
 def _password_ok(user: StaffUser | None, password: str, settings: AppSettings) -> bool:
-    """Always one hash computation: a decoy stands in for a missing or disabled account's own hash."""
+    """Always the work of one hash at the configured cost: a decoy stands in for a missing or disabled
+    account's own hash, and an account whose hash was made at a lower cost (the setting was raised since; a
+    successful login rehashes it) does the rest of that work, so it answers no faster than an unknown name."""
     stored = user.password_hash if user is not None and user.active and user.password_hash else None
     ok = verify_password(password, stored or decoy_hash(settings.password_iterations))
+    short = settings.password_iterations - iterations_of(stored) if stored is not None else 0
+    if short > 0:
+        hash_password(password, iterations=short)
     return ok and stored is not None
 
 

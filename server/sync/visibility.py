@@ -1,7 +1,8 @@
 """What each device kind may read of its scopes: the least its screens need. Workstations read everything
 their scopes carry; a dispenser, an evaluator and a display get no case rows, no workflow definitions and no
 staff list, and none of them the index keys that name a citizen except the dispenser, which matches a swiped
-ID card or a QR code offline (its keys are under the hall's ticket key: shared.crypto.ticket_key).
+ID card or a QR code offline (its keys are under the hall's ticket key: shared.crypto.ticket_key) and so gets
+no masked ID beside them.
 
 Applied to pull pages (tables left out in SQL, columns dropped from the stored JSON) and to snapshots."""
 
@@ -35,6 +36,10 @@ HIDDEN_TABLES: dict[str, frozenset[str]] = {
 }
 BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
+    # The dispenser matches by the blind indexes under its hall's ticket key, which its config holds: a masked
+    # ID beside one (area code and last four shown) would leave only the birth date to search, some 46,000
+    # tries, to turn the index into the ID number. It reads the number off the card it matches anyway.
+    "dispenser": {"queue_appointment": frozenset({"masked_id"})},
     "evaluator": {"queue_ticket": PERSON_KEYS},
     "display": {"queue_ticket": PERSON_KEYS},
     "controller": {"queue_ticket": PERSON_KEYS},

@@ -4,10 +4,17 @@ admin out."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 import server.api.auth as auth_module
+from server.core.settings import Settings
+from server.main import create_app
+from shared.db.models import StaffUser
+from shared.passwords import hash_password, verify_password
 from tests.access.support import PASSWORD
 
 LOGIN = "/api/v1/auth/login"
@@ -68,3 +75,51 @@ def test_one_address_spraying_many_accounts_is_throttled(app, settings) -> None:
         r = sprayer.post(LOGIN, json={"username": "clerk", "password": PASSWORD})
         assert (r.status_code, r.json()["error"]["code"]) == (429, "login_throttled")
         assert desk.post(LOGIN, json={"username": "clerk", "password": PASSWORD}).status_code == 200
+
+
+COST = 40_000  # PBKDF2 iterations: enough work (tens of ms) for the difference the issue measured to show
+
+
+def _timed_logins(app, usernames: tuple[str, ...], rounds: int = 9) -> dict[str, float]:  # noqa: ANN001
+    """The shortest time of a wrong-password login per username (the closest to the work it does), the
+    usernames interleaved round by round so that a load on the machine falls on all of them alike."""
+    times: dict[str, list[float]] = {u: [] for u in usernames}
+    with _from(app, "10.7.7.7") as http:
+        for _ in range(rounds + 1):
+            for username in usernames:
+                start = time.perf_counter()
+                r = http.post(LOGIN, json={"username": username, "password": "Wrong-Password-1"})
+                times[username].append(time.perf_counter() - start)
+                assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials")
+    return {u: min(t[1:]) for u, t in times.items()}  # the first round warms the decoy
+
+
+def _slow_world(database, tmp_path, clock, stored_cost: int):  # noqa: ANN001, ANN202
+    with database.session() as s:
+        for user in s.scalars(select(StaffUser).where(StaffUser.username.in_(("clerk", "approver")))):
+            user.password_hash = hash_password(PASSWORD, iterations=stored_cost)
+        s.scalars(select(StaffUser).filter_by(username="approver")).one().active = False
+    return create_app(Settings(data_dir=tmp_path, password_iterations=COST, lockout_threshold=10**6,
+                               address_failure_limit=10**6), database=database, clock=clock)
+
+
+@pytest.mark.parametrize("stored_cost", [COST, 1_000], ids=["same cost", "hashed at an older, lower cost"])
+def test_unknown_disabled_and_real_usernames_take_the_same_time(sqlite_database, tmp_path, clock,  # noqa: ANN001
+                                                                stored_cost: int) -> None:
+    """Measured, not counted: the issue found 85 ms for a real username against 4 ms for an unknown one. An
+    account whose hash was made at a lower cost than the configured one (the setting was raised since) must
+    not answer faster than an unknown name either."""
+    app = _slow_world(sqlite_database, tmp_path, clock, stored_cost)
+    shortest = _timed_logins(app, ("nobody-at-all", "approver", "clerk"))
+    slowest, fastest = max(shortest.values()), min(shortest.values())
+    # A bound loose enough for a loaded 2-core machine; the differences it is there for were 10–20 times.
+    assert slowest < 3 * fastest, {u: f"{m * 1000:.1f} ms" for u, m in shortest.items()}
+
+
+def test_a_login_rehashes_a_password_stored_at_a_lower_cost(sqlite_database, tmp_path, clock) -> None:  # noqa: ANN001
+    app = _slow_world(sqlite_database, tmp_path, clock, 1_000)
+    with _from(app, "10.7.7.8") as http:
+        assert http.post(LOGIN, json={"username": "clerk", "password": PASSWORD}).status_code == 200
+    with sqlite_database.session() as s:
+        stored = s.scalars(select(StaffUser.password_hash).filter_by(username="clerk")).one()
+    assert stored.split("$")[1] == str(COST) and verify_password(PASSWORD, stored)

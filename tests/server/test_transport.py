@@ -53,7 +53,8 @@ def _hall_ca(tmp: Path, name: str) -> tuple[Path, Path, Path]:
     return paths
 
 
-def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, clock, tmp_path) -> None:  # noqa: ANN001
+def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, clock, tmp_path,  # noqa: ANN001
+                                                    monkeypatch) -> None:
     ca, cert, key = _hall_ca(tmp_path, "hall-ca")
     other_ca, _, _ = _hall_ca(tmp_path, "other-ca")
     settings.tls_cert, settings.tls_key = cert, key
@@ -68,6 +69,14 @@ def test_https_with_the_pinned_hall_ca_and_no_other(sqlite_database, settings, c
             HttpTransport(url).request("GET", "/healthz")
         response = HttpTransport(url, ca_file=ca).session.get(f"{url}/api/v1/halls")
         assert response.headers["strict-transport-security"].startswith("max-age=")
+        # The environment's CA bundle (requests lets it replace a session's `verify`) neither widens the pin
+        # to another CA nor narrows it away from the hall's.
+        for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            monkeypatch.setenv(variable, str(other_ca))
+            assert HttpTransport(url, ca_file=ca).request("GET", "/healthz").status == 200
+            with pytest.raises(TransportError):
+                HttpTransport(url, ca_file=other_ca).request("GET", "/healthz")
+            monkeypatch.delenv(variable)
 
 
 @pytest.mark.parametrize("path,method", [("/healthz", "GET"), ("/api/v1/halls", "GET"), ("/nowhere", "GET"),
@@ -91,3 +100,43 @@ def test_serve_refuses_a_certificate_without_its_key(tmp_path, monkeypatch, caps
     monkeypatch.setenv("GOVHALL_DATA_DIR", str(tmp_path))
     assert server_main(["serve", "--tls-cert", str(tmp_path / "c.pem")]) == 2
     assert "--tls-key" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_python_m_server_serve_speaks_tls_with_its_certificate(tmp_path) -> None:  # noqa: ANN001
+    """The real command: `python -m server serve --tls-cert … --tls-key …` answers HTTPS that a device pinned to
+    the hall CA accepts (with HSTS), and plain HTTP gets no answer from it."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import requests
+    ca, cert, key = _hall_ca(tmp_path, "hall-ca")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GOVHALL_DATA_DIR": str(tmp_path / "data")}
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--tls-cert", str(cert),
+                               "--tls-key", str(key)], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    url = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                reply = HttpTransport(url, ca_file=ca).request("GET", "/healthz")
+                break
+            except TransportError:
+                assert time.monotonic() < deadline, "python -m server serve did not answer over TLS"
+                time.sleep(0.3)
+        assert reply.status == 200
+        assert HttpTransport(url, ca_file=ca).session.get(f"{url}/healthz").headers[
+            "strict-transport-security"].startswith("max-age=")
+        with pytest.raises(requests.RequestException):
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=3).raise_for_status()
+    finally:
+        server.terminate()
+        server.wait(20)
