@@ -167,6 +167,7 @@ MATRIX = {
     "POST /api/v1/citizen/ticket": "public",
     "POST /api/v1/citizen/ticket/by-phone": "public",
     "POST /api/v1/citizen/progress": "public",
+    "POST /api/v1/citizen/progress/rating": "public",  # 一事一评: the case number with its query code
     "POST /api/v1/citizen/remote-ticket": "public",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",
