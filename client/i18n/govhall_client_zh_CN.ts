@@ -358,17 +358,32 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+57"/>
+        <location filename="../workspaces/approver/workspace.py" line="+61"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+50"/>
+        <source>一事一评</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+29"/>
+        <source>已评价：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>评价已记录，等待同步到服务器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>已办理，等待同步到服务器</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,24 +937,24 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+42"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+16"/>
-        <location line="+66"/>
+        <location line="+14"/>
+        <location line="+86"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-93"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>办理时限</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,7 +969,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+39"/>
         <source>办理情形：{sit}
 申请人：{name}&#x3000;证件：{ident}
 当前状态：{status}&#x3000;当前环节：{steps}{urgent}</source>
@@ -981,7 +996,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>材料文件列表读取失败</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1058,6 +1073,74 @@
     <message>
         <location line="+1"/>
         <source>待回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseRatingDialog</name>
+    <message>
+        <location filename="../dialogs/case_rating.py" line="+23"/>
+        <source>办件评价（一事一评）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办件 {0} 已办结，请您对本次办事进行评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>不满意的原因（必填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>办理时间过长</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>一次告知不清楚</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>材料要求不合理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>工作人员态度不好</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>办事流程繁琐</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请选择或填写原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>提交评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>差评需要填写原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>评价未能保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

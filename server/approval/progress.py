@@ -15,11 +15,12 @@ from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.models import ApprovalCase
 from server.approval.queries import views_of
-from server.rating.case_ratings import RATEABLE_CASES, rating_of
+from server.rating.case_ratings import rating_of
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import local_day
 from shared.approval.lifecycle import CaseStatus
 from shared.approval.state import CaseState
+from shared.rating.case_rating import rateable
 from shared.approval.query_code import code_matches, derive_query_key, normalise_case_number
 from shared.crypto.keys import KeyProvider
 from shared.db.models import ServiceItem
@@ -69,7 +70,7 @@ def progress_of(session: Session, keys: KeyProvider, case_number: str, code: str
     return Progress(case_number=case.case_number, item=_item_name(session, case.item_code),
                     status=state.status.value, received_on=state.received_on,
                     applicant=mask_name(case.applicant_name), applicant_id=case.applicant_id_masked,
-                    stages=stages_of(state, definition), rateable=rated is None and case.status in RATEABLE_CASES,
+                    stages=stages_of(state, definition), rateable=rateable(case.status, rated is not None),
                     rating=rated.level if rated is not None else None)
 
 

@@ -15,13 +15,10 @@ from server.queue.config import load_hall_config, work_calendar
 from server.rating import store
 from server.rating.models import CaseRating
 from server.sync.registry import Rejected
-from shared.approval.lifecycle import CaseStatus
 from shared.db.models import ServiceItem
 from shared.protocol import rating as wire
+from shared.rating.case_rating import BAD, CaseRatingRefused, check_case_rating
 from shared.rating.messages import message
-from shared.rating.statistics import BAD
-
-RATEABLE_CASES = frozenset({CaseStatus.CLOSED.value, CaseStatus.DELIVERED.value})  # after 办结
 PHONE = "citizen"  # `by` of a rating the citizen sent from the phone page (no staff member recorded it)
 
 
@@ -37,13 +34,11 @@ def rate_case(session: Session, emit: store.Emit, case: ApprovalCase, *, rating_
               at: dt.datetime, by: str) -> dict:
     """Record the rating (the caller has checked the rating id is new and the case is in its hall); raises
     Rejected for a case not yet closed, a case already rated, a 差评 without a reason."""
-    if case.status not in RATEABLE_CASES:
-        raise reject("case_not_closed", case_status=case.status)
-    if rating_of(session, case.id) is not None:
-        raise reject("case_rating_exists", case=case.case_number)
-    reason = reason.strip()
-    if level in BAD and not reason:
-        raise reject("bad_rating_needs_reason", 422)
+    try:
+        reason = check_case_rating(case.status, rating_of(session, case.id) is not None, level, reason)
+    except CaseRatingRefused as exc:
+        http = 422 if exc.code in ("bad_rating_needs_reason", "text_too_long", "bad_rating_level") else 409
+        raise reject(exc.code, http, case=case.case_number, **exc.details) from None
     saved = CaseRating(id=rating_id, hall_id=case.hall_id, case_id=case.id, level=level, reason=reason, at=at,
                        by=by)
     session.add(saved)
