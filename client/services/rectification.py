@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from client.services.rowsql import RowSql
 from shared.calendar import WorkCalendar
-from shared.db.models import Business, ServiceItem
+from shared.db.models import Business, Department, ServiceItem
 from shared.protocol.rating import CASE_RATING_TABLE, RECORD_TABLE, VERSION
 from shared.rating.deadlines import Cards, RecordCard
 from shared.rating.errors import RectificationRefused
@@ -86,6 +86,10 @@ class RectificationDesk:
             figures["by"] = by
             figures["groups"] = rating_statistics_by(by, ratings, records, self.today(), self.calendar)
         return figures
+
+    def department_names(self) -> dict[int, str]:
+        with Session(self.sync.engine) as session:
+            return dict(session.execute(select(Department.id, Department.name)).all())
 
     def rated(self, first: dt.date, last: dt.date) -> list[Rated]:
         """The period's ratings, ticket and case alike, each with what it rated and its department (from the

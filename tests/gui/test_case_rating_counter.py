@@ -68,6 +68,13 @@ def test_a_finished_case_is_rated_at_the_counter(qtbot, world, screenshot) -> No
     qtbot.waitUntil(lambda: not cases.rating_button.isVisibleTo(cases))
     qtbot.waitUntil(lambda: cases.rating_shown.text() == "已评价：非常不满意")
     shoot(qtbot, screenshot, clerk_window, "case-rated")
+    # the 差评 statistics count the case rating beside the visits', against the item's department
+    panel = clerk_window.workspace.rectification
+    clerk_window.workspace.tabs.setCurrentWidget(panel)
+    panel.refresh()
+    qtbot.waitUntil(lambda: "其中办件评价（一事一评）1 次，差评 1 条；差评按部门：" in panel.summary.text())
+    assert "评价 1 次，差评 1 条" in panel.summary.text()
+    shoot(qtbot, screenshot, clerk_window, "case-rating-statistics")
     with pytest.raises(CaseRatingRefused) as refused:
         case_ratings_for(clerk).rate(case_id, "satisfied")
     assert refused.value.code == "case_rating_exists"
