@@ -2135,6 +2135,79 @@
     </message>
 </context>
 <context>
+    <name>LeaderWorkspace</name>
+    <message>
+        <location filename="../workspaces/leader/workspace.py" line="+38"/>
+        <source>部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>即将超期（黄牌）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>超期（红牌）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回复人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回复内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>大厅看板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>统计分析</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>超期预警</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>督办回复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>差评整改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>（未指定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LicenceRegisterPage</name>
     <message>
         <location filename="../workspaces/licences/register.py" line="+46"/>
@@ -2441,7 +2514,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../windows/main_window.py" line="+44"/>
+        <location filename="../windows/main_window.py" line="+47"/>
         <source>GovHall 政务服务中心业务系统 · {0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -26,6 +26,7 @@ from shared.rating.statistics import Rated, rating_statistics, rating_statistics
 from shared.sync.client import SyncClient
 
 CARD_ORDER = {"red_card": 0, "yellow_card": 1, "green": 2}
+READERS = frozenset({"leader"})  # 领导: every record of the hall, read only (the shared rules allow no action)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class RectificationDesk:
         return local_day(self.clock())
 
     def _mine(self, record: dict) -> bool:
-        return self.reviews or (self.handles and record["department_id"] == self.actor.department_id)
+        return self.reviews or bool(READERS & self.actor.roles) or (
+            self.handles and record["department_id"] == self.actor.department_id)
 
     def records(self) -> list[RecordView]:
         """Open records first (red, yellow, then by due day; appeals awaiting review first for a reviewer),
@@ -78,9 +80,10 @@ class RectificationDesk:
     def statistics(self, first: dt.date, last: dt.date, by: str | None = None) -> dict:
         """The hall's figures for the period from the synced ratings, by the server's own function; `by` adds
         them per department, business (or item) or source, as the API's `by` does."""
-        ratings = self.rated(first, last)
+        every = self.sync.rows(RECORD_TABLE).values()
+        ratings = self.rated(first, last, {r["rating_id"]: r.get("department_id") for r in every})
         ids = {r.rating_id for r in ratings}
-        records = [r for r in self.sync.rows(RECORD_TABLE).values() if r["rating_id"] in ids]
+        records = [r for r in every if r["rating_id"] in ids]
         figures = rating_statistics([(r.rating_id, r.level) for r in ratings], records, self.today(), self.calendar)
         if by is not None:
             figures["by"] = by
@@ -91,9 +94,12 @@ class RectificationDesk:
         with Session(self.sync.engine) as session:
             return dict(session.execute(select(Department.id, Department.name)).all())
 
-    def rated(self, first: dt.date, last: dt.date) -> list[Rated]:
+    def rated(self, first: dt.date, last: dt.date, record_departments: dict[str, int | None] | None = None
+              ) -> list[Rated]:
         """The period's ratings, ticket and case alike, each with what it rated and its department (from the
-        synced ticket and case rows and the reference tables)."""
+        synced ticket and case rows and the reference tables; a 差评 whose ticket or case this cache no longer
+        holds takes its record's department, which the server set from the same business or item)."""
+        record_departments = record_departments or {}
         def within(at: str) -> bool:
             return first <= local_day(dt.datetime.fromisoformat(at)) <= last
         # A day either side in SQL (times are written in UTC or hall time), the exact hall-local day here:
@@ -112,10 +118,12 @@ class RectificationDesk:
         out = []
         for r in tickets:
             business = businesses.get(r.get("ticket_id") or "")
-            out.append(Rated(r["id"], r["level"], "ticket", str(business), of_business.get(business)))
+            department = of_business.get(business) if business is not None else record_departments.get(r["id"])
+            out.append(Rated(r["id"], r["level"], "ticket", str(business), department))
         for r in cases:
             item = items.get(r.get("case_id") or "", "")
-            out.append(Rated(r["id"], r["level"], "case", item, of_item.get(item)))
+            department = of_item.get(item) if item else record_departments.get(r["id"])
+            out.append(Rated(r["id"], r["level"], "case", item, department))
         return out
 
     def act(self, record_id: str, action: str, fields: dict) -> dict:

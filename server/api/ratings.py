@@ -16,7 +16,8 @@ from shared.china_time import CHINA_TZ
 from shared.db.models import Hall, StaffUser
 
 router = APIRouter(prefix="/api/v1/ratings", tags=["ratings"])
-Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
+# the leader (领导) reads these too: the figures only, no action (issue 16)
+Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin", "leader"))]
 Grouping = Literal["department", "business", "source"]  # shared.rating.statistics.GROUPINGS
 Status = Literal["open", "verified", "rectified", "closed", "appealed", "voided"]
 MAX_DAYS = 366
