@@ -17,7 +17,8 @@ from shared.rating.case_rating import BAD
 class CaseRatingDialog(QDialog):
     sig_rated = Signal(dict)  # the queued case_rating row
 
-    def __init__(self, case_number: str, rate: Callable[[str, str], dict], ops: Ops, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, case_number: str, rate: Callable[[str, str], dict], ops: Ops,
+                 parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.rate, self.ops = rate, ops
         self.setWindowTitle(self.tr("办件评价（一事一评）"))

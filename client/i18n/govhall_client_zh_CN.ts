@@ -373,7 +373,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>已评价：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1079,7 +1079,7 @@
 <context>
     <name>CaseRatingDialog</name>
     <message>
-        <location filename="../dialogs/case_rating.py" line="+23"/>
+        <location filename="../dialogs/case_rating.py" line="+24"/>
         <source>办件评价（一事一评）</source>
         <translation type="unfinished"></translation>
     </message>

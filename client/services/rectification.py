@@ -108,10 +108,10 @@ class RectificationDesk:
         days = {"a": (first - dt.timedelta(days=1)).isoformat(), "b": (last + dt.timedelta(days=1)).isoformat()}
         tickets = [r for r in self.sql.rows("queue_rating", near, params=days) if within(r["at"])]
         cases = [r for r in self.sql.rows(CASE_RATING_TABLE, near, params=days) if within(r["at"])]
-        businesses = {pk: row.get("business_id")
-                      for pk, row in self.sql.by_pks("queue_ticket", [r["ticket_id"] for r in tickets if r.get("ticket_id")]).items()}
-        items = {pk: row.get("item_code") or ""
-                 for pk, row in self.sql.by_pks("approval_case", [r["case_id"] for r in cases if r.get("case_id")]).items()}
+        ticket_ids = [r["ticket_id"] for r in tickets if r.get("ticket_id")]
+        case_ids = [r["case_id"] for r in cases if r.get("case_id")]
+        businesses = {pk: row.get("business_id") for pk, row in self.sql.by_pks("queue_ticket", ticket_ids).items()}
+        items = {pk: row.get("item_code") or "" for pk, row in self.sql.by_pks("approval_case", case_ids).items()}
         with Session(self.sync.engine) as session:
             of_business = dict(session.execute(select(Business.id, Business.department_id)).all())
             of_item = dict(session.execute(select(ServiceItem.code, ServiceItem.department_id)).all())

@@ -60,8 +60,8 @@ def handle_rate(session: Session, ctx: CommandContext, args: RateArgs, base: dic
         department = session.scalar(select(Business.department_id).where(Business.id == row.business_id))
         record = rectifications.open_for(
             session, ctx.publish, ctx.device.hall_id, rating_id=saved.id, source="ticket", subject_id=row.id,
-            subject=row.display, department_id=department, window_id=visit.window_id, clerk=args.clerk, level=args.level,
-            reason=rating.reason, rated_at=rating.recorded_at, workdays=rules.rectification_workdays,
+            subject=row.display, department_id=department, window_id=visit.window_id, clerk=args.clerk,
+            level=args.level, reason=rating.reason, rated_at=rating.recorded_at, workdays=rules.rectification_workdays,
             calendar=work_calendar(session))
     return {"rating_id": saved.id, "rectification_due": due.isoformat() if due else None,
             "record_id": record["id"] if record else None}

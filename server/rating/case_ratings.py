@@ -50,7 +50,7 @@ def rate_case(session: Session, emit: store.Emit, case: ApprovalCase, *, rating_
         rules = load_hall_config(session, case.hall_id).rules.rating
         record = store.open_for(session, emit, case.hall_id, rating_id=saved.id, source="case",
                                 subject_id=case.id, subject=case.case_number, department_id=department,
-                                window_id=None, clerk="" if by == PHONE else by, level=level, reason=reason, rated_at=at,
-                                workdays=rules.rectification_workdays, calendar=work_calendar(session))
+                                window_id=None, clerk="" if by == PHONE else by, level=level, reason=reason,
+                                rated_at=at, workdays=rules.rectification_workdays, calendar=work_calendar(session))
         result["record_id"] = record["id"]
     return result

@@ -29,8 +29,8 @@ def save(session: Session, emit: Emit, row: RatingRectification | None, record: 
     emit(RECORD_TABLE, record["id"], record)
 
 
-def open_for(session: Session, emit: Emit, hall_id: int, *, rating_id: str, source: str, subject_id: str, subject: str,
-             department_id: int | None, window_id: int | None, clerk: str, level: str, reason: str,
+def open_for(session: Session, emit: Emit, hall_id: int, *, rating_id: str, source: str, subject_id: str,
+             subject: str, department_id: int | None, window_id: int | None, clerk: str, level: str, reason: str,
              rated_at: dt.datetime, workdays: int, calendar: WorkCalendar) -> dict:
     """The record a 差评 opens; its id is the rating's, so a replayed rating finds it."""
     record = open_record(record_id=rating_id, hall_id=hall_id, rating_id=rating_id, source=source,

@@ -11,7 +11,8 @@ from tests.approval_server.support import command, open_desk, receive
 from tests.fixtures.server import login
 
 
-def test_a_leader_pushes_nothing_that_is_accepted_and_reads_the_figures(desks, client, admin, hall_id) -> None:  # noqa: ANN001
+def test_a_leader_pushes_nothing_that_is_accepted_and_reads_the_figures(desks, client, admin,  # noqa: ANN001
+                                                                       hall_id) -> None:  # noqa: ANN001
     leader = open_desk(client, admin, hall_id, "leader")
     case_id, r = receive(desks["clerk"])
     assert r["status"] == "accepted", r

@@ -174,7 +174,8 @@ class ApproverWorkspace(QWidget):
         self.rating_button.setVisible(may_rate)
         self.rating_shown.setVisible(rating is not None)
         if rating is not None:
-            self.rating_shown.setText(self.tr("已评价：{0}").format(rating_labels.label(rating_labels.LEVELS, rating["level"])))
+            level = rating_labels.label(rating_labels.LEVELS, rating["level"])
+            self.rating_shown.setText(self.tr("已评价：{0}").format(level))
 
     def open_rating(self) -> CaseRatingDialog | None:
         detail, ratings = self.current, self.ratings
