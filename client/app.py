@@ -29,7 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("GOVHALL_CLIENT_DIR", DEFAULT_DATA_DIR)))
     parser.add_argument("--demo", action="store_true", help="fill an empty cache with the demo hall and catalogue")
     parser.add_argument("--wall", action="store_true",
-                        help="after a supervisor signs in, show the hall dashboard full screen (a wall screen)")
+                        help="after a supervisor or leader signs in, show the hall dashboard full screen "
+                             "(a wall screen)")
     return parser.parse_args(argv)
 
 

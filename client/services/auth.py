@@ -46,7 +46,7 @@ class StaffSession:
 
     @property
     def primary_role(self) -> str:
-        for role in ("admin", "supervisor", "approver", "clerk"):
+        for role in ("admin", "supervisor", "leader", "approver", "clerk"):
             if role in self.roles:
                 return role
         return self.roles[0] if self.roles else ""

@@ -15,7 +15,7 @@ from client.widgets.sync_status import SyncStatusWidget
 from client.widgets.type_size import TypeSize, apply_type_size
 
 ALERTED_ROLES = ("clerk", "supervisor", "admin")
-ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理"}
+ROLE_NAMES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "督查督办", "admin": "系统管理", "leader": "领导"}
 
 
 def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultWatch | None = None) -> QWidget:
@@ -29,6 +29,9 @@ def workspace_for(services: Services, ops: Ops, devices: Devices, faults: FaultW
     if role == "supervisor":
         from client.workspaces.supervisor.workspace import SupervisorWorkspace
         return SupervisorWorkspace(services, ops, faults=faults)
+    if role == "leader":  # read-only: dashboard, statistics, the late cases', 督办's and 差评's overviews
+        from client.workspaces.leader.workspace import LeaderWorkspace
+        return LeaderWorkspace(services, ops)
     from client.workspaces.approver.workspace import ApproverWorkspace
     return ApproverWorkspace(services, ops, materials=services.attachments)
 
@@ -88,7 +91,7 @@ class MainWindow(QMainWindow):
         body = QVBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
         shown = self.workspace
-        if session.primary_role not in ("clerk", "supervisor", "admin"):  # approvers: 差评整改 from the header
+        if session.primary_role not in ("clerk", "supervisor", "admin", "leader"):  # approvers: 差评整改 from the header
             from client.workspaces.rectification.panel import WithRectification
             shown = self.stack = WithRectification(self.workspace, services, ops)
             self.rectification_button = QToolButton(text=self.tr("差评整改"), checkable=True)

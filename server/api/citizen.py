@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from server.api.deps import Clock, DbSession
 from server.api.errors import ApiError
 from server.api.queue_appointments import LOOKUPS, Keys, _limit_client, _out
 from server.api.queue_deps import HallPublisher, refusals
-from server.approval.progress import progress_of
+from server.approval.progress import case_for, progress_of
 from server.queue import appointments
 from server.queue.booking_limits import client_key, limiter_for
 from server.sync.registry import Rejected
@@ -30,12 +31,15 @@ from server.queue.config import load_hall_config, work_calendar
 from shared.calendar import CalendarNotPublished
 from server.queue.position import position_of
 from server.queue.remote import issue_remote
+from server.rating.case_ratings import PHONE as CITIZEN
+from server.rating.case_ratings import rate_case
 from server.queue.models import QueueTicket, QueueTicketPhone
 from shared.approval.personal import PHONE, search_key
 from shared.db.models import Business, Hall
 from shared.validation import check_mobile
 from shared.protocol.base import Request as Body
 from shared.protocol.base import Response
+from shared.protocol.queue import RatingLevel
 from shared.protocol.queue_admin import Moment, PublicAppointment
 from shared.approval.query_code import normalise_case_number
 from shared.queue import appointment_qr
@@ -280,26 +284,62 @@ class ProgressOut(Response):
     applicant: str
     applicant_id: str
     stages: list[StageOut]
+    rateable: bool            # 办结 and not yet rated: the page offers 一事一评
+    rating: RatingLevel | None
+
+
+class CaseRatingIn(ProgressIn):
+    level: RatingLevel
+    reason: str = Field(default="", max_length=500)
+
+
+class CaseRatedOut(Response):
+    case_number: str
+    rating: RatingLevel
+    rectification_opened: bool   # a 差评: the department verifies it and reports back
+
+
+def _limit_progress(request: Request, case_number: str, now: dt.datetime) -> None:
+    address = request.client.host if request.client else None
+    try:
+        limiter_for(request.app.state, "case_progress_limiter").check(client_key(None, address), now,
+                                                                      PROGRESS_PER_CLIENT_HOUR)
+        limiter_for(request.app.state, "case_progress_limiter").check(
+            "case:" + normalise_case_number(case_number), now, PROGRESS_PER_CASE_HOUR)
+    except Rejected as exc:
+        raise ApiError(429, "progress_rate_limited", "查询过于频繁，请一小时后再试",
+                       retry_after_s=exc.details.get("retry_after_s")) from None
 
 
 @router.post("/progress", response_model=ProgressOut)
 def progress(body: ProgressIn, clock: Clock, keys: Keys, request: Request) -> ProgressOut:
     """A wrong code and an unknown case number get the same answer; both count against the limits."""
     now = clock()
-    address = request.client.host if request.client else None
-    try:
-        limiter_for(request.app.state, "case_progress_limiter").check(client_key(None, address), now,
-                                                                      PROGRESS_PER_CLIENT_HOUR)
-        limiter_for(request.app.state, "case_progress_limiter").check(
-            "case:" + normalise_case_number(body.case_number), now, PROGRESS_PER_CASE_HOUR)
-    except Rejected as exc:
-        raise ApiError(429, "progress_rate_limited", "查询过于频繁，请一小时后再试",
-                       retry_after_s=exc.details.get("retry_after_s")) from None
+    _limit_progress(request, body.case_number, now)
     with refusals(), request.app.state.database.read_session() as session:
         found = progress_of(session, keys, body.case_number, body.code, now)
     if found is None:
         raise ApiError(404, "case_query_refused", NOT_FOUND)
     return ProgressOut(**{**found.__dict__, "stages": [StageOut(**s.__dict__) for s in found.stages]})
+
+
+@router.post("/progress/rating", response_model=CaseRatedOut, status_code=201)
+def rate_case_by_phone(body: CaseRatingIn, clock: Clock, keys: Keys, request: Request,
+                       tasks: BackgroundTasks) -> CaseRatedOut:
+    """一事一评 from the phone: opened by the case number and query code like the progress (same limits, same
+    answer for a wrong code); the one rating path of server/rating/case_ratings.py records it."""
+    now = clock()
+    _limit_progress(request, body.case_number, now)
+    with unit_of_work(request) as session:
+        case = case_for(session, keys, body.case_number, body.code)
+        if case is None:
+            raise ApiError(404, "case_query_refused", NOT_FOUND)
+        publisher = HallPublisher(session, request, tasks, now)
+        with refusals():
+            result = rate_case(session, publisher.for_hall(case.hall_id), case, rating_id=str(uuid.uuid4()),
+                               level=body.level, reason=body.reason, at=now, by=CITIZEN)
+        number = case.case_number
+    return CaseRatedOut(case_number=number, rating=body.level, rectification_opened=result["record_id"] is not None)
 
 
 class RemoteIn(Body):

@@ -14,7 +14,8 @@ from shared.db.models import Hall, StaffUser
 from shared.queue.statistics import GroupBy
 
 router = APIRouter(prefix="/api/v1/queue", tags=["queue statistics"])
-Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
+# the leader (领导) reads these too: the figures only, no action (issue 16)
+Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin", "leader"))]
 MAX_DAYS = 92  # a quarter: the figures are computed from the tickets themselves
 
 

@@ -16,7 +16,9 @@ from shared.china_time import CHINA_TZ
 from shared.db.models import Hall, StaffUser
 
 router = APIRouter(prefix="/api/v1/ratings", tags=["ratings"])
-Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin"))]
+# the leader (领导) reads these too: the figures only, no action (issue 16)
+Supervisor = Annotated[StaffUser, Depends(require_role("supervisor", "admin", "leader"))]
+Grouping = Literal["department", "business", "source"]  # shared.rating.statistics.GROUPINGS
 Status = Literal["open", "verified", "rectified", "closed", "appealed", "voided"]
 MAX_DAYS = 366
 
@@ -36,10 +38,13 @@ def rectifications(hall_id: int, session: StatsSession, user: Supervisor, clock:
 
 @router.get("/halls/{hall_id}/statistics")
 def statistics(hall_id: int, session: StatsSession, user: Supervisor, clock: Clock,
-               day: Annotated[dt.date, Query()], to: Annotated[dt.date | None, Query()] = None) -> dict:
+               day: Annotated[dt.date, Query()], to: Annotated[dt.date | None, Query()] = None,
+               by: Grouping | None = None) -> dict:
+    """The period's figures; `by` adds them per department, per business or item rated, or per source (ticket
+    ratings and 一事一评 case ratings alike)."""
     last = to or day
     if last < day or (last - day).days >= MAX_DAYS:
         raise ApiError(422, "invalid_range", f"统计日期范围有误（at most {MAX_DAYS} days, end not before start）",
                        day=day.isoformat(), to=last.isoformat())
     _hall(session, hall_id)
-    return queries.statistics(session, hall_id, day, last, clock().astimezone(CHINA_TZ).date())
+    return queries.statistics(session, hall_id, day, last, clock().astimezone(CHINA_TZ).date(), by)

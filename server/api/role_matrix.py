@@ -14,8 +14,8 @@ from shared.db.models.staff import ROLES
 from shared.protocol.org_admin import PermissionOut, RoleMatrix, RoleOut
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: staff"])
-SYSTEM_ROLES = ("clerk", "approver", "supervisor", "admin")
-TITLES = {"clerk": "窗口受理人员", "approver": "审批人员", "supervisor": "大厅主管", "admin": "系统管理员",
+SYSTEM_ROLES = ("clerk", "approver", "supervisor", "admin", "leader")
+TITLES = {"clerk": "窗口受理人员", "approver": "审批人员", "supervisor": "大厅主管", "admin": "系统管理员", "leader": "领导",
           "reviewer": "审查人", "verifier": "审核人", "head": "决定人（负责人）", "licence_officer": "制证人员"}
 
 

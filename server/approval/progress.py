@@ -15,10 +15,12 @@ from server.approval import cache
 from server.approval.definitions import load_all
 from server.approval.models import ApprovalCase
 from server.approval.queries import views_of
+from server.rating.case_ratings import rating_of
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import local_day
 from shared.approval.lifecycle import CaseStatus
 from shared.approval.state import CaseState
+from shared.rating.case_rating import rateable
 from shared.approval.query_code import code_matches, derive_query_key, normalise_case_number
 from shared.crypto.keys import KeyProvider
 from shared.db.models import ServiceItem
@@ -42,22 +44,34 @@ class Progress:
     applicant: str       # masked
     applicant_id: str    # masked
     stages: list[Stage]
+    rateable: bool = False      # 办结 and not rated yet: the page offers 一事一评
+    rating: str | None = None   # the level it was rated, once rated
 
 
-def progress_of(session: Session, keys: KeyProvider, case_number: str, code: str,
-                now: dt.datetime) -> Progress | None:
+def case_for(session: Session, keys: KeyProvider, case_number: str, code: str) -> ApprovalCase | None:
+    """The case the number and its receipt's query code open; None for a wrong code or an unknown number."""
     case = session.scalars(select(ApprovalCase).where(
         ApprovalCase.case_number == normalise_case_number(case_number))).one_or_none()
     if case is None or not code_matches(derive_query_key(keys, case.hall_id), case.case_number, code):
         return None
+    return case
+
+
+def progress_of(session: Session, keys: KeyProvider, case_number: str, code: str,
+                now: dt.datetime) -> Progress | None:
+    case = case_for(session, keys, case_number, code)
+    if case is None:
+        return None
     today = local_day(now)
     (_, view), = views_of(session, [case], today, cache.calendar(session))
     state = view.state
+    rated = rating_of(session, case.id)
     definition = load_all(session)[(case.item_code, case.situation_code, case.definition_version)]
     return Progress(case_number=case.case_number, item=_item_name(session, case.item_code),
                     status=state.status.value, received_on=state.received_on,
                     applicant=mask_name(case.applicant_name), applicant_id=case.applicant_id_masked,
-                    stages=stages_of(state, definition))
+                    stages=stages_of(state, definition), rateable=rateable(case.status, rated is not None),
+                    rating=rated.level if rated is not None else None)
 
 
 def stages_of(state: CaseState, definition: WorkflowDefinition) -> list[Stage]:

@@ -59,9 +59,9 @@ def handle_rate(session: Session, ctx: CommandContext, args: RateArgs, base: dic
     if rating.is_bad:  # the 差评 loop: a record assigned to the department of the business served
         department = session.scalar(select(Business.department_id).where(Business.id == row.business_id))
         record = rectifications.open_for(
-            session, ctx, rating_id=saved.id, source="ticket", subject_id=row.id, subject=row.display,
-            department_id=department, window_id=visit.window_id, clerk=args.clerk, level=args.level,
-            reason=rating.reason, rated_at=rating.recorded_at, workdays=rules.rectification_workdays,
+            session, ctx.publish, ctx.device.hall_id, rating_id=saved.id, source="ticket", subject_id=row.id,
+            subject=row.display, department_id=department, window_id=visit.window_id, clerk=args.clerk,
+            level=args.level, reason=rating.reason, rated_at=rating.recorded_at, workdays=rules.rectification_workdays,
             calendar=work_calendar(session))
     return {"rating_id": saved.id, "rectification_due": due.isoformat() if due else None,
             "record_id": record["id"] if record else None}

@@ -9,23 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.approval.models import ApprovalCase
-from server.queue.config import load_hall_config, work_calendar
 from server.rating import store
+from server.rating.case_ratings import rate_case, reject
 from server.rating.models import CaseRating
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
-from shared.approval.lifecycle import CaseStatus
-from shared.db.models import ServiceItem, StaffUser
+from shared.db.models import StaffUser
 from shared.errors import DomainError
 from shared.protocol import rating as wire
-from shared.rating.messages import message
 from shared.rating.rectification import Actor, apply
-from shared.rating.statistics import BAD
-
-RATEABLE_CASES = frozenset({CaseStatus.CLOSED.value, CaseStatus.DELIVERED.value})  # after 办结
-
-
-def reject(code: str, http: int = 409, **details) -> Rejected:  # noqa: ANN003
-    return Rejected(code, message(code), status=http, **details)
 
 
 def rejected_from(error: DomainError) -> Rejected:
@@ -59,7 +50,7 @@ def make_action(action: str):  # noqa: ANN201
             raise reject("wrong_hall", 403)
         fields = args.model_dump(exclude={"record_id", "at"})
         record = apply(row.row, action, fields, actor_of(session, ctx), _moment(ctx, args.at), parsed.model_dump())
-        store.save(session, ctx, row, record)
+        store.save(session, ctx.publish, row, record)
         return {"record_id": record["id"], "version": record["version"], "status": record["status"]}
 
     return handle
@@ -76,30 +67,8 @@ def handle_rate_case(session: Session, ctx: CommandContext, args: wire.RateCaseA
         raise reject("unknown_case", 404, case_id=args.case_id)
     if case.hall_id != ctx.device.hall_id:
         raise reject("wrong_hall", 403)
-    if case.status not in RATEABLE_CASES:
-        raise reject("case_not_closed", case_status=case.status)
-    if session.scalar(select(CaseRating.id).where(CaseRating.case_id == case.id)) is not None:
-        raise reject("case_rating_exists", case=case.case_number)
-    reason = args.reason.strip()
-    if args.level in BAD and not reason:
-        raise reject("bad_rating_needs_reason", 422)
-    at = _moment(ctx, args.at)
-    by = ctx.device.user or ""
-    saved = CaseRating(id=args.rating_id, hall_id=case.hall_id, case_id=case.id, level=args.level, reason=reason,
-                       at=at, by=by)
-    session.add(saved)
-    ctx.publish(wire.CASE_RATING_TABLE, saved.id, wire.case_rating_row(
-        rating_id=saved.id, hall_id=saved.hall_id, case_id=case.id, level=args.level, reason=reason, at=at, by=by))
-    result: dict = {"rating_id": saved.id, "record_id": None}
-    if args.level in BAD:
-        department = session.scalar(select(ServiceItem.department_id).where(ServiceItem.code == case.item_code))
-        rules = load_hall_config(session, case.hall_id).rules.rating
-        record = store.open_for(session, ctx, rating_id=saved.id, source="case", subject_id=case.id,
-                                subject=case.case_number, department_id=department, window_id=None, clerk=by,
-                                level=args.level, reason=reason, rated_at=at,
-                                workdays=rules.rectification_workdays, calendar=work_calendar(session))
-        result["record_id"] = record["id"]
-    return result
+    return rate_case(session, ctx.publish, case, rating_id=args.rating_id, level=args.level, reason=args.reason,
+                     at=_moment(ctx, args.at), by=ctx.device.user or "")
 
 
 def register(registry: Registry) -> None:

@@ -8,13 +8,15 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.approval.models import ApprovalCase
 from server.queue.models import QueueRating
 from server.rating import store
 from server.rating.models import CaseRating
 from shared.calendar import load_calendar
 from shared.china_time import CHINA_TZ
 from shared.rating.deadlines import Cards
-from shared.rating.statistics import rating_statistics
+from shared.db.models import Business, ServiceItem
+from shared.rating.statistics import Rated, rating_statistics, rating_statistics_by
 
 
 def _carded(record: dict, card_of: Cards) -> dict:
@@ -35,13 +37,30 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), CHINA_TZ)
 
 
-def statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, today: dt.date) -> dict:
+def rated(session: Session, hall_id: int, first: dt.date, last: dt.date) -> list[Rated]:
+    """The period's ratings, ticket and case alike, each with its business (or item) and department."""
     start, end = _bounds(first, last)
-    ratings = list(session.execute(select(QueueRating.id, QueueRating.level).where(
-        QueueRating.hall_id == hall_id, QueueRating.at >= start, QueueRating.at < end)))
-    ratings += list(session.execute(select(CaseRating.id, CaseRating.level).where(
-        CaseRating.hall_id == hall_id, CaseRating.at >= start, CaseRating.at < end)))
-    ids = {rid for rid, _ in ratings}
+    tickets = session.execute(
+        select(QueueRating.id, QueueRating.level, QueueRating.business_id, Business.department_id)
+        .join(Business, Business.id == QueueRating.business_id, isouter=True)
+        .where(QueueRating.hall_id == hall_id, QueueRating.at >= start, QueueRating.at < end))
+    cases = session.execute(
+        select(CaseRating.id, CaseRating.level, ApprovalCase.item_code, ServiceItem.department_id)
+        .join(ApprovalCase, ApprovalCase.id == CaseRating.case_id)
+        .join(ServiceItem, ServiceItem.code == ApprovalCase.item_code, isouter=True)
+        .where(CaseRating.hall_id == hall_id, CaseRating.at >= start, CaseRating.at < end))
+    return ([Rated(rid, level, "ticket", str(business), department) for rid, level, business, department in tickets]
+            + [Rated(rid, level, "case", item, department) for rid, level, item, department in cases])
+
+
+def statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, today: dt.date,
+               by: str | None = None) -> dict:
+    ratings = rated(session, hall_id, first, last)
+    ids = {r.rating_id for r in ratings}
     records = [r for r in store.records(session, hall_id) if r["rating_id"] in ids]
-    figures = rating_statistics([(rid, level) for rid, level in ratings], records, today, load_calendar(session))
-    return {"from": first.isoformat(), "to": last.isoformat(), **figures}
+    calendar = load_calendar(session)
+    figures = rating_statistics([(r.rating_id, r.level) for r in ratings], records, today, calendar)
+    out = {"from": first.isoformat(), "to": last.isoformat(), **figures}
+    if by is not None:
+        out["by"], out["groups"] = by, rating_statistics_by(by, ratings, records, today, calendar)
+    return out

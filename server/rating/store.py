@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.rating.models import RatingRectification
-from server.sync.registry import CommandContext
 from shared.calendar import WorkCalendar
 from shared.protocol.rating import RECORD_TABLE
 from shared.rating.rectification import open_record
 
 
-def publish(ctx: CommandContext, record: dict) -> None:
-    ctx.publish(RECORD_TABLE, record["id"], record)
+Emit = Callable[[str, str, dict], object]  # publishes (table, pk, row) to the record's hall scope
 
 
-def save(session: Session, ctx: CommandContext, row: RatingRectification | None, record: dict) -> None:
+def save(session: Session, emit: Emit, row: RatingRectification | None, record: dict) -> None:
     if row is None:
         row = RatingRectification(id=record["id"], hall_id=record["hall_id"], rating_id=record["rating_id"],
                                   source=record["source"], department_id=record["department_id"],
@@ -27,18 +26,18 @@ def save(session: Session, ctx: CommandContext, row: RatingRectification | None,
         session.add(row)
     else:
         row.status, row.version, row.row = record["status"], record["version"], record
-    publish(ctx, record)
+    emit(RECORD_TABLE, record["id"], record)
 
 
-def open_for(session: Session, ctx: CommandContext, *, rating_id: str, source: str, subject_id: str, subject: str,
-             department_id: int | None, window_id: int | None, clerk: str, level: str, reason: str,
+def open_for(session: Session, emit: Emit, hall_id: int, *, rating_id: str, source: str, subject_id: str,
+             subject: str, department_id: int | None, window_id: int | None, clerk: str, level: str, reason: str,
              rated_at: dt.datetime, workdays: int, calendar: WorkCalendar) -> dict:
     """The record a 差评 opens; its id is the rating's, so a replayed rating finds it."""
-    record = open_record(record_id=rating_id, hall_id=ctx.device.hall_id, rating_id=rating_id, source=source,
+    record = open_record(record_id=rating_id, hall_id=hall_id, rating_id=rating_id, source=source,
                          subject_id=subject_id, subject=subject, department_id=department_id, window_id=window_id,
                          clerk=clerk, level=level, reason=reason, rated_at=rated_at, workdays=workdays,
                          calendar=calendar)
-    save(session, ctx, None, record)
+    save(session, emit, None, record)
     return record
 
 

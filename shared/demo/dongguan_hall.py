@@ -63,4 +63,5 @@ USERS = (
     ("approver", "李建国", "DG0201", "TZSB", ("approver", "reviewer", "verifier", "head")),
     ("supervisor", "陈志强", "DG0301", "DGZJ", ("supervisor",)),
     ("admin", "系统管理员", "DG0001", "DGZJ", ("admin",)),
+    ("leader", "张明远", "DG0002", "DGZJ", ("leader",)),  # 领导: dashboard, statistics, overviews (read-only)
 )

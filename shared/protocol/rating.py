@@ -4,8 +4,9 @@
   `base = {record, expected_version, from_state}`: the server applies one only if the record is still as
   its author saw it, otherwise refuses it (`stale_record`) with who moved it on.
 - `rating.rate_case` (一事一评) is a FACT like `queue.rate`: the citizen's rating of a closed case, sent by
-  the workstation that closed or delivered it (the citizen rates on the counter's evaluator or a paper
-  form); a 差评 opens a record as a ticket's 差评 does.
+  the counter's workstation (the citizen rates on its screen, or the clerk enters a paper form); the phone
+  page records the same rating through POST /api/v1/citizen/progress/rating (case number + query code).
+  When a case may be rated is shared.rating.case_rating; a 差评 opens a record as a ticket's 差评 does.
 - The server publishes `rating_rectification` (pk = record id) and `case_rating` (pk = rating id) rows to the
   hall scope.
 """

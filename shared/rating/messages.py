@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "case_rating_exists": "该办件已评价",
     "unknown_case": "办件不存在",
     "bad_rating_needs_reason": "差评需要填写原因",
+    "bad_rating_level": "评价等级不正确",
     "rating_id_conflict": "评价编号已被使用",
     "wrong_hall": "该记录属于其他大厅",
     "staff_login_required": "请先登录工作人员账号",

@@ -5,8 +5,9 @@ records stand yellow or red today. One function for the server's API and the wor
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from shared.approval.clocks import Card
 from shared.calendar import WorkCalendar
@@ -47,3 +48,44 @@ def rating_statistics(ratings: Iterable[tuple[str, str | None]], records: Iterab
         "verification_rate": _rate(len(verified), bad),   # 回访率
         "rectification_rate": _rate(len(rectified), bad),  # 整改率
     }
+
+
+# 差评 statistics by group, ticket and case ratings alike (一事一评 counted with the visits):
+#   department: the department of the business served (a ticket) or of the item applied for (a case);
+#   business:   what was rated — "ticket:<business id>" or "case:<item code>";
+#   source:     "ticket" or "case".
+GROUPINGS = ("department", "business", "source")
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One rating with what it is grouped by (the server reads these from its tables, a workstation from its
+    synced rows and reference data)."""
+    rating_id: str
+    level: str | None
+    source: str              # ticket / case
+    subject: str             # the business id (a ticket) or the item code (a case)
+    department_id: int | None
+
+
+def group_of(by: str, rated: Rated) -> str:
+    if by == "department":
+        return "none" if rated.department_id is None else str(rated.department_id)
+    if by == "business":
+        return f"{rated.source}:{rated.subject}"
+    if by == "source":
+        return rated.source
+    raise ValueError(f"unknown grouping {by!r}; one of {GROUPINGS}")
+
+
+def rating_statistics_by(by: str, ratings: Iterable[Rated], records: Iterable[dict], today: dt.date,
+                         calendar: WorkCalendar) -> dict[str, dict]:
+    """rating_statistics for each group of `ratings` (with the records of that group's ratings)."""
+    groups: dict[str, list[Rated]] = defaultdict(list)
+    for rated in ratings:
+        groups[group_of(by, rated)].append(rated)
+    of_rating = {r["rating_id"]: r for r in records}
+    return {key: rating_statistics([(r.rating_id, r.level) for r in group],
+                                   [of_rating[r.rating_id] for r in group if r.rating_id in of_rating],
+                                   today, calendar)
+            for key, group in sorted(groups.items())}

@@ -23,7 +23,7 @@ from tests.access.support import PASSWORD, add_other_hall, add_staff, device
 from tests.approval_server.support import TEST_KEYS
 from tests.fixtures.server import FakeClock
 
-STAFF_HERE = ("clerk", "approver", "supervisor", "admin")
+STAFF_HERE = ("clerk", "approver", "supervisor", "admin", "leader")
 OTHER_HALL = ("supervisor2", "admin2")
 PRINCIPALS = ("anonymous", *STAFF_HERE, "device", *OTHER_HALL)
 ALLOWED = {
@@ -32,6 +32,9 @@ ALLOWED = {
     "admin": {"admin", "admin2"},                 # centre-wide admin actions
     "hall admin": {"admin"},                      # admin actions on the demo hall's things
     "hall supervisor": {"supervisor", "admin"},   # supervision of the demo hall
+    # the licence register's roles (shared.protocol.licences): every demo member but the leader holds one
+    "licence staff": {"clerk", "approver", "supervisor", "admin", *OTHER_HALL},
+    "hall oversight": {"supervisor", "admin", "leader"},  # the demo hall's figures, read (领导 too)
     "hall counter": {"clerk", "supervisor", "admin"},  # counter staff of the demo hall
     "device": {"device"},
     "overseer": {"supervisor", "admin", "supervisor2", "admin2"},  # supervision, each of their own hall
@@ -83,9 +86,9 @@ MATRIX = {
     "POST /api/v1/queue/appointments/{appointment_id}/cancel": "hall counter",  # citizens: ID number + code
     "GET /api/v1/queue/businesses/{business_id}/slots": "public",
     "POST /api/v1/queue/admin/halls/{hall_id}/appointments/no-shows": "hall supervisor",
-    "GET /api/v1/queue/halls/{hall_id}/statistics": "hall supervisor",
-    "GET /api/v1/ratings/halls/{hall_id}/rectifications": "hall supervisor",
-    "GET /api/v1/ratings/halls/{hall_id}/statistics": "hall supervisor",
+    "GET /api/v1/queue/halls/{hall_id}/statistics": "hall oversight",
+    "GET /api/v1/ratings/halls/{hall_id}/rectifications": "hall oversight",
+    "GET /api/v1/ratings/halls/{hall_id}/statistics": "hall oversight",
     "GET /api/v1/cases": "staff",
     "POST /api/v1/cases/search": "staff",
     "GET /api/v1/devices": "overseer",
@@ -98,11 +101,11 @@ MATRIX = {
     "GET /api/v1/cases/{case_id}/notices/{kind}": "staff",
     # the demo's clerk is also 制证人员 and its approver also 决定人: every staff role here holds one of
     # server/api/licences.py's roles; each sees its own hall's licences only (tests/approval_server/test_licences.py)
-    "POST /api/v1/licences/search": "staff",
-    "GET /api/v1/licences/{licence_id}/certificate": "staff",
-    "POST /api/v1/licences/{licence_id}/revoke": "staff",
-    "POST /api/v1/licences/{licence_id}/reissue": "staff",
-    "GET /api/v1/licences/{licence_id}/history": "staff",
+    "POST /api/v1/licences/search": "licence staff",
+    "GET /api/v1/licences/{licence_id}/certificate": "licence staff",
+    "POST /api/v1/licences/{licence_id}/revoke": "licence staff",
+    "POST /api/v1/licences/{licence_id}/reissue": "licence staff",
+    "GET /api/v1/licences/{licence_id}/history": "licence staff",
     "GET /v/{token}": "public",
     "GET /api/v1/admin/licence-rules/{code}": "admin",
     "PUT /api/v1/admin/licence-rules/{code}": "admin",
@@ -176,6 +179,7 @@ MATRIX = {
     "POST /api/v1/citizen/ticket": "public",
     "POST /api/v1/citizen/ticket/by-phone": "public",
     "POST /api/v1/citizen/progress": "public",
+    "POST /api/v1/citizen/progress/rating": "public",  # 一事一评: the case number with its query code
     "POST /api/v1/citizen/remote-ticket": "public",
 }
 DENIALS = {"not_authenticated", "token_invalid", "role_required", "hall_forbidden", "no_hall",

@@ -16,9 +16,9 @@ from gui.qt import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout,
 from shared.db.models.staff import ROLES
 from shared.password_policy import made_up_password
 
-ROLE_TITLES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "大厅主管", "admin": "系统管理",
+ROLE_TITLES = {"clerk": "窗口受理", "approver": "审批", "supervisor": "大厅主管", "admin": "系统管理", "leader": "领导",
                "reviewer": "审查人", "verifier": "审核人", "head": "决定人", "licence_officer": "制证"}
-SYSTEM_ROLES = ("clerk", "approver", "supervisor", "admin")
+SYSTEM_ROLES = ("clerk", "approver", "supervisor", "admin", "leader")
 PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 

@@ -3,15 +3,18 @@ table, and the case detail with its actions. After an action only that case's ro
 
 from __future__ import annotations
 
+from client.dialogs.case_rating import CaseRatingDialog
 from client.dialogs.notice_preview import NoticePreviewDialog
 from client.dialogs.stale import StaleDialog
 from client.services.decision_notices import TITLES, CaseNotice
 from client.i18n.labels import approval_error
+from client.i18n import rating_labels
 from client.models.case_table import CaseTableModel
 from gui.ops import Ops
 from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                     QTableView, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.case_actions import build
+from client.services.case_rating import case_ratings_for
 from client.services.cases import CaseDetail
 from client.services.context import Services
 from client.services.material_files import MaterialSource
@@ -38,6 +41,7 @@ class ApproverWorkspace(QWidget):
     sig_stale = Signal(object)         # StaleDialog
     sig_acted = Signal(str)            # case id
     sig_notice = Signal(object)        # NoticePreviewDialog
+    sig_rating = Signal(object)        # CaseRatingDialog
 
     def __init__(self, services: Services, ops: Ops, *, everyone: bool = False,  # noqa: ANN001
                  materials: MaterialSource | None = None, parent=None) -> None:
@@ -104,7 +108,20 @@ class ApproverWorkspace(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
         self.detail.title_row.addLayout(self.notice_bar)
-        right_layout.addWidget(self.message)
+        # 一事一评: counter staff offer the citizen the rating of a finished case (the phone page offers it too)
+        self.ratings = case_ratings_for(services) if "clerk" in services.session.roles else None
+        self.rating_button = QPushButton(self.tr("一事一评"))
+        self.rating_button.clicked.connect(self.open_rating)
+        self.rating_shown = QLabel("")
+        self.rating_shown.setObjectName("muted")
+        self.rating_button.setVisible(False)
+        self.rating_shown.setVisible(False)
+        # the message line carries them (the title row is full of notice buttons at 1366×768)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.message, 1)
+        status_row.addWidget(self.rating_shown)
+        status_row.addWidget(self.rating_button)
+        right_layout.addLayout(status_row)
         self.split = QSplitter()
         self.split.addWidget(left)
         self.split.addWidget(right)
@@ -140,16 +157,44 @@ class ApproverWorkspace(QWidget):
     # -- one case ----------------------------------------------------------------------------------------
     def open_case(self, case_id: str | None) -> None:
         if case_id:
-            notices = self.services.notices
+            notices, ratings = self.services.notices, self.ratings
             def load():  # noqa: ANN202
-                return self.services.cases.detail(case_id), notices.available(case_id) if notices else ()
+                rating = (ratings.rating_of(case_id), ratings.may_rate(case_id)) if ratings else (None, False)
+                return self.services.cases.detail(case_id), notices.available(case_id) if notices else (), rating
             self._opening.run(load, on_done=lambda found: self._show(*found), on_error=lambda e: self._error(e))
 
-    def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = ()) -> None:
+    def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = (),
+              rating: tuple[dict | None, bool] = (None, False)) -> None:
         self.current = detail
         self.detail.show_detail(detail)
         self._notice_buttons(kinds)
+        self._rating_state(*rating)
         self.sig_detail_shown.emit(detail)
+
+    # -- 一事一评 --------------------------------------------------------------------------------------------
+    def _rating_state(self, rating: dict | None, may_rate: bool) -> None:
+        self.rating_button.setVisible(may_rate)
+        self.rating_shown.setVisible(rating is not None)
+        if rating is not None:
+            level = rating_labels.label(rating_labels.LEVELS, rating["level"])
+            self.rating_shown.setText(self.tr("已评价：{0}").format(level))
+
+    def open_rating(self) -> CaseRatingDialog | None:
+        detail, ratings = self.current, self.ratings
+        if detail is None or ratings is None:
+            return None
+        case_id = detail.state.case_id
+        dialog = CaseRatingDialog(str(detail.row.get("case_number", case_id[:8])),
+                                  lambda level, reason: ratings.rate(case_id, level, reason), self.ops, self)
+        dialog.sig_rated.connect(lambda _: self._rated(case_id))
+        dialog.open()
+        self.sig_rating.emit(dialog)
+        return dialog
+
+    def _rated(self, case_id: str) -> None:
+        self.message.setText(self.tr("评价已记录，等待同步到服务器"))
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.open_case(case_id)
 
     # -- notices (文书): preview, print, save, 送达 -------------------------------------------------------------
     def _notice_buttons(self, kinds: tuple[NoticeKind, ...]) -> None:

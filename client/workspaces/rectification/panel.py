@@ -97,7 +97,10 @@ class RectificationPanel(QWidget):
         first, last = self.period()
 
         def load() -> tuple[list[RecordView], dict]:
-            return self.desk.records(), {**self.desk.statistics(first, last), "period": (first, last)}
+            stats = self.desk.statistics(first, last, "department")
+            sources = self.desk.statistics(first, last, "source")["groups"]
+            return self.desk.records(), {**stats, "period": (first, last), "sources": sources,
+                                         "departments": self.desk.department_names()}
         self._loading.run(load, on_done=self._show)
 
     def period(self) -> tuple[dt.date, dt.date]:
@@ -123,7 +126,18 @@ class RectificationPanel(QWidget):
             return "—" if value is None else f"{value * 100:.0f}%"
         return self.tr("本大厅 {7} 至 {8}：评价 {0} 次，差评 {1} 条（申诉撤销 {2} 条）· 回访率 {3} · 整改率 {4} · 黄牌 {5} · 红牌 {6}").format(
             s["rated"], s["bad"], s["voided"], pct(s["verification_rate"]), pct(s["rectification_rate"]),
-            s["yellow"], s["red"], *(d.isoformat() for d in s["period"]))
+            s["yellow"], s["red"], *(d.isoformat() for d in s["period"])) + self._breakdown(s)
+
+    def _breakdown(self, s: dict) -> str:
+        """一事一评 counted with the visits: how many of the period's ratings were of cases, and the 差评 by
+        department (ticket and case ratings alike)."""
+        cases = s["sources"].get("case", {"rated": 0, "bad": 0})
+        text = "\n" + self.tr("其中办件评价（一事一评）{0} 次，差评 {1} 条").format(cases["rated"], cases["bad"])
+        bad = [(s["departments"].get(int(k), self.tr("未归属部门")) if k != "none" else self.tr("未归属部门"),
+                g["bad"]) for k, g in s["groups"].items() if g["bad"]]
+        if bad:
+            text += self.tr("；差评按部门：") + "，".join(f"{name} {n}" for name, n in sorted(bad))
+        return text
 
     def _fill_row(self, i: int, v: RecordView) -> None:
         r, card = v.record, v.card

@@ -304,7 +304,57 @@
       list.textContent = "";
       p.stages.forEach(function (s) { list.appendChild(el("li", s.name + STAGE_MARK[s.state], s.state)); });
       $("progress-card").hidden = false;
+      showRating(p, number, code);
     }).catch(function (e) { showError(e.message); });
+  }
+
+  // ---- 一事一评: rating a finished case -----------------------------------------------------------------
+  var LEVELS = [["very_satisfied", "非常满意"], ["satisfied", "满意"], ["basically_satisfied", "基本满意"],
+    ["dissatisfied", "不满意"], ["very_dissatisfied", "非常不满意"]];
+  var LEVEL_TEXT = {};
+  LEVELS.forEach(function (l) { LEVEL_TEXT[l[0]] = l[1]; });
+  function isBad(level) { return level === "dissatisfied" || level === "very_dissatisfied"; }
+
+  function showRating(p, number, code) {
+    state.rating = { number: number, code: code, level: null };
+    var done = $("rate-done"), form = $("rate-form");
+    $("rate-card").hidden = !(p.rateable || p.rating);
+    done.hidden = !p.rating;
+    done.textContent = p.rating ? "您已评价：" + (LEVEL_TEXT[p.rating] || p.rating) + "。感谢您的评价！" : "";
+    form.hidden = !p.rateable;
+    $("rate-why").hidden = true;
+    $("rate-reason").value = "";
+    var box = $("rate-levels");
+    box.textContent = "";
+    LEVELS.forEach(function (l) {
+      var b = el("button", l[1]);
+      b.type = "button";
+      b.setAttribute("aria-pressed", "false");
+      b.dataset.level = l[0];
+      b.addEventListener("click", function () {
+        Array.prototype.forEach.call(box.children, function (c) { c.setAttribute("aria-pressed", "false"); });
+        b.setAttribute("aria-pressed", "true");
+        state.rating.level = l[0];
+        $("rate-why").hidden = !isBad(l[0]);
+      });
+      box.appendChild(b);
+    });
+  }
+
+  function submitRating(ev) {
+    ev.preventDefault();
+    var r = state.rating, reason = $("rate-reason").value.trim();
+    if (!r || !r.level) { showError("请选择一个评价等级"); return; }
+    if (isBad(r.level) && !reason) { showError("请填写不满意的原因"); return; }
+    var button = $("rate-submit");
+    button.disabled = true;
+    call("POST", API + "/progress/rating", { case_number: r.number, code: r.code, level: r.level, reason: reason })
+      .then(function (out) {
+        $("rate-form").hidden = true;
+        $("rate-done").hidden = false;
+        $("rate-done").textContent = "您已评价：" + LEVEL_TEXT[out.rating] + "。感谢您的评价！" +
+          (out.rectification_opened ? "我们将在1个工作日内与您联系核实，并反馈整改情况。" : "");
+      }).catch(function (e) { showError(e.message); }).then(function () { button.disabled = false; });
   }
 
   // ---- remote 取号 near the hall -----------------------------------------------------------------------
@@ -363,6 +413,7 @@
     $("ticket-form").addEventListener("submit", submitTicket);
     $("phone-ticket-form").addEventListener("submit", submitPhoneTicket);
     $("progress-form").addEventListener("submit", submitProgress);
+    $("rate-form").addEventListener("submit", submitRating);
     $("remote-form").addEventListener("submit", submitRemote);
     window.addEventListener("hashchange", route);
     var follow = location.pathname.match(/^\/m\/q\/([^/]+)/);

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shared.db.base import Base, utcnow
 
 # Workspace roles, then the workflow step roles (shared.approval.defaults) staff may hold besides.
-ROLES = ("clerk", "approver", "supervisor", "admin", "reviewer", "verifier", "head", "licence_officer")
+ROLES = ("clerk", "approver", "supervisor", "admin", "leader", "reviewer", "verifier", "head", "licence_officer")
 DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display", "controller")
 
 
