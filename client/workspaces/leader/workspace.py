@@ -26,6 +26,7 @@ class LeaderWorkspace(QWidget):
     def __init__(self, services: Services, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
+        self._grouping, self._replying = ops.latest(), ops.latest()  # each pull asks again: newest answer wins
         cases = services.cases
         self.steps = step_names(cases.definitions, services.catalogue)
         worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles, cases.calendar,
@@ -53,8 +54,8 @@ class LeaderWorkspace(QWidget):
         self.dashboard.refresh()
 
     def refresh(self) -> None:
-        self.ops.run(self.board.groups, on_done=self._show_groups)
-        self.ops.run(self.board.replies, on_done=self._show_replies)
+        self._grouping.run(self.board.groups, on_done=self._show_groups)
+        self._replying.run(self.board.replies, on_done=self._show_replies)
 
     def _show_groups(self, groups: list[DueGroup]) -> None:
         self.groups.setRowCount(len(groups))
