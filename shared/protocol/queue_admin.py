@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from shared.protocol.base import Request, Response, hall_local_time, sane_date
-from shared.protocol.org import BusinessOut, QuotaOut
+from shared.protocol.org import BusinessOut
 
 TimeOfDay = Annotated[dt.time, Field(strict=False), AfterValidator(hall_local_time)]
 Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(sane_date)]
