@@ -363,7 +363,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,19 +922,19 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+41"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+43"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+16"/>
-        <location line="+66"/>
+        <location line="+17"/>
+        <location line="+15"/>
+        <location line="+102"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-110"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,7 +954,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+39"/>
         <source>办理情形：{sit}
 申请人：{name}&#x3000;证件：{ident}
 当前状态：{status}&#x3000;当前环节：{steps}{urgent}</source>
@@ -966,7 +966,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>材料：已收 {0} 项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -981,7 +981,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>延续</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>变更</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本件为{0}申请（证照编号未知）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>（点击编号在证照库中查看）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本件为证照{0}申请，原证照编号：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>材料文件列表读取失败</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2054,7 +2079,7 @@
 <context>
     <name>LicenceRegisterPage</name>
     <message>
-        <location filename="../workspaces/licences/register.py" line="+46"/>
+        <location filename="../workspaces/licences/register.py" line="+47"/>
         <source>证书编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2085,12 +2110,12 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+113"/>
+        <location line="+124"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-123"/>
         <source>列表导出PDF（打印）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2115,7 +2140,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+43"/>
         <source>正在查询…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2206,7 +2231,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <location line="+27"/>
         <source>证照库</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4399,12 +4425,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>电子档案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+35"/>
         <source>（未指定）</source>
         <translation type="unfinished"></translation>
     </message>
