@@ -59,15 +59,21 @@ def write_notice(notice: CaseNotice, path: Path) -> Path:
 
 
 class CaseNotices:
-    def __init__(self, cases: CaseStore, writer: NoticeWriter, data_dir: Path) -> None:
+    def __init__(self, cases: CaseStore, writer: NoticeWriter, data_dir: Path,
+                 registered_key: bytes | None = None) -> None:
+        """`registered_key`: the PKCS#8 key provisioning registered with this device (workstation.toml); without
+        one (an older config) the key in the data folder, made on first use, which the server binds to the
+        device at its first 送达."""
         self.cases, self.writer = cases, writer
         self.key_path = data_dir / KEY_FILE
+        self.registered_key = registered_key
         self._signer: Signer | None = None
 
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            self._signer = load_or_create_signer(self.key_path)
+            self._signer = (Signer.from_pkcs8(self.registered_key) if self.registered_key
+                            else load_or_create_signer(self.key_path))
         return self._signer
 
     def available(self, case_id: str) -> tuple[NoticeKind, ...]:

@@ -5,6 +5,7 @@ Used by `POST /api/v1/sync/provision` and by `python -m server provision`; both 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from drivers.config import DEVICE_CLASSES
 from server.sync import devices
 from server.sync.errors import SyncError
 from shared.crypto.keys import KeyProvider
+from shared.crypto.sm2 import Signer
 from shared.crypto.ticket_key import derive_ticket_key
 from shared.queue.follow import follow_template
 from shared.verification import derive_hall_key
@@ -95,10 +97,12 @@ def _check_devices(sections: dict[str, dict[str, ScalarValue]], kind: Kind) -> N
 def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
               name: str = "", keys: KeyProvider | None = None,
               device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
-              led_port: str = "/dev/ttyUSB0") -> Provisioned:
+              led_port: str = "/dev/ttyUSB0", now: dt.datetime | None = None) -> Provisioned:
     """Register the device and return its config. A dispenser's file gets its hall's ticket key (derived from
     `keys`; shared.crypto.ticket_key) to match appointments and tickets by ID card offline — never the
-    blind-index key itself, which stays on the server. `device_sections` are written as they are."""
+    blind-index key itself, which stays on the server. A workstation's file gets its own notice signing key
+    (SM2, PKCS#8 hex), registered with the device at `now` (server/approval/signing_keys.py): it is as
+    private as the token beside it. `device_sections` are written as they are."""
     if not SERVER_URL.match(server_url):
         raise ProvisionError(422, "server_url_invalid", "服务器地址有误（the server URL reads http(s)://host[:port]…）",
                              server=server_url[:200])
@@ -131,6 +135,11 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
     main = _main_section(spec, server_url, device.id, token, hall_code, window_number, ticket_key)
     if keys is not None and spec.device_kind == "workstation":  # signs the QR codes of notices made offline
         main["verify_key"] = derive_hall_key(keys, hall.id).hex()
+    if spec.device_kind == "workstation":  # signs the notices it prints and serves
+        from server.approval.signing_keys import register_key
+        signer = Signer.generate()
+        register_key(session, device.id, signer.public_key, now or dt.datetime.now(dt.timezone.utc))
+        main["signing_key"] = signer.pkcs8().hex()
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
         main["server_ca"] = server_ca
     text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},

@@ -103,6 +103,19 @@ def verify_digest(digest_hex: str, signature_hex: str, public_key_hex: str) -> b
     return True
 
 
+def is_sm2_public_key(public_key_hex: str) -> bool:
+    """Whether the hex is an SM2 public key (SubjectPublicKeyInfo DER), as a registration must name."""
+    from tongsuopy.crypto import serialization
+    from tongsuopy.crypto.asymciphers import ec
+    if not isinstance(public_key_hex, str) or not _HEX.fullmatch(public_key_hex) or len(public_key_hex) % 2:
+        return False
+    try:
+        key = serialization.load_der_public_key(bytes.fromhex(public_key_hex))
+    except (ValueError, TypeError):
+        return False
+    return isinstance(getattr(key, "curve", None), ec.SM2)
+
+
 def verify_notice(document: bytes, signature: NoticeSignature) -> bool:
     """The notice's bytes, its detached signature and the signer's public key agree."""
     return sm3_hex(document) == signature.digest and \
