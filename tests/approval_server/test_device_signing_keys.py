@@ -14,7 +14,7 @@ from server.approval.signing_keys import key_id
 from shared.approval import commands as cmd
 from shared.crypto.sm2 import Signer
 from tests.approval_server.support import (LICENCE_ITEM, LICENCE_SITUATION, PASSWORD, PERSON_ID, Desk, command,
-                                           open_desk, receive)
+                                           receive)
 
 URL = "https://govhall.example:8443"
 
