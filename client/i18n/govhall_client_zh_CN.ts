@@ -2656,7 +2656,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>已保存：{0}（电子签名另存为 {1}）</source>
+        <source>已保存：{0}（电子签名已嵌入文件，并另存为 {1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
