@@ -1,8 +1,9 @@
 """Case attachments on a workstation: the counter seals each scanned or photographed file under its data folder
 when the case is received (sync_attachment rows written in the 收件 command's transaction), uploads it in
 chunks once the server has accepted that command, resuming from the chunks the server already holds; the
-approver's workstation downloads the files of the cases in its work list after each sync and keeps them sealed
-(the workstation cache's key), so they open offline. `CaseAttachments` is the MaterialSource the approver's
+approver's workstation downloads the files of the cases in its work list after each sync, chunk by chunk (a cut
+download resumes from the chunks held, each checked by its SHA-256), and keeps them sealed (the workstation
+cache's key), so they open offline. `CaseAttachments` is the MaterialSource the approver's
 screens read.
 
 Uploads and downloads run on a thread of their own (AttachmentSync), never in the sync loop's cycle: a 20 MB
@@ -26,10 +27,10 @@ from sqlalchemy import Connection, Engine, select, update
 
 from client.services.material_files import MaterialFile
 from shared.attachments import rules
-from shared.attachments.sealed_file import SealedFile, read_file_chunks, write
+from shared.attachments.sealed_file import SealedFile, open_chunk, read_file_chunks, seal_chunk, write
 from shared.crypto.keys import KeyProvider
 from shared.crypto.sm4 import DecryptionFailed
-from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH, TABLE, UploadStatus
+from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH, TABLE, DownloadChunks, UploadStatus
 from shared.sync import store
 from shared.sync.cache_seal import CacheKey, load_or_create_key, sealer_of
 from shared.sync.client import SyncClient
@@ -111,6 +112,29 @@ class AttachmentFolder:
 
     def open(self, file_id: str, local: str, size: int) -> SealedFile:
         return SealedFile(self.path(local), self.keys, self.place(file_id), size)
+
+    def partial(self, case_id: str, file_id: str) -> PartialDownload:
+        return PartialDownload(self.root / case_id / f"{file_id}.down", self.keys, f"{self.place(file_id)}:down")
+
+    def assemble(self, case_id: str, file_id: str, plan: DownloadChunks, parts: PartialDownload) -> str | None:
+        """The held chunks sealed into the file's place, if together they are the file (its SHA-256); else
+        none is kept and the download starts over."""
+        local = f"{case_id}/{file_id}{SUFFIX}"
+        digest = hashlib.sha256()
+
+        def chunks():  # noqa: ANN202
+            for i in range(len(plan.digests)):
+                data = parts.get(i)
+                digest.update(data)
+                yield data
+
+        write(self.path(local), chunks(), self.keys, self.place(file_id), chunk=plan.chunk_bytes)
+        parts.drop()
+        if digest.hexdigest() != plan.sha256:
+            log.warning("attachment %s: the chunks do not make the file; it is fetched again", file_id)
+            self.path(local).unlink(missing_ok=True)
+            return None
+        return local
 
 
 def record_uploads(conn: Connection, case_id: str, prepared: Iterable[Prepared]) -> None:
@@ -209,7 +233,9 @@ class AttachmentTransfer:
 
     # -- download ------------------------------------------------------------------------------------------
     def download_pending(self) -> int:
-        """Fetch the complete files (published rows) of the wanted cases not yet here. Returns how many."""
+        """Fetch the complete files (published rows) of the wanted cases not yet here, chunk by chunk: a download
+        cut off (network, restart) resumes from the chunks already held, each checked by its SHA-256. Returns
+        how many files were completed. Raises TransportError when the server cannot be reached."""
         if self.wanted is None:
             return 0
         wanted = self.wanted()
@@ -222,14 +248,9 @@ class AttachmentTransfer:
         for file_id, row in sorted(published.items(), key=lambda kv: (kv[1]["case_id"], kv[1]["ordinal"])):
             if file_id in here or row["case_id"] not in wanted:
                 continue
-            reply = self.sync.call("GET", f"{PATH}/{file_id}/content", timeout=120)
-            if reply.status != 200 or not isinstance(reply.body, bytes):
-                log.warning("attachment %s not downloaded: %s", file_id, reply.error_code or reply.status)
+            local = self._download(file_id, row)
+            if local is None:
                 continue
-            if hashlib.sha256(reply.body).hexdigest() != row["sha256"]:
-                log.warning("attachment %s arrived damaged; fetched again next time", file_id)
-                continue
-            local = self.folder.seal_bytes(row["case_id"], file_id, reply.body)
             with self.engine.begin() as conn:
                 conn.execute(table.delete().where(table.c.id == file_id))
                 conn.execute(table.insert().values(
@@ -238,6 +259,80 @@ class AttachmentTransfer:
                     sha256=row["sha256"], state="done", code=None, sent_bytes=0, local=local))
             fetched += 1
         return fetched
+
+    def _download(self, file_id: str, row: dict) -> str | None:
+        """The file sealed here (its local name), or None when the server has it not (yet) or it arrived
+        damaged beyond CHUNK_RETRIES (tried again next pass, from the chunks held)."""
+        reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks", timeout=30)
+        if reply.status != 200:
+            log.warning("attachment %s not downloaded: %s", file_id, reply.error_code or reply.status)
+            return None
+        plan = DownloadChunks.model_validate(reply.body)
+        if (plan.size, plan.sha256) != (row["size"], row["sha256"]) or \
+                len(plan.digests) != rules.chunk_count(plan.size, plan.chunk_bytes):
+            log.warning("attachment %s: the server's chunk list does not match the file's row", file_id)
+            return None
+        parts = self.folder.partial(row["case_id"], file_id)
+        for index, digest in enumerate(plan.digests):
+            if parts.holds(index, digest):
+                continue  # from a download cut off earlier
+            expected = rules.chunk_length(plan.size, index, plan.chunk_bytes)
+            for _ in range(CHUNK_RETRIES + 1):
+                reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks/{index}", timeout=60)
+                data = reply.body if reply.status == 200 and isinstance(reply.body, bytes) else None
+                if data is not None and len(data) == expected and hashlib.sha256(data).hexdigest() == digest:
+                    parts.put(index, data)
+                    break
+                log.warning("attachment %s chunk %d arrived damaged or not at all (%s)", file_id, index,
+                            reply.error_code or reply.status)
+            else:
+                return None
+        return self.folder.assemble(row["case_id"], file_id, plan, parts)
+
+
+class PartialDownload:
+    """The chunks of one file received so far, each sealed on its own (<file id>.down/<index>.ghc: key id
+    length, key id, then the sealed chunk), so a download cut off resumes from them after a restart too."""
+
+    def __init__(self, folder: Path, keys: KeyProvider | CacheKey, place: str) -> None:
+        self.folder, self.keys, self.place = folder, keys, place
+
+    def _path(self, index: int) -> Path:
+        return self.folder / f"{index}.ghc"
+
+    def put(self, index: int, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key_id = self.keys.current_key_id.encode()
+        tmp = self._path(index).with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(bytes([len(key_id)]) + key_id + seal_chunk(data, self.keys, self.place, index))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self._path(index))
+
+    def get(self, index: int) -> bytes:
+        raw = self._path(index).read_bytes()
+        n = raw[0]
+        return open_chunk(raw[1 + n:], self.keys, raw[1:1 + n].decode(), self.place, index)
+
+    def holds(self, index: int, digest: str) -> bool:
+        """Whether chunk `index` is here and is the one named by `digest`; a damaged one is dropped."""
+        if not self._path(index).is_file():
+            return False
+        try:
+            if hashlib.sha256(self.get(index)).hexdigest() == digest:
+                return True
+        except (DecryptionFailed, OSError, IndexError, UnicodeDecodeError):
+            pass
+        self._path(index).unlink(missing_ok=True)
+        return False
+
+    def held(self) -> list[int]:
+        return sorted(int(p.stem) for p in self.folder.glob("*.ghc")) if self.folder.is_dir() else []
+
+    def drop(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class AttachmentSync:

@@ -156,6 +156,8 @@ MATRIX = {
     "PUT /api/v1/sync/attachments/{attachment_id}": "device",
     "PUT /api/v1/sync/attachments/{attachment_id}/chunks/{index}": "device",
     "GET /api/v1/sync/attachments/{attachment_id}/content": "device",
+    "GET /api/v1/sync/attachments/{attachment_id}/chunks": "device",  # resumable download
+    "GET /api/v1/sync/attachments/{attachment_id}/chunks/{index}": "device",
     # the citizens' phone pages (issue 17): public, each write behind the CSRF token (tests/citizen/)
     "GET /m/": "public",
     "GET /m/q/{ticket_id}": "public",
