@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Engine, select, update
 
 from client.services.material_files import MaterialFile
 from shared.attachments import rules
-from shared.attachments.sealed_file import SealedFile, open_chunk, read_file_chunks, seal_chunk, write
+from shared.attachments.sealed_file import (OVERHEAD, SealedFile, header, open_chunk, read_file_chunks, seal_chunk,
+                                            write)
 from shared.crypto.keys import KeyProvider
 from shared.crypto.sm4 import DecryptionFailed
 from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH, TABLE, DownloadChunks, UploadStatus
@@ -113,28 +114,9 @@ class AttachmentFolder:
     def open(self, file_id: str, local: str, size: int) -> SealedFile:
         return SealedFile(self.path(local), self.keys, self.place(file_id), size)
 
-    def partial(self, case_id: str, file_id: str) -> PartialDownload:
-        return PartialDownload(self.root / case_id / f"{file_id}.down", self.keys, f"{self.place(file_id)}:down")
-
-    def assemble(self, case_id: str, file_id: str, plan: DownloadChunks, parts: PartialDownload) -> str | None:
-        """The held chunks sealed into the file's place, if together they are the file (its SHA-256); else
-        none is kept and the download starts over."""
+    def partial(self, case_id: str, file_id: str, plan: DownloadChunks) -> PartialDownload:
         local = f"{case_id}/{file_id}{SUFFIX}"
-        digest = hashlib.sha256()
-
-        def chunks():  # noqa: ANN202
-            for i in range(len(plan.digests)):
-                data = parts.get(i)
-                digest.update(data)
-                yield data
-
-        write(self.path(local), chunks(), self.keys, self.place(file_id), chunk=plan.chunk_bytes)
-        parts.drop()
-        if digest.hexdigest() != plan.sha256:
-            log.warning("attachment %s: the chunks do not make the file; it is fetched again", file_id)
-            self.path(local).unlink(missing_ok=True)
-            return None
-        return local
+        return PartialDownload(self.path(local + ".down"), self.path(local), self.keys, self.place(file_id), plan)
 
 
 def record_uploads(conn: Connection, case_id: str, prepared: Iterable[Prepared]) -> None:
@@ -272,67 +254,85 @@ class AttachmentTransfer:
                 len(plan.digests) != rules.chunk_count(plan.size, plan.chunk_bytes):
             log.warning("attachment %s: the server's chunk list does not match the file's row", file_id)
             return None
-        parts = self.folder.partial(row["case_id"], file_id)
+        parts = self.folder.partial(row["case_id"], file_id, plan)
+        whole = hashlib.sha256()
         for index, digest in enumerate(plan.digests):
-            if parts.holds(index, digest):
-                continue  # from a download cut off earlier
-            expected = rules.chunk_length(plan.size, index, plan.chunk_bytes)
-            for _ in range(CHUNK_RETRIES + 1):
-                reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks/{index}", timeout=60)
-                data = reply.body if reply.status == 200 and isinstance(reply.body, bytes) else None
-                if data is not None and len(data) == expected and hashlib.sha256(data).hexdigest() == digest:
-                    parts.put(index, data)
-                    break
-                log.warning("attachment %s chunk %d arrived damaged or not at all (%s)", file_id, index,
-                            reply.error_code or reply.status)
-            else:
-                return None
-        return self.folder.assemble(row["case_id"], file_id, plan, parts)
+            data = parts.held(index, digest)  # from a download cut off earlier
+            if data is None:
+                data = self._fetch_chunk(file_id, plan, index, digest)
+                if data is None:
+                    return None
+                parts.put(index, data)
+            whole.update(data)
+        if whole.hexdigest() != plan.sha256:  # every chunk its own, but together not the file: start over
+            log.warning("attachment %s: the chunks do not make the file; it is fetched again", file_id)
+            parts.drop()
+            return None
+        parts.finish()
+        return f"{row['case_id']}/{file_id}{SUFFIX}"
+
+    def _fetch_chunk(self, file_id: str, plan: DownloadChunks, index: int, digest: str) -> bytes | None:
+        expected = rules.chunk_length(plan.size, index, plan.chunk_bytes)
+        for _ in range(CHUNK_RETRIES + 1):
+            reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks/{index}", timeout=60)
+            data = reply.body if reply.status == 200 and isinstance(reply.body, bytes) else None
+            if data is not None and len(data) == expected and hashlib.sha256(data).hexdigest() == digest:
+                return data
+            log.warning("attachment %s chunk %d arrived damaged or not at all (%s)", file_id, index,
+                        reply.error_code or reply.status)
+        return None
 
 
 class PartialDownload:
-    """The chunks of one file received so far, each sealed on its own (<file id>.down/<index>.ghc: key id
-    length, key id, then the sealed chunk), so a download cut off resumes from them after a restart too."""
+    """A file being downloaded: its sealed layout (shared.attachments.sealed_file) filled in place as chunks
+    arrive (<file id>.gha.down), each record where the finished file has it, under the finished file's
+    associated data — so a download cut off (network, restart) resumes from the records that open and match
+    their SHA-256, and the finished file is this one renamed: nothing sealed twice."""
 
-    def __init__(self, folder: Path, keys: KeyProvider | CacheKey, place: str) -> None:
-        self.folder, self.keys, self.place = folder, keys, place
+    def __init__(self, path: Path, target: Path, keys: KeyProvider | CacheKey, place: str, plan: DownloadChunks
+                 ) -> None:
+        self.path, self.target, self.keys, self.place, self.plan = path, target, keys, place, plan
+        head = header(keys, plan.chunk_bytes)
+        self.start, self.record = len(head), plan.chunk_bytes + OVERHEAD
+        try:
+            with open(path, "rb") as f:
+                fresh = f.read(len(head)) != head  # another chunk size or key: start over
+        except FileNotFoundError:
+            fresh = True
+        if fresh:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(head)
 
-    def _path(self, index: int) -> Path:
-        return self.folder / f"{index}.ghc"
+    def _length(self, index: int) -> int:
+        return rules.chunk_length(self.plan.size, index, self.plan.chunk_bytes) + OVERHEAD
+
+    def held(self, index: int, digest: str) -> bytes | None:
+        """Chunk `index` if it is here, opens, and is the one `digest` names."""
+        with open(self.path, "rb") as f:
+            f.seek(self.start + index * self.record)
+            raw = f.read(self._length(index))
+        if len(raw) != self._length(index):
+            return None
+        try:
+            data = open_chunk(raw, self.keys, self.keys.current_key_id, self.place, index)
+        except DecryptionFailed:
+            return None  # never written, torn by a crash, or damaged on disk: fetched again
+        return data if hashlib.sha256(data).hexdigest() == digest else None
 
     def put(self, index: int, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key_id = self.keys.current_key_id.encode()
-        tmp = self._path(index).with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(bytes([len(key_id)]) + key_id + seal_chunk(data, self.keys, self.place, index))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self._path(index))
+        with open(self.path, "r+b") as f:
+            f.seek(self.start + index * self.record)
+            f.write(seal_chunk(data, self.keys, self.place, index))
 
-    def get(self, index: int) -> bytes:
-        raw = self._path(index).read_bytes()
-        n = raw[0]
-        return open_chunk(raw[1 + n:], self.keys, raw[1:1 + n].decode(), self.place, index)
-
-    def holds(self, index: int, digest: str) -> bool:
-        """Whether chunk `index` is here and is the one named by `digest`; a damaged one is dropped."""
-        if not self._path(index).is_file():
-            return False
-        try:
-            if hashlib.sha256(self.get(index)).hexdigest() == digest:
-                return True
-        except (DecryptionFailed, OSError, IndexError, UnicodeDecodeError):
-            pass
-        self._path(index).unlink(missing_ok=True)
-        return False
-
-    def held(self) -> list[int]:
-        return sorted(int(p.stem) for p in self.folder.glob("*.ghc")) if self.folder.is_dir() else []
+    def finish(self) -> None:
+        with open(self.path, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(self.path, self.target)
 
     def drop(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.path.unlink(missing_ok=True)
 
 
 class AttachmentSync:

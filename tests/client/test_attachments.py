@@ -277,12 +277,12 @@ def test_an_interrupted_download_resumes_from_the_chunks_held_each_checked(hall:
     hall.net.down, hall.net.cut_down_after = False, None
     folder = AttachmentFolder(approver.acceptance.attachments_dir,
                               cache_key(approver.engine, approver.acceptance.attachments_dir))
-    parts = next((approver.acceptance.attachments_dir / case_id).glob("*.down"))
-    held = sorted(p.name for p in parts.iterdir())
-    assert held == ["0.ghc", "1.ghc", "2.ghc"]
-    damaged = bytearray((parts / "1.ghc").read_bytes())
-    damaged[-5] ^= 0x01
-    (parts / "1.ghc").write_bytes(bytes(damaged))
+    (parts,) = (approver.acceptance.attachments_dir / case_id).glob("*.gha.down")  # the file, filled in place
+    raw = bytearray(parts.read_bytes())
+    start, record = 9 + raw[8], rules.CHUNK_BYTES + 28  # header (with the key id), then nonce|ciphertext|tag
+    assert len(raw) == start + 3 * record  # chunks 0, 1 and 2
+    raw[start + record + 100] ^= 0x01  # chunk 1 damaged on this disk
+    parts.write_bytes(bytes(raw))
     hall.net.damage_down_next = 1
     hall.net.down_chunks.clear()
     transfer = AttachmentTransfer(approver.sync, folder, wanted=lambda: {case_id})
@@ -290,7 +290,7 @@ def test_an_interrupted_download_resumes_from_the_chunks_held_each_checked(hall:
     # chunk 1 again (its held copy failed its check) and once more (damaged on the way), then 3, 4 and 5:
     # chunks 0 and 2 came from the first pass
     assert hall.net.down_chunks == [1, 1, 3, 4, 5]
-    assert not parts.exists()  # the pieces are gone once the file is sealed whole
+    assert not parts.exists()  # renamed into the file's place once whole
     assert [r["state"] for r in rows(approver)] == ["done"]
     assert approver.attachments.read(case_id, hashlib.sha256(pdf.read_bytes()).hexdigest()) == pdf.read_bytes()
     approver.attachments.close()
