@@ -14,7 +14,9 @@ is the detached `.sig`'s fields plus `signed_bytes` — the length of the revisi
 A verifier takes the first `signed_bytes` bytes, checks their SM3 and the SM2 signature, checks they end a
 complete revision (%%EOF), and checks the pages of the whole file draw exactly as the signed revision's, so an
 update that changed what a page shows is caught even though the signed bytes are intact. Any PDF reader shows
-the attachment; `python -m shared.crypto.pdf_signature FILE.pdf [FILE.pdf.sig]` checks it.
+the attachment; `python -m shared.crypto.pdf_signature FILE.pdf [FILE.pdf.sig]` checks it and prints the
+signed revision's SM3, which the QR code's public page (/v/…, server/api/verify.py) lists for each 送达 of
+the notice: the same SM3 there says this is the notice the office served.
 
 What it is not: not an ISO 32000 §12.8 signature field (/Sig with /ByteRange and a CMS /Contents), so PDF
 readers do not list it under "signatures"; not PAdES, and not a GB/T 38540 电子签章 (no seal certificate

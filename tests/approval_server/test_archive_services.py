@@ -101,3 +101,19 @@ def test_a_served_notice_changed_in_the_archive_fails_both_checks(desks, client,
     assert sm3_hex(bytes(altered)) != grant["sm3"]
     problems = {p["problem"] for p in verify_archive(storage, row).problems}
     assert problems == {"changed", "service_mismatch"}
+
+
+def test_the_verification_page_shows_the_sm3_the_signature_inside_the_pdf_names(desks, client) -> None:  # noqa: ANN001
+    """The QR's /v/ page lists each 送达 of the notice with the SM3 served; the PDF saved with its signature
+    inside names the same SM3 for its signed revision (shared.crypto.pdf_signature)."""
+    from shared.crypto.pdf_signature import embed, verify_embedded
+    from tests.approval_server.test_licences import token_of
+    case_id = _finished(desks, client, serve_before=cmd.Close)
+    staff = client.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD}).json()
+    pdf = client.get(f"/api/v1/cases/{case_id}/notices/grant",
+                     headers={"Authorization": f"Bearer {staff['token']}"}).content  # the bytes served
+    check = verify_embedded(embed(pdf, Signer.generate().sign(pdf)))
+    assert check.ok
+    page = client.get(f"/v/{token_of(pdf)}").text
+    assert "文书核验结果" in page and "送达文书SM3" in page and check.signature.digest in page
+    assert "<dt>送达日期</dt><dd>2026年11月5日</dd>" in page
