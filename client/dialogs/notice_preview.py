@@ -192,7 +192,7 @@ class NoticePreviewDialog(QDialog):
                      on_error=lambda e: self._fail(self.tr("未能保存：{0}").format(str(e) or type(e).__name__)))
 
     def _saved(self, path: Path) -> None:
-        self._ok(self.tr("已保存：{0}（电子签名另存为 {1}）").format(path.name, path.name + ".sig"))
+        self._ok(self.tr("已保存：{0}（电子签名已嵌入文件，并另存为 {1}）").format(path.name, path.name + ".sig"))
         self.sig_saved.emit(str(path))
 
     def ask_service(self) -> ServeDialog:

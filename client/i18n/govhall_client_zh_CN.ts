@@ -363,7 +363,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+54"/>
         <source>一事一评</source>
         <translation type="unfinished"></translation>
     </message>
@@ -942,24 +942,24 @@
 <context>
     <name>CaseDetailPanel</name>
     <message>
-        <location filename="../workspaces/approver/case_detail.py" line="+42"/>
+        <location filename="../workspaces/approver/case_detail.py" line="+43"/>
         <source>请选择左侧列表中的办件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+14"/>
-        <location line="+86"/>
+        <location line="+17"/>
+        <location line="+15"/>
+        <location line="+102"/>
         <source>未收到材料文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-110"/>
         <source>申请信息</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>办理时限</source>
         <translation type="unfinished"></translation>
     </message>
@@ -986,7 +986,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>材料：已收 {0} 项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,7 +1001,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+14"/>
+        <source>延续</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>变更</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本件为{0}申请（证照编号未知）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>（点击编号在证照库中查看）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本件为证照{0}申请，原证照编号：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>材料文件列表读取失败</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2142,7 +2167,7 @@
 <context>
     <name>LeaderWorkspace</name>
     <message>
-        <location filename="../workspaces/leader/workspace.py" line="+38"/>
+        <location filename="../workspaces/leader/workspace.py" line="+39"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2215,7 +2240,7 @@
 <context>
     <name>LicenceRegisterPage</name>
     <message>
-        <location filename="../workspaces/licences/register.py" line="+47"/>
+        <location filename="../workspaces/licences/register.py" line="+48"/>
         <source>证书编号（可部分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2246,12 +2271,12 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+113"/>
+        <location line="+124"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-123"/>
         <source>列表导出PDF（打印）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2276,7 +2301,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+43"/>
         <source>正在查询…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2367,7 +2392,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <location line="+27"/>
         <source>证照库</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2791,7 +2817,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>已保存：{0}（电子签名另存为 {1}）</source>
+        <source>已保存：{0}（电子签名已嵌入文件，并另存为 {1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4662,12 +4688,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>电子档案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+35"/>
         <source>（未指定）</source>
         <translation type="unfinished"></translation>
     </message>

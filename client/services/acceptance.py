@@ -123,6 +123,7 @@ class AcceptanceService:
                       "files": files, "ticket_id": app.ticket_id, "sub_item_code": app.choice.sub_item_code}
             if app.licence_action:
                 extras.update(licence_action=app.licence_action, licence_no=app.licence_no.strip())
+                fields.update(licence_action=app.licence_action, named_licence_no=app.licence_no.strip())
             state = self.cases.act(receive, case_fields=fields, wire_extras=extras, conn=conn)
             record_uploads(conn, case_id, prepared)  # they go up once the server has accepted this 收件
         return case_id, case_no, issued.kind != "live", state

@@ -15,7 +15,7 @@ from shared.archive import KIND_NAMES
 
 STATUS_NAMES = {"archived": "已归档", "disposed": "已销毁"}
 PROBLEM_NAMES = {"changed": "内容被改动（与清单SM3不符）", "unreadable": "文件损坏无法读取",
-                 "missing": "文件缺失"}
+                 "missing": "文件缺失", "service_mismatch": "送达文书的SM3与归档文书不符（送达的不是归档的文书）"}
 MANIFEST_NAMES = {"changed": "档案清单被改动（SM3或签名不符）", "missing": "档案清单缺失",
                   "unreadable": "档案清单损坏无法读取", "disposed": "档案已销毁"}
 

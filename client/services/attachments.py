@@ -1,8 +1,9 @@
 """Case attachments on a workstation: the counter seals each scanned or photographed file under its data folder
 when the case is received (sync_attachment rows written in the 收件 command's transaction), uploads it in
 chunks once the server has accepted that command, resuming from the chunks the server already holds; the
-approver's workstation downloads the files of the cases in its work list after each sync and keeps them sealed
-(the workstation cache's key), so they open offline. `CaseAttachments` is the MaterialSource the approver's
+approver's workstation downloads the files of the cases in its work list after each sync, chunk by chunk (a cut
+download resumes from the chunks held, each checked by its SHA-256), and keeps them sealed (the workstation
+cache's key), so they open offline. `CaseAttachments` is the MaterialSource the approver's
 screens read.
 
 Uploads and downloads run on a thread of their own (AttachmentSync), never in the sync loop's cycle: a 20 MB
@@ -26,10 +27,11 @@ from sqlalchemy import Connection, Engine, select, update
 
 from client.services.material_files import MaterialFile
 from shared.attachments import rules
-from shared.attachments.sealed_file import SealedFile, read_file_chunks, write
+from shared.attachments.sealed_file import (OVERHEAD, SealedFile, header, open_chunk, read_file_chunks, seal_chunk,
+                                            write)
 from shared.crypto.keys import KeyProvider
 from shared.crypto.sm4 import DecryptionFailed
-from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH, TABLE, UploadStatus
+from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH, TABLE, DownloadChunks, UploadStatus
 from shared.sync import store
 from shared.sync.cache_seal import CacheKey, load_or_create_key, sealer_of
 from shared.sync.client import SyncClient
@@ -111,6 +113,10 @@ class AttachmentFolder:
 
     def open(self, file_id: str, local: str, size: int) -> SealedFile:
         return SealedFile(self.path(local), self.keys, self.place(file_id), size)
+
+    def partial(self, case_id: str, file_id: str, plan: DownloadChunks) -> PartialDownload:
+        local = f"{case_id}/{file_id}{SUFFIX}"
+        return PartialDownload(self.path(local + ".down"), self.path(local), self.keys, self.place(file_id), plan)
 
 
 def record_uploads(conn: Connection, case_id: str, prepared: Iterable[Prepared]) -> None:
@@ -209,7 +215,9 @@ class AttachmentTransfer:
 
     # -- download ------------------------------------------------------------------------------------------
     def download_pending(self) -> int:
-        """Fetch the complete files (published rows) of the wanted cases not yet here. Returns how many."""
+        """Fetch the complete files (published rows) of the wanted cases not yet here, chunk by chunk: a download
+        cut off (network, restart) resumes from the chunks already held, each checked by its SHA-256. Returns
+        how many files were completed. Raises TransportError when the server cannot be reached."""
         if self.wanted is None:
             return 0
         wanted = self.wanted()
@@ -222,14 +230,9 @@ class AttachmentTransfer:
         for file_id, row in sorted(published.items(), key=lambda kv: (kv[1]["case_id"], kv[1]["ordinal"])):
             if file_id in here or row["case_id"] not in wanted:
                 continue
-            reply = self.sync.call("GET", f"{PATH}/{file_id}/content", timeout=120)
-            if reply.status != 200 or not isinstance(reply.body, bytes):
-                log.warning("attachment %s not downloaded: %s", file_id, reply.error_code or reply.status)
+            local = self._download(file_id, row)
+            if local is None:
                 continue
-            if hashlib.sha256(reply.body).hexdigest() != row["sha256"]:
-                log.warning("attachment %s arrived damaged; fetched again next time", file_id)
-                continue
-            local = self.folder.seal_bytes(row["case_id"], file_id, reply.body)
             with self.engine.begin() as conn:
                 conn.execute(table.delete().where(table.c.id == file_id))
                 conn.execute(table.insert().values(
@@ -238,6 +241,98 @@ class AttachmentTransfer:
                     sha256=row["sha256"], state="done", code=None, sent_bytes=0, local=local))
             fetched += 1
         return fetched
+
+    def _download(self, file_id: str, row: dict) -> str | None:
+        """The file sealed here (its local name), or None when the server has it not (yet) or it arrived
+        damaged beyond CHUNK_RETRIES (tried again next pass, from the chunks held)."""
+        reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks", timeout=30)
+        if reply.status != 200:
+            log.warning("attachment %s not downloaded: %s", file_id, reply.error_code or reply.status)
+            return None
+        plan = DownloadChunks.model_validate(reply.body)
+        if (plan.size, plan.sha256) != (row["size"], row["sha256"]) or \
+                len(plan.digests) != rules.chunk_count(plan.size, plan.chunk_bytes):
+            log.warning("attachment %s: the server's chunk list does not match the file's row", file_id)
+            return None
+        parts = self.folder.partial(row["case_id"], file_id, plan)
+        whole = hashlib.sha256()
+        for index, digest in enumerate(plan.digests):
+            data = parts.held(index, digest)  # from a download cut off earlier
+            if data is None:
+                data = self._fetch_chunk(file_id, plan, index, digest)
+                if data is None:
+                    return None
+                parts.put(index, data)
+            whole.update(data)
+        if whole.hexdigest() != plan.sha256:  # every chunk its own, but together not the file: start over
+            log.warning("attachment %s: the chunks do not make the file; it is fetched again", file_id)
+            parts.drop()
+            return None
+        parts.finish()
+        return f"{row['case_id']}/{file_id}{SUFFIX}"
+
+    def _fetch_chunk(self, file_id: str, plan: DownloadChunks, index: int, digest: str) -> bytes | None:
+        expected = rules.chunk_length(plan.size, index, plan.chunk_bytes)
+        for _ in range(CHUNK_RETRIES + 1):
+            reply = self.sync.call("GET", f"{PATH}/{file_id}/chunks/{index}", timeout=60)
+            data = reply.body if reply.status == 200 and isinstance(reply.body, bytes) else None
+            if data is not None and len(data) == expected and hashlib.sha256(data).hexdigest() == digest:
+                return data
+            log.warning("attachment %s chunk %d arrived damaged or not at all (%s)", file_id, index,
+                        reply.error_code or reply.status)
+        return None
+
+
+class PartialDownload:
+    """A file being downloaded: its sealed layout (shared.attachments.sealed_file) filled in place as chunks
+    arrive (<file id>.gha.down), each record where the finished file has it, under the finished file's
+    associated data — so a download cut off (network, restart) resumes from the records that open and match
+    their SHA-256, and the finished file is this one renamed: nothing sealed twice."""
+
+    def __init__(self, path: Path, target: Path, keys: KeyProvider | CacheKey, place: str, plan: DownloadChunks
+                 ) -> None:
+        self.path, self.target, self.keys, self.place, self.plan = path, target, keys, place, plan
+        head = header(keys, plan.chunk_bytes)
+        self.start, self.record = len(head), plan.chunk_bytes + OVERHEAD
+        try:
+            with open(path, "rb") as f:
+                fresh = f.read(len(head)) != head  # another chunk size or key: start over
+        except FileNotFoundError:
+            fresh = True
+        if fresh:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(head)
+
+    def _length(self, index: int) -> int:
+        return rules.chunk_length(self.plan.size, index, self.plan.chunk_bytes) + OVERHEAD
+
+    def held(self, index: int, digest: str) -> bytes | None:
+        """Chunk `index` if it is here, opens, and is the one `digest` names."""
+        with open(self.path, "rb") as f:
+            f.seek(self.start + index * self.record)
+            raw = f.read(self._length(index))
+        if len(raw) != self._length(index):
+            return None
+        try:
+            data = open_chunk(raw, self.keys, self.keys.current_key_id, self.place, index)
+        except DecryptionFailed:
+            return None  # never written, torn by a crash, or damaged on disk: fetched again
+        return data if hashlib.sha256(data).hexdigest() == digest else None
+
+    def put(self, index: int, data: bytes) -> None:
+        with open(self.path, "r+b") as f:
+            f.seek(self.start + index * self.record)
+            f.write(seal_chunk(data, self.keys, self.place, index))
+
+    def finish(self) -> None:
+        with open(self.path, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(self.path, self.target)
+
+    def drop(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class AttachmentSync:

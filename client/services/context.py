@@ -110,5 +110,6 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
 
     transfer = AttachmentTransfer(sync, folder, wanted=work_list)
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
-                    workstation.registered, index, CaseNotices(cases, notices, workstation.data_dir),
+                    workstation.registered, index, CaseNotices(cases, notices, workstation.data_dir,
+                                                                   workstation.signing_key),
                     CaseAttachments(engine, folder), AttachmentSync(transfer))

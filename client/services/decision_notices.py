@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from shared.approval import commands as cmd
 from shared.approval.outcome import serving_roles
 from shared.approval.state import CaseState, replay
 from shared.approval_notices import SOURCE, case_facts, notice_applicant, notice_data
+from shared.crypto.pdf_signature import embed
 from shared.crypto.sm2 import NoticeSignature, Signer, load_or_create_signer
 from shared.notices import NoticeKind, render_notice
 
@@ -36,8 +37,9 @@ class CaseNotice:
     case_id: str
     case_number: str
     kind: NoticeKind
-    pdf: bytes
+    pdf: bytes                   # as rendered: the bytes the signature, the 送达 record and the archive name
     signature: NoticeSignature
+    signer: Signer | None = field(default=None, compare=False, repr=False)  # signs the saved file too
 
     @property
     def title(self) -> str:
@@ -49,25 +51,37 @@ class CaseNotice:
 
 
 def write_notice(notice: CaseNotice, path: Path) -> Path:
-    """The PDF and its detached signature next to it (`<name>.sig`: SM3 digest, SM2 signature, public key)."""
+    """The PDF with its signature inside (shared.crypto.pdf_signature: the notice as rendered, then an update
+    attaching the SM2 signature of those bytes), and a detached signature of the file written next to it
+    (`<name>.sig`: SM3 digest, SM2 signature, public key), so either can be checked alone. A notice with no
+    signer at hand is written as rendered, its `.sig` the notice's own signature."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(notice.pdf)
-    s = notice.signature
+    data, s = notice.pdf, notice.signature
+    if notice.signer is not None:
+        data = embed(notice.pdf, notice.signature)
+        s = notice.signer.sign(data)
+    path.write_bytes(data)
     path.with_name(path.name + ".sig").write_text(
         f"sm3={s.digest}\nsm2={s.signature}\npublic_key={s.public_key}\n", encoding="ascii")
     return path
 
 
 class CaseNotices:
-    def __init__(self, cases: CaseStore, writer: NoticeWriter, data_dir: Path) -> None:
+    def __init__(self, cases: CaseStore, writer: NoticeWriter, data_dir: Path,
+                 registered_key: bytes | None = None) -> None:
+        """`registered_key`: the PKCS#8 key provisioning registered with this device (workstation.toml); without
+        one (an older config) the key in the data folder, made on first use, which the server binds to the
+        device at its first 送达."""
         self.cases, self.writer = cases, writer
         self.key_path = data_dir / KEY_FILE
+        self.registered_key = registered_key
         self._signer: Signer | None = None
 
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            self._signer = load_or_create_signer(self.key_path)
+            self._signer = (Signer.from_pkcs8(self.registered_key) if self.registered_key
+                            else load_or_create_signer(self.key_path))
         return self._signer
 
     def available(self, case_id: str) -> tuple[NoticeKind, ...]:
@@ -94,11 +108,11 @@ class CaseNotices:
                                verify_key=self.writer.verify_key)  # the hall's key: the QR verifies as the server's
         pdf = render_notice(notice_data(kind, events, facts, self.cases.calendar),
                             settings.template_set()[kind.value], seal_png=settings.seal_png)
-        return CaseNotice(case_id, facts.case_number, kind, pdf, self.signer.sign(pdf))
+        return CaseNotice(case_id, facts.case_number, kind, pdf, self.signer.sign(pdf), self.signer)
 
     def from_file(self, case_id: str, case_number: str, kind: NoticeKind, pdf: bytes) -> CaseNotice:
         """A notice the counter already wrote (client.services.notices), signed here for printing and 送达."""
-        return CaseNotice(case_id, case_number, kind, pdf, self.signer.sign(pdf))
+        return CaseNotice(case_id, case_number, kind, pdf, self.signer.sign(pdf), self.signer)
 
     def serve(self, notice: CaseNotice, role: str, method: str, recipient: str, *, served_on: dt.date | None = None,
               reference: str = "") -> CaseState:

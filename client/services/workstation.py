@@ -7,6 +7,7 @@
     device_id = "…"             # issued when an admin registered this workstation
     device_token = "…"
     verify_key = "…hex…"        # the hall's key that signs the QR codes of notices made here (shared/verification.py)
+    signing_key = "…hex…"       # this workstation's SM2 key for notices, registered with the device
     large_type = false          # 大字体 by default (the person at the desk may still switch it)
     [idcard]
     port = "/dev/ttyUSB0"
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
+from shared.crypto.sm2 import SignatureError, Signer
 from shared.protocol.endpoint import DEFAULT_SERVER_URL as DEFAULT_SERVER
 FILE_NAME = "workstation.toml"
 LEARNED_KEYPAD = "keypad-learned.toml"  # client.dialogs.keypad_learning writes it
@@ -39,6 +41,9 @@ class Workstation:
     device_id: str | None = None
     device_token: str | None = None
     verify_key: bytes | None = None  # signs notice QR codes offline; None in configs written before it existed
+    # the notice signing key (SM2, PKCS#8 DER) provisioning registered with this device; None in older configs,
+    # whose key is made in the data folder and bound to the device at its first 送达
+    signing_key: bytes | None = None
     devices: dict[str, DeviceSettings] = field(default_factory=dict)
     large_type: bool = False
 
@@ -71,8 +76,15 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
         verify_key = bytes.fromhex(str(section.get("verify_key", ""))) or None
     except ValueError:
         raise ValueError(f"{path}: [workstation] verify_key must be hex, as provisioning writes it") from None
+    try:
+        signing_key = bytes.fromhex(str(section.get("signing_key", ""))) or None
+        if signing_key is not None:
+            Signer.from_pkcs8(signing_key)
+    except (ValueError, SignatureError):
+        raise ValueError(f"{path}: [workstation] signing_key must be the hex SM2 key provisioning wrote") from None
     return Workstation(data_dir=data_dir, server_url=server_url or section.get("server", DEFAULT_SERVER),
                        server_ca=Path(ca).expanduser() if ca else None,
                        window_number=int(window) if window else None, device_id=section.get("device_id"),
-                       device_token=section.get("device_token"), verify_key=verify_key, devices=devices,
+                       device_token=section.get("device_token"), verify_key=verify_key,
+                       signing_key=signing_key, devices=devices,
                        large_type=large_type)

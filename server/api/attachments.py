@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path as PathParam, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +21,8 @@ from server.sync import devices
 from server.sync.devices import DeviceContext
 from server.sync.errors import SyncError
 from shared.protocol.approval import UUID
-from shared.protocol.attachments import CHUNK_DIGEST_HEADER, CONTENT_DIGEST_HEADER, PATH, UploadStart, UploadStatus
+from shared.protocol.attachments import (CHUNK_DIGEST_HEADER, CONTENT_DIGEST_HEADER, PATH, DownloadChunks, UploadStart,
+                                        UploadStatus)
 
 router = APIRouter(prefix="/api/v1/sync" + PATH, tags=["attachments"])
 AttachmentId = Annotated[str, PathParam(pattern=UUID)]
@@ -98,3 +99,22 @@ def get_content(attachment_id: AttachmentId, request: Request, authorization: De
     return StreamingResponse(chunks, media_type=row.mime,
                              headers={CONTENT_DIGEST_HEADER: row.sha256, "Content-Length": str(row.size),
                                       "Cache-Control": "no-store"})
+
+
+@router.get("/{attachment_id}/chunks", response_model=DownloadChunks)
+def get_chunk_list(attachment_id: AttachmentId, request: Request, authorization: DeviceToken = None,
+                   x_staff_token: StaffToken = None) -> DownloadChunks:
+    """A complete file's chunks with their SHA-256: a download cut off resumes from the chunks it holds."""
+    with _unit(request, authorization, x_staff_token, read_only=True) as (session, ctx):
+        return service.chunk_list(session, ctx, attachment_id.lower())
+
+
+@router.get("/{attachment_id}/chunks/{index}", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def get_chunk(attachment_id: AttachmentId, index: int, request: Request, authorization: DeviceToken = None,
+              x_staff_token: StaffToken = None) -> Response:
+    with _unit(request, authorization, x_staff_token, read_only=True) as (session, ctx):
+        data, digest = service.chunk_content(session, store_of(request), pii_keys(request), ctx,
+                                             attachment_id.lower(), index)
+    return Response(data, media_type="application/octet-stream",
+                    headers={CHUNK_DIGEST_HEADER: digest, "Cache-Control": "no-store"})

@@ -18,11 +18,14 @@ from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
 from server.api.queue_deps import pii_keys
 from server.approval import published
+from server.approval.signing_keys import register_key
 from server.store.audit import audit, audit_change
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, registration, visibility
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
+from server.sync.registry import Rejected
+from shared.crypto.sm2 import is_sm2_public_key
 from shared.db.models import Hall
 from shared.protocol.registration import RegisterRequest, RegistrationCodeOut, RegistrationCodeRequest
 from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, CompactionRequest,
@@ -80,13 +83,18 @@ def _row_json(kind: str, row) -> str | None:  # noqa: ANN001
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
-def register(body: DeviceRegistration, session: DbSession, admin: AdminUser) -> DeviceRegistered:
+def register(body: DeviceRegistration, session: DbSession, admin: AdminUser, request: Request) -> DeviceRegistered:
     # The admin check already opened this request's unit of work (on SQLite, the write lock): use it.
     check_hall(admin, session, {"hall_id": body.hall_id})
+    if body.signing_key is not None and (body.kind != "workstation" or not is_sm2_public_key(body.signing_key)):
+        raise ApiError(422, "signing_key_invalid", "签名密钥须为工作站的SM2公钥（a workstation's SM2 public key）",
+                       kind=body.kind)
     try:
         device, token = devices.register_device(session, kind=body.kind, name=body.name, hall_id=body.hall_id,
                                                 window_id=body.window_id)
-    except SyncError as exc:
+        if body.signing_key is not None:
+            register_key(session, device.id, body.signing_key, _now(request))
+    except (SyncError, Rejected) as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit(session, action="device_register", outcome="success", actor=admin.username, target=device.id)
     return DeviceRegistered(device_id=device.id, token=token, hall_id=device.hall_id,
@@ -108,7 +116,7 @@ def provision(body: ProvisionRequest, session: DbSession, admin: AdminUser, requ
     try:
         done = provisioning.provision(session, kind=body.kind, hall_code=body.hall, window_number=body.window,
                                       server_url=body.server, name=body.name, keys=keys,
-                                      device_sections=body.devices, server_ca=body.server_ca)
+                                      device_sections=body.devices, server_ca=body.server_ca, now=_now(request))
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit_change(session, admin.username, "device_provision", done.device_id, None,  # never the token

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.api.auth import client_address
@@ -24,6 +25,7 @@ from server.licences.store import licence_title
 from server.queue.booking_limits import client_key, limiter_for
 from server.sync.registry import Rejected
 from shared.approval.events import local_day
+from shared.approval.lifecycle import Action
 from shared.approval_notices import SOURCE, office_of
 from shared.crypto.keys import KeyUnavailable
 from shared.db.models import Hall
@@ -70,7 +72,22 @@ def _notice_finding(session: Session, kind: str, event: ApprovalEvent, case: App
     rows = (("文书名称", title), ("办件编号", case.case_number), ("申请人", holder),
             ("证件号码", case.applicant_id_masked), ("出具日期", format_date(event.day)),
             ("出具机关", _office(session, case.hall_id)))
-    return Finding("文书核验结果", rows, "真实，由本机关出具", "ok")
+    return Finding("文书核验结果", rows + _services(session, kind, event), "真实，由本机关出具", "ok")
+
+
+def _services(session: Session, kind: str, source: ApprovalEvent) -> tuple[tuple[str, str], ...]:
+    """Each 送达 of this notice with the SM3 of the bytes served: the digest the signature inside the PDF (and
+    `python -m shared.crypto.pdf_signature`) names for its signed revision, so a holder can match the two."""
+    served = session.scalars(select(ApprovalEvent).where(
+        ApprovalEvent.case_id == source.case_id, ApprovalEvent.action == Action.SERVE_NOTICE.value,
+        ApprovalEvent.seq > source.seq).order_by(ApprovalEvent.seq))
+    rows: list[tuple[str, str]] = []
+    for e in served:
+        p = e.body.get("payload", {})
+        if p.get("notice") == kind and p.get("digest"):
+            day = dt.date.fromisoformat(p["served_on"]) if p.get("served_on") else e.day
+            rows += [("送达日期", format_date(day)), ("送达文书SM3", p["digest"])]
+    return tuple(rows)
 
 
 def _office(session: Session, hall_id: int) -> str:

@@ -137,14 +137,16 @@ class RegistryPerson(Base):
 
 
 class NoticeSigningKey(Base):
-    """The SM2 public keys notices are signed with (shared.crypto.sm2): each workstation's own key, bound to
-    that device at the first 送达 it records, and the server's. A key serves one device only, so a notice's
-    signature names the workstation that made it."""
+    """The SM2 public keys notices are signed with (shared.crypto.sm2): each workstation's own key, registered
+    with the device (provisioning, or the key a registration names) — or, for a device registered before
+    that, bound to it at the first 送达 it records — and the server's. A key serves one device only, so a
+    notice's signature names the workstation that made it."""
     __tablename__ = "notice_signing_key"
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)   # first 16 hex digits of SM3(public key)
     device_id: Mapped[str] = mapped_column(String(36), index=True)      # "server" for the server's own key
     public_key: Mapped[str] = mapped_column(Text)                       # SubjectPublicKeyInfo DER, hex
-    first_used_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    first_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)   # its first 送达
+    registered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)   # with the device's registration
 
 
 class StatsCase(Base):

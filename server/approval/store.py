@@ -7,9 +7,10 @@ import datetime as dt
 import json
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from server.approval.models import ApprovalCase, ApprovalEvent
+from server.licences.models import Licence
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.events import Event
 from shared.approval import rows
@@ -61,7 +62,18 @@ def case_fields(case: ApprovalCase) -> dict:
     return {"hall_id": case.hall_id, "case_number": case.case_number, "sub_item_code": case.sub_item_code,
             "applicant_name": case.applicant_name, "applicant_kind": case.applicant_kind,
             "applicant_id_masked": case.applicant_id_masked, "applicant_key": case.applicant_key,
-            "ticket_id": case.ticket_id, "mismatches": list(case.mismatches or [])}
+            "ticket_id": case.ticket_id, "mismatches": list(case.mismatches or []),
+            "licence_action": case.licence_action or "", "named_licence_no": _named_licence_no(case)}
+
+
+def _named_licence_no(case: ApprovalCase) -> str:
+    """The number of the licence a 延续/变更 case names (kept by its successor certificate, so the register finds
+    both under it)."""
+    session = object_session(case)
+    if not case.licence_id or session is None:
+        return ""
+    lic = session.get(Licence, case.licence_id)
+    return lic.number if lic else ""
 
 
 def case_row(case: ApprovalCase, state: CaseState, definition: WorkflowDefinition, today: dt.date,

@@ -25,17 +25,18 @@ from server.approval.models import ApprovalCase
 from server.approval.signing_keys import server_signer
 from server.approval.store import events_of
 from server.archive.models import ARCHIVED, DISPOSED, ArchiveDisposal, CaseArchive
-from server.archive.providers import ArchiveDocument, CaseContext, providers
+from server.archive.providers import NOTICE_TITLES, ArchiveDocument, CaseContext, providers
 from server.archive.storage import ArchiveStorage, StoredMissing, StoredUnreadable
 from shared.approval.events import CHINA_TZ
-from shared.approval.lifecycle import CaseStatus
+from shared.approval.lifecycle import Action, CaseStatus
 from shared.approval.state import replay
 from shared.archive import (
-    KIND_NAMES, MANIFEST_FORMAT, ArchivePolicy, archive_no, canonical, document_no, filing_order, may_dispose,
+    KIND_NAMES, MANIFEST_FORMAT, SERVICE, ArchivePolicy, archive_no, canonical, document_no, filing_order, may_dispose,
     retention_until,
 )
 from shared.crypto.sm2 import sm3_hex, verify_digest
 from shared.db.models import Hall
+from shared.notices import NoticeKind
 from shared.errors import DomainError
 
 log = logging.getLogger("govhall.server.archive")
@@ -127,13 +128,14 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
         years = policy.years_of(case.item_code, doc.kind)
         entries.append({"no": doc_no, "seq": n, "kind": doc.kind, "kind_name": KIND_NAMES.get(doc.kind, doc.kind),
                         "title": doc.title, "date": doc.date.isoformat(), "mime": doc.mime, "file": key,
-                        "size": len(doc.data), "sm3": sm3_hex(doc.data), "retention_years": years})
+                        "size": len(doc.data), "sm3": sm3_hex(doc.data), "retention_years": years,
+                        **({"notice": doc.notice} if doc.notice else {})})
     until = retention_until(closed_on, [e["retention_years"] for e in entries])
     manifest = {"format": MANIFEST_FORMAT, "archive_no": number, "case_id": case.id,
                 "case_number": case.case_number, "hall": hall.code, "item_code": case.item_code,
                 "item_name": ctx.item_name, "applicant": case.applicant_name,
                 "closed_on": closed_on.isoformat(), "built_at": now.astimezone(dt.timezone.utc).isoformat(),
-                "retention_until": until.isoformat(), "documents": entries}
+                "retention_until": until.isoformat(), "documents": entries, "services": served_digests(events)}
     body = canonical(manifest)
     storage.put(manifest_key(number), body)
     signature = server_signer(data_dir).sign(body)
@@ -144,12 +146,26 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
     return row
 
 
+def served_digests(events: list) -> list[dict]:
+    """Each 送达 record that names the SM3 of the notice served (older ones recorded none): what verification
+    checks against the archived notices."""
+    out = []
+    for e in events:
+        p = e.payload
+        if e.action is Action.SERVE_NOTICE and p.get("digest"):
+            out.append({"event_id": e.event_id, "notice": p.get("notice", ""), "method": p.get("method", ""),
+                        "served_on": p.get("served_on") or e.day.isoformat(), "digest": p["digest"]})
+    return out
+
+
 @dataclass
 class Verification:
     archive_no: str
     manifest: str = "ok"          # ok / changed (its SM3 or signature no longer match) / missing / unreadable
     documents: int = 0
-    problems: list[dict] = field(default_factory=list)  # {"no", "title", "problem": changed/missing/unreadable}
+    # {"no", "title", "problem": changed/missing/unreadable, or service_mismatch: a 送达 record's SM3 that no
+    # archived notice of its kind has (its "no" is the 送达记录 document's)}
+    problems: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -187,6 +203,7 @@ def verify_archive(storage: ArchiveStorage, row: CaseArchive) -> Verification:
     result.documents = len(entries)
     if len(entries) != row.document_count:
         result.manifest = "changed"
+    held: dict[str, set[str]] = {}  # notice kind → the SM3 of each archived text of it, as read back now
     for entry in entries:
         try:
             data = storage.get(entry["file"])
@@ -195,10 +212,31 @@ def verify_archive(storage: ArchiveStorage, row: CaseArchive) -> Verification:
         except StoredUnreadable:
             problem = "unreadable"  # the sealed file's bytes were altered: GCM refuses it
         else:
-            problem = None if sm3_hex(data) == entry["sm3"] else "changed"
+            actual = sm3_hex(data)
+            problem = None if actual == entry["sm3"] else "changed"
+            if entry.get("notice"):
+                held.setdefault(entry["notice"], set()).add(actual)
         if problem:
             result.problems.append({"no": entry["no"], "title": entry["title"], "problem": problem})
+    result.problems.extend(_service_problems(manifest, entries, held))
     return result
+
+
+def _service_problems(manifest: dict, entries: list[dict], held: dict[str, set[str]]) -> list[dict]:
+    """Each 送达 record against the archived notices: the bytes served must be a notice the archive holds."""
+    record = next((e for e in entries if e.get("kind") == SERVICE), None)
+    out = []
+    for s in manifest.get("services", []):
+        if s["digest"] in held.get(s["notice"], set()):
+            continue
+        try:
+            title = NOTICE_TITLES[NoticeKind(s["notice"])]
+        except ValueError:
+            title = s["notice"]
+        out.append({"no": record["no"] if record else manifest.get("archive_no", ""),
+                    "title": f"{title}送达记录（{s['served_on']}）", "problem": "service_mismatch",
+                    "digest": s["digest"]})
+    return out
 
 
 class DisposalRefused(DomainError):

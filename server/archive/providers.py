@@ -27,6 +27,7 @@ from shared.approval.lifecycle import Action
 from shared.approval.state import CaseState
 from shared.approval_notices import SOURCE, NoticeNotAvailable
 from shared.archive import APPLICATION, NOTICE, OPINIONS, SERVICE
+from shared.crypto.sm2 import sm3_hex
 from shared.db.models import Hall, ServiceItem, Situation
 from shared.notices import NoticeKind
 
@@ -40,6 +41,7 @@ class ArchiveDocument:
     date: dt.date
     data: bytes
     mime: str        # application/pdf, image/jpeg, image/png
+    notice: str = ""  # a notice's NoticeKind value: what the 送达 records of that kind are checked against
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ def application(ctx: CaseContext) -> Iterable[ArchiveDocument]:
 
 
 def notices(ctx: CaseContext) -> Iterable[ArchiveDocument]:
-    """Every notice the server can render for the case, in the order of the events they report."""
+    """Every notice the server can render for the case, in the order of the events they report; and, for a
+    notice served before a later event changed it (a grant notice served before 制证 gave the licence its
+    number), the text as it stood when served, so that each 送达 record's SM3 has its notice in the archive."""
     found = []
     for kind in NoticeKind:
         source = next((e for e in reversed(ctx.events) if e.action in SOURCE[kind]), None)
@@ -126,9 +130,30 @@ def notices(ctx: CaseContext) -> Iterable[ArchiveDocument]:
             pdf = render_case_notice(ctx.session, ctx.case, kind, ctx.events)
         except NoticeNotAvailable:
             continue
-        found.append((source.seq, ArchiveDocument(NOTICE, NOTICE_TITLES[kind], source.day, pdf, PDF)))
+        found.append((source.seq, ArchiveDocument(NOTICE, NOTICE_TITLES[kind], source.day, pdf, PDF, kind.value)))
+        found.extend(_served_texts(ctx, kind, {sm3_hex(pdf)}))
     for _, doc in sorted(found, key=lambda p: p[0]):
         yield doc
+
+
+def _served_texts(ctx: CaseContext, kind: NoticeKind, have: set[str]) -> list[tuple[int, ArchiveDocument]]:
+    """The notice as rendered from the events before each of its 送达, when that is what was served and it is
+    not the text already filed. A served SM3 no rendering gives is left to the archive's verification."""
+    out = []
+    for i, e in enumerate(ctx.events):
+        digest = e.payload.get("digest") if e.action is Action.SERVE_NOTICE else None
+        if not digest or e.payload.get("notice") != kind.value or digest in have:
+            continue
+        try:
+            pdf = render_case_notice(ctx.session, ctx.case, kind, ctx.events[:i])
+        except NoticeNotAvailable:
+            continue
+        if sm3_hex(pdf) == digest:
+            have.add(digest)
+            day = e.payload.get("served_on") or e.day.isoformat()
+            out.append((e.seq, ArchiveDocument(NOTICE, f"{NOTICE_TITLES[kind]}（{day}送达文本）", e.day, pdf, PDF,
+                                               kind.value)))
+    return out
 
 
 def services(ctx: CaseContext) -> Iterable[ArchiveDocument]:

@@ -22,7 +22,7 @@ from shared.attachments import rules
 from shared.attachments.sealed_file import open_chunk, seal_chunk
 from shared.crypto.keys import KeyProvider
 from shared.errors import DomainError
-from shared.protocol.attachments import TABLE, UploadStart, UploadStatus
+from shared.protocol.attachments import TABLE, DownloadChunks, UploadStart, UploadStatus
 
 ALLOWED_KINDS = frozenset({"workstation"})
 
@@ -181,6 +181,34 @@ def published_row(row: CaseAttachment) -> dict:
 def file_chunks(store: AttachmentStore, keys: KeyProvider, row: CaseAttachment) -> Iterator[bytes]:
     for i in range(row.chunks):
         yield open_chunk(store.get(_object(row.id, i)), keys, row.key_id, _place(row.id), i)
+
+
+def _complete_of_hall(session: Session, ctx: DeviceContext, attachment_id: str) -> CaseAttachment:
+    check_device(ctx)
+    row = attachment_of_hall(session, ctx, attachment_id)
+    if row.state != "complete":
+        raise AttachmentError(409, rules.INCOMPLETE, "文件尚未上传完整（upload not complete）")
+    return row
+
+
+def chunk_list(session: Session, ctx: DeviceContext, attachment_id: str) -> DownloadChunks:
+    """A complete file's chunks and their SHA-256, for a download that resumes chunk by chunk."""
+    row = _complete_of_hall(session, ctx, attachment_id)
+    digests = list(session.scalars(select(AttachmentChunk.sha256).where(AttachmentChunk.attachment_id == row.id)
+                                   .order_by(AttachmentChunk.index)))
+    return DownloadChunks(id=row.id, size=row.size, sha256=row.sha256, chunk_bytes=row.chunk_bytes,
+                          digests=digests)
+
+
+def chunk_content(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: DeviceContext,
+                  attachment_id: str, index: int) -> tuple[bytes, str]:
+    """One chunk of a complete file, opened, and the SHA-256 recorded when it was uploaded."""
+    row = _complete_of_hall(session, ctx, attachment_id)
+    chunk = session.get(AttachmentChunk, (row.id, index))
+    if chunk is None:
+        raise AttachmentError(422, rules.CHUNK_RANGE, "分块序号超出范围（chunk index out of range）",
+                              chunks=row.chunks)
+    return open_chunk(store.get(_object(row.id, index)), keys, row.key_id, _place(row.id), index), chunk.sha256
 
 
 def content(session: Session, store: AttachmentStore, keys: KeyProvider, ctx: DeviceContext,

@@ -5,6 +5,7 @@ Used by `POST /api/v1/sync/provision` and by `python -m server provision`; both 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from server.sync import devices
 from server.sync.errors import SyncError
 from shared.config_toml import ScalarValue, render_toml
 from shared.crypto.keys import KeyProvider
+from shared.crypto.sm2 import Signer
 from shared.crypto.ticket_key import derive_ticket_key
 from shared.public_url import public_base
 from shared.queue.follow import follow_template
@@ -121,10 +123,12 @@ def check_request(session: Session, *, kind: str, hall_code: str, window_number:
 def provision(session: Session, *, kind: str, hall_code: str, window_number: int | None, server_url: str,
               name: str = "", keys: KeyProvider | None = None,
               device_sections: dict[str, dict[str, ScalarValue]] | None = None, server_ca: str = "",
-              led_port: str = "/dev/ttyUSB0") -> Provisioned:
+              led_port: str = "/dev/ttyUSB0", now: dt.datetime | None = None) -> Provisioned:
     """Register the device and return its config. A dispenser's file gets its hall's ticket key (derived from
     `keys`; shared.crypto.ticket_key) to match appointments and tickets by ID card offline — never the
-    blind-index key itself, which stays on the server. `device_sections` are written as they are."""
+    blind-index key itself, which stays on the server. A workstation's file gets its own notice signing key
+    (SM2, PKCS#8 hex), registered with the device at `now` (server/approval/signing_keys.py): it is as
+    private as the token beside it. `device_sections` are written as they are."""
     spec, hall, window = check_request(session, kind=kind, hall_code=hall_code, window_number=window_number,
                                        server_url=server_url)
     sections = device_sections or {}
@@ -140,6 +144,11 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
         main["follow_url"] = follow_template(public_base(hall.public_url) or server_url)
     if keys is not None and spec.device_kind == "workstation":  # signs the QR codes of notices made offline
         main["verify_key"] = derive_hall_key(keys, hall.id).hex()
+    if spec.device_kind == "workstation":  # signs the notices it prints and serves
+        from server.approval.signing_keys import register_key
+        signer = Signer.generate()
+        register_key(session, device.id, signer.public_key, now or dt.datetime.now(dt.timezone.utc))
+        main["signing_key"] = signer.pkcs8().hex()
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
         main["server_ca"] = server_ca
     text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},

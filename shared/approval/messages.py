@@ -57,6 +57,9 @@ MESSAGES: dict[str, str] = {
     "reference_required": "电子送达请填写送达地址，公告送达请填写公告载体",
     "bad_served_on": "送达日期须在文书作出之日至今天之间",
     "bad_notice_signature": "文书的电子签名与文书内容不符",
+    # the workstation's signing key (server.approval.signing_keys)
+    "signing_key_not_registered": "文书的签名密钥不是本工作站注册时登记的密钥，请联系管理员重新配置本工作站",
+    "signing_key_of_another_device": "文书的签名密钥属于其他工作站",
     "bad_delivery_method": "送达方式不正确",
     # urging and supervision
     "message_required": "请填写内容",

@@ -18,6 +18,8 @@ from shared.calendar import WorkCalendar
 CASE_FIELDS: dict[str, object] = {
     "hall_id": None, "case_number": "", "sub_item_code": None, "applicant_name": "", "applicant_kind": "person",
     "applicant_id_masked": "", "applicant_key": "", "ticket_id": None, "mismatches": [],
+    # a 延续 ("renew") or 变更 ("change") application and the number of the licence it names (证照库)
+    "licence_action": "", "named_licence_no": "",
 }
 
 

@@ -29,7 +29,8 @@ def open_chunk(raw: bytes, keys: KeyProvider, key_id: str, place: str, index: in
     return open_blob(raw, keys, key_id, f"{place}:{index}")
 
 
-def _header(keys: KeyProvider, chunk: int) -> bytes:
+def header(keys: KeyProvider, chunk: int) -> bytes:
+    """The file's first bytes: records follow at header length + i * (chunk + OVERHEAD)."""
     key_id = keys.current_key_id.encode()
     return MAGIC + struct.pack(">IB", chunk, len(key_id)) + key_id
 
@@ -40,7 +41,7 @@ def write(target: Path, chunks: Iterator[bytes], keys: KeyProvider, place: str, 
     tmp = target.with_name(target.name + ".part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
-        out.write(_header(keys, chunk))
+        out.write(header(keys, chunk))
         for i, data in enumerate(chunks):
             out.write(seal_chunk(data, keys, place, i))
         out.flush()

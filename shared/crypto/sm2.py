@@ -116,6 +116,19 @@ def verify_message(message: bytes, signature_hex: str, public_key_hex: str) -> b
     return True
 
 
+def is_sm2_public_key(public_key_hex: str) -> bool:
+    """Whether the hex is an SM2 public key (SubjectPublicKeyInfo DER), as a registration must name."""
+    from tongsuopy.crypto import serialization
+    from tongsuopy.crypto.asymciphers import ec
+    if not isinstance(public_key_hex, str) or not _HEX.fullmatch(public_key_hex) or len(public_key_hex) % 2:
+        return False
+    try:
+        key = serialization.load_der_public_key(bytes.fromhex(public_key_hex))
+    except Exception:  # noqa: BLE001 - Tongsuo answers bytes that are no key with several exception types
+        return False
+    return isinstance(getattr(key, "curve", None), ec.SM2)
+
+
 def verify_notice(document: bytes, signature: NoticeSignature) -> bool:
     """The notice's bytes, its detached signature and the signer's public key agree."""
     return sm3_hex(document) == signature.digest and \

@@ -285,6 +285,8 @@ class CaseRow(Response):
     channel: str = ""
     ticket_id: str | None = None
     mismatches: list[dict] = Field(default_factory=list)  # 信息比对 warnings found at receipt/acceptance
+    licence_action: Literal["", "renew", "change"] = ""  # 延续 / 变更 of the licence numbered named_licence_no
+    named_licence_no: str = ""
 
 
 class EventRow(Response):

@@ -3,6 +3,8 @@
 PUT  /attachments/{id}                 UploadStart → UploadStatus   (idempotent: says which chunks are there)
 PUT  /attachments/{id}/chunks/{index}  raw bytes, header X-Chunk-SHA256 → UploadStatus
 GET  /attachments/{id}/content         the whole file, once complete (header X-Content-SHA256)
+GET  /attachments/{id}/chunks          DownloadChunks: each chunk's SHA-256, once complete
+GET  /attachments/{id}/chunks/{index}  one chunk's bytes (header X-Chunk-SHA256): a cut download resumes
 """
 
 from __future__ import annotations
@@ -34,3 +36,12 @@ class UploadStatus(BaseModel):
     state: str            # uploading / complete
     chunks: int
     have: list[int]       # the chunk indexes the server holds
+
+
+class DownloadChunks(BaseModel):
+    """What a download needs to fetch a complete file chunk by chunk and check each piece it holds."""
+    id: str
+    size: int
+    sha256: str           # the whole file's
+    chunk_bytes: int
+    digests: list[str]    # SHA-256 of chunk i, in order

@@ -21,6 +21,9 @@ class DeviceRegistration(Request):
     name: str = Field(min_length=1, max_length=100)
     hall_id: int
     window_id: int | None = None
+    # a workstation's notice signing key (SM2 SubjectPublicKeyInfo DER, hex) it made itself: registered with the
+    # device, so a 送达 signed with another key is refused (server/approval/signing_keys.py)
+    signing_key: str | None = Field(default=None, pattern=r"^[0-9a-f]{32,400}$")
 
 
 class DeviceRegistered(Response):

@@ -168,6 +168,8 @@ MATRIX = {
     # role (the matrix's device, a dispenser, gets device_kind_not_allowed past the access check;
     # tests/queue_server/test_booking_name.py)
     "GET /api/v1/sync/queue/tickets/{ticket_id}/booking-name": "device",
+    "GET /api/v1/sync/attachments/{attachment_id}/chunks": "device",  # resumable download
+    "GET /api/v1/sync/attachments/{attachment_id}/chunks/{index}": "device",
     # the citizens' phone pages (issue 17): public, each write behind the CSRF token (tests/citizen/)
     "GET /m/": "public",
     "GET /m/q/{ticket_id}": "public",

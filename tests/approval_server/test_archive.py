@@ -91,8 +91,11 @@ def test_a_changed_byte_a_missing_file_and_a_changed_manifest_are_reported(desks
     (settings.data_dir / "archive" / docs[3]["file"]).unlink()
     report = client.get(f"{url}/verification", headers=headers).json()
     assert report["ok"] is False and report["manifest"] == "ok"
+    service = next(d for d in docs if d["kind"] == "service")
+    assert docs[3]["title"] == "准予行政许可决定书"  # the notice served: its 送达 record has it no more
     assert {(p["no"], p["problem"]) for p in report["problems"]} == {
-        (docs[1]["no"], "changed"), (docs[2]["no"], "unreadable"), (docs[3]["no"], "missing")}
+        (docs[1]["no"], "changed"), (docs[2]["no"], "unreadable"), (docs[3]["no"], "missing"),
+        (service["no"], "service_mismatch")}
     refused = client.get(f"{url}/export", headers=headers)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "archive_altered"
     # the manifest rewritten (a document's digest edited to hide the change): its own SM3 no longer matches

@@ -54,6 +54,9 @@ class Net:
         self.damage_next = 0                 # chunks to flip a byte in on the way
         self.hold: threading.Event | None = None
         self.holding = threading.Event()
+        self.cut_down_after: int | None = None  # chunk GETs answered before the line goes dead
+        self.damage_down_next = 0                # downloaded chunks to flip a byte in on the way
+        self.down_chunks: list[int] = []         # the chunk indexes downloaded, in order
 
     def request(self, method, path, *, params=None, json=None, headers=None, timeout=10.0,  # noqa: ANN001, ANN201
                 content=None):
@@ -72,10 +75,22 @@ class Net:
             if self.damage_next:
                 self.damage_next -= 1
                 content = bytes([content[0] ^ 0xFF]) + content[1:]
+        chunk_get = method == "GET" and "/chunks/" in path
+        if chunk_get and self.cut_down_after is not None:
+            if self.cut_down_after <= 0:
+                self.down = True
+                raise TransportError("connection reset (test)")
+            self.cut_down_after -= 1
         r = self.http.request(method, path, params=params, json=json, headers=headers, content=content)
         kind = r.headers.get("content-type", "")
         if r.is_success and r.content and not kind.startswith("application/json"):
-            return Reply(r.status_code, r.content)
+            body = r.content
+            if chunk_get:
+                self.down_chunks.append(int(path.rsplit("/", 1)[1]))
+                if self.damage_down_next:
+                    self.damage_down_next -= 1
+                    body = bytes([body[0] ^ 0xFF]) + body[1:]
+            return Reply(r.status_code, body)
         return Reply(r.status_code, r.json())
 
 
@@ -241,6 +256,44 @@ def test_an_interrupted_upload_resumes_from_the_chunks_the_server_holds(hall: Ha
     approver.sync.sync_once()
     approver.attachment_sync.run_once()
     assert approver.attachments.read(case_id, hashlib.sha256(pdf.read_bytes()).hexdigest()) == pdf.read_bytes()
+
+
+def test_an_interrupted_download_resumes_from_the_chunks_held_each_checked(hall: Hall) -> None:
+    counter = hall.workstation("clerk", "counter", window=1)
+    size = 5 * rules.CHUNK_BYTES + 321
+    pdf = scan(hall.tmp / "scanner", "平面图.pdf", size)
+    case_id = accept_offline(hall, counter, (pdf,))
+    counter.sync.sync_once()
+    counter.attachment_sync.run_once()
+    approver = hall.workstation("approver", "approver")
+    approver.sync.sync_once()
+    hall.net.cut_down_after = 3  # three chunks arrive, then the line dies
+    with pytest.raises(TransportError):
+        approver.attachment_sync.run_once()
+    assert hall.net.down_chunks == [0, 1, 2] and rows(approver) == []  # nothing done yet; three chunks held
+
+    # The workstation restarts (new objects over the same cache and folder); one held chunk was damaged on its
+    # disk meanwhile, and the next chunk to arrive is damaged on the way.
+    hall.net.down, hall.net.cut_down_after = False, None
+    folder = AttachmentFolder(approver.acceptance.attachments_dir,
+                              cache_key(approver.engine, approver.acceptance.attachments_dir))
+    (parts,) = (approver.acceptance.attachments_dir / case_id).glob("*.gha.down")  # the file, filled in place
+    raw = bytearray(parts.read_bytes())
+    start, record = 9 + raw[8], rules.CHUNK_BYTES + 28  # header (with the key id), then nonce|ciphertext|tag
+    assert len(raw) == start + 3 * record  # chunks 0, 1 and 2
+    raw[start + record + 100] ^= 0x01  # chunk 1 damaged on this disk
+    parts.write_bytes(bytes(raw))
+    hall.net.damage_down_next = 1
+    hall.net.down_chunks.clear()
+    transfer = AttachmentTransfer(approver.sync, folder, wanted=lambda: {case_id})
+    assert transfer.download_pending() == 1
+    # chunk 1 again (its held copy failed its check) and once more (damaged on the way), then 3, 4 and 5:
+    # chunks 0 and 2 came from the first pass
+    assert hall.net.down_chunks == [1, 1, 3, 4, 5]
+    assert not parts.exists()  # renamed into the file's place once whole
+    assert [r["state"] for r in rows(approver)] == ["done"]
+    assert approver.attachments.read(case_id, hashlib.sha256(pdf.read_bytes()).hexdigest()) == pdf.read_bytes()
+    approver.attachments.close()
 
 
 def _device(hall: Hall, kind: str, hall_id: int | None = None) -> dict:

@@ -26,6 +26,7 @@ CARD_STYLE = {"red_card": "color:#c62828;font-weight:bold", "yellow_card": "colo
 class CaseDetailPanel(QScrollArea):
     sig_files_shown = Signal(list)     # the MaterialFiles listed for the case on screen
     sig_viewer_opened = Signal(object)  # MaterialViewerDialog
+    sig_licence_link = Signal(str)      # the number of the licence a 延续/变更 case names: open it in 证照库
 
     def __init__(self, staff_name, catalogue, parent=None, *, ops: Ops | None = None,  # noqa: ANN001 - username → display name
                  materials: MaterialSource | None = None) -> None:
@@ -44,6 +45,14 @@ class CaseDetailPanel(QScrollArea):
         self.title.setWordWrap(True)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
+        # 延续/变更: which licence the case renews or changes, linked to the register when the user may read it
+        self.licence = QLabel("")
+        self.licence.setObjectName("licence_link")
+        self.licence.setWordWrap(True)
+        self.licence.setTextFormat(Qt.TextFormat.RichText)
+        self.licence.linkActivated.connect(lambda href: self.sig_licence_link.emit(href.removeprefix("licence:")))
+        self.licence.setVisible(False)
+        self.links_licences = False  # set by the workspace when it can open 证照库
         self.clocks = QLabel("")
         self.clocks.setWordWrap(True)
         self.materials = QLabel("")
@@ -57,6 +66,7 @@ class CaseDetailPanel(QScrollArea):
         self.actions = ActionBox()
         info = QGroupBox(self.tr("申请信息"))
         QVBoxLayout(info).addWidget(self.summary)
+        info.layout().addWidget(self.licence)
         info.layout().addWidget(self.materials)
         # the received files: listed from the local cache off the GUI thread, opened in the viewer; a tab
         # beside the history so the actions stay on a 1366×768 screen, counted in the application's summary
@@ -102,7 +112,7 @@ class CaseDetailPanel(QScrollArea):
             QTimer.singleShot(0, self._grow_body)
 
     def _grow_body(self) -> None:
-        for label in (self.summary, self.materials, self.clocks):
+        for label in (self.summary, self.licence, self.materials, self.clocks):
             label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
 
     def show_detail(self, d: CaseDetail) -> None:
@@ -119,6 +129,7 @@ class CaseDetailPanel(QScrollArea):
             sit=situation or s.situation_code, name=row.get("applicant_name", ""),
             ident=row.get("applicant_id_masked", ""), status=status_text(s.status.value), steps=steps,
             urgent=self.tr("　【急件】") if s.urgent else ""))
+        self._show_licence(row)
         required = d.definition.required_materials
         missing = [m for m in required if m not in s.materials]
         text = self.tr("材料：已收 {0} 项").format(len(s.materials))
@@ -133,6 +144,21 @@ class CaseDetailPanel(QScrollArea):
         self.actions.setVisible(True)
         self.actions.show_detail(d)
         self._fit_body()
+
+    def _show_licence(self, row: dict) -> None:
+        action, number = row.get("licence_action") or "", row.get("named_licence_no") or ""
+        self.licence.setVisible(bool(action))
+        if not action:
+            self.licence.clear()
+            return
+        kind = {"renew": self.tr("延续"), "change": self.tr("变更")}.get(action, action)
+        if not number:  # not possible for a case the server accepted; said rather than hidden
+            self.licence.setText(escape(self.tr("本件为{0}申请（证照编号未知）").format(kind)))
+            return
+        shown = (f"<a href='licence:{escape(number, quote=True)}'>{escape(number)}</a>" if self.links_licences
+                 else escape(number))
+        where = self.tr("（点击编号在证照库中查看）") if self.links_licences else ""
+        self.licence.setText(escape(self.tr("本件为证照{0}申请，原证照编号：").format(kind)) + shown + escape(where))
 
     # -- material files ---------------------------------------------------------------------------------
     def _load_files(self, case_id: str) -> None:

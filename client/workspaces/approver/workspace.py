@@ -23,7 +23,7 @@ from client.services.supervision import step_names
 from client.services.worklist import Filter, Worklist
 from client.widgets.calendar_banner import CalendarBanner
 from client.workspaces.approver.case_detail import CaseDetailPanel
-from client.workspaces.licences.register import register_button
+from client.workspaces.licences.register import register_button, register_opener
 from shared.approval.errors import StaleCommand
 from shared.approval.lifecycle import Action
 from shared.errors import DomainError
@@ -99,8 +99,12 @@ class ApproverWorkspace(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count)
-        if not everyone and (register := register_button(services, ops, self)) is not None:
-            bar.addWidget(register)  # 证照库 (the supervisor has it as a tab)
+        # 证照库 (the supervisor has it as a tab and links to it through sig_licence_link)
+        self.open_register = None if everyone else register_opener(services, ops, self)
+        if self.open_register is not None:
+            bar.addWidget(register_button(services, ops, self, self.open_register))
+            self.detail.links_licences = True
+            self.detail.sig_licence_link.connect(self.open_register)
         left_layout.addLayout(bar)
         left_layout.addWidget(self.table, 1)
         right = QWidget()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from client.i18n.errors import error_text
@@ -108,6 +109,17 @@ class LicenceRegisterPage(QWidget):
         layout.addWidget(self.history)
         layout.addLayout(actions)
         layout.addWidget(self.message)
+
+    def show_number(self, number: str) -> None:
+        """List the certificates under one number (every status: the renewed or changed one and the one it
+        replaced), or everything for ""."""
+        self.number.setText(number)
+        if number:
+            self.holder.clear()
+            self.item.setCurrentIndex(0)
+            self.status.setCurrentIndex(0)
+            self.use_dates.setChecked(False)
+        self.search()
 
     def current_query(self) -> RegisterQuery:
         dates = self.use_dates.isChecked()
@@ -225,28 +237,41 @@ def register_page(services, ops: Ops) -> LicenceRegisterPage:  # noqa: ANN001 - 
                                services.clock().astimezone(CHINA_TZ).date())
 
 
-def register_button(services, ops: Ops, parent: QWidget) -> QPushButton | None:  # noqa: ANN001
-    """For a workspace without a 证照库 tab (approvers, the counter's 制证人员): a button opening it in a window;
-    None for a user none of whose roles reads the register."""
+def register_opener(services, ops: Ops, parent: QWidget) -> Callable[[str], LicenceRegisterPage] | None:  # noqa: ANN001
+    """For a workspace without a 证照库 tab (approvers, the counter's 制证人员): a function opening it in a window
+    (one per workspace), listing every licence or those under one certificate number (a case's link to the
+    licence it renews or changes); None for a user none of whose roles reads the register."""
     if not set(REGISTER_ROLES) & set(services.session.roles):
         return None
     title = QCoreApplication.translate("LicenceRegisterPage", "证照库")
-    button = QPushButton(title)
-    window: dict[str, QDialog] = {}
+    window: dict[str, tuple[QDialog, LicenceRegisterPage]] = {}
 
-    def show() -> None:
+    def show(number: str = "") -> LicenceRegisterPage:
         if "dialog" not in window:
             dialog = QDialog(parent)
             dialog.setWindowTitle(title)
             dialog.resize(1200, 700)
             page = register_page(services, ops)
             QVBoxLayout(dialog).addWidget(page)
-            window["dialog"] = dialog
-            page.search()
-        window["dialog"].show()
-        window["dialog"].raise_()
+            window["dialog"] = dialog, page
+        dialog, page = window["dialog"]
+        page.show_number(number)
+        dialog.show()
+        dialog.raise_()
+        return page
 
-    button.clicked.connect(show)
+    return show
+
+
+def register_button(services, ops: Ops, parent: QWidget,  # noqa: ANN001
+                    opener: Callable[[str], LicenceRegisterPage] | None = None) -> QPushButton | None:
+    """A 证照库 button opening the register's window (`opener`, else a new one); None for a user none of whose
+    roles reads the register."""
+    opener = opener or register_opener(services, ops, parent)
+    if opener is None:
+        return None
+    button = QPushButton(QCoreApplication.translate("LicenceRegisterPage", "证照库"))
+    button.clicked.connect(lambda: opener(""))
     return button
 
 

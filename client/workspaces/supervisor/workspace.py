@@ -64,6 +64,8 @@ class SupervisorWorkspace(QWidget):
         self.pages.addTab(self.statistics, self.tr("统计分析"))
         self.licences = register_page(services, ops)
         self.pages.addTab(self.licences, self.tr("证照库"))
+        self.cases.detail.links_licences = True  # a 延续/变更 case's licence number opens this tab on it
+        self.cases.detail.sig_licence_link.connect(self.show_licence)
         self.archive = archive_page(services, ops)
         self.pages.addTab(self.archive, self.tr("电子档案"))
         self.pages.currentChanged.connect(self._first_archive_look)
@@ -87,6 +89,10 @@ class SupervisorWorkspace(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         return table
+
+    def show_licence(self, number: str) -> None:
+        self.pages.setCurrentWidget(self.licences)
+        self.licences.show_number(number)
 
     def refresh(self) -> None:
         self._grouping.run(self.board.groups, on_done=self._show_groups)

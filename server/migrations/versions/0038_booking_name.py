@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0038_booking_name'
-down_revision: Union[str, Sequence[str], None] = '0034_admin_devices'
+down_revision: Union[str, Sequence[str], None] = '0036_device_keys'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
