@@ -1918,6 +1918,54 @@
     </message>
 </context>
 <context>
+    <name>DueOverview</name>
+    <message>
+        <location filename="../workspaces/supervisor/overview.py" line="+22"/>
+        <source>部门</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>即将超期（黄牌）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>超期（红牌）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回复人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回复内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>（未指定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FaultBanner</name>
     <message>
         <location filename="../widgets/device_alerts.py" line="-24"/>
@@ -2167,47 +2215,7 @@
 <context>
     <name>LeaderWorkspace</name>
     <message>
-        <location filename="../workspaces/leader/workspace.py" line="+39"/>
-        <source>部门</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>环节</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>即将超期（黄牌）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>超期（红牌）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>办件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>回复人</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>时间</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>回复内容</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location filename="../workspaces/leader/workspace.py" line="+41"/>
         <source>大厅看板</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2229,11 +2237,6 @@
     <message>
         <location line="+1"/>
         <source>差评整改</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>（未指定）</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4599,46 +4602,6 @@
     <name>SupervisorWorkspace</name>
     <message>
         <location filename="../workspaces/supervisor/workspace.py" line="+36"/>
-        <source>部门</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>环节</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>即将超期（黄牌）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>超期（红牌）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>办件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>回复人</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>时间</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>回复内容</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
         <source>显示全部部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4690,11 +4653,6 @@
     <message>
         <location line="+4"/>
         <source>电子档案</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+35"/>
-        <source>（未指定）</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -6,27 +6,24 @@ no case list with actions is shown, and the 差评 panel offers a leader no acti
 from __future__ import annotations
 
 from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, Qt, QVBoxLayout,
-                    QWidget, Signal)
+from gui.qt import QTabWidget, QVBoxLayout, QWidget, Signal
 from client.services.context import Services
 from client.services.hall_figures import HallFigures
 from client.services.rowsql import RowSql
-from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
+from client.services.supervision import SupervisionBoard, step_names
 from client.services.worklist import Worklist
 from client.workspaces.rectification.panel import panel_for
 from client.workspaces.statistics.workspace import StatisticsWorkspace
 from client.workspaces.supervisor.dashboard import HallDashboard
+from client.workspaces.supervisor.overview import DueOverview
 
 
 class LeaderWorkspace(QWidget):
-    sig_groups = Signal(object)   # list[DueGroup]
-    sig_replies = Signal(object)  # list[Reply]
     sig_pulled = Signal()         # emitted on the sync thread, delivered on the GUI thread
 
     def __init__(self, services: Services, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
-        self._grouping, self._replying = ops.latest(), ops.latest()  # each pull asks again: newest answer wins
         cases = services.cases
         self.steps = step_names(cases.definitions, services.catalogue)
         worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles, cases.calendar,
@@ -36,8 +33,9 @@ class LeaderWorkspace(QWidget):
                                    self.board.departments)
         self.dashboard = HallDashboard(self.figures, ops, services.sync)
         self.statistics = StatisticsWorkspace(services, ops, self.figures)
-        self.groups = _table([self.tr("部门"), self.tr("环节"), self.tr("即将超期（黄牌）"), self.tr("超期（红牌）")])
-        self.replies = _table([self.tr("办件"), self.tr("回复人"), self.tr("时间"), self.tr("回复内容")])
+        self.overview = DueOverview(services, ops, self.board, self.steps, self)
+        self.groups, self.replies = self.overview.groups, self.overview.replies
+        self.sig_groups, self.sig_replies = self.overview.sig_groups, self.overview.sig_replies
         self.rectification = panel_for(services, ops)
         self.pages = QTabWidget()
         self.pages.addTab(self.dashboard, self.tr("大厅看板"))
@@ -54,34 +52,4 @@ class LeaderWorkspace(QWidget):
         self.dashboard.refresh()
 
     def refresh(self) -> None:
-        self._grouping.run(self.board.groups, on_done=self._show_groups)
-        self._replying.run(self.board.replies, on_done=self._show_replies)
-
-    def _show_groups(self, groups: list[DueGroup]) -> None:
-        self.groups.setRowCount(len(groups))
-        for i, g in enumerate(groups):
-            values = (g.department or self.tr("（未指定）"), self.steps.get(g.step, g.step), str(g.yellow), str(g.red))
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col == 3 and g.red:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.groups.setItem(i, col, item)
-        self.sig_groups.emit(groups)
-
-    def _show_replies(self, replies: list[Reply]) -> None:
-        self.replies.setRowCount(len(replies))
-        for i, r in enumerate(replies):
-            number = self.services.case_index.case_number(r.case_id)
-            for col, value in enumerate((number, self.services.reference.staff_name(r.by), r.at[:16], r.reply)):
-                self.replies.setItem(i, col, QTableWidgetItem(value))
-        self.sig_replies.emit(replies)
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return table
+        self.overview.refresh()

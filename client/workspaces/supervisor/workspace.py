@@ -5,12 +5,11 @@ their open faults; beside it the hall's live dashboard (大厅看板) and 统计
 from __future__ import annotations
 
 from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QGroupBox, QHeaderView, QPushButton, QSplitter, QTableWidget,
-                       QTableWidgetItem, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
+from gui.qt import QGroupBox, QPushButton, QSplitter, QTabWidget, Qt, QVBoxLayout, QWidget
 from client.services.context import Services
 from client.services.hall_figures import HallFigures
 from client.services.rowsql import RowSql
-from client.services.supervision import DueGroup, Reply, SupervisionBoard, step_names
+from client.services.supervision import SupervisionBoard, step_names
 from client.widgets.device_alerts import DeviceTable, FaultWatch
 from client.workspaces.approver.workspace import ApproverWorkspace
 from client.workspaces.archive.page import archive_page
@@ -18,24 +17,22 @@ from client.workspaces.licences.register import register_page
 from client.workspaces.rectification.panel import panel_for
 from client.workspaces.statistics.workspace import StatisticsWorkspace
 from client.workspaces.supervisor.dashboard import HallDashboard
+from client.workspaces.supervisor.overview import DueOverview
 
 
 class SupervisorWorkspace(QWidget):
-    sig_groups = Signal(object)   # list[DueGroup]
-    sig_replies = Signal(object)  # list[Reply]
-
     def __init__(self, services: Services, ops: Ops, parent=None, faults: FaultWatch | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services, self.ops = services, ops
-        self._grouping, self._replying = ops.latest(), ops.latest()
         self.cases = ApproverWorkspace(services, ops, everyone=True, materials=services.attachments)
         self.cases.tabs.setCurrentIndex(4)  # 超期 first: what a supervisor looks at
         self.cases.sig_acted.connect(lambda _: self.refresh())
         self.board = SupervisionBoard(RowSql(services.engine), self.cases.worklist)
         self.steps = step_names(services.cases.definitions, services.catalogue)
-        self.groups = self._table([self.tr("部门"), self.tr("环节"), self.tr("即将超期（黄牌）"), self.tr("超期（红牌）")])
+        self.overview = DueOverview(services, ops, self.board, self.steps, self)
+        self.groups, self.replies = self.overview.groups, self.overview.replies
+        self.sig_groups, self.sig_replies = self.overview.sig_groups, self.overview.sig_replies
         self.groups.cellClicked.connect(self._group_clicked)
-        self.replies = self._table([self.tr("办件"), self.tr("回复人"), self.tr("时间"), self.tr("回复内容")])
         show_all = QPushButton(self.tr("显示全部部门"))
         show_all.clicked.connect(lambda: self.cases.set_filter(department=None, step=None))
         board = QGroupBox(self.tr("超期预警（按部门、环节）"))
@@ -72,7 +69,6 @@ class SupervisorWorkspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
-        self._groups: list[DueGroup] = []
         self.refresh()
         self.dashboard.refresh()
 
@@ -81,45 +77,15 @@ class SupervisorWorkspace(QWidget):
         if self.pages.widget(index) is self.archive and self.archive.period is None:
             self.archive.search()
 
-    def _table(self, headers: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        return table
-
     def show_licence(self, number: str) -> None:
         self.pages.setCurrentWidget(self.licences)
         self.licences.show_number(number)
 
     def refresh(self) -> None:
-        self._grouping.run(self.board.groups, on_done=self._show_groups)
-        self._replying.run(self.board.replies, on_done=self._show_replies)
-
-    def _show_groups(self, groups: list[DueGroup]) -> None:
-        self._groups = groups
-        self.groups.setRowCount(len(groups))
-        for i, g in enumerate(groups):
-            values = (g.department or self.tr("（未指定）"), self.steps.get(g.step, g.step), str(g.yellow), str(g.red))
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col == 3 and g.red:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.groups.setItem(i, col, item)
-        self.sig_groups.emit(groups)
-
-    def _show_replies(self, replies: list[Reply]) -> None:
-        self.replies.setRowCount(len(replies))
-        for i, r in enumerate(replies):
-            number = self.services.case_index.case_number(r.case_id)
-            for col, value in enumerate((number, self.services.reference.staff_name(r.by), r.at[:16], r.reply)):
-                self.replies.setItem(i, col, QTableWidgetItem(value))
-        self.sig_replies.emit(replies)
+        self.overview.refresh()
 
     def _group_clicked(self, row: int, column: int) -> None:
-        g = self._groups[row]
+        g = self.overview.shown[row]
         kind = "near_due" if column == 2 else "overdue"
         self.cases.tabs.blockSignals(True)
         self.cases.tabs.setCurrentIndex(3 if kind == "near_due" else 4)
