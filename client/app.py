@@ -87,6 +87,7 @@ class ClientApp:
         self.session: StaffSession | None = None
         self.idle_lock = None
         self.devices = None
+        self.window_choice = None  # 选择窗口 after a clerk signs in at a workstation with no fixed window
         # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
         # program would end right there, in between. Until the main window is up, only an explicit quit ends
         # it — closing the first-start or the login dialog without going on is one.
@@ -134,6 +135,28 @@ class ClientApp:
                        on_error=self._fatal)
 
     def _open_main(self, services) -> None:  # noqa: ANN001
+        """A clerk on a workstation with no fixed window first confirms the window (usual one preselected)."""
+        if services.workstation.window_number is None and "clerk" in services.session.roles:
+            from client.services.window_choice import window_choice
+            sync, reference, username = services.sync, services.reference, services.session.username
+            self.ops.run(lambda: window_choice(sync, reference, username, services.clock()),
+                         on_done=lambda choice: self._choose_window(services, choice), on_error=self._fatal)
+            return
+        self._show_main(services)
+
+    def _choose_window(self, services, choice) -> None:  # noqa: ANN001  Services, WindowChoice
+        from client.dialogs.window_choice import WindowChoiceDialog
+        from client.services.context import seat
+        self.window_choice = WindowChoiceDialog(choice, services.session.display_name)
+
+        def chosen(number) -> None:  # noqa: ANN001
+            seat(services, number)
+        self.window_choice.sig_chosen.connect(chosen)
+        # closed without choosing: the window the build proposed (the usual one) stays
+        self.window_choice.finished.connect(lambda _result: self._show_main(services))
+        self.window_choice.show()
+
+    def _show_main(self, services) -> None:  # noqa: ANN001
         self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size,
                                                          devices=self.devices)
         self.window.resize(1600, 960)
