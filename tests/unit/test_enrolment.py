@@ -66,3 +66,9 @@ def test_the_written_file_keeps_the_devices_sections_and_is_owner_only(tmp_path)
     assert written["scanner"] == {"port": "/dev/ttyACM0"}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not path.with_name("workstation.toml.new").exists()
+
+
+def test_the_client_redeems_exactly_the_kinds_provisioning_makes_workstations_of() -> None:
+    from client.services.workstation import CLIENT_KINDS
+    from server.sync.provisioning import KINDS
+    assert set(CLIENT_KINDS) == {k.name for k in KINDS.values() if k.device_kind == "workstation"}
