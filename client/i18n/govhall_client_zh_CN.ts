@@ -1935,7 +1935,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+33"/>
         <source>这不是设备登记二维码，请扫描管理员生成的登记二维码。</source>
         <translation type="unfinished"></translation>
     </message>

@@ -11,7 +11,7 @@ from __future__ import annotations
 from client.i18n.errors import error_text
 from client.services.workstation import Workstation, register_by_code
 from gui.ops import Ops
-from gui.qt import (QApplication, QDialog, QHBoxLayout, QLabel, QLayout, QPlainTextEdit, QPushButton, Qt,
+from gui.qt import (QApplication, QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, Qt,
                     QVBoxLayout, Signal)
 from shared.enrolment import EnrolFailed
 from shared.protocol.registration import is_registration
@@ -29,7 +29,7 @@ class EnrolDialog(QDialog):
         self.server_url = server_url  # `--server` given on the command line wins over the file, as at login
         self.busy = False
         self.setWindowTitle(self.tr("GovHall 政务大厅 · 扫码登记本机"))
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("政") * 36)  # wider in large type too
         title = QLabel(self.tr("扫码登记本机"))
         title.setObjectName("title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -57,7 +57,6 @@ class EnrolDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.register_button)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with a long message
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
@@ -130,6 +129,18 @@ class EnrolDialog(QDialog):
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "color: #555;")
         self.message.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped text at the present width (a long refusal, large type)."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt name)
+        super().showEvent(event)
+        self._fit()
 
     def stop_scanning(self) -> None:
         if self.wedge is not None:

@@ -120,3 +120,34 @@ def test_a_window_another_clerk_serves_at_is_not_free(qtbot, screenshot) -> None
     none = WindowChoiceDialog(WindowChoice(None, (WindowOption(1, "综合窗口一", "李四"),)))
     qtbot.addWidget(none)
     assert none.choice.preselected is None and not none.ok_button.isEnabled()
+
+
+def test_both_first_screens_fit_a_small_screen_in_large_type(qtbot, tmp_path, screenshot) -> None:  # noqa: ANN001
+    """扫码登记本机 with a two-line refusal and 选择窗口 with a hall's ten windows, at 大字体: within 1366×768 and
+    no label cut short."""
+    from client.services.workstation import load_workstation
+    from client.widgets.type_size import TypeSize, apply_type_size
+    from client.windows.enrol import EnrolDialog
+    from gui.ops import Ops
+    from gui.qt import QLabel
+    apply_type_size(TypeSize(True))
+    try:
+        ops = Ops()
+        OPEN_OPS.append(ops)
+        enrol = EnrolDialog(load_workstation(tmp_path), ops, wedge=False)
+        enrol._failed(Exception("磁盘已满，无法写入 workstation.toml（No space left on device）"))
+        choice = WindowChoice(3, tuple(WindowOption(n, f"{n}号窗口", "李四" if n == 3 else None)
+                                       for n in range(1, 11)))
+        pick = WindowChoiceDialog(choice, "王晓敏")
+        for dialog, name in ((enrol, "client/enrol-large-type"), (pick, "client/window-choice-large-type")):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            assert dialog.width() <= 1366 and dialog.height() <= 768, (name, dialog.size())
+            for label in dialog.findChildren(QLabel):
+                if label.isVisible() and label.wordWrap():
+                    assert label.height() >= label.heightForWidth(label.width()), (name, label.text())
+            screenshot(dialog, name)
+        assert pick.selected() == 1  # the usual window is taken: the first free one
+    finally:
+        apply_type_size(TypeSize(False))
