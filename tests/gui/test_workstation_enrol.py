@@ -182,3 +182,34 @@ def test_python_m_client_on_a_new_pc_registers_from_its_scanner(server_url, tmp_
                 process.kill()
                 process.wait()
         host.stop()
+
+
+def test_the_device_pages_workstation_code_is_redeemed_by_the_first_start_screen(qtbot, server_url,  # noqa
+                                                                                 sqlite_database, tmp_path,
+                                                                                 screenshot):  # noqa: ANN001
+    """设备管理 makes a code for a 窗口受理工作站 at window 2 and says how a workstation uses it; the code's text,
+    pasted into 扫码登记本机, registers the PC at that window."""
+    from tests.gui.client_support import shoot
+    from tests.gui.test_admin_devices import _workspace
+    window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
+    page = workspace.page("设备管理")
+    qtbot.waitUntil(lambda: page.hall() is not None, timeout=15000)
+    panel = page.register
+    panel.select_kind("clerk")
+    panel.window_box.setCurrentIndex(panel.window_box.findData(2))
+    panel.name_edit.setText("二号窗口工作站")
+    with qtbot.waitSignal(panel.sig_registered, timeout=15000):
+        panel.code_button.click()
+    assert "扫码登记本机" in panel.result.text() and "只能使用一次" in panel.result.text()
+    assert "python -m client" in panel.text.toPlainText() and "--enrol" not in panel.text.toPlainText()
+    assert panel.qr_text in panel.text.toPlainText()  # to paste, where no scanner is at hand
+    shoot(qtbot, screenshot, window, "admin-devices-workstation-code")
+    dialog = EnrolDialog(load_workstation(tmp_path / "ws"), ops, wedge=False)
+    qtbot.addWidget(dialog)
+    dialog.code_edit.setPlainText(panel.qr_text)
+    with qtbot.waitSignal(dialog.sig_enrolled, timeout=20000) as enrolled:
+        dialog.register_button.click()
+    assert enrolled.args[0].window_number == 2 and enrolled.args[0].registered
+    page.refresh()
+    qtbot.waitUntil(lambda: any(d["name"] == "二号窗口工作站" for d in page.devices), timeout=10000)
+    ops.wait()
