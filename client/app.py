@@ -1,5 +1,6 @@
 """`python -m client [--server URL] [--data-dir DIR] [--demo]`: the login window first (shown at once; the
-cache opens and migrates meanwhile, off the GUI thread), then the main window of the user's role, the
+cache opens and migrates meanwhile, off the GUI thread) — on a new workstation with no device credentials the
+first-start screen 扫码登记本机 before it (client/windows/enrol.py) — then the main window of the user's role, the
 workstation's devices and the background sync loop."""
 
 from __future__ import annotations
@@ -82,21 +83,44 @@ class ClientApp:
         apply_type_size(self.type_size)
         self.engine = None
         self.window = self.loop = None
-        self.auth = workstation_auth(self.workstation, http=pinned_session(self.workstation.server_ca))
+        self.auth = self.login = self.enrol = None
         self.session: StaffSession | None = None
         self.idle_lock = None
+        self.devices = None
+        self.window_choice = None  # 选择窗口 after a clerk signs in at a workstation with no fixed window
+        # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
+        # program would end right there, in between. Until the main window is up, only an explicit quit ends
+        # it — closing the first-start or the login dialog without going on is one.
+        app.setQuitOnLastWindowClosed(False)
+        self.ops.write(self._open_cache, on_error=self._fatal)
+        if self.workstation.registered or args.demo:
+            self._prepare_login()
+        else:  # first start of a new workstation: 扫码登记本机, then the login window
+            from client.windows.enrol import EnrolDialog
+            self.enrol = EnrolDialog(self.workstation, self.ops, server_url=args.server)
+            self.enrol.sig_enrolled.connect(self._enrolled)
+            self.enrol.sig_skipped.connect(self._enrolled)
+            self.enrol.rejected.connect(app.quit)
+
+    def show(self) -> None:
+        """The first window: 扫码登记本机 on a workstation with no credentials, else the login window."""
+        (self.login if self.login is not None else self.enrol).show()
+
+    def _enrolled(self, workstation=None) -> None:  # noqa: ANN001  the registered Workstation; None: skipped
+        if workstation is not None:
+            self.workstation = workstation
+        self._prepare_login()
+        self.login.show()
+
+    def _prepare_login(self) -> None:
+        self.auth = workstation_auth(self.workstation, http=pinned_session(self.workstation.server_ca))
         # The devices run from the start: a counter without a keyboard signs in on its calling keypad.
         from client.devices import Devices
         self.devices = Devices(self.workstation.devices)
         self.devices.start()
         self.login = LoginDialog(self.auth, self.ops, keypad=self.devices.keypad)
         self.login.sig_logged_in.connect(self.signed_in)
-        # The login dialog closes before the main window is built (off the GUI thread): with Qt's default the
-        # program would end right there, in between. Until the main window is up, only an explicit quit ends
-        # it — closing the login dialog without signing in is one.
-        app.setQuitOnLastWindowClosed(False)
-        self.login.rejected.connect(app.quit)
-        self.ops.write(self._open_cache, on_error=self._fatal)
+        self.login.rejected.connect(self.app.quit)
 
     def _open_cache(self):  # noqa: ANN202
         """On the write worker; the build after login is queued behind it on the same worker."""
@@ -111,6 +135,28 @@ class ClientApp:
                        on_error=self._fatal)
 
     def _open_main(self, services) -> None:  # noqa: ANN001
+        """A clerk on a workstation with no fixed window first confirms the window (usual one preselected)."""
+        if services.workstation.window_number is None and "clerk" in services.session.roles:
+            from client.services.window_choice import window_choice
+            sync, reference, username = services.sync, services.reference, services.session.username
+            self.ops.run(lambda: window_choice(sync, reference, username, services.clock()),
+                         on_done=lambda choice: self._choose_window(services, choice), on_error=self._fatal)
+            return
+        self._show_main(services)
+
+    def _choose_window(self, services, choice) -> None:  # noqa: ANN001  Services, WindowChoice
+        from client.dialogs.window_choice import WindowChoiceDialog
+        from client.services.context import seat
+        self.window_choice = WindowChoiceDialog(choice, services.session.display_name)
+
+        def chosen(number) -> None:  # noqa: ANN001
+            seat(services, number)
+        self.window_choice.sig_chosen.connect(chosen)
+        # closed without choosing: the window the build proposed (the usual one) stays
+        self.window_choice.finished.connect(lambda _result: self._show_main(services))
+        self.window_choice.show()
+
+    def _show_main(self, services) -> None:  # noqa: ANN001
         self.window, self.devices, self.loop = open_main(services, self.ops, type_size=self.type_size,
                                                          devices=self.devices)
         self.window.resize(1600, 960)
@@ -143,6 +189,8 @@ class ClientApp:
             services.attachments.close()  # the clear copies opened for viewing go
         if self.devices is not None:
             self.devices.stop()
+        if self.enrol is not None:
+            self.enrol.stop_scanning()
         self.ops.wait(3000)
 
 
@@ -152,10 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     app = application("GovHall Client")
     app.setStyleSheet(stylesheet())  # ClientApp scales it when the workstation uses large type
     client = ClientApp(args, app)
-    client.login.show()
+    client.show()
     if os.environ.get("GOVHALL_BENCH") == "login":
-        # bench/client.py: the moment the login window is on screen, report and leave.
-        QTimer.singleShot(0, lambda: (print(f"login_shown {time.perf_counter() - started:.3f}", flush=True),
+        # bench/client.py: the moment the first window (login, or 扫码登记本机 on a new PC) is on screen, report
+        # and leave.
+        shown = "login_shown" if client.login is not None else "enrol_shown"
+        QTimer.singleShot(0, lambda: (print(f"{shown} {time.perf_counter() - started:.3f}", flush=True),
                                       app.exit(0)))
     code = app.exec()
     client.shutdown()

@@ -8,23 +8,18 @@ the network on the calling thread and says what it waits for on standard output.
 
 from __future__ import annotations
 
-import os
-import tomllib
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from drivers.config import load_config
-from shared.config_toml import render_toml
-from shared.protocol.registration import REGISTER_PATH, RegistrationQrInvalid, is_registration, parse
-from shared.sync.transport import HttpTransport, Reply, TransportError
+from shared.enrolment import EnrolFailed, Post, merged as merged_config, redeem as redeem_for, write_private
+from shared.protocol.registration import is_registration
 
 ENROL_TIMEOUT = 600.0  # seconds the kiosk waits for a code before giving up (the installer starts it again)
-
-
-class EnrolFailed(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+HEADER = ("GovHall kiosk — registered by scanning the admin's code.\n"
+          "It holds this device's token; keep it private.")
+__all__ = ["EnrolFailed", "enrol", "merged", "needs_enrolment", "redeem", "scanned_codes"]
 
 
 def needs_enrolment(path: Path) -> bool:
@@ -45,52 +40,22 @@ def scanned_codes(path: Path) -> Callable[[float], list[str]]:
     return scanner.poll
 
 
-def redeem(payload: str, mode: str, post: Callable[[str, str, dict], Reply] | None = None) -> str:
-    """The scanned registration QR redeemed at its server; returns the config text (EnrolFailed otherwise)."""
-    try:
-        qr = parse(payload)
-    except RegistrationQrInvalid as exc:
-        raise EnrolFailed(exc.code, f"not a usable registration code ({exc.details.get('reason')})") from None
-    if qr.kind != mode:
-        raise EnrolFailed("registration_kind_mismatch", f"this code registers a {qr.kind}, this is a {mode}")
-    post = post or _post
-    try:
-        reply = post(qr.server, REGISTER_PATH, {"code": qr.code, "kind": mode})
-    except TransportError as exc:
-        raise EnrolFailed("enrol_server_unreachable", f"cannot reach {qr.server}: {exc}") from None
-    if reply.status != 201 or not isinstance(reply.body, dict) or "config" not in reply.body:
-        message = reply.body.get("error", {}).get("message", "") if isinstance(reply.body, dict) else ""
-        raise EnrolFailed(reply.error_code or f"http_{reply.status}", message or "the server refused the code")
-    return reply.body["config"]
-
-
-def _post(server: str, path: str, body: dict) -> Reply:
-    transport = HttpTransport(server)
-    try:
-        return transport.request("POST", path, json=body, timeout=10.0)
-    finally:
-        transport.close()
+def redeem(payload: str, mode: str, post: Post | None = None) -> str:
+    """The scanned registration QR redeemed at its server for this kiosk's mode (shared/enrolment.py)."""
+    return redeem_for(payload, (mode,), post)
 
 
 def merged(path: Path, config_text: str) -> str:
     """The server's config (its [kiosk] section first) with the file's own sections kept: a key the file set
     in [kiosk] (e.g. admin_pin, cache) stays unless the server's config sets it."""
-    given = tomllib.loads(config_text)
-    own = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    sections = {"kiosk": {**own.get("kiosk", {}), **given.get("kiosk", {})}}
-    for name, values in {**own, **given}.items():
-        if name != "kiosk" and isinstance(values, dict):
-            sections[name] = {**own.get(name, {}), **given.get(name, {})}
-    return render_toml(sections, header="GovHall kiosk — registered by scanning the admin's code.\n"
-                                        "It holds this device's token; keep it private.")
+    return merged_config(path, config_text, "kiosk", HEADER)
 
 
 def enrol(path: Path, mode: str, codes: Callable[[float], Iterable[str]], *,
-          post: Callable[[str, str, dict], Reply] | None = None, timeout: float = ENROL_TIMEOUT,
+          post: Post | None = None, timeout: float = ENROL_TIMEOUT,
           say: Callable[[str], None] = lambda text: print(text, flush=True)) -> None:
     """Wait for a registration code, redeem it and write the file (owner-only: it holds the token). A code that
     is refused is reported and the kiosk waits for the next one."""
-    import time
     say(f"kiosk: 请扫描管理员的设备登记二维码 (waiting for the registration QR code on the scanner, {mode})")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -103,13 +68,7 @@ def enrol(path: Path, mode: str, codes: Callable[[float], Iterable[str]], *,
             except EnrolFailed as exc:
                 say(f"kiosk: 登记失败 [{exc.code}] {exc.message}")
                 continue
-            content = merged(path, text)
-            fresh = path.with_name(path.name + ".new")  # written whole, owner-only, then put in place
-            fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(content)
-            os.chmod(fresh, 0o600)
-            os.replace(fresh, path)
+            write_private(path, merged(path, text))
             say(f"kiosk: 已登记，配置已写入 {path} (registered)")
             return
     raise EnrolFailed("enrol_timeout", f"no registration code scanned in {timeout:.0f} s")

@@ -125,6 +125,13 @@ _TEXTS = {
     "licence_number_kept": "延续、变更沿用原证照编号，请留空或填写原编号",
     "notice_invalid_template": "证书模板有误",
     "unknown_item": "事项不存在",
+    # 扫码登记本机 (client/windows/enrol.py; shared/enrolment.py and server/sync/registration.py)
+    "registration_qr_invalid": "这不是可用的设备登记二维码（请扫描管理员在「设备管理」页生成的登记二维码）",
+    "registration_kind_mismatch": "该登记码不是为工作站生成的：请管理员选择「窗口受理工作站」或「审批工作站」重新生成",
+    "registration_code_unknown": "登记码无效，请管理员重新生成",
+    "registration_code_used": "该登记码已使用，请管理员重新生成",
+    "registration_code_expired": "登记码已过期，请管理员重新生成",
+    "enrol_server_unreachable": "无法连接登记码所指的服务器，请检查网络后重新扫码",
 }
 
 

@@ -1966,6 +1966,79 @@
     </message>
 </context>
 <context>
+    <name>EnrolDialog</name>
+    <message>
+        <location filename="../windows/enrol.py" line="+31"/>
+        <source>GovHall 政务大厅 · 扫码登记本机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>扫码登记本机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>本机尚未登记为大厅的工作站。请管理员在「系统管理 → 设备管理」中选择「窗口受理工作站」或「审批工作站」，生成扫码登记二维码，然后用本机的扫码枪扫描；也可以把登记码的文字粘贴到下面。登记码只能使用一次，不含设备令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>GOVHALL-REG:{…}（扫码或粘贴登记码）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>登记</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>暂不登记，直接登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>管理员在大厅建好之前使用：不登记时本机不同步，离线不能办理业务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>等待扫码……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>这不是设备登记二维码，请扫描管理员生成的登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请扫描登记二维码，或粘贴登记码文字。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在登记，请稍候……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>正在向服务器登记……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>已登记，配置已写入 {0}。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>登记失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FaultBanner</name>
     <message>
         <location filename="../widgets/device_alerts.py" line="-24"/>
@@ -3776,7 +3849,7 @@
 <context>
     <name>RegisterPanel</name>
     <message>
-        <location filename="../workspaces/admin/device_register.py" line="+23"/>
+        <location filename="../workspaces/admin/device_register.py" line="+25"/>
         <source>注册新设备</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3821,12 +3894,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+68"/>
+        <source>登记二维码已生成：新{kind}首次启动客户端时显示「扫码登记本机」，扫描此码即自行登记。此码只能使用一次，{until}（UTC）前有效，不含设备令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>启动命令：python -m client
+（也可把下面的登记码文字粘贴到「扫码登记本机」界面）
+{code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>已注册{kind}，设备编号 {id}。配置含设备令牌，请妥善保管；保存为 {file} 后拷贝到设备，或改用登记二维码。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-85"/>
         <source>保存配置文件…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3841,7 +3926,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+20"/>
         <source>登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。此码只能使用一次，{until}（UTC）前有效，不含设备令牌。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4736,9 +4821,82 @@
     </message>
 </context>
 <context>
+    <name>WindowChoiceDialog</name>
+    <message>
+        <location filename="../dialogs/window_choice.py" line="+18"/>
+        <source>GovHall 政务大厅 · 选择窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}，请确认本次所在的窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请确认本次所在的窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>管理员未设置您的常用窗口，请选择一个空闲窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已选中您的常用窗口，也可以改选其他空闲窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>您的常用窗口 {0} 号现在有其他工作人员在办理，请选择其他空闲窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} 号窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>（常用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（{0} 正在办理）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>在此窗口办理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>暂不坐窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不叫号，只办理案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>现在没有空闲窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>本大厅还没有可用的窗口。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+134"/>
+        <location filename="errors.py" line="+141"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

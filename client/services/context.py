@@ -68,6 +68,18 @@ def _first_pull(sync: SyncClient, engine: Engine, empty: Reference) -> Reference
     return load_reference(engine)
 
 
+def _desk(sync: SyncClient, reference: Reference, session: StaffSession, clock: Callable[[], dt.datetime],
+          number: int | None) -> QueueDesk | None:
+    window = reference.window_by_number(number) if number else None
+    return (QueueDesk(sync, window, session.username, clock, reference.hall_id)
+            if window and "clerk" in session.roles else None)
+
+
+def seat(services: Services, number: int | None) -> None:
+    """The clerk sits at window `number` for this session (None: at no window, no calling panel)."""
+    services.desk = _desk(services.sync, services.reference, services.session, services.clock, number)
+
+
 def build_services(workstation: Workstation, session: StaffSession, engine: Engine, *,
                    transport: Transport | None = None, clock: Callable[[], dt.datetime] | None = None,
                    calendar: WorkCalendar | None = None) -> Services:
@@ -94,10 +106,9 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
                                    workstation.data_dir / "attachments", notices)
     # The window this workstation stands at (workstation.toml), else the one the admin set as the signed-in
     # clerk's usual window (synced: shared.org_rows) — so a hot desk needs no config file edited per clerk.
+    # (At sign-in the clerk may confirm it or take another free window: client.dialogs.window_choice, seat().)
     number = workstation.window_number or usual_window_number(sync.rows(USUAL_WINDOW_TABLE), session.username)
-    window = reference.window_by_number(number) if number else None
-    desk = (QueueDesk(sync, window, session.username, clock, reference.hall_id)
-            if window and "clerk" in session.roles else None)
+    desk = _desk(sync, reference, session, clock, number)
     if "clerk" in session.roles:
         acceptance.track_numbers()
     index = CaseIndex(engine, session.username, {c.item_code: c.item_name for c in catalogue.choices},

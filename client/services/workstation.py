@@ -27,9 +27,13 @@ from pathlib import Path
 
 from drivers.config import DeviceSettings, load_config
 from shared.crypto.sm2 import SignatureError, Signer
+from shared.enrolment import Post, merged, redeem, write_private
 from shared.protocol.endpoint import DEFAULT_SERVER_URL as DEFAULT_SERVER
 FILE_NAME = "workstation.toml"
 LEARNED_KEYPAD = "keypad-learned.toml"  # client.dialogs.keypad_learning writes it
+CLIENT_KINDS = ("clerk", "approver")  # provisioning's kinds (server/sync/provisioning.py) that run the client
+HEADER = ("GovHall workstation — registered by scanning the admin's code.\n"
+          "It holds this PC's token; keep it private.")
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,15 @@ def load_workstation(data_dir: Path, server_url: str | None = None) -> Workstati
                        device_token=section.get("device_token"), verify_key=verify_key,
                        signing_key=signing_key, devices=devices,
                        large_type=large_type)
+
+
+def register_by_code(data_dir: Path, payload: str, server_url: str | None = None, post: Post | None = None
+                     ) -> Workstation:
+    """First start (扫码登记本机): the scanned or pasted registration code redeemed at the server it names
+    (shared/enrolment.py, as a kiosk does), the answer written into workstation.toml (owner-only, atomically;
+    the file's device sections kept) and the workstation read back. Network and disk: not on the GUI thread.
+    Raises shared.enrolment.EnrolFailed."""
+    text = redeem(payload, CLIENT_KINDS, post)
+    path = data_dir / FILE_NAME
+    write_private(path, merged(path, text, "workstation", HEADER))
+    return load_workstation(data_dir, server_url)

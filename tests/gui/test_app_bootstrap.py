@@ -33,9 +33,16 @@ def test_login_then_role_workspace(qtbot, server_url, tmp_path, screenshot):  # 
 
 
 def test_python_m_client_shows_the_login_window(tmp_path):  # noqa: ANN001
+    """A registered workstation opens on the login; a new one (no credentials) on 扫码登记本机."""
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-m", "client", "--data-dir", str(tmp_path)], cwd=root, timeout=60,
-                         env={"GOVHALL_BENCH": "login", "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
-                              "HOME": str(tmp_path)}, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("login_shown")
+    registered = tmp_path / "registered"
+    registered.mkdir()
+    (registered / "workstation.toml").write_text('[workstation]\ndevice_id = "ws-1"\ndevice_token = "t"\n',
+                                                 encoding="utf-8")
+    for data, first in ((registered, "login_shown"), (tmp_path / "new", "enrol_shown")):
+        env = {"GOVHALL_BENCH": "login", "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
+               "HOME": str(tmp_path)}
+        out = subprocess.run([sys.executable, "-m", "client", "--data-dir", str(data)], cwd=root, timeout=60,
+                             env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith(first), out.stdout

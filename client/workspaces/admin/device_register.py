@@ -2,13 +2,15 @@
 through the server's provisioning (POST /api/v1/sync/provision, the same code as `python -m server provision`)
 and hand its config over as the file the device program loads — or make a one-time registration code shown as
 a QR code (POST /api/v1/sync/registration-codes) that the new device scans at its first start to register
-itself (kiosk/enrol.py). The QR code never shows a token: the config file, which holds one, is not a QR code."""
+itself (kiosk/enrol.py; the desktop client's 扫码登记本机, client/windows/enrol.py). The QR code never shows a
+token: the config file, which holds one, is not a QR code."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from client.services.device_handover import KINDS, Handover, from_reply, qr_png, save_config
+from client.services.workstation import CLIENT_KINDS
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPixmap,
                     QPlainTextEdit, QPushButton, Qt, QVBoxLayout, QWidget, Signal)
@@ -106,13 +108,23 @@ class RegisterPanel(QGroupBox):
         self.code_button.setEnabled(True)
         self.handover, self.qr_text = None, reply["qr_text"]
         self.save_button.setEnabled(False)
-        label = KINDS.get(self.kind_box.currentData(), ("",))[0]
+        kind = self.kind_box.currentData()
+        label = KINDS.get(kind, ("",))[0]
         until = reply["expires_at"][:16].replace("T", " ")
-        self.result.setText(self.tr("登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。"
-                                    "此码只能使用一次，{until}（UTC）前有效，不含设备令牌。").format(kind=label, until=until))
         self._show_qr(self.qr_text)
-        self.text.setPlainText(self.tr("启动命令：python -m kiosk --mode {kind} --config 设备配置文件 --enrol\n"
-                                       "（配置文件中只需写明扫码器等外设）").format(kind=self.kind_box.currentData()))
+        if kind in CLIENT_KINDS:  # the desktop client: its first start opens 扫码登记本机 by itself
+            self.result.setText(self.tr("登记二维码已生成：新{kind}首次启动客户端时显示「扫码登记本机」，扫描此码即自行登记。"
+                                        "此码只能使用一次，{until}（UTC）前有效，不含设备令牌。").format(kind=label,
+                                                                                       until=until))
+            self.text.setPlainText(self.tr("启动命令：python -m client\n"
+                                           "（也可把下面的登记码文字粘贴到「扫码登记本机」界面）\n{code}")
+                                   .format(code=self.qr_text))
+        else:
+            self.result.setText(self.tr("登记二维码已生成：新{kind}首次启动（--enrol）时扫描此码即自行登记。"
+                                        "此码只能使用一次，{until}（UTC）前有效，不含设备令牌。").format(kind=label,
+                                                                                       until=until))
+            self.text.setPlainText(self.tr("启动命令：python -m kiosk --mode {kind} --config 设备配置文件 --enrol\n"
+                                           "（配置文件中只需写明扫码器等外设）").format(kind=kind))
         self.sig_registered.emit(reply)
 
     def register(self) -> None:
