@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from shared.queue.projection import BUCKET_S
 from shared.queue.statistics import RATING_CODES, GroupBy
 
 Cell = int | float | str | None
@@ -127,7 +128,8 @@ def queue_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str],
     with_quota = by is GroupBy.BUSINESS
     extra = (lambda k: ((quota or {}).get(k),)) if with_quota else (lambda k: ())
     rows = [(group_label(by, k, names),) + _queue_cells(report["groups"][k]) + extra(k) for k in keys]
-    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长。"]
+    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长"
+             f"（按{BUCKET_S}秒分档统计的近似值，与逐号计算相差不超过{BUCKET_S / 2:g}秒）。"]
     if with_quota:
         notes.append(quota_note or "配额使用：占用当日取号配额的取号与预约（服务器统计）占配额的比例。")
     return StatTable("排队统计", (GROUPS[by],) + QUEUE_COLUMNS + (("配额使用（%）",) if with_quota else ()), rows,

@@ -178,7 +178,9 @@ def test_queue_statistics_equal_a_recount_and_the_api(qtbot, hall, tmp_path, scr
     assert "离线：配额使用由服务器统计" in view.status.text()
     assert screen[-1][1] == str(sum(int(v[0]) for v in recount.values()))
     # drill-down: the group's tickets
-    dialog = view.open_rows(0)
+    with qtbot.waitSignal(view.sig_drilled, timeout=20000) as drilled:
+        assert view.open_rows(0)
+    dialog = drilled.args[0]
     assert dialog.table.rowCount() == int(screen[0][1])
     dialog.close()
     # Excel: re-read, it is the screen

@@ -97,9 +97,9 @@ class StatisticsWorkspace(QWidget):
 
     # -- queue and ratings (cache) -----------------------------------------------------------------------
     def _load(self, q: Query):  # noqa: ANN202
+        """The figures from the cache's per-day projection; the tickets themselves are read only to drill down."""
         by = GroupBy(q.groups[0])
-        data = self.figures.queue_data(q.first, q.last)
-        return by, data, self.figures.queue_report(q.first, q.last, by, data)
+        return by, q, self.figures.queue_report(q.first, q.last, by)
 
     def _queue(self, q: Query) -> Result:
         by, data, report = self._load(q)
@@ -124,7 +124,8 @@ class StatisticsWorkspace(QWidget):
         return Result(rating_table(report, by, self.name, self._filters(q, [GROUPS[by]])), (by, data))
 
     def _ticket_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-        by, data = result.context
+        by, q = result.context
+        data = self.figures.queue_data(q.first, q.last)
         headers = [self.tr("号码"), self.tr("业务"), self.tr("取号时间"), self.tr("状态"), self.tr("窗口"),
                    self.tr("工作人员"), self.tr("等候（分）"), self.tr("办理（分）")]
         return headers, [[t.number, self.reference.business_name(t.business_id), f"{t.issued_wall:%m-%d %H:%M}",
@@ -134,7 +135,8 @@ class StatisticsWorkspace(QWidget):
                          for t in tickets_of_group(data, by, key[0])]
 
     def _rating_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-        by, data = result.context
+        by, q = result.context
+        data = self.figures.queue_data(q.first, q.last)
         headers = [self.tr("号码"), self.tr("业务"), self.tr("窗口"), self.tr("工作人员"), self.tr("办结时间"),
                    self.tr("评价"), self.tr("评价时间"), self.tr("意见")]
         return headers, [[r.visit.ticket_number, self.reference.business_name(r.visit.business_id),
