@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"case statistics over {total} cases: first open by month (projection built) "
                   f"{times['first_month']:.2f} s, then by department {times['department']:.2f} s, by month again "
                   f"{times['month']:.2f} s; raw recount by month {times['raw_month']:.2f} s", flush=True)
-    print(f"queue_year_first={queue_first_s:.2f} queue_year={queue_s:.2f} ratings_year={ratings_s:.2f} cases_first_open={times['first_month']:.2f} "
+    print(f"queue_year_first={queue_first_s:.2f} queue_year={queue_s:.2f} ratings_year={ratings_s:.2f} "
+          f"cases_first_open={times['first_month']:.2f} "
           f"cases_year_month={times['month']:.2f} cases_year_department={times['department']:.2f} "
           f"cases_raw_month={times['raw_month']:.2f} xlsx={xlsx_s:.2f}")
     return 0
