@@ -24,7 +24,7 @@ from shared.queue.tickets import Ticket, TicketState
 from shared.queue.timing import first_wait, service_time
 
 BUCKET_S = 5                      # histogram bucket width in seconds
-FORMAT = f"q2-b{BUCKET_S}"        # changes when the facts' shape or bucket width does: stored facts are rebuilt
+FORMAT = f"q3-b{BUCKET_S}"        # changes when the facts' shape or bucket width does: stored facts are rebuilt
 _US = dt.timedelta(microseconds=1)
 _BUCKET_US = BUCKET_S * 1_000_000
 # the cell key's fields, in order; a GroupBy reads one of them
@@ -98,11 +98,12 @@ class Cell:
         self.waiting, self.service = Durations(), Durations()
 
     def add(self, ticket: Ticket, unserved: frozenset[str]) -> None:
+        self.count(*_counted(ticket, unserved))
+
+    def count(self, outcome: str, no_show: bool, wait: dt.timedelta | None, served: dt.timedelta | None) -> None:
         self.issued += 1
-        key = f"{ticket.channel.value}/{stats.outcome(ticket, unserved)}"
-        self.outcomes[key] = self.outcomes.get(key, 0) + 1
-        self.no_shows += ticket.state is TicketState.NO_SHOW
-        wait, served = first_wait(ticket), service_time(ticket)
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        self.no_shows += no_show
         if wait is not None:
             self.waiting.add(wait)
         if served is not None:
@@ -141,6 +142,12 @@ class Cell:
         return cell
 
 
+def _counted(t: Ticket, unserved: frozenset[str]) -> tuple:
+    """What a cell counts of a ticket: its "channel/outcome", whether it was a no-show, its wait and service."""
+    return (f"{t.channel.value}/{stats.outcome(t, unserved)}", t.state is TicketState.NO_SHOW, first_wait(t),
+            service_time(t))
+
+
 def _ticket_key(t: Ticket) -> tuple:
     wall = t.issued_wall
     return (wall.date().isoformat(), t.business_id, t.window_id, t.clerk_id, wall.hour)
@@ -152,46 +159,68 @@ def _rating_key(r: Rating) -> tuple:
 
 
 def facts(tickets: Iterable[Ticket], ratings: Iterable[Rating], unserved: frozenset[str]) -> dict:
-    """Some tickets (a day's, as stored) and their ratings as JSON-ready facts: {"format", "tickets": [[key…,
-    cell]], "ratings": [[key…, {level code: count}]]} — a rating keyed as shared/queue/statistics groups it (the
-    day and hour its visit ended)."""
+    """Some tickets (a day's, as stored) and their ratings as JSON-ready facts:
+    - "tickets": [[day, business, window, clerk, hour, cell]] and "ratings": [[day, business, window, clerk,
+      hour, {level code: count}]] (a rating keyed as shared/queue/statistics groups it: the day and hour its
+      visit ended) — the projection itself;
+    - "by": for each grouping, the same cells added up per group ({grouping: {"tickets": [[key, cell]],
+      "ratings": [[key, counts]]}}) and "total": what a report of many days adds up without merging every
+      cell of the cross product again."""
     cells: dict[tuple, Cell] = {}
+    total = Cell()
+    groups: list[dict[Hashable, Cell]] = [{} for _ in _FIELDS]
     for ticket in tickets:
-        key = _ticket_key(ticket)
+        key, counted = _ticket_key(ticket), _counted(ticket, unserved)
         cell = cells.get(key)
         if cell is None:
             cell = cells[key] = Cell()
-        cell.add(ticket, unserved)
+        cell.count(*counted)
+        total.count(*counted)
+        for field, group in enumerate(groups):  # each grouping's cell counts the ticket too
+            marginal = group.get(key[field])
+            if marginal is None:
+                marginal = group[key[field]] = Cell()
+            marginal.count(*counted)
     rated: dict[tuple, dict[str, int]] = {}
     for rating in ratings:
         counts = rated.setdefault(_rating_key(rating), {})
         counts[rating.code] = counts.get(rating.code, 0) + 1
+    by = {}
+    for grouping, field in _FIELDS.items():
+        counted_ratings: dict[Hashable, dict[str, int]] = {}
+        for key, counts in rated.items():
+            _add(counted_ratings.setdefault(key[field], {}), counts)
+        by[grouping.value] = {"tickets": [[k, c.dump()] for k, c in groups[field].items()],
+                              "ratings": [[k, n] for k, n in counted_ratings.items()]}
     return {"format": FORMAT, "tickets": [[*k, c.dump()] for k, c in cells.items()],
-            "ratings": [[*k, n] for k, n in rated.items()]}
+            "ratings": [[*k, n] for k, n in rated.items()], "by": by, "total": total.dump()}
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for code, n in counts.items():
+        into[code] = into.get(code, 0) + n
 
 
 def report(days: Iterable[dict], by: stats.GroupBy) -> dict:
     """shared/queue/report.report's answer, added up from facts (of any days, each taken once)."""
-    field = _FIELDS[by]
     total, groups = Cell(), {}
     rated_total: dict[str, int] = {}
     rated: dict[Hashable, dict[str, int]] = {}
     for day in days:
         if day.get("format") != FORMAT:
             raise ValueError(f"queue statistics facts of format {day.get('format')!r}, expected {FORMAT!r}")
-        for entry in day["tickets"]:
-            cell = Cell.load(entry[5])
-            total.merge(cell)
-            group = groups.get(entry[field])
+        total.merge(Cell.load(day["total"]))
+        part = day["by"][by.value]
+        for key, dump in part["tickets"]:
+            cell = Cell.load(dump)
+            group = groups.get(key)
             if group is None:
-                groups[entry[field]] = cell
+                groups[key] = cell
             else:
                 group.merge(cell)
-        for entry in day["ratings"]:
-            counts = rated.setdefault(entry[field], {})
-            for code, n in entry[5].items():
-                counts[code] = counts.get(code, 0) + n
-                rated_total[code] = rated_total.get(code, 0) + n
+        for key, counts in part["ratings"]:
+            _add(rated.setdefault(key, {}), counts)
+            _add(rated_total, counts)
     out = {key_text(k): cell.json() for k, cell in groups.items()}
     for key, counts in rated.items():
         out.setdefault(key_text(key), Cell().json())["ratings"] = _distribution(counts)

@@ -107,7 +107,8 @@ stats_queue_day = Table(
     "stats_queue_day", metadata,
     Column("day", String(10), primary_key=True),
     Column("fingerprint", String(200), nullable=False),
-    Column("facts", Text, nullable=False),
+    Column("facts", Text, nullable=False),   # per grouping and the day's total: what a report reads
+    Column("cells", Text, nullable=False),   # the day × business × window × clerk × hour cells themselves
 )
 
 CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease",

@@ -101,3 +101,20 @@ def test_percentiles_are_read_from_the_buckets_by_nearest_rank() -> None:
 def test_facts_of_another_format_are_refused_not_misread() -> None:
     with pytest.raises(ValueError, match="format"):
         projection.report([{"format": "q0", "tickets": [], "ratings": []}], GroupBy.DAY)
+
+
+def test_the_stored_totals_per_grouping_add_up_the_cross_product() -> None:
+    tickets, ratings, unserved = domain(*world(800, seed=11))
+    facts = projection.facts(tickets, ratings, unserved)
+    for by, field in ((GroupBy.DAY, 0), (GroupBy.BUSINESS, 1), (GroupBy.WINDOW, 2), (GroupBy.CLERK, 3),
+                      (GroupBy.HOUR, 4)):
+        cells: dict = {}
+        for entry in facts["tickets"]:
+            cells.setdefault(entry[field], projection.Cell()).merge(projection.Cell.load(entry[5]))
+        assert {k: c.dump() for k, c in cells.items()} == {k: c for k, c in facts["by"][by.value]["tickets"]}
+        counts: dict = {}
+        for entry in facts["ratings"]:
+            for code, n in entry[5].items():
+                counts.setdefault(entry[field], {}).setdefault(code, 0)
+                counts[entry[field]][code] += n
+        assert counts == {k: n for k, n in facts["by"][by.value]["ratings"]}

@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('day', sa.String(length=10), nullable=False),
     sa.Column('fingerprint', sa.String(length=200), nullable=False),
     sa.Column('facts', sa.Text(), nullable=False),
+    sa.Column('cells', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_queue_day'))
     )
 
