@@ -28,7 +28,7 @@ RATINGS = ("SELECT json_extract(t.row, '$.day') AS day, count(*), sum(r.seq), ma
 PENDING = ("SELECT p.tbl, p.pk, p.row, o.seq FROM sync_pending p JOIN sync_outbox o ON o.command_id = p.command_id "
            "WHERE p.tbl IN ('queue_ticket', 'queue_rating')")
 TABLES = ("queue_ticket", "queue_rating")
-CHUNK_DAYS = 92   # stale days recomputed per read of their rows (a quarter: a year's first open reads them 3 times)
+CHUNK_DAYS = 366  # stale days recomputed per read of their rows (a year at most: what the raw recount held at once)
 CELLS = ("tickets", "ratings")  # the cross product, stored apart: a report reads the per-grouping totals only
 
 
