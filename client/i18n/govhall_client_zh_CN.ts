@@ -4447,7 +4447,7 @@
 <context>
     <name>StatView</name>
     <message>
-        <location filename="../workspaces/statistics/view.py" line="+24"/>
+        <location filename="../workspaces/statistics/view.py" line="+25"/>
         <source>（无）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4458,23 +4458,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+144"/>
+        <location line="+155"/>
         <source>导出Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-153"/>
         <source>打印</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+180"/>
+        <location line="+191"/>
         <source>导出PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-188"/>
         <source>从</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4519,12 +4519,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>明细：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>正在读取明细…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>明细读取失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4548,7 +4558,7 @@
 <context>
     <name>StatisticsWorkspace</name>
     <message>
-        <location filename="../workspaces/statistics/workspace.py" line="+54"/>
+        <location filename="../workspaces/statistics/workspace.py" line="+61"/>
         <source>办件统计</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4589,22 +4599,23 @@
     </message>
     <message>
         <location line="+0"/>
+        <location line="+58"/>
         <source>部门</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-58"/>
         <source>渠道</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+36"/>
+        <location line="+66"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-66"/>
         <source>收件日期</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4624,36 +4635,61 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+19"/>
+        <source>（未归属部门）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>（未知事项）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>（未知业务）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>来源</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>业务/事项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+9"/>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>号码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-10"/>
-        <location line="+10"/>
+        <location line="-13"/>
+        <location line="+13"/>
         <source>业务</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-13"/>
         <source>取号时间</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>窗口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-9"/>
-        <location line="+9"/>
+        <location line="-12"/>
+        <location line="+12"/>
         <source>工作人员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-12"/>
         <source>等候（分）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4663,12 +4699,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>办结时间</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-22"/>
+        <location line="+23"/>
         <source>评价</source>
         <translation type="unfinished"></translation>
     </message>

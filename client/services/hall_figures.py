@@ -1,6 +1,6 @@
 """The hall's figures from the workstation's cache: the live dashboard (who waits now, windows, today against
 yesterday and last week, 差评 today, cases near due and overdue by department) and the queue statistics of a
-range of days. Queue figures come from shared/queue (statistics, report) — the code the server's statistics
+range of days. Queue figures come from shared/queue (statistics, projection) — the code the server's statistics
 API runs — over the synced `queue_ticket` / `queue_rating` / `queue_window` rows, in hall-local time."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from client.services.queue_projection import QueueProjection
 from client.services.reference import Reference
 from client.services.rowsql import RowSql
 from shared.protocol.queue_rows import rating_of, ticket_of
-from shared.queue import report
+from shared.queue import projection
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.ratings import Rating
@@ -79,6 +80,7 @@ class HallFigures:
         self.sql, self.reference, self.clock, self.cases = sql, reference, clock, cases
         self._last: tuple[tuple, QueueData] | None = None  # the last range read, while the cache is unchanged
         self._lock = threading.Lock()
+        self.projection = QueueProjection(sql)
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(CHINA_TZ)
@@ -118,12 +120,13 @@ class HallFigures:
         return QueueData(list(tickets.values()), ratings, unserved, by_id)
 
     # -- statistics --------------------------------------------------------------------------------------
-    def queue_report(self, first: dt.date, last: dt.date, by: GroupBy,
-                     data: QueueData | None = None) -> dict:
-        """What GET /api/v1/queue/halls/{id}/statistics answers for these days, less its quota use."""
-        data = data or self.queue_data(first, last)
+    def queue_report(self, first: dt.date, last: dt.date, by: GroupBy) -> dict:
+        """What GET /api/v1/queue/halls/{id}/statistics answers for these days, less its quota use: added up
+        from the cache's per-day projection (client/services/queue_projection), which recomputes only the
+        days whose rows changed — not from a year of tickets at every query."""
+        facts = self.projection.facts(first.isoformat(), last.isoformat())
         return {"hall_id": self.reference.hall_id, "from": first.isoformat(), "to": last.isoformat(),
-                "by": by.value, **report.report(data.tickets, data.ratings, data.unserved, by)}
+                "by": by.value, **projection.report(facts, by)}
 
     # -- dashboard ---------------------------------------------------------------------------------------
     def dashboard(self) -> Dashboard:

@@ -90,6 +90,26 @@ class RectificationDesk:
             figures["groups"] = rating_statistics_by(by, ratings, records, self.today(), self.calendar)
         return figures
 
+    def statistics_by_source(self, first: dt.date, last: dt.date, by: str
+                             ) -> tuple[list[tuple[str, str, dict]], dict, list[Rated]]:
+        """The period's figures per source (ticket ratings, then 一事一评 case ratings) and group (`by`: one of
+        shared.rating.statistics.GROUPINGS), by the server's own function, with the whole period's figures and
+        the ratings counted (for the drill-down)."""
+        every = self.sync.rows(RECORD_TABLE).values()
+        ratings = self.rated(first, last, {r["rating_id"]: r.get("department_id") for r in every})
+        ids = {r.rating_id for r in ratings}
+        records = [r for r in every if r["rating_id"] in ids]
+        today = self.today()
+        rows = []
+        for source in ("ticket", "case"):
+            part = [r for r in ratings if r.source == source]
+            mine = {r.rating_id for r in part}
+            groups = rating_statistics_by(by, part, [r for r in records if r["rating_id"] in mine], today,
+                                          self.calendar)
+            rows.extend((source, key, figures) for key, figures in groups.items())
+        whole = rating_statistics([(r.rating_id, r.level) for r in ratings], records, today, self.calendar)
+        return rows, whole, ratings
+
     def department_names(self) -> dict[int, str]:
         with Session(self.sync.engine) as session:
             return dict(session.execute(select(Department.id, Department.name)).all())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from shared.queue.projection import BUCKET_S
 from shared.queue.statistics import RATING_CODES, GroupBy
 
 Cell = int | float | str | None
@@ -127,7 +128,8 @@ def queue_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str],
     with_quota = by is GroupBy.BUSINESS
     extra = (lambda k: ((quota or {}).get(k),)) if with_quota else (lambda k: ())
     rows = [(group_label(by, k, names),) + _queue_cells(report["groups"][k]) + extra(k) for k in keys]
-    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长。"]
+    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长"
+             f"（按{BUCKET_S}秒分档统计的近似值，与逐号计算相差不超过{BUCKET_S / 2:g}秒）。"]
     if with_quota:
         notes.append(quota_note or "配额使用：占用当日取号配额的取号与预约（服务器统计）占配额的比例。")
     return StatTable("排队统计", (GROUPS[by],) + QUEUE_COLUMNS + (("配额使用（%）",) if with_quota else ()), rows,
@@ -154,3 +156,33 @@ def rating_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str]
     return StatTable("评价统计", headers, rows, [(k,) for k in keys],
                      ("合计",) + _rating_cells(report["totals"]["ratings"]), chart=(1, 2, 3, 4, 5),
                      filters=filters, notes=["差评：不满意与非常不满意；满意率：非常满意、满意、基本满意占已评价的比例。"])
+
+
+# -- ratings with 一事一评 (ticket and case ratings, shared.rating.statistics) ----------------------------
+SOURCES = {"ticket": "排队取号", "case": "一事一评"}
+RATED_GROUPS = {"department": "部门", "business": "业务/事项", "source": "来源"}
+RATED_LEVELS = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
+
+
+def _rated_cells(figures: dict) -> tuple[Cell, ...]:
+    levels = figures["levels"]
+    good = levels["very_satisfied"] + levels["satisfied"] + levels["basically_satisfied"]
+    share = round(100 * good / figures["rated"], 1) if figures["rated"] else None
+    return tuple(levels[c] for c in RATED_LEVELS) + (figures["not_rated"], figures["bad"], share)
+
+
+def rated_table(rows: list[tuple[str, str, dict]], whole: dict, by: str, names: Callable[[str, str], str],
+                filters: str = "") -> StatTable:
+    """shared.rating.statistics figures per (source, group) — queue tickets' ratings and 一事一评 case ratings
+    side by side, the source named on every line; `names(by, key)` names a group."""
+    with_source = by != "source"
+    lines = [(((names(by, key),) if with_source else ()) + (SOURCES[source],) + _rated_cells(figures), (source, key))
+             for source, key, figures in rows if figures["rated"] or figures["not_rated"]]
+    headers = ((RATED_GROUPS[by],) if with_source else ()) + ("来源",) + tuple(LEVELS[c] for c in RATED_LEVELS) + (
+        "未评价", "差评", "满意率（%）")
+    keys = 2 if with_source else 1
+    return StatTable("评价统计（含一事一评）", headers, [line for line, _ in lines], [key for _, key in lines],
+                     ("合计",) + ("",) * (keys - 1) + _rated_cells(whole), key_columns=keys,
+                     chart=tuple(range(keys, keys + 5)), filters=filters,
+                     notes=["来源：排队取号为窗口评价器的评价，一事一评为办件办结后的评价；部门：所办业务或所申请事项的部门；"
+                            "申诉撤销的评价不计。差评：不满意与非常不满意；满意率：非常满意、满意、基本满意占已评价的比例。"])

@@ -1,6 +1,6 @@
 """Queue statistics for a hall over a range of days, grouped by day, business, window or clerk: tickets by
-channel and outcome, waiting and service times (mean, p90), no-shows, quota use and ratings — computed by
-shared/queue/report (as the workstation's statistics screen is) from the stored tickets and ratings, in
+channel and outcome, waiting and service times (mean, p50, p90), no-shows, quota use and ratings — added up
+by shared/queue/projection (as the workstation's statistics screen is) from the stored tickets and ratings, in
 hall-local time."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from server.queue import store
 from server.queue.config import load_hall_config
 from server.queue.models import QueueRating, QueueTicket
 from server.rating.store import voided_rating_ids
+from shared.queue import projection
 from shared.queue import statistics as stats
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.ratings import Rating, RatingLevel, Visit
-from shared.queue.report import report
 
 
 def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating], frozenset]:
@@ -42,9 +42,12 @@ def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple
 
 
 def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
+    """The figures added up from shared/queue/projection facts of the days' rows (a quarter at most): the
+    workstation adds up the same facts, kept per day in its cache, so both answer the same percentiles."""
     tickets, ratings, unserved = load(session, hall_id, first, last)
+    facts = projection.facts(tickets, ratings, unserved)
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
-            **report(tickets, ratings, unserved, by), "quota_use": quota_use(session, hall_id, first, last)}
+            **projection.report([facts], by), "quota_use": quota_use(session, hall_id, first, last)}
 
 
 def quota_use(session: Session, hall_id: int, first: dt.date, last: dt.date) -> dict:

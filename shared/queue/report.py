@@ -1,6 +1,7 @@
 """The queue statistics report as JSON-ready data: totals and per-group ticket figures with the ratings
-distribution. The server's statistics API and the workstation's statistics screen both build it here, from
-tickets and ratings in hall-local time, so the two always show the same figures."""
+distribution, recounted from the tickets and ratings themselves (hall-local time) with exact percentiles: the
+reference that shared/queue/projection (what the server's statistics API and the workstation's statistics
+screen answer from) is held to by a differential test."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def seconds(value: dt.timedelta | None) -> float | None:
 
 
 def durations_json(summary: stats.DurationSummary) -> dict:
-    return {"count": summary.count, "mean_s": seconds(summary.mean), "p90_s": seconds(summary.p90)}
+    return {"count": summary.count, "mean_s": seconds(summary.mean), "p50_s": seconds(summary.p50),
+            "p90_s": seconds(summary.p90)}
 
 
 def tickets_json(s: stats.TicketStats) -> dict:

@@ -57,15 +57,17 @@ class DurationSummary:
     count: int
     mean: dt.timedelta | None
     p90: dt.timedelta | None
+    p50: dt.timedelta | None = None
 
 
 def summarise(durations: Sequence[dt.timedelta]) -> DurationSummary:
-    """Mean and 90th percentile (nearest rank: the smallest value with at least 90 % at or below it)."""
+    """Mean, 90th and 50th percentile (nearest rank: the smallest value with at least 90 % / half of them at or
+    below it)."""
     if not durations:
         return DurationSummary(0, None, None)
     ordered = sorted(durations)
-    rank = math.ceil(0.9 * len(ordered))
-    return DurationSummary(len(ordered), sum(ordered, dt.timedelta(0)) / len(ordered), ordered[rank - 1])
+    return DurationSummary(len(ordered), sum(ordered, dt.timedelta(0)) / len(ordered),
+                           ordered[math.ceil(0.9 * len(ordered)) - 1], ordered[math.ceil(0.5 * len(ordered)) - 1])
 
 
 @dataclass(frozen=True)

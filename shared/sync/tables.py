@@ -101,5 +101,15 @@ attachments = Table(
     Column("local", String(200)),  # the sealed copy under the attachments folder, once it is here
 )
 
+# The queue statistics projection of the cache's rows, one row per hall day (shared/queue/projection facts),
+# kept with the fingerprint of the rows it was computed from: recomputed when they change, never synced.
+stats_queue_day = Table(
+    "stats_queue_day", metadata,
+    Column("day", String(10), primary_key=True),
+    Column("fingerprint", String(200), nullable=False),
+    Column("facts", Text, nullable=False),   # per grouping and the day's total: what a report reads
+    Column("cells", Text, nullable=False),   # the day × business × window × clerk × hour cells themselves
+)
+
 CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease",
-                      "sync_attachment")
+                      "sync_attachment", "stats_queue_day")

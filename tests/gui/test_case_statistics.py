@@ -124,7 +124,9 @@ def test_case_statistics_equal_a_recount_of_the_case_flow(qtbot, flow, tmp_path,
     assert any(v[-1] != "—" for v in expected.values())  # some cases were closed: a cycle was averaged
     header, lines = read_xlsx(view.export_xlsx(tmp_path / "cases.xlsx"))
     assert lines == screen and header[0] == "部门"
-    dialog = view.open_rows(0)
+    with qtbot.waitSignal(view.sig_drilled, timeout=20000) as drilled:
+        assert view.open_rows(0)
+    dialog = drilled.args[0]
     assert dialog.table.rowCount() == int(screen[0][1])
     dialog.close()
     shoot(qtbot, screenshot, window, "statistics-cases")

@@ -60,6 +60,7 @@ class DrillDown(QDialog):
 class StatView(QWidget):
     sig_shown = Signal(object)   # StatTable
     sig_failed = Signal(str)
+    sig_drilled = Signal(object)  # the DrillDown dialog, once its rows are read
 
     def __init__(self, ops: Ops, compute: Callable[[Query], Result], groups: list[tuple[str, str]],
                  drill: Callable[[Result, tuple[str, ...]], tuple[list[str], list[list[str]]]],
@@ -210,14 +211,25 @@ class StatView(QWidget):
         self.chart.setChart(chart)
 
     # -- drill-down --------------------------------------------------------------------------------------
-    def open_rows(self, row: int) -> DrillDown | None:
+    def open_rows(self, row: int) -> bool:
+        """Reads the group's rows off the GUI thread (the queue views read the period's tickets only now), then
+        shows them in a dialog (sig_drilled). False for the 合计 line."""
         if self.result is None or row >= len(self.result.keys):
-            return None  # the 合计 line
-        headers, rows = self.drill(self.result_context, self.result.keys[row])
+            return False
+        context, key = self.result_context, self.result.keys[row]
         title = self.tr("明细：{0}").format(" / ".join(str(v) for v in self.result.rows[row][:self.result.key_columns]))
-        dialog = DrillDown(title, headers, rows, self)
-        dialog.show()
-        return dialog
+        before = self.status.text()
+        self.status.setText(self.tr("正在读取明细…"))
+
+        def shown(found: tuple[list[str], list[list[str]]]) -> None:
+            self.status.setText(before)
+            dialog = DrillDown(title, found[0], found[1], self)
+            dialog.show()
+            self.sig_drilled.emit(dialog)
+        self.ops.run(lambda: self.drill(context, key), on_done=shown,
+                     on_error=lambda exc: self.status.setText(
+                         getattr(exc, "user_message", None) or self.tr("明细读取失败：{0}").format(exc)))
+        return True
 
     # -- export and print --------------------------------------------------------------------------------
     def export_xlsx(self, path: Path) -> Path:

@@ -9,9 +9,10 @@ import datetime as dt
 from client.services.admin_api import OFFLINE, AdminApi, AdminError
 from client.services.context import Services
 from client.services.hall_figures import HallFigures
+from client.services.rectification import desk_for
 from client.services.rowsql import RowSql
-from client.services.stat_tables import (CASE_DIMENSIONS, CHANNELS, GROUPS, LEVELS, STATUSES, case_table,
-                                         queue_table, quota_shares, rating_table)
+from client.services.stat_tables import (CASE_DIMENSIONS, CHANNELS, GROUPS, LEVELS, RATED_GROUPS, SOURCES,
+                                         STATUSES, case_table, queue_table, quota_shares, rated_table, rating_table)
 from client.services.statistics import CaseStatistics, ratings_of_group, tickets_of_group
 from client.workspaces.statistics.view import Query, Result, StatView
 from gui.ops import Ops
@@ -19,12 +20,18 @@ from gui.qt import QTabWidget, QVBoxLayout, QWidget
 from shared.queue.clock import CHINA_TZ
 from shared.queue.statistics import GroupBy
 from shared.queue.timing import first_wait, service_time
+from shared.rating.statistics import group_of
 
 STATES = {"waiting": "等候", "called": "已叫号", "serving": "办理中", "held": "暂挂", "finished": "已办结",
           "no_show": "过号", "cancelled": "已取消", "transferred": "已转移"}
 QUEUE_GROUPS = [(g.value, GROUPS[g]) for g in (GroupBy.BUSINESS, GroupBy.WINDOW, GroupBy.CLERK, GroupBy.HOUR,
                                                GroupBy.DAY)]
-RATING_GROUPS = [(g.value, GROUPS[g]) for g in (GroupBy.WINDOW, GroupBy.CLERK, GroupBy.BUSINESS, GroupBy.DAY)]
+# the queue's groupings count the evaluators' ticket ratings; these three add the 一事一评 case ratings
+# (shared.rating.statistics groupings, the code is the screen's, the value the grouping's)
+RATED_CODES = {"rated_department": "department", "rated_business": "business", "rated_source": "source"}
+RATING_GROUPS = [(g.value, GROUPS[g]) for g in (GroupBy.WINDOW, GroupBy.CLERK, GroupBy.BUSINESS, GroupBy.DAY)] + [
+    ("rated_department", "部门（含一事一评）"), ("rated_business", "业务/事项（含一事一评）"),
+    ("rated_source", "来源（排队取号/一事一评）")]
 
 
 class StatisticsError(Exception):
@@ -97,9 +104,9 @@ class StatisticsWorkspace(QWidget):
 
     # -- queue and ratings (cache) -----------------------------------------------------------------------
     def _load(self, q: Query):  # noqa: ANN202
+        """The figures from the cache's per-day projection; the tickets themselves are read only to drill down."""
         by = GroupBy(q.groups[0])
-        data = self.figures.queue_data(q.first, q.last)
-        return by, data, self.figures.queue_report(q.first, q.last, by, data)
+        return by, q, self.figures.queue_report(q.first, q.last, by)
 
     def _queue(self, q: Query) -> Result:
         by, data, report = self._load(q)
@@ -120,11 +127,41 @@ class StatisticsWorkspace(QWidget):
         return quota_shares(answer["quota_use"]), ""
 
     def _ratings(self, q: Query) -> Result:
+        if q.groups[0] in RATED_CODES:
+            return self._rated(q, RATED_CODES[q.groups[0]])
         by, data, report = self._load(q)
-        return Result(rating_table(report, by, self.name, self._filters(q, [GROUPS[by]])), (by, data))
+        table = rating_table(report, by, self.name, self._filters(q, [GROUPS[by]]))
+        table.notes.append("按窗口、工作人员、业务、日期分组的仅为排队取号的窗口评价；一事一评（办件评价）请按部门、业务/事项或来源分组查看。")
+        return Result(table, (by, data))
+
+    def _rated(self, q: Query, by: str) -> Result:
+        """Ticket and case ratings alike (shared.rating.statistics, as the server's 差评 statistics)."""
+        desk = desk_for(self.services)
+        rows, whole, rated = desk.statistics_by_source(q.first, q.last, by)
+        departments = desk.department_names()
+
+        def name(by: str, key: str) -> str:
+            if by == "department":
+                return departments.get(int(key), key) if key != "none" else self.tr("（未归属部门）")
+            source, _, subject = key.partition(":")
+            if source == "case":
+                return self.item_names.get(subject, subject) or self.tr("（未知事项）")
+            return self.reference.business_name(int(subject)) if subject.isdigit() else self.tr("（未知业务）")
+        table = rated_table(rows, whole, by, name, self._filters(q, [RATED_GROUPS[by]]))
+        return Result(table, ("rated", by, rated, name, departments))
+
+    def _rated_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+        _, by, rated, name, departments = result.context
+        source, group = key
+        headers = [self.tr("来源"), self.tr("业务/事项"), self.tr("部门"), self.tr("评价")]
+        return headers, [[SOURCES[r.source], name("business", f"{r.source}:{r.subject}"),
+                          departments.get(r.department_id, "") if r.department_id is not None else "",
+                          LEVELS.get(r.level or "not_rated", r.level or "")]
+                         for r in rated if r.source == source and group_of(by, r) == group]
 
     def _ticket_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-        by, data = result.context
+        by, q = result.context
+        data = self.figures.queue_data(q.first, q.last)
         headers = [self.tr("号码"), self.tr("业务"), self.tr("取号时间"), self.tr("状态"), self.tr("窗口"),
                    self.tr("工作人员"), self.tr("等候（分）"), self.tr("办理（分）")]
         return headers, [[t.number, self.reference.business_name(t.business_id), f"{t.issued_wall:%m-%d %H:%M}",
@@ -134,7 +171,10 @@ class StatisticsWorkspace(QWidget):
                          for t in tickets_of_group(data, by, key[0])]
 
     def _rating_rows(self, result: Result, key: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-        by, data = result.context
+        if result.context[0] == "rated":
+            return self._rated_rows(result, key)
+        by, q = result.context
+        data = self.figures.queue_data(q.first, q.last)
         headers = [self.tr("号码"), self.tr("业务"), self.tr("窗口"), self.tr("工作人员"), self.tr("办结时间"),
                    self.tr("评价"), self.tr("评价时间"), self.tr("意见")]
         return headers, [[r.visit.ticket_number, self.reference.business_name(r.visit.business_id),
