@@ -40,7 +40,7 @@ class HallConfig:
 
 
 def load_rules(session: Session, hall_id: int) -> HallRules:
-    doc = session.scalar(select(QueueHallRules.rules).where(QueueHallRules.hall_id == hall_id))
+    doc = session.connection().scalar(select(QueueHallRules.rules).where(QueueHallRules.hall_id == hall_id))
     return rules_from_row(None if doc is None else {"hall_id": hall_id, "rules": doc})
 
 
@@ -51,22 +51,26 @@ def load_hall_config(session: Session, hall_id: int) -> HallConfig:
     cache = session.info.setdefault("queue_config", {})
     if hall_id in cache:
         return cache[hall_id]
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the ORM's autoflush would do: Core reads below see this unit's own edits
     rules = load_rules(session, hall_id)
-    rows = session.execute(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active)
-                           .where(BusinessRow.hall_id == hall_id)).all()
+    # Core execution (session.connection()): plain rows, none of the ORM's per-statement work.
+    run = session.connection().execute
+    rows = run(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active)
+               .where(BusinessRow.hall_id == hall_id)).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
-    quotas = {q.business_id: quota_of(q, rules) for q in session.execute(
-        select(QuotaRow).join(BusinessRow, BusinessRow.id == QuotaRow.business_id)
-        .where(BusinessRow.hall_id == hall_id)).scalars()}
+    quotas = {q.business_id: quota_of(q, rules) for q in run(
+        select(*QuotaRow.__table__.columns).join(BusinessRow, BusinessRow.id == QuotaRow.business_id)
+        .where(BusinessRow.hall_id == hall_id))}
     services: dict[int, list[WindowService]] = {}
-    for wb in session.execute(select(WindowBusiness.window_id, WindowBusiness.business_id, WindowBusiness.priority)
-                              .join(WindowRow, WindowRow.id == WindowBusiness.window_id)
-                              .where(WindowRow.hall_id == hall_id)
-                              .order_by(WindowBusiness.window_id, WindowBusiness.priority, WindowBusiness.business_id)):
+    for wb in run(select(WindowBusiness.window_id, WindowBusiness.business_id, WindowBusiness.priority)
+                  .join(WindowRow, WindowRow.id == WindowBusiness.window_id)
+                  .where(WindowRow.hall_id == hall_id)
+                  .order_by(WindowBusiness.window_id, WindowBusiness.priority, WindowBusiness.business_id)):
         services.setdefault(wb.window_id, []).append(WindowService(wb.business_id, wb.priority))
     windows = {}
-    for w in session.execute(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active)
-                             .where(WindowRow.hall_id == hall_id)):
+    for w in run(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active)
+                 .where(WindowRow.hall_id == hall_id)):
         if w.id in services:  # a window serving nothing cannot call: it is left out, not an error
             windows[w.id] = Window(w.id, w.number, tuple(services[w.id]), w.name, w.active)
     config = HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)

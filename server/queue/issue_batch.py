@@ -59,6 +59,8 @@ class IssueBatch:
 
     def load(self, session: Session, batch: list[IssueArgs]) -> IssueBatch:
         self.batch = batch
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # as the ORM's autoflush would: the Core reads below see every pending row
         ids = list({a.ticket_id for a in batch})
         if ids:
             for r in session.connection().execute(select(TICKETS.c.id, TICKETS.c.device_id, TICKETS.c.display)

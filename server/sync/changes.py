@@ -52,10 +52,10 @@ class ChangeWriter:
 
     def _lock(self) -> int:
         stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
-        value = self.session.execute(stmt).scalar()
+        value = self.session.connection().execute(stmt).scalar()
         if value is None:
             ensure_counter(self.session, self.hall_id)
-            value = self.session.execute(stmt).scalar()
+            value = self.session.connection().execute(stmt).scalar()
         return value
 
     def change(self, scope: str, table: str, pk: str, row: dict | None) -> dict:
@@ -83,7 +83,7 @@ class ChangeWriter:
     def flush_deferred(self) -> None:
         """Insert the accepted commands' deferred rows (outside any savepoint)."""
         for table, rows in self.deferred.items():
-            self.session.execute(insert(table), rows)
+            self.session.connection().execute(insert(table), rows)
         self.deferred.clear()
         self.deferred_by = None
 
@@ -93,8 +93,8 @@ class ChangeWriter:
         self.flush_deferred()
         if not self.rows:
             return 0
-        self.session.execute(insert(CHANGES), self.rows)
-        self.session.execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        self.session.connection().execute(insert(CHANGES), self.rows)
+        self.session.connection().execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
         _published(self.session, self.hall_id)
         return self.rows[-1]["seq"]
 
