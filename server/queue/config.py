@@ -56,23 +56,25 @@ def load_hall_config(session: Session, hall_id: int) -> HallConfig:
     rules = load_rules(session, hall_id)
     # Core execution (session.connection()): plain rows, none of the ORM's per-statement work.
     run = session.connection().execute
-    rows = run(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active)
+    # Three statements a push: the rules, each business with its quota, each window with its services.
+    quota_columns = QuotaRow.__table__.columns
+    rows = run(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active, *quota_columns)
+               .outerjoin(QuotaRow, QuotaRow.business_id == BusinessRow.id)
                .where(BusinessRow.hall_id == hall_id)).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
-    quotas = {q.business_id: quota_of(q, rules) for q in run(
-        select(*QuotaRow.__table__.columns).join(BusinessRow, BusinessRow.id == QuotaRow.business_id)
-        .where(BusinessRow.hall_id == hall_id))}
-    services: dict[int, list[WindowService]] = {}
-    for wb in run(select(WindowBusiness.window_id, WindowBusiness.business_id, WindowBusiness.priority)
-                  .join(WindowRow, WindowRow.id == WindowBusiness.window_id)
-                  .where(WindowRow.hall_id == hall_id)
-                  .order_by(WindowBusiness.window_id, WindowBusiness.priority, WindowBusiness.business_id)):
-        services.setdefault(wb.window_id, []).append(WindowService(wb.business_id, wb.priority))
-    windows = {}
-    for w in run(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active)
-                 .where(WindowRow.hall_id == hall_id)):
-        if w.id in services:  # a window serving nothing cannot call: it is left out, not an error
-            windows[w.id] = Window(w.id, w.number, tuple(services[w.id]), w.name, w.active)
+    quotas = {q.business_id: quota_of(q, rules) for q in rows if q.business_id is not None}
+    windows: dict[int, Window] = {}
+    services: list[WindowService] = []
+    # A window serving nothing cannot call: the inner join leaves it out, as it should.
+    for w in run(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active,
+                        WindowBusiness.business_id, WindowBusiness.priority)
+                 .join(WindowBusiness, WindowBusiness.window_id == WindowRow.id)
+                 .where(WindowRow.hall_id == hall_id)
+                 .order_by(WindowRow.id, WindowBusiness.priority, WindowBusiness.business_id)):
+        if w.id not in windows:
+            services = []
+        services.append(WindowService(w.business_id, w.priority))
+        windows[w.id] = Window(w.id, w.number, tuple(services), w.name, w.active)
     config = HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)
     cache[hall_id] = config
     return config
