@@ -70,7 +70,9 @@ class CommandContext:
 
     def insert_later(self, table: Table, row: dict) -> None:
         """Insert `row` with the push's other deferred rows of `table` in one statement (kept only if the
-        command is accepted). For handlers whose rows nothing in the same push reads back from the database."""
+        command is accepted). The rows go in before any command of another spec, or in a savepoint, runs (so
+        those may read them back); the spec's own savepoint-free commands must not read them from the
+        database (server.queue.issue_batch keeps its own view instead)."""
         self.deferred.append((table, row))
 
     def publish(self, table: str, pk: str, row: dict | None, *, scope: str | None = None) -> int:
