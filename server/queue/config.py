@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.calendar import WorkCalendar, load_calendar
@@ -39,8 +39,20 @@ class HallConfig:
         return self.windows.get(window_id)
 
 
+_RULES = select(QueueHallRules.rules).where(QueueHallRules.hall_id == bindparam("hall_id"))
+_BUSINESSES = (select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active,
+                      *QuotaRow.__table__.columns)
+               .outerjoin(QuotaRow, QuotaRow.business_id == BusinessRow.id)
+               .where(BusinessRow.hall_id == bindparam("hall_id")))
+_WINDOWS = (select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active,
+                   WindowBusiness.business_id, WindowBusiness.priority)
+            .join(WindowBusiness, WindowBusiness.window_id == WindowRow.id)
+            .where(WindowRow.hall_id == bindparam("hall_id"))
+            .order_by(WindowRow.id, WindowBusiness.priority, WindowBusiness.business_id))
+
+
 def load_rules(session: Session, hall_id: int) -> HallRules:
-    doc = session.connection().scalar(select(QueueHallRules.rules).where(QueueHallRules.hall_id == hall_id))
+    doc = session.connection().scalar(_RULES, {"hall_id": hall_id})
     return rules_from_row(None if doc is None else {"hall_id": hall_id, "rules": doc})
 
 
@@ -56,21 +68,15 @@ def load_hall_config(session: Session, hall_id: int) -> HallConfig:
     rules = load_rules(session, hall_id)
     # Core execution (session.connection()): plain rows, none of the ORM's per-statement work.
     run = session.connection().execute
-    # Three statements a push: the rules, each business with its quota, each window with its services.
-    quota_columns = QuotaRow.__table__.columns
-    rows = run(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active, *quota_columns)
-               .outerjoin(QuotaRow, QuotaRow.business_id == BusinessRow.id)
-               .where(BusinessRow.hall_id == hall_id)).all()
+    # Three statements a push (built once): the rules, each business with its quota, each window with its
+    # services.
+    rows = run(_BUSINESSES, {"hall_id": hall_id}).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
     quotas = {q.business_id: quota_of(q, rules) for q in rows if q.business_id is not None}
     windows: dict[int, Window] = {}
     services: list[WindowService] = []
     # A window serving nothing cannot call: the inner join leaves it out, as it should.
-    for w in run(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active,
-                        WindowBusiness.business_id, WindowBusiness.priority)
-                 .join(WindowBusiness, WindowBusiness.window_id == WindowRow.id)
-                 .where(WindowRow.hall_id == hall_id)
-                 .order_by(WindowRow.id, WindowBusiness.priority, WindowBusiness.business_id)):
+    for w in run(_WINDOWS, {"hall_id": hall_id}):
         if w.id not in windows:
             services = []
         services.append(WindowService(w.business_id, w.priority))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Table, Text, and_, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Table, Text, and_, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
@@ -37,6 +37,9 @@ def next_seq(session: Session, hall_id: int) -> int:
     return value
 
 
+_LOCK_COUNTER = select(COUNTER.c.value).where(COUNTER.c.hall_id == bindparam("hall_id")).with_for_update()
+
+
 class ChangeWriter:
     """Changes of one write transaction with many commands (a push): the hall's counter row is locked once,
     up front and outside any savepoint (a rolled-back savepoint would release the lock), numbers are
@@ -51,11 +54,10 @@ class ChangeWriter:
         self.deferred_by: object | None = None  # the command spec whose rows wait in `deferred`
 
     def _lock(self) -> int:
-        stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
-        value = self.session.connection().execute(stmt).scalar()
+        value = self.session.connection().execute(_LOCK_COUNTER, {"hall_id": self.hall_id}).scalar()
         if value is None:
             ensure_counter(self.session, self.hall_id)
-            value = self.session.connection().execute(stmt).scalar()
+            value = self.session.connection().execute(_LOCK_COUNTER, {"hall_id": self.hall_id}).scalar()
         return value
 
     def change(self, scope: str, table: str, pk: str, row: dict | None) -> dict:

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import uuid
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,13 @@ class PushError(SyncError):
     """The whole push is refused and nothing of it is applied."""
 
 
+_LOCK_DEVICE = (select(DEVICES.c.last_seq).where(DEVICES.c.device_id == bindparam("device_id"))
+                .with_for_update())  # built once: every push runs it
+
+
 def lock_device(session: Session, device_id: str) -> int:
     """The device's last seq, its row locked: two pushes of one device queue (SQLite: BEGIN IMMEDIATE)."""
-    return session.connection().execute(select(DEVICES.c.last_seq).where(DEVICES.c.device_id == device_id)
-                           .with_for_update()).scalar_one()
+    return session.connection().execute(_LOCK_DEVICE, {"device_id": device_id}).scalar_one()
 
 
 def apply_push(session: Session, registry: Registry, device: DeviceContext, commands: list[CommandIn],
