@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         db.migrate()
         with db.session() as s:
             load_demo(s, password_iterations=1000)
-        app = create_app(Settings(migrate_on_start=False, data_dir=Path(tmp)), database=db,
+        app = create_app(Settings(migrate_on_start=False, data_dir=Path(tmp), demo_mode=True), database=db,
                          clock=lambda: now.astimezone(dt.timezone.utc))
         http = AsgiCaller(app)
         token = http.request("POST", "/api/v1/auth/login", json={"username": "admin",

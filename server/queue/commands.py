@@ -4,7 +4,7 @@ server/queue/jobs.py's."""
 
 from __future__ import annotations
 
-from server.queue import call_next, desk, issue, rate
+from server.queue import call_next, desk, issue, issue_batch, rate
 from server.queue.errors import rejected_from
 from server.sync.registry import CommandSpec, Registry
 from shared.protocol.queue import COMMANDS, VERSION
@@ -30,6 +30,10 @@ HANDLERS = {
     "queue.rate": (rate.handle_rate, frozenset({"evaluator"}), None),
 }
 
+# Tickets come in batches from dispensers: read once per push, inserted once per push, no savepoint for a plain
+# ticket (server.queue.issue_batch).
+BATCHED = {"queue.issue": {"savepoint": issue.savepoint_for, "prepare": issue_batch.prepare_issue}}
+
 
 def register(registry: Registry) -> None:
     missing = set(COMMANDS) ^ set(HANDLERS)
@@ -37,4 +41,4 @@ def register(registry: Registry) -> None:
         raise RuntimeError(f"queue commands and handlers differ: {sorted(missing)}")
     for name, (handler, kinds, roles) in HANDLERS.items():
         registry.register(CommandSpec(name, VERSION, COMMANDS[name], handler, kinds=kinds, roles=roles,
-                                      savepoint="orm", rejection=rejected_from))
+                                      rejection=rejected_from, **BATCHED.get(name, {"savepoint": "orm"})))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.calendar import WorkCalendar, load_calendar
@@ -39,8 +39,20 @@ class HallConfig:
         return self.windows.get(window_id)
 
 
+_RULES = select(QueueHallRules.rules).where(QueueHallRules.hall_id == bindparam("hall_id"))
+_BUSINESSES = (select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active,
+                      *QuotaRow.__table__.columns)
+               .outerjoin(QuotaRow, QuotaRow.business_id == BusinessRow.id)
+               .where(BusinessRow.hall_id == bindparam("hall_id")))
+_WINDOWS = (select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active,
+                   WindowBusiness.business_id, WindowBusiness.priority)
+            .join(WindowBusiness, WindowBusiness.window_id == WindowRow.id)
+            .where(WindowRow.hall_id == bindparam("hall_id"))
+            .order_by(WindowRow.id, WindowBusiness.priority, WindowBusiness.business_id))
+
+
 def load_rules(session: Session, hall_id: int) -> HallRules:
-    doc = session.scalar(select(QueueHallRules.rules).where(QueueHallRules.hall_id == hall_id))
+    doc = session.connection().scalar(_RULES, {"hall_id": hall_id})
     return rules_from_row(None if doc is None else {"hall_id": hall_id, "rules": doc})
 
 
@@ -51,24 +63,24 @@ def load_hall_config(session: Session, hall_id: int) -> HallConfig:
     cache = session.info.setdefault("queue_config", {})
     if hall_id in cache:
         return cache[hall_id]
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the ORM's autoflush would do: Core reads below see this unit's own edits
     rules = load_rules(session, hall_id)
-    rows = session.execute(select(BusinessRow.id, BusinessRow.prefix, BusinessRow.name, BusinessRow.active)
-                           .where(BusinessRow.hall_id == hall_id)).all()
+    # Core execution (session.connection()): plain rows, none of the ORM's per-statement work.
+    run = session.connection().execute
+    # Three statements a push (built once): the rules, each business with its quota, each window with its
+    # services.
+    rows = run(_BUSINESSES, {"hall_id": hall_id}).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
-    quotas = {q.business_id: quota_of(q, rules) for q in session.execute(
-        select(QuotaRow).join(BusinessRow, BusinessRow.id == QuotaRow.business_id)
-        .where(BusinessRow.hall_id == hall_id)).scalars()}
-    services: dict[int, list[WindowService]] = {}
-    for wb in session.execute(select(WindowBusiness.window_id, WindowBusiness.business_id, WindowBusiness.priority)
-                              .join(WindowRow, WindowRow.id == WindowBusiness.window_id)
-                              .where(WindowRow.hall_id == hall_id)
-                              .order_by(WindowBusiness.window_id, WindowBusiness.priority, WindowBusiness.business_id)):
-        services.setdefault(wb.window_id, []).append(WindowService(wb.business_id, wb.priority))
-    windows = {}
-    for w in session.execute(select(WindowRow.id, WindowRow.number, WindowRow.name, WindowRow.active)
-                             .where(WindowRow.hall_id == hall_id)):
-        if w.id in services:  # a window serving nothing cannot call: it is left out, not an error
-            windows[w.id] = Window(w.id, w.number, tuple(services[w.id]), w.name, w.active)
+    quotas = {q.business_id: quota_of(q, rules) for q in rows if q.business_id is not None}
+    windows: dict[int, Window] = {}
+    services: list[WindowService] = []
+    # A window serving nothing cannot call: the inner join leaves it out, as it should.
+    for w in run(_WINDOWS, {"hall_id": hall_id}):
+        if w.id not in windows:
+            services = []
+        services.append(WindowService(w.business_id, w.priority))
+        windows[w.id] = Window(w.id, w.number, tuple(services), w.name, w.active)
     config = HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)
     cache[hall_id] = config
     return config

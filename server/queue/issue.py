@@ -7,15 +7,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.queue import appointments, store, ticket_phones
 from server.queue.config import SERIES, HallConfig, load_hall_config
 from server.queue.errors import reject
+from server.queue.issue_batch import IssueBatch, batch_for
 from server.queue.models import QueueAppointment, QueueTicket
-from server.sync.leases import leased_block
 from server.sync.registry import CommandContext
+from shared.protocol import queue_rows as codec
 from shared.protocol.queue import IssueArgs, PrintArgs
 from shared.queue import appointments as booking
 from shared.queue.clock import CHINA_TZ, IssueTime
@@ -26,14 +26,23 @@ from shared.queue.printing import PrintState, settle
 from shared.queue.tickets import Channel, GreenChannelReason
 from shared.sync.leases import display_of
 
+TICKETS = QueueTicket.__table__
 QUOTA_CODES = {"quota_exhausted", "am_quota_exhausted", "pm_quota_exhausted"}
 
 
+def savepoint_for(args: IssueArgs) -> str:
+    """A plain ticket writes one row, deferred to the end of the push, after its last refusal: no savepoint.
+    A person, phone or appointment brings ORM reads and writes: an ORM savepoint."""
+    plain = args.person_key is None and args.phone_sealed is None and args.appointment_id is None
+    return "none" if plain else "orm"
+
+
 def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: dict | None) -> dict:
-    existing = session.get(QueueTicket, args.ticket_id)
+    batch = batch_for(session, ctx, args)
+    existing = batch.tickets.get(args.ticket_id)
     if existing is not None:  # the same fact sent again by another command: harmless
-        if existing.device_id == ctx.device.device_id and existing.display == args.display:
-            return {"ticket_id": existing.id, "duplicate": True}
+        if existing == (ctx.device.device_id, args.display):
+            return {"ticket_id": args.ticket_id, "duplicate": True}
         raise reject("ticket_id_conflict", ticket_id=args.ticket_id)
     if ctx.device.kind == "workstation" and "clerk" not in ctx.device.roles:
         raise reject("role_required", status=403, required=["clerk"])
@@ -42,17 +51,14 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
     if business is None:
         raise reject("unknown_business", status=422, business=args.business_id)
     prefix = business.prefix
-    flags = _check_number(session, ctx, args, prefix)
+    flags = _check_number(batch, ctx, args, prefix)
     local = args.at.astimezone(CHINA_TZ)
     appointment, on_time, more = _check_in(session, ctx, config, args, local)
     flags += more
-    flags += _rule_flags(session, config, args.business_id, local, on_time)
+    flags += _rule_flags(session, batch, config, args.business_id, local, on_time)
     if args.person_key and store.active_ticket_of_person(session, ctx.device.hall_id, args.business_id,
                                                          args.person_key, args.day, args.at) is not None:
         flags.append("duplicate_person")
-    if args.phone_sealed:
-        phone_flag = ticket_phones.record(session, ctx.device.hall_id, args.ticket_id, args.phone_sealed)
-        flags += [phone_flag] if phone_flag else []
     asked = GreenChannelReason(args.green_reason) if args.green_reason is not None else None
     priority, green = priority_of(on_time, asked, config.rules.green_reasons_for(business.id))
     if asked is not None and not on_time and green is None:  # a dispenser on stale rules: kept, as normal
@@ -65,23 +71,32 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
                         appointment_id=args.appointment_id, green_reason=green)
     print_state = PrintState(args.effective_print_state())
     ticket = dataclasses.replace(ticket, print_state=print_state)
+    # Every refusal is behind us: from here on the command only writes.
+    if args.phone_sealed:
+        phone_flag = ticket_phones.record(session, ctx.device.hall_id, args.ticket_id, args.phone_sealed)
+        flags += [phone_flag] if phone_flag else []
     quota = config.quotas.get(business.id)
-    row = QueueTicket(id=ticket.id, hall_id=ctx.device.hall_id, issued_business_id=business.id,
-                      series_prefix=prefix, day=args.day, display=args.display, number=args.number,
-                      block_id=args.block_id, device_id=ctx.device.device_id, channel=args.channel,
-                      priority_class=int(priority), green_reason=green.value if green else None,
-                      appointment_id=args.appointment_id, person_key=args.person_key,
-                      issued_at=list(stamp.as_tuple()), printed=print_state.printed,
-                      print_state=print_state.value, flags=flags,
-                      counts_against_quota=not on_time,
-                      is_am=quota.is_am(local.time()) if quota is not None else local.time() < dt.time(12),
-                      issued_wall=ticket.issued_wall)
-    store.save_ticket(row, ticket, ctx.now)
-    session.add(row)
-    if appointment is not None:
-        appointments.record_check_in(session, ctx, appointment, row.id, on_time)
-    ctx.publish("queue_ticket", row.id, store.ticket_row(row))
-    return {"ticket_id": row.id, "priority_class": int(priority), "flags": flags}
+    values = {"id": ticket.id, "hall_id": ctx.device.hall_id, "issued_business_id": business.id,
+              "series_prefix": prefix, "day": args.day, "display": args.display, "number": args.number,
+              "block_id": args.block_id, "device_id": ctx.device.device_id, "channel": args.channel,
+              "priority_class": int(priority), "green_reason": green.value if green else None,
+              "appointment_id": args.appointment_id, "person_key": args.person_key,
+              "issued_at": list(stamp.as_tuple()), "flags": flags, "counts_against_quota": not on_time,
+              "is_am": quota.is_am(local.time()) if quota is not None else local.time() < dt.time(12),
+              "issued_wall": ticket.issued_wall, **codec.ticket_progress(ticket), "updated_at": ctx.now}
+    if savepoint_for(args) == "none":
+        ctx.insert_later(TICKETS, values)  # one INSERT for the push's tickets (server.queue.issue_batch)
+        batch.accepted(values, local)
+        ctx.publish("queue_ticket", ticket.id, codec.ticket_row(ticket, hall_id=ctx.device.hall_id, day=args.day,
+                                                                 person_key=args.person_key, flags=flags))
+        batch.mark = ctx.writer.value
+    else:  # the savepoint may still roll it back: the batch is left behind and reloads for the next command
+        row = QueueTicket(**values)
+        session.add(row)
+        if appointment is not None:
+            appointments.record_check_in(session, ctx, appointment, row.id, on_time)
+        ctx.publish("queue_ticket", row.id, store.ticket_row(row))
+    return {"ticket_id": ticket.id, "priority_class": int(priority), "flags": flags}
 
 
 def handle_print(session: Session, ctx: CommandContext, args: PrintArgs, base: dict | None) -> dict:
@@ -97,22 +112,23 @@ def handle_print(session: Session, ctx: CommandContext, args: PrintArgs, base: d
     return {"ticket_id": row.id, "print_state": state.value}
 
 
-def _check_number(session: Session, ctx: CommandContext, args: IssueArgs, prefix: str) -> list[str]:
-    """The number must come from one of the device's leases of this series, or be a device-suffixed fallback."""
+def _check_number(batch: IssueBatch, ctx: CommandContext, args: IssueArgs, prefix: str) -> list[str]:
+    """The number must come from one of the device's leases of this series, or be a device-suffixed fallback
+    (the lease check of server.sync.leases.leased_block, on the push's leases)."""
     if args.number is None:
         if not args.display.startswith(f"{prefix}-"):
             raise reject("fallback_format", status=422, display=args.display)
         flags = ["fallback_number"]
     else:
-        block = leased_block(session, ctx.device, SERIES, prefix, args.day.isoformat(), args.block_id, args.number)
-        if block is None:
+        lease = batch.leases.get(args.block_id) if args.block_id is not None else None
+        if (lease is None or lease.device_id != ctx.device.device_id
+                or lease.series != (SERIES, ctx.device.hall_id, prefix, args.day.isoformat())
+                or not lease.covers(args.number)):
             raise reject("number_not_leased", number=args.number, block_id=args.block_id)
         if args.display != display_of(prefix, args.number):
             raise reject("display_mismatch", status=422, display=args.display, number=args.number)
-        flags = ["reserve_number"] if block.kind == "reserve" else []
-    taken = session.scalar(select(QueueTicket.id).where(
-        QueueTicket.hall_id == ctx.device.hall_id, QueueTicket.day == args.day,
-        QueueTicket.series_prefix == prefix, QueueTicket.display == args.display))
+        flags = ["reserve_number"] if lease.kind == "reserve" else []
+    taken = batch.taken.get((ctx.device.hall_id, args.day, prefix, args.display))
     if taken is not None:
         raise reject("number_taken", display=args.display, ticket_id=taken)
     return flags
@@ -139,7 +155,7 @@ def _check_in(session: Session, ctx: CommandContext, config: HallConfig, args: I
     return row, found.on_time, [] if found.on_time else ["appointment_late"]
 
 
-def _rule_flags(session: Session, config: HallConfig, business_id: int, local: dt.datetime,
+def _rule_flags(session: Session, batch: IssueBatch, config: HallConfig, business_id: int, local: dt.datetime,
                 on_time: bool) -> list[str]:
     """The rules that do not depend on the person, by the domain's own `admit` (the person rule runs on the
     blind index in the caller). An on-time appointment is held only to the paused flag."""
@@ -147,7 +163,7 @@ def _rule_flags(session: Session, config: HallConfig, business_id: int, local: d
     if on_time:
         return [code for code, broken in (("business_inactive", not business.active),
                                           ("business_paused", quota is not None and quota.paused)) if broken]
-    counts = store.issued_counts(session, config, business_id, local)
+    counts = batch.counts(session, config, business_id, local)
     try:
         admit(IssueRequest(business_id, Channel.DISPENSER, local), business, quota, counts, ())
     except IssueRefused as refused:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Table, Text, and_, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Table, Text, and_, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.sync.models import ChangeLog, ScopeFloor, SyncCounter
@@ -37,6 +37,9 @@ def next_seq(session: Session, hall_id: int) -> int:
     return value
 
 
+_LOCK_COUNTER = select(COUNTER.c.value).where(COUNTER.c.hall_id == bindparam("hall_id")).with_for_update()
+
+
 class ChangeWriter:
     """Changes of one write transaction with many commands (a push): the hall's counter row is locked once,
     up front and outside any savepoint (a rolled-back savepoint would release the lock), numbers are
@@ -48,13 +51,13 @@ class ChangeWriter:
         self.start = self.value = self._lock()
         self.rows: list[dict] = []
         self.deferred: dict[Table, list[dict]] = {}  # in order of first use, so parents go in first
+        self.deferred_by: object | None = None  # the command spec whose rows wait in `deferred`
 
     def _lock(self) -> int:
-        stmt = select(COUNTER.c.value).where(COUNTER.c.hall_id == self.hall_id).with_for_update()
-        value = self.session.execute(stmt).scalar()
+        value = self.session.connection().execute(_LOCK_COUNTER, {"hall_id": self.hall_id}).scalar()
         if value is None:
             ensure_counter(self.session, self.hall_id)
-            value = self.session.execute(stmt).scalar()
+            value = self.session.connection().execute(_LOCK_COUNTER, {"hall_id": self.hall_id}).scalar()
         return value
 
     def change(self, scope: str, table: str, pk: str, row: dict | None) -> dict:
@@ -67,15 +70,33 @@ class ChangeWriter:
         for table, row in deferred:
             self.deferred.setdefault(table, []).append(row)
 
+    def keep_deferred_of(self, spec: object) -> None:
+        """Accepted commands of `spec` left rows in `deferred`: only commands of that spec running without a
+        savepoint may run before they are inserted (see flush_deferred_unless)."""
+        self.deferred_by = spec
+
+    def flush_deferred_unless(self, spec: object, savepoint: str) -> None:
+        """Insert the deferred rows now unless the next command is of the spec that deferred them and runs
+        without a savepoint: any other command may read those rows back from the database, and rows inserted
+        inside a savepoint would be rolled back with a rejected command."""
+        if self.deferred and (spec is not self.deferred_by or savepoint != "none"):
+            self.flush_deferred()
+
+    def flush_deferred(self) -> None:
+        """Insert the accepted commands' deferred rows (outside any savepoint)."""
+        for table, rows in self.deferred.items():
+            self.session.connection().execute(insert(table), rows)
+        self.deferred.clear()
+        self.deferred_by = None
+
     def finish(self) -> int:
         """Insert the deferred rows and the kept changes, store the counter; returns the highest cursor
         written (0: none)."""
-        for table, rows in self.deferred.items():
-            self.session.execute(insert(table), rows)
+        self.flush_deferred()
         if not self.rows:
             return 0
-        self.session.execute(insert(CHANGES), self.rows)
-        self.session.execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        self.session.connection().execute(insert(CHANGES), self.rows)
+        self.session.connection().execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
         _published(self.session, self.hall_id)
         return self.rows[-1]["seq"]
 

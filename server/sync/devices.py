@@ -9,7 +9,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.credentials.idle import idle_expired, touch
@@ -70,6 +70,13 @@ def register_device(session: Session, *, kind: str, name: str, hall_id: int,
     return device, token
 
 
+_CREDENTIALS, _DEVICES = SyncDevice.__table__, Device.__table__
+_BY_TOKEN = (select(_CREDENTIALS.c.revoked_at, _DEVICES.c.id, _DEVICES.c.hall_id, _DEVICES.c.kind,
+                    _DEVICES.c.window_id, _DEVICES.c.active)
+             .join(_DEVICES, _DEVICES.c.id == _CREDENTIALS.c.device_id)
+             .where(_CREDENTIALS.c.token_hash == bindparam("token_hash")))
+
+
 def authenticate(session: Session, authorization: str | None, staff_token: str | None,
                  now: dt.datetime, *, idle_minutes: float | None = None, use: bool = False) -> DeviceContext:
     """The device (and staff member) a request comes from, both checked on every request (a revoked, rotated
@@ -77,12 +84,12 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
     unused that long is refused; `use`: this request counts as its use (a write: server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
-    cred = session.scalars(select(SyncDevice).where(
-        SyncDevice.token_hash == hash_token(authorization.removeprefix("Bearer ").strip()))).one_or_none()
-    if cred is not None and cred.revoked_at is not None:
+    # One Core query for the credential and its device (every request asks it: no ORM objects needed).
+    device = session.connection().execute(_BY_TOKEN, {"token_hash": hash_token(
+        authorization.removeprefix("Bearer ").strip())}).one_or_none()
+    if device is not None and device.revoked_at is not None:
         raise AuthError(401, "device_revoked", "此设备的凭证已被管理员吊销，请联系管理员重新开通"
                         "（this device's token was revoked by an admin）")
-    device = session.get(Device, cred.device_id) if cred is not None else None
     if device is None or not device.active:
         raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
     roles: frozenset[str] = frozenset()

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import uuid
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,13 @@ class PushError(SyncError):
     """The whole push is refused and nothing of it is applied."""
 
 
+_LOCK_DEVICE = (select(DEVICES.c.last_seq).where(DEVICES.c.device_id == bindparam("device_id"))
+                .with_for_update())  # built once: every push runs it
+
+
 def lock_device(session: Session, device_id: str) -> int:
     """The device's last seq, its row locked: two pushes of one device queue (SQLite: BEGIN IMMEDIATE)."""
-    return session.execute(select(DEVICES.c.last_seq).where(DEVICES.c.device_id == device_id)
-                           .with_for_update()).scalar_one()
+    return session.connection().execute(_LOCK_DEVICE, {"device_id": device_id}).scalar_one()
 
 
 def apply_push(session: Session, registry: Registry, device: DeviceContext, commands: list[CommandIn],
@@ -39,7 +42,10 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
     last_seq = lock_device(session, device.device_id)
     writer = ChangeWriter(session, device.hall_id, now) if any(c.seq > last_seq for c in commands) else None
     ids = [c.command_id for c in commands]
-    known_ids = set(session.scalars(select(LOG.c.command_id).where(LOG.c.command_id.in_(ids)))) if ids else set()
+    # Core statements on the session's connection throughout: the push's own tables need none of the ORM's
+    # per-statement work (handlers' ORM writes are flushed by their savepoints, the rest at commit).
+    run = session.connection().execute
+    known_ids = set(run(select(LOG.c.command_id).where(LOG.c.command_id.in_(ids))).scalars()) if ids else set()
     plans = _plan(session, registry, device, [c for c in commands if c.seq > last_seq])
     entries: dict[int, dict] = {}  # this push's new log rows by seq
     results: list[CommandResult] = []
@@ -58,8 +64,8 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
     published = 0
     if entries:
         published = writer.finish()
-        session.execute(insert(LOG), list(entries.values()))
-        session.execute(update(DEVICES).where(DEVICES.c.device_id == device.device_id)
+        run(insert(LOG), list(entries.values()))
+        run(update(DEVICES).where(DEVICES.c.device_id == device.device_id)
                         .values(last_seq=last_seq, last_seen_at=now))
     return last_seq, results, published
 

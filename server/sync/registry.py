@@ -70,7 +70,9 @@ class CommandContext:
 
     def insert_later(self, table: Table, row: dict) -> None:
         """Insert `row` with the push's other deferred rows of `table` in one statement (kept only if the
-        command is accepted). For handlers whose rows nothing in the same push reads back from the database."""
+        command is accepted). The rows go in before any command of another spec, or in a savepoint, runs (so
+        those may read them back); the spec's own savepoint-free commands must not read them from the
+        database (server.queue.issue_batch keeps its own view instead)."""
         self.deferred.append((table, row))
 
     def publish(self, table: str, pk: str, row: dict | None, *, scope: str | None = None) -> int:
@@ -85,6 +87,7 @@ class CommandContext:
 
 
 Handler = Callable[[Session, CommandContext, Any, dict | None], dict]
+Savepoint = Literal["orm", "core", "none"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ class CommandSpec:
     roles: frozenset[str] | None = None  # None: no staff login needed; else one of these roles
     # "orm": the handler uses ORM objects (an ORM savepoint also rolls those back); "core": Core statements
     # only (a bare SAVEPOINT will do); "none": at most one write, as its last step, rejections before it.
-    savepoint: Literal["orm", "core", "none"] = "orm"
+    # A callable chooses per command from its parsed args (e.g. "none" for the plain case, "orm" otherwise).
+    savepoint: Savepoint | Callable[[Any], Savepoint] = "orm"
     # Called once per push with the parsed args of all its commands of this spec (e.g. one query for all
     # the rows they touch); the result reaches each handler as ctx.prepared. None: no batch loading.
     prepare: Callable[[Session, list[Any]], Any] | None = None
@@ -115,16 +119,22 @@ class CommandSpec:
     def run(self, session: Session, ctx: CommandContext, args: Any, base: dict | None) -> dict:
         """Run the handler in the spec's savepoint; every refusal leaves as a Rejected, with nothing of the
         command's own writes kept (a RejectedWithRecord's record is written and kept after the rollback)."""
+        mode = self.savepoint_for(args)
+        # Rows deferred by earlier commands go in first, outside this command's savepoint, unless this is
+        # another savepoint-free command of the spec that deferred them (which never reads them back).
+        ctx.writer.flush_deferred_unless(self, mode)
         try:
-            with self._savepoint(session):
+            with self._savepoint(session, mode):
                 try:
                     result = self.handler(session, ctx, args, base) or {}
                 except Rejected:
                     raise
                 except DomainError as exc:
                     raise self.rejection(exc) from None
-                if self.savepoint == "orm":
+                if mode == "orm":
                     session.flush()  # constraint failures surface here, inside the savepoint
+            if ctx.deferred:
+                ctx.writer.keep_deferred_of(self)  # the caller keeps ctx.deferred in the writer next
             return result
         except RejectedWithRecord as exc:
             ctx.changes.clear()
@@ -141,12 +151,16 @@ class CommandSpec:
             ctx.deferred.clear()
             raise
 
-    def _savepoint(self, session: Session) -> AbstractContextManager:
+    def savepoint_for(self, args: Any) -> Savepoint:
+        return self.savepoint(args) if callable(self.savepoint) else self.savepoint
+
+    @staticmethod
+    def _savepoint(session: Session, mode: Savepoint) -> AbstractContextManager:
         """An ORM savepoint also rolls back the session's objects; a bare SAVEPOINT costs a fraction of it;
         "none" is for handlers that write at most once, as their last step."""
-        if self.savepoint == "orm":
+        if mode == "orm":
             return session.begin_nested()
-        return session.connection().begin_nested() if self.savepoint == "core" else nullcontext()
+        return session.connection().begin_nested() if mode == "core" else nullcontext()
 
 
 @dataclass
