@@ -206,7 +206,8 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
-    items = change_items(page.changes, ctx.kind)
+    items = change_items([r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)],
+                         ctx.kind)
     return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 
@@ -227,7 +228,8 @@ def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
         hidden = visibility.hidden_tables(ctx.kind)
     # Built like pull's answer (the SnapshotResponse shape), so a stored row is never re-validated.
     head = json.dumps({"scope": scope, "cursor": cursor, "server_time_ms": _ms(_now(request))})
-    items = change_items([r for r in rows if r.tbl not in hidden], ctx.kind)
+    items = change_items([r for r in rows if r.tbl not in hidden
+                          and visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)], ctx.kind)
     return Response(f'{{"rows":[{items}],{head[1:]}', media_type="application/json")
 
 

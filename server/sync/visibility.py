@@ -1,10 +1,13 @@
 """What each device kind may read of its scopes: the least its screens need. Workstations read everything
-their scopes carry; a dispenser, an evaluator and a display get no case rows, no workflow definitions and no
-staff list, and none of them the index keys that name a citizen except the dispenser, which matches a swiped
+their scopes carry; a dispenser, an evaluator, a display and a hall controller get no case rows, no workflow
+definitions and no staff list, and none of them the index keys that name a citizen except the dispenser, which matches a swiped
 ID card or a QR code offline (its keys are under the hall's ticket key: shared.crypto.ticket_key) and so gets
-no masked ID beside them.
+no masked ID beside them. Who serves at a window reaches the evaluator and the controller as that window's
+badge (server.queue.badges: staff id, name and 工号): the controller, which drives the hall's LED screens,
+reads every window's; an evaluator its own window's only (PER_WINDOW_TABLES, filtered by key).
 
-Applied to pull pages (tables left out in SQL, columns dropped from the stored JSON) and to snapshots."""
+Applied to pull pages (tables left out in SQL, rows of other windows and columns dropped from the stored JSON)
+and to snapshots."""
 
 from __future__ import annotations
 
@@ -20,21 +23,24 @@ RATING_TABLES = frozenset({"rating_rectification", "case_rating"})
 # use; a staff member's usual window is the workstation's (it proposes it at login).
 LED_TABLES = frozenset({"window_led"})
 USUAL_WINDOW_TABLES = frozenset({"staff_usual_window"})
+# The serving clerk's badge per window (pk: the window id), for the screens that name the clerk.
+BADGE_TABLES = frozenset({"window_badge"})
+PER_WINDOW_TABLES: dict[str, frozenset[str]] = {"evaluator": BADGE_TABLES}
 
 FULL = "workstation"
 HIDDEN_TABLES: dict[str, frozenset[str]] = {
-    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES,
-    # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE below).
-    "evaluator": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-                 | {"staff_role", "queue_appointment"},
+    "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
+                 | BADGE_TABLES,
+    # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE_TABLES).
+    "evaluator": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
+                 | {"queue_appointment"},
     "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-               | {"queue_appointment"},
-    # The hall controller puts the clerk's name on an idle window's LED screen: the badge, as the evaluator;
-    # it addresses each window's LED card by the address the admin set (LED_TABLES).
-    "controller": CASE_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
-                  | {"staff_role", "queue_appointment"},
+               | BADGE_TABLES | {"queue_appointment"},
+    # The hall controller puts the clerk's name on an idle window's LED screen: the window's badge, as the
+    # evaluator; it addresses each window's LED card by the address the admin set (LED_TABLES).
+    "controller": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
+                  | {"queue_appointment"},
 }
-BADGE = ("id", "username", "display_name", "staff_no", "hall_id", "active")
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
     # The dispenser matches by the blind indexes under its hall's ticket key, which its config holds: a masked
     # ID beside one (area code and last four shown) would leave only the birth date to search, some 46,000
@@ -44,8 +50,7 @@ DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
     "display": {"queue_ticket": PERSON_KEYS},
     "controller": {"queue_ticket": PERSON_KEYS},
 }
-KEPT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"evaluator": {"staff_user": BADGE},
-                                                       "controller": {"staff_user": BADGE}}
+KEPT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
 def hidden_tables(kind: str) -> frozenset[str]:
@@ -53,6 +58,14 @@ def hidden_tables(kind: str) -> frozenset[str]:
     if kind == FULL:
         return frozenset()
     return HIDDEN_TABLES.get(kind, HIDDEN_TABLES["display"])
+
+
+def visible_key(kind: str, window_id: int | None, table: str, pk: str) -> bool:
+    """Whether a device of this kind at this window (None: none) reads this row at all: a per-window table's
+    rows (keyed by window id) only for its own window."""
+    if table not in PER_WINDOW_TABLES.get(kind, frozenset()):
+        return True
+    return window_id is not None and pk == str(window_id)
 
 
 def _rules(kind: str, table: str) -> tuple[frozenset[str], tuple[str, ...] | None]:
