@@ -24,7 +24,7 @@ from shared.sync.tables import confirmed
 
 # The published tables the directory is built from: a sync that changes one of them makes it stale.
 SOURCES = ("hall", "floor", "department", "business", "quota", "window", "window_business", RULES_TABLE)
-# The badge of the clerk serving at each window (pk: the window id), published by the server when a clerk calls
+# The badge of the clerk serving at each window (pk: the window id), published when a clerk calls
 # there (server.queue.badges): staff id, name and 工号. An evaluator receives its own window's only.
 BADGE_TABLE = "window_badge"
 
@@ -50,7 +50,8 @@ def badge_clerk(row: Mapping | None, day: dt.date) -> Clerk | None:
     """The clerk on a window's badge row if it is `day`'s (None: nobody has served there that day)."""
     if not row or str(row.get("day") or "") != day.isoformat():
         return None
-    return Clerk(str(row.get("display_name") or ""), str(row.get("staff_no") or ""), int(row.get("user_id") or 0))
+    return Clerk(str(row.get("display_name") or ""), str(row.get("staff_no") or ""),
+                 int(row.get("user_id") or 0))
 
 
 @dataclass

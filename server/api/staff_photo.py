@@ -1,8 +1,8 @@
 """A staff member's photo for the evaluator (it shows who serves at its window): read with an evaluator's token,
 for the clerk on its own window's badge only (server.queue.badges) — no other device kind shows a photo, so
-none may read one, and an evaluator no other clerk's (server.sync.visibility gives it no staff list either). Each answer carries the photo's ETag;
-the evaluator asks again with If-None-Match and keeps what it has on 304. Uploaded by admins
-(staff_accounts.py)."""
+none may read one, and an evaluator no other clerk's (server.sync.visibility gives it no staff list either).
+Each answer carries the photo's ETag; the evaluator asks again with If-None-Match and keeps what it has on
+304. Uploaded by admins (staff_accounts.py)."""
 
 from __future__ import annotations
 

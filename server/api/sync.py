@@ -206,8 +206,8 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
-    items = change_items([r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)],
-                         ctx.kind)
+    shown = [r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
+    items = change_items(shown, ctx.kind)
     return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 

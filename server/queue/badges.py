@@ -48,7 +48,7 @@ def seat(session: Session, ctx: CommandContext, window_id: int, username: str | 
 
 
 def _latest(session: Session, ctx: CommandContext, window_id: int) -> dict | None:
-    """The badge as this push leaves it so far (its changes are written when the push ends), else as stored."""
+    """The badge as this push leaves it so far (its changes are written when the push ends), else stored."""
     for change in reversed([*ctx.writer.rows, *ctx.changes]):
         if change["tbl"] == TABLE and change["pk"] == str(window_id):
             return change["row"]

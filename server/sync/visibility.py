@@ -1,10 +1,11 @@
 """What each device kind may read of its scopes: the least its screens need. Workstations read everything
 their scopes carry; a dispenser, an evaluator, a display and a hall controller get no case rows, no workflow
-definitions and no staff list, and none of them the index keys that name a citizen except the dispenser, which matches a swiped
-ID card or a QR code offline (its keys are under the hall's ticket key: shared.crypto.ticket_key) and so gets
-no masked ID beside them. Who serves at a window reaches the evaluator and the controller as that window's
-badge (server.queue.badges: staff id, name and 工号): the controller, which drives the hall's LED screens,
-reads every window's; an evaluator its own window's only (PER_WINDOW_TABLES, filtered by key).
+definitions and no staff list, and none of them the index keys that name a citizen except the dispenser,
+which matches a swiped ID card or a QR code offline (its keys are under the hall's ticket key:
+shared.crypto.ticket_key) and so gets no masked ID beside them. Who serves at a window reaches the
+evaluator and the controller as that window's badge (server.queue.badges: staff id, name and 工号): the
+controller, which drives the hall's LED screens, reads every window's; an evaluator its own window's only
+(PER_WINDOW_TABLES, filtered by key).
 
 Applied to pull pages (tables left out in SQL, rows of other windows and columns dropped from the stored JSON)
 and to snapshots."""

@@ -13,10 +13,8 @@ from kiosk.controller.cards import areas
 from kiosk.controller.config import card_of
 from kiosk.controller.screens import HallRows, Screen, screens, strip_screen, window_screen
 from kiosk.services.reference import load_directory
-from shared.queue.clock import CHINA_TZ
 
 DAY = dt.date(2026, 11, 23)
-AT = dt.datetime(2026, 11, 23, 10, 5, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture
@@ -24,7 +22,8 @@ def directory(cache):  # noqa: ANN001, ANN201
     return load_directory(cache)
 
 
-def _rows(directory, *, paused=(), current=None, state="called", clerk="clerk", badges=(), notice=None):  # noqa: ANN001, ANN202
+def _rows(directory, *, paused=(), current=None, state="called", clerk="clerk",  # noqa: ANN001, ANN202
+          badges=(), notice=None):
     w = {w.number: w.id for w in directory.windows}
     windows = {str(w[n]): {"window_id": w[n], "paused": n in paused, "current_ticket_id": None} for n in w}
     tickets, badge_rows = {}, {}
@@ -54,7 +53,8 @@ def test_serving_paused_closed_and_idle_with_the_clerks_name(directory) -> None:
     finished = _rows(directory, current=(3, "B017"), state="finished", badges=[(3, DAY)])
     assert window_screen(3, finished, directory, DAY) == Screen(("3号窗口", "王晓敏 为您服务"))
     assert window_screen(1, finished, directory, DAY) == Screen(("1号窗口", "欢迎办理"))  # window 1's own badge
-    yesterday = _rows(directory, current=(3, "B017"), state="finished", badges=[(3, DAY - dt.timedelta(days=1))])
+    yesterday = _rows(directory, current=(3, "B017"), state="finished",
+                      badges=[(3, DAY - dt.timedelta(days=1))])
     assert window_screen(3, yesterday, directory, DAY) == Screen(("3号窗口", "欢迎办理"))
 
 

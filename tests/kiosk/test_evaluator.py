@@ -41,8 +41,8 @@ def publish_ticket(sync, hall_id: int, window_id: int, state: str, ticket_id: st
     with Session(sync.engine) as s:  # the demo data the cache was made from: the clerk's staff id
         clerk = s.scalars(select(StaffUser).where(StaffUser.username == "clerk")).one()
     # and the window's badge, which the server publishes when the clerk calls there (server.queue.badges)
-    badge = {"window_id": window_id, "hall_id": hall_id, "user_id": clerk.id, "display_name": clerk.display_name,
-             "staff_no": clerk.staff_no, "day": at.date().isoformat()}
+    badge = {"window_id": window_id, "hall_id": hall_id, "user_id": clerk.id,
+             "display_name": clerk.display_name, "staff_no": clerk.staff_no, "day": at.date().isoformat()}
     with sync.engine.begin() as conn:
         store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "window_badge",
                                     "pk": str(window_id), "op": "upsert", "row": badge}])

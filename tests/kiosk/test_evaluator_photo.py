@@ -61,7 +61,8 @@ def seat_on_server(db, hall_id: int, window_id: int, username: str, at: dt.datet
 
 
 def upload(url: str, token: str, user_id: int, photo: bytes) -> None:
-    r = requests.put(f"{url}/api/v1/admin/staff/{user_id}/photo", headers={"Authorization": f"Bearer {token}"},
+    r = requests.put(f"{url}/api/v1/admin/staff/{user_id}/photo",
+                     headers={"Authorization": f"Bearer {token}"},
                      json={"content_type": "image/png", "data": base64.b64encode(photo).decode()}, timeout=10)
     assert r.status_code == 204, r.text
 

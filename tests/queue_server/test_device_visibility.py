@@ -1,8 +1,9 @@
 """Each device kind reads the least its screens need (server.sync.visibility; issue 18): after a day's worth
 of rows of every kind — a case accepted at a counter, a ticket taken with an ID card, an appointment booked
 online — a display's and an evaluator's pulls and snapshots hold no case row, no staff list and no index
-key naming a citizen (an evaluator and the hall controller get the serving clerk's badge alone); a dispenser gets its tickets' keys (under its hall's ticket key) but no case and no
-staff row. A workstation still reads everything."""
+key naming a citizen (an evaluator and the hall controller get the serving clerk's badge alone); a dispenser
+gets its tickets' keys (under its hall's ticket key) but no case and no staff row. A workstation still reads
+everything."""
 
 from __future__ import annotations
 
@@ -195,7 +196,8 @@ def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: 
     an evaluator gets its own window's only, the hall controller every window's, a display none."""
     _day_of_rows(hall)
     dispenser = hall.device("dispenser", "dispenser2")
-    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=bytes(range(32)), now=lambda: NOW)
+    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=bytes(range(32)),
+                      now=lambda: NOW)
     desk.track_today()
     dispenser.sync_once()
     counters = [hall.counter(n) for n in (2, 3)]  # window 1 has served a case
@@ -220,7 +222,8 @@ def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: 
             assert set(badges) == expected, f"{kind} {where}"
             for pk, row in badges.items():
                 assert row == {**clerk, "window_id": int(pk)}, f"{kind} {where}"
-            assert '"username"' not in json.dumps([c["row"] for c in got if c["table"] != "queue_ticket"]), kind
+            rows = [c["row"] for c in got if c["table"] != "queue_ticket"]
+            assert '"username"' not in json.dumps(rows), f"{kind} {where}"
     # a second call by the same clerk at the same window publishes no new badge
     before = _badge_changes(hall)
     counter = counters[0]
@@ -248,4 +251,5 @@ def _badge_changes(hall: Hall) -> int:  # noqa: F811
     from sqlalchemy import func, select
     from server.sync.models import ChangeLog
     with hall.db.session() as session:
-        return session.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.tbl == "window_badge"))
+        return session.scalar(select(func.count()).select_from(ChangeLog)
+                              .where(ChangeLog.tbl == "window_badge"))
