@@ -42,16 +42,22 @@ HIDDEN_TABLES: dict[str, frozenset[str]] = {
     "controller": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
                   | {"queue_appointment"},
 }
+# Who served a ticket (`clerk`: a staff username) is the serving clerk's business: no display or controller
+# reads it, and an evaluator only on its own window's tickets and ratings (it names the clerk in `queue.rate`).
+CLERK = frozenset({"clerk"})
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
     # The dispenser matches by the blind indexes under its hall's ticket key, which its config holds: a masked
     # ID beside one (area code and last four shown) would leave only the birth date to search, some 46,000
     # tries, to turn the index into the ID number. It reads the number off the card it matches anyway.
     "dispenser": {"queue_appointment": frozenset({"masked_id"})},
     "evaluator": {"queue_ticket": PERSON_KEYS},
-    "display": {"queue_ticket": PERSON_KEYS},
-    "controller": {"queue_ticket": PERSON_KEYS},
+    "display": {"queue_ticket": PERSON_KEYS | CLERK, "queue_rating": CLERK},
+    "controller": {"queue_ticket": PERSON_KEYS | CLERK, "queue_rating": CLERK},
 }
-KEPT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {}
+# Columns dropped from the rows of other windows than the device's own (rows with a `window_id`).
+OTHER_WINDOW_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
+    "evaluator": {"queue_ticket": CLERK, "queue_rating": CLERK},
+}
 
 
 def hidden_tables(kind: str) -> frozenset[str]:
@@ -69,25 +75,28 @@ def visible_key(kind: str, window_id: int | None, table: str, pk: str) -> bool:
     return window_id is not None and pk == str(window_id)
 
 
-def _rules(kind: str, table: str) -> tuple[frozenset[str], tuple[str, ...] | None]:
+def _rules(kind: str, table: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(columns dropped from every row, columns dropped from other windows' rows)."""
     if kind == FULL:
-        return frozenset(), None
-    known = kind in HIDDEN_TABLES
-    dropped = DROPPED_COLUMNS.get(kind if known else "display", {}).get(table, frozenset())
-    return dropped, KEPT_COLUMNS.get(kind, {}).get(table)
+        return frozenset(), frozenset()
+    known = kind if kind in HIDDEN_TABLES else "display"
+    return (DROPPED_COLUMNS.get(known, {}).get(table, frozenset()),
+            OTHER_WINDOW_COLUMNS.get(known, {}).get(table, frozenset()))
 
 
-def visible_row(kind: str, table: str, row: dict | None) -> dict | None:
-    """The row as this kind may read it (a tombstone stays None)."""
-    dropped, kept = _rules(kind, table)
-    if row is None or (not dropped and kept is None):
+def visible_row(kind: str, table: str, row: dict | None, window_id: int | None = None) -> dict | None:
+    """The row as a device of this kind at this window (None: none) may read it (a tombstone stays None)."""
+    dropped, elsewhere = _rules(kind, table)
+    if row is None or not (dropped or elsewhere):
         return row
-    return {k: v for k, v in row.items() if k not in dropped and (kept is None or k in kept)}
+    if elsewhere and (window_id is None or row.get("window_id") != window_id):
+        dropped = dropped | elsewhere
+    return {k: v for k, v in row.items() if k not in dropped}
 
 
-def visible_row_json(kind: str, table: str, row_json: str | None) -> str | None:
+def visible_row_json(kind: str, table: str, row_json: str | None, window_id: int | None = None) -> str | None:
     """The stored JSON text as it is when nothing is dropped (a pull splices it unparsed), else re-encoded."""
-    dropped, kept = _rules(kind, table)
-    if row_json is None or (not dropped and kept is None):
+    dropped, elsewhere = _rules(kind, table)
+    if row_json is None or not (dropped or elsewhere):
         return row_json
-    return json.dumps(visible_row(kind, table, json.loads(row_json)), ensure_ascii=False)
+    return json.dumps(visible_row(kind, table, json.loads(row_json), window_id), ensure_ascii=False)

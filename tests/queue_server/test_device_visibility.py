@@ -193,7 +193,8 @@ def test_a_dispensers_rows_and_its_ticket_key_give_no_id_number_back(hall: Hall)
 
 def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: Hall) -> None:  # noqa: F811
     """No staff list: the badge (staff id, name, 工号) of the clerk who called at a window, published then;
-    an evaluator gets its own window's only, the hall controller every window's, a display none."""
+    an evaluator gets its own window's only, the hall controller every window's, a display none. No staff
+    username either: a ticket's clerk reaches an evaluator on its own window's tickets only."""
     _day_of_rows(hall)
     dispenser = hall.device("dispenser", "dispenser2")
     desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=bytes(range(32)),
@@ -222,8 +223,13 @@ def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: 
             assert set(badges) == expected, f"{kind} {where}"
             for pk, row in badges.items():
                 assert row == {**clerk, "window_id": int(pk)}, f"{kind} {where}"
-            rows = [c["row"] for c in got if c["table"] != "queue_ticket"]
-            assert '"username"' not in json.dumps(rows), f"{kind} {where}"
+            assert '"username"' not in json.dumps(got), f"{kind} {where}"
+            # who served a ticket: an evaluator reads it on its own window's tickets only, no other kiosk at all
+            served = {c["row"]["window_id"]: c["row"].get("clerk") for c in got
+                      if c["table"] == "queue_ticket" and c["row"]["window_id"] is not None}
+            if kind != "dispenser":  # (whose optimistic ticket rows are the server's, the clerk included)
+                assert served == ({int(mine): "clerk", int(other): None} if kind == "evaluator" else
+                                  {int(mine): None, int(other): None}), f"{kind} {where}"
     # a second call by the same clerk at the same window publishes no new badge
     before = _badge_changes(hall)
     counter = counters[0]
