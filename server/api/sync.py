@@ -230,7 +230,8 @@ def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
         hidden = visibility.hidden_tables(ctx.kind)
     # Built like pull's answer (the SnapshotResponse shape), so a stored row is never re-validated.
     head = json.dumps({"scope": scope, "cursor": cursor, "server_time_ms": _ms(_now(request))})
-    shown = [r for r in rows if r.tbl not in hidden and visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
+    shown = [r for r in rows
+             if r.tbl not in hidden and visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
     items = change_items(shown, ctx.kind, ctx.window_id)
     return Response(f'{{"rows":[{items}],{head[1:]}', media_type="application/json")
 

@@ -43,7 +43,7 @@ HIDDEN_TABLES: dict[str, frozenset[str]] = {
                   | {"queue_appointment"},
 }
 # Who served a ticket (`clerk`: a staff username) is the serving clerk's business: no display or controller
-# reads it, and an evaluator only on its own window's tickets and ratings (it names the clerk in `queue.rate`).
+# reads it, an evaluator only on its own window's tickets and ratings (it names the clerk in `queue.rate`).
 CLERK = frozenset({"clerk"})
 DROPPED_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
     # The dispenser matches by the blind indexes under its hall's ticket key, which its config holds: a masked

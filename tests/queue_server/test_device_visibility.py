@@ -224,7 +224,8 @@ def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: 
             for pk, row in badges.items():
                 assert row == {**clerk, "window_id": int(pk)}, f"{kind} {where}"
             assert '"username"' not in json.dumps(got), f"{kind} {where}"
-            # who served a ticket: an evaluator reads it on its own window's tickets only, no other kiosk at all
+            # who served a ticket: an evaluator reads it on its own window's tickets only, display and
+            # controller not at all
             served = {c["row"]["window_id"]: c["row"].get("clerk") for c in got
                       if c["table"] == "queue_ticket" and c["row"]["window_id"] is not None}
             if kind != "dispenser":  # (whose optimistic ticket rows are the server's, the clerk included)
