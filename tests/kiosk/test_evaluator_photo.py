@@ -13,6 +13,8 @@ import requests
 from sqlalchemy import select
 
 from gui.qt import QBuffer, QByteArray, QColor, QImage, QIODevice, QPainter, Qt
+from kiosk.services.rating import RatingDesk
+from kiosk.services.reference import Clerk, load_directory
 from kiosk.services.staff_photos import StaffPhotos
 from server.queue.badges import TABLE, badge_row
 from server.sync import changes
@@ -75,6 +77,8 @@ def test_the_clerks_photo_shows_and_stays_offline(qtbot, evaluator, hall, now, s
     photo = portrait_png()
     upload(url, token, user_id, photo)
     seat_on_server(db, hall_id, desk.window_id, "clerk", now[0])
+    desk.sync.sync_once()  # the badge arrives (and the ticket below)
+    assert desk.sync.confirmed("window_badge")[str(desk.window_id)]["user_id"] == user_id
     publish_ticket(desk.sync, hall_id, desk.window_id, "serving", str(uuid.uuid4()), 1, now[0])
     qtbot.waitUntil(lambda: window.clerk.has_photo, timeout=5000)
     shown = window.clerk.photo.pixmap()
@@ -82,8 +86,10 @@ def test_the_clerks_photo_shows_and_stays_offline(qtbot, evaluator, hall, now, s
     assert not shown.isNull() and shown.toImage().pixelColor(5, 5).name() == "#3a6ea5"  # the uploaded picture
     screenshot(window, "evaluator/clerk-photo")
     qtbot.waitUntil(lambda: StaffPhotos(desk.sync).cached(user_id) == photo, timeout=3000)  # kept for offline
-    # offline, a restarted evaluator still shows it from its cache
+    # offline, a restarted evaluator still names the clerk (the badge kept in its cache) and shows the photo
     network.down = True
+    restarted = RatingDesk(desk.sync, load_directory(desk.sync.engine), desk.window_id, now=lambda: now[0])
+    assert restarted.clerk_at_window() == Clerk("王晓敏", "DG0101", user_id)
     fetched, changed = StaffPhotos(desk.sync).fetch(user_id)
     assert (fetched, changed) == (photo, False)
     network.down = False
