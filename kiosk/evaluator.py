@@ -27,6 +27,7 @@ class EvaluatorWindow(KioskShell):
         self.desk, self.on_change = desk, on_change
         self.photos = photos if photos is not None else StaffPhotos(desk.sync)
         self._photo_for: int | None = None  # the clerk whose photo was asked for last
+        self._clerk = None  # the clerk on the window's badge, as last read (kiosk.services.reference.Clerk)
         self.flow = EvaluatorFlow(ask_seconds=ask_seconds)
         self.clerk = ClerkScreen(desk.window_number)
         self.ask, self.reasons, self.thanks = AskScreen(), ReasonScreen(), ThanksScreen()
@@ -58,13 +59,14 @@ class EvaluatorWindow(KioskShell):
         if self._reading:
             return
         self._reading = True
-        self.ops.run(self.desk.visit_at_window, on_done=self.alive(self._observed), on_error=self._failed)
+        self.ops.run(self.desk.observe, on_done=self.alive(self._observed), on_error=self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self._reading = False
 
-    def _observed(self, visit) -> None:  # noqa: ANN001
+    def _observed(self, answer) -> None:  # noqa: ANN001  (Visit | None, Clerk | None)
         self._reading = False
+        visit, self._clerk = answer
         self.run(self.flow.observe(visit))
 
     def run(self, actions: list) -> None:
@@ -77,7 +79,7 @@ class EvaluatorWindow(KioskShell):
     def show_step(self) -> None:
         step, visit = self.flow.step, self.flow.serving
         if step is Step.IDLE:
-            clerk = self.desk.clerk(visit.clerk if visit else None)
+            clerk = self._clerk if visit else None
             serving = visit.display if visit and visit.state in ("called", "serving") else None
             self.clerk.show_clerk(clerk.name if clerk else "", clerk.staff_no if clerk else "", serving)
             self._ask_photo(clerk.user_id if clerk else None)

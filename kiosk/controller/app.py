@@ -18,6 +18,7 @@ from collections.abc import Callable
 from kiosk.controller.cards import CardWorker
 from kiosk.controller.config import Card, ControllerConfig
 from kiosk.controller.screens import HallRows, Screen, screens
+from kiosk.services.reference import BADGE_TABLE
 from shared.org_rows import WINDOW_LED_TABLE, led_addresses
 from shared.protocol import device_health
 from shared.protocol.devices import NOTICE_TABLE
@@ -78,8 +79,8 @@ class HallController:
     def decide(self) -> dict[str, Screen]:
         """Every card's screen from the synced rows, handed to its worker (which sends only a change)."""
         self.directory.refresh()
-        rows = HallRows(self.sync.rows("queue_window"), self.sync.rows("queue_ticket"), self.sync.rows("queue_call"),
-                        self.sync.rows(NOTICE_TABLE))
+        rows = HallRows(self.sync.rows("queue_window"), self.sync.rows("queue_ticket"),
+                        self.sync.rows(BADGE_TABLE), self.sync.rows(NOTICE_TABLE))
         wanted = screens(self.config.cards, rows, self.directory, self.now().astimezone(CHINA_TZ).date())
         addresses = led_addresses(self.sync.rows(WINDOW_LED_TABLE))  # window number → the admin's bus address
         for worker in self.workers:

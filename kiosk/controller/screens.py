@@ -3,7 +3,8 @@ re-decides after every pull and sends only what changed).
 
 A window's screen has two lines: the number being served and "请到 N 号窗口" while a ticket is called to it
 (and "正在办理" once it is served); "暂停服务" when the window is paused; "窗口关闭" when the admin closed it;
-otherwise the window and the name of the clerk who last served there today ("欢迎办理" before anyone has).
+otherwise the window and the name of the clerk who last served there today, from the window's badge row
+("欢迎办理" before anyone has).
 The hall strip scrolls the admin's notice (the hall's welcome until one is set)."""
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kiosk.flow.display import calls_of
-from kiosk.services.reference import HallDirectory
+from kiosk.services.reference import HallDirectory, badge_clerk
 
 CALLED_STATES = ("called",)
 SERVING_STATES = ("serving", "held")
@@ -48,7 +48,7 @@ class HallRows:
     """The synced rows the screens depend on (each: pk → row)."""
     windows: Mapping[str, dict]
     tickets: Mapping[str, dict]
-    calls: Mapping[str, dict]
+    badges: Mapping[str, dict]  # window id → the badge of the clerk who last called there
     notices: Mapping[str, dict]
 
 
@@ -67,17 +67,9 @@ def window_screen(number: int, rows: HallRows, directory: HallDirectory, day: dt
 
 
 def idle_text(window_id: int, rows: HallRows, directory: HallDirectory, day: dt.date) -> str:
-    """The clerk who last called at this window today (the tickets name who served them)."""
-    for call in reversed(calls_of((c for c in rows.calls.values() if int(c["window_id"]) == window_id), day)):
-        ticket = rows.tickets.get(call_ticket(rows, call.id))
-        clerk = directory.clerks.get(str(ticket.get("clerk") or "")) if ticket else None
-        if clerk is not None:
-            return clerk_text(clerk.name)
-    return WELCOME
-
-
-def call_ticket(rows: HallRows, call_id: str) -> str:
-    return str(rows.calls[call_id].get("ticket_id", ""))
+    """The clerk who last called at this window today (the window's badge, when it is today's)."""
+    clerk = badge_clerk(rows.badges.get(str(window_id)), day)
+    return clerk_text(clerk.name) if clerk is not None and clerk.name else WELCOME
 
 
 def strip_screen(rows: HallRows, directory: HallDirectory) -> Screen:

@@ -11,7 +11,7 @@ from shared.protocol.queue_rows import rating_row
 from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
 from kiosk.flow.evaluator import Rate, Visit
-from kiosk.services.reference import Clerk, HallDirectory
+from kiosk.services.reference import BADGE_TABLE, Clerk, HallDirectory, badge_clerk
 
 AT_WINDOW = ("called", "serving", "finished")
 
@@ -27,8 +27,14 @@ class RatingDesk:
         window = self.directory.window(self.window_id)
         return window.number if window else 0
 
-    def clerk(self, username: str | None) -> Clerk | None:
-        return self.directory.clerks.get(username or "")
+    def clerk_at_window(self) -> Clerk | None:
+        """The clerk on this window's badge today (the server publishes it when a clerk calls here; the cache
+        keeps it, so it still shows offline and after a restart)."""
+        return badge_clerk(self.sync.rows(BADGE_TABLE).get(str(self.window_id)), self.now().date())
+
+    def observe(self) -> tuple[Visit | None, Clerk | None]:
+        """What the evaluator's screen follows (read off the GUI thread): the visit and who serves it."""
+        return self.visit_at_window(), self.clerk_at_window()
 
     def visit_at_window(self) -> Visit | None:
         """The ticket the window row names; else this window's latest ticket of the day (the server clears

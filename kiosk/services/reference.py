@@ -1,18 +1,21 @@
-"""Reference data of the hall (floors, departments, businesses, quotas, windows, staff) and its published queue
+"""Reference data of the hall (floors, departments, businesses, quotas, windows) and its published queue
 rules, read from the local cache (ORM tables and the synced `queue_hall_rules` row) and turned into shared.queue
 value objects the rules understand — through the same codec the server decides with (shared.queue.hall_rules),
 never a local default. `refresh()` re-reads them when a sync brought new reference rows, so the next decision
-uses what the admin published."""
+uses what the admin published. Kiosks get no staff list: who serves at a window is that window's badge
+(`window_badge`, read by `badge_clerk`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shared.db.models import Business as BusinessRow
-from shared.db.models import Department, Floor, Hall, StaffUser
+from shared.db.models import Department, Floor, Hall
 from shared.db.models import Quota as QuotaRow
 from shared.db.models import Window as WindowRow
 from shared.queue.config import Business, Quota, Window, WindowService
@@ -20,8 +23,10 @@ from shared.queue.hall_rules import RULES_TABLE, HallRules, quota_of, rules_from
 from shared.sync.tables import confirmed
 
 # The published tables the directory is built from: a sync that changes one of them makes it stale.
-SOURCES = ("hall", "floor", "department", "business", "quota", "window", "window_business", "staff_user",
-           RULES_TABLE)
+SOURCES = ("hall", "floor", "department", "business", "quota", "window", "window_business", RULES_TABLE)
+# The badge of the clerk serving at each window (pk: the window id), published when a clerk calls
+# there (server.queue.badges): staff id, name and 工号. An evaluator receives its own window's only.
+BADGE_TABLE = "window_badge"
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,17 @@ class BusinessEntry:
 
 @dataclass(frozen=True)
 class Clerk:
-    username: str
     name: str
     staff_no: str
     user_id: int = 0  # the staff_user id: the evaluator asks for the clerk's photo by it
+
+
+def badge_clerk(row: Mapping | None, day: dt.date) -> Clerk | None:
+    """The clerk on a window's badge row if it is `day`'s (None: nobody has served there that day)."""
+    if not row or str(row.get("day") or "") != day.isoformat():
+        return None
+    return Clerk(str(row.get("display_name") or ""), str(row.get("staff_no") or ""),
+                 int(row.get("user_id") or 0))
 
 
 @dataclass
@@ -48,7 +60,6 @@ class HallDirectory:
     hall_name: str
     entries: list[BusinessEntry] = field(default_factory=list)
     windows: list[Window] = field(default_factory=list)
-    clerks: dict[str, Clerk] = field(default_factory=dict)
     rules: HallRules = field(default_factory=HallRules)
     public_url: str = ""  # the hall's public base URL, synced ("" = none set: the provisioned follow_url)
     engine: Engine | None = field(default=None, repr=False, compare=False)
@@ -64,7 +75,7 @@ class HallDirectory:
         if version != self.version:
             fresh = load_directory(self.engine, hall_id=self.hall_id)
             self.hall_name, self.entries, self.windows = fresh.hall_name, fresh.entries, fresh.windows
-            self.clerks, self.rules, self.version = fresh.clerks, fresh.rules, fresh.version
+            self.rules, self.version = fresh.rules, fresh.version
             self.public_url = fresh.public_url
         return self
 
@@ -123,6 +134,4 @@ def load_directory(engine: Engine, hall_code: str | None = None, hall_id: int | 
             services = tuple(WindowService(sb.business_id, sb.priority) for sb in w.services)
             if services:
                 directory.windows.append(Window(w.id, w.number, services, w.name, w.active))
-        for u in s.scalars(select(StaffUser).where(StaffUser.active.is_(True))):
-            directory.clerks[u.username] = Clerk(u.username, u.display_name, u.staff_no, u.id)
         return directory

@@ -1,8 +1,8 @@
 """A staff member's photo for the evaluator (it shows who serves at its window): read with an evaluator's token,
-for staff of the device's own hall only — no other device kind shows a photo, so none may read one
-(server.sync.visibility keeps the staff rows of kiosks to the badge, too). Each answer carries the photo's ETag;
-the evaluator asks again with If-None-Match and keeps what it has on 304. Uploaded by admins
-(staff_accounts.py)."""
+for the clerk on its own window's badge only (server.queue.badges) — no other device kind shows a photo, so
+none may read one, and an evaluator no other clerk's (server.sync.visibility gives it no staff list either).
+Each answer carries the photo's ETag; the evaluator asks again with If-None-Match and keeps what it has on
+304. Uploaded by admins (staff_accounts.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response as HttpResponse
 
 from server.api.errors import ApiError
+from server.queue import badges
 from server.store.models import StaffPhoto
 from server.sync import devices
 from server.sync.errors import SyncError
@@ -36,8 +37,10 @@ def device_photo(user_id: int, request: Request,
             raise ApiError(403, "photo_not_for_device", "该设备不显示工作人员照片（only evaluators read staff photos）",
                            kind=ctx.kind)
         user = session.get(StaffUser, user_id)
-        row = session.get(StaffPhoto, user_id) if user is not None and user.hall_id == ctx.hall_id else None
-        if row is None:  # another hall's staff look the same as none: nothing to learn by probing ids
+        badge = badges.current(session, ctx.hall_id, ctx.window_id) if ctx.window_id is not None else None
+        serving = user is not None and badge is not None and badge.get("user_id") == user.id
+        row = session.get(StaffPhoto, user_id) if serving else None
+        if row is None:  # staff not at this window look the same as none: nothing to learn by probing ids
             raise ApiError(404, "no_photo", "尚未上传照片（no photo on record）")
         etag = photo_etag(row.data)
         headers = {"Cache-Control": "no-cache", "ETag": etag}

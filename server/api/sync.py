@@ -76,10 +76,11 @@ def _protocol(version: int) -> None:
                        supported=list(SUPPORTED_PROTOCOLS), got=version)
 
 
-def _row_json(kind: str, row) -> str | None:  # noqa: ANN001
+def _row_json(kind: str, row, window_id: int | None) -> str | None:  # noqa: ANN001
     """A pulled row as this device's kind may read it, sealed values opened (the stored text when neither
     applies, spliced unparsed)."""
-    return published.open_published_json(row.tbl, row.pk, visibility.visible_row_json(kind, row.tbl, row.row_json))
+    return published.open_published_json(row.tbl, row.pk,
+                                         visibility.visible_row_json(kind, row.tbl, row.row_json, window_id))
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=201)
@@ -214,15 +215,17 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,
                        "server_time_ms": _ms(_now(request))})
-    items = change_items(page.changes, ctx.kind)
+    shown = [r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
+    items = change_items(shown, ctx.kind, ctx.window_id)
     return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
 
 
-def change_items(rows, kind: str) -> str:  # noqa: ANN001
+def change_items(rows, kind: str, window_id: int | None = None) -> str:  # noqa: ANN001
     """Change rows as JSON array items, each stored row JSON as `kind` may read it, spliced in unparsed (pull
     and snapshot alike)."""
     return ",".join(f'{{"scope":{json.dumps(r.scope)},"seq":{r.seq},"table":{json.dumps(r.tbl)},'
-                    f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{_row_json(kind, r) or "null"}}}' for r in rows)
+                    f'"pk":{json.dumps(r.pk)},"op":"{r.op}","row":{_row_json(kind, r, window_id) or "null"}}}'
+                    for r in rows)
 
 
 @router.get("/snapshot", response_model=SnapshotResponse)
@@ -235,7 +238,9 @@ def snapshot(request: Request, scope: str, authorization: DeviceToken = None,
         hidden = visibility.hidden_tables(ctx.kind)
     # Built like pull's answer (the SnapshotResponse shape), so a stored row is never re-validated.
     head = json.dumps({"scope": scope, "cursor": cursor, "server_time_ms": _ms(_now(request))})
-    items = change_items([r for r in rows if r.tbl not in hidden], ctx.kind)
+    shown = [r for r in rows
+             if r.tbl not in hidden and visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
+    items = change_items(shown, ctx.kind, ctx.window_id)
     return Response(f'{{"rows":[{items}],{head[1:]}', media_type="application/json")
 
 

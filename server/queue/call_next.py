@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, and_, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from server.queue import closing, store
+from server.queue import badges, closing, store
 from server.queue.config import load_hall_config
 from server.queue.desk import _publish_ticket, _record_call, _set_current, _window
 from server.queue.errors import reject
@@ -53,6 +53,7 @@ def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, 
     _record_call(session, ctx, args.call_id, row.display, row.id, window, "call", "next", at, True, reasons)
     _publish_ticket(ctx, row)
     _set_current(session, ctx, window.id, row.id, at)
+    badges.seat(session, ctx, window.id, row.clerk, row.day)
     return {"ticket_id": row.id, "display": row.display, "window_id": window.id, "state": row.state,
             "reasons": reasons}
 

@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from server.queue import closing, store
+from server.queue import badges, closing, store
 from server.queue.config import HallConfig, load_hall_config
 from server.queue.errors import reject, reject_with_record
 from server.queue.models import QueueCall, QueueTicket
@@ -107,6 +107,7 @@ def handle_call(session: Session, ctx: CommandContext, args: CallArgs, base: dic
     _record_call(session, ctx, args.call_id, row.display, row.id, window, kind, args.mode, now, True, args.reasons)
     _publish_ticket(ctx, row)
     _set_current(session, ctx, window.id, row.id, now)
+    badges.seat(session, ctx, window.id, row.clerk, row.day)
     return {"ticket_id": row.id, "window_id": window.id, "state": row.state}
 
 
@@ -154,6 +155,7 @@ def handle_start(session: Session, ctx: CommandContext, args: TicketActionArgs, 
         _set_current(session, ctx, previous, None, now, only_if=row.id)
     _publish_ticket(ctx, row)
     _set_current(session, ctx, window.id, row.id, now)
+    badges.seat(session, ctx, window.id, row.clerk, row.day)
     return {"ticket_id": row.id, "flags": flags}
 
 

@@ -13,10 +13,8 @@ from kiosk.controller.cards import areas
 from kiosk.controller.config import card_of
 from kiosk.controller.screens import HallRows, Screen, screens, strip_screen, window_screen
 from kiosk.services.reference import load_directory
-from shared.queue.clock import CHINA_TZ
 
 DAY = dt.date(2026, 11, 23)
-AT = dt.datetime(2026, 11, 23, 10, 5, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture
@@ -24,19 +22,20 @@ def directory(cache):  # noqa: ANN001, ANN201
     return load_directory(cache)
 
 
-def _rows(directory, *, paused=(), current=None, state="called", clerk="clerk", calls=(), notice=None):  # noqa: ANN001, ANN202
+def _rows(directory, *, paused=(), current=None, state="called", clerk="clerk",  # noqa: ANN001, ANN202
+          badges=(), notice=None):
     w = {w.number: w.id for w in directory.windows}
     windows = {str(w[n]): {"window_id": w[n], "paused": n in paused, "current_ticket_id": None} for n in w}
-    tickets, call_rows = {}, {}
+    tickets, badge_rows = {}, {}
     if current is not None:
         number, display = current
         windows[str(w[number])]["current_ticket_id"] = "t1"
         tickets["t1"] = {"id": "t1", "display": display, "state": state, "clerk": clerk, "window_id": w[number]}
-    for i, (number, ticket_id, at) in enumerate(calls):
-        call_rows[f"c{i}"] = {"id": f"c{i}", "ticket_id": ticket_id, "display": "A001", "window_id": w[number],
-                              "window_number": number, "at": at.isoformat(), "accepted": True}
+    for number, day in badges:  # the badge the server publishes when a clerk calls at the window
+        badge_rows[str(w[number])] = {"window_id": w[number], "hall_id": directory.hall_id, "user_id": 2,
+                                      "display_name": "王晓敏", "staff_no": "DG0001", "day": day.isoformat()}
     notices = {str(directory.hall_id): {"text": notice}} if notice is not None else {}
-    return HallRows(windows, tickets, call_rows, notices)
+    return HallRows(windows, tickets, badge_rows, notices)
 
 
 def test_a_called_ticket_shows_its_number_and_where_to_go(directory) -> None:  # noqa: ANN001
@@ -51,10 +50,11 @@ def test_serving_paused_closed_and_idle_with_the_clerks_name(directory) -> None:
     assert window_screen(3, _rows(directory, paused=(3,), current=(3, "B017")), directory, DAY) == Screen(
         ("3号窗口", "暂停服务"))  # paused wins over the ticket it still holds
     assert window_screen(42, _rows(directory), directory, DAY) == Screen(("42号窗口", "窗口关闭"))
-    finished = _rows(directory, current=(3, "B017"), state="finished", calls=[(3, "t1", AT)])
-    name = directory.clerks["clerk"].name
-    assert window_screen(3, finished, directory, DAY) == Screen(("3号窗口", f"{name} 为您服务"))
-    yesterday = _rows(directory, current=(3, "B017"), state="finished", calls=[(3, "t1", AT - dt.timedelta(days=1))])
+    finished = _rows(directory, current=(3, "B017"), state="finished", badges=[(3, DAY)])
+    assert window_screen(3, finished, directory, DAY) == Screen(("3号窗口", "王晓敏 为您服务"))
+    assert window_screen(1, finished, directory, DAY) == Screen(("1号窗口", "欢迎办理"))  # window 1's own badge
+    yesterday = _rows(directory, current=(3, "B017"), state="finished",
+                      badges=[(3, DAY - dt.timedelta(days=1))])
     assert window_screen(3, yesterday, directory, DAY) == Screen(("3号窗口", "欢迎办理"))
 
 

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gui.ops import Ops
 from gui.qt import Qt
@@ -18,6 +19,7 @@ from kiosk.flow.evaluator import Step
 from kiosk.services.rating import RatingDesk
 from kiosk.services.reference import load_directory
 from server.sync.models import CommandLog
+from shared.db.models import StaffUser
 from shared.queue.ratings import RatingLevel
 from shared.sync import store
 from tests.kiosk.conftest import make_device
@@ -36,6 +38,14 @@ def publish_ticket(sync, hall_id: int, window_id: int, state: str, ticket_id: st
         store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "queue_ticket",
                                     "pk": ticket_id,
                                     "op": "upsert", "row": row}])
+    with Session(sync.engine) as s:  # the demo data the cache was made from: the clerk's staff id
+        clerk = s.scalars(select(StaffUser).where(StaffUser.username == "clerk")).one()
+    # and the window's badge, which the server publishes when the clerk calls there (server.queue.badges)
+    badge = {"window_id": window_id, "hall_id": hall_id, "user_id": clerk.id,
+             "display_name": clerk.display_name, "staff_no": clerk.staff_no, "day": at.date().isoformat()}
+    with sync.engine.begin() as conn:
+        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": seq, "table": "window_badge",
+                                    "pk": str(window_id), "op": "upsert", "row": badge}])
 
 
 @pytest.fixture

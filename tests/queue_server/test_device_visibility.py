@@ -1,8 +1,9 @@
 """Each device kind reads the least its screens need (server.sync.visibility; issue 18): after a day's worth
 of rows of every kind — a case accepted at a counter, a ticket taken with an ID card, an appointment booked
 online — a display's and an evaluator's pulls and snapshots hold no case row, no staff list and no index
-key naming a citizen; a dispenser gets its tickets' keys (under its hall's ticket key) but no case and no
-staff row. A workstation still reads everything."""
+key naming a citizen (an evaluator and the hall controller get the serving clerk's badge alone); a dispenser
+gets its tickets' keys (under its hall's ticket key) but no case and no staff row. A workstation still reads
+everything."""
 
 from __future__ import annotations
 
@@ -87,12 +88,7 @@ def test_display_and_evaluator_get_no_case_no_staff_list_no_index(hall: Hall) ->
             assert leaked == [], f"{kind} {where}: index keys in {leaked}"
             text = json.dumps(got, ensure_ascii=False)
             assert "张三" not in text and PERSON_ID[-6:] not in text
-            staff = [c["row"] for c in got if c["table"] == "staff_user"]
-            if kind == "display":
-                assert staff == []
-            else:  # the evaluator shows the serving clerk's badge: name and 工号, nothing more
-                assert staff and all(set(r) <= {"id", "username", "display_name", "staff_no", "hall_id", "active"}
-                                     for r in staff)
+            assert "staff_user" not in tables, f"{kind} {where}: the staff list"
 
 
 def test_dispenser_gets_ticket_keys_but_no_case_and_no_staff(hall: Hall) -> None:  # noqa: F811
@@ -193,3 +189,74 @@ def test_a_dispensers_rows_and_its_ticket_key_give_no_id_number_back(hall: Hall)
     changes, _ = _pulled(hall, "workstation", 0)
     [row] = [c["row"] for c in changes if c["table"] == "queue_appointment" and c["row"]]
     assert _birth_date_search(row["masked_id"], row["person_key"], ticket_key) == CARD_ID
+
+
+def test_evaluators_and_the_controller_get_the_serving_clerks_badge_alone(hall: Hall) -> None:  # noqa: F811
+    """No staff list: the badge (staff id, name, 工号) of the clerk who called at a window, published then;
+    an evaluator gets its own window's only, the hall controller every window's, a display none. No staff
+    username either: a ticket's clerk reaches an evaluator on its own window's tickets only."""
+    _day_of_rows(hall)
+    dispenser = hall.device("dispenser", "dispenser2")
+    desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=bytes(range(32)),
+                      now=lambda: NOW)
+    desk.track_today()
+    dispenser.sync_once()
+    counters = [hall.counter(n) for n in (2, 3)]  # window 1 has served a case
+    for counter in counters:
+        counter.sync.sync_once()
+        served = {s.business_id for s in counter.desk.window.services}
+        business = next(e.business.id for e in desk.directory.entries if e.business.id in served)
+        desk.settle(desk.issue(business, Channel.DISPENSER), PrintState.PRINTED)
+        dispenser.sync_once()
+        counter.sync.sync_once()
+        assert counter.desk.call_next() is not None
+        counter.sync.sync_once()
+        assert counter.sync.rejected() == []
+    clerk = {"user_id": _staff_id(hall, "clerk"), "display_name": "王晓敏", "staff_no": "DG0101",
+             "day": NOW.date().isoformat(), "hall_id": hall.hall_id}
+    mine, other = (str(hall.windows[i]) for i in (1, 2))
+    for kind, window, expected in (("evaluator", 1, {mine}), ("controller", None, {mine, other}),
+                                   ("display", None, set()), ("dispenser", None, set())):
+        for where, got in zip(("pull", "snapshot"), _pulled(hall, kind, window)):
+            assert not {c["table"] for c in got} & {"staff_user", "staff_role"}, f"{kind} {where}"
+            badges = {c["pk"]: c["row"] for c in got if c["table"] == "window_badge"}
+            assert set(badges) == expected, f"{kind} {where}"
+            for pk, row in badges.items():
+                assert row == {**clerk, "window_id": int(pk)}, f"{kind} {where}"
+            assert '"username"' not in json.dumps(got), f"{kind} {where}"
+            # who served a ticket: an evaluator reads it on its own window's tickets only, display and
+            # controller not at all
+            served = {c["row"]["window_id"]: c["row"].get("clerk") for c in got
+                      if c["table"] == "queue_ticket" and c["row"]["window_id"] is not None}
+            if kind != "dispenser":  # (whose optimistic ticket rows are the server's, the clerk included)
+                assert served == ({int(mine): "clerk", int(other): None} if kind == "evaluator" else
+                                  {int(mine): None, int(other): None}), f"{kind} {where}"
+    # a second call by the same clerk at the same window publishes no new badge
+    before = _badge_changes(hall)
+    counter = counters[0]
+    served = {s.business_id for s in counter.desk.window.services}
+    business = next(e.business.id for e in desk.directory.entries if e.business.id in served)
+    desk.settle(desk.issue(business, Channel.DISPENSER), PrintState.PRINTED)
+    dispenser.sync_once()
+    counter.sync.sync_once()
+    counter.desk.start()
+    counter.desk.finish()
+    assert counter.desk.call_next() is not None
+    counter.sync.sync_once()
+    assert counter.sync.rejected() == []
+    assert _badge_changes(hall) == before
+
+
+def _staff_id(hall: Hall, username: str) -> int:  # noqa: F811
+    from sqlalchemy import select
+    from shared.db.models import StaffUser
+    with hall.db.session() as session:
+        return session.scalars(select(StaffUser.id).where(StaffUser.username == username)).one()
+
+
+def _badge_changes(hall: Hall) -> int:  # noqa: F811
+    from sqlalchemy import func, select
+    from server.sync.models import ChangeLog
+    with hall.db.session() as session:
+        return session.scalar(select(func.count()).select_from(ChangeLog)
+                              .where(ChangeLog.tbl == "window_badge"))
