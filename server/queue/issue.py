@@ -24,6 +24,7 @@ from shared.queue.issuance import IssueRequest, admit, priority_of
 from shared.queue.lifecycle import new_ticket
 from shared.queue.printing import PrintState, settle
 from shared.queue.tickets import Channel, GreenChannelReason
+from server.sync.leases import lease_holds
 from shared.sync.leases import display_of
 
 TICKETS = QueueTicket.__table__
@@ -121,9 +122,8 @@ def _check_number(batch: IssueBatch, ctx: CommandContext, args: IssueArgs, prefi
         flags = ["fallback_number"]
     else:
         lease = batch.leases.get(args.block_id) if args.block_id is not None else None
-        if (lease is None or lease.device_id != ctx.device.device_id
-                or lease.series != (SERIES, ctx.device.hall_id, prefix, args.day.isoformat())
-                or not lease.covers(args.number)):
+        if lease is None or not lease_holds(lease, lease.series, ctx.device, SERIES, prefix, args.day.isoformat(),
+                                            args.number):
             raise reject("number_not_leased", number=args.number, block_id=args.block_id)
         if args.display != display_of(prefix, args.number):
             raise reject("display_mismatch", status=422, display=args.display, number=args.number)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from server.queue import store
 from server.queue.config import HallConfig
 from server.queue.models import QueueTicket
-from server.sync.leases import block_covers
+from server.sync.leases import series_key
 from server.sync.models import NumberBlock, NumberSeries
 from server.sync.registry import CommandContext
 from shared.protocol.queue import IssueArgs
@@ -34,16 +34,13 @@ SERIES_ROWS = NumberSeries.__table__
 
 @dataclass(frozen=True)
 class Lease:
-    """A lease block as the number check needs it."""
+    """A lease block as the number check (server.sync.leases.lease_holds) needs it."""
     device_id: str
     kind: str
     first: int
     last: int
     returned_above: int | None
     series: tuple[str, int, str, str]  # (series, hall, prefix, day)
-
-    def covers(self, number: int) -> bool:
-        return block_covers(self, number)  # type: ignore[arg-type] - the same attributes as a NumberBlock
 
 
 @dataclass
@@ -73,8 +70,7 @@ class IssueBatch:
                             SERIES_ROWS.c.prefix, SERIES_ROWS.c.day)
                      .join(SERIES_ROWS, SERIES_ROWS.c.id == BLOCKS.c.series_id).where(BLOCKS.c.id.in_(block_ids)))
             for r in session.connection().execute(query):
-                self.leases[r.id] = Lease(r.device_id, r.kind, r.first, r.last, r.returned_above,
-                                          (r.series, r.hall_id, r.prefix, r.day))
+                self.leases[r.id] = Lease(r.device_id, r.kind, r.first, r.last, r.returned_above, series_key(r))
         keys = list({(a.day, a.display) for a in batch})
         if keys:
             query = (select(TICKETS.c.id, TICKETS.c.hall_id, TICKETS.c.day, TICKETS.c.series_prefix,

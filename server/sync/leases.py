@@ -35,11 +35,22 @@ def leased_block(session: Session, device: DeviceContext, series: str, prefix: s
     None when there is no such block."""
     block = session.get(NumberBlock, block_id) if block_id is not None else None
     granted = session.get(NumberSeries, block.series_id) if block is not None else None
-    if (block is None or granted is None or block.device_id != device.device_id
-            or (granted.series, granted.hall_id, granted.prefix, granted.day) != (series, device.hall_id, prefix, day)
-            or not block_covers(block, number)):
+    if block is None or granted is None or not lease_holds(block, series_key(granted), device, series, prefix, day,
+                                                           number):
         return None
     return block
+
+
+def series_key(granted) -> tuple[str, int, str, str]:  # noqa: ANN001  (a NumberSeries or a row of its columns)
+    return (granted.series, granted.hall_id, granted.prefix, granted.day)
+
+
+def lease_holds(block, granted: tuple[str, int, str, str], device: DeviceContext, series: str, prefix: str,  # noqa: ANN001
+                day: str, number: int) -> bool:
+    """The check itself, for a NumberBlock or anything with its columns (a push's batch reads them once):
+    the block is this device's, granted for this series, hall, prefix and day, and covers `number`."""
+    return block.device_id == device.device_id and granted == (series, device.hall_id, prefix, day) and \
+        block_covers(block, number)
 
 
 def _series(session: Session, hall_id: int, ask: LeaseAsk, policy: SeriesPolicy) -> NumberSeries:
