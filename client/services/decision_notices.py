@@ -20,7 +20,7 @@ from shared.approval import commands as cmd
 from shared.approval.outcome import serving_roles
 from shared.approval.state import CaseState, replay
 from shared.approval_notices import SOURCE, case_facts, notice_applicant, notice_data
-from shared.crypto.pdf_signature import embed
+from shared.notices.pdf_signature import embed
 from shared.crypto.sm2 import NoticeSignature, Signer, load_or_create_signer
 from shared.notices import NoticeKind, render_notice
 
@@ -51,7 +51,7 @@ class CaseNotice:
 
 
 def write_notice(notice: CaseNotice, path: Path) -> Path:
-    """The PDF with its signature inside (shared.crypto.pdf_signature: the notice as rendered, then an update
+    """The PDF with its signature inside (shared.notices.pdf_signature: the notice as rendered, then an update
     attaching the SM2 signature of those bytes), and a detached signature of the file written next to it
     (`<name>.sig`: SM3 digest, SM2 signature, public key), so either can be checked alone. A notice with no
     signer at hand is written as rendered, its `.sig` the notice's own signature."""

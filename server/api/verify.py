@@ -77,7 +77,7 @@ def _notice_finding(session: Session, kind: str, event: ApprovalEvent, case: App
 
 def _services(session: Session, kind: str, source: ApprovalEvent) -> tuple[tuple[str, str], ...]:
     """Each 送达 of this notice with the SM3 of the bytes served: the digest the signature inside the PDF (and
-    `python -m shared.crypto.pdf_signature`) names for its signed revision, so a holder can match the two."""
+    `python -m shared.notices.pdf_signature`) names for its signed revision, so a holder can match the two."""
     served = session.scalars(select(ApprovalEvent).where(
         ApprovalEvent.case_id == source.case_id, ApprovalEvent.action == Action.SERVE_NOTICE.value,
         ApprovalEvent.seq > source.seq).order_by(ApprovalEvent.seq))

@@ -11,6 +11,7 @@ import pytest
 from shared.staff_photo import PHOTO_MAX_BYTES, photo_etag
 from tests.access.support import device
 from tests.admin_api.support import admin_world, audits, code
+from tests.kiosk.test_evaluator_photo import seat_on_server
 
 A = "/api/v1/admin"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -91,7 +92,8 @@ def test_edits_roles_window_and_refusals(world) -> None:  # noqa: ANN001
 
 def test_a_photo_is_checked_stored_and_served(world) -> None:  # noqa: ANN001
     c = world.client
-    user_id = _new(world)[0].json()["id"]
+    made, window = _new(world)
+    user_id = made.json()["id"]
     url = f"{A}/staff/{user_id}/photo"
     assert code(c.get(url, headers=world.admin)) == "no_photo"
     gif = base64.b64encode(b"GIF89a" + b"\x00" * 20).decode()
@@ -108,10 +110,13 @@ def test_a_photo_is_checked_stored_and_served(world) -> None:  # noqa: ANN001
     assert code(c.get(url, headers=world.other_admin)) == "hall_forbidden"
     staff = {s["id"]: s for s in c.get(f"{A}/halls/{world.hall_id}/staff", headers=world.admin).json()}
     assert staff[user_id]["has_photo"] is True
-    # the hall's evaluator reads it with its device token; another hall's device learns nothing
+    # the evaluator at the window where this clerk serves reads it with its device token, once the clerk's
+    # badge is up there (server.queue.badges); before, and for another hall's device, nothing is learnt
     db = c.app.state.database
-    here = {"Authorization": f"Bearer {device(db, 'evaluator', world.hall_id)[1]}"}
+    here = {"Authorization": f"Bearer {device(db, 'evaluator', world.hall_id, window['id'])[1]}"}
     there = {"Authorization": f"Bearer {device(db, 'evaluator', world.other_hall_id)[1]}"}
+    assert code(c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=here)) == "no_photo"
+    seat_on_server(db, world.hall_id, window["id"], "wangfang", c.app.state.clock())
     read = c.get(f"/api/v1/sync/staff/{user_id}/photo", headers=here)
     assert read.content == PNG and read.headers["etag"] == photo_etag(PNG)
     again = c.get(f"/api/v1/sync/staff/{user_id}/photo", headers={**here, "If-None-Match": read.headers["etag"]})

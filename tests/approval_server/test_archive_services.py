@@ -105,8 +105,8 @@ def test_a_served_notice_changed_in_the_archive_fails_both_checks(desks, client,
 
 def test_the_verification_page_shows_the_sm3_the_signature_inside_the_pdf_names(desks, client) -> None:  # noqa: ANN001
     """The QR's /v/ page lists each 送达 of the notice with the SM3 served; the PDF saved with its signature
-    inside names the same SM3 for its signed revision (shared.crypto.pdf_signature)."""
-    from shared.crypto.pdf_signature import embed, verify_embedded
+    inside names the same SM3 for its signed revision (shared.notices.pdf_signature)."""
+    from shared.notices.pdf_signature import embed, verify_embedded
     from tests.approval_server.test_licences import token_of
     case_id = _finished(desks, client, serve_before=cmd.Close)
     staff = client.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD}).json()

@@ -65,7 +65,7 @@ def test_a_grant_shows_its_notice_which_prints_saves_and_is_served(qtbot, world,
     fields = dict(line.split("=", 1) for line in Path(str(saved) + ".sig").read_text().split())
     assert verify_notice(saved.read_bytes(), NoticeSignature(fields["sm3"], fields["sm2"], fields["public_key"]))
     # and inside the PDF: the notice as rendered (what the 送达 below records) is the file's signed revision
-    from shared.crypto.pdf_signature import signed_revision, verify_embedded
+    from shared.notices.pdf_signature import signed_revision, verify_embedded
     check = verify_embedded(saved.read_bytes())
     assert check.ok and check.signature == dialog.notice.signature, check
     assert signed_revision(saved.read_bytes()) == dialog.notice.pdf

@@ -14,7 +14,7 @@ is the detached `.sig`'s fields plus `signed_bytes` — the length of the revisi
 A verifier takes the first `signed_bytes` bytes, checks their SM3 and the SM2 signature, checks they end a
 complete revision (%%EOF), and checks the pages of the whole file draw exactly as the signed revision's, so an
 update that changed what a page shows is caught even though the signed bytes are intact. Any PDF reader shows
-the attachment; `python -m shared.crypto.pdf_signature FILE.pdf [FILE.pdf.sig]` checks it and prints the
+the attachment; `python -m shared.notices.pdf_signature FILE.pdf [FILE.pdf.sig]` checks it and prints the
 signed revision's SM3, which the QR code's public page (/v/…, server/api/verify.py) lists for each 送达 of
 the notice: the same SM3 there says this is the notice the office served.
 
@@ -161,7 +161,7 @@ def read_sig_file(path: Path) -> NoticeSignature:
 def main(argv: list[str]) -> int:
     """FILE.pdf [FILE.pdf.sig]: the embedded signature, and the detached one when given; 0 when all hold."""
     if not argv or len(argv) > 2:
-        print("usage: python -m shared.crypto.pdf_signature FILE.pdf [FILE.pdf.sig]", file=sys.stderr)
+        print("usage: python -m shared.notices.pdf_signature FILE.pdf [FILE.pdf.sig]", file=sys.stderr)
         return 2
     data = Path(argv[0]).read_bytes()
     check = verify_embedded(data)

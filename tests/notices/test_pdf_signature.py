@@ -1,4 +1,4 @@
-"""The SM2 signature inside a notice's PDF (shared.crypto.pdf_signature): the rendered notice stays the file's
+"""The SM2 signature inside a notice's PDF (shared.notices.pdf_signature): the rendered notice stays the file's
 first revision, an update attaches its signature; a changed signed byte, an update that changes what a page
 shows, and a file without the attachment are each told apart; the saved file's detached `.sig` still
 verifies on its own."""
@@ -14,7 +14,7 @@ import pypdfium2.raw as raw
 import pytest
 
 from client.services.decision_notices import CaseNotice, write_notice
-from shared.crypto.pdf_signature import ATTACHMENT, embed, main, signed_revision, verify_embedded
+from shared.notices.pdf_signature import ATTACHMENT, embed, main, signed_revision, verify_embedded
 from shared.crypto.sm2 import Signer, verify_notice
 from shared.notices import NoticeKind
 
