@@ -22,7 +22,6 @@ class _Relay(QObject):
     """Lives on the GUI thread; signals emitted from a worker are queued to it."""
     sig_done = Signal(object, object)  # (callback, result)
     sig_failed = Signal(object, object, str)  # (callback, exception, traceback text)
-    sig_written = Signal()  # a local write finished: status displays (pending commands) refresh
 
     @Slot(object, object)
     def _deliver(self, callback, result):  # noqa: ANN001
@@ -35,6 +34,26 @@ class _Relay(QObject):
             _call(callback, error)
 
 
+_RELAY: _Relay | None = None
+
+
+def _relay() -> _Relay:
+    """One relay for the whole process, made on the GUI thread and never deleted. A relay owned by each Ops died
+    with its screen, and the last reference could be dropped by a worker finishing after the screen closed: the
+    QObject was then destroyed on the worker thread while the GUI thread was delivering its queued results,
+    which Qt forbids and which crashed the process now and then."""
+    global _RELAY
+    if _RELAY is None:
+        _RELAY = _Relay()
+        _RELAY.sig_done.connect(_RELAY._deliver)
+        _RELAY.sig_failed.connect(_RELAY._deliver_error)
+    return _RELAY
+
+
+class _Written(QObject):
+    sig_written = Signal()  # a local write finished: status displays (pending commands) refresh
+
+
 def _call(callback, value) -> None:  # noqa: ANN001
     """A result can arrive after the screen that asked for it was closed: then there is nobody to show it to."""
     try:
@@ -42,6 +61,17 @@ def _call(callback, value) -> None:  # noqa: ANN001
     except RuntimeError as exc:
         if "already deleted" not in str(exc):
             raise
+
+
+def on_gui_thread(fn: Callable[[], Any]) -> Callable[..., None]:
+    """A trigger any thread may call (a sync listener, say): `fn` then runs on the GUI thread, and not at all
+    once its screen is deleted. Make it on the GUI thread. It posts through the process's relay, which is never
+    deleted, so a screen closed while the sync thread fires cannot take the process down with it."""
+    relay = _relay()
+
+    def trigger(*_args: Any) -> None:
+        relay.sig_done.emit(lambda _value: fn(), None)
+    return trigger
 
 
 class _Task(QRunnable):
@@ -62,9 +92,8 @@ class Ops:
     """Create one on the GUI thread (after QApplication) and share it."""
 
     def __init__(self, io_threads: int = 4) -> None:
-        self._relay = _Relay()
-        self._relay.sig_done.connect(self._relay._deliver)
-        self._relay.sig_failed.connect(self._relay._deliver_error)
+        self._relay = _relay()
+        self._written = _Written()  # emitted on the GUI thread only (from the delivered `done` below)
         self._io = QThreadPool()
         self._io.setMaxThreadCount(io_threads)
         self._writer = QThreadPool()
@@ -79,7 +108,7 @@ class Ops:
               on_error: Callable[[Exception], None] | None = None) -> None:
         """Local-database writes: one at a time, in submission order."""
         def done(result: Any) -> None:
-            self._relay.sig_written.emit()
+            self._written.sig_written.emit()
             if on_done is not None:
                 on_done(result)
         self._writer.start(_Task(self._relay, fn, done, on_error))
@@ -90,7 +119,7 @@ class Ops:
 
     @property
     def sig_written(self):  # noqa: ANN201
-        return self._relay.sig_written
+        return self._written.sig_written
 
     def wait(self, msecs: int = 5000) -> bool:
         """For shutdown and tests: wait until both pools are idle."""

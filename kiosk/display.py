@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from gui.ops import Ops
-from gui.qt import QCoreApplication, QObject, QTimer, Signal
+from gui.ops import Ops, on_gui_thread
+from gui.qt import QCoreApplication, QTimer
 from kiosk import texts
 from kiosk.flow.display import current_per_window, recent, to_announce
 from kiosk.screens.display_board import DisplayBoard
@@ -17,11 +17,6 @@ from kiosk.services.reference import HallDirectory
 from kiosk.widgets.shell import KioskShell
 from kiosk.widgets.theme import fit_scale
 from shared.queue.clock import CHINA_TZ
-
-
-class _PullRelay(QObject):
-    """Carries the sync thread's "pulled" notice onto the GUI thread (a queued signal)."""
-    sig_pulled = Signal()
 
 
 class DisplayWindow(KioskShell):
@@ -47,9 +42,8 @@ class DisplayWindow(KioskShell):
         self._reading, self._stale = False, False
         # Woken by each pull that brought changes; the timer only covers a missed notice and the day change.
         self.timer = QTimer(self, interval=refresh_ms, timeout=self.refresh)
-        self._relay = _PullRelay(self)
-        self._relay.sig_pulled.connect(self.refresh)
-        sync.on_pulled(self._pulled)
+        self._on_pulled = on_gui_thread(self.refresh)  # called on the sync thread
+        sync.on_pulled(self._on_pulled)
         self._loaded = False
         ops.run(lambda: load_announced(sync, self.day), on_done=self.alive(self._remembered),
                 on_error=lambda exc: None)
@@ -57,12 +51,6 @@ class DisplayWindow(KioskShell):
     def fit_to(self, width: int, height: int) -> None:
         super().fit_to(width, height)
         self.board.set_fit(fit_scale(width, height, self.DESIGN))
-
-    def _pulled(self, changes: int) -> None:  # on the sync thread
-        try:
-            self._relay.sig_pulled.emit()
-        except RuntimeError:  # this window is gone (closed and deleted): nothing to wake
-            pass
 
     def _remembered(self, announced: set[str] | None) -> None:
         self.announced, self._loaded = announced, True

@@ -4,7 +4,7 @@ every pull that brought changes (the sync thread's notice is carried onto the GU
 
 from __future__ import annotations
 
-from gui.ops import Ops
+from gui.ops import Ops, on_gui_thread
 from gui.qt import (QAbstractItemView, QHeaderView, QLabel, QObject, QSystemTrayIcon, QTableWidget,
                     QTableWidgetItem, Qt, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.device_health import Fault, open_faults
@@ -34,10 +34,6 @@ def fault_text(fault: Fault) -> str:
     return f"{fault.device_name or KIND_NAMES.get(fault.device_kind, fault.device_kind)}：{what_failed(fault)}"
 
 
-class _PullRelay(QObject):
-    sig_pulled = Signal()
-
-
 class FaultWatch(QObject):
     """Reads the open faults after each pull (off the GUI thread) and emits them; `sig_new` carries the faults
     not seen before (the first read counts as seen only for faults the user was already told about)."""
@@ -48,17 +44,9 @@ class FaultWatch(QObject):
         super().__init__(parent)
         self.sync, self.ops = sync, ops
         self.known: set[tuple[str, str, str]] = set()
-        self._relay = _PullRelay(self)
-        self._relay.sig_pulled.connect(self.refresh)
-        sync.on_pulled(self._pulled)
+        sync.on_pulled(on_gui_thread(self.refresh))
         self.timer = QTimer(self, interval=poll_ms, timeout=self.refresh)  # a missed notice
         self.timer.start()
-
-    def _pulled(self, _changes: int) -> None:  # on the sync thread
-        try:
-            self._relay.sig_pulled.emit()
-        except RuntimeError:  # the window is gone
-            pass
 
     def refresh(self) -> None:
         self.ops.run(lambda: open_faults(self.sync), on_done=self._read, on_error=lambda exc: None)

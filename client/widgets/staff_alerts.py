@@ -4,14 +4,10 @@ the status bar always. Alerts already there at sign-in count as seen (the workli
 
 from __future__ import annotations
 
-from gui.ops import Ops
+from gui.ops import Ops, on_gui_thread
 from gui.qt import QMainWindow, QObject, QSystemTrayIcon, QTimer, Signal
 from client.services.rowsql import RowSql
 from client.services.staff_alerts import StaffAlert, latest_alerts
-
-
-class _PullRelay(QObject):
-    sig_pulled = Signal()
 
 
 class AlertWatch(QObject):
@@ -22,17 +18,9 @@ class AlertWatch(QObject):
         super().__init__(parent)
         self.sql, self.ops, self.roles = RowSql(sync.engine), ops, tuple(roles)
         self.known: set[str] | None = None
-        self._relay = _PullRelay(self)
-        self._relay.sig_pulled.connect(self.refresh)
-        sync.on_pulled(self._pulled)
+        sync.on_pulled(on_gui_thread(self.refresh))
         self.timer = QTimer(self, interval=poll_ms, timeout=self.refresh)
         self.timer.start()
-
-    def _pulled(self, _changes: int) -> None:  # on the sync thread
-        try:
-            self._relay.sig_pulled.emit()
-        except RuntimeError:  # the window is gone
-            pass
 
     def refresh(self) -> None:
         self.ops.run(lambda: latest_alerts(self.sql, self.roles), on_done=self._read, on_error=lambda exc: None)

@@ -4,6 +4,7 @@ snapshot when its cursor is too old (never touching unsent commands), and report
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -22,6 +23,8 @@ from shared.sync.leases import LeaseBook
 from shared.sync.status import RejectedCommand, SyncStatus
 from shared.sync.tables import outbox as outbox_table
 from shared.sync.transport import Reply, Transport, TransportError
+
+log = logging.getLogger(__name__)
 
 API = "/api/v1/sync"
 NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismatch", "protocol_unsupported",
@@ -170,8 +173,7 @@ class SyncClient:
                 self.crash("pull.before_commit")
             if not body["has_more"]:
                 if applied or reset:
-                    for listener in list(self._pulled_listeners):
-                        listener(applied)
+                    self._tell(self._pulled_listeners, applied)
                 return applied
 
     def _forget_scopes(self, reply: Reply) -> bool:
@@ -276,12 +278,20 @@ class SyncClient:
         self._queued_listeners.append(listener)
 
     def _queued(self) -> None:
-        for listener in list(self._queued_listeners):
-            listener()
+        self._tell(self._queued_listeners)
 
     def _notify(self, rejected: list[RejectedCommand]) -> None:
-        for listener in list(self._listeners):
-            listener(rejected)
+        self._tell(self._listeners, rejected)
+
+    @staticmethod
+    def _tell(listeners: list[Callable[..., None]], *args: Any) -> None:
+        """The changes are committed when listeners hear of them: one listener failing (a screen closed under
+        it) must neither fail the sync that already succeeded nor keep the others from hearing."""
+        for listener in list(listeners):
+            try:
+                listener(*args)
+            except Exception:  # noqa: BLE001 - logged; the data is safe and the next pull tells again
+                log.exception("a sync listener failed")
 
     def rejected(self) -> list[RejectedCommand]:
         with self.engine.connect() as conn:

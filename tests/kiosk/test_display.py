@@ -136,7 +136,7 @@ def test_a_pull_wakes_the_display_without_polling(qtbot, hall, cache, tmp_path) 
     qtbot.waitUntil(lambda: window.board.cells[3].ticket.text() == "A001", timeout=3000)
     qtbot.waitUntil(lambda: voice.spoken == ["请A零零一号到三号窗口办理"], timeout=3000)
     window.close()
-    window._pulled(1)  # the sync client outlives the window: a later pull no longer reads for it
+    window._on_pulled(1)  # the sync client outlives the window: a later pull no longer reads for it
     qtbot.wait(50)
     assert not window._reading
     ops.wait()

@@ -5,8 +5,8 @@ no case list with actions is shown, and the 差评 panel offers a leader no acti
 
 from __future__ import annotations
 
-from gui.ops import Ops
-from gui.qt import QTabWidget, QVBoxLayout, QWidget, Signal
+from gui.ops import Ops, on_gui_thread
+from gui.qt import QTabWidget, QVBoxLayout, QWidget
 from client.services.context import Services
 from client.services.hall_figures import HallFigures
 from client.services.rowsql import RowSql
@@ -19,7 +19,6 @@ from client.workspaces.supervisor.overview import DueOverview
 
 
 class LeaderWorkspace(QWidget):
-    sig_pulled = Signal()         # emitted on the sync thread, delivered on the GUI thread
 
     def __init__(self, services: Services, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -46,8 +45,8 @@ class LeaderWorkspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
-        self.sig_pulled.connect(self.refresh)
-        services.sync.on_pulled(lambda changed: self.sig_pulled.emit() if changed else None)
+        refresh = on_gui_thread(self.refresh)
+        services.sync.on_pulled(lambda changed: refresh() if changed else None)
         self.refresh()
         self.dashboard.refresh()
 

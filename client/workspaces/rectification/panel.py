@@ -12,7 +12,7 @@ from client.services.reference import Reference
 from client.services.rectification import RecordView, RectificationDesk
 from client.widgets.style import RED, YELLOW
 from client.workspaces.rectification.action_form import ActionForm
-from gui.ops import Ops
+from gui.ops import Ops, on_gui_thread
 from gui.qt import (QAbstractItemView, QBrush, QColor, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                     QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.china_time import CHINA_TZ
@@ -27,7 +27,6 @@ class RectificationPanel(QWidget):
     sig_loaded = Signal(object)   # list[RecordView]
     sig_acted = Signal(object)    # the new record
     sig_refused = Signal(str)     # refusal code
-    sig_pulled = Signal()         # from the sync thread: new rows arrived
 
     def __init__(self, desk: RectificationDesk, reference: Reference, ops: Ops, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -88,8 +87,8 @@ class RectificationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        self.sig_pulled.connect(self.refresh)
-        desk.sync.on_pulled(lambda changed: self.sig_pulled.emit() if changed else None)
+        refresh = on_gui_thread(self.refresh)
+        desk.sync.on_pulled(lambda changed: refresh() if changed else None)
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from client.services.hall_figures import Compare, Dashboard, HallFigures
-from gui.ops import Ops
-from gui.qt import (QAbstractItemView, QColor, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QObject,
+from gui.ops import Ops, on_gui_thread
+from gui.qt import (QAbstractItemView, QColor, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                     QPushButton, QShortcut, QKeySequence, QTableWidget, QTableWidgetItem, QTimer, Qt, QVBoxLayout,
                     QWidget, Signal)
 
@@ -27,10 +27,6 @@ def wait_colour(value: dt.timedelta | None) -> str:
     if value is None:
         return GREY
     return RED if value >= LONG_WAIT else YELLOW if value >= SOME_WAIT else GREEN
-
-
-class _PullRelay(QObject):
-    sig_pulled = Signal()
 
 
 class Tile(QFrame):
@@ -107,10 +103,8 @@ class HallDashboard(QWidget):
         layout.addLayout(head)
         layout.addLayout(grid, 1)
         layout.addLayout(tables, 1 if wall else 3)
-        self._relay = _PullRelay(self)
-        self._relay.sig_pulled.connect(self.refresh)
         if sync is not None and not wall:  # the wall view is refreshed by the desk view it belongs to
-            sync.on_pulled(self._pulled)
+            sync.on_pulled(on_gui_thread(self.refresh))
         self.timer = QTimer(self, interval=15000, timeout=self.refresh)
         if not wall:
             self.timer.start()
@@ -128,12 +122,6 @@ class HallDashboard(QWidget):
         if self.wall:
             table.verticalHeader().setDefaultSectionSize(48)
         return table
-
-    def _pulled(self, _changes: int) -> None:  # on the sync thread
-        try:
-            self._relay.sig_pulled.emit()
-        except RuntimeError:  # the window is gone
-            pass
 
     def refresh(self) -> None:
         self._loading.run(self.figures.dashboard, on_done=self.show_dashboard, on_error=lambda exc: None)
