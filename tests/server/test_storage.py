@@ -81,3 +81,25 @@ def test_s3_failures_become_storage_unavailable_with_their_reason(s3_server, s3_
                 call()
             assert exc.value.reason == "access_denied"
     assert store.get("x/1") == b"kept" and list(store.names()) == ["x/1"]
+
+
+def test_storage_copy_moves_a_data_folder_into_the_bucket_and_can_run_again(s3_server, s3_bucket,  # noqa: ANN001
+                                                                            tmp_path: Path, monkeypatch, capsys) -> None:
+    from server.__main__ import main
+    on_disk = Settings(data_dir=tmp_path)
+    blob_store(on_disk, "attachments").put("f1/0", b"sealed chunk")
+    blob_store(on_disk, "archive").put("DG-2026-000001/manifest.json", b"sealed manifest")
+    monkeypatch.setenv("GOVHALL_DATA_DIR", str(tmp_path))
+    for name, value in s3_server.settings(s3_bucket, "moved").items():
+        if name != "storage_backend":  # still on the data folder while the files are copied
+            monkeypatch.setenv(f"GOVHALL_{name.upper()}", str(value))
+    assert main(["storage-copy", "--to", "s3"]) == 0
+    assert "attachments: 1 copied, 0 already there" in capsys.readouterr().out
+    on_s3 = Settings(data_dir=tmp_path / "elsewhere", **s3_server.settings(s3_bucket, "moved"))
+    assert blob_store(on_s3, "attachments").get("f1/0") == b"sealed chunk"
+    assert blob_store(on_s3, "archive").get("DG-2026-000001/manifest.json") == b"sealed manifest"
+    assert main(["storage-copy", "--to", "s3"]) == 0  # run again (a copy cut off): nothing copied twice
+    assert "archive: 0 copied, 1 already there" in capsys.readouterr().out
+    monkeypatch.setenv("GOVHALL_S3_BUCKET", "govhall-no-such-bucket")
+    assert main(["storage-copy", "--to", "s3"]) == 1
+    assert "no_bucket" in capsys.readouterr().err
