@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from shared.errors import DomainError
 
 # One rule for every backend: "/"-separated segments of letters, digits, "_", "." and "-", none of them "." or
 # "..": a name never leaves its area, whatever the backend.
@@ -25,14 +24,17 @@ class BlobMissing(LookupError):
     """No object under that name."""
 
 
-class StorageUnavailable(DomainError):
+class StorageUnavailable(Exception):
     """The backend cannot be reached or refuses the server; nothing was stored. `reason`: unreachable,
-    no_bucket, access_denied, no_credentials, refused (any other refusal of the store)."""
+    no_bucket, access_denied, no_credentials, refused (any other refusal of the store). Not a DomainError:
+    no rule was broken, and code that answers a broken rule (a refusal, a "the archive was altered") must not
+    take it for one."""
 
     code = "storage_unavailable"
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"file storage unavailable: {reason}" + (f" ({detail})" if detail else ""), reason=reason)
+        self.message = f"file storage unavailable: {reason}" + (f" ({detail})" if detail else "")
+        super().__init__(self.message)
         self.reason = reason
 
 

@@ -70,7 +70,7 @@ def test_a_scan_cut_off_resumes_is_ciphertext_in_the_bucket_and_comes_down_intac
                               cache_key(counter.engine, counter.acceptance.attachments_dir))
     AttachmentTransfer(counter.sync, folder).upload_pending()
     assert rows(counter)[0]["state"] == "done"
-    assert hall.net.chunk_bytes == size + rules.CHUNK_BYTES  # only the chunk cut on the wire went twice
+    assert hall.net.chunk_bytes == size  # only what the bucket did not hold went again
 
     objects = bucket_objects(s3_server, s3_bucket)
     assert sorted(objects) == [f"{PREFIX}/attachments/{file_id}/{i}" for i in range(6)]
@@ -146,6 +146,9 @@ def test_a_bucket_that_does_not_exist_is_refused_the_same_way(tmp_path: Path, mo
         pdf = scan(hall.tmp / "scanner", "a.pdf", 3000)
         accept_offline(hall, counter, (pdf,))
         counter.sync.sync_once()
+        with pytest.raises(SyncFailed) as failed:
+            counter.attachment_sync.run_once()
+        assert failed.value.code == "storage_unavailable" and rows(counter)[0]["state"] == "waiting"
         file_id = rows(counter)[0]["id"]
         data = pdf.read_bytes()
         r = hall.http.put(f"{API}/{file_id}/chunks/0", content=data, headers={
