@@ -61,7 +61,8 @@ def workstation(srv: LoadServer, work: Path, user: str, window: int | None) -> S
 
 @contextlib.contextmanager
 def s3_store() -> Iterator[dict[str, str]]:
-    """moto's S3 server in its own process on a free loopback port, with a bucket: the server's S3 settings."""
+    """moto's S3 server in its own process on a free loopback port, with a bucket: the server's S3 settings
+    (and "objects": how many objects the bucket holds, for the check that the files went there)."""
     import boto3
     from botocore.config import Config
 
@@ -82,7 +83,8 @@ def s3_store() -> Iterator[dict[str, str]]:
                 time.sleep(0.1)
         yield {"GOVHALL_STORAGE_BACKEND": "s3", "GOVHALL_S3_ENDPOINT_URL": endpoint,
                "GOVHALL_S3_BUCKET": "govhall-bench", "GOVHALL_S3_ACCESS_KEY": keys["aws_access_key_id"],
-               "GOVHALL_S3_SECRET_KEY": keys["aws_secret_access_key"], "GOVHALL_S3_PREFIX": "bench"}
+               "GOVHALL_S3_SECRET_KEY": keys["aws_secret_access_key"], "GOVHALL_S3_PREFIX": "bench",
+               "objects": lambda: client.list_objects_v2(Bucket="govhall-bench").get("KeyCount", 0)}
     finally:
         proc.terminate()
         proc.wait(10)
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         srv = LoadServer(args.db, work, WORKING_DAY)
         srv.env.update(KEYS)
-        srv.env.update(storage)
+        srv.env.update({k: v for k, v in storage.items() if k.startswith("GOVHALL_")})
         srv.start()
         try:
             counter = workstation(srv, work, "clerk", 1)
@@ -127,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             with counter.engine.connect() as conn:
                 row = conn.execute(attachment_table.select()).first()
             assert uploaded == 1 and row.state == "done", (uploaded, row)
+            if "objects" in storage:  # the chunks are in the bucket, not in the server's data folder
+                assert storage["objects"]() == rules.chunk_count(size), storage["objects"]()
+                assert not (work / "attachments").exists()
 
             approver = workstation(srv, work, "approver", None)
             approver.sync.sync_once()
