@@ -116,7 +116,7 @@ def main() -> None:
             return [ArchiveDocument("material", title, day, data, mime) for title, data, mime in materials]
 
         register_provider("materials", provider)
-        storage = storage_of(data_dir)
+        storage = storage_of(settings)
         try:
             began = time.perf_counter()
             with database.session() as session:

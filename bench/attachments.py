@@ -8,15 +8,22 @@ kept sealed. Prints the figures, ending with one line:
 seal_s is the sealing of the scan alone (AttachmentFolder.seal_source); accept_s the whole acceptance with it
 (numbering, command, the notice PDF).
 
-`python -m bench.attachments [--size-mb 20] [--db sqlite|postgresql]`."""
+`--storage s3` keeps the server's files in an S3 bucket instead of its data folder: moto's S3 server in a process
+of its own on loopback (moto[s3,server], the dev extra), so the figures compare the two backends.
+
+`python -m bench.attachments [--size-mb 20] [--db sqlite|postgresql] [--storage file|s3]`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -52,16 +59,51 @@ def workstation(srv: LoadServer, work: Path, user: str, window: int | None) -> S
     return build_services(ws, session, engine, clock=srv.now)  # first pull: the hall, catalogue, staff
 
 
+@contextlib.contextmanager
+def s3_store() -> Iterator[dict[str, str]]:
+    """moto's S3 server in its own process on a free loopback port, with a bucket: the server's S3 settings
+    (and "objects": how many objects the bucket holds, for the check that the files went there)."""
+    import boto3
+    from botocore.config import Config
+
+    from tests.live import free_port
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        keys = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench-secret"}
+        client = boto3.session.Session().client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                                                config=Config(s3={"addressing_style": "path"}), **keys)
+        for _ in range(200):
+            try:
+                client.create_bucket(Bucket="govhall-bench")
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.1)
+        yield {"GOVHALL_STORAGE_BACKEND": "s3", "GOVHALL_S3_ENDPOINT_URL": endpoint,
+               "GOVHALL_S3_BUCKET": "govhall-bench", "GOVHALL_S3_ACCESS_KEY": keys["aws_access_key_id"],
+               "GOVHALL_S3_SECRET_KEY": keys["aws_secret_access_key"], "GOVHALL_S3_PREFIX": "bench",
+               "objects": lambda: client.list_objects_v2(Bucket="govhall-bench").get("KeyCount", 0)}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=20.0)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--storage", choices=("file", "s3"), default="file",
+                        help="the server's file storage: its data folder, or an S3 bucket (moto on loopback)")
     args = parser.parse_args(argv)
     size = int(args.size_mb * 1_000_000)
-    with tempfile.TemporaryDirectory(prefix="govhall-bench-attach-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="govhall-bench-attach-") as tmp, \
+            (s3_store() if args.storage == "s3" else contextlib.nullcontext({})) as storage:
         work = Path(tmp)
         srv = LoadServer(args.db, work, WORKING_DAY)
         srv.env.update(KEYS)
+        srv.env.update({k: v for k, v in storage.items() if k.startswith("GOVHALL_")})
         srv.start()
         try:
             counter = workstation(srv, work, "clerk", 1)
@@ -87,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             with counter.engine.connect() as conn:
                 row = conn.execute(attachment_table.select()).first()
             assert uploaded == 1 and row.state == "done", (uploaded, row)
+            if "objects" in storage:  # the chunks are in the bucket, not in the server's data folder
+                assert storage["objects"]() == rules.chunk_count(size), storage["objects"]()
+                assert not (work / "attachments").exists()
 
             approver = workstation(srv, work, "approver", None)
             approver.sync.sync_once()
@@ -100,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             srv.stop_server()
     mb = size / 1_000_000
     chunks = rules.chunk_count(size)
-    print(f"scan: {mb:.1f} MB in {chunks} chunks of {rules.CHUNK_BYTES // 1024} KiB ({args.db} server, loopback)")
+    print(f"scan: {mb:.1f} MB in {chunks} chunks of {rules.CHUNK_BYTES // 1024} KiB ({args.db} server, files in "
+          f"{'an S3 bucket (moto)' if args.storage == 's3' else 'its data folder'}, loopback)")
     print(f"counter seals it: {seal_s:.2f} s (the whole acceptance with it {accept_s:.2f} s); upload "
           f"{upload_s:.2f} s; approver download (fetch, check, seal) {download_s:.2f} s")
     print(f"seal_s={seal_s:.2f} accept_s={accept_s:.2f} upload_mb_s={mb / upload_s:.1f} download_mb_s={mb / download_s:.1f} "
-          f"size_mb={mb:.1f} chunks={chunks}")
+          f"size_mb={mb:.1f} chunks={chunks} storage={args.storage}")
     return 0
 
 

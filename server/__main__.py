@@ -1,4 +1,4 @@
-"""`python -m server [serve|migrate|load-demo|provision|create-admin|verify-audit]` — see README (serve is the default)."""
+"""`python -m server [serve|migrate|load-demo|provision|create-admin|verify-audit|storage-copy]` — see README (serve is the default)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from server.credentials.create_admin import add_parser as add_create_admin
     add_create_admin(sub)
     sub.add_parser("verify-audit", help="check the audit trail's hash chain; report the first broken link")
+    from server.storage.copy_command import add_parser as add_storage_copy
+    add_storage_copy(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
@@ -52,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if (settings.tls_cert is None) != (settings.tls_key is None):
         print("error: TLS needs both a certificate and its key (--tls-cert and --tls-key)", file=sys.stderr)
         return 2
-    database = Database.from_settings(settings).with_audit_key(audit_key(settings))
     command = args.command or "serve"
+    if command == "storage-copy":  # files only: no database
+        from server.storage.copy_command import run as storage_copy
+        return storage_copy(args, settings)
+    database = Database.from_settings(settings).with_audit_key(audit_key(settings))
     migrated = migrate_aside(database) if command == "serve" else migrate(database)
     if migrated:
         return migrated

@@ -16,7 +16,7 @@ os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.mkdtemp(prefix=
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-pytest_plugins = ["tests.fixtures.server", "tests.browser"]
+pytest_plugins = ["tests.fixtures.server", "tests.fixtures.storage", "tests.browser"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

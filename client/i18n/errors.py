@@ -110,6 +110,8 @@ _TEXTS = {
     "archive_altered": "档案校验未通过，已停止导出，请先点击“校验”查看哪些文件有问题",
     "archive_disposed": "档案已销毁",
     "archive_hall_required": "请先选择大厅",
+    # the server's file storage (data folder or S3 bucket) is down or refuses it: nothing was changed
+    "storage_unavailable": "服务器的文件存储暂不可用（对象存储无法连接或拒绝访问），请稍后重试；如持续出现请联系管理员",
     "unknown_hall": "大厅不存在",
     # licence rules (证照规则) and 制证
     "licence_rule_invalid": "编号规则有误：只能使用 {prefix} {item} {year} {seq} 这几个字段，且花括号须成对",

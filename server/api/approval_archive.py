@@ -85,7 +85,7 @@ def export_period(hall_id: int, request: Request, session: DbSession, user: Over
     _period(start, end)
     rows = [r for r in _in_period(session, hall_id, start, end) if r.status != "disposed"]
     try:
-        body = export.export_zip(storage_of(settings.data_dir), rows)
+        body = export.export_zip(storage_of(settings), rows)
     except DomainError as exc:
         raise _exported(exc) from None
     audit_change(session, request, user, action="archive.export", target=f"{hall.code}/{start}/{end}",
@@ -113,7 +113,7 @@ def get_archive(hall_id: int, case_id: str, session: DbSession, user: Overseer, 
     documents = []
     if row.status != "disposed":
         try:
-            documents = read_manifest(storage_of(settings.data_dir), row)[1]["documents"]
+            documents = read_manifest(storage_of(settings), row)[1]["documents"]
         except (StoredMissing, StoredUnreadable, ValueError):
             documents = []  # the verification route says what is wrong
     return {**_row(row), "documents": documents}
@@ -122,7 +122,7 @@ def get_archive(hall_id: int, case_id: str, session: DbSession, user: Overseer, 
 @router.get("/{case_id}/verification")
 def verify(hall_id: int, case_id: str, session: DbSession, user: Overseer, settings: AppSettings) -> dict:
     row = _archive(session, hall_id, case_id)
-    return verify_archive(storage_of(settings.data_dir), row).as_dict()
+    return verify_archive(storage_of(settings), row).as_dict()
 
 
 @router.get("/{case_id}/export", response_class=Response,
@@ -130,7 +130,7 @@ def verify(hall_id: int, case_id: str, session: DbSession, user: Overseer, setti
 def export_case(hall_id: int, case_id: str, request: Request, session: DbSession, user: Overseer,
                 settings: AppSettings, format: Literal["pdf", "folder"] = Query("pdf")) -> Response:  # noqa: A002
     row = _archive(session, hall_id, case_id)
-    storage = storage_of(settings.data_dir)
+    storage = storage_of(settings)
     try:
         body = export.export_pdf(storage, row) if format == "pdf" else export.export_zip(storage, [row])
     except DomainError as exc:
@@ -154,7 +154,7 @@ def dispose_archive(hall_id: int, case_id: str, body: DisposalBody, request: Req
     row = _archive(session, hall_id, case_id)
     before = _row(row)
     try:
-        record = dispose(session, storage_of(settings.data_dir), row, by=user.username, reason=body.reason,
+        record = dispose(session, storage_of(settings), row, by=user.username, reason=body.reason,
                          approved_by=body.approved_by, approval_ref=body.approval_ref, now=clock())
     except DisposalRefused as exc:
         if exc.code == "archive_disposed":

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.attachments import service
-from server.attachments.storage import AttachmentStore, store_for
+from server.storage import BlobStore
 from server.sync import devices
 from server.sync.devices import DeviceContext
 from server.sync.errors import SyncError
@@ -30,8 +30,8 @@ DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
 
 
-def store_of(request: Request) -> AttachmentStore:
-    return store_for(request.app.state)
+def store_of(request: Request) -> BlobStore:
+    return service.store_of(request.app.state.settings)
 
 
 def running_of(request: Request) -> service.RunningDigests:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError, TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.storage import StorageUnavailable
 from shared.calendar import CalendarNotPublished
 from shared.errors import Conflict, DomainError, NotFound, PermissionDenied
 from shared.protocol.limits import CODES as LIMIT_CODES
@@ -47,6 +48,16 @@ def install(app: FastAPI) -> None:
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         status = next((s for t, s in STATUS_BY_TYPE if isinstance(exc, t)), 422)
         return envelope(status, exc.code, exc.message, exc.details or None)
+
+    @app.exception_handler(StorageUnavailable)
+    async def _storage(request: Request, exc: StorageUnavailable) -> JSONResponse:
+        # The file storage (a disk, an S3 bucket) is down or refuses the server: the request's unit of work
+        # rolled back, nothing was recorded; the operator has the reason in the log, the client may retry.
+        log.error("file storage unavailable on %s %s: %s", request.method, request.url.path, exc.message)
+        answer = envelope(503, exc.code, "文件存储暂不可用，请稍后重试；如持续出现请联系管理员（file storage unavailable）",
+                          {"reason": exc.reason})
+        answer.headers["Retry-After"] = "5"
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -120,11 +120,31 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
                       retention_until=closed_on, status=ARCHIVED)
     session.add(row)
     session.flush()
+    written: list[str] = []
+    try:
+        body, entries, until = _store_documents(storage, written, docs, number, case, hall, closed_on, policy,
+                                                ctx.item_name, now, events)
+        signature = server_signer(data_dir).sign(body)
+    except Exception:  # the caller's savepoint drops the row: drop the files written for it too
+        _forget(storage, written)
+        raise
+    row.document_count, row.retention_until = len(entries), until
+    row.manifest_sm3, row.manifest_signature, row.signer_key = (signature.digest, signature.signature,
+                                                                signature.public_key)
+    session.flush()
+    return row
+
+
+def _store_documents(storage: ArchiveStorage, written: list[str], docs: list[ArchiveDocument], number: str,
+                     case: ApprovalCase, hall: Hall, closed_on: dt.date, policy: ArchivePolicy, item_name: str,
+                     now: dt.datetime, events: list) -> tuple[bytes, list[dict], dt.date]:
+    """Store each document and the manifest under the archive number (`written` names each file stored)."""
     entries = []
     for n, doc in enumerate(docs, start=1):
         doc_no = document_no(number, n)
         key = f"{number}/{doc_no}.{EXTENSIONS.get(doc.mime, 'bin')}"
         storage.put(key, doc.data)
+        written.append(key)
         years = policy.years_of(case.item_code, doc.kind)
         entries.append({"no": doc_no, "seq": n, "kind": doc.kind, "kind_name": KIND_NAMES.get(doc.kind, doc.kind),
                         "title": doc.title, "date": doc.date.isoformat(), "mime": doc.mime, "file": key,
@@ -133,17 +153,21 @@ def build_archive(session: Session, case_id: str, now: dt.datetime, storage: Arc
     until = retention_until(closed_on, [e["retention_years"] for e in entries])
     manifest = {"format": MANIFEST_FORMAT, "archive_no": number, "case_id": case.id,
                 "case_number": case.case_number, "hall": hall.code, "item_code": case.item_code,
-                "item_name": ctx.item_name, "applicant": case.applicant_name,
+                "item_name": item_name, "applicant": case.applicant_name,
                 "closed_on": closed_on.isoformat(), "built_at": now.astimezone(dt.timezone.utc).isoformat(),
                 "retention_until": until.isoformat(), "documents": entries, "services": served_digests(events)}
     body = canonical(manifest)
     storage.put(manifest_key(number), body)
-    signature = server_signer(data_dir).sign(body)
-    row.document_count, row.retention_until = len(entries), until
-    row.manifest_sm3, row.manifest_signature, row.signer_key = (signature.digest, signature.signature,
-                                                                signature.public_key)
-    session.flush()
-    return row
+    written.append(manifest_key(number))
+    return body, entries, until
+
+
+def _forget(storage: ArchiveStorage, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - best effort (a failed build's files are written over by the next)
+            log.warning("archive file %s could not be deleted", key)
 
 
 def served_digests(events: list) -> list[dict]:
@@ -265,7 +289,6 @@ def dispose(session: Session, storage: ArchiveStorage, row: CaseArchive, *, by: 
     files.append(manifest_key(row.archive_no))
 
     def remove(_session: Session) -> None:  # only once the record is committed: a failed commit keeps them
-        for key in files:
-            storage.delete(key)
+        _forget(storage, files)
     event.listen(session, "after_commit", remove, once=True)
     return record

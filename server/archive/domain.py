@@ -9,25 +9,27 @@ from pathlib import Path
 from server.approval.identity import pii_keys
 from server.archive import sources
 from server.archive.assemble import build_pending
-from server.archive.storage import FileArchiveStorage
+from server.archive.storage import SealedArchive
 from server.domain import Domain
 from server.scheduler import Scheduler
+from server.storage import blob_store
 from server.sync.registry import Registry
 
 JOB = "archive.assemble"
 EVERY = dt.timedelta(minutes=1)
-FOLDER = "archive"
+AREA = "archive"
 
 
-def storage_of(data_dir: Path) -> FileArchiveStorage:
-    """The archive storage of a server: <data_dir>/archive, sealed with the personal-data keys."""
-    return FileArchiveStorage(Path(data_dir) / FOLDER, pii_keys())
+def storage_of(settings) -> SealedArchive:  # noqa: ANN001 - server.core.settings.Settings
+    """The archive storage of a server: its file storage's archive area, sealed with the personal-data keys."""
+    return SealedArchive(blob_store(settings, AREA), pii_keys())
 
 
 def jobs(scheduler: Scheduler, state: object) -> None:
-    data_dir = Path(state.settings.data_dir)  # type: ignore[attr-defined]
+    settings = state.settings  # type: ignore[attr-defined]
+    data_dir = Path(settings.data_dir)
     sources.register(state)  # the uploaded materials and the licence certificate
-    scheduler.add(JOB, EVERY, lambda session, now: build_pending(session, now, storage_of(data_dir), data_dir))
+    scheduler.add(JOB, EVERY, lambda session, now: build_pending(session, now, storage_of(settings), data_dir))
 
 
 def no_commands(registry: Registry) -> None:

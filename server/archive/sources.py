@@ -1,6 +1,6 @@
 """The archive's providers from other parts of the server: the citizen's uploaded material files (attachments)
 and the licence certificate. Registered by the archive domain with the running app's state, which holds the
-attachment store and the keys (one app per server process)."""
+settings (its file storage) and the keys (one app per server process)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from sqlalchemy import select
 from server.approval.identity import pii_keys
 from server.archive.providers import ArchiveDocument, CaseContext, DocumentProvider, register_provider
 from server.attachments.models import CaseAttachment
-from server.attachments.service import file_chunks
-from server.attachments.storage import store_for
+from server.attachments.service import file_chunks, store_of
 from server.licences.certificate import certificate_pdf
 from server.licences.models import Licence
 from shared.archive import LICENCE, MATERIAL
@@ -26,7 +25,7 @@ def materials_provider(state: object) -> DocumentProvider:
             CaseAttachment.case_id == ctx.case.id, CaseAttachment.state == "complete")
             .order_by(CaseAttachment.ordinal, CaseAttachment.id))
         for row in rows:
-            data = b"".join(file_chunks(store_for(state), keys, row))
+            data = b"".join(file_chunks(store_of(state.settings), keys, row))
             if hashlib.sha256(data).hexdigest() != row.sha256:  # never file a scan that is not what was received
                 raise ValueError(f"attachment {row.id} of case {ctx.case.id} does not match its SHA-256")
             day = (row.completed_at or row.created_at).date()

@@ -1,20 +1,17 @@
-"""Where archived documents live: a small interface (put / get / delete) so a deployment can put another
-backend behind it; the default is a folder under the server's data folder. Every file is sealed whole with
-SM4-GCM under the personal-data keys (shared.crypto.sm4), bound to its own key (a file copied over another
-fails to open): the archive holds applicants' names and identifiers."""
+"""Archived documents, sealed: each file is sealed whole with SM4-GCM under the personal-data keys
+(shared.crypto.sm4), bound to its own key (a file copied over another fails to open) — the archive holds
+applicants' names and identifiers — before it reaches the server's file storage (server/storage: a folder
+under the data folder, or an S3-compatible bucket). The store sees ciphertext only."""
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
 from typing import Protocol
 
+from server.storage import BlobMissing, BlobStore
 from shared.crypto.keys import KeyProvider
 from shared.crypto.sm4 import DecryptionFailed, open_blob, seal_blob
 
 MAGIC = b"GHA1"
-_KEY = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 
 
 class StoredMissing(LookupError):
@@ -33,33 +30,20 @@ class ArchiveStorage(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-class FileArchiveStorage:
-    """<root>/<key>, sealed: MAGIC | len(key id) | key id | nonce | ciphertext | tag."""
+class SealedArchive:
+    """Each document stored as MAGIC | len(key id) | key id | nonce | ciphertext | tag, under its key."""
 
-    def __init__(self, root: Path, keys: KeyProvider) -> None:
-        self.root, self.keys = root, keys
-
-    def path(self, key: str) -> Path:
-        if not _KEY.fullmatch(key) or ".." in key.split("/"):
-            raise ValueError(f"bad archive key {key!r}")
-        return self.root / key
+    def __init__(self, blobs: BlobStore, keys: KeyProvider) -> None:
+        self.blobs, self.keys = blobs, keys
 
     def put(self, key: str, data: bytes) -> None:
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         kid = self.keys.current_key_id.encode()
-        sealed = MAGIC + bytes([len(kid)]) + kid + seal_blob(data, self.keys, f"archive:{key}")
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(sealed)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)  # a reader sees the old file or the new one, never half of one
+        self.blobs.put(key, MAGIC + bytes([len(kid)]) + kid + seal_blob(data, self.keys, f"archive:{key}"))
 
     def get(self, key: str) -> bytes:
         try:
-            raw = self.path(key).read_bytes()
-        except FileNotFoundError:
+            raw = self.blobs.get(key)
+        except BlobMissing:
             raise StoredMissing(key) from None
         if not raw.startswith(MAGIC) or len(raw) < 5:
             raise StoredUnreadable(key)
@@ -70,7 +54,4 @@ class FileArchiveStorage:
             raise StoredUnreadable(key) from exc
 
     def delete(self, key: str) -> None:
-        try:
-            self.path(key).unlink()
-        except FileNotFoundError:
-            pass
+        self.blobs.delete(key)

@@ -11,9 +11,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.attachments.models import AttachmentChunk, CaseAttachment
-from server.attachments.storage import AttachmentStore, store_for
+from server.attachments.service import store_of
 from server.domain import Domain
 from server.scheduler import Scheduler
+from server.storage import BlobStore
 from server.sync.registry import Registry
 
 JOB = "attachments.stale_uploads"  # "<domain>.<job>" like every job
@@ -21,7 +22,7 @@ EVERY = dt.timedelta(hours=1)
 KEEP_UNFINISHED = dt.timedelta(days=30)
 
 
-def drop_stale(session: Session, now: dt.datetime, store: AttachmentStore) -> int:
+def drop_stale(session: Session, now: dt.datetime, store: BlobStore) -> int:
     stale = session.execute(select(CaseAttachment.id, CaseAttachment.chunks).where(
         CaseAttachment.state == "uploading", CaseAttachment.created_at < now - KEEP_UNFINISHED)).all()
     for attachment_id, chunks in stale:
@@ -33,7 +34,7 @@ def drop_stale(session: Session, now: dt.datetime, store: AttachmentStore) -> in
 
 
 def jobs(scheduler: Scheduler, state: Any) -> None:
-    scheduler.add(JOB, EVERY, lambda session, now: drop_stale(session, now, store_for(state)))
+    scheduler.add(JOB, EVERY, lambda session, now: drop_stale(session, now, store_of(state.settings)))
 
 
 def no_commands(registry: Registry) -> None:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from shared.protocol.endpoint import DEFAULT_HOST, DEFAULT_PORT
@@ -76,6 +76,25 @@ class Settings(BaseSettings):
     sms_max_attempts: int = Field(default=8, ge=1)
     sms_retry_base_s: float = Field(default=30, gt=0, description="first retry delay; doubles, with jitter")
     sms_retry_max_s: float = Field(default=3600, gt=0)
+
+    # File storage (server/storage): attachments and the archive, sealed before they reach it. "file" keeps
+    # them under data_dir; "s3" in a bucket of an S3-compatible store (needs the `s3` extra: boto3).
+    storage_backend: Literal["file", "s3"] = Field(default="file", description="file (under data_dir) or s3")
+    s3_endpoint_url: str = Field(default="", description="e.g. http://minio.hall.local:9000; empty = AWS S3")
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key: str = Field(default="", description="empty = boto3's own lookup (environment, instance role)")
+    s3_secret_key: str = ""
+    s3_prefix: str = Field(default="", description="key prefix inside the bucket, e.g. govhall/prod")
+    s3_addressing_style: Literal["path", "virtual", "auto"] = Field(
+        default="path", description="path for MinIO-like endpoints (http://host/bucket/key)")
+    s3_timeout_s: float = Field(default=5, gt=0, description="connect and read timeout of each S3 request")
+
+    @model_validator(mode="after")
+    def _storage_complete(self) -> "Settings":
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("storage_backend = s3 needs s3_bucket (GOVHALL_S3_BUCKET)")
+        return self
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -16,16 +16,23 @@ from server.archive.assemble import DisposalRefused, build_archive, dispose, rea
 from server.archive.domain import JOB, storage_of
 from server.archive.export import export_folder
 from server.archive.models import CaseArchive
+from server.core.settings import Settings
+from server.storage import blob_store
 from server.store.models import AuditEntry
 from shared.archive import ArchivePolicy, add_years, filing_order, may_dispose
 from shared.crypto.sm2 import sm3_hex, verify_digest
 from tests.approval_server.support import finish_licence_case, receive
-from tests.fixtures.server import login
+from tests.fixtures.server import FAST_HASH, login
 
 
 @pytest.fixture
 def database(sqlite_database):  # noqa: ANN001, ANN201 - rendering is backend-independent: SQLite only
     return sqlite_database
+
+
+@pytest.fixture
+def settings(tmp_path, storage_settings: dict) -> Settings:  # noqa: ANN001 - on each storage backend
+    return Settings(data_dir=tmp_path, password_iterations=FAST_HASH, **storage_settings)
 
 
 def _run_job(app, clock) -> int:  # noqa: ANN001
@@ -35,7 +42,7 @@ def _run_job(app, clock) -> int:  # noqa: ANN001
 
 
 def _storage(settings):  # noqa: ANN001, ANN202
-    return storage_of(settings.data_dir)
+    return storage_of(settings)
 
 
 def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_manifest(
@@ -57,8 +64,8 @@ def test_finished_case_is_archived_once_with_numbered_documents_and_a_signed_man
                                          "licence"]  # the certificate 制证 made
     assert [d["title"] for d in docs if d["kind"] == "notice"] == ["收件回执", "受理通知书", "准予行政许可决定书"]
     assert row.document_count == len(docs)
-    # stored sealed: no plain PDF on disk
-    raw = (settings.data_dir / "archive" / docs[0]["file"]).read_bytes()
+    # stored sealed: no plain PDF on disk or in the bucket
+    raw = blob_store(settings, "archive").get(docs[0]["file"])
     assert not raw.startswith(b"%PDF") and b"%PDF" not in raw[:64]
     # never twice: the job again, and a direct build, leave the one archive as it was
     assert _run_job(app, clock) == 0
@@ -83,12 +90,12 @@ def test_a_changed_byte_a_missing_file_and_a_changed_manifest_are_reported(desks
     changed = bytearray(storage.get(docs[1]["file"]))
     changed[len(changed) // 2] ^= 0x01
     storage.put(docs[1]["file"], bytes(changed))
-    # one byte flipped in another document's file on disk: the seal refuses it
-    path = settings.data_dir / "archive" / docs[2]["file"]
-    raw = bytearray(path.read_bytes())
+    # one byte flipped in another document's stored file (on disk or in the bucket): the seal refuses it
+    blobs = blob_store(settings, "archive")
+    raw = bytearray(blobs.get(docs[2]["file"]))
     raw[-20] ^= 0x80
-    path.write_bytes(bytes(raw))
-    (settings.data_dir / "archive" / docs[3]["file"]).unlink()
+    blobs.put(docs[2]["file"], bytes(raw))
+    blobs.delete(docs[3]["file"])
     report = client.get(f"{url}/verification", headers=headers).json()
     assert report["ok"] is False and report["manifest"] == "ok"
     service = next(d for d in docs if d["kind"] == "service")
@@ -189,7 +196,7 @@ def test_disposal_is_refused_before_retention_ends_and_recorded_after(desks, cli
                          approval_ref="莞档销〔2057〕1号", now=dt.datetime(2056, 11, 5, 8, tzinfo=dt.timezone.utc))
         assert record.disposed_by == "admin" and row.status == "disposed"
         assert verify_archive(storage, row).manifest == "disposed"
-    assert not list((settings.data_dir / "archive").rglob("*.pdf"))
+    assert list(blob_store(settings, "archive").names()) == []  # the documents and the manifest
     again = client.post(url, json=body, headers=login(client, "admin"))
     assert again.json()["error"]["code"] == "archive_disposed"
 
@@ -220,7 +227,7 @@ def test_the_archive_files_the_uploaded_scans_as_received_and_the_certificate(de
     from server.approval.identity import pii_keys
     from server.approval.models import ApprovalCase
     from server.attachments.models import CaseAttachment
-    from server.attachments.storage import store_for
+    from server.attachments.service import store_of
     from shared.attachments.sealed_file import seal_chunk
     case_id = finish_licence_case(desks, client)
     buffer = io.BytesIO()
@@ -229,7 +236,7 @@ def test_the_archive_files_the_uploaded_scans_as_received_and_the_certificate(de
     keys = getattr(app.state, "pii_keys", None) or pii_keys()
     attachment_id = str(uuid.uuid4())
     # as a completed upload leaves it: the row and its one sealed chunk in the attachment store
-    store_for(app.state).put(f"{attachment_id}/0", seal_chunk(scan, keys, f"attachment:{attachment_id}", 0))
+    store_of(settings).put(f"{attachment_id}/0", seal_chunk(scan, keys, f"attachment:{attachment_id}", 0))
     with database.session() as s:
         s.add(CaseAttachment(id=attachment_id, case_id=case_id, hall_id=s.get(ApprovalCase, case_id).hall_id,
                              ordinal=0, material="申请人身份证明", file_name="id.png", mime="image/png",

@@ -22,4 +22,4 @@ def test_archive_job_on_postgresql(desks, client, app, clock, database, settings
     with database.session() as s:
         row = s.get(CaseArchive, case_id)
         assert row.archive_no == "DG-HALL-1-2026-000001"
-        assert verify_archive(storage_of(settings.data_dir), row).ok
+        assert verify_archive(storage_of(settings), row).ok

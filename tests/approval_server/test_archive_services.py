@@ -10,17 +10,23 @@ import pytest
 from server.archive.assemble import read_manifest, verify_archive
 from server.archive.domain import storage_of
 from server.archive.models import CaseArchive
+from server.core.settings import Settings
 from shared.approval import commands as cmd
 from shared.crypto.sm2 import Signer, sm3_hex
 from tests.approval_server.support import (LICENCE_ITEM, LICENCE_SITUATION, LICENCE_STEPS, PASSWORD, PERSON_ID,
                                            command, receive)
 from tests.approval_server.test_archive import _hall_id, _run_job
-from tests.fixtures.server import login
+from tests.fixtures.server import FAST_HASH, login
 
 
 @pytest.fixture
 def database(sqlite_database):  # noqa: ANN001, ANN201 - rendering is backend-independent: SQLite only
     return sqlite_database
+
+
+@pytest.fixture
+def settings(tmp_path, storage_settings: dict) -> Settings:  # noqa: ANN001 - on each storage backend
+    return Settings(data_dir=tmp_path, password_iterations=FAST_HASH, **storage_settings)
 
 
 def _finished(desks, http, *, serve_before: type, served=lambda pdf: pdf) -> str:  # noqa: ANN001
@@ -56,7 +62,7 @@ def _archived(app, clock, database, settings, case_id: str) -> tuple[CaseArchive
     with database.session() as s:
         row = s.get(CaseArchive, case_id)
         s.expunge(row)
-    return row, read_manifest(storage_of(settings.data_dir), row)[1]
+    return row, read_manifest(storage_of(settings), row)[1]
 
 
 def test_a_notice_served_before_a_later_step_changed_it_is_filed_as_served(desks, client, app, clock,  # noqa: ANN001
@@ -67,7 +73,7 @@ def test_a_notice_served_before_a_later_step_changed_it_is_filed_as_served(desks
     assert [d["title"] for d in grants] == ["准予行政许可决定书", "准予行政许可决定书（2026-11-05送达文本）"]
     (served,) = manifest["services"]
     assert served["notice"] == "grant" and served["digest"] == grants[1]["sm3"] != grants[0]["sm3"]
-    report = verify_archive(storage_of(settings.data_dir), row)
+    report = verify_archive(storage_of(settings), row)
     assert report.ok, report.as_dict()
 
 
@@ -76,7 +82,7 @@ def test_a_service_of_bytes_the_archive_does_not_hold_is_reported(desks, client,
     # the counter served something else than the case's notice (one byte changed): the record's SM3 is that
     case_id = _finished(desks, client, serve_before=cmd.Close, served=lambda pdf: pdf[:-2] + b"X\n")
     row, manifest = _archived(app, clock, database, settings, case_id)
-    report = verify_archive(storage_of(settings.data_dir), row).as_dict()
+    report = verify_archive(storage_of(settings), row).as_dict()
     record = next(d for d in manifest["documents"] if d["kind"] == "service")
     assert report["ok"] is False and report["manifest"] == "ok"
     assert [(p["no"], p["problem"]) for p in report["problems"]] == [(record["no"], "service_mismatch")]
@@ -91,7 +97,7 @@ def test_a_served_notice_changed_in_the_archive_fails_both_checks(desks, client,
                                                                   settings) -> None:
     case_id = _finished(desks, client, serve_before=cmd.Close)
     row, manifest = _archived(app, clock, database, settings, case_id)
-    storage = storage_of(settings.data_dir)
+    storage = storage_of(settings)
     assert verify_archive(storage, row).ok
     (grant,) = [d for d in manifest["documents"] if d.get("notice") == "grant"]
     assert grant["sm3"] == manifest["services"][0]["digest"]  # served as the server renders it: filed once

@@ -23,6 +23,7 @@ from client.services.attachments import AttachmentFolder, AttachmentTransfer, ca
 from client.services.auth import StaffSession
 from client.services.context import Services, build_services
 from client.services.workstation import Workstation
+from server.attachments.service import store_of
 from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
@@ -97,6 +98,7 @@ class Net:
 class Hall:
     def __init__(self, tmp: Path, http: TestClient, db: Database) -> None:
         self.tmp, self.http, self.db = tmp, http, db
+        self.settings: Settings = http.app.state.settings
         self.net = Net(http)
         self.hall_id, self.windows = demo_hall(db)
 
@@ -121,31 +123,35 @@ class Hall:
         ws = Workstation(data, window_number=window, device_id=device_id, device_token=token)
         return build_services(ws, session, engine, transport=self.net, clock=lambda: NOW)
 
-    def stored(self) -> list[Path]:
-        return [p for p in (self.tmp / "server-data" / "attachments").rglob("*") if p.is_file()]
+    def stored(self) -> list[bytes]:
+        """The attachment objects as the server's file storage holds them (files on disk, objects in the bucket)."""
+        blobs = store_of(self.settings)
+        return [blobs.get(name) for name in blobs.names()]
 
 
-def _served(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202
+def _served(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, storage: dict):  # noqa: ANN202
     for name, value in TEST_KEYS.items():
         monkeypatch.setenv(name, value)
-    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path / "server-data"), database=db,
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path / "server-data", **storage), database=db,
                      clock=lambda: NOW.astimezone(dt.timezone.utc))
     with TestClient(app) as http:
         yield Hall(tmp_path, http, db)
 
 
 @pytest.fixture
-def hall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def hall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, storage_settings: dict):  # noqa: ANN201
+    """On each storage backend: the data folder, an S3 bucket (moto's server on loopback)."""
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    yield from _served(db, tmp_path, monkeypatch)
+    yield from _served(db, tmp_path, monkeypatch, storage_settings)
     db.dispose()
 
 
 @pytest.fixture
-def any_hall(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """The same on each server backend (SQLite, and PostgreSQL with the pg mark)."""
-    yield from _served(database, tmp_path, monkeypatch)
+def any_hall(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN201
+             storage_settings: dict):
+    """The same on each database backend (SQLite, and PostgreSQL with the pg mark) and storage backend."""
+    yield from _served(database, tmp_path, monkeypatch, storage_settings)
 
 
 def scan(folder: Path, name: str, size: int, head: bytes = b"%PDF-1.7\n") -> Path:
@@ -195,12 +201,11 @@ def test_an_offline_scan_goes_up_after_reconnection_and_opens_on_the_approvers_p
     assert [r["state"] for r in rows(counter)] == ["done", "done"]
     assert hall.net.chunk_bytes == pdf.stat().st_size + png.stat().st_size  # each byte sent once
 
-    # The server's disk: sealed chunks only, no clear run of either file.
+    # The server's disk (or bucket): sealed chunks only, no clear run of either file.
     stored = hall.stored()
     assert len(stored) == 5
     clear = pdf.read_bytes()
-    for path in stored:
-        data = path.read_bytes()
+    for data in stored:
         assert clear[1000:1064] not in data and clear[:9] not in data and b"PNG" not in data[:16]
 
     # The approver's workstation: its background thread fetches the files once a sync has pulled their rows.

@@ -120,7 +120,7 @@ def test_supervisor_lists_verifies_and_exports_the_archive(qtbot, server_app, se
     assert "归档清单" in text and "DG-HALL-1-2026-000002" in text
 
     # one byte of a filed notice changed (re-sealed, so only the manifest's SM3 tells): 校验 names it
-    storage = storage_of(settings.data_dir)
+    storage = storage_of(settings)
     with sqlite_database.session() as s:
         doc = read_manifest(storage, s.get(CaseArchive, cases["张三"]))[1]["documents"][1]
     changed = bytearray(storage.get(doc["file"]))
