@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.queue.config import HallConfig
@@ -114,11 +114,19 @@ def active_ticket_of_person(session: Session, hall_id: int, business_id: int, pe
     return None
 
 
+# Built once (every push of tickets asks them): building and keying a statement cost more than running it.
+_WALK_INS = (select(QueueTicket.is_am, func.count())
+             .where(QueueTicket.hall_id == bindparam("hall_id"), QueueTicket.issued_business_id == bindparam("business_id"),
+                    QueueTicket.day == bindparam("day"), QueueTicket.counts_against_quota.is_(True))
+             .group_by(QueueTicket.is_am))
+_HOLDING_SLOTS = select(QueueAppointment.slot_start).where(
+    QueueAppointment.business_id == bindparam("business_id"), QueueAppointment.day == bindparam("day"),
+    QueueAppointment.state.in_(HOLDING))
+
+
 def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) tickets of a business today that used its walk-in quota."""
-    rows = session.execute(select(QueueTicket.is_am, func.count()).where(
-        QueueTicket.hall_id == hall_id, QueueTicket.issued_business_id == business_id, QueueTicket.day == day,
-        QueueTicket.counts_against_quota.is_(True)).group_by(QueueTicket.is_am)).all()
+    rows = session.execute(_WALK_INS, {"hall_id": hall_id, "business_id": business_id, "day": day}).all()
     counts = {bool(am): n for am, n in rows}
     return counts.get(True, 0), counts.get(False, 0)
 
@@ -126,9 +134,7 @@ def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.dat
 def reserved_counts(session: Session, config: HallConfig, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) appointments of a business that day still holding a slot."""
     quota = config.quotas.get(business_id)
-    starts = session.scalars(select(QueueAppointment.slot_start).where(
-        QueueAppointment.business_id == business_id, QueueAppointment.day == day,
-        QueueAppointment.state.in_(HOLDING)))
+    starts = session.scalars(_HOLDING_SLOTS, {"business_id": business_id, "day": day})
     am = pm = 0
     for start in starts:
         local = start.astimezone(CHINA_TZ).time()
