@@ -124,9 +124,17 @@ _HOLDING_SLOTS = select(QueueAppointment.slot_start).where(
     QueueAppointment.state.in_(HOLDING))
 
 
+def _core(session: Session):  # noqa: ANN202 - a Connection
+    """The session's connection for a Core read (none of the ORM's per-statement work), after what the ORM's
+    autoflush would have done: the read sees this unit's pending rows."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
 def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) tickets of a business today that used its walk-in quota."""
-    rows = session.execute(_WALK_INS, {"hall_id": hall_id, "business_id": business_id, "day": day}).all()
+    rows = _core(session).execute(_WALK_INS, {"hall_id": hall_id, "business_id": business_id, "day": day}).all()
     counts = {bool(am): n for am, n in rows}
     return counts.get(True, 0), counts.get(False, 0)
 
@@ -134,7 +142,7 @@ def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.dat
 def reserved_counts(session: Session, config: HallConfig, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) appointments of a business that day still holding a slot."""
     quota = config.quotas.get(business_id)
-    starts = session.scalars(_HOLDING_SLOTS, {"business_id": business_id, "day": day})
+    starts = _core(session).execute(_HOLDING_SLOTS, {"business_id": business_id, "day": day}).scalars()
     am = pm = 0
     for start in starts:
         local = start.astimezone(CHINA_TZ).time()
