@@ -15,9 +15,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import anyio.to_thread
+from sqlalchemy import event
 
 from bench.day import WORKING_DAY, at
 from bench.hall_asgi import AsgiCaller
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", help="also write the raw profile here (for snakeviz/pstats)")
     parser.add_argument("--plain", action="store_true", help="time it without the profiler (A/B comparisons)")
+    parser.add_argument("--sql", action="store_true", help="count the SQL statements per push, and list them")
     args = parser.parse_args(argv)
     now = at(WORKING_DAY, 10)
     with tempfile.TemporaryDirectory(prefix="govhall-prof-") as tmp:
@@ -84,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
                   for i in range(0, len(pushes), args.batch)]
         anyio.to_thread.run_sync = _inline  # the profile follows the request into the handler
         profile = cProfile.Profile()
+        statements: Counter[str] = Counter()
+
+        def count(conn, cursor, sql, *rest) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+            statements.update([" ".join(sql.split())[:160]])
+        if args.sql:
+            event.listen(db.engine, "before_cursor_execute", count)
         start, cpu = time.perf_counter(), time.process_time()
         if not args.plain:
             profile.enable()
@@ -91,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
             r = http.request("POST", "/api/v1/sync/push", headers=headers, json=body)
             assert r.status_code == 200 and r.json()["results"][-1]["status"] == "accepted", r.content[:300]
         profile.disable()
+        if args.sql:
+            event.remove(db.engine, "before_cursor_execute", count)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         db.dispose()
+    if args.sql:
+        print(f"SQL statements per push of {args.batch}: {sum(statements.values()) / len(bodies):.2f}")
+        for sql, n in statements.most_common():
+            print(f"{n / len(bodies):8.2f}  {sql}")
     if args.plain:
         print(f"{total} commands in {len(bodies)} pushes of {args.batch}: {elapsed * 1000 / total:.3f} ms per "
               f"command, {cpu * 1000 / total:.3f} ms of CPU (in process, no HTTP, no profiler; the CPU figure is the one "

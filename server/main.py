@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     schedule(DOMAINS, app.state.scheduler, app.state)
     errors.install(app)
     log_privacy.install()
-    for module in (health, auth, auth_pin, catalogue, org, calendar, sync, queue_config, queue_appointments,
+    # The sync routes first: every device request is one of them, and the router tries routes in order.
+    for module in (sync, health, auth, auth_pin, catalogue, org, calendar, queue_config, queue_appointments,
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
                    role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages, licence_rules,

@@ -19,6 +19,7 @@ from shared.queue.config import Business, Quota, Window, WindowService
 # Re-exported: the server's modules take the hall rules' codec from here with the rest of the configuration.
 from shared.queue.hall_rules import HallRules, quota_of, rules_from_json, rules_from_row  # noqa: F401
 from server.queue.models import QueueHallRules
+from server.store import versions
 
 SERIES = "ticket"  # the number series of queue tickets: (ticket, hall, business prefix, day)
 
@@ -57,19 +58,31 @@ def load_rules(session: Session, hall_id: int) -> HallRules:
 
 
 def load_hall_config(session: Session, hall_id: int) -> HallConfig:
-    """The hall's queue configuration. Cached in the session for the length of one unit of work (a push
-    applies many commands against the same configuration). Read with plain column queries, not ORM entities:
-    every push loads it, and entity loading cost more than the commands themselves."""
+    """The hall's queue configuration. Kept by the process while the database's configuration version holds
+    (server/store/versions.py: any write to the businesses, quotas, windows, their services or the hall rules,
+    through any process, replaces it), and in the session for the length of one unit of work (a push applies
+    many commands against the same configuration). Read with plain column queries, not ORM entities."""
     cache = session.info.setdefault("queue_config", {})
     if hall_id in cache:
         return cache[hall_id]
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the ORM's autoflush would do: Core reads below see this unit's own edits
+        versions.forget(session)  # ... and the version they moved
+    version = versions.read(session).get(versions.HALL_CONFIG)
+    kept = versions.kept(session, versions.HALL_CONFIG)
+    config = kept.get(hall_id, version)
+    if config is None:
+        config = _load(session, hall_id)
+        kept.put(hall_id, version, config)
+    cache[hall_id] = config
+    return config
+
+
+def _load(session: Session, hall_id: int) -> HallConfig:
     rules = load_rules(session, hall_id)
     # Core execution (session.connection()): plain rows, none of the ORM's per-statement work.
     run = session.connection().execute
-    # Three statements a push (built once): the rules, each business with its quota, each window with its
-    # services.
+    # Three statements (built once): the rules, each business with its quota, each window with its services.
     rows = run(_BUSINESSES, {"hall_id": hall_id}).all()
     businesses = {b.id: Business(b.id, b.prefix, b.name, b.active) for b in rows}
     quotas = {q.business_id: quota_of(q, rules) for q in rows if q.business_id is not None}
@@ -81,14 +94,14 @@ def load_hall_config(session: Session, hall_id: int) -> HallConfig:
             services = []
         services.append(WindowService(w.business_id, w.priority))
         windows[w.id] = Window(w.id, w.number, tuple(services), w.name, w.active)
-    config = HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)
-    cache[hall_id] = config
-    return config
+    return HallConfig(hall_id, businesses, {b.id: b.prefix for b in rows}, quotas, windows, rules)
 
 
 def forget_config(session: Session) -> None:
-    """Drop the cached configuration (after an admin change inside the same unit of work)."""
+    """Drop the configuration this unit of work holds (after an admin change inside the same unit of work): the
+    next load asks the database's version again, which the change replaced."""
     session.info.pop("queue_config", None)
+    versions.forget(session)
 
 
 def work_calendar(session: Session) -> WorkCalendar:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from server.queue import store
@@ -30,6 +30,16 @@ from shared.queue.issuance import IssuedCounts
 TICKETS = QueueTicket.__table__
 BLOCKS = NumberBlock.__table__
 SERIES_ROWS = NumberSeries.__table__
+# Built once (every push of tickets runs them): building and keying a statement cost more than running it.
+_TICKETS_BY_ID = (select(TICKETS.c.id, TICKETS.c.device_id, TICKETS.c.display)
+                  .where(TICKETS.c.id.in_(bindparam("ids", expanding=True))))
+_LEASES = (select(BLOCKS.c.id, BLOCKS.c.device_id, BLOCKS.c.kind, BLOCKS.c.first, BLOCKS.c.last,
+                  BLOCKS.c.returned_above, SERIES_ROWS.c.series, SERIES_ROWS.c.hall_id, SERIES_ROWS.c.prefix,
+                  SERIES_ROWS.c.day)
+           .join(SERIES_ROWS, SERIES_ROWS.c.id == BLOCKS.c.series_id)
+           .where(BLOCKS.c.id.in_(bindparam("ids", expanding=True))))
+_PRINTED = (select(TICKETS.c.id, TICKETS.c.hall_id, TICKETS.c.day, TICKETS.c.series_prefix, TICKETS.c.display)
+            .where(tuple_(TICKETS.c.day, TICKETS.c.display).in_(bindparam("keys", expanding=True))))
 
 
 @dataclass(frozen=True)
@@ -58,24 +68,18 @@ class IssueBatch:
         self.batch = batch
         if session.new or session.dirty or session.deleted:
             session.flush()  # as the ORM's autoflush would: the Core reads below see every pending row
+        run = session.connection().execute
         ids = list({a.ticket_id for a in batch})
         if ids:
-            for r in session.connection().execute(select(TICKETS.c.id, TICKETS.c.device_id, TICKETS.c.display)
-                                                  .where(TICKETS.c.id.in_(ids))):
+            for r in run(_TICKETS_BY_ID, {"ids": ids}):
                 self.tickets[r.id] = (r.device_id, r.display)
         block_ids = list({a.block_id for a in batch if a.block_id is not None})
         if block_ids:
-            query = (select(BLOCKS.c.id, BLOCKS.c.device_id, BLOCKS.c.kind, BLOCKS.c.first, BLOCKS.c.last,
-                            BLOCKS.c.returned_above, SERIES_ROWS.c.series, SERIES_ROWS.c.hall_id,
-                            SERIES_ROWS.c.prefix, SERIES_ROWS.c.day)
-                     .join(SERIES_ROWS, SERIES_ROWS.c.id == BLOCKS.c.series_id).where(BLOCKS.c.id.in_(block_ids)))
-            for r in session.connection().execute(query):
+            for r in run(_LEASES, {"ids": block_ids}):
                 self.leases[r.id] = Lease(r.device_id, r.kind, r.first, r.last, r.returned_above, series_key(r))
         keys = list({(a.day, a.display) for a in batch})
         if keys:
-            query = (select(TICKETS.c.id, TICKETS.c.hall_id, TICKETS.c.day, TICKETS.c.series_prefix,
-                            TICKETS.c.display).where(tuple_(TICKETS.c.day, TICKETS.c.display).in_(keys)))
-            for r in session.connection().execute(query):
+            for r in run(_PRINTED, {"keys": keys}):
                 self.taken[(r.hall_id, r.day, r.series_prefix, r.display)] = r.id
         return self
 

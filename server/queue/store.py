@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.queue.config import HallConfig
@@ -114,11 +114,27 @@ def active_ticket_of_person(session: Session, hall_id: int, business_id: int, pe
     return None
 
 
+# Built once (every push of tickets asks them): building and keying a statement cost more than running it.
+_WALK_INS = (select(QueueTicket.is_am, func.count())
+             .where(QueueTicket.hall_id == bindparam("hall_id"), QueueTicket.issued_business_id == bindparam("business_id"),
+                    QueueTicket.day == bindparam("day"), QueueTicket.counts_against_quota.is_(True))
+             .group_by(QueueTicket.is_am))
+_HOLDING_SLOTS = select(QueueAppointment.slot_start).where(
+    QueueAppointment.business_id == bindparam("business_id"), QueueAppointment.day == bindparam("day"),
+    QueueAppointment.state.in_(HOLDING))
+
+
+def _core(session: Session):  # noqa: ANN202 - a Connection
+    """The session's connection for a Core read (none of the ORM's per-statement work), after what the ORM's
+    autoflush would have done: the read sees this unit's pending rows."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
 def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) tickets of a business today that used its walk-in quota."""
-    rows = session.execute(select(QueueTicket.is_am, func.count()).where(
-        QueueTicket.hall_id == hall_id, QueueTicket.issued_business_id == business_id, QueueTicket.day == day,
-        QueueTicket.counts_against_quota.is_(True)).group_by(QueueTicket.is_am)).all()
+    rows = _core(session).execute(_WALK_INS, {"hall_id": hall_id, "business_id": business_id, "day": day}).all()
     counts = {bool(am): n for am, n in rows}
     return counts.get(True, 0), counts.get(False, 0)
 
@@ -126,9 +142,7 @@ def walk_in_counts(session: Session, hall_id: int, business_id: int, day: dt.dat
 def reserved_counts(session: Session, config: HallConfig, business_id: int, day: dt.date) -> tuple[int, int]:
     """(AM, PM) appointments of a business that day still holding a slot."""
     quota = config.quotas.get(business_id)
-    starts = session.scalars(select(QueueAppointment.slot_start).where(
-        QueueAppointment.business_id == business_id, QueueAppointment.day == day,
-        QueueAppointment.state.in_(HOLDING)))
+    starts = _core(session).execute(_HOLDING_SLOTS, {"business_id": business_id, "day": day}).scalars()
     am = pm = 0
     for start in starts:
         local = start.astimezone(CHINA_TZ).time()

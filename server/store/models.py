@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, utcnow
@@ -148,3 +148,13 @@ class RegistrationCode(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     device_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class CacheVersion(Base):
+    """What a server process may keep between requests, and the version it holds at: a row per cached kind
+    ("hall_config", "device_token"), its value replaced by database triggers on every write to the tables the
+    cache is made of (migration 0046), so every process sharing the database sees a change at its next request
+    (server/store/versions.py)."""
+    __tablename__ = "cache_version"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

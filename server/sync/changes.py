@@ -38,6 +38,18 @@ def next_seq(session: Session, hall_id: int) -> int:
 
 
 _LOCK_COUNTER = select(COUNTER.c.value).where(COUNTER.c.hall_id == bindparam("hall_id")).with_for_update()
+# Built once, as every push runs them: building and keying a statement cost more than running it on SQLite.
+_STORE_COUNTER = (update(COUNTER).where(COUNTER.c.hall_id == bindparam("hall"))
+                  .values(value=bindparam("new_value")))
+_INSERTS: dict[Table, object] = {}
+
+
+def insert_into(table: Table):  # noqa: ANN201 - an Insert
+    """`insert(table)`, built once per table."""
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)
+    return statement
 
 
 class ChangeWriter:
@@ -85,7 +97,7 @@ class ChangeWriter:
     def flush_deferred(self) -> None:
         """Insert the accepted commands' deferred rows (outside any savepoint)."""
         for table, rows in self.deferred.items():
-            self.session.connection().execute(insert(table), rows)
+            self.session.connection().execute(insert_into(table), rows)
         self.deferred.clear()
         self.deferred_by = None
 
@@ -95,8 +107,9 @@ class ChangeWriter:
         self.flush_deferred()
         if not self.rows:
             return 0
-        self.session.connection().execute(insert(CHANGES), self.rows)
-        self.session.connection().execute(update(COUNTER).where(COUNTER.c.hall_id == self.hall_id).values(value=self.value))
+        run = self.session.connection().execute
+        run(insert_into(CHANGES), self.rows)
+        run(_STORE_COUNTER, {"hall": self.hall_id, "new_value": self.value})
         _published(self.session, self.hall_id)
         return self.rows[-1]["seq"]
 

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.credentials.idle import idle_expired, touch
+from server.store import versions
 from server.store.models import AuthToken
 from server.sync.changes import ensure_counter
 from server.sync.models import SyncDevice
@@ -77,6 +78,20 @@ _BY_TOKEN = (select(_CREDENTIALS.c.revoked_at, _DEVICES.c.id, _DEVICES.c.hall_id
              .where(_CREDENTIALS.c.token_hash == bindparam("token_hash")))
 
 
+def _credential(session: Session, token_hash: str):  # noqa: ANN202 - a row of _BY_TOKEN
+    """The credential and its device: kept by the process while the database's device-token version holds
+    (server/store/versions.py: revoking, rotating, moving, deactivating or deleting any device replaces it, through
+    whichever process), else one Core query. Unknown tokens are never kept."""
+    version = versions.read(session).get(versions.DEVICE_TOKEN)
+    kept = versions.kept(session, versions.DEVICE_TOKEN)
+    device = kept.get(token_hash, version)
+    if device is None:
+        device = session.connection().execute(_BY_TOKEN, {"token_hash": token_hash}).one_or_none()
+        if device is not None:
+            kept.put(token_hash, version, device)
+    return device
+
+
 def authenticate(session: Session, authorization: str | None, staff_token: str | None,
                  now: dt.datetime, *, idle_minutes: float | None = None, use: bool = False) -> DeviceContext:
     """The device (and staff member) a request comes from, both checked on every request (a revoked, rotated
@@ -84,9 +99,7 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
     unused that long is refused; `use`: this request counts as its use (a write: server/credentials/idle.py)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError(401, "device_token_required", "设备未认证（a device token is required）")
-    # One Core query for the credential and its device (every request asks it: no ORM objects needed).
-    device = session.connection().execute(_BY_TOKEN, {"token_hash": hash_token(
-        authorization.removeprefix("Bearer ").strip())}).one_or_none()
+    device = _credential(session, hash_token(authorization.removeprefix("Bearer ").strip()))
     if device is not None and device.revoked_at is not None:
         raise AuthError(401, "device_revoked", "此设备的凭证已被管理员吊销，请联系管理员重新开通"
                         "（this device's token was revoked by an admin）")

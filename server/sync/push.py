@@ -29,6 +29,11 @@ class PushError(SyncError):
 
 _LOCK_DEVICE = (select(DEVICES.c.last_seq).where(DEVICES.c.device_id == bindparam("device_id"))
                 .with_for_update())  # built once: every push runs it
+# Built once too: building and keying a statement cost more than running it on SQLite.
+_KNOWN_IDS = select(LOG.c.command_id).where(LOG.c.command_id.in_(bindparam("ids", expanding=True)))
+_INSERT_LOG = insert(LOG)
+_ADVANCE = (update(DEVICES).where(DEVICES.c.device_id == bindparam("device"))
+            .values(last_seq=bindparam("seq"), last_seen_at=bindparam("seen")))
 
 
 def lock_device(session: Session, device_id: str) -> int:
@@ -45,7 +50,7 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
     # Core statements on the session's connection throughout: the push's own tables need none of the ORM's
     # per-statement work (handlers' ORM writes are flushed by their savepoints, the rest at commit).
     run = session.connection().execute
-    known_ids = set(run(select(LOG.c.command_id).where(LOG.c.command_id.in_(ids))).scalars()) if ids else set()
+    known_ids = set(run(_KNOWN_IDS, {"ids": ids}).scalars()) if ids else set()
     plans = _plan(session, registry, device, [c for c in commands if c.seq > last_seq])
     entries: dict[int, dict] = {}  # this push's new log rows by seq
     results: list[CommandResult] = []
@@ -64,9 +69,8 @@ def apply_push(session: Session, registry: Registry, device: DeviceContext, comm
     published = 0
     if entries:
         published = writer.finish()
-        run(insert(LOG), list(entries.values()))
-        run(update(DEVICES).where(DEVICES.c.device_id == device.device_id)
-                        .values(last_seq=last_seq, last_seen_at=now))
+        run(_INSERT_LOG, list(entries.values()))
+        run(_ADVANCE, {"device": device.device_id, "seq": last_seq, "seen": now})
     return last_seq, results, published
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from server.queue.models import QueueCall, QueueTicket
 from server.store.database import Database
 from server.store.models import ServerJob
+from shared.db.models import Quota
 from tests.clock import faked_clock_env
 from tests.live import free_port
 from tests.pg import pg_database
@@ -197,3 +198,49 @@ def test_each_scheduled_job_runs_once_though_both_schedulers_fire(cluster) -> No
         jobs = {j.name: (j.runs, j.ran_by) for j in s.scalars(select(ServerJob))}
     assert {"queue.near_calls", "queue.notices", "queue.appointment_no_shows", "queue.close_day"} <= set(jobs)
     assert {name: runs for name, (runs, _) in jobs.items()} == {name: 1 for name in jobs}, jobs
+
+
+def _admin(url: str) -> dict[str, str]:
+    r = requests.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": "GovHall@2026"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def test_a_device_revoked_through_one_process_is_refused_at_once_by_the_other(cluster) -> None:  # noqa: ANN001
+    """Each process keeps verified device tokens (server/store/versions.py); the revocation still counts at the
+    very next request through the process that did not make it."""
+    db, servers = cluster
+    first, second = servers.urls
+    hall = QueueHall(db, Servers([second]), None)
+    kiosk = hall.device("dispenser")
+    for _ in range(3):  # the second process now keeps the token
+        assert hall.issue(kiosk, "A")[1]["status"] == "accepted"
+    r = requests.post(f"{first}/api/v1/admin/devices/{kiosk.id}/revoke", headers=_admin(first), timeout=30)
+    assert r.status_code == 204, r.text
+    refused = requests.post(f"{second}/api/v1/sync/push", headers=kiosk.headers, timeout=30, json={
+        "device": kiosk.id, "protocol_version": 1,
+        "commands": [hall.command(kiosk, "queue.issue", hall.issue_args(kiosk, "A"))]})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "device_revoked")
+
+
+def test_a_configuration_change_through_one_process_counts_at_the_next_push_through_the_other(cluster) -> None:  # noqa: ANN001
+    db, servers = cluster
+    first, second = servers.urls
+    hall = QueueHall(db, Servers([second]), None)
+    kiosk = hall.device("dispenser")
+    before = hall.issue(kiosk, "C")[1]  # the second process now keeps the hall's configuration
+    assert before["status"] == "accepted" and "business_paused" not in before["result"]["flags"], before
+    url = f"{first}/api/v1/queue/admin/businesses/{hall.business['C']}/quota"
+    with db.read_session() as s:
+        quota = s.scalars(select(Quota).where(Quota.business_id == hall.business["C"])).one()
+        kept = {"daily_limit": quota.daily_limit, "am_limit": quota.am_limit, "pm_limit": quota.pm_limit,
+                "opens_at": quota.opens_at.isoformat(), "closes_at": quota.closes_at.isoformat()}
+    admin = _admin(first)
+    assert requests.put(url, headers=admin, json={**kept, "paused": True}, timeout=30).status_code == 200
+    try:
+        paused = hall.issue(kiosk, "C")[1]
+        assert paused["status"] == "accepted" and "business_paused" in paused["result"]["flags"], paused
+    finally:
+        assert requests.put(url, headers=admin, json={**kept, "paused": False}, timeout=30).status_code == 200
+    again = hall.issue(kiosk, "C")[1]
+    assert "business_paused" not in again["result"]["flags"], again

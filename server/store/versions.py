@@ -1,0 +1,75 @@
+"""What a server process keeps between requests — a hall's queue configuration, the verified device tokens — and
+how it knows the copy is still true: one row per kind in `cache_version`, whose value database triggers replace
+on every write to the tables the copy is made of (migration 0046), whoever writes: this process, another server
+process on the same PostgreSQL, a job, an admin's SQL. A request reads the versions once (one small query, in
+its own transaction, before anything it reads from the cache) and uses a kept copy only when it was made at the
+version it reads; so a change committed through any process counts at the next request, as when nothing was
+kept, and a change not yet committed counts for no one else, as before.
+
+A copy is stored with the version read *before* its rows were read: rows newer than their version only make
+the next reader load again, never the other way round."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from server.store.models import CacheVersion
+
+HALL_CONFIG = "hall_config"
+DEVICE_TOKEN = "device_token"
+_VERSIONS = select(CacheVersion.name, CacheVersion.value)  # built once: every request asks it
+_INFO = "cache_versions"
+
+
+def read(session: Session) -> dict[str, int]:
+    """The versions as this unit of work sees them, asked once per unit of work (`forget` asks again)."""
+    versions = session.info.get(_INFO)
+    if versions is None:
+        versions = session.info[_INFO] = {name: value for name, value in session.connection().execute(_VERSIONS)}
+    return versions
+
+
+def forget(session: Session) -> None:
+    """This unit of work wrote a cached kind's tables: the next `read` asks the database again."""
+    session.info.pop(_INFO, None)
+
+
+class Kept:
+    """One process's copies of one kind, each with the version it was made at; thread-safe, bounded."""
+
+    def __init__(self, limit: int) -> None:
+        self._items: dict[object, tuple[int, object]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: object, version: int | None) -> object | None:
+        item = self._items.get(key)
+        return item[1] if item is not None and version is not None and item[0] == version else None
+
+    def put(self, key: object, version: int | None, value: object) -> None:
+        if version is None:  # no version row (a database not migrated to 0046): nothing is kept
+            return
+        with self._lock:
+            if len(self._items) >= self._limit and key not in self._items:
+                self._items.clear()  # crude, but a hall's devices and configs number far below the limit
+            self._items[key] = (version, value)
+
+
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, dict[str, Kept]] = weakref.WeakKeyDictionary()
+_BY_ENGINE_LOCK = threading.Lock()
+LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000}
+
+
+def kept(session: Session, kind: str) -> Kept:
+    """This process's copies of `kind` for the database the session is bound to (tests run many databases in
+    one process; their versions must never answer for each other)."""
+    engine = session.get_bind().engine
+    kinds = _BY_ENGINE.get(engine)
+    if kinds is None:
+        with _BY_ENGINE_LOCK:
+            kinds = _BY_ENGINE.setdefault(engine, {k: Kept(limit) for k, limit in LIMITS.items()})
+    return kinds[kind]
