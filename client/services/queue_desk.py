@@ -21,10 +21,12 @@ from shared.queue.hall_rules import RULES_TABLE, rules_from_row
 from shared.queue.rules import CallingRules
 from shared.queue.tickets import Ticket, TicketState
 from shared.sync.client import SyncClient
-from shared.sync.errors import SyncFailed
 from shared.sync.transport import TransportError
 
 VERSION = 1
+# How long 顺呼 waits for the server (each request, and a sync cycle already running) before this counter
+# decides from its cache instead: a clerk waits no longer than this for a call when the network is down.
+ONLINE_CALL_TIMEOUT = 2.5
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ class QueueDesk:
 
     # -- actions -----------------------------------------------------------------------------------------
     def call_next(self) -> Decision:
-        """顺呼. Online the server decides (`queue.call_next`, so concurrent windows never lose a claim);
-        offline — or when the server cannot be reached now — this counter decides from its cache and claims."""
+        """顺呼. Online the server decides from its own rows (`queue.call_next`, so concurrent windows never lose
+        a claim) and its answer brings the called ticket's rows, shown at once; offline — or when the server
+        does not answer within ONLINE_CALL_TIMEOUT — this counter decides from its cache and claims
+        (`queue.call`), and sync reconciles the two as for any offline call."""
         status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
         try:
             self._decide(status)  # refuses here what the server would refuse too (paused, busy…)
@@ -124,16 +128,14 @@ class QueueDesk:
                                     self.rules, self.clerk)
 
     def _call_next_on_server(self) -> Decision | None:
-        """The server's decision, pulled into the cache; None when it could not be reached (then the command
-        stays queued and the server refuses it as stale if it arrives late, or as `window_busy` after the
-        local call that follows)."""
+        """The server's decision, its rows overlaid on the cache by the push that brought it (no pull waited
+        for); None when the server did not answer in time (then the command stays queued and the server
+        refuses it as stale if it arrives late, or as `window_busy` after the local call that follows)."""
         now = self.clock()  # the server refuses it if its HLC stamp (server-corrected) is 15 s old on arrival
         queued = self.sync.submit("queue.call_next", VERSION, {"call_id": str(uuid.uuid4()),
-                                                               "window_id": self.window.id, "at": now.isoformat()})
-        try:
-            answer = self.sync.answer_now(queued.command_id)
-        except SyncFailed:
-            return None
+                                                               "window_id": self.window.id, "at": now.isoformat()},
+                                  wake=False)  # pushed right here, not by the loop
+        answer = self.sync.push_now(queued.command_id, timeout=ONLINE_CALL_TIMEOUT)
         if answer is None:
             return None
         if answer["status"] != "accepted":
