@@ -59,8 +59,11 @@ class QueueDesk:
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self) -> dict[str, dict]:
+        return self._today(self.sync.rows("queue_ticket"))
+
+    def _today(self, rows: dict[str, dict]) -> dict[str, dict]:
         today = self.clock().astimezone(CHINA_TZ).date().isoformat()
-        return {pk: r for pk, r in self.sync.rows("queue_ticket").items() if str(r.get("day")) == today}
+        return {pk: r for pk, r in rows.items() if str(r.get("day")) == today}
 
     def _paused(self) -> bool:
         row = self.sync.rows("queue_window").get(str(self.window.id))
@@ -107,17 +110,12 @@ class QueueDesk:
         a claim) and its answer brings the called ticket's rows, shown at once; offline — or when the server
         does not answer within ONLINE_CALL_TIMEOUT — this counter decides from its cache and claims
         (`queue.call`), and sync reconciles the two as for any offline call."""
-        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
-        try:
-            self._decide(status)  # refuses here what the server would refuse too (paused, busy…)
-        except CallRefused as refused:
-            if refused.code != "no_ticket_waiting" or not self.sync.online:
-                raise  # the server may know of tickets this cache has not pulled yet
-        if self.sync.online:
+        if self.sync.online:  # the server refuses what the cache would (paused, busy…), from its fresher rows
             decided = self._call_next_on_server()
             if decided is not None:
                 return decided
-        rows, result = self._decide(status)  # from the cache as it is now (the attempt may have pulled)
+        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
+        rows, result = self._decide(status)
         self._call(rows[result.ticket.id], result.ticket, "next", result.decision)
         self.fairness = result.status.fairness
         return result.decision
@@ -143,7 +141,7 @@ class QueueDesk:
             details = {k: v for k, v in (answer["details"] or {}).items() if k not in ("code", "message")}
             raise CallRefused(answer["code"] or "call_refused", answer["message"] or "", **details)
         result = answer["result"] or {}
-        ticket = ticket_of(self.sync.rows("queue_ticket")[result["ticket_id"]])
+        ticket = ticket_of(self.sync.rows("queue_ticket", [result["ticket_id"]])[result["ticket_id"]])
         reasons = tuple(Reason(r["code"], tuple((k, v) for k, v in r.items() if k != "code"))
                         for r in result.get("reasons", []))
         self.fairness = self.fairness.after(ticket.priority_class, self.rules.fairness)
@@ -204,7 +202,8 @@ class QueueDesk:
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _current(self) -> tuple[dict, Ticket]:
-        rows = self._rows()
+        # Only tickets at this window can be its current one: read those, not the day's whole queue.
+        rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id))
         current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
         if current is None:
             raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",

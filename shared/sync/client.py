@@ -88,9 +88,15 @@ class SyncClient:
         return queued
 
     # -- reads -------------------------------------------------------------------------------------------
-    def rows(self, table: str) -> dict[str, dict]:
+    def rows(self, table: str, pks: Iterable[str] | None = None) -> dict[str, dict]:
+        """The merged rows (pending over confirmed) of `table`, or of only the rows `pks`."""
         with self.engine.connect() as conn:
-            return store.merged_rows(conn, table)
+            return store.merged_rows(conn, table, pks)
+
+    def rows_with(self, table: str, field: str, value: object) -> dict[str, dict]:
+        """The merged rows of `table` whose `field` equals `value` (store.merged_rows_with)."""
+        with self.engine.connect() as conn:
+            return store.merged_rows_with(conn, table, field, value)
 
     def confirmed(self, table: str) -> dict[str, dict]:
         with self.engine.connect() as conn:
