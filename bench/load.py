@@ -8,9 +8,11 @@ dispensers and counter workstations through its API (admin and clerk logins), an
 threads with Python `requests` — a new connection per request, and again with keep-alive:
 - issue_1 / issue_8: `--ops` tickets, one `queue.issue` per push, from 1 and from 8 dispensers;
 - batches: the same from 8 dispensers with `--batch` commands per push;
-- call_8: 8 counters call `--calls` tickets, each asking the server for its next ticket (`queue.call_next`);
-  `--call-mode view` (or `both`) also measures the offline way online: pull, pick the head of the own view,
-  claim it with `queue.call` — lost claims are the refusals "claimed elsewhere";
+- call_8: 8 counters call `--calls` tickets through the counter's own 顺呼 (`--call-mode desk`, the default:
+  QueueDesk.call_next over a SyncClient and a cache per counter, the server deciding online); `server` sends
+  `queue.call_next` by hand on bare HTTP; `view` measures the offline way online: pull, pick the head of the
+  own view, claim it with `queue.call` (`both`: view, then server) — lost claims are the refusals "claimed
+  elsewhere";
 - dup / double: numbers printed twice and tickets called twice, counted from the server's own rows;
 - rss_mb: resident memory of the server process(es) at the end.
 Median of `--reps` repetitions for the rates. `--staff` runs the staff-load mode instead (bench.load_staff)."""
@@ -25,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from bench.day import add_day_argument
-from bench.load_drive import CALL_MIX, Figures, Wire, call, issue, median
+from bench.load_drive import CALL_MIX, Figures, Wire, call, call_through_desks, counter_desk, issue, median
 from bench.load_server import LoadServer
 from client.services.reference import load_reference
 
@@ -50,16 +52,23 @@ def run_issue(srv: LoadServer, args: argparse.Namespace, devices: int, batch: in
     return median(rates)
 
 
-def run_calls(srv: LoadServer, args: argparse.Namespace, on_server: bool, keepalive: bool) -> Figures:
-    """Issue `--calls` tickets for today (not timed), then 8 counters call them all."""
+def run_calls(srv: LoadServer, args: argparse.Namespace, mode: str, keepalive: bool = True) -> Figures:
+    """Issue `--calls` tickets for today (not timed), then 8 counters call them all: `desk` through the
+    counter's own code (QueueDesk, SyncClient, a cache each), `server` and `view` on bare HTTP."""
     dispenser = srv.register("dispenser", name="dispenser for calls")
     issue(srv, [dispenser], srv.day, args.calls, 50, True, prefixes=CALL_MIX)
     windows = load_reference(srv.db.engine).windows
     by_number = {w.number: w for w in windows.values()}
     counters = [(srv.workstation(n), by_number[n]) for n in range(1, args.windows + 1)]
-    f = call(srv, counters, srv.day, keepalive, on_server)
-    _say(f"call {args.windows} windows, {'server decides (queue.call_next)' if on_server else 'own view (queue.call)'}, "
-         f"{'keep-alive' if keepalive else 'new connections'}", f, "calls/s")
+    if mode == "desk":
+        caches = srv.work / f"counters-{len(list(srv.work.glob('counters-*')))}"
+        desks = [counter_desk(srv, dev, window, caches / f"window{window.number}.sqlite3") for dev, window in counters]
+        f = call_through_desks(srv, desks)
+        what = "the counter's 顺呼 (QueueDesk.call_next: the server decides online)"
+    else:
+        f = call(srv, counters, srv.day, keepalive, mode == "server")
+        what = "server decides (queue.call_next by hand)" if mode == "server" else "own view (queue.call)"
+    _say(f"call {args.windows} windows, {what}, {'keep-alive' if keepalive else 'new connections'}", f, "calls/s")
     return f
 
 
@@ -72,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=50, help="commands per push in the batched run")
     parser.add_argument("--calls", type=int, default=2000, help="tickets the counters call")
     parser.add_argument("--windows", type=int, default=8, choices=range(1, 11), metavar="1-10")
-    parser.add_argument("--call-mode", choices=("server", "view", "both"), default="server")
+    parser.add_argument("--call-mode", choices=("desk", "server", "view", "both"), default="desk")
+    parser.add_argument("--calls-only", action="store_true", help="skip the issuing runs (call_8 alone)")
     parser.add_argument("--keepalive-only", action="store_true", help="skip the new-connection runs")
     parser.add_argument("--staff", action="store_true", help="staff-load mode (see bench/README.md)")
     add_day_argument(parser, what="the working day the server lives on")
@@ -92,15 +102,16 @@ def main(argv: list[str] | None = None) -> int:
             days = [0]
             modes = [True] if args.keepalive_only else [False, True]
             issue_1 = issue_8 = 0.0
-            for keepalive in modes:  # the last line reports the first mode run: new connections by default
+            for keepalive in [] if args.calls_only else modes:  # the last line reports the first mode run
                 one = run_issue(srv, args, 1, 1, keepalive, days)
                 eight = run_issue(srv, args, 8, 1, keepalive, days)
                 if not issue_1:
                     issue_1, issue_8 = one, eight
-            run_issue(srv, args, 8, args.batch, True, days)
-            if args.call_mode in ("view", "both"):
-                view = run_calls(srv, args, on_server=False, keepalive=True)
-            calls = view if args.call_mode == "view" else run_calls(srv, args, on_server=True, keepalive=True)
+            if not args.calls_only:
+                run_issue(srv, args, 8, args.batch, True, days)
+            if args.call_mode == "both":
+                run_calls(srv, args, "view")
+            calls = run_calls(srv, args, "server" if args.call_mode == "both" else args.call_mode)
             dup, double = srv.counts()
             rss = srv.rss_mb()
             load = os.getloadavg()

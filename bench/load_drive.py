@@ -1,6 +1,7 @@
 """What `bench.load`'s devices do over HTTP: dispensers issuing (one `queue.issue` per push, or in batches) and
-counters calling — deciding from their own pulled view and claiming (`queue.call`, the offline way), or
-asking the server (`queue.call_next`, the online way). Every device is a thread with its own connection
+counters calling — through the counter's own QueueDesk and SyncClient (the product's 顺呼: the server decides
+online), or on bare HTTP deciding from their own pulled view and claiming (`queue.call`, the offline way), or
+asking the server (`queue.call_next` sent by hand). Every device is a thread with its own connection
 (keep-alive) or a new connection per request, like the Python `requests` clients of the earlier measurement."""
 
 from __future__ import annotations
@@ -13,17 +14,23 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
 
 from bench.day import at
 from bench.load_server import API, Device, LoadServer
+from client.services.queue_desk import QueueDesk
 from shared.protocol.queue_rows import ticket_of
 from shared.queue.calling import choose_next
+from shared.db.cache import open_cache
 from shared.queue.config import Window
+from shared.queue.errors import CallRefused
 from shared.queue.fairness import FairnessState
 from shared.queue.hall_rules import RULES_TABLE, rules_from_row
 from shared.queue.tickets import Ticket
+from shared.sync.client import SyncClient
+from shared.sync.transport import HttpTransport
 
 PREFIXES = "ABCDEF"
 # Tickets for the calling run, spread so that windows 1-8 of the demo hall all have work (A is served by four).
@@ -265,6 +272,65 @@ def call(srv: LoadServer, counters: list[tuple[Device, Window]], day: dt.date, k
     how = call_on_server if on_server else call_from_view
     wires = [(Wire(srv, dev, keepalive), window) for dev, window in counters]
     figures.elapsed = run_threads([lambda w=w, win=win: how(srv, w, win, day, figures, lock) for w, win in wires])
+    return figures
+
+
+# -- calling through the counter's own code ----------------------------------------------------------------------
+def counter_desk(srv: LoadServer, dev: Device, window: Window, cache: Path) -> QueueDesk:
+    """A counter workstation as the product runs it: its cache, its sync client over HTTP (keep-alive, as
+    HttpTransport always is) with the clerk's staff token, and the calling desk of its window — synced once
+    (not timed), so it holds the hall's rules and today's queue as it stood."""
+    client = SyncClient(open_cache(cache, immediate=True), device_id=dev.id, token=dev.token,
+                        transport=HttpTransport(srv.base), staff_token=dev.staff)
+    client.sync_once()
+    return QueueDesk(client, window, "clerk", srv.now, srv.hall_id)
+
+
+def call_with_desk(desk: QueueDesk, figures: Figures, lock: threading.Lock) -> None:
+    """顺呼 through QueueDesk.call_next, as the calling panel runs it: online the server decides and its answer's
+    rows are overlaid; a call the server did not answer in time is decided from the cache (counted as
+    `fallback`). The previous citizen's 开始办理 and 办结 are queued first and go up in the same push. No
+    sync loop runs: only the desk's own pushes reach the server, and the cache is never pulled."""
+    current = False
+    while True:
+        if current:
+            try:
+                desk.start()
+                desk.finish()
+            except CallRefused:  # a fallback call lost to another window: nobody came to this one
+                pass
+        start = time.perf_counter()
+        try:
+            desk.call_next()
+        except CallRefused as refused:
+            with lock:
+                if refused.code != "no_ticket_waiting":
+                    figures.other[refused.code] = figures.other.get(refused.code, 0) + 1
+            desk.sync.push()  # the last citizen's finish: the window is free for the next run
+            return
+        took = time.perf_counter() - start
+        with lock:
+            figures.latencies.append(took)
+            figures.done += 1
+            if not desk.sync.online:
+                figures.other["fallback"] = figures.other.get("fallback", 0) + 1
+        if not desk.sync.online:
+            desk.sync.sync_once()  # back online for the next call (a fallback's claim goes up here)
+        current = True
+
+
+def call_through_desks(srv: LoadServer, desks: list[QueueDesk]) -> Figures:
+    """Every counter calls through its desk until nobody it may call is waiting; lost claims are the local
+    (fallback) calls the server refused as claimed elsewhere."""
+    figures, lock = Figures(), threading.Lock()
+    figures.elapsed = run_threads([lambda d=d: call_with_desk(d, figures, lock) for d in desks])
+    for d in desks:
+        d.sync.push()
+        for r in d.sync.rejected():
+            if r.code == "ticket_claimed_elsewhere":
+                figures.lost += 1
+            elif r.name != "queue.call_next" or r.code != "call_next_stale":
+                figures.other[r.code] = figures.other.get(r.code, 0) + 1
     return figures
 
 

@@ -21,10 +21,12 @@ from shared.queue.hall_rules import RULES_TABLE, rules_from_row
 from shared.queue.rules import CallingRules
 from shared.queue.tickets import Ticket, TicketState
 from shared.sync.client import SyncClient
-from shared.sync.errors import SyncFailed
 from shared.sync.transport import TransportError
 
 VERSION = 1
+# How long 顺呼 waits for the server (each request, and a sync cycle already running) before this counter
+# decides from its cache instead: a clerk waits no longer than this for a call when the network is down.
+ONLINE_CALL_TIMEOUT = 2.5
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,11 @@ class QueueDesk:
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self) -> dict[str, dict]:
+        return self._today(self.sync.rows("queue_ticket"))
+
+    def _today(self, rows: dict[str, dict]) -> dict[str, dict]:
         today = self.clock().astimezone(CHINA_TZ).date().isoformat()
-        return {pk: r for pk, r in self.sync.rows("queue_ticket").items() if str(r.get("day")) == today}
+        return {pk: r for pk, r in rows.items() if str(r.get("day")) == today}
 
     def _paused(self) -> bool:
         row = self.sync.rows("queue_window").get(str(self.window.id))
@@ -101,19 +106,16 @@ class QueueDesk:
 
     # -- actions -----------------------------------------------------------------------------------------
     def call_next(self) -> Decision:
-        """顺呼. Online the server decides (`queue.call_next`, so concurrent windows never lose a claim);
-        offline — or when the server cannot be reached now — this counter decides from its cache and claims."""
-        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
-        try:
-            self._decide(status)  # refuses here what the server would refuse too (paused, busy…)
-        except CallRefused as refused:
-            if refused.code != "no_ticket_waiting" or not self.sync.online:
-                raise  # the server may know of tickets this cache has not pulled yet
-        if self.sync.online:
+        """顺呼. Online the server decides from its own rows (`queue.call_next`, so concurrent windows never lose
+        a claim) and its answer brings the called ticket's rows, shown at once; offline — or when the server
+        does not answer within ONLINE_CALL_TIMEOUT — this counter decides from its cache and claims
+        (`queue.call`), and sync reconciles the two as for any offline call."""
+        if self.sync.online:  # the server refuses what the cache would (paused, busy…), from its fresher rows
             decided = self._call_next_on_server()
             if decided is not None:
                 return decided
-        rows, result = self._decide(status)  # from the cache as it is now (the attempt may have pulled)
+        status = desk.WindowStatus(self.window.id, paused=self._paused(), fairness=self.fairness)
+        rows, result = self._decide(status)
         self._call(rows[result.ticket.id], result.ticket, "next", result.decision)
         self.fairness = result.status.fairness
         return result.decision
@@ -124,16 +126,14 @@ class QueueDesk:
                                     self.rules, self.clerk)
 
     def _call_next_on_server(self) -> Decision | None:
-        """The server's decision, pulled into the cache; None when it could not be reached (then the command
-        stays queued and the server refuses it as stale if it arrives late, or as `window_busy` after the
-        local call that follows)."""
+        """The server's decision, its rows overlaid on the cache by the push that brought it (no pull waited
+        for); None when the server did not answer in time (then the command stays queued and the server
+        refuses it as stale if it arrives late, or as `window_busy` after the local call that follows)."""
         now = self.clock()  # the server refuses it if its HLC stamp (server-corrected) is 15 s old on arrival
         queued = self.sync.submit("queue.call_next", VERSION, {"call_id": str(uuid.uuid4()),
-                                                               "window_id": self.window.id, "at": now.isoformat()})
-        try:
-            answer = self.sync.answer_now(queued.command_id)
-        except SyncFailed:
-            return None
+                                                               "window_id": self.window.id, "at": now.isoformat()},
+                                  wake=False)  # pushed right here, not by the loop
+        answer = self.sync.push_now(queued.command_id, timeout=ONLINE_CALL_TIMEOUT)
         if answer is None:
             return None
         if answer["status"] != "accepted":
@@ -141,7 +141,7 @@ class QueueDesk:
             details = {k: v for k, v in (answer["details"] or {}).items() if k not in ("code", "message")}
             raise CallRefused(answer["code"] or "call_refused", answer["message"] or "", **details)
         result = answer["result"] or {}
-        ticket = ticket_of(self.sync.rows("queue_ticket")[result["ticket_id"]])
+        ticket = ticket_of(self.sync.rows("queue_ticket", [result["ticket_id"]])[result["ticket_id"]])
         reasons = tuple(Reason(r["code"], tuple((k, v) for k, v in r.items() if k != "code"))
                         for r in result.get("reasons", []))
         self.fairness = self.fairness.after(ticket.priority_class, self.rules.fairness)
@@ -202,7 +202,8 @@ class QueueDesk:
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _current(self) -> tuple[dict, Ticket]:
-        rows = self._rows()
+        # Only tickets at this window can be its current one: read those, not the day's whole queue.
+        rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id))
         current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
         if current is None:
             raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",

@@ -3,6 +3,11 @@ decides from its own rows with the shared rule (shared.queue.desk.call_next over
 the push's transaction — which holds the hall's change counter, so calls of one hall are decided one after
 another and two windows never get the same ticket. Nothing is lost to a race: there is no claim to lose.
 
+The answer carries the rows the call changed (`rows`: the ticket, the window, the call record, the badge), as
+the counter's next pull would bring them: the counter overlays them on its cache at once (shared.sync.outbox),
+so its calling panel shows the called ticket without waiting for that pull. A replay of the command (same
+device seq and command id) answers the stored result: the same ticket, called once.
+
 Offline the counter decides from its cache and claims with `queue.call` (server/queue/desk.py), as before."""
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from server.queue.desk import _publish_ticket, _record_call, _set_current, _wind
 from server.queue.errors import reject
 from server.queue.models import QueueTicket
 from server.sync.registry import CommandContext
+from server.sync.visibility import hidden_tables, visible_key, visible_row
 from shared.protocol.queue import CallNextArgs
 from shared.protocol.queue_rows import stamp_of
 from shared.queue import desk
@@ -55,7 +61,15 @@ def handle_call_next(session: Session, ctx: CommandContext, args: CallNextArgs, 
     _set_current(session, ctx, window.id, row.id, at)
     badges.seat(session, ctx, window.id, row.clerk, row.day)
     return {"ticket_id": row.id, "display": row.display, "window_id": window.id, "state": row.state,
-            "reasons": reasons}
+            "reasons": reasons, "rows": changed_rows(ctx)}
+
+
+def changed_rows(ctx: CommandContext) -> list[dict]:
+    """The rows this command published, as the sending device reads them in a pull (server.sync.visibility)."""
+    device = ctx.device
+    return [{"table": c["tbl"], "pk": c["pk"], "row": visible_row(device.kind, c["tbl"], c["row"], device.window_id)}
+            for c in ctx.changes if c["tbl"] not in hidden_tables(device.kind)
+            and visible_key(device.kind, device.window_id, c["tbl"], c["pk"])]
 
 
 def _candidate_rows(session: Session, hall_id: int, window, at: dt.datetime, rules) -> dict[str, QueueTicket]:  # noqa: ANN001

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,11 +65,12 @@ class SyncClient:
 
     # -- local writes ------------------------------------------------------------------------------------
     def submit(self, name: str, version: int, args: dict, *, base: dict | None = None,
-               effects: Iterable[tuple[str, str, dict | None]] = (), conn=None) -> outbox.Enqueued:  # noqa: ANN001
+               effects: Iterable[tuple[str, str, dict | None]] = (), conn=None,  # noqa: ANN001
+               wake: bool = True) -> outbox.Enqueued:
         """Queue a command with its optimistic effects. Pass `conn` to join the caller's transaction (the
         domain's own local change); otherwise a transaction of its own is used. Once the command is committed
         the `on_queued` listeners run (the sync loop's wake): every local write is pushed at once, whichever
-        screen or service made it."""
+        screen or service made it. `wake=False` when the caller pushes it itself at once (push_now)."""
         if conn is not None:
             queued = self._enqueue(conn, name, version, args, base, effects)
             # On the caller's commit, not before (a rolled-back command wakes nothing). The event runs as the commit
@@ -78,7 +80,8 @@ class SyncClient:
         with self.engine.begin() as own:
             queued = self._enqueue(own, name, version, args, base, effects)
             self.crash("enqueue.before_commit")
-        self._queued()
+        if wake:
+            self._queued()
         return queued
 
     def _enqueue(self, conn, name, version, args, base, effects) -> outbox.Enqueued:  # noqa: ANN001
@@ -88,9 +91,15 @@ class SyncClient:
         return queued
 
     # -- reads -------------------------------------------------------------------------------------------
-    def rows(self, table: str) -> dict[str, dict]:
+    def rows(self, table: str, pks: Iterable[str] | None = None) -> dict[str, dict]:
+        """The merged rows (pending over confirmed) of `table`, or of only the rows `pks`."""
         with self.engine.connect() as conn:
-            return store.merged_rows(conn, table)
+            return store.merged_rows(conn, table, pks)
+
+    def rows_with(self, table: str, field: str, value: object) -> dict[str, dict]:
+        """The merged rows of `table` whose `field` equals `value` (store.merged_rows_with)."""
+        with self.engine.connect() as conn:
+            return store.merged_rows_with(conn, table, field, value)
 
     def confirmed(self, table: str) -> dict[str, dict]:
         with self.engine.connect() as conn:
@@ -118,9 +127,11 @@ class SyncClient:
         return SyncFailed(f"{step} failed: {code} {message}", code=code, retry=code not in NOT_RETRYABLE,
                           status=reply.status)
 
-    def push(self) -> int:
-        """Push until the outbox has no unanswered command. Returns how many commands were answered."""
+    def push(self, timeout: float | None = None) -> int:
+        """Push until the outbox has no unanswered command. Returns how many commands were answered.
+        `timeout`: seconds each request may take (default: the client's)."""
         answered = 0
+        wait = {} if timeout is None else {"timeout": timeout}
         while True:
             with self.engine.begin() as conn:
                 batch = outbox.next_batch(conn, self.push_batch)
@@ -129,7 +140,7 @@ class SyncClient:
             if not batch:
                 return answered
             reply = self.call("POST", "/push", json={"device": self.device_id, "protocol_version": PROTOCOL_VERSION,
-                                                     "commands": [outbox.wire(b) for b in batch]})
+                                                     "commands": [outbox.wire(b) for b in batch]}, **wait)
             self.crash("push.after_response")
             if reply.status != 200:
                 raise self.fail(reply, "push")
@@ -231,24 +242,45 @@ class SyncClient:
             self.online, self.last_error, self.last_error_code = True, None, None
             self.last_success_at = dt.datetime.fromtimestamp(self.clock.wall_ms() / 1000, dt.timezone.utc)
 
-    def answer_now(self, command_id: str) -> dict | None:
-        """Push and pull now, in the caller's thread (an online action that waits for the server's decision),
-        and return the command's stored answer (status, code, message, details, result), or None while it is
-        still unanswered. Raises SyncFailed, recording it, when the server cannot be reached."""
-        failure = None
+    def push_now(self, command_id: str, *, timeout: float, busy_retries: int = 3) -> dict | None:
+        """Push the outbox now, in the caller's thread, and return the command's stored answer (status, code,
+        message, details, result) — for an online action that waits for the server's decision (顺呼). No pull:
+        an answer carrying the rows it changed has them overlaid on the cache already (outbox.store_results),
+        and the loop's next cycle pulls as usual. Each request may take `timeout` seconds, and a sync cycle
+        already running is waited for as long; a busy server (503 busy_retry) is asked again up to
+        `busy_retries` times. None when the command is still unanswered (the server not reached in time):
+        it stays queued, like any command, and the failure is recorded as sync_once records it."""
+        if not self._lock.acquire(timeout=timeout):
+            return self._stored_answer(command_id)  # the running cycle may still answer it: the caller decides
         try:
-            self.sync_once()
-        except SyncFailed as exc:  # the push may have been answered before the pull failed
-            failure = exc
+            for attempt in range(busy_retries + 1):
+                try:
+                    self._sign_in_staff()
+                    if not self.cursors():
+                        self.pull()  # first contact: where this device's numbering stands
+                    self.push(timeout=timeout)
+                except TransportError as exc:
+                    self.online, self.last_error, self.last_error_code = False, f"network: {exc}", "network"
+                    break
+                except SyncFailed as exc:
+                    self.online, self.last_error = exc.details.get("status", 0) < 500, exc.message
+                    self.last_error_code = exc.code
+                    if exc.code != "busy_retry" or attempt == busy_retries:
+                        break
+                    time.sleep(min(0.05 * 2 ** attempt, timeout / 4))
+                else:
+                    self.online, self.last_error, self.last_error_code = True, None, None
+                    break
+        finally:
+            self._lock.release()
+        return self._stored_answer(command_id)
+
+    def _stored_answer(self, command_id: str) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(outbox_table.c.status, outbox_table.c.code, outbox_table.c.message,
                                       outbox_table.c.details, outbox_table.c.result)
                                .where(outbox_table.c.command_id == command_id)).first()
-        if row is not None and row.status != "pending":
-            return dict(row._mapping)
-        if failure is not None:
-            raise failure
-        return None
+        return dict(row._mapping) if row is not None and row.status != "pending" else None
 
     def _sign_in_staff(self) -> None:
         """Without the member's staff token the server refuses their commands (role_required) and their role's

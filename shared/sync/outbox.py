@@ -71,6 +71,7 @@ def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], li
         .where(outbox.c.seq.in_([r["seq"] for r in results]), outbox.c.status == "pending"))}
     # Only still-pending commands with matching ids: a duplicated response changes nothing.
     answers = [r for r in results if r["seq"] in waiting and waiting[r["seq"]].command_id == r["command_id"]]
+    answers = [_with_rows_apart(r) for r in answers]
     if answers:
         conn.execute(update(outbox).where(outbox.c.seq == bindparam("b_seq")).values(
             status=bindparam("b_status"), code=bindparam("b_code"), message=bindparam("b_message"),
@@ -82,7 +83,21 @@ def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], li
     rejected = [{**r, "name": waiting[r["seq"]].name} for r in answers if r["status"] == "rejected"]
     settled = [r["command_id"] for r in answers if r["status"] == "accepted" and not r.get("server_seq")]
     store.drop_pending(conn, [r["command_id"] for r in rejected] + settled)
+    for r in answers:
+        if r["status"] == "accepted" and r["rows"] and r.get("server_seq"):
+            store.drop_pending(conn, [r["command_id"]])
+            store.add_pending(conn, r["command_id"], [(x["table"], x["pk"], x["row"]) for x in r["rows"]])
     return rejected, settled
+
+
+def _with_rows_apart(answer: dict) -> dict:
+    """An online command's answer may carry the rows it changed on the server (`result.rows`, as a pull would
+    bring them: e.g. `queue.call_next`). They become the command's pending rows, shown at once over the
+    confirmed ones until the complete pull that confirms them drops them, like any accepted command's
+    optimistic rows; the stored result keeps the rest."""
+    result = dict(answer.get("result") or {})
+    rows = result.pop("rows", None) or []
+    return {**answer, "result": result, "rows": rows}
 
 
 def _forget_personal(conn: Connection, answered: list[tuple[int, str]]) -> None:

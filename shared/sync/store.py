@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 
 from shared import reference
@@ -136,16 +136,33 @@ def _opened(conn: Connection, table: str, rows: dict[str, dict]) -> dict[str, di
     return {pk: sealer.open_row(table, pk, row) for pk, row in rows.items()}
 
 
-def merged_rows(conn: Connection, table: str) -> dict[str, dict]:
-    """What the user sees: confirmed rows with the pending (optimistic) rows over them, newest command last."""
-    rows = {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
-                                                .where(confirmed.c.tbl == table))}
-    overlay = conn.execute(select(pending.c.pk, pending.c.row)
-                           .join(outbox, outbox.c.command_id == pending.c.command_id)
-                           .where(pending.c.tbl == table).order_by(outbox.c.seq))
+def merged_rows(conn: Connection, table: str, pks: Iterable[str] | None = None) -> dict[str, dict]:
+    """What the user sees: confirmed rows with the pending (optimistic) rows over them, newest command last.
+    `pks`: only these rows (a few out of a big table: no need to read and parse the rest)."""
+    held, over = select(confirmed.c.pk, confirmed.c.row).where(confirmed.c.tbl == table), \
+        select(pending.c.pk, pending.c.row).where(pending.c.tbl == table)
+    if pks is not None:
+        wanted = list(pks)
+        held, over = held.where(confirmed.c.pk.in_(wanted)), over.where(pending.c.pk.in_(wanted))
+    rows = {pk: row for pk, row in conn.execute(held)}
+    overlay = conn.execute(over.join(outbox, outbox.c.command_id == pending.c.command_id).order_by(outbox.c.seq))
     for pk, row in overlay:
         if row is None:
             rows.pop(pk, None)
         else:
             rows[pk] = row
     return _opened(conn, table, rows)
+
+
+def merged_rows_with(conn: Connection, table: str, field: str, value: object) -> dict[str, dict]:
+    """merged_rows limited to the rows whose top-level `field` equals `value` once merged (a pending row may
+    have moved one in or out): SQLite finds the candidates in the stored JSON, only those are parsed. Not for
+    the fields a cache seals (shared.protocol.personal_args)."""
+    path = f"$.{field}"
+    pks = set(conn.scalars(select(confirmed.c.pk).where(confirmed.c.tbl == table,
+                                                        func.json_extract(confirmed.c.row, path) == value)))
+    pks |= set(conn.scalars(select(pending.c.pk).where(pending.c.tbl == table,
+                                                       func.json_extract(pending.c.row, path) == value)))
+    if not pks:
+        return {}
+    return {pk: row for pk, row in merged_rows(conn, table, pks).items() if row.get(field) == value}

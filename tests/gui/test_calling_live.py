@@ -101,3 +101,44 @@ def test_the_clerk_sees_the_name_given_with_a_checked_in_booking(qtbot, server_u
     assert panel.booked_name.isVisible()
     screenshot(window, "clerk/calling-booked-name")
     ops.wait()
+
+
+def test_two_panels_call_tickets_their_caches_never_pulled_and_show_them_at_once(qtbot, server_url, sqlite_database,
+                                                                                 tmp_path, monkeypatch, screenshot):  # noqa: ANN001
+    """Issue 19: online, 顺呼 is decided by the server. Two counters serving business A, both synced before any
+    ticket was issued, press F1 one after the other: the first gets A001, the second A002 (no claim lost to a
+    stale view), and each panel shows its called ticket from the server's answer — no pull happens. (The
+    buttons are clicked: with two windows open, F1 goes to the active one.)"""
+    for name, value in PII_KEYS.items():
+        monkeypatch.setenv(name, value)
+    hall = QueueHall(sqlite_database, Http(server_url), Clock(START))
+    dispenser = hall.device("dispenser", staff=None)
+    panels = []
+    for number in (1, 2):  # windows 1 and 2 both call business A first
+        counter = hall.device("workstation", number, staff=None)
+        ws = Workstation(tmp_path / f"ws{number}", server_url=server_url, window_number=number, device_id=counter.id,
+                         device_token=counter.token)
+        s = build_services(ws, _clerk(server_url, counter.id), make_cache(tmp_path / f"cache{number}.sqlite3"),
+                           clock=Clock(START))
+        s.sync.sync_once()
+        window, ops, _ = open_window(qtbot, s)
+        panel = window.workspace.calling
+        qtbot.waitUntil(lambda p=panel: p.snapshot is not None and p.ticket.text() == "—")
+        panels.append((window, ops, s, panel, s.sync.cursors()))
+    for minutes in (-20, -10):
+        assert hall.issue(dispenser, "A", minutes=minutes)[1]["status"] == "accepted"
+    for (window, ops, s, panel, _), shown in zip(panels, ("A001", "A002")):
+        qtbot.mouseClick(panel.buttons["call_next"], Qt.MouseButton.LeftButton)  # 顺呼 on this window
+        qtbot.waitUntil(lambda p=panel, n=shown: p.ticket.text() == n)
+        assert panel.state.text().startswith("已呼叫") and panel.message.text() == "已呼叫 " + shown
+        assert not panel.buttons["call_next"].isEnabled() and panel.buttons["start"].isEnabled()
+    window, ops, s, panel, _ = panels[1]
+    screenshot(window, "clerk/calling-server-decided")
+    for window, ops, s, panel, cursors in panels:
+        ops.wait()
+        assert s.sync.cursors() == cursors  # the rows came with the answer
+        s.sync.sync_once()
+        assert s.sync.status().pending == 0 and s.sync.rejected() == []
+    calls = panels[0][2].sync.confirmed("queue_call").values()
+    assert sorted((c["display"], c["window_number"], c["accepted"]) for c in calls) == [("A001", 1, True),
+                                                                                        ("A002", 2, True)]

@@ -70,10 +70,38 @@ def test_a_busy_window_an_empty_queue_and_a_stale_request_are_refused(qhall) -> 
     assert (late["status"], late["code"]) == ("rejected", "call_next_stale")
 
 
+def test_the_answer_carries_the_rows_a_pull_would_bring_and_a_replay_calls_nobody_else(qhall) -> None:  # noqa: ANN001
+    """The counter overlays the answer's rows at once (no pull waited for); sending the same command again —
+    a response lost after commit — answers the stored result: the same ticket, still called once."""
+    kiosk, counter = qhall.device("dispenser"), qhall.device("workstation", 2)
+    first, _ = qhall.issue(kiosk, "A")
+    second, _ = qhall.issue(kiosk, "A", minutes=0.5)
+    args = {"call_id": str(uuid.uuid4()), "window_id": counter.window_id, "at": qhall.at(1)}
+    command = _command(qhall, counter, "queue.call_next", args, sent_minutes=0)
+    answer = qhall.push_many(counter, [command])[0]
+    assert (answer["status"], answer["result"]["ticket_id"]) == ("accepted", first)
+    pulled = {(t, pk): row for t in ("queue_ticket", "queue_window", "queue_call")
+              for pk, row in qhall.rows(counter, t).items()}
+    carried = {(r["table"], r["pk"]): r["row"] for r in answer["result"]["rows"]}
+    assert {("queue_ticket", first), ("queue_window", str(counter.window_id)), ("queue_call", args["call_id"])} \
+        <= set(carried)
+    assert all(pulled[key] == row for key, row in carried.items() if key in pulled)
+    assert (carried[("queue_ticket", first)]["state"], carried[("queue_ticket", first)]["window_id"]) == \
+        ("called", counter.window_id)
+    again = qhall.push_many(counter, [command])[0]
+    assert again["replayed"] and again["result"] == answer["result"]
+    other = qhall.push_many(counter, [{**command, "seq": command["seq"] + 1}])[0]  # the same id at a new seq
+    assert (other["status"], other["code"]) == ("rejected", "command_id_reused")
+    with qhall.db.session() as s:
+        assert s.scalars(select(QueueCall.ticket_id)).all() == [first]
+        assert s.get(QueueTicket, second).state == "waiting"
+
+
 def test_eight_windows_calling_at_once_lose_no_claim_and_call_no_ticket_twice(qhall, database, qclock) -> None:  # noqa: ANN001
     kiosk = qhall.device("dispenser")
     counters = [qhall.device("workstation", n) for n in range(1, 9)]
     tickets = [qhall.issue(kiosk, prefix, minutes=i * 0.01)[0] for i, prefix in enumerate("AADDCCBE" * 5)]
+    waiting = {pk: ticket_of(r) for pk, r in qhall.rows(kiosk, "queue_ticket").items()}  # as the calls begin
     app = create_app(Settings(migrate_on_start=False, password_iterations=1000), database=database, clock=qclock)
     answers: dict[int, list[dict]] = {c.window_id: [] for c in counters}
     gate = threading.Barrier(len(counters))
@@ -107,6 +135,7 @@ def test_eight_windows_calling_at_once_lose_no_claim_and_call_no_ticket_twice(qh
             t.join(120)
     codes = [a["code"] for per_window in answers.values() for a in per_window if a["status"] != "accepted"]
     assert codes == ["no_ticket_waiting"] * len(counters)  # each window stops only when nobody is left
+    _assert_the_shared_order(qhall, kiosk, waiting, answers)
     called = [a["result"]["ticket_id"] for per_window in answers.values() for a in per_window
               if a["status"] == "accepted"]
     assert sorted(called) == sorted(tickets)  # every ticket called once, none twice, no claim lost
@@ -122,3 +151,20 @@ def test_eight_windows_calling_at_once_lose_no_claim_and_call_no_ticket_twice(qh
 def _windows(qhall):  # noqa: ANN001, ANN202
     from client.services.reference import load_reference
     return list(load_reference(qhall.db.engine).windows.values())
+
+
+def _assert_the_shared_order(qhall, kiosk, waiting: dict, answers: dict[int, list[dict]]) -> None:  # noqa: ANN001
+    """Replayed in the server's commit order (each call's change cursor), every call chose what the shared rule
+    chooses for that window from the tickets still waiting then, with the window's place in the fairness cycle."""
+    rules = rules_from_row(qhall.rows(kiosk, "queue_hall_rules").get(str(qhall.hall_id))).calling
+    windows = {w.id: w for w in _windows(qhall)}
+    calls = sorted((a["server_seq"], window_id, a["result"]["ticket_id"])
+                   for window_id, per_window in answers.items() for a in per_window if a["status"] == "accepted")
+    fairness = {w: FairnessState() for w in answers}
+    at = START + dt.timedelta(minutes=1)
+    for _, window_id, called in calls:
+        expected = choose_next(windows[window_id], waiting.values(), at, fairness[window_id], rules)
+        assert expected is not None and expected.ticket.id == called, (window_id, called)
+        fairness[window_id] = expected.fairness_after
+        del waiting[called]
+    assert not waiting

@@ -4,6 +4,9 @@ both the late server request (refused as stale) and the local call."""
 
 from __future__ import annotations
 
+import socket
+import time
+
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
 from shared.queue.printing import PrintState
@@ -43,6 +46,58 @@ def test_two_online_counters_with_the_same_view_call_two_tickets_without_a_lost_
     calls = one.sync.confirmed("queue_call")
     assert sorted(c["ticket_id"] for c in calls.values() if c["accepted"]) == sorted([first, second])
     assert all(c["accepted"] for c in calls.values())  # nothing lost to a race
+
+
+def test_the_called_ticket_shows_at_once_from_the_answer_without_a_pull(hall: Hall) -> None:
+    """The server's answer carries the rows the call changed: the counter shows a ticket its cache never
+    pulled as called, at once, and the next complete pull confirms the same rows."""
+    counter = hall.counter(2)
+    counter.sync.sync_once()  # online, with nobody waiting yet
+    first, _ = _issue(hall, 2)  # issued after the counter's last pull: its cache has never seen them
+    cursors = counter.sync.cursors()
+    decision = counter.desk.call_next()
+    assert decision.ticket.id == first
+    assert counter.sync.cursors() == cursors  # nothing pulled: the answer brought the rows
+    shown = counter.desk.snapshot()
+    assert shown.current is not None and (shown.current.id, shown.current.state.value) == (first, "called")
+    assert shown.current.number == "A001" and shown.last_decision == decision
+    assert first not in counter.sync.confirmed("queue_ticket")
+    overlaid = counter.sync.rows("queue_ticket")[first]
+    counter.sync.sync_once()
+    assert counter.sync.confirmed("queue_ticket")[first] == overlaid
+    assert counter.sync.rows("queue_window")[str(counter.desk.window.id)]["current_ticket_id"] == first
+    with counter.sync.engine.connect() as conn:
+        from shared.sync.tables import pending
+        assert conn.execute(pending.select()).first() is None  # the overlay went with the confirming pull
+    assert counter.sync.status().pending == 0 and counter.sync.rejected() == []
+
+
+def test_a_server_that_does_not_answer_in_time_means_the_cache_decides(hall: Hall, monkeypatch) -> None:  # noqa: ANN001
+    """A server that accepts the connection but never answers (overloaded, a half-open link): after the short
+    call timeout the counter calls from its cache; the request, when it finally arrives, is refused as stale."""
+    from client.services import queue_desk
+    from shared.sync.transport import HttpTransport
+    monkeypatch.setattr(queue_desk, "ONLINE_CALL_TIMEOUT", 0.5)
+    first, _ = _issue(hall, 2)
+    counter = hall.counter(1)
+    counter.sync.sync_once()
+    with socket.socket() as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        counter.sync.transport = HttpTransport(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        started = time.monotonic()
+        decision = counter.desk.call_next()
+        waited = time.monotonic() - started
+    assert decision.ticket.id == first and 0.4 < waited < 3
+    assert not counter.sync.online
+    assert counter.sync.rows("queue_ticket")[first]["state"] == "called"
+    assert [c["name"] for c in _pending(counter)] == ["queue.call_next", "queue.call"]
+    counter.sync.transport = hall.transport
+    hall.http.app.state.clock.advance(minutes=1)
+    counter.sync.sync_once()
+    assert [(r.name, r.code) for r in counter.sync.rejected()] == [("queue.call_next", "call_next_stale")]
+    row = counter.sync.confirmed("queue_ticket")[first]
+    assert (row["state"], row["window_id"]) == ("called", counter.desk.window.id)
 
 
 def test_unreachable_server_falls_back_to_the_cache_and_sync_reconciles(hall: Hall) -> None:
