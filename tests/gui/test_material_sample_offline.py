@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 
 import pytest
 
@@ -15,13 +16,24 @@ from client.widgets.style import stylesheet
 from client.workspaces.clerk.workspace import ClerkWorkspace
 from gui.ops import Ops
 from gui.qt import QPushButton
-from tests.client.test_attachments import PASSWORD, Hall, hall  # noqa: F401 - `hall` is a fixture
+from server.store.database import Database
+from tests.client.test_attachments import PASSWORD, Hall, _served
+from tests.sync.harness.world import template_db
 from tests.gui.client_support import OPEN_OPS, shoot
 from tests.gui.material_support import make_pdf
 from tests.gui.test_clerk_journey import _pick_item
 
 
-def _upload(hall: Hall, item_code: str, situation_code: str, material: str, data: bytes) -> int:  # noqa: F811
+@pytest.fixture
+def hall(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    """The demo hall's server in process (SQLite), as the attachment tests serve it."""
+    shutil.copy(template_db(), tmp_path / "server.sqlite3")
+    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    yield from _served(db, tmp_path, monkeypatch)
+    db.dispose()
+
+
+def _upload(hall: Hall, item_code: str, situation_code: str, material: str, data: bytes) -> int:
     token = hall.http.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
     item = hall.http.get(f"/api/v1/catalogue/items/{item_code}").json()
     situation = next(s for s in item["situations"] if s["code"] == situation_code)
@@ -33,7 +45,7 @@ def _upload(hall: Hall, item_code: str, situation_code: str, material: str, data
     return material_id
 
 
-def test_the_clerk_opens_a_sample_offline_after_sync(qtbot, hall: Hall, screenshot) -> None:  # noqa: ANN001, F811
+def test_the_clerk_opens_a_sample_offline_after_sync(qtbot, hall: Hall, screenshot) -> None:  # noqa: ANN001
     counter = hall.workstation("clerk", "counter", window=1)
     choice = next(c for c in counter.catalogue.choices if "电梯" in c.label)
     situation = choice.situations[0]
