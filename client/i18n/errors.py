@@ -70,6 +70,8 @@ _TEXTS = {
     "sample_type_not_allowed": "样表须为PDF、JPEG或PNG文件（按文件内容判断，不看扩展名）",
     "sample_too_large": "样表文件不能超过2MB",
     "sample_empty": "样表文件为空",
+    "sample_unreadable": "无法读取所选文件",
+    "sample_material_unsaved": "请先保存事项，再为新材料上传样表文件",
     "no_sample": "该材料没有样表文件",
     "material_not_found": "材料不存在（可能已从事项目录删除），请刷新后重试",
     # organisation and queue administration (issue 14 parts 1-2)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response as HttpResponse
+from sqlalchemy import select
 
 from server.api.change_audit import audit_change
 from server.api.deps import AdminUser, Clock, DbSession
@@ -22,7 +23,8 @@ from server.store.models import MaterialSampleFile
 from server.sync import devices
 from server.sync.errors import SyncError
 from server.sync.reference import publish_all_halls
-from shared.db.models import Material
+from server.api.catalogue_admin import Code
+from shared.db.models import Material, ServiceItem, Situation
 from shared.material_sample import (EMPTY, SAMPLE_MAX_BYTES, TOO_LARGE, SampleRefused, check_sample,
                                     sample_etag)
 from shared.protocol.catalogue import SampleIn, SampleOut
@@ -47,6 +49,16 @@ def _out(row: MaterialSampleFile) -> SampleOut:
 
 def _described(row: MaterialSampleFile | None) -> dict | None:
     return None if row is None else _out(row).model_dump()
+
+
+@router.get("/items/{code}/samples", response_model=list[SampleOut])
+def item_samples(code: Code, session: DbSession, admin: AdminUser) -> list[SampleOut]:
+    """The sample files of an item's materials (the admin's catalogue page shows which have one)."""
+    rows = session.scalars(select(MaterialSampleFile).join(Material, Material.id == MaterialSampleFile.material_id)
+                           .join(Situation, Situation.id == Material.situation_id)
+                           .join(ServiceItem, ServiceItem.id == Situation.item_id)
+                           .where(ServiceItem.code == code).order_by(MaterialSampleFile.material_id))
+    return [_out(row) for row in rows]
 
 
 @router.put("/materials/{material_id}/sample", response_model=SampleOut)

@@ -129,6 +129,7 @@ MATRIX = {
     "GET /api/v1/admin/catalogue/export": "admin",
     "POST /api/v1/admin/catalogue/import": "admin",
     "PUT /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
+    "GET /api/v1/admin/catalogue/items/{code}/samples": "admin",
     "GET /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
     "DELETE /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
     # a material's sample file (样表), read by workstations and dispensers (the matrix's device: a dispenser)

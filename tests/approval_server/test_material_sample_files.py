@@ -54,6 +54,8 @@ def test_a_sample_file_is_stored_sealed_published_and_served(desks, client, data
     assert r.json() == {"material_id": material["id"], "file_name": "申请表样表.pdf", "mime": "application/pdf",
                         "size": len(PDF), "sha256": sha}
     assert _material(client)["sample_file"] == "申请表样表.pdf"  # the public catalogue names it
+    listed = client.get(f"/api/v1/admin/catalogue/items/{SERVICE_ITEM}/samples", headers=admin).json()
+    assert listed == [r.json()]  # the admin's page shows which materials have a file
     served = client.get(url, headers=admin)
     assert served.content == PDF and served.headers["content-type"] == "application/pdf"
     with database.session() as s:  # sealed at rest: the store holds no clear bytes
