@@ -97,10 +97,11 @@ class EnrolScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(80, 80, 80, 80)
         layout.setSpacing(28)
+        layout.addStretch(1)  # the text sits in the upper middle of a portrait or a landscape screen
         for label in (title, what, self.instruction, self.how, self.status):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
-        layout.addStretch(1)
+        layout.addStretch(2)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         self.readers = readers(self.path, self)
