@@ -23,33 +23,41 @@ from kiosk.enrol import EnrolFailed, merged, redeem
 from shared.enrolment import write_private
 from shared.protocol.registration import RegistrationQrInvalid, is_registration, parse
 
-MODE_NAMES = {"dispenser": "取号机", "evaluator": "评价器", "display": "集中显示屏", "controller": "大厅控制器",
-              "workstation": "窗口工作站"}
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EnrolScreen", text)
 
 
 def mode_name(kind: str) -> str:
-    return _t(MODE_NAMES[kind]) if kind in MODE_NAMES else kind
+    names = {"dispenser": QCoreApplication.translate("EnrolScreen", "取号机"),
+             "evaluator": QCoreApplication.translate("EnrolScreen", "评价器"),
+             "display": QCoreApplication.translate("EnrolScreen", "集中显示屏"),
+             "controller": QCoreApplication.translate("EnrolScreen", "大厅控制器"),
+             "workstation": QCoreApplication.translate("EnrolScreen", "窗口工作站")}
+    return names.get(kind, kind)
 
 
 def refusal_text(code: str, mode: str, scanned_kind: str | None = None) -> str:
     """What the kiosk says when a scanned code does not register it: one message per reason."""
     if code == "registration_kind_mismatch":
-        return _t("这个登记码是为“{0}”生成的，本机是“{1}”。请管理员在设备管理页选择“{1}”重新生成登记二维码。").format(
+        return QCoreApplication.translate(
+            "EnrolScreen", "这个登记码是为“{0}”生成的，本机是“{1}”。请管理员在设备管理页选择“{1}”重新生成登记二维码。").format(
             mode_name(scanned_kind or ""), mode_name(mode))
     texts = {
-        "registration_code_expired": _t("登记码已过期（生成后30分钟内有效）。请管理员在设备管理页重新生成后再扫描。"),
-        "registration_code_used": _t("这个登记码已经使用过，不能再次登记。请管理员重新生成登记二维码。"),
-        "registration_code_unknown": _t("服务器不认识这个登记码。请管理员重新生成登记二维码。"),
-        "enrol_server_unreachable": _t("无法连接登记码所指的服务器。请检查本机网络后重新扫描。"),
-        "registration_qr_invalid": _t("这不是可用的设备登记二维码。请扫描设备管理页上的登记二维码。"),
-        "not_registration": _t("这不是设备登记二维码。请扫描设备管理页上的登记二维码。"),
-        "enrol_write_failed": _t("无法写入本机配置文件，请联系管理员检查磁盘和权限。"),
+        "registration_code_expired": QCoreApplication.translate(
+            "EnrolScreen", "登记码已过期（生成后30分钟内有效）。请管理员在设备管理页重新生成后再扫描。"),
+        "registration_code_used": QCoreApplication.translate(
+            "EnrolScreen", "这个登记码已经使用过，不能再次登记。请管理员重新生成登记二维码。"),
+        "registration_code_unknown": QCoreApplication.translate(
+            "EnrolScreen", "服务器不认识这个登记码。请管理员重新生成登记二维码。"),
+        "enrol_server_unreachable": QCoreApplication.translate(
+            "EnrolScreen", "无法连接登记码所指的服务器。请检查本机网络后重新扫描。"),
+        "registration_qr_invalid": QCoreApplication.translate(
+            "EnrolScreen", "这不是可用的设备登记二维码。请扫描设备管理页上的登记二维码。"),
+        "not_registration": QCoreApplication.translate(
+            "EnrolScreen", "这不是设备登记二维码。请扫描设备管理页上的登记二维码。"),
+        "enrol_write_failed": QCoreApplication.translate(
+            "EnrolScreen", "无法写入本机配置文件，请联系管理员检查磁盘和权限。"),
     }
-    return texts.get(code, _t("登记失败（{0}），请重新扫描或联系管理员。").format(code))
+    return texts.get(code, QCoreApplication.translate("EnrolScreen", "登记失败（{0}），请重新扫描或联系管理员。").format(code))
 
 
 def readers(path: Path, parent: QWidget) -> list:
@@ -76,11 +84,11 @@ class EnrolScreen(QWidget):
         self.done = False
         self.setObjectName("enrolScreen")
         self.setStyleSheet("#enrolScreen { background: #0b3573; } QLabel { color: #ffffff; }")
-        title = QLabel(_t("设备登记"))
+        title = QLabel(self.tr("设备登记"))
         title.setStyleSheet("font-size: 56px; font-weight: bold;")
-        what = QLabel(_t("本机：{0}（尚未登记）").format(mode_name(mode)))
+        what = QLabel(self.tr("本机：{0}（尚未登记）").format(mode_name(mode)))
         what.setStyleSheet("font-size: 30px; color: #cfe0ff;")
-        self.instruction = QLabel(_t("请扫描设备管理页上的登记二维码"))
+        self.instruction = QLabel(self.tr("请扫描设备管理页上的登记二维码"))
         self.instruction.setStyleSheet("font-size: 44px; font-weight: bold;")
         self.instruction.setWordWrap(True)
         self.how = QLabel("")
@@ -90,7 +98,7 @@ class EnrolScreen(QWidget):
         self.status.setObjectName("enrolStatus")
         self.status.setWordWrap(True)
         self.status.setMinimumHeight(160)
-        hint = QLabel(_t("管理员：系统管理 → 设备管理 → 选择设备类型“{0}” → 生成扫码登记二维码。"
+        hint = QLabel(self.tr("管理员：系统管理 → 设备管理 → 选择设备类型“{0}” → 生成扫码登记二维码。"
                          "登记码只能使用一次，30分钟内有效。").format(mode_name(mode)))
         hint.setStyleSheet("font-size: 22px; color: #9fb8e0;")
         hint.setWordWrap(True)
@@ -108,12 +116,15 @@ class EnrolScreen(QWidget):
         kinds = []
         for reader in self.readers:
             reader.sig_scanned.connect(self.scanned)
-            kinds.append(_t("摄像头") if isinstance(reader, CameraScannerAdapter) else _t("扫码器"))
-        self.how.setText(_t("把二维码对准本机的{0}").format(_t("或").join(kinds)) if kinds
-                         else _t("本机配置中没有扫码器或摄像头（[scanner] 或 [camera]），无法扫码登记"))
+            kinds.append(self.tr("摄像头") if isinstance(reader, CameraScannerAdapter) else self.tr("扫码器"))
+        if kinds:
+            self.how.setText(self.tr("把二维码对准本机的{0}").format(self.tr("或").join(kinds)))
+        else:
+            self.how.setText(self.tr("本机配置中没有扫码器或摄像头（[scanner] 或 [camera]），无法扫码登记"))
         names = "/".join("camera" if isinstance(r, CameraScannerAdapter) else "scanner" for r in self.readers)
         self._show("waiting" if kinds else "refused",
-                   _t("等待扫码……") if kinds else _t("请联系管理员在配置文件中加入扫码器或摄像头"),
+                   self.tr("等待扫码……") if kinds
+                   else self.tr("请联系管理员在配置文件中加入扫码器或摄像头"),
                    f"kiosk: 请扫描管理员的设备登记二维码 (waiting for the registration QR code on the "
                    f"{names or 'no reader'}, {mode})")
 
@@ -138,7 +149,8 @@ class EnrolScreen(QWidget):
             kind = parse(payload).kind
         except RegistrationQrInvalid:
             kind = None
-        self._show("busy", _t("已读到登记码，正在向服务器登记……"), "kiosk: 正在登记 (redeeming the code)")
+        self._show("busy", self.tr("已读到登记码，正在向服务器登记……"),
+                   "kiosk: 正在登记 (redeeming the code)")
         path, mode, redeem_code = self.path, self.mode, self._redeem
 
         def run() -> str:
@@ -152,7 +164,8 @@ class EnrolScreen(QWidget):
 
     def _enrolled(self, path: str) -> None:
         self.busy, self.done = False, True
-        self._show("done", _t("登记成功，正在启动……"), f"kiosk: 已登记，配置已写入 {path} (registered)")
+        self._show("done", self.tr("登记成功，正在启动……"),
+                   f"kiosk: 已登记，配置已写入 {path} (registered)")
         self.stop()
         self.sig_enrolled.emit(path)
 
@@ -164,7 +177,7 @@ class EnrolScreen(QWidget):
             self._refused("enrol_failed", str(error))
 
     def _refused(self, code: str, message: str, kind: str | None = None) -> None:
-        text = refusal_text(code, self.mode, kind) + "\n" + _t("可重新扫描。")
+        text = refusal_text(code, self.mode, kind) + "\n" + self.tr("可重新扫描。")
         log = ("kiosk: 这不是设备登记二维码 (not a registration code)" if code == "not_registration"
                else f"kiosk: 登记失败 [{code}] {message}")
         self._show("refused", text, log)
