@@ -2018,7 +2018,7 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../windows/enrol.py" line="+31"/>
+        <location filename="../windows/enrol.py" line="+32"/>
         <source>GovHall 政务大厅 · 扫码登记本机</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2058,7 +2058,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+30"/>
+        <source>本机的摄像头（高拍仪）也能读取登记二维码：把二维码对准摄像头即可。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>这不是设备登记二维码，请扫描管理员生成的登记二维码。</source>
         <translation type="unfinished"></translation>
     </message>
