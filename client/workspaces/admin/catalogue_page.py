@@ -16,7 +16,7 @@ from typing import Any
 
 from client.services.admin_api import AdminError
 from shared.material_sample import SAMPLE_MAX_BYTES, TOO_LARGE, SampleRefused, check_sample
-from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor, set_choices
+from client.workspaces.admin.admin_widgets import list_form_page, set_choices
 from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
@@ -43,12 +43,6 @@ class CataloguePage(QWidget):
         self.material_ids: dict[tuple[str, str], int] = {}  # (situation code, material name) → its server id
         self.sample_files: dict[int, dict] = {}  # material id → its uploaded sample file (SampleOut)
         self._filling = False
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("搜索事项名称或编码"))
-        self.search.textChanged.connect(self._filter)
-        self.items = QListWidget()
-        self.items.currentItemChanged.connect(
-            lambda entry, _: entry is not None and self.open(entry.data(Qt.ItemDataRole.UserRole)))
         export = QPushButton(self.tr("导出Excel…"))
         export.clicked.connect(self.choose_export)
         load = QPushButton(self.tr("从Excel导入…"))
@@ -56,12 +50,9 @@ class CataloguePage(QWidget):
         files = QHBoxLayout()
         files.addWidget(export)
         files.addWidget(load)
-        split = list_beside_editor(self.search, self.items, self._editor(), min_width=280, width=330,
-                                   under_list=files)
-        self.message = StatusLine()
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        parts = list_form_page(self, self.tr("搜索事项名称或编码"), self._editor(), lambda code: self.open(code),
+                               min_width=280, width=330, under_list=files)
+        self.search, self.items, self.message = parts.search, parts.entries, parts.message
         self.refresh()
 
     def _editor(self) -> QWidget:
@@ -214,10 +205,6 @@ class CataloguePage(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, item["code"])
             self.items.addItem(entry)
         self.sig_loaded.emit(items)
-
-    def _filter(self, text: str) -> None:
-        for i in range(self.items.count()):
-            self.items.item(i).setHidden(bool(text) and text not in self.items.item(i).text())
 
     def open(self, code: str) -> None:
         api = self.context.api
