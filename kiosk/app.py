@@ -29,8 +29,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--at", help="run on a simulated hall clock starting at this time, e.g. 2026-11-23T10:00 "
                                "(demos, training, benchmarks; hall-local unless it has an offset)")
     p.add_argument("--enrol", action="store_true",
-                   help="first start: if --config holds no credentials yet, read the admin's registration QR code "
-                        "on the [scanner] and register this kiosk (kiosk/enrol.py)")
+                   help="first start: if --config holds no credentials yet, show the registration screen, read "
+                        "the admin's QR code on the [scanner] or [camera] and register this kiosk "
+                        "(kiosk/screens/enrol_screen.py)")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -151,24 +152,43 @@ class Kiosk:
             self.loop.stop()
 
 
-def _enrol(args: argparse.Namespace) -> int:
-    """Register by the scanned code when the config has no credentials yet; 0 to go on starting."""
+def _enrol(args: argparse.Namespace, app) -> int:  # noqa: ANN001
+    """Register on the kiosk's own screen (kiosk/screens/enrol_screen.py) when the config holds no credentials
+    yet: it reads the admin's QR code from the [scanner] or the [camera] and writes the credentials into the
+    file. 0 to go on starting the kiosk in its mode."""
     from pathlib import Path
 
     from drivers.core.errors import ConfigError
-    from kiosk.enrol import EnrolFailed, enrol, needs_enrolment, scanned_codes
+    from gui.ops import Ops
+    from gui.qt import QEventLoop
+    from kiosk.enrol import needs_enrolment
+    from kiosk.screens.enrol_screen import EnrolScreen
     if not args.config:
-        print("kiosk: --enrol needs --config (the file with the [scanner] section; the kiosk writes its "
-              "credentials into it)", file=sys.stderr)
+        print("kiosk: --enrol needs --config (the file with the [scanner] or [camera] section; the kiosk writes "
+              "its credentials into it)", file=sys.stderr)
         return 2
     path = Path(args.config)
     try:
-        if needs_enrolment(path):
-            enrol(path, args.mode, scanned_codes(path))
-    except (EnrolFailed, ConfigError) as exc:
+        if not needs_enrolment(path):
+            return 0
+        ops = Ops()
+        screen = EnrolScreen(path, args.mode, ops)
+    except ConfigError as exc:
         print(f"kiosk: [{exc.code}] {exc.message}", file=sys.stderr)
         return 2
-    return 0
+    if not screen.readers:
+        print(f"kiosk: [enrol_no_scanner] {path}: no [scanner] or [camera] section to read the registration "
+              f"code with", file=sys.stderr)
+        return 2
+    loop = QEventLoop()
+    screen.sig_enrolled.connect(lambda _path: loop.quit())
+    screen.showNormal() if args.windowed else screen.showFullScreen()
+    screen.start()
+    loop.exec()
+    screen.stop()
+    ops.wait()
+    screen.close()
+    return 0 if screen.done else 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,13 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "controller":  # headless: no Qt application at all
         from kiosk.controller.app import run
         return run(args.config, args.server, args.at, args.cache)
-    if args.enrol:
-        code = _enrol(args)
-        if code:
-            return code
     from gui.app import application
     from gui.qt import QTimer
     from kiosk import config as kiosk_config
+
+    app = application(f"GovHall Kiosk ({args.mode})")
+    if args.enrol:  # first start: registered on its own screen, then it starts as usual
+        code = _enrol(args, app)
+        if code:
+            return code
 
     config = kiosk_config.load(args.config, args.mode, args.server)
     if args.cache:
@@ -196,7 +218,6 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"kiosk: --at: {exc}", file=sys.stderr)
             return 2
-    app = application(f"GovHall Kiosk ({args.mode})")
     try:
         kiosk = Kiosk(config, app, demo=args.demo, clock=clock)
     except LookupError as exc:

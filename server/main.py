@@ -13,7 +13,7 @@ from server.api import (
     approval_admin, approval_archive, attachments, approval_cases, approval_notices, approval_worklists, audit_log,
     auth, auth_pin, calendar, citizen, citizen_pages,
     catalogue, catalogue_admin, devices, errors, health, notice_settings, notifications, org, org_admin, queue_appointments,
-    queue_booking_name, queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
+    material_samples, queue_booking_name, queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync, licence_rules, licences, verify,
 )
 from server.api.deps import commit_in_worker
@@ -104,8 +104,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                    queue_card_match, queue_statistics, approval_cases, approval_notices, approval_worklists, approval_admin,
                    ratings, staff_admin, audit_log, devices, notifications, notice_settings, org_admin, staff_accounts,
                    role_matrix, staff_photo, catalogue_admin, attachments, citizen, citizen_pages, licence_rules,
-                   licences, verify, approval_archive, queue_booking_name):
+                   licences, verify, approval_archive, queue_booking_name, material_samples):
         app.include_router(module.router)
+    app.include_router(material_samples.device_router)  # a sample file read by a workstation or a dispenser
     app.include_router(citizen.public)  # the citizens' pages' reads (issue 17); citizen.router holds the writes
     commit_in_worker(app)  # issue 19: a sync route's unit of work commits in its own worker call
     app.mount("/m/static", citizen_pages.static, name="citizen-static")

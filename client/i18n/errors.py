@@ -64,6 +64,16 @@ _TEXTS = {
     "material_zoom_too_large": "放大倍数过大，请缩小后再看",
     "material_no_page": "没有这一页",
     "material_closed": "文件已关闭，请重新打开",
+    # catalogue materials' sample files (样表, shared.material_sample)
+    "sample_not_synced": "样表文件尚未同步到本机，联网同步后即可查看",
+    "sample_none": "该材料没有样表文件",
+    "sample_type_not_allowed": "样表须为PDF、JPEG或PNG文件（按文件内容判断，不看扩展名）",
+    "sample_too_large": "样表文件不能超过2MB",
+    "sample_empty": "样表文件为空",
+    "sample_unreadable": "无法读取所选文件",
+    "sample_material_unsaved": "请先保存事项，再为新材料上传样表文件",
+    "no_sample": "该材料没有样表文件",
+    "material_not_found": "材料不存在（可能已从事项目录删除），请刷新后重试",
     # organisation and queue administration (issue 14 parts 1-2)
     "window_number_taken": "本大厅已有该编号的窗口，请换一个窗口号",
     "led_address_taken": "该LED屏地址已分配给本大厅的其他窗口",

@@ -4,13 +4,13 @@
 <context>
     <name>AcceptancePanel</name>
     <message>
-        <location filename="../workspaces/clerk/acceptance_panel.py" line="+50"/>
-        <location line="+89"/>
+        <location filename="../workspaces/clerk/acceptance_panel.py" line="+56"/>
+        <location line="+92"/>
         <source>现场收件（未关联号票）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-87"/>
+        <location line="-90"/>
         <source>新建收件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -55,7 +55,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>③ 材料核对</source>
         <translation type="unfinished"></translation>
     </message>
@@ -92,6 +92,16 @@
     <message>
         <location line="+4"/>
         <source>已拍照：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>样表 · {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法打开样表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1185,7 +1195,7 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+41"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+47"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1296,21 +1306,51 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>选择文件…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>样表说明</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>样表文件</source>
+        <source>上传样表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>删除样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+213"/>
+        <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>请先保存事项，再为新材料上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>已上传样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已删除样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-261"/>
+        <source>样表说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>添加材料</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1340,7 +1380,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1355,17 +1395,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>新材料：保存事项后才能上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>选择样表文件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>样表 (*.pdf *.doc *.docx *.xls *.xlsx *.jpg *.png)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
+        <location line="+85"/>
         <location line="+1"/>
         <source>新情形</source>
         <translation type="unfinished"></translation>
@@ -1968,7 +2018,7 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../windows/enrol.py" line="+31"/>
+        <location filename="../windows/enrol.py" line="+32"/>
         <source>GovHall 政务大厅 · 扫码登记本机</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2008,7 +2058,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+30"/>
+        <source>本机的摄像头（高拍仪）也能读取登记二维码：把二维码对准摄像头即可。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>这不是设备登记二维码，请扫描管理员生成的登记二维码。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2743,7 +2798,7 @@
 <context>
     <name>MaterialsChecklist</name>
     <message>
-        <location filename="../widgets/materials_checklist.py" line="+23"/>
+        <location filename="../widgets/materials_checklist.py" line="+24"/>
         <source>已收</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2763,7 +2818,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>选择附件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2773,7 +2828,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>必交</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2798,12 +2853,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+6"/>
+        <source>样表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开该材料的样表，给申请人参照填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>预览({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-26"/>
         <source>预览</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4933,7 +4998,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+141"/>
+        <location filename="errors.py" line="+151"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

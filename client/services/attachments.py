@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, update
 
 from client.services.material_files import MaterialFile
+from client.services.material_samples import MaterialSamples
 from shared.attachments import rules
 from shared.attachments.sealed_file import (OVERHEAD, SealedFile, header, open_chunk, read_file_chunks, seal_chunk,
                                             write)
@@ -339,8 +340,10 @@ class AttachmentSync:
     """The background thread: a pass after every sync cycle's pull and every queued command, and every
     `interval` seconds; a failed pass waits longer (up to a minute)."""
 
-    def __init__(self, transfer: AttachmentTransfer, *, interval: float = 10.0) -> None:
+    def __init__(self, transfer: AttachmentTransfer, *, interval: float = 10.0,
+                 samples: MaterialSamples | None = None) -> None:
         self.transfer, self.interval = transfer, interval
+        self.samples = samples  # the catalogue's sample files (样表), fetched in the same passes
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="attachments", daemon=True)
         self.failures = 0
@@ -363,6 +366,8 @@ class AttachmentSync:
     def run_once(self) -> None:
         self.transfer.upload_pending()
         self.transfer.download_pending()
+        if self.samples is not None:
+            self.samples.fetch_missing()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -18,6 +18,7 @@ from client.services.case_index import CaseIndex
 from client.services.cases import CaseStore
 from client.services.catalogue import CatalogueIndex
 from client.services.definitions import PublishedDefinitions
+from client.services.material_samples import MaterialSamples
 from client.services.decision_notices import CaseNotices
 from client.services.notices import NoticeWriter
 from client.services.offline_accounts import follow_accounts
@@ -54,6 +55,7 @@ class Services:
     # The case files on this PC (the approver's MaterialSource) and the thread that moves them (open_main starts it)
     attachments: CaseAttachments | None = None
     attachment_sync: AttachmentSync | None = None
+    samples: MaterialSamples | None = None  # the catalogue's sample files (样表), opened offline once fetched
 
 
 def _first_pull(sync: SyncClient, engine: Engine, empty: Reference) -> Reference:
@@ -120,7 +122,8 @@ def build_services(workstation: Workstation, session: StaffSession, engine: Engi
         return {e.pk for e in index.entries() if e.status not in TERMINAL_NAMES and not roles.isdisjoint(e.roles)}
 
     transfer = AttachmentTransfer(sync, folder, wanted=work_list)
+    samples = MaterialSamples(sync)
     return Services(workstation, session, engine, sync, reference, catalogue, cases, acceptance, desk, clock,
                     workstation.registered, index, CaseNotices(cases, notices, workstation.data_dir,
                                                                    workstation.signing_key),
-                    CaseAttachments(engine, folder), AttachmentSync(transfer))
+                    CaseAttachments(engine, folder), AttachmentSync(transfer, samples=samples), samples)

@@ -17,6 +17,7 @@ class MaterialsChecklist(QTableWidget):
     sig_changed = Signal()
     sig_preview = Signal(str, object)  # material, paths
     sig_capture = Signal(str)  # material: take a still with the document camera
+    sig_sample = Signal(str)   # material: open its sample file (样表) in the viewer
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(0, 4, parent)
@@ -34,6 +35,9 @@ class MaterialsChecklist(QTableWidget):
         self.checks: list[QCheckBox] = []
         self.files: dict[str, list[str]] = {}
         self.can_capture = False  # a document camera is configured: each row offers 拍照
+        # (situation code, material) → whether the admin uploaded a sample file for it: the row offers 样表
+        self.has_sample_file = lambda situation, material: False
+        self.situation_code = ""
         self._cells: dict[str, QPushButton] = {}  # material → its 预览 button (shows the file count)
         # the types the server takes (shared.attachments.rules); the content is checked again at acceptance
         self.pick_files = lambda: QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "",
@@ -41,6 +45,7 @@ class MaterialsChecklist(QTableWidget):
 
     def load(self, situation: SituationChoice | None) -> None:
         self.materials = list(situation.materials) if situation else []
+        self.situation_code = situation.code if situation else ""
         self.samples = {name: situation.sample_of(name) for name, _ in self.materials} if situation else {}
         self.checks, self.files, self._cells = [], {}, {}
         self.setRowCount(len(self.materials))
@@ -92,6 +97,12 @@ class MaterialsChecklist(QTableWidget):
             shoot.clicked.connect(lambda: self.sig_capture.emit(name))
             box.addWidget(shoot)
         box.addWidget(preview)
+        if self.has_sample_file(self.situation_code, name):
+            sample = mark(QPushButton(self.tr("样表")), "compact")
+            sample.setObjectName(f"sample_{len(self._cells) - 1}")
+            sample.setToolTip(self.tr("打开该材料的样表，给申请人参照填写"))
+            sample.clicked.connect(lambda: self.sig_sample.emit(name))
+            box.addWidget(sample)
         return cell
 
     def add_files(self, name: str, paths: list[str]) -> None:

@@ -1,7 +1,8 @@
 """扫码登记本机: the first start of a workstation with no device credentials. It waits for the admin's
 registration QR code (设备管理 → 生成扫码登记二维码, kind 窗口受理工作站 or 审批工作站) on the workstation's
 scanner — a USB scanner in keyboard mode (the keyboard-wedge filter) or a serial/network one named by a
-[scanner] section of workstation.toml — or takes the code's text pasted by the admin. The code is redeemed and
+[scanner] section of workstation.toml — or its camera (the [camera] section: OpenCV capture + pyzbar,
+drivers/scanner/camera.py), or takes the code's text pasted by the admin. The code is redeemed and
 workstation.toml written off the GUI thread (client.services.workstation.register_by_code, the kiosk's shared
 code); then the login window follows. An admin's PC before its hall exists skips it and signs in
 unregistered."""
@@ -71,6 +72,14 @@ class EnrolDialog(QDialog):
             self.scanner = LineScannerAdapter(factory.line_scanner(workstation.devices["scanner"]), self)
             self.scanner.sig_scanned.connect(self.scanned)
             self.scanner.start()
+        self.camera = None
+        if "camera" in workstation.devices:  # the PC's camera (高拍仪/webcam) reads the QR code too, on its thread
+            from drivers import factory
+            from drivers.qt.devices import CameraScannerAdapter
+            self.camera = CameraScannerAdapter(factory.camera_scanner(workstation.devices["camera"]), self)
+            self.camera.sig_scanned.connect(self.scanned)
+            self.camera.start()
+            intro.setText(intro.text() + self.tr("本机的摄像头（高拍仪）也能读取登记二维码：把二维码对准摄像头即可。"))
         if wedge:  # a USB scanner in keyboard mode needs no config: a fast burst of keys ending in Enter
             from drivers.qt.wedge import WedgeScanFilter
             self.wedge = WedgeScanFilter(self)
@@ -149,3 +158,6 @@ class EnrolDialog(QDialog):
         if self.scanner is not None:
             self.scanner.stop()
             self.scanner = None
+        if self.camera is not None:
+            self.camera.stop()
+            self.camera = None

@@ -248,6 +248,149 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <location filename="../screens/enrol_screen.py" line="+30"/>
+        <source>取号机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>评价器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>集中显示屏</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>大厅控制器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>窗口工作站</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>这个登记码是为“{0}”生成的，本机是“{1}”。请管理员在设备管理页选择“{1}”重新生成登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>登记码已过期（生成后30分钟内有效）。请管理员在设备管理页重新生成后再扫描。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>这个登记码已经使用过，不能再次登记。请管理员重新生成登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务器不认识这个登记码。请管理员重新生成登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>无法连接登记码所指的服务器。请检查本机网络后重新扫描。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>这不是可用的设备登记二维码。请扫描设备管理页上的登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>这不是设备登记二维码。请扫描设备管理页上的登记二维码。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>无法写入本机配置文件，请联系管理员检查磁盘和权限。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>登记失败（{0}），请重新扫描或联系管理员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>设备登记</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机：{0}（尚未登记）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请扫描设备管理页上的登记二维码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>管理员：系统管理 → 设备管理 → 选择设备类型“{0}” → 生成扫码登记二维码。登记码只能使用一次，30分钟内有效。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>摄像头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>扫码器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>把二维码对准本机的{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>或</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机配置中没有扫码器或摄像头（[scanner] 或 [camera]），无法扫码登记</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>等待扫码……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请联系管理员在配置文件中加入扫码器或摄像头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>已读到登记码，正在向服务器登记……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>登记成功，正在启动……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>可重新扫描。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../widgets/common.py" line="+66"/>

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.approval import definitions
 from server.approval.models import ApprovalDefinition
+from server.attachments import samples
 from shared.db.models import Department, ServiceItem, Situation
 from shared.db.models.catalogue import ITEM_CATEGORIES, MATERIAL_FORMS, Material, SubItem
 from shared.errors import DomainError
@@ -110,6 +111,9 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         wanted = {m.name for m in given.materials}
         for name, old in kept.items():
             if name not in wanted:
+                # its sample file's record goes with it (the sealed bytes stay in the store, unreferenced:
+                # deleting them before this transaction commits could lose a sample a rollback keeps)
+                samples.forget(session, old.id)
                 session.delete(old)
         session.flush()
         for m_order, material in enumerate(given.materials):

@@ -133,6 +133,21 @@ class StaffPhoto(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class MaterialSampleFile(Base):
+    """A catalogue material's sample file (样表, shared.material_sample): what it is and where its bytes are —
+    sealed in the attachment store (server.attachments.storage) as object "<object_id>/0" under `key_id`."""
+    __tablename__ = "material_sample_file"
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id"), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(36))
+    key_id: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class RegistrationCode(Base):
     """A one-time device registration code (扫码登记, shared.protocol.registration): only its SHA-256 is kept;
     redeemed once (used_at, device_id) before it expires, for the kind, hall and window the admin chose."""

@@ -24,12 +24,14 @@ from shared.approval.definition_rows import DEFINITION_TABLE, definition_key
 from shared.db.models import (Business, CalendarOverride, CalendarYear, Department, Hall, Material, Quota,
                               ServiceItem, Situation, StaffRole, StaffUser, SubItem, Town, Window, WindowBusiness)
 from server.store.models import StaffAssignment, WindowSetting
+from server.attachments import samples
+from shared.material_sample import SAMPLE_TABLE
 from shared.org_rows import USUAL_WINDOW_TABLE, WINDOW_LED_TABLE, usual_window_row, window_led_row
 from shared.queue.hall_rules import RULES_TABLE, rules_row
 from shared.reference import ORDER, TABLES, key_of, row_of
 
 # every table this module publishes to a hall scope
-PUBLISHED_TABLES = (*TABLES, RULES_TABLE, DEFINITION_TABLE, WINDOW_LED_TABLE, USUAL_WINDOW_TABLE)
+PUBLISHED_TABLES = (*TABLES, RULES_TABLE, DEFINITION_TABLE, WINDOW_LED_TABLE, USUAL_WINDOW_TABLE, SAMPLE_TABLE)
 
 
 def hall_scope(hall_id: int) -> str:
@@ -73,6 +75,9 @@ def current_rows(session: Session, hall_id: int) -> dict[tuple[str, str], dict]:
         if usual.window_id in numbers:  # a window of this hall
             out[(USUAL_WINDOW_TABLE, str(usual.user_id))] = usual_window_row(
                 usual.user_id, usernames[usual.user_id], usual.window_id, numbers[usual.window_id])
+    # Each material's sample file (样表): name, type, size and SHA-256; devices fetch the file by material id.
+    for key, row in samples.published_rows(session).items():
+        out[(SAMPLE_TABLE, key)] = row
     # Versions are immutable and a running case keeps its own, so every version goes out, not the latest.
     for item, situation, version, body in session.execute(select(
             ApprovalDefinition.item_code, ApprovalDefinition.situation_code, ApprovalDefinition.version,
@@ -99,7 +104,7 @@ def publish_reference(session: Session, hall_id: int, now: dt.datetime) -> int:
     current = current_rows(session, hall_id)
     published = published_rows(session, scope)
     order = {**ORDER, RULES_TABLE: len(ORDER), DEFINITION_TABLE: len(ORDER) + 1, WINDOW_LED_TABLE: len(ORDER) + 2,
-             USUAL_WINDOW_TABLE: len(ORDER) + 3}
+             USUAL_WINDOW_TABLE: len(ORDER) + 3, SAMPLE_TABLE: len(ORDER) + 4}
     upserts = sorted((k for k, row in current.items() if published.get(k) != row), key=lambda k: order[k[0]])
     gone = sorted((k for k, row in published.items() if row is not None and k not in current),
                   key=lambda k: -order[k[0]])

@@ -26,6 +26,9 @@ LED_TABLES = frozenset({"window_led"})
 USUAL_WINDOW_TABLES = frozenset({"staff_usual_window"})
 # The serving clerk's badge per window (pk: the window id), for the screens that name the clerk.
 BADGE_TABLES = frozenset({"window_badge"})
+# Catalogue materials' sample files (样表, shared.material_sample): the counter opens them, a dispenser may
+# show them; no evaluator, display or controller screen lists materials.
+SAMPLE_TABLES = frozenset({"material_sample"})
 PER_WINDOW_TABLES: dict[str, frozenset[str]] = {"evaluator": BADGE_TABLES}
 
 FULL = "workstation"
@@ -34,13 +37,13 @@ HIDDEN_TABLES: dict[str, frozenset[str]] = {
                  | BADGE_TABLES,
     # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE_TABLES).
     "evaluator": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-                 | {"queue_appointment"},
+                 | SAMPLE_TABLES | {"queue_appointment"},
     "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-               | BADGE_TABLES | {"queue_appointment"},
+               | BADGE_TABLES | SAMPLE_TABLES | {"queue_appointment"},
     # The hall controller puts the clerk's name on an idle window's LED screen: the window's badge, as the
     # evaluator; it addresses each window's LED card by the address the admin set (LED_TABLES).
     "controller": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
-                  | {"queue_appointment"},
+                  | SAMPLE_TABLES | {"queue_appointment"},
 }
 # Who served a ticket (`clerk`: a staff username) is the serving clerk's business: no display or controller
 # reads it, an evaluator only on its own window's tickets and ratings (it names the clerk in `queue.rate`).

@@ -99,3 +99,18 @@ class CatalogueSheet(Request):
     """An xlsx workbook carried in JSON (the admin client speaks JSON only)."""
     filename: str = Field(default="事项目录.xlsx", max_length=200)
     xlsx_base64: str = Field(min_length=1, max_length=4_000_000)  # within the server's body limit
+
+
+class SampleIn(Request):
+    """A material's sample file (样表) as the admin uploads it; its type is read from the bytes
+    (shared.material_sample), the name only labels it."""
+    file_name: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]*$")
+    data: str = Field(min_length=4, max_length=3_000_000, description="base64 of at most 2 MiB")
+
+
+class SampleOut(Response):
+    material_id: int
+    file_name: str
+    mime: str
+    size: int
+    sha256: str

@@ -4,7 +4,7 @@ keyed by command id) are kept apart; readers see pending over confirmed."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Computed, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Computed, Index, Integer, LargeBinary, String, Table, Text
 
 from shared.db.base import Base
 
@@ -111,5 +111,15 @@ stats_queue_day = Table(
     Column("cells", Text, nullable=False),   # the day × business × window × clerk × hour cells themselves
 )
 
+# Catalogue materials' sample files (样表, shared.material_sample) fetched after a pull, by the SHA-256 their
+# synced `material_sample` row names, so the counter opens them offline. Public forms: kept as they are.
+material_sample_cache = Table(
+    "material_sample_cache", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("mime", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
 CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease",
-                      "sync_attachment", "stats_queue_day")
+                      "sync_attachment", "stats_queue_day", "material_sample_cache")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from server.core.settings import Settings
 from server.main import create_app
 from server.queue.models import QueueAppointment
-from shared.db.models import Business, Floor
+from shared.db.models import Business, Floor, Material
 from tests.access.support import PASSWORD, add_other_hall, add_staff, device
 from tests.approval_server.support import TEST_KEYS
 from tests.fixtures.server import FakeClock
@@ -128,6 +128,12 @@ MATRIX = {
     "PUT /api/v1/admin/catalogue/items/{code}": "admin",
     "GET /api/v1/admin/catalogue/export": "admin",
     "POST /api/v1/admin/catalogue/import": "admin",
+    "PUT /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
+    "GET /api/v1/admin/catalogue/items/{code}/samples": "admin",
+    "GET /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
+    "DELETE /api/v1/admin/catalogue/materials/{material_id}/sample": "admin",
+    # a material's sample file (样表), read by workstations and dispensers (the matrix's device: a dispenser)
+    "GET /api/v1/sync/material-samples/{material_id}": "device",
     "POST /api/v1/approval/registry/companies": "admin",
     "POST /api/v1/approval/registry/persons": "admin",
     "POST /api/v1/admin/staff/{user_id}/password-reset": "hall admin",
@@ -226,6 +232,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
         target = add_staff(s, "matrix-target", halls.demo_hall_id, "clerk").id
         floor = s.scalars(select(Floor.id).where(Floor.hall_id == halls.demo_hall_id)).first()
         business = s.scalars(select(Business.id).where(Business.hall_id == halls.demo_hall_id)).first()
+        material = s.scalars(select(Material.id)).first()
         start = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.timezone.utc)
         s.add(QueueAppointment(id="matrix-appointment", hall_id=halls.demo_hall_id, business_id=business,
                                day=dt.date(2026, 11, 3), slot_start=start, slot_end=start + dt.timedelta(minutes=30),
@@ -239,7 +246,7 @@ def world(sqlite_database, tmp_path, monkeypatch) -> Iterator[tuple]:  # noqa: A
               "situation": "y",
               "version": "1", "floor_id": floor,
               "attachment_id": "00000000-0000-4000-8000-000000000015", "index": "0", "ticket_id": "nope",
-              "licence_id": "nope", "token": "x" * 44}
+              "licence_id": "nope", "token": "x" * 44, "material_id": material}
     with TestClient(app, raise_server_exceptions=False) as client:
         yield app, client, params, device_token, _bodies(device_id, halls.demo_hall_id)
 

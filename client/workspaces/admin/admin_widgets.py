@@ -5,13 +5,14 @@ rows, the page frame with the hall picker on top, and the searchable list beside
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from client.services.admin_api import AdminError
 from client.workspaces.admin.context import AdminContext, describe
 from typing import Any
 
 from gui.qt import (QAbstractItemView, QBoxLayout, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLayout, QLineEdit,
-                    QListWidget, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
+                    QListWidget, QSplitter, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
 
 
 def table(headers: Sequence[str]) -> QTableWidget:
@@ -84,6 +85,39 @@ def list_beside_editor(search: QLineEdit, entries: QListWidget, editor: QWidget,
     split.setStretchFactor(1, 3)
     split.setSizes([width, 1000])
     return split
+
+
+@dataclass(frozen=True)
+class ListFormParts:
+    search: QLineEdit
+    entries: QListWidget
+    message: StatusLine
+
+
+def list_form_page(page: QWidget, placeholder: str, editor: QWidget, on_open: Callable[[Any], None], *,
+                   min_width: int, width: int, under_list: QBoxLayout | None = None,
+                   search_tooltips: bool = False) -> ListFormParts:
+    """The admin pages' list + form shape (事项目录, 证照规则, 审批流程): a searchable list of entries beside the
+    chosen entry's form, a status line under both, laid out on `page`. Choosing an entry calls `on_open` with
+    its UserRole data; the search hides the entries whose text (and, with `search_tooltips`, tooltip) lacks it."""
+    search = QLineEdit()
+    search.setPlaceholderText(placeholder)
+    entries = QListWidget()
+    entries.currentItemChanged.connect(
+        lambda entry, _: entry is not None and on_open(entry.data(Qt.ItemDataRole.UserRole)))
+    search.textChanged.connect(lambda text: filter_entries(entries, text, search_tooltips))
+    split = list_beside_editor(search, entries, editor, min_width=min_width, width=width, under_list=under_list)
+    message = StatusLine()
+    layout = QVBoxLayout(page)
+    layout.addWidget(split, 1)
+    layout.addWidget(message)
+    return ListFormParts(search, entries, message)
+
+
+def filter_entries(entries: QListWidget, text: str, tooltips: bool = False) -> None:
+    for i in range(entries.count()):
+        entry = entries.item(i)
+        entry.setHidden(bool(text) and text not in entry.text() and not (tooltips and text in entry.toolTip()))
 
 
 class StatusLine(QLabel):

@@ -10,10 +10,10 @@ import datetime as dt
 from typing import Any
 
 from client.services.admin_api import AdminError
-from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
+from client.workspaces.admin.admin_widgets import list_form_page
 from client.workspaces.admin.context import AdminContext, describe
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
+                    QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
                     QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 from shared.approval.definition import StepAction, validate_definition
 from shared.approval.definition_rows import definition_from_dict
@@ -62,21 +62,13 @@ class DefinitionsPage(QWidget):
         self.problems: list[dict] = []
         self.roles: list[tuple[str, str]] = []  # (role, title) a step may name: the server's roles (/admin/roles)
         self._filling = False
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("搜索事项或情形"))
-        self.search.textChanged.connect(self._filter)
-        self.keys = QListWidget()
-        self.keys.currentItemChanged.connect(lambda item, _: item is not None and self.open(*item.data(
-            Qt.ItemDataRole.UserRole)))
         scroll = QScrollArea()  # the form never forces the window taller than a 1366×768 screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._editor())
-        split = list_beside_editor(self.search, self.keys, scroll, min_width=260, width=320)
-        self.message = StatusLine()
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        parts = list_form_page(self, self.tr("搜索事项或情形"), scroll, lambda key: self.open(*key),
+                               min_width=260, width=320, search_tooltips=True)
+        self.search, self.keys, self.message = parts.search, parts.entries, parts.message
         self.refresh()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -207,11 +199,6 @@ class DefinitionsPage(QWidget):
         for i in range(self.keys.count()):
             if self.keys.item(i).data(Qt.ItemDataRole.UserRole) == (item, situation):
                 self.keys.item(i).setText(f"{item_name} · {situation_name}（v{version}）")
-
-    def _filter(self, text: str) -> None:
-        for i in range(self.keys.count()):
-            entry = self.keys.item(i)
-            entry.setHidden(bool(text) and text not in entry.text() and text not in entry.toolTip())
 
     def select(self, item: str, situation: str) -> None:
         for i in range(self.keys.count()):

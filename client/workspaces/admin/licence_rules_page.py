@@ -11,9 +11,9 @@ from typing import Any
 
 from client.i18n.errors import error_text
 from client.services.admin_api import AdminError
-from client.workspaces.admin.admin_widgets import StatusLine, list_beside_editor
+from client.workspaces.admin.admin_widgets import list_form_page
 from client.workspaces.admin.context import AdminContext
-from gui.qt import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+from gui.qt import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidgetItem, QPushButton,
                     QSpinBox, Qt, QVBoxLayout, QWidget, Signal)
 from shared.licences import MAX_VALIDITY_YEARS, LicenceRuleError, NumberingRule, default_licence_name
 
@@ -31,17 +31,9 @@ class LicenceRulesPage(QWidget):
         self.code: str | None = None
         self.item_names: dict[str, str] = {}
         self.shown: dict[str, Any] | None = None  # the server's last answer for the open item
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("搜索事项名称或编码"))
-        self.search.textChanged.connect(self._filter)
-        self.items = QListWidget()
-        self.items.currentItemChanged.connect(
-            lambda entry, _: entry is not None and self.open(entry.data(Qt.ItemDataRole.UserRole)))
-        split = list_beside_editor(self.search, self.items, self._editor(), min_width=280, width=330)
-        self.message = StatusLine()
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        parts = list_form_page(self, self.tr("搜索事项名称或编码"), self._editor(), lambda code: self.open(code),
+                               min_width=280, width=330)
+        self.search, self.items, self.message = parts.search, parts.entries, parts.message
         self.refresh()
 
     def _editor(self) -> QWidget:
@@ -114,10 +106,6 @@ class LicenceRulesPage(QWidget):
         if not licensing:
             self.message.done(self.tr("事项目录中没有行政许可事项"))
         self.sig_loaded.emit(licensing)
-
-    def _filter(self, text: str) -> None:
-        for i in range(self.items.count()):
-            self.items.item(i).setHidden(bool(text) and text not in self.items.item(i).text())
 
     def open(self, code: str) -> None:
         self.context.call(lambda: self.context.api.get(f"/admin/licence-rules/{code}"), on_done=self._opened,

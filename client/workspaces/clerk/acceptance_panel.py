@@ -10,6 +10,7 @@ from client.dialogs.correction import CorrectionDialog
 from client.dialogs.notice_preview import NoticePreviewDialog
 from client.dialogs.preview import PreviewDialog
 from client.dialogs.reject_application import RejectApplicationDialog
+from client.i18n.errors import error_text
 from client.i18n.labels import WARNINGS, approval_error, notice_problem
 from gui.ops import Ops
 from gui.qt import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, Qt, QVBoxLayout,
@@ -17,12 +18,15 @@ from gui.qt import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushB
 from client.services.acceptance import AcceptanceService, Application, Outcome
 from client.services.applicant import comparison_warnings
 from client.services.capture import DocumentCamera
+from client.services.material_files import MaterialFile
+from client.services.material_samples import MaterialSamples
 from client.services.catalogue import CatalogueChoice, CatalogueIndex, SituationChoice
 from client.services.decision_notices import CaseNotice, CaseNotices
 from client.services.notices import KINDS
 from client.services.printing import ReceiptPrinter
 from client.widgets.applicant_form import ApplicantForm
 from client.widgets.item_picker import ItemPicker
+from client.widgets.material_viewer import MaterialViewerDialog
 from client.widgets.materials_checklist import MaterialsChecklist
 from client.widgets.style import mark
 from shared.errors import DomainError
@@ -35,11 +39,13 @@ class AcceptancePanel(QWidget):
     sig_printed = Signal(bool, str)  # printed?, detail
 
     sig_notice = Signal(object)    # NoticePreviewDialog
+    sig_sample_opened = Signal(object)  # MaterialViewerDialog showing a material's sample file (样表)
 
     def __init__(self, acceptance: AcceptanceService, catalogue: CatalogueIndex, printer: ReceiptPrinter,
                  ops: Ops, parent=None, camera: DocumentCamera | None = None,  # noqa: ANN001
-                 notices: CaseNotices | None = None) -> None:
+                 notices: CaseNotices | None = None, samples: MaterialSamples | None = None) -> None:
         super().__init__(parent)
+        self.samples = samples  # the catalogue's sample files (样表) on this PC
         self.acceptance, self.printer, self.ops, self.camera = acceptance, printer, ops, camera
         self.notices = notices  # signs the written notice for printing and records its 送达
         self.outcome: Outcome | None = None
@@ -91,6 +97,9 @@ class AcceptancePanel(QWidget):
         self.checklist.sig_preview.connect(lambda m, paths: PreviewDialog(m, paths, self).open())
         self.checklist.can_capture = camera is not None
         self.checklist.sig_capture.connect(self.capture)
+        if samples is not None:
+            self.checklist.has_sample_file = samples.has
+            self.checklist.sig_sample.connect(self.open_sample)
         materials_box = QGroupBox(self.tr("③ 材料核对"))
         QVBoxLayout(materials_box).addWidget(self.checklist)
 
@@ -155,6 +164,24 @@ class AcceptancePanel(QWidget):
                                            self.result.setStyleSheet(""),
                                            self.result.setText(self.tr("已拍照：{0}").format(material))),
                      on_error=self._capture_failed)
+
+    def open_sample(self, material: str) -> None:
+        """样表: the material's sample file, read from this PC's cache off the GUI thread, in the material viewer
+        (works offline once the sample was fetched after a sync)."""
+        if self.samples is None or self.situation is None:
+            return
+        samples, code = self.samples, self.situation.code
+        self.ops.run(lambda: samples.open(code, material), on_done=self._show_sample,
+                     on_error=self._sample_failed)
+
+    def _show_sample(self, file: MaterialFile) -> None:
+        dialog = MaterialViewerDialog(self.ops, [file], self.tr("样表 · {0}").format(file.material), 0, self.window())
+        dialog.show()
+        self.sig_sample_opened.emit(dialog)
+
+    def _sample_failed(self, error: Exception) -> None:
+        self.result.setText(error_text(getattr(error, "code", ""), self.tr("无法打开样表")))
+        self.result.setStyleSheet("color: #c62828;")
 
     def _capture_failed(self, error: Exception) -> None:
         self.result.setText(self.tr("拍照失败：无法从摄像头（高拍仪）取得图像，请检查连接后重试，或用“添加…”选择文件"))

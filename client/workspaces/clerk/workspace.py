@@ -22,7 +22,7 @@ class ClerkWorkspace(QWidget):
         self.services, self.ops = services, ops
         camera = devices.document_camera(services.workstation.data_dir / "captures")
         self.acceptance = AcceptancePanel(services.acceptance, services.catalogue, ReceiptPrinter(devices.printer),
-                                          ops, camera=camera, notices=services.notices)
+                                          ops, camera=camera, notices=services.notices, samples=services.samples)
         split = QSplitter()
         self.calling: CallingPanel | None = None
         self.keypad: KeypadBridge | None = None
