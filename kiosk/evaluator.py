@@ -7,7 +7,7 @@ from gui.ops import Ops
 from gui.qt import QCoreApplication
 from gui.qt import QTimer
 from drivers.keypad.codec import Key
-from kiosk.flow.evaluator import EvaluatorFlow, Rate, Step
+from kiosk.flow.evaluator import EvaluatorFlow, Rate, RateCase, Step
 from kiosk.screens.evaluator_screens import AskScreen, ClerkScreen, ReasonScreen, ThanksScreen
 from kiosk.services.rating import RatingDesk
 from kiosk.services.staff_photos import StaffPhotos
@@ -64,15 +64,19 @@ class EvaluatorWindow(KioskShell):
     def _failed(self, exc: Exception) -> None:
         self._reading = False
 
-    def _observed(self, answer) -> None:  # noqa: ANN001  (Visit | None, Clerk | None)
+    def _observed(self, answer) -> None:  # noqa: ANN001  (Visit | None, Clerk | None, CaseAsk | None)
         self._reading = False
-        visit, self._clerk = answer
+        visit, self._clerk, asked = answer
+        self.run(self.flow.observe_case(asked))  # 一事一评 first: the citizen is still at the counter
         self.run(self.flow.observe(visit))
 
     def run(self, actions: list) -> None:
         for action in actions:
             if isinstance(action, Rate):
                 self.ops.write(lambda a=action: self.desk.record(a),
+                               on_done=self.alive(lambda _: self.on_change()))
+            elif isinstance(action, RateCase):
+                self.ops.write(lambda a=action: self.desk.record_case(a),
                                on_done=self.alive(lambda _: self.on_change()))
         self.show_step()
 
@@ -85,7 +89,10 @@ class EvaluatorWindow(KioskShell):
             self._ask_photo(clerk.user_id if clerk else None)
             self.stack.setCurrentWidget(self.clerk)
         elif step is Step.ASK:
-            self.ask.ask(visit.display)
+            if self.flow.case is not None:
+                self.ask.ask_case(self.flow.case.reference, self.flow.case.item_name)
+            else:
+                self.ask.ask(visit.display)
             self.stack.setCurrentWidget(self.ask)
         elif step is Step.REASON:
             self.stack.setCurrentWidget(self.reasons)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from client.services.queue_projection import QueueProjection
+from client.services.queue_projection import ProjectionRefresher, QueueProjection, Write
 from client.services.reference import Reference
 from client.services.rowsql import RowSql
 from shared.protocol.queue_rows import rating_of, ticket_of
@@ -75,12 +75,22 @@ class Dashboard:
 
 class HallFigures:
     def __init__(self, sql: RowSql, reference: Reference, clock: Callable[[], dt.datetime],
-                 cases: Callable[[], list[tuple[str, int, int]]] | None = None) -> None:
-        """`cases`: near-due and overdue open cases per department (SupervisionBoard.departments)."""
+                 cases: Callable[[], list[tuple[str, int, int]]] | None = None, write: Write | None = None) -> None:
+        """`cases`: near-due and overdue open cases per department (SupervisionBoard.departments); `write`: the
+        cache's one writer (ops.write), which stores the statistics projection."""
         self.sql, self.reference, self.clock, self.cases = sql, reference, clock, cases
         self._last: tuple[tuple, QueueData] | None = None  # the last range read, while the cache is unchanged
         self._lock = threading.Lock()
-        self.projection = QueueProjection(sql)
+        self.projection = QueueProjection(sql, write)
+        self.refresher: ProjectionRefresher | None = None
+
+    def keep_fresh(self, sync, run: Callable[[Callable[[], None]], None]) -> ProjectionRefresher:  # noqa: ANN001
+        """Refresh the stored statistics projection on `run` (a background pool) now and after every pull that
+        changed rows, so that opening 统计分析 reads stored days."""
+        self.refresher = ProjectionRefresher(self.projection, run)
+        sync.on_pulled(self.refresher.pulled)
+        self.refresher.kick()
+        return self.refresher
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(CHINA_TZ)

@@ -76,8 +76,9 @@ def case_table(answer: dict, by: Sequence[str], item_names: dict[str, str], filt
 # -- queue ------------------------------------------------------------------------------------------------
 GROUPS = {GroupBy.DAY: "日期", GroupBy.BUSINESS: "业务", GroupBy.WINDOW: "窗口", GroupBy.CLERK: "工作人员",
           GroupBy.HOUR: "时段"}
-QUEUE_COLUMNS = ("取号", "办结", "过号", "闭厅未办", "取消", "平均等候（分）", "P90等候（分）", "平均办理（分）",
-                 "P90办理（分）")
+# times in minutes (the notes say so): short headers, so that twelve columns fit a 1366-pixel screen
+QUEUE_COLUMNS = ("取号", "办结", "过号", "闭厅未办", "取消", "平均等候", "等候P50", "等候P90", "平均办理", "办理P50",
+                 "办理P90")
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -95,8 +96,8 @@ def group_label(by: GroupBy, key: str, names: Callable[[GroupBy, str], str]) -> 
 def _queue_cells(g: dict) -> tuple[Cell, ...]:
     out = g["by_outcome"]
     return (g["issued"], out.get("finished", 0), g["no_shows"], g["closed_unserved"], out.get("cancelled", 0),
-            _minutes(g["waiting"]["mean_s"]), _minutes(g["waiting"]["p90_s"]), _minutes(g["service"]["mean_s"]),
-            _minutes(g["service"]["p90_s"]))
+            _minutes(g["waiting"]["mean_s"]), _minutes(g["waiting"]["p50_s"]), _minutes(g["waiting"]["p90_s"]),
+            _minutes(g["service"]["mean_s"]), _minutes(g["service"]["p50_s"]), _minutes(g["service"]["p90_s"]))
 
 
 def _order(by: GroupBy, keys: list[str]) -> list[str]:
@@ -128,8 +129,8 @@ def queue_table(report: dict, by: GroupBy, names: Callable[[GroupBy, str], str],
     with_quota = by is GroupBy.BUSINESS
     extra = (lambda k: ((quota or {}).get(k),)) if with_quota else (lambda k: ())
     rows = [(group_label(by, k, names),) + _queue_cells(report["groups"][k]) + extra(k) for k in keys]
-    notes = ["等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P90：九成群众不超过的时长"
-             f"（按{BUCKET_S}秒分档统计的近似值，与逐号计算相差不超过{BUCKET_S / 2:g}秒）。"]
+    notes = ["时长单位：分钟。等候：取号至首次叫号；办理：实际办理时长（不含暂停）；P50：半数群众不超过的时长；"
+             f"P90：九成群众不超过的时长（P50、P90按{BUCKET_S}秒分档统计，为近似值，与逐号计算相差±{BUCKET_S / 2:g}秒以内）。"]
     if with_quota:
         notes.append(quota_note or "配额使用：占用当日取号配额的取号与预约（服务器统计）占配额的比例。")
     return StatTable("排队统计", (GROUPS[by],) + QUEUE_COLUMNS + (("配额使用（%）",) if with_quota else ()), rows,

@@ -1,6 +1,11 @@
 """The evaluator journey at one window: show the clerk and the ticket being served; when service finishes (the
 ticket turns `finished`, or the keypad's evaluation key) ask for one of five levels; a 差评 needs a reason;
-thank the citizen; a timeout records "not rated". Each visit is rated at most once."""
+thank the citizen; a timeout records "not rated". Each visit is rated at most once.
+
+一事一评: when the window's clerk has finished (办结) a case for the citizen at the counter, the server's ask row
+names it (CaseAsk); the same five levels and reasons are asked about the case, and the choice is sent as the
+case's rating (RateCase). A timeout records nothing for a case (a case has no "not rated"): the ask stays
+open on the server and is not shown again here."""
 
 from __future__ import annotations
 
@@ -26,6 +31,23 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class CaseAsk:
+    """The case the window's clerk asked this evaluator to have rated (shared.protocol.rating.case_ask_row)."""
+    ask_id: str
+    case_id: str
+    reference: str         # the case number's tail, no personal data
+    item_name: str
+
+
+@dataclass(frozen=True)
+class RateCase:
+    """Send `rating.rate_case` for the asked case."""
+    ask: CaseAsk
+    level: RatingLevel
+    reason: str
+
+
+@dataclass(frozen=True)
 class Rate:
     """Send `queue.rate`; level None = not rated."""
     visit: Visit
@@ -45,6 +67,7 @@ class EvaluatorFlow:
     serving: Visit | None = None   # the visit at the window now (or the one being rated)
     level: RatingLevel | None = None
     done: set[str] = field(default_factory=set)
+    case: CaseAsk | None = None    # the case being rated (一事一评), instead of a visit
 
     def timeout(self) -> int | None:
         return {Step.IDLE: None, Step.ASK: self.ask_seconds, Step.REASON: self.ask_seconds,
@@ -61,6 +84,13 @@ class EvaluatorFlow:
             self.serving = visit
         return []
 
+    def observe_case(self, ask: CaseAsk | None) -> list:
+        """The case asked at this window (the synced ask row, while open): asked about once."""
+        if self.step is Step.IDLE and ask is not None and ask.ask_id not in self.done:
+            self.case = ask
+            return self._ask()
+        return []
+
     def evaluation_key(self) -> list:
         """The clerk pressed 评价 on the keypad: ask about the visit at the window now."""
         if self.step is Step.IDLE and self.serving is not None and self.serving.ticket_id not in self.done:
@@ -72,7 +102,7 @@ class EvaluatorFlow:
         return []
 
     def choose(self, level: RatingLevel) -> list:
-        if self.step is not Step.ASK or self.serving is None:
+        if self.step is not Step.ASK or (self.serving is None and self.case is None):
             return []
         if level.is_bad:
             self.level, self.step = level, Step.REASON
@@ -85,6 +115,11 @@ class EvaluatorFlow:
         return self._finish(self.level, text.strip())
 
     def _finish(self, level: RatingLevel | None, reason: str) -> list:
+        if self.case is not None:
+            ask = self.case
+            self.done.add(ask.ask_id)
+            self.step, self.level = Step.THANKS, level
+            return [RateCase(ask, level, reason)] if level is not None else []
         assert self.serving is not None
         visit = self.serving
         self.done.add(visit.ticket_id)
@@ -92,10 +127,10 @@ class EvaluatorFlow:
         return [Rate(visit, level, reason)]
 
     def idle(self) -> list:
-        if self.step in (Step.ASK, Step.REASON) and self.serving is not None:
+        if self.step in (Step.ASK, Step.REASON) and (self.serving is not None or self.case is not None):
             actions = self._finish(None, "")
-            self.step = Step.IDLE
+            self.step, self.case = Step.IDLE, None
             return actions
         if self.step is Step.THANKS:
-            self.step = Step.IDLE
+            self.step, self.case = Step.IDLE, None
         return []

@@ -111,6 +111,10 @@ class AskScreen(QWidget):
     def ask(self, ticket: str) -> None:
         self.title.setText(self.tr("请对 {t} 号的服务进行评价").format(t=ticket))
 
+    def ask_case(self, reference: str, item: str) -> None:
+        """一事一评: the case just finished at this window, by its item and the tail of its number."""
+        self.title.setText(self.tr("请对本次办件进行评价\n{item}（办件编号 {ref}）").format(item=item, ref=reference))
+
 
 class ReasonScreen(QWidget):
     sig_reason = Signal(str)

@@ -1,5 +1,7 @@
 """The evaluator's side of 好差评: which visit is at this window (from the synced queue rows) and recording a
-rating (or "not rated") as `queue.rate` with its optimistic `queue_rating` row, offline or not."""
+rating (or "not rated") as `queue.rate` with its optimistic `queue_rating` row, offline or not; and 一事一评:
+the case the window's clerk asked about (the synced `case_rating_ask` row of this window), rated through
+`rating.rate_case` — the server's one recording path — with the ask row turned `rated` meanwhile."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ import uuid
 from collections.abc import Callable
 
 from shared.protocol.queue_rows import rating_row
+from shared.protocol.rating import CASE_ASK_TABLE, VERSION as RATING_VERSION
+from shared.rating.case_rating import check_level_and_reason
 from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
-from kiosk.flow.evaluator import Rate, Visit
+from kiosk.flow.evaluator import CaseAsk, Rate, RateCase, Visit
 from kiosk.services.reference import BADGE_TABLE, Clerk, HallDirectory, badge_clerk
 
 AT_WINDOW = ("called", "serving", "finished")
@@ -32,9 +36,28 @@ class RatingDesk:
         keeps it, so it still shows offline and after a restart)."""
         return badge_clerk(self.sync.rows(BADGE_TABLE).get(str(self.window_id)), self.now().date())
 
-    def observe(self) -> tuple[Visit | None, Clerk | None]:
-        """What the evaluator's screen follows (read off the GUI thread): the visit and who serves it."""
-        return self.visit_at_window(), self.clerk_at_window()
+    def observe(self) -> tuple[Visit | None, Clerk | None, CaseAsk | None]:
+        """What the evaluator's screen follows (read off the GUI thread): the visit, who serves it and the
+        case asked at this window."""
+        return self.visit_at_window(), self.clerk_at_window(), self.case_asked()
+
+    def case_asked(self) -> CaseAsk | None:
+        """The case this window's clerk asked to have rated, while it is open (kept in the cache: offline too)."""
+        row = self.sync.rows(CASE_ASK_TABLE).get(str(self.window_id))
+        if not row or row.get("state") != "open":
+            return None
+        return CaseAsk(row["ask_id"], row["case_id"], row.get("reference") or "", row.get("item_name") or "")
+
+    def record_case(self, rate: RateCase) -> str:
+        """Queue the case's rating (shared.rating.case_rating: a 差评 with its reason) and mark the ask rated."""
+        reason = check_level_and_reason(rate.level.value, rate.reason)
+        rating_id, at = str(uuid.uuid4()), self.now()
+        args = {"rating_id": rating_id, "case_id": rate.ask.case_id, "level": rate.level.value, "reason": reason,
+                "at": at.isoformat()}
+        asked = self.sync.rows(CASE_ASK_TABLE).get(str(self.window_id)) or {}
+        effects = [(CASE_ASK_TABLE, str(self.window_id), {**asked, "state": "rated", "rating_id": rating_id})]
+        self.sync.submit("rating.rate_case", RATING_VERSION, args, effects=effects)
+        return rating_id
 
     def visit_at_window(self) -> Visit | None:
         """The ticket the window row names; else this window's latest ticket of the day (the server clears

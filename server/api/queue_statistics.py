@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from server.api.deps import StatsSession, require_role
+from server.api.deps import DbSession, require_role
 from server.api.errors import ApiError
 from server.queue.statistics import hall_statistics
 from shared.db.models import Hall, StaffUser
@@ -20,7 +20,7 @@ MAX_DAYS = 92  # a quarter: the figures are computed from the tickets themselves
 
 
 @router.get("/halls/{hall_id}/statistics")
-def statistics(hall_id: int, session: StatsSession, user: Supervisor, day: Annotated[dt.date, Query()],
+def statistics(hall_id: int, session: DbSession, user: Supervisor, day: Annotated[dt.date, Query()],
                to: Annotated[dt.date | None, Query()] = None, by: GroupBy = GroupBy.BUSINESS) -> dict:
     last = to or day
     if last < day or (last - day).days >= MAX_DAYS:
@@ -28,4 +28,6 @@ def statistics(hall_id: int, session: StatsSession, user: Supervisor, day: Annot
                        day=day.isoformat(), to=last.isoformat())
     if session.get(Hall, hall_id) is None:
         raise ApiError(404, "unknown_hall", "大厅不存在", hall=hall_id)
+    # The request's own unit of work on the primary: the stored days a change touched are computed again in it
+    # and committed with it (server/queue/stats_store).
     return hall_statistics(session, hall_id, day, last, by)

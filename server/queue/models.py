@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, utcnow
@@ -170,3 +170,22 @@ class BookingRequest(Base):
     client: Mapped[str] = mapped_column(String(80))
     at: Mapped[dt.datetime] = mapped_column(index=True)
     __table_args__ = (Index("ix_queue_booking_request_client_at", "client", "at"),)
+
+
+class StatsQueueDay(Base):
+    """The queue statistics projection on the server: one hall day's shared/queue/projection facts (the
+    per-grouping totals, as the workstation stores them), so a statistics request adds up stored days instead
+    of reading every ticket. A day's row is dropped when a change to one of its tickets or ratings (or a rating's
+    rectification record) is published, and computed again at the next request (server/queue/stats_store)."""
+    __tablename__ = "queue_stats_day"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    facts: Mapped[str] = mapped_column(Text)
+
+
+class StatsQueueCursor(Base):
+    """How far in the hall's change log the stored days were brought up to date, and in which facts format."""
+    __tablename__ = "queue_stats_cursor"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(20))

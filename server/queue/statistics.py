@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.queue import store
+from server.queue import stats_store, store
 from server.queue.config import load_hall_config
 from server.queue.models import QueueRating, QueueTicket
 from server.rating.store import voided_rating_ids
@@ -21,11 +21,12 @@ from shared.queue.closing import CLOSED_UNSERVED
 from shared.queue.ratings import Rating, RatingLevel, Visit
 
 
-def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple[list, list[Rating], frozenset]:
-    """The days' tickets, their ratings (less those voided on appeal) and the ids of the tickets closing time
-    ended unserved."""
-    rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, QueueTicket.day >= first,
-                                                     QueueTicket.day <= last)).all()
+def load(session: Session, hall_id: int, first: dt.date, last: dt.date,
+         days: list[dt.date] | None = None) -> tuple[list, list[Rating], frozenset]:
+    """The days' tickets (from `first` to `last`, or only `days`), their ratings (less those voided on appeal)
+    and the ids of the tickets closing time ended unserved."""
+    where = [QueueTicket.day.in_(days)] if days is not None else [QueueTicket.day >= first, QueueTicket.day <= last]
+    rows = session.scalars(select(QueueTicket).where(QueueTicket.hall_id == hall_id, *where)).all()
     tickets = [store.ticket_of(r, CHINA_TZ) for r in rows]
     numbers = {r.id: r.display for r in rows}
     unserved = frozenset(r.id for r in rows if CLOSED_UNSERVED in r.flags)
@@ -42,12 +43,21 @@ def load(session: Session, hall_id: int, first: dt.date, last: dt.date) -> tuple
 
 
 def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
-    """The figures added up from shared/queue/projection facts of the days' rows (a quarter at most): the
-    workstation adds up the same facts, kept per day in its cache, so both answer the same percentiles."""
+    """The figures added up from the stored per-day shared/queue/projection facts (server/queue/stats_store,
+    the days a change touched computed again first): the workstation adds up the same facts, kept per day in
+    its cache, so both answer the same percentiles. Writes the refreshed days: the caller commits."""
+    stats_store.refresh(session, hall_id, first, last)
+    facts = stats_store.stored(session, hall_id, first, last)
+    return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
+            **projection.report(facts, by), "quota_use": quota_use(session, hall_id, first, last)}
+
+
+def raw_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
+    """The reference path: the days' tickets and ratings read and counted at once (no stored facts)."""
     tickets, ratings, unserved = load(session, hall_id, first, last)
     facts = projection.facts(tickets, ratings, unserved)
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
-            **projection.report([facts], by), "quota_use": quota_use(session, hall_id, first, last)}
+            **projection.report([facts], by)}
 
 
 def quota_use(session: Session, hall_id: int, first: dt.date, last: dt.date) -> dict:

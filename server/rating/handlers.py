@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from server.approval.models import ApprovalCase
 from server.rating import store
 from server.rating.case_ratings import rate_case, reject
-from server.rating.models import CaseRating
+from server.rating.models import CaseRating, CaseRatingAsk
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
-from shared.db.models import StaffUser
+from shared.db.models import ServiceItem, StaffUser
 from shared.errors import DomainError
 from shared.protocol import rating as wire
+from shared.rating.case_rating import CaseRatingRefused, check_case_asked
 from shared.rating.rectification import Actor, apply
 
 
@@ -67,8 +68,55 @@ def handle_rate_case(session: Session, ctx: CommandContext, args: wire.RateCaseA
         raise reject("unknown_case", 404, case_id=args.case_id)
     if case.hall_id != ctx.device.hall_id:
         raise reject("wrong_hall", 403)
-    return rate_case(session, ctx.publish, case, rating_id=args.rating_id, level=args.level, reason=args.reason,
-                     at=_moment(ctx, args.at), by=ctx.device.user or "")
+    by = ctx.device.user or ""
+    if ctx.device.kind == "evaluator":  # the citizen at the counter: only the case asked at this window
+        ask = session.get(CaseRatingAsk, ctx.device.window_id) if ctx.device.window_id is not None else None
+        if ask is None or ask.case_id != case.id:
+            raise reject("case_not_asked", 403, case=case.case_number)
+        by = ask.asked_by  # the clerk who served the citizen at this window
+    result = rate_case(session, ctx.publish, case, rating_id=args.rating_id, level=args.level, reason=args.reason,
+                       at=_moment(ctx, args.at), by=by)
+    for ask in session.scalars(select(CaseRatingAsk).where(CaseRatingAsk.case_id == case.id,
+                                                           CaseRatingAsk.state == "open")):
+        _save_ask(ctx, ask, state="rated", rating_id=args.rating_id)  # the evaluator stops asking
+    return result
+
+
+def _save_ask(ctx: CommandContext, ask: CaseRatingAsk, **changes) -> None:  # noqa: ANN003
+    for name, value in changes.items():
+        setattr(ask, name, value)
+    ask.row = {**ask.row, **changes}
+    ctx.publish(wire.CASE_ASK_TABLE, str(ask.window_id), ask.row)
+
+
+def handle_ask_case(session: Session, ctx: CommandContext, args: wire.AskCaseArgs, base: dict | None) -> dict:
+    """A clerk at a window finished (办结) the case of the citizen at the counter: that window's evaluator asks
+    the citizen to rate it (shared.rating.case_rating.check_case_asked: a finished case, not yet rated)."""
+    if ctx.device.window_id is None:
+        raise reject("window_required", 409)
+    case = session.get(ApprovalCase, args.case_id)
+    if case is None:
+        raise reject("unknown_case", 404, case_id=args.case_id)
+    if case.hall_id != ctx.device.hall_id:
+        raise reject("wrong_hall", 403)
+    try:
+        check_case_asked(case.status, session.scalar(select(CaseRating.id).where(CaseRating.case_id == case.id))
+                         is not None)
+    except CaseRatingRefused as exc:
+        raise reject(exc.code, 409, case=case.case_number) from None
+    item = session.scalar(select(ServiceItem.name).where(ServiceItem.code == case.item_code)) or case.item_code
+    at = _moment(ctx, args.at)
+    row = wire.case_ask_row(ask_id=args.ask_id, hall_id=case.hall_id, window_id=ctx.device.window_id,
+                            case_id=case.id, case_number=case.case_number, item_name=item, at=at)
+    ask = session.get(CaseRatingAsk, ctx.device.window_id)
+    if ask is None:
+        ask = CaseRatingAsk(window_id=ctx.device.window_id)
+        session.add(ask)
+    ask.hall_id, ask.ask_id, ask.case_id, ask.asked_by, ask.at = (case.hall_id, args.ask_id, case.id,
+                                                                  ctx.device.user or "", at)
+    ask.state, ask.rating_id, ask.row = "open", None, row
+    ctx.publish(wire.CASE_ASK_TABLE, str(ctx.device.window_id), row)
+    return {"window_id": ctx.device.window_id, "reference": row["reference"]}
 
 
 def register(registry: Registry) -> None:
@@ -79,3 +127,5 @@ def register(registry: Registry) -> None:
                                       rejection=rejected_from))
     registry.register(CommandSpec("rating.rate_case", wire.VERSION, wire.RateCaseArgs, handle_rate_case,
                                   kinds={"workstation", "evaluator"}, savepoint="orm", rejection=rejected_from))
+    registry.register(CommandSpec("rating.ask_case", wire.VERSION, wire.AskCaseArgs, handle_ask_case,
+                                  kinds={"workstation"}, roles={"clerk"}, savepoint="orm", rejection=rejected_from))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.base import Base, UtcDateTime
 
-RATING_TABLES = ("rating_rectification", "case_rating")
+RATING_TABLES = ("rating_rectification", "case_rating", "case_rating_ask")
 
 
 class RatingRectification(Base):
@@ -37,3 +37,18 @@ class CaseRating(Base):
     reason: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     by: Mapped[str] = mapped_column(String(50))
+
+
+class CaseRatingAsk(Base):
+    """一事一评 on the counter's evaluator: the case a clerk at this window finished last for the citizen at the
+    counter (one per window; a newer ask replaces it). The evaluator may rate only this case."""
+    __tablename__ = "case_rating_ask"
+    window_id: Mapped[int] = mapped_column(ForeignKey("window.id"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), index=True)
+    ask_id: Mapped[str] = mapped_column(String(36))
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    asked_by: Mapped[str] = mapped_column(String(50))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10))  # open / rated
+    rating_id: Mapped[str | None] = mapped_column(String(36))
+    row: Mapped[dict] = mapped_column(JSON)

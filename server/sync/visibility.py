@@ -29,21 +29,24 @@ BADGE_TABLES = frozenset({"window_badge"})
 # Catalogue materials' sample files (样表, shared.material_sample): the counter opens them, a dispenser may
 # show them; no evaluator, display or controller screen lists materials.
 SAMPLE_TABLES = frozenset({"material_sample"})
-PER_WINDOW_TABLES: dict[str, frozenset[str]] = {"evaluator": BADGE_TABLES}
+# 一事一评 on the counter's evaluator: the case asked at each window (pk: the window id), a short reference and
+# the item only; its own window's row reaches the evaluator, no other kiosk reads it.
+CASE_ASK_TABLES = frozenset({"case_rating_ask"})
+PER_WINDOW_TABLES: dict[str, frozenset[str]] = {"evaluator": BADGE_TABLES | CASE_ASK_TABLES}
 
 FULL = "workstation"
 HIDDEN_TABLES: dict[str, frozenset[str]] = {
     "dispenser": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-                 | BADGE_TABLES,
+                 | BADGE_TABLES | CASE_ASK_TABLES,
     # The evaluator shows who serves at its window: name and 工号, as on the clerk's badge (BADGE_TABLES).
     "evaluator": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
                  | SAMPLE_TABLES | {"queue_appointment"},
     "display": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | LED_TABLES | USUAL_WINDOW_TABLES
-               | BADGE_TABLES | SAMPLE_TABLES | {"queue_appointment"},
+               | BADGE_TABLES | CASE_ASK_TABLES | SAMPLE_TABLES | {"queue_appointment"},
     # The hall controller puts the clerk's name on an idle window's LED screen: the window's badge, as the
     # evaluator; it addresses each window's LED card by the address the admin set (LED_TABLES).
     "controller": CASE_TABLES | STAFF_TABLES | RATING_TABLES | NOTICE_TABLES | USUAL_WINDOW_TABLES
-                  | SAMPLE_TABLES | {"queue_appointment"},
+                  | CASE_ASK_TABLES | SAMPLE_TABLES | {"queue_appointment"},
 }
 # Who served a ticket (`clerk`: a staff username) is the serving clerk's business: no display or controller
 # reads it, an evaluator only on its own window's tickets and ratings (it names the clerk in `queue.rate`).

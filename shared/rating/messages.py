@@ -22,6 +22,8 @@ MESSAGES: dict[str, str] = {
     "rating_id_conflict": "评价编号已被使用",
     "wrong_hall": "该记录属于其他大厅",
     "staff_login_required": "请先登录工作人员账号",
+    "case_not_asked": "本窗口未请求评价该办件",
+    "window_required": "请在窗口工作站上请求评价器评价",
 }
 
 

@@ -10,6 +10,8 @@ from shared.db.base import Base
 
 metadata = Base.metadata
 EVENT_CASE = "CASE WHEN tbl = 'approval_event' THEN json_extract(row, '$.case_id') END"
+TICKET_DAY = "CASE WHEN tbl = 'queue_ticket' THEN json_extract(row, '$.day') END"
+RATED_TICKET = "CASE WHEN tbl = 'queue_rating' THEN json_extract(row, '$.ticket_id') END"
 
 outbox = Table(
     "sync_outbox", metadata,
@@ -42,6 +44,12 @@ confirmed = Table(
     # Rows changed since a given seq, read from the index alone (the client's incremental case index).
     Index("ix_sync_confirmed_seq", "tbl", "seq", "pk"),
     Index("ix_sync_confirmed_case", "case_id"),
+    # A ticket's hall day and a rating's ticket (computed the same way): the statistics projection finds the
+    # rows of the days it recomputes by index (client/services/queue_projection, migration 0012).
+    Column("ticket_day", String(10), Computed(TICKET_DAY, persisted=False)),
+    Column("rated_ticket", String(36), Computed(RATED_TICKET, persisted=False)),
+    Index("ix_sync_confirmed_ticket_day", "ticket_day"),
+    Index("ix_sync_confirmed_rating_ticket", "rated_ticket"),
 )
 
 pending = Table(
@@ -121,5 +129,13 @@ material_sample_cache = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# What the stored projection covers (client/services/queue_projection): one row, the cache's state when it was
+# last brought up to date (the highest seq seen, the days' row counts, the days holding unsent rows).
+stats_queue_mark = Table(
+    "stats_queue_mark", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("mark", Text, nullable=False),
+)
+
 CLIENT_SYNC_TABLES = ("sync_outbox", "sync_confirmed", "sync_pending", "sync_cursor", "sync_meta", "sync_lease",
-                      "sync_attachment", "stats_queue_day", "material_sample_cache")
+                      "sync_attachment", "stats_queue_day", "material_sample_cache", "stats_queue_mark")

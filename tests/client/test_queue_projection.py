@@ -120,3 +120,96 @@ def test_stored_days_are_reused_and_only_the_days_a_change_touches_are_recompute
     check(figures)
     figures.queue_report(FIRST, LAST, GroupBy.WINDOW)
     assert projection.recomputed == []
+
+
+class FakeSync:
+    """SyncClient.on_pulled as the sync thread calls it after a pull that applied changes."""
+
+    def __init__(self) -> None:
+        self.listeners = []
+
+    def on_pulled(self, listener) -> None:  # noqa: ANN001
+        self.listeners.append(listener)
+
+    def pulled(self, changes: int) -> None:
+        for listener in self.listeners:
+            listener(changes)
+
+
+def test_the_background_refresh_after_a_pull_stores_the_changed_days_through_the_one_writer(tmp_path) -> None:  # noqa: ANN001
+    """The refresh runs on a background pool after each pull that changed rows and stores through the single
+    writer (a one-worker pool, as ops.write); a screen opened afterwards reads the stored days and computes
+    nothing. A later pull is handled from the rows it brought (no check of every day) — except a deletion from
+    a day nothing else touched, which the row counts reveal."""
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    from sqlalchemy import event
+
+    rng = random.Random(9)
+    tickets, ratings = ticket_rows(1200, rng)
+    engine = fill_cache(tmp_path / "cache.sqlite3", tickets, ratings)
+    days = sorted({t["day"] for t in tickets})
+    writers: set[str] = set()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if "stats_queue_" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            writers.add(threading.current_thread().name)
+
+    sync = FakeSync()
+    with ThreadPoolExecutor(1, thread_name_prefix="writer") as writer, \
+            ThreadPoolExecutor(2, thread_name_prefix="pool") as pool:
+        running = []
+
+        def run(fn) -> None:  # noqa: ANN001
+            running.append(pool.submit(fn))
+
+        def settle() -> None:
+            while running:
+                running.pop(0).result()
+
+        background = figures_of(engine)
+        background.projection.write = lambda fn: writer.submit(fn)
+        refresher = background.keep_fresh(sync, run)
+        settle()
+        assert background.projection.recomputed == days and background.projection.scanned_all
+        assert writers == {"writer_0"}
+
+        screen = figures_of(engine)  # a screen opened later (or after a restart): reads what is stored
+        check(screen)
+        assert screen.projection.recomputed == []
+
+        # a pull brings a late offline ticket of an old day and a late rating of another
+        old = copy.deepcopy(next(t for t in tickets if t["day"] == days[20] and t["state"] == "finished"))
+        old.update(id=str(uuid.uuid4()), display="A-K2-002")
+        visit = next(t for t in tickets if t["day"] == days[7] and t["state"] == "finished"
+                     and not any(r["ticket_id"] == t["id"] for r in ratings))
+        late = {"id": str(uuid.uuid4()), "hall_id": 1, "ticket_id": visit["id"], "window_id": visit["window_id"],
+                "clerk": visit["clerk"], "level": "dissatisfied", "reason": "等候太久",
+                "at": (dt.date.fromisoformat(days[7]) + dt.timedelta(days=9)).isoformat() + "T02:00:00Z"}
+        with engine.begin() as conn:
+            conn.execute(insert(confirmed), [
+                {"tbl": "queue_ticket", "pk": old["id"], "scope": "hall:1", "seq": 60, "row": old},
+                {"tbl": "queue_rating", "pk": late["id"], "scope": "hall:1", "seq": 61, "row": late}])
+        sync.pulled(2)
+        settle()
+        assert background.projection.recomputed == sorted([days[7], days[20]])
+        assert not background.projection.scanned_all
+        check(screen)
+        assert screen.projection.recomputed == []
+
+        # a pull that changed nothing of the queue leaves the store alone
+        sync.pulled(0)
+        assert not running and refresher.refreshes == 2
+
+        # a ticket deleted from a day nothing else touched (a scope replaced): the counts reveal it
+        gone = next(t for t in tickets if t["day"] == days[30])
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM sync_confirmed WHERE tbl = 'queue_ticket' AND pk = :pk"), {"pk": gone["id"]})
+        sync.pulled(1)
+        settle()
+        assert background.projection.recomputed == [days[30]] and background.projection.scanned_all
+        check(screen)
+        assert screen.projection.recomputed == []
+    assert writers == {"writer_0"}

@@ -260,3 +260,30 @@ def _badge_changes(hall: Hall) -> int:  # noqa: F811
     with hall.db.session() as session:
         return session.scalar(select(func.count()).select_from(ChangeLog)
                               .where(ChangeLog.tbl == "window_badge"))
+
+
+def test_a_case_asked_at_a_window_reaches_that_windows_evaluator_alone(hall: Hall) -> None:  # noqa: F811
+    """一事一评 on the evaluator: the `case_rating_ask` row of a window (pk: the window id) goes to that window's
+    evaluator and to workstations; another window's evaluator, a display, a dispenser and the controller get
+    none."""
+    import uuid
+
+    from server.sync.changes import publish
+    from shared.protocol.rating import CASE_ASK_TABLE, case_ask_row
+    _day_of_rows(hall)
+    with hall.db.session() as session:
+        for window in hall.windows[:2]:
+            row = case_ask_row(ask_id=str(uuid.uuid4()), hall_id=hall.hall_id, window_id=window,
+                               case_id=str(uuid.uuid4()), case_number="DG2026000123", item_name="食品经营许可",
+                               at=NOW)
+            publish(session, hall.hall_id, f"hall:{hall.hall_id}", CASE_ASK_TABLE, str(window), row, now=NOW)
+        session.commit()
+    mine, other = (str(w) for w in hall.windows[:2])
+    for kind, window, expected in (("evaluator", 0, {mine}), ("evaluator", 1, {other}), ("display", None, set()),
+                                   ("dispenser", None, set()), ("controller", None, set()),
+                                   ("workstation", 0, {mine, other})):
+        for where, got in zip(("pull", "snapshot"), _pulled(hall, kind, window)):
+            asked = {c["pk"]: c["row"] for c in got if c["table"] == CASE_ASK_TABLE}
+            assert set(asked) == expected, f"{kind} {window} {where}"
+            for row in asked.values():
+                assert row["reference"] == "…000123" and "DG2026000123" not in json.dumps(row)

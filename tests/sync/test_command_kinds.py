@@ -23,6 +23,9 @@ KIOSKS = {
     "controller": {"fact.record"},
 }
 WORKSTATION_NEVER = {"queue.rate"}  # the citizen's own press on the evaluator
+# Workstation-only commands a kiosk might be expected to send, pinned: the evaluator rates the case a window's
+# clerk asked about (rating.rate_case) but never asks itself (rating.ask_case, the clerk's at the counter).
+WORKSTATION_ONLY = {"rating.ask_case"}
 
 
 def _allowed() -> dict[str, set[str]]:
@@ -41,6 +44,7 @@ def test_each_device_kind_may_push_only_what_it_needs() -> None:
         assert allowed[kind] == commands, (kind, sorted(allowed[kind] ^ commands))
     every = {name for (name, _version) in registry_of(DOMAINS).specs}
     assert allowed["workstation"] == every - WORKSTATION_NEVER
+    assert WORKSTATION_ONLY <= every and not any(WORKSTATION_ONLY & allowed[kind] for kind in KIOSKS)
 
 
 @pytest.mark.parametrize("kind", sorted(KIOSKS))

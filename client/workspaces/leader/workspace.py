@@ -29,7 +29,8 @@ class LeaderWorkspace(QWidget):
                             cases.clock, everyone=True, step_names=self.steps)
         self.board = SupervisionBoard(RowSql(services.engine), worklist)
         self.figures = HallFigures(RowSql(services.engine), services.reference, services.clock,
-                                   self.board.departments)
+                                   self.board.departments, write=ops.write)
+        self.figures.keep_fresh(services.sync, ops.run)  # the statistics' days stored in the background
         self.dashboard = HallDashboard(self.figures, ops, services.sync)
         self.statistics = StatisticsWorkspace(services, ops, self.figures)
         self.overview = DueOverview(services, ops, self.board, self.steps, self)

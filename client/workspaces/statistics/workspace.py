@@ -49,7 +49,8 @@ class StatisticsWorkspace(QWidget):
         super().__init__(parent)
         self.services, self.ops = services, ops
         self.reference = services.reference
-        self.figures = figures or HallFigures(RowSql(services.engine), services.reference, services.clock)
+        self.figures = figures or HallFigures(RowSql(services.engine), services.reference, services.clock,
+                                              write=ops.write)
         self.case_stats = CaseStatistics(AdminApi(services.sync), RowSql(services.engine))
         self.item_names = {c.item_code: c.item_name for c in services.catalogue.choices}
         today = services.clock().astimezone(CHINA_TZ).date()

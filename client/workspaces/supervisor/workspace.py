@@ -52,7 +52,8 @@ class SupervisorWorkspace(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         self.figures = HallFigures(RowSql(services.engine), services.reference, services.clock,
-                                   self.board.departments)
+                                   self.board.departments, write=ops.write)
+        self.figures.keep_fresh(services.sync, ops.run)  # the statistics' days stored in the background
         self.dashboard = HallDashboard(self.figures, ops, services.sync)
         self.statistics = StatisticsWorkspace(services, ops, self.figures)
         self.pages = QTabWidget()
