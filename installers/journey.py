@@ -156,8 +156,11 @@ class Screen:
         print(f"  figure: {name} = {seconds:.2f} s", flush=True)
 
 
+STARTED = [time.monotonic()]  # when the journey began (run_check sets it): each step says how far in it is
+
+
 def step(text: str) -> None:
-    print(f"[journey] {text}", flush=True)
+    print(f"[journey {time.monotonic() - STARTED[0]:5.1f} s] {text}", flush=True)
 
 
 def printed_tickets(hall: Hall) -> list[str]:
@@ -609,7 +612,7 @@ def run_check(hall: Hall, shots: Path | None) -> int:
             return 1
         print(f"  Qt's xcb plugin loads on the virtual screen {display}", flush=True)
         screen = Screen(hall, display, shots or hall.data_dir / "screenshots")
-        started = time.monotonic()
+        started = STARTED[0] = time.monotonic()
         try:
             run_journey(screen)
         except HallError as exc:

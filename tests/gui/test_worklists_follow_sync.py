@@ -1,10 +1,12 @@
 """The worklists follow the sync: two workstations against the real server. A case the counter accepts appears
 in the approver's open 待办 at the approver's next pull, with nobody touching the screen; the approver's steps
 and decision reach the counter's open 办件 tab at its next pull (the case in 待办 with 准予许可, and the case the
-clerk had open shows its new state and 制证). A pull that changes no listed case keeps the selected row."""
+clerk had open shows its new state and 制证). A pull that changes no listed case keeps the selected row. The
+server's 信息比对 warning reads in words, not as its code."""
 
 from __future__ import annotations
 
+from client.i18n.labels import mismatch_text
 from client.services.acceptance import Application
 from client.services.applicant import PERSON, Applicant
 from client.services.context import build_services
@@ -66,6 +68,8 @@ def test_cases_moved_elsewhere_reach_the_open_worklists_at_the_next_pull(qtbot, 
     with qtbot.waitSignal(cases.sig_detail_shown, timeout=5000):
         cases.table.selectRow(0)
     assert "当前状态：审批中" in cases.detail.summary.text()
+    # the applicant is not in the person register (none was imported): said in words, the ID masked
+    assert "⚠ 信息比对：人口信息库中未查到证件号 110105********002X" in cases.detail.materials.text()
 
     # the approver's next pull: the open 待办 shows it, nobody pressed anything
     approver.sync.sync_once()
@@ -93,3 +97,12 @@ def test_cases_moved_elsewhere_reach_the_open_worklists_at_the_next_pull(qtbot, 
     cases.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: "准予许可" in _row(cases, case_no) and "制证" in _row(cases, case_no))
     shoot(qtbot, screenshot, clerk_window, "clerk-worklist-after-pull")
+
+
+def test_register_warnings_read_in_words(qtbot) -> None:  # noqa: ANN001
+    assert mismatch_text({"code": "not_in_register", "register": "company", "id": "91441900********1X"}) == \
+        "市场主体登记库中未查到证件号 91441900********1X"
+    assert mismatch_text({"code": "name_mismatch", "register": "company", "registered_name": "东莞某某电梯有限公司",
+                          "given_name": "东莞某某电梯公司"}) == \
+        "市场主体登记库登记的名称为“东莞某某电梯有限公司”，与申请填写的“东莞某某电梯公司”不一致"
+    assert mismatch_text({"code": "register_offline", "message": "登记库暂不可用"}) == "登记库暂不可用"
