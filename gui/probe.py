@@ -10,8 +10,8 @@ import logging
 import os
 from pathlib import Path
 
-from gui.qt import (QAbstractButton, QAbstractItemView, QApplication, QLabel, QLineEdit, QModelIndex, QTimer,
-                    QWidget)
+from gui.qt import (QAbstractButton, QAbstractItemView, QApplication, QLabel, QLineEdit, QModelIndex,
+                    QPlainTextEdit, QTabBar, QTextEdit, QTimer, QWidget)
 
 ENV = "GOVHALL_UI_PROBE"
 log = logging.getLogger("govhall.probe")
@@ -37,6 +37,30 @@ def _texts(view: QAbstractItemView) -> list[str]:
             for r in range(min(model.rowCount(root), MAX_ROWS))]
 
 
+def _row_rects(view: QAbstractItemView) -> list[list[int]]:
+    """Where each listed row's first cell is on screen (what a tap on the row hits)."""
+    model, port = view.model(), view.viewport()
+    if model is None:
+        return []
+    out = []
+    for r in range(min(model.rowCount(QModelIndex()), MAX_ROWS)):
+        cell = view.visualRect(model.index(r, 0))
+        top_left = port.mapToGlobal(cell.topLeft())
+        out.append([top_left.x(), top_left.y(), cell.width(), cell.height()])
+    return out
+
+
+def _tabs(bar: QTabBar) -> dict:
+    rects = []
+    for i in range(bar.count()):
+        tab = bar.tabRect(i)
+        top_left = bar.mapToGlobal(tab.topLeft())
+        rects.append([top_left.x(), top_left.y(), tab.width(), tab.height()])
+    return {"class": type(bar).__name__, "name": bar.objectName(),
+            "tabs": [bar.tabText(i) for i in range(bar.count())], "tab_rects": rects,
+            "current": bar.currentIndex(), "rect": _rect(bar)}
+
+
 def _widget(widget: QWidget) -> dict | None:
     if isinstance(widget, QLabel):
         text = widget.text()
@@ -44,14 +68,18 @@ def _widget(widget: QWidget) -> dict | None:
         text = widget.text()
     elif isinstance(widget, QLineEdit):
         text = widget.text() if widget.echoMode() == QLineEdit.EchoMode.Normal else ""
+    elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        text = widget.toPlainText()
     elif isinstance(widget, QAbstractItemView):
         return {"class": type(widget).__name__, "name": widget.objectName(), "rows": _texts(widget),
-                "rect": _rect(widget)}
+                "row_rects": _row_rects(widget), "rect": _rect(widget)}
+    elif isinstance(widget, QTabBar):
+        return _tabs(widget)
     else:
         return None
     out = {"class": type(widget).__name__, "name": widget.objectName(), "text": text, "rect": _rect(widget),
            "enabled": widget.isEnabled(), "focus": widget.hasFocus()}
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
         out["placeholder"] = widget.placeholderText()
     return out
 

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
                                QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
                                QSystemTrayIcon,
-                               QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+                               QTabBar, QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+                               QTextEdit,
                                QToolButton, QVBoxLayout, QWidget)
 # statistics screens: charts, printing and PDF (QtCharts and QtPrintSupport ship with PySide6-Addons/Essentials)
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -40,8 +41,9 @@ __all__ = [
     "QMessageBox",
     "QModelIndex", "QObject", "QPainter", "QPixmap", "QPlainTextEdit", "QPoint", "QPushButton",
     "QRadioButton", "QRect", "QRunnable", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox",
-    "QSplitter", "QStackedWidget", "QStatusBar", "QSystemTrayIcon", "QTabWidget", "QTableView", "QTableWidget",
-    "QTableWidgetItem", "QTextBrowser", "QThread", "QThreadPool", "QTimer", "QToolButton", "QVBoxLayout", "QWidget",
+    "QSplitter", "QStackedWidget", "QStatusBar", "QSystemTrayIcon", "QTabBar", "QTabWidget", "QTableView",
+    "QTableWidget", "QTableWidgetItem", "QTextBrowser", "QTextEdit", "QThread", "QThreadPool", "QTimer",
+    "QToolButton", "QVBoxLayout", "QWidget",
     "Qt", "Signal", "Slot",
     "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QPageLayout", "QPageSize",
     "QTextDocument", "QPrintDialog", "QPrinter", "QUrl", "QDateEdit", "QPrintPreviewDialog",

@@ -11,7 +11,12 @@ case and finishes → the evaluator asks and a tap rates it → the server holds
 The dispenser's printer runs out of paper: the clerk's banner names the fault; refilled, it goes. Then the
 server stops: the dispenser keeps issuing, the clerk client starts again and the clerk signs in on the keypad
 offline (离线登录), the counter keeps calling; the server restarts and everything converges (the offline
-clerk's calls are signed in online and accepted)."""
+clerk's calls are signed in online and accepted).
+
+The back office: an approver's `python -m client` signs in by keyboard at its own workstation while the hall
+runs; the case the clerk accepted arrives in the approver's 待办 by sync. The approver searches it, opens it and
+takes the definition's steps (审查 通过, 审核 通过, 决定 准予许可) with typed opinions; the server holds the
+approver's decision, and the clerk's open 办件 tab lists the case as 准予许可 at 制证 after its next pull."""
 
 from __future__ import annotations
 
@@ -29,10 +34,11 @@ from typing import Any
 from installers.hall import DEVICE_NAMES, WINDOW, Hall, HallError, start_xvfb, xcb_loads
 
 TICKET = re.compile(rb"\x1d!.([A-Z]\d{3})\n", re.DOTALL)  # the number's line, in a large font (GS ! n)
-# Where each program's window goes on the 3200×2100 virtual screen (no window manager places them).
+# Where each program's window goes on the 5120×2100 virtual screen (no window manager places them).
 LAYOUT = {"dispenser": (0, 0, 1080, 1240), "evaluator": (0, 1260, 1280, 800), "display": (1290, 0, 1910, 1075),
-          "clerk": (1290, 1085, 1900, 1010)}
-GUIS = ("dispenser", "display", "evaluator", "clerk")
+          "clerk": (1290, 1085, 1900, 1010), "approver": (3210, 0, 1900, 1010)}
+GUIS = ("dispenser", "display", "evaluator", "clerk")  # shot at every stage; the approver at its own and the end
+SCREEN = "5120x2100x24"
 PASSWORD = "GovHall@2026"  # the demo hall's published password (demo mode)
 PIN = "2580"                # what the clerk sets for keypad-only login
 SECOND_PERSON = "swipe:李四,44190019850615123"
@@ -132,11 +138,11 @@ class Screen:
                 self.xdo("windowmove", "--sync", wid, str(x), str(y))
             self.xdo("windowraise", wid)
 
-    def shoot(self, stage: str) -> None:
-        """Every program's windows as PNG files: NN-stage-program.png."""
+    def shoot(self, stage: str, programs: tuple[str, ...] = GUIS) -> None:
+        """The programs' windows (every hall program unless told) as PNG files: NN-stage-program.png."""
         self.stage_no += 1
         self.shots.mkdir(parents=True, exist_ok=True)
-        for name in GUIS:
+        for name in programs:
             process = self.hall.process(name)
             if not process.alive:
                 continue
@@ -150,8 +156,11 @@ class Screen:
         print(f"  figure: {name} = {seconds:.2f} s", flush=True)
 
 
+STARTED = [time.monotonic()]  # when the journey began (run_check sets it): each step says how far in it is
+
+
 def step(text: str) -> None:
-    print(f"[journey] {text}", flush=True)
+    print(f"[journey {time.monotonic() - STARTED[0]:5.1f} s] {text}", flush=True)
 
 
 def printed_tickets(hall: Hall) -> list[str]:
@@ -180,7 +189,8 @@ def start(screen: Screen) -> None:
     hall.start_simulators()
     hall.provision_all()
     hall.start_programs()
-    for name in GUIS:
+    hall.start_client("approver")  # the back office: the approval workstation
+    for name in (*GUIS, "approver"):
         screen.wait(f"the {name} window on screen", lambda n=name: screen.windows(n) and screen.probe(n), 90)
     for name in ("dispenser", "display", "evaluator"):
         screen.arrange(name)
@@ -412,6 +422,131 @@ def server_holds(screen: Screen, ticket: str, case_no: str, *, rated: bool = Tru
     screen.wait(f"the server to hold ticket {ticket}, its call, case {case_no or '-'} and rating", held, 30)
 
 
+# -- the back office ---------------------------------------------------------------------------------------
+# The demo licence definition's steps for the approver's roles: (action, step, stage of the shots, opinion).
+APPROVAL = (("pass_step", "审查", "review", "材料齐全，符合法定条件，同意。"), ("pass_step", "审核", "verify", "同意。"),
+            ("grant", "决定", "decide", "准予许可。"))
+
+
+def approver_login(screen: Screen) -> None:
+    """The approver types name and password at the approval workstation and presses Enter; the main window
+    opens (and pulls) while the hall goes on (approver_signed_in waits for it)."""
+    step("the approver logs in by keyboard at the approval workstation")
+    screen.wait("the approver's login dialog", lambda: screen.find("approver", lambda w: w["class"] == "QLineEdit"))
+    screen.arrange("approver", resize=False)
+    user = screen.wait("the approver's login dialog in place", lambda: screen.find(
+        "approver", lambda w: w["class"] == "QLineEdit" and w["rect"][0] > LAYOUT["approver"][0]))
+    screen.focus("approver")
+    screen.click(user)
+    screen.type("approver")
+    screen.key("Tab")
+    screen.type(PASSWORD)
+    screen.shoot("approver-login", ("approver",))
+    screen.key("Return")
+
+
+def approver_signed_in(screen: Screen) -> None:
+    screen.wait("the approver's main window", lambda: any(w["class"] == "MainWindow"
+                                                          for w in screen.probe("approver")), 60)
+    screen.arrange("approver")
+    screen.wait("the approver's worklists", lambda: _tab_bar(screen, "approver", "待办"), 30)
+    screen.shoot("approver-signed-in", ("approver",))
+
+
+def _tab_bar(screen: Screen, name: str, first: str) -> dict | None:
+    return screen.find(name, lambda w: w["class"] == "QTabBar" and bool(w["tabs"])
+                       and w["tabs"][0].startswith(first), "MainWindow")
+
+
+def _case_row(screen: Screen, name: str, case_no: str, *words: str) -> tuple[dict, int] | None:
+    """The worklist table showing the case (with these words in its row), and the row's index."""
+    for w in screen.widgets(name, "MainWindow"):
+        if w["class"] == "QTableView":
+            for i, row in enumerate(w["rows"]):
+                if row.startswith(case_no) and all(word in row for word in words):
+                    return w, i
+    return None
+
+
+def _typed(screen: Screen, box: Callable[[], dict | None], text: str) -> None:
+    """Click the text box and type; once more if the screen does not show exactly the text (xdotool types
+    characters outside the keyboard map by remapping a key, which a busy program may read late)."""
+    for _attempt in range(2):
+        screen.click(box())
+        screen.key("ctrl+a", "BackSpace")
+        screen.type(text)
+        try:
+            screen.wait(f"{text!r} typed", lambda: (b := box()) is not None and b.get("text") == text, 5)
+            return
+        except JourneyFailed:
+            pass
+    raise JourneyFailed(f"the text box does not show {text!r}")
+
+
+def clerk_cases_tab(screen: Screen) -> None:
+    """The clerk opens the 办件 tab (its 待办 shows the counter's steps: 制证 once the case is decided)."""
+    tabs = screen.wait("the clerk's tabs", lambda: _tab_bar(screen, "clerk", "收件受理"), 20)
+    x, y, w, h = tabs["tab_rects"][1]
+    screen.xdo("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+    screen.xdo("click", "1")
+    screen.wait("the clerk's 办件 tab with its worklists", lambda: _tab_bar(screen, "clerk", "待办"), 20)
+
+
+def approve(screen: Screen, case_no: str) -> float:
+    """The approver finds the case (it arrived by sync), opens it and takes each step; the clerk's open 办件
+    tab shows the decision. Answers when the approver pressed 准予许可."""
+    step(f"the approver finds {case_no} in 待办 (arrived by sync) and takes "
+         + ", ".join(f"{shown} {'准予许可' if action == 'grant' else '通过'}" for action, shown, _, _ in APPROVAL))
+    screen.wait(f"{case_no} in the approver's 待办", lambda: _case_row(screen, "approver", case_no), 60)
+    screen.focus("approver")
+    _typed(screen, lambda: screen.find("approver", lambda w: "搜索办件编号" in w.get("placeholder", "")), case_no)
+    table, row = screen.wait("the search to list the case alone", lambda: (
+        (found := _case_row(screen, "approver", case_no)) and len(found[0]["rows"]) == 1 and found), 20)
+    screen.shoot("approver-todo", ("approver",))
+    x, y, w, h = table["row_rects"][row]
+    screen.xdo("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+    screen.xdo("click", "1")
+    decided = 0.0
+    for action, shown, stage, opinion in APPROVAL:
+        button = screen.wait(f"the case open at {shown}, its {action} button", lambda s=shown, a=action: any(
+            w.get("text", "").startswith(case_no) for w in screen.widgets("approver")) and any(
+            f"当前环节：{s}" in w.get("text", "") for w in screen.widgets("approver")) and screen.find(
+            "approver", lambda w: w.get("name") == f"action_{a}" and w["enabled"]), 30)
+        _typed(screen, lambda: screen.find("approver", lambda w: w["class"] == "QPlainTextEdit"
+                                           and "办理意见" in w.get("placeholder", "")), opinion)
+        screen.shoot(f"approver-{stage}", ("approver",))
+        decided = time.monotonic()
+        screen.click(button)
+    screen.wait("the decision's notice (准予行政许可决定书) on the approver's screen", lambda: any(
+        win["class"] == "NoticePreviewDialog" for win in screen.probe("approver")), 30)
+    screen.wait("the notice's pages", lambda: "正在生成预览" not in screen.texts("approver"), 30)
+    screen.shoot("approver-decided", ("approver",))
+    close = screen.find("approver", lambda w: w.get("text") == "关闭", "NoticePreviewDialog")
+    screen.click(close)
+    screen.wait("the notice closed", lambda: not any(win["class"] == "NoticePreviewDialog"
+                                                     for win in screen.probe("approver")), 20)
+    return decided
+
+
+def decision_reached(screen: Screen, case_no: str, decided: float) -> None:
+    hall = screen.hall
+    screen.wait(f"the clerk's 待办 to list {case_no} as 准予许可 at 制证", lambda: _case_row(
+        screen, "clerk", case_no, "准予许可", "制证"), 60)
+    screen.figure("approver's 准予许可 → clerk's 待办", time.monotonic() - decided)
+    screen.shoot("approved", ("clerk", "approver"))
+
+    def held() -> bool:
+        case = server_rows(hall, "SELECT id, status FROM approval_case WHERE case_number = ?", case_no)
+        if not case or case[0][1] != "decided_granted":
+            return False
+        events = server_rows(hall, "SELECT action, json_extract(body, '$.actor.user_id'), "
+                                   "json_extract(body, '$.opinion') FROM approval_event WHERE case_id = ? "
+                                   "ORDER BY seq", case[0][0])
+        return events[-3:] == [(a, "approver", o) for a, _, _, o in APPROVAL]
+    screen.wait(f"the server to hold {case_no} granted by the approver, with the opinions", held, 30)
+    step(f"the server holds {case_no} as 准予许可 by the approver; the clerk's 待办 shows it")
+
+
 def run_journey(screen: Screen) -> None:
     hall = screen.hall
     start(screen)
@@ -421,10 +556,12 @@ def run_journey(screen: Screen) -> None:
     set_pin(screen)
     keypad_login(screen, "online")
     screen.shoot("keypad-signed-in")
+    approver_login(screen)  # its main window opens while the dispenser issues
     business = window_business_names(hall)[0]
     step(f"an ID card swipe at the dispenser, then a tap on {business}")
     first = issue(screen, "swipe", business, "online")
     second = issue(screen, SECOND_PERSON, business, "online, second person")
+    approver_signed_in(screen)
     screen.shoot("issued")
     step(f"keypad next at window {WINDOW} calls {first}")
     call_next(screen, first, "online")
@@ -435,6 +572,9 @@ def run_journey(screen: Screen) -> None:
     rate(screen)
     screen.shoot("rated")
     server_holds(screen, first, case_no)
+    clerk_cases_tab(screen)
+    decided = approve(screen, case_no)
+    decision_reached(screen, case_no, decided)
     paper_out(screen)
     step("the network is cut: the server stops")
     hall.stop_process(hall.process("server"))
@@ -452,7 +592,7 @@ def run_journey(screen: Screen) -> None:
         hall, "SELECT 1 FROM queue_call c JOIN queue_ticket t ON t.id = c.ticket_id WHERE t.display = ?", second), 90)
     screen.wait(f"the hall display to show {second}", lambda: second in screen.texts("display"), 60)
     screen.figure("reconnect → converged", time.monotonic() - restarted)
-    screen.shoot("converged")
+    screen.shoot("converged", (*GUIS, "approver"))
     for process in {p.name: p for p in hall.processes}.values():  # the newest of each (the restarted server)
         if not process.alive:
             raise JourneyFailed(f"the {process.name} is not running at the end (code {process.popen.returncode})")
@@ -463,7 +603,7 @@ def run_check(hall: Hall, shots: Path | None) -> int:
     """Start a virtual screen, the hall on it and the journey; 0 when every step passed."""
     xvfb = None
     try:
-        xvfb, display = start_xvfb()
+        xvfb, display = start_xvfb(SCREEN)
         hall.base_env["DISPLAY"] = display
         hall.base_env.pop("QT_QPA_PLATFORM", None)
         ok, detail = xcb_loads(hall.base_env)
@@ -472,7 +612,7 @@ def run_check(hall: Hall, shots: Path | None) -> int:
             return 1
         print(f"  Qt's xcb plugin loads on the virtual screen {display}", flush=True)
         screen = Screen(hall, display, shots or hall.data_dir / "screenshots")
-        started = time.monotonic()
+        started = STARTED[0] = time.monotonic()
         try:
             run_journey(screen)
         except HallError as exc:

@@ -284,7 +284,7 @@
 <context>
     <name>AlertTray</name>
     <message>
-        <location filename="../widgets/staff_alerts.py" line="+62"/>
+        <location filename="../widgets/staff_alerts.py" line="+50"/>
         <source>新待办</source>
         <translation type="unfinished"></translation>
     </message>
@@ -368,7 +368,7 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+63"/>
+        <location filename="../workspaces/approver/workspace.py" line="+65"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -378,12 +378,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+43"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+62"/>
         <source>已评价：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1187,7 +1187,7 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../models/case_table.py" line="+87"/>
+        <location filename="../models/case_table.py" line="+95"/>
         <source>·急</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1801,7 +1801,7 @@
 <context>
     <name>DeviceTable</name>
     <message>
-        <location filename="../widgets/device_alerts.py" line="+115"/>
+        <location filename="../widgets/device_alerts.py" line="+103"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2109,13 +2109,13 @@
 <context>
     <name>HallDashboard</name>
     <message>
-        <location filename="../workspaces/supervisor/dashboard.py" line="+80"/>
-        <location line="+64"/>
+        <location filename="../workspaces/supervisor/dashboard.py" line="+76"/>
+        <location line="+56"/>
         <source>大厅实时看板</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-47"/>
         <source>大屏模式</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2186,7 +2186,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+44"/>
         <source>昨日同时 {0} · 上周同日 {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2343,7 +2343,7 @@
 <context>
     <name>LeaderWorkspace</name>
     <message>
-        <location filename="../workspaces/leader/workspace.py" line="+41"/>
+        <location filename="../workspaces/leader/workspace.py" line="+40"/>
         <source>大厅看板</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3761,7 +3761,7 @@
 <context>
     <name>RectificationPanel</name>
     <message>
-        <location filename="../workspaces/rectification/panel.py" line="+39"/>
+        <location filename="../workspaces/rectification/panel.py" line="+38"/>
         <source>刷新</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5058,6 +5058,21 @@
     <message>
         <location line="+3"/>
         <source>{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>登记库</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}中未查到证件号 {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}登记的名称为“{1}”，与申请填写的“{2}”不一致</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

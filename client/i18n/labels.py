@@ -108,6 +108,21 @@ def notice_problem(kind: str, code: str, missing: tuple[str, ...] = ()) -> str:
         "labels", "{0}未能生成：{1}。办件已保存，回执照常打印；请联系系统管理员处理后再出具{0}").format(name, why)
 
 
+REGISTERS = {"company": "市场主体登记库", "person": "人口信息库"}
+
+
+def mismatch_text(m: dict) -> str:
+    """A 信息比对 warning the server found (server/approval/comparison.py: a code and its details) in words."""
+    register = tr(REGISTERS.get(m.get("register", ""), "")) or QApplication.translate("labels", "登记库")
+    code = m.get("code", "")
+    if code == "not_in_register":
+        return QApplication.translate("labels", "{0}中未查到证件号 {1}").format(register, m.get("id", ""))
+    if code == "name_mismatch":
+        return QApplication.translate("labels", "{0}登记的名称为“{1}”，与申请填写的“{2}”不一致").format(
+            register, m.get("registered_name", ""), m.get("given_name", ""))
+    return str(m.get("message") or code)
+
+
 def status_text(code: str) -> str:
     return tr(STATUS.get(code, code))
 

@@ -35,6 +35,14 @@ class CaseTableModel(QAbstractTableModel):
         self._generation += 1
         self.endResetModel()
 
+    def refresh_all(self) -> None:
+        """The same list again (a pull changed some cases, not which are listed): fetch again the pages already
+        asked for. Their rows stay on screen, and the selection with them, until the new values arrive."""
+        pages, self._asked = self._asked, set()
+        self._generation += 1  # a page still on its way from before carries the old values
+        for page in sorted(pages):
+            self._ask(page)
+
     def refresh_rows(self, ids: Sequence[str]) -> None:
         """Re-fetch rows that changed (a case was acted on) — only those rows repaint."""
         for pk in ids:

@@ -3,7 +3,9 @@ server, the simulators, the dispenser, the display, the evaluator and the clerk 
 through their real entry points on Xvfb, provisions them through the admin API and drives the journey with
 simulators and xdotool; every process runs at a pinned opening hour (libfaketime), so it passes on any day.
 It includes keypad-only login (online, and offline with the server stopped), a paper-out at the dispenser's
-printer reaching the clerk's fault banner, and the hall controller's LED screen at window 1.
+printer reaching the clerk's fault banner, the hall controller's LED screen at window 1, and the back office: an
+approver's client signs in by keyboard, takes the accepted case through 审查, 审核 and 决定 (准予许可), and the
+clerk's worklist shows the decision.
 Screenshots of every window at every stage land in tests/screenshots/acceptance/."""
 
 from __future__ import annotations
@@ -66,15 +68,20 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
                  "online: keypad → window LED", "online keypad login: 确认 → main window",
                  "paper out → clerk's fault banner", "refill → banner gone",
                  "offline: swipe → printed", "offline keypad login: 确认 → main window",
-                 "offline: keypad → clerk panel", "reconnect → converged"):
+                 "offline: keypad → clerk panel", "reconnect → converged", "approver's 准予许可 → clerk's 待办"):
         assert name in figures
     assert "every process is still running" in done.stdout
     stages = {p.name.split("-", 2)[1] for p in SHOTS.glob("*.png")}
     assert {"started", "logged", "pin", "online", "keypad", "issued", "called", "acceptance", "rated", "paper",
-            "refilled", "offline", "converged"} <= stages
+            "refilled", "offline", "converged", "approver", "approved"} <= stages
     for shot in ("pin-set-clerk-1", "online-keypad-pin-clerk", "paper-out-clerk", "offline-keypad-pin-clerk"):
         assert list(SHOTS.glob(f"*-{shot}.png")), shot  # the PIN dialog, the masked PIN, the fault banner
-    for program in ("dispenser", "display", "evaluator", "clerk"):
+    # the approver's screens: login, 待办 found by search, each step with its opinion typed, the decision's notice
+    for shot in ("approver-login-approver", "approver-signed-in-approver", "approver-todo-approver",
+                 "approver-review-approver", "approver-verify-approver", "approver-decide-approver",
+                 "approver-decided-approver", "approver-decided-approver-1", "approved-clerk", "approved-approver"):
+        assert list(SHOTS.glob(f"*-{shot}.png")), shot
+    for program in ("dispenser", "display", "evaluator", "clerk", "approver"):
         assert list(SHOTS.glob(f"*-converged-{program}.png")), program
     led = (tmp_path / "data" / "logs" / "sim-led.log").read_text(encoding="utf-8")
     assert re.search(r"^card 1 shows: [A-Z]\d{3} / 请到1号窗口$", led, re.M), led[-2000:]  # the hall controller

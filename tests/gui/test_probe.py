@@ -1,11 +1,13 @@
-"""gui.probe writes what a program shows: visible windows, their texts and screen rectangles, list rows."""
+"""gui.probe writes what a program shows: visible windows, their texts and screen rectangles, list rows and
+where each is, tab bars with their tabs, text boxes."""
 
 from __future__ import annotations
 
 import json
 
 from gui import probe
-from gui.qt import QApplication, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
+from gui.qt import (QApplication, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QTabWidget,
+                    QVBoxLayout, QWidget)
 
 
 def test_snapshot_lists_visible_texts_with_rectangles_and_skips_passwords(qtbot, tmp_path) -> None:  # noqa: ANN001
@@ -21,6 +23,13 @@ def test_snapshot_lists_visible_texts_with_rectangles_and_skips_passwords(qtbot,
     rows = QListWidget()
     rows.addItems(["电梯", "锅炉"])
     box.addWidget(rows)
+    tabs = QTabWidget()
+    tabs.addTab(QWidget(), "收件受理")
+    tabs.addTab(QWidget(), "办件")
+    box.addWidget(tabs)
+    opinion = QPlainTextEdit("同意")
+    opinion.setPlaceholderText("办理意见")
+    box.addWidget(opinion)
     hidden = QLabel("不可见")
     box.addWidget(hidden)
     hidden.hide()
@@ -36,6 +45,14 @@ def test_snapshot_lists_visible_texts_with_rectangles_and_skips_passwords(qtbot,
     assert {"A001", "非常满意"} <= texts and "不可见" not in texts and "GovHall@2026" not in texts
     assert next(w for w in mine["widgets"] if w["class"] == "QLineEdit")["placeholder"] == "密码"
     assert next(w for w in mine["widgets"] if w["class"] == "QListWidget")["rows"] == ["电梯", "锅炉"]
+    listed = next(w for w in mine["widgets"] if w["class"] == "QListWidget")
+    first, second = listed["row_rects"]
+    assert first[1] < second[1] and listed["rect"][1] <= first[1] < listed["rect"][1] + listed["rect"][3]
+    bar = next(w for w in mine["widgets"] if w["class"] == "QTabBar")
+    assert bar["tabs"] == ["收件受理", "办件"] and bar["current"] == 0
+    assert bar["tab_rects"][0][0] < bar["tab_rects"][1][0] and bar["tab_rects"][1][2] > 0
+    edit = next(w for w in mine["widgets"] if w["class"] == "QPlainTextEdit")
+    assert (edit["text"], edit["placeholder"]) == ("同意", "办理意见")
     label = next(w for w in mine["widgets"] if w.get("text") == "A001")
     x, y, width, height = label["rect"]
     assert width > 0 and height > 0 and x >= mine["rect"][0] and y >= mine["rect"][1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from client.i18n.labels import CARDS, action_text, status_text
+from client.i18n.labels import CARDS, action_text, mismatch_text, status_text
 from gui.qt import (QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTabWidget, QTextBrowser,
                        QTimer, QVBoxLayout, QWidget, Qt, Signal)
 from client.services.cases import CaseDetail
@@ -135,9 +135,9 @@ class CaseDetailPanel(QScrollArea):
         text = self.tr("材料：已收 {0} 项").format(len(s.materials))
         if missing:
             text += self.tr("；缺：") + "、".join(missing)
-        warnings = [m.get("message") or m.get("code", "") for m in row.get("mismatches") or []]
+        warnings = [mismatch_text(m) for m in row.get("mismatches") or []]
         if warnings:  # 信息比对 found by the server at receipt or acceptance
-            text = self.tr("⚠ 信息比对：") + "；".join(map(str, warnings)) + "\n" + text
+            text = self.tr("⚠ 信息比对：") + "；".join(warnings) + "\n" + text
         self.materials.setText(text + ("\n" + "、".join(sorted(s.materials)) if s.materials else ""))
         self.clocks.setText(self._clocks(d))
         self.history.setHtml(self._history(d))

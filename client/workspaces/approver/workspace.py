@@ -10,7 +10,7 @@ from client.services.decision_notices import TITLES, CaseNotice
 from client.i18n.labels import approval_error
 from client.i18n import rating_labels
 from client.models.case_table import CaseTableModel
-from gui.ops import Ops
+from gui.ops import Ops, on_gui_thread
 from gui.qt import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                     QTableView, QTabWidget, QTimer, QVBoxLayout, QWidget, Signal)
 from client.services.case_actions import build
@@ -49,6 +49,8 @@ class ApproverWorkspace(QWidget):
         self.services, self.ops = services, ops
         # each of these is asked again on every filter change or pull: only the newest answer is shown
         self._listing, self._counting, self._opening = ops.latest(), ops.latest(), ops.latest()
+        self._refreshing = ops.latest()  # the open case, read again after a pull
+        self._seen = -1  # the case index generation the lists were last shown for
         cases = services.cases
         self.worklist = Worklist(RowSql(services.engine), services.case_index, cases.user, cases.roles,
                                  cases.calendar, cases.clock, everyone=everyone,
@@ -136,6 +138,9 @@ class ApproverWorkspace(QWidget):
         layout.addWidget(self.split)
         self.current: CaseDetail | None = None
         self.reload()
+        # Cases move on other workstations (the counter accepts, a colleague passes a step) and arrive by sync:
+        # each pull that changed the cached cases refreshes the lists, the counts and the open case.
+        services.sync.on_pulled(on_gui_thread(self._pulled))
 
     # -- lists -------------------------------------------------------------------------------------------
     def set_filter(self, **changes) -> None:  # noqa: ANN003
@@ -150,7 +155,10 @@ class ApproverWorkspace(QWidget):
             self._counting.run(self.worklist.counts, on_done=self._counts)
 
     def _ids(self, ids: list[str]) -> None:
-        self.model.set_ids(ids)
+        if ids == self.model.ids:
+            self.model.refresh_all()  # the same cases: their rows are read again, the selection stays
+        else:
+            self.model.set_ids(ids)
         self.count.setText(self.tr("共 {0} 件").format(len(ids)))
         self.sig_list_loaded.emit(len(ids))
 
@@ -158,14 +166,46 @@ class ApproverWorkspace(QWidget):
         for i, (kind, label) in enumerate(TABS):
             self.tabs.setTabText(i, f"{self.tr(label)} ({counts[kind]})")
 
+    def _pulled(self) -> None:
+        """After a pull (on the GUI thread): when the cached cases changed, the lists and counts are shown again,
+        and the open case too if it moved on (a newer version; an action being prepared on the old one would
+        be refused as stale anyway)."""
+        index = self.worklist.index
+
+        def generation() -> int:
+            index.ensure()
+            return index.generation
+        self.ops.run(generation, on_done=self._cases_changed, on_error=lambda _e: None)
+
+    def _cases_changed(self, generation: int) -> None:
+        if generation == self._seen:
+            return  # the pull brought other rows (tickets, reference data), not cases
+        self._seen = generation
+        self.reload()
+        current = self.current
+        if current is None:
+            return
+        case_id, version = current.state.case_id, current.state.version
+
+        def moved_on(found: tuple) -> None:
+            shown = self.current
+            if shown is not None and shown.state.case_id == case_id and found[0].state.version != version:
+                self._show(*found)
+        self._refreshing.run(self._loader(case_id), on_done=moved_on, on_error=lambda _e: None)
+
     # -- one case ----------------------------------------------------------------------------------------
+    def _loader(self, case_id: str):  # noqa: ANN202
+        notices, ratings, cases = self.services.notices, self.ratings, self.services.cases
+
+        def load():  # noqa: ANN202
+            rating = (ratings.rating_of(case_id), ratings.may_rate(case_id)) if ratings else (None, False)
+            return cases.detail(case_id), notices.available(case_id) if notices else (), rating
+        return load
+
     def open_case(self, case_id: str | None) -> None:
         if case_id:
-            notices, ratings = self.services.notices, self.ratings
-            def load():  # noqa: ANN202
-                rating = (ratings.rating_of(case_id), ratings.may_rate(case_id)) if ratings else (None, False)
-                return self.services.cases.detail(case_id), notices.available(case_id) if notices else (), rating
-            self._opening.run(load, on_done=lambda found: self._show(*found), on_error=lambda e: self._error(e))
+            self._opening.run(self._loader(case_id), on_done=lambda found: self._show(*found),
+                              on_error=lambda e: self._error(e))
 
     def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = (),
               rating: tuple[dict | None, bool] = (None, False)) -> None:
