@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0043_queue_stats_day'
-down_revision: Union[str, Sequence[str], None] = '0039_public_address'
+down_revision: Union[str, Sequence[str], None] = '0041_material_sample_files'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0046_cache_versions'
-down_revision: Union[str, Sequence[str], None] = '0039_public_address'
+down_revision: Union[str, Sequence[str], None] = '0044_case_rating_ask'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0014_material_sample_cache'
-down_revision: Union[str, Sequence[str], None] = '0011_stats_queue'
+down_revision: Union[str, Sequence[str], None] = '0012_stats_queue_mark'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
