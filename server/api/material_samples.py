@@ -18,7 +18,7 @@ from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.attachments import samples
-from server.attachments.storage import store_for
+from server.attachments.service import store_of
 from server.store.models import MaterialSampleFile
 from server.sync import devices
 from server.sync.errors import SyncError
@@ -80,7 +80,7 @@ def put_sample(material_id: int, body: SampleIn, request: Request, session: DbSe
         raise ApiError(415, exc.code, "样表须为PDF、JPEG或PNG文件（按文件内容判断，不看扩展名）",
                        **exc.details) from None
     before = _described(session.get(MaterialSampleFile, material.id))
-    store = store_for(request.app.state)
+    store = store_of(request.app.state.settings)
     row, replaced = samples.put(session, store, pii_keys(request), material, body.file_name, data,
                                 admin.username, clock())
     samples.delete_after_commit(session, store, replaced)
@@ -97,7 +97,7 @@ def delete_sample(material_id: int, request: Request, session: DbSession, admin:
     before = _described(session.get(MaterialSampleFile, material.id))
     if before is None:
         raise ApiError(404, "no_sample", "该材料没有样表文件（no sample file）")
-    samples.delete_after_commit(session, store_for(request.app.state), samples.forget(session, material.id))
+    samples.delete_after_commit(session, store_of(request.app.state.settings), samples.forget(session, material.id))
     material.sample_file = ""
     audit_change(session, request, admin, action="catalogue.sample_delete", target=str(material.id),
                  before=before, after=None, material=material.name)
@@ -109,7 +109,7 @@ def get_sample(material_id: int, request: Request, session: DbSession, admin: Ad
     row = session.get(MaterialSampleFile, _material(session, material_id).id)
     if row is None:
         raise ApiError(404, "no_sample", "该材料没有样表文件（no sample file）")
-    data = samples.content(store_for(request.app.state), pii_keys(request), row)
+    data = samples.content(store_of(request.app.state.settings), pii_keys(request), row)
     return HttpResponse(data, media_type=row.mime, headers={"Cache-Control": "no-store",
                                                             "ETag": sample_etag(row.sha256)})
 
@@ -132,5 +132,5 @@ def device_sample(material_id: int, request: Request, authorization: Annotated[s
         headers = {"Cache-Control": "no-cache", "ETag": etag}
         if if_none_match == etag:
             return HttpResponse(status_code=304, headers=headers)
-        data = samples.content(store_for(request.app.state), pii_keys(request), row)
+        data = samples.content(store_of(request.app.state.settings), pii_keys(request), row)
         return HttpResponse(data, media_type=row.mime, headers=headers)

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from server.attachments.storage import AttachmentStore
+from server.storage import BlobStore
 from server.store.models import MaterialSampleFile
 from shared.attachments.sealed_file import open_chunk, seal_chunk
 from shared.crypto.keys import KeyProvider
@@ -27,7 +27,7 @@ def _object(object_id: str) -> str:
     return f"{object_id}/0"
 
 
-def put(session: Session, store: AttachmentStore, keys: KeyProvider, material: Material, file_name: str,
+def put(session: Session, store: BlobStore, keys: KeyProvider, material: Material, file_name: str,
         data: bytes, by: str, now: dt.datetime) -> tuple[MaterialSampleFile, str | None]:
     """Store the sample (SampleRefused before anything is written); returns the record and the object it
     replaces, to be deleted once the transaction has committed."""
@@ -46,7 +46,7 @@ def put(session: Session, store: AttachmentStore, keys: KeyProvider, material: M
     return row, old
 
 
-def content(store: AttachmentStore, keys: KeyProvider, row: MaterialSampleFile) -> bytes:
+def content(store: BlobStore, keys: KeyProvider, row: MaterialSampleFile) -> bytes:
     return open_chunk(store.get(_object(row.object_id)), keys, row.key_id, _place(row.object_id), 0)
 
 
@@ -60,7 +60,7 @@ def forget(session: Session, material_id: int) -> str | None:
     return row.object_id
 
 
-def delete_after_commit(session: Session, store: AttachmentStore, object_id: str | None) -> None:
+def delete_after_commit(session: Session, store: BlobStore, object_id: str | None) -> None:
     """Remove a replaced or removed sample's sealed bytes once the change is committed (a rollback keeps them)."""
     if object_id is not None:
         event.listen(session, "after_commit", lambda _s: store.delete(_object(object_id)), once=True)

@@ -135,7 +135,7 @@ class StaffPhoto(Base):
 
 class MaterialSampleFile(Base):
     """A catalogue material's sample file (样表, shared.material_sample): what it is and where its bytes are —
-    sealed in the attachment store (server.attachments.storage) as object "<object_id>/0" under `key_id`."""
+    sealed in the attachment store (server.storage, area "attachments") as object "<object_id>/0" under `key_id`."""
     __tablename__ = "material_sample_file"
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id"), primary_key=True)
     file_name: Mapped[str] = mapped_column(String(200))

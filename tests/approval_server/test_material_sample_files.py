@@ -11,6 +11,7 @@ import hashlib
 
 from sqlalchemy import select
 
+from server.attachments.service import store_of
 from server.store.models import AuditEntry, MaterialSampleFile
 from server.sync.models import ChangeLog
 from shared.material_sample import SAMPLE_MAX_BYTES, sample_etag
@@ -60,7 +61,7 @@ def test_a_sample_file_is_stored_sealed_published_and_served(desks, client, data
     assert served.content == PDF and served.headers["content-type"] == "application/pdf"
     with database.session() as s:  # sealed at rest: the store holds no clear bytes
         row = s.get(MaterialSampleFile, material["id"])
-        stored = app.state.attachment_store.get(f"{row.object_id}/0")
+        stored = store_of(app.state.settings).get(f"{row.object_id}/0")
     assert PDF not in stored and b"%PDF" not in stored
     changes = _published(database, material["id"])
     assert changes[-1][0] == "upsert" and changes[-1][1]["sha256"] == sha
@@ -86,7 +87,7 @@ def test_a_sample_file_is_stored_sealed_published_and_served(desks, client, data
     assert client.get(url, headers=admin).content == PNG
     assert _published(database, material["id"])[-1][1]["sha256"] == hashlib.sha256(PNG).hexdigest()
     try:
-        app.state.attachment_store.get(f"{old_object}/0")
+        store_of(app.state.settings).get(f"{old_object}/0")
         raise AssertionError("the replaced sample's bytes are still stored")
     except FileNotFoundError:
         pass
