@@ -12,6 +12,7 @@ import hashlib
 from sqlalchemy import select
 
 from server.attachments.service import store_of
+from server.storage import BlobMissing
 from server.store.models import AuditEntry, MaterialSampleFile
 from server.sync.models import ChangeLog
 from shared.material_sample import SAMPLE_MAX_BYTES, sample_etag
@@ -89,7 +90,7 @@ def test_a_sample_file_is_stored_sealed_published_and_served(desks, client, data
     try:
         store_of(app.state.settings).get(f"{old_object}/0")
         raise AssertionError("the replaced sample's bytes are still stored")
-    except FileNotFoundError:
+    except BlobMissing:
         pass
     with database.session() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "catalogue.sample_upload")
