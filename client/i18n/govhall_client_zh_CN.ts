@@ -358,7 +358,7 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+63"/>
+        <location filename="../workspaces/approver/workspace.py" line="+64"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -368,17 +368,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+7"/>
+        <source>请评价器评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办结后请窗口评价器邀请办事群众对本件进行评价（一事一评）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>已评价：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
+        <source>已请窗口评价器邀请群众评价本件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>不能请求评价：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>评价已记录，等待同步到服务器</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2288,7 +2308,7 @@
 <context>
     <name>LeaderWorkspace</name>
     <message>
-        <location filename="../workspaces/leader/workspace.py" line="+41"/>
+        <location filename="../workspaces/leader/workspace.py" line="+42"/>
         <source>大厅看板</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4558,7 +4578,7 @@
 <context>
     <name>StatisticsWorkspace</name>
     <message>
-        <location filename="../workspaces/statistics/workspace.py" line="+61"/>
+        <location filename="../workspaces/statistics/workspace.py" line="+62"/>
         <source>办件统计</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4753,7 +4773,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>督查督办</source>
         <translation type="unfinished"></translation>
     </message>
