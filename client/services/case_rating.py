@@ -63,7 +63,7 @@ class CaseRatings:
             raise CaseRatingRefused("asked from a window only", code="window_required")
         ask_id = str(uuid.uuid4())
         self.sync.submit("rating.ask_case", VERSION, {"ask_id": ask_id, "case_id": case_id,
-                                                      "at": self.clock().isoformat()})
+                                                      "window_id": self.window_id, "at": self.clock().isoformat()})
         return ask_id
 
 

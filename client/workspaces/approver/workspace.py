@@ -264,10 +264,17 @@ class ApproverWorkspace(QWidget):
         detail = self.current
         if detail is None:
             return
-        store = self.services.cases
+        store, ratings = self.services.cases, self.ratings
         def run():  # noqa: ANN202
             state = store.act(build(store, detail, available, role, opinion, fields))
             self.worklist.index.update([detail.state.case_id])
+            if available.action is Action.CLOSE and ratings is not None and ratings.window_id is not None:
+                # 办结 at a window: the citizen is at the counter, so the window's evaluator asks them to rate
+                # the case (一事一评); a case the rule does not let be rated is simply not asked about
+                try:
+                    ratings.ask_evaluator(detail.state.case_id)
+                except CaseRatingRefused:
+                    pass
             return state
         kind = NOTICE_OF.get(available.action)
         def done(_) -> None:  # noqa: ANN001
