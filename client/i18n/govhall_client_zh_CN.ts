@@ -368,7 +368,7 @@
 <context>
     <name>ApproverWorkspace</name>
     <message>
-        <location filename="../workspaces/approver/workspace.py" line="+65"/>
+        <location filename="../workspaces/approver/workspace.py" line="+66"/>
         <source>搜索办件编号、申请人或事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -378,22 +378,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+7"/>
+        <source>请评价器评价</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办结后请窗口评价器邀请办事群众对本件进行评价（一事一评）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>共 {0} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+64"/>
         <source>已评价：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
+        <source>已请窗口评价器邀请群众评价本件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>不能请求评价：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>评价已记录，等待同步到服务器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+59"/>
         <source>已办理，等待同步到服务器</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1195,12 +1215,12 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+47"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+53"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-7"/>
         <source>导出Excel…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1210,7 +1230,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>请选择左侧的事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,7 +1340,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+213"/>
+        <location line="+209"/>
         <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1340,7 +1360,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-257"/>
         <source>样表说明</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1380,7 +1400,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+27"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1634,12 +1654,12 @@
 <context>
     <name>DefinitionsPage</name>
     <message>
-        <location filename="../workspaces/admin/definitions_page.py" line="+66"/>
+        <location filename="../workspaces/admin/definitions_page.py" line="+69"/>
         <source>搜索事项或情形</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
         <source>请选择左侧的事项情形</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1724,7 +1744,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+77"/>
         <source>{0} · {1}（当前第 {2} 版）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2343,7 +2363,7 @@
 <context>
     <name>LeaderWorkspace</name>
     <message>
-        <location filename="../workspaces/leader/workspace.py" line="+40"/>
+        <location filename="../workspaces/leader/workspace.py" line="+41"/>
         <source>大厅看板</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2532,12 +2552,12 @@
 <context>
     <name>LicenceRulesPage</name>
     <message>
-        <location filename="../workspaces/admin/licence_rules_page.py" line="+35"/>
+        <location filename="../workspaces/admin/licence_rules_page.py" line="+34"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+6"/>
         <source>请选择左侧的许可事项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2593,7 +2613,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+9"/>
         <source>已读取该事项的证照规则</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4623,7 +4643,7 @@
 <context>
     <name>StatisticsWorkspace</name>
     <message>
-        <location filename="../workspaces/statistics/workspace.py" line="+61"/>
+        <location filename="../workspaces/statistics/workspace.py" line="+62"/>
         <source>办件统计</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4818,7 +4838,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>督查督办</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4998,7 +5018,7 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="errors.py" line="+151"/>
+        <location filename="errors.py" line="+153"/>
         <source>操作失败（{code}）</source>
         <translation type="unfinished"></translation>
     </message>

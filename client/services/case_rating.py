@@ -11,15 +11,17 @@ from collections.abc import Callable
 
 from client.services.rowsql import RowSql
 from shared.protocol.rating import CASE_RATING_TABLE, VERSION, case_rating_row
-from shared.rating.case_rating import CaseRatingRefused, check_case_rating, rateable
+from shared.rating.case_rating import CaseRatingRefused, check_case_asked, check_case_rating, rateable
 from shared.sync.client import SyncClient
 
 CASE_TABLE = "approval_case"
 
 
 class CaseRatings:
-    def __init__(self, sync: SyncClient, hall_id: int | None, user: str, clock: Callable[[], dt.datetime]) -> None:
-        self.sync, self.hall_id, self.user, self.clock = sync, hall_id, user, clock
+    def __init__(self, sync: SyncClient, hall_id: int | None, user: str, clock: Callable[[], dt.datetime],
+                 window_id: int | None = None) -> None:
+        """`window_id`: the window the clerk sits at (None: none, so no evaluator to ask)."""
+        self.sync, self.hall_id, self.user, self.clock, self.window_id = sync, hall_id, user, clock, window_id
         self.sql = RowSql(sync.engine)
 
     def rating_of(self, case_id: str) -> dict | None:
@@ -49,6 +51,23 @@ class CaseRatings:
         return row
 
 
+    def may_ask_evaluator(self, case_id: str) -> bool:
+        return self.window_id is not None and self.may_rate(case_id)
+
+    def ask_evaluator(self, case_id: str) -> str:
+        """一事一评 on the counter's evaluator: the case was finished (办结) for the citizen at this window; queue
+        `rating.ask_case` (offline too), which the server publishes to this window's evaluator. Refused as the
+        server would refuse it (shared.rating.case_rating.check_case_asked). Returns the ask id."""
+        check_case_asked(self._status(case_id), self.rating_of(case_id) is not None)
+        if self.window_id is None:
+            raise CaseRatingRefused("asked from a window only", code="window_required")
+        ask_id = str(uuid.uuid4())
+        self.sync.submit("rating.ask_case", VERSION, {"ask_id": ask_id, "case_id": case_id,
+                                                      "window_id": self.window_id, "at": self.clock().isoformat()})
+        return ask_id
+
+
 def case_ratings_for(services) -> CaseRatings:  # noqa: ANN001  (client.services.context.Services)
     s = services.session
-    return CaseRatings(services.sync, s.hall_id, s.username, services.clock)
+    window = services.desk.window.id if services.desk is not None else None
+    return CaseRatings(services.sync, s.hall_id, s.username, services.clock, window)

@@ -31,6 +31,12 @@
         <source>请对 {t} 号的服务进行评价</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>请对本次办件进行评价
+{item}（办件编号 {ref}）</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BusinessTile</name>
@@ -66,7 +72,7 @@
 <context>
     <name>ClerkScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="-78"/>
+        <location filename="../screens/evaluator_screens.py" line="-82"/>
         <source>{n} 号窗口</source>
         <translation type="unfinished"></translation>
     </message>
@@ -406,7 +412,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../display.py" line="+33"/>
+        <location filename="../display.py" line="+28"/>
         <source>叫号信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -638,7 +644,7 @@
 <context>
     <name>ReasonScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+58"/>
+        <location filename="../screens/evaluator_screens.py" line="+62"/>
         <source>很抱歉没有让您满意，请告诉我们原因</source>
         <translation type="unfinished"></translation>
     </message>

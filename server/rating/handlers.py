@@ -13,7 +13,7 @@ from server.rating import store
 from server.rating.case_ratings import rate_case, reject
 from server.rating.models import CaseRating, CaseRatingAsk
 from server.sync.registry import CommandContext, CommandSpec, Registry, Rejected
-from shared.db.models import ServiceItem, StaffUser
+from shared.db.models import ServiceItem, StaffUser, Window
 from shared.errors import DomainError
 from shared.protocol import rating as wire
 from shared.rating.case_rating import CaseRatingRefused, check_case_asked
@@ -92,8 +92,14 @@ def _save_ask(ctx: CommandContext, ask: CaseRatingAsk, **changes) -> None:  # no
 def handle_ask_case(session: Session, ctx: CommandContext, args: wire.AskCaseArgs, base: dict | None) -> dict:
     """A clerk at a window finished (办结) the case of the citizen at the counter: that window's evaluator asks
     the citizen to rate it (shared.rating.case_rating.check_case_asked: a finished case, not yet rated)."""
-    if ctx.device.window_id is None:
+    window_id = args.window_id if args.window_id is not None else ctx.device.window_id
+    if window_id is None:
         raise reject("window_required", 409)
+    if ctx.device.window_id is not None and ctx.device.window_id != window_id:  # as the queue's own commands
+        raise reject("window_not_yours", 403, window=window_id, device_window=ctx.device.window_id)
+    window = session.get(Window, window_id)
+    if window is None or window.hall_id != ctx.device.hall_id:
+        raise reject("unknown_window", 404, window=window_id)
     case = session.get(ApprovalCase, args.case_id)
     if case is None:
         raise reject("unknown_case", 404, case_id=args.case_id)
@@ -106,17 +112,17 @@ def handle_ask_case(session: Session, ctx: CommandContext, args: wire.AskCaseArg
         raise reject(exc.code, 409, case=case.case_number) from None
     item = session.scalar(select(ServiceItem.name).where(ServiceItem.code == case.item_code)) or case.item_code
     at = _moment(ctx, args.at)
-    row = wire.case_ask_row(ask_id=args.ask_id, hall_id=case.hall_id, window_id=ctx.device.window_id,
+    row = wire.case_ask_row(ask_id=args.ask_id, hall_id=case.hall_id, window_id=window_id,
                             case_id=case.id, case_number=case.case_number, item_name=item, at=at)
-    ask = session.get(CaseRatingAsk, ctx.device.window_id)
+    ask = session.get(CaseRatingAsk, window_id)
     if ask is None:
-        ask = CaseRatingAsk(window_id=ctx.device.window_id)
+        ask = CaseRatingAsk(window_id=window_id)
         session.add(ask)
     ask.hall_id, ask.ask_id, ask.case_id, ask.asked_by, ask.at = (case.hall_id, args.ask_id, case.id,
                                                                   ctx.device.user or "", at)
     ask.state, ask.rating_id, ask.row = "open", None, row
-    ctx.publish(wire.CASE_ASK_TABLE, str(ctx.device.window_id), row)
-    return {"window_id": ctx.device.window_id, "reference": row["reference"]}
+    ctx.publish(wire.CASE_ASK_TABLE, str(window_id), row)
+    return {"window_id": window_id, "reference": row["reference"]}
 
 
 def register(registry: Registry) -> None:

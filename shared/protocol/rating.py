@@ -81,6 +81,7 @@ class RateCaseArgs(Request):
 class AskCaseArgs(Request):
     ask_id: str = Field(pattern=UUID)
     case_id: str = Field(max_length=36)
+    window_id: int | None = None  # the window the clerk sits at (a hot desk's seat); None: the device's own
     at: Moment
 
 

@@ -24,6 +24,8 @@ MESSAGES: dict[str, str] = {
     "staff_login_required": "请先登录工作人员账号",
     "case_not_asked": "本窗口未请求评价该办件",
     "window_required": "请在窗口工作站上请求评价器评价",
+    "window_not_yours": "本工作站不属于该窗口",
+    "unknown_window": "窗口不存在",
 }
 
 

@@ -144,3 +144,7 @@ def test_the_counters_evaluator_rates_the_case_its_window_asked_about(desks, cli
     assert evaluator_rows(0)[str(windows[0])]["state"] == "rated"
     assert rate_from(0, case_id, "satisfied")["code"] == "case_rating_exists"
     assert ask(case_id)["code"] == "case_rating_exists"
+    # a workstation bound to window 1 cannot ask another window's evaluator (as the queue's commands)
+    other = counter.push("rating.ask_case", {"ask_id": str(uuid.uuid4()), "case_id": case_id,
+                                             "window_id": windows[1], "at": "2026-11-02T16:55:00+08:00"}, None)
+    assert other["code"] == "window_not_yours"

@@ -89,3 +89,78 @@ def test_the_workstation_and_the_server_agree_on_case_ratings(loop) -> None:  # 
     departments = loop.api("statistics", day=day.isoformat(), by="department")["groups"]
     assert sum(g["bad"] for g in departments.values()) == 2 and "none" not in departments
     assert {r["rating_id"] for r in loop.api("rectifications")["records"]} == {ticket_rating, optimistic["id"]}
+
+
+def _server_refusal(sync, name: str, args: dict) -> str | None:  # noqa: ANN001
+    """What the server answers the same command sent unchecked through the device's own outbox."""
+    before = {r.command_id for r in sync.rejected()}
+    sync.submit(name, 1, args)
+    sync.sync_once()
+    new = [r for r in sync.rejected() if r.command_id not in before]
+    return new[0].code if new else None
+
+
+def test_the_counters_ask_and_the_evaluators_rating_follow_the_servers_rule(loop) -> None:  # noqa: ANN001
+    """一事一评 on the evaluator: the counter's ask (after 办结, not rated) and the evaluator's rating (a 差评 with
+    its reason) are refused locally exactly as the server refuses them, and what they send is accepted."""
+    from kiosk.flow.evaluator import RateCase
+    from kiosk.services.rating import RatingDesk
+    from kiosk.services.reference import load_directory
+    from shared.queue.ratings import RatingLevel
+
+    counter = loop.counter(1)
+    add_staff(loop.db)
+    admin = login(loop.http)
+    clerk, approver = (open_desk(loop.http, admin, loop.hall_id, u) for u in ("clerk", "approver"))
+    closed, open_case = (receive(clerk, day=DAY)[0] for _ in range(2))
+    for case_id in (closed, open_case):
+        assert clerk.send(command(cmd.Accept, case_id, 1, "received", DAY, clerk))["status"] == "accepted"
+    assert approver.send(command(cmd.Grant, closed, 2, "in_review", DAY, approver, step="decide",
+                                 opinion="同意"))["status"] == "accepted"
+    assert clerk.send(command(cmd.Close, closed, 3, "decided_granted", DAY, clerk))["status"] == "accepted"
+    counter.sync.sync_once()
+    ratings = case_ratings_for(counter)
+    assert ratings.window_id == counter.desk.window.id
+    assert (ratings.may_ask_evaluator(closed), ratings.may_ask_evaluator(open_case)) == (True, False)
+
+    def client_ask(case_id: str) -> str | None:
+        try:
+            ratings.ask_evaluator(case_id)
+        except CaseRatingRefused as exc:
+            return exc.code
+        counter.sync.sync_once()
+        return None
+
+    def server_ask(case_id: str) -> str | None:
+        return _server_refusal(counter.sync, "rating.ask_case", {"ask_id": str(uuid.uuid4()), "case_id": case_id,
+                                                                 "at": base.NOW.isoformat()})
+    assert client_ask(open_case) == server_ask(open_case) == "case_not_closed"
+    assert client_ask(closed) is None
+    assert [r.code for r in counter.sync.rejected()] == ["case_not_closed"]  # only the unchecked one
+
+    evaluator = loop.device("evaluator", "evaluator", 0)
+    evaluator.sync_once()
+    desk = RatingDesk(evaluator, load_directory(evaluator.engine), counter.desk.window.id, now=loop.clock)
+    asked = desk.case_asked()
+    assert asked is not None and asked.case_id == closed
+
+    def evaluator_rate(level: RatingLevel, reason: str) -> str | None:
+        try:
+            desk.record_case(RateCase(asked, level, reason))
+        except CaseRatingRefused as exc:
+            return exc.code
+        evaluator.sync_once()
+        return None
+
+    def server_rate(level: RatingLevel, reason: str) -> str | None:
+        return _server_refusal(evaluator, "rating.rate_case", {
+            "rating_id": str(uuid.uuid4()), "case_id": closed, "level": level.value, "reason": reason,
+            "at": base.NOW.isoformat()})
+    assert evaluator_rate(RatingLevel.VERY_DISSATISFIED, "  ") == server_rate(RatingLevel.VERY_DISSATISFIED, "  ") \
+        == "bad_rating_needs_reason"
+    assert evaluator_rate(RatingLevel.VERY_DISSATISFIED, "材料一次告知不全") is None
+    assert [r.code for r in evaluator.rejected()] == ["bad_rating_needs_reason"]  # only the unchecked one
+    assert desk.case_asked() is None
+    counter.sync.sync_once()
+    assert ratings.rating_of(closed)["level"] == "very_dissatisfied" and not ratings.may_ask_evaluator(closed)
+    assert client_ask(closed) == server_ask(closed) == "case_rating_exists"

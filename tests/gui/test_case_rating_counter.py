@@ -96,3 +96,38 @@ def test_a_refused_rating_is_shown_in_the_dialog(qtbot, world) -> None:  # noqa:
     qtbot.waitUntil(lambda: dialog.message.text() == "办件办结后才能评价")
     assert dialog.isVisible() and dialog.submit.isEnabled()
     assert clerk.sync.rows("case_rating") == {}
+
+
+def test_the_clerk_asks_the_windows_evaluator_once_the_case_is_finished(qtbot, world, screenshot) -> None:  # noqa: ANN001
+    """一事一评 on the evaluator: 办结 at a window queues `rating.ask_case` at once (offline: in the outbox), so the
+    window's evaluator asks the citizen at the counter; 请评价器评价 shows only at a window and only once the case
+    is 办结, to ask again (the citizen stepped away), and says so."""
+    clock, clerk, approver = world
+    case_id, = _accept(clerk)
+    window, _, _ = open_window(qtbot, approver)
+    ws = window.workspace
+    _select_first(qtbot, ws)
+    assert not ws.ask_button.isVisibleTo(ws)
+    for action in ("pass_step", "pass_step", "grant"):
+        _act(qtbot, ws, action)
+        clock.advance(hours=1)
+    clerk_window, _, _ = open_window(qtbot, clerk)
+    cases = clerk_window.workspace.cases
+    clerk_window.workspace.tabs.setCurrentWidget(cases)
+    _select_first(qtbot, cases)
+    _act(qtbot, cases, "make_licence", licence_no="")
+    _act(qtbot, cases, "issue_licence")
+    assert not cases.ask_button.isVisibleTo(cases)  # not 办结 yet
+    with clerk.engine.connect() as conn:
+        assert "rating.ask_case" not in [n for n, in conn.execute(select(outbox.c.name))]
+    _act(qtbot, cases, "close")
+    qtbot.waitUntil(lambda: cases.ask_button.isVisibleTo(cases))
+    with clerk.engine.connect() as conn:
+        names = [n for n, in conn.execute(select(outbox.c.name).order_by(outbox.c.seq))]
+    assert names[-2:] == ["approval.close", "rating.ask_case"], names[-3:]
+    cases.ask_button.click()
+    qtbot.waitUntil(lambda: cases.message.text() == "已请窗口评价器邀请群众评价本件")
+    with clerk.engine.connect() as conn:
+        sent = [(n, a) for n, a in conn.execute(select(outbox.c.name, outbox.c.args).order_by(outbox.c.seq))]
+    assert sent[-1][0] == "rating.ask_case" and sent[-1][1]["case_id"] == case_id
+    shoot(qtbot, screenshot, clerk_window, "case-ask-evaluator")

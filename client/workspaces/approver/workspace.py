@@ -27,6 +27,7 @@ from client.workspaces.licences.register import register_button, register_opener
 from shared.approval.errors import StaleCommand
 from shared.approval.lifecycle import Action
 from shared.errors import DomainError
+from shared.rating.case_rating import CaseRatingRefused
 from shared.notices import NoticeKind
 
 # A deciding step's notice, shown as soon as the step is recorded (the approver prints or serves it).
@@ -122,11 +123,17 @@ class ApproverWorkspace(QWidget):
         self.rating_shown.setObjectName("muted")
         self.rating_button.setVisible(False)
         self.rating_shown.setVisible(False)
+        # 一事一评 on the window's evaluator: the citizen at the counter rates the case there
+        self.ask_button = QPushButton(self.tr("请评价器评价"))
+        self.ask_button.setToolTip(self.tr("办结后请窗口评价器邀请办事群众对本件进行评价（一事一评）"))
+        self.ask_button.clicked.connect(self.ask_evaluator)
+        self.ask_button.setVisible(False)
         # the message line carries them (the title row is full of notice buttons at 1366×768)
         status_row = QHBoxLayout()
         status_row.addWidget(self.message, 1)
         status_row.addWidget(self.rating_shown)
         status_row.addWidget(self.rating_button)
+        status_row.addWidget(self.ask_button)
         right_layout.addLayout(status_row)
         self.split = QSplitter()
         self.split.addWidget(left)
@@ -198,7 +205,8 @@ class ApproverWorkspace(QWidget):
         notices, ratings, cases = self.services.notices, self.ratings, self.services.cases
 
         def load():  # noqa: ANN202
-            rating = (ratings.rating_of(case_id), ratings.may_rate(case_id)) if ratings else (None, False)
+            rating = ((ratings.rating_of(case_id), ratings.may_rate(case_id), ratings.may_ask_evaluator(case_id))
+                      if ratings else (None, False, False))
             return cases.detail(case_id), notices.available(case_id) if notices else (), rating
         return load
 
@@ -208,7 +216,7 @@ class ApproverWorkspace(QWidget):
                               on_error=lambda e: self._error(e))
 
     def _show(self, detail: CaseDetail, kinds: tuple[NoticeKind, ...] = (),
-              rating: tuple[dict | None, bool] = (None, False)) -> None:
+              rating: tuple[dict | None, bool, bool] = (None, False, False)) -> None:
         self.current = detail
         self.detail.show_detail(detail)
         self._notice_buttons(kinds)
@@ -216,8 +224,9 @@ class ApproverWorkspace(QWidget):
         self.sig_detail_shown.emit(detail)
 
     # -- 一事一评 --------------------------------------------------------------------------------------------
-    def _rating_state(self, rating: dict | None, may_rate: bool) -> None:
+    def _rating_state(self, rating: dict | None, may_rate: bool, may_ask: bool = False) -> None:
         self.rating_button.setVisible(may_rate)
+        self.ask_button.setVisible(may_ask)
         self.rating_shown.setVisible(rating is not None)
         if rating is not None:
             level = rating_labels.label(rating_labels.LEVELS, rating["level"])
@@ -234,6 +243,26 @@ class ApproverWorkspace(QWidget):
         dialog.open()
         self.sig_rating.emit(dialog)
         return dialog
+
+    def ask_evaluator(self) -> None:
+        """Queue the ask on the single writer; the evaluator at this window then shows the case."""
+        detail, ratings = self.current, self.ratings
+        if detail is None or ratings is None:
+            return
+        case_id = detail.state.case_id
+
+        def asked(_: str) -> None:
+            self.message.setText(self.tr("已请窗口评价器邀请群众评价本件"))
+            self.message.setStyleSheet("color: #2e7d32;")
+            self.ask_button.setEnabled(True)
+
+        def refused(exc: Exception) -> None:
+            self.ask_button.setEnabled(True)
+            self.message.setText(self.tr("不能请求评价：{0}").format(rating_labels.refusal(exc.code) if isinstance(
+                exc, CaseRatingRefused) else str(exc)))
+            self.message.setStyleSheet("color: #c62828;")
+        self.ask_button.setEnabled(False)
+        self.ops.write(lambda: ratings.ask_evaluator(case_id), on_done=asked, on_error=refused)
 
     def _rated(self, case_id: str) -> None:
         self.message.setText(self.tr("评价已记录，等待同步到服务器"))
@@ -275,10 +304,17 @@ class ApproverWorkspace(QWidget):
         detail = self.current
         if detail is None:
             return
-        store = self.services.cases
+        store, ratings = self.services.cases, self.ratings
         def run():  # noqa: ANN202
             state = store.act(build(store, detail, available, role, opinion, fields))
             self.worklist.index.update([detail.state.case_id])
+            if available.action is Action.CLOSE and ratings is not None and ratings.window_id is not None:
+                # 办结 at a window: the citizen is at the counter, so the window's evaluator asks them to rate
+                # the case (一事一评); a case the rule does not let be rated is simply not asked about
+                try:
+                    ratings.ask_evaluator(detail.state.case_id)
+                except CaseRatingRefused:
+                    pass
             return state
         kind = NOTICE_OF.get(available.action)
         def done(_) -> None:  # noqa: ANN001
