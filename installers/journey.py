@@ -424,10 +424,11 @@ def server_holds(screen: Screen, ticket: str, case_no: str, *, rated: bool = Tru
 
 # -- the back office ---------------------------------------------------------------------------------------
 # The demo licence definition's steps for the approver's roles: (action, step, stage of the shots, opinion).
-# Short opinions: xdotool types each character outside the keyboard map by remapping a key, which every client
-# on the screen re-reads (a long opinion took tens of seconds on a busy machine).
-APPROVAL = (("pass_step", "审查", "review", "同意。"), ("pass_step", "审核", "verify", "同意。"),
-            ("grant", "决定", "decide", "准予许可。"))
+# Short opinions without punctuation: xdotool types each character outside the keyboard map by remapping a key,
+# which every client on the screen re-reads (a long opinion took tens of seconds on a busy machine), and "。"
+# (which it types as the kana full stop key) was at times lost.
+APPROVAL = (("pass_step", "审查", "review", "同意"), ("pass_step", "审核", "verify", "同意"),
+            ("grant", "决定", "decide", "准予许可"))
 
 
 def approver_login(screen: Screen) -> None:
