@@ -424,13 +424,16 @@ def server_holds(screen: Screen, ticket: str, case_no: str, *, rated: bool = Tru
 
 # -- the back office ---------------------------------------------------------------------------------------
 # The demo licence definition's steps for the approver's roles: (action, step, stage of the shots, opinion).
-APPROVAL = (("pass_step", "审查", "review", "材料齐全，符合法定条件，同意。"), ("pass_step", "审核", "verify", "同意。"),
-            ("grant", "决定", "decide", "准予许可。"))
+# Short opinions without punctuation: xdotool types each character outside the keyboard map by remapping a key,
+# which every client on the screen re-reads (a long opinion took tens of seconds on a busy machine), and "。"
+# (which it types as the kana full stop key) was at times lost.
+APPROVAL = (("pass_step", "审查", "review", "同意"), ("pass_step", "审核", "verify", "同意"),
+            ("grant", "决定", "decide", "准予许可"))
 
 
 def approver_login(screen: Screen) -> None:
-    """The approver types name and password at the approval workstation and presses Enter; the main window
-    opens (and pulls) while the hall goes on (approver_signed_in waits for it)."""
+    """The approver types name and password at the approval workstation and presses Enter (approver_signed_in
+    waits for the main window)."""
     step("the approver logs in by keyboard at the approval workstation")
     screen.wait("the approver's login dialog", lambda: screen.find("approver", lambda w: w["class"] == "QLineEdit"))
     screen.arrange("approver", resize=False)
@@ -556,12 +559,13 @@ def run_journey(screen: Screen) -> None:
     set_pin(screen)
     keypad_login(screen, "online")
     screen.shoot("keypad-signed-in")
-    approver_login(screen)  # its main window opens while the dispenser issues
+    approver_login(screen)
+    # its main window opens maximized over the hall's windows: nothing else is tapped until it is in place
+    approver_signed_in(screen)
     business = window_business_names(hall)[0]
     step(f"an ID card swipe at the dispenser, then a tap on {business}")
     first = issue(screen, "swipe", business, "online")
     second = issue(screen, SECOND_PERSON, business, "online, second person")
-    approver_signed_in(screen)
     screen.shoot("issued")
     step(f"keypad next at window {WINDOW} calls {first}")
     call_next(screen, first, "online")
