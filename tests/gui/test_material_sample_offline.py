@@ -29,7 +29,7 @@ def hall(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     """The demo hall's server in process (SQLite), as the attachment tests serve it."""
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    yield from _served(db, tmp_path, monkeypatch)
+    yield from _served(db, tmp_path, monkeypatch, {})  # the default file storage: the sample is the point here
     db.dispose()
 
 
