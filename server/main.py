@@ -32,6 +32,7 @@ from server.notify import jobs as notify_jobs
 from server.queue import domain as queue
 from server.rating import domain as rating
 from server.scheduler import Scheduler
+from server.storage import check_backend
 from server.store.database import Database
 from server.sync import domain as sync_domain
 from server.sync.events import EventHub
@@ -78,6 +79,7 @@ class BodyLimit:
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                clock: Callable[[], dt.datetime] | None = None, sync_registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
+    check_backend(settings)
     database = database or Database.from_settings(settings)
     if database.audit_key is None:
         database.audit_key = audit_key(settings)

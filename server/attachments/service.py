@@ -155,6 +155,7 @@ def put_chunk(session: Session, store: BlobStore, keys: KeyProvider, ctx: Device
     if index == 0 and rules.sniff(data[:rules.SNIFF_BYTES]) != row.mime:
         raise AttachmentError(415, rules.TYPE_NOT_ALLOWED, "文件内容不是所声明的类型（PDF、JPEG、PNG）",
                               declared=row.mime)
+    # the object first, then its row: a store that fails (StorageUnavailable, 503) leaves no row saying it is held
     store.put(_object(row.id, index), seal_chunk(data, keys, _place(row.id), index))
     session.add(AttachmentChunk(attachment_id=row.id, index=index, size=len(data), sha256=actual))
     session.flush()

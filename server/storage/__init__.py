@@ -11,11 +11,13 @@ access denied, endpoint down) is `StorageUnavailable`, which the API answers wit
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from server.storage.blobs import BlobMissing, BlobStore, FileBlobStore, StorageUnavailable, check_name
 
-__all__ = ["AREAS", "BlobMissing", "BlobStore", "FileBlobStore", "StorageUnavailable", "blob_store", "check_name"]
+__all__ = ["AREAS", "BlobMissing", "BlobStore", "FileBlobStore", "StorageUnavailable", "blob_store", "check_name",
+           "check_backend"]
 
 AREAS = ("attachments", "archive")
 
@@ -29,3 +31,12 @@ def blob_store(settings, area: str) -> BlobStore:  # noqa: ANN001 - server.core.
         return S3BlobStore(client_of(settings), settings.s3_bucket, "/".join(
             p for p in (settings.s3_prefix.strip("/"), area) if p))
     return FileBlobStore(Path(settings.data_dir) / area)
+
+
+def check_backend(settings) -> None:  # noqa: ANN001
+    """At start: the S3 backend needs boto3 (the `s3` extra); say so then, not at the first upload."""
+    if settings.storage_backend == "s3":
+        try:
+            importlib.import_module("boto3")
+        except ImportError:
+            raise RuntimeError("storage_backend = s3 needs boto3: pip install 'govhall[s3]'") from None

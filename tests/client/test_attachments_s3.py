@@ -132,7 +132,21 @@ def test_a_store_that_is_down_is_answered_503_nothing_recorded_and_the_upload_co
     assert len(bucket_objects(s3_server, s3_bucket)) == 3
     content = hall.http.get(f"{API}/{file_id}/content", headers=_device(hall, "workstation"))
     assert content.status_code == 200 and content.content == pdf.read_bytes()
-    assert case_id
+
+    s3_server.stop()  # down again: a download is refused before its answer starts, not cut off after a 200
+    try:
+        for path in (f"{API}/{file_id}/content", f"{API}/{file_id}/chunks/1"):
+            r = hall.http.get(path, headers=_device(hall, "workstation"))
+            assert (r.status_code, r.json()["error"]["code"]) == (503, "storage_unavailable"), path
+        approver = hall.workstation("approver", "approver")
+        approver.sync.sync_once()
+        approver.attachment_sync.run_once()  # its download waits for the store: nothing half-kept
+        assert rows(approver) == [] and approver.attachments.files(case_id) == []
+    finally:
+        s3_server.start()
+    approver.attachment_sync.run_once()
+    assert approver.attachments.read(case_id, hashlib.sha256(pdf.read_bytes()).hexdigest()) == pdf.read_bytes()
+    approver.attachments.close()
 
 
 def test_a_bucket_that_does_not_exist_is_refused_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001

@@ -103,3 +103,12 @@ def test_storage_copy_moves_a_data_folder_into_the_bucket_and_can_run_again(s3_s
     monkeypatch.setenv("GOVHALL_S3_BUCKET", "govhall-no-such-bucket")
     assert main(["storage-copy", "--to", "s3"]) == 1
     assert "no_bucket" in capsys.readouterr().err
+
+
+def test_a_server_set_to_s3_without_boto3_says_so_when_it_starts(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import sys
+
+    from server.main import create_app
+    monkeypatch.setitem(sys.modules, "boto3", None)  # as if the s3 extra were not installed
+    with pytest.raises(RuntimeError, match=r"govhall\[s3\]"):
+        create_app(Settings(data_dir=tmp_path, storage_backend="s3", s3_bucket="govhall"))
