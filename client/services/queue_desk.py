@@ -24,9 +24,13 @@ from shared.sync.client import SyncClient
 from shared.sync.transport import TransportError
 
 VERSION = 1
-# How long 顺呼 waits for the server (each request, and a sync cycle already running) before this counter
-# decides from its cache instead: a clerk waits no longer than this for a call when the network is down.
-ONLINE_CALL_TIMEOUT = 2.5
+# How long 顺呼 waits for the server's answer (each request, and a sync cycle already running) before this
+# counter decides from its cache instead. A server that cannot be reached at all fails sooner, at the
+# transport's connect timeout (3 s); once the request is sent the server will most likely decide it, and a
+# call from the cache meanwhile is one the server then refuses, so this is not cut short: 8 windows pressing
+# at once on a loaded SQLite server were seen to wait 2-3 s. After a failure the counter is offline and calls
+# from its cache at once until its sync loop reaches the server again.
+ONLINE_CALL_TIMEOUT = 6.0
 
 
 @dataclass(frozen=True)

@@ -5,24 +5,26 @@ both the late server request (refused as stale) and the local call."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
+from shared.queue.errors import CallRefused
 from shared.queue.printing import PrintState
 from shared.queue.tickets import Channel
 from tests.queue_server.test_row_differential import INDEX_KEY, NOW, Hall, hall  # noqa: F401 - the fixture
 
 
-def _issue(h: Hall, count: int) -> list[str]:
+def _issue(h: Hall, count: int, prefixes: str = "A") -> list[str]:
     dispenser = h.device("dispenser", "dispenser")
     desk = TicketDesk(dispenser, load_directory(dispenser.engine), ticket_key=INDEX_KEY, now=lambda: NOW)
     desk.track_today()
     dispenser.sync_once()
-    a = next(e.business.id for e in desk.directory.entries if e.business.prefix == "A")
+    business = {e.business.prefix: e.business.id for e in desk.directory.entries}
     issued = []
-    for _ in range(count):
-        ticket = desk.issue(a, Channel.DISPENSER)
+    for i in range(count):
+        ticket = desk.issue(business[prefixes[i % len(prefixes)]], Channel.DISPENSER)
         desk.settle(ticket, PrintState.PRINTED)
         issued.append(ticket.ticket.id)
     dispenser.sync_once()
@@ -128,3 +130,65 @@ def _pending(services) -> list[dict]:  # noqa: ANN001
     with services.sync.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(outbox).where(outbox.c.status == "pending")
                                                        .order_by(outbox.c.seq))]
+
+
+def test_eight_counters_calling_at_once_through_their_desks_lose_no_claim(hall: Hall, monkeypatch) -> None:  # noqa: ANN001
+    """The product's 顺呼 (QueueDesk over SyncClient, HTTP to a live server) on 8 windows at once, every cache
+    synced before the tickets were issued: no call falls back to a cache, no claim is refused, every ticket is
+    called exactly once, and each counter's cache shows each of its calls as the server recorded it. (The
+    server shares this process and a loaded test machine: the wait for an answer is not what is tested here.)"""
+    from client.services import queue_desk
+    from server.queue.models import QueueCall
+    from shared.sync.transport import HttpTransport
+    from sqlalchemy import select
+    from tests.live import live_server
+
+    monkeypatch.setattr(queue_desk, "ONLINE_CALL_TIMEOUT", 60.0)
+    counters = [hall.counter(n) for n in range(1, 9)]
+    for c in counters:
+        c.sync.sync_once()
+    issued = _issue(hall, 40, "AADDCCBE")
+    called: dict[int, list[str]] = {}
+    gate = threading.Barrier(len(counters))
+
+    errors: list[BaseException] = []
+
+    def window(c) -> None:  # noqa: ANN001
+        try:
+            calls(c)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def calls(c) -> None:  # noqa: ANN001
+        mine = called.setdefault(c.desk.window.number, [])
+        gate.wait()
+        while True:
+            if mine:
+                c.desk.start()
+                c.desk.finish()
+            try:
+                decision = c.desk.call_next()
+            except CallRefused as refused:
+                assert refused.code == "no_ticket_waiting", refused
+                c.sync.push()
+                return
+            assert c.sync.online, c.sync.last_error  # decided by the server, not from the cache
+            assert c.desk.snapshot().current.id == decision.ticket.id  # shown at once
+            mine.append(decision.ticket.id)
+
+    with live_server(hall.http.app) as base:
+        for c in counters:
+            c.sync.transport = HttpTransport(base)
+        threads = [threading.Thread(target=window, args=(c,)) for c in counters]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    assert errors == []
+    assert sorted(t for per_window in called.values() for t in per_window) == sorted(issued)
+    assert all(c.sync.rejected() == [] for c in counters)
+    with hall.db.session() as s:
+        calls = s.execute(select(QueueCall.ticket_id, QueueCall.window_id, QueueCall.accepted)).all()
+    assert sorted(t for t, _, _ in calls) == sorted(issued) and all(ok for _, _, ok in calls)
+    by_window = {c.desk.window.id: c.desk.window.number for c in counters}
+    assert sorted((by_window[w], t) for t, w, _ in calls) == sorted((n, t) for n, ts in called.items() for t in ts)
