@@ -2,12 +2,13 @@
 
     python -m bench.archive [--materials 20]
 
-A demo server in process (SQLite in a temporary folder) takes a licence case through to 办结 over its sync API;
-a stand-in materials provider, registered through the archive's own registration point
-(server.archive.providers.register_provider), gives 20 scans as a counter makes them — JPEG photos and PDFs of
-1–3 JPEG pages, ~300 KB to 2 MB each (grey paper grain, text lines; made with OpenCV before the clock starts).
-Timed through the product's code: build_archive (providers, numbering, SM4-GCM sealing, SM3 manifest, SM2
-signature, commit), verify_archive, export_pdf (cover, contents, every page). Last line:
+A demo server in process (SQLite in a temporary folder) takes a licence case through to 办结 over its sync API,
+its 收件 listing 20 scans as a counter makes them — JPEG photos and PDFs of 1–3 JPEG pages, ~300 KB to 2 MB each
+(grey paper grain, text lines; made with OpenCV before the clock starts) — which the counter's device then
+uploads over the attachment API in 1 MB chunks, sealed into the server's file storage as in production.
+Timed through the product's code: build_archive (the real providers: the uploaded scans read back and checked,
+the certificate; numbering, SM4-GCM sealing, SM3 manifest, SM2 signature, commit), verify_archive, export_pdf
+(cover, contents, every page). Last line:
 
     build_s=<s> verify_s=<s> export_pdf_s=<s> documents=<n> materials_mb=<MB> pages=<n> pdf_mb=<MB>
 """
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import random
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 
@@ -51,7 +54,7 @@ def _pdf_of(jpegs: list[bytes]) -> bytes:
     return bytes(pdf.output())
 
 
-def stand_in_materials(count: int, seed: int = 15) -> list[tuple[str, bytes, str]]:
+def scans(count: int, seed: int = 15) -> list[tuple[str, bytes, str]]:
     """(title, bytes, mime): every third a PDF of 1-3 pages, the rest JPEG photos; ~0.3-2 MB each."""
     rng = random.Random(seed)
     out = []
@@ -65,6 +68,26 @@ def stand_in_materials(count: int, seed: int = 15) -> list[tuple[str, bytes, str
     return out
 
 
+CHUNK = 1024 * 1024
+
+
+def _upload(http, headers: dict, case_id: str, ordinal: int, declared: dict, data: bytes,  # noqa: ANN001
+            mime: str) -> None:
+    """What the counter's attachment thread does for one scan: announce it, then send its chunks."""
+    from shared.protocol.attachments import CHUNK_DIGEST_HEADER, PATH
+    url = f"/api/v1/sync{PATH}/{uuid.uuid4()}"
+    begun = http.put(url, headers=headers, json={**declared, "case_id": case_id, "mime": mime,
+                                                 "chunk_bytes": CHUNK, "ordinal": ordinal})
+    assert begun.status_code == 200, begun.text
+    for index in range(begun.json()["chunks"]):
+        part = data[index * CHUNK:(index + 1) * CHUNK]
+        put = http.put(f"{url}/chunks/{index}", content=part, headers={
+            **headers, "Content-Type": "application/octet-stream",
+            CHUNK_DIGEST_HEADER: hashlib.sha256(part).hexdigest()})
+        assert put.status_code == 200, put.text
+    assert put.json()["state"] == "complete", put.text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--materials", type=int, default=20)
@@ -75,18 +98,17 @@ def main() -> None:
     from server.archive.domain import storage_of
     from server.archive.export import export_pdf
     from server.archive.models import CaseArchive
-    from server.archive.providers import ArchiveDocument, register_provider, unregister_provider
     from server.core.settings import Settings
     from server.main import create_app
     from server.store.database import Database
     from server.sync.reference import publish_all_halls
     from shared.demo.loader import load_demo
-    from tests.approval_server.support import TEST_KEYS, add_staff, finish_licence_case, open_desk
+    from tests.approval_server.support import REQUIRED, TEST_KEYS, add_staff, finish_licence_case, open_desk
     from tests.fixtures.server import FakeClock
 
     for name, value in TEST_KEYS.items():
         os.environ.setdefault(name, value)
-    materials = stand_in_materials(args.materials)
+    materials = scans(args.materials)
     sizes = [len(m[1]) for m in materials]
     print(f"materials: {len(materials)} files, {min(sizes) / 1e6:.2f}-{max(sizes) / 1e6:.2f} MB, "
           f"{sum(sizes) / 1e6:.1f} MB in all")
@@ -109,21 +131,19 @@ def main() -> None:
                 hall_id = s.query(Hall.id).filter(Hall.code == "DG-HALL-1").scalar()
             desks = {u: open_desk(client, headers, hall_id, u)
                      for u in ("clerk", "reviewer", "verifier", "head", "officer")}
-            case_id = finish_licence_case(desks, client)
+            names = [f"{title}.{'pdf' if mime == 'application/pdf' else 'jpg'}" for title, _, mime in materials]
+            files = tuple({"material": REQUIRED[n % len(REQUIRED)], "file_name": names[n],
+                           "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                          for n, (_, data, _) in enumerate(materials))
+            case_id = finish_licence_case(desks, client, files=files)
+            for n, ((_, data, mime), declared) in enumerate(zip(materials, files)):
+                _upload(client, desks["clerk"].headers, case_id, n, declared, data, mime)
 
-        def provider(ctx):  # noqa: ANN001, ANN202 - the stand-in for the materials provider (wt-attach)
-            day = ctx.state.received_on
-            return [ArchiveDocument("material", title, day, data, mime) for title, data, mime in materials]
-
-        register_provider("materials", provider)
         storage = storage_of(settings)
-        try:
-            began = time.perf_counter()
-            with database.session() as session:
-                build_archive(session, case_id, clock(), storage, data_dir)
-            build_s = time.perf_counter() - began
-        finally:
-            unregister_provider("materials")
+        began = time.perf_counter()
+        with database.session() as session:
+            build_archive(session, case_id, clock(), storage, data_dir)
+        build_s = time.perf_counter() - began
         with database.session() as session:
             row = session.get(CaseArchive, case_id)
             began = time.perf_counter()

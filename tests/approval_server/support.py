@@ -141,13 +141,15 @@ LICENCE_STEPS = [("reviewer", cmd.PassStep, {"step": "review"}), ("verifier", cm
                  ("officer", cmd.IssueLicence, {}), ("clerk", cmd.Close, {})]
 
 
-def finish_licence_case(desks: dict[str, Desk], http: Any, name: str = "张三", day: str = "2026-11-05") -> str:
+def finish_licence_case(desks: dict[str, Desk], http: Any, name: str = "张三", day: str = "2026-11-05",
+                        files: tuple[dict, ...] = ()) -> str:
     """A licence case accepted, passed, granted, its grant notice served (signed by the counter's own SM2 key),
-    its licence made and issued, and closed (办结); returns the case id. `http` is the server's client."""
+    its licence made and issued, and closed (办结); returns the case id. `http` is the server's client; `files`:
+    the scans its 收件 lists (material, file_name, sha256, size)."""
     from shared.crypto.sm2 import Signer
     clerk = desks["clerk"]
     case_id, r = receive(clerk, item=LICENCE_ITEM, situation=LICENCE_SITUATION, kind="person",
-                         applicant_id=PERSON_ID, name=name)
+                         applicant_id=PERSON_ID, name=name, **({"files": list(files)} if files else {}))
     assert r["status"] == "accepted", r
     assert clerk.send(command(cmd.Accept, case_id, 1, "received", "2026-11-02", clerk))["status"] == "accepted"
     status, version = "in_review", 2
