@@ -42,12 +42,20 @@ def load(session: Session, hall_id: int, first: dt.date, last: dt.date,
     return tickets, ratings, unserved
 
 
-def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy) -> dict:
-    """The figures added up from the stored per-day shared/queue/projection facts (server/queue/stats_store,
-    the days a change touched computed again first): the workstation adds up the same facts, kept per day in
-    its cache, so both answer the same percentiles. Writes the refreshed days: the caller commits."""
-    stats_store.refresh(session, hall_id, first, last)
-    facts = stats_store.stored(session, hall_id, first, last)
+def hall_statistics(session: Session, hall_id: int, first: dt.date, last: dt.date, by: stats.GroupBy, *,
+                    store: bool = True) -> dict:
+    """The figures added up from the per-day shared/queue/projection facts: the workstation adds up the same
+    facts, kept per day in its cache, so both answer the same percentiles. `store`: the stored days
+    (server/queue/stats_store, the days a change touched computed again first; the caller commits); without
+    it (a read-only replica) the range's days are computed from their rows and kept nowhere."""
+    if store:
+        stats_store.refresh(session, hall_id, first, last)
+        facts = stats_store.stored(session, hall_id, first, last)
+    else:
+        days = sorted(set(session.scalars(select(QueueTicket.day).where(
+            QueueTicket.hall_id == hall_id, QueueTicket.day.between(first, last)).distinct())))
+        computed = stats_store.compute(session, hall_id, days) if days else {}
+        facts = [computed[d] for d in sorted(computed)]
     return {"hall_id": hall_id, "from": first.isoformat(), "to": last.isoformat(), "by": by.value,
             **projection.report(facts, by), "quota_use": quota_use(session, hall_id, first, last)}
 
