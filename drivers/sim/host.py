@@ -46,6 +46,11 @@ class SimHost:
         self._thread: threading.Thread | None = None
 
     @property
+    def connected(self) -> bool:
+        """A driver holds the link (tcp: a connection is accepted; a pty is always there to open)."""
+        return self.kind == "pty" or self._conn is not None
+
+    @property
     def url(self) -> str:
         return self.port if self.kind == "pty" else f"socket://{self.host}:{self.tcp_port}"
 

@@ -159,6 +159,7 @@ def test_a_new_kiosk_registers_itself_by_scanning_the_pages_qr_code(qtbot, serve
     pulls its hall and comes up. The same code scanned again is refused."""
     from drivers.sim.host import SimHost
     from drivers.sim.scanner import ScannerSimulator
+    from tests.gui.test_kiosk_enrol_screen import scanner_open
     from gui.qt import QBuffer, QByteArray, QIODevice
     window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
     page = workspace.page("设备管理")
@@ -191,6 +192,7 @@ def test_a_new_kiosk_registers_itself_by_scanning_the_pages_qr_code(qtbot, serve
     try:
         waiting = kiosk.stdout.readline()
         assert "请扫描管理员的设备登记二维码" in waiting, waiting + kiosk.stderr.read()[-1500:]
+        scanner_open(host)
         scanner.scan("GOVHALL-ID:not a registration code")
         # each scan is answered on the screen (and in the log) before the next
         ready, _, _ = select.select([kiosk.stdout], [], [], 60)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import cv2
@@ -60,10 +62,23 @@ def _kiosk(config: Path, tmp_path: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def scanner_open(host) -> None:  # noqa: ANN001
+    """Wait until the kiosk holds the simulated scanner's link: pyserial empties the input of a socket it has
+    just opened, so a code sent before that is lost (the screen says 请扫描 before its reader thread connects)."""
+    deadline = time.monotonic() + 60
+    while not host.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+
 def _line(kiosk: subprocess.Popen, wanted: str) -> str:
     """Read the kiosk's log until a line holds `wanted` (each screen text is logged as it is shown)."""
     seen = []
     while True:
+        ready, _, _ = select.select([kiosk.stdout], [], [], 60)
+        if not ready:
+            kiosk.kill()
+            raise AssertionError(f"no {wanted!r} within 60 s in {seen}")
         line = kiosk.stdout.readline()
         if not line:
             kiosk.kill()
@@ -102,6 +117,7 @@ def test_refused_codes_are_named_and_the_good_one_starts_the_kiosk(server_url, s
     kiosk = _kiosk(config, tmp_path)
     try:
         assert "scanner" in _line(kiosk, "请扫描管理员的设备登记二维码")
+        scanner_open(host)
         for payload, said in refusals:  # one at a time: each refused, the screen still waiting
             scanner.scan(payload)
             _line(kiosk, said)
