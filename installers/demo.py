@@ -1,7 +1,7 @@
 """The README's run command (`installers/dev.sh run`): a connected demo hall in real processes. Migrates the
 embedded SQLite database, loads the demo hall, starts the server, provisions a dispenser, the hall display, an
-evaluator for window 1, a clerk workstation bound to window 1 and an approver workstation through the admin
-API (their config files under the data dir), and — when there is a screen — starts the device simulators, the
+evaluator for window 1, a clerk workstation bound to window 1, an approver and a supervisor workstation through
+the admin API (their config files under the data dir), and — when there is a screen — starts the device simulators, the
 dispenser, the display, the evaluator and the clerk client, each its own process. Ctrl+C or SIGTERM stops
 every process it started. `--check` runs the whole journey on a virtual screen (Xvfb) and exits non-zero on
 any failure. `--at "2026-12-07 10:00"` runs every process on that day and time (libfaketime)."""
@@ -158,6 +158,8 @@ def _start_hall(hall: Hall, at: dt.datetime | None) -> None:
     print("Log in at the clerk client (window 1) as clerk / GovHall@2026.")
     print(f"An approver workstation is provisioned too: python -m client --data-dir {p.data / 'approver'}"
           " (log in as approver)")
+    print(f"And a supervisor's (大厅看板, 差评整改): python -m client --data-dir {p.data / 'supervisor'}"
+          " (log in as supervisor)")
     print("By hand, from another terminal:")
     print(f"  swipe an ID card at the dispenser   echo swipe > {p.pipe('idcard')}")
     print(f"    another person                    echo swipe:李四,44190019850615123 > {p.pipe('idcard')}")

@@ -33,7 +33,9 @@ LED_STRIP = 200                     # the hall strip's card
 IDENTITY_APP_ID, IDENTITY_APP_KEY = "dg-hall-1-demo", "5a" * 16
 SAMPLE_PERSON = "11010519491231002X"
 DEVICE_NAMES = {"dispenser": "演示取号机", "display": "演示集中显示屏", "evaluator": f"演示评价器（{WINDOW}号窗口）",
-                "clerk": f"演示窗口工作站（{WINDOW}号窗口）", "approver": "演示审批工作站", "controller": "演示大厅控制器"}
+                "clerk": f"演示窗口工作站（{WINDOW}号窗口）", "approver": "演示审批工作站", "supervisor": "演示督查工作站",
+                "controller": "演示大厅控制器"}
+CLIENTS = ("clerk", "approver", "supervisor")  # workstation clients, each on its own data dir
 CHINA = CHINA_TZ  # shared.china_time: the one China time-zone constant
 
 
@@ -97,8 +99,9 @@ class Paths:
         return self.data / "logs"
 
     def config(self, name: str) -> Path:
-        """dispenser/display/evaluator/controller: a kiosk file; clerk/approver: the client's data dir's workstation.toml."""
-        if name in ("clerk", "approver"):
+        """dispenser/display/evaluator/controller: a kiosk file; a client (clerk, approver, supervisor): its data
+        dir's workstation.toml."""
+        if name in CLIENTS:
             return self.data / name / "workstation.toml"
         return self.devices / f"{name}.toml"
 
@@ -252,6 +255,7 @@ class Hall:
             "evaluator": {},
             "clerk": {"keypad": {"port": str(p.pty("keypad"))}, "idcard": {"port": str(p.pty("idcard-clerk"))}},
             "approver": {},
+            "supervisor": {},
         }
 
     def led_cards(self) -> dict[str, dict]:
@@ -265,7 +269,8 @@ class Hall:
     def provision_all(self) -> dict[str, Path]:
         sections = {**self.device_sections(), "controller": self.led_cards()}
         kinds = {"dispenser": ("dispenser", None), "display": ("display", None), "evaluator": ("evaluator", WINDOW),
-                 "clerk": ("clerk", WINDOW), "approver": ("approver", None), "controller": ("controller", None)}
+                 "clerk": ("clerk", WINDOW), "approver": ("approver", None), "controller": ("controller", None),
+                 "supervisor": ("approver", None)}  # a back-office workstation (no window), as the approver's
         return {name: self.provision(name, kind, window, sections[name]) for name, (kind, window) in kinds.items()}
 
     # -- simulators --------------------------------------------------------------------------------------------
@@ -376,7 +381,7 @@ class Hall:
         return started
 
     def start_client(self, name: str) -> Process:
-        """A workstation client (clerk, approver) on its data dir; also to start one again after it closed."""
+        """A workstation client (clerk, approver, supervisor) on its data dir; also to start one again after it closed."""
         self.paths.probe(name).unlink(missing_ok=True)  # a closed client's last screen is not this one's
         return self.spawn(name, ["-m", "client", "--data-dir", str(self.paths.config(name).parent)],
                           extra_env=self._probe_env(name))

@@ -7,7 +7,8 @@ The clerk signs in by keyboard and sets a keypad PIN (设置 PIN); the clerk cli
 signs in on the calling keypad alone (staff number digits, 确认, PIN, 确认; the PIN shows masked). ID card
 swipe → tap a business → ticket printed → keypad "next" at window 1 → the clerk's calling panel, the hall
 display and window 1's LED screen (the hall controller) show it, the display says it → the clerk accepts a
-case and finishes → the evaluator asks and a tap rates it → the server holds ticket, call, case and rating.
+case and finishes → the evaluator asks and the citizen taps a 差评 and its reason → the server holds ticket,
+call, case and rating, and a 差评整改 record (installers/journey_oversight.py).
 The dispenser's printer runs out of paper: the clerk's banner names the fault; refilled, it goes. Then the
 server stops: the dispenser keeps issuing, the clerk client starts again and the clerk signs in on the keypad
 offline (离线登录), the counter keeps calling; the server restarts and everything converges (the offline
@@ -16,7 +17,9 @@ clerk's calls are signed in online and accepted).
 The back office: an approver's `python -m client` signs in by keyboard at its own workstation while the hall
 runs; the case the clerk accepted arrives in the approver's 待办 by sync. The approver searches it, opens it and
 takes the definition's steps (审查 通过, 审核 通过, 决定 准予许可) with typed opinions; the server holds the
-approver's decision, and the clerk's open 办件 tab lists the case as 准予许可 at 制证 after its next pull."""
+approver's decision, and the clerk's open 办件 tab lists the case as 准予许可 at 制证 after its next pull. A
+supervisor's client signs in too: its 大厅看板 and 差评整改 are checked against the server, and the approver, the
+department's handler, records the 差评's 回访核实 (installers/journey_oversight.py)."""
 
 from __future__ import annotations
 
@@ -36,8 +39,10 @@ from installers.hall import DEVICE_NAMES, WINDOW, Hall, HallError, start_xvfb, x
 TICKET = re.compile(rb"\x1d!.([A-Z]\d{3})\n", re.DOTALL)  # the number's line, in a large font (GS ! n)
 # Where each program's window goes on the 5120×2100 virtual screen (no window manager places them).
 LAYOUT = {"dispenser": (0, 0, 1080, 1240), "evaluator": (0, 1260, 1280, 800), "display": (1290, 0, 1910, 1075),
-          "clerk": (1290, 1085, 1900, 1010), "approver": (3210, 0, 1900, 1010)}
-GUIS = ("dispenser", "display", "evaluator", "clerk")  # shot at every stage; the approver at its own and the end
+          "clerk": (1290, 1085, 1900, 1010), "approver": (3210, 0, 1900, 1010),
+          "supervisor": (3210, 1085, 1900, 1010)}
+GUIS = ("dispenser", "display", "evaluator", "clerk")  # shot at every stage; the back office at its own and the end
+BACK_OFFICE = ("approver", "supervisor")
 SCREEN = "5120x2100x24"
 PASSWORD = "GovHall@2026"  # the demo hall's published password (demo mode)
 PIN = "2580"                # what the clerk sets for keypad-only login
@@ -189,8 +194,9 @@ def start(screen: Screen) -> None:
     hall.start_simulators()
     hall.provision_all()
     hall.start_programs()
-    hall.start_client("approver")  # the back office: the approval workstation
-    for name in (*GUIS, "approver"):
+    for name in BACK_OFFICE:  # the back office: the approval and the supervisor's workstations
+        hall.start_client(name)
+    for name in (*GUIS, *BACK_OFFICE):
         screen.wait(f"the {name} window on screen", lambda n=name: screen.windows(n) and screen.probe(n), 90)
     for name in ("dispenser", "display", "evaluator"):
         screen.arrange(name)
@@ -397,17 +403,6 @@ def accept_and_finish(screen: Screen, ticket: str) -> str:
     return case_text.group(0)
 
 
-def rate(screen: Screen) -> None:
-    step("the evaluator asks; a tap rates it")
-    button = screen.wait("the evaluator's rating buttons", lambda: screen.find(
-        "evaluator", lambda w: w.get("text", "").split("\n")[-1] == "非常满意"  # ★★★★★ above the words
-        and w["class"] in ("QPushButton", "QToolButton")), 40)
-    screen.shoot("evaluator-asks")
-    screen.click(button)
-    screen.wait("the evaluator thanks", lambda: "谢谢" in screen.texts("evaluator") or "感谢" in
-                screen.texts("evaluator"), 20)
-
-
 def server_holds(screen: Screen, ticket: str, case_no: str, *, rated: bool = True) -> None:
     hall = screen.hall
 
@@ -551,6 +546,7 @@ def decision_reached(screen: Screen, case_no: str, decided: float) -> None:
 
 
 def run_journey(screen: Screen) -> None:
+    from installers import journey_oversight as oversight  # it builds on this module's helpers
     hall = screen.hall
     start(screen)
     screen.shoot("started")
@@ -562,6 +558,7 @@ def run_journey(screen: Screen) -> None:
     approver_login(screen)
     # its main window opens maximized over the hall's windows: nothing else is tapped until it is in place
     approver_signed_in(screen)
+    oversight.staff_login(screen, "supervisor")
     business = window_business_names(hall)[0]
     step(f"an ID card swipe at the dispenser, then a tap on {business}")
     first = issue(screen, "swipe", business, "online")
@@ -573,12 +570,16 @@ def run_journey(screen: Screen) -> None:
     screen.shoot("called")
     case_no = accept_and_finish(screen, first)
     screen.shoot("finished")
-    rate(screen)
+    oversight.rate_bad(screen)  # a 差评 with its reason: a 差评整改 record opens
     screen.shoot("rated")
     server_holds(screen, first, case_no)
+    department = oversight.record_opened(screen, first)
     clerk_cases_tab(screen)
     decided = approve(screen, case_no)
     decision_reached(screen, case_no, decided)
+    oversight.dashboard(screen, first)
+    oversight.supervisor_lists(screen, first, department)
+    oversight.handler_verifies(screen, first)
     paper_out(screen)
     step("the network is cut: the server stops")
     hall.stop_process(hall.process("server"))
@@ -596,7 +597,7 @@ def run_journey(screen: Screen) -> None:
         hall, "SELECT 1 FROM queue_call c JOIN queue_ticket t ON t.id = c.ticket_id WHERE t.display = ?", second), 90)
     screen.wait(f"the hall display to show {second}", lambda: second in screen.texts("display"), 60)
     screen.figure("reconnect → converged", time.monotonic() - restarted)
-    screen.shoot("converged", (*GUIS, "approver"))
+    screen.shoot("converged", (*GUIS, *BACK_OFFICE))
     for process in {p.name: p for p in hall.processes}.values():  # the newest of each (the restarted server)
         if not process.alive:
             raise JourneyFailed(f"the {process.name} is not running at the end (code {process.popen.returncode})")

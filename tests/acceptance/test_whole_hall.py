@@ -5,7 +5,10 @@ simulators and xdotool; every process runs at a pinned opening hour (libfaketime
 It includes keypad-only login (online, and offline with the server stopped), a paper-out at the dispenser's
 printer reaching the clerk's fault banner, the hall controller's LED screen at window 1, and the back office: an
 approver's client signs in by keyboard, takes the accepted case through 审查, 审核 and 决定 (准予许可), and the
-clerk's worklist shows the decision.
+clerk's worklist shows the decision. Oversight: the evaluator's 差评 (level and reason, tapped) opens a 差评整改
+record; a supervisor's client signs in by keyboard, its 大厅看板 shows the day's tickets issued and served and 差评
+as the server's statistics count them, its 差评整改 tab lists the record with its department, and the
+department's handler (the approver) records the 回访核实 on its screen.
 Screenshots of every window at every stage land in tests/screenshots/acceptance/."""
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -68,7 +72,8 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
                  "online: keypad → window LED", "online keypad login: 确认 → main window",
                  "paper out → clerk's fault banner", "refill → banner gone",
                  "offline: swipe → printed", "offline keypad login: 确认 → main window",
-                 "offline: keypad → clerk panel", "reconnect → converged", "approver's 准予许可 → clerk's 待办"):
+                 "offline: keypad → clerk panel", "reconnect → converged", "approver's 准予许可 → clerk's 待办",
+                 "approver's 回访核实 → supervisor's 差评整改"):
         assert name in figures
     assert "every process is still running" in done.stdout
     stages = {p.name.split("-", 2)[1] for p in SHOTS.glob("*.png")}
@@ -81,7 +86,18 @@ def test_the_whole_hall_journey_in_real_processes(tmp_path: Path) -> None:
                  "approver-review-approver", "approver-verify-approver", "approver-decide-approver",
                  "approver-decided-approver", "approver-decided-approver-1", "approved-clerk", "approved-approver"):
         assert list(SHOTS.glob(f"*-{shot}.png")), shot
-    for program in ("dispenser", "display", "evaluator", "clerk", "approver"):
+    # the oversight screens: the 差评's reason, the supervisor's sign-in, 大厅看板, 差评整改, the handler's 回访核实
+    for shot in ("evaluator-reason-evaluator", "supervisor-login-supervisor", "supervisor-signed-in-supervisor",
+                 "supervisor-dashboard-supervisor", "supervisor-rectification-supervisor",
+                 "approver-verify-rating-approver", "approver-verified-approver", "supervisor-verified-supervisor"):
+        assert list(SHOTS.glob(f"*-{shot}.png")), shot
+    assert "the dashboard shows what the server counts" in done.stdout
+    with sqlite3.connect(f"file:{tmp_path / 'data' / 'server.sqlite3'}?mode=ro", uri=True) as db:
+        records = db.execute("SELECT r.status, d.code, q.level, json_extract(r.row, '$.verification.by') "
+                             "FROM rating_rectification r JOIN queue_rating q ON q.id = r.rating_id "
+                             "JOIN department d ON d.id = r.department_id").fetchall()
+    assert records == [("verified", "TZSB", "very_dissatisfied", "approver")], records
+    for program in ("dispenser", "display", "evaluator", "clerk", "approver", "supervisor"):
         assert list(SHOTS.glob(f"*-converged-{program}.png")), program
     led = (tmp_path / "data" / "logs" / "sim-led.log").read_text(encoding="utf-8")
     assert re.search(r"^card 1 shows: [A-Z]\d{3} / 请到1号窗口$", led, re.M), led[-2000:]  # the hall controller
