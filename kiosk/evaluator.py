@@ -19,7 +19,7 @@ class EvaluatorWindow(KioskShell):
     DESIGN = (1280, 800)  # the 10" tablet, landscape; it may stand portrait too
     def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
                  facts=lambda: [], photos: StaffPhotos | None = None,
-                 ask_seconds: int = 60, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
+                 ask_seconds: int | None = None, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
         title = QCoreApplication.translate("Kiosk", "服务评价")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts, header_px=26, now=desk.now)
@@ -28,9 +28,13 @@ class EvaluatorWindow(KioskShell):
         self.photos = photos if photos is not None else StaffPhotos(desk.sync)
         self._photo_for: int | None = None  # the clerk whose photo was asked for last
         self._clerk = None  # the clerk on the window's badge, as last read (kiosk.services.reference.Clerk)
-        self.flow = EvaluatorFlow(ask_seconds=ask_seconds)
+        # The hall's rating rules (as synced) set how long a rating is waited for and the deadline the 差评
+        # screen promises; an explicit ask_seconds (tests, benches) overrides the wait.
+        self._ask_seconds = ask_seconds
+        self.flow = EvaluatorFlow()
         self.clerk = ClerkScreen(desk.window_number)
         self.ask, self.reasons, self.thanks = AskScreen(), ReasonScreen(), ThanksScreen()
+        self._follow_rules()
         for w in (self.clerk, self.ask, self.reasons, self.thanks):
             self.stack.addWidget(w)
         self.ask.sig_level.connect(lambda level: self.run(self.flow.choose(level)))
@@ -64,8 +68,14 @@ class EvaluatorWindow(KioskShell):
     def _failed(self, exc: Exception) -> None:
         self._reading = False
 
+    def _follow_rules(self) -> None:
+        rating = self.desk.directory.rules.rating
+        self.flow.ask_seconds = self._ask_seconds or rating.timeout_seconds
+        self.reasons.promise_days(rating.rectification_workdays)
+
     def _observed(self, answer) -> None:  # noqa: ANN001  (Visit | None, Clerk | None, CaseAsk | None)
         self._reading = False
+        self._follow_rules()  # observe() re-read them when a sync brought new ones
         visit, self._clerk, asked = answer
         self.run(self.flow.observe_case(asked))  # 一事一评 first: the citizen is still at the counter
         self.run(self.flow.observe(visit))

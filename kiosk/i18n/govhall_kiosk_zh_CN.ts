@@ -22,7 +22,7 @@
 <context>
     <name>AskScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+86"/>
+        <location filename="../screens/evaluator_screens.py" line="+87"/>
         <source>请点击下方按钮评价</source>
         <translation type="unfinished"></translation>
     </message>
@@ -649,8 +649,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>我们将在 5 个工作日内整改并回复</source>
+        <location line="+17"/>
+        <source>我们将在 {n} 个工作日内整改并回复</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -690,7 +690,7 @@
 <context>
     <name>ThanksScreen</name>
     <message>
-        <location filename="../screens/evaluator_screens.py" line="+39"/>
+        <location filename="../screens/evaluator_screens.py" line="+29"/>
         <source>感谢您的评价！</source>
         <translation type="unfinished"></translation>
     </message>

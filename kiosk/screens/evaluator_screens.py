@@ -7,6 +7,7 @@ from kiosk.flow.evaluator import BAD_REASONS
 from kiosk.widgets.common import Card, button, label
 from kiosk.widgets.theme import NORMAL, Theme
 from shared.queue.ratings import RatingLevel
+from shared.queue.rules import RatingRules
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 LEVELS = ((RatingLevel.VERY_SATISFIED, "非常满意", "#2e7d32"), (RatingLevel.SATISFIED, "满意", "#558b2f"),
@@ -123,7 +124,9 @@ class ReasonScreen(QWidget):
         super().__init__()
         self.box = box = QVBoxLayout(self)
         box.addWidget(label(self.tr("很抱歉没有让您满意，请告诉我们原因"), "title", align=CENTER))
-        box.addWidget(label(self.tr("我们将在 5 个工作日内整改并回复"), "hint", align=CENTER))
+        self.promise = label("", "hint", align=CENTER)
+        box.addWidget(self.promise)
+        self.promise_days(RatingRules().rectification_workdays)
         self.grid = QGridLayout()
         self.buttons: list[QPushButton] = []
         for reason in BAD_REASONS:
@@ -134,6 +137,10 @@ class ReasonScreen(QWidget):
         box.addLayout(self.grid)
         box.addStretch(1)
         self.restyle(NORMAL)
+
+    def promise_days(self, workdays: int) -> None:
+        """What the hall promises: its configured rectification deadline (the server's record counts the same)."""
+        self.promise.setText(self.tr("我们将在 {n} 个工作日内整改并回复").format(n=workdays))
 
     def restyle(self, theme: Theme) -> None:
         """Three reasons a row on a landscape tablet, two on a portrait one."""

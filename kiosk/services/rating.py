@@ -38,7 +38,8 @@ class RatingDesk:
 
     def observe(self) -> tuple[Visit | None, Clerk | None, CaseAsk | None]:
         """What the evaluator's screen follows (read off the GUI thread): the visit, who serves it and the
-        case asked at this window."""
+        case asked at this window. The hall's rules are re-read first when a sync changed them."""
+        self.directory.refresh()
         return self.visit_at_window(), self.clerk_at_window(), self.case_asked()
 
     def case_asked(self) -> CaseAsk | None:

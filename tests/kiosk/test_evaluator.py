@@ -20,7 +20,9 @@ from kiosk.services.rating import RatingDesk
 from kiosk.services.reference import load_directory
 from server.sync.models import CommandLog
 from shared.db.models import StaffUser
+from shared.queue.hall_rules import RULES_TABLE, HallRules, rules_row
 from shared.queue.ratings import RatingLevel
+from shared.queue.rules import RatingRules
 from shared.sync import store
 from tests.kiosk.conftest import make_device
 
@@ -130,5 +132,29 @@ def test_timeout_records_not_rated_and_keypad_key_asks(qtbot, hall, cache, now) 
     qtbot.waitUntil(lambda: len(sync.rows("queue_rating")) == 1, timeout=4000)
     assert next(iter(sync.rows("queue_rating").values()))["level"] is None
     assert window.flow.step is Step.IDLE
+    window.close()
+    ops.wait()
+
+
+def test_the_bad_rating_screen_promises_the_halls_configured_deadline(qtbot, hall, cache, now) -> None:  # noqa: ANN001
+    """The 差评 screen promises the rectification deadline the hall configured (the working days the server
+    counts for the record the 差评 opens), and a rating is waited for as long as the hall's rules say — both as
+    synced, so an admin's change reaches a running evaluator."""
+    sync, _ = make_device(hall, cache, "evaluator", window_index=2)
+    desk = RatingDesk(sync, load_directory(cache), hall[3][2], now=lambda: now[0])
+    ops = Ops()
+    window = EvaluatorWindow(ops, desk, poll_ms=100)
+    qtbot.addWidget(window)
+    assert window.reasons.promise.text() == "我们将在 5 个工作日内整改并回复" and window.flow.ask_seconds == 60
+    rules = HallRules(rating=RatingRules(timeout_seconds=45, rectification_workdays=3))
+    with sync.engine.begin() as conn:
+        store.apply_changes(conn, [{"scope": f"hall:{hall[2]}", "seq": 1, "table": RULES_TABLE, "pk": str(hall[2]),
+                                    "op": "upsert", "row": rules_row(hall[2], rules)}])
+    publish_ticket(sync, hall[2], desk.window_id, "finished", str(uuid.uuid4()), 2, now[0])
+    qtbot.waitUntil(lambda: window.flow.step is Step.ASK, timeout=3000)
+    assert window.flow.ask_seconds == 45 and window._idle_seconds == 45
+    qtbot.mouseClick(window.ask.buttons[RatingLevel.VERY_DISSATISFIED], Qt.MouseButton.LeftButton)
+    assert window.flow.step is Step.REASON
+    assert window.reasons.promise.text() == "我们将在 3 个工作日内整改并回复"
     window.close()
     ops.wait()
