@@ -145,6 +145,7 @@ def handler_verifies(screen: Screen, ticket: str) -> None:
     screen.click(toggle)
     table, row = screen.wait(f"the approver's 差评整改 lists {ticket}", lambda: _record_row(
         screen, "approver", ticket, "待回访核实"), 45)
+    step("  the approver's 差评整改 lists it: the approver selects it and types 联系情况 and 核实情况")
     x, y, w, h = table["row_rects"][row]
     screen.xdo("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
     screen.xdo("click", "1")
