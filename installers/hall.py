@@ -359,6 +359,19 @@ class Hall:
         path.write_text(render_toml(sections, header="GovHall demo dispenser (printer port follows the simulator)"),
                         encoding="utf-8")
 
+    def holds(self, name: str, device: str) -> bool:
+        """Whether the named program has the simulator's pty open (Linux /proc): a key sent before is lost, as
+        pyserial empties the input of a port it has just opened. True where /proc cannot tell."""
+        target = os.path.realpath(self.paths.pty(device))
+        fds = f"/proc/{self.process(name).popen.pid}/fd"
+        if not os.path.isdir("/proc/self/fd"):
+            return True
+        try:
+            links = [os.readlink(f"{fds}/{fd}") for fd in os.listdir(fds)]
+        except OSError:  # the process is gone, or a descriptor closed while being read
+            return False
+        return target in links
+
     def send(self, device: str, line: str) -> None:
         """Type a line into a simulator's pipe: `swipe` to the idcard, `next` (or a digit, `enter`) to the keypad,
         a code to the scanner, `paper-out` / `refill` to the printer — what a person does by hand with echo."""

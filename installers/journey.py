@@ -268,7 +268,8 @@ def keypad_login(screen: Screen, label: str) -> None:
         "clerk", lambda w: w.get("name") == "keypadStaff"), 90)
     screen.arrange("clerk", resize=False)
     # The first key waits for the client to have opened its keypad (a key nobody reads is lost, as on a
-    # real line); then the rest in one go.
+    # real line: pyserial empties the input of the port it opens); then the rest in one go.
+    screen.wait("the clerk client to hold the keypad's port", lambda: hall.holds("clerk", "keypad"), 60)
     for _attempt in range(3):
         hall.send("keypad", digits[0])
         if _shown(screen, "keypadStaff", digits[0] + "▏", 5):
