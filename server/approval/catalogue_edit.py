@@ -83,8 +83,11 @@ def find(session: Session, code: str) -> ServiceItem | None:
     return session.scalars(select(ServiceItem).where(ServiceItem.code == code)).one_or_none()
 
 
-def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.datetime) -> dict[str, int]:
-    """Create or update the item; returns, per situation listed, the definition version new cases follow."""
+def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.datetime,
+              dropped: list[str] | None = None) -> dict[str, int]:
+    """Create or update the item; returns, per situation listed, the definition version new cases follow.
+    The stored objects of the samples of materials it removes are added to `dropped`: the caller deletes them
+    once the change has committed (server.attachments.samples.delete_after_commit)."""
     check(code, body, session)
     item = find(session, code)
     if item is None:
@@ -111,9 +114,11 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         wanted = {m.name for m in given.materials}
         for name, old in kept.items():
             if name not in wanted:
-                # its sample file's record goes with it (the sealed bytes stay in the store, unreferenced:
-                # deleting them before this transaction commits could lose a sample a rollback keeps)
-                samples.forget(session, old.id)
+                # its sample file's record goes with it; the sealed bytes only after the commit (deleting
+                # them before could lose a sample a rollback keeps)
+                gone = samples.forget(session, old.id)
+                if gone is not None and dropped is not None:
+                    dropped.append(gone)
                 session.delete(old)
         session.flush()
         for m_order, material in enumerate(given.materials):
