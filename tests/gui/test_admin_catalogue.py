@@ -27,9 +27,9 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     page.materials.item(row, 0).setText("现场照片")
     page.materials.cellWidget(row, 2).setCurrentIndex(3)  # 电子材料
     page.materials.setCurrentCell(row, 0)  # its sample (样表): a note and a file's name, as typed
-    assert page.sample_note.isEnabled() and page.sample_note.text() == ""
-    page.sample_note.insert("正面清晰拍摄，含门牌号")  # as typed (keyClicks cannot type Chinese)
-    page.sample_file.insert("现场照片示例.jpg")
+    assert page.sample.note.isEnabled() and page.sample.note.text() == ""
+    page.sample.note.insert("正面清晰拍摄，含门牌号")  # as typed (keyClicks cannot type Chinese)
+    page.sample.file.insert("现场照片示例.jpg")
     assert "样表：正面清晰拍摄" in page.materials.item(row, 0).toolTip()
     page.promised.setValue(max(1, item["promised_limit_days"] - 1))
     shoot(qtbot, screenshot, window, "admin-catalogue-edit")
