@@ -108,4 +108,14 @@ def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_ur
     assert answer["department_id"] == other
     assert answer["sub_items"][-1] == {**answer["sub_items"][-1], "code": code, "name": "电梯以外的特种设备"}
     assert page.department.currentData() == other and page.sub_items.rowCount() == len(answer["sub_items"])
+    # 删除所选办理项: the one just added (no case names it) goes with the next save
+    kept = len(answer["sub_items"]) - 1
+    page.sub_items.setCurrentCell(kept, 1)
+    page.remove_sub_item()
+    assert page.sub_items.rowCount() == kept and page.item["removed_sub_items"] == [code]
+    shoot(qtbot, screenshot, window, "admin-catalogue-sub-item-removed")
+    with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
+        page.save_item()
+    assert code not in [s["code"] for s in saved.args[0]["item"]["sub_items"]]
+    assert page.sub_items.rowCount() == kept and page.item["removed_sub_items"] == []
     ops.wait()

@@ -1,5 +1,5 @@
 """事项目录: the catalogue's items — name, category, the department in charge (picked from the organisation's
-departments), statutory and promised limits, fee — with their sub-items (办理项: added and renamed here; the
+departments), statutory and promised limits, fee — with their sub-items (办理项: added, renamed and removed here; the
 server keeps one a case may name) and situations, and each situation's materials (required or optional,
 original or copy, how many, and a sample — 样表/示例: a note and an uploaded file, catalogue_sample.py).
 Saving is versioned on the server (a change of limits or required materials is a new workflow definition
@@ -39,6 +39,7 @@ class CataloguePage(QWidget):
         self.code: str | None = None
         self.departments: list[dict] = []
         self.material_ids: dict[tuple[str, str], int] = {}  # (situation code, material name) → its server id
+        self.saved_sub_items: set[str] = set()  # the opened item's sub-item codes as the server holds them
         self._filling = False
         export = QPushButton(self.tr("导出Excel…"))
         export.clicked.connect(self.choose_export)
@@ -105,10 +106,16 @@ class CataloguePage(QWidget):
         self.sub_items.itemChanged.connect(self._sub_item_edited)
         add_sub_item = QPushButton(self.tr("添加办理项"))
         add_sub_item.clicked.connect(self.add_sub_item)
+        self.remove_sub_item_button = QPushButton(self.tr("删除所选办理项"))
+        self.remove_sub_item_button.setToolTip(self.tr("已有办件使用的办理项不能删除，可改名"))
+        self.remove_sub_item_button.clicked.connect(self.remove_sub_item)
         sub_items = QWidget()
         sub_layout = QVBoxLayout(sub_items)
         sub_layout.addWidget(self.sub_items, 1)
-        sub_layout.addWidget(add_sub_item)
+        sub_buttons = QHBoxLayout()
+        sub_buttons.addWidget(add_sub_item)
+        sub_buttons.addWidget(self.remove_sub_item_button)
+        sub_layout.addLayout(sub_buttons)
         # one tab each: on a 1366×768 screen both lists keep the full height
         self.parts = QTabWidget()
         self.parts.addTab(situations, self.tr("情形"))
@@ -188,6 +195,7 @@ class CataloguePage(QWidget):
 
     def _opened(self, item: dict, samples: list[dict] | None = None) -> None:
         self.code = item["code"]
+        self.saved_sub_items = {s["code"] for s in item["sub_items"]}
         self.material_ids = {(s["code"], m["name"]): m["id"] for s in item["situations"] for m in s["materials"]}
         self.sample.files = {f["material_id"]: f for f in samples or []}
         self.item = {"name": item["name"], "category": item["category"], "department_id": item["department_id"],
@@ -195,6 +203,7 @@ class CataloguePage(QWidget):
                      "promised_limit_days": item["promised_limit_days"], "fee": str(item["fee"]),
                      "online": item["online"], "note": item["note"],
                      "sub_items": [{"code": s["code"], "name": s["name"]} for s in item["sub_items"]],
+                     "removed_sub_items": [],  # saved ones the admin deleted: the server refuses one a case names
                      "situations": [{"code": s["code"], "name": s["name"],
                                      "materials": [{k: m.get(k, "") for k in ("name", "required", "form", "copies",
                                                                               "sample_note", "sample_file")}
@@ -241,6 +250,15 @@ class CataloguePage(QWidget):
         self.item["sub_items"].append({"code": code, "name": self.tr("新办理项")})
         self._show_sub_items()
         self.sub_items.setCurrentCell(len(self.item["sub_items"]) - 1, 1)
+
+    def remove_sub_item(self) -> None:
+        row = self.sub_items.currentRow()
+        if self.item is None or not 0 <= row < len(self.item["sub_items"]):
+            return
+        code = self.item["sub_items"].pop(row)["code"]
+        if code in self.saved_sub_items:  # one the server holds: deleted by the save (a new one just goes)
+            self.item["removed_sub_items"].append(code)
+        self._show_sub_items()
 
     # -- situations and materials -------------------------------------------------------------------------
     def _situation(self) -> dict | None:
