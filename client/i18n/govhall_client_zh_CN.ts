@@ -1215,7 +1215,7 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+53"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+51"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1285,7 +1285,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
+        <source>删除所选办理项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已有办件使用的办理项不能删除，可改名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>情形</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1316,61 +1326,6 @@
     </message>
     <message>
         <location line="+14"/>
-        <source>填写说明或示例（可不填）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>样表文件名，如 申请表样表.pdf</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>上传样表…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>删除样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+209"/>
-        <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>请先保存事项，再为新材料上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>已上传样表：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>已删除样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-257"/>
-        <source>样表说明</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>添加材料</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1400,7 +1355,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1410,32 +1365,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
-        <source>样表：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>新材料：保存事项后才能上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>未上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>选择样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <location line="+1"/>
         <source>新情形</source>
         <translation type="unfinished"></translation>
@@ -1906,7 +1836,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>更换令牌后，旧令牌立即失效，须把新令牌写入该设备（{name}）的配置文件。确定更换？</source>
+        <source>更换令牌后，旧令牌立即失效，须把新生成的配置文件拷贝到该设备（{name}）替换旧文件。确定更换？</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2786,6 +2716,89 @@
     <message>
         <location line="+8"/>
         <source>查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MaterialSamplePanel</name>
+    <message>
+        <location filename="../workspaces/admin/catalogue_sample.py" line="+37"/>
+        <source>填写说明或示例（可不填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>样表文件名，如 申请表样表.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>上传样表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>删除样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>样表说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>新材料：保存事项后才能上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>选择样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>请先保存事项，再为新材料上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>已上传样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已删除样表文件</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3996,7 +4009,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="+29"/>
+        <source>已为 {name} 更换令牌，旧令牌已失效。请保存新的配置文件 {file}，拷贝到设备替换旧文件（扫码器、打印机等外设配置段请从旧文件中保留），然后重启设备程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-114"/>
         <source>保存配置文件…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4027,12 +4045,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）改为下列新令牌。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+52"/>
         <source>保存设备配置</source>
         <translation type="unfinished"></translation>
     </message>
