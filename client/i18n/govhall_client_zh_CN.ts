@@ -3008,18 +3008,18 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+49"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+50"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+112"/>
+        <location line="+128"/>
         <source>无印章图片</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-124"/>
         <source>选择印章图片…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3074,8 +3074,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>机构与印章</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>模板文字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>模板JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3089,7 +3099,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>没有可设置文书的大厅</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4911,6 +4921,24 @@
     <message>
         <location line="+2"/>
         <source>被退回：{0} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplateTextsForm</name>
+    <message>
+        <location filename="../workspaces/admin/notice_texts.py" line="+34"/>
+        <source>文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>正文段落（{花括号} 内为自动填入的内容，请保留）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>模板文字（JSON）有误，请先在JSON页改正</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
