@@ -2004,11 +2004,17 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+92"/>
         <source>等待扫码……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="-69"/>
+        <source>正在连接扫码枪……（也可粘贴登记码文字）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>本机的摄像头（高拍仪）也能读取登记二维码：把二维码对准摄像头即可。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2040,6 +2046,11 @@
     <message>
         <location line="+11"/>
         <source>登记失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>正在连接扫码枪</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3008,7 +3019,7 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+50"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+51"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
