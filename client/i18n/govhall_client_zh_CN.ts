@@ -1215,7 +1215,7 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../workspaces/admin/catalogue_page.py" line="+53"/>
+        <location filename="../workspaces/admin/catalogue_page.py" line="+51"/>
         <source>搜索事项名称或编码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1285,7 +1285,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
+        <source>删除所选办理项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已有办件使用的办理项不能删除，可改名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>情形</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1316,61 +1326,6 @@
     </message>
     <message>
         <location line="+14"/>
-        <source>填写说明或示例（可不填）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>样表文件名，如 申请表样表.pdf</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>上传样表…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>删除样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+209"/>
-        <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>请先保存事项，再为新材料上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>已上传样表：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>已删除样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-257"/>
-        <source>样表说明</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>添加材料</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1400,7 +1355,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>{0}（{1}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1410,32 +1365,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
-        <source>样表：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>新材料：保存事项后才能上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>未上传样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>选择样表文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <location line="+1"/>
         <source>新情形</source>
         <translation type="unfinished"></translation>
@@ -1906,7 +1836,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>更换令牌后，旧令牌立即失效，须把新令牌写入该设备（{name}）的配置文件。确定更换？</source>
+        <source>更换令牌后，旧令牌立即失效，须把新生成的配置文件拷贝到该设备（{name}）替换旧文件。确定更换？</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2074,11 +2004,17 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+92"/>
         <source>等待扫码……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="-69"/>
+        <source>正在连接扫码枪……（也可粘贴登记码文字）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>本机的摄像头（高拍仪）也能读取登记二维码：把二维码对准摄像头即可。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2110,6 +2046,11 @@
     <message>
         <location line="+11"/>
         <source>登记失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>正在连接扫码枪</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2790,6 +2731,89 @@
     </message>
 </context>
 <context>
+    <name>MaterialSamplePanel</name>
+    <message>
+        <location filename="../workspaces/admin/catalogue_sample.py" line="+37"/>
+        <source>填写说明或示例（可不填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>样表文件名，如 申请表样表.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>上传样表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>删除样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>样表说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>新材料：保存事项后才能上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>选择样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>样表 (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>请先保存事项，再为新材料上传样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>已上传样表：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已删除样表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MaterialViewer</name>
     <message>
         <location filename="../widgets/material_viewer/viewer.py" line="+49"/>
@@ -2995,18 +3019,18 @@
 <context>
     <name>NoticeSettingsPage</name>
     <message>
-        <location filename="../workspaces/admin/notice_settings.py" line="+49"/>
+        <location filename="../workspaces/admin/notice_settings.py" line="+51"/>
         <source>留空则用模板原文；须包含 {review_authority} 和 {court}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+112"/>
+        <location line="+128"/>
         <source>无印章图片</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-124"/>
         <source>选择印章图片…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3061,8 +3085,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>机构与印章</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>模板文字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>模板JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3076,7 +3110,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>没有可设置文书的大厅</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3996,7 +4030,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="+29"/>
+        <source>已为 {name} 更换令牌，旧令牌已失效。请保存新的配置文件 {file}，拷贝到设备替换旧文件（扫码器、打印机等外设配置段请从旧文件中保留），然后重启设备程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-114"/>
         <source>保存配置文件…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4027,12 +4066,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）改为下列新令牌。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+52"/>
         <source>保存设备配置</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4898,6 +4932,24 @@
     <message>
         <location line="+2"/>
         <source>被退回：{0} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplateTextsForm</name>
+    <message>
+        <location filename="../workspaces/admin/notice_texts.py" line="+34"/>
+        <source>文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>正文段落（{花括号} 内为自动填入的内容，请保留）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>模板文字（JSON）有误，请先在JSON页改正</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

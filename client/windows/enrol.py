@@ -71,6 +71,10 @@ class EnrolDialog(QDialog):
             from drivers.qt.devices import LineScannerAdapter
             self.scanner = LineScannerAdapter(factory.line_scanner(workstation.devices["scanner"]), self)
             self.scanner.sig_scanned.connect(self.scanned)
+            # a serial port empties its input when opened: ask for the scan only once it is open
+            self._say(self.tr("正在连接扫码枪……（也可粘贴登记码文字）"))
+            self.scanner.sig_ready.connect(self._scanner_open)
+            self.scanner.sig_recovered.connect(self._scanner_open)
             self.scanner.start()
         self.camera = None
         if "camera" in workstation.devices:  # the PC's camera (高拍仪/webcam) reads the QR code too, on its thread
@@ -134,6 +138,10 @@ class EnrolDialog(QDialog):
     def _skip(self) -> None:
         self.sig_skipped.emit()
         self.accept()
+
+    def _scanner_open(self) -> None:
+        if not self.busy and self.message.text().startswith(self.tr("正在连接扫码枪")):
+            self._say(self.tr("等待扫码……"))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "color: #555;")

@@ -1,6 +1,8 @@
 """A device loop in its own QThread. `step()` does one bounded unit of blocking work (a poll of ≤ ~0.2 s);
 typed device errors are reported as `sig_error(code, message)` and the loop keeps going after
-`retry_delay`, so a device that comes back is picked up again (`sig_recovered`). Never a bare crash."""
+`retry_delay`, so a device that comes back is picked up again (`sig_recovered`). Never a bare crash.
+`sig_ready` fires once per start, after the first step that completed: the device is open and being read (a
+serial port empties its input when opened, so a screen must not ask for a scan before this)."""
 
 from __future__ import annotations
 
@@ -20,9 +22,13 @@ class _LoopThread(QThread):
     def run(self) -> None:
         owner = self.owner
         failing = False
+        ready = False
         while not owner.stop_event.is_set():
             try:
                 owner.step()
+                if not ready:
+                    ready = True
+                    owner.sig_ready.emit()
                 if failing:
                     failing = False
                     owner.sig_recovered.emit()
@@ -40,6 +46,7 @@ class _LoopThread(QThread):
 class DeviceLoop(QObject):
     sig_error = Signal(str, str)  # code, message (the UI maps the code to Chinese text)
     sig_recovered = Signal()
+    sig_ready = Signal()  # the first step since start() completed: the device is open
     sig_stopped = Signal()
 
     def __init__(self, step: Callable[[], None] | None = None, retry_delay: float = 1.0,

@@ -256,7 +256,7 @@
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../screens/enrol_screen.py" line="+30"/>
+        <location filename="../screens/enrol_screen.py" line="+31"/>
         <source>取号机</source>
         <translation type="unfinished"></translation>
     </message>
@@ -336,17 +336,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+57"/>
+        <source>正在连接{0}……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}未连接或暂不可用，正在重试……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请稍候，连接好后即可扫码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>请扫描设备管理页上的登记二维码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-55"/>
         <source>管理员：系统管理 → 设备管理 → 选择设备类型“{0}” → 生成扫码登记二维码。登记码只能使用一次，30分钟内有效。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>摄像头</source>
         <translation type="unfinished"></translation>
     </message>
@@ -356,32 +371,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>把二维码对准本机的{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-3"/>
         <source>或</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>本机配置中没有扫码器或摄像头（[scanner] 或 [camera]），无法扫码登记</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+27"/>
         <source>等待扫码……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-26"/>
         <source>请联系管理员在配置文件中加入扫码器或摄像头</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+49"/>
         <source>已读到登记码，正在向服务器登记……</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,6 +1,7 @@
 """扫码登记 on the kiosk's own screen (`python -m kiosk --mode M --config FILE --enrol`): a kiosk has nobody at a
 terminal, so its first start shows, full screen, what to do — scan the registration QR code the admin makes on
-设备管理 — and reads it from the kiosk's line scanner ([scanner]) and, when it has one, its camera ([camera]:
+设备管理 — once its reader is open (正在连接… until the reader's first poll: a serial port empties its input
+when opened, so a code scanned earlier would be lost) — and reads it from the kiosk's line scanner ([scanner]) and, when it has one, its camera ([camera]:
 OpenCV capture + pyzbar, drivers/scanner/camera.py). Each scanned code is redeemed at the server it names and
 the config written (kiosk/enrol.py over shared/enrolment.py) on a worker, never on the GUI thread; the screen
 shows the progress and, when a code is refused, a message of its own for each reason (expired, already used,
@@ -73,7 +74,7 @@ def readers(path: Path, parent: QWidget) -> list:
 
 class EnrolScreen(QWidget):
     sig_enrolled = Signal(str)   # the config file now holding the credentials
-    sig_status = Signal(str, str)  # state (waiting / busy / refused / done), the text shown
+    sig_status = Signal(str, str)  # state (connecting / waiting / busy / refused / done), the text shown
 
     def __init__(self, path: Path, mode: str, ops: Ops, parent: QWidget | None = None, *,
                  redeem_code: Callable[[str, str], str] = redeem,
@@ -88,7 +89,7 @@ class EnrolScreen(QWidget):
         title.setStyleSheet("font-size: 56px; font-weight: bold;")
         what = QLabel(self.tr("本机：{0}（尚未登记）").format(mode_name(mode)))
         what.setStyleSheet("font-size: 30px; color: #cfe0ff;")
-        self.instruction = QLabel(self.tr("请扫描设备管理页上的登记二维码"))
+        self.instruction = QLabel("")  # 请扫描… once a reader is open (start()), 正在连接… until then
         self.instruction.setStyleSheet("font-size: 44px; font-weight: bold;")
         self.instruction.setWordWrap(True)
         self.how = QLabel("")
@@ -113,20 +114,24 @@ class EnrolScreen(QWidget):
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         self.readers = readers(self.path, self)
+        self.open_readers: set[int] = set()  # the readers whose device is open and being read
+        self.state, self._reason = "", ""
         kinds = []
         for reader in self.readers:
             reader.sig_scanned.connect(self.scanned)
+            reader.sig_ready.connect(lambda r=reader: self._reader_open(r))
+            reader.sig_recovered.connect(lambda r=reader: self._reader_open(r))
+            reader.sig_error.connect(lambda _code, message, r=reader: self._reader_failed(r, message))
             kinds.append(self.tr("摄像头") if isinstance(reader, CameraScannerAdapter) else self.tr("扫码器"))
+        self.kinds = self.tr("或").join(kinds)
+        self.names = "/".join("camera" if isinstance(r, CameraScannerAdapter) else "scanner" for r in self.readers)
         if kinds:
-            self.how.setText(self.tr("把二维码对准本机的{0}").format(self.tr("或").join(kinds)))
+            self.how.setText(self.tr("把二维码对准本机的{0}").format(self.kinds))
+            self._connecting("")
         else:
             self.how.setText(self.tr("本机配置中没有扫码器或摄像头（[scanner] 或 [camera]），无法扫码登记"))
-        names = "/".join("camera" if isinstance(r, CameraScannerAdapter) else "scanner" for r in self.readers)
-        self._show("waiting" if kinds else "refused",
-                   self.tr("等待扫码……") if kinds
-                   else self.tr("请联系管理员在配置文件中加入扫码器或摄像头"),
-                   f"kiosk: 请扫描管理员的设备登记二维码 (waiting for the registration QR code on the "
-                   f"{names or 'no reader'}, {mode})")
+            self._show("refused", self.tr("请联系管理员在配置文件中加入扫码器或摄像头"),
+                       f"kiosk: no scanner or camera in the config ({mode})")
 
     def start(self) -> None:
         for reader in self.readers:
@@ -135,6 +140,31 @@ class EnrolScreen(QWidget):
     def stop(self) -> None:
         for reader in self.readers:
             reader.stop()
+
+    # -- the readers' state: 请扫描 only once one of them is open (a code scanned before is lost) -------------
+    def _connecting(self, reason: str) -> None:
+        self._reason = reason
+        self.instruction.setText(self.tr("正在连接{0}……").format(self.kinds))
+        text = self.tr("{0}未连接或暂不可用，正在重试……").format(self.kinds) if reason else \
+            self.tr("请稍候，连接好后即可扫码")
+        self._show("connecting", text, f"kiosk: 正在连接{self.kinds} (opening the {self.names}){' ' + reason if reason else ''}")
+
+    def _reader_open(self, reader) -> None:  # noqa: ANN001
+        first = not self.open_readers
+        self.open_readers.add(id(reader))
+        if not first or self.done:
+            return
+        self.instruction.setText(self.tr("请扫描设备管理页上的登记二维码"))
+        if self.state == "connecting":  # a refusal or a registration under way keeps its text
+            self._show("waiting", self.tr("等待扫码……"),
+                       f"kiosk: 请扫描管理员的设备登记二维码 (waiting for the registration QR code on the "
+                       f"{self.names}, {self.mode})")
+
+    def _reader_failed(self, reader, message: str) -> None:  # noqa: ANN001
+        self.open_readers.discard(id(reader))
+        if not self.open_readers and not self.done and not self.busy and (self.state, self._reason) != (
+                "connecting", message):  # a reader retrying every second is told once
+            self._connecting(message)
 
     def scanned(self, payload: str) -> None:
         if self.done:
@@ -183,6 +213,7 @@ class EnrolScreen(QWidget):
         self._show("refused", text, log)
 
     def _show(self, state: str, text: str, log: str) -> None:
+        self.state = state
         colour = {"refused": "#ffd54f", "done": "#a5d6a7"}.get(state, "#ffffff")
         self.status.setStyleSheet(f"font-size: 34px; color: {colour};")
         self.status.setText(text)

@@ -16,6 +16,8 @@ from server.api.change_audit import audit_change
 from server.api.deps import AdminUser, Clock, DbSession
 from server.api.errors import ApiError
 from server.approval import catalogue_edit, catalogue_xlsx, definitions
+from server.attachments import samples
+from server.attachments.service import store_of
 from server.sync.reference import publish_all_halls
 from shared.db.models import ServiceItem, Situation
 from shared.protocol.catalogue import CatalogueImported, CatalogueSheet, ItemIn, ItemOut, ItemSaved
@@ -34,7 +36,9 @@ def _item(session, code: str) -> ServiceItem:  # noqa: ANN001
 def save_item(code: Code, body: ItemIn, request: Request, session: DbSession, admin: AdminUser,
               clock: Clock) -> ItemSaved:
     before = catalogue_edit.snapshot(catalogue_edit.find(session, code))
-    versions = catalogue_edit.save_item(session, code, body, admin.username, clock())
+    dropped: list[str] = []  # removed materials' sample objects, deleted once this has committed
+    versions = catalogue_edit.save_item(session, code, body, admin.username, clock(), dropped)
+    samples.delete_after_commit(session, store_of(request.app.state.settings), *dropped)
     item = _item(session, code)
     audit_change(session, request, admin, action="catalogue.item_save", target=code, before=before,
                  after=catalogue_edit.snapshot(item), definition_versions=versions)
@@ -58,11 +62,12 @@ def import_sheet(body: CatalogueSheet, request: Request, session: DbSession, adm
         raise ApiError(422, "invalid_base64", "文件内容编码有误（xlsx_base64 is not base64）") from None
     items = catalogue_xlsx.parse(data, catalogue_xlsx.samples(session))  # CatalogueRowsInvalid: every bad row, nothing written
     now, new_versions = clock(), 0
+    dropped: list[str] = []  # removed materials' sample objects: deleted only if the whole import commits
     for code, item in items.items():
         before = catalogue_edit.snapshot(catalogue_edit.find(session, code))
         had = {s.code: definitions.latest_version(session, code, s.code) for s in item.situations}
         try:
-            versions = catalogue_edit.save_item(session, code, item, admin.username, now)
+            versions = catalogue_edit.save_item(session, code, item, admin.username, now, dropped)
         except catalogue_edit.CatalogueInvalid as exc:
             raise ApiError(422, "catalogue_rows_invalid", f"事项 {code}：{exc.message}（未导入任何内容）",
                            item=code, **exc.details) from None
@@ -72,5 +77,6 @@ def import_sheet(body: CatalogueSheet, request: Request, session: DbSession, adm
             audit_change(session, request, admin, action="catalogue.item_save", target=code, before=before,
                          after=after, definition_versions=versions, source=body.filename)
     session.flush()
+    samples.delete_after_commit(session, store_of(request.app.state.settings), *dropped)
     publish_all_halls(session, now)
     return CatalogueImported(items=len(items), new_versions=new_versions)

@@ -15,13 +15,12 @@ from sqlalchemy import select
 
 from server.api.change_audit import audit_change
 from server.api.deps import AdminUser, Clock, DbSession
+from server.api.device_auth import device_of
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.attachments import samples
 from server.attachments.service import store_of
 from server.store.models import MaterialSampleFile
-from server.sync import devices
-from server.sync.errors import SyncError
 from server.sync.reference import publish_all_halls
 from server.api.catalogue_admin import Code
 from shared.db.models import Material, ServiceItem, Situation
@@ -118,13 +117,8 @@ def get_sample(material_id: int, request: Request, session: DbSession, admin: Ad
 def device_sample(material_id: int, request: Request, authorization: Annotated[str | None, Header()] = None,
                   if_none_match: Annotated[str | None, Header()] = None) -> HttpResponse:
     with request.app.state.database.read_session() as session:
-        try:
-            ctx = devices.authenticate(session, authorization, None, request.app.state.clock())
-        except SyncError as exc:
-            raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-        if ctx.kind not in SAMPLE_KINDS:
-            raise ApiError(403, "sample_not_for_device", "该设备不显示样表（workstations and dispensers only）",
-                           kind=ctx.kind)
+        device_of(session, request, authorization, SAMPLE_KINDS,
+                  ("sample_not_for_device", "该设备不显示样表（workstations and dispensers only）"))
         row = session.get(MaterialSampleFile, material_id)
         if row is None:
             raise ApiError(404, "no_sample", "该材料没有样表文件（no sample file）")

@@ -8,13 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
+from server.api.device_auth import device_of
 from server.api.errors import ApiError
 from server.api.queue_deps import pii_keys
 from server.queue.appointments import name_of
 from server.queue.errors import message
 from server.queue.models import QueueAppointment, QueueTicket
-from server.sync import devices
-from server.sync.errors import SyncError
 from shared.protocol.base import Response
 
 router = APIRouter(prefix="/api/v1/sync/queue", tags=["queue"])
@@ -34,13 +33,9 @@ def booking_name(ticket_id: str, request: Request,
                  x_staff_token: Annotated[str | None, Header()] = None) -> BookingName:
     state = request.app.state
     with state.database.read_session() as session:
-        try:
-            ctx = devices.authenticate(session, authorization, x_staff_token, state.clock(),
-                                       idle_minutes=state.settings.token_idle_minutes)
-        except SyncError as exc:
-            raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-        if ctx.kind != "workstation":
-            raise ApiError(403, "device_kind_not_allowed", "只有窗口工作站能查看预约人姓名（workstations only）")
+        ctx = device_of(session, request, authorization, {"workstation"},
+                        ("device_kind_not_allowed", "只有窗口工作站能查看预约人姓名（workstations only）"),
+                        staff_token=x_staff_token, idle=True)
         if not COUNTER_ROLES & ctx.roles:
             raise ApiError(403, "role_required", "当前登录人员无权执行该操作（role required: clerk）",
                            required=sorted(COUNTER_ROLES))

@@ -4,20 +4,18 @@ masked and carries no index keys; the ID number is read from the body and never 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
 
 from server.api.deps import Clock
-from server.api.errors import ApiError
+from server.api.device_auth import device_of
 from server.api.queue_deps import pii_keys, refusals
 from server.queue.appointments import appointment_row
 from server.queue.booking_limits import limiter_for
 from server.queue.models import QueueAppointment
-from server.sync import devices
-from server.sync.devices import AuthError, DeviceContext
+from server.sync.devices import DeviceContext
 from shared.approval.personal import RESIDENT_ID, search_key
 from shared.crypto.ticket_key import ticket_key_for
 from shared.protocol import card_match
@@ -29,23 +27,17 @@ router = APIRouter(prefix="/api/v1/sync", tags=["queue appointments"])
 LIMITER = "card_match_limiter"
 
 
-def _dispenser(request: Request, authorization: str | None, now: dt.datetime) -> DeviceContext:
-    try:
-        with request.app.state.database.read_session() as session:
-            ctx = devices.authenticate(session, authorization, None, now)
-    except AuthError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-    if ctx.kind != "dispenser":
-        raise ApiError(403, "device_kind_not_allowed", "只有取号机可以按身份证查询预约（dispensers only）",
-                       device_kind=ctx.kind)
-    return ctx
+def _dispenser(request: Request, authorization: str | None) -> DeviceContext:
+    with request.app.state.database.read_session() as session:
+        return device_of(session, request, authorization, {"dispenser"},
+                         ("device_kind_not_allowed", "只有取号机可以按身份证查询预约（dispensers only）"))
 
 
 @router.post(card_match.PATH, response_model=list[PublicAppointment])
 def match_card(body: card_match.CardMatchIn, request: Request, clock: Clock,
                authorization: Annotated[str | None, Header()] = None) -> list[PublicAppointment]:
     now = clock()
-    ctx = _dispenser(request, authorization, now)
+    ctx = _dispenser(request, authorization)
     with refusals():
         # counted in a transaction of its own, refused requests included
         limiter = limiter_for(request.app.state, LIMITER)

@@ -6,7 +6,8 @@ member's offline sign-in."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request as HttpRequest
+from pydantic import Field
 from sqlalchemy import select
 
 from server.api.deps import AdminUser, AppSettings, Clock, DbSession, SessionDevice
@@ -14,12 +15,13 @@ from server.api.errors import ApiError
 from server.credentials.passwords import PasswordRefused, set_password
 from server.credentials.sessions import revoke_all
 from server.store.audit import audit_change
-from server.sync import device_tokens
+from server.api.queue_deps import pii_keys
+from server.sync import device_tokens, provisioning
 from server.sync.reference import publish_reference
 from server.sync.errors import SyncError
-from shared.db.models import Hall, StaffUser
+from shared.db.models import Device, Hall, StaffUser
 from shared.protocol.auth import PasswordReset, SessionsRevoked
-from shared.protocol.base import Response
+from shared.protocol.base import Request, Response
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: credentials"])
 
@@ -27,6 +29,14 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin: credentials"])
 class DeviceToken(Response):
     device_id: str
     token: str
+    file_name: str = ""  # with a RotateRequest: the device's new config file (its name and text), token inside
+    config: str = ""
+
+
+class RotateRequest(Request):
+    """Asked for, the answer carries the device's whole new config file, for the server address it uses."""
+    server: str = Field(min_length=1, max_length=200)
+    server_ca: str = Field(default="", max_length=300)
 
 
 def _staff(session: DbSession, user_id: int) -> StaffUser:
@@ -98,10 +108,20 @@ def revoke_device(device_id: str, session: DbSession, admin: AdminUser, clock: C
 
 
 @router.post("/devices/{device_id}/rotate", response_model=DeviceToken)
-def rotate_device(device_id: str, session: DbSession, admin: AdminUser, device: SessionDevice) -> DeviceToken:
+def rotate_device(device_id: str, session: DbSession, admin: AdminUser, device: SessionDevice, request: HttpRequest,
+                  clock: Clock, body: RotateRequest | None = None) -> DeviceToken:
     try:
         token = device_tokens.rotate(session, device_id)
+        file_name = config = ""
+        if body is not None:
+            try:
+                keys = pii_keys(request)  # as at provisioning: a dispenser's ticket key, a workstation's
+            except ApiError:
+                keys = None
+            file_name, config = provisioning.reissue(session, session.get(Device, device_id), token,
+                                                     server_url=body.server, keys=keys, server_ca=body.server_ca,
+                                                     now=clock())
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     audit_change(session, admin.username, "device.rotate", device_id, {"token": "old"}, {"token": "new"}, device)
-    return DeviceToken(device_id=device_id, token=token)
+    return DeviceToken(device_id=device_id, token=token, file_name=file_name, config=config)

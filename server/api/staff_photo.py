@@ -11,11 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response as HttpResponse
 
+from server.api.device_auth import device_of
 from server.api.errors import ApiError
 from server.queue import badges
 from server.store.models import StaffPhoto
-from server.sync import devices
-from server.sync.errors import SyncError
 from shared.db.models import StaffUser
 from shared.staff_photo import photo_etag
 
@@ -29,13 +28,8 @@ def device_photo(user_id: int, request: Request,
                  authorization: Annotated[str | None, Header()] = None,
                  if_none_match: Annotated[str | None, Header()] = None) -> HttpResponse:
     with request.app.state.database.read_session() as session:
-        try:
-            ctx = devices.authenticate(session, authorization, None, request.app.state.clock())
-        except SyncError as exc:
-            raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
-        if ctx.kind not in PHOTO_KINDS:
-            raise ApiError(403, "photo_not_for_device", "该设备不显示工作人员照片（only evaluators read staff photos）",
-                           kind=ctx.kind)
+        ctx = device_of(session, request, authorization, PHOTO_KINDS,
+                        ("photo_not_for_device", "该设备不显示工作人员照片（only evaluators read staff photos）"))
         user = session.get(StaffUser, user_id)
         badge = badges.current(session, ctx.hall_id, ctx.window_id) if ctx.window_id is not None else None
         serving = user is not None and badge is not None and badge.get("user_id") == user.id

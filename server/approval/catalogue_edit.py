@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.approval import definitions
-from server.approval.models import ApprovalDefinition
+from server.approval.models import ApprovalCase, ApprovalDefinition
 from server.attachments import samples
 from shared.db.models import Department, ServiceItem, Situation
 from shared.db.models.catalogue import ITEM_CATEGORIES, MATERIAL_FORMS, Material, SubItem
@@ -25,6 +25,10 @@ class CatalogueInvalid(DomainError):
 
     def __init__(self, message: str, **where: Any) -> None:
         super().__init__(message, **where)
+
+
+class SubItemInUse(CatalogueInvalid):
+    code = "sub_item_in_use"
 
 
 def check(code: str, body: ItemIn, session: Session) -> None:
@@ -58,6 +62,22 @@ def check(code: str, body: ItemIn, session: Session) -> None:
         owner = session.scalars(select(ServiceItem.code).join(SubItem).where(SubItem.code == sub.code)).first()
         if owner is not None and owner != code:
             raise CatalogueInvalid(f"子项编码 {sub.code} 已属于事项 {owner}", field="sub_items")
+    _check_removed(code, body, session)
+
+
+def _check_removed(code: str, body: ItemIn, session: Session) -> None:
+    """A sub-item may be deleted when it is this item's, not also kept by the same save, and no case names it
+    (a case keeps the sub-item it was received for: its licence's scope is read from it)."""
+    listed = {s.code for s in body.sub_items}
+    for sub_code in body.removed_sub_items:
+        owner = session.scalars(select(ServiceItem.code).join(SubItem).where(SubItem.code == sub_code)).first()
+        if owner != code or sub_code in listed:
+            raise CatalogueInvalid(f"办理项 {sub_code} 不是本事项的办理项，或同时被保留", field="removed_sub_items")
+        cases = session.scalar(select(func.count()).select_from(ApprovalCase)
+                               .where(ApprovalCase.sub_item_code == sub_code))
+        if cases:
+            raise SubItemInUse(f"办理项 {sub_code} 已有 {cases} 件办件使用，不能删除（可改名）",
+                               field="removed_sub_items", sub_item=sub_code, cases=cases)
 
 
 def _unique(values: list[str], message: str, field: str) -> None:
@@ -83,8 +103,11 @@ def find(session: Session, code: str) -> ServiceItem | None:
     return session.scalars(select(ServiceItem).where(ServiceItem.code == code)).one_or_none()
 
 
-def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.datetime) -> dict[str, int]:
-    """Create or update the item; returns, per situation listed, the definition version new cases follow."""
+def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.datetime,
+              dropped: list[str] | None = None) -> dict[str, int]:
+    """Create or update the item; returns, per situation listed, the definition version new cases follow.
+    The stored objects of the samples of materials it removes are added to `dropped`: the caller deletes them
+    once the change has committed (server.attachments.samples.delete_after_commit)."""
     check(code, body, session)
     item = find(session, code)
     if item is None:
@@ -95,6 +118,8 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         setattr(item, field, getattr(body, field))
     session.flush()
     subs = {s.code: s for s in item.sub_items}
+    for sub_code in body.removed_sub_items:  # checked: this item's, named by no case
+        session.delete(subs.pop(sub_code))
     for order, sub in enumerate(body.sub_items):
         row = subs.get(sub.code) or SubItem(item_id=item.id, code=sub.code)
         row.name, row.sort_order = sub.name, order
@@ -111,9 +136,11 @@ def save_item(session: Session, code: str, body: ItemIn, by: str, now: dt.dateti
         wanted = {m.name for m in given.materials}
         for name, old in kept.items():
             if name not in wanted:
-                # its sample file's record goes with it (the sealed bytes stay in the store, unreferenced:
-                # deleting them before this transaction commits could lose a sample a rollback keeps)
-                samples.forget(session, old.id)
+                # its sample file's record goes with it; the sealed bytes only after the commit (deleting
+                # them before could lose a sample a rollback keeps)
+                gone = samples.forget(session, old.id)
+                if gone is not None and dropped is not None:
+                    dropped.append(gone)
                 session.delete(old)
         session.flush()
         for m_order, material in enumerate(given.materials):

@@ -1,11 +1,13 @@
 """Catalogue materials' sample files (样表, shared.material_sample): kept in the attachment store like case
 files — sealed under the server's current key, one object "<object id>/0" per upload — with a record per
 material (MaterialSampleFile). Replacing a sample stores the new object before the old one goes; a material
-removed from the catalogue loses its sample with it (server.approval.catalogue_edit)."""
+removed from the catalogue loses its sample with it (server.approval.catalogue_edit). Replaced or removed
+objects are deleted only after the transaction commits."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 
 from sqlalchemy import event, select
@@ -17,6 +19,8 @@ from shared.attachments.sealed_file import open_chunk, seal_chunk
 from shared.crypto.keys import KeyProvider
 from shared.db.models import Material, Situation
 from shared.material_sample import check_sample, sample_row, sample_sha256
+
+log = logging.getLogger(__name__)
 
 
 def _place(object_id: str) -> str:
@@ -60,10 +64,21 @@ def forget(session: Session, material_id: int) -> str | None:
     return row.object_id
 
 
-def delete_after_commit(session: Session, store: BlobStore, object_id: str | None) -> None:
-    """Remove a replaced or removed sample's sealed bytes once the change is committed (a rollback keeps them)."""
-    if object_id is not None:
-        event.listen(session, "after_commit", lambda _s: store.delete(_object(object_id)), once=True)
+def delete_after_commit(session: Session, store: BlobStore, *object_ids: str | None) -> None:
+    """Remove replaced or removed samples' sealed bytes once the change is committed (a rollback keeps them,
+    and never runs this). A store that fails then leaves an unreferenced object behind and says so in the log:
+    the change itself is committed and stands."""
+    wanted = [_object(object_id) for object_id in object_ids if object_id is not None]
+    if not wanted:
+        return
+
+    def delete(_session: Session) -> None:
+        for name in wanted:
+            try:
+                store.delete(name)
+            except Exception:  # noqa: BLE001 - after the commit: report, never undo the answer
+                log.warning("material sample object %s not deleted after commit", name, exc_info=True)
+    event.listen(session, "after_commit", delete, once=True)
 
 
 def published_rows(session: Session) -> dict[str, dict]:

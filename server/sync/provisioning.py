@@ -22,7 +22,7 @@ from shared.crypto.ticket_key import derive_ticket_key
 from shared.public_url import public_base
 from shared.queue.follow import follow_template
 from shared.verification import derive_hall_key
-from shared.db.models import Hall, Window
+from shared.db.models import Device, Hall, Window
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,18 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
     label = name or f"{hall.name} {spec.description}" + (f"（{window_number}号窗口）" if window_number else "")
     device, token = devices.register_device(session, kind=spec.device_kind, name=label[:100], hall_id=hall.id,
                                             window_id=window.id if window else None)
+    text = _config(session, spec, hall, window_number, device.id, token, label, server_url, keys, sections, server_ca,
+                   now)
+    return Provisioned(spec, device.id, token, hall.id, hall_code, window_number,
+                       devices.scopes_for(hall.id, device.window_id), text)
+
+
+def _config(session: Session, spec: Kind, hall: Hall, window_number: int | None, device_id: str, token: str,
+            label: str, server_url: str, keys: KeyProvider | None, sections: dict[str, dict[str, ScalarValue]],
+            server_ca: str, now: dt.datetime | None) -> str:
+    """The device's config file (TOML): its main section and `sections` (its devices)."""
     ticket_key = derive_ticket_key(keys, hall.id) if keys is not None and spec.name == "dispenser" else None
-    main = _main_section(spec, server_url, device.id, token, hall_code, window_number, ticket_key)
+    main = _main_section(spec, server_url, device_id, token, hall.code, window_number, ticket_key)
     if spec.name == "dispenser":  # the ticket's QR code opens its phone page: under the hall's public URL if set
         main["follow_url"] = follow_template(public_base(hall.public_url) or server_url)
     if keys is not None and spec.device_kind == "workstation":  # signs the QR codes of notices made offline
@@ -147,15 +157,35 @@ def provision(session: Session, *, kind: str, hall_code: str, window_number: int
     if spec.device_kind == "workstation":  # signs the notices it prints and serves
         from server.approval.signing_keys import register_key
         signer = Signer.generate()
-        register_key(session, device.id, signer.public_key, now or dt.datetime.now(dt.timezone.utc))
+        register_key(session, device_id, signer.public_key, now or dt.datetime.now(dt.timezone.utc))
         main["signing_key"] = signer.pkcs8().hex()
     if server_ca:  # where the device finds the hall CA its server's certificate must chain to
         main["server_ca"] = server_ca
-    text = render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},
+    return render_toml({spec.device_kind if spec.device_kind == "workstation" else "kiosk": main, **sections},
                        header=f"GovHall {spec.description} — {label}\n"
                               f"Written by provisioning: it holds this device's token; keep it private.")
-    return Provisioned(spec, device.id, token, hall.id, hall_code, window_number,
-                       devices.scopes_for(hall.id, device.window_id), text)
+
+
+def reissue(session: Session, device: Device, token: str, *, server_url: str, keys: KeyProvider | None = None,
+            server_ca: str = "", led_port: str = "/dev/ttyUSB0", now: dt.datetime | None = None) -> tuple[str, str]:
+    """(file name, text) of the config file of a registered device whose token was just rotated: what
+    provisioning wrote, with the new token (a workstation also gets a new signing key, registered with it; its
+    earlier keys stay registered so its past notices still verify). The server does not know the device's own
+    sections (scanner, printer, keypad…): the installer copies them over from the old file; a controller gets
+    the hall's default LED cards as at provisioning."""
+    if not SERVER_URL.match(server_url):
+        raise ProvisionError(422, "server_url_invalid", "服务器地址有误（the server URL reads http(s)://host[:port]…）",
+                             server=server_url[:200])
+    hall = session.get(Hall, device.hall_id)
+    window = session.get(Window, device.window_id) if device.window_id is not None else None
+    if device.kind == "workstation":
+        spec = KINDS["clerk" if window is not None else "approver"]
+    else:
+        spec = KINDS[device.kind]
+    sections = default_cards(session, hall.id, led_port) if spec.name == "controller" else {}
+    text = _config(session, spec, hall, window.number if window else None, device.id, token, device.name,
+                   server_url, keys, sections, server_ca, now)
+    return spec.file_name, text
 
 
 def default_cards(session: Session, hall_id: int, port: str) -> dict[str, dict[str, ScalarValue]]:

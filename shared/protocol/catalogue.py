@@ -72,7 +72,8 @@ class SubItemIn(Request):
 
 class ItemIn(Request):
     """An item as the admin edits it: every field, its sub-items and situations with their materials.
-    Situations not listed stay as they are (cases refer to them)."""
+    Situations and sub-items not listed stay as they are (cases refer to them); `removed_sub_items` names the
+    sub-items to delete, refused (sub_item_in_use) while a case names one."""
     name: str = Field(min_length=1, max_length=200)
     category: str
     department_id: int | None = None
@@ -82,6 +83,7 @@ class ItemIn(Request):
     online: bool = True
     note: str = Field(default="", max_length=200)
     sub_items: list[SubItemIn] = Field(default_factory=list, max_length=100)
+    removed_sub_items: list[str] = Field(default_factory=list, max_length=100)
     situations: list[SituationIn] = Field(default_factory=list, max_length=100)
 
 

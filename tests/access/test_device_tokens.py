@@ -67,3 +67,36 @@ def test_a_revoked_devices_sync_stops_and_its_status_says_why(client, app, tmp_p
         sync.sync_once()
     assert refused.value.code == "device_revoked" and refused.value.retry is False
     assert sync.status().credential_revoked
+
+
+def test_rotate_can_answer_the_devices_whole_new_config_file(client, app) -> None:  # noqa: ANN001
+    """Asked with the server address, 更换令牌 answers the config file the device loads (what the admin page
+    saves): the new token, its window, and for a workstation a new signing key registered with it. A bad
+    address is refused and nothing is rotated."""
+    import tomllib
+
+    from server.approval.signing_keys import registered_keys
+    from shared.crypto.sm2 import Signer
+    from shared.db.models import Window
+
+    with app.state.database.session() as s:
+        window = s.query(Window).filter_by(hall_id=1, number=1).one()
+        window_id = window.id
+    device_id, old = device(app.state.database, "workstation", 1, window_id)
+    admin = login(client, "admin")
+    url = f"/api/v1/admin/devices/{device_id}/rotate"
+    refused = client.post(url, headers=admin, json={"server": "ftp://nowhere"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "server_url_invalid")
+    assert _pull(client, old, 1).status_code == 200  # refused: the old token still works
+    r = client.post(url, headers=admin, json={"server": "http://10.0.0.5:8765"})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["file_name"] == "workstation.toml"
+    section = tomllib.loads(answer["config"])["workstation"]
+    assert section["device_token"] == answer["token"] != old and section["device_id"] == device_id
+    assert section["server"] == "http://10.0.0.5:8765" and section["window"] == 1
+    signer_key = Signer.from_pkcs8(bytes.fromhex(section["signing_key"])).public_key
+    with app.state.database.session() as s:
+        assert signer_key in [k.public_key for k in registered_keys(s, device_id)]
+    assert _pull(client, old, 1).status_code == 401 and _pull(client, answer["token"], 1).status_code == 200
+    assert client.post(url, headers=login(client, "clerk"), json={"server": "http://10.0.0.5:8765"}).status_code == 403

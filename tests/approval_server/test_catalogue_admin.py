@@ -145,3 +145,40 @@ def test_bad_rows_are_refused_by_number_and_nothing_is_imported(desks, client) -
     garbage = client.post(f"{URL}/import", headers=admin,
                           json={"xlsx_base64": base64.b64encode(b"not a workbook").decode()})
     assert garbage.status_code == 422 and garbage.json()["error"]["details"]["errors"][0]["row"] == 0
+
+
+def test_a_sub_item_is_removed_unless_a_case_names_it(desks, client, database) -> None:  # noqa: ANN001
+    """删除所选办理项: the save names the sub-items to delete; one a received case names is refused with its own
+    code (the case keeps it), as is one of another item; an unused one goes, audited, and the catalogue no
+    longer offers it."""
+    admin = login(client)
+    body = _editable(client, SERVICE_ITEM)
+    body["sub_items"] += [{"code": f"{SERVICE_ITEM}-91", "name": "将被使用的办理项"},
+                          {"code": f"{SERVICE_ITEM}-92", "name": "不再办理的办理项"}]
+    assert client.put(f"{URL}/items/{SERVICE_ITEM}", headers=admin, json=body).status_code == 200
+    case_id, result = receive(desks["clerk"], sub_item_code=f"{SERVICE_ITEM}-91")
+    assert result["status"] == "accepted", result
+    body = _editable(client, SERVICE_ITEM)
+    used = {**body, "sub_items": [s for s in body["sub_items"] if s["code"] != f"{SERVICE_ITEM}-91"],
+            "removed_sub_items": [f"{SERVICE_ITEM}-91"]}
+    r = client.put(f"{URL}/items/{SERVICE_ITEM}", headers=admin, json=used)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "sub_item_in_use"), r.text
+    assert "已有 1 件办件使用" in r.json()["error"]["message"]
+    other = client.get("/api/v1/catalogue/items").json()
+    foreign = next(i["code"] for i in other if i["code"] != SERVICE_ITEM)
+    foreign_sub = (client.get(f"/api/v1/catalogue/items/{foreign}").json()["sub_items"] or [{"code": "nope"}])[0]
+    r = client.put(f"{URL}/items/{SERVICE_ITEM}", headers=admin, json={**body, "removed_sub_items": [foreign_sub["code"]]})
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "catalogue_invalid")
+    codes = [s["code"] for s in _editable(client, SERVICE_ITEM)["sub_items"]]
+    assert f"{SERVICE_ITEM}-91" in codes and f"{SERVICE_ITEM}-92" in codes  # nothing changed by a refusal
+    unused = {**body, "sub_items": [s for s in body["sub_items"] if s["code"] != f"{SERVICE_ITEM}-92"],
+              "removed_sub_items": [f"{SERVICE_ITEM}-92"]}
+    r = client.put(f"{URL}/items/{SERVICE_ITEM}", headers=admin, json=unused)
+    assert r.status_code == 200, r.text
+    assert f"{SERVICE_ITEM}-92" not in [s["code"] for s in r.json()["item"]["sub_items"]]
+    assert f"{SERVICE_ITEM}-91" in [s["code"] for s in r.json()["item"]["sub_items"]]
+    with database.session() as s:
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "catalogue.item_save")
+                          .order_by(AuditEntry.id.desc())).first()
+    assert [f"{SERVICE_ITEM}-92", "不再办理的办理项"] in audit.detail["before"]["sub_items"]
+    assert [f"{SERVICE_ITEM}-92", "不再办理的办理项"] not in audit.detail["after"]["sub_items"]

@@ -27,9 +27,9 @@ def test_the_admin_edits_an_item_and_round_trips_the_sheet(qtbot, server_url, sq
     page.materials.item(row, 0).setText("现场照片")
     page.materials.cellWidget(row, 2).setCurrentIndex(3)  # 电子材料
     page.materials.setCurrentCell(row, 0)  # its sample (样表): a note and a file's name, as typed
-    assert page.sample_note.isEnabled() and page.sample_note.text() == ""
-    page.sample_note.insert("正面清晰拍摄，含门牌号")  # as typed (keyClicks cannot type Chinese)
-    page.sample_file.insert("现场照片示例.jpg")
+    assert page.sample.note.isEnabled() and page.sample.note.text() == ""
+    page.sample.note.insert("正面清晰拍摄，含门牌号")  # as typed (keyClicks cannot type Chinese)
+    page.sample.file.insert("现场照片示例.jpg")
     assert "样表：正面清晰拍摄" in page.materials.item(row, 0).toolTip()
     page.promised.setValue(max(1, item["promised_limit_days"] - 1))
     shoot(qtbot, screenshot, window, "admin-catalogue-edit")
@@ -108,4 +108,14 @@ def test_the_admin_picks_the_department_and_edits_the_sub_items(qtbot, server_ur
     assert answer["department_id"] == other
     assert answer["sub_items"][-1] == {**answer["sub_items"][-1], "code": code, "name": "电梯以外的特种设备"}
     assert page.department.currentData() == other and page.sub_items.rowCount() == len(answer["sub_items"])
+    # 删除所选办理项: the one just added (no case names it) goes with the next save
+    kept = len(answer["sub_items"]) - 1
+    page.sub_items.setCurrentCell(kept, 1)
+    page.remove_sub_item()
+    assert page.sub_items.rowCount() == kept and page.item["removed_sub_items"] == [code]
+    shoot(qtbot, screenshot, window, "admin-catalogue-sub-item-removed")
+    with qtbot.waitSignal(page.sig_changed, timeout=10000) as saved:
+        page.save_item()
+    assert code not in [s["code"] for s in saved.args[0]["item"]["sub_items"]]
+    assert page.sub_items.rowCount() == kept and page.item["removed_sub_items"] == []
     ops.wait()

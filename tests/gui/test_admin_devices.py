@@ -1,13 +1,12 @@
 """设备管理 against a live server: the admin registers a dispenser on the page, saves its config, and a kiosk
 built from that file (the same objects `python -m kiosk` builds) pulls its hall from the server and then shows
 as seen in the list; a kind that stands at a window gets one; a bad server address is refused in Chinese;
-rotating hands over a new token and revoking locks the device out."""
+rotating hands over a new config file and revoking locks the device out."""
 
 from __future__ import annotations
 
 import io
 import os
-import select
 import stat
 import subprocess
 import sys
@@ -110,28 +109,48 @@ def test_a_window_kind_gets_its_window_and_bad_input_is_refused_in_chinese(qtbot
     ops.wait()
 
 
-def test_rotating_hands_over_a_new_token_and_revoking_locks_the_device_out(qtbot, server_url, sqlite_database,
-                                                                          tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_rotating_hands_over_a_new_config_file_and_revoking_locks_the_device_out(qtbot, server_url, sqlite_database,
+                                                                                tmp_path, monkeypatch,
+                                                                                screenshot) -> None:  # noqa: ANN001
+    """更换令牌 answers the device's whole new config file (not a bare token to paste in): saved 0600, the
+    kiosk program started with it pulls its hall, and the old file's token is refused."""
     window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
     path = register_dispenser(qtbot, workspace, tmp_path, name="待更换取号机")
-    old = load_kiosk_config(path, "dispenser").token
+    old = load_kiosk_config(path, "dispenser")
     page = workspace.page("设备管理")
     qtbot.waitUntil(lambda: any(d["name"] == "待更换取号机" for d in page.devices), timeout=10000)
     monkeypatch.setattr(page, "confirm", lambda text: True)
     page.table.selectRow(next(i for i, d in enumerate(page.devices) if d["name"] == "待更换取号机"))
-    page.rotate_selected()
-    qtbot.waitUntil(lambda: "更换令牌" in page.register.result.text(), timeout=10000)
-    new = page.register.text.toPlainText()
-    assert page.register.qr.pixmap().isNull()  # a token is never shown as a QR code
+    with qtbot.waitSignal(page.register.sig_registered, timeout=10000) as rotated:
+        page.rotate_selected()
+    assert rotated.args[0].device_id == old.device_id and rotated.args[0].file_name == "dispenser.toml"
+    assert "已为 待更换取号机 更换令牌" in page.register.result.text() and "dispenser.toml" in page.register.result.text()
+    assert page.register.qr.pixmap().isNull()  # the file holds the token: never shown as a QR code
+    assert page.register.save_button.isEnabled()
+    shoot(qtbot, screenshot, window, "admin-devices-rotated")
+    saved = page.register.save_to(tmp_path / "rotated" / "dispenser.toml")
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert "python -m kiosk --mode dispenser --config" in page.register.result.text()
+    new = load_kiosk_config(saved, "dispenser")
+    assert (new.device_id, new.hall, new.server, new.ticket_key) == (old.device_id, old.hall, old.server,
+                                                                      old.ticket_key)
+    assert new.token and new.token != old.token
     transport = HttpTransport(server_url)
     pull = lambda token: transport.request("GET", "/api/v1/sync/pull",  # noqa: E731
                                            headers={"Authorization": f"Bearer {token}"}).status
-    assert pull(old) == 401 and pull(new) == 200
+    assert pull(old.token) == 401
+    root = Path(__file__).resolve().parents[2]  # the device program, started with the new file only
+    started = subprocess.run([sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(saved),
+                              "--cache", str(tmp_path / "rotated" / "cache.sqlite3"), "--exit-when-ready",
+                              "--at", "2026-11-23T10:00"],
+                             cwd=root, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)},
+                             capture_output=True, text=True, timeout=120)
+    assert "kiosk ready" in started.stdout, started.stderr[-1500:]
     qtbot.waitUntil(lambda: bool(page.devices), timeout=10000)
     page.table.selectRow(next(i for i, d in enumerate(page.devices) if d["name"] == "待更换取号机"))
     page.revoke_selected()
     qtbot.waitUntil(lambda: _row(page, "待更换取号机")[7] == "已吊销", timeout=10000)
-    assert pull(new) == 401
+    assert pull(new.token) == 401
     transport.close()
     ops.wait()
 
@@ -159,7 +178,7 @@ def test_a_new_kiosk_registers_itself_by_scanning_the_pages_qr_code(qtbot, serve
     pulls its hall and comes up. The same code scanned again is refused."""
     from drivers.sim.host import SimHost
     from drivers.sim.scanner import ScannerSimulator
-    from tests.gui.test_kiosk_enrol_screen import scanner_open
+    from tests.gui.test_kiosk_enrol_screen import _line
     from gui.qt import QBuffer, QByteArray, QIODevice
     window, ops, workspace = _workspace(qtbot, server_url, sqlite_database, tmp_path)
     page = workspace.page("设备管理")
@@ -190,14 +209,11 @@ def test_a_new_kiosk_registers_itself_by_scanning_the_pages_qr_code(qtbot, serve
                "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready", "--at", "2026-11-23T10:00"]
     kiosk = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        waiting = kiosk.stdout.readline()
-        assert "请扫描管理员的设备登记二维码" in waiting, waiting + kiosk.stderr.read()[-1500:]
-        scanner_open(host)
+        # logged once its reader has the scanner's port open (正在连接扫码器 before): a scan from now on is read
+        waiting = _line(kiosk, "请扫描管理员的设备登记二维码")
         scanner.scan("GOVHALL-ID:not a registration code")
         # each scan is answered on the screen (and in the log) before the next
-        ready, _, _ = select.select([kiosk.stdout], [], [], 60)
-        refused = kiosk.stdout.readline() if ready else "(no answer to the scan within 60 s)"
-        assert "这不是设备登记二维码" in refused, refused
+        refused = _line(kiosk, "这不是设备登记二维码")
         scanner.scan(scanned)
         try:
             out, err = kiosk.communicate(timeout=120)

@@ -29,27 +29,27 @@ def test_the_admin_uploads_a_sample_file(qtbot, server_url, sqlite_database, tmp
         page.items.setCurrentRow(0)
     item = opened.args[0]
     page.materials.setCurrentCell(0, 0)
-    assert page.sample_state.text() == "未上传样表文件" and not page.remove_sample_button.isEnabled()
+    assert page.sample.state.text() == "未上传样表文件" and not page.sample.remove_button.isEnabled()
 
     fake = tmp_path / "伪装样表.pdf"  # named like a PDF, a Word file inside
     fake.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
-    with qtbot.waitSignal(page.sig_sample, timeout=10000) as refused:
-        page.upload_sample(fake)
+    with qtbot.waitSignal(page.sample.sig_sample, timeout=10000) as refused:
+        page.sample.upload(fake)
     assert refused.args[0].code == "sample_type_not_allowed"
     assert "PDF、JPEG或PNG" in page.message.text()
     big = tmp_path / "大样表.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
-    with qtbot.waitSignal(page.sig_sample, timeout=10000) as refused:
-        page.upload_sample(big)
+    with qtbot.waitSignal(page.sample.sig_sample, timeout=10000) as refused:
+        page.sample.upload(big)
     assert refused.args[0].code == "sample_too_large" and "2MB" in page.message.text()
 
     pdf = make_pdf(tmp_path / "申请表样表.pdf", 1)
-    with qtbot.waitSignal(page.sig_sample, timeout=15000) as uploaded:
-        page.upload_sample(pdf)
+    with qtbot.waitSignal(page.sample.sig_sample, timeout=15000) as uploaded:
+        page.sample.upload(pdf)
     answer = uploaded.args[0]
     assert answer["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest() and answer["mime"] == "application/pdf"
-    assert page.sample_file.text() == "申请表样表.pdf" and "已上传样表" in page.message.text()
-    assert page.sample_state.text().startswith("已上传：申请表样表.pdf（PDF，") and page.remove_sample_button.isEnabled()
+    assert page.sample.file.text() == "申请表样表.pdf" and "已上传样表" in page.message.text()
+    assert page.sample.state.text().startswith("已上传：申请表样表.pdf（PDF，") and page.sample.remove_button.isEnabled()
     shoot(qtbot, screenshot, window, "admin-catalogue-sample-uploaded")
     served = services.sync.transport.request(
         "GET", f"/api/v1/admin/catalogue/materials/{answer['material_id']}/sample",
@@ -58,14 +58,14 @@ def test_the_admin_uploads_a_sample_file(qtbot, server_url, sqlite_database, tmp
 
     page.add_material()  # a material the server has not saved yet has no id to hang a file on
     page.materials.setCurrentCell(page.materials.rowCount() - 1, 0)
-    assert page.sample_state.text() == "新材料：保存事项后才能上传样表文件"
-    with qtbot.waitSignal(page.sig_sample, timeout=5000) as unsaved:
-        page.upload_sample(pdf)
+    assert page.sample.state.text() == "新材料：保存事项后才能上传样表文件"
+    with qtbot.waitSignal(page.sample.sig_sample, timeout=5000) as unsaved:
+        page.sample.upload(pdf)
     assert unsaved.args[0].code == "sample_material_unsaved"
 
     page.materials.setCurrentCell(0, 0)
-    with qtbot.waitSignal(page.sig_sample, timeout=10000) as removed:
-        page.remove_sample()
-    assert removed.args[0] is None and page.sample_state.text() == "未上传样表文件"
-    assert page.sample_file.text() == "" and item["code"] == page.code
+    with qtbot.waitSignal(page.sample.sig_sample, timeout=10000) as removed:
+        page.sample.remove()
+    assert removed.args[0] is None and page.sample.state.text() == "未上传样表文件"
+    assert page.sample.file.text() == "" and item["code"] == page.code
     ops.wait()

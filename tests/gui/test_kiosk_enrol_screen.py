@@ -12,7 +12,6 @@ import os
 import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import cv2
@@ -22,6 +21,7 @@ from client.services.device_handover import qr_png
 from drivers.sim.host import SimHost
 from drivers.sim.scanner import ScannerSimulator
 from gui.ops import Ops
+from gui.qt import QTimer
 from kiosk.config import load as load_kiosk_config
 from kiosk.enrol import EnrolFailed, redeem
 from kiosk.screens.enrol_screen import EnrolScreen
@@ -60,15 +60,6 @@ def _kiosk(config: Path, tmp_path: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "kiosk", "--mode", "dispenser", "--config", str(config), "--enrol",
                "--cache", str(tmp_path / "device" / "cache.sqlite3"), "--exit-when-ready", "--at", "2026-11-23T10:00"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def scanner_open(host) -> None:  # noqa: ANN001
-    """Wait until the kiosk holds the simulated scanner's link: pyserial empties the input of a socket it has
-    just opened, so a code sent before that is lost (the screen says 请扫描 before its reader thread connects)."""
-    deadline = time.monotonic() + 60
-    while not host.connected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
 
 
 def _line(kiosk: subprocess.Popen, wanted: str) -> str:
@@ -116,8 +107,8 @@ def test_refused_codes_are_named_and_the_good_one_starts_the_kiosk(server_url, s
     config.write_text(f'[scanner]\nport = "{host.url}"\n', encoding="utf-8")
     kiosk = _kiosk(config, tmp_path)
     try:
+        # logged only once its reader has the port open: a code scanned from then on is read
         assert "scanner" in _line(kiosk, "请扫描管理员的设备登记二维码")
-        scanner_open(host)
         for payload, said in refusals:  # one at a time: each refused, the screen still waiting
             scanner.scan(payload)
             _line(kiosk, said)
@@ -184,9 +175,10 @@ def test_the_screen_names_each_refusal(qtbot, tmp_path, screenshot) -> None:  # 
     qtbot.addWidget(screen)
     screen.resize(1080, 1920)
     screen.show()
-    assert screen.instruction.text() == "请扫描设备管理页上的登记二维码" and screen.status.text() == "等待扫码……"
+    # not started: its scanner is not open yet, so it does not ask for a scan
+    assert screen.instruction.text() == "正在连接扫码器……" and screen.state == "connecting"
     assert "扫码器" in screen.how.text()
-    screenshot(screen, "kiosk/enrol-waiting-1080x1920")
+    screenshot(screen, "kiosk/enrol-connecting-1080x1920")
     code = RegistrationQr("https://hall.example.cn", "DG-HALL-1", "dispenser", "q" * 32).text()
     for said in ("登记码已过期", "已经使用过", "无法连接登记码所指的服务器"):
         with qtbot.waitSignal(screen.sig_status, timeout=5000, check_params_cb=lambda state, _t: state == "refused"):
@@ -201,3 +193,67 @@ def test_the_screen_names_each_refusal(qtbot, tmp_path, screenshot) -> None:  # 
     assert not config.read_text().count("token")  # nothing written on a refusal
     screen.stop()
     ops.wait()
+
+
+def test_it_asks_for_a_scan_only_once_its_scanner_is_open_and_a_code_scanned_then_is_read(qtbot, tmp_path,
+                                                                                         screenshot) -> None:  # noqa: ANN001
+    """A serial port empties its input when it is opened: a code scanned while the screen already said 请扫描
+    but its reader had not opened the port yet was lost. Here the scanner is plugged in a moment after the
+    screen starts (its port appears 1.5 s later): the screen says 正在连接扫码器 until its reader has opened
+    the port, and a code scanned the moment it says 请扫描 reaches the server."""
+    scanner = ScannerSimulator()
+    host = SimHost(scanner, kind="pty").start()  # a pty: what a USB CDC scanner is; emptied on open
+    plugged = tmp_path / "ttyACM-scanner"  # the port the config names, absent until plugged in
+    config = tmp_path / "dispenser.toml"
+    config.write_text(f'[scanner]\nport = "{plugged}"\n', encoding="utf-8")
+    redeemed: list[str] = []
+
+    def redeem_code(payload: str, mode: str) -> str:
+        redeemed.append(payload)
+        raise EnrolFailed("registration_code_used", "used")
+    ops = Ops()
+    OPEN_OPS.append(ops)
+    lines: list[str] = []
+    screen = EnrolScreen(config, "dispenser", ops, redeem_code=redeem_code, say=lines.append)
+    states: list[str] = []
+    screen.sig_status.connect(lambda state, _text: states.append(state))
+    qtbot.addWidget(screen)
+    screen.resize(1080, 1920)
+    screen.show()
+    asking = "请扫描设备管理页上的登记二维码"
+    code = RegistrationQr("https://hall.example.cn", "DG-HALL-1", "dispenser", "s" * 32).text()
+    try:
+        screen.start()
+        QTimer.singleShot(1500, lambda: plugged.symlink_to(host.port))  # the scanner is plugged in
+        qtbot.waitUntil(lambda: screen.instruction.text() == asking, timeout=15000)
+        scanner.scan(code)  # at once, as the admin would the moment the screen asks
+        qtbot.waitUntil(lambda: redeemed == [code] and "已经使用过" in screen.status.text(), timeout=10000)
+    finally:
+        screen.stop()
+        ops.wait()
+        host.stop()
+    # while the port was missing it said so and waited; it asked for the scan only after the reader opened it
+    assert states[:2] == ["connecting", "waiting"] and plugged.is_symlink()
+    assert "正在连接扫码器" in lines[0] and "cannot open" in lines[1] and "请扫描管理员的设备登记二维码" in lines[2]
+
+
+def test_the_waiting_screen(qtbot, tmp_path, screenshot) -> None:  # noqa: ANN001
+    """The screen once its scanner is open, looked at."""
+    host = SimHost(ScannerSimulator(), kind="pty").start()
+    config = tmp_path / "dispenser.toml"
+    config.write_text(f'[scanner]\nport = "{host.port}"\n', encoding="utf-8")
+    ops = Ops()
+    OPEN_OPS.append(ops)
+    screen = EnrolScreen(config, "dispenser", ops, say=lambda _t: None)
+    qtbot.addWidget(screen)
+    screen.resize(1080, 1920)
+    screen.show()
+    try:
+        screen.start()
+        qtbot.waitUntil(lambda: screen.state == "waiting", timeout=10000)
+        assert screen.status.text() == "等待扫码……"
+        screenshot(screen, "kiosk/enrol-waiting-1080x1920")
+    finally:
+        screen.stop()
+        ops.wait()
+        host.stop()

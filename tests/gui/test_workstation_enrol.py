@@ -213,3 +213,40 @@ def test_the_device_pages_workstation_code_is_redeemed_by_the_first_start_screen
     page.refresh()
     qtbot.waitUntil(lambda: any(d["name"] == "二号窗口工作站" for d in page.devices), timeout=10000)
     ops.wait()
+
+
+def test_it_asks_for_a_scan_only_once_its_serial_scanner_is_open(qtbot, tmp_path):  # noqa: ANN001
+    """A serial port empties its input when opened: while the [scanner] port is not open yet (here plugged in
+    1.5 s after the screen comes up) it says 正在连接扫码枪, and a code scanned the moment it says 等待扫码 is read."""
+    from drivers.sim.host import SimHost
+    from drivers.sim.scanner import ScannerSimulator
+    from gui.ops import Ops
+    from gui.qt import QTimer
+    from shared.enrolment import EnrolFailed
+    from shared.protocol.registration import RegistrationQr
+    scanner = ScannerSimulator()
+    host = SimHost(scanner, kind="pty").start()
+    plugged = tmp_path / "ttyACM-scanner"
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "workstation.toml").write_text(f'[scanner]\nport = "{plugged}"\n', encoding="utf-8")
+    redeemed: list[str] = []
+
+    def register(data_dir, payload, server):  # noqa: ANN001, ANN202
+        redeemed.append(payload)
+        raise EnrolFailed("registration_code_used", "used")
+    ops = Ops()
+    OPEN_OPS.append(ops)
+    dialog = EnrolDialog(load_workstation(tmp_path / "ws"), ops, register=register, wedge=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    code = RegistrationQr("https://hall.example.cn", "DG-HALL-1", "clerk", "w" * 32).text()
+    try:
+        assert dialog.message.text().startswith("正在连接扫码枪")
+        QTimer.singleShot(1500, lambda: plugged.symlink_to(host.port))  # the scanner is plugged in
+        qtbot.waitUntil(lambda: dialog.message.text() == "等待扫码……", timeout=15000)
+        scanner.scan(code)  # at once
+        qtbot.waitUntil(lambda: redeemed == [code], timeout=10000)
+    finally:
+        dialog.stop_scanning()
+        ops.wait()
+        host.stop()

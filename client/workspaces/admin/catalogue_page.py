@@ -1,10 +1,10 @@
 """事项目录: the catalogue's items — name, category, the department in charge (picked from the organisation's
-departments), statutory and promised limits, fee — with their sub-items (办理项: added and renamed here; the
-server keeps one a case may name) and situations, and each situation's materials (required or optional, original or copy, how many,
-and a sample — 样表/示例: a note, and a sample file uploaded to the server (PDF, JPEG or PNG, checked by its content
-with the shared rule before it is sent; the counters fetch it and open it offline). Saving is versioned on the
-server (a change of limits or required materials is a new workflow definition version; cases already received
-keep theirs). The whole catalogue goes out to, and comes back from, an xlsx sheet a department fills in."""
+departments), statutory and promised limits, fee — with their sub-items (办理项: added, renamed and removed here; the
+server keeps one a case may name) and situations, and each situation's materials (required or optional,
+original or copy, how many, and a sample — 样表/示例: a note and an uploaded file, catalogue_sample.py).
+Saving is versioned on the server (a change of limits or required materials is a new workflow definition
+version; cases already received keep theirs). The whole catalogue goes out to, and comes back from, an xlsx
+sheet a department fills in."""
 
 from __future__ import annotations
 
@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from client.services.admin_api import AdminError
-from shared.material_sample import SAMPLE_MAX_BYTES, TOO_LARGE, SampleRefused, check_sample
 from client.workspaces.admin.admin_widgets import list_form_page, set_choices
+from client.workspaces.admin.catalogue_sample import MaterialSamplePanel
 from client.workspaces.admin.context import AdminContext, describe_with_reason
 from gui.qt import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                     QTabWidget, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout, QWidget, Signal)
 
 CATEGORIES = (("administrative_licence", "行政许可"), ("public_service", "公共服务"))
-KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 FORMS = (("original", "原件"), ("copy", "复印件"), ("original_and_copy", "原件和复印件"), ("electronic", "电子材料"))
 
 
@@ -32,7 +31,6 @@ class CataloguePage(QWidget):
     sig_opened = Signal(object)    # the item opened (dict), or an AdminError
     sig_changed = Signal(object)   # after a save or an import: the server's answer, or an AdminError
     sig_exported = Signal(object)  # the saved file's path, or an AdminError
-    sig_sample = Signal(object)    # a sample file uploaded or removed: the server's answer (None), or an AdminError
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +39,7 @@ class CataloguePage(QWidget):
         self.code: str | None = None
         self.departments: list[dict] = []
         self.material_ids: dict[tuple[str, str], int] = {}  # (situation code, material name) → its server id
-        self.sample_files: dict[int, dict] = {}  # material id → its uploaded sample file (SampleOut)
+        self.saved_sub_items: set[str] = set()  # the opened item's sub-item codes as the server holds them
         self._filling = False
         export = QPushButton(self.tr("导出Excel…"))
         export.clicked.connect(self.choose_export)
@@ -108,10 +106,16 @@ class CataloguePage(QWidget):
         self.sub_items.itemChanged.connect(self._sub_item_edited)
         add_sub_item = QPushButton(self.tr("添加办理项"))
         add_sub_item.clicked.connect(self.add_sub_item)
+        self.remove_sub_item_button = QPushButton(self.tr("删除所选办理项"))
+        self.remove_sub_item_button.setToolTip(self.tr("已有办件使用的办理项不能删除，可改名"))
+        self.remove_sub_item_button.clicked.connect(self.remove_sub_item)
         sub_items = QWidget()
         sub_layout = QVBoxLayout(sub_items)
         sub_layout.addWidget(self.sub_items, 1)
-        sub_layout.addWidget(add_sub_item)
+        sub_buttons = QHBoxLayout()
+        sub_buttons.addWidget(add_sub_item)
+        sub_buttons.addWidget(self.remove_sub_item_button)
+        sub_layout.addLayout(sub_buttons)
         # one tab each: on a 1366×768 screen both lists keep the full height
         self.parts = QTabWidget()
         self.parts.addTab(situations, self.tr("情形"))
@@ -128,32 +132,10 @@ class CataloguePage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.materials.setColumnWidth(col, width)
         self.materials.itemChanged.connect(self._material_edited)
-        self.materials.currentCellChanged.connect(lambda row, *_: self._show_sample(row))
+        self.materials.currentCellChanged.connect(lambda *_: self.sample.show_current())
         # the selected material's sample (样表/示例): shown to the clerk's checklist and the public catalogue
-        self.sample_note = QLineEdit()
-        self.sample_note.setMaxLength(500)
-        self.sample_note.setPlaceholderText(self.tr("填写说明或示例（可不填）"))
-        self.sample_note.textEdited.connect(lambda text: self._set_sample("sample_note", text.strip()))
-        self.sample_file = QLineEdit()
-        self.sample_file.setMaxLength(200)
-        self.sample_file.setPlaceholderText(self.tr("样表文件名，如 申请表样表.pdf"))
-        self.sample_file.textEdited.connect(lambda text: self._set_sample("sample_file", text.strip()))
-        self.upload_sample_button = QPushButton(self.tr("上传样表…"))
-        self.upload_sample_button.setToolTip(self.tr("PDF、JPEG或PNG，不超过{0}MB；保存后的材料才能上传")
-                                             .format(SAMPLE_MAX_BYTES // 1048576))
-        self.upload_sample_button.clicked.connect(self.choose_sample_file)
-        self.remove_sample_button = QPushButton(self.tr("删除样表文件"))
-        self.remove_sample_button.clicked.connect(self.remove_sample)
-        self.sample_state = QLabel("")
-        self.sample_state.setObjectName("muted")
-        sample_form = QFormLayout()
-        sample_form.addRow(self.tr("样表说明"), self.sample_note)
-        sample_row = QHBoxLayout()
-        sample_row.addWidget(self.sample_file, 1)
-        sample_row.addWidget(self.upload_sample_button)
-        sample_row.addWidget(self.remove_sample_button)
-        sample_form.addRow(self.tr("样表文件"), sample_row)
-        sample_form.addRow("", self.sample_state)
+        self.sample = MaterialSamplePanel(self.context, lambda: (self._material(), self._material_id()),
+                                          self._material_by_id, self._sample_edited, self._say, self._failed)
         add_material = QPushButton(self.tr("添加材料"))
         add_material.clicked.connect(self.add_material)
         remove_material = QPushButton(self.tr("删除所选材料"))
@@ -161,7 +143,7 @@ class CataloguePage(QWidget):
         materials = QGroupBox(self.tr("所选情形的材料"))
         m_layout = QVBoxLayout(materials)
         m_layout.addWidget(self.materials, 1)
-        m_layout.addLayout(sample_form)
+        m_layout.addWidget(self.sample)
         m_buttons = QHBoxLayout()
         m_buttons.addWidget(add_material)
         m_buttons.addWidget(remove_material)
@@ -213,13 +195,15 @@ class CataloguePage(QWidget):
 
     def _opened(self, item: dict, samples: list[dict] | None = None) -> None:
         self.code = item["code"]
+        self.saved_sub_items = {s["code"] for s in item["sub_items"]}
         self.material_ids = {(s["code"], m["name"]): m["id"] for s in item["situations"] for m in s["materials"]}
-        self.sample_files = {f["material_id"]: f for f in samples or []}
+        self.sample.files = {f["material_id"]: f for f in samples or []}
         self.item = {"name": item["name"], "category": item["category"], "department_id": item["department_id"],
                      "statutory_limit_days": item["statutory_limit_days"],
                      "promised_limit_days": item["promised_limit_days"], "fee": str(item["fee"]),
                      "online": item["online"], "note": item["note"],
                      "sub_items": [{"code": s["code"], "name": s["name"]} for s in item["sub_items"]],
+                     "removed_sub_items": [],  # saved ones the admin deleted: the server refuses one a case names
                      "situations": [{"code": s["code"], "name": s["name"],
                                      "materials": [{k: m.get(k, "") for k in ("name", "required", "form", "copies",
                                                                               "sample_note", "sample_file")}
@@ -267,6 +251,15 @@ class CataloguePage(QWidget):
         self._show_sub_items()
         self.sub_items.setCurrentCell(len(self.item["sub_items"]) - 1, 1)
 
+    def remove_sub_item(self) -> None:
+        row = self.sub_items.currentRow()
+        if self.item is None or not 0 <= row < len(self.item["sub_items"]):
+            return
+        code = self.item["sub_items"].pop(row)["code"]
+        if code in self.saved_sub_items:  # one the server holds: deleted by the save (a new one just goes)
+            self.item["removed_sub_items"].append(code)
+        self._show_sub_items()
+
     # -- situations and materials -------------------------------------------------------------------------
     def _situation(self) -> dict | None:
         row = self.situations.currentRow()
@@ -281,7 +274,7 @@ class CataloguePage(QWidget):
         self.materials.setRowCount(len(materials))
         for row, material in enumerate(materials):
             name = QTableWidgetItem(material["name"])
-            name.setToolTip(self._sample_tip(material))
+            name.setToolTip(self.sample.tip(material))
             self.materials.setItem(row, 0, name)
             required = QCheckBox()
             required.setChecked(material["required"])
@@ -300,7 +293,7 @@ class CataloguePage(QWidget):
             copies.valueChanged.connect(lambda n, m=material: m.__setitem__("copies", n))
             self.materials.setCellWidget(row, 3, copies)
         self._filling = False
-        self._show_sample(self.materials.currentRow())
+        self.sample.show_current()
 
     def _material(self, row: int | None = None) -> dict | None:
         situation = self._situation()
@@ -308,108 +301,16 @@ class CataloguePage(QWidget):
         return situation["materials"][row] if situation is not None and 0 <= row < len(situation["materials"]) \
             else None
 
-    def _sample_tip(self, material: dict) -> str:
-        parts = [material.get("sample_note", ""), material.get("sample_file", "")]
-        return self.tr("样表：{0}").format("；".join(p for p in parts if p)) if any(parts) else ""
-
-    def _show_sample(self, row: int) -> None:
-        material = self._material(row)
-        for edit, key in ((self.sample_note, "sample_note"), (self.sample_file, "sample_file")):
-            edit.setEnabled(material is not None)
-            edit.setText(material.get(key, "") if material else "")
-        material_id = self._material_id()
-        uploaded = self.sample_files.get(material_id) if material_id is not None else None
-        self.upload_sample_button.setEnabled(material is not None)
-        self.remove_sample_button.setEnabled(uploaded is not None)
-        if material is None:
-            self.sample_state.setText("")
-        elif uploaded is not None:
-            self.sample_state.setText(self.tr("已上传：{0}（{1}，{2} KB），窗口端同步后可离线查看").format(
-                uploaded["file_name"], KIND_NAMES.get(uploaded["mime"], uploaded["mime"]),
-                max(1, round(uploaded["size"] / 1024))))
-        elif material_id is None:
-            self.sample_state.setText(self.tr("新材料：保存事项后才能上传样表文件"))
-        else:
-            self.sample_state.setText(self.tr("未上传样表文件"))
-
     def _material_id(self) -> int | None:
         situation, material = self._situation(), self._material()
         if situation is None or material is None:
             return None
         return self.material_ids.get((situation["code"], material["name"]))
 
-    def _set_sample(self, key: str, text: str) -> None:
-        material = self._material()
-        if material is None:
-            return
-        material[key] = text
+    def _sample_edited(self, material: dict) -> None:
         cell = self.materials.item(self.materials.currentRow(), 0)
         if cell is not None:
-            cell.setToolTip(self._sample_tip(material))
-
-    def choose_sample_file(self) -> None:
-        if self._material() is None:
-            return
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择样表文件"), "",
-                                              self.tr("样表 (*.pdf *.jpg *.jpeg *.png)"))
-        if name:
-            self.upload_sample(Path(name))
-
-    def upload_sample(self, path: Path) -> None:
-        """Send the file as the selected material's sample: read and checked (type by content, size) off the GUI
-        thread with the server's own rule, so a wrong file is refused before anything is sent."""
-        material_id = self._material_id()
-        if material_id is None:
-            error = AdminError("sample_material_unsaved", self.tr("请先保存事项，再为新材料上传样表文件"))
-            self._say(error.message, error=True)
-            self.sig_sample.emit(error)
-            return
-        api = self.context.api
-
-        def run() -> dict:
-            try:
-                if path.stat().st_size > SAMPLE_MAX_BYTES:
-                    raise SampleRefused("too large", code=TOO_LARGE)
-                data = path.read_bytes()
-                check_sample(data)
-            except SampleRefused as exc:
-                raise AdminError(exc.code) from None
-            except OSError as exc:
-                raise AdminError("sample_unreadable", str(exc)) from None
-            return api.put(f"/admin/catalogue/materials/{material_id}/sample",
-                           {"file_name": path.name, "data": base64.b64encode(data).decode("ascii")})
-        self.upload_sample_button.setEnabled(False)
-        self.context.call(run, on_done=self._sample_uploaded, on_error=self._sample_failed)
-
-    def _sample_uploaded(self, answer: dict) -> None:
-        self.sample_files[answer["material_id"]] = answer
-        material = self._material_by_id(answer["material_id"])
-        if material is not None:
-            material["sample_file"] = answer["file_name"]  # the server named it so; a save keeps it
-        self._show_sample(self.materials.currentRow())
-        self._say(self.tr("已上传样表：{0}").format(answer["file_name"]))
-        self.sig_sample.emit(answer)
-
-    def remove_sample(self) -> None:
-        material_id = self._material_id()
-        if material_id is None or material_id not in self.sample_files:
-            return
-        api = self.context.api
-        self.context.call(lambda: api.delete(f"/admin/catalogue/materials/{material_id}/sample"),
-                          on_done=lambda _: self._sample_removed(material_id), on_error=self._sample_failed)
-
-    def _sample_removed(self, material_id: int) -> None:
-        self.sample_files.pop(material_id, None)
-        material = self._material_by_id(material_id)
-        if material is not None:
-            material["sample_file"] = ""
-        self._show_sample(self.materials.currentRow())
-        self._say(self.tr("已删除样表文件"))
-        self.sig_sample.emit(None)
-
-    def _sample_failed(self, error: AdminError) -> None:
-        self._show_sample(self.materials.currentRow())
-        self._failed(error, self.sig_sample)
+            cell.setToolTip(self.sample.tip(material))
 
     def _material_by_id(self, material_id: int) -> dict | None:
         for situation in (self.item or {}).get("situations", []):

@@ -142,6 +142,7 @@ class RegisterPanel(QGroupBox):
                                     "或改用登记二维码。").format(kind=label, id=handover.device_id,
                                                              file=handover.file_name))
         self.qr.clear()  # the file holds the device's token: it is never shown as a QR code
+        self.qr.hide()  # the file's text takes the width
         self.text.setPlainText(handover.config)
         self.save_button.setEnabled(True)
         self.sig_registered.emit(handover)
@@ -157,15 +158,26 @@ class RegisterPanel(QGroupBox):
         pixmap.loadFromData(qr_png(text, scale=4))
         self.qr.setPixmap(pixmap)
         self.qr.setMinimumSize(pixmap.size())
+        self.qr.show()
 
-    def show_token(self, name: str, reply: dict) -> None:
-        """A rotated token: the device's file must get it in place of the old one."""
-        self.handover = None
-        self.save_button.setEnabled(False)
-        self.result.setText(self.tr("已为 {name} 更换令牌，旧令牌已失效。请把设备配置文件中的令牌（token 或 device_token）"
-                                    "改为下列新令牌。").format(name=name))
-        self.qr.clear()  # a token is never shown as a QR code
-        self.text.setPlainText(reply["token"])
+    def server_url(self) -> str:
+        return self.server_edit.text().strip()
+
+    def show_rotated(self, device: dict, reply: dict) -> None:
+        """A rotated token: the device's new config file, to save and copy over the old one (a file, never a QR
+        code: it holds the token)."""
+        self.handover = Handover(reply["device_id"], device["kind"], reply["file_name"], reply["config"])
+        self.result.setText(self.tr("已为 {name} 更换令牌，旧令牌已失效。请保存新的配置文件 {file}，拷贝到设备替换旧文件"
+                                    "（扫码器、打印机等外设配置段请从旧文件中保留），然后重启设备程序。")
+                            .format(name=device["name"], file=reply["file_name"]))
+        self.qr.clear()
+        self.qr.hide()
+        self.text.setPlainText(reply["config"])
+        self.save_button.setEnabled(True)
+        self.sig_registered.emit(self.handover)
+
+    def show_refusal(self, error) -> None:  # noqa: ANN001
+        self._failed(error)
 
     def _save_as(self) -> None:
         if self.handover is None:

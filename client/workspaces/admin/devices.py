@@ -178,9 +178,10 @@ class DevicesPage(QWidget):
         if device is None:
             self.status.setText(self.tr("请先在表中选择一台设备"))
             return
-        if not self.confirm(self.tr("更换令牌后，旧令牌立即失效，须把新令牌写入该设备（{name}）的配置文件。确定更换？")
+        if not self.confirm(self.tr("更换令牌后，旧令牌立即失效，须把新生成的配置文件拷贝到该设备（{name}）替换旧文件。确定更换？")
                             .format(name=device["name"])):
             return
-        self.context.call(lambda: self.context.api.post(f"/admin/devices/{device['id']}/rotate"),
-                          on_done=lambda reply: (self.register.show_token(device["name"], reply), self.refresh()),
-                          parent=self)
+        body = {"server": self.register.server_url()}  # the answer is the device's new config file
+        self.context.call(lambda: self.context.api.post(f"/admin/devices/{device['id']}/rotate", body),
+                          on_done=lambda reply: (self.register.show_rotated(device, reply), self.refresh()),
+                          on_error=self.register.show_refusal, parent=self)

@@ -1,6 +1,7 @@
 """文书设置: the notice settings of a hall this admin manages (the hall picker offers what the server's hall
 confinement allows: a hall admin their own hall, an admin of no hall every hall; the workstation's hall first) — issuing office name, phone, the review authority and court, the remedies
-wording, the seal image (a transparent PNG) and template text overrides — edited as a draft, previewed as the
+wording, the seal image (a transparent PNG) and template text overrides (a form per notice, notice_texts.py, over
+the overrides' JSON in a tab of its own) — edited as a draft, previewed as the
 page of a sample notice rendered by the server with the draft, and saved (the hall's counters get them with
 their next pull and print offline with exactly these)."""
 
@@ -15,10 +16,11 @@ from client.services.admin_api import AdminError
 from client.services.pdf_preview import PreviewUnavailable, first_page_png
 from client.workspaces.admin.admin_widgets import HallPicker, hall_page
 from client.workspaces.admin.context import AdminContext, describe
+from client.workspaces.admin.notice_texts import TemplateTextsForm
 from shared.notices import template_file
 from shared.notices.settings import InvalidNoticeSettings
 from gui.qt import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPixmap, QPlainTextEdit,
-                    QPushButton, QScrollArea, QSplitter, Qt, QVBoxLayout, QWidget, Signal)
+                    QPushButton, QScrollArea, QSplitter, QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
 
 KINDS = (("refusal", "不予行政许可决定书"), ("refusal_of_acceptance", "不予受理决定书"), ("acceptance", "受理通知书"),
          ("correction", "补正材料通知书"), ("grant", "准予行政许可决定书"), ("receipt", "收件回执"),
@@ -93,7 +95,17 @@ class NoticeSettingsPage(QWidget):
         seal_row.addLayout(seal_buttons)
         seal_row.addStretch(1)
         form.addRow(self.tr("印章"), seal_box)
-        form.addRow(self.tr("模板文字"), self.templates)
+        # the office's settings; the template texts as a form (notice_texts.py) over the overrides' JSON, which
+        # has a tab of its own: each takes the column's full height on a 768-pixel screen
+        self.texts = TemplateTextsForm(self.templates)
+        self.texts.sig_invalid.connect(self.status.setText)
+        self.texts.template_box.currentIndexChanged.connect(lambda _: self._preview_edited())
+        office = QWidget()
+        office.setLayout(form)
+        self.template_tabs = QTabWidget()
+        self.template_tabs.addTab(office, self.tr("机构与印章"))
+        self.template_tabs.addTab(self.texts, self.tr("模板文字"))
+        self.template_tabs.addTab(self.templates, self.tr("模板JSON"))
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("预览文书")))
         buttons.addWidget(self.kind_box, 1)
@@ -104,7 +116,7 @@ class NoticeSettingsPage(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(form, 1)
+        column.addWidget(self.template_tabs, 1)
         column.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -115,6 +127,12 @@ class NoticeSettingsPage(QWidget):
         body.addWidget(split)
         hall_page(self, self.tr("大厅"), self.hall, body, self.status)
         self.hall.load()
+
+    def _preview_edited(self) -> None:
+        """The preview follows the notice whose texts are being edited, when it is one the preview makes."""
+        index = self.kind_box.findData(self.texts.template_id())
+        if index >= 0:
+            self.kind_box.setCurrentIndex(index)
 
     @property
     def hall_id(self) -> int | None:
