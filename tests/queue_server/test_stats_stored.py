@@ -2,7 +2,8 @@
 answers from stored days equals a raw recount of the server's tickets and ratings, and equals what a
 supervisor's workstation shows from its own stored projection after a sync — also when a dispenser that was
 offline pushes its earlier tickets late, when an evaluator's rating arrives after the figures were stored,
-and only the day those touch is computed again."""
+and when a 差评 is voided on appeal after that (it leaves the three alike: shared/rating/voiding), and only
+the day those touch is computed again."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from shared.queue.statistics import GroupBy
 from shared.sync.client import SyncClient
 from tests.fixtures.server import login
 from tests.queue_server.support import DAY
+from tests.queue_server.test_rectification_loop import act
 from tests.sync.test_client_loop import AppTransport
 
 
@@ -91,3 +93,20 @@ def test_stored_projection_equals_the_raw_recount_and_the_workstation(qhall, tmp
     body = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "business"}, headers=sup).json()
     assert body["totals"]["issued"] == 6 and body["totals"]["bad_ratings"] == 2
     assert body["totals"]["ratings"]["very_dissatisfied"] == 1 and body["totals"]["no_shows"] == 1
+
+    # the handler appeals the 态度差 rating as a mistake and the supervisor voids it: it leaves the server's
+    # stored day, the raw recount and the workstation's stored day, rebuilt when the pull brings the record
+    approver, reviewer = qhall.device("workstation", staff="approver"), qhall.device("workstation", staff="supervisor")
+    records = qhall.rows(approver, "rating_rectification")
+    mistaken = next(r for r in records.values() if r["reason"] == "态度差")
+    assert act(qhall, approver, "rating.appeal", mistaken, reason="评价人误操作，监控可证")["status"] == "accepted"
+    assert act(qhall, reviewer, "rating.review", qhall.rows(approver, "rating_rectification")[mistaken["id"]],
+               decision="voided", reason="经核实为误评")["status"] == "accepted"
+    sync.sync_once()
+    assert figures.projection.refresh() == 1 and figures.projection.recomputed == [DAY.isoformat()]
+    agree()
+    body = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "clerk"}, headers=sup).json()
+    assert body["totals"]["bad_ratings"] == 1 and body["totals"]["ratings"]["very_dissatisfied"] == 0
+    # the ratings view's rows and the dashboard's 差评 today leave it out too
+    assert sum(r.is_bad for r in figures.queue_data(DAY, DAY).ratings) == 1
+    assert figures.dashboard().bad_today == 1
