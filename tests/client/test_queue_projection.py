@@ -237,3 +237,24 @@ def test_the_background_refresh_after_a_pull_stores_the_changed_days_through_the
         check(screen)
         assert screen.projection.recomputed == []
     assert writers == {"writer_0"}
+
+
+def test_the_dashboards_bad_ratings_today_count_case_ratings_less_those_voided(tmp_path) -> None:  # noqa: ANN001
+    """差评 today on the dashboard: the visits' and the cases' (一事一评), recorded today in hall-local time, less
+    the ones voided on appeal."""
+    engine = fill_cache(tmp_path / "cache.sqlite3", [], [])
+    figures = figures_of(engine)  # 2026-12-31 18:00
+    rated = [("c1", "very_dissatisfied", "2026-12-31T09:00:00+08:00"),
+             ("c2", "satisfied", "2026-12-31T10:00:00+08:00"),
+             ("c3", "dissatisfied", "2026-12-30T17:00:00Z"),        # 01:00 on the 31st, hall-local
+             ("c4", "dissatisfied", "2026-12-30T15:00:00Z"),        # 23:00 on the 30th
+             ("c5", "dissatisfied", "2026-12-31T11:00:00+08:00")]   # voided on appeal
+    with engine.begin() as conn:
+        conn.execute(insert(confirmed), [
+            {"tbl": "case_rating", "pk": pk, "scope": "hall:1", "seq": 70 + n,
+             "row": {"id": pk, "hall_id": 1, "case_id": f"case-{pk}", "level": level, "reason": "x", "at": at,
+                     "by": "clerk"}} for n, (pk, level, at) in enumerate(rated)])
+        conn.execute(insert(confirmed), [{"tbl": "rating_rectification", "pk": "c5", "scope": "hall:1", "seq": 80,
+                                          "row": {"id": "c5", "rating_id": "c5", "source": "case",
+                                                  "subject_id": "case-c5", "status": "voided"}}])
+    assert figures.dashboard().bad_today == 2
