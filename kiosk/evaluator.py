@@ -19,7 +19,8 @@ class EvaluatorWindow(KioskShell):
     DESIGN = (1280, 800)  # the 10" tablet, landscape; it may stand portrait too
     def __init__(self, ops: Ops, desk: RatingDesk, *, keypad=None, pin: str = "",  # noqa: ANN001
                  facts=lambda: [], photos: StaffPhotos | None = None,
-                 ask_seconds: int | None = None, poll_ms: int = 500, on_change=lambda: None) -> None:  # noqa: ANN001
+                 ask_seconds: int | None = None, reask_seconds: int = 60, poll_ms: int = 500,
+                 on_change=lambda: None) -> None:  # noqa: ANN001
         title = QCoreApplication.translate("Kiosk", "服务评价")
         super().__init__(ops, desk.sync, hall=desk.directory.hall_name, title=title, pin=pin,
                          facts=facts, header_px=26, now=desk.now)
@@ -31,7 +32,7 @@ class EvaluatorWindow(KioskShell):
         # The hall's rating rules (as synced) set how long a rating is waited for and the deadline the 差评
         # screen promises; an explicit ask_seconds (tests, benches) overrides the wait.
         self._ask_seconds = ask_seconds
-        self.flow = EvaluatorFlow()
+        self.flow = EvaluatorFlow(reask_seconds=reask_seconds)
         self.clerk = ClerkScreen(desk.window_number)
         self.ask, self.reasons, self.thanks = AskScreen(), ReasonScreen(), ThanksScreen()
         self._follow_rules()
@@ -39,7 +40,7 @@ class EvaluatorWindow(KioskShell):
             self.stack.addWidget(w)
         self.ask.sig_level.connect(lambda level: self.run(self.flow.choose(level)))
         self.reasons.sig_reason.connect(lambda reason: self.run(self.flow.reason(reason)))
-        self.sig_idle.connect(lambda: self.run(self.flow.idle()))
+        self.sig_idle.connect(lambda: self.run(self.flow.idle(self.desk.now())))
         if keypad is not None:
             keypad.sig_key.connect(self._key)
         self._reading = False
@@ -77,7 +78,7 @@ class EvaluatorWindow(KioskShell):
         self._reading = False
         self._follow_rules()  # observe() re-read them when a sync brought new ones
         visit, self._clerk, asked = answer
-        self.run(self.flow.observe_case(asked))  # 一事一评 first: the citizen is still at the counter
+        self.run(self.flow.observe_case(asked, self.desk.now()))  # 一事一评 first: the citizen is still at the counter
         self.run(self.flow.observe(visit))
 
     def run(self, actions: list) -> None:

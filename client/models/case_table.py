@@ -11,7 +11,7 @@ from gui.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, Qt, Signal
 
 PAGE = 100
 COLUMNS = (("case_number", "办件编号"), ("_item", "事项"), ("applicant_name", "申请人"), ("_steps", "当前环节"),
-           ("status", "状态"), ("received_on", "收件日期"), ("_due", "法定办结日"), ("_remaining", "剩余工作日"),
+           ("status", "状态"), ("received_on", "收件日期"), ("_due", "到期日"), ("_remaining", "剩余工作日"),
            ("_card", "预警"))
 CARD_COLOURS = {"red_card": "#fde2e1", "yellow_card": "#fff3cd"}
 CARD_TEXT = {"red_card": "#c62828", "yellow_card": "#8a5a00"}

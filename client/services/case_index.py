@@ -29,11 +29,13 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 
+from shared.approval.overdue import row_due
 from shared.crypto.sm4 import DecryptionFailed, open_blob, seal_blob
 from shared.sync.cache_seal import PREFIX, sealer_of
 
-FIELDS = ("case_number", "status", "clocks.statutory_due", "step_roles", "department", "current_steps",
-          "applicant_name", "item_code")
+# clocks.due: the day 即将超期/超期 judge the case by (shared.approval.overdue.row_due; statutory_due for older rows)
+FIELDS = ("case_number", "status", "clocks.due", "step_roles", "department", "current_steps",
+          "applicant_name", "item_code", "clocks.statutory_due", "clocks.due_rule")
 EXTRACT = "json_extract(row, " + ", ".join(f"'$.{f}'" for f in FIELDS) + ")"
 SNAPSHOT_FORMAT = 2  # 2: records sealed (format 1 held names in clear)
 SNAPSHOT_AFTER = 1000  # confirmed rows caught up since the last snapshot before writing a new one
@@ -284,7 +286,8 @@ class CaseIndex:
             self.generation += 1
 
     def _entry(self, pk: str, values: Values, mine: bool) -> CaseEntry:
-        number, status, due, roles, department, steps, applicant, item_code = values
+        number, status, due, roles, department, steps, applicant, item_code, statutory, rule = values
+        due = row_due({"due": due, "statutory_due": statutory, "due_rule": rule})
         key = tuple(roles or ())
         role_set = self._roles.get(key)
         if role_set is None:

@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from client.services.queue_projection import ProjectionRefresher, QueueProjection, Write
 from client.services.reference import Reference
 from client.services.rowsql import RowSql
-from shared.protocol.queue_rows import rating_of, ticket_of
+from shared.protocol.queue_rows import moment, rating_of, ticket_of
 from shared.queue import projection
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
-from shared.queue.ratings import Rating
+from shared.queue.ratings import Rating, RatingLevel
 from shared.queue.statistics import GroupBy
 from shared.queue.tickets import Ticket, TicketState
 from shared.queue.timing import finished_at, first_wait
+from shared.rating.voiding import voided_ratings
 
 WAITING = (TicketState.WAITING,)
+TABLES = ("queue_ticket", "queue_rating", "rating_rectification")  # what queue_data reads
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Dashboard:
     windows_closed: int               # nobody signed on
     issued: Compare
     served: Compare
-    bad_today: int                    # 差评 recorded today
+    bad_today: int                    # 差评 recorded today, of visits and of cases (less those voided on appeal)
     cases: list[tuple[str, int, int]]  # (department, near due, overdue), distinct open cases
 
     @property
@@ -99,7 +101,7 @@ class HallFigures:
     def queue_data(self, first: dt.date, last: dt.date) -> QueueData:
         """The days' tickets and ratings; the queue and the ratings views of one range share one read (a year
         of a busy hall is 200,000 tickets) until a row of them changes."""
-        key = (first, last, self.sql.version(("queue_ticket", "queue_rating")))
+        key = (first, last, self.sql.version(TABLES))
         with self._lock:
             if self._last is not None and self._last[0] == key:
                 return self._last[1]
@@ -124,8 +126,12 @@ class HallFigures:
         rated = self.sql.rows("queue_rating", "json_extract(row, '$.at') BETWEEN :a AND :b",
                               params={"a": (first - dt.timedelta(days=1)).isoformat(),
                                       "b": (last + dt.timedelta(days=8)).isoformat()})
-        ratings = [r for r in (rating_of(row, tickets[row["ticket_id"]], CHINA_TZ)
-                               for row in rated if row.get("ticket_id") in tickets) if r is not None]
+        found = [(row["id"], r) for row, r in ((row, rating_of(row, tickets[row["ticket_id"]], CHINA_TZ))
+                                               for row in rated if row.get("ticket_id") in tickets) if r is not None]
+        # a 差评 voided on appeal leaves the figures (shared/rating/voiding: its record has the rating's id)
+        voided = voided_ratings(self.sql.by_pks("rating_rectification",
+                                                sorted(rid for rid, r in found if r.is_bad)).values())
+        ratings = [r for rid, r in found if rid not in voided]
         unserved = frozenset(pk for pk, r in by_id.items() if CLOSED_UNSERVED in (r.get("flags") or ()))
         return QueueData(list(tickets.values()), ratings, unserved, by_id)
 
@@ -139,6 +145,16 @@ class HallFigures:
                 "by": by.value, **projection.report(facts, by)}
 
     # -- dashboard ---------------------------------------------------------------------------------------
+    def _case_bad(self, today: dt.date) -> int:
+        """一事一评 差评 recorded today (hall-local), less those voided on appeal (shared/rating/voiding)."""
+        rows = self.sql.rows("case_rating", "json_extract(row, '$.at') BETWEEN :a AND :b",
+                             params={"a": (today - dt.timedelta(days=1)).isoformat(),
+                                     "b": (today + dt.timedelta(days=2)).isoformat()})
+        bad = [r["id"] for r in rows if r.get("level") and RatingLevel(r["level"]).is_bad
+               and moment(r["at"], CHINA_TZ).date() == today]
+        voided = voided_ratings(self.sql.by_pks("rating_rectification", bad).values()) if bad else frozenset()
+        return sum(1 for rid in bad if rid not in voided)
+
     def dashboard(self) -> Dashboard:
         now = self.now()
         today = now.date()
@@ -163,6 +179,7 @@ class HallFigures:
             return sum(1 for e in ends if e is not None and (day == today or e.astimezone(CHINA_TZ).timetz() <= cut))
 
         bad = sum(1 for r in data.ratings if r.is_bad and r.recorded_at.astimezone(CHINA_TZ).date() == today)
+        bad += self._case_bad(today)
         states = {int(r["window_id"]): r for r in self.sql.rows("queue_window")}
         active = [w for w in self.reference.windows.values() if w.active]
         present = [states[w.id] for w in active if w.id in states]

@@ -3,10 +3,12 @@
 background after each sync pull that changed ticket or rating rows (ProjectionRefresher), so that opening
 统计分析 reads stored rows.
 
-A day's fingerprint is, over its `queue_ticket` rows and the `queue_rating` rows of those tickets, the count, the
-sum and the maximum of their sync sequence numbers, confirmed and pending apart (a pending row counts its
-outbox seq). Every pull of a changed row brings a higher seq and a deletion lowers the count, so a late offline
-push, a rating arriving days later, a ticket of today moving on or a command confirmed all change the
+A day's fingerprint is, over its `queue_ticket` rows, the `queue_rating` rows of those tickets and the
+`rating_rectification` records of those ratings (a rating voided on appeal leaves the figures:
+shared/rating/voiding), the count, the sum and the maximum of their sync sequence numbers, confirmed and
+pending apart (a pending row counts its outbox seq). Every pull of a changed row brings a higher seq and a deletion lowers the count, so a late offline
+push, a rating arriving days later, a 差评 voided on appeal weeks later, a ticket of today moving on or a
+command confirmed all change the
 fingerprint of exactly the days they touch, and only those days are recomputed from their rows.
 
 What the store covers is kept in `stats_queue_mark`: the cache's version (RowSql.version) and highest ticket or
@@ -33,6 +35,7 @@ from shared.protocol.queue_rows import rating_of, ticket_of
 from shared.queue import projection
 from shared.queue.clock import CHINA_TZ
 from shared.queue.closing import CLOSED_UNSERVED
+from shared.rating.voiding import voided_ratings
 
 log = logging.getLogger("govhall.statistics")
 
@@ -43,15 +46,28 @@ TICKETS = ("SELECT ticket_day AS day, count(*), sum(seq), max(seq) FROM sync_con
 RATINGS = ("SELECT t.ticket_day AS day, count(*), sum(r.seq), max(r.seq) FROM sync_confirmed t "
            "CROSS JOIN sync_confirmed r ON r.rated_ticket = t.pk AND r.tbl = 'queue_rating' "
            "WHERE t.tbl = 'queue_ticket' AND {days} GROUP BY 1")
+# a ticket rating's rectification record has the rating's id (shared/rating/voiding): found by primary key
+RECORDS = ("SELECT t.ticket_day AS day, count(*), sum(v.seq), max(v.seq) FROM sync_confirmed t "
+           "CROSS JOIN sync_confirmed r ON r.rated_ticket = t.pk AND r.tbl = 'queue_rating' "
+           "CROSS JOIN sync_confirmed v ON v.tbl = 'rating_rectification' AND v.pk = r.pk "
+           "WHERE t.tbl = 'queue_ticket' AND {days} GROUP BY 1")
 CHANGED = ("SELECT DISTINCT ticket_day FROM sync_confirmed WHERE tbl = 'queue_ticket' AND seq > :since "
            "UNION SELECT t.ticket_day FROM sync_confirmed r JOIN sync_confirmed t "
-           "ON t.tbl = 'queue_ticket' AND t.pk = r.rated_ticket WHERE r.tbl = 'queue_rating' AND r.seq > :since")
+           "ON t.tbl = 'queue_ticket' AND t.pk = r.rated_ticket WHERE r.tbl = 'queue_rating' AND r.seq > :since "
+           "UNION SELECT t.ticket_day FROM sync_confirmed v JOIN sync_confirmed r "
+           "ON r.tbl = 'queue_rating' AND r.pk = v.pk JOIN sync_confirmed t "
+           "ON t.tbl = 'queue_ticket' AND t.pk = r.rated_ticket WHERE v.tbl = 'rating_rectification' AND v.seq > :since")
+# the records counted are those of ticket ratings (a case rating's record belongs to no day)
 COUNTS = ("SELECT (SELECT count(*) FROM sync_confirmed WHERE tbl = 'queue_ticket'), "
           "(SELECT count(*) FROM sync_confirmed WHERE tbl = 'queue_rating'), "
-          "(SELECT max(seq) FROM sync_confirmed WHERE tbl IN ('queue_ticket', 'queue_rating'))")
+          "(SELECT count(*) FROM sync_confirmed v JOIN sync_confirmed r ON r.tbl = 'queue_rating' AND r.pk = v.pk "
+          "WHERE v.tbl = 'rating_rectification'), "
+          "(SELECT max(seq) FROM sync_confirmed WHERE tbl IN ('queue_ticket', 'queue_rating', 'rating_rectification'))")
 PENDING = ("SELECT p.tbl, p.pk, p.row, o.seq FROM sync_pending p JOIN sync_outbox o ON o.command_id = p.command_id "
-           "WHERE p.tbl IN ('queue_ticket', 'queue_rating')")
-TABLES = ("queue_ticket", "queue_rating")
+           "WHERE p.tbl IN ('queue_ticket', 'queue_rating', 'rating_rectification')")
+TABLES = ("queue_ticket", "queue_rating", "rating_rectification")
+MARK_FORMAT = f"{projection.FORMAT}+v"  # the mark's shape: per-day counts of tickets, ratings and their records
+PENDING_TAG = {"queue_ticket": "t", "queue_rating": "r", "rating_rectification": "v"}
 CHUNK_DAYS = 366  # stale days recomputed per read of their rows (a year at most: what the raw recount held at once)
 CELLS = ("tickets", "ratings")  # the cross product, stored apart: a report reads the per-grouping totals only
 ALL = ("0000-00-00", "9999-99-99")
@@ -65,6 +81,13 @@ def _summary(facts: dict) -> dict:
 
 def _marks(days: list[str]) -> tuple[str, dict]:
     return ", ".join(f":d{i}" for i in range(len(days))), {f"d{i}": d for i, d in enumerate(days)}
+
+
+def _ticket_of(tbl: str, row: dict) -> str | None:
+    """The ticket a rating row or a ticket rating's rectification record is of."""
+    if tbl == "queue_rating":
+        return row.get("ticket_id")
+    return row.get("subject_id") if row.get("source") == "ticket" else None
 
 
 class _Plan:
@@ -118,10 +141,10 @@ class QueueProjection:
         if mark is not None and mark.get("version") == version:
             return None
         with self.sql.engine.connect() as conn:
-            n_tickets, n_ratings, top = conn.execute(text(COUNTS)).one()
+            n_tickets, n_ratings, n_records, top = conn.execute(text(COUNTS)).one()
             pending = conn.execute(text(PENDING)).all()
             pending_days = self._pending_days(conn, pending)
-            incremental = mark is not None and mark.get("format") == projection.FORMAT
+            incremental = mark is not None and mark.get("format") == MARK_FORMAT
             if incremental:
                 days = {d for d, in conn.execute(text(CHANGED), {"since": mark["since"]}) if d}
                 days |= set(pending_days) | set(mark["pending"])
@@ -129,8 +152,8 @@ class QueueProjection:
                 held = {d: c for d, c in mark["counts"].items() if d not in days}
                 held.update(counts)
                 # a row deleted from a day nothing else touched: the counts no longer add up — check every day
-                if (sum(c[0] for c in held.values()) + mark["orphans"][0] != n_tickets
-                        or sum(c[1] for c in held.values()) + mark["orphans"][1] != n_ratings):
+                if any(sum(c[i] for c in held.values()) + mark["orphans"][k] != n
+                       for k, (i, n) in enumerate(((0, n_tickets), (1, n_ratings), (6, n_records)))):
                     incremental = False
             if not incremental:
                 self.scanned_all = True
@@ -144,10 +167,11 @@ class QueueProjection:
         fresh: dict[str, dict] = {}
         for start in range(0, len(stale), CHUNK_DAYS):
             fresh.update(self._compute(stale[start:start + CHUNK_DAYS]))
-        mark = {"format": projection.FORMAT, "version": version, "since": top or 0,
-                "counts": {d: c for d, c in held.items() if c[0] or c[1]}, "pending": sorted(pending_days),
+        mark = {"format": MARK_FORMAT, "version": version, "since": top or 0,
+                "counts": {d: c for d, c in held.items() if c[0] or c[1] or c[6]}, "pending": sorted(pending_days),
                 "orphans": [n_tickets - sum(c[0] for c in held.values()),
-                            n_ratings - sum(c[1] for c in held.values())]}
+                            n_ratings - sum(c[1] for c in held.values()),
+                            n_records - sum(c[6] for c in held.values())]}
         plan = _Plan(fresh, prints, gone, mark)
         self._store(plan)
         self.recomputed = stale
@@ -160,18 +184,21 @@ class QueueProjection:
 
     @staticmethod
     def _counts(conn, days: list[str] | None) -> dict[str, list]:  # noqa: ANN001
-        """Each day's confirmed [tickets, ratings, ticket seq sum, ticket seq max, rating seq sum, rating seq max]
-        (every day when `days` is None)."""
+        """Each day's confirmed [tickets, ratings, ticket seq sum, ticket seq max, rating seq sum, rating seq max,
+        records, record seq sum, record seq max] (every day when `days` is None)."""
         if days is not None and not days:
             return {}
         where, params = (f"ticket_day IN ({_marks(days)[0]})", _marks(days)[1]) if days is not None else ("1", {})
         where_t = where.replace("ticket_day", "t.ticket_day")
         out: dict[str, list] = {}
         for day, n, total, top in conn.execute(text(TICKETS.format(days=where)), params):
-            out[day] = [n, 0, total, top, 0, 0]
+            out[day] = [n, 0, total, top, 0, 0, 0, 0, 0]
         for day, n, total, top in conn.execute(text(RATINGS.format(days=where_t)), params):
-            row = out.setdefault(day, [0, 0, 0, 0, 0, 0])
+            row = out.setdefault(day, [0] * 9)
             row[1], row[4], row[5] = n, total, top
+        for day, n, total, top in conn.execute(text(RECORDS.format(days=where_t)), params):
+            row = out.setdefault(day, [0] * 9)
+            row[6], row[7], row[8] = n, total, top
         return out
 
     @staticmethod
@@ -183,48 +210,40 @@ class QueueProjection:
             f"SELECT day, fingerprint FROM stats_queue_day WHERE day IN ({marks})"), params)}
 
     def _pending_days(self, conn, pending: list) -> dict[str, list[str]]:  # noqa: ANN001
-        """The days of the unsent ticket and rating rows (a rating's day is its ticket's; a deletion's the
-        confirmed row's), each with its fingerprint parts."""
+        """The days of the unsent ticket, rating and rectification rows (a rating's day is its ticket's, a
+        ticket rating's record's too; a deletion's the confirmed row's), each with its fingerprint parts."""
         if not pending:
             return {}
-        tickets = {pk: json.loads(row) for tbl, pk, row, _ in pending if tbl == "queue_ticket" and row
-                   and row != "null"}
-        wanted = {json.loads(row).get("ticket_id") for tbl, _, row, _ in pending
-                  if tbl == "queue_rating" and row and row != "null"}
-        deleted = [(tbl, pk) for tbl, pk, row, _ in pending if not row or row == "null"]
-        missing = [pk for pk in wanted if pk and pk not in tickets]
-        tickets.update(self.sql.by_pks("queue_ticket", missing) if missing else {})
-        for tbl, pk in deleted:  # the row it deletes: its day (a rating's through its ticket)
-            held = json.loads(conn.execute(text("SELECT row FROM sync_confirmed WHERE tbl = :t AND pk = :pk"),
-                                           {"t": tbl, "pk": pk}).scalar() or "null")
-            if tbl == "queue_ticket" and held:
-                tickets.setdefault(pk, held)
-            elif held and held.get("ticket_id") not in tickets:
-                tickets.update(self.sql.by_pks("queue_ticket", [held["ticket_id"]]))
-        out: dict[str, list[str]] = {}
+        rows: list[tuple[str, str, dict | None, int]] = []
         for tbl, pk, row, seq in pending:
             data = json.loads(row) if row and row != "null" else None
-            if tbl == "queue_ticket":
-                ticket = tickets.get(pk)
-            else:
-                if data is None:
-                    held = conn.execute(text("SELECT row FROM sync_confirmed WHERE tbl = :t AND pk = :pk"),
-                                        {"t": tbl, "pk": pk}).scalar()
-                    data = json.loads(held) if held else {}
-                ticket = tickets.get(data.get("ticket_id"))
+            if data is None:  # the row it deletes
+                held = conn.execute(text("SELECT row FROM sync_confirmed WHERE tbl = :t AND pk = :pk"),
+                                    {"t": tbl, "pk": pk}).scalar()
+                data = json.loads(held) if held else None
+            rows.append((tbl, pk, data, seq))
+        tickets = {pk: data for tbl, pk, data, _ in rows if tbl == "queue_ticket" and data}
+        wanted = {_ticket_of(tbl, data) for tbl, _, data, _ in rows if tbl != "queue_ticket" and data}
+        missing = [pk for pk in wanted if pk and pk not in tickets]
+        tickets.update(self.sql.by_pks("queue_ticket", missing) if missing else {})
+        out: dict[str, list[str]] = {}
+        for tbl, pk, data, seq in rows:
+            ticket = tickets.get(pk if tbl == "queue_ticket" else _ticket_of(tbl, data or {}))
             day = (ticket or {}).get("day")
             if day is not None:
-                out.setdefault(day, []).append(f"p{tbl[6]}{pk}.{seq}")
+                out.setdefault(day, []).append(f"p{PENDING_TAG[tbl]}{pk}.{seq}")
         return out
 
     def _fingerprints(self, counts: dict[str, list], pending: list, pending_days: dict[str, list[str]]) -> dict:
         parts: dict[str, list[str]] = {}
-        for day, (nt, nr, st, mt, sr, mr) in counts.items():
+        for day, (nt, nr, st, mt, sr, mr, nv, sv, mv) in counts.items():
             values = parts.setdefault(day, [projection.FORMAT])
             if nt:
                 values.append(f"t{nt}.{st}.{mt}")
             if nr:
                 values.append(f"r{nr}.{sr}.{mr}")
+            if nv:
+                values.append(f"v{nv}.{sv}.{mv}")
         for day, values in pending_days.items():
             parts.setdefault(day, [projection.FORMAT]).extend(values)
         return {day: self._digest(values) for day, values in parts.items()}
@@ -257,11 +276,18 @@ class QueueProjection:
             group[0].append(tickets[r["id"]])
             if CLOSED_UNSERVED in (r.get("flags") or ()):
                 group[2].add(r["id"])
+        found = []
         for row in self.sql.by_pks("queue_rating", sorted(set(rated))).values():
             ticket = tickets.get(row.get("ticket_id"))
             rating = rating_of(row, ticket, CHINA_TZ) if ticket is not None else None
             if rating is not None:
-                by_day[day_of[ticket.id]][1].append(rating)
+                found.append((row["id"], ticket.id, rating))
+        # only a 差评 has a record (its id is the rating's); one voided on appeal leaves the figures
+        voided = voided_ratings(self.sql.by_pks("rating_rectification",
+                                                sorted(rid for rid, _, r in found if r.is_bad)).values())
+        for rid, ticket_id, rating in found:
+            if rid not in voided:
+                by_day[day_of[ticket_id]][1].append(rating)
         return {d: projection.facts(t, r, frozenset(u)) for d, (t, r, u) in by_day.items() if t}
 
     # -- writing -----------------------------------------------------------------------------------------

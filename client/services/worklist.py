@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from client.services.case_index import CaseEntry, CaseIndex
 from client.services.rowsql import RowSql
 from shared.approval.clocks import Card, DueCard, due_card
+from shared.approval.overdue import row_due
 from shared.approval.events import local_day
 from shared.approval.lifecycle import TERMINAL_NAMES
 from shared.calendar import WorkCalendar
@@ -108,7 +109,7 @@ class Worklist:
         today = self.today()
         known: dict[str | None, tuple[int | None, str]] = {}  # a page shares few due days: count each once
         for row in rows.values():
-            due = (row.get("clocks") or {}).get("statutory_due")
+            due = row_due(row.get("clocks"))  # shared.approval.overdue: the lists' one rule
             if due not in known:
                 known[due] = self.remaining(due, today)
             row["_remaining"], row["_card"] = known[due]
@@ -120,8 +121,9 @@ class Worklist:
         return rows
 
     def cards(self, today: dt.date) -> Callable[[str], DueCard]:
-        """The card of a statutory due day (ISO text) today, by shared.approval.clocks.due_card — the rule the
-        server's case views use — worked out once per distinct due day (a hall's cases share few)."""
+        """The card today of the due day a case is judged by (ISO text: shared.approval.overdue.row_due), by
+        shared.approval.clocks.due_card — as the server judges its case views (shared.approval.overdue) —
+        worked out once per distinct due day (a hall's cases share few)."""
         known: dict[str, DueCard] = {}
 
         def card(due: str) -> DueCard:

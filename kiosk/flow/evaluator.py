@@ -5,11 +5,15 @@ thank the citizen; a timeout records "not rated". Each visit is rated at most on
 一事一评: when the window's clerk has finished (办结) a case for the citizen at the counter, the server's ask row
 names it (CaseAsk); the same five levels and reasons are asked about the case, and the choice is sent as the
 case's rating (RateCase). A timeout records nothing for a case (a case has no "not rated"): the ask stays
-open on the server and is not shown again here."""
+open and is shown again, after a rest of `reask_seconds` on the clerk card, whenever the evaluator is idle —
+or at once on the keypad's evaluation key — until it is rated, a newer ask replaces it, or it lapses
+(`ask_in_force`: the clerk has called the next citizen to the window, or the ask's day is over)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from shared.queue.ratings import RatingLevel
@@ -59,15 +63,27 @@ class Rate:
 BAD_REASONS = ("等候时间太长", "工作人员态度不好", "办事流程繁琐", "一次告知不清楚", "材料要求不合理", "其他")
 
 
+def ask_in_force(asked_at: dt.datetime, now: dt.datetime, calls: Iterable[dt.datetime]) -> bool:
+    """Whether a case ask still stands for the citizen at the counter: the same hall day (times in the hall's
+    zone) and no citizen called to the window since (`calls`: when each of the window's tickets was first
+    called there; a recall of the citizen already there is not a new call)."""
+    if asked_at.astimezone(now.tzinfo).date() != now.date():
+        return False
+    return not any(at > asked_at for at in calls)
+
+
 @dataclass
 class EvaluatorFlow:
     ask_seconds: int = 60          # RatingRules.timeout_seconds
     thanks_seconds: int = 5
+    reask_seconds: int = 60        # a case ask left unanswered is shown again after this rest
     step: Step = Step.IDLE
     serving: Visit | None = None   # the visit at the window now (or the one being rated)
     level: RatingLevel | None = None
     done: set[str] = field(default_factory=set)
     case: CaseAsk | None = None    # the case being rated (一事一评), instead of a visit
+    pending: CaseAsk | None = None  # a case ask that timed out unanswered, still in force
+    rested_from: dt.datetime | None = None  # when it timed out
 
     def timeout(self) -> int | None:
         return {Step.IDLE: None, Step.ASK: self.ask_seconds, Step.REASON: self.ask_seconds,
@@ -84,16 +100,29 @@ class EvaluatorFlow:
             self.serving = visit
         return []
 
-    def observe_case(self, ask: CaseAsk | None) -> list:
-        """The case asked at this window (the synced ask row, while open): asked about once."""
-        if self.step is Step.IDLE and ask is not None and ask.ask_id not in self.done:
-            self.case = ask
-            return self._ask()
-        return []
+    def observe_case(self, ask: CaseAsk | None, now: dt.datetime) -> list:
+        """The case asked at this window (the synced ask row, while open and in force: the caller leaves out a
+        lapsed one): asked until rated; one that timed out is asked again `reask_seconds` after."""
+        if ask is None or ask.ask_id in self.done:
+            self.pending = None if self.step is Step.IDLE else self.pending
+            return []
+        if self.step is not Step.IDLE:
+            return []
+        if self.pending is not None and self.pending.ask_id == ask.ask_id and (
+                self.rested_from is None or now - self.rested_from < dt.timedelta(seconds=self.reask_seconds)):
+            return []
+        self.case, self.pending = ask, None
+        return self._ask()
 
     def evaluation_key(self) -> list:
-        """The clerk pressed 评价 on the keypad: ask about the visit at the window now."""
-        if self.step is Step.IDLE and self.serving is not None and self.serving.ticket_id not in self.done:
+        """The clerk pressed 评价 on the keypad: ask about the case left unanswered (the citizen is back),
+        else about the visit at the window now."""
+        if self.step is not Step.IDLE:
+            return []
+        if self.pending is not None:
+            self.case, self.pending = self.pending, None
+            return self._ask()
+        if self.serving is not None and self.serving.ticket_id not in self.done:
             return self._ask()
         return []
 
@@ -126,8 +155,13 @@ class EvaluatorFlow:
         self.step, self.level = Step.THANKS, level
         return [Rate(visit, level, reason)]
 
-    def idle(self) -> list:
-        if self.step in (Step.ASK, Step.REASON) and (self.serving is not None or self.case is not None):
+    def idle(self, now: dt.datetime | None = None) -> list:
+        """The screen's countdown ran out (`now`: the hall clock). A case ask is kept to be asked again."""
+        if self.step in (Step.ASK, Step.REASON) and self.case is not None:
+            self.pending, self.rested_from = self.case, now
+            self.step, self.case, self.level = Step.IDLE, None, None
+            return []
+        if self.step in (Step.ASK, Step.REASON) and self.serving is not None:
             actions = self._finish(None, "")
             self.step, self.case = Step.IDLE, None
             return actions

@@ -9,12 +9,12 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from shared.protocol.queue_rows import rating_row
+from shared.protocol.queue_rows import moment, rating_row
 from shared.protocol.rating import CASE_ASK_TABLE, VERSION as RATING_VERSION
 from shared.rating.case_rating import check_level_and_reason
 from shared.queue.clock import CHINA_TZ
 from shared.sync.client import SyncClient
-from kiosk.flow.evaluator import CaseAsk, Rate, RateCase, Visit
+from kiosk.flow.evaluator import CaseAsk, Rate, RateCase, Visit, ask_in_force
 from kiosk.services.reference import BADGE_TABLE, Clerk, HallDirectory, badge_clerk
 
 AT_WINDOW = ("called", "serving", "finished")
@@ -43,11 +43,27 @@ class RatingDesk:
         return self.visit_at_window(), self.clerk_at_window(), self.case_asked()
 
     def case_asked(self) -> CaseAsk | None:
-        """The case this window's clerk asked to have rated, while it is open (kept in the cache: offline too)."""
+        """The case this window's clerk asked to have rated, while it is open and in force (kept in the cache:
+        offline too): not once the clerk has called the next citizen here, nor on a later day."""
         row = self.sync.rows(CASE_ASK_TABLE).get(str(self.window_id))
         if not row or row.get("state") != "open":
             return None
+        now = self.now()
+        if not ask_in_force(moment(row["at"], now.tzinfo), now, self._first_calls(now.date().isoformat())):
+            return None
         return CaseAsk(row["ask_id"], row["case_id"], row.get("reference") or "", row.get("item_name") or "")
+
+    def _first_calls(self, day: str) -> list[dt.datetime]:
+        """When each of today's tickets was first called to this window."""
+        out = []
+        for row in self.sync.rows("queue_ticket").values():
+            if str(row.get("day")) != day:
+                continue
+            calls = [p["start"] for p in row.get("periods") or ()
+                     if p.get("kind") == "called" and p.get("window_id") == self.window_id]
+            if calls:
+                out.append(moment(calls[0]))
+        return out
 
     def record_case(self, rate: RateCase) -> str:
         """Queue the case's rating (shared.rating.case_rating: a 差评 with its reason) and mark the ask rated."""

@@ -1,5 +1,6 @@
 """The queue's periodic jobs on the server scheduler (server/scheduler.py): near-call scans, delivery of the
-notification outbox, appointment no-shows after the late limit, and the close-of-day sweep. Each finds the
+notification outbox, appointment no-shows after the late limit, the close-of-day sweep, and the queue
+statistics' past days stored in advance (server/queue/stats_store.build_ahead). Each finds the
 halls with something to do itself, so one registration serves every hall. `register(scheduler, state)` is
 the queue domain's jobs (server/domain.py); the sender is `state.notice_sender` (the log sender unless
 something else is set, read at each run)."""
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.queue import appointments, closing
+from server.queue import appointments, closing, stats_store
 from server.queue.models import QueueAppointment, QueueTicket
 from server.queue.notifications import LogSender, Sender, drain, scan_near_calls
 from server.scheduler import Scheduler
@@ -58,3 +59,4 @@ def register(scheduler: Scheduler, state: Any) -> None:
     scheduler.add(NOTICES, dt.timedelta(minutes=1), deliver)
     scheduler.add(NO_SHOWS, dt.timedelta(minutes=5), appointment_no_shows)
     scheduler.add(CLOSE_DAY, dt.timedelta(minutes=10), closing.sweep_all)
+    stats_store.register(scheduler)  # the queue statistics' days stored ahead of the requests

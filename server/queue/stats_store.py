@@ -7,7 +7,11 @@ the hall scope's changes past its cursor, drops the stored days they touch (a ti
 rectification's through their ticket — a rating voided on appeal leaves the figures), moves the cursor, then
 computes the days of the asked range that hold tickets and have no stored row. Changes commit in seq order
 (the hall's counter row is locked until commit), so nothing below the cursor can commit later. A tombstone of
-a ticket or rating, a changed facts format, or compaction past the cursor drops every stored day of the hall."""
+a ticket or rating, a changed facts format, or compaction past the cursor drops every stored day of the hall.
+
+The scheduler job `build_ahead` (JOB) stores the days before today that are missing, newest first and
+JOB_DAYS at a time (its transaction never holds SQLite's write lock for long), so that a year's statistics
+are stored days by the time someone asks for them; today is left to the requests (its tickets still move)."""
 
 from __future__ import annotations
 
@@ -20,13 +24,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.queue.models import QueueRating, QueueTicket, StatsQueueCursor, StatsQueueDay
+from server.scheduler import Scheduler
 from server.sync.changes import scope_floor
 from server.sync.models import ChangeLog
+from shared.db.models import Hall
 from shared.queue import projection
+from shared.queue.clock import CHINA_TZ
 
 TABLES = ("queue_ticket", "queue_rating", "rating_rectification")
 CHUNK_DAYS = 31  # days computed per read of their tickets
 CELLS = ("tickets", "ratings")  # the cross product: the reports read the per-grouping totals only
+JOB = "queue.stats_days"
+EVERY = dt.timedelta(minutes=2)
+JOB_DAYS = CHUNK_DAYS  # days computed per run, all halls together: one read of their tickets
 
 
 def _upsert(session: Session, model, rows: list[dict], keys: list[str]) -> None:  # noqa: ANN001
@@ -62,9 +72,10 @@ def _touched(session: Session, hall_id: int, since: int, top: int) -> set[dt.dat
     return days
 
 
-def refresh(session: Session, hall_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
-    """Drop the stored days changed since the cursor, then compute the missing days from `first` to `last`.
-    Returns the days computed. The caller commits."""
+def refresh(session: Session, hall_id: int, first: dt.date, last: dt.date,
+            limit: int | None = None) -> list[dt.date]:
+    """Drop the stored days changed since the cursor, then compute the missing days from `first` to `last`
+    (the newest `limit` of them only, when given). Returns the days computed. The caller commits."""
     top = session.scalar(select(func.max(ChangeLog.seq)).where(ChangeLog.scope == f"hall:{hall_id}")) or 0
     cursor = session.get(StatsQueueCursor, hall_id)
     if cursor is None or cursor.format != projection.FORMAT or scope_floor(session, f"hall:{hall_id}") > cursor.seq:
@@ -84,6 +95,8 @@ def refresh(session: Session, hall_id: int, first: dt.date, last: dt.date) -> li
     wanted = set(session.scalars(select(QueueTicket.day).where(QueueTicket.hall_id == hall_id,
                                                                QueueTicket.day.between(first, last)).distinct()))
     missing = sorted(wanted - held)
+    if limit is not None:
+        missing = missing[len(missing) - limit:] if limit > 0 else []
     for start in range(0, len(missing), CHUNK_DAYS):
         chunk = missing[start:start + CHUNK_DAYS]
         rows = [{"hall_id": hall_id, "day": day, "facts": json.dumps(facts, ensure_ascii=False)}
@@ -117,3 +130,19 @@ def stored(session: Session, hall_id: int, first: dt.date, last: dt.date) -> lis
     return [json.loads(f) for f in session.scalars(
         select(StatsQueueDay.facts).where(StatsQueueDay.hall_id == hall_id, StatsQueueDay.day.between(first, last))
         .order_by(StatsQueueDay.day))]
+
+
+def build_ahead(session: Session, now: dt.datetime) -> int:
+    """The scheduler job: each hall's missing days before today, newest first, JOB_DAYS per run in all.
+    Returns the days stored."""
+    yesterday = now.astimezone(CHINA_TZ).date() - dt.timedelta(days=1)
+    done = 0
+    for hall_id in list(session.scalars(select(Hall.id).order_by(Hall.id))):
+        if done >= JOB_DAYS:
+            break
+        done += len(refresh(session, hall_id, dt.date.min, yesterday, limit=JOB_DAYS - done))
+    return done
+
+
+def register(scheduler: Scheduler) -> None:
+    scheduler.add(JOB, EVERY, build_ahead)

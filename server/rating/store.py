@@ -12,6 +12,7 @@ from server.rating.models import RatingRectification
 from shared.calendar import WorkCalendar
 from shared.protocol.rating import RECORD_TABLE
 from shared.rating.rectification import open_record
+from shared.rating.voiding import voided_ratings
 
 
 Emit = Callable[[str, str, dict], object]  # publishes (table, pk, row) to the record's hall scope
@@ -56,8 +57,9 @@ def records(session: Session, hall_id: int, first: dt.date | None = None, last: 
     return list(session.scalars(stmt.order_by(RatingRectification.opened_on, RatingRectification.id)))
 
 
-def voided_rating_ids(session: Session, hall_id: int) -> set[str]:
-    """Ratings a supervisor voided on appeal: they leave every statistic (their records keep the reason)."""
-    stmt = select(RatingRectification.rating_id).where(RatingRectification.hall_id == hall_id,
-                                                       RatingRectification.status == "voided")
-    return set(session.scalars(stmt))
+def voided_rating_ids(session: Session, hall_id: int) -> frozenset[str]:
+    """Ratings voided on appeal, by shared/rating/voiding's rule (the workstation applies the same rule to its
+    synced records): they leave every statistic, their records keep the reason."""
+    stmt = select(RatingRectification.rating_id, RatingRectification.status).where(
+        RatingRectification.hall_id == hall_id)
+    return voided_ratings({"rating_id": rating_id, "status": status} for rating_id, status in session.execute(stmt))

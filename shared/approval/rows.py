@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from shared.approval.clocks import Card
 from shared.approval.definition import WorkflowDefinition
+from shared.approval.overdue import DUE_RULE, running_due
 from shared.approval.state import CaseState
 from shared.approval.views import CaseView, view_case
 from shared.calendar import WorkCalendar
@@ -37,7 +38,9 @@ def clocks_summary(view: CaseView) -> dict:
             "promised_due": _day(promised.due) if promised else None,
             "stopped": bool(statutory and statutory.stopped),
             "provisional": view.provisional, "card": view.card.value, "as_of": view.today.isoformat(),
-            "issue_due": _day(issue.due) if issue else None, "served_late": late}
+            "issue_due": _day(issue.due) if issue else None, "served_late": late,
+            # what 即将超期/超期 judge the case by (shared.approval.overdue)
+            "due": _day(running_due(view)), "due_rule": DUE_RULE}
 
 
 def step_roles(state: CaseState, definition: WorkflowDefinition) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from shared.approval.clocks import Card
 from shared.approval.lifecycle import CaseStatus
+from shared.approval.overdue import case_card
 from shared.approval.views import CaseView
 
 DIMENSIONS: dict[str, Callable[[CaseView], str]] = {
@@ -37,7 +38,7 @@ class Counts:
     withdrawn: int = 0
     terminated: int = 0
     in_progress: int = 0     # 正在办理: received or accepted, not closed or ended
-    overdue: int = 0         # 逾期未办结: still open with a red case clock
+    overdue: int = 0         # 逾期未办结: still open and red by shared.approval.overdue
     cycle_total: int = field(default=0, repr=False)  # sum and count of closed cases' net cycles (working days):
     cycle_count: int = field(default=0, repr=False)  # summable, so a projection can add partials
 
@@ -64,7 +65,7 @@ def figures(v: CaseView) -> CaseFigures:
              "granted": int(s.decision == "granted"), "refused": int(s.decision == "refused"),
              "closed": int(closed), "withdrawn": int(s.status is CaseStatus.WITHDRAWN),
              "terminated": int(s.status is CaseStatus.TERMINATED), "in_progress": int(v.is_open),
-             "overdue": int(v.is_open and v.card is Card.RED)}
+             "overdue": int(case_card(v) is Card.RED)}
     return CaseFigures({d: f(v) for d, f in DIMENSIONS.items()}, flags,
                        v.promised.used if closed and v.promised is not None else None, v.is_open)
 

@@ -15,6 +15,7 @@ from shared.approval.clocks import (
 from shared.approval.counting import EstimatingCalendar
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.lifecycle import CLOSED_OR_TERMINAL
+from shared.approval.overdue import case_card, running
 from shared.approval.state import CaseState
 from shared.calendar import WorkCalendar
 
@@ -71,8 +72,10 @@ class DueEntry:
 
 
 def due_entries(views: Iterable[CaseView], card: Card) -> list[DueEntry]:
-    """Every (case, step) where a clock shows `card`: a case clock counts against each step holding the
-    case, a step clock against its own step. Sorted by department, step, due day."""
+    """The cases whose card is `card` by shared.approval.overdue (the rule of every case list and count), each
+    with its running clocks of that card: a case clock counted against each step holding the case, a step clock
+    against its own step. Near due also lists the cases in Art. 32's last days to ask for corrections (a notice
+    window, not a due day). Sorted by department, step, due day."""
     entries = []
     for v in views:
         if not v.is_open:
@@ -80,10 +83,11 @@ def due_entries(views: Iterable[CaseView], card: Card) -> list[DueEntry]:
         s = v.state
         def entry(step: str, clock: Clock) -> DueEntry:
             return DueEntry(s.department, step, s.case_id, clock.name, card, clock.due, clock.remaining, s.urgent)
-        for clock in v.case_clocks:
-            if clock.card is card and clock.finished_on is None:
-                entries += [entry(step, clock) for step in s.current_steps]
-        entries += [entry(step, clock) for step, clock in v.steps.items() if clock.card is card]
+        if case_card(v) is card:
+            counted = {id(c) for c in running(v) if c.card is card}
+            entries += [entry(step, clock) for clock in v.case_clocks if id(clock) in counted
+                        for step in s.current_steps]
+            entries += [entry(step, clock) for step, clock in v.steps.items() if id(clock) in counted]
         if card is Card.YELLOW and v.art32 is not None and v.art32.warning:
             # Art. 32: tell the applicant what to correct now, or the case counts as accepted as it is
             entries += [DueEntry(s.department, step, s.case_id, "art32", card, v.art32.deadline,

@@ -254,6 +254,8 @@ class ClocksSummary(Response):
     issue_due: dt.date | None = None          # Art. 44: the decision served (送达) by this day
     served_late: bool = False                 # the decision was served after issue_due: shown red in lists
     as_of: dt.date                            # the day the summary was worked out
+    due: dt.date | None = None                # earliest due day of the running clocks: 即将超期/超期 judge by it
+    due_rule: int = 0                         # shared.approval.overdue.DUE_RULE when `due` is set by it
 
 
 class CaseRow(Response):

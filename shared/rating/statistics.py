@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from shared.approval.clocks import Card
 from shared.calendar import WorkCalendar
 from shared.rating.deadlines import Cards, on_time
-from shared.rating.rectification import APPEALED, VOIDED
+from shared.rating.rectification import APPEALED
+from shared.rating.voiding import is_voided, voided_ratings
 
 LEVELS = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
 BAD = frozenset({"dissatisfied", "very_dissatisfied"})
@@ -27,9 +28,9 @@ def rating_statistics(ratings: Iterable[tuple[str, str | None]], records: Iterab
     """`ratings`: (rating id, level code or None for "not rated") of the period, ticket and case ratings
     alike; `records`: the rectification records of those ratings."""
     records = list(records)
-    voided = {r["rating_id"] for r in records if r["status"] == VOIDED}
+    voided = voided_ratings(records)
     levels = Counter(level for rid, level in ratings if rid not in voided)
-    live = [r for r in records if r["status"] != VOIDED]
+    live = [r for r in records if not is_voided(r)]
     bad = sum(levels[level] for level in BAD)
     verified = [r for r in live if r["verification"] is not None]
     rectified = [r for r in live if r["rectification"] is not None]

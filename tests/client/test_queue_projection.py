@@ -199,9 +199,33 @@ def test_the_background_refresh_after_a_pull_stores_the_changed_days_through_the
         check(screen)
         assert screen.projection.recomputed == []
 
+        # the late 差评 voided on appeal (its record pulled) leaves the figures: only its day is recomputed;
+        # a case rating's record, of no day, recomputes nothing and needs no check of every day
+        bad = screen.queue_report(FIRST, LAST, GroupBy.BUSINESS)["totals"]["bad_ratings"]
+        record = {"id": late["id"], "rating_id": late["id"], "source": "ticket", "subject_id": visit["id"],
+                  "status": "voided", "version": 3}
+        case_record = {"id": str(uuid.uuid4()), "rating_id": "r-case", "source": "case", "subject_id": "c-1",
+                       "status": "open", "version": 1}
+        with engine.begin() as conn:
+            conn.execute(insert(confirmed), [
+                {"tbl": "rating_rectification", "pk": record["id"], "scope": "hall:1", "seq": 62, "row": record},
+                {"tbl": "rating_rectification", "pk": case_record["id"], "scope": "hall:1", "seq": 63,
+                 "row": case_record}])
+        sync.pulled(2)
+        settle()
+        assert background.projection.recomputed == [days[7]] and not background.projection.scanned_all
+        assert screen.queue_report(FIRST, LAST, GroupBy.BUSINESS)["totals"]["bad_ratings"] == bad - 1
+        assert screen.projection.recomputed == []
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM sync_confirmed WHERE tbl = 'rating_rectification'"))
+        sync.pulled(1)
+        settle()
+        assert background.projection.recomputed == [days[7]]
+        check(screen)
+
         # a pull that changed nothing of the queue leaves the store alone
         sync.pulled(0)
-        assert not running and refresher.refreshes == 2
+        assert not running and refresher.refreshes == 4
 
         # a ticket deleted from a day nothing else touched (a scope replaced): the counts reveal it
         gone = next(t for t in tickets if t["day"] == days[30])
@@ -213,3 +237,24 @@ def test_the_background_refresh_after_a_pull_stores_the_changed_days_through_the
         check(screen)
         assert screen.projection.recomputed == []
     assert writers == {"writer_0"}
+
+
+def test_the_dashboards_bad_ratings_today_count_case_ratings_less_those_voided(tmp_path) -> None:  # noqa: ANN001
+    """差评 today on the dashboard: the visits' and the cases' (一事一评), recorded today in hall-local time, less
+    the ones voided on appeal."""
+    engine = fill_cache(tmp_path / "cache.sqlite3", [], [])
+    figures = figures_of(engine)  # 2026-12-31 18:00
+    rated = [("c1", "very_dissatisfied", "2026-12-31T09:00:00+08:00"),
+             ("c2", "satisfied", "2026-12-31T10:00:00+08:00"),
+             ("c3", "dissatisfied", "2026-12-30T17:00:00Z"),        # 01:00 on the 31st, hall-local
+             ("c4", "dissatisfied", "2026-12-30T15:00:00Z"),        # 23:00 on the 30th
+             ("c5", "dissatisfied", "2026-12-31T11:00:00+08:00")]   # voided on appeal
+    with engine.begin() as conn:
+        conn.execute(insert(confirmed), [
+            {"tbl": "case_rating", "pk": pk, "scope": "hall:1", "seq": 70 + n,
+             "row": {"id": pk, "hall_id": 1, "case_id": f"case-{pk}", "level": level, "reason": "x", "at": at,
+                     "by": "clerk"}} for n, (pk, level, at) in enumerate(rated)])
+        conn.execute(insert(confirmed), [{"tbl": "rating_rectification", "pk": "c5", "scope": "hall:1", "seq": 80,
+                                          "row": {"id": "c5", "rating_id": "c5", "source": "case",
+                                                  "subject_id": "case-c5", "status": "voided"}}])
+    assert figures.dashboard().bad_today == 2

@@ -140,13 +140,13 @@ def test_case_statistics_equal_a_recount_of_the_case_flow(qtbot, flow, tmp_path,
     assert sum(int(v[8]) for v in expected.values()) > 0  # some cases are still open
     flow.now += dt.timedelta(days=30)
     services.case_index.ensure()
-    # recount from the cached rows: open (not ended) cases by department whose statutory due day — as the
-    # server wrote it into the row — is past (red) or within MARGIN working days (yellow), days counted by
-    # bench.case_checks' own calendar walk
+    # recount from the cached rows: open (not ended) cases by department whose due day — the earliest of its
+    # running clocks' (shared.approval.overdue), as the server wrote it into the row — is past (red) or within
+    # MARGIN working days (yellow), days counted by bench.case_checks' own calendar walk
     today = flow.now.astimezone(CHINA_TZ).date()
     server: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in RowSql(services.engine).rows("approval_case"):
-        due = (r.get("clocks") or {}).get("statutory_due")
+        due = (r.get("clocks") or {}).get("due")
         if r["status"] in ("not_accepted", "delivered", "withdrawn", "terminated") or not due:
             continue
         due = dt.date.fromisoformat(due)

@@ -2,10 +2,12 @@
 case is finished (办结) on the server; the clerk at window 3 asks; the evaluator pulls the ask, shows the case by
 its item and reference, takes a 差评 with its reason while offline (queued in its outbox, the ask not shown
 again), and on reconnection the rating reaches the server's one recording path, which opens the rectification
-record."""
+record. An ask the citizen leaves unanswered is asked again while the evaluator is idle, until the clerk
+calls the next citizen."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -19,6 +21,7 @@ from shared.approval import commands as cmd
 from shared.queue.ratings import RatingLevel
 from tests.approval_server.support import (LICENCE_ITEM, LICENCE_SITUATION, PASSWORD, PERSON_ID, TEST_KEYS, Desk,
                                            add_staff, command, open_desk, receive)
+from shared.sync import store
 from tests.kiosk.test_evaluator import evaluator  # noqa: F401  (fixture)
 from tests.sync.support import new_device
 
@@ -74,7 +77,7 @@ def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # n
     login = http.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD, "device_id": device_id})
     counter = Desk(http, device_id, token, login.json()["token"], "clerk")
     asked = counter.push("rating.ask_case", {"ask_id": str(uuid.uuid4()), "case_id": case_id,
-                                             "at": "2026-11-02T16:50:00+08:00"}, None)
+                                             "at": "2026-11-23T09:55:00+08:00"}, None)
     assert asked["status"] == "accepted", asked
     desk.sync.sync_once()
     qtbot.waitUntil(lambda: window.flow.step is Step.ASK and window.flow.case is not None, timeout=5000)
@@ -104,3 +107,48 @@ def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # n
         record = s.scalars(select(RatingRectification).where(RatingRectification.rating_id == rating.id)).one()
         assert record.source == "case"
     assert desk.case_asked() is None and window.flow.step is Step.IDLE
+
+
+def test_an_unanswered_case_ask_is_asked_again_until_the_clerk_calls_the_next_citizen(  # noqa: ANN001
+        qtbot, evaluator, hall, now) -> None:  # noqa: F811
+    window, desk, _ = evaluator
+    db, url, hall_id, windows = hall
+    http = Http(url)
+    case_id = closed_case(http, db, hall_id)
+    device_id, token = new_device(db, "workstation", hall_id, windows[2])
+    login = http.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD, "device_id": device_id})
+    counter = Desk(http, device_id, token, login.json()["token"], "clerk")
+    asked = counter.push("rating.ask_case", {"ask_id": str(uuid.uuid4()), "case_id": case_id,
+                                             "at": "2026-11-23T09:55:00+08:00"}, None)
+    assert asked["status"] == "accepted", asked
+    desk.sync.sync_once()
+    qtbot.waitUntil(lambda: window.flow.step is Step.ASK and window.flow.case is not None, timeout=5000)
+    window.sig_idle.emit()  # the ask screen's countdown runs out: the citizen did not answer
+    assert window.flow.step is Step.IDLE and window.stack.currentWidget() is window.clerk
+    assert desk.sync.status().pending == 0 and desk.case_asked() is not None  # nothing recorded, still asked
+    qtbot.wait(500)  # five polls within the rest: the clerk card stays
+    assert window.flow.step is Step.IDLE
+    now[0] += dt.timedelta(seconds=window.flow.reask_seconds)
+    qtbot.waitUntil(lambda: window.flow.step is Step.ASK and window.flow.case is not None, timeout=5000)
+    assert window.stack.currentWidget() is window.ask and asked["result"]["reference"] in window.ask.title.text()
+    window.sig_idle.emit()
+    assert window.flow.step is Step.IDLE
+
+    # the clerk calls the next citizen to window 3 (what the next pull brings): the ask lapses
+    called = now[0] + dt.timedelta(seconds=5)
+    row = {"id": str(uuid.uuid4()), "hall_id": hall_id, "business_id": 1, "display": "A002",
+           "day": called.date().isoformat(), "channel": "dispenser", "priority_class": 3,
+           "issued_at": [0, 0, "d", 2], "queue_key": [0, 0, "d", 2], "state": "called", "window_id": windows[2],
+           "clerk": "clerk", "periods": [{"kind": "waiting", "start": (called - dt.timedelta(minutes=20)).isoformat(),
+                                          "end": called.isoformat(), "window_id": None},
+                                         {"kind": "called", "start": called.isoformat(), "end": None,
+                                          "window_id": windows[2]}]}
+    with desk.sync.engine.begin() as conn:
+        store.apply_changes(conn, [{"scope": f"hall:{hall_id}", "seq": 10_000, "table": "queue_ticket",
+                                    "pk": row["id"], "op": "upsert", "row": row}])
+    now[0] = called + dt.timedelta(seconds=window.flow.reask_seconds * 2)
+    assert desk.case_asked() is None
+    qtbot.wait(500)
+    assert window.flow.step is Step.IDLE and window.flow.pending is None
+    window.run(window.flow.evaluation_key())  # the key no longer brings the lapsed ask back
+    assert window.flow.case is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.flow import display as board
 from kiosk.flow.dispenser import Cancel, DispenserFlow, Issue, LookUp, Print, Record, Report, Step
-from kiosk.flow.evaluator import EvaluatorFlow, Rate, Visit
+from kiosk.flow.evaluator import CaseAsk, EvaluatorFlow, Rate, RateCase, Visit, ask_in_force
 from kiosk.flow.evaluator import Step as EStep
 from shared.queue.appointments import Appointment, CheckIn, CheckInStatus
 from shared.queue.printing import PrintState
@@ -101,6 +101,47 @@ def test_evaluator_bad_rating_needs_reason_and_timeout_means_not_rated() -> None
     g.observe(visit("serving", "t2"))
     g.evaluation_key()
     assert g.idle() == [Rate(visit("serving", "t2"), None, "")] and g.step is EStep.IDLE
+
+
+def test_a_case_ask_left_unanswered_is_asked_again_after_a_rest_until_rated() -> None:
+    """一事一评: a timeout records nothing and keeps the ask; the evaluator asks again once idle for
+    `reask_seconds` (a finished visit is rated meanwhile), or at once on the clerk's evaluation key."""
+    ask = CaseAsk("ask-1", "case-1", "…001234", "食品经营许可")
+    f = EvaluatorFlow(reask_seconds=60)
+    assert f.observe_case(ask, NOW) == [] and f.step is EStep.ASK and f.case == ask
+    assert f.idle(NOW + dt.timedelta(seconds=60)) == [] and f.step is EStep.IDLE and f.case is None
+    rested = NOW + dt.timedelta(seconds=60)
+    assert f.observe_case(ask, rested + dt.timedelta(seconds=59)) == [] and f.step is EStep.IDLE
+    f.observe(visit("finished"))  # the visit's own rating is asked during the rest
+    assert f.step is EStep.ASK and f.case is None
+    assert f.choose(RatingLevel.SATISFIED) == [Rate(visit("finished"), RatingLevel.SATISFIED, "")]
+    f.idle()
+    assert f.observe_case(ask, rested + dt.timedelta(seconds=60)) == [] and f.step is EStep.ASK and f.case == ask
+    f.choose(RatingLevel.DISSATISFIED)
+    assert f.step is EStep.REASON
+    f.idle(rested + dt.timedelta(seconds=120))  # walked away at the reasons: kept, nothing recorded
+    assert f.step is EStep.IDLE and f.pending == ask
+    assert f.evaluation_key() == [] and f.step is EStep.ASK and f.case == ask  # the clerk brings it back
+    f.choose(RatingLevel.DISSATISFIED)
+    assert f.reason("一次告知不清楚") == [RateCase(ask, RatingLevel.DISSATISFIED, "一次告知不清楚")]
+    f.idle()
+    assert f.observe_case(ask, rested + dt.timedelta(hours=1)) == [] and f.step is EStep.IDLE  # rated: never again
+
+
+def test_a_lapsed_case_ask_is_dropped() -> None:
+    ask = CaseAsk("ask-2", "case-2", "…005678", "道路运输经营许可")
+    f = EvaluatorFlow()
+    f.observe_case(ask, NOW)
+    f.idle(NOW)
+    assert f.pending == ask
+    assert f.observe_case(None, NOW + dt.timedelta(minutes=5)) == [] and f.pending is None  # lapsed or rated
+    assert f.evaluation_key() == [] and f.step is EStep.IDLE
+    asked = NOW.replace(hour=9, minute=50)
+    assert ask_in_force(asked, NOW, [asked - dt.timedelta(minutes=20)])  # the citizen called before the ask
+    assert not ask_in_force(asked, NOW, [asked + dt.timedelta(minutes=1)])  # the next citizen called
+    assert not ask_in_force(asked, NOW + dt.timedelta(days=1), [])  # the day is over
+    late = (NOW - dt.timedelta(days=1)).replace(hour=23, minute=50)  # the hall day, not 24 hours, ends it
+    assert not ask_in_force(late.astimezone(dt.timezone.utc), NOW.replace(hour=0, minute=10), [])
 
 
 def call(cid: str, minutes: float, window: int = 1) -> dict:

@@ -2,7 +2,8 @@
 answers from stored days equals a raw recount of the server's tickets and ratings, and equals what a
 supervisor's workstation shows from its own stored projection after a sync — also when a dispenser that was
 offline pushes its earlier tickets late, when an evaluator's rating arrives after the figures were stored,
-and only the day those touch is computed again."""
+and when a 差评 is voided on appeal after that (it leaves the three alike: shared/rating/voiding), and only
+the day those touch is computed again."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from shared.queue.statistics import GroupBy
 from shared.sync.client import SyncClient
 from tests.fixtures.server import login
 from tests.queue_server.support import DAY
+from tests.queue_server.test_rectification_loop import act
 from tests.sync.test_client_loop import AppTransport
 
 
@@ -91,3 +93,87 @@ def test_stored_projection_equals_the_raw_recount_and_the_workstation(qhall, tmp
     body = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "business"}, headers=sup).json()
     assert body["totals"]["issued"] == 6 and body["totals"]["bad_ratings"] == 2
     assert body["totals"]["ratings"]["very_dissatisfied"] == 1 and body["totals"]["no_shows"] == 1
+
+    # the handler appeals the 态度差 rating as a mistake and the supervisor voids it: it leaves the server's
+    # stored day, the raw recount and the workstation's stored day, rebuilt when the pull brings the record
+    approver, reviewer = qhall.device("workstation", staff="approver"), qhall.device("workstation", staff="supervisor")
+    records = qhall.rows(approver, "rating_rectification")
+    mistaken = next(r for r in records.values() if r["reason"] == "态度差")
+    assert act(qhall, approver, "rating.appeal", mistaken, reason="评价人误操作，监控可证")["status"] == "accepted"
+    assert act(qhall, reviewer, "rating.review", qhall.rows(approver, "rating_rectification")[mistaken["id"]],
+               decision="voided", reason="经核实为误评")["status"] == "accepted"
+    sync.sync_once()
+    assert figures.projection.refresh() == 1 and figures.projection.recomputed == [DAY.isoformat()]
+    agree()
+    body = qhall.client.get(url, params={"day": DAY.isoformat(), "by": "clerk"}, headers=sup).json()
+    assert body["totals"]["bad_ratings"] == 1 and body["totals"]["ratings"]["very_dissatisfied"] == 0
+    # the ratings view's rows and the dashboard's 差评 today leave it out too
+    assert sum(r.is_bad for r in figures.queue_data(DAY, DAY).ratings) == 1
+    assert figures.dashboard().bad_today == 1
+
+
+def test_the_scheduler_stores_the_past_days_ahead_newest_first_in_bounded_runs(qhall, monkeypatch) -> None:  # noqa: ANN001
+    """The `queue.stats_days` job stores yesterday's and older missing days, newest first and a bounded number
+    per run, claimed like every scheduler job; today is left to the requests; a request for those days then
+    computes nothing and answers the raw recount."""
+    import datetime as dt
+
+    from server.queue.models import QueueTicket
+
+    kiosk, w2 = qhall.device("dispenser"), qhall.device("workstation", 2)
+    ticket = qhall.issue(kiosk, "A")[0]
+    for done in (qhall.call(w2, ticket, 1), qhall.act(w2, "queue.start", ticket, 1.5),
+                 qhall.act(w2, "queue.finish", ticket, 9)):
+        assert done["status"] == "accepted", done
+    past = [DAY - dt.timedelta(days=k) for k in range(1, 6)]
+    with qhall.db.session() as s:  # the hall's past: the ticket's row on each of the five days before
+        row = s.get(QueueTicket, ticket)
+        values = {c.name: getattr(row, c.name) for c in QueueTicket.__table__.columns}
+        s.add_all(QueueTicket(**{**values, "id": str(uuid.uuid4()), "day": day}) for day in past)
+        s.commit()
+
+    def stored_days() -> list[dt.date]:
+        with qhall.db.session() as s:
+            return sorted(s.scalars(select(StatsQueueDay.day).where(StatsQueueDay.hall_id == qhall.hall_id)))
+
+    monkeypatch.setattr(stats_store, "JOB_DAYS", 2)
+    scheduler = qhall.client.app.state.scheduler
+    assert stats_store.JOB in scheduler.jobs
+    evening = dt.datetime.combine(DAY, dt.time(21), CHINA_TZ)
+    for n, (count, newest) in enumerate(((2, 2), (2, 4), (1, 5), (0, 5))):  # the newest days first
+        assert scheduler.run_due(evening + stats_store.EVERY * n).get(stats_store.JOB) == count
+        assert stored_days() == sorted(past[:newest])
+    # within its interval the job does not run again
+    assert stats_store.JOB not in scheduler.run_due(evening + stats_store.EVERY * 3 + dt.timedelta(seconds=30))
+    # the next day, the day that was today is yesterday: stored by the next run
+    assert scheduler.run_due(evening + dt.timedelta(days=1))[stats_store.JOB] == 1
+    assert stored_days() == sorted([*past, DAY])
+    with qhall.db.session() as s:
+        assert stats_store.refresh(s, qhall.hall_id, past[-1], DAY) == []
+        s.rollback()
+    sup = login(qhall.client, "supervisor")
+    body = qhall.client.get(f"/api/v1/queue/halls/{qhall.hall_id}/statistics", headers=sup,
+                            params={"day": past[-1].isoformat(), "to": DAY.isoformat(), "by": "day"}).json()
+    with qhall.db.session() as s:
+        raw = raw_statistics(s, qhall.hall_id, past[-1], DAY, GroupBy.DAY)
+    assert _figures(body) == _figures(raw) and body["totals"]["issued"] == 6
+
+
+def test_the_job_takes_the_newest_missing_days_first(qhall, monkeypatch) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from server.queue.models import QueueTicket
+
+    kiosk = qhall.device("dispenser")
+    ticket = qhall.issue(kiosk, "A")[0]
+    with qhall.db.session() as s:
+        row = s.get(QueueTicket, ticket)
+        values = {c.name: getattr(row, c.name) for c in QueueTicket.__table__.columns}
+        s.add_all(QueueTicket(**{**values, "id": str(uuid.uuid4()), "day": DAY - dt.timedelta(days=k)})
+                  for k in (1, 2, 30))
+        s.commit()
+    monkeypatch.setattr(stats_store, "JOB_DAYS", 2)
+    with qhall.db.session() as s:
+        assert stats_store.build_ahead(s, dt.datetime.combine(DAY, dt.time(8), CHINA_TZ)) == 2
+        assert sorted(s.scalars(select(StatsQueueDay.day))) == [DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1)]
+        s.commit()
