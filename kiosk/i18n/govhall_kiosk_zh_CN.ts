@@ -437,7 +437,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../evaluator.py" line="+23"/>
+        <location filename="../evaluator.py" line="+24"/>
         <source>服务评价</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,7 +1,7 @@
 """device keys: a workstation's notice signing key (SM2) registered with the device, not at its first 送达
 
 Revision ID: 0036_device_keys
-Revises: 0031_material_samples
+Revises: 0034_admin_devices
 Create Date: 2026-12-06 05:00:00
 
 """

@@ -2,7 +2,7 @@
 its masked form for the citizen's pages
 
 Revision ID: 0038_booking_name
-Revises: 0031_material_samples
+Revises: 0036_device_keys
 Create Date: 2026-12-06 05:00:00
 
 """

@@ -2,7 +2,7 @@
 cursor they are up to date with
 
 Revision ID: 0043_queue_stats_day
-Revises: 0039_public_address
+Revises: 0041_material_sample_files
 Create Date: 2026-12-06 08:45:00
 
 """

@@ -1,7 +1,7 @@
 """sync: cache versions (hall configuration, device tokens), replaced by triggers on every write to their tables
 
 Revision ID: 0046_cache_versions
-Revises: 0039_public_address
+Revises: 0044_case_rating_ask
 Create Date: 2026-12-06 08:50:00
 
 A server process keeps a hall's queue configuration and the verified device tokens between requests and checks

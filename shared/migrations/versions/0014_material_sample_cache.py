@@ -1,7 +1,7 @@
 """client cache: catalogue materials' sample files (样表) fetched after a pull, by SHA-256
 
 Revision ID: 0014_material_sample_cache
-Revises: 0011_stats_queue
+Revises: 0012_stats_queue_mark
 Create Date: 2026-12-06 08:45:00
 
 """
