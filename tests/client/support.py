@@ -46,12 +46,12 @@ class Clock:
         self.now += dt.timedelta(**delta)
 
 
-_TEMPLATE: list[Path] = []
+_TEMPLATES: dict[bool, Path] = {}
 
 
-def _cache_template() -> Path:
+def _cache_template(definitions: bool) -> Path:
     """The demo cache, made once per test process (migrating and loading it cost about 0.4 s CPU each time)."""
-    if not _TEMPLATE:
+    if definitions not in _TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="govhall-cache-template-"))
         atexit.register(shutil.rmtree, folder, True)
         path = folder / "cache.sqlite3"
@@ -59,19 +59,22 @@ def _cache_template() -> Path:
         with Session(engine) as session:
             load_demo(session, password_iterations=FAST_HASH)
             session.commit()
-        publish_demo_definitions(engine)  # the definitions the server publishes for the demo catalogue
+        if definitions:
+            publish_demo_definitions(engine)  # the definitions the server publishes for the demo catalogue
         engine.dispose()  # closing the last connection checkpoints the WAL into the file, so a copy is whole
-        _TEMPLATE.append(path)
-    return _TEMPLATE[0]
+        _TEMPLATES[definitions] = path
+    return _TEMPLATES[definitions]
 
 
-def make_cache(path: Path):  # noqa: ANN201
-    """A workstation cache holding the demo hall: a copy of the template, with its key file (cache_seal)."""
-    template = _cache_template()
+def make_cache(path: Path, *, definitions: bool = True, immediate: bool = False):  # noqa: ANN201
+    """A workstation cache holding the demo hall (`definitions`: and the demo catalogue's published case
+    definitions), opened as open_cache(path, immediate=immediate) opens it: a copy of a template, with its key
+    file (shared/sync/cache_seal)."""
+    template = _cache_template(definitions)
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, path)
     shutil.copy(key_file(template), key_file(path))  # copy keeps the key's 0600
-    return open_cache(path)
+    return open_cache(path, immediate=immediate)
 
 
 # as in the demo hall: staff number and the roles a login returns (sorted, like the server's)
