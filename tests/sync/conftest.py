@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from server.store.database import Database
-from shared.db.engine import make_engine
-from tests.pg import pg_database
 from tests.sync.harness.world import template_db
+from tests.sync.support import pg_copy
 
 
 @pytest.fixture
@@ -31,11 +30,8 @@ def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databa
         db.dispose()
         return
     # pg_template (tests/fixtures/server.py) is made as make_database makes it: migrate, demo, publish_all_halls
-    with pg_database(template=request.getfixturevalue("pg_template")) as engine:
-        url = engine.url.render_as_string(hide_password=False)
-        db = Database(url, engine=make_engine(url, pool_size=20, max_overflow=20))  # as make_database's
+    with pg_copy(request.getfixturevalue("pg_template")) as db:
         yield db
-        db.dispose()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -45,6 +45,20 @@ def pg_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def pg_copy(template: str) -> Iterator[Database]:
+    """A fresh PostgreSQL database copied from `template` (the `pg_template` fixture: make_database's content,
+    made once per process), its engine pooled as make_database's."""
+    from tests.pg import pg_database
+    with pg_database(template=template) as engine:
+        url = engine.url.render_as_string(hide_password=False)
+        db = Database(url, engine=make_engine(url, pool_size=20, max_overflow=20))
+        try:
+            yield db
+        finally:
+            db.dispose()
+
+
 def make_database(kind: str, tmp: Path, schema: str | None = None) -> Database:
     if kind == "sqlite":
         db = Database(f"sqlite:///{tmp / 'server.sqlite3'}")
