@@ -25,7 +25,8 @@ _SHARED = ("type", "ttffile", "scale", "name", "up", "ut", "sp", "ss", "emphasis
 _DROPPED_LAYOUT = ("GDEF", "GSUB", "GPOS")  # in fpdf2's subset options' drop_tables
 # Of a CID-keyed CFF face fpdf2 embeds the subset's 'CFF ' table alone; these tables would still be decompiled
 # and subset for every document (the 65,000-glyph cmap and metrics: about 40% of a notice's CPU time) although
-# no byte of them reaches the PDF (widths come from the shared `cw`, the character map from the shared `cmap`).
+# no byte of them reaches the PDF (widths come from the shared `cw`, the character map from the shared
+# `cmap`).
 _NOT_EMBEDDED_WITH_CFF = ("cmap", "hmtx", "vmtx", "vhea", "VORG", "OS/2")
 _prototypes: dict[tuple[str, int], TTFFont] = {}
 _lock = threading.Lock()
@@ -63,7 +64,8 @@ def add_face(pdf: FPDF, family: str, face: FontFace) -> TTFFont:
         font.ttfont.flavor = None  # as add_font: embed plain SFNT
     dropped = _DROPPED_LAYOUT + (_NOT_EMBEDDED_WITH_CFF if font.is_cff and font.is_cid_keyed else ())
     for tag in dropped:
-        # fpdf2 drops these from the subset anyway, or does not embed them; fontTools would still decompile them
+        # fpdf2 drops these from the subset anyway, or does not embed them; fontTools would still decompile
+        # them
         if tag in font.ttfont:
             del font.ttfont[tag]
     font.subset = SubsetMap(font)

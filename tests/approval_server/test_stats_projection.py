@@ -70,8 +70,9 @@ def test_projection_equals_raw_recount_over_a_case_flow(tmp_path, monkeypatch) -
         tomorrow = today + dt.timedelta(days=30)
         flow.now = dt.datetime.combine(tomorrow, dt.time(1), dt.timezone.utc)
         scheduler = flow.app.state.scheduler
-        # Not due now: the archive job would file every finished case, rendering its notices' PDFs (nine tenths of
-        # this test's CPU); it changes no figure here and is tested in tests/approval_server/test_archive*.py.
+        # Not due now: the archive job would file every finished case, rendering its notices' PDFs (nine
+        # tenths of this test's CPU); it changes no figure here and is tested in
+        # tests/approval_server/test_archive*.py.
         scheduler.jobs[archive.JOB].last_run = flow.now
         assert scheduler.run_due(flow.now)[projection.JOB] == len(open_ids) > 0
         with flow.db.session() as s:

@@ -50,7 +50,7 @@ _TEMPLATES: dict[bool, Path] = {}
 
 
 def _cache_template(definitions: bool) -> Path:
-    """The demo cache, made once per test process (migrating and loading it cost about 0.4 s CPU each time)."""
+    """The demo cache, made once per test process (migrating and loading it cost 0.4 s CPU each time)."""
     if definitions not in _TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="govhall-cache-template-"))
         atexit.register(shutil.rmtree, folder, True)

@@ -29,7 +29,8 @@ def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databa
         yield db
         db.dispose()
         return
-    # pg_template (tests/fixtures/server.py) is made as make_database makes it: migrate, demo, publish_all_halls
+    # pg_template (tests/fixtures/server.py) is made as make_database makes it: migrate, demo,
+    # publish_all_halls
     with pg_copy(request.getfixturevalue("pg_template")) as db:
         yield db
 
