@@ -112,8 +112,10 @@ class Flow:
                                for i in items for st in i.situations]
         self.now = dt.datetime.combine(start, dt.time(1), dt.timezone.utc)
         # The desks sign in once for the whole simulated span (sessions themselves: tests/access, tests/client).
-        settings = Settings(migrate_on_start=False, token_ttl_hours=24 * 400, token_idle_minutes=24 * 400 * 60,
-                            demo_mode=True)
+        # data_dir: the audit key, notice keys and archives stay in the run's folder, not in the working
+        # directory.
+        settings = Settings(data_dir=work, migrate_on_start=False, token_ttl_hours=24 * 400,
+                            token_idle_minutes=24 * 400 * 60, demo_mode=True)
         self.app = create_app(settings, database=self.db, clock=lambda: self.now)
         self.http = TestClient(self.app)
         self.http.__enter__()  # one event-loop portal for the whole run, not one per request

@@ -120,7 +120,8 @@ case "$cmd" in
       say "running the test suite"
     fi
     # One test process per core, at most 4 (pytest-xdist): the suite takes about half the time on 2 cores.
-    # GOVHALL_TEST_WORKERS=0 (or -n / -p no:xdist among the arguments) runs it as the arguments say.
+    # GOVHALL_TEST_WORKERS=0 (or -n / -p no:xdist among the arguments) runs it as the arguments say;
+    # GOVHALL_TEST_WORKERS=N runs N workers (more than the cores when tests spend time waiting, e.g. 3 on 2 cores).
     workers=${GOVHALL_TEST_WORKERS:-$(n=$(nproc 2>/dev/null || echo 1); echo $(( n > 4 ? 4 : n )))}
     parallel=()
     case " ${args[*]-} " in

@@ -34,6 +34,7 @@ from shared.sync.tables import attachments as attachment_table
 from shared.sync.transport import Reply, TransportError
 from tests.access.support import add_other_hall
 from tests.approval_server.support import TEST_KEYS
+from tests.client.support import make_cache
 from tests.sync.harness.world import template_db
 from tests.sync.support import demo_hall, new_device
 
@@ -103,10 +104,6 @@ class Hall:
         self.hall_id, self.windows = demo_hall(db)
 
     def workstation(self, user: str, name: str, window: int | None = None) -> Services:
-        from sqlalchemy.orm import Session
-
-        from shared.db.cache import open_cache
-        from shared.demo.loader import load_demo
         window_id = self.windows[window - 1] if window else None
         device_id, token = new_device(self.db, "workstation", self.hall_id, window_id)
         body = self.http.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD,
@@ -116,10 +113,7 @@ class Hall:
                                u.get("department_id"), body["token"], offline=False)
         data = self.tmp / name
         data.mkdir(exist_ok=True)
-        engine = open_cache(data / "cache.sqlite3")
-        with Session(engine) as s:
-            load_demo(s, password_iterations=1000)
-            s.commit()
+        engine = make_cache(data / "cache.sqlite3", definitions=False)
         ws = Workstation(data, window_number=window, device_id=device_id, device_token=token)
         return build_services(ws, session, engine, transport=self.net, clock=lambda: NOW)
 

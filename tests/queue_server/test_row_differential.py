@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from client.services.acceptance import Application
 from client.services.applicant import ORGANISATION, PERSON, Applicant
@@ -28,13 +27,12 @@ from server.core.settings import Settings
 from server.main import create_app
 from server.store.database import Database
 from shared.queue.printing import PrintState
-from shared.db.cache import open_cache
-from shared.demo.loader import load_demo
 from shared.queue.clock import CHINA_TZ
 from shared.queue.ratings import RatingLevel
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from tests.approval_server.support import TEST_KEYS
+from tests.client.support import make_cache
 from tests.sync.harness.world import template_db
 from tests.sync.support import FakeClock, demo_hall, new_device
 from tests.sync.test_client_loop import AppTransport
@@ -55,11 +53,7 @@ class Hall:
 
     def cache(self, name: str, *, immediate: bool = True):  # noqa: ANN201
         """A device cache holding the demo hall (`immediate`: as the kiosk opens it; the client does not)."""
-        engine = open_cache(self.tmp / f"{name}.sqlite3", immediate=immediate)
-        with Session(engine) as session:
-            load_demo(session, password_iterations=1000)
-            session.commit()
-        return engine
+        return make_cache(self.tmp / f"{name}.sqlite3", definitions=False, immediate=immediate)
 
     def device(self, kind: str, name: str, window_index: int | None = None) -> SyncClient:
         window = self.windows[window_index] if window_index is not None else None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from server.store.database import Database
-from tests.sync.support import make_database, pg_schema
+from tests.sync.harness.world import template_db
+from tests.sync.support import pg_copy
 
 
 @pytest.fixture
@@ -17,16 +20,19 @@ def sync_long(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def server_db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:  # noqa: ANN001
+def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The demo hall migrated and loaded (make_database's content), copied for each test from a template made
+    once per process: migrating and loading it took most of these tests' time, on PostgreSQL seconds each."""
     if request.param == "sqlite":
-        db = make_database("sqlite", tmp_path)
+        shutil.copyfile(template_db(), tmp_path / "server.sqlite3")
+        db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
         yield db
         db.dispose()
         return
-    with pg_schema() as schema:
-        db = make_database("postgresql", tmp_path, schema)
+    # pg_template (tests/fixtures/server.py) is made as make_database makes it: migrate, demo,
+    # publish_all_halls
+    with pg_copy(request.getfixturevalue("pg_template")) as db:
         yield db
-        db.dispose()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,16 +1,15 @@
-"""Test support: a migrated server database (SQLite file or a fresh PostgreSQL schema) with the demo hall."""
+"""Test support: a migrated server database with the demo hall (a SQLite file, or a copy of the PostgreSQL
+template)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from server.store.database import Database
 from server.sync.devices import register_device
@@ -21,28 +20,20 @@ from shared.demo.loader import load_demo
 from tests.clock import TEMPLATE_PUBLISHED
 
 PG_URL = os.environ.get("GOVHALL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @contextmanager
-def pg_schema() -> Iterator[str]:
-    """A fresh schema for one test run, dropped afterwards. Skips when PostgreSQL is down, unless in CI."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"sync_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {name}"))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if IN_CI:
-            raise
-        pytest.skip(f"PostgreSQL unavailable at {PG_URL}: {exc}")
-    try:
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
-        admin.dispose()
+def pg_copy(template: str) -> Iterator[Database]:
+    """A fresh PostgreSQL database copied from `template` (the `pg_template` fixture: make_database's content,
+    made once per process), its engine pooled as make_database's."""
+    from tests.pg import pg_database
+    with pg_database(template=template) as engine:
+        url = engine.url.render_as_string(hide_password=False)
+        db = Database(url, engine=make_engine(url, pool_size=20, max_overflow=20))
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 def make_database(kind: str, tmp: Path, schema: str | None = None) -> Database:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.sync.harness.invariants import check_all
 from tests.sync.harness.world import World
-from tests.sync.support import make_database, pg_schema
+from tests.sync.support import pg_copy
 
 CI_SEEDS = [11, 23, 37, 41, 59, 67, 73, 89, 97, 101]
 STEPS = 120
@@ -35,9 +35,9 @@ def test_seeded_run_keeps_every_invariant(seed: int, tmp_path) -> None:  # noqa:
 
 @pytest.mark.pg
 @pytest.mark.parametrize("seed", CI_SEEDS[:2])
-def test_seeded_run_on_postgresql(seed: int, tmp_path) -> None:  # noqa: ANN001
-    with pg_schema() as schema:
-        stats = run(seed, tmp_path, database=make_database("postgresql", tmp_path, schema))
+def test_seeded_run_on_postgresql(seed: int, tmp_path, pg_template: str) -> None:  # noqa: ANN001
+    with pg_copy(pg_template) as database:
+        stats = run(seed, tmp_path, database=database)
     assert stats["rounds"] >= 1
 
 

@@ -23,9 +23,9 @@ REFERENCE = list(PUBLISHED_TABLES)  # the hall scope also carries the published 
 
 
 @pytest.fixture
-def env(server_db):  # noqa: ANN001
+def env(server_db, tmp_path):  # noqa: ANN001
     clock = FakeClock()
-    app = create_app(Settings(migrate_on_start=False), database=server_db, clock=clock)
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=server_db, clock=clock)
     hall_id, windows = demo_hall(server_db)
     with TestClient(app) as client:
         yield {"db": server_db, "client": client, "hall": hall_id, "windows": windows, "clock": clock}

@@ -78,7 +78,7 @@ class World:
             database = Database(f"sqlite:///{tmp / 'server.sqlite3'}")
         self.db = database
         self.clock = FakeClock()
-        self.app = create_app(Settings(migrate_on_start=False), database=self.db, clock=self.clock)
+        self.app = create_app(Settings(migrate_on_start=False, data_dir=tmp), database=self.db, clock=self.clock)
         self.http = TestClient(self.app)
         self.faults = faults or Faults()
         self.net = SimNetwork(self.http, random.Random(self.rng.getrandbits(64)), self.faults)
