@@ -75,7 +75,7 @@ def test_call_accept_with_id_card_and_print_receipt(qtbot, clerk, screenshot):  
         check.setChecked(True)
     assert acceptance.accept_button.isEnabled()
     shoot(qtbot, screenshot, window, "clerk-acceptance")
-    with qtbot.waitSignal(acceptance.sig_printed, timeout=8000) as printed:
+    with qtbot.waitSignal(acceptance.sig_printed, timeout=30000) as printed:
         acceptance.accept_button.click()
     assert printed.args[0] is True
     case_no = "SL2026000021"
@@ -137,7 +137,7 @@ def test_correction_and_rejection_print_their_notices(qtbot, clerk, screenshot):
     missing = acceptance.application().missing
     assert set(dialog.problems()) == set(missing)  # every missing item picked at once
     shoot_dialog(qtbot, screenshot, dialog, "dialog-correction")
-    with qtbot.waitSignal(acceptance.sig_printed, timeout=8000):
+    with qtbot.waitSignal(acceptance.sig_printed, timeout=30000):
         dialog.accept()
     assert "补正" in acceptance.result.text() and "correction.pdf" in acceptance.result.text()
     assert "补正材料通知".encode("gb18030") in bytes(sims.printer.job)
@@ -153,7 +153,7 @@ def test_correction_and_rejection_print_their_notices(qtbot, clerk, screenshot):
         # The 不予受理决定书 names the review authority and court; a hall whose data lacks them gets no PDF.
         raise MissingPlaceholder("refusal_of_acceptance", ["court", "review_authority"])
     s.acceptance.notices.write = no_remedies
-    with qtbot.waitSignal(acceptance.sig_printed, timeout=8000) as printed:
+    with qtbot.waitSignal(acceptance.sig_printed, timeout=30000) as printed:
         dialog._check()
     assert printed.args[0] is True  # the receipt still prints
     text = acceptance.result.text()
