@@ -31,6 +31,8 @@ VERSION = 1
 # at once on a loaded SQLite server were seen to wait 2-3 s. After a failure the counter is offline and calls
 # from its cache at once until its sync loop reaches the server again.
 ONLINE_CALL_TIMEOUT = 6.0
+# The states desk.current_ticket looks for: a pre-filter of the candidates only, the rule decides.
+CURRENT_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,12 @@ class QueueDesk:
         today = self.clock().astimezone(CHINA_TZ).date().isoformat()
         return {pk: r for pk, r in rows.items() if str(r.get("day")) == today}
 
+    def _window_state(self) -> dict:
+        """This window's merged `queue_window` row ({} before its first)."""
+        return self.sync.rows("queue_window", [str(self.window.id)]).get(str(self.window.id)) or {}
+
     def _paused(self) -> bool:
-        row = self.sync.rows("queue_window").get(str(self.window.id))
-        return bool(row and row.get("paused"))
+        return bool(self._window_state().get("paused"))
 
     def snapshot(self) -> DeskSnapshot:
         now = self.clock()
@@ -206,9 +211,16 @@ class QueueDesk:
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _current(self) -> tuple[dict, Ticket]:
-        # Only tickets at this window can be its current one: read those, not the day's whole queue.
-        rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id))
+        """The window's called or serving ticket, by the shared rule (desk.current_ticket) over as few rows as
+        will do: the one the window row names (each call and start sets it), else the tickets at this window
+        in those states — never every ticket the window has served today."""
+        named = self._window_state().get("current_ticket_id")
+        rows = self._today(self.sync.rows("queue_ticket", [named])) if named else {}
         current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
+        if current is None:  # the row names none, or one no longer current here
+            rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id,
+                                                   among={"state": CURRENT_STATES}))
+            current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
         if current is None:
             raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",
                               window=self.window.id)
@@ -253,7 +265,7 @@ class QueueDesk:
 
     def _window_command(self, name: str, paused: bool, reason: str) -> None:
         now = self.clock()
-        row = self.sync.rows("queue_window").get(str(self.window.id)) or {}
+        row = self._window_state()
         self.sync.submit(name, VERSION, {"window_id": self.window.id, "at": now.isoformat(), "reason": reason},
                          effects=[("queue_window", str(self.window.id),
                                    {**self._window_row(row.get("current_ticket_id"), now), "paused": paused})])

@@ -96,10 +96,12 @@ class SyncClient:
         with self.engine.connect() as conn:
             return store.merged_rows(conn, table, pks)
 
-    def rows_with(self, table: str, field: str, value: object) -> dict[str, dict]:
-        """The merged rows of `table` whose `field` equals `value` (store.merged_rows_with)."""
+    def rows_with(self, table: str, field: str, value: object,
+                  among: dict[str, tuple[str, ...]] | None = None) -> dict[str, dict]:
+        """The merged rows of `table` whose `field` equals `value` and whose `among` fields hold one of the
+        values given (store.merged_rows_with)."""
         with self.engine.connect() as conn:
-            return store.merged_rows_with(conn, table, field, value)
+            return store.merged_rows_with(conn, table, field, value, among)
 
     def confirmed(self, table: str) -> dict[str, dict]:
         with self.engine.connect() as conn:

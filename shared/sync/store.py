@@ -4,9 +4,9 @@ its cursors in one transaction) and the merged view readers use (pending over co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Table, Text, bindparam, delete, func, select, type_coerce, update
 from sqlalchemy.dialects.sqlite import insert
 
 from shared import reference
@@ -136,33 +136,58 @@ def _opened(conn: Connection, table: str, rows: dict[str, dict]) -> dict[str, di
     return {pk: sealer.open_row(table, pk, row) for pk, row in rows.items()}
 
 
+# Built once (every screen and action reads through them); the rows come as stored JSON text, parsed only
+# for the rows that win: a key's older pending rows (several actions on one window between two pulls) are
+# skipped unparsed.
+_HELD = select(confirmed.c.pk, type_coerce(confirmed.c.row, Text)).where(confirmed.c.tbl == bindparam("tbl"))
+_OVER = (select(pending.c.pk, type_coerce(pending.c.row, Text))
+         .join(outbox, outbox.c.command_id == pending.c.command_id)
+         .where(pending.c.tbl == bindparam("tbl")).order_by(outbox.c.seq.desc()))
+_AMONG = confirmed.c.pk.in_(bindparam("pks", expanding=True)), pending.c.pk.in_(bindparam("pks", expanding=True))
+_HELD_AMONG, _OVER_AMONG = _HELD.where(_AMONG[0]), _OVER.where(_AMONG[1])
+
+
 def merged_rows(conn: Connection, table: str, pks: Iterable[str] | None = None) -> dict[str, dict]:
     """What the user sees: confirmed rows with the pending (optimistic) rows over them, newest command last.
     `pks`: only these rows (a few out of a big table: no need to read and parse the rest)."""
-    held, over = select(confirmed.c.pk, confirmed.c.row).where(confirmed.c.tbl == table), \
-        select(pending.c.pk, pending.c.row).where(pending.c.tbl == table)
-    if pks is not None:
-        wanted = list(pks)
-        held, over = held.where(confirmed.c.pk.in_(wanted)), over.where(pending.c.pk.in_(wanted))
-    rows = {pk: row for pk, row in conn.execute(held)}
-    overlay = conn.execute(over.join(outbox, outbox.c.command_id == pending.c.command_id).order_by(outbox.c.seq))
-    for pk, row in overlay:
-        if row is None:
-            rows.pop(pk, None)
-        else:
+    if pks is None:
+        params: dict = {"tbl": table}
+        held, over = _HELD, _OVER
+    else:
+        params = {"tbl": table, "pks": list(pks)}
+        held, over = _HELD_AMONG, _OVER_AMONG
+    newest: dict[str, dict | None] = {}
+    first: list[str] = []  # keys by their oldest pending row: where a new key joins the view, as before
+    for pk, text in conn.execute(over, params):
+        if pk not in newest:  # newest command first: the rest of this key is shadowed, never parsed
+            newest[pk] = json.loads(text) if text is not None else None  # None (SQL or JSON null): deleted
+        first.append(pk)
+    rows = {}
+    for pk, text in conn.execute(held, params):
+        row = json.loads(text) if pk not in newest else newest[pk]
+        if row is not None:
             rows[pk] = row
+    for pk in dict.fromkeys(reversed(first)):
+        if pk not in rows and newest[pk] is not None:
+            rows[pk] = newest[pk]
     return _opened(conn, table, rows)
 
 
-def merged_rows_with(conn: Connection, table: str, field: str, value: object) -> dict[str, dict]:
+def merged_rows_with(conn: Connection, table: str, field: str, value: object,
+                     among: Mapping[str, Collection[str]] | None = None) -> dict[str, dict]:
     """merged_rows limited to the rows whose top-level `field` equals `value` once merged (a pending row may
-    have moved one in or out): SQLite finds the candidates in the stored JSON, only those are parsed. Not for
-    the fields a cache seals (shared.protocol.personal_args)."""
-    path = f"$.{field}"
-    pks = set(conn.scalars(select(confirmed.c.pk).where(confirmed.c.tbl == table,
-                                                        func.json_extract(confirmed.c.row, path) == value)))
-    pks |= set(conn.scalars(select(pending.c.pk).where(pending.c.tbl == table,
-                                                       func.json_extract(pending.c.row, path) == value)))
+    have moved one in or out) and, for each `among` field, whose value is one of those given (e.g. a state):
+    SQLite finds the candidates in the stored JSON, only those are parsed. Not for the fields a cache seals
+    (shared.protocol.personal_args)."""
+    among = dict(among or {})
+
+    def matching(t: Table):  # noqa: ANN202 - the candidates' pks among `t`'s rows of the table
+        where = [t.c.tbl == table, func.json_extract(t.c.row, f"$.{field}") == value]
+        where += [func.json_extract(t.c.row, f"$.{name}").in_(list(values)) for name, values in among.items()]
+        return select(t.c.pk).where(*where)
+
+    pks = set(conn.scalars(matching(confirmed))) | set(conn.scalars(matching(pending)))
     if not pks:
         return {}
-    return {pk: row for pk, row in merged_rows(conn, table, pks).items() if row.get(field) == value}
+    return {pk: row for pk, row in merged_rows(conn, table, pks).items()
+            if row.get(field) == value and all(row.get(name) in values for name, values in among.items())}
