@@ -14,14 +14,23 @@ from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import confirmed, cursors, meta, outbox, pending
 
 
+# The statements every command and every push run, built once: building and keying a statement cost more than
+# SQLite takes to run it.
+_GET_META = select(meta.c.value).where(meta.c.key == bindparam("key"))
+_SET_META = (insert(meta).values(key=bindparam("m_key"), value=bindparam("m_value"))
+             .on_conflict_do_update(index_elements=["key"], set_={"value": bindparam("m_value")}))
+_CURSORS = select(cursors.c.scope, cursors.c.cursor)
+_ADD_PENDING = pending.insert()
+_DROP_PENDING = delete(pending).where(pending.c.command_id.in_(bindparam("ids", expanding=True)))
+
+
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
-    value = conn.scalar(select(meta.c.value).where(meta.c.key == key))
+    value = conn.scalar(_GET_META, {"key": key})
     return default if value is None else value
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.execute(insert(meta).values(key=key, value=value)
-                 .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    conn.execute(_SET_META, {"m_key": key, "m_value": value})
 
 
 def delete_meta(conn: Connection, key: str) -> None:
@@ -29,7 +38,7 @@ def delete_meta(conn: Connection, key: str) -> None:
 
 
 def read_cursors(conn: Connection) -> dict[str, int]:
-    return {s: c for s, c in conn.execute(select(cursors.c.scope, cursors.c.cursor))}
+    return {s: c for s, c in conn.execute(_CURSORS)}
 
 
 def write_cursors(conn: Connection, values: dict[str, int]) -> None:
@@ -114,17 +123,18 @@ def add_pending(conn: Connection, command_id: str, effects: Iterable[tuple[str, 
     rows = [{"command_id": command_id, "tbl": t, "pk": pk,
              "row": sealer.seal_row(t, pk, row) if sealer is not None else row} for t, pk, row in effects]
     if rows:
-        conn.execute(pending.insert(), rows)
+        conn.execute(_ADD_PENDING, rows)
 
 
 def drop_pending(conn: Connection, command_ids: list[str]) -> None:
+    if not command_ids:
+        return
     for start in range(0, len(command_ids), 500):
-        conn.execute(delete(pending).where(pending.c.command_id.in_(command_ids[start:start + 500])))
+        conn.execute(_DROP_PENDING, {"ids": command_ids[start:start + 500]})
 
 
 def confirmed_rows(conn: Connection, table: str) -> dict[str, dict]:
-    rows = {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
-                                                .where(confirmed.c.tbl == table))}
+    rows = {pk: json.loads(text) for pk, text in conn.execute(_HELD, {"tbl": table})}
     return _opened(conn, table, rows)
 
 
