@@ -31,6 +31,8 @@ VERSION = 1
 # at once on a loaded SQLite server were seen to wait 2-3 s. After a failure the counter is offline and calls
 # from its cache at once until its sync loop reaches the server again.
 ONLINE_CALL_TIMEOUT = 6.0
+# The states desk.current_ticket looks for: a pre-filter of the candidates only, the rule decides.
+CURRENT_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,16 @@ class QueueDesk:
         self.fairness = FairnessState()  # this counter's place in the 1:2 cycle (kept for the session)
         self.last_decision: Decision | None = None
         self._booked_names: dict[str, str] = {}  # ticket id → name its booking gave (asked once per ticket)
+        self._rules: tuple[dict | None, CallingRules] | None = None  # the rules row last read, parsed
 
     @property
     def rules(self) -> CallingRules:
-        """The hall's published calling rules, read for each decision (the server decides with the same row)."""
-        return rules_from_row(self.sync.confirmed(RULES_TABLE).get(str(self.hall_id))).calling
+        """The hall's published calling rules, read for each decision (the server decides with the same row);
+        parsed again only when the row changed."""
+        row = self.sync.confirmed(RULES_TABLE).get(str(self.hall_id))
+        if self._rules is None or self._rules[0] != row:
+            self._rules = (row, rules_from_row(row).calling)
+        return self._rules[1]
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self) -> dict[str, dict]:
@@ -69,9 +76,12 @@ class QueueDesk:
         today = self.clock().astimezone(CHINA_TZ).date().isoformat()
         return {pk: r for pk, r in rows.items() if str(r.get("day")) == today}
 
+    def _window_state(self) -> dict:
+        """This window's merged `queue_window` row ({} before its first)."""
+        return self.sync.rows("queue_window", [str(self.window.id)]).get(str(self.window.id)) or {}
+
     def _paused(self) -> bool:
-        row = self.sync.rows("queue_window").get(str(self.window.id))
-        return bool(row and row.get("paused"))
+        return bool(self._window_state().get("paused"))
 
     def snapshot(self) -> DeskSnapshot:
         now = self.clock()
@@ -205,10 +215,17 @@ class QueueDesk:
         self._window_command("queue.resume", False, "")
 
     # -- plumbing ----------------------------------------------------------------------------------------
-    def _current(self) -> tuple[dict, Ticket]:
-        # Only tickets at this window can be its current one: read those, not the day's whole queue.
-        rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id))
+    def _current(self, state: dict) -> tuple[dict, Ticket]:
+        """The window's called or serving ticket, by the shared rule (desk.current_ticket) over as few rows as
+        will do: the one the window row `state` names (each call and start sets it), else the tickets at this
+        window in those states — never every ticket the window has served today."""
+        named = state.get("current_ticket_id")
+        rows = self._today(self.sync.rows("queue_ticket", [named])) if named else {}
         current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
+        if current is None:  # the row names none, or one no longer current here
+            rows = self._today(self.sync.rows_with("queue_ticket", "window_id", self.window.id,
+                                                   among={"state": CURRENT_STATES}))
+            current = desk.current_ticket(self.window, [ticket_of(r) for r in rows.values()])
         if current is None:
             raise CallRefused("wrong_ticket_state", "this window has no called or serving ticket",
                               window=self.window.id)
@@ -216,13 +233,15 @@ class QueueDesk:
 
     def _act(self, name: str, move, *, frees_window: bool = False, call_kind: str | None = None,
              extra: dict | None = None) -> Ticket:  # noqa: ANN001
-        row, ticket = self._current()
+        state = self._window_state()
+        row, ticket = self._current(state)
         now = self.clock()
         after = move(ticket, now)
         args = {"ticket_id": ticket.id, "window_id": self.window.id, "at": now.isoformat(), **(extra or {})}
         effects = [("queue_ticket", ticket.id, row_after(row, after))]
         if frees_window:
-            effects.append(("queue_window", str(self.window.id), self._window_row(None, now)))
+            effects.append(("queue_window", str(self.window.id),
+                            self._window_row(None, now, paused=bool(state.get("paused")))))
         if call_kind:
             effects.append(self._call_row(ticket, call_kind, now))
         self.sync.submit(name, VERSION, args, effects=effects)
@@ -253,7 +272,7 @@ class QueueDesk:
 
     def _window_command(self, name: str, paused: bool, reason: str) -> None:
         now = self.clock()
-        row = self.sync.rows("queue_window").get(str(self.window.id)) or {}
+        row = self._window_state()
         self.sync.submit(name, VERSION, {"window_id": self.window.id, "at": now.isoformat(), "reason": reason},
                          effects=[("queue_window", str(self.window.id),
                                    {**self._window_row(row.get("current_ticket_id"), now), "paused": paused})])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.sync.models import ChangeLog
@@ -19,19 +19,26 @@ from server.sync.registry import CommandContext
 from shared.db.models import StaffUser
 
 TABLE = "window_badge"
+CHANGES = ChangeLog.__table__
 
 
-def badge_row(user: StaffUser, *, hall_id: int, window_id: int, day: dt.date) -> dict:
+def badge_row(user, *, hall_id: int, window_id: int, day: dt.date) -> dict:  # noqa: ANN001 - a StaffUser or its row
     return {"window_id": window_id, "hall_id": hall_id, "user_id": user.id, "display_name": user.display_name,
             "staff_no": user.staff_no, "day": day.isoformat()}
 
 
+# Built once, and Core rather than ORM (no staff object with its roles is loaded): every call and every 开始办理
+# asks them.
+_CLERK = select(StaffUser.id, StaffUser.display_name, StaffUser.staff_no).where(
+    StaffUser.username == bindparam("username")).limit(1)
+_LATEST = (select(CHANGES.c.op, CHANGES.c.row)
+           .where(CHANGES.c.scope == bindparam("scope"), CHANGES.c.tbl == TABLE, CHANGES.c.pk == bindparam("pk"))
+           .order_by(CHANGES.c.seq.desc()).limit(1))
+
+
 def current(session: Session, hall_id: int, window_id: int) -> dict | None:
     """The window's badge as last published (None: nobody has served there yet, or it was withdrawn)."""
-    latest = session.execute(select(ChangeLog.op, ChangeLog.row)
-                             .where(ChangeLog.scope == f"hall:{hall_id}", ChangeLog.tbl == TABLE,
-                                    ChangeLog.pk == str(window_id))
-                             .order_by(ChangeLog.seq.desc()).limit(1)).first()
+    latest = session.connection().execute(_LATEST, {"scope": f"hall:{hall_id}", "pk": str(window_id)}).first()
     return latest.row if latest is not None and latest.op == "upsert" else None
 
 
@@ -39,7 +46,7 @@ def seat(session: Session, ctx: CommandContext, window_id: int, username: str | 
     """The clerk `username` called at the window on `day`: publish their badge unless it is already up."""
     if not username:
         return
-    user = session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    user = session.connection().execute(_CLERK, {"username": username}).first()
     if user is None:
         return
     row = badge_row(user, hall_id=ctx.device.hall_id, window_id=window_id, day=day)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, and_, cast, func, or_, select, union_all
+from sqlalchemy import BigInteger, and_, bindparam, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from server.queue import badges, closing, store
@@ -72,22 +72,33 @@ def changed_rows(ctx: CommandContext) -> list[dict]:
             and visible_key(device.kind, device.window_id, c["tbl"], c["pk"])]
 
 
+def _candidate_statement():  # noqa: ANN202 - a Select
+    """The query of `_candidate_rows`, built once (building and keying it cost more than running it)."""
+    in_line = cast(QueueTicket.queue_key[0].as_string(), BigInteger)  # the queue key's physical ms
+    where = (QueueTicket.hall_id == bindparam("hall_id"), QueueTicket.day == bindparam("day"),
+             QueueTicket.state == "waiting", QueueTicket.business_id.in_(bindparam("businesses", expanding=True)),
+             or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == bindparam("window_id")),
+             QueueTicket.print_state.in_([p.value for p in PrintState if p.callable]))
+    group = (QueueTicket.business_id, QueueTicket.priority_class)
+    first = select(*group, func.min(in_line).label("at_ms")).where(*where).group_by(*group)
+    fresh = first.where(in_line >= bindparam("fresh_from_ms"))
+    heads = union_all(first, fresh).subquery()
+    return select(QueueTicket).join(heads, and_(
+        QueueTicket.business_id == heads.c.business_id, QueueTicket.priority_class == heads.c.priority_class,
+        in_line == heads.c.at_ms)).where(*where)
+
+
+_CANDIDATES = _candidate_statement()
+
+
 def _candidate_rows(session: Session, hall_id: int, window, at: dt.datetime, rules) -> dict[str, QueueTicket]:  # noqa: ANN001
     """The waiting tickets of today the window may call that the rule can pick (shared.queue.calling.contenders):
     the database finds, per business and class, the earliest place in line and the earliest not yet overdue;
     only the tickets at those instants are loaded (ties included), and `contenders` settles the exact order."""
-    in_line = cast(QueueTicket.queue_key[0].as_string(), BigInteger)  # the queue key's physical ms
-    where = (QueueTicket.hall_id == hall_id, QueueTicket.day == at.astimezone(CHINA_TZ).date(),
-             QueueTicket.state == "waiting", QueueTicket.business_id.in_([s.business_id for s in window.services]),
-             or_(QueueTicket.target_window_id.is_(None), QueueTicket.target_window_id == window.id),
-             QueueTicket.print_state.in_([p.value for p in PrintState if p.callable]))
-    group = (QueueTicket.business_id, QueueTicket.priority_class)
-    first = select(*group, func.min(in_line).label("at_ms")).where(*where).group_by(*group)
-    fresh = first.where(in_line >= overdue_before_ms(at, rules))
-    heads = union_all(first, fresh).subquery()
-    rows = session.scalars(select(QueueTicket).join(heads, and_(
-        QueueTicket.business_id == heads.c.business_id, QueueTicket.priority_class == heads.c.priority_class,
-        in_line == heads.c.at_ms)).where(*where)).unique().all()
+    rows = session.scalars(_CANDIDATES, {
+        "hall_id": hall_id, "day": at.astimezone(CHINA_TZ).date(), "window_id": window.id,
+        "businesses": [s.business_id for s in window.services],
+        "fresh_from_ms": overdue_before_ms(at, rules)}).unique().all()
     entries = [((r.business_id, r.priority_class), (stamp_of(r.queue_key), r.id), r.id) for r in rows]
     wanted = contenders(entries, at, rules)
     return {r.id: r for r in rows if r.id in wanted}

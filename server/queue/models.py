@@ -20,7 +20,10 @@ class QueueTicket(Base):
     __tablename__ = "queue_ticket"
     # No printed number twice in one series (hall, prefix of the issuing business, day).
     __table_args__ = (UniqueConstraint("hall_id", "day", "series_prefix", "display"),
-                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"))
+                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"),
+                      # What a window has called or serves (every call asks it): found without reading every
+                      # ticket the hall ever issued.
+                      Index("ix_queue_ticket_window_state", "window_id", "state"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))

@@ -91,11 +91,14 @@ def save_status(state: QueueWindowState, status: WindowStatus) -> None:
     state.fairness_priority, state.fairness_normal = status.fairness.priority_calls, status.fairness.normal_calls
 
 
+# Built once: every call asks it (by index: ix_queue_ticket_window_state).
+_AT_WINDOW = select(QueueTicket).where(QueueTicket.window_id == bindparam("window_id"),
+                                       QueueTicket.state.in_(("called", "serving")))
+
+
 def tickets_at_window(session: Session, window_id: int) -> list[Ticket]:
     """Tickets the window has called or serves (what makes it busy)."""
-    rows = session.scalars(select(QueueTicket).where(QueueTicket.window_id == window_id,
-                                                     QueueTicket.state.in_(("called", "serving"))))
-    return [ticket_of(r) for r in rows]
+    return [ticket_of(r) for r in session.scalars(_AT_WINDOW, {"window_id": window_id})]
 
 
 def active_ticket_of_person(session: Session, hall_id: int, business_id: int, person_key: str,

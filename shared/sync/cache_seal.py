@@ -15,6 +15,7 @@ keeps rows as given."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -138,7 +139,15 @@ _SEALERS: dict[str, CacheSealer] = {}
 
 
 def _where(engine: Engine) -> str:
-    return str(Path(engine.url.database or "").resolve())
+    database = engine.url.database or ""
+    # Asked at every read and write of a cache: an absolute path is resolved once (a relative one depends on
+    # the working directory, so it is resolved each time).
+    return _resolved(database) if os.path.isabs(database) else str(Path(database).resolve())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(database: str) -> str:
+    return str(Path(database).resolve())
 
 
 def attach(engine: Engine, cache: Path) -> CacheSealer:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select, update
+from sqlalchemy import Engine, bindparam, event, func, select, update
 
 from shared.errors import DomainError
 from shared.protocol import device_health
@@ -28,6 +28,8 @@ from shared.sync.transport import Reply, Transport, TransportError
 log = logging.getLogger(__name__)
 
 API = "/api/v1/sync"
+_ANSWER_OF = select(outbox_table.c.status, outbox_table.c.code, outbox_table.c.message, outbox_table.c.details,
+                   outbox_table.c.result).where(outbox_table.c.command_id == bindparam("command_id"))
 NOT_RETRYABLE = {"device_token_invalid", "device_token_required", "device_mismatch", "protocol_unsupported",
                  "seq_reused", "scope_forbidden", "staff_token_invalid", "device_revoked", "hall_mismatch",
                  "staff_token_idle"}
@@ -96,10 +98,12 @@ class SyncClient:
         with self.engine.connect() as conn:
             return store.merged_rows(conn, table, pks)
 
-    def rows_with(self, table: str, field: str, value: object) -> dict[str, dict]:
-        """The merged rows of `table` whose `field` equals `value` (store.merged_rows_with)."""
+    def rows_with(self, table: str, field: str, value: object,
+                  among: dict[str, tuple[str, ...]] | None = None) -> dict[str, dict]:
+        """The merged rows of `table` whose `field` equals `value` and whose `among` fields hold one of the
+        values given (store.merged_rows_with)."""
         with self.engine.connect() as conn:
-            return store.merged_rows_with(conn, table, field, value)
+            return store.merged_rows_with(conn, table, field, value, among)
 
     def confirmed(self, table: str) -> dict[str, dict]:
         with self.engine.connect() as conn:
@@ -277,9 +281,7 @@ class SyncClient:
 
     def _stored_answer(self, command_id: str) -> dict | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(outbox_table.c.status, outbox_table.c.code, outbox_table.c.message,
-                                      outbox_table.c.details, outbox_table.c.result)
-                               .where(outbox_table.c.command_id == command_id)).first()
+            row = conn.execute(_ANSWER_OF, {"command_id": command_id}).first()
         return dict(row._mapping) if row is not None and row.status != "pending" else None
 
     def _sign_in_staff(self) -> None:

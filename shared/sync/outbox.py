@@ -15,6 +15,20 @@ from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import outbox, pending
 
 
+# Built once (every command and every push run them): building and keying a statement cost more than SQLite
+# takes to run it.
+_LAST_SEQ = select(func.max(outbox.c.seq))
+_INSERT = outbox.insert()
+_PENDING = select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.seq).limit(bindparam("limit"))
+_ATTEMPT = (update(outbox).where(outbox.c.seq.in_(bindparam("seqs", expanding=True)))
+            .values(attempts=outbox.c.attempts + 1))
+_WAITING = select(outbox.c.seq, outbox.c.command_id, outbox.c.name).where(
+    outbox.c.seq.in_(bindparam("seqs", expanding=True)), outbox.c.status == "pending")
+_ANSWER = update(outbox).where(outbox.c.seq == bindparam("b_seq")).values(
+    status=bindparam("b_status"), code=bindparam("b_code"), message=bindparam("b_message"),
+    details=bindparam("b_details"), result=bindparam("b_result"), server_seq=bindparam("b_server_seq"))
+
+
 @dataclass(frozen=True)
 class Enqueued:
     seq: int
@@ -25,22 +39,21 @@ class Enqueued:
 def enqueue(conn: Connection, *, name: str, version: int, args: dict, base: dict | None, hlc: str,
             effects: Iterable[tuple[str, str, dict | None]] = ()) -> Enqueued:
     """Add a command and its optimistic effects (table, pk, row or None) inside `conn`'s transaction."""
-    seq = (conn.scalar(select(func.max(outbox.c.seq))) or int(store.get_meta(conn, "seq_base", "0"))) + 1
+    seq = (conn.scalar(_LAST_SEQ) or int(store.get_meta(conn, "seq_base", "0"))) + 1
     command_id = str(uuid.uuid4())
     sealer = sealer_of(conn) if name in PERSONAL_ARGS else None
     if sealer is not None:  # ID numbers, phones and names wait sealed until pushed (shared.sync.cache_seal)
         args = sealer.seal_args(name, command_id, args)
-    conn.execute(outbox.insert().values(seq=seq, command_id=command_id, name=name, version=version, args=args,
-                                        base=base, hlc=hlc, status="pending", attempts=0, message="",
-                                        server_seq=0, acknowledged=False))
+    conn.execute(_INSERT, {"seq": seq, "command_id": command_id, "name": name, "version": version, "args": args,
+                           "base": base, "hlc": hlc, "status": "pending", "attempts": 0, "message": "",
+                           "server_seq": 0, "acknowledged": False})
     store.add_pending(conn, command_id, effects)
     return Enqueued(seq, command_id, hlc)
 
 
 def next_batch(conn: Connection, limit: int) -> list[dict]:
     """The next commands to push, their sealed personal args opened (in memory only)."""
-    rows = [dict(r._mapping) for r in conn.execute(
-        select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.seq).limit(limit))]
+    rows = [dict(r._mapping) for r in conn.execute(_PENDING, {"limit": limit})]
     sealer = sealer_of(conn) if any(r["name"] in PERSONAL_ARGS for r in rows) else None
     if sealer is not None:
         for row in rows:
@@ -57,7 +70,7 @@ def wire(entry: dict) -> dict:
 
 
 def mark_attempt(conn: Connection, seqs: list[int]) -> None:
-    conn.execute(update(outbox).where(outbox.c.seq.in_(seqs)).values(attempts=outbox.c.attempts + 1))
+    conn.execute(_ATTEMPT, {"seqs": seqs})
 
 
 def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], list[str]]:
@@ -66,17 +79,12 @@ def store_results(conn: Connection, results: list[dict]) -> tuple[list[dict], li
     accepted command ids whose effects changed nothing on the server)."""
     if not results:
         return [], []
-    waiting = {r.seq: r for r in conn.execute(
-        select(outbox.c.seq, outbox.c.command_id, outbox.c.name)
-        .where(outbox.c.seq.in_([r["seq"] for r in results]), outbox.c.status == "pending"))}
+    waiting = {r.seq: r for r in conn.execute(_WAITING, {"seqs": [r["seq"] for r in results]})}
     # Only still-pending commands with matching ids: a duplicated response changes nothing.
     answers = [r for r in results if r["seq"] in waiting and waiting[r["seq"]].command_id == r["command_id"]]
     answers = [_with_rows_apart(r) for r in answers]
     if answers:
-        conn.execute(update(outbox).where(outbox.c.seq == bindparam("b_seq")).values(
-            status=bindparam("b_status"), code=bindparam("b_code"), message=bindparam("b_message"),
-            details=bindparam("b_details"), result=bindparam("b_result"), server_seq=bindparam("b_server_seq")),
-            [{"b_seq": r["seq"], "b_status": r["status"], "b_code": r.get("code"), "b_message": r.get("message", ""),
+        conn.execute(_ANSWER, [{"b_seq": r["seq"], "b_status": r["status"], "b_code": r.get("code"), "b_message": r.get("message", ""),
               "b_details": r.get("details") or {}, "b_result": r.get("result") or {},
               "b_server_seq": r.get("server_seq", 0)} for r in answers])
     _forget_personal(conn, [(r["seq"], waiting[r["seq"]].name) for r in answers])

@@ -4,9 +4,9 @@ its cursors in one transaction) and the merged view readers use (pending over co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Table, Text, bindparam, delete, func, select, type_coerce, update
 from sqlalchemy.dialects.sqlite import insert
 
 from shared import reference
@@ -14,14 +14,23 @@ from shared.sync.cache_seal import sealer_of
 from shared.sync.tables import confirmed, cursors, meta, outbox, pending
 
 
+# The statements every command and every push run, built once: building and keying a statement cost more than
+# SQLite takes to run it.
+_GET_META = select(meta.c.value).where(meta.c.key == bindparam("key"))
+_SET_META = (insert(meta).values(key=bindparam("m_key"), value=bindparam("m_value"))
+             .on_conflict_do_update(index_elements=["key"], set_={"value": bindparam("m_value")}))
+_CURSORS = select(cursors.c.scope, cursors.c.cursor)
+_ADD_PENDING = pending.insert()
+_DROP_PENDING = delete(pending).where(pending.c.command_id.in_(bindparam("ids", expanding=True)))
+
+
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
-    value = conn.scalar(select(meta.c.value).where(meta.c.key == key))
+    value = conn.scalar(_GET_META, {"key": key})
     return default if value is None else value
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.execute(insert(meta).values(key=key, value=value)
-                 .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    conn.execute(_SET_META, {"m_key": key, "m_value": value})
 
 
 def delete_meta(conn: Connection, key: str) -> None:
@@ -29,7 +38,7 @@ def delete_meta(conn: Connection, key: str) -> None:
 
 
 def read_cursors(conn: Connection) -> dict[str, int]:
-    return {s: c for s, c in conn.execute(select(cursors.c.scope, cursors.c.cursor))}
+    return {s: c for s, c in conn.execute(_CURSORS)}
 
 
 def write_cursors(conn: Connection, values: dict[str, int]) -> None:
@@ -114,17 +123,18 @@ def add_pending(conn: Connection, command_id: str, effects: Iterable[tuple[str, 
     rows = [{"command_id": command_id, "tbl": t, "pk": pk,
              "row": sealer.seal_row(t, pk, row) if sealer is not None else row} for t, pk, row in effects]
     if rows:
-        conn.execute(pending.insert(), rows)
+        conn.execute(_ADD_PENDING, rows)
 
 
 def drop_pending(conn: Connection, command_ids: list[str]) -> None:
+    if not command_ids:
+        return
     for start in range(0, len(command_ids), 500):
-        conn.execute(delete(pending).where(pending.c.command_id.in_(command_ids[start:start + 500])))
+        conn.execute(_DROP_PENDING, {"ids": command_ids[start:start + 500]})
 
 
 def confirmed_rows(conn: Connection, table: str) -> dict[str, dict]:
-    rows = {pk: row for pk, row in conn.execute(select(confirmed.c.pk, confirmed.c.row)
-                                                .where(confirmed.c.tbl == table))}
+    rows = {pk: json.loads(text) for pk, text in conn.execute(_HELD, {"tbl": table})}
     return _opened(conn, table, rows)
 
 
@@ -136,33 +146,58 @@ def _opened(conn: Connection, table: str, rows: dict[str, dict]) -> dict[str, di
     return {pk: sealer.open_row(table, pk, row) for pk, row in rows.items()}
 
 
+# Built once (every screen and action reads through them); the rows come as stored JSON text, parsed only
+# for the rows that win: a key's older pending rows (several actions on one window between two pulls) are
+# skipped unparsed.
+_HELD = select(confirmed.c.pk, type_coerce(confirmed.c.row, Text)).where(confirmed.c.tbl == bindparam("tbl"))
+_OVER = (select(pending.c.pk, type_coerce(pending.c.row, Text))
+         .join(outbox, outbox.c.command_id == pending.c.command_id)
+         .where(pending.c.tbl == bindparam("tbl")).order_by(outbox.c.seq.desc()))
+_AMONG = confirmed.c.pk.in_(bindparam("pks", expanding=True)), pending.c.pk.in_(bindparam("pks", expanding=True))
+_HELD_AMONG, _OVER_AMONG = _HELD.where(_AMONG[0]), _OVER.where(_AMONG[1])
+
+
 def merged_rows(conn: Connection, table: str, pks: Iterable[str] | None = None) -> dict[str, dict]:
     """What the user sees: confirmed rows with the pending (optimistic) rows over them, newest command last.
     `pks`: only these rows (a few out of a big table: no need to read and parse the rest)."""
-    held, over = select(confirmed.c.pk, confirmed.c.row).where(confirmed.c.tbl == table), \
-        select(pending.c.pk, pending.c.row).where(pending.c.tbl == table)
-    if pks is not None:
-        wanted = list(pks)
-        held, over = held.where(confirmed.c.pk.in_(wanted)), over.where(pending.c.pk.in_(wanted))
-    rows = {pk: row for pk, row in conn.execute(held)}
-    overlay = conn.execute(over.join(outbox, outbox.c.command_id == pending.c.command_id).order_by(outbox.c.seq))
-    for pk, row in overlay:
-        if row is None:
-            rows.pop(pk, None)
-        else:
+    if pks is None:
+        params: dict = {"tbl": table}
+        held, over = _HELD, _OVER
+    else:
+        params = {"tbl": table, "pks": list(pks)}
+        held, over = _HELD_AMONG, _OVER_AMONG
+    newest: dict[str, dict | None] = {}
+    first: list[str] = []  # keys by their oldest pending row: where a new key joins the view, as before
+    for pk, text in conn.execute(over, params):
+        if pk not in newest:  # newest command first: the rest of this key is shadowed, never parsed
+            newest[pk] = json.loads(text) if text is not None else None  # None (SQL or JSON null): deleted
+        first.append(pk)
+    rows = {}
+    for pk, text in conn.execute(held, params):
+        row = json.loads(text) if pk not in newest else newest[pk]
+        if row is not None:
             rows[pk] = row
+    for pk in dict.fromkeys(reversed(first)):
+        if pk not in rows and newest[pk] is not None:
+            rows[pk] = newest[pk]
     return _opened(conn, table, rows)
 
 
-def merged_rows_with(conn: Connection, table: str, field: str, value: object) -> dict[str, dict]:
+def merged_rows_with(conn: Connection, table: str, field: str, value: object,
+                     among: Mapping[str, Collection[str]] | None = None) -> dict[str, dict]:
     """merged_rows limited to the rows whose top-level `field` equals `value` once merged (a pending row may
-    have moved one in or out): SQLite finds the candidates in the stored JSON, only those are parsed. Not for
-    the fields a cache seals (shared.protocol.personal_args)."""
-    path = f"$.{field}"
-    pks = set(conn.scalars(select(confirmed.c.pk).where(confirmed.c.tbl == table,
-                                                        func.json_extract(confirmed.c.row, path) == value)))
-    pks |= set(conn.scalars(select(pending.c.pk).where(pending.c.tbl == table,
-                                                       func.json_extract(pending.c.row, path) == value)))
+    have moved one in or out) and, for each `among` field, whose value is one of those given (e.g. a state):
+    SQLite finds the candidates in the stored JSON, only those are parsed. Not for the fields a cache seals
+    (shared.protocol.personal_args)."""
+    among = dict(among or {})
+
+    def matching(t: Table):  # noqa: ANN202 - the candidates' pks among `t`'s rows of the table
+        where = [t.c.tbl == table, func.json_extract(t.c.row, f"$.{field}") == value]
+        where += [func.json_extract(t.c.row, f"$.{name}").in_(list(values)) for name, values in among.items()]
+        return select(t.c.pk).where(*where)
+
+    pks = set(conn.scalars(matching(confirmed))) | set(conn.scalars(matching(pending)))
     if not pks:
         return {}
-    return {pk: row for pk, row in merged_rows(conn, table, pks).items() if row.get(field) == value}
+    return {pk: row for pk, row in merged_rows(conn, table, pks).items()
+            if row.get(field) == value and all(row.get(name) in values for name, values in among.items())}

@@ -74,3 +74,30 @@ def test_a_windows_tickets_are_read_as_merged(tmp_path) -> None:  # noqa: ANN001
         assert store.merged_rows_with(conn, "queue_ticket", "window_id", 2) == {}
         assert store.merged_rows(conn, "queue_ticket", ["a", "c"]) == {"a": _ticket("a", None),
                                                                        "c": _ticket("c", None)}
+
+
+def test_the_newest_pending_row_of_a_key_wins_whatever_lies_beneath(tmp_path) -> None:  # noqa: ANN001
+    """Several commands on one row between two pulls (a window's call, start, finish…): the newest command's row
+    is what the user sees (only it is parsed), a newer deletion hides the row, rows keep their places."""
+    engine = open_cache(tmp_path / "cache.sqlite3")
+
+    def queue(conn, effects: list[tuple[str, dict | None]]) -> None:  # noqa: ANN001
+        outbox.enqueue(conn, name="queue.start", version=1, args={}, base=None, hlc="0000000000001-00000-d1",
+                       effects=[("queue_ticket", pk, row) for pk, row in effects])
+
+    with engine.begin() as conn:
+        _confirm(conn, {"a": _ticket("a", None), "b": _ticket("b", None), "c": _ticket("c", None)})
+        queue(conn, [("a", _ticket("a", 1, "called")), ("n", _ticket("n", None))])
+        queue(conn, [("a", _ticket("a", 1, "serving")), ("b", None)])
+        queue(conn, [("a", _ticket("a", 1, "finished")), ("m", _ticket("m", None))])
+        queue(conn, [("c", None)])
+        queue(conn, [("c", _ticket("c", 2, "called"))])
+    with engine.connect() as conn:
+        merged = store.merged_rows(conn, "queue_ticket")
+        assert merged == {"a": _ticket("a", 1, "finished"), "c": _ticket("c", 2, "called"),
+                          "n": _ticket("n", None), "m": _ticket("m", None)}
+        assert list(merged) == ["a", "c", "n", "m"]  # confirmed rows in place, new ones as they were queued
+        assert store.merged_rows(conn, "queue_ticket", ["a", "b"]) == {"a": _ticket("a", 1, "finished")}
+        assert store.merged_rows_with(conn, "queue_ticket", "window_id", 1, {"state": ("called", "serving")}) == {}
+        assert store.merged_rows_with(conn, "queue_ticket", "window_id", 2, {"state": ("called", "serving")}) == {
+            "c": _ticket("c", 2, "called")}
