@@ -84,7 +84,7 @@ def install(engine: Engine, lock: WriterLock) -> None:
             lock.give_back(_raw(connection))
 
     dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # this engine's dialect instance only
-    for name in ("checkin", "reset", "invalidate", "soft_invalidate", "close", "detach"):
+    for name in ("checkin", "reset", "invalidate", "close", "detach"):
         event.listen(engine.pool, name, lambda dbapi_connection, *_: lock.give_back(dbapi_connection))
 
 
