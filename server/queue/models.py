@@ -20,7 +20,10 @@ class QueueTicket(Base):
     __tablename__ = "queue_ticket"
     # No printed number twice in one series (hall, prefix of the issuing business, day).
     __table_args__ = (UniqueConstraint("hall_id", "day", "series_prefix", "display"),
-                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"))
+                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"),
+                      # every issue counts the day's walk-ins of its business (quota): from the index alone
+                      Index("ix_queue_ticket_quota", "hall_id", "issued_business_id", "day", "counts_against_quota",
+                            "is_am"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))
