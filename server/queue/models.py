@@ -23,7 +23,10 @@ class QueueTicket(Base):
                       Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"),
                       # What a window has called or serves (every call asks it): found without reading every
                       # ticket the hall ever issued.
-                      Index("ix_queue_ticket_window_state", "window_id", "state"))
+                      Index("ix_queue_ticket_window_state", "window_id", "state"),
+                      # every issue counts the day's walk-ins of its business (quota): from the index alone
+                      Index("ix_queue_ticket_quota", "hall_id", "issued_business_id", "day", "counts_against_quota",
+                            "is_am"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))

@@ -28,7 +28,7 @@ class Database:
         if url.startswith("sqlite:///") and engine is None:
             make_private_dirs(Path(url.removeprefix("sqlite:///")).parent)
         postgres = not url.startswith("sqlite")
-        self.engine = engine or make_engine(url, immediate=True, **((pool or {}) if postgres else {}))
+        self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **((pool or {}) if postgres else {}))
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
         self.audit_key: bytes | None = None  # the audit chain's key (server/core/audit_key.py), set by the app

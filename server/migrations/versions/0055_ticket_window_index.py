@@ -1,7 +1,7 @@
 """The tickets a window has called or serves, by index (every call asks which they are)
 
 Revision ID: 0055_ticket_window_index
-Revises: 0046_cache_versions
+Revises: 0053_ticket_quota_index
 Create Date: 2026-12-06 12:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = '0055_ticket_window_index'
-down_revision: Union[str, Sequence[str], None] = '0046_cache_versions'
+down_revision: Union[str, Sequence[str], None] = '0053_ticket_quota_index'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
