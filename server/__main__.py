@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)} if settings.tls else {}
     options = {"host": args.host or settings.host, "port": args.port or settings.port, "log_level": "info",
                "access_log": not getattr(args, "no_access_log", False), "backlog": 4096,
+               # On SIGTERM, requests still open after 5 s are cancelled: devices long-polling /sync/events
+               # (up to 25 s) poll again on the restarted server rather than hold a restart up.
+               "timeout_graceful_shutdown": 5,
                **tls, **proxy_options(settings)}
     workers = getattr(args, "workers", 1)
     if workers > 1:  # each worker process builds its own app (server.runtime.served_app) on the migrated database

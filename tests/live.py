@@ -22,7 +22,7 @@ def live_server(app, port: int | None = None, **ssl) -> Iterator[str]:  # noqa: 
     """`ssl`: uvicorn's ssl_certfile and ssl_keyfile, as `python -m server serve --tls-cert --tls-key` passes."""
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                                           **ssl))
+                                           timeout_graceful_shutdown=2, **ssl))
     thread = threading.Thread(target=server.run, name=f"live-server-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -33,5 +33,7 @@ def live_server(app, port: int | None = None, **ssl) -> Iterator[str]:  # noqa: 
     try:
         yield f"{'https' if ssl else 'http'}://127.0.0.1:{port}"
     finally:
+        # A client still waiting on /sync/events holds its request open; uvicorn would wait for it without end
+        # (the join below gave up after 10 s, once per test): after 2 s the open requests are cancelled.
         server.should_exit = True
         thread.join(10)
