@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.queue import store
@@ -38,8 +38,12 @@ _LEASES = (select(BLOCKS.c.id, BLOCKS.c.device_id, BLOCKS.c.kind, BLOCKS.c.first
                   SERIES_ROWS.c.day)
            .join(SERIES_ROWS, SERIES_ROWS.c.id == BLOCKS.c.series_id)
            .where(BLOCKS.c.id.in_(bindparam("ids", expanding=True))))
+# Two IN lists, not `(day, display) IN (...)`: SQLite's planner scans the whole table for the row-value form, while
+# these two use ix_queue_ticket_day_display. Their cross product may name more numbers than the push's: each is
+# a number really taken, so the answer stays right.
 _PRINTED = (select(TICKETS.c.id, TICKETS.c.hall_id, TICKETS.c.day, TICKETS.c.series_prefix, TICKETS.c.display)
-            .where(tuple_(TICKETS.c.day, TICKETS.c.display).in_(bindparam("keys", expanding=True))))
+            .where(TICKETS.c.day.in_(bindparam("days", expanding=True)),
+                   TICKETS.c.display.in_(bindparam("displays", expanding=True))))
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,9 @@ class IssueBatch:
         if block_ids:
             for r in run(_LEASES, {"ids": block_ids}):
                 self.leases[r.id] = Lease(r.device_id, r.kind, r.first, r.last, r.returned_above, series_key(r))
-        keys = list({(a.day, a.display) for a in batch})
-        if keys:
-            for r in run(_PRINTED, {"keys": keys}):
+        if batch:
+            days, displays = list({a.day for a in batch}), list({a.display for a in batch})
+            for r in run(_PRINTED, {"days": days, "displays": displays}):
                 self.taken[(r.hall_id, r.day, r.series_prefix, r.display)] = r.id
         return self
 

@@ -26,7 +26,9 @@ class QueueTicket(Base):
                       Index("ix_queue_ticket_window_state", "window_id", "state"),
                       # every issue counts the day's walk-ins of its business (quota): from the index alone
                       Index("ix_queue_ticket_quota", "hall_id", "issued_business_id", "day", "counts_against_quota",
-                            "is_am"))
+                            "is_am"),
+                      # every push of tickets asks which of its numbers are printed, by (day, display)
+                      Index("ix_queue_ticket_day_display", "day", "display"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id"))

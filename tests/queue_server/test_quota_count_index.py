@@ -24,3 +24,23 @@ def test_the_quota_count_reads_only_a_covering_index(tmp_path) -> None:  # noqa:
             assert "COVERING INDEX ix_queue_ticket_quota" in details, details
     finally:
         db.dispose()
+
+
+def test_the_printed_number_check_reads_only_the_numbers_of_the_push(tmp_path) -> None:  # noqa: ANN001
+    """Which of a push's numbers are already printed: found through an index, not by reading every ticket the
+    server ever issued (the rate of single-ticket pushes fell run after run with the table's size)."""
+    from server.queue import issue_batch
+
+    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    db.migrate()
+    try:
+        with db.read_session() as session:
+            conn = session.connection()
+            stmt = issue_batch._PRINTED.params(days=[dt.date(2026, 12, 7)], displays=["A001", "B002"])
+            compiled = stmt.compile(dialect=conn.dialect,
+                                    compile_kwargs={"render_postcompile": True, "literal_binds": True})
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled)).all()
+            details = " ".join(row[-1] for row in plan)
+            assert "ix_queue_ticket_day_display" in details and "SCAN queue_ticket" not in details, details
+    finally:
+        db.dispose()
