@@ -56,7 +56,11 @@ def visible_text(driver, id_: str) -> str:  # noqa: ANN001
 
 def fill_booking(driver, id_number: str, day: str | None = None, at: str = "14:00") -> None:  # noqa: ANN001
     from selenium.webdriver.support.ui import Select
+    # The page fills its lists from the server after it loads: wait for the options, not only the elements.
+    wait_for(driver, lambda d: any(o.text.strip() == "特种设备使用登记"
+                                   for o in Select(by_id(d, "book-business")).options))
     Select(by_id(driver, "book-business")).select_by_visible_text("特种设备使用登记")
+    wait_for(driver, lambda d: Select(by_id(d, "book-day")).options)
     if day is None:
         Select(by_id(driver, "book-day")).select_by_index(0)
     else:
