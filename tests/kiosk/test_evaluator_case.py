@@ -67,9 +67,10 @@ def closed_case(http: Http, db, hall_id: int) -> str:  # noqa: ANN001
     return case_id
 
 
-def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # noqa: ANN001
-        qtbot, evaluator, hall, now, screenshot) -> None:  # noqa: F811
-    window, desk, network = evaluator
+def ask_on_the_evaluator(qtbot, evaluator, hall) -> tuple[str, dict]:  # noqa: ANN001
+    """The window-2 clerk finishes a case and asks for its rating; the evaluator shows the ask.
+    Returns the case id and the server's answer to `rating.ask_case`."""
+    window, desk, _ = evaluator
     db, url, hall_id, windows = hall
     http = Http(url)
     case_id = closed_case(http, db, hall_id)
@@ -81,6 +82,14 @@ def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # n
     assert asked["status"] == "accepted", asked
     desk.sync.sync_once()
     qtbot.waitUntil(lambda: window.flow.step is Step.ASK and window.flow.case is not None, timeout=5000)
+    return case_id, asked
+
+
+def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # noqa: ANN001
+        qtbot, evaluator, hall, now, screenshot) -> None:  # noqa: F811
+    window, desk, network = evaluator
+    db = hall[0]
+    case_id, asked = ask_on_the_evaluator(qtbot, evaluator, hall)
     title = window.ask.title.text()
     assert asked["result"]["reference"] in title and "…" in title and "张三" not in title
     screenshot(window, "evaluator/case-ask")
@@ -112,17 +121,8 @@ def test_the_evaluator_rates_the_case_finished_at_its_window_offline_first(  # n
 def test_an_unanswered_case_ask_is_asked_again_until_the_clerk_calls_the_next_citizen(  # noqa: ANN001
         qtbot, evaluator, hall, now) -> None:  # noqa: F811
     window, desk, _ = evaluator
-    db, url, hall_id, windows = hall
-    http = Http(url)
-    case_id = closed_case(http, db, hall_id)
-    device_id, token = new_device(db, "workstation", hall_id, windows[2])
-    login = http.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD, "device_id": device_id})
-    counter = Desk(http, device_id, token, login.json()["token"], "clerk")
-    asked = counter.push("rating.ask_case", {"ask_id": str(uuid.uuid4()), "case_id": case_id,
-                                             "at": "2026-11-23T09:55:00+08:00"}, None)
-    assert asked["status"] == "accepted", asked
-    desk.sync.sync_once()
-    qtbot.waitUntil(lambda: window.flow.step is Step.ASK and window.flow.case is not None, timeout=5000)
+    _, _, hall_id, windows = hall
+    _, asked = ask_on_the_evaluator(qtbot, evaluator, hall)
     window.sig_idle.emit()  # the ask screen's countdown runs out: the citizen did not answer
     assert window.flow.step is Step.IDLE and window.stack.currentWidget() is window.clerk
     assert desk.sync.status().pending == 0 and desk.case_asked() is not None  # nothing recorded, still asked
