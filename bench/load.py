@@ -35,8 +35,9 @@ from client.services.reference import load_reference
 def _say(what: str, f: Figures, unit: str = "ops/s") -> None:
     extra = f" lost={f.lost}" if f.lost else ""
     extra += f" other={f.other}" if f.other else ""
-    print(f"{what}: {f.done} in {f.elapsed:.2f} s = {f.rate:,.1f} {unit}, push p95 {f.p95_ms:.0f} ms{extra}",
-          flush=True)
+    server_ms, client_ms = f.cpu_ms_per()
+    print(f"{what}: {f.done} in {f.elapsed:.2f} s = {f.rate:,.1f} {unit}, push p95 {f.p95_ms:.0f} ms, CPU per op "
+          f"server {server_ms:.2f} ms + devices {client_ms:.2f} ms{extra}", flush=True)
 
 
 def run_issue(srv: LoadServer, args: argparse.Namespace, devices: int, batch: int, keepalive: bool,

@@ -44,6 +44,12 @@ class Figures:
     latencies: list[float] = field(default_factory=list)
     lost: int = 0
     other: dict[str, int] = field(default_factory=dict)
+    server_cpu: float = 0.0  # CPU seconds the server's processes spent during the run
+    client_cpu: float = 0.0  # and this process (the simulated devices)
+
+    def cpu_ms_per(self) -> tuple[float, float]:
+        """(server, client) CPU milliseconds per operation: on a 2-core machine their sum bounds the rate."""
+        return (self.server_cpu * 1000 / self.done, self.client_cpu * 1000 / self.done) if self.done else (0.0, 0.0)
 
     @property
     def rate(self) -> float:
@@ -91,8 +97,9 @@ class Wire:
         return self.post("/sync/push", {"device": self.dev.id, "protocol_version": 1, "commands": commands})["results"]
 
 
-def run_threads(work: list[Callable[[], None]]) -> float:
-    """Run each callable on its own thread, all released at once; the elapsed wall time of the slowest."""
+def run_threads(work: list[Callable[[], None]], figures: Figures, srv: LoadServer) -> None:
+    """Run each callable on its own thread, all released at once: the elapsed wall time of the slowest, and
+    the CPU time of the server and of this process meanwhile, go into `figures`."""
     gate = threading.Barrier(len(work) + 1)
     errors: list[BaseException] = []
 
@@ -106,13 +113,15 @@ def run_threads(work: list[Callable[[], None]]) -> float:
     threads = [threading.Thread(target=body, args=(fn,), daemon=True) for fn in work]
     for t in threads:
         t.start()
+    server_cpu, own_cpu = srv.cpu_seconds(), time.process_time()
     gate.wait()
     start = time.perf_counter()
     for t in threads:
         t.join()
+    figures.elapsed = time.perf_counter() - start
+    figures.server_cpu, figures.client_cpu = srv.cpu_seconds() - server_cpu, time.process_time() - own_cpu
     if errors:
         raise errors[0]
-    return time.perf_counter() - start
 
 
 # -- issuing ---------------------------------------------------------------------------------------------------
@@ -168,7 +177,7 @@ def issue(srv: LoadServer, dispensers: list[Device], day: dt.date, ops: int, bat
                 figures.done += len(results)
                 figures.latencies.append(took)
 
-    figures.elapsed = run_threads([lambda w=w, p=p: dispenser(w, p) for w, p in plans])
+    run_threads([lambda w=w, p=p: dispenser(w, p) for w, p in plans], figures, srv)
     return figures
 
 
@@ -271,7 +280,7 @@ def call(srv: LoadServer, counters: list[tuple[Device, Window]], day: dt.date, k
     figures, lock = Figures(), threading.Lock()
     how = call_on_server if on_server else call_from_view
     wires = [(Wire(srv, dev, keepalive), window) for dev, window in counters]
-    figures.elapsed = run_threads([lambda w=w, win=win: how(srv, w, win, day, figures, lock) for w, win in wires])
+    run_threads([lambda w=w, win=win: how(srv, w, win, day, figures, lock) for w, win in wires], figures, srv)
     return figures
 
 
@@ -323,7 +332,7 @@ def call_through_desks(srv: LoadServer, desks: list[QueueDesk]) -> Figures:
     """Every counter calls through its desk until nobody it may call is waiting; lost claims are the local
     (fallback) calls the server refused as claimed elsewhere."""
     figures, lock = Figures(), threading.Lock()
-    figures.elapsed = run_threads([lambda d=d: call_with_desk(d, figures, lock) for d in desks])
+    run_threads([lambda d=d: call_with_desk(d, figures, lock) for d in desks], figures, srv)
     for d in desks:
         d.sync.push()
         for r in d.sync.rejected():
