@@ -56,7 +56,7 @@ class ChangeLog(Base):
     """What pull serves: one row per change, numbered by its hall's counter (commit order = seq order)."""
     __tablename__ = "change_log"
     __table_args__ = (Index("ix_change_log_scope_seq", "scope", "seq"),
-                      Index("ix_change_log_key", "scope", "tbl", "pk"))
+                      Index("ix_change_log_key", "scope", "tbl", "pk", "seq"))
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"))
     scope: Mapped[str] = mapped_column(String(40))
