@@ -43,9 +43,16 @@ MAX_PULL = 5000
 def _unit(request: Request, *, read_only: bool = False) -> Iterator:
     """One unit of work with the sync errors turned into the error envelope; busy databases answer 503."""
     db: Database = request.app.state.database
-    try:
+    with _answered():
         with db.read_session() if read_only else db.session() as session:
             yield session
+
+
+@contextmanager
+def _answered() -> Iterator[None]:
+    """The sync errors turned into the error envelope; busy databases answer 503."""
+    try:
+        yield
     except SyncError as exc:
         raise ApiError(exc.status, exc.code, exc.message, **exc.details) from None
     except (OperationalError, DBAPIError) as exc:
@@ -177,11 +184,14 @@ def push_commands(body: PushRequest, request: Request, authorization: DeviceToke
                   x_staff_token: StaffToken = None) -> Response:
     _protocol(body.protocol_version)
     now = _now(request)
-    with _unit(request) as session:
+
+    def apply(session):  # noqa: ANN001, ANN202 - run in the push's unit of work (on SQLite, a group's)
         ctx = devices.authenticate(session, authorization, x_staff_token, now, idle_minutes=_idle(request), use=True)
         devices.check_device_field(ctx, body.device)
-        last_seq, results, published = push.apply_push(session, request.app.state.sync_registry, ctx,
-                                                       body.commands, now)
+        return ctx, push.apply_push(session, request.app.state.sync_registry, ctx, body.commands, now)
+
+    with _answered():
+        ctx, (last_seq, results, published) = request.app.state.database.push_unit(apply, len(body.commands))
     if published:
         request.app.state.sync_hub.notify(ctx.hall_id, published)
     # Serialised once here; FastAPI would validate the model a second time on the way out.

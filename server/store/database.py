@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -15,7 +16,9 @@ from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO, anchor_unchaine
 from shared.db.engine import make_engine, reader, session_factory
 from shared.db.files import make_private_dirs
 from shared.db.migrate import upgrade
+from server.sync.group_commit import GroupCommit
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -35,6 +38,8 @@ class Database:
         self.replica = (make_engine(replica_url, execution_options={"postgresql_readonly": True}, **(pool or {}))
                         if replica_url else None)
         self.stats_sessions = session_factory(self.replica) if self.replica is not None else self.read_sessions
+        # SQLite has one writer at a time anyway: pushes waiting for it share a transaction (group_commit.py).
+        self.group_commit = GroupCommit(self.session) if self.engine.dialect.name == "sqlite" else None
         if self.engine.dialect.name == "postgresql":  # other server processes hear this one's commits
             from server.sync.pg_wakeups import install_notify
             install_notify(self.sessions)
@@ -63,6 +68,14 @@ class Database:
             session.info[AUDIT_KEY_INFO] = self.audit_key
             yield session
 
+    def push_unit(self, work: Callable[[Session], T], size: int = 1) -> T:
+        """`work(session)` for a push of `size` commands, answered once committed: on SQLite in the next group's
+        transaction (server/sync/group_commit.py), on PostgreSQL in a unit of work of its own."""
+        if self.group_commit is None:
+            with self.session() as session:
+                return work(session)
+        return self.group_commit.run(work, size)
+
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads (pulls, long-poll checks): on SQLite it does not queue for the write
@@ -78,6 +91,8 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self.group_commit is not None:
+            self.group_commit.close()
         self.engine.dispose()
         if self.replica is not None:
             self.replica.dispose()

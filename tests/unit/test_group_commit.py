@@ -1,0 +1,130 @@
+"""Pushes to a SQLite server share a transaction when they wait for the writer together
+(server/sync/group_commit.py): each is answered only once that transaction committed, a push that fails is
+undone alone, and a COMMIT that fails fails every push of the group."""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+
+from server.store.database import Database
+from server.sync.group_commit import GroupCommit
+
+
+@pytest.fixture
+def db(tmp_path):  # noqa: ANN001, ANN201
+    database = Database(f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    with database.session() as s:
+        s.execute(text("CREATE TABLE t (n INTEGER)"))
+    yield database
+    database.dispose()
+
+
+def _insert(n: int, *, fail: bool = False):  # noqa: ANN202
+    def work(session):  # noqa: ANN001, ANN202
+        session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+        if fail:
+            raise ValueError(f"push {n} refused")
+        return n
+    return work
+
+
+def _rows(db: Database) -> list[int]:
+    with db.read_session() as s:
+        return sorted(s.execute(text("SELECT n FROM t")).scalars())
+
+
+def _hold_first_group(commit: GroupCommit, then: list) -> tuple[dict, list[threading.Thread]]:  # noqa: ANN001
+    """Start a push that blocks inside its group until the pushes of `then` are all queued behind it, so that
+    they form the next group together. Returns (outcomes by name, threads)."""
+    release = threading.Event()
+    outcomes: dict = {}
+
+    def blocker(session):  # noqa: ANN001, ANN202
+        release.wait(10)
+        return "first"
+
+    def call(name, work) -> None:  # noqa: ANN001
+        try:
+            outcomes[name] = commit.run(work)
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=call, args=("first", blocker))]
+    threads[0].start()
+    time.sleep(0.1)  # the first group is running
+    for name, work in then:
+        threads.append(threading.Thread(target=call, args=(name, work)))
+        threads[-1].start()
+    deadline = time.monotonic() + 10
+    while commit._waiting.qsize() < len(then) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in threads:
+        t.join(timeout=20)
+    return outcomes, threads
+
+
+def test_pushes_waiting_together_share_one_transaction_and_a_failed_one_is_undone_alone(db) -> None:  # noqa: ANN001
+    commit = db.group_commit
+    outcomes, _ = _hold_first_group(commit, [("a", _insert(1)), ("b", _insert(2, fail=True)), ("c", _insert(3))])
+    assert outcomes["first"] == "first" and outcomes["a"] == 1 and outcomes["c"] == 3
+    assert isinstance(outcomes["b"], ValueError) and "push 2 refused" in str(outcomes["b"])
+    assert _rows(db) == [1, 3]  # b's insert was rolled back to its savepoint, a's and c's committed
+    assert commit.pushes == 4 and commit.groups == 2  # a, b and c went up in one transaction
+
+
+def test_a_push_is_answered_only_after_its_group_committed(db) -> None:  # noqa: ANN001
+    seen: list[list[int]] = []
+
+    def work(session):  # noqa: ANN001, ANN202
+        session.execute(text("INSERT INTO t VALUES (7)"))
+        seen.append(_rows(db))  # another connection, before the COMMIT: nothing yet
+        return "ok"
+
+    assert db.push_unit(work) == "ok"
+    assert seen == [[]] and _rows(db) == [7]
+
+
+def test_a_failed_commit_fails_every_push_of_the_group_and_keeps_nothing(db) -> None:  # noqa: ANN001
+    @contextmanager
+    def failing_unit():  # noqa: ANN202 - the group's work runs, then its COMMIT fails (a full disk, say)
+        with db.sessions() as session:
+            session.begin()
+            yield session
+            session.rollback()
+            raise OSError("disk full")
+
+    commit = GroupCommit(failing_unit)
+    try:
+        outcomes, _ = _hold_first_group(commit, [("a", _insert(1)), ("b", _insert(2))])
+    finally:
+        commit.close()
+    assert all(isinstance(outcomes[k], OSError) for k in ("first", "a", "b")), outcomes
+    assert _rows(db) == []
+
+
+def test_a_group_stops_growing_at_its_command_limit(db) -> None:  # noqa: ANN001
+    commit = GroupCommit(db.session, max_commands=2)
+    try:
+        outcomes, _ = _hold_first_group(commit, [(n, _insert(n)) for n in range(1, 6)])
+    finally:
+        commit.close()
+    assert [outcomes[n] for n in range(1, 6)] == [1, 2, 3, 4, 5]
+    assert commit.groups == 4  # the blocker, then 1-2, 3-4 and 5
+    assert _rows(db) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.pg
+def test_postgresql_pushes_keep_their_own_transactions() -> None:
+    """Row locks let pushes of different devices run at once there, and PostgreSQL shares WAL flushes itself."""
+    from tests.pg import PG_URL, pg_schema_engine
+
+    with pg_schema_engine() as engine:
+        database = Database(PG_URL, engine=engine)
+        assert database.group_commit is None
+        assert database.push_unit(lambda s: s.execute(text("SELECT 41 + 1")).scalar_one()) == 42
