@@ -91,8 +91,6 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        if self.group_commit is not None:
-            self.group_commit.close()
         self.engine.dispose()
         if self.replica is not None:
             self.replica.dispose()

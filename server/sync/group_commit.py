@@ -2,8 +2,8 @@
 
 SQLite lets one writer at a time in anyway (server.sync.push takes the write lock at BEGIN IMMEDIATE), so eight
 devices pushing one ticket each wrote eight transactions one after another, each paying its BEGIN, its read of
-the cache versions, its COMMIT and a hand-over of the write lock between threads. Here one thread per database
-applies the pushes waiting for it together: one transaction, a savepoint per push, one COMMIT; each push is
+the cache versions, its COMMIT and a hand-over of the write lock between threads. Here the pushes waiting for
+the writer are applied together: one transaction, a savepoint per push, one COMMIT; each push is
 answered only after that COMMIT, so nothing is acknowledged before it is durable, and a failed COMMIT fails
 every push of the group (their devices retry: a push is idempotent by device seq).
 
@@ -14,84 +14,79 @@ at once there, and PostgreSQL already makes concurrent commits share a WAL flush
 
 from __future__ import annotations
 
-import logging
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-log = logging.getLogger("govhall.sync")
 T = TypeVar("T")
 
 
 class _Push(Generic[T]):
-    __slots__ = ("work", "size", "result", "error", "done")
+    __slots__ = ("work", "size", "result", "error", "done", "leads")
 
     def __init__(self, work: Callable[[Session], T], size: int) -> None:
         self.work, self.size = work, size
         self.result: T | None = None
         self.error: BaseException | None = None
-        self.done = threading.Event()
+        self.done = threading.Event()  # set when answered, or when handed the lead
+        self.leads = False
+
+    def outcome(self) -> T:
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
 
 
 class GroupCommit:
-    """`run(work, size)` applies `work(session)` in the next group's transaction and returns its result once
-    that transaction has committed (or raises what the work, or the COMMIT, raised)."""
+    """`run(work, size)` applies `work(session)` in a group's transaction and returns its result once that
+    transaction has committed (or raises what the work, or the COMMIT, raised).
 
-    def __init__(self, unit_of_work: Callable, *, max_commands: int = 200, name: str = "group-commit") -> None:
+    No thread of its own: the push that finds no group running leads one, on its own request thread (a lone
+    push pays no hand-over); pushes arriving meanwhile wait, and when the group has committed the first of them
+    is handed the lead and applies all that are waiting as the next group."""
+
+    def __init__(self, unit_of_work: Callable, *, max_commands: int = 200) -> None:
         self._unit = unit_of_work  # a context manager giving a session, committed when the block ends
         self._max = max_commands
-        self._name = name
-        self._waiting: queue.SimpleQueue[_Push | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._pending: deque[_Push] = deque()
+        self._leading = False
         self.groups = self.pushes = 0  # counted for tests and benchmarks
 
     def run(self, work: Callable[[Session], T], size: int = 1) -> T:
         push = _Push(work, size)
-        self._ensure_thread()
-        self._waiting.put(push)
-        push.done.wait()
-        if push.error is not None:
-            raise push.error
-        return push.result  # type: ignore[return-value]
+        with self._lock:
+            self._pending.append(push)
+            leads = push.leads = not self._leading
+            self._leading = True
+        if not leads:
+            push.done.wait()
+            if not push.leads:
+                return push.outcome()
+        self._lead()
+        return push.outcome()
 
-    def close(self) -> None:
-        """Let the waiting pushes finish, then stop the thread."""
-        with self._start_lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._waiting.put(None)
-            thread.join(timeout=30)
-
-    def _ensure_thread(self) -> None:
-        if self._thread is None:
-            with self._start_lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
-                    self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            first = self._waiting.get()
-            if first is None:
-                return
-            group, size, stop = [first], first.size, False
-            while size < self._max:
-                try:
-                    more = self._waiting.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                group.append(more)
-                size += more.size
+    def _lead(self) -> None:
+        """Apply the pushes waiting now (this one first), then hand the lead to the next waiting push, if any."""
+        with self._lock:
+            group = [self._pending.popleft()]
+            size = group[0].size
+            while self._pending and size + self._pending[0].size <= self._max:
+                size += self._pending[0].size
+                group.append(self._pending.popleft())
+        try:
             self._apply(group)
-            if stop:
-                return
+        finally:
+            with self._lock:
+                if self._pending:
+                    nxt = self._pending[0]
+                    nxt.leads = True
+                    nxt.done.set()
+                else:
+                    self._leading = False
 
     def _apply(self, group: list[_Push]) -> None:
         try:

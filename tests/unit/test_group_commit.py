@@ -61,7 +61,7 @@ def _hold_first_group(commit: GroupCommit, then: list) -> tuple[dict, list[threa
         threads.append(threading.Thread(target=call, args=(name, work)))
         threads[-1].start()
     deadline = time.monotonic() + 10
-    while commit._waiting.qsize() < len(then) and time.monotonic() < deadline:
+    while len(commit._pending) < len(then) and time.monotonic() < deadline:
         time.sleep(0.01)
     release.set()
     for t in threads:
@@ -99,21 +99,14 @@ def test_a_failed_commit_fails_every_push_of_the_group_and_keeps_nothing(db) -> 
             session.rollback()
             raise OSError("disk full")
 
-    commit = GroupCommit(failing_unit)
-    try:
-        outcomes, _ = _hold_first_group(commit, [("a", _insert(1)), ("b", _insert(2))])
-    finally:
-        commit.close()
+    outcomes, _ = _hold_first_group(GroupCommit(failing_unit), [("a", _insert(1)), ("b", _insert(2))])
     assert all(isinstance(outcomes[k], OSError) for k in ("first", "a", "b")), outcomes
     assert _rows(db) == []
 
 
 def test_a_group_stops_growing_at_its_command_limit(db) -> None:  # noqa: ANN001
     commit = GroupCommit(db.session, max_commands=2)
-    try:
-        outcomes, _ = _hold_first_group(commit, [(n, _insert(n)) for n in range(1, 6)])
-    finally:
-        commit.close()
+    outcomes, _ = _hold_first_group(commit, [(n, _insert(n)) for n in range(1, 6)])
     assert [outcomes[n] for n in range(1, 6)] == [1, 2, 3, 4, 5]
     assert commit.groups == 4  # the blocker, then 1-2, 3-4 and 5
     assert _rows(db) == [1, 2, 3, 4, 5]
@@ -128,3 +121,23 @@ def test_postgresql_pushes_keep_their_own_transactions() -> None:
         database = Database(PG_URL, engine=engine)
         assert database.group_commit is None
         assert database.push_unit(lambda s: s.execute(text("SELECT 41 + 1")).scalar_one()) == 42
+
+
+def test_eight_devices_pushing_at_once_all_commit_once_each(db) -> None:  # noqa: ANN001
+    commit, errors = db.group_commit, []
+
+    def device(k: int) -> None:
+        try:
+            for i in range(50):
+                assert commit.run(_insert(k * 100 + i)) == k * 100 + i
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=device, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors[:3]
+    assert _rows(db) == sorted(k * 100 + i for k in range(8) for i in range(50))
+    assert commit.pushes == 400 and not commit._leading and not commit._pending  # nobody left waiting
