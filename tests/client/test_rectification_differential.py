@@ -114,7 +114,7 @@ def loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     clock = Clock()
-    app = create_app(Settings(migrate_on_start=False), database=db, clock=clock)
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=db, clock=clock)
     with TestClient(app) as http:
         yield Loop(tmp_path, http, db, clock)
     db.dispose()

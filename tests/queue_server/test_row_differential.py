@@ -80,7 +80,7 @@ def hall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
         monkeypatch.setenv(name, value)
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    app = create_app(Settings(migrate_on_start=False), database=db,
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=db,
                      clock=FakeClock(NOW.astimezone(dt.timezone.utc)))
     with TestClient(app) as http:
         yield Hall(tmp_path, http, db)

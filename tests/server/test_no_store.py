@@ -9,8 +9,8 @@ from server.core.settings import Settings
 from server.main import create_app
 
 
-def test_answers_and_errors_say_no_store(sqlite_database) -> None:  # noqa: ANN001
-    app = create_app(Settings(migrate_on_start=False), database=sqlite_database)
+def test_answers_and_errors_say_no_store(sqlite_database, tmp_path) -> None:  # noqa: ANN001
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=sqlite_database)
     with TestClient(app) as client:
         for path in ("/healthz", "/api/v1/halls", "/api/v1/sync/pull", "/api/v1/no-such-route"):
             r = client.get(path)

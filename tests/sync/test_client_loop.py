@@ -49,7 +49,7 @@ def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(t
     shutil.copy(template_db(), tmp_path / "server.sqlite3")
     db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     hall_id, _ = demo_hall(db)
-    app = create_app(Settings(migrate_on_start=False), database=db, clock=TickingClock(WORKING_DAY_10))
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=db, clock=TickingClock(WORKING_DAY_10))
     with TestClient(app) as http:
         transport = AppTransport(http)
         clients, loops = [], []

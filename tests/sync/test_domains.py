@@ -40,12 +40,12 @@ def db(tmp_path: Path) -> Database:
     database.dispose()
 
 
-def test_every_command_and_job_comes_from_a_listed_domain(db: Database) -> None:
+def test_every_command_and_job_comes_from_a_listed_domain(db: Database, tmp_path) -> None:  # noqa: ANN001
     assert [d.name for d in DOMAINS] == ["sync", "queue", "approval", "notify", "rating", "attachments", "archive"]
     registry = default_registry()
     prefixes = {name.split(".")[0] for name in registry.names()}
     assert prefixes == {"fact", "entity", "number", "queue", "approval", "rating"}
-    app = create_app(Settings(migrate_on_start=False), database=db, clock=FakeClock())
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=db, clock=FakeClock())
     assert set(app.state.sync_registry.specs) == set(registry_of(DOMAINS).specs)
     assert {n.split(".")[0] for n in app.state.scheduler.jobs} == {"queue", "approval", "notify", "attachments", "archive"}
     # The spec, not a wrapper around the handler, owns the savepoint and the error mapping.

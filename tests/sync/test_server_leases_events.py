@@ -27,12 +27,12 @@ class NoteArgs(Args):
 
 
 @pytest.fixture
-def env(server_db):  # noqa: ANN001
+def env(server_db, tmp_path):  # noqa: ANN001
     registry = default_registry()
     # A role-gated command, as the approval package will register them.
     registry.register(CommandSpec("test.approve", 1, NoteArgs, lambda s, ctx, a, b: {"by": ctx.device.user},
                                   kinds={"workstation"}, roles={"approver"}))
-    app = create_app(Settings(migrate_on_start=False), database=server_db, clock=FakeClock(), sync_registry=registry)
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=server_db, clock=FakeClock(), sync_registry=registry)
     hall_id, windows = demo_hall(server_db)
     with TestClient(app) as client:
         yield {"db": server_db, "client": client, "hall": hall_id, "windows": windows, "app": app}

@@ -33,8 +33,10 @@ RULES = {
     "lease check": ("server/sync/leases.py", re.compile(r"\.series,\s*\w+\.hall_id,\s*\w+\.prefix,\s*\w+\.day\)")),
 }
 # A dispatcher over the shared masks (resident ID or phone), not a policy of its own; the archive job's savepoint
-# is one finished case's archive, not a command's (one case's failure must not undo the others in the run).
-ALLOWED = {("masking", "shared/approval/personal.py"), ("command savepoint", "server/archive/assemble.py")}
+# is one finished case's archive, not a command's (one case's failure must not undo the others in the run); the
+# group commit's is one whole push's (a refused push must not undo the others sharing its transaction).
+ALLOWED = {("masking", "shared/approval/personal.py"), ("command savepoint", "server/archive/assemble.py"),
+           ("command savepoint", "server/sync/group_commit.py")}
 NAMED_SETS = {"TicketState ACTIVE_STATES": ACTIVE_STATE_NAMES, "TicketState FINAL_STATES": FINAL_STATE_NAMES,
               "CaseStatus TERMINAL": TERMINAL_NAMES, "CaseStatus CLOSED_OR_TERMINAL": CLOSED_OR_TERMINAL_NAMES}
 
