@@ -91,13 +91,16 @@ class GroupCommit:
     def _apply(self, group: list[_Push]) -> None:
         try:
             with self._unit() as session:
+                if len(group) == 1:  # alone: the transaction is its own, no savepoint needed
+                    group[0].result = group[0].work(session)
+                    return
                 for push in group:
                     try:
                         with session.begin_nested():
                             push.result = push.work(session)
                     except Exception as exc:  # noqa: BLE001 - this push's own failure: its savepoint is undone
                         push.error, push.result = exc, None
-        except BaseException as exc:  # BEGIN or COMMIT failed: nothing of the group was kept
+        except BaseException as exc:  # its own failure, or BEGIN or COMMIT failed: nothing of the group was kept
             for push in group:
                 if push.error is None:
                     push.error, push.result = exc, None

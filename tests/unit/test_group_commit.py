@@ -90,6 +90,12 @@ def test_a_push_is_answered_only_after_its_group_committed(db) -> None:  # noqa:
     assert seen == [[]] and _rows(db) == [7]
 
 
+def test_a_lone_push_that_fails_keeps_nothing_and_raises_its_own_error(db) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError, match="push 5 refused"):
+        db.push_unit(_insert(5, fail=True))
+    assert _rows(db) == [] and db.push_unit(_insert(6)) == 6 and _rows(db) == [6]
+
+
 def test_a_failed_commit_fails_every_push_of_the_group_and_keeps_nothing(db) -> None:  # noqa: ANN001
     @contextmanager
     def failing_unit():  # noqa: ANN202 - the group's work runs, then its COMMIT fails (a full disk, say)
