@@ -30,7 +30,6 @@ from bench.load_server import API, LoadServer
 from bench.day import WORKING_DAY
 from shared.validation import resident_id_check_character
 
-KEYS = {"GOVHALL_PII_KEYS": f"b1:{'3a' * 16}", "GOVHALL_PII_INDEX_KEY": "5c" * 32}
 HALL = "DG-HALL-1"
 RETRIES = 5
 
@@ -124,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-citizen-") as tmp:
         srv = LoadServer("postgresql" if args.db == "pg" else "sqlite", Path(tmp), args.day, args.workers)
-        srv.env.update(KEYS)
         srv.start()
         try:
             open_up(srv)

@@ -22,6 +22,8 @@ from tests.clock import faked_clock_env
 
 PASSWORD = "GovHall@2026"
 API = "/api/v1"
+# A hall's server runs with its personal-data keys (case search, tickets by ID card need them): bench values.
+PII_KEYS = {"GOVHALL_PII_KEYS": f"b1:{'3a' * 16}", "GOVHALL_PII_INDEX_KEY": "5c" * 32}
 
 
 @dataclass
@@ -44,7 +46,7 @@ class LoadServer(Bench):
     """`kind` "sqlite" or "postgresql"; `workers` uvicorn worker processes (1: the plain single process)."""
 
     def __init__(self, kind: str, work: Path, day: dt.date, workers: int = 1) -> None:
-        super().__init__(kind, work, day)
+        super().__init__(kind, work, day, env=dict(PII_KEYS))
         self.workers = workers
         self.started_at = 0.0
         self.admin_token = ""
