@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.approval import cache
@@ -35,7 +36,7 @@ def ensure_default(session: Session, item_code: str, situation_code: str, now: d
     exists = session.scalar(select(func.count()).select_from(ApprovalDefinition).where(
         ApprovalDefinition.item_code == item_code, ApprovalDefinition.situation_code == situation_code))
     if not exists:
-        store(session, default_for(_situation(session, item_code, situation_code)), SYSTEM, now)
+        _insert_default(session, _situation(session, item_code, situation_code), now)
 
 
 def seed_defaults(session: Session, now: dt.datetime) -> int:
@@ -45,9 +46,21 @@ def seed_defaults(session: Session, now: dt.datetime) -> int:
     stmt = select(Situation).join(ServiceItem).order_by(ServiceItem.code, Situation.code)
     for situation in session.scalars(stmt):
         if (situation.item.code, situation.code) not in have:
-            store(session, default_for(situation), SYSTEM, now)
-            created += 1
+            created += _insert_default(session, situation, now)
     return created
+
+
+def _insert_default(session: Session, situation: Situation, now: dt.datetime) -> bool:
+    """Insert version 1 unless another unit of work inserted it first (two server processes starting at once
+    on one PostgreSQL both seed): the row is made from the catalogue alone, so theirs is the same. True when
+    this one inserted it."""
+    d = default_for(situation)
+    validate_definition(d)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    done = session.execute(insert(ApprovalDefinition).values(
+        item_code=d.item_code, situation_code=d.situation_code, version=d.version, body=definition_to_dict(d),
+        created_by=SYSTEM, created_at=now).on_conflict_do_nothing())
+    return done.rowcount == 1
 
 
 def store(session: Session, d: WorkflowDefinition, by: str, now: dt.datetime) -> ApprovalDefinition:
