@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from server.api.deps import Clock, CurrentUser, DbSession
+from server.api.deps import Clock, CurrentUser, DbSession, ReadingUser, ReadSession
 from server.api.errors import ApiError
 from server.approval import cache
 from server.approval.definitions import load_all
@@ -48,7 +48,7 @@ PERSONAL_QUERY = ("id_number", "name")
 
 
 @router.get("", response_model=list[CaseRow])
-def search_cases(session: DbSession, user: CurrentUser, clock: Clock, request: Request,
+def search_cases(session: ReadSession, user: ReadingUser, clock: Clock, request: Request,
                  number: Annotated[str | None, Query(max_length=40)] = None,
                  item: Annotated[str | None, Query(max_length=32)] = None,
                  status: Annotated[str | None, Query(description=" / ".join(STATUSES))] = None,
@@ -65,7 +65,7 @@ def search_cases(session: DbSession, user: CurrentUser, clock: Clock, request: R
 
 
 @router.post("/search", response_model=list[CaseRow])
-def search_cases_by_body(body: CaseSearch, session: DbSession, user: CurrentUser, clock: Clock):
+def search_cases_by_body(body: CaseSearch, session: ReadSession, user: ReadingUser, clock: Clock):
     return _search(session, user, clock, body)
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from server.api.approval_cases import hall_of, rows_for
-from server.api.deps import Clock, CurrentUser, DbSession
+from server.api.deps import Clock, CurrentUser, DbSession, ReadingUser, ReadSession
 from server.api.errors import ApiError
 from server.approval import cache
 from server.approval import stats_projection as projection
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["approval"])
 
 
 @router.get("/worklists/todo", response_model=list[WorkItem])
-def my_todo(session: DbSession, user: CurrentUser, clock: Clock):
+def my_todo(session: ReadSession, user: ReadingUser, clock: Clock):
     """Cases whose current step one of the user's roles acts on (not every case a head could terminate)."""
     today, calendar = local_day(clock()), cache.calendar(session)
     found = todo(session, hall_of(user), set(user.role_names), today, calendar)
@@ -45,12 +45,12 @@ def _due(session, user, clock, pick) -> list[DueGroup]:  # noqa: ANN001
 
 
 @router.get("/worklists/near-due", response_model=list[DueGroup])
-def near_due_cases(session: DbSession, user: CurrentUser, clock: Clock):
+def near_due_cases(session: ReadSession, user: ReadingUser, clock: Clock):
     return _due(session, user, clock, near_due)
 
 
 @router.get("/worklists/overdue", response_model=list[DueGroup])
-def overdue_cases(session: DbSession, user: CurrentUser, clock: Clock):
+def overdue_cases(session: ReadSession, user: ReadingUser, clock: Clock):
     return _due(session, user, clock, overdue)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from server.api.deps import DbSession
+from server.api.deps import ReadSession
 from server.api.errors import ApiError
 from shared.db.models import ServiceItem, Situation
 from shared.db.models.catalogue import ITEM_CATEGORIES
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/catalogue", tags=["catalogue"])
 
 
 @router.get("/items", response_model=list[ItemSummary])
-def list_items(session: DbSession,
+def list_items(session: ReadSession,
                category: Annotated[str | None, Query(description=" / ".join(ITEM_CATEGORIES))] = None,
                online: bool | None = None,
                q: Annotated[str | None, Query(max_length=50, description="part of a name or code")] = None):
@@ -35,7 +35,7 @@ def list_items(session: DbSession,
 
 
 @router.get("/items/{code}", response_model=ItemOut)
-def get_item(code: str, session: DbSession):
+def get_item(code: str, session: ReadSession):
     item = session.scalars(
         select(ServiceItem).where(ServiceItem.code == code).options(
             selectinload(ServiceItem.sub_items),

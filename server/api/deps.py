@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
-from server.credentials.idle import idle_expired, touch
+from server.credentials.idle import idle_expired, touch, use_due
 from server.credentials.passwords import change_required, policy_of
 from server.core.settings import Settings
 from server.store.audit import CLOCK_INFO
@@ -131,6 +131,13 @@ def _api_routes(routes: list) -> Iterator[APIRoute]:
             yield from _api_routes(route.original_router.routes)
 
 
+def get_read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A unit of work that only reads: on SQLite it begins without the write lock, so staff lists and searches
+    run beside pushes and beside each other instead of queueing for the one writer."""
+    with db.read_session() as session:
+        yield session
+
+
 def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     with db.stats_session() as session:
         yield session
@@ -140,6 +147,7 @@ def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterato
 # identity) is never ahead of what it recorded (its audit entry).
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 StatsSession = Annotated[Session, Depends(get_stats_session)]  # read-only; the replica when one is configured
+ReadSession = Annotated[Session, Depends(get_read_session)]  # open until the answer is sent: it only reads
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Clock = Annotated[Callable[[], dt.datetime], Depends(get_clock)]
 
@@ -154,9 +162,11 @@ def _token_row(session: Session, authorization: str | None) -> AuthToken | None:
     return session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
 
 
-def session_user(session: Session, authorization: str | None, now: dt.datetime, settings: Settings) -> StaffUser:
+def session_user(session: Session, authorization: str | None, now: dt.datetime, settings: Settings, *,
+                 use: bool = True) -> StaffUser:
     """The member a staff token names, or the ApiError every route gives (not signed in, token unknown,
-    revoked or expired, idle too long, account disabled). Counts as the token's use (server/credentials/idle.py)."""
+    revoked or expired, idle too long, account disabled). Counts as the token's use (server/credentials/idle.py)
+    unless `use` is False (the caller records it)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
     row = _token_row(session, authorization)
@@ -167,7 +177,8 @@ def session_user(session: Session, authorization: str | None, now: dt.datetime, 
     user = session.get(StaffUser, row.user_id)
     if user is None or not user.active:
         raise ApiError(401, "token_invalid", "账号已停用（account disabled）")
-    touch(row, now)
+    if use:
+        touch(row, now)
     return user
 
 
@@ -210,6 +221,26 @@ def get_current_user(user: SessionUser, session: DbSession, clock: Clock, settin
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+
+
+def get_reading_user(session: ReadSession, db: Annotated[Database, Depends(get_database)], clock: Clock,
+                     settings: AppSettings, authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+    """CurrentUser for routes that only read (with a ReadSession): the same checks, on the reading session.
+    The token's use, recorded to the minute (server/credentials/idle.py), is written in a short unit of work of
+    its own when due: a member's lists and searches take the write lock once a minute at most, not every time."""
+    now = clock()
+    user = refuse_if_change_due(session, session_user(session, authorization, now, settings, use=False), now,
+                                settings)
+    row = _token_row(session, authorization)
+    if use_due(row, now):
+        with db.session() as writing:
+            current = writing.get(AuthToken, row.token_hash)
+            if current is not None:  # signed out meanwhile: nothing to keep alive
+                touch(current, now)
+    return user
+
+
+ReadingUser = Annotated[StaffUser, Depends(get_reading_user)]
 
 
 def require_role(*roles: str) -> Callable[..., StaffUser]:

@@ -18,6 +18,11 @@ def idle_expired(row: AuthToken, now: dt.datetime, idle_minutes: float) -> bool:
     return now - last > dt.timedelta(minutes=idle_minutes)
 
 
+def use_due(row: AuthToken, now: dt.datetime) -> bool:
+    """Whether a use now must be recorded (the last one recorded is a minute old, or there is none)."""
+    return row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY
+
+
 def touch(row: AuthToken, now: dt.datetime) -> None:
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+    if use_due(row, now):
         row.last_used_at = now

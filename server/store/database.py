@@ -19,6 +19,7 @@ from shared.db.migrate import upgrade
 from server.sync.group_commit import GroupCommit
 
 T = TypeVar("T")
+SQLITE_POOL = {"pool_size": 10, "max_overflow": 40}
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -31,7 +32,9 @@ class Database:
         if url.startswith("sqlite:///") and engine is None:
             make_private_dirs(Path(url.removeprefix("sqlite:///")).parent)
         postgres = not url.startswith("sqlite")
-        self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **((pool or {}) if postgres else {}))
+        # SQLite: a connection per request thread (40), so a crowd of readers never waits 30 s for a free one.
+        sizes = (pool or {}) if postgres else SQLITE_POOL if url.startswith("sqlite:///") else {}
+        self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **sizes)
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
         self.audit_key: bytes | None = None  # the audit chain's key (server/core/audit_key.py), set by the app
