@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from bench.citizen import KEYS, open_up, person, slots
+from bench.citizen import open_up, person, slots
 from bench.day import WORKING_DAY
 from bench.load_server import API, LoadServer
 
@@ -44,7 +44,6 @@ def client(base: str, n: int, each: int, offers: list, tally: Counter, lock: thr
 def run(kind: str, clients: int, each: int, timeout: float, day: dt.date = WORKING_DAY) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-crowd-") as tmp:
         srv = LoadServer(kind, Path(tmp), day)
-        srv.env.update(KEYS)
         srv.start()
         try:
             open_up(srv)
