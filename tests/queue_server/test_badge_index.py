@@ -6,21 +6,10 @@ run (issue 19)."""
 from __future__ import annotations
 
 from server.queue import badges
-from server.store.database import Database
+from tests.queue_server.query_plans import sqlite_plan
 
 
 def test_the_latest_badge_is_one_probe_of_the_key_index(tmp_path) -> None:  # noqa: ANN001
-    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    db.migrate()  # the migration's index, not only the model's
-    try:
-        with db.read_session() as session:
-            conn = session.connection()
-            compiled = badges._LATEST.compile(dialect=conn.dialect)
-            params = compiled.construct_params({"scope": "hall:1", "pk": "3"})
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled),
-                                        tuple(params[k] for k in compiled.positiontup)).all()
-            details = " ".join(row[-1] for row in plan)
-            assert "ix_change_log_key (scope=? AND tbl=? AND pk=?)" in details, details
-            assert "TEMP B-TREE" not in details, details  # the index gives the order too: no sort
-    finally:
-        db.dispose()
+    details = sqlite_plan(tmp_path, badges._LATEST, scope="hall:1", pk="3")
+    assert "ix_change_log_key (scope=? AND tbl=? AND pk=?)" in details, details
+    assert "TEMP B-TREE" not in details, details  # the index gives the order too: no sort
