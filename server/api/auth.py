@@ -37,19 +37,34 @@ def client_address(request: Request) -> str:
 
 @router.post("/login", response_model=LoginResponse)
 def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Clock) -> LoginResponse:
-    # One unit of work that always commits: a refused attempt must leave its audit entry and counters behind.
+    """The password's deliberate cost (≈0.1 s) is paid between two short units of work, never inside one: a
+    shift's logins at once must not queue on SQLite's write lock behind each other's hashing. The writing unit
+    looks again at the throttle and the account, so an attempt counts against a lock set meanwhile and a hash
+    changed meanwhile is verified afresh."""
     now, where = clock(), client_address(request)
+    db = get_database(request)
+    with db.read_session() as session:
+        blocked = Throttle(session, settings, now).blocked_until(body.username, where)
+        seen = _stored(session.scalars(select(StaffUser).filter_by(username=body.username)).one_or_none())
+    verified = _UNCHECKED if blocked is not None else (seen, _password_ok(seen, body.password, settings))
+    rehashed = None
+    if verified is not _UNCHECKED and verified[1] and needs_rehash(seen, settings.password_iterations):
+        rehashed = hash_password(body.password, iterations=settings.password_iterations)
     failure: ApiError | None = None
-    with get_database(request).session() as session:
+    # One unit of work that always commits: a refused attempt must leave its audit entry and counters behind.
+    with db.session() as session:
         throttle = Throttle(session, settings, now)
         common = {"action": "login", "actor": body.username, "device_id": body.device_id, "client_address": where}
         blocked = throttle.blocked_until(body.username, where)
         user = session.scalars(select(StaffUser).filter_by(username=body.username)).one_or_none()
+        if blocked is None and (verified is _UNCHECKED or verified[0] != _stored(user)):
+            verified = (_stored(user), _password_ok(_stored(user), body.password, settings))  # rare: it changed
+            rehashed = None
         if blocked is not None:
             kind, until = blocked
             audit(session, outcome=f"locked_{kind}", **common)
             failure = _locked(kind, until)
-        elif not _password_ok(user, body.password, settings):
+        elif not verified[1]:
             audit(session, outcome="unknown_user" if user is None else "disabled" if not user.active
                   else "wrong_password", **common)
             until = throttle.failed(body.username, where)
@@ -63,12 +78,15 @@ def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Cl
             failure = mismatch
         else:
             throttle.succeeded(body.username, where)
-            if needs_rehash(user.password_hash, settings.password_iterations):
-                user.password_hash = hash_password(body.password, iterations=settings.password_iterations)
+            if rehashed is not None:
+                user.password_hash = rehashed
             result = signed_in(session, user, body.device_id, settings, now, common)
     if failure is not None:
         raise failure
     return result
+
+
+_UNCHECKED = object()  # the password was not looked at: the attempt was blocked when it came in
 
 
 def signed_in(session, user: StaffUser, device_id: str | None,  # noqa: ANN001 - a Session
@@ -84,11 +102,15 @@ def signed_in(session, user: StaffUser, device_id: str | None,  # noqa: ANN001 -
                          password_change_required=must_change, idle_lock_minutes=settings.idle_lock_minutes)
 
 
-def _password_ok(user: StaffUser | None, password: str, settings: AppSettings) -> bool:
+def _stored(user: StaffUser | None) -> str | None:
+    """The hash a password is checked against: None for a missing or disabled account (or one without one)."""
+    return user.password_hash if user is not None and user.active and user.password_hash else None
+
+
+def _password_ok(stored: str | None, password: str, settings: AppSettings) -> bool:
     """Always the work of one hash at the configured cost: a decoy stands in for a missing or disabled
     account's own hash, and an account whose hash was made at a lower cost (the setting was raised since; a
     successful login rehashes it) does the rest of that work, so it answers no faster than an unknown name."""
-    stored = user.password_hash if user is not None and user.active and user.password_hash else None
     ok = verify_password(password, stored or decoy_hash(settings.password_iterations))
     short = settings.password_iterations - iterations_of(stored) if stored is not None else 0
     if short > 0:
