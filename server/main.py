@@ -16,6 +16,7 @@ from server.api import (
     material_samples, queue_booking_name, queue_card_match, queue_config, queue_statistics, ratings, role_matrix, staff_accounts, staff_admin, staff_photo,
     sync, licence_rules, licences, verify,
 )
+from server.api.admission import Admission, Admitting
 from server.api.deps import commit_in_worker
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -112,6 +113,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(citizen.public)  # the citizens' pages' reads (issue 17); citizen.router holds the writes
     commit_in_worker(app)  # issue 19: a sync route's unit of work commits in its own worker call
     app.mount("/m/static", citizen_pages.static, name="citizen-static")
+    app.state.admission = Admission(database.connections, settings.pool_timeout_s)
+    app.add_middleware(Admitting, admission=app.state.admission)  # innermost: see server/api/admission.py
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
     app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s and long-polls included

@@ -293,8 +293,11 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
         with _unit(request, read_only=True) as session:
             return changes.current_seq(session, hall_id)
 
-    ctx = await run_in_threadpool(who)
+    async def briefly(work, *args):  # noqa: ANN001, ANN202 - admitted for its database call, not for the wait
+        async with request.app.state.admission.admitted():
+            return await run_in_threadpool(work, *args)
+
+    ctx = await briefly(who)
     hub = request.app.state.sync_hub
-    changed, seq = await hub.wait(ctx.hall_id, since, timeout,
-                                  lambda: run_in_threadpool(hall_cursor, ctx.hall_id))
+    changed, seq = await hub.wait(ctx.hall_id, since, timeout, lambda: briefly(hall_cursor, ctx.hall_id))
     return EventsResponse(changed=changed, seq=seq)

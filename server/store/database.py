@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session
 
 from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO, anchor_unchained
@@ -35,6 +36,7 @@ class Database:
         # SQLite: a connection per request thread (40), so a crowd of readers never waits 30 s for a free one.
         sizes = (pool or {}) if postgres else SQLITE_POOL if url.startswith("sqlite:///") else {}
         self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **sizes)
+        self.connections = _most_connections(self.engine)
         self.sessions = session_factory(self.engine)
         self.read_sessions = session_factory(reader(self.engine))
         self.audit_key: bytes | None = None  # the audit chain's key (server/core/audit_key.py), set by the app
@@ -97,3 +99,12 @@ class Database:
         self.engine.dispose()
         if self.replica is not None:
             self.replica.dispose()
+
+
+def _most_connections(engine: Engine) -> int | None:
+    """The most connections `engine`'s pool opens at once (None: no limit): what admission is sized by
+    (server/api/admission.py)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool) or pool._max_overflow < 0:  # noqa: SLF001 - no public accessor
+        return None
+    return pool.size() + pool._max_overflow  # noqa: SLF001
