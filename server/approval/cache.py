@@ -7,17 +7,24 @@ definitions. Both are re-validated against the database on each use, so a change
 - Definitions are immutable versions (a new version is a new row), so a parsed one is kept by its row's
   identity — id, item, situation, version and creation time — per database engine; only rows not seen
   before are read in full and parsed. The key is that wide because a rolled-back insert (a refused
-  `receive` creates version 1 in its savepoint) may hand its id to another situation's row in SQLite."""
+  `receive` creates version 1 in its savepoint) may hand its id to another situation's row in SQLite.
+- The whole set (`all_definitions`, which lists and case pages read) is kept at the definitions' cache version
+  (server/store/versions.py, migration 0058): checking it costs one primary-key read, not a read of every row.
+  It is read afresh at each use, not once per unit of work: a definition stored in a savepoint that then rolls
+  back puts the version back, and the set made inside it is not used again."""
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from server.approval.models import ApprovalDefinition
+from server.store import versions
 from shared.approval.definition import WorkflowDefinition
 from shared.approval.definition_rows import definition_from_dict
 from shared.calendar import WorkCalendar, forget_calendars, load_calendar
@@ -51,6 +58,17 @@ def definitions(session: Session, *where) -> list[WorkflowDefinition]:  # noqa: 
         with _lock:
             cache.update(parsed)
     return [cache[k] for k in keys]
+
+
+def all_definitions(session: Session) -> Mapping[tuple[str, str, int], WorkflowDefinition]:
+    """Every definition by (item, situation, version), as the session sees them."""
+    version = versions.current(session, versions.DEFINITIONS)
+    kept = versions.kept(session, versions.DEFINITIONS)
+    found = kept.get("all", version)
+    if found is None:
+        found = MappingProxyType({d.key: d for d in definitions(session)})
+        kept.put("all", version, found)
+    return found
 
 
 def clear() -> None:

@@ -4,6 +4,7 @@ DefinitionCatalogue the decider reads. Versions are immutable: a new version is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -93,5 +94,5 @@ def catalogue_for(session: Session, item_code: str, situation_code: str) -> Defi
                                                  ApprovalDefinition.situation_code == situation_code))
 
 
-def load_all(session: Session) -> dict[tuple[str, str, int], WorkflowDefinition]:
-    return {d.key: d for d in cache.definitions(session)}
+def load_all(session: Session) -> Mapping[tuple[str, str, int], WorkflowDefinition]:
+    return cache.all_definitions(session)

@@ -14,14 +14,16 @@ from __future__ import annotations
 import threading
 import weakref
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.store.models import CacheVersion
 
 HALL_CONFIG = "hall_config"
 DEVICE_TOKEN = "device_token"
+DEFINITIONS = "definitions"  # the parsed workflow definitions (migration 0058)
 _VERSIONS = select(CacheVersion.name, CacheVersion.value)  # built once: every request asks it
+_ONE = select(CacheVersion.value).where(CacheVersion.name == bindparam("name"))
 _INFO = "cache_versions"
 
 
@@ -31,6 +33,12 @@ def read(session: Session) -> dict[str, int]:
     if versions is None:
         versions = session.info[_INFO] = {name: value for name, value in session.connection().execute(_VERSIONS)}
     return versions
+
+
+def current(session: Session, name: str) -> int | None:
+    """One version as the database holds it at this moment, not memoised: for a kind this unit of work may
+    itself write, inside a savepoint that may roll back (a refused receive stores a definition)."""
+    return session.connection().execute(_ONE, {"name": name}).scalar()
 
 
 def forget(session: Session) -> None:
@@ -61,7 +69,7 @@ class Kept:
 
 _BY_ENGINE: weakref.WeakKeyDictionary[Engine, dict[str, Kept]] = weakref.WeakKeyDictionary()
 _BY_ENGINE_LOCK = threading.Lock()
-LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000}
+LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000, DEFINITIONS: 1}
 
 
 def kept(session: Session, kind: str) -> Kept:

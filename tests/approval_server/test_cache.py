@@ -68,3 +68,44 @@ def test_an_id_reused_after_a_rollback_is_not_mistaken_for_the_old_row(database)
                                                              promised_limit_days=3), "admin", NOW)
         found = definitions.catalogue_for(session, item_b, sit_b).latest(item_b, sit_b)
         assert (found.item_code, found.situation_code, found.statutory_limit_days) == (item_b, sit_b, 7)
+
+
+def _definition_reads(database):  # noqa: ANN001, ANN202
+    """The statements that read approval_definition rows, as they run."""
+    from sqlalchemy import event
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *rest) -> None:  # noqa: ANN001, ANN002
+        if "FROM approval_definition" in statement:
+            seen.append(statement)
+    event.listen(database.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_whole_set_is_kept_between_requests_until_any_unit_writes_a_definition(database) -> None:  # noqa: ANN001
+    with database.session() as session:
+        (item, situation), _ = _two_situations(session)
+    reads = _definition_reads(database)
+    with database.read_session() as session:
+        first = definitions.load_all(session)
+    assert reads and (item, situation, 1) not in first
+    reads.clear()
+    with database.read_session() as session:
+        assert definitions.load_all(session) is first  # kept: no definition row read again
+    assert reads == []
+    with database.session() as session:  # another unit (any process, a job, SQL) adds one
+        definitions.ensure_default(session, item, situation, NOW)
+    with database.read_session() as session:
+        assert definitions.load_all(session)[(item, situation, 1)].item_code == item
+
+
+def test_a_definition_stored_in_a_rolled_back_savepoint_leaves_the_set(database) -> None:  # noqa: ANN001
+    with database.session() as session:
+        (item, situation), _ = _two_situations(session)
+        nested = session.begin_nested()  # a refused receive
+        definitions.ensure_default(session, item, situation, NOW)
+        assert (item, situation, 1) in definitions.load_all(session)
+        nested.rollback()
+        assert (item, situation, 1) not in definitions.load_all(session)
+    with database.read_session() as session:
+        assert (item, situation, 1) not in definitions.load_all(session)

@@ -14,11 +14,14 @@ from tests.pg import pg_schema_engine
 
 
 def _expected() -> set[str]:
-    spec = importlib.util.spec_from_file_location("m0046", MIGRATIONS / "versions" / "0046_cache_versions.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {f"cv_{table}_{event}" for _, table, _ in module.WATCHED for event in module.EVENTS
-            if not (event == "insert" and table in ("sync_device", "device"))}
+    found = set()
+    for name in ("0046_cache_versions", "0058_definitions_version"):
+        spec = importlib.util.spec_from_file_location(name, MIGRATIONS / "versions" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found |= {f"cv_{table}_{event}" for _, table, _ in module.WATCHED for event in module.EVENTS
+                  if not (event == "insert" and table in ("sync_device", "device"))}
+    return found
 
 
 def test_every_cache_version_trigger_exists_at_head_on_sqlite(tmp_path: Path) -> None:
@@ -26,7 +29,7 @@ def test_every_cache_version_trigger_exists_at_head_on_sqlite(tmp_path: Path) ->
     db.migrate()
     with db.engine.connect() as conn:
         found = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-    assert _expected() <= found and len(_expected()) == 19
+    assert _expected() <= found and len(_expected()) == 22
 
 
 @pytest.mark.pg
