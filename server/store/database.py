@@ -20,7 +20,7 @@ from shared.db.migrate import upgrade
 from server.sync.group_commit import GroupCommit
 
 T = TypeVar("T")
-SQLITE_POOL = {"pool_size": 10, "max_overflow": 40}
+SQLITE_POOL = {"pool_size": 25, "max_overflow": 25}
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -33,7 +33,8 @@ class Database:
         if url.startswith("sqlite:///") and engine is None:
             make_private_dirs(Path(url.removeprefix("sqlite:///")).parent)
         postgres = not url.startswith("sqlite")
-        # SQLite: a connection per request thread (40), so a crowd of readers never waits 30 s for a free one.
+        # SQLite: 50 = two per admitted request (server/api/admission.py: 24) and two kept back; half stay open,
+        # as many as the admitted requests use at once but for a token write, so connections are not reopened.
         sizes = (pool or {}) if postgres else SQLITE_POOL if url.startswith("sqlite:///") else {}
         self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **sizes)
         self.connections = _most_connections(self.engine)
