@@ -1,5 +1,8 @@
-"""The event hub: devices wait for "your hall changed" without holding a thread. One asyncio.Event per hall,
-replaced at every notification; sync handlers run in worker threads and notify through the loop.
+"""The event hub: devices wait for "your hall changed" without holding a thread. One asyncio.Event per hall and
+cursor waited from, set and dropped when the hall's cursor passes it; sync handlers run in worker threads and
+notify through the loop. Usually a hall's devices all wait from its current cursor and share one event; one
+waiting from further on (a device ahead of a restored server, or a benchmark's idle device) sleeps through the
+changes that do not reach it instead of waking and going back to sleep at each of them.
 
 One process: every write notifies the hub after its commit. Several processes on one PostgreSQL: a `feed`
 (server/sync/pg_wakeups.HallListener) also delivers the other processes' commits, heard through LISTEN. While the
@@ -25,7 +28,7 @@ class EventHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_lock = threading.Lock()  # a notify from a thread never slips past the loop's first waiter
         self._seq: dict[int, int] = {}
-        self._events: dict[int, asyncio.Event] = {}
+        self._events: dict[int, dict[int, _Waiting]] = {}  # hall -> cursor waited from -> its waiters
         self.feed: Feed | None = None
 
     def notify(self, hall_id: int, seq: int) -> None:
@@ -44,20 +47,23 @@ class EventHub:
             loop.call_soon_threadsafe(self._wake_all)
 
     def _wake_all(self) -> None:
-        events, self._events = self._events, {}
-        for event in events.values():
-            event.set()
+        halls, self._events = self._events, {}
+        for waiting in halls.values():
+            for group in waiting.values():
+                group.event.set()
 
     def _advance(self, hall_id: int, seq: int) -> None:
         if seq <= self._seq.get(hall_id, 0):
             return
         self._seq[hall_id] = seq
-        event = self._events.pop(hall_id, None)
-        if event is not None:
-            event.set()
+        waiting = self._events.get(hall_id)
+        if waiting:
+            for since in [since for since in waiting if since < seq]:
+                waiting.pop(since).event.set()
 
     def waiting(self) -> int:
-        return len(self._events)
+        """How many halls have a device waiting."""
+        return sum(1 for waiting in self._events.values() if waiting)
 
     def _trusted(self) -> bool:
         return self.feed is None or self.feed.live
@@ -74,19 +80,34 @@ class EventHub:
             self._seq.setdefault(hall_id, 0)
         deadline = loop.time() + timeout
         while self._seq[hall_id] <= since:
-            event = self._events.setdefault(hall_id, asyncio.Event())
-            trusted = self._trusted()
-            if not trusted:  # subscribed first, then re-checked: a commit in between still sets the event
-                self._advance(hall_id, await current())
-                if self._seq[hall_id] > since:
-                    break
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False, self._seq[hall_id]
-            try:  # asyncio.timeout, not wait_for: no extra task per waiting device
-                async with asyncio.timeout(remaining if trusted else min(remaining, self.feed.poll_seconds)):
-                    await event.wait()
-            except TimeoutError:
-                if loop.time() >= deadline:
+            waiting = self._events.setdefault(hall_id, {})
+            group = waiting.get(since) or waiting.setdefault(since, _Waiting())
+            group.count += 1
+            try:
+                trusted = self._trusted()
+                if not trusted:  # subscribed first, then re-checked: a commit in between still sets the event
+                    self._advance(hall_id, await current())
+                    if self._seq[hall_id] > since:
+                        break
+                remaining = deadline - loop.time()
+                if remaining <= 0:
                     return False, self._seq[hall_id]
+                try:  # asyncio.timeout, not wait_for: no extra task per waiting device
+                    async with asyncio.timeout(remaining if trusted else min(remaining, self.feed.poll_seconds)):
+                        await group.event.wait()
+                except TimeoutError:
+                    if loop.time() >= deadline:
+                        return False, self._seq[hall_id]
+            finally:
+                group.count -= 1
+                if group.count == 0 and waiting.get(since) is group:  # the last one gave up: nothing to keep
+                    del waiting[since]
         return True, self._seq[hall_id]
+
+
+class _Waiting:
+    """The devices of one hall waiting from one cursor."""
+    __slots__ = ("event", "count")
+
+    def __init__(self) -> None:
+        self.event, self.count = asyncio.Event(), 0

@@ -227,3 +227,36 @@ def test_case_numbers_run_to_six_digits_and_only_workstations_lease_them(env) ->
     assert (r.status_code, r.json()["error"]["code"]) == (403, "lease_not_allowed")
     other = lease(env, ws, tws, [{**_case_ask("reserve", 10), "series": "visit"}])  # a generic series: 3 digits
     assert [(b["first"], b["last"]) for b in other["blocks"]] == [(990, 999)]
+
+
+def test_the_hub_wakes_only_waiters_the_new_cursor_passes_and_keeps_nothing_after() -> None:
+    """A device waiting from further on than the hall's cursor (ahead of a restored server) sleeps through the
+    changes that do not reach it; when everyone has gone, the hub holds no event for anyone."""
+    from server.sync.events import EventHub
+
+    async def scenario() -> tuple[list, int, dict]:
+        hub = EventHub()
+        woken: list[int] = []
+
+        async def current() -> int:
+            return 5
+
+        async def device(since: int, timeout: float) -> tuple[bool, int]:
+            answer = await hub.wait(1, since, timeout, current)
+            woken.append(since)
+            return answer
+        near = [asyncio.create_task(device(5, 2.0)) for _ in range(3)]
+        ahead = asyncio.create_task(device(9, 0.5))
+        await asyncio.sleep(0.05)
+        sleeping = hub._events[1][9]  # noqa: SLF001
+        await asyncio.to_thread(hub.notify, 1, 6)
+        await asyncio.sleep(0.05)
+        early = list(woken)  # the cursor passed 5: those three, not the one waiting from 9
+        assert hub._events[1] == {9: sleeping} and not sleeping.event.is_set()  # noqa: SLF001 - never woken
+        results = await asyncio.gather(*near, ahead)
+        return [early, results], hub.waiting(), hub._events  # noqa: SLF001 - nothing left behind
+
+    (early, results), waiting, events = asyncio.run(scenario())
+    assert early == [5, 5, 5]
+    assert results == [(True, 6)] * 3 + [(False, 6)]
+    assert waiting == 0 and events == {1: {}}
