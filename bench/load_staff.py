@@ -27,6 +27,7 @@ import httpx
 from bench.load_server import API, Device, LoadServer
 
 reasons: dict[str, int] = {}  # error answers by status and text, printed at the end
+retried = [0]  # requests sent again after the server closed their kept-alive connection
 KINDS = ("worklist", "case_search", "catalogue_search", "action")
 SEARCHES = ("张", "李", "电梯", "许可", "DG", "2026")
 
@@ -43,6 +44,7 @@ class Staff:
         self.srv, self.dev, self.user = srv, dev, user
         self.rand = random.Random(seed)
         self.seq = 0
+        self.outbox: dict | None = None  # the action not yet answered 200: sent again, as a workstation would
 
     async def request(self, http: httpx.AsyncClient, kind: str) -> httpx.Response:
         staff = {"Authorization": f"Bearer {self.dev.staff}"}
@@ -53,13 +55,17 @@ class Staff:
                                    json={"name": self.rand.choice(SEARCHES), "limit": 50})
         if kind == "catalogue_search":
             return await http.get(API + "/catalogue/items", params={"q": self.rand.choice(SEARCHES)})
-        self.seq += 1
-        ms = int(self.srv.now().timestamp() * 1000)
-        command = {"seq": self.seq, "command_id": str(uuid.uuid4()), "name": "fact.record", "version": 1,
-                   "args": {"fact_id": str(uuid.uuid4()), "kind": "note", "body": {"by": self.user}},
-                   "base": None, "hlc": f"{ms:013d}-00000-{self.dev.id[:8]}"}
-        return await http.post(API + "/sync/push", headers=self.dev.headers,
-                               json={"device": self.dev.id, "protocol_version": 1, "commands": [command]})
+        if self.outbox is None:
+            self.seq += 1
+            ms = int(self.srv.now().timestamp() * 1000)
+            self.outbox = {"seq": self.seq, "command_id": str(uuid.uuid4()), "name": "fact.record", "version": 1,
+                           "args": {"fact_id": str(uuid.uuid4()), "kind": "note", "body": {"by": self.user}},
+                           "base": None, "hlc": f"{ms:013d}-00000-{self.dev.id[:8]}"}
+        r = await http.post(API + "/sync/push", headers=self.dev.headers,
+                            json={"device": self.dev.id, "protocol_version": 1, "commands": [self.outbox]})
+        if r.status_code == 200:
+            self.outbox = None
+        return r
 
     async def work(self, until: float, think: float, out: dict[str, list[float]], errors: dict[str, int]) -> None:
         async with httpx.AsyncClient(base_url=self.srv.base, timeout=60) as http:
@@ -68,7 +74,13 @@ class Staff:
                 kind = self.rand.choice(KINDS)
                 start = time.perf_counter()
                 try:
-                    r = await self.request(http, kind)
+                    try:
+                        r = await self.request(http, kind)
+                    except (httpx.RemoteProtocolError, httpx.ReadError):
+                        # The server closed the kept-alive connection as the request went out (its idle
+                        # timeout, 5 s, met a think time): a client sends it again on a new connection.
+                        retried[0] += 1
+                        r = await self.request(http, kind)
                     why = "" if r.status_code == 200 else f"{r.status_code} {r.text[:80]}"
                 except httpx.HTTPError as exc:
                     why = type(exc).__name__
@@ -165,6 +177,8 @@ def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: di
     print(f"waiting devices: {tally['ok']} long-polls answered, {tally['failed']} failed; {tally['unfinished']} "
           f"devices or sessions still waiting for an answer at the end; server RSS peak "
           f"{peak:.0f} MiB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if retried[0]:
+        print(f"sent again after the server closed a kept-alive connection under them: {retried[0]}")
     if reasons:
         print("errors by answer: " + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:5]))
     print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak:.0f}",
