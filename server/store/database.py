@@ -20,7 +20,7 @@ from shared.db.migrate import upgrade
 from server.sync.group_commit import GroupCommit
 
 T = TypeVar("T")
-SQLITE_POOL = {"pool_size": 25, "max_overflow": 25}
+SQLITE_ENGINE = {"pool_size": 25, "max_overflow": 25, "cache_kib": 512}
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -35,7 +35,7 @@ class Database:
         postgres = not url.startswith("sqlite")
         # SQLite: 50 = two per admitted request (server/api/admission.py: 24) and two kept back; half stay open,
         # as many as the admitted requests use at once but for a token write, so connections are not reopened.
-        sizes = (pool or {}) if postgres else SQLITE_POOL if url.startswith("sqlite:///") else {}
+        sizes = (pool or {}) if postgres else SQLITE_ENGINE if url.startswith("sqlite:///") else {}
         self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **sizes)
         self.connections = _most_connections(self.engine)
         self.sessions = session_factory(self.engine)

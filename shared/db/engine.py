@@ -12,14 +12,15 @@ BUSY_TIMEOUT_MS = 10000
 
 
 def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = False, queue_writers: bool = False,
-                **kwargs) -> Engine:
+                cache_kib: int | None = None, **kwargs) -> Engine:
     """`synchronous_full` is for kiosks and tablets, which lose power; workstations and servers use NORMAL.
     `immediate` makes every SQLite transaction take the write lock at BEGIN: two writers then queue on
     busy_timeout instead of deadlocking when both upgrade from a read (the server's choice). A connection with
     the execution option `govhall_read_only=True` (see `reader`) still begins a plain deferred transaction: under WAL
     it reads a snapshot without queueing behind writers or other readers. `queue_writers` (with `immediate`; the
     server's choice): this process's writers of the file wait on a lock handed over at each COMMIT, not in SQLite's
-    sleeping busy handler (shared/db/writer_lock.py)."""
+    sleeping busy handler (shared/db/writer_lock.py). `cache_kib`: each connection's page cache (SQLite's default,
+    2 MiB, when None); a server keeps many connections, each caching the same hot pages the OS caches anyway."""
     if url.startswith("sqlite"):
         path = sqlite_file(url)
         if path is not None:
@@ -38,6 +39,8 @@ def make_engine(url: str, *, synchronous_full: bool = False, immediate: bool = F
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA secure_delete=ON")  # a replaced or deleted value leaves no trace in free pages
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if cache_kib is not None:
+                cur.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
             cur.close()
 
         writers = writer_lock.lock_for(path, BUSY_TIMEOUT_MS / 1000) if immediate and queue_writers else None
