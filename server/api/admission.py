@@ -62,7 +62,8 @@ class Admission:
 
 
 class Admitting:
-    """The ASGI middleware that admits every HTTP request through the app's `Admission`."""
+    """The ASGI middleware that admits every HTTP request through the app's `Admission`, once its body has
+    arrived: an upload stalled on a dropped network must not hold a place (BodyLimit, outside, bounds it)."""
 
     def __init__(self, app: ASGIApp, admission: Admission) -> None:
         self.app, self.admission = app, admission
@@ -71,12 +72,21 @@ class Admitting:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         try:
+            arrived = [await receive()]
+            while arrived[-1]["type"] == "http.request" and arrived[-1].get("more_body", False):
+                arrived.append(await receive())
+        except errors.ApiError as exc:  # a body over the limit (BodyLimit), refused as it streamed in
+            return await errors.envelope(exc.status, exc.code, exc.message)(scope, receive, send)
+
+        async def replay() -> dict:
+            return arrived.pop(0) if arrived else await receive()
+        try:
             await self.admission.enter()
         except errors.ApiError as exc:
             busy = errors.envelope(exc.status, exc.code, exc.message)
             busy.headers["Retry-After"] = "1"
-            return await busy(scope, receive, send)
+            return await busy(scope, replay, send)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, replay, send)
         finally:
             self.admission.leave()

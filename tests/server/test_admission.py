@@ -70,3 +70,29 @@ def test_a_request_not_admitted_in_time_is_answered_busy_and_the_place_is_not_lo
         admission.leave()
         return refused.status, refused.code, admission._line._value  # noqa: SLF001
     assert asyncio.run(scenario()) == (503, "busy_retry", 1)
+
+
+def test_an_upload_stalled_mid_body_holds_no_place(small_pool, settings, clock) -> None:  # noqa: ANN001
+    """A workstation whose network dropped halfway through an upload: the server waits for the rest of its body
+    without holding one of the few places the others need."""
+    app = create_app(settings, database=small_pool, clock=clock)
+
+    async def scenario() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        stalled = asyncio.Event()
+
+        async def never_finished():  # noqa: ANN202 - the body's first part, then nothing more
+            yield b'{"username": "clerk", '
+            await stalled.wait()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hall") as http:
+            uploads = [asyncio.create_task(http.post("/api/v1/auth/login", content=never_finished(),
+                                                     headers={"content-type": "application/json"}))
+                       for _ in range(10)]  # five times the places
+            await asyncio.sleep(0.2)
+            answers = await asyncio.gather(*(http.get("/api/v1/catalogue/items", params={"q": "许可"})
+                                             for _ in range(10)))
+            stalled.set()
+            await asyncio.gather(*uploads, return_exceptions=True)
+        return [a.status_code for a in answers]
+    assert asyncio.run(asyncio.wait_for(scenario(), 30)) == [200] * 10
