@@ -31,6 +31,7 @@ class Admission:
         """`connections`: the most the database pool opens (None: no limit); `timeout_s`: the longest wait."""
         self.connections, self.timeout_s = connections, timeout_s
         self._line: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def limit(self) -> int:
@@ -41,8 +42,9 @@ class Admission:
 
     async def enter(self) -> None:
         """Wait for a place; ApiError 503 when none came free within the timeout."""
-        if self._line is None:  # made in the serving loop, on the first request
-            self._line = asyncio.Semaphore(self.limit)
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # made in the serving loop, on its first request (a test may start another)
+            self._line, self._loop = asyncio.Semaphore(self.limit), loop
         try:
             async with asyncio.timeout(self.timeout_s):
                 await self._line.acquire()
