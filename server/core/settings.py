@@ -27,10 +27,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Several processes on one PostgreSQL (README, "Production layout"). Each process holds at most
     # pool_size + pool_max_overflow connections (+1 for its wake-up listener); keep the sum over all processes
-    # under the server's max_connections. 40 = the request thread pool of one process.
+    # under the server's max_connections. Admission (server/api/admission.py) lets (pool - 2) / 2 requests work
+    # at once, at most the 40 threads of a process's request thread pool.
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections each process keeps open")
     pool_max_overflow: int = Field(default=30, ge=0, description="extra connections a busy process may open")
-    pool_timeout_s: float = Field(default=10, gt=0, description="wait for a free connection before answering 503")
+    pool_timeout_s: float = Field(default=10, gt=0, description="wait for a free connection, or for a place to "
+                                  "work (server/api/admission.py), before answering 503")
     replica_url: str = Field(default="", description="read-only PostgreSQL replica for statistics; empty = primary")
     run_jobs: bool = Field(default=True, description="run the scheduled jobs in this process (serve)")
     job_tick_s: float = Field(default=5, gt=0, description="how often the scheduler looks for due jobs (serve)")
