@@ -76,8 +76,17 @@ def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock:
 
 @router.post("/pin-login", response_model=LoginResponse)
 def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, clock: Clock) -> LoginResponse:
+    """The PIN's hash costs as much as a password's: it is checked between two short units of work, as a
+    password login's is (server/api/auth.py), not while holding the write lock; the writing unit decides."""
     db, now = get_database(request), clock()
     where = client_address(request)
+    with db.read_session() as session:
+        user, pin = _staff_with_pin(session, body.staff_no)
+        checkable = (user is not None and user.active and pin is not None
+                 and Throttle(session, settings, now).blocked_until(user.username, where) is None
+                 and not (pin.locked_until is not None and pin.locked_until > now))
+        seen = pin.pin_hash if checkable else None
+    verified = (seen, verify_password(body.pin, seen)) if seen is not None else None
     failure: ApiError | None = None
     with db.session() as session:
         user, pin = _staff_with_pin(session, body.staff_no)
@@ -94,7 +103,7 @@ def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, cl
             audit(session, outcome="locked", **common)
             failure = ApiError(423, "account_locked", "账号已锁定，请稍后再试（account locked）",
                                locked_until=locked_until.isoformat())
-        elif not verify_password(body.pin, pin.pin_hash):
+        elif not _pin_ok(verified, pin, body.pin):
             if _failed(pin, settings, now):
                 audit(session, outcome="locked_now", **common)
                 failure = ApiError(423, "account_locked", "PIN 错误次数过多，已锁定（PIN login locked）",
@@ -111,3 +120,11 @@ def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, cl
     if failure is not None:
         raise failure
     return result
+
+
+def _pin_ok(verified: tuple[str, bool] | None, pin: StaffPin, typed: str) -> bool:
+    """The answer checked before the writing unit; checked again only when the PIN was not looked at then or was
+    changed meanwhile."""
+    if verified is not None and verified[0] == pin.pin_hash:
+        return verified[1]
+    return verify_password(typed, pin.pin_hash)

@@ -76,3 +76,40 @@ def test_bad_pins_and_numbers_are_refused_as_validation_errors(client) -> None:
     for body in ({"staff_no": "DG0101", "pin": "2468"}, {"staff_no": "0101", "pin": 2468}, {"staff_no": "0101"}):
         assert client.post(LOGIN_URL, json=body).status_code == 422
     assert client.put(PIN_URL, json={"password": "x", "pin": "2468"}).status_code == 401  # no token
+
+
+def test_a_pin_is_checked_without_holding_the_write_lock_and_a_changed_one_is_checked_again(client, app,  # noqa: ANN001
+                                                                                            monkeypatch) -> None:
+    """A shift's keypads signing in at once must not each stop the hall's writes for a PIN hash (SQLite: the
+    write lock is free while it is checked); a PIN set anew while one was being checked is what decides."""
+    import sqlite3
+
+    import server.api.auth_pin as auth_pin
+    from shared.passwords import hash_password
+    _set(client)
+    db = app.state.database
+    sqlite = db.engine.dialect.name == "sqlite"
+    real, seen = auth_pin.verify_password, []
+
+    def checking(typed: str, stored: str) -> bool:
+        if not seen:
+            if sqlite:
+                other = sqlite3.connect(db.engine.url.database, timeout=0)
+                try:
+                    other.execute("BEGIN IMMEDIATE")
+                    other.rollback()
+                    seen.append("free")
+                except sqlite3.OperationalError as exc:
+                    seen.append(str(exc))
+                finally:
+                    other.close()
+            else:
+                seen.append("free")
+            with db.session() as s:  # the PIN changed meanwhile
+                s.scalars(select(StaffPin)).one().pin_hash = hash_password("1357", iterations=1_000)
+        return real(typed, stored)
+    monkeypatch.setattr(auth_pin, "verify_password", checking)
+    r = client.post(LOGIN_URL, json={"staff_no": "0101", "pin": "2468"})
+    assert seen == ["free"]
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_pin")
+    assert client.post(LOGIN_URL, json={"staff_no": "0101", "pin": "1357"}).status_code == 200
