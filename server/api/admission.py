@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import errors
 
-RESERVED = 2  # connections kept for the scheduler's jobs and the group-commit leader's hand-over
+RESERVED = 2  # connections kept for the scheduler's jobs, which run outside any request
 PER_REQUEST = 2  # the request's unit of work, and the short write of a reading request's token use
 
 
@@ -40,27 +40,30 @@ class Admission:
             return threads
         return max(1, min(threads, (self.connections - RESERVED) // PER_REQUEST))
 
-    async def enter(self) -> None:
-        """Wait for a place; ApiError 503 when none came free within the timeout."""
+    async def enter(self) -> asyncio.Semaphore:
+        """Wait for a place, and return the line to `leave`; ApiError 503 when none came free in time."""
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # made in the serving loop, on its first request (a test may start another)
             self._line, self._loop = asyncio.Semaphore(self.limit), loop
+        line = self._line
         try:
             async with asyncio.timeout(self.timeout_s):
-                await self._line.acquire()
+                await line.acquire()
         except TimeoutError:
             raise errors.ApiError(503, "busy_retry", "服务器繁忙，请稍后重试（server busy, retry with backoff）") from None
+        return line
 
-    def leave(self) -> None:
-        self._line.release()
+    @staticmethod
+    def leave(line: asyncio.Semaphore) -> None:
+        line.release()
 
     @asynccontextmanager
     async def admitted(self) -> AsyncIterator[None]:
-        await self.enter()
+        line = await self.enter()
         try:
             yield
         finally:
-            self.leave()
+            self.leave(line)
 
 
 class Admitting:
@@ -83,7 +86,7 @@ class Admitting:
         async def replay() -> dict:
             return arrived.pop(0) if arrived else await receive()
         try:
-            await self.admission.enter()
+            line = await self.admission.enter()
         except errors.ApiError as exc:
             busy = errors.envelope(exc.status, exc.code, exc.message)
             busy.headers["Retry-After"] = "1"
@@ -91,4 +94,4 @@ class Admitting:
         try:
             await self.app(scope, replay, send)
         finally:
-            self.admission.leave()
+            self.admission.leave(line)

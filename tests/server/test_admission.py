@@ -60,15 +60,14 @@ def test_a_request_not_admitted_in_time_is_answered_busy_and_the_place_is_not_lo
     async def scenario() -> tuple[int, str, int]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = 1
         admission = Admission(None, 0.2)
-        await admission.enter()  # the one place is taken
+        line = await admission.enter()  # the one place is taken
         try:
             await admission.enter()
         except Exception as exc:  # noqa: BLE001 - asserted below
             refused = exc
-        admission.leave()
-        await admission.enter()  # the place came back: admitted at once
-        admission.leave()
-        return refused.status, refused.code, admission._line._value  # noqa: SLF001
+        admission.leave(line)
+        admission.leave(await admission.enter())  # the place came back: admitted at once
+        return refused.status, refused.code, line._value  # noqa: SLF001
     assert asyncio.run(scenario()) == (503, "busy_retry", 1)
 
 
