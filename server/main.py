@@ -28,7 +28,7 @@ from server.core import log_privacy
 from server.core.settings import Settings
 from server.devices.presence import Presence
 from server.domain import registry_of, schedule
-from server.sync.events_asgi import EventsLongPoll
+from server.sync.events_asgi import EventsLongPoll, ServerApp
 from server.notify import jobs as notify_jobs
 from server.queue import domain as queue
 from server.rating import domain as rating
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         database.audit_key = audit_key(settings)
     if settings.migrate_on_start:
         database.migrate()
-    app = FastAPI(title="GovHall", version=f"{API_VERSION}.0",
+    app = ServerApp(title="GovHall", version=f"{API_VERSION}.0",
                   description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.",
                   dependencies=[Depends(parameters_within_limits)])
     app.state.settings = settings
@@ -116,8 +116,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.admission = Admission(database.connections, settings.pool_timeout_s)
     app.add_middleware(Admitting, admission=app.state.admission)  # innermost: see server/api/admission.py
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(EventsLongPoll)  # the long-poll devices hold, without FastAPI's per-request weight
-    app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s and long-polls included
+    app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s included
+    app.events = SecurityHeaders(EventsLongPoll(app.exception_handlers), tls=settings.tls)  # the long-poll, first
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

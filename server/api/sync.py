@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from functools import partial
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy import select
@@ -33,6 +34,7 @@ from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, 
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
                                   ProvisionRequest, PushResponse, RefusedAsk, SnapshotResponse)
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
@@ -284,20 +286,25 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
                  x_staff_token: StaffToken = None) -> EventsResponse:
     """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
-    def who() -> devices.DeviceContext:
-        with _unit(request, read_only=True) as session:
-            return devices.authenticate(session, authorization, x_staff_token, _now(request),
-                                        idle_minutes=_idle(request))
-
-    def hall_cursor(hall_id: int) -> int:
-        with _unit(request, read_only=True) as session:
-            return changes.current_seq(session, hall_id)
-
-    async def briefly(work, *args):  # noqa: ANN001, ANN202 - admitted for its database call, not for the wait
-        async with request.app.state.admission.admitted():
-            return await run_in_threadpool(work, *args)
-
-    ctx = await briefly(who)
-    hub = request.app.state.sync_hub
-    changed, seq = await hub.wait(ctx.hall_id, since, timeout, lambda: briefly(hall_cursor, ctx.hall_id))
+    ctx = await _briefly(request, _who, request, authorization, x_staff_token)
+    current = partial(_briefly, request, _hall_cursor, request, ctx.hall_id)
+    changed, seq = await request.app.state.sync_hub.wait(ctx.hall_id, since, timeout, current)
     return EventsResponse(changed=changed, seq=seq)
+
+
+# The long-poll's steps, at module level: thousands of devices wait in `events` at once, and closures made per
+# request would each stay alive for the whole wait.
+async def _briefly(request: Request, work: Callable[..., T], *args: object) -> T:
+    """Admitted for its database call, not for the wait (server/api/admission.py)."""
+    async with request.app.state.admission.admitted():
+        return await run_in_threadpool(work, *args)
+
+
+def _who(request: Request, authorization: str | None, x_staff_token: str | None) -> devices.DeviceContext:
+    with _unit(request, read_only=True) as session:
+        return devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
+
+
+def _hall_cursor(request: Request, hall_id: int) -> int:
+    with _unit(request, read_only=True) as session:
+        return changes.current_seq(session, hall_id)

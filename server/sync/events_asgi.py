@@ -1,13 +1,17 @@
-"""`GET /api/v1/sync/events` answered ahead of FastAPI's routing. Thousands of devices hold this long-poll at
-once, and FastAPI's per-request machinery (dependency solving, exit stacks, the route wrappers) kept about
-25 KiB per waiting device; here a waiting device costs little more than its connection. The work is the route's
-own function (server/api/sync.py `events`, which also documents the endpoint in OpenAPI): this only checks the
-query with the route's constraints, calls it, and writes the answer or the error envelope."""
+"""`GET /api/v1/sync/events` answered before FastAPI's middleware stack and routing. Thousands of devices hold
+this long-poll at once, and every layer a request passes through keeps its frame alive for the whole wait:
+FastAPI's per-request machinery (dependency solving, exit stacks, the route wrappers) kept about 25 KiB per
+waiting device, and the middleware layers (error middleware, telemetry, body limit…) a few KiB more. Here a
+waiting device costs little more than its connection. The work is the route's own function (server/api/sync.py
+`events`, which also documents the endpoint in OpenAPI): this checks the query with the route's constraints,
+calls it, and answers with the app's own error handlers and security headers."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
+from fastapi import FastAPI
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
@@ -21,13 +25,31 @@ SINCE = TypeAdapter(Annotated[int, Field(ge=0)])
 TIMEOUT = TypeAdapter(Annotated[float, Field(ge=0, le=60)])
 
 
-class EventsLongPoll:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+def is_events(scope: Scope) -> bool:
+    return scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "GET"
+
+
+class ServerApp(FastAPI):
+    """The server's FastAPI app, except that the events long-poll skips the middleware stack: `events` (set by
+    server/main.py, wrapped in the security headers) answers it."""
+
+    events: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "GET":
-            return await self.app(scope, receive, send)
+        if self.events is not None and is_events(scope):
+            scope["app"] = self  # as Starlette sets it: the route reads app.state through the request
+            return await self.events(scope, receive, send)
+        await super().__call__(scope, receive, send)
+
+
+class EventsLongPoll:
+    """The ASGI app of the long-poll. An error is answered by the app's handler for its type (server/api/errors.py:
+    a busy database 503 busy_retry, anything unexpected 500 internal_error), as on every other endpoint."""
+
+    def __init__(self, handlers: Mapping[Any, Any]) -> None:
+        self.handlers = handlers  # the app's exception handlers, filled in as errors.install registers them
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self._answer(scope)
         await response(scope, receive, send)
 
@@ -42,10 +64,13 @@ class EventsLongPoll:
                 problems += [{"field": f"query.{name}", "type": e["type"], "message": e["msg"]} for e in exc.errors()]
         if problems:
             return errors.envelope(422, "invalid_request", "请求内容有误（request fields are invalid）", problems)
-        headers = Headers(scope=scope)
+        headers, request = Headers(scope=scope), Request(scope)
         try:
-            out = await events(Request(scope), authorization=headers.get("authorization"),
+            out = await events(request, authorization=headers.get("authorization"),
                                x_staff_token=headers.get("x-staff-token"), **values)
-        except errors.ApiError as exc:
-            return errors.envelope(exc.status, exc.code, exc.message, exc.details or None)
+        except Exception as exc:
+            handler = next((self.handlers[t] for t in type(exc).__mro__ if t in self.handlers), None)
+            if handler is None:
+                raise
+            return await handler(request, exc)
         return Response(out.model_dump_json(), media_type="application/json")

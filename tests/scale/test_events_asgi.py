@@ -51,3 +51,30 @@ def test_a_quiet_hall_answers_unchanged_at_the_timeout(client_and_token) -> None
     r = client.get(URL, params={"since": seq, "timeout": 0.1}, headers=auth)
     assert r.status_code == 200 and r.json() == {"changed": False, "seq": seq}
     assert client.get(URL, params={"since": max(seq - 1, 0)}, headers=auth).json()["changed"] is (seq > 0)
+
+
+def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch) -> None:  # noqa: ANN001
+    """The long-poll skips the middleware stack, not the error mapping: a busy database is a 503 the device
+    retries, anything unexpected the 500 envelope, both with the security headers."""
+    from sqlalchemy.exc import OperationalError
+
+    from server.api import sync
+
+    client, token = client_and_token
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def locked(*_: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(sync, "_who", locked)
+    r = client.get(URL, params={"timeout": 0}, headers=auth)
+    assert r.status_code == 503 and r.json()["error"]["code"] == "busy_retry"
+    assert r.headers["retry-after"] == "1" and r.headers["cache-control"] == "no-store"
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sync, "_who", broken)
+    r = client.get(URL, params={"timeout": 0}, headers=auth)
+    assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
+    assert r.headers["x-frame-options"] == "DENY"
