@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(Admitting, admission=app.state.admission)  # innermost: see server/api/admission.py
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s included
-    app.events = SecurityHeaders(EventsLongPoll(app.exception_handlers), tls=settings.tls)  # the long-poll, first
+    app.events = EventsLongPoll(app.exception_handlers, tls=settings.tls)  # the long-poll, ahead of them all
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

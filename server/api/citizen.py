@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from pydantic import Field
 from sqlalchemy import select
@@ -183,6 +182,7 @@ def book(body: CitizenBookingIn, clock: Clock, keys: Keys, request: Request,
         business = session.get(Business, row.business_id)
         appointment, business_name = _out(row), business.name
     payload = appointment_qr.payload(token)
+    import segno  # here, not at the top: a server process that takes no citizen booking need not hold it
     return CitizenBooked(appointment=appointment, business=business_name, booking_code=code, qr_payload=payload,
                          qr_svg=segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=4))
 

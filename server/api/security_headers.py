@@ -23,7 +23,7 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        extra = ALWAYS + ((HSTS,) if self.tls or scope.get("scheme") == "https" else ())
+        extra = headers_for(scope, self.tls)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -32,3 +32,8 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def headers_for(scope: Scope, tls: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers every answer to this request carries."""
+    return ALWAYS + ((HSTS,) if tls or scope.get("scheme") == "https" else ())

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from server.domain import Domain
 from server.notify.cmpp_gateway import CmppGateway
 from server.notify.gateway import Gateway, LogGateway
-from server.notify.http_gateway import HttpSmsGateway
 from server.notify.policy import Policy
 from server.notify.sender import Sender
 from server.scheduler import Scheduler
@@ -24,6 +23,8 @@ SEND_SMS = "notify.send_sms"
 
 def gateway_from_settings(settings, clock) -> Gateway:  # noqa: ANN001
     if settings.sms_gateway == "http":
+        # Imported only here: `requests` costs a server that sends no SMS over HTTP about 4 MiB.
+        from server.notify.http_gateway import HttpSmsGateway
         return HttpSmsGateway(settings.sms_http_endpoint, settings.sms_http_secret_id, settings.sms_http_secret_key,
                               app_id=settings.sms_http_app_id, sign_name=settings.sms_http_sign_name,
                               region=settings.sms_http_region, template_ids=settings.sms_template_ids,

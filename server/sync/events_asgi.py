@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import errors
+from server.api.security_headers import headers_for
 
 PATH = "/api/v1/sync/events"
 SINCE = TypeAdapter(Annotated[int, Field(ge=0)])
@@ -30,8 +31,8 @@ def is_events(scope: Scope) -> bool:
 
 
 class ServerApp(FastAPI):
-    """The server's FastAPI app, except that the events long-poll skips the middleware stack: `events` (set by
-    server/main.py, wrapped in the security headers) answers it."""
+    """The server's FastAPI app, except that the events long-poll skips the middleware stack: `events` (an
+    EventsLongPoll, set by server/main.py) answers it."""
 
     events: ASGIApp | None = None
 
@@ -43,17 +44,16 @@ class ServerApp(FastAPI):
 
 
 class EventsLongPoll:
-    """The ASGI app of the long-poll. An error is answered by the app's handler for its type (server/api/errors.py:
-    a busy database 503 busy_retry, anything unexpected 500 internal_error), as on every other endpoint."""
+    """The ASGI app of the long-poll, one coroutine from the query to the answer (each coroutine between the
+    server and the wait is kept for the whole wait). An error is answered by the app's handler for its type
+    (server/api/errors.py: a busy database 503 busy_retry, anything unexpected 500 internal_error), as on every
+    other endpoint; every answer carries the security headers."""
 
-    def __init__(self, handlers: Mapping[Any, Any]) -> None:
+    def __init__(self, handlers: Mapping[Any, Any], *, tls: bool = False) -> None:
         self.handlers = handlers  # the app's exception handlers, filled in as errors.install registers them
+        self.tls = tls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._answer(scope)
-        await response(scope, receive, send)
-
-    async def _answer(self, scope: Scope) -> Response:
         from server.api.sync import events  # the route module imports much; this one is imported by main
         query, problems, values = QueryParams(scope["query_string"]), [], {}
         for name, adapter, default in (("since", SINCE, 0), ("timeout", TIMEOUT, 25.0)):
@@ -63,14 +63,17 @@ class EventsLongPoll:
             except ValidationError as exc:
                 problems += [{"field": f"query.{name}", "type": e["type"], "message": e["msg"]} for e in exc.errors()]
         if problems:
-            return errors.envelope(422, "invalid_request", "请求内容有误（request fields are invalid）", problems)
-        headers, request = Headers(scope=scope), Request(scope)
-        try:
-            out = await events(request, authorization=headers.get("authorization"),
-                               x_staff_token=headers.get("x-staff-token"), **values)
-        except Exception as exc:
-            handler = next((self.handlers[t] for t in type(exc).__mro__ if t in self.handlers), None)
-            if handler is None:
-                raise
-            return await handler(request, exc)
-        return Response(out.model_dump_json(), media_type="application/json")
+            response = errors.envelope(422, "invalid_request", "请求内容有误（request fields are invalid）", problems)
+        else:
+            headers, request = Headers(scope=scope), Request(scope)
+            try:
+                out = await events(request, authorization=headers.get("authorization"),
+                                   x_staff_token=headers.get("x-staff-token"), **values)
+                response = Response(out.model_dump_json(), media_type="application/json")
+            except Exception as exc:
+                handler = next((self.handlers[t] for t in type(exc).__mro__ if t in self.handlers), None)
+                if handler is None:
+                    raise
+                response = await handler(request, exc)
+        response.raw_headers.extend(headers_for(scope, self.tls))
+        await response(scope, receive, send)
