@@ -71,6 +71,7 @@ def register_device(session: Session, *, kind: str, name: str, hall_id: int,
     return device, token
 
 
+NO_ROLES: frozenset[str] = frozenset()  # one for all: every waiting device keeps its context, an empty set 200 B
 _CREDENTIALS, _DEVICES = SyncDevice.__table__, Device.__table__
 _BY_TOKEN = (select(_CREDENTIALS.c.revoked_at, _DEVICES.c.id, _DEVICES.c.hall_id, _DEVICES.c.kind,
                     _DEVICES.c.window_id, _DEVICES.c.active)
@@ -105,7 +106,7 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
                         "（this device's token was revoked by an admin）")
     if device is None or not device.active:
         raise AuthError(401, "device_token_invalid", "设备凭证无效或设备已停用（device token unknown or device inactive）")
-    roles: frozenset[str] = frozenset()
+    roles = NO_ROLES
     user = None
     if staff_token:
         if device.kind != "workstation":
