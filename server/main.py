@@ -87,8 +87,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if settings.migrate_on_start:
         database.migrate()
     app = ServerApp(title="GovHall", version=f"{API_VERSION}.0",
-                  description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.",
-                  dependencies=[Depends(parameters_within_limits)])
+                    description="政务服务中心 queue and approval server. Errors: {\"error\": {code, message, details}}.",
+                    dependencies=[Depends(parameters_within_limits)])
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
