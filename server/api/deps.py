@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from server.api.errors import ApiError
 from server.api.hall_scope import check_hall
 from server.credentials.idle import idle_expired, touch, use_due
+from server.credentials.login import Login, login_of
 from server.credentials.passwords import change_required, policy_of
 from server.core.settings import Settings
 from server.store.audit import CLOCK_INFO
@@ -156,10 +157,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _token_row(session: Session, authorization: str | None) -> AuthToken | None:
+def _login(session: Session, authorization: str | None) -> Login | None:
     if not authorization or not authorization.startswith("Bearer "):
         return None
-    return session.get(AuthToken, token_hash(authorization.removeprefix("Bearer ").strip()))
+    return login_of(session, token_hash(authorization.removeprefix("Bearer ").strip()))
+
+
+def _token_row(session: Session, authorization: str | None) -> AuthToken | None:
+    login = _login(session, authorization)
+    return login.token if login is not None else None
 
 
 def session_user(session: Session, authorization: str | None, now: dt.datetime, settings: Settings, *,
@@ -169,13 +175,14 @@ def session_user(session: Session, authorization: str | None, now: dt.datetime, 
     unless `use` is False (the caller records it)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "not_authenticated", "请先登录（a staff token is required）")
-    row = _token_row(session, authorization)
+    login = _login(session, authorization)
+    row = login.token if login is not None else None
     if row is None or row.revoked or row.expires_at <= now:
         raise ApiError(401, "token_invalid", "登录已失效，请重新登录（token unknown, revoked or expired）")
     if idle_expired(row, now, settings.token_idle_minutes):
         raise ApiError(401, "token_idle_expired", "长时间未操作，登录已失效，请重新登录（session idle too long）")
-    user = session.get(StaffUser, row.user_id)
-    if user is None or not user.active:
+    user = login.user
+    if not user.active:
         raise ApiError(401, "token_invalid", "账号已停用（account disabled）")
     if use:
         touch(row, now)

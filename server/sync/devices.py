@@ -13,11 +13,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.credentials.idle import idle_expired, touch
+from server.credentials.login import login_of
 from server.store import versions
-from server.store.models import AuthToken
 from server.sync.changes import ensure_counter
 from server.sync.models import SyncDevice
-from shared.db.models import Device, Hall, StaffUser, Window
+from shared.db.models import Device, Hall, Window
 from server.sync.errors import SyncError
 
 
@@ -111,15 +111,16 @@ def authenticate(session: Session, authorization: str | None, staff_token: str |
     if staff_token:
         if device.kind != "workstation":
             raise AuthError(403, "staff_login_not_allowed", "此类设备不能登录工作人员（only workstations take a staff login）")
-        row = session.get(AuthToken, hash_token(staff_token))
+        login = login_of(session, hash_token(staff_token))
+        row = login.token if login is not None else None
         if row is None or row.revoked or row.expires_at <= now or row.device_id != device.id:
             raise AuthError(401, "staff_token_invalid", "工作人员登录已失效（staff token invalid for this device）")
         if idle_minutes is not None and idle_expired(row, now, idle_minutes):
             raise AuthError(401, "staff_token_idle", "长时间未操作，工作人员登录已失效，请重新登录（staff token idle）")
         if use:
             touch(row, now)
-        staff = session.get(StaffUser, row.user_id)
-        if staff is None or not staff.active:
+        staff = login.user
+        if not staff.active:
             raise AuthError(401, "staff_token_invalid", "账号已停用（account disabled）")
         if staff.hall_id is not None and staff.hall_id != device.hall_id:
             raise AuthError(403, "hall_mismatch", "该账号不属于此工作站所在大厅（the account belongs to another hall）")
