@@ -1,9 +1,10 @@
 """What every approval command reads, kept between commands: the working-day calendar and the parsed workflow
 definitions. Both are re-validated against the database on each use, so a change is seen at once.
 
-- The calendar is keyed by its content (every override and published year, read with one light query each):
-  an admin's edit, or a row written by any other means, gives a new key and a fresh calendar. Equal content
-  reuses one WorkCalendar, whose memo of days already looked up is what saves the time.
+- The calendar is kept at the calendar's cache version (migration 0059), read afresh at each use like the
+  definitions' below; when it moved, the shared loader reads it whole, keyed by its content (shared/calendar.py):
+  an admin's edit, or a row written by any other means, gives a fresh calendar at once. Equal content reuses one
+  WorkCalendar, whose memo of days already looked up is what saves the time.
 - Definitions are immutable versions (a new version is a new row), so a parsed one is kept by its row's
   identity — id, item, situation, version and creation time — per database engine; only rows not seen
   before are read in full and parsed. The key is that wide because a rolled-back insert (a refused
@@ -36,8 +37,15 @@ _D = ApprovalDefinition
 
 
 def calendar(session: Session) -> WorkCalendar:
-    """The calendar as the database holds it now: the shared loader every node uses (shared.calendar)."""
-    return load_calendar(session)
+    """The calendar as the database holds it now: the shared loader every node uses (shared.calendar), called
+    only when the calendar's version moved since this process last loaded it."""
+    version = versions.current(session, versions.CALENDAR)
+    kept = versions.kept(session, versions.CALENDAR)
+    found = kept.get("calendar", version)
+    if found is None:
+        found = load_calendar(session)
+        kept.put("calendar", version, found)
+    return found
 
 
 def _engine(session: Session) -> Engine:

@@ -22,6 +22,7 @@ from server.store.models import CacheVersion
 HALL_CONFIG = "hall_config"
 DEVICE_TOKEN = "device_token"
 DEFINITIONS = "definitions"  # the parsed workflow definitions (migration 0058)
+CALENDAR = "calendar"  # the working-day calendar (migration 0059)
 _VERSIONS = select(CacheVersion.name, CacheVersion.value)  # built once: every request asks it
 _ONE = select(CacheVersion.value).where(CacheVersion.name == bindparam("name"))
 _INFO = "cache_versions"
@@ -69,7 +70,7 @@ class Kept:
 
 _BY_ENGINE: weakref.WeakKeyDictionary[Engine, dict[str, Kept]] = weakref.WeakKeyDictionary()
 _BY_ENGINE_LOCK = threading.Lock()
-LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000, DEFINITIONS: 1}
+LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000, DEFINITIONS: 1, CALENDAR: 1}
 
 
 def kept(session: Session, kind: str) -> Kept:

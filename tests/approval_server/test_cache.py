@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from server.approval import cache, definitions
 from server.approval.models import ApprovalDefinition
+from server.store.database import Database
 from shared.approval.defaults import public_service_definition
 from shared.db.models import CalendarOverride, ServiceItem, Situation
 
@@ -70,16 +71,51 @@ def test_an_id_reused_after_a_rollback_is_not_mistaken_for_the_old_row(database)
         assert (found.item_code, found.situation_code, found.statutory_limit_days) == (item_b, sit_b, 7)
 
 
-def _definition_reads(database):  # noqa: ANN001, ANN202
-    """The statements that read approval_definition rows, as they run."""
-    from sqlalchemy import event
+def _reads(database, table: str):  # noqa: ANN001, ANN202
+    """The statements that read `table`'s rows, as they run."""
     seen: list[str] = []
 
     def record(conn, cursor, statement, *rest) -> None:  # noqa: ANN001, ANN002
-        if "FROM approval_definition" in statement:
+        if f"FROM {table}" in statement:
             seen.append(statement)
     event.listen(database.engine, "before_cursor_execute", record)
     return seen
+
+
+def _definition_reads(database):  # noqa: ANN001, ANN202
+    return _reads(database, "approval_definition")
+
+
+def test_the_calendar_is_kept_between_requests_until_any_process_writes_it(database) -> None:  # noqa: ANN001
+    wednesday = dt.date(2026, 10, 14)
+    with database.read_session() as session:
+        first = cache.calendar(session)
+    reads = _reads(database, "calendar_override")
+    with database.read_session() as session:
+        assert cache.calendar(session) is first and first.is_workday(wednesday)
+    assert reads == []  # kept: checked by its version alone
+    other = Database(database.url)  # another process's engine: nothing of this one's kept copies
+    try:
+        with other.session() as session:
+            session.add(CalendarOverride(day=wednesday, is_workday=False, updated_at=NOW))
+    finally:
+        other.dispose()
+    with database.read_session() as session:
+        assert not cache.calendar(session).is_workday(wednesday)
+
+
+def test_a_calendar_edit_in_a_rolled_back_savepoint_is_seen_inside_it_only(database) -> None:  # noqa: ANN001
+    wednesday = dt.date(2026, 10, 14)
+    with database.session() as session:
+        assert cache.calendar(session).is_workday(wednesday)
+        nested = session.begin_nested()
+        session.add(CalendarOverride(day=wednesday, is_workday=False, updated_at=NOW))
+        session.flush()
+        assert not cache.calendar(session).is_workday(wednesday)
+        nested.rollback()
+        assert cache.calendar(session).is_workday(wednesday)
+    with database.read_session() as session:
+        assert cache.calendar(session).is_workday(wednesday)
 
 
 def test_the_whole_set_is_kept_between_requests_until_any_unit_writes_a_definition(database) -> None:  # noqa: ANN001
