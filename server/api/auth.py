@@ -10,7 +10,7 @@ import secrets
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
-from server.api.deps import AppSettings, Clock, DbSession, SessionUser, get_database, token_hash
+from server.api.deps import AppSettings, Clock, DbSession, SessionUser, token_hash
 from server.api.errors import ApiError, envelope
 from server.credentials.passwords import PasswordRefused, change_required, decoy_hash, policy_of, set_password
 from server.credentials.throttle import Throttle
@@ -42,7 +42,7 @@ def login(body: LoginRequest, request: Request, settings: AppSettings, clock: Cl
     looks again at the throttle and the account, so an attempt counts against a lock set meanwhile and a hash
     changed meanwhile is verified afresh."""
     now, where = clock(), client_address(request)
-    db = get_database(request)
+    db = request.app.state.database
     with db.read_session() as session:
         blocked = Throttle(session, settings, now).blocked_until(body.username, where)
         seen = _stored(session.scalars(select(StaffUser).filter_by(username=body.username)).one_or_none())

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
 
 from server.api.auth import client_address, hall_mismatch, signed_in
-from server.api.deps import AppSettings, Clock, get_database, get_session_user
+from server.api.deps import AppSettings, Clock, get_session_user
 from server.api.errors import ApiError
 from server.core.settings import Settings
 from server.credentials.passwords import change_required, policy_of
@@ -51,7 +51,7 @@ def _staff_with_pin(session, typed: str) -> tuple[StaffUser | None, StaffPin | N
 @router.put("/pin", status_code=204)
 def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock: Clock,
             authorization: Annotated[str | None, Header()] = None) -> None:
-    db, now = get_database(request), clock()
+    db, now = request.app.state.database, clock()
     where = client_address(request)
     failure: ApiError | None = None
     with db.session() as session:  # one unit of work that commits the audit entry and counter even when refused
@@ -78,7 +78,7 @@ def set_pin(body: SetPinRequest, request: Request, settings: AppSettings, clock:
 def pin_login(body: PinLoginRequest, request: Request, settings: AppSettings, clock: Clock) -> LoginResponse:
     """The PIN's hash costs as much as a password's: it is checked between two short units of work, as a
     password login's is (server/api/auth.py), not while holding the write lock; the writing unit decides."""
-    db, now = get_database(request), clock()
+    db, now = request.app.state.database, clock()
     where = client_address(request)
     with db.read_session() as session:
         user, pin = _staff_with_pin(session, body.staff_no)

@@ -28,15 +28,17 @@ from server.sync import changes
 from shared.db.models import StaffUser
 
 
-def get_database(request: Request) -> Database:
+# The app's own objects, handed out in the event loop: FastAPI runs a dependency that is not a coroutine in the
+# thread pool, and each of these three hops cost a thread hand-over on every request (issue 19).
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_clock(request: Request) -> Callable[[], dt.datetime]:
+async def get_clock(request: Request) -> Callable[[], dt.datetime]:
     return request.app.state.clock
 
 

@@ -24,8 +24,9 @@ def refusal(exc: limits.LimitExceeded) -> ApiError:
     return ApiError(422, exc.code, MESSAGES[exc.code], field=exc.where)
 
 
-def parameters_within_limits(request: Request) -> None:
-    """An app-wide dependency: runs after routing, before the route's own parameters are converted."""
+async def parameters_within_limits(request: Request) -> None:
+    """An app-wide dependency: runs after routing, before the route's own parameters are converted. A coroutine,
+    so it runs in the event loop: FastAPI hands a plain function to the thread pool, a hop on every request."""
     try:
         for name, value in request.path_params.items():
             limits.check_parameter(str(value), f"path.{name}")
