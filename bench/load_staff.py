@@ -144,6 +144,7 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
             errors: dict[str, int] = {}
             tally = {"ok": 0, "failed": 0, "unfinished": 0}
             peak = [0.0]
+            cpu: list[float] = []  # server's and bench's share of a core, server CPU s per staff request
 
             async def run() -> None:
                 until = time.monotonic() + own.duration
@@ -151,9 +152,13 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
                          for d in displays]
                 await asyncio.sleep(min(5.0, own.duration / 4))  # the devices are waiting before staff start
                 tasks += [asyncio.create_task(s.work(until, own.think, latencies, errors)) for s in staff]
+                start = (time.monotonic(), srv.cpu_seconds(), time.process_time())
                 while time.monotonic() < until:
                     await asyncio.sleep(2)
                     peak[0] = max(peak[0], srv.rss_mb())
+                took, served = time.monotonic() - start[0], sum(map(len, latencies.values()))
+                cpu[:] = [(srv.cpu_seconds() - start[1]) / took, (time.process_time() - start[2]) / took,
+                          (srv.cpu_seconds() - start[1]) / max(1, served)]
                 done, late = await asyncio.wait(tasks, timeout=own.poll + 35)
                 for task in late:  # a request still unanswered long after the end: counted, not waited for
                     task.cancel()
@@ -163,6 +168,8 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
             load = os.getloadavg()
             for line, n in srv.server_errors().items():
                 print(f"server log: {n}× {line}")
+            print(f"CPU while the staff worked: server {cpu[0]:.0%} of a core, this process {cpu[1]:.0%}; server "
+                  f"{cpu[2] * 1000:.2f} ms per staff request (the waiting devices' polls included)")
             _report(latencies, errors, tally, peak[0], load)
         finally:
             srv.close()
