@@ -6,11 +6,13 @@ import datetime as dt
 import functools
 import hashlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, FastAPI, Header, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from starlette.responses import Response as StarletteResponse
 from sqlalchemy.orm import Session
@@ -43,10 +45,11 @@ async def get_clock(request: Request) -> Callable[[], dt.datetime]:
 
 
 class _Unit:
-    """The request's unit of work, as the route's worker thread finishes it (see `commit_in_worker`)."""
+    """The request's units of work, as the route's worker thread finishes them (see `commit_in_worker`)."""
 
     def __init__(self) -> None:
-        self.session: Session | None = None
+        self.session: Session | None = None  # DbSession
+        self.reading: Session | None = None  # ReadSession
         self.halls: set[int] = set()
 
     def commit(self) -> None:
@@ -57,6 +60,10 @@ class _Unit:
     def rollback(self) -> None:
         if self.session is not None and self.session.in_transaction():
             self.session.rollback()
+
+    def close_reading(self) -> None:
+        if self.reading is not None:
+            self.reading.close()
 
 
 # Set by an async dependency, i.e. in the request's own task: every threadpool call of that request runs in a
@@ -70,22 +77,48 @@ async def _unit_of_work() -> _Unit:
     return unit
 
 
-def get_session(request: Request, db: Annotated[Database, Depends(get_database)],
-                unit: Annotated[_Unit, Depends(_unit_of_work)]) -> Iterator[Session]:
-    with db.session() as session:
-        session.info[CLOCK_INFO] = request.app.state.clock  # what its audit rows are timed by
-        unit.session = session
+# The sessions are coroutine dependencies: they begin without I/O (a connection is taken at the first statement)
+# and a sync route's worker ends them (commit_in_worker), so a request does not hop to the thread pool and back
+# to open its unit of work and again to close it. Only a unit the worker did not end (an async route, a route
+# that failed before its body ran) is ended in the thread pool here.
+async def get_session(request: Request, db: Annotated[Database, Depends(get_database)],
+                      unit: Annotated[_Unit, Depends(_unit_of_work)]) -> AsyncIterator[Session]:
+    session = unit.session = db.begin()
+    session.info[CLOCK_INFO] = request.app.state.clock  # what its audit rows are timed by
+    try:
         yield session
-        # A sync route's worker has committed already (commit_in_worker); this commits what an async route wrote.
-        halls = changes.halls_published(session) | unit.halls
+    except BaseException:
+        await _end(session, commit=False)
+        raise
+    halls = changes.halls_published(session) | unit.halls
+    await _end(session, commit=True)
     # An admin's change (calendar year, rules, a definition version) reaches online devices within a second:
     # the halls it published to are woken once it has committed, as after a push or a scheduled job.
     hub = getattr(request.app.state, "sync_hub", None)
     if halls and hub is not None:
-        with db.read_session() as session:
-            cursors = {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
-        for hall_id, seq in cursors.items():
+        for hall_id, seq in (await run_in_threadpool(_cursors, db, halls)).items():
             hub.notify(hall_id, seq)
+
+
+async def _end(session: Session, *, commit: bool) -> None:
+    if session.in_transaction():
+        with anyio.CancelScope(shield=True):  # a client gone meanwhile must not leave the connection held
+            await run_in_threadpool(_finish, session, commit)
+    else:
+        session.close()  # ended by the route's worker: no connection left, nothing to wait for
+
+
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+    finally:
+        session.close()  # rolls back what was not committed
+
+
+def _cursors(db: Database, halls: set[int]) -> dict[int, int]:
+    with db.read_session() as session:
+        return {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
 
 
 def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[..., Any]:
@@ -105,6 +138,8 @@ def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[.
             raise
         if unit is not None:
             unit.commit()  # a busy database raises here, inside the route: the 503 handler answers it
+            if response_field is not None or isinstance(result, StarletteResponse):
+                unit.close_reading()  # the answer is read in full: nothing left to load
         return result
     run.govhall_commits_in_worker = True  # type: ignore[attr-defined]
     return run
@@ -134,11 +169,16 @@ def _api_routes(routes: list) -> Iterator[APIRoute]:
             yield from _api_routes(route.original_router.routes)
 
 
-def get_read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+async def get_read_session(db: Annotated[Database, Depends(get_database)],
+                           unit: Annotated[_Unit, Depends(_unit_of_work)]) -> AsyncIterator[Session]:
     """A unit of work that only reads: on SQLite it begins without the write lock, so staff lists and searches
-    run beside pushes and beside each other instead of queueing for the one writer."""
-    with db.read_session() as session:
+    run beside pushes and beside each other instead of queueing for the one writer. Ended by the route's
+    worker once the answer is read in full, else here, like `get_session`'s."""
+    session = unit.reading = db.begin(read_only=True)
+    try:
         yield session
+    finally:
+        await _end(session, commit=False)
 
 
 def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -224,9 +264,15 @@ def staff_of(session: Session, authorization: str | None, now: dt.datetime, idle
     return row.user_id
 
 
-def get_current_user(user: SessionUser, session: DbSession, clock: Clock, settings: AppSettings) -> StaffUser:
-    """The signed-in member, refused while a password change is due (first login, after a reset, expired)."""
-    return refuse_if_change_due(session, user, clock(), settings)
+def current_user(session: Session, authorization: str | None, now: dt.datetime, settings: Settings) -> StaffUser:
+    return refuse_if_change_due(session, session_user(session, authorization, now, settings), now, settings)
+
+
+def get_current_user(session: DbSession, clock: Clock, settings: AppSettings,
+                     authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+    """The signed-in member, refused while a password change is due (first login, after a reset, expired). One
+    dependency, not SessionUser's and a check of its own: each sync dependency is a hop to the thread pool."""
+    return current_user(session, authorization, clock(), settings)
 
 
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
@@ -255,7 +301,9 @@ ReadingUser = Annotated[StaffUser, Depends(get_reading_user)]
 def require_role(*roles: str) -> Callable[..., StaffUser]:
     """The role, and for a route about one hall (a `hall_id` path parameter) that hall: staff act in their own
     hall only (server/api/hall_scope.py); an admin of no hall acts in every hall."""
-    def check(user: CurrentUser, request: Request, session: DbSession) -> StaffUser:
+    def check(request: Request, session: DbSession, clock: Clock, settings: AppSettings,
+              authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+        user = current_user(session, authorization, clock(), settings)  # CurrentUser's checks, in the same hop
         if not set(roles) & set(user.role_names):
             raise ApiError(403, "role_required", "当前账号无权执行此操作（role required: " + ", ".join(roles) + "）",
                            required=list(roles))

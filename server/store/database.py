@@ -76,6 +76,16 @@ class Database:
             session.info[AUDIT_KEY_INFO] = self.audit_key
             yield session
 
+    def begin(self, *, read_only: bool = False) -> Session:
+        """A unit of work for a caller that ends it itself (commit or rollback, then close): as `session` or
+        `read_session` gives. Begun without I/O: SQLAlchemy takes a connection at the first statement, so
+        the event loop may open it (server/api/deps.py)."""
+        session = (self.read_sessions if read_only else self.sessions)()
+        session.begin()
+        if not read_only:
+            session.info[AUDIT_KEY_INFO] = self.audit_key
+        return session
+
     def push_unit(self, work: Callable[[Session], T], size: int = 1) -> T:
         """`work(session)` for a push of `size` commands, answered once committed: on SQLite in the next group's
         transaction (server/sync/group_commit.py), on PostgreSQL in a unit of work of its own."""

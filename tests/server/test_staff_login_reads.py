@@ -47,7 +47,7 @@ def test_a_list_reads_the_login_once(client: TestClient, database: Database) -> 
 
 
 def test_a_unit_of_work_reads_the_login_once(client: TestClient, database: Database) -> None:
-    """CurrentUser: the token and the member (get_session_user), then the password state (get_current_user)."""
+    """CurrentUser: the token, the member and the password state (get_current_user)."""
     headers = login(client)
     reads = _login_reads(database, client, "GET", "/api/v1/approval/definitions", headers=headers)
     assert len(reads) == 1, reads
