@@ -97,9 +97,11 @@ class Staff:
                 await asyncio.sleep(self.rand.expovariate(1 / think) if think > 0 else 0)
 
 
-async def _wait_loop(port: int, token: str, until: float, timeout: float, tally: dict[str, int]) -> None:
-    """A hall device holding the events long-poll, re-polling whenever it times out."""
-    while time.monotonic() < until:
+async def _wait_loop(port: int, token: str, until: float, timeout: float, tally: dict[str, int],
+                     once: bool = False) -> None:
+    """A hall device holding the events long-poll, re-polling whenever it times out (`once`: one poll)."""
+    while once or time.monotonic() < until:
+        once = False
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write((f"GET {API}/sync/events?since=1000000000&timeout={timeout} HTTP/1.1\r\nHost: bench\r\n"
@@ -129,7 +131,11 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between requests (s)")
     parser.add_argument("--poll", type=float, default=25.0, help="the waiting devices' long-poll timeout (s)")
+    parser.add_argument("--cost", type=int, default=0, metavar="N",
+                        help="instead: the server's CPU per request of each kind, N requests one at a time")
     own = parser.parse_args(rest)
+    if own.cost:
+        return _cost(args, own.cost)
     with tempfile.TemporaryDirectory(prefix="govhall-staff-") as tmp:
         srv = LoadServer("postgresql" if args.db == "pg" else "sqlite", Path(tmp), args.day, args.workers)
         try:
@@ -194,3 +200,40 @@ def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: di
         print("errors by answer: " + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:5]))
     print(" ".join(summary) + f" errors={sum(errors.values())} waiting_failed={tally['failed']} rss_mb={peak:.0f}",
           flush=True)
+
+
+def _cost(args: argparse.Namespace, n: int) -> int:
+    """The server's CPU time per request of each kind (and per long-poll answered at once), one request at a
+    time on a kept-alive connection, from the kernel's counters: what a request costs with no queue in front of
+    it. Stabler than the latencies on a machine whose speed varies, so the figure to compare code by."""
+    with tempfile.TemporaryDirectory(prefix="govhall-staff-") as tmp:
+        srv = LoadServer("postgresql" if args.db == "pg" else "sqlite", Path(tmp), args.day, args.workers)
+        try:
+            srv.start()
+            staff, display = Staff(srv, srv.workstation(None, "approver"), "approver", 1), srv.register("display")
+
+            async def poll(_http: httpx.AsyncClient, _kind: str) -> httpx.Response:
+                tally = {"ok": 0, "failed": 0}
+                await _wait_loop(srv.port, display.token, time.monotonic(), 0, tally, once=True)
+                return httpx.Response(200 if tally["ok"] else 500)
+
+            async def run() -> dict[str, float]:
+                out = {}
+                async with httpx.AsyncClient(base_url=srv.base, timeout=60, verify=TLS) as http:
+                    for kind, send in [*((k, staff.request) for k in KINDS), ("poll", poll)]:
+                        for _ in range(20):  # warm: the first request builds the app's route tables
+                            r = await send(http, kind)
+                            assert r.status_code == 200, (kind, r.status_code, r.text[:200])
+                        before = srv.cpu_seconds()
+                        for _ in range(n):
+                            await send(http, kind)
+                        out[kind] = (srv.cpu_seconds() - before) / n * 1000
+                return out
+
+            costs = asyncio.run(run())
+        finally:
+            srv.close()
+    print(f"database: {args.db}; workers {args.workers}; cpus {os.cpu_count()}; {n} requests of each kind, one at a "
+          f"time; server CPU per request:")
+    print(" ".join(f"{kind}_ms={ms:.2f}" for kind, ms in costs.items()), flush=True)
+    return 0
