@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.devices import health
@@ -82,12 +82,13 @@ def number_row(n: IssuedNumber) -> dict:
 
 
 _FACTS = SyncFact.__table__
+_FACTS_BY_ID = select(_FACTS).where(_FACTS.c.id.in_(bindparam("ids", expanding=True)))  # built once, not per push
 
 
 def prepare_facts(session: Session, batch: list[FactArgs]) -> dict[str, dict]:
     """One query for every fact id of the push; the handler adds the facts it accepts."""
     ids = list({a.fact_id for a in batch})
-    rows = session.connection().execute(select(_FACTS).where(_FACTS.c.id.in_(ids))) if ids else []
+    rows = session.connection().execute(_FACTS_BY_ID, {"ids": ids}) if ids else []
     return {r.id: dict(r._mapping) for r in rows}
 
 
