@@ -190,7 +190,7 @@ def get_stats_session(db: Annotated[Database, Depends(get_database)]) -> Iterato
 # identity) is never ahead of what it recorded (its audit entry).
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 StatsSession = Annotated[Session, Depends(get_stats_session)]  # read-only; the replica when one is configured
-ReadSession = Annotated[Session, Depends(get_read_session)]  # open until the answer is sent: it only reads
+ReadSession = Annotated[Session, Depends(get_read_session)]  # only reads; ended once the answer is read in full
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Clock = Annotated[Callable[[], dt.datetime], Depends(get_clock)]
 
