@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, FastAPI, Header, Request
-from starlette.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response as StarletteResponse
 from sqlalchemy.orm import Session
 
