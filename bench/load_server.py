@@ -114,7 +114,7 @@ class LoadServer(Bench):
 
     def cpu_seconds(self) -> float:
         """CPU time (user and system) of the server process and its live workers so far."""
-        return sum(_cpu_ticks(p) for p in [self.server.pid, *_children(self.server.pid)]) / os.sysconf("SC_CLK_TCK")
+        return sum(cpu_ticks(p) for p in [self.server.pid, *_children(self.server.pid)]) / os.sysconf("SC_CLK_TCK")
 
     # -- provisioning through the API -------------------------------------------------------------------
     def login(self, username: str, device_id: str | None = None) -> str:
@@ -179,7 +179,7 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _cpu_ticks(pid: int) -> int:
+def cpu_ticks(pid: int) -> int:
     try:  # utime and stime, fields 14 and 15 of /proc/<pid>/stat (counted after the command's closing paren)
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         return int(fields[11]) + int(fields[12])

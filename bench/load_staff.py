@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import multiprocessing
 import os
 import random
 import ssl
@@ -20,12 +21,13 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
-from bench.load_server import API, Device, LoadServer
+from bench.load_server import API, Device, LoadServer, cpu_ticks
 
 reasons: dict[str, int] = {}  # error answers by status and text, printed at the end
 retried = [0]  # requests sent again after the server closed their kept-alive connection
@@ -97,10 +99,11 @@ class Staff:
                 await asyncio.sleep(self.rand.expovariate(1 / think) if think > 0 else 0)
 
 
-async def _wait_loop(port: int, token: str, until: float, timeout: float, tally: dict[str, int],
+async def _wait_loop(port: int, token: str, until: Callable[[], float], timeout: float, tally: dict[str, int],
                      once: bool = False) -> None:
-    """A hall device holding the events long-poll, re-polling whenever it times out (`once`: one poll)."""
-    while once or time.monotonic() < until:
+    """A hall device holding the events long-poll, re-polling whenever it times out, until `until()` (a
+    CLOCK_MONOTONIC time, the same in every process; `once`: one poll)."""
+    while once or time.monotonic() < until():
         once = False
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -113,6 +116,59 @@ async def _wait_loop(port: int, token: str, until: float, timeout: float, tally:
         except (OSError, TimeoutError):
             tally["failed"] += 1
             await asyncio.sleep(1)
+
+
+class _Devices:
+    """The waiting devices, in a process of their own, as in a hall they are 2,000 machines: on the staff's
+    loop, 2,000 answers and re-polls at once delayed the staff's requests on the bench's side too (up to 6 s
+    after each round, as the server's)."""
+
+    def __init__(self, tokens: list[str], port: int, poll: float) -> None:
+        fork = multiprocessing.get_context("fork")
+        self.until = fork.Value("d", time.monotonic() + 3600)  # set once the staff's time is known
+        self._answer, sending = fork.Pipe(duplex=False)
+        self._process = fork.Process(target=_devices_main, args=(tokens, port, self.until, poll, sending),
+                                     daemon=True)
+        self._process.start()
+        sending.close()
+
+    def cpu_seconds(self) -> float:
+        return cpu_ticks(self._process.pid) / os.sysconf("SC_CLK_TCK")
+
+    def result(self, grace: float) -> dict[str, int]:
+        """Their tally once all have stopped (a poll unanswered `grace` s after the end counts unfinished)."""
+        self._process.join(grace + 10)
+        if self._process.is_alive() or not self._answer.poll():
+            self._process.kill()
+            return {"ok": 0, "failed": 0, "unfinished": 1}
+        return self._answer.recv()
+
+
+async def _settled(srv: LoadServer, quiet: float = 0.25, most: float = 60.0) -> None:
+    """Once the server has taken in the devices' first polls (its CPU under `quiet` of a core for half a
+    second; at most `most` s): 2,000 first polls take it seconds, and staff starting meanwhile would measure
+    that start-up, not a hall at work."""
+    end = time.monotonic() + most
+    await asyncio.sleep(1.0)
+    while time.monotonic() < end:
+        before = srv.cpu_seconds()
+        await asyncio.sleep(0.5)
+        if srv.cpu_seconds() - before < quiet * 0.5:
+            return
+
+
+def _devices_main(tokens: list[str], port: int, until, poll: float, answer) -> None:  # noqa: ANN001
+    async def run() -> dict[str, int]:
+        tally = {"ok": 0, "failed": 0}
+        tasks = [asyncio.create_task(_wait_loop(port, token, lambda: until.value, poll, tally))
+                 for token in tokens]
+        while time.monotonic() < until.value:
+            await asyncio.sleep(0.5)
+        _, late = await asyncio.wait(tasks, timeout=poll + 35)
+        for task in late:
+            task.cancel()
+        return {**tally, "unfinished": len(late)}
+    answer.send(asyncio.run(run()))
 
 
 def _provision(srv: LoadServer, sessions: int, waiting: int) -> tuple[list[Staff], list[Device]]:
@@ -153,29 +209,31 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
             cpu: list[float] = []  # server's and bench's share of a core, server CPU s per staff request
 
             async def run() -> None:
-                until = time.monotonic() + own.duration
-                tasks = [asyncio.create_task(_wait_loop(srv.port, d.token, until, own.poll, tally))
-                         for d in displays]
-                await asyncio.sleep(min(5.0, own.duration / 4))  # the devices are waiting before staff start
-                tasks += [asyncio.create_task(s.work(until, own.think, latencies, errors)) for s in staff]
-                start = (time.monotonic(), srv.cpu_seconds(), time.process_time())
+                devices = _Devices([d.token for d in displays], srv.port, own.poll)
+                await _settled(srv)  # the devices are waiting before staff start
+                until = devices.until.value = time.monotonic() + own.duration
+                tasks = [asyncio.create_task(s.work(until, own.think, latencies, errors)) for s in staff]
+                start = (time.monotonic(), srv.cpu_seconds(), time.process_time() + devices.cpu_seconds())
                 while time.monotonic() < until:
                     await asyncio.sleep(2)
                     peak[0] = max(peak[0], srv.rss_mb())
                 took, served = time.monotonic() - start[0], sum(map(len, latencies.values()))
-                cpu[:] = [(srv.cpu_seconds() - start[1]) / took, (time.process_time() - start[2]) / took,
+                cpu[:] = [(srv.cpu_seconds() - start[1]) / took,
+                          (time.process_time() + devices.cpu_seconds() - start[2]) / took,
                           (srv.cpu_seconds() - start[1]) / max(1, served)]
                 done, late = await asyncio.wait(tasks, timeout=own.poll + 35)
                 for task in late:  # a request still unanswered long after the end: counted, not waited for
                     task.cancel()
-                tally["unfinished"] = len(late)
+                tally.update(await asyncio.to_thread(devices.result, own.poll + 35))
+                tally["unfinished"] += len(late)
 
             asyncio.run(run())
             load = os.getloadavg()
             for line, n in srv.server_errors().items():
                 print(f"server log: {n}× {line}")
-            print(f"CPU while the staff worked: server {cpu[0]:.0%} of a core, this process {cpu[1]:.0%}; server "
-                  f"{cpu[2] * 1000:.2f} ms per staff request (the waiting devices' polls included)")
+            print(f"CPU while the staff worked: server {cpu[0]:.0%} of a core, the bench (staff and devices) "
+                  f"{cpu[1]:.0%}; server {cpu[2] * 1000:.2f} ms per staff request (the waiting devices' polls "
+                  "included)")
             _report(latencies, errors, tally, peak[0], load)
         finally:
             srv.close()
@@ -214,7 +272,7 @@ def _cost(args: argparse.Namespace, n: int) -> int:
 
             async def poll(_http: httpx.AsyncClient, _kind: str) -> httpx.Response:
                 tally = {"ok": 0, "failed": 0}
-                await _wait_loop(srv.port, display.token, time.monotonic(), 0, tally, once=True)
+                await _wait_loop(srv.port, display.token, time.monotonic, 0, tally, once=True)
                 return httpx.Response(200 if tally["ok"] else 500)
 
             async def run() -> dict[str, float]:
