@@ -272,7 +272,7 @@ def _cost(args: argparse.Namespace, n: int) -> int:
 
             async def poll(_http: httpx.AsyncClient, _kind: str) -> httpx.Response:
                 tally = {"ok": 0, "failed": 0}
-                await _wait_loop(srv.port, display.token, time.monotonic, 0, tally, once=True)
+                await _wait_loop(srv.port, display.token, lambda: 0.0, 0, tally, once=True)
                 return httpx.Response(200 if tally["ok"] else 500)
 
             async def run() -> dict[str, float]:
