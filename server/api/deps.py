@@ -126,6 +126,9 @@ def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[.
     def run(*args: Any, **kwargs: Any) -> Any:
         unit = _UNIT.get()
         try:
+            for name, value in kwargs.items():
+                if isinstance(value, InWorker):
+                    kwargs[name] = value.work()
             result = endpoint(*args, **kwargs)
             if unit is not None and response_field is not None and not isinstance(result, StarletteResponse):
                 # An ORM row answered: read what the response model shows (lazy relationships) before the
@@ -153,12 +156,22 @@ def commit_in_worker(app: FastAPI) -> None:
     clients gave up. Called once, after every router is included."""
     for route in _api_routes(app.routes):
         call = route.endpoint
-        if inspect.iscoroutinefunction(call) or getattr(call, "govhall_commits_in_worker", False):
+        if getattr(call, "govhall_commits_in_worker", False):
             continue
-        if inspect.isgeneratorfunction(call) or inspect.isasyncgenfunction(call):
-            continue  # streaming endpoints: their body runs while the response is sent
+        if (inspect.iscoroutinefunction(call) or inspect.isgeneratorfunction(call)
+                or inspect.isasyncgenfunction(call)):  # async, or streaming (the body runs as the answer is sent)
+            _refuse_in_worker(route, route.dependant)
+            continue
         # FastAPI builds an included router's routes lazily from `endpoint`; a direct route runs `dependant.call`.
         route.endpoint = route.dependant.call = _committing(call, route.response_field)
+
+
+def _refuse_in_worker(route: APIRoute, dependant: Any) -> None:
+    """A route without a worker call of ours cannot take a dependency worked out in one (InWorker)."""
+    for sub in dependant.dependencies:
+        if getattr(sub.call, "govhall_in_worker", False):
+            raise TypeError(f"{route.path}: {sub.call.__name__} needs a sync route (server/api/deps.py InWorker)")
+        _refuse_in_worker(route, sub)
 
 
 def _api_routes(routes: list) -> Iterator[APIRoute]:
@@ -278,12 +291,31 @@ def get_current_user(session: DbSession, clock: Clock, settings: AppSettings,
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
-def get_reading_user(session: ReadSession, db: Annotated[Database, Depends(get_database)], clock: Clock,
-                     settings: AppSettings, authorization: Annotated[str | None, Header()] = None) -> StaffUser:
-    """CurrentUser for routes that only read (with a ReadSession): the same checks, on the reading session.
-    The token's use, recorded to the minute (server/credentials/idle.py), is written in a short unit of work of
-    its own when due: a member's lists and searches take the write lock once a minute at most, not every time."""
-    now = clock()
+class InWorker:
+    """A dependency's value worked out at the start of the route's own worker call (commit_in_worker), not in
+    a thread-pool call of its own: each such call is a thread hand-over each way (issue 19)."""
+    __slots__ = ("work",)
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.work = work
+
+
+async def get_reading_user(session: ReadSession, db: Annotated[Database, Depends(get_database)], clock: Clock,
+                           settings: AppSettings,
+                           authorization: Annotated[str | None, Header()] = None) -> StaffUser:
+    """CurrentUser for routes that only read (with a ReadSession): the same checks, on the reading session, in
+    the route's worker call before its body (a staff list or search then makes one hop, not two)."""
+    check = functools.partial(_reading_user, session, db, clock(), settings, authorization)
+    return InWorker(check)  # type: ignore[return-value]  # the route receives the StaffUser
+
+
+get_reading_user.govhall_in_worker = True  # type: ignore[attr-defined]  # checked by commit_in_worker
+
+
+def _reading_user(session: Session, db: Database, now: dt.datetime, settings: Settings,
+                  authorization: str | None) -> StaffUser:
+    """The token's use, recorded to the minute (server/credentials/idle.py), is written in a short unit of work
+    of its own when due: a member's lists and searches take the write lock once a minute at most."""
     user = refuse_if_change_due(session, session_user(session, authorization, now, settings, use=False), now,
                                 settings)
     row = _token_row(session, authorization)

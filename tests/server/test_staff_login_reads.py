@@ -5,9 +5,11 @@ request look at them — on the reading session of a list and on the unit of wor
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
+from server.api.deps import ReadingUser, commit_in_worker
 from server.store.database import Database
 from server.store.models import StaffCredential
 from shared.db.models import StaffUser
@@ -51,3 +53,32 @@ def test_a_unit_of_work_reads_the_login_once(client: TestClient, database: Datab
     headers = login(client)
     reads = _login_reads(database, client, "GET", "/api/v1/approval/definitions", headers=headers)
     assert len(reads) == 1, reads
+
+
+def test_a_list_checks_the_login_in_its_own_worker_call(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread-pool call is a thread hand-over each way: a staff list checks the login in its body's call, not
+    in one of its own (the other call is FastAPI's own check of the answer)."""
+    import anyio.to_thread
+
+    headers = login(client)
+    calls: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(getattr(func, "__name__", repr(func)))
+        return await real(func, *args, **kwargs)
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    assert client.get("/api/v1/worklists/todo", headers=headers).status_code == 200
+    assert len(calls) == 2 and "my_todo" in calls[0] and "validate" in calls[1], calls
+    refused = client.get("/api/v1/worklists/todo", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "token_invalid"
+
+
+def test_a_route_without_a_worker_call_of_ours_cannot_take_the_reading_user() -> None:
+    app = FastAPI()
+
+    @app.get("/late")
+    async def late(user: ReadingUser) -> dict:
+        return {}
+    with pytest.raises(TypeError, match="needs a sync route"):
+        commit_in_worker(app)
