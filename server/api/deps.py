@@ -304,7 +304,7 @@ async def get_reading_user(session: ReadSession, db: Annotated[Database, Depends
                            settings: AppSettings,
                            authorization: Annotated[str | None, Header()] = None) -> StaffUser:
     """CurrentUser for routes that only read (with a ReadSession): the same checks, on the reading session, in
-    the route's worker call before its body (a staff list or search then makes one hop, not two)."""
+    the route's worker call before its body (a staff list or search makes one thread-pool call fewer)."""
     check = functools.partial(_reading_user, session, db, clock(), settings, authorization)
     return InWorker(check)  # type: ignore[return-value]  # the route receives the StaffUser
 
