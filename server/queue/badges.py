@@ -34,6 +34,7 @@ _CLERK = select(StaffUser.id, StaffUser.display_name, StaffUser.staff_no).where(
 _LATEST = (select(CHANGES.c.op, CHANGES.c.row)
            .where(CHANGES.c.scope == bindparam("scope"), CHANGES.c.tbl == TABLE, CHANGES.c.pk == bindparam("pk"))
            .order_by(CHANGES.c.seq.desc()).limit(1))
+_CLERKS = "govhall_badge_clerks"  # session.info key: the clerks' badge fields this unit of work has read
 
 
 def current(session: Session, hall_id: int, window_id: int) -> dict | None:
@@ -46,7 +47,10 @@ def seat(session: Session, ctx: CommandContext, window_id: int, username: str | 
     """The clerk `username` called at the window on `day`: publish their badge unless it is already up."""
     if not username:
         return
-    user = session.connection().execute(_CLERK, {"username": username}).first()
+    clerks = session.info.setdefault(_CLERKS, {})  # a push's 开始办理 and next call both seat the clerk
+    if username not in clerks:
+        clerks[username] = session.connection().execute(_CLERK, {"username": username}).first()
+    user = clerks[username]
     if user is None:
         return
     row = badge_row(user, hall_id=ctx.device.hall_id, window_id=window_id, day=day)

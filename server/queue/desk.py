@@ -25,7 +25,7 @@ CLAIMED = ("called", "serving", "held", "finished", "no_show")
 
 
 def _ticket(session: Session, ctx: CommandContext, ticket_id: str) -> QueueTicket:
-    row = session.get(QueueTicket, ticket_id)
+    row = store.ticket(session, ticket_id)
     if row is None or row.hall_id != ctx.device.hall_id:
         raise reject("unknown_ticket", status=404, ticket_id=ticket_id)
     return row

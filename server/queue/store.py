@@ -5,6 +5,7 @@ domain Tickets and write them back through `save_ticket`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from shared.queue.fairness import FairnessState
 from shared.queue.desk import WindowStatus
 from shared.queue.tickets import ACTIVE_STATES, Ticket, TicketState
 
+
+T = TypeVar("T")
 
 HOLDING = ("booked", "checked_in")  # appointment states that hold a slot (and a unit of the day's quota)
 
@@ -72,8 +75,25 @@ def rating_row(row: QueueRating) -> dict:
                            rectification_due=row.rectification_due)
 
 
+_HELD = "govhall_queue_rows_held"  # session.info key: the queue rows this unit of work has read
+
+
+def held(session: Session, row: T) -> T:
+    """Keep `row` for the rest of the unit of work. The identity map holds rows only while something else does:
+    a counter's push brings 开始办理, 办结 and the next call, and each command read the same ticket and window
+    row from the database again once the previous command's savepoint had flushed them. A rolled-back savepoint
+    still expires what it changed, so a held row is never stale."""
+    if row is not None:
+        session.info.setdefault(_HELD, set()).add(row)
+    return row
+
+
+def ticket(session: Session, ticket_id: str) -> QueueTicket | None:
+    return held(session, session.get(QueueTicket, ticket_id))
+
+
 def window_state(session: Session, hall_id: int, window_id: int) -> QueueWindowState:
-    state = session.get(QueueWindowState, window_id)
+    state = held(session, session.get(QueueWindowState, window_id))
     if state is None:
         state = QueueWindowState(window_id=window_id, hall_id=hall_id, paused=False, since=None,
                                  current_ticket_id=None, fairness_priority=0, fairness_normal=0)
