@@ -8,11 +8,12 @@ import os
 from datetime import datetime, timezone
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from server.core.audit_key import audit_key
 from server.core.settings import Settings
-from server.store.database import Database
-from shared.db.migrate import DatabaseTooNew
+
+if TYPE_CHECKING:  # imported where used: a supervisor of several workers never loads the database layer
+    from server.store.database import Database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,8 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     prov.add_argument("--server-ca", help="path of the hall CA file on the device: it then trusts only that CA")
     prov.add_argument("--led-port", default="/dev/ttyUSB0",
                       help="controller: the RS-485 port (or socket://host:port) of its LED cards, one per window")
-    from server.credentials.create_admin import add_parser as add_create_admin
-    add_create_admin(sub)
+    admin = sub.add_parser("create-admin", help="create an admin account (or reset an existing admin's password)")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", default="系统管理员", help="display name")
+    admin.add_argument("--staff-no", help="staff number (default: the username)")
+    admin.add_argument("--hall", help="the hall's code; omitted = an admin of every hall")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
     sub.add_parser("verify-audit", help="check the audit trail's hash chain; report the first broken link")
     from server.storage.copy_command import add_parser as add_storage_copy
     add_storage_copy(sub)
@@ -58,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     if command == "storage-copy":  # files only: no database
         from server.storage.copy_command import run as storage_copy
         return storage_copy(args, settings)
-    database = Database.from_settings(settings).with_audit_key(audit_key(settings))
-    migrated = migrate_aside(database) if command == "serve" else migrate(database)
+    if command == "serve":
+        return migrate_aside(settings) or run_server(args, settings)
+    database = open_database(settings)
+    migrated = migrate(database)
     if migrated:
         return migrated
     if command == "migrate":
@@ -82,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     if command == "provision":
         from server.provision_command import run as provision
         return provision(args, settings, database)
+    parser.error(f"unknown command {command}")
+
+
+def run_server(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.core.serving import proxy_options
@@ -93,20 +104,28 @@ def main(argv: list[str] | None = None) -> int:
                "timeout_graceful_shutdown": 5,
                **tls, **proxy_options(settings)}
     workers = getattr(args, "workers", 1)
-    if workers > 1:  # each worker process builds its own app (server.runtime.served_app) on the migrated database
-        database.dispose()
+    if workers > 1:
+        # Each worker process builds its own app (server.runtime.served_app) on the migrated database; this one
+        # only watches them, so it never imports the database layer (about 40 MiB it would keep idle).
         uvicorn.run("server.runtime:served_app", factory=True, workers=workers, **options)
         return 0
     from server.main import create_app
     from server.runtime import start_background
     settings.migrate_on_start = False
-    app = create_app(settings, database=database)
+    app = create_app(settings, database=open_database(settings))
     start_background(app)
     uvicorn.run(app, **options)
     return 0
 
 
+def open_database(settings: Settings) -> Database:
+    from server.core.audit_key import audit_key
+    from server.store.database import Database
+    return Database.from_settings(settings).with_audit_key(audit_key(settings))
+
+
 def migrate(database: Database) -> int:
+    from shared.db.migrate import DatabaseTooNew
     try:
         database.migrate()
     except DatabaseTooNew as exc:
@@ -115,16 +134,16 @@ def migrate(database: Database) -> int:
     return 0
 
 
-def migrate_aside(database: Database) -> int:
-    """Migrate in a forked child, so the serving process never imports alembic (about 35 MiB it would keep)."""
+def migrate_aside(settings: Settings) -> int:
+    """Migrate in a forked child with a database of its own, so the serving process never imports alembic
+    (about 35 MiB it would keep), and the supervisor of several workers not even the database layer."""
     if not hasattr(os, "fork"):
-        return migrate(database)
+        return migrate(open_database(settings))
     pid = os.fork()
-    if pid == 0:  # the child: a fresh pool (none of the parent's connections), migrate, report by exit status
+    if pid == 0:  # the child: migrate, report by exit status
         code = 1
         try:
-            database.engine.dispose(close=False)
-            code = migrate(database)
+            code = migrate(open_database(settings))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -19,15 +19,6 @@ from server.store.database import Database
 from shared.db.models import Hall, StaffRole, StaffUser
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    cmd = sub.add_parser("create-admin", help="create an admin account (or reset an existing admin's password)")
-    cmd.add_argument("--username", required=True)
-    cmd.add_argument("--name", default="系统管理员", help="display name")
-    cmd.add_argument("--staff-no", help="staff number (default: the username)")
-    cmd.add_argument("--hall", help="the hall's code; omitted = an admin of every hall")
-    cmd.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
-
-
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")

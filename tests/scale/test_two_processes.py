@@ -48,13 +48,14 @@ class Servers:
         return requests.get(self._url(path), timeout=30, **kw)
 
 
-def start_server(url: str, port: int, data_dir: Path) -> subprocess.Popen:
+def start_server(url: str, port: int, data_dir: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, **TEST_KEYS, "GOVHALL_DATABASE_URL": url, "GOVHALL_DATA_DIR": str(data_dir),
            "GOVHALL_PASSWORD_ITERATIONS": "1000", "GOVHALL_JOB_TICK_S": "0.2", "PYTHONPATH": str(ROOT),
            # the SMS sender's default interval is 10 s, which a loaded machine can outlast before the job count is
            # read; an hour keeps "each job ran exactly once" the whole claim
            "GOVHALL_SMS_SEND_EVERY_S": "3600"}
-    return subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    return subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers)],
                             cwd=ROOT, env=faked_clock_env(START, base=env), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
 
