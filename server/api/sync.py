@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +23,7 @@ from server.approval.signing_keys import register_key
 from server.store.audit import audit, audit_change
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, registration, visibility
+from server.sync.batched import Batched
 from server.sync.errors import SyncError
 from server.sync.models import SyncDevice
 from server.sync.registry import Rejected
@@ -286,7 +287,7 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
                  x_staff_token: StaffToken = None) -> EventsResponse:
     """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
-    ctx = await _briefly(request, _who, request, authorization, x_staff_token)
+    ctx = await request.app.state.device_checks.ask((authorization, x_staff_token))
     current = partial(_briefly, request, _hall_cursor, request, ctx.hall_id)
     changed, seq = await request.app.state.sync_hub.wait(ctx.hall_id, since, timeout, current)
     return EventsResponse(changed=changed, seq=seq)
@@ -300,9 +301,25 @@ async def _briefly(request: Request, work: Callable[..., T], *args: object) -> T
         return await run_in_threadpool(work, *args)
 
 
-def _who(request: Request, authorization: str | None, x_staff_token: str | None) -> devices.DeviceContext:
-    with _unit(request, read_only=True) as session:
-        return devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
+def device_checks(app: FastAPI) -> Batched:
+    """The long-poll's device checks, batched (server/sync/batched.py): the polls that arrive together share one
+    admission place, one thread-pool call and one reading unit of work."""
+    async def run(asks: list[tuple[str | None, str | None]]) -> list[devices.DeviceContext | ApiError]:
+        async with app.state.admission.admitted():
+            return await run_in_threadpool(_who, app, asks)
+    return Batched(run)
+
+
+def _who(app: FastAPI, asks: list[tuple[str | None, str | None]]) -> list[devices.DeviceContext | ApiError]:
+    """Each ask's (device token, staff token) checked as every device request is; a refusal is its ask's alone."""
+    now, idle, out = app.state.clock(), app.state.settings.token_idle_minutes, []
+    with _answered(), app.state.database.read_session() as session:  # a busy database: each ask's 503
+        for authorization, staff_token in asks:
+            try:
+                out.append(devices.authenticate(session, authorization, staff_token, now, idle_minutes=idle))
+            except SyncError as exc:
+                out.append(ApiError(exc.status, exc.code, exc.message, **exc.details))
+    return out
 
 
 def _hall_cursor(request: Request, hall_id: int) -> int:

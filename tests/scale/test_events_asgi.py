@@ -3,13 +3,16 @@ same validation, errors and answers as every other endpoint."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.main import create_app
+from server.sync.device_tokens import revoke
 from server.sync.devices import register_device
 from shared.db.models import Hall
 
@@ -66,7 +69,7 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
     def locked(*_: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(sync, "_who", locked)
+    monkeypatch.setattr(sync, "_who", locked)  # the check of every poll that arrived together
     r = client.get(URL, params={"timeout": 0}, headers=auth)
     assert r.status_code == 503 and r.json()["error"]["code"] == "busy_retry"
     assert r.headers["retry-after"] == "1" and r.headers["cache-control"] == "no-store"
@@ -78,3 +81,27 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
     r = client.get(URL, params={"timeout": 0}, headers=auth)
     assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_a_round_of_polls_is_checked_in_a_few_batches_each_on_its_own_token(sqlite_database, settings,
+                                                                            clock) -> None:  # noqa: ANN001
+    """Displays that started together poll again together: their device checks share thread-pool calls and
+    reads of the cache versions, and each is still its own — a revoked display among them is refused alone."""
+    with sqlite_database.session() as s:
+        hall = s.scalars(select(Hall.id)).first()
+        displays = [register_device(s, kind="display", name=f"display {i}", hall_id=hall) for i in range(40)]
+        revoke(s, displays[-1][0].id, clock())
+    app = create_app(settings, database=sqlite_database, clock=clock)
+    versions_read: list[str] = []
+    event.listen(sqlite_database.engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, *rest: versions_read.append(sql) if "FROM cache_version" in sql else None)
+
+    async def round_of_polls() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
+            return await asyncio.gather(*(http.get(URL, params={"timeout": 0}, headers={"Authorization": f"Bearer {t}"})
+                                          for _, t in displays))
+    answers = asyncio.run(round_of_polls())
+    assert [a.status_code for a in answers[:-1]] == [200] * 39
+    assert (answers[-1].status_code, answers[-1].json()["error"]["code"]) == (401, "device_revoked")
+    checks = app.state.device_checks.calls
+    assert checks <= 3 and len(versions_read) == checks, (checks, len(versions_read))

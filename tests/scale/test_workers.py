@@ -3,6 +3,7 @@ process watching them never loads the database layer (SQLAlchemy, psycopg: about
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,11 @@ def test_two_workers_answer_and_their_supervisor_stays_small(pg_template: str, t
             wait_healthy(proc, port)
             workers = [c for c in _children(proc.pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
             assert len(workers) == 2
-            # what the probe looks for is there to find
-            assert all(_loads(w, "sqlalchemy") and _loads(w, "psycopg_binary") for w in workers)
+            # What the probe looks for is there to find, once both have built their app (one may answer first).
+            deadline = time.monotonic() + 60
+            while not all(_loads(w, "sqlalchemy") and _loads(w, "psycopg_binary") for w in workers):
+                assert time.monotonic() < deadline, "a worker never loaded the database layer"
+                time.sleep(0.1)
             assert not _loads(proc.pid, "sqlalchemy") and not _loads(proc.pid, "psycopg_binary")
             answers = [requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10) for _ in range(4)]
             assert [a.status_code for a in answers] == [200] * 4
