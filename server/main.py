@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         publish_all_halls(session, app.state.clock())
     app.state.sync_registry = sync_registry or default_registry()
     app.state.sync_hub = EventHub()
-    app.state.device_checks = sync.device_checks(app)  # the long-polls' device checks, in batches
+    app.state.device_checks = sync.device_checks(app)  # the long-polls' reads, in batches
+    app.state.hall_cursors = sync.hall_cursors(app)
     app.state.device_presence = Presence()  # what each device said about itself at its last pull
     # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)

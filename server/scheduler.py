@@ -94,7 +94,7 @@ class Scheduler:
         if self.hub is None or not halls:
             return
         with self.database.read_session() as session:  # the committed cursors, whatever the job did
-            cursors = {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
+            cursors = changes.current_seqs(session, halls)
         for hall_id, seq in cursors.items():
             self.hub.notify(hall_id, seq)
 

@@ -118,7 +118,7 @@ def _finish(session: Session, commit: bool) -> None:
 
 def _cursors(db: Database, halls: set[int]) -> dict[int, int]:
     with db.read_session() as session:
-        return {hall_id: changes.current_seq(session, hall_id) for hall_id in halls}
+        return changes.current_seqs(session, halls)
 
 
 def _committing(endpoint: Callable[..., Any], response_field: Any) -> Callable[..., Any]:

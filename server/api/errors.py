@@ -42,7 +42,10 @@ def envelope(status: int, code: str, message: str, details=None) -> JSONResponse
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return envelope(exc.status, exc.code, exc.message, exc.details or None)
+        answer = envelope(exc.status, exc.code, exc.message, exc.details or None)
+        if exc.code == "busy_retry":  # a route that mapped a busy database itself: the same answer as _busy's
+            answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:

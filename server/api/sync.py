@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from sqlalchemy import select
@@ -35,7 +35,6 @@ from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, 
                                   EventsResponse, LeaseRequest, LeaseResponse, PullResponse, PushRequest,
                                   ProvisionRequest, PushResponse, RefusedAsk, SnapshotResponse)
 
-T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
@@ -288,26 +287,28 @@ async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
     """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
     ctx = await request.app.state.device_checks.ask((authorization, x_staff_token))
-    current = partial(_briefly, request, _hall_cursor, request, ctx.hall_id)
+    current = partial(request.app.state.hall_cursors.ask, ctx.hall_id)
     changed, seq = await request.app.state.sync_hub.wait(ctx.hall_id, since, timeout, current)
     return EventsResponse(changed=changed, seq=seq)
 
 
 # The long-poll's steps, at module level: thousands of devices wait in `events` at once, and closures made per
-# request would each stay alive for the whole wait.
-async def _briefly(request: Request, work: Callable[..., T], *args: object) -> T:
-    """Admitted for its database call, not for the wait (server/api/admission.py)."""
-    async with request.app.state.admission.admitted():
-        return await run_in_threadpool(work, *args)
-
-
+# request would each stay alive for the whole wait. Their database reads go in batches (server/sync/batched.py):
+# the polls that arrive together share one admission place, one thread-pool call and one reading unit of work.
 def device_checks(app: FastAPI) -> Batched:
-    """The long-poll's device checks, batched (server/sync/batched.py): the polls that arrive together share one
-    admission place, one thread-pool call and one reading unit of work."""
-    async def run(asks: list[tuple[str | None, str | None]]) -> list[devices.DeviceContext | ApiError]:
-        async with app.state.admission.admitted():
-            return await run_in_threadpool(_who, app, asks)
-    return Batched(run)
+    """The polls' device checks: (device token, staff token) → the device, or the refusal of that poll alone."""
+    return Batched(partial(_in_worker, app, _who))
+
+
+def hall_cursors(app: FastAPI) -> Batched:
+    """A hall's cursor, read when the hub does not know it (the first poll since start, a wake-up feed not live)."""
+    return Batched(partial(_in_worker, app, _cursors))
+
+
+async def _in_worker(app: FastAPI, work: Callable[[FastAPI, list], list], asks: list) -> list:
+    """Admitted for the database call, not for the wait (server/api/admission.py)."""
+    async with app.state.admission.admitted():
+        return await run_in_threadpool(work, app, asks)
 
 
 def _who(app: FastAPI, asks: list[tuple[str | None, str | None]]) -> list[devices.DeviceContext | ApiError]:
@@ -322,6 +323,7 @@ def _who(app: FastAPI, asks: list[tuple[str | None, str | None]]) -> list[device
     return out
 
 
-def _hall_cursor(request: Request, hall_id: int) -> int:
-    with _unit(request, read_only=True) as session:
-        return changes.current_seq(session, hall_id)
+def _cursors(app: FastAPI, halls: list[int]) -> list[int]:
+    with _answered(), app.state.database.read_session() as session:
+        seqs = changes.current_seqs(session, set(halls))
+    return [seqs[hall_id] for hall_id in halls]

@@ -128,7 +128,16 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> Non
 
 
 def current_seq(session: Session, hall_id: int) -> int:
-    return session.scalar(select(SyncCounter.value).where(SyncCounter.hall_id == hall_id)) or 0
+    return current_seqs(session, {hall_id})[hall_id]
+
+
+_CURSORS = select(COUNTER.c.hall_id, COUNTER.c.value).where(COUNTER.c.hall_id.in_(bindparam("halls", expanding=True)))
+
+
+def current_seqs(session: Session, halls: set[int]) -> dict[int, int]:
+    """Each hall's cursor as committed (0: nothing published yet), in one query."""
+    found = dict(session.connection().execute(_CURSORS, {"halls": sorted(halls)}).all()) if halls else {}
+    return {hall_id: found.get(hall_id) or 0 for hall_id in halls}
 
 
 def publish(session: Session, hall_id: int, scope: str, table: str, pk: str, row: dict | None, *,

@@ -61,23 +61,23 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
     retries, anything unexpected the 500 envelope, both with the security headers."""
     from sqlalchemy.exc import OperationalError
 
-    from server.api import sync
+    from server.sync import devices
 
     client, token = client_and_token
     auth = {"Authorization": f"Bearer {token}"}
 
-    def locked(*_: object) -> None:
+    def locked(*_: object, **__: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(sync, "_who", locked)  # the check of every poll that arrived together
+    monkeypatch.setattr(devices, "authenticate", locked)  # the device check of the polls that arrived together
     r = client.get(URL, params={"timeout": 0}, headers=auth)
     assert r.status_code == 503 and r.json()["error"]["code"] == "busy_retry"
     assert r.headers["retry-after"] == "1" and r.headers["cache-control"] == "no-store"
 
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sync, "_who", broken)
+    monkeypatch.setattr(devices, "authenticate", broken)
     r = client.get(URL, params={"timeout": 0}, headers=auth)
     assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
     assert r.headers["x-frame-options"] == "DENY"
@@ -85,16 +85,16 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
 
 def test_a_round_of_polls_is_checked_in_a_few_batches_each_on_its_own_token(sqlite_database, settings,
                                                                             clock) -> None:  # noqa: ANN001
-    """Displays that started together poll again together: their device checks share thread-pool calls and
-    reads of the cache versions, and each is still its own — a revoked display among them is refused alone."""
+    """Displays that started together poll again together (after a restart, then at each timeout): their device
+    checks share thread-pool calls and reads of the cache versions, and each is still its own — a revoked display
+    among them is refused alone; the new process learns the hall's cursor once, not once per display."""
     with sqlite_database.session() as s:
         hall = s.scalars(select(Hall.id)).first()
         displays = [register_device(s, kind="display", name=f"display {i}", hall_id=hall) for i in range(40)]
         revoke(s, displays[-1][0].id, clock())
     app = create_app(settings, database=sqlite_database, clock=clock)
-    versions_read: list[str] = []
-    event.listen(sqlite_database.engine, "before_cursor_execute",
-                 lambda conn, cursor, sql, *rest: versions_read.append(sql) if "FROM cache_version" in sql else None)
+    seen: list[str] = []
+    event.listen(sqlite_database.engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: seen.append(sql))
 
     async def round_of_polls() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
@@ -103,5 +103,7 @@ def test_a_round_of_polls_is_checked_in_a_few_batches_each_on_its_own_token(sqli
     answers = asyncio.run(round_of_polls())
     assert [a.status_code for a in answers[:-1]] == [200] * 39
     assert (answers[-1].status_code, answers[-1].json()["error"]["code"]) == (401, "device_revoked")
-    checks = app.state.device_checks.calls
-    assert checks <= 3 and len(versions_read) == checks, (checks, len(versions_read))
+    checks, cursors = app.state.device_checks.calls, app.state.hall_cursors.calls
+    versions_read = sum("FROM cache_version" in sql for sql in seen)
+    cursors_read = sum("FROM sync_counter" in sql for sql in seen)
+    assert (checks, cursors) <= (3, 3) and (versions_read, cursors_read) == (checks, cursors), seen
