@@ -88,9 +88,7 @@ class Admitting:
         try:
             line = await self.admission.enter()
         except errors.ApiError as exc:
-            busy = errors.envelope(exc.status, exc.code, exc.message)
-            busy.headers["Retry-After"] = "1"
-            return await busy(scope, replay, send)
+            return await errors.envelope(exc.status, exc.code, exc.message)(scope, replay, send)
         try:
             await self.app(scope, replay, send)
         finally:

@@ -36,16 +36,15 @@ def envelope(status: int, code: str, message: str, details=None) -> JSONResponse
     body = {"code": code, "message": message}
     if details:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status)
+    # A busy server (a locked database, an exhausted pool, no admission in time): the client may simply retry.
+    headers = {"Retry-After": "1"} if code == "busy_retry" else None
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        answer = envelope(exc.status, exc.code, exc.message, exc.details or None)
-        if exc.code == "busy_retry":  # a route that mapped a busy database itself: the same answer as _busy's
-            answer.headers["Retry-After"] = "1"
-        return answer
+        return envelope(exc.status, exc.code, exc.message, exc.details or None)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -95,9 +94,7 @@ def install(app: FastAPI) -> None:
         # A locked SQLite file or an exhausted connection pool under load: the request did nothing (its unit of
         # work rolled back), so the client may simply retry — 503, never a 500.
         log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
-        answer = envelope(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）")
-        answer.headers["Retry-After"] = "1"
-        return answer
+        return envelope(503, "busy_retry", "服务器繁忙，请稍后重试（database busy, retry with backoff）")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

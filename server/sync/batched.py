@@ -54,7 +54,8 @@ class Batched(Generic[K, V]):
             self._waiting = []
             raise
         finally:
-            self._draining = None
+            if self._draining is asyncio.current_task():  # not a drain a newer loop has started meanwhile
+                self._draining = None
 
     async def _answer(self, batch: list[tuple[K, asyncio.Future]]) -> None:
         self.calls += 1
