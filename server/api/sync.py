@@ -192,8 +192,11 @@ def push_commands(body: PushRequest, request: Request, authorization: DeviceToke
         devices.check_device_field(ctx, body.device)
         return ctx, push.apply_push(session, request.app.state.sync_registry, ctx, body.commands, now)
 
+    halls = request.app.state.push_halls  # device id → its hall at its last push: its group's key
     with _answered():
-        ctx, (last_seq, results, published) = request.app.state.database.push_unit(apply, len(body.commands))
+        ctx, (last_seq, results, published) = request.app.state.database.push_unit(apply, len(body.commands),
+                                                                                    halls.get(body.device))
+    halls[ctx.device_id] = ctx.hall_id
     if published:
         request.app.state.sync_hub.notify(ctx.hall_id, published)
     # Serialised once here; FastAPI would validate the model a second time on the way out.

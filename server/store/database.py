@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,8 +46,11 @@ class Database:
         self.replica = (make_engine(replica_url, execution_options={"postgresql_readonly": True}, **(pool or {}))
                         if replica_url else None)
         self.stats_sessions = session_factory(self.replica) if self.replica is not None else self.read_sessions
-        # SQLite has one writer at a time anyway: pushes waiting for it share a transaction (group_commit.py).
+        # SQLite has one writer at a time anyway, PostgreSQL one push per hall (it holds the hall's change counter
+        # until it commits): pushes waiting for that writer, or for that hall, share a transaction (group_commit.py).
         self.group_commit = GroupCommit(self.session) if self.engine.dialect.name == "sqlite" else None
+        self._hall_lines: dict[int, GroupCommit] = {}
+        self._lines_lock = threading.Lock()
         if self.engine.dialect.name == "postgresql":  # other server processes hear this one's commits
             from server.sync.pg_wakeups import install_notify
             install_notify(self.sessions)
@@ -86,13 +89,25 @@ class Database:
             session.info[AUDIT_KEY_INFO] = self.audit_key
         return session
 
-    def push_unit(self, work: Callable[[Session], T], size: int = 1) -> T:
-        """`work(session)` for a push of `size` commands, answered once committed: on SQLite in the next group's
-        transaction (server/sync/group_commit.py), on PostgreSQL in a unit of work of its own."""
-        if self.group_commit is None:
+    def push_unit(self, work: Callable[[Session], T], size: int = 1, hall: int | None = None) -> T:
+        """`work(session)` for a push of `size` commands, answered once committed, in the next group's
+        transaction (server/sync/group_commit.py): on SQLite the server's one group, on PostgreSQL the group of
+        `hall`, the hall the pushing device was in when it last pushed (a hint: the counter's row lock keeps
+        the order whatever it says; None, a device not seen yet: a unit of work of its own)."""
+        if self.group_commit is not None:
+            return self.group_commit.run(work, size)
+        if hall is None:
             with self.session() as session:
                 return work(session)
-        return self.group_commit.run(work, size)
+        return self.hall_line(hall).run(work, size)
+
+    def hall_line(self, hall: int) -> GroupCommit:
+        """The group of pushes to `hall` (PostgreSQL)."""
+        line = self._hall_lines.get(hall)
+        if line is None:
+            with self._lines_lock:
+                line = self._hall_lines.setdefault(hall, GroupCommit(self.session))
+        return line
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

@@ -1,16 +1,19 @@
-"""Group commit for pushes to a SQLite server: concurrent pushes share one transaction.
+"""Group commit for pushes: pushes that wait for the same writer share one transaction.
 
 SQLite lets one writer at a time in anyway (server.sync.push takes the write lock at BEGIN IMMEDIATE), so eight
 devices pushing one ticket each wrote eight transactions one after another, each paying its BEGIN, its read of
-the cache versions, its COMMIT and a hand-over of the write lock between threads. Here the pushes waiting for
-the writer are applied together: one transaction, a savepoint per push, one COMMIT; each push is
-answered only after that COMMIT, so nothing is acknowledged before it is durable, and a failed COMMIT fails
-every push of the group (their devices retry: a push is idempotent by device seq).
+the cache versions, its COMMIT and a hand-over of the write lock between threads. PostgreSQL lets one push per
+hall in at a time (each holds the hall's change counter row until it commits: server/sync/changes.py), so the
+pushes of one busy hall queued on that row lock, each holding a connection and a worker while it waited, and
+paid their transactions and WAL flushes one after another. Here the pushes waiting for the writer (SQLite) or
+for their hall (PostgreSQL: a group per hall, server/store/database.py) are applied together: one transaction,
+a savepoint per push, one COMMIT; each push is answered only after that COMMIT, so nothing is acknowledged
+before it is durable, and a failed COMMIT fails every push of the group (their devices retry: a push is
+idempotent by device seq).
 
 A push refused in its savepoint (a seq gap, a bad token) is rolled back alone; the others go on. A group stops
 growing at `max_commands`, so a device catching up with a big backlog does not hold many small pushes back for
-long. On PostgreSQL pushes keep their own transactions: row locks let pushes of different devices and halls run
-at once there, and PostgreSQL already makes concurrent commits share a WAL flush."""
+long."""
 
 from __future__ import annotations
 

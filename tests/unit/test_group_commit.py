@@ -1,5 +1,5 @@
-"""Pushes to a SQLite server share a transaction when they wait for the writer together
-(server/sync/group_commit.py): each is answered only once that transaction committed, a push that fails is
+"""Pushes share a transaction when they wait for the writer together (SQLite) or for their hall
+(PostgreSQL; server/sync/group_commit.py): each is answered only once that transaction committed, a push that fails is
 undone alone, and a COMMIT that fails fails every push of the group."""
 
 from __future__ import annotations
@@ -38,15 +38,16 @@ def _rows(db: Database) -> list[int]:
         return sorted(s.execute(text("SELECT n FROM t")).scalars())
 
 
-def _hold_first_group(commit: GroupCommit, then: list) -> tuple[dict, list[threading.Thread]]:  # noqa: ANN001
+def _hold_first_group(commit: GroupCommit, then: list, first=None) -> tuple[dict, list[threading.Thread]]:  # noqa: ANN001
     """Start a push that blocks inside its group until the pushes of `then` are all queued behind it, so that
-    they form the next group together. Returns (outcomes by name, threads)."""
+    they form the next group together (`first(session)`, if given, is its work before it returns "first").
+    Returns (outcomes by name, threads)."""
     release = threading.Event()
     outcomes: dict = {}
 
     def blocker(session):  # noqa: ANN001, ANN202
         release.wait(10)
-        return "first"
+        return first(session) if first is not None else "first"
 
     def call(name, work) -> None:  # noqa: ANN001
         try:
@@ -119,14 +120,32 @@ def test_a_group_stops_growing_at_its_command_limit(db) -> None:  # noqa: ANN001
 
 
 @pytest.mark.pg
-def test_postgresql_pushes_keep_their_own_transactions() -> None:
-    """Row locks let pushes of different devices run at once there, and PostgreSQL shares WAL flushes itself."""
+def test_postgresql_pushes_to_one_hall_share_a_transaction_and_other_halls_go_on() -> None:
+    """PostgreSQL lets one push per hall in at a time (the hall's change counter row): the pushes waiting for
+    their hall form its next group, while a push to another hall commits on its own meanwhile."""
     from tests.pg import PG_URL, pg_schema_engine
 
     with pg_schema_engine() as engine:
         database = Database(PG_URL, engine=engine)
+        with database.session() as s:
+            s.execute(text("CREATE TABLE t (n INTEGER)"))
         assert database.group_commit is None
-        assert database.push_unit(lambda s: s.execute(text("SELECT 41 + 1")).scalar_one()) == 42
+        assert database.push_unit(_insert(10)) == 10  # a device not seen yet: a unit of work of its own
+        hall_1 = database.hall_line(1)
+        assert database.hall_line(1) is hall_1 and database.hall_line(2) is not hall_1
+        other_hall: list = []
+
+        def meanwhile(session):  # noqa: ANN001, ANN202 - runs while hall 1's first group is held open
+            other_hall.append(database.push_unit(_insert(20), hall=2))
+            return "first"
+
+        outcomes, _ = _hold_first_group(hall_1, [("a", _insert(1)), ("b", _insert(2, fail=True)), ("c", _insert(3))],
+                                        first=meanwhile)
+        assert outcomes["first"] == "first" and outcomes["a"] == 1 and outcomes["c"] == 3, outcomes
+        assert isinstance(outcomes["b"], ValueError)
+        assert other_hall == [20]  # hall 2 committed while hall 1's group was still open
+        assert _rows(database) == [1, 3, 10, 20]
+        assert hall_1.pushes == 4 and hall_1.groups == 2 and database.hall_line(2).pushes == 1
 
 
 def test_eight_devices_pushing_at_once_all_commit_once_each(db) -> None:  # noqa: ANN001
