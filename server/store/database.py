@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session
 
+from server.store import versions
 from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO, anchor_unchained
 from shared.db.engine import make_engine, reader, session_factory
 from shared.db.files import make_private_dirs
@@ -41,11 +42,12 @@ class Database:
         self.engine = engine or make_engine(url, immediate=True, queue_writers=True, **sizes)
         self.connections = _most_connections(self.engine)
         self.sessions = session_factory(self.engine)
-        self.read_sessions = session_factory(reader(self.engine))
+        self.read_sessions = session_factory(reader(self.engine), info={versions.READ_ONLY: True})
         self.audit_key: bytes | None = None  # the audit chain's key (server/core/audit_key.py), set by the app
         self.replica = (make_engine(replica_url, execution_options={"postgresql_readonly": True}, **(pool or {}))
                         if replica_url else None)
-        self.stats_sessions = session_factory(self.replica) if self.replica is not None else self.read_sessions
+        self.stats_sessions = (session_factory(self.replica, info={versions.READ_ONLY: True})
+                               if self.replica is not None else self.read_sessions)
         # SQLite has one writer at a time anyway, PostgreSQL one push per hall (it holds the hall's change counter
         # until it commits): pushes waiting for that writer, or for that hall, share a transaction (group_commit.py).
         self.group_commit = GroupCommit(self.session) if self.engine.dialect.name == "sqlite" else None

@@ -26,6 +26,7 @@ CALENDAR = "calendar"  # the working-day calendar (migration 0059)
 _VERSIONS = select(CacheVersion.name, CacheVersion.value)  # built once: every request asks it
 _ONE = select(CacheVersion.value).where(CacheVersion.name == bindparam("name"))
 _INFO = "cache_versions"
+READ_ONLY = "govhall_read_only"  # session.info key: the server's reading units of work (server/store/database.py)
 
 
 def read(session: Session) -> dict[str, int]:
@@ -38,7 +39,11 @@ def read(session: Session) -> dict[str, int]:
 
 def current(session: Session, name: str) -> int | None:
     """One version as the database holds it at this moment, not memoised: for a kind this unit of work may
-    itself write, inside a savepoint that may roll back (a refused receive stores a definition)."""
+    itself write, inside a savepoint that may roll back (a refused receive stores a definition). A unit of work
+    that only reads (READ_ONLY) writes nothing, so there it is `read`'s, asked once: a to-do list looks up the
+    calendar and the definitions for every case."""
+    if session.info.get(READ_ONLY):
+        return read(session).get(name)
     return session.connection().execute(_ONE, {"name": name}).scalar()
 
 

@@ -65,5 +65,6 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(govhall_read_only=True)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, info: dict | None = None) -> sessionmaker[Session]:
+    """`info`: what each session's `info` starts with."""
+    return sessionmaker(engine, expire_on_commit=False, info=info)

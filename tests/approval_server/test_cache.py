@@ -145,3 +145,20 @@ def test_a_definition_stored_in_a_rolled_back_savepoint_leaves_the_set(database)
         assert (item, situation, 1) not in definitions.load_all(session)
     with database.read_session() as session:
         assert (item, situation, 1) not in definitions.load_all(session)
+
+
+def test_a_reading_unit_asks_the_versions_once_however_often_it_looks_things_up(database) -> None:  # noqa: ANN001
+    """A to-do list looks up the calendar and the definitions for every case; a unit of work that only reads
+    writes neither, so one read of the versions serves all its look-ups (a writing unit asks at each one)."""
+    versions_asked = _reads(database, "cache_version")
+    with database.read_session() as session:
+        for _ in range(3):
+            cache.calendar(session)
+            cache.all_definitions(session)
+    assert len(versions_asked) == 1
+    versions_asked.clear()
+    with database.session() as session:
+        for _ in range(3):
+            cache.calendar(session)
+            cache.all_definitions(session)
+    assert len(versions_asked) == 6
