@@ -5,7 +5,7 @@
   push and pull; rows(table) / confirmed(table) read the merged and the confirmed view; status(),
   rejected(), acknowledge(command_id), on_rejected(listener).
 - leases.LeaseBook (client.leases): track(series, prefix, day), issue_number(...), release(...), blocks().
-- loop.SyncLoop(client): the background thread (every few seconds and on every event, with backoff).
+- loop.SyncLoop(client): the background thread (on every event and local action, and by a timer; with backoff).
 - transport.HttpTransport(base_url) / the Transport protocol the harness plugs its network into.
 - hlc.HybridClock, status.SyncStatus, errors.SyncFailed; tables (the cache's sync tables).
 """

@@ -85,3 +85,35 @@ def test_an_event_brings_another_devices_write_and_a_dead_server_means_backoff(t
             for c in clients:
                 c.engine.dispose()
     db.dispose()
+
+
+def test_while_events_answer_the_timer_waits_longer_and_a_failed_poll_brings_a_cycle_at_once(tmp_path) -> None:  # noqa: ANN001
+    """2,000 devices syncing every 3 s while nothing happens would ask for 667 pulls a second: while the events
+    long-poll answers, every change wakes the loop anyway, so the timer runs at `idle_interval`. A failed poll
+    brings the short interval back, and a cycle at once: the device learns at once that it is offline."""
+    import shutil
+
+    from server.store.database import Database
+    shutil.copy(template_db(), tmp_path / "server.sqlite3")
+    db = Database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    hall_id, _ = demo_hall(db)
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=db, clock=TickingClock(WORKING_DAY_10))
+    with TestClient(app) as http:
+        transport = AppTransport(http)
+        device_id, token = new_device(db, "display", hall_id)
+        client = SyncClient(open_cache(tmp_path / "c.sqlite3", immediate=True), device_id=device_id, token=token,
+                            transport=transport)
+        loop = SyncLoop(client, interval=0.1, idle_interval=60, poll_timeout=0.3)
+        loop.start()
+        try:
+            assert wait_for(lambda: loop.events_live and client.status().last_success_at, 10)
+            cycles = loop.cycles
+            time.sleep(1.5)  # 15 intervals, and several long-polls answered
+            assert loop.cycles - cycles <= 1, "the loop still syncs every interval while events answer"
+            transport.down = True
+            assert wait_for(lambda: not client.status().online, 2), "no cycle came when the long-poll failed"
+            assert not loop.events_live
+        finally:
+            loop.stop()
+            client.engine.dispose()
+    db.dispose()
