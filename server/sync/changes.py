@@ -162,10 +162,18 @@ class Page:
     reset_required: list[str]
 
 
-def pull_page(session: Session, cursors: dict[str, int], limit: int, hidden: frozenset[str] = frozenset()) -> Page:
+def pull_page(session: Session, cursors: dict[str, int], limit: int, hidden: frozenset[str], hall_id: int) -> Page:
     """Changes after each scope's cursor, in seq order, leaving out the `hidden` tables (what the device's kind
     may not read: server.sync.visibility). A non-zero cursor below the scope's floor must reset (compaction may
-    have dropped a tombstone it needs); cursor 0 means "empty cache" and may read on."""
+    have dropped a tombstone it needs); cursor 0 means "empty cache" and may read on. `hall_id`: the hall whose
+    counter numbers every asked scope (a device's scopes are its hall's and its window's).
+
+    A last page moves every cursor it read on to the hall's counter as read before it: committed seqs form a
+    prefix (the counter lock), so the page held every change up to there — hidden rows and the other scopes'
+    numbers included — and the next pull of a device still up to date is answered from the counter alone."""
+    top = current_seq(session, hall_id)
+    if cursors and min(cursors.values()) >= top:  # the floors lie at or below the counter too: nothing to read
+        return Page([], dict(cursors), False, [])
     reset = [s for s, c in cursors.items() if 0 < c < scope_floor(session, s)]
     live = {s: c for s, c in cursors.items() if s not in reset}
     if not live:
@@ -182,12 +190,8 @@ def pull_page(session: Session, cursors: dict[str, int], limit: int, hidden: fro
     new = dict(cursors)
     for row in rows:
         new[row.scope] = max(new[row.scope], row.seq)
-    if hidden and not has_more:
-        # Past the hidden rows too, or a device would be told "changed" for rows it never gets. Committed
-        # seqs form a prefix (the counter lock), so the scope's highest seq now is a safe cursor.
-        tops = session.connection().execute(select(CHANGES.c.scope, func.max(CHANGES.c.seq))
-                                             .where(after).group_by(CHANGES.c.scope))
-        for scope, top in tops:
+    if not has_more:
+        for scope in live:
             new[scope] = max(new[scope], top)
     return Page(rows, new, has_more, reset)
 

@@ -162,14 +162,13 @@ def test_a_reinstalled_device_continues_after_the_servers_last_seq(world: World)
 
 
 def test_a_device_moved_to_another_window_forgets_the_old_windows_rows(world: World) -> None:
-    from server.sync.models import ChangeLog
+    from server.sync.changes import publish
     from shared.db.models import Device
     dev = world.devices[0]
     dev.client.sync_once()
     old_window = next(s for s in dev.client.cursors() if s.startswith("window:"))
     with world.db.session() as s:  # something published to the old window's scope
-        s.add(ChangeLog(hall_id=world.hall_id, scope=old_window, seq=10_000, tbl="note", pk="n1", op="upsert",
-                        row={"id": "n1"}, at=world.clock()))
+        publish(s, world.hall_id, old_window, "note", "n1", {"id": "n1"}, now=world.clock())
     dev.client.sync_once()
     assert "n1" in dev.client.confirmed("note")
     _, windows = demo_hall(world.db)

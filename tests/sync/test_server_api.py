@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.core.settings import Settings
 from server.main import create_app
@@ -165,6 +165,42 @@ def test_pull_pages_in_seq_order_and_scopes_come_from_the_token(env) -> None:  #
             break
     assert seen == sorted(seen) and len(seen) == 7
     assert body["scopes"] == [f"hall:{env['hall']}", f"window:{env['windows'][0]}"]
+
+
+def _change_log_reads(db) -> list[str]:  # noqa: ANN001
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, *rest: seen.append(sql) if "FROM change_log" in sql else None)
+    return seen
+
+
+def test_an_up_to_date_devices_pull_reads_no_change_log_and_one_behind_gets_its_rows(env) -> None:  # noqa: ANN001
+    """Every device's sync timer pulls with cursors at the hall's counter: answered from the counter alone. A
+    cursor behind it — any scope's, the window's too — reads the log as ever."""
+    dev, tok = new_device(env["db"], "workstation", env["hall"], env["windows"][0])
+    display, display_tok = new_device(env["db"], "display", env["hall"])
+    push(env["client"], dev, tok, [fact(1)])
+
+    def pull(token: str, cursors: str = "") -> dict:
+        r = env["client"].get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 5000}, headers=auth(token))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def at(body: dict) -> str:
+        return ",".join(f"{k}@{v}" for k, v in body["cursors"].items())
+    caught_up = {name: pull(token) for name, token in (("workstation", tok), ("display", display_tok))}
+    reads = _change_log_reads(env["db"])
+    for name, token in (("workstation", tok), ("display", display_tok)):  # a display's kind hides tables
+        again = pull(token, at(caught_up[name]))
+        assert again["changes"] == [] and again["cursors"] == caught_up[name]["cursors"] and not again["has_more"]
+        assert again["last_seq"] == (1 if name == "workstation" else 0)
+    assert reads == []
+    fid = str(uuid.uuid4())
+    push(env["client"], dev, tok, [fact(2, args={"fact_id": fid, "kind": "rating", "body": {"stars": 3}})])
+    hall, window = caught_up["workstation"]["cursors"].items()
+    behind = pull(tok, f"{hall[0]}@{hall[1] + 1000},{window[0]}@{window[1]}")  # only the window's cursor behind
+    assert reads and not behind["has_more"]
+    assert pull(tok, at(caught_up["workstation"]))["changes"][-1]["pk"] == fid
 
 
 def test_compaction_raises_the_floor_and_old_cursors_must_reset(env) -> None:  # noqa: ANN001
