@@ -2,7 +2,7 @@
 command queued through its client (SyncClient.on_queued), and every few seconds — every `interval` (3 s) while
 the events long-poll (a second thread) is not answering, every `idle_interval` (20 s) while it is: then every
 change of the hall wakes the loop at once, and the timer only catches what no event announced (a write to a
-SQLite server by another process). A hall's 2,000 devices pulling every 3 s asked the server for 667 pulls a
+SQLite server by another process). 2,000 devices pulling every 3 s asked their server for 667 pulls a
 second while nothing happened. Failures back off exponentially with jitter."""
 
 from __future__ import annotations
