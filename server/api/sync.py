@@ -10,7 +10,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
@@ -25,7 +25,6 @@ from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, registration, visibility
 from server.sync.batched import Batched
 from server.sync.errors import SyncError
-from server.sync.models import SyncDevice
 from server.sync.registry import Rejected
 from shared.crypto.sm2 import is_sm2_public_key
 from shared.db.models import Hall
@@ -215,8 +214,6 @@ def _parse_cursors(text: str) -> dict[str, int]:
     return out
 
 
-_LAST_SEQ = select(SyncDevice.last_seq).where(SyncDevice.device_id == bindparam("device"))  # built once: every pull
-
 
 @router.get("/pull", response_model=PullResponse)
 def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
@@ -226,9 +223,9 @@ def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, 
         ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
         devices.check_scopes(ctx, list(asked))
         request.app.state.device_presence.note(ctx.device_id, request.headers, _now(request))
+        last_seq, top = changes.puller(session, ctx.device_id, ctx.hall_id)
         page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
-                                 visibility.hidden_tables(ctx.kind), ctx.hall_id)
-        last_seq = session.connection().execute(_LAST_SEQ, {"device": ctx.device_id}).scalar_one()
+                                 visibility.hidden_tables(ctx.kind), top)
     # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
     head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                        "reset_required": page.reset_required, "last_seq": last_seq,

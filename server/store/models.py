@@ -167,9 +167,9 @@ class RegistrationCode(Base):
 
 class CacheVersion(Base):
     """What a server process may keep between requests, and the version it holds at: a row per cached kind
-    ("hall_config", "device_token", "definitions", "calendar"), its value replaced by database triggers on every
-    write to the tables the cache is made of (migrations 0046, 0058, 0059), so every process sharing the database
-    sees a change at its next request (server/store/versions.py)."""
+    ("hall_config", "device_token", "definitions", "calendar", "scope_floor"), its value replaced by database
+    triggers on every write to the tables the cache is made of (migrations 0046, 0058, 0059, 0060), so every
+    process sharing the database sees a change at its next request (server/store/versions.py)."""
     __tablename__ = "cache_version"
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)

@@ -23,6 +23,7 @@ HALL_CONFIG = "hall_config"
 DEVICE_TOKEN = "device_token"
 DEFINITIONS = "definitions"  # the parsed workflow definitions (migration 0058)
 CALENDAR = "calendar"  # the working-day calendar (migration 0059)
+SCOPE_FLOOR = "scope_floor"  # the sync scopes' floors (migration 0060)
 _VERSIONS = select(CacheVersion.name, CacheVersion.value)  # built once: every request asks it
 _ONE = select(CacheVersion.value).where(CacheVersion.name == bindparam("name"))
 _INFO = "cache_versions"
@@ -75,7 +76,7 @@ class Kept:
 
 _BY_ENGINE: weakref.WeakKeyDictionary[Engine, dict[str, Kept]] = weakref.WeakKeyDictionary()
 _BY_ENGINE_LOCK = threading.Lock()
-LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000, DEFINITIONS: 1, CALENDAR: 1}
+LIMITS = {HALL_CONFIG: 1000, DEVICE_TOKEN: 20000, DEFINITIONS: 1, CALENDAR: 1, SCOPE_FLOOR: 1}
 
 
 def kept(session: Session, kind: str) -> Kept:

@@ -210,11 +210,14 @@ def test_compaction_raises_the_floor_and_old_cursors_must_reset(env) -> None:  #
     cmds += [fact(i, name="entity.update", args={"entity_id": eid, "data": {"i": i}}, base={"expected_version": i - 1})
              for i in range(2, 6)]
     assert all(x["status"] == "accepted" for x in push(env["client"], dev, tok, cmds).json()["results"])
+    scope = f"hall:{env['hall']}"
+    # Read before compaction: the server keeps the floors it read, and must see compaction move them.
+    before = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@2"}, headers=auth(tok)).json()
+    assert before["reset_required"] == [] and before["changes"]
     env["clock"].advance(days=31)
     with env["db"].session() as s:
         dropped = compact(s, f"hall:{env['hall']}", before=env["clock"]() )
     assert dropped == 4
-    scope = f"hall:{env['hall']}"
     r = env["client"].get("/api/v1/sync/pull", params={"cursors": f"{scope}@2"}, headers=auth(tok)).json()
     assert r["reset_required"] == [scope]
     snap = env["client"].get("/api/v1/sync/snapshot", params={"scope": scope}, headers=auth(tok)).json()

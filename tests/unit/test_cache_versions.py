@@ -1,5 +1,5 @@
-"""The triggers that replace the cache versions (migrations 0046, 0058, 0059) are all there at head: a later migration that
-rebuilds one of their tables on SQLite (batch_alter_table) drops its triggers and must create them again."""
+"""The triggers that replace the cache versions (migrations 0046, 0058, 0059, 0060) are all there at head: a later
+migration that rebuilds one of their tables on SQLite (batch_alter_table) drops its triggers and must create them again."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tests.pg import pg_schema_engine
 
 def _expected() -> set[str]:
     found = set()
-    for name in ("0046_cache_versions", "0058_definitions_version", "0059_calendar_version"):
+    for name in ("0046_cache_versions", "0058_definitions_version", "0059_calendar_version",
+                 "0060_scope_floor_version"):
         spec = importlib.util.spec_from_file_location(name, MIGRATIONS / "versions" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -29,7 +30,7 @@ def test_every_cache_version_trigger_exists_at_head_on_sqlite(tmp_path: Path) ->
     db.migrate()
     with db.engine.connect() as conn:
         found = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-    assert _expected() <= found and len(_expected()) == 28
+    assert _expected() <= found and len(_expected()) == 31
 
 
 @pytest.mark.pg
