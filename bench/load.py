@@ -15,7 +15,8 @@ threads with Python `requests` — a new connection per request, and again with 
   elsewhere";
 - dup / double: numbers printed twice and tickets called twice, counted from the server's own rows;
 - rss_mb: resident memory of the server process(es) at the end.
-Median of `--reps` repetitions for the rates. `--staff` runs the staff-load mode instead (bench.load_staff)."""
+Median of `--reps` repetitions for the rates. `--staff` runs the staff-load mode instead (bench.load_staff),
+`--hall` a hall's devices woken by its traffic (bench.load_hall)."""
 
 from __future__ import annotations
 
@@ -86,11 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls-only", action="store_true", help="skip the issuing runs (call_8 alone)")
     parser.add_argument("--keepalive-only", action="store_true", help="skip the new-connection runs")
     parser.add_argument("--staff", action="store_true", help="staff-load mode (see bench/README.md)")
+    parser.add_argument("--hall", action="store_true", help="a hall's devices woken by its traffic (bench.load_hall)")
     add_day_argument(parser, what="the working day the server lives on")
     args, rest = parser.parse_known_args(argv)
     if args.staff:
         from bench.load_staff import main as staff_main
         return staff_main(args, rest)
+    if args.hall:
+        from bench.load_hall import main as hall_main
+        return hall_main(args, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     with tempfile.TemporaryDirectory(prefix="govhall-load-") as tmp:

@@ -216,23 +216,43 @@ def _parse_cursors(text: str) -> dict[str, int]:
 
 
 @router.get("/pull", response_model=PullResponse)
-def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
-         authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
+async def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
+               authorization: DeviceToken = None, x_staff_token: StaffToken = None) -> Response:
+    """Changes after the device's cursors. Every change of a hall wakes all its devices, which pull at once: the
+    pulls waiting at one moment share one thread-pool call and one reading unit of work (`pulls`)."""
     asked = _parse_cursors(cursors)
-    with _unit(request, read_only=True) as session:
-        ctx = devices.authenticate(session, authorization, x_staff_token, _now(request), idle_minutes=_idle(request))
-        devices.check_scopes(ctx, list(asked))
-        request.app.state.device_presence.note(ctx.device_id, request.headers, _now(request))
-        last_seq, top = changes.puller(session, ctx.device_id, ctx.hall_id)
-        page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
-                                 visibility.hidden_tables(ctx.kind), top)
-    # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
-    head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
-                       "reset_required": page.reset_required, "last_seq": last_seq,
-                       "server_time_ms": _ms(_now(request))})
-    shown = [r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
-    items = change_items(shown, ctx.kind, ctx.window_id)
-    return Response(f'{{"changes":[{items}],{head[1:]}', media_type="application/json")
+    device_id, body = await request.app.state.pulls.ask((authorization, x_staff_token, asked, limit))
+    request.app.state.device_presence.note(device_id, request.headers, _now(request))
+    return Response(body, media_type="application/json")
+
+
+def pulls(app: FastAPI) -> Batched:
+    """The pulls' work: (device token, staff token, cursors, limit) → (device id, the answer's JSON), or the
+    refusal of that pull alone. Not admitted again: each waiting pull holds its own place (server/api/admission.py),
+    and the batch uses one of the connections those places reserve."""
+    return Batched(partial(run_in_threadpool, _pull_pages, app), limit=100)
+
+
+def _pull_pages(app: FastAPI, asks: list[tuple[str | None, str | None, dict[str, int], int]]) -> list:
+    now, idle, out = app.state.clock(), app.state.settings.token_idle_minutes, []
+    with _answered(), app.state.database.read_session() as session:  # a busy database: each pull's 503
+        for authorization, staff_token, asked, limit in asks:
+            try:
+                ctx = devices.authenticate(session, authorization, staff_token, now, idle_minutes=idle)
+                devices.check_scopes(ctx, list(asked))
+            except SyncError as exc:
+                out.append(ApiError(exc.status, exc.code, exc.message, **exc.details))
+                continue
+            last_seq, top = changes.puller(session, ctx.device_id, ctx.hall_id)
+            page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
+                                     visibility.hidden_tables(ctx.kind), top)
+            # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
+            head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
+                               "reset_required": page.reset_required, "last_seq": last_seq,
+                               "server_time_ms": _ms(now)})
+            shown = [r for r in page.changes if visibility.visible_key(ctx.kind, ctx.window_id, r.tbl, r.pk)]
+            out.append((ctx.device_id, f'{{"changes":[{change_items(shown, ctx.kind, ctx.window_id)}],{head[1:]}'))
+    return out
 
 
 def change_items(rows, kind: str, window_id: int | None = None) -> str:  # noqa: ANN001

@@ -239,3 +239,37 @@ def test_the_same_fact_twice_is_stored_once_and_a_reused_fact_id_is_refused(env)
     with env["db"].session() as s:
         assert s.scalar(select(func.count()).select_from(SyncFact)) == 1
         assert s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.tbl.notin_(REFERENCE))) == 1
+
+
+def test_pulls_that_arrive_together_share_one_call_and_each_gets_its_own_answer(server_db, tmp_path) -> None:  # noqa: ANN001
+    """A change wakes every device of the hall and they all pull at once: the pulls waiting together are read in
+    one unit of work, and each answer is exactly what that pull gets alone — its scopes, its kind's tables — with
+    a refusal (a bad token, a scope not granted) its own."""
+    import asyncio
+
+    import httpx
+
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=server_db, clock=FakeClock())
+    hall, windows = demo_hall(server_db)
+    devices = [new_device(server_db, kind, hall, window) for kind, window in
+               [("workstation", windows[0]), ("workstation", windows[1]), ("display", None), ("evaluator", windows[0])]]
+    with TestClient(app) as client:
+        dev, tok = devices[0]
+        assert push(client, dev, tok, [fact(1)]).status_code == 200  # a window-scoped device's own change too
+        scope = f"hall:{hall}"
+        asks = [({"cursors": ""}, auth(tok)) for _, tok in devices] * 8
+        asks += [({"cursors": f"{scope}@0"}, auth(tok)) for _, tok in devices]  # one scope asked, from 0
+        asks += [({"cursors": ""}, auth("not-a-token")), ({"cursors": f"window:{windows[1]}@0"}, auth(devices[0][1]))]
+        alone = [client.get("/api/v1/sync/pull", params=p, headers=h) for p, h in asks]
+
+    async def together() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
+            return await asyncio.gather(*(http.get("/api/v1/sync/pull", params=p, headers=h) for p, h in asks))
+
+    calls = app.state.pulls.calls
+    answers = asyncio.run(together())
+    assert app.state.pulls.calls - calls < len(asks) / 4
+    assert [(a.status_code, a.json()) for a in answers] == [(a.status_code, a.json()) for a in alone]
+    assert [a.status_code for a in answers[-2:]] == [401, 403]
+    tables = {kind: {c["table"] for c in a.json()["changes"]} for kind, a in zip(("ws", "ws2", "display", "eval"), answers)}
+    assert "approval_definition" in tables["ws"] and tables["display"] < tables["ws"] and tables["eval"] < tables["ws"]
