@@ -24,6 +24,7 @@ from server.store.audit import audit, audit_change
 from server.store.database import Database
 from server.sync import changes, devices, leases, provisioning, push, registration, visibility
 from server.sync.batched import Batched
+from server.sync.device_reads import MAX_PULL
 from server.sync.errors import SyncError
 from server.sync.registry import Rejected
 from shared.crypto.sm2 import is_sm2_public_key
@@ -37,7 +38,6 @@ from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
-MAX_PULL = 5000
 
 
 @contextmanager
@@ -228,9 +228,9 @@ async def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(
 
 def pulls(app: FastAPI) -> Batched:
     """The pulls' work: (device token, staff token, cursors, limit) → (device id, the answer's JSON), or the
-    refusal of that pull alone. Not admitted again: each waiting pull holds its own place (server/api/admission.py),
-    and the batch uses one of the connections those places reserve."""
-    return Batched(partial(run_in_threadpool, _pull_pages, app), limit=100)
+    refusal of that pull alone. Pulls come ahead of the middleware (server/sync/device_reads.py), so a pull
+    waiting for its batch holds no admission place: the batch is admitted for its database call."""
+    return Batched(partial(_in_worker, app, _pull_pages), limit=100)
 
 
 def _pull_pages(app: FastAPI, asks: list[tuple[str | None, str | None, dict[str, int], int]]) -> list:

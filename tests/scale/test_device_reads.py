@@ -1,5 +1,5 @@
-"""The events long-poll as the devices see it, now answered ahead of FastAPI (server/sync/events_asgi.py): the
-same validation, errors and answers as every other endpoint."""
+"""The events long-poll and the pull as the devices see them, answered ahead of FastAPI
+(server/sync/device_reads.py): the same validation, errors and answers as every other endpoint."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from server.sync.devices import register_device
 from shared.db.models import Hall
 
 URL = "/api/v1/sync/events"
+PULL = "/api/v1/sync/pull"
 
 
 @pytest.fixture
@@ -40,11 +41,38 @@ def test_a_bad_query_is_refused_with_the_field_named(client_and_token) -> None: 
         assert r.headers["cache-control"] == "no-store"
 
 
-def test_devices_without_a_valid_token_are_refused(client_and_token) -> None:  # noqa: ANN001
+def test_a_bad_pull_query_is_refused_with_the_field_named(client_and_token) -> None:  # noqa: ANN001
+    client, token = client_and_token
+    auth = {"Authorization": f"Bearer {token}"}
+    for params, code, field in (({"limit": 0}, "invalid_request", "query.limit"),
+                                ({"limit": 5001}, "invalid_request", "query.limit"),
+                                ({"limit": "many"}, "invalid_request", "query.limit"),
+                                ({"cursors": "hall:1@x"}, "invalid_cursor", None),
+                                ({"cursors": "hall:1\x00@1"}, "control_character", None)):
+        r = client.get(PULL, params=params, headers=auth)
+        assert r.status_code == 422, (params, r.text)
+        error = r.json()["error"]
+        assert error["code"] == code, (params, error)
+        assert field is None or [d["field"] for d in error["details"]] == [field]
+        assert r.headers["cache-control"] == "no-store"
+
+
+def test_the_app_wide_parameter_rule_holds_ahead_of_fastapi(client_and_token) -> None:  # noqa: ANN001
+    """A NUL in any query parameter is refused as on every other endpoint (server/api/limits.py), the long-poll's
+    and the pull's included, before the device is even looked up."""
     client, _ = client_and_token
-    assert client.get(URL).json()["error"]["code"] == "device_token_required"
-    r = client.get(URL, headers={"Authorization": "Bearer not-a-token"})
+    for url in (URL, PULL, "/api/v1/catalogue/items"):
+        r = client.get(url, params={"q": "a\x00b"})
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "control_character"), url
+
+
+@pytest.mark.parametrize("url", [URL, PULL])
+def test_devices_without_a_valid_token_are_refused(client_and_token, url) -> None:  # noqa: ANN001
+    client, _ = client_and_token
+    assert client.get(url).json()["error"]["code"] == "device_token_required"
+    r = client.get(url, headers={"Authorization": "Bearer not-a-token"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "device_token_invalid"
+    assert r.headers["x-frame-options"] == "DENY"
 
 
 def test_a_quiet_hall_answers_unchanged_at_the_timeout(client_and_token) -> None:  # noqa: ANN001
@@ -56,8 +84,9 @@ def test_a_quiet_hall_answers_unchanged_at_the_timeout(client_and_token) -> None
     assert client.get(URL, params={"since": max(seq - 1, 0)}, headers=auth).json()["changed"] is (seq > 0)
 
 
-def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch) -> None:  # noqa: ANN001
-    """The long-poll skips the middleware stack, not the error mapping: a busy database is a 503 the device
+@pytest.mark.parametrize("url", [URL, PULL])
+def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch, url) -> None:  # noqa: ANN001
+    """The reads skip the middleware stack, not the error mapping: a busy database is a 503 the device
     retries, anything unexpected the 500 envelope, both with the security headers."""
     from sqlalchemy.exc import OperationalError
 
@@ -69,8 +98,8 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
     def locked(*_: object, **__: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(devices, "authenticate", locked)  # the device check of the polls that arrived together
-    r = client.get(URL, params={"timeout": 0}, headers=auth)
+    monkeypatch.setattr(devices, "authenticate", locked)  # the device check of the reads that arrived together
+    r = client.get(url, params={"timeout": 0}, headers=auth)
     assert r.status_code == 503 and r.json()["error"]["code"] == "busy_retry"
     assert r.headers["retry-after"] == "1" and r.headers["cache-control"] == "no-store"
 
@@ -78,7 +107,7 @@ def test_errors_are_answered_by_the_apps_handlers(client_and_token, monkeypatch)
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(devices, "authenticate", broken)
-    r = client.get(URL, params={"timeout": 0}, headers=auth)
+    r = client.get(url, params={"timeout": 0}, headers=auth)
     assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
     assert r.headers["x-frame-options"] == "DENY"
 
