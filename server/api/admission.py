@@ -7,9 +7,9 @@ waiting for a connection that some request holds while it waits for a worker; no
 timeout (seen with 400 staff and 2,000 waiting devices: the server idle, every list timing out after 30 s).
 With N no larger than the thread pool, and 2N no larger than the connections (a reading request may record
 its token's use on a second one, server/api/deps.py `get_reading_user`), an admitted request always gets its
-worker and its connections. A long-poll is admitted only for its brief database calls (server/api/sync.py
-`events`), never for its wait. A request not admitted within the pool's timeout is answered 503, as an
-exhausted pool was."""
+worker and its connections. A long-poll and a pull are admitted only for their database calls, which go in
+batches (server/api/sync.py), never for their wait (they come ahead of this middleware: server/sync/device_reads.py).
+A request not admitted within the pool's timeout is answered 503, as an exhausted pool was."""
 
 from __future__ import annotations
 

@@ -241,7 +241,8 @@ def test_the_same_fact_twice_is_stored_once_and_a_reused_fact_id_is_refused(env)
         assert s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.tbl.notin_(REFERENCE))) == 1
 
 
-def test_pulls_that_arrive_together_share_one_call_and_each_gets_its_own_answer(server_db, tmp_path) -> None:  # noqa: ANN001
+def test_pulls_that_arrive_together_share_one_call_and_each_gets_its_own_answer(server_db,  # noqa: ANN001
+                                                                                 tmp_path) -> None:  # noqa: ANN001
     """A change wakes every device of the hall and they all pull at once: the pulls waiting together are read in
     one unit of work, and each answer is exactly what that pull gets alone — its scopes, its kind's tables — with
     a refusal (a bad token, a scope not granted) its own."""
@@ -271,5 +272,6 @@ def test_pulls_that_arrive_together_share_one_call_and_each_gets_its_own_answer(
     assert app.state.pulls.calls - calls < len(asks) / 4
     assert [(a.status_code, a.json()) for a in answers] == [(a.status_code, a.json()) for a in alone]
     assert [a.status_code for a in answers[-2:]] == [401, 403]
-    tables = {kind: {c["table"] for c in a.json()["changes"]} for kind, a in zip(("ws", "ws2", "display", "eval"), answers)}
+    tables = {kind: {c["table"] for c in a.json()["changes"]}
+              for kind, a in zip(("ws", "ws2", "display", "eval"), answers)}
     assert "approval_definition" in tables["ws"] and tables["display"] < tables["ws"] and tables["eval"] < tables["ws"]
