@@ -38,6 +38,7 @@ from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
+PULL_BATCH = 24  # pulls read in one unit of work at most (server/api/admission.py admits 19–24 requests)
 
 
 @contextmanager
@@ -229,8 +230,10 @@ async def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(
 def pulls(app: FastAPI) -> Batched:
     """The pulls' work: (device token, staff token, cursors, limit) → (device id, the answer's JSON), or the
     refusal of that pull alone. Pulls come ahead of the middleware (server/sync/device_reads.py), so a pull
-    waiting for its batch holds no admission place: the batch is admitted for its database call."""
-    return Batched(partial(_in_worker, app, _pull_pages), limit=100)
+    waiting for its batch holds no admission place: the batch is admitted for its database call. A batch holds
+    all its answers until the last is built: at most PULL_BATCH pages of up to MAX_PULL rows, as many as the
+    admitted requests could hold when each pull was one of them."""
+    return Batched(partial(_in_worker, app, _pull_pages), limit=PULL_BATCH)
 
 
 def _pull_pages(app: FastAPI, asks: list[tuple[str | None, str | None, dict[str, int], int]]) -> list:

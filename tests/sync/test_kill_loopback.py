@@ -35,17 +35,24 @@ pytestmark = pytest.mark.slow
 COMMANDS = 500
 
 
-def wait_until_queued(path: Path, count: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_until_queued(path: Path, count: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the client process has queued `count` commands; if it exits or stalls first, fail with what it and
+    its syncs said (its stderr: "sync failed: <code>" per failed cycle)."""
+    deadline, queued = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
-                if conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0] >= count:
+                queued = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+                if queued >= count:
                     return
         except sqlite3.Error:
             pass  # not created or not migrated yet
         time.sleep(0.02)
-    raise AssertionError(f"{path.name} never queued {count} commands")
+    if proc.poll() is None:
+        proc.kill()
+    _, err = proc.communicate(timeout=30)
+    raise AssertionError(f"{path.name} queued {queued} of {count} commands in {timeout} s (exit {proc.returncode}): "
+                         f"{err.decode(errors='replace')[-2000:]}")
 
 
 def free_port() -> int:
@@ -97,7 +104,7 @@ def test_a_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path: Path) -
         procs = [start_client(d, url, day, COMMANDS, issue=True) for d in devices]
         victim = devices[0]
         # Kill once a random part of its work is queued: mid-run, whatever statement it is at.
-        wait_until_queued(victim.path, random.Random(7).randint(100, 250))
+        wait_until_queued(victim.path, random.Random(7).randint(100, 250), procs[0])
         assert procs[0].poll() is None, "the victim finished before it could be killed; raise COMMANDS"
         procs[0].send_signal(signal.SIGKILL)
         procs[0].wait()
