@@ -38,7 +38,10 @@ from shared.protocol.sync import (SUPPORTED_PROTOCOLS, Block, CompactionReport, 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 DeviceToken = Annotated[str | None, Header(alias="authorization")]
 StaffToken = Annotated[str | None, Header(alias="x-staff-token")]
-PULL_BATCH = 24  # pulls read in one unit of work at most (server/api/admission.py admits 19–24 requests)
+PULL_BATCH = 100  # pulls read in one unit of work at most
+# Rows a batch reads before it shortens the pages still to come (to PULL_MIN_PAGE, with has_more): it holds every
+# answer until the last is built, and 24 admitted pulls of 1,000 rows were the most one process held before.
+PULL_BATCH_ROWS, PULL_MIN_PAGE = 24_000, 100
 
 
 @contextmanager
@@ -230,16 +233,15 @@ async def pull(request: Request, cursors: str = "", limit: Annotated[int, Query(
 def pulls(app: FastAPI) -> Batched:
     """The pulls' work: (device token, staff token, cursors, limit) → (device id, the answer's JSON), or the
     refusal of that pull alone. Pulls come ahead of the middleware (server/sync/device_reads.py), so a pull
-    waiting for its batch holds no admission place: the batch is admitted for its database call. A batch holds
-    all its answers until the last is built: at most PULL_BATCH pages of up to MAX_PULL rows, as many as the
-    admitted requests could hold when each pull was one of them."""
+    waiting for its batch holds no admission place: the batch is admitted for its database call."""
     return Batched(partial(_in_worker, app, _pull_pages), limit=PULL_BATCH)
 
 
 def _pull_pages(app: FastAPI, asks: list[tuple[str | None, str | None, dict[str, int], int]]) -> list:
-    now, idle, out = app.state.clock(), app.state.settings.token_idle_minutes, []
+    now, idle, out, read = app.state.clock(), app.state.settings.token_idle_minutes, [], 0
     with _answered(), app.state.database.read_session() as session:  # a busy database: each pull's 503
         for authorization, staff_token, asked, limit in asks:
+            limit = min(limit, max(PULL_MIN_PAGE, PULL_BATCH_ROWS - read))  # a shorter page says has_more
             try:
                 ctx = devices.authenticate(session, authorization, staff_token, now, idle_minutes=idle)
                 devices.check_scopes(ctx, list(asked))
@@ -249,6 +251,7 @@ def _pull_pages(app: FastAPI, asks: list[tuple[str | None, str | None, dict[str,
             last_seq, top = changes.puller(session, ctx.device_id, ctx.hall_id)
             page = changes.pull_page(session, asked or {s: 0 for s in ctx.scopes}, limit,
                                      visibility.hidden_tables(ctx.kind), top)
+            read += len(page.changes)
             # Built by hand (the PullResponse shape): the stored row JSON is spliced in, not parsed and re-encoded.
             head = json.dumps({"cursors": page.cursors, "has_more": page.has_more, "scopes": ctx.scopes,
                                "reset_required": page.reset_required, "last_seq": last_seq,

@@ -275,3 +275,46 @@ def test_pulls_that_arrive_together_share_one_call_and_each_gets_its_own_answer(
     tables = {kind: {c["table"] for c in a.json()["changes"]}
               for kind, a in zip(("ws", "ws2", "display", "eval"), answers)}
     assert "approval_definition" in tables["ws"] and tables["display"] < tables["ws"] and tables["eval"] < tables["ws"]
+
+
+def test_a_batch_of_large_pulls_shortens_the_later_pages_and_nothing_is_lost(server_db, tmp_path,  # noqa: ANN001
+                                                                             monkeypatch) -> None:
+    """A batch holds every answer until the last is built: once it has read its row budget, the pages still to
+    come are shortened (has_more), and each device pulling on gets exactly what one unbounded pull gets."""
+    import asyncio
+
+    import httpx
+
+    from server.api import sync as sync_api
+
+    app = create_app(Settings(migrate_on_start=False, data_dir=tmp_path), database=server_db, clock=FakeClock())
+    hall, windows = demo_hall(server_db)
+    devices = [new_device(server_db, "workstation", hall, windows[i % 2]) for i in range(6)]
+    with TestClient(app) as client:
+        whole = [client.get("/api/v1/sync/pull", params={"limit": 5000}, headers=auth(tok)).json()
+                 for _, tok in devices]
+    assert all(not w["has_more"] and len(w["changes"]) > 20 for w in whole)
+    monkeypatch.setattr(sync_api, "PULL_BATCH_ROWS", 20)
+    monkeypatch.setattr(sync_api, "PULL_MIN_PAGE", 3)
+
+    async def pull_on() -> list[list[dict]]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
+            async def one(tok: str) -> list[dict]:
+                got, cursors = [], ""
+                while True:
+                    page = (await http.get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 5000},
+                                           headers=auth(tok))).json()
+                    got.append(page)
+                    cursors = ",".join(f"{s}@{c}" for s, c in page["cursors"].items())
+                    if not page["has_more"]:
+                        return got
+            return await asyncio.gather(*(one(tok) for _, tok in devices))
+
+    pages = asyncio.run(pull_on())
+    first = [p[0] for p in pages]
+    # Each batch's first page reads the budget, the others the shortest page (asked together: one batch).
+    assert all(p["has_more"] and len(p["changes"]) in (20, 3) for p in first)
+    assert sorted(len(p["changes"]) for p in first).count(3) >= 3
+    for alone, pulled in zip(whole, pages):
+        assert [c for p in pulled for c in p["changes"]] == alone["changes"]
+        assert pulled[-1]["cursors"] == alone["cursors"]
