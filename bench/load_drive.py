@@ -22,6 +22,7 @@ from bench.day import at
 from bench.load_server import API, Device, LoadServer
 from client.services.queue_desk import QueueDesk
 from shared.protocol.queue_rows import ticket_of
+from shared.protocol.sync import cursors_param
 from shared.queue.calling import choose_next
 from shared.db.cache import open_cache
 from shared.queue.config import Window
@@ -193,8 +194,7 @@ class CounterView:
 
     def pull(self) -> None:
         while True:
-            body = self.wire.get("/sync/pull", {"cursors": ",".join(f"{s}@{c}" for s, c in self.cursors.items()),
-                                                "limit": 5000})
+            body = self.wire.get("/sync/pull", {"cursors": cursors_param(self.cursors), "limit": 5000})
             for ch in body["changes"]:
                 if ch["table"] == "queue_ticket" and ch["row"] and str(ch["row"].get("day")) == self.day:
                     self.tickets[ch["pk"]] = ticket_of(ch["row"])

@@ -31,6 +31,7 @@ import requests
 from bench.load_drive import Wire, issue_commands
 from bench.load_server import API, LoadServer, cpu_ticks
 from bench.load_staff import _pct
+from shared.protocol.sync import cursors_param
 
 
 class _Conn:
@@ -73,8 +74,7 @@ async def _device(port: int, spec: dict, until: float, poll: float, seen: dict[s
                 continue
             since = answer["seq"]
             while True:
-                text = ",".join(f"{s}@{c}" for s, c in sorted(cursors.items()))
-                status, body = await pulls.get(f"{API}/sync/pull?cursors={text}")
+                status, body = await pulls.get(f"{API}/sync/pull?cursors={cursors_param(cursors)}")
                 if status != 200:
                     raise ConnectionError(status)
                 tally["pulls"] += 1
@@ -119,7 +119,7 @@ def _provision(srv: LoadServer, count: int) -> list[dict]:
         cursors: dict[str, int] = {}
         while True:
             r = requests.get(srv.base + API + "/sync/pull", headers=dev.headers, timeout=60,
-                             params={"cursors": ",".join(f"{s}@{c}" for s, c in cursors.items()), "limit": 5000})
+                             params={"cursors": cursors_param(cursors), "limit": 5000})
             r.raise_for_status()
             page = r.json()
             cursors = page["cursors"]

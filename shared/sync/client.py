@@ -16,7 +16,7 @@ from shared.errors import DomainError
 from shared.protocol import device_health
 from shared.db.files import erase_wal
 from shared.protocol.personal_args import carries_personal
-from shared.protocol.sync import PROTOCOL_VERSION
+from shared.protocol.sync import PROTOCOL_VERSION, cursors_param
 from shared.sync import outbox, store
 from shared.sync.errors import SyncFailed
 from shared.sync.hlc import HybridClock
@@ -167,7 +167,7 @@ class SyncClient:
             with self.engine.connect() as conn:
                 cursors = store.read_cursors(conn)
                 about = device_health.about_me(outbox.pending_count(conn))  # for the admin's device list
-            params = {"cursors": ",".join(f"{s}@{c}" for s, c in sorted(cursors.items())), "limit": self.pull_limit}
+            params = {"cursors": cursors_param(cursors), "limit": self.pull_limit}
             reply = self.call("GET", "/pull", params=params, headers=about)
             if reply.error_code == "scope_forbidden" and not self._forget_scopes(reply):
                 continue  # the device lost a scope (moved to another window): its rows go, the rest syncs on

@@ -16,6 +16,7 @@ from client.services.applicant import PERSON, Applicant
 from kiosk.services.issuing import TicketDesk
 from kiosk.services.reference import load_directory
 from shared.queue.printing import PrintState
+from shared.protocol.sync import cursors_param
 from shared.queue.tickets import Channel
 from shared.sync.client import SyncClient
 from tests.queue_server.test_row_differential import NOW, PERSON_ID, Hall, hall  # noqa: F401  (fixture)
@@ -63,7 +64,7 @@ def _pulled(hall: Hall, kind: str, window_index: int | None = None) -> tuple[lis
         page = hall.http.get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 500}, headers=auth).json()
         changes += page["changes"]
         scopes = page["scopes"]
-        cursors = ",".join(f"{s}@{c}" for s, c in page["cursors"].items())
+        cursors = cursors_param(page["cursors"])
         if not page["has_more"]:
             break
     rows = []

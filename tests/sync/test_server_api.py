@@ -14,6 +14,7 @@ from server.main import create_app
 from server.sync.changes import compact
 from server.sync.models import ChangeLog, CommandLog, SyncFact
 from server.sync.reference import PUBLISHED_TABLES
+from shared.protocol.sync import cursors_param
 from tests.sync.support import FakeClock, demo_hall, new_device
 
 PROTO = 1
@@ -305,7 +306,7 @@ def test_a_batch_of_large_pulls_shortens_the_later_pages_and_nothing_is_lost(ser
                     page = (await http.get("/api/v1/sync/pull", params={"cursors": cursors, "limit": 5000},
                                            headers=auth(tok))).json()
                     got.append(page)
-                    cursors = ",".join(f"{s}@{c}" for s, c in page["cursors"].items())
+                    cursors = cursors_param(page["cursors"])
                     if not page["has_more"]:
                         return got
             return await asyncio.gather(*(one(tok) for _, tok in devices))
