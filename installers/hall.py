@@ -417,13 +417,20 @@ def start_xvfb(size: str = "3200x2100x24") -> tuple[subprocess.Popen, str]:
     """A virtual screen for --check and the acceptance test; answers its display number on a pipe."""
     if shutil.which("Xvfb") is None:
         raise HallError("the headless check needs Xvfb (apt-get install xvfb)")
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size, "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    if not number:
+    # Each caller asks for a display number of its own (from its pid) rather than letting Xvfb search up from :0:
+    # with two servers searching at once (the acceptance tests on two test workers), twice a program found no
+    # display :0 moments after a check had passed on it. A number in use makes Xvfb exit: try the next.
+    first = 100 + os.getpid() % 800
+    for number in range(first, first + 20):
+        read, write = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", size,
+                                 "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        os.close(write)
+        with os.fdopen(read) as f:
+            ready = f.readline().strip()
+        if ready:
+            return xvfb, f":{ready}"
         xvfb.kill()
-        raise HallError("Xvfb did not start")
-    return xvfb, f":{number}"
+        xvfb.wait()
+    raise HallError("Xvfb did not start")
