@@ -84,7 +84,7 @@ def handle_issue(session: Session, ctx: CommandContext, args: IssueArgs, base: d
               "appointment_id": args.appointment_id, "person_key": args.person_key,
               "issued_at": list(stamp.as_tuple()), "flags": flags, "counts_against_quota": not on_time,
               "is_am": quota.is_am(local.time()) if quota is not None else local.time() < dt.time(12),
-              "issued_wall": ticket.issued_wall, **codec.ticket_progress(ticket), "updated_at": ctx.now}
+              "issued_wall": ticket.issued_wall, **store.progress(ticket), "updated_at": ctx.now}
     if savepoint_for(args) == "none":
         ctx.insert_later(TICKETS, values)  # one INSERT for the push's tickets (server.queue.issue_batch)
         batch.accepted(values, local)

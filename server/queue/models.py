@@ -20,7 +20,10 @@ class QueueTicket(Base):
     __tablename__ = "queue_ticket"
     # No printed number twice in one series (hall, prefix of the issuing business, day).
     __table_args__ = (UniqueConstraint("hall_id", "day", "series_prefix", "display"),
-                      Index("ix_queue_ticket_hall_day_state", "hall_id", "day", "state"),
+                      # A hall's day by state; and per business and class its line in order, so a call finds
+                      # each group's head by a seek, not by reading every waiting ticket (server.queue.call_next).
+                      Index("ix_queue_ticket_line", "hall_id", "day", "state", "business_id", "priority_class",
+                            "line_ms"),
                       # What a window has called or serves (every call asks it): found without reading every
                       # ticket the hall ever issued.
                       Index("ix_queue_ticket_window_state", "window_id", "state"),
@@ -46,6 +49,9 @@ class QueueTicket(Base):
     person_key: Mapped[str | None] = mapped_column(String(64), index=True)
     issued_at: Mapped[list] = mapped_column(JSON)
     queue_key: Mapped[list] = mapped_column(JSON)
+    # The queue key's physical ms, a column of its own for the line's index (store.progress writes both);
+    # nullable only so that it could be added to a filled table.
+    line_ms: Mapped[int | None] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10))
     window_id: Mapped[int | None]
     clerk: Mapped[str | None] = mapped_column(String(50))

@@ -41,9 +41,14 @@ def ticket_of(row: QueueTicket, tz: dt.tzinfo | None = None) -> Ticket:
     return codec.ticket_of(_fields(row), tz)
 
 
+def progress(ticket: Ticket) -> dict:
+    """The columns a transition (or the issue) writes: the published row's, and the line's index column."""
+    return {**codec.ticket_progress(ticket), "line_ms": ticket.queue_key.physical_ms}
+
+
 def save_ticket(row: QueueTicket, ticket: Ticket, now: dt.datetime) -> None:
     """Write a transition's result back onto its row."""
-    for name, value in codec.ticket_progress(ticket).items():
+    for name, value in progress(ticket).items():
         setattr(row, name, value)
     row.updated_at = now
 
