@@ -28,6 +28,7 @@ from server.core import log_privacy
 from server.core.settings import Settings
 from server.devices.presence import Presence
 from server.domain import registry_of, schedule
+from server.sync.device_push import PUSH, DevicePush
 from server.sync.device_reads import ServerApp, device_reads
 from server.notify import jobs as notify_jobs
 from server.queue import domain as queue
@@ -121,7 +122,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(Admitting, admission=app.state.admission)  # innermost: see server/api/admission.py
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, tls=settings.tls)  # outermost: on every answer, 413s included
-    app.reads = device_reads(app, tls=settings.tls)  # the long-poll and the pull, ahead of them all
+    # The long-poll, the pull and the push, ahead of them all
+    push = DevicePush(sync.push_commands, app.stack, app.state.admission, settings.max_body_bytes,
+                      app.exception_handlers, tls=settings.tls)
+    app.ahead = {**device_reads(app, tls=settings.tls), ("POST", PUSH): push}
 
     logging.getLogger("govhall.server").info("GovHall server ready on %s", database.engine.url.render_as_string())
     return app

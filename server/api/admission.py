@@ -9,6 +9,8 @@ With N no larger than the thread pool, and 2N no larger than the connections (a 
 its token's use on a second one, server/api/deps.py `get_reading_user`), an admitted request always gets its
 worker and its connections. A long-poll and a pull are admitted only for their database calls, which go in
 batches (server/api/sync.py), never for their wait (they come ahead of this middleware: server/sync/device_reads.py).
+A well-formed push comes ahead of it too (server/sync/device_push.py) and enters the same line itself, once its
+body has arrived.
 A request not admitted within the pool's timeout is answered 503, as an exhausted pool was."""
 
 from __future__ import annotations

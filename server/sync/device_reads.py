@@ -43,39 +43,41 @@ QUERIES: dict[str, dict[str, tuple[TypeAdapter, Any]]] = {
 
 
 class ServerApp(FastAPI):
-    """The server's FastAPI app, except that the GETs in `reads` (path → ASGI app, set by server/main.py) skip
-    the middleware stack and the router."""
+    """The server's FastAPI app, except that the requests in `ahead` ((method, path) → ASGI app, set by
+    server/main.py) skip the middleware stack and the router."""
 
-    reads: Mapping[str, ASGIApp] = {}
+    ahead: Mapping[tuple[str, str], ASGIApp] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            read = self.reads.get(scope["path"])
-            if read is not None:
+        if scope["type"] == "http":
+            app = self.ahead.get((scope["method"], scope["path"]))
+            if app is not None:
                 scope["app"] = self  # as Starlette sets it: the route reads app.state through the request
-                return await read(scope, receive, send)
+                return await app(scope, receive, send)
+        await super().__call__(scope, receive, send)
+
+    async def stack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole middleware stack and router, for a request that came ahead and is not ours to answer."""
         await super().__call__(scope, receive, send)
 
 
 Route = Callable[..., Awaitable[BaseModel | Response]]
 
 
-class DeviceRead:
-    """One read as an ASGI app, one coroutine from the query to the answer (each coroutine between the server and
-    a long-poll's wait is kept for the whole wait). An error is answered by the app's handler for its type
-    (server/api/errors.py: a busy database 503 busy_retry, anything unexpected 500 internal_error), as on every
-    other endpoint; every answer carries the security headers."""
+class Ahead:
+    """Answers a request ahead of the stack as the stack would: an error by the app's handler for its type
+    (server/api/errors.py: a busy database 503 busy_retry, anything unexpected 500 internal_error), and every
+    answer with the security headers."""
 
-    def __init__(self, route: Route, query: dict[str, tuple[TypeAdapter, Any]], handlers: Mapping[Any, Any], *,
-                 tls: bool = False) -> None:
-        self.route, self.query = route, query
+    def __init__(self, handlers: Mapping[Any, Any], *, tls: bool = False) -> None:
         self.handlers = handlers  # the app's exception handlers, filled in as errors.install registers them
         self.tls = tls
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def respond(self, scope: Scope, receive: Receive, send: Send,
+                      answer: Callable[[Request], Awaitable[Response]]) -> None:
         request = Request(scope)
         try:
-            response = await self._answer(request, QueryParams(scope["query_string"]))
+            response = await answer(request)
         except Exception as exc:
             handler = next((self.handlers[t] for t in type(exc).__mro__ if t in self.handlers), None)
             if handler is None:
@@ -83,6 +85,20 @@ class DeviceRead:
             response = await handler(request, exc)
         response.raw_headers.extend(headers_for(scope, self.tls))
         await response(scope, receive, send)
+
+
+class DeviceRead(Ahead):
+    """One read as an ASGI app, one coroutine from the query to the answer (each coroutine between the server and
+    a long-poll's wait is kept for the whole wait)."""
+
+    def __init__(self, route: Route, query: dict[str, tuple[TypeAdapter, Any]], handlers: Mapping[Any, Any], *,
+                 tls: bool = False) -> None:
+        super().__init__(handlers, tls=tls)
+        self.route, self.query = route, query
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.respond(scope, receive, send,
+                           lambda request: self._answer(request, QueryParams(scope["query_string"])))
 
     async def _answer(self, request: Request, query: QueryParams) -> Response:
         for name, value in query.multi_items():  # the app-wide rule comes first, as its dependency does
@@ -105,7 +121,7 @@ class DeviceRead:
         return out if isinstance(out, Response) else Response(out.model_dump_json(), media_type="application/json")
 
 
-def device_reads(app: FastAPI, *, tls: bool) -> dict[str, ASGIApp]:
+def device_reads(app: FastAPI, *, tls: bool) -> dict[tuple[str, str], ASGIApp]:
     from server.api.sync import events, pull  # the route module imports much; this one is imported by main
-    return {EVENTS: DeviceRead(events, QUERIES[EVENTS], app.exception_handlers, tls=tls),
-            PULL: DeviceRead(pull, QUERIES[PULL], app.exception_handlers, tls=tls)}
+    return {("GET", EVENTS): DeviceRead(events, QUERIES[EVENTS], app.exception_handlers, tls=tls),
+            ("GET", PULL): DeviceRead(pull, QUERIES[PULL], app.exception_handlers, tls=tls)}
