@@ -15,6 +15,7 @@ from server.storage import StorageUnavailable
 from shared.calendar import CalendarNotPublished
 from shared.errors import Conflict, DomainError, NotFound, PermissionDenied
 from shared.protocol.limits import CODES as LIMIT_CODES
+from shared.protocol.limits import MAX_DEPTH, TOO_DEEP
 
 log = logging.getLogger("govhall.server")
 
@@ -74,6 +75,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        unread = _unreadable_body(exc.__cause__)  # FastAPI's one "error parsing the body" for any cause
+        if exc.status_code == 400 and unread is not None:
+            return unread
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorised", 413: "payload_too_large"}
         return envelope(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
@@ -100,3 +104,15 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return envelope(500, "internal_error", "服务器内部错误，请稍后重试（internal error）")
+
+
+def _unreadable_body(cause: BaseException | None) -> JSONResponse | None:
+    """Why a JSON body could not be read, in the words of the other refusals: nested too deep for the parser to
+    descend (a limit of shared.protocol.limits), or not UTF-8 text (not JSON at all)."""
+    if isinstance(cause, RecursionError):
+        return envelope(422, TOO_DEEP, "请求内容超出允许范围（a value breaks an input limit）",
+                        [{"field": "body", "type": TOO_DEEP, "message": f"nested deeper than {MAX_DEPTH} levels"}])
+    if isinstance(cause, UnicodeDecodeError):
+        return envelope(400, "invalid_json", "请求内容不是有效的 JSON（request body is not valid JSON）",
+                        [{"field": "body", "type": "json_invalid", "message": "not UTF-8 text"}])
+    return None

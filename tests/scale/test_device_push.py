@@ -91,11 +91,12 @@ def _requests(device: str, limit: int) -> list[tuple[str, dict, int, str]]:
         ("declared over the limit", {"content": b"x" * (limit + 1), "headers": json_type}, 413, "payload_too_large"),
         ("streamed over the limit", {"content": iter([b"[", b" " * limit, b"]"]), "headers": json_type}, 413,
          "payload_too_large"),
-        ("too deep to parse", {"content": b"[" * 100_000 + b"]" * 100_000, "headers": json_type}, 400, "http_error"),
+        ("too deep to parse", {"content": b"[" * 100_000 + b"]" * 100_000, "headers": json_type}, 422, "too_deep"),
+        ("not UTF-8", {"content": b'{"device": "\xff"}', "headers": json_type}, 400, "invalid_json"),
     ]
 
 
-@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("case", range(9))
 def test_every_other_push_is_answered_by_the_stack(hall, stacked, settings, case) -> None:  # noqa: ANN001
     client, device, auth = hall
     what, request, status, code = _requests(device, settings.max_body_bytes)[case]

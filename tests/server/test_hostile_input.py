@@ -106,6 +106,16 @@ def test_json_nested_too_deep_is_refused(client, admin, hall_id) -> None:  # noq
     assert _code(r) == "too_deep"
 
 
+def test_a_body_too_deep_to_parse_or_not_utf8_is_refused_by_name(client, admin, hall_id) -> None:  # noqa: ANN001
+    """Past the parser's own depth (it gives up before any limit is checked) or not UTF-8 text: the same codes as
+    the bodies the parser can read, not FastAPI's bare "error parsing the body"."""
+    url, json_type = f"/api/v1/queue/admin/halls/{hall_id}/rules", {**admin, "content-type": "application/json"}
+    r = client.put(url, headers=json_type, content=b'{"x":' * 100_000 + b"1" + b"}" * 100_000)
+    assert (r.status_code, _code(r)) == (422, "too_deep"), r.text
+    r = client.put(url, headers=json_type, content='{"name": "大厅"}'.encode("gbk"))
+    assert (r.status_code, _code(r)) == (400, "invalid_json"), r.text
+
+
 def test_non_finite_numbers_are_refused(client, admin) -> None:  # noqa: ANN001
     r = client.post("/api/v1/sync/devices", headers={**admin, "content-type": "application/json"},
                     content=b'{"kind": "display", "name": "x", "hall_id": NaN}')
