@@ -77,7 +77,8 @@ def _push_of(scope: Scope, arrived: list[Message]) -> PushRequest | None:
     """The request as the route would take it, or None when the stack must look at it."""
     if scope["query_string"] or arrived[-1].get("more_body"):
         return None
-    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    # the first of the name, as the stack reads it
+    content_type = next((value for name, value in scope["headers"] if name == b"content-type"), b"")
     if content_type.split(b";")[0].strip().lower() != b"application/json":
         return None
     try:

@@ -112,6 +112,10 @@ def test_a_push_not_in_json_is_the_stacks_to_refuse(hall, stacked) -> None:  # n
     client, device, auth = hall
     r = client.post(PUSH, content=json.dumps(_body(device)), headers={**auth, "content-type": "text/plain"})
     assert r.status_code == 422 and stacked == [PUSH], r.text
+    # two content types: the stack reads the first
+    r = client.post(PUSH, content=json.dumps(_body(device)),
+                    headers=[*auth.items(), ("content-type", "text/plain"), ("content-type", "application/json")])
+    assert r.status_code == 422 and stacked == [PUSH, PUSH], r.text
 
 
 def test_a_push_waits_for_admission_and_is_refused_when_none_comes(sqlite_database, settings, clock,
