@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 
 from fastapi import Depends, FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.api import (
     approval_admin, approval_archive, attachments, approval_cases, approval_notices, approval_worklists, audit_log,
@@ -17,6 +16,7 @@ from server.api import (
     sync, licence_rules, licences, verify,
 )
 from server.api.admission import Admission, Admitting
+from server.api.body_limit import BodyLimit
 from server.api.deps import commit_in_worker
 from server.api.limits import parameters_within_limits
 from server.api.security_headers import SecurityHeaders
@@ -50,32 +50,6 @@ DOMAINS = (sync_domain.DOMAIN, queue.DOMAIN, approval.DOMAIN, notify_jobs.DOMAIN
 def default_registry() -> Registry:
     """Every domain's commands (tests and benches add their own specs to it)."""
     return registry_of(DOMAINS)
-
-
-class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413 before they are read into memory."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await errors.envelope(413, "payload_too_large",
-                                         f"请求内容过大（body over {self.limit} bytes）")(scope, receive, send)
-        seen = 0
-
-        async def counted() -> dict:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise errors.ApiError(413, "payload_too_large", f"请求内容过大（body over {self.limit} bytes）")
-            return message
-
-        return await self.app(scope, counted, send)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None,

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api import errors
 from server.api.admission import Admission
+from server.api.body_limit import declared_over
 from server.sync.device_reads import Ahead
 from shared.protocol.sync import PushRequest
 
@@ -57,8 +58,7 @@ class DevicePush(Ahead):
     async def _arrival(self, scope: Scope, receive: Receive) -> list[Message] | None:
         """The body's messages, or None (before reading) when its declared length is over the limit; reading
         stops once the body passes the limit (the stack then refuses it as it counts)."""
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared_over(scope, self.limit):
             return None
         arrived, seen = [await receive()], 0
         while True:

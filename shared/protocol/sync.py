@@ -10,15 +10,15 @@ from shared.protocol.base import Request, Response
 
 PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOLS = (1,)
+MAX_COMMANDS_PER_PUSH = 500
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display", "controller")
 
 
 def cursors_param(cursors: dict[str, int]) -> str:
     """A pull's `cursors` query parameter: scope@cursor, comma-separated (the server parses it back)."""
     return ",".join(f"{scope}@{cursor}" for scope, cursor in sorted(cursors.items()))
-MAX_COMMANDS_PER_PUSH = 500
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-DEVICE_KINDS = ("workstation", "dispenser", "evaluator", "display", "controller")
 
 
 class DeviceRegistration(Request):
