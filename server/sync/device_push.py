@@ -23,7 +23,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.api import errors
 from server.api.admission import Admission
 from server.api.body_limit import declared_over
 from server.sync.device_reads import Ahead
@@ -45,15 +44,7 @@ class DevicePush(Ahead):
         body = _push_of(scope, arrived) if arrived is not None and arrived[-1]["type"] == "http.request" else None
         if body is None:  # not ours: the stack answers it from the same bytes
             return await self.stack(scope, _replay(arrived or [], receive), send)
-        try:
-            line = await self.admission.enter()
-        except errors.ApiError as exc:  # as the Admitting middleware answers it
-            response = errors.envelope(exc.status, exc.code, exc.message)
-            return await self.respond(scope, receive, send, _answered(response))
-        try:
-            await self.respond(scope, receive, send, lambda request: self._push(request, body))
-        finally:
-            self.admission.leave(line)
+        await self.respond(scope, receive, send, lambda request: self._push(request, body))
 
     async def _arrival(self, scope: Scope, receive: Receive) -> list[Message] | None:
         """The body's messages, or None (before reading) when its declared length is over the limit; reading
@@ -69,8 +60,9 @@ class DevicePush(Ahead):
 
     async def _push(self, request: Request, body: PushRequest) -> Response:
         headers = request.headers
-        return await run_in_threadpool(self.route, body, request, headers.get("authorization"),
-                                       headers.get("x-staff-token"))
+        async with self.admission.admitted():  # no place in time: ApiError 503 busy_retry, as Admitting answers
+            return await run_in_threadpool(self.route, body, request, headers.get("authorization"),
+                                           headers.get("x-staff-token"))
 
 
 def _push_of(scope: Scope, arrived: list[Message]) -> PushRequest | None:
@@ -91,9 +83,3 @@ def _replay(arrived: list[Message], receive: Receive) -> Receive:
     async def replayed() -> Message:
         return arrived.pop(0) if arrived else await receive()
     return replayed
-
-
-def _answered(response: Response) -> Callable[[Request], Any]:
-    async def answer(_: Request) -> Response:
-        return response
-    return answer
