@@ -80,8 +80,9 @@ def start_server(db_file: Path, port: int, at: dt.datetime | None = None) -> sub
 
 
 def start_client(dev: SimDevice, url: str, day: str, commands: int, issue: bool) -> subprocess.Popen:
+    # "--token=…" in one word: a URL-safe token may begin with "-", which argparse would take for an option.
     cmd = [sys.executable, "-m", "tests.sync.harness.proc_client", "--db", str(dev.path), "--url", url,
-           "--device", dev.device_id, "--token", dev.token, "--day", day, "--commands", str(commands)]
+           "--device", dev.device_id, f"--token={dev.token}", "--day", day, "--commands", str(commands)]
     return subprocess.Popen(cmd + (["--issue"] if issue else []), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
