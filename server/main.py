@@ -74,7 +74,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.device_checks = sync.device_checks(app)  # the long-polls' reads, in batches
     app.state.hall_cursors = sync.hall_cursors(app)
     app.state.pulls = sync.pulls(app)  # pulls that arrive together, in one unit of work
-    app.state.push_halls = {}  # device id → its hall at its last push: its pushes' group (PostgreSQL)
     app.state.device_presence = Presence()  # what each device said about itself at its last pull
     # Periodic jobs: `serve` starts the thread, tests call run_due(now).
     app.state.scheduler = Scheduler(database, app.state.clock, app.state.sync_hub)

@@ -195,11 +195,10 @@ def push_commands(body: PushRequest, request: Request, authorization: DeviceToke
         devices.check_device_field(ctx, body.device)
         return ctx, push.apply_push(session, request.app.state.sync_registry, ctx, body.commands, now)
 
-    halls = request.app.state.push_halls  # device id → its hall at its last push: its group's key
+    database = request.app.state.database
     with _answered():
-        ctx, (last_seq, results, published) = request.app.state.database.push_unit(apply, len(body.commands),
-                                                                                    halls.get(body.device))
-    halls[ctx.device_id] = ctx.hall_id
+        ctx, (last_seq, results, published) = database.push_unit(apply, len(body.commands), body.device)
+    database.push_halls[ctx.device_id] = ctx.hall_id  # its next push's group (PostgreSQL)
     if published:
         request.app.state.sync_hub.notify(ctx.hall_id, published)
     # Serialised once here; FastAPI would validate the model a second time on the way out.

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from server.store.audit_chain import KEY_INFO as AUDIT_KEY_INFO, anchor_unchaine
 from shared.db.engine import make_engine, reader, session_factory
 from shared.db.files import make_private_dirs
 from shared.db.migrate import upgrade
+from shared.db.models import Device
 from server.sync.group_commit import GroupCommit
 
 T = TypeVar("T")
@@ -52,6 +53,7 @@ class Database:
         # until it commits): pushes waiting for that writer, or for that hall, share a transaction (group_commit.py).
         self.group_commit = GroupCommit(self.session) if self.engine.dialect.name == "sqlite" else None
         self._hall_lines: dict[int, GroupCommit] = {}
+        self.push_halls: dict[str, int] = {}  # device id → the hall of its last push: its group (PostgreSQL)
         self._lines_lock = threading.Lock()
         if self.engine.dialect.name == "postgresql":  # other server processes hear this one's commits
             from server.sync.pg_wakeups import install_notify
@@ -91,17 +93,31 @@ class Database:
             session.info[AUDIT_KEY_INFO] = self.audit_key
         return session
 
-    def push_unit(self, work: Callable[[Session], T], size: int = 1, hall: int | None = None) -> T:
-        """`work(session)` for a push of `size` commands, answered once committed, in the next group's
-        transaction (server/sync/group_commit.py): on SQLite the server's one group, on PostgreSQL the group of
-        `hall`, the hall the pushing device was in when it last pushed (a hint: the counter's row lock keeps
-        the order whatever it says; None, a device not seen yet: a unit of work of its own)."""
+    def push_unit(self, work: Callable[[Session], T], size: int = 1, device: str | None = None) -> T:
+        """`work(session)` for a push of `size` commands from `device`, answered once committed, in the next
+        group's transaction (server/sync/group_commit.py): on SQLite the server's one group, on PostgreSQL the
+        group of the device's hall (`push_hall`; no such device: a unit of work of its own)."""
         if self.group_commit is not None:
             return self.group_commit.run(work, size)
+        hall = self.push_hall(device)
         if hall is None:
             with self.session() as session:
                 return work(session)
         return self.hall_line(hall).run(work, size)
+
+    def push_hall(self, device: str | None) -> int | None:
+        """The hall `device` pushed to last, or for its first push since this process started, the hall its row
+        names. Only a hint, from a device id not yet authenticated: the hall counter's row lock keeps the order
+        whatever it says. Read once: the first pushes of a hall's devices after a restart used to go one by one
+        outside its group, each holding a connection while it waited for the counter, and the requests behind
+        them waited for connections."""
+        hall = self.push_halls.get(device) if device else None
+        if hall is None and device:
+            with self.read_session() as session:
+                hall = session.execute(select(Device.hall_id).where(Device.id == device)).scalar()
+            if hall is not None:
+                self.push_halls[device] = hall
+        return hall
 
     def hall_line(self, hall: int) -> GroupCommit:
         """The group of pushes to `hall` (PostgreSQL)."""

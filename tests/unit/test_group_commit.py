@@ -130,13 +130,14 @@ def test_postgresql_pushes_to_one_hall_share_a_transaction_and_other_halls_go_on
         with database.session() as s:
             s.execute(text("CREATE TABLE t (n INTEGER)"))
         assert database.group_commit is None
-        assert database.push_unit(_insert(10)) == 10  # a device not seen yet: a unit of work of its own
+        assert database.push_unit(_insert(10)) == 10  # no device named: a unit of work of its own
+        database.push_halls["kiosk-of-hall-2"] = 2  # as its last push left it
         hall_1 = database.hall_line(1)
         assert database.hall_line(1) is hall_1 and database.hall_line(2) is not hall_1
         other_hall: list = []
 
         def meanwhile(session):  # noqa: ANN001, ANN202 - runs while hall 1's first group is held open
-            other_hall.append(database.push_unit(_insert(20), hall=2))
+            other_hall.append(database.push_unit(_insert(20), device="kiosk-of-hall-2"))
             return "first"
 
         outcomes, _ = _hold_first_group(hall_1, [("a", _insert(1)), ("b", _insert(2, fail=True)), ("c", _insert(3))],
