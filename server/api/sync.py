@@ -26,6 +26,7 @@ from server.sync import changes, devices, leases, provisioning, push, registrati
 from server.sync.batched import Batched
 from server.sync.device_reads import MAX_PULL
 from server.sync.errors import SyncError
+from server.sync.events import spread
 from server.sync.registry import Rejected
 from shared.crypto.sm2 import is_sm2_public_key
 from shared.db.models import Hall
@@ -312,11 +313,12 @@ def lease(body: LeaseRequest, request: Request, authorization: DeviceToken = Non
 async def events(request: Request, since: Annotated[int, Query(ge=0)] = 0,
                  timeout: Annotated[float, Query(ge=0, le=60)] = 25.0, authorization: DeviceToken = None,
                  x_staff_token: StaffToken = None) -> EventsResponse:
-    """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout.
+    """Long-poll: answers as soon as the device's hall passes cursor `since`, or with changed=false on timeout
+    (at a random point of its last fifth, so that the devices a change woke together do not time out together).
     Waiting costs a coroutine, not a thread; the database is touched only briefly, in the thread pool."""
     ctx = await request.app.state.device_checks.ask((authorization, x_staff_token))
     current = partial(request.app.state.hall_cursors.ask, ctx.hall_id)
-    changed, seq = await request.app.state.sync_hub.wait(ctx.hall_id, since, timeout, current)
+    changed, seq = await request.app.state.sync_hub.wait(ctx.hall_id, since, spread(timeout), current)
     return EventsResponse(changed=changed, seq=seq)
 
 

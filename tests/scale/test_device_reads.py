@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -14,6 +16,7 @@ from sqlalchemy import event, select
 from server.main import create_app
 from server.sync.device_tokens import revoke
 from server.sync.devices import register_device
+from server.sync.events import spread
 from shared.db.models import Hall
 
 URL = "/api/v1/sync/events"
@@ -136,3 +139,35 @@ def test_a_round_of_polls_is_checked_in_a_few_batches_each_on_its_own_token(sqli
     versions_read = sum("FROM cache_version" in sql for sql in seen)
     cursors_read = sum("FROM sync_counter" in sql for sql in seen)
     assert (checks, cursors) <= (3, 3) and (versions_read, cursors_read) == (checks, cursors), seen
+
+
+def test_polls_woken_together_do_not_time_out_together(sqlite_database, settings, clock) -> None:  # noqa: ANN001
+    """A change wakes all of a hall's devices at once and they poll again together: each poll ends quietly at a
+    random point of its timeout's last fifth (server/sync/events.py `spread`), so their next round is spread
+    out instead of thousands of polls answered and renewed in one instant."""
+    with sqlite_database.session() as s:
+        hall = s.scalars(select(Hall.id)).first()
+        displays = [register_device(s, kind="display", name=f"display {i}", hall_id=hall) for i in range(30)]
+    app = create_app(settings, database=sqlite_database, clock=clock)
+
+    async def round_of_polls() -> list[tuple[float, httpx.Response]]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
+            seq = (await http.get(URL, params={"timeout": 0}, headers={"Authorization": f"Bearer {displays[0][1]}"}
+                                  )).json()["seq"]
+
+            async def poll(token: str) -> tuple[float, httpx.Response]:
+                start = time.perf_counter()
+                r = await http.get(URL, params={"since": seq, "timeout": 2}, headers={"Authorization": f"Bearer {token}"})
+                return time.perf_counter() - start, r
+            return await asyncio.gather(*(poll(t) for _, t in displays))
+    answers = asyncio.run(round_of_polls())
+    assert all(r.status_code == 200 and r.json()["changed"] is False for _, r in answers)
+    waited = sorted(w for w, _ in answers)
+    assert waited[0] >= 1.6 - 0.01 and waited[-1] < 2 + 1.5, waited  # never before the last fifth
+    assert waited[-1] - waited[0] > 0.15, waited  # 30 draws from 0.4 s: all within 0.15 s: under 1e-10
+
+
+def test_a_poll_waits_within_the_last_fifth_of_its_timeout() -> None:
+    draws = [spread(25, random.Random(seed)) for seed in range(200)]
+    assert 20 <= min(draws) < 20.5 and 24.5 < max(draws) <= 25
+    assert spread(0) == 0
