@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from server.sync.changes import ChangeWriter
 from server.sync.devices import DeviceContext
 from shared.errors import DomainError
+from shared.protocol.base import walked
 
 
 class Rejected(DomainError):
@@ -199,8 +200,10 @@ class Registry:
         return spec
 
     def parse_args(self, spec: CommandSpec, args: dict) -> BaseModel:
+        """`args` of a command of a validated push (PushRequest), whose validation walked them already."""
         try:
-            return spec.args.model_validate(args)
+            with walked():
+                return spec.args.model_validate(args)
         except ValidationError as exc:
             problems = [{"field": ".".join(str(p) for p in e["loc"]), "type": e["type"]} for e in exc.errors()]
             raise Rejected("invalid_args", f"命令参数有误（invalid args for {spec.name}）", status=422,

@@ -149,9 +149,11 @@ def check_time_of_day(moment: dt.time) -> dt.time:
     return moment
 
 
-def check_free_json(value: Any) -> Any:
-    """A free-form object a device stores for the hall: within the limits and at most MAX_FREE_JSON_BYTES."""
-    check_json(value)
+def check_free_json(value: Any, *, walked: bool = False) -> Any:
+    """A free-form object a device stores for the hall: within the limits and at most MAX_FREE_JSON_BYTES.
+    `walked`: it is part of a body already walked by check_json, so only its size is left to check."""
+    if not walked:
+        check_json(value)
     if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_FREE_JSON_BYTES:
         raise LimitExceeded(TOO_LARGE, f"larger than {MAX_FREE_JSON_BYTES} bytes")
     return value

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 
 from server.sync.changes import next_seq
+from shared.protocol import limits
 from server.sync.models import ChangeLog, CommandLog, SyncDevice
 from shared.db.cache import open_cache
 from shared.sync.client import SyncClient
@@ -105,3 +106,23 @@ def test_a_fact_body_over_16_kib_is_rejected_and_the_device_moves_on(env) -> Non
     results = push(env["client"], dev, tok, [fact(1, body={"note": "评" * 6000}), fact(2)]).json()["results"]
     assert [(r["status"], r["code"]) for r in results] == [("rejected", "invalid_args"), ("accepted", None)]
     assert results[0]["details"]["problems"][0]["type"] == "too_large"
+
+
+def test_a_push_is_walked_once_and_a_breach_deep_in_its_args_is_still_named(env, monkeypatch) -> None:  # noqa: ANN001,F811
+    """A push's limits are checked in one walk of its body: its commands and their args, validated again
+    afterwards, are not walked twice more (shared/protocol/base.py `walked`); what that walk refuses is refused
+    with the breach's path, and the push changes nothing."""
+    walks: list[object] = []
+    walk = limits._walk
+    monkeypatch.setattr(limits, "_walk", lambda value: (walks.append(value), walk(value))[1])
+    dev, tok = new_device(env["db"], "workstation", env["hall"])
+    r = push(env["client"], dev, tok, [fact(seq) for seq in (1, 2, 3)])
+    assert r.status_code == 200 and [c["status"] for c in r.json()["results"]] == ["accepted"] * 3, r.text
+    assert len(walks) == 1
+    bad = fact(4, body={"note": {"when": "0999-01-01"}})
+    r = push(env["client"], dev, tok, [bad])
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "date_out_of_range" and "commands.0.args.body.note.when" in r.text, error
+    with env["db"].session() as s:
+        assert s.get(SyncDevice, dev).last_seq == 3
