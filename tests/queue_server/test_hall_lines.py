@@ -1,8 +1,7 @@
 """Issue 19, pushes of one hall at once: dispensers pushing together are all answered, and no number is printed
 twice. They wait for their writer together — on SQLite the server's one group commit, on PostgreSQL their
 hall's (server/store/database.py: the device's hall is known from its previous push, or for its first push
-from its row) — so they may share
-transactions (tests/unit/test_group_commit.py holds what sharing means)."""
+from its row) — so they may share transactions (tests/unit/test_group_commit.py holds what sharing means)."""
 
 from __future__ import annotations
 
