@@ -73,7 +73,8 @@ class Staff:
             self.outbox = None
         return r
 
-    async def work(self, until: float, think: float, out: dict[str, list[float]], errors: dict[str, int]) -> None:
+    async def work(self, until: float, think: float, out: dict[str, list[float]], errors: dict[str, int],
+                   timeline: list[tuple[float, float]]) -> None:
         async with httpx.AsyncClient(base_url=self.srv.base, timeout=60, verify=TLS) as http:
             await asyncio.sleep(self.rand.uniform(0, think))  # sessions do not all start in step
             while time.monotonic() < until:
@@ -93,6 +94,7 @@ class Staff:
                 took = time.perf_counter() - start
                 if not why:
                     out[kind].append(took)
+                    timeline.append((start, took))
                 else:
                     errors[kind] = errors.get(kind, 0) + 1
                     reasons[why] = reasons.get(why, 0) + 1
@@ -203,6 +205,8 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
                   f"staff workstations and {len(displays)} displays through the API in "
                   f"{time.perf_counter() - start:.1f} s; idle server RSS {idle:.0f} MiB", flush=True)
             latencies: dict[str, list[float]] = {k: [] for k in KINDS}
+            timeline: list[tuple[float, float]] = []  # (perf_counter at the request, its latency), every kind
+            began = [0.0]
             errors: dict[str, int] = {}
             tally = {"ok": 0, "failed": 0, "unfinished": 0}
             peak = [0.0]
@@ -212,7 +216,8 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
                 devices = _Devices([d.token for d in displays], srv.port, own.poll)
                 await _settled(srv)  # the devices are waiting before staff start
                 until = devices.until.value = time.monotonic() + own.duration
-                tasks = [asyncio.create_task(s.work(until, own.think, latencies, errors)) for s in staff]
+                began[0] = time.perf_counter()
+                tasks = [asyncio.create_task(s.work(until, own.think, latencies, errors, timeline)) for s in staff]
                 start = (time.monotonic(), srv.cpu_seconds(), time.process_time() + devices.cpu_seconds())
                 while time.monotonic() < until:
                     await asyncio.sleep(2)
@@ -234,10 +239,24 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
             print(f"CPU while the staff worked: server {cpu[0]:.0%} of a core, the bench (staff and devices) "
                   f"{cpu[1]:.0%}; server {cpu[2] * 1000:.2f} ms per staff request (the waiting devices' polls "
                   "included)")
+            _report_timeline(timeline, began[0])
             _report(latencies, errors, tally, peak[0], load)
         finally:
             srv.close()
     return 0
+
+
+def _report_timeline(timeline: list[tuple[float, float]], began: float, step: int = 3) -> None:
+    """p50/p95 of the requests begun in each `step` seconds of the run: a p95 over the whole run does not say
+    whether it comes from a steady queue or from a few bad seconds (a round of long-polls timing out together,
+    the staff's first requests on cold caches)."""
+    windows: dict[int, list[float]] = {}
+    for at, took in timeline:
+        windows.setdefault(int((at - began) // step) * step, []).append(took)
+    cells = [f"{t:>2}s {statistics.median(v) * 1000:.0f}/{_pct(v, .95):.0f}" for t, v in sorted(windows.items())]
+    print(f"latency by {step} s of the run, p50/p95 ms (every kind):")
+    for i in range(0, len(cells), 6):
+        print("  " + "  ".join(cells[i:i + 6]))
 
 
 def _report(latencies: dict[str, list[float]], errors: dict[str, int], tally: dict[str, int], peak: float,
