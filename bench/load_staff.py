@@ -217,7 +217,8 @@ def main(args: argparse.Namespace, rest: list[str]) -> int:
                 await _settled(srv)  # the devices are waiting before staff start
                 until = devices.until.value = time.monotonic() + own.duration
                 began[0] = time.perf_counter()
-                tasks = [asyncio.create_task(s.work(until, own.think, latencies, errors, timeline)) for s in staff]
+                tasks = [asyncio.create_task(s.work(until, own.think, latencies, errors, timeline))
+                         for s in staff]
                 start = (time.monotonic(), srv.cpu_seconds(), time.process_time() + devices.cpu_seconds())
                 while time.monotonic() < until:
                     await asyncio.sleep(2)
@@ -253,7 +254,8 @@ def _report_timeline(timeline: list[tuple[float, float]], began: float, step: in
     windows: dict[int, list[float]] = {}
     for at, took in timeline:
         windows.setdefault(int((at - began) // step) * step, []).append(took)
-    cells = [f"{t:>2}s {statistics.median(v) * 1000:.0f}/{_pct(v, .95):.0f}" for t, v in sorted(windows.items())]
+    cells = [f"{t:>2}s {statistics.median(v) * 1000:.0f}/{_pct(v, .95):.0f}"
+             for t, v in sorted(windows.items())]
     print(f"latency by {step} s of the run, p50/p95 ms (every kind):")
     for i in range(0, len(cells), 6):
         print("  " + "  ".join(cells[i:i + 6]))

@@ -70,7 +70,8 @@ class Admission:
 
 class Admitting:
     """The ASGI middleware that admits every HTTP request through the app's `Admission`, once its body has
-    arrived: an upload stalled on a dropped network must not hold a place (server/api/body_limit.py, outside, bounds it)."""
+    arrived: an upload stalled on a dropped network must not hold a place (server/api/body_limit.py, outside,
+    bounds it)."""
 
     def __init__(self, app: ASGIApp, admission: Admission) -> None:
         self.app, self.admission = app, admission

@@ -19,11 +19,11 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 
-# A long-poll ends quietly at a random point of the last fifth of its timeout. Every change of a hall wakes all
-# its devices at once and they all poll again, so with the same timeout they would time out together for as long
-# as the hall stays quiet: thousands of polls answered and renewed in one instant, with every other request
-# waiting behind them for seconds (bench.load --staff on PostgreSQL). Spread, they drift apart, for about a
-# tenth more polls.
+# A long-poll ends quietly at a random point of the last fifth of its timeout. Every change of a hall wakes
+# all its devices at once and they all poll again, so with the same timeout they would time out together for
+# as long as the hall stays quiet: thousands of polls answered and renewed in one instant, with every other
+# request waiting behind them for seconds (bench.load --staff on PostgreSQL). Spread, they drift apart, for
+# about a tenth more polls.
 SPREAD = 0.2
 _RNG = random.Random()
 

@@ -150,14 +150,16 @@ def test_polls_woken_together_do_not_time_out_together(sqlite_database, settings
         displays = [register_device(s, kind="display", name=f"display {i}", hall_id=hall) for i in range(30)]
     app = create_app(settings, database=sqlite_database, clock=clock)
 
+    def auth(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
     async def round_of_polls() -> list[tuple[float, httpx.Response]]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall") as http:
-            seq = (await http.get(URL, params={"timeout": 0}, headers={"Authorization": f"Bearer {displays[0][1]}"}
-                                  )).json()["seq"]
+            seq = (await http.get(URL, params={"timeout": 0}, headers=auth(displays[0][1]))).json()["seq"]
 
             async def poll(token: str) -> tuple[float, httpx.Response]:
                 start = time.perf_counter()
-                r = await http.get(URL, params={"since": seq, "timeout": 2}, headers={"Authorization": f"Bearer {token}"})
+                r = await http.get(URL, params={"since": seq, "timeout": 2}, headers=auth(token))
                 return time.perf_counter() - start, r
             return await asyncio.gather(*(poll(t) for _, t in displays))
     answers = asyncio.run(round_of_polls())
